@@ -1,0 +1,266 @@
+# SPDX-License-Identifier: MIT
+# cbpf: one non-recursive Makefile. `make help` lists the targets.
+-include config.mak
+
+CC ?= cc
+CLANG ?= clang
+CFLAGS ?= -O2 -g
+LDFLAGS ?=
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+FUZZ_SECONDS ?= 10
+
+VERSION := 0.1.0
+SOVERSION := 0
+
+# SANITIZE=1 builds everything again, with ASan and UBSan, in its own directory.
+ifeq ($(SANITIZE),1)
+B ?= build-san
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else ifeq ($(FUZZ),1)
+B ?= build-fuzz
+SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -DCBPF_FUZZING
+else
+B ?= build
+SAN :=
+endif
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wcast-qual -Wformat=2 -Wvla -Wimplicit-fallthrough -Wundef \
+	-Wwrite-strings -Wnull-dereference
+BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Ilibcbpf/include $(WARN) $(SAN) -MMD -MP
+BASE_LDFLAGS := $(SAN)
+
+pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
+pkg_libs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
+PCAP_CFLAGS := $(call pkg_cflags,libpcap)
+PCAP_LIBS := $(call pkg_libs,libpcap)
+READLINE_CFLAGS := $(call pkg_cflags,readline)
+READLINE_LIBS := $(call pkg_libs,readline)
+CHECK_CFLAGS := $(call pkg_cflags,check)
+CHECK_LIBS := $(call pkg_libs,check)
+LIBBPF_CFLAGS := $(call pkg_cflags,libbpf)
+LIBBPF_LIBS := $(call pkg_libs,libbpf)
+SECCOMP_CFLAGS := $(call pkg_cflags,libseccomp)
+SECCOMP_LIBS := $(call pkg_libs,libseccomp)
+
+# What every program linking libcbpf.a needs.
+LIB_DEPS_LIBS := $(PCAP_LIBS) $(LIBBPF_LIBS)
+
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
+# ---------------------------------------------------------------- sources
+LIB_SRC := $(sort $(wildcard libcbpf/src/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+LIB_A := $(B)/lib/libcbpf.a
+LIB_SO := $(B)/lib/libcbpf.so.$(VERSION)
+LIB_SONAME := libcbpf.so.$(SOVERSION)
+
+# A program per directory that has sources: asm/ -> cbpf-asm, dbg/ -> cbpf-dbg, ...
+PROG_DIRS := $(foreach d,asm dbg xlate,$(if $(wildcard $(d)/*.c),$(d)))
+PROGS := $(PROG_DIRS:%=$(B)/bin/cbpf-%)
+prog_obj = $(patsubst %.c,$(B)/%.o,$(sort $(wildcard $(1)/*.c)))
+
+GEN_SRC := $(sort $(wildcard pcaps/*.c))
+GEN := $(if $(GEN_SRC),$(B)/bin/cbpf-pcapgen)
+
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/%.o)
+UNIT := $(B)/tests/unit-tests
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
+TOOLS := $(patsubst tests/tools/%.c,$(B)/tests/bin/%,$(TOOL_SRC))
+BENCH_SRC := $(sort $(wildcard bench/*.c))
+BENCHES := $(patsubst bench/%.c,$(B)/bench/bin/%,$(BENCH_SRC))
+FUZZ_SRC := $(sort $(wildcard fuzz/*.c))
+FUZZERS := $(patsubst fuzz/%.c,$(B)/fuzz/bin/%,$(FUZZ_SRC))
+MANPAGES := $(sort $(wildcard man/*.1))
+PUBLIC_HEADERS := $(sort $(wildcard libcbpf/include/cbpf/*.h))
+
+.PHONY: all lib progs help check unit test-tools bench fuzz fuzz-build demo deps golden \
+	install uninstall clean pcaps
+.DEFAULT_GOAL := all
+
+all: lib progs pcaps
+
+help:
+	@echo 'make [all]       libcbpf (static and shared), the programs, the test captures'
+	@echo 'make demo        the main job on the project'"'"'s own captures'
+	@echo 'make check       every test (SANITIZE=1 for ASan+UBSan)'
+	@echo 'make bench       benchmarks, as ratios against the peers'
+	@echo 'make fuzz        each fuzz target for FUZZ_SECONDS (default 10)'
+	@echo 'make golden      regenerate the golden outputs of the end-to-end tests'
+	@echo 'make deps        install missing Debian packages (as root) or print the apt-get line'
+	@echo 'make install     PREFIX=/usr/local DESTDIR='
+	@echo 'make clean'
+
+# ---------------------------------------------------------------- compile
+$(B)/libcbpf/src/%.o: libcbpf/src/%.c
+	$(call say,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) -fPIC -fvisibility=hidden $(EXTRA_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/%.o: %.c
+	$(call say,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+# Flags scoped to the files that need them.
+$(B)/libcbpf/src/pcapio.o: EXTRA_CFLAGS += $(PCAP_CFLAGS)
+$(B)/libcbpf/src/load.o: EXTRA_CFLAGS += $(LIBBPF_CFLAGS)
+$(B)/dbg/%.o: EXTRA_CFLAGS += $(READLINE_CFLAGS)
+$(B)/pcaps/%.o: EXTRA_CFLAGS += $(PCAP_CFLAGS)
+$(B)/tests/%.o: EXTRA_CFLAGS += -Ilibcbpf/src $(CHECK_CFLAGS) $(PCAP_CFLAGS) $(SECCOMP_CFLAGS)
+$(B)/bench/%.o: EXTRA_CFLAGS += -Ilibcbpf/src $(PCAP_CFLAGS) $(SECCOMP_CFLAGS)
+$(B)/fuzz/%.o: EXTRA_CFLAGS += -Ilibcbpf/src
+
+# ---------------------------------------------------------------- library
+lib: $(LIB_A) $(LIB_SO)
+
+$(LIB_A): $(LIB_OBJ)
+	$(call say,AR,$@)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(LIB_SO): $(LIB_OBJ)
+	$(call say,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -shared -Wl,-soname,$(LIB_SONAME) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $^ \
+		$(LIB_DEPS_LIBS)
+	$(Q)ln -sf $(notdir $@) $(B)/lib/$(LIB_SONAME) && ln -sf $(LIB_SONAME) $(B)/lib/libcbpf.so
+
+# ---------------------------------------------------------------- programs
+progs: $(PROGS)
+
+$(B)/bin/cbpf-asm: $(call prog_obj,asm) $(LIB_A)
+$(B)/bin/cbpf-dbg: $(call prog_obj,dbg) $(LIB_A)
+$(B)/bin/cbpf-dbg: EXTRA_LIBS = $(READLINE_LIBS)
+$(B)/bin/cbpf-xlate: $(call prog_obj,xlate) $(LIB_A)
+
+$(PROGS):
+	$(call say,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) $(EXTRA_LIBS) \
+		$(LIB_DEPS_LIBS)
+
+# ---------------------------------------------------------------- captures
+pcaps: $(if $(GEN),$(B)/pcaps.stamp)
+
+$(GEN): $(patsubst %.c,$(B)/%.o,$(GEN_SRC))
+	$(call say,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $^ $(PCAP_LIBS)
+
+# The small captures are deterministic and committed; regenerating them changes nothing.
+$(B)/pcaps.stamp: $(GEN)
+	$(call say,GEN,pcaps/)
+	$(Q)$(GEN) pcaps && touch $@
+
+# ---------------------------------------------------------------- tests
+unit: $(UNIT)
+
+# Each tests/unit/check_<module>.c defines <module>_suite(); the runner learns them from here.
+UNIT_SUITES := $(patsubst tests/unit/check_%.c,%,$(filter tests/unit/check_%.c,$(UNIT_SRC)))
+$(B)/tests/unit/suites.inc: $(UNIT_SRC)
+	@mkdir -p $(@D)
+	$(Q)printf 'SUITE(%s)\n' $(UNIT_SUITES) > $@
+
+$(UNIT_OBJ): $(B)/tests/unit/suites.inc
+$(UNIT_OBJ): EXTRA_CFLAGS += -Itests/unit -I$(B)/tests/unit
+
+$(UNIT): $(UNIT_OBJ) $(LIB_A)
+	$(call say,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(LIB_A) $(CHECK_LIBS) \
+		$(SECCOMP_LIBS) $(LIB_DEPS_LIBS)
+
+test-tools: $(TOOLS)
+
+$(B)/tests/bin/%: $(B)/tests/tools/%.o $(LIB_A)
+	$(call say,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(SECCOMP_LIBS) $(LIB_DEPS_LIBS)
+
+# The README's test command: installs what is missing (as root), then runs every suite.
+check:
+	$(Q)tools/deps.sh --quiet test
+	$(Q)$(MAKE) --no-print-directory all unit test-tools
+	$(Q)tools/run-tests.sh $(B)
+
+golden: all
+	$(Q)tools/golden.sh $(B)
+
+# ---------------------------------------------------------------- bench, fuzz, demo
+$(B)/bench/bin/%: $(B)/bench/%.o $(LIB_A)
+	$(call say,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(PCAP_LIBS) $(SECCOMP_LIBS) \
+		$(LIB_DEPS_LIBS)
+
+bench:
+	$(Q)tools/deps.sh --quiet test
+	$(Q)$(MAKE) --no-print-directory all $(BENCHES)
+	$(Q)tools/bench.sh $(B)
+
+fuzz:
+	$(Q)tools/deps.sh --quiet test
+	$(Q)$(MAKE) --no-print-directory FUZZ=1 CC=$(CLANG) fuzz-build
+	$(Q)tools/fuzz.sh build-fuzz $(FUZZ_SECONDS)
+
+fuzz-build: $(FUZZERS)
+
+$(B)/fuzz/bin/%: $(B)/fuzz/%.o $(LIB_A)
+	$(call say,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -fsanitize=fuzzer,address,undefined $(LDFLAGS) -o $@ $< $(LIB_A) $(LIB_DEPS_LIBS)
+
+demo:
+	$(Q)tools/deps.sh --quiet build
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tools/demo.sh $(B)
+
+deps:
+	$(Q)tools/deps.sh all
+
+# ---------------------------------------------------------------- install
+$(B)/libcbpf.pc: libcbpf/libcbpf.pc.in
+	@mkdir -p $(@D)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+install: lib progs $(B)/libcbpf.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/cbpf \
+		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man1
+	$(if $(PROGS),install -m 755 $(PROGS) $(DESTDIR)$(BINDIR))
+	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)
+	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)
+	ln -sf $(notdir $(LIB_SO)) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libcbpf.so
+	install -m 644 libcbpf/include/cbpf.h $(DESTDIR)$(INCLUDEDIR)
+	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/cbpf
+	install -m 644 $(B)/libcbpf.pc $(DESTDIR)$(PKGCONFIGDIR)
+	$(if $(MANPAGES),install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1)
+
+uninstall:
+	rm -f $(PROGS:$(B)/bin/%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(DESTDIR)$(LIBDIR)/libcbpf.a $(DESTDIR)$(LIBDIR)/libcbpf.so*
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/cbpf $(DESTDIR)$(INCLUDEDIR)/cbpf.h
+	rm -f $(DESTDIR)$(PKGCONFIGDIR)/libcbpf.pc
+	rm -f $(MANPAGES:man/%=$(DESTDIR)$(MANDIR)/man1/%)
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* libcbpf: the classic BPF toolchain as a library. Include this one header. */
+#ifndef LIBCBPF_H
+#define LIBCBPF_H
+
+#include "cbpf/common.h"
+#include "cbpf/insn.h"
+#include "cbpf/diag.h"
+#include "cbpf/asm.h"
+#include "cbpf/fmt.h"
+#include "cbpf/check.h"
+#include "cbpf/pcap.h"
+
+#endif

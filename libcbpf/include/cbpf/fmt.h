@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/* Bytecode forms in and out: detection, readers and writers for every form. */
+#ifndef LIBCBPF_FMT_H
+#define LIBCBPF_FMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "common.h"
+#include "diag.h"
+#include "insn.h"
+
+enum cbpf_form {
+	CBPF_FORM_AUTO,    /* reading only: detect the form from the text */
+	CBPF_FORM_ASM,     /* bpf_asm source; written, a disassembly that reassembles */
+	CBPF_FORM_LISTING, /* tcpdump -d */
+	CBPF_FORM_COMMA,   /* bpf_asm's default, tc and iptables -m bpf: "N,code jt jf k,..." */
+	CBPF_FORM_C,       /* bpf_asm -c: "{ 0x28,  0,  0, 0x0000000c }," */
+	CBPF_FORM_DD,      /* tcpdump -dd */
+	CBPF_FORM_DDD,     /* tcpdump -ddd: the count, then "code jt jf k" in decimal */
+	CBPF_FORM_RAW,     /* the struct sock_filter array, host byte order */
+	CBPF_FORM_DOT,     /* Graphviz control-flow graph; writing only */
+};
+
+/* The form's name as the command line spells it ("comma", "dd", ...), never NULL. */
+CBPF_API const char *cbpf_form_name(enum cbpf_form form);
+/* Parses a form name. Returns 0 or -ENOENT. */
+CBPF_API int cbpf_form_parse(const char *name, enum cbpf_form *out);
+
+/* The form buf[0..len) is written in, judged from its first significant line. */
+CBPF_API enum cbpf_form cbpf_form_detect(const void *buf, size_t len);
+
+struct cbpf_read_opts {
+	const char *file;    /* name for diagnostics and the program; NULL for none */
+	enum cbpf_form form; /* CBPF_FORM_AUTO (0) to detect */
+	unsigned max_errors; /* 0 means 20 */
+	bool no_relax;       /* see struct cbpf_asm_opts */
+};
+
+/*
+ * Reads a program in any form (bpf_asm source, tcpdump listing, comma, C, -dd, -ddd, raw).
+ * Returns 0, -EINVAL (located errors in diags), -ENOMEM. The program is not validated.
+ */
+CBPF_API int cbpf_prog_read(const void *buf, size_t len, const struct cbpf_read_opts *opts,
+			    struct cbpf_prog **out, struct cbpf_diags *diags);
+
+struct cbpf_write_opts {
+	bool comments; /* add the program's per-instruction comments where the form allows */
+};
+
+/* Writes prog to out in the given form. Returns 0, -EINVAL (CBPF_FORM_AUTO), -EIO. */
+CBPF_API int cbpf_prog_write(FILE *out, const struct cbpf_prog *prog, enum cbpf_form form,
+			     const struct cbpf_write_opts *opts);
+
+/*
+ * One instruction at index pc as tcpdump -d prints it after the "(NNN) " prefix, without the
+ * newline, into buf (always terminated). Returns the length it needed, like snprintf.
+ */
+CBPF_API int cbpf_insn_format(const struct cbpf_insn *insn, size_t pc, char *buf, size_t size);
+
+#endif

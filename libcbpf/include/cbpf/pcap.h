@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* libpcap through libcbpf: filter expressions (pcap_compile) and link type names. */
+#ifndef LIBCBPF_PCAP_H
+#define LIBCBPF_PCAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "diag.h"
+#include "insn.h"
+
+#define CBPF_DEFAULT_SNAPLEN 262144 /* tcpdump's MAXIMUM_SNAPLEN */
+#define CBPF_DLT_EN10MB 1
+
+struct cbpf_compile_opts {
+	int linktype;      /* DLT_* value; 0 is DLT_NULL, so set it (CBPF_DLT_EN10MB is tcpdump's) */
+	int snaplen;       /* 0 means CBPF_DEFAULT_SNAPLEN */
+	bool no_optimize;  /* tcpdump -O */
+	uint32_t netmask;  /* for "ip broadcast"; 0 like tcpdump without an interface */
+};
+
+/*
+ * Compiles a libpcap filter expression exactly as tcpdump does (pcap_open_dead + pcap_compile).
+ * opts may be NULL (EN10MB, 262144, optimized). Returns 0, -EINVAL (libpcap's message in
+ * diags), -ENOMEM.
+ */
+CBPF_API int cbpf_pcap_compile(const char *expr, const struct cbpf_compile_opts *opts,
+			       struct cbpf_prog **out, struct cbpf_diags *diags);
+
+/* A link type from tcpdump's name ("EN10MB", "LINUX_SLL", case-insensitive) or a number. */
+CBPF_API int cbpf_linktype_parse(const char *name, int *dlt);
+/* tcpdump's name for a link type, or NULL when libpcap does not know it. */
+CBPF_API const char *cbpf_linktype_name(int dlt);
+
+#endif

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+/* Diagnostics: collect located messages, print them the way gcc and clang do. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cbpf/diag.h"
+
+void cbpf_diags_init(struct cbpf_diags *diags)
+{
+	memset(diags, 0, sizeof(*diags));
+}
+
+void cbpf_diags_free(struct cbpf_diags *diags)
+{
+	if (!diags)
+		return;
+	for (size_t i = 0; i < diags->n; i++) {
+		free(diags->v[i].file);
+		free(diags->v[i].msg);
+	}
+	free(diags->v);
+	cbpf_diags_init(diags);
+}
+
+int cbpf_diags_add(struct cbpf_diags *diags, enum cbpf_severity severity, const char *file,
+		   unsigned line, unsigned col, unsigned len, long insn, const char *fmt, ...)
+{
+	struct cbpf_diag d = { severity, NULL, line, col, len, insn, NULL };
+	va_list ap;
+	int n;
+
+	if (!diags)
+		return 0;
+	if (diags->n == diags->cap) {
+		size_t cap = diags->cap ? 2 * diags->cap : 8;
+		struct cbpf_diag *v = realloc(diags->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		diags->v = v;
+		diags->cap = cap;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !(d.msg = malloc((size_t)n + 1)))
+		return -ENOMEM;
+	va_start(ap, fmt);
+	vsnprintf(d.msg, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	if (file && !(d.file = strdup(file))) {
+		free(d.msg);
+		return -ENOMEM;
+	}
+	diags->v[diags->n++] = d;
+	if (severity == CBPF_SEV_ERROR)
+		diags->errors++;
+	return 0;
+}
+
+static const char *const severity_names[] = { "note", "warning", "error" };
+static const char *const severity_colors[] = { "\033[1;36m", "\033[1;35m", "\033[1;31m" };
+#define BOLD "\033[1m"
+#define GREEN "\033[1;32m"
+#define RESET "\033[0m"
+
+/* The text of line number `line` (from 1) inside src, or NULL when src has fewer lines. */
+static const char *find_line(const char *src, size_t srclen, unsigned line, size_t *len)
+{
+	const char *p = src, *end = src + srclen;
+
+	for (unsigned l = 1; l < line; l++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (!nl)
+			return NULL;
+		p = nl + 1;
+	}
+	if (p > end || (p == end && line > 1))
+		return NULL;
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	*len = (size_t)((nl ? nl : end) - p);
+	if (*len && p[*len - 1] == '\r')
+		(*len)--;
+	return p;
+}
+
+/* The source line, then a caret under the column; tabs are kept so the caret lines up. */
+static void print_excerpt(FILE *out, const struct cbpf_diag *d, const char *src, size_t srclen,
+			  bool color)
+{
+	size_t len;
+	const char *text = find_line(src, srclen, d->line, &len);
+
+	if (!text)
+		return;
+	fprintf(out, "%.*s\n", (int)len, text);
+	for (size_t i = 0; i + 1 < d->col && i < len; i++)
+		fputc(text[i] == '\t' ? '\t' : ' ', out);
+	fputs(color ? GREEN "^" : "^", out);
+	for (unsigned i = 1; i < d->len && d->col + i <= len; i++)
+		fputc('~', out);
+	fputs(color ? RESET "\n" : "\n", out);
+}
+
+int cbpf_diags_print(FILE *out, const struct cbpf_diags *diags, const char *src, size_t srclen,
+		     const struct cbpf_diag_print_opts *opts)
+{
+	bool color = opts && opts->color;
+	const char *fallback = opts && opts->fallback ? opts->fallback : "<input>";
+
+	for (size_t i = 0; i < diags->n; i++) {
+		const struct cbpf_diag *d = &diags->v[i];
+		const char *file = d->file ? d->file : fallback;
+
+		fputs(color ? BOLD : "", out);
+		if (d->line)
+			fprintf(out, "%s:%u:%u: ", file, d->line, d->col);
+		else if (d->insn >= 0)
+			fprintf(out, "%s: insn %ld: ", file, d->insn);
+		else
+			fprintf(out, "%s: ", file);
+		fprintf(out, "%s%s:%s %s%s\n", color ? severity_colors[d->severity] : "",
+			severity_names[d->severity], color ? RESET BOLD : "", d->msg,
+			color ? RESET : "");
+		if (d->line && src)
+			print_excerpt(out, d, src, srclen, color);
+	}
+	return ferror(out) ? -EIO : 0;
+}
