@@ -287,7 +287,6 @@ void cap_add(struct cap *c, const struct pkt *p)
 		buf_add(&c->out, h, sizeof(h));
 		buf_add(&c->out, p->buf + p->head, caplen);
 	}
-	c->bytes += sizeof(h) + caplen;
 	if (c->want_pcapng)
 		ng_packet(&c->pcapng, c->ts_ns / (c->nsec ? 1 : 1000), p->buf + p->head, caplen,
 			  len);

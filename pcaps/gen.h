@@ -210,10 +210,9 @@ struct cap {
 	unsigned count, truncated;
 	unsigned tagcount[NTAGS];
 	uint64_t ts_ns;
-	uint64_t gap_ns;        /* mean time between packets */
+	uint64_t gap_ns;        /* time between packets, plus up to as much again */
 	FILE *stream;           /* records go straight here instead of into out (large captures) */
 	uint64_t limit;         /* when not 0, packets past this many are dropped */
-	uint64_t bytes;         /* record bytes written */
 	struct cap *mirror;     /* also receives each packet (mixed.pcap) */
 };
 
