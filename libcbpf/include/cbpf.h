@@ -10,5 +10,7 @@
 #include "cbpf/fmt.h"
 #include "cbpf/check.h"
 #include "cbpf/pcap.h"
+#include "cbpf/ebpf.h"
+#include "cbpf/xlate.h"
 
 #endif
