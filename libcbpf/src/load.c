@@ -20,8 +20,10 @@
 #include <linux/if_link.h>
 #include <linux/magic.h>
 #include <linux/seccomp.h>
+#include <arpa/inet.h>
 #include <net/if.h>
 
+#include "cbpf/vm.h"
 #include "cbpf/xlate.h"
 #include "ebpf_prog.h"
 #include "prog.h"
@@ -79,7 +81,7 @@ int cbpf_ebpf_load(const struct cbpf_ebpf_prog *prog, const struct cbpf_load_opt
 
 	switch (prog->target) {
 	case CBPF_TARGET_SOCKET:
-		type = BPF_PROG_TYPE_SOCKET_FILTER;
+		type = opts && opts->sched_cls ? BPF_PROG_TYPE_SCHED_CLS : BPF_PROG_TYPE_SOCKET_FILTER;
 		break;
 	case CBPF_TARGET_TC:
 		type = BPF_PROG_TYPE_SCHED_CLS;
@@ -326,5 +328,52 @@ int cbpf_ebpf_test_run(int fd, struct cbpf_test_run *run, struct cbpf_diags *dia
 			    run->size, strerror(-err));
 	run->retval = to.retval;
 	run->duration = to.duration;
+	return 0;
+}
+
+/* net/ethernet/eth.c: eth_type_trans() for a device whose address is all zeros (lo). */
+static void eth_type_trans_lo(const uint8_t *f, uint32_t size, struct cbpf_meta *meta)
+{
+	static const uint8_t zero[6], bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint16_t type = (uint16_t)(f[12] << 8 | f[13]);
+
+	if (!memcmp(f, zero, 6))
+		meta->pkttype = CBPF_PKT_HOST;
+	else if (!memcmp(f, bcast, 6))
+		meta->pkttype = CBPF_PKT_BROADCAST;
+	else if (f[0] & 1)
+		meta->pkttype = CBPF_PKT_MULTICAST;
+	else
+		meta->pkttype = CBPF_PKT_OTHERHOST;
+	if (type < 0x600) /* eth_proto_is_802_3() fails: Novell raw 802.3, or 802.2 LLC */
+		type = size >= 16 && f[14] == 0xff && f[15] == 0xff ? 0x0001 : 0x0004;
+	meta->protocol = htons(type);
+}
+
+int cbpf_ebpf_test_input(enum cbpf_target run_as, const uint8_t *frame, uint32_t size,
+			 uint32_t mark, struct cbpf_input *in, struct cbpf_meta *meta)
+{
+	unsigned cpu = 0;
+
+	if (size < 14)
+		return -EINVAL;
+	memset(meta, 0, sizeof(*meta));
+	meta->ifindex = if_nametoindex("lo");
+	if (syscall(SYS_getcpu, &cpu, NULL, NULL)) /* sched_getcpu() wants _GNU_SOURCE */
+		cpu = 0;
+	meta->cpu = cpu;
+	*in = cbpf_input_packet(frame, size, size, meta);
+	if (run_as == CBPF_TARGET_XDP) {
+		meta->net_off = 14;
+		return 0;
+	}
+	meta->mark = mark;
+	eth_type_trans_lo(frame, size, meta);
+	if (run_as == CBPF_TARGET_SOCKET) {
+		meta->no_mac = true;
+		*in = cbpf_input_packet(frame + 14, size - 14, size - 14, meta);
+	} else {
+		meta->net_off = 14;
+	}
 	return 0;
 }

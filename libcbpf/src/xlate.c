@@ -46,11 +46,6 @@ static int16_t mem_off(uint32_t k)
 	return (int16_t) - (int)(4 * (k + 1));
 }
 
-static int16_t buf_off(uint32_t p)
-{
-	return (int16_t)(-STACK_BUF + (int)p);
-}
-
 /* Per classic instruction. */
 #define F_LEADER  0x01 /* starts a straight run: a jump target or after a jump or return */
 #define F_REACHED 0x02 /* some path from the start gets here (and is emitted) */
@@ -91,12 +86,13 @@ struct xl {
 	struct cbpf_diags *diags;
 
 	uint8_t *flags;
-	uint8_t *live;		     /* A and X live after each instruction */
-	struct state *in;	     /* valid where F_REACHED */
-	uint32_t *need_hi;  /* at F_FIRST: where the run's last buffered load ends */
-	uint8_t live0;		     /* A and X live at the start */
+	uint8_t *live;	   /* A and X live after each instruction */
+	struct state *in;  /* valid where F_REACHED */
+	uint32_t *need_hi; /* at F_FIRST: where the run's last buffered load ends */
+	uint8_t live0;	   /* A and X live at the start */
 	uint16_t mem_zero; /* M[k] possibly read before any write: zeroed in the prologue */
 	unsigned ctx;	   /* r1 or r6 */
+	int bufbase;	   /* tc: packet byte p is at fp - bufbase + p */
 	bool calls;	   /* a helper call or LD_ABS exists */
 	bool packet;	   /* xdp: r8/r9 are needed */
 
@@ -803,6 +799,62 @@ static void emit_helper_args(struct xl *x, int16_t stack, uint32_t len)
 	emit(x, E_MOV64_IMM(CBPF_EBPF_R4, (int32_t)len));
 }
 
+static int16_t buf_off(const struct xl *x, uint32_t p)
+{
+	return (int16_t)(-x->bufbase + (int)p);
+}
+
+/*
+ * tc: the verifier wants stack accesses aligned to their size, and packet fields are aligned to
+ * the network header, not to the frame: after a 14-byte Ethernet header the IPv4 addresses are 2
+ * bytes off. Where packet byte 0 goes (fp - 328 to fp - 331) is chosen so that most loads are
+ * aligned; the rest are put together from smaller ones.
+ */
+static void choose_bufbase(struct xl *x)
+{
+	unsigned cost[4] = {0}, best = 2;
+
+	for (uint32_t i = 0; i < x->n; i++) {
+		const struct cbpf_insn *in = &x->ci[i];
+		uint32_t size = is_msh(in->code) ? 1 : load_size(in->code);
+
+		if (!(x->flags[i] & F_REACHED) || !is_packet_abs(in) || !tc_buffered(in->k, size))
+			continue;
+		for (unsigned r = 0; r < 4; r++)
+			if ((in->k - r) % size)
+				cost[r] += size == 4 ? 5 + (in->k - r) % 2 : 3;
+	}
+	for (unsigned r = 0; r < 4; r++)
+		if (cost[r] < cost[best])
+			best = r;
+	x->bufbase = STACK_BUF + (int)best;
+}
+
+/* dst = the size bytes at fp + off, big-endian, in aligned pieces (r1 is scratch). */
+static void emit_stack_load(struct xl *x, unsigned dst, int16_t off, uint32_t size)
+{
+	unsigned tmp = CBPF_EBPF_R1;
+
+	if (size == 1 || off % (int)size == 0) {
+		emit(x, E_LDX(ebpf_size(size), dst, FP, off));
+		emit_be(x, dst, size);
+	} else if (size == 4 && off % 2 == 0) {
+		emit(x, E_LDX(CBPF_H, dst, FP, off));
+		emit_be(x, dst, 2);
+		emit(x, E_ALU32_IMM(CBPF_LSH, dst, 16));
+		emit(x, E_LDX(CBPF_H, tmp, FP, (int16_t)(off + 2)));
+		emit_be(x, tmp, 2);
+		emit(x, E_ALU32_REG(CBPF_OR, dst, tmp));
+	} else {
+		emit(x, E_LDX(CBPF_B, dst, FP, off));
+		for (uint32_t b = 1; b < size; b++) {
+			emit(x, E_ALU32_IMM(CBPF_LSH, dst, 8));
+			emit(x, E_LDX(CBPF_B, tmp, FP, (int16_t)(off + (int)b)));
+			emit(x, E_ALU32_REG(CBPF_OR, dst, tmp));
+		}
+	}
+}
+
 /*
  * tc: the fetch of the bytes up to the run's last into the stack buffer, from where what every
  * path fetched already ends. It fails exactly when a load of the run would be out of bounds.
@@ -816,7 +868,7 @@ static void emit_tc_fetch(struct xl *x, uint32_t i, bool save_a)
 	if (save_a)
 		emit(x, E_MOV32_REG(RSAVE, RA));
 	emit(x, E_MOV64_IMM(CBPF_EBPF_R2, (int32_t)from));
-	emit_helper_args(x, buf_off(from), to - from);
+	emit_helper_args(x, buf_off(x, from), to - from);
 	emit(x, E_CALL(CBPF_EBPF_FUNC_SKB_LOAD_BYTES));
 	emit_jump(x, E_JMP_IMM(CBPF_EBPF_JNE, CBPF_EBPF_R0, 0, 0), zero_label(x));
 	if (save_a)
@@ -877,13 +929,27 @@ static void emit_abs(struct xl *x, uint32_t i, unsigned dst, uint32_t size, bool
 	case CBPF_TARGET_TC:
 		if (tc_buffered(k, size)) {
 			emit_tc_fetch(x, i, save_a);
-			emit(x, E_LDX(ebpf_size(size), dst, FP, buf_off(k)));
-			emit_be(x, dst, size);
+			emit_stack_load(x, dst, buf_off(x, k), size);
 		} else {
 			emit_tc_single(x, k, size, dst, save_a);
 		}
 		break;
 	}
+}
+
+/*
+ * reg = X + k in 32 bits. As k + X rather than X + k: the verifier links a register copied from
+ * another and then offset by a constant to the original, and then refuses to add it to a packet
+ * pointer ("pkt pointer offset ... is not allowed").
+ */
+static void emit_offset(struct xl *x, unsigned reg, uint32_t k)
+{
+	if (!k) {
+		emit(x, E_MOV32_REG(reg, RX));
+		return;
+	}
+	emit(x, E_MOV32_IMM(reg, (int32_t)k));
+	emit(x, E_ALU32_REG(CBPF_ADD, reg, RX));
 }
 
 static bool x_nonneg(const struct xl *x, uint32_t i)
@@ -908,9 +974,7 @@ static void emit_ind(struct xl *x, uint32_t i)
 		emit(x, E_LD_IND(ebpf_size(size), RX, (int32_t)in->k));
 		return;
 	case CBPF_TARGET_XDP:
-		emit(x, E_MOV32_REG(CBPF_EBPF_R1, RX));
-		if (in->k)
-			emit(x, E_ALU32_IMM(CBPF_ADD, CBPF_EBPF_R1, (int32_t)in->k));
+		emit_offset(x, CBPF_EBPF_R1, in->k);
 		if (!fast) {
 			lpos = label_new(x);
 			lnet = label_new(x);
@@ -935,9 +999,7 @@ static void emit_ind(struct xl *x, uint32_t i)
 		emit_be(x, RA, size);
 		return;
 	case CBPF_TARGET_TC:
-		emit(x, E_MOV32_REG(CBPF_EBPF_R2, RX));
-		if (in->k)
-			emit(x, E_ALU32_IMM(CBPF_ADD, CBPF_EBPF_R2, (int32_t)in->k));
+		emit_offset(x, CBPF_EBPF_R2, in->k);
 		emit_helper_args(x, -STACK_SCRATCH, size);
 		if (fast) {
 			emit(x, E_CALL(CBPF_EBPF_FUNC_SKB_LOAD_BYTES));
@@ -1525,6 +1587,7 @@ int cbpf_xlate(const struct cbpf_prog *prog, const struct cbpf_xlate_opts *opts,
 	run_needs(&x);
 	forward(&x);
 	scan_needs(&x);
+	choose_bufbase(&x);
 	prologue(&x);
 	for (uint32_t i = 0; i < x.n && x.err != -ENOMEM; i++) {
 		label_place(&x, i);

@@ -165,4 +165,30 @@ struct cbpf_ebpf_write_opts {
 CBPF_API int cbpf_ebpf_write(FILE *out, const struct cbpf_ebpf_prog *prog, enum cbpf_ebpf_form form,
 			     const struct cbpf_ebpf_write_opts *opts);
 
+/* ---------------------------------------------------------------- the interpreter */
+
+struct cbpf_input; /* cbpf/vm.h */
+
+/*
+ * Runs prog on one input the way the kernel runs its target's program type, for the subset of
+ * eBPF that translations use: ALU, ALU64, JMP, JMP32, LDX/STX/ST on the stack, the context and
+ * (xdp) the packet, LD_ABS/LD_IND (socket and tc), the helpers bpf_skb_load_bytes,
+ * bpf_skb_load_bytes_relative, bpf_get_smp_processor_id and bpf_get_prandom_u32, and exit.
+ *
+ * The context is built from in: for socket and tc a struct __sk_buff whose data is in->data
+ * (in->caplen bytes readable, len is in->wirelen) with the fields of in->meta (protocol,
+ * pkt_type, mark, queue_mapping, hash, vlan_*, ifindex 0 when meta->no_dev; the network header
+ * at meta->net_off, the link-layer header at the start); for xdp a struct xdp_md over the
+ * in->caplen bytes (ingress_ifindex and rx_queue_index from meta); for seccomp the 64 bytes of a
+ * struct seccomp_data. bpf_get_smp_processor_id() returns meta->cpu and bpf_get_prandom_u32()
+ * meta->random, so that runs compare with the classic interpreter's.
+ *
+ * Returns 0 and sets *ret to r0 at exit (0 when LD_ABS/LD_IND ended the program), or -EINVAL
+ * when the program does what the verifier would have refused (a read of a register never written,
+ * a memory access out of its region, an unknown opcode or helper, more than 1,000,000 steps):
+ * one diagnostic names the instruction.
+ */
+CBPF_API int cbpf_ebpf_run(const struct cbpf_ebpf_prog *prog, const struct cbpf_input *in,
+			   uint64_t *ret, struct cbpf_diags *diags);
+
 #endif

@@ -75,6 +75,13 @@ CBPF_API const char *cbpf_xlate_action_name(enum cbpf_target target, int32_t val
 struct cbpf_load_opts {
 	char *log_buf; /* the verifier's log goes here when it refuses the program; may be NULL */
 	size_t log_size;
+	/*
+	 * Load a socket program as BPF_PROG_TYPE_SCHED_CLS instead: for test runs, which give a
+	 * SOCKET_FILTER program the frame without its first 14 bytes (see cbpf_ebpf_test_run) and a
+	 * SCHED_CLS program all of it, as a packet socket does. The instructions mean the same in
+	 * both: LD_ABS/LD_IND, the __sk_buff fields and the helpers translations use.
+	 */
+	bool sched_cls;
 };
 
 /*
@@ -144,5 +151,28 @@ struct cbpf_test_run {
  * the frame: shorter than 14 bytes, or longer than a page), -EPERM.
  */
 CBPF_API int cbpf_ebpf_test_run(int fd, struct cbpf_test_run *run, struct cbpf_diags *diags);
+
+struct cbpf_input;
+struct cbpf_meta;
+
+/*
+ * The classic interpreter's input that shows a classic program what cbpf_ebpf_test_run() shows
+ * a program of type run_as (CBPF_TARGET_TC for SCHED_CLS) for the same frame and mark, so that
+ * their results compare like with like:
+ *   xdp     the frame; ifindex and queue of the loopback device's first queue; the network
+ *           header 14 bytes in, as translations take it.
+ *   tc      the frame, len its size; protocol and pkt_type as eth_type_trans() sets them for
+ *           the loopback device (pkt_type: host for destination 00:00:00:00:00:00, broadcast,
+ *           multicast, else otherhost; protocol: the Ethernet type, or 802.3/802.2 below
+ *           0x600); the network header 14 bytes in; ifindex of lo; no VLAN tag taken out, queue,
+ *           hash 0; the cpu this thread runs on.
+ *   socket  the same from the frame's 15th byte on, the network header at 0; the link-layer
+ *           header the kernel pulled lies before the data, where the classic interpreter cannot
+ *           look: it is marked absent (no_mac), so SKF_LL_OFF loads differ.
+ * in->data points into frame; meta is filled and in->meta points to it. Returns 0, or -EINVAL
+ * when the frame is shorter than 14 bytes (the kernel refuses to run it).
+ */
+CBPF_API int cbpf_ebpf_test_input(enum cbpf_target run_as, const uint8_t *frame, uint32_t size,
+				  uint32_t mark, struct cbpf_input *in, struct cbpf_meta *meta);
 
 #endif
