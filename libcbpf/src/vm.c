@@ -28,6 +28,11 @@ static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccom
  * what seccomp makes of a load. A load followed by a conditional jump on k is also fused into
  * one op (the jump keeps its own op, for jumps that land on it).
  */
+/* The eight ops a load becomes when fused with a jump: cond * 2 + both targets return. */
+#define FUSED_OPS(load)                                                                          \
+	load##_JEQ, load##_JEQ_RR, load##_JGT, load##_JGT_RR, load##_JGE, load##_JGE_RR,         \
+		load##_JSET, load##_JSET_RR
+
 enum op {
 	OP_RET_K,
 	OP_RET_A,
@@ -48,7 +53,8 @@ enum op {
 	OP_LD_W_IND, /* [x + k] */
 	OP_LD_H_IND,
 	OP_LD_B_IND,
-	OP_LDX_MSH,  /* ldxb 4*([k]&0xf), any k */
+	OP_LDX_MSH,  /* ldxb 4*([k]&0xf), 0 <= k < 2^31 */
+	OP_LDX_MSH_NEG, /* ldxb 4*([k]&0xf), k negative */
 	OP_LD_SECCOMP, /* seccomp: the native word at k, k aligned and inside seccomp_data */
 	OP_OOB,      /* a load that can never be in bounds: ends with 0 */
 	OP_AD_PROTOCOL,
@@ -100,19 +106,21 @@ enum op {
 	OP_JGE_X,
 	OP_JSET_K,
 	OP_JSET_X,
-	/* A load [k] (0 <= k < 2^31) fused with the conditional jump on k after it (k2). */
-	OP_LD_W_JEQ,
-	OP_LD_W_JGT,
-	OP_LD_W_JGE,
-	OP_LD_W_JSET,
-	OP_LD_H_JEQ,
-	OP_LD_H_JGT,
-	OP_LD_H_JGE,
-	OP_LD_H_JSET,
-	OP_LD_B_JEQ,
-	OP_LD_B_JGT,
-	OP_LD_B_JGE,
-	OP_LD_B_JSET,
+	/* A conditional jump on k whose two targets are ret #k: the result, without a branch. */
+	OP_JEQ_K_RR,
+	OP_JGT_K_RR,
+	OP_JGE_K_RR,
+	OP_JSET_K_RR,
+	/*
+	 * A load fused with the conditional jump on k that follows it (its k in k2), plain or
+	 * with both targets returns (_RR): for [k] with 0 <= k < 2^31, and for [x + k].
+	 */
+	FUSED_OPS(OP_LD_W),
+	FUSED_OPS(OP_LD_H),
+	FUSED_OPS(OP_LD_B),
+	FUSED_OPS(OP_LD_W_IND),
+	FUSED_OPS(OP_LD_H_IND),
+	FUSED_OPS(OP_LD_B_IND),
 };
 
 struct fop {
@@ -121,6 +129,8 @@ struct fop {
 	uint32_t k;
 	uint32_t k2;    /* fused ops: the jump's k */
 };
+
+static_assert(OP_LD_B_IND_JSET_RR < 256, "ops fit in a byte");
 
 struct cbpf_vm {
 	enum cbpf_vm_mode mode;
@@ -246,13 +256,16 @@ static uint32_t anc_nlattr_nest(const struct cbpf_input *in, uint32_t a, uint32_
 	return nla_find_off(in->data, a + 4, (int64_t)nla_len - 4, x);
 }
 
+/* ancillary()'s result when the load ends the program, returning A. */
+#define ANC_NO_DEV (1ull << 32)
+
 /*
  * The value of ancillary load anc (CBPF_AD_*) given A and X; ALU_XOR_X gives the new A.
- * net/core/filter.c: convert_bpf_extensions. Sets *no_dev when the load ends the program
+ * net/core/filter.c: convert_bpf_extensions. ANC_NO_DEV when the load ends the program
  * (ifindex and hatype without a device).
  */
-static inline uint32_t ancillary(const struct cbpf_input *in, uint32_t anc, uint32_t A,
-				 uint32_t X, bool *no_dev)
+static inline uint64_t ancillary(const struct cbpf_input *in, uint32_t anc, uint32_t A,
+				 uint32_t X)
 {
 	const struct cbpf_meta *m = in->meta ? in->meta : &zero_meta;
 
@@ -262,8 +275,7 @@ static inline uint32_t ancillary(const struct cbpf_input *in, uint32_t anc, uint
 	case CBPF_AD_PKTTYPE:
 		return m->pkttype & 7; /* PKT_TYPE_MAX */
 	case CBPF_AD_IFINDEX:
-		*no_dev = m->no_dev;
-		return m->ifindex;
+		return m->no_dev ? ANC_NO_DEV : m->ifindex;
 	case CBPF_AD_NLATTR:
 		return anc_nlattr(in, A, X);
 	case CBPF_AD_NLATTR_NEST:
@@ -273,8 +285,7 @@ static inline uint32_t ancillary(const struct cbpf_input *in, uint32_t anc, uint
 	case CBPF_AD_QUEUE:
 		return m->queue;
 	case CBPF_AD_HATYPE:
-		*no_dev = m->no_dev;
-		return m->hatype;
+		return m->no_dev ? ANC_NO_DEV : m->hatype;
 	case CBPF_AD_RXHASH:
 		return m->rxhash;
 	case CBPF_AD_CPU:
@@ -298,9 +309,12 @@ static inline uint32_t ancillary(const struct cbpf_input *in, uint32_t anc, uint
 /* The ancillary number of an absolute load at k, or -1 when it is not one the kernel knows. */
 static inline int ancillary_of(uint32_t k)
 {
-	int32_t off = (int32_t)k - CBPF_AD_OFF;
+	int32_t off;
 
-	if ((int32_t)k < CBPF_AD_OFF || (int32_t)k >= 0 || off >= CBPF_AD_MAX || off % 4)
+	if ((int32_t)k < CBPF_AD_OFF || (int32_t)k >= 0)
+		return -1;
+	off = (int32_t)k - CBPF_AD_OFF;
+	if (off >= CBPF_AD_MAX || off % 4)
 		return -1;
 	return off;
 }
@@ -485,7 +499,9 @@ static struct fop prepare_one(const struct cbpf_insn *in, enum cbpf_vm_mode mode
 			f.k = CBPF_SECCOMP_DATA_SIZE;
 			break;
 		default:
-			f.op = mode == CBPF_VM_SECCOMP ? OP_OOB : OP_LDX_MSH;
+			f.op = mode == CBPF_VM_SECCOMP ? OP_OOB
+			       : (int32_t)in->k < 0    ? OP_LDX_MSH_NEG
+						       : OP_LDX_MSH;
 		}
 		break;
 	case CBPF_ST:
@@ -514,35 +530,60 @@ static struct fop prepare_one(const struct cbpf_insn *in, enum cbpf_vm_mode mode
 	return f;
 }
 
-/* Fuses a plain [k] load with a following conditional jump on k. */
-static void fuse(struct fop *f, const struct fop *next)
+/* Index of a conditional jump on k among JEQ, JGT, JGE, JSET; -1 for any other op. */
+static int cond_k(uint8_t op)
 {
-	static const uint8_t base[] = { [OP_LD_W] = OP_LD_W_JEQ, [OP_LD_H] = OP_LD_H_JEQ,
-					[OP_LD_B] = OP_LD_B_JEQ };
-	unsigned cond;
-
-	if (f->op != OP_LD_W && f->op != OP_LD_H && f->op != OP_LD_B)
-		return;
-	switch (next->op) {
+	switch (op) {
 	case OP_JEQ_K:
-		cond = 0;
-		break;
+		return 0;
 	case OP_JGT_K:
-		cond = 1;
-		break;
+		return 1;
 	case OP_JGE_K:
-		cond = 2;
-		break;
+		return 2;
 	case OP_JSET_K:
-		cond = 3;
-		break;
-	default:
-		return;
+		return 3;
 	}
-	f->op = base[f->op] + cond;
-	f->jt = next->jt;
-	f->jf = next->jf;
-	f->k2 = next->k;
+	return -1;
+}
+
+/* True when the jump at ops[pc] has ret #k at both targets. */
+static bool both_return(const struct fop *ops, uint32_t pc)
+{
+	return ops[pc + 1 + ops[pc].jt].op == OP_RET_K && ops[pc + 1 + ops[pc].jf].op == OP_RET_K;
+}
+
+/*
+ * Fuses the load at ops[pc] with the conditional jump after it, and turns jumps to two returns
+ * into their _RR form. ops[pc + 1] keeps its own op, for jumps that land on it.
+ */
+static void fuse(struct fop *ops, uint32_t pc, uint32_t len)
+{
+	static const uint8_t family[] = {
+		[OP_LD_W] = OP_LD_W_JEQ,	 [OP_LD_H] = OP_LD_H_JEQ,
+		[OP_LD_B] = OP_LD_B_JEQ,	 [OP_LD_W_IND] = OP_LD_W_IND_JEQ,
+		[OP_LD_H_IND] = OP_LD_H_IND_JEQ, [OP_LD_B_IND] = OP_LD_B_IND_JEQ,
+	};
+	struct fop *f = &ops[pc];
+	int cond;
+
+	if (pc + 1 < len && (size_t)f->op < sizeof(family) && family[f->op] &&
+	    (cond = cond_k(ops[pc + 1].op)) >= 0) {
+		f->op = (uint8_t)(family[f->op] + 2 * cond + both_return(ops, pc + 1));
+		f->jt = ops[pc + 1].jt;
+		f->jf = ops[pc + 1].jf;
+		f->k2 = ops[pc + 1].k;
+	}
+}
+
+/* After fusing: jumps on k to two returns become their _RR form. */
+static void jumps_to_returns(struct fop *ops, uint32_t len)
+{
+	for (uint32_t pc = 0; pc < len; pc++) {
+		int cond = cond_k(ops[pc].op);
+
+		if (cond >= 0 && both_return(ops, pc))
+			ops[pc].op = (uint8_t)(OP_JEQ_K_RR + cond);
+	}
 }
 
 int cbpf_vm_new(const struct cbpf_prog *prog, enum cbpf_vm_mode mode, struct cbpf_vm **out,
@@ -572,9 +613,10 @@ int cbpf_vm_new(const struct cbpf_prog *prog, enum cbpf_vm_mode mode, struct cbp
 		if (vm->ops[pc].op == OP_LD_MEM || vm->ops[pc].op == OP_LDX_MEM)
 			vm->reads_mem = true;
 	}
-	/* Backwards, so that each op is fused with its successor's plain form. */
-	for (uint32_t pc = len - 1; pc-- > 0;)
-		fuse(&vm->ops[pc], &vm->ops[pc + 1]);
+	/* Each load is fused with its successor's plain form. */
+	for (uint32_t pc = 0; pc < len; pc++)
+		fuse(vm->ops, pc, len);
+	jumps_to_returns(vm->ops, len);
 	*out = vm;
 	return 0;
 }
@@ -602,14 +644,62 @@ const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
 
 /* ---------------------------------------------------------------- the fast path */
 
-/* A fused load-and-branch: load (or end with 0), then take the jump at pc + 1. */
-#define LD_JMP(getter, size, test)                                                               \
+/*
+ * Loads for the fast path. [k] with 0 <= k < 2^31: k + size cannot wrap. [x + k]: the kernel
+ * adds in 64 bits and passes an int, so the sum is taken modulo 2^32 and read as signed; the
+ * negative ones go the long way (SKF_NET_OFF, SKF_LL_OFF).
+ */
+#define LOAD_ABS(size, get)                                                                      \
 	do {                                                                                     \
 		if (pc->k + (size) > caplen)                                                     \
 			return 0;                                                                \
-		A = getter(data + pc->k);                                                        \
-		pc += 2 + ((test) ? pc->jt : pc->jf);                                            \
+		A = get(data + pc->k);                                                           \
 	} while (0)
+#define LOAD_IND(size, get)                                                                      \
+	do {                                                                                     \
+		v = X + pc->k;                                                                   \
+		if ((int32_t)v >= 0) {                                                           \
+			if (v + (size) > caplen)                                                 \
+				return 0;                                                        \
+			A = get(data + v);                                                       \
+		} else if (!load_any(in, (int32_t)v, (size), &A)) {                              \
+			return 0;                                                                \
+		}                                                                                \
+	} while (0)
+/* A conditional jump; for fused ops it is the instruction after pc, hence the 2. */
+#define JUMP(next, test) pc += (next) + ((test) ? pc->jt : pc->jf)
+/* A conditional jump to two returns: the result of the one taken, with no branch. */
+#define RETURN(next, test) return pc[(next) + ((test) ? pc->jt : pc->jf)].k
+/* The eight cases of a load fused with a jump. */
+#define FUSED_CASES(load, LOAD)                                                                  \
+	case load##_JEQ:                                                                         \
+		LOAD;                                                                            \
+		JUMP(2, A == pc->k2);                                                            \
+		continue;                                                                        \
+	case load##_JEQ_RR:                                                                      \
+		LOAD;                                                                            \
+		RETURN(2, A == pc->k2);                                                          \
+	case load##_JGT:                                                                         \
+		LOAD;                                                                            \
+		JUMP(2, A > pc->k2);                                                             \
+		continue;                                                                        \
+	case load##_JGT_RR:                                                                      \
+		LOAD;                                                                            \
+		RETURN(2, A > pc->k2);                                                           \
+	case load##_JGE:                                                                         \
+		LOAD;                                                                            \
+		JUMP(2, A >= pc->k2);                                                            \
+		continue;                                                                        \
+	case load##_JGE_RR:                                                                      \
+		LOAD;                                                                            \
+		RETURN(2, A >= pc->k2);                                                          \
+	case load##_JSET:                                                                        \
+		LOAD;                                                                            \
+		JUMP(2, A & pc->k2);                                                             \
+		continue;                                                                        \
+	case load##_JSET_RR:                                                                     \
+		LOAD;                                                                            \
+		RETURN(2, A & pc->k2)
 
 uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 {
@@ -618,7 +708,7 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 	const uint32_t caplen = in->caplen;
 	uint32_t A = 0, X = 0, M[CBPF_MEMWORDS];
 	uint32_t v;
-	bool no_dev = false;
+	uint64_t anc;
 
 	/* A validated program never reads a cell it did not write; others read 0. */
 	if (vm->reads_mem)
@@ -654,21 +744,14 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 		case OP_LDX_LEN:
 			X = in->wirelen;
 			break;
-		/* k < 2^31 here, so k + 4 cannot wrap. */
 		case OP_LD_W:
-			if (pc->k + 4 > caplen)
-				return 0;
-			A = get32(data + pc->k);
+			LOAD_ABS(4, get32);
 			break;
 		case OP_LD_H:
-			if (pc->k + 2 > caplen)
-				return 0;
-			A = get16(data + pc->k);
+			LOAD_ABS(2, get16);
 			break;
 		case OP_LD_B:
-			if (pc->k + 1 > caplen)
-				return 0;
-			A = data[pc->k];
+			LOAD_ABS(1, get8);
 			break;
 		case OP_LD_W_NEG:
 			if (!load_any(in, (int32_t)pc->k, 4, &A))
@@ -682,20 +765,21 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 			if (!load_any(in, (int32_t)pc->k, 1, &A))
 				return 0;
 			break;
-		/* The kernel adds in 64 bits and passes the sum as an int: modulo 2^32, signed. */
 		case OP_LD_W_IND:
-			if (!load_any(in, (int32_t)(X + pc->k), 4, &A))
-				return 0;
+			LOAD_IND(4, get32);
 			break;
 		case OP_LD_H_IND:
-			if (!load_any(in, (int32_t)(X + pc->k), 2, &A))
-				return 0;
+			LOAD_IND(2, get16);
 			break;
 		case OP_LD_B_IND:
-			if (!load_any(in, (int32_t)(X + pc->k), 1, &A))
-				return 0;
+			LOAD_IND(1, get8);
 			break;
 		case OP_LDX_MSH:
+			if (pc->k + 1 > caplen)
+				return 0;
+			X = (data[pc->k] & 0xfu) << 2;
+			break;
+		case OP_LDX_MSH_NEG:
 			if (!load_any(in, (int32_t)pc->k, 1, &v))
 				return 0;
 			X = (v & 0xf) << 2;
@@ -722,10 +806,10 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 		case OP_AD_PAY_OFFSET:
 		case OP_AD_RANDOM:
 		case OP_AD_VLAN_TPID:
-			v = ancillary(in, (pc->op - OP_AD_PROTOCOL) * 4u, A, X, &no_dev);
-			if (no_dev)
+			anc = ancillary(in, (pc->op - OP_AD_PROTOCOL) * 4u, A, X);
+			if (anc == ANC_NO_DEV)
 				return A;
-			A = v;
+			A = (uint32_t)anc;
 			break;
 		case OP_ADD_K:
 			A += pc->k;
@@ -807,72 +891,54 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 			pc += 1 + pc->k;
 			continue;
 		case OP_JEQ_K:
-			pc += 1 + (A == pc->k ? pc->jt : pc->jf);
+			JUMP(1, A == pc->k);
 			continue;
 		case OP_JEQ_X:
-			pc += 1 + (A == X ? pc->jt : pc->jf);
+			JUMP(1, A == X);
 			continue;
 		case OP_JGT_K:
-			pc += 1 + (A > pc->k ? pc->jt : pc->jf);
+			JUMP(1, A > pc->k);
 			continue;
 		case OP_JGT_X:
-			pc += 1 + (A > X ? pc->jt : pc->jf);
+			JUMP(1, A > X);
 			continue;
 		case OP_JGE_K:
-			pc += 1 + (A >= pc->k ? pc->jt : pc->jf);
+			JUMP(1, A >= pc->k);
 			continue;
 		case OP_JGE_X:
-			pc += 1 + (A >= X ? pc->jt : pc->jf);
+			JUMP(1, A >= X);
 			continue;
 		case OP_JSET_K:
-			pc += 1 + ((A & pc->k) ? pc->jt : pc->jf);
+			JUMP(1, A & pc->k);
 			continue;
 		case OP_JSET_X:
-			pc += 1 + ((A & X) ? pc->jt : pc->jf);
+			JUMP(1, A & X);
 			continue;
-		case OP_LD_W_JEQ:
-			LD_JMP(get32, 4, A == pc->k2);
-			continue;
-		case OP_LD_W_JGT:
-			LD_JMP(get32, 4, A > pc->k2);
-			continue;
-		case OP_LD_W_JGE:
-			LD_JMP(get32, 4, A >= pc->k2);
-			continue;
-		case OP_LD_W_JSET:
-			LD_JMP(get32, 4, A & pc->k2);
-			continue;
-		case OP_LD_H_JEQ:
-			LD_JMP(get16, 2, A == pc->k2);
-			continue;
-		case OP_LD_H_JGT:
-			LD_JMP(get16, 2, A > pc->k2);
-			continue;
-		case OP_LD_H_JGE:
-			LD_JMP(get16, 2, A >= pc->k2);
-			continue;
-		case OP_LD_H_JSET:
-			LD_JMP(get16, 2, A & pc->k2);
-			continue;
-		case OP_LD_B_JEQ:
-			LD_JMP(get8, 1, A == pc->k2);
-			continue;
-		case OP_LD_B_JGT:
-			LD_JMP(get8, 1, A > pc->k2);
-			continue;
-		case OP_LD_B_JGE:
-			LD_JMP(get8, 1, A >= pc->k2);
-			continue;
-		case OP_LD_B_JSET:
-			LD_JMP(get8, 1, A & pc->k2);
-			continue;
+		case OP_JEQ_K_RR:
+			RETURN(1, A == pc->k);
+		case OP_JGT_K_RR:
+			RETURN(1, A > pc->k);
+		case OP_JGE_K_RR:
+			RETURN(1, A >= pc->k);
+		case OP_JSET_K_RR:
+			RETURN(1, A & pc->k);
+		FUSED_CASES(OP_LD_W, LOAD_ABS(4, get32));
+		FUSED_CASES(OP_LD_H, LOAD_ABS(2, get16));
+		FUSED_CASES(OP_LD_B, LOAD_ABS(1, get8));
+		FUSED_CASES(OP_LD_W_IND, LOAD_IND(4, get32));
+		FUSED_CASES(OP_LD_H_IND, LOAD_IND(2, get16));
+		FUSED_CASES(OP_LD_B_IND, LOAD_IND(1, get8));
 		default:
 			return 0;
 		}
 		pc++;
 	}
 }
-#undef LD_JMP
+#undef LOAD_ABS
+#undef LOAD_IND
+#undef JUMP
+#undef RETURN
+#undef FUSED_CASES
 
 /* ---------------------------------------------------------------- the step API */
 
@@ -991,16 +1057,15 @@ static bool step_ld_packet(const struct cbpf_vm *vm, struct cbpf_vm_state *st,
 	}
 	anc = ancillary_of(insn->k);
 	if (anc >= 0) {
-		bool no_dev = false;
-		uint32_t v = ancillary(in, anc, st->A, st->X, &no_dev);
+		uint64_t v = ancillary(in, anc, st->A, st->X);
 
 		rec->read = CBPF_VM_READ_ANC;
 		rec->anc = anc;
-		if (no_dev) {
+		if (v == ANC_NO_DEV) {
 			finish(st, rec, CBPF_VM_EXIT_NO_DEV, st->A);
 			return false;
 		}
-		st->A = rec->value = v;
+		st->A = rec->value = (uint32_t)v;
 		return true;
 	}
 	if (!step_load(in, (int32_t)insn->k, size, rec))

@@ -233,6 +233,8 @@ START_TEST(bounds_at_the_edges)
 	OOB(RUN(64, ABS(CBPF_W, 0x7ffffffe), RET_A));
 	OOB(RUN(64, ABS(CBPF_B, 0x80000000), RET_A));
 	OOB(RUN(64, ABS(CBPF_H, 0xffffffff), RET_A));
+	/* fuzz/vm.c found k - SKF_AD_OFF overflowing for k just under 2^31. */
+	OOB(RUN(64, ABS(CBPF_H, 0x7fffff00), RET_A));
 	/* A load past caplen but within wirelen is out of bounds (libpcap's buflen). */
 	{
 		struct cbpf_input in = cbpf_input_packet(pkt, 4, 100, NULL);
