@@ -112,7 +112,7 @@ enum op {
 	OP_JGE_K_RR,
 	OP_JSET_K_RR,
 	/*
-	 * A load fused with the conditional jump on k that follows it (its k in k2), plain or
+	 * A load fused with the conditional jump on k that follows it, plain or
 	 * with both targets returns (_RR): for [k] with 0 <= k < 2^31, and for [x + k].
 	 */
 	FUSED_OPS(OP_LD_W),
@@ -123,11 +123,11 @@ enum op {
 	FUSED_OPS(OP_LD_B_IND),
 };
 
+/* One prepared instruction; a fused op reads its jump's jt, jf and k from the op after it. */
 struct fop {
 	uint8_t op;
-	uint8_t jt, jf; /* relative to the next instruction (for fused ops, to the jump's next) */
+	uint8_t jt, jf;
 	uint32_t k;
-	uint32_t k2;    /* fused ops: the jump's k */
 };
 
 static_assert(OP_LD_B_IND_JSET_RR < 256, "ops fit in a byte");
@@ -567,12 +567,8 @@ static void fuse(struct fop *ops, uint32_t pc, uint32_t len)
 	int cond;
 
 	if (pc + 1 < len && (size_t)f->op < sizeof(family) && family[f->op] &&
-	    (cond = cond_k(ops[pc + 1].op)) >= 0) {
+	    (cond = cond_k(ops[pc + 1].op)) >= 0)
 		f->op = (uint8_t)(family[f->op] + 2 * cond + both_return(ops, pc + 1));
-		f->jt = ops[pc + 1].jt;
-		f->jf = ops[pc + 1].jf;
-		f->k2 = ops[pc + 1].k;
-	}
 }
 
 /* After fusing: jumps on k to two returns become their _RR form. */
@@ -666,53 +662,65 @@ const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
 			return 0;                                                                \
 		}                                                                                \
 	} while (0)
-/* A conditional jump; for fused ops it is the instruction after pc, hence the 2. */
-#define JUMP(next, test) pc += (next) + ((test) ? pc->jt : pc->jf)
+/*
+ * A conditional jump: j is the jump (pc itself, or pc + 1 after a fused load). Landing on a
+ * return returns at once: every run ends with one, and this spares its dispatch.
+ */
+#define JUMP(j, test)                                                                            \
+	do {                                                                                     \
+		pc = (j) + 1 + ((test) ? (j)->jt : (j)->jf);                                     \
+		if (pc->op == OP_RET_K)                                                          \
+			return pc->k;                                                            \
+	} while (0)
 /* A conditional jump to two returns: the result of the one taken, with no branch. */
-#define RETURN(next, test) return pc[(next) + ((test) ? pc->jt : pc->jf)].k
-/* The eight cases of a load fused with a jump. */
+#define RETURN(j, test) return (j)[1 + ((test) ? (j)->jt : (j)->jf)].k
+/* The eight cases of a load fused with the jump after it. */
 #define FUSED_CASES(load, LOAD)                                                                  \
 	case load##_JEQ:                                                                         \
 		LOAD;                                                                            \
-		JUMP(2, A == pc->k2);                                                            \
+		JUMP(pc + 1, A == pc[1].k);                                                      \
 		continue;                                                                        \
 	case load##_JEQ_RR:                                                                      \
 		LOAD;                                                                            \
-		RETURN(2, A == pc->k2);                                                          \
+		RETURN(pc + 1, A == pc[1].k);                                                    \
 	case load##_JGT:                                                                         \
 		LOAD;                                                                            \
-		JUMP(2, A > pc->k2);                                                             \
+		JUMP(pc + 1, A > pc[1].k);                                                       \
 		continue;                                                                        \
 	case load##_JGT_RR:                                                                      \
 		LOAD;                                                                            \
-		RETURN(2, A > pc->k2);                                                           \
+		RETURN(pc + 1, A > pc[1].k);                                                     \
 	case load##_JGE:                                                                         \
 		LOAD;                                                                            \
-		JUMP(2, A >= pc->k2);                                                            \
+		JUMP(pc + 1, A >= pc[1].k);                                                      \
 		continue;                                                                        \
 	case load##_JGE_RR:                                                                      \
 		LOAD;                                                                            \
-		RETURN(2, A >= pc->k2);                                                          \
+		RETURN(pc + 1, A >= pc[1].k);                                                    \
 	case load##_JSET:                                                                        \
 		LOAD;                                                                            \
-		JUMP(2, A & pc->k2);                                                             \
+		JUMP(pc + 1, A & pc[1].k);                                                       \
 		continue;                                                                        \
 	case load##_JSET_RR:                                                                     \
 		LOAD;                                                                            \
-		RETURN(2, A & pc->k2)
+		RETURN(pc + 1, A & pc[1].k)
+
+#define META (in->meta ? in->meta : &zero_meta)
+
+static uint32_t finish_by_steps(const struct cbpf_vm *vm, struct cbpf_vm_state *st,
+				const struct cbpf_input *in);
 
 uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 {
 	const struct fop *pc = vm->ops;
 	const uint8_t *data = in->data;
 	const uint32_t caplen = in->caplen;
-	uint32_t A = 0, X = 0, M[CBPF_MEMWORDS];
-	uint32_t v;
-	uint64_t anc;
+	struct cbpf_vm_state st; /* M, and the hand-over to the step API */
+	uint32_t A = 0, X = 0, v;
 
 	/* A validated program never reads a cell it did not write; others read 0. */
 	if (vm->reads_mem)
-		memset(M, 0, sizeof(M));
+		memset(st.M, 0, sizeof(st.M));
 
 	for (;;) {
 		switch ((enum op)pc->op) {
@@ -727,16 +735,16 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 			X = pc->k;
 			break;
 		case OP_LD_MEM:
-			A = M[pc->k];
+			A = st.M[pc->k];
 			break;
 		case OP_LDX_MEM:
-			X = M[pc->k];
+			X = st.M[pc->k];
 			break;
 		case OP_ST:
-			M[pc->k] = A;
+			st.M[pc->k] = A;
 			break;
 		case OP_STX:
-			M[pc->k] = X;
+			st.M[pc->k] = X;
 			break;
 		case OP_LD_LEN:
 			A = in->wirelen;
@@ -790,26 +798,56 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 			break;
 		case OP_OOB:
 			return 0;
+		/* net/core/filter.c: convert_bpf_extensions */
 		case OP_AD_PROTOCOL:
+			A = be16toh(META->protocol);
+			break;
 		case OP_AD_PKTTYPE:
+			A = META->pkttype & 7u; /* PKT_TYPE_MAX */
+			break;
 		case OP_AD_IFINDEX:
+			/* Without skb->dev the converted program exits with A as it is. */
+			if (META->no_dev)
+				return A;
+			A = META->ifindex;
+			break;
 		case OP_AD_NLATTR:
 		case OP_AD_NLATTR_NEST:
+			goto slow;
 		case OP_AD_MARK:
+			A = META->mark;
+			break;
 		case OP_AD_QUEUE:
+			A = META->queue;
+			break;
 		case OP_AD_HATYPE:
-		case OP_AD_RXHASH:
-		case OP_AD_CPU:
-		case OP_AD_ALU_XOR_X:
-		case OP_AD_VLAN_TAG:
-		case OP_AD_VLAN_TAG_PRESENT:
-		case OP_AD_PAY_OFFSET:
-		case OP_AD_RANDOM:
-		case OP_AD_VLAN_TPID:
-			anc = ancillary(in, (pc->op - OP_AD_PROTOCOL) * 4u, A, X);
-			if (anc == ANC_NO_DEV)
+			if (META->no_dev)
 				return A;
-			A = (uint32_t)anc;
+			A = META->hatype;
+			break;
+		case OP_AD_RXHASH:
+			A = META->rxhash;
+			break;
+		case OP_AD_CPU:
+			A = META->cpu;
+			break;
+		case OP_AD_ALU_XOR_X:
+			A ^= X;
+			break;
+		case OP_AD_VLAN_TAG:
+			A = META->vlan_tci;
+			break;
+		case OP_AD_VLAN_TAG_PRESENT:
+			A = META->vlan_present;
+			break;
+		case OP_AD_PAY_OFFSET:
+			A = META->pay_off;
+			break;
+		case OP_AD_RANDOM:
+			A = META->random;
+			break;
+		case OP_AD_VLAN_TPID:
+			A = be16toh(META->vlan_proto);
 			break;
 		case OP_ADD_K:
 			A += pc->k;
@@ -891,37 +929,37 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 			pc += 1 + pc->k;
 			continue;
 		case OP_JEQ_K:
-			JUMP(1, A == pc->k);
+			JUMP(pc, A == pc->k);
 			continue;
 		case OP_JEQ_X:
-			JUMP(1, A == X);
+			JUMP(pc, A == X);
 			continue;
 		case OP_JGT_K:
-			JUMP(1, A > pc->k);
+			JUMP(pc, A > pc->k);
 			continue;
 		case OP_JGT_X:
-			JUMP(1, A > X);
+			JUMP(pc, A > X);
 			continue;
 		case OP_JGE_K:
-			JUMP(1, A >= pc->k);
+			JUMP(pc, A >= pc->k);
 			continue;
 		case OP_JGE_X:
-			JUMP(1, A >= X);
+			JUMP(pc, A >= X);
 			continue;
 		case OP_JSET_K:
-			JUMP(1, A & pc->k);
+			JUMP(pc, A & pc->k);
 			continue;
 		case OP_JSET_X:
-			JUMP(1, A & X);
+			JUMP(pc, A & X);
 			continue;
 		case OP_JEQ_K_RR:
-			RETURN(1, A == pc->k);
+			RETURN(pc, A == pc->k);
 		case OP_JGT_K_RR:
-			RETURN(1, A > pc->k);
+			RETURN(pc, A > pc->k);
 		case OP_JGE_K_RR:
-			RETURN(1, A >= pc->k);
+			RETURN(pc, A >= pc->k);
 		case OP_JSET_K_RR:
-			RETURN(1, A & pc->k);
+			RETURN(pc, A & pc->k);
 		FUSED_CASES(OP_LD_W, LOAD_ABS(4, get32));
 		FUSED_CASES(OP_LD_H, LOAD_ABS(2, get16));
 		FUSED_CASES(OP_LD_B, LOAD_ABS(1, get8));
@@ -929,11 +967,23 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 		FUSED_CASES(OP_LD_H_IND, LOAD_IND(2, get16));
 		FUSED_CASES(OP_LD_B_IND, LOAD_IND(1, get8));
 		default:
-			return 0;
+			/* Every op is one of the above: cbpf_vm_new made them. */
+			__builtin_unreachable();
 		}
 		pc++;
 	}
+slow:
+	/*
+	 * What needs a function call (netlink attribute walks) is left to the step API, so that
+	 * the loop above keeps its values in registers the calls would clobber.
+	 */
+	st.A = A;
+	st.X = X;
+	st.pc = (uint32_t)(pc - vm->ops);
+	st.exit = CBPF_VM_RUNNING;
+	return finish_by_steps(vm, &st, in);
 }
+#undef META
 #undef LOAD_ABS
 #undef LOAD_IND
 #undef JUMP
@@ -1072,6 +1122,16 @@ static bool step_ld_packet(const struct cbpf_vm *vm, struct cbpf_vm_state *st,
 		return false;
 	st->A = rec->value;
 	return true;
+}
+
+/* Steps st to the end (M_written and steps do not matter here). */
+static uint32_t finish_by_steps(const struct cbpf_vm *vm, struct cbpf_vm_state *st,
+				const struct cbpf_input *in)
+{
+	while (st->exit == CBPF_VM_RUNNING)
+		if (cbpf_vm_step(vm, st, in, NULL))
+			return 0; /* cannot happen: cbpf_vm_new checked every jump */
+	return st->ret;
 }
 
 int cbpf_vm_step(const struct cbpf_vm *vm, struct cbpf_vm_state *st, const struct cbpf_input *in,
