@@ -21,17 +21,19 @@ static_assert(offsetof(struct cbpf_seccomp_data, instruction_pointer) ==
 static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccomp_data, args),
 	      "args");
 
+/* The eight ops a load becomes when fused with a jump: cond * 2 + both targets return. */
+#define FUSED_OPS(load)                                                                          \
+	load##_JEQ, load##_JEQ_RR, load##_JGT, load##_JGT_RR, load##_JGE, load##_JGE_RR,         \
+		load##_JSET, load##_JSET_RR
+
 /*
  * The prepared form that cbpf_vm_run executes: one dense opcode per instruction, with the
  * decisions the kernel takes when it converts the program (net/core/filter.c:
  * bpf_convert_filter) taken once here: which loads are ancillary, which offsets are negative,
  * what seccomp makes of a load. A load followed by a conditional jump on k is also fused into
- * one op (the jump keeps its own op, for jumps that land on it).
+ * one op (the jump keeps its own op, for jumps that land on it), and a jump whose two targets
+ * are returns computes the result without a branch: the last decision of most filters.
  */
-/* The eight ops a load becomes when fused with a jump: cond * 2 + both targets return. */
-#define FUSED_OPS(load)                                                                          \
-	load##_JEQ, load##_JEQ_RR, load##_JGT, load##_JGT_RR, load##_JGE, load##_JGE_RR,         \
-		load##_JSET, load##_JSET_RR
 
 enum op {
 	OP_RET_K,
@@ -643,7 +645,7 @@ const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
 /*
  * Loads for the fast path. [k] with 0 <= k < 2^31: k + size cannot wrap. [x + k]: the kernel
  * adds in 64 bits and passes an int, so the sum is taken modulo 2^32 and read as signed; the
- * negative ones go the long way (SKF_NET_OFF, SKF_LL_OFF).
+ * rare negative ones (SKF_NET_OFF, SKF_LL_OFF) are left to the step API.
  */
 #define LOAD_ABS(size, get)                                                                      \
 	do {                                                                                     \
@@ -654,21 +656,25 @@ const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
 #define LOAD_IND(size, get)                                                                      \
 	do {                                                                                     \
 		v = X + pc->k;                                                                   \
-		if ((int32_t)v >= 0) {                                                           \
-			if (v + (size) > caplen)                                                 \
-				return 0;                                                        \
-			A = get(data + v);                                                       \
-		} else if (!load_any(in, (int32_t)v, (size), &A)) {                              \
+		if ((int32_t)v < 0)                                                              \
+			goto slow;                                                               \
+		if (v + (size) > caplen)                                                         \
 			return 0;                                                                \
-		}                                                                                \
+		A = get(data + v);                                                               \
 	} while (0)
 /*
- * A conditional jump: j is the jump (pc itself, or pc + 1 after a fused load). Landing on a
- * return returns at once: every run ends with one, and this spares its dispatch.
+ * A conditional jump: j is the jump (pc itself, or pc + 1 after a fused load). It must stay a
+ * branch, which the processor predicts, rather than a select on the loaded data, which would
+ * make every next dispatch wait for the packet: __builtin_expect keeps clang from turning it
+ * into one. Landing on a return returns at once: every run ends with one, and this spares its
+ * dispatch.
  */
 #define JUMP(j, test)                                                                            \
 	do {                                                                                     \
-		pc = (j) + 1 + ((test) ? (j)->jt : (j)->jf);                                     \
+		if (__builtin_expect(!!(test), 1))                                               \
+			pc = (j) + 1 + (j)->jt;                                                  \
+		else                                                                             \
+			pc = (j) + 1 + (j)->jf;                                                  \
 		if (pc->op == OP_RET_K)                                                          \
 			return pc->k;                                                            \
 	} while (0)
@@ -707,20 +713,19 @@ const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
 
 #define META (in->meta ? in->meta : &zero_meta)
 
-static uint32_t finish_by_steps(const struct cbpf_vm *vm, struct cbpf_vm_state *st,
-				const struct cbpf_input *in);
+static uint32_t finish_by_steps(const struct cbpf_vm *vm, const struct cbpf_input *in, uint32_t pc,
+				uint32_t A, uint32_t X, const uint32_t *M);
 
 uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 {
 	const struct fop *pc = vm->ops;
 	const uint8_t *data = in->data;
 	const uint32_t caplen = in->caplen;
-	struct cbpf_vm_state st; /* M, and the hand-over to the step API */
-	uint32_t A = 0, X = 0, v;
+	uint32_t A = 0, X = 0, v, M[CBPF_MEMWORDS];
 
 	/* A validated program never reads a cell it did not write; others read 0. */
 	if (vm->reads_mem)
-		memset(st.M, 0, sizeof(st.M));
+		memset(M, 0, sizeof(M));
 
 	for (;;) {
 		switch ((enum op)pc->op) {
@@ -735,16 +740,16 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 			X = pc->k;
 			break;
 		case OP_LD_MEM:
-			A = st.M[pc->k];
+			A = M[pc->k];
 			break;
 		case OP_LDX_MEM:
-			X = st.M[pc->k];
+			X = M[pc->k];
 			break;
 		case OP_ST:
-			st.M[pc->k] = A;
+			M[pc->k] = A;
 			break;
 		case OP_STX:
-			st.M[pc->k] = X;
+			M[pc->k] = X;
 			break;
 		case OP_LD_LEN:
 			A = in->wirelen;
@@ -974,14 +979,11 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 	}
 slow:
 	/*
-	 * What needs a function call (netlink attribute walks) is left to the step API, so that
-	 * the loop above keeps its values in registers the calls would clobber.
+	 * What needs a function call (netlink attribute walks) or much code (negative [x + k]) is
+	 * left to the step API, which finishes the run from the instruction at pc: the loop above
+	 * then keeps its values in registers that calls would clobber, and stays small.
 	 */
-	st.A = A;
-	st.X = X;
-	st.pc = (uint32_t)(pc - vm->ops);
-	st.exit = CBPF_VM_RUNNING;
-	return finish_by_steps(vm, &st, in);
+	return finish_by_steps(vm, in, (uint32_t)(pc - vm->ops), A, X, M);
 }
 #undef META
 #undef LOAD_ABS
@@ -1124,14 +1126,17 @@ static bool step_ld_packet(const struct cbpf_vm *vm, struct cbpf_vm_state *st,
 	return true;
 }
 
-/* Steps st to the end (M_written and steps do not matter here). */
-static uint32_t finish_by_steps(const struct cbpf_vm *vm, struct cbpf_vm_state *st,
-				const struct cbpf_input *in)
+/* Finishes a run of cbpf_vm_run from pc by steps (M_written and steps do not matter here). */
+static uint32_t finish_by_steps(const struct cbpf_vm *vm, const struct cbpf_input *in, uint32_t pc,
+				uint32_t A, uint32_t X, const uint32_t *M)
 {
-	while (st->exit == CBPF_VM_RUNNING)
-		if (cbpf_vm_step(vm, st, in, NULL))
+	struct cbpf_vm_state st = { .A = A, .X = X, .pc = pc };
+
+	memcpy(st.M, M, sizeof(st.M));
+	while (st.exit == CBPF_VM_RUNNING)
+		if (cbpf_vm_step(vm, &st, in, NULL))
 			return 0; /* cannot happen: cbpf_vm_new checked every jump */
-	return st->ret;
+	return st.ret;
 }
 
 int cbpf_vm_step(const struct cbpf_vm *vm, struct cbpf_vm_state *st, const struct cbpf_input *in,

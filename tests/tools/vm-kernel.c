@@ -990,7 +990,8 @@ static uint32_t ipv6(uint8_t *p, uint8_t next, const uint8_t *ext, uint32_t extl
 	p[7] = 64;
 	p[23] = 1;
 	p[39] = 2;
-	memcpy(p + 40, ext, extlen);
+	if (extlen)
+		memcpy(p + 40, ext, extlen);
 	if (l4len > 12)
 		p[40 + extlen + 12] = doff_byte;
 	return 40 + plen;

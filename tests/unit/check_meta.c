@@ -48,7 +48,8 @@ static uint32_t ipv6(uint8_t *p, uint8_t next, const uint8_t *ext, uint32_t extl
 	put16(p + 4, (uint16_t)(extlen + l4));
 	p[6] = next;
 	p[7] = 64;
-	memcpy(p + 40, ext, extlen);
+	if (extlen)
+		memcpy(p + 40, ext, extlen);
 	if (l4 > 12)
 		p[40 + extlen + 12] = (uint8_t)(doff << 4);
 	return 40 + extlen + l4;
