@@ -1269,7 +1269,7 @@ static void seccomp_cases(struct oracle *o)
 	value_case(o, "ld #len", BODY(I(CBPF_LD | CBPF_W | CBPF_LEN, 0)), 1, &in);
 	value_case(o, "ldx #len", BODY(I(CBPF_LDX | CBPF_W | CBPF_LEN, 0), I(CBPF_MISC | CBPF_TXA, 0)),
 		   2, &in);
-	for (unsigned i = 0; i < 40; i++) {
+	for (unsigned i = 0; i < 150; i++) {
 		struct cbpf_insn body[20];
 		uint32_t n = random_body(body, 12, 64, true);
 
@@ -1279,6 +1279,24 @@ static void seccomp_cases(struct oracle *o)
 		snprintf(name, sizeof(name), "random body %u", i);
 		value_case(o, name, body, n, &in);
 	}
+}
+
+/* Whether a child may install a seccomp filter at all: NULL, or why not. */
+static const char *seccomp_usable(void)
+{
+	struct sock_filter allow = { CBPF_RET | CBPF_K, 0, 0, SECCOMP_RET_ALLOW };
+	struct sock_fprog fp = { .len = 1, .filter = &allow };
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return "fork failed";
+	if (pid == 0)
+		_exit(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		      prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fp));
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+		return "cannot install a seccomp filter (PR_SET_SECCOMP refused)";
+	return NULL;
 }
 
 /* ---------------------------------------------------------------- main */
@@ -1292,7 +1310,12 @@ int main(int argc, char **argv)
 	unsigned long set[16] = { 0 };
 	pid_t child;
 	int status, counts[2];
-	struct tally sub;
+	struct {
+		struct tally t;
+		char why[128];
+	} sub = { 0 };
+	char skipped[512] = "";
+	const char *why_seccomp;
 
 	rng_state = 0x9e3779b97f4a7c15ull;
 	while ((opt = getopt(argc, argv, "vn:s:o:")) != -1) {
@@ -1329,6 +1352,7 @@ int main(int argc, char **argv)
 	err = netlink_open(&nl);
 	if (err) {
 		printf("netlink: skipped: NETLINK_USERSOCK unavailable (%s)\n", strerror(-err));
+		snprintf(skipped, sizeof(skipped), "; netlink skipped: %s", strerror(-err));
 	} else {
 		unsigned before = tally.checked;
 
@@ -1354,6 +1378,9 @@ int main(int argc, char **argv)
 		why_packet = packet_open(&pk);
 		if (why_packet) {
 			printf("packet: skipped: %s\n", why_packet);
+			snprintf(sub.why, sizeof(sub.why), "%s", why_packet);
+			if (write(counts[1], &sub, sizeof(sub)) != (ssize_t)sizeof(sub))
+				_exit(1);
 			_exit(77);
 		}
 		tally.checked = tally.failed = tally.refused = 0;
@@ -1362,15 +1389,19 @@ int main(int argc, char **argv)
 		random_cases(&pk, nrandom / 4);
 		printf("packet: %u programs checked\n", tally.checked);
 		fflush(stdout);
-		if (write(counts[1], &tally, sizeof(tally)) != (ssize_t)sizeof(tally))
+		sub.t = tally;
+		if (write(counts[1], &sub, sizeof(sub)) != (ssize_t)sizeof(sub))
 			_exit(1);
 		_exit(0);
 	}
 	close(counts[1]);
 	if (read(counts[0], &sub, sizeof(sub)) == (ssize_t)sizeof(sub)) {
-		tally.checked += sub.checked;
-		tally.refused += sub.refused;
-		tally.failed += sub.failed;
+		tally.checked += sub.t.checked;
+		tally.refused += sub.t.refused;
+		tally.failed += sub.t.failed;
+		if (sub.why[0])
+			snprintf(skipped + strlen(skipped), sizeof(skipped) - strlen(skipped),
+				 "; packet skipped: %s", sub.why);
 	}
 	close(counts[0]);
 	if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status)) {
@@ -1382,7 +1413,12 @@ int main(int argc, char **argv)
 	else if (WEXITSTATUS(status) != 77)
 		tally.failed++;
 
-	{
+	why_seccomp = seccomp_usable();
+	if (why_seccomp) {
+		printf("seccomp: skipped: %s\n", why_seccomp);
+		snprintf(skipped + strlen(skipped), sizeof(skipped) - strlen(skipped),
+			 "; seccomp skipped: %s", why_seccomp);
+	} else {
 		unsigned before = tally.checked;
 
 		seccomp_cases(&sc);
@@ -1391,10 +1427,10 @@ int main(int argc, char **argv)
 	}
 
 	if (!transports) {
-		printf("skipped: no transport to the kernel could be used\n");
+		printf("skipped: no transport to the kernel could be used%s\n", skipped);
 		return 77;
 	}
-	printf("%u programs checked against the kernel (%u refused by it): %u differences\n",
-	       tally.checked, tally.refused, tally.failed);
+	printf("%u programs checked against the kernel (%u refused by it): %u differences%s\n",
+	       tally.checked, tally.refused, tally.failed, skipped);
 	return tally.failed ? 1 : 0;
 }
