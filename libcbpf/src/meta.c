@@ -189,7 +189,7 @@ proto_again:
 		goto proto_again;
 	case ETH_P_ARP_:
 	case ETH_P_RARP_:
-		/* __skb_flow_dissect_arp: good, without moving, when the ARP key is not asked for. */
+		/* __skb_flow_dissect_arp: good, not moving, when the ARP key is not asked for. */
 		return true;
 	case ETH_P_MPLS_UC_:
 	case ETH_P_MPLS_MC_:

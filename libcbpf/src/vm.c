@@ -133,6 +133,8 @@ struct fop {
 };
 
 static_assert(OP_LD_B_IND_JSET_RR < 256, "ops fit in a byte");
+/* States are compared and copied as bytes by debuggers and tests: no padding in them. */
+static_assert(sizeof(struct cbpf_vm_state) == 96, "no padding in struct cbpf_vm_state");
 
 struct cbpf_vm {
 	enum cbpf_vm_mode mode;
@@ -144,7 +146,7 @@ struct cbpf_vm {
 
 static const struct cbpf_meta zero_meta;
 
-/* ---------------------------------------------------------------- semantics shared by both paths */
+/* ---------------------------------------------------------------- semantics of both paths */
 
 static inline uint32_t get32(const uint8_t *p)
 {
@@ -381,7 +383,8 @@ static int vm_refuse(const struct cbpf_prog *prog, struct cbpf_diags *diags)
 		case CBPF_ST:
 		case CBPF_STX:
 			if (in->k >= CBPF_MEMWORDS)
-				REFUSE(pc, "scratch memory M[%u] does not exist (M[0] to M[15])", in->k);
+				REFUSE(pc, "scratch memory M[%u] does not exist (M[0] to M[15])",
+				       in->k);
 			break;
 		case CBPF_JMP | CBPF_JA:
 			if ((uint64_t)pc + 1 + in->k >= len)
@@ -1215,7 +1218,8 @@ int cbpf_vm_step(const struct cbpf_vm *vm, struct cbpf_vm_state *st, const struc
 		break;
 	case CBPF_ALU:
 		v = CBPF_SRC(code) == CBPF_X ? st->X : insn->k;
-		if (CBPF_SRC(code) == CBPF_K && (CBPF_OP(code) == CBPF_LSH || CBPF_OP(code) == CBPF_RSH))
+		/* Constant counts above 31 (refused by the kernel) are taken like X's. */
+		if (CBPF_OP(code) == CBPF_LSH || CBPF_OP(code) == CBPF_RSH)
 			v &= 31;
 		if (!step_alu(code, &st->A, v)) {
 			finish(st, rec, CBPF_VM_EXIT_DIV0, 0);

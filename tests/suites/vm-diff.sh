@@ -10,7 +10,8 @@ tool="$B/tests/bin/vm-diff"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 # The shared corpus sits beside the checkout (../shared) or, from a worktree, higher up.
 corpus=
-for d in "$top/../shared/corpus/pcaps" "$top/../../shared/corpus/pcaps" /work/shared/corpus/pcaps; do
+for d in "$top/../shared/corpus/pcaps" "$top/../../shared/corpus/pcaps" \
+	/work/shared/corpus/pcaps; do
 	if [ -d "$d" ]; then corpus=$d; break; fi
 done
 set --

@@ -223,7 +223,8 @@ static void run_one(const struct program *p, const struct packet *pkt, const str
 
 static const char *const expressions[] = {
 	/* link layer */
-	"ether host 02:00:00:00:00:01", "ether src 02:00:00:00:00:02", "ether dst ff:ff:ff:ff:ff:ff",
+	"ether host 02:00:00:00:00:01", "ether src 02:00:00:00:00:02",
+	"ether dst ff:ff:ff:ff:ff:ff",
 	"ether broadcast", "ether multicast", "not ether broadcast", "ether proto 0x88cc",
 	"ether[0] & 1 != 0", "ether[12:2] = 0x0800", "ether[12:2] << 1 == 0x1000", "arp", "rarp",
 	"arp or rarp", "vlan", "vlan 100", "vlan and ip", "vlan 100 and tcp", "vlan and vlan",
@@ -254,18 +255,21 @@ static const char *const expressions[] = {
 	/* UDP, ICMP, others */
 	"udp", "udp port 53", "udp src port 67 or udp dst port 68", "udp[4:2] > 100", "udp[8] = 0",
 	"udp[0:2] = udp[2:2]", "udp and len > 100", "icmp", "icmp[icmptype] == icmp-echo",
-	"icmp[icmptype] == icmp-echoreply", "icmp[icmptype] != icmp-echo and icmp[icmptype] != icmp-echoreply",
+	"icmp[icmptype] == icmp-echoreply",
+	"icmp[icmptype] != icmp-echo and icmp[icmptype] != icmp-echoreply",
 	"icmp[0] = 3 and icmp[1] = 3", "icmp[icmpcode] = 0", "igmp", "sctp", "sctp port 2905",
 	"ip proto 132", "ip proto 2", "pim", "vrrp", "ah", "esp", "gre", "ip and gre",
 	/* IPv6 */
-	"ip6", "not ip6", "ip6 host 2001:db8::1", "ip6 src 2001:db8::2", "ip6 dst net 2001:db8::/32",
+	"ip6", "not ip6", "ip6 host 2001:db8::1", "ip6 src 2001:db8::2",
+	"ip6 dst net 2001:db8::/32",
 	"ip6 net fe80::/10", "ip6 multicast", "ip6 and tcp", "ip6 and udp", "ip6 and tcp port 80",
 	"ip6 and udp port 53", "icmp6", "icmp6[icmp6type] == icmp6-echo",
 	"icmp6[icmp6type] == icmp6-neighborsolicit", "ip6 proto 58", "ip6[6] = 17", "ip6[7] < 64",
 	"ip6[0] & 0xf0 = 0x60", "ip6[4:2] > 1000", "ip6[40] = 0x80", "ip6 and ip6[6] = 0",
 	"ip6 protochain 6", "ip6 protochain 17", "ip protochain 6",
 	/* lengths and combinations */
-	"len > 100", "len < 64", "len = 60", "greater 1000", "less 200", "len >= 14 and len <= 1514",
+	"len > 100", "len < 64", "len = 60", "greater 1000", "less 200",
+	"len >= 14 and len <= 1514",
 	"len - 14 > 40", "len & 1 = 1", "len % 3 = 0", "len / 2 > 300", "len * 2 > 3000",
 	"len ^ 0xff > 0", "len << 1 > 2000", "len >> 2 < 20",
 	"tcp or udp", "tcp or udp or icmp", "(tcp or udp) and not port 53",
@@ -618,7 +622,8 @@ static size_t random_program(struct cbpf_insn *v, size_t max, uint32_t len)
 				in->code = CBPF_JMP | CBPF_JA;
 				in->k = rnd() % (room + 1);
 			} else {
-				in->code = CBPF_JMP | jmp[rnd() % 4] | (rnd() % 2 ? CBPF_X : CBPF_K);
+				in->code = CBPF_JMP | jmp[rnd() % 4];
+				in->code |= rnd() % 2 ? CBPF_X : CBPF_K;
 				in->k = rnd() % 2 ? rnd() % 300 : k;
 				in->jt = (uint8_t)(rnd() % (room < 255 ? room + 1 : 256));
 				in->jf = (uint8_t)(rnd() % (room < 255 ? room + 1 : 256));
@@ -626,8 +631,9 @@ static size_t random_program(struct cbpf_insn *v, size_t max, uint32_t len)
 		}
 		/* Some returns in the middle, of A or of a constant. */
 		if (rnd() % 25 == 0)
-			*in = (struct cbpf_insn){ (uint16_t)(CBPF_RET | (rnd() % 2 ? CBPF_A : CBPF_K)),
-						  0, 0, rnd() % 2 ? 0 : rnd() };
+			*in = (struct cbpf_insn){ CBPF_RET | CBPF_K, 0, 0, rnd() % 2 ? 0 : rnd() };
+		if (in->code == (CBPF_RET | CBPF_K) && rnd() % 2)
+			in->code = CBPF_RET | CBPF_A;
 	}
 	v[n - 1] = (struct cbpf_insn){ (uint16_t)(CBPF_RET | (rnd() % 4 ? CBPF_A : CBPF_K)), 0, 0,
 				       rnd() };
@@ -711,8 +717,8 @@ int main(int argc, char **argv)
 			free_packets(&ps);
 		}
 		if (st.verbose)
-			printf("%-20s %zu programs x %lu packets\n", pcap_datalink_val_to_name(dlts[d]),
-			       np, st.packets - before);
+			printf("%-20s %zu programs x %lu packets\n",
+			       pcap_datalink_val_to_name(dlts[d]), np, st.packets - before);
 		for (size_t i = 0; i < np; i++)
 			program_free(&progs[i]);
 		free(progs);

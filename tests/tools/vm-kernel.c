@@ -132,7 +132,8 @@ static struct vm_result vm_result(const struct prog *p, const struct cbpf_input 
 		}
 	fast = cbpf_vm_run(vm, in);
 	if (fast != st.ret) {
-		fprintf(stderr, "vm-kernel: cbpf_vm_run gives %u, stepping gives %u\n", fast, st.ret);
+		fprintf(stderr, "vm-kernel: cbpf_vm_run gives %u, stepping gives %u\n", fast,
+			st.ret);
 		tally.failed++;
 	}
 	r.ret = st.ret;
@@ -190,7 +191,7 @@ static int kernel_netlink(const struct oracle *o, const struct prog *p, const ui
 		perror("vm-kernel: netlink sendto");
 		return -1;
 	}
-	/* netlink_unicast ran the filter and queued (or dropped) the message before sendto returned. */
+	/* netlink_unicast ran the filter and queued (or dropped) the message within sendto. */
 	n = recv(o->rx, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
 	if (n < 0 && errno != EAGAIN) {
 		perror("vm-kernel: netlink recv");
@@ -428,7 +429,8 @@ static void packet_meta(const struct oracle *o, const uint8_t *f, uint32_t len,
 }
 
 static void body_case(const struct oracle *o, const char *name, const struct cbpf_insn *body,
-		      uint32_t nbody, const uint8_t *pkt, uint32_t len, const struct cbpf_meta *meta)
+		      uint32_t nbody, const uint8_t *pkt, uint32_t len,
+		      const struct cbpf_meta *meta)
 {
 	struct cbpf_meta own;
 	struct cbpf_input in;
@@ -443,6 +445,7 @@ static void body_case(const struct oracle *o, const char *name, const struct cbp
 }
 
 #define I(code, k) ((struct cbpf_insn){ (code), 0, 0, (k) })
+#define J(code, jt, jf, k) ((struct cbpf_insn){ (code), (jt), (jf), (k) })
 #define BODY(...) ((const struct cbpf_insn[]){ __VA_ARGS__ })
 #define N(...) (sizeof((const struct cbpf_insn[]){ __VA_ARGS__ }) / sizeof(struct cbpf_insn))
 #define CASE(o, name, pkt, len, meta, ...)                                                       \
@@ -506,7 +509,7 @@ static void alu_cases(const struct oracle *o)
 				snprintf(name, sizeof(name), "A=%#x jmp%#x #%#x", as[a], jops[j],
 					 xs[x]);
 				CASE(o, name, pattern, 64, NULL, I(LD_IMM, as[a]),
-				     ((struct cbpf_insn){ CBPF_JMP | jops[j] | CBPF_K, 0, 1, xs[x] }),
+				     J(CBPF_JMP | jops[j] | CBPF_K, 0, 1, xs[x]),
 				     I(LD_IMM, 1), I(CBPF_MISC | CBPF_TAX, 0));
 			}
 		}
@@ -557,23 +560,26 @@ static void bounds_cases(const struct oracle *o, uint32_t first_len)
 				else
 					kk = i == 6 ? CBPF_NET_OFF : CBPF_LL_OFF;
 				snprintf(name, sizeof(name), "len %u: ld%u [%d]", len, sz, kk);
-				CASE(o, name, pattern, len, NULL, I(LD_ABS(sizes[s]), (uint32_t)kk));
+				CASE(o, name, pattern, len, NULL,
+				     I(LD_ABS(sizes[s]), (uint32_t)kk));
 			}
 			for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
-				snprintf(name, sizeof(name), "len %u: ld%u [x + 0], x = %d", len, sz,
-					 fixed[i]);
+				snprintf(name, sizeof(name), "len %u: ld%u [x + 0], x = %d", len,
+					 sz, fixed[i]);
 				CASE(o, name, pattern, len, NULL, I(LDX_IMM, (uint32_t)fixed[i]),
 				     I(LD_IND(sizes[s]), 0));
 				if (fixed[i] >= CBPF_AD_OFF && fixed[i] < 0)
 					continue; /* the kernel refuses unknown ancillary offsets */
-				snprintf(name, sizeof(name), "len %u: ld%u [%d]", len, sz, fixed[i]);
+				snprintf(name, sizeof(name), "len %u: ld%u [%d]", len, sz,
+					 fixed[i]);
 				CASE(o, name, pattern, len, NULL,
 				     I(LD_ABS(sizes[s]), (uint32_t)fixed[i]));
 			}
 		}
 		for (uint32_t k = len >= 2 ? len - 2 : 0; k <= len; k++) {
 			snprintf(name, sizeof(name), "len %u: ldxb 4*([%u]&0xf)", len, k);
-			CASE(o, name, pattern, len, NULL, I(LDX_MSH, k), I(CBPF_MISC | CBPF_TXA, 0));
+			CASE(o, name, pattern, len, NULL, I(LDX_MSH, k),
+			     I(CBPF_MISC | CBPF_TXA, 0));
 		}
 		snprintf(name, sizeof(name), "len %u: ldxb 4*([SKF_NET_OFF + 1]&0xf)", len);
 		CASE(o, name, pattern, len, NULL, I(LDX_MSH, (uint32_t)(CBPF_NET_OFF + 1)),
@@ -715,7 +721,7 @@ static uint32_t random_body(struct cbpf_insn *b, uint32_t max, uint32_t len, boo
 				in->k = (uint32_t)(CBPF_AD_OFF + (int32_t)(rnd() % 16) * 4);
 			if (!seccomp)
 				in->code = LD_ABS(sizes[rnd() % 3]);
-			/* ld #rand is not repeatable; the kernel refuses other ancillary offsets. */
+			/* ld #rand is not repeatable; the kernel refuses unknown ancillaries. */
 			if (in->k == (uint32_t)(CBPF_AD_OFF + CBPF_AD_RANDOM) ||
 			    ((int32_t)in->k >= CBPF_AD_OFF && (int32_t)in->k < 0 &&
 			     (uint32_t)((int32_t)in->k - CBPF_AD_OFF) % 4 != 0))
@@ -780,7 +786,8 @@ static uint32_t random_body(struct cbpf_insn *b, uint32_t max, uint32_t len, boo
 			if (i + 1 < n) {
 				uint32_t room = n - i - 1;
 
-				in->code = CBPF_JMP | jmp[rnd() % 4] | (rnd() % 2 ? CBPF_X : CBPF_K);
+				in->code = CBPF_JMP | jmp[rnd() % 4];
+				in->code |= rnd() % 2 ? CBPF_X : CBPF_K;
 				in->k = interesting(len);
 				in->jt = (uint8_t)(rnd() % (room < 256 ? room + 1 : 256));
 				in->jf = (uint8_t)(rnd() % (room < 256 ? room + 1 : 256));
@@ -1151,11 +1158,14 @@ static void packet_cases(const struct oracle *o)
 		} gres[] = {
 			{ "gre ip", { 0x00, 0x00, 0x08, 0x00 }, 4, false },
 			{ "gre csum key seq ipv6",
-			  { 0xb0, 0x00, 0x86, 0xdd, 1, 2, 0, 0, 3, 4, 5, 6, 7, 8, 9, 10 }, 16, true },
+			  { 0xb0, 0x00, 0x86, 0xdd, 1, 2, 0, 0, 3, 4, 5, 6, 7, 8, 9, 10 },
+			  16,
+			  true },
 			{ "gre routing", { 0x40, 0x00, 0x08, 0x00 }, 4, false },
 			{ "gre version 2", { 0x00, 0x02, 0x08, 0x00 }, 4, false },
 			{ "gre teb",
-			  { 0x00, 0x00, 0x65, 0x58, 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00 },
+			  { 0x00, 0x00, 0x65, 0x58, 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08,
+			    0x00 },
 			  18, false },
 			{ "pptp",
 			  { 0x30, 0x81, 0x88, 0x0b, 0, 40, 0, 1, 0, 0, 0, 9, 0, 0, 0, 7, 0xff, 0x03,
@@ -1267,8 +1277,8 @@ static void seccomp_cases(struct oracle *o)
 		value_case(o, name, BODY(I(LD_ABS(CBPF_W), k)), 1, &in);
 	}
 	value_case(o, "ld #len", BODY(I(CBPF_LD | CBPF_W | CBPF_LEN, 0)), 1, &in);
-	value_case(o, "ldx #len", BODY(I(CBPF_LDX | CBPF_W | CBPF_LEN, 0), I(CBPF_MISC | CBPF_TXA, 0)),
-		   2, &in);
+	value_case(o, "ldx #len",
+		   BODY(I(CBPF_LDX | CBPF_W | CBPF_LEN, 0), I(CBPF_MISC | CBPF_TXA, 0)), 2, &in);
 	for (unsigned i = 0; i < 150; i++) {
 		struct cbpf_insn body[20];
 		uint32_t n = random_body(body, 12, 64, true);

@@ -159,7 +159,8 @@ START_TEST(every_opcode)
 		       I(CBPF_RET | CBPF_K, 1), I(CBPF_RET | CBPF_K, 2)),
 		   want);
 	}
-	OK(RUN(64, J(CBPF_JMP | CBPF_JA, 0, 0, 1), I(CBPF_RET | CBPF_K, 1), I(CBPF_RET | CBPF_K, 2)),
+	OK(RUN(64, J(CBPF_JMP | CBPF_JA, 0, 0, 1), I(CBPF_RET | CBPF_K, 1),
+	       I(CBPF_RET | CBPF_K, 2)),
 	   2);
 }
 END_TEST
@@ -213,7 +214,8 @@ START_TEST(bounds_at_the_edges)
 
 			for (uint32_t k = 0; k <= len + 1; k++) {
 				bool in = k + sz <= len;
-				struct outcome a = RUN(len, ABS(sizes[s], k), I(CBPF_RET | CBPF_K, 1));
+				struct outcome a =
+					RUN(len, ABS(sizes[s], k), I(CBPF_RET | CBPF_K, 1));
 				struct outcome b = RUN(len, LDX_IMM(k), IND(sizes[s], 0),
 						       I(CBPF_RET | CBPF_K, 1));
 				struct outcome c = RUN(len, LDX_IMM(1), IND(sizes[s], k - 1),
@@ -225,7 +227,8 @@ START_TEST(bounds_at_the_edges)
 			}
 		}
 		for (uint32_t k = 0; k <= len; k++)
-			EXPECT(RUN(len, I(CBPF_LDX | CBPF_B | CBPF_MSH, k), I(CBPF_RET | CBPF_K, 1)),
+			EXPECT(RUN(len, I(CBPF_LDX | CBPF_B | CBPF_MSH, k),
+				   I(CBPF_RET | CBPF_K, 1)),
 			       k < len ? 1 : 0, k < len ? CBPF_VM_EXIT_RET : CBPF_VM_EXIT_OOB);
 	}
 	/* Far offsets never wrap into the packet. */
@@ -407,7 +410,8 @@ START_TEST(every_ancillary_load)
 	/* Each size gives the whole value: the kernel ignores the size of an ancillary load. */
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		for (int s = 0; s < 3; s++)
-			OK(RUNM(&m, LD_IMM(0x1234), LDX_IMM(0xf0f0), ANC(sizes[s], t[i].anc), RET_A),
+			OK(RUNM(&m, LD_IMM(0x1234), LDX_IMM(0xf0f0), ANC(sizes[s], t[i].anc),
+				RET_A),
 			   t[i].want);
 	/* pkttype is three bits wide. */
 	m.pkttype = 0xfd;
@@ -460,8 +464,9 @@ START_TEST(netlink_attributes)
 	at = nla(msg, at, 0x4005, 4);          /* 52: type 5 with NLA_F_NET_BYTEORDER */
 	nla(msg, at, 6, 100);                  /* 56: too long for what is left */
 
-#define NLA(a, x) exec_pkt(PROG(LD_IMM(a), LDX_IMM(x), ANC(CBPF_W, CBPF_AD_NLATTR), RET_A), 4, msg, \
-			   sizeof(msg), NULL)
+#define NLA(a, x)                                                                                \
+	exec_pkt(PROG(LD_IMM(a), LDX_IMM(x), ANC(CBPF_W, CBPF_AD_NLATTR), RET_A), 4, msg,          \
+		 sizeof(msg), NULL)
 #define NLAN(a, x)                                                                               \
 	exec_pkt(PROG(LD_IMM(a), LDX_IMM(x), ANC(CBPF_W, CBPF_AD_NLATTR_NEST), RET_A), 4, msg,     \
 		 sizeof(msg), NULL)
@@ -497,7 +502,8 @@ START_TEST(seccomp_words)
 {
 	struct cbpf_seccomp_data sd = {
 		.nr = 59, .arch = 0xc000003e, .instruction_pointer = 0x00007fff12345678ull,
-		.args = { 1, 0x1122334455667788ull, 0xffffffff00000000ull, 0, 0, 0x8000000000000001ull },
+		.args = { 1, 0x1122334455667788ull, 0xffffffff00000000ull, 0, 0,
+			  0x8000000000000001ull },
 	};
 	struct cbpf_input in = cbpf_input_seccomp(&sd);
 	uint32_t words[16];
@@ -670,7 +676,8 @@ static size_t random_program(struct cbpf_insn *v, size_t max)
 		static const uint32_t ks[] = { 0, 1, 2, 12, 14, 23, 31, 32, 0xfffff000, 0xfffff004,
 					       0xfffff030, 0xfff00000, 0xffe00000, 0x7fffffff };
 
-		v[i] = (struct cbpf_insn){ op->code, 0, 0, rnd() % 2 ? ks[rnd() % 14] : rnd() % 80 };
+		v[i] = (struct cbpf_insn){ op->code, 0, 0,
+					   rnd() % 2 ? ks[rnd() % 14] : rnd() % 80 };
 		if (op->operand == CBPF_OPND_MEM)
 			v[i].k %= 16;
 		if (op->operand == CBPF_OPND_JA)
@@ -743,7 +750,7 @@ START_TEST(refuses_what_cannot_run)
 		{ { I(0x0128, 0), RET_A }, 2, 0, "unknown opcode 0x0128" },
 		{ { I(CBPF_ST, 16), RET_A }, 2, 0, "M[16] does not exist" },
 		{ { I(CBPF_LDX | CBPF_MEM, 99), RET_A }, 2, 0, "M[99] does not exist" },
-		{ { J(CBPF_JMP | CBPF_JA, 0, 0, 1), RET_A }, 2, 0, "jump target 2 is past the end" },
+		{ { J(CBPF_JMP | CBPF_JA, 0, 0, 1), RET_A }, 2, 0, "target 2 is past the end" },
 		{ { J(CBPF_JMP | CBPF_JA, 0, 0, 0xffffffff), RET_A }, 2, 0, "past the end" },
 		{ { J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 0), RET_A }, 2, 0, "target 2 is past" },
 		{ { RET_A, LD_IMM(1) }, 2, 1, "the last instruction must be a return" },

@@ -58,7 +58,8 @@ struct cbpf_meta {
 	uint32_t random;       /* what ld #rand returns (the kernel draws a new number each time) */
 	bool vlan_present;     /* an offloaded VLAN tag: ld #vlan_avail returns 1 */
 	uint16_t vlan_tci;     /* skb->vlan_tci: ld #vlan_tci */
-	uint16_t vlan_proto;   /* skb->vlan_proto, network byte order: ld #vlan_tpid returns ntohs() */
+	uint16_t vlan_proto;   /* skb->vlan_proto, network byte order: ld #vlan_tpid returns
+				* ntohs() */
 	uint32_t pay_off;      /* what skb_get_poff() returns (flow dissector), 0 when it fails:
 				* ld #poff */
 };
@@ -97,8 +98,9 @@ struct cbpf_seccomp_data {
 
 /* One run's input. Borrowed: nothing is copied or kept. */
 struct cbpf_input {
-	const uint8_t *data;          /* the packet from its link-layer header (where skb->data points
-				       * for a SOCK_RAW packet socket), or a cbpf_seccomp_data */
+	const uint8_t *data;          /* the packet from its link-layer header (where skb->data
+				       * points for a SOCK_RAW packet socket), or a
+				       * cbpf_seccomp_data */
 	uint32_t caplen;              /* bytes readable at data; loads past them are out of bounds
 				       * (libpcap's buflen) */
 	uint32_t wirelen;             /* the packet's length, what ld #len returns (libpcap's
@@ -154,7 +156,9 @@ CBPF_API const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_
 /*
  * Runs the program over one input, start to end, and returns its result: the accepted length
  * for a socket filter (0 drops), the action for a seccomp filter. A program ended by an
- * out-of-bounds load or a division by zero returns 0. The fast path: no state, no records.
+ * out-of-bounds load or a division by zero returns 0, one ended by ld #ifidx or ld #hatype
+ * without a device returns A. The fast path: no state, no records; in->data may be NULL when
+ * in->caplen is 0. Any number of threads may run one vm at once.
  */
 CBPF_API uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in);
 
@@ -175,7 +179,7 @@ enum cbpf_vm_exit {
 struct cbpf_vm_state {
 	uint32_t A, X;
 	uint32_t M[CBPF_MEMWORDS];
-	uint16_t M_written;      /* bit i set once M[i] has been stored to */
+	uint32_t M_written;      /* bit i set once M[i] has been stored to */
 	uint32_t pc;             /* the next instruction */
 	uint64_t steps;          /* instructions executed so far */
 	enum cbpf_vm_exit exit;  /* CBPF_VM_RUNNING until the program ends */
@@ -204,11 +208,13 @@ struct cbpf_vm_step {
 	int64_t req;            /* READ_PACKET: the offset asked for, k or (int32_t)(X + k) the way
 				 * the kernel computes it; negative for SKF_NET_OFF/SKF_LL_OFF */
 	int64_t off;            /* READ_PACKET: where the read starts in the data after the
-				 * SKF_NET_OFF/SKF_LL_OFF translation, -1 if the offset maps nowhere;
+				 * SKF_NET_OFF/SKF_LL_OFF translation, -1 if the offset maps
+				 * nowhere;
 				 * the read is out of bounds when exit is CBPF_VM_EXIT_OOB */
 	uint32_t size;          /* READ_PACKET: 1, 2 or 4 bytes */
 	uint32_t anc;           /* READ_ANC: the CBPF_AD_* number */
-	uint32_t value;         /* a load's result (the new A or X; for ldxb 4*([k]&0xf) the byte) */
+	uint32_t value;         /* a load's result (the new A or X; for ldxb 4*([k]&0xf), the
+				 * byte) */
 
 	bool cond;              /* a conditional jump ran */
 	bool taken;             /* its condition held: jt was followed */
