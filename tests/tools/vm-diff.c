@@ -47,6 +47,7 @@ static struct {
 	unsigned long programs, packets, runs, differences;
 	unsigned long skipped_linux;   /* programs with ancillary loads or negative offsets */
 	unsigned long refused;         /* programs the interpreter refuses (backward jumps) */
+	unsigned long unwritten;       /* programs reading M[k] before writing it */
 	unsigned long no_compile;      /* expression and link type pairs libpcap rejects */
 	unsigned long divergent_runs;  /* runs where the kernel and libpcap differ on purpose */
 	int verbose;
@@ -115,6 +116,41 @@ static bool uses_linux_loads(const struct cbpf_insn *v, size_t n)
 	return false;
 }
 
+/*
+ * True when some path reads M[k] before writing it (net/core/filter.c: check_load_and_stores):
+ * the kernel refuses such programs, and libpcap reads whatever its stack held.
+ */
+static bool reads_unwritten_memory(const struct cbpf_insn *v, size_t n)
+{
+	uint16_t *masks = xmalloc(n * sizeof(*masks)), valid = 0;
+	bool bad = false;
+
+	for (size_t i = 0; i < n; i++)
+		masks[i] = 0xffff;
+	for (size_t pc = 0; pc < n && !bad; pc++) {
+		uint16_t c = v[pc].code;
+
+		valid &= masks[pc];
+		if (c == CBPF_ST || c == CBPF_STX) {
+			valid |= (uint16_t)(1u << (v[pc].k & 15));
+		} else if (c == (CBPF_LD | CBPF_MEM) || c == (CBPF_LDX | CBPF_MEM)) {
+			bad = !(valid & (1u << (v[pc].k & 15)));
+		} else if (c == (CBPF_JMP | CBPF_JA)) {
+			if (pc + 1 + v[pc].k < n)
+				masks[pc + 1 + v[pc].k] &= valid;
+			valid = 0xffff;
+		} else if (cbpf_insn_is_cond_jump(&v[pc])) {
+			if (pc + 1 + v[pc].jt < n)
+				masks[pc + 1 + v[pc].jt] &= valid;
+			if (pc + 1 + v[pc].jf < n)
+				masks[pc + 1 + v[pc].jf] &= valid;
+			valid = 0xffff;
+		}
+	}
+	free(masks);
+	return bad;
+}
+
 /* Makes a program of v, or returns false (counted) when it cannot be compared. */
 static bool program_new(struct program *p, const struct cbpf_insn *v, size_t n, const char *what)
 {
@@ -124,6 +160,12 @@ static bool program_new(struct program *p, const struct cbpf_insn *v, size_t n, 
 		if (st.verbose)
 			printf("Linux-only loads: %s\n", what);
 		st.skipped_linux++;
+		return false;
+	}
+	if (reads_unwritten_memory(v, n)) {
+		if (st.verbose)
+			printf("reads M[k] before writing it: %s\n", what);
+		st.unwritten++;
 		return false;
 	}
 	p->prog = cbpf_prog_new(v, n);
@@ -502,7 +544,10 @@ static void synth_packets(struct packets *ps, int dlt, unsigned count)
 
 	ps->dlt = dlt;
 	for (unsigned i = 0; i < count; i++) {
-		uint32_t n = synth_frame(dlt, f), cap = n;
+		uint32_t n, cap;
+
+		memset(f, 0, sizeof(f));
+		n = cap = synth_frame(dlt, f);
 
 		/* Some truncated captures, to meet the bounds checks. */
 		if (rnd() % 4 == 0)
@@ -726,9 +771,10 @@ int main(int argc, char **argv)
 	random_runs(nrandom);
 
 	printf("skipped: %lu programs with Linux-only loads (ancillary, negative offsets), "
-	       "%lu the interpreter refuses (backward jumps), %lu expression/link type pairs "
-	       "libpcap does not compile\n",
-	       st.skipped_linux, st.refused, st.no_compile);
+	       "%lu the interpreter refuses (backward jumps), %lu reading M[k] before writing it "
+	       "(the kernel refuses them; libpcap reads its stack), %lu expression/link type "
+	       "pairs libpcap does not compile\n",
+	       st.skipped_linux, st.refused, st.unwritten, st.no_compile);
 	printf("not compared: %lu runs where the kernel and libpcap differ by design "
 	       "(shift by X >= 32, [x + k] past 2^31)\n",
 	       st.divergent_runs);
