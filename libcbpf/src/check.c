@@ -43,7 +43,8 @@ void check_report(struct checker *c, enum cbpf_severity severity, long insn, con
 	}
 	if (insn >= 0)
 		loc = cbpf_prog_srcloc(c->prog, (size_t)insn);
-	err = cbpf_diags_add(c->diags, severity, cbpf_prog_file(c->prog), loc ? loc->line : 0,
+	err = cbpf_diags_add(c->diags, severity, c->prog ? cbpf_prog_file(c->prog) : NULL,
+			     loc ? loc->line : 0,
 			     loc ? loc->col : 0, loc ? loc->len : 0, insn, rule ? "%s [%s]" : "%s",
 			     msg, rule ? rule : "");
 	if (msg != small)
@@ -264,10 +265,11 @@ static void warn_unreachable(struct checker *c)
 static int sort_new_diags(struct cbpf_diags *diags, size_t start)
 {
 	size_t n = diags->n - start, i, width;
-	struct cbpf_diag *tmp, *v = diags->v + start;
+	struct cbpf_diag *tmp, *v;
 
 	if (n < 2)
 		return 0;
+	v = diags->v + start;
 	tmp = malloc(n * sizeof(*tmp));
 	if (!tmp)
 		return -ENOMEM;

@@ -18,14 +18,22 @@
  */
 
 #define ALL_CELLS 0xffffu
-/* At most this many runs of consecutive instructions in a printed path. */
+/* A printed path shows at most this many runs of consecutive instructions: half each end. */
 #define PATH_RUNS 8
+#define HALF (PATH_RUNS / 2)
+#define NONE UINT32_MAX
 
 struct memflow {
-	uint16_t *in;     /* cells written on entry to each instruction */
-	uint32_t *first;  /* jump predecessors of t: preds[first[t] .. first[t + 1]) */
+	uint16_t *in;    /* cells written on entry to each instruction */
+	uint32_t *first; /* jump predecessors of t: preds[first[t] .. first[t + 1]) */
 	uint32_t *preds;
-	uint32_t *path;   /* scratch for one path, instruction indices */
+	/*
+	 * For one cell, per instruction it enters unwritten: the predecessor it is unwritten
+	 * after (NONE at the start), where the run of consecutive instructions ending here
+	 * began, how many runs the path has so far, the last instruction of its HALF-th run,
+	 * and the first 'ret' the path falls through.
+	 */
+	uint32_t *pred, *start, *runs, *head, *ret;
 };
 
 static bool is_jump(uint16_t code)
@@ -68,12 +76,12 @@ static int build_preds(const struct checker *c, struct memflow *m)
 	m->preds = malloc((edges ? edges : 1) * sizeof(*m->preds));
 	if (!m->preds)
 		return -ENOMEM;
-	/* Fill each row from its end, using path[] as the per-row cursor. */
+	/* Fill each row from its end, with start[] as the per-row cursor. */
 	for (pc = 0; pc < n; pc++)
-		m->path[pc] = m->first[pc + 1];
+		m->start[pc] = m->first[pc + 1];
 	for (pc = 0; pc < n; pc++)
 		for (int i = jump_targets(c, pc, t); i-- > 0;)
-			m->preds[--m->path[t[i]]] = (uint32_t)pc;
+			m->preds[--m->start[t[i]]] = (uint32_t)pc;
 	return 0;
 }
 
@@ -89,90 +97,94 @@ static bool unwritten_after(const struct checker *c, const struct memflow *m, si
 }
 
 /*
- * Walks back from pc to the first instruction along predecessors that leave cell unwritten;
- * fills m->path in ascending order and returns its length.
+ * One forward pass for cell: for every instruction entered with cell unwritten, a predecessor
+ * that leaves it unwritten (the one falling through first) and what printing the path back to
+ * the first instruction needs, so each bad read costs O(1) however long its path.
  */
-static size_t find_path(const struct checker *c, struct memflow *m, size_t pc, unsigned cell)
+static void trace_cell(const struct checker *c, struct memflow *m, unsigned cell)
 {
-	size_t len = 0, cur = pc;
+	for (size_t v = 0; v < c->len; v++) {
+		uint32_t p = NONE;
 
-	m->path[len++] = (uint32_t)cur;
-	while (cur > 0) {
-		size_t next = cur;
-
-		if (!is_jump(c->insns[cur - 1].code) && unwritten_after(c, m, cur - 1, cell)) {
-			next = cur - 1;
-		} else {
-			for (uint32_t i = m->first[cur]; i < m->first[cur + 1]; i++) {
-				if (unwritten_after(c, m, m->preds[i], cell)) {
-					next = m->preds[i];
-					break;
-				}
-			}
-		}
-		if (next == cur)
-			break; /* cannot happen: cur's entry set lacks cell for a reason */
-		cur = next;
-		m->path[len++] = (uint32_t)cur;
-	}
-	for (size_t i = 0; i < len / 2; i++) {
-		uint32_t tmp = m->path[i];
-
-		m->path[i] = m->path[len - 1 - i];
-		m->path[len - 1 - i] = tmp;
-	}
-	return len;
-}
-
-/* "0-2, 5, 7-9": the path's runs of consecutive instructions, the middle elided when long. */
-static void fmt_path(char *buf, size_t size, const uint32_t *path, size_t len)
-{
-	size_t runs = 1, run = 0, used = 0, i, j;
-
-	for (i = 1; i < len; i++)
-		runs += path[i] != path[i - 1] + 1;
-	buf[0] = '\0';
-	for (i = 0; i < len; i = j) {
-		for (j = i + 1; j < len && path[j] == path[j - 1] + 1; j++)
-			;
-		run++;
-		if (runs > PATH_RUNS && run > PATH_RUNS / 2 && run <= runs - PATH_RUNS / 2) {
-			if (run == PATH_RUNS / 2 + 1)
-				used += (size_t)snprintf(buf + used, size - used, ", ...");
+		if (m->in[v] & (1u << cell))
 			continue;
+		if (v > 0 && !is_jump(c->insns[v - 1].code) && unwritten_after(c, m, v - 1, cell))
+			p = (uint32_t)v - 1;
+		for (uint32_t i = m->first[v]; p == NONE && i < m->first[v + 1]; i++)
+			if (unwritten_after(c, m, m->preds[i], cell))
+				p = m->preds[i];
+		m->pred[v] = p;
+		if (p == NONE) {
+			/* The first instruction: nothing is written on entry. */
+			m->start[v] = (uint32_t)v;
+			m->runs[v] = 1;
+			m->ret[v] = NONE;
+		} else if (p + 1 == v) {
+			m->start[v] = m->start[p];
+			m->runs[v] = m->runs[p];
+			m->ret[v] = m->ret[p];
+			if (m->ret[v] == NONE && CBPF_CLASS(c->insns[p].code) == CBPF_RET)
+				m->ret[v] = p;
+		} else {
+			m->start[v] = (uint32_t)v;
+			m->runs[v] = m->runs[p] + 1;
+			m->ret[v] = m->ret[p];
 		}
-		if (used >= size)
-			break;
-		used += (size_t)snprintf(buf + used, size - used, "%s%u", i ? ", " : "", path[i]);
-		if (used < size && j - 1 > i)
-			used += (size_t)snprintf(buf + used, size - used, "-%u", path[j - 1]);
-		if (used >= size)
-			break;
+		if (m->runs[v] < HALF)
+			m->head[v] = NONE;
+		else if (m->runs[v] == HALF)
+			m->head[v] = (uint32_t)v;
+		else
+			m->head[v] = m->runs[p] == HALF ? p : m->head[p];
 	}
 }
 
-static void report_read(struct checker *c, struct memflow *m, size_t pc, unsigned cell)
+/* Appends the runs of the path ending at end, count of them, to buf, first run first. */
+static size_t fmt_runs(const struct memflow *m, uint32_t end, unsigned count, char *buf,
+		       size_t size)
+{
+	uint32_t first[PATH_RUNS], last[PATH_RUNS];
+	size_t used = 0;
+	unsigned n = 0;
+
+	for (uint32_t x = end; n < count && x != NONE; n++) {
+		first[n] = m->start[x];
+		last[n] = x;
+		x = m->pred[m->start[x]];
+	}
+	while (n-- > 0 && used < size) {
+		used += (size_t)snprintf(buf + used, size - used, "%s%u", used ? ", " : "", first[n]);
+		if (used < size && last[n] != first[n])
+			used += (size_t)snprintf(buf + used, size - used, "-%u", last[n]);
+	}
+	return used;
+}
+
+static void report_read(struct checker *c, const struct memflow *m, size_t pc, unsigned cell)
 {
 	char runs[PATH_RUNS * 24 + 8];
-	size_t len, i;
+	uint32_t v = (uint32_t)pc;
+	size_t used;
 
 	if (pc == 0) {
 		check_report(c, CBPF_SEV_ERROR, 0, RULE_MEMORY,
 			     "M[%u] is read before it is written (it is the first instruction)", cell);
 		return;
 	}
-	len = find_path(c, m, pc, cell);
-	fmt_path(runs, sizeof(runs), m->path, len);
-	/* A path that falls through a 'ret' is one only the kernel's analysis takes. */
-	for (i = 0; i + 1 < len; i++)
-		if (CBPF_CLASS(c->insns[m->path[i]].code) == CBPF_RET &&
-		    m->path[i + 1] == m->path[i] + 1)
-			break;
-	if (i + 1 < len)
+	if (m->runs[v] <= PATH_RUNS) {
+		fmt_runs(m, v, PATH_RUNS, runs, sizeof(runs));
+	} else {
+		used = fmt_runs(m, m->head[v], HALF, runs, sizeof(runs));
+		used += (size_t)snprintf(runs + used, sizeof(runs) - used, ", ...");
+		/* The last runs, printed after the elision. */
+		fmt_runs(m, v, HALF, runs + used + 2, sizeof(runs) - used - 2);
+		memcpy(runs + used, ", ", 2);
+	}
+	if (m->ret[v] != NONE)
 		check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_MEMORY,
 			     "M[%u] may be read before it is written (path through insns %s; the "
 			     "kernel's analysis falls through the 'ret' at insn %u)",
-			     cell, runs, m->path[i]);
+			     cell, runs, m->ret[v]);
 	else
 		check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_MEMORY,
 			     "M[%u] may be read before it is written (path through insns %s)", cell,
@@ -182,18 +194,23 @@ static void report_read(struct checker *c, struct memflow *m, size_t pc, unsigne
 void check_memory(struct checker *c)
 {
 	struct memflow m = { 0 };
-	uint16_t *masks, valid = 0;
+	uint16_t *masks, valid = 0, bad = 0;
 	size_t n = c->len, pc;
 	uint64_t t[2];
 
 	m.in = malloc(n * sizeof(*m.in));
 	masks = malloc(n * sizeof(*masks));
-	m.path = malloc(n * sizeof(*m.path));
-	if (!m.in || !masks || !m.path || build_preds(c, &m))
+	m.pred = malloc(n * sizeof(*m.pred));
+	m.start = malloc(n * sizeof(*m.start));
+	m.runs = malloc(n * sizeof(*m.runs));
+	m.head = malloc(n * sizeof(*m.head));
+	m.ret = malloc(n * sizeof(*m.ret));
+	if (!m.in || !masks || !m.pred || !m.start || !m.runs || !m.head || !m.ret ||
+	    build_preds(c, &m))
 		goto nomem;
 	memset(masks, 0xff, n * sizeof(*masks));
 
-	for (pc = 0; pc < n && !c->err; pc++) {
+	for (pc = 0; pc < n; pc++) {
 		const struct cbpf_insn *insn = &c->insns[pc];
 
 		valid &= masks[pc];
@@ -207,7 +224,7 @@ void check_memory(struct checker *c)
 		case CBPF_LD | CBPF_MEM:
 		case CBPF_LDX | CBPF_MEM:
 			if (insn->k < CBPF_MEMWORDS && !(valid & (1u << insn->k)))
-				report_read(c, &m, pc, insn->k);
+				bad |= (uint16_t)(1u << insn->k);
 			break;
 		default:
 			if (!is_jump(insn->code))
@@ -219,13 +236,31 @@ void check_memory(struct checker *c)
 			break;
 		}
 	}
+	/* Then each cell read unwritten somewhere: its paths, and its bad reads. */
+	for (unsigned cell = 0; cell < CBPF_MEMWORDS && !c->err; cell++) {
+		if (!(bad & (1u << cell)))
+			continue;
+		trace_cell(c, &m, cell);
+		for (pc = 0; pc < n; pc++) {
+			const struct cbpf_insn *insn = &c->insns[pc];
+
+			if ((insn->code == (CBPF_LD | CBPF_MEM) ||
+			     insn->code == (CBPF_LDX | CBPF_MEM)) &&
+			    insn->k == cell && !(m.in[pc] & (1u << cell)))
+				report_read(c, &m, pc, cell);
+		}
+	}
 	goto out;
 nomem:
 	c->err = -ENOMEM;
 out:
 	free(m.in);
 	free(masks);
-	free(m.path);
 	free(m.first);
 	free(m.preds);
+	free(m.pred);
+	free(m.start);
+	free(m.runs);
+	free(m.head);
+	free(m.ret);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -37,7 +38,6 @@ struct item {
 	int kernel[NMODES]; /* 0 accepted, an errno, or PENDING */
 	int ours[NMODES];   /* what cbpf_check returned */
 	bool warned;        /* cbpf_check warned about socket memory (ENOMEM ahead) */
-	struct cbpf_diags diags[NMODES];
 };
 
 struct list {
@@ -310,95 +310,181 @@ static int socket_verdict(struct cbpf_prog *prog)
 }
 
 /*
- * seccomp(SECCOMP_SET_MODE_FILTER) for items[from..n) in a child: refused programs leave it as
- * it was, so it goes on; once one is installed its next system call would run under it, so it
- * reports through shared memory and spins until killed.
+ * seccomp(2) runs in workers forked by a small process started before any program exists, so
+ * each fork stays cheap (with sanitizers too). A worker reads programs from a pipe and tries
+ * each: a refused one leaves it as it was, and it answers through another pipe; once one is
+ * installed its next system call would run under it, so it says so through shared memory (no
+ * system call) and spins until the parent kills it. The small process then starts another.
  */
-static void seccomp_child(struct item *items, size_t from, size_t n, volatile int *res)
+struct shared {
+	volatile pid_t worker;  /* the current worker, written by itself before it reads */
+	volatile long installed; /* sequence number of the program it installed, or -1 */
+	volatile int setup;      /* errno of a failed prctl(PR_SET_NO_NEW_PRIVS) */
+};
+
+struct seccomp_runner {
+	struct shared *sh;
+	int prog_fd, res_fd; /* to the workers, from them */
+	pid_t spawner;
+	size_t workers;
+};
+
+struct header {
+	long seq;
+	uint32_t len;
+};
+
+struct answer {
+	long seq;
+	int err;
+};
+
+static bool read_all(int fd, void *buf, size_t len)
 {
+	for (char *p = buf; len;) {
+		ssize_t n = read(fd, p, len);
+
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+static bool write_all(int fd, const void *buf, size_t len)
+{
+	for (const char *p = buf; len;) {
+		ssize_t n = write(fd, p, len);
+
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+static void worker(struct shared *sh, int prog_fd, int res_fd)
+{
+	static struct sock_filter insns[USHRT_MAX];
+	struct header h;
+
+	sh->worker = getpid();
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
-		__atomic_store_n(&res[from], -errno, __ATOMIC_RELEASE);
+		sh->setup = errno;
 		_exit(1);
 	}
-	for (size_t i = from; i < n; i++) {
-		size_t len = items[i].prog->len;
-		struct sock_fprog fprog = { (unsigned short)len, filter_of(items[i].prog) };
-		int err = 0;
+	while (read_all(prog_fd, &h, sizeof(h)) &&
+	       read_all(prog_fd, insns, h.len * sizeof(insns[0]))) {
+		struct sock_fprog fprog = { (unsigned short)h.len, insns };
+		struct answer a = { h.seq, 0 };
 
-		if (len > USHRT_MAX)
-			err = E2BIG;
-		else if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog))
-			err = errno;
-		__atomic_store_n(&res[i], err, __ATOMIC_RELEASE);
-		if (!err)
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog))
+			a.err = errno;
+		if (!a.err) {
+			__atomic_store_n(&sh->installed, h.seq, __ATOMIC_RELEASE);
 			for (;;)
 				; /* no system call from here on */
+		}
+		if (!write_all(res_fd, &a, sizeof(a)))
+			_exit(1);
 	}
 	_exit(0);
 }
 
-static void sleep_briefly(void)
+static void spawner(struct shared *sh, int prog_fd, int res_fd)
 {
-	struct timespec ts = { 0, 100000 };
-
-	nanosleep(&ts, NULL);
-}
-
-/* Fills items[].kernel[SECC]; returns how many children it needed. */
-static size_t seccomp_verdicts(struct item *items, size_t n)
-{
-	void *map = mmap(NULL, (n ? n : 1) * sizeof(int), PROT_READ | PROT_WRITE,
-			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	volatile int *res = map;
-	size_t from = 0, children = 0;
-
-	if (map == MAP_FAILED) {
-		perror("kernel-check: mmap");
-		exit(2);
-	}
-	for (size_t i = 0; i < n; i++)
-		res[i] = PENDING;
-	while (from < n) {
-		size_t scan = from;
-		int waited = 0, status;
+	for (;;) {
+		int status;
 		pid_t pid = fork();
 
-		if (pid < 0) {
-			perror("kernel-check: fork");
-			exit(2);
-		}
+		if (pid < 0)
+			_exit(1);
 		if (pid == 0)
-			seccomp_child(items, from, n, res);
-		children++;
-		for (;;) {
-			bool installed = false, gone;
-
-			while (scan < n && __atomic_load_n(&res[scan], __ATOMIC_ACQUIRE) != PENDING) {
-				installed = res[scan] == 0;
-				scan++;
-				waited = 0;
-				if (installed)
-					break;
-			}
-			gone = waitpid(pid, &status, WNOHANG) == pid;
-			if (installed || gone || waited++ > TIMEOUT_MS * 10) {
-				if (!gone) {
-					kill(pid, SIGKILL);
-					waitpid(pid, &status, 0);
-				}
-				/* A child lost without a word: count the program it was on as failed. */
-				if (!installed && scan < n && res[scan] == PENDING)
-					res[scan++] = EIO;
-				break;
-			}
-			sleep_briefly();
-		}
-		from = scan;
+			worker(sh, prog_fd, res_fd);
+		waitpid(pid, &status, 0);
+		/* A worker that ran out of programs, or could not start: done. */
+		if (WIFEXITED(status))
+			_exit(0);
 	}
-	for (size_t i = 0; i < n; i++)
-		items[i].kernel[SECC] = res[i];
-	munmap(map, (n ? n : 1) * sizeof(int));
-	return children;
+}
+
+static void runner_start(struct seccomp_runner *r)
+{
+	int prog[2], res[2];
+
+	r->sh = mmap(NULL, sizeof(*r->sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+		     0);
+	if (r->sh == MAP_FAILED || pipe(prog) || pipe(res)) {
+		perror("kernel-check: seccomp runner");
+		exit(2);
+	}
+	r->sh->worker = 0;
+	r->sh->installed = -1;
+	r->spawner = fork();
+	if (r->spawner < 0) {
+		perror("kernel-check: fork");
+		exit(2);
+	}
+	if (r->spawner == 0) {
+		close(prog[1]);
+		close(res[0]);
+		spawner(r->sh, prog[0], res[1]);
+	}
+	close(prog[0]);
+	close(res[1]);
+	r->prog_fd = prog[1];
+	r->res_fd = res[0];
+}
+
+static void runner_stop(struct seccomp_runner *r)
+{
+	int status;
+
+	close(r->prog_fd);
+	close(r->res_fd);
+	waitpid(r->spawner, &status, 0);
+	munmap(r->sh, sizeof(*r->sh));
+}
+
+/* seccomp(SECCOMP_SET_MODE_FILTER) on one program: 0, an errno, or -errno if setup failed. */
+static int seccomp_verdict(struct seccomp_runner *r, long seq, struct cbpf_prog *prog)
+{
+	struct header h = { seq, (uint32_t)prog->len };
+	struct timespec tick = { 0, 50000 };
+	struct pollfd pfd = { r->res_fd, POLLIN, 0 };
+	struct answer a;
+	long ticks = 0;
+
+	/* struct sock_fprog counts in 16 bits: longer programs are cut, never sent as they are. */
+	if (prog->len > USHRT_MAX)
+		return E2BIG;
+	if (!write_all(r->prog_fd, &h, sizeof(h)) ||
+	    !write_all(r->prog_fd, filter_of(prog), prog->len * sizeof(struct sock_filter)))
+		return r->sh->setup ? -r->sh->setup : EIO;
+	for (;;) {
+		if (__atomic_load_n(&r->sh->installed, __ATOMIC_ACQUIRE) == seq) {
+			pid_t pid = r->sh->worker;
+
+			/* The spawner reaps it and starts the next worker. */
+			kill(pid, SIGKILL);
+			r->workers++;
+			return 0;
+		}
+		if (poll(&pfd, 1, 0) > 0) {
+			if (!read_all(r->res_fd, &a, sizeof(a)))
+				return r->sh->setup ? -r->sh->setup : EIO;
+			if (a.seq == seq)
+				return a.err;
+			continue;
+		}
+		nanosleep(&tick, NULL);
+		if (++ticks > TIMEOUT_MS * 20) {
+			kill(r->sh->worker, SIGKILL);
+			return ETIMEDOUT;
+		}
+	}
 }
 
 static void print_prog(const struct cbpf_prog *prog)
@@ -433,31 +519,27 @@ static int kernel_accepts(int mode, int err)
 }
 
 /* The control programs must pass, or nothing here can be judged. */
-static void controls(void)
+static void controls(struct seccomp_runner *r)
 {
-	struct item ctl[1] = { 0 };
-	int err;
+	struct cbpf_prog *ctl = PROG(I(CBPF_RET | CBPF_K, 0, 0, 0x7fff0000));
+	int err = socket_verdict(ctl), serr = seccomp_verdict(r, 0, ctl);
 
-	ctl[0].prog = PROG(I(CBPF_RET | CBPF_K, 0, 0, 0x7fff0000));
-	err = socket_verdict(ctl[0].prog);
+	cbpf_prog_free(ctl);
 	if (err == EPERM || err == EACCES) {
 		printf("SO_ATTACH_FILTER refuses even 'ret #0x7fff0000' (%s): skipped\n",
 		       strerror(err));
 		exit(77);
 	}
-	seccomp_verdicts(ctl, 1);
-	if (ctl[0].kernel[SECC] != 0) {
-		int e = ctl[0].kernel[SECC] < 0 ? -ctl[0].kernel[SECC] : ctl[0].kernel[SECC];
-
-		printf("seccomp(2) refuses even 'ret #SECCOMP_RET_ALLOW' (%s): skipped\n",
-		       strerror(e));
+	if (serr) {
+		printf("seccomp(2) refuses even 'ret #SECCOMP_RET_ALLOW' (%s%s): skipped\n",
+		       serr < 0 ? "prctl(PR_SET_NO_NEW_PRIVS): " : "",
+		       strerror(serr < 0 ? -serr : serr));
 		exit(77);
 	}
 	if (err) {
 		printf("SO_ATTACH_FILTER refuses even 'ret #0x7fff0000' (%s)\n", strerror(err));
 		exit(1);
 	}
-	cbpf_prog_free(ctl[0].prog);
 }
 
 static void usage(FILE *out)
@@ -475,7 +557,8 @@ int main(int argc, char **argv)
 						   { "help", no_argument, NULL, 'h' },
 						   { NULL, 0, NULL, 0 } };
 	unsigned long long seed = 1, count = 5000;
-	size_t agree = 0, shown = 0, accepted[NMODES] = { 0 }, enomem = 0, warned = 0, children;
+	size_t agree = 0, shown = 0, accepted[NMODES] = { 0 }, enomem = 0, warned = 0;
+	struct seccomp_runner runner = { 0 };
 	struct list l = { 0 };
 	bool verbose = false;
 	int c;
@@ -499,21 +582,28 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	controls();
+	/* Before any program exists: the seccomp workers are forked from a small process. */
+	signal(SIGPIPE, SIG_IGN);
+	runner_start(&runner);
+	controls(&runner);
 	add_edges(&l);
 	add_random(&l, seed, count);
 
 	for (size_t i = 0; i < l.n; i++) {
 		struct item *it = &l.v[i];
 
+		struct cbpf_diags diags = { 0 };
+
 		it->kernel[SOCK] = socket_verdict(it->prog);
-		for (int m = 0; m < NMODES; m++)
-			it->ours[m] = cbpf_check(it->prog, modes[m], &it->diags[m]);
-		for (size_t d = 0; d < it->diags[SOCK].n; d++)
-			it->warned |= it->diags[SOCK].v[d].severity == CBPF_SEV_WARNING &&
-				      strstr(it->diags[SOCK].v[d].msg, "optmem_max");
+		it->ours[SOCK] = cbpf_check(it->prog, CBPF_CHECK_SOCKET, &diags);
+		it->ours[SECC] = cbpf_check(it->prog, CBPF_CHECK_SECCOMP, NULL);
+		for (size_t d = 0; d < diags.n; d++)
+			it->warned |= diags.v[d].severity == CBPF_SEV_WARNING &&
+				      strstr(diags.v[d].msg, "optmem_max");
+		cbpf_diags_free(&diags);
+		it->kernel[SECC] = seccomp_verdict(&runner, (long)i + 1, it->prog);
 	}
-	children = seccomp_verdicts(l.v, l.n);
+	runner_stop(&runner);
 
 	for (size_t i = 0; i < l.n; i++) {
 		struct item *it = &l.v[i];
@@ -540,24 +630,25 @@ int main(int argc, char **argv)
 			       it->ours[SECC] ? "refuses as seccomp" : "accepts as seccomp");
 		if (!ok && shown++ < SHOW_FULL) {
 			for (int m = 0; m < NMODES; m++) {
+				struct cbpf_diags diags = { 0 };
+
 				printf("  cbpf_check as %s:\n", m == SOCK ? "socket" : "seccomp");
-				for (size_t d = 0; d < it->diags[m].n; d++)
-					printf("    insn %ld: %s\n", it->diags[m].v[d].insn,
-					       it->diags[m].v[d].msg);
+				cbpf_check(it->prog, modes[m], &diags);
+				for (size_t d = 0; d < diags.n; d++)
+					printf("    insn %ld: %s\n", diags.v[d].insn, diags.v[d].msg);
+				cbpf_diags_free(&diags);
 			}
 			printf("  program (code jt jf k):\n");
 			print_prog(it->prog);
 		}
 	}
 	printf("SO_ATTACH_FILTER accepted %zu (%zu of them only short of net.core.optmem_max, "
-	       "ENOMEM; cbpf_check warned for %zu); seccomp(2) accepted %zu, in %zu children\n",
-	       accepted[SOCK], enomem, warned, accepted[SECC], children);
+	       "ENOMEM; cbpf_check warned for %zu); seccomp(2) accepted %zu, in %zu workers\n",
+	       accepted[SOCK], enomem, warned, accepted[SECC], runner.workers + 1);
 	printf("%zu/%zu programs: cbpf_check agrees with SO_ATTACH_FILTER and seccomp(2)\n", agree,
 	       l.n);
 	for (size_t i = 0; i < l.n; i++) {
 		cbpf_prog_free(l.v[i].prog);
-		cbpf_diags_free(&l.v[i].diags[SOCK]);
-		cbpf_diags_free(&l.v[i].diags[SECC]);
 	}
 	free(l.v);
 	return agree == l.n ? 0 : 1;
