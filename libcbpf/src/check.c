@@ -245,18 +245,19 @@ static void warn_unreachable(struct checker *c)
 			reach[pc + 1] = true;
 		}
 	}
-	for (pc = 0; pc < c->len; pc = start + 1) {
+	for (pc = 0; pc < c->len;) {
+		if (reach[pc]) {
+			pc++;
+			continue;
+		}
 		for (start = pc; pc < c->len && !reach[pc]; pc++)
 			;
-		if (pc == start)
-			continue;
 		if (pc - start == 1)
 			check_report(c, CBPF_SEV_WARNING, (long)start, NULL,
 				     "instruction %zu is unreachable", start);
 		else
 			check_report(c, CBPF_SEV_WARNING, (long)start, NULL,
 				     "instructions %zu to %zu are unreachable", start, pc - 1);
-		start = pc;
 	}
 	free(reach);
 }

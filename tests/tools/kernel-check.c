@@ -38,6 +38,7 @@ struct item {
 	int kernel[NMODES]; /* 0 accepted, an errno, or PENDING */
 	int ours[NMODES];   /* what cbpf_check returned */
 	bool warned;        /* cbpf_check warned about socket memory (ENOMEM ahead) */
+	int mutation;       /* a randprog mutation, or -1 for the edge cases */
 };
 
 struct list {
@@ -69,6 +70,7 @@ static void add(struct list *l, struct cbpf_prog *prog, const char *fmt, ...)
 	memset(it, 0, sizeof(*it));
 	it->prog = prog;
 	it->kernel[SOCK] = it->kernel[SECC] = PENDING;
+	it->mutation = -1;
 	va_start(ap, fmt);
 	vsnprintf(it->desc, sizeof(it->desc), fmt, ap);
 	va_end(ap);
@@ -275,8 +277,9 @@ static void add_random(struct list *l, uint64_t seed, size_t count)
 		o.seccomp = h & 1;
 		o.mutation = (h >> 8) % 100 < 45 ? RANDPROG_VALID
 						 : 1 + (h >> 16) % (RANDPROG_NMUTATIONS - 1);
-		add(l, randprog_new(&o, NULL), "random %zu: %s%s", i,
+		add(l, randprog_new(&o, NULL), "random %zu (seed %" PRIu64 "): %s%s", i, o.seed,
 		    o.seccomp ? "seccomp " : "", randprog_mutation_name(o.mutation));
+		l->v[l->n - 1].mutation = o.mutation;
 	}
 }
 
@@ -557,7 +560,8 @@ int main(int argc, char **argv)
 						   { "help", no_argument, NULL, 'h' },
 						   { NULL, 0, NULL, 0 } };
 	unsigned long long seed = 1, count = 5000;
-	size_t agree = 0, shown = 0, accepted[NMODES] = { 0 }, enomem = 0, warned = 0;
+	size_t agree = 0, shown = 0, accepted[NMODES] = { 0 }, enomem = 0, warned = 0, edges = 0;
+	size_t by_mutation[RANDPROG_NMUTATIONS] = { 0 };
 	struct seccomp_runner runner = { 0 };
 	struct list l = { 0 };
 	bool verbose = false;
@@ -618,6 +622,10 @@ int main(int argc, char **argv)
 			accepted[m] += k == 1;
 		}
 		enomem += it->kernel[SOCK] == ENOMEM;
+		if (it->mutation < 0)
+			edges++;
+		else
+			by_mutation[it->mutation]++;
 		warned += it->kernel[SOCK] == ENOMEM && it->warned;
 		agree += ok;
 		if (verbose || !ok)
@@ -642,6 +650,10 @@ int main(int argc, char **argv)
 			print_prog(it->prog);
 		}
 	}
+	printf("%zu edge cases; random programs:", edges);
+	for (int m = 0; m < RANDPROG_NMUTATIONS; m++)
+		printf(" %s %zu%s", randprog_mutation_name(m), by_mutation[m],
+		       m + 1 < RANDPROG_NMUTATIONS ? "," : "\n");
 	printf("SO_ATTACH_FILTER accepted %zu (%zu of them only short of net.core.optmem_max, "
 	       "ENOMEM; cbpf_check warned for %zu); seccomp(2) accepted %zu, in %zu workers\n",
 	       accepted[SOCK], enomem, warned, accepted[SECC], runner.workers + 1);

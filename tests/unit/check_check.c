@@ -5,6 +5,7 @@
 
 #include "cbpf.h"
 #include "prog.h"
+#include "randprog.h"
 #include "unit.h"
 
 #define SOCKET CBPF_CHECK_SOCKET
@@ -285,6 +286,94 @@ START_TEST(memory_long_path)
 }
 END_TEST
 
+/* Whether control can go from u to w in the kernel's analysis (a 'ret' falls through there). */
+static bool edge(const struct cbpf_insn *v, size_t u, size_t w)
+{
+	if (v[u].code == (CBPF_JMP | CBPF_JA))
+		return w == u + 1 + v[u].k;
+	if (cbpf_insn_is_cond_jump(&v[u]))
+		return w == u + 1 + v[u].jt || w == u + 1 + v[u].jf;
+	return w == u + 1;
+}
+
+/* The path in a bad-read message is a real path that writes nothing to the cell. */
+static void verify_path(const struct cbpf_prog *prog, const struct cbpf_diag *d)
+{
+	const struct cbpf_insn *v = cbpf_prog_insns(prog);
+	const char *p = strstr(d->msg, "path through insns ");
+	unsigned cell = (unsigned)strtoul(d->msg + 2, NULL, 10), ret = 0;
+	long prev = -1;
+	bool via_ret = false;
+
+	if (!p || strstr(d->msg, "..."))
+		return; /* the first instruction, or an elided path */
+	for (p += strlen("path through insns "); *p >= '0' && *p <= '9';) {
+		char *end;
+		long a = strtol(p, &end, 10), b = a;
+
+		if (*end == '-')
+			b = strtol(end + 1, &end, 10);
+		for (long x = a; x <= b; x++) {
+			if (prev < 0)
+				ck_assert_int_eq(x, 0);
+			else
+				ck_assert_msg(edge(v, (size_t)prev, (size_t)x), "%s: no edge %ld-%ld",
+					      d->msg, prev, x);
+			if (prev >= 0 && CBPF_CLASS(v[prev].code) == CBPF_RET && !via_ret) {
+				via_ret = true;
+				ret = (unsigned)prev;
+			}
+			if (x != d->insn)
+				ck_assert_msg(!((v[x].code == CBPF_ST || v[x].code == CBPF_STX) &&
+						v[x].k == cell),
+					      "%s: insn %ld writes M[%u]", d->msg, x, cell);
+			prev = x;
+		}
+		p = end;
+		if (*p == ',')
+			p += 2;
+	}
+	ck_assert_int_eq(prev, d->insn);
+	if (via_ret) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "falls through the 'ret' at insn %u)", ret);
+		ck_assert_msg(strstr(d->msg, want), "%s: expected '%s'", d->msg, want);
+	} else {
+		ck_assert_ptr_null(strstr(d->msg, "falls through"));
+	}
+}
+
+START_TEST(memory_paths_are_real)
+{
+	size_t reads = 0;
+
+	for (uint64_t seed = 0; seed < 300; seed++) {
+		struct randprog_opts o = { seed, 0, seed & 1,
+					   seed % 3 ? RANDPROG_SHAPE_MEMORY : RANDPROG_SHAPE_BRANCHY,
+					   RANDPROG_VALID };
+		struct cbpf_prog *p = randprog_new(&o, NULL);
+		struct cbpf_insn *v = p->insns; /* prog.h: the tests may edit in place */
+		struct cbpf_diags diags = { 0 };
+
+		/* Most stores become loads: many bad reads, over every kind of path. */
+		for (size_t i = 0; i < cbpf_prog_len(p); i++)
+			if ((v[i].code == CBPF_ST || v[i].code == CBPF_STX) && (i + seed) % 4)
+				v[i].code = CBPF_LD | CBPF_MEM;
+		cbpf_check(p, SOCKET, &diags);
+		for (size_t i = 0; i < diags.n; i++) {
+			if (strncmp(diags.v[i].msg, "M[", 2) || !strstr(diags.v[i].msg, "written"))
+				continue;
+			verify_path(p, &diags.v[i]);
+			reads++;
+		}
+		cbpf_diags_free(&diags);
+		cbpf_prog_free(p);
+	}
+	ck_assert_uint_gt(reads, 1000);
+}
+END_TEST
+
 START_TEST(ancillary)
 {
 	for (uint32_t off = 0; off < 64; off += 4)
@@ -517,6 +606,7 @@ Suite *check_suite(void)
 	tcase_add_test(tc, last_return);
 	tcase_add_test(tc, memory);
 	tcase_add_test(tc, memory_long_path);
+	tcase_add_test(tc, memory_paths_are_real);
 	tcase_add_test(tc, ancillary);
 	tcase_add_test(tc, seccomp_loads);
 	tcase_add_test(tc, seccomp_opcodes);
