@@ -2,7 +2,7 @@
 /*
  * Differential test of libcbpf's interpreter against libpcap's bpf_filter: the same programs
  * (pcap_compile'd filter expressions, optimised and not, for several link types, and random
- * valid programs) over the same packets (captures given on the command line, synthesized frames
+ * valid programs, this tool's and libcbpf's randprog) over the same packets (captures given on the command line, synthesized frames
  * for each link type, random bytes) must return the same value, with cbpf_vm_run and stepping
  * agreeing too.
  *
@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cbpf.h"
+#include "randprog.h"
 
 static_assert(sizeof(struct bpf_insn) == sizeof(struct cbpf_insn), "insn layout");
 
@@ -699,6 +700,7 @@ static void random_runs(unsigned nprogs)
 			buf[j] = (uint8_t)rnd();
 		add_packet(&ps, buf, len, len + (rnd() % 3 ? 0 : rnd() % 2000));
 	}
+	/* Programs of this tool's own, with loads near the packets' ends. */
 	for (unsigned i = 0; i < nprogs; i++) {
 		struct program p;
 		uint32_t len = ps.v[rnd() % ps.n].caplen;
@@ -710,6 +712,25 @@ static void random_runs(unsigned nprogs)
 		for (size_t j = 0; j < ps.n; j++)
 			run_one(&p, &ps.v[j], NULL);
 		program_free(&p);
+	}
+	/* And as many of libcbpf's test generator, valid for the kernel, of every shape. */
+	for (unsigned i = 0; i < nprogs; i++) {
+		struct randprog_opts opts = { .seed = i, .len = 1 + i % 200 };
+		struct cbpf_prog *rp = randprog_new(&opts, NULL);
+		struct program p;
+
+		if (!rp) {
+			fprintf(stderr, "vm-diff: out of memory\n");
+			exit(1);
+		}
+		snprintf(what, sizeof(what), "randprog seed %u (%s)", i,
+			 randprog_shape_name(opts.shape));
+		if (program_new(&p, cbpf_prog_insns(rp), cbpf_prog_len(rp), what)) {
+			for (size_t j = 0; j < ps.n; j++)
+				run_one(&p, &ps.v[j], NULL);
+			program_free(&p);
+		}
+		cbpf_prog_free(rp);
 	}
 	st.packets += ps.n;
 	free_packets(&ps);

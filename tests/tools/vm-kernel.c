@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "cbpf.h"
+#include "randprog.h"
 
 #define MAXI 512
 #define SENTINEL_TYPE 0x88b5 /* IEEE local experimental ethertype: never in a test frame */
@@ -840,6 +841,80 @@ static void random_cases(const struct oracle *o, unsigned count)
 	}
 }
 
+/* A whole program, returns and all: the kernel's result is min(result, length), or a drop. */
+static void program_case(const struct oracle *o, const char *name, const struct cbpf_insn *v,
+			 uint32_t n, const uint8_t *pkt, uint32_t len)
+{
+	struct cbpf_meta meta = o->meta;
+	struct cbpf_input in;
+	struct vm_result r;
+	struct prog k;
+	long seen = 0, want;
+	int err;
+
+	if (o->t == T_PACKET)
+		packet_meta(o, pkt, len, &meta);
+	in = cbpf_input_packet(pkt, len, len, &meta);
+	prologue(o, &k);
+	append(&k, v, n);
+	r = vm_result(&k, &in, CBPF_VM_SOCKET);
+	want = expected(o, r.ret, len);
+	err = kernel_run(o, &k, &in, &seen);
+	if (err < 0) {
+		fprintf(stderr, "vm-kernel: %s: harness failure\n", name);
+		exit(1);
+	}
+	if (err > 0) {
+		tally.refused++;
+		return;
+	}
+	tally.checked++;
+	if (seen != want) {
+		tally.failed++;
+		fprintf(stderr, "MISMATCH %s %s: interpreter %s with %u (expects %ld), kernel %ld\n",
+			o->name, name, exit_name(r.exit), r.ret, want, seen);
+		dump(&k);
+	}
+}
+
+/* Programs of libcbpf's generator, valid for the kernel, of every shape, on random packets. */
+static void randprog_cases(const struct oracle *o, unsigned count)
+{
+	uint8_t pkt[300];
+	char name[64];
+
+	for (unsigned i = 0; i < count; i++) {
+		struct randprog_opts opts = { .seed = 1000 + i, .len = 1 + i % 120 };
+		struct cbpf_prog *rp = randprog_new(&opts, NULL);
+		const struct cbpf_insn *v;
+		uint32_t n, len = o->t == T_PACKET ? 14 + rnd() % 200 : 1 + rnd() % 250;
+		bool repeatable = true;
+
+		if (!rp) {
+			fprintf(stderr, "vm-kernel: out of memory\n");
+			exit(1);
+		}
+		v = cbpf_prog_insns(rp);
+		n = (uint32_t)cbpf_prog_len(rp);
+		/* ld #rand differs from run to run. */
+		for (uint32_t j = 0; j < n; j++)
+			if (CBPF_CLASS(v[j].code) == CBPF_LD && CBPF_MODE(v[j].code) == CBPF_ABS &&
+			    v[j].k == (uint32_t)(CBPF_AD_OFF + CBPF_AD_RANDOM))
+				repeatable = false;
+		for (uint32_t j = 0; j < sizeof(pkt); j++)
+			pkt[j] = (uint8_t)rnd();
+		if (o->t == T_PACKET) {
+			pkt[0] = 0x02;
+			pkt[12] = 0x08;
+			pkt[13] = 0x00;
+		}
+		snprintf(name, sizeof(name), "randprog seed %u", 1000 + i);
+		if (repeatable && n + 4 < MAXI)
+			program_case(o, name, v, n, pkt, len);
+		cbpf_prog_free(rp);
+	}
+}
+
 /* ---------------------------------------------------------------- transports */
 
 static int netlink_open(struct oracle *o)
@@ -1373,6 +1448,7 @@ int main(int argc, char **argv)
 		ancillary_cases(&nl, pattern, 64, NULL, "netlink skb");
 		nlattr_cases(&nl);
 		random_cases(&nl, nrandom);
+		randprog_cases(&nl, nrandom);
 		printf("netlink: %u programs checked\n", tally.checked - before);
 	}
 
@@ -1397,6 +1473,7 @@ int main(int argc, char **argv)
 		bounds_cases(&pk, 14);
 		packet_cases(&pk);
 		random_cases(&pk, nrandom / 4);
+		randprog_cases(&pk, nrandom / 4);
 		printf("packet: %u programs checked\n", tally.checked);
 		fflush(stdout);
 		sub.t = tally;
