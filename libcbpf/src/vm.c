@@ -1135,7 +1135,9 @@ static uint32_t finish_by_steps(const struct cbpf_vm *vm, const struct cbpf_inpu
 {
 	struct cbpf_vm_state st = { .A = A, .X = X, .pc = pc };
 
-	memcpy(st.M, M, sizeof(st.M));
+	/* cbpf_vm_run leaves M as it was on the stack when the program never reads it. */
+	if (vm->reads_mem)
+		memcpy(st.M, M, sizeof(st.M));
 	while (st.exit == CBPF_VM_RUNNING)
 		if (cbpf_vm_step(vm, &st, in, NULL))
 			return 0; /* cannot happen: cbpf_vm_new checked every jump */
