@@ -10,6 +10,7 @@
 #include "cbpf/fmt.h"
 #include "cbpf/check.h"
 #include "cbpf/pcap.h"
+#include "cbpf/vm.h"
 #include "cbpf/ebpf.h"
 #include "cbpf/xlate.h"
 
