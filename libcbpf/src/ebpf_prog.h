@@ -11,6 +11,8 @@ struct cbpf_ebpf_prog {
 	long *origin;		   /* NULL, or len entries: the classic pc, or -1 */
 	struct cbpf_prog *classic; /* owned copy, or NULL */
 	enum cbpf_target target;
+	bool actions; /* tc and xdp: results are match/nomatch actions */
+	int32_t match, nomatch;
 };
 
 /* Builders for one instruction (the names say what bpftool prints). */

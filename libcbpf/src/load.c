@@ -42,6 +42,23 @@ static int fail(struct cbpf_diags *diags, int err, const char *fmt, ...)
 	return err;
 }
 
+/* libbpf prints to stderr by default; the library never prints, so it is muted around calls. */
+static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level, (void)fmt, (void)ap;
+	return 0;
+}
+
+static libbpf_print_fn_t mute(void)
+{
+	return libbpf_set_print(quiet);
+}
+
+static void unmute(libbpf_print_fn_t old)
+{
+	libbpf_set_print(old);
+}
+
 /* The closed set of cbpf/common.h, from what bpf(2) and netlink said. */
 static int kernel_err(int err)
 {
@@ -81,7 +98,8 @@ int cbpf_ebpf_load(const struct cbpf_ebpf_prog *prog, const struct cbpf_load_opt
 
 	switch (prog->target) {
 	case CBPF_TARGET_SOCKET:
-		type = opts && opts->sched_cls ? BPF_PROG_TYPE_SCHED_CLS : BPF_PROG_TYPE_SOCKET_FILTER;
+		type = opts && opts->sched_cls ? BPF_PROG_TYPE_SCHED_CLS
+					       : BPF_PROG_TYPE_SOCKET_FILTER;
 		break;
 	case CBPF_TARGET_TC:
 		type = BPF_PROG_TYPE_SCHED_CLS;
@@ -140,6 +158,7 @@ static int in_bpffs(const char *path, struct cbpf_diags *diags)
 
 int cbpf_ebpf_pin(int fd, const char *path, struct cbpf_diags *diags)
 {
+	libbpf_print_fn_t old;
 	struct stat st;
 	int err;
 
@@ -148,7 +167,9 @@ int cbpf_ebpf_pin(int fd, const char *path, struct cbpf_diags *diags)
 	err = in_bpffs(path, diags);
 	if (err)
 		return err;
+	old = mute();
 	err = bpf_obj_pin(fd, path);
+	unmute(old);
 	if (err == -EPERM || err == -EACCES)
 		return no_privilege(diags, path);
 	if (err)
@@ -178,6 +199,7 @@ static int ifindex_of(const char *dev, struct cbpf_diags *diags)
 
 int cbpf_tc_attach(int fd, const char *dev, bool egress, struct cbpf_diags *diags)
 {
+	libbpf_print_fn_t old;
 	int idx = ifindex_of(dev, diags), err;
 	bool created;
 
@@ -187,7 +209,9 @@ int cbpf_tc_attach(int fd, const char *dev, bool egress, struct cbpf_diags *diag
 		    .attach_point = egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, to, .handle = CBPF_TC_HANDLE, .priority = CBPF_TC_PRIORITY,
 		    .prog_fd = fd);
+	old = mute();
 	err = bpf_tc_hook_create(&hook);
+	unmute(old);
 	created = !err;
 	if (err && err != -EEXIST) {
 		if (err == -EPERM || err == -EACCES)
@@ -195,13 +219,17 @@ int cbpf_tc_attach(int fd, const char *dev, bool egress, struct cbpf_diags *diag
 		return fail(diags, kernel_err(err), "%s: creating the clsact qdisc: %s", dev,
 			    strerror(-err));
 	}
+	old = mute();
 	err = bpf_tc_attach(&hook, &to);
+	unmute(old);
 	if (!err)
 		return 0;
 	if (created) {
 		/* Roll back: the qdisc was ours. Destroying both hooks removes it. */
 		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		old = mute();
 		bpf_tc_hook_destroy(&hook);
+		unmute(old);
 	}
 	if (err == -EEXIST)
 		return fail(
@@ -217,6 +245,7 @@ int cbpf_tc_attach(int fd, const char *dev, bool egress, struct cbpf_diags *diag
 
 int cbpf_tc_detach(const char *dev, bool egress, struct cbpf_diags *diags)
 {
+	libbpf_print_fn_t old;
 	int idx = ifindex_of(dev, diags), err;
 
 	if (idx < 0)
@@ -224,7 +253,9 @@ int cbpf_tc_detach(const char *dev, bool egress, struct cbpf_diags *diags)
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = idx,
 		    .attach_point = egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, to, .handle = CBPF_TC_HANDLE, .priority = CBPF_TC_PRIORITY);
+	old = mute();
 	err = bpf_tc_detach(&hook, &to);
+	unmute(old);
 	if (err == -ENOENT || err == -EINVAL)
 		return fail(diags, -ENOENT, "%s: no cbpf filter on tc %s", dev,
 			    egress ? "egress" : "ingress");
@@ -238,11 +269,14 @@ int cbpf_tc_detach(const char *dev, bool egress, struct cbpf_diags *diags)
 
 int cbpf_xdp_attach(int fd, const char *dev, struct cbpf_diags *diags)
 {
+	libbpf_print_fn_t old;
 	int idx = ifindex_of(dev, diags), err;
 
 	if (idx < 0)
 		return idx;
+	old = mute();
 	err = bpf_xdp_attach(idx, fd, XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
+	unmute(old);
 	if (err == -EBUSY || err == -EEXIST)
 		return fail(diags, -EEXIST,
 			    "%s: an XDP program is attached already; remove it with --detach", dev);
@@ -256,17 +290,22 @@ int cbpf_xdp_attach(int fd, const char *dev, struct cbpf_diags *diags)
 
 int cbpf_xdp_detach(const char *dev, struct cbpf_diags *diags)
 {
+	libbpf_print_fn_t old;
 	int idx = ifindex_of(dev, diags), err;
 	__u32 id = 0;
 
 	if (idx < 0)
 		return idx;
+	old = mute();
 	err = bpf_xdp_query_id(idx, 0, &id);
+	unmute(old);
 	if (err == -EPERM || err == -EACCES)
 		return no_privilege(diags, "querying XDP");
 	if (!err && !id)
 		return fail(diags, -ENOENT, "%s: no XDP program is attached", dev);
+	old = mute();
 	err = bpf_xdp_detach(idx, 0, NULL);
+	unmute(old);
 	if (err == -EPERM || err == -EACCES)
 		return no_privilege(diags, "detaching from XDP");
 	if (err)
@@ -302,6 +341,7 @@ int cbpf_seccomp_install(const struct cbpf_prog *prog, struct cbpf_diags *diags)
 
 int cbpf_ebpf_test_run(int fd, struct cbpf_test_run *run, struct cbpf_diags *diags)
 {
+	libbpf_print_fn_t old;
 	struct __sk_buff skb;
 	struct bpf_prog_info info;
 	__u32 info_len = sizeof(info);
@@ -320,7 +360,9 @@ int cbpf_ebpf_test_run(int fd, struct cbpf_test_run *run, struct cbpf_diags *dia
 		to.ctx_in = &skb;
 		to.ctx_size_in = sizeof(skb);
 	}
+	old = mute();
 	err = bpf_prog_test_run_opts(fd, &to);
+	unmute(old);
 	if (err == -EPERM || err == -EACCES)
 		return no_privilege(diags, "BPF_PROG_TEST_RUN");
 	if (err)
@@ -334,7 +376,7 @@ int cbpf_ebpf_test_run(int fd, struct cbpf_test_run *run, struct cbpf_diags *dia
 /* net/ethernet/eth.c: eth_type_trans() for a device whose address is all zeros (lo). */
 static void eth_type_trans_lo(const uint8_t *f, uint32_t size, struct cbpf_meta *meta)
 {
-	static const uint8_t zero[6], bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t zero[6], bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	uint16_t type = (uint16_t)(f[12] << 8 | f[13]);
 
 	if (!memcmp(f, zero, 6))

@@ -89,6 +89,7 @@ struct xl {
 	uint8_t *live;	   /* A and X live after each instruction */
 	struct state *in;  /* valid where F_REACHED */
 	uint32_t *need_hi; /* at F_FIRST: where the run's last buffered load ends */
+	uint32_t *dest;	   /* where a jump to each instruction goes (a label) */
 	uint8_t live0;	   /* A and X live at the start */
 	uint16_t mem_zero; /* M[k] possibly read before any write: zeroed in the prologue */
 	unsigned ctx;	   /* r1 or r6 */
@@ -722,22 +723,31 @@ static void forward(struct xl *x)
 
 /* ---------------------------------------------------------------- emitting instructions */
 
-/* Where a jump to classic instruction t really goes: through ja chains, and for tc and xdp
- * straight to the match or nomatch exit when t returns a constant. */
+/*
+ * Where a jump to classic instruction t really goes: through ja chains, to the shared exit of a
+ * statically doomed instruction, and for tc and xdp straight to the match or nomatch exit when t
+ * returns a constant.
+ */
 static uint32_t resolve(const struct xl *x, uint32_t t)
 {
-	for (uint32_t hops = 0; hops < x->n; hops++) {
+	return x->dest[t];
+}
+
+/* Backward, so that a ja's target is known before the ja: linear however long the chains. */
+static void compute_dests(struct xl *x)
+{
+	for (uint32_t t = x->n; t-- > 0;) {
 		const struct cbpf_insn *in = &x->ci[t];
 
 		if (x->actions && in->code == (CBPF_RET | CBPF_K))
-			return fixed_label(x, in->k ? LBL_MATCH : LBL_NOMATCH);
-		if (doomed(x, in))
-			return zero_label(x);
-		if (in->code != (CBPF_JMP | CBPF_JA))
-			break;
-		t = t + 1 + in->k;
+			x->dest[t] = fixed_label(x, in->k ? LBL_MATCH : LBL_NOMATCH);
+		else if (doomed(x, in))
+			x->dest[t] = zero_label(x);
+		else if (in->code == (CBPF_JMP | CBPF_JA))
+			x->dest[t] = x->dest[t + 1 + in->k];
+		else
+			x->dest[t] = t;
 	}
-	return t;
 }
 
 static void emit_be(struct xl *x, unsigned reg, uint32_t size)
@@ -1520,6 +1530,7 @@ static void xl_free(struct xl *x)
 	free(x->live);
 	free(x->in);
 	free(x->need_hi);
+	free(x->dest);
 	free(x->out);
 	free(x->origin);
 	free(x->lbl);
@@ -1572,9 +1583,10 @@ int cbpf_xlate(const struct cbpf_prog *prog, const struct cbpf_xlate_opts *opts,
 	x.live = calloc(x.n, sizeof(*x.live));
 	x.in = calloc(x.n, sizeof(*x.in));
 	x.need_hi = calloc(x.n, sizeof(*x.need_hi));
+	x.dest = calloc(x.n, sizeof(*x.dest));
 	x.caplbl = x.n + NLBL_FIXED + 16;
 	x.lbl = malloc(x.caplbl * sizeof(*x.lbl));
-	if (!x.flags || !x.live || !x.in || !x.need_hi || !x.lbl) {
+	if (!x.flags || !x.live || !x.in || !x.need_hi || !x.dest || !x.lbl) {
 		xl_free(&x);
 		return -ENOMEM;
 	}
@@ -1583,6 +1595,7 @@ int cbpf_xlate(const struct cbpf_prog *prog, const struct cbpf_xlate_opts *opts,
 		x.lbl[l] = (size_t)-1;
 
 	mark_leaders(&x);
+	compute_dests(&x);
 	liveness(&x);
 	run_needs(&x);
 	forward(&x);
@@ -1608,8 +1621,12 @@ int cbpf_xlate(const struct cbpf_prog *prog, const struct cbpf_xlate_opts *opts,
 		return x.err;
 	}
 	res = ebpf_prog_adopt(x.out, x.len, x.origin, x.target);
-	if (res)
+	if (res) {
 		res->classic = cbpf_prog_dup(prog);
+		res->actions = x.actions;
+		res->match = x.match;
+		res->nomatch = x.nomatch;
+	}
 	if (!res || !res->classic) {
 		if (res) {
 			res->insns = NULL;
@@ -1624,6 +1641,13 @@ int cbpf_xlate(const struct cbpf_prog *prog, const struct cbpf_xlate_opts *opts,
 	xl_free(&x);
 	*out = res;
 	return 0;
+}
+
+uint32_t cbpf_xlate_result(const struct cbpf_ebpf_prog *prog, uint32_t r)
+{
+	if (!prog->actions)
+		return r;
+	return (uint32_t)(r ? prog->match : prog->nomatch);
 }
 
 /* ---------------------------------------------------------------- actions */

@@ -110,15 +110,6 @@ static uint32_t classic_run(const struct cbpf_vm *vm, const struct cbpf_input *i
 	return st.ret;
 }
 
-static uint32_t expected(enum cbpf_target t, uint32_t r)
-{
-	if (t == CBPF_TARGET_TC)
-		return r ? 0 /* TC_ACT_OK */ : 2 /* TC_ACT_SHOT */;
-	if (t == CBPF_TARGET_XDP)
-		return r ? 2 /* XDP_PASS */ : 1 /* XDP_DROP */;
-	return r;
-}
-
 static void failure(const char *what, const struct cbpf_prog *prog, const struct cbpf_ebpf_prog *ep,
 		    const char *origin)
 {
@@ -155,7 +146,7 @@ static void run_frames(int fd, enum cbpf_target target, enum cbpf_target run_as,
 		    cbpf_ebpf_test_input(run_as, f->data, f->len, mark, &in, &meta))
 			continue;
 		r = classic_run(vm, &in, &ll);
-		want = expected(target, r);
+		want = cbpf_xlate_result(ep, r);
 		/* The eBPF interpreter on the classic interpreter's input. */
 		if (run_as == target) {
 			if (cbpf_ebpf_run(ep, &in, &got, &d)) {
@@ -211,7 +202,8 @@ static int load(const struct cbpf_ebpf_prog *ep, bool sched_cls, const struct cb
 			 cbpf_ebpf_prog_name(ep), sched_cls ? " (as SCHED_CLS)" : "");
 		failure(what, prog, ep, origin);
 		/* The end of the log says why. */
-		fprintf(stderr, "...\n%s\n", logbuf + (strlen(logbuf) > 2000 ? strlen(logbuf) - 2000 : 0));
+		fprintf(stderr, "...\n%s\n",
+			logbuf + (strlen(logbuf) > 2000 ? strlen(logbuf) - 2000 : 0));
 		fd = -1;
 	}
 	tally.loads++;
