@@ -333,7 +333,9 @@ static bool doomed(const struct xl *x, const struct cbpf_insn *in)
 		/* kernel/seccomp.c: only aligned words of struct seccomp_data can be read. */
 		if (code == (CBPF_LD | CBPF_W | CBPF_ABS))
 			return in->k >= 64 || in->k % 4;
-		return CBPF_MODE(code) == CBPF_ABS || CBPF_MODE(code) == CBPF_IND || is_msh(code);
+		return (CBPF_CLASS(code) == CBPF_LD &&
+			(CBPF_MODE(code) == CBPF_ABS || CBPF_MODE(code) == CBPF_IND)) ||
+		       is_msh(code);
 	}
 	if (!is_packet_abs(in))
 		return false;
