@@ -340,6 +340,10 @@ static int c_macro(FILE *out, const struct cbpf_ebpf_insn *in, const struct cbpf
 		if (src == CBPF_X)
 			fprintf(out, "BPF_JMP%s_REG(%s, BPF_REG_%u, BPF_REG_%u, %d)",
 				cls == CBPF_JMP ? "" : "32", jmp_macro(op), d, s, in->off);
+		else if (in->imm >= 0) /* compared constants read best in hex, as in the asm */
+			fprintf(out, "BPF_JMP%s_IMM(%s, BPF_REG_%u, 0x%x, %d)",
+				cls == CBPF_JMP ? "" : "32", jmp_macro(op), d, (unsigned)in->imm,
+				in->off);
 		else
 			fprintf(out, "BPF_JMP%s_IMM(%s, BPF_REG_%u, %d, %d)",
 				cls == CBPF_JMP ? "" : "32", jmp_macro(op), d, in->imm, in->off);

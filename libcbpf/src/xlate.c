@@ -1474,19 +1474,20 @@ static int ebpf_succ(const struct cbpf_ebpf_insn *in, size_t i, size_t s[2])
 /*
  * Drops the instructions no path reaches: the verifier refuses them ("unreachable insn"), and
  * jumps that go straight to an exit leave some behind (a return reached only by a jump that now
- * goes to the shared exit instead). Jumps are renumbered.
+ * goes to the shared exit instead). Jumps are renumbered. Returns whether it removed any.
  */
-static void compact(struct xl *x)
+static bool compact(struct xl *x)
 {
 	uint8_t *reach = calloc(x->len + 1, 1);
 	size_t *stack = malloc((x->len + 1) * sizeof(*stack)), *idx;
 	size_t top = 0, kept = 0;
+	bool removed;
 
 	if (!reach || !stack) {
 		free(reach);
 		free(stack);
 		x->err = -ENOMEM;
-		return;
+		return false;
 	}
 	if (x->len) {
 		reach[0] = 1;
@@ -1504,6 +1505,10 @@ static void compact(struct xl *x)
 	}
 	/* The new index of every old one; reused from the stack's memory. */
 	idx = stack;
+	/* A goto to the next instruction goes too (threaded jumps leave some). */
+	for (size_t i = 0; i < x->len; i++)
+		if (x->out[i].code == (CBPF_JMP | CBPF_JA) && x->out[i].off == 0)
+			reach[i] = 0;
 	for (size_t i = 0; i < x->len; i++) {
 		idx[i] = kept;
 		kept += reach[i];
@@ -1521,9 +1526,11 @@ static void compact(struct xl *x)
 		x->out[idx[i]] = *in;
 		x->origin[idx[i]] = x->origin[i];
 	}
+	removed = kept != x->len;
 	x->len = kept;
 	free(reach);
 	free(stack);
+	return removed;
 }
 
 static void xl_free(struct xl *x)
@@ -1616,8 +1623,9 @@ int cbpf_xlate(const struct cbpf_prog *prog, const struct cbpf_xlate_opts *opts,
 	}
 	epilogue(&x);
 	resolve_fixups(&x);
-	if (!x.err)
-		compact(&x);
+	/* Removing a goto may leave another going to the next instruction: again until none. */
+	while (!x.err && compact(&x))
+		;
 	if (x.err) {
 		xl_free(&x);
 		return x.err;
