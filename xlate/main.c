@@ -630,17 +630,15 @@ static int to_kernel(struct run *r)
 			fprintf(stderr, "%s", r->log);
 		return EXIT_INVALID;
 	}
-	if (r->o.tc_dev)
+	/* Pin first: a failed attach is then undone by unpinning, and attach undoes itself. */
+	if (r->o.pin)
+		err = cbpf_ebpf_pin(fd, r->o.pin, &r->diags);
+	if (!err && r->o.tc_dev)
 		err = cbpf_tc_attach(fd, r->o.tc_dev, r->o.tc_egress, &r->diags);
-	else if (r->o.xdp_dev)
+	else if (!err && r->o.xdp_dev)
 		err = cbpf_xdp_attach(fd, r->o.xdp_dev, &r->diags);
-	if (!err && r->o.pin && (err = cbpf_ebpf_pin(fd, r->o.pin, &r->diags))) {
-		/* Roll back: nothing stays half done. */
-		if (r->o.tc_dev)
-			cbpf_tc_detach(r->o.tc_dev, r->o.tc_egress, NULL);
-		else if (r->o.xdp_dev)
-			cbpf_xdp_detach(r->o.xdp_dev, NULL);
-	}
+	if (err && r->o.pin && (r->o.tc_dev || r->o.xdp_dev))
+		cbpf_ebpf_unpin(r->o.pin, NULL);
 	print_diags(r);
 	close(fd);
 	if (!err && r->o.verbose)
