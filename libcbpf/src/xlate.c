@@ -1181,8 +1181,9 @@ static void emit_anc(struct xl *x, uint32_t i)
 		      "filters";
 		break;
 	}
-	report(x, i, -ENOTSUP, "'ld %s' cannot be translated for %s: %s", name,
-	       cbpf_target_name(x->target), why);
+	/* Spelled as bpf_asm writes it: "ldh #proto". */
+	report(x, i, -ENOTSUP, "'%s %s' cannot be translated for %s: %s",
+	       cbpf_opcode_lookup(x->ci[i].code)->name, name, cbpf_target_name(x->target), why);
 }
 
 static void emit_alu(struct xl *x, uint32_t i)
