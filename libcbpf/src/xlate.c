@@ -113,7 +113,7 @@ struct xl {
 
 static const char *anc_name(uint32_t k)
 {
-	switch ((int32_t)k - CBPF_AD_OFF) {
+	switch (k - (uint32_t)CBPF_AD_OFF) {
 	case CBPF_AD_PROTOCOL:
 		return "#proto";
 	case CBPF_AD_PKTTYPE:
@@ -607,7 +607,7 @@ static struct range alu_range(uint8_t op, struct range a, struct range b)
 /* The value range an ancillary load gives. */
 static struct range anc_range(uint32_t k)
 {
-	switch ((int32_t)k - CBPF_AD_OFF) {
+	switch (k - (uint32_t)CBPF_AD_OFF) {
 	case CBPF_AD_PROTOCOL:
 	case CBPF_AD_VLAN_TAG:
 	case CBPF_AD_VLAN_TPID:
@@ -624,26 +624,23 @@ static struct range anc_range(uint32_t k)
 
 static struct range load_range(const struct xl *x, const struct cbpf_insn *in)
 {
-	switch (CBPF_MODE(in->code)) {
-	case CBPF_IMM:
+	uint8_t mode = CBPF_MODE(in->code);
+
+	if (mode == CBPF_IMM)
 		return rconst(in->k);
-	case CBPF_LEN:
+	if (mode == CBPF_LEN)
 		return x->target == CBPF_TARGET_SECCOMP ? rconst(64) : R_ALL;
-	case CBPF_MSH:
+	if (mode == CBPF_MSH)
 		return (struct range){0, 60};
-	case CBPF_ABS:
-		if (is_anc(in->k))
-			return anc_range(in->k);
-		/* fallthrough */
-	case CBPF_IND:
-		if (CBPF_SIZE(in->code) == CBPF_H)
-			return (struct range){0, 0xffff};
-		if (CBPF_SIZE(in->code) == CBPF_B)
-			return (struct range){0, 0xff};
+	if (mode == CBPF_ABS && is_anc(in->k))
+		return anc_range(in->k);
+	if (mode != CBPF_ABS && mode != CBPF_IND)
 		return R_ALL;
-	default:
-		return R_ALL;
-	}
+	if (CBPF_SIZE(in->code) == CBPF_H)
+		return (struct range){0, 0xffff};
+	if (CBPF_SIZE(in->code) == CBPF_B)
+		return (struct range){0, 0xff};
+	return R_ALL;
 }
 
 static void meet(struct state *into, const struct state *s)
@@ -1083,7 +1080,7 @@ static void emit_anc(struct xl *x, uint32_t i)
 	const char *name = anc_name(k), *why = NULL;
 	bool xdp = x->target == CBPF_TARGET_XDP;
 
-	switch ((int32_t)k - CBPF_AD_OFF) {
+	switch (k - (uint32_t)CBPF_AD_OFF) {
 	case CBPF_AD_PROTOCOL:
 		if (!xdp) {
 			emit_ctx_field(x, RA, offsetof(struct __sk_buff, protocol), true);
