@@ -458,6 +458,9 @@ static void pwarn(struct profile *pr, const struct jval *at, const char *fmt, ..
 	CBPF_PRINTF(3, 4);
 
 static void pdiag(struct profile *pr, enum cbpf_severity sev, const struct jval *at,
+		  const char *fmt, va_list ap) CBPF_PRINTF(4, 0);
+
+static void pdiag(struct profile *pr, enum cbpf_severity sev, const struct jval *at,
 		  const char *fmt, va_list ap)
 {
 	char msg[384];

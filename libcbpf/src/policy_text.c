@@ -60,6 +60,9 @@ static void twarn(struct tparser *tp, const struct token *t, const char *fmt, ..
 	CBPF_PRINTF(3, 4);
 
 static void tdiag(struct tparser *tp, enum cbpf_severity sev, const struct token *t,
+		  const char *fmt, va_list ap) CBPF_PRINTF(4, 0);
+
+static void tdiag(struct tparser *tp, enum cbpf_severity sev, const struct token *t,
 		  const char *fmt, va_list ap)
 {
 	char msg[384];

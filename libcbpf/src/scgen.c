@@ -253,16 +253,13 @@ static void cond_expand(const struct cbpf_policy_cond *c, bool arch32, struct co
 
 	cs->n = 0;
 	switch (c->op) {
-	case CBPF_CMP_NE:
-		neg = true;
-		/* fallthrough */
 	case CBPF_CMP_EQ:
-		m = UINT64_MAX;
-		/* fallthrough */
+	case CBPF_CMP_NE:
 	case CBPF_CMP_MASKED_EQ:
 	case CBPF_CMP_MASKED_NE:
-		if (c->op == CBPF_CMP_MASKED_NE)
-			neg = true;
+		neg = c->op == CBPF_CMP_NE || c->op == CBPF_CMP_MASKED_NE;
+		if (c->op == CBPF_CMP_EQ || c->op == CBPF_CMP_NE)
+			m = UINT64_MAX;
 		at = masked_eq(cs, lo, (uint32_t)m, vlo, OUT_T, OUT_F);
 		if (!arch32)
 			at = masked_eq(cs, hi, (uint32_t)(m >> 32), vhi, at, OUT_F);
