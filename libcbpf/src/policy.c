@@ -359,8 +359,15 @@ static int nr_rule_cmp(const void *a, const void *b)
 	return x->rule < y->rule ? -1 : (x->rule > y->rule);
 }
 
+static const char *rule_desc(const struct cbpf_policy_rule *r)
+{
+	return r->fallback ? "when no condition matches" :
+	       r->n_conds  ? "with conditions" :
+			     "unconditionally";
+}
+
 static void report_conflict(struct policy_ctx *ctx, bool *reported, size_t first, size_t second,
-			    const char *why)
+			    bool same_conds)
 {
 	const struct cbpf_policy_rule *a = &ctx->pol->rules[first], *b = &ctx->pol->rules[second];
 	char act_a[32], act_b[32];
@@ -370,8 +377,15 @@ static void report_conflict(struct policy_ctx *ctx, bool *reported, size_t first
 	reported[second] = true;
 	cbpf_seccomp_action_format(a->action, act_a, sizeof(act_a));
 	cbpf_seccomp_action_format(b->action, act_b, sizeof(act_b));
-	policy_diag(ctx, CBPF_SEV_ERROR, b->file, b->line, b->col, 0,
-		    "contradicting rules for '%s': %s here, %s %s", b->syscall, act_b, act_a, why);
+	if (same_conds)
+		policy_diag(ctx, CBPF_SEV_ERROR, b->file, b->line, b->col, 0,
+			    "contradicting rules for '%s': %s here and %s in another rule, with the "
+			    "same conditions",
+			    b->syscall, act_b, act_a);
+	else
+		policy_diag(ctx, CBPF_SEV_ERROR, b->file, b->line, b->col, 0,
+			    "contradicting rules for '%s': %s %s here, %s %s in another rule",
+			    b->syscall, act_b, rule_desc(b), act_a, rule_desc(a));
 	policy_diag(ctx, CBPF_SEV_NOTE, a->file, a->line, a->col, 0,
 		    "the other rule for '%s' is here", a->syscall);
 }
@@ -388,15 +402,14 @@ static void check_group(struct policy_ctx *ctx, const struct nr_rule *g, size_t 
 
 		if (rule->fallback) {
 			if (fallback != SIZE_MAX && rules[fallback].action != rule->action)
-				report_conflict(ctx, reported, fallback, r,
-						"when no condition matches");
+				report_conflict(ctx, reported, fallback, r, false);
 			if (fallback == SIZE_MAX)
 				fallback = r;
 			continue;
 		}
 		if (!rule->n_conds) {
 			if (uncond != SIZE_MAX && rules[uncond].action != rule->action)
-				report_conflict(ctx, reported, uncond, r, "unconditionally");
+				report_conflict(ctx, reported, uncond, r, false);
 			if (uncond == SIZE_MAX)
 				uncond = r;
 			continue;
@@ -407,7 +420,7 @@ static void check_group(struct policy_ctx *ctx, const struct nr_rule *g, size_t 
 			if (rules[o].fallback || !rules[o].n_conds || rules[o].action == rule->action)
 				continue;
 			if (conds_equal(sorted[o], rules[o].n_conds, sorted[r], rule->n_conds))
-				report_conflict(ctx, reported, o, r, "with the same conditions");
+				report_conflict(ctx, reported, o, r, true);
 		}
 	}
 	if (uncond == SIZE_MAX)
@@ -418,9 +431,7 @@ static void check_group(struct policy_ctx *ctx, const struct nr_rule *g, size_t 
 
 		if (r != uncond && rules[r].action != rules[uncond].action)
 			report_conflict(ctx, reported, uncond < r ? uncond : r, uncond < r ? r : uncond,
-					rules[r].fallback ? "when no condition matches" :
-					rules[r].n_conds ? "with conditions, unconditionally there" :
-							   "unconditionally");
+					false);
 	}
 }
 

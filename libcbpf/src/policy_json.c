@@ -913,10 +913,13 @@ static bool get_arg(struct profile *pr, const struct jval *v, struct cbpf_policy
 	c->arg = (unsigned)idx;
 	c->mask = UINT64_MAX;
 	c->value = val;
-	/* libseccomp-golang MakeCondition: for MASKED_EQ the first value is the mask. */
+	/*
+	 * libseccomp-golang MakeCondition: for MASKED_EQ the first value is the mask. libseccomp
+	 * compares the masked argument with the masked datum (seccomp_rule_add(3)).
+	 */
 	if (c->op == CBPF_CMP_MASKED_EQ) {
 		c->mask = val;
-		c->value = val2;
+		c->value = val2 & val;
 	}
 	return true;
 }

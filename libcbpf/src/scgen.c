@@ -658,6 +658,13 @@ static uint64_t chain_cost(const struct tree *t, size_t i, size_t j, const struc
 	return c + wl * n;
 }
 
+/*
+ * What one more compare instruction costs against the weights: a syscall some rule allows weighs
+ * 64 (each compare on its path costs it an executed instruction), another named one 8, a range
+ * no rule names 1. Size counts a little, so equal speed goes to the smaller tree.
+ */
+#define NODE_COST 8
+
 /* Knuth's optimal search tree over the ranges, with chains of jeq as a second shape. */
 static void tree_plan(struct tree *t, const struct range **tmp)
 {
@@ -693,9 +700,9 @@ static void tree_plan(struct tree *t, const struct range **tmp)
 				if (c < best || (c == best && h < bh))
 					best = c, bh = h, bc = (int32_t)s;
 			}
-			best += wsum[j + 1] - wsum[i];
+			best += wsum[j + 1] - wsum[i] + NODE_COST;
 			if (chain_ok(t, i, j)) {
-				uint64_t c = chain_cost(t, i, j, tmp);
+				uint64_t c = chain_cost(t, i, j, tmp) + NODE_COST * ((j - i) / 2);
 				uint16_t h = (uint16_t)((j - i) / 2);
 
 				if (c < best || (c == best && h < bh))
@@ -1077,7 +1084,9 @@ static size_t place(struct gen *g, const struct layout *l)
 /*
  * Makes every conditional jump reach its target within 255 instructions. A far return is copied
  * next to the jump (a copy costs no executed instruction); any other far target gets a ja there.
- * A copy goes at the last block boundary within reach, where other jumps can share it.
+ * The copy goes right after the jumping block: later copies cannot push it out of reach again
+ * (at the farthest boundary instead, two copies can push each other out forever). Jumps within
+ * reach of an existing copy share it.
  */
 static bool relax(struct gen *g, struct layout *l)
 {
@@ -1087,7 +1096,7 @@ static bool relax(struct gen *g, struct layout *l)
 		place(g, l);
 		for (size_t i = 0; i < l->n && !changed; i++) {
 			struct blk *b = &g->b[l->order[i]];
-			size_t at = b->pos + b->n_pre, q = i + 1, qpos;
+			size_t at = b->pos + b->n_pre, q = i + 1;
 			int *edge[2] = { &b->jt, &b->jf };
 
 			if (b->kind != B_JMP)
@@ -1106,10 +1115,6 @@ static bool relax(struct gen *g, struct layout *l)
 					    (c == (size_t)orig || g->b[c].pos != 0))
 						copy = (int)c;
 				if (copy < 0) {
-					/* the last boundary within reach */
-					qpos = b->pos + blk_len(b);
-					while (q < l->n && qpos + blk_len(&g->b[l->order[q]]) - at - 1 <= 255)
-						qpos += blk_len(&g->b[l->order[q++]]);
 					nb = g->b[orig];
 					nb.label = NULL;
 					if (nb.kind != B_RET) {
