@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -19,8 +18,10 @@ static_assert(CBPF_SECCOMP_FLAG_TSYNC == SECCOMP_FILTER_FLAG_TSYNC, "flags");
 int cbpf_seccomp_install(const struct cbpf_prog *prog, unsigned flags, int *listener,
 			 struct cbpf_diags *diags)
 {
+	/* On the stack: after seccomp() the thread runs under the filter, and a free() that made a
+	 * syscall could be refused or killed. */
+	struct sock_filter copy[CBPF_MAXINSNS];
 	struct sock_fprog fp;
-	struct sock_filter *copy;
 	unsigned kflags = flags & ~CBPF_SECCOMP_KEEP_PRIVS;
 	long r;
 	int err;
@@ -32,9 +33,6 @@ int cbpf_seccomp_install(const struct cbpf_prog *prog, unsigned flags, int *list
 		return prog->len ? -E2BIG : -EINVAL;
 	}
 	/* The kernel takes a non-const pointer: give it a copy. */
-	copy = malloc(prog->len * sizeof(*copy));
-	if (!copy)
-		return -ENOMEM;
 	memcpy(copy, prog->insns, prog->len * sizeof(*copy));
 	fp.len = (unsigned short)prog->len;
 	fp.filter = copy;
@@ -42,14 +40,12 @@ int cbpf_seccomp_install(const struct cbpf_prog *prog, unsigned flags, int *list
 		err = errno;
 		cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1,
 			       "prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(err));
-		free(copy);
 		return err == EPERM ? -EPERM : -EINVAL;
 	}
 	r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, kflags, &fp);
 	if (r < 0 && errno == ENOSYS && !kflags) /* before Linux 3.17: only prctl */
 		r = prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fp, 0, 0);
 	err = r < 0 ? errno : 0;
-	free(copy);
 	if (!err) {
 		if (listener)
 			*listener = (kflags & CBPF_SECCOMP_FLAG_NEW_LISTENER) ? (int)r : -1;
