@@ -128,34 +128,53 @@ static unsigned utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/*
+ * Comments may hold any byte but NUL: bpf_exp.l reads 8-bit input, and old filter files have
+ * Latin-1 in their comments. Everywhere else, text means valid UTF-8 with no control bytes.
+ */
 bool lex_check_text(struct asm_ctx *ctx)
 {
 	const unsigned char *s = (const unsigned char *)ctx->src;
-	size_t i = 0, line_start = 0;
+	size_t i = 0, line_start = 0, n = ctx->srclen;
+	enum { CODE, LINE_COMMENT, BLOCK_COMMENT } state = CODE;
 	unsigned line = 1;
 
-	if (ctx->srclen >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)
+	if (n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)
 		ctx->pos = ctx->line_start = line_start = i = 3;
-	while (i < ctx->srclen) {
-		unsigned n = utf8_len(s + i, ctx->srclen - i);
-		unsigned col = (unsigned)(i - line_start + 1);
+	while (i < n) {
+		unsigned len = 1, col = (unsigned)(i - line_start + 1);
+		const char *why = NULL;
 
 		if (s[i] == '\n') {
 			line++;
 			line_start = ++i;
+			if (state == LINE_COMMENT)
+				state = CODE;
 			continue;
 		}
-		if (n == 0) {
+		if (s[i] == 0) {
+			why = "control byte";
+		} else if (state == BLOCK_COMMENT) {
+			if (s[i] == '*' && i + 1 < n && s[i + 1] == '/') {
+				state = CODE;
+				len = 2;
+			}
+		} else if (state == CODE) {
+			if (s[i] == ';' || (s[i] == '#' && i == line_start))
+				state = LINE_COMMENT;
+			else if (s[i] == '/' && i + 1 < n && s[i + 1] == '*')
+				state = BLOCK_COMMENT, len = 2;
+			else if ((s[i] < 0x20 && s[i] != '\t' && s[i] != '\r') || s[i] == 0x7f)
+				why = "control byte";
+			else if (!(len = utf8_len(s + i, n - i)))
+				why = "invalid UTF-8 byte";
+		}
+		if (why) {
 			asm_diag(ctx, CBPF_SEV_ERROR, line, col, 1,
-				 "not text: invalid UTF-8 byte 0x%02x (is this a binary file?)", s[i]);
+				 "not text: %s 0x%02x (is this a binary file?)", why, s[i]);
 			return false;
 		}
-		if ((s[i] < 0x20 && s[i] != '\t' && s[i] != '\r') || s[i] == 0x7f) {
-			asm_diag(ctx, CBPF_SEV_ERROR, line, col, 1,
-				 "not text: control byte 0x%02x (is this a binary file?)", s[i]);
-			return false;
-		}
-		i += n;
+		i += len;
 	}
 	return true;
 }

@@ -330,6 +330,38 @@ START_TEST(layout_is_free_form)
 }
 END_TEST
 
+START_TEST(comments_hold_any_byte_but_nul)
+{
+	/* bpf_exp.l reads 8-bit input: Latin-1 and control bytes in comments are fine. */
+	struct cbpf_prog *prog = ok("; gr\xf6\xdf" "er als \x01\n"
+				    "# \xff\xfe\n"
+				    "ld #1 /* \xe9t\xe9\n\x1b */ ret #0 ; \x80\n");
+
+	ck_assert_uint_eq(cbpf_prog_len(prog), 2);
+	cbpf_prog_free(prog);
+}
+END_TEST
+
+START_TEST(labels_are_case_sensitive_tokens_free_spaced)
+{
+	/* Labels keep their case (ab and AB differ); '#', '%' and 'M' are tokens of their own,
+	 * so spaces may separate them from what follows, as in bpf_exp.l. */
+	struct cbpf_prog *prog = ok("jeq # 1, ab\n"
+				    "AB: ld M [ 2 ]\n"
+				    "ab: add % x\n"
+				    "Ab_9: ldxb 4 * ( [ 14 ] & 0xf )\n"
+				    "ret % a\n");
+	const struct cbpf_insn *in = cbpf_prog_insns(prog);
+
+	check_insn(&in[0], 0x15, 1, 0, 1, "jeq to ab");
+	check_insn(&in[1], 0x60, 0, 0, 2, "ld M [ 2 ]");
+	check_insn(&in[2], 0x0c, 0, 0, 0, "add % x");
+	check_insn(&in[3], 0xb1, 0, 0, 14, "ldxb spaced");
+	check_insn(&in[4], 0x16, 0, 0, 0, "ret % a");
+	cbpf_prog_free(prog);
+}
+END_TEST
+
 START_TEST(positions_and_file)
 {
 	struct cbpf_asm_opts opts = { .file = "f.bpf" };
@@ -428,8 +460,10 @@ static const struct err_case errors[] = {
 	{ "; nothing\n/* at all */\n\n", 1, 1, 0,
 	  "no instructions: the input is empty or only comments" },
 	{ "ld #1\nret\x00#0\n", 2, 4, 1, "not text: control byte 0x00 (is this a binary file?)" },
-	{ "ret #0 ; \xff\xfe\n", 1, 10, 1,
+	{ "ret #0 \xff\xfe\n", 1, 8, 1,
 	  "not text: invalid UTF-8 byte 0xff (is this a binary file?)" },
+	{ "; \x01 is fine in a comment\nret #0 \x01\n", 2, 8, 1,
+	  "not text: control byte 0x01 (is this a binary file?)" },
 	{ "\x1b[31mret\n", 1, 1, 1, "not text: control byte 0x1b (is this a binary file?)" },
 };
 
@@ -875,6 +909,8 @@ Suite *asm_suite(void)
 	tcase_add_test(tc, negated_jumps_with_two_targets);
 	tcase_add_test(tc, ja_and_jmp);
 	tcase_add_test(tc, layout_is_free_form);
+	tcase_add_test(tc, labels_are_case_sensitive_tokens_free_spaced);
+	tcase_add_test(tc, comments_hold_any_byte_but_nul);
 	tcase_add_test(tc, positions_and_file);
 	suite_add_tcase(s, tc);
 
