@@ -49,9 +49,23 @@ struct cbpf_write_opts {
 	bool comments; /* add the program's per-instruction comments where the form allows */
 };
 
-/* Writes prog to out in the given form. Returns 0, -EINVAL (CBPF_FORM_AUTO), -EIO. */
+/*
+ * Writes prog to out in the given form. Returns 0, -EINVAL (CBPF_FORM_AUTO or an unknown form),
+ * -ENOTSUP (CBPF_FORM_ASM cannot hold this program, see cbpf_form_can_write; nothing is written),
+ * -ENOMEM, -EIO.
+ */
 CBPF_API int cbpf_prog_write(FILE *out, const struct cbpf_prog *prog, enum cbpf_form form,
 			     const struct cbpf_write_opts *opts);
+
+/*
+ * Whether writing prog in form and reading it back gives the same instructions. The bytecode
+ * forms always do. bpf_asm source and tcpdump listings have no spelling for an unknown opcode,
+ * for a field the opcode does not use holding something other than 0, or (asm) for a jump that
+ * leaves the program; DOT is never read. When the answer is false, *pc receives the first
+ * instruction that would change and *why a short reason (static text); either may be NULL.
+ */
+CBPF_API bool cbpf_form_can_write(const struct cbpf_prog *prog, enum cbpf_form form, size_t *pc,
+				  const char **why);
 
 /*
  * One instruction at index pc as tcpdump -d prints it after the "(NNN) " prefix, without the
