@@ -43,7 +43,7 @@ static bool looks_binary(const unsigned char *s, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = s[i];
 
-		if ((c < 0x20 && !strchr("\t\n\v\f\r", c)) || c == 0x7f)
+		if ((c < 0x20 && (!c || !strchr("\t\n\v\f\r", c))) || c == 0x7f)
 			return true;
 	}
 	return false;

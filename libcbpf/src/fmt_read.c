@@ -194,8 +194,10 @@ static const char *found(const struct rd *rd, struct tok *t, char *buf, size_t s
 	t->len = token_len(rd, rd->pos);
 	if (at_end(rd))
 		return "end of input";
-	if (peek(rd) == '\n')
+	if (peek(rd) == '\n') {
+		t->len = 0;
 		return "end of line";
+	}
 	return quote(buf, size, rd->s + rd->pos, t->len);
 }
 
@@ -229,7 +231,7 @@ static bool read_number(struct rd *rd, struct num *n, const char *what, long ins
 	n->tok.len = (unsigned)(end - start);
 	n->val = 0;
 	n->overflow = false;
-	if (end - p > 2 && rd->s[p] == '0' && (rd->s[p + 1] == 'x' || rd->s[p + 1] == 'X')) {
+	if (end - p >= 2 && rd->s[p] == '0' && (rd->s[p + 1] == 'x' || rd->s[p + 1] == 'X')) {
 		base = 16;
 		p += 2;
 	} else if (rd->c_syntax && rd->s[p] == '0') {

@@ -39,13 +39,24 @@ static int ancillary_index(uint32_t k)
 }
 
 /*
+ * The opcode as tcpdump -d knows it: libpcap's bpf_image names every opcode of the table but
+ * ldx #len (LDX|W|LEN), which it prints as "unimp 0x81".
+ */
+static const struct cbpf_opcode_info *listing_lookup(uint16_t code)
+{
+	if (code == (CBPF_LDX | CBPF_W | CBPF_LEN))
+		return NULL;
+	return cbpf_opcode_lookup(code);
+}
+
+/*
  * The operand as libpcap's bpf_image prints it. Signed and hexadecimal renderings differ by
  * operation: add/sub/mul/div/mod/lsh/rsh and ret print k as a signed decimal, and/or/xor, jumps
  * and immediates in hex, offsets as signed decimals.
  */
 static void format_operand(const struct cbpf_insn *insn, size_t pc, char *buf, size_t size)
 {
-	const struct cbpf_opcode_info *info = cbpf_opcode_lookup(insn->code);
+	const struct cbpf_opcode_info *info = listing_lookup(insn->code);
 	int32_t sk = (int32_t)insn->k;
 	int anc;
 
@@ -108,7 +119,7 @@ static void format_operand(const struct cbpf_insn *insn, size_t pc, char *buf, s
 
 int cbpf_insn_format(const struct cbpf_insn *insn, size_t pc, char *buf, size_t size)
 {
-	const struct cbpf_opcode_info *info = cbpf_opcode_lookup(insn->code);
+	const struct cbpf_opcode_info *info = listing_lookup(insn->code);
 	const char *op = info ? info->name : "unimp";
 	char operand[64];
 	char dummy[1];
@@ -262,6 +273,8 @@ bool cbpf_form_can_write(const struct cbpf_prog *prog, enum cbpf_form form, size
 
 		if (!info)
 			reason = "unknown opcode";
+		else if (form == CBPF_FORM_LISTING && !listing_lookup(in->code))
+			reason = "tcpdump's listing has no spelling for this opcode";
 		else if (has_unused_fields(in, info))
 			reason = "a field the opcode does not use is not zero";
 		else if (info->operand == CBPF_OPND_JA && fmt_target(i, in->k) >= prog->len)
