@@ -237,23 +237,6 @@ static void write_listing(FILE *out, const struct cbpf_prog *prog,
 
 /* ------------------------------------------------------------------ bpf_asm disassembly */
 
-/* Whether a field the opcode ignores holds something; bpf_asm can only write zeros there. */
-static bool has_unused_fields(const struct cbpf_insn *in, const struct cbpf_opcode_info *info)
-{
-	if (!cbpf_insn_is_cond_jump(in) && (in->jt || in->jf))
-		return true;
-	switch (info->operand) {
-	case CBPF_OPND_NONE:
-	case CBPF_OPND_LEN:
-	case CBPF_OPND_ALU_X:
-	case CBPF_OPND_JMP_X:
-	case CBPF_OPND_RET_A:
-		return in->k != 0;
-	default:
-		return false;
-	}
-}
-
 bool cbpf_form_can_write(const struct cbpf_prog *prog, enum cbpf_form form, size_t *pc,
 			 const char **why)
 {
@@ -275,8 +258,6 @@ bool cbpf_form_can_write(const struct cbpf_prog *prog, enum cbpf_form form, size
 			reason = "unknown opcode";
 		else if (form == CBPF_FORM_LISTING && !listing_lookup(in->code))
 			reason = "tcpdump's listing has no spelling for this opcode";
-		else if (has_unused_fields(in, info))
-			reason = "a field the opcode does not use is not zero";
 		else if (info->operand == CBPF_OPND_JA && fmt_target(i, in->k) >= prog->len)
 			reason = "jump target outside the program";
 		else if (cbpf_insn_is_cond_jump(in) &&
@@ -305,7 +286,11 @@ static void asm_dec(char *buf, size_t size, uint32_t k)
 		snprintf(buf, size, "0x%x", k);
 }
 
-/* One instruction in bpf_asm syntax (bpf_exp.y), jump targets as labels l<pc>. */
+/*
+ * One instruction in bpf_asm syntax (bpf_exp.y), jump targets as labels l<pc>. Fields the opcode
+ * does not use have no spelling (libpcap leaves a register number in tax's k); they read back
+ * as 0, which the kernel treats the same.
+ */
 static void asm_insn(const struct cbpf_insn *in, size_t pc, char *buf, size_t size)
 {
 	const struct cbpf_opcode_info *info = cbpf_opcode_lookup(in->code);

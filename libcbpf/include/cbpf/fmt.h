@@ -58,11 +58,13 @@ CBPF_API int cbpf_prog_write(FILE *out, const struct cbpf_prog *prog, enum cbpf_
 			     const struct cbpf_write_opts *opts);
 
 /*
- * Whether writing prog in form and reading it back gives the same instructions. The bytecode
- * forms always do. bpf_asm source and tcpdump listings have no spelling for an unknown opcode,
- * for a field the opcode does not use holding something other than 0, or (asm) for a jump that
- * leaves the program; DOT is never read. When the answer is false, *pc receives the first
- * instruction that would change and *why a short reason (static text); either may be NULL.
+ * Whether form can hold every instruction of prog. The bytecode forms always can. bpf_asm source
+ * and tcpdump listings have no spelling for an unknown opcode (listings: nor for ldx #len, which
+ * libpcap prints as "unimp") or for a jump that leaves the program; DOT is never read. When the
+ * answer is false, *pc receives the first instruction that cannot be written and *why a short
+ * reason (static text); either may be NULL. Note that bpf_asm source and listings do not spell
+ * fields an opcode does not use (jt and jf of non-jumps, k of tax, txa, neg, "x" operands, ret a
+ * and len loads): they read back as 0, which the kernel does not look at.
  */
 CBPF_API bool cbpf_form_can_write(const struct cbpf_prog *prog, enum cbpf_form form, size_t *pc,
 				  const char **why);
