@@ -345,8 +345,8 @@ static int load_expr(struct run *r)
 	int err;
 
 	if (r->o.linktype && cbpf_linktype_parse(r->o.linktype, &copts.linktype)) {
-		cbpf_diags_add(&r->diags, CBPF_SEV_ERROR, "-y", 0, 0, 0, -1,
-			       "unknown link type '%s' (tcpdump's names, such as EN10MB, "
+		cbpf_diags_add(&r->diags, CBPF_SEV_ERROR, PROG, 0, 0, 0, -1,
+			       "unknown link type '%s' for -y (tcpdump's names, such as EN10MB, "
 			       "LINUX_SLL, RAW, or a number)",
 			       r->o.linktype);
 		print_diags(r);
@@ -360,7 +360,7 @@ static int load_expr(struct run *r)
 	err = cbpf_pcap_compile(r->o.expr, &copts, &r->prog, &r->diags);
 	print_diags(r);
 	if (err == -ENOMEM) {
-		fprintf(stderr, PROG ": out of memory\n");
+		fprintf(stderr, PROG ": error: out of memory\n");
 		return EXIT_INVALID;
 	}
 	return err ? EXIT_INVALID : 0;
@@ -377,7 +377,7 @@ static int load_file(struct run *r)
 	r->popts.fallback = "<stdin>";
 	err = slurp(path, &r->src, &r->srclen);
 	if (err) {
-		fprintf(stderr, PROG ": %s: %s\n", path ? path : "<stdin>", strerror(-err));
+		fprintf(stderr, PROG ": error: %s: %s\n", path ? path : "<stdin>", strerror(-err));
 		return EXIT_INVALID;
 	}
 	form = r->o.from ? r->o.from : cbpf_form_detect(r->src, r->srclen);
@@ -391,7 +391,7 @@ static int load_file(struct run *r)
 	}
 	print_diags(r);
 	if (err == -ENOMEM) {
-		fprintf(stderr, PROG ": out of memory\n");
+		fprintf(stderr, PROG ": error: out of memory\n");
 		return EXIT_INVALID;
 	}
 	return err ? EXIT_INVALID : 0;
@@ -428,18 +428,18 @@ static int write_out(struct run *r)
 	}
 	err = output_open(&out, r->o.output);
 	if (err) {
-		fprintf(stderr, PROG ": %s: %s\n", name, strerror(-err));
+		fprintf(stderr, PROG ": error: %s: %s\n", name, strerror(-err));
 		return EXIT_INVALID;
 	}
 	err = cbpf_prog_write(out.fp, r->prog, r->o.to, &wopts);
 	if (err) {
 		output_abort(&out);
-		fprintf(stderr, PROG ": %s: %s\n", name, strerror(-err));
+		fprintf(stderr, PROG ": error: %s: %s\n", name, strerror(-err));
 		return EXIT_INVALID;
 	}
 	err = output_commit(&out);
 	if (err) {
-		fprintf(stderr, PROG ": %s: %s\n", name, strerror(-err));
+		fprintf(stderr, PROG ": error: %s: %s\n", name, strerror(-err));
 		return EXIT_INVALID;
 	}
 	return 0;
