@@ -37,14 +37,32 @@ int cbpf_form_parse(const char *name, enum cbpf_form *out)
 	return -ENOENT;
 }
 
-/* Text is what an editor shows: no NUL and no control bytes but whitespace. */
+/* How many continuation bytes follow a UTF-8 lead byte, or -1 when c cannot lead. */
+static int utf8_tail(unsigned char c)
+{
+	if (c < 0x80)
+		return 0;
+	if (c >= 0xc2 && c <= 0xdf)
+		return 1;
+	if (c >= 0xe0 && c <= 0xef)
+		return 2;
+	if (c >= 0xf0 && c <= 0xf4)
+		return 3;
+	return -1;
+}
+
+/* Text is what an editor shows: UTF-8 without NUL or control bytes other than whitespace. */
 static bool looks_binary(const unsigned char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = s[i];
+		int tail = utf8_tail(c);
 
-		if ((c < 0x20 && (!c || !strchr("\t\n\v\f\r", c))) || c == 0x7f)
+		if ((c < 0x20 && (!c || !strchr("\t\n\v\f\r", c))) || c == 0x7f || tail < 0)
 			return true;
+		for (; tail > 0; tail--)
+			if (++i >= len || (s[i] & 0xc0) != 0x80)
+				return true;
 	}
 	return false;
 }

@@ -483,6 +483,9 @@ START_TEST(detection)
 		{ "(x) ret", 0, CBPF_FORM_ASM },
 		{ "\x28\0\0\0\x0c\0\0\0", 8, CBPF_FORM_RAW },
 		{ "ret #0\x01", 0, CBPF_FORM_RAW },
+		{ "ret #0 \xd4\xd7", 0, CBPF_FORM_RAW },
+		{ "ret #0 ; caf\xc3\xa9", 0, CBPF_FORM_ASM },
+		{ "ret #0 \xe2\x82", 0, CBPF_FORM_RAW },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
