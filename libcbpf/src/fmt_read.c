@@ -259,6 +259,11 @@ static bool read_number(struct rd *rd, struct num *n, const char *what, long ins
 			/* "0x" alone, or "0xg": the digits are missing. */
 			fatal_at(rd, &junk, insn, "%s %s has no digits", what,
 				 quote(qbuf, sizeof(qbuf), rd->s + start, end - start));
+		} else if (isdigit((unsigned char)rd->s[p]) && base < 10) {
+			junk.col += (unsigned)(p - start);
+			junk.len = 1;
+			fatal_at(rd, &junk, insn, "invalid digit '%c' in the octal constant %s",
+				 rd->s[p], quote(qbuf, sizeof(qbuf), rd->s + start, end - start));
 		} else {
 			junk.col += (unsigned)(p - start);
 			junk.len = (unsigned)(end - p);

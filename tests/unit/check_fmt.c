@@ -642,6 +642,8 @@ static const struct {
 	{ CBPF_FORM_C, "{ 0x28 0, 0, 0xc }", 0, 1, 8, 1, 0, "expected ',' after code, found '0'" },
 	{ CBPF_FORM_C, "{ 0x28, 0, 0, 0xcg }", 0, 1, 18, 1, 0,
 	  "unexpected 'g' after the value '0xc'" },
+	{ CBPF_FORM_C, "{ 0x28, 0, 0, 019 }", 0, 1, 17, 1, 0,
+	  "invalid digit '9' in the octal constant '019'" },
 	{ CBPF_FORM_C, "{ 0x10000, 0, 0, 0 }", 0, 1, 3, 7, 0,
 	  "code '0x10000' is out of range (at most 65535)" },
 	{ CBPF_FORM_C, "{ 0x28, 0, 0x100, 0 }", 0, 1, 12, 5, 0,
