@@ -107,7 +107,7 @@ vlan and ip
 len > 100
 EXPRESSIONS
 
-echo "programs libpcap emits that the kernel refuses, refused alike: $refused"
-echo "expressions rejected alike, with libpcap's message: $rejected"
-echo "$agree/$n cases agree with tcpdump: byte for byte, or rejected or refused alike"
+echo "byte for byte: $((agree - rejected - refused)); rejected alike, with libpcap's message:" \
+	"$rejected; libpcap's program refused alike by cbpf and the kernel: $refused"
+echo "$agree/$n cases agree with tcpdump"
 [ $bad -eq 0 ]
