@@ -10,5 +10,6 @@
 #include "cbpf/fmt.h"
 #include "cbpf/check.h"
 #include "cbpf/pcap.h"
+#include "cbpf/vm.h"
 
 #endif
