@@ -11,5 +11,6 @@
 #include "cbpf/check.h"
 #include "cbpf/pcap.h"
 #include "cbpf/vm.h"
+#include "cbpf/capture.h"
 
 #endif
