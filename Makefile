@@ -138,6 +138,7 @@ $(B)/pcaps/%.o: EXTRA_CFLAGS += $(PCAP_CFLAGS)
 $(B)/tests/%.o: EXTRA_CFLAGS += -Ilibcbpf/src $(CHECK_CFLAGS) $(PCAP_CFLAGS) $(SECCOMP_CFLAGS)
 $(B)/bench/%.o: EXTRA_CFLAGS += -Ilibcbpf/src $(PCAP_CFLAGS) $(SECCOMP_CFLAGS)
 $(B)/fuzz/%.o: EXTRA_CFLAGS += -Ilibcbpf/src
+$(foreach d,asm dbg xlate,$(B)/$(d)/%.o): EXTRA_CFLAGS += -DCBPF_VERSION='"$(VERSION)"'
 
 # ---------------------------------------------------------------- library
 lib: $(LIB_A) $(LIB_SO)

@@ -10,6 +10,8 @@
 #include "cbpf/fmt.h"
 #include "cbpf/check.h"
 #include "cbpf/pcap.h"
+#include "cbpf/vm.h"
+#include "cbpf/capture.h"
 #include "cbpf/policy.h"
 
 #endif

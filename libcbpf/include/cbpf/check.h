@@ -8,14 +8,36 @@
 #include "insn.h"
 
 enum cbpf_check_mode {
-	CBPF_CHECK_SOCKET,  /* net/core/filter.c: bpf_check_classic (SO_ATTACH_FILTER) */
-	CBPF_CHECK_SECCOMP, /* the above, then kernel/seccomp.c: seccomp_check_filter */
+	CBPF_CHECK_SOCKET,  /* what SO_ATTACH_FILTER refuses with EINVAL */
+	CBPF_CHECK_SECCOMP, /* what seccomp(SECCOMP_SET_MODE_FILTER) refuses with EINVAL */
 };
 
 /*
- * Validates prog as the kernel would. Accepts exactly what the kernel accepts. Each problem is a
- * diagnostic carrying the instruction index and, when the program has source positions,
- * file:line:col; the message names the kernel rule broken. Returns 0 or -EINVAL (-ENOMEM).
+ * Validates prog as the running kernel does (checked against Linux 6.18) and accepts exactly
+ * what it accepts:
+ *   - 1 to 4096 instructions (net/core/filter.c: bpf_check_basics_ok;
+ *     kernel/seccomp.c: seccomp_prepare_filter);
+ *   - net/core/filter.c: bpf_check_classic: known opcodes only; no division or modulo by
+ *     constant zero; shifts by constants below 32; M[k] with k < 16; jumps (ja, jt, jf) inside
+ *     the program; loads from SKF_AD_OFF up only for the ancillary offsets the kernel knows;
+ *     the last instruction a return;
+ *   - net/core/filter.c: check_load_and_stores: no M[k] read before it is written on some
+ *     path, as its single forward pass sees paths (a 'ret' does not stop what falls through);
+ *   - kernel/seccomp.c: seccomp_check_filter (CBPF_CHECK_SECCOMP): only its opcodes (no
+ *     'ldh', 'ldb', indirect loads, 'ldxb', 'mod'), and 'ld [k]' only of an aligned word of
+ *     struct seccomp_data (k < 64, k % 4 == 0);
+ *   - net/core/filter.c: bpf_convert_filter: every jump of the eBPF translation fits its
+ *     16-bit offset (matters only for socket filters of thousands of packet loads; the
+ *     translation sizes are those of x86-64 and arm64).
+ * Every problem is reported, not only the first: an error diagnostic per broken rule and
+ * instruction, in instruction order, with the instruction index (struct cbpf_diag.insn, -1 for
+ * the whole program) and, when the program has source positions, its file:line:col. Each
+ * message says what is wrong and ends with the kernel rule in brackets, e.g.
+ * "division by constant zero [net/core/filter.c: bpf_check_classic]".
+ * Warnings never change the verdict: unreachable instructions, and (socket mode) a translation
+ * too large for the default net.core.optmem_max, where SO_ATTACH_FILTER fails with ENOMEM.
+ * diags may be NULL. Returns 0 (accepted), -EINVAL (refused; the errors are in diags) or
+ * -ENOMEM.
  */
 CBPF_API int cbpf_check(const struct cbpf_prog *prog, enum cbpf_check_mode mode,
 			struct cbpf_diags *diags);

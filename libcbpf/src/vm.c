@@ -1,0 +1,1257 @@
+// SPDX-License-Identifier: MIT
+/* The classic BPF interpreter: the kernel's semantics, a fast whole-run path and a step API. */
+#include <assert.h>
+#include <endian.h>
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cbpf/vm.h"
+
+static_assert(sizeof(struct cbpf_seccomp_data) == sizeof(struct seccomp_data), "seccomp_data");
+static_assert(CBPF_SECCOMP_DATA_SIZE == sizeof(struct seccomp_data), "seccomp_data size");
+static_assert(offsetof(struct cbpf_seccomp_data, nr) == offsetof(struct seccomp_data, nr), "nr");
+static_assert(offsetof(struct cbpf_seccomp_data, arch) == offsetof(struct seccomp_data, arch),
+	      "arch");
+static_assert(offsetof(struct cbpf_seccomp_data, instruction_pointer) ==
+		      offsetof(struct seccomp_data, instruction_pointer),
+	      "instruction_pointer");
+static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccomp_data, args),
+	      "args");
+
+/* The eight ops a load becomes when fused with a jump: cond * 2 + both targets return. */
+#define FUSED_OPS(load)                                                                          \
+	load##_JEQ, load##_JEQ_RR, load##_JGT, load##_JGT_RR, load##_JGE, load##_JGE_RR,         \
+		load##_JSET, load##_JSET_RR
+
+/*
+ * The prepared form that cbpf_vm_run executes: one dense opcode per instruction, with the
+ * decisions the kernel takes when it converts the program (net/core/filter.c:
+ * bpf_convert_filter) taken once here: which loads are ancillary, which offsets are negative,
+ * what seccomp makes of a load. A load followed by a conditional jump on k is also fused into
+ * one op (the jump keeps its own op, for jumps that land on it), and a jump whose two targets
+ * are returns computes the result without a branch: the last decision of most filters.
+ */
+
+enum op {
+	OP_RET_K,
+	OP_RET_A,
+	OP_LD_IMM,
+	OP_LDX_IMM,
+	OP_LD_MEM,
+	OP_LDX_MEM,
+	OP_ST,
+	OP_STX,
+	OP_LD_LEN,
+	OP_LDX_LEN,
+	OP_LD_W,     /* [k], 0 <= k < 2^31 */
+	OP_LD_H,
+	OP_LD_B,
+	OP_LD_W_NEG, /* [k], k negative and not ancillary */
+	OP_LD_H_NEG,
+	OP_LD_B_NEG,
+	OP_LD_W_IND, /* [x + k] */
+	OP_LD_H_IND,
+	OP_LD_B_IND,
+	OP_LDX_MSH,  /* ldxb 4*([k]&0xf), 0 <= k < 2^31 */
+	OP_LDX_MSH_NEG, /* ldxb 4*([k]&0xf), k negative */
+	OP_LD_SECCOMP, /* seccomp: the native word at k, k aligned and inside seccomp_data */
+	OP_OOB,      /* a load that can never be in bounds: ends with 0 */
+	OP_AD_PROTOCOL,
+	OP_AD_PKTTYPE,
+	OP_AD_IFINDEX,
+	OP_AD_NLATTR,
+	OP_AD_NLATTR_NEST,
+	OP_AD_MARK,
+	OP_AD_QUEUE,
+	OP_AD_HATYPE,
+	OP_AD_RXHASH,
+	OP_AD_CPU,
+	OP_AD_ALU_XOR_X,
+	OP_AD_VLAN_TAG,
+	OP_AD_VLAN_TAG_PRESENT,
+	OP_AD_PAY_OFFSET,
+	OP_AD_RANDOM,
+	OP_AD_VLAN_TPID,
+	OP_ADD_K,
+	OP_ADD_X,
+	OP_SUB_K,
+	OP_SUB_X,
+	OP_MUL_K,
+	OP_MUL_X,
+	OP_DIV_K,
+	OP_DIV_X,
+	OP_MOD_K,
+	OP_MOD_X,
+	OP_AND_K,
+	OP_AND_X,
+	OP_OR_K,
+	OP_OR_X,
+	OP_XOR_K,
+	OP_XOR_X,
+	OP_LSH_K,
+	OP_LSH_X,
+	OP_RSH_K,
+	OP_RSH_X,
+	OP_NEG,
+	OP_DIV0,     /* div or mod by a constant 0: ends with 0 like a zero X */
+	OP_TAX,
+	OP_TXA,
+	OP_JA,
+	OP_JEQ_K,
+	OP_JEQ_X,
+	OP_JGT_K,
+	OP_JGT_X,
+	OP_JGE_K,
+	OP_JGE_X,
+	OP_JSET_K,
+	OP_JSET_X,
+	/* A conditional jump on k whose two targets are ret #k: the result, without a branch. */
+	OP_JEQ_K_RR,
+	OP_JGT_K_RR,
+	OP_JGE_K_RR,
+	OP_JSET_K_RR,
+	/*
+	 * A load fused with the conditional jump on k that follows it, plain or
+	 * with both targets returns (_RR): for [k] with 0 <= k < 2^31, and for [x + k].
+	 */
+	FUSED_OPS(OP_LD_W),
+	FUSED_OPS(OP_LD_H),
+	FUSED_OPS(OP_LD_B),
+	FUSED_OPS(OP_LD_W_IND),
+	FUSED_OPS(OP_LD_H_IND),
+	FUSED_OPS(OP_LD_B_IND),
+};
+
+/* One prepared instruction; a fused op reads its jump's jt, jf and k from the op after it. */
+struct fop {
+	uint8_t op;
+	uint8_t jt, jf;
+	uint32_t k;
+};
+
+static_assert(OP_LD_B_IND_JSET_RR < 256, "ops fit in a byte");
+/* States are compared and copied as bytes by debuggers and tests: no padding in them. */
+static_assert(sizeof(struct cbpf_vm_state) == 96, "no padding in struct cbpf_vm_state");
+
+struct cbpf_vm {
+	enum cbpf_vm_mode mode;
+	uint32_t len;
+	bool reads_mem; /* some ld/ldx M[k]: cbpf_vm_run zeroes M first */
+	struct cbpf_insn *insns;
+	struct fop *ops;
+};
+
+static const struct cbpf_meta zero_meta;
+
+/* ---------------------------------------------------------------- semantics of both paths */
+
+static inline uint32_t get32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return be32toh(v);
+}
+
+static inline uint32_t get16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return be16toh(v);
+}
+
+static inline uint32_t get8(const uint8_t *p)
+{
+	return p[0];
+}
+
+static inline uint32_t get_be(const uint8_t *p, uint32_t size)
+{
+	return size == 4 ? get32(p) : size == 2 ? get16(p) : p[0];
+}
+
+/*
+ * A classic load offset as an offset into the data, or -1 where it maps nowhere
+ * (net/core/filter.c: bpf_skb_load_helper_convert_offset).
+ */
+static inline int64_t map_offset(const struct cbpf_input *in, int32_t k)
+{
+	const struct cbpf_meta *meta = in->meta ? in->meta : &zero_meta;
+
+	if (k >= 0)
+		return k;
+	if (k >= CBPF_NET_OFF)
+		return (int64_t)k - CBPF_NET_OFF + meta->net_off;
+	if (k >= CBPF_LL_OFF && !meta->no_mac)
+		return (int64_t)k - CBPF_LL_OFF;
+	return -1;
+}
+
+/* True when size bytes at off are inside the captured data. */
+static inline bool fits(const struct cbpf_input *in, int64_t off, uint32_t size)
+{
+	return off >= 0 && (uint64_t)off + size <= in->caplen;
+}
+
+/*
+ * A load at a classic offset that may be negative (negative [k], every [x + k], ldxb):
+ * bpf_skb_load_helper_{8,16,32}. False when out of bounds.
+ */
+static inline bool load_any(const struct cbpf_input *in, int32_t k, uint32_t size, uint32_t *v)
+{
+	int64_t off = map_offset(in, k);
+
+	if (!fits(in, off, size))
+		return false;
+	*v = get_be(in->data + off, size);
+	return true;
+}
+
+/*
+ * The attribute of type x in the netlink attribute stream of rem bytes at pos, as the offset
+ * of its header, or 0 (lib/nlattr.c: nla_find; include/net/netlink.h: nla_ok, nla_next).
+ * pos + rem never exceeds the data the caller checked.
+ */
+static uint32_t nla_find_off(const uint8_t *data, uint32_t pos, int64_t rem, uint32_t x)
+{
+	while (rem >= 4) {
+		uint16_t nla_len, nla_type;
+		uint32_t step;
+
+		memcpy(&nla_len, data + pos, sizeof(nla_len));
+		memcpy(&nla_type, data + pos + 2, sizeof(nla_type));
+		if (nla_len < 4 || nla_len > rem)
+			break;
+		/* NLA_TYPE_MASK drops NLA_F_NESTED and NLA_F_NET_BYTEORDER. */
+		if ((uint32_t)(nla_type & 0x3fff) == x)
+			return pos;
+		step = (nla_len + 3u) & ~3u;
+		rem -= step;
+		pos += step;
+	}
+	return 0;
+}
+
+/* net/core/filter.c: bpf_skb_get_nlattr. The packet is the captured bytes. */
+static uint32_t anc_nlattr(const struct cbpf_input *in, uint32_t a, uint32_t x)
+{
+	uint32_t len = in->caplen;
+
+	if (len < 4 || a > len - 4)
+		return 0;
+	return nla_find_off(in->data, a, (int64_t)len - a, x);
+}
+
+/* net/core/filter.c: bpf_skb_get_nlattr_nest: look inside the attribute at a. */
+static uint32_t anc_nlattr_nest(const struct cbpf_input *in, uint32_t a, uint32_t x)
+{
+	uint32_t len = in->caplen;
+	uint16_t nla_len;
+
+	if (len < 4 || a > len - 4)
+		return 0;
+	memcpy(&nla_len, in->data + a, sizeof(nla_len));
+	if (nla_len > len - a)
+		return 0;
+	return nla_find_off(in->data, a + 4, (int64_t)nla_len - 4, x);
+}
+
+/* ancillary()'s result when the load ends the program, returning A. */
+#define ANC_NO_DEV (1ull << 32)
+
+/*
+ * The value of ancillary load anc (CBPF_AD_*) given A and X; ALU_XOR_X gives the new A.
+ * net/core/filter.c: convert_bpf_extensions. ANC_NO_DEV when the load ends the program
+ * (ifindex and hatype without a device).
+ */
+static inline uint64_t ancillary(const struct cbpf_input *in, uint32_t anc, uint32_t A,
+				 uint32_t X)
+{
+	const struct cbpf_meta *m = in->meta ? in->meta : &zero_meta;
+
+	switch (anc) {
+	case CBPF_AD_PROTOCOL:
+		return be16toh(m->protocol);
+	case CBPF_AD_PKTTYPE:
+		return m->pkttype & 7; /* PKT_TYPE_MAX */
+	case CBPF_AD_IFINDEX:
+		return m->no_dev ? ANC_NO_DEV : m->ifindex;
+	case CBPF_AD_NLATTR:
+		return anc_nlattr(in, A, X);
+	case CBPF_AD_NLATTR_NEST:
+		return anc_nlattr_nest(in, A, X);
+	case CBPF_AD_MARK:
+		return m->mark;
+	case CBPF_AD_QUEUE:
+		return m->queue;
+	case CBPF_AD_HATYPE:
+		return m->no_dev ? ANC_NO_DEV : m->hatype;
+	case CBPF_AD_RXHASH:
+		return m->rxhash;
+	case CBPF_AD_CPU:
+		return m->cpu;
+	case CBPF_AD_ALU_XOR_X:
+		return A ^ X;
+	case CBPF_AD_VLAN_TAG:
+		return m->vlan_tci;
+	case CBPF_AD_VLAN_TAG_PRESENT:
+		return m->vlan_present;
+	case CBPF_AD_PAY_OFFSET:
+		return m->pay_off;
+	case CBPF_AD_RANDOM:
+		return m->random;
+	case CBPF_AD_VLAN_TPID:
+		return be16toh(m->vlan_proto);
+	}
+	return 0;
+}
+
+/* The ancillary number of an absolute load at k, or -1 when it is not one the kernel knows. */
+static inline int ancillary_of(uint32_t k)
+{
+	int32_t off;
+
+	if ((int32_t)k < CBPF_AD_OFF || (int32_t)k >= 0)
+		return -1;
+	off = (int32_t)k - CBPF_AD_OFF;
+	if (off >= CBPF_AD_MAX || off % 4)
+		return -1;
+	return off;
+}
+
+/* The seccomp word at k (kernel/seccomp.c: seccomp_check_filter allows aligned k < 64). */
+static inline bool seccomp_word(const struct cbpf_input *in, uint32_t k, uint32_t *v)
+{
+	if (k >= CBPF_SECCOMP_DATA_SIZE || k % 4 || k + 4 > in->caplen)
+		return false;
+	memcpy(v, in->data + k, sizeof(*v));
+	return true;
+}
+
+/* ---------------------------------------------------------------- preparing */
+
+static bool is_ret(uint16_t code)
+{
+	return CBPF_CLASS(code) == CBPF_RET;
+}
+
+/* Refuses what cannot run safely; the kernel's other rules are cbpf_check's business. */
+static int vm_refuse(const struct cbpf_prog *prog, struct cbpf_diags *diags)
+{
+	const struct cbpf_insn *insns = cbpf_prog_insns(prog);
+	size_t len = cbpf_prog_len(prog);
+	const char *file = cbpf_prog_file(prog);
+	int bad = 0;
+
+#define REFUSE(pc, ...)                                                                          \
+	do {                                                                                     \
+		const struct cbpf_srcloc *loc_ = cbpf_prog_srcloc(prog, pc);                     \
+		if (cbpf_diags_add(diags, CBPF_SEV_ERROR, file, loc_ ? loc_->line : 0,           \
+				   loc_ ? loc_->col : 0, loc_ ? loc_->len : 0, (long)(pc),       \
+				   __VA_ARGS__))                                                 \
+			return -ENOMEM;                                                          \
+		bad = 1;                                                                         \
+	} while (0)
+
+	if (len == 0) {
+		if (cbpf_diags_add(diags, CBPF_SEV_ERROR, file, 0, 0, 0, -1,
+				   "cannot run an empty program"))
+			return -ENOMEM;
+		return -EINVAL;
+	}
+	if (len > UINT32_MAX / 2) {
+		if (cbpf_diags_add(diags, CBPF_SEV_ERROR, file, 0, 0, 0, -1,
+				   "program of %zu instructions is too long to run", len))
+			return -ENOMEM;
+		return -EINVAL;
+	}
+	for (size_t pc = 0; pc < len; pc++) {
+		const struct cbpf_insn *in = &insns[pc];
+		uint16_t code = in->code;
+
+		if (!cbpf_opcode_lookup(code)) {
+			REFUSE(pc, "unknown opcode 0x%04x", code);
+			continue;
+		}
+		switch (code) {
+		case CBPF_LD | CBPF_MEM:
+		case CBPF_LDX | CBPF_MEM:
+		case CBPF_ST:
+		case CBPF_STX:
+			if (in->k >= CBPF_MEMWORDS)
+				REFUSE(pc, "scratch memory M[%u] does not exist (M[0] to M[15])",
+				       in->k);
+			break;
+		case CBPF_JMP | CBPF_JA:
+			if ((uint64_t)pc + 1 + in->k >= len)
+				REFUSE(pc, "jump target %llu is past the end of the program (%zu "
+					   "instructions)",
+				       (unsigned long long)pc + 1 + in->k, len);
+			break;
+		default:
+			if (cbpf_insn_is_cond_jump(in) &&
+			    (pc + 1 + in->jt >= len || pc + 1 + in->jf >= len))
+				REFUSE(pc, "jump target %zu is past the end of the program (%zu "
+					   "instructions)",
+				       pc + 1 + (in->jt > in->jf ? in->jt : in->jf), len);
+		}
+	}
+	if (!is_ret(insns[len - 1].code))
+		REFUSE(len - 1, "the last instruction must be a return");
+#undef REFUSE
+	return bad ? -EINVAL : 0;
+}
+
+static uint8_t alu_op(uint16_t code)
+{
+	static const uint8_t k_ops[16] = {
+		[CBPF_ADD >> 4] = OP_ADD_K, [CBPF_SUB >> 4] = OP_SUB_K, [CBPF_MUL >> 4] = OP_MUL_K,
+		[CBPF_DIV >> 4] = OP_DIV_K, [CBPF_OR >> 4] = OP_OR_K,   [CBPF_AND >> 4] = OP_AND_K,
+		[CBPF_LSH >> 4] = OP_LSH_K, [CBPF_RSH >> 4] = OP_RSH_K, [CBPF_NEG >> 4] = OP_NEG,
+		[CBPF_MOD >> 4] = OP_MOD_K, [CBPF_XOR >> 4] = OP_XOR_K,
+	};
+	uint8_t op = k_ops[CBPF_OP(code) >> 4];
+
+	/* Each X op follows its K op in enum op. */
+	if (op != OP_NEG && CBPF_SRC(code) == CBPF_X)
+		op++;
+	return op;
+}
+
+static uint8_t jmp_op(uint16_t code)
+{
+	switch (CBPF_OP(code)) {
+	case CBPF_JEQ:
+		return CBPF_SRC(code) == CBPF_X ? OP_JEQ_X : OP_JEQ_K;
+	case CBPF_JGT:
+		return CBPF_SRC(code) == CBPF_X ? OP_JGT_X : OP_JGT_K;
+	case CBPF_JGE:
+		return CBPF_SRC(code) == CBPF_X ? OP_JGE_X : OP_JGE_K;
+	case CBPF_JSET:
+		return CBPF_SRC(code) == CBPF_X ? OP_JSET_X : OP_JSET_K;
+	}
+	return OP_JA;
+}
+
+/* Index of a size in the W, H, B op triples. */
+static unsigned size_index(uint16_t code)
+{
+	return CBPF_SIZE(code) == CBPF_W ? 0 : CBPF_SIZE(code) == CBPF_H ? 1 : 2;
+}
+
+/* The prepared op of a load of class LD (mode ABS, IND), for mode. */
+static uint8_t load_op(const struct cbpf_insn *in, enum cbpf_vm_mode mode)
+{
+	unsigned s = size_index(in->code);
+	int anc;
+
+	if (mode == CBPF_VM_SECCOMP) {
+		/* kernel/seccomp.c: only ld [k], aligned and inside struct seccomp_data. */
+		if (in->code == (CBPF_LD | CBPF_W | CBPF_ABS) && in->k < CBPF_SECCOMP_DATA_SIZE &&
+		    in->k % 4 == 0)
+			return OP_LD_SECCOMP;
+		return OP_OOB;
+	}
+	if (CBPF_MODE(in->code) == CBPF_IND)
+		return OP_LD_W_IND + s;
+	anc = ancillary_of(in->k);
+	if (anc >= 0)
+		return OP_AD_PROTOCOL + anc / 4;
+	if ((int32_t)in->k >= 0)
+		return OP_LD_W + s;
+	if ((int32_t)in->k < CBPF_LL_OFF)
+		return OP_OOB;
+	return OP_LD_W_NEG + s;
+}
+
+static struct fop prepare_one(const struct cbpf_insn *in, enum cbpf_vm_mode mode)
+{
+	struct fop f = { .jt = in->jt, .jf = in->jf, .k = in->k };
+	uint16_t code = in->code;
+
+	switch (CBPF_CLASS(code)) {
+	case CBPF_LD:
+		switch (CBPF_MODE(code)) {
+		case CBPF_IMM:
+			f.op = OP_LD_IMM;
+			break;
+		case CBPF_MEM:
+			f.op = OP_LD_MEM;
+			break;
+		case CBPF_LEN:
+			/* kernel/seccomp.c turns ld #len into ld #64. */
+			f.op = mode == CBPF_VM_SECCOMP ? OP_LD_IMM : OP_LD_LEN;
+			f.k = CBPF_SECCOMP_DATA_SIZE;
+			break;
+		default:
+			f.op = load_op(in, mode);
+		}
+		break;
+	case CBPF_LDX:
+		switch (CBPF_MODE(code)) {
+		case CBPF_IMM:
+			f.op = OP_LDX_IMM;
+			break;
+		case CBPF_MEM:
+			f.op = OP_LDX_MEM;
+			break;
+		case CBPF_LEN:
+			f.op = mode == CBPF_VM_SECCOMP ? OP_LDX_IMM : OP_LDX_LEN;
+			f.k = CBPF_SECCOMP_DATA_SIZE;
+			break;
+		default:
+			f.op = mode == CBPF_VM_SECCOMP ? OP_OOB
+			       : (int32_t)in->k < 0    ? OP_LDX_MSH_NEG
+						       : OP_LDX_MSH;
+		}
+		break;
+	case CBPF_ST:
+		f.op = OP_ST;
+		break;
+	case CBPF_STX:
+		f.op = OP_STX;
+		break;
+	case CBPF_ALU:
+		f.op = alu_op(code);
+		if ((f.op == OP_DIV_K || f.op == OP_MOD_K) && in->k == 0)
+			f.op = OP_DIV0;
+		if (f.op == OP_LSH_K || f.op == OP_RSH_K)
+			f.k &= 31;
+		break;
+	case CBPF_JMP:
+		f.op = jmp_op(code);
+		break;
+	case CBPF_RET:
+		f.op = CBPF_RVAL(code) == CBPF_A ? OP_RET_A : OP_RET_K;
+		break;
+	case CBPF_MISC:
+		f.op = CBPF_MISCOP(code) == CBPF_TXA ? OP_TXA : OP_TAX;
+		break;
+	}
+	return f;
+}
+
+/* Index of a conditional jump on k among JEQ, JGT, JGE, JSET; -1 for any other op. */
+static int cond_k(uint8_t op)
+{
+	switch (op) {
+	case OP_JEQ_K:
+		return 0;
+	case OP_JGT_K:
+		return 1;
+	case OP_JGE_K:
+		return 2;
+	case OP_JSET_K:
+		return 3;
+	}
+	return -1;
+}
+
+/* True when the jump at ops[pc] has ret #k at both targets. */
+static bool both_return(const struct fop *ops, uint32_t pc)
+{
+	return ops[pc + 1 + ops[pc].jt].op == OP_RET_K && ops[pc + 1 + ops[pc].jf].op == OP_RET_K;
+}
+
+/*
+ * Fuses the load at ops[pc] with the conditional jump after it, and turns jumps to two returns
+ * into their _RR form. ops[pc + 1] keeps its own op, for jumps that land on it.
+ */
+static void fuse(struct fop *ops, uint32_t pc, uint32_t len)
+{
+	static const uint8_t family[] = {
+		[OP_LD_W] = OP_LD_W_JEQ,	 [OP_LD_H] = OP_LD_H_JEQ,
+		[OP_LD_B] = OP_LD_B_JEQ,	 [OP_LD_W_IND] = OP_LD_W_IND_JEQ,
+		[OP_LD_H_IND] = OP_LD_H_IND_JEQ, [OP_LD_B_IND] = OP_LD_B_IND_JEQ,
+	};
+	struct fop *f = &ops[pc];
+	int cond;
+
+	if (pc + 1 < len && (size_t)f->op < sizeof(family) && family[f->op] &&
+	    (cond = cond_k(ops[pc + 1].op)) >= 0)
+		f->op = (uint8_t)(family[f->op] + 2 * cond + both_return(ops, pc + 1));
+}
+
+/* After fusing: jumps on k to two returns become their _RR form. */
+static void jumps_to_returns(struct fop *ops, uint32_t len)
+{
+	for (uint32_t pc = 0; pc < len; pc++) {
+		int cond = cond_k(ops[pc].op);
+
+		if (cond >= 0 && both_return(ops, pc))
+			ops[pc].op = (uint8_t)(OP_JEQ_K_RR + cond);
+	}
+}
+
+int cbpf_vm_new(const struct cbpf_prog *prog, enum cbpf_vm_mode mode, struct cbpf_vm **out,
+		struct cbpf_diags *diags)
+{
+	struct cbpf_vm *vm;
+	uint32_t len;
+	int err = vm_refuse(prog, diags);
+
+	if (err)
+		return err;
+	len = (uint32_t)cbpf_prog_len(prog);
+	vm = calloc(1, sizeof(*vm));
+	if (!vm)
+		return -ENOMEM;
+	vm->mode = mode;
+	vm->len = len;
+	vm->insns = malloc(len * sizeof(*vm->insns));
+	vm->ops = malloc(len * sizeof(*vm->ops));
+	if (!vm->insns || !vm->ops) {
+		cbpf_vm_free(vm);
+		return -ENOMEM;
+	}
+	memcpy(vm->insns, cbpf_prog_insns(prog), len * sizeof(*vm->insns));
+	for (uint32_t pc = 0; pc < len; pc++) {
+		vm->ops[pc] = prepare_one(&vm->insns[pc], mode);
+		if (vm->ops[pc].op == OP_LD_MEM || vm->ops[pc].op == OP_LDX_MEM)
+			vm->reads_mem = true;
+	}
+	/* Each load is fused with its successor's plain form. */
+	for (uint32_t pc = 0; pc < len; pc++)
+		fuse(vm->ops, pc, len);
+	jumps_to_returns(vm->ops, len);
+	*out = vm;
+	return 0;
+}
+
+void cbpf_vm_free(struct cbpf_vm *vm)
+{
+	if (!vm)
+		return;
+	free(vm->insns);
+	free(vm->ops);
+	free(vm);
+}
+
+enum cbpf_vm_mode cbpf_vm_mode(const struct cbpf_vm *vm)
+{
+	return vm->mode;
+}
+
+const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
+{
+	if (len)
+		*len = vm->len;
+	return vm->insns;
+}
+
+/* ---------------------------------------------------------------- the fast path */
+
+/*
+ * Loads for the fast path. [k] with 0 <= k < 2^31: k + size cannot wrap. [x + k]: the kernel
+ * adds in 64 bits and passes an int, so the sum is taken modulo 2^32 and read as signed; the
+ * rare negative ones (SKF_NET_OFF, SKF_LL_OFF) are left to the step API.
+ */
+#define LOAD_ABS(size, get)                                                                      \
+	do {                                                                                     \
+		if (pc->k + (size) > caplen)                                                     \
+			return 0;                                                                \
+		A = get(data + pc->k);                                                           \
+	} while (0)
+#define LOAD_IND(size, get)                                                                      \
+	do {                                                                                     \
+		v = X + pc->k;                                                                   \
+		if ((int32_t)v < 0)                                                              \
+			goto slow;                                                               \
+		if (v + (size) > caplen)                                                         \
+			return 0;                                                                \
+		A = get(data + v);                                                               \
+	} while (0)
+/*
+ * A conditional jump: j is the jump (pc itself, or pc + 1 after a fused load). It must stay a
+ * branch, which the processor predicts, rather than a select on the loaded data, which would
+ * make every next dispatch wait for the packet: __builtin_expect keeps clang from turning it
+ * into one. Landing on a return returns at once: every run ends with one, and this spares its
+ * dispatch.
+ */
+#define JUMP(j, test)                                                                            \
+	do {                                                                                     \
+		if (__builtin_expect(!!(test), 1))                                               \
+			pc = (j) + 1 + (j)->jt;                                                  \
+		else                                                                             \
+			pc = (j) + 1 + (j)->jf;                                                  \
+		if (pc->op == OP_RET_K)                                                          \
+			return pc->k;                                                            \
+	} while (0)
+/* A conditional jump to two returns: the result of the one taken, with no branch. */
+#define RETURN(j, test) return (j)[1 + ((test) ? (j)->jt : (j)->jf)].k
+/* The eight cases of a load fused with the jump after it. */
+#define FUSED_CASES(load, LOAD)                                                                  \
+	case load##_JEQ:                                                                         \
+		LOAD;                                                                            \
+		JUMP(pc + 1, A == pc[1].k);                                                      \
+		continue;                                                                        \
+	case load##_JEQ_RR:                                                                      \
+		LOAD;                                                                            \
+		RETURN(pc + 1, A == pc[1].k);                                                    \
+	case load##_JGT:                                                                         \
+		LOAD;                                                                            \
+		JUMP(pc + 1, A > pc[1].k);                                                       \
+		continue;                                                                        \
+	case load##_JGT_RR:                                                                      \
+		LOAD;                                                                            \
+		RETURN(pc + 1, A > pc[1].k);                                                     \
+	case load##_JGE:                                                                         \
+		LOAD;                                                                            \
+		JUMP(pc + 1, A >= pc[1].k);                                                      \
+		continue;                                                                        \
+	case load##_JGE_RR:                                                                      \
+		LOAD;                                                                            \
+		RETURN(pc + 1, A >= pc[1].k);                                                    \
+	case load##_JSET:                                                                        \
+		LOAD;                                                                            \
+		JUMP(pc + 1, A & pc[1].k);                                                       \
+		continue;                                                                        \
+	case load##_JSET_RR:                                                                     \
+		LOAD;                                                                            \
+		RETURN(pc + 1, A & pc[1].k)
+
+#define META (in->meta ? in->meta : &zero_meta)
+
+static uint32_t finish_by_steps(const struct cbpf_vm *vm, const struct cbpf_input *in, uint32_t pc,
+				uint32_t A, uint32_t X, const uint32_t *M);
+
+uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
+{
+	const struct fop *pc = vm->ops;
+	const uint8_t *data = in->data;
+	const uint32_t caplen = in->caplen;
+	uint32_t A = 0, X = 0, v, M[CBPF_MEMWORDS];
+
+	/* A validated program never reads a cell it did not write; others read 0. */
+	if (vm->reads_mem)
+		memset(M, 0, sizeof(M));
+
+	for (;;) {
+		switch ((enum op)pc->op) {
+		case OP_RET_K:
+			return pc->k;
+		case OP_RET_A:
+			return A;
+		case OP_LD_IMM:
+			A = pc->k;
+			break;
+		case OP_LDX_IMM:
+			X = pc->k;
+			break;
+		case OP_LD_MEM:
+			A = M[pc->k];
+			break;
+		case OP_LDX_MEM:
+			X = M[pc->k];
+			break;
+		case OP_ST:
+			M[pc->k] = A;
+			break;
+		case OP_STX:
+			M[pc->k] = X;
+			break;
+		case OP_LD_LEN:
+			A = in->wirelen;
+			break;
+		case OP_LDX_LEN:
+			X = in->wirelen;
+			break;
+		case OP_LD_W:
+			LOAD_ABS(4, get32);
+			break;
+		case OP_LD_H:
+			LOAD_ABS(2, get16);
+			break;
+		case OP_LD_B:
+			LOAD_ABS(1, get8);
+			break;
+		case OP_LD_W_NEG:
+			if (!load_any(in, (int32_t)pc->k, 4, &A))
+				return 0;
+			break;
+		case OP_LD_H_NEG:
+			if (!load_any(in, (int32_t)pc->k, 2, &A))
+				return 0;
+			break;
+		case OP_LD_B_NEG:
+			if (!load_any(in, (int32_t)pc->k, 1, &A))
+				return 0;
+			break;
+		case OP_LD_W_IND:
+			LOAD_IND(4, get32);
+			break;
+		case OP_LD_H_IND:
+			LOAD_IND(2, get16);
+			break;
+		case OP_LD_B_IND:
+			LOAD_IND(1, get8);
+			break;
+		case OP_LDX_MSH:
+			if (pc->k + 1 > caplen)
+				return 0;
+			X = (data[pc->k] & 0xfu) << 2;
+			break;
+		case OP_LDX_MSH_NEG:
+			if (!load_any(in, (int32_t)pc->k, 1, &v))
+				return 0;
+			X = (v & 0xf) << 2;
+			break;
+		case OP_LD_SECCOMP:
+			if (!seccomp_word(in, pc->k, &A))
+				return 0;
+			break;
+		case OP_OOB:
+			return 0;
+		/* net/core/filter.c: convert_bpf_extensions */
+		case OP_AD_PROTOCOL:
+			A = be16toh(META->protocol);
+			break;
+		case OP_AD_PKTTYPE:
+			A = META->pkttype & 7u; /* PKT_TYPE_MAX */
+			break;
+		case OP_AD_IFINDEX:
+			/* Without skb->dev the converted program exits with A as it is. */
+			if (META->no_dev)
+				return A;
+			A = META->ifindex;
+			break;
+		case OP_AD_NLATTR:
+		case OP_AD_NLATTR_NEST:
+			goto slow;
+		case OP_AD_MARK:
+			A = META->mark;
+			break;
+		case OP_AD_QUEUE:
+			A = META->queue;
+			break;
+		case OP_AD_HATYPE:
+			if (META->no_dev)
+				return A;
+			A = META->hatype;
+			break;
+		case OP_AD_RXHASH:
+			A = META->rxhash;
+			break;
+		case OP_AD_CPU:
+			A = META->cpu;
+			break;
+		case OP_AD_ALU_XOR_X:
+			A ^= X;
+			break;
+		case OP_AD_VLAN_TAG:
+			A = META->vlan_tci;
+			break;
+		case OP_AD_VLAN_TAG_PRESENT:
+			A = META->vlan_present;
+			break;
+		case OP_AD_PAY_OFFSET:
+			A = META->pay_off;
+			break;
+		case OP_AD_RANDOM:
+			A = META->random;
+			break;
+		case OP_AD_VLAN_TPID:
+			A = be16toh(META->vlan_proto);
+			break;
+		case OP_ADD_K:
+			A += pc->k;
+			break;
+		case OP_ADD_X:
+			A += X;
+			break;
+		case OP_SUB_K:
+			A -= pc->k;
+			break;
+		case OP_SUB_X:
+			A -= X;
+			break;
+		case OP_MUL_K:
+			A *= pc->k;
+			break;
+		case OP_MUL_X:
+			A *= X;
+			break;
+		case OP_DIV_K:
+			A /= pc->k;
+			break;
+		case OP_DIV_X:
+			if (X == 0)
+				return 0;
+			A /= X;
+			break;
+		case OP_MOD_K:
+			A %= pc->k;
+			break;
+		case OP_MOD_X:
+			if (X == 0)
+				return 0;
+			A %= X;
+			break;
+		case OP_AND_K:
+			A &= pc->k;
+			break;
+		case OP_AND_X:
+			A &= X;
+			break;
+		case OP_OR_K:
+			A |= pc->k;
+			break;
+		case OP_OR_X:
+			A |= X;
+			break;
+		case OP_XOR_K:
+			A ^= pc->k;
+			break;
+		case OP_XOR_X:
+			A ^= X;
+			break;
+		case OP_LSH_K:
+			A <<= pc->k;
+			break;
+		/* eBPF's 32-bit shifts use the low 5 bits of the count (kernel/bpf/core.c). */
+		case OP_LSH_X:
+			A <<= X & 31;
+			break;
+		case OP_RSH_K:
+			A >>= pc->k;
+			break;
+		case OP_RSH_X:
+			A >>= X & 31;
+			break;
+		case OP_NEG:
+			A = 0u - A;
+			break;
+		case OP_DIV0:
+			return 0;
+		case OP_TAX:
+			X = A;
+			break;
+		case OP_TXA:
+			A = X;
+			break;
+		case OP_JA:
+			pc += 1 + pc->k;
+			continue;
+		case OP_JEQ_K:
+			JUMP(pc, A == pc->k);
+			continue;
+		case OP_JEQ_X:
+			JUMP(pc, A == X);
+			continue;
+		case OP_JGT_K:
+			JUMP(pc, A > pc->k);
+			continue;
+		case OP_JGT_X:
+			JUMP(pc, A > X);
+			continue;
+		case OP_JGE_K:
+			JUMP(pc, A >= pc->k);
+			continue;
+		case OP_JGE_X:
+			JUMP(pc, A >= X);
+			continue;
+		case OP_JSET_K:
+			JUMP(pc, A & pc->k);
+			continue;
+		case OP_JSET_X:
+			JUMP(pc, A & X);
+			continue;
+		case OP_JEQ_K_RR:
+			RETURN(pc, A == pc->k);
+		case OP_JGT_K_RR:
+			RETURN(pc, A > pc->k);
+		case OP_JGE_K_RR:
+			RETURN(pc, A >= pc->k);
+		case OP_JSET_K_RR:
+			RETURN(pc, A & pc->k);
+		FUSED_CASES(OP_LD_W, LOAD_ABS(4, get32));
+		FUSED_CASES(OP_LD_H, LOAD_ABS(2, get16));
+		FUSED_CASES(OP_LD_B, LOAD_ABS(1, get8));
+		FUSED_CASES(OP_LD_W_IND, LOAD_IND(4, get32));
+		FUSED_CASES(OP_LD_H_IND, LOAD_IND(2, get16));
+		FUSED_CASES(OP_LD_B_IND, LOAD_IND(1, get8));
+		default:
+			/* Every op is one of the above: cbpf_vm_new made them. */
+			__builtin_unreachable();
+		}
+		pc++;
+	}
+slow:
+	/*
+	 * What needs a function call (netlink attribute walks) or much code (negative [x + k]) is
+	 * left to the step API, which finishes the run from the instruction at pc: the loop above
+	 * then keeps its values in registers that calls would clobber, and stays small.
+	 */
+	return finish_by_steps(vm, in, (uint32_t)(pc - vm->ops), A, X, M);
+}
+#undef META
+#undef LOAD_ABS
+#undef LOAD_IND
+#undef JUMP
+#undef RETURN
+#undef FUSED_CASES
+
+/* ---------------------------------------------------------------- the step API */
+
+void cbpf_vm_state_init(struct cbpf_vm_state *st)
+{
+	memset(st, 0, sizeof(*st));
+}
+
+/* Ends the run in st (and rec) with how and what. */
+static void finish(struct cbpf_vm_state *st, struct cbpf_vm_step *rec, enum cbpf_vm_exit how,
+		   uint32_t ret)
+{
+	st->exit = how;
+	st->ret = ret;
+	rec->exit = how;
+	rec->ret = ret;
+	rec->next_pc = st->pc;
+}
+
+/* A packet load in socket mode at classic offset k (negative allowed). False: out of bounds. */
+static bool step_load(const struct cbpf_input *in, int32_t k, uint32_t size,
+		      struct cbpf_vm_step *rec)
+{
+	rec->read = CBPF_VM_READ_PACKET;
+	rec->req = k;
+	rec->size = size;
+	rec->off = map_offset(in, k);
+	if (!fits(in, rec->off, size))
+		return false;
+	rec->value = get_be(in->data + rec->off, size);
+	return true;
+}
+
+/* ALU op of code on A with operand v; false for a division by zero. */
+static bool step_alu(uint16_t code, uint32_t *A, uint32_t v)
+{
+	switch (CBPF_OP(code)) {
+	case CBPF_ADD:
+		*A += v;
+		break;
+	case CBPF_SUB:
+		*A -= v;
+		break;
+	case CBPF_MUL:
+		*A *= v;
+		break;
+	case CBPF_DIV:
+		if (v == 0)
+			return false;
+		*A /= v;
+		break;
+	case CBPF_MOD:
+		if (v == 0)
+			return false;
+		*A %= v;
+		break;
+	case CBPF_OR:
+		*A |= v;
+		break;
+	case CBPF_AND:
+		*A &= v;
+		break;
+	case CBPF_XOR:
+		*A ^= v;
+		break;
+	case CBPF_LSH:
+		*A <<= v & 31;
+		break;
+	case CBPF_RSH:
+		*A >>= v & 31;
+		break;
+	case CBPF_NEG:
+		*A = 0u - *A;
+		break;
+	}
+	return true;
+}
+
+static bool step_cond(uint16_t code, uint32_t a, uint32_t b)
+{
+	switch (CBPF_OP(code)) {
+	case CBPF_JEQ:
+		return a == b;
+	case CBPF_JGT:
+		return a > b;
+	case CBPF_JGE:
+		return a >= b;
+	default:
+		return (a & b) != 0;
+	}
+}
+
+/* Class LD with mode ABS or IND. False when the program ended (rec says how). */
+static bool step_ld_packet(const struct cbpf_vm *vm, struct cbpf_vm_state *st,
+			   const struct cbpf_input *in, const struct cbpf_insn *insn,
+			   struct cbpf_vm_step *rec)
+{
+	uint32_t size = 4 >> size_index(insn->code);
+	int anc;
+
+	if (vm->mode == CBPF_VM_SECCOMP) {
+		rec->read = CBPF_VM_READ_PACKET;
+		rec->req = insn->k;
+		rec->off = insn->k;
+		rec->size = size;
+		if (load_op(insn, vm->mode) != OP_LD_SECCOMP || !seccomp_word(in, insn->k, &st->A))
+			return false;
+		rec->value = st->A;
+		return true;
+	}
+	if (CBPF_MODE(insn->code) == CBPF_IND) {
+		if (!step_load(in, (int32_t)(st->X + insn->k), size, rec))
+			return false;
+		st->A = rec->value;
+		return true;
+	}
+	anc = ancillary_of(insn->k);
+	if (anc >= 0) {
+		uint64_t v = ancillary(in, anc, st->A, st->X);
+
+		rec->read = CBPF_VM_READ_ANC;
+		rec->anc = anc;
+		if (v == ANC_NO_DEV) {
+			finish(st, rec, CBPF_VM_EXIT_NO_DEV, st->A);
+			return false;
+		}
+		st->A = rec->value = (uint32_t)v;
+		return true;
+	}
+	if (!step_load(in, (int32_t)insn->k, size, rec))
+		return false;
+	st->A = rec->value;
+	return true;
+}
+
+/* Finishes a run of cbpf_vm_run from pc by steps (M_written and steps do not matter here). */
+static uint32_t finish_by_steps(const struct cbpf_vm *vm, const struct cbpf_input *in, uint32_t pc,
+				uint32_t A, uint32_t X, const uint32_t *M)
+{
+	struct cbpf_vm_state st = { .A = A, .X = X, .pc = pc };
+
+	/* cbpf_vm_run leaves M as it was on the stack when the program never reads it. */
+	if (vm->reads_mem)
+		memcpy(st.M, M, sizeof(st.M));
+	while (st.exit == CBPF_VM_RUNNING)
+		if (cbpf_vm_step(vm, &st, in, NULL))
+			return 0; /* cannot happen: cbpf_vm_new checked every jump */
+	return st.ret;
+}
+
+int cbpf_vm_step(const struct cbpf_vm *vm, struct cbpf_vm_state *st, const struct cbpf_input *in,
+		 struct cbpf_vm_step *rec)
+{
+	struct cbpf_vm_step scratch;
+	const struct cbpf_insn *insn;
+	uint16_t code;
+	uint32_t v;
+
+	if (st->exit != CBPF_VM_RUNNING || st->pc >= vm->len)
+		return -EINVAL;
+	if (!rec)
+		rec = &scratch;
+	memset(rec, 0, sizeof(*rec));
+	rec->pc = st->pc;
+	rec->off = -1;
+	insn = &vm->insns[st->pc];
+	code = insn->code;
+	st->steps++;
+
+	switch (CBPF_CLASS(code)) {
+	case CBPF_LD:
+	case CBPF_LDX:
+		switch (CBPF_MODE(code)) {
+		case CBPF_IMM:
+			v = insn->k;
+			break;
+		case CBPF_MEM:
+			rec->read = CBPF_VM_READ_MEM;
+			v = st->M[insn->k];
+			break;
+		case CBPF_LEN:
+			rec->read = CBPF_VM_READ_LEN;
+			v = vm->mode == CBPF_VM_SECCOMP ? CBPF_SECCOMP_DATA_SIZE : in->wirelen;
+			break;
+		case CBPF_MSH:
+			if (vm->mode == CBPF_VM_SECCOMP) {
+				rec->read = CBPF_VM_READ_PACKET;
+				rec->req = rec->off = insn->k;
+				rec->size = 1;
+				finish(st, rec, CBPF_VM_EXIT_OOB, 0);
+				return 0;
+			}
+			if (!step_load(in, (int32_t)insn->k, 1, rec)) {
+				finish(st, rec, CBPF_VM_EXIT_OOB, 0);
+				return 0;
+			}
+			st->X = (rec->value & 0xf) << 2;
+			st->pc++;
+			rec->next_pc = st->pc;
+			return 0;
+		default:
+			if (!step_ld_packet(vm, st, in, insn, rec)) {
+				if (st->exit == CBPF_VM_RUNNING)
+					finish(st, rec, CBPF_VM_EXIT_OOB, 0);
+				return 0;
+			}
+			st->pc++;
+			rec->next_pc = st->pc;
+			return 0;
+		}
+		if (CBPF_CLASS(code) == CBPF_LD)
+			st->A = v;
+		else
+			st->X = v;
+		rec->value = v;
+		break;
+	case CBPF_ST:
+		st->M[insn->k] = st->A;
+		st->M_written |= 1u << insn->k;
+		break;
+	case CBPF_STX:
+		st->M[insn->k] = st->X;
+		st->M_written |= 1u << insn->k;
+		break;
+	case CBPF_ALU:
+		v = CBPF_SRC(code) == CBPF_X ? st->X : insn->k;
+		/* Constant counts above 31 (refused by the kernel) are taken like X's. */
+		if (CBPF_OP(code) == CBPF_LSH || CBPF_OP(code) == CBPF_RSH)
+			v &= 31;
+		if (!step_alu(code, &st->A, v)) {
+			finish(st, rec, CBPF_VM_EXIT_DIV0, 0);
+			return 0;
+		}
+		break;
+	case CBPF_JMP:
+		if (CBPF_OP(code) == CBPF_JA) {
+			st->pc += 1 + insn->k;
+			rec->next_pc = st->pc;
+			return 0;
+		}
+		rec->cond = true;
+		rec->lhs = st->A;
+		rec->rhs = CBPF_SRC(code) == CBPF_X ? st->X : insn->k;
+		rec->taken = step_cond(code, rec->lhs, rec->rhs);
+		st->pc += 1 + (rec->taken ? insn->jt : insn->jf);
+		rec->next_pc = st->pc;
+		return 0;
+	case CBPF_RET:
+		finish(st, rec, CBPF_VM_EXIT_RET, CBPF_RVAL(code) == CBPF_A ? st->A : insn->k);
+		return 0;
+	case CBPF_MISC:
+		if (CBPF_MISCOP(code) == CBPF_TXA)
+			st->A = st->X;
+		else
+			st->X = st->A;
+		break;
+	}
+	st->pc++;
+	rec->next_pc = st->pc;
+	return 0;
+}
