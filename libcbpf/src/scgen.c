@@ -727,6 +727,23 @@ static const char *nr_name(const struct tree *t, uint32_t nr)
 	return n;
 }
 
+/* "nr >= 57 (fork)", "nr == x32 getpid", "nr >= 0x40000000": a comment for a tree test. */
+static char *nr_label(struct tree *t, const char *rel, uint32_t k)
+{
+	const char *name = nr_name(t, k);
+	const char *x32 = t->arch_x32 && t->arch && (k & CBPF_X32_SYSCALL_BIT) ? "x32 " : "";
+	char num[16];
+
+	if (k < 0x10000)
+		snprintf(num, sizeof(num), "%" PRIu32, k);
+	else
+		snprintf(num, sizeof(num), "%#" PRIx32, k);
+	if (!strcmp(rel, "=="))
+		return name ? label(t->g, "nr == %s%s", x32, name) : label(t->g, "nr == %s", num);
+	return name ? label(t->g, "nr %s %s (%s%s)", rel, num, x32, name) :
+		      label(t->g, "nr %s %s", rel, num);
+}
+
 static int tree_emit(struct tree *t, size_t i, size_t j, const struct range **tmp)
 {
 	struct gen *g = t->g;
@@ -746,22 +763,19 @@ static int tree_emit(struct tree *t, size_t i, size_t j, const struct range **tm
 		}
 		memcpy(order, tmp, n * sizeof(*order));
 		for (size_t x = n; x-- > 0 && id >= 0;) {
-			const char *name = nr_name(t, order[x]->lo);
-
 			id = mk(g, (struct blk){
 					   .kind = B_JMP,
 					   .code = CBPF_JMP | CBPF_JEQ | CBPF_K,
 					   .k = order[x]->lo,
 					   .jt = order[x]->leaf,
 					   .jf = id,
-					   .label = name ? label(g, "nr == %s", name) : NULL,
+					   .label = nr_label(t, "==", order[x]->lo),
 				   });
 		}
 		free(order);
 		return id;
 	} else {
 		int left = tree_emit(t, i, (size_t)s - 1, tmp), right = tree_emit(t, (size_t)s, j, tmp);
-		const char *name = nr_name(t, t->r[s].lo);
 
 		if (left < 0 || right < 0)
 			return -1;
@@ -771,8 +785,7 @@ static int tree_emit(struct tree *t, size_t i, size_t j, const struct range **tm
 				     .k = t->r[s].lo,
 				     .jt = right,
 				     .jf = left,
-				     .label = name ? label(g, "nr >= %" PRIu32 " (%s)", t->r[s].lo, name) :
-						     label(g, "nr >= %" PRIu32, t->r[s].lo),
+				     .label = nr_label(t, ">=", t->r[s].lo),
 			     });
 	}
 }
@@ -784,7 +797,6 @@ static int tree_balanced(struct tree *t, size_t i, size_t j)
 	uint64_t total = 0, acc = 0;
 	size_t s;
 	int left, right;
-	const char *name;
 
 	if (i == j)
 		return t->r[i].leaf;
@@ -799,14 +811,12 @@ static int tree_balanced(struct tree *t, size_t i, size_t j)
 	right = tree_balanced(t, s, j);
 	if (left < 0 || right < 0)
 		return -1;
-	name = nr_name(t, t->r[s].lo);
 	return mk(g, (struct blk){ .kind = B_JMP,
 				   .code = CBPF_JMP | CBPF_JGE | CBPF_K,
 				   .k = t->r[s].lo,
 				   .jt = right,
 				   .jf = left,
-				   .label = name ? label(g, "nr >= %" PRIu32 " (%s)", t->r[s].lo, name) :
-						   label(g, "nr >= %" PRIu32, t->r[s].lo) });
+				   .label = nr_label(t, ">=", t->r[s].lo) });
 }
 
 struct nr_leaf {

@@ -12,7 +12,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: policy-compile [--json|--text] [--arch A,B] [--host A] [--caps C,D]\n"
 		   "        [--kernel V] [--default ACT] [--badarch ACT] [--lenient] [--no-includes]\n"
-		   "        [--no-comments] [--raw] [--quiet] POLICY\n");
+		   "        [--no-comments] [--raw|--asm|--quiet] POLICY\n");
 }
 
 int main(int argc, char **argv)
@@ -26,6 +26,7 @@ int main(int argc, char **argv)
 		{ "lenient", no_argument, NULL, 'l' },	  { "no-includes", no_argument, NULL, 'I' },
 		{ "no-comments", no_argument, NULL, 'n' }, { "raw", no_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },	  { "help", no_argument, NULL, 'h' },
+		{ "asm", no_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cbpf_policy_opts opts = { 0 };
@@ -33,7 +34,8 @@ int main(int argc, char **argv)
 	struct cbpf_diags diags = { 0 };
 	struct cbpf_prog *prog = NULL;
 	const char **caps = NULL;
-	bool raw = false, quiet = false;
+	bool raw = false, quiet = false, as_asm = false;
+	struct cbpf_write_opts wopts = { .comments = true };
 	int c, err;
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -81,6 +83,7 @@ int main(int argc, char **argv)
 		case 'n': opts.no_comments = true; break;
 		case 'r': raw = true; break;
 		case 'q': quiet = true; break;
+		case 'A': as_asm = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -98,7 +101,7 @@ int main(int argc, char **argv)
 	if (raw)
 		fwrite(cbpf_prog_insns(prog), sizeof(struct cbpf_insn), cbpf_prog_len(prog), stdout);
 	else if (!quiet)
-		print_listing(stdout, prog);
+		cbpf_prog_write(stdout, prog, as_asm ? CBPF_FORM_ASM : CBPF_FORM_LISTING, &wopts);
 	else
 		printf("%zu instructions\n", cbpf_prog_len(prog));
 	cbpf_prog_free(prog);

@@ -294,6 +294,33 @@ START_TEST(annotate_unchecked_arch)
 }
 END_TEST
 
+/* The commented program written as bpf_asm source assembles back to the same instructions. */
+START_TEST(asm_round_trip)
+{
+	static const enum cbpf_arch arches[] = { CBPF_ARCH_X86_64, CBPF_ARCH_X32, CBPF_ARCH_ARM };
+	struct cbpf_write_opts wopts = { .comments = true };
+	struct cbpf_diags diags = { 0 };
+	struct cbpf_prog *p, *back = NULL;
+	char *src = many_rules(60, 2), *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	p = compile(src, arches, 3, NULL);
+	ck_assert_int_eq(cbpf_prog_write(f, p, CBPF_FORM_ASM, &wopts), 0);
+	fclose(f);
+	ck_assert_int_eq(cbpf_asm_parse(text, len, NULL, &back, &diags), 0);
+	ck_assert_uint_eq(cbpf_prog_len(back), cbpf_prog_len(p));
+	ck_assert_mem_eq(cbpf_prog_insns(back), cbpf_prog_insns(p),
+			 cbpf_prog_len(p) * sizeof(struct cbpf_insn));
+	ck_assert_int_eq(cbpf_check(p, CBPF_CHECK_SECCOMP, &diags), 0);
+	cbpf_diags_free(&diags);
+	cbpf_prog_free(back);
+	cbpf_prog_free(p);
+	free(text);
+	free(src);
+}
+END_TEST
+
 START_TEST(install_refuses_before_the_kernel)
 {
 	struct cbpf_diags diags = { 0 };
@@ -330,6 +357,7 @@ Suite *scgen_suite(void)
 	tcase_add_test(tc, too_big);
 	tcase_add_test(tc, annotate);
 	tcase_add_test(tc, annotate_unchecked_arch);
+	tcase_add_test(tc, asm_round_trip);
 	tcase_add_test(tc, install_refuses_before_the_kernel);
 	suite_add_tcase(s, tc);
 	return s;
