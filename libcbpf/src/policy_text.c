@@ -614,6 +614,21 @@ struct descriptor {
 	bool skip; /* for architectures the filter does not check */
 };
 
+/* Architectures a policy may name that cbpf has no table for: their rules are left out. */
+static bool other_arch(const char *name)
+{
+	static const char *const names[] = {
+		"armv7",   "arm64",  "mips",    "mipsel", "mips64", "mips64el", "ppc",  "ppc64",
+		"ppc64le", "powerpc", "powerpc64", "s390", "s390x",  "riscv64",  "riscv", "loongarch64",
+		"sparc",   "sparc64", "parisc", "m68k",   "sh",     "alpha",    "microblaze", NULL,
+	};
+
+	for (size_t i = 0; names[i]; i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
 /* descriptor = name [ '[' 'arch' '=' name { ',' name } ']' ] */
 static bool parse_descriptor(struct tparser *tp, struct stmt *st, struct descriptor *d)
 {
@@ -656,10 +671,13 @@ static bool parse_descriptor(struct tparser *tp, struct stmt *st, struct descrip
 		}
 		memcpy(name, a->s, a->len);
 		name[a->len] = '\0';
-		if (cbpf_arch_parse(name, &arch))
-			twarn(tp, a, "unknown architecture '%s'", name);
-		else
+		if (!cbpf_arch_parse(name, &arch)) {
 			d->arch_mask |= 1U << arch;
+		} else if (!other_arch(name)) {
+			terr(tp, a, "unknown architecture '%s' (x86_64, i386, x32, aarch64, arm, ...)",
+			     name);
+			return false;
+		}
 		st->i++;
 	} while (peek(st)->type == T_COMMA && ++st->i);
 	if (peek(st)->type != T_RBRACKET) {

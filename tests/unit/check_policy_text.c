@@ -243,6 +243,7 @@ START_TEST(statements)
 		"# a comment\n\n{read, write , close}: allow # trailing\r\n"
 		"arch_prctl[arch=x86_64]: 1\n"
 		"breakpoint[arch=arm]: 1\n"
+		"spu_run[arch=ppc64]: 1\n"
 		"mmap: arg0 == 1 || \\\n   arg1 == 2; \\\n  return 1\n",
 		&opts);
 	const struct cbpf_policy_rule *r;
@@ -310,6 +311,8 @@ START_TEST(errors)
 			      "@frequency)" },
 		{ "read[os=linux]: 1\n", "1:6: error: expected 'arch' (the only metadata key), "
 					 "found 'os'" },
+		{ "read[arch=vax]: 1\n", "1:11: error: unknown architecture 'vax' (x86_64, i386, "
+					  "x32, aarch64, arm, ...)" },
 		{ "read: 1\nread: return 1\n", "2:1: error: contradicting rules for 'read': errno(1) "
 					       "unconditionally here, allow unconditionally in "
 					       "another rule" },
