@@ -95,6 +95,8 @@ PUBLIC_HEADERS := $(sort $(wildcard libcbpf/include/cbpf/*.h))
 .PHONY: all lib progs help check unit test-tools bench fuzz fuzz-build demo deps golden \
 	install uninstall clean pcaps
 .DEFAULT_GOAL := all
+# Keep the objects of test tools, benchmarks and fuzzers that pattern rules build in passing.
+.SECONDARY:
 
 all: lib progs pcaps
 
