@@ -11,6 +11,11 @@ docker=
 for d in "$top/../shared/corpus" "$top/../../shared/corpus" /work/shared/corpus; do
 	[ -f "$d/docker-default.json" ] && { docker=$d/docker-default.json; break; }
 done
+if [ -n "$docker" ]; then
+	echo "Docker's default profile: $docker"
+else
+	echo "Docker's default profile is absent (../shared/corpus): the committed policies only"
+fi
 good=$(ls tests/cases/policy/*.json tests/cases/policy/*.policy | grep -v -e '/bad-' -e '/warn-')
 # shellcheck disable=SC2086 # file names have no spaces
 exec "$tool" --random 300 $good $docker
