@@ -65,6 +65,9 @@ endif
 # ---------------------------------------------------------------- sources
 LIB_SRC := $(sort $(wildcard libcbpf/src/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+# The syscall tables: the committed libcbpf/data/syscalls.csv turned into C by the build.
+SYSTAB_C := $(B)/gen/systab_data.c
+LIB_OBJ += $(B)/gen/systab_data.o
 LIB_A := $(B)/lib/libcbpf.a
 LIB_SO := $(B)/lib/libcbpf.so.$(VERSION)
 LIB_SONAME := libcbpf.so.$(SOVERSION)
@@ -92,6 +95,8 @@ PUBLIC_HEADERS := $(sort $(wildcard libcbpf/include/cbpf/*.h))
 .PHONY: all lib progs help check unit test-tools bench fuzz fuzz-build demo deps golden \
 	install uninstall clean pcaps
 .DEFAULT_GOAL := all
+# Keep the objects of test tools, benchmarks and fuzzers that pattern rules build in passing.
+.SECONDARY:
 
 all: lib progs pcaps
 
@@ -117,6 +122,16 @@ $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(BASE_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS) -c -o $@ $<
 
+$(SYSTAB_C): libcbpf/data/syscalls.csv libcbpf/data/systab.awk
+	$(call say,GEN,$@)
+	@mkdir -p $(@D)
+	$(Q)grep -v '^#' $< | tail -n +2 | LC_ALL=C sort -t, -k1,1 | \
+		LC_ALL=C awk -f libcbpf/data/systab.awk > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/systab_data.o: $(SYSTAB_C)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(BASE_CFLAGS) -Ilibcbpf/src -fPIC -fvisibility=hidden $(CFLAGS) -c -o $@ $<
+
 # Flags scoped to the files that need them.
 $(B)/libcbpf/src/pcapio.o: EXTRA_CFLAGS += $(PCAP_CFLAGS)
 $(B)/libcbpf/src/load.o: EXTRA_CFLAGS += $(LIBBPF_CFLAGS)
@@ -125,6 +140,7 @@ $(B)/pcaps/%.o: EXTRA_CFLAGS += $(PCAP_CFLAGS)
 $(B)/tests/%.o: EXTRA_CFLAGS += -Ilibcbpf/src $(CHECK_CFLAGS) $(PCAP_CFLAGS) $(SECCOMP_CFLAGS)
 $(B)/bench/%.o: EXTRA_CFLAGS += -Ilibcbpf/src $(PCAP_CFLAGS) $(SECCOMP_CFLAGS)
 $(B)/fuzz/%.o: EXTRA_CFLAGS += -Ilibcbpf/src
+$(foreach d,asm dbg xlate,$(B)/$(d)/%.o): EXTRA_CFLAGS += -DCBPF_VERSION='"$(VERSION)"'
 
 # ---------------------------------------------------------------- library
 lib: $(LIB_A) $(LIB_SO)
@@ -235,12 +251,7 @@ deps:
 	$(Q)tools/deps.sh all
 
 # ---------------------------------------------------------------- install
-$(B)/libcbpf.pc: libcbpf/libcbpf.pc.in
-	@mkdir -p $(@D)
-	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
-
-install: lib progs $(B)/libcbpf.pc
+install: lib progs
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/cbpf \
 		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man1
 	$(if $(PROGS),install -m 755 $(PROGS) $(DESTDIR)$(BINDIR))
@@ -250,7 +261,9 @@ install: lib progs $(B)/libcbpf.pc
 	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libcbpf.so
 	install -m 644 libcbpf/include/cbpf.h $(DESTDIR)$(INCLUDEDIR)
 	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/cbpf
-	install -m 644 $(B)/libcbpf.pc $(DESTDIR)$(PKGCONFIGDIR)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		libcbpf/libcbpf.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libcbpf.pc
 	$(if $(MANPAGES),install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1)
 
 uninstall:

@@ -9,7 +9,7 @@ group=${1:-all}
 
 build="gcc make pkg-config libc6-dev linux-libc-dev libpcap-dev libreadline-dev libbpf-dev check"
 # Peers and oracles the tests and benchmarks compare against, and the fuzzing toolchain.
-test="tcpdump netsniff-ng libseccomp-dev llvm clang libclang-rt-dev tmux iproute2 bpftool"
+test="tcpdump netsniff-ng libseccomp-dev llvm clang libclang-rt-dev tmux iproute2 bpftool graphviz"
 case $group in
 build) want=$build ;;
 test | all) want="$build $test" ;;

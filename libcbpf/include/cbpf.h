@@ -11,6 +11,8 @@
 #include "cbpf/check.h"
 #include "cbpf/pcap.h"
 #include "cbpf/vm.h"
+#include "cbpf/capture.h"
+#include "cbpf/policy.h"
 #include "cbpf/ebpf.h"
 #include "cbpf/xlate.h"
 

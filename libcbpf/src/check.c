@@ -116,7 +116,12 @@ static bool known_ancillary(uint32_t k)
 
 static void check_jump_target(struct checker *c, size_t pc, const char *which, uint64_t target)
 {
-	if (target >= c->len)
+	/* A ja offset of 2^31 or more is how a backward jump looks in classic BPF's unsigned k. */
+	if (target >= c->len && target - pc - 1 >= 0x80000000u)
+		check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
+			     "%s offset %" PRId64 " jumps backwards; the kernel accepts only forward "
+			     "jumps", which, (int64_t)(int32_t)(uint32_t)(target - pc - 1));
+	else if (target >= c->len)
 		check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
 			     "%s target %" PRIu64 " is past the end of the program (%zu instruction%s)",
 			     which, target, c->len, c->len == 1 ? "" : "s");

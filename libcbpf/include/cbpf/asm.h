@@ -17,17 +17,32 @@ struct cbpf_asm_opts {
 };
 
 /*
- * Assembles bpf_asm source (tools/bpf/bpf_exp.y) into a program that records each
- * instruction's source position. Conditional jumps farther than 255 instructions are rewritten
- * through an unconditional jump unless opts->no_relax. The result is not validated (see
- * cbpf_check). Returns 0, -EINVAL (errors in diags, located file:line:col), -ENOMEM.
+ * Assembles bpf_asm source (tools/bpf/bpf_exp.y) into a program. Every program bpf_asm accepts
+ * encodes to the same instructions; a few more are accepted (see the README). The result is
+ * not validated (see cbpf_check).
+ *
+ * Each instruction records the position of its mnemonic (line, column and length in bytes,
+ * from 1). A conditional jump farther than 255 instructions is rewritten to go through an
+ * inserted "ja" (which takes the jump's position) unless opts->no_relax; then it is an error.
+ *
+ * src need not be NUL-terminated; text that is not (NUL, control bytes, invalid UTF-8) gets one
+ * error. Errors are located at file:line:col with the offending token's length; reading
+ * resumes at the next line, up to opts->max_errors (then a note says it stopped). Diagnostics
+ * are appended to diags (which may be NULL), in source order.
+ *
+ * opts may be NULL. Returns 0 and sets *out (free it with cbpf_prog_free), -EINVAL (errors in
+ * diags; *out untouched) or -ENOMEM.
  */
 CBPF_API int cbpf_asm_parse(const char *src, size_t len, const struct cbpf_asm_opts *opts,
 			    struct cbpf_prog **out, struct cbpf_diags *diags);
 
 /*
- * Reads a tcpdump -d listing ("(000) ldh [12]" lines, absolute jump targets).
- * Same contract as cbpf_asm_parse.
+ * Reads a tcpdump -d listing: one instruction per line as libpcap's bpf_image() prints it,
+ * "(000) ldh [12]", "(001) jeq #0x800 jt 2 jf 5", "ld #pktlen", "ld [proto]", "unimp 0x81".
+ * The "(NNN)" numbers must count up from 0 (they may be left out). Jump targets are absolute
+ * and must name a later instruction of the listing; targets farther than 255 are handled as
+ * in cbpf_asm_parse. What a line does not show (k of "unimp 0x..", "tax", ...) reads as 0;
+ * "unimp" of an opcode that needs k, jt or jf is a warning. Same contract as cbpf_asm_parse.
  */
 CBPF_API int cbpf_listing_parse(const char *src, size_t len, const struct cbpf_asm_opts *opts,
 				struct cbpf_prog **out, struct cbpf_diags *diags);

@@ -21,14 +21,19 @@ struct cbpf_compile_opts {
 };
 
 /*
- * Compiles a libpcap filter expression exactly as tcpdump does (pcap_open_dead + pcap_compile).
- * opts may be NULL (EN10MB, 262144, optimized). Returns 0, -EINVAL (libpcap's message in
- * diags), -ENOMEM.
+ * Compiles a libpcap filter expression exactly as tcpdump -d does (pcap_open_dead with the link
+ * type and snapshot length, pcap_compile). opts may be NULL (EN10MB, 262144, optimized). The
+ * program is of kind CBPF_KIND_SOCKET and is not validated: libpcap emits programs the kernel
+ * refuses (protochain jumps backwards). Returns 0, -EINVAL (libpcap's message, as tcpdump
+ * prints it, in one position-less diagnostic; or a negative snaplen), -ENOMEM.
  */
 CBPF_API int cbpf_pcap_compile(const char *expr, const struct cbpf_compile_opts *opts,
 			       struct cbpf_prog **out, struct cbpf_diags *diags);
 
-/* A link type from tcpdump's name ("EN10MB", "LINUX_SLL", case-insensitive) or a number. */
+/*
+ * A link type from tcpdump's name ("EN10MB", "LINUX_SLL", case-insensitive, as libpcap's
+ * pcap_datalink_name_to_val) or a non-negative DLT number. Returns 0 or -ENOENT.
+ */
 CBPF_API int cbpf_linktype_parse(const char *name, int *dlt);
 /* tcpdump's name for a link type, or NULL when libpcap does not know it. */
 CBPF_API const char *cbpf_linktype_name(int dlt);

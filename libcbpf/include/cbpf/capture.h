@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/* Captures: pcap and pcapng files read as a stream through libpcap, and written atomically. */
+#ifndef LIBCBPF_CAPTURE_H
+#define LIBCBPF_CAPTURE_H
+
+#include <stdint.h>
+
+#include "common.h"
+#include "diag.h"
+
+/* One captured frame. data stays valid until the next cbpf_capture_next() or close. */
+struct cbpf_frame {
+	const uint8_t *data;
+	uint32_t caplen;  /* bytes captured (what data holds) */
+	uint32_t wirelen; /* bytes on the wire */
+	int64_t ts_sec;
+	uint32_t ts_nsec;
+	uint64_t number; /* 1 for the first frame, like tcpdump's numbering */
+};
+
+struct cbpf_capture; /* a reader */
+
+/*
+ * Opens a pcap or pcapng file ("-" is stdin) for streaming reads; memory stays flat whatever the
+ * file's size. Returns 0, -ENOENT (no such file), -EINVAL (not a capture, in diags), -ENOMEM.
+ */
+CBPF_API int cbpf_capture_open(const char *path, struct cbpf_capture **out,
+			       struct cbpf_diags *diags);
+/*
+ * Reads the next frame. Returns 1 (frame filled), 0 (end of file), -EINVAL (a truncated or corrupt
+ * file: the diagnostic names the file and the frame number; frames before it were good).
+ */
+CBPF_API int cbpf_capture_next(struct cbpf_capture *cap, struct cbpf_frame *frame,
+			       struct cbpf_diags *diags);
+CBPF_API int cbpf_capture_linktype(const struct cbpf_capture *cap);
+CBPF_API uint32_t cbpf_capture_snaplen(const struct cbpf_capture *cap);
+/* Closes the reader; NULL is allowed. */
+CBPF_API void cbpf_capture_close(struct cbpf_capture *cap);
+
+struct cbpf_capture_writer;
+
+/*
+ * Starts a pcap file at path (microsecond timestamps, like tcpdump -w), written to a temporary
+ * file beside it: nothing appears at path until cbpf_capture_writer_commit(). Returns 0,
+ * -EINVAL/-ENOENT/-EPERM (cannot create, in diags), -ENOMEM.
+ */
+CBPF_API int cbpf_capture_writer_new(const char *path, int linktype, uint32_t snaplen,
+				     struct cbpf_capture_writer **out, struct cbpf_diags *diags);
+CBPF_API int cbpf_capture_writer_add(struct cbpf_capture_writer *w, const struct cbpf_frame *frame);
+/* Flushes, renames the file into place and frees the writer. Returns 0 or -EIO (in diags). */
+CBPF_API int cbpf_capture_writer_commit(struct cbpf_capture_writer *w, struct cbpf_diags *diags);
+/* Removes the temporary file and frees the writer; NULL is allowed. */
+CBPF_API void cbpf_capture_writer_abort(struct cbpf_capture_writer *w);
+
+#endif

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: MIT
+/* libpcap behind libcbpf: filter expressions compiled as tcpdump compiles them, link types,
+ * captures read and written. */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cbpf/capture.h"
+#include "cbpf/pcap.h"
+#include "prog.h"
+
+/* A libpcap instruction is a classic instruction; copy field by field all the same. */
+static struct cbpf_prog *from_pcap(const struct bpf_program *fp)
+{
+	struct cbpf_prog *prog = cbpf_prog_new(NULL, 0);
+
+	if (!prog)
+		return NULL;
+	for (u_int i = 0; i < fp->bf_len; i++) {
+		const struct bpf_insn *in = &fp->bf_insns[i];
+		struct cbpf_insn insn = { in->code, in->jt, in->jf, in->k };
+
+		if (prog_append(prog, insn, NULL)) {
+			cbpf_prog_free(prog);
+			return NULL;
+		}
+	}
+	cbpf_prog_set_kind(prog, CBPF_KIND_SOCKET);
+	return prog;
+}
+
+int cbpf_pcap_compile(const char *expr, const struct cbpf_compile_opts *opts,
+		      struct cbpf_prog **out, struct cbpf_diags *diags)
+{
+	static const struct cbpf_compile_opts defaults = { .linktype = CBPF_DLT_EN10MB };
+	struct bpf_program fp;
+	struct cbpf_prog *prog;
+	pcap_t *p;
+	int snaplen;
+
+	if (!opts)
+		opts = &defaults;
+	snaplen = opts->snaplen ? opts->snaplen : CBPF_DEFAULT_SNAPLEN;
+	if (snaplen < 0) {
+		cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1,
+			       "snapshot length %d is negative", snaplen);
+		return -EINVAL;
+	}
+	/* tcpdump -d without an interface: pcap_open_dead with -y's link type and -s's length. */
+	p = pcap_open_dead(opts->linktype, snaplen);
+	if (!p)
+		return -ENOMEM;
+	/* tcpdump passes netmask 0 when it has no interface to ask. */
+	if (pcap_compile(p, &fp, expr, !opts->no_optimize, opts->netmask) < 0) {
+		int err = cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1, "%s",
+					 pcap_geterr(p));
+
+		pcap_close(p);
+		return err ? err : -EINVAL;
+	}
+	prog = from_pcap(&fp);
+	pcap_freecode(&fp);
+	pcap_close(p);
+	if (!prog)
+		return -ENOMEM;
+	*out = prog;
+	return 0;
+}
+
+int cbpf_linktype_parse(const char *name, int *dlt)
+{
+	char *end;
+	long v;
+	int val;
+
+	if (!name || !*name)
+		return -ENOENT;
+	v = strtol(name, &end, 0);
+	if (end != name && !*end) {
+		if (v < 0 || v > INT_MAX)
+			return -ENOENT;
+		*dlt = (int)v;
+		return 0;
+	}
+	/* Case-insensitive, as tcpdump -y takes it. */
+	val = pcap_datalink_name_to_val(name);
+	if (val < 0)
+		return -ENOENT;
+	*dlt = val;
+	return 0;
+}
+
+const char *cbpf_linktype_name(int dlt)
+{
+	return pcap_datalink_val_to_name(dlt);
+}
+
+/* ---------------------------------------------------------------- captures */
+
+struct cbpf_capture {
+	pcap_t *pcap;
+	char *path;
+	uint64_t count;
+};
+
+/* "-" means stdin; a name for messages, never NULL. */
+static const char *capture_name(const char *path)
+{
+	return strcmp(path, "-") ? path : "<stdin>";
+}
+
+int cbpf_capture_open(const char *path, struct cbpf_capture **out, struct cbpf_diags *diags)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	struct cbpf_capture *cap;
+	FILE *f;
+	int err;
+
+	/* fopen first, so that a missing file is told apart from one that is not a capture. */
+	f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!f) {
+		err = errno;
+		cbpf_diags_add(diags, CBPF_SEV_ERROR, path, 0, 0, 0, -1, "cannot open: %s",
+			       strerror(err));
+		return err == ENOENT ? -ENOENT : err == EACCES ? -EPERM : -EINVAL;
+	}
+	cap = calloc(1, sizeof(*cap));
+	if (!cap || !(cap->path = strdup(capture_name(path)))) {
+		free(cap);
+		if (f != stdin)
+			fclose(f);
+		return -ENOMEM;
+	}
+	/* Nanosecond precision keeps whatever the file holds; pcapng is read as well. */
+	cap->pcap = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	if (!cap->pcap) {
+		cbpf_diags_add(diags, CBPF_SEV_ERROR, cap->path, 0, 0, 0, -1,
+			       "not a pcap or pcapng capture: %s", errbuf);
+		if (f != stdin)
+			fclose(f);
+		free(cap->path);
+		free(cap);
+		return -EINVAL;
+	}
+	*out = cap;
+	return 0;
+}
+
+int cbpf_capture_next(struct cbpf_capture *cap, struct cbpf_frame *frame, struct cbpf_diags *diags)
+{
+	struct pcap_pkthdr *hdr;
+	const u_char *data;
+
+	switch (pcap_next_ex(cap->pcap, &hdr, &data)) {
+	case 1:
+		break;
+	case PCAP_ERROR_BREAK: /* end of file */
+		return 0;
+	default:
+		cbpf_diags_add(diags, CBPF_SEV_ERROR, cap->path, 0, 0, 0, -1,
+			       "packet %" PRIu64 ": %s", cap->count + 1, pcap_geterr(cap->pcap));
+		return -EINVAL;
+	}
+	cap->count++;
+	frame->data = data;
+	frame->caplen = hdr->caplen;
+	frame->wirelen = hdr->len;
+	frame->ts_sec = hdr->ts.tv_sec;
+	frame->ts_nsec = (uint32_t)hdr->ts.tv_usec; /* nanoseconds at this precision */
+	frame->number = cap->count;
+	return 1;
+}
+
+int cbpf_capture_linktype(const struct cbpf_capture *cap)
+{
+	return pcap_datalink(cap->pcap);
+}
+
+uint32_t cbpf_capture_snaplen(const struct cbpf_capture *cap)
+{
+	int snaplen = pcap_snapshot(cap->pcap);
+
+	return snaplen > 0 ? (uint32_t)snaplen : 0;
+}
+
+void cbpf_capture_close(struct cbpf_capture *cap)
+{
+	if (!cap)
+		return;
+	pcap_close(cap->pcap); /* closes the FILE, stdin included, as libpcap always does */
+	free(cap->path);
+	free(cap);
+}
+
+struct cbpf_capture_writer {
+	pcap_t *dead;
+	pcap_dumper_t *dumper;
+	char *path; /* where the file goes on commit */
+	char *tmp;  /* where it is written until then; NULL when writing to stdout */
+};
+
+static void writer_free(struct cbpf_capture_writer *w)
+{
+	if (w->dumper)
+		pcap_dump_close(w->dumper);
+	if (w->dead)
+		pcap_close(w->dead);
+	free(w->path);
+	free(w->tmp);
+	free(w);
+}
+
+int cbpf_capture_writer_new(const char *path, int linktype, uint32_t snaplen,
+			    struct cbpf_capture_writer **out, struct cbpf_diags *diags)
+{
+	struct cbpf_capture_writer *w = calloc(1, sizeof(*w));
+	int fd = -1, err = -ENOMEM;
+	FILE *f = NULL;
+	mode_t mask;
+
+	if (!w || !(w->path = strdup(path)))
+		goto fail;
+	w->dead = pcap_open_dead_with_tstamp_precision(linktype, (int)snaplen,
+							PCAP_TSTAMP_PRECISION_MICRO);
+	if (!w->dead)
+		goto fail;
+	if (!strcmp(path, "-")) {
+		f = stdout;
+	} else {
+		size_t n = strlen(path) + sizeof(".XXXXXX");
+
+		if (!(w->tmp = malloc(n)))
+			goto fail;
+		snprintf(w->tmp, n, "%s.XXXXXX", path);
+		fd = mkstemp(w->tmp);
+		if (fd < 0) {
+			err = errno == ENOENT ? -ENOENT : errno == EACCES ? -EPERM : -EINVAL;
+			cbpf_diags_add(diags, CBPF_SEV_ERROR, path, 0, 0, 0, -1,
+				       "cannot create: %s", strerror(errno));
+			free(w->tmp);
+			w->tmp = NULL;
+			goto fail;
+		}
+		/* mkstemp makes 0600; a capture gets the usual 0666 less the umask. */
+		mask = umask(0);
+		umask(mask);
+		fchmod(fd, 0666 & ~mask);
+		if (!(f = fdopen(fd, "wb")))
+			goto fail;
+	}
+	w->dumper = pcap_dump_fopen(w->dead, f);
+	if (!w->dumper) {
+		cbpf_diags_add(diags, CBPF_SEV_ERROR, path, 0, 0, 0, -1, "cannot write: %s",
+			       pcap_geterr(w->dead));
+		err = -EINVAL;
+		goto fail;
+	}
+	*out = w;
+	return 0;
+fail:
+	if (w && !w->dumper && f && f != stdout)
+		fclose(f);
+	else if (fd >= 0 && !f)
+		close(fd);
+	if (w && w->tmp)
+		unlink(w->tmp);
+	if (w)
+		writer_free(w);
+	return err;
+}
+
+int cbpf_capture_writer_add(struct cbpf_capture_writer *w, const struct cbpf_frame *frame)
+{
+	struct pcap_pkthdr hdr = { 0 };
+
+	hdr.ts.tv_sec = (time_t)frame->ts_sec;
+	hdr.ts.tv_usec = (suseconds_t)(frame->ts_nsec / 1000);
+	hdr.caplen = frame->caplen;
+	hdr.len = frame->wirelen;
+	pcap_dump((u_char *)w->dumper, &hdr, frame->data);
+	return 0;
+}
+
+int cbpf_capture_writer_commit(struct cbpf_capture_writer *w, struct cbpf_diags *diags)
+{
+	FILE *f = pcap_dump_file(w->dumper);
+	int err = 0;
+
+	if (pcap_dump_flush(w->dumper) || ferror(f))
+		err = -EIO;
+	if (f == stdout) {
+		/* libpcap's dumper is the FILE itself: stdout stays open for the caller. */
+		w->dumper = NULL;
+	} else {
+		pcap_dump_close(w->dumper);
+		w->dumper = NULL;
+		if (!err && rename(w->tmp, w->path))
+			err = -EIO;
+		if (err)
+			unlink(w->tmp);
+	}
+	if (err)
+		cbpf_diags_add(diags, CBPF_SEV_ERROR, w->path, 0, 0, 0, -1, "cannot write: %s",
+			       strerror(errno));
+	writer_free(w);
+	return err;
+}
+
+void cbpf_capture_writer_abort(struct cbpf_capture_writer *w)
+{
+	if (!w)
+		return;
+	if (w->tmp) {
+		pcap_dump_close(w->dumper);
+		unlink(w->tmp);
+	}
+	w->dumper = NULL; /* closed above, or stdout, which stays open */
+	writer_free(w);
+}

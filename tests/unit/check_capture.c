@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+/* Captures: streaming reads (pcap, pcapng, bad files) and atomic writes, libpcap as the oracle. */
+#include <pcap/pcap.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cbpf.h"
+#include "unit.h"
+
+/* How many packets libpcap itself reads from path. */
+static unsigned pcap_count(const char *path)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline(path, errbuf);
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	unsigned n = 0;
+
+	ck_assert_msg(p, "%s: %s", path, errbuf);
+	while (pcap_next_ex(p, &h, &d) == 1)
+		n++;
+	pcap_close(p);
+	return n;
+}
+
+/* Reads every frame of path; returns the count, or -1 on an error (diags filled). */
+static long read_all(const char *path, struct cbpf_diags *diags)
+{
+	struct cbpf_capture *cap;
+	struct cbpf_frame f;
+	uint64_t last = 0;
+	int r;
+
+	if (cbpf_capture_open(path, &cap, diags))
+		return -1;
+	while ((r = cbpf_capture_next(cap, &f, diags)) == 1) {
+		ck_assert_uint_eq(f.number, last + 1);
+		ck_assert_uint_le(f.caplen, f.wirelen);
+		last = f.number;
+	}
+	cbpf_capture_close(cap);
+	return r < 0 ? -1 : (long)last;
+}
+
+START_TEST(reads_every_project_capture_like_libpcap)
+{
+	static const char *const files[] = { "pcaps/mixed.pcap", "pcaps/eth-snap64.pcap",
+					     "pcaps/sll2.pcap", "pcaps/null.pcap",
+					     "pcaps/bad/header-only.pcap" };
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct cbpf_diags d = { 0 };
+
+		ck_assert_int_eq(read_all(files[i], &d), pcap_count(files[i]));
+		ck_assert_uint_eq(d.n, 0);
+	}
+}
+END_TEST
+
+START_TEST(link_type_and_snaplen)
+{
+	struct cbpf_capture *cap;
+
+	ck_assert_int_eq(cbpf_capture_open("pcaps/eth-snap64.pcap", &cap, NULL), 0);
+	ck_assert_int_eq(cbpf_capture_linktype(cap), DLT_EN10MB);
+	ck_assert_uint_eq(cbpf_capture_snaplen(cap), 64);
+	cbpf_capture_close(cap);
+	ck_assert_int_eq(cbpf_capture_open("pcaps/sll.pcap", &cap, NULL), 0);
+	ck_assert_int_eq(cbpf_capture_linktype(cap), DLT_LINUX_SLL);
+	cbpf_capture_close(cap);
+}
+END_TEST
+
+START_TEST(pcapng_reads_as_its_pcap)
+{
+	struct cbpf_capture *a, *b;
+	struct cbpf_frame fa, fb;
+	int ra, rb;
+
+	ck_assert_int_eq(cbpf_capture_open("pcaps/eth-ipv4-tcp.pcap", &a, NULL), 0);
+	ck_assert_int_eq(cbpf_capture_open("pcaps/bad/eth-ipv4-tcp.pcapng", &b, NULL), 0);
+	do {
+		ra = cbpf_capture_next(a, &fa, NULL);
+		rb = cbpf_capture_next(b, &fb, NULL);
+		ck_assert_int_eq(ra, rb);
+		if (ra == 1) {
+			ck_assert_uint_eq(fa.caplen, fb.caplen);
+			ck_assert_uint_eq(fa.wirelen, fb.wirelen);
+			ck_assert_int_eq(fa.ts_sec, fb.ts_sec);
+			ck_assert_mem_eq(fa.data, fb.data, fa.caplen);
+		}
+	} while (ra == 1);
+	cbpf_capture_close(a);
+	cbpf_capture_close(b);
+}
+END_TEST
+
+START_TEST(bad_files_are_located_errors)
+{
+	struct cbpf_diags d = { 0 };
+	struct cbpf_capture *cap;
+
+	ck_assert_int_eq(cbpf_capture_open("pcaps/no-such.pcap", &cap, &d), -ENOENT);
+	ck_assert_str_eq(d.v[0].file, "pcaps/no-such.pcap");
+	ck_assert_str_eq(d.v[0].msg, "cannot open: No such file or directory");
+	cbpf_diags_free(&d);
+
+	ck_assert_int_eq(cbpf_capture_open("pcaps/bad/bad-magic.pcap", &cap, &d), -EINVAL);
+	ck_assert(strstr(d.v[0].msg, "not a pcap or pcapng capture") == d.v[0].msg);
+	cbpf_diags_free(&d);
+
+	ck_assert_int_eq(cbpf_capture_open("pcaps/bad/empty.pcap", &cap, &d), -EINVAL);
+	cbpf_diags_free(&d);
+
+	/* The frames before the damage are delivered, then the error names the packet. */
+	ck_assert_int_eq(read_all("pcaps/bad/truncated-in-packet-data.pcap", &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_str_eq(d.v[0].file, "pcaps/bad/truncated-in-packet-data.pcap");
+	ck_assert(strncmp(d.v[0].msg, "packet ", 7) == 0);
+	cbpf_diags_free(&d);
+}
+END_TEST
+
+START_TEST(writer_round_trip_and_atomicity)
+{
+	char dir[] = "/tmp/cbpf-capture-XXXXXX", path[64], junk[80];
+	struct cbpf_capture_writer *w;
+	struct cbpf_capture *cap;
+	struct cbpf_frame f;
+	struct stat st;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/out.pcap", dir);
+	ck_assert_int_eq(cbpf_capture_writer_new(path, DLT_EN10MB, 262144, &w, NULL), 0);
+	ck_assert_int_eq(cbpf_capture_open("pcaps/eth-arp.pcap", &cap, NULL), 0);
+	while (cbpf_capture_next(cap, &f, NULL) == 1) {
+		ck_assert_int_eq(cbpf_capture_writer_add(w, &f), 0);
+		/* Nothing appears at the destination before the commit. */
+		ck_assert_int_eq(stat(path, &st), -1);
+	}
+	cbpf_capture_close(cap);
+	ck_assert_int_eq(cbpf_capture_writer_commit(w, NULL), 0);
+	ck_assert_int_eq(read_all(path, NULL), pcap_count("pcaps/eth-arp.pcap"));
+
+	/* An aborted writer leaves the earlier file as it was and no temporary file. */
+	ck_assert_int_eq(cbpf_capture_writer_new(path, DLT_EN10MB, 262144, &w, NULL), 0);
+	cbpf_capture_writer_abort(w);
+	ck_assert_int_eq(read_all(path, NULL), pcap_count("pcaps/eth-arp.pcap"));
+	snprintf(junk, sizeof(junk), "rmdir %s 2>/dev/null", dir);
+	ck_assert_int_ne(system(junk), 0); /* out.pcap is the only file left: rmdir fails */
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+START_TEST(writer_into_missing_directory)
+{
+	struct cbpf_diags d = { 0 };
+	struct cbpf_capture_writer *w;
+
+	ck_assert_int_eq(cbpf_capture_writer_new("/nonexistent/dir/out.pcap", DLT_EN10MB, 65535,
+						 &w, &d),
+			 -ENOENT);
+	ck_assert_str_eq(d.v[0].msg, "cannot create: No such file or directory");
+	cbpf_diags_free(&d);
+}
+END_TEST
+
+Suite *capture_suite(void)
+{
+	Suite *s = suite_create("capture");
+	TCase *tc = tcase_create("capture");
+
+	tcase_add_test(tc, reads_every_project_capture_like_libpcap);
+	tcase_add_test(tc, link_type_and_snaplen);
+	tcase_add_test(tc, pcapng_reads_as_its_pcap);
+	tcase_add_test(tc, bad_files_are_located_errors);
+	tcase_add_test(tc, writer_round_trip_and_atomicity);
+	tcase_add_test(tc, writer_into_missing_directory);
+	suite_add_tcase(s, tc);
+	return s;
+}

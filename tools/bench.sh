@@ -1,0 +1,28 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# make bench: every benchmark, each measuring cbpf against its peer in the same run and printing
+# ratios. Captures of a million packets come from our own generator, written on demand.
+# Usage: tools/bench.sh BUILD_DIR   (CBPF_LARGE=FILE to use another large capture)
+set -u
+B=${1:?usage: bench.sh BUILD_DIR}
+large=${CBPF_LARGE:-pcaps/large.pcap}
+if [ ! -s "$large" ]; then
+	echo "bench: writing $large (1,000,000 packets) with cbpf-pcapgen --large"
+	"$B/bin/cbpf-pcapgen" --large "$large" || exit 1
+fi
+status=0
+for bin in "$B"/bench/bin/*; do
+	[ -x "$bin" ] || continue
+	name=$(basename "$bin")
+	echo "==== $name"
+	case $name in
+	asm) "$bin" || status=1 ;;
+	*) "$bin" "$large" || status=1 ;;
+	esac
+done
+for script in bench/*.sh; do
+	[ -e "$script" ] || continue
+	echo "==== $(basename "$script" .sh)"
+	sh "$script" "$B" "$large" || status=1
+done
+exit $status
