@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* cbpf-xlate's own pieces: the output file, and captures for --verify. */
+/* cbpf-xlate's own pieces: the output file. */
 #ifndef CBPF_XLATE_CLI_H
 #define CBPF_XLATE_CLI_H
 
@@ -19,15 +19,5 @@ int out_open(struct out *o, const char *path);
 int out_commit(struct out *o);
 /* Removes the temporary file; the target is left as it was. */
 void out_abort(struct out *o);
-
-/* A capture file read frame by frame. */
-struct capture;
-
-/* 0, or -1 with the reason in err. */
-int capture_open(const char *path, struct capture **out, char *err, size_t errlen);
-/* 1 and the next frame, 0 at the end, -1 on a damaged file (the reason in err). */
-int capture_next(struct capture *c, const uint8_t **data, uint32_t *caplen, char *err,
-		 size_t errlen);
-void capture_close(struct capture *c);
 
 #endif

@@ -24,7 +24,7 @@
 enum source {
 	SRC_FILE,   /* FILE or stdin, in any form cbpf-asm reads */
 	SRC_EXPR,   /* -e: a libpcap filter expression */
-	SRC_POLICY, /* --policy: a seccomp policy (a later issue) */
+	SRC_POLICY, /* --policy: a seccomp policy, Docker/OCI JSON or minijail text */
 };
 
 struct options {
@@ -120,7 +120,9 @@ static void help(void)
 	      "  -s, --snaplen N       snapshot length for -e (262144)\n"
 	      "  -O, --no-optimize     do not run libpcap's optimizer on -e\n"
 	      "      --from FORM       read FILE as FORM: asm listing comma c dd ddd raw\n"
-	      "      --policy FILE     a seccomp policy (not available yet)\n"
+	      "      --policy FILE     compile a seccomp policy: a Docker/OCI JSON profile or a\n"
+	      "                        minijail policy file, for the host's architecture (see\n"
+	      "                        cbpf-asm --policy for more choices)\n"
 	      "\nThe kernel (root):\n"
 	      "      --load PIN        load, and pin in a bpf filesystem at PIN\n"
 	      "      --attach-tc DEV[:ingress|:egress]\n"
@@ -450,9 +452,18 @@ static int read_program(struct run *r)
 	int err;
 
 	if (r->o.source == SRC_POLICY) {
-		/* Seccomp policies are compiled by a later part of libcbpf; this is their place. */
-		return error("--policy %s: seccomp policies are not available in this version",
-			     r->o.policy);
+		const char *path = strcmp(r->o.policy, "-") ? r->o.policy : NULL;
+		struct cbpf_policy_opts po = {.file = path ? path : "<stdin>"};
+
+		r->popts.fallback = po.file;
+		err = slurp(path, &r->src, &r->srclen);
+		if (err)
+			return error("%s: %s", po.file, strerror(-err));
+		err = cbpf_policy_compile(r->src, r->srclen, &po, &r->prog, &r->diags);
+		print_diags(r);
+		if (err == -ENOMEM)
+			return error("out of memory");
+		return err ? EXIT_INVALID : 0;
 	}
 	if (r->o.source == SRC_EXPR) {
 		struct cbpf_compile_opts co = {.linktype = CBPF_DLT_EN10MB};
@@ -562,32 +573,33 @@ static int verify(struct run *r)
 	struct cbpf_proof_opts po = {r->o.interpreter, r->log, sizeof(r->log)};
 	unsigned long n = 0, agree = 0, differ = 0, skipped = 0;
 	struct cbpf_proof *proof;
-	struct capture *cap;
+	struct cbpf_capture *cap;
+	struct cbpf_frame frame;
 	const char *why;
-	const uint8_t *data;
-	uint32_t caplen;
-	char err_buf[512], a[64], b[64];
+	char a[64], b[64];
 	int rc, err;
 
-	if (capture_open(r->o.verify, &cap, err_buf, sizeof(err_buf)))
-		return error("%s: %s", r->o.verify, err_buf);
+	if (cbpf_capture_open(r->o.verify, &cap, &r->diags)) {
+		print_diags(r);
+		return EXIT_INVALID;
+	}
 	err = cbpf_proof_new(r->ebpf, &po, &proof, &why, &r->diags);
 	print_diags(r);
 	if (err) {
-		capture_close(cap);
+		cbpf_capture_close(cap);
 		if (err == -EINVAL && r->log[0])
 			fprintf(stderr, "%s", r->log);
 		return EXIT_INVALID;
 	}
-	while ((rc = capture_next(cap, &data, &caplen, err_buf, sizeof(err_buf))) == 1) {
+	while ((rc = cbpf_capture_next(cap, &frame, &r->diags)) == 1) {
 		struct cbpf_proof_result res;
 
 		n++;
-		err = cbpf_proof_frame(proof, data, caplen, &res, &r->diags);
+		err = cbpf_proof_frame(proof, frame.data, frame.caplen, &res, &r->diags);
 		print_diags(r);
 		if (err) {
-			fprintf(stderr, PROG ": error: %s: packet %lu could not be run\n",
-				r->o.verify, n);
+			fprintf(stderr, PROG ": error: %s: packet %llu could not be run\n",
+				r->o.verify, (unsigned long long)frame.number);
 			differ++;
 		} else if (res.skipped) {
 			skipped++;
@@ -595,13 +607,13 @@ static int verify(struct run *r)
 			agree++;
 		} else {
 			differ++;
-			printf("%s: packet %lu: classic %u, so %s; translation %s\n", r->o.verify,
-			       n, res.classic, result_name(r, res.expected, a, sizeof(a)),
+			printf("%s: packet %llu: classic %u, so %s; translation %s\n", r->o.verify,
+			       (unsigned long long)frame.number, res.classic,
+			       result_name(r, res.expected, a, sizeof(a)),
 			       result_name(r, res.got, b, sizeof(b)));
 		}
 	}
-	if (rc < 0)
-		fprintf(stderr, PROG ": error: %s: %s\n", r->o.verify, err_buf);
+	print_diags(r);
 	printf("%s: %lu packets: %lu agree, %lu differ, %lu not run; the translation ran in "
 	       "%s%s%s\n",
 	       r->o.verify, n, agree, differ, skipped,
@@ -612,7 +624,7 @@ static int verify(struct run *r)
 		       : "libcbpf's eBPF interpreter",
 	       why ? ": " : "", why ? why : "");
 	cbpf_proof_free(proof);
-	capture_close(cap);
+	cbpf_capture_close(cap);
 	return differ || rc < 0 ? EXIT_INVALID : 0;
 }
 
@@ -666,7 +678,7 @@ static int exec_filtered(struct run *r)
 {
 	int e;
 
-	if (cbpf_seccomp_install(r->prog, &r->diags)) {
+	if (cbpf_seccomp_install(r->prog, 0, NULL, &r->diags)) {
 		print_diags(r);
 		return EXIT_INVALID;
 	}

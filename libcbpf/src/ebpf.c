@@ -359,12 +359,15 @@ static int c_macro(FILE *out, const struct cbpf_ebpf_insn *in, const struct cbpf
 static void classic_comment(FILE *out, const struct cbpf_prog *classic, long pc, const char *open,
 			    const char *close)
 {
+	const char *comment;
 	char buf[128];
 
 	if (!classic || pc < 0 || (size_t)pc >= cbpf_prog_len(classic))
 		return;
 	cbpf_insn_format(&cbpf_prog_insns(classic)[pc], (size_t)pc, buf, sizeof(buf));
-	fprintf(out, "%s(%03ld) %s%s\n", open, pc, buf, close);
+	comment = cbpf_prog_comment(classic, (size_t)pc);
+	fprintf(out, "%s(%03ld) %s%s%s%s\n", open, pc, buf, comment ? "   // " : "",
+		comment ? comment : "", close);
 }
 
 void ebpf_annotate(FILE *out, const struct cbpf_ebpf_prog *prog, size_t i, long *next_pc,

@@ -7,7 +7,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -16,10 +15,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
-#include <linux/filter.h>
 #include <linux/if_link.h>
 #include <linux/magic.h>
-#include <linux/seccomp.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 
@@ -311,31 +308,6 @@ int cbpf_xdp_detach(const char *dev, struct cbpf_diags *diags)
 	if (err)
 		return fail(diags, kernel_err(err), "%s: detaching from XDP: %s", dev,
 			    strerror(-err));
-	return 0;
-}
-
-int cbpf_seccomp_install(const struct cbpf_prog *prog, struct cbpf_diags *diags)
-{
-	struct sock_fprog fprog = {
-		.len = (unsigned short)cbpf_prog_len(prog),
-		.filter = (struct sock_filter *)(uintptr_t)cbpf_prog_insns(prog),
-	};
-
-	_Static_assert(sizeof(struct sock_filter) == sizeof(struct cbpf_insn), "sock_filter");
-	if (cbpf_prog_len(prog) > BPF_MAXINSNS)
-		return fail(diags, -EINVAL, "the program is longer than %d instructions",
-			    BPF_MAXINSNS);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-		return fail(diags, kernel_err(-errno), "setting no_new_privs: %s", strerror(errno));
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog)) {
-		int e = errno;
-
-		if (e == EACCES || e == EPERM)
-			return fail(diags, -EPERM, "installing the seccomp filter: %s",
-				    strerror(e));
-		return fail(diags, -EINVAL, "the kernel refused the seccomp filter: %s",
-			    strerror(e));
-	}
 	return 0;
 }
 

@@ -130,12 +130,6 @@ CBPF_API int cbpf_xdp_attach(int fd, const char *dev, struct cbpf_diags *diags);
 /* Removes dev's XDP program. Returns 0, -ENOENT (no device, or no program attached), -EPERM. */
 CBPF_API int cbpf_xdp_detach(const char *dev, struct cbpf_diags *diags);
 
-/*
- * Installs prog as the calling thread's seccomp filter (classic, as the kernel requires), after
- * setting no_new_privs. Returns 0, -EINVAL (the kernel refused the program), -EPERM.
- */
-CBPF_API int cbpf_seccomp_install(const struct cbpf_prog *prog, struct cbpf_diags *diags);
-
 /* One run under BPF_PROG_TEST_RUN. */
 struct cbpf_test_run {
 	const void *data; /* the frame, from its link-layer header; at least 14 bytes */
