@@ -72,6 +72,8 @@ struct state {
 struct fix {
 	size_t at; /* the jump instruction */
 	uint32_t label;
+	bool far;   /* a gotol (BPF_JMP32 | BPF_JA), its offset in imm */
+	size_t seq; /* which emit_jump call made it */
 };
 
 enum { LBL_ZERO, LBL_MATCH, LBL_NOMATCH, NLBL_FIXED };
@@ -106,6 +108,10 @@ struct xl {
 	size_t nlbl, caplbl;
 	struct fix *fix;
 	size_t nfix, capfix;
+	size_t njumps; /* emit_jump calls so far: the same jumps in the same order each round */
+	bool *far;     /* by that number: jumps to emit as gotol; NULL until one is too far */
+	size_t nfar;
+	bool calm; /* exits reached by the fallthrough side (see needs_calm) */
 	int err;
 };
 
@@ -222,7 +228,7 @@ static void label_place(struct xl *x, uint32_t l)
 }
 
 /* Emits a jump whose offset is resolved once label l is placed. */
-static void emit_jump(struct xl *x, struct cbpf_ebpf_insn insn, uint32_t l)
+static void add_fix(struct xl *x, uint32_t l, bool far, size_t seq)
 {
 	if (x->nfix == x->capfix) {
 		size_t cap = x->capfix ? 2 * x->capfix : 64;
@@ -235,8 +241,92 @@ static void emit_jump(struct xl *x, struct cbpf_ebpf_insn insn, uint32_t l)
 		x->fix = f;
 		x->capfix = cap;
 	}
-	x->fix[x->nfix++] = (struct fix){x->len, l};
-	emit(x, insn);
+	x->fix[x->nfix++] = (struct fix){x->len, l, far, seq};
+}
+
+/* The condition that holds exactly when op's does not; 0 for JSET, which has none. */
+static uint8_t inverse(uint8_t op)
+{
+	switch (op) {
+	case CBPF_JEQ:
+		return CBPF_EBPF_JNE;
+	case CBPF_EBPF_JNE:
+		return CBPF_JEQ;
+	case CBPF_JGT:
+		return CBPF_EBPF_JLE;
+	case CBPF_EBPF_JLE:
+		return CBPF_JGT;
+	case CBPF_JGE:
+		return CBPF_EBPF_JLT;
+	case CBPF_EBPF_JLT:
+		return CBPF_JGE;
+	case CBPF_EBPF_JSGT:
+		return CBPF_EBPF_JSLE;
+	case CBPF_EBPF_JSLE:
+		return CBPF_EBPF_JSGT;
+	case CBPF_EBPF_JSGE:
+		return CBPF_EBPF_JSLT;
+	case CBPF_EBPF_JSLT:
+		return CBPF_EBPF_JSGE;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Emits a jump whose offset is resolved once label l is placed. A jump found too far for the
+ * 16-bit offset in an earlier round (x->far, by its number) becomes a gotol, which reaches
+ * 2^31 (Linux 6.4): an unconditional one directly, a conditional one as its inverse over the
+ * gotol (JSET, which has no inverse, as jset over a goto over the gotol).
+ */
+static void emit_jump(struct xl *x, struct cbpf_ebpf_insn insn, uint32_t l)
+{
+	size_t seq = x->njumps++;
+	bool cond = insn.code != (CBPF_JMP | CBPF_JA);
+	bool far = x->far && seq < x->nfar && x->far[seq];
+	uint8_t inv = cond ? inverse(CBPF_OP(insn.code)) : 0;
+	bool calm = x->calm && cond && inv && l >= x->n;
+
+	if (!far && !calm) {
+		add_fix(x, l, false, seq);
+		emit(x, insn);
+		return;
+	}
+	if (cond) {
+		insn.off = 1;
+		if (inv) {
+			insn.code = (uint8_t)(CBPF_CLASS(insn.code) | inv | CBPF_SRC(insn.code));
+			emit(x, insn);
+		} else {
+			emit(x, insn);
+			emit(x, E_JA(1));
+		}
+	}
+	add_fix(x, l, far, seq);
+	emit(x, far ? ebpf_insn(CBPF_EBPF_JMP32 | CBPF_JA, 0, 0, 0, 0) : E_JA(0));
+}
+
+/*
+ * The verifier keeps the other side of every conditional jump on a stack until the path it
+ * follows ends, and gives up past 8192 (kernel/bpf/verifier.c: BPF_COMPLEXITY_LIMIT_JMP_SEQ).
+ * The checks that end the program (bounds, fetches, division by zero) would each add one: in a
+ * program with that many conditional jumps they are turned around so that the side the
+ * verifier follows first is the short one to the exit (x->calm).
+ */
+static bool needs_calm(struct xl *x)
+{
+	size_t conds = 0;
+
+	if (x->calm)
+		return false;
+	for (size_t i = 0; i < x->len; i++) {
+		uint8_t cls = CBPF_CLASS(x->out[i].code), op = CBPF_OP(x->out[i].code);
+
+		conds += (cls == CBPF_JMP || cls == CBPF_EBPF_JMP32) && op != CBPF_JA &&
+			 op != CBPF_EBPF_CALL && op != CBPF_EBPF_EXIT;
+	}
+	x->calm = conds > 4096;
+	return x->calm;
 }
 
 static uint32_t fixed_label(const struct xl *x, int which)
@@ -1425,24 +1515,48 @@ static void epilogue(struct xl *x)
 	}
 }
 
-static void resolve_fixups(struct xl *x)
+/* Sets every jump's offset; returns false when some are too far, marked for the next round. */
+static bool resolve_fixups(struct xl *x)
 {
+	bool again = false;
+
 	for (size_t i = 0; i < x->nfix && !x->err; i++) {
 		size_t at = x->fix[i].at, to = x->lbl[x->fix[i].label];
 		long off = (long)to - (long)at - 1;
 
 		if (to == (size_t)-1) {
 			report(x, x->origin[at], -EINVAL, "internal error: unplaced jump target");
-		} else if (off < INT16_MIN || off > INT16_MAX) {
-			report(x, x->origin[at], -E2BIG,
-			       "the translation is %zu instructions long: a jump of %ld does not "
-			       "fit "
-			       "eBPF's 16-bit offset",
-			       x->len, off);
-		} else {
+		} else if (x->fix[i].far) {
+			x->out[at].imm = (int32_t)off;
+		} else if (off >= INT16_MIN && off <= INT16_MAX) {
 			x->out[at].off = (int16_t)off;
+		} else {
+			again = true;
 		}
 	}
+	if (!again || x->err)
+		return true;
+	/* Which jumps, by the number emit_jump gave them: the same ones next round. */
+	{
+		bool *far = realloc(x->far, x->njumps * sizeof(*far));
+
+		if (!far) {
+			x->err = -ENOMEM;
+			return true;
+		}
+		for (size_t j = x->nfar; j < x->njumps; j++)
+			far[j] = false;
+		x->far = far;
+		x->nfar = x->njumps;
+	}
+	for (size_t i = 0; i < x->nfix; i++) {
+		size_t at = x->fix[i].at, to = x->lbl[x->fix[i].label];
+		long off = (long)to - (long)at - 1;
+
+		if (!x->fix[i].far && (off < INT16_MIN || off > INT16_MAX))
+			x->far[x->fix[i].seq] = true;
+	}
+	return false;
 }
 
 /* The eBPF successors of instruction i (fallthrough and jump target); returns how many. */
@@ -1461,7 +1575,7 @@ static int ebpf_succ(const struct cbpf_ebpf_insn *in, size_t i, size_t s[2])
 		return 1;
 	}
 	if (op == CBPF_JA) {
-		s[0] = (size_t)((long)i + 1 + in->off);
+		s[0] = (size_t)((long)i + 1 + (cls == CBPF_EBPF_JMP32 ? in->imm : in->off));
 		return 1;
 	}
 	s[0] = i + 1;
@@ -1518,8 +1632,10 @@ static bool compact(struct xl *x)
 
 		if (!reach[i])
 			continue;
-		if ((cls == CBPF_JMP || cls == CBPF_EBPF_JMP32) && op != CBPF_EBPF_EXIT &&
-		    op != CBPF_EBPF_CALL)
+		if (in->code == (CBPF_EBPF_JMP32 | CBPF_JA))
+			in->imm = (int32_t)((long)idx[(long)i + 1 + in->imm] - (long)idx[i] - 1);
+		else if ((cls == CBPF_JMP || cls == CBPF_EBPF_JMP32) && op != CBPF_EBPF_EXIT &&
+			 op != CBPF_EBPF_CALL)
 			in->off = (int16_t)((long)idx[(long)i + 1 + in->off] - (long)idx[i] - 1);
 		x->out[idx[i]] = *in;
 		x->origin[idx[i]] = x->origin[i];
@@ -1542,6 +1658,7 @@ static void xl_free(struct xl *x)
 	free(x->origin);
 	free(x->lbl);
 	free(x->fix);
+	free(x->far);
 }
 
 int cbpf_xlate(const struct cbpf_prog *prog, const struct cbpf_xlate_opts *opts,
@@ -1608,19 +1725,27 @@ int cbpf_xlate(const struct cbpf_prog *prog, const struct cbpf_xlate_opts *opts,
 	forward(&x);
 	scan_needs(&x);
 	choose_bufbase(&x);
-	prologue(&x);
-	for (uint32_t i = 0; i < x.n && x.err != -ENOMEM; i++) {
-		label_place(&x, i);
-		if (!(x.flags[i] & F_REACHED))
-			continue;
-		x.pc = i;
-		if (doomed(&x, &x.ci[i]))
-			emit_jump(&x, E_JA(0), zero_label(&x));
-		else
-			emit_insn(&x, i);
-	}
-	epilogue(&x);
-	resolve_fixups(&x);
+	/* Emit; jumps too far for 16 bits become gotol, a program with too many conditional jumps
+	 * turns its exits around, and it is emitted again. Both only grow: this ends. */
+	do {
+		x.len = x.nfix = x.njumps = 0;
+		x.nlbl = x.n + NLBL_FIXED;
+		for (size_t l = 0; l < x.nlbl; l++)
+			x.lbl[l] = (size_t)-1;
+		x.pc = -1;
+		prologue(&x);
+		for (uint32_t i = 0; i < x.n && x.err != -ENOMEM; i++) {
+			label_place(&x, i);
+			if (!(x.flags[i] & F_REACHED))
+				continue;
+			x.pc = i;
+			if (doomed(&x, &x.ci[i]))
+				emit_jump(&x, E_JA(0), zero_label(&x));
+			else
+				emit_insn(&x, i);
+		}
+		epilogue(&x);
+	} while (!x.err && (!resolve_fixups(&x) || needs_calm(&x)));
 	/* Removing a goto may leave another going to the next instruction: again until none. */
 	while (!x.err && compact(&x))
 		;

@@ -220,6 +220,8 @@ static void check_prog(const struct cbpf_prog *prog, int dlt, const char *origin
 	bool kernel = !uses_rand(prog);
 
 	if (cbpf_check(prog, CBPF_CHECK_SOCKET, &d)) {
+		if (verbose)
+			cbpf_diags_print(stderr, &d, NULL, 0, NULL);
 		tally.invalid++; /* the kernel would not take it either (protochain loops back) */
 		cbpf_diags_free(&d);
 		return;
@@ -310,6 +312,49 @@ static void check_exprs(const char *file, const bool targets[3])
 	fclose(f);
 }
 
+/*
+ * Programs at the limits: 4096 instructions whose translations pass eBPF's 16-bit jump offsets
+ * (gotol) and the verifier's 8192 pending branches, on every target.
+ */
+static void extremes(const bool targets[3])
+{
+	static struct cbpf_insn v[CBPF_MAXINSNS];
+	struct cbpf_prog *prog;
+	uint32_t n = 0;
+
+	/* X from the packet, then one far ja over [x + k] loads whose offsets may go negative. */
+	v[n++] = (struct cbpf_insn){CBPF_LD | CBPF_B | CBPF_ABS, 0, 0, 23};
+	v[n++] = (struct cbpf_insn){CBPF_MISC | CBPF_TAX, 0, 0, 0};
+	v[n++] = (struct cbpf_insn){CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 6};
+	v[n++] = (struct cbpf_insn){CBPF_JMP | CBPF_JA, 0, 0, CBPF_MAXINSNS - 5};
+	while (n < CBPF_MAXINSNS - 1) {
+		/* As many loads as the kernel's own translation takes (it must accept it too). */
+		if (n < 3400)
+			v[n] = (struct cbpf_insn){CBPF_LD | CBPF_B | CBPF_IND, 0, 0, n % 40};
+		else
+			v[n] = (struct cbpf_insn){CBPF_ALU | CBPF_ADD | CBPF_X, 0, 0, 0};
+		n++;
+	}
+	v[n++] = (struct cbpf_insn){CBPF_RET | CBPF_A, 0, 0, 0};
+	prog = cbpf_prog_new(v, n);
+	check_prog(prog, -1, "3400 loads of [x + k] under a far ja", targets);
+	cbpf_prog_free(prog);
+	/* A ladder of compares, each branch to the end, with checked loads between. */
+	n = 0;
+	while (n < CBPF_MAXINSNS - 2) {
+		v[n] = (struct cbpf_insn){CBPF_LD | CBPF_H | CBPF_ABS, 0, 0, (n * 2) % 60};
+		v[n + 1] = (struct cbpf_insn){CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 0, n};
+		if (n + 1 + 1 + 255 < CBPF_MAXINSNS - 1)
+			v[n + 1].jt = 255;
+		n += 2;
+	}
+	v[n++] = (struct cbpf_insn){CBPF_RET | CBPF_K, 0, 0, 1};
+	v[n++] = (struct cbpf_insn){CBPF_RET | CBPF_A, 0, 0, 0};
+	prog = cbpf_prog_new(v, n);
+	check_prog(prog, -1, "4096 instructions of loads and compares", targets);
+	cbpf_prog_free(prog);
+}
+
 static void pin_cpu0(void)
 {
 	unsigned long mask = 1;
@@ -353,6 +398,7 @@ int main(int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		read_capture(argv[i]);
 	pin_cpu0();
+	extremes(targets);
 	if (exprs)
 		check_exprs(exprs, targets);
 	for (unsigned long i = 0; i < nrandom; i++) {

@@ -501,6 +501,38 @@ START_TEST(long_programs)
 }
 END_TEST
 
+START_TEST(far_jumps)
+{
+	/* [x + k] loads translate long for tc and xdp: a ja over 4000 of them needs gotol. */
+	struct cbpf_insn *v = malloc(4096 * sizeof(*v));
+	uint32_t n = 0;
+
+	ck_assert_ptr_nonnull(v);
+	v[n++] = ABS(CBPF_B, 23);
+	v[n++] = I(CBPF_MISC | CBPF_TAX, 0);
+	v[n++] = J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 6);
+	v[n++] = I(CBPF_JMP | CBPF_JA, 4091);
+	while (n < 4095) {
+		v[n] = IND(CBPF_B, n % 40);
+		n++;
+	}
+	v[n++] = RET_A;
+	for (int t = CBPF_TARGET_TC; t <= CBPF_TARGET_XDP; t++) {
+		struct cbpf_ebpf_prog *e = xlate(v, n, (enum cbpf_target)t);
+		const struct cbpf_ebpf_insn *in = cbpf_ebpf_prog_insns(e);
+		size_t gotol = 0;
+
+		ck_assert_uint_gt(cbpf_ebpf_prog_len(e), 32768);
+		for (size_t i = 0; i < cbpf_ebpf_prog_len(e); i++)
+			gotol += in[i].code == (CBPF_EBPF_JMP32 | CBPF_JA);
+		ck_assert_uint_gt(gotol, 0);
+		cbpf_ebpf_prog_free(e);
+	}
+	same(v, n, false);
+	free(v);
+}
+END_TEST
+
 Suite *xlate_suite(void)
 {
 	Suite *s = suite_create("xlate");
@@ -512,6 +544,7 @@ Suite *xlate_suite(void)
 	tcase_add_test(tc, refusals_are_located);
 	tcase_add_test(tc, options_and_actions);
 	tcase_add_test(tc, long_programs);
+	tcase_add_test(tc, far_jumps);
 	suite_add_tcase(s, tc);
 	tcase_add_test(meaning, division_and_shifts);
 	tcase_add_test(meaning, packet_loads);
