@@ -345,16 +345,19 @@ int cbpf_ebpf_test_run(int fd, struct cbpf_test_run *run, struct cbpf_diags *dia
 	return 0;
 }
 
-/* net/ethernet/eth.c: eth_type_trans() for a device whose address is all zeros (lo). */
+/*
+ * net/ethernet/eth.c: eth_type_trans() for the loopback device, whose address and broadcast
+ * address are both all zeros (ip link show lo: "link/loopback 00:00:00:00:00:00 brd
+ * 00:00:00:00:00:00"): a frame to 00:00:00:00:00:00 is for this host, any other group address,
+ * ff:ff:ff:ff:ff:ff included, is multicast, the rest is for another host.
+ */
 static void eth_type_trans_lo(const uint8_t *f, uint32_t size, struct cbpf_meta *meta)
 {
-	static const uint8_t zero[6], bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	static const uint8_t zero[6];
 	uint16_t type = (uint16_t)(f[12] << 8 | f[13]);
 
 	if (!memcmp(f, zero, 6))
 		meta->pkttype = CBPF_PKT_HOST;
-	else if (!memcmp(f, bcast, 6))
-		meta->pkttype = CBPF_PKT_BROADCAST;
 	else if (f[0] & 1)
 		meta->pkttype = CBPF_PKT_MULTICAST;
 	else

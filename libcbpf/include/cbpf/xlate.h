@@ -162,10 +162,11 @@ struct cbpf_meta;
  *   xdp     the frame; ifindex and queue of the loopback device's first queue; the network
  *           header 14 bytes in, as translations take it.
  *   tc      the frame, len its size; protocol and pkt_type as eth_type_trans() sets them for
- *           the loopback device (pkt_type: host for destination 00:00:00:00:00:00, broadcast,
- *           multicast, else otherhost; protocol: the Ethernet type, or 802.3/802.2 below
- *           0x600); the network header 14 bytes in; ifindex of lo; no VLAN tag taken out, queue,
- *           hash 0; the cpu this thread runs on.
+ *           the loopback device (pkt_type: host for destination 00:00:00:00:00:00, multicast
+ *           for any group address, broadcast too, since lo's broadcast address is zeros, else
+ *           otherhost; protocol: the Ethernet type, or 802.3/802.2 below 0x600); the network
+ *           header 14 bytes in; ifindex of lo; no VLAN tag taken out, queue, hash 0; the cpu
+ *           this thread runs on.
  *   socket  the same from the frame's 15th byte on, the network header at 0; the link-layer
  *           header the kernel pulled lies before the data, where the classic interpreter cannot
  *           look: it is marked absent (no_mac), so SKF_LL_OFF loads differ.
