@@ -321,12 +321,12 @@ int cbpf_ebpf_test_run(int fd, struct cbpf_test_run *run, struct cbpf_diags *dia
 
 	LIBBPF_OPTS(bpf_test_run_opts, to, .data_in = run->data, .data_size_in = run->size,
 		    .repeat = run->repeat);
+	/* A mark goes in a struct __sk_buff context, which XDP programs do not take. */
 	memset(&info, 0, sizeof(info));
-	err = bpf_obj_get_info_by_fd(fd, &info, &info_len);
-	if (err)
+	if (run->mark && (err = bpf_obj_get_info_by_fd(fd, &info, &info_len)))
 		return fail(diags, kernel_err(err), "reading the program's type: %s",
 			    strerror(-err));
-	if (info.type != BPF_PROG_TYPE_XDP && run->mark) {
+	if (run->mark && info.type != BPF_PROG_TYPE_XDP) {
 		memset(&skb, 0, sizeof(skb));
 		skb.mark = run->mark;
 		to.ctx_in = &skb;
@@ -367,17 +367,14 @@ static void eth_type_trans_lo(const uint8_t *f, uint32_t size, struct cbpf_meta 
 	meta->protocol = htons(type);
 }
 
-int cbpf_ebpf_test_input(enum cbpf_target run_as, const uint8_t *frame, uint32_t size,
-			 uint32_t mark, struct cbpf_input *in, struct cbpf_meta *meta)
+int ebpf_test_input(enum cbpf_target run_as, const uint8_t *frame, uint32_t size, uint32_t mark,
+		    uint32_t lo_ifindex, uint32_t cpu, struct cbpf_input *in,
+		    struct cbpf_meta *meta)
 {
-	unsigned cpu = 0;
-
 	if (size < 14)
 		return -EINVAL;
 	memset(meta, 0, sizeof(*meta));
-	meta->ifindex = if_nametoindex("lo");
-	if (syscall(SYS_getcpu, &cpu, NULL, NULL)) /* sched_getcpu() wants _GNU_SOURCE */
-		cpu = 0;
+	meta->ifindex = lo_ifindex;
 	meta->cpu = cpu;
 	*in = cbpf_input_packet(frame, size, size, meta);
 	if (run_as == CBPF_TARGET_XDP) {
@@ -393,4 +390,14 @@ int cbpf_ebpf_test_input(enum cbpf_target run_as, const uint8_t *frame, uint32_t
 		meta->net_off = 14;
 	}
 	return 0;
+}
+
+int cbpf_ebpf_test_input(enum cbpf_target run_as, const uint8_t *frame, uint32_t size,
+			 uint32_t mark, struct cbpf_input *in, struct cbpf_meta *meta)
+{
+	unsigned cpu = 0;
+
+	if (syscall(SYS_getcpu, &cpu, NULL, NULL)) /* sched_getcpu() wants _GNU_SOURCE */
+		cpu = 0;
+	return ebpf_test_input(run_as, frame, size, mark, if_nametoindex("lo"), cpu, in, meta);
 }

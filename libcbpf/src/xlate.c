@@ -51,7 +51,6 @@ static int16_t mem_off(uint32_t k)
 #define F_REACHED 0x02 /* some path from the start gets here (and is emitted) */
 #define F_DOOMED  0x04 /* always ends the program with 0 here (statically out of bounds) */
 #define F_FIRST	  0x08 /* tc/xdp: the first buffered load of its run: the fetch/check goes here */
-#define F_SAVEA	  0x10 /* keep A in r8 across the load's helper call or LD_ABS */
 
 #define LIVE_A 1
 #define LIVE_X 2
