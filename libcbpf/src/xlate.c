@@ -39,17 +39,16 @@
 #define TC_BUF	      256
 #define STACK_M	      64		       /* M[0..15] */
 #define STACK_SCRATCH (STACK_M + 8)	       /* fp - 72 */
-#define STACK_BUF     (STACK_SCRATCH + TC_BUF) /* fp - 328: packet byte p at fp - 328 + p */
+#define STACK_BUF     (STACK_SCRATCH + TC_BUF) /* packet byte 0 at fp - 328, or up to 3 below */
 
 static int16_t mem_off(uint32_t k)
 {
-	return (int16_t) - (int)(4 * (k + 1));
+	return (int16_t)(-4 * (int)(k + 1));
 }
 
 /* Per classic instruction. */
 #define F_LEADER  0x01 /* starts a straight run: a jump target or after a jump or return */
 #define F_REACHED 0x02 /* some path from the start gets here (and is emitted) */
-#define F_DOOMED  0x04 /* always ends the program with 0 here (statically out of bounds) */
 #define F_FIRST	  0x08 /* tc/xdp: the first buffered load of its run: the fetch/check goes here */
 
 #define LIVE_A 1
@@ -64,8 +63,8 @@ static const struct range R_ALL = {0, UINT32_MAX};
 /* What is known on entry to an instruction, from every path that reaches it. */
 struct state {
 	struct range a, x;
-	uint16_t mem;	 /* M[k] written on every path */
-	uint32_t lo, hi; /* xdp: bytes [0, hi) checked; tc: bytes [lo, hi) in the stack buffer */
+	uint16_t mem; /* M[k] written on every path */
+	uint32_t hi;  /* xdp: bytes [0, hi) checked; tc: bytes [0, hi) in the stack buffer */
 };
 
 struct fix {
@@ -755,7 +754,7 @@ static void forward(struct xl *x)
 		x->err = -ENOMEM;
 		return;
 	}
-	x->in[0] = (struct state){rconst(0), rconst(0), 0, 0, 0};
+	x->in[0] = (struct state){rconst(0), rconst(0), 0, 0};
 	has[0] = true;
 	for (uint32_t i = 0; i < x->n; i++) {
 		const struct cbpf_insn *in = &x->ci[i];
@@ -1446,7 +1445,9 @@ static void scan_needs(struct xl *x)
 			ctx_later = true;
 			x->calls |= x->target != CBPF_TARGET_SECCOMP;
 		}
-		if (x->target == CBPF_TARGET_XDP && (load || CBPF_MODE(code) == CBPF_LEN) && !anc)
+		if (x->target == CBPF_TARGET_XDP && !anc &&
+		    (load || ((CBPF_CLASS(code) == CBPF_LD || CBPF_CLASS(code) == CBPF_LDX) &&
+			      CBPF_MODE(code) == CBPF_LEN)))
 			x->packet = true;
 		if (CBPF_MODE(code) == CBPF_LEN && x->target != CBPF_TARGET_XDP &&
 		    (CBPF_CLASS(code) == CBPF_LD || CBPF_CLASS(code) == CBPF_LDX))
