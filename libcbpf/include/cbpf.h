@@ -12,5 +12,6 @@
 #include "cbpf/pcap.h"
 #include "cbpf/vm.h"
 #include "cbpf/capture.h"
+#include "cbpf/dbg.h"
 
 #endif
