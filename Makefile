@@ -65,6 +65,9 @@ endif
 # ---------------------------------------------------------------- sources
 LIB_SRC := $(sort $(wildcard libcbpf/src/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+# The syscall tables: the committed libcbpf/data/syscalls.csv turned into C by the build.
+SYSTAB_C := $(B)/gen/systab_data.c
+LIB_OBJ += $(B)/gen/systab_data.o
 LIB_A := $(B)/lib/libcbpf.a
 LIB_SO := $(B)/lib/libcbpf.so.$(VERSION)
 LIB_SONAME := libcbpf.so.$(SOVERSION)
@@ -92,6 +95,8 @@ PUBLIC_HEADERS := $(sort $(wildcard libcbpf/include/cbpf/*.h))
 .PHONY: all lib progs help check unit test-tools bench fuzz fuzz-build demo deps golden \
 	install uninstall clean pcaps
 .DEFAULT_GOAL := all
+# Keep the objects of test tools, benchmarks and fuzzers that pattern rules build in passing.
+.SECONDARY:
 
 all: lib progs pcaps
 
@@ -116,6 +121,16 @@ $(B)/%.o: %.c
 	$(call say,CC,$<)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(BASE_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(SYSTAB_C): libcbpf/data/syscalls.csv libcbpf/data/systab.awk
+	$(call say,GEN,$@)
+	@mkdir -p $(@D)
+	$(Q)grep -v '^#' $< | tail -n +2 | LC_ALL=C sort -t, -k1,1 | \
+		LC_ALL=C awk -f libcbpf/data/systab.awk > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/systab_data.o: $(SYSTAB_C)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(BASE_CFLAGS) -Ilibcbpf/src -fPIC -fvisibility=hidden $(CFLAGS) -c -o $@ $<
 
 # Flags scoped to the files that need them.
 $(B)/libcbpf/src/pcapio.o: EXTRA_CFLAGS += $(PCAP_CFLAGS)

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/* The rule set both policy front ends produce and the code generator reads. Private to libcbpf. */
+#ifndef CBPF_POLICY_IR_H
+#define CBPF_POLICY_IR_H
+
+#include <stdarg.h>
+
+#include "cbpf/policy.h"
+
+struct cbpf_policy {
+	enum cbpf_arch arches[CBPF_ARCH_COUNT]; /* the filter's, the host's first */
+	size_t n_arches;
+	uint32_t default_action, badarch_action;
+	struct cbpf_policy_rule *rules;
+	struct cbpf_policy_cond **conds; /* owned, parallel to rules */
+	size_t n_rules, cap_rules;
+	char **strings; /* owned: syscall and file names the rules point to */
+	size_t n_strings, cap_strings;
+};
+
+/* What a front end works with while it reads one policy. */
+struct policy_ctx {
+	const struct cbpf_policy_opts *opts; /* never NULL here */
+	struct cbpf_diags *diags;
+	struct cbpf_policy *pol;
+	unsigned errors, max_errors;
+	int err; /* the first fatal error other than -EINVAL (-ENOMEM, -ENOENT) */
+	enum cbpf_arch host;
+	bool have_arches; /* the front end set pol->arches */
+	bool have_default;
+};
+
+/* Reports a diagnostic at file:line:col (line 0: none). Errors are counted. */
+void policy_diag(struct policy_ctx *ctx, enum cbpf_severity sev, const char *file, unsigned line,
+		 unsigned col, unsigned len, const char *fmt, ...) CBPF_PRINTF(7, 8);
+/* A copy of s owned by the policy, or NULL (ctx->err = -ENOMEM). */
+const char *policy_strdup(struct policy_ctx *ctx, const char *s, size_t len);
+/* Appends a rule; conds are copied. 0 or -ENOMEM (also recorded in ctx->err). */
+int policy_add_rule(struct policy_ctx *ctx, const char *syscall, uint32_t action, bool fallback,
+		    const struct cbpf_policy_cond *conds, size_t n_conds, unsigned arch_mask,
+		    const char *file, unsigned line, unsigned col);
+/* Whether rule applies on arch, and its number there. */
+bool policy_rule_nr(const struct cbpf_policy_rule *rule, enum cbpf_arch arch, uint32_t *nr);
+/* Adds arch to the filter's architectures unless already there. */
+void policy_add_arch(struct cbpf_policy *pol, enum cbpf_arch arch);
+
+/* The front ends: fill ctx->pol from src. Errors go through policy_diag. */
+void policy_json_parse(struct policy_ctx *ctx, const char *src, size_t len, const char *file);
+void policy_text_parse(struct policy_ctx *ctx, const char *src, size_t len, const char *file);
+
+/* Reads a whole file into a NUL-terminated buffer. 0, -ENOENT, -EIO, -ENOMEM, -E2BIG. */
+int policy_read_file(const char *path, char **buf, size_t *len);
+
+/* Checks the rules of every (architecture, syscall) for contradictions. */
+void policy_check_conflicts(struct policy_ctx *ctx);
+
+/* Whether arch passes arguments in 32-bit registers (compares use the low word only). */
+bool policy_arch_32bit(enum cbpf_arch arch);
+
+#endif

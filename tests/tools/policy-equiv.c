@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Test tool: cbpf's seccomp filters against the policy's meaning and against libseccomp's filter
+ * for the same rules, over every syscall number of every architecture (and beyond the tables,
+ * and x32 numbers) and argument values at the edges of each comparison.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cbpf.h"
+#include "policy-libseccomp.h"
+#include "policy-random.h"
+#include "policy-model.h"
+#include "policy-sim.h"
+
+#define FOREIGN_AUDIT_ARCH 0xc0000015U /* an architecture no policy here lists */
+
+
+struct totals {
+	size_t policies, vectors, lsc_policies, lsc_vectors, lsc_skipped, failures, lsc_wrong;
+	size_t quirk_unknown, quirk_mux, quirk_table;
+	size_t insns_ours, insns_lsc, size_policies;
+};
+
+static struct totals tot;
+static bool verbose;
+static const char *save_dir;
+
+/* ---------------------------------------------------------------- argument values */
+
+struct vec {
+	uint64_t args[6];
+};
+
+struct vecs {
+	struct vec *v;
+	size_t n, cap;
+};
+
+static void vpush(struct vecs *vs, const struct vec *v)
+{
+	if (vs->n == vs->cap) {
+		vs->cap = vs->cap ? 2 * vs->cap : 64;
+		vs->v = realloc(vs->v, vs->cap * sizeof(*vs->v));
+		if (!vs->v)
+			abort();
+	}
+	vs->v[vs->n++] = *v;
+}
+
+/* A value that satisfies c (best effort). */
+static uint64_t satisfy(const struct cbpf_policy_cond *c)
+{
+	switch (c->op) {
+	case CBPF_CMP_EQ: return c->value;
+	case CBPF_CMP_NE: return c->value + 1;
+	case CBPF_CMP_LT: return c->value ? c->value - 1 : 0;
+	case CBPF_CMP_LE: return c->value;
+	case CBPF_CMP_GT: return c->value + 1;
+	case CBPF_CMP_GE: return c->value;
+	case CBPF_CMP_MASKED_EQ: return c->value;
+	case CBPF_CMP_MASKED_NE: return c->mask ? c->mask : 1;
+	}
+	return 0;
+}
+
+/* Values around a comparison's edges, in both 32-bit halves. */
+static size_t edges(const struct cbpf_policy_cond *c, uint64_t *out)
+{
+	uint64_t v = c->value, m = c->mask;
+	size_t n = 0;
+	const uint64_t hi = 1ULL << 32;
+
+	out[n++] = v;
+	out[n++] = v - 1;
+	out[n++] = v + 1;
+	out[n++] = v + hi;
+	out[n++] = v - hi;
+	out[n++] = v ^ hi;
+	out[n++] = (uint32_t)v;
+	out[n++] = v | 0xffffffff00000000ULL;
+	out[n++] = (v & 0xffffffff00000000ULL) | 0xffffffffULL;
+	out[n++] = v & 0xffffffff00000000ULL;
+	out[n++] = 0;
+	out[n++] = UINT64_MAX;
+	out[n++] = m;
+	out[n++] = ~m;
+	out[n++] = v | ~m;
+	out[n++] = v & m;
+	out[n++] = (v & m) ^ (m & (0 - m));
+	out[n++] = rnd();
+	return n;
+}
+
+static void rule_vectors(const struct cbpf_policy_rule *r, struct vecs *vs)
+{
+	struct vec base = { { 0 } };
+	uint64_t e[32];
+
+	for (size_t c = 0; c < r->n_conds; c++)
+		base.args[r->conds[c].arg] = satisfy(&r->conds[c]);
+	vpush(vs, &base);
+	for (size_t c = 0; c < r->n_conds; c++) {
+		size_t n = edges(&r->conds[c], e);
+
+		for (size_t i = 0; i < n; i++) {
+			struct vec v = base;
+
+			v.args[r->conds[c].arg] = e[i];
+			vpush(vs, &v);
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- one policy */
+
+struct ctx {
+	const struct cbpf_policy *pol;
+	const char *name;
+	struct sim ours, lsc;
+	bool have_lsc;
+	const struct cbpf_policy_rule *rules;
+	size_t n_rules;
+	bool mux; /* a rule names a syscall libseccomp multiplexes on i386 */
+	bool strict; /* every libseccomp difference that is not a known quirk fails */
+};
+
+
+static void fail(struct ctx *cx, const struct sim_data *d, const char *what, uint32_t got,
+		 uint32_t want)
+{
+	char g[32], w[32];
+
+	if (tot.failures++ < 20) {
+		cbpf_seccomp_action_format(got, g, sizeof(g));
+		cbpf_seccomp_action_format(want, w, sizeof(w));
+		fprintf(stderr,
+			"FAIL %s: arch %#x nr %#x args %#llx %#llx %#llx %#llx %#llx %#llx: %s gives "
+			"%s, expected %s\n",
+			cx->name, d->arch, (uint32_t)d->nr, (unsigned long long)d->args[0],
+			(unsigned long long)d->args[1], (unsigned long long)d->args[2],
+			(unsigned long long)d->args[3], (unsigned long long)d->args[4],
+			(unsigned long long)d->args[5], what, g, w);
+	}
+}
+
+static bool lsc_knows(struct ctx *cx, enum cbpf_arch a, uint32_t nr, bool *table_differs)
+{
+	*table_differs = false;
+	for (size_t i = 0; i < cx->n_rules; i++) {
+		uint32_t ours;
+		int theirs;
+
+		if (cbpf_syscall_nr(a, cx->rules[i].syscall, &ours))
+			continue;
+		theirs = seccomp_syscall_resolve_name_arch(lsc_arch(a), cx->rules[i].syscall);
+		if (ours != nr && theirs != (int)nr)
+			continue;
+		if (seccomp_syscall_resolve_name(cx->rules[i].syscall) == __NR_SCMP_ERROR)
+			return false;
+		if (theirs < 0 || (uint32_t)theirs != ours)
+			*table_differs = true;
+	}
+	return true;
+}
+
+static void check_one(struct ctx *cx, const struct sim_data *d)
+{
+	uint32_t want = model_eval(cx->pol, d), got = sim_run(&cx->ours, d, NULL);
+	uint32_t nr = (uint32_t)d->nr;
+	enum cbpf_arch a;
+	uint32_t dummy;
+	bool differs;
+
+	tot.vectors++;
+	if (got != want)
+		fail(cx, d, "cbpf", got, want);
+	if (!cx->have_lsc)
+		return;
+	got = sim_run(&cx->lsc, d, NULL);
+	if (got == want) {
+		tot.lsc_vectors++;
+		return;
+	}
+	a = model_arch(cx->pol, d, &dummy);
+	if (a && !lsc_knows(cx, a, nr, &differs)) {
+		tot.quirk_unknown++;
+		return;
+	}
+	if (a && differs) {
+		tot.quirk_table++;
+		return;
+	}
+	/* lib's i386 rules for socket calls and SysV IPC also go to socketcall(2) and ipc(2) */
+	if (a == CBPF_ARCH_I386 && (nr == 102 || nr == 117) && cx->mux) {
+		tot.quirk_mux++;
+		return;
+	}
+	if (!cx->strict) {
+		/* cbpf agrees with the meaning and libseccomp does not: counted, shown once */
+		if (!tot.lsc_wrong++) {
+			char g[32], w[32];
+
+			cbpf_seccomp_action_format(got, g, sizeof(g));
+			cbpf_seccomp_action_format(want, w, sizeof(w));
+			printf("libseccomp's filter is wrong first on %s: arch %#x nr %#x gives %s, "
+			       "the rules say %s\n",
+			       cx->name, d->arch, nr, g, w);
+		}
+		return;
+	}
+	fail(cx, d, "libseccomp", got, want);
+}
+
+static void sweep(struct ctx *cx, uint32_t audit, uint32_t lo, uint32_t hi)
+{
+	struct vecs vs = { 0 };
+
+	for (uint64_t nr = lo; nr <= hi; nr++) {
+		struct sim_data d = { .nr = (int32_t)(uint32_t)nr, .arch = audit };
+		bool named = false;
+
+		vs.n = 0;
+		for (size_t i = 0; i < cx->n_rules; i++) {
+			uint32_t r;
+
+			for (enum cbpf_arch a = CBPF_ARCH_X86_64; a <= CBPF_ARCH_ARM; a++)
+				if (cbpf_arch_audit(a) == audit &&
+				    !cbpf_syscall_nr(a, cx->rules[i].syscall, &r) && r == nr) {
+					rule_vectors(&cx->rules[i], &vs);
+					named = true;
+				}
+		}
+		if (!named) {
+			struct vec z = { { 0 } }, r = { { rnd(), rnd(), rnd(), rnd(), rnd(), rnd() } };
+
+			vpush(&vs, &z);
+			vpush(&vs, &r);
+		}
+		for (size_t i = 0; i < vs.n; i++) {
+			memcpy(d.args, vs.v[i].args, sizeof(d.args));
+			check_one(cx, &d);
+		}
+	}
+	free(vs.v);
+}
+
+static bool is_mux_name(const char *n)
+{
+	static const char *const names[] = {
+		"socket", "bind", "connect", "listen", "accept", "getsockname", "getpeername",
+		"socketpair", "send", "recv", "sendto", "recvfrom", "shutdown", "setsockopt",
+		"getsockopt", "sendmsg", "recvmsg", "accept4", "recvmmsg", "sendmmsg", "semop",
+		"semget", "semctl", "semtimedop", "msgsnd", "msgrcv", "msgget", "msgctl", "shmat",
+		"shmdt", "shmget", "shmctl", NULL,
+	};
+
+	for (size_t i = 0; names[i]; i++)
+		if (!strcmp(n, names[i]))
+			return true;
+	return false;
+}
+
+static void test_policy(const struct cbpf_policy *pol, const char *name, bool strict)
+{
+	static const uint32_t audits[] = { CBPF_AUDIT_ARCH_X86_64, CBPF_AUDIT_ARCH_I386,
+					   CBPF_AUDIT_ARCH_AARCH64, CBPF_AUDIT_ARCH_ARM,
+					   FOREIGN_AUDIT_ARCH };
+	struct ctx cx = { .pol = pol, .name = name, .strict = strict };
+	struct cbpf_prog *prog = NULL;
+	struct cbpf_diags diags = { 0 };
+	struct lsc_result lsc = { 0 };
+	int err;
+
+	tot.policies++;
+	cx.n_rules = cbpf_policy_rules(pol, &cx.rules);
+	for (size_t i = 0; i < cx.n_rules; i++)
+		cx.mux |= is_mux_name(cx.rules[i].syscall);
+	err = cbpf_policy_gen(pol, NULL, &prog, &diags);
+	if (err) {
+		fprintf(stderr, "FAIL %s: cbpf_policy_gen: %s\n", name, strerror(-err));
+		cbpf_diags_print(stderr, &diags, NULL, 0, NULL);
+		tot.failures++;
+		cbpf_diags_free(&diags);
+		return;
+	}
+	if (cbpf_check(prog, CBPF_CHECK_SECCOMP, &diags)) {
+		fprintf(stderr, "FAIL %s: the validator refuses the filter\n", name);
+		cbpf_diags_print(stderr, &diags, NULL, 0, NULL);
+		tot.failures++;
+	}
+	cbpf_diags_free(&diags);
+	if (sim_new(prog, &cx.ours))
+		abort();
+	err = lsc_build(pol, (int)(tot.policies % 3), &lsc);
+	if (!err) {
+		cx.have_lsc = true;
+		tot.lsc_policies++;
+		if (!lsc.unknown) { /* sizes compare when both filters have every rule */
+			tot.size_policies++;
+			tot.insns_ours += cbpf_prog_len(prog);
+			tot.insns_lsc += cbpf_prog_len(lsc.prog);
+		}
+		if (sim_new(lsc.prog, &cx.lsc))
+			abort();
+	} else {
+		tot.lsc_skipped++;
+	}
+	if (verbose)
+		printf("%s: %zu instructions, libseccomp %zu\n", name, cbpf_prog_len(prog),
+		       lsc.prog ? cbpf_prog_len(lsc.prog) : 0);
+	for (size_t i = 0; i < sizeof(audits) / sizeof(audits[0]); i++) {
+		sweep(&cx, audits[i], 0, 600);
+		if (audits[i] == CBPF_AUDIT_ARCH_ARM)
+			sweep(&cx, audits[i], 0xf0000, 0xf0010);
+		if (audits[i] == CBPF_AUDIT_ARCH_X86_64)
+			sweep(&cx, audits[i], CBPF_X32_SYSCALL_BIT, CBPF_X32_SYSCALL_BIT + 600);
+		sweep(&cx, audits[i], 0x3ffffffe, 0x3fffffff);
+		sweep(&cx, audits[i], 0x7fffffff, 0x80000001);
+		sweep(&cx, audits[i], 0xfffffffd, 0xffffffff);
+	}
+	sim_free(&cx.ours);
+	if (cx.have_lsc)
+		sim_free(&cx.lsc);
+	cbpf_prog_free(prog);
+	cbpf_prog_free(lsc.prog);
+}
+
+/* ---------------------------------------------------------------- main */
+
+static void run_file(const char *path, const struct cbpf_policy_opts *opts, const char *tag)
+{
+	struct cbpf_diags diags = { 0 };
+	struct cbpf_policy *pol;
+	char name[512];
+
+	if (cbpf_policy_parse_file(path, opts, &pol, &diags)) {
+		fprintf(stderr, "FAIL %s: does not parse\n", path);
+		cbpf_diags_print(stderr, &diags, NULL, 0, NULL);
+		tot.failures++;
+		cbpf_diags_free(&diags);
+		return;
+	}
+	cbpf_diags_free(&diags);
+	snprintf(name, sizeof(name), "%s%s", path, tag);
+	test_policy(pol, name, true);
+	cbpf_policy_free(pol);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "random", required_argument, NULL, 'r' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "docker", required_argument, NULL, 'd' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "save", required_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned random = 0;
+	const char *docker = NULL;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': random = (unsigned)strtoul(optarg, NULL, 0); break;
+		case 's': rng_state = strtoull(optarg, NULL, 0) * 0x9e3779b97f4a7c15ULL + 1; break;
+		case 'd': docker = optarg; break;
+		case 'v': verbose = true; break;
+		case 'S': save_dir = optarg; break;
+		default:
+			fprintf(stderr, "usage: policy-equiv [--random N] [--seed S] [--docker FILE] "
+					"[--verbose] [POLICY...]\n");
+			return 2;
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		struct cbpf_policy_opts opts = { .host = CBPF_ARCH_X86_64, .kernel = "6.1" };
+
+		run_file(argv[i], &opts, "");
+	}
+	if (docker) {
+		/* Docker's default profile on the hosts and capability sets it meets */
+		static const char *const all[] = { "ALL", NULL }, *const none[] = { NULL };
+		static const enum cbpf_arch hosts[] = { CBPF_ARCH_X86_64, CBPF_ARCH_AARCH64,
+							CBPF_ARCH_I386, CBPF_ARCH_ARM };
+
+		for (size_t h = 0; h < 4; h++) {
+			struct cbpf_policy_opts opts = { .host = hosts[h], .kernel = "6.1" };
+			char tag[64];
+
+			snprintf(tag, sizeof(tag), " (host %s)", cbpf_arch_name(hosts[h]));
+			run_file(docker, &opts, tag);
+			opts.caps = all;
+			snprintf(tag, sizeof(tag), " (host %s, all caps)", cbpf_arch_name(hosts[h]));
+			run_file(docker, &opts, tag);
+			opts.caps = none;
+			opts.kernel = "4.4";
+			snprintf(tag, sizeof(tag), " (host %s, no caps, 4.4)", cbpf_arch_name(hosts[h]));
+			run_file(docker, &opts, tag);
+		}
+	}
+	for (unsigned i = 0; i < random; i++) {
+		enum cbpf_arch arches[8];
+		size_t na;
+		bool text = i % 3 == 2;
+		char *src;
+
+		bool loose = i % 3 == 1;
+
+		src = text ? random_text() : random_json(arches, &na, loose);
+		struct cbpf_policy_opts opts = { .host = CBPF_ARCH_X86_64, .kernel = "6.1" };
+		struct cbpf_diags diags = { 0 };
+		struct cbpf_policy *pol;
+		char name[64];
+
+		if (text) {
+			na = 0;
+			for (enum cbpf_arch a = CBPF_ARCH_X86_64; a <= CBPF_ARCH_ARM; a++)
+				if (below(3) == 0)
+					arches[na++] = a;
+			opts.arches = arches;
+			opts.n_arches = na;
+			opts.lenient = true; /* names missing on one of the arches are expected */
+		}
+		size_t before = tot.failures;
+
+		snprintf(name, sizeof(name), "random %s policy #%u", text ? "text" : loose ? "json (several rules a syscall)" : "json", i);
+		if (cbpf_policy_parse(src, strlen(src), &opts, &pol, &diags)) {
+			fprintf(stderr, "FAIL %s: does not parse:\n%s", name, src);
+			cbpf_diags_print(stderr, &diags, src, strlen(src), NULL);
+			tot.failures++;
+		} else {
+			/* libseccomp 2.5 errs on some random policies (its accumulator tracking):
+			 * there its differences are counted, not failures */
+			test_policy(pol, name, false);
+			if (tot.failures && verbose)
+				fprintf(stderr, "%s", src);
+			cbpf_policy_free(pol);
+		}
+		cbpf_diags_free(&diags);
+		if ((tot.failures > before || verbose) && save_dir) {
+			char path[512];
+			FILE *f;
+
+			snprintf(path, sizeof(path), "%s/random-%u.%s", save_dir, i,
+				 text ? "policy" : "json");
+			f = fopen(path, "w");
+			if (f) {
+				fputs(src, f);
+				fclose(f);
+			}
+		}
+		free(src);
+	}
+	printf("libseccomp %u.%u.%u differences counted as its quirks: %zu on syscalls it does not "
+	       "know, %zu on its own syscall numbers, %zu on i386 socketcall/ipc multiplexing; "
+	       "%zu where its filter contradicts the rules (random policies)\n",
+	       seccomp_version()->major, seccomp_version()->minor, seccomp_version()->micro,
+	       tot.quirk_unknown, tot.quirk_table, tot.quirk_mux, tot.lsc_wrong);
+	if (tot.size_policies)
+		printf("size: cbpf %zu instructions, libseccomp %zu over the %zu policies where "
+		       "libseccomp knows every syscall\n",
+		       tot.insns_ours, tot.insns_lsc, tot.size_policies);
+	printf("engine: %s\n", SIM_ENGINE);
+	if (tot.failures) {
+		printf("%zu failures\n", tot.failures);
+		return 1;
+	}
+	printf("%zu policies, %zu inputs: cbpf equals the policy's meaning on all; libseccomp "
+	       "agrees on %zu inputs of %zu policies (%zu not expressible in libseccomp)\n",
+	       tot.policies, tot.vectors, tot.lsc_vectors, tot.lsc_policies, tot.lsc_skipped);
+	return 0;
+}

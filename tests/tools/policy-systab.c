@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Test tool: cbpf's syscall tables against libseccomp's resolver, for every name and every
+ * architecture, both ways. Differences are listed with their reason; a difference no known
+ * reason explains fails.
+ */
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cbpf.h"
+#include "policy-libseccomp.h"
+
+static size_t explained, unexplained;
+
+static void diff(enum cbpf_arch a, const char *name, const char *ours, const char *theirs,
+		 const char *why)
+{
+	printf("  %-8s %-24s cbpf %-12s libseccomp %-12s %s\n", cbpf_arch_name(a), name, ours,
+	       theirs, why ? why : "UNEXPLAINED");
+	if (why)
+		explained++;
+	else
+		unexplained++;
+}
+
+/* Why libseccomp may lack a name cbpf has. */
+static const char *why_missing(enum cbpf_arch a, const char *name, uint32_t nr, int theirs)
+{
+	uint32_t base = nr & ~CBPF_X32_SYSCALL_BIT;
+
+	if (a == CBPF_ARCH_I386 && theirs <= -100 && theirs > -300)
+		return "libseccomp: multiplexed through socketcall(2)/ipc(2) on i386";
+	if (base >= 451 || !strcmp(name, "uretprobe"))
+		return "newer than libseccomp's table (Linux 6.6 and later)";
+	if (!strcmp(name, "sync_file_range2") && a == CBPF_ARCH_ARM)
+		return "arm's uapi alias of arm_sync_file_range";
+	return NULL;
+}
+
+int main(void)
+{
+	size_t equal = 0, names = cbpf_syscall_count();
+	char o[32], t[32];
+
+	printf("libseccomp %u.%u.%u against %zu names in libcbpf/data/syscalls.csv\n",
+	       seccomp_version()->major, seccomp_version()->minor, seccomp_version()->micro, names);
+	for (enum cbpf_arch a = CBPF_ARCH_X86_64; a <= CBPF_ARCH_ARM; a++) {
+		uint32_t lo = 0, hi = 1200;
+
+		/* name -> number */
+		for (size_t i = 0; i < names; i++) {
+			const char *name = cbpf_syscall_at(i);
+			uint32_t nr;
+			bool have = !cbpf_syscall_nr(a, name, &nr);
+			int theirs = seccomp_syscall_resolve_name_arch(lsc_arch(a), name);
+
+			if (have && theirs >= 0 && (uint32_t)theirs == nr) {
+				equal++;
+				continue;
+			}
+			if (!have && theirs < 0)
+				continue;
+			snprintf(o, sizeof(o), have ? "%#x" : "-", nr);
+			snprintf(t, sizeof(t), "%d", theirs);
+			diff(a, name, o, t, have && theirs < 0 ? why_missing(a, name, nr, theirs) : NULL);
+		}
+		/* number -> name: every name libseccomp gives must be ours too */
+		if (a == CBPF_ARCH_X32)
+			lo = CBPF_X32_SYSCALL_BIT, hi = CBPF_X32_SYSCALL_BIT + 1200;
+		for (uint32_t nr = lo; nr <= hi || (a == CBPF_ARCH_ARM && nr <= 0xf0100); nr++) {
+			char *name;
+			uint32_t ours;
+
+			if (a == CBPF_ARCH_ARM && nr == hi + 1)
+				nr = 0xf0000;
+			name = seccomp_syscall_resolve_num_arch(lsc_arch(a), (int)nr);
+			if (!name)
+				continue;
+			if (cbpf_syscall_nr(a, name, &ours) || ours != nr) {
+				snprintf(t, sizeof(t), "%#x", nr);
+				diff(a, name, "-", t, NULL);
+			}
+			free(name);
+		}
+	}
+	if (unexplained) {
+		printf("%zu unexplained differences\n", unexplained);
+		return 1;
+	}
+	printf("%zu (name, arch) pairs equal libseccomp's; %zu differences, all libseccomp's own "
+	       "(listed above)\n",
+	       equal, explained);
+	return 0;
+}

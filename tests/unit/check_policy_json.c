@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: MIT
+/* The Docker / OCI profile front end: every field, Docker's and runc's meaning, located errors. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cbpf.h"
+#include "unit.h"
+
+static struct cbpf_diags diags;
+
+static struct cbpf_policy *parse_opts(const char *src, struct cbpf_policy_opts *opts)
+{
+	struct cbpf_policy *pol = NULL;
+	int err;
+
+	cbpf_diags_free(&diags);
+	opts->lang = CBPF_POLICY_JSON;
+	if (!opts->kernel)
+		opts->kernel = "6.1";
+	if (!opts->host)
+		opts->host = CBPF_ARCH_X86_64;
+	err = cbpf_policy_parse(src, strlen(src), opts, &pol, &diags);
+	if (err) {
+		ck_assert_int_eq(err, -EINVAL);
+		ck_assert_ptr_null(pol);
+		ck_assert_uint_gt(diags.errors, 0);
+	}
+	return pol;
+}
+
+static struct cbpf_policy *parse(const char *src)
+{
+	struct cbpf_policy_opts opts = { 0 };
+
+	return parse_opts(src, &opts);
+}
+
+/* The first diagnostic, as "line:col: severity: message". */
+static const char *first_diag(void)
+{
+	static char buf[512];
+	static const char *const sev[] = { "note", "warning", "error" };
+
+	ck_assert_uint_gt(diags.n, 0);
+	snprintf(buf, sizeof(buf), "%u:%u: %s: %s", diags.v[0].line, diags.v[0].col,
+		 sev[diags.v[0].severity], diags.v[0].msg);
+	return buf;
+}
+
+/* The rules for syscall, counted; *first set to the first. */
+static size_t rules_for(const struct cbpf_policy *pol, const char *syscall,
+			const struct cbpf_policy_rule **first)
+{
+	const struct cbpf_policy_rule *rules;
+	size_t n = cbpf_policy_rules(pol, &rules), count = 0;
+
+	*first = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(rules[i].syscall, syscall) && !count++)
+			*first = &rules[i];
+	return count;
+}
+
+#define PROFILE(defaults, syscalls) "{ " defaults ", \"syscalls\": [ " syscalls " ] }"
+
+START_TEST(default_actions)
+{
+	struct cbpf_policy *pol;
+
+	pol = parse(PROFILE("\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 38", ""));
+	ck_assert_uint_eq(cbpf_policy_default_action(pol), 0x00050026);
+	ck_assert_uint_eq(cbpf_policy_badarch_action(pol), 0); /* libseccomp's SCMP_ACT_KILL */
+	cbpf_policy_free(pol);
+	pol = parse("{ \"defaultAction\": \"SCMP_ACT_ERRNO\" }");
+	ck_assert_uint_eq(cbpf_policy_default_action(pol), 0x00050001); /* runc: EPERM */
+	cbpf_policy_free(pol);
+	pol = parse("{ \"defaultAction\": \"SCMP_ACT_TRAP\", \"defaultErrnoRet\": 5 }");
+	ck_assert_uint_eq(cbpf_policy_default_action(pol), 0x00030000); /* trap takes none */
+	cbpf_policy_free(pol);
+	pol = parse("{ \"defaultAction\": \"SCMP_ACT_KILL\" }");
+	ck_assert_uint_eq(cbpf_policy_default_action(pol), 0); /* the thread, as runc has it */
+	cbpf_policy_free(pol);
+	pol = parse("{ \"defaultAction\": \"SCMP_ACT_TRACE\" }");
+	ck_assert_uint_eq(cbpf_policy_default_action(pol), 0x7ff00001);
+	cbpf_policy_free(pol);
+}
+END_TEST
+
+START_TEST(actions_and_errno)
+{
+	static const char *const src = PROFILE(
+		"\"defaultAction\": \"SCMP_ACT_ALLOW\"",
+		"{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 13 },"
+		"{ \"names\": [\"write\"], \"action\": \"SCMP_ACT_TRACE\", \"errnoRet\": 2 },"
+		"{ \"names\": [\"close\"], \"action\": \"SCMP_ACT_KILL_PROCESS\" },"
+		"{ \"names\": [\"open\"], \"action\": \"SCMP_ACT_LOG\" },"
+		"{ \"names\": [\"stat\"], \"action\": \"SCMP_ACT_NOTIFY\" },"
+		"{ \"names\": [\"fstat\"], \"action\": \"SCMP_ACT_KILL_THREAD\" },"
+		"{ \"names\": [\"lstat\"], \"action\": \"SCMP_ACT_ALLOW\" }");
+	struct cbpf_policy *pol = parse(src);
+	const struct cbpf_policy_rule *r;
+
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(rules_for(pol, "read", &r), 1);
+	ck_assert_uint_eq(r->action, 0x0005000d);
+	ck_assert_uint_eq(r->n_conds, 0);
+	ck_assert_uint_eq(rules_for(pol, "write", &r), 1);
+	ck_assert_uint_eq(r->action, 0x7ff00002);
+	ck_assert_uint_eq(rules_for(pol, "close", &r), 1);
+	ck_assert_uint_eq(r->action, 0x80000000);
+	ck_assert_uint_eq(rules_for(pol, "open", &r), 1);
+	ck_assert_uint_eq(r->action, 0x7ffc0000);
+	ck_assert_uint_eq(rules_for(pol, "stat", &r), 1);
+	ck_assert_uint_eq(r->action, 0x7fc00000);
+	ck_assert_uint_eq(rules_for(pol, "fstat", &r), 1);
+	ck_assert_uint_eq(r->action, 0);
+	/* runc leaves out a rule with the default action */
+	ck_assert_uint_eq(rules_for(pol, "lstat", &r), 0);
+	cbpf_policy_free(pol);
+}
+END_TEST
+
+static const char *const arch_map = "\"archMap\": ["
+				    "{ \"architecture\": \"SCMP_ARCH_X86_64\","
+				    "  \"subArchitectures\": [\"SCMP_ARCH_X86\", \"SCMP_ARCH_X32\"] },"
+				    "{ \"architecture\": \"SCMP_ARCH_AARCH64\","
+				    "  \"subArchitectures\": [\"SCMP_ARCH_ARM\"] },"
+				    "{ \"architecture\": \"SCMP_ARCH_S390X\", \"subArchitectures\": null }"
+				    "]";
+
+static void check_arches(struct cbpf_policy *pol, size_t n, const enum cbpf_arch *want)
+{
+	const enum cbpf_arch *got;
+
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(cbpf_policy_arches(pol, &got), n);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_eq(got[i], want[i]);
+	cbpf_policy_free(pol);
+}
+
+START_TEST(arch_map_by_host)
+{
+	char src[1024];
+	struct cbpf_policy_opts opts = { .host = CBPF_ARCH_X86_64 };
+	enum cbpf_arch only[] = { CBPF_ARCH_AARCH64 };
+
+	snprintf(src, sizeof(src), "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", %s }", arch_map);
+	check_arches(parse_opts(src, &opts), 3,
+		     (enum cbpf_arch[]){ CBPF_ARCH_X86_64, CBPF_ARCH_I386, CBPF_ARCH_X32 });
+	opts = (struct cbpf_policy_opts){ .host = CBPF_ARCH_AARCH64 };
+	check_arches(parse_opts(src, &opts), 2,
+		     (enum cbpf_arch[]){ CBPF_ARCH_AARCH64, CBPF_ARCH_ARM });
+	/* no entry for the host: the host alone, as libseccomp's native arch */
+	opts = (struct cbpf_policy_opts){ .host = CBPF_ARCH_ARM };
+	check_arches(parse_opts(src, &opts), 1, (enum cbpf_arch[]){ CBPF_ARCH_ARM });
+	/* the caller's list wins */
+	opts = (struct cbpf_policy_opts){ .arches = only, .n_arches = 1 };
+	check_arches(parse_opts(src, &opts), 1, only);
+}
+END_TEST
+
+START_TEST(architectures_list)
+{
+	struct cbpf_policy_opts opts = { .host = CBPF_ARCH_X86_64 };
+
+	/* the host is checked first whatever the order written */
+	check_arches(parse_opts("{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": "
+				"[\"SCMP_ARCH_ARM\", \"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X86\"] }",
+				&opts),
+		     3, (enum cbpf_arch[]){ CBPF_ARCH_X86_64, CBPF_ARCH_ARM, CBPF_ARCH_I386 });
+	ck_assert_ptr_null(parse("{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": "
+				 "[\"SCMP_ARCH_X86_64\"], \"archMap\": [ { \"architecture\": "
+				 "\"SCMP_ARCH_X86_64\" } ] }"));
+	ck_assert_str_eq(first_diag(),
+			 "1:88: error: both 'architectures' and 'archMap' are given: use one");
+	ck_assert_ptr_null(parse("{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": "
+				 "[\"SCMP_ARCH_PPC64LE\"] }"));
+	ck_assert_str_eq(first_diag(), "1:56: error: architecture 'SCMP_ARCH_PPC64LE' is not "
+				       "supported (x86_64, i386, x32, aarch64, arm)");
+	opts = (struct cbpf_policy_opts){ .host = CBPF_ARCH_X86_64, .lenient = true };
+	check_arches(parse_opts("{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": "
+				"[\"SCMP_ARCH_PPC64LE\", \"SCMP_ARCH_X86\"] }",
+				&opts),
+		     1, (enum cbpf_arch[]){ CBPF_ARCH_I386 });
+	ck_assert_int_eq(diags.v[0].severity, CBPF_SEV_WARNING);
+}
+END_TEST
+
+static const char *const filtered = PROFILE(
+	"\"defaultAction\": \"SCMP_ACT_ERRNO\"",
+	"{ \"names\": [\"chroot\"], \"action\": \"SCMP_ACT_ALLOW\","
+	"  \"includes\": { \"caps\": [\"CAP_SYS_CHROOT\"] } },"
+	"{ \"names\": [\"mount\"], \"action\": \"SCMP_ACT_ALLOW\","
+	"  \"includes\": { \"caps\": [\"CAP_SYS_ADMIN\", \"CAP_SYS_CHROOT\"] } },"
+	"{ \"names\": [\"clone\"], \"action\": \"SCMP_ACT_ALLOW\","
+	"  \"excludes\": { \"caps\": [\"CAP_BPF\", \"CAP_SYS_ADMIN\"] } },"
+	"{ \"names\": [\"arch_prctl\"], \"action\": \"SCMP_ACT_ALLOW\","
+	"  \"includes\": { \"arches\": [\"amd64\", \"x32\"] } },"
+	"{ \"names\": [\"set_tls\"], \"action\": \"SCMP_ACT_ALLOW\","
+	"  \"includes\": { \"arches\": [\"arm\", \"arm64\"] } },"
+	"{ \"names\": [\"modify_ldt\"], \"action\": \"SCMP_ACT_ALLOW\","
+	"  \"excludes\": { \"arches\": [\"amd64\"] } },"
+	"{ \"names\": [\"ptrace\"], \"action\": \"SCMP_ACT_ALLOW\","
+	"  \"includes\": { \"minKernel\": \"4.8\" } },"
+	"{ \"names\": [\"uselib\"], \"action\": \"SCMP_ACT_ALLOW\","
+	"  \"excludes\": { \"minKernel\": \"4.8\" } }");
+
+static bool has(struct cbpf_policy *pol, const char *syscall)
+{
+	const struct cbpf_policy_rule *r;
+
+	return rules_for(pol, syscall, &r) > 0;
+}
+
+START_TEST(includes_excludes)
+{
+	static const char *const all[] = { "ALL", NULL }, *const none[] = { NULL };
+	static const char *const admin[] = { "CAP_SYS_ADMIN", "CAP_SYS_CHROOT", NULL };
+	struct cbpf_policy_opts opts = { .host = CBPF_ARCH_X86_64, .kernel = "6.1" };
+	struct cbpf_policy *pol = parse_opts(filtered, &opts);
+
+	/* Docker's default capabilities: CAP_SYS_CHROOT yes, CAP_SYS_ADMIN no */
+	ck_assert(has(pol, "chroot"));
+	ck_assert(!has(pol, "mount"));
+	ck_assert(has(pol, "clone"));
+	ck_assert(has(pol, "arch_prctl"));
+	ck_assert(!has(pol, "set_tls"));
+	ck_assert(!has(pol, "modify_ldt"));
+	ck_assert(has(pol, "ptrace"));
+	ck_assert(!has(pol, "uselib"));
+	cbpf_policy_free(pol);
+	opts = (struct cbpf_policy_opts){ .host = CBPF_ARCH_AARCH64, .kernel = "4.4.0-foo",
+					  .caps = admin };
+	pol = parse_opts(filtered, &opts);
+	ck_assert(has(pol, "chroot"));
+	ck_assert(has(pol, "mount"));
+	ck_assert(!has(pol, "clone")); /* any excluded capability present leaves it out */
+	ck_assert(!has(pol, "arch_prctl"));
+	ck_assert(has(pol, "set_tls"));
+	ck_assert(has(pol, "modify_ldt"));
+	ck_assert(!has(pol, "ptrace"));
+	ck_assert(has(pol, "uselib"));
+	cbpf_policy_free(pol);
+	opts = (struct cbpf_policy_opts){ .caps = all };
+	pol = parse_opts(filtered, &opts);
+	ck_assert(has(pol, "mount"));
+	cbpf_policy_free(pol);
+	opts = (struct cbpf_policy_opts){ .caps = none };
+	pol = parse_opts(filtered, &opts);
+	ck_assert(!has(pol, "chroot"));
+	ck_assert(has(pol, "clone"));
+	cbpf_policy_free(pol);
+}
+END_TEST
+
+START_TEST(conditions)
+{
+	static const char *const src = PROFILE(
+		"\"defaultAction\": \"SCMP_ACT_ERRNO\"",
+		"{ \"names\": [\"clone\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": ["
+		"  { \"index\": 0, \"value\": 2114060288, \"valueTwo\": 4294967295,"
+		"    \"op\": \"SCMP_CMP_MASKED_EQ\" } ] },"
+		"{ \"names\": [\"socket\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": ["
+		"  { \"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_NE\" },"
+		"  { \"index\": 1, \"value\": 5, \"valueTwo\": 9, \"op\": \"SCMP_CMP_GE\" } ] },"
+		"{ \"names\": [\"dup3\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": ["
+		"  { \"index\": 2, \"value\": 0, \"op\": \"SCMP_CMP_EQ\" },"
+		"  { \"index\": 2, \"value\": 524288, \"op\": \"SCMP_CMP_EQ\" },"
+		"  { \"index\": 1, \"op\": \"SCMP_CMP_LT\" } ] }");
+	struct cbpf_policy *pol = parse(src);
+	const struct cbpf_policy_rule *r;
+
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(rules_for(pol, "clone", &r), 1);
+	ck_assert_uint_eq(r->n_conds, 1);
+	ck_assert_int_eq(r->conds[0].op, CBPF_CMP_MASKED_EQ);
+	ck_assert_uint_eq(r->conds[0].mask, 2114060288);
+	ck_assert_uint_eq(r->conds[0].value, 2114060288); /* valueTwo & value, as libseccomp */
+	ck_assert_uint_eq(rules_for(pol, "socket", &r), 1);
+	ck_assert_uint_eq(r->n_conds, 2);
+	ck_assert_int_eq(r->conds[0].op, CBPF_CMP_NE);
+	ck_assert_uint_eq(r->conds[0].mask, UINT64_MAX);
+	ck_assert_int_eq(r->conds[1].op, CBPF_CMP_GE);
+	ck_assert_uint_eq(r->conds[1].arg, 1);
+	ck_assert_uint_eq(r->conds[1].value, 5);
+	ck_assert_uint_eq(r->line, 1);
+	ck_assert_uint_gt(r->col, 1);
+	/* two conditions on one argument: runc adds each as a rule of its own */
+	ck_assert_uint_eq(rules_for(pol, "dup3", &r), 3);
+	ck_assert_uint_eq(r->n_conds, 1);
+	cbpf_policy_free(pol);
+}
+END_TEST
+
+START_TEST(json_reader)
+{
+	struct cbpf_policy *pol;
+	const struct cbpf_policy_rule *r;
+
+	/* escapes, a BOM, Go's case-insensitive member names, null for absent */
+	pol = parse("\xef\xbb\xbf{ \"DefaultAction\": \"SCMP_ACT_ERRNO\", \"comment\": "
+		    "\"\\ud83d\\ude00 \\u00e9\\t\\\"\", \"architectures\": null, \"syscalls\": "
+		    "[ { \"names\": [\"\\u0072ead\"], \"action\": \"SCMP_ACT_ALLOW\", "
+		    "\"args\": null, \"includes\": null } ] }");
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(rules_for(pol, "read", &r), 1);
+	cbpf_policy_free(pol);
+	ck_assert_ptr_null(parse(""));
+	ck_assert_str_eq(first_diag(), "1:1: error: expected a value, found the end of the input");
+	ck_assert_ptr_null(parse("[]"));
+	ck_assert_str_eq(first_diag(), "1:1: error: a seccomp profile must be an object, not an "
+				       "array");
+	ck_assert_ptr_null(parse("{ \"defaultAction\": \"SCMP_ACT_ERRNO\" } x"));
+	ck_assert_str_eq(first_diag(), "1:39: error: expected the end of the input after the "
+				       "profile, found 'x'");
+	ck_assert_ptr_null(parse("{\n  \"a\": \"\\ud800x\" }"));
+	ck_assert_str_eq(first_diag(), "2:9: error: lone UTF-16 surrogate in a \\u escape");
+	ck_assert_ptr_null(parse("{ \"a\": 1e }"));
+	ck_assert_str_eq(first_diag(), "1:10: error: expected a digit in the exponent, found ' '");
+	ck_assert_ptr_null(parse("{ \"a\": tru }"));
+	ck_assert_str_eq(first_diag(), "1:8: error: expected a value, found 't'");
+	ck_assert_ptr_null(parse("{ a: 1 }"));
+	ck_assert_str_eq(first_diag(), "1:3: error: expected a member name in double quotes, "
+				       "found 'a'");
+	ck_assert_ptr_null(parse("{ \"a\" 1 }"));
+	ck_assert_str_eq(first_diag(), "1:7: error: expected ':' after a member name, found '1'");
+	ck_assert_ptr_null(parse("{ \"a\": \"x\ny\" }"));
+	ck_assert_str_eq(first_diag(), "1:10: error: unterminated string");
+}
+END_TEST
+
+START_TEST(json_deep_nesting)
+{
+	char src[400];
+	size_t n = 0;
+
+	n += (size_t)snprintf(src, sizeof(src), "{ \"a\": ");
+	for (int i = 0; i < 100; i++)
+		src[n++] = '[';
+	src[n] = '\0';
+	ck_assert_ptr_null(parse(src));
+	ck_assert_str_eq(first_diag(), "1:71: error: nested too deeply");
+}
+END_TEST
+
+START_TEST(warnings)
+{
+	struct cbpf_policy *pol;
+
+	pol = parse("{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrno\": 3, "
+		    "\"defaultAction\": \"SCMP_ACT_LOG\" }");
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(diags.n, 2);
+	ck_assert_str_eq(first_diag(), "1:38: warning: unknown member 'defaultErrno' in the "
+				       "profile ignored");
+	ck_assert_str_eq(diags.v[1].msg, "duplicate member 'defaultAction' in the profile: the "
+					 "last one counts");
+	ck_assert_uint_eq(cbpf_policy_default_action(pol), 0x7ffc0000);
+	cbpf_policy_free(pol);
+}
+END_TEST
+
+START_TEST(syscall_names_checked)
+{
+	struct cbpf_policy_opts opts = { .lenient = true };
+	struct cbpf_policy *pol;
+	const struct cbpf_policy_rule *r;
+	static const char *const src = PROFILE(
+		"\"defaultAction\": \"SCMP_ACT_ERRNO\"",
+		"{ \"names\": [\"read\", \"wirte\", \"chown32\", \"riscv_hwprobe\"], "
+		"\"action\": \"SCMP_ACT_ALLOW\" },"
+		"{ \"names\": [\"close\"], \"action\": \"SCMP_ACT_ALLOW\", "
+		"  \"excludes\": { \"arches\": [\"amd64\"] } },"
+		"{ \"names\": [\"clsoe\"], \"action\": \"SCMP_ACT_ALLOW\", "
+		"  \"excludes\": { \"arches\": [\"amd64\"] } }");
+
+	ck_assert_ptr_null(parse(src));
+	ck_assert_uint_eq(diags.errors, 2); /* even in a rule left out for this host */
+	ck_assert_str_eq(first_diag(), "1:72: error: unknown syscall 'wirte'");
+	pol = parse_opts(src, &opts);
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(diags.n, 2);
+	ck_assert_str_eq(first_diag(), "1:72: warning: unknown syscall 'wirte' skipped");
+	ck_assert_uint_eq(rules_for(pol, "read", &r), 1);
+	ck_assert_uint_eq(rules_for(pol, "chown32", &r), 1); /* on i386 and arm only */
+	ck_assert_uint_eq(rules_for(pol, "wirte", &r), 0);
+	cbpf_policy_free(pol);
+}
+END_TEST
+
+START_TEST(bad_fields)
+{
+	ck_assert_ptr_null(parse("{ \"defaultAction\": 1 }"));
+	ck_assert_str_eq(first_diag(), "1:20: error: an action must be a string, not a number");
+	ck_assert_ptr_null(parse(PROFILE("\"defaultAction\": \"SCMP_ACT_ERRNO\"",
+					 "{ \"names\": [\"read\"] }")));
+	ck_assert_str_eq(first_diag(), "1:52: error: a syscalls entry without 'action'");
+	ck_assert_ptr_null(parse(PROFILE("\"defaultAction\": \"SCMP_ACT_ERRNO\"",
+					 "{ \"action\": \"SCMP_ACT_ALLOW\" }")));
+	ck_assert_str_eq(first_diag(), "1:52: error: a syscalls entry without 'names'");
+	ck_assert_ptr_null(parse(PROFILE("\"defaultAction\": \"SCMP_ACT_ERRNO\"",
+					 "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+					 "\"args\": [ { \"index\": 0, \"value\": 1.5, "
+					 "\"op\": \"SCMP_CMP_EQ\" } ] }")));
+	ck_assert_str_eq(first_diag(), "1:134: error: value must be a non-negative integer, not "
+				       "1.5");
+	ck_assert_ptr_null(parse(PROFILE("\"defaultAction\": \"SCMP_ACT_ERRNO\"",
+					 "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+					 "\"args\": [ { \"index\": 0, \"value\": 1 } ] }")));
+	ck_assert_str_eq(first_diag(), "1:111: error: argument condition without 'op'");
+	ck_assert_ptr_null(parse(PROFILE("\"defaultAction\": \"SCMP_ACT_ERRNO\"",
+					 "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+					 "\"includes\": { \"minKernel\": \"four\" } }")));
+	ck_assert_str_eq(first_diag(), "1:128: error: bad kernel version 'four' (expected "
+				       "major.minor)");
+}
+END_TEST
+
+START_TEST(error_limit)
+{
+	char src[4096];
+	size_t n = 0;
+
+	n += (size_t)snprintf(src + n, sizeof(src) - n,
+			      "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [");
+	for (int i = 0; i < 30; i++)
+		n += (size_t)snprintf(src + n, sizeof(src) - n,
+				      "%s{ \"names\": [\"nope%d\"], \"action\": \"SCMP_ACT_ALLOW\" }",
+				      i ? "," : "", i);
+	snprintf(src + n, sizeof(src) - n, "] }");
+	ck_assert_ptr_null(parse(src));
+	ck_assert_uint_eq(diags.errors, 20);
+}
+END_TEST
+
+static void teardown(void)
+{
+	cbpf_diags_free(&diags);
+}
+
+Suite *policy_json_suite(void)
+{
+	Suite *s = suite_create("policy_json");
+	TCase *tc = tcase_create("policy_json");
+
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_test(tc, default_actions);
+	tcase_add_test(tc, actions_and_errno);
+	tcase_add_test(tc, arch_map_by_host);
+	tcase_add_test(tc, architectures_list);
+	tcase_add_test(tc, includes_excludes);
+	tcase_add_test(tc, conditions);
+	tcase_add_test(tc, json_reader);
+	tcase_add_test(tc, json_deep_nesting);
+	tcase_add_test(tc, warnings);
+	tcase_add_test(tc, syscall_names_checked);
+	tcase_add_test(tc, bad_fields);
+	tcase_add_test(tc, error_limit);
+	suite_add_tcase(s, tc);
+	return s;
+}

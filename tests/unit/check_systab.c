@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+/* Architectures, syscall tables, errno names and seccomp actions. */
+#include <string.h>
+
+#include "cbpf.h"
+#include "unit.h"
+
+START_TEST(arch_names)
+{
+	enum cbpf_arch a;
+
+	ck_assert_str_eq(cbpf_arch_name(CBPF_ARCH_X86_64), "x86_64");
+	ck_assert_str_eq(cbpf_arch_name(CBPF_ARCH_I386), "i386");
+	ck_assert_str_eq(cbpf_arch_name(CBPF_ARCH_X32), "x32");
+	ck_assert_str_eq(cbpf_arch_name(CBPF_ARCH_AARCH64), "aarch64");
+	ck_assert_str_eq(cbpf_arch_name(CBPF_ARCH_ARM), "arm");
+	ck_assert_ptr_null(cbpf_arch_name(CBPF_ARCH_NONE));
+	ck_assert_ptr_null(cbpf_arch_name((enum cbpf_arch)42));
+	ck_assert_int_eq(cbpf_arch_parse("amd64", &a), 0);
+	ck_assert_int_eq(a, CBPF_ARCH_X86_64);
+	ck_assert_int_eq(cbpf_arch_parse("SCMP_ARCH_X86", &a), 0);
+	ck_assert_int_eq(a, CBPF_ARCH_I386);
+	ck_assert_int_eq(cbpf_arch_parse("ARM64", &a), 0);
+	ck_assert_int_eq(a, CBPF_ARCH_AARCH64);
+	ck_assert_int_eq(cbpf_arch_parse("x32", &a), 0);
+	ck_assert_int_eq(a, CBPF_ARCH_X32);
+	ck_assert_int_eq(cbpf_arch_parse("mips", &a), -ENOENT);
+	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_X86_64), 0xc000003e);
+	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_X32), 0xc000003e);
+	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_I386), 0x40000003);
+	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_AARCH64), 0xc00000b7);
+	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_ARM), 0x40000028);
+	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_NONE), 0);
+#if defined(__x86_64__) && !defined(__ILP32__)
+	ck_assert_int_eq(cbpf_arch_native(), CBPF_ARCH_X86_64);
+#endif
+}
+END_TEST
+
+START_TEST(syscall_numbers)
+{
+	uint32_t nr;
+
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_X86_64, "read", &nr), 0);
+	ck_assert_uint_eq(nr, 0);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_I386, "read", &nr), 0);
+	ck_assert_uint_eq(nr, 3);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_AARCH64, "read", &nr), 0);
+	ck_assert_uint_eq(nr, 63);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_X32, "read", &nr), 0);
+	ck_assert_uint_eq(nr, 0x40000000);
+	/* x32's own numbers for compat calls */
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_X32, "rt_sigaction", &nr), 0);
+	ck_assert_uint_eq(nr, 0x40000000 + 512);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_ARM, "breakpoint", &nr), 0);
+	ck_assert_uint_eq(nr, 0xf0001);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_X86_64, "chown32", &nr), -ENOENT);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_I386, "socket", &nr), 0);
+	ck_assert_uint_eq(nr, 359);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_X86_64, "listns", &nr), 0);
+	ck_assert_uint_eq(nr, 470);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_X86_64, "no_such_call", &nr), -ENOENT);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_NONE, "read", &nr), -EINVAL);
+}
+END_TEST
+
+START_TEST(syscall_names)
+{
+	ck_assert_str_eq(cbpf_syscall_name(CBPF_ARCH_X86_64, 59), "execve");
+	ck_assert_str_eq(cbpf_syscall_name(CBPF_ARCH_I386, 11), "execve");
+	ck_assert_str_eq(cbpf_syscall_name(CBPF_ARCH_X32, 0x40000000 + 520), "execve");
+	ck_assert_ptr_null(cbpf_syscall_name(CBPF_ARCH_X32, 59)); /* no x32 bit */
+	ck_assert_ptr_null(cbpf_syscall_name(CBPF_ARCH_X86_64, 0x40000000));
+	ck_assert_ptr_null(cbpf_syscall_name(CBPF_ARCH_X86_64, 5000));
+	ck_assert_ptr_null(cbpf_syscall_name(CBPF_ARCH_X86_64, 0xffffffff));
+	/* arm: two names for 341, the table's first wins */
+	ck_assert_str_eq(cbpf_syscall_name(CBPF_ARCH_ARM, 341), "arm_sync_file_range");
+	ck_assert(cbpf_syscall_exists("riscv_hwprobe")); /* on no architecture of ours */
+	ck_assert(cbpf_syscall_exists("s390_runtime_instr"));
+	ck_assert(!cbpf_syscall_exists("wirte"));
+}
+END_TEST
+
+START_TEST(table_is_sorted)
+{
+	size_t n = cbpf_syscall_count();
+
+	ck_assert_uint_gt(n, 450);
+	for (size_t i = 1; i < n; i++)
+		ck_assert_int_lt(strcmp(cbpf_syscall_at(i - 1), cbpf_syscall_at(i)), 0);
+	ck_assert_ptr_null(cbpf_syscall_at(n));
+	/* every number maps back to a name with that number */
+	for (enum cbpf_arch a = CBPF_ARCH_X86_64; a <= CBPF_ARCH_ARM; a++)
+		for (size_t i = 0; i < n; i++) {
+			uint32_t nr, back;
+			const char *name;
+
+			if (cbpf_syscall_nr(a, cbpf_syscall_at(i), &nr))
+				continue;
+			name = cbpf_syscall_name(a, nr);
+			ck_assert_ptr_nonnull(name);
+			ck_assert_int_eq(cbpf_syscall_nr(a, name, &back), 0);
+			ck_assert_uint_eq(back, nr);
+		}
+}
+END_TEST
+
+START_TEST(errno_names)
+{
+	int e;
+
+	ck_assert_int_eq(cbpf_errno_parse("EPERM", &e), 0);
+	ck_assert_int_eq(e, 1);
+	ck_assert_int_eq(cbpf_errno_parse("ENOSYS", &e), 0);
+	ck_assert_int_eq(e, 38);
+	ck_assert_int_eq(cbpf_errno_parse("EWOULDBLOCK", &e), 0);
+	ck_assert_int_eq(e, 11);
+	ck_assert_int_eq(cbpf_errno_parse("ENOTSUP", &e), 0);
+	ck_assert_int_eq(e, 95);
+	ck_assert_int_eq(cbpf_errno_parse("EHWPOISON", &e), 0);
+	ck_assert_int_eq(e, 133);
+	ck_assert_int_eq(cbpf_errno_parse("eperm", &e), -ENOENT);
+	ck_assert_str_eq(cbpf_errno_name(13), "EACCES");
+	ck_assert_ptr_null(cbpf_errno_name(0));
+	ck_assert_ptr_null(cbpf_errno_name(41));
+	ck_assert_ptr_null(cbpf_errno_name(4000));
+}
+END_TEST
+
+static void check_action(const char *text, uint32_t want)
+{
+	uint32_t got = 0xdeadbeef;
+
+	ck_assert_msg(cbpf_seccomp_action_parse(text, &got) == 0, "'%s' does not parse", text);
+	ck_assert_msg(got == want, "'%s' gives %#x, not %#x", text, got, want);
+}
+
+START_TEST(actions_parse)
+{
+	uint32_t a;
+
+	check_action("allow", 0x7fff0000);
+	check_action(" log ", 0x7ffc0000);
+	check_action("trap", 0x00030000);
+	check_action("trap(5)", 0x00030005);
+	check_action("kill_process", 0x80000000);
+	check_action("kill-process", 0x80000000);
+	check_action("kill", 0x80000000);
+	check_action("KILL_THREAD", 0);
+	check_action("user_notif", 0x7fc00000);
+	check_action("user-notify", 0x7fc00000);
+	check_action("errno", 0x00050001);
+	check_action("errno(13)", 0x0005000d);
+	check_action("errno(EACCES)", 0x0005000d);
+	check_action("errno( 0x10 )", 0x00050010);
+	check_action("trace", 0x7ff00000);
+	check_action("trace(65535)", 0x7ff0ffff);
+	check_action("SCMP_ACT_KILL", 0);
+	check_action("SCMP_ACT_ERRNO(38)", 0x00050026);
+	check_action("SCMP_ACT_ALLOW", 0x7fff0000);
+	ck_assert_int_eq(cbpf_seccomp_action_parse("errno(65536)", &a), -EINVAL);
+	ck_assert_int_eq(cbpf_seccomp_action_parse("errno(EFOO)", &a), -EINVAL);
+	ck_assert_int_eq(cbpf_seccomp_action_parse("allow(1)", &a), -EINVAL);
+	ck_assert_int_eq(cbpf_seccomp_action_parse("errno(1", &a), -EINVAL);
+	ck_assert_int_eq(cbpf_seccomp_action_parse("permit", &a), -EINVAL);
+	ck_assert_int_eq(cbpf_seccomp_action_parse("", &a), -EINVAL);
+}
+END_TEST
+
+START_TEST(actions_format)
+{
+	static const uint32_t round[] = { 0x7fff0000, 0x7ffc0000, 0x00030000, 0x00030007,
+					  0x80000000, 0,	  0x7fc00000, 0x00050001,
+					  0x0005ffff, 0x7ff00003 };
+	char buf[32];
+
+	for (size_t i = 0; i < sizeof(round) / sizeof(round[0]); i++) {
+		uint32_t back;
+
+		cbpf_seccomp_action_format(round[i], buf, sizeof(buf));
+		ck_assert_int_eq(cbpf_seccomp_action_parse(buf, &back), 0);
+		ck_assert_uint_eq(back, round[i]);
+	}
+	cbpf_seccomp_action_format(0x00050001, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "errno(1)");
+	cbpf_seccomp_action_format(0x7fff0001, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "0x7fff0001");
+	cbpf_seccomp_action_format(0x12340000, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "0x12340000");
+	ck_assert_int_eq(cbpf_seccomp_action_format(0x80000000, buf, 4), 12);
+	ck_assert_str_eq(buf, "kil");
+}
+END_TEST
+
+Suite *systab_suite(void)
+{
+	Suite *s = suite_create("systab");
+	TCase *tc = tcase_create("systab");
+
+	tcase_add_test(tc, arch_names);
+	tcase_add_test(tc, syscall_numbers);
+	tcase_add_test(tc, syscall_names);
+	tcase_add_test(tc, table_is_sorted);
+	tcase_add_test(tc, errno_names);
+	tcase_add_test(tc, actions_parse);
+	tcase_add_test(tc, actions_format);
+	suite_add_tcase(s, tc);
+	return s;
+}
