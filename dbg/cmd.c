@@ -91,6 +91,22 @@ bool sh_diags(struct sh *sh, struct cbpf_diags *diags, size_t offset, const char
 	return error;
 }
 
+/*
+ * What reading a capture said. A warning there is bad input all the same (a record longer than
+ * the snapshot length): the command fails, though the packets were read.
+ */
+static bool capture_diags(struct sh *sh, struct cbpf_diags *diags)
+{
+	bool bad = false;
+
+	for (size_t i = 0; i < diags->n; i++)
+		bad |= diags->v[i].severity >= CBPF_SEV_WARNING;
+	sh_diags(sh, diags, 0, NULL, 0);
+	if (bad)
+		sh->failed = true;
+	return bad;
+}
+
 /* ---------------------------------------------------------------- helpers */
 
 static char *skip_ws(char *s)
@@ -219,7 +235,7 @@ static bool move_on(struct sh *sh)
 		return true;
 	}
 	cbpf_dbg_next(sh->dbg, &diags);
-	sh_diags(sh, &diags, 0, NULL, 0);
+	capture_diags(sh, &diags);
 	return !ended(sh);
 }
 
@@ -366,12 +382,52 @@ static int load_bpf(struct sh *sh, const char *text, size_t offset)
 	return rc;
 }
 
-/* A program file in any form; seccomp mode when asked or when the program says so. */
+/*
+ * Whether text that is neither a program nor a policy was meant as a policy: a JSON object
+ * whose first member is quoted, or a minijail line "name: ..." or "@directive".
+ */
+static bool looks_like_policy(const char *src, size_t len)
+{
+	size_t i = 0;
+
+	for (;;) {
+		while (i < len && isspace((unsigned char)src[i]))
+			i++;
+		if (i < len && src[i] == '#') {
+			while (i < len && src[i] != '\n')
+				i++;
+			continue;
+		}
+		break;
+	}
+	if (i >= len)
+		return false;
+	if (src[i] == '{') {
+		for (i++; i < len && isspace((unsigned char)src[i]);)
+			i++;
+		return i < len && (src[i] == '"' || src[i] == '}');
+	}
+	if (src[i] == '@')
+		return true;
+	while (i < len && (isalnum((unsigned char)src[i]) || src[i] == '_'))
+		i++;
+	while (i < len && (src[i] == ' ' || src[i] == '\t'))
+		i++;
+	return i < len && src[i] == ':';
+}
+
+/*
+ * A program file in any form; seccomp mode when asked or when the program says so. A seccomp
+ * file may be a policy (Docker/OCI JSON or minijail text) instead, compiled for its own
+ * architectures (the host's when it names none).
+ */
 static int load_file(struct sh *sh, const char *path, bool seccomp)
 {
 	struct cbpf_read_opts ropts = { path, CBPF_FORM_AUTO, 0, false };
-	struct cbpf_diags diags = { 0 };
+	struct cbpf_policy_opts popts = { 0 };
+	struct cbpf_diags diags = { 0 }, pdiags = { 0 };
 	struct cbpf_prog *prog = NULL;
+	bool policy = false;
 	enum cbpf_form form;
 	char *src = NULL;
 	size_t len = 0;
@@ -386,7 +442,21 @@ static int load_file(struct sh *sh, const char *path, bool seccomp)
 	}
 	form = cbpf_form_detect(src, len);
 	err = cbpf_prog_read(src, len, &ropts, &prog, &diags);
-	if (form == CBPF_FORM_RAW)
+	if (err && seccomp && err != -ENOMEM) {
+		popts.file = path;
+		if (!cbpf_policy_compile(src, len, &popts, &prog, &pdiags)) {
+			policy = true;
+			err = 0;
+			cbpf_diags_free(&diags);
+			diags = pdiags;
+		} else if (looks_like_policy(src, len)) {
+			cbpf_diags_free(&diags);
+			diags = pdiags;
+		} else {
+			cbpf_diags_free(&pdiags);
+		}
+	}
+	if (form == CBPF_FORM_RAW && !policy)
 		len = 0; /* no lines to show */
 	sh_diags(sh, &diags, 0, len ? src : NULL, len);
 	if (err) {
@@ -395,10 +465,17 @@ static int load_file(struct sh *sh, const char *path, bool seccomp)
 	}
 	if (cbpf_prog_kind(prog) == CBPF_KIND_SECCOMP)
 		seccomp = true;
+	/* Comments name the fields, syscalls and actions, as seccomp-tools does. */
+	if (seccomp && !policy && cbpf_seccomp_annotate(prog, sh->arch)) {
+		cbpf_prog_free(prog);
+		free(src);
+		sh_error(sh, "out of memory");
+		return 1;
+	}
 	rc = load_prog(sh, prog, seccomp ? CBPF_VM_SECCOMP : CBPF_VM_SOCKET, 0, len ? src : NULL,
 		       len);
 	if (!rc)
-		set_from(sh, seccomp ? "seccomp filter " : "", path, "");
+		set_from(sh, policy ? "seccomp policy " : seccomp ? "seccomp filter " : "", path, "");
 	cbpf_prog_free(prog);
 	free(src);
 	return rc;
@@ -443,7 +520,7 @@ static int load_capture(struct sh *sh, const char *path)
 	if (no_io(sh))
 		return 1;
 	err = cbpf_dbg_open_capture(sh->dbg, path, &diags);
-	if (sh_diags(sh, &diags, 0, NULL, 0) || err)
+	if (capture_diags(sh, &diags) || err)
 		return 1;
 	cbpf_dbg_input(sh->dbg, &in);
 	if (sh->expr_linktype >= 0 && sh->expr_linktype != in.linktype) {
@@ -544,7 +621,7 @@ static int cmd_select(struct sh *sh, char *args, size_t off)
 		cbpf_diags_free(&diags);
 		return 1;
 	}
-	sh_diags(sh, &diags, 0, NULL, 0);
+	capture_diags(sh, &diags);
 	return err ? 1 : 0;
 }
 
@@ -601,6 +678,7 @@ static int cmd_run(struct sh *sh, char *args, size_t off)
 	struct cbpf_dbg_stop stop;
 	struct cbpf_dbg_input in;
 	uint64_t n = 0;
+	bool skipped = false;
 	char res[64];
 	int err;
 
@@ -624,14 +702,16 @@ static int cmd_run(struct sh *sh, char *args, size_t off)
 		else
 			sh->tally.fail++;
 		cbpf_dbg_input(sh->dbg, &in);
-		if (n == 1 || (in.capture && !in.have_next))
+		if (n == 1 || (in.capture && !in.have_next)) {
+			skipped = in.capture;
 			goto done;
+		}
 		if (n)
 			n--;
 	}
 	sh->uncounted = false;
 	err = cbpf_dbg_run(sh->dbg, n, &stop, &sh->tally, &diags);
-	sh_diags(sh, &diags, 0, NULL, 0);
+	capture_diags(sh, &diags);
 	if (err && stop.why != CBPF_DBG_END)
 		return 1;
 	switch (stop.why) {
@@ -650,12 +730,13 @@ static int cmd_run(struct sh *sh, char *args, size_t off)
 		break;
 	}
 	if (cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP) {
-		const struct cbpf_seccomp_data *sd;
+		char name[64], arch[32];
 
 		cbpf_dbg_input(sh->dbg, &in);
-		sd = in.sd;
+		sh_syscall_name(sh, in.sd, name, sizeof(name));
+		sh_arch_name(sh, in.sd->arch, arch, sizeof(arch));
 		show_result(sh, cbpf_dbg_state(sh->dbg)->ret, res, sizeof(res));
-		fprintf(sh->out, "syscall %d, arch %#x: %s (ret %#x)\n", sd->nr, sd->arch, res,
+		fprintf(sh->out, "syscall %s, arch %s: %s (ret %#x)\n", name, arch, res,
 			cbpf_dbg_state(sh->dbg)->ret);
 		memset(&sh->tally, 0, sizeof(sh->tally));
 		return 0;
@@ -664,9 +745,11 @@ done:
 	fprintf(sh->out, "bpf passes:%" PRIu64 " fails:%" PRIu64 "\n", sh->tally.pass,
 		sh->tally.fail);
 	memset(&sh->tally, 0, sizeof(sh->tally));
-	/* bpf_dbg starts again from the first packet. */
-	cbpf_dbg_select(sh->dbg, 1, &diags);
-	sh_diags(sh, &diags, 0, NULL, 0);
+	if (skipped) {
+		/* The run was that one packet: back to the first as after any run. */
+		cbpf_dbg_select(sh->dbg, 1, &diags);
+		capture_diags(sh, &diags);
+	}
 	return err ? 1 : 0;
 }
 
@@ -1138,30 +1221,76 @@ static int cmd_set(struct sh *sh, char *args, size_t off)
 	return 0;
 }
 
+/* The name of the architecture whose AUDIT_ARCH_* value is audit, or NULL. */
+static enum cbpf_arch arch_of(uint32_t audit, enum cbpf_arch prefer)
+{
+	if (cbpf_arch_audit(prefer) == audit)
+		return prefer;
+	for (int a = CBPF_ARCH_X86_64; a < CBPF_ARCH_X86_64 + CBPF_ARCH_COUNT; a++)
+		if (cbpf_arch_audit((enum cbpf_arch)a) == audit)
+			return (enum cbpf_arch)a;
+	return CBPF_ARCH_NONE;
+}
+
+/* "openat (257)" or "257" into buf: the input's syscall as the current architecture names it. */
+void sh_syscall_name(struct sh *sh, const struct cbpf_seccomp_data *sd, char *buf, size_t size)
+{
+	const char *name = NULL;
+
+	if (cbpf_arch_audit(sh->arch) == sd->arch)
+		name = cbpf_syscall_name(sh->arch, (uint32_t)sd->nr);
+	if (name)
+		snprintf(buf, size, "%s (%d)", name, sd->nr);
+	else
+		snprintf(buf, size, "%d", sd->nr);
+}
+
+/* The input's architecture: "x86_64" or its number. */
+void sh_arch_name(struct sh *sh, uint32_t audit, char *buf, size_t size)
+{
+	enum cbpf_arch a = arch_of(audit, sh->arch);
+
+	if (a != CBPF_ARCH_NONE)
+		snprintf(buf, size, "%s", cbpf_arch_name(a));
+	else
+		snprintf(buf, size, "%#x", audit);
+}
+
 static int cmd_syscall(struct sh *sh, char *args, size_t off)
 {
 	struct cbpf_dbg_input in;
 	struct cbpf_seccomp_data sd;
-	char *rest = args, *w = word(&rest);
+	char *rest = args, *w = word(&rest), name[64], arch[32];
+	uint32_t nr;
 	uint64_t v;
 	int i = 0;
 
 	(void)off;
+	cbpf_dbg_input(sh->dbg, &in);
 	if (!w) {
-		cbpf_dbg_input(sh->dbg, &in);
-		fprintf(sh->out, "syscall %d (", in.sd->nr);
+		sh_syscall_name(sh, in.sd, name, sizeof(name));
+		sh_arch_name(sh, in.sd->arch, arch, sizeof(arch));
+		fprintf(sh->out, "syscall %s, arch %s, args", name, arch);
 		for (int a = 0; a < 6; a++)
-			fprintf(sh->out, "%s%#" PRIx64, a ? ", " : "", in.sd->args[a]);
-		fprintf(sh->out, "), arch %#x\n", in.sd->arch);
+			fprintf(sh->out, " %#" PRIx64, in.sd->args[a]);
+		fprintf(sh->out, ", ip %#" PRIx64 "\n", in.sd->instruction_pointer);
 		return 0;
 	}
-	if (!parse_arg(w, &v) || (v > INT32_MAX && v < (uint64_t)INT32_MIN)) {
-		sh_error(sh, "'%s' is not a system call number", w);
+	sd = *in.sd;
+	if (parse_arg(w, &v)) {
+		if (v > INT32_MAX && v < (uint64_t)INT32_MIN) {
+			sh_error(sh, "'%s' is not a system call number", w);
+			return 1;
+		}
+		sd.nr = (int32_t)v;
+	} else if (!cbpf_syscall_nr(sh->arch, w, &nr)) {
+		sd.nr = (int32_t)nr;
+	} else {
+		sh_error(sh, "%s '%s'%s%s", cbpf_syscall_exists(w) ? "no system call" :
+			 "unknown system call", w, cbpf_syscall_exists(w) ? " on " : "",
+			 cbpf_syscall_exists(w) ? cbpf_arch_name(sh->arch) : "");
 		return 1;
 	}
-	cbpf_dbg_input(sh->dbg, &in);
-	sd = *in.sd;
-	sd.nr = (int32_t)v;
 	memset(sd.args, 0, sizeof(sd.args));
 	while ((w = word(&rest))) {
 		if (i == 6) {
@@ -1174,6 +1303,7 @@ static int cmd_syscall(struct sh *sh, char *args, size_t off)
 		}
 		i++;
 	}
+	sh->uncounted = false;
 	cbpf_dbg_set_seccomp(sh->dbg, &sd);
 	return 0;
 }
@@ -1182,20 +1312,32 @@ static int cmd_arch(struct sh *sh, char *args, size_t off)
 {
 	struct cbpf_dbg_input in;
 	struct cbpf_seccomp_data sd;
+	enum cbpf_arch a;
+	char name[32];
 	uint64_t v;
 
 	(void)off;
 	cbpf_dbg_input(sh->dbg, &in);
 	if (!*args) {
-		fprintf(sh->out, "arch %#x\n", in.sd->arch);
+		sh_arch_name(sh, in.sd->arch, name, sizeof(name));
+		fprintf(sh->out, "arch %s (%#x)\n", name, in.sd->arch);
 		return 0;
 	}
-	if (!parse_u64(args, &v) || v > UINT32_MAX) {
-		sh_error(sh, "arch takes an AUDIT_ARCH_* number such as 0xc000003e, not '%s'", args);
+	sd = *in.sd;
+	if (!cbpf_arch_parse(args, &a)) {
+		sh->arch = a;
+		sd.arch = cbpf_arch_audit(a);
+	} else if (parse_u64(args, &v) && v <= UINT32_MAX) {
+		sd.arch = (uint32_t)v;
+		a = arch_of(sd.arch, sh->arch);
+		if (a != CBPF_ARCH_NONE)
+			sh->arch = a;
+	} else {
+		sh_error(sh, "unknown architecture '%s' (x86_64, i386, x32, aarch64, arm, or an "
+			     "AUDIT_ARCH_* number)", args);
 		return 1;
 	}
-	sd = *in.sd;
-	sd.arch = (uint32_t)v;
+	sh->uncounted = false;
 	cbpf_dbg_set_seccomp(sh->dbg, &sd);
 	return 0;
 }
@@ -1218,7 +1360,7 @@ static int cmd_filter(struct sh *sh, char *args, size_t off)
 	opts.write = args;
 	opts.written = &written;
 	err = cbpf_dbg_sweep(sh->dbg, &opts, &t, &diags);
-	sh_diags(sh, &diags, 0, NULL, 0);
+	capture_diags(sh, &diags);
 	if (t.interrupted) {
 		show_tag(sh, "(interrupted: nothing written)");
 		return 1;
@@ -1250,7 +1392,7 @@ static int cmd_coverage(struct sh *sh, char *args, size_t off)
 		return 1;
 	}
 	err = cbpf_dbg_sweep(sh->dbg, &opts, &t, &diags);
-	sh_diags(sh, &diags, 0, NULL, 0);
+	capture_diags(sh, &diags);
 	if (t.interrupted)
 		show_tag(sh, "(interrupted: the counts cover the packets before)");
 	show_coverage(sh, opts.hits, &t);
@@ -1285,8 +1427,13 @@ static int cmd_info(struct sh *sh, char *args, size_t off)
 	} else {
 		fprintf(sh->out, "capture: none\n");
 	}
-	if (prog && cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP)
-		fprintf(sh->out, "input:   syscall %d, arch %#x\n", in.sd->nr, in.sd->arch);
+	if (prog && cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP) {
+		char name[64], arch[32];
+
+		sh_syscall_name(sh, in.sd, name, sizeof(name));
+		sh_arch_name(sh, in.sd->arch, arch, sizeof(arch));
+		fprintf(sh->out, "input:   syscall %s, arch %s\n", name, arch);
+	}
 	if (prog) {
 		const struct cbpf_vm_state *st = cbpf_dbg_state(sh->dbg);
 		const struct cbpf_dbg_hist *h;
@@ -1374,10 +1521,12 @@ static const struct cmd cmds[] = {
 	  "The packet metadata the program's ancillary loads see (mark, ifindex, ...): lists\n"
 	  "them, sets one for every packet, or gives it back to the packet. 'set ip' sets the\n"
 	  "seccomp input's instruction pointer." },
-	{ "syscall", cmd_syscall, "syscall NR [ARG...]",
-	  "Sets the seccomp input: the system call number and up to six arguments." },
-	{ "arch", cmd_arch, "arch [AUDIT_ARCH]",
-	  "Sets (or shows) the seccomp input's architecture, such as 0xc000003e (x86_64)." },
+	{ "syscall", cmd_syscall, "syscall [NAME | NR] [ARG...]",
+	  "Sets (or shows) the seccomp input: the system call, by name on the input's\n"
+	  "architecture or by number, and up to six arguments (the others are 0)." },
+	{ "arch", cmd_arch, "arch [NAME | AUDIT_ARCH]",
+	  "Sets (or shows) the seccomp input's architecture: x86_64, i386, x32, aarch64, arm\n"
+	  "(and their aliases), or an AUDIT_ARCH_* number. The host's at first." },
 	{ "filter", cmd_filter, "filter FILE",
 	  "Writes the packets of the capture the program accepts to a new pcap file; it\n"
 	  "appears only once complete." },
@@ -1524,14 +1673,26 @@ out:
 	return rc;
 }
 
-int sh_init(struct sh *sh, FILE *out, FILE *err)
+int sh_init(struct sh *sh, FILE *out, FILE *errf)
 {
 	memset(sh, 0, sizeof(*sh));
 	sh->out = out;
-	sh->err = err;
+	sh->err = errf;
+	struct cbpf_seccomp_data sd = { 0 };
+	int err;
+
 	sh->expr_linktype = -1;
 	sh->linktype = -1;
-	return cbpf_dbg_new(&sh->dbg);
+	err = cbpf_dbg_new(&sh->dbg);
+	if (err)
+		return err;
+	/* A system call of this machine until told otherwise. */
+	sh->arch = cbpf_arch_native();
+	if (sh->arch == CBPF_ARCH_NONE)
+		sh->arch = CBPF_ARCH_X86_64;
+	sd.arch = cbpf_arch_audit(sh->arch);
+	cbpf_dbg_set_seccomp(sh->dbg, &sd);
+	return 0;
 }
 
 void sh_fini(struct sh *sh)

@@ -29,6 +29,7 @@ struct sh {
 	int linktype;         /* -y: the link type expressions are compiled for, or -1 */
 	int expr_linktype;    /* the link type the loaded expression was compiled for, or -1 */
 	char *prog_from;      /* what the program was loaded from, for info */
+	enum cbpf_arch arch;  /* the architecture syscall names are looked up on */
 };
 
 /* Sets up a session with a new engine; 0 or -ENOMEM. */
@@ -48,6 +49,10 @@ void sh_note(struct sh *sh, const char *fmt, ...) CBPF_PRINTF(2, 3);
  */
 bool sh_diags(struct sh *sh, struct cbpf_diags *diags, size_t offset, const char *src,
 	      size_t srclen);
+
+/* The seccomp input's syscall ("openat (257)") and architecture ("x86_64"), into buf. */
+void sh_syscall_name(struct sh *sh, const struct cbpf_seccomp_data *sd, char *buf, size_t size);
+void sh_arch_name(struct sh *sh, uint32_t audit, char *buf, size_t size);
 
 /* The command names, for completion; NULL-terminated. */
 extern const char *const sh_command_names[];

@@ -171,12 +171,19 @@ void show_regs(struct sh *sh, const struct cbpf_vm_state *st, bool with_ret)
 static void show_seccomp(struct sh *sh, const struct cbpf_seccomp_data *sd)
 {
 	FILE *o = sh->out;
+	const char *name = NULL;
+	char arch[32];
 
-	fprintf(o, "nr:       [%d]\n", sd->nr);
-	fprintf(o, "arch:     [%#010x]\n", sd->arch);
+	if (cbpf_arch_audit(sh->arch) == sd->arch)
+		name = cbpf_syscall_name(sh->arch, (uint32_t)sd->nr);
+	sh_arch_name(sh, sd->arch, arch, sizeof(arch));
+	fprintf(o, "nr:       [%d]%s%s\n", sd->nr, name ? " " : "", name ? name : "");
+	fprintf(o, "arch:     [%#010x] %s\n", sd->arch, arch);
 	fprintf(o, "ip:       [%#" PRIx64 "]\n", sd->instruction_pointer);
+	fprintf(o, "args:     ");
 	for (int i = 0; i < 6; i++)
-		fprintf(o, "args[%d]:  [%#" PRIx64 "]\n", i, sd->args[i]);
+		fprintf(o, "[%#" PRIx64 "]", sd->args[i]);
+	fputc('\n', o);
 }
 
 /* Sixteen bytes a line, "%3u: " before each: tools/bpf/bpf_dbg.c: hex_dump. */
@@ -243,47 +250,10 @@ void show_stop(struct sh *sh, const struct cbpf_vm_state *st, bool with_ret)
 
 /* ---------------------------------------------------------------- results */
 
-/* include/uapi/linux/seccomp.h: the action in the top 16 bits, data below. */
-static void seccomp_action(uint32_t ret, char *buf, size_t size)
-{
-	uint32_t data = ret & 0xffff;
-
-	switch (ret & 0xffff0000u) {
-	case 0x80000000u:
-		snprintf(buf, size, "kill_process");
-		break;
-	case 0x00000000u:
-		snprintf(buf, size, "kill_thread");
-		break;
-	case 0x00030000u:
-		snprintf(buf, size, "trap(%u)", data);
-		break;
-	case 0x00050000u:
-		snprintf(buf, size, "errno(%u)", data);
-		break;
-	case 0x7fc00000u:
-		snprintf(buf, size, "user_notif");
-		break;
-	case 0x7ff00000u:
-		snprintf(buf, size, "trace(%u)", data);
-		break;
-	case 0x7ffc0000u:
-		snprintf(buf, size, "log");
-		break;
-	case 0x7fff0000u:
-		snprintf(buf, size, "allow");
-		break;
-	default:
-		/* kernel/seccomp.c: an action it does not know kills the process. */
-		snprintf(buf, size, "kill_process (unknown action %#x)", ret);
-		break;
-	}
-}
-
 void show_result(struct sh *sh, uint32_t ret, char *buf, size_t size)
 {
 	if (cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP)
-		seccomp_action(ret, buf, size);
+		cbpf_seccomp_action_format(ret, buf, size);
 	else if (ret)
 		snprintf(buf, size, "accepted, %u bytes", ret);
 	else
@@ -455,13 +425,18 @@ int show_why(struct sh *sh)
 	}
 	cbpf_dbg_input(sh->dbg, &in);
 	show_result(sh, fin.ret, res, sizeof(res));
-	if (cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP)
-		fprintf(sh->out, "syscall %d, arch %#x: %s after %zu instruction%s\n", in.sd->nr,
-			in.sd->arch, res, n, n == 1 ? "" : "s");
-	else
+	if (cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP) {
+		char name[64], arch[32];
+
+		sh_syscall_name(sh, in.sd, name, sizeof(name));
+		sh_arch_name(sh, in.sd->arch, arch, sizeof(arch));
+		fprintf(sh->out, "syscall %s, arch %s: %s after %zu instruction%s\n", name, arch,
+			res, n, n == 1 ? "" : "s");
+	} else {
 		fprintf(sh->out, "packet %" PRIu64 " (%s%u bytes): %s after %zu instruction%s\n",
 			in.number, in.caplen == in.wirelen ? "" : "truncated, ", in.wirelen, res, n,
 			n == 1 ? "" : "s");
+	}
 	for (size_t i = 0; i < n; i++) {
 		char dis[96], why[192];
 		uint32_t pc = steps[i].step.pc;

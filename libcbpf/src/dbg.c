@@ -43,6 +43,8 @@ struct cbpf_dbg {
 	/* Metadata: what the user set (set_mask says which), and the current packet's. */
 	struct cbpf_meta user;
 	uint32_t set_mask;
+	struct cbpf_meta base;  /* user with the derived fields zeroed: where each frame starts */
+	uint32_t derived_mask;
 	struct cbpf_meta meta;
 	bool meta_ok;
 
@@ -170,17 +172,29 @@ static void field_store(struct cbpf_meta *meta, size_t i, uint64_t v)
 static void meta_for(const struct cbpf_dbg *dbg, const uint8_t *data, uint32_t caplen,
 		     uint32_t wirelen, int linktype, struct cbpf_meta *out)
 {
-	struct cbpf_meta m = dbg->user;
+	struct cbpf_meta m = dbg->base;
 
-	for (size_t i = 0; i < NFIELDS; i++)
-		if (fields[i].derived)
-			field_store(&m, i, 0);
 	/* A link type it does not know leaves the derived fields 0: nothing else to say. */
 	(void)cbpf_meta_from_frame(&m, linktype, data, caplen, wirelen);
-	for (size_t i = 0; i < NFIELDS; i++)
-		if (dbg->set_mask & (1u << i))
-			field_store(&m, i, dbg_field_value(&dbg->user, i));
+	if (dbg->set_mask & dbg->derived_mask)
+		for (size_t i = 0; i < NFIELDS; i++)
+			if (dbg->set_mask & dbg->derived_mask & (1u << i))
+				field_store(&m, i, dbg_field_value(&dbg->user, i));
 	*out = m;
+}
+
+/* What every frame starts from: the fields set, the derived ones zeroed. */
+static void update_base(struct cbpf_dbg *dbg)
+{
+	dbg->base = dbg->user;
+	dbg->derived_mask = 0;
+	for (size_t i = 0; i < NFIELDS; i++) {
+		if (!fields[i].derived)
+			continue;
+		field_store(&dbg->base, i, 0);
+		dbg->derived_mask |= 1u << i;
+	}
+	dbg->meta_ok = false;
 }
 
 static void ensure_meta(struct cbpf_dbg *dbg)
@@ -215,7 +229,7 @@ int cbpf_dbg_meta_set(struct cbpf_dbg *dbg, const char *name, uint64_t value)
 		return -EINVAL;
 	field_store(&dbg->user, (size_t)i, value);
 	dbg->set_mask |= 1u << i;
-	dbg->meta_ok = false;
+	update_base(dbg);
 	cbpf_dbg_restart(dbg);
 	return 0;
 }
@@ -233,7 +247,7 @@ int cbpf_dbg_meta_reset(struct cbpf_dbg *dbg, const char *name)
 		field_store(&dbg->user, (size_t)i, 0);
 		dbg->set_mask &= ~(1u << i);
 	}
-	dbg->meta_ok = false;
+	update_base(dbg);
 	cbpf_dbg_restart(dbg);
 	return 0;
 }
@@ -261,6 +275,7 @@ int cbpf_dbg_new(struct cbpf_dbg **out)
 		return -ENOMEM;
 	dbg->next_id = 1;
 	dbg->linktype = CBPF_DLT_EN10MB;
+	update_base(dbg);
 	cbpf_vm_state_init(&dbg->st);
 	*out = dbg;
 	return 0;
@@ -310,21 +325,59 @@ void cbpf_dbg_restart(struct cbpf_dbg *dbg)
 
 /* ---------------------------------------------------------------- the program */
 
-/* Loads that need struct cbpf_meta: ancillary ones, and any that can reach a negative offset. */
+/*
+ * Whether a run can look at struct cbpf_meta: an ancillary load, a load at a negative constant
+ * offset, or an indirect load [x + k] whose offset can be negative. The largest X can hold is
+ * followed along the jumps (forward only, so one pass in order): a constant, ldxb's 60, or
+ * anything after tax, ldx M[k] and ldx #len. tcpdump's [x + k] after ldxb never needs it.
+ */
 static bool prog_needs_meta(const struct cbpf_insn *insns, size_t len)
 {
-	for (size_t pc = 0; pc < len; pc++) {
-		uint16_t code = insns[pc].code;
-		unsigned cls = CBPF_CLASS(code), mode = CBPF_MODE(code);
+	uint64_t *xmax = malloc((len + 1) * sizeof(*xmax));
+	const uint64_t unreached = UINT64_MAX, any = UINT32_MAX;
+	bool needs = false;
 
-		if (cls != CBPF_LD && cls != CBPF_LDX)
+	if (!xmax)
+		return true;
+	for (size_t pc = 0; pc <= len; pc++)
+		xmax[pc] = unreached;
+	xmax[0] = 0;
+	for (size_t pc = 0; pc < len && !needs; pc++) {
+		const struct cbpf_insn *in = &insns[pc];
+		unsigned cls = CBPF_CLASS(in->code), mode = CBPF_MODE(in->code);
+		uint64_t x = xmax[pc];
+
+		if (x == unreached)
 			continue;
-		if (mode == CBPF_IND)
-			return true;
-		if ((mode == CBPF_ABS || mode == CBPF_MSH) && (int32_t)insns[pc].k < 0)
-			return true;
+		if (cls == CBPF_LD || cls == CBPF_LDX) {
+			if ((mode == CBPF_ABS || mode == CBPF_MSH) && (int32_t)in->k < 0)
+				needs = true;
+			if (mode == CBPF_IND && x + in->k > INT32_MAX)
+				needs = true;
+		}
+		if (cls == CBPF_LDX)
+			x = mode == CBPF_IMM ? in->k : mode == CBPF_MSH ? 60 : any;
+		else if (cls == CBPF_MISC && CBPF_MISCOP(in->code) == CBPF_TAX)
+			x = any;
+		if (cls == CBPF_RET)
+			continue;
+		/* The successors: the next instruction, or the jump's targets. */
+		size_t next[2] = { pc + 1, pc + 1 };
+
+		if (cls == CBPF_JMP) {
+			if (CBPF_OP(in->code) == CBPF_JA)
+				next[0] = next[1] = pc + 1 + in->k;
+			else {
+				next[0] = pc + 1 + in->jt;
+				next[1] = pc + 1 + in->jf;
+			}
+		}
+		for (int i = 0; i < 2; i++)
+			if (next[i] < len && (xmax[next[i]] == unreached || xmax[next[i]] < x))
+				xmax[next[i]] = x;
 	}
-	return false;
+	free(xmax);
+	return needs;
 }
 
 int cbpf_dbg_load(struct cbpf_dbg *dbg, const struct cbpf_prog *prog, enum cbpf_vm_mode mode,
@@ -422,7 +475,8 @@ static void read_ahead(struct cbpf_dbg *dbg)
 {
 	int r;
 
-	cbpf_diags_free(&dbg->ahead_diags);
+	if (dbg->ahead_diags.n)
+		cbpf_diags_free(&dbg->ahead_diags);
 	r = cbpf_capture_next(dbg->cap, &dbg->ahead, &dbg->ahead_diags);
 	dbg->have_ahead = r == 1;
 	if (r == 0)
@@ -937,68 +991,107 @@ static void count(struct cbpf_dbg_tally *tally, uint32_t ret)
 		tally->fail++;
 }
 
+/* The current packet's run to its end, stopping at points; counted when it ends. */
+static int run_current(struct cbpf_dbg *dbg, struct cbpf_dbg_stop *stop,
+		       struct cbpf_dbg_tally *tally)
+{
+	struct cbpf_input in;
+	int err;
+
+	make_input(dbg, &in);
+	if (!dbg->npoints && !dbg->nhist) {
+		count(tally, cbpf_vm_run(dbg->vm, &in));
+		stop->why = CBPF_DBG_END;
+		return 0;
+	}
+	err = continue_in(dbg, &in, 0, stop);
+	if (!err && stop->why == CBPF_DBG_END)
+		count(tally, dbg->st.ret);
+	return err;
+}
+
 int cbpf_dbg_run(struct cbpf_dbg *dbg, uint64_t max_packets, struct cbpf_dbg_stop *stop,
 		 struct cbpf_dbg_tally *tally, struct cbpf_diags *diags)
 {
 	struct cbpf_input in;
+	struct cbpf_meta meta;
 	uint64_t packets = 0;
 	int err;
 
 	memset(stop, 0, sizeof(*stop));
 	if (!dbg->vm || !make_input(dbg, &in))
 		return -EINVAL;
-	if (dbg->mode == CBPF_VM_SECCOMP) {
+	if (dbg->mode == CBPF_VM_SECCOMP || !dbg->cap) {
 		if (dbg->st.exit != CBPF_VM_RUNNING)
 			cbpf_dbg_restart(dbg);
-		err = continue_in(dbg, &in, 0, stop);
-		if (!err && stop->why == CBPF_DBG_END)
-			count(tally, dbg->st.ret);
-		return err;
+		return run_current(dbg, stop, tally);
 	}
 	if (dbg->st.exit != CBPF_VM_RUNNING) {
-		if (!dbg->cap) {
-			cbpf_dbg_restart(dbg);
-		} else {
-			err = cbpf_dbg_next(dbg, diags);
-			if (err < 0)
-				return err;
-		}
+		err = cbpf_dbg_next(dbg, diags);
+		if (err < 0)
+			return err;
 	}
 	for (;;) {
-		bool last = !dbg->have_ahead || (max_packets && packets + 1 >= max_packets);
-
 		if (interrupted(dbg)) {
 			stop->why = CBPF_DBG_INTERRUPT;
 			return 0;
 		}
-		make_input(dbg, &in);
-		/*
-		 * Stepping records the run; it is needed for points, for a packet already under
-		 * way, and for the last packet, whose run the session shows afterwards.
-		 */
-		if (dbg->npoints || dbg->nhist || last) {
-			err = continue_in(dbg, &in, 0, stop);
+		err = run_current(dbg, stop, tally);
+		if (err || stop->why != CBPF_DBG_END)
+			return err;
+		packets++;
+		if (!dbg->have_ahead || (max_packets && packets >= max_packets))
+			break;
+		if (dbg->npoints) {
+			err = forward(dbg, diags);
 			if (err)
 				return err;
-			if (stop->why != CBPF_DBG_END)
-				return 0;
-			count(tally, dbg->st.ret);
-		} else {
-			count(tally, cbpf_vm_run(dbg->vm, &in));
+			continue;
 		}
-		packets++;
-		if (last)
-			break;
-		err = forward(dbg, diags);
-		if (err)
-			return err;
+		/*
+		 * Without points the packets ahead run where the reader left them, uncopied,
+		 * until the capture or max_packets ends; the session then starts again anyway.
+		 */
+		while (dbg->have_ahead && !(max_packets && packets >= max_packets)) {
+			const struct cbpf_frame *f = &dbg->ahead;
+
+			if ((packets & 1023) == 0 && interrupted(dbg))
+				break;
+			if (dbg->ahead_diags.n && copy_diags(diags, &dbg->ahead_diags))
+				return -ENOMEM;
+			in = cbpf_input_packet(f->data, f->caplen, f->wirelen, NULL);
+			if (dbg->needs_meta) {
+				meta_for(dbg, f->data, f->caplen, f->wirelen, dbg->linktype, &meta);
+				in.meta = &meta;
+			}
+			count(tally, cbpf_vm_run(dbg->vm, &in));
+			packets++;
+			read_ahead(dbg);
+		}
+		if (dbg->have_ahead && !(max_packets && packets >= max_packets)) {
+			/* Interrupted: the packet ahead, not run yet, becomes current. */
+			err = forward(dbg, diags);
+			if (err)
+				return err;
+			stop->why = CBPF_DBG_INTERRUPT;
+			return 0;
+		}
+		break;
 	}
 	stop->why = CBPF_DBG_END;
+	err = 0;
 	if (!dbg->have_ahead && dbg->ahead_diags.errors && !(max_packets && packets >= max_packets)) {
 		copy_diags(diags, &dbg->ahead_diags);
-		return -EINVAL;
+		err = -EINVAL;
 	}
-	return 0;
+	/* As bpf_dbg, back to the first packet. */
+	{
+		int e = reopen(dbg, diags);
+
+		if (e)
+			return e;
+	}
+	return err;
 }
 
 int cbpf_dbg_trace(struct cbpf_dbg *dbg, struct cbpf_dbg_hist *steps, size_t *n,

@@ -107,6 +107,8 @@ struct cbpf_capture {
 	pcap_t *pcap;
 	char *path;
 	uint64_t count;
+	long pos; /* pcap files that can tell their position: where the next record starts; -1 */
+	bpf_u_int32 snaplen;
 };
 
 /* "-" means stdin; a name for messages, never NULL. */
@@ -148,6 +150,9 @@ int cbpf_capture_open(const char *path, struct cbpf_capture **out, struct cbpf_d
 		free(cap);
 		return -EINVAL;
 	}
+	/* pcap (not pcapng: version 1) records are a 16-byte header and the captured bytes. */
+	cap->pos = f != stdin && pcap_major_version(cap->pcap) == 2 ? ftell(f) : -1;
+	cap->snaplen = (bpf_u_int32)pcap_snapshot(cap->pcap);
 	*out = cap;
 	return 0;
 }
@@ -168,6 +173,26 @@ int cbpf_capture_next(struct cbpf_capture *cap, struct cbpf_frame *frame, struct
 		return -EINVAL;
 	}
 	cap->count++;
+	/*
+	 * libpcap cuts a record longer than the file's snapshot length to that length and says
+	 * nothing; the file position tells (looked at only when caplen is the snapshot length).
+	 */
+	if (cap->pos >= 0) {
+		long at = cap->pos + 16 + (long)hdr->caplen;
+
+		if (hdr->caplen == cap->snaplen) {
+			long real = ftell(pcap_file(cap->pcap));
+
+			if (real > at)
+				cbpf_diags_add(diags, CBPF_SEV_WARNING, cap->path, 0, 0, 0, -1,
+					       "packet %" PRIu64 ": %ld bytes captured, more than the "
+					       "snapshot length %u: only the first %u are read",
+					       cap->count, real - cap->pos - 16, hdr->caplen,
+					       hdr->caplen);
+			at = real;
+		}
+		cap->pos = at;
+	}
 	frame->data = data;
 	frame->caplen = hdr->caplen;
 	frame->wirelen = hdr->len;

@@ -262,10 +262,11 @@ struct cbpf_dbg_tally {
  * moves on to the next packet first) and the packets after it, up to max_packets packets in all
  * (0: to the end of the capture), stopping at breakpoints and watches; each packet that ends is
  * counted in *tally (not zeroed: counts go on over calls). A stop leaves the session at that
- * packet and state; after the last packet the session stays on it. For a seccomp program this
- * is cbpf_dbg_continue on its input. Returns 0 with *stop filled (CBPF_DBG_END when the packets
- * ran out or max_packets were run), -EINVAL (no program or input; a damaged record, after the
- * packets before it were counted: in diags).
+ * packet and state. When the packets ran out or max_packets were run, the session goes back to
+ * the first packet, as bpf_dbg does. Without a capture (a packet set directly, or a seccomp
+ * program) only the current input runs. Returns 0 with *stop filled (CBPF_DBG_END when the
+ * packets ran out or max_packets were run), -EINVAL (no program or input; a damaged record,
+ * after the packets before it were counted: in diags).
  */
 CBPF_API int cbpf_dbg_run(struct cbpf_dbg *dbg, uint64_t max_packets, struct cbpf_dbg_stop *stop,
 			  struct cbpf_dbg_tally *tally, struct cbpf_diags *diags);
