@@ -109,7 +109,11 @@ struct cbpf_capture {
 	uint64_t count;
 	long pos; /* pcap files that can tell their position: where the next record starts; -1 */
 	bpf_u_int32 snaplen;
+	char *iobuf; /* stdio's buffer for the file */
 };
+
+/* Reads in 256 KiB blocks: a 64th of the system calls of stdio's 4 KiB, and as flat. */
+#define CAPTURE_IOBUF (256 * 1024)
 
 /* "-" means stdin; a name for messages, never NULL. */
 static const char *capture_name(const char *path)
@@ -139,6 +143,9 @@ int cbpf_capture_open(const char *path, struct cbpf_capture **out, struct cbpf_d
 			fclose(f);
 		return -ENOMEM;
 	}
+	/* glibc ignores the size unless it is given the buffer too; stdin may be in use. */
+	if (f != stdin && (cap->iobuf = malloc(CAPTURE_IOBUF)))
+		setvbuf(f, cap->iobuf, _IOFBF, CAPTURE_IOBUF);
 	/* Nanosecond precision keeps whatever the file holds; pcapng is read as well. */
 	cap->pcap = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (!cap->pcap) {
@@ -146,6 +153,7 @@ int cbpf_capture_open(const char *path, struct cbpf_capture **out, struct cbpf_d
 			       "not a pcap or pcapng capture: %s", errbuf);
 		if (f != stdin)
 			fclose(f);
+		free(cap->iobuf);
 		free(cap->path);
 		free(cap);
 		return -EINVAL;
@@ -219,6 +227,7 @@ void cbpf_capture_close(struct cbpf_capture *cap)
 	if (!cap)
 		return;
 	pcap_close(cap->pcap); /* closes the FILE, stdin included, as libpcap always does */
+	free(cap->iobuf);
 	free(cap->path);
 	free(cap);
 }
