@@ -1637,7 +1637,7 @@ static void unknown(struct sh *sh, const char *name)
 
 int sh_exec(struct sh *sh, const char *line)
 {
-	char *buf = strdup(line), *args, *name, *end;
+	char *buf = strdup(line), *text = NULL, *args, *name, *end;
 	const struct cmd *c;
 	int rc = 0;
 
@@ -1652,7 +1652,15 @@ int sh_exec(struct sh *sh, const char *line)
 	while (end > buf && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' ||
 			     end[-1] == '\n'))
 		*--end = '\0';
-	sh->cmdline = buf;
+	/* The words are cut in buf; messages quote the line as it was written. */
+	text = strdup(buf);
+	if (!text) {
+		free(buf);
+		sh_error(sh, "out of memory");
+		sh->errors++;
+		return 1;
+	}
+	sh->cmdline = text;
 	args = buf;
 	name = word(&args);
 	if (!name || name[0] == '#')
@@ -1668,6 +1676,7 @@ out:
 		sh->errors++;
 	rc = sh->failed || rc;
 	sh->cmdline = NULL;
+	free(text);
 	free(buf);
 	fflush(sh->out);
 	return rc;

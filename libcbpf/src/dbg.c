@@ -1022,9 +1022,13 @@ int cbpf_dbg_run(struct cbpf_dbg *dbg, uint64_t max_packets, struct cbpf_dbg_sto
 	if (!dbg->vm || !make_input(dbg, &in))
 		return -EINVAL;
 	if (dbg->mode == CBPF_VM_SECCOMP || !dbg->cap) {
+		/* One input, recorded: its run is what the session shows afterwards. */
 		if (dbg->st.exit != CBPF_VM_RUNNING)
 			cbpf_dbg_restart(dbg);
-		return run_current(dbg, stop, tally);
+		err = continue_in(dbg, &in, 0, stop);
+		if (!err && stop->why == CBPF_DBG_END)
+			count(tally, dbg->st.ret);
+		return err;
 	}
 	if (dbg->st.exit != CBPF_VM_RUNNING) {
 		err = cbpf_dbg_next(dbg, diags);
