@@ -68,7 +68,7 @@ static void inline_diag(struct sh *sh, const struct cbpf_diag *d, size_t offset)
 bool sh_diags(struct sh *sh, struct cbpf_diags *diags, size_t offset, const char *src,
 	      size_t srclen)
 {
-	struct cbpf_diag_print_opts popts = { sh->ecolor, "program" };
+	struct cbpf_diag_print_opts popts = { sh->ecolor, sh->diag_name ? sh->diag_name : "program" };
 	bool error = false;
 
 	for (size_t i = 0; i < diags->n; i++) {
@@ -416,6 +416,13 @@ static bool looks_like_policy(const char *src, size_t len)
 	return i < len && src[i] == ':';
 }
 
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
 /*
  * A program file in any form; seccomp mode when asked or when the program says so. A seccomp
  * file may be a policy (Docker/OCI JSON or minijail text) instead, compiled for its own
@@ -449,7 +456,8 @@ static int load_file(struct sh *sh, const char *path, bool seccomp)
 			err = 0;
 			cbpf_diags_free(&diags);
 			diags = pdiags;
-		} else if (looks_like_policy(src, len)) {
+		} else if (looks_like_policy(src, len) || has_suffix(path, ".json") ||
+			   has_suffix(path, ".policy")) {
 			cbpf_diags_free(&diags);
 			diags = pdiags;
 		} else {
@@ -502,7 +510,12 @@ static int load_expr(struct sh *sh, const char *expr)
 		cbpf_diags_free(&diags);
 		return 1;
 	}
+	sh->diag_name = "<expression>";
 	rc = load_prog(sh, prog, CBPF_VM_SOCKET, 0, NULL, 0);
+	sh->diag_name = NULL;
+	if (rc && strstr(expr, "protochain"))
+		sh_note(sh, "libpcap's protochain emits a backward jump, which the kernel (and cbpf) "
+			    "refuse");
 	cbpf_prog_free(prog);
 	if (rc)
 		return rc;
@@ -605,7 +618,11 @@ static int cmd_select(struct sh *sh, char *args, size_t off)
 	(void)off;
 	if (!need_capture(sh))
 		return 1;
-	if (!*args || !parse_u64(args, &n)) {
+	if (!*args) {
+		sh_error(sh, "select needs a packet number");
+		return 1;
+	}
+	if (!parse_u64(args, &n)) {
 		sh_error(sh, "select needs a packet number, not '%s'", args);
 		return 1;
 	}
@@ -1179,8 +1196,12 @@ static int cmd_set(struct sh *sh, char *args, size_t off)
 			bool set;
 
 			cbpf_dbg_meta_get(sh->dbg, f[i].name, &v, &set);
-			fprintf(sh->out, "%-13s%#-12" PRIx64 "%s\n", f[i].name, v,
-				set ? "set" : f[i].derived ? "from the packet" : "");
+			const char *how = set ? "set" : f[i].derived ? "from the packet" : NULL;
+
+			if (how)
+				fprintf(sh->out, "%-13s%#-12" PRIx64 "%s\n", f[i].name, v, how);
+			else
+				fprintf(sh->out, "%-13s%#" PRIx64 "\n", f[i].name, v);
 		}
 		return 0;
 	}
@@ -1440,10 +1461,11 @@ static int cmd_info(struct sh *sh, char *args, size_t off)
 		size_t k = cbpf_dbg_history(sh->dbg, &h);
 
 		if (st->exit != CBPF_VM_RUNNING)
-			fprintf(sh->out, "run:     ended after %zu instructions, ret %#x\n", k,
-				st->ret);
+			fprintf(sh->out, "run:     ended after %zu instruction%s, ret %#x\n", k,
+				k == 1 ? "" : "s", st->ret);
 		else
-			fprintf(sh->out, "run:     at l%u after %zu instructions\n", st->pc, k);
+			fprintf(sh->out, "run:     at l%u after %zu instruction%s\n", st->pc, k,
+				k == 1 ? "" : "s");
 	}
 	fprintf(sh->out, "points:  %zu\n", cbpf_dbg_points(sh->dbg, &p));
 	return 0;
@@ -1456,6 +1478,8 @@ struct cmd {
 	int (*fn)(struct sh *sh, char *args, size_t off);
 	const char *usage;
 	const char *help;
+	const char *summary; /* for the list */
+	const char *short_usage; /* for the list, when usage is too long; NULL: usage */
 };
 
 static int cmd_help(struct sh *sh, char *args, size_t off);
@@ -1471,29 +1495,39 @@ static const struct cmd cmds[] = {
 	  "  load prog FILE     a socket filter in any form cbpf-asm reads\n"
 	  "  load FILE          a capture or a program, as the file says\n"
 	  "A program is validated as the kernel would; a failed load keeps the previous one.\n"
-	  "Loading a program deletes the breakpoints." },
+	  "Loading a program deletes the breakpoints.",
+	  "load a program or a capture", "load bpf|pcap|expr|seccomp|prog ARG" },
 	{ "select", cmd_select, "select N",
-	  "Makes packet N (from 1) of the capture current, and starts its run." },
+	  "Makes packet N (from 1) of the capture current, and starts its run.",
+	  "make packet N of the capture current", NULL },
 	{ "step", cmd_step, "step [N | +N | -N]",
 	  "Executes the next instruction, showing it and the registers it sees first; with N,\n"
 	  "executes N and shows the last. step -N goes back to show the instruction N steps\n"
-	  "before the last one shown. When the program ends the next packet follows." },
+	  "before the last one shown. When the program ends the next packet follows.",
+	  "execute instructions, showing the last and its registers", NULL },
 	{ "run", cmd_run, "run [N]",
 	  "Runs the program over the current packet and the rest of the capture (N packets at\n"
 	  "most), stopping at breakpoints and watches; run again to go on. At the end it says\n"
 	  "'bpf passes:P fails:F' and goes back to the first packet. For a seccomp filter it\n"
-	  "runs the input and names the action." },
+	  "runs the input and names the action.",
+	  "run the capture, to its end or a breakpoint", NULL },
 	{ "breakpoint", cmd_breakpoint, "breakpoint [N | reset]",
-	  "bpf_dbg's breakpoints: set one at instruction N, list them, or delete them all." },
+	  "bpf_dbg's breakpoints: set one at instruction N, list them, or delete them all.",
+	  "set, list or reset breakpoints at instructions", NULL },
 	{ "disassemble", cmd_disassemble, "disassemble [N]",
-	  "The program (or instruction N) as bpf_dbg disassembles it." },
-	{ "dump", cmd_dump, "dump", "The program as a C array of { op, jt, jf, k }." },
-	{ "quit", cmd_quit, "quit", "Leaves the debugger (so does end of input)." },
+	  "The program (or instruction N) as bpf_dbg disassembles it.",
+	  "the program, as bpf_dbg disassembles it", NULL },
+	{ "dump", cmd_dump, "dump", "The program as a C array of { op, jt, jf, k }.",
+	  "the program as a C array", NULL },
+	{ "quit", cmd_quit, "quit", "Leaves the debugger (so does end of input).",
+	  "leave the debugger", NULL },
 	{ "back", cmd_back, "back [N]",
 	  "Undoes the last N instructions (1), restoring the recorded state exactly; shows the\n"
-	  "instruction executed before, as step does." },
+	  "instruction executed before, as step does.",
+	  "undo instructions, restoring the states exactly", NULL },
 	{ "finish", cmd_finish, "finish",
-	  "Runs the current packet to its return, stopping at breakpoints and watches." },
+	  "Runs the current packet to its return, stopping at breakpoints and watches.",
+	  "run the current packet to its return", NULL },
 	{ "break", cmd_break, "break [[at] N] [if CONDITION]",
 	  "Sets a breakpoint at instruction N, when CONDITION holds there, or (without N)\n"
 	  "where CONDITION starts to hold; lists breakpoints and watches without arguments.\n"
@@ -1501,37 +1535,51 @@ static const struct cmd cmds[] = {
 	  "fields (mark, ifindex, ...), nr, arch, ip, args[i]; numbers; ( ) ! ~ - * / % + -\n"
 	  "<< >> & ^ | == != < <= > >= && ||. Bitwise operators bind tighter than\n"
 	  "comparisons: break if pkt[20:2] & 0x1fff == 0. Examples:\n"
-	  "  break if A == 0x800\n  break at 5 if M[1] > 3\n  break if pkt[12:2] == 0x86dd" },
+	  "  break if A == 0x800\n  break at 5 if M[1] > 3\n  break if pkt[12:2] == 0x86dd",
+	  "breakpoints at instructions, on conditions, or both", NULL },
 	{ "watch", cmd_watch, "watch [M[i]]",
-	  "Stops a run after any instruction that changes M[i]; lists watches without one." },
+	  "Stops a run after any instruction that changes M[i]; lists watches without one.",
+	  "stop when M[i] changes", NULL },
 	{ "delete", cmd_delete, "delete [ID...]",
-	  "Deletes breakpoints and watches by number, or all of them." },
+	  "Deletes breakpoints and watches by number, or all of them.",
+	  "delete breakpoints and watches", NULL },
 	{ "why", cmd_why, "why",
 	  "The path the current input takes through the program: each instruction, the value\n"
-	  "it loads or computes, each branch's comparison and decision, and the result." },
+	  "it loads or computes, each branch's comparison and decision, and the result.",
+	  "the path of the current input, each decision explained", NULL },
 	{ "coverage", cmd_coverage, "coverage",
 	  "Runs every packet of the capture and counts how often each instruction runs;\n"
-	  "instructions no packet reaches are marked." },
+	  "instructions no packet reaches are marked.",
+	  "how often each instruction runs over the capture", NULL },
 	{ "packet", cmd_packet, "packet",
-	  "The current packet in hex, the bytes the program reads marked." },
+	  "The current packet in hex, the bytes the program reads marked.",
+	  "the packet in hex, the bytes read marked", NULL },
 	{ "regs", cmd_regs, "regs",
-	  "The registers now, before the next instruction (after the last, once it ended)." },
-	{ "print", cmd_print, "print EXPR", "The value of an expression (see 'help break')." },
+	  "The registers now, before the next instruction (after the last, once it ended).",
+	  "the registers before the next instruction", NULL },
+	{ "print", cmd_print, "print EXPR", "The value of an expression (see 'help break').",
+	  "the value of an expression", NULL },
 	{ "set", cmd_set, "set [FIELD VALUE | FIELD auto | ip VALUE]",
 	  "The packet metadata the program's ancillary loads see (mark, ifindex, ...): lists\n"
 	  "them, sets one for every packet, or gives it back to the packet. 'set ip' sets the\n"
-	  "seccomp input's instruction pointer." },
+	  "seccomp input's instruction pointer.",
+	  "the packet metadata: mark, ifindex, ...", "set [FIELD VALUE|auto]" },
 	{ "syscall", cmd_syscall, "syscall [NAME | NR] [ARG...]",
 	  "Sets (or shows) the seccomp input: the system call, by name on the input's\n"
-	  "architecture or by number, and up to six arguments (the others are 0)." },
+	  "architecture or by number, and up to six arguments (the others are 0).",
+	  "the seccomp input: system call and arguments", NULL },
 	{ "arch", cmd_arch, "arch [NAME | AUDIT_ARCH]",
 	  "Sets (or shows) the seccomp input's architecture: x86_64, i386, x32, aarch64, arm\n"
-	  "(and their aliases), or an AUDIT_ARCH_* number. The host's at first." },
+	  "(and their aliases), or an AUDIT_ARCH_* number. The host's at first.",
+	  "the seccomp input's architecture", NULL },
 	{ "filter", cmd_filter, "filter FILE",
 	  "Writes the packets of the capture the program accepts to a new pcap file; it\n"
-	  "appears only once complete." },
-	{ "info", cmd_info, "info", "What is loaded, where the run stands." },
-	{ "help", cmd_help, "help [COMMAND]", "Lists the commands, or tells about one." },
+	  "appears only once complete.",
+	  "write the accepted packets to a new capture", NULL },
+	{ "info", cmd_info, "info", "What is loaded, where the run stands.",
+	  "what is loaded, where the run stands", NULL },
+	{ "help", cmd_help, "help [COMMAND]", "Lists the commands, or tells about one.",
+	  "the commands, or more on one", NULL },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
@@ -1581,8 +1629,8 @@ static int cmd_help(struct sh *sh, char *args, size_t off)
 	for (size_t i = 0; i < NCMDS; i++) {
 		if (i == 8)
 			fprintf(sh->out, "and more:\n");
-		fprintf(sh->out, "  %-44s ", cmds[i].usage);
-		fprintf(sh->out, "%.*s\n", (int)strcspn(cmds[i].help, "\n"), cmds[i].help);
+		fprintf(sh->out, "  %-36s %s\n",
+			cmds[i].short_usage ? cmds[i].short_usage : cmds[i].usage, cmds[i].summary);
 	}
 	fprintf(sh->out, "'help COMMAND' tells more. Short names: s step, r c continue run, "
 			 "b break, p print, x packet, q exit quit.\n");

@@ -26,6 +26,7 @@ struct sh {
 	struct cbpf_dbg_tally tally; /* run's counts, kept across breakpoint stops as bpf_dbg does */
 	bool uncounted;       /* the packet run stopped on ended at its breakpoint: count it next */
 	bool failed;          /* the command being run has reported an error */
+	const char *diag_name; /* names a program without a file in messages; NULL: "program" */
 	int linktype;         /* -y: the link type expressions are compiled for, or -1 */
 	int expr_linktype;    /* the link type the loaded expression was compiled for, or -1 */
 	char *prog_from;      /* what the program was loaded from, for info */

@@ -26,6 +26,7 @@ struct cbpf_dbg {
 	struct cbpf_capture *cap;
 	uint32_t snaplen;
 	uint64_t count;                 /* packets in the file, once seen to the end */
+	uint64_t last_read;             /* the number of the last packet the reader gave */
 	bool have_ahead;                /* ahead holds the next packet (valid until the next read) */
 	struct cbpf_frame ahead;
 	struct cbpf_diags ahead_diags;  /* why there is no packet ahead, when the file is damaged */
@@ -479,8 +480,10 @@ static void read_ahead(struct cbpf_dbg *dbg)
 		cbpf_diags_free(&dbg->ahead_diags);
 	r = cbpf_capture_next(dbg->cap, &dbg->ahead, &dbg->ahead_diags);
 	dbg->have_ahead = r == 1;
-	if (r == 0)
-		dbg->count = dbg->number;
+	if (r == 1)
+		dbg->last_read = dbg->ahead.number;
+	else if (r == 0)
+		dbg->count = dbg->last_read;
 }
 
 /* The packet ahead becomes current; what reading it said (warnings) goes to diags. */
@@ -532,6 +535,7 @@ static int open_first(struct cbpf_dbg *dbg, const char *path, struct cbpf_diags 
 	err = take_frame(dbg, &f, cbpf_capture_linktype(cap));
 	dbg->cap = cap;
 	dbg->path = copy;
+	dbg->last_read = f.number;
 	dbg->snaplen = cbpf_capture_snaplen(cap);
 	if (err)
 		return err;
