@@ -495,14 +495,19 @@ static int load_expr(struct sh *sh, const char *expr)
 	struct cbpf_diags diags = { 0 };
 	struct cbpf_prog *prog = NULL;
 	struct cbpf_dbg_input in;
-	int rc;
+	int rc, err;
 
 	cbpf_dbg_input(sh->dbg, &in);
-	if (sh->linktype >= 0)
+	/* As tcpdump -r FILE EXPR compiles it; -y asks for another link type. */
+	if (sh->linktype >= 0 && (!in.capture || sh->linktype != in.linktype)) {
 		copts.linktype = sh->linktype;
-	else if (in.capture)
-		copts.linktype = in.linktype;
-	if (cbpf_pcap_compile(expr, &copts, &prog, &diags)) {
+		err = cbpf_pcap_compile(expr, &copts, &prog, &diags);
+	} else {
+		if (in.capture)
+			copts.linktype = in.linktype;
+		err = cbpf_dbg_compile(sh->dbg, expr, &copts, &prog, &diags);
+	}
+	if (err) {
 		for (size_t i = 0; i < diags.n; i++)
 			sh_error(sh, "expression '%s': %s", expr, diags.v[i].msg);
 		if (!diags.n)

@@ -564,6 +564,14 @@ static int reopen(struct cbpf_dbg *dbg, struct cbpf_diags *diags)
 	return err;
 }
 
+int cbpf_dbg_compile(struct cbpf_dbg *dbg, const char *expr, const struct cbpf_compile_opts *opts,
+		     struct cbpf_prog **out, struct cbpf_diags *diags)
+{
+	if (dbg->cap)
+		return cbpf_capture_compile(dbg->cap, expr, opts, out, diags);
+	return cbpf_pcap_compile(expr, opts, out, diags);
+}
+
 /* Why there is no packet n: the file is damaged before it, or it has fewer packets. */
 static int no_such_packet(struct cbpf_dbg *dbg, uint64_t n, struct cbpf_diags *diags)
 {

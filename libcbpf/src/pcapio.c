@@ -35,17 +35,38 @@ static struct cbpf_prog *from_pcap(const struct bpf_program *fp)
 	return prog;
 }
 
+/* pcap_compile on p, into a program. */
+static int compile_on(pcap_t *p, const char *expr, const struct cbpf_compile_opts *opts,
+		      struct cbpf_prog **out, struct cbpf_diags *diags)
+{
+	struct bpf_program fp;
+	struct cbpf_prog *prog;
+
+	/* tcpdump passes netmask 0 when it has no interface to ask. */
+	if (pcap_compile(p, &fp, expr, !opts->no_optimize, opts->netmask) < 0) {
+		int err = cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1, "%s",
+					 pcap_geterr(p));
+
+		return err ? err : -EINVAL;
+	}
+	prog = from_pcap(&fp);
+	pcap_freecode(&fp);
+	if (!prog)
+		return -ENOMEM;
+	*out = prog;
+	return 0;
+}
+
+static const struct cbpf_compile_opts compile_defaults = { .linktype = CBPF_DLT_EN10MB };
+
 int cbpf_pcap_compile(const char *expr, const struct cbpf_compile_opts *opts,
 		      struct cbpf_prog **out, struct cbpf_diags *diags)
 {
-	static const struct cbpf_compile_opts defaults = { .linktype = CBPF_DLT_EN10MB };
-	struct bpf_program fp;
-	struct cbpf_prog *prog;
 	pcap_t *p;
-	int snaplen;
+	int snaplen, err;
 
 	if (!opts)
-		opts = &defaults;
+		opts = &compile_defaults;
 	snaplen = opts->snaplen ? opts->snaplen : CBPF_DEFAULT_SNAPLEN;
 	if (snaplen < 0) {
 		cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1,
@@ -56,21 +77,9 @@ int cbpf_pcap_compile(const char *expr, const struct cbpf_compile_opts *opts,
 	p = pcap_open_dead(opts->linktype, snaplen);
 	if (!p)
 		return -ENOMEM;
-	/* tcpdump passes netmask 0 when it has no interface to ask. */
-	if (pcap_compile(p, &fp, expr, !opts->no_optimize, opts->netmask) < 0) {
-		int err = cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1, "%s",
-					 pcap_geterr(p));
-
-		pcap_close(p);
-		return err ? err : -EINVAL;
-	}
-	prog = from_pcap(&fp);
-	pcap_freecode(&fp);
+	err = compile_on(p, expr, opts, out, diags);
 	pcap_close(p);
-	if (!prog)
-		return -ENOMEM;
-	*out = prog;
-	return 0;
+	return err;
 }
 
 int cbpf_linktype_parse(const char *name, int *dlt)
@@ -220,6 +229,14 @@ uint32_t cbpf_capture_snaplen(const struct cbpf_capture *cap)
 	int snaplen = pcap_snapshot(cap->pcap);
 
 	return snaplen > 0 ? (uint32_t)snaplen : 0;
+}
+
+int cbpf_capture_compile(struct cbpf_capture *cap, const char *expr,
+			 const struct cbpf_compile_opts *opts, struct cbpf_prog **out,
+			 struct cbpf_diags *diags)
+{
+	/* tcpdump -r FILE EXPR: compiled on the reader itself. */
+	return compile_on(cap->pcap, expr, opts ? opts : &compile_defaults, out, diags);
 }
 
 void cbpf_capture_close(struct cbpf_capture *cap)

@@ -633,6 +633,32 @@ START_TEST(load_refuses_and_keeps_the_old_program)
 }
 END_TEST
 
+/* Expressions compile as tcpdump -r compiles them for the file: DLT_NULL's IPv6 is 24, 28, 30. */
+START_TEST(compiles_for_the_capture)
+{
+	struct cbpf_dbg *dbg = session();
+	struct cbpf_compile_opts o = { .linktype = 0 };
+	struct cbpf_prog *live, *file;
+	struct cbpf_dbg_tally t = { 0 };
+	struct cbpf_dbg_stop stop;
+	struct cbpf_diags d = { 0 };
+
+	ck_assert_int_eq(cbpf_pcap_compile("ip6", &o, &live, &d), 0);
+	open_capture(dbg, "pcaps/null.pcap");
+	ck_assert_int_eq(cbpf_dbg_compile(dbg, "ip6", &o, &file, &d), 0);
+	ck_assert_uint_ne(cbpf_prog_len(live), cbpf_prog_len(file));
+	ck_assert_int_eq(cbpf_dbg_load(dbg, file, CBPF_VM_SOCKET, &d), 0);
+	ck_assert_int_eq(cbpf_dbg_run(dbg, 0, &stop, &t, &d), 0);
+	ck_assert_uint_eq(t.pass, 5); /* as tcpdump -r pcaps/null.pcap ip6 */
+	ck_assert_int_eq(cbpf_dbg_compile(dbg, "ip and", &o, &file, &d), -EINVAL);
+	ck_assert_uint_eq(d.errors, 1);
+	cbpf_diags_free(&d);
+	cbpf_prog_free(live);
+	cbpf_prog_free(file);
+	cbpf_dbg_free(dbg);
+}
+END_TEST
+
 Suite *dbg_suite(void)
 {
 	Suite *s = suite_create("dbg");
@@ -653,6 +679,7 @@ Suite *dbg_suite(void)
 	tcase_add_test(cap, run_limits_and_goes_back_to_the_first_packet);
 	tcase_add_test(cap, sweep_writes_the_accepted_packets);
 	tcase_add_test(cap, metadata_from_frames_and_set);
+	tcase_add_test(cap, compiles_for_the_capture);
 	tcase_set_timeout(cap, 120);
 	suite_add_tcase(s, cap);
 	return s;

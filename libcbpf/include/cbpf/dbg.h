@@ -11,6 +11,7 @@
 #include "common.h"
 #include "diag.h"
 #include "insn.h"
+#include "pcap.h"
 #include "vm.h"
 
 /*
@@ -61,6 +62,15 @@ CBPF_API enum cbpf_vm_mode cbpf_dbg_mode(const struct cbpf_dbg *dbg);
  */
 CBPF_API int cbpf_dbg_open_capture(struct cbpf_dbg *dbg, const char *path,
 				   struct cbpf_diags *diags);
+
+/*
+ * Compiles a filter expression for the session's capture as tcpdump -r FILE EXPR does (see
+ * cbpf_capture_compile); without a capture, as cbpf_pcap_compile does with opts. The program
+ * is not loaded. Same returns as cbpf_pcap_compile.
+ */
+CBPF_API int cbpf_dbg_compile(struct cbpf_dbg *dbg, const char *expr,
+			      const struct cbpf_compile_opts *opts, struct cbpf_prog **out,
+			      struct cbpf_diags *diags);
 
 /*
  * Makes packet n (from 1) current and starts its run again. Returns 0, -ENOENT (the capture has
