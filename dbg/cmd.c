@@ -9,13 +9,15 @@
 
 #include "sh.h"
 
-#define RED "\033[1;31m"
-#define CYAN "\033[1;36m"
+#define ERR_RED "\033[1;31m"
+#define NOTE_CYAN "\033[1;36m"
 #define BOLD "\033[1m"
 #define RESET "\033[0m"
 
 /* ---------------------------------------------------------------- messages */
 
+static void vmessage(struct sh *sh, const char *sev, const char *color, const char *fmt,
+		     va_list ap) CBPF_PRINTF(4, 0);
 static void vmessage(struct sh *sh, const char *sev, const char *color, const char *fmt,
 		     va_list ap)
 {
@@ -31,7 +33,7 @@ void sh_error(struct sh *sh, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmessage(sh, "error", RED, fmt, ap);
+	vmessage(sh, "error", ERR_RED, fmt, ap);
 	va_end(ap);
 	sh->failed = true;
 }
@@ -41,7 +43,7 @@ void sh_note(struct sh *sh, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmessage(sh, "note", CYAN, fmt, ap);
+	vmessage(sh, "note", NOTE_CYAN, fmt, ap);
 	va_end(ap);
 }
 
@@ -54,7 +56,7 @@ static void inline_diag(struct sh *sh, const struct cbpf_diag *d, size_t offset)
 
 	if (sh->where)
 		fprintf(sh->err, "%s:%u:%zu: ", sh->where, sh->line, colno);
-	fprintf(sh->err, "%s%s:%s %s\n", sh->ecolor ? RED : "", sev_names[d->severity],
+	fprintf(sh->err, "%s%s:%s %s\n", sh->ecolor ? ERR_RED : "", sev_names[d->severity],
 		sh->ecolor ? RESET : "", d->msg);
 	fprintf(sh->err, "%s\n", sh->cmdline);
 	for (size_t i = 0; i + 1 < colno && i < len; i++)
