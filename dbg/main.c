@@ -262,6 +262,9 @@ static int words_before(int start, char *first, char *second, size_t size)
 	return n;
 }
 
+static const char *const arch_words[] = { "x86_64", "i386", "x32", "aarch64", "arm", NULL };
+static const char **syscall_words; /* cbpf_syscall_at's names, NULL-terminated */
+
 static char **complete(const char *text, int start, int end)
 {
 	static const char *fields[64];
@@ -284,6 +287,17 @@ static char **complete(const char *text, int start, int end)
 		with_files = true;
 	} else if (!strcmp(first, "help")) {
 		words = sh_command_names;
+	} else if (!strcmp(first, "arch") && n == 1) {
+		words = arch_words;
+	} else if (!strcmp(first, "syscall") && n == 1) {
+		if (!syscall_words) {
+			size_t count = cbpf_syscall_count();
+
+			syscall_words = calloc(count + 1, sizeof(*syscall_words));
+			for (size_t i = 0; syscall_words && i < count; i++)
+				syscall_words[i] = cbpf_syscall_at(i);
+		}
+		words = syscall_words;
 	} else if (!strcmp(first, "set") && n == 1) {
 		size_t nf;
 		const struct cbpf_dbg_field *f = cbpf_dbg_fields(&nf);
@@ -337,6 +351,8 @@ static void run_terminal(struct sh *sh)
 	if (path[0])
 		write_history(path);
 	clear_history();
+	free(syscall_words);
+	syscall_words = NULL;
 }
 
 int main(int argc, char **argv)

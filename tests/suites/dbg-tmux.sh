@@ -73,6 +73,13 @@ tm send-keys -t t 'load exp' Tab
 wait_for '> load expr' && ok || fail "tab does not complete 'load exp'"
 tm send-keys -t t C-u
 
+# And of system call and architecture names.
+tm send-keys -t t 'syscall opena' Tab
+wait_for '> syscall openat' && ok || fail "tab does not complete a system call name"
+tm send-keys -t t C-u 'arch aarc' Tab
+wait_for '> arch aarch64' && ok || fail "tab does not complete an architecture"
+tm send-keys -t t C-u
+
 # Stepping: bpf_dbg's register dump, in colour on a terminal.
 tm send-keys -t t 'step' Enter
 wait_for '(breakpoint)' && wait_for 'curr:     ' && ok || fail "step shows no register dump"
