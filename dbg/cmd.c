@@ -70,9 +70,11 @@ static void inline_diag(struct sh *sh, const struct cbpf_diag *d, size_t offset)
 bool sh_diags(struct sh *sh, struct cbpf_diags *diags, size_t offset, const char *src,
 	      size_t srclen)
 {
-	struct cbpf_diag_print_opts popts = { sh->ecolor, sh->diag_name ? sh->diag_name : "program" };
+	struct cbpf_diag_print_opts popts = { sh->ecolor, "program" };
 	bool error = false;
 
+	if (sh->diag_name)
+		popts.fallback = sh->diag_name;
 	for (size_t i = 0; i < diags->n; i++) {
 		struct cbpf_diag *d = &diags->v[i];
 		struct cbpf_diags one = { d, 1, 1, 0 };
@@ -485,7 +487,8 @@ static int load_file(struct sh *sh, const char *path, bool seccomp)
 	rc = load_prog(sh, prog, seccomp ? CBPF_VM_SECCOMP : CBPF_VM_SOCKET, 0, len ? src : NULL,
 		       len);
 	if (!rc)
-		set_from(sh, policy ? "seccomp policy " : seccomp ? "seccomp filter " : "", path, "");
+		set_from(sh, policy ? "seccomp policy " : seccomp ? "seccomp filter " : "", path,
+			 "");
 	cbpf_prog_free(prog);
 	free(src);
 	return rc;
@@ -521,8 +524,8 @@ static int load_expr(struct sh *sh, const char *expr)
 	rc = load_prog(sh, prog, CBPF_VM_SOCKET, 0, NULL, 0);
 	sh->diag_name = NULL;
 	if (rc && strstr(expr, "protochain"))
-		sh_note(sh, "libpcap's protochain emits a backward jump, which the kernel (and cbpf) "
-			    "refuse");
+		sh_note(sh, "libpcap's protochain emits a backward jump, which the kernel (and "
+			    "cbpf) refuse");
 	cbpf_prog_free(prog);
 	if (rc)
 		return rc;
@@ -547,8 +550,8 @@ static int load_capture(struct sh *sh, const char *path)
 		const char *was = cbpf_linktype_name(sh->expr_linktype);
 		const char *is = cbpf_linktype_name(in.linktype);
 
-		sh_note(sh, "the expression was compiled for link type %s and this capture's is %s: "
-			    "load expr again to compile it for %s",
+		sh_note(sh, "the expression was compiled for link type %s and this capture's is "
+			    "%s: load expr again to compile it for %s",
 			was ? was : "?", is ? is : "?", is ? is : "it");
 	}
 	return 0;
@@ -1030,7 +1033,8 @@ static void list_points(struct sh *sh)
 				fprintf(sh->out, " if %s", cbpf_dbg_expr_text(p[i].cond));
 		}
 		if (p[i].hits)
-			fprintf(sh->out, "\t(%" PRIu64 " hit%s)", p[i].hits, p[i].hits == 1 ? "" : "s");
+			fprintf(sh->out, "\t(%" PRIu64 " hit%s)", p[i].hits,
+				p[i].hits == 1 ? "" : "s");
 		fputc('\n', sh->out);
 	}
 }
@@ -1060,7 +1064,8 @@ static int cmd_break(struct sh *sh, char *args, size_t off)
 	}
 	if (strcmp(w, "if")) {
 		if (!parse_pc(w, &pc)) {
-			sh_error(sh, "break takes [at] N [if CONDITION] or if CONDITION, not '%s'", w);
+			sh_error(sh, "break takes [at] N [if CONDITION] or if CONDITION, not '%s'",
+				 w);
 			return 1;
 		}
 		w = word(&rest);
@@ -1492,7 +1497,8 @@ struct cmd {
 static int cmd_help(struct sh *sh, char *args, size_t off);
 
 static const struct cmd cmds[] = {
-	{ "load", cmd_load, "load bpf CODE | pcap FILE | expr EXPR | seccomp FILE | prog FILE | FILE",
+	{ "load", cmd_load,
+	  "load bpf CODE | pcap FILE | expr EXPR | seccomp FILE | prog FILE | FILE",
 	  "Loads a program or a capture.\n"
 	  "  load bpf CODE      bpf_asm's comma form: 4,40 0 0 12,21 0 1 2048,6 0 0 -1,6 0 0 0\n"
 	  "  load pcap FILE     a pcap or pcapng capture; its first packet is selected\n"

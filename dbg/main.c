@@ -42,10 +42,10 @@ static void help(void)
 	      "                        exit instead of reading standard input\n"
 	      "\n  -h, --help            show this help\n"
 	      "      --version         show the version\n"
-	      "\nOn a terminal commands are read with line editing, history and completion ('help'\n"
-	      "lists them). Otherwise they are read from standard input, without prompt or colour;\n"
-	      "then, as with -c and SCRIPT, errors are located by line and the exit status is 1\n"
-	      "if any command failed. NO_COLOR turns colour off.\n"
+	      "\nOn a terminal commands are read with line editing, history and completion\n"
+	      "('help' lists them). Otherwise they are read from standard input, without prompt\n"
+	      "or colour; then, as with -c and SCRIPT, errors are located by line and the exit\n"
+	      "status is 1 if any command failed. NO_COLOR turns colour off.\n"
 	      "\nExit status: 0 success, 1 a command failed (not on a terminal), 2 bad usage.\n",
 	      stdout);
 }
@@ -124,7 +124,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			exit(0);
 		case ':':
 			if (optopt >= 0x100)
-				return usage_error("option '%s' needs an argument", argv[optind - 1]);
+				return usage_error("option '%s' needs an argument",
+						   argv[optind - 1]);
 			return usage_error("option '-%c' needs an argument", optopt);
 		default:
 			if (optopt >= 0x100 || !optopt)
@@ -179,7 +180,6 @@ static void run_stream(struct sh *sh, FILE *in, const char *name)
 }
 
 static volatile sig_atomic_t interrupt;
-static struct sh *shell; /* readline's callbacks have no argument to carry it */
 
 static void on_sigint(int sig)
 {
@@ -321,7 +321,6 @@ static void run_terminal(struct sh *sh)
 	const char *home = getenv("HOME");
 	char *line;
 
-	shell = sh;
 	sh->where = NULL;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigint;
@@ -372,8 +371,8 @@ int main(int argc, char **argv)
 	}
 	if (o.linktype && cbpf_linktype_parse(o.linktype, &lt)) {
 		free(o.cmds);
-		return usage_error("unknown link type '%s' for -y (tcpdump's names, such as EN10MB, "
-				   "LINUX_SLL, RAW, or a number)",
+		return usage_error("unknown link type '%s' for -y (tcpdump's names, such as "
+				   "EN10MB, LINUX_SLL, RAW, or a number)",
 				   o.linktype);
 	}
 	if (sh_init(&sh, stdout, stderr)) {
@@ -407,7 +406,8 @@ int main(int argc, char **argv)
 			FILE *f = strcmp(o.script, "-") ? fopen(o.script, "r") : stdin;
 
 			if (!f) {
-				fprintf(stderr, PROG ": error: %s: %s\n", o.script, strerror(errno));
+				fprintf(stderr, PROG ": error: %s: %s\n", o.script,
+					strerror(errno));
 				sh.errors++;
 			} else {
 				run_stream(&sh, f, f == stdin ? "<stdin>" : o.script);

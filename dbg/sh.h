@@ -23,7 +23,7 @@ struct sh {
 	bool no_io;           /* refuse commands that read or write files (the fuzzer) */
 	bool quit;
 	unsigned errors;      /* commands that failed */
-	struct cbpf_dbg_tally tally; /* run's counts, kept across breakpoint stops as bpf_dbg does */
+	struct cbpf_dbg_tally tally; /* run's counts, kept over breakpoint stops as bpf_dbg does */
 	bool uncounted;       /* the packet run stopped on ended at its breakpoint: count it next */
 	bool failed;          /* the command being run has reported an error */
 	const char *diag_name; /* names a program without a file in messages; NULL: "program" */

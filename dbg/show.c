@@ -320,8 +320,8 @@ static void explain(struct sh *sh, const struct cbpf_insn *in, const struct cbpf
 			snprintf(buf, size, "%s = #%s = %#x", reg,
 				 anc_names[r->anc / 4] ? anc_names[r->anc / 4] : "xor_x", r->value);
 			if (r->exit == CBPF_VM_EXIT_NO_DEV)
-				snprintf(buf, size, "no device: the program ends, returning A = %#x",
-					 r->ret);
+				snprintf(buf, size,
+					 "no device: the program ends, returning A = %#x", r->ret);
 			return;
 		case CBPF_VM_READ_PACKET:
 			break;
@@ -337,8 +337,8 @@ static void explain(struct sh *sh, const struct cbpf_insn *in, const struct cbpf
 
 			cbpf_dbg_input(sh->dbg, &inp);
 			if (seccomp || r->off < 0)
-				snprintf(buf, size, "%s cannot be read: the program ends, returning 0",
-					 what);
+				snprintf(buf, size,
+					 "%s cannot be read: the program ends, returning 0", what);
 			else
 				snprintf(buf, size,
 					 "%s is past the %u bytes captured: the program ends, "

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The debugging engine: a session's program, streamed input, recorded run, points and runs. */
+#include <assert.h>
 #include <endian.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -27,7 +28,7 @@ struct cbpf_dbg {
 	uint32_t snaplen;
 	uint64_t count;                 /* packets in the file, once seen to the end */
 	uint64_t last_read;             /* the number of the last packet the reader gave */
-	bool have_ahead;                /* ahead holds the next packet (valid until the next read) */
+	bool have_ahead;                /* ahead holds the next packet (until the next read) */
 	struct cbpf_frame ahead;
 	struct cbpf_diags ahead_diags;  /* why there is no packet ahead, when the file is damaged */
 
@@ -109,8 +110,8 @@ static const struct field_impl impls[] = {
 };
 #undef F
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
-_Static_assert(sizeof(impls) / sizeof(impls[0]) == NFIELDS, "one impl per field");
-_Static_assert(sizeof(bool) == 1, "bool fields are one byte");
+static_assert(sizeof(impls) / sizeof(impls[0]) == NFIELDS, "one impl per field");
+static_assert(sizeof(bool) == 1, "bool fields are one byte");
 
 const struct cbpf_dbg_field *cbpf_dbg_fields(size_t *count)
 {
@@ -730,7 +731,7 @@ static int step_in(struct cbpf_dbg *dbg, const struct cbpf_input *in, struct cbp
 	int err;
 
 	if (dbg->nhist == dbg->hist_cap) {
-		/* Not reached by a validated program; grow all the same rather than lose history. */
+		/* Not reached by a validated program; grow all the same rather than lose it. */
 		size_t cap = dbg->hist_cap ? 2 * dbg->hist_cap : 16;
 		struct cbpf_dbg_hist *nh = realloc(dbg->hist, cap * sizeof(*nh));
 
@@ -1096,7 +1097,8 @@ int cbpf_dbg_run(struct cbpf_dbg *dbg, uint64_t max_packets, struct cbpf_dbg_sto
 	}
 	stop->why = CBPF_DBG_END;
 	err = 0;
-	if (!dbg->have_ahead && dbg->ahead_diags.errors && !(max_packets && packets >= max_packets)) {
+	if (!dbg->have_ahead && dbg->ahead_diags.errors &&
+	    !(max_packets && packets >= max_packets)) {
 		copy_diags(diags, &dbg->ahead_diags);
 		err = -EINVAL;
 	}

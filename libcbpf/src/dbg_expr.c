@@ -198,7 +198,8 @@ static bool number(struct parser *p, uint64_t *out)
 		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base) {
 			while (isalnum((unsigned char)*t))
 				t++;
-			fail(p, start, (size_t)(t - (p->s + start)), "number too large for 64 bits");
+			fail(p, start, (size_t)(t - (p->s + start)),
+			     "number too large for 64 bits");
 			return true;
 		}
 		v = v * (uint64_t)base + (uint64_t)d;

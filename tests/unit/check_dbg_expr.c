@@ -115,7 +115,8 @@ START_TEST(values_that_cannot_be_had)
 		const char *text;
 		int err;
 	} cases[] = {
-		{ "pkt[34]", -ENOENT },	  { "pkt[33:2]", -ENOENT }, { "pkt[0xffffffff:4]", -ENOENT },
+		{ "pkt[34]", -ENOENT },	    { "pkt[33:2]", -ENOENT },
+		{ "pkt[0xffffffff:4]", -ENOENT },
 		{ "pkt[X * 100]", -ENOENT }, { "nr", -ENOENT },	    { "args[0]", -ENOENT },
 		{ "A / 0", -EINVAL },	  { "A % (X - 20)", -EINVAL },
 	};
