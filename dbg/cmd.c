@@ -438,7 +438,7 @@ static int load_file(struct sh *sh, const char *path, bool seccomp)
 	struct cbpf_policy_opts popts = { 0 };
 	struct cbpf_diags diags = { 0 }, pdiags = { 0 };
 	struct cbpf_prog *prog = NULL;
-	bool policy = false;
+	bool policy = false, meant;
 	enum cbpf_form form;
 	char *src = NULL;
 	size_t len = 0;
@@ -453,15 +453,17 @@ static int load_file(struct sh *sh, const char *path, bool seccomp)
 	}
 	form = cbpf_form_detect(src, len);
 	err = cbpf_prog_read(src, len, &ropts, &prog, &diags);
-	if (err && seccomp && err != -ENOMEM) {
+	/* Not a program: a policy, when loading a seccomp filter or when it looks like one. */
+	meant = looks_like_policy(src, len) || has_suffix(path, ".json") ||
+		has_suffix(path, ".policy");
+	if (err && (seccomp || meant) && err != -ENOMEM) {
 		popts.file = path;
 		if (!cbpf_policy_compile(src, len, &popts, &prog, &pdiags)) {
-			policy = true;
+			policy = seccomp = true;
 			err = 0;
 			cbpf_diags_free(&diags);
 			diags = pdiags;
-		} else if (looks_like_policy(src, len) || has_suffix(path, ".json") ||
-			   has_suffix(path, ".policy")) {
+		} else if (meant) {
 			cbpf_diags_free(&diags);
 			diags = pdiags;
 		} else {
@@ -1505,7 +1507,8 @@ static const struct cmd cmds[] = {
 	  "  load expr EXPR     a tcpdump filter expression, compiled for the capture's link\n"
 	  "                     type (EN10MB without one)\n"
 	  "  load seccomp FILE  a seccomp filter, in any form\n"
-	  "  load prog FILE     a socket filter in any form cbpf-asm reads\n"
+	  "  load prog FILE     a socket filter in any form cbpf-asm reads (or a seccomp\n"
+	  "                     policy, which loads as a seccomp filter)\n"
 	  "  load FILE          a capture or a program, as the file says\n"
 	  "A program is validated as the kernel would; a failed load keeps the previous one.\n"
 	  "Loading a program deletes the breakpoints.",
