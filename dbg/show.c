@@ -437,6 +437,12 @@ int show_why(struct sh *sh)
 			in.number, in.caplen == in.wirelen ? "" : "truncated, ", in.wirelen, res, n,
 			n == 1 ? "" : "s");
 	}
+	/* Where a run under way stands: the next instruction it executes. */
+	const struct cbpf_dbg_hist *hist;
+	size_t done = cbpf_dbg_history(sh->dbg, &hist);
+
+	if (cbpf_dbg_state(sh->dbg)->exit != CBPF_VM_RUNNING)
+		done = 0;
 	for (size_t i = 0; i < n; i++) {
 		char dis[96], why[192];
 		uint32_t pc = steps[i].step.pc;
@@ -449,6 +455,8 @@ int show_why(struct sh *sh)
 			visible_width(dis) < 34 ? 34 - visible_width(dis) : 0, "", why);
 		if (comment)
 			fprintf(sh->out, "  ; %s", comment);
+		if (done && i == done)
+			fprintf(sh->out, "  %s<- next%s", col(sh, YELLOW), col(sh, RESET));
 		fputc('\n', sh->out);
 	}
 	free(steps);
