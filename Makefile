@@ -251,12 +251,7 @@ deps:
 	$(Q)tools/deps.sh all
 
 # ---------------------------------------------------------------- install
-$(B)/libcbpf.pc: libcbpf/libcbpf.pc.in
-	@mkdir -p $(@D)
-	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
-
-install: lib progs $(B)/libcbpf.pc
+install: lib progs
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/cbpf \
 		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man1
 	$(if $(PROGS),install -m 755 $(PROGS) $(DESTDIR)$(BINDIR))
@@ -266,7 +261,9 @@ install: lib progs $(B)/libcbpf.pc
 	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libcbpf.so
 	install -m 644 libcbpf/include/cbpf.h $(DESTDIR)$(INCLUDEDIR)
 	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/cbpf
-	install -m 644 $(B)/libcbpf.pc $(DESTDIR)$(PKGCONFIGDIR)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		libcbpf/libcbpf.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libcbpf.pc
 	$(if $(MANPAGES),install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1)
 
 uninstall:

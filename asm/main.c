@@ -19,11 +19,14 @@
 #define EXIT_INVALID 1
 #define EXIT_USAGE 2
 
-/* Where the program comes from. A seccomp policy (--policy) will be a third source. */
+/* Where the program comes from. */
 enum source {
-	SRC_FILE, /* FILE or stdin, in any form */
-	SRC_EXPR, /* -e: a libpcap filter expression */
+	SRC_FILE,   /* FILE or stdin, in any form */
+	SRC_EXPR,   /* -e: a libpcap filter expression */
+	SRC_POLICY, /* --policy: a seccomp policy, Docker/OCI JSON or minijail text */
 };
+
+#define MAX_LIST 64 /* --arch and --caps entries */
 
 struct options {
 	enum source source;
@@ -41,6 +44,13 @@ struct options {
 	const char *output;    /* -o */
 	enum cbpf_check_mode check;
 	bool color;
+	const char *policy;    /* --policy */
+	enum cbpf_arch arches[CBPF_ARCH_COUNT];
+	size_t n_arches;       /* --arch */
+	char *caps_list;       /* --caps, split in place into caps[] */
+	const char *caps[MAX_LIST + 1];
+	bool lenient;          /* --lenient */
+	bool no_comments;      /* --no-comments */
 };
 
 enum long_only {
@@ -52,7 +62,11 @@ enum long_only {
 	OPT_COMMENTS,
 	OPT_NO_RELAX,
 	OPT_VERSION,
-	/* Seccomp policies (--policy FILE, --arch, --caps) are to join here as a source. */
+	OPT_POLICY,
+	OPT_ARCH,
+	OPT_CAPS,
+	OPT_LENIENT,
+	OPT_NO_COMMENTS,
 };
 
 static const struct option long_options[] = {
@@ -69,6 +83,11 @@ static const struct option long_options[] = {
 	{ "comments", no_argument, NULL, OPT_COMMENTS },
 	{ "output", required_argument, NULL, 'o' },
 	{ "seccomp", no_argument, NULL, OPT_SECCOMP },
+	{ "policy", required_argument, NULL, OPT_POLICY },
+	{ "arch", required_argument, NULL, OPT_ARCH },
+	{ "caps", required_argument, NULL, OPT_CAPS },
+	{ "lenient", no_argument, NULL, OPT_LENIENT },
+	{ "no-comments", no_argument, NULL, OPT_NO_COMMENTS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -76,7 +95,8 @@ static const struct option long_options[] = {
 
 static const char usage_line[] =
 	"usage: " PROG " [-c | -d[d[d]] | -S | --raw | --dot] [-o FILE] [--seccomp] [FILE | -]\n"
-	"       " PROG " -e EXPRESSION [-y LINKTYPE] [-s SNAPLEN] [-O] [output options]\n";
+	"       " PROG " -e EXPRESSION [-y LINKTYPE] [-s SNAPLEN] [-O] [output options]\n"
+	"       " PROG " --policy FILE [--arch ARCH,...] [--caps CAP,...] [output options]\n";
 
 static void help(void)
 {
@@ -90,6 +110,13 @@ static void help(void)
 	      "  -O, --no-optimize     do not run libpcap's optimizer on -e\n"
 	      "      --from FORM       read the input as FORM: asm listing comma c dd ddd raw\n"
 	      "      --no-relax        refuse conditional jumps farther than 255 (asm input)\n"
+	      "      --policy FILE     compile a seccomp policy: a Docker/OCI JSON profile or a\n"
+	      "                        minijail policy file (see docs/policy.md)\n"
+	      "      --arch LIST       architectures the filter admits: x86_64 i386 x32 aarch64\n"
+	      "                        arm (default: the profile's, else this machine's)\n"
+	      "      --caps LIST       the container's capabilities for a profile's includes and\n"
+	      "                        excludes (default: Docker's default set; ALL for all)\n"
+	      "      --lenient         unknown syscall names are warnings, not errors\n"
 	      "\nOutput (default: bpf_asm's comma form, as tc and iptables -m bpf take it):\n"
 	      "  -c                    bpf_asm -c's C array\n"
 	      "  -d, -dd, -ddd         tcpdump -d's listing, -dd's C array, -ddd's decimals\n"
@@ -98,6 +125,8 @@ static void help(void)
 	      "      --dot             control-flow graph for Graphviz dot\n"
 	      "      --to FORM         by name: comma c listing dd ddd asm raw dot\n"
 	      "      --comments        keep per-instruction comments where the form allows\n"
+	      "                        (on for seccomp filters: syscall and arch names)\n"
+	      "      --no-comments     leave them out\n"
 	      "  -o, --output FILE     write FILE, replaced only when everything succeeded\n"
 	      "\nChecks:\n"
 	      "      --seccomp         validate as a seccomp filter (default: socket filter)\n"
@@ -119,6 +148,49 @@ static int usage_error(const char *fmt, ...)
 	fputc('\n', stderr);
 	fputs(usage_line, stderr);
 	return EXIT_USAGE;
+}
+
+/* --arch x86_64,i386: each once. */
+static int parse_arches(struct options *o, const char *list)
+{
+	char buf[256], *save = NULL;
+
+	if (strlen(list) >= sizeof(buf))
+		return usage_error("--arch list too long");
+	strcpy(buf, list);
+	for (char *name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		enum cbpf_arch arch;
+
+		if (cbpf_arch_parse(name, &arch))
+			return usage_error("unknown architecture '%s' for --arch (x86_64 i386 x32 "
+					   "aarch64 arm)",
+					   name);
+		for (size_t i = 0; i < o->n_arches; i++)
+			if (o->arches[i] == arch)
+				return usage_error("architecture '%s' given twice", name);
+		o->arches[o->n_arches++] = arch;
+	}
+	if (!o->n_arches)
+		return usage_error("--arch needs at least one architecture");
+	return 0;
+}
+
+/* --caps CAP_NET_ADMIN,CAP_SYS_PTRACE (or ALL); an empty list means no capabilities. */
+static int parse_caps(struct options *o, char *list)
+{
+	size_t n = 0;
+	char *save = NULL;
+
+	o->caps_list = list;
+	for (char *cap = strtok_r(list, ",", &save); cap; cap = strtok_r(NULL, ",", &save)) {
+		if (n == MAX_LIST)
+			return usage_error("--caps lists more than %d capabilities", MAX_LIST);
+		o->caps[n++] = cap;
+	}
+	o->caps[n] = NULL;
+	if (!n)
+		o->caps[0] = ""; /* given, and empty: no capabilities at all */
+	return 0;
 }
 
 /* Picks the output form; a second, different choice is a usage error. */
@@ -210,6 +282,25 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_SECCOMP:
 			o->check = CBPF_CHECK_SECCOMP;
 			break;
+		case OPT_POLICY:
+			if (o->policy)
+				return usage_error("--policy given twice; give one policy");
+			o->policy = optarg;
+			o->source = SRC_POLICY;
+			o->check = CBPF_CHECK_SECCOMP;
+			break;
+		case OPT_ARCH:
+			err = parse_arches(o, optarg);
+			break;
+		case OPT_CAPS:
+			err = parse_caps(o, optarg);
+			break;
+		case OPT_LENIENT:
+			o->lenient = true;
+			break;
+		case OPT_NO_COMMENTS:
+			o->no_comments = true;
+			break;
 		case 'h':
 			help();
 			exit(0);
@@ -232,8 +323,18 @@ static int parse_args(int argc, char **argv, struct options *o)
 		o->input = argv[optind++];
 	if (optind < argc)
 		return usage_error("too many arguments: '%s' (one input file at most)", argv[optind]);
-	if (o->source == SRC_EXPR && o->input)
-		return usage_error("-e and the input file '%s' are two inputs; give one", o->input);
+	if (o->expr && o->policy)
+		return usage_error("-e and --policy are two inputs; give one");
+	if (o->source != SRC_FILE && o->input)
+		return usage_error("%s and the input file '%s' are two inputs; give one",
+				   o->source == SRC_EXPR ? "-e" : "--policy", o->input);
+	if (o->source != SRC_POLICY && (o->n_arches || o->caps[0] || o->lenient))
+		return usage_error("%s applies to --policy only",
+				   o->n_arches ? "--arch" : o->caps[0] ? "--caps" : "--lenient");
+	if (o->source == SRC_POLICY && o->from)
+		return usage_error("--from reads a program; --policy compiles a policy");
+	if (o->comments && o->no_comments)
+		return usage_error("--comments and --no-comments contradict each other");
 	if (o->source == SRC_EXPR && o->from)
 		return usage_error("--from reads a file; -e compiles an expression");
 	if (o->source != SRC_EXPR && (o->linktype || o->snaplen || o->no_optimize))
@@ -366,6 +467,34 @@ static int load_expr(struct run *r)
 	return err ? EXIT_INVALID : 0;
 }
 
+/* Compiles --policy. Returns an exit status. */
+static int load_policy(struct run *r)
+{
+	const char *no_caps[] = { NULL };
+	const char *path = strcmp(r->o.policy, "-") ? r->o.policy : NULL;
+	struct cbpf_policy_opts popts = {
+		.file = path ? path : "<stdin>",
+		.arches = r->o.arches,
+		.n_arches = r->o.n_arches,
+		.caps = !r->o.caps[0] ? NULL : r->o.caps[0][0] ? r->o.caps : no_caps,
+		.lenient = r->o.lenient,
+	};
+	int err;
+
+	err = slurp(path, &r->src, &r->srclen);
+	if (err) {
+		fprintf(stderr, PROG ": error: %s: %s\n", popts.file, strerror(-err));
+		return EXIT_INVALID;
+	}
+	err = cbpf_policy_compile(r->src, r->srclen, &popts, &r->prog, &r->diags);
+	print_diags(r);
+	if (err == -ENOMEM) {
+		fprintf(stderr, PROG ": error: out of memory\n");
+		return EXIT_INVALID;
+	}
+	return err ? EXIT_INVALID : 0;
+}
+
 /* Reads FILE or stdin in any form. Returns an exit status. */
 static int load_file(struct run *r)
 {
@@ -413,7 +542,8 @@ static int check(struct run *r)
 
 static int write_out(struct run *r)
 {
-	struct cbpf_write_opts wopts = { r->o.comments };
+	bool seccomp = r->o.check == CBPF_CHECK_SECCOMP;
+	struct cbpf_write_opts wopts = { !r->o.no_comments && (r->o.comments || seccomp) };
 	const char *why, *name = r->o.output ? r->o.output : "<stdout>";
 	struct output out;
 	size_t pc;
@@ -454,9 +584,17 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc;
 	r.popts.color = r.o.color;
-	rc = r.o.source == SRC_EXPR ? load_expr(&r) : load_file(&r);
+	rc = r.o.source == SRC_EXPR     ? load_expr(&r)
+	     : r.o.source == SRC_POLICY ? load_policy(&r)
+					: load_file(&r);
 	if (!rc)
 		rc = check(&r);
+	/* A seccomp filter read as bytecode is explained the way seccomp-tools explains it. */
+	if (!rc && r.o.check == CBPF_CHECK_SECCOMP && r.o.source == SRC_FILE &&
+	    cbpf_seccomp_annotate(r.prog, CBPF_ARCH_NONE)) {
+		fprintf(stderr, PROG ": error: out of memory\n");
+		rc = EXIT_INVALID;
+	}
 	if (!rc)
 		rc = write_out(&r);
 	cbpf_prog_free(r.prog);
