@@ -13,5 +13,6 @@
 #include "cbpf/vm.h"
 #include "cbpf/capture.h"
 #include "cbpf/policy.h"
+#include "cbpf/dbg.h"
 
 #endif
