@@ -1340,6 +1340,9 @@ static int cmd_syscall(struct sh *sh, char *args, size_t off)
 	}
 	sh->uncounted = false;
 	cbpf_dbg_set_seccomp(sh->dbg, &sd);
+	/* Name the action reached at once; 'step' and 'why' then follow the way there. */
+	if (cbpf_dbg_prog(sh->dbg) && cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP && show_reached(sh))
+		return 1;
 	return 0;
 }
 
@@ -1374,6 +1377,9 @@ static int cmd_arch(struct sh *sh, char *args, size_t off)
 	}
 	sh->uncounted = false;
 	cbpf_dbg_set_seccomp(sh->dbg, &sd);
+	/* Name the action reached at once; 'step' and 'why' then follow the way there. */
+	if (cbpf_dbg_prog(sh->dbg) && cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP && show_reached(sh))
+		return 1;
 	return 0;
 }
 
@@ -1582,7 +1588,8 @@ static const struct cmd cmds[] = {
 	  "the packet metadata: mark, ifindex, ...", "set [FIELD VALUE|auto]" },
 	{ "syscall", cmd_syscall, "syscall [NAME | NR] [ARG...]",
 	  "Sets (or shows) the seccomp input: the system call, by name on the input's\n"
-	  "architecture or by number, and up to six arguments (the others are 0).",
+	  "architecture or by number, and up to six arguments (the others are 0). With a\n"
+	  "seccomp filter loaded, names the action it reaches; 'step' and 'why' follow the way.",
 	  "the seccomp input: system call and arguments", NULL },
 	{ "arch", cmd_arch, "arch [NAME | AUDIT_ARCH]",
 	  "Sets (or shows) the seccomp input's architecture: x86_64, i386, x32, aarch64, arm\n"

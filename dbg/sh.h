@@ -74,6 +74,10 @@ void show_tag(struct sh *sh, const char *fmt, ...) CBPF_PRINTF(2, 3);
 void show_result(struct sh *sh, uint32_t ret, char *buf, size_t size);
 /* The path of the current input through the program, each decision explained. */
 int show_why(struct sh *sh);
+/* The one-line outcome of the current input: what the program returned, in how many steps. */
+void show_outcome(struct sh *sh, uint32_t ret, size_t n);
+/* Runs the current input in a scratch state (the session stays where it is), shows its outcome. */
+int show_reached(struct sh *sh);
 /* The packet with the bytes the program reads marked. */
 int show_packet(struct sh *sh);
 /* Hit counts per instruction. */

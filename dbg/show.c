@@ -407,24 +407,13 @@ static int visible_width(const char *s)
 	return 8 + (int)strlen(tab + 1);
 }
 
-int show_why(struct sh *sh)
+void show_outcome(struct sh *sh, uint32_t ret, size_t n)
 {
-	const struct cbpf_prog *prog = cbpf_dbg_prog(sh->dbg);
-	const struct cbpf_insn *insns = cbpf_prog_insns(prog);
-	size_t len = cbpf_prog_len(prog), n;
-	struct cbpf_dbg_hist *steps = calloc(len, sizeof(*steps));
-	struct cbpf_vm_state fin;
 	struct cbpf_dbg_input in;
 	char res[64];
 
-	if (!steps)
-		return -ENOMEM;
-	if (cbpf_dbg_trace(sh->dbg, steps, &n, &fin)) {
-		free(steps);
-		return -EINVAL;
-	}
 	cbpf_dbg_input(sh->dbg, &in);
-	show_result(sh, fin.ret, res, sizeof(res));
+	show_result(sh, ret, res, sizeof(res));
 	if (cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP) {
 		char name[64], arch[32];
 
@@ -437,6 +426,39 @@ int show_why(struct sh *sh)
 			in.number, in.caplen == in.wirelen ? "" : "truncated, ", in.wirelen, res, n,
 			n == 1 ? "" : "s");
 	}
+}
+
+int show_reached(struct sh *sh)
+{
+	size_t len = cbpf_prog_len(cbpf_dbg_prog(sh->dbg)), n;
+	struct cbpf_dbg_hist *steps = calloc(len, sizeof(*steps));
+	struct cbpf_vm_state fin;
+	int err;
+
+	if (!steps)
+		return -ENOMEM;
+	err = cbpf_dbg_trace(sh->dbg, steps, &n, &fin);
+	if (!err)
+		show_outcome(sh, fin.ret, n);
+	free(steps);
+	return err;
+}
+
+int show_why(struct sh *sh)
+{
+	const struct cbpf_prog *prog = cbpf_dbg_prog(sh->dbg);
+	const struct cbpf_insn *insns = cbpf_prog_insns(prog);
+	size_t len = cbpf_prog_len(prog), n;
+	struct cbpf_dbg_hist *steps = calloc(len, sizeof(*steps));
+	struct cbpf_vm_state fin;
+
+	if (!steps)
+		return -ENOMEM;
+	if (cbpf_dbg_trace(sh->dbg, steps, &n, &fin)) {
+		free(steps);
+		return -EINVAL;
+	}
+	show_outcome(sh, fin.ret, n);
 	/* Where a run under way stands: the next instruction it executes. */
 	const struct cbpf_dbg_hist *hist;
 	size_t done = cbpf_dbg_history(sh->dbg, &hist);
