@@ -35,17 +35,38 @@ static struct cbpf_prog *from_pcap(const struct bpf_program *fp)
 	return prog;
 }
 
+/* pcap_compile on p, into a program. */
+static int compile_on(pcap_t *p, const char *expr, const struct cbpf_compile_opts *opts,
+		      struct cbpf_prog **out, struct cbpf_diags *diags)
+{
+	struct bpf_program fp;
+	struct cbpf_prog *prog;
+
+	/* tcpdump passes netmask 0 when it has no interface to ask. */
+	if (pcap_compile(p, &fp, expr, !opts->no_optimize, opts->netmask) < 0) {
+		int err = cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1, "%s",
+					 pcap_geterr(p));
+
+		return err ? err : -EINVAL;
+	}
+	prog = from_pcap(&fp);
+	pcap_freecode(&fp);
+	if (!prog)
+		return -ENOMEM;
+	*out = prog;
+	return 0;
+}
+
+static const struct cbpf_compile_opts compile_defaults = { .linktype = CBPF_DLT_EN10MB };
+
 int cbpf_pcap_compile(const char *expr, const struct cbpf_compile_opts *opts,
 		      struct cbpf_prog **out, struct cbpf_diags *diags)
 {
-	static const struct cbpf_compile_opts defaults = { .linktype = CBPF_DLT_EN10MB };
-	struct bpf_program fp;
-	struct cbpf_prog *prog;
 	pcap_t *p;
-	int snaplen;
+	int snaplen, err;
 
 	if (!opts)
-		opts = &defaults;
+		opts = &compile_defaults;
 	snaplen = opts->snaplen ? opts->snaplen : CBPF_DEFAULT_SNAPLEN;
 	if (snaplen < 0) {
 		cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1,
@@ -56,21 +77,9 @@ int cbpf_pcap_compile(const char *expr, const struct cbpf_compile_opts *opts,
 	p = pcap_open_dead(opts->linktype, snaplen);
 	if (!p)
 		return -ENOMEM;
-	/* tcpdump passes netmask 0 when it has no interface to ask. */
-	if (pcap_compile(p, &fp, expr, !opts->no_optimize, opts->netmask) < 0) {
-		int err = cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1, "%s",
-					 pcap_geterr(p));
-
-		pcap_close(p);
-		return err ? err : -EINVAL;
-	}
-	prog = from_pcap(&fp);
-	pcap_freecode(&fp);
+	err = compile_on(p, expr, opts, out, diags);
 	pcap_close(p);
-	if (!prog)
-		return -ENOMEM;
-	*out = prog;
-	return 0;
+	return err;
 }
 
 int cbpf_linktype_parse(const char *name, int *dlt)
@@ -107,7 +116,13 @@ struct cbpf_capture {
 	pcap_t *pcap;
 	char *path;
 	uint64_t count;
+	long pos; /* pcap files that can tell their position: where the next record starts; -1 */
+	bpf_u_int32 snaplen;
+	char *iobuf; /* stdio's buffer for the file */
 };
+
+/* Reads in 256 KiB blocks: a 64th of the system calls of stdio's 4 KiB, and as flat. */
+#define CAPTURE_IOBUF (256 * 1024)
 
 /* "-" means stdin; a name for messages, never NULL. */
 static const char *capture_name(const char *path)
@@ -137,6 +152,9 @@ int cbpf_capture_open(const char *path, struct cbpf_capture **out, struct cbpf_d
 			fclose(f);
 		return -ENOMEM;
 	}
+	/* glibc ignores the size unless it is given the buffer too; stdin may be in use. */
+	if (f != stdin && (cap->iobuf = malloc(CAPTURE_IOBUF)))
+		setvbuf(f, cap->iobuf, _IOFBF, CAPTURE_IOBUF);
 	/* Nanosecond precision keeps whatever the file holds; pcapng is read as well. */
 	cap->pcap = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (!cap->pcap) {
@@ -144,10 +162,14 @@ int cbpf_capture_open(const char *path, struct cbpf_capture **out, struct cbpf_d
 			       "not a pcap or pcapng capture: %s", errbuf);
 		if (f != stdin)
 			fclose(f);
+		free(cap->iobuf);
 		free(cap->path);
 		free(cap);
 		return -EINVAL;
 	}
+	/* pcap (not pcapng: version 1) records are a 16-byte header and the captured bytes. */
+	cap->pos = f != stdin && pcap_major_version(cap->pcap) == 2 ? ftell(f) : -1;
+	cap->snaplen = (bpf_u_int32)pcap_snapshot(cap->pcap);
 	*out = cap;
 	return 0;
 }
@@ -168,6 +190,26 @@ int cbpf_capture_next(struct cbpf_capture *cap, struct cbpf_frame *frame, struct
 		return -EINVAL;
 	}
 	cap->count++;
+	/*
+	 * libpcap cuts a record longer than the file's snapshot length to that length and says
+	 * nothing; the file position tells (looked at only when caplen is the snapshot length).
+	 */
+	if (cap->pos >= 0) {
+		long at = cap->pos + 16 + (long)hdr->caplen;
+
+		if (hdr->caplen == cap->snaplen) {
+			long real = ftell(pcap_file(cap->pcap));
+
+			if (real > at)
+				cbpf_diags_add(diags, CBPF_SEV_WARNING, cap->path, 0, 0, 0, -1,
+					       "packet %" PRIu64 ": %ld bytes captured, more than the "
+					       "snapshot length %u: only the first %u are read",
+					       cap->count, real - cap->pos - 16, hdr->caplen,
+					       hdr->caplen);
+			at = real;
+		}
+		cap->pos = at;
+	}
 	frame->data = data;
 	frame->caplen = hdr->caplen;
 	frame->wirelen = hdr->len;
@@ -189,11 +231,20 @@ uint32_t cbpf_capture_snaplen(const struct cbpf_capture *cap)
 	return snaplen > 0 ? (uint32_t)snaplen : 0;
 }
 
+int cbpf_capture_compile(struct cbpf_capture *cap, const char *expr,
+			 const struct cbpf_compile_opts *opts, struct cbpf_prog **out,
+			 struct cbpf_diags *diags)
+{
+	/* tcpdump -r FILE EXPR: compiled on the reader itself. */
+	return compile_on(cap->pcap, expr, opts ? opts : &compile_defaults, out, diags);
+}
+
 void cbpf_capture_close(struct cbpf_capture *cap)
 {
 	if (!cap)
 		return;
 	pcap_close(cap->pcap); /* closes the FILE, stdin included, as libpcap always does */
+	free(cap->iobuf);
 	free(cap->path);
 	free(cap);
 }

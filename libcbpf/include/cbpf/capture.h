@@ -7,6 +7,8 @@
 
 #include "common.h"
 #include "diag.h"
+#include "insn.h"
+#include "pcap.h"
 
 /* One captured frame. data stays valid until the next cbpf_capture_next() or close. */
 struct cbpf_frame {
@@ -34,6 +36,16 @@ CBPF_API int cbpf_capture_next(struct cbpf_capture *cap, struct cbpf_frame *fram
 			       struct cbpf_diags *diags);
 CBPF_API int cbpf_capture_linktype(const struct cbpf_capture *cap);
 CBPF_API uint32_t cbpf_capture_snaplen(const struct cbpf_capture *cap);
+/*
+ * Compiles a filter expression as tcpdump -r FILE EXPR does: on the open capture, so for its
+ * link type and snapshot length, and with what libpcap makes of a saved file (for DLT_NULL,
+ * "ip6" matches the three BSD AF_INET6 values, not this host's; a file of the other byte
+ * order is allowed for). opts->linktype and opts->snaplen are not used; opts may be NULL.
+ * Same returns as cbpf_pcap_compile.
+ */
+CBPF_API int cbpf_capture_compile(struct cbpf_capture *cap, const char *expr,
+				  const struct cbpf_compile_opts *opts, struct cbpf_prog **out,
+				  struct cbpf_diags *diags);
 /* Closes the reader; NULL is allowed. */
 CBPF_API void cbpf_capture_close(struct cbpf_capture *cap);
 

@@ -1,0 +1,68 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Benchmark: cbpf-dbg's run over a large capture against tcpdump -r FILE -w /dev/null with the
+# same filter, in the same run: one line per expression with both times (the best of the runs,
+# hyperfine's minimum when it is installed, else the best of 3) and their ratio; a ratio above
+# 1 means cbpf-dbg is slower. The counts are checked to agree first.
+# Usage: bench/dbg-run.sh BUILD_DIR CAPTURE   (tools/bench.sh makes one with cbpf-pcapgen --large)
+set -u
+B=${1:?usage: dbg-run.sh BUILD_DIR CAPTURE}
+cap=${2:?usage: dbg-run.sh BUILD_DIR CAPTURE}
+dbg=$B/bin/cbpf-dbg
+[ -x "$dbg" ] || { echo "$dbg is missing: run make first"; exit 1; }
+[ -s "$cap" ] || { echo "$cap is missing or empty"; exit 1; }
+command -v tcpdump >/dev/null 2>&1 || { echo "skipped: tcpdump is not installed"; exit 0; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+exprs='ip
+tcp port 80
+vlan and udp
+tcp[tcpflags] & tcp-syn != 0
+ip6 and (udp or icmp6)
+udp port 53 or arp or icmp
+not (tcp or udp)'
+
+# best CMD...: the fastest of three runs, in seconds with milliseconds.
+best() {
+	b=
+	for _ in 1 2 3; do
+		s=$(date +%s%N)
+		"$@" >/dev/null 2>&1
+		e=$(date +%s%N)
+		t=$(((e - s) / 1000000))
+		[ -z "$b" ] || [ "$t" -lt "$b" ] && b=$t
+	done
+	printf '%d.%03d' $((b / 1000)) $((b % 1000))
+}
+
+# hyper CMD...: hyperfine's fastest run, in seconds.
+hyper() {
+	hyperfine -N -w 1 -r 5 --export-json "$tmp/h.json" "$1" >/dev/null 2>&1 || return 1
+	sed -n 's/.*"min": *\([0-9.eE+-]*\).*/\1/p' "$tmp/h.json" | head -n 1 |
+		awk '{ printf "%.3f", $1 }'
+}
+
+status=0
+printf '%-30s %10s %10s %7s\n' expression cbpf-dbg tcpdump ratio
+echo "$exprs" | while IFS= read -r e; do
+	# Same packets selected, or the times mean nothing.
+	got=$("$dbg" -e "$e" -p "$cap" -c run 2>&1 | sed -n 's/^bpf passes:\([0-9]*\) .*/\1/p')
+	want=$(tcpdump -tt -nn -q -r "$cap" "$e" 2>/dev/null | grep -cE '^[0-9]+\.[0-9]+ ')
+	if [ "$got" != "$want" ]; then
+		echo "FAIL '$e': cbpf-dbg passes ${got:-nothing}, tcpdump selects $want"
+		exit 1
+	fi
+	q=$(printf '%s' "$e" | sed "s/'/'\\\\''/g")
+	if command -v hyperfine >/dev/null 2>&1; then
+		d=$(hyper "$dbg -e '$q' -p $cap -c run")
+		t=$(hyper "tcpdump -r $cap -w /dev/null '$q'")
+	else
+		d=$(best "$dbg" -e "$e" -p "$cap" -c run)
+		t=$(best tcpdump -r "$cap" -w /dev/null "$e")
+	fi
+	printf '%-30s %9ss %9ss %7s\n' "$e" "$d" "$t" "$(awk -v d="$d" -v t="$t" \
+		'BEGIN { if (t > 0) printf "%.2f", d / t; else print "-" }')"
+done || status=1
+exit $status

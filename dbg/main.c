@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: MIT
+/* cbpf-dbg: step classic filters through captures and seccomp inputs, like bpf_dbg and more. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "sh.h"
+
+#ifndef CBPF_VERSION
+#define CBPF_VERSION "unknown"
+#endif
+
+#define EXIT_INVALID 1
+#define EXIT_USAGE 2
+#define HISTORY_FILE ".cbpf_dbg_history"
+#define HISTORY_MAX 1000
+
+static const char usage_line[] =
+	"usage: " PROG " [-b FILE [--seccomp] | -e EXPR [-y LINKTYPE]] [-p PCAP]\n"
+	"                [-c COMMAND]... [SCRIPT]\n";
+
+static void help(void)
+{
+	fputs(usage_line, stdout);
+	fputs("\nStep a classic BPF program through the packets of a capture, or a seccomp filter\n"
+	      "through system calls: bpf_dbg's commands with its output, and breakpoints on\n"
+	      "conditions, watches, stepping back, why, coverage, filter to a new capture.\n"
+	      "\n  -b, --bpf FILE        load a program in any form cbpf-asm reads\n"
+	      "      --seccomp         ... as a seccomp filter\n"
+	      "  -e, --expr EXPR       load a tcpdump filter expression, compiled as tcpdump does\n"
+	      "  -y, --linktype TYPE   link type for -e (default: the capture's, else EN10MB)\n"
+	      "  -p, --pcap FILE       load a capture (pcap or pcapng)\n"
+	      "  -c, --command CMD     run CMD (may be repeated), then SCRIPT's commands; then\n"
+	      "                        exit instead of reading standard input\n"
+	      "\n  -h, --help            show this help\n"
+	      "      --version         show the version\n"
+	      "\nOn a terminal commands are read with line editing, history and completion\n"
+	      "('help' lists them). Otherwise they are read from standard input, without prompt\n"
+	      "or colour; then, as with -c and SCRIPT, errors are located by line and the exit\n"
+	      "status is 1 if any command failed. NO_COLOR turns colour off.\n"
+	      "\nExit status: 0 success, 1 a command failed (not on a terminal), 2 bad usage.\n",
+	      stdout);
+}
+
+static int usage_error(const char *fmt, ...) CBPF_PRINTF(1, 2);
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fputs(usage_line, stderr);
+	return EXIT_USAGE;
+}
+
+struct options {
+	const char *bpf, *expr, *linktype, *pcap, *script;
+	bool seccomp;
+	const char **cmds;
+	size_t ncmds;
+};
+
+enum { OPT_SECCOMP = 0x100, OPT_VERSION };
+
+static const struct option long_options[] = {
+	{ "bpf", required_argument, NULL, 'b' },
+	{ "expr", required_argument, NULL, 'e' },
+	{ "linktype", required_argument, NULL, 'y' },
+	{ "pcap", required_argument, NULL, 'p' },
+	{ "command", required_argument, NULL, 'c' },
+	{ "seccomp", no_argument, NULL, OPT_SECCOMP },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":b:c:e:hp:y:", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			if (o->bpf)
+				return usage_error("-b given twice; give one program");
+			o->bpf = optarg;
+			break;
+		case 'e':
+			if (o->expr)
+				return usage_error("-e given twice; give one expression");
+			o->expr = optarg;
+			break;
+		case 'y':
+			o->linktype = optarg;
+			break;
+		case 'p':
+			if (o->pcap)
+				return usage_error("-p given twice; give one capture");
+			o->pcap = optarg;
+			break;
+		case 'c':
+			o->cmds[o->ncmds++] = optarg;
+			break;
+		case OPT_SECCOMP:
+			o->seccomp = true;
+			break;
+		case 'h':
+			help();
+			exit(0);
+		case OPT_VERSION:
+			printf(PROG " (cbpf) %s\n", CBPF_VERSION);
+			exit(0);
+		case ':':
+			if (optopt >= 0x100)
+				return usage_error("option '%s' needs an argument",
+						   argv[optind - 1]);
+			return usage_error("option '-%c' needs an argument", optopt);
+		default:
+			if (optopt >= 0x100 || !optopt)
+				return usage_error("unknown option '%s'", argv[optind - 1]);
+			return usage_error("unknown option '-%c'", optopt);
+		}
+	}
+	if (optind < argc)
+		o->script = argv[optind++];
+	if (optind < argc)
+		return usage_error("too many arguments: '%s' (one script at most)", argv[optind]);
+	if (o->bpf && o->expr)
+		return usage_error("-b and -e both load a program; give one");
+	if (o->linktype && !o->expr)
+		return usage_error("-y applies to -e only");
+	if (o->seccomp && !o->bpf)
+		return usage_error("--seccomp applies to -b only");
+	return 0;
+}
+
+/* Runs "load ..." for a command-line option; the path or expression is the rest of the line. */
+static void load_option(struct sh *sh, const char *sub, const char *arg)
+{
+	size_t n = strlen(sub) + strlen(arg) + 7;
+	char *line = malloc(n);
+
+	if (!line) {
+		sh_error(sh, "out of memory");
+		sh->errors++;
+		return;
+	}
+	snprintf(line, n, "load %s %s", sub, arg);
+	sh_exec(sh, line);
+	free(line);
+}
+
+/* ---------------------------------------------------------------- reading commands */
+
+/* Commands from a stream without a terminal: no prompt; errors located by line. */
+static void run_stream(struct sh *sh, FILE *in, const char *name)
+{
+	char *line = NULL;
+	size_t cap = 0;
+
+	sh->where = name;
+	sh->line = 0;
+	while (!sh->quit && getline(&line, &cap, in) >= 0) {
+		sh->line++;
+		sh_exec(sh, line);
+	}
+	free(line);
+}
+
+static volatile sig_atomic_t interrupt;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupt = 1;
+}
+
+/* Ctrl-C at the prompt: the line is dropped and a new prompt given, as in a shell. */
+static int on_signal_event(void)
+{
+	if (interrupt) {
+		interrupt = 0;
+		rl_replace_line("", 0);
+		rl_crlf();
+		rl_on_new_line();
+		rl_redisplay();
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- completion */
+
+static const char *const load_words[] = { "bpf", "pcap", "expr", "seccomp", "prog", "file",
+					  NULL };
+static const char *const *words;  /* what the generator offers before file names */
+static bool with_files;
+static size_t word_at;
+static bool files_started;
+
+static char *generate(const char *text, int state)
+{
+	size_t len = strlen(text);
+	char *r;
+
+	if (!state) {
+		word_at = 0;
+		files_started = false;
+	}
+	while (words && words[word_at]) {
+		const char *w = words[word_at++];
+
+		if (!strncmp(w, text, len))
+			return strdup(w);
+	}
+	if (!with_files)
+		return NULL;
+	rl_filename_completion_desired = 1;
+	/* The file name generator keeps its own state: started (0) once the words are done. */
+	r = rl_filename_completion_function(text, files_started);
+	files_started = true;
+	return r;
+}
+
+/* Splits the line before start into words: how many, and the first two. */
+static int words_before(int start, char *first, char *second, size_t size)
+{
+	int n = 0;
+	int i = 0;
+
+	first[0] = second[0] = '\0';
+	while (i < start) {
+		int b;
+
+		while (i < start && (rl_line_buffer[i] == ' ' || rl_line_buffer[i] == '\t'))
+			i++;
+		if (i >= start)
+			break;
+		b = i;
+		while (i < start && rl_line_buffer[i] != ' ' && rl_line_buffer[i] != '\t')
+			i++;
+		if (n < 2) {
+			char *dst = n ? second : first;
+			size_t l = (size_t)(i - b) < size - 1 ? (size_t)(i - b) : size - 1;
+
+			memcpy(dst, rl_line_buffer + b, l);
+			dst[l] = '\0';
+		}
+		n++;
+	}
+	return n;
+}
+
+static const char *const arch_words[] = { "x86_64", "i386", "x32", "aarch64", "arm", NULL };
+static const char **syscall_words; /* cbpf_syscall_at's names, NULL-terminated */
+
+static char **complete(const char *text, int start, int end)
+{
+	static const char *fields[64];
+	char first[32], second[32];
+	int n = words_before(start, first, second, sizeof(first));
+
+	(void)end;
+	rl_attempted_completion_over = 1;
+	words = NULL;
+	with_files = false;
+	if (n == 0) {
+		words = sh_command_names;
+	} else if (!strcmp(first, "load")) {
+		if (n == 1)
+			words = load_words;
+		with_files = true;
+		if (n >= 2 && (!strcmp(second, "bpf") || !strcmp(second, "expr")))
+			with_files = false;
+	} else if (!strcmp(first, "filter")) {
+		with_files = true;
+	} else if (!strcmp(first, "help")) {
+		words = sh_command_names;
+	} else if (!strcmp(first, "arch") && n == 1) {
+		words = arch_words;
+	} else if (!strcmp(first, "syscall") && n == 1) {
+		if (!syscall_words) {
+			size_t count = cbpf_syscall_count();
+
+			syscall_words = calloc(count + 1, sizeof(*syscall_words));
+			for (size_t i = 0; syscall_words && i < count; i++)
+				syscall_words[i] = cbpf_syscall_at(i);
+		}
+		words = syscall_words;
+	} else if (!strcmp(first, "set") && n == 1) {
+		size_t nf;
+		const struct cbpf_dbg_field *f = cbpf_dbg_fields(&nf);
+		size_t i;
+
+		for (i = 0; i < nf && i < 62; i++)
+			fields[i] = f[i].name;
+		fields[i++] = "ip";
+		fields[i] = NULL;
+		words = fields;
+	}
+	if (!words && !with_files)
+		return NULL;
+	return rl_completion_matches(text, generate);
+}
+
+static void run_terminal(struct sh *sh)
+{
+	struct sigaction sa;
+	char path[4096] = "";
+	const char *home = getenv("HOME");
+	char *line;
+
+	sh->where = NULL;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	cbpf_dbg_set_interrupt(sh->dbg, &interrupt);
+
+	rl_readline_name = "cbpf-dbg";
+	rl_attempted_completion_function = complete;
+	rl_signal_event_hook = on_signal_event;
+	rl_catch_signals = 0;
+	using_history();
+	stifle_history(HISTORY_MAX);
+	if (home && *home) {
+		snprintf(path, sizeof(path), "%s/" HISTORY_FILE, home);
+		read_history(path);
+	}
+	while (!sh->quit && (line = readline("> "))) {
+		interrupt = 0;
+		if (line[strspn(line, " \t")])
+			add_history(line);
+		sh_exec(sh, line);
+		free(line);
+	}
+	if (!sh->quit)
+		fputc('\n', stdout); /* end of input: the next shell prompt on its own line */
+	if (path[0])
+		write_history(path);
+	clear_history();
+	free(syscall_words);
+	syscall_words = NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct sh sh;
+	bool terminal, scripted;
+	int rc, lt;
+
+	o.cmds = calloc((size_t)argc, sizeof(*o.cmds));
+	if (!o.cmds)
+		return EXIT_INVALID;
+	rc = parse_args(argc, argv, &o);
+	if (rc) {
+		free(o.cmds);
+		return rc;
+	}
+	if (o.linktype && cbpf_linktype_parse(o.linktype, &lt)) {
+		free(o.cmds);
+		return usage_error("unknown link type '%s' for -y (tcpdump's names, such as "
+				   "EN10MB, LINUX_SLL, RAW, or a number)",
+				   o.linktype);
+	}
+	if (sh_init(&sh, stdout, stderr)) {
+		fprintf(stderr, PROG ": error: out of memory\n");
+		free(o.cmds);
+		return EXIT_INVALID;
+	}
+	scripted = o.ncmds || o.script;
+	terminal = !scripted && isatty(STDIN_FILENO);
+	/* Colour only for a person at a terminal. */
+	sh.color = terminal && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	sh.ecolor = terminal && isatty(STDERR_FILENO) && !getenv("NO_COLOR");
+	if (o.linktype)
+		sh.linktype = lt;
+
+	/* The capture first, so that -e compiles for its link type. */
+	if (o.pcap)
+		load_option(&sh, "pcap", o.pcap);
+	if (o.bpf)
+		load_option(&sh, o.seccomp ? "seccomp" : "prog", o.bpf);
+	if (o.expr)
+		load_option(&sh, "expr", o.expr);
+
+	if (scripted) {
+		sh.where = "-c";
+		for (size_t i = 0; i < o.ncmds && !sh.quit; i++) {
+			sh.line = (unsigned)i + 1;
+			sh_exec(&sh, o.cmds[i]);
+		}
+		if (o.script && !sh.quit) {
+			FILE *f = strcmp(o.script, "-") ? fopen(o.script, "r") : stdin;
+
+			if (!f) {
+				fprintf(stderr, PROG ": error: %s: %s\n", o.script,
+					strerror(errno));
+				sh.errors++;
+			} else {
+				run_stream(&sh, f, f == stdin ? "<stdin>" : o.script);
+				if (f != stdin)
+					fclose(f);
+			}
+		}
+	} else if (terminal) {
+		run_terminal(&sh);
+	} else {
+		run_stream(&sh, stdin, "<stdin>");
+	}
+	rc = !terminal && sh.errors ? EXIT_INVALID : 0;
+	sh_fini(&sh);
+	free(o.cmds);
+	return rc;
+}

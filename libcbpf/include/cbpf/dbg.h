@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: MIT */
+/* The debugging engine behind cbpf-dbg: a program stepped over packets or seccomp inputs. */
+#ifndef LIBCBPF_DBG_H
+#define LIBCBPF_DBG_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "diag.h"
+#include "insn.h"
+#include "pcap.h"
+#include "vm.h"
+
+/*
+ * A session holds one program, its input and the run of the program over that input:
+ *   - the program runs as a socket filter over packets (from a capture, or one set by the
+ *     caller) or as a seccomp filter over a struct cbpf_seccomp_data, as its mode says;
+ *   - a capture is read as a stream: the session keeps the current packet and the one after it,
+ *     so memory stays flat whatever the file's size; going back to an earlier packet reopens it;
+ *   - every instruction executed on the current input is recorded with the state before it, so
+ *     that stepping backwards restores earlier states exactly;
+ *   - breakpoints (at an instruction, on a condition, or both) and watches on M[i] stop runs.
+ * The session never prints; the caller formats what it reads from the accessors.
+ */
+struct cbpf_dbg;
+
+/* A new, empty session: no program, no input. Returns 0, -ENOMEM. */
+CBPF_API int cbpf_dbg_new(struct cbpf_dbg **out);
+/* Frees the session and closes its capture; NULL is allowed. */
+CBPF_API void cbpf_dbg_free(struct cbpf_dbg *dbg);
+
+/*
+ * Long runs (cbpf_dbg_run, cbpf_dbg_sweep) poll *flag between packets and stop when it is
+ * non-zero (a SIGINT handler sets it). NULL turns polling off.
+ */
+CBPF_API void cbpf_dbg_set_interrupt(struct cbpf_dbg *dbg, const volatile sig_atomic_t *flag);
+
+/* ---------------------------------------------------------------- the program */
+
+/*
+ * Validates prog as the kernel would in mode (cbpf_check: socket or seccomp rules; its warnings
+ * are added to diags too) and loads a copy. On success the breakpoints are deleted (they name
+ * instructions of the old program; watches stay) and the current input starts again; on failure
+ * the session keeps its previous program. Returns 0, -EINVAL (refused; why in diags), -ENOMEM.
+ */
+CBPF_API int cbpf_dbg_load(struct cbpf_dbg *dbg, const struct cbpf_prog *prog,
+			   enum cbpf_vm_mode mode, struct cbpf_diags *diags);
+/* The loaded program (the session's copy), or NULL. */
+CBPF_API const struct cbpf_prog *cbpf_dbg_prog(const struct cbpf_dbg *dbg);
+CBPF_API enum cbpf_vm_mode cbpf_dbg_mode(const struct cbpf_dbg *dbg);
+
+/* ---------------------------------------------------------------- inputs */
+
+/*
+ * Opens a pcap or pcapng file and makes its first packet current. The file is read again from
+ * the start when an earlier packet is wanted, so it must be a regular file ("-" is refused).
+ * On failure the previous capture stays. Returns 0, -ENOENT (no such file), -EINVAL (not a
+ * capture, no packets, or its first packet is damaged: in diags), -ENOMEM.
+ */
+CBPF_API int cbpf_dbg_open_capture(struct cbpf_dbg *dbg, const char *path,
+				   struct cbpf_diags *diags);
+
+/*
+ * Compiles a filter expression for the session's capture as tcpdump -r FILE EXPR does (see
+ * cbpf_capture_compile); without a capture, as cbpf_pcap_compile does with opts. The program
+ * is not loaded. Same returns as cbpf_pcap_compile.
+ */
+CBPF_API int cbpf_dbg_compile(struct cbpf_dbg *dbg, const char *expr,
+			      const struct cbpf_compile_opts *opts, struct cbpf_prog **out,
+			      struct cbpf_diags *diags);
+
+/*
+ * Makes packet n (from 1) current and starts its run again. Returns 0, -ENOENT (the capture has
+ * fewer packets: a diagnostic says how many), -EINVAL (the file is damaged before packet n, or
+ * there is no capture: in diags). On failure the current packet stays.
+ */
+CBPF_API int cbpf_dbg_select(struct cbpf_dbg *dbg, uint64_t n, struct cbpf_diags *diags);
+
+/*
+ * Moves to the packet after the current one, or back to the first after the last (a damaged
+ * record ends the capture early: its error goes to diags, and the first packet comes next).
+ * Returns 1 (the next packet), 0 (back to the first), or -EINVAL (no capture, or it cannot be
+ * read again: in diags; the current packet stays).
+ */
+CBPF_API int cbpf_dbg_next(struct cbpf_dbg *dbg, struct cbpf_diags *diags);
+
+/*
+ * Makes a packet of link type linktype current (copied), in place of any capture; number 0.
+ * Returns 0, -EINVAL (caplen over wirelen or over CBPF_DEFAULT_SNAPLEN), -ENOMEM.
+ */
+CBPF_API int cbpf_dbg_set_packet(struct cbpf_dbg *dbg, const uint8_t *data, uint32_t caplen,
+				 uint32_t wirelen, int linktype);
+
+/* Sets the seccomp input (copied) that seccomp programs run on; it starts their run again. */
+CBPF_API void cbpf_dbg_set_seccomp(struct cbpf_dbg *dbg, const struct cbpf_seccomp_data *sd);
+
+/* What the program runs on now. Pointers stay valid until the input changes. */
+struct cbpf_dbg_input {
+	bool have_packet;              /* a packet is current (socket programs need one) */
+	const uint8_t *data;           /* the packet */
+	uint32_t caplen, wirelen;
+	uint64_t number;               /* its number in the capture, from 1; 0 when set directly */
+	int64_t ts_sec;                /* its timestamp */
+	uint32_t ts_nsec;
+	bool have_next;                /* the capture holds a packet after this one */
+	int linktype;                  /* DLT_* of the packet */
+	const struct cbpf_seccomp_data *sd; /* the seccomp input (never NULL; zeroed at first) */
+	const char *capture;           /* the capture's path, or NULL */
+	uint32_t snaplen;              /* the capture's snapshot length */
+	uint64_t count;                /* the capture's packets, once it has been read to the end;
+					* 0 while unknown */
+};
+CBPF_API void cbpf_dbg_input(const struct cbpf_dbg *dbg, struct cbpf_dbg_input *out);
+
+/* ---------------------------------------------------------------- packet metadata */
+
+/*
+ * The ancillary fields (struct cbpf_meta) a socket program sees. By default each packet's come
+ * from cbpf_meta_from_frame (protocol, pkttype, hatype, VLAN fields, net_off, pay_off; ifindex
+ * for LINUX_SLL2) and the rest are 0. A field set by name keeps its value for every packet until
+ * it is reset. Names are the struct's ("mark", "ifindex", "vlan_tci", ...), and bpf_asm's
+ * ancillary names are accepted for them too ("proto", "type", "ifidx", "vlan_avail", "poff",
+ * "rand", "vlan_tpid"). protocol and vlan_proto are given in host byte order (0x800).
+ */
+struct cbpf_dbg_field {
+	const char *name;
+	const char *help; /* one line */
+	uint64_t max;     /* the largest value it takes */
+	bool derived;     /* filled from the packet unless set */
+};
+/* The fields, in a fixed order; *count receives their number. */
+CBPF_API const struct cbpf_dbg_field *cbpf_dbg_fields(size_t *count);
+/* Sets field name to value for every packet; restarts the run. 0, -ENOENT, -EINVAL (range). */
+CBPF_API int cbpf_dbg_meta_set(struct cbpf_dbg *dbg, const char *name, uint64_t value);
+/* Forgets what was set for name (NULL: every field); restarts the run. 0, -ENOENT. */
+CBPF_API int cbpf_dbg_meta_reset(struct cbpf_dbg *dbg, const char *name);
+/* The value name has for the current packet, and whether it was set. 0, -ENOENT. */
+CBPF_API int cbpf_dbg_meta_get(struct cbpf_dbg *dbg, const char *name, uint64_t *value,
+			       bool *is_set);
+/* The metadata of the current packet, as the program sees it. */
+CBPF_API const struct cbpf_meta *cbpf_dbg_meta(struct cbpf_dbg *dbg);
+
+/* ---------------------------------------------------------------- stepping */
+
+/* One executed instruction: the state before it and what it did. */
+struct cbpf_dbg_hist {
+	struct cbpf_vm_state before;
+	struct cbpf_vm_step step;
+};
+
+/* The state of the run on the current input: before the instruction at state->pc. */
+CBPF_API const struct cbpf_vm_state *cbpf_dbg_state(const struct cbpf_dbg *dbg);
+/* The instructions executed so far on the current input, oldest first; returns their number. */
+CBPF_API size_t cbpf_dbg_history(const struct cbpf_dbg *dbg, const struct cbpf_dbg_hist **out);
+
+/*
+ * Executes one instruction on the current input and records it; rec (may be NULL) receives
+ * what it did. Returns 0, -EINVAL (no program, no input, or the run has ended: restart it or
+ * move to another packet).
+ */
+CBPF_API int cbpf_dbg_step(struct cbpf_dbg *dbg, struct cbpf_vm_step *rec);
+/* Undoes the last n instructions, restoring the state before them exactly. 0, -EINVAL (fewer). */
+CBPF_API int cbpf_dbg_back(struct cbpf_dbg *dbg, size_t n);
+/* Starts the run on the current input again (A = X = 0, pc 0, no history). */
+CBPF_API void cbpf_dbg_restart(struct cbpf_dbg *dbg);
+
+/* ---------------------------------------------------------------- conditions */
+
+/*
+ * A condition or value over the machine and its input, for breakpoints and printing:
+ *   numbers       42 0x2a
+ *   registers     A X M[0]..M[15] pc (a, x, m[i] too)
+ *   packet        pkt[OFF] pkt[OFF:SIZE] (SIZE 1, 2 or 4 bytes, big-endian; OFF an expression)
+ *                 len (the wire length) caplen, and the metadata fields by name (mark, ...)
+ *   seccomp       nr arch ip args[0]..args[5] (64 bits; arg0..arg5 too)
+ *   operators     ( ) ! ~ - * / % + - << >> & ^ | == != < <= > >= && ||, with C's precedence
+ * Arithmetic is unsigned 64-bit. A value that cannot be had (a packet byte not captured, a
+ * seccomp field while debugging a socket filter, a division by zero) makes the whole
+ * condition false.
+ */
+struct cbpf_dbg_expr;
+
+/*
+ * Parses text (NUL-terminated). Errors are located at line 1 and the column in text. Returns 0
+ * and sets *out, -EINVAL (in diags), -ENOMEM.
+ */
+CBPF_API int cbpf_dbg_expr_parse(const char *text, struct cbpf_dbg_expr **out,
+				 struct cbpf_diags *diags);
+CBPF_API void cbpf_dbg_expr_free(struct cbpf_dbg_expr *expr);
+/* The text it was parsed from. */
+CBPF_API const char *cbpf_dbg_expr_text(const struct cbpf_dbg_expr *expr);
+/*
+ * Evaluates expr on the current state and input. Returns 0 and sets *value, -ENOENT (a value
+ * that cannot be had, see above), -EINVAL (division by zero).
+ */
+CBPF_API int cbpf_dbg_expr_eval(struct cbpf_dbg *dbg, const struct cbpf_dbg_expr *expr,
+				uint64_t *value);
+
+/* ---------------------------------------------------------------- breakpoints and watches */
+
+enum cbpf_dbg_point_kind {
+	CBPF_DBG_BREAK, /* stop before an instruction */
+	CBPF_DBG_WATCH, /* stop after an instruction that changed M[mem] */
+};
+
+struct cbpf_dbg_point {
+	unsigned id;                   /* from 1, never reused in a session */
+	enum cbpf_dbg_point_kind kind;
+	long pc;                       /* BREAK: the instruction, or -1 for any */
+	struct cbpf_dbg_expr *cond;    /* BREAK: NULL for none */
+	unsigned mem;                  /* WATCH: the word */
+	uint64_t hits;                 /* how many times it stopped a run */
+};
+
+/*
+ * A breakpoint at instruction pc (-1: anywhere) with condition cond (NULL: none; parsed from
+ * text, errors in diags). With a pc, it stops before that instruction whenever cond holds
+ * there. Without one, it stops before the first instruction at which cond holds where it did
+ * not before the previous instruction (a change, not every instruction after it). Returns 0
+ * and sets *id (may be NULL), -EINVAL (pc outside the program, no program, both -1 and NULL, a
+ * bad condition), -ENOMEM.
+ */
+CBPF_API int cbpf_dbg_break(struct cbpf_dbg *dbg, long pc, const char *cond, unsigned *id,
+			    struct cbpf_diags *diags);
+/* A watch on M[mem]. Returns 0 and sets *id (may be NULL), -EINVAL (mem > 15), -ENOMEM. */
+CBPF_API int cbpf_dbg_watch(struct cbpf_dbg *dbg, unsigned mem, unsigned *id);
+/* Deletes point id. 0, -ENOENT. */
+CBPF_API int cbpf_dbg_delete(struct cbpf_dbg *dbg, unsigned id);
+/* Deletes every point of kind (or every point when kind is -1). */
+CBPF_API void cbpf_dbg_delete_all(struct cbpf_dbg *dbg, int kind);
+/* The points, in the order they were made; returns their number. */
+CBPF_API size_t cbpf_dbg_points(const struct cbpf_dbg *dbg, const struct cbpf_dbg_point **out);
+
+/* ---------------------------------------------------------------- running */
+
+enum cbpf_dbg_why {
+	CBPF_DBG_END,       /* the program ended (cbpf_dbg_continue), or the packets ran out */
+	CBPF_DBG_HIT_BREAK, /* a breakpoint: the state is before its instruction */
+	CBPF_DBG_HIT_WATCH, /* a watch: the state is after the instruction that changed M[mem] */
+	CBPF_DBG_LIMIT,     /* the step limit was reached */
+	CBPF_DBG_INTERRUPT, /* the interrupt flag was set */
+};
+
+struct cbpf_dbg_stop {
+	enum cbpf_dbg_why why;
+	unsigned id;            /* HIT_BREAK, HIT_WATCH: the point */
+	unsigned mem;           /* HIT_WATCH: the word, its value before and after */
+	uint32_t old, now;
+};
+
+/*
+ * Runs the current input on from its state, checking breakpoints before every instruction
+ * (the first one too: step past a breakpoint before continuing from it) and watches after
+ * each, for at most max_steps instructions (0: no limit). Returns 0 with *stop filled, -EINVAL
+ * (no program or input, or the run has ended already).
+ */
+CBPF_API int cbpf_dbg_continue(struct cbpf_dbg *dbg, uint64_t max_steps,
+			       struct cbpf_dbg_stop *stop);
+
+/* What runs over many packets counted. */
+struct cbpf_dbg_tally {
+	uint64_t pass;    /* the program returned non-zero */
+	uint64_t fail;    /* it returned 0 */
+	bool interrupted; /* a sweep stopped early on the interrupt flag */
+};
+
+/*
+ * Runs the program over the current packet (from where its run stands; a run that has ended
+ * moves on to the next packet first) and the packets after it, up to max_packets packets in all
+ * (0: to the end of the capture), stopping at breakpoints and watches; each packet that ends is
+ * counted in *tally (not zeroed: counts go on over calls). A stop leaves the session at that
+ * packet and state. When the packets ran out or max_packets were run, the session goes back to
+ * the first packet, as bpf_dbg does. Without a capture (a packet set directly, or a seccomp
+ * program) only the current input runs. Returns 0 with *stop filled (CBPF_DBG_END when the
+ * packets ran out or max_packets were run), -EINVAL (no program or input; a damaged record,
+ * after the packets before it were counted: in diags).
+ */
+CBPF_API int cbpf_dbg_run(struct cbpf_dbg *dbg, uint64_t max_packets, struct cbpf_dbg_stop *stop,
+			  struct cbpf_dbg_tally *tally, struct cbpf_diags *diags);
+
+/*
+ * Runs the whole current input in a scratch state (the session is not changed) and records
+ * every instruction: steps (room for the program's length) receives them in order and *n
+ * their number; final (may be NULL) the state at the end. Returns 0, -EINVAL (no program or
+ * input).
+ */
+CBPF_API int cbpf_dbg_trace(struct cbpf_dbg *dbg, struct cbpf_dbg_hist *steps, size_t *n,
+			    struct cbpf_vm_state *final);
+
+/* What a sweep over a whole capture does besides counting. */
+struct cbpf_dbg_sweep_opts {
+	uint64_t *hits;        /* when not NULL, room for the program's length: each instruction's
+				* executions are added to it */
+	const char *write;     /* when not NULL, the accepted packets are written to this new pcap
+				* file (whole, as tcpdump -w does), which appears only when the
+				* sweep succeeded */
+	uint64_t *written;     /* when not NULL, receives how many packets were written */
+};
+
+/*
+ * Runs the program over every packet of the capture from the first, reading the file anew (the
+ * session's packet and state are not changed; breakpoints do not apply). Returns 0, -EINVAL (no
+ * program or capture, a damaged record after the packets before it were counted, a file that
+ * cannot be written: in diags; nothing is written then), -ENOMEM; *tally is filled either way.
+ */
+CBPF_API int cbpf_dbg_sweep(struct cbpf_dbg *dbg, const struct cbpf_dbg_sweep_opts *opts,
+			    struct cbpf_dbg_tally *tally, struct cbpf_diags *diags);
+
+#endif

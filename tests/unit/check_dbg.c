@@ -1,0 +1,686 @@
+// SPDX-License-Identifier: MIT
+/* The debugging engine: exact backward steps, captures, points, runs, coverage, metadata. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cbpf.h"
+#include "randprog.h"
+#include "unit.h"
+
+#define I(code, k) ((struct cbpf_insn){ (code), 0, 0, (k) })
+#define J(code, jt, jf, k) ((struct cbpf_insn){ (code), (jt), (jf), (k) })
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static uint32_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)rng;
+}
+
+static struct cbpf_dbg *session(void)
+{
+	struct cbpf_dbg *dbg;
+
+	ck_assert_int_eq(cbpf_dbg_new(&dbg), 0);
+	return dbg;
+}
+
+static void load_insns(struct cbpf_dbg *dbg, const struct cbpf_insn *v, size_t n,
+		       enum cbpf_vm_mode mode)
+{
+	struct cbpf_prog *p = cbpf_prog_new(v, n);
+	struct cbpf_diags d = { 0 };
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(cbpf_dbg_load(dbg, p, mode, &d), 0);
+	cbpf_diags_free(&d);
+	cbpf_prog_free(p);
+}
+
+static void load_expr(struct cbpf_dbg *dbg, const char *expr)
+{
+	struct cbpf_prog *p;
+	struct cbpf_diags d = { 0 };
+
+	ck_assert_int_eq(cbpf_pcap_compile(expr, NULL, &p, &d), 0);
+	ck_assert_int_eq(cbpf_dbg_load(dbg, p, CBPF_VM_SOCKET, &d), 0);
+	cbpf_diags_free(&d);
+	cbpf_prog_free(p);
+}
+
+static void open_capture(struct cbpf_dbg *dbg, const char *path)
+{
+	struct cbpf_diags d = { 0 };
+
+	ck_assert_int_eq(cbpf_dbg_open_capture(dbg, path, &d), 0);
+	ck_assert_uint_eq(d.n, 0);
+}
+
+/* ---------------------------------------------------------------- backward steps */
+
+/*
+ * For random valid programs and packets: the state after k steps and then back k is the state
+ * before them, byte for byte; back j lands on the state recorded after k - j steps; stepping
+ * again from there repeats the same states.
+ */
+START_TEST(back_restores_exactly)
+{
+	uint8_t pkt[128];
+
+	for (unsigned round = 0; round < 600; round++) {
+		struct randprog_opts o = { .seed = round, .seccomp = round % 4 == 3 };
+		struct cbpf_prog *p = randprog_new(&o, NULL);
+		struct cbpf_vm_state states[CBPF_MAXINSNS + 1];
+		struct cbpf_seccomp_data sd;
+		struct cbpf_diags d = { 0 };
+		struct cbpf_dbg *dbg = session();
+		size_t k = 0, j;
+
+		ck_assert_ptr_nonnull(p);
+		for (size_t i = 0; i < sizeof(pkt); i++)
+			pkt[i] = (uint8_t)rnd();
+		memcpy(&sd, pkt, sizeof(sd));
+		ck_assert_int_eq(cbpf_dbg_load(dbg, p, o.seccomp ? CBPF_VM_SECCOMP : CBPF_VM_SOCKET,
+					       &d),
+				 0);
+		uint32_t len = rnd() % sizeof(pkt);
+
+		ck_assert_int_eq(cbpf_dbg_set_packet(dbg, pkt, len, len + rnd() % 3, 1), 0);
+		cbpf_dbg_set_seccomp(dbg, &sd);
+		states[0] = *cbpf_dbg_state(dbg);
+		while (cbpf_dbg_state(dbg)->exit == CBPF_VM_RUNNING) {
+			ck_assert_int_eq(cbpf_dbg_step(dbg, NULL), 0);
+			states[++k] = *cbpf_dbg_state(dbg);
+		}
+		ck_assert_int_eq(cbpf_dbg_step(dbg, NULL), -EINVAL);
+		ck_assert_int_eq(cbpf_dbg_back(dbg, k + 1), -EINVAL);
+		j = k ? rnd() % k + 1 : 0;
+		ck_assert_int_eq(cbpf_dbg_back(dbg, j), 0);
+		ck_assert_mem_eq(cbpf_dbg_state(dbg), &states[k - j], sizeof(states[0]));
+		for (size_t i = k - j; i < k; i++) {
+			ck_assert_int_eq(cbpf_dbg_step(dbg, NULL), 0);
+			ck_assert_mem_eq(cbpf_dbg_state(dbg), &states[i + 1], sizeof(states[0]));
+		}
+		ck_assert_int_eq(cbpf_dbg_back(dbg, k), 0);
+		ck_assert_mem_eq(cbpf_dbg_state(dbg), &states[0], sizeof(states[0]));
+		cbpf_diags_free(&d);
+		cbpf_prog_free(p);
+		cbpf_dbg_free(dbg);
+	}
+}
+END_TEST
+
+START_TEST(history_holds_each_step)
+{
+	static const struct cbpf_insn v[] = {
+		I(CBPF_LD | CBPF_H | CBPF_ABS, 12),
+		I(CBPF_ST, 3),
+		J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 0x800),
+		I(CBPF_RET | CBPF_K, 1),
+		I(CBPF_RET | CBPF_K, 0),
+	};
+	uint8_t pkt[20] = { [12] = 0x08, [13] = 0x00 };
+	const struct cbpf_dbg_hist *h;
+	struct cbpf_dbg *dbg = session();
+	struct cbpf_vm_step rec;
+
+	ck_assert_int_eq(cbpf_dbg_step(dbg, NULL), -EINVAL); /* no program */
+	load_insns(dbg, v, 5, CBPF_VM_SOCKET);
+	ck_assert_int_eq(cbpf_dbg_step(dbg, NULL), -EINVAL); /* no packet */
+	ck_assert_int_eq(cbpf_dbg_set_packet(dbg, pkt, 20, 20, 1), 0);
+	ck_assert_int_eq(cbpf_dbg_step(dbg, &rec), 0);
+	ck_assert_uint_eq(rec.value, 0x800);
+	while (cbpf_dbg_state(dbg)->exit == CBPF_VM_RUNNING)
+		cbpf_dbg_step(dbg, NULL);
+	ck_assert_uint_eq(cbpf_dbg_history(dbg, &h), 4);
+	ck_assert_uint_eq(h[1].before.A, 0x800);
+	ck_assert_uint_eq(h[2].before.M[3], 0x800);
+	ck_assert(h[2].step.cond && h[2].step.taken);
+	ck_assert_uint_eq(h[3].step.pc, 3);
+	ck_assert_uint_eq(cbpf_dbg_state(dbg)->ret, 1);
+	cbpf_dbg_restart(dbg);
+	ck_assert_uint_eq(cbpf_dbg_history(dbg, &h), 0);
+	ck_assert_uint_eq(cbpf_dbg_state(dbg)->pc, 0);
+	cbpf_dbg_free(dbg);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- captures */
+
+START_TEST(select_next_and_wrap)
+{
+	struct cbpf_dbg *dbg = session();
+	struct cbpf_diags d = { 0 };
+	struct cbpf_dbg_input in;
+
+	open_capture(dbg, "pcaps/eth-arp.pcap");
+	cbpf_dbg_input(dbg, &in);
+	ck_assert_uint_eq(in.number, 1);
+	ck_assert(in.have_next);
+	ck_assert_uint_eq(in.caplen, 42);
+	ck_assert_int_eq(cbpf_dbg_select(dbg, 8, &d), 0);
+	cbpf_dbg_input(dbg, &in);
+	ck_assert_uint_eq(in.number, 8);
+	ck_assert(!in.have_next);
+	ck_assert_uint_eq(in.count, 8);
+	ck_assert_int_eq(cbpf_dbg_next(dbg, &d), 0); /* back to the first */
+	cbpf_dbg_input(dbg, &in);
+	ck_assert_uint_eq(in.number, 1);
+	ck_assert_uint_eq(in.count, 8); /* still known */
+	ck_assert_int_eq(cbpf_dbg_next(dbg, &d), 1);
+	ck_assert_int_eq(cbpf_dbg_select(dbg, 9, &d), -ENOENT);
+	ck_assert_str_eq(d.v[0].msg, "no packet 9: the capture holds 8 packets");
+	cbpf_diags_free(&d);
+	ck_assert_int_eq(cbpf_dbg_select(dbg, 0, &d), -ENOENT);
+	cbpf_diags_free(&d);
+	cbpf_dbg_input(dbg, &in);
+	ck_assert_uint_eq(in.number, 2); /* a failed select stays */
+	ck_assert_int_eq(cbpf_dbg_select(dbg, 3, &d), 0);
+	ck_assert_int_eq(cbpf_dbg_select(dbg, 1, &d), 0); /* backwards: read again */
+	cbpf_dbg_input(dbg, &in);
+	ck_assert_uint_eq(in.number, 1);
+	ck_assert_uint_eq(d.n, 0);
+	cbpf_dbg_free(dbg);
+}
+END_TEST
+
+START_TEST(bad_captures)
+{
+	struct cbpf_dbg *dbg = session();
+	struct cbpf_diags d = { 0 };
+	struct cbpf_dbg_input in;
+
+	ck_assert_int_eq(cbpf_dbg_open_capture(dbg, "pcaps/no-such.pcap", &d), -ENOENT);
+	cbpf_diags_free(&d);
+	ck_assert_int_eq(cbpf_dbg_open_capture(dbg, "pcaps/bad/header-only.pcap", &d), -EINVAL);
+	ck_assert_str_eq(d.v[0].msg, "the capture holds no packets");
+	cbpf_diags_free(&d);
+	ck_assert_int_eq(cbpf_dbg_open_capture(dbg, "-", &d), -EINVAL);
+	cbpf_diags_free(&d);
+	cbpf_dbg_input(dbg, &in);
+	ck_assert_ptr_null(in.capture);
+
+	/* Damaged after packet 3: packets 1 to 3 are there, then the error. */
+	open_capture(dbg, "pcaps/bad/truncated-in-packet-data.pcap");
+	ck_assert_int_eq(cbpf_dbg_select(dbg, 3, &d), 0);
+	ck_assert_int_eq(cbpf_dbg_select(dbg, 4, &d), -EINVAL);
+	ck_assert(strstr(d.v[0].msg, "packet 4: truncated dump file"));
+	cbpf_diags_free(&d);
+	cbpf_dbg_input(dbg, &in);
+	ck_assert_uint_eq(in.number, 3);
+	ck_assert_int_eq(cbpf_dbg_next(dbg, &d), 0); /* the error, and the first packet again */
+	ck_assert_uint_eq(d.errors, 1);
+	cbpf_diags_free(&d);
+
+	/* A record longer than the snapshot length: read cut, and said. */
+	open_capture(dbg, "pcaps/bad/caplen-over-snaplen.pcap");
+	ck_assert_int_eq(cbpf_dbg_select(dbg, 4, &d), 0);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_int_eq(d.v[0].severity, CBPF_SEV_WARNING);
+	ck_assert(strstr(d.v[0].msg, "155 bytes captured, more than the snapshot length 128"));
+	cbpf_diags_free(&d);
+	cbpf_dbg_input(dbg, &in);
+	ck_assert_uint_eq(in.caplen, 128);
+
+	/* pcapng reads as its pcap. */
+	open_capture(dbg, "pcaps/bad/eth-ipv4-tcp.pcapng");
+	ck_assert_int_eq(cbpf_dbg_select(dbg, 32, &d), 0);
+	ck_assert_int_eq(cbpf_dbg_select(dbg, 33, &d), -ENOENT);
+	cbpf_diags_free(&d);
+	cbpf_dbg_free(dbg);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- runs */
+
+/* What libcbpf's interpreter says packet by packet, with the metadata of each frame. */
+static void reference(const struct cbpf_prog *p, const char *path, uint64_t *pass, uint64_t *fail,
+		      uint64_t *hits)
+{
+	struct cbpf_capture *cap;
+	struct cbpf_frame f;
+	struct cbpf_vm *vm;
+	int lt;
+
+	ck_assert_int_eq(cbpf_vm_new(p, CBPF_VM_SOCKET, &vm, NULL), 0);
+	ck_assert_int_eq(cbpf_capture_open(path, &cap, NULL), 0);
+	lt = cbpf_capture_linktype(cap);
+	*pass = *fail = 0;
+	while (cbpf_capture_next(cap, &f, NULL) == 1) {
+		struct cbpf_meta m = { 0 };
+		struct cbpf_input in;
+		struct cbpf_vm_state st;
+		struct cbpf_vm_step r;
+
+		cbpf_meta_from_frame(&m, lt, f.data, f.caplen, f.wirelen);
+		in = cbpf_input_packet(f.data, f.caplen, f.wirelen, &m);
+		if (cbpf_vm_run(vm, &in))
+			(*pass)++;
+		else
+			(*fail)++;
+		cbpf_vm_state_init(&st);
+		while (st.exit == CBPF_VM_RUNNING && !cbpf_vm_step(vm, &st, &in, &r))
+			hits[r.pc]++;
+	}
+	cbpf_capture_close(cap);
+	cbpf_vm_free(vm);
+}
+
+/*
+ * run, sweep and coverage agree with the interpreter given every frame's metadata, for
+ * tcpdump's programs and random ones (which use ancillary and negative loads, and [x + k]
+ * after any X: the engine must not skip the metadata they can see).
+ */
+START_TEST(runs_agree_with_the_interpreter)
+{
+	static const char *const files[] = { "pcaps/mixed.pcap", "pcaps/sll.pcap",
+					     "pcaps/eth-vlan.pcap" };
+	static const char *const exprs[] = { "tcp port 80", "ip", "vlan and udp",
+					     "ip6 and tcp[tcpflags] & tcp-syn != 0 or icmp" };
+
+	for (unsigned round = 0; round < 60; round++) {
+		const char *file = files[round % 3];
+		struct cbpf_prog *p;
+		struct cbpf_dbg *dbg = session();
+		struct cbpf_dbg_tally t = { 0 }, ts;
+		struct cbpf_dbg_stop stop;
+		struct cbpf_dbg_sweep_opts so = { 0 };
+		struct cbpf_diags d = { 0 };
+		uint64_t pass, fail, *h1, *h2;
+		size_t len;
+
+		if (round < 4) {
+			ck_assert_int_eq(cbpf_pcap_compile(exprs[round], NULL, &p, &d), 0);
+		} else {
+			struct randprog_opts o = { .seed = 1000 + round,
+						   .shape = round % 2 ? RANDPROG_SHAPE_FILTER
+								      : RANDPROG_SHAPE_MIXED };
+
+			p = randprog_new(&o, NULL);
+		}
+		len = cbpf_prog_len(p);
+		h1 = calloc(len, sizeof(*h1));
+		h2 = calloc(len, sizeof(*h2));
+		ck_assert_int_eq(cbpf_dbg_load(dbg, p, CBPF_VM_SOCKET, &d), 0);
+		cbpf_diags_free(&d);
+		open_capture(dbg, file);
+		reference(p, file, &pass, &fail, h1);
+
+		ck_assert_int_eq(cbpf_dbg_run(dbg, 0, &stop, &t, &d), 0);
+		ck_assert_int_eq(stop.why, CBPF_DBG_END);
+		ck_assert_uint_eq(t.pass, pass);
+		ck_assert_uint_eq(t.fail, fail);
+
+		so.hits = h2;
+		ck_assert_int_eq(cbpf_dbg_sweep(dbg, &so, &ts, &d), 0);
+		ck_assert_uint_eq(ts.pass, pass);
+		ck_assert_uint_eq(ts.fail, fail);
+		/* Coverage is the sum of every packet's path. */
+		ck_assert_mem_eq(h1, h2, len * sizeof(*h1));
+		ck_assert_uint_eq(d.n, 0);
+		free(h1);
+		free(h2);
+		cbpf_prog_free(p);
+		cbpf_dbg_free(dbg);
+	}
+}
+END_TEST
+
+/* Coverage is also what the session's own traces of each packet add up to. */
+START_TEST(coverage_is_the_sum_of_traces)
+{
+	struct cbpf_dbg *dbg = session();
+	struct cbpf_dbg_sweep_opts so = { 0 };
+	struct cbpf_dbg_tally t;
+	struct cbpf_diags d = { 0 };
+	struct cbpf_dbg_hist *steps;
+	uint64_t *sum, *hits;
+	size_t len, n, packets = 0;
+
+	load_expr(dbg, "tcp port 80 or udp port 53 or arp");
+	open_capture(dbg, "pcaps/mixed.pcap");
+	len = cbpf_prog_len(cbpf_dbg_prog(dbg));
+	sum = calloc(len, sizeof(*sum));
+	hits = calloc(len, sizeof(*hits));
+	steps = calloc(len, sizeof(*steps));
+	do {
+		ck_assert_int_eq(cbpf_dbg_trace(dbg, steps, &n, NULL), 0);
+		for (size_t i = 0; i < n; i++)
+			sum[steps[i].step.pc]++;
+		packets++;
+	} while (cbpf_dbg_next(dbg, &d) == 1);
+	ck_assert_uint_eq(packets, 142);
+	so.hits = hits;
+	ck_assert_int_eq(cbpf_dbg_sweep(dbg, &so, &t, &d), 0);
+	ck_assert_uint_eq(t.pass + t.fail, 142);
+	ck_assert_mem_eq(sum, hits, len * sizeof(*sum));
+	free(sum);
+	free(hits);
+	free(steps);
+	cbpf_dbg_free(dbg);
+}
+END_TEST
+
+START_TEST(breakpoints_and_watches_stop_runs)
+{
+	static const struct cbpf_insn v[] = {
+		I(CBPF_LD | CBPF_H | CBPF_ABS, 12),           /* 0 */
+		I(CBPF_ST, 1),                                /* 1 */
+		J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 2, 0x806), /* 2 */
+		I(CBPF_LD | CBPF_IMM, 7),                     /* 3 */
+		I(CBPF_ST, 1),                                /* 4 */
+		I(CBPF_RET | CBPF_A, 0),                      /* 5 */
+	};
+	struct cbpf_dbg *dbg = session();
+	const struct cbpf_dbg_point *pts;
+	struct cbpf_dbg_tally t = { 0 };
+	struct cbpf_dbg_stop stop;
+	struct cbpf_diags d = { 0 };
+	struct cbpf_dbg_input in;
+	unsigned b1, b2, w;
+
+	load_insns(dbg, v, 6, CBPF_VM_SOCKET);
+	open_capture(dbg, "pcaps/mixed.pcap");
+	ck_assert_int_eq(cbpf_dbg_break(dbg, 3, NULL, &b1, &d), 0);
+	/* The first ARP packet of mixed.pcap, at its first instruction. */
+	ck_assert_int_eq(cbpf_dbg_run(dbg, 0, &stop, &t, &d), 0);
+	ck_assert_int_eq(stop.why, CBPF_DBG_HIT_BREAK);
+	ck_assert_uint_eq(stop.id, b1);
+	ck_assert_uint_eq(cbpf_dbg_state(dbg)->pc, 3);
+	ck_assert_uint_eq(cbpf_dbg_state(dbg)->A, 0x806);
+	cbpf_dbg_input(dbg, &in);
+	ck_assert_uint_eq(in.number, t.pass + 1);
+	ck_assert_int_eq(cbpf_dbg_delete(dbg, b1), 0);
+	ck_assert_int_eq(cbpf_dbg_delete(dbg, b1), -ENOENT);
+
+	/* A watch sees M[1] change from 0x806 to 7. */
+	ck_assert_int_eq(cbpf_dbg_watch(dbg, 1, &w), 0);
+	ck_assert_int_eq(cbpf_dbg_continue(dbg, 0, &stop), 0);
+	ck_assert_int_eq(stop.why, CBPF_DBG_HIT_WATCH);
+	ck_assert_uint_eq(stop.old, 0x806);
+	ck_assert_uint_eq(stop.now, 7);
+	ck_assert_uint_eq(cbpf_dbg_state(dbg)->pc, 5);
+	cbpf_dbg_delete_all(dbg, -1);
+
+	/* A condition without a place stops where it starts to hold, not after. */
+	cbpf_dbg_restart(dbg);
+	ck_assert_int_eq(cbpf_dbg_break(dbg, -1, "A == 0x806", &b2, &d), 0);
+	ck_assert_int_eq(cbpf_dbg_continue(dbg, 0, &stop), 0);
+	ck_assert_int_eq(stop.why, CBPF_DBG_HIT_BREAK);
+	ck_assert_uint_eq(cbpf_dbg_state(dbg)->pc, 1);
+	ck_assert_int_eq(cbpf_dbg_step(dbg, NULL), 0);
+	ck_assert_int_eq(cbpf_dbg_continue(dbg, 0, &stop), 0);
+	ck_assert_int_eq(stop.why, CBPF_DBG_END);
+	ck_assert_uint_eq(cbpf_dbg_points(dbg, &pts), 1);
+	ck_assert_uint_eq(pts[0].hits, 1);
+
+	/* A step limit; a bad condition; a place outside the program. */
+	cbpf_dbg_restart(dbg);
+	cbpf_dbg_delete_all(dbg, -1);
+	ck_assert_int_eq(cbpf_dbg_continue(dbg, 2, &stop), 0);
+	ck_assert_int_eq(stop.why, CBPF_DBG_LIMIT);
+	ck_assert_uint_eq(cbpf_dbg_state(dbg)->pc, 2);
+	ck_assert_int_eq(cbpf_dbg_break(dbg, 6, NULL, NULL, &d), -EINVAL);
+	ck_assert_int_eq(cbpf_dbg_break(dbg, -1, NULL, NULL, &d), -EINVAL);
+	ck_assert_int_eq(cbpf_dbg_break(dbg, 2, "A ==", NULL, &d), -EINVAL);
+	cbpf_diags_free(&d);
+	ck_assert_int_eq(cbpf_dbg_watch(dbg, 16, NULL), -EINVAL);
+
+	/* Loading a program deletes the breakpoints, keeps the watches. */
+	ck_assert_int_eq(cbpf_dbg_break(dbg, 2, NULL, NULL, &d), 0);
+	ck_assert_int_eq(cbpf_dbg_watch(dbg, 2, NULL), 0);
+	load_insns(dbg, v, 6, CBPF_VM_SOCKET);
+	ck_assert_uint_eq(cbpf_dbg_points(dbg, &pts), 1);
+	ck_assert_int_eq(pts[0].kind, CBPF_DBG_WATCH);
+	cbpf_dbg_free(dbg);
+}
+END_TEST
+
+START_TEST(run_limits_and_goes_back_to_the_first_packet)
+{
+	struct cbpf_dbg *dbg = session();
+	struct cbpf_dbg_tally t = { 0 };
+	struct cbpf_dbg_stop stop;
+	struct cbpf_diags d = { 0 };
+	struct cbpf_dbg_input in;
+	static volatile sig_atomic_t flag;
+
+	load_expr(dbg, "arp");
+	open_capture(dbg, "pcaps/eth-arp.pcap");
+	ck_assert_int_eq(cbpf_dbg_run(dbg, 3, &stop, &t, &d), 0);
+	ck_assert_uint_eq(t.pass, 3);
+	cbpf_dbg_input(dbg, &in);
+	ck_assert_uint_eq(in.number, 1);
+	/* From the middle of a packet, a run goes on from there. */
+	cbpf_dbg_step(dbg, NULL);
+	memset(&t, 0, sizeof(t));
+	ck_assert_int_eq(cbpf_dbg_run(dbg, 0, &stop, &t, &d), 0);
+	ck_assert_uint_eq(t.pass, 8);
+	/* Interrupted before anything ran. */
+	flag = 1;
+	cbpf_dbg_set_interrupt(dbg, &flag);
+	ck_assert_int_eq(cbpf_dbg_run(dbg, 0, &stop, &t, &d), 0);
+	ck_assert_int_eq(stop.why, CBPF_DBG_INTERRUPT);
+	cbpf_dbg_set_interrupt(dbg, NULL);
+	/* A damaged capture: the packets before are counted, then the error. */
+	open_capture(dbg, "pcaps/bad/truncated-in-record-header.pcap");
+	memset(&t, 0, sizeof(t));
+	ck_assert_int_eq(cbpf_dbg_run(dbg, 0, &stop, &t, &d), -EINVAL);
+	ck_assert_uint_eq(t.pass + t.fail, 3);
+	ck_assert_uint_eq(d.errors, 1);
+	cbpf_diags_free(&d);
+	cbpf_dbg_free(dbg);
+}
+END_TEST
+
+START_TEST(sweep_writes_the_accepted_packets)
+{
+	char path[] = "/tmp/cbpf-dbg-unit-XXXXXX";
+	struct cbpf_dbg_sweep_opts so = { 0 };
+	struct cbpf_dbg *dbg = session();
+	struct cbpf_capture *cap;
+	struct cbpf_dbg_tally t;
+	struct cbpf_diags d = { 0 };
+	struct cbpf_frame f;
+	uint64_t written = 0, n = 0;
+	struct stat sb;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	unlink(path);
+	load_expr(dbg, "udp port 53");
+	open_capture(dbg, "pcaps/mixed.pcap");
+	so.write = path;
+	so.written = &written;
+	ck_assert_int_eq(cbpf_dbg_sweep(dbg, &so, &t, &d), 0);
+	ck_assert_uint_eq(written, t.pass);
+	ck_assert_uint_gt(written, 0);
+	ck_assert_int_eq(cbpf_capture_open(path, &cap, NULL), 0);
+	while (cbpf_capture_next(cap, &f, NULL) == 1)
+		n++;
+	cbpf_capture_close(cap);
+	ck_assert_uint_eq(n, written);
+	unlink(path);
+
+	/* A damaged capture writes nothing. */
+	open_capture(dbg, "pcaps/bad/truncated-in-packet-data.pcap");
+	load_expr(dbg, "tcp");
+	ck_assert_int_eq(cbpf_dbg_sweep(dbg, &so, &t, &d), -EINVAL);
+	ck_assert_int_eq(stat(path, &sb), -1);
+	cbpf_diags_free(&d);
+	cbpf_dbg_free(dbg);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- metadata */
+
+START_TEST(metadata_from_frames_and_set)
+{
+	struct cbpf_dbg *dbg = session();
+	struct cbpf_dbg_stop stop;
+	struct cbpf_dbg_tally t = { 0 };
+	struct cbpf_diags d = { 0 };
+	static const struct cbpf_insn mark[] = {
+		I(CBPF_LD | CBPF_W | CBPF_ABS, (uint32_t)(CBPF_AD_OFF + CBPF_AD_MARK)),
+		I(CBPF_RET | CBPF_A, 0),
+	};
+	uint64_t v;
+	bool set;
+	size_t n;
+
+	open_capture(dbg, "pcaps/sll.pcap");
+	ck_assert_int_eq(cbpf_dbg_meta_get(dbg, "protocol", &v, &set), 0);
+	ck_assert_uint_eq(v, 0x806); /* sll.pcap begins with ARP */
+	ck_assert(!set);
+	ck_assert_int_eq(cbpf_dbg_meta_get(dbg, "proto", &v, NULL), 0); /* bpf_asm's name */
+	ck_assert_int_eq(cbpf_dbg_meta_set(dbg, "protocol", 0x86dd), 0);
+	ck_assert_int_eq(cbpf_dbg_meta_get(dbg, "protocol", &v, &set), 0);
+	ck_assert_uint_eq(v, 0x86dd);
+	ck_assert(set);
+	ck_assert_uint_eq(cbpf_dbg_meta(dbg)->protocol, htons(0x86dd));
+	ck_assert_int_eq(cbpf_dbg_meta_reset(dbg, "protocol"), 0);
+	ck_assert_int_eq(cbpf_dbg_meta_get(dbg, "protocol", &v, NULL), 0);
+	ck_assert_uint_eq(v, 0x806);
+	ck_assert_int_eq(cbpf_dbg_meta_set(dbg, "pkttype", 8), -EINVAL);
+	ck_assert_int_eq(cbpf_dbg_meta_set(dbg, "nosuch", 1), -ENOENT);
+	ck_assert_ptr_nonnull(cbpf_dbg_fields(&n));
+	ck_assert_uint_eq(n, 16);
+
+	/* A mark set reaches every packet's ld #mark. */
+	load_insns(dbg, mark, 2, CBPF_VM_SOCKET);
+	ck_assert_int_eq(cbpf_dbg_run(dbg, 0, &stop, &t, &d), 0);
+	ck_assert_uint_eq(t.pass, 0);
+	ck_assert_int_eq(cbpf_dbg_meta_set(dbg, "mark", 7), 0);
+	memset(&t, 0, sizeof(t));
+	ck_assert_int_eq(cbpf_dbg_run(dbg, 0, &stop, &t, &d), 0);
+	ck_assert_uint_eq(t.pass, 22);
+	ck_assert_int_eq(cbpf_dbg_continue(dbg, 0, &stop), 0);
+	ck_assert_uint_eq(cbpf_dbg_state(dbg)->ret, 7);
+	cbpf_dbg_free(dbg);
+}
+END_TEST
+
+START_TEST(seccomp_input)
+{
+	static const struct cbpf_insn v[] = {
+		I(CBPF_LD | CBPF_W | CBPF_ABS, 0),
+		J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 59),
+		I(CBPF_RET | CBPF_K, 0x00050001),
+		I(CBPF_RET | CBPF_K, 0x7fff0000),
+	};
+	struct cbpf_seccomp_data sd = { .nr = 59, .arch = 0xc000003e };
+	struct cbpf_dbg *dbg = session();
+	struct cbpf_dbg_tally t = { 0 };
+	struct cbpf_dbg_stop stop;
+	struct cbpf_diags d = { 0 };
+	struct cbpf_dbg_expr *e;
+	uint64_t val;
+
+	load_insns(dbg, v, 4, CBPF_VM_SECCOMP);
+	cbpf_dbg_set_seccomp(dbg, &sd);
+	ck_assert_int_eq(cbpf_dbg_run(dbg, 0, &stop, &t, &d), 0);
+	ck_assert_uint_eq(cbpf_dbg_state(dbg)->ret, 0x00050001);
+	sd.nr = 60;
+	sd.args[2] = 0x123456789ull;
+	cbpf_dbg_set_seccomp(dbg, &sd);
+	ck_assert_int_eq(cbpf_dbg_run(dbg, 0, &stop, &t, &d), 0);
+	ck_assert_uint_eq(cbpf_dbg_state(dbg)->ret, 0x7fff0000);
+	ck_assert_int_eq(cbpf_dbg_expr_parse("nr == 60 && args[2] >> 32 == 1", &e, &d), 0);
+	ck_assert_int_eq(cbpf_dbg_expr_eval(dbg, e, &val), 0);
+	ck_assert_uint_eq(val, 1);
+	cbpf_dbg_expr_free(e);
+	/* No packet fields for a seccomp filter. */
+	ck_assert_int_eq(cbpf_dbg_expr_parse("pkt[0]", &e, &d), 0);
+	ck_assert_int_eq(cbpf_dbg_expr_eval(dbg, e, &val), -ENOENT);
+	cbpf_dbg_expr_free(e);
+	/* A seccomp program over a capture is refused by the sweep. */
+	ck_assert_int_eq(cbpf_dbg_sweep(dbg, &(struct cbpf_dbg_sweep_opts){ 0 }, &t, &d), -EINVAL);
+	cbpf_diags_free(&d);
+	cbpf_dbg_free(dbg);
+}
+END_TEST
+
+START_TEST(load_refuses_and_keeps_the_old_program)
+{
+	static const struct cbpf_insn good[] = { I(CBPF_RET | CBPF_K, 1) };
+	static const struct cbpf_insn bad[] = { I(CBPF_LD | CBPF_MEM, 2), I(CBPF_RET | CBPF_A, 0) };
+	static const struct cbpf_insn ldh[] = { I(CBPF_LD | CBPF_H | CBPF_ABS, 0),
+						I(CBPF_RET | CBPF_A, 0) };
+	struct cbpf_dbg *dbg = session();
+	struct cbpf_prog *p = cbpf_prog_new(bad, 2);
+	struct cbpf_diags d = { 0 };
+
+	load_insns(dbg, good, 1, CBPF_VM_SOCKET);
+	ck_assert_int_eq(cbpf_dbg_load(dbg, p, CBPF_VM_SOCKET, &d), -EINVAL);
+	ck_assert(strstr(d.v[0].msg, "check_load_and_stores"));
+	cbpf_diags_free(&d);
+	cbpf_prog_free(p);
+	/* ldh is a socket filter's instruction, not a seccomp filter's. */
+	p = cbpf_prog_new(ldh, 2);
+	ck_assert_int_eq(cbpf_dbg_load(dbg, p, CBPF_VM_SECCOMP, &d), -EINVAL);
+	cbpf_diags_free(&d);
+	cbpf_prog_free(p);
+	ck_assert_uint_eq(cbpf_prog_len(cbpf_dbg_prog(dbg)), 1);
+	ck_assert_int_eq(cbpf_dbg_mode(dbg), CBPF_VM_SOCKET);
+	cbpf_dbg_free(dbg);
+}
+END_TEST
+
+/* Expressions compile as tcpdump -r compiles them for the file: DLT_NULL's IPv6 is 24, 28, 30. */
+START_TEST(compiles_for_the_capture)
+{
+	struct cbpf_dbg *dbg = session();
+	struct cbpf_compile_opts o = { .linktype = 0 };
+	struct cbpf_prog *live, *file;
+	struct cbpf_dbg_tally t = { 0 };
+	struct cbpf_dbg_stop stop;
+	struct cbpf_diags d = { 0 };
+
+	ck_assert_int_eq(cbpf_pcap_compile("ip6", &o, &live, &d), 0);
+	open_capture(dbg, "pcaps/null.pcap");
+	ck_assert_int_eq(cbpf_dbg_compile(dbg, "ip6", &o, &file, &d), 0);
+	ck_assert_uint_ne(cbpf_prog_len(live), cbpf_prog_len(file));
+	ck_assert_int_eq(cbpf_dbg_load(dbg, file, CBPF_VM_SOCKET, &d), 0);
+	ck_assert_int_eq(cbpf_dbg_run(dbg, 0, &stop, &t, &d), 0);
+	ck_assert_uint_eq(t.pass, 5); /* as tcpdump -r pcaps/null.pcap ip6 */
+	ck_assert_int_eq(cbpf_dbg_compile(dbg, "ip and", &o, &file, &d), -EINVAL);
+	ck_assert_uint_eq(d.errors, 1);
+	cbpf_diags_free(&d);
+	cbpf_prog_free(live);
+	cbpf_prog_free(file);
+	cbpf_dbg_free(dbg);
+}
+END_TEST
+
+Suite *dbg_suite(void)
+{
+	Suite *s = suite_create("dbg");
+	TCase *step = tcase_create("step");
+	TCase *cap = tcase_create("capture");
+
+	tcase_add_test(step, back_restores_exactly);
+	tcase_add_test(step, history_holds_each_step);
+	tcase_add_test(step, breakpoints_and_watches_stop_runs);
+	tcase_add_test(step, seccomp_input);
+	tcase_add_test(step, load_refuses_and_keeps_the_old_program);
+	tcase_set_timeout(step, 60);
+	suite_add_tcase(s, step);
+	tcase_add_test(cap, select_next_and_wrap);
+	tcase_add_test(cap, bad_captures);
+	tcase_add_test(cap, runs_agree_with_the_interpreter);
+	tcase_add_test(cap, coverage_is_the_sum_of_traces);
+	tcase_add_test(cap, run_limits_and_goes_back_to_the_first_packet);
+	tcase_add_test(cap, sweep_writes_the_accepted_packets);
+	tcase_add_test(cap, metadata_from_frames_and_set);
+	tcase_add_test(cap, compiles_for_the_capture);
+	tcase_set_timeout(cap, 120);
+	suite_add_tcase(s, cap);
+	return s;
+}
