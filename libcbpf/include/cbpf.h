@@ -14,5 +14,7 @@
 #include "cbpf/capture.h"
 #include "cbpf/policy.h"
 #include "cbpf/dbg.h"
+#include "cbpf/ebpf.h"
+#include "cbpf/xlate.h"
 
 #endif

@@ -1,0 +1,557 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The translator: what it emits for small programs, that each translation means what its classic
+ * program means (the classic and the eBPF interpreter on the same inputs, with the values the
+ * kernel gives), refusals with their reasons, and the options. The running kernel's verdicts are
+ * in tests/tools/xlate-kernel.c.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cbpf.h"
+#include "unit.h"
+
+#define I(code, k)	   ((struct cbpf_insn){(code), 0, 0, (uint32_t)(k)})
+#define J(code, jt, jf, k) ((struct cbpf_insn){(code), (jt), (jf), (uint32_t)(k)})
+#define PROG(...)	   ((const struct cbpf_insn[]){__VA_ARGS__})
+#define LEN(...)	   (sizeof((const struct cbpf_insn[]){__VA_ARGS__}) / sizeof(struct cbpf_insn))
+
+#define RET_A	     I(CBPF_RET | CBPF_A, 0)
+#define RET(k)	     I(CBPF_RET | CBPF_K, k)
+#define LD_IMM(k)    I(CBPF_LD | CBPF_IMM, k)
+#define LDX_IMM(k)   I(CBPF_LDX | CBPF_IMM, k)
+#define ABS(sz, k)   I(CBPF_LD | (sz) | CBPF_ABS, k)
+#define IND(sz, k)   I(CBPF_LD | (sz) | CBPF_IND, k)
+#define ANC(n)	     ABS(CBPF_W, CBPF_AD_OFF + (n))
+#define MSH(k)	     I(CBPF_LDX | CBPF_B | CBPF_MSH, k)
+#define ALU_X(op)    I(CBPF_ALU | (op) | CBPF_X, 0)
+#define ALU_K(op, k) I(CBPF_ALU | (op) | CBPF_K, k)
+
+static struct cbpf_ebpf_prog *xlate_opts(const struct cbpf_insn *v, size_t n,
+					 const struct cbpf_xlate_opts *o, int want_err,
+					 struct cbpf_diags *d)
+{
+	struct cbpf_prog *p = cbpf_prog_new(v, n);
+	struct cbpf_ebpf_prog *e = NULL;
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(cbpf_xlate(p, o, &e, d), want_err);
+	cbpf_prog_free(p); /* the translation keeps its own copy */
+	if (want_err)
+		ck_assert_ptr_null(e);
+	return e;
+}
+
+static struct cbpf_ebpf_prog *xlate(const struct cbpf_insn *v, size_t n, enum cbpf_target t)
+{
+	struct cbpf_xlate_opts o = {.target = t};
+	struct cbpf_diags d = {0};
+	struct cbpf_ebpf_prog *e = xlate_opts(v, n, &o, 0, &d);
+
+	ck_assert_uint_eq(d.n, 0);
+	return e;
+}
+
+static char *disasm(const struct cbpf_ebpf_prog *e)
+{
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_int_eq(cbpf_ebpf_write(f, e, CBPF_EBPF_FORM_ASM, NULL), 0);
+	fclose(f);
+	return buf;
+}
+
+static void expect_asm(const struct cbpf_insn *v, size_t n, enum cbpf_target t, const char *want)
+{
+	struct cbpf_ebpf_prog *e = xlate(v, n, t);
+	char *s = disasm(e);
+
+	ck_assert_str_eq(s, want);
+	free(s);
+	cbpf_ebpf_prog_free(e);
+}
+
+#define ASM(t, want, ...) expect_asm(PROG(__VA_ARGS__), LEN(__VA_ARGS__), t, want)
+
+START_TEST(short_output)
+{
+	/* A and X in registers, only what is read before written is zeroed, returns inline. */
+	ASM(CBPF_TARGET_SOCKET, "   0: (b4) w0 = 0\n   1: (95) exit\n", RET(0));
+	ASM(CBPF_TARGET_SOCKET, "   0: (b4) w0 = 0\n   1: (95) exit\n", RET_A);
+	ASM(CBPF_TARGET_TC, "   0: (b4) w0 = 2\n   1: (95) exit\n", RET(0));
+	ASM(CBPF_TARGET_XDP, "   0: (b4) w0 = 2\n   1: (95) exit\n", RET(1));
+	ASM(CBPF_TARGET_SOCKET,
+	    "   0: (bf) r6 = r1\n"
+	    "   1: (28) r0 = *(u16 *)skb[12]\n"
+	    "   2: (55) if r0 != 0x800 goto pc+2\n"
+	    "   3: (b4) w0 = 262144\n"
+	    "   4: (95) exit\n"
+	    "   5: (b4) w0 = 0\n"
+	    "   6: (95) exit\n",
+	    ABS(CBPF_H, 12), J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 0x800), RET(262144), RET(0));
+	/* xdp: one bounds check for a straight run, none where every path checked enough. */
+	ASM(CBPF_TARGET_XDP,
+	    "   0: (61) r8 = *(u32 *)(r1 +0)\n"
+	    "   1: (61) r9 = *(u32 *)(r1 +4)\n"
+	    "   2: (bf) r1 = r8\n"
+	    "   3: (07) r1 += 24\n"
+	    "   4: (2d) if r1 > r9 goto pc+6\n"
+	    "   5: (69) r0 = *(u16 *)(r8 +12)\n"
+	    "   6: (dc) r0 = be16 r0\n"
+	    "   7: (71) r0 = *(u8 *)(r8 +23)\n"
+	    "   8: (55) if r0 != 0x11 goto pc+2\n"
+	    "   9: (69) r0 = *(u16 *)(r8 +20)\n"
+	    "  10: (dc) r0 = be16 r0\n"
+	    "  11: (b4) w0 = 1\n"
+	    "  12: (95) exit\n",
+	    ABS(CBPF_H, 12), ABS(CBPF_B, 23), J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 2, 17),
+	    ABS(CBPF_H, 20), RET(0), RET(0));
+	/* Large constants compare in 32 bits (the immediate would be sign-extended). */
+	ASM(CBPF_TARGET_SECCOMP,
+	    "   0: (61) r0 = *(u32 *)(r1 +4)\n"
+	    "   1: (56) if w0 != 0xc000003e goto pc+2\n"
+	    "   2: (b4) w0 = 2147418112\n"
+	    "   3: (95) exit\n"
+	    "   4: (b4) w0 = 0\n"
+	    "   5: (95) exit\n",
+	    ABS(CBPF_W, 4), J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 0xc000003e), RET(0x7fff0000),
+	    RET(0));
+}
+END_TEST
+
+/* ---------------------------------------------------------------- meaning */
+
+static const uint8_t
+	frame[] =
+		{
+			0x00, 0x00, 0x5e, 0x00, 0x01, 0x01, 0x02, 0x00, 0x00, 0x00,
+			0x00, 0x01, 0x08, 0x00, /* eth */
+			0x46, 0x00, 0x00, 0x2c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x06,
+			0x00, 0x00, /* IPv4 + option */
+			10,   0,    0,	  1,	192,  168,  1,	  1,	0x01, 0x01,
+			0x01, 0x00, /* addresses, NOPs, EOL */
+			0x04, 0xd2, 0x00, 0x50, 0,    0,    0,	  1,	0,    0,
+			0,    0,    0x50, 0x02, 0xff, 0xff, 0,	  0,	0,    0, /* TCP */
+};
+
+/* Every input a test sees: whole, cut short, without device or link-layer header, tagged. */
+static void inputs(struct cbpf_input *in, struct cbpf_meta *meta, size_t *n, enum cbpf_target t)
+{
+	struct cbpf_meta base = {.net_off = 14,
+				 .protocol = htons(0x0800),
+				 .pkttype = 3,
+				 .ifindex = 7,
+				 .hatype = 1,
+				 .queue = 3,
+				 .mark = 0xdeadbeef,
+				 .rxhash = 0x12345678,
+				 .cpu = 5,
+				 .random = 0x9abcdef0};
+
+	*n = 0;
+	meta[*n] = base;
+	in[*n] = cbpf_input_packet(frame, sizeof(frame), sizeof(frame), &meta[*n]);
+	(*n)++;
+	for (uint32_t cut = 0; cut < sizeof(frame); cut += 7) {
+		meta[*n] = base;
+		in[*n] =
+			cbpf_input_packet(frame, cut, t == CBPF_TARGET_XDP ? cut : 1500, &meta[*n]);
+		(*n)++;
+	}
+	if (t == CBPF_TARGET_XDP)
+		return;
+	meta[*n] = base;
+	meta[*n].vlan_present = true;
+	meta[*n].vlan_tci = 0x2064;
+	meta[*n].vlan_proto = htons(0x8100);
+	in[*n] = cbpf_input_packet(frame, sizeof(frame), sizeof(frame), &meta[*n]);
+	(*n)++;
+	meta[*n] = base;
+	meta[*n].no_mac = true;
+	meta[*n].net_off = 0;
+	in[*n] = cbpf_input_packet(frame + 14, sizeof(frame) - 14, 40, &meta[*n]);
+	(*n)++;
+	if (t == CBPF_TARGET_SOCKET) {
+		meta[*n] = base;
+		meta[*n].no_dev = true;
+		in[*n] = cbpf_input_packet(frame, sizeof(frame), sizeof(frame), &meta[*n]);
+		(*n)++;
+	}
+}
+
+/*
+ * Translates for every target that can take the program and checks the eBPF interpreter gives
+ * the classic result (as an action for tc and xdp) on every input. Returns the classic result on
+ * the first, whole input, for the test to pin its value.
+ */
+static uint32_t same(const struct cbpf_insn *v, size_t n, bool seccomp)
+{
+	struct cbpf_seccomp_data sd = {59, 0xc000003e, 0x401000, {7, 0x100000000ull}};
+	struct cbpf_prog *p = cbpf_prog_new(v, n);
+	struct cbpf_diags d = {0};
+	uint32_t first = 0;
+	struct cbpf_vm *vm;
+
+	ck_assert_int_eq(cbpf_vm_new(p, seccomp ? CBPF_VM_SECCOMP : CBPF_VM_SOCKET, &vm, &d), 0);
+	for (int t = 0; t < 4; t++) {
+		struct cbpf_xlate_opts o = {.target = (enum cbpf_target)t};
+		struct cbpf_input in[16];
+		struct cbpf_meta meta[16];
+		struct cbpf_ebpf_prog *e;
+		size_t ni;
+		int err;
+
+		if ((t == CBPF_TARGET_SECCOMP) != seccomp)
+			continue;
+		err = cbpf_xlate(p, &o, &e, &d);
+		cbpf_diags_free(&d);
+		if (err == -ENOTSUP)
+			continue;
+		ck_assert_int_eq(err, 0);
+		if (seccomp) {
+			in[0] = cbpf_input_seccomp(&sd);
+			ni = 1;
+		} else {
+			inputs(in, meta, &ni, o.target);
+		}
+		for (size_t i = 0; i < ni; i++) {
+			uint32_t want = cbpf_vm_run(vm, &in[i]);
+			uint64_t got;
+
+			if (i == 0 && t != CBPF_TARGET_XDP)
+				first = want;
+			ck_assert_int_eq(cbpf_ebpf_run(e, &in[i], &got, &d), 0);
+			ck_assert_msg((uint32_t)got == cbpf_xlate_result(e, want),
+				      "%s, input %zu: classic %u, eBPF %u",
+				      cbpf_target_name(o.target), i, want, (uint32_t)got);
+		}
+		cbpf_ebpf_prog_free(e);
+	}
+	cbpf_vm_free(vm);
+	cbpf_prog_free(p);
+	return first;
+}
+
+#define SAME(...)	  same(PROG(__VA_ARGS__), LEN(__VA_ARGS__), false)
+#define SAME_SECCOMP(...) same(PROG(__VA_ARGS__), LEN(__VA_ARGS__), true)
+
+START_TEST(division_and_shifts)
+{
+	/* A division or modulo by a zero X ends the program with 0 (net/core/filter.c). */
+	ck_assert_uint_eq(SAME(LD_IMM(10), ALU_X(CBPF_DIV), RET(5)), 0);
+	ck_assert_uint_eq(SAME(LD_IMM(10), ALU_X(CBPF_MOD), RET(5)), 0);
+	ck_assert_uint_eq(SAME(LD_IMM(10), LDX_IMM(3), ALU_X(CBPF_DIV), RET_A), 3);
+	ck_assert_uint_eq(SAME(LD_IMM(10), LDX_IMM(3), ALU_X(CBPF_MOD), RET_A), 1);
+	/* Constant division by zero (the validator refuses it; the interpreter ends with 0). */
+	ck_assert_uint_eq(SAME(LD_IMM(10), ALU_K(CBPF_DIV, 0), RET(5)), 0);
+	/* Shifts by X use X & 31; wrapping in 32 bits. */
+	ck_assert_uint_eq(SAME(LD_IMM(1), LDX_IMM(33), ALU_X(CBPF_LSH), RET_A), 2);
+	ck_assert_uint_eq(SAME(LD_IMM(0x80000000u), LDX_IMM(63), ALU_X(CBPF_RSH), RET_A), 1);
+	ck_assert_uint_eq(SAME(LD_IMM(0xffffffffu), ALU_K(CBPF_ADD, 2), RET_A), 1);
+	ck_assert_uint_eq(SAME(LD_IMM(3), ALU_K(CBPF_MUL, 0x80000001u), RET_A), 0x80000003u);
+	ck_assert_uint_eq(SAME(LD_IMM(5), I(CBPF_ALU | CBPF_NEG, 0), RET_A), (uint32_t)-5);
+	ck_assert_uint_eq(SAME(LD_IMM(0xf0), LDX_IMM(0x3c), ALU_X(CBPF_XOR), RET_A), 0xcc);
+	ck_assert_uint_eq(SAME(LD_IMM(0xf0), LDX_IMM(0x3c), ANC(CBPF_AD_ALU_XOR_X), RET_A), 0xcc);
+}
+END_TEST
+
+START_TEST(packet_loads)
+{
+	ck_assert_uint_eq(SAME(ABS(CBPF_W, 26), RET_A), 0x0a000001);
+	ck_assert_uint_eq(SAME(ABS(CBPF_H, 12), RET_A), 0x0800);
+	ck_assert_uint_eq(SAME(ABS(CBPF_B, 23), RET_A), 6);
+	/* Out of bounds: the program ends with 0, whatever came before. */
+	ck_assert_uint_eq(SAME(ABS(CBPF_W, 60), RET(1)), 0);
+	ck_assert_uint_eq(SAME(ABS(CBPF_H, 0xfffe), RET(1)), 0);
+	ck_assert_uint_eq(SAME(ABS(CBPF_B, 0x7fffffff), RET(1)), 0);
+	/* ldxb 4*([k]&0xf) keeps A; [x + k] from there. */
+	ck_assert_uint_eq(SAME(LD_IMM(77), MSH(14), ALU_X(CBPF_ADD), RET_A), 77 + 24);
+	ck_assert_uint_eq(SAME(MSH(14), IND(CBPF_H, 16), RET_A), 0x0050);
+	/* [x + k] wraps in 32 bits and becomes a negative offset. */
+	ck_assert_uint_eq(SAME(LDX_IMM(0xfffffff0u), IND(CBPF_B, 0x10 + 23), RET_A), 6);
+	ck_assert_uint_eq(SAME(LDX_IMM((uint32_t)CBPF_NET_OFF), IND(CBPF_B, 9), RET_A), 6);
+	ck_assert_uint_eq(SAME(LDX_IMM((uint32_t)CBPF_LL_OFF), IND(CBPF_H, 12), RET_A), 0x0800);
+	ck_assert_uint_eq(SAME(LDX_IMM((uint32_t)CBPF_LL_OFF - 1), IND(CBPF_B, 0), RET(9)), 0);
+	ck_assert_uint_eq(SAME(LDX_IMM(0x7fffffff), IND(CBPF_B, 1), RET(9)), 0);
+	/* SKF_NET_OFF and SKF_LL_OFF as constants. */
+	ck_assert_uint_eq(SAME(ABS(CBPF_B, CBPF_NET_OFF + 9), RET_A), 6);
+	ck_assert_uint_eq(SAME(ABS(CBPF_H, CBPF_LL_OFF + 12), RET_A), 0x0800);
+	ck_assert_uint_eq(SAME(ABS(CBPF_B, CBPF_LL_OFF - 1), RET(9)), 0);
+	ck_assert_uint_eq(SAME(MSH(CBPF_NET_OFF), I(CBPF_MISC | CBPF_TXA, 0), RET_A), 24);
+	/* Loads past 256 bytes, where tc has no stack buffer. */
+	ck_assert_uint_eq(SAME(ABS(CBPF_H, 300), RET(9)), 0);
+	/* Lengths. */
+	ck_assert_uint_eq(SAME(I(CBPF_LD | CBPF_W | CBPF_LEN, 0), RET_A), sizeof(frame));
+	ck_assert_uint_eq(
+		SAME(I(CBPF_LDX | CBPF_W | CBPF_LEN, 0), I(CBPF_MISC | CBPF_TXA, 0), RET_A),
+		sizeof(frame));
+}
+END_TEST
+
+START_TEST(loads_at_every_alignment)
+{
+	/* tc reads its copy of the packet from the stack, where the verifier wants alignment. */
+	for (uint32_t k = 0; k < 8; k++) {
+		SAME(ABS(CBPF_W, 12 + k), RET_A);
+		SAME(ABS(CBPF_H, 12 + k), RET_A);
+		SAME(ABS(CBPF_W, 12 + k), I(CBPF_ST, 0), ABS(CBPF_H, 13 + k), ALU_K(CBPF_ADD, 1),
+		     I(CBPF_LDX | CBPF_MEM, 0), ALU_X(CBPF_ADD), RET_A);
+	}
+}
+END_TEST
+
+START_TEST(ancillary_loads)
+{
+	ck_assert_uint_eq(SAME(ANC(CBPF_AD_PROTOCOL), RET_A), 0x0800);
+	ck_assert_uint_eq(SAME(ANC(CBPF_AD_PKTTYPE), RET_A), 3);
+	ck_assert_uint_eq(SAME(ANC(CBPF_AD_IFINDEX), RET_A), 7);
+	ck_assert_uint_eq(SAME(ANC(CBPF_AD_MARK), RET_A), 0xdeadbeef);
+	ck_assert_uint_eq(SAME(ANC(CBPF_AD_QUEUE), RET_A), 3);
+	ck_assert_uint_eq(SAME(ANC(CBPF_AD_RXHASH), RET_A), 0x12345678);
+	ck_assert_uint_eq(SAME(ANC(CBPF_AD_CPU), RET_A), 5);
+	ck_assert_uint_eq(SAME(ANC(CBPF_AD_RANDOM), RET_A), 0x9abcdef0);
+	ck_assert_uint_eq(SAME(ANC(CBPF_AD_VLAN_TAG_PRESENT), RET_A), 0);
+	ck_assert_uint_eq(SAME(ANC(CBPF_AD_VLAN_TAG), RET_A), 0);
+	ck_assert_uint_eq(SAME(ANC(CBPF_AD_VLAN_TPID), RET_A), 0);
+	/* Any size sets the whole of A; without a device #ifidx returns A. */
+	ck_assert_uint_eq(SAME(ABS(CBPF_B, CBPF_AD_OFF + CBPF_AD_PROTOCOL), RET_A), 0x0800);
+	ck_assert_uint_eq(SAME(LD_IMM(42), ANC(CBPF_AD_IFINDEX), RET(1)), 1);
+}
+END_TEST
+
+START_TEST(memory_and_jumps)
+{
+	/* M[] on the stack; a read of an unwritten M[k] (refused by the validator) is 0. */
+	ck_assert_uint_eq(
+		SAME(LD_IMM(9), I(CBPF_ST, 15), LD_IMM(1), I(CBPF_LD | CBPF_MEM, 15), RET_A), 9);
+	ck_assert_uint_eq(SAME(LD_IMM(9), I(CBPF_LD | CBPF_MEM, 3), RET_A), 0);
+	ck_assert_uint_eq(SAME(LDX_IMM(9), I(CBPF_STX, 0), I(CBPF_LDX | CBPF_MEM, 0),
+			       I(CBPF_MISC | CBPF_TXA, 0), RET_A),
+			  9);
+	/* Conditional jumps of every kind, taken and not, constants above 2^31. */
+	for (uint32_t a = 0; a < 3; a++) {
+		static const uint16_t ops[] = {CBPF_JEQ, CBPF_JGT, CBPF_JGE, CBPF_JSET};
+
+		for (size_t o = 0; o < 4; o++) {
+			uint32_t v = a == 2 ? 0x80000001u : a;
+
+			SAME(LD_IMM(v), J(CBPF_JMP | ops[o] | CBPF_K, 1, 0, 1), RET(10), RET(20));
+			SAME(LD_IMM(v), J(CBPF_JMP | ops[o] | CBPF_K, 0, 1, 0x80000000u), RET(10),
+			     RET(20));
+			SAME(LD_IMM(v), LDX_IMM(1), J(CBPF_JMP | ops[o] | CBPF_X, 1, 1, 0), RET(10),
+			     RET(20));
+			SAME(LD_IMM(v), J(CBPF_JMP | ops[o] | CBPF_K, 0, 0, 1), RET(10), RET(20));
+		}
+	}
+	/* A chain of ja. */
+	ck_assert_uint_eq(
+		SAME(I(CBPF_JMP | CBPF_JA, 1), RET(1), I(CBPF_JMP | CBPF_JA, 1), RET(2), RET(3)),
+		3);
+}
+END_TEST
+
+START_TEST(seccomp_words)
+{
+	ck_assert_uint_eq(SAME_SECCOMP(ABS(CBPF_W, 0), RET_A), 59);
+	ck_assert_uint_eq(SAME_SECCOMP(ABS(CBPF_W, 4), RET_A), 0xc000003e);
+	ck_assert_uint_eq(SAME_SECCOMP(ABS(CBPF_W, 24), RET_A), 0);
+	ck_assert_uint_eq(SAME_SECCOMP(ABS(CBPF_W, 28), RET_A), 1);
+	ck_assert_uint_eq(SAME_SECCOMP(I(CBPF_LD | CBPF_W | CBPF_LEN, 0), RET_A), 64);
+	/* What seccomp cannot read ends the program with 0, as in the interpreter. */
+	ck_assert_uint_eq(SAME_SECCOMP(ABS(CBPF_W, 2), RET(1)), 0);
+	ck_assert_uint_eq(SAME_SECCOMP(ABS(CBPF_W, 64), RET(1)), 0);
+	ck_assert_uint_eq(SAME_SECCOMP(ABS(CBPF_H, 0), RET(1)), 0);
+	ck_assert_uint_eq(SAME_SECCOMP(IND(CBPF_W, 0), RET(1)), 0);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- refusals and options */
+
+static void refused(const struct cbpf_insn *v, size_t n, enum cbpf_target t, int err, long insn,
+		    const char *part)
+{
+	struct cbpf_xlate_opts o = {.target = t};
+	struct cbpf_diags d = {0};
+
+	xlate_opts(v, n, &o, err, &d);
+	ck_assert_uint_ge(d.n, 1);
+	ck_assert_int_eq(d.v[0].severity, CBPF_SEV_ERROR);
+	ck_assert_int_eq(d.v[0].insn, insn);
+	ck_assert_msg(strstr(d.v[0].msg, part), "'%s' lacks '%s'", d.v[0].msg, part);
+	cbpf_diags_free(&d);
+}
+
+#define REFUSED(t, err, insn, part, ...)                                                           \
+	refused(PROG(__VA_ARGS__), LEN(__VA_ARGS__), t, err, insn, part)
+
+START_TEST(refusals)
+{
+	for (int t = 0; t < 3; t++) {
+		REFUSED(t, -ENOTSUP, 1, "'ld #hatype' cannot be translated", LD_IMM(0),
+			ANC(CBPF_AD_HATYPE), RET_A);
+		REFUSED(t, -ENOTSUP, 0, "payload offset", ANC(CBPF_AD_PAY_OFFSET), RET_A);
+		REFUSED(t, -ENOTSUP, 0, "netlink attribute", ANC(CBPF_AD_NLATTR), RET_A);
+	}
+	REFUSED(CBPF_TARGET_XDP, -ENOTSUP, 0, "for xdp: XDP runs before there is an sk_buff",
+		ANC(CBPF_AD_PROTOCOL), RET_A);
+	REFUSED(CBPF_TARGET_XDP, -ENOTSUP, 0, "VLAN tag", ANC(CBPF_AD_VLAN_TAG), RET_A);
+	/* What cannot run at all. */
+	refused(NULL, 0, CBPF_TARGET_SOCKET, -EINVAL, -1, "empty");
+	REFUSED(CBPF_TARGET_SOCKET, -EINVAL, 0, "unknown opcode 0x00ff", I(0xff, 0), RET(0));
+	REFUSED(CBPF_TARGET_SOCKET, -EINVAL, 0, "past the end", I(CBPF_JMP | CBPF_JA, 1), RET(0));
+	REFUSED(CBPF_TARGET_SOCKET, -EINVAL, 0, "past the end",
+		J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 5, 0), RET(0));
+	REFUSED(CBPF_TARGET_SOCKET, -EINVAL, 0, "M[16] does not exist", I(CBPF_ST, 16), RET(0));
+	REFUSED(CBPF_TARGET_SOCKET, -EINVAL, 0, "not a return", LD_IMM(0));
+}
+END_TEST
+
+START_TEST(refusals_are_located)
+{
+	static const char src[] = "ldh [12]\nld #hatype\nret a\n";
+	struct cbpf_asm_opts ao = {.file = "f.bpf"};
+	struct cbpf_xlate_opts o = {.target = CBPF_TARGET_TC};
+	struct cbpf_diags d = {0};
+	struct cbpf_ebpf_prog *e;
+	struct cbpf_prog *p;
+
+	if (cbpf_asm_parse(src, sizeof(src) - 1, &ao, &p, &d)) {
+		cbpf_diags_free(&d);
+		return; /* no assembler in this build */
+	}
+	ck_assert_int_eq(cbpf_xlate(p, &o, &e, &d), -ENOTSUP);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_str_eq(d.v[0].file, "f.bpf");
+	ck_assert_uint_eq(d.v[0].line, 2);
+	cbpf_diags_free(&d);
+	cbpf_prog_free(p);
+}
+END_TEST
+
+START_TEST(options_and_actions)
+{
+	struct cbpf_xlate_opts o = {.target = CBPF_TARGET_SOCKET, .classid = true};
+	struct cbpf_diags d = {0};
+	struct cbpf_ebpf_prog *e;
+	int32_t v;
+
+	xlate_opts(PROG(RET(0)), 1, &o, -EINVAL, &d);
+	cbpf_diags_free(&d);
+	o = (struct cbpf_xlate_opts){.target = CBPF_TARGET_SECCOMP, .set_match = true};
+	xlate_opts(PROG(RET(0)), 1, &o, -EINVAL, &d);
+	cbpf_diags_free(&d);
+	o = (struct cbpf_xlate_opts){.target = CBPF_TARGET_TC, .classid = true, .set_nomatch = 1};
+	xlate_opts(PROG(RET(0)), 1, &o, -EINVAL, &d);
+	cbpf_diags_free(&d);
+	/* Class ids: the result itself; actions: match or nomatch. */
+	o = (struct cbpf_xlate_opts){.target = CBPF_TARGET_TC, .classid = true};
+	e = xlate_opts(PROG(RET(0x10001)), 1, &o, 0, &d);
+	ck_assert_uint_eq(cbpf_xlate_result(e, 0x10001), 0x10001);
+	cbpf_ebpf_prog_free(e);
+	o = (struct cbpf_xlate_opts){.target = CBPF_TARGET_XDP,
+				     .set_match = true,
+				     .match = 3,
+				     .set_nomatch = true,
+				     .nomatch = 0};
+	e = xlate_opts(PROG(RET(7)), 1, &o, 0, &d);
+	ck_assert_uint_eq(cbpf_xlate_result(e, 7), 3);
+	ck_assert_uint_eq(cbpf_xlate_result(e, 0), 0);
+	cbpf_ebpf_prog_free(e);
+	ck_assert_int_eq(cbpf_xlate_action_parse(CBPF_TARGET_TC, "SHOT", &v), 0);
+	ck_assert_int_eq(v, 2);
+	ck_assert_int_eq(cbpf_xlate_action_parse(CBPF_TARGET_TC, "unspec", &v), 0);
+	ck_assert_int_eq(v, -1);
+	ck_assert_int_eq(cbpf_xlate_action_parse(CBPF_TARGET_XDP, "tx", &v), 0);
+	ck_assert_int_eq(v, 3);
+	ck_assert_int_eq(cbpf_xlate_action_parse(CBPF_TARGET_XDP, "17", &v), 0);
+	ck_assert_int_eq(v, 17);
+	ck_assert_int_eq(cbpf_xlate_action_parse(CBPF_TARGET_XDP, "shot", &v), -ENOENT);
+	ck_assert_int_eq(cbpf_xlate_action_parse(CBPF_TARGET_SOCKET, "ok", &v), -EINVAL);
+	ck_assert_str_eq(cbpf_xlate_action_name(CBPF_TARGET_XDP, 2), "pass");
+	ck_assert_ptr_null(cbpf_xlate_action_name(CBPF_TARGET_XDP, 9));
+}
+END_TEST
+
+START_TEST(long_programs)
+{
+	/* 4096 instructions, all reachable: loads, compares, jumps over one, all the way. */
+	struct cbpf_insn *v = malloc(4096 * sizeof(*v));
+
+	ck_assert_ptr_nonnull(v);
+	for (uint32_t i = 0; i < 4095; i++) {
+		if (i % 3 == 0)
+			v[i] = ABS(CBPF_H, (i * 7) % 64);
+		else if (i % 3 == 1)
+			v[i] = J(CBPF_JMP | CBPF_JGT | CBPF_K, 1, 0, i * 13);
+		else
+			v[i] = ALU_K(CBPF_ADD, i);
+	}
+	v[4095] = RET_A;
+	for (int t = 0; t < 3; t++) {
+		struct cbpf_ebpf_prog *e = xlate(v, 4096, (enum cbpf_target)t);
+
+		ck_assert_uint_gt(cbpf_ebpf_prog_len(e), 4096);
+		cbpf_ebpf_prog_free(e);
+	}
+	same(v, 4096, false);
+	free(v);
+}
+END_TEST
+
+START_TEST(far_jumps)
+{
+	/* [x + k] loads translate long for tc and xdp: a ja over 4000 of them needs gotol. */
+	struct cbpf_insn *v = malloc(4096 * sizeof(*v));
+	uint32_t n = 0;
+
+	ck_assert_ptr_nonnull(v);
+	v[n++] = ABS(CBPF_B, 23);
+	v[n++] = I(CBPF_MISC | CBPF_TAX, 0);
+	v[n++] = J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 6);
+	v[n++] = I(CBPF_JMP | CBPF_JA, 4091);
+	while (n < 4095) {
+		v[n] = IND(CBPF_B, n % 40);
+		n++;
+	}
+	v[n++] = RET_A;
+	for (int t = CBPF_TARGET_TC; t <= CBPF_TARGET_XDP; t++) {
+		struct cbpf_ebpf_prog *e = xlate(v, n, (enum cbpf_target)t);
+		const struct cbpf_ebpf_insn *in = cbpf_ebpf_prog_insns(e);
+		size_t gotol = 0;
+
+		ck_assert_uint_gt(cbpf_ebpf_prog_len(e), 32768);
+		for (size_t i = 0; i < cbpf_ebpf_prog_len(e); i++)
+			gotol += in[i].code == (CBPF_EBPF_JMP32 | CBPF_JA);
+		ck_assert_uint_gt(gotol, 0);
+		cbpf_ebpf_prog_free(e);
+	}
+	same(v, n, false);
+	free(v);
+}
+END_TEST
+
+Suite *xlate_suite(void)
+{
+	Suite *s = suite_create("xlate");
+	TCase *tc = tcase_create("translations");
+	TCase *meaning = tcase_create("meaning");
+
+	tcase_add_test(tc, short_output);
+	tcase_add_test(tc, refusals);
+	tcase_add_test(tc, refusals_are_located);
+	tcase_add_test(tc, options_and_actions);
+	tcase_add_test(tc, long_programs);
+	tcase_add_test(tc, far_jumps);
+	suite_add_tcase(s, tc);
+	tcase_add_test(meaning, division_and_shifts);
+	tcase_add_test(meaning, packet_loads);
+	tcase_add_test(meaning, loads_at_every_alignment);
+	tcase_add_test(meaning, ancillary_loads);
+	tcase_add_test(meaning, memory_and_jumps);
+	tcase_add_test(meaning, seccomp_words);
+	suite_add_tcase(s, meaning);
+	return s;
+}
