@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cbpf.h"
-#include "output.h"
+#include "cli.h"
 
 #ifndef CBPF_VERSION
 #define CBPF_VERSION "unknown"
@@ -545,7 +545,7 @@ static int write_out(struct run *r)
 	bool seccomp = r->o.check == CBPF_CHECK_SECCOMP;
 	struct cbpf_write_opts wopts = { !r->o.no_comments && (r->o.comments || seccomp) };
 	const char *why, *name = r->o.output ? r->o.output : "<stdout>";
-	struct output out;
+	struct cli_output out;
 	size_t pc;
 	int err;
 
@@ -556,18 +556,18 @@ static int write_out(struct run *r)
 		print_diags(r);
 		return EXIT_INVALID;
 	}
-	err = output_open(&out, r->o.output);
+	err = cli_output_open(&out, r->o.output);
 	if (err) {
 		fprintf(stderr, PROG ": error: %s: %s\n", name, strerror(-err));
 		return EXIT_INVALID;
 	}
 	err = cbpf_prog_write(out.fp, r->prog, r->o.to, &wopts);
 	if (err) {
-		output_abort(&out);
+		cli_output_abort(&out);
 		fprintf(stderr, PROG ": error: %s: %s\n", name, strerror(-err));
 		return EXIT_INVALID;
 	}
-	err = output_commit(&out);
+	err = cli_output_commit(&out);
 	if (err) {
 		fprintf(stderr, PROG ": error: %s: %s\n", name, strerror(-err));
 		return EXIT_INVALID;

@@ -538,18 +538,18 @@ static void report_ratio(struct run *r, bool to_terminal)
 static int write_output(struct run *r)
 {
 	struct cbpf_ebpf_write_opts wo = {.annotate = r->o.annotate};
-	struct out out;
-	int err = out_open(&out, r->o.output);
+	struct cli_output out;
+	int err = cli_output_open(&out, r->o.output);
 
 	if (err)
 		return error("%s: %s", r->o.output, strerror(-err));
 	report_ratio(r, !r->o.output && isatty(STDOUT_FILENO));
 	err = cbpf_ebpf_write(out.fp, r->ebpf, r->o.form, &wo);
 	if (err) {
-		out_abort(&out);
+		cli_output_abort(&out);
 		return error("%s: %s", r->o.output ? r->o.output : "<stdout>", strerror(-err));
 	}
-	if ((err = out_commit(&out)))
+	if ((err = cli_output_commit(&out)))
 		return error("%s: %s", r->o.output ? r->o.output : "<stdout>", strerror(-err));
 	return 0;
 }

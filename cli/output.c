@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* cbpf-asm's output file: written next to its target under a temporary name, then renamed. */
+/* The programs' output file: written next to its target under a temporary name, then renamed. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "output.h"
+#include "cli.h"
 
-int output_open(struct output *o, const char *path)
+int cli_output_open(struct cli_output *o, const char *path)
 {
 	const char *slash;
 	size_t dirlen;
@@ -62,7 +62,7 @@ static mode_t target_mode(const char *path)
 	return 0666 & ~mask;
 }
 
-int output_commit(struct output *o)
+int cli_output_commit(struct cli_output *o)
 {
 	int err = 0;
 
@@ -84,7 +84,7 @@ int output_commit(struct output *o)
 	return err;
 }
 
-void output_abort(struct output *o)
+void cli_output_abort(struct cli_output *o)
 {
 	if (!o->tmp)
 		return;
