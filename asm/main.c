@@ -2,7 +2,6 @@
 /* cbpf-asm: read a classic BPF program in any form (or compile an expression), check, write. */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,13 +10,7 @@
 #include "cbpf.h"
 #include "cli.h"
 
-#ifndef CBPF_VERSION
-#define CBPF_VERSION "unknown"
-#endif
-
 #define PROG "cbpf-asm"
-#define EXIT_INVALID 1
-#define EXIT_USAGE 2
 
 /* Where the program comes from. */
 enum source {
@@ -136,42 +129,29 @@ static void help(void)
 	      stdout);
 }
 
-static int usage_error(const char *fmt, ...) CBPF_PRINTF(1, 2);
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	fputs(usage_line, stderr);
-	return EXIT_USAGE;
-}
-
 /* --arch x86_64,i386: each once. */
 static int parse_arches(struct options *o, const char *list)
 {
 	char buf[256], *save = NULL;
 
 	if (strlen(list) >= sizeof(buf))
-		return usage_error("--arch list too long");
+		return cli_usage_error("--arch list too long");
 	strcpy(buf, list);
 	for (char *name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		enum cbpf_arch arch;
 
 		if (cbpf_arch_parse(name, &arch))
-			return usage_error("unknown architecture '%s' for --arch (x86_64 i386 x32 "
-					   "aarch64 arm)",
-					   name);
+			return cli_usage_error(
+				"unknown architecture '%s' for --arch (x86_64 i386 x32 "
+				"aarch64 arm)",
+				name);
 		for (size_t i = 0; i < o->n_arches; i++)
 			if (o->arches[i] == arch)
-				return usage_error("architecture '%s' given twice", name);
+				return cli_usage_error("architecture '%s' given twice", name);
 		o->arches[o->n_arches++] = arch;
 	}
 	if (!o->n_arches)
-		return usage_error("--arch needs at least one architecture");
+		return cli_usage_error("--arch needs at least one architecture");
 	return 0;
 }
 
@@ -184,7 +164,7 @@ static int parse_caps(struct options *o, char *list)
 	o->caps_list = list;
 	for (char *cap = strtok_r(list, ",", &save); cap; cap = strtok_r(NULL, ",", &save)) {
 		if (n == MAX_LIST)
-			return usage_error("--caps lists more than %d capabilities", MAX_LIST);
+			return cli_usage_error("--caps lists more than %d capabilities", MAX_LIST);
 		o->caps[n++] = cap;
 	}
 	o->caps[n] = NULL;
@@ -197,8 +177,8 @@ static int parse_caps(struct options *o, char *list)
 static int choose_output(struct options *o, enum cbpf_form form, const char *flag)
 {
 	if (o->to_flag && o->to != form)
-		return usage_error("%s and %s both choose the output form; give one", o->to_flag,
-				   flag);
+		return cli_usage_error("%s and %s both choose the output form; give one",
+				       o->to_flag, flag);
 	o->to = form;
 	o->to_flag = flag;
 	return 0;
@@ -243,21 +223,23 @@ static int parse_args(int argc, char **argv, struct options *o)
 			enum cbpf_form f;
 
 			if (cbpf_form_parse(optarg, &f) || f == CBPF_FORM_AUTO)
-				return usage_error("unknown output form '%s' (comma c listing dd ddd "
-						   "asm raw dot)",
-						   optarg);
+				return cli_usage_error(
+					"unknown output form '%s' (comma c listing dd ddd "
+					"asm raw dot)",
+					optarg);
 			err = choose_output(o, f, "--to");
 			break;
 		}
 		case OPT_FROM:
 			if (cbpf_form_parse(optarg, &o->from) || o->from == CBPF_FORM_DOT)
-				return usage_error("unknown input form '%s' (auto asm listing comma c "
-						   "dd ddd raw)",
-						   optarg);
+				return cli_usage_error(
+					"unknown input form '%s' (auto asm listing comma c "
+					"dd ddd raw)",
+					optarg);
 			break;
 		case 'e':
 			if (o->expr)
-				return usage_error("-e given twice; give one expression");
+				return cli_usage_error("-e given twice; give one expression");
 			o->expr = optarg;
 			o->source = SRC_EXPR;
 			break;
@@ -284,7 +266,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_POLICY:
 			if (o->policy)
-				return usage_error("--policy given twice; give one policy");
+				return cli_usage_error("--policy given twice; give one policy");
 			o->policy = optarg;
 			o->source = SRC_POLICY;
 			o->check = CBPF_CHECK_SECCOMP;
@@ -305,16 +287,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			help();
 			exit(0);
 		case OPT_VERSION:
-			printf(PROG " (cbpf) %s\n", CBPF_VERSION);
-			exit(0);
-		case ':':
-			if (optopt >= 0x100)
-				return usage_error("option '%s' needs an argument", argv[optind - 1]);
-			return usage_error("option '-%c' needs an argument", optopt);
+			cli_version();
 		default:
-			if (optopt >= 0x100 || !optopt)
-				return usage_error("unknown option '%s'", argv[optind - 1]);
-			return usage_error("unknown option '-%c'", optopt);
+			return cli_getopt_error(c, argv);
 		}
 		if (err)
 			return err;
@@ -322,27 +297,31 @@ static int parse_args(int argc, char **argv, struct options *o)
 	if (optind < argc)
 		o->input = argv[optind++];
 	if (optind < argc)
-		return usage_error("too many arguments: '%s' (one input file at most)", argv[optind]);
+		return cli_usage_error("too many arguments: '%s' (one input file at most)",
+				       argv[optind]);
 	if (o->expr && o->policy)
-		return usage_error("-e and --policy are two inputs; give one");
+		return cli_usage_error("-e and --policy are two inputs; give one");
 	if (o->source != SRC_FILE && o->input)
-		return usage_error("%s and the input file '%s' are two inputs; give one",
-				   o->source == SRC_EXPR ? "-e" : "--policy", o->input);
+		return cli_usage_error("%s and the input file '%s' are two inputs; give one",
+				       o->source == SRC_EXPR ? "-e" : "--policy", o->input);
 	if (o->source != SRC_POLICY && (o->n_arches || o->caps[0] || o->lenient))
-		return usage_error("%s applies to --policy only",
-				   o->n_arches ? "--arch" : o->caps[0] ? "--caps" : "--lenient");
+		return cli_usage_error("%s applies to --policy only", o->n_arches  ? "--arch"
+								      : o->caps[0] ? "--caps"
+										   : "--lenient");
 	if (o->source == SRC_POLICY && o->from)
-		return usage_error("--from reads a program; --policy compiles a policy");
+		return cli_usage_error("--from reads a program; --policy compiles a policy");
 	if (o->comments && o->no_comments)
-		return usage_error("--comments and --no-comments contradict each other");
+		return cli_usage_error("--comments and --no-comments contradict each other");
 	if (o->source == SRC_EXPR && o->from)
-		return usage_error("--from reads a file; -e compiles an expression");
+		return cli_usage_error("--from reads a file; -e compiles an expression");
 	if (o->source != SRC_EXPR && (o->linktype || o->snaplen || o->no_optimize))
-		return usage_error("%s applies to -e only",
-				   o->linktype ? "-y" : o->snaplen ? "-s" : "-O");
+		return cli_usage_error("%s applies to -e only", o->linktype  ? "-y"
+								: o->snaplen ? "-s"
+									     : "-O");
 	if (o->to == CBPF_FORM_RAW && !o->output && isatty(STDOUT_FILENO))
-		return usage_error("--raw writes binary; use -o FILE or redirect standard output");
-	o->color = isatty(STDERR_FILENO) && !getenv("NO_COLOR");
+		return cli_usage_error(
+			"--raw writes binary; use -o FILE or redirect standard output");
+	o->color = cli_color(STDERR_FILENO);
 	return 0;
 }
 
@@ -359,7 +338,8 @@ static int parse_snaplen(const char *s, int *out)
 	errno = 0;
 	v = strtol(s, &end, 0);
 	if (end == s || *end || errno || v < 0 || v > CBPF_DEFAULT_SNAPLEN)
-		return usage_error("invalid snapshot length '%s' (0 to %d)", s, CBPF_DEFAULT_SNAPLEN);
+		return cli_usage_error("invalid snapshot length '%s' (0 to %d)", s,
+				       CBPF_DEFAULT_SNAPLEN);
 	*out = v ? (int)v : CBPF_DEFAULT_SNAPLEN;
 	return 0;
 }
@@ -451,7 +431,7 @@ static int load_expr(struct run *r)
 			       "LINUX_SLL, RAW, or a number)",
 			       r->o.linktype);
 		print_diags(r);
-		return EXIT_INVALID;
+		return CLI_EXIT_INVALID;
 	}
 	err = parse_snaplen(r->o.snaplen, &copts.snaplen);
 	if (err)
@@ -460,11 +440,9 @@ static int load_expr(struct run *r)
 	r->popts.fallback = "<expression>";
 	err = cbpf_pcap_compile(r->o.expr, &copts, &r->prog, &r->diags);
 	print_diags(r);
-	if (err == -ENOMEM) {
-		fprintf(stderr, PROG ": error: out of memory\n");
-		return EXIT_INVALID;
-	}
-	return err ? EXIT_INVALID : 0;
+	if (err == -ENOMEM)
+		return cli_error("out of memory");
+	return err ? CLI_EXIT_INVALID : 0;
 }
 
 /* Compiles --policy. Returns an exit status. */
@@ -482,17 +460,13 @@ static int load_policy(struct run *r)
 	int err;
 
 	err = slurp(path, &r->src, &r->srclen);
-	if (err) {
-		fprintf(stderr, PROG ": error: %s: %s\n", popts.file, strerror(-err));
-		return EXIT_INVALID;
-	}
+	if (err)
+		return cli_error("%s: %s", popts.file, strerror(-err));
 	err = cbpf_policy_compile(r->src, r->srclen, &popts, &r->prog, &r->diags);
 	print_diags(r);
-	if (err == -ENOMEM) {
-		fprintf(stderr, PROG ": error: out of memory\n");
-		return EXIT_INVALID;
-	}
-	return err ? EXIT_INVALID : 0;
+	if (err == -ENOMEM)
+		return cli_error("out of memory");
+	return err ? CLI_EXIT_INVALID : 0;
 }
 
 /* Reads FILE or stdin in any form. Returns an exit status. */
@@ -505,10 +479,8 @@ static int load_file(struct run *r)
 
 	r->popts.fallback = "<stdin>";
 	err = slurp(path, &r->src, &r->srclen);
-	if (err) {
-		fprintf(stderr, PROG ": error: %s: %s\n", path ? path : "<stdin>", strerror(-err));
-		return EXIT_INVALID;
-	}
+	if (err)
+		return cli_error("%s: %s", path ? path : "<stdin>", strerror(-err));
 	form = r->o.from ? r->o.from : cbpf_form_detect(r->src, r->srclen);
 	ropts.form = form;
 	err = cbpf_prog_read(r->src, r->srclen, &ropts, &r->prog, &r->diags);
@@ -519,11 +491,9 @@ static int load_file(struct run *r)
 		r->srclen = 0;
 	}
 	print_diags(r);
-	if (err == -ENOMEM) {
-		fprintf(stderr, PROG ": error: out of memory\n");
-		return EXIT_INVALID;
-	}
-	return err ? EXIT_INVALID : 0;
+	if (err == -ENOMEM)
+		return cli_error("out of memory");
+	return err ? CLI_EXIT_INVALID : 0;
 }
 
 /* Validates; prints what the validator says. Returns an exit status. */
@@ -537,7 +507,7 @@ static int check(struct run *r)
 			       "libpcap's protochain emits a backward jump, which the kernel "
 			       "(and cbpf) refuse");
 	print_diags(r);
-	return err ? EXIT_INVALID : 0;
+	return err ? CLI_EXIT_INVALID : 0;
 }
 
 static int write_out(struct run *r)
@@ -554,24 +524,19 @@ static int write_out(struct run *r)
 		cbpf_diags_add(&r->diags, CBPF_SEV_ERROR, cbpf_prog_file(r->prog), 0, 0, 0,
 			       (long)pc, "cannot be written as bpf_asm source: %s", why);
 		print_diags(r);
-		return EXIT_INVALID;
+		return CLI_EXIT_INVALID;
 	}
 	err = cli_output_open(&out, r->o.output);
-	if (err) {
-		fprintf(stderr, PROG ": error: %s: %s\n", name, strerror(-err));
-		return EXIT_INVALID;
-	}
+	if (err)
+		return cli_error("%s: %s", name, strerror(-err));
 	err = cbpf_prog_write(out.fp, r->prog, r->o.to, &wopts);
 	if (err) {
 		cli_output_abort(&out);
-		fprintf(stderr, PROG ": error: %s: %s\n", name, strerror(-err));
-		return EXIT_INVALID;
+		return cli_error("%s: %s", name, strerror(-err));
 	}
 	err = cli_output_commit(&out);
-	if (err) {
-		fprintf(stderr, PROG ": error: %s: %s\n", name, strerror(-err));
-		return EXIT_INVALID;
-	}
+	if (err)
+		return cli_error("%s: %s", name, strerror(-err));
 	return 0;
 }
 
@@ -580,6 +545,7 @@ int main(int argc, char **argv)
 	struct run r = { 0 };
 	int rc;
 
+	cli_init(PROG, usage_line);
 	rc = parse_args(argc, argv, &r.o);
 	if (rc)
 		return rc;
@@ -591,10 +557,8 @@ int main(int argc, char **argv)
 		rc = check(&r);
 	/* A seccomp filter read as bytecode is explained the way seccomp-tools explains it. */
 	if (!rc && r.o.check == CBPF_CHECK_SECCOMP && r.o.source == SRC_FILE &&
-	    cbpf_seccomp_annotate(r.prog, CBPF_ARCH_NONE)) {
-		fprintf(stderr, PROG ": error: out of memory\n");
-		rc = EXIT_INVALID;
-	}
+	    cbpf_seccomp_annotate(r.prog, CBPF_ARCH_NONE))
+		rc = cli_error("out of memory");
 	if (!rc)
 		rc = write_out(&r);
 	cbpf_prog_free(r.prog);

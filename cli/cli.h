@@ -3,7 +3,31 @@
 #ifndef CBPF_CLI_H
 #define CBPF_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
+
+#include "cbpf.h"
+
+/* Exit statuses: 0 success, 1 invalid input (or a refusal), 2 bad usage. */
+#define CLI_EXIT_INVALID 1
+#define CLI_EXIT_USAGE	 2
+
+/* ---------------------------------------------------------------- cli.c: messages */
+
+/* The program's name and usage lines, for the messages below; called first. Borrowed. */
+void cli_init(const char *prog, const char *usage);
+/* "PROG: MESSAGE" and the usage lines on stderr. Returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) CBPF_PRINTF(1, 2);
+/* "PROG: error: MESSAGE" on stderr. Returns CLI_EXIT_INVALID. */
+int cli_error(const char *fmt, ...) CBPF_PRINTF(1, 2);
+/* "PROG: warning: MESSAGE" on stderr. */
+void cli_warning(const char *fmt, ...) CBPF_PRINTF(1, 2);
+/* The usage error for what getopt_long (with opterr 0 and a leading ':') returned as c. */
+int cli_getopt_error(int c, char *const *argv);
+/* --version: "PROG (cbpf) VERSION" on stdout, then exit(0). */
+_Noreturn void cli_version(void);
+/* Whether messages to fd get colours: a terminal, and NO_COLOR not set. */
+bool cli_color(int fd);
 
 /* ---------------------------------------------------------------- output.c */
 
@@ -11,7 +35,7 @@
 struct cli_output {
 	FILE *fp;
 	const char *path; /* the target, or NULL for stdout */
-	char *tmp;        /* the temporary file being written, or NULL */
+	char *tmp;	  /* the temporary file being written, or NULL */
 };
 
 /* Opens stdout (path NULL or "-") or a temporary file beside path. 0 or a negative errno. */

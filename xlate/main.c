@@ -2,7 +2,6 @@
 /* cbpf-xlate: translate a classic BPF program into eBPF for socket, tc, XDP or seccomp; load it. */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +11,7 @@
 #include "cbpf.h"
 #include "cli.h"
 
-#ifndef CBPF_VERSION
-#define CBPF_VERSION "unknown"
-#endif
-
-#define PROG	     "cbpf-xlate"
-#define EXIT_INVALID 1
-#define EXIT_USAGE   2
+#define PROG "cbpf-xlate"
 
 /* Where the program comes from. */
 enum source {
@@ -144,33 +137,6 @@ static void help(void)
 	      stdout);
 }
 
-static int usage_error(const char *fmt, ...) CBPF_PRINTF(1, 2);
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	fputs(usage_line, stderr);
-	return EXIT_USAGE;
-}
-
-static int error(const char *fmt, ...) CBPF_PRINTF(1, 2);
-static int error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": error: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return EXIT_INVALID;
-}
-
 /* --exec takes the rest of the command line: cut it off before getopt sees it. */
 static int split_exec(int *argc, char **argv, struct options *o)
 {
@@ -185,7 +151,7 @@ static int split_exec(int *argc, char **argv, struct options *o)
 		*argc = i;
 		argv[i] = NULL;
 		if (!*o->exec_argv)
-			return usage_error("--exec needs a command");
+			return cli_usage_error("--exec needs a command");
 		return 0;
 	}
 	return 0;
@@ -204,14 +170,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 		switch (c) {
 		case 't':
 			if (cbpf_target_parse(optarg, &o->target))
-				return usage_error("unknown target '%s' (socket, tc, xdp, seccomp)",
-						   optarg);
+				return cli_usage_error(
+					"unknown target '%s' (socket, tc, xdp, seccomp)", optarg);
 			o->target_set = true;
 			break;
 		case 'f':
 			if (cbpf_ebpf_form_parse(optarg, &o->form))
-				return usage_error("unknown format '%s' (elf, raw, c, asm)",
-						   optarg);
+				return cli_usage_error("unknown format '%s' (elf, raw, c, asm)",
+						       optarg);
 			o->form_set = true;
 			break;
 		case 'o':
@@ -219,7 +185,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'e':
 			if (o->expr)
-				return usage_error("-e given twice; give one expression");
+				return cli_usage_error("-e given twice; give one expression");
 			o->expr = optarg;
 			o->source = SRC_EXPR;
 			break;
@@ -234,7 +200,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_FROM:
 			if (cbpf_form_parse(optarg, &o->from) || o->from == CBPF_FORM_DOT)
-				return usage_error(
+				return cli_usage_error(
 					"unknown input form '%s' (asm listing comma c dd ddd "
 					"raw)",
 					optarg);
@@ -266,7 +232,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 				if (!strcmp(colon + 1, "egress"))
 					o->tc_egress = true;
 				else if (strcmp(colon + 1, "ingress"))
-					return usage_error(
+					return cli_usage_error(
 						"--attach-tc %s: ':%s' is neither ':ingress' "
 						"nor ':egress'",
 						optarg, colon + 1);
@@ -293,71 +259,64 @@ static int parse_args(int argc, char **argv, struct options *o)
 			help();
 			exit(0);
 		case OPT_VERSION:
-			printf(PROG " (cbpf) %s\n", CBPF_VERSION);
-			exit(0);
-		case ':':
-			if (optopt >= 0x100)
-				return usage_error("option '%s' needs an argument",
-						   argv[optind - 1]);
-			return usage_error("option '-%c' needs an argument", optopt);
+			cli_version();
 		default:
-			if (optopt >= 0x100 || !optopt)
-				return usage_error("unknown option '%s'", argv[optind - 1]);
-			return usage_error("unknown option '-%c'", optopt);
+			return cli_getopt_error(c, argv);
 		}
 	}
 	if (optind < argc)
 		o->input = argv[optind++];
 	if (optind < argc)
-		return usage_error("too many arguments: '%s' (one input file at most)",
-				   argv[optind]);
+		return cli_usage_error("too many arguments: '%s' (one input file at most)",
+				       argv[optind]);
 	if (!o->target_set)
-		return usage_error("choose a target with -t (socket, tc, xdp, seccomp)");
+		return cli_usage_error("choose a target with -t (socket, tc, xdp, seccomp)");
 	if (o->expr && o->policy)
-		return usage_error("-e and --policy are two inputs; give one");
+		return cli_usage_error("-e and --policy are two inputs; give one");
 	if (o->source != SRC_FILE && o->input)
-		return usage_error("%s and the input file '%s' are two inputs; give one",
-				   o->expr ? "-e" : "--policy", o->input);
+		return cli_usage_error("%s and the input file '%s' are two inputs; give one",
+				       o->expr ? "-e" : "--policy", o->input);
 	if (o->source != SRC_EXPR && (o->linktype || o->snaplen || o->no_optimize))
-		return usage_error("%s applies to -e only", o->linktype	 ? "-y"
-							    : o->snaplen ? "-s"
-									 : "-O");
+		return cli_usage_error("%s applies to -e only", o->linktype  ? "-y"
+								: o->snaplen ? "-s"
+									     : "-O");
 	if (o->source != SRC_FILE && o->from)
-		return usage_error("--from reads a file");
+		return cli_usage_error("--from reads a file");
 	if ((o->match || o->nomatch) &&
 	    (o->target == CBPF_TARGET_SOCKET || o->target == CBPF_TARGET_SECCOMP))
-		return usage_error("--match and --nomatch are for tc and xdp");
+		return cli_usage_error("--match and --nomatch are for tc and xdp");
 	if (o->classid && o->target != CBPF_TARGET_TC)
-		return usage_error("--classid is for tc");
+		return cli_usage_error("--classid is for tc");
 	if (o->classid && (o->match || o->nomatch))
-		return usage_error("--classid returns class ids, not actions: drop --%s",
-				   o->match ? "match" : "nomatch");
+		return cli_usage_error("--classid returns class ids, not actions: drop --%s",
+				       o->match ? "match" : "nomatch");
 	if (o->tc_dev && o->target != CBPF_TARGET_TC)
-		return usage_error("--attach-tc attaches tc programs: use -t tc");
+		return cli_usage_error("--attach-tc attaches tc programs: use -t tc");
 	if (o->xdp_dev && o->target != CBPF_TARGET_XDP)
-		return usage_error("--attach-xdp attaches xdp programs: use -t xdp");
+		return cli_usage_error("--attach-xdp attaches xdp programs: use -t xdp");
 	if (o->tc_dev && o->classid)
-		return usage_error(
+		return cli_usage_error(
 			"--attach-tc attaches in direct-action mode; attach a --classid "
 			"object with tc(8): tc filter add dev DEV ingress bpf obj FILE sec "
 			"tc");
 	if (o->pin && o->target == CBPF_TARGET_SECCOMP)
-		return usage_error("the kernel loads seccomp filters only as classic programs: use "
-				   "--exec");
+		return cli_usage_error(
+			"the kernel loads seccomp filters only as classic programs: use "
+			"--exec");
 	if (o->exec_argv && o->target != CBPF_TARGET_SECCOMP)
-		return usage_error("--exec installs seccomp filters: use -t seccomp");
+		return cli_usage_error("--exec installs seccomp filters: use -t seccomp");
 	if (o->verify && o->target == CBPF_TARGET_SECCOMP)
-		return usage_error("--verify runs packets: seccomp filters see system calls");
+		return cli_usage_error("--verify runs packets: seccomp filters see system calls");
 	if (o->interpreter && !o->verify)
-		return usage_error("--interpreter applies to --verify");
+		return cli_usage_error("--interpreter applies to --verify");
 	if (o->detach) {
 		if (!o->tc_dev && !o->xdp_dev && !o->pin)
-			return usage_error(
+			return cli_usage_error(
 				"--detach undoes --attach-tc, --attach-xdp or --load: give "
 				"one");
 		if (o->input || o->source != SRC_FILE || o->verify || o->exec_argv || o->form_set ||
 		    o->output)
-			return usage_error("--detach takes no program and writes nothing");
+			return cli_usage_error("--detach takes no program and writes nothing");
 	}
 	/* Output unless only the kernel was asked for; an ELF object by default. */
 	o->write = o->form_set || o->output ||
@@ -366,10 +325,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 		o->form = CBPF_EBPF_FORM_ELF;
 	if (o->write && !o->output && isatty(STDOUT_FILENO) &&
 	    (o->form == CBPF_EBPF_FORM_ELF || o->form == CBPF_EBPF_FORM_RAW))
-		return usage_error("-f %s writes binary; use -o FILE, redirect standard output, or "
-				   "-f asm",
-				   cbpf_ebpf_form_name(o->form));
-	o->color = isatty(STDERR_FILENO) && !getenv("NO_COLOR");
+		return cli_usage_error(
+			"-f %s writes binary; use -o FILE, redirect standard output, or "
+			"-f asm",
+			cbpf_ebpf_form_name(o->form));
+	o->color = cli_color(STDERR_FILENO);
 	return 0;
 }
 
@@ -440,8 +400,8 @@ static int parse_snaplen(const char *s, int *out)
 	errno = 0;
 	v = strtol(s, &end, 0);
 	if (end == s || *end || errno || v < 0 || v > CBPF_DEFAULT_SNAPLEN)
-		return usage_error("invalid snapshot length '%s' (0 to %d)", s,
-				   CBPF_DEFAULT_SNAPLEN);
+		return cli_usage_error("invalid snapshot length '%s' (0 to %d)", s,
+				       CBPF_DEFAULT_SNAPLEN);
 	*out = v ? (int)v : CBPF_DEFAULT_SNAPLEN;
 	return 0;
 }
@@ -458,20 +418,20 @@ static int read_program(struct run *r)
 		r->popts.fallback = po.file;
 		err = slurp(path, &r->src, &r->srclen);
 		if (err)
-			return error("%s: %s", po.file, strerror(-err));
+			return cli_error("%s: %s", po.file, strerror(-err));
 		err = cbpf_policy_compile(r->src, r->srclen, &po, &r->prog, &r->diags);
 		print_diags(r);
 		if (err == -ENOMEM)
-			return error("out of memory");
-		return err ? EXIT_INVALID : 0;
+			return cli_error("out of memory");
+		return err ? CLI_EXIT_INVALID : 0;
 	}
 	if (r->o.source == SRC_EXPR) {
 		struct cbpf_compile_opts co = {.linktype = CBPF_DLT_EN10MB};
 
 		if (r->o.linktype && cbpf_linktype_parse(r->o.linktype, &co.linktype))
-			return error("unknown link type '%s' for -y (tcpdump's names, such as "
-				     "EN10MB, LINUX_SLL, RAW, or a number)",
-				     r->o.linktype);
+			return cli_error("unknown link type '%s' for -y (tcpdump's names, such as "
+					 "EN10MB, LINUX_SLL, RAW, or a number)",
+					 r->o.linktype);
 		if ((err = parse_snaplen(r->o.snaplen, &co.snaplen)))
 			return err;
 		co.no_optimize = r->o.no_optimize;
@@ -484,7 +444,7 @@ static int read_program(struct run *r)
 		r->popts.fallback = "<stdin>";
 		err = slurp(path, &r->src, &r->srclen);
 		if (err)
-			return error("%s: %s", path ? path : "<stdin>", strerror(-err));
+			return cli_error("%s: %s", path ? path : "<stdin>", strerror(-err));
 		ro.form = r->o.from ? r->o.from : cbpf_form_detect(r->src, r->srclen);
 		err = cbpf_prog_read(r->src, r->srclen, &ro, &r->prog, &r->diags);
 		if (ro.form == CBPF_FORM_RAW) {
@@ -495,8 +455,8 @@ static int read_program(struct run *r)
 	}
 	print_diags(r);
 	if (err == -ENOMEM)
-		return error("out of memory");
-	return err ? EXIT_INVALID : 0;
+		return cli_error("out of memory");
+	return err ? CLI_EXIT_INVALID : 0;
 }
 
 static int translate(struct run *r)
@@ -507,22 +467,22 @@ static int translate(struct run *r)
 	int err;
 
 	if (r->o.match && cbpf_xlate_action_parse(r->o.target, r->o.match, &xo.match))
-		return usage_error("unknown %s action '%s'", cbpf_target_name(r->o.target),
-				   r->o.match);
+		return cli_usage_error("unknown %s action '%s'", cbpf_target_name(r->o.target),
+				       r->o.match);
 	if (r->o.nomatch && cbpf_xlate_action_parse(r->o.target, r->o.nomatch, &xo.nomatch))
-		return usage_error("unknown %s action '%s'", cbpf_target_name(r->o.target),
-				   r->o.nomatch);
+		return cli_usage_error("unknown %s action '%s'", cbpf_target_name(r->o.target),
+				       r->o.nomatch);
 	xo.set_match = r->o.match;
 	xo.set_nomatch = r->o.nomatch;
 	err = cbpf_check(r->prog, mode, &r->diags);
 	print_diags(r);
 	if (err)
-		return EXIT_INVALID;
+		return CLI_EXIT_INVALID;
 	err = cbpf_xlate(r->prog, &xo, &r->ebpf, &r->diags);
 	print_diags(r);
 	if (err == -ENOMEM)
-		return error("out of memory");
-	return err ? EXIT_INVALID : 0;
+		return cli_error("out of memory");
+	return err ? CLI_EXIT_INVALID : 0;
 }
 
 static void report_ratio(struct run *r, bool to_terminal)
@@ -542,15 +502,15 @@ static int write_output(struct run *r)
 	int err = cli_output_open(&out, r->o.output);
 
 	if (err)
-		return error("%s: %s", r->o.output, strerror(-err));
+		return cli_error("%s: %s", r->o.output, strerror(-err));
 	report_ratio(r, !r->o.output && isatty(STDOUT_FILENO));
 	err = cbpf_ebpf_write(out.fp, r->ebpf, r->o.form, &wo);
 	if (err) {
 		cli_output_abort(&out);
-		return error("%s: %s", r->o.output ? r->o.output : "<stdout>", strerror(-err));
+		return cli_error("%s: %s", r->o.output ? r->o.output : "<stdout>", strerror(-err));
 	}
 	if ((err = cli_output_commit(&out)))
-		return error("%s: %s", r->o.output ? r->o.output : "<stdout>", strerror(-err));
+		return cli_error("%s: %s", r->o.output ? r->o.output : "<stdout>", strerror(-err));
 	return 0;
 }
 
@@ -581,7 +541,7 @@ static int verify(struct run *r)
 
 	if (cbpf_capture_open(r->o.verify, &cap, &r->diags)) {
 		print_diags(r);
-		return EXIT_INVALID;
+		return CLI_EXIT_INVALID;
 	}
 	err = cbpf_proof_new(r->ebpf, &po, &proof, &why, &r->diags);
 	print_diags(r);
@@ -589,7 +549,7 @@ static int verify(struct run *r)
 		cbpf_capture_close(cap);
 		if (err == -EINVAL && r->log[0])
 			fprintf(stderr, "%s", r->log);
-		return EXIT_INVALID;
+		return CLI_EXIT_INVALID;
 	}
 	while ((rc = cbpf_capture_next(cap, &frame, &r->diags)) == 1) {
 		struct cbpf_proof_result res;
@@ -598,8 +558,8 @@ static int verify(struct run *r)
 		err = cbpf_proof_frame(proof, frame.data, frame.caplen, &res, &r->diags);
 		print_diags(r);
 		if (err) {
-			fprintf(stderr, PROG ": error: %s: packet %llu could not be run\n",
-				r->o.verify, (unsigned long long)frame.number);
+			cli_error("%s: packet %llu could not be run", r->o.verify,
+				  (unsigned long long)frame.number);
 			differ++;
 		} else if (res.skipped) {
 			skipped++;
@@ -625,7 +585,7 @@ static int verify(struct run *r)
 	       why ? ": " : "", why ? why : "");
 	cbpf_proof_free(proof);
 	cbpf_capture_close(cap);
-	return differ || rc < 0 ? EXIT_INVALID : 0;
+	return differ || rc < 0 ? CLI_EXIT_INVALID : 0;
 }
 
 /* Load, attach, pin; on failure undo what was done. Returns an exit status. */
@@ -640,7 +600,7 @@ static int to_kernel(struct run *r)
 	if (err) {
 		if (r->log[0])
 			fprintf(stderr, "%s", r->log);
-		return EXIT_INVALID;
+		return CLI_EXIT_INVALID;
 	}
 	/* Pin first: a failed attach is then undone by unpinning, and attach undoes itself. */
 	if (r->o.pin)
@@ -657,7 +617,7 @@ static int to_kernel(struct run *r)
 		fprintf(stderr, PROG ": loaded%s%s%s%s%s\n", r->o.tc_dev ? ", attached to tc " : "",
 			r->o.tc_dev ? r->o.tc_dev : "", r->o.xdp_dev ? ", attached to xdp " : "",
 			r->o.xdp_dev ? r->o.xdp_dev : "", r->o.pin ? ", pinned" : "");
-	return err ? EXIT_INVALID : 0;
+	return err ? CLI_EXIT_INVALID : 0;
 }
 
 static int detach(struct run *r)
@@ -671,7 +631,7 @@ static int detach(struct run *r)
 	if (!err && r->o.pin)
 		err = cbpf_ebpf_unpin(r->o.pin, &r->diags);
 	print_diags(r);
-	return err ? EXIT_INVALID : 0;
+	return err ? CLI_EXIT_INVALID : 0;
 }
 
 static int exec_filtered(struct run *r)
@@ -680,20 +640,22 @@ static int exec_filtered(struct run *r)
 
 	if (cbpf_seccomp_install(r->prog, 0, NULL, &r->diags)) {
 		print_diags(r);
-		return EXIT_INVALID;
+		return CLI_EXIT_INVALID;
 	}
 	execvp(r->o.exec_argv[0], r->o.exec_argv);
 	e = errno;
 	/* The filter is in place: this message may itself be filtered out. */
-	fprintf(stderr, PROG ": error: %s: %s\n", r->o.exec_argv[0], strerror(e));
+	cli_error("%s: %s", r->o.exec_argv[0], strerror(e));
 	return e == ENOENT ? 127 : 126;
 }
 
 int main(int argc, char **argv)
 {
 	static struct run r;
-	int rc = parse_args(argc, argv, &r.o);
+	int rc;
 
+	cli_init(PROG, usage_line);
+	rc = parse_args(argc, argv, &r.o);
 	if (rc)
 		return rc;
 	r.popts.color = r.o.color;
