@@ -141,7 +141,7 @@ $(B)/dbg/%.o: EXTRA_CFLAGS += $(READLINE_CFLAGS)
 $(B)/pcaps/%.o: EXTRA_CFLAGS += $(PCAP_CFLAGS)
 $(B)/tests/%.o: EXTRA_CFLAGS += -Ilibcbpf/src $(CHECK_CFLAGS) $(PCAP_CFLAGS) $(SECCOMP_CFLAGS)
 $(B)/bench/%.o: EXTRA_CFLAGS += -Ilibcbpf/src $(PCAP_CFLAGS) $(SECCOMP_CFLAGS)
-$(B)/fuzz/%.o: EXTRA_CFLAGS += -Ilibcbpf/src
+$(B)/fuzz/%.o: EXTRA_CFLAGS += -Ilibcbpf/src -Icli
 $(foreach d,asm dbg xlate cli,$(B)/$(d)/%.o): EXTRA_CFLAGS += -Icli -DCBPF_VERSION='"$(VERSION)"'
 
 # ---------------------------------------------------------------- library

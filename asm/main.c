@@ -344,51 +344,6 @@ static int parse_snaplen(const char *s, int *out)
 	return 0;
 }
 
-/* The whole of a file or stdin; NUL bytes allowed. 0 or a negative errno. */
-static int slurp(const char *path, char **buf, size_t *len)
-{
-	FILE *fp = path ? fopen(path, "rb") : stdin;
-	size_t cap = 0, n = 0;
-	char *b = NULL;
-	int err = 0;
-
-	if (!fp)
-		return -errno;
-	for (;;) {
-		if (n == cap) {
-			char *nb;
-
-			cap = cap ? 2 * cap : 8192;
-			nb = realloc(b, cap + 1);
-			if (!nb) {
-				err = -ENOMEM;
-				break;
-			}
-			b = nb;
-		}
-		size_t got = fread(b + n, 1, cap - n, fp);
-
-		n += got;
-		if (got == 0) {
-			if (ferror(fp))
-				err = -(errno ? errno : EIO);
-			break;
-		}
-	}
-	if (path)
-		fclose(fp);
-	if (err) {
-		free(b);
-		return err;
-	}
-	if (!b && !(b = malloc(1)))
-		return -ENOMEM;
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
 /*
  * libpcap's protochain loops back to its own start, and a backward jump is what the kernel
  * refuses (net/core/filter.c: bpf_check_classic). Say so plainly when that is the failure.
@@ -459,7 +414,7 @@ static int load_policy(struct run *r)
 	};
 	int err;
 
-	err = slurp(path, &r->src, &r->srclen);
+	err = cli_slurp(path, &r->src, &r->srclen);
 	if (err)
 		return cli_error("%s: %s", popts.file, strerror(-err));
 	err = cbpf_policy_compile(r->src, r->srclen, &popts, &r->prog, &r->diags);
@@ -478,7 +433,7 @@ static int load_file(struct run *r)
 	int err;
 
 	r->popts.fallback = "<stdin>";
-	err = slurp(path, &r->src, &r->srclen);
+	err = cli_slurp(path, &r->src, &r->srclen);
 	if (err)
 		return cli_error("%s: %s", path ? path : "<stdin>", strerror(-err));
 	form = r->o.from ? r->o.from : cbpf_form_detect(r->src, r->srclen);

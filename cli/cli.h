@@ -45,4 +45,12 @@ int cli_output_commit(struct cli_output *o);
 /* Removes the temporary file; the target is left as it was. */
 void cli_output_abort(struct cli_output *o);
 
+/* ---------------------------------------------------------------- input.c */
+
+/*
+ * Reads the whole of path (NULL: standard input) into a new NUL-terminated buffer; NUL bytes
+ * are allowed inside. 0 or a negative errno; *buf (the caller frees it) and *len on success.
+ */
+int cli_slurp(const char *path, char **buf, size_t *len);
+
 #endif

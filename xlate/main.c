@@ -350,44 +350,6 @@ static void print_diags(struct run *r)
 	cbpf_diags_free(&r->diags);
 }
 
-/* The whole of a file or stdin; NUL bytes allowed. 0 or a negative errno. */
-static int slurp(const char *path, char **buf, size_t *len)
-{
-	FILE *fp = path ? fopen(path, "rb") : stdin;
-	size_t cap = 0, n = 0, got;
-	char *b = NULL, *nb;
-	int err = 0;
-
-	if (!fp)
-		return -errno;
-	do {
-		if (n == cap) {
-			cap = cap ? 2 * cap : 8192;
-			if (!(nb = realloc(b, cap + 1))) {
-				err = -ENOMEM;
-				break;
-			}
-			b = nb;
-		}
-		got = fread(b + n, 1, cap - n, fp);
-		n += got;
-		if (!got && ferror(fp))
-			err = -(errno ? errno : EIO);
-	} while (got);
-	if (path)
-		fclose(fp);
-	if (!err && !b && !(b = malloc(1)))
-		err = -ENOMEM;
-	if (err) {
-		free(b);
-		return err;
-	}
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
 static int parse_snaplen(const char *s, int *out)
 {
 	char *end;
@@ -416,7 +378,7 @@ static int read_program(struct run *r)
 		struct cbpf_policy_opts po = {.file = path ? path : "<stdin>"};
 
 		r->popts.fallback = po.file;
-		err = slurp(path, &r->src, &r->srclen);
+		err = cli_slurp(path, &r->src, &r->srclen);
 		if (err)
 			return cli_error("%s: %s", po.file, strerror(-err));
 		err = cbpf_policy_compile(r->src, r->srclen, &po, &r->prog, &r->diags);
@@ -442,7 +404,7 @@ static int read_program(struct run *r)
 		struct cbpf_read_opts ro = {path, r->o.from, 0, false};
 
 		r->popts.fallback = "<stdin>";
-		err = slurp(path, &r->src, &r->srclen);
+		err = cli_slurp(path, &r->src, &r->srclen);
 		if (err)
 			return cli_error("%s: %s", path ? path : "<stdin>", strerror(-err));
 		ro.form = r->o.from ? r->o.from : cbpf_form_detect(r->src, r->srclen);
