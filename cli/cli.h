@@ -53,4 +53,81 @@ void cli_output_abort(struct cli_output *o);
  */
 int cli_slurp(const char *path, char **buf, size_t *len);
 
+/* ---------------------------------------------------------------- options.c: the input */
+
+/* Where the program comes from. */
+enum cli_source {
+	CLI_SRC_FILE,   /* FILE or stdin, in any form cbpf-asm reads */
+	CLI_SRC_EXPR,   /* -e: a libpcap filter expression */
+	CLI_SRC_POLICY, /* --policy: a seccomp policy, Docker/OCI JSON or minijail text */
+};
+
+#define CLI_MAX_CAPS 64 /* --caps entries */
+
+/* The options that say where the program comes from; zeroed means FILE or stdin, any form. */
+struct cli_input {
+	enum cli_source source;
+	const char *input;    /* FILE, or NULL/"-" for stdin */
+	const char *expr;     /* -e */
+	const char *linktype; /* -y */
+	const char *snaplen;  /* -s */
+	bool no_optimize;     /* -O */
+	enum cbpf_form from;  /* --from; CBPF_FORM_AUTO detects */
+	bool no_relax;        /* --no-relax */
+	const char *policy;   /* --policy */
+	enum cbpf_arch arches[CBPF_ARCH_COUNT];
+	size_t n_arches;                    /* --arch */
+	const char *caps[CLI_MAX_CAPS + 1]; /* --caps, split in place: caps[0] is NULL when not
+					     * given, "" when given empty (no capabilities) */
+	bool lenient;                       /* --lenient */
+};
+
+/* The codes of the long-only input options; the short ones are -e -y -s -O. */
+enum cli_input_option {
+	CLI_OPT_FROM = 0x200,
+	CLI_OPT_NO_RELAX,
+	CLI_OPT_POLICY,
+	CLI_OPT_ARCH,
+	CLI_OPT_CAPS,
+	CLI_OPT_LENIENT,
+};
+
+/* The help lines of --arch, --caps and --lenient. */
+#define CLI_POLICY_HELP                                                                            \
+	"      --arch LIST       architectures the filter admits: x86_64 i386 x32 aarch64\n"       \
+	"                        arm (default: the profile's, else this machine's)\n"              \
+	"      --caps LIST       the container's capabilities for a profile's includes and\n"      \
+	"                        excludes (default: Docker's default set; ALL for all)\n"          \
+	"      --lenient         unknown syscall names are warnings, not errors\n"
+
+/*
+ * Takes option c (getopt_long's return) with argument arg if it is an input option; arg may be
+ * split in place (--caps). Returns 0, CLI_EXIT_USAGE (the error printed), or -1 when c is not
+ * an input option.
+ */
+int cli_input_option(struct cli_input *in, int c, char *arg);
+/* Refuses input options that contradict each other. 0 or CLI_EXIT_USAGE (printed). */
+int cli_input_check(const struct cli_input *in);
+
+/* ---------------------------------------------------------------- load.c: the program */
+
+/* The program read or compiled from a cli_input, and what was said about it. */
+struct cli_prog {
+	struct cbpf_prog *prog;
+	struct cbpf_diags diags;
+	struct cbpf_diag_print_opts popts; /* the caller sets color */
+	char *src; /* the input text, for excerpts; NULL for binary input and expressions */
+	size_t srclen;
+};
+
+/*
+ * Reads FILE or stdin in any form, or compiles -e or --policy, into p->prog; prints the
+ * diagnostics. Returns an exit status: 0, CLI_EXIT_INVALID, or CLI_EXIT_USAGE for a bad -s.
+ */
+int cli_load(struct cli_prog *p, const struct cli_input *in);
+/* Prints p's diagnostics on stderr (with excerpts of p->src) and empties the list. */
+void cli_print_diags(struct cli_prog *p);
+/* Frees the program, the diagnostics and the text; p is zeroed. */
+void cli_prog_fini(struct cli_prog *p);
+
 #endif

@@ -13,23 +13,13 @@
 
 #define PROG "cbpf-xlate"
 
-/* Where the program comes from. */
-enum source {
-	SRC_FILE,   /* FILE or stdin, in any form cbpf-asm reads */
-	SRC_EXPR,   /* -e: a libpcap filter expression */
-	SRC_POLICY, /* --policy: a seccomp policy, Docker/OCI JSON or minijail text */
-};
-
 struct options {
 	bool target_set;
 	enum cbpf_target target;
 	bool form_set, write;
 	enum cbpf_ebpf_form form;
 	const char *output;
-	enum source source;
-	const char *input, *expr, *linktype, *snaplen, *policy;
-	bool no_optimize;
-	enum cbpf_form from;
+	struct cli_input in; /* FILE, -e or --policy, and their options */
 	const char *match, *nomatch;
 	bool classid;
 	bool annotate;
@@ -43,9 +33,7 @@ struct options {
 };
 
 enum long_only {
-	OPT_FROM = 0x100,
-	OPT_POLICY,
-	OPT_MATCH,
+	OPT_MATCH = 0x100,
 	OPT_NOMATCH,
 	OPT_CLASSID,
 	OPT_NO_ANNOTATE,
@@ -66,8 +54,8 @@ static const struct option long_options[] = {
 	{"linktype", required_argument, NULL, 'y'},
 	{"snaplen", required_argument, NULL, 's'},
 	{"no-optimize", no_argument, NULL, 'O'},
-	{"from", required_argument, NULL, OPT_FROM},
-	{"policy", required_argument, NULL, OPT_POLICY},
+	{"from", required_argument, NULL, CLI_OPT_FROM},
+	{"policy", required_argument, NULL, CLI_OPT_POLICY},
 	{"match", required_argument, NULL, OPT_MATCH},
 	{"nomatch", required_argument, NULL, OPT_NOMATCH},
 	{"classid", no_argument, NULL, OPT_CLASSID},
@@ -183,32 +171,6 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'o':
 			o->output = optarg;
 			break;
-		case 'e':
-			if (o->expr)
-				return cli_usage_error("-e given twice; give one expression");
-			o->expr = optarg;
-			o->source = SRC_EXPR;
-			break;
-		case 'y':
-			o->linktype = optarg;
-			break;
-		case 's':
-			o->snaplen = optarg;
-			break;
-		case 'O':
-			o->no_optimize = true;
-			break;
-		case OPT_FROM:
-			if (cbpf_form_parse(optarg, &o->from) || o->from == CBPF_FORM_DOT)
-				return cli_usage_error(
-					"unknown input form '%s' (asm listing comma c dd ddd "
-					"raw)",
-					optarg);
-			break;
-		case OPT_POLICY:
-			o->policy = optarg;
-			o->source = SRC_POLICY;
-			break;
 		case OPT_MATCH:
 			o->match = optarg;
 			break;
@@ -261,27 +223,23 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_VERSION:
 			cli_version();
 		default:
-			return cli_getopt_error(c, argv);
+			err = cli_input_option(&o->in, c, optarg);
+			if (err < 0)
+				return cli_getopt_error(c, argv);
+			if (err)
+				return err;
 		}
 	}
 	if (optind < argc)
-		o->input = argv[optind++];
+		o->in.input = argv[optind++];
 	if (optind < argc)
 		return cli_usage_error("too many arguments: '%s' (one input file at most)",
 				       argv[optind]);
 	if (!o->target_set)
 		return cli_usage_error("choose a target with -t (socket, tc, xdp, seccomp)");
-	if (o->expr && o->policy)
-		return cli_usage_error("-e and --policy are two inputs; give one");
-	if (o->source != SRC_FILE && o->input)
-		return cli_usage_error("%s and the input file '%s' are two inputs; give one",
-				       o->expr ? "-e" : "--policy", o->input);
-	if (o->source != SRC_EXPR && (o->linktype || o->snaplen || o->no_optimize))
-		return cli_usage_error("%s applies to -e only", o->linktype  ? "-y"
-								: o->snaplen ? "-s"
-									     : "-O");
-	if (o->source != SRC_FILE && o->from)
-		return cli_usage_error("--from reads a file");
+	err = cli_input_check(&o->in);
+	if (err)
+		return err;
 	if ((o->match || o->nomatch) &&
 	    (o->target == CBPF_TARGET_SOCKET || o->target == CBPF_TARGET_SECCOMP))
 		return cli_usage_error("--match and --nomatch are for tc and xdp");
@@ -314,8 +272,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			return cli_usage_error(
 				"--detach undoes --attach-tc, --attach-xdp or --load: give "
 				"one");
-		if (o->input || o->source != SRC_FILE || o->verify || o->exec_argv || o->form_set ||
-		    o->output)
+		if (o->in.input || o->in.source != CLI_SRC_FILE || o->verify || o->exec_argv ||
+		    o->form_set || o->output)
 			return cli_usage_error("--detach takes no program and writes nothing");
 	}
 	/* Output unless only the kernel was asked for; an ELF object by default. */
@@ -335,91 +293,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 struct run {
 	struct options o;
-	struct cbpf_diags diags;
-	struct cbpf_diag_print_opts popts;
-	char *src; /* the input text, for excerpts; NULL for binary input and expressions */
-	size_t srclen;
-	struct cbpf_prog *prog;
+	struct cli_prog p;
 	struct cbpf_ebpf_prog *ebpf;
 	char log[1 << 20]; /* the verifier's */
 };
-
-static void print_diags(struct run *r)
-{
-	cbpf_diags_print(stderr, &r->diags, r->src, r->srclen, &r->popts);
-	cbpf_diags_free(&r->diags);
-}
-
-static int parse_snaplen(const char *s, int *out)
-{
-	char *end;
-	long v;
-
-	if (!s) {
-		*out = CBPF_DEFAULT_SNAPLEN;
-		return 0;
-	}
-	errno = 0;
-	v = strtol(s, &end, 0);
-	if (end == s || *end || errno || v < 0 || v > CBPF_DEFAULT_SNAPLEN)
-		return cli_usage_error("invalid snapshot length '%s' (0 to %d)", s,
-				       CBPF_DEFAULT_SNAPLEN);
-	*out = v ? (int)v : CBPF_DEFAULT_SNAPLEN;
-	return 0;
-}
-
-/* The program, from -e, FILE or stdin. Returns an exit status. */
-static int read_program(struct run *r)
-{
-	int err;
-
-	if (r->o.source == SRC_POLICY) {
-		const char *path = strcmp(r->o.policy, "-") ? r->o.policy : NULL;
-		struct cbpf_policy_opts po = {.file = path ? path : "<stdin>"};
-
-		r->popts.fallback = po.file;
-		err = cli_slurp(path, &r->src, &r->srclen);
-		if (err)
-			return cli_error("%s: %s", po.file, strerror(-err));
-		err = cbpf_policy_compile(r->src, r->srclen, &po, &r->prog, &r->diags);
-		print_diags(r);
-		if (err == -ENOMEM)
-			return cli_error("out of memory");
-		return err ? CLI_EXIT_INVALID : 0;
-	}
-	if (r->o.source == SRC_EXPR) {
-		struct cbpf_compile_opts co = {.linktype = CBPF_DLT_EN10MB};
-
-		if (r->o.linktype && cbpf_linktype_parse(r->o.linktype, &co.linktype))
-			return cli_error("unknown link type '%s' for -y (tcpdump's names, such as "
-					 "EN10MB, LINUX_SLL, RAW, or a number)",
-					 r->o.linktype);
-		if ((err = parse_snaplen(r->o.snaplen, &co.snaplen)))
-			return err;
-		co.no_optimize = r->o.no_optimize;
-		r->popts.fallback = "<expression>";
-		err = cbpf_pcap_compile(r->o.expr, &co, &r->prog, &r->diags);
-	} else {
-		const char *path = r->o.input && strcmp(r->o.input, "-") ? r->o.input : NULL;
-		struct cbpf_read_opts ro = {path, r->o.from, 0, false};
-
-		r->popts.fallback = "<stdin>";
-		err = cli_slurp(path, &r->src, &r->srclen);
-		if (err)
-			return cli_error("%s: %s", path ? path : "<stdin>", strerror(-err));
-		ro.form = r->o.from ? r->o.from : cbpf_form_detect(r->src, r->srclen);
-		err = cbpf_prog_read(r->src, r->srclen, &ro, &r->prog, &r->diags);
-		if (ro.form == CBPF_FORM_RAW) {
-			free(r->src); /* binary input is located by instruction, not by line */
-			r->src = NULL;
-			r->srclen = 0;
-		}
-	}
-	print_diags(r);
-	if (err == -ENOMEM)
-		return cli_error("out of memory");
-	return err ? CLI_EXIT_INVALID : 0;
-}
 
 static int translate(struct run *r)
 {
@@ -436,12 +313,12 @@ static int translate(struct run *r)
 				       r->o.nomatch);
 	xo.set_match = r->o.match;
 	xo.set_nomatch = r->o.nomatch;
-	err = cbpf_check(r->prog, mode, &r->diags);
-	print_diags(r);
+	err = cbpf_check(r->p.prog, mode, &r->p.diags);
+	cli_print_diags(&r->p);
 	if (err)
 		return CLI_EXIT_INVALID;
-	err = cbpf_xlate(r->prog, &xo, &r->ebpf, &r->diags);
-	print_diags(r);
+	err = cbpf_xlate(r->p.prog, &xo, &r->ebpf, &r->p.diags);
+	cli_print_diags(&r->p);
 	if (err == -ENOMEM)
 		return cli_error("out of memory");
 	return err ? CLI_EXIT_INVALID : 0;
@@ -449,7 +326,7 @@ static int translate(struct run *r)
 
 static void report_ratio(struct run *r, bool to_terminal)
 {
-	size_t n = cbpf_prog_len(r->prog), e = cbpf_ebpf_prog_len(r->ebpf);
+	size_t n = cbpf_prog_len(r->p.prog), e = cbpf_ebpf_prog_len(r->ebpf);
 
 	if (!r->o.verbose && !to_terminal)
 		return;
@@ -501,24 +378,24 @@ static int verify(struct run *r)
 	char a[64], b[64];
 	int rc, err;
 
-	if (cbpf_capture_open(r->o.verify, &cap, &r->diags)) {
-		print_diags(r);
+	if (cbpf_capture_open(r->o.verify, &cap, &r->p.diags)) {
+		cli_print_diags(&r->p);
 		return CLI_EXIT_INVALID;
 	}
-	err = cbpf_proof_new(r->ebpf, &po, &proof, &why, &r->diags);
-	print_diags(r);
+	err = cbpf_proof_new(r->ebpf, &po, &proof, &why, &r->p.diags);
+	cli_print_diags(&r->p);
 	if (err) {
 		cbpf_capture_close(cap);
 		if (err == -EINVAL && r->log[0])
 			fprintf(stderr, "%s", r->log);
 		return CLI_EXIT_INVALID;
 	}
-	while ((rc = cbpf_capture_next(cap, &frame, &r->diags)) == 1) {
+	while ((rc = cbpf_capture_next(cap, &frame, &r->p.diags)) == 1) {
 		struct cbpf_proof_result res;
 
 		n++;
-		err = cbpf_proof_frame(proof, frame.data, frame.caplen, &res, &r->diags);
-		print_diags(r);
+		err = cbpf_proof_frame(proof, frame.data, frame.caplen, &res, &r->p.diags);
+		cli_print_diags(&r->p);
 		if (err) {
 			cli_error("%s: packet %llu could not be run", r->o.verify,
 				  (unsigned long long)frame.number);
@@ -535,7 +412,7 @@ static int verify(struct run *r)
 			       result_name(r, res.got, b, sizeof(b)));
 		}
 	}
-	print_diags(r);
+	cli_print_diags(&r->p);
 	printf("%s: %lu packets: %lu agree, %lu differ, %lu not run; the translation ran in "
 	       "%s%s%s\n",
 	       r->o.verify, n, agree, differ, skipped,
@@ -557,8 +434,8 @@ static int to_kernel(struct run *r)
 	int fd, err;
 
 	r->log[0] = '\0';
-	err = cbpf_ebpf_load(r->ebpf, &lo, &fd, &r->diags);
-	print_diags(r);
+	err = cbpf_ebpf_load(r->ebpf, &lo, &fd, &r->p.diags);
+	cli_print_diags(&r->p);
 	if (err) {
 		if (r->log[0])
 			fprintf(stderr, "%s", r->log);
@@ -566,14 +443,14 @@ static int to_kernel(struct run *r)
 	}
 	/* Pin first: a failed attach is then undone by unpinning, and attach undoes itself. */
 	if (r->o.pin)
-		err = cbpf_ebpf_pin(fd, r->o.pin, &r->diags);
+		err = cbpf_ebpf_pin(fd, r->o.pin, &r->p.diags);
 	if (!err && r->o.tc_dev)
-		err = cbpf_tc_attach(fd, r->o.tc_dev, r->o.tc_egress, &r->diags);
+		err = cbpf_tc_attach(fd, r->o.tc_dev, r->o.tc_egress, &r->p.diags);
 	else if (!err && r->o.xdp_dev)
-		err = cbpf_xdp_attach(fd, r->o.xdp_dev, &r->diags);
+		err = cbpf_xdp_attach(fd, r->o.xdp_dev, &r->p.diags);
 	if (err && r->o.pin && (r->o.tc_dev || r->o.xdp_dev))
 		cbpf_ebpf_unpin(r->o.pin, NULL);
-	print_diags(r);
+	cli_print_diags(&r->p);
 	close(fd);
 	if (!err && r->o.verbose)
 		fprintf(stderr, PROG ": loaded%s%s%s%s%s\n", r->o.tc_dev ? ", attached to tc " : "",
@@ -587,12 +464,12 @@ static int detach(struct run *r)
 	int err = 0;
 
 	if (r->o.tc_dev)
-		err = cbpf_tc_detach(r->o.tc_dev, r->o.tc_egress, &r->diags);
+		err = cbpf_tc_detach(r->o.tc_dev, r->o.tc_egress, &r->p.diags);
 	else if (r->o.xdp_dev)
-		err = cbpf_xdp_detach(r->o.xdp_dev, &r->diags);
+		err = cbpf_xdp_detach(r->o.xdp_dev, &r->p.diags);
 	if (!err && r->o.pin)
-		err = cbpf_ebpf_unpin(r->o.pin, &r->diags);
-	print_diags(r);
+		err = cbpf_ebpf_unpin(r->o.pin, &r->p.diags);
+	cli_print_diags(&r->p);
 	return err ? CLI_EXIT_INVALID : 0;
 }
 
@@ -600,8 +477,8 @@ static int exec_filtered(struct run *r)
 {
 	int e;
 
-	if (cbpf_seccomp_install(r->prog, 0, NULL, &r->diags)) {
-		print_diags(r);
+	if (cbpf_seccomp_install(r->p.prog, 0, NULL, &r->p.diags)) {
+		cli_print_diags(&r->p);
 		return CLI_EXIT_INVALID;
 	}
 	execvp(r->o.exec_argv[0], r->o.exec_argv);
@@ -620,11 +497,11 @@ int main(int argc, char **argv)
 	rc = parse_args(argc, argv, &r.o);
 	if (rc)
 		return rc;
-	r.popts.color = r.o.color;
-	r.popts.fallback = PROG; /* what has no file is about the kernel or the command line */
+	r.p.popts.color = r.o.color;
+	r.p.popts.fallback = PROG; /* what has no file is about the kernel or the command line */
 	if (r.o.detach)
 		return detach(&r);
-	rc = read_program(&r);
+	rc = cli_load(&r.p, &r.o.in);
 	if (!rc)
 		rc = translate(&r);
 	if (!rc && r.o.write)
@@ -632,10 +509,10 @@ int main(int argc, char **argv)
 	else if (!rc)
 		report_ratio(&r, false);
 	/* From here on, messages are about the kernel and files, not about the program's text. */
-	r.popts.fallback = PROG;
-	free(r.src);
-	r.src = NULL;
-	r.srclen = 0;
+	r.p.popts.fallback = PROG;
+	free(r.p.src);
+	r.p.src = NULL;
+	r.p.srclen = 0;
 	if (!rc && r.o.verify)
 		rc = verify(&r);
 	if (!rc && (r.o.pin || r.o.tc_dev || r.o.xdp_dev))
@@ -643,7 +520,6 @@ int main(int argc, char **argv)
 	if (!rc && r.o.exec_argv)
 		rc = exec_filtered(&r);
 	cbpf_ebpf_prog_free(r.ebpf);
-	cbpf_prog_free(r.prog);
-	free(r.src);
+	cli_prog_fini(&r.p);
 	return rc;
 }
