@@ -56,6 +56,9 @@ static const struct option long_options[] = {
 	{"no-optimize", no_argument, NULL, 'O'},
 	{"from", required_argument, NULL, CLI_OPT_FROM},
 	{"policy", required_argument, NULL, CLI_OPT_POLICY},
+	{"arch", required_argument, NULL, CLI_OPT_ARCH},
+	{"caps", required_argument, NULL, CLI_OPT_CAPS},
+	{"lenient", no_argument, NULL, CLI_OPT_LENIENT},
 	{"match", required_argument, NULL, OPT_MATCH},
 	{"nomatch", required_argument, NULL, OPT_NOMATCH},
 	{"classid", no_argument, NULL, OPT_CLASSID},
@@ -102,8 +105,7 @@ static void help(void)
 	      "  -O, --no-optimize     do not run libpcap's optimizer on -e\n"
 	      "      --from FORM       read FILE as FORM: asm listing comma c dd ddd raw\n"
 	      "      --policy FILE     compile a seccomp policy: a Docker/OCI JSON profile or a\n"
-	      "                        minijail policy file, for the host's architecture (see\n"
-	      "                        cbpf-asm --policy for more choices)\n"
+	      "                        minijail policy file (see docs/policy.md)\n" CLI_POLICY_HELP
 	      "\nThe kernel (root):\n"
 	      "      --load PIN        load, and pin in a bpf filesystem at PIN\n"
 	      "      --attach-tc DEV[:ingress|:egress]\n"
