@@ -475,10 +475,39 @@ static int detach(struct run *r)
 	return err ? CLI_EXIT_INVALID : 0;
 }
 
+/*
+ * The filter's answer to the command's own execve, as libcbpf's interpreter gives it for this
+ * machine's execve (the arguments zero). Anything but allow or log leaves the command unstarted:
+ * say so, and go on, as that may be what the user wants to see.
+ */
+static void warn_execve(struct run *r)
+{
+	enum cbpf_arch arch = cbpf_arch_native();
+	struct cbpf_seccomp_data sd = {0};
+	struct cbpf_input in = cbpf_input_seccomp(&sd);
+	struct cbpf_vm *vm;
+	uint32_t nr, ret;
+	char action[32];
+
+	if (!arch || cbpf_syscall_nr(arch, "execve", &nr) ||
+	    cbpf_vm_new(r->p.prog, CBPF_VM_SECCOMP, &vm, NULL))
+		return;
+	sd.nr = (int32_t)nr;
+	sd.arch = cbpf_arch_audit(arch);
+	ret = cbpf_vm_run(vm, &in);
+	cbpf_vm_free(vm);
+	if ((ret & CBPF_SECCOMP_RET_ACTION_FULL) == CBPF_SECCOMP_RET_ALLOW ||
+	    (ret & CBPF_SECCOMP_RET_ACTION_FULL) == CBPF_SECCOMP_RET_LOG)
+		return;
+	cbpf_seccomp_action_format(ret, action, sizeof(action));
+	cli_warning("the filter gives execve %s: %s will not start", action, r->o.exec_argv[0]);
+}
+
 static int exec_filtered(struct run *r)
 {
 	int e;
 
+	warn_execve(r);
 	if (cbpf_seccomp_install(r->p.prog, 0, NULL, &r->p.diags)) {
 		cli_print_diags(&r->p);
 		return CLI_EXIT_INVALID;
