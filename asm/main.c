@@ -29,7 +29,6 @@ enum long_only {
 	OPT_DOT,
 	OPT_SECCOMP,
 	OPT_COMMENTS,
-	OPT_VERSION,
 	OPT_NO_COMMENTS,
 };
 
@@ -53,7 +52,7 @@ static const struct option long_options[] = {
 	{ "lenient", no_argument, NULL, CLI_OPT_LENIENT },
 	{ "no-comments", no_argument, NULL, OPT_NO_COMMENTS },
 	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "version", no_argument, NULL, CLI_OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -62,39 +61,35 @@ static const char usage_line[] =
 	"       " PROG " -e EXPRESSION [-y LINKTYPE] [-s SNAPLEN] [-O] [output options]\n"
 	"       " PROG " --policy FILE [--arch ARCH,...] [--caps CAP,...] [output options]\n";
 
-static void help(void)
-{
-	fputs(usage_line, stdout);
-	fputs("\nRead a classic BPF program in any form, or compile a libpcap filter expression;\n"
-	      "check it as the kernel would, and write it in the form asked for.\n"
-	      "\nInput (FILE or standard input; its form is detected):\n"
-	      "  -e, --expr EXPR       compile a filter expression exactly as tcpdump does\n"
-	      "  -y, --linktype TYPE   link type for -e: tcpdump's name or a number (EN10MB)\n"
-	      "  -s, --snaplen N       snapshot length for -e, the accept value (262144)\n"
-	      "  -O, --no-optimize     do not run libpcap's optimizer on -e\n"
-	      "      --from FORM       read the input as FORM: asm listing comma c dd ddd raw\n"
-	      "      --no-relax        refuse conditional jumps farther than 255 (asm input)\n"
-	      "      --policy FILE     compile a seccomp policy: a Docker/OCI JSON profile or a\n"
-	      "                        minijail policy file (see docs/policy.md)\n"
-	      CLI_POLICY_HELP
-	      "\nOutput (default: bpf_asm's comma form, as tc and iptables -m bpf take it):\n"
-	      "  -c                    bpf_asm -c's C array\n"
-	      "  -d, -dd, -ddd         tcpdump -d's listing, -dd's C array, -ddd's decimals\n"
-	      "  -S, --asm             bpf_asm source with labels, which reassembles\n"
-	      "      --raw             struct sock_filter array, host byte order\n"
-	      "      --dot             control-flow graph for Graphviz dot\n"
-	      "      --to FORM         by name: comma c listing dd ddd asm raw dot\n"
-	      "      --comments        keep per-instruction comments where the form allows\n"
-	      "                        (on for seccomp filters: syscall and arch names)\n"
-	      "      --no-comments     leave them out\n"
-	      "  -o, --output FILE     write FILE, replaced only when everything succeeded\n"
-	      "\nChecks:\n"
-	      "      --seccomp         validate as a seccomp filter (default: socket filter)\n"
-	      "\n  -h, --help            show this help\n"
-	      "      --version         show the version\n"
-	      "\nExit status: 0 success, 1 invalid input or program, 2 bad usage.\n",
-	      stdout);
-}
+static const char help_text[] =
+	"\nRead a classic BPF program in any form, or compile a libpcap filter expression;\n"
+	"check it as the kernel would, and write it in the form asked for.\n"
+	"\nInput (FILE or standard input; its form is detected):\n"
+	"  -e, --expr EXPR       compile a filter expression exactly as tcpdump does\n"
+	"  -y, --linktype TYPE   link type for -e: tcpdump's name or a number (EN10MB)\n"
+	"  -s, --snaplen N       snapshot length for -e, the accept value (262144)\n"
+	"  -O, --no-optimize     do not run libpcap's optimizer on -e\n"
+	"      --from FORM       read the input as FORM: asm listing comma c dd ddd raw\n"
+	"      --no-relax        refuse conditional jumps farther than 255 (asm input)\n"
+	"      --policy FILE     compile a seccomp policy: a Docker/OCI JSON profile or a\n"
+	"                        minijail policy file (see docs/policy.md)\n"
+	CLI_POLICY_HELP
+	"\nOutput (default: bpf_asm's comma form, as tc and iptables -m bpf take it):\n"
+	"  -c                    bpf_asm -c's C array\n"
+	"  -d, -dd, -ddd         tcpdump -d's listing, -dd's C array, -ddd's decimals\n"
+	"  -S, --asm             bpf_asm source with labels, which reassembles\n"
+	"      --raw             struct sock_filter array, host byte order\n"
+	"      --dot             control-flow graph for Graphviz dot\n"
+	"      --to FORM         by name: comma c listing dd ddd asm raw dot\n"
+	"      --comments        keep per-instruction comments where the form allows\n"
+	"                        (on for seccomp filters: syscall and arch names)\n"
+	"      --no-comments     leave them out\n"
+	"  -o, --output FILE     write FILE, replaced only when everything succeeded\n"
+	"\nChecks:\n"
+	"      --seccomp         validate as a seccomp filter (default: socket filter)\n"
+	"\n  -h, --help            show this help\n"
+	"      --version         show the version\n"
+	"\nExit status: 0 success, 1 invalid input or program, 2 bad usage.\n";
 
 /* Picks the output form; a second, different choice is a usage error. */
 static int choose_output(struct options *o, enum cbpf_form form, const char *flag)
@@ -164,15 +159,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_NO_COMMENTS:
 			o->no_comments = true;
 			break;
-		case 'h':
-			help();
-			exit(0);
-		case OPT_VERSION:
-			cli_version();
 		default:
-			err = cli_input_option(&o->in, c, optarg);
-			if (err < 0)
-				return cli_getopt_error(c, argv);
+			err = cli_option(&o->in, c, optarg, argv);
 		}
 		if (err)
 			return err;
@@ -265,7 +253,7 @@ int main(int argc, char **argv)
 	struct run r = { 0 };
 	int rc;
 
-	cli_init(PROG, usage_line);
+	cli_init(PROG, usage_line, help_text);
 	rc = parse_args(argc, argv, &r.o);
 	if (rc)
 		return rc;

@@ -14,11 +14,13 @@
 
 static const char *cli_prog = "cbpf";
 static const char *cli_usage = "";
+static const char *cli_help = "";
 
-void cli_init(const char *prog, const char *usage)
+void cli_init(const char *prog, const char *usage, const char *help)
 {
 	cli_prog = prog;
 	cli_usage = usage;
+	cli_help = help;
 }
 
 static void vsay(const char *what, const char *fmt, va_list ap) CBPF_PRINTF(2, 0);
@@ -60,7 +62,7 @@ void cli_warning(const char *fmt, ...)
 }
 
 /* Long-only options have codes from 0x100 up: they are named by the word the user wrote. */
-int cli_getopt_error(int c, char *const *argv)
+static int getopt_error(int c, char *const *argv)
 {
 	if (c == ':') {
 		if (optopt >= 0x100)
@@ -72,10 +74,21 @@ int cli_getopt_error(int c, char *const *argv)
 	return cli_usage_error("unknown option '-%c'", optopt);
 }
 
-void cli_version(void)
+int cli_option(struct cli_input *in, int c, char *arg, char *const *argv)
 {
-	printf("%s (cbpf) %s\n", cli_prog, CBPF_VERSION);
-	exit(0);
+	int err;
+
+	if (c == 'h') {
+		fputs(cli_usage, stdout);
+		fputs(cli_help, stdout);
+		exit(0);
+	}
+	if (c == CLI_OPT_VERSION) {
+		printf("%s (cbpf) %s\n", cli_prog, CBPF_VERSION);
+		exit(0);
+	}
+	err = in ? cli_input_option(in, c, arg) : -1;
+	return err < 0 ? getopt_error(c, argv) : err;
 }
 
 bool cli_color(int fd)

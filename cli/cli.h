@@ -12,20 +12,25 @@
 #define CLI_EXIT_INVALID 1
 #define CLI_EXIT_USAGE	 2
 
+struct cli_input;
+
 /* ---------------------------------------------------------------- cli.c: messages */
 
-/* The program's name and usage lines, for the messages below; called first. Borrowed. */
-void cli_init(const char *prog, const char *usage);
+/* The program's name, usage lines and the rest of --help, for what follows; first. Borrowed. */
+void cli_init(const char *prog, const char *usage, const char *help);
 /* "PROG: MESSAGE" and the usage lines on stderr. Returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) CBPF_PRINTF(1, 2);
 /* "PROG: error: MESSAGE" on stderr. Returns CLI_EXIT_INVALID. */
 int cli_error(const char *fmt, ...) CBPF_PRINTF(1, 2);
 /* "PROG: warning: MESSAGE" on stderr. */
 void cli_warning(const char *fmt, ...) CBPF_PRINTF(1, 2);
-/* The usage error for what getopt_long (with opterr 0 and a leading ':') returned as c. */
-int cli_getopt_error(int c, char *const *argv);
-/* --version: "PROG (cbpf) VERSION" on stdout, then exit(0). */
-_Noreturn void cli_version(void);
+/*
+ * What getopt_long (opterr 0, the option string starting with ':') returned as c, when the
+ * program's own options are not it: -h (the usage lines and help on stdout, exit(0)),
+ * CLI_OPT_VERSION ("PROG (cbpf) VERSION", exit(0)), an input option when in is not NULL (see
+ * options.c), else the usage error for what getopt_long refused. Returns 0 or CLI_EXIT_USAGE.
+ */
+int cli_option(struct cli_input *in, int c, char *arg, char *const *argv);
 /* Whether messages to fd get colours: a terminal, and NO_COLOR not set. */
 bool cli_color(int fd);
 
@@ -82,9 +87,10 @@ struct cli_input {
 	bool lenient;                       /* --lenient */
 };
 
-/* The codes of the long-only input options; the short ones are -e -y -s -O. */
-enum cli_input_option {
-	CLI_OPT_FROM = 0x200,
+/* The codes of cli_option's long-only options; the short input options are -e -y -s -O. */
+enum cli_option_code {
+	CLI_OPT_VERSION = 0x200,
+	CLI_OPT_FROM,
 	CLI_OPT_NO_RELAX,
 	CLI_OPT_POLICY,
 	CLI_OPT_ARCH,
@@ -103,7 +109,7 @@ enum cli_input_option {
 /*
  * Takes option c (getopt_long's return) with argument arg if it is an input option; arg may be
  * split in place (--caps). Returns 0, CLI_EXIT_USAGE (the error printed), or -1 when c is not
- * an input option.
+ * an input option. cli_option calls it.
  */
 int cli_input_option(struct cli_input *in, int c, char *arg);
 /* Refuses input options that contradict each other. 0 or CLI_EXIT_USAGE (printed). */

@@ -21,28 +21,24 @@ static const char usage_line[] =
 	"usage: " PROG " [-b FILE [--seccomp] | -e EXPR [-y LINKTYPE]] [-p PCAP]\n"
 	"                [-c COMMAND]... [SCRIPT]\n";
 
-static void help(void)
-{
-	fputs(usage_line, stdout);
-	fputs("\nStep a classic BPF program through the packets of a capture, or a seccomp filter\n"
-	      "through system calls: bpf_dbg's commands with its output, and breakpoints on\n"
-	      "conditions, watches, stepping back, why, coverage, filter to a new capture.\n"
-	      "\n  -b, --bpf FILE        load a program in any form cbpf-asm reads\n"
-	      "      --seccomp         ... as a seccomp filter\n"
-	      "  -e, --expr EXPR       load a tcpdump filter expression, compiled as tcpdump does\n"
-	      "  -y, --linktype TYPE   link type for -e (default: the capture's, else EN10MB)\n"
-	      "  -p, --pcap FILE       load a capture (pcap or pcapng)\n"
-	      "  -c, --command CMD     run CMD (may be repeated), then SCRIPT's commands; then\n"
-	      "                        exit instead of reading standard input\n"
-	      "\n  -h, --help            show this help\n"
-	      "      --version         show the version\n"
-	      "\nOn a terminal commands are read with line editing, history and completion\n"
-	      "('help' lists them). Otherwise they are read from standard input, without prompt\n"
-	      "or colour; then, as with -c and SCRIPT, errors are located by line and the exit\n"
-	      "status is 1 if any command failed. NO_COLOR turns colour off.\n"
-	      "\nExit status: 0 success, 1 a command failed (not on a terminal), 2 bad usage.\n",
-	      stdout);
-}
+static const char help_text[] =
+	"\nStep a classic BPF program through the packets of a capture, or a seccomp filter\n"
+	"through system calls: bpf_dbg's commands with its output, and breakpoints on\n"
+	"conditions, watches, stepping back, why, coverage, filter to a new capture.\n"
+	"\n  -b, --bpf FILE        load a program in any form cbpf-asm reads\n"
+	"      --seccomp         ... as a seccomp filter\n"
+	"  -e, --expr EXPR       load a tcpdump filter expression, compiled as tcpdump does\n"
+	"  -y, --linktype TYPE   link type for -e (default: the capture's, else EN10MB)\n"
+	"  -p, --pcap FILE       load a capture (pcap or pcapng)\n"
+	"  -c, --command CMD     run CMD (may be repeated), then SCRIPT's commands; then\n"
+	"                        exit instead of reading standard input\n"
+	"\n  -h, --help            show this help\n"
+	"      --version         show the version\n"
+	"\nOn a terminal commands are read with line editing, history and completion\n"
+	"('help' lists them). Otherwise they are read from standard input, without prompt\n"
+	"or colour; then, as with -c and SCRIPT, errors are located by line and the exit\n"
+	"status is 1 if any command failed. NO_COLOR turns colour off.\n"
+	"\nExit status: 0 success, 1 a command failed (not on a terminal), 2 bad usage.\n";
 
 struct options {
 	const char *bpf, *expr, *linktype, *pcap, *script;
@@ -51,7 +47,7 @@ struct options {
 	size_t ncmds;
 };
 
-enum { OPT_SECCOMP = 0x100, OPT_VERSION };
+enum { OPT_SECCOMP = 0x100 };
 
 static const struct option long_options[] = {
 	{ "bpf", required_argument, NULL, 'b' },
@@ -61,7 +57,7 @@ static const struct option long_options[] = {
 	{ "command", required_argument, NULL, 'c' },
 	{ "seccomp", no_argument, NULL, OPT_SECCOMP },
 	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "version", no_argument, NULL, CLI_OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -96,13 +92,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_SECCOMP:
 			o->seccomp = true;
 			break;
-		case 'h':
-			help();
-			exit(0);
-		case OPT_VERSION:
-			cli_version();
 		default:
-			return cli_getopt_error(c, argv);
+			return cli_option(NULL, c, optarg, argv);
 		}
 	}
 	if (optind < argc)
@@ -334,7 +325,7 @@ int main(int argc, char **argv)
 	bool terminal, scripted;
 	int rc, lt;
 
-	cli_init(PROG, usage_line);
+	cli_init(PROG, usage_line, help_text);
 	o.cmds = calloc((size_t)argc, sizeof(*o.cmds));
 	if (!o.cmds)
 		return CLI_EXIT_INVALID;

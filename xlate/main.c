@@ -43,7 +43,6 @@ enum long_only {
 	OPT_DETACH,
 	OPT_VERIFY,
 	OPT_INTERPRETER,
-	OPT_VERSION,
 };
 
 static const struct option long_options[] = {
@@ -71,7 +70,7 @@ static const struct option long_options[] = {
 	{"interpreter", no_argument, NULL, OPT_INTERPRETER},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, OPT_VERSION},
+	{"version", no_argument, NULL, CLI_OPT_VERSION},
 	{NULL, 0, NULL, 0},
 };
 
@@ -81,51 +80,47 @@ static const char usage_line[] =
 	"       " PROG " -t tc|xdp (--attach-tc DEV[:egress] | --attach-xdp DEV) --detach\n"
 	"       " PROG " -t seccomp (FILE | -e ...) --exec [--] COMMAND [ARG...]\n";
 
-static void help(void)
-{
-	fputs(usage_line, stdout);
-	fputs("\nTranslate a classic BPF program (any form cbpf-asm reads, or a libpcap filter\n"
-	      "expression) into eBPF for a target, after checking it as the kernel would; write\n"
-	      "it, load it, attach it, or prove it against the original on a capture.\n"
-	      "\nTarget and output:\n"
-	      "  -t, --target T        socket (SO_ATTACH_BPF), tc (cls_bpf, direct action), xdp,\n"
-	      "                        seccomp (run by libcbpf's interpreter; installed classic)\n"
-	      "  -f, --format F        elf (default: an object for libbpf, bpftool and tc), raw\n"
-	      "                        (struct bpf_insn array), c (kernel macros), asm (bpftool's\n"
-	      "                        syntax, with the classic instructions as '; ' comments)\n"
-	      "  -o, --output FILE     write FILE, replaced only when everything succeeded\n"
-	      "      --no-annotate     asm and c without the classic instructions\n"
-	      "      --match ACTION    tc and xdp: what a match returns (tc ok, xdp pass)\n"
-	      "      --nomatch ACTION  tc and xdp: what no match returns (tc shot, xdp drop)\n"
-	      "      --classid         tc: return the classic result as cls_bpf's class id\n"
-	      "\nInput:\n"
-	      "  -e, --expr EXPR       compile a filter expression exactly as tcpdump does\n"
-	      "  -y, --linktype TYPE   link type for -e (EN10MB)\n"
-	      "  -s, --snaplen N       snapshot length for -e (262144)\n"
-	      "  -O, --no-optimize     do not run libpcap's optimizer on -e\n"
-	      "      --from FORM       read FILE as FORM: asm listing comma c dd ddd raw\n"
-	      "      --policy FILE     compile a seccomp policy: a Docker/OCI JSON profile or a\n"
-	      "                        minijail policy file (see docs/policy.md)\n" CLI_POLICY_HELP
-	      "\nThe kernel (root):\n"
-	      "      --load PIN        load, and pin in a bpf filesystem at PIN\n"
-	      "      --attach-tc DEV[:ingress|:egress]\n"
-	      "                        load and attach to DEV's clsact (created if missing)\n"
-	      "      --attach-xdp DEV  load and attach to DEV's XDP hook\n"
-	      "      --detach          undo --attach-tc, --attach-xdp or --load PIN\n"
-	      "      --exec [--] CMD   seccomp: set no_new_privs, install the filter, exec CMD\n"
-	      "      --verify PCAP     run the original and the translation on every packet and\n"
-	      "                        report each difference (the kernel's BPF_PROG_TEST_RUN "
-	      "when\n"
-	      "                        allowed, else libcbpf's eBPF interpreter)\n"
-	      "      --interpreter     --verify with libcbpf's eBPF interpreter only\n"
-	      "\n  -v, --verbose         report the eBPF/classic instruction ratio (also printed\n"
-	      "                        when the output is a terminal)\n"
-	      "  -h, --help            show this help\n"
-	      "      --version         show the version\n"
-	      "\nExit status: 0 success, 1 invalid input, a refusal or a difference, 2 bad "
-	      "usage.\n",
-	      stdout);
-}
+static const char help_text[] =
+	"\nTranslate a classic BPF program (any form cbpf-asm reads, or a libpcap filter\n"
+	"expression) into eBPF for a target, after checking it as the kernel would; write\n"
+	"it, load it, attach it, or prove it against the original on a capture.\n"
+	"\nTarget and output:\n"
+	"  -t, --target T        socket (SO_ATTACH_BPF), tc (cls_bpf, direct action), xdp,\n"
+	"                        seccomp (run by libcbpf's interpreter; installed classic)\n"
+	"  -f, --format F        elf (default: an object for libbpf, bpftool and tc), raw\n"
+	"                        (struct bpf_insn array), c (kernel macros), asm (bpftool's\n"
+	"                        syntax, with the classic instructions as '; ' comments)\n"
+	"  -o, --output FILE     write FILE, replaced only when everything succeeded\n"
+	"      --no-annotate     asm and c without the classic instructions\n"
+	"      --match ACTION    tc and xdp: what a match returns (tc ok, xdp pass)\n"
+	"      --nomatch ACTION  tc and xdp: what no match returns (tc shot, xdp drop)\n"
+	"      --classid         tc: return the classic result as cls_bpf's class id\n"
+	"\nInput:\n"
+	"  -e, --expr EXPR       compile a filter expression exactly as tcpdump does\n"
+	"  -y, --linktype TYPE   link type for -e (EN10MB)\n"
+	"  -s, --snaplen N       snapshot length for -e (262144)\n"
+	"  -O, --no-optimize     do not run libpcap's optimizer on -e\n"
+	"      --from FORM       read FILE as FORM: asm listing comma c dd ddd raw\n"
+	"      --policy FILE     compile a seccomp policy: a Docker/OCI JSON profile or a\n"
+	"                        minijail policy file (see docs/policy.md)\n" CLI_POLICY_HELP
+	"\nThe kernel (root):\n"
+	"      --load PIN        load, and pin in a bpf filesystem at PIN\n"
+	"      --attach-tc DEV[:ingress|:egress]\n"
+	"                        load and attach to DEV's clsact (created if missing)\n"
+	"      --attach-xdp DEV  load and attach to DEV's XDP hook\n"
+	"      --detach          undo --attach-tc, --attach-xdp or --load PIN\n"
+	"      --exec [--] CMD   seccomp: set no_new_privs, install the filter, exec CMD\n"
+	"      --verify PCAP     run the original and the translation on every packet and\n"
+	"                        report each difference (the kernel's BPF_PROG_TEST_RUN "
+	"when\n"
+	"                        allowed, else libcbpf's eBPF interpreter)\n"
+	"      --interpreter     --verify with libcbpf's eBPF interpreter only\n"
+	"\n  -v, --verbose         report the eBPF/classic instruction ratio (also printed\n"
+	"                        when the output is a terminal)\n"
+	"  -h, --help            show this help\n"
+	"      --version         show the version\n"
+	"\nExit status: 0 success, 1 invalid input, a refusal or a difference, 2 bad "
+	"usage.\n";
 
 /* --exec takes the rest of the command line: cut it off before getopt sees it. */
 static int split_exec(int *argc, char **argv, struct options *o)
@@ -219,15 +214,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'v':
 			o->verbose++;
 			break;
-		case 'h':
-			help();
-			exit(0);
-		case OPT_VERSION:
-			cli_version();
 		default:
-			err = cli_input_option(&o->in, c, optarg);
-			if (err < 0)
-				return cli_getopt_error(c, argv);
+			err = cli_option(&o->in, c, optarg, argv);
 			if (err)
 				return err;
 		}
@@ -524,7 +512,7 @@ int main(int argc, char **argv)
 	static struct run r;
 	int rc;
 
-	cli_init(PROG, usage_line);
+	cli_init(PROG, usage_line, help_text);
 	rc = parse_args(argc, argv, &r.o);
 	if (rc)
 		return rc;
