@@ -33,11 +33,7 @@ enum long_only {
 };
 
 static const struct option long_options[] = {
-	{ "expr", required_argument, NULL, 'e' },
-	{ "linktype", required_argument, NULL, 'y' },
-	{ "snaplen", required_argument, NULL, 's' },
-	{ "no-optimize", no_argument, NULL, 'O' },
-	{ "from", required_argument, NULL, CLI_OPT_FROM },
+	CLI_INPUT_LONG_OPTIONS,
 	{ "no-relax", no_argument, NULL, CLI_OPT_NO_RELAX },
 	{ "asm", no_argument, NULL, 'S' },
 	{ "raw", no_argument, NULL, OPT_RAW },
@@ -46,14 +42,8 @@ static const struct option long_options[] = {
 	{ "comments", no_argument, NULL, OPT_COMMENTS },
 	{ "output", required_argument, NULL, 'o' },
 	{ "seccomp", no_argument, NULL, OPT_SECCOMP },
-	{ "policy", required_argument, NULL, CLI_OPT_POLICY },
-	{ "arch", required_argument, NULL, CLI_OPT_ARCH },
-	{ "caps", required_argument, NULL, CLI_OPT_CAPS },
-	{ "lenient", no_argument, NULL, CLI_OPT_LENIENT },
 	{ "no-comments", no_argument, NULL, OPT_NO_COMMENTS },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, CLI_OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+	CLI_LONG_OPTIONS_END,
 };
 
 static const char usage_line[] =

@@ -3,6 +3,7 @@
 #ifndef CBPF_CLI_H
 #define CBPF_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -31,6 +32,12 @@ void cli_warning(const char *fmt, ...) CBPF_PRINTF(1, 2);
  * options.c), else the usage error for what getopt_long refused. Returns 0 or CLI_EXIT_USAGE.
  */
 int cli_option(struct cli_input *in, int c, char *arg, char *const *argv);
+/* The end of every getopt_long table: --help, --version and the terminating entry. */
+#define CLI_LONG_OPTIONS_END                                                                       \
+	{ "help", no_argument, NULL, 'h' },                                                        \
+	{ "version", no_argument, NULL, CLI_OPT_VERSION },                                         \
+	{ NULL, 0, NULL, 0 }
+
 /* Whether messages to fd get colours: a terminal, and NO_COLOR not set. */
 bool cli_color(int fd);
 
@@ -97,6 +104,18 @@ enum cli_option_code {
 	CLI_OPT_CAPS,
 	CLI_OPT_LENIENT,
 };
+
+/* getopt_long's entries for the input options (but --no-relax: cbpf-asm's own). */
+#define CLI_INPUT_LONG_OPTIONS                                                                     \
+	{ "expr", required_argument, NULL, 'e' },                                                  \
+	{ "linktype", required_argument, NULL, 'y' },                                              \
+	{ "snaplen", required_argument, NULL, 's' },                                               \
+	{ "no-optimize", no_argument, NULL, 'O' },                                                 \
+	{ "from", required_argument, NULL, CLI_OPT_FROM },                                         \
+	{ "policy", required_argument, NULL, CLI_OPT_POLICY },                                     \
+	{ "arch", required_argument, NULL, CLI_OPT_ARCH },                                         \
+	{ "caps", required_argument, NULL, CLI_OPT_CAPS },                                         \
+	{ "lenient", no_argument, NULL, CLI_OPT_LENIENT }
 
 /* The help lines of --arch, --caps and --lenient. */
 #define CLI_POLICY_HELP                                                                            \

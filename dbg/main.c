@@ -56,9 +56,7 @@ static const struct option long_options[] = {
 	{ "pcap", required_argument, NULL, 'p' },
 	{ "command", required_argument, NULL, 'c' },
 	{ "seccomp", no_argument, NULL, OPT_SECCOMP },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, CLI_OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+	CLI_LONG_OPTIONS_END,
 };
 
 static int parse_args(int argc, char **argv, struct options *o)

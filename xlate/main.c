@@ -49,15 +49,7 @@ static const struct option long_options[] = {
 	{"target", required_argument, NULL, 't'},
 	{"format", required_argument, NULL, 'f'},
 	{"output", required_argument, NULL, 'o'},
-	{"expr", required_argument, NULL, 'e'},
-	{"linktype", required_argument, NULL, 'y'},
-	{"snaplen", required_argument, NULL, 's'},
-	{"no-optimize", no_argument, NULL, 'O'},
-	{"from", required_argument, NULL, CLI_OPT_FROM},
-	{"policy", required_argument, NULL, CLI_OPT_POLICY},
-	{"arch", required_argument, NULL, CLI_OPT_ARCH},
-	{"caps", required_argument, NULL, CLI_OPT_CAPS},
-	{"lenient", no_argument, NULL, CLI_OPT_LENIENT},
+	CLI_INPUT_LONG_OPTIONS,
 	{"match", required_argument, NULL, OPT_MATCH},
 	{"nomatch", required_argument, NULL, OPT_NOMATCH},
 	{"classid", no_argument, NULL, OPT_CLASSID},
@@ -69,9 +61,7 @@ static const struct option long_options[] = {
 	{"verify", required_argument, NULL, OPT_VERIFY},
 	{"interpreter", no_argument, NULL, OPT_INTERPRETER},
 	{"verbose", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, CLI_OPT_VERSION},
-	{NULL, 0, NULL, 0},
+	CLI_LONG_OPTIONS_END,
 };
 
 static const char usage_line[] =
