@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cbpf/asm.h"
+#include "digit.h"
 #include "fmt_int.h"
 #include "prog.h"
 
@@ -199,17 +200,6 @@ static const char *found(const struct rd *rd, struct tok *t, char *buf, size_t s
 		return "end of line";
 	}
 	return quote(buf, size, rd->s + rd->pos, t->len);
-}
-
-static int digit_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return 99;
 }
 
 /*
