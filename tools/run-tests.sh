@@ -7,6 +7,8 @@ set -u
 B=${1:?usage: run-tests.sh BUILD_DIR [SUITE...]}
 shift
 export B
+# Leaks inside peer libraries (libseccomp) are theirs; tests/lsan.supp names each one.
+export LSAN_OPTIONS="suppressions=$(cd "$(dirname "$0")/.." && pwd)/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 
