@@ -75,7 +75,9 @@ LIB_SONAME := libcbpf.so.$(SOVERSION)
 # A program per directory that has sources: asm/ -> cbpf-asm, dbg/ -> cbpf-dbg, ...
 PROG_DIRS := $(foreach d,asm dbg xlate,$(if $(wildcard $(d)/*.c),$(d)))
 PROGS := $(PROG_DIRS:%=$(B)/bin/cbpf-%)
-prog_obj = $(patsubst %.c,$(B)/%.o,$(sort $(wildcard $(1)/*.c)))
+# cli/: what the programs share (messages, options, input and output files), linked into each.
+CLI_OBJ := $(patsubst %.c,$(B)/%.o,$(sort $(wildcard cli/*.c)))
+prog_obj = $(patsubst %.c,$(B)/%.o,$(sort $(wildcard $(1)/*.c))) $(CLI_OBJ)
 
 GEN_SRC := $(sort $(wildcard pcaps/*.c))
 GEN := $(if $(GEN_SRC),$(B)/bin/cbpf-pcapgen)
@@ -139,8 +141,8 @@ $(B)/dbg/%.o: EXTRA_CFLAGS += $(READLINE_CFLAGS)
 $(B)/pcaps/%.o: EXTRA_CFLAGS += $(PCAP_CFLAGS)
 $(B)/tests/%.o: EXTRA_CFLAGS += -Ilibcbpf/src $(CHECK_CFLAGS) $(PCAP_CFLAGS) $(SECCOMP_CFLAGS)
 $(B)/bench/%.o: EXTRA_CFLAGS += -Ilibcbpf/src $(PCAP_CFLAGS) $(SECCOMP_CFLAGS)
-$(B)/fuzz/%.o: EXTRA_CFLAGS += -Ilibcbpf/src
-$(foreach d,asm dbg xlate,$(B)/$(d)/%.o): EXTRA_CFLAGS += -DCBPF_VERSION='"$(VERSION)"'
+$(B)/fuzz/%.o: EXTRA_CFLAGS += -Ilibcbpf/src -Icli
+$(foreach d,asm dbg xlate cli,$(B)/$(d)/%.o): EXTRA_CFLAGS += -Icli -DCBPF_VERSION='"$(VERSION)"'
 
 # ---------------------------------------------------------------- library
 lib: $(LIB_A) $(LIB_SO)

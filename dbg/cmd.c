@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "sh.h"
 
 #define ERR_RED "\033[1;31m"
@@ -296,46 +297,6 @@ static void stop_at_watch(struct sh *sh, const struct cbpf_dbg_stop *stop)
 
 /* ---------------------------------------------------------------- loading */
 
-/* The whole of a file; NUL bytes allowed. 0 or a negative errno. */
-static int slurp(const char *path, char **buf, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	size_t cap = 0, n = 0, got;
-	char *b = NULL;
-	int err = 0;
-
-	if (!fp)
-		return -errno;
-	do {
-		if (n == cap) {
-			char *nb;
-
-			cap = cap ? 2 * cap : 8192;
-			nb = realloc(b, cap + 1);
-			if (!nb) {
-				err = -ENOMEM;
-				break;
-			}
-			b = nb;
-		}
-		got = fread(b + n, 1, cap - n, fp);
-		n += got;
-	} while (got);
-	if (!err && ferror(fp))
-		err = -EIO;
-	fclose(fp);
-	if (err) {
-		free(b);
-		return err;
-	}
-	if (!b && !(b = malloc(1)))
-		return -ENOMEM;
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
 static void set_from(struct sh *sh, const char *fmt, const char *what, const char *extra)
 {
 	size_t n = strlen(fmt) + strlen(what) + strlen(extra) + 1;
@@ -446,7 +407,7 @@ static int load_file(struct sh *sh, const char *path, bool seccomp)
 
 	if (no_io(sh))
 		return 1;
-	err = slurp(path, &src, &len);
+	err = cli_slurp(path, &src, &len);
 	if (err) {
 		sh_error(sh, "%s: %s", path, strerror(-err));
 		return 1;

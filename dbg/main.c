@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,14 +11,9 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "cli.h"
 #include "sh.h"
 
-#ifndef CBPF_VERSION
-#define CBPF_VERSION "unknown"
-#endif
-
-#define EXIT_INVALID 1
-#define EXIT_USAGE 2
 #define HISTORY_FILE ".cbpf_dbg_history"
 #define HISTORY_MAX 1000
 
@@ -27,42 +21,24 @@ static const char usage_line[] =
 	"usage: " PROG " [-b FILE [--seccomp] | -e EXPR [-y LINKTYPE]] [-p PCAP]\n"
 	"                [-c COMMAND]... [SCRIPT]\n";
 
-static void help(void)
-{
-	fputs(usage_line, stdout);
-	fputs("\nStep a classic BPF program through the packets of a capture, or a seccomp filter\n"
-	      "through system calls: bpf_dbg's commands with its output, and breakpoints on\n"
-	      "conditions, watches, stepping back, why, coverage, filter to a new capture.\n"
-	      "\n  -b, --bpf FILE        load a program in any form cbpf-asm reads\n"
-	      "      --seccomp         ... as a seccomp filter\n"
-	      "  -e, --expr EXPR       load a tcpdump filter expression, compiled as tcpdump does\n"
-	      "  -y, --linktype TYPE   link type for -e (default: the capture's, else EN10MB)\n"
-	      "  -p, --pcap FILE       load a capture (pcap or pcapng)\n"
-	      "  -c, --command CMD     run CMD (may be repeated), then SCRIPT's commands; then\n"
-	      "                        exit instead of reading standard input\n"
-	      "\n  -h, --help            show this help\n"
-	      "      --version         show the version\n"
-	      "\nOn a terminal commands are read with line editing, history and completion\n"
-	      "('help' lists them). Otherwise they are read from standard input, without prompt\n"
-	      "or colour; then, as with -c and SCRIPT, errors are located by line and the exit\n"
-	      "status is 1 if any command failed. NO_COLOR turns colour off.\n"
-	      "\nExit status: 0 success, 1 a command failed (not on a terminal), 2 bad usage.\n",
-	      stdout);
-}
-
-static int usage_error(const char *fmt, ...) CBPF_PRINTF(1, 2);
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	fputs(usage_line, stderr);
-	return EXIT_USAGE;
-}
+static const char help_text[] =
+	"\nStep a classic BPF program through the packets of a capture, or a seccomp filter\n"
+	"through system calls: bpf_dbg's commands with its output, and breakpoints on\n"
+	"conditions, watches, stepping back, why, coverage, filter to a new capture.\n"
+	"\n  -b, --bpf FILE        load a program in any form cbpf-asm reads\n"
+	"      --seccomp         ... as a seccomp filter\n"
+	"  -e, --expr EXPR       load a tcpdump filter expression, compiled as tcpdump does\n"
+	"  -y, --linktype TYPE   link type for -e (default: the capture's, else EN10MB)\n"
+	"  -p, --pcap FILE       load a capture (pcap or pcapng)\n"
+	"  -c, --command CMD     run CMD (may be repeated), then SCRIPT's commands; then\n"
+	"                        exit instead of reading standard input\n"
+	"\n  -h, --help            show this help\n"
+	"      --version         show the version\n"
+	"\nOn a terminal commands are read with line editing, history and completion\n"
+	"('help' lists them). Otherwise they are read from standard input, without prompt\n"
+	"or colour; then, as with -c and SCRIPT, errors are located by line and the exit\n"
+	"status is 1 if any command failed. NO_COLOR turns colour off.\n"
+	"\nExit status: 0 success, 1 a command failed (not on a terminal), 2 bad usage.\n";
 
 struct options {
 	const char *bpf, *expr, *linktype, *pcap, *script;
@@ -71,7 +47,7 @@ struct options {
 	size_t ncmds;
 };
 
-enum { OPT_SECCOMP = 0x100, OPT_VERSION };
+enum { OPT_SECCOMP = 0x100 };
 
 static const struct option long_options[] = {
 	{ "bpf", required_argument, NULL, 'b' },
@@ -80,9 +56,7 @@ static const struct option long_options[] = {
 	{ "pcap", required_argument, NULL, 'p' },
 	{ "command", required_argument, NULL, 'c' },
 	{ "seccomp", no_argument, NULL, OPT_SECCOMP },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+	CLI_LONG_OPTIONS_END,
 };
 
 static int parse_args(int argc, char **argv, struct options *o)
@@ -94,12 +68,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 		switch (c) {
 		case 'b':
 			if (o->bpf)
-				return usage_error("-b given twice; give one program");
+				return cli_usage_error("-b given twice; give one program");
 			o->bpf = optarg;
 			break;
 		case 'e':
 			if (o->expr)
-				return usage_error("-e given twice; give one expression");
+				return cli_usage_error("-e given twice; give one expression");
 			o->expr = optarg;
 			break;
 		case 'y':
@@ -107,7 +81,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'p':
 			if (o->pcap)
-				return usage_error("-p given twice; give one capture");
+				return cli_usage_error("-p given twice; give one capture");
 			o->pcap = optarg;
 			break;
 		case 'c':
@@ -116,33 +90,21 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_SECCOMP:
 			o->seccomp = true;
 			break;
-		case 'h':
-			help();
-			exit(0);
-		case OPT_VERSION:
-			printf(PROG " (cbpf) %s\n", CBPF_VERSION);
-			exit(0);
-		case ':':
-			if (optopt >= 0x100)
-				return usage_error("option '%s' needs an argument",
-						   argv[optind - 1]);
-			return usage_error("option '-%c' needs an argument", optopt);
 		default:
-			if (optopt >= 0x100 || !optopt)
-				return usage_error("unknown option '%s'", argv[optind - 1]);
-			return usage_error("unknown option '-%c'", optopt);
+			return cli_option(NULL, c, optarg, argv);
 		}
 	}
 	if (optind < argc)
 		o->script = argv[optind++];
 	if (optind < argc)
-		return usage_error("too many arguments: '%s' (one script at most)", argv[optind]);
+		return cli_usage_error("too many arguments: '%s' (one script at most)",
+				       argv[optind]);
 	if (o->bpf && o->expr)
-		return usage_error("-b and -e both load a program; give one");
+		return cli_usage_error("-b and -e both load a program; give one");
 	if (o->linktype && !o->expr)
-		return usage_error("-y applies to -e only");
+		return cli_usage_error("-y applies to -e only");
 	if (o->seccomp && !o->bpf)
-		return usage_error("--seccomp applies to -b only");
+		return cli_usage_error("--seccomp applies to -b only");
 	return 0;
 }
 
@@ -361,9 +323,10 @@ int main(int argc, char **argv)
 	bool terminal, scripted;
 	int rc, lt;
 
+	cli_init(PROG, usage_line, help_text);
 	o.cmds = calloc((size_t)argc, sizeof(*o.cmds));
 	if (!o.cmds)
-		return EXIT_INVALID;
+		return CLI_EXIT_INVALID;
 	rc = parse_args(argc, argv, &o);
 	if (rc) {
 		free(o.cmds);
@@ -371,20 +334,19 @@ int main(int argc, char **argv)
 	}
 	if (o.linktype && cbpf_linktype_parse(o.linktype, &lt)) {
 		free(o.cmds);
-		return usage_error("unknown link type '%s' for -y (tcpdump's names, such as "
-				   "EN10MB, LINUX_SLL, RAW, or a number)",
-				   o.linktype);
+		return cli_usage_error("unknown link type '%s' for -y (tcpdump's names, such as "
+				       "EN10MB, LINUX_SLL, RAW, or a number)",
+				       o.linktype);
 	}
 	if (sh_init(&sh, stdout, stderr)) {
-		fprintf(stderr, PROG ": error: out of memory\n");
 		free(o.cmds);
-		return EXIT_INVALID;
+		return cli_error("out of memory");
 	}
 	scripted = o.ncmds || o.script;
 	terminal = !scripted && isatty(STDIN_FILENO);
 	/* Colour only for a person at a terminal. */
-	sh.color = terminal && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-	sh.ecolor = terminal && isatty(STDERR_FILENO) && !getenv("NO_COLOR");
+	sh.color = terminal && cli_color(STDOUT_FILENO);
+	sh.ecolor = terminal && cli_color(STDERR_FILENO);
 	if (o.linktype)
 		sh.linktype = lt;
 
@@ -406,8 +368,7 @@ int main(int argc, char **argv)
 			FILE *f = strcmp(o.script, "-") ? fopen(o.script, "r") : stdin;
 
 			if (!f) {
-				fprintf(stderr, PROG ": error: %s: %s\n", o.script,
-					strerror(errno));
+				cli_error("%s: %s", o.script, strerror(errno));
 				sh.errors++;
 			} else {
 				run_stream(&sh, f, f == stdin ? "<stdin>" : o.script);
@@ -420,7 +381,7 @@ int main(int argc, char **argv)
 	} else {
 		run_stream(&sh, stdin, "<stdin>");
 	}
-	rc = !terminal && sh.errors ? EXIT_INVALID : 0;
+	rc = !terminal && sh.errors ? CLI_EXIT_INVALID : 0;
 	sh_fini(&sh);
 	free(o.cmds);
 	return rc;

@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The command layer is the program's; it is compiled in here. */
+/* The command layer is the program's; it is compiled in here, with what it uses of cli/. */
+#include "../cli/input.c"
 #include "../dbg/cmd.c"
 #include "../dbg/show.c"
 

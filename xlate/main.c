@@ -2,7 +2,6 @@
 /* cbpf-xlate: translate a classic BPF program into eBPF for socket, tc, XDP or seccomp; load it. */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,20 +11,7 @@
 #include "cbpf.h"
 #include "cli.h"
 
-#ifndef CBPF_VERSION
-#define CBPF_VERSION "unknown"
-#endif
-
-#define PROG	     "cbpf-xlate"
-#define EXIT_INVALID 1
-#define EXIT_USAGE   2
-
-/* Where the program comes from. */
-enum source {
-	SRC_FILE,   /* FILE or stdin, in any form cbpf-asm reads */
-	SRC_EXPR,   /* -e: a libpcap filter expression */
-	SRC_POLICY, /* --policy: a seccomp policy, Docker/OCI JSON or minijail text */
-};
+#define PROG "cbpf-xlate"
 
 struct options {
 	bool target_set;
@@ -33,10 +19,7 @@ struct options {
 	bool form_set, write;
 	enum cbpf_ebpf_form form;
 	const char *output;
-	enum source source;
-	const char *input, *expr, *linktype, *snaplen, *policy;
-	bool no_optimize;
-	enum cbpf_form from;
+	struct cli_input in; /* FILE, -e or --policy, and their options */
 	const char *match, *nomatch;
 	bool classid;
 	bool annotate;
@@ -50,9 +33,7 @@ struct options {
 };
 
 enum long_only {
-	OPT_FROM = 0x100,
-	OPT_POLICY,
-	OPT_MATCH,
+	OPT_MATCH = 0x100,
 	OPT_NOMATCH,
 	OPT_CLASSID,
 	OPT_NO_ANNOTATE,
@@ -62,19 +43,13 @@ enum long_only {
 	OPT_DETACH,
 	OPT_VERIFY,
 	OPT_INTERPRETER,
-	OPT_VERSION,
 };
 
 static const struct option long_options[] = {
 	{"target", required_argument, NULL, 't'},
 	{"format", required_argument, NULL, 'f'},
 	{"output", required_argument, NULL, 'o'},
-	{"expr", required_argument, NULL, 'e'},
-	{"linktype", required_argument, NULL, 'y'},
-	{"snaplen", required_argument, NULL, 's'},
-	{"no-optimize", no_argument, NULL, 'O'},
-	{"from", required_argument, NULL, OPT_FROM},
-	{"policy", required_argument, NULL, OPT_POLICY},
+	CLI_INPUT_LONG_OPTIONS,
 	{"match", required_argument, NULL, OPT_MATCH},
 	{"nomatch", required_argument, NULL, OPT_NOMATCH},
 	{"classid", no_argument, NULL, OPT_CLASSID},
@@ -86,9 +61,7 @@ static const struct option long_options[] = {
 	{"verify", required_argument, NULL, OPT_VERIFY},
 	{"interpreter", no_argument, NULL, OPT_INTERPRETER},
 	{"verbose", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, OPT_VERSION},
-	{NULL, 0, NULL, 0},
+	CLI_LONG_OPTIONS_END,
 };
 
 static const char usage_line[] =
@@ -97,79 +70,47 @@ static const char usage_line[] =
 	"       " PROG " -t tc|xdp (--attach-tc DEV[:egress] | --attach-xdp DEV) --detach\n"
 	"       " PROG " -t seccomp (FILE | -e ...) --exec [--] COMMAND [ARG...]\n";
 
-static void help(void)
-{
-	fputs(usage_line, stdout);
-	fputs("\nTranslate a classic BPF program (any form cbpf-asm reads, or a libpcap filter\n"
-	      "expression) into eBPF for a target, after checking it as the kernel would; write\n"
-	      "it, load it, attach it, or prove it against the original on a capture.\n"
-	      "\nTarget and output:\n"
-	      "  -t, --target T        socket (SO_ATTACH_BPF), tc (cls_bpf, direct action), xdp,\n"
-	      "                        seccomp (run by libcbpf's interpreter; installed classic)\n"
-	      "  -f, --format F        elf (default: an object for libbpf, bpftool and tc), raw\n"
-	      "                        (struct bpf_insn array), c (kernel macros), asm (bpftool's\n"
-	      "                        syntax, with the classic instructions as '; ' comments)\n"
-	      "  -o, --output FILE     write FILE, replaced only when everything succeeded\n"
-	      "      --no-annotate     asm and c without the classic instructions\n"
-	      "      --match ACTION    tc and xdp: what a match returns (tc ok, xdp pass)\n"
-	      "      --nomatch ACTION  tc and xdp: what no match returns (tc shot, xdp drop)\n"
-	      "      --classid         tc: return the classic result as cls_bpf's class id\n"
-	      "\nInput:\n"
-	      "  -e, --expr EXPR       compile a filter expression exactly as tcpdump does\n"
-	      "  -y, --linktype TYPE   link type for -e (EN10MB)\n"
-	      "  -s, --snaplen N       snapshot length for -e (262144)\n"
-	      "  -O, --no-optimize     do not run libpcap's optimizer on -e\n"
-	      "      --from FORM       read FILE as FORM: asm listing comma c dd ddd raw\n"
-	      "      --policy FILE     compile a seccomp policy: a Docker/OCI JSON profile or a\n"
-	      "                        minijail policy file, for the host's architecture (see\n"
-	      "                        cbpf-asm --policy for more choices)\n"
-	      "\nThe kernel (root):\n"
-	      "      --load PIN        load, and pin in a bpf filesystem at PIN\n"
-	      "      --attach-tc DEV[:ingress|:egress]\n"
-	      "                        load and attach to DEV's clsact (created if missing)\n"
-	      "      --attach-xdp DEV  load and attach to DEV's XDP hook\n"
-	      "      --detach          undo --attach-tc, --attach-xdp or --load PIN\n"
-	      "      --exec [--] CMD   seccomp: set no_new_privs, install the filter, exec CMD\n"
-	      "      --verify PCAP     run the original and the translation on every packet and\n"
-	      "                        report each difference (the kernel's BPF_PROG_TEST_RUN "
-	      "when\n"
-	      "                        allowed, else libcbpf's eBPF interpreter)\n"
-	      "      --interpreter     --verify with libcbpf's eBPF interpreter only\n"
-	      "\n  -v, --verbose         report the eBPF/classic instruction ratio (also printed\n"
-	      "                        when the output is a terminal)\n"
-	      "  -h, --help            show this help\n"
-	      "      --version         show the version\n"
-	      "\nExit status: 0 success, 1 invalid input, a refusal or a difference, 2 bad "
-	      "usage.\n",
-	      stdout);
-}
-
-static int usage_error(const char *fmt, ...) CBPF_PRINTF(1, 2);
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	fputs(usage_line, stderr);
-	return EXIT_USAGE;
-}
-
-static int error(const char *fmt, ...) CBPF_PRINTF(1, 2);
-static int error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": error: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return EXIT_INVALID;
-}
+static const char help_text[] =
+	"\nTranslate a classic BPF program (any form cbpf-asm reads, or a libpcap filter\n"
+	"expression) into eBPF for a target, after checking it as the kernel would; write\n"
+	"it, load it, attach it, or prove it against the original on a capture.\n"
+	"\nTarget and output:\n"
+	"  -t, --target T        socket (SO_ATTACH_BPF), tc (cls_bpf, direct action), xdp,\n"
+	"                        seccomp (run by libcbpf's interpreter; installed classic)\n"
+	"  -f, --format F        elf (default: an object for libbpf, bpftool and tc), raw\n"
+	"                        (struct bpf_insn array), c (kernel macros), asm (bpftool's\n"
+	"                        syntax, with the classic instructions as '; ' comments)\n"
+	"  -o, --output FILE     write FILE, replaced only when everything succeeded\n"
+	"      --no-annotate     asm and c without the classic instructions\n"
+	"      --match ACTION    tc and xdp: what a match returns (tc ok, xdp pass)\n"
+	"      --nomatch ACTION  tc and xdp: what no match returns (tc shot, xdp drop)\n"
+	"      --classid         tc: return the classic result as cls_bpf's class id\n"
+	"\nInput:\n"
+	"  -e, --expr EXPR       compile a filter expression exactly as tcpdump does\n"
+	"  -y, --linktype TYPE   link type for -e (EN10MB)\n"
+	"  -s, --snaplen N       snapshot length for -e (262144)\n"
+	"  -O, --no-optimize     do not run libpcap's optimizer on -e\n"
+	"      --from FORM       read FILE as FORM: asm listing comma c dd ddd raw\n"
+	"      --policy FILE     compile a seccomp policy: a Docker/OCI JSON profile or a\n"
+	"                        minijail policy file (see docs/policy.md)\n" CLI_POLICY_HELP
+	"\nThe kernel (root):\n"
+	"      --load PIN        load, and pin in a bpf filesystem at PIN\n"
+	"      --attach-tc DEV[:ingress|:egress]\n"
+	"                        load and attach to DEV's clsact (created if missing)\n"
+	"      --attach-xdp DEV  load and attach to DEV's XDP hook\n"
+	"      --detach          undo --attach-tc, --attach-xdp or --load PIN\n"
+	"      --exec [--] CMD   seccomp: set no_new_privs, install the filter, exec CMD\n"
+	"      --verify PCAP     run the original and the translation on every packet and\n"
+	"                        report each difference (the kernel's BPF_PROG_TEST_RUN "
+	"when\n"
+	"                        allowed, else libcbpf's eBPF interpreter)\n"
+	"      --interpreter     --verify with libcbpf's eBPF interpreter only\n"
+	"\n  -v, --verbose         report the eBPF/classic instruction ratio (also printed\n"
+	"                        when the output is a terminal)\n"
+	"  -h, --help            show this help\n"
+	"      --version         show the version\n"
+	"\nExit status: 0 success, 1 invalid input, a refusal or a difference, 2 bad "
+	"usage.\n";
 
 /* --exec takes the rest of the command line: cut it off before getopt sees it. */
 static int split_exec(int *argc, char **argv, struct options *o)
@@ -185,7 +126,7 @@ static int split_exec(int *argc, char **argv, struct options *o)
 		*argc = i;
 		argv[i] = NULL;
 		if (!*o->exec_argv)
-			return usage_error("--exec needs a command");
+			return cli_usage_error("--exec needs a command");
 		return 0;
 	}
 	return 0;
@@ -204,44 +145,18 @@ static int parse_args(int argc, char **argv, struct options *o)
 		switch (c) {
 		case 't':
 			if (cbpf_target_parse(optarg, &o->target))
-				return usage_error("unknown target '%s' (socket, tc, xdp, seccomp)",
-						   optarg);
+				return cli_usage_error(
+					"unknown target '%s' (socket, tc, xdp, seccomp)", optarg);
 			o->target_set = true;
 			break;
 		case 'f':
 			if (cbpf_ebpf_form_parse(optarg, &o->form))
-				return usage_error("unknown format '%s' (elf, raw, c, asm)",
-						   optarg);
+				return cli_usage_error("unknown format '%s' (elf, raw, c, asm)",
+						       optarg);
 			o->form_set = true;
 			break;
 		case 'o':
 			o->output = optarg;
-			break;
-		case 'e':
-			if (o->expr)
-				return usage_error("-e given twice; give one expression");
-			o->expr = optarg;
-			o->source = SRC_EXPR;
-			break;
-		case 'y':
-			o->linktype = optarg;
-			break;
-		case 's':
-			o->snaplen = optarg;
-			break;
-		case 'O':
-			o->no_optimize = true;
-			break;
-		case OPT_FROM:
-			if (cbpf_form_parse(optarg, &o->from) || o->from == CBPF_FORM_DOT)
-				return usage_error(
-					"unknown input form '%s' (asm listing comma c dd ddd "
-					"raw)",
-					optarg);
-			break;
-		case OPT_POLICY:
-			o->policy = optarg;
-			o->source = SRC_POLICY;
 			break;
 		case OPT_MATCH:
 			o->match = optarg;
@@ -266,7 +181,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 				if (!strcmp(colon + 1, "egress"))
 					o->tc_egress = true;
 				else if (strcmp(colon + 1, "ingress"))
-					return usage_error(
+					return cli_usage_error(
 						"--attach-tc %s: ':%s' is neither ':ingress' "
 						"nor ':egress'",
 						optarg, colon + 1);
@@ -289,75 +204,57 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'v':
 			o->verbose++;
 			break;
-		case 'h':
-			help();
-			exit(0);
-		case OPT_VERSION:
-			printf(PROG " (cbpf) %s\n", CBPF_VERSION);
-			exit(0);
-		case ':':
-			if (optopt >= 0x100)
-				return usage_error("option '%s' needs an argument",
-						   argv[optind - 1]);
-			return usage_error("option '-%c' needs an argument", optopt);
 		default:
-			if (optopt >= 0x100 || !optopt)
-				return usage_error("unknown option '%s'", argv[optind - 1]);
-			return usage_error("unknown option '-%c'", optopt);
+			err = cli_option(&o->in, c, optarg, argv);
+			if (err)
+				return err;
 		}
 	}
 	if (optind < argc)
-		o->input = argv[optind++];
+		o->in.input = argv[optind++];
 	if (optind < argc)
-		return usage_error("too many arguments: '%s' (one input file at most)",
-				   argv[optind]);
+		return cli_usage_error("too many arguments: '%s' (one input file at most)",
+				       argv[optind]);
 	if (!o->target_set)
-		return usage_error("choose a target with -t (socket, tc, xdp, seccomp)");
-	if (o->expr && o->policy)
-		return usage_error("-e and --policy are two inputs; give one");
-	if (o->source != SRC_FILE && o->input)
-		return usage_error("%s and the input file '%s' are two inputs; give one",
-				   o->expr ? "-e" : "--policy", o->input);
-	if (o->source != SRC_EXPR && (o->linktype || o->snaplen || o->no_optimize))
-		return usage_error("%s applies to -e only", o->linktype	 ? "-y"
-							    : o->snaplen ? "-s"
-									 : "-O");
-	if (o->source != SRC_FILE && o->from)
-		return usage_error("--from reads a file");
+		return cli_usage_error("choose a target with -t (socket, tc, xdp, seccomp)");
+	err = cli_input_check(&o->in);
+	if (err)
+		return err;
 	if ((o->match || o->nomatch) &&
 	    (o->target == CBPF_TARGET_SOCKET || o->target == CBPF_TARGET_SECCOMP))
-		return usage_error("--match and --nomatch are for tc and xdp");
+		return cli_usage_error("--match and --nomatch are for tc and xdp");
 	if (o->classid && o->target != CBPF_TARGET_TC)
-		return usage_error("--classid is for tc");
+		return cli_usage_error("--classid is for tc");
 	if (o->classid && (o->match || o->nomatch))
-		return usage_error("--classid returns class ids, not actions: drop --%s",
-				   o->match ? "match" : "nomatch");
+		return cli_usage_error("--classid returns class ids, not actions: drop --%s",
+				       o->match ? "match" : "nomatch");
 	if (o->tc_dev && o->target != CBPF_TARGET_TC)
-		return usage_error("--attach-tc attaches tc programs: use -t tc");
+		return cli_usage_error("--attach-tc attaches tc programs: use -t tc");
 	if (o->xdp_dev && o->target != CBPF_TARGET_XDP)
-		return usage_error("--attach-xdp attaches xdp programs: use -t xdp");
+		return cli_usage_error("--attach-xdp attaches xdp programs: use -t xdp");
 	if (o->tc_dev && o->classid)
-		return usage_error(
+		return cli_usage_error(
 			"--attach-tc attaches in direct-action mode; attach a --classid "
 			"object with tc(8): tc filter add dev DEV ingress bpf obj FILE sec "
 			"tc");
 	if (o->pin && o->target == CBPF_TARGET_SECCOMP)
-		return usage_error("the kernel loads seccomp filters only as classic programs: use "
-				   "--exec");
+		return cli_usage_error(
+			"the kernel loads seccomp filters only as classic programs: use "
+			"--exec");
 	if (o->exec_argv && o->target != CBPF_TARGET_SECCOMP)
-		return usage_error("--exec installs seccomp filters: use -t seccomp");
+		return cli_usage_error("--exec installs seccomp filters: use -t seccomp");
 	if (o->verify && o->target == CBPF_TARGET_SECCOMP)
-		return usage_error("--verify runs packets: seccomp filters see system calls");
+		return cli_usage_error("--verify runs packets: seccomp filters see system calls");
 	if (o->interpreter && !o->verify)
-		return usage_error("--interpreter applies to --verify");
+		return cli_usage_error("--interpreter applies to --verify");
 	if (o->detach) {
 		if (!o->tc_dev && !o->xdp_dev && !o->pin)
-			return usage_error(
+			return cli_usage_error(
 				"--detach undoes --attach-tc, --attach-xdp or --load: give "
 				"one");
-		if (o->input || o->source != SRC_FILE || o->verify || o->exec_argv || o->form_set ||
-		    o->output)
-			return usage_error("--detach takes no program and writes nothing");
+		if (o->in.input || o->in.source != CLI_SRC_FILE || o->verify || o->exec_argv ||
+		    o->form_set || o->output)
+			return cli_usage_error("--detach takes no program and writes nothing");
 	}
 	/* Output unless only the kernel was asked for; an ELF object by default. */
 	o->write = o->form_set || o->output ||
@@ -366,138 +263,20 @@ static int parse_args(int argc, char **argv, struct options *o)
 		o->form = CBPF_EBPF_FORM_ELF;
 	if (o->write && !o->output && isatty(STDOUT_FILENO) &&
 	    (o->form == CBPF_EBPF_FORM_ELF || o->form == CBPF_EBPF_FORM_RAW))
-		return usage_error("-f %s writes binary; use -o FILE, redirect standard output, or "
-				   "-f asm",
-				   cbpf_ebpf_form_name(o->form));
-	o->color = isatty(STDERR_FILENO) && !getenv("NO_COLOR");
+		return cli_usage_error(
+			"-f %s writes binary; use -o FILE, redirect standard output, or "
+			"-f asm",
+			cbpf_ebpf_form_name(o->form));
+	o->color = cli_color(STDERR_FILENO);
 	return 0;
 }
 
 struct run {
 	struct options o;
-	struct cbpf_diags diags;
-	struct cbpf_diag_print_opts popts;
-	char *src; /* the input text, for excerpts; NULL for binary input and expressions */
-	size_t srclen;
-	struct cbpf_prog *prog;
+	struct cli_prog p;
 	struct cbpf_ebpf_prog *ebpf;
 	char log[1 << 20]; /* the verifier's */
 };
-
-static void print_diags(struct run *r)
-{
-	cbpf_diags_print(stderr, &r->diags, r->src, r->srclen, &r->popts);
-	cbpf_diags_free(&r->diags);
-}
-
-/* The whole of a file or stdin; NUL bytes allowed. 0 or a negative errno. */
-static int slurp(const char *path, char **buf, size_t *len)
-{
-	FILE *fp = path ? fopen(path, "rb") : stdin;
-	size_t cap = 0, n = 0, got;
-	char *b = NULL, *nb;
-	int err = 0;
-
-	if (!fp)
-		return -errno;
-	do {
-		if (n == cap) {
-			cap = cap ? 2 * cap : 8192;
-			if (!(nb = realloc(b, cap + 1))) {
-				err = -ENOMEM;
-				break;
-			}
-			b = nb;
-		}
-		got = fread(b + n, 1, cap - n, fp);
-		n += got;
-		if (!got && ferror(fp))
-			err = -(errno ? errno : EIO);
-	} while (got);
-	if (path)
-		fclose(fp);
-	if (!err && !b && !(b = malloc(1)))
-		err = -ENOMEM;
-	if (err) {
-		free(b);
-		return err;
-	}
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
-static int parse_snaplen(const char *s, int *out)
-{
-	char *end;
-	long v;
-
-	if (!s) {
-		*out = CBPF_DEFAULT_SNAPLEN;
-		return 0;
-	}
-	errno = 0;
-	v = strtol(s, &end, 0);
-	if (end == s || *end || errno || v < 0 || v > CBPF_DEFAULT_SNAPLEN)
-		return usage_error("invalid snapshot length '%s' (0 to %d)", s,
-				   CBPF_DEFAULT_SNAPLEN);
-	*out = v ? (int)v : CBPF_DEFAULT_SNAPLEN;
-	return 0;
-}
-
-/* The program, from -e, FILE or stdin. Returns an exit status. */
-static int read_program(struct run *r)
-{
-	int err;
-
-	if (r->o.source == SRC_POLICY) {
-		const char *path = strcmp(r->o.policy, "-") ? r->o.policy : NULL;
-		struct cbpf_policy_opts po = {.file = path ? path : "<stdin>"};
-
-		r->popts.fallback = po.file;
-		err = slurp(path, &r->src, &r->srclen);
-		if (err)
-			return error("%s: %s", po.file, strerror(-err));
-		err = cbpf_policy_compile(r->src, r->srclen, &po, &r->prog, &r->diags);
-		print_diags(r);
-		if (err == -ENOMEM)
-			return error("out of memory");
-		return err ? EXIT_INVALID : 0;
-	}
-	if (r->o.source == SRC_EXPR) {
-		struct cbpf_compile_opts co = {.linktype = CBPF_DLT_EN10MB};
-
-		if (r->o.linktype && cbpf_linktype_parse(r->o.linktype, &co.linktype))
-			return error("unknown link type '%s' for -y (tcpdump's names, such as "
-				     "EN10MB, LINUX_SLL, RAW, or a number)",
-				     r->o.linktype);
-		if ((err = parse_snaplen(r->o.snaplen, &co.snaplen)))
-			return err;
-		co.no_optimize = r->o.no_optimize;
-		r->popts.fallback = "<expression>";
-		err = cbpf_pcap_compile(r->o.expr, &co, &r->prog, &r->diags);
-	} else {
-		const char *path = r->o.input && strcmp(r->o.input, "-") ? r->o.input : NULL;
-		struct cbpf_read_opts ro = {path, r->o.from, 0, false};
-
-		r->popts.fallback = "<stdin>";
-		err = slurp(path, &r->src, &r->srclen);
-		if (err)
-			return error("%s: %s", path ? path : "<stdin>", strerror(-err));
-		ro.form = r->o.from ? r->o.from : cbpf_form_detect(r->src, r->srclen);
-		err = cbpf_prog_read(r->src, r->srclen, &ro, &r->prog, &r->diags);
-		if (ro.form == CBPF_FORM_RAW) {
-			free(r->src); /* binary input is located by instruction, not by line */
-			r->src = NULL;
-			r->srclen = 0;
-		}
-	}
-	print_diags(r);
-	if (err == -ENOMEM)
-		return error("out of memory");
-	return err ? EXIT_INVALID : 0;
-}
 
 static int translate(struct run *r)
 {
@@ -507,27 +286,27 @@ static int translate(struct run *r)
 	int err;
 
 	if (r->o.match && cbpf_xlate_action_parse(r->o.target, r->o.match, &xo.match))
-		return usage_error("unknown %s action '%s'", cbpf_target_name(r->o.target),
-				   r->o.match);
+		return cli_usage_error("unknown %s action '%s'", cbpf_target_name(r->o.target),
+				       r->o.match);
 	if (r->o.nomatch && cbpf_xlate_action_parse(r->o.target, r->o.nomatch, &xo.nomatch))
-		return usage_error("unknown %s action '%s'", cbpf_target_name(r->o.target),
-				   r->o.nomatch);
+		return cli_usage_error("unknown %s action '%s'", cbpf_target_name(r->o.target),
+				       r->o.nomatch);
 	xo.set_match = r->o.match;
 	xo.set_nomatch = r->o.nomatch;
-	err = cbpf_check(r->prog, mode, &r->diags);
-	print_diags(r);
+	err = cbpf_check(r->p.prog, mode, &r->p.diags);
+	cli_print_diags(&r->p);
 	if (err)
-		return EXIT_INVALID;
-	err = cbpf_xlate(r->prog, &xo, &r->ebpf, &r->diags);
-	print_diags(r);
+		return CLI_EXIT_INVALID;
+	err = cbpf_xlate(r->p.prog, &xo, &r->ebpf, &r->p.diags);
+	cli_print_diags(&r->p);
 	if (err == -ENOMEM)
-		return error("out of memory");
-	return err ? EXIT_INVALID : 0;
+		return cli_error("out of memory");
+	return err ? CLI_EXIT_INVALID : 0;
 }
 
 static void report_ratio(struct run *r, bool to_terminal)
 {
-	size_t n = cbpf_prog_len(r->prog), e = cbpf_ebpf_prog_len(r->ebpf);
+	size_t n = cbpf_prog_len(r->p.prog), e = cbpf_ebpf_prog_len(r->ebpf);
 
 	if (!r->o.verbose && !to_terminal)
 		return;
@@ -538,19 +317,19 @@ static void report_ratio(struct run *r, bool to_terminal)
 static int write_output(struct run *r)
 {
 	struct cbpf_ebpf_write_opts wo = {.annotate = r->o.annotate};
-	struct out out;
-	int err = out_open(&out, r->o.output);
+	struct cli_output out;
+	int err = cli_output_open(&out, r->o.output);
 
 	if (err)
-		return error("%s: %s", r->o.output, strerror(-err));
+		return cli_error("%s: %s", r->o.output, strerror(-err));
 	report_ratio(r, !r->o.output && isatty(STDOUT_FILENO));
 	err = cbpf_ebpf_write(out.fp, r->ebpf, r->o.form, &wo);
 	if (err) {
-		out_abort(&out);
-		return error("%s: %s", r->o.output ? r->o.output : "<stdout>", strerror(-err));
+		cli_output_abort(&out);
+		return cli_error("%s: %s", r->o.output ? r->o.output : "<stdout>", strerror(-err));
 	}
-	if ((err = out_commit(&out)))
-		return error("%s: %s", r->o.output ? r->o.output : "<stdout>", strerror(-err));
+	if ((err = cli_output_commit(&out)))
+		return cli_error("%s: %s", r->o.output ? r->o.output : "<stdout>", strerror(-err));
 	return 0;
 }
 
@@ -579,27 +358,27 @@ static int verify(struct run *r)
 	char a[64], b[64];
 	int rc, err;
 
-	if (cbpf_capture_open(r->o.verify, &cap, &r->diags)) {
-		print_diags(r);
-		return EXIT_INVALID;
+	if (cbpf_capture_open(r->o.verify, &cap, &r->p.diags)) {
+		cli_print_diags(&r->p);
+		return CLI_EXIT_INVALID;
 	}
-	err = cbpf_proof_new(r->ebpf, &po, &proof, &why, &r->diags);
-	print_diags(r);
+	err = cbpf_proof_new(r->ebpf, &po, &proof, &why, &r->p.diags);
+	cli_print_diags(&r->p);
 	if (err) {
 		cbpf_capture_close(cap);
 		if (err == -EINVAL && r->log[0])
 			fprintf(stderr, "%s", r->log);
-		return EXIT_INVALID;
+		return CLI_EXIT_INVALID;
 	}
-	while ((rc = cbpf_capture_next(cap, &frame, &r->diags)) == 1) {
+	while ((rc = cbpf_capture_next(cap, &frame, &r->p.diags)) == 1) {
 		struct cbpf_proof_result res;
 
 		n++;
-		err = cbpf_proof_frame(proof, frame.data, frame.caplen, &res, &r->diags);
-		print_diags(r);
+		err = cbpf_proof_frame(proof, frame.data, frame.caplen, &res, &r->p.diags);
+		cli_print_diags(&r->p);
 		if (err) {
-			fprintf(stderr, PROG ": error: %s: packet %llu could not be run\n",
-				r->o.verify, (unsigned long long)frame.number);
+			cli_error("%s: packet %llu could not be run", r->o.verify,
+				  (unsigned long long)frame.number);
 			differ++;
 		} else if (res.skipped) {
 			skipped++;
@@ -613,7 +392,7 @@ static int verify(struct run *r)
 			       result_name(r, res.got, b, sizeof(b)));
 		}
 	}
-	print_diags(r);
+	cli_print_diags(&r->p);
 	printf("%s: %lu packets: %lu agree, %lu differ, %lu not run; the translation ran in "
 	       "%s%s%s\n",
 	       r->o.verify, n, agree, differ, skipped,
@@ -625,7 +404,7 @@ static int verify(struct run *r)
 	       why ? ": " : "", why ? why : "");
 	cbpf_proof_free(proof);
 	cbpf_capture_close(cap);
-	return differ || rc < 0 ? EXIT_INVALID : 0;
+	return differ || rc < 0 ? CLI_EXIT_INVALID : 0;
 }
 
 /* Load, attach, pin; on failure undo what was done. Returns an exit status. */
@@ -635,29 +414,29 @@ static int to_kernel(struct run *r)
 	int fd, err;
 
 	r->log[0] = '\0';
-	err = cbpf_ebpf_load(r->ebpf, &lo, &fd, &r->diags);
-	print_diags(r);
+	err = cbpf_ebpf_load(r->ebpf, &lo, &fd, &r->p.diags);
+	cli_print_diags(&r->p);
 	if (err) {
 		if (r->log[0])
 			fprintf(stderr, "%s", r->log);
-		return EXIT_INVALID;
+		return CLI_EXIT_INVALID;
 	}
 	/* Pin first: a failed attach is then undone by unpinning, and attach undoes itself. */
 	if (r->o.pin)
-		err = cbpf_ebpf_pin(fd, r->o.pin, &r->diags);
+		err = cbpf_ebpf_pin(fd, r->o.pin, &r->p.diags);
 	if (!err && r->o.tc_dev)
-		err = cbpf_tc_attach(fd, r->o.tc_dev, r->o.tc_egress, &r->diags);
+		err = cbpf_tc_attach(fd, r->o.tc_dev, r->o.tc_egress, &r->p.diags);
 	else if (!err && r->o.xdp_dev)
-		err = cbpf_xdp_attach(fd, r->o.xdp_dev, &r->diags);
+		err = cbpf_xdp_attach(fd, r->o.xdp_dev, &r->p.diags);
 	if (err && r->o.pin && (r->o.tc_dev || r->o.xdp_dev))
 		cbpf_ebpf_unpin(r->o.pin, NULL);
-	print_diags(r);
+	cli_print_diags(&r->p);
 	close(fd);
 	if (!err && r->o.verbose)
 		fprintf(stderr, PROG ": loaded%s%s%s%s%s\n", r->o.tc_dev ? ", attached to tc " : "",
 			r->o.tc_dev ? r->o.tc_dev : "", r->o.xdp_dev ? ", attached to xdp " : "",
 			r->o.xdp_dev ? r->o.xdp_dev : "", r->o.pin ? ", pinned" : "");
-	return err ? EXIT_INVALID : 0;
+	return err ? CLI_EXIT_INVALID : 0;
 }
 
 static int detach(struct run *r)
@@ -665,42 +444,73 @@ static int detach(struct run *r)
 	int err = 0;
 
 	if (r->o.tc_dev)
-		err = cbpf_tc_detach(r->o.tc_dev, r->o.tc_egress, &r->diags);
+		err = cbpf_tc_detach(r->o.tc_dev, r->o.tc_egress, &r->p.diags);
 	else if (r->o.xdp_dev)
-		err = cbpf_xdp_detach(r->o.xdp_dev, &r->diags);
+		err = cbpf_xdp_detach(r->o.xdp_dev, &r->p.diags);
 	if (!err && r->o.pin)
-		err = cbpf_ebpf_unpin(r->o.pin, &r->diags);
-	print_diags(r);
-	return err ? EXIT_INVALID : 0;
+		err = cbpf_ebpf_unpin(r->o.pin, &r->p.diags);
+	cli_print_diags(&r->p);
+	return err ? CLI_EXIT_INVALID : 0;
+}
+
+/*
+ * The filter's answer to the command's own execve, as libcbpf's interpreter gives it for this
+ * machine's execve (the arguments zero). Anything but allow or log leaves the command unstarted:
+ * say so, and go on, as that may be what the user wants to see.
+ */
+static void warn_execve(struct run *r)
+{
+	enum cbpf_arch arch = cbpf_arch_native();
+	struct cbpf_seccomp_data sd = {0};
+	struct cbpf_input in = cbpf_input_seccomp(&sd);
+	struct cbpf_vm *vm;
+	uint32_t nr, ret;
+	char action[32];
+
+	if (!arch || cbpf_syscall_nr(arch, "execve", &nr) ||
+	    cbpf_vm_new(r->p.prog, CBPF_VM_SECCOMP, &vm, NULL))
+		return;
+	sd.nr = (int32_t)nr;
+	sd.arch = cbpf_arch_audit(arch);
+	ret = cbpf_vm_run(vm, &in);
+	cbpf_vm_free(vm);
+	if ((ret & CBPF_SECCOMP_RET_ACTION_FULL) == CBPF_SECCOMP_RET_ALLOW ||
+	    (ret & CBPF_SECCOMP_RET_ACTION_FULL) == CBPF_SECCOMP_RET_LOG)
+		return;
+	cbpf_seccomp_action_format(ret, action, sizeof(action));
+	cli_warning("the filter gives execve %s: %s will not start", action, r->o.exec_argv[0]);
 }
 
 static int exec_filtered(struct run *r)
 {
 	int e;
 
-	if (cbpf_seccomp_install(r->prog, 0, NULL, &r->diags)) {
-		print_diags(r);
-		return EXIT_INVALID;
+	warn_execve(r);
+	if (cbpf_seccomp_install(r->p.prog, 0, NULL, &r->p.diags)) {
+		cli_print_diags(&r->p);
+		return CLI_EXIT_INVALID;
 	}
 	execvp(r->o.exec_argv[0], r->o.exec_argv);
 	e = errno;
 	/* The filter is in place: this message may itself be filtered out. */
-	fprintf(stderr, PROG ": error: %s: %s\n", r->o.exec_argv[0], strerror(e));
+	cli_error("%s: %s", r->o.exec_argv[0], strerror(e));
 	return e == ENOENT ? 127 : 126;
 }
 
 int main(int argc, char **argv)
 {
 	static struct run r;
-	int rc = parse_args(argc, argv, &r.o);
+	int rc;
 
+	cli_init(PROG, usage_line, help_text);
+	rc = parse_args(argc, argv, &r.o);
 	if (rc)
 		return rc;
-	r.popts.color = r.o.color;
-	r.popts.fallback = PROG; /* what has no file is about the kernel or the command line */
+	r.p.popts.color = r.o.color;
+	r.p.popts.fallback = PROG; /* what has no file is about the kernel or the command line */
 	if (r.o.detach)
 		return detach(&r);
-	rc = read_program(&r);
+	rc = cli_load(&r.p, &r.o.in);
 	if (!rc)
 		rc = translate(&r);
 	if (!rc && r.o.write)
@@ -708,10 +518,10 @@ int main(int argc, char **argv)
 	else if (!rc)
 		report_ratio(&r, false);
 	/* From here on, messages are about the kernel and files, not about the program's text. */
-	r.popts.fallback = PROG;
-	free(r.src);
-	r.src = NULL;
-	r.srclen = 0;
+	r.p.popts.fallback = PROG;
+	free(r.p.src);
+	r.p.src = NULL;
+	r.p.srclen = 0;
 	if (!rc && r.o.verify)
 		rc = verify(&r);
 	if (!rc && (r.o.pin || r.o.tc_dev || r.o.xdp_dev))
@@ -719,7 +529,6 @@ int main(int argc, char **argv)
 	if (!rc && r.o.exec_argv)
 		rc = exec_filtered(&r);
 	cbpf_ebpf_prog_free(r.ebpf);
-	cbpf_prog_free(r.prog);
-	free(r.src);
+	cli_prog_fini(&r.p);
 	return rc;
 }

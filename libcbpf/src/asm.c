@@ -801,29 +801,16 @@ int cbpf_asm_parse(const char *src, size_t len, const struct cbpf_asm_opts *opts
 {
 	struct parser p = { 0 };
 	size_t first_diag = diags ? diags->n : 0;
-	int err = -EINVAL;
+	int err;
 
 	asm_ctx_init(&p.ctx, src, len, opts, diags, false);
-	if (!lex_check_text(&p.ctx))
-		goto out;
-	while (!p.ctx.stop && !p.ctx.oom && lex_peek(&p.ctx, 0)->kind != TOK_EOF)
-		parse_statement(&p);
-	if (!p.ctx.oom && !p.ctx.stop)
-		resolve(&p);
-	if (!p.ctx.errors && !p.nodes.n)
-		asm_diag(&p.ctx, CBPF_SEV_ERROR, 1, 1, 0,
-			 "no instructions: the input is empty or only comments");
-	if (p.ctx.oom) {
-		err = -ENOMEM;
-		goto out;
+	if (lex_check_text(&p.ctx)) {
+		while (!p.ctx.stop && !p.ctx.oom && lex_peek(&p.ctx, 0)->kind != TOK_EOF)
+			parse_statement(&p);
+		if (!p.ctx.oom && !p.ctx.stop)
+			resolve(&p);
 	}
-	if (p.ctx.errors)
-		goto out;
-	err = asm_link(&p.ctx, &p.nodes, opts && opts->no_relax, out);
-out:
-	if (p.ctx.oom)
-		err = -ENOMEM;
-	asm_sort_diags(&p.ctx, first_diag);
+	err = asm_finish(&p.ctx, &p.nodes, opts && opts->no_relax, first_diag, out);
 	free(p.labels.v);
 	free(p.nodes.v);
 	return err;

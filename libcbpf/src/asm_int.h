@@ -143,6 +143,15 @@ bool nodes_push(struct asm_ctx *ctx, struct asm_nodes *nodes, const struct asm_n
 int asm_link(struct asm_ctx *ctx, const struct asm_nodes *nodes, bool no_relax,
 	     struct cbpf_prog **out);
 
+/*
+ * The end of a text reader (bpf_asm source, tcpdump -d listing): an input without errors and
+ * without instructions is an error; the nodes are laid out (asm_link) when nothing went wrong;
+ * the diagnostics added since index first_diag are put in order (asm_sort_diags). Returns 0
+ * (*out set), -EINVAL or -ENOMEM.
+ */
+int asm_finish(struct asm_ctx *ctx, const struct asm_nodes *nodes, bool no_relax,
+	       size_t first_diag, struct cbpf_prog **out);
+
 /* The closest candidate to a misspelt word (case-insensitive, at most 2 edits), or NULL. */
 const char *asm_suggest(const char *word, unsigned len, const char *const *cands, size_t n);
 

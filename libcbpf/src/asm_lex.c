@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "asm_int.h"
+#include "digit.h"
 
 void asm_ctx_init(struct asm_ctx *ctx, const char *src, size_t len,
 		  const struct cbpf_asm_opts *opts, struct cbpf_diags *diags, bool listing)
@@ -199,17 +200,6 @@ static bool is_alnum(int c)
 static int at(const struct asm_ctx *ctx, size_t i)
 {
 	return i < ctx->srclen ? (unsigned char)ctx->src[i] : -1;
-}
-
-static int digit_value(int c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return 99;
 }
 
 /* A number: [+-] then 0x.., 0b.., 0[0-7]+ (decimal in listings) or decimal; t->text is set. */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Layout: jump offsets from targets, and far conditional jumps rewritten through ja. */
+/* Layout: jump offsets from targets, far conditional jumps rewritten through ja; the parse's end. */
 #include <errno.h>
 #include <stdlib.h>
 
@@ -151,5 +151,21 @@ out:
 	cbpf_prog_free(prog);
 	free(relaxed);
 	free(pos);
+	return err;
+}
+
+int asm_finish(struct asm_ctx *ctx, const struct asm_nodes *nodes, bool no_relax,
+	       size_t first_diag, struct cbpf_prog **out)
+{
+	int err = -EINVAL;
+
+	if (!ctx->errors && !nodes->n)
+		asm_diag(ctx, CBPF_SEV_ERROR, 1, 1, 0,
+			 "no instructions: the input is empty or only comments");
+	if (!ctx->oom && !ctx->errors)
+		err = asm_link(ctx, nodes, no_relax, out);
+	if (ctx->oom)
+		err = -ENOMEM;
+	asm_sort_diags(ctx, first_diag);
 	return err;
 }

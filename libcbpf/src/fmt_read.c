@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cbpf/asm.h"
+#include "digit.h"
 #include "fmt_int.h"
 #include "prog.h"
 
@@ -201,17 +202,6 @@ static const char *found(const struct rd *rd, struct tok *t, char *buf, size_t s
 	return quote(buf, size, rd->s + rd->pos, t->len);
 }
 
-static int digit_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return 99;
-}
-
 /*
  * Reads an unsigned number at the cursor: decimal or 0x hex; in C syntax also octal and the
  * u/U/l/L suffixes. Returns false (nothing consumed) when no number starts here; a number with
@@ -384,6 +374,38 @@ static bool read_four(struct rd *rd, uint32_t v[4], size_t insn, bool nl, const 
 	return true;
 }
 
+/*
+ * One instruction's four values at the cursor, appended to prog; located by the whole of its
+ * text when that is on one line, else by its first value.
+ */
+static bool read_insn(struct rd *rd, struct cbpf_prog *prog, bool nl, const char *ends)
+{
+	size_t start = rd->pos;
+	struct tok first = { 0 };
+	uint32_t v[4];
+
+	if (!read_four(rd, v, prog->len, nl, ends, &first))
+		return false;
+	return append(rd, prog, v, &first,
+		      first.line == rd->line ? (unsigned)(rd->pos - start) : first.len);
+}
+
+/* The instruction count that starts the comma and -ddd forms. */
+static bool read_count(struct rd *rd, struct num *count)
+{
+	struct tok t;
+	char qbuf[64];
+
+	skip_space(rd, true);
+	if (!read_number(rd, count, "count", -1)) {
+		const char *what = found(rd, &t, qbuf, sizeof(qbuf));
+
+		fatal_at(rd, &t, -1, "expected the instruction count, found %s", what);
+		return false;
+	}
+	return !rd->stop;
+}
+
 /* bpf_asm's default form and tc's bytecode: "N,code jt jf k,code jt jf k,..." */
 static void read_comma(struct rd *rd, struct cbpf_prog *prog)
 {
@@ -391,14 +413,7 @@ static void read_comma(struct rd *rd, struct cbpf_prog *prog)
 	struct tok t;
 	char qbuf[64];
 
-	skip_space(rd, true);
-	if (!read_number(rd, &count, "count", -1)) {
-		const char *what = found(rd, &t, qbuf, sizeof(qbuf));
-
-		fatal_at(rd, &t, -1, "expected the instruction count, found %s", what);
-		return;
-	}
-	if (rd->stop)
+	if (!read_count(rd, &count))
 		return;
 	skip_space(rd, true);
 	if (peek(rd) != ',') {
@@ -409,18 +424,10 @@ static void read_comma(struct rd *rd, struct cbpf_prog *prog)
 	}
 	advance(rd);
 	for (;;) {
-		uint32_t v[4];
-		struct tok first;
-		size_t start;
-
 		skip_space(rd, true);
 		if (at_end(rd))
 			break;
-		start = rd->pos;
-		if (!read_four(rd, v, prog->len, true, ",", &first))
-			return;
-		if (!append(rd, prog, v, &first, first.line == rd->line ? (unsigned)(rd->pos - start)
-									 : first.len))
+		if (!read_insn(rd, prog, true, ","))
 			return;
 		skip_space(rd, true);
 		if (at_end(rd))
@@ -444,14 +451,7 @@ static void read_ddd(struct rd *rd, struct cbpf_prog *prog)
 	struct tok t;
 	char qbuf[64];
 
-	skip_space(rd, true);
-	if (!read_number(rd, &count, "count", -1)) {
-		const char *what = found(rd, &t, qbuf, sizeof(qbuf));
-
-		fatal_at(rd, &t, -1, "expected the instruction count, found %s", what);
-		return;
-	}
-	if (rd->stop)
+	if (!read_count(rd, &count))
 		return;
 	skip_space(rd, false);
 	if (!at_end(rd) && peek(rd) != '\n') {
@@ -462,17 +462,10 @@ static void read_ddd(struct rd *rd, struct cbpf_prog *prog)
 		return;
 	}
 	for (;;) {
-		uint32_t v[4];
-		struct tok first;
-		size_t start;
-
 		skip_space(rd, true);
 		if (at_end(rd))
 			break;
-		start = rd->pos;
-		if (!read_four(rd, v, prog->len, false, "\n", &first))
-			return;
-		if (!append(rd, prog, v, &first, (unsigned)(rd->pos - start)))
+		if (!read_insn(rd, prog, false, "\n"))
 			return;
 		skip_space(rd, false);
 		if (!at_end(rd) && peek(rd) != '\n') {

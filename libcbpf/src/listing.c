@@ -469,12 +469,12 @@ int cbpf_listing_parse(const char *src, size_t len, const struct cbpf_asm_opts *
 {
 	struct lparser p = { 0 };
 	size_t first_diag = diags ? diags->n : 0;
-	int err = -EINVAL;
+	bool text;
+	int err;
 
 	asm_ctx_init(&p.ctx, src, len, opts, diags, true);
-	if (!lex_check_text(&p.ctx))
-		goto out;
-	while (!p.ctx.stop && !p.ctx.oom) {
+	text = lex_check_text(&p.ctx);
+	while (text && !p.ctx.stop && !p.ctx.oom) {
 		const struct tok *t = lex_peek(&p.ctx, 0);
 		struct asm_node node = { .kind = NODE_PLAIN };
 
@@ -490,16 +490,7 @@ int cbpf_listing_parse(const char *src, size_t len, const struct cbpf_asm_opts *
 	}
 	if (!p.ctx.oom && !p.ctx.stop)
 		check_targets(&p);
-	if (!p.ctx.errors && !p.nodes.n)
-		asm_diag(&p.ctx, CBPF_SEV_ERROR, 1, 1, 0,
-			 "no instructions: the input is empty or only comments");
-	if (p.ctx.oom || p.ctx.errors)
-		goto out;
-	err = asm_link(&p.ctx, &p.nodes, opts && opts->no_relax, out);
-out:
-	if (p.ctx.oom)
-		err = -ENOMEM;
-	asm_sort_diags(&p.ctx, first_diag);
+	err = asm_finish(&p.ctx, &p.nodes, opts && opts->no_relax, first_diag, out);
 	free(p.nodes.v);
 	return err;
 }

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/* What cbpf-asm, cbpf-dbg and cbpf-xlate share: the pieces of a command-line program. */
+#ifndef CBPF_CLI_H
+#define CBPF_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cbpf.h"
+
+/* Exit statuses: 0 success, 1 invalid input (or a refusal), 2 bad usage. */
+#define CLI_EXIT_INVALID 1
+#define CLI_EXIT_USAGE	 2
+
+struct cli_input;
+
+/* ---------------------------------------------------------------- cli.c: messages */
+
+/* The program's name, usage lines and the rest of --help, for what follows; first. Borrowed. */
+void cli_init(const char *prog, const char *usage, const char *help);
+/* "PROG: MESSAGE" and the usage lines on stderr. Returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) CBPF_PRINTF(1, 2);
+/* "PROG: error: MESSAGE" on stderr. Returns CLI_EXIT_INVALID. */
+int cli_error(const char *fmt, ...) CBPF_PRINTF(1, 2);
+/* "PROG: warning: MESSAGE" on stderr. */
+void cli_warning(const char *fmt, ...) CBPF_PRINTF(1, 2);
+/*
+ * What getopt_long (opterr 0, the option string starting with ':') returned as c, when the
+ * program's own options are not it: -h (the usage lines and help on stdout, exit(0)),
+ * CLI_OPT_VERSION ("PROG (cbpf) VERSION", exit(0)), an input option when in is not NULL (see
+ * options.c), else the usage error for what getopt_long refused. Returns 0 or CLI_EXIT_USAGE.
+ */
+int cli_option(struct cli_input *in, int c, char *arg, char *const *argv);
+/* The end of every getopt_long table: --help, --version and the terminating entry. */
+#define CLI_LONG_OPTIONS_END                                                                       \
+	{ "help", no_argument, NULL, 'h' },                                                        \
+	{ "version", no_argument, NULL, CLI_OPT_VERSION },                                         \
+	{ NULL, 0, NULL, 0 }
+
+/* Whether messages to fd get colours: a terminal, and NO_COLOR not set. */
+bool cli_color(int fd);
+
+/* ---------------------------------------------------------------- output.c */
+
+/* The output file: stdout, or a file replaced only when everything was written. */
+struct cli_output {
+	FILE *fp;
+	const char *path; /* the target, or NULL for stdout */
+	char *tmp;	  /* the temporary file being written, or NULL */
+};
+
+/* Opens stdout (path NULL or "-") or a temporary file beside path. 0 or a negative errno. */
+int cli_output_open(struct cli_output *o, const char *path);
+/* Flushes, then renames the temporary file over path. 0 or a negative errno (then removed). */
+int cli_output_commit(struct cli_output *o);
+/* Removes the temporary file; the target is left as it was. */
+void cli_output_abort(struct cli_output *o);
+
+/* ---------------------------------------------------------------- input.c */
+
+/*
+ * Reads the whole of path (NULL: standard input) into a new NUL-terminated buffer; NUL bytes
+ * are allowed inside. 0 or a negative errno; *buf (the caller frees it) and *len on success.
+ */
+int cli_slurp(const char *path, char **buf, size_t *len);
+
+/* ---------------------------------------------------------------- options.c: the input */
+
+/* Where the program comes from. */
+enum cli_source {
+	CLI_SRC_FILE,   /* FILE or stdin, in any form cbpf-asm reads */
+	CLI_SRC_EXPR,   /* -e: a libpcap filter expression */
+	CLI_SRC_POLICY, /* --policy: a seccomp policy, Docker/OCI JSON or minijail text */
+};
+
+#define CLI_MAX_CAPS 64 /* --caps entries */
+
+/* The options that say where the program comes from; zeroed means FILE or stdin, any form. */
+struct cli_input {
+	enum cli_source source;
+	const char *input;    /* FILE, or NULL/"-" for stdin */
+	const char *expr;     /* -e */
+	const char *linktype; /* -y */
+	const char *snaplen;  /* -s */
+	bool no_optimize;     /* -O */
+	enum cbpf_form from;  /* --from; CBPF_FORM_AUTO detects */
+	bool no_relax;        /* --no-relax */
+	const char *policy;   /* --policy */
+	enum cbpf_arch arches[CBPF_ARCH_COUNT];
+	size_t n_arches;                    /* --arch */
+	const char *caps[CLI_MAX_CAPS + 1]; /* --caps, split in place: caps[0] is NULL when not
+					     * given, "" when given empty (no capabilities) */
+	bool lenient;                       /* --lenient */
+};
+
+/* The codes of cli_option's long-only options; the short input options are -e -y -s -O. */
+enum cli_option_code {
+	CLI_OPT_VERSION = 0x200,
+	CLI_OPT_FROM,
+	CLI_OPT_NO_RELAX,
+	CLI_OPT_POLICY,
+	CLI_OPT_ARCH,
+	CLI_OPT_CAPS,
+	CLI_OPT_LENIENT,
+};
+
+/* getopt_long's entries for the input options (but --no-relax: cbpf-asm's own). */
+#define CLI_INPUT_LONG_OPTIONS                                                                     \
+	{ "expr", required_argument, NULL, 'e' },                                                  \
+	{ "linktype", required_argument, NULL, 'y' },                                              \
+	{ "snaplen", required_argument, NULL, 's' },                                               \
+	{ "no-optimize", no_argument, NULL, 'O' },                                                 \
+	{ "from", required_argument, NULL, CLI_OPT_FROM },                                         \
+	{ "policy", required_argument, NULL, CLI_OPT_POLICY },                                     \
+	{ "arch", required_argument, NULL, CLI_OPT_ARCH },                                         \
+	{ "caps", required_argument, NULL, CLI_OPT_CAPS },                                         \
+	{ "lenient", no_argument, NULL, CLI_OPT_LENIENT }
+
+/* The help lines of --arch, --caps and --lenient. */
+#define CLI_POLICY_HELP                                                                            \
+	"      --arch LIST       architectures the filter admits: x86_64 i386 x32 aarch64\n"       \
+	"                        arm (default: the profile's, else this machine's)\n"              \
+	"      --caps LIST       the container's capabilities for a profile's includes and\n"      \
+	"                        excludes (default: Docker's default set; ALL for all)\n"          \
+	"      --lenient         unknown syscall names are warnings, not errors\n"
+
+/*
+ * Takes option c (getopt_long's return) with argument arg if it is an input option; arg may be
+ * split in place (--caps). Returns 0, CLI_EXIT_USAGE (the error printed), or -1 when c is not
+ * an input option. cli_option calls it.
+ */
+int cli_input_option(struct cli_input *in, int c, char *arg);
+/* Refuses input options that contradict each other. 0 or CLI_EXIT_USAGE (printed). */
+int cli_input_check(const struct cli_input *in);
+
+/* ---------------------------------------------------------------- load.c: the program */
+
+/* The program read or compiled from a cli_input, and what was said about it. */
+struct cli_prog {
+	struct cbpf_prog *prog;
+	struct cbpf_diags diags;
+	struct cbpf_diag_print_opts popts; /* the caller sets color */
+	char *src; /* the input text, for excerpts; NULL for binary input and expressions */
+	size_t srclen;
+};
+
+/*
+ * Reads FILE or stdin in any form, or compiles -e or --policy, into p->prog; prints the
+ * diagnostics. Returns an exit status: 0, CLI_EXIT_INVALID, or CLI_EXIT_USAGE for a bad -s.
+ */
+int cli_load(struct cli_prog *p, const struct cli_input *in);
+/* Prints p's diagnostics on stderr (with excerpts of p->src) and empties the list. */
+void cli_print_diags(struct cli_prog *p);
+/* Frees the program, the diagnostics and the text; p is zeroed. */
+void cli_prog_fini(struct cli_prog *p);
+
+#endif

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+/* The program cbpf-asm and cbpf-xlate work on: read from FILE, compiled from -e or --policy. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+void cli_print_diags(struct cli_prog *p)
+{
+	cbpf_diags_print(stderr, &p->diags, p->src, p->srclen, &p->popts);
+	cbpf_diags_free(&p->diags);
+}
+
+void cli_prog_fini(struct cli_prog *p)
+{
+	cbpf_prog_free(p->prog);
+	cbpf_diags_free(&p->diags);
+	free(p->src);
+	memset(p, 0, sizeof(*p));
+}
+
+/* tcpdump -s: 0 to 262144, 0 meaning the maximum. */
+static int parse_snaplen(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	if (!s) {
+		*out = CBPF_DEFAULT_SNAPLEN;
+		return 0;
+	}
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (end == s || *end || errno || v < 0 || v > CBPF_DEFAULT_SNAPLEN)
+		return cli_usage_error("invalid snapshot length '%s' (0 to %d)", s,
+				       CBPF_DEFAULT_SNAPLEN);
+	*out = v ? (int)v : CBPF_DEFAULT_SNAPLEN;
+	return 0;
+}
+
+/* -e, compiled as tcpdump compiles it. */
+static int load_expr(struct cli_prog *p, const struct cli_input *in)
+{
+	struct cbpf_compile_opts copts = { .linktype = CBPF_DLT_EN10MB };
+	int err;
+
+	if (in->linktype && cbpf_linktype_parse(in->linktype, &copts.linktype))
+		return cli_error("unknown link type '%s' for -y (tcpdump's names, such as EN10MB, "
+				 "LINUX_SLL, RAW, or a number)",
+				 in->linktype);
+	err = parse_snaplen(in->snaplen, &copts.snaplen);
+	if (err)
+		return err;
+	copts.no_optimize = in->no_optimize;
+	p->popts.fallback = "<expression>";
+	return cbpf_pcap_compile(in->expr, &copts, &p->prog, &p->diags);
+}
+
+/* --policy, for the architectures and capabilities given. */
+static int load_policy(struct cli_prog *p, const struct cli_input *in)
+{
+	const char *no_caps[] = { NULL };
+	const char *path = strcmp(in->policy, "-") ? in->policy : NULL;
+	struct cbpf_policy_opts popts = {
+		.file = path ? path : "<stdin>",
+		.arches = in->arches,
+		.n_arches = in->n_arches,
+		.caps = !in->caps[0] ? NULL : in->caps[0][0] ? in->caps : no_caps,
+		.lenient = in->lenient,
+	};
+	int err;
+
+	/* What has no place in the policy (its size, the kernel version) is still about it. */
+	p->popts.fallback = popts.file;
+	err = cli_slurp(path, &p->src, &p->srclen);
+	if (err)
+		return cli_error("%s: %s", popts.file, strerror(-err));
+	return cbpf_policy_compile(p->src, p->srclen, &popts, &p->prog, &p->diags);
+}
+
+/* FILE or stdin, in the form --from names or the one detected. */
+static int load_file(struct cli_prog *p, const struct cli_input *in)
+{
+	const char *path = in->input && strcmp(in->input, "-") ? in->input : NULL;
+	struct cbpf_read_opts ropts = { path, in->from, 0, in->no_relax };
+	int err;
+
+	p->popts.fallback = "<stdin>";
+	err = cli_slurp(path, &p->src, &p->srclen);
+	if (err)
+		return cli_error("%s: %s", path ? path : "<stdin>", strerror(-err));
+	if (!ropts.form)
+		ropts.form = cbpf_form_detect(p->src, p->srclen);
+	err = cbpf_prog_read(p->src, p->srclen, &ropts, &p->prog, &p->diags);
+	if (ropts.form == CBPF_FORM_RAW) {
+		/* No lines to show: binary input is located by instruction. */
+		free(p->src);
+		p->src = NULL;
+		p->srclen = 0;
+	}
+	return err;
+}
+
+int cli_load(struct cli_prog *p, const struct cli_input *in)
+{
+	int err = in->source == CLI_SRC_EXPR     ? load_expr(p, in)
+		  : in->source == CLI_SRC_POLICY ? load_policy(p, in)
+						 : load_file(p, in);
+
+	/* An exit status from the loaders above, printed already; else libcbpf's answer. */
+	if (err > 0)
+		return err;
+	cli_print_diags(p);
+	if (err == -ENOMEM)
+		return cli_error("out of memory");
+	return err ? CLI_EXIT_INVALID : 0;
+}

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+/* The input options of cbpf-asm and cbpf-xlate: FILE, -e EXPR or --policy FILE, and theirs. */
+#include <string.h>
+
+#include "cli.h"
+
+/* --arch x86_64,i386: each once. */
+static int parse_arches(struct cli_input *in, const char *list)
+{
+	char buf[256], *save = NULL;
+
+	if (strlen(list) >= sizeof(buf))
+		return cli_usage_error("--arch list too long");
+	strcpy(buf, list);
+	for (char *name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		enum cbpf_arch arch;
+
+		if (cbpf_arch_parse(name, &arch))
+			return cli_usage_error("unknown architecture '%s' for --arch "
+					       "(x86_64 i386 x32 aarch64 arm)",
+					       name);
+		for (size_t i = 0; i < in->n_arches; i++)
+			if (in->arches[i] == arch)
+				return cli_usage_error("architecture '%s' given twice", name);
+		in->arches[in->n_arches++] = arch;
+	}
+	if (!in->n_arches)
+		return cli_usage_error("--arch needs at least one architecture");
+	return 0;
+}
+
+/* --caps CAP_NET_ADMIN,CAP_SYS_PTRACE (or ALL); an empty list means no capabilities. */
+static int parse_caps(struct cli_input *in, char *list)
+{
+	size_t n = 0;
+	char *save = NULL;
+
+	for (char *cap = strtok_r(list, ",", &save); cap; cap = strtok_r(NULL, ",", &save)) {
+		if (n == CLI_MAX_CAPS)
+			return cli_usage_error("--caps lists more than %d capabilities",
+					       CLI_MAX_CAPS);
+		in->caps[n++] = cap;
+	}
+	in->caps[n] = NULL;
+	if (!n)
+		in->caps[0] = ""; /* given, and empty: no capabilities at all */
+	return 0;
+}
+
+int cli_input_option(struct cli_input *in, int c, char *arg)
+{
+	switch (c) {
+	case 'e':
+		if (in->expr)
+			return cli_usage_error("-e given twice; give one expression");
+		in->expr = arg;
+		in->source = CLI_SRC_EXPR;
+		return 0;
+	case 'y':
+		in->linktype = arg;
+		return 0;
+	case 's':
+		in->snaplen = arg;
+		return 0;
+	case 'O':
+		in->no_optimize = true;
+		return 0;
+	case CLI_OPT_FROM:
+		if (cbpf_form_parse(arg, &in->from) || in->from == CBPF_FORM_DOT)
+			return cli_usage_error("unknown input form '%s' "
+					       "(auto asm listing comma c dd ddd raw)",
+					       arg);
+		return 0;
+	case CLI_OPT_NO_RELAX:
+		in->no_relax = true;
+		return 0;
+	case CLI_OPT_POLICY:
+		if (in->policy)
+			return cli_usage_error("--policy given twice; give one policy");
+		in->policy = arg;
+		in->source = CLI_SRC_POLICY;
+		return 0;
+	case CLI_OPT_ARCH:
+		return parse_arches(in, arg);
+	case CLI_OPT_CAPS:
+		return parse_caps(in, arg);
+	case CLI_OPT_LENIENT:
+		in->lenient = true;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int cli_input_check(const struct cli_input *in)
+{
+	if (in->expr && in->policy)
+		return cli_usage_error("-e and --policy are two inputs; give one");
+	if (in->source != CLI_SRC_FILE && in->input)
+		return cli_usage_error("%s and the input file '%s' are two inputs; give one",
+				       in->source == CLI_SRC_EXPR ? "-e" : "--policy", in->input);
+	if (in->source != CLI_SRC_POLICY && (in->n_arches || in->caps[0] || in->lenient))
+		return cli_usage_error("%s applies to --policy only", in->n_arches ? "--arch"
+								      : in->caps[0] ? "--caps"
+										    : "--lenient");
+	if (in->source == CLI_SRC_POLICY && in->from)
+		return cli_usage_error("--from reads a program; --policy compiles a policy");
+	if (in->source == CLI_SRC_EXPR && in->from)
+		return cli_usage_error("--from reads a file; -e compiles an expression");
+	if (in->source != CLI_SRC_EXPR && (in->linktype || in->snaplen || in->no_optimize))
+		return cli_usage_error("%s applies to -e only",
+				       in->linktype ? "-y" : in->snaplen ? "-s" : "-O");
+	return 0;
+}
