@@ -138,7 +138,7 @@ $(B)/gen/systab_data.o: $(SYSTAB_C)
 $(B)/libcbpf/src/pcapio.o: EXTRA_CFLAGS += $(PCAP_CFLAGS)
 $(B)/libcbpf/src/load.o: EXTRA_CFLAGS += $(LIBBPF_CFLAGS)
 $(B)/dbg/%.o: EXTRA_CFLAGS += $(READLINE_CFLAGS)
-$(B)/pcaps/%.o: EXTRA_CFLAGS += $(PCAP_CFLAGS)
+$(B)/pcaps/%.o: EXTRA_CFLAGS += $(PCAP_CFLAGS) -Ilibcbpf/src
 $(B)/tests/%.o: EXTRA_CFLAGS += -Ilibcbpf/src $(CHECK_CFLAGS) $(PCAP_CFLAGS) $(SECCOMP_CFLAGS)
 $(B)/bench/%.o: EXTRA_CFLAGS += -Ilibcbpf/src $(PCAP_CFLAGS) $(SECCOMP_CFLAGS)
 $(B)/fuzz/%.o: EXTRA_CFLAGS += -Ilibcbpf/src -Icli

@@ -10,26 +10,13 @@
 #include <string.h>
 
 #include "gen.h"
+#include "splitmix.h"
 
 #define NFLOWS 64
 
-struct rng {
-	uint64_t s;
-};
-
-/* splitmix64 (Steele, Lea, Flood 2014): small, fast, and the same everywhere */
-static uint64_t next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 static uint32_t below(struct rng *r, uint32_t n)
 {
-	return (uint32_t)(((next(r) >> 32) * n) >> 32);
+	return (uint32_t)(((rng_next(r) >> 32) * n) >> 32);
 }
 
 struct conn {
@@ -101,7 +88,7 @@ static void tcp_step(struct large *g)
 	switch (c->state) {
 	case 0: {
 		struct ipsd ip;
-		uint32_t isn = (uint32_t)next(&g->r);
+		uint32_t isn = (uint32_t)rng_next(&g->r);
 
 		pick_hosts(g, &ip, below(&g->r, 100) < 25, &host);
 		client_mac(c->cmac, host);
@@ -110,8 +97,8 @@ static void tcp_step(struct large *g)
 		flow_init(f, &ip, (uint16_t)(32768 + below(&g->r, 28000)),
 			  ports[below(&g->r, sizeof(ports) / sizeof(ports[0]))], c->cmac, mac_gw,
 			  isn);
-		f->cts = (uint32_t)next(&g->r) | 1;
-		f->sts = (uint32_t)next(&g->r) | 1;
+		f->cts = (uint32_t)rng_next(&g->r) | 1;
+		f->sts = (uint32_t)rng_next(&g->r) | 1;
 		seg_opt(&g->o, f, false, TH_SYN, NULL, 0, opt, syn_opts(opt, 1460, f->cts, 0), 0);
 		c->state = 1;
 		break;
@@ -174,7 +161,7 @@ static void dns_step(struct large *g)
 	};
 	const char *name = names[below(&g->r, 5)];
 	bool v6 = below(&g->r, 100) < 20;
-	uint16_t id = (uint16_t)next(&g->r), type = v6 && below(&g->r, 2) ? 28 : 1;
+	uint16_t id = (uint16_t)rng_next(&g->r), type = v6 && below(&g->r, 2) ? 28 : 1;
 	uint32_t host, n = 1 + below(&g->r, 4);
 	struct ipsd ip;
 	struct dns q, a;
@@ -190,7 +177,7 @@ static void dns_step(struct large *g)
 	at = dns_question(&a, name, type);
 	for (uint32_t i = 0; i < n; i++) {
 		for (size_t k = 0; k < sizeof(rd); k++)
-			rd[k] = (uint8_t)next(&g->r);
+			rd[k] = (uint8_t)rng_next(&g->r);
 		dns_rr(&a, at, type, 60 + below(&g->r, 3600), rd, type == 1 ? 4 : 16);
 	}
 	set_vlan(g, below(&g->r, 100) < 5 ? 100 : 0);
@@ -240,7 +227,7 @@ static void icmp_step(struct large *g)
 	pick_hosts(g, &ip, kind >= 6, &host);
 	client_mac(cmac, host);
 	if (kind < 8) {
-		ping_pair(&g->o, &ip, (uint16_t)next(&g->r), (uint16_t)(1 + below(&g->r, 100)),
+		ping_pair(&g->o, &ip, (uint16_t)rng_next(&g->r), (uint16_t)(1 + below(&g->r, 100)),
 			  mac_gw, cmac);
 	} else if (kind == 8) { /* who has the router (v6) */
 		struct pkt p;
@@ -291,7 +278,7 @@ static void frag_step(struct large *g)
 	if (len > 2048)
 		memcpy(p.buf + p.tail - (len - 2048), g->payload, len - 2048);
 	push_udp(&p, &ip, (uint16_t)(32768 + below(&g->r, 28000)), 5001); /* iperf */
-	push_ip4(&p, &ip, P_UDP, &(struct ip4_args){ .ttl = 64, .id = (uint16_t)next(&g->r) });
+	push_ip4(&p, &ip, P_UDP, &(struct ip4_args){ .ttl = 64, .id = (uint16_t)rng_next(&g->r) });
 	n = ip4_fragment(&p, 1480, frags, 4);
 	for (int i = 0; i < n; i++)
 		send_frame(&g->o, &frags[i], cmac, mac_gw);
@@ -312,7 +299,7 @@ int write_large(const char *path, uint64_t count, bool manifest)
 	memset(g, 0, sizeof(*g));
 	g->r.s = 0x63627066; /* "cbpf" */
 	for (size_t i = 0; i < sizeof(g->payload); i++)
-		g->payload[i] = (uint8_t)next(&g->r);
+		g->payload[i] = (uint8_t)rng_next(&g->r);
 	cap_init(&c, "large.pcap", LT_EN10MB, 262144,
 		 "realistic mix: TCP/UDP over IPv4/IPv6, some VLAN, ARP, ICMP, fragments");
 	c.gap_ns = 20000;

@@ -5,6 +5,7 @@
 
 #include "prog.h"
 #include "randprog.h"
+#include "splitmix.h"
 
 /*
  * Validity is built in rather than checked afterwards, so the validator can be tested against
@@ -20,20 +21,6 @@
  * keeps every jump inside the kernel's 16-bit offsets (32767) with room for one mutation.
  */
 #define XLATE_BUDGET 32000
-
-struct rng {
-	uint64_t s;
-};
-
-/* splitmix64: small, fast, and the same everywhere. */
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
 
 static uint32_t below(struct rng *r, uint64_t n)
 {
