@@ -1161,11 +1161,11 @@ static bool relax(struct gen *g, struct layout *l)
 static const char *load_comment(uint32_t off, char *buf, size_t size)
 {
 	if (off == OFF_NR)
-		return "nr";
+		return "A = nr";
 	if (off == OFF_ARCH)
-		return "arch";
+		return "A = arch";
 	if (off >= 16 && off < 64) {
-		snprintf(buf, size, "arg%u (%s word)", (off - 16) / 8, (off & 4) ? "high" : "low");
+		snprintf(buf, size, "A = arg%u (%s word)", (off - 16) / 8, (off & 4) ? "high" : "low");
 		return buf;
 	}
 	return NULL;

@@ -97,11 +97,11 @@ int cbpf_seccomp_annotate(struct cbpf_prog *prog, enum cbpf_arch assume)
 				else if (in->k == 4)
 					s.a = A_ARCH, text = "A = arch";
 				else if (in->k == 8 || in->k == 12)
-					s.a = A_IP, text = in->k == 8 ? "A = instruction_pointer (low)" :
-									 "A = instruction_pointer (high)";
+					s.a = A_IP, text = in->k == 8 ? "A = instruction_pointer (low word)" :
+									 "A = instruction_pointer (high word)";
 				else if (in->k >= 16 && in->k < 64 && !(in->k & 3)) {
 					s.a = A_ARG, s.arg = (uint8_t)in->k;
-					snprintf(buf, sizeof(buf), "A = args[%" PRIu32 "] (%s)",
+					snprintf(buf, sizeof(buf), "A = arg%" PRIu32 " (%s word)",
 						 (in->k - 16) / 8, (in->k & 4) ? "high" : "low");
 					text = buf;
 				}
@@ -143,7 +143,11 @@ int cbpf_seccomp_annotate(struct cbpf_prog *prog, enum cbpf_arch assume)
 				const char *n = sys_name(&s, assume, in->k);
 
 				if (n) {
-					snprintf(buf, sizeof(buf), "nr %s %s", rel, n);
+					if (CBPF_OP(in->code) == CBPF_JEQ)
+						snprintf(buf, sizeof(buf), "nr == %s", n);
+					else
+						snprintf(buf, sizeof(buf), "nr %s %" PRIu32 " (%s)", rel,
+							 in->k, n);
 					text = buf;
 				}
 			}

@@ -52,7 +52,7 @@ START_TEST(small_program)
 	assert_insn(p, 6, 0x06, 0, 0, 0x7fff0000);
 	assert_insn(p, 7, 0x06, 0, 0, 0);
 	assert_insn(p, 8, 0x06, 0, 0, 0x80000000);
-	ck_assert_str_eq(cbpf_prog_comment(p, 0), "arch");
+	ck_assert_str_eq(cbpf_prog_comment(p, 0), "A = arch");
 	ck_assert_str_eq(cbpf_prog_comment(p, 1), "arch == x86_64");
 	ck_assert_str_eq(cbpf_prog_comment(p, 3), "nr >= 2 (open)");
 	ck_assert_str_eq(cbpf_prog_comment(p, 6), "allow");
@@ -268,7 +268,7 @@ START_TEST(annotate)
 	ck_assert_str_eq(cbpf_prog_comment(p, 2), "A = nr");
 	ck_assert_str_eq(cbpf_prog_comment(p, 3), "nr == write");
 	ck_assert_str_eq(cbpf_prog_comment(p, 4), "nr == write"); /* x32's */
-	ck_assert_str_eq(cbpf_prog_comment(p, 5), "A = args[0] (high)");
+	ck_assert_str_eq(cbpf_prog_comment(p, 5), "A = arg0 (high word)");
 	ck_assert_ptr_null(cbpf_prog_comment(p, 6));
 	ck_assert_str_eq(cbpf_prog_comment(p, 7), "errno(1)");
 	ck_assert_str_eq(cbpf_prog_comment(p, 8), "mine");
