@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Benchmark: cbpf-dbg's run over a large capture against tcpdump -r FILE -w /dev/null with the
 # same filter, in the same run: one line per expression with both times (the best of the runs,
-# hyperfine's minimum when it is installed, else the best of 3) and their ratio; a ratio above
-# 1 means cbpf-dbg is slower. The counts are checked to agree first.
+# hyperfine's minimum when it is installed, else the best of 5 rounds taking turns) and their
+# ratio; a ratio above 1 means cbpf-dbg is slower. The counts are checked to agree first.
 # Usage: bench/dbg-run.sh BUILD_DIR CAPTURE   (tools/bench.sh makes one with cbpf-pcapgen --large)
 set -u
 B=${1:?usage: dbg-run.sh BUILD_DIR CAPTURE}
@@ -24,18 +24,16 @@ ip6 and (udp or icmp6)
 udp port 53 or arp or icmp
 not (tcp or udp)'
 
-# best CMD...: the fastest of three runs, in seconds with milliseconds.
-best() {
-	b=
-	for _ in 1 2 3; do
-		s=$(date +%s%N)
-		"$@" >/dev/null 2>&1
-		e=$(date +%s%N)
-		t=$(((e - s) / 1000000))
-		[ -z "$b" ] || [ "$t" -lt "$b" ] && b=$t
-	done
-	printf '%d.%03d' $((b / 1000)) $((b % 1000))
+# ms CMD...: one run's wall time in milliseconds.
+ms() {
+	s=$(date +%s%N)
+	"$@" >/dev/null 2>&1
+	e=$(date +%s%N)
+	echo $(((e - s) / 1000000))
 }
+
+# secs MS: milliseconds as seconds with three decimals.
+secs() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
 
 # hyper CMD...: hyperfine's fastest run, in seconds.
 hyper() {
@@ -59,8 +57,16 @@ echo "$exprs" | while IFS= read -r e; do
 		d=$(hyper "$dbg -e '$q' -p $cap -c run")
 		t=$(hyper "tcpdump -r $cap -w /dev/null '$q'")
 	else
-		d=$(best "$dbg" -e "$e" -p "$cap" -c run)
-		t=$(best tcpdump -r "$cap" -w /dev/null "$e")
+		# Five rounds, the two programs taking turns, so that a busy moment of the machine
+		# falls on both; the fastest run of each counts.
+		bd= bt=
+		for _ in 1 2 3 4 5; do
+			x=$(ms "$dbg" -e "$e" -p "$cap" -c run)
+			y=$(ms tcpdump -r "$cap" -w /dev/null "$e")
+			[ -z "$bd" ] || [ "$x" -lt "$bd" ] && bd=$x
+			[ -z "$bt" ] || [ "$y" -lt "$bt" ] && bt=$y
+		done
+		d=$(secs "$bd") t=$(secs "$bt")
 	fi
 	printf '%-30s %9ss %9ss %7s\n' "$e" "$d" "$t" "$(awk -v d="$d" -v t="$t" \
 		'BEGIN { if (t > 0) printf "%.2f", d / t; else print "-" }')"
