@@ -248,34 +248,86 @@ static void per_packet(int dlt, unsigned repeat)
 	}
 }
 
+/*
+ * The mean time of translating prog to target, per classic instruction, over enough runs to
+ * translate two million instructions; -1 if refused.
+ */
+static double xlate_ns(const struct cbpf_prog *prog, enum cbpf_target target)
+{
+	struct cbpf_xlate_opts o = {.target = target};
+	size_t rounds = 2000000 / cbpf_prog_len(prog) + 1;
+	double t0 = now();
+
+	for (size_t r = 0; r < rounds; r++) {
+		struct cbpf_ebpf_prog *e;
+
+		if (cbpf_xlate(prog, &o, &e, NULL))
+			return -1;
+		cbpf_ebpf_prog_free(e);
+	}
+	return (now() - t0) * 1e9 / (double)(rounds * cbpf_prog_len(prog));
+}
+
+/*
+ * A program of len instructions that are all reachable and all translated: blocks of a
+ * packet load, a branch over an add, a store and a load of scratch memory; then ret a.
+ */
+static struct cbpf_prog *ladder(size_t len)
+{
+	struct cbpf_insn *v = calloc(len, sizeof(*v));
+	struct cbpf_prog *prog;
+	size_t n = 0;
+
+	if (!v)
+		exit(1);
+	for (uint32_t i = 0; n + 5 < len; i++) {
+		uint32_t cell = i % 16;
+
+		v[n++] = (struct cbpf_insn){CBPF_LD | CBPF_H | CBPF_ABS, 0, 0, 2 * (i % 32)};
+		v[n++] = (struct cbpf_insn){CBPF_JMP | CBPF_JGT | CBPF_K, 0, 1, i};
+		v[n++] = (struct cbpf_insn){CBPF_ALU | CBPF_ADD | CBPF_K, 0, 0, 1};
+		v[n++] = (struct cbpf_insn){CBPF_ST, 0, 0, cell};
+		v[n++] = (struct cbpf_insn){CBPF_LDX | CBPF_W | CBPF_MEM, 0, 0, cell};
+	}
+	v[n++] = (struct cbpf_insn){CBPF_RET | CBPF_A, 0, 0, 0};
+	prog = cbpf_prog_new(v, n);
+	free(v);
+	if (!prog)
+		exit(1);
+	return prog;
+}
+
+/*
+ * Linear in size means a flat time per instruction: one program shape at three sizes, each
+ * translated two million instructions' worth of times.
+ */
 static void linear(void)
 {
-	printf("\ntranslation time per classic instruction (random programs, best of 5):\n");
-	for (size_t len = 1024; len <= 4096; len *= 4) {
+	double first[3] = {0};
+
+	printf("\ntranslation time per classic instruction (every instruction reachable, mean over "
+	       "2M instructions):\n");
+	for (size_t len = 256; len <= 4096; len *= 4) {
+		struct cbpf_prog *prog = ladder(len);
+
 		printf("  %4zu instructions:", len);
 		for (int t = 0; t < 3; t++) {
-			double best = 1e30;
+			double ns = xlate_ns(prog, (enum cbpf_target)t);
 
-			for (uint64_t seed = 1; seed <= 5; seed++) {
-				struct randprog_opts ro = {
-					.seed = seed, .len = len, .shape = RANDPROG_SHAPE_FILTER};
-				struct cbpf_prog *prog = randprog_new(&ro, NULL);
-				struct cbpf_xlate_opts o = {.target = (enum cbpf_target)t};
-				struct cbpf_ebpf_prog *e;
-				double t0 = now(), dt;
-
-				if (!prog)
-					exit(1);
-				if (!cbpf_xlate(prog, &o, &e, NULL))
-					cbpf_ebpf_prog_free(e);
-				dt = (now() - t0) * 1e9 / (double)cbpf_prog_len(prog);
-				best = dt < best ? dt : best;
-				cbpf_prog_free(prog);
+			if (ns < 0) {
+				printf("  %s refused", cbpf_target_name((enum cbpf_target)t));
+				continue;
 			}
-			printf("  %s %6.1f ns", cbpf_target_name((enum cbpf_target)t), best);
+			if (len == 256)
+				first[t] = ns;
+			printf("  %s %5.1f ns", cbpf_target_name((enum cbpf_target)t), ns);
+			if (len > 256)
+				printf(" (x%.2f)", ns / first[t]);
 		}
 		printf("\n");
+		cbpf_prog_free(prog);
 	}
+	printf("  (xN: the time per instruction against 256 instructions; 1 is linear)\n");
 }
 
 int main(int argc, char **argv)
@@ -299,10 +351,10 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		capture = argv[optind];
+	linear();
 	read_capture(capture, npackets, &dlt);
 	printf("capture %s: %zu packets\n\n", capture, npk);
 	ratios(dlt);
 	per_packet(dlt, repeat ? (unsigned)repeat : 1);
-	linear();
 	return 0;
 }
