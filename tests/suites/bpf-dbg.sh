@@ -1,0 +1,138 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# cbpf-dbg against the kernel's bpf_dbg itself, when one is at hand: the same scripted session
+# (load bpf, load pcap, run, step, step back, breakpoints, disassemble, dump) must print the
+# same standard output. Debian packages no bpf_dbg: build it from a kernel tree
+# (make -C tools/bpf bpf_dbg) and name it with BPF_DBG=PATH, or put it on PATH.
+# The differences the man page lists are allowed for: bpf_dbg's "select N" is cbpf-dbg's
+# "select N+1", and bpf_dbg's complaints, which cbpf-dbg writes to standard error, are left out.
+set -u
+B=${1:?usage: bpf-dbg.sh BUILD_DIR}
+dbg=$B/bin/cbpf-dbg
+asm=$B/bin/cbpf-asm
+for x in "$dbg" "$asm"; do
+	[ -x "$x" ] || { echo "$x is missing: run make first"; exit 1; }
+done
+peer=${BPF_DBG:-$(command -v bpf_dbg 2>/dev/null)}
+if [ -z "$peer" ] || [ ! -x "$peer" ]; then
+	echo "skipped: no bpf_dbg to compare with (build it from a kernel tree's tools/bpf, then" \
+		"BPF_DBG=PATH)"
+	exit 77
+fi
+command -v tcpdump >/dev/null 2>&1 || { echo "skipped: tcpdump is not installed"; exit 77; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# bpf_dbg keeps its history in $HOME; keep the user's out of it.
+export HOME="$tmp"
+
+# bpf_dbg attaches each program to a socket first: without the privilege it loads nothing.
+probe=$(printf 'load bpf 1,6 0 0 0\ndump\nquit\n' | "$peer" 2>&1)
+case $probe in
+*"not allowed to run"* | *"cannot open socket"*)
+	echo "skipped: bpf_dbg cannot attach a filter to a socket here (no privilege)"
+	exit 77 ;;
+esac
+
+# Expressions with no ancillary loads, which bpf_dbg refuses.
+cat >"$tmp/exprs" <<'EOF'
+tcp port 80
+ip
+udp
+icmp
+arp
+ip6
+tcp[13] & 2 != 0
+ip[2:2] > 60
+host 10.0.0.1
+not tcp
+port 53
+ip and len > 100
+tcp and tcp[((tcp[12:1] & 0xf0) >> 2):4] = 0x47455420
+ip[6:2] & 0x1fff != 0
+ether broadcast
+udp and udp[8] = 0
+EOF
+
+# Sessions, separated by blank lines.
+cat >"$tmp/sessions" <<'EOF'
+run
+
+run 3
+
+disassemble
+
+disassemble 1
+
+dump
+
+breakpoint 2
+breakpoint 4
+breakpoint
+run
+run
+breakpoint reset
+run
+
+select 2
+step
+step
+step -1
+step
+step 3
+
+select 3
+step 5
+step
+step
+step
+step
+
+select 1
+breakpoint 0
+run 2
+step
+step -2
+EOF
+
+# bpf_dbg's words for errors (cbpf-dbg says them on standard error).
+complaints='^(reached bottom of register history stack!|no packet #[0-9]+ available!|no bpf program loaded!|no pcap file loaded!)$'
+
+n=0 bad=0
+for cap in pcaps/*.pcap; do
+	# bpf_dbg reads only microsecond captures in the host's byte order.
+	[ "$(od -A n -t x4 -N 4 "$cap" | tr -d ' ')" = a1b2c3d4 ] || continue
+	lt=$(tcpdump -r "$cap" -c 1 2>&1 >/dev/null | sed -n 's/.*link-type \([^ ]*\) .*/\1/p')
+	while IFS= read -r e; do
+		prog=$("$asm" -y "$lt" -e "$e" 2>/dev/null | tr -d '\n')
+		[ -n "$prog" ] || continue
+		awk -v RS= -v dir="$tmp" '{ print > (dir "/s" NR) }' "$tmp/sessions"
+		for s in "$tmp"/s[0-9]*; do
+			{
+				echo "load bpf $prog"
+				echo "load pcap $cap"
+				cat "$s"
+				echo quit
+			} >"$tmp/ours"
+			# select 1 is where a loaded capture starts; select N is bpf_dbg's N-1.
+			awk '/^select 1$/ { next }
+				/^select [0-9]+$/ { print "select " $2 - 1; next } { print }' \
+				"$tmp/ours" >"$tmp/theirs"
+			"$peer" <"$tmp/theirs" 2>&1 | grep -v '^> ' | grep -Ev "$complaints" \
+				>"$tmp/want"
+			"$dbg" <"$tmp/ours" >"$tmp/got" 2>/dev/null
+			n=$((n + 1))
+			if ! cmp -s "$tmp/want" "$tmp/got"; then
+				bad=$((bad + 1))
+				if [ $bad -le 5 ]; then
+					echo "FAIL $cap '$e': $(tr '\n' ';' <"$s")"
+					diff "$tmp/want" "$tmp/got" | head -n 10
+				fi
+			fi
+		done
+		rm -f "$tmp"/s[0-9]*
+	done <"$tmp/exprs"
+done
+[ $n -gt 0 ] || { echo "no session ran"; exit 1; }
+echo "$((n - bad))/$n scripted sessions print what bpf_dbg prints ($peer)"
+[ $bad -eq 0 ]
