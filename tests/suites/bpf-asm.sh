@@ -5,12 +5,17 @@
 # forms, ancillary names, comments, letter case) must encode to the same instructions, and a
 # program bpf_asm refuses must be refused. Debian packages no bpf_asm: build it from a kernel
 # tree (make -C tools/bpf bpf_asm, which needs flex and bison) and name it with BPF_ASM=PATH,
-# or put it on PATH. Left out by design, as in bpfc.sh: what the kernel would refuse but
-# bpf_asm encodes (M[16], constants over 32 bits, backward or far jumps).
+# or put it on PATH. Where the kernel's rules pass the program too, cbpf-asm's output (bpf_asm's
+# comma form, and -c) must be bpf_asm's, byte for byte. Left out by design, as in bpfc.sh: what
+# the kernel would refuse but bpf_asm encodes (M[16], constants over 32 bits, backward or far
+# jumps).
 set -u
 B=${1:?usage: bpf-asm.sh BUILD_DIR}
 dump="$B/tests/bin/asm-dump"
-[ -x "$dump" ] || { echo "missing $dump (make test-tools)"; exit 1; }
+asm="$B/bin/cbpf-asm"
+for x in "$dump" "$asm"; do
+	[ -x "$x" ] || { echo "missing $x (make test-tools)"; exit 1; }
+done
 peer=${BPF_ASM:-$(command -v bpf_asm 2>/dev/null)}
 if [ -z "$peer" ] || [ ! -x "$peer" ]; then
 	echo "skipped: no bpf_asm to compare with (build it from a kernel tree's tools/bpf, then" \
@@ -36,7 +41,7 @@ for a in len proto type poff ifidx nla nlan mark queue hatype rxhash cpu vlan_tc
 	done
 done
 
-n=0 bad=0 refused=0
+n=0 bad=0 refused=0 forms=0
 for f in $(git ls-files '*.bpf') "$tmp"/anc*.bpf "$tmp"/gen*.bpf; do
 	n=$((n + 1))
 	# bpf_asm says an error on stderr, with exit status 0 or 1, and may still print.
@@ -54,8 +59,21 @@ for f in $(git ls-files '*.bpf') "$tmp"/anc*.bpf "$tmp"/gen*.bpf; do
 			head -n 2 "$tmp/err"
 			diff "$tmp/want" "$tmp/got" | head -n 6
 		fi
+		continue
 	fi
+	# A program valid for the kernel: the printed forms, byte for byte.
+	[ -s "$tmp/want" ] && "$asm" "$f" >"$tmp/got" 2>/dev/null || continue
+	for flag in "" -c; do
+		"$peer" $flag "$f" >"$tmp/want" 2>/dev/null
+		"$asm" $flag "$f" >"$tmp/got" 2>/dev/null
+		forms=$((forms + 1))
+		if ! cmp -s "$tmp/want" "$tmp/got"; then
+			bad=$((bad + 1))
+			echo "FAIL: $f: cbpf-asm $flag prints otherwise than bpf_asm $flag"
+			diff "$tmp/want" "$tmp/got" | head -n 6
+		fi
+	done
 done
-echo "$((n - bad))/$n programs assemble as bpf_asm assembles them ($refused refused by both;" \
-	"$COUNT generated; $peer)"
+echo "$n programs encoded and $forms printed forms of the valid ones checked against bpf_asm:" \
+	"$bad differ ($refused refused by both; $COUNT generated; $peer)"
 [ $bad -eq 0 ]
