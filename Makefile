@@ -142,7 +142,7 @@ $(B)/pcaps/%.o: EXTRA_CFLAGS += $(PCAP_CFLAGS) -Ilibcbpf/src
 $(B)/tests/%.o: EXTRA_CFLAGS += -Ilibcbpf/src $(CHECK_CFLAGS) $(PCAP_CFLAGS) $(SECCOMP_CFLAGS)
 $(B)/bench/%.o: EXTRA_CFLAGS += -Ilibcbpf/src $(PCAP_CFLAGS) $(SECCOMP_CFLAGS)
 $(B)/fuzz/%.o: EXTRA_CFLAGS += -Ilibcbpf/src -Icli
-$(foreach d,asm dbg xlate cli,$(B)/$(d)/%.o): EXTRA_CFLAGS += -Icli -DCBPF_VERSION='"$(VERSION)"'
+$(foreach d,asm dbg xlate cli,$(B)/$(d)/%.o): EXTRA_CFLAGS += -Icli -Ilibcbpf/src -DCBPF_VERSION='"$(VERSION)"'
 
 # ---------------------------------------------------------------- library
 lib: $(LIB_A) $(LIB_SO)
@@ -176,7 +176,8 @@ $(PROGS):
 # ---------------------------------------------------------------- captures
 pcaps: $(if $(GEN),$(B)/pcaps.stamp)
 
-$(GEN): $(patsubst %.c,$(B)/%.o,$(GEN_SRC))
+# The generator writes its files as the programs do (libcbpf's outfile.c).
+$(GEN): $(patsubst %.c,$(B)/%.o,$(GEN_SRC)) $(B)/libcbpf/src/outfile.o
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $^ $(PCAP_LIBS)

@@ -4,6 +4,8 @@
 # same filter, in the same run: one line per expression with both times (the best of the runs,
 # hyperfine's minimum when it is installed, else the best of 5 rounds taking turns) and their
 # ratio; a ratio above 1 means cbpf-dbg is slower. The counts are checked to agree first.
+# tcpdump runs with -Z root: as root it would otherwise hand its -w file (/dev/null!) to the
+# tcpdump user before dropping privileges.
 # Usage: bench/dbg-run.sh BUILD_DIR CAPTURE   (tools/bench.sh makes one with cbpf-pcapgen --large)
 set -u
 B=${1:?usage: dbg-run.sh BUILD_DIR CAPTURE}
@@ -55,14 +57,14 @@ echo "$exprs" | while IFS= read -r e; do
 	q=$(printf '%s' "$e" | sed "s/'/'\\\\''/g")
 	if command -v hyperfine >/dev/null 2>&1; then
 		d=$(hyper "$dbg -e '$q' -p $cap -c run")
-		t=$(hyper "tcpdump -r $cap -w /dev/null '$q'")
+		t=$(hyper "tcpdump -Z root -r $cap -w /dev/null '$q'")
 	else
 		# Five rounds, the two programs taking turns, so that a busy moment of the machine
 		# falls on both; the fastest run of each counts.
 		bd= bt=
 		for _ in 1 2 3 4 5; do
 			x=$(ms "$dbg" -e "$e" -p "$cap" -c run)
-			y=$(ms tcpdump -r "$cap" -w /dev/null "$e")
+			y=$(ms tcpdump -Z root -r "$cap" -w /dev/null "$e")
 			[ -z "$bd" ] || [ "$x" -lt "$bd" ] && bd=$x
 			[ -z "$bt" ] || [ "$y" -lt "$bt" ] && bt=$y
 		done

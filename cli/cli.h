@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "cbpf.h"
+#include "outfile.h"
 
 /* Exit statuses: 0 success, 1 invalid input (or a refusal), 2 bad usage. */
 #define CLI_EXIT_INVALID 1
@@ -43,14 +44,14 @@ bool cli_color(int fd);
 
 /* ---------------------------------------------------------------- output.c */
 
-/* The output file: stdout, or a file replaced only when everything was written. */
+/* The output file: stdout, or a file replaced only when everything was written (outfile.h). */
 struct cli_output {
 	FILE *fp;
-	const char *path; /* the target, or NULL for stdout */
-	char *tmp;	  /* the temporary file being written, or NULL */
+	struct cbpf_outfile file;
 };
 
-/* Opens stdout (path NULL or "-") or a temporary file beside path. 0 or a negative errno. */
+/* Opens stdout (path NULL or "-") or path, through a temporary file when path is a regular file
+ * or a new name. 0 or a negative errno. */
 int cli_output_open(struct cli_output *o, const char *path);
 /* Flushes, then renames the temporary file over path. 0 or a negative errno (then removed). */
 int cli_output_commit(struct cli_output *o);

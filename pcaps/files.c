@@ -83,51 +83,49 @@ void pcap_rec_header(uint8_t out[16], uint64_t ts_ns, bool nsec, uint32_t caplen
 	le32(out + 12, len);
 }
 
-FILE *open_tmp(const char *path, char **tmp)
+FILE *output_open(const char *path, struct cbpf_outfile *o)
 {
-	size_t n = strlen(path) + sizeof(".XXXXXX");
-	mode_t mask;
+	int err;
 	FILE *f;
-	int fd;
 
-	*tmp = xrealloc(NULL, n);
-	snprintf(*tmp, n, "%s.XXXXXX", path);
-	fd = mkstemp(*tmp);
-	if (fd < 0) {
-		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
-		goto fail;
+	if (!strcmp(path, "-")) {
+		memset(o, 0, sizeof(*o));
+		return stdout;
 	}
-	/* mkstemp makes the file 0600; a capture is as readable as any file the user writes */
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) < 0 || !(f = fdopen(fd, "wb"))) {
-		fprintf(stderr, PROG ": %s: %s\n", *tmp, strerror(errno));
-		close(fd);
-		unlink(*tmp);
-		goto fail;
+	err = cbpf_outfile_open(o, path);
+	if (err) {
+		fprintf(stderr, PROG ": %s: %s\n", path, strerror(-err));
+		return NULL;
+	}
+	f = fdopen(o->fd, "wb");
+	if (!f) {
+		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
+		close(o->fd);
+		cbpf_outfile_abort(o);
 	}
 	return f;
-fail:
-	free(*tmp);
-	*tmp = NULL;
-	return NULL;
 }
 
-/* Closes f and renames tmp to path; on any error removes tmp. Frees tmp. */
-int commit_tmp(FILE *f, char *tmp, const char *path)
+/* Closes f and renames the temporary file into place; on any error removes it. */
+int output_commit(FILE *f, struct cbpf_outfile *o, const char *path)
 {
-	int bad = ferror(f), err = 0;
+	int bad, err = 0;
 
+	if (f == stdout) {
+		if (fflush(f) == 0 && !ferror(f))
+			return 0;
+		fprintf(stderr, PROG ": stdout: %s\n", strerror(errno ? errno : EIO));
+		return -1;
+	}
+	bad = ferror(f);
 	if (fclose(f) != 0 || bad) {
 		err = errno ? errno : EIO;
-		fprintf(stderr, PROG ": %s: %s\n", path, strerror(err));
-	} else if (rename(tmp, path) < 0) {
-		err = errno;
-		fprintf(stderr, PROG ": %s: %s\n", path, strerror(err));
+		cbpf_outfile_abort(o);
+	} else {
+		err = -cbpf_outfile_commit(o);
 	}
 	if (err)
-		unlink(tmp);
-	free(tmp);
+		fprintf(stderr, PROG ": %s: %s\n", path, strerror(err));
 	return err ? -1 : 0;
 }
 
@@ -135,7 +133,7 @@ int commit_tmp(FILE *f, char *tmp, const char *path)
 int write_if_changed(const char *path, const struct buf *b)
 {
 	FILE *f = fopen(path, "rb");
-	char *tmp;
+	struct cbpf_outfile out;
 
 	if (f) {
 		uint8_t *old = xrealloc(NULL, b->len + 1);
@@ -147,13 +145,13 @@ int write_if_changed(const char *path, const struct buf *b)
 		if (same)
 			return 0;
 	}
-	f = open_tmp(path, &tmp);
+	f = output_open(path, &out);
 	if (!f)
 		return -1;
 	errno = 0;
 	if (b->len)
 		fwrite(b->p, 1, b->len, f);
-	return commit_tmp(f, tmp, path);
+	return output_commit(f, &out, path);
 }
 
 /* ---------------------------------------------------------------- pcapng, by hand */

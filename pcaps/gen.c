@@ -18,7 +18,7 @@ static void usage(FILE *f)
 	      "every run), or one large capture with a realistic mix of traffic.\n"
 	      "  -m, --manifest    print what the captures hold: for each file its link type and\n"
 	      "                    packets, and how many packets each tcpdump filter selects\n"
-	      "  -l, --large FILE  write the large capture to FILE\n"
+	      "  -l, --large FILE  write the large capture to FILE (- for stdout)\n"
 	      "  -n, --count N     packets in the large capture (default 1000000)\n"
 	      "  -h, --help        show this help\n"
 	      "Exit status: 0 written, 1 a file could not be written, 2 usage.\n",

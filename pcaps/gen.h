@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "outfile.h"
+
 #define PROG "cbpf-pcapgen"
 
 /* Link types as pcap files spell them (LINKTYPE_*, www.tcpdump.org/linktypes.html). */
@@ -194,8 +196,9 @@ void pcap_file_header(uint8_t out[24], int linktype, uint32_t snaplen, bool nsec
 void pcap_rec_header(uint8_t out[16], uint64_t ts_ns, bool nsec, uint32_t caplen,
 		     uint32_t len);
 int write_if_changed(const char *path, const struct buf *b);
-FILE *open_tmp(const char *path, char **tmp);
-int commit_tmp(FILE *f, char *tmp, const char *path);
+/* A regular file written under a temporary name and renamed into place (outfile.h). */
+FILE *output_open(const char *path, struct cbpf_outfile *o);
+int output_commit(FILE *f, struct cbpf_outfile *o, const char *path);
 
 /* A capture being built in memory, with what the manifest says about it. */
 struct cap {

@@ -288,8 +288,8 @@ int write_large(const char *path, uint64_t count, bool manifest)
 {
 	struct large *g = xrealloc(NULL, sizeof(*g));
 	struct cap c;
-	char *tmp;
-	FILE *f = open_tmp(path, &tmp);
+	struct cbpf_outfile out;
+	FILE *f = output_open(path, &out);
 	int err;
 
 	if (!f) {
@@ -326,7 +326,7 @@ int write_large(const char *path, uint64_t count, bool manifest)
 		else
 			frag_step(g);
 	}
-	err = commit_tmp(f, tmp, path);
+	err = output_commit(f, &out, path);
 	if (!err && manifest)
 		cap_manifest(&c, stdout);
 	cap_free(&c);

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <pcap/pcap.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "cbpf/capture.h"
 #include "cbpf/pcap.h"
+#include "outfile.h"
 #include "prog.h"
 
 /* A libpcap instruction is a classic instruction; copy field by field all the same. */
@@ -252,8 +254,9 @@ void cbpf_capture_close(struct cbpf_capture *cap)
 struct cbpf_capture_writer {
 	pcap_t *dead;
 	pcap_dumper_t *dumper;
-	char *path; /* where the file goes on commit */
-	char *tmp;  /* where it is written until then; NULL when writing to stdout */
+	char *path; /* what the caller named, for messages */
+	struct cbpf_outfile file;
+	bool to_stdout;
 };
 
 static void writer_free(struct cbpf_capture_writer *w)
@@ -263,7 +266,6 @@ static void writer_free(struct cbpf_capture_writer *w)
 	if (w->dead)
 		pcap_close(w->dead);
 	free(w->path);
-	free(w->tmp);
 	free(w);
 }
 
@@ -271,56 +273,48 @@ int cbpf_capture_writer_new(const char *path, int linktype, uint32_t snaplen,
 			    struct cbpf_capture_writer **out, struct cbpf_diags *diags)
 {
 	struct cbpf_capture_writer *w = calloc(1, sizeof(*w));
-	int fd = -1, err = -ENOMEM;
+	int err = -ENOMEM;
 	FILE *f = NULL;
-	mode_t mask;
 
 	if (!w || !(w->path = strdup(path)))
 		goto fail;
+	w->file.fd = -1;
 	w->dead = pcap_open_dead_with_tstamp_precision(linktype, (int)snaplen,
 							PCAP_TSTAMP_PRECISION_MICRO);
 	if (!w->dead)
 		goto fail;
 	if (!strcmp(path, "-")) {
 		f = stdout;
+		w->to_stdout = true;
 	} else {
-		size_t n = strlen(path) + sizeof(".XXXXXX");
-
-		if (!(w->tmp = malloc(n)))
-			goto fail;
-		snprintf(w->tmp, n, "%s.XXXXXX", path);
-		fd = mkstemp(w->tmp);
-		if (fd < 0) {
-			err = errno == ENOENT ? -ENOENT : errno == EACCES ? -EPERM : -EINVAL;
+		err = cbpf_outfile_open(&w->file, path);
+		if (err) {
 			cbpf_diags_add(diags, CBPF_SEV_ERROR, path, 0, 0, 0, -1,
-				       "cannot create: %s", strerror(errno));
-			free(w->tmp);
-			w->tmp = NULL;
+				       "cannot create: %s", strerror(-err));
+			err = err == -ENOENT ? -ENOENT : err == -EACCES ? -EPERM : -EINVAL;
 			goto fail;
 		}
-		/* mkstemp makes 0600; a capture gets the usual 0666 less the umask. */
-		mask = umask(0);
-		umask(mask);
-		fchmod(fd, 0666 & ~mask);
-		if (!(f = fdopen(fd, "wb")))
+		if (!(f = fdopen(w->file.fd, "wb"))) {
+			err = -ENOMEM;
+			close(w->file.fd);
+			cbpf_outfile_abort(&w->file);
 			goto fail;
+		}
 	}
 	w->dumper = pcap_dump_fopen(w->dead, f);
 	if (!w->dumper) {
 		cbpf_diags_add(diags, CBPF_SEV_ERROR, path, 0, 0, 0, -1, "cannot write: %s",
 			       pcap_geterr(w->dead));
 		err = -EINVAL;
+		if (!w->to_stdout) {
+			fclose(f);
+			cbpf_outfile_abort(&w->file);
+		}
 		goto fail;
 	}
 	*out = w;
 	return 0;
 fail:
-	if (w && !w->dumper && f && f != stdout)
-		fclose(f);
-	else if (fd >= 0 && !f)
-		close(fd);
-	if (w && w->tmp)
-		unlink(w->tmp);
 	if (w)
 		writer_free(w);
 	return err;
@@ -344,32 +338,32 @@ int cbpf_capture_writer_commit(struct cbpf_capture_writer *w, struct cbpf_diags 
 	int err = 0;
 
 	if (pcap_dump_flush(w->dumper) || ferror(f))
-		err = -EIO;
-	if (f == stdout) {
+		err = -(errno ? errno : EIO);
+	if (w->to_stdout) {
 		/* libpcap's dumper is the FILE itself: stdout stays open for the caller. */
 		w->dumper = NULL;
 	} else {
 		pcap_dump_close(w->dumper);
 		w->dumper = NULL;
-		if (!err && rename(w->tmp, w->path))
-			err = -EIO;
 		if (err)
-			unlink(w->tmp);
+			cbpf_outfile_abort(&w->file);
+		else
+			err = cbpf_outfile_commit(&w->file);
 	}
 	if (err)
 		cbpf_diags_add(diags, CBPF_SEV_ERROR, w->path, 0, 0, 0, -1, "cannot write: %s",
-			       strerror(errno));
+			       strerror(-err));
 	writer_free(w);
-	return err;
+	return err ? -EIO : 0;
 }
 
 void cbpf_capture_writer_abort(struct cbpf_capture_writer *w)
 {
 	if (!w)
 		return;
-	if (w->tmp) {
+	if (!w->to_stdout) {
 		pcap_dump_close(w->dumper);
-		unlink(w->tmp);
+		cbpf_outfile_abort(&w->file);
 	}
 	w->dumper = NULL; /* closed above, or stdout, which stays open */
 	writer_free(w);

@@ -52,8 +52,9 @@ CBPF_API void cbpf_capture_close(struct cbpf_capture *cap);
 struct cbpf_capture_writer;
 
 /*
- * Starts a pcap file at path (microsecond timestamps, like tcpdump -w), written to a temporary
- * file beside it: nothing appears at path until cbpf_capture_writer_commit(). Returns 0,
+ * Starts a pcap file at path (microsecond timestamps, like tcpdump -w), "-" for stdout. A regular
+ * file (or a new name) is written to a temporary file beside it: nothing appears at path until
+ * cbpf_capture_writer_commit(). A FIFO or a device is written straight through. Returns 0,
  * -EINVAL/-ENOENT/-EPERM (cannot create, in diags), -ENOMEM.
  */
 CBPF_API int cbpf_capture_writer_new(const char *path, int linktype, uint32_t snaplen,
