@@ -46,9 +46,9 @@ static int load_expr(struct cli_prog *p, const struct cli_input *in)
 	int err;
 
 	if (in->linktype && cbpf_linktype_parse(in->linktype, &copts.linktype))
-		return cli_error("unknown link type '%s' for -y (tcpdump's names, such as EN10MB, "
-				 "LINUX_SLL, RAW, or a number)",
-				 in->linktype);
+		return cli_usage_error("unknown link type '%s' for -y (tcpdump's names, such as "
+				       "EN10MB, LINUX_SLL, RAW, or a number libpcap knows)",
+				       in->linktype);
 	err = parse_snaplen(in->snaplen, &copts.snaplen);
 	if (err)
 		return err;

@@ -335,7 +335,7 @@ int main(int argc, char **argv)
 	if (o.linktype && cbpf_linktype_parse(o.linktype, &lt)) {
 		free(o.cmds);
 		return cli_usage_error("unknown link type '%s' for -y (tcpdump's names, such as "
-				       "EN10MB, LINUX_SLL, RAW, or a number)",
+				       "EN10MB, LINUX_SLL, RAW, or a number libpcap knows)",
 				       o.linktype);
 	}
 	if (sh_init(&sh, stdout, stderr)) {

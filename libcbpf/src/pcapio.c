@@ -94,7 +94,8 @@ int cbpf_linktype_parse(const char *name, int *dlt)
 		return -ENOENT;
 	v = strtol(name, &end, 0);
 	if (end != name && !*end) {
-		if (v < 0 || v > INT_MAX)
+		/* A number libpcap has no name for is one pcap_compile cannot compile for. */
+		if (v < 0 || v > INT_MAX || !pcap_datalink_val_to_name((int)v))
 			return -ENOENT;
 		*dlt = (int)v;
 		return 0;

@@ -32,7 +32,7 @@ CBPF_API int cbpf_pcap_compile(const char *expr, const struct cbpf_compile_opts 
 
 /*
  * A link type from tcpdump's name ("EN10MB", "LINUX_SLL", case-insensitive, as libpcap's
- * pcap_datalink_name_to_val) or a non-negative DLT number. Returns 0 or -ENOENT.
+ * pcap_datalink_name_to_val) or a DLT number libpcap has a name for. Returns 0 or -ENOENT.
  */
 CBPF_API int cbpf_linktype_parse(const char *name, int *dlt);
 /* tcpdump's name for a link type, or NULL when libpcap does not know it. */
