@@ -7,6 +7,7 @@ CLANG ?= clang
 CFLAGS ?= -O2 -g
 LDFLAGS ?=
 PKG_CONFIG ?= pkg-config
+OBJCOPY ?= objcopy
 PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR ?= $(PREFIX)/bin
@@ -69,6 +70,8 @@ LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 SYSTAB_C := $(B)/gen/systab_data.c
 LIB_OBJ += $(B)/gen/systab_data.o
 LIB_A := $(B)/lib/libcbpf.a
+# What the programs, tests, benchmarks and fuzzers link: every symbol, internal ones too.
+LIB_INT_A := $(B)/libcbpf-internal.a
 LIB_SO := $(B)/lib/libcbpf.so.$(VERSION)
 LIB_SONAME := libcbpf.so.$(SOVERSION)
 
@@ -147,10 +150,19 @@ $(foreach d,asm dbg xlate cli,$(B)/$(d)/%.o): EXTRA_CFLAGS += -Icli -Ilibcbpf/sr
 # ---------------------------------------------------------------- library
 lib: $(LIB_A) $(LIB_SO)
 
-$(LIB_A): $(LIB_OBJ)
+$(LIB_INT_A): $(LIB_OBJ)
 	$(call say,AR,$@)
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+# The installed archive exports what the shared library does, the CBPF_API functions, and
+# nothing else: one relocatable object whose hidden symbols are made local.
+$(LIB_A): $(LIB_OBJ)
+	$(call say,AR,$@)
+	@mkdir -p $(@D)
+	$(Q)$(LD) -r -o $(B)/lib/libcbpf.o $^
+	$(Q)$(OBJCOPY) --localize-hidden $(B)/lib/libcbpf.o
+	$(Q)rm -f $@ && $(AR) rcs $@ $(B)/lib/libcbpf.o && rm -f $(B)/lib/libcbpf.o
 
 $(LIB_SO): $(LIB_OBJ)
 	$(call say,LD,$@)
@@ -162,15 +174,15 @@ $(LIB_SO): $(LIB_OBJ)
 # ---------------------------------------------------------------- programs
 progs: $(PROGS)
 
-$(B)/bin/cbpf-asm: $(call prog_obj,asm) $(LIB_A)
-$(B)/bin/cbpf-dbg: $(call prog_obj,dbg) $(LIB_A)
+$(B)/bin/cbpf-asm: $(call prog_obj,asm) $(LIB_INT_A)
+$(B)/bin/cbpf-dbg: $(call prog_obj,dbg) $(LIB_INT_A)
 $(B)/bin/cbpf-dbg: EXTRA_LIBS = $(READLINE_LIBS)
-$(B)/bin/cbpf-xlate: $(call prog_obj,xlate) $(LIB_A)
+$(B)/bin/cbpf-xlate: $(call prog_obj,xlate) $(LIB_INT_A)
 
 $(PROGS):
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) $(EXTRA_LIBS) \
+	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_INT_A) $(EXTRA_LIBS) \
 		$(LIB_DEPS_LIBS)
 
 # ---------------------------------------------------------------- captures
@@ -199,18 +211,18 @@ $(B)/tests/unit/suites.inc: $(UNIT_SRC)
 $(UNIT_OBJ): $(B)/tests/unit/suites.inc
 $(UNIT_OBJ): EXTRA_CFLAGS += -Itests/unit -I$(B)/tests/unit
 
-$(UNIT): $(UNIT_OBJ) $(LIB_A)
+$(UNIT): $(UNIT_OBJ) $(LIB_INT_A)
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(LIB_A) $(CHECK_LIBS) \
+	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(LIB_INT_A) $(CHECK_LIBS) \
 		$(SECCOMP_LIBS) $(LIB_DEPS_LIBS)
 
 test-tools: $(TOOLS)
 
-$(B)/tests/bin/%: $(B)/tests/tools/%.o $(LIB_A)
+$(B)/tests/bin/%: $(B)/tests/tools/%.o $(LIB_INT_A)
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(SECCOMP_LIBS) $(LIB_DEPS_LIBS)
+	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIB_INT_A) $(SECCOMP_LIBS) $(LIB_DEPS_LIBS)
 
 # The README's test command: installs what is missing (as root), then runs every suite.
 check:
@@ -222,10 +234,10 @@ golden: all
 	$(Q)tools/golden.sh $(B)
 
 # ---------------------------------------------------------------- bench, fuzz, demo
-$(B)/bench/bin/%: $(B)/bench/%.o $(LIB_A)
+$(B)/bench/bin/%: $(B)/bench/%.o $(LIB_INT_A)
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(PCAP_LIBS) $(SECCOMP_LIBS) \
+	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIB_INT_A) $(PCAP_LIBS) $(SECCOMP_LIBS) \
 		$(LIB_DEPS_LIBS)
 
 bench:
@@ -240,10 +252,10 @@ fuzz:
 
 fuzz-build: $(FUZZERS)
 
-$(B)/fuzz/bin/%: $(B)/fuzz/%.o $(LIB_A)
+$(B)/fuzz/bin/%: $(B)/fuzz/%.o $(LIB_INT_A)
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) -fsanitize=fuzzer,address,undefined $(LDFLAGS) -o $@ $< $(LIB_A) $(LIB_DEPS_LIBS)
+	$(Q)$(CC) -fsanitize=fuzzer,address,undefined $(LDFLAGS) -o $@ $< $(LIB_INT_A) $(LIB_DEPS_LIBS)
 
 demo:
 	$(Q)tools/deps.sh --quiet build

@@ -24,6 +24,23 @@ for m in "$prefix"/share/man/man1/*.1; do
 	n=$((n + 1))
 done
 
+# Both libraries export the public API and nothing else: no internal name (asm_link,
+# check_report...) can clash with a user's own.
+for lib in libcbpf.a libcbpf.so; do
+	opt=-g
+	[ $lib = libcbpf.so ] && opt=-D
+	nm $opt --defined-only "$prefix/lib/$lib" | awk 'NF == 3 && $2 ~ /[TDBRV]/ { print $3 }' |
+		sort -u >"$tmp/$lib.syms"
+	others=$(grep -v '^cbpf_' "$tmp/$lib.syms" | head -5 | tr '\n' ' ')
+	[ -z "$others" ] || fail "$lib exports names outside cbpf_: $others"
+	n=$((n + 1))
+done
+cmp -s "$tmp/libcbpf.a.syms" "$tmp/libcbpf.so.syms" ||
+	fail "libcbpf.a and libcbpf.so export different functions: $(diff "$tmp/libcbpf.a.syms" \
+		"$tmp/libcbpf.so.syms" | grep '^[<>]' | head -5 | tr '\n' ' ')"
+grep -q . "$tmp/libcbpf.a.syms" || fail "libcbpf.a exports nothing"
+n=$((n + 1))
+
 # A user's program, built with the installed headers and library only.
 cat >"$tmp/user.c" <<'EOC'
 #include <cbpf.h>
