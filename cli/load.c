@@ -8,6 +8,8 @@
 
 void cli_print_diags(struct cli_prog *p)
 {
+	/* As many as the assembler reports before it stops: bytecode garbage is wrong everywhere. */
+	p->popts.max_errors = 20;
 	cbpf_diags_print(stderr, &p->diags, p->src, p->srclen, &p->popts);
 	cbpf_diags_free(&p->diags);
 }

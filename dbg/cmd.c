@@ -71,7 +71,7 @@ static void inline_diag(struct sh *sh, const struct cbpf_diag *d, size_t offset)
 bool sh_diags(struct sh *sh, struct cbpf_diags *diags, size_t offset, const char *src,
 	      size_t srclen)
 {
-	struct cbpf_diag_print_opts popts = { sh->ecolor, "program" };
+	struct cbpf_diag_print_opts popts = { .color = sh->ecolor, .fallback = "program" };
 	bool error = false;
 
 	if (sh->diag_name)

@@ -110,10 +110,20 @@ int cbpf_diags_print(FILE *out, const struct cbpf_diags *diags, const char *src,
 {
 	bool color = opts && opts->color;
 	const char *fallback = opts && opts->fallback ? opts->fallback : "<input>";
+	unsigned max = opts ? opts->max_errors : 0;
+	size_t shown = 0;
 
 	for (size_t i = 0; i < diags->n; i++) {
 		const struct cbpf_diag *d = &diags->v[i];
 		const char *file = d->file ? d->file : fallback;
+
+		if (max && shown == max && diags->errors > shown) {
+			fprintf(out, "%s%s: %serror:%s %zu more errors not shown%s\n", color ? BOLD : "",
+				file, color ? severity_colors[CBPF_SEV_ERROR] : "",
+				color ? RESET BOLD : "", diags->errors - shown, color ? RESET : "");
+			break;
+		}
+		shown += d->severity == CBPF_SEV_ERROR;
 
 		fputs(color ? BOLD : "", out);
 		if (d->line)

@@ -47,12 +47,14 @@ CBPF_API int cbpf_diags_add(struct cbpf_diags *diags, enum cbpf_severity severit
 struct cbpf_diag_print_opts {
 	bool color;           /* ANSI colours for the severity and caret */
 	const char *fallback; /* name printed when a diagnostic has no file ("<stdin>") */
+	unsigned max_errors;  /* after this many errors, one line says how many more; 0: all */
 };
 
 /*
  * Prints every diagnostic to out: "file:line:col: error: msg", then the source line and a caret
  * when src (the text the diagnostics point into) is given; "file: insn N: error: msg" for a
- * position-less one. opts may be NULL. Returns 0 or -EIO.
+ * position-less one. With opts->max_errors, what follows the last error shown is left out and
+ * one line counts it. opts may be NULL. Returns 0 or -EIO.
  */
 CBPF_API int cbpf_diags_print(FILE *out, const struct cbpf_diags *diags, const char *src,
 			      size_t srclen, const struct cbpf_diag_print_opts *opts);
