@@ -119,6 +119,30 @@ static int emit(const struct asm_nodes *nodes, const uint8_t *relaxed, const siz
 	return 0;
 }
 
+/*
+ * The source fits the kernel's limit but the jumps relaxed through a ja do not: said at the
+ * first relaxed jump, with the count, rather than at whatever line instruction 4096 became.
+ */
+static void too_long_relaxed(struct asm_ctx *ctx, const struct asm_nodes *nodes,
+			     const uint8_t *relaxed, size_t total)
+{
+	size_t i, first = nodes->n, jumps = 0;
+
+	for (i = 0; i < nodes->n; i++) {
+		if (!relaxed[i])
+			continue;
+		jumps++;
+		if (first == nodes->n)
+			first = i;
+	}
+	asm_diag(ctx, CBPF_SEV_ERROR, nodes->v[first].loc.line, nodes->v[first].loc.col,
+		 nodes->v[first].loc.len,
+		 "%zu conditional jumps reach farther than 255 instructions; the %zu 'ja' inserted "
+		 "for them make %zu instructions, and the kernel accepts at most %d "
+		 "(--no-relax lists each far jump)",
+		 jumps, total - nodes->n, total, CBPF_MAXINSNS);
+}
+
 int asm_link(struct asm_ctx *ctx, const struct asm_nodes *nodes, bool no_relax,
 	     struct cbpf_prog **out)
 {
@@ -138,6 +162,10 @@ int asm_link(struct asm_ctx *ctx, const struct asm_nodes *nodes, bool no_relax,
 	err = -EINVAL;
 	if (ctx->errors != errors)
 		goto out;
+	if (pos[nodes->n] > CBPF_MAXINSNS && nodes->n <= CBPF_MAXINSNS) {
+		too_long_relaxed(ctx, nodes, relaxed, pos[nodes->n]);
+		goto out;
+	}
 	err = -ENOMEM;
 	prog = cbpf_prog_new(NULL, 0);
 	if (!prog || prog_set_file(prog, ctx->file))

@@ -891,6 +891,33 @@ START_TEST(no_relax_refuses_far_jumps)
 }
 END_TEST
 
+/* Within the limit as written, over it once relaxed: said at the first far jump, with counts. */
+START_TEST(relaxed_past_the_limit)
+{
+	struct cbpf_asm_opts opts = { .file = "far.bpf" };
+	struct cbpf_diags d = { 0 };
+	struct cbpf_prog *prog = NULL;
+	struct src s = { 0 };
+
+	emit(&s, "ld #0");
+	emit(&s, "  jeq #1, far");
+	emit(&s, "jeq #2, far");
+	fill(&s, CBPF_MAXINSNS - 4);
+	emit(&s, "far: ret #0");
+	ck_assert_uint_eq(s.lines, CBPF_MAXINSNS);
+	ck_assert_int_eq(assemble(s.text, &opts, &prog, &d), -EINVAL);
+	ck_assert_ptr_null(prog);
+	ck_assert_uint_eq(d.errors, 1);
+	ck_assert_str_eq(d.v[0].msg, "2 conditional jumps reach farther than 255 instructions; the 2 "
+				     "'ja' inserted for them make 4098 instructions, and the kernel "
+				     "accepts at most 4096 (--no-relax lists each far jump)");
+	ck_assert_uint_eq(d.v[0].line, 2);
+	ck_assert_uint_eq(d.v[0].col, 3);
+	cbpf_diags_free(&d);
+	free(s.text);
+}
+END_TEST
+
 Suite *asm_suite(void)
 {
 	Suite *s = suite_create("asm");
@@ -931,6 +958,7 @@ Suite *asm_suite(void)
 	tcase_add_test(tc, near_jumps_across_inserted_ja);
 	tcase_add_test(tc, relax_random_programs);
 	tcase_add_test(tc, no_relax_refuses_far_jumps);
+	tcase_add_test(tc, relaxed_past_the_limit);
 	suite_add_tcase(s, tc);
 	return s;
 }
