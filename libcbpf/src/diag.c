@@ -88,6 +88,11 @@ static const char *find_line(const char *src, size_t srclen, unsigned line, size
 }
 
 /* The source line, then a caret under the column; tabs are kept so the caret lines up. */
+static bool utf8_continuation(char c)
+{
+	return ((unsigned char)c & 0xc0) == 0x80;
+}
+
 static void print_excerpt(FILE *out, const struct cbpf_diag *d, const char *src, size_t srclen,
 			  bool color)
 {
@@ -97,11 +102,15 @@ static void print_excerpt(FILE *out, const struct cbpf_diag *d, const char *src,
 	if (!text)
 		return;
 	fprintf(out, "%.*s\n", (int)len, text);
+	/* Columns count bytes; the caret lines up with characters: a UTF-8 continuation byte
+	 * takes no room of its own. */
 	for (size_t i = 0; i + 1 < d->col && i < len; i++)
-		fputc(text[i] == '\t' ? '\t' : ' ', out);
+		if (!utf8_continuation(text[i]))
+			fputc(text[i] == '\t' ? '\t' : ' ', out);
 	fputs(color ? GREEN "^" : "^", out);
 	for (unsigned i = 1; i < d->len && d->col + i <= len; i++)
-		fputc('~', out);
+		if (!utf8_continuation(text[d->col - 1 + i]))
+			fputc('~', out);
 	fputs(color ? RESET "\n" : "\n", out);
 }
 
