@@ -350,7 +350,7 @@ static const char *result_name(const struct run *r, uint32_t v, char *buf, size_
 static int verify(struct run *r)
 {
 	struct cbpf_proof_opts po = {r->o.interpreter, r->log, sizeof(r->log)};
-	unsigned long n = 0, agree = 0, differ = 0, skipped = 0;
+	unsigned long n = 0, agree = 0, differ = 0, skipped = 0, interpreted = 0;
 	struct cbpf_proof *proof;
 	struct cbpf_capture *cap;
 	struct cbpf_frame frame;
@@ -383,8 +383,10 @@ static int verify(struct run *r)
 		} else if (res.skipped) {
 			skipped++;
 		} else if (res.agree) {
+			interpreted += res.interpreted;
 			agree++;
 		} else {
+			interpreted += res.interpreted;
 			differ++;
 			printf("%s: packet %llu: classic %u, so %s; translation %s\n", r->o.verify,
 			       (unsigned long long)frame.number, res.classic,
@@ -394,7 +396,7 @@ static int verify(struct run *r)
 	}
 	cli_print_diags(&r->p);
 	printf("%s: %lu packets: %lu agree, %lu differ, %lu not run; the translation ran in "
-	       "%s%s%s\n",
+	       "%s%s%s",
 	       r->o.verify, n, agree, differ, skipped,
 	       cbpf_proof_engine(proof) == CBPF_PROOF_KERNEL
 		       ? (r->o.target == CBPF_TARGET_SOCKET ? "the kernel (BPF_PROG_TEST_RUN, as "
@@ -402,6 +404,11 @@ static int verify(struct run *r)
 							    : "the kernel (BPF_PROG_TEST_RUN)")
 		       : "libcbpf's eBPF interpreter",
 	       why ? ": " : "", why ? why : "");
+	if (interpreted)
+		printf(", and for %lu packet%s longer than its test runs take whole in libcbpf's "
+		       "eBPF interpreter",
+		       interpreted, interpreted == 1 ? "" : "s");
+	printf("\n");
 	cbpf_proof_free(proof);
 	cbpf_capture_close(cap);
 	return differ || rc < 0 ? CLI_EXIT_INVALID : 0;

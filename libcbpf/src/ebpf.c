@@ -34,6 +34,8 @@ static_assert(CBPF_EBPF_FUNC_GET_SMP_PROCESSOR_ID == BPF_FUNC_get_smp_processor_
 static_assert(CBPF_EBPF_FUNC_SKB_LOAD_BYTES == BPF_FUNC_skb_load_bytes, "load_bytes");
 static_assert(CBPF_EBPF_FUNC_SKB_LOAD_BYTES_RELATIVE == BPF_FUNC_skb_load_bytes_relative,
 	      "load_bytes_relative");
+static_assert(CBPF_EBPF_FUNC_XDP_GET_BUFF_LEN == BPF_FUNC_xdp_get_buff_len, "buff_len");
+static_assert(CBPF_EBPF_FUNC_XDP_LOAD_BYTES == BPF_FUNC_xdp_load_bytes, "xdp_load_bytes");
 static_assert(CBPF_EBPF_HDR_START_MAC == BPF_HDR_START_MAC &&
 		      CBPF_EBPF_HDR_START_NET == BPF_HDR_START_NET,
 	      "start_header");
@@ -81,6 +83,8 @@ const char *cbpf_ebpf_func_name(int32_t id)
 		return "bpf_skb_load_bytes_relative";
 	case BPF_FUNC_xdp_get_buff_len:
 		return "bpf_xdp_get_buff_len";
+	case BPF_FUNC_xdp_load_bytes:
+		return "bpf_xdp_load_bytes";
 	case BPF_FUNC_ktime_get_ns:
 		return "bpf_ktime_get_ns";
 	case BPF_FUNC_trace_printk:

@@ -301,6 +301,35 @@ static int helper(struct machine *m, int32_t id)
 			ret = (uint64_t)(int64_t)-EFAULT;
 		}
 		break;
+	case BPF_FUNC_xdp_get_buff_len:
+		if (m->prog->target != CBPF_TARGET_XDP)
+			return fault(m, "calls an XDP helper outside xdp");
+		if ((err = rd(m, 1, &a1)))
+			return err;
+		if (a1 != CTX_BASE)
+			return fault(m, "passes a helper something else than the context");
+		ret = m->in->caplen; /* data_end - data: a linear frame */
+		break;
+	case BPF_FUNC_xdp_load_bytes:
+		if (m->prog->target != CBPF_TARGET_XDP)
+			return fault(m, "calls an XDP helper outside xdp");
+		if ((err = rd(m, 1, &a1)) || (err = rd(m, 2, &a2)) || (err = rd(m, 3, &a3)) ||
+		    (err = rd(m, 4, &a4)))
+			return err;
+		if (a1 != CTX_BASE)
+			return fault(m, "passes a helper something else than the context");
+		if (!a4 || (err = stack_span(m, a3, a4, &to)))
+			return a4 ? err : fault(m, "passes a helper a zero length");
+		/* net/core/filter.c: bpf_xdp_pointer() refuses offsets past 0xffff (-EFAULT) and
+		 * bytes past the frame (-EINVAL); the buffer is left as it was. */
+		a2 = (uint32_t)a2;
+		if (a2 > 0xffff || a4 > 0xffff)
+			ret = (uint64_t)(int64_t)-EFAULT;
+		else if (a2 + a4 > m->in->caplen)
+			ret = (uint64_t)(int64_t)-EINVAL;
+		else
+			memcpy(to, m->in->data + a2, a4);
+		break;
 	default:
 		return fault(m, "calls a helper outside the translations' set");
 	}

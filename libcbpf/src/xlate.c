@@ -848,12 +848,26 @@ static uint8_t ebpf_size(uint32_t size)
 	return size == 1 ? CBPF_B : size == 2 ? CBPF_H : CBPF_W;
 }
 
-static void emit_len(struct xl *x, unsigned reg)
+/*
+ * reg = the length of the packet. XDP asks a helper rather than subtracting data from data_end:
+ * the verifier lets only loaders with CAP_PERFMON subtract pointers ("pointer -= pointer
+ * prohibited"); the helper's length is the same for the linear frames XDP gives programs loaded
+ * without BPF_F_XDP_HAS_FRAGS. Its call keeps r6-r9 and clobbers A (r0): ldx keeps A on the stack.
+ */
+static void emit_len(struct xl *x, uint32_t i, unsigned reg)
 {
+	bool save_a = reg != RA && (x->live[i] & LIVE_A);
+
 	switch (x->target) {
 	case CBPF_TARGET_XDP:
-		emit(x, E_MOV64_REG(reg, REND));
-		emit(x, E_ALU64_REG(CBPF_SUB, reg, RDATA));
+		if (save_a)
+			emit(x, E_STX(CBPF_W, FP, RA, -STACK_SCRATCH));
+		emit(x, E_MOV64_REG(CBPF_EBPF_R1, x->ctx));
+		emit(x, E_CALL(CBPF_EBPF_FUNC_XDP_GET_BUFF_LEN));
+		if (reg != RA)
+			emit(x, E_MOV32_REG(reg, RA));
+		if (save_a)
+			emit(x, E_LDX(CBPF_W, RA, FP, -STACK_SCRATCH));
 		break;
 	case CBPF_TARGET_SECCOMP:
 		emit(x, E_MOV32_IMM(reg, 64)); /* kernel/seccomp.c: sizeof(struct seccomp_data) */
@@ -1071,28 +1085,28 @@ static void emit_ind(struct xl *x, uint32_t i)
 		emit(x, E_LD_IND(ebpf_size(size), RX, (int32_t)in->k));
 		return;
 	case CBPF_TARGET_XDP:
-		emit_offset(x, CBPF_EBPF_R1, in->k);
+		/* Through bpf_xdp_load_bytes(): a packet pointer plus a variable offset is refused
+		 * to loaders without CAP_PERFMON ("pointer arithmetic with it prohibited for
+		 * !root"), a helper call is not. It fails past the frame and past 0xffff. */
+		emit_offset(x, CBPF_EBPF_R2, in->k);
 		if (!fast) {
 			lpos = label_new(x);
 			lnet = label_new(x);
-			emit_jump(x, E_JMP32_IMM(CBPF_EBPF_JSGE, CBPF_EBPF_R1, 0, 0), lpos);
-			emit(x, E_ALU32_IMM(CBPF_ADD, CBPF_EBPF_R1, -CBPF_NET_OFF));
-			emit_jump(x, E_JMP32_IMM(CBPF_EBPF_JSGE, CBPF_EBPF_R1, 0, 0), lnet);
-			emit(x, E_ALU32_IMM(CBPF_ADD, CBPF_EBPF_R1, CBPF_NET_OFF - CBPF_LL_OFF));
-			emit_jump(x, E_JMP32_IMM(CBPF_EBPF_JSLT, CBPF_EBPF_R1, 0, 0),
+			emit_jump(x, E_JMP32_IMM(CBPF_EBPF_JSGE, CBPF_EBPF_R2, 0, 0), lpos);
+			emit(x, E_ALU32_IMM(CBPF_ADD, CBPF_EBPF_R2, -CBPF_NET_OFF));
+			emit_jump(x, E_JMP32_IMM(CBPF_EBPF_JSGE, CBPF_EBPF_R2, 0, 0), lnet);
+			emit(x, E_ALU32_IMM(CBPF_ADD, CBPF_EBPF_R2, CBPF_NET_OFF - CBPF_LL_OFF));
+			emit_jump(x, E_JMP32_IMM(CBPF_EBPF_JSLT, CBPF_EBPF_R2, 0, 0),
 				  zero_label(x));
 			emit_jump(x, E_JA(0), lpos);
 			label_place(x, lnet);
-			emit(x, E_ALU32_IMM(CBPF_ADD, CBPF_EBPF_R1, ETH_HLEN_XDP));
+			emit(x, E_ALU32_IMM(CBPF_ADD, CBPF_EBPF_R2, ETH_HLEN_XDP));
 			label_place(x, lpos);
 		}
-		emit_jump(x, E_JMP_IMM(CBPF_JGT, CBPF_EBPF_R1, (int32_t)(MAX_PKT_OFF - size), 0),
-			  zero_label(x));
-		emit(x, E_ALU64_REG(CBPF_ADD, CBPF_EBPF_R1, RDATA));
-		emit(x, E_MOV64_REG(CBPF_EBPF_R2, CBPF_EBPF_R1));
-		emit(x, E_ALU64_IMM(CBPF_ADD, CBPF_EBPF_R2, (int32_t)size));
-		emit_jump(x, E_JMP_REG(CBPF_JGT, CBPF_EBPF_R2, REND, 0), zero_label(x));
-		emit(x, E_LDX(ebpf_size(size), RA, CBPF_EBPF_R1, 0));
+		emit_helper_args(x, -STACK_SCRATCH, size);
+		emit(x, E_CALL(CBPF_EBPF_FUNC_XDP_LOAD_BYTES));
+		emit_jump(x, E_JMP_IMM(CBPF_EBPF_JNE, CBPF_EBPF_R0, 0, 0), zero_label(x));
+		emit(x, E_LDX(ebpf_size(size), RA, FP, -STACK_SCRATCH));
 		emit_be(x, RA, size);
 		return;
 	case CBPF_TARGET_TC:
@@ -1368,7 +1382,7 @@ static void emit_insn(struct xl *x, uint32_t i)
 			emit(x, E_LDX(CBPF_W, RA, FP, mem_off(in->k)));
 			break;
 		case CBPF_LEN:
-			emit_len(x, RA);
+			emit_len(x, i, RA);
 			break;
 		case CBPF_ABS:
 			if (is_anc(in->k))
@@ -1390,7 +1404,7 @@ static void emit_insn(struct xl *x, uint32_t i)
 			emit(x, E_LDX(CBPF_W, RX, FP, mem_off(in->k)));
 			break;
 		case CBPF_LEN:
-			emit_len(x, RX);
+			emit_len(x, i, RX);
 			break;
 		case CBPF_MSH:
 			emit_msh(x, i);
@@ -1429,13 +1443,15 @@ static void scan_needs(struct xl *x)
 	for (uint32_t i = 0; i < x->n; i++) {
 		const struct cbpf_insn *in = &x->ci[i];
 		uint16_t code = in->code;
-		bool anc = is_abs(code) && is_anc(in->k), load;
+		bool anc = is_abs(code) && is_anc(in->k), load, len, ind;
 
 		if (!(x->flags[i] & F_REACHED) || doomed(x, in))
 			continue;
-		load = (CBPF_CLASS(code) == CBPF_LD &&
-			(CBPF_MODE(code) == CBPF_ABS || CBPF_MODE(code) == CBPF_IND)) ||
+		ind = CBPF_CLASS(code) == CBPF_LD && CBPF_MODE(code) == CBPF_IND;
+		load = (CBPF_CLASS(code) == CBPF_LD && CBPF_MODE(code) == CBPF_ABS) || ind ||
 		       is_msh(code);
+		len = (CBPF_CLASS(code) == CBPF_LD || CBPF_CLASS(code) == CBPF_LDX) &&
+		      CBPF_MODE(code) == CBPF_LEN;
 		if (anc && (in->k == (uint32_t)(CBPF_AD_OFF + CBPF_AD_CPU) ||
 			    in->k == (uint32_t)(CBPF_AD_OFF + CBPF_AD_RANDOM)))
 			x->calls = true;
@@ -1445,12 +1461,14 @@ static void scan_needs(struct xl *x)
 			ctx_later = true;
 			x->calls |= x->target != CBPF_TARGET_SECCOMP;
 		}
-		if (x->target == CBPF_TARGET_XDP && !anc &&
-		    (load || ((CBPF_CLASS(code) == CBPF_LD || CBPF_CLASS(code) == CBPF_LDX) &&
-			      CBPF_MODE(code) == CBPF_LEN)))
+		if (x->target == CBPF_TARGET_XDP && (ind || len)) {
+			/* bpf_xdp_load_bytes(), bpf_xdp_get_buff_len() */
+			ctx_later = true;
+			x->calls = true;
+		} else if (x->target == CBPF_TARGET_XDP && load && !anc) {
 			x->packet = true;
-		if (CBPF_MODE(code) == CBPF_LEN && x->target != CBPF_TARGET_XDP &&
-		    (CBPF_CLASS(code) == CBPF_LD || CBPF_CLASS(code) == CBPF_LDX))
+		}
+		if (len && x->target != CBPF_TARGET_XDP)
 			ctx_later = true;
 	}
 	/* The context survives in r1 unless a call or LD_ABS clobbers it, or xdp takes r1 as a

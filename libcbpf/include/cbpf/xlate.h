@@ -42,7 +42,10 @@ struct cbpf_xlate_opts {
  *            bpf_skb_load_bytes_relative() for SKF_NET_OFF/SKF_LL_OFF. LD_ABS would end the
  *            program with 0, which is TC_ACT_OK, not the nomatch action.
  *   xdp      direct packet access, one bounds check for each straight run of loads (and none
- *            where every path to it checked enough already). The link-layer header is the start
+ *            where every path to it checked enough already); [x + k] through
+ *            bpf_xdp_load_bytes() and #len through bpf_xdp_get_buff_len(), as the verifier
+ *            allows loaders without CAP_PERFMON no variable packet offsets and no pointer
+ *            subtraction (Linux 5.18). The link-layer header is the start
  *            of the frame and the network header is taken to follow a 14-byte Ethernet header.
  *   seccomp  ld [k] reads the 32-bit word of struct seccomp_data at k; ld #len is 64.
  *
@@ -200,8 +203,9 @@ struct cbpf_proof_opts {
 /*
  * Prepares a proof of prog, which must come from cbpf_xlate() (it carries its classic program)
  * for socket, tc or xdp. The kernel is used unless opts->interpreter, or bpf(2) is not allowed
- * (EPERM), or the program reads #rand or #cpu, whose values the kernel chooses; *why then says
- * why the interpreter is used (a static string; NULL with the kernel). Returns 0, -ENOTSUP
+ * (EPERM), or the verifier refused the translation in a process with neither CAP_PERFMON nor
+ * CAP_SYS_ADMIN, or the program reads #rand or #cpu, whose values the kernel chooses; *why then
+ * says why the interpreter is used (a static string; NULL with the kernel). Returns 0, -ENOTSUP
  * (seccomp, or a program without its classic one), -EINVAL (the verifier refused the
  * translation: its log in opts->log_buf), -ENOMEM.
  */
@@ -212,8 +216,10 @@ CBPF_API enum cbpf_proof_engine cbpf_proof_engine(const struct cbpf_proof *proof
 CBPF_API void cbpf_proof_free(struct cbpf_proof *proof);
 
 struct cbpf_proof_result {
-	bool skipped;	   /* the frame cannot be run: shorter than 14 bytes, or the kernel refused
-			    * it (longer than its test runs take); the rest is then unset */
+	bool skipped;	   /* the frame cannot be run (shorter than 14 bytes); the rest is unset */
+	bool interpreted;  /* with the kernel as engine, this frame ran in libcbpf's interpreter:
+			    * longer than the kernel's test runs take (socket, tc: about 3.5 KB)
+			    * or keep in one piece (xdp: see XDP_TEST_LINEAR in xlate_proof.c) */
 	uint32_t classic;  /* the classic program's result */
 	uint32_t expected; /* what the translation must return: classic, or its action */
 	uint32_t got;	   /* what the translation returned */
