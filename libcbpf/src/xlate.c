@@ -429,9 +429,10 @@ static bool doomed(const struct xl *x, const struct cbpf_insn *in)
 		return false;
 	if (x->target == CBPF_TARGET_XDP)
 		return !xdp_rel(in->k, is_msh(code) ? 1 : load_size(code), &off);
-	if (x->target == CBPF_TARGET_TC)
-		return (int32_t)in->k < CBPF_LL_OFF;
-	return false;
+	/* Below SKF_LL_OFF net/core/filter.c: bpf_internal_load_pointer_neg_helper finds nothing
+	 * and the program returns 0; LD_ABS would end the same way at run time, but what follows,
+	 * never run, need not be translatable (ld #nla). */
+	return (int32_t)in->k < CBPF_LL_OFF;
 }
 
 /* The registers an instruction reads and writes (LIVE_A, LIVE_X). */

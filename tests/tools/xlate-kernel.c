@@ -355,6 +355,48 @@ static void extremes(const bool targets[3])
 	cbpf_prog_free(prog);
 }
 
+/*
+ * Loads below SKF_LL_OFF always fail and end the program with 0: what follows them is never run,
+ * and every target must translate the program even when that is something it cannot express.
+ */
+static void doomed_loads(const bool targets[3])
+{
+	static const struct cbpf_insn progs[][3] = {
+		{{CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, 0x90000000},
+		 {CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, (uint32_t)CBPF_AD_OFF + CBPF_AD_NLATTR},
+		 {CBPF_RET | CBPF_A, 0, 0, 0}},
+		{{CBPF_LDX | CBPF_B | CBPF_MSH, 0, 0, (uint32_t)CBPF_LL_OFF - 1},
+		 {CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, (uint32_t)CBPF_AD_OFF + CBPF_AD_HATYPE},
+		 {CBPF_RET | CBPF_K, 0, 0, 1}},
+		{{CBPF_LD | CBPF_H | CBPF_ABS, 0, 0, 0x80000000},
+		 {CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, (uint32_t)CBPF_AD_OFF + CBPF_AD_PAY_OFFSET},
+		 {CBPF_RET | CBPF_A, 0, 0, 0}},
+	};
+
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		struct cbpf_prog *prog = cbpf_prog_new(progs[i], 3);
+		char origin[64];
+
+		snprintf(origin, sizeof(origin), "a load below SKF_LL_OFF, then a refused one (%zu)",
+			 i + 1);
+		for (int t = 0; t < 3; t++) {
+			struct cbpf_xlate_opts o = {.target = (enum cbpf_target)t};
+			struct cbpf_diags d = {0};
+			struct cbpf_ebpf_prog *ep;
+
+			if (!targets[t])
+				continue;
+			if (cbpf_xlate(prog, &o, &ep, &d))
+				failure("the translation was refused", prog, NULL, origin);
+			else
+				cbpf_ebpf_prog_free(ep);
+			cbpf_diags_free(&d);
+		}
+		check_prog(prog, -1, origin, targets);
+		cbpf_prog_free(prog);
+	}
+}
+
 static void pin_cpu0(void)
 {
 	unsigned long mask = 1;
@@ -399,6 +441,7 @@ int main(int argc, char **argv)
 		read_capture(argv[i]);
 	pin_cpu0();
 	extremes(targets);
+	doomed_loads(targets);
 	if (exprs)
 		check_exprs(exprs, targets);
 	for (unsigned long i = 0; i < nrandom; i++) {
