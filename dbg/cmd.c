@@ -636,20 +636,34 @@ static int cmd_step(struct sh *sh, char *args, size_t off)
 	}
 	if (n == 0)
 		n = 1;
-	sh->uncounted = false;
 	if (n < 0) {
-		/* bpf_dbg: back to the state before the instruction shown -n steps ago. */
+		/*
+		 * bpf_dbg: back to the state before the instruction shown -n steps ago. Once the
+		 * end of a packet was said ("(next packet)"), bpf_dbg has moved on and its
+		 * history is gone: only back goes into a finished run. A run stopped at a
+		 * breakpoint on a return has not said so yet, and keeps it.
+		 */
 		size_t k = cbpf_dbg_history(sh->dbg, &h);
 
-		if ((size_t)-n + 1 > k) {
+		if ((ended(sh) && !sh->uncounted) || (size_t)-n + 1 > k) {
 			sh_error(sh, "reached bottom of register history stack!");
 			return 1;
 		}
+		sh->uncounted = false;
 		cbpf_dbg_back(sh->dbg, (size_t)-n + 1);
 		n = 1;
+	} else if (sh->uncounted && ended(sh)) {
+		/*
+		 * run stopped at a breakpoint on a return, which it executed: as bpf_dbg, the next
+		 * step finishes that packet and goes no further.
+		 */
+		sh->uncounted = false;
+		said_end(sh);
+		return 0;
 	} else if (!move_on(sh)) {
 		return 1;
 	}
+	sh->uncounted = false;
 	while (--n > 0 && !ended(sh))
 		cbpf_dbg_step(sh->dbg, NULL);
 	if (!ended(sh)) {
@@ -902,7 +916,17 @@ static int cmd_finish(struct sh *sh, char *args, size_t off)
 		sh_error(sh, "finish takes no arguments");
 		return 1;
 	}
-	if (!runnable(sh) || !move_on(sh))
+	if (!runnable(sh))
+		return 1;
+	if (sh->uncounted && ended(sh)) {
+		/* Stopped at a breakpoint on the return, which ran: the packet is at its end. */
+		sh->uncounted = false;
+		show_last(sh, true);
+		show_tag(sh, "(finish)");
+		said_end(sh);
+		return 0;
+	}
+	if (!move_on(sh))
 		return 1;
 	sh->uncounted = false;
 	if (cbpf_dbg_continue(sh->dbg, 0, &stop))
@@ -1486,7 +1510,8 @@ static const struct cmd cmds[] = {
 	{ "step", cmd_step, "step [N | +N | -N]",
 	  "Executes the next instruction, showing it and the registers it sees first; with N,\n"
 	  "executes N and shows the last. step -N goes back to show the instruction N steps\n"
-	  "before the last one shown. When the program ends the next packet follows.",
+	  "before the last one shown. When the program ends the next packet follows: step -N\n"
+	  "no longer goes into the packet that ended (back does).",
 	  "execute instructions, showing the last and its registers", NULL },
 	{ "run", cmd_run, "run [N]",
 	  "Runs the program over the current packet and the rest of the capture (N packets at\n"
@@ -1506,7 +1531,8 @@ static const struct cmd cmds[] = {
 	  "leave the debugger", NULL },
 	{ "back", cmd_back, "back [N]",
 	  "Undoes the last N instructions (1), restoring the recorded state exactly; shows the\n"
-	  "instruction executed before, as step does.",
+	  "instruction executed before, as step does. It goes back into a packet whose run\n"
+	  "has ended, until the next step, run or finish moves on.",
 	  "undo instructions, restoring the states exactly", NULL },
 	{ "finish", cmd_finish, "finish",
 	  "Runs the current packet to its return, stopping at breakpoints and watches.",
