@@ -148,14 +148,26 @@ static bool parse_u64(const char *s, uint64_t *out)
 	return !errno && !*end;
 }
 
-/* An unsigned number, or a negative one taken modulo 2^64 (syscall arguments). */
+/*
+ * A number in C's syntax (42, 0x2a, 052), or a negative one taken modulo 2^64: system call
+ * numbers and arguments, as a C program would write them.
+ */
 static bool parse_arg(const char *s, uint64_t *out)
 {
-	if (*s == '-' && parse_u64(s + 1, out)) {
+	bool neg = *s == '-';
+	char *end;
+
+	if (neg)
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	if (errno || *end)
+		return false;
+	if (neg)
 		*out = (uint64_t)0 - *out;
-		return true;
-	}
-	return parse_u64(s, out);
+	return true;
 }
 
 /* An instruction number: "5" or "l5". */
@@ -1298,11 +1310,15 @@ static int cmd_syscall(struct sh *sh, char *args, size_t off)
 	}
 	sd = *in.sd;
 	if (parse_arg(w, &v)) {
-		if (v > INT32_MAX && v < (uint64_t)INT32_MIN) {
-			sh_error(sh, "'%s' is not a system call number", w);
+		/* seccomp_data.nr is an int: any 32-bit number, -1 and 0xffffffff alike. */
+		if (v > UINT32_MAX && v < (uint64_t)INT32_MIN) {
+			sh_error(sh, "'%s' is not a system call number (32 bits)", w);
 			return 1;
 		}
-		sd.nr = (int32_t)v;
+		sd.nr = (int32_t)(uint32_t)v;
+	} else if (isdigit((unsigned char)*w) || *w == '-') {
+		sh_error(sh, "'%s' is not a number (C's syntax: 42, 0x2a, 052, -1)", w);
+		return 1;
 	} else if (!cbpf_syscall_nr(sh->arch, w, &nr)) {
 		sd.nr = (int32_t)nr;
 	} else {
@@ -1318,7 +1334,8 @@ static int cmd_syscall(struct sh *sh, char *args, size_t off)
 			return 1;
 		}
 		if (!parse_arg(w, &sd.args[i])) {
-			sh_error(sh, "argument %d: '%s' is not a number", i, w);
+			sh_error(sh, "argument %d: '%s' is not a number (C's syntax: 42, 0x2a, "
+				 "052, -1)", i, w);
 			return 1;
 		}
 		i++;
@@ -1575,8 +1592,9 @@ static const struct cmd cmds[] = {
 	  "the packet metadata: mark, ifindex, ...", "set [FIELD VALUE|auto]" },
 	{ "syscall", cmd_syscall, "syscall [NAME | NR] [ARG...]",
 	  "Sets (or shows) the seccomp input: the system call, by name on the input's\n"
-	  "architecture or by number, and up to six arguments (the others are 0). With a\n"
-	  "seccomp filter loaded, names the action it reaches; 'step' and 'why' follow the way.",
+	  "architecture or by number (any 32-bit one), and up to six arguments (the others\n"
+	  "are 0); numbers in C's syntax (42, 0x2a, 052, -1). With a seccomp filter loaded,\n"
+	  "names the action it reaches; 'step' and 'why' follow the way.",
 	  "the seccomp input: system call and arguments", NULL },
 	{ "arch", cmd_arch, "arch [NAME | AUDIT_ARCH]",
 	  "Sets (or shows) the seccomp input's architecture: x86_64, i386, x32, aarch64, arm\n"
