@@ -91,7 +91,10 @@ int cli_option(struct cli_input *in, int c, char *arg, char *const *argv)
 	return err < 0 ? getopt_error(c, argv) : err;
 }
 
+/* no-color.org: NO_COLOR turns colour off when it is set and not empty. */
 bool cli_color(int fd)
 {
-	return isatty(fd) && !getenv("NO_COLOR");
+	const char *no = getenv("NO_COLOR");
+
+	return isatty(fd) && !(no && *no);
 }

@@ -39,7 +39,7 @@ int cli_option(struct cli_input *in, int c, char *arg, char *const *argv);
 	{ "version", no_argument, NULL, CLI_OPT_VERSION },                                         \
 	{ NULL, 0, NULL, 0 }
 
-/* Whether messages to fd get colours: a terminal, and NO_COLOR not set. */
+/* Whether messages to fd get colours: a terminal, and NO_COLOR not set or empty. */
 bool cli_color(int fd);
 
 /* ---------------------------------------------------------------- output.c */

@@ -37,7 +37,7 @@ static const char help_text[] =
 	"\nOn a terminal commands are read with line editing, history and completion\n"
 	"('help' lists them). Otherwise they are read from standard input, without prompt\n"
 	"or colour; then, as with -c and SCRIPT, errors are located by line and the exit\n"
-	"status is 1 if any command failed. NO_COLOR turns colour off.\n"
+	"status is 1 if any command failed. NO_COLOR (not empty) turns colour off.\n"
 	"\nExit status: 0 success, 1 a command failed (not on a terminal), 2 bad usage.\n";
 
 struct options {
