@@ -439,7 +439,7 @@ static int to_kernel(struct run *r)
 	else if (!err && r->o.xdp_dev)
 		err = cbpf_xdp_attach(fd, r->o.xdp_dev, &r->p.diags);
 	if (err && r->o.pin && (r->o.tc_dev || r->o.xdp_dev))
-		cbpf_ebpf_unpin(r->o.pin, NULL);
+		cbpf_ebpf_unpin(r->o.pin, r->o.target, NULL);
 	cli_print_diags(&r->p);
 	close(fd);
 	if (!err && r->o.verbose)
@@ -458,7 +458,7 @@ static int detach(struct run *r)
 	else if (r->o.xdp_dev)
 		err = cbpf_xdp_detach(r->o.xdp_dev, &r->p.diags);
 	if (!err && r->o.pin)
-		err = cbpf_ebpf_unpin(r->o.pin, &r->p.diags);
+		err = cbpf_ebpf_unpin(r->o.pin, r->o.target, &r->p.diags);
 	cli_print_diags(&r->p);
 	return err ? CLI_EXIT_INVALID : 0;
 }

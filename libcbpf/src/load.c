@@ -174,12 +174,76 @@ int cbpf_ebpf_pin(int fd, const char *path, struct cbpf_diags *diags)
 	return 0;
 }
 
-int cbpf_ebpf_unpin(const char *path, struct cbpf_diags *diags)
+/* What libcbpf loads a target's translations as: their program type and name. */
+static enum bpf_prog_type prog_type(enum cbpf_target target)
 {
-	int err = in_bpffs(path, diags);
+	switch (target) {
+	case CBPF_TARGET_SOCKET:
+		return BPF_PROG_TYPE_SOCKET_FILTER;
+	case CBPF_TARGET_TC:
+		return BPF_PROG_TYPE_SCHED_CLS;
+	case CBPF_TARGET_XDP:
+		return BPF_PROG_TYPE_XDP;
+	default:
+		return BPF_PROG_TYPE_UNSPEC;
+	}
+}
+
+/*
+ * Whether fd is a program of target's type named as libcbpf names target's translations
+ * (cbpf_ebpf_prog_name: "cbpf_xdp"); *what says what it is otherwise. A pin can hold a map or a
+ * link as well: the descriptor's file says which ("anon_inode:bpf-prog").
+ */
+static bool is_ours(int fd, enum cbpf_target target, char *what, size_t size)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	char link[64], self[64], name[32];
+	ssize_t n;
+
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	n = readlink(self, link, sizeof(link) - 1);
+	link[n > 0 ? n : 0] = '\0';
+	if (strcmp(link, "anon_inode:bpf-prog")) {
+		snprintf(what, size, "not a program (%s)",
+			 strncmp(link, "anon_inode:bpf-", 15) ? "unknown" : link + 15);
+		return false;
+	}
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		snprintf(what, size, "a program whose name cannot be read");
+		return false;
+	}
+	snprintf(name, sizeof(name), "cbpf_%s", cbpf_target_name(target));
+	if (info.type == prog_type(target) && !strncmp(info.name, name, sizeof(info.name)))
+		return true;
+	snprintf(what, size, "program %u, '%.*s', not %s's %s translation", info.id,
+		 (int)sizeof(info.name), info.name, "cbpf-xlate", cbpf_target_name(target));
+	return false;
+}
+
+int cbpf_ebpf_unpin(const char *path, enum cbpf_target target, struct cbpf_diags *diags)
+{
+	libbpf_print_fn_t old;
+	char what[128];
+	int err = in_bpffs(path, diags), fd;
+	bool ours;
 
 	if (err)
 		return err;
+	old = mute();
+	fd = bpf_obj_get(path);
+	unmute(old);
+	if (fd == -ENOENT)
+		return fail(diags, -ENOENT, "%s: %s", path, strerror(ENOENT));
+	if (fd == -EPERM || fd == -EACCES)
+		return no_privilege(diags, path);
+	if (fd < 0)
+		return fail(diags, kernel_err(fd), "%s: %s", path, strerror(-fd));
+	ours = is_ours(fd, target, what, sizeof(what));
+	close(fd);
+	if (!ours)
+		return fail(diags, -EINVAL, "%s is %s: not removed", path, what);
 	if (unlink(path))
 		return fail(diags, kernel_err(-errno), "%s: %s", path, strerror(errno));
 	return 0;
@@ -287,8 +351,10 @@ int cbpf_xdp_attach(int fd, const char *dev, struct cbpf_diags *diags)
 
 int cbpf_xdp_detach(const char *dev, struct cbpf_diags *diags)
 {
+	LIBBPF_OPTS(bpf_xdp_attach_opts, ao);
 	libbpf_print_fn_t old;
-	int idx = ifindex_of(dev, diags), err;
+	int idx = ifindex_of(dev, diags), err, fd;
+	char what[128];
 	__u32 id = 0;
 
 	if (idx < 0)
@@ -300,9 +366,26 @@ int cbpf_xdp_detach(const char *dev, struct cbpf_diags *diags)
 		return no_privilege(diags, "querying XDP");
 	if (!err && !id)
 		return fail(diags, -ENOENT, "%s: no XDP program is attached", dev);
+	if (err)
+		return fail(diags, kernel_err(err), "%s: querying XDP: %s", dev, strerror(-err));
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd == -EPERM || fd == -EACCES)
+		return no_privilege(diags, "reading the XDP program");
+	if (fd < 0)
+		return fail(diags, kernel_err(fd), "%s: XDP program %u: %s", dev, id, strerror(-fd));
+	if (!is_ours(fd, CBPF_TARGET_XDP, what, sizeof(what))) {
+		close(fd);
+		return fail(diags, -EINVAL,
+			    "%s: the XDP program attached is %s: not detached (ip link set dev %s "
+			    "xdp off removes any)",
+			    dev, what, dev);
+	}
+	/* Only if it is still that program (XDP_FLAGS_REPLACE compares with old_prog_fd). */
+	ao.old_prog_fd = fd;
 	old = mute();
-	err = bpf_xdp_detach(idx, 0, NULL);
+	err = bpf_xdp_detach(idx, XDP_FLAGS_REPLACE, &ao);
 	unmute(old);
+	close(fd);
 	if (err == -EPERM || err == -EACCES)
 		return no_privilege(diags, "detaching from XDP");
 	if (err)

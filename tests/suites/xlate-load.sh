@@ -116,6 +116,29 @@ refuse "--detach xdp with nothing attached" "no XDP program" in_ns "$X" -t xdp -
 refuse "--attach-xdp with a pin that fails" "not in a bpf filesystem" \
 	in_ns "$X" -t xdp -e ip --attach-xdp v1 --load "$tmp/pin"
 check "the failed attach left no XDP program" sh -c "! ip -n '$ns' link show v1 | grep -q prog/xdp"
+# --detach removes only what cbpf-xlate made: not another XDP program, not a map, not another
+# program pinned (the same object with its symbol renamed makes a program named mine_xdp).
+"$X" -t xdp -e ip -o "$tmp/ours.o" && LC_ALL=C sed 's/cbpf_xdp/mine_xdp/g' "$tmp/ours.o" >"$tmp/mine.o"
+check "another XDP program attached with ip" in_ns ip link set dev v1 xdp obj "$tmp/mine.o" sec xdp
+refuse "--detach xdp of another program" "is program [0-9]*, 'mine_xdp', not cbpf-xlate's xdp" \
+	in_ns "$X" -t xdp --attach-xdp v1 --detach
+check "the other XDP program stays" sh -c "ip -n '$ns' link show v1 | grep -q 'prog/xdp'"
+in_ns ip link set dev v1 xdp off
+check "cbpf-xlate's object attached with ip" in_ns ip link set dev v1 xdp obj "$tmp/ours.o" sec xdp
+check "--detach xdp of it" in_ns "$X" -t xdp --attach-xdp v1 --detach
+check "a map pinned with bpftool" \
+	bpftool map create "$tmp/bpffs/map" type array key 4 value 4 entries 1 name cbpf_map
+refuse "--detach of a pinned map" "is not a program (map): not removed" \
+	"$X" -t socket --load "$tmp/bpffs/map" --detach
+check "the map stays pinned" test -e "$tmp/bpffs/map"
+check "another program pinned with bpftool" bpftool prog load "$tmp/mine.o" "$tmp/bpffs/other"
+refuse "--detach of another pinned program" "'mine_xdp', not cbpf-xlate's xdp translation" \
+	"$X" -t xdp --load "$tmp/bpffs/other" --detach
+check "the other program stays pinned" test -e "$tmp/bpffs/other"
+check "--load of a socket translation" "$X" -t socket -e ip --load "$tmp/bpffs/sock"
+refuse "--detach of it as tc" "'cbpf_socket', not cbpf-xlate's tc translation" \
+	"$X" -t tc --load "$tmp/bpffs/sock" --detach
+check "--detach of it as socket" "$X" -t socket --load "$tmp/bpffs/sock" --detach
 refuse "a program the verifier... a translation refused for its target" "cannot be translated" \
 	"$X" -t xdp -e 'inbound' --attach-xdp v1
 echo "$((n - bad))/$n loads, attaches and refusals as expected (libbpf, bpftool, tc, ip, cbpf-xlate)"

@@ -108,8 +108,13 @@ CBPF_API int cbpf_ebpf_load(const struct cbpf_ebpf_prog *prog, const struct cbpf
  * (not a bpf filesystem), -EPERM.
  */
 CBPF_API int cbpf_ebpf_pin(int fd, const char *path, struct cbpf_diags *diags);
-/* Removes a pin. Returns 0, -ENOENT, -ENOTSUP (not in a bpf filesystem), -EPERM. */
-CBPF_API int cbpf_ebpf_unpin(const char *path, struct cbpf_diags *diags);
+/*
+ * Removes a pin of a translation for target: only a program of the type and name libcbpf gives
+ * target's translations (cbpf_ebpf_prog_name), not a map, a link or another program. Returns 0,
+ * -ENOENT, -ENOTSUP (not in a bpf filesystem), -EINVAL (something else is pinned there), -EPERM.
+ */
+CBPF_API int cbpf_ebpf_unpin(const char *path, enum cbpf_target target,
+			     struct cbpf_diags *diags);
 
 /* Where cbpf puts its tc filter: one fixed handle and priority, so that detaching finds it. */
 #define CBPF_TC_HANDLE	 0xcbf
@@ -130,7 +135,11 @@ CBPF_API int cbpf_tc_detach(const char *dev, bool egress, struct cbpf_diags *dia
  * program attached already. Returns 0, -ENOENT, -EEXIST, -EPERM, -EINVAL.
  */
 CBPF_API int cbpf_xdp_attach(int fd, const char *dev, struct cbpf_diags *diags);
-/* Removes dev's XDP program. Returns 0, -ENOENT (no device, or no program attached), -EPERM. */
+/*
+ * Removes dev's XDP program if it is a translation (named cbpf_xdp, as cbpf_ebpf_prog_name gives
+ * it); another program stays. Returns 0, -ENOENT (no device, or no program attached), -EINVAL
+ * (another program is attached), -EPERM.
+ */
 CBPF_API int cbpf_xdp_detach(const char *dev, struct cbpf_diags *diags);
 
 /* One run under BPF_PROG_TEST_RUN. */
