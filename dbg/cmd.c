@@ -11,6 +11,7 @@
 #include "sh.h"
 
 #define ERR_RED "\033[1;31m"
+#define WARN_MAGENTA "\033[1;35m"
 #define NOTE_CYAN "\033[1;36m"
 #define BOLD "\033[1m"
 #define RESET "\033[0m"
@@ -37,6 +38,15 @@ void sh_error(struct sh *sh, const char *fmt, ...)
 	vmessage(sh, "error", ERR_RED, fmt, ap);
 	va_end(ap);
 	sh->failed = true;
+}
+
+void sh_warning(struct sh *sh, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(sh, "warning", WARN_MAGENTA, fmt, ap);
+	va_end(ap);
 }
 
 void sh_note(struct sh *sh, const char *fmt, ...)
@@ -97,18 +107,29 @@ bool sh_diags(struct sh *sh, struct cbpf_diags *diags, size_t offset, const char
 }
 
 /*
- * What reading a capture said. A warning there is bad input all the same (a record longer than
- * the snapshot length): the command fails, though the packets were read.
+ * What reading a capture said, each message naming the file (and the packet), after the
+ * command's location in a script as every message is. A warning (a record longer than the
+ * snapshot length, cut to it as libpcap cuts it) leaves the command's success alone; an error
+ * fails it. Returns whether there was an error.
  */
 static bool capture_diags(struct sh *sh, struct cbpf_diags *diags)
 {
 	bool bad = false;
 
-	for (size_t i = 0; i < diags->n; i++)
-		bad |= diags->v[i].severity >= CBPF_SEV_WARNING;
-	sh_diags(sh, diags, 0, NULL, 0);
-	if (bad)
-		sh->failed = true;
+	for (size_t i = 0; i < diags->n; i++) {
+		const struct cbpf_diag *d = &diags->v[i];
+		const char *file = d->file ? d->file : "capture";
+
+		if (d->severity == CBPF_SEV_ERROR) {
+			sh_error(sh, "%s: %s", file, d->msg);
+			bad = true;
+		} else if (d->severity == CBPF_SEV_WARNING) {
+			sh_warning(sh, "%s: %s", file, d->msg);
+		} else {
+			sh_note(sh, "%s: %s", file, d->msg);
+		}
+	}
+	cbpf_diags_free(diags);
 	return bad;
 }
 

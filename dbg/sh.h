@@ -42,6 +42,8 @@ int sh_exec(struct sh *sh, const char *line);
 
 /* Errors: counted, printed on sh->err with the command's location in scripts. */
 void sh_error(struct sh *sh, const char *fmt, ...) CBPF_PRINTF(2, 3);
+/* A warning: printed like an error, but the command does not fail for it. */
+void sh_warning(struct sh *sh, const char *fmt, ...) CBPF_PRINTF(2, 3);
 void sh_note(struct sh *sh, const char *fmt, ...) CBPF_PRINTF(2, 3);
 /*
  * Prints diagnostics. Those without a file whose line is set point into the command line at
