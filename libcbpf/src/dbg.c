@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cbpf/capture.h"
 #include "cbpf/check.h"
@@ -1134,6 +1135,14 @@ int cbpf_dbg_trace(struct cbpf_dbg *dbg, struct cbpf_dbg_hist *steps, size_t *n,
 	return 0;
 }
 
+/* Whether two paths name one file (through links of either kind). */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 int cbpf_dbg_sweep(struct cbpf_dbg *dbg, const struct cbpf_dbg_sweep_opts *opts,
 		   struct cbpf_dbg_tally *tally, struct cbpf_diags *diags)
 {
@@ -1151,6 +1160,17 @@ int cbpf_dbg_sweep(struct cbpf_dbg *dbg, const struct cbpf_dbg_sweep_opts *opts,
 			       : dbg->mode == CBPF_VM_SECCOMP
 				       ? "a seccomp filter does not run over a capture"
 				       : "no capture loaded");
+		return -EINVAL;
+	}
+	if (opts->write && same_file(opts->write, dbg->path)) {
+		/* It would be replaced under the reader, and the session's packets with it. */
+		if (strcmp(opts->write, dbg->path))
+			cbpf_diags_add(diags, CBPF_SEV_ERROR, opts->write, 0, 0, 0, -1,
+				       "the same file as %s, the capture being read: write to "
+				       "another one", dbg->path);
+		else
+			cbpf_diags_add(diags, CBPF_SEV_ERROR, opts->write, 0, 0, 0, -1,
+				       "the capture being read: write to another file");
 		return -EINVAL;
 	}
 	err = cbpf_capture_open(dbg->path, &cap, diags);

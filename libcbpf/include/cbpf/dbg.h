@@ -304,7 +304,8 @@ struct cbpf_dbg_sweep_opts {
  * Runs the program over every packet of the capture from the first, reading the file anew (the
  * session's packet and state are not changed; breakpoints do not apply). Returns 0, -EINVAL (no
  * program or capture, a damaged record after the packets before it were counted, a file that
- * cannot be written: in diags; nothing is written then), -ENOMEM; *tally is filled either way.
+ * cannot be written, or opts->write naming the capture itself: in diags; nothing is written
+ * then), -ENOMEM; *tally is filled either way.
  */
 CBPF_API int cbpf_dbg_sweep(struct cbpf_dbg *dbg, const struct cbpf_dbg_sweep_opts *opts,
 			    struct cbpf_dbg_tally *tally, struct cbpf_diags *diags);
