@@ -1732,6 +1732,29 @@ static void unknown(struct sh *sh, const char *name)
 		sh_error(sh, "unknown command '%s'; 'help' lists the commands", name);
 }
 
+int sh_load_expr(struct sh *sh, const char *expr)
+{
+	size_t n = strlen(expr) + sizeof("load expr ");
+	char *line = malloc(n);
+	int rc;
+
+	sh->failed = false;
+	if (!line) {
+		sh_error(sh, "out of memory");
+		sh->errors++;
+		return 1;
+	}
+	snprintf(line, n, "load expr %s", expr);
+	sh->cmdline = line;
+	rc = load_expr(sh, expr) || sh->failed;
+	sh->cmdline = NULL;
+	free(line);
+	if (rc)
+		sh->errors++;
+	fflush(sh->out);
+	return rc;
+}
+
 int sh_exec(struct sh *sh, const char *line)
 {
 	char *buf = strdup(line), *text = NULL, *args, *name, *end;

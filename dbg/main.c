@@ -356,7 +356,7 @@ int main(int argc, char **argv)
 	if (o.bpf)
 		load_option(&sh, o.seccomp ? "seccomp" : "prog", o.bpf);
 	if (o.expr)
-		load_option(&sh, "expr", o.expr);
+		sh_load_expr(&sh, o.expr);
 
 	if (scripted) {
 		sh.where = "-c";

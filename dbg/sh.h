@@ -39,6 +39,11 @@ void sh_fini(struct sh *sh);
 
 /* Runs one command line. Returns 0, or 1 when the command failed (its errors printed). */
 int sh_exec(struct sh *sh, const char *line);
+/*
+ * load expr EXPR, for -e: EXPR may be empty (matching every packet, as tcpdump takes no
+ * expression), which the command line cannot say. Returns as sh_exec.
+ */
+int sh_load_expr(struct sh *sh, const char *expr);
 
 /* Errors: counted, printed on sh->err with the command's location in scripts. */
 void sh_error(struct sh *sh, const char *fmt, ...) CBPF_PRINTF(2, 3);
