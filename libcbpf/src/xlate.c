@@ -1840,7 +1840,7 @@ int cbpf_xlate_action_parse(enum cbpf_target target, const char *name, int32_t *
 	size_t n;
 	const struct action *t = actions_of(target, &n);
 	char *end;
-	long v;
+	long long v;
 
 	if (!t)
 		return -EINVAL;
@@ -1849,11 +1849,13 @@ int cbpf_xlate_action_parse(enum cbpf_target target, const char *name, int32_t *
 			*out = t[i].value;
 			return 0;
 		}
+	/* Any 32-bit number as C writes it: 7, 0x7, 07, -1, 4294967295 (the same as -1). */
 	errno = 0;
-	v = strtol(name, &end, 10);
-	if (!*name || *end || errno || v < INT32_MIN || v > INT32_MAX)
+	v = strtoll(name, &end, 0);
+	if (!*name || *name == ' ' || *name == '\t' || *end || errno || v < INT32_MIN ||
+	    v > UINT32_MAX)
 		return -ENOENT;
-	*out = (int32_t)v;
+	*out = (int32_t)(uint32_t)v;
 	return 0;
 }
 

@@ -468,6 +468,18 @@ START_TEST(options_and_actions)
 	ck_assert_int_eq(v, 3);
 	ck_assert_int_eq(cbpf_xlate_action_parse(CBPF_TARGET_XDP, "17", &v), 0);
 	ck_assert_int_eq(v, 17);
+	ck_assert_int_eq(cbpf_xlate_action_parse(CBPF_TARGET_XDP, "0x7", &v), 0);
+	ck_assert_int_eq(v, 7);
+	ck_assert_int_eq(cbpf_xlate_action_parse(CBPF_TARGET_TC, "4294967295", &v), 0);
+	ck_assert_int_eq(v, -1);
+	ck_assert_int_eq(cbpf_xlate_action_parse(CBPF_TARGET_TC, "-0x80000000", &v), 0);
+	ck_assert_int_eq(v, INT32_MIN);
+	ck_assert_int_eq(cbpf_xlate_action_parse(CBPF_TARGET_TC, "010", &v), 0);
+	ck_assert_int_eq(v, 8);
+	ck_assert_int_eq(cbpf_xlate_action_parse(CBPF_TARGET_TC, "0x100000000", &v), -ENOENT);
+	ck_assert_int_eq(cbpf_xlate_action_parse(CBPF_TARGET_TC, "-2147483649", &v), -ENOENT);
+	ck_assert_int_eq(cbpf_xlate_action_parse(CBPF_TARGET_TC, "7x", &v), -ENOENT);
+	ck_assert_int_eq(cbpf_xlate_action_parse(CBPF_TARGET_TC, "", &v), -ENOENT);
 	ck_assert_int_eq(cbpf_xlate_action_parse(CBPF_TARGET_XDP, "shot", &v), -ENOENT);
 	ck_assert_int_eq(cbpf_xlate_action_parse(CBPF_TARGET_SOCKET, "ok", &v), -EINVAL);
 	ck_assert_str_eq(cbpf_xlate_action_name(CBPF_TARGET_XDP, 2), "pass");

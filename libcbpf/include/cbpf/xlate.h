@@ -72,8 +72,9 @@ CBPF_API uint32_t cbpf_xlate_result(const struct cbpf_ebpf_prog *prog, uint32_t 
 /*
  * The value of a tc or XDP action by name: tc "ok", "shot", "pipe", "reclassify", "unspec",
  * "stolen", "redirect", "trap" (TC_ACT_*); xdp "aborted", "drop", "pass", "tx", "redirect"
- * (XDP_*); or a decimal number. Case-insensitive. Returns 0, -ENOENT (unknown name), -EINVAL
- * (a target without actions).
+ * (XDP_*), case-insensitive; or a 32-bit number in C syntax (7, 0x7, 07, -1, 4294967295, which
+ * is -1 too). Returns 0, -ENOENT (unknown name, or not a 32-bit number), -EINVAL (a target
+ * without actions).
  */
 CBPF_API int cbpf_xlate_action_parse(enum cbpf_target target, const char *name, int32_t *out);
 /* The name of an action value for target, or NULL. */
