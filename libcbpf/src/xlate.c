@@ -109,7 +109,8 @@ struct xl {
 	size_t njumps; /* emit_jump calls so far: the same jumps in the same order each round */
 	bool *far;     /* by that number: jumps to emit as gotol; NULL until one is too far */
 	size_t nfar;
-	bool calm; /* exits reached by the fallthrough side (see needs_calm) */
+	bool calm;    /* exits reached by the fallthrough side (see needs_calm) */
+	long ret0_at; /* where the first ret #0 (socket, seccomp, --classid) was emitted, or -1 */
 	int err;
 };
 
@@ -1363,6 +1364,8 @@ static void emit_ret(struct xl *x, uint32_t i)
 		}
 		return;
 	}
+	if (in->code == (CBPF_RET | CBPF_K) && !in->k && x->ret0_at < 0)
+		x->ret0_at = (long)x->len; /* the epilogue's "return 0" can be this one */
 	if (CBPF_RVAL(in->code) == CBPF_K)
 		emit(x, E_MOV32_IMM(RA, (int32_t)in->k));
 	emit(x, E_EXIT());
@@ -1514,8 +1517,14 @@ static void epilogue(struct xl *x)
 	x->pc = -1;
 	for (int l = 0; l < NLBL_FIXED; l++)
 		used[l] = label_used(x, fixed_label(x, l));
+	/* Failed loads return 0 through a ret #0 of the program's own where there is one. */
+	if (used[LBL_ZERO] && x->ret0_at >= 0) {
+		x->lbl[fixed_label(x, LBL_ZERO)] = (size_t)x->ret0_at;
+		used[LBL_ZERO] = false;
+	}
 	if (x->nfix && x->len && x->fix[x->nfix - 1].at == x->len - 1 &&
-	    x->out[x->len - 1].code == (CBPF_JMP | CBPF_JA) && x->fix[x->nfix - 1].label >= x->n) {
+	    x->out[x->len - 1].code == (CBPF_JMP | CBPF_JA) && x->fix[x->nfix - 1].label >= x->n &&
+	    used[x->fix[x->nfix - 1].label - x->n]) {
 		order[n++] = (int)(x->fix[x->nfix - 1].label - x->n);
 		x->len--;
 		x->nfix--;
@@ -1748,6 +1757,7 @@ int cbpf_xlate(const struct cbpf_prog *prog, const struct cbpf_xlate_opts *opts,
 	 * turns its exits around, and it is emitted again. Both only grow: this ends. */
 	do {
 		x.len = x.nfix = x.njumps = 0;
+		x.ret0_at = -1;
 		x.nlbl = x.n + NLBL_FIXED;
 		for (size_t l = 0; l < x.nlbl; l++)
 			x.lbl[l] = (size_t)-1;
