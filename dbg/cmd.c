@@ -219,7 +219,10 @@ static bool runnable(struct sh *sh)
 	cbpf_dbg_input(sh->dbg, &in);
 	if (in.have_packet)
 		return true;
-	sh_error(sh, "no pcap file loaded!");
+	if (in.capture)
+		sh_error(sh, "%s holds no packets", in.capture);
+	else
+		sh_error(sh, "no pcap file loaded!");
 	return false;
 }
 
@@ -542,6 +545,9 @@ static int load_capture(struct sh *sh, const char *path)
 	if (capture_diags(sh, &diags) || err)
 		return 1;
 	cbpf_dbg_input(sh->dbg, &in);
+	if (!in.have_packet)
+		sh_note(sh, "%s holds no packets: run counts none, and there is nothing to step",
+			path);
 	if (sh->expr_linktype >= 0 && sh->expr_linktype != in.linktype) {
 		const char *was = cbpf_linktype_name(sh->expr_linktype);
 		const char *is = cbpf_linktype_name(in.linktype);
@@ -720,6 +726,14 @@ static int cmd_run(struct sh *sh, char *args, size_t off)
 	int err;
 
 	(void)off;
+	cbpf_dbg_input(sh->dbg, &in);
+	if (in.capture && !in.have_packet && cbpf_dbg_prog(sh->dbg) &&
+	    cbpf_dbg_mode(sh->dbg) == CBPF_VM_SOCKET) {
+		/* A capture without packets: a run over none. */
+		fprintf(sh->out, "bpf passes:0 fails:0\n");
+		memset(&sh->tally, 0, sizeof(sh->tally));
+		return 0;
+	}
 	if (!runnable(sh))
 		return 1;
 	if (*args && !parse_u64(args, &n)) {
@@ -1020,7 +1034,10 @@ static int cmd_packet(struct sh *sh, char *args, size_t off)
 	}
 	cbpf_dbg_input(sh->dbg, &in);
 	if (!in.have_packet) {
-		sh_error(sh, "no pcap file loaded!");
+		if (in.capture)
+			sh_error(sh, "%s holds no packets", in.capture);
+		else
+			sh_error(sh, "no pcap file loaded!");
 		return 1;
 	}
 	if (show_packet(sh)) {
@@ -1484,10 +1501,14 @@ static int cmd_info(struct sh *sh, char *args, size_t off)
 		lt = cbpf_linktype_name(in.linktype);
 		fprintf(sh->out, "capture: %s, link type %s, snapshot length %u", in.capture,
 			lt ? lt : "?", in.snaplen);
-		if (in.count)
-			fprintf(sh->out, ", %" PRIu64 " packets", in.count);
-		fprintf(sh->out, "\npacket:  %" PRIu64 ", %u bytes%s\n", in.number, in.wirelen,
-			in.caplen < in.wirelen ? " (truncated)" : "");
+		if (in.counted)
+			fprintf(sh->out, ", %" PRIu64 " packet%s", in.count,
+				in.count == 1 ? "" : "s");
+		if (in.have_packet)
+			fprintf(sh->out, "\npacket:  %" PRIu64 ", %u bytes%s\n", in.number,
+				in.wirelen, in.caplen < in.wirelen ? " (truncated)" : "");
+		else
+			fprintf(sh->out, "\npacket:  none\n");
 	} else {
 		fprintf(sh->out, "capture: none\n");
 	}

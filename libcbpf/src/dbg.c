@@ -28,6 +28,7 @@ struct cbpf_dbg {
 	struct cbpf_capture *cap;
 	uint32_t snaplen;
 	uint64_t count;                 /* packets in the file, once seen to the end */
+	bool counted;                   /* count is known */
 	uint64_t last_read;             /* the number of the last packet the reader gave */
 	bool have_ahead;                /* ahead holds the next packet (until the next read) */
 	struct cbpf_frame ahead;
@@ -292,6 +293,7 @@ static void close_capture(struct cbpf_dbg *dbg)
 	dbg->path = NULL;
 	dbg->have_ahead = false;
 	dbg->count = 0;
+	dbg->counted = false;
 	cbpf_diags_free(&dbg->ahead_diags);
 }
 
@@ -484,8 +486,10 @@ static void read_ahead(struct cbpf_dbg *dbg)
 	dbg->have_ahead = r == 1;
 	if (r == 1)
 		dbg->last_read = dbg->ahead.number;
-	else if (r == 0)
+	else if (r == 0) {
 		dbg->count = dbg->last_read;
+		dbg->counted = true;
+	}
 }
 
 /* The packet ahead becomes current; what reading it said (warnings) goes to diags. */
@@ -521,10 +525,7 @@ static int open_first(struct cbpf_dbg *dbg, const char *path, struct cbpf_diags 
 	if (err)
 		return err;
 	r = cbpf_capture_next(cap, &f, diags);
-	if (r <= 0) {
-		if (r == 0)
-			cbpf_diags_add(diags, CBPF_SEV_ERROR, path, 0, 0, 0, -1,
-				       "the capture holds no packets");
+	if (r < 0) {
 		cbpf_capture_close(cap);
 		return -EINVAL;
 	}
@@ -534,11 +535,26 @@ static int open_first(struct cbpf_dbg *dbg, const char *path, struct cbpf_diags 
 		return -ENOMEM;
 	}
 	close_capture(dbg);
-	err = take_frame(dbg, &f, cbpf_capture_linktype(cap));
 	dbg->cap = cap;
 	dbg->path = copy;
-	dbg->last_read = f.number;
 	dbg->snaplen = cbpf_capture_snaplen(cap);
+	if (r == 0) {
+		/* A header and no packets, as tcpdump -w writes when nothing matched. */
+		dbg->have_pkt = false;
+		dbg->caplen = dbg->wirelen = 0;
+		dbg->number = 0;
+		dbg->ts_sec = 0;
+		dbg->ts_nsec = 0;
+		dbg->linktype = cbpf_capture_linktype(cap);
+		dbg->meta_ok = false;
+		dbg->last_read = 0;
+		dbg->count = 0;
+		dbg->counted = true;
+		cbpf_dbg_restart(dbg);
+		return 0;
+	}
+	err = take_frame(dbg, &f, cbpf_capture_linktype(cap));
+	dbg->last_read = f.number;
 	if (err)
 		return err;
 	read_ahead(dbg);
@@ -555,14 +571,17 @@ static int reopen(struct cbpf_dbg *dbg, struct cbpf_diags *diags)
 {
 	char *path = strdup(dbg->path);
 	uint64_t count = dbg->count;
+	bool counted = dbg->counted;
 	int err;
 
 	if (!path)
 		return -ENOMEM;
 	err = open_first(dbg, path, diags);
 	free(path);
-	if (!err && !dbg->count)
+	if (!err && !dbg->counted && counted) {
 		dbg->count = count;
+		dbg->counted = true;
+	}
 	return err;
 }
 
@@ -633,7 +652,7 @@ int cbpf_dbg_select(struct cbpf_dbg *dbg, uint64_t n, struct cbpf_diags *diags)
 		return 0;
 	}
 	/* Packets past a known end need no reading. */
-	if (dbg->count && n > dbg->count && !dbg->ahead_diags.errors)
+	if (dbg->counted && n > dbg->count && !dbg->ahead_diags.errors)
 		return no_such_packet(dbg, n, diags);
 	err = goto_packet(dbg, n, diags);
 	if (err && err != -ENOMEM && dbg->cap)
@@ -694,6 +713,7 @@ void cbpf_dbg_input(const struct cbpf_dbg *dbg, struct cbpf_dbg_input *out)
 	out->capture = dbg->path;
 	out->snaplen = dbg->snaplen;
 	out->count = dbg->count;
+	out->counted = dbg->counted;
 }
 
 /* ---------------------------------------------------------------- stepping */
@@ -1033,6 +1053,10 @@ int cbpf_dbg_run(struct cbpf_dbg *dbg, uint64_t max_packets, struct cbpf_dbg_sto
 	int err;
 
 	memset(stop, 0, sizeof(*stop));
+	if (dbg->vm && dbg->mode != CBPF_VM_SECCOMP && dbg->cap && !dbg->have_pkt) {
+		stop->why = CBPF_DBG_END; /* a capture without packets: nothing to count */
+		return 0;
+	}
 	if (!dbg->vm || !make_input(dbg, &in))
 		return -EINVAL;
 	if (dbg->mode == CBPF_VM_SECCOMP || !dbg->cap) {

@@ -198,13 +198,35 @@ START_TEST(bad_captures)
 
 	ck_assert_int_eq(cbpf_dbg_open_capture(dbg, "pcaps/no-such.pcap", &d), -ENOENT);
 	cbpf_diags_free(&d);
-	ck_assert_int_eq(cbpf_dbg_open_capture(dbg, "pcaps/bad/header-only.pcap", &d), -EINVAL);
-	ck_assert_str_eq(d.v[0].msg, "the capture holds no packets");
-	cbpf_diags_free(&d);
 	ck_assert_int_eq(cbpf_dbg_open_capture(dbg, "-", &d), -EINVAL);
 	cbpf_diags_free(&d);
 	cbpf_dbg_input(dbg, &in);
 	ck_assert_ptr_null(in.capture);
+
+	/* A header and no packets: loaded, with no packet current, and 0 packets counted. */
+	ck_assert_int_eq(cbpf_dbg_open_capture(dbg, "pcaps/bad/header-only.pcap", &d), 0);
+	ck_assert_uint_eq(d.n, 0);
+	cbpf_dbg_input(dbg, &in);
+	ck_assert_ptr_nonnull(in.capture);
+	ck_assert(!in.have_packet && !in.have_next && in.counted);
+	ck_assert_uint_eq(in.count, 0);
+	ck_assert_uint_eq(in.number, 0);
+	load_expr(dbg, "tcp");
+	ck_assert_int_eq(cbpf_dbg_step(dbg, NULL), -EINVAL);
+	ck_assert_int_eq(cbpf_dbg_select(dbg, 1, &d), -ENOENT);
+	ck_assert(strstr(d.v[0].msg, "holds 0 packets"));
+	cbpf_diags_free(&d);
+	{
+		struct cbpf_dbg_stop stop;
+		struct cbpf_dbg_tally t = { 0 };
+
+		ck_assert_int_eq(cbpf_dbg_run(dbg, 0, &stop, &t, &d), 0);
+		ck_assert_int_eq(stop.why, CBPF_DBG_END);
+		ck_assert_uint_eq(t.pass + t.fail, 0);
+		ck_assert_int_eq(cbpf_dbg_sweep(dbg, &(struct cbpf_dbg_sweep_opts){ 0 }, &t, &d), 0);
+		ck_assert_uint_eq(t.pass + t.fail, 0);
+	}
+	ck_assert_uint_eq(d.n, 0);
 
 	/* Damaged after packet 3: packets 1 to 3 are there, then the error. */
 	open_capture(dbg, "pcaps/bad/truncated-in-packet-data.pcap");

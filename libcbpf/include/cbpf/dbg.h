@@ -57,8 +57,10 @@ CBPF_API enum cbpf_vm_mode cbpf_dbg_mode(const struct cbpf_dbg *dbg);
 /*
  * Opens a pcap or pcapng file and makes its first packet current. The file is read again from
  * the start when an earlier packet is wanted, so it must be a regular file ("-" is refused).
- * On failure the previous capture stays. Returns 0, -ENOENT (no such file), -EINVAL (not a
- * capture, no packets, or its first packet is damaged: in diags), -ENOMEM.
+ * A capture without packets opens with no packet current (have_packet false, count 0 and
+ * counted): runs over it count nothing. On failure the previous capture stays. Returns 0,
+ * -ENOENT (no such file), -EINVAL (not a capture, or its first packet is damaged: in diags),
+ * -ENOMEM.
  */
 CBPF_API int cbpf_dbg_open_capture(struct cbpf_dbg *dbg, const char *path,
 				   struct cbpf_diags *diags);
@@ -112,6 +114,7 @@ struct cbpf_dbg_input {
 	uint32_t snaplen;              /* the capture's snapshot length */
 	uint64_t count;                /* the capture's packets, once it has been read to the end;
 					* 0 while unknown */
+	bool counted;                  /* count is known (0 for a capture without packets) */
 };
 CBPF_API void cbpf_dbg_input(const struct cbpf_dbg *dbg, struct cbpf_dbg_input *out);
 
