@@ -220,6 +220,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 	err = cli_input_check(&o->in);
 	if (err)
 		return err;
+	if (o->in.linktype && (o->target == CBPF_TARGET_TC || o->target == CBPF_TARGET_XDP)) {
+		int dlt;
+
+		/* An unknown name is cli_load's error. */
+		if (!cbpf_linktype_parse(o->in.linktype, &dlt) && dlt != CBPF_DLT_EN10MB)
+			cli_warning("-y %s: the filter reads frames as %s, but %s programs get "
+				    "Ethernet frames (EN10MB)",
+				    o->in.linktype, cbpf_linktype_name(dlt),
+				    cbpf_target_name(o->target));
+	}
 	if (o->in.source == CLI_SRC_POLICY && o->target != CBPF_TARGET_SECCOMP)
 		return cli_usage_error("--policy compiles seccomp filters: use -t seccomp, not -t %s",
 				       cbpf_target_name(o->target));
