@@ -395,7 +395,12 @@ static int write_c(FILE *out, const struct cbpf_ebpf_prog *prog,
 	fprintf(out, "/* %s: %zu eBPF instructions", cbpf_ebpf_prog_name(prog), prog->len);
 	if (prog->classic)
 		fprintf(out, " from %zu classic", cbpf_prog_len(prog->classic));
-	fprintf(out, " */\nstruct bpf_insn %s[] = {\n", cbpf_ebpf_prog_name(prog));
+	fprintf(out, " */\n");
+	/* The macros are not in an installed header: say where to get them. */
+	fputs("/* The instruction macros are those of tools/include/linux/filter.h in the kernel's "
+	      "source\n * tree; struct bpf_insn and BPF_FUNC_* come from <linux/bpf.h>. */\n",
+	      out);
+	fprintf(out, "struct bpf_insn %s[] = {\n", cbpf_ebpf_prog_name(prog));
 	for (size_t i = 0; i < prog->len;) {
 		const struct cbpf_ebpf_insn *next = i + 1 < prog->len ? &prog->insns[i + 1] : NULL;
 
