@@ -353,8 +353,11 @@ static int load_prog(struct sh *sh, struct cbpf_prog *prog, enum cbpf_vm_mode mo
 	sh_diags(sh, &diags, offset, src, srclen);
 	if (err == -ENOMEM)
 		sh_error(sh, "out of memory");
-	if (!err)
+	if (!err) {
 		sh->expr_linktype = -1;
+		free(sh->expr);
+		sh->expr = NULL;
+	}
 	return err ? 1 : 0;
 }
 
@@ -493,25 +496,57 @@ static int load_file(struct sh *sh, const char *path, bool seccomp)
 	return rc;
 }
 
-static int load_expr(struct sh *sh, const char *expr)
+/*
+ * Compiles expr as tcpdump -r FILE EXPR does for the capture loaded (its link type, and its
+ * snapshot length in the returns), as tcpdump -d does without one; -y asks for another link
+ * type. *linktype receives the one it was compiled for.
+ */
+static int compile_expr(struct sh *sh, const char *expr, struct cbpf_prog **prog, int *linktype,
+			struct cbpf_diags *diags)
 {
 	struct cbpf_compile_opts copts = { .linktype = CBPF_DLT_EN10MB };
-	struct cbpf_diags diags = { 0 };
-	struct cbpf_prog *prog = NULL;
 	struct cbpf_dbg_input in;
-	int rc, err;
 
 	cbpf_dbg_input(sh->dbg, &in);
-	/* As tcpdump -r FILE EXPR compiles it; -y asks for another link type. */
 	if (sh->linktype >= 0 && (!in.capture || sh->linktype != in.linktype)) {
 		copts.linktype = sh->linktype;
-		err = cbpf_pcap_compile(expr, &copts, &prog, &diags);
-	} else {
-		if (in.capture)
-			copts.linktype = in.linktype;
-		err = cbpf_dbg_compile(sh->dbg, expr, &copts, &prog, &diags);
+		*linktype = copts.linktype;
+		return cbpf_pcap_compile(expr, &copts, prog, diags);
 	}
+	if (in.capture)
+		copts.linktype = in.linktype;
+	*linktype = copts.linktype;
+	return cbpf_dbg_compile(sh->dbg, expr, &copts, prog, diags);
+}
+
+static bool same_prog(const struct cbpf_prog *a, const struct cbpf_prog *b)
+{
+	const struct cbpf_insn *x = cbpf_prog_insns(a), *y = cbpf_prog_insns(b);
+	size_t n = cbpf_prog_len(a);
+
+	if (n != cbpf_prog_len(b))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (x[i].code != y[i].code || x[i].jt != y[i].jt || x[i].jf != y[i].jf ||
+		    x[i].k != y[i].k)
+			return false;
+	return true;
+}
+
+static int load_expr(struct sh *sh, const char *expr)
+{
+	struct cbpf_diags diags = { 0 };
+	struct cbpf_prog *prog = NULL;
+	char *copy = strdup(expr);
+	int rc, err, lt;
+
+	if (!copy) {
+		sh_error(sh, "out of memory");
+		return 1;
+	}
+	err = compile_expr(sh, expr, &prog, &lt, &diags);
 	if (err) {
+		free(copy);
 		for (size_t i = 0; i < diags.n; i++)
 			sh_error(sh, "expression '%s': %s", expr, diags.v[i].msg);
 		if (!diags.n)
@@ -526,11 +561,61 @@ static int load_expr(struct sh *sh, const char *expr)
 		sh_note(sh, "libpcap's protochain emits a backward jump, which the kernel (and "
 			    "cbpf) refuse");
 	cbpf_prog_free(prog);
-	if (rc)
+	if (rc) {
+		free(copy);
 		return rc;
-	sh->expr_linktype = copts.linktype;
+	}
+	sh->expr_linktype = lt;
+	sh->expr = copy;
 	set_from(sh, "expression '", expr, "'");
 	return 0;
+}
+
+/*
+ * A capture was loaded after an expression: the expression is compiled again for it, as
+ * tcpdump -r FILE EXPR would, and loaded with a note when that gives another program (another
+ * link type, another snapshot length). When it does not compile for this capture, the program
+ * stays as it was, with a warning.
+ */
+static void recompile(struct sh *sh, const char *path)
+{
+	const struct cbpf_dbg_point *p;
+	struct cbpf_diags diags = { 0 };
+	struct cbpf_prog *prog = NULL;
+	struct cbpf_dbg_input in;
+	char *expr = sh->expr;
+	bool had = false;
+	const char *name;
+	int lt, rc;
+
+	if (compile_expr(sh, expr, &prog, &lt, &diags)) {
+		sh_warning(sh, "expression '%s' does not compile for %s: %s; the program stays as "
+			       "compiled before", expr, path, diags.n ? diags.v[0].msg : "out of memory");
+		cbpf_diags_free(&diags);
+		return;
+	}
+	cbpf_diags_free(&diags);
+	if (same_prog(prog, cbpf_dbg_prog(sh->dbg))) {
+		sh->expr_linktype = lt;
+		cbpf_prog_free(prog);
+		return;
+	}
+	for (size_t i = 0, n = cbpf_dbg_points(sh->dbg, &p); i < n; i++)
+		had |= p[i].kind == CBPF_DBG_BREAK;
+	sh->expr = NULL; /* load_prog forgets the expression of the program it replaces */
+	sh->diag_name = "<expression>";
+	rc = load_prog(sh, prog, CBPF_VM_SOCKET, 0, NULL, 0);
+	sh->diag_name = NULL;
+	cbpf_prog_free(prog);
+	sh->expr = expr; /* the program loaded (this one, or the one before) is expr's */
+	if (rc)
+		return;
+	sh->expr_linktype = lt;
+	name = cbpf_linktype_name(lt);
+	cbpf_dbg_input(sh->dbg, &in);
+	sh_note(sh, "expression '%s' compiled again for %s (link type %s, snapshot length %u)%s",
+		expr, path, name ? name : "?", in.snaplen,
+		had ? ": its breakpoints are deleted" : "");
 }
 
 static int load_capture(struct sh *sh, const char *path)
@@ -548,13 +633,14 @@ static int load_capture(struct sh *sh, const char *path)
 	if (!in.have_packet)
 		sh_note(sh, "%s holds no packets: run counts none, and there is nothing to step",
 			path);
-	if (sh->expr_linktype >= 0 && sh->expr_linktype != in.linktype) {
+	if (sh->expr)
+		recompile(sh, path);
+	if (sh->expr && sh->linktype >= 0 && sh->expr_linktype != in.linktype) {
 		const char *was = cbpf_linktype_name(sh->expr_linktype);
 		const char *is = cbpf_linktype_name(in.linktype);
 
-		sh_note(sh, "the expression was compiled for link type %s and this capture's is "
-			    "%s: load expr again to compile it for %s",
-			was ? was : "?", is ? is : "?", is ? is : "it");
+		sh_note(sh, "the expression is compiled for link type %s (-y), and this capture's is "
+			    "%s", was ? was : "?", is ? is : "?");
 	}
 	return 0;
 }
@@ -1849,6 +1935,8 @@ void sh_fini(struct sh *sh)
 {
 	cbpf_dbg_free(sh->dbg);
 	free(sh->prog_from);
+	free(sh->expr);
 	sh->dbg = NULL;
 	sh->prog_from = NULL;
+	sh->expr = NULL;
 }

@@ -29,6 +29,7 @@ struct sh {
 	const char *diag_name; /* names a program without a file in messages; NULL: "program" */
 	int linktype;         /* -y: the link type expressions are compiled for, or -1 */
 	int expr_linktype;    /* the link type the loaded expression was compiled for, or -1 */
+	char *expr;           /* the expression the loaded program was compiled from, or NULL */
 	char *prog_from;      /* what the program was loaded from, for info */
 	enum cbpf_arch arch;  /* the architecture syscall names are looked up on */
 };
