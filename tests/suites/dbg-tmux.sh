@@ -57,6 +57,9 @@ start() {
 # ---------------------------------------------------------------- a session with colour
 start "-u NO_COLOR" "-e 'tcp port 80' -p pcaps/eth-ipv4-tcp.pcap"
 wait_for '> ' && ok || fail "no prompt"
+# What the program writes, as it writes it (capture-pane -e shows a colour reset only at the
+# next cell, so a colour looks open across the end of a line there).
+tm pipe-pane -t t "cat >'$tmp/raw'"
 
 # Completion of a command name.
 tm send-keys -t t 'disa' Tab
@@ -105,6 +108,22 @@ sleep 0.3
 # An error, in colour on the terminal, and the session goes on.
 tm send-keys -t t 'stpe' Enter
 wait_for "did you mean 'step'?" && ok || fail "no suggestion for 'stpe'"
+
+# Every colour is closed before the end of its line: the register dump, why, the packet's
+# marks, an error.
+tm send-keys -t t 'why' Enter 'packet' Enter 'coverage' Enter
+wait_for 'instructions reached' && ok || fail "coverage shows nothing"
+sleep 0.3
+open=$(awk -v e="$(printf '\033')" '{
+		line = $0; last = ""
+		while (match(line, e "\\[[0-9;]*m")) {
+			last = substr(line, RSTART + 2, RLENGTH - 3)
+			line = substr(line, RSTART + RLENGTH)
+		}
+		if (last != "" && last != "0") n++
+	} END { print n + 0 }' "$tmp/raw")
+grep -q "$(printf '\033')\[3" "$tmp/raw" && [ "$open" = 0 ] && ok ||
+	fail "$open lines end with a colour open (or no colour written)"
 tm send-keys -t t 'quit' Enter
 i=0
 while [ $i -lt 50 ] && [ ! -s "$tmp/.cbpf_dbg_history" ]; do
