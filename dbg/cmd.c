@@ -590,7 +590,8 @@ static void recompile(struct sh *sh, const char *path)
 
 	if (compile_expr(sh, expr, &prog, &lt, &diags)) {
 		sh_warning(sh, "expression '%s' does not compile for %s: %s; the program stays as "
-			       "compiled before", expr, path, diags.n ? diags.v[0].msg : "out of memory");
+			       "compiled before",
+			   expr, path, diags.n ? diags.v[0].msg : "out of memory");
 		cbpf_diags_free(&diags);
 		return;
 	}
@@ -639,8 +640,9 @@ static int load_capture(struct sh *sh, const char *path)
 		const char *was = cbpf_linktype_name(sh->expr_linktype);
 		const char *is = cbpf_linktype_name(in.linktype);
 
-		sh_note(sh, "the expression is compiled for link type %s (-y), and this capture's is "
-			    "%s", was ? was : "?", is ? is : "?");
+		sh_note(sh, "the expression is compiled for link type %s (-y), and this capture's "
+			    "is %s",
+			was ? was : "?", is ? is : "?");
 	}
 	return 0;
 }

@@ -217,13 +217,14 @@ START_TEST(bad_captures)
 	ck_assert(strstr(d.v[0].msg, "holds 0 packets"));
 	cbpf_diags_free(&d);
 	{
+		struct cbpf_dbg_sweep_opts so = { 0 };
 		struct cbpf_dbg_stop stop;
 		struct cbpf_dbg_tally t = { 0 };
 
 		ck_assert_int_eq(cbpf_dbg_run(dbg, 0, &stop, &t, &d), 0);
 		ck_assert_int_eq(stop.why, CBPF_DBG_END);
 		ck_assert_uint_eq(t.pass + t.fail, 0);
-		ck_assert_int_eq(cbpf_dbg_sweep(dbg, &(struct cbpf_dbg_sweep_opts){ 0 }, &t, &d), 0);
+		ck_assert_int_eq(cbpf_dbg_sweep(dbg, &so, &t, &d), 0);
 		ck_assert_uint_eq(t.pass + t.fail, 0);
 	}
 	ck_assert_uint_eq(d.n, 0);
