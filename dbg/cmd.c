@@ -1641,7 +1641,8 @@ static const struct cmd cmds[] = {
 	  "load bpf CODE | pcap FILE | expr EXPR | seccomp FILE | prog FILE | FILE",
 	  "Loads a program or a capture.\n"
 	  "  load bpf CODE      bpf_asm's comma form: 4,40 0 0 12,21 0 1 2048,6 0 0 -1,6 0 0 0\n"
-	  "  load pcap FILE     a pcap or pcapng capture; its first packet is selected\n"
+	  "  load pcap FILE     a pcap or pcapng capture; its first packet is selected, and\n"
+	  "                     a program loaded from an expression is compiled again for it\n"
 	  "  load expr EXPR     a tcpdump filter expression, compiled for the capture's link\n"
 	  "                     type (EN10MB without one)\n"
 	  "  load seccomp FILE  a seccomp filter, in any form\n"
