@@ -89,6 +89,8 @@ struct xl {
 	uint8_t *live;	   /* A and X live after each instruction */
 	struct state *in;  /* valid where F_REACHED */
 	uint32_t *need_hi; /* at F_FIRST: where the run's last buffered load ends */
+	uint32_t *guard;   /* xdp: below this frame length the program from here returns 0 */
+	uint32_t *check;   /* xdp, at F_FIRST: the length its check asks for; 0: no check */
 	uint32_t *dest;	   /* where a jump to each instruction goes (a label) */
 	uint8_t live0;	   /* A and X live at the start */
 	uint16_t mem_zero; /* M[k] possibly read before any write: zeroed in the prologue */
@@ -610,6 +612,42 @@ static bool run_load(const struct xl *x, const struct cbpf_insn *in, uint32_t *e
 	return false;
 }
 
+#define GUARD_ALL UINT32_MAX /* every frame: the program returns 0 from here */
+
+/*
+ * xdp, backward: guard[i] is a frame length below which the program from instruction i returns
+ * 0, whatever A, X and M[] are: a load of bytes [0, end) fails below end and otherwise goes on,
+ * a conditional jump guards what both its sides do, ret #0 and a doomed instruction every
+ * length, another return none. A check may then ask for guard[i] bytes instead of its run's
+ * own: where it fails the program would have returned 0 anyway, and later runs need no check
+ * of their own (cbpfc's "guaranteed guards": a bounds check rises above the branches whose
+ * other side returns no match).
+ */
+static void guards(struct xl *x)
+{
+	if (x->target != CBPF_TARGET_XDP)
+		return;
+	for (uint32_t i = x->n; i-- > 0;) {
+		const struct cbpf_insn *in = &x->ci[i];
+		uint32_t g, end, s[2];
+		int ns;
+
+		if (doomed(x, in)) {
+			g = GUARD_ALL;
+		} else if (is_ret(in->code)) {
+			g = in->code == (CBPF_RET | CBPF_K) && !in->k ? GUARD_ALL : 0;
+		} else {
+			ns = successors(x, i, s);
+			g = x->guard[s[0]];
+			if (ns == 2 && x->guard[s[1]] < g)
+				g = x->guard[s[1]];
+			if (run_load(x, in, &end) && end > g)
+				g = end;
+		}
+		x->guard[i] = g;
+	}
+}
+
 /* Per straight run: the extent of its loads, kept at the first of them (F_FIRST). */
 static void run_needs(struct xl *x)
 {
@@ -795,8 +833,14 @@ static void forward(struct xl *x)
 				st.a = st.x;
 			break;
 		}
-		if ((x->flags[i] & F_FIRST) && x->need_hi[i] > st.hi)
+		if ((x->flags[i] & F_FIRST) && x->need_hi[i] > st.hi) {
 			st.hi = x->need_hi[i];
+			if (x->target == CBPF_TARGET_XDP && x->guard[i] != GUARD_ALL &&
+			    x->guard[i] > st.hi)
+				st.hi = x->guard[i];
+			if (x->target == CBPF_TARGET_XDP)
+				x->check[i] = st.hi;
+		}
 		ns = successors(x, i, s);
 		for (int j = 0; j < ns; j++) {
 			if (!has[s[j]]) {
@@ -883,10 +927,10 @@ static void emit_len(struct xl *x, uint32_t i, unsigned reg)
 /* xdp: the check that the frame holds the run's bytes, unless every path checked enough. */
 static void emit_xdp_check(struct xl *x, uint32_t i)
 {
-	if (!(x->flags[i] & F_FIRST) || x->in[i].hi >= x->need_hi[i])
+	if (!(x->flags[i] & F_FIRST) || !x->check[i])
 		return;
 	emit(x, E_MOV64_REG(CBPF_EBPF_R1, RDATA));
-	emit(x, E_ALU64_IMM(CBPF_ADD, CBPF_EBPF_R1, (int32_t)x->need_hi[i]));
+	emit(x, E_ALU64_IMM(CBPF_ADD, CBPF_EBPF_R1, (int32_t)x->check[i]));
 	emit_jump(x, E_JMP_REG(CBPF_JGT, CBPF_EBPF_R1, REND, 0), zero_label(x));
 }
 
@@ -1681,6 +1725,8 @@ static void xl_free(struct xl *x)
 	free(x->live);
 	free(x->in);
 	free(x->need_hi);
+	free(x->guard);
+	free(x->check);
 	free(x->dest);
 	free(x->out);
 	free(x->origin);
@@ -1735,10 +1781,13 @@ int cbpf_xlate(const struct cbpf_prog *prog, const struct cbpf_xlate_opts *opts,
 	x.live = calloc(x.n, sizeof(*x.live));
 	x.in = calloc(x.n, sizeof(*x.in));
 	x.need_hi = calloc(x.n, sizeof(*x.need_hi));
+	x.guard = calloc(x.n, sizeof(*x.guard));
+	x.check = calloc(x.n, sizeof(*x.check));
 	x.dest = calloc(x.n, sizeof(*x.dest));
 	x.caplbl = x.n + NLBL_FIXED + 16;
 	x.lbl = malloc(x.caplbl * sizeof(*x.lbl));
-	if (!x.flags || !x.live || !x.in || !x.need_hi || !x.dest || !x.lbl) {
+	if (!x.flags || !x.live || !x.in || !x.need_hi || !x.guard || !x.check || !x.dest ||
+	    !x.lbl) {
 		xl_free(&x);
 		return -ENOMEM;
 	}
@@ -1750,6 +1799,7 @@ int cbpf_xlate(const struct cbpf_prog *prog, const struct cbpf_xlate_opts *opts,
 	compute_dests(&x);
 	liveness(&x);
 	run_needs(&x);
+	guards(&x);
 	forward(&x);
 	scan_needs(&x);
 	choose_bufbase(&x);

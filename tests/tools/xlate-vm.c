@@ -118,6 +118,7 @@ static void packets(const struct cbpf_prog *prog, const struct cbpf_ebpf_prog *e
 		const struct frame *f = &frames[i];
 		struct cbpf_meta meta;
 		struct cbpf_input in;
+		uint32_t cut;
 
 		snprintf(input, sizeof(input), "frame %zu", i + 1);
 		memset(&meta, 0, sizeof(meta));
@@ -130,6 +131,11 @@ static void packets(const struct cbpf_prog *prog, const struct cbpf_ebpf_prog *e
 			meta.cpu = (uint32_t)rnd() % 64;
 			meta.random = (uint32_t)rnd();
 			in = cbpf_input_packet(f->data, f->len, f->len, &meta);
+			compare(prog, ep, vm, &in, origin, input);
+			/* A frame cut short, where bounds checks (hoisted ones too) fail. */
+			cut = f->len ? (uint32_t)(rnd() % (f->len + 1)) : 0;
+			in = cbpf_input_packet(f->data, cut, cut, &meta);
+			snprintf(input, sizeof(input), "frame %zu, its first %u bytes", i + 1, cut);
 			compare(prog, ep, vm, &in, origin, input);
 			continue;
 		}
