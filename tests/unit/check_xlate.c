@@ -6,10 +6,17 @@
  * in tests/tools/xlate-kernel.c.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
 
 #include "cbpf.h"
+#include "ebpf_prog.h"
 #include "unit.h"
 
 #define I(code, k)	   ((struct cbpf_insn){(code), 0, 0, (uint32_t)(k)})
@@ -545,6 +552,72 @@ START_TEST(far_jumps)
 }
 END_TEST
 
+/*
+ * --verify for a loader without CAP_PERFMON: the verifier refuses what translations once did in
+ * XDP (ld #len as data_end - data: "pointer -= pointer prohibited"), and the proof falls back to
+ * libcbpf's interpreter with a note instead of failing. Root drops CAP_PERFMON and CAP_SYS_ADMIN
+ * from its effective set in a child; skipped without root.
+ */
+START_TEST(proof_without_perfmon)
+{
+	struct cbpf_ebpf_insn *v = malloc(8 * sizeof(*v));
+	struct cbpf_ebpf_prog *e;
+	uint8_t pkt[60] = {0};
+	int status = -1;
+	pid_t pid;
+
+	if (geteuid())
+		return;
+	ck_assert_ptr_nonnull(v);
+	v[0] = E_LDX(CBPF_W, CBPF_EBPF_R2, CBPF_EBPF_R1, 0); /* data */
+	v[1] = E_LDX(CBPF_W, CBPF_EBPF_R3, CBPF_EBPF_R1, 4); /* data_end */
+	v[2] = E_ALU64_REG(CBPF_SUB, CBPF_EBPF_R3, CBPF_EBPF_R2);
+	v[3] = E_JMP_IMM(CBPF_JEQ, CBPF_EBPF_R3, 0, 2);
+	v[4] = E_MOV32_IMM(CBPF_EBPF_R0, 2); /* XDP_PASS */
+	v[5] = E_EXIT();
+	v[6] = E_MOV32_IMM(CBPF_EBPF_R0, 1); /* XDP_DROP */
+	v[7] = E_EXIT();
+	e = ebpf_prog_adopt(v, 8, NULL, CBPF_TARGET_XDP);
+	ck_assert_ptr_nonnull(e);
+	e->classic = cbpf_prog_new(PROG(I(CBPF_LD | CBPF_LEN, 0), RET_A), 2);
+	e->actions = true;
+	e->match = 2;
+	e->nomatch = 1;
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+		struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+		struct __user_cap_data_struct d[2];
+		struct cbpf_proof_opts po = {0};
+		struct cbpf_proof_result res;
+		struct cbpf_diags diags = {0};
+		struct cbpf_proof *proof;
+		const char *why;
+
+		if (syscall(SYS_capget, &h, d))
+			_exit(2);
+		d[CAP_PERFMON / 32].effective &= ~(1u << (CAP_PERFMON % 32));
+		d[CAP_SYS_ADMIN / 32].effective &= ~(1u << (CAP_SYS_ADMIN % 32));
+		if (syscall(SYS_capset, &h, d))
+			_exit(2);
+		if (cbpf_proof_new(e, &po, &proof, &why, &diags))
+			_exit(3);
+		if (cbpf_proof_engine(proof) != CBPF_PROOF_INTERPRETER || !why ||
+		    !strstr(why, "CAP_PERFMON"))
+			_exit(4);
+		if (cbpf_proof_frame(proof, pkt, sizeof(pkt), &res, &diags) || !res.agree ||
+		    res.got != 2)
+			_exit(5);
+		cbpf_proof_free(proof);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "the child without CAP_PERFMON failed at step %d", WEXITSTATUS(status));
+	cbpf_ebpf_prog_free(e);
+}
+END_TEST
+
 Suite *xlate_suite(void)
 {
 	Suite *s = suite_create("xlate");
@@ -557,6 +630,7 @@ Suite *xlate_suite(void)
 	tcase_add_test(tc, options_and_actions);
 	tcase_add_test(tc, long_programs);
 	tcase_add_test(tc, far_jumps);
+	tcase_add_test(tc, proof_without_perfmon);
 	suite_add_tcase(s, tc);
 	tcase_add_test(meaning, division_and_shifts);
 	tcase_add_test(meaning, packet_loads);
