@@ -89,8 +89,8 @@ struct xl {
 	uint8_t *live;	   /* A and X live after each instruction */
 	struct state *in;  /* valid where F_REACHED */
 	uint32_t *need_hi; /* at F_FIRST: where the run's last buffered load ends */
-	uint32_t *guard;   /* xdp: below this frame length the program from here returns 0 */
-	uint32_t *check;   /* xdp, at F_FIRST: the length its check asks for; 0: no check */
+	uint32_t *guard;   /* xdp, tc: below this length the program from here returns 0 */
+	uint32_t *check;   /* xdp, tc, at F_FIRST: the bytes its check or fetch ends at; 0: none */
 	uint32_t *dest;	   /* where a jump to each instruction goes (a label) */
 	uint8_t live0;	   /* A and X live at the start */
 	uint16_t mem_zero; /* M[k] possibly read before any write: zeroed in the prologue */
@@ -615,17 +615,18 @@ static bool run_load(const struct xl *x, const struct cbpf_insn *in, uint32_t *e
 #define GUARD_ALL UINT32_MAX /* every frame: the program returns 0 from here */
 
 /*
- * xdp, backward: guard[i] is a frame length below which the program from instruction i returns
- * 0, whatever A, X and M[] are: a load of bytes [0, end) fails below end and otherwise goes on,
- * a conditional jump guards what both its sides do, ret #0 and a doomed instruction every
- * length, another return none. A check may then ask for guard[i] bytes instead of its run's
- * own: where it fails the program would have returned 0 anyway, and later runs need no check
- * of their own (cbpfc's "guaranteed guards": a bounds check rises above the branches whose
- * other side returns no match).
+ * xdp and tc, backward: guard[i] is a packet length below which the program from instruction i
+ * returns 0, whatever A, X and M[] are: a load of bytes [0, end) fails below end and otherwise
+ * goes on, a conditional jump guards what both its sides do, ret #0 and a doomed instruction
+ * every length, another return none. A bounds check (xdp) or a fetch into the stack (tc, whose
+ * bpf_skb_load_bytes() fails exactly when a load would) may then ask for guard[i] bytes instead
+ * of its run's own: where it fails the program would have returned 0 anyway, and later runs
+ * need no check or fetch of their own (cbpfc's "guaranteed guards": a bounds check rises above
+ * the branches whose other side returns no match).
  */
 static void guards(struct xl *x)
 {
-	if (x->target != CBPF_TARGET_XDP)
+	if (x->target != CBPF_TARGET_XDP && x->target != CBPF_TARGET_TC)
 		return;
 	for (uint32_t i = x->n; i-- > 0;) {
 		const struct cbpf_insn *in = &x->ci[i];
@@ -835,11 +836,9 @@ static void forward(struct xl *x)
 		}
 		if ((x->flags[i] & F_FIRST) && x->need_hi[i] > st.hi) {
 			st.hi = x->need_hi[i];
-			if (x->target == CBPF_TARGET_XDP && x->guard[i] != GUARD_ALL &&
-			    x->guard[i] > st.hi)
+			if (x->guard[i] != GUARD_ALL && x->guard[i] > st.hi)
 				st.hi = x->guard[i];
-			if (x->target == CBPF_TARGET_XDP)
-				x->check[i] = st.hi;
+			x->check[i] = st.hi;
 		}
 		ns = successors(x, i, s);
 		for (int j = 0; j < ns; j++) {
@@ -1018,9 +1017,9 @@ static void emit_stack_load(struct xl *x, unsigned dst, int16_t off, uint32_t si
  */
 static void emit_tc_fetch(struct xl *x, uint32_t i, bool save_a)
 {
-	uint32_t from = x->in[i].hi, to = x->need_hi[i];
+	uint32_t from = x->in[i].hi, to = x->check[i];
 
-	if (!(x->flags[i] & F_FIRST) || from >= to)
+	if (!(x->flags[i] & F_FIRST) || !to)
 		return;
 	if (save_a)
 		emit(x, E_MOV32_REG(RSAVE, RA));
