@@ -1655,6 +1655,46 @@ static int ebpf_succ(const struct cbpf_ebpf_insn *in, size_t i, size_t s[2])
 }
 
 /*
+ * A conditional jump over a goto becomes the opposite jump to where the goto went, when nothing
+ * else jumps to the goto: "if r0 != 0x11 goto pc+1; goto pc+5" is "if r0 == 0x11 goto pc+6".
+ * The goto is left going to the next instruction, which compact() drops. Not in a program whose
+ * exits were turned around on purpose (x->calm), nor for JSET, which has no opposite.
+ */
+static void fuse_jumps(struct xl *x)
+{
+	uint8_t *target;
+
+	if (x->calm || x->len < 2)
+		return;
+	target = calloc(x->len + 1, 1);
+	if (!target) {
+		x->err = -ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < x->len; i++) {
+		size_t s[2];
+		int ns = ebpf_succ(&x->out[i], i, s);
+
+		for (int j = 0; j < ns; j++)
+			if (s[j] != i + 1 && s[j] <= x->len)
+				target[s[j]] = 1;
+	}
+	for (size_t i = 0; i + 1 < x->len; i++) {
+		struct cbpf_ebpf_insn *a = &x->out[i], *b = &x->out[i + 1];
+		uint8_t cls = CBPF_CLASS(a->code), op = CBPF_OP(a->code), inv = inverse(op);
+
+		if ((cls != CBPF_JMP && cls != CBPF_EBPF_JMP32) || !inv || a->off != 1 ||
+		    b->code != (CBPF_JMP | CBPF_JA) || target[i + 1] || b->off >= INT16_MAX ||
+		    b->off < 0)
+			continue;
+		a->code = (uint8_t)(cls | inv | CBPF_SRC(a->code));
+		a->off = (int16_t)(b->off + 1);
+		b->off = 0;
+	}
+	free(target);
+}
+
+/*
  * Drops the instructions no path reaches: the verifier refuses them ("unreachable insn"), and
  * jumps that go straight to an exit leave some behind (a return reached only by a jump that now
  * goes to the shared exit instead). Jumps are renumbered. Returns whether it removed any.
@@ -1824,6 +1864,8 @@ int cbpf_xlate(const struct cbpf_prog *prog, const struct cbpf_xlate_opts *opts,
 		}
 		epilogue(&x);
 	} while (!x.err && (!resolve_fixups(&x) || needs_calm(&x)));
+	if (!x.err)
+		fuse_jumps(&x);
 	/* Removing a goto may leave another going to the next instruction: again until none. */
 	while (!x.err && compact(&x))
 		;
