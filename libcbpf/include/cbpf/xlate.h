@@ -38,15 +38,17 @@ struct cbpf_xlate_opts {
  *   socket   LD_ABS/LD_IND, which the kernel gives socket filters with exactly the classic
  *            semantics; ancillary loads from struct __sk_buff and helpers.
  *   tc       bpf_skb_load_bytes() into the stack, one call for each straight run of loads (and
- *            none for bytes an earlier run on every path to it fetched already);
+ *            none for bytes an earlier run on every path to it fetched already; a call fetches
+ *            ahead as far as a shorter packet would make the program return 0 anyway);
  *            bpf_skb_load_bytes_relative() for SKF_NET_OFF/SKF_LL_OFF. LD_ABS would end the
  *            program with 0, which is TC_ACT_OK, not the nomatch action.
  *   xdp      direct packet access, one bounds check for each straight run of loads (and none
- *            where every path to it checked enough already); [x + k] through
- *            bpf_xdp_load_bytes() and #len through bpf_xdp_get_buff_len(), as the verifier
- *            allows loaders without CAP_PERFMON no variable packet offsets and no pointer
- *            subtraction (Linux 5.18). The link-layer header is the start
- *            of the frame and the network header is taken to follow a 14-byte Ethernet header.
+ *            where every path to it checked enough already; a check asks for as much as tc's
+ *            fetches do); [x + k] through bpf_xdp_load_bytes() and #len through
+ *            bpf_xdp_get_buff_len(), as the verifier allows loaders without CAP_PERFMON no
+ *            variable packet offsets and no pointer subtraction (Linux 5.18). The link-layer
+ *            header is the start of the frame and the network header is taken to follow a
+ *            14-byte Ethernet header.
  *   seccomp  ld [k] reads the 32-bit word of struct seccomp_data at k; ld #len is 64.
  *
  * A load the target cannot express is refused, located at the classic instruction, with the
