@@ -314,6 +314,30 @@ int cbpf_tc_detach(const char *dev, bool egress, struct cbpf_diags *diags)
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = idx,
 		    .attach_point = egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, to, .handle = CBPF_TC_HANDLE, .priority = CBPF_TC_PRIORITY);
+	/* Only a translation: someone else's filter may sit at the same handle and priority. */
+	old = mute();
+	err = bpf_tc_query(&hook, &to);
+	unmute(old);
+	if (!err) {
+		int fd = bpf_prog_get_fd_by_id(to.prog_id);
+		char what[128];
+		bool ours;
+
+		if (fd == -EPERM || fd == -EACCES)
+			return no_privilege(diags, "reading the tc program");
+		if (fd < 0)
+			return fail(diags, kernel_err(fd), "%s: tc program %u: %s", dev, to.prog_id,
+				    strerror(-fd));
+		ours = is_ours(fd, CBPF_TARGET_TC, what, sizeof(what));
+		close(fd);
+		if (!ours)
+			return fail(diags, -EINVAL,
+				    "%s: the tc filter at handle 0x%x, priority %d is %s: not "
+				    "detached",
+				    dev, CBPF_TC_HANDLE, CBPF_TC_PRIORITY, what);
+	}
+	/* bpf_tc_detach wants the options without the query's results. */
+	to.prog_fd = to.flags = to.prog_id = 0;
 	old = mute();
 	err = bpf_tc_detach(&hook, &to);
 	unmute(old);

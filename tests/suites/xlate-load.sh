@@ -135,6 +135,14 @@ check "another program pinned with bpftool" bpftool prog load "$tmp/mine.o" "$tm
 refuse "--detach of another pinned program" "'mine_xdp', not cbpf-xlate's xdp translation" \
 	"$X" -t xdp --load "$tmp/bpffs/other" --detach
 check "the other program stays pinned" test -e "$tmp/bpffs/other"
+"$X" -t tc -e ip -o "$tmp/ours-tc.o" && LC_ALL=C sed 's/cbpf_tc/mine_tc/g' "$tmp/ours-tc.o" >"$tmp/mine-tc.o"
+in_ns tc qdisc add dev v0 clsact
+check "another tc filter at cbpf's handle and priority" in_ns tc filter add dev v0 ingress \
+	handle 0xcbf prio 0xcbf bpf da obj "$tmp/mine-tc.o" sec tc
+refuse "--detach tc of another program" "is program [0-9]*, 'mine_tc', not cbpf-xlate's tc" \
+	in_ns "$X" -t tc --attach-tc v0 --detach
+check "the other tc filter stays" sh -c "ip netns exec '$ns' tc filter show dev v0 ingress | grep -q mine_tc"
+in_ns tc qdisc del dev v0 clsact
 check "--load of a socket translation" "$X" -t socket -e ip --load "$tmp/bpffs/sock"
 refuse "--detach of it as tc" "'cbpf_socket', not cbpf-xlate's tc translation" \
 	"$X" -t tc --load "$tmp/bpffs/sock" --detach

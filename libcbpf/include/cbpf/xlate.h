@@ -130,7 +130,11 @@ CBPF_API int cbpf_ebpf_unpin(const char *path, enum cbpf_target target,
  * such device), -EEXIST (cbpf's filter is attached already), -EPERM, -EINVAL.
  */
 CBPF_API int cbpf_tc_attach(int fd, const char *dev, bool egress, struct cbpf_diags *diags);
-/* Removes cbpf's filter from dev's ingress or egress; the clsact qdisc stays. -ENOENT if none. */
+/*
+ * Removes cbpf's filter from dev's ingress or egress if it is a translation (named cbpf_tc); the
+ * clsact qdisc stays. Returns 0, -ENOENT (none there), -EINVAL (another program's filter at that
+ * handle and priority), -EPERM.
+ */
 CBPF_API int cbpf_tc_detach(const char *dev, bool egress, struct cbpf_diags *diags);
 
 /*
