@@ -231,8 +231,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 				    cbpf_target_name(o->target));
 	}
 	if (o->in.source == CLI_SRC_POLICY && o->target != CBPF_TARGET_SECCOMP)
-		return cli_usage_error("--policy compiles seccomp filters: use -t seccomp, not -t %s",
-				       cbpf_target_name(o->target));
+		return cli_usage_error(
+			"--policy compiles seccomp filters: use -t seccomp, not -t %s",
+			cbpf_target_name(o->target));
 	if ((o->match || o->nomatch) &&
 	    (o->target == CBPF_TARGET_SOCKET || o->target == CBPF_TARGET_SECCOMP))
 		return cli_usage_error("--match and --nomatch are for tc and xdp");

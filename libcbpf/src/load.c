@@ -396,7 +396,8 @@ int cbpf_xdp_detach(const char *dev, struct cbpf_diags *diags)
 	if (fd == -EPERM || fd == -EACCES)
 		return no_privilege(diags, "reading the XDP program");
 	if (fd < 0)
-		return fail(diags, kernel_err(fd), "%s: XDP program %u: %s", dev, id, strerror(-fd));
+		return fail(diags, kernel_err(fd), "%s: XDP program %u: %s", dev, id,
+			    strerror(-fd));
 	if (!is_ours(fd, CBPF_TARGET_XDP, what, sizeof(what))) {
 		close(fd);
 		return fail(diags, -EINVAL,

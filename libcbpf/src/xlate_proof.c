@@ -95,7 +95,8 @@ int cbpf_proof_new(const struct cbpf_ebpf_prog *prog, const struct cbpf_proof_op
 			*why = "bpf(2) is not allowed here";
 		} else if (err == -EINVAL && !has_cap(CAP_PERFMON) && !has_cap(CAP_SYS_ADMIN)) {
 			/* Without CAP_PERFMON the verifier refuses what it cannot sanitize against
-			 * Spectre (pointer arithmetic, pointer leaks): not a translation's fault. */
+			 * Spectre (pointer arithmetic, pointer leaks): not a translation's fault.
+			 */
 			cbpf_diags_free(diags);
 			*why = "the kernel's verifier refused the translation for a loader without "
 			       "CAP_PERFMON";

@@ -377,8 +377,8 @@ static void doomed_loads(const bool targets[3])
 		struct cbpf_prog *prog = cbpf_prog_new(progs[i], 3);
 		char origin[64];
 
-		snprintf(origin, sizeof(origin), "a load below SKF_LL_OFF, then a refused one (%zu)",
-			 i + 1);
+		snprintf(origin, sizeof(origin),
+			 "a load below SKF_LL_OFF, then a refused one (%zu)", i + 1);
 		for (int t = 0; t < 3; t++) {
 			struct cbpf_xlate_opts o = {.target = (enum cbpf_target)t};
 			struct cbpf_diags d = {0};

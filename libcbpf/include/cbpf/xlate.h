@@ -116,8 +116,7 @@ CBPF_API int cbpf_ebpf_pin(int fd, const char *path, struct cbpf_diags *diags);
  * target's translations (cbpf_ebpf_prog_name), not a map, a link or another program. Returns 0,
  * -ENOENT, -ENOTSUP (not in a bpf filesystem), -EINVAL (something else is pinned there), -EPERM.
  */
-CBPF_API int cbpf_ebpf_unpin(const char *path, enum cbpf_target target,
-			     struct cbpf_diags *diags);
+CBPF_API int cbpf_ebpf_unpin(const char *path, enum cbpf_target target, struct cbpf_diags *diags);
 
 /* Where cbpf puts its tc filter: one fixed handle and priority, so that detaching finds it. */
 #define CBPF_TC_HANDLE	 0xcbf
@@ -232,7 +231,7 @@ CBPF_API enum cbpf_proof_engine cbpf_proof_engine(const struct cbpf_proof *proof
 CBPF_API void cbpf_proof_free(struct cbpf_proof *proof);
 
 struct cbpf_proof_result {
-	bool skipped;	   /* the frame cannot be run (shorter than 14 bytes); the rest is unset */
+	bool skipped;	   /* the frame cannot be run (shorter than 14 bytes); the rest unset */
 	bool interpreted;  /* with the kernel as engine, this frame ran in libcbpf's interpreter:
 			    * longer than the kernel's test runs take (socket, tc: about 3.5 KB)
 			    * or keep in one piece (xdp: see XDP_TEST_LINEAR in xlate_proof.c) */
