@@ -1202,8 +1202,9 @@ int cbpf_dbg_sweep(struct cbpf_dbg *dbg, const struct cbpf_dbg_sweep_opts *opts,
 		return err;
 	linktype = cbpf_capture_linktype(cap);
 	if (opts->write) {
-		err = cbpf_capture_writer_new(opts->write, linktype, cbpf_capture_snaplen(cap), &w,
-					      diags);
+		err = cbpf_capture_writer_new(opts->write,
+					      linktype | (int)cbpf_capture_linktype_ext(cap),
+					      cbpf_capture_snaplen(cap), &w, diags);
 		if (err)
 			goto out;
 	}

@@ -227,6 +227,11 @@ int cbpf_capture_linktype(const struct cbpf_capture *cap)
 	return pcap_datalink(cap->pcap);
 }
 
+uint32_t cbpf_capture_linktype_ext(const struct cbpf_capture *cap)
+{
+	return (uint32_t)pcap_datalink_ext(cap->pcap);
+}
+
 uint32_t cbpf_capture_snaplen(const struct cbpf_capture *cap)
 {
 	int snaplen = pcap_snapshot(cap->pcap);
@@ -253,39 +258,83 @@ void cbpf_capture_close(struct cbpf_capture *cap)
 }
 
 struct cbpf_capture_writer {
-	pcap_t *dead;
-	pcap_dumper_t *dumper;
+	FILE *f;
 	char *path; /* what the caller named, for messages */
 	struct cbpf_outfile file;
 	bool to_stdout;
 };
 
+/* The upper six bits of a file's link-type field (libpcap's LT_FCS_DATALINK_EXT & co). */
+#define LINKTYPE_EXT_MASK 0xfc000000u
+
 static void writer_free(struct cbpf_capture_writer *w)
 {
-	if (w->dumper)
-		pcap_dump_close(w->dumper);
-	if (w->dead)
-		pcap_close(w->dead);
 	free(w->path);
 	free(w);
+}
+
+/*
+ * The file header libpcap writes for linktype, then the extension bits a capture read carried
+ * (the FCS length): libpcap maps DLT values to LINKTYPE ones itself, but its dumpers cannot be
+ * given those bits, which tcpdump -w keeps by dumping through the reader.
+ */
+static int file_header(int linktype, uint32_t snaplen, uint8_t out[24])
+{
+	pcap_t *dead = pcap_open_dead_with_tstamp_precision(
+		(int)((uint32_t)linktype & ~LINKTYPE_EXT_MASK), (int)snaplen,
+		PCAP_TSTAMP_PRECISION_MICRO);
+	pcap_dumper_t *d = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	uint32_t field;
+	FILE *mem;
+	int err = -EINVAL;
+
+	if (!dead)
+		return -ENOMEM;
+	mem = open_memstream(&buf, &len);
+	if (mem)
+		d = pcap_dump_fopen(dead, mem);
+	else
+		err = -ENOMEM;
+	if (d) {
+		pcap_dump_close(d); /* closes mem, which fills buf */
+		mem = NULL;
+		if (len == 24) {
+			memcpy(out, buf, 24);
+			memcpy(&field, out + 20, 4); /* host order, as libpcap writes it */
+			field |= (uint32_t)linktype & LINKTYPE_EXT_MASK;
+			memcpy(out + 20, &field, 4);
+			err = 0;
+		}
+	}
+	if (mem)
+		fclose(mem);
+	free(buf);
+	pcap_close(dead);
+	return err;
 }
 
 int cbpf_capture_writer_new(const char *path, int linktype, uint32_t snaplen,
 			    struct cbpf_capture_writer **out, struct cbpf_diags *diags)
 {
 	struct cbpf_capture_writer *w = calloc(1, sizeof(*w));
+	uint8_t header[24];
 	int err = -ENOMEM;
-	FILE *f = NULL;
 
 	if (!w || !(w->path = strdup(path)))
 		goto fail;
 	w->file.fd = -1;
-	w->dead = pcap_open_dead_with_tstamp_precision(linktype, (int)snaplen,
-							PCAP_TSTAMP_PRECISION_MICRO);
-	if (!w->dead)
+	err = file_header(linktype, snaplen, header);
+	if (err) {
+		if (err == -EINVAL)
+			cbpf_diags_add(diags, CBPF_SEV_ERROR, path, 0, 0, 0, -1,
+				       "cannot write: link type %d has no place in a pcap file",
+				       linktype);
 		goto fail;
+	}
 	if (!strcmp(path, "-")) {
-		f = stdout;
+		w->f = stdout;
 		w->to_stdout = true;
 	} else {
 		err = cbpf_outfile_open(&w->file, path);
@@ -295,24 +344,14 @@ int cbpf_capture_writer_new(const char *path, int linktype, uint32_t snaplen,
 			err = err == -ENOENT ? -ENOENT : err == -EACCES ? -EPERM : -EINVAL;
 			goto fail;
 		}
-		if (!(f = fdopen(w->file.fd, "wb"))) {
+		if (!(w->f = fdopen(w->file.fd, "wb"))) {
 			err = -ENOMEM;
 			close(w->file.fd);
 			cbpf_outfile_abort(&w->file);
 			goto fail;
 		}
 	}
-	w->dumper = pcap_dump_fopen(w->dead, f);
-	if (!w->dumper) {
-		cbpf_diags_add(diags, CBPF_SEV_ERROR, path, 0, 0, 0, -1, "cannot write: %s",
-			       pcap_geterr(w->dead));
-		err = -EINVAL;
-		if (!w->to_stdout) {
-			fclose(f);
-			cbpf_outfile_abort(&w->file);
-		}
-		goto fail;
-	}
+	fwrite(header, 1, sizeof(header), w->f);
 	*out = w;
 	return 0;
 fail:
@@ -323,29 +362,29 @@ fail:
 
 int cbpf_capture_writer_add(struct cbpf_capture_writer *w, const struct cbpf_frame *frame)
 {
-	struct pcap_pkthdr hdr = { 0 };
+	/* A record as libpcap's pcap_dump writes it: four 32-bit words in host order. */
+	uint32_t rec[4] = {
+		(uint32_t)frame->ts_sec,
+		frame->ts_nsec / 1000,
+		frame->caplen,
+		frame->wirelen,
+	};
 
-	hdr.ts.tv_sec = (time_t)frame->ts_sec;
-	hdr.ts.tv_usec = (suseconds_t)(frame->ts_nsec / 1000);
-	hdr.caplen = frame->caplen;
-	hdr.len = frame->wirelen;
-	pcap_dump((u_char *)w->dumper, &hdr, frame->data);
+	fwrite(rec, 1, sizeof(rec), w->f);
+	fwrite(frame->data, 1, frame->caplen, w->f);
 	return 0;
 }
 
 int cbpf_capture_writer_commit(struct cbpf_capture_writer *w, struct cbpf_diags *diags)
 {
-	FILE *f = pcap_dump_file(w->dumper);
 	int err = 0;
 
-	if (pcap_dump_flush(w->dumper) || ferror(f))
+	errno = 0;
+	if (fflush(w->f) || ferror(w->f))
 		err = -(errno ? errno : EIO);
-	if (w->to_stdout) {
-		/* libpcap's dumper is the FILE itself: stdout stays open for the caller. */
-		w->dumper = NULL;
-	} else {
-		pcap_dump_close(w->dumper);
-		w->dumper = NULL;
+	if (!w->to_stdout) {
+		if (fclose(w->f) && !err)
+			err = -(errno ? errno : EIO);
 		if (err)
 			cbpf_outfile_abort(&w->file);
 		else
@@ -363,9 +402,8 @@ void cbpf_capture_writer_abort(struct cbpf_capture_writer *w)
 	if (!w)
 		return;
 	if (!w->to_stdout) {
-		pcap_dump_close(w->dumper);
+		fclose(w->f);
 		cbpf_outfile_abort(&w->file);
 	}
-	w->dumper = NULL; /* closed above, or stdout, which stays open */
 	writer_free(w);
 }

@@ -88,7 +88,7 @@ done <"$tmp/verdicts"
 rc=$?
 [ $rc -eq 1 ] && [ ! -e "$tmp/c.pcap" ] && grep -q 'packet 4: truncated' "$tmp/err" && ok ||
 	fail "filter of a damaged capture: exit $rc, or a file was left"
-ls "$tmp" | grep -q '^c\.pcap\.' && fail "filter left a temporary file" || ok
+ls -A "$tmp" | grep -q 'c\.pcap\.' && fail "filter left a temporary file" || ok
 "$dbg" -e tcp -p pcaps/eth-ipv4-tcp.pcap -c "filter $tmp/no/such/dir.pcap" >/dev/null 2>&1
 [ $? -eq 1 ] && ok || fail "filter into a missing directory does not fail"
 # A filter that accepts nothing writes a valid empty capture, as tcpdump does.
@@ -96,6 +96,14 @@ ls "$tmp" | grep -q '^c\.pcap\.' && fail "filter left a temporary file" || ok
 tcpdump -r pcaps/eth-ipv4-tcp.pcap -w "$tmp/e.pcap" arp 2>/dev/null
 cmp -s "$tmp/d.pcap" "$tmp/e.pcap" && grep -q '^0 of 32 packets accepted' "$tmp/out" && ok ||
 	fail "an empty result differs from tcpdump's"
+# The link-type field's upper bits (here an FCS of 4 bytes, LT_FCS_DATALINK_EXT) stay, as
+# tcpdump -w keeps them.
+{ head -c 20 pcaps/eth-ipv4-tcp.pcap && printf '\001\000\000\044' &&
+	tail -c +25 pcaps/eth-ipv4-tcp.pcap; } >"$tmp/fcs.pcap"
+"$dbg" -e tcp -p "$tmp/fcs.pcap" -c "filter $tmp/f.pcap" >/dev/null 2>&1
+tcpdump -r "$tmp/fcs.pcap" -w "$tmp/g.pcap" tcp 2>/dev/null
+cmp -s "$tmp/f.pcap" "$tmp/g.pcap" && [ "$(od -An -tx1 -j20 -N4 "$tmp/f.pcap")" = " 01 00 00 24" ] &&
+	ok || fail "filter drops the link type's FCS bits that tcpdump -w keeps"
 
 echo "$((n - bad))/$n cbpf-dbg runs and filters agree with the manifest and tcpdump -w"
 [ $bad -eq 0 ]

@@ -35,6 +35,8 @@ CBPF_API int cbpf_capture_open(const char *path, struct cbpf_capture **out,
 CBPF_API int cbpf_capture_next(struct cbpf_capture *cap, struct cbpf_frame *frame,
 			       struct cbpf_diags *diags);
 CBPF_API int cbpf_capture_linktype(const struct cbpf_capture *cap);
+/* The upper bits of the file's link-type field (the FCS length), 0 when it has none. */
+CBPF_API uint32_t cbpf_capture_linktype_ext(const struct cbpf_capture *cap);
 CBPF_API uint32_t cbpf_capture_snaplen(const struct cbpf_capture *cap);
 /*
  * Compiles a filter expression as tcpdump -r FILE EXPR does: on the open capture, so for its
@@ -52,7 +54,8 @@ CBPF_API void cbpf_capture_close(struct cbpf_capture *cap);
 struct cbpf_capture_writer;
 
 /*
- * Starts a pcap file at path (microsecond timestamps, like tcpdump -w), "-" for stdout. A regular
+ * Starts a pcap file at path (microsecond timestamps, like tcpdump -w), "-" for stdout; linktype
+ * may carry cbpf_capture_linktype_ext()'s bits, which the file keeps as tcpdump -w does. A regular
  * file (or a new name) is written to a temporary file beside it: nothing appears at path until
  * cbpf_capture_writer_commit(). A FIFO or a device is written straight through. Returns 0,
  * -EINVAL/-ENOENT/-EPERM (cannot create, in diags), -ENOMEM.
