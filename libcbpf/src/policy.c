@@ -366,8 +366,157 @@ static const char *rule_desc(const struct cbpf_policy_rule *r)
 			     "unconditionally";
 }
 
+/*
+ * Whether some argument values satisfy the conditions of two rules at once. libseccomp gives such
+ * a call the action of whichever rule its argument tree happens to test first (the tree orders
+ * nodes by argument, then operator, then value, and what a later rule adds depends on the order
+ * the rules were added: src/db.c _db_tree_add); runc adds them in file order. The result is not
+ * something a policy should depend on, so an overlap between different actions is an error.
+ */
+
+/* One argument's conditions: a range, bits fixed by masked compares, and excluded patterns. */
+struct arg_set {
+	uint64_t lo, hi, mask, bits;
+	struct {
+		uint64_t mask, value;
+	} excl[128];
+	size_t n_excl;
+	bool empty;
+};
+
+/* The smallest x >= lo with (x & mask) == bits; false when there is none. */
+static bool next_fixed(uint64_t lo, uint64_t mask, uint64_t bits, uint64_t width, uint64_t *out)
+{
+	bool found = false;
+
+	for (int i = 63; i >= 0; i--) {
+		uint64_t b = 1ULL << i, below = b - 1;
+		bool lb = lo & b;
+
+		if (!(width & b))
+			continue;
+		/* x takes lo's bits above i and 1 at i where lo has 0: a candidate, the lowest wins */
+		if (!lb && (!(mask & b) || (bits & b))) {
+			*out = (lo & ~(b | below)) | b | (bits & below & width);
+			found = true;
+		}
+		/* a fixed bit unlike lo's: x cannot follow lo further, the last candidate is it */
+		if ((mask & b) && !!(bits & b) != lb)
+			return found;
+	}
+	*out = lo;
+	return true;
+}
+
+static bool arg_sat(const struct arg_set *s, uint64_t lo, uint64_t mask, uint64_t bits,
+		    uint64_t width, size_t from, unsigned *budget)
+{
+	uint64_t x, y, m, v, free_bits;
+
+	if (!*budget)
+		return true; /* too many cases to tell apart: assume they overlap */
+	--*budget;
+	if (!next_fixed(lo, mask, bits, width, &x) || x > s->hi)
+		return false;
+	if (from == s->n_excl)
+		return true;
+	/* one value left: it either passes every exclusion or the set is empty */
+	if (x == s->hi || !next_fixed(x + 1, mask, bits, width, &y) || y > s->hi) {
+		for (size_t e = from; e < s->n_excl; e++)
+			if ((x & s->excl[e].mask) == s->excl[e].value)
+				return false;
+		return true;
+	}
+	m = s->excl[from].mask;
+	v = s->excl[from].value;
+	if ((mask & m & (bits ^ v)))
+		return arg_sat(s, lo, mask, bits, width, from + 1, budget); /* fixed bits differ */
+	free_bits = m & ~mask;
+	/* (x & m) != v: some free bit of m differs from v */
+	for (int i = 0; i < 64; i++) {
+		uint64_t b = 1ULL << i;
+
+		if ((free_bits & b) &&
+		    arg_sat(s, lo, mask | b, bits | (~v & b), width, from + 1, budget))
+			return true;
+	}
+	return false;
+}
+
+static void arg_add(struct arg_set *s, const struct cbpf_policy_cond *c, uint64_t width)
+{
+	uint64_t v = c->value & width, m = c->mask & width;
+
+	switch (c->op) {
+	case CBPF_CMP_EQ:
+		s->lo = s->lo > v ? s->lo : v;
+		s->hi = s->hi < v ? s->hi : v;
+		break;
+	case CBPF_CMP_LT:
+		if (!v)
+			s->empty = true;
+		else if (s->hi > v - 1)
+			s->hi = v - 1;
+		break;
+	case CBPF_CMP_LE:
+		s->hi = s->hi < v ? s->hi : v;
+		break;
+	case CBPF_CMP_GT:
+		if (v == width)
+			s->empty = true;
+		else if (s->lo < v + 1)
+			s->lo = v + 1;
+		break;
+	case CBPF_CMP_GE:
+		s->lo = s->lo > v ? s->lo : v;
+		break;
+	case CBPF_CMP_MASKED_EQ:
+		if ((v & ~m) || (s->mask & m & (s->bits ^ v)))
+			s->empty = true;
+		s->mask |= m;
+		s->bits |= v;
+		break;
+	case CBPF_CMP_NE:
+	case CBPF_CMP_MASKED_NE:
+		if (c->op == CBPF_CMP_NE)
+			m = width;
+		if (v & ~m)
+			break; /* always true */
+		if (s->n_excl == sizeof(s->excl) / sizeof(s->excl[0]))
+			break; /* dropping one only widens the set: overlaps are still found */
+		s->excl[s->n_excl].mask = m;
+		s->excl[s->n_excl++].value = v;
+		break;
+	}
+	if (s->lo > s->hi)
+		s->empty = true;
+}
+
+/* Whether a call on arch can match both rules' conditions. */
+static bool rules_overlap(const struct cbpf_policy_rule *a, const struct cbpf_policy_rule *b,
+			  enum cbpf_arch arch)
+{
+	uint64_t width = policy_arch_32bit(arch) ? UINT32_MAX : UINT64_MAX;
+	const struct cbpf_policy_rule *both[2] = { a, b };
+
+	for (unsigned arg = 0; arg < 6; arg++) {
+		struct arg_set s = { .hi = width };
+		unsigned budget = 1U << 16;
+
+		for (int r = 0; r < 2; r++)
+			for (size_t c = 0; c < both[r]->n_conds; c++)
+				if (both[r]->conds[c].arg == arg)
+					arg_add(&s, &both[r]->conds[c], width);
+		if (s.empty || !arg_sat(&s, s.lo, s.mask, s.bits, width, 0, &budget))
+			return false;
+	}
+	return true;
+}
+
+enum conflict { DIFFERENT, SAME_CONDS, OVERLAP };
+
 static void report_conflict(struct policy_ctx *ctx, bool *reported, size_t first, size_t second,
-			    bool same_conds)
+			    enum conflict how)
 {
 	const struct cbpf_policy_rule *a = &ctx->pol->rules[first], *b = &ctx->pol->rules[second];
 	char act_a[32], act_b[32];
@@ -375,9 +524,18 @@ static void report_conflict(struct policy_ctx *ctx, bool *reported, size_t first
 	if (reported[second])
 		return;
 	reported[second] = true;
+	/* runc's split of one entry (an argument named twice) is one rule to the reader */
+	if (second > 0 && reported[second - 1] && ctx->pol->rules[second - 1].line == b->line &&
+	    ctx->pol->rules[second - 1].col == b->col && ctx->pol->rules[second - 1].file == b->file)
+		return;
 	cbpf_seccomp_action_format(a->action, act_a, sizeof(act_a));
 	cbpf_seccomp_action_format(b->action, act_b, sizeof(act_b));
-	if (same_conds)
+	if (how == OVERLAP)
+		policy_diag(ctx, CBPF_SEV_ERROR, b->file, b->line, b->col, 0,
+			    "contradicting rules for '%s': %s here and %s in another rule, and a call "
+			    "can meet the conditions of both",
+			    b->syscall, act_b, act_a);
+	else if (how == SAME_CONDS)
 		policy_diag(ctx, CBPF_SEV_ERROR, b->file, b->line, b->col, 0,
 			    "contradicting rules for '%s': %s here and %s in another rule, with the "
 			    "same conditions",
@@ -390,8 +548,8 @@ static void report_conflict(struct policy_ctx *ctx, bool *reported, size_t first
 		    "the other rule for '%s' is here", a->syscall);
 }
 
-static void check_group(struct policy_ctx *ctx, const struct nr_rule *g, size_t n,
-			struct cbpf_policy_cond **sorted, bool *reported)
+static void check_group(struct policy_ctx *ctx, enum cbpf_arch arch, const struct nr_rule *g,
+			size_t n, struct cbpf_policy_cond **sorted, bool *reported)
 {
 	const struct cbpf_policy_rule *rules = ctx->pol->rules;
 	size_t uncond = SIZE_MAX, fallback = SIZE_MAX;
@@ -402,14 +560,14 @@ static void check_group(struct policy_ctx *ctx, const struct nr_rule *g, size_t 
 
 		if (rule->fallback) {
 			if (fallback != SIZE_MAX && rules[fallback].action != rule->action)
-				report_conflict(ctx, reported, fallback, r, false);
+				report_conflict(ctx, reported, fallback, r, DIFFERENT);
 			if (fallback == SIZE_MAX)
 				fallback = r;
 			continue;
 		}
 		if (!rule->n_conds) {
 			if (uncond != SIZE_MAX && rules[uncond].action != rule->action)
-				report_conflict(ctx, reported, uncond, r, false);
+				report_conflict(ctx, reported, uncond, r, DIFFERENT);
 			if (uncond == SIZE_MAX)
 				uncond = r;
 			continue;
@@ -420,7 +578,9 @@ static void check_group(struct policy_ctx *ctx, const struct nr_rule *g, size_t 
 			if (rules[o].fallback || !rules[o].n_conds || rules[o].action == rule->action)
 				continue;
 			if (conds_equal(sorted[o], rules[o].n_conds, sorted[r], rule->n_conds))
-				report_conflict(ctx, reported, o, r, true);
+				report_conflict(ctx, reported, o, r, SAME_CONDS);
+			else if (rules_overlap(&rules[o], rule, arch))
+				report_conflict(ctx, reported, o, r, OVERLAP);
 		}
 	}
 	if (uncond == SIZE_MAX)
@@ -469,7 +629,7 @@ void policy_check_conflicts(struct policy_ctx *ctx)
 			for (j = i + 1; j < n && v[j].nr == v[i].nr; j++)
 				;
 			if (j - i > 1)
-				check_group(ctx, &v[i], j - i, sorted, reported);
+				check_group(ctx, pol->arches[a], &v[i], j - i, sorted, reported);
 		}
 	}
 	goto out;

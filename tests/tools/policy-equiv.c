@@ -21,6 +21,7 @@
 
 struct totals {
 	size_t policies, vectors, lsc_policies, lsc_vectors, lsc_skipped, failures, lsc_wrong;
+	size_t refused, witnessed; /* random policies refused for overlapping rules */
 	size_t quirk_unknown, quirk_mux, quirk_table;
 	size_t insns_ours, insns_lsc, size_policies;
 };
@@ -167,17 +168,47 @@ static bool lsc_knows(struct ctx *cx, enum cbpf_arch a, uint32_t nr, bool *table
 	return true;
 }
 
+/*
+ * A second action among the rules that match d, other than first: the policy would then mean
+ * whatever order decides (libseccomp's tree order, cbpf's file order). Accepted policies have none.
+ */
+static bool other_action(const struct cbpf_policy *pol, const struct sim_data *d, uint32_t first,
+			 uint32_t *other)
+{
+	const struct cbpf_policy_rule *rules;
+	size_t n = cbpf_policy_rules(pol, &rules);
+	uint32_t dummy;
+	enum cbpf_arch a = model_arch(pol, d, &dummy);
+	bool arch32 = a == CBPF_ARCH_I386 || a == CBPF_ARCH_ARM || a == CBPF_ARCH_X32;
+
+	for (size_t i = 0; a && i < n; i++) {
+		bool all = true;
+
+		if (rules[i].fallback || !model_applies(&rules[i], a, (uint32_t)d->nr))
+			continue;
+		for (size_t c = 0; c < rules[i].n_conds && all; c++)
+			all = model_cond(&rules[i].conds[c], d, arch32);
+		if (all && rules[i].action != first) {
+			*other = rules[i].action;
+			return true;
+		}
+	}
+	return false;
+}
+
 static void check_one(struct ctx *cx, const struct sim_data *d)
 {
 	uint32_t want = model_eval(cx->pol, d), got = sim_run(&cx->ours, d, NULL);
 	uint32_t nr = (uint32_t)d->nr;
 	enum cbpf_arch a;
-	uint32_t dummy;
+	uint32_t dummy, other;
 	bool differs;
 
 	tot.vectors++;
 	if (got != want)
 		fail(cx, d, "cbpf", got, want);
+	if (want != cbpf_policy_default_action(cx->pol) && other_action(cx->pol, d, want, &other))
+		fail(cx, d, "an accepted policy whose rules overlap", other, want);
 	if (!cx->have_lsc)
 		return;
 	got = sim_run(&cx->lsc, d, NULL);
@@ -329,6 +360,146 @@ static void test_policy(const struct cbpf_policy *pol, const char *name, bool st
 	cbpf_prog_free(lsc.prog);
 }
 
+/*
+ * A random profile refused for contradicting rules: the two rules each error names (a line each)
+ * are read on their own, and some call must meet both rules' conditions on one of the arches.
+ */
+static bool rule_line(const char *src, unsigned line, struct cbpf_policy **out)
+{
+	const char *p = src, *e;
+	char buf[4096];
+	struct cbpf_diags diags = { 0 };
+	struct cbpf_policy_opts opts = { .host = CBPF_ARCH_X86_64, .kernel = "6.1" };
+	int n, err;
+
+	for (unsigned l = 1; l < line && p; l++)
+		p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL;
+	if (!p)
+		return false;
+	e = strchr(p, '\n');
+	n = snprintf(buf, sizeof(buf),
+		     "{ \"defaultAction\": \"SCMP_ACT_NOTIFY\", \"architectures\": [\"SCMP_ARCH_X86_64\", "
+		     "\"SCMP_ARCH_X86\", \"SCMP_ARCH_X32\", \"SCMP_ARCH_AARCH64\", \"SCMP_ARCH_ARM\"], "
+		     "\"syscalls\": [ %.*s ] }",
+		     (int)(e ? e - p : (long)strlen(p)), p);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return false;
+	/* the line ends with the comma between entries */
+	for (char *c = strstr(buf, "}, ] }"); c; c = NULL)
+		memmove(c + 1, c + 2, strlen(c + 2) + 1);
+	err = cbpf_policy_parse(buf, strlen(buf), &opts, out, &diags);
+	cbpf_diags_free(&diags);
+	return !err;
+}
+
+/* Whether x meets every condition on arg of the rules r[0..n). */
+static bool arg_meets(const struct cbpf_policy_rule *const *r, size_t n, unsigned arg, uint64_t x,
+		      bool arch32)
+{
+	struct sim_data d = { 0 };
+
+	d.args[arg] = x;
+	for (size_t i = 0; i < n; i++)
+		for (size_t c = 0; c < r[i]->n_conds; c++)
+			if (r[i]->conds[c].arg == arg && !model_cond(&r[i]->conds[c], &d, arch32))
+				return false;
+	return true;
+}
+
+/*
+ * Some value of each argument meets both rules: searched among the edges of every comparison,
+ * each also forced to the bits the masked comparisons fix, and the few values after it that keep
+ * those bits (the arguments are independent: a condition names one).
+ */
+static bool rules_met(const struct cbpf_policy_rule *x, const struct cbpf_policy_rule *y,
+		      bool arch32)
+{
+	const struct cbpf_policy_rule *r[2] = { x, y };
+
+	for (unsigned arg = 0; arg < 6; arg++) {
+		uint64_t e[32], fixed = 0, bits = 0;
+		bool met = arg_meets(r, 2, arg, 0, arch32);
+
+		for (int i = 0; i < 2; i++)
+			for (size_t c = 0; c < r[i]->n_conds; c++)
+				if (r[i]->conds[c].arg == arg &&
+				    r[i]->conds[c].op == CBPF_CMP_MASKED_EQ)
+					fixed |= r[i]->conds[c].mask, bits |= r[i]->conds[c].value;
+		if (arch32)
+			fixed |= 0xffffffff00000000ULL; /* high words: any, keep them 0 */
+		for (int i = 0; i < 2 && !met; i++)
+			for (size_t c = 0; c < r[i]->n_conds && !met; c++) {
+				size_t n;
+
+				if (r[i]->conds[c].arg != arg)
+					continue;
+				n = edges(&r[i]->conds[c], e);
+				for (size_t k = 0; k < n && !met; k++) {
+					uint64_t v = (e[k] & ~fixed) | bits;
+
+					met = arg_meets(r, 2, arg, e[k], arch32);
+					for (int step = 0; step < 8 && !met; step++) {
+						met = arg_meets(r, 2, arg, v, arch32);
+						v = (((v | fixed) + 1) & ~fixed) | bits;
+					}
+				}
+			}
+		if (!met)
+			return false;
+	}
+	return true;
+}
+
+static bool find_witness(const char *src, unsigned la, unsigned lb)
+{
+	struct cbpf_policy *x = NULL, *y = NULL;
+	const struct cbpf_policy_rule *rx, *ry;
+	size_t nx, ny;
+	bool found = false;
+
+	uint64_t rng = rng_state; /* edges() draws one: the random policies stay the same */
+
+	if (!rule_line(src, la, &x) || !rule_line(src, lb, &y))
+		goto out;
+	nx = cbpf_policy_rules(x, &rx);
+	ny = cbpf_policy_rules(y, &ry);
+	/* a split entry (an argument named twice) matches when any of its rules does */
+	for (size_t i = 0; i < nx && !found; i++)
+		for (size_t j = 0; j < ny && !found; j++)
+			found = rules_met(&rx[i], &ry[j], false) || rules_met(&rx[i], &ry[j], true);
+out:
+	rng_state = rng;
+	cbpf_policy_free(x);
+	cbpf_policy_free(y);
+	return found;
+}
+
+static void check_refused(const char *name, const char *src, const struct cbpf_diags *diags)
+{
+	size_t n = diags->n;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct cbpf_diag *d = &diags->v[i];
+
+		if (d->severity != CBPF_SEV_ERROR)
+			continue;
+		if (!strstr(d->msg, "contradicting rules") || i + 1 >= n) {
+			fprintf(stderr, "FAIL %s: does not parse:\n%s", name, src);
+			cbpf_diags_print(stderr, diags, src, strlen(src), NULL);
+			tot.failures++;
+			return;
+		}
+		tot.refused++;
+		if (find_witness(src, d->line, diags->v[i + 1].line)) {
+			tot.witnessed++;
+		} else {
+			fprintf(stderr, "FAIL %s: refused, but no call found that meets lines %u and %u:\n%s",
+				name, d->line, diags->v[i + 1].line, src);
+			tot.failures++;
+		}
+	}
+}
+
 /* ---------------------------------------------------------------- main */
 
 static void run_file(const char *path, const struct cbpf_policy_opts *opts, const char *tag)
@@ -409,13 +580,13 @@ int main(int argc, char **argv)
 		bool text = i % 3 == 2;
 		char *src;
 
-		bool loose = i % 3 == 1;
+		bool loose = i % 3 == 1, mixed = loose && i % 2;
 
-		src = text ? random_text() : random_json(arches, &na, loose);
+		src = text ? random_text() : random_json(arches, &na, loose, mixed);
 		struct cbpf_policy_opts opts = { .host = CBPF_ARCH_X86_64, .kernel = "6.1" };
 		struct cbpf_diags diags = { 0 };
 		struct cbpf_policy *pol;
-		char name[64];
+		char name[96];
 
 		if (text) {
 			na = 0;
@@ -428,11 +599,20 @@ int main(int argc, char **argv)
 		}
 		size_t before = tot.failures;
 
-		snprintf(name, sizeof(name), "random %s policy #%u", text ? "text" : loose ? "json (several rules a syscall)" : "json", i);
+		snprintf(name, sizeof(name), "random %s policy #%u",
+			 text	 ? "text" :
+			 mixed	 ? "json (several rules a syscall, several actions)" :
+			 loose ? "json (several rules a syscall)" :
+				   "json",
+			 i);
 		if (cbpf_policy_parse(src, strlen(src), &opts, &pol, &diags)) {
-			fprintf(stderr, "FAIL %s: does not parse:\n%s", name, src);
-			cbpf_diags_print(stderr, &diags, src, strlen(src), NULL);
-			tot.failures++;
+			if (mixed) {
+				check_refused(name, src, &diags);
+			} else {
+				fprintf(stderr, "FAIL %s: does not parse:\n%s", name, src);
+				cbpf_diags_print(stderr, &diags, src, strlen(src), NULL);
+				tot.failures++;
+			}
 		} else {
 			/* libseccomp 2.5 errs on some random policies (its accumulator tracking):
 			 * there its differences are counted, not failures */
@@ -465,6 +645,9 @@ int main(int argc, char **argv)
 		printf("size: cbpf %zu instructions, libseccomp %zu over the %zu policies where "
 		       "libseccomp knows every syscall\n",
 		       tot.insns_ours, tot.insns_lsc, tot.size_policies);
+	printf("overlapping rules with different actions: %zu refused, a call meeting both found "
+	       "for %zu; accepted policies: no input met rules of two actions\n",
+	       tot.refused, tot.witnessed);
 	printf("engine: %s\n", SIM_ENGINE);
 	if (tot.failures) {
 		printf("%zu failures\n", tot.failures);

@@ -92,7 +92,7 @@ int main(int argc, char **argv)
 		for (unsigned i = 0; i < count; i++) {
 			enum cbpf_arch arches[8];
 			size_t na;
-			char *src = i % 2 ? random_text() : random_json(arches, &na, i % 4 == 0);
+			char *src = i % 2 ? random_text() : random_json(arches, &na, i % 4 == 0, false);
 			struct cbpf_policy_opts opts = { .host = CBPF_ARCH_X86_64, .kernel = "6.1",
 							 .lenient = true };
 			struct cbpf_prog *prog;

@@ -79,8 +79,9 @@ static inline const char *json_action(uint32_t *act, bool *with_errno)
 	return acts[i].name;
 }
 
-/* A Docker profile; loose: several conditional rules a syscall. */
-static inline char *random_json(enum cbpf_arch *arches, size_t *na, bool loose)
+/* A Docker profile; loose: several conditional rules a syscall; mixed: each with its own action
+ * (they may overlap: a contradiction cbpf must refuse). */
+static inline char *random_json(enum cbpf_arch *arches, size_t *na, bool loose, bool mixed)
 {
 	static const char *const ops[] = { "SCMP_CMP_EQ", "SCMP_CMP_NE", "SCMP_CMP_LT",
 					   "SCMP_CMP_LE", "SCMP_CMP_GT", "SCMP_CMP_GE",
@@ -137,6 +138,11 @@ static inline char *random_json(enum cbpf_arch *arches, size_t *na, bool loose)
 		for (unsigned r = 0; r < nrules; r++) {
 			unsigned nconds = 1 + below(3), args_used = 0;
 
+			if (mixed && r)
+				do
+					aname = json_action(&act, &we);
+				while ((act | (we ? errno_ret : 0)) == dflt);
+
 			fprintf(f, "\t\t{ \"names\": [\"%s\"], \"action\": \"%s\"", name, aname);
 			if (we)
 				fprintf(f, ", \"errnoRet\": %u", errno_ret);
@@ -146,7 +152,7 @@ static inline char *random_json(enum cbpf_arch *arches, size_t *na, bool loose)
 				uint64_t v = interesting(), m = interesting();
 
 				do
-					arg = below(6);
+					arg = mixed ? below(3) : below(6); /* mixed: overlaps likelier */
 				while (args_used & (1U << arg));
 				args_used |= 1U << arg;
 				if (op == 6) {
