@@ -93,6 +93,7 @@ struct cli_input {
 	const char *caps[CLI_MAX_CAPS + 1]; /* --caps, split in place: caps[0] is NULL when not
 					     * given, "" when given empty (no capabilities) */
 	bool lenient;                       /* --lenient */
+	const char *kernel;                 /* --kernel: the version minKernel is decided for */
 };
 
 /* The codes of cli_option's long-only options; the short input options are -e -y -s -O. */
@@ -104,6 +105,7 @@ enum cli_option_code {
 	CLI_OPT_ARCH,
 	CLI_OPT_CAPS,
 	CLI_OPT_LENIENT,
+	CLI_OPT_KERNEL,
 };
 
 /* getopt_long's entries for the input options (but --no-relax: cbpf-asm's own). */
@@ -116,15 +118,19 @@ enum cli_option_code {
 	{ "policy", required_argument, NULL, CLI_OPT_POLICY },                                     \
 	{ "arch", required_argument, NULL, CLI_OPT_ARCH },                                         \
 	{ "caps", required_argument, NULL, CLI_OPT_CAPS },                                         \
-	{ "lenient", no_argument, NULL, CLI_OPT_LENIENT }
+	{ "lenient", no_argument, NULL, CLI_OPT_LENIENT },                                         \
+	{ "kernel", required_argument, NULL, CLI_OPT_KERNEL }
 
-/* The help lines of --arch, --caps and --lenient. */
+/* The help lines of --arch, --caps, --kernel and --lenient. */
 #define CLI_POLICY_HELP                                                                            \
 	"      --arch LIST       architectures the filter admits: x86_64 i386 x32 aarch64\n"       \
 	"                        arm (default: the profile's, else this machine's)\n"              \
 	"      --caps LIST       the container's capabilities for a profile's includes and\n"      \
-	"                        excludes (default: Docker's default set; ALL for all)\n"          \
-	"      --lenient         unknown syscall names are warnings, not errors\n"
+	"                        excludes: CAP_SYS_ADMIN or SYS_ADMIN, any case (default:\n"       \
+	"                        Docker's default set; ALL for all)\n"                             \
+	"      --kernel VERSION  the kernel for a profile's minKernel (default: this one's)\n"     \
+	"      --lenient         a syscall missing on some of the architectures is a warning\n"    \
+	"                        (and no rule there), not an error\n"
 
 /*
  * Takes option c (getopt_long's return) with argument arg if it is an input option; arg may be

@@ -70,6 +70,7 @@ static int load_policy(struct cli_prog *p, const struct cli_input *in)
 		.n_arches = in->n_arches,
 		.caps = !in->caps[0] ? NULL : in->caps[0][0] ? in->caps : no_caps,
 		.lenient = in->lenient,
+		.kernel = in->kernel,
 	};
 	int err;
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The input options of cbpf-asm and cbpf-xlate: FILE, -e EXPR or --policy FILE, and theirs. */
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 
@@ -39,6 +40,10 @@ static int parse_caps(struct cli_input *in, char *list)
 		if (n == CLI_MAX_CAPS)
 			return cli_usage_error("--caps lists more than %d capabilities",
 					       CLI_MAX_CAPS);
+		if (strcasecmp(cap, "ALL") && cbpf_cap_parse(cap, NULL))
+			return cli_usage_error("unknown capability '%s' for --caps "
+					       "(CAP_SYS_ADMIN or SYS_ADMIN, ..., or ALL)",
+					       cap);
 		in->caps[n++] = cap;
 	}
 	in->caps[n] = NULL;
@@ -87,6 +92,13 @@ int cli_input_option(struct cli_input *in, int c, char *arg)
 	case CLI_OPT_LENIENT:
 		in->lenient = true;
 		return 0;
+	case CLI_OPT_KERNEL:
+		if (cbpf_kernel_version_parse(arg, NULL, NULL))
+			return cli_usage_error("bad kernel version '%s' for --kernel "
+					       "(major.minor, as 5.10 or 6.1.0-13-amd64)",
+					       arg);
+		in->kernel = arg;
+		return 0;
 	default:
 		return -1;
 	}
@@ -99,9 +111,10 @@ int cli_input_check(const struct cli_input *in)
 	if (in->source != CLI_SRC_FILE && in->input)
 		return cli_usage_error("%s and the input file '%s' are two inputs; give one",
 				       in->source == CLI_SRC_EXPR ? "-e" : "--policy", in->input);
-	if (in->source != CLI_SRC_POLICY && (in->n_arches || in->caps[0] || in->lenient))
+	if (in->source != CLI_SRC_POLICY && (in->n_arches || in->caps[0] || in->lenient || in->kernel))
 		return cli_usage_error("%s applies to --policy only", in->n_arches ? "--arch"
 								      : in->caps[0] ? "--caps"
+								      : in->kernel  ? "--kernel"
 										    : "--lenient");
 	if (in->source == CLI_SRC_POLICY && in->from)
 		return cli_usage_error("--from reads a program; --policy compiles a policy");

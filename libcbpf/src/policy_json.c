@@ -441,11 +441,12 @@ static void parse_value(struct jparser *jp, struct jval *v)
 
 /* ---------------------------------------------------------------- the profile */
 
+static bool parse_kernel(const char *s, unsigned *major, unsigned *minor);
+
 struct profile {
 	struct jparser *jp;
 	struct policy_ctx *ctx;
 	const char *file;
-	const char *host_name;  /* Docker's name of the host arch: amd64, x86, arm64, arm */
 	const char *host_scmp;  /* its SCMP_ARCH_* token */
 	unsigned kmajor, kminor; /* the kernel for minKernel */
 	bool kernel_ok;
@@ -745,22 +746,53 @@ static const char *const docker_default_caps[] = {
 	"CAP_KILL",	   "CAP_AUDIT_WRITE",  NULL,
 };
 
+int cbpf_cap_parse(const char *name, int *cap)
+{
+	if (!strncasecmp(name, "CAP_", 4))
+		name += 4;
+	for (int i = 0; cap_names[i]; i++)
+		if (!strcasecmp(name, cap_names[i] + 4)) {
+			if (cap)
+				*cap = i;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+/* Whether the container has cap (as the profile names it: a known one, exact, or unknown). */
 static bool has_cap(struct profile *pr, const char *cap)
 {
 	const char *const *set = pr->ctx->opts->caps ? pr->ctx->opts->caps : docker_default_caps;
+	int want, have;
 
+	if (cbpf_cap_parse(cap, &want))
+		want = -1;
 	for (size_t i = 0; set[i]; i++)
-		if (!strcasecmp(set[i], cap) || !strcasecmp(set[i], "ALL"))
+		if (!strcasecmp(set[i], "ALL") || !strcasecmp(set[i], cap) ||
+		    (want >= 0 && !cbpf_cap_parse(set[i], &have) && have == want))
 			return true;
 	return false;
 }
 
 /* Docker's names for the machine: Go's GOARCH mapped as profiles/seccomp does. */
 static const char *const docker_arch_names[] = {
-	"amd64", "x86",	   "x32",	 "arm",	  "arm64",   "mips",	"mipsle",  "mipsel",
+	"amd64", "x86",	   "386",    "x32",	 "arm",	  "arm64",   "mips",	"mipsle",  "mipsel",
 	"mips64", "mips64n32", "mipsel64", "mips3l64n32", "mipsel64n32", "ppc", "ppc64",
 	"ppc64le", "s390", "s390x", "riscv64", "loong64", "loongarch64", NULL,
 };
+
+int cbpf_kernel_version_parse(const char *text, unsigned *major, unsigned *minor)
+{
+	unsigned a, b;
+
+	if (!parse_kernel(text, &a, &b))
+		return -EINVAL;
+	if (major)
+		*major = a;
+	if (minor)
+		*minor = b;
+	return 0;
+}
 
 /* "major.minor[.patch][-extra]" into major and minor. */
 static bool parse_kernel(const char *s, unsigned *major, unsigned *minor)
@@ -783,8 +815,36 @@ static bool parse_kernel(const char *s, unsigned *major, unsigned *minor)
 	return true;
 }
 
-/* -1: not a valid filter; 0: the rule is left out; 1: kept. */
-static int check_filter(struct profile *pr, const struct jval *f, bool includes)
+/* Docker's name of an architecture, as runtime.GOARCH maps to it in moby profiles/seccomp. */
+static const char *docker_arch(enum cbpf_arch arch)
+{
+	switch (arch) {
+	case CBPF_ARCH_X86_64: return "amd64";
+	case CBPF_ARCH_I386: return "x86";
+	case CBPF_ARCH_X32: return "x32";
+	case CBPF_ARCH_AARCH64: return "arm64";
+	case CBPF_ARCH_ARM: return "arm";
+	default: return "";
+	}
+}
+
+/* The architectures a rule's "arches" are decided for: the filter's, each with its own name. */
+static size_t section_arches(const struct profile *pr, const enum cbpf_arch **out)
+{
+	if (pr->ctx->pol->n_arches) {
+		*out = pr->ctx->pol->arches;
+		return pr->ctx->pol->n_arches;
+	}
+	*out = &pr->ctx->host;
+	return 1;
+}
+
+/*
+ * -1: not a valid filter; 0: the rule is left out; 1: kept, on the architectures in *arch_ok
+ * (bits 1 << enum cbpf_arch) that "arches" leaves it on.
+ */
+static int check_filter(struct profile *pr, const struct jval *f, bool includes,
+			unsigned *arch_ok)
 {
 	static const char *const known[] = { "caps", "arches", "minKernel", NULL };
 	const struct jval *caps, *arches, *mink;
@@ -835,8 +895,20 @@ static int check_filter(struct profile *pr, const struct jval *f, bool includes)
 					     "arm64, arm, ...)",
 				      a->str);
 		}
-		if (arches->n && includes != str_in(arches, pr->host_name))
-			keep = 0;
+		/* Each architecture's section of the filter decides by its own name (386 is Go's
+		 * name of x86, accepted too). */
+		if (arches->n) {
+			const enum cbpf_arch *sa;
+			size_t n = section_arches(pr, &sa);
+
+			for (size_t i = 0; i < n; i++) {
+				bool in = str_in(arches, docker_arch(sa[i])) ||
+					  (sa[i] == CBPF_ARCH_I386 && str_in(arches, "386"));
+
+				if (includes != in)
+					*arch_ok &= ~(1U << sa[i]);
+			}
+		}
 	}
 	if (mink && mink->type != J_NULL) {
 		unsigned major, minor;
@@ -924,6 +996,15 @@ static bool get_arg(struct profile *pr, const struct jval *v, struct cbpf_policy
 	return true;
 }
 
+static unsigned all_sections(const enum cbpf_arch *a, size_t n)
+{
+	unsigned m = 0;
+
+	for (size_t i = 0; i < n; i++)
+		m |= 1U << a[i];
+	return m;
+}
+
 static void do_syscall(struct profile *pr, const struct jval *s)
 {
 	static const char *const known[] = { "names", "name", "action", "errnoRet", "args",
@@ -933,6 +1014,9 @@ static void do_syscall(struct profile *pr, const struct jval *s)
 	size_t n_conds = 0, argcount[6] = { 0 };
 	bool same_arg = false, ok = true;
 	uint32_t act = 0;
+	unsigned arch_ok = ~0U, arch_mask = 0;
+	const enum cbpf_arch *sections;
+	size_t n_sections;
 	int keep;
 
 	if (!want(pr, s, J_OBJ, "a syscalls entry"))
@@ -992,20 +1076,23 @@ static void do_syscall(struct profile *pr, const struct jval *s)
 			ok = false;
 			continue;
 		}
+		/* a name no architecture has is a typo: an error even when lenient */
 		if (!cbpf_syscall_exists(nv->str)) {
-			if (pr->ctx->opts->lenient) {
-				pwarn(pr, nv, "unknown syscall '%s' skipped", nv->str);
-			} else {
-				perr(pr, nv, "unknown syscall '%s'", nv->str);
-				ok = false;
-			}
+			perr(pr, nv, "unknown syscall '%s'", nv->str);
+			ok = false;
 		}
 	}
-	keep = check_filter(pr, excl, false);
+	keep = check_filter(pr, excl, false, &arch_ok);
 	if (keep > 0)
-		keep = check_filter(pr, incl, true);
-	if (!ok || keep <= 0)
+		keep = check_filter(pr, incl, true, &arch_ok);
+	n_sections = section_arches(pr, &sections);
+	for (size_t i = 0; i < n_sections; i++)
+		if (arch_ok & (1U << sections[i]))
+			arch_mask |= 1U << sections[i];
+	if (!ok || keep <= 0 || !arch_mask)
 		return;
+	if (arch_mask == all_sections(sections, n_sections))
+		arch_mask = 0; /* on every architecture of the filter */
 	/* runc matchCall: a rule with the default action is redundant and left out. */
 	if (act == pr->default_action)
 		return;
@@ -1019,14 +1106,14 @@ static void do_syscall(struct profile *pr, const struct jval *s)
 		if (!sys)
 			return;
 		if (!same_arg) {
-			policy_add_rule(pr->ctx, sys, act, false, conds, n_conds, 0, pr->file,
-					nv->line, nv->col);
+			policy_add_rule(pr->ctx, sys, act, false, conds, n_conds, arch_mask,
+					pr->file, nv->line, nv->col);
 			continue;
 		}
 		/* runc: conditions sharing an argument become one rule each (any of them). */
 		for (size_t c = 0; c < n_conds; c++)
-			policy_add_rule(pr->ctx, sys, act, false, &conds[c], 1, 0, pr->file,
-					nv->line, nv->col);
+			policy_add_rule(pr->ctx, sys, act, false, &conds[c], 1, arch_mask,
+					pr->file, nv->line, nv->col);
 	}
 }
 
@@ -1106,21 +1193,24 @@ void policy_json_parse(struct policy_ctx *ctx, const char *src, size_t len, cons
 		goto out;
 	switch (ctx->host) {
 	case CBPF_ARCH_X86_64:
-		pr.host_name = "amd64", pr.host_scmp = "SCMP_ARCH_X86_64";
+		pr.host_scmp = "SCMP_ARCH_X86_64";
 		break;
 	case CBPF_ARCH_I386:
-		pr.host_name = "x86", pr.host_scmp = "SCMP_ARCH_X86";
+		pr.host_scmp = "SCMP_ARCH_X86";
 		break;
 	case CBPF_ARCH_AARCH64:
-		pr.host_name = "arm64", pr.host_scmp = "SCMP_ARCH_AARCH64";
+		pr.host_scmp = "SCMP_ARCH_AARCH64";
 		break;
 	case CBPF_ARCH_ARM:
-		pr.host_name = "arm", pr.host_scmp = "SCMP_ARCH_ARM";
+		pr.host_scmp = "SCMP_ARCH_ARM";
 		break;
 	default:
-		pr.host_name = "x32"; /* not a Go architecture: Docker's archMap has no entry */
-		break;
+		break; /* x32 is not a Go architecture: Docker's archMap has no entry */
 	}
+	for (size_t i = 0; ctx->opts->caps && ctx->opts->caps[i]; i++)
+		if (strcasecmp(ctx->opts->caps[i], "ALL") && cbpf_cap_parse(ctx->opts->caps[i], NULL))
+			policy_diag(ctx, CBPF_SEV_ERROR, NULL, 0, 0, 0,
+				    "unknown capability '%s' among the container's", ctx->opts->caps[i]);
 	if (!kernel && !uname(&uts))
 		kernel = uts.release;
 	if (!kernel || !parse_kernel(kernel, &pr.kmajor, &pr.kminor)) {

@@ -707,10 +707,8 @@ static const char *check_name(struct tparser *tp, const struct descriptor *d)
 
 	if (t->len >= sizeof(name) || (memcpy(name, t->s, t->len), name[t->len] = '\0',
 				       !cbpf_syscall_exists(name))) {
-		if (lenient)
-			twarn(tp, t, "unknown syscall '%.*s' skipped", (int)t->len, t->s);
-		else
-			terr(tp, t, "unknown syscall '%.*s'", (int)t->len, t->s);
+		/* a name no architecture has is a typo: an error even when lenient */
+		terr(tp, t, "unknown syscall '%.*s'", (int)t->len, t->s);
 		return NULL;
 	}
 	for (size_t a = 0; a < pol->n_arches; a++) {

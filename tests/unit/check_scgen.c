@@ -129,14 +129,16 @@ END_TEST
 
 START_TEST(first_match)
 {
-	/* Conditional rules with different actions: the first that holds decides. */
+	/* Conditional rules with different actions that no call meets together (overlapping ones
+	 * are contradicting rules): each decides its calls. */
 	static const char *const src = "{ \"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": ["
 				       "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ERRNO\", "
 				       "  \"args\": [ { \"index\": 0, \"value\": 1, "
 				       "\"op\": \"SCMP_CMP_EQ\" } ] },"
 				       "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_LOG\", "
 				       "  \"args\": [ { \"index\": 1, \"value\": 2, "
-				       "\"op\": \"SCMP_CMP_LE\" } ] } ] }";
+				       "\"op\": \"SCMP_CMP_LE\" }, { \"index\": 0, \"value\": 1, "
+				       "\"op\": \"SCMP_CMP_NE\" } ] } ] }";
 	static const enum cbpf_arch x86_64[] = { CBPF_ARCH_X86_64 };
 	struct cbpf_policy *pol;
 	struct cbpf_prog *p = compile(src, x86_64, 1, &pol);

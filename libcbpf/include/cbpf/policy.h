@@ -93,6 +93,15 @@ CBPF_API int cbpf_errno_parse(const char *name, int *out);
 /* The name of an errno number ("EPERM"), or NULL. */
 CBPF_API const char *cbpf_errno_name(int err);
 
+/*
+ * The number of a capability (include/uapi/linux/capability.h): "CAP_SYS_ADMIN" or "SYS_ADMIN",
+ * in any case. Returns 0 (and *cap unless NULL) or -ENOENT.
+ */
+CBPF_API int cbpf_cap_parse(const char *name, int *cap);
+/* A kernel version as minKernel and uname -r write it: "5.10", "6.1.0-13-amd64". 0 (and
+ * *major, *minor unless NULL) or -EINVAL. */
+CBPF_API int cbpf_kernel_version_parse(const char *text, unsigned *major, unsigned *minor);
+
 /* ---------------------------------------------------------------- policies */
 
 enum cbpf_policy_lang {
@@ -114,10 +123,11 @@ struct cbpf_policy_opts {
 	 * excludes by "arches" in a JSON profile. CBPF_ARCH_NONE: cbpf_arch_native(). */
 	enum cbpf_arch host;
 	/* The container's capabilities (bounding set) for JSON includes/excludes by "caps", as a
-	 * NULL-terminated list of names ("CAP_SYS_ADMIN"; "ALL" for every one). NULL: Docker's
-	 * default set. */
+	 * NULL-terminated list of names ("CAP_SYS_ADMIN" or "SYS_ADMIN", any case; "ALL" for every
+	 * one; an unknown name is an error). NULL: Docker's default set. */
 	const char *const *caps;
-	/* The kernel version for JSON minKernel ("5.10"). NULL: the running kernel's. */
+	/* The kernel version for JSON minKernel ("5.10"; a bad one is an error). NULL: the running
+	 * kernel's. */
 	const char *kernel;
 
 	/* Override the policy's default action (what a syscall no rule names gets). */
@@ -128,8 +138,9 @@ struct cbpf_policy_opts {
 	bool has_badarch_action;
 	uint32_t badarch_action;
 
-	/* Unknown syscall names, and (text) names missing on one of the architectures, become
-	 * warnings and their rules are skipped, instead of errors. */
+	/* (text) A syscall missing on some of the architectures is a warning and has no rule
+	 * there, instead of an error; (JSON) an architecture cbpf has no table for is skipped with
+	 * a warning. A name no architecture has (a typo) stays an error. */
 	bool lenient;
 	bool no_includes;  /* refuse @include (text) */
 	bool no_comments;  /* generate the program without per-instruction comments */
