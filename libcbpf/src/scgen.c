@@ -1156,6 +1156,37 @@ static bool relax(struct gen *g, struct layout *l)
 	return false;
 }
 
+/*
+ * Leaves out what no jump reaches any more: a return whose every jump went to copies next to
+ * them (the bad-architecture return, jumped to from the far end of a long filter). Leaving
+ * blocks out only shortens forward jumps, so every jump stays within reach.
+ */
+static bool prune(struct gen *g, struct layout *l)
+{
+	bool *seen = calloc(g->n, sizeof(*seen));
+	size_t n = 0;
+
+	if (!seen)
+		return false;
+	seen[l->order[0]] = true;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct blk *b = &g->b[l->order[i]];
+
+		if (!seen[l->order[i]])
+			continue;
+		if (b->kind == B_JMP)
+			seen[b->jt] = seen[b->jf] = true;
+		else if (b->kind == B_JA)
+			seen[b->jt] = true;
+	}
+	for (size_t i = 0; i < l->n; i++)
+		if (seen[l->order[i]])
+			l->order[n++] = l->order[i];
+	l->n = n;
+	free(seen);
+	return true;
+}
+
 /* ---------------------------------------------------------------- emission */
 
 static const char *load_comment(uint32_t off, char *buf, size_t size)
@@ -1285,7 +1316,7 @@ int cbpf_policy_gen(const struct cbpf_policy *pol, const struct cbpf_policy_opts
 		err = g.err ? g.err : -ENOMEM;
 		goto out;
 	}
-	if (!layout_rpo(&g, root, &l) || !relax(&g, &l)) {
+	if (!layout_rpo(&g, root, &l) || !relax(&g, &l) || !prune(&g, &l)) {
 		err = -ENOMEM;
 		goto out;
 	}

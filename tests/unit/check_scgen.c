@@ -158,6 +158,37 @@ START_TEST(first_match)
 }
 END_TEST
 
+/*
+ * A long filter for every architecture: the bad-architecture return, first jumped to from far
+ * away, gets a copy near each jump; the original is left out, not left unreachable (the
+ * validator warned about it for x86_64,i386,x32,aarch64,arm).
+ */
+START_TEST(no_unreachable_copies)
+{
+	static const enum cbpf_arch sets[][5] = {
+		{ CBPF_ARCH_X86_64, CBPF_ARCH_I386, CBPF_ARCH_X32, CBPF_ARCH_AARCH64, CBPF_ARCH_ARM },
+		{ CBPF_ARCH_AARCH64, CBPF_ARCH_ARM, CBPF_ARCH_X32 },
+		{ CBPF_ARCH_ARM, CBPF_ARCH_X86_64, CBPF_ARCH_I386, CBPF_ARCH_X32, CBPF_ARCH_AARCH64 },
+	};
+	static const size_t n[] = { 5, 3, 5 };
+
+	for (size_t i = 0; i < sizeof(n) / sizeof(n[0]); i++) {
+		struct cbpf_policy_opts opts = { .host = CBPF_ARCH_X86_64, .arches = sets[i],
+						 .n_arches = n[i], .kernel = "6.1" };
+		struct cbpf_diags diags = { 0 };
+		struct cbpf_prog *p;
+
+		ck_assert_int_eq(cbpf_policy_compile_file("tests/cases/policy/docker-like.json",
+							  &opts, &p, &diags),
+				 0);
+		ck_assert_int_eq(cbpf_check(p, CBPF_CHECK_SECCOMP, &diags), 0);
+		ck_assert_msg(diags.n == 0, "set %zu: %s", i, diags.n ? diags.v[0].msg : "");
+		cbpf_diags_free(&diags);
+		cbpf_prog_free(p);
+	}
+}
+END_TEST
+
 /* Conditional jumps reach at most 255 ahead: far ones go through copies or ja. */
 static void assert_jumps_in_range(const struct cbpf_prog *p)
 {
@@ -354,6 +385,7 @@ Suite *scgen_suite(void)
 	tcase_add_test(tc, arch_layouts);
 	tcase_add_test(tc, first_match);
 	tcase_add_test(tc, long_jumps);
+	tcase_add_test(tc, no_unreachable_copies);
 	tcase_add_test(tc, one_ret_per_action);
 	tcase_add_test(tc, too_big);
 	tcase_add_test(tc, annotate);
