@@ -150,6 +150,7 @@ struct cli_prog {
 	struct cbpf_diag_print_opts popts; /* the caller sets color */
 	char *src; /* the input text, for excerpts; NULL for binary input and expressions */
 	size_t srclen;
+	unsigned seccomp_flags; /* --policy: the profile's flags, CBPF_SECCOMP_FLAG_* */
 };
 
 /*

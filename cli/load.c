@@ -72,6 +72,7 @@ static int load_policy(struct cli_prog *p, const struct cli_input *in)
 		.lenient = in->lenient,
 		.kernel = in->kernel,
 	};
+	struct cbpf_policy *pol;
 	int err;
 
 	/* What has no place in the policy (its size, the kernel version) is still about it. */
@@ -79,7 +80,13 @@ static int load_policy(struct cli_prog *p, const struct cli_input *in)
 	err = cli_slurp(path, &p->src, &p->srclen);
 	if (err)
 		return cli_error("%s: %s", popts.file, strerror(-err));
-	return cbpf_policy_compile(p->src, p->srclen, &popts, &p->prog, &p->diags);
+	err = cbpf_policy_parse(p->src, p->srclen, &popts, &pol, &p->diags);
+	if (err)
+		return err;
+	p->seccomp_flags = cbpf_policy_flags(pol);
+	err = cbpf_policy_gen(pol, &popts, &p->prog, &p->diags);
+	cbpf_policy_free(pol);
+	return err;
 }
 
 /* FILE or stdin, in the form --from names or the one detected. */

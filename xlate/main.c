@@ -502,12 +502,29 @@ static void warn_execve(struct run *r)
 	cli_warning("the filter gives execve %s: %s will not start", action, r->o.exec_argv[0]);
 }
 
+/* A user_notif return waits for a supervisor's answer: here there is none (no listener). */
+static void warn_notify(struct run *r)
+{
+	for (size_t i = 0; i < cbpf_prog_len(r->p.prog); i++) {
+		const struct cbpf_insn *in = &cbpf_prog_insns(r->p.prog)[i];
+
+		if (in->code == (CBPF_RET | CBPF_K) &&
+		    (in->k & CBPF_SECCOMP_RET_ACTION_FULL) == CBPF_SECCOMP_RET_USER_NOTIF) {
+			cli_warning("the filter has user_notif actions, and --exec has no listener: "
+				    "those syscalls fail with ENOSYS");
+			return;
+		}
+	}
+}
+
 static int exec_filtered(struct run *r)
 {
 	int e;
 
 	warn_execve(r);
-	if (cbpf_seccomp_install(r->p.prog, 0, NULL, &r->p.diags)) {
+	warn_notify(r);
+	/* the profile's flags (TSYNC, LOG, SPEC_ALLOW): runc passes them to seccomp(2) */
+	if (cbpf_seccomp_install(r->p.prog, r->p.seccomp_flags, NULL, &r->p.diags)) {
 		cli_print_diags(&r->p);
 		return CLI_EXIT_INVALID;
 	}

@@ -793,6 +793,11 @@ uint32_t cbpf_policy_badarch_action(const struct cbpf_policy *pol)
 	return pol->badarch_action;
 }
 
+unsigned cbpf_policy_flags(const struct cbpf_policy *pol)
+{
+	return pol->flags;
+}
+
 size_t cbpf_policy_rules(const struct cbpf_policy *pol, const struct cbpf_policy_rule **rules)
 {
 	*rules = pol->rules;

@@ -11,6 +11,7 @@ struct cbpf_policy {
 	enum cbpf_arch arches[CBPF_ARCH_COUNT]; /* the filter's, the host's first */
 	size_t n_arches;
 	uint32_t default_action, badarch_action;
+	unsigned flags; /* CBPF_SECCOMP_FLAG_*, from a JSON profile's "flags" */
 	struct cbpf_policy_rule *rules;
 	struct cbpf_policy_cond **conds; /* owned, parallel to rules */
 	size_t n_rules, cap_rules;

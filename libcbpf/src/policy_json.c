@@ -1117,6 +1117,37 @@ static void do_syscall(struct profile *pr, const struct jval *s)
 	}
 }
 
+/* runtime-spec LinuxSeccompFlag: what runc passes to seccomp(2) (NEW_LISTENER is its own). */
+static void do_flags(struct profile *pr, const struct jval *v)
+{
+	static const struct {
+		const char *name;
+		unsigned flag;
+	} known[] = {
+		{ "SECCOMP_FILTER_FLAG_TSYNC", CBPF_SECCOMP_FLAG_TSYNC },
+		{ "SECCOMP_FILTER_FLAG_LOG", CBPF_SECCOMP_FLAG_LOG },
+		{ "SECCOMP_FILTER_FLAG_SPEC_ALLOW", CBPF_SECCOMP_FLAG_SPEC_ALLOW },
+		{ "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", CBPF_SECCOMP_FLAG_WAIT_KILLABLE_RECV },
+	};
+
+	for (size_t i = 0; i < v->n; i++) {
+		const struct jval *f = &v->items[i];
+		size_t k;
+
+		if (!want(pr, f, J_STR, "a flag"))
+			continue;
+		for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+			if (!strcmp(f->str, known[k].name))
+				break;
+		if (k == sizeof(known) / sizeof(known[0]))
+			perr(pr, f, "unknown flag '%s' (SECCOMP_FILTER_FLAG_TSYNC, _LOG, _SPEC_ALLOW, "
+				    "_WAIT_KILLABLE_RECV)",
+			     f->str);
+		else
+			pr->ctx->pol->flags |= known[k].flag;
+	}
+}
+
 static void do_profile(struct profile *pr, const struct jval *top)
 {
 	static const char *const known[] = { "defaultAction", "defaultErrnoRet", "architectures",
@@ -1152,9 +1183,8 @@ static void do_profile(struct profile *pr, const struct jval *top)
 		do_architectures(pr, arches);
 	if (archmap)
 		do_arch_map(pr, archmap);
-	if (flags && flags->type != J_NULL && want(pr, flags, J_ARR, "flags") && flags->n)
-		policy_diag(pr->ctx, CBPF_SEV_NOTE, pr->file, flags->line, flags->col, 1,
-			    "'flags' apply when the filter is installed; the program ignores them");
+	if (flags && flags->type != J_NULL && want(pr, flags, J_ARR, "flags"))
+		do_flags(pr, flags);
 	if (!syscalls || syscalls->type == J_NULL)
 		return;
 	if (!want(pr, syscalls, J_ARR, "syscalls"))

@@ -395,6 +395,26 @@ START_TEST(syscall_names_checked)
 }
 END_TEST
 
+START_TEST(flags)
+{
+	struct cbpf_policy *pol = parse(
+		PROFILE("\"defaultAction\": \"SCMP_ACT_ALLOW\", \"flags\": "
+			"[\"SECCOMP_FILTER_FLAG_LOG\", \"SECCOMP_FILTER_FLAG_SPEC_ALLOW\"]",
+			""));
+
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(diags.n, 0);
+	ck_assert_uint_eq(cbpf_policy_flags(pol),
+			  CBPF_SECCOMP_FLAG_LOG | CBPF_SECCOMP_FLAG_SPEC_ALLOW);
+	cbpf_policy_free(pol);
+	ck_assert_ptr_null(parse(PROFILE("\"defaultAction\": \"SCMP_ACT_ALLOW\", \"flags\": "
+					 "[\"SECCOMP_FILTER_FLAG_TSYNC\", \"LOG\"]",
+					 "")));
+	ck_assert_str_eq(first_diag(), "1:77: error: unknown flag 'LOG' (SECCOMP_FILTER_FLAG_TSYNC, "
+				       "_LOG, _SPEC_ALLOW, _WAIT_KILLABLE_RECV)");
+}
+END_TEST
+
 START_TEST(bad_fields)
 {
 	ck_assert_ptr_null(parse("{ \"defaultAction\": 1 }"));
@@ -462,6 +482,7 @@ Suite *policy_json_suite(void)
 	tcase_add_test(tc, warnings);
 	tcase_add_test(tc, syscall_names_checked);
 	tcase_add_test(tc, bad_fields);
+	tcase_add_test(tc, flags);
 	tcase_add_test(tc, error_limit);
 	suite_add_tcase(s, tc);
 	return s;

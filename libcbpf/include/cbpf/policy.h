@@ -220,6 +220,12 @@ CBPF_API uint32_t cbpf_policy_default_action(const struct cbpf_policy *policy);
 CBPF_API uint32_t cbpf_policy_badarch_action(const struct cbpf_policy *policy);
 CBPF_API size_t cbpf_policy_rules(const struct cbpf_policy *policy,
 				  const struct cbpf_policy_rule **rules);
+/*
+ * The flags a JSON profile asks the filter to be installed with ("flags":
+ * SECCOMP_FILTER_FLAG_TSYNC, _LOG, _SPEC_ALLOW, _WAIT_KILLABLE_RECV), as CBPF_SECCOMP_FLAG_* for
+ * cbpf_seccomp_install; 0 for a text policy. An unknown flag is a parse error.
+ */
+CBPF_API unsigned cbpf_policy_flags(const struct cbpf_policy *policy);
 
 /* ---------------------------------------------------------------- any seccomp program */
 
@@ -237,6 +243,7 @@ CBPF_API int cbpf_seccomp_annotate(struct cbpf_prog *prog, enum cbpf_arch assume
 #define CBPF_SECCOMP_FLAG_LOG 0x2U
 #define CBPF_SECCOMP_FLAG_SPEC_ALLOW 0x4U
 #define CBPF_SECCOMP_FLAG_NEW_LISTENER 0x8U
+#define CBPF_SECCOMP_FLAG_WAIT_KILLABLE_RECV 0x20U
 /* Ours: do not set no_new_privs first (the caller has CAP_SYS_ADMIN). */
 #define CBPF_SECCOMP_KEEP_PRIVS 0x80000000U
 
