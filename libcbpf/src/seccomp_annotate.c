@@ -43,8 +43,9 @@ static const char *arch_of(uint32_t audit)
 	return NULL;
 }
 
-/* The syscall named by nr under the architecture known on the path (or assumed). */
-static const char *sys_name(const struct astate *s, enum cbpf_arch assume, uint32_t nr)
+/* The syscall named by nr under the architecture known on the path (or assumed); *x32 tells
+ * that it is one of x32's (its number has __X32_SYSCALL_BIT). */
+static const char *sys_name(const struct astate *s, enum cbpf_arch assume, uint32_t nr, bool *x32)
 {
 	enum cbpf_arch arch = assume;
 
@@ -61,6 +62,7 @@ static const char *sys_name(const struct astate *s, enum cbpf_arch assume, uint3
 	} else if (assume == CBPF_ARCH_X86_64 && (nr & CBPF_X32_SYSCALL_BIT)) {
 		arch = CBPF_ARCH_X32;
 	}
+	*x32 = arch == CBPF_ARCH_X32;
 	return arch ? cbpf_syscall_name(arch, nr) : NULL;
 }
 
@@ -140,14 +142,21 @@ int cbpf_seccomp_annotate(struct cbpf_prog *prog, enum cbpf_arch assume)
 				}
 			} else if (CBPF_SRC(in->code) == CBPF_K && s.a == A_NR &&
 				   CBPF_OP(in->code) != CBPF_JSET) {
-				const char *n = sys_name(&s, assume, in->k);
+				bool x32 = false;
+				const char *n = sys_name(&s, assume, in->k, &x32);
+				const char *pre = x32 ? "x32 " : "";
 
-				if (n) {
+				if (in->k == CBPF_X32_SYSCALL_BIT && CBPF_OP(in->code) != CBPF_JEQ) {
+					/* where x32's numbers start, not x32's read */
+					snprintf(buf, sizeof(buf), "nr %s 0x40000000 (__X32_SYSCALL_BIT)",
+						 rel);
+					text = buf;
+				} else if (n) {
 					if (CBPF_OP(in->code) == CBPF_JEQ)
-						snprintf(buf, sizeof(buf), "nr == %s", n);
+						snprintf(buf, sizeof(buf), "nr == %s%s", pre, n);
 					else
-						snprintf(buf, sizeof(buf), "nr %s %" PRIu32 " (%s)", rel,
-							 in->k, n);
+						snprintf(buf, sizeof(buf), "nr %s %" PRIu32 " (%s%s)", rel,
+							 in->k, pre, n);
 					text = buf;
 				}
 			}

@@ -300,11 +300,30 @@ START_TEST(annotate)
 	ck_assert_str_eq(cbpf_prog_comment(p, 1), "arch == x86_64");
 	ck_assert_str_eq(cbpf_prog_comment(p, 2), "A = nr");
 	ck_assert_str_eq(cbpf_prog_comment(p, 3), "nr == write");
-	ck_assert_str_eq(cbpf_prog_comment(p, 4), "nr == write"); /* x32's */
+	ck_assert_str_eq(cbpf_prog_comment(p, 4), "nr == x32 write");
 	ck_assert_str_eq(cbpf_prog_comment(p, 5), "A = arg0 (high word)");
 	ck_assert_ptr_null(cbpf_prog_comment(p, 6));
 	ck_assert_str_eq(cbpf_prog_comment(p, 7), "errno(1)");
 	ck_assert_str_eq(cbpf_prog_comment(p, 8), "mine");
+	cbpf_prog_free(p);
+}
+END_TEST
+
+START_TEST(annotate_x32_bit)
+{
+	/* libseccomp's x86_64 section: numbers from the x32 bit up are not x86_64's; a compare
+	 * with the bit itself is where they start, not x32's read */
+	static const struct cbpf_insn v[] = {
+		{ 0x20, 0, 0, 4 },	    { 0x15, 0, 4, 0xc000003e }, { 0x20, 0, 0, 0 },
+		{ 0x35, 3, 0, 0x40000000 }, { 0x35, 2, 0, 0x40000027 }, { 0x15, 1, 0, 0x27 },
+		{ 0x06, 0, 0, 0x7fff0000 }, { 0x06, 0, 0, 0 },
+	};
+	struct cbpf_prog *p = cbpf_prog_new(v, 8);
+
+	ck_assert_int_eq(cbpf_seccomp_annotate(p, CBPF_ARCH_NONE), 0);
+	ck_assert_str_eq(cbpf_prog_comment(p, 3), "nr >= 0x40000000 (__X32_SYSCALL_BIT)");
+	ck_assert_str_eq(cbpf_prog_comment(p, 4), "nr >= 1073741863 (x32 getpid)");
+	ck_assert_str_eq(cbpf_prog_comment(p, 5), "nr == getpid");
 	cbpf_prog_free(p);
 }
 END_TEST
@@ -390,6 +409,7 @@ Suite *scgen_suite(void)
 	tcase_add_test(tc, too_big);
 	tcase_add_test(tc, annotate);
 	tcase_add_test(tc, annotate_unchecked_arch);
+	tcase_add_test(tc, annotate_x32_bit);
 	tcase_add_test(tc, asm_round_trip);
 	tcase_add_test(tc, install_refuses_before_the_kernel);
 	suite_add_tcase(s, tc);
