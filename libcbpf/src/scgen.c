@@ -740,6 +740,8 @@ static char *nr_label(struct tree *t, const char *rel, uint32_t k)
 		snprintf(num, sizeof(num), "%#" PRIx32, k);
 	if (!strcmp(rel, "=="))
 		return name ? label(t->g, "nr == %s%s", x32, name) : label(t->g, "nr == %s", num);
+	if (k == CBPF_X32_SYSCALL_BIT && t->arch_x32) /* where x32's numbers start */
+		return label(t->g, "nr %s %s (__X32_SYSCALL_BIT)", rel, num);
 	return name ? label(t->g, "nr %s %s (%s%s)", rel, num, x32, name) :
 		      label(t->g, "nr %s %s", rel, num);
 }
