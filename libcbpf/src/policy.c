@@ -668,7 +668,9 @@ static enum cbpf_policy_lang detect_lang(const char *src, size_t len)
 		i = 3;
 	while (i < len && isspace((unsigned char)src[i]))
 		i++;
-	return i < len && src[i] == '{' ? CBPF_POLICY_JSON : CBPF_POLICY_TEXT;
+	/* any JSON value that is a container: a JSON-level error beats a text one ('[' is no
+	 * minijail statement either) */
+	return i < len && (src[i] == '{' || src[i] == '[') ? CBPF_POLICY_JSON : CBPF_POLICY_TEXT;
 }
 
 int cbpf_policy_parse(const char *src, size_t len, const struct cbpf_policy_opts *opts,
@@ -721,6 +723,12 @@ int cbpf_policy_parse(const char *src, size_t len, const struct cbpf_policy_opts
 	}
 	if (opts->has_default_action)
 		ctx.pol->default_action = opts->default_action;
+	/* An empty file (or one with only comments) would kill every syscall: say so. */
+	if (!ctx.errors && !ctx.err && !ctx.pol->n_rules && !ctx.have_default &&
+	    !opts->has_default_action)
+		policy_diag(&ctx, CBPF_SEV_ERROR, opts->file, 0, 0, 0,
+			    "no rules and no default action: the filter would kill every syscall "
+			    "(write @default to mean that)");
 	if (!ctx.errors && !ctx.err)
 		policy_check_conflicts(&ctx);
 	if (ctx.errors || ctx.err) {

@@ -1170,6 +1170,7 @@ static void do_profile(struct profile *pr, const struct jval *top)
 	}
 	if (!get_action(pr, dflt, dflt_errno, &pr->default_action))
 		return;
+	pr->ctx->have_default = true;
 	if (!pr->ctx->opts->has_default_action)
 		pr->ctx->pol->default_action = pr->default_action;
 	else

@@ -940,4 +940,5 @@ void policy_text_parse(struct policy_ctx *ctx, const char *src, size_t len, cons
 	parse_file(&tp, src, len);
 	/* minijail: a syscall nothing allows kills the process, unless @default says otherwise. */
 	ctx->pol->default_action = dflt;
+	ctx->have_default = dflt_set;
 }

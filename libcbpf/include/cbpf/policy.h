@@ -105,7 +105,8 @@ CBPF_API int cbpf_kernel_version_parse(const char *text, unsigned *major, unsign
 /* ---------------------------------------------------------------- policies */
 
 enum cbpf_policy_lang {
-	CBPF_POLICY_AUTO, /* JSON when the first significant character is '{', text otherwise */
+	CBPF_POLICY_AUTO, /* JSON when the first significant character is '{' or '[', text
+			   * otherwise */
 	CBPF_POLICY_JSON, /* a Docker / OCI seccomp profile */
 	CBPF_POLICY_TEXT, /* a minijail policy file */
 };
@@ -153,7 +154,8 @@ struct cbpf_policy;
 /*
  * Parses a policy from src[0..len) (opts->lang picks the front end) and checks it: unknown
  * syscall names, bad actions and architectures, argument indexes over 5, malformed JSON,
- * contradicting rules for one syscall are located errors. Returns 0 and sets *out, or -EINVAL
+ * contradicting rules for one syscall are located errors; so is a policy with no rules and no
+ * default action (an empty file). Returns 0 and sets *out, or -EINVAL
  * (diagnostics in diags), -ENOENT (an @include file missing), -ENOMEM.
  */
 CBPF_API int cbpf_policy_parse(const char *src, size_t len, const struct cbpf_policy_opts *opts,
