@@ -689,6 +689,19 @@ int cbpf_policy_parse(const char *src, size_t len, const struct cbpf_policy_opts
 	ctx.host = opts->host ? opts->host : cbpf_arch_native();
 	if (!cbpf_arch_name(ctx.host))
 		ctx.host = CBPF_ARCH_X86_64;
+	/*
+	 * A filter for other architectures than this machine's (--arch aarch64,arm on x86_64) is
+	 * for a machine of the first of them: a profile's archMap and "arches" are decided for that
+	 * machine, as Docker would decide them there.
+	 */
+	if (!opts->host && opts->n_arches && cbpf_arch_name(opts->arches[0])) {
+		bool native = false;
+
+		for (size_t i = 0; i < opts->n_arches; i++)
+			native |= opts->arches[i] == ctx.host;
+		if (!native)
+			ctx.host = opts->arches[0];
+	}
 	ctx.pol = calloc(1, sizeof(*ctx.pol));
 	if (!ctx.pol)
 		return -ENOMEM;

@@ -776,7 +776,7 @@ static bool has_cap(struct profile *pr, const char *cap)
 
 /* Docker's names for the machine: Go's GOARCH mapped as profiles/seccomp does. */
 static const char *const docker_arch_names[] = {
-	"amd64", "x86",	   "386",    "x32",	 "arm",	  "arm64",   "mips",	"mipsle",  "mipsel",
+	"amd64", "x86",	   "x32",	 "arm",	  "arm64",   "mips",	"mipsle",  "mipsel",
 	"mips64", "mips64n32", "mipsel64", "mips3l64n32", "mipsel64n32", "ppc", "ppc64",
 	"ppc64le", "s390", "s390x", "riscv64", "loong64", "loongarch64", NULL,
 };
@@ -828,23 +828,8 @@ static const char *docker_arch(enum cbpf_arch arch)
 	}
 }
 
-/* The architectures a rule's "arches" are decided for: the filter's, each with its own name. */
-static size_t section_arches(const struct profile *pr, const enum cbpf_arch **out)
-{
-	if (pr->ctx->pol->n_arches) {
-		*out = pr->ctx->pol->arches;
-		return pr->ctx->pol->n_arches;
-	}
-	*out = &pr->ctx->host;
-	return 1;
-}
-
-/*
- * -1: not a valid filter; 0: the rule is left out; 1: kept, on the architectures in *arch_ok
- * (bits 1 << enum cbpf_arch) that "arches" leaves it on.
- */
-static int check_filter(struct profile *pr, const struct jval *f, bool includes,
-			unsigned *arch_ok)
+/* -1: not a valid filter; 0: the rule is left out; 1: kept. */
+static int check_filter(struct profile *pr, const struct jval *f, bool includes)
 {
 	static const char *const known[] = { "caps", "arches", "minKernel", NULL };
 	const struct jval *caps, *arches, *mink;
@@ -895,20 +880,13 @@ static int check_filter(struct profile *pr, const struct jval *f, bool includes,
 					     "arm64, arm, ...)",
 				      a->str);
 		}
-		/* Each architecture's section of the filter decides by its own name (386 is Go's
-		 * name of x86, accepted too). */
-		if (arches->n) {
-			const enum cbpf_arch *sa;
-			size_t n = section_arches(pr, &sa);
-
-			for (size_t i = 0; i < n; i++) {
-				bool in = str_in(arches, docker_arch(sa[i])) ||
-					  (sa[i] == CBPF_ARCH_I386 && str_in(arches, "386"));
-
-				if (includes != in)
-					*arch_ok &= ~(1U << sa[i]);
-			}
-		}
+		/*
+		 * moby profiles/seccomp setupSeccomp: decided once, by the name of the machine the
+		 * container runs on (goToNative[runtime.GOARCH]), for every architecture of the
+		 * filter.
+		 */
+		if (arches->n && includes != str_in(arches, docker_arch(pr->ctx->host)))
+			keep = 0;
 	}
 	if (mink && mink->type != J_NULL) {
 		unsigned major, minor;
@@ -996,15 +974,6 @@ static bool get_arg(struct profile *pr, const struct jval *v, struct cbpf_policy
 	return true;
 }
 
-static unsigned all_sections(const enum cbpf_arch *a, size_t n)
-{
-	unsigned m = 0;
-
-	for (size_t i = 0; i < n; i++)
-		m |= 1U << a[i];
-	return m;
-}
-
 static void do_syscall(struct profile *pr, const struct jval *s)
 {
 	static const char *const known[] = { "names", "name", "action", "errnoRet", "args",
@@ -1014,9 +983,6 @@ static void do_syscall(struct profile *pr, const struct jval *s)
 	size_t n_conds = 0, argcount[6] = { 0 };
 	bool same_arg = false, ok = true;
 	uint32_t act = 0;
-	unsigned arch_ok = ~0U, arch_mask = 0;
-	const enum cbpf_arch *sections;
-	size_t n_sections;
 	int keep;
 
 	if (!want(pr, s, J_OBJ, "a syscalls entry"))
@@ -1082,17 +1048,11 @@ static void do_syscall(struct profile *pr, const struct jval *s)
 			ok = false;
 		}
 	}
-	keep = check_filter(pr, excl, false, &arch_ok);
+	keep = check_filter(pr, excl, false);
 	if (keep > 0)
-		keep = check_filter(pr, incl, true, &arch_ok);
-	n_sections = section_arches(pr, &sections);
-	for (size_t i = 0; i < n_sections; i++)
-		if (arch_ok & (1U << sections[i]))
-			arch_mask |= 1U << sections[i];
-	if (!ok || keep <= 0 || !arch_mask)
+		keep = check_filter(pr, incl, true);
+	if (!ok || keep <= 0)
 		return;
-	if (arch_mask == all_sections(sections, n_sections))
-		arch_mask = 0; /* on every architecture of the filter */
 	/* runc matchCall: a rule with the default action is redundant and left out. */
 	if (act == pr->default_action)
 		return;
@@ -1105,15 +1065,16 @@ static void do_syscall(struct profile *pr, const struct jval *s)
 		sys = policy_strdup(pr->ctx, nv->str, nv->n);
 		if (!sys)
 			return;
+
 		if (!same_arg) {
-			policy_add_rule(pr->ctx, sys, act, false, conds, n_conds, arch_mask,
-					pr->file, nv->line, nv->col);
+			policy_add_rule(pr->ctx, sys, act, false, conds, n_conds, 0, pr->file,
+					nv->line, nv->col);
 			continue;
 		}
 		/* runc: conditions sharing an argument become one rule each (any of them). */
 		for (size_t c = 0; c < n_conds; c++)
-			policy_add_rule(pr->ctx, sys, act, false, &conds[c], 1, arch_mask,
-					pr->file, nv->line, nv->col);
+			policy_add_rule(pr->ctx, sys, act, false, &conds[c], 1, 0, pr->file,
+					nv->line, nv->col);
 	}
 }
 

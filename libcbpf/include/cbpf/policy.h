@@ -121,7 +121,8 @@ struct cbpf_policy_opts {
 	const enum cbpf_arch *arches;
 	size_t n_arches;
 	/* The machine the container runs on: picks the archMap entry and decides includes and
-	 * excludes by "arches" in a JSON profile. CBPF_ARCH_NONE: cbpf_arch_native(). */
+	 * excludes by "arches" in a JSON profile, as Docker on that machine would. CBPF_ARCH_NONE:
+	 * cbpf_arch_native(), or arches[0] when arches leaves this machine's out. */
 	enum cbpf_arch host;
 	/* The container's capabilities (bounding set) for JSON includes/excludes by "caps", as a
 	 * NULL-terminated list of names ("CAP_SYS_ADMIN" or "SYS_ADMIN", any case; "ALL" for every
