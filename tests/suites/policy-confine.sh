@@ -16,7 +16,7 @@ x86_64) ;;
 esac
 top=$(pwd)
 profile=
-for d in "$top/../shared/corpus" "$top/../../shared/corpus" /work/shared/corpus; do
+for d in "$top/../shared/corpus" "$top/../../shared/corpus"; do
 	[ -f "$d/docker-default.json" ] && { profile=$d/docker-default.json; break; }
 done
 if [ -z "$profile" ]; then

@@ -8,7 +8,7 @@ tool=$B/tests/bin/policy-kernel
 [ -x "$tool" ] || { echo "$tool is missing: run make test-tools first"; exit 1; }
 top=$(pwd)
 docker=
-for d in "$top/../shared/corpus" "$top/../../shared/corpus" /work/shared/corpus; do
+for d in "$top/../shared/corpus" "$top/../../shared/corpus"; do
 	[ -f "$d/docker-default.json" ] && { docker=$d/docker-default.json; break; }
 done
 if [ -n "$docker" ]; then
