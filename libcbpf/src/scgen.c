@@ -120,7 +120,9 @@ static int mk(struct gen *g, struct blk nb)
 	nb.orig = -1;
 	if (g->err)
 		goto fail;
-	if (nb.kind == B_JMP && nb.jt == nb.jf && !nb.n_pre) {
+	/* both ways to one place: no test (and no load, when that place is a return, which reads
+	 * nothing; a load for a later test must stay) */
+	if (nb.kind == B_JMP && nb.jt == nb.jf && (!nb.n_pre || g->b[nb.jt].kind == B_RET)) {
 		free(nb.label);
 		return nb.jt;
 	}
@@ -187,6 +189,8 @@ struct know {
 	uint8_t a;      /* word, or A_NONE */
 	uint32_t amask; /* A = word & amask */
 	uint32_t lo[NWORDS], hi[NWORDS];
+	uint32_t ne[NWORDS]; /* a value the word is known not to hold, when has_ne */
+	uint16_t has_ne;     /* bit per word */
 };
 
 enum { OUT_T = -1, OUT_F = -2 };
@@ -315,6 +319,8 @@ static int step_eval(const struct step *s, const struct know *k)
 	case CBPF_JEQ:
 		if (lo == hi)
 			return lo == s->k;
+		if ((k->has_ne & (1U << s->word)) && k->ne[s->word] == s->k)
+			return 0; /* arg0 == 1 || arg0 == 1: the second test is known false */
 		return s->k < lo || s->k > hi ? 0 : -1;
 	case CBPF_JGT:
 		return lo > s->k ? 1 : hi <= s->k ? 0 : -1;
@@ -338,12 +344,17 @@ static void step_refine(const struct step *s, bool taken, struct know *k)
 		return;
 	switch (s->op) {
 	case CBPF_JEQ:
-		if (taken)
+		if (taken) {
 			*lo = *hi = s->k;
-		else if (s->k == *lo && *lo < *hi)
+			k->has_ne &= (uint16_t)~(1U << s->word);
+		} else if (s->k == *lo && *lo < *hi) {
 			(*lo)++;
-		else if (s->k == *hi && *lo < *hi)
+		} else if (s->k == *hi && *lo < *hi) {
 			(*hi)--;
+		} else {
+			k->ne[s->word] = s->k;
+			k->has_ne |= (uint16_t)(1U << s->word);
+		}
 		break;
 	case CBPF_JGT:
 		if (taken)
@@ -390,7 +401,8 @@ static void project(const struct checks *ch, size_t r, size_t c, struct know *k)
 
 	for (unsigned w = 0; w < NWORDS; w++)
 		if (!(use & (1U << w)))
-			k->lo[w] = 0, k->hi[w] = UINT32_MAX;
+			k->lo[w] = 0, k->hi[w] = UINT32_MAX, k->ne[w] = 0;
+	k->has_ne &= use;
 	if (k->a != A_NONE && !(use & (1U << k->a)))
 		k->a = A_NONE, k->amask = 0;
 }
@@ -398,7 +410,8 @@ static void project(const struct checks *ch, size_t r, size_t c, struct know *k)
 static bool know_eq(const struct know *x, const struct know *y)
 {
 	return x->a == y->a && x->amask == y->amask && !memcmp(x->lo, y->lo, sizeof(x->lo)) &&
-	       !memcmp(x->hi, y->hi, sizeof(x->hi));
+	       !memcmp(x->hi, y->hi, sizeof(x->hi)) && x->has_ne == y->has_ne &&
+	       !memcmp(x->ne, y->ne, sizeof(x->ne));
 }
 
 static int gen_at(struct checks *ch, size_t r, size_t c, int step, struct know k);
@@ -463,6 +476,7 @@ static int gen_at(struct checks *ch, size_t r, size_t c, int step, struct know k
 		if (!ch->budget) {
 			for (unsigned w = 0; w < NWORDS; w++)
 				kt.lo[w] = kf.lo[w] = 0, kt.hi[w] = kf.hi[w] = UINT32_MAX;
+			kt.has_ne = kf.has_ne = 0;
 		} else {
 			ch->budget--;
 		}

@@ -189,6 +189,28 @@ START_TEST(no_unreachable_copies)
 }
 END_TEST
 
+/* Tests whose outcome the path already knows are left out: a repeated alternative, and an
+ * unsatisfiable conjunction (its syscall then gets the default without a test). */
+START_TEST(redundant_tests)
+{
+	static const enum cbpf_arch x86_64[] = { CBPF_ARCH_X86_64 };
+	struct cbpf_policy *pol;
+	struct cbpf_prog *p = compile("read: arg0 == 1 || arg0 == 1\n"
+				      "write: arg0 == 1 && arg0 == 2\n",
+				      x86_64, 1, &pol);
+	struct cbpf_prog *q = compile("read: arg0 == 1\n", x86_64, 1, NULL);
+
+	ck_assert_uint_eq(cbpf_prog_len(p), cbpf_prog_len(q));
+	for (size_t i = 0; i < cbpf_prog_len(p); i++)
+		ck_assert_msg(!cbpf_prog_comment(p, i) || !strstr(cbpf_prog_comment(p, i), "write:"),
+			      "insn %zu tests write's arguments", i);
+	assert_meaning(pol, p);
+	cbpf_prog_free(p);
+	cbpf_prog_free(q);
+	cbpf_policy_free(pol);
+}
+END_TEST
+
 /* Conditional jumps reach at most 255 ahead: far ones go through copies or ja. */
 static void assert_jumps_in_range(const struct cbpf_prog *p)
 {
@@ -405,6 +427,7 @@ Suite *scgen_suite(void)
 	tcase_add_test(tc, first_match);
 	tcase_add_test(tc, long_jumps);
 	tcase_add_test(tc, no_unreachable_copies);
+	tcase_add_test(tc, redundant_tests);
 	tcase_add_test(tc, one_ret_per_action);
 	tcase_add_test(tc, too_big);
 	tcase_add_test(tc, annotate);
