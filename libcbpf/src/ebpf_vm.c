@@ -232,6 +232,23 @@ static int stack_span(struct machine *m, uint64_t addr, uint64_t size, uint8_t *
 	return 0;
 }
 
+/* The load-bytes helpers' (ctx, offset, stack buffer, length): the offset is a u32. */
+static int copy_args(struct machine *m, uint64_t *off, uint8_t **to, uint64_t *len)
+{
+	uint64_t ctx, buf;
+	int err;
+
+	if ((err = rd(m, 1, &ctx)) || (err = rd(m, 2, off)) || (err = rd(m, 3, &buf)) ||
+	    (err = rd(m, 4, len)))
+		return err;
+	if (ctx != CTX_BASE)
+		return fault(m, "passes a helper something else than the context");
+	if (!*len)
+		return fault(m, "passes a helper a zero length");
+	*off = (uint32_t)*off;
+	return stack_span(m, buf, *len, to);
+}
+
 /*
  * Where the packet bytes [off, off + size) of a classic-style load are: net/core/filter.c:
  * bpf_skb_load_helper_* for off >= 0, bpf_internal_load_pointer_neg_helper below. -1: nowhere.
@@ -255,7 +272,7 @@ static int64_t skb_offset(const struct machine *m, int32_t off, unsigned size)
 
 static int helper(struct machine *m, int32_t id)
 {
-	uint64_t a1, a2, a3, a4, a5 = 0, ret = 0;
+	uint64_t a1, a2, a4, a5 = 0, ret = 0;
 	uint8_t *to;
 	int64_t at = -1;
 	int err;
@@ -271,16 +288,10 @@ static int helper(struct machine *m, int32_t id)
 	case BPF_FUNC_skb_load_bytes_relative:
 		if (m->prog->target != CBPF_TARGET_SOCKET && m->prog->target != CBPF_TARGET_TC)
 			return fault(m, "calls an sk_buff helper outside socket and tc");
-		if ((err = rd(m, 1, &a1)) || (err = rd(m, 2, &a2)) || (err = rd(m, 3, &a3)) ||
-		    (err = rd(m, 4, &a4)))
+		if ((err = copy_args(m, &a2, &to, &a4)))
 			return err;
 		if (id == BPF_FUNC_skb_load_bytes_relative && (err = rd(m, 5, &a5)))
 			return err;
-		if (a1 != CTX_BASE)
-			return fault(m, "passes a helper something else than the context");
-		if (!a4 || (err = stack_span(m, a3, a4, &to)))
-			return a4 ? err : fault(m, "passes a helper a zero length");
-		a2 = (uint32_t)a2;
 		if (id == BPF_FUNC_skb_load_bytes) {
 			/* skb_header_pointer() from skb->data; offsets past INT_MAX are refused. */
 			if (a2 <= INT32_MAX && a2 + a4 <= m->in->caplen)
@@ -313,16 +324,10 @@ static int helper(struct machine *m, int32_t id)
 	case BPF_FUNC_xdp_load_bytes:
 		if (m->prog->target != CBPF_TARGET_XDP)
 			return fault(m, "calls an XDP helper outside xdp");
-		if ((err = rd(m, 1, &a1)) || (err = rd(m, 2, &a2)) || (err = rd(m, 3, &a3)) ||
-		    (err = rd(m, 4, &a4)))
+		if ((err = copy_args(m, &a2, &to, &a4)))
 			return err;
-		if (a1 != CTX_BASE)
-			return fault(m, "passes a helper something else than the context");
-		if (!a4 || (err = stack_span(m, a3, a4, &to)))
-			return a4 ? err : fault(m, "passes a helper a zero length");
 		/* net/core/filter.c: bpf_xdp_pointer() refuses offsets past 0xffff (-EFAULT) and
 		 * bytes past the frame (-EINVAL); the buffer is left as it was. */
-		a2 = (uint32_t)a2;
 		if (a2 > 0xffff || a4 > 0xffff)
 			ret = (uint64_t)(int64_t)-EFAULT;
 		else if (a2 + a4 > m->in->caplen)
