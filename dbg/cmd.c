@@ -157,16 +157,22 @@ static char *word(char **s)
 	return w;
 }
 
-/* A whole word as an unsigned number: decimal, or hexadecimal after 0x. */
-static bool parse_u64(const char *s, uint64_t *out)
+/* A whole word as an unsigned number in strtoull's base (0: C's syntax, octal included). */
+static bool parse_base(const char *s, int base, uint64_t *out)
 {
 	char *end;
 
 	if (!isdigit((unsigned char)*s))
 		return false;
 	errno = 0;
-	*out = strtoull(s, &end, s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10);
+	*out = strtoull(s, &end, base);
 	return !errno && !*end;
+}
+
+/* A whole word as an unsigned number: decimal, or hexadecimal after 0x. */
+static bool parse_u64(const char *s, uint64_t *out)
+{
+	return parse_base(s, s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10, out);
 }
 
 /*
@@ -176,15 +182,8 @@ static bool parse_u64(const char *s, uint64_t *out)
 static bool parse_arg(const char *s, uint64_t *out)
 {
 	bool neg = *s == '-';
-	char *end;
 
-	if (neg)
-		s++;
-	if (!isdigit((unsigned char)*s))
-		return false;
-	errno = 0;
-	*out = strtoull(s, &end, 0);
-	if (errno || *end)
+	if (!parse_base(s + neg, 0, out))
 		return false;
 	if (neg)
 		*out = (uint64_t)0 - *out;
