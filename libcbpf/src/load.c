@@ -86,6 +86,22 @@ static int no_privilege(struct cbpf_diags *diags, const char *what)
 		what);
 }
 
+/* What libcbpf loads a target's translations as: their program type (a socket
+ * filter may also be loaded as sched_cls, for the tests). */
+static enum bpf_prog_type prog_type(enum cbpf_target target)
+{
+	switch (target) {
+	case CBPF_TARGET_SOCKET:
+		return BPF_PROG_TYPE_SOCKET_FILTER;
+	case CBPF_TARGET_TC:
+		return BPF_PROG_TYPE_SCHED_CLS;
+	case CBPF_TARGET_XDP:
+		return BPF_PROG_TYPE_XDP;
+	default:
+		return BPF_PROG_TYPE_UNSPEC;
+	}
+}
+
 int cbpf_ebpf_load(const struct cbpf_ebpf_prog *prog, const struct cbpf_load_opts *opts, int *fd,
 		   struct cbpf_diags *diags)
 {
@@ -93,22 +109,14 @@ int cbpf_ebpf_load(const struct cbpf_ebpf_prog *prog, const struct cbpf_load_opt
 	enum bpf_prog_type type;
 	int res;
 
-	switch (prog->target) {
-	case CBPF_TARGET_SOCKET:
-		type = opts && opts->sched_cls ? BPF_PROG_TYPE_SCHED_CLS
-					       : BPF_PROG_TYPE_SOCKET_FILTER;
-		break;
-	case CBPF_TARGET_TC:
-		type = BPF_PROG_TYPE_SCHED_CLS;
-		break;
-	case CBPF_TARGET_XDP:
-		type = BPF_PROG_TYPE_XDP;
-		lo.expected_attach_type = BPF_XDP;
-		break;
-	default:
+	type = prog_type(prog->target);
+	if (type == BPF_PROG_TYPE_UNSPEC)
 		return fail(diags, -ENOTSUP,
 			    "the kernel loads seccomp filters only as classic programs");
-	}
+	if (type == BPF_PROG_TYPE_SOCKET_FILTER && opts && opts->sched_cls)
+		type = BPF_PROG_TYPE_SCHED_CLS;
+	if (type == BPF_PROG_TYPE_XDP)
+		lo.expected_attach_type = BPF_XDP;
 	if (!prog->len)
 		return fail(diags, -EINVAL, "the program is empty");
 	/* Without a log first: the kernel is faster that way, and the log is only for refusals. */
@@ -174,21 +182,6 @@ int cbpf_ebpf_pin(int fd, const char *path, struct cbpf_diags *diags)
 	return 0;
 }
 
-/* What libcbpf loads a target's translations as: their program type and name. */
-static enum bpf_prog_type prog_type(enum cbpf_target target)
-{
-	switch (target) {
-	case CBPF_TARGET_SOCKET:
-		return BPF_PROG_TYPE_SOCKET_FILTER;
-	case CBPF_TARGET_TC:
-		return BPF_PROG_TYPE_SCHED_CLS;
-	case CBPF_TARGET_XDP:
-		return BPF_PROG_TYPE_XDP;
-	default:
-		return BPF_PROG_TYPE_UNSPEC;
-	}
-}
-
 /*
  * Whether fd is a program of target's type named as libcbpf names target's translations
  * (cbpf_ebpf_prog_name: "cbpf_xdp"); *what says what it is otherwise. A pin can hold a map or a
@@ -220,6 +213,22 @@ static bool is_ours(int fd, enum cbpf_target target, char *what, size_t size)
 	snprintf(what, size, "program %u, '%.*s', not %s's %s translation", info.id,
 		 (int)sizeof(info.name), info.name, "cbpf-xlate", cbpf_target_name(target));
 	return false;
+}
+
+/* A descriptor for the program id that a hook ("tc", "XDP") on dev holds, or a negative errno. */
+static int attached_prog(const char *dev, const char *hook, __u32 id, struct cbpf_diags *diags)
+{
+	int fd = bpf_prog_get_fd_by_id(id);
+	char reading[32];
+
+	if (fd == -EPERM || fd == -EACCES) {
+		snprintf(reading, sizeof(reading), "reading the %s program", hook);
+		return no_privilege(diags, reading);
+	}
+	if (fd < 0)
+		return fail(diags, kernel_err(fd), "%s: %s program %u: %s", dev, hook, id,
+			    strerror(-fd));
+	return fd;
 }
 
 int cbpf_ebpf_unpin(const char *path, enum cbpf_target target, struct cbpf_diags *diags)
@@ -319,15 +328,12 @@ int cbpf_tc_detach(const char *dev, bool egress, struct cbpf_diags *diags)
 	err = bpf_tc_query(&hook, &to);
 	unmute(old);
 	if (!err) {
-		int fd = bpf_prog_get_fd_by_id(to.prog_id);
+		int fd = attached_prog(dev, "tc", to.prog_id, diags);
 		char what[128];
 		bool ours;
 
-		if (fd == -EPERM || fd == -EACCES)
-			return no_privilege(diags, "reading the tc program");
 		if (fd < 0)
-			return fail(diags, kernel_err(fd), "%s: tc program %u: %s", dev, to.prog_id,
-				    strerror(-fd));
+			return fd;
 		ours = is_ours(fd, CBPF_TARGET_TC, what, sizeof(what));
 		close(fd);
 		if (!ours)
@@ -392,12 +398,9 @@ int cbpf_xdp_detach(const char *dev, struct cbpf_diags *diags)
 		return fail(diags, -ENOENT, "%s: no XDP program is attached", dev);
 	if (err)
 		return fail(diags, kernel_err(err), "%s: querying XDP: %s", dev, strerror(-err));
-	fd = bpf_prog_get_fd_by_id(id);
-	if (fd == -EPERM || fd == -EACCES)
-		return no_privilege(diags, "reading the XDP program");
+	fd = attached_prog(dev, "XDP", id, diags);
 	if (fd < 0)
-		return fail(diags, kernel_err(fd), "%s: XDP program %u: %s", dev, id,
-			    strerror(-fd));
+		return fd;
 	if (!is_ours(fd, CBPF_TARGET_XDP, what, sizeof(what))) {
 		close(fd);
 		return fail(diags, -EINVAL,
