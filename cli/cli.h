@@ -46,7 +46,7 @@ bool cli_color(int fd);
 
 /* The output file: stdout, or a file replaced only when everything was written (outfile.h). */
 struct cli_output {
-	FILE *fp;
+	FILE *fp; /* file.fp, while open */
 	struct cbpf_outfile file;
 };
 

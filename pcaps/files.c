@@ -85,47 +85,23 @@ void pcap_rec_header(uint8_t out[16], uint64_t ts_ns, bool nsec, uint32_t caplen
 
 FILE *output_open(const char *path, struct cbpf_outfile *o)
 {
-	int err;
-	FILE *f;
+	int err = cbpf_outfile_open(o, path);
 
-	if (!strcmp(path, "-")) {
-		memset(o, 0, sizeof(*o));
-		return stdout;
-	}
-	err = cbpf_outfile_open(o, path);
 	if (err) {
 		fprintf(stderr, PROG ": %s: %s\n", path, strerror(-err));
 		return NULL;
 	}
-	f = fdopen(o->fd, "wb");
-	if (!f) {
-		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
-		close(o->fd);
-		cbpf_outfile_abort(o);
-	}
-	return f;
+	return o->fp;
 }
 
-/* Closes f and renames the temporary file into place; on any error removes it. */
-int output_commit(FILE *f, struct cbpf_outfile *o, const char *path)
+/* Closes the file and renames the temporary file into place; on any error removes it. */
+int output_commit(struct cbpf_outfile *o, const char *path)
 {
-	int bad, err = 0;
+	int err = cbpf_outfile_commit(o);
 
-	if (f == stdout) {
-		if (fflush(f) == 0 && !ferror(f))
-			return 0;
-		fprintf(stderr, PROG ": stdout: %s\n", strerror(errno ? errno : EIO));
-		return -1;
-	}
-	bad = ferror(f);
-	if (fclose(f) != 0 || bad) {
-		err = errno ? errno : EIO;
-		cbpf_outfile_abort(o);
-	} else {
-		err = -cbpf_outfile_commit(o);
-	}
 	if (err)
-		fprintf(stderr, PROG ": %s: %s\n", path, strerror(err));
+		fprintf(stderr, PROG ": %s: %s\n", strcmp(path, "-") ? path : "stdout",
+			strerror(-err));
 	return err ? -1 : 0;
 }
 
@@ -151,7 +127,7 @@ int write_if_changed(const char *path, const struct buf *b)
 	errno = 0;
 	if (b->len)
 		fwrite(b->p, 1, b->len, f);
-	return output_commit(f, &out, path);
+	return output_commit(&out, path);
 }
 
 /* ---------------------------------------------------------------- pcapng, by hand */

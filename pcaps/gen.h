@@ -198,7 +198,7 @@ void pcap_rec_header(uint8_t out[16], uint64_t ts_ns, bool nsec, uint32_t caplen
 int write_if_changed(const char *path, const struct buf *b);
 /* A regular file written under a temporary name and renamed into place (outfile.h). */
 FILE *output_open(const char *path, struct cbpf_outfile *o);
-int output_commit(FILE *f, struct cbpf_outfile *o, const char *path);
+int output_commit(struct cbpf_outfile *o, const char *path);
 
 /* A capture being built in memory, with what the manifest says about it. */
 struct cap {

@@ -326,7 +326,7 @@ int write_large(const char *path, uint64_t count, bool manifest)
 		else
 			frag_step(g);
 	}
-	err = output_commit(f, &out, path);
+	err = output_commit(&out, path);
 	if (!err && manifest)
 		cap_manifest(&c, stdout);
 	cap_free(&c);

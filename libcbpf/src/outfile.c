@@ -24,10 +24,28 @@ static mode_t target_mode(const struct stat *old)
 	return 0666 & ~mask;
 }
 
+/* Closes fd on failure. */
+static int open_stream(struct cbpf_outfile *o, int fd)
+{
+	if (fd < 0)
+		return -errno;
+	o->fp = fdopen(fd, "wb");
+	if (o->fp)
+		return 0;
+	close(fd);
+	return -errno;
+}
+
 static int open_straight(struct cbpf_outfile *o, const char *path, int flags)
 {
-	o->fd = open(path, O_WRONLY | O_CLOEXEC | flags, 0666);
-	return o->fd < 0 ? -errno : 0;
+	return open_stream(o, open(path, O_WRONLY | O_CLOEXEC | flags, 0666));
+}
+
+static void forget(struct cbpf_outfile *o)
+{
+	free(o->tmp);
+	free(o->target);
+	memset(o, 0, sizeof(*o));
 }
 
 int cbpf_outfile_open(struct cbpf_outfile *o, const char *path)
@@ -36,10 +54,13 @@ int cbpf_outfile_open(struct cbpf_outfile *o, const char *path)
 	const char *slash;
 	size_t dirlen;
 	bool exists;
-	int err;
+	int err, fd;
 
 	memset(o, 0, sizeof(*o));
-	o->fd = -1;
+	if (!strcmp(path, "-")) {
+		o->fp = stdout;
+		return 0;
+	}
 	exists = stat(path, &st) == 0;
 	if (exists && S_ISDIR(st.st_mode))
 		return -EISDIR;
@@ -65,28 +86,27 @@ int cbpf_outfile_open(struct cbpf_outfile *o, const char *path)
 	/* ".name.XXXXXX" in the target's directory, so rename() never crosses file systems. */
 	o->tmp = malloc(strlen(o->target) + sizeof("..XXXXXX"));
 	if (!o->tmp) {
-		err = -ENOMEM;
-		goto fail;
+		forget(o);
+		return -ENOMEM;
 	}
 	sprintf(o->tmp, "%.*s.%s.XXXXXX", (int)dirlen, o->target, o->target + dirlen);
-	o->fd = mkstemp(o->tmp);
-	if (o->fd < 0) {
+	fd = mkstemp(o->tmp);
+	if (fd < 0) {
 		err = -errno;
-		goto fail;
+		forget(o);
+		return err;
 	}
 	/* mkstemp makes 0600; the file gets the mode it would have had from open(2). */
-	if (fchmod(o->fd, target_mode(exists ? &st : NULL))) {
+	if (fchmod(fd, target_mode(exists ? &st : NULL))) {
 		err = -errno;
-		close(o->fd);
-		unlink(o->tmp);
-		goto fail;
+		close(fd);
+	} else {
+		err = open_stream(o, fd);
 	}
-	return 0;
-fail:
-	free(o->tmp);
-	free(o->target);
-	memset(o, 0, sizeof(*o));
-	o->fd = -1;
+	if (err) {
+		unlink(o->tmp);
+		forget(o);
+	}
 	return err;
 }
 
@@ -94,23 +114,29 @@ int cbpf_outfile_commit(struct cbpf_outfile *o)
 {
 	int err = 0;
 
-	if (o->tmp && rename(o->tmp, o->target)) {
-		err = -errno;
-		unlink(o->tmp);
+	errno = 0;
+	if (fflush(o->fp) || ferror(o->fp))
+		err = -(errno ? errno : EIO);
+	if (o->fp == stdout) {
+		memset(o, 0, sizeof(*o));
+		return err;
 	}
-	free(o->tmp);
-	free(o->target);
-	o->tmp = o->target = NULL;
-	o->fd = -1;
+	if (fclose(o->fp) && !err)
+		err = -(errno ? errno : EIO);
+	o->fp = NULL;
+	if (!err && o->tmp && rename(o->tmp, o->target))
+		err = -errno;
+	if (err && o->tmp)
+		unlink(o->tmp);
+	forget(o);
 	return err;
 }
 
 void cbpf_outfile_abort(struct cbpf_outfile *o)
 {
+	if (o->fp && o->fp != stdout)
+		fclose(o->fp);
 	if (o->tmp)
 		unlink(o->tmp);
-	free(o->tmp);
-	free(o->target);
-	o->tmp = o->target = NULL;
-	o->fd = -1;
+	forget(o);
 }

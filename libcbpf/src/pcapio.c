@@ -258,10 +258,8 @@ void cbpf_capture_close(struct cbpf_capture *cap)
 }
 
 struct cbpf_capture_writer {
-	FILE *f;
 	char *path; /* what the caller named, for messages */
 	struct cbpf_outfile file;
-	bool to_stdout;
 };
 
 /* The upper six bits of a file's link-type field (libpcap's LT_FCS_DATALINK_EXT & co). */
@@ -324,7 +322,6 @@ int cbpf_capture_writer_new(const char *path, int linktype, uint32_t snaplen,
 
 	if (!w || !(w->path = strdup(path)))
 		goto fail;
-	w->file.fd = -1;
 	err = file_header(linktype, snaplen, header);
 	if (err) {
 		if (err == -EINVAL)
@@ -333,25 +330,14 @@ int cbpf_capture_writer_new(const char *path, int linktype, uint32_t snaplen,
 				       linktype);
 		goto fail;
 	}
-	if (!strcmp(path, "-")) {
-		w->f = stdout;
-		w->to_stdout = true;
-	} else {
-		err = cbpf_outfile_open(&w->file, path);
-		if (err) {
-			cbpf_diags_add(diags, CBPF_SEV_ERROR, path, 0, 0, 0, -1,
-				       "cannot create: %s", strerror(-err));
-			err = err == -ENOENT ? -ENOENT : err == -EACCES ? -EPERM : -EINVAL;
-			goto fail;
-		}
-		if (!(w->f = fdopen(w->file.fd, "wb"))) {
-			err = -ENOMEM;
-			close(w->file.fd);
-			cbpf_outfile_abort(&w->file);
-			goto fail;
-		}
+	err = cbpf_outfile_open(&w->file, path);
+	if (err) {
+		cbpf_diags_add(diags, CBPF_SEV_ERROR, path, 0, 0, 0, -1, "cannot create: %s",
+			       strerror(-err));
+		err = err == -ENOENT ? -ENOENT : err == -EACCES ? -EPERM : -EINVAL;
+		goto fail;
 	}
-	fwrite(header, 1, sizeof(header), w->f);
+	fwrite(header, 1, sizeof(header), w->file.fp);
 	*out = w;
 	return 0;
 fail:
@@ -370,26 +356,15 @@ int cbpf_capture_writer_add(struct cbpf_capture_writer *w, const struct cbpf_fra
 		frame->wirelen,
 	};
 
-	fwrite(rec, 1, sizeof(rec), w->f);
-	fwrite(frame->data, 1, frame->caplen, w->f);
+	fwrite(rec, 1, sizeof(rec), w->file.fp);
+	fwrite(frame->data, 1, frame->caplen, w->file.fp);
 	return 0;
 }
 
 int cbpf_capture_writer_commit(struct cbpf_capture_writer *w, struct cbpf_diags *diags)
 {
-	int err = 0;
+	int err = cbpf_outfile_commit(&w->file);
 
-	errno = 0;
-	if (fflush(w->f) || ferror(w->f))
-		err = -(errno ? errno : EIO);
-	if (!w->to_stdout) {
-		if (fclose(w->f) && !err)
-			err = -(errno ? errno : EIO);
-		if (err)
-			cbpf_outfile_abort(&w->file);
-		else
-			err = cbpf_outfile_commit(&w->file);
-	}
 	if (err)
 		cbpf_diags_add(diags, CBPF_SEV_ERROR, w->path, 0, 0, 0, -1, "cannot write: %s",
 			       strerror(-err));
@@ -401,9 +376,6 @@ void cbpf_capture_writer_abort(struct cbpf_capture_writer *w)
 {
 	if (!w)
 		return;
-	if (!w->to_stdout) {
-		fclose(w->f);
-		cbpf_outfile_abort(&w->file);
-	}
+	cbpf_outfile_abort(&w->file);
 	writer_free(w);
 }
