@@ -53,12 +53,20 @@ check "x32 getpid passes the profile (the kernel decides)" "x" \
 	"$("$run" "$profile" "$probe" x32 getpid | sed -n 's/^ok$/x/p;s/^errno 38 .*/x/p')"
 "$run" --arch x86_64 "$profile" "$probe" x32 getpid >/dev/null 2>&1
 check "x32 getpid under an x86_64-only filter: killed by SIGSYS" 159 $?
-"$run" --arch x86_64 "$profile" "$probe" i386 getpid >/dev/null 2>&1
-check "i386 getpid under an x86_64-only filter: killed by SIGSYS" 159 $?
-check "i386 getpid under the profile" "ok" "$("$run" "$profile" "$probe" i386 getpid 2>&1)"
+# Some kernels run without i386 emulation (CONFIG_IA32_EMULATION off, or ia32_emulation=0):
+# there int 0x80 raises SIGSEGV before seccomp sees a call, and the i386 checks cannot be made.
+skipped=
+if [ "$("$probe" i386 getpid 2>/dev/null)" = ok ]; then
+	"$run" --arch x86_64 "$profile" "$probe" i386 getpid >/dev/null 2>&1
+	check "i386 getpid under an x86_64-only filter: killed by SIGSYS" 159 $?
+	check "i386 getpid under the profile" "ok" "$("$run" "$profile" "$probe" i386 getpid 2>&1)"
+else
+	skipped="; 2 i386 checks skipped: this kernel runs no i386 syscalls (int 0x80 fails without a filter)"
+	echo "skipped 2 i386 checks: this kernel runs no i386 syscalls (int 0x80 fails without a filter)"
+fi
 printf '@default allow\nmkdir: return EACCES\nmkdirat: return 13\n' >"$tmp/nomkdir.policy"
 check "minijail policy: mkdir gets EACCES" "errno 13 (Permission denied)" \
 	"$("$run" "$tmp/nomkdir.policy" "$probe" mkdir "$tmp/d")"
 check "minijail policy: nothing was made" "no" "$([ -e "$tmp/d" ] && echo yes || echo no)"
 [ $bad -eq 0 ] || { echo "$bad of $n confinement checks failed"; exit 1; }
-echo "$n confinement checks: programs run under the filters as the policies say"
+echo "$n confinement checks: programs run under the filters as the policies say$skipped"
