@@ -1631,8 +1631,9 @@ static void refused_everywhere(const struct vcase *c, unsigned engines)
 {
 	for (int e = 0; e < N_ENGINES; e++) {
 		struct cbpf_diags d = {0};
-		struct cbpf_vm *vm = NULL;
-		struct cbpf_ebpf_prog *ep = NULL;
+		/* A refusal leaves *out alone: these must come back as they went. */
+		struct cbpf_vm *vm = (struct cbpf_vm *)&d;
+		struct cbpf_ebpf_prog *ep = (struct cbpf_ebpf_prog *)&d;
 		bool found = false;
 		int err;
 
@@ -1664,6 +1665,10 @@ static void refused_everywhere(const struct vcase *c, unsigned engines)
 		if (err != -EINVAL)
 			fail(c, (enum engine)e, "takes the program (%s)",
 			     err ? strerror(-err) : "no error");
+		else if (vm != (struct cbpf_vm *)&d || ep != (struct cbpf_ebpf_prog *)&d)
+			fail(c, (enum engine)e, "refuses it, but sets its result");
+		else if (!d.errors)
+			fail(c, (enum engine)e, "refuses it without counting an error");
 		else if (!found)
 			fail(c, (enum engine)e,
 			     "refuses it, but not with insn %ld: '%s' (it says insn %ld: '%s')",
@@ -1671,8 +1676,10 @@ static void refused_everywhere(const struct vcase *c, unsigned engines)
 			     d.n ? d.v[0].msg : "");
 		else
 			tally[e].pass++;
-		cbpf_vm_free(vm);
-		cbpf_ebpf_prog_free(ep);
+		if (vm != (struct cbpf_vm *)&d)
+			cbpf_vm_free(vm);
+		if (ep != (struct cbpf_ebpf_prog *)&d)
+			cbpf_ebpf_prog_free(ep);
 		cbpf_diags_free(&d);
 	}
 }
