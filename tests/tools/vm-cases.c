@@ -153,7 +153,10 @@ static int bad(const char *path, unsigned line, const char *fmt, ...)
 	va_list ap;
 
 	failures++;
-	fprintf(stderr, "%s:%u: error: ", path, line);
+	if (line)
+		fprintf(stderr, "%s:%u: error: ", path, line);
+	else
+		fprintf(stderr, "%s: error: ", path);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
