@@ -64,7 +64,8 @@ say = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
 # ---------------------------------------------------------------- sources
-LIB_SRC := $(sort $(wildcard libcbpf/src/*.c))
+# A folder per stage (docs/ARCHITECTURE.md); no source at the top of libcbpf/src.
+LIB_SRC := $(sort $(wildcard libcbpf/src/*.c libcbpf/src/*/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 # The syscall tables: the committed libcbpf/data/syscalls.csv turned into C by the build.
 SYSTAB_C := $(B)/gen/systab_data.c
@@ -117,10 +118,13 @@ help:
 	@echo 'make clean'
 
 # ---------------------------------------------------------------- compile
+# Internal headers are included by their path from libcbpf/src ("classic/prog.h"), so that an
+# #include line says which stage a file leans on.
 $(B)/libcbpf/src/%.o: libcbpf/src/%.c
 	$(call say,CC,$<)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(BASE_CFLAGS) -fPIC -fvisibility=hidden $(EXTRA_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(BASE_CFLAGS) -Ilibcbpf/src -fPIC -fvisibility=hidden $(EXTRA_CFLAGS) $(CFLAGS) \
+		-c -o $@ $<
 
 $(B)/%.o: %.c
 	$(call say,CC,$<)
@@ -188,8 +192,8 @@ $(PROGS):
 # ---------------------------------------------------------------- captures
 pcaps: $(if $(GEN),$(B)/pcaps.stamp)
 
-# The generator writes its files as the programs do (libcbpf's outfile.c).
-$(GEN): $(patsubst %.c,$(B)/%.o,$(GEN_SRC)) $(B)/libcbpf/src/outfile.o
+# The generator writes its files as the programs do (libcbpf/src/util/outfile.c).
+$(GEN): $(patsubst %.c,$(B)/%.o,$(GEN_SRC)) $(B)/libcbpf/src/util/outfile.o
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $^ $(PCAP_LIBS)

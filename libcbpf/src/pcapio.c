@@ -14,7 +14,7 @@
 
 #include "cbpf/capture.h"
 #include "cbpf/pcap.h"
-#include "outfile.h"
+#include "util/outfile.h"
 #include "prog.h"
 
 /* A libpcap instruction is a classic instruction; copy field by field all the same. */

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "outfile.h"
+#include "util/outfile.h"
 
 /* The mode open(2) would give the file: the old file's, or 0666 less the umask. */
 static mode_t target_mode(const struct stat *old)
