@@ -12,7 +12,7 @@
 #include "cbpf/ebpf.h"
 #include "cbpf/fmt.h"
 #include "ebpf_prog.h"
-#include "prog.h"
+#include "classic/prog.h"
 
 /* The model is the kernel's struct bpf_insn, byte for byte. */
 static_assert(sizeof(struct cbpf_ebpf_insn) == sizeof(struct bpf_insn), "insn size");

@@ -23,7 +23,7 @@
 #include "cbpf/vm.h"
 #include "cbpf/xlate.h"
 #include "ebpf_prog.h"
-#include "prog.h"
+#include "classic/prog.h"
 
 static int fail(struct cbpf_diags *diags, int err, const char *fmt, ...) CBPF_PRINTF(3, 4);
 static int fail(struct cbpf_diags *diags, int err, const char *fmt, ...)

@@ -15,7 +15,7 @@
 #include "cbpf/capture.h"
 #include "cbpf/pcap.h"
 #include "util/outfile.h"
-#include "prog.h"
+#include "classic/prog.h"
 
 /* A libpcap instruction is a classic instruction; copy field by field all the same. */
 static struct cbpf_prog *from_pcap(const struct bpf_program *fp)

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prog.h"
+#include "classic/prog.h"
 #include "randprog.h"
 #include "splitmix.h"
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "policy_ir.h"
-#include "prog.h"
+#include "classic/prog.h"
 
 /*
  * The program is built as a graph of blocks: a few straight-line loads (ld, and) and one

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cbpf/policy.h"
-#include "prog.h"
+#include "classic/prog.h"
 
 /* What A holds on every path into an instruction (abstract interpretation over forward jumps). */
 enum aval { A_UNSET, A_NR, A_ARCH, A_IP, A_ARG, A_OTHER };

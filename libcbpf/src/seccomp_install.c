@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cbpf/policy.h"
-#include "prog.h"
+#include "classic/prog.h"
 
 static_assert(sizeof(struct cbpf_insn) == sizeof(struct sock_filter), "struct sock_filter");
 static_assert(CBPF_SECCOMP_FLAG_TSYNC == SECCOMP_FILTER_FLAG_TSYNC, "flags");

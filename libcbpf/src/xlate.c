@@ -13,7 +13,7 @@
 
 #include "cbpf/xlate.h"
 #include "ebpf_prog.h"
-#include "prog.h"
+#include "classic/prog.h"
 
 /*
  * The machine (the kernel's own choice in net/core/filter.c: bpf_convert_filter): A is r0, so

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "asm_int.h"
-#include "digit.h"
+#include "classic/asm_int.h"
+#include "classic/digit.h"
 
 void asm_ctx_init(struct asm_ctx *ctx, const char *src, size_t len,
 		  const struct cbpf_asm_opts *opts, struct cbpf_diags *diags, bool listing)

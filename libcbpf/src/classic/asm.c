@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "asm_int.h"
+#include "classic/asm_int.h"
 
 /* ---------------------------------------------------------------- keywords */
 

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check_impl.h"
-#include "prog.h"
+#include "classic/check_impl.h"
+#include "classic/prog.h"
 
 /* struct seccomp_data is 64 bytes: nr, arch, instruction_pointer, args[6]. */
 #define SECCOMP_DATA_SIZE 64u

@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "cbpf/asm.h"
-#include "digit.h"
-#include "fmt_int.h"
-#include "prog.h"
+#include "classic/digit.h"
+#include "classic/fmt_int.h"
+#include "classic/prog.h"
 
 #define DEFAULT_MAX_ERRORS 20
 #define SHOWN 24 /* how many bytes of a bad token a message quotes */

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "check_impl.h"
+#include "classic/check_impl.h"
 
 /*
  * net/core/filter.c: bpf_convert_filter rewrites each classic instruction into a few eBPF ones

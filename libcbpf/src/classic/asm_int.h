@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "cbpf/asm.h"
-#include "prog.h"
+#include "classic/prog.h"
 
 #define ASM_MAX_ERRORS 20
 

@@ -3,8 +3,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "fmt_int.h"
-#include "prog.h"
+#include "classic/fmt_int.h"
+#include "classic/prog.h"
 
 /* Writes s inside a dot double-quoted string; tabs become a space. */
 static void dot_escape(FILE *out, const char *s)

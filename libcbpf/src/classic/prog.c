@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prog.h"
+#include "classic/prog.h"
 
 struct cbpf_prog *cbpf_prog_new(const struct cbpf_insn *insns, size_t len)
 {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check_impl.h"
+#include "classic/check_impl.h"
 
 /*
  * net/core/filter.c: check_load_and_stores makes one forward pass with a 16-bit set of written

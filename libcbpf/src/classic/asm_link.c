@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "asm_int.h"
+#include "classic/asm_int.h"
 
 #define JMP_REACH 255 /* jt and jf are 8 bits */
 

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "fmt_int.h"
+#include "classic/fmt_int.h"
 
 static const struct {
 	enum cbpf_form form;

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt_int.h"
-#include "prog.h"
+#include "classic/fmt_int.h"
+#include "classic/prog.h"
 
 /*
  * libpcap (bpf_image.c, built on Linux) names the ancillary loads of ld/ldh/ldb [k] for
