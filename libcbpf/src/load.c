@@ -22,7 +22,7 @@
 
 #include "cbpf/vm.h"
 #include "cbpf/xlate.h"
-#include "ebpf_prog.h"
+#include "ebpf/ebpf_prog.h"
 #include "classic/prog.h"
 
 static int fail(struct cbpf_diags *diags, int err, const char *fmt, ...) CBPF_PRINTF(3, 4);

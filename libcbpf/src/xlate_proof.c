@@ -11,7 +11,7 @@
 
 #include "cbpf/vm.h"
 #include "cbpf/xlate.h"
-#include "ebpf_prog.h"
+#include "ebpf/ebpf_prog.h"
 
 struct cbpf_proof {
 	const struct cbpf_ebpf_prog *prog;

@@ -12,7 +12,7 @@
 #include <linux/pkt_cls.h>
 
 #include "cbpf/xlate.h"
-#include "ebpf_prog.h"
+#include "ebpf/ebpf_prog.h"
 #include "classic/prog.h"
 
 /*

@@ -7,7 +7,7 @@
 
 #include <linux/bpf.h>
 
-#include "ebpf_prog.h"
+#include "ebpf/ebpf_prog.h"
 
 #ifndef EM_BPF
 #define EM_BPF 247

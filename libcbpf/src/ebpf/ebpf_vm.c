@@ -8,7 +8,7 @@
 
 #include "cbpf/ebpf.h"
 #include "cbpf/vm.h"
-#include "ebpf_prog.h"
+#include "ebpf/ebpf_prog.h"
 
 /*
  * Pointers are plain 64-bit numbers in four regions far apart, so that compares and arithmetic

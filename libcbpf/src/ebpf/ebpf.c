@@ -11,7 +11,7 @@
 
 #include "cbpf/ebpf.h"
 #include "cbpf/fmt.h"
-#include "ebpf_prog.h"
+#include "ebpf/ebpf_prog.h"
 #include "classic/prog.h"
 
 /* The model is the kernel's struct bpf_insn, byte for byte. */

@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "cbpf/ebpf.h"
-#include "ebpf_prog.h"
+#include "ebpf/ebpf_prog.h"
 
 static const char *const alu_ops[16] = {
 	"+=",  "-=", "*=", "/=", "|=",	 "&=",	   "<<=", ">>=",
