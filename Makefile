@@ -142,9 +142,10 @@ $(B)/gen/systab_data.o: $(SYSTAB_C)
 	$(Q)$(CC) $(BASE_CFLAGS) -Ilibcbpf/src -fPIC -fvisibility=hidden $(CFLAGS) -c -o $@ $<
 
 # Flags scoped to the files that need them.
-# capture/ is the only place in libcbpf that includes <pcap/pcap.h>.
+# capture/ is the only place in libcbpf that includes <pcap/pcap.h>, kernel/ the only one that
+# calls libbpf.
 $(B)/libcbpf/src/capture/%.o: EXTRA_CFLAGS += $(PCAP_CFLAGS)
-$(B)/libcbpf/src/load.o: EXTRA_CFLAGS += $(LIBBPF_CFLAGS)
+$(B)/libcbpf/src/kernel/%.o: EXTRA_CFLAGS += $(LIBBPF_CFLAGS)
 $(B)/dbg/%.o: EXTRA_CFLAGS += $(READLINE_CFLAGS)
 $(B)/pcaps/%.o: EXTRA_CFLAGS += $(PCAP_CFLAGS) -Ilibcbpf/src
 $(B)/tests/%.o: EXTRA_CFLAGS += -Ilibcbpf/src $(CHECK_CFLAGS) $(PCAP_CFLAGS) $(SECCOMP_CFLAGS)
