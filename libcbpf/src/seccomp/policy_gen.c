@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy_ir.h"
+#include "seccomp/policy_ir.h"
 #include "classic/prog.h"
 
 /*

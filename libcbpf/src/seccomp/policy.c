@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "policy_ir.h"
+#include "seccomp/policy_ir.h"
 
 /* ---------------------------------------------------------------- actions */
 

@@ -6,7 +6,7 @@
 #include <strings.h>
 
 #include "cbpf/policy.h"
-#include "systab.h"
+#include "seccomp/systab.h"
 
 struct arch_info {
 	const char *name;

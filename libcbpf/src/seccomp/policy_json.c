@@ -7,7 +7,7 @@
 #include <strings.h>
 #include <sys/utsname.h>
 
-#include "policy_ir.h"
+#include "seccomp/policy_ir.h"
 
 /* ---------------------------------------------------------------- JSON values */
 

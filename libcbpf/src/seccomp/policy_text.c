@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy_ir.h"
+#include "seccomp/policy_ir.h"
 
 #define MAX_INCLUDE_DEPTH 10
 #define MAX_CONDS 64
