@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dbg_int.h"
+#include "dbg/dbg_int.h"
 
 enum op {
 	E_NUM,   /* val */

@@ -13,7 +13,7 @@
 #include "cbpf/check.h"
 #include "cbpf/dbg.h"
 #include "cbpf/pcap.h"
-#include "dbg_int.h"
+#include "dbg/dbg_int.h"
 
 struct cbpf_dbg {
 	/* The program. */
