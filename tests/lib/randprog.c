@@ -298,7 +298,8 @@ static struct cbpf_insn make(struct gen *g, enum kind kind, size_t pc, uint16_t 
 	return insn;
 }
 
-/* An upper bound on what the kernel's translation makes of insn (check_xlate.c has it exact). */
+/* An upper bound on what the kernel's translation makes of insn (classic/check_xlate.c has it
+ * exact). */
 static unsigned cost_of(const struct cbpf_insn *insn)
 {
 	switch (CBPF_CLASS(insn->code)) {
