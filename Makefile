@@ -64,8 +64,9 @@ say = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
 # ---------------------------------------------------------------- sources
-# A folder per stage (docs/ARCHITECTURE.md); no source at the top of libcbpf/src.
-LIB_SRC := $(sort $(wildcard libcbpf/src/*/*.c))
+# A folder per stage (docs/ARCHITECTURE.md). A file added at the top of libcbpf/src is built
+# too, until it finds its folder.
+LIB_SRC := $(sort $(wildcard libcbpf/src/*/*.c libcbpf/src/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 # The syscall tables: the committed libcbpf/data/syscalls.csv turned into C by the build.
 SYSTAB_C := $(B)/gen/systab_data.c
