@@ -64,7 +64,9 @@ say = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
 # ---------------------------------------------------------------- sources
-LIB_SRC := $(sort $(wildcard libcbpf/src/*.c))
+# A folder per stage (docs/ARCHITECTURE.md). A file added at the top of libcbpf/src is built
+# too, until it finds its folder.
+LIB_SRC := $(sort $(wildcard libcbpf/src/*/*.c libcbpf/src/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 # The syscall tables: the committed libcbpf/data/syscalls.csv turned into C by the build.
 SYSTAB_C := $(B)/gen/systab_data.c
@@ -85,6 +87,10 @@ prog_obj = $(patsubst %.c,$(B)/%.o,$(sort $(wildcard $(1)/*.c))) $(CLI_OBJ)
 GEN_SRC := $(sort $(wildcard pcaps/*.c))
 GEN := $(if $(GEN_SRC),$(B)/bin/cbpf-pcapgen)
 
+# tests/lib/: what tests, benchmarks and fuzzers share (random programs, splitmix), kept out of
+# libcbpf.
+TEST_LIB_SRC := $(sort $(wildcard tests/lib/*.c))
+TEST_LIB_A := $(B)/tests/lib/libcbpf-test.a
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/%.o)
 UNIT := $(B)/tests/unit-tests
@@ -117,10 +123,13 @@ help:
 	@echo 'make clean'
 
 # ---------------------------------------------------------------- compile
+# Internal headers are included by their path from libcbpf/src ("classic/prog.h"), so that an
+# #include line says which stage a file leans on.
 $(B)/libcbpf/src/%.o: libcbpf/src/%.c
 	$(call say,CC,$<)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(BASE_CFLAGS) -fPIC -fvisibility=hidden $(EXTRA_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(BASE_CFLAGS) -Ilibcbpf/src -fPIC -fvisibility=hidden $(EXTRA_CFLAGS) $(CFLAGS) \
+		-c -o $@ $<
 
 $(B)/%.o: %.c
 	$(call say,CC,$<)
@@ -138,13 +147,16 @@ $(B)/gen/systab_data.o: $(SYSTAB_C)
 	$(Q)$(CC) $(BASE_CFLAGS) -Ilibcbpf/src -fPIC -fvisibility=hidden $(CFLAGS) -c -o $@ $<
 
 # Flags scoped to the files that need them.
-$(B)/libcbpf/src/pcapio.o: EXTRA_CFLAGS += $(PCAP_CFLAGS)
-$(B)/libcbpf/src/load.o: EXTRA_CFLAGS += $(LIBBPF_CFLAGS)
+# capture/ is the only place in libcbpf that includes <pcap/pcap.h>, kernel/ the only one that
+# calls libbpf.
+$(B)/libcbpf/src/capture/%.o: EXTRA_CFLAGS += $(PCAP_CFLAGS)
+$(B)/libcbpf/src/kernel/%.o: EXTRA_CFLAGS += $(LIBBPF_CFLAGS)
 $(B)/dbg/%.o: EXTRA_CFLAGS += $(READLINE_CFLAGS)
-$(B)/pcaps/%.o: EXTRA_CFLAGS += $(PCAP_CFLAGS) -Ilibcbpf/src
-$(B)/tests/%.o: EXTRA_CFLAGS += -Ilibcbpf/src $(CHECK_CFLAGS) $(PCAP_CFLAGS) $(SECCOMP_CFLAGS)
-$(B)/bench/%.o: EXTRA_CFLAGS += -Ilibcbpf/src $(PCAP_CFLAGS) $(SECCOMP_CFLAGS)
-$(B)/fuzz/%.o: EXTRA_CFLAGS += -Ilibcbpf/src -Icli
+$(B)/pcaps/%.o: EXTRA_CFLAGS += $(PCAP_CFLAGS) -Ilibcbpf/src -Itests/lib
+$(B)/tests/%.o: EXTRA_CFLAGS += -Ilibcbpf/src -Itests/lib $(CHECK_CFLAGS) $(PCAP_CFLAGS) \
+	$(SECCOMP_CFLAGS)
+$(B)/bench/%.o: EXTRA_CFLAGS += -Ilibcbpf/src -Itests/lib $(PCAP_CFLAGS) $(SECCOMP_CFLAGS)
+$(B)/fuzz/%.o: EXTRA_CFLAGS += -Ilibcbpf/src -Itests/lib -Icli
 $(foreach d,asm dbg xlate cli,$(B)/$(d)/%.o): EXTRA_CFLAGS += -Icli -Ilibcbpf/src -DCBPF_VERSION='"$(VERSION)"'
 
 # ---------------------------------------------------------------- library
@@ -188,8 +200,8 @@ $(PROGS):
 # ---------------------------------------------------------------- captures
 pcaps: $(if $(GEN),$(B)/pcaps.stamp)
 
-# The generator writes its files as the programs do (libcbpf's outfile.c).
-$(GEN): $(patsubst %.c,$(B)/%.o,$(GEN_SRC)) $(B)/libcbpf/src/outfile.o
+# The generator writes its files as the programs do (libcbpf/src/util/outfile.c).
+$(GEN): $(patsubst %.c,$(B)/%.o,$(GEN_SRC)) $(B)/libcbpf/src/util/outfile.o
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $^ $(PCAP_LIBS)
@@ -211,18 +223,24 @@ $(B)/tests/unit/suites.inc: $(UNIT_SRC)
 $(UNIT_OBJ): $(B)/tests/unit/suites.inc
 $(UNIT_OBJ): EXTRA_CFLAGS += -Itests/unit -I$(B)/tests/unit
 
-$(UNIT): $(UNIT_OBJ) $(LIB_INT_A)
+$(TEST_LIB_A): $(TEST_LIB_SRC:%.c=$(B)/%.o)
+	$(call say,AR,$@)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(UNIT): $(UNIT_OBJ) $(TEST_LIB_A) $(LIB_INT_A)
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(LIB_INT_A) $(CHECK_LIBS) \
-		$(SECCOMP_LIBS) $(LIB_DEPS_LIBS)
+	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(TEST_LIB_A) $(LIB_INT_A) \
+		$(CHECK_LIBS) $(SECCOMP_LIBS) $(LIB_DEPS_LIBS)
 
 test-tools: $(TOOLS)
 
-$(B)/tests/bin/%: $(B)/tests/tools/%.o $(LIB_INT_A)
+$(B)/tests/bin/%: $(B)/tests/tools/%.o $(TEST_LIB_A) $(LIB_INT_A)
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIB_INT_A) $(SECCOMP_LIBS) $(LIB_DEPS_LIBS)
+	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIB_A) $(LIB_INT_A) $(SECCOMP_LIBS) \
+		$(LIB_DEPS_LIBS)
 
 # The README's test command: installs what is missing (as root), then runs every suite.
 check:
@@ -234,11 +252,11 @@ golden: all
 	$(Q)tools/golden.sh $(B)
 
 # ---------------------------------------------------------------- bench, fuzz, demo
-$(B)/bench/bin/%: $(B)/bench/%.o $(LIB_INT_A)
+$(B)/bench/bin/%: $(B)/bench/%.o $(TEST_LIB_A) $(LIB_INT_A)
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIB_INT_A) $(PCAP_LIBS) $(SECCOMP_LIBS) \
-		$(LIB_DEPS_LIBS)
+	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIB_A) $(LIB_INT_A) $(PCAP_LIBS) \
+		$(SECCOMP_LIBS) $(LIB_DEPS_LIBS)
 
 bench:
 	$(Q)tools/deps.sh --quiet test
@@ -252,10 +270,11 @@ fuzz:
 
 fuzz-build: $(FUZZERS)
 
-$(B)/fuzz/bin/%: $(B)/fuzz/%.o $(LIB_INT_A)
+$(B)/fuzz/bin/%: $(B)/fuzz/%.o $(TEST_LIB_A) $(LIB_INT_A)
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) -fsanitize=fuzzer,address,undefined $(LDFLAGS) -o $@ $< $(LIB_INT_A) $(LIB_DEPS_LIBS)
+	$(Q)$(CC) -fsanitize=fuzzer,address,undefined $(LDFLAGS) -o $@ $< $(TEST_LIB_A) $(LIB_INT_A) \
+		$(LIB_DEPS_LIBS)
 
 demo:
 	$(Q)tools/deps.sh --quiet build

@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "cbpf.h"
-#include "outfile.h"
+#include "util/outfile.h"
 
 /* Exit statuses: 0 success, 1 invalid input (or a refusal), 2 bad usage. */
 #define CLI_EXIT_INVALID 1

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "outfile.h"
+#include "util/outfile.h"
 
 #define PROG "cbpf-pcapgen"
 

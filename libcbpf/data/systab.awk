@@ -3,7 +3,7 @@
 BEGIN {
 	FS = ","
 	print "/* Generated from libcbpf/data/syscalls.csv by libcbpf/data/systab.awk: do not edit. */"
-	print "#include \"systab.h\""
+	print "#include \"seccomp/systab.h\""
 	print ""
 	print "const struct systab_entry systab_entries[] = {"
 	n = 0

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "cbpf.h"
-#include "prog.h"
+#include "classic/prog.h"
 #include "randprog.h"
 
 #define PENDING INT_MIN

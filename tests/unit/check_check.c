@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cbpf.h"
-#include "prog.h"
+#include "classic/prog.h"
 #include "randprog.h"
 #include "unit.h"
 
@@ -353,7 +353,7 @@ START_TEST(memory_paths_are_real)
 					   seed % 3 ? RANDPROG_SHAPE_MEMORY : RANDPROG_SHAPE_BRANCHY,
 					   RANDPROG_VALID };
 		struct cbpf_prog *p = randprog_new(&o, NULL);
-		struct cbpf_insn *v = p->insns; /* prog.h: the tests may edit in place */
+		struct cbpf_insn *v = p->insns; /* classic/prog.h: the tests may edit in place */
 		struct cbpf_diags diags = { 0 };
 
 		/* Most stores become loads: many bad reads, over every kind of path. */

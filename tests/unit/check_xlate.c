@@ -18,7 +18,7 @@
 #include <linux/capability.h>
 
 #include "cbpf.h"
-#include "ebpf_prog.h"
+#include "ebpf/ebpf_prog.h"
 #include "unit.h"
 
 #define I(code, k)	   ((struct cbpf_insn){(code), 0, 0, (uint32_t)(k)})

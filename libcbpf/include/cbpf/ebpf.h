@@ -14,7 +14,7 @@
 
 /*
  * One eBPF instruction, laid out exactly like the kernel's struct bpf_insn (static_asserted in
- * libcbpf/src/ebpf.c). A 64-bit immediate load (CBPF_EBPF_LD_IMM64) takes two of them.
+ * libcbpf/src/ebpf/ebpf.c). A 64-bit immediate load (CBPF_EBPF_LD_IMM64) takes two of them.
  */
 struct cbpf_ebpf_insn {
 	uint8_t code;

@@ -234,7 +234,7 @@ struct cbpf_proof_result {
 	bool skipped;	   /* the frame cannot be run (shorter than 14 bytes); the rest unset */
 	bool interpreted;  /* with the kernel as engine, this frame ran in libcbpf's interpreter:
 			    * longer than the kernel's test runs take (socket, tc: about 3.5 KB)
-			    * or keep in one piece (xdp: see XDP_TEST_LINEAR in xlate_proof.c) */
+			    * or keep in one piece (xdp: see XDP_TEST_LINEAR in kernel/proof.c) */
 	uint32_t classic;  /* the classic program's result */
 	uint32_t expected; /* what the translation must return: classic, or its action */
 	uint32_t got;	   /* what the translation returned */

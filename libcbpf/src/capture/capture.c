@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: MIT
+/* libpcap behind libcbpf: filter expressions compiled as tcpdump compiles them, link types,
+ * captures read and written. */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pcap/pcap.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cbpf/capture.h"
+#include "cbpf/pcap.h"
+#include "util/outfile.h"
+#include "classic/prog.h"
+
+/* A libpcap instruction is a classic instruction; copy field by field all the same. */
+static struct cbpf_prog *from_pcap(const struct bpf_program *fp)
+{
+	struct cbpf_prog *prog = cbpf_prog_new(NULL, 0);
+
+	if (!prog)
+		return NULL;
+	for (u_int i = 0; i < fp->bf_len; i++) {
+		const struct bpf_insn *in = &fp->bf_insns[i];
+		struct cbpf_insn insn = { in->code, in->jt, in->jf, in->k };
+
+		if (prog_append(prog, insn, NULL)) {
+			cbpf_prog_free(prog);
+			return NULL;
+		}
+	}
+	cbpf_prog_set_kind(prog, CBPF_KIND_SOCKET);
+	return prog;
+}
+
+/* pcap_compile on p, into a program. */
+static int compile_on(pcap_t *p, const char *expr, const struct cbpf_compile_opts *opts,
+		      struct cbpf_prog **out, struct cbpf_diags *diags)
+{
+	struct bpf_program fp;
+	struct cbpf_prog *prog;
+
+	/* tcpdump passes netmask 0 when it has no interface to ask. */
+	if (pcap_compile(p, &fp, expr, !opts->no_optimize, opts->netmask) < 0) {
+		int err = cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1, "%s",
+					 pcap_geterr(p));
+
+		return err ? err : -EINVAL;
+	}
+	prog = from_pcap(&fp);
+	pcap_freecode(&fp);
+	if (!prog)
+		return -ENOMEM;
+	*out = prog;
+	return 0;
+}
+
+static const struct cbpf_compile_opts compile_defaults = { .linktype = CBPF_DLT_EN10MB };
+
+int cbpf_pcap_compile(const char *expr, const struct cbpf_compile_opts *opts,
+		      struct cbpf_prog **out, struct cbpf_diags *diags)
+{
+	pcap_t *p;
+	int snaplen, err;
+
+	if (!opts)
+		opts = &compile_defaults;
+	snaplen = opts->snaplen ? opts->snaplen : CBPF_DEFAULT_SNAPLEN;
+	if (snaplen < 0) {
+		cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1,
+			       "snapshot length %d is negative", snaplen);
+		return -EINVAL;
+	}
+	/* tcpdump -d without an interface: pcap_open_dead with -y's link type and -s's length. */
+	p = pcap_open_dead(opts->linktype, snaplen);
+	if (!p)
+		return -ENOMEM;
+	err = compile_on(p, expr, opts, out, diags);
+	pcap_close(p);
+	return err;
+}
+
+int cbpf_linktype_parse(const char *name, int *dlt)
+{
+	char *end;
+	long v;
+	int val;
+
+	if (!name || !*name)
+		return -ENOENT;
+	v = strtol(name, &end, 0);
+	if (end != name && !*end) {
+		/* A number libpcap has no name for is one pcap_compile cannot compile for. */
+		if (v < 0 || v > INT_MAX || !pcap_datalink_val_to_name((int)v))
+			return -ENOENT;
+		*dlt = (int)v;
+		return 0;
+	}
+	/* Case-insensitive, as tcpdump -y takes it. */
+	val = pcap_datalink_name_to_val(name);
+	if (val < 0)
+		return -ENOENT;
+	*dlt = val;
+	return 0;
+}
+
+const char *cbpf_linktype_name(int dlt)
+{
+	return pcap_datalink_val_to_name(dlt);
+}
+
+/* ---------------------------------------------------------------- captures */
+
+struct cbpf_capture {
+	pcap_t *pcap;
+	char *path;
+	uint64_t count;
+	long pos; /* pcap files that can tell their position: where the next record starts; -1 */
+	bpf_u_int32 snaplen;
+	char *iobuf; /* stdio's buffer for the file */
+};
+
+/* Reads in 256 KiB blocks: a 64th of the system calls of stdio's 4 KiB, and as flat. */
+#define CAPTURE_IOBUF (256 * 1024)
+
+/* "-" means stdin; a name for messages, never NULL. */
+static const char *capture_name(const char *path)
+{
+	return strcmp(path, "-") ? path : "<stdin>";
+}
+
+int cbpf_capture_open(const char *path, struct cbpf_capture **out, struct cbpf_diags *diags)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	struct cbpf_capture *cap;
+	FILE *f;
+	int err;
+
+	/* fopen first, so that a missing file is told apart from one that is not a capture. */
+	f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!f) {
+		err = errno;
+		cbpf_diags_add(diags, CBPF_SEV_ERROR, path, 0, 0, 0, -1, "cannot open: %s",
+			       strerror(err));
+		return err == ENOENT ? -ENOENT : err == EACCES ? -EPERM : -EINVAL;
+	}
+	cap = calloc(1, sizeof(*cap));
+	if (!cap || !(cap->path = strdup(capture_name(path)))) {
+		free(cap);
+		if (f != stdin)
+			fclose(f);
+		return -ENOMEM;
+	}
+	/* glibc ignores the size unless it is given the buffer too; stdin may be in use. */
+	if (f != stdin && (cap->iobuf = malloc(CAPTURE_IOBUF)))
+		setvbuf(f, cap->iobuf, _IOFBF, CAPTURE_IOBUF);
+	/* Nanosecond precision keeps whatever the file holds; pcapng is read as well. */
+	cap->pcap = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	if (!cap->pcap) {
+		cbpf_diags_add(diags, CBPF_SEV_ERROR, cap->path, 0, 0, 0, -1,
+			       "not a pcap or pcapng capture: %s", errbuf);
+		if (f != stdin)
+			fclose(f);
+		free(cap->iobuf);
+		free(cap->path);
+		free(cap);
+		return -EINVAL;
+	}
+	/* pcap (not pcapng: version 1) records are a 16-byte header and the captured bytes. */
+	cap->pos = f != stdin && pcap_major_version(cap->pcap) == 2 ? ftell(f) : -1;
+	cap->snaplen = (bpf_u_int32)pcap_snapshot(cap->pcap);
+	*out = cap;
+	return 0;
+}
+
+int cbpf_capture_next(struct cbpf_capture *cap, struct cbpf_frame *frame, struct cbpf_diags *diags)
+{
+	struct pcap_pkthdr *hdr;
+	const u_char *data;
+
+	switch (pcap_next_ex(cap->pcap, &hdr, &data)) {
+	case 1:
+		break;
+	case PCAP_ERROR_BREAK: /* end of file */
+		return 0;
+	default:
+		cbpf_diags_add(diags, CBPF_SEV_ERROR, cap->path, 0, 0, 0, -1,
+			       "packet %" PRIu64 ": %s", cap->count + 1, pcap_geterr(cap->pcap));
+		return -EINVAL;
+	}
+	cap->count++;
+	/*
+	 * libpcap cuts a record longer than the file's snapshot length to that length and says
+	 * nothing; the file position tells (looked at only when caplen is the snapshot length).
+	 */
+	if (cap->pos >= 0) {
+		long at = cap->pos + 16 + (long)hdr->caplen;
+
+		if (hdr->caplen == cap->snaplen) {
+			long real = ftell(pcap_file(cap->pcap));
+
+			if (real > at)
+				cbpf_diags_add(diags, CBPF_SEV_WARNING, cap->path, 0, 0, 0, -1,
+					       "packet %" PRIu64 ": %ld bytes captured, more than the "
+					       "snapshot length %u: only the first %u are read",
+					       cap->count, real - cap->pos - 16, hdr->caplen,
+					       hdr->caplen);
+			at = real;
+		}
+		cap->pos = at;
+	}
+	frame->data = data;
+	frame->caplen = hdr->caplen;
+	frame->wirelen = hdr->len;
+	frame->ts_sec = hdr->ts.tv_sec;
+	frame->ts_nsec = (uint32_t)hdr->ts.tv_usec; /* nanoseconds at this precision */
+	frame->number = cap->count;
+	return 1;
+}
+
+int cbpf_capture_linktype(const struct cbpf_capture *cap)
+{
+	return pcap_datalink(cap->pcap);
+}
+
+uint32_t cbpf_capture_linktype_ext(const struct cbpf_capture *cap)
+{
+	return (uint32_t)pcap_datalink_ext(cap->pcap);
+}
+
+uint32_t cbpf_capture_snaplen(const struct cbpf_capture *cap)
+{
+	int snaplen = pcap_snapshot(cap->pcap);
+
+	return snaplen > 0 ? (uint32_t)snaplen : 0;
+}
+
+int cbpf_capture_compile(struct cbpf_capture *cap, const char *expr,
+			 const struct cbpf_compile_opts *opts, struct cbpf_prog **out,
+			 struct cbpf_diags *diags)
+{
+	/* tcpdump -r FILE EXPR: compiled on the reader itself. */
+	return compile_on(cap->pcap, expr, opts ? opts : &compile_defaults, out, diags);
+}
+
+void cbpf_capture_close(struct cbpf_capture *cap)
+{
+	if (!cap)
+		return;
+	pcap_close(cap->pcap); /* closes the FILE, stdin included, as libpcap always does */
+	free(cap->iobuf);
+	free(cap->path);
+	free(cap);
+}
+
+struct cbpf_capture_writer {
+	char *path; /* what the caller named, for messages */
+	struct cbpf_outfile file;
+};
+
+/* The upper six bits of a file's link-type field (libpcap's LT_FCS_DATALINK_EXT & co). */
+#define LINKTYPE_EXT_MASK 0xfc000000u
+
+static void writer_free(struct cbpf_capture_writer *w)
+{
+	free(w->path);
+	free(w);
+}
+
+/*
+ * The file header libpcap writes for linktype, then the extension bits a capture read carried
+ * (the FCS length): libpcap maps DLT values to LINKTYPE ones itself, but its dumpers cannot be
+ * given those bits, which tcpdump -w keeps by dumping through the reader.
+ */
+static int file_header(int linktype, uint32_t snaplen, uint8_t out[24])
+{
+	pcap_t *dead = pcap_open_dead_with_tstamp_precision(
+		(int)((uint32_t)linktype & ~LINKTYPE_EXT_MASK), (int)snaplen,
+		PCAP_TSTAMP_PRECISION_MICRO);
+	pcap_dumper_t *d = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	uint32_t field;
+	FILE *mem;
+	int err = -EINVAL;
+
+	if (!dead)
+		return -ENOMEM;
+	mem = open_memstream(&buf, &len);
+	if (mem)
+		d = pcap_dump_fopen(dead, mem);
+	else
+		err = -ENOMEM;
+	if (d) {
+		pcap_dump_close(d); /* closes mem, which fills buf */
+		mem = NULL;
+		if (len == 24) {
+			memcpy(out, buf, 24);
+			memcpy(&field, out + 20, 4); /* host order, as libpcap writes it */
+			field |= (uint32_t)linktype & LINKTYPE_EXT_MASK;
+			memcpy(out + 20, &field, 4);
+			err = 0;
+		}
+	}
+	if (mem)
+		fclose(mem);
+	free(buf);
+	pcap_close(dead);
+	return err;
+}
+
+int cbpf_capture_writer_new(const char *path, int linktype, uint32_t snaplen,
+			    struct cbpf_capture_writer **out, struct cbpf_diags *diags)
+{
+	struct cbpf_capture_writer *w = calloc(1, sizeof(*w));
+	uint8_t header[24];
+	int err = -ENOMEM;
+
+	if (!w || !(w->path = strdup(path)))
+		goto fail;
+	err = file_header(linktype, snaplen, header);
+	if (err) {
+		if (err == -EINVAL)
+			cbpf_diags_add(diags, CBPF_SEV_ERROR, path, 0, 0, 0, -1,
+				       "cannot write: link type %d has no place in a pcap file",
+				       linktype);
+		goto fail;
+	}
+	err = cbpf_outfile_open(&w->file, path);
+	if (err) {
+		cbpf_diags_add(diags, CBPF_SEV_ERROR, path, 0, 0, 0, -1, "cannot create: %s",
+			       strerror(-err));
+		err = err == -ENOENT ? -ENOENT : err == -EACCES ? -EPERM : -EINVAL;
+		goto fail;
+	}
+	fwrite(header, 1, sizeof(header), w->file.fp);
+	*out = w;
+	return 0;
+fail:
+	if (w)
+		writer_free(w);
+	return err;
+}
+
+int cbpf_capture_writer_add(struct cbpf_capture_writer *w, const struct cbpf_frame *frame)
+{
+	/* A record as libpcap's pcap_dump writes it: four 32-bit words in host order. */
+	uint32_t rec[4] = {
+		(uint32_t)frame->ts_sec,
+		frame->ts_nsec / 1000,
+		frame->caplen,
+		frame->wirelen,
+	};
+
+	fwrite(rec, 1, sizeof(rec), w->file.fp);
+	fwrite(frame->data, 1, frame->caplen, w->file.fp);
+	return 0;
+}
+
+int cbpf_capture_writer_commit(struct cbpf_capture_writer *w, struct cbpf_diags *diags)
+{
+	int err = cbpf_outfile_commit(&w->file);
+
+	if (err)
+		cbpf_diags_add(diags, CBPF_SEV_ERROR, w->path, 0, 0, 0, -1, "cannot write: %s",
+			       strerror(-err));
+	writer_free(w);
+	return err ? -EIO : 0;
+}
+
+void cbpf_capture_writer_abort(struct cbpf_capture_writer *w)
+{
+	if (!w)
+		return;
+	cbpf_outfile_abort(&w->file);
+	writer_free(w);
+}

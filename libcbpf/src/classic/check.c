@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: MIT
+/* The validator: what SO_ATTACH_FILTER and seccomp(2) refuse, each problem located and named. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classic/check_impl.h"
+#include "classic/prog.h"
+
+/* struct seccomp_data is 64 bytes: nr, arch, instruction_pointer, args[6]. */
+#define SECCOMP_DATA_SIZE 64u
+
+/* The lowest ancillary offset, SKF_AD_OFF, as the unsigned k of a load. */
+#define AD_BASE ((uint32_t)CBPF_AD_OFF)
+
+void check_report(struct checker *c, enum cbpf_severity severity, long insn, const char *rule,
+		  const char *fmt, ...)
+{
+	const struct cbpf_srcloc *loc = NULL;
+	char small[256], *msg = small;
+	va_list ap;
+	int n, err;
+
+	if (severity == CBPF_SEV_ERROR)
+		c->errors++;
+	if (!c->diags)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		goto nomem;
+	if ((size_t)n >= sizeof(small)) {
+		msg = malloc((size_t)n + 1);
+		if (!msg)
+			goto nomem;
+		va_start(ap, fmt);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	if (insn >= 0)
+		loc = cbpf_prog_srcloc(c->prog, (size_t)insn);
+	err = cbpf_diags_add(c->diags, severity, c->prog ? cbpf_prog_file(c->prog) : NULL,
+			     loc ? loc->line : 0,
+			     loc ? loc->col : 0, loc ? loc->len : 0, insn, rule ? "%s [%s]" : "%s",
+			     msg, rule ? rule : "");
+	if (msg != small)
+		free(msg);
+	if (!err)
+		return;
+nomem:
+	c->err = -ENOMEM;
+}
+
+bool check_is_cond_jump(uint16_t code)
+{
+	switch (code) {
+	case CBPF_JMP | CBPF_JEQ | CBPF_K:
+	case CBPF_JMP | CBPF_JEQ | CBPF_X:
+	case CBPF_JMP | CBPF_JGT | CBPF_K:
+	case CBPF_JMP | CBPF_JGT | CBPF_X:
+	case CBPF_JMP | CBPF_JGE | CBPF_K:
+	case CBPF_JMP | CBPF_JGE | CBPF_X:
+	case CBPF_JMP | CBPF_JSET | CBPF_K:
+	case CBPF_JMP | CBPF_JSET | CBPF_X:
+		return true;
+	}
+	return false;
+}
+
+/* k as the messages print it: decimal while small, hex beyond. */
+static void fmt_k(char *buf, size_t size, uint32_t k)
+{
+	snprintf(buf, size, k < 0x10000 ? "%" PRIu32 : "0x%" PRIx32, k);
+}
+
+/* A load or an ALU operation as bpf_asm writes it, for messages: "ldh [12]", "mod x". */
+static void fmt_insn(char *buf, size_t size, const struct cbpf_insn *insn)
+{
+	const struct cbpf_opcode_info *info = cbpf_opcode_lookup(insn->code);
+	char k[16];
+
+	fmt_k(k, sizeof(k), insn->k);
+	switch (info ? info->operand : CBPF_OPND_NONE) {
+	case CBPF_OPND_ABS:
+		snprintf(buf, size, "%s [%s]", info->name, k);
+		break;
+	case CBPF_OPND_IND:
+		snprintf(buf, size, "%s [x + %s]", info->name, k);
+		break;
+	case CBPF_OPND_MSH:
+		snprintf(buf, size, "%s 4*([%s]&0xf)", info->name, k);
+		break;
+	case CBPF_OPND_ALU_K:
+		snprintf(buf, size, "%s #%s", info->name, k);
+		break;
+	case CBPF_OPND_ALU_X:
+		snprintf(buf, size, "%s x", info->name);
+		break;
+	default:
+		snprintf(buf, size, "%s", info ? info->name : "?");
+		break;
+	}
+}
+
+/* include/linux/filter.h: bpf_anc_helper knows SKF_AD_OFF + 0, 4, ... SKF_AD_MAX - 4. */
+static bool known_ancillary(uint32_t k)
+{
+	uint32_t off = k - AD_BASE;
+
+	return k >= AD_BASE && off < CBPF_AD_MAX && off % 4 == 0;
+}
+
+static void check_jump_target(struct checker *c, size_t pc, const char *which, uint64_t target)
+{
+	/* A ja offset of 2^31 or more is how a backward jump looks in classic BPF's unsigned k. */
+	if (target >= c->len && target - pc - 1 >= 0x80000000u)
+		check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
+			     "%s offset %" PRId64 " jumps backwards; the kernel accepts only forward "
+			     "jumps", which, (int64_t)(int32_t)(uint32_t)(target - pc - 1));
+	else if (target >= c->len)
+		check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
+			     "%s target %" PRIu64 " is past the end of the program (%zu instruction%s)",
+			     which, target, c->len, c->len == 1 ? "" : "s");
+}
+
+/* A load from SKF_AD_OFF up must be an ancillary load bpf_anc_helper knows. */
+static void check_ancillary(struct checker *c, size_t pc)
+{
+	uint32_t k = c->insns[pc].k;
+
+	if (k >= AD_BASE && !known_ancillary(k))
+		check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
+			     "unknown ancillary load SKF_AD_OFF + %" PRIu32
+			     " (the kernel knows 0 to %d, in steps of 4)",
+			     k - AD_BASE, CBPF_AD_MAX - 4);
+}
+
+/* net/core/filter.c: bpf_check_classic, one instruction. */
+static void check_classic(struct checker *c, size_t pc)
+{
+	const struct cbpf_insn *insn = &c->insns[pc];
+	uint32_t k = insn->k;
+
+	switch (insn->code) {
+	case CBPF_ALU | CBPF_DIV | CBPF_K:
+		if (k == 0)
+			check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
+				     "division by constant zero");
+		break;
+	case CBPF_ALU | CBPF_MOD | CBPF_K:
+		if (k == 0)
+			check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
+				     "modulo by constant zero");
+		break;
+	case CBPF_ALU | CBPF_LSH | CBPF_K:
+	case CBPF_ALU | CBPF_RSH | CBPF_K:
+		if (k >= 32)
+			check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
+				     "shift by constant %" PRIu32 " is out of range (at most 31)", k);
+		break;
+	case CBPF_LD | CBPF_MEM:
+	case CBPF_LDX | CBPF_MEM:
+	case CBPF_ST:
+	case CBPF_STX:
+		if (k >= CBPF_MEMWORDS)
+			check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
+				     "M[%" PRIu32 "] is out of range (scratch memory is M[0] to M[15])",
+				     k);
+		break;
+	case CBPF_JMP | CBPF_JA:
+		check_jump_target(c, pc, "jump", (uint64_t)pc + 1 + k);
+		break;
+	case CBPF_LD | CBPF_W | CBPF_ABS:
+		/* seccomp_check_filter's bound (below) covers every offset this one refuses. */
+		if (c->mode != CBPF_CHECK_SECCOMP)
+			check_ancillary(c, pc);
+		break;
+	case CBPF_LD | CBPF_H | CBPF_ABS:
+	case CBPF_LD | CBPF_B | CBPF_ABS:
+		check_ancillary(c, pc);
+		break;
+	default:
+		if (check_is_cond_jump(insn->code)) {
+			check_jump_target(c, pc, "jt", (uint64_t)pc + 1 + insn->jt);
+			check_jump_target(c, pc, "jf", (uint64_t)pc + 1 + insn->jf);
+		}
+		break;
+	}
+}
+
+/* kernel/seccomp.c: seccomp_check_filter, one instruction the classic rules know. */
+static void check_seccomp(struct checker *c, size_t pc, const struct cbpf_opcode_info *info)
+{
+	const struct cbpf_insn *insn = &c->insns[pc];
+	char form[48], k[16];
+
+	if (!(info->flags & CBPF_OPF_SECCOMP)) {
+		fmt_insn(form, sizeof(form), insn);
+		if (CBPF_CLASS(insn->code) == CBPF_ALU)
+			check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_SECCOMP,
+				     "'%s' is not allowed in seccomp filters", form);
+		else
+			check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_SECCOMP,
+				     "'%s' is not allowed in seccomp filters (their only load "
+				     "is 'ld [k]', a 32-bit word of struct seccomp_data)",
+				     form);
+		return;
+	}
+	if (insn->code != (CBPF_LD | CBPF_W | CBPF_ABS))
+		return;
+	fmt_k(k, sizeof(k), insn->k);
+	if (insn->k >= SECCOMP_DATA_SIZE)
+		check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_SECCOMP,
+			     "offset %s is past the end of struct seccomp_data (%u bytes)", k,
+			     SECCOMP_DATA_SIZE);
+	else if (insn->k & 3)
+		check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_SECCOMP,
+			     "seccomp filters may load only 32-bit aligned words of struct "
+			     "seccomp_data (offset %s)",
+			     k);
+}
+
+/* Instructions no path from the first one reaches; the kernel accepts them. */
+static void warn_unreachable(struct checker *c)
+{
+	/* One spare entry: a last instruction that is not a return falls through past the end. */
+	bool *reach = calloc(c->len + 1, sizeof(*reach));
+	size_t pc, start;
+
+	if (!reach) {
+		c->err = -ENOMEM;
+		return;
+	}
+	reach[0] = true;
+	for (pc = 0; pc < c->len; pc++) {
+		const struct cbpf_insn *insn = &c->insns[pc];
+
+		if (!reach[pc])
+			continue;
+		if (insn->code == (CBPF_JMP | CBPF_JA)) {
+			reach[pc + 1 + insn->k] = true;
+		} else if (check_is_cond_jump(insn->code)) {
+			reach[pc + 1 + insn->jt] = true;
+			reach[pc + 1 + insn->jf] = true;
+		} else if (CBPF_CLASS(insn->code) != CBPF_RET) {
+			reach[pc + 1] = true;
+		}
+	}
+	for (pc = 0; pc < c->len;) {
+		if (reach[pc]) {
+			pc++;
+			continue;
+		}
+		for (start = pc; pc < c->len && !reach[pc]; pc++)
+			;
+		if (pc - start == 1)
+			check_report(c, CBPF_SEV_WARNING, (long)start, NULL,
+				     "instruction %zu is unreachable", start);
+		else
+			check_report(c, CBPF_SEV_WARNING, (long)start, NULL,
+				     "instructions %zu to %zu are unreachable", start, pc - 1);
+	}
+	free(reach);
+}
+
+/* Diagnostics in instruction order (whole-program ones first), keeping each pass's order. */
+static int sort_new_diags(struct cbpf_diags *diags, size_t start)
+{
+	size_t n = diags->n - start, i, width;
+	struct cbpf_diag *tmp, *v;
+
+	if (n < 2)
+		return 0;
+	v = diags->v + start;
+	tmp = malloc(n * sizeof(*tmp));
+	if (!tmp)
+		return -ENOMEM;
+	/* A bottom-up merge sort: stable, n log n even for thousands of reports. */
+	for (width = 1; width < n; width *= 2) {
+		for (i = 0; i < n; i += 2 * width) {
+			size_t mid = i + width < n ? i + width : n;
+			size_t end = i + 2 * width < n ? i + 2 * width : n;
+			size_t a = i, b = mid, o = i;
+
+			while (a < mid && b < end)
+				tmp[o++] = v[b].insn < v[a].insn ? v[b++] : v[a++];
+			while (a < mid)
+				tmp[o++] = v[a++];
+			while (b < end)
+				tmp[o++] = v[b++];
+		}
+		memcpy(v, tmp, n * sizeof(*v));
+	}
+	free(tmp);
+	return 0;
+}
+
+int cbpf_check(const struct cbpf_prog *prog, enum cbpf_check_mode mode, struct cbpf_diags *diags)
+{
+	struct checker c = { prog, NULL, 0, mode, diags, 0, 0 };
+	size_t start = diags ? diags->n : 0, pc;
+	bool structure_ok = true;
+
+	if (!prog) {
+		check_report(&c, CBPF_SEV_ERROR, -1, NULL, "no program");
+		return c.err ? c.err : -EINVAL;
+	}
+	c.insns = cbpf_prog_insns(prog);
+	c.len = cbpf_prog_len(prog);
+
+	/* The length comes first in both paths: __get_filter and seccomp_prepare_filter. */
+	if (c.len == 0)
+		check_report(&c, CBPF_SEV_ERROR, -1,
+			     mode == CBPF_CHECK_SECCOMP ? RULE_SECCOMP_LEN : RULE_BASICS,
+			     "program is empty; the kernel needs at least one instruction");
+	else if (c.len > CBPF_MAXINSNS)
+		check_report(&c, CBPF_SEV_ERROR, CBPF_MAXINSNS,
+			     mode == CBPF_CHECK_SECCOMP ? RULE_SECCOMP_LEN : RULE_BASICS,
+			     "program has %zu instructions; the kernel accepts at most %d", c.len,
+			     CBPF_MAXINSNS);
+
+	for (pc = 0; pc < c.len; pc++) {
+		const struct cbpf_insn *insn = &c.insns[pc];
+		const struct cbpf_opcode_info *info = cbpf_opcode_lookup(insn->code);
+		size_t before = c.errors;
+
+		if (!info) {
+			check_report(&c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
+				     insn->code < 0x100 ? "unknown opcode 0x%02x"
+							: "unknown opcode 0x%04x",
+				     insn->code);
+			structure_ok = false;
+			continue;
+		}
+		check_classic(&c, pc);
+		if (c.errors != before && (insn->code == (CBPF_JMP | CBPF_JA) ||
+					   check_is_cond_jump(insn->code)))
+			structure_ok = false;
+		if (mode == CBPF_CHECK_SECCOMP)
+			check_seccomp(&c, pc, info);
+	}
+	if (c.len) {
+		uint16_t last = c.insns[c.len - 1].code;
+
+		if (last != (CBPF_RET | CBPF_K) && last != (CBPF_RET | CBPF_A))
+			check_report(&c, CBPF_SEV_ERROR, (long)c.len - 1, RULE_CLASSIC,
+				     "last instruction must be a return");
+		check_memory(&c);
+	}
+	/* The translation is defined only for a program that passed everything else. */
+	if (!c.errors && !c.err)
+		check_translation(&c);
+	if (structure_ok && c.len && c.len <= CBPF_MAXINSNS && !c.err)
+		warn_unreachable(&c);
+
+	if (diags && !c.err)
+		c.err = sort_new_diags(diags, start);
+	if (c.err)
+		return c.err;
+	return c.errors ? -EINVAL : 0;
+}

@@ -1,0 +1,1217 @@
+// SPDX-License-Identifier: MIT
+/* Docker / OCI seccomp profiles: a small JSON reader with line:col, and the profile's meaning. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/utsname.h>
+
+#include "seccomp/policy_ir.h"
+
+/* ---------------------------------------------------------------- JSON values */
+
+enum jtype { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
+
+struct jval {
+	enum jtype type;
+	unsigned line, col, len; /* where the value starts; len: its first token's length */
+	size_t n;                /* ARR, OBJ: members; STR: bytes */
+	const char *str;         /* STR: decoded, NUL-terminated; NUM: the source text */
+	bool b;
+	struct jval *items; /* ARR, OBJ: n values */
+	struct jval *keys;  /* OBJ: n keys (STR values) */
+};
+
+/* Parse-time memory: one arena, freed at once. */
+struct arena_block {
+	struct arena_block *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+struct jparser {
+	const char *src, *end, *p;
+	unsigned line;
+	const char *line_start;
+	const char *file;
+	struct policy_ctx *ctx;
+	struct arena_block *arena;
+	bool failed;
+	unsigned depth;
+};
+
+#define JSON_MAX_DEPTH 64
+
+static void *jalloc(struct jparser *jp, size_t size)
+{
+	struct arena_block *b = jp->arena;
+
+	size = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	if (!b || b->size - b->used < size) {
+		size_t bsize = size > 65536 ? size : 65536;
+
+		b = malloc(sizeof(*b) + bsize);
+		if (!b) {
+			if (!jp->ctx->err)
+				jp->ctx->err = -ENOMEM;
+			jp->failed = true;
+			return NULL;
+		}
+		b->next = jp->arena;
+		b->used = 0;
+		b->size = bsize;
+		jp->arena = b;
+	}
+	b->used += size;
+	return (char *)b->data + b->used - size;
+}
+
+static void arena_free(struct arena_block *b)
+{
+	while (b) {
+		struct arena_block *next = b->next;
+
+		free(b);
+		b = next;
+	}
+}
+
+static unsigned jcol(const struct jparser *jp, const char *at)
+{
+	return (unsigned)(at - jp->line_start) + 1;
+}
+
+static void jerror_at(struct jparser *jp, const char *at, unsigned len, const char *msg)
+{
+	if (jp->failed)
+		return;
+	jp->failed = true;
+	policy_diag(jp->ctx, CBPF_SEV_ERROR, jp->file, jp->line, jcol(jp, at), len, "%s", msg);
+}
+
+static void skip_ws(struct jparser *jp)
+{
+	while (jp->p < jp->end) {
+		char c = *jp->p;
+
+		if (c == '\n') {
+			jp->line++;
+			jp->line_start = jp->p + 1;
+		} else if (c != ' ' && c != '\t' && c != '\r') {
+			break;
+		}
+		jp->p++;
+	}
+}
+
+static const char *describe(const struct jparser *jp)
+{
+	if (jp->p >= jp->end)
+		return "the end of the input";
+	return NULL;
+}
+
+static void expected(struct jparser *jp, const char *what)
+{
+	char msg[128];
+	const char *at = describe(jp);
+
+	if (at)
+		snprintf(msg, sizeof(msg), "expected %s, found %s", what, at);
+	else if (isprint((unsigned char)*jp->p))
+		snprintf(msg, sizeof(msg), "expected %s, found '%c'", what, *jp->p);
+	else
+		snprintf(msg, sizeof(msg), "expected %s, found byte 0x%02x", what,
+			 (unsigned char)*jp->p);
+	jerror_at(jp, jp->p, 1, msg);
+}
+
+static int hex4(const char *s)
+{
+	int v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		int c = s[i], d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+static char *put_utf8(char *o, unsigned cp)
+{
+	if (cp < 0x80) {
+		*o++ = (char)cp;
+	} else if (cp < 0x800) {
+		*o++ = (char)(0xc0 | cp >> 6);
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		*o++ = (char)(0xe0 | cp >> 12);
+		*o++ = (char)(0x80 | (cp >> 6 & 0x3f));
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	} else {
+		*o++ = (char)(0xf0 | cp >> 18);
+		*o++ = (char)(0x80 | (cp >> 12 & 0x3f));
+		*o++ = (char)(0x80 | (cp >> 6 & 0x3f));
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	}
+	return o;
+}
+
+/* A string; jp->p at the opening quote. The decoded text is never longer than the source. */
+static void parse_string(struct jparser *jp, struct jval *v)
+{
+	const char *start = jp->p++;
+	const char *q;
+	char *out, *o;
+
+	for (q = jp->p; q < jp->end && *q != '"'; q++)
+		if (*q == '\\' && q + 1 < jp->end)
+			q++;
+	out = jalloc(jp, (size_t)(q - jp->p) + 1);
+	if (!out)
+		return;
+	o = out;
+	while (jp->p < jp->end && *jp->p != '"') {
+		unsigned char c = (unsigned char)*jp->p;
+
+		if (c < 0x20) {
+			jerror_at(jp, jp->p, 1,
+				  c == '\n' ? "unterminated string" : "control character in a string");
+			return;
+		}
+		if (c != '\\') {
+			*o++ = (char)c;
+			jp->p++;
+			continue;
+		}
+		if (jp->p + 1 >= jp->end)
+			break;
+		switch (jp->p[1]) {
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '/': *o++ = '/'; break;
+		case 'b': *o++ = '\b'; break;
+		case 'f': *o++ = '\f'; break;
+		case 'n': *o++ = '\n'; break;
+		case 'r': *o++ = '\r'; break;
+		case 't': *o++ = '\t'; break;
+		case 'u': {
+			int cp = jp->end - jp->p >= 6 ? hex4(jp->p + 2) : -1;
+
+			if (cp < 0) {
+				jerror_at(jp, jp->p, 2, "bad \\u escape: four hex digits expected");
+				return;
+			}
+			if (cp >= 0xd800 && cp < 0xdc00) {
+				int lo = jp->end - jp->p >= 12 && jp->p[6] == '\\' && jp->p[7] == 'u' ?
+						 hex4(jp->p + 8) :
+						 -1;
+
+				if (lo < 0xdc00 || lo > 0xdfff) {
+					jerror_at(jp, jp->p, 6, "lone UTF-16 surrogate in a \\u escape");
+					return;
+				}
+				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+				jp->p += 6;
+			} else if (cp >= 0xdc00 && cp < 0xe000) {
+				jerror_at(jp, jp->p, 6, "lone UTF-16 surrogate in a \\u escape");
+				return;
+			} else if (cp == 0) {
+				jerror_at(jp, jp->p, 6, "\\u0000 in a string");
+				return;
+			}
+			o = put_utf8(o, (unsigned)cp);
+			jp->p += 4;
+			break;
+		}
+		default:
+			jerror_at(jp, jp->p, 2, "bad escape in a string");
+			return;
+		}
+		jp->p += 2;
+	}
+	if (jp->p >= jp->end) {
+		jerror_at(jp, start, 1, "unterminated string");
+		return;
+	}
+	jp->p++;
+	*o = '\0';
+	v->type = J_STR;
+	v->str = out;
+	v->n = (size_t)(o - out);
+	v->len = (unsigned)(jp->p - start);
+}
+
+static void parse_number(struct jparser *jp, struct jval *v)
+{
+	const char *s = jp->p, *p = s;
+
+	if (p < jp->end && *p == '-')
+		p++;
+	if (p < jp->end && *p == '0') {
+		p++;
+	} else if (p < jp->end && *p >= '1' && *p <= '9') {
+		while (p < jp->end && isdigit((unsigned char)*p))
+			p++;
+	} else {
+		jp->p = p;
+		expected(jp, "a digit");
+		return;
+	}
+	if (p < jp->end && *p == '.') {
+		p++;
+		if (p >= jp->end || !isdigit((unsigned char)*p)) {
+			jp->p = p;
+			expected(jp, "a digit after '.'");
+			return;
+		}
+		while (p < jp->end && isdigit((unsigned char)*p))
+			p++;
+	}
+	if (p < jp->end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < jp->end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= jp->end || !isdigit((unsigned char)*p)) {
+			jp->p = p;
+			expected(jp, "a digit in the exponent");
+			return;
+		}
+		while (p < jp->end && isdigit((unsigned char)*p))
+			p++;
+	}
+	v->type = J_NUM;
+	v->str = s;
+	v->n = (size_t)(p - s);
+	v->len = (unsigned)v->n;
+	jp->p = p;
+}
+
+static void parse_value(struct jparser *jp, struct jval *v);
+
+static bool grow(struct jparser *jp, struct jval **items, struct jval **keys, size_t n,
+		 size_t *cap)
+{
+	struct jval *ni, *nk = NULL;
+
+	if (n < *cap)
+		return true;
+	*cap = *cap ? 2 * *cap : 8;
+	ni = jalloc(jp, *cap * sizeof(*ni));
+	if (keys)
+		nk = jalloc(jp, *cap * sizeof(*nk));
+	if (!ni || (keys && !nk))
+		return false;
+	if (n)
+		memcpy(ni, *items, n * sizeof(*ni));
+	*items = ni;
+	if (keys) {
+		if (n)
+			memcpy(nk, *keys, n * sizeof(*nk));
+		*keys = nk;
+	}
+	return true;
+}
+
+static void parse_container(struct jparser *jp, struct jval *v, bool object)
+{
+	size_t cap = 0;
+	const char *open = jp->p++;
+
+	v->type = object ? J_OBJ : J_ARR;
+	if (++jp->depth > JSON_MAX_DEPTH) {
+		jerror_at(jp, open, 1, "nested too deeply");
+		return;
+	}
+	skip_ws(jp);
+	if (jp->p < jp->end && *jp->p == (object ? '}' : ']')) {
+		jp->p++;
+		jp->depth--;
+		return;
+	}
+	for (;;) {
+		if (!grow(jp, &v->items, object ? &v->keys : NULL, v->n, &cap))
+			return;
+		skip_ws(jp);
+		if (object) {
+			struct jval *k = &v->keys[v->n];
+
+			memset(k, 0, sizeof(*k));
+			k->line = jp->line;
+			k->col = jcol(jp, jp->p);
+			if (jp->p >= jp->end || *jp->p != '"') {
+				expected(jp, "a member name in double quotes");
+				return;
+			}
+			parse_string(jp, k);
+			if (jp->failed)
+				return;
+			skip_ws(jp);
+			if (jp->p >= jp->end || *jp->p != ':') {
+				expected(jp, "':' after a member name");
+				return;
+			}
+			jp->p++;
+			skip_ws(jp);
+		}
+		parse_value(jp, &v->items[v->n]);
+		if (jp->failed)
+			return;
+		v->n++;
+		skip_ws(jp);
+		if (jp->p < jp->end && *jp->p == ',') {
+			jp->p++;
+			skip_ws(jp);
+			if (jp->p < jp->end && *jp->p == (object ? '}' : ']')) {
+				jerror_at(jp, jp->p, 1,
+					  object ? "trailing ',' before '}'" : "trailing ',' before ']'");
+				return;
+			}
+			continue;
+		}
+		if (jp->p < jp->end && *jp->p == (object ? '}' : ']')) {
+			jp->p++;
+			break;
+		}
+		expected(jp, object ? "',' or '}' after an object member" :
+				      "',' or ']' after an array element");
+		return;
+	}
+	jp->depth--;
+}
+
+static void parse_value(struct jparser *jp, struct jval *v)
+{
+	static const struct {
+		const char *word;
+		enum jtype type;
+		bool b;
+	} words[] = { { "null", J_NULL, false }, { "true", J_BOOL, true }, { "false", J_BOOL, false } };
+
+	memset(v, 0, sizeof(*v));
+	skip_ws(jp);
+	v->line = jp->line;
+	v->col = jcol(jp, jp->p);
+	v->len = 1;
+	if (jp->p >= jp->end) {
+		expected(jp, "a value");
+		return;
+	}
+	switch (*jp->p) {
+	case '{':
+		parse_container(jp, v, true);
+		return;
+	case '[':
+		parse_container(jp, v, false);
+		return;
+	case '"':
+		parse_string(jp, v);
+		return;
+	default:
+		break;
+	}
+	if (*jp->p == '-' || isdigit((unsigned char)*jp->p)) {
+		parse_number(jp, v);
+		return;
+	}
+	for (size_t i = 0; i < 3; i++) {
+		size_t n = strlen(words[i].word);
+
+		if ((size_t)(jp->end - jp->p) >= n && !memcmp(jp->p, words[i].word, n) &&
+		    (jp->p + n == jp->end || !isalnum((unsigned char)jp->p[n]))) {
+			v->type = words[i].type;
+			v->b = words[i].b;
+			v->len = (unsigned)n;
+			jp->p += n;
+			return;
+		}
+	}
+	expected(jp, "a value");
+}
+
+/* ---------------------------------------------------------------- the profile */
+
+static bool parse_kernel(const char *s, unsigned *major, unsigned *minor);
+
+struct profile {
+	struct jparser *jp;
+	struct policy_ctx *ctx;
+	const char *file;
+	const char *host_scmp;  /* its SCMP_ARCH_* token */
+	unsigned kmajor, kminor; /* the kernel for minKernel */
+	bool kernel_ok;
+	uint32_t default_action;
+};
+
+static void perr(struct profile *pr, const struct jval *at, const char *fmt, ...)
+	CBPF_PRINTF(3, 4);
+static void pwarn(struct profile *pr, const struct jval *at, const char *fmt, ...)
+	CBPF_PRINTF(3, 4);
+
+static void pdiag(struct profile *pr, enum cbpf_severity sev, const struct jval *at,
+		  const char *fmt, va_list ap) CBPF_PRINTF(4, 0);
+
+static void pdiag(struct profile *pr, enum cbpf_severity sev, const struct jval *at,
+		  const char *fmt, va_list ap)
+{
+	char msg[384];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	policy_diag(pr->ctx, sev, pr->file, at ? at->line : 0, at ? at->col : 0, at ? at->len : 0,
+		    "%s", msg);
+}
+
+static void perr(struct profile *pr, const struct jval *at, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pdiag(pr, CBPF_SEV_ERROR, at, fmt, ap);
+	va_end(ap);
+}
+
+static void pwarn(struct profile *pr, const struct jval *at, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pdiag(pr, CBPF_SEV_WARNING, at, fmt, ap);
+	va_end(ap);
+}
+
+static const char *type_name(enum jtype t)
+{
+	static const char *const names[] = { "null", "a boolean", "a number", "a string",
+					     "an array", "an object" };
+	return names[t];
+}
+
+/* A member of an object, matched as Go's encoding/json does: exactly, else ignoring case. */
+static const struct jval *member(const struct jval *obj, const char *name, const struct jval **key)
+{
+	const struct jval *found = NULL;
+
+	for (size_t pass = 0; pass < 2 && !found; pass++)
+		for (size_t i = obj->n; i-- > 0;) /* the last duplicate wins, like Go */
+			if (pass ? !strcasecmp(obj->keys[i].str, name) :
+				   !strcmp(obj->keys[i].str, name)) {
+				found = &obj->items[i];
+				if (key)
+					*key = &obj->keys[i];
+				break;
+			}
+	return found;
+}
+
+/* Warns about members no name in known[] matches. */
+static void unknown_members(struct profile *pr, const struct jval *obj, const char *what,
+			    const char *const *known)
+{
+	for (size_t i = 0; i < obj->n; i++) {
+		bool ok = false;
+
+		for (size_t k = 0; known[k] && !ok; k++)
+			ok = !strcasecmp(obj->keys[i].str, known[k]);
+		if (!ok)
+			pwarn(pr, &obj->keys[i], "unknown member '%s' in %s ignored", obj->keys[i].str,
+			      what);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(obj->keys[j].str, obj->keys[i].str)) {
+				pwarn(pr, &obj->keys[i],
+				      "duplicate member '%s' in %s: the last one counts",
+				      obj->keys[i].str, what);
+				break;
+			}
+	}
+}
+
+static bool want(struct profile *pr, const struct jval *v, enum jtype type, const char *what)
+{
+	if (v->type == type)
+		return true;
+	perr(pr, v, "%s must be %s, not %s", what, type_name(type), type_name(v->type));
+	return false;
+}
+
+/* A JSON number that is an integer in [0, max]. */
+static bool get_uint(struct profile *pr, const struct jval *v, uint64_t max, const char *what,
+		     uint64_t *out)
+{
+	uint64_t x = 0;
+
+	if (!want(pr, v, J_NUM, what))
+		return false;
+	for (size_t i = 0; i < v->n; i++) {
+		unsigned d = (unsigned)(v->str[i] - '0');
+
+		if (d > 9) {
+			perr(pr, v, "%s must be a non-negative integer, not %.*s", what, (int)v->n,
+			     v->str);
+			return false;
+		}
+		if (x > (UINT64_MAX - d) / 10 || x * 10 + d > max) {
+			perr(pr, v, "%s %.*s is out of range (at most %llu)", what, (int)v->n, v->str,
+			     (unsigned long long)max);
+			return false;
+		}
+		x = x * 10 + d;
+	}
+	*out = x;
+	return true;
+}
+
+/* runc's getAction: SCMP_ACT_* with errnoRet for ERRNO and TRACE (EPERM without). */
+static bool get_action(struct profile *pr, const struct jval *v, const struct jval *errno_ret,
+		       uint32_t *out)
+{
+	static const struct {
+		const char *name;
+		uint32_t action;
+		bool data;
+	} acts[] = {
+		{ "SCMP_ACT_KILL", CBPF_SECCOMP_RET_KILL_THREAD, false },
+		{ "SCMP_ACT_KILL_THREAD", CBPF_SECCOMP_RET_KILL_THREAD, false },
+		{ "SCMP_ACT_KILL_PROCESS", CBPF_SECCOMP_RET_KILL_PROCESS, false },
+		{ "SCMP_ACT_TRAP", CBPF_SECCOMP_RET_TRAP, false },
+		{ "SCMP_ACT_ERRNO", CBPF_SECCOMP_RET_ERRNO, true },
+		{ "SCMP_ACT_TRACE", CBPF_SECCOMP_RET_TRACE, true },
+		{ "SCMP_ACT_ALLOW", CBPF_SECCOMP_RET_ALLOW, false },
+		{ "SCMP_ACT_LOG", CBPF_SECCOMP_RET_LOG, false },
+		{ "SCMP_ACT_NOTIFY", CBPF_SECCOMP_RET_USER_NOTIF, false },
+	};
+	uint64_t data = 1; /* EPERM */
+
+	if (!want(pr, v, J_STR, "an action"))
+		return false;
+	for (size_t i = 0; i < sizeof(acts) / sizeof(acts[0]); i++) {
+		if (strcmp(v->str, acts[i].name))
+			continue;
+		if (errno_ret && errno_ret->type != J_NULL &&
+		    !get_uint(pr, errno_ret, 0xffff, "errnoRet", &data))
+			return false;
+		*out = acts[i].action | (acts[i].data ? (uint32_t)data : 0);
+		return true;
+	}
+	perr(pr, v, "unknown action '%s' (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL, "
+		    "SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_TRACE, "
+		    "SCMP_ACT_LOG, SCMP_ACT_NOTIFY)",
+	     v->str);
+	return false;
+}
+
+/* libseccomp's architecture tokens; only some have tables in cbpf. */
+static const char *const scmp_arches[] = {
+	"SCMP_ARCH_NATIVE",  "SCMP_ARCH_X86",	    "SCMP_ARCH_X86_64",	  "SCMP_ARCH_X32",
+	"SCMP_ARCH_ARM",     "SCMP_ARCH_AARCH64",   "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",
+	"SCMP_ARCH_MIPS",    "SCMP_ARCH_MIPS64",    "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",
+	"SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",	  "SCMP_ARCH_PPC64",
+	"SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390",	    "SCMP_ARCH_S390X",	  "SCMP_ARCH_PARISC",
+	"SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64",  "SCMP_ARCH_SH",	  "SCMP_ARCH_SHEB",
+	NULL,
+};
+
+/* An SCMP_ARCH_* token: 1 with *arch set, 0 known but without a table here, -1 unknown. */
+static int scmp_arch(struct profile *pr, const char *name, enum cbpf_arch *arch)
+{
+	if (!strcmp(name, "SCMP_ARCH_NATIVE")) {
+		*arch = pr->ctx->host;
+		return 1;
+	}
+	for (size_t i = 0; scmp_arches[i]; i++)
+		if (!strcmp(name, scmp_arches[i]))
+			return cbpf_arch_parse(name, arch) ? 0 : 1;
+	return -1;
+}
+
+static bool check_scmp_arch(struct profile *pr, const struct jval *v)
+{
+	enum cbpf_arch a;
+
+	if (!want(pr, v, J_STR, "an architecture"))
+		return false;
+	if (scmp_arch(pr, v->str, &a) < 0) {
+		perr(pr, v, "unknown architecture '%s' (SCMP_ARCH_X86_64, SCMP_ARCH_X86, "
+			    "SCMP_ARCH_X32, SCMP_ARCH_AARCH64, SCMP_ARCH_ARM, ...)",
+		     v->str);
+		return false;
+	}
+	return true;
+}
+
+/* Adds an SCMP_ARCH_* the filter will check; one without a table is an error (lenient: warning). */
+static void use_scmp_arch(struct profile *pr, const struct jval *v)
+{
+	enum cbpf_arch a;
+	int r;
+
+	if (!check_scmp_arch(pr, v))
+		return;
+	r = scmp_arch(pr, v->str, &a);
+	if (r == 0) {
+		if (pr->ctx->opts->lenient)
+			pwarn(pr, v, "architecture '%s' skipped: cbpf has no syscall table for it",
+			      v->str);
+		else
+			perr(pr, v,
+			     "architecture '%s' is not supported (x86_64, i386, x32, aarch64, arm)",
+			     v->str);
+		return;
+	}
+	if (!pr->ctx->have_arches)
+		policy_add_arch(pr->ctx->pol, a);
+}
+
+static void do_architectures(struct profile *pr, const struct jval *v)
+{
+	if (v->type == J_NULL || !want(pr, v, J_ARR, "architectures"))
+		return;
+	for (size_t i = 0; i < v->n; i++)
+		use_scmp_arch(pr, &v->items[i]);
+}
+
+/* Docker: the archMap entry of the host's architecture, then its subArchitectures. */
+static void do_arch_map(struct profile *pr, const struct jval *v)
+{
+	static const char *const known[] = { "architecture", "subArchitectures", NULL };
+	bool used = false;
+
+	if (v->type == J_NULL || !want(pr, v, J_ARR, "archMap"))
+		return;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct jval *e = &v->items[i], *arch, *subs;
+
+		if (!want(pr, e, J_OBJ, "an archMap entry"))
+			continue;
+		unknown_members(pr, e, "an archMap entry", known);
+		arch = member(e, "architecture", NULL);
+		subs = member(e, "subArchitectures", NULL);
+		if (!arch) {
+			perr(pr, e, "archMap entry without 'architecture'");
+			continue;
+		}
+		if (!check_scmp_arch(pr, arch))
+			continue;
+		if (subs && subs->type != J_NULL && want(pr, subs, J_ARR, "subArchitectures"))
+			for (size_t j = 0; j < subs->n; j++)
+				check_scmp_arch(pr, &subs->items[j]);
+		if (used || !pr->host_scmp || strcmp(arch->str, pr->host_scmp))
+			continue;
+		used = true;
+		use_scmp_arch(pr, arch);
+		if (subs && subs->type == J_ARR)
+			for (size_t j = 0; j < subs->n; j++)
+				if (subs->items[j].type == J_STR)
+					use_scmp_arch(pr, &subs->items[j]);
+	}
+}
+
+static bool str_in(const struct jval *arr, const char *s)
+{
+	for (size_t i = 0; arr && arr->type == J_ARR && i < arr->n; i++)
+		if (arr->items[i].type == J_STR && !strcmp(arr->items[i].str, s))
+			return true;
+	return false;
+}
+
+/* include/uapi/linux/capability.h */
+static const char *const cap_names[] = {
+	"CAP_CHOWN",		"CAP_DAC_OVERRIDE",   "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+	"CAP_FSETID",		"CAP_KILL",	      "CAP_SETGID",	     "CAP_SETUID",
+	"CAP_SETPCAP",		"CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+	"CAP_NET_ADMIN",	"CAP_NET_RAW",	      "CAP_IPC_LOCK",	     "CAP_IPC_OWNER",
+	"CAP_SYS_MODULE",	"CAP_SYS_RAWIO",      "CAP_SYS_CHROOT",	     "CAP_SYS_PTRACE",
+	"CAP_SYS_PACCT",	"CAP_SYS_ADMIN",      "CAP_SYS_BOOT",	     "CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE",	"CAP_SYS_TIME",	      "CAP_SYS_TTY_CONFIG",  "CAP_MKNOD",
+	"CAP_LEASE",		"CAP_AUDIT_WRITE",    "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",
+	"CAP_MAC_OVERRIDE",	"CAP_MAC_ADMIN",      "CAP_SYSLOG",	     "CAP_WAKE_ALARM",
+	"CAP_BLOCK_SUSPEND",	"CAP_AUDIT_READ",     "CAP_PERFMON",	     "CAP_BPF",
+	"CAP_CHECKPOINT_RESTORE", NULL,
+};
+
+/* moby oci/caps/defaults.go: DefaultCapabilities, what a container gets without --cap-add. */
+static const char *const docker_default_caps[] = {
+	"CAP_CHOWN",	   "CAP_DAC_OVERRIDE", "CAP_FSETID",	       "CAP_FOWNER",
+	"CAP_MKNOD",	   "CAP_NET_RAW",      "CAP_SETGID",	       "CAP_SETUID",
+	"CAP_SETFCAP",	   "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
+	"CAP_KILL",	   "CAP_AUDIT_WRITE",  NULL,
+};
+
+int cbpf_cap_parse(const char *name, int *cap)
+{
+	if (!strncasecmp(name, "CAP_", 4))
+		name += 4;
+	for (int i = 0; cap_names[i]; i++)
+		if (!strcasecmp(name, cap_names[i] + 4)) {
+			if (cap)
+				*cap = i;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+/* Whether the container has cap (as the profile names it: a known one, exact, or unknown). */
+static bool has_cap(struct profile *pr, const char *cap)
+{
+	const char *const *set = pr->ctx->opts->caps ? pr->ctx->opts->caps : docker_default_caps;
+	int want, have;
+
+	if (cbpf_cap_parse(cap, &want))
+		want = -1;
+	for (size_t i = 0; set[i]; i++)
+		if (!strcasecmp(set[i], "ALL") || !strcasecmp(set[i], cap) ||
+		    (want >= 0 && !cbpf_cap_parse(set[i], &have) && have == want))
+			return true;
+	return false;
+}
+
+/* Docker's names for the machine: Go's GOARCH mapped as profiles/seccomp does. */
+static const char *const docker_arch_names[] = {
+	"amd64", "x86",	   "x32",	 "arm",	  "arm64",   "mips",	"mipsle",  "mipsel",
+	"mips64", "mips64n32", "mipsel64", "mips3l64n32", "mipsel64n32", "ppc", "ppc64",
+	"ppc64le", "s390", "s390x", "riscv64", "loong64", "loongarch64", NULL,
+};
+
+int cbpf_kernel_version_parse(const char *text, unsigned *major, unsigned *minor)
+{
+	unsigned a, b;
+
+	if (!parse_kernel(text, &a, &b))
+		return -EINVAL;
+	if (major)
+		*major = a;
+	if (minor)
+		*minor = b;
+	return 0;
+}
+
+/* "major.minor[.patch][-extra]" into major and minor. */
+static bool parse_kernel(const char *s, unsigned *major, unsigned *minor)
+{
+	char *end;
+	unsigned long a, b;
+
+	if (!isdigit((unsigned char)*s))
+		return false;
+	a = strtoul(s, &end, 10);
+	if (*end != '.' || !isdigit((unsigned char)end[1]))
+		return false;
+	b = strtoul(end + 1, &end, 10);
+	if (*end && *end != '.' && *end != '-' && *end != '+' && *end != '_')
+		return false;
+	if (a > 0xffff || b > 0xffff)
+		return false;
+	*major = (unsigned)a;
+	*minor = (unsigned)b;
+	return true;
+}
+
+/* Docker's name of an architecture, as runtime.GOARCH maps to it in moby profiles/seccomp. */
+static const char *docker_arch(enum cbpf_arch arch)
+{
+	switch (arch) {
+	case CBPF_ARCH_X86_64: return "amd64";
+	case CBPF_ARCH_I386: return "x86";
+	case CBPF_ARCH_X32: return "x32";
+	case CBPF_ARCH_AARCH64: return "arm64";
+	case CBPF_ARCH_ARM: return "arm";
+	default: return "";
+	}
+}
+
+/* -1: not a valid filter; 0: the rule is left out; 1: kept. */
+static int check_filter(struct profile *pr, const struct jval *f, bool includes)
+{
+	static const char *const known[] = { "caps", "arches", "minKernel", NULL };
+	const struct jval *caps, *arches, *mink;
+	const char *what = includes ? "includes" : "excludes";
+	int keep = 1;
+
+	if (!f || f->type == J_NULL)
+		return 1;
+	if (!want(pr, f, J_OBJ, what))
+		return -1;
+	unknown_members(pr, f, what, known);
+	caps = member(f, "caps", NULL);
+	arches = member(f, "arches", NULL);
+	mink = member(f, "minKernel", NULL);
+	if (caps && caps->type != J_NULL) {
+		if (!want(pr, caps, J_ARR, "caps"))
+			return -1;
+		for (size_t i = 0; i < caps->n; i++) {
+			const struct jval *c = &caps->items[i];
+			bool known_cap = false;
+
+			if (!want(pr, c, J_STR, "a capability"))
+				return -1;
+			for (size_t k = 0; cap_names[k] && !known_cap; k++)
+				known_cap = !strcmp(c->str, cap_names[k]);
+			if (!known_cap)
+				pwarn(pr, c, "unknown capability '%s'", c->str);
+			/* includes: all of them needed; excludes: any of them is enough. */
+			if (includes && !has_cap(pr, c->str))
+				keep = 0;
+			if (!includes && has_cap(pr, c->str))
+				keep = 0;
+		}
+	}
+	if (arches && arches->type != J_NULL) {
+		if (!want(pr, arches, J_ARR, "arches"))
+			return -1;
+		for (size_t i = 0; i < arches->n; i++) {
+			const struct jval *a = &arches->items[i];
+			bool known_arch = false;
+
+			if (!want(pr, a, J_STR, "an architecture"))
+				return -1;
+			for (size_t k = 0; docker_arch_names[k] && !known_arch; k++)
+				known_arch = !strcmp(a->str, docker_arch_names[k]);
+			if (!known_arch)
+				pwarn(pr, a, "unknown architecture '%s' (Docker names: amd64, x86, "
+					     "arm64, arm, ...)",
+				      a->str);
+		}
+		/*
+		 * moby profiles/seccomp setupSeccomp: decided once, by the name of the machine the
+		 * container runs on (goToNative[runtime.GOARCH]), for every architecture of the
+		 * filter.
+		 */
+		if (arches->n && includes != str_in(arches, docker_arch(pr->ctx->host)))
+			keep = 0;
+	}
+	if (mink && mink->type != J_NULL) {
+		unsigned major, minor;
+		bool ge;
+
+		if (!want(pr, mink, J_STR, "minKernel"))
+			return -1;
+		if (!parse_kernel(mink->str, &major, &minor)) {
+			perr(pr, mink, "bad kernel version '%s' (expected major.minor)", mink->str);
+			return -1;
+		}
+		ge = pr->kmajor > major || (pr->kmajor == major && pr->kminor >= minor);
+		if (includes != ge)
+			keep = 0;
+	}
+	return keep;
+}
+
+static bool get_cmp(struct profile *pr, const struct jval *v, enum cbpf_cmp *op)
+{
+	static const struct {
+		const char *name;
+		enum cbpf_cmp op;
+	} ops[] = {
+		{ "SCMP_CMP_NE", CBPF_CMP_NE },	  { "SCMP_CMP_LT", CBPF_CMP_LT },
+		{ "SCMP_CMP_LE", CBPF_CMP_LE },	  { "SCMP_CMP_EQ", CBPF_CMP_EQ },
+		{ "SCMP_CMP_GE", CBPF_CMP_GE },	  { "SCMP_CMP_GT", CBPF_CMP_GT },
+		{ "SCMP_CMP_MASKED_EQ", CBPF_CMP_MASKED_EQ },
+	};
+
+	if (!want(pr, v, J_STR, "op"))
+		return false;
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (!strcmp(v->str, ops[i].name)) {
+			*op = ops[i].op;
+			return true;
+		}
+	perr(pr, v, "unknown comparison '%s' (SCMP_CMP_EQ, SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, "
+		    "SCMP_CMP_GT, SCMP_CMP_GE, SCMP_CMP_MASKED_EQ)",
+	     v->str);
+	return false;
+}
+
+static bool get_arg(struct profile *pr, const struct jval *v, struct cbpf_policy_cond *c)
+{
+	static const char *const known[] = { "index", "value", "valueTwo", "op", NULL };
+	const struct jval *index, *value, *two, *op;
+	uint64_t idx = 0, val = 0, val2 = 0;
+
+	if (!want(pr, v, J_OBJ, "an argument condition"))
+		return false;
+	unknown_members(pr, v, "an argument condition", known);
+	index = member(v, "index", NULL);
+	value = member(v, "value", NULL);
+	two = member(v, "valueTwo", NULL);
+	op = member(v, "op", NULL);
+	if (!op) {
+		perr(pr, v, "argument condition without 'op'");
+		return false;
+	}
+	if (index && !get_uint(pr, index, UINT64_MAX, "index", &idx))
+		return false;
+	if (idx > 5) {
+		perr(pr, index, "argument index %llu is over 5 (a syscall has six arguments, 0 to 5)",
+		     (unsigned long long)idx);
+		return false;
+	}
+	if (value && !get_uint(pr, value, UINT64_MAX, "value", &val))
+		return false;
+	if (two && !get_uint(pr, two, UINT64_MAX, "valueTwo", &val2))
+		return false;
+	if (!get_cmp(pr, op, &c->op))
+		return false;
+	c->arg = (unsigned)idx;
+	c->mask = UINT64_MAX;
+	c->value = val;
+	/*
+	 * libseccomp-golang MakeCondition: for MASKED_EQ the first value is the mask. libseccomp
+	 * compares the masked argument with the masked datum (seccomp_rule_add(3)).
+	 */
+	if (c->op == CBPF_CMP_MASKED_EQ) {
+		c->mask = val;
+		c->value = val2 & val;
+	}
+	return true;
+}
+
+static void do_syscall(struct profile *pr, const struct jval *s)
+{
+	static const char *const known[] = { "names", "name", "action", "errnoRet", "args",
+					     "comment", "includes", "excludes", NULL };
+	const struct jval *names, *name, *action, *errno_ret, *args, *incl, *excl;
+	struct cbpf_policy_cond conds[64];
+	size_t n_conds = 0, argcount[6] = { 0 };
+	bool same_arg = false, ok = true;
+	uint32_t act = 0;
+	int keep;
+
+	if (!want(pr, s, J_OBJ, "a syscalls entry"))
+		return;
+	unknown_members(pr, s, "a syscalls entry", known);
+	names = member(s, "names", NULL);
+	name = member(s, "name", NULL);
+	action = member(s, "action", NULL);
+	errno_ret = member(s, "errnoRet", NULL);
+	args = member(s, "args", NULL);
+	incl = member(s, "includes", NULL);
+	excl = member(s, "excludes", NULL);
+	if (names && names->type == J_NULL)
+		names = NULL;
+	if (name && name->type == J_STR && !name->n)
+		name = NULL;
+	if (names && name) {
+		perr(pr, name, "a syscalls entry has both 'name' and 'names': use one");
+		return;
+	}
+	if (!names && !name) {
+		perr(pr, s, "a syscalls entry without 'names'");
+		return;
+	}
+	if (names && !want(pr, names, J_ARR, "names"))
+		return;
+	if (name && !want(pr, name, J_STR, "name"))
+		return;
+	if (!action) {
+		perr(pr, s, "a syscalls entry without 'action'");
+		return;
+	}
+	ok = get_action(pr, action, errno_ret, &act);
+	if (args && args->type != J_NULL && want(pr, args, J_ARR, "args")) {
+		for (size_t i = 0; i < args->n; i++) {
+			if (n_conds == sizeof(conds) / sizeof(conds[0])) {
+				perr(pr, &args->items[i], "too many argument conditions (at most 64)");
+				ok = false;
+				break;
+			}
+			if (!get_arg(pr, &args->items[i], &conds[n_conds])) {
+				ok = false;
+				continue;
+			}
+			if (++argcount[conds[n_conds].arg] > 1)
+				same_arg = true;
+			n_conds++;
+		}
+	} else if (args && args->type != J_NULL) {
+		ok = false;
+	}
+	/* Every name is checked, even in an entry left out for this host: typos show. */
+	for (size_t i = 0; i < (names ? names->n : 1); i++) {
+		const struct jval *nv = names ? &names->items[i] : name;
+
+		if (!want(pr, nv, J_STR, "a syscall name")) {
+			ok = false;
+			continue;
+		}
+		/* a name no architecture has is a typo: an error even when lenient */
+		if (!cbpf_syscall_exists(nv->str)) {
+			perr(pr, nv, "unknown syscall '%s'", nv->str);
+			ok = false;
+		}
+	}
+	keep = check_filter(pr, excl, false);
+	if (keep > 0)
+		keep = check_filter(pr, incl, true);
+	if (!ok || keep <= 0)
+		return;
+	/* runc matchCall: a rule with the default action is redundant and left out. */
+	if (act == pr->default_action)
+		return;
+	for (size_t i = 0; i < (names ? names->n : 1); i++) {
+		const struct jval *nv = names ? &names->items[i] : name;
+		const char *sys;
+
+		if (!cbpf_syscall_exists(nv->str))
+			continue;
+		sys = policy_strdup(pr->ctx, nv->str, nv->n);
+		if (!sys)
+			return;
+
+		if (!same_arg) {
+			policy_add_rule(pr->ctx, sys, act, false, conds, n_conds, 0, pr->file,
+					nv->line, nv->col);
+			continue;
+		}
+		/* runc: conditions sharing an argument become one rule each (any of them). */
+		for (size_t c = 0; c < n_conds; c++)
+			policy_add_rule(pr->ctx, sys, act, false, &conds[c], 1, 0, pr->file,
+					nv->line, nv->col);
+	}
+}
+
+/* runtime-spec LinuxSeccompFlag: what runc passes to seccomp(2) (NEW_LISTENER is its own). */
+static void do_flags(struct profile *pr, const struct jval *v)
+{
+	static const struct {
+		const char *name;
+		unsigned flag;
+	} known[] = {
+		{ "SECCOMP_FILTER_FLAG_TSYNC", CBPF_SECCOMP_FLAG_TSYNC },
+		{ "SECCOMP_FILTER_FLAG_LOG", CBPF_SECCOMP_FLAG_LOG },
+		{ "SECCOMP_FILTER_FLAG_SPEC_ALLOW", CBPF_SECCOMP_FLAG_SPEC_ALLOW },
+		{ "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", CBPF_SECCOMP_FLAG_WAIT_KILLABLE_RECV },
+	};
+
+	for (size_t i = 0; i < v->n; i++) {
+		const struct jval *f = &v->items[i];
+		size_t k;
+
+		if (!want(pr, f, J_STR, "a flag"))
+			continue;
+		for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+			if (!strcmp(f->str, known[k].name))
+				break;
+		if (k == sizeof(known) / sizeof(known[0]))
+			perr(pr, f, "unknown flag '%s' (SECCOMP_FILTER_FLAG_TSYNC, _LOG, _SPEC_ALLOW, "
+				    "_WAIT_KILLABLE_RECV)",
+			     f->str);
+		else
+			pr->ctx->pol->flags |= known[k].flag;
+	}
+}
+
+static void do_profile(struct profile *pr, const struct jval *top)
+{
+	static const char *const known[] = { "defaultAction", "defaultErrnoRet", "architectures",
+					     "archMap", "syscalls", "flags", "listenerPath",
+					     "listenerMetadata", "comment", NULL };
+	const struct jval *dflt, *dflt_errno, *arches, *archmap, *syscalls, *flags;
+
+	if (!want(pr, top, J_OBJ, "a seccomp profile"))
+		return;
+	unknown_members(pr, top, "the profile", known);
+	dflt = member(top, "defaultAction", NULL);
+	dflt_errno = member(top, "defaultErrnoRet", NULL);
+	arches = member(top, "architectures", NULL);
+	archmap = member(top, "archMap", NULL);
+	syscalls = member(top, "syscalls", NULL);
+	flags = member(top, "flags", NULL);
+	if (!dflt) {
+		perr(pr, top, "the profile has no 'defaultAction'");
+		return;
+	}
+	if (!get_action(pr, dflt, dflt_errno, &pr->default_action))
+		return;
+	pr->ctx->have_default = true;
+	if (!pr->ctx->opts->has_default_action)
+		pr->ctx->pol->default_action = pr->default_action;
+	else
+		pr->default_action = pr->ctx->opts->default_action;
+	if (arches && arches->type == J_ARR && arches->n && archmap && archmap->type == J_ARR &&
+	    archmap->n) {
+		perr(pr, archmap, "both 'architectures' and 'archMap' are given: use one");
+		return;
+	}
+	if (arches)
+		do_architectures(pr, arches);
+	if (archmap)
+		do_arch_map(pr, archmap);
+	if (flags && flags->type != J_NULL && want(pr, flags, J_ARR, "flags"))
+		do_flags(pr, flags);
+	if (!syscalls || syscalls->type == J_NULL)
+		return;
+	if (!want(pr, syscalls, J_ARR, "syscalls"))
+		return;
+	for (size_t i = 0; i < syscalls->n && pr->ctx->errors <= pr->ctx->max_errors; i++)
+		do_syscall(pr, &syscalls->items[i]);
+}
+
+void policy_json_parse(struct policy_ctx *ctx, const char *src, size_t len, const char *file)
+{
+	struct jparser jp = {
+		.src = src,
+		.end = src + len,
+		.p = src,
+		.line = 1,
+		.line_start = src,
+		.file = file,
+		.ctx = ctx,
+	};
+	struct profile pr = { .jp = &jp, .ctx = ctx, .file = file };
+	struct jval top;
+	struct utsname uts;
+	const char *kernel = ctx->opts->kernel;
+
+	if (file && !(jp.file = pr.file = policy_strdup(ctx, file, strlen(file))))
+		return;
+	if (len >= 3 && !memcmp(src, "\xef\xbb\xbf", 3))
+		jp.p += 3, jp.line_start += 3;
+	parse_value(&jp, &top);
+	if (!jp.failed) {
+		skip_ws(&jp);
+		if (jp.p < jp.end)
+			expected(&jp, "the end of the input after the profile");
+	}
+	if (jp.failed)
+		goto out;
+	switch (ctx->host) {
+	case CBPF_ARCH_X86_64:
+		pr.host_scmp = "SCMP_ARCH_X86_64";
+		break;
+	case CBPF_ARCH_I386:
+		pr.host_scmp = "SCMP_ARCH_X86";
+		break;
+	case CBPF_ARCH_AARCH64:
+		pr.host_scmp = "SCMP_ARCH_AARCH64";
+		break;
+	case CBPF_ARCH_ARM:
+		pr.host_scmp = "SCMP_ARCH_ARM";
+		break;
+	default:
+		break; /* x32 is not a Go architecture: Docker's archMap has no entry */
+	}
+	for (size_t i = 0; ctx->opts->caps && ctx->opts->caps[i]; i++)
+		if (strcasecmp(ctx->opts->caps[i], "ALL") && cbpf_cap_parse(ctx->opts->caps[i], NULL))
+			policy_diag(ctx, CBPF_SEV_ERROR, NULL, 0, 0, 0,
+				    "unknown capability '%s' among the container's", ctx->opts->caps[i]);
+	if (!kernel && !uname(&uts))
+		kernel = uts.release;
+	if (!kernel || !parse_kernel(kernel, &pr.kmajor, &pr.kminor)) {
+		if (ctx->opts->kernel)
+			policy_diag(ctx, CBPF_SEV_ERROR, NULL, 0, 0, 0,
+				    "bad kernel version '%s' (expected major.minor)", kernel);
+		pr.kmajor = pr.kminor = 0;
+	}
+	do_profile(&pr, &top);
+out:
+	arena_free(jp.arena);
+}
