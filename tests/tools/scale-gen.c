@@ -221,7 +221,7 @@ static void write_prog(struct cbpf_insn *v, size_t n, const char *form_name)
 
 /* ---------------------------------------------------------------- bpf_asm sources */
 
-/* n instructions, each with its label, each compare going to the next label and one ahead. */
+/* n instructions, each with its label, each compare going to the next and to one up to 200 on. */
 static void asm_labels(size_t n)
 {
 	for (size_t i = 0; i + 1 < n; i++) {
@@ -258,8 +258,8 @@ static void asm_stacked(size_t n)
 }
 
 /*
- * Far jumps: n compares each jumping to the end over everything after it, so that all but the
- * last 255 need a ja each (about 2n instructions once relaxed), interleaved with loads.
+ * Far jumps: n compares, between loads, each jumping to the end over everything after it: all
+ * but the last 85 need a ja each.
  */
 static void asm_far(size_t n)
 {
