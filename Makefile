@@ -260,7 +260,7 @@ $(B)/bench/bin/%: $(B)/bench/%.o $(TEST_LIB_A) $(LIB_INT_A)
 
 bench:
 	$(Q)tools/deps.sh --quiet test
-	$(Q)$(MAKE) --no-print-directory all $(BENCHES)
+	$(Q)$(MAKE) --no-print-directory all $(BENCHES) $(B)/tests/bin/scale-gen
 	$(Q)tools/bench.sh $(B)
 
 fuzz:

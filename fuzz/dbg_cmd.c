@@ -17,8 +17,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define MAX_LINES 64
-#define MAX_LINE 512
+/* Room for long scripts and for "load bpf" of a program of the kernel's 4096 instructions. */
+#define MAX_LINES 4096
+#define MAX_LINE 65536
 
 /* TCP port 80 over IPv4, the header length in M[0] and the port in M[1] (ldxb, [x + k], st). */
 static const struct cbpf_insn program[] = {
@@ -42,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static FILE *null;
 	struct cbpf_prog *prog = cbpf_prog_new(program, sizeof(program) / sizeof(program[0]));
 	struct cbpf_diags diags = { 0 };
-	char line[MAX_LINE + 1];
+	static char line[MAX_LINE + 1];
 	struct sh sh;
 	size_t at = 0;
 

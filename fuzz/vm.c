@@ -3,8 +3,10 @@
  * libFuzzer target for the interpreter: bytes become a program, a packet and its metadata; the
  * fast path and the step API must agree, and a state copied halfway must finish the same way.
  *
- * Input: [flags][count][count x 8 bytes of instructions][metadata][packet]. flags bit 0 chooses
- * seccomp mode, bit 1 a shorter caplen than wirelen; count is the number of instructions (1-64).
+ * Input: [flags][count, 2 bytes][count x 8 bytes of instructions][metadata][packet]. flags bit 0
+ * chooses seccomp mode, bit 1 a shorter caplen than wirelen; count (little-endian, modulo 4096,
+ * plus one) is the number of instructions: up to the kernel's limit, so that the longest paths
+ * run too.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -13,7 +15,7 @@
 
 #include "cbpf.h"
 
-#define MAX_INSNS 64
+#define MAX_INSNS CBPF_MAXINSNS
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -70,12 +72,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint32_t fast;
 	bool have_half = false;
 
-	if (size < 2)
+	if (size < 3)
 		return 0;
 	flags = data[0];
-	n = 1 + data[1] % MAX_INSNS;
-	data += 2;
-	size -= 2;
+	n = 1 + (size_t)(data[1] | data[2] << 8) % MAX_INSNS;
+	data += 3;
+	size -= 3;
 	if (size < n * sizeof(insns[0]))
 		return 0;
 	memcpy(insns, data, n * sizeof(insns[0]));

@@ -6,9 +6,10 @@
  * interpreter (that would be a program the verifier refuses), and the translator must refuse
  * cleanly what it cannot take.
  *
- * Input: [target][count][count x 8 bytes of instructions][32 bytes of metadata][packet].
+ * Input: [target][count, 2 bytes][count x 8 bytes of instructions][32 bytes of metadata][packet].
  * target % 4 picks socket, tc, xdp or seccomp (seccomp: the packet's first 64 bytes are the
- * seccomp_data); count is the number of instructions (1-64).
+ * seccomp_data); count (little-endian, modulo 4096, plus one) is the number of instructions: up
+ * to the kernel's limit, where the translator's analyses of long programs run.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,7 +17,7 @@
 
 #include "cbpf.h"
 
-#define MAX_INSNS  64
+#define MAX_INSNS  CBPF_MAXINSNS
 #define META_BYTES 32
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -64,14 +65,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint32_t want;
 	int err;
 
-	if (size < 2)
+	if (size < 3)
 		return 0;
 	memset(&o, 0, sizeof(o));
 	o.target = (enum cbpf_target)(data[0] % 4);
-	n = (size_t)data[1] % MAX_INSNS + 1;
-	if (size < 2 + n * 8 + META_BYTES)
+	n = (size_t)(data[1] | data[2] << 8) % MAX_INSNS + 1;
+	if (size < 3 + n * 8 + META_BYTES)
 		return 0;
-	memcpy(insns, data + 2, n * 8);
+	memcpy(insns, data + 3, n * 8);
 	prog = cbpf_prog_new(insns, n);
 	if (!prog)
 		return 0;
@@ -90,9 +91,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	if (err)
 		abort(); /* the translator took a program the interpreter cannot run */
-	meta_from(&meta, data + 2 + n * 8, o.target);
-	data += 2 + n * 8 + META_BYTES;
-	size -= 2 + n * 8 + META_BYTES;
+	meta_from(&meta, data + 3 + n * 8, o.target);
+	data += 3 + n * 8 + META_BYTES;
+	size -= 3 + n * 8 + META_BYTES;
 	if (o.target == CBPF_TARGET_SECCOMP) {
 		memset(&sd, 0, sizeof(sd));
 		memcpy(&sd, data, size < sizeof(sd) ? size : sizeof(sd));

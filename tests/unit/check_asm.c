@@ -809,11 +809,57 @@ START_TEST(near_jumps_across_inserted_ja)
 	emit(&s, "far: ret #0");	/* 501 */
 	prog = ok(s.text);
 	check_jumps(prog, j, 4);
-	/* Lines 100, 3 and 2 are relaxed, on three passes; line 1 still reaches directly. */
+	/* Lines 100, 3 and 2 are relaxed, each pushing the next out; line 1 still reaches. */
 	ck_assert_uint_eq(cbpf_prog_len(prog), 504);
 	ck_assert_uint_eq(cbpf_prog_insns(prog)[0].jt, 204);
 	cbpf_prog_free(prog);
 	free(s.text);
+}
+END_TEST
+
+/*
+ * A cascade as long as the input allows: jump k sits 150 k lines before the last one and reaches
+ * its target with nothing to spare until the ja of jump k - 1, which it spans, is inserted; the
+ * last one is out of reach from the start. Each jump is relaxed, all because of the last one (the
+ * scaling suite times 4,000 of them; found fixed point by fixed point, one pass each, they took
+ * seconds).
+ */
+START_TEST(relax_long_cascade)
+{
+	enum { JUMPS = 200, LAST = 150 * JUMPS + 10, LEN = LAST + 259 };
+	struct expect_jump *j = calloc(JUMPS, sizeof(*j));
+	struct src s = { 0 };
+	struct cbpf_prog *prog;
+	unsigned nj = 0;
+
+	ck_assert_ptr_nonnull(j);
+	for (unsigned at = 0; at < LEN; at++) {
+		unsigned back = LAST + 256 - at, line = s.lines + 1;
+
+		/* A label shares the line of its instruction. */
+		if (at == LAST + 257)
+			emit(&s, "t0: ld #0");
+		else if (at <= LAST + 256 && back % 150 == 0 && back / 150 >= 1 &&
+			 back / 150 < JUMPS)
+			emit(&s, "t%u: ld #%u", back / 150, at);
+		else if (at <= LAST && (LAST - at) % 150 == 0 && (LAST - at) / 150 < JUMPS)
+			emit(&s, "jeq #%u, t%u", at, (LAST - at) / 150);
+		else
+			emit(&s, "ld #%u", at);
+		if (at <= LAST && (LAST - at) % 150 == 0 && (LAST - at) / 150 < JUMPS) {
+			unsigned to = line + (at == LAST ? 257 : 256);
+
+			j[nj++] = (struct expect_jump){ line, { to, line + 1 } };
+		}
+	}
+	emit(&s, "ret #0");
+	ck_assert_uint_eq(nj, JUMPS);
+	prog = ok(s.text);
+	check_jumps(prog, j, nj);
+	ck_assert_uint_eq(cbpf_prog_len(prog), LEN + 1 + JUMPS);
+	cbpf_prog_free(prog);
+	free(s.text);
+	free(j);
 }
 END_TEST
 
@@ -957,6 +1003,7 @@ Suite *asm_suite(void)
 	tcase_add_test(tc, relax_cascades_to_a_fixed_point);
 	tcase_add_test(tc, near_jumps_across_inserted_ja);
 	tcase_add_test(tc, relax_random_programs);
+	tcase_add_test(tc, relax_long_cascade);
 	tcase_add_test(tc, no_relax_refuses_far_jumps);
 	tcase_add_test(tc, relaxed_past_the_limit);
 	suite_add_tcase(s, tc);

@@ -40,40 +40,47 @@ static void report_far(struct asm_ctx *ctx, const struct asm_ref *ref, size_t di
 		 ref->label ? "label " : "", TOKA(ref), dist, JMP_REACH);
 }
 
-/*
- * Marks the sides that do not reach. Distances only grow as ja instructions are inserted, so
- * repeating this until nothing changes reaches the fixed point; each pass relaxes at least one
- * side and a side is relaxed once, so it ends.
- */
-static bool relax_pass(struct asm_ctx *ctx, const struct asm_nodes *nodes, uint8_t *relaxed,
-		       const size_t *pos, bool no_relax)
+/* --no-relax: every side that does not reach is an error, in source order (20 are reported). */
+static void report_far_sides(struct asm_ctx *ctx, const struct asm_nodes *nodes)
 {
-	bool changed = false;
+	for (size_t i = 0; i < nodes->n; i++)
+		for (int s = 0; s < 2 && nodes->v[i].kind == NODE_COND; s++)
+			if (nodes->v[i].t[s] - i - 1 > JMP_REACH)
+				report_far(ctx, &nodes->v[i].ref[s], nodes->v[i].t[s] - i - 1);
+}
 
-	for (size_t i = 0; i < nodes->n; i++) {
+/*
+ * Marks the sides that do not reach. A ja inserted after node j lengthens only the jumps that
+ * pass over it, and those start before j (jumps go forward): deciding the nodes from the last to
+ * the first, each sees the final layout of everything after it, so one pass finds the fixed
+ * point. (Passes over the whole program until nothing changes find the same one, but a cascade,
+ * each ja pushing one more jump out of reach, takes a pass per jump: quadratic.) tail[i] is the
+ * number of instructions from node i to the end.
+ */
+static void relax(const struct asm_nodes *nodes, uint8_t *relaxed, size_t *tail)
+{
+	tail[nodes->n] = 0;
+	for (size_t i = nodes->n; i-- > 0;) {
 		const struct asm_node *node = &nodes->v[i];
+		bool changed = node->kind == NODE_COND;
 
-		if (node->kind != NODE_COND)
-			continue;
-		for (int s = 0; s < 2; s++) {
-			size_t dist;
+		/* A side relaxed lengthens the other, which may then need it too. */
+		while (changed) {
+			changed = false;
+			for (int s = 0; s < 2; s++) {
+				size_t dist = inserted(node, relaxed[i]) + tail[i + 1] -
+					      tail[node->t[s]];
 
-			if (relaxed[i] & (1 << s))
-				continue;
-			dist = pos[node->t[s]] - pos[i] - 1;
-			if (dist <= JMP_REACH)
-				continue;
-			if (no_relax) {
-				report_far(ctx, &node->ref[s], dist);
-				continue;
+				if ((relaxed[i] & (1 << s)) || dist <= JMP_REACH)
+					continue;
+				relaxed[i] |= (uint8_t)(1 << s);
+				if (node->t[0] == node->t[1])
+					relaxed[i] = RELAX_JT | RELAX_JF;
+				changed = true;
 			}
-			relaxed[i] |= (uint8_t)(1 << s);
-			if (node->t[0] == node->t[1])
-				relaxed[i] = RELAX_JT | RELAX_JF;
-			changed = true;
 		}
+		tail[i] = tail[i + 1] + 1 + inserted(node, relaxed[i]);
 	}
-	return changed;
 }
 
 static int emit(const struct asm_nodes *nodes, const uint8_t *relaxed, const size_t *pos,
@@ -154,9 +161,11 @@ int asm_link(struct asm_ctx *ctx, const struct asm_nodes *nodes, bool no_relax,
 
 	if (!pos || !relaxed)
 		goto out;
-	do
-		layout(nodes, relaxed, pos);
-	while (relax_pass(ctx, nodes, relaxed, pos, no_relax));
+	if (no_relax)
+		report_far_sides(ctx, nodes);
+	else
+		relax(nodes, relaxed, pos);
+	layout(nodes, relaxed, pos);
 	if (ctx->oom)
 		goto out;
 	err = -EINVAL;
