@@ -1089,17 +1089,21 @@ int cbpf_cap_parse(const char *name, int *cap)
 	return -ENOENT;
 }
 
-/* Whether the container has cap (as the profile names it: a known one, exact, or unknown). */
+/*
+ * Whether the container has the profile's capability cap. moby setupSeccomp looks it up in the
+ * container's bounding set with slices.Contains, and Docker's capability lists hold only names
+ * such as "CAP_SYS_ADMIN": another spelling ("SYS_ADMIN", "cap_sys_admin") or an unknown name
+ * is never in it, not even with --cap-add ALL.
+ */
 static bool has_cap(struct profile *pr, const char *cap)
 {
 	const char *const *set = pr->ctx->opts->caps ? pr->ctx->opts->caps : docker_default_caps;
 	int want, have;
 
-	if (cbpf_cap_parse(cap, &want))
-		want = -1;
+	if (cbpf_cap_parse(cap, &want) || strcmp(cap, cap_names[want]))
+		return false;
 	for (size_t i = 0; set[i]; i++)
-		if (!strcasecmp(set[i], "ALL") || !strcasecmp(set[i], cap) ||
-		    (want >= 0 && !cbpf_cap_parse(set[i], &have) && have == want))
+		if (!strcasecmp(set[i], "ALL") || (!cbpf_cap_parse(set[i], &have) && have == want))
 			return true;
 	return false;
 }
@@ -1178,12 +1182,17 @@ static int check_filter(struct profile *pr, const struct jval *f, bool includes)
 		for (size_t i = 0; i < caps->n; i++) {
 			const struct jval *c = &caps->items[i];
 			bool known_cap = false;
+			int cap;
 
 			if (!want(pr, c, J_STR, "a capability"))
 				return -1;
 			for (size_t k = 0; cap_names[k] && !known_cap; k++)
 				known_cap = !strcmp(c->str, cap_names[k]);
-			if (!known_cap)
+			if (!known_cap && !cbpf_cap_parse(c->str, &cap))
+				pwarn(pr, c, "capability '%s' matches none of the container's: Docker "
+					     "compares '%s' exactly",
+				      c->str, cap_names[cap]);
+			else if (!known_cap)
 				pwarn(pr, c, "unknown capability '%s'", c->str);
 			/* includes: all of them needed; excludes: any of them is enough. */
 			if (includes && !has_cap(pr, c->str))

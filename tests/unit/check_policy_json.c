@@ -699,6 +699,46 @@ START_TEST(go_refusals)
 }
 END_TEST
 
+/* A profile's capability is looked up as moby does: "CAP_SYS_ADMIN" exactly, or never. */
+START_TEST(caps_as_docker_compares)
+{
+	static const char *const all[] = { "ALL", NULL };
+	static const char *const admin[] = { "sys_admin", NULL };
+	struct cbpf_policy_opts opts = { .caps = all };
+	struct cbpf_policy *pol;
+	const struct cbpf_policy_rule *r;
+	static const char *const src = PROFILE(
+		ERRNO_DEFAULT, "{ \"names\": [\"mount\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			       "\"includes\": { \"caps\": [\"sys_admin\"] } },"
+			       "{ \"names\": [\"umount2\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			       "\"includes\": { \"caps\": [\"CAP_NOPE\"] } },"
+			       "{ \"names\": [\"clone\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			       "\"excludes\": { \"caps\": [\"SYS_ADMIN\"] } },"
+			       "{ \"names\": [\"setns\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			       "\"includes\": { \"caps\": [\"CAP_SYS_ADMIN\"] } }");
+
+	pol = parse_opts(src, &opts);
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(rules_for(pol, "mount", &r), 0);
+	ck_assert_uint_eq(rules_for(pol, "umount2", &r), 0);
+	ck_assert_uint_eq(rules_for(pol, "clone", &r), 1);
+	ck_assert_uint_eq(rules_for(pol, "setns", &r), 1);
+	ck_assert_uint_eq(diags.n, 3);
+	ck_assert_str_eq(first_diag(), "1:125: warning: capability 'sys_admin' matches none of the "
+				       "container's: Docker compares 'CAP_SYS_ADMIN' exactly");
+	ck_assert_str_eq(diag_at(1), "1:217: warning: unknown capability 'CAP_NOPE'");
+	cbpf_policy_free(pol);
+	/* the container's own capabilities may be written either way */
+	opts = (struct cbpf_policy_opts){ .caps = admin };
+	pol = parse_opts(src, &opts);
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(rules_for(pol, "mount", &r), 0);
+	ck_assert_uint_eq(rules_for(pol, "clone", &r), 1);
+	ck_assert_uint_eq(rules_for(pol, "setns", &r), 1);
+	cbpf_policy_free(pol);
+}
+END_TEST
+
 static void teardown(void)
 {
 	cbpf_diags_free(&diags);
@@ -726,6 +766,7 @@ Suite *policy_json_suite(void)
 	tcase_add_test(tc, go_member_names);
 	tcase_add_test(tc, go_null_and_merge);
 	tcase_add_test(tc, go_refusals);
+	tcase_add_test(tc, caps_as_docker_compares);
 	suite_add_tcase(s, tc);
 	return s;
 }
