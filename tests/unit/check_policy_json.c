@@ -355,8 +355,8 @@ START_TEST(warnings)
 	ck_assert_uint_eq(diags.n, 2);
 	ck_assert_str_eq(first_diag(), "1:38: warning: unknown member 'defaultErrno' in the "
 				       "profile ignored");
-	ck_assert_str_eq(diags.v[1].msg, "duplicate member 'defaultAction' in the profile: the "
-					 "last one counts");
+	ck_assert_str_eq(diags.v[1].msg, "duplicate member 'defaultAction' in the profile (also at "
+					 "1:3): the last one counts, as Docker reads it");
 	ck_assert_uint_eq(cbpf_policy_default_action(pol), 0x7ffc0000);
 	cbpf_policy_free(pol);
 }
@@ -438,8 +438,8 @@ START_TEST(bad_fields)
 	ck_assert_ptr_null(parse(PROFILE("\"defaultAction\": \"SCMP_ACT_ERRNO\"",
 					 "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
 					 "\"includes\": { \"minKernel\": \"four\" } }")));
-	ck_assert_str_eq(first_diag(), "1:128: error: bad kernel version 'four' (expected "
-				       "major.minor)");
+	ck_assert_str_eq(first_diag(), "1:128: error: bad kernel version 'four' (Docker reads "
+				       "major.minor, each 0 to 255, not 0.0)");
 }
 END_TEST
 
@@ -457,6 +457,285 @@ START_TEST(error_limit)
 	snprintf(src + n, sizeof(src) - n, "] }");
 	ck_assert_ptr_null(parse(src));
 	ck_assert_uint_eq(diags.errors, 20);
+}
+END_TEST
+
+/* The diagnostic i, as "line:col: severity: message". */
+static const char *diag_at(size_t i)
+{
+	static char buf[512];
+	static const char *const sev[] = { "note", "warning", "error" };
+
+	ck_assert_uint_gt(diags.n, i);
+	snprintf(buf, sizeof(buf), "%u:%u: %s: %s", diags.v[i].line, diags.v[i].col,
+		 sev[diags.v[i].severity], diags.v[i].msg);
+	return buf;
+}
+
+#define ERRNO_DEFAULT "\"defaultAction\": \"SCMP_ACT_ERRNO\""
+
+/* Member names as Go's encoding/json matches them (issue 11, defect 4). */
+START_TEST(go_member_names)
+{
+	struct cbpf_policy *pol;
+	const struct cbpf_policy_rule *r;
+
+	/* the last key for a field counts, matched exactly or not: Docker denies here */
+	pol = parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"DefaultAction\":\"SCMP_ACT_ERRNO\"}");
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(cbpf_policy_default_action(pol), 0x00050001);
+	ck_assert_uint_eq(diags.n, 1);
+	ck_assert_str_eq(first_diag(), "1:35: warning: duplicate member 'DefaultAction' in the "
+				       "profile (also 'defaultAction' at 1:2): the last one counts, "
+				       "as Docker reads it");
+	cbpf_policy_free(pol);
+	/* an exact match before does not win over a folded one after */
+	pol = parse("{\"DefaultAction\":\"SCMP_ACT_ERRNO\",\"defaultAction\":\"SCMP_ACT_ALLOW\"}");
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(cbpf_policy_default_action(pol), 0x7fff0000);
+	cbpf_policy_free(pol);
+	/* Docker allows ptrace, not getpid */
+	pol = parse(PROFILE(ERRNO_DEFAULT, "{ \"names\": [\"getpid\"], \"Names\": [\"ptrace\"], "
+					   "\"action\": \"SCMP_ACT_ALLOW\" }"));
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(rules_for(pol, "getpid", &r), 0);
+	ck_assert_uint_eq(rules_for(pol, "ptrace", &r), 1);
+	ck_assert_str_eq(first_diag(), "1:75: warning: duplicate member 'Names' in a syscalls "
+				       "entry (also 'names' at 1:54): the last one counts, as Docker "
+				       "reads it");
+	cbpf_policy_free(pol);
+	/* U+017F (long s) folds to 's', in UTF-8 or escaped: Docker applies these rules */
+	pol = parse("{ " ERRNO_DEFAULT ", \"\xc5\xbfyscalls\": [ { \"name\\u017f\": [\"read\"], "
+		    "\"action\": \"SCMP_ACT_ALLOW\" } ] }");
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(rules_for(pol, "read", &r), 1);
+	ck_assert_uint_eq(diags.n, 2);
+	ck_assert_str_eq(first_diag(), "1:38: warning: member '\xc5\xbfyscalls' in the profile is "
+				       "read as 'syscalls': Go's encoding/json folds U+017F (long s) "
+				       "to 's'");
+	ck_assert_str_eq(diag_at(1), "1:55: warning: member 'name\xc5\xbf' in a syscalls entry is "
+				     "read as 'names': Go's encoding/json folds U+017F (long s) to 's'");
+	cbpf_policy_free(pol);
+	/* U+212A (Kelvin sign) folds to 'k': this kernel is too old for the rule */
+	pol = parse(PROFILE(ERRNO_DEFAULT, "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+					   "\"includes\": { \"min\\u212Aernel\": \"99.0\" } }"));
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(rules_for(pol, "read", &r), 0);
+	ck_assert_str_eq(first_diag(), "1:115: warning: member 'min\xe2\x84\xaa"
+				       "ernel' in includes is read as 'minKernel': Go's "
+				       "encoding/json folds U+212A (Kelvin sign) to 'k'");
+	cbpf_policy_free(pol);
+	/* simple folding only: no dotted capital I for i, no overlong or invalid UTF-8 */
+	pol = parse(PROFILE(ERRNO_DEFAULT, "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+					   "\"args\": [ { \"\\u0130ndex\": 1, \"op\": \"SCMP_CMP_GT\", "
+					   "\"n\xc1\xa1me\": 3, \"op\xff\": 4 } ] }"));
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(rules_for(pol, "read", &r), 1);
+	ck_assert_uint_eq(r->conds[0].arg, 0);
+	ck_assert_uint_eq(diags.n, 3);
+	ck_assert_str_eq(first_diag(), "1:113: warning: unknown member '\xc4\xb0ndex' in an argument "
+				       "condition ignored");
+	cbpf_policy_free(pol);
+}
+END_TEST
+
+/* null, and values decoded over the ones before, as Go's decoder has them. */
+START_TEST(go_null_and_merge)
+{
+	static const char *const default_caps[] = { "CAP_CHOWN", NULL };
+	struct cbpf_policy_opts opts = { .caps = default_caps };
+	struct cbpf_policy *pol;
+	const struct cbpf_policy_rule *r;
+
+	/* null leaves a string as it was, and clears a pointer */
+	pol = parse("{ \"defaultAction\": \"SCMP_ACT_ALLOW\", \"defaultAction\": null }");
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(cbpf_policy_default_action(pol), 0x7fff0000);
+	ck_assert_str_eq(first_diag(), "1:38: warning: duplicate member 'defaultAction' in the "
+				       "profile (also at 1:3): its null leaves the value before it, "
+				       "which counts, as Docker reads it");
+	cbpf_policy_free(pol);
+	pol = parse("{ " ERRNO_DEFAULT ", \"defaultErrnoRet\": 5, \"defaulterrnoret\": null }");
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(cbpf_policy_default_action(pol), 0x00050001);
+	ck_assert_str_eq(first_diag(), "1:60: warning: duplicate member 'defaulterrnoret' in the "
+				       "profile (also 'defaultErrnoRet' at 1:38): its null clears the "
+				       "value before it, as Docker reads it");
+	cbpf_policy_free(pol);
+	/* a second syscalls list is decoded over the first: write gets read's action and args */
+	pol = parse("{ " ERRNO_DEFAULT ", \"syscalls\": [ { \"names\": [\"read\"], \"action\": "
+		    "\"SCMP_ACT_ALLOW\", \"args\": [ { \"index\": 0, \"value\": 1, \"op\": "
+		    "\"SCMP_CMP_EQ\" } ] } ], \"syscalls\": [ { \"names\": [\"write\"] } ] }");
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(rules_for(pol, "read", &r), 0);
+	ck_assert_uint_eq(rules_for(pol, "write", &r), 1);
+	ck_assert_uint_eq(r->action, 0x7fff0000);
+	ck_assert_uint_eq(r->n_conds, 1);
+	ck_assert_uint_eq(r->conds[0].value, 1);
+	ck_assert_str_eq(first_diag(), "1:166: warning: duplicate member 'syscalls' in the profile "
+				       "(also at 1:38): it is decoded over the one before, which "
+				       "keeps what it leaves out, as Docker reads it");
+	cbpf_policy_free(pol);
+	/* element by element, over what a shorter array cut off too; [] starts afresh */
+	pol = parse(PROFILE(ERRNO_DEFAULT,
+			    "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [ "
+			    "{ \"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_EQ\" }, "
+			    "{ \"index\": 1, \"value\": 2, \"op\": \"SCMP_CMP_NE\" } ], "
+			    "\"args\": [ { \"value\": 7 } ], \"args\": [ {}, {} ] },"
+			    "{ \"names\": [\"write\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [ "
+			    "{ \"index\": 1, \"value\": 1, \"op\": \"SCMP_CMP_EQ\" } ], \"args\": [], "
+			    "\"args\": [ { \"op\": \"SCMP_CMP_GT\" } ] }"));
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(rules_for(pol, "read", &r), 1);
+	ck_assert_uint_eq(r->n_conds, 2);
+	ck_assert_uint_eq(r->conds[0].arg, 0);
+	ck_assert_uint_eq(r->conds[0].value, 7);
+	ck_assert_int_eq(r->conds[0].op, CBPF_CMP_EQ);
+	ck_assert_uint_eq(r->conds[1].arg, 1);
+	ck_assert_uint_eq(r->conds[1].value, 2);
+	ck_assert_int_eq(r->conds[1].op, CBPF_CMP_NE);
+	ck_assert_uint_eq(rules_for(pol, "write", &r), 1);
+	ck_assert_uint_eq(r->n_conds, 1);
+	ck_assert_uint_eq(r->conds[0].arg, 0);
+	ck_assert_uint_eq(r->conds[0].value, 0);
+	ck_assert_int_eq(r->conds[0].op, CBPF_CMP_GT);
+	cbpf_policy_free(pol);
+	/* includes decoded over includes: both conditions hold; null drops them */
+	pol = parse_opts(PROFILE(ERRNO_DEFAULT,
+				 "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+				 "\"includes\": { \"caps\": [\"CAP_CHOWN\"] }, "
+				 "\"includes\": { \"arches\": [\"arm64\"] } },"
+				 "{ \"names\": [\"write\"], \"action\": \"SCMP_ACT_ALLOW\", "
+				 "\"includes\": { \"caps\": [\"CAP_SYS_ADMIN\"] }, \"includes\": null }"),
+			 &opts);
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(rules_for(pol, "read", &r), 0);
+	ck_assert_uint_eq(rules_for(pol, "write", &r), 1);
+	cbpf_policy_free(pol);
+	/* a null entry where one was: moby's *Syscall is nil (Docker fails on it) */
+	ck_assert_ptr_null(parse("{ " ERRNO_DEFAULT ", \"syscalls\": [ { \"names\": [\"read\"], "
+				 "\"action\": \"SCMP_ACT_ALLOW\" } ], \"syscalls\": [ null ] }"));
+	ck_assert_str_eq(diag_at(1), "1:119: error: a syscalls entry must be an object, not null");
+	/* an empty names list leaves name alone (moby setupSeccomp) */
+	pol = parse(PROFILE(ERRNO_DEFAULT, "{ \"names\": [], \"name\": \"read\", "
+					   "\"action\": \"SCMP_ACT_ALLOW\" }"));
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(rules_for(pol, "read", &r), 1);
+	cbpf_policy_free(pol);
+}
+END_TEST
+
+/* What fails Go's decoding fails the profile, even where a later key replaces it. */
+START_TEST(go_refusals)
+{
+	static const struct {
+		const char *src, *diag;
+	} bad[] = {
+		{ "{ \"defaultAction\": 5, \"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": "
+		  "[ { \"names\": [\"nope\"], \"action\": \"SCMP_ACT_ERRNO\" } ] }",
+		  "1:20: error: an action must be a string, not a number" },
+		{ PROFILE(ERRNO_DEFAULT, "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+					 "\"args\": [ { \"index\": -1, \"index\": 0, \"op\": "
+					 "\"SCMP_CMP_EQ\" } ] }"),
+		  "1:122: error: index must be a non-negative integer, not -1" },
+		{ PROFILE(ERRNO_DEFAULT, "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+					 "\"args\": [ { \"value\": 1.0, \"op\": \"SCMP_CMP_EQ\" } ] }"),
+		  "1:122: error: value must be a non-negative integer, not 1.0" },
+		{ PROFILE(ERRNO_DEFAULT, "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+					 "\"args\": [ { \"valueTwo\": 1e3, \"op\": \"SCMP_CMP_EQ\" } ] }"),
+		  "1:125: error: valueTwo must be a non-negative integer, not 1e3" },
+		{ PROFILE(ERRNO_DEFAULT, "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+					 "\"errnoRet\": 18446744073709551616, \"errnoRet\": 1 }"),
+		  "1:113: error: errnoRet 18446744073709551616 is out of range (at most "
+		  "18446744073709551615)" },
+		{ PROFILE(ERRNO_DEFAULT, "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+					 "\"comment\": 5 }"),
+		  "1:112: error: comment must be a string, not a number" },
+		{ PROFILE(ERRNO_DEFAULT, "{ \"names\": \"read\", \"action\": \"SCMP_ACT_ALLOW\" }"),
+		  "1:63: error: names must be an array, not a string" },
+		{ PROFILE(ERRNO_DEFAULT, "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+					 "\"excludes\": { \"minKernel\": \"4.8.1\" } }"),
+		  "1:128: error: bad kernel version '4.8.1' (Docker reads major.minor, each 0 to "
+		  "255, not 0.0)" },
+		{ PROFILE(ERRNO_DEFAULT, "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+					 "\"includes\": { \"minKernel\": \"256.1\" } }"),
+		  "1:128: error: bad kernel version '256.1' (Docker reads major.minor, each 0 to "
+		  "255, not 0.0)" },
+		{ PROFILE(ERRNO_DEFAULT, "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+					 "\"includes\": { \"minKernel\": \"0.0\" } }"),
+		  "1:128: error: bad kernel version '0.0' (Docker reads major.minor, each 0 to "
+		  "255, not 0.0)" },
+		{ PROFILE(ERRNO_DEFAULT, "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+					 "\"includes\": { \"minKernel\": 4 } }"),
+		  "1:128: error: minKernel must be a string, not a number" },
+	};
+	struct cbpf_policy *pol;
+	const struct cbpf_policy_rule *r;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_msg(!parse(bad[i].src), "accepted: %s", bad[i].src);
+		/* Docker stops at the decoding: no error of the profile's meaning follows */
+		ck_assert_uint_eq(diags.errors, 1);
+		ck_assert_str_eq(first_diag(), bad[i].diag);
+	}
+	/* a top-level comment is no field of moby's Seccomp: Go skips it unread */
+	pol = parse("{ " ERRNO_DEFAULT ", \"comment\": 5 }");
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(diags.n, 0);
+	cbpf_policy_free(pol);
+	/* minKernel "" is a version of 0.0 (and leaves one already there); leading zeros count */
+	pol = parse(PROFILE(ERRNO_DEFAULT,
+			    "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			    "\"includes\": { \"minKernel\": \"\" } },"
+			    "{ \"names\": [\"write\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			    "\"excludes\": { \"minKernel\": \"\" } },"
+			    "{ \"names\": [\"close\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			    "\"includes\": { \"minKernel\": \"06.02\", \"minKernel\": \"\" } }"));
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(rules_for(pol, "read", &r), 1);
+	ck_assert_uint_eq(rules_for(pol, "write", &r), 0);
+	ck_assert_uint_eq(rules_for(pol, "close", &r), 0); /* 6.2 > the kernel's 6.1 */
+	cbpf_policy_free(pol);
+}
+END_TEST
+
+/* A profile's capability is looked up as moby does: "CAP_SYS_ADMIN" exactly, or never. */
+START_TEST(caps_as_docker_compares)
+{
+	static const char *const all[] = { "ALL", NULL };
+	static const char *const admin[] = { "sys_admin", NULL };
+	struct cbpf_policy_opts opts = { .caps = all };
+	struct cbpf_policy *pol;
+	const struct cbpf_policy_rule *r;
+	static const char *const src = PROFILE(
+		ERRNO_DEFAULT, "{ \"names\": [\"mount\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			       "\"includes\": { \"caps\": [\"sys_admin\"] } },"
+			       "{ \"names\": [\"umount2\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			       "\"includes\": { \"caps\": [\"CAP_NOPE\"] } },"
+			       "{ \"names\": [\"clone\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			       "\"excludes\": { \"caps\": [\"SYS_ADMIN\"] } },"
+			       "{ \"names\": [\"setns\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			       "\"includes\": { \"caps\": [\"CAP_SYS_ADMIN\"] } }");
+
+	pol = parse_opts(src, &opts);
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(rules_for(pol, "mount", &r), 0);
+	ck_assert_uint_eq(rules_for(pol, "umount2", &r), 0);
+	ck_assert_uint_eq(rules_for(pol, "clone", &r), 1);
+	ck_assert_uint_eq(rules_for(pol, "setns", &r), 1);
+	ck_assert_uint_eq(diags.n, 3);
+	ck_assert_str_eq(first_diag(), "1:125: warning: capability 'sys_admin' matches none of the "
+				       "container's: Docker compares 'CAP_SYS_ADMIN' exactly");
+	ck_assert_str_eq(diag_at(1), "1:217: warning: unknown capability 'CAP_NOPE'");
+	cbpf_policy_free(pol);
+	/* the container's own capabilities may be written either way */
+	opts = (struct cbpf_policy_opts){ .caps = admin };
+	pol = parse_opts(src, &opts);
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(rules_for(pol, "mount", &r), 0);
+	ck_assert_uint_eq(rules_for(pol, "clone", &r), 1);
+	ck_assert_uint_eq(rules_for(pol, "setns", &r), 1);
+	cbpf_policy_free(pol);
 }
 END_TEST
 
@@ -484,6 +763,10 @@ Suite *policy_json_suite(void)
 	tcase_add_test(tc, bad_fields);
 	tcase_add_test(tc, flags);
 	tcase_add_test(tc, error_limit);
+	tcase_add_test(tc, go_member_names);
+	tcase_add_test(tc, go_null_and_merge);
+	tcase_add_test(tc, go_refusals);
+	tcase_add_test(tc, caps_as_docker_compares);
 	suite_add_tcase(s, tc);
 	return s;
 }

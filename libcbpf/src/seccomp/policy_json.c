@@ -21,6 +21,8 @@ struct jval {
 	bool b;
 	struct jval *items; /* ARR, OBJ: n values */
 	struct jval *keys;  /* OBJ: n keys (STR values) */
+	/* ARR that go_decode made: items[n..hist) are what a longer earlier one left; cap: room */
+	size_t hist, cap;
 };
 
 /* Parse-time memory: one arena, freed at once. */
@@ -496,43 +498,13 @@ static const char *type_name(enum jtype t)
 	return names[t];
 }
 
-/* A member of an object, matched as Go's encoding/json does: exactly, else ignoring case. */
-static const struct jval *member(const struct jval *obj, const char *name, const struct jval **key)
+/* A member of an object that go_decode made: the names are the Go fields' own. */
+static const struct jval *member(const struct jval *obj, const char *name)
 {
-	const struct jval *found = NULL;
-
-	for (size_t pass = 0; pass < 2 && !found; pass++)
-		for (size_t i = obj->n; i-- > 0;) /* the last duplicate wins, like Go */
-			if (pass ? !strcasecmp(obj->keys[i].str, name) :
-				   !strcmp(obj->keys[i].str, name)) {
-				found = &obj->items[i];
-				if (key)
-					*key = &obj->keys[i];
-				break;
-			}
-	return found;
-}
-
-/* Warns about members no name in known[] matches. */
-static void unknown_members(struct profile *pr, const struct jval *obj, const char *what,
-			    const char *const *known)
-{
-	for (size_t i = 0; i < obj->n; i++) {
-		bool ok = false;
-
-		for (size_t k = 0; known[k] && !ok; k++)
-			ok = !strcasecmp(obj->keys[i].str, known[k]);
-		if (!ok)
-			pwarn(pr, &obj->keys[i], "unknown member '%s' in %s ignored", obj->keys[i].str,
-			      what);
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(obj->keys[j].str, obj->keys[i].str)) {
-				pwarn(pr, &obj->keys[i],
-				      "duplicate member '%s' in %s: the last one counts",
-				      obj->keys[i].str, what);
-				break;
-			}
-	}
+	for (size_t i = 0; i < obj->n; i++)
+		if (!strcmp(obj->keys[i].str, name))
+			return &obj->items[i];
+	return NULL;
 }
 
 static bool want(struct profile *pr, const struct jval *v, enum jtype type, const char *what)
@@ -570,9 +542,369 @@ static bool get_uint(struct profile *pr, const struct jval *v, uint64_t max, con
 	return true;
 }
 
+/* ---------------------------------------------------------------- read as Go reads */
+
+/*
+ * Docker (moby profiles/seccomp LoadProfile) reads a profile with Go's encoding/json into moby's
+ * Seccomp type, which embeds runtime-spec's LinuxSeccomp; runc reads LinuxSeccomp itself. A
+ * profile means what that decoder makes of it, so it is first decoded here the same way
+ * (encoding/json decode.go: object, array, literalStore; fold.go: foldName), into a tree that
+ * holds, for each struct, the fields Go would have set, under their own names:
+ * - a key names a field exactly, else by Unicode simple case folding (bytes.EqualFold): ASCII
+ *   case, and U+017F 'ſ' is 's' and U+212A (the Kelvin sign) is 'k', the only runes outside
+ *   ASCII that fold into it; invalid UTF-8 names nothing (Go reads it as U+FFFD);
+ * - keys apply in document order: of two keys for one field the last counts, except that null
+ *   leaves a string or a number as it was, and makes a pointer or a slice nil;
+ * - an object is decoded over the struct already there (members it lacks keep their values),
+ *   and an array over the slice already there, element i over element i, even over one that a
+ *   shorter array cut off since (Go reuses the slice's backing array); [] and null start afresh;
+ * - a value of the wrong type, a number no uint64 holds (negative, fractional, an exponent, too
+ *   large) and a minKernel that moby's KernelVersion refuses fail the whole decoding even where
+ *   a later key replaces them, and Docker refuses the profile.
+ */
+enum gokind { GO_SKIP, GO_STRING, GO_UINT, GO_KERNEL, GO_SLICE, GO_STRUCT };
+
+struct gofield;
+
+struct gotype {
+	enum gokind kind;
+	bool ptr;		      /* a Go pointer (*uint, *Filter, []*Syscall): null makes it nil */
+	const char *what;	      /* its value in messages */
+	const char *in;		      /* GO_STRUCT: where its members are, in messages */
+	const struct gotype *elem;    /* GO_SLICE */
+	const struct gofield *fields; /* GO_STRUCT: up to a NULL name */
+};
+
+struct gofield {
+	const char *name; /* the json tag */
+	const struct gotype *type;
+};
+
+#define GO_MAX_FIELDS 10
+
+#define GO_STR(w) { .kind = GO_STRING, .what = (w) }
+#define GO_SLICE_OF(w, e) { .kind = GO_SLICE, .what = (w), .elem = (e) }
+
+static const struct gotype go_action = GO_STR("an action"), go_op = GO_STR("op"),
+			   go_name = GO_STR("name"), go_comment = GO_STR("comment"),
+			   go_sysname = GO_STR("a syscall name"), go_arch = GO_STR("an architecture"),
+			   go_flag = GO_STR("a flag"), go_cap = GO_STR("a capability"),
+			   go_lpath = GO_STR("listenerPath"), go_lmeta = GO_STR("listenerMetadata");
+static const struct gotype go_index = { .kind = GO_UINT, .what = "index" },
+			   go_value = { .kind = GO_UINT, .what = "value" },
+			   go_value2 = { .kind = GO_UINT, .what = "valueTwo" },
+			   go_errno = { .kind = GO_UINT, .ptr = true, .what = "errnoRet" },
+			   go_derrno = { .kind = GO_UINT, .ptr = true, .what = "defaultErrnoRet" },
+			   go_kernel = { .kind = GO_KERNEL, .ptr = true, .what = "minKernel" },
+			   go_skip = { .kind = GO_SKIP };
+static const struct gotype go_names = GO_SLICE_OF("names", &go_sysname),
+			   go_arches = GO_SLICE_OF("architectures", &go_arch),
+			   go_subarches = GO_SLICE_OF("subArchitectures", &go_arch),
+			   go_flags = GO_SLICE_OF("flags", &go_flag),
+			   go_caps = GO_SLICE_OF("caps", &go_cap),
+			   go_docker_arches = GO_SLICE_OF("arches", &go_arch);
+
+/* moby Filter */
+static const struct gofield filter_fields[] = {
+	{ "caps", &go_caps }, { "arches", &go_docker_arches }, { "minKernel", &go_kernel }, { 0 }
+};
+static const struct gotype go_includes = { GO_STRUCT, true, "includes", "includes", NULL,
+					   filter_fields },
+			   go_excludes = { GO_STRUCT, true, "excludes", "excludes", NULL,
+					   filter_fields };
+
+/* runtime-spec LinuxSeccompArg */
+static const struct gofield arg_fields[] = {
+	{ "index", &go_index }, { "value", &go_value }, { "valueTwo", &go_value2 },
+	{ "op", &go_op },	{ 0 },
+};
+static const struct gotype go_arg = { GO_STRUCT, false, "an argument condition",
+				      "an argument condition", NULL, arg_fields },
+			   go_args = GO_SLICE_OF("args", &go_arg);
+
+/* moby Syscall: runtime-spec LinuxSyscall and its own name, comment, includes, excludes */
+static const struct gofield syscall_fields[] = {
+	{ "names", &go_names },	    { "action", &go_action },	  { "errnoRet", &go_errno },
+	{ "args", &go_args },	    { "name", &go_name },	  { "comment", &go_comment },
+	{ "includes", &go_includes }, { "excludes", &go_excludes }, { 0 },
+};
+static const struct gotype go_syscall = { GO_STRUCT, true, "a syscalls entry", "a syscalls entry",
+					  NULL, syscall_fields },
+			   go_syscalls = GO_SLICE_OF("syscalls", &go_syscall);
+
+/* moby Architecture */
+static const struct gofield arch_fields[] = {
+	{ "architecture", &go_arch }, { "subArchitectures", &go_subarches }, { 0 }
+};
+static const struct gotype go_arch_entry = { GO_STRUCT, false, "an archMap entry",
+					     "an archMap entry", NULL, arch_fields },
+			   go_arch_map = GO_SLICE_OF("archMap", &go_arch_entry);
+
+/*
+ * moby Seccomp: runtime-spec LinuxSeccomp, whose syscalls its own []*Syscall hides, and archMap.
+ * A comment is no field of it; Go skips it unread, quietly here too (profiles carry one).
+ */
+static const struct gofield profile_fields[] = {
+	{ "defaultAction", &go_action },
+	{ "defaultErrnoRet", &go_derrno },
+	{ "architectures", &go_arches },
+	{ "flags", &go_flags },
+	{ "listenerPath", &go_lpath },
+	{ "listenerMetadata", &go_lmeta },
+	{ "archMap", &go_arch_map },
+	{ "syscalls", &go_syscalls },
+	{ "comment", &go_skip },
+	{ 0 },
+};
+static const struct gotype go_profile = { GO_STRUCT, false, "a seccomp profile", "the profile",
+					  NULL, profile_fields };
+
+static unsigned char ascii_upper(unsigned char c)
+{
+	return c >= 'a' && c <= 'z' ? (unsigned char)(c - 'a' + 'A') : c;
+}
+
+/* Whether key folds to name (ASCII) as bytes.EqualFold has it; *wide |= 1: through U+017F, 2: U+212A. */
+static bool go_fold_eq(const struct jval *key, const char *name, unsigned *wide)
+{
+	const unsigned char *k = (const unsigned char *)key->str, *end = k + key->n;
+
+	for (; *name; name++) {
+		unsigned char c = ascii_upper((unsigned char)*name);
+
+		if (k < end && *k < 0x80 && ascii_upper(*k) == c) {
+			k++;
+		} else if (c == 'S' && end - k >= 2 && k[0] == 0xc5 && k[1] == 0xbf) {
+			k += 2, *wide |= 1;
+		} else if (c == 'K' && end - k >= 3 && k[0] == 0xe2 && k[1] == 0x84 && k[2] == 0xaa) {
+			k += 3, *wide |= 2;
+		} else {
+			return false;
+		}
+	}
+	return k == end;
+}
+
+/* The field a key names: an exact match first, then a folded one (encoding/json object). */
+static int go_field(const struct gotype *t, const struct jval *key, unsigned *wide)
+{
+	*wide = 0;
+	for (int f = 0; t->fields[f].name; f++)
+		if (strlen(t->fields[f].name) == key->n && !memcmp(t->fields[f].name, key->str, key->n))
+			return f;
+	for (int f = 0; t->fields[f].name; f++) {
+		if (go_fold_eq(key, t->fields[f].name, wide))
+			return f;
+		*wide = 0;
+	}
+	return -1;
+}
+
+/* moby KernelVersion.UnmarshalJSON: "<kernel>.<major>", each decimal up to 255, not 0.0. */
+static bool moby_kernel(const char *s, unsigned *major, unsigned *minor)
+{
+	unsigned v[2] = { 0, 0 };
+
+	for (int i = 0; i < 2; i++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		for (; *s >= '0' && *s <= '9'; s++)
+			if ((v[i] = v[i] * 10 + (unsigned)(*s - '0')) > 255)
+				return false;
+		if (*s != (i ? '\0' : '.'))
+			return false;
+		s++;
+	}
+	if (!v[0] && !v[1])
+		return false;
+	*major = v[0];
+	*minor = v[1];
+	return true;
+}
+
+static const struct jval *go_decode(struct profile *pr, const struct gotype *t,
+				    const struct jval *old, const struct jval *src);
+
+/* Whether decoding v over a value of type t merges with that value rather than replacing it. */
+static bool go_merges(const struct gotype *t, const struct jval *v)
+{
+	if (t->kind == GO_STRUCT)
+		return v->type == J_OBJ;
+	if (t->kind != GO_SLICE || v->type != J_ARR)
+		return false;
+	for (size_t i = 0; i < v->n; i++)
+		if (t->elem->kind == GO_STRUCT || v->items[i].type == J_NULL)
+			return true;
+	return false;
+}
+
+/* A second key k for one field, after was: a warning saying which value Go keeps. */
+static void go_duplicate(struct profile *pr, const struct gotype *t, const struct gotype *ft,
+			 const struct jval *was, const struct jval *k, const struct jval *cur,
+			 const struct jval *v)
+{
+	char also[128];
+	const char *how = "the last one counts";
+
+	if (strcmp(was->str, k->str))
+		snprintf(also, sizeof(also), "also '%.64s' at %u:%u", was->str, was->line, was->col);
+	else
+		snprintf(also, sizeof(also), "also at %u:%u", was->line, was->col);
+	if (v->type == J_NULL && !ft->ptr && ft->kind != GO_SLICE)
+		how = "its null leaves the value before it, which counts";
+	else if (v->type == J_NULL && cur)
+		how = "its null clears the value before it";
+	else if (cur && go_merges(ft, v))
+		how = "it is decoded over the one before, which keeps what it leaves out";
+	pwarn(pr, k, "duplicate member '%s' in %s (%s): %s, as Docker reads it", k->str, t->in,
+	      also, how);
+}
+
+static const struct jval *go_struct(struct profile *pr, const struct gotype *t,
+				    const struct jval *old, const struct jval *src)
+{
+	const struct jval *val[GO_MAX_FIELDS] = { 0 }, *key[GO_MAX_FIELDS] = { 0 };
+	const struct jval *seen[GO_MAX_FIELDS] = { 0 };
+	struct jval *d, *keys, *items;
+	size_t nf = 0, n = 0;
+
+	if (!want(pr, src, J_OBJ, t->what))
+		return old;
+	while (t->fields[nf].name)
+		nf++;
+	for (size_t i = 0; old && i < old->n; i++)
+		for (size_t f = 0; f < nf; f++)
+			if (!strcmp(old->keys[i].str, t->fields[f].name)) {
+				val[f] = &old->items[i];
+				key[f] = &old->keys[i];
+			}
+	for (size_t i = 0; i < src->n; i++) {
+		const struct jval *k = &src->keys[i];
+		unsigned wide;
+		int f = go_field(t, k, &wide);
+
+		if (f < 0) {
+			pwarn(pr, k, "unknown member '%s' in %s ignored", k->str, t->in);
+			continue;
+		}
+		if (t->fields[f].type->kind == GO_SKIP)
+			continue;
+		if (wide)
+			pwarn(pr, k, "member '%s' in %s is read as '%s': Go's encoding/json folds %s",
+			      k->str, t->in, t->fields[f].name,
+			      wide == 1 ? "U+017F (long s) to 's'" :
+			      wide == 2 ? "U+212A (Kelvin sign) to 'k'" :
+					  "U+017F (long s) to 's' and U+212A (Kelvin sign) to 'k'");
+		if (seen[f])
+			go_duplicate(pr, t, t->fields[f].type, seen[f], k, val[f], &src->items[i]);
+		seen[f] = key[f] = k;
+		val[f] = go_decode(pr, t->fields[f].type, val[f], &src->items[i]);
+	}
+	for (size_t f = 0; f < nf; f++)
+		n += val[f] != NULL;
+	d = jalloc(pr->jp, sizeof(*d));
+	keys = jalloc(pr->jp, (n ? n : 1) * sizeof(*keys));
+	items = jalloc(pr->jp, (n ? n : 1) * sizeof(*items));
+	if (!d || !keys || !items)
+		return old;
+	*d = *src;
+	d->keys = keys;
+	d->items = items;
+	d->n = 0;
+	for (size_t f = 0; f < nf; f++) {
+		if (!val[f])
+			continue;
+		keys[d->n] = (struct jval){ .type = J_STR, .line = key[f]->line, .col = key[f]->col,
+					    .len = key[f]->len, .str = t->fields[f].name,
+					    .n = strlen(t->fields[f].name) };
+		items[d->n++] = *val[f];
+	}
+	return d;
+}
+
+/*
+ * An array over a slice: the slice's backing array is old->items, its elements past old->n still
+ * there (up to old->hist) for the next array to be decoded over, as Go's are. A value replaced is
+ * never read again, so the backing array is written in place.
+ */
+static const struct jval *go_slice(struct profile *pr, const struct gotype *t,
+				   const struct jval *old, const struct jval *src)
+{
+	struct jval *d, *items = old ? old->items : NULL;
+	size_t hist = old ? old->hist : 0, cap = old ? old->cap : 0;
+
+	if (!want(pr, src, J_ARR, t->what))
+		return old;
+	if (!src->n)
+		return src; /* Go makes a new empty slice: nothing of the old one stays */
+	if (src->n > cap) {
+		size_t ncap = src->n > 2 * cap ? src->n : 2 * cap;
+		struct jval *grown = jalloc(pr->jp, ncap * sizeof(*grown));
+
+		if (!grown)
+			return old;
+		if (hist)
+			memcpy(grown, items, hist * sizeof(*grown));
+		items = grown;
+		cap = ncap;
+	}
+	d = jalloc(pr->jp, sizeof(*d));
+	if (!d)
+		return old;
+	for (size_t i = 0; i < src->n; i++) {
+		const struct jval *e = go_decode(pr, t->elem, i < hist ? &items[i] : NULL,
+						 &src->items[i]);
+
+		/* nil, or null over nothing: kept as null, which the reader refuses */
+		items[i] = e ? *e : src->items[i];
+	}
+	*d = *src;
+	d->items = items;
+	d->hist = hist > src->n ? hist : src->n;
+	d->cap = cap;
+	return d;
+}
+
+/* The value a field of type t holding old (NULL: zero or nil) holds once src is decoded over it. */
+static const struct jval *go_decode(struct profile *pr, const struct gotype *t,
+				    const struct jval *old, const struct jval *src)
+{
+	unsigned major, minor;
+	uint64_t x;
+
+	if (old && old->type == J_NULL)
+		old = NULL;
+	if (src->type == J_NULL)
+		return t->ptr || t->kind == GO_SLICE ? NULL : old;
+	switch (t->kind) {
+	case GO_SKIP:
+		break;
+	case GO_STRING:
+		return want(pr, src, J_STR, t->what) ? src : old;
+	case GO_UINT:
+		return get_uint(pr, src, UINT64_MAX, t->what, &x) ? src : old;
+	case GO_KERNEL:
+		if (!want(pr, src, J_STR, t->what))
+			break;
+		if (!src->n) /* moby: "" leaves the version; a new one is 0.0 */
+			return old ? old : src;
+		if (moby_kernel(src->str, &major, &minor))
+			return src;
+		perr(pr, src, "bad kernel version '%s' (Docker reads major.minor, each 0 to 255, "
+			      "not 0.0)",
+		     src->str);
+		break;
+	case GO_SLICE:
+		return go_slice(pr, t, old, src);
+	case GO_STRUCT:
+		return go_struct(pr, t, old, src);
+	}
+	return old;
+}
+
 /* runc's getAction: SCMP_ACT_* with errnoRet for ERRNO and TRACE (EPERM without). */
 static bool get_action(struct profile *pr, const struct jval *v, const struct jval *errno_ret,
-		       uint32_t *out)
+		       const char *errno_what, uint32_t *out)
 {
 	static const struct {
 		const char *name;
@@ -597,7 +929,7 @@ static bool get_action(struct profile *pr, const struct jval *v, const struct jv
 		if (strcmp(v->str, acts[i].name))
 			continue;
 		if (errno_ret && errno_ret->type != J_NULL &&
-		    !get_uint(pr, errno_ret, 0xffff, "errnoRet", &data))
+		    !get_uint(pr, errno_ret, 0xffff, errno_what, &data))
 			return false;
 		*out = acts[i].action | (acts[i].data ? (uint32_t)data : 0);
 		return true;
@@ -682,7 +1014,6 @@ static void do_architectures(struct profile *pr, const struct jval *v)
 /* Docker: the archMap entry of the host's architecture, then its subArchitectures. */
 static void do_arch_map(struct profile *pr, const struct jval *v)
 {
-	static const char *const known[] = { "architecture", "subArchitectures", NULL };
 	bool used = false;
 
 	if (v->type == J_NULL || !want(pr, v, J_ARR, "archMap"))
@@ -692,9 +1023,8 @@ static void do_arch_map(struct profile *pr, const struct jval *v)
 
 		if (!want(pr, e, J_OBJ, "an archMap entry"))
 			continue;
-		unknown_members(pr, e, "an archMap entry", known);
-		arch = member(e, "architecture", NULL);
-		subs = member(e, "subArchitectures", NULL);
+		arch = member(e, "architecture");
+		subs = member(e, "subArchitectures");
 		if (!arch) {
 			perr(pr, e, "archMap entry without 'architecture'");
 			continue;
@@ -759,17 +1089,21 @@ int cbpf_cap_parse(const char *name, int *cap)
 	return -ENOENT;
 }
 
-/* Whether the container has cap (as the profile names it: a known one, exact, or unknown). */
+/*
+ * Whether the container has the profile's capability cap. moby setupSeccomp looks it up in the
+ * container's bounding set with slices.Contains, and Docker's capability lists hold only names
+ * such as "CAP_SYS_ADMIN": another spelling ("SYS_ADMIN", "cap_sys_admin") or an unknown name
+ * is never in it, not even with --cap-add ALL.
+ */
 static bool has_cap(struct profile *pr, const char *cap)
 {
 	const char *const *set = pr->ctx->opts->caps ? pr->ctx->opts->caps : docker_default_caps;
 	int want, have;
 
-	if (cbpf_cap_parse(cap, &want))
-		want = -1;
+	if (cbpf_cap_parse(cap, &want) || strcmp(cap, cap_names[want]))
+		return false;
 	for (size_t i = 0; set[i]; i++)
-		if (!strcasecmp(set[i], "ALL") || !strcasecmp(set[i], cap) ||
-		    (want >= 0 && !cbpf_cap_parse(set[i], &have) && have == want))
+		if (!strcasecmp(set[i], "ALL") || (!cbpf_cap_parse(set[i], &have) && have == want))
 			return true;
 	return false;
 }
@@ -831,7 +1165,6 @@ static const char *docker_arch(enum cbpf_arch arch)
 /* -1: not a valid filter; 0: the rule is left out; 1: kept. */
 static int check_filter(struct profile *pr, const struct jval *f, bool includes)
 {
-	static const char *const known[] = { "caps", "arches", "minKernel", NULL };
 	const struct jval *caps, *arches, *mink;
 	const char *what = includes ? "includes" : "excludes";
 	int keep = 1;
@@ -840,22 +1173,26 @@ static int check_filter(struct profile *pr, const struct jval *f, bool includes)
 		return 1;
 	if (!want(pr, f, J_OBJ, what))
 		return -1;
-	unknown_members(pr, f, what, known);
-	caps = member(f, "caps", NULL);
-	arches = member(f, "arches", NULL);
-	mink = member(f, "minKernel", NULL);
+	caps = member(f, "caps");
+	arches = member(f, "arches");
+	mink = member(f, "minKernel");
 	if (caps && caps->type != J_NULL) {
 		if (!want(pr, caps, J_ARR, "caps"))
 			return -1;
 		for (size_t i = 0; i < caps->n; i++) {
 			const struct jval *c = &caps->items[i];
 			bool known_cap = false;
+			int cap;
 
 			if (!want(pr, c, J_STR, "a capability"))
 				return -1;
 			for (size_t k = 0; cap_names[k] && !known_cap; k++)
 				known_cap = !strcmp(c->str, cap_names[k]);
-			if (!known_cap)
+			if (!known_cap && !cbpf_cap_parse(c->str, &cap))
+				pwarn(pr, c, "capability '%s' matches none of the container's: Docker "
+					     "compares '%s' exactly",
+				      c->str, cap_names[cap]);
+			else if (!known_cap)
 				pwarn(pr, c, "unknown capability '%s'", c->str);
 			/* includes: all of them needed; excludes: any of them is enough. */
 			if (includes && !has_cap(pr, c->str))
@@ -894,8 +1231,11 @@ static int check_filter(struct profile *pr, const struct jval *f, bool includes)
 
 		if (!want(pr, mink, J_STR, "minKernel"))
 			return -1;
-		if (!parse_kernel(mink->str, &major, &minor)) {
-			perr(pr, mink, "bad kernel version '%s' (expected major.minor)", mink->str);
+		/* go_decode checked it; "" is a KernelVersion left 0.0, which every kernel meets */
+		if (!mink->n)
+			major = minor = 0;
+		else if (!moby_kernel(mink->str, &major, &minor)) {
+			perr(pr, mink, "bad kernel version '%s'", mink->str);
 			return -1;
 		}
 		ge = pr->kmajor > major || (pr->kmajor == major && pr->kminor >= minor);
@@ -932,17 +1272,15 @@ static bool get_cmp(struct profile *pr, const struct jval *v, enum cbpf_cmp *op)
 
 static bool get_arg(struct profile *pr, const struct jval *v, struct cbpf_policy_cond *c)
 {
-	static const char *const known[] = { "index", "value", "valueTwo", "op", NULL };
 	const struct jval *index, *value, *two, *op;
 	uint64_t idx = 0, val = 0, val2 = 0;
 
 	if (!want(pr, v, J_OBJ, "an argument condition"))
 		return false;
-	unknown_members(pr, v, "an argument condition", known);
-	index = member(v, "index", NULL);
-	value = member(v, "value", NULL);
-	two = member(v, "valueTwo", NULL);
-	op = member(v, "op", NULL);
+	index = member(v, "index");
+	value = member(v, "value");
+	two = member(v, "valueTwo");
+	op = member(v, "op");
 	if (!op) {
 		perr(pr, v, "argument condition without 'op'");
 		return false;
@@ -976,8 +1314,6 @@ static bool get_arg(struct profile *pr, const struct jval *v, struct cbpf_policy
 
 static void do_syscall(struct profile *pr, const struct jval *s)
 {
-	static const char *const known[] = { "names", "name", "action", "errnoRet", "args",
-					     "comment", "includes", "excludes", NULL };
 	const struct jval *names, *name, *action, *errno_ret, *args, *incl, *excl;
 	struct cbpf_policy_cond conds[64];
 	size_t n_conds = 0, argcount[6] = { 0 };
@@ -987,18 +1323,20 @@ static void do_syscall(struct profile *pr, const struct jval *s)
 
 	if (!want(pr, s, J_OBJ, "a syscalls entry"))
 		return;
-	unknown_members(pr, s, "a syscalls entry", known);
-	names = member(s, "names", NULL);
-	name = member(s, "name", NULL);
-	action = member(s, "action", NULL);
-	errno_ret = member(s, "errnoRet", NULL);
-	args = member(s, "args", NULL);
-	incl = member(s, "includes", NULL);
-	excl = member(s, "excludes", NULL);
+	names = member(s, "names");
+	name = member(s, "name");
+	action = member(s, "action");
+	errno_ret = member(s, "errnoRet");
+	args = member(s, "args");
+	incl = member(s, "includes");
+	excl = member(s, "excludes");
 	if (names && names->type == J_NULL)
 		names = NULL;
 	if (name && name->type == J_STR && !name->n)
 		name = NULL;
+	/* moby setupSeccomp: a name with no names (or an empty list) is the list */
+	if (names && name && names->type == J_ARR && !names->n)
+		names = NULL;
 	if (names && name) {
 		perr(pr, name, "a syscalls entry has both 'name' and 'names': use one");
 		return;
@@ -1015,7 +1353,7 @@ static void do_syscall(struct profile *pr, const struct jval *s)
 		perr(pr, s, "a syscalls entry without 'action'");
 		return;
 	}
-	ok = get_action(pr, action, errno_ret, &act);
+	ok = get_action(pr, action, errno_ret, "errnoRet", &act);
 	if (args && args->type != J_NULL && want(pr, args, J_ARR, "args")) {
 		for (size_t i = 0; i < args->n; i++) {
 			if (n_conds == sizeof(conds) / sizeof(conds[0])) {
@@ -1111,25 +1449,26 @@ static void do_flags(struct profile *pr, const struct jval *v)
 
 static void do_profile(struct profile *pr, const struct jval *top)
 {
-	static const char *const known[] = { "defaultAction", "defaultErrnoRet", "architectures",
-					     "archMap", "syscalls", "flags", "listenerPath",
-					     "listenerMetadata", "comment", NULL };
 	const struct jval *dflt, *dflt_errno, *arches, *archmap, *syscalls, *flags;
+	unsigned errors = pr->ctx->errors;
 
 	if (!want(pr, top, J_OBJ, "a seccomp profile"))
 		return;
-	unknown_members(pr, top, "the profile", known);
-	dflt = member(top, "defaultAction", NULL);
-	dflt_errno = member(top, "defaultErrnoRet", NULL);
-	arches = member(top, "architectures", NULL);
-	archmap = member(top, "archMap", NULL);
-	syscalls = member(top, "syscalls", NULL);
-	flags = member(top, "flags", NULL);
+	/* Go's json.Unmarshal fails as a whole on any of go_decode's errors: Docker stops there */
+	top = go_decode(pr, &go_profile, NULL, top);
+	if (!top || pr->ctx->err || pr->ctx->errors > errors)
+		return;
+	dflt = member(top, "defaultAction");
+	dflt_errno = member(top, "defaultErrnoRet");
+	arches = member(top, "architectures");
+	archmap = member(top, "archMap");
+	syscalls = member(top, "syscalls");
+	flags = member(top, "flags");
 	if (!dflt) {
 		perr(pr, top, "the profile has no 'defaultAction'");
 		return;
 	}
-	if (!get_action(pr, dflt, dflt_errno, &pr->default_action))
+	if (!get_action(pr, dflt, dflt_errno, "defaultErrnoRet", &pr->default_action))
 		return;
 	pr->ctx->have_default = true;
 	if (!pr->ctx->opts->has_default_action)
