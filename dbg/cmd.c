@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "sh.h"
@@ -1516,6 +1517,7 @@ static int cmd_filter(struct sh *sh, char *args, size_t off)
 	struct cbpf_diags diags = { 0 };
 	struct cbpf_dbg_tally t;
 	uint64_t written = 0;
+	bool to_stdout = !strcmp(args, "-");
 	int err;
 
 	(void)off;
@@ -1525,6 +1527,27 @@ static int cmd_filter(struct sh *sh, char *args, size_t off)
 	}
 	if (no_io(sh) || !have_prog(sh) || !socket_only(sh, "filter") || !need_capture(sh))
 		return 1;
+	if (to_stdout) {
+		/* Standard output carries the capture alone: nothing else may go there. */
+		if (!sh->where) {
+			sh_error(sh, "filter - writes the capture to standard output, which this "
+				     "session's prompt and results share: give a file");
+			return 1;
+		}
+		if (isatty(fileno(sh->out))) {
+			sh_error(sh, "filter - writes a binary capture to standard output, which is "
+				     "a terminal: redirect it, or give a file");
+			return 1;
+		}
+		/*
+		 * What is written to standard output cannot be taken back: the capture is read
+		 * through once first, so that a damaged one writes nothing there either.
+		 */
+		err = cbpf_dbg_sweep(sh->dbg, &opts, &t, &diags);
+		capture_diags(sh, &diags);
+		if (err || t.interrupted)
+			return 1;
+	}
 	opts.write = args;
 	opts.written = &written;
 	err = cbpf_dbg_sweep(sh->dbg, &opts, &t, &diags);
@@ -1535,8 +1558,9 @@ static int cmd_filter(struct sh *sh, char *args, size_t off)
 	}
 	if (err)
 		return 1;
-	fprintf(sh->out, "%" PRIu64 " of %" PRIu64 " packets accepted, written to %s\n", written,
-		t.pass + t.fail, args);
+	fprintf(to_stdout ? sh->err : sh->out,
+		"%" PRIu64 " of %" PRIu64 " packets accepted, written to %s\n", written,
+		t.pass + t.fail, to_stdout ? "standard output" : args);
 	return 0;
 }
 
@@ -1730,9 +1754,10 @@ static const struct cmd cmds[] = {
 	  "Sets (or shows) the seccomp input's architecture: x86_64, i386, x32, aarch64, arm\n"
 	  "(and their aliases), or an AUDIT_ARCH_* number. The host's at first.",
 	  "the seccomp input's architecture", NULL },
-	{ "filter", cmd_filter, "filter FILE",
+	{ "filter", cmd_filter, "filter FILE | -",
 	  "Writes the packets of the capture the program accepts to a new pcap file; it\n"
-	  "appears only once complete.",
+	  "appears only once complete. 'filter -' writes them to standard output (not a\n"
+	  "terminal), the count to standard error.",
 	  "write the accepted packets to a new capture", NULL },
 	{ "info", cmd_info, "info", "What is loaded, where the run stands.",
 	  "what is loaded, where the run stands", NULL },
