@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -619,6 +620,14 @@ static void recompile(struct sh *sh, const char *path)
 		had ? ": its breakpoints are deleted" : "");
 }
 
+bool sh_is_stdin(const char *path)
+{
+	struct stat a, b;
+
+	return !strcmp(path, "-") || (!stat(path, &a) && !fstat(STDIN_FILENO, &b) &&
+				      a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+}
+
 static int load_capture(struct sh *sh, const char *path)
 {
 	struct cbpf_diags diags = { 0 };
@@ -627,6 +636,11 @@ static int load_capture(struct sh *sh, const char *path)
 
 	if (no_io(sh))
 		return 1;
+	if (sh->stdin_commands && sh_is_stdin(path)) {
+		sh_error(sh, "%s is standard input, which carries the commands here: give the "
+			     "capture as a file, or the commands with -c or a script", path);
+		return 1;
+	}
 	err = cbpf_dbg_open_capture(sh->dbg, path, &diags);
 	if (capture_diags(sh, &diags) || err)
 		return 1;
@@ -663,6 +677,17 @@ static bool is_capture(const char *path)
 			yes |= m == magics[i];
 	fclose(fp);
 	return yes;
+}
+
+/*
+ * Whether path can be looked into and read again: a file, or a directory or nothing (the loads
+ * say what is wrong), not a pipe, a device or "-".
+ */
+static bool rereadable(const char *path)
+{
+	struct stat st;
+
+	return strcmp(path, "-") && (stat(path, &st) || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode));
 }
 
 /* bpf_dbg's matches(): a word is a prefix of the keyword. */
@@ -702,6 +727,12 @@ static int cmd_load(struct sh *sh, char *args, size_t off)
 	/* load FILE: a capture or a program, by what the file holds. */
 	if (no_io(sh))
 		return 1;
+	if (!rereadable(args)) {
+		/* Looking would take the bytes away from whichever load follows. */
+		sh_error(sh, "'%s' is not a file, which cannot be looked into without reading it: "
+			     "say load pcap or load prog", args);
+		return 1;
+	}
 	if (is_capture(args))
 		return load_capture(sh, args);
 	return load_file(sh, args, false);
@@ -1666,6 +1697,7 @@ static const struct cmd cmds[] = {
 	  "  load bpf CODE      bpf_asm's comma form: 4,40 0 0 12,21 0 1 2048,6 0 0 -1,6 0 0 0\n"
 	  "  load pcap FILE     a pcap or pcapng capture; its first packet is selected, and\n"
 	  "                     a program loaded from an expression is compiled again for it\n"
+	  "                     (a pipe, a FIFO or - is read whole into a temporary file)\n"
 	  "  load expr EXPR     a tcpdump filter expression, compiled for the capture's link\n"
 	  "                     type (EN10MB without one)\n"
 	  "  load seccomp FILE  a seccomp filter, in any form\n"

@@ -344,6 +344,14 @@ int main(int argc, char **argv)
 	}
 	scripted = o.ncmds || o.script;
 	terminal = !scripted && isatty(STDIN_FILENO);
+	sh.stdin_commands = !scripted || (o.script && !strcmp(o.script, "-"));
+	if (o.pcap && sh.stdin_commands && sh_is_stdin(o.pcap)) {
+		sh_fini(&sh);
+		free(o.cmds);
+		return cli_usage_error("-p %s reads the capture from standard input, which then "
+				       "cannot carry the commands: give them with -c or a script",
+				       o.pcap);
+	}
 	/* Colour only for a person at a terminal. */
 	sh.color = terminal && cli_color(STDOUT_FILENO);
 	sh.ecolor = terminal && cli_color(STDERR_FILENO);
