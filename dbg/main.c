@@ -131,11 +131,22 @@ static void run_stream(struct sh *sh, FILE *in, const char *name)
 {
 	char *line = NULL;
 	size_t cap = 0;
+	ssize_t n;
 
 	sh->where = name;
 	sh->line = 0;
-	while (!sh->quit && getline(&line, &cap, in) >= 0) {
+	while (!sh->quit && (n = getline(&line, &cap, in)) >= 0) {
+		const char *nul = memchr(line, '\0', (size_t)n);
+
 		sh->line++;
+		if (nul) {
+			/* The command would end there, silently: "load bpf 1,6 0 0 0\0..." */
+			sh_error(sh, "a NUL byte at column %zu would cut the command short: the line "
+				     "is refused",
+				 (size_t)(nul - line) + 1);
+			sh->errors++;
+			continue;
+		}
 		sh_exec(sh, line);
 	}
 	free(line);
