@@ -192,6 +192,22 @@ static bool parse_arg(const char *s, uint64_t *out)
 	return true;
 }
 
+/*
+ * Whether word s is a well-formed number (after a sign) too large for 64 bits: in C's syntax,
+ * or else parse_u64's.
+ */
+static bool too_large(const char *s, bool c_syntax)
+{
+	char *end;
+
+	s += *s == '-' || *s == '+';
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	(void)strtoull(s, &end, c_syntax ? 0 : s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10);
+	return errno == ERANGE && !*end;
+}
+
 /* An instruction number: "5" or "l5". */
 static bool parse_pc(const char *s, uint64_t *out)
 {
@@ -773,6 +789,9 @@ static int cmd_select(struct sh *sh, char *args, size_t off)
 	return err ? 1 : 0;
 }
 
+/* How far one step goes, either way: twice the longest run, as before it was said. */
+#define STEP_MAX (CBPF_MAXINSNS * 2u)
+
 static int cmd_step(struct sh *sh, char *args, size_t off)
 {
 	const struct cbpf_dbg_hist *h;
@@ -785,9 +804,15 @@ static int cmd_step(struct sh *sh, char *args, size_t off)
 		uint64_t v;
 		bool neg = *args == '-';
 
-		if (!parse_u64(args + (neg || *args == '+'), &v) || v > CBPF_MAXINSNS * 2u) {
+		if (!parse_u64(args + (neg || *args == '+'), &v) && !too_large(args, false)) {
 			sh_error(sh, "step takes a number of instructions (-N goes back), not '%s'",
 				 args);
+			return 1;
+		}
+		if (too_large(args, false) || v > STEP_MAX) {
+			sh_error(sh, "step %s at most %u instructions at a time (a packet's run is "
+				     "%u at most), not '%s'",
+				 neg ? "goes back" : "takes", STEP_MAX, CBPF_MAXINSNS, args);
 			return 1;
 		}
 		n = neg ? -(long)v : (long)v;
@@ -1377,6 +1402,11 @@ static int cmd_set(struct sh *sh, char *args, size_t off)
 		struct cbpf_dbg_input in;
 		struct cbpf_seccomp_data sd;
 
+		if (val && too_large(val, true)) {
+			sh_error(sh, "'%s' is too large for the instruction pointer (64 bits: at most "
+				     "0xffffffffffffffff)", val);
+			return 1;
+		}
 		if (!val || !parse_arg(val, &v)) {
 			sh_error(sh, "set ip takes a number");
 			return 1;
@@ -1394,7 +1424,12 @@ static int cmd_set(struct sh *sh, char *args, size_t off)
 	if (!strcmp(val, "auto")) {
 		err = cbpf_dbg_meta_reset(sh->dbg, name);
 	} else if (!parse_u64(val, &v)) {
-		sh_error(sh, "'%s' is not a number", val);
+		if (too_large(val, false) && cbpf_dbg_meta_get(sh->dbg, name, &v, NULL) == -ENOENT)
+			sh_error(sh, "no field '%s' ('set' lists them)", name);
+		else if (too_large(val, false))
+			sh_error(sh, "%s is out of range for %s", val, name);
+		else
+			sh_error(sh, "'%s' is not a number", val);
 		return 1;
 	} else {
 		err = cbpf_dbg_meta_set(sh->dbg, name, v);
@@ -1473,6 +1508,9 @@ static int cmd_syscall(struct sh *sh, char *args, size_t off)
 			return 1;
 		}
 		sd.nr = (int32_t)(uint32_t)v;
+	} else if (too_large(w, true)) {
+		sh_error(sh, "'%s' is not a system call number (32 bits)", w);
+		return 1;
 	} else if (isdigit((unsigned char)*w) || *w == '-') {
 		sh_error(sh, "'%s' is not a number (C's syntax: 42, 0x2a, 052, -1)", w);
 		return 1;
@@ -1488,6 +1526,11 @@ static int cmd_syscall(struct sh *sh, char *args, size_t off)
 	while ((w = word(&rest))) {
 		if (i == 6) {
 			sh_error(sh, "a system call has 6 arguments at most");
+			return 1;
+		}
+		if (too_large(w, true)) {
+			sh_error(sh, "argument %d: '%s' is too large: arguments have 64 bits (at most "
+				     "0xffffffffffffffff, or -1)", i, w);
 			return 1;
 		}
 		if (!parse_arg(w, &sd.args[i])) {
@@ -1714,7 +1757,7 @@ static const struct cmd cmds[] = {
 	  "Executes the next instruction, showing it and the registers it sees first; with N,\n"
 	  "executes N and shows the last. step -N goes back to show the instruction N steps\n"
 	  "before the last one shown. When the program ends the next packet follows: step -N\n"
-	  "no longer goes into the packet that ended (back does).",
+	  "no longer goes into the packet that ended (back does). N is 8192 at most.",
 	  "execute instructions, showing the last and its registers", NULL },
 	{ "run", cmd_run, "run [N]",
 	  "Runs the program over the current packet and the rest of the capture (N packets at\n"
