@@ -199,12 +199,14 @@ static bool parse_arg(const char *s, uint64_t *out)
 static bool too_large(const char *s, bool c_syntax)
 {
 	char *end;
+	bool hex;
 
 	s += *s == '-' || *s == '+';
+	hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
 	if (!isdigit((unsigned char)*s))
 		return false;
 	errno = 0;
-	(void)strtoull(s, &end, c_syntax ? 0 : s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10);
+	(void)strtoull(s, &end, c_syntax ? 0 : hex ? 16 : 10);
 	return errno == ERANGE && !*end;
 }
 
@@ -1403,8 +1405,9 @@ static int cmd_set(struct sh *sh, char *args, size_t off)
 		struct cbpf_seccomp_data sd;
 
 		if (val && too_large(val, true)) {
-			sh_error(sh, "'%s' is too large for the instruction pointer (64 bits: at most "
-				     "0xffffffffffffffff)", val);
+			sh_error(sh, "'%s' is too large for the instruction pointer (64 bits: "
+				     "at most 0xffffffffffffffff)",
+				 val);
 			return 1;
 		}
 		if (!val || !parse_arg(val, &v)) {
@@ -1529,8 +1532,9 @@ static int cmd_syscall(struct sh *sh, char *args, size_t off)
 			return 1;
 		}
 		if (too_large(w, true)) {
-			sh_error(sh, "argument %d: '%s' is too large: arguments have 64 bits (at most "
-				     "0xffffffffffffffff, or -1)", i, w);
+			sh_error(sh, "argument %d: '%s' is too large: arguments have 64 bits "
+				     "(at most 0xffffffffffffffff, or -1)",
+				 i, w);
 			return 1;
 		}
 		if (!parse_arg(w, &sd.args[i])) {
@@ -1609,8 +1613,8 @@ static int cmd_filter(struct sh *sh, char *args, size_t off)
 			return 1;
 		}
 		if (isatty(fileno(sh->out))) {
-			sh_error(sh, "filter - writes a binary capture to standard output, which is "
-				     "a terminal: redirect it, or give a file");
+			sh_error(sh, "filter - writes a binary capture to standard output, which "
+				     "is a terminal: redirect it, or give a file");
 			return 1;
 		}
 		/*

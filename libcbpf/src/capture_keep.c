@@ -16,7 +16,7 @@
 /* pcap (microsecond, nanosecond, and Alexey Kuznetzov's), both byte orders, and pcapng. */
 static bool capture_magic(const uint8_t b[4])
 {
-	static const uint32_t magics[] = { 0xa1b2c3d4, 0xa1b23c4d, 0xa1b2cd34, 0x0a0d0d0a };
+	static const uint32_t magics[] = {0xa1b2c3d4, 0xa1b23c4d, 0xa1b2cd34, 0x0a0d0d0a};
 	uint32_t be = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 	uint32_t le = (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 | (uint32_t)b[1] << 8 | b[0];
 
@@ -154,8 +154,8 @@ int capture_keep(const char *path, const char *name, struct capture_kept *kept,
 		err = errno;
 		close(in);
 		cbpf_diags_add(diags, CBPF_SEV_ERROR, name, 0, 0, 0, -1,
-			       "%s, which cannot be read twice, and no temporary file in %s to copy "
-			       "it to: %s",
+			       "%s, which cannot be read twice, and no temporary file in %s to "
+			       "copy it to: %s",
 			       kind(st.st_mode), dir, strerror(err));
 		return err == ENOMEM ? -ENOMEM : -EINVAL;
 	}
