@@ -141,6 +141,13 @@ int capture_keep(const char *path, const char *name, struct capture_kept *kept,
 			       strerror(err));
 		return err == ENOENT ? -ENOENT : -EINVAL;
 	}
+	if (isatty(in)) {
+		/* Reading until the end would wait for a Ctrl-D, and no capture is typed. */
+		close(in);
+		cbpf_diags_add(diags, CBPF_SEV_ERROR, name, 0, 0, 0, -1,
+			       "a terminal, not a capture: give a file, or pipe one in");
+		return -EINVAL;
+	}
 	if (S_ISREG(st.st_mode)) {
 		/* Standard input on a file: opened again through /proc, it starts anew. */
 		kept->fd = in;

@@ -99,6 +99,15 @@ rc=$?
 [ $rc -eq 1 ] && grep -q 'error: /dev/zero: not a pcap or pcapng capture' "$tmp/err" && ok ||
 	fail "-p /dev/zero: exit $rc: $(cat "$tmp/err")"
 
+# A terminal is no capture: refused, not read until a Ctrl-D.
+if command -v script >/dev/null 2>&1; then
+	timeout 20 script -qc "'$dbg' -p - -c info" /dev/null </dev/null >"$tmp/err" 2>&1
+	grep -q 'error: <stdin>: a terminal, not a capture' "$tmp/err" && ok ||
+		fail "-p - on a terminal: $(cat "$tmp/err")"
+else
+	echo "note: script(1) is not installed; -p - on a terminal unchecked"
+fi
+
 # Standard input carries either the commands or the capture.
 cat "$cap" | "$dbg" -p - >/dev/null 2>"$tmp/err"
 rc=$?
