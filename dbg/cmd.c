@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "sh.h"
@@ -188,6 +190,24 @@ static bool parse_arg(const char *s, uint64_t *out)
 	if (neg)
 		*out = (uint64_t)0 - *out;
 	return true;
+}
+
+/*
+ * Whether word s is a well-formed number (after a sign) too large for 64 bits: in C's syntax,
+ * or else parse_u64's.
+ */
+static bool too_large(const char *s, bool c_syntax)
+{
+	char *end;
+	bool hex;
+
+	s += *s == '-' || *s == '+';
+	hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	(void)strtoull(s, &end, c_syntax ? 0 : hex ? 16 : 10);
+	return errno == ERANGE && !*end;
 }
 
 /* An instruction number: "5" or "l5". */
@@ -618,6 +638,14 @@ static void recompile(struct sh *sh, const char *path)
 		had ? ": its breakpoints are deleted" : "");
 }
 
+bool sh_is_stdin(const char *path)
+{
+	struct stat a, b;
+
+	return !strcmp(path, "-") || (!stat(path, &a) && !fstat(STDIN_FILENO, &b) &&
+				      a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+}
+
 static int load_capture(struct sh *sh, const char *path)
 {
 	struct cbpf_diags diags = { 0 };
@@ -626,6 +654,11 @@ static int load_capture(struct sh *sh, const char *path)
 
 	if (no_io(sh))
 		return 1;
+	if (sh->stdin_commands && sh_is_stdin(path)) {
+		sh_error(sh, "%s is standard input, which carries the commands here: give the "
+			     "capture as a file, or the commands with -c or a script", path);
+		return 1;
+	}
 	err = cbpf_dbg_open_capture(sh->dbg, path, &diags);
 	if (capture_diags(sh, &diags) || err)
 		return 1;
@@ -662,6 +695,17 @@ static bool is_capture(const char *path)
 			yes |= m == magics[i];
 	fclose(fp);
 	return yes;
+}
+
+/*
+ * Whether path can be looked into and read again: a file, or a directory or nothing (the loads
+ * say what is wrong), not a pipe, a device or "-".
+ */
+static bool rereadable(const char *path)
+{
+	struct stat st;
+
+	return strcmp(path, "-") && (stat(path, &st) || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode));
 }
 
 /* bpf_dbg's matches(): a word is a prefix of the keyword. */
@@ -701,6 +745,12 @@ static int cmd_load(struct sh *sh, char *args, size_t off)
 	/* load FILE: a capture or a program, by what the file holds. */
 	if (no_io(sh))
 		return 1;
+	if (!rereadable(args)) {
+		/* Looking would take the bytes away from whichever load follows. */
+		sh_error(sh, "'%s' is not a file, which cannot be looked into without reading it: "
+			     "say load pcap or load prog", args);
+		return 1;
+	}
 	if (is_capture(args))
 		return load_capture(sh, args);
 	return load_file(sh, args, false);
@@ -741,6 +791,9 @@ static int cmd_select(struct sh *sh, char *args, size_t off)
 	return err ? 1 : 0;
 }
 
+/* How far one step goes, either way: twice the longest run, as before it was said. */
+#define STEP_MAX (CBPF_MAXINSNS * 2u)
+
 static int cmd_step(struct sh *sh, char *args, size_t off)
 {
 	const struct cbpf_dbg_hist *h;
@@ -753,9 +806,15 @@ static int cmd_step(struct sh *sh, char *args, size_t off)
 		uint64_t v;
 		bool neg = *args == '-';
 
-		if (!parse_u64(args + (neg || *args == '+'), &v) || v > CBPF_MAXINSNS * 2u) {
+		if (!parse_u64(args + (neg || *args == '+'), &v) && !too_large(args, false)) {
 			sh_error(sh, "step takes a number of instructions (-N goes back), not '%s'",
 				 args);
+			return 1;
+		}
+		if (too_large(args, false) || v > STEP_MAX) {
+			sh_error(sh, "step %s at most %u instructions at a time (a packet's run is "
+				     "%u at most), not '%s'",
+				 neg ? "goes back" : "takes", STEP_MAX, CBPF_MAXINSNS, args);
 			return 1;
 		}
 		n = neg ? -(long)v : (long)v;
@@ -1345,6 +1404,12 @@ static int cmd_set(struct sh *sh, char *args, size_t off)
 		struct cbpf_dbg_input in;
 		struct cbpf_seccomp_data sd;
 
+		if (val && too_large(val, true)) {
+			sh_error(sh, "'%s' is too large for the instruction pointer (64 bits: "
+				     "at most 0xffffffffffffffff)",
+				 val);
+			return 1;
+		}
 		if (!val || !parse_arg(val, &v)) {
 			sh_error(sh, "set ip takes a number");
 			return 1;
@@ -1362,7 +1427,12 @@ static int cmd_set(struct sh *sh, char *args, size_t off)
 	if (!strcmp(val, "auto")) {
 		err = cbpf_dbg_meta_reset(sh->dbg, name);
 	} else if (!parse_u64(val, &v)) {
-		sh_error(sh, "'%s' is not a number", val);
+		if (too_large(val, false) && cbpf_dbg_meta_get(sh->dbg, name, &v, NULL) == -ENOENT)
+			sh_error(sh, "no field '%s' ('set' lists them)", name);
+		else if (too_large(val, false))
+			sh_error(sh, "%s is out of range for %s", val, name);
+		else
+			sh_error(sh, "'%s' is not a number", val);
 		return 1;
 	} else {
 		err = cbpf_dbg_meta_set(sh->dbg, name, v);
@@ -1441,6 +1511,9 @@ static int cmd_syscall(struct sh *sh, char *args, size_t off)
 			return 1;
 		}
 		sd.nr = (int32_t)(uint32_t)v;
+	} else if (too_large(w, true)) {
+		sh_error(sh, "'%s' is not a system call number (32 bits)", w);
+		return 1;
 	} else if (isdigit((unsigned char)*w) || *w == '-') {
 		sh_error(sh, "'%s' is not a number (C's syntax: 42, 0x2a, 052, -1)", w);
 		return 1;
@@ -1456,6 +1529,12 @@ static int cmd_syscall(struct sh *sh, char *args, size_t off)
 	while ((w = word(&rest))) {
 		if (i == 6) {
 			sh_error(sh, "a system call has 6 arguments at most");
+			return 1;
+		}
+		if (too_large(w, true)) {
+			sh_error(sh, "argument %d: '%s' is too large: arguments have 64 bits "
+				     "(at most 0xffffffffffffffff, or -1)",
+				 i, w);
 			return 1;
 		}
 		if (!parse_arg(w, &sd.args[i])) {
@@ -1516,6 +1595,7 @@ static int cmd_filter(struct sh *sh, char *args, size_t off)
 	struct cbpf_diags diags = { 0 };
 	struct cbpf_dbg_tally t;
 	uint64_t written = 0;
+	bool to_stdout = !strcmp(args, "-");
 	int err;
 
 	(void)off;
@@ -1525,6 +1605,27 @@ static int cmd_filter(struct sh *sh, char *args, size_t off)
 	}
 	if (no_io(sh) || !have_prog(sh) || !socket_only(sh, "filter") || !need_capture(sh))
 		return 1;
+	if (to_stdout) {
+		/* Standard output carries the capture alone: nothing else may go there. */
+		if (!sh->where) {
+			sh_error(sh, "filter - writes the capture to standard output, which this "
+				     "session's prompt and results share: give a file");
+			return 1;
+		}
+		if (isatty(fileno(sh->out))) {
+			sh_error(sh, "filter - writes a binary capture to standard output, which "
+				     "is a terminal: redirect it, or give a file");
+			return 1;
+		}
+		/*
+		 * What is written to standard output cannot be taken back: the capture is read
+		 * through once first, so that a damaged one writes nothing there either.
+		 */
+		err = cbpf_dbg_sweep(sh->dbg, &opts, &t, &diags);
+		capture_diags(sh, &diags);
+		if (err || t.interrupted)
+			return 1;
+	}
 	opts.write = args;
 	opts.written = &written;
 	err = cbpf_dbg_sweep(sh->dbg, &opts, &t, &diags);
@@ -1535,8 +1636,9 @@ static int cmd_filter(struct sh *sh, char *args, size_t off)
 	}
 	if (err)
 		return 1;
-	fprintf(sh->out, "%" PRIu64 " of %" PRIu64 " packets accepted, written to %s\n", written,
-		t.pass + t.fail, args);
+	fprintf(to_stdout ? sh->err : sh->out,
+		"%" PRIu64 " of %" PRIu64 " packets accepted, written to %s\n", written,
+		t.pass + t.fail, to_stdout ? "standard output" : args);
 	return 0;
 }
 
@@ -1642,6 +1744,7 @@ static const struct cmd cmds[] = {
 	  "  load bpf CODE      bpf_asm's comma form: 4,40 0 0 12,21 0 1 2048,6 0 0 -1,6 0 0 0\n"
 	  "  load pcap FILE     a pcap or pcapng capture; its first packet is selected, and\n"
 	  "                     a program loaded from an expression is compiled again for it\n"
+	  "                     (a pipe, a FIFO or - is read whole into a temporary file)\n"
 	  "  load expr EXPR     a tcpdump filter expression, compiled for the capture's link\n"
 	  "                     type (EN10MB without one)\n"
 	  "  load seccomp FILE  a seccomp filter, in any form\n"
@@ -1658,7 +1761,7 @@ static const struct cmd cmds[] = {
 	  "Executes the next instruction, showing it and the registers it sees first; with N,\n"
 	  "executes N and shows the last. step -N goes back to show the instruction N steps\n"
 	  "before the last one shown. When the program ends the next packet follows: step -N\n"
-	  "no longer goes into the packet that ended (back does).",
+	  "no longer goes into the packet that ended (back does). N is 8192 at most.",
 	  "execute instructions, showing the last and its registers", NULL },
 	{ "run", cmd_run, "run [N]",
 	  "Runs the program over the current packet and the rest of the capture (N packets at\n"
@@ -1730,9 +1833,10 @@ static const struct cmd cmds[] = {
 	  "Sets (or shows) the seccomp input's architecture: x86_64, i386, x32, aarch64, arm\n"
 	  "(and their aliases), or an AUDIT_ARCH_* number. The host's at first.",
 	  "the seccomp input's architecture", NULL },
-	{ "filter", cmd_filter, "filter FILE",
+	{ "filter", cmd_filter, "filter FILE | -",
 	  "Writes the packets of the capture the program accepts to a new pcap file; it\n"
-	  "appears only once complete.",
+	  "appears only once complete. 'filter -' writes them to standard output (not a\n"
+	  "terminal), the count to standard error.",
 	  "write the accepted packets to a new capture", NULL },
 	{ "info", cmd_info, "info", "What is loaded, where the run stands.",
 	  "what is loaded, where the run stands", NULL },

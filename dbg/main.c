@@ -131,11 +131,22 @@ static void run_stream(struct sh *sh, FILE *in, const char *name)
 {
 	char *line = NULL;
 	size_t cap = 0;
+	ssize_t n;
 
 	sh->where = name;
 	sh->line = 0;
-	while (!sh->quit && getline(&line, &cap, in) >= 0) {
+	while (!sh->quit && (n = getline(&line, &cap, in)) >= 0) {
+		const char *nul = memchr(line, '\0', (size_t)n);
+
 		sh->line++;
+		if (nul) {
+			/* The command would end there, silently: "load bpf 1,6 0 0 0\0..." */
+			sh_error(sh, "a NUL byte at column %zu would cut the command short: the "
+				     "line is refused",
+				 (size_t)(nul - line) + 1);
+			sh->errors++;
+			continue;
+		}
 		sh_exec(sh, line);
 	}
 	free(line);
@@ -344,6 +355,14 @@ int main(int argc, char **argv)
 	}
 	scripted = o.ncmds || o.script;
 	terminal = !scripted && isatty(STDIN_FILENO);
+	sh.stdin_commands = !scripted || (o.script && !strcmp(o.script, "-"));
+	if (o.pcap && sh.stdin_commands && sh_is_stdin(o.pcap)) {
+		sh_fini(&sh);
+		free(o.cmds);
+		return cli_usage_error("-p %s reads the capture from standard input, which then "
+				       "cannot carry the commands: give them with -c or a script",
+				       o.pcap);
+	}
 	/* Colour only for a person at a terminal. */
 	sh.color = terminal && cli_color(STDOUT_FILENO);
 	sh.ecolor = terminal && cli_color(STDERR_FILENO);

@@ -21,6 +21,7 @@ struct sh {
 	unsigned line;        /* the command's line in it */
 	const char *cmdline;  /* the command being run */
 	bool no_io;           /* refuse commands that read or write files (the fuzzer) */
+	bool stdin_commands;  /* commands come from standard input, which cannot be a capture too */
 	bool quit;
 	unsigned errors;      /* commands that failed */
 	struct cbpf_dbg_tally tally; /* run's counts, kept over breakpoint stops as bpf_dbg does */
@@ -37,6 +38,9 @@ struct sh {
 /* Sets up a session with a new engine; 0 or -ENOMEM. */
 int sh_init(struct sh *sh, FILE *out, FILE *err);
 void sh_fini(struct sh *sh);
+
+/* Whether path is standard input ("-", /dev/stdin or another name for it). */
+bool sh_is_stdin(const char *path);
 
 /* Runs one command line. Returns 0, or 1 when the command failed (its errors printed). */
 int sh_exec(struct sh *sh, const char *line);

@@ -425,7 +425,22 @@ static int verify(struct run *r)
 	printf("\n");
 	cbpf_proof_free(proof);
 	cbpf_capture_close(cap);
-	return differ || rc < 0 ? CLI_EXIT_INVALID : 0;
+	if (differ || rc < 0)
+		return CLI_EXIT_INVALID;
+	/* A check that ran nothing proved nothing: it is no success. */
+	if (!agree) {
+		if (!n)
+			return cli_error("%s: nothing was checked: the capture holds no packets",
+					 r->o.verify);
+		return cli_error("%s: nothing was checked: %s shorter than an Ethernet header "
+				 "(14 bytes), which the translation is not run on",
+				 r->o.verify, n == 1 ? "its one packet is" : "all its packets are");
+	}
+	if (skipped)
+		cli_warning("%s: %lu of %lu packets were not checked: shorter than an Ethernet "
+			    "header (14 bytes), which the translation is not run on",
+			    r->o.verify, skipped, n);
+	return 0;
 }
 
 /* Load, attach, pin; on failure undo what was done. Returns an exit status. */

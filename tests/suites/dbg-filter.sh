@@ -81,6 +81,30 @@ while IFS= read -r v; do
 	esac
 done <"$tmp/verdicts"
 
+# filter - writes the capture alone to standard output, for a pipe: tcpdump -r - reads every
+# packet, the very bytes tcpdump -w writes; the count goes to standard error.
+for f in pcaps/mixed.pcap pcaps/sll2.pcap pcaps/eth-snap64.pcap; do
+	tcpdump -r "$f" -w "$tmp/b.pcap" tcp 2>/dev/null
+	want=$(tcpdump -r "$f" tcp 2>/dev/null | wc -l)
+	"$dbg" -p "$f" -e tcp -c 'filter -' 2>"$tmp/err" | tee "$tmp/a.pcap" |
+		tcpdump -r - >"$tmp/read" 2>"$tmp/tcpdump.err"
+	got=$(wc -l <"$tmp/read")
+	if cmp -s "$tmp/a.pcap" "$tmp/b.pcap" && [ "$got" = "$want" ] &&
+		! grep -q 'invalid' "$tmp/tcpdump.err" &&
+		grep -q "^$want of [0-9]* packets accepted, written to standard output" "$tmp/err"
+	then
+		ok
+	else
+		fail "filter - of $f: tcpdump -r - reads $got packets of $want: $(cat "$tmp/tcpdump.err" "$tmp/err")"
+	fi
+done
+# A damaged capture writes nothing there, not the packets before the damage.
+"$dbg" -e tcp -p pcaps/bad/truncated-in-packet-data.pcap -c 'filter -' >"$tmp/a.pcap" \
+	2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && [ ! -s "$tmp/a.pcap" ] && grep -q 'packet 4: truncated' "$tmp/err" && ok ||
+	fail "filter - of a damaged capture: exit $rc, $(wc -c <"$tmp/a.pcap") bytes written"
+
 # The file appears only once complete: not when the capture is damaged, nor when it cannot
 # be created; and its place is not left with a temporary file.
 "$dbg" -e tcp -p pcaps/bad/truncated-in-packet-data.pcap -c "filter $tmp/c.pcap" \

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # cbpf-dbg at a terminal, driven through tmux: the prompt, completion of a command and of a file
 # name, history (up arrow, and the history file), stepping, breakpoints, Ctrl-C at the prompt,
-# colour on the terminal and none with NO_COLOR.
+# colour on the terminal and none with NO_COLOR; filter - refuses to write a capture there.
 set -u
 B=${1:?usage: dbg-tmux.sh BUILD_DIR}
 dbg=$(cd "$(dirname "$B/bin/cbpf-dbg")" && pwd)/cbpf-dbg
@@ -146,6 +146,16 @@ tm send-keys -t t Up Up Up Up
 sleep 0.3
 [ "$(prompt_line)" = "> quit" ] && ok || fail "the history of the last session is not read"
 tm send-keys -t t C-u 'quit' Enter
+
+# ---------------------------------------------------------------- filter - on a terminal
+# A binary capture is not written to a terminal: refused from -c, and at the prompt.
+start "NO_COLOR=1" "-e tcp -p pcaps/eth-ipv4-tcp.pcap -c 'filter -'"
+wait_for 'which is a terminal: redirect it' && ok || fail "filter - writes to a terminal (-c)"
+screen | grep -q 'packets accepted' && fail "filter - wrote a capture to a terminal (-c)" || ok
+start "NO_COLOR=1" "-e tcp -p pcaps/eth-ipv4-tcp.pcap"
+wait_for '> ' && tm send-keys -t t 'filter -' Enter
+wait_for 'give a file' && ok || fail "filter - at the prompt is not refused"
+tm send-keys -t t 'quit' Enter
 
 echo "$((n - bad))/$n terminal checks pass (tmux $(tmux -V | cut -d' ' -f2))"
 [ $bad -eq 0 ]

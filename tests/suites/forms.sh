@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Round trips through every form: each compiled program of tcpdump-expressions.txt is written in
 # form X, read back (detected, and forced with --from X) and written again (as -ddd), which must
-# be identical. Also: dot output is valid Graphviz, and a failed run leaves an
+# be identical; so must the comma form as tc and iptables print it, read back. Also: dot output is valid Graphviz, and a failed run leaves an
 # existing -o file as it was.
 set -u
 B=${1:?usage: forms.sh BUILD_DIR}
@@ -74,6 +74,25 @@ while IFS= read -r expr; do
 			fi
 			read_back $form $opts
 		done
+		# The comma form as tc filter show ('...'), iptables -S ("...") and iptables -L
+		# (no count) print it, without the last comma and ending with a newline; and with
+		# a newline between any two values. Each is read back as the comma form.
+		if [ "$opts" = "-y EN10MB" ]; then
+			c=$(sed 's/,$//' "$tmp/prog.comma")
+			printf "'%s'\n" "$c" >"$tmp/prog.tc"
+			printf '"%s"' "$c" >"$tmp/prog.iptables-S"
+			printf '%s\n' "${c#*,}" >"$tmp/prog.iptables-L"
+			printf '%s\n' "$c" | tr ' ' '\n' | sed 's/,/,\n/g' >"$tmp/prog.lines"
+			for form in tc iptables-S iptables-L lines; do
+				n=$((n + 1))
+				if "$asm" -ddd "$tmp/prog.$form" >"$tmp/back" 2>"$tmp/err" &&
+					cmp -s "$tmp/ref" "$tmp/back"; then
+					ok=$((ok + 1))
+				else
+					fail "$form [$opts] '$expr': $(head -n 1 "$tmp/err")"
+				fi
+			done
+		fi
 		if command -v dot >/dev/null 2>&1; then
 			n=$((n + 1))
 			# shellcheck disable=SC2086

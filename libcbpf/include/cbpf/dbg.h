@@ -56,11 +56,15 @@ CBPF_API enum cbpf_vm_mode cbpf_dbg_mode(const struct cbpf_dbg *dbg);
 
 /*
  * Opens a pcap or pcapng file and makes its first packet current. The file is read again from
- * the start when an earlier packet is wanted, so it must be a regular file ("-" is refused).
+ * the start when an earlier packet is wanted: what cannot be read twice (a pipe, a FIFO, a
+ * device, "-" for standard input) is first read to its end into a temporary file whose name is
+ * removed at once, with a note in diags saying so. Messages name the capture path ("<stdin>"
+ * for "-"). Warnings about a packet (a record cut to the snapshot length) are given once per
+ * capture, not again on each pass over it.
  * A capture without packets opens with no packet current (have_packet false, count 0 and
  * counted): runs over it count nothing. On failure the previous capture stays. Returns 0,
- * -ENOENT (no such file), -EINVAL (not a capture, or its first packet is damaged: in diags),
- * -ENOMEM.
+ * -ENOENT (no such file), -EINVAL (not a capture, or its first packet is damaged, or it could
+ * not be copied: in diags), -ENOMEM.
  */
 CBPF_API int cbpf_dbg_open_capture(struct cbpf_dbg *dbg, const char *path,
 				   struct cbpf_diags *diags);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "capture_int.h"
 #include "cbpf/capture.h"
 #include "cbpf/pcap.h"
 #include "util/outfile.h"
@@ -133,7 +134,8 @@ static const char *capture_name(const char *path)
 	return strcmp(path, "-") ? path : "<stdin>";
 }
 
-int cbpf_capture_open(const char *path, struct cbpf_capture **out, struct cbpf_diags *diags)
+int capture_open_as(const char *path, const char *name, struct cbpf_capture **out,
+		    struct cbpf_diags *diags)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	struct cbpf_capture *cap;
@@ -144,12 +146,12 @@ int cbpf_capture_open(const char *path, struct cbpf_capture **out, struct cbpf_d
 	f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	if (!f) {
 		err = errno;
-		cbpf_diags_add(diags, CBPF_SEV_ERROR, path, 0, 0, 0, -1, "cannot open: %s",
+		cbpf_diags_add(diags, CBPF_SEV_ERROR, name, 0, 0, 0, -1, "cannot open: %s",
 			       strerror(err));
 		return err == ENOENT ? -ENOENT : err == EACCES ? -EPERM : -EINVAL;
 	}
 	cap = calloc(1, sizeof(*cap));
-	if (!cap || !(cap->path = strdup(capture_name(path)))) {
+	if (!cap || !(cap->path = strdup(name))) {
 		free(cap);
 		if (f != stdin)
 			fclose(f);
@@ -175,6 +177,11 @@ int cbpf_capture_open(const char *path, struct cbpf_capture **out, struct cbpf_d
 	cap->snaplen = (bpf_u_int32)pcap_snapshot(cap->pcap);
 	*out = cap;
 	return 0;
+}
+
+int cbpf_capture_open(const char *path, struct cbpf_capture **out, struct cbpf_diags *diags)
+{
+	return capture_open_as(path, capture_name(path), out, diags);
 }
 
 int cbpf_capture_next(struct cbpf_capture *cap, struct cbpf_frame *frame, struct cbpf_diags *diags)

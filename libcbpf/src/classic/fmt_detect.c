@@ -116,6 +116,24 @@ static bool starts_word(const char *s, const char *end, const char *word)
 	return (size_t)(end - s) > n && !strncmp(s, word, n) && isspace((unsigned char)s[n]);
 }
 
+/*
+ * Four decimals and a comma (or the end of the line, or a quote): the comma form as iptables -L
+ * prints it, without the count ("40 0 0 12,21 0 1 2048,...").
+ */
+static bool countless_comma(const char *s, const char *end)
+{
+	for (int f = 0; f < 4; f++) {
+		const char *p = skip_digits(s, end);
+
+		if (p == s)
+			return false;
+		s = skip_blanks(p, end);
+		if (f < 3 && s == p)
+			return false;
+	}
+	return s == end || *s == ',' || *s == '\n' || *s == '\'' || *s == '"';
+}
+
 enum cbpf_form cbpf_form_detect(const void *buf, size_t len)
 {
 	const char *s = buf, *end = s + len, *p;
@@ -149,5 +167,16 @@ enum cbpf_form cbpf_form_detect(const void *buf, size_t len)
 		if (p == end || *p == '\n')
 			return CBPF_FORM_DDD;
 	}
+	/* The comma form in tc's or iptables' quotes ('4,40 0 0 12,...'), or without its count. */
+	if (*s == '\'' || *s == '"') {
+		const char *q = skip_blanks(s + 1, end);
+
+		p = skip_blanks(skip_digits(q, end), end);
+		if (p > q && p < end && *p == ',')
+			return CBPF_FORM_COMMA;
+		s = q;
+	}
+	if (countless_comma(s, end))
+		return CBPF_FORM_COMMA;
 	return CBPF_FORM_ASM;
 }

@@ -320,13 +320,16 @@ static void check_count(struct rd *rd, const struct num *count, size_t n)
 			 n == 1 ? "s" : "");
 }
 
-/* What may follow a value inside an instruction: a blank, or the end of the instruction. */
-static bool value_ends(const struct rd *rd, const char *ends)
+/*
+ * What may follow a value inside an instruction: a blank (a newline too when nl), or the end of
+ * the instruction.
+ */
+static bool value_ends(const struct rd *rd, bool nl, const char *ends)
 {
 	int c = peek(rd);
 
 	return c < 0 || c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' ||
-	       (c && strchr(ends, c));
+	       (nl && c == '\n') || (c && strchr(ends, c));
 }
 
 /*
@@ -361,7 +364,7 @@ static bool read_four(struct rd *rd, uint32_t v[4], size_t insn, bool nl, const 
 		if (!f)
 			*first = n.tok;
 		v[f] = field(rd, &n, field_names[f], field_max[f], (long)insn);
-		if (!value_ends(rd, ends)) {
+		if (!value_ends(rd, nl, ends)) {
 			struct tok j = here(rd);
 
 			j.len = token_len(rd, rd->pos);
@@ -406,31 +409,66 @@ static bool read_count(struct rd *rd, struct num *count)
 	return !rd->stop;
 }
 
-/* bpf_asm's default form and tc's bytecode: "N,code jt jf k,code jt jf k,..." */
+/*
+ * Whether the comma form at the cursor starts with its count ("4,40 0 0 12,...") rather than
+ * with the first instruction ("40 0 0 12,...", as iptables -L prints the program): a number
+ * that blanks and another value follow is an instruction's code.
+ */
+static bool starts_with_count(const struct rd *rd)
+{
+	size_t p = rd->pos, word;
+
+	while (p < rd->len && is_word_char((unsigned char)rd->s[p]))
+		p++;
+	word = p;
+	while (p < rd->len && (rd->s[p] == ' ' || rd->s[p] == '\t'))
+		p++;
+	return !(word > rd->pos && p > word && p < rd->len && isdigit((unsigned char)rd->s[p]));
+}
+
+/*
+ * bpf_asm's default form and tc's bytecode: "N,code jt jf k,code jt jf k,...". Blanks and
+ * newlines may stand between any two values and after the last, the last comma may be missing
+ * (tc filter show and iptables -S print none); the whole may be in the quotes those print
+ * ('...' and "..."), and the count may be missing (iptables -L prints none).
+ */
 static void read_comma(struct rd *rd, struct cbpf_prog *prog)
 {
 	struct num count;
-	struct tok t;
-	char qbuf[64];
+	struct tok t, open = { 0 };
+	char qbuf[64], ends[3] = ",";
+	bool counted;
+	int quote = 0;
 
-	if (!read_count(rd, &count))
-		return;
 	skip_space(rd, true);
-	if (peek(rd) != ',') {
-		const char *what = found(rd, &t, qbuf, sizeof(qbuf));
-
-		fatal_at(rd, &t, -1, "expected ',' after the count, found %s", what);
-		return;
-	}
-	advance(rd);
-	for (;;) {
+	if (peek(rd) == '\'' || peek(rd) == '"') {
+		open = here(rd);
+		quote = peek(rd);
+		ends[1] = (char)quote;
+		advance(rd);
 		skip_space(rd, true);
-		if (at_end(rd))
-			break;
-		if (!read_insn(rd, prog, true, ","))
+	}
+	counted = starts_with_count(rd);
+	if (counted) {
+		if (!read_count(rd, &count))
 			return;
 		skip_space(rd, true);
-		if (at_end(rd))
+		if (peek(rd) != ',') {
+			const char *what = found(rd, &t, qbuf, sizeof(qbuf));
+
+			fatal_at(rd, &t, -1, "expected ',' after the count, found %s", what);
+			return;
+		}
+		advance(rd);
+	}
+	for (;;) {
+		skip_space(rd, true);
+		if (at_end(rd) || (quote && peek(rd) == quote))
+			break;
+		if (!read_insn(rd, prog, true, ends))
+			return;
+		skip_space(rd, true);
+		if (at_end(rd) || (quote && peek(rd) == quote))
 			break;
 		if (peek(rd) != ',') {
 			const char *what = found(rd, &t, qbuf, sizeof(qbuf));
@@ -441,7 +479,24 @@ static void read_comma(struct rd *rd, struct cbpf_prog *prog)
 		}
 		advance(rd);
 	}
-	check_count(rd, &count, prog->len);
+	if (quote) {
+		if (at_end(rd)) {
+			open.len = 1;
+			fatal_at(rd, &open, -1, "the quote %c that opens the program is not closed",
+				 quote);
+			return;
+		}
+		advance(rd);
+		skip_space(rd, true);
+		if (!at_end(rd)) {
+			const char *what = found(rd, &t, qbuf, sizeof(qbuf));
+
+			fatal_at(rd, &t, -1, "unexpected %s after the closing quote", what);
+			return;
+		}
+	}
+	if (counted)
+		check_count(rd, &count, prog->len);
 }
 
 /* tcpdump -ddd: the count on a line, then a line "code jt jf k" per instruction. */

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "capture_int.h"
 #include "cbpf/capture.h"
 #include "cbpf/check.h"
 #include "cbpf/dbg.h"
@@ -24,7 +26,8 @@ struct cbpf_dbg {
 	bool needs_meta; /* ancillary loads, or loads that can reach negative offsets */
 
 	/* The capture: a reader positioned after the packet ahead of the current one. */
-	char *path;
+	char *path;                     /* its name, "<stdin>" for "-" */
+	struct capture_kept kept;       /* where a pipe or stdin is read again from, or fd -1 */
 	struct cbpf_capture *cap;
 	uint32_t snaplen;
 	uint64_t count;                 /* packets in the file, once seen to the end */
@@ -33,6 +36,7 @@ struct cbpf_dbg {
 	bool have_ahead;                /* ahead holds the next packet (until the next read) */
 	struct cbpf_frame ahead;
 	struct cbpf_diags ahead_diags;  /* why there is no packet ahead, when the file is damaged */
+	uint64_t reported;              /* packets whose warnings were given (once per capture) */
 
 	/* The current packet (a copy). */
 	bool have_pkt;
@@ -278,6 +282,7 @@ int cbpf_dbg_new(struct cbpf_dbg **out)
 	if (!dbg)
 		return -ENOMEM;
 	dbg->next_id = 1;
+	dbg->kept.fd = -1;
 	dbg->linktype = CBPF_DLT_EN10MB;
 	update_base(dbg);
 	cbpf_vm_state_init(&dbg->st);
@@ -285,16 +290,33 @@ int cbpf_dbg_new(struct cbpf_dbg **out)
 	return 0;
 }
 
-static void close_capture(struct cbpf_dbg *dbg)
+/* Closes the reader and forgets what it read; the capture stays, to be read again. */
+static void close_reader(struct cbpf_dbg *dbg)
 {
 	cbpf_capture_close(dbg->cap);
 	dbg->cap = NULL;
-	free(dbg->path);
-	dbg->path = NULL;
 	dbg->have_ahead = false;
 	dbg->count = 0;
 	dbg->counted = false;
 	cbpf_diags_free(&dbg->ahead_diags);
+}
+
+static void close_capture(struct cbpf_dbg *dbg)
+{
+	close_reader(dbg);
+	free(dbg->path);
+	dbg->path = NULL;
+	if (dbg->kept.fd >= 0)
+		close(dbg->kept.fd);
+	memset(&dbg->kept, 0, sizeof(dbg->kept));
+	dbg->kept.fd = -1;
+	dbg->reported = 0;
+}
+
+/* What readers of the session's capture open: the kept copy, or the file itself. */
+static const char *read_path(const struct cbpf_dbg *dbg)
+{
+	return dbg->kept.fd >= 0 ? dbg->kept.path : dbg->path;
 }
 
 void cbpf_dbg_free(struct cbpf_dbg *dbg)
@@ -492,51 +514,75 @@ static void read_ahead(struct cbpf_dbg *dbg)
 	}
 }
 
+/*
+ * What reading packet number said, into to: errors always, warnings (a record cut to the
+ * snapshot length) only the first time the packet is read since the capture was loaded, not
+ * again on each pass that goes back (run's wrap-around, select, coverage, filter).
+ */
+static int report(uint64_t *reported, struct cbpf_diags *to, const struct cbpf_diags *from,
+		  uint64_t number)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		const struct cbpf_diag *d = &from->v[i];
+
+		if (d->severity != CBPF_SEV_ERROR && number <= *reported)
+			continue;
+		if (cbpf_diags_add(to, d->severity, d->file, d->line, d->col, d->len, d->insn, "%s",
+				   d->msg))
+			return -ENOMEM;
+	}
+	if (number > *reported)
+		*reported = number;
+	return 0;
+}
+
 /* The packet ahead becomes current; what reading it said (warnings) goes to diags. */
 static int forward(struct cbpf_dbg *dbg, struct cbpf_diags *diags)
 {
+	uint64_t number = dbg->ahead.number;
 	int err = take_frame(dbg, &dbg->ahead, dbg->linktype);
 
 	if (err)
 		return err;
-	if (copy_diags(diags, &dbg->ahead_diags))
+	if (report(&dbg->reported, diags, &dbg->ahead_diags, number))
 		return -ENOMEM;
 	read_ahead(dbg);
 	return 0;
 }
 
 /*
- * A reader of path at its first packet, which becomes current. The session's capture is
- * replaced only when this succeeds.
+ * A reader of from (named name in messages) and its first read: *r as cbpf_capture_next()
+ * returns it, the frame in *f. Warnings are given as report() gives them.
  */
-static int open_first(struct cbpf_dbg *dbg, const char *path, struct cbpf_diags *diags)
+static int open_reader(const char *from, const char *name, uint64_t *reported,
+		       struct cbpf_capture **out, struct cbpf_frame *f, int *r,
+		       struct cbpf_diags *diags)
 {
+	struct cbpf_diags first = { 0 };
 	struct cbpf_capture *cap;
-	struct cbpf_frame f;
-	char *copy;
-	int err, r;
+	int err;
 
-	if (!strcmp(path, "-")) {
-		cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1,
-			       "a capture must be a file: it is read again to go back");
-		return -EINVAL;
-	}
-	err = cbpf_capture_open(path, &cap, diags);
+	err = capture_open_as(from, name, &cap, diags);
 	if (err)
 		return err;
-	r = cbpf_capture_next(cap, &f, diags);
-	if (r < 0) {
+	*r = cbpf_capture_next(cap, f, &first);
+	err = report(reported, diags, &first, *r == 1 ? f->number : 0);
+	cbpf_diags_free(&first);
+	if (err || *r < 0) {
 		cbpf_capture_close(cap);
-		return -EINVAL;
+		return err ? err : -EINVAL;
 	}
-	copy = strdup(path);
-	if (!copy) {
-		cbpf_capture_close(cap);
-		return -ENOMEM;
-	}
-	close_capture(dbg);
+	*out = cap;
+	return 0;
+}
+
+/* The reader cap (just opened; r and f its first read) becomes the session's, at its start. */
+static int take_reader(struct cbpf_dbg *dbg, struct cbpf_capture *cap, int r,
+		       const struct cbpf_frame *f)
+{
+	int err;
+
 	dbg->cap = cap;
-	dbg->path = copy;
 	dbg->snaplen = cbpf_capture_snaplen(cap);
 	if (r == 0) {
 		/* A header and no packets, as tcpdump -w writes when nothing matched. */
@@ -553,31 +599,68 @@ static int open_first(struct cbpf_dbg *dbg, const char *path, struct cbpf_diags 
 		cbpf_dbg_restart(dbg);
 		return 0;
 	}
-	err = take_frame(dbg, &f, cbpf_capture_linktype(cap));
-	dbg->last_read = f.number;
+	err = take_frame(dbg, f, cbpf_capture_linktype(cap));
+	dbg->last_read = f->number;
 	if (err)
 		return err;
 	read_ahead(dbg);
 	return 0;
 }
 
+/*
+ * Opens path at its first packet, which becomes current; a capture that cannot be read twice
+ * (a pipe, a FIFO, standard input) is kept where it can first. The session's capture is replaced
+ * only when this succeeds.
+ */
 int cbpf_dbg_open_capture(struct cbpf_dbg *dbg, const char *path, struct cbpf_diags *diags)
 {
-	return open_first(dbg, path, diags);
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	struct capture_kept kept;
+	struct cbpf_capture *cap;
+	struct cbpf_frame f;
+	uint64_t reported = 0;
+	char *copy;
+	int err, r;
+
+	err = capture_keep(path, name, &kept, diags);
+	if (err)
+		return err;
+	copy = strdup(name);
+	err = copy ? open_reader(kept.fd >= 0 ? kept.path : path, name, &reported, &cap, &f, &r,
+				 diags)
+		   : -ENOMEM;
+	if (err) {
+		free(copy);
+		if (kept.fd >= 0)
+			close(kept.fd);
+		return err;
+	}
+	if (kept.kind)
+		cbpf_diags_add(diags, CBPF_SEV_NOTE, name, 0, 0, 0, -1,
+			       "%s, which cannot be read twice: copied whole (%" PRIu64
+			       " bytes) to an unnamed temporary file, gone at exit",
+			       kept.kind, kept.size);
+	close_capture(dbg);
+	dbg->path = copy;
+	dbg->kept = kept;
+	dbg->reported = reported;
+	return take_reader(dbg, cap, r, &f);
 }
 
-/* The same file from its first packet; what is known of its length is kept. */
+/* The same capture from its first packet; what is known of its length is kept. */
 static int reopen(struct cbpf_dbg *dbg, struct cbpf_diags *diags)
 {
-	char *path = strdup(dbg->path);
 	uint64_t count = dbg->count;
 	bool counted = dbg->counted;
-	int err;
+	struct cbpf_capture *cap;
+	struct cbpf_frame f;
+	int err, r;
 
-	if (!path)
-		return -ENOMEM;
-	err = open_first(dbg, path, diags);
-	free(path);
+	err = open_reader(read_path(dbg), dbg->path, &dbg->reported, &cap, &f, &r, diags);
+	if (err)
+		return err;
+	close_reader(dbg);
+	err = take_reader(dbg, cap, r, &f);
 	if (!err && !dbg->counted && counted) {
 		dbg->count = count;
 		dbg->counted = true;
@@ -1099,7 +1182,8 @@ int cbpf_dbg_run(struct cbpf_dbg *dbg, uint64_t max_packets, struct cbpf_dbg_sto
 
 			if ((packets & 1023) == 0 && interrupted(dbg))
 				break;
-			if (dbg->ahead_diags.n && copy_diags(diags, &dbg->ahead_diags))
+			if (dbg->ahead_diags.n &&
+			    report(&dbg->reported, diags, &dbg->ahead_diags, f->number))
 				return -ENOMEM;
 			in = cbpf_input_packet(f->data, f->caplen, f->wirelen, NULL);
 			if (dbg->needs_meta) {
@@ -1175,7 +1259,7 @@ int cbpf_dbg_sweep(struct cbpf_dbg *dbg, const struct cbpf_dbg_sweep_opts *opts,
 	uint64_t written = 0;
 	struct cbpf_frame f;
 	struct cbpf_meta meta;
-	int linktype, err, r;
+	int linktype, err, r, e;
 
 	memset(tally, 0, sizeof(*tally));
 	if (!dbg->vm || !dbg->path || dbg->mode == CBPF_VM_SECCOMP) {
@@ -1186,7 +1270,7 @@ int cbpf_dbg_sweep(struct cbpf_dbg *dbg, const struct cbpf_dbg_sweep_opts *opts,
 				       : "no capture loaded");
 		return -EINVAL;
 	}
-	if (opts->write && same_file(opts->write, dbg->path)) {
+	if (opts->write && same_file(opts->write, read_path(dbg))) {
 		/* It would be replaced under the reader, and the session's packets with it. */
 		if (strcmp(opts->write, dbg->path))
 			cbpf_diags_add(diags, CBPF_SEV_ERROR, opts->write, 0, 0, 0, -1,
@@ -1197,7 +1281,7 @@ int cbpf_dbg_sweep(struct cbpf_dbg *dbg, const struct cbpf_dbg_sweep_opts *opts,
 				       "the capture being read: write to another file");
 		return -EINVAL;
 	}
-	err = cbpf_capture_open(dbg->path, &cap, diags);
+	err = capture_open_as(read_path(dbg), dbg->path, &cap, diags);
 	if (err)
 		return err;
 	linktype = cbpf_capture_linktype(cap);
@@ -1208,10 +1292,21 @@ int cbpf_dbg_sweep(struct cbpf_dbg *dbg, const struct cbpf_dbg_sweep_opts *opts,
 		if (err)
 			goto out;
 	}
-	while ((r = cbpf_capture_next(cap, &f, diags)) == 1) {
-		struct cbpf_input in = cbpf_input_packet(f.data, f.caplen, f.wirelen, NULL);
+	for (;;) {
+		struct cbpf_diags said = { 0 };
+		struct cbpf_input in;
 		uint32_t ret;
 
+		r = cbpf_capture_next(cap, &f, &said);
+		e = report(&dbg->reported, diags, &said, r == 1 ? f.number : 0);
+		cbpf_diags_free(&said);
+		if (e) {
+			err = e;
+			goto out;
+		}
+		if (r != 1)
+			break;
+		in = cbpf_input_packet(f.data, f.caplen, f.wirelen, NULL);
 		if ((f.number & 1023) == 0 && interrupted(dbg)) {
 			tally->interrupted = true;
 			break;
