@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "capture_int.h"
+#include "capture/capture_int.h"
 #include "cbpf/capture.h"
 #include "cbpf/pcap.h"
 #include "util/outfile.h"

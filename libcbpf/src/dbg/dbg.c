@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "capture_int.h"
+#include "capture/capture_int.h"
 #include "cbpf/capture.h"
 #include "cbpf/check.h"
 #include "cbpf/dbg.h"

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "capture_int.h"
+#include "capture/capture_int.h"
 
 #define COPY_BLOCK (256 * 1024)
 
