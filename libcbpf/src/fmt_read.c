@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cbpf/asm.h"
+#include "diag_int.h"
 #include "digit.h"
 #include "fmt_int.h"
 #include "prog.h"
@@ -69,13 +70,10 @@ static void verror(struct rd *rd, const struct tok *t, long insn, const char *fm
 	CBPF_PRINTF(4, 0);
 static void verror(struct rd *rd, const struct tok *t, long insn, const char *fmt, va_list ap)
 {
-	char msg[256];
-
 	if (rd->stop)
 		return;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (cbpf_diags_add(rd->diags, CBPF_SEV_ERROR, rd->file, t ? t->line : 0, t ? t->col : 0,
-			   t ? t->len : 0, insn, "%s", msg))
+	if (diags_vadd(rd->diags, CBPF_SEV_ERROR, rd->file, t ? t->line : 0, t ? t->col : 0,
+		       t ? t->len : 0, insn, fmt, ap))
 		rd->oom = true;
 	if (++rd->errors >= rd->max_errors) {
 		if (cbpf_diags_add(rd->diags, CBPF_SEV_NOTE, rd->file, 0, 0, 0, -1,

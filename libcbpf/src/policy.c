@@ -158,19 +158,23 @@ int cbpf_seccomp_action_format(uint32_t action, char *buf, size_t size)
 
 /* ---------------------------------------------------------------- the rule set */
 
+void policy_vdiag(struct policy_ctx *ctx, enum cbpf_severity sev, const char *file, unsigned line,
+		  unsigned col, unsigned len, const char *fmt, va_list ap)
+{
+	if (sev == CBPF_SEV_ERROR && ++ctx->errors > ctx->max_errors)
+		return;
+	if (diags_vadd(ctx->diags, sev, file, line, col, len, -1, fmt, ap) && !ctx->err)
+		ctx->err = -ENOMEM;
+}
+
 void policy_diag(struct policy_ctx *ctx, enum cbpf_severity sev, const char *file, unsigned line,
 		 unsigned col, unsigned len, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
-	if (sev == CBPF_SEV_ERROR && ++ctx->errors > ctx->max_errors)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	policy_vdiag(ctx, sev, file, line, col, len, fmt, ap);
 	va_end(ap);
-	if (cbpf_diags_add(ctx->diags, sev, file, line, col, len, -1, "%s", msg) && !ctx->err)
-		ctx->err = -ENOMEM;
 }
 
 const char *policy_strdup(struct policy_ctx *ctx, const char *s, size_t len)

@@ -23,6 +23,9 @@ struct jval {
 	struct jval *keys;  /* OBJ: n keys (STR values) */
 };
 
+/* A string of the profile quoted in a message, cut when long (diag_int.h). */
+#define JQ(v) DIAG_QA((v)->str, (v)->n)
+
 /* Parse-time memory: one arena, freed at once. */
 struct arena_block {
 	struct arena_block *next;
@@ -464,11 +467,8 @@ static void pdiag(struct profile *pr, enum cbpf_severity sev, const struct jval 
 static void pdiag(struct profile *pr, enum cbpf_severity sev, const struct jval *at,
 		  const char *fmt, va_list ap)
 {
-	char msg[384];
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	policy_diag(pr->ctx, sev, pr->file, at ? at->line : 0, at ? at->col : 0, at ? at->len : 0,
-		    "%s", msg);
+	policy_vdiag(pr->ctx, sev, pr->file, at ? at->line : 0, at ? at->col : 0, at ? at->len : 0,
+		     fmt, ap);
 }
 
 static void perr(struct profile *pr, const struct jval *at, const char *fmt, ...)
@@ -523,13 +523,13 @@ static void unknown_members(struct profile *pr, const struct jval *obj, const ch
 		for (size_t k = 0; known[k] && !ok; k++)
 			ok = !strcasecmp(obj->keys[i].str, known[k]);
 		if (!ok)
-			pwarn(pr, &obj->keys[i], "unknown member '%s' in %s ignored", obj->keys[i].str,
-			      what);
+			pwarn(pr, &obj->keys[i], "unknown member " DIAG_QF " in %s ignored",
+			      JQ(&obj->keys[i]), what);
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(obj->keys[j].str, obj->keys[i].str)) {
 				pwarn(pr, &obj->keys[i],
-				      "duplicate member '%s' in %s: the last one counts",
-				      obj->keys[i].str, what);
+				      "duplicate member " DIAG_QF " in %s: the last one counts",
+				      JQ(&obj->keys[i]), what);
 				break;
 			}
 	}
@@ -555,12 +555,13 @@ static bool get_uint(struct profile *pr, const struct jval *v, uint64_t max, con
 		unsigned d = (unsigned)(v->str[i] - '0');
 
 		if (d > 9) {
-			perr(pr, v, "%s must be a non-negative integer, not %.*s", what, (int)v->n,
-			     v->str);
+			perr(pr, v, "%s must be a non-negative integer, not %.*s%s", what,
+			     DIAG_QA(v->str, v->n));
 			return false;
 		}
 		if (x > (UINT64_MAX - d) / 10 || x * 10 + d > max) {
-			perr(pr, v, "%s %.*s is out of range (at most %llu)", what, (int)v->n, v->str,
+			perr(pr, v, "%s %.*s%s is out of range (at most %llu)", what,
+			     DIAG_QA(v->str, v->n),
 			     (unsigned long long)max);
 			return false;
 		}
@@ -602,10 +603,10 @@ static bool get_action(struct profile *pr, const struct jval *v, const struct jv
 		*out = acts[i].action | (acts[i].data ? (uint32_t)data : 0);
 		return true;
 	}
-	perr(pr, v, "unknown action '%s' (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL, "
+	perr(pr, v, "unknown action " DIAG_QF " (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL, "
 		    "SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_TRACE, "
 		    "SCMP_ACT_LOG, SCMP_ACT_NOTIFY)",
-	     v->str);
+	     JQ(v));
 	return false;
 }
 
@@ -640,9 +641,9 @@ static bool check_scmp_arch(struct profile *pr, const struct jval *v)
 	if (!want(pr, v, J_STR, "an architecture"))
 		return false;
 	if (scmp_arch(pr, v->str, &a) < 0) {
-		perr(pr, v, "unknown architecture '%s' (SCMP_ARCH_X86_64, SCMP_ARCH_X86, "
+		perr(pr, v, "unknown architecture " DIAG_QF " (SCMP_ARCH_X86_64, SCMP_ARCH_X86, "
 			    "SCMP_ARCH_X32, SCMP_ARCH_AARCH64, SCMP_ARCH_ARM, ...)",
-		     v->str);
+		     JQ(v));
 		return false;
 	}
 	return true;
@@ -659,12 +660,14 @@ static void use_scmp_arch(struct profile *pr, const struct jval *v)
 	r = scmp_arch(pr, v->str, &a);
 	if (r == 0) {
 		if (pr->ctx->opts->lenient)
-			pwarn(pr, v, "architecture '%s' skipped: cbpf has no syscall table for it",
-			      v->str);
+			pwarn(pr, v,
+			      "architecture " DIAG_QF " skipped: cbpf has no syscall table for it",
+			      JQ(v));
 		else
 			perr(pr, v,
-			     "architecture '%s' is not supported (x86_64, i386, x32, aarch64, arm)",
-			     v->str);
+			     "architecture " DIAG_QF
+			     " is not supported (x86_64, i386, x32, aarch64, arm)",
+			     JQ(v));
 		return;
 	}
 	if (!pr->ctx->have_arches)
@@ -856,7 +859,7 @@ static int check_filter(struct profile *pr, const struct jval *f, bool includes)
 			for (size_t k = 0; cap_names[k] && !known_cap; k++)
 				known_cap = !strcmp(c->str, cap_names[k]);
 			if (!known_cap)
-				pwarn(pr, c, "unknown capability '%s'", c->str);
+				pwarn(pr, c, "unknown capability " DIAG_QF, JQ(c));
 			/* includes: all of them needed; excludes: any of them is enough. */
 			if (includes && !has_cap(pr, c->str))
 				keep = 0;
@@ -876,9 +879,10 @@ static int check_filter(struct profile *pr, const struct jval *f, bool includes)
 			for (size_t k = 0; docker_arch_names[k] && !known_arch; k++)
 				known_arch = !strcmp(a->str, docker_arch_names[k]);
 			if (!known_arch)
-				pwarn(pr, a, "unknown architecture '%s' (Docker names: amd64, x86, "
-					     "arm64, arm, ...)",
-				      a->str);
+				pwarn(pr, a,
+				      "unknown architecture " DIAG_QF " (Docker names: amd64, x86, "
+				      "arm64, arm, ...)",
+				      JQ(a));
 		}
 		/*
 		 * moby profiles/seccomp setupSeccomp: decided once, by the name of the machine the
@@ -895,7 +899,8 @@ static int check_filter(struct profile *pr, const struct jval *f, bool includes)
 		if (!want(pr, mink, J_STR, "minKernel"))
 			return -1;
 		if (!parse_kernel(mink->str, &major, &minor)) {
-			perr(pr, mink, "bad kernel version '%s' (expected major.minor)", mink->str);
+			perr(pr, mink, "bad kernel version " DIAG_QF " (expected major.minor)",
+			     JQ(mink));
 			return -1;
 		}
 		ge = pr->kmajor > major || (pr->kmajor == major && pr->kminor >= minor);
@@ -924,9 +929,9 @@ static bool get_cmp(struct profile *pr, const struct jval *v, enum cbpf_cmp *op)
 			*op = ops[i].op;
 			return true;
 		}
-	perr(pr, v, "unknown comparison '%s' (SCMP_CMP_EQ, SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, "
-		    "SCMP_CMP_GT, SCMP_CMP_GE, SCMP_CMP_MASKED_EQ)",
-	     v->str);
+	perr(pr, v, "unknown comparison " DIAG_QF " (SCMP_CMP_EQ, SCMP_CMP_NE, SCMP_CMP_LT, "
+		    "SCMP_CMP_LE, SCMP_CMP_GT, SCMP_CMP_GE, SCMP_CMP_MASKED_EQ)",
+	     JQ(v));
 	return false;
 }
 
@@ -1044,7 +1049,7 @@ static void do_syscall(struct profile *pr, const struct jval *s)
 		}
 		/* a name no architecture has is a typo: an error even when lenient */
 		if (!cbpf_syscall_exists(nv->str)) {
-			perr(pr, nv, "unknown syscall '%s'", nv->str);
+			perr(pr, nv, "unknown syscall " DIAG_QF, JQ(nv));
 			ok = false;
 		}
 	}
@@ -1101,9 +1106,9 @@ static void do_flags(struct profile *pr, const struct jval *v)
 			if (!strcmp(f->str, known[k].name))
 				break;
 		if (k == sizeof(known) / sizeof(known[0]))
-			perr(pr, f, "unknown flag '%s' (SECCOMP_FILTER_FLAG_TSYNC, _LOG, _SPEC_ALLOW, "
-				    "_WAIT_KILLABLE_RECV)",
-			     f->str);
+			perr(pr, f, "unknown flag " DIAG_QF " (SECCOMP_FILTER_FLAG_TSYNC, _LOG, "
+				    "_SPEC_ALLOW, _WAIT_KILLABLE_RECV)",
+			     JQ(f));
 		else
 			pr->ctx->pol->flags |= known[k].flag;
 	}
