@@ -64,6 +64,7 @@ static const char help_text[] =
 	"      --policy FILE     compile a seccomp policy: a Docker/OCI JSON profile or a\n"
 	"                        minijail policy file (see docs/policy.md)\n"
 	CLI_POLICY_HELP
+	CLI_MAX_INPUT_HELP
 	"\nOutput (default: bpf_asm's comma form, as tc and iptables -m bpf take it):\n"
 	"  -c                    bpf_asm -c's C array\n"
 	"  -d, -dd, -ddd         tcpdump -d's listing, -dd's C array, -ddd's decimals\n"

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "diag_int.h"
+#include "infile.h"
 #include "sh.h"
 
 #define ERR_RED "\033[1;31m"
@@ -433,7 +434,7 @@ static bool has_suffix(const char *s, const char *suffix)
 static int load_file(struct sh *sh, const char *path, bool seccomp)
 {
 	struct cbpf_read_opts ropts = { path, CBPF_FORM_AUTO, 0, false };
-	struct cbpf_policy_opts popts = { 0 };
+	struct cbpf_policy_opts popts = { .max_file_size = sh->max_input };
 	struct cbpf_diags diags = { 0 }, pdiags = { 0 };
 	struct cbpf_prog *prog = NULL;
 	bool policy = false, meant;
@@ -444,9 +445,13 @@ static int load_file(struct sh *sh, const char *path, bool seccomp)
 
 	if (no_io(sh))
 		return 1;
-	err = cli_slurp(path, &src, &len);
+	err = cbpf_infile_read(path, sh->max_input, &src, &len);
 	if (err) {
-		sh_error(sh, "%s: %s", path, strerror(-err));
+		char why[64];
+
+		sh_error(sh, "%s: %s%s", path,
+			 cbpf_infile_why(err, sh->max_input, why, sizeof(why)),
+			 err == -EFBIG ? CLI_MAX_INPUT_HINT : "");
 		return 1;
 	}
 	form = cbpf_form_detect(src, len);

@@ -93,6 +93,7 @@ static const char help_text[] =
 	"      --from FORM       read FILE as FORM: asm listing comma c dd ddd raw\n"
 	"      --policy FILE     compile a seccomp policy: a Docker/OCI JSON profile or a\n"
 	"                        minijail policy file (see docs/policy.md)\n" CLI_POLICY_HELP
+	CLI_MAX_INPUT_HELP
 	"\nThe kernel (root):\n"
 	"      --load PIN        load, and pin in a bpf filesystem at PIN\n"
 	"      --attach-tc DEV[:ingress|:egress]\n"

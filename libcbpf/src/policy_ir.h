@@ -53,9 +53,6 @@ void policy_add_arch(struct cbpf_policy *pol, enum cbpf_arch arch);
 void policy_json_parse(struct policy_ctx *ctx, const char *src, size_t len, const char *file);
 void policy_text_parse(struct policy_ctx *ctx, const char *src, size_t len, const char *file);
 
-/* Reads a whole file into a NUL-terminated buffer. 0, -ENOENT, -EIO, -ENOMEM, -E2BIG. */
-int policy_read_file(const char *path, char **buf, size_t *len);
-
 /* Checks the rules of every (architecture, syscall) for contradictions. */
 void policy_check_conflicts(struct policy_ctx *ctx);
 

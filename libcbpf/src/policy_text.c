@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "infile.h"
 #include "policy_ir.h"
 
 #define MAX_INCLUDE_DEPTH 10
@@ -761,11 +762,15 @@ static void do_include(struct tparser *tp, struct stmt *st)
 	memcpy(full, tp->file, blen);
 	memcpy(full + blen, path->s, path->len);
 	full[blen + path->len] = '\0';
-	err = policy_read_file(full, &buf, &blen);
+	err = cbpf_infile_read(full, tp->ctx->opts->max_file_size, &buf, &blen);
 	if (err) {
-		terr(tp, path, "cannot @include '%s': %s", full, strerror(-err));
-		if (err != -ENOENT && err != -EIO && !tp->ctx->err)
-			tp->ctx->err = err;
+		char why[64];
+
+		terr(tp, path, "cannot @include " DIAG_QF ": %s", DIAG_QA(full, strlen(full)),
+		     cbpf_infile_why(err, tp->ctx->opts->max_file_size, why, sizeof(why)));
+		/* Out of memory, or over the limit, is the call's answer (common.h's set). */
+		if ((err == -ENOMEM || err == -EFBIG) && !tp->ctx->err)
+			tp->ctx->err = err == -EFBIG ? -E2BIG : err;
 		free(full);
 		return;
 	}
