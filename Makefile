@@ -139,6 +139,8 @@ $(B)/gen/systab_data.o: $(SYSTAB_C)
 
 # Flags scoped to the files that need them.
 $(B)/libcbpf/src/pcapio.o: EXTRA_CFLAGS += $(PCAP_CFLAGS)
+# fopencookie, which keeps a failed write's errno, and mkostemp are GNU (glibc and musl).
+$(filter %/outfile.o,$(LIB_OBJ)): EXTRA_CFLAGS += -D_GNU_SOURCE
 $(B)/libcbpf/src/load.o: EXTRA_CFLAGS += $(LIBBPF_CFLAGS)
 $(B)/dbg/%.o: EXTRA_CFLAGS += $(READLINE_CFLAGS)
 $(B)/pcaps/%.o: EXTRA_CFLAGS += $(PCAP_CFLAGS) -Ilibcbpf/src
@@ -188,8 +190,9 @@ $(PROGS):
 # ---------------------------------------------------------------- captures
 pcaps: $(if $(GEN),$(B)/pcaps.stamp)
 
-# The generator writes its files as the programs do (libcbpf's outfile.c).
-$(GEN): $(patsubst %.c,$(B)/%.o,$(GEN_SRC)) $(B)/libcbpf/src/outfile.o
+# The generator writes its files as the programs do (libcbpf's outfile.c), and removes its
+# temporary files on a signal as they do (cli/signals.c).
+$(GEN): $(patsubst %.c,$(B)/%.o,$(GEN_SRC)) $(B)/libcbpf/src/outfile.o $(B)/cli/signals.o
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $^ $(PCAP_LIBS)

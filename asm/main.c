@@ -230,6 +230,7 @@ static int write_out(struct run *r)
 		return cli_error("%s: %s", name, strerror(-err));
 	err = cbpf_prog_write(out.fp, r->p.prog, r->o.to, &wopts);
 	if (err) {
+		err = cli_output_error(&out, err);
 		cli_output_abort(&out);
 		return cli_error("%s: %s", name, strerror(-err));
 	}
@@ -245,6 +246,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	cli_init(PROG, usage_line, help_text);
+	cli_signals_init();
 	rc = parse_args(argc, argv, &r.o);
 	if (rc)
 		return rc;

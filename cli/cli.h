@@ -42,6 +42,15 @@ int cli_option(struct cli_input *in, int c, char *arg, char *const *argv);
 /* Whether messages to fd get colours: a terminal, and NO_COLOR not set or empty. */
 bool cli_color(int fd);
 
+/* ---------------------------------------------------------------- signals.c */
+
+/*
+ * SIGHUP, SIGINT, SIGPIPE and SIGTERM (those not ignored at start) remove the temporary files
+ * of the outputs being written (outfile.h), then kill the program as they would have. First
+ * thing in main; a program may take SIGINT over afterwards (cbpf-dbg at a terminal).
+ */
+void cli_signals_init(void);
+
 /* ---------------------------------------------------------------- output.c */
 
 /* The output file: stdout, or a file replaced only when everything was written (outfile.h). */
@@ -57,6 +66,11 @@ int cli_output_open(struct cli_output *o, const char *path);
 int cli_output_commit(struct cli_output *o);
 /* Removes the temporary file; the target is left as it was. */
 void cli_output_abort(struct cli_output *o);
+/*
+ * A writer's answer err, made exact: for -EIO (a FILE * failed), the errno of the write that
+ * failed ("No space left on device"), as the output file kept it. Before abort or commit.
+ */
+int cli_output_error(const struct cli_output *o, int err);
 
 /* ---------------------------------------------------------------- input.c */
 

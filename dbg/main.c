@@ -345,6 +345,7 @@ int main(int argc, char **argv)
 	int rc, lt;
 
 	cli_init(PROG, usage_line, help_text);
+	cli_signals_init();
 	o.cmds = calloc((size_t)argc, sizeof(*o.cmds));
 	if (!o.cmds)
 		return CLI_EXIT_INVALID;

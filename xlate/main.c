@@ -340,6 +340,7 @@ static int write_output(struct run *r)
 	report_ratio(r, !r->o.output && isatty(STDOUT_FILENO));
 	err = cbpf_ebpf_write(out.fp, r->ebpf, r->o.form, &wo);
 	if (err) {
+		err = cli_output_error(&out, err);
 		cli_output_abort(&out);
 		return cli_error("%s: %s", r->o.output ? r->o.output : "<stdout>", strerror(-err));
 	}
@@ -542,6 +543,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	cli_init(PROG, usage_line, help_text);
+	cli_signals_init();
 	rc = parse_args(argc, argv, &r.o);
 	if (rc)
 		return rc;
