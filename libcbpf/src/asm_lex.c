@@ -141,7 +141,10 @@ bool lex_check_text(struct asm_ctx *ctx)
 			continue;
 		}
 		if (s[i] == 0) {
-			why = "control byte";
+			/* Read as text because the rest looks like it (fmt_detect.c): say so. */
+			asm_diag(ctx, CBPF_SEV_ERROR, line, col, 1,
+				 "a NUL byte in the text (is this a binary file?)");
+			return false;
 		} else if (state == BLOCK_COMMENT) {
 			if (s[i] == '*' && i + 1 < n && s[i + 1] == '/') {
 				state = CODE;
