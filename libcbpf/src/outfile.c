@@ -63,7 +63,9 @@ void cbpf_outfile_remove_temps(void)
 
 /*
  * fopencookie's write: every byte the program writes comes here, so the errno of a failed
- * write is kept (stdio keeps only "an error happened", and commit would have said EIO).
+ * write is kept (stdio keeps only "an error happened", and commit would have said EIO). It
+ * returns how much was written, 0 on error, as glibc asks; musl sets no error flag for a short
+ * count, which is why commit looks at s->err itself.
  */
 static ssize_t sink_write(void *cookie, const char *buf, size_t size)
 {
@@ -285,7 +287,7 @@ int cbpf_outfile_commit(struct cbpf_outfile *o)
 	int err = 0;
 
 	/* What stdio could not write, the sink knows why. */
-	if (fflush(o->fp) || ferror(o->fp))
+	if (fflush(o->fp) || ferror(o->fp) || s->err)
 		err = s->err ? s->err : errno ? errno : EIO;
 	if (!err && s->fd < 0 && fflush(stdout))
 		err = errno;
