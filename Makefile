@@ -151,6 +151,8 @@ $(B)/gen/systab_data.o: $(SYSTAB_C)
 # calls libbpf.
 $(B)/libcbpf/src/capture/%.o: EXTRA_CFLAGS += $(PCAP_CFLAGS)
 $(B)/libcbpf/src/kernel/%.o: EXTRA_CFLAGS += $(LIBBPF_CFLAGS)
+# fopencookie, which keeps a failed write's errno, and mkostemp are GNU (glibc and musl).
+$(filter %/outfile.o,$(LIB_OBJ)): EXTRA_CFLAGS += -D_GNU_SOURCE
 $(B)/dbg/%.o: EXTRA_CFLAGS += $(READLINE_CFLAGS)
 $(B)/pcaps/%.o: EXTRA_CFLAGS += $(PCAP_CFLAGS) -Ilibcbpf/src -Itests/lib
 $(B)/tests/%.o: EXTRA_CFLAGS += -Ilibcbpf/src -Itests/lib $(CHECK_CFLAGS) $(PCAP_CFLAGS) \
@@ -200,8 +202,9 @@ $(PROGS):
 # ---------------------------------------------------------------- captures
 pcaps: $(if $(GEN),$(B)/pcaps.stamp)
 
-# The generator writes its files as the programs do (libcbpf/src/util/outfile.c).
-$(GEN): $(patsubst %.c,$(B)/%.o,$(GEN_SRC)) $(B)/libcbpf/src/util/outfile.o
+# The generator writes its files as the programs do (libcbpf/src/util/outfile.c), and removes
+# its temporary files on a signal as they do (cli/signals.c).
+$(GEN): $(patsubst %.c,$(B)/%.o,$(GEN_SRC)) $(B)/libcbpf/src/util/outfile.o $(B)/cli/signals.o
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $^ $(PCAP_LIBS)

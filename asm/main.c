@@ -64,6 +64,7 @@ static const char help_text[] =
 	"      --policy FILE     compile a seccomp policy: a Docker/OCI JSON profile or a\n"
 	"                        minijail policy file (see docs/policy.md)\n"
 	CLI_POLICY_HELP
+	CLI_MAX_INPUT_HELP
 	"\nOutput (default: bpf_asm's comma form, as tc and iptables -m bpf take it):\n"
 	"  -c                    bpf_asm -c's C array\n"
 	"  -d, -dd, -ddd         tcpdump -d's listing, -dd's C array, -ddd's decimals\n"
@@ -229,6 +230,7 @@ static int write_out(struct run *r)
 		return cli_error("%s: %s", name, strerror(-err));
 	err = cbpf_prog_write(out.fp, r->p.prog, r->o.to, &wopts);
 	if (err) {
+		err = cli_output_error(&out, err);
 		cli_output_abort(&out);
 		return cli_error("%s: %s", name, strerror(-err));
 	}
@@ -244,6 +246,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	cli_init(PROG, usage_line, help_text);
+	cli_signals_init();
 	rc = parse_args(argc, argv, &r.o);
 	if (rc)
 		return rc;

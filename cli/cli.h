@@ -42,6 +42,15 @@ int cli_option(struct cli_input *in, int c, char *arg, char *const *argv);
 /* Whether messages to fd get colours: a terminal, and NO_COLOR not set or empty. */
 bool cli_color(int fd);
 
+/* ---------------------------------------------------------------- signals.c */
+
+/*
+ * SIGHUP, SIGINT, SIGPIPE and SIGTERM (those not ignored at start) remove the temporary files
+ * of the outputs being written (outfile.h), then kill the program as they would have. First
+ * thing in main; a program may take SIGINT over afterwards (cbpf-dbg at a terminal).
+ */
+void cli_signals_init(void);
+
 /* ---------------------------------------------------------------- output.c */
 
 /* The output file: stdout, or a file replaced only when everything was written (outfile.h). */
@@ -57,14 +66,30 @@ int cli_output_open(struct cli_output *o, const char *path);
 int cli_output_commit(struct cli_output *o);
 /* Removes the temporary file; the target is left as it was. */
 void cli_output_abort(struct cli_output *o);
+/*
+ * A writer's answer err, made exact: for -EIO (a FILE * failed), the errno of the write that
+ * failed ("No space left on device"), as the output file kept it. Before abort or commit.
+ */
+int cli_output_error(const struct cli_output *o, int err);
 
 /* ---------------------------------------------------------------- input.c */
 
 /*
- * Reads the whole of path (NULL: standard input) into a new NUL-terminated buffer; NUL bytes
- * are allowed inside. 0 or a negative errno; *buf (the caller frees it) and *len on success.
+ * Reads the whole of path (NULL: standard input), named name in messages, into a new
+ * NUL-terminated buffer (NUL bytes may be inside) with libcbpf's one reader (infile.h): at most
+ * max bytes (0: CBPF_MAX_INPUT_SIZE). Returns 0 (*buf, which the caller frees, and *len set) or
+ * CLI_EXIT_INVALID, the error printed ("NAME: larger than the input limit of 64 MiB ...").
  */
-int cli_slurp(const char *path, char **buf, size_t *len);
+int cli_read(const char *path, const char *name, size_t max, char **buf, size_t *len);
+/* What follows the message of an input over the limit. */
+#define CLI_MAX_INPUT_HINT " (--max-input-size raises it)"
+/* --max-input-size's SIZE: bytes, or with a K, M or G suffix (powers of 1024). 0 or -EINVAL. */
+int cli_size_parse(const char *s, size_t *out);
+/* The help lines of --max-input-size. */
+#define CLI_MAX_INPUT_HELP                                                                         \
+	"      --max-input-size SIZE\n"                                                            \
+	"                        refuse an input file larger than SIZE bytes (K, M, G:\n"          \
+	"                        powers of 1024; default 64M)\n"
 
 /* ---------------------------------------------------------------- options.c: the input */
 
@@ -94,6 +119,7 @@ struct cli_input {
 					     * given, "" when given empty (no capabilities) */
 	bool lenient;                       /* --lenient */
 	const char *kernel;                 /* --kernel: the version minKernel is decided for */
+	size_t max_input;                   /* --max-input-size; 0: CBPF_MAX_INPUT_SIZE */
 };
 
 /* The codes of cli_option's long-only options; the short input options are -e -y -s -O. */
@@ -106,6 +132,7 @@ enum cli_option_code {
 	CLI_OPT_CAPS,
 	CLI_OPT_LENIENT,
 	CLI_OPT_KERNEL,
+	CLI_OPT_MAX_INPUT,
 };
 
 /* getopt_long's entries for the input options (but --no-relax: cbpf-asm's own). */
@@ -119,7 +146,8 @@ enum cli_option_code {
 	{ "arch", required_argument, NULL, CLI_OPT_ARCH },                                         \
 	{ "caps", required_argument, NULL, CLI_OPT_CAPS },                                         \
 	{ "lenient", no_argument, NULL, CLI_OPT_LENIENT },                                         \
-	{ "kernel", required_argument, NULL, CLI_OPT_KERNEL }
+	{ "kernel", required_argument, NULL, CLI_OPT_KERNEL },                                     \
+	{ "max-input-size", required_argument, NULL, CLI_OPT_MAX_INPUT }
 
 /* The help lines of --arch, --caps, --kernel and --lenient. */
 #define CLI_POLICY_HELP                                                                            \

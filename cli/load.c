@@ -71,15 +71,16 @@ static int load_policy(struct cli_prog *p, const struct cli_input *in)
 		.caps = !in->caps[0] ? NULL : in->caps[0][0] ? in->caps : no_caps,
 		.lenient = in->lenient,
 		.kernel = in->kernel,
+		.max_file_size = in->max_input,
 	};
 	struct cbpf_policy *pol;
 	int err;
 
 	/* What has no place in the policy (its size, the kernel version) is still about it. */
 	p->popts.fallback = popts.file;
-	err = cli_slurp(path, &p->src, &p->srclen);
+	err = cli_read(path, popts.file, in->max_input, &p->src, &p->srclen);
 	if (err)
-		return cli_error("%s: %s", popts.file, strerror(-err));
+		return err;
 	err = cbpf_policy_parse(p->src, p->srclen, &popts, &pol, &p->diags);
 	if (err)
 		return err;
@@ -97,9 +98,9 @@ static int load_file(struct cli_prog *p, const struct cli_input *in)
 	int err;
 
 	p->popts.fallback = "<stdin>";
-	err = cli_slurp(path, &p->src, &p->srclen);
+	err = cli_read(path, path ? path : "<stdin>", in->max_input, &p->src, &p->srclen);
 	if (err)
-		return cli_error("%s: %s", path ? path : "<stdin>", strerror(-err));
+		return err;
 	if (!ropts.form)
 		ropts.form = cbpf_form_detect(p->src, p->srclen);
 	err = cbpf_prog_read(p->src, p->srclen, &ropts, &p->prog, &p->diags);

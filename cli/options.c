@@ -99,6 +99,12 @@ int cli_input_option(struct cli_input *in, int c, char *arg)
 					       arg);
 		in->kernel = arg;
 		return 0;
+	case CLI_OPT_MAX_INPUT:
+		if (cli_size_parse(arg, &in->max_input))
+			return cli_usage_error("invalid size '%s' for --max-input-size (bytes, or "
+					       "with K, M or G: 64M)",
+					       arg);
+		return 0;
 	default:
 		return -1;
 	}

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "util/diag_int.h"
+#include "util/infile.h"
 #include "sh.h"
 
 #define ERR_RED "\033[1;31m"
@@ -17,6 +19,9 @@
 #define NOTE_CYAN "\033[1;36m"
 #define BOLD "\033[1m"
 #define RESET "\033[0m"
+
+/* What the user wrote, quoted in a message: cut when long (a 10 MB word), as diag_int.h cuts. */
+#define QUOTE(s) DIAG_QA((s), strlen(s))
 
 /* ---------------------------------------------------------------- messages */
 
@@ -71,13 +76,8 @@ static void inline_diag(struct sh *sh, const struct cbpf_diag *d, size_t offset)
 		fprintf(sh->err, "%s:%u:%zu: ", sh->where, sh->line, colno);
 	fprintf(sh->err, "%s%s:%s %s\n", sh->ecolor ? ERR_RED : "", sev_names[d->severity],
 		sh->ecolor ? RESET : "", d->msg);
-	fprintf(sh->err, "%s\n", sh->cmdline);
-	for (size_t i = 0; i + 1 < colno && i < len; i++)
-		fputc(sh->cmdline[i] == '\t' ? '\t' : ' ', sh->err);
-	fputc('^', sh->err);
-	for (unsigned i = 1; i < d->len && colno + i <= len; i++)
-		fputc('~', sh->err);
-	fputc('\n', sh->err);
+	/* A long command line (a 4,096-instruction load bpf) is shown around the column. */
+	diag_excerpt(sh->err, sh->cmdline, len, (unsigned)colno, d->len, false);
 }
 
 bool sh_diags(struct sh *sh, struct cbpf_diags *diags, size_t offset, const char *src,
@@ -454,7 +454,7 @@ static bool has_suffix(const char *s, const char *suffix)
 static int load_file(struct sh *sh, const char *path, bool seccomp)
 {
 	struct cbpf_read_opts ropts = { path, CBPF_FORM_AUTO, 0, false };
-	struct cbpf_policy_opts popts = { 0 };
+	struct cbpf_policy_opts popts = { .max_file_size = sh->max_input };
 	struct cbpf_diags diags = { 0 }, pdiags = { 0 };
 	struct cbpf_prog *prog = NULL;
 	bool policy = false, meant;
@@ -465,9 +465,13 @@ static int load_file(struct sh *sh, const char *path, bool seccomp)
 
 	if (no_io(sh))
 		return 1;
-	err = cli_slurp(path, &src, &len);
+	err = cbpf_infile_read(path, sh->max_input, &src, &len);
 	if (err) {
-		sh_error(sh, "%s: %s", path, strerror(-err));
+		char why[64];
+
+		sh_error(sh, "%s: %s%s", path,
+			 cbpf_infile_why(err, sh->max_input, why, sizeof(why)),
+			 err == -EFBIG ? CLI_MAX_INPUT_HINT : "");
 		return 1;
 	}
 	form = cbpf_form_detect(src, len);
@@ -567,7 +571,7 @@ static int load_expr(struct sh *sh, const char *expr)
 	if (err) {
 		free(copy);
 		for (size_t i = 0; i < diags.n; i++)
-			sh_error(sh, "expression '%s': %s", expr, diags.v[i].msg);
+			sh_error(sh, "expression " DIAG_QF ": %s", QUOTE(expr), diags.v[i].msg);
 		if (!diags.n)
 			sh_error(sh, "out of memory");
 		cbpf_diags_free(&diags);
@@ -608,9 +612,10 @@ static void recompile(struct sh *sh, const char *path)
 	int lt, rc;
 
 	if (compile_expr(sh, expr, &prog, &lt, &diags)) {
-		sh_warning(sh, "expression '%s' does not compile for %s: %s; the program stays as "
-			       "compiled before",
-			   expr, path, diags.n ? diags.v[0].msg : "out of memory");
+		sh_warning(sh,
+			   "expression " DIAG_QF " does not compile for %s: %s; the program stays "
+			   "as compiled before",
+			   QUOTE(expr), path, diags.n ? diags.v[0].msg : "out of memory");
 		cbpf_diags_free(&diags);
 		return;
 	}
@@ -633,8 +638,9 @@ static void recompile(struct sh *sh, const char *path)
 	sh->expr_linktype = lt;
 	name = cbpf_linktype_name(lt);
 	cbpf_dbg_input(sh->dbg, &in);
-	sh_note(sh, "expression '%s' compiled again for %s (link type %s, snapshot length %u)%s",
-		expr, path, name ? name : "?", in.snaplen,
+	sh_note(sh,
+		"expression " DIAG_QF " compiled again for %s (link type %s, snapshot length %u)%s",
+		QUOTE(expr), path, name ? name : "?", in.snaplen,
 		had ? ": its breakpoints are deleted" : "");
 }
 
@@ -772,7 +778,7 @@ static int cmd_select(struct sh *sh, char *args, size_t off)
 		return 1;
 	}
 	if (!parse_u64(args, &n)) {
-		sh_error(sh, "select needs a packet number, not '%s'", args);
+		sh_error(sh, "select needs a packet number, not " DIAG_QF, QUOTE(args));
 		return 1;
 	}
 	if (n == 0) {
@@ -807,14 +813,15 @@ static int cmd_step(struct sh *sh, char *args, size_t off)
 		bool neg = *args == '-';
 
 		if (!parse_u64(args + (neg || *args == '+'), &v) && !too_large(args, false)) {
-			sh_error(sh, "step takes a number of instructions (-N goes back), not '%s'",
-				 args);
+			sh_error(sh,
+				 "step takes a number of instructions (-N goes back), not " DIAG_QF,
+				 QUOTE(args));
 			return 1;
 		}
 		if (too_large(args, false) || v > STEP_MAX) {
 			sh_error(sh, "step %s at most %u instructions at a time (a packet's run is "
-				     "%u at most), not '%s'",
-				 neg ? "goes back" : "takes", STEP_MAX, CBPF_MAXINSNS, args);
+				     "%u at most), not " DIAG_QF,
+				 neg ? "goes back" : "takes", STEP_MAX, CBPF_MAXINSNS, QUOTE(args));
 			return 1;
 		}
 		n = neg ? -(long)v : (long)v;
@@ -883,7 +890,7 @@ static int cmd_run(struct sh *sh, char *args, size_t off)
 	if (!runnable(sh))
 		return 1;
 	if (*args && !parse_u64(args, &n)) {
-		sh_error(sh, "run takes a number of packets, not '%s'", args);
+		sh_error(sh, "run takes a number of packets, not " DIAG_QF, QUOTE(args));
 		return 1;
 	}
 	/*
@@ -982,7 +989,7 @@ static int cmd_breakpoint(struct sh *sh, char *args, size_t off)
 		return 0;
 	}
 	if (!parse_pc(args, &pc) || pc >= cbpf_prog_len(cbpf_dbg_prog(sh->dbg))) {
-		sh_error(sh, "no instruction '%s': the program has l0 to l%zu", args,
+		sh_error(sh, "no instruction " DIAG_QF ": the program has l0 to l%zu", QUOTE(args),
 			 cbpf_prog_len(cbpf_dbg_prog(sh->dbg)) - 1);
 		return 1;
 	}
@@ -1023,8 +1030,8 @@ static int cmd_disassemble(struct sh *sh, char *args, size_t off)
 	len = cbpf_prog_len(cbpf_dbg_prog(sh->dbg));
 	if (*args) {
 		if (!parse_pc(args, &pc) || pc >= len) {
-			sh_error(sh, "no instruction '%s': the program has l0 to l%zu", args,
-				 len - 1);
+			sh_error(sh, "no instruction " DIAG_QF ": the program has l0 to l%zu",
+				 QUOTE(args), len - 1);
 			return 1;
 		}
 		print_insn(sh, (uint32_t)pc);
@@ -1075,7 +1082,7 @@ static int cmd_back(struct sh *sh, char *args, size_t off)
 	if (!runnable(sh))
 		return 1;
 	if (*args && (!parse_u64(args, &n) || n == 0)) {
-		sh_error(sh, "back takes a number of instructions, not '%s'", args);
+		sh_error(sh, "back takes a number of instructions, not " DIAG_QF, QUOTE(args));
 		return 1;
 	}
 	k = cbpf_dbg_history(sh->dbg, &h);
@@ -1247,13 +1254,14 @@ static int cmd_break(struct sh *sh, char *args, size_t off)
 	}
 	if (strcmp(w, "if")) {
 		if (!parse_pc(w, &pc)) {
-			sh_error(sh, "break takes [at] N [if CONDITION] or if CONDITION, not '%s'",
-				 w);
+			sh_error(sh,
+				 "break takes [at] N [if CONDITION] or if CONDITION, not " DIAG_QF,
+				 QUOTE(w));
 			return 1;
 		}
 		w = word(&rest);
 		if (w && strcmp(w, "if")) {
-			sh_error(sh, "expected 'if' after the instruction, not '%s'", w);
+			sh_error(sh, "expected 'if' after the instruction, not " DIAG_QF, QUOTE(w));
 			return 1;
 		}
 	}
@@ -1304,17 +1312,19 @@ static int cmd_watch(struct sh *sh, char *args, size_t off)
 		char num[32];
 
 		if (s[1] != '[' || s[l - 1] != ']' || l - 3 >= sizeof(num)) {
-			sh_error(sh, "watch takes M[i] (i from 0 to 15), not '%s'", args);
+			sh_error(sh, "watch takes M[i] (i from 0 to 15), not " DIAG_QF,
+				 QUOTE(args));
 			return 1;
 		}
 		memcpy(num, s + 2, l - 3);
 		num[l - 3] = '\0';
 		if (!parse_u64(num, &m) || m > 15) {
-			sh_error(sh, "watch takes M[i] (i from 0 to 15), not '%s'", args);
+			sh_error(sh, "watch takes M[i] (i from 0 to 15), not " DIAG_QF,
+				 QUOTE(args));
 			return 1;
 		}
 	} else if (!parse_u64(s, &m) || m > 15) {
-		sh_error(sh, "watch takes M[i] (i from 0 to 15), not '%s'", args);
+		sh_error(sh, "watch takes M[i] (i from 0 to 15), not " DIAG_QF, QUOTE(args));
 		return 1;
 	}
 	cbpf_dbg_watch(sh->dbg, (unsigned)m, &id);
@@ -1337,7 +1347,8 @@ static int cmd_delete(struct sh *sh, char *args, size_t off)
 
 		if (!parse_u64(w, &id) || id > UINT32_MAX ||
 		    cbpf_dbg_delete(sh->dbg, (unsigned)id)) {
-			sh_error(sh, "no breakpoint or watch '%s' ('break' lists them)", w);
+			sh_error(sh, "no breakpoint or watch " DIAG_QF " ('break' lists them)",
+				 QUOTE(w));
 			rc = 1;
 		}
 	}
@@ -1366,9 +1377,10 @@ static int cmd_print(struct sh *sh, char *args, size_t off)
 		return 1;
 	}
 	if (err) {
-		sh_error(sh, "'%s' has no value here (a packet byte not captured, a field of the "
-			     "other kind of input, or no input)",
-			 args);
+		sh_error(sh,
+			 DIAG_QF " has no value here (a packet byte not captured, a field of "
+				 "the other kind of input, or no input)",
+			 QUOTE(args));
 		return 1;
 	}
 	fprintf(sh->out, "%#" PRIx64 " (%" PRIu64 ")\n", v, v);
@@ -1405,9 +1417,9 @@ static int cmd_set(struct sh *sh, char *args, size_t off)
 		struct cbpf_seccomp_data sd;
 
 		if (val && too_large(val, true)) {
-			sh_error(sh, "'%s' is too large for the instruction pointer (64 bits: "
+			sh_error(sh, DIAG_QF " is too large for the instruction pointer (64 bits: "
 				     "at most 0xffffffffffffffff)",
-				 val);
+				 QUOTE(val));
 			return 1;
 		}
 		if (!val || !parse_arg(val, &v)) {
@@ -1428,17 +1440,17 @@ static int cmd_set(struct sh *sh, char *args, size_t off)
 		err = cbpf_dbg_meta_reset(sh->dbg, name);
 	} else if (!parse_u64(val, &v)) {
 		if (too_large(val, false) && cbpf_dbg_meta_get(sh->dbg, name, &v, NULL) == -ENOENT)
-			sh_error(sh, "no field '%s' ('set' lists them)", name);
+			sh_error(sh, "no field " DIAG_QF " ('set' lists them)", QUOTE(name));
 		else if (too_large(val, false))
-			sh_error(sh, "%s is out of range for %s", val, name);
+			sh_error(sh, "%.*s%s is out of range for %s", QUOTE(val), name);
 		else
-			sh_error(sh, "'%s' is not a number", val);
+			sh_error(sh, DIAG_QF " is not a number", QUOTE(val));
 		return 1;
 	} else {
 		err = cbpf_dbg_meta_set(sh->dbg, name, v);
 	}
 	if (err == -ENOENT) {
-		sh_error(sh, "no field '%s' ('set' lists them)", name);
+		sh_error(sh, "no field " DIAG_QF " ('set' lists them)", QUOTE(name));
 		return 1;
 	}
 	if (err) {
@@ -1507,21 +1519,21 @@ static int cmd_syscall(struct sh *sh, char *args, size_t off)
 	if (parse_arg(w, &v)) {
 		/* seccomp_data.nr is an int: any 32-bit number, -1 and 0xffffffff alike. */
 		if (v > UINT32_MAX && v < (uint64_t)INT32_MIN) {
-			sh_error(sh, "'%s' is not a system call number (32 bits)", w);
+			sh_error(sh, DIAG_QF " is not a system call number (32 bits)", QUOTE(w));
 			return 1;
 		}
 		sd.nr = (int32_t)(uint32_t)v;
 	} else if (too_large(w, true)) {
-		sh_error(sh, "'%s' is not a system call number (32 bits)", w);
+		sh_error(sh, DIAG_QF " is not a system call number (32 bits)", QUOTE(w));
 		return 1;
 	} else if (isdigit((unsigned char)*w) || *w == '-') {
-		sh_error(sh, "'%s' is not a number (C's syntax: 42, 0x2a, 052, -1)", w);
+		sh_error(sh, DIAG_QF " is not a number (C's syntax: 42, 0x2a, 052, -1)", QUOTE(w));
 		return 1;
 	} else if (!cbpf_syscall_nr(sh->arch, w, &nr)) {
 		sd.nr = (int32_t)nr;
 	} else {
-		sh_error(sh, "%s '%s'%s%s", cbpf_syscall_exists(w) ? "no system call" :
-			 "unknown system call", w, cbpf_syscall_exists(w) ? " on " : "",
+		sh_error(sh, "%s " DIAG_QF "%s%s", cbpf_syscall_exists(w) ? "no system call" :
+			 "unknown system call", QUOTE(w), cbpf_syscall_exists(w) ? " on " : "",
 			 cbpf_syscall_exists(w) ? cbpf_arch_name(sh->arch) : "");
 		return 1;
 	}
@@ -1532,14 +1544,16 @@ static int cmd_syscall(struct sh *sh, char *args, size_t off)
 			return 1;
 		}
 		if (too_large(w, true)) {
-			sh_error(sh, "argument %d: '%s' is too large: arguments have 64 bits "
+			sh_error(sh, "argument %d: " DIAG_QF " is too large: arguments have 64 bits "
 				     "(at most 0xffffffffffffffff, or -1)",
-				 i, w);
+				 i, QUOTE(w));
 			return 1;
 		}
 		if (!parse_arg(w, &sd.args[i])) {
-			sh_error(sh, "argument %d: '%s' is not a number (C's syntax: 42, 0x2a, "
-				 "052, -1)", i, w);
+			sh_error(sh,
+				 "argument %d: " DIAG_QF " is not a number (C's syntax: 42, "
+				 "0x2a, 052, -1)",
+				 i, QUOTE(w));
 			return 1;
 		}
 		i++;
@@ -1577,8 +1591,10 @@ static int cmd_arch(struct sh *sh, char *args, size_t off)
 		if (a != CBPF_ARCH_NONE)
 			sh->arch = a;
 	} else {
-		sh_error(sh, "unknown architecture '%s' (x86_64, i386, x32, aarch64, arm, or an "
-			     "AUDIT_ARCH_* number)", args);
+		sh_error(sh,
+			 "unknown architecture " DIAG_QF " (x86_64, i386, x32, aarch64, arm, or "
+			 "an AUDIT_ARCH_* number)",
+			 QUOTE(args));
 		return 1;
 	}
 	sh->uncounted = false;
@@ -1881,7 +1897,7 @@ static int cmd_help(struct sh *sh, char *args, size_t off)
 	if (*args) {
 		c = find_cmd(args);
 		if (!c) {
-			sh_error(sh, "no command '%s'", args);
+			sh_error(sh, "no command " DIAG_QF, QUOTE(args));
 			return 1;
 		}
 		fprintf(sh->out, "%s\n%s\n", c->usage, c->help);
@@ -1929,7 +1945,8 @@ static size_t distance(const char *a, const char *b)
 static void unknown(struct sh *sh, const char *name)
 {
 	const char *best = NULL;
-	size_t bd = 99;
+	size_t bd = 99, len = strlen(name);
+	char size[32] = "";
 
 	for (size_t i = 0; sh_command_names[i]; i++) {
 		size_t d = distance(name, sh_command_names[i]);
@@ -1939,10 +1956,15 @@ static void unknown(struct sh *sh, const char *name)
 			best = sh_command_names[i];
 		}
 	}
-	if (best && bd <= 2 && bd < strlen(name))
-		sh_error(sh, "unknown command '%s'; did you mean '%s'?", name, best);
+	/* A long word is cut in the message; how long it was says it was not mistyped. */
+	if (len > DIAG_QUOTE_MAX)
+		snprintf(size, sizeof(size), " (%zu bytes)", len);
+	if (best && bd <= 2 && bd < len)
+		sh_error(sh, "unknown command " DIAG_QF "%s; did you mean '%s'?", QUOTE(name), size,
+			 best);
 	else
-		sh_error(sh, "unknown command '%s'; 'help' lists the commands", name);
+		sh_error(sh, "unknown command " DIAG_QF "%s; 'help' lists the commands",
+			 QUOTE(name), size);
 }
 
 int sh_load_expr(struct sh *sh, const char *expr)

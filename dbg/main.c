@@ -12,6 +12,7 @@
 #include <readline/readline.h>
 
 #include "cli.h"
+#include "util/infile.h"
 #include "sh.h"
 
 #define HISTORY_FILE ".cbpf_dbg_history"
@@ -32,6 +33,9 @@ static const char help_text[] =
 	"  -p, --pcap FILE       load a capture (pcap or pcapng)\n"
 	"  -c, --command CMD     run CMD (may be repeated), then SCRIPT's commands; then\n"
 	"                        exit instead of reading standard input\n"
+	"      --max-input-size SIZE\n"
+	"                        refuse a file or command line larger than SIZE bytes\n"
+	"                        (K, M, G: powers of 1024; default 64M)\n"
 	"\n  -h, --help            show this help\n"
 	"      --version         show the version\n"
 	"\nOn a terminal commands are read with line editing, history and completion\n"
@@ -45,9 +49,10 @@ struct options {
 	bool seccomp;
 	const char **cmds;
 	size_t ncmds;
+	size_t max_input;
 };
 
-enum { OPT_SECCOMP = 0x100 };
+enum { OPT_SECCOMP = 0x100, OPT_MAX_INPUT };
 
 static const struct option long_options[] = {
 	{ "bpf", required_argument, NULL, 'b' },
@@ -56,6 +61,7 @@ static const struct option long_options[] = {
 	{ "pcap", required_argument, NULL, 'p' },
 	{ "command", required_argument, NULL, 'c' },
 	{ "seccomp", no_argument, NULL, OPT_SECCOMP },
+	{ "max-input-size", required_argument, NULL, OPT_MAX_INPUT },
 	CLI_LONG_OPTIONS_END,
 };
 
@@ -89,6 +95,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_SECCOMP:
 			o->seccomp = true;
+			break;
+		case OPT_MAX_INPUT:
+			if (cli_size_parse(optarg, &o->max_input))
+				return cli_usage_error("invalid size '%s' for --max-input-size "
+						       "(bytes, or with K, M or G: 64M)",
+						       optarg);
 			break;
 		default:
 			return cli_option(NULL, c, optarg, argv);
@@ -129,13 +141,14 @@ static void load_option(struct sh *sh, const char *sub, const char *arg)
 /* Commands from a stream without a terminal: no prompt; errors located by line. */
 static void run_stream(struct sh *sh, FILE *in, const char *name)
 {
-	char *line = NULL;
+	char *line = NULL, why[64];
 	size_t cap = 0;
-	ssize_t n;
+	ssize_t n = 0;
 
 	sh->where = name;
 	sh->line = 0;
-	while (!sh->quit && (n = getline(&line, &cap, in)) >= 0) {
+	/* Line by line, as they come (a pipe may be a person typing), each at most max_input. */
+	while (!sh->quit && (n = cbpf_infile_getline(in, sh->max_input, &line, &cap)) > 0) {
 		const char *nul = memchr(line, '\0', (size_t)n);
 
 		sh->line++;
@@ -148,6 +161,13 @@ static void run_stream(struct sh *sh, FILE *in, const char *name)
 			continue;
 		}
 		sh_exec(sh, line);
+	}
+	if (n < 0) {
+		sh->line++;
+		sh_error(sh, "%s%s%s; stopping", n == -EFBIG ? "the line is " : "cannot read: ",
+			 cbpf_infile_why((int)n, sh->max_input, why, sizeof(why)),
+			 n == -EFBIG ? CLI_MAX_INPUT_HINT : "");
+		sh->errors++;
 	}
 	free(line);
 }
@@ -335,6 +355,7 @@ int main(int argc, char **argv)
 	int rc, lt;
 
 	cli_init(PROG, usage_line, help_text);
+	cli_signals_init();
 	o.cmds = calloc((size_t)argc, sizeof(*o.cmds));
 	if (!o.cmds)
 		return CLI_EXIT_INVALID;
@@ -368,6 +389,7 @@ int main(int argc, char **argv)
 	sh.ecolor = terminal && cli_color(STDERR_FILENO);
 	if (o.linktype)
 		sh.linktype = lt;
+	sh.max_input = o.max_input;
 
 	/* The capture first, so that -e compiles for its link type. */
 	if (o.pcap)

@@ -33,6 +33,8 @@ struct sh {
 	char *expr;           /* the expression the loaded program was compiled from, or NULL */
 	char *prog_from;      /* what the program was loaded from, for info */
 	enum cbpf_arch arch;  /* the architecture syscall names are looked up on */
+	size_t max_input;     /* --max-input-size: the most a file or command line may hold;
+			       * 0: CBPF_MAX_INPUT_SIZE */
 };
 
 /* Sets up a session with a new engine; 0 or -ENOMEM. */

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The command layer is the program's; it is compiled in here, with what it uses of cli/. */
-#include "../cli/input.c"
+/* The command layer is the program's; it is compiled in here (it needs nothing of cli/'s
+ * objects: files are read by libcbpf's infile.c). */
 #include "../dbg/cmd.c"
 #include "../dbg/show.c"
 

@@ -40,6 +40,7 @@ int main(int argc, char **argv)
 	char *end;
 	int c;
 
+	cli_signals_init();
 	while ((c = getopt_long(argc, argv, "ml:n:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':

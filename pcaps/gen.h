@@ -12,6 +12,9 @@
 
 #define PROG "cbpf-pcapgen"
 
+/* cli/signals.c, as the programs link it: a signal removes the temporary files, then kills. */
+void cli_signals_init(void);
+
 /* Link types as pcap files spell them (LINKTYPE_*, www.tcpdump.org/linktypes.html). */
 #define LT_NULL 0
 #define LT_EN10MB 1

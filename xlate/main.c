@@ -93,6 +93,7 @@ static const char help_text[] =
 	"      --from FORM       read FILE as FORM: asm listing comma c dd ddd raw\n"
 	"      --policy FILE     compile a seccomp policy: a Docker/OCI JSON profile or a\n"
 	"                        minijail policy file (see docs/policy.md)\n" CLI_POLICY_HELP
+	CLI_MAX_INPUT_HELP
 	"\nThe kernel (root):\n"
 	"      --load PIN        load, and pin in a bpf filesystem at PIN\n"
 	"      --attach-tc DEV[:ingress|:egress]\n"
@@ -339,6 +340,7 @@ static int write_output(struct run *r)
 	report_ratio(r, !r->o.output && isatty(STDOUT_FILENO));
 	err = cbpf_ebpf_write(out.fp, r->ebpf, r->o.form, &wo);
 	if (err) {
+		err = cli_output_error(&out, err);
 		cli_output_abort(&out);
 		return cli_error("%s: %s", r->o.output ? r->o.output : "<stdout>", strerror(-err));
 	}
@@ -556,6 +558,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	cli_init(PROG, usage_line, help_text);
+	cli_signals_init();
 	rc = parse_args(argc, argv, &r.o);
 	if (rc)
 		return rc;

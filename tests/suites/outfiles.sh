@@ -3,6 +3,9 @@
 # Where the programs write: a regular file is replaced whole (never half-written, its mode
 # kept); through a symbolic link, the file it names (the link stays a link); a FIFO, a
 # character device or a terminal is written straight through and never replaced by a file.
+# A write that fails says why (a full disk, a closed stdout), not "Input/output error"; a
+# 250-byte file name is written; a signal (TERM, INT, HUP, PIPE) removes the temporary file,
+# leaves the target as it was and kills the program as the signal would.
 # For cbpf-asm -o, cbpf-xlate -o, cbpf-dbg's `filter` and cbpf-pcapgen --large.
 set -u
 B=${1:?usage: outfiles.sh BUILD_DIR}
@@ -80,6 +83,81 @@ for w in asm xlate dbg gen; do
 done
 rm -f ref.pcap
 ok "no temporary file left behind" [ -z "$(ls -A | grep '^\.')" ]
+
+# ---- a failed write says why: more than a stdio buffer of output, to a full disk and to a
+# closed stdout (stdio itself only knows that a write failed)
+awk 'BEGIN { for (i = 0; i < 3000; i++) print "ld #1"; print "ret a" }' >big.s
+big_asm() { "$A" -d big.s ${1:+-o "$1"}; }
+big_xlate() { "$X" -t socket -f asm big.s ${1:+-o "$1"}; }
+big_dbg() { "$D" -p "$top/pcaps/mixed.pcap" -e '' -c "filter ${1:--}" >/dev/null; }
+big_gen() { "$G" --large "${1:--}" --count 1000; }
+for w in asm xlate dbg gen; do
+	big_$w /dev/full 2>"$w.full"
+	ok "$w: /dev/full: exit 1" [ $? -eq 1 ]
+	ok "$w: /dev/full: No space left on device" grep -q "No space left on device" "$w.full"
+	ok "$w: /dev/full: not Input/output error" [ -z "$(grep "Input/output error" "$w.full")" ]
+	[ $w = dbg ] && continue # its stdout is its own (filter - is another question)
+	(big_$w >&-) 2>"$w.closed"
+	ok "$w: closed stdout: exit 1" [ $? -eq 1 ]
+	ok "$w: closed stdout: Bad file descriptor" grep -q "Bad file descriptor" "$w.closed"
+done
+
+# ---- a valid 250-byte name: its temporary name must fit the directory's limit too
+long=$(awk 'BEGIN { while (n++ < 250) printf "n" }')
+for w in asm xlate dbg gen; do
+	rm -f "$long"
+	$w "$long" 2>"$w.long"
+	ok "$w: 250-byte name: exit 0" [ $? -eq 0 ]
+	ok "$w: 250-byte name: written" [ -s "$long" ]
+done
+rm -f "$long"
+
+# ---- a signal while writing: sent once the temporary file exists, the program stopped so
+# that it cannot finish first. Background jobs of a script ignore SIGINT; env
+# --default-signal gives it back where env knows it.
+"$G" --large slow.pcap --count 100000 >/dev/null
+awk 'BEGIN { for (i = 0; i < 4000; i++) print "add #1"; print "ret #1" }' >slow.s
+interruptible=
+env --default-signal=INT true 2>/dev/null && interruptible="env --default-signal=INT"
+# Started in the background, the program itself (env execs it), with SIGINT back.
+long_gen() { $interruptible "$G" --large target --count 400000 >/dev/null 2>&1 & }
+long_dbg() { $interruptible "$D" -p slow.pcap -b slow.s -c 'filter target' >/dev/null 2>&1 & }
+for w in gen dbg; do
+	for sig in TERM:15 INT:2 HUP:1 PIPE:13; do
+		num=${sig#*:} sig=${sig%:*}
+		if [ $sig = INT ] && [ -z "$interruptible" ]; then
+			echo "note: env --default-signal is missing: SIGINT not sent"
+			continue
+		fi
+		echo old >target
+		long_$w
+		pid=$!
+		i=0
+		while [ $i -lt 500 ] && ! ls -A | grep -q '^\.target\.'; do
+			sleep 0.02
+			i=$((i + 1))
+		done
+		kill -STOP $pid 2>/dev/null
+		ok "$w $sig: the temporary file exists while it writes" ls -A | grep -q '^\.target\.'
+		kill -$sig $pid 2>/dev/null
+		kill -CONT $pid 2>/dev/null
+		wait $pid 2>/dev/null
+		rc=$?
+		ok "$w $sig: killed by the signal (exit $rc)" [ $rc -eq $((128 + num)) ]
+		ok "$w $sig: no temporary file left" [ -z "$(ls -A | grep '^\.target\.')" ]
+		ok "$w $sig: the target untouched" [ "$(cat target)" = old ]
+	done
+done
+rm -f slow.pcap target
+
+# ---- the file is on disk before it replaces the old one, and the rename is synced too
+if command -v strace >/dev/null && strace -o /dev/null true 2>/dev/null; then
+	strace -o trace -e trace=fsync,rename,renameat,renameat2 "$A" -e tcp -o synced 2>/dev/null
+	ok "fsync of the file, then rename, then fsync of the directory" \
+		[ "$(grep -o '^[a-z0-9]*' trace | tr '\n' ' ')" = "fsync rename fsync " ]
+else
+	echo "note: strace cannot run here: the order of fsync and rename not checked"
+fi
 [ $n -gt 0 ] || { echo "no cases ran"; exit 1; }
 echo "$((n - bad))/$n output-file checks"
 [ $bad -eq 0 ]

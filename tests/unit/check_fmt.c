@@ -495,6 +495,14 @@ START_TEST(detection)
 		{ "ret #0 \xd4\xd7", 0, CBPF_FORM_RAW },
 		{ "ret #0 ; caf\xc3\xa9", 0, CBPF_FORM_ASM },
 		{ "ret #0 \xe2\x82", 0, CBPF_FORM_RAW },
+		/* Text with a stray NUL is text; NULs where opcodes' high bytes are: raw. */
+		{ "ld #1\nret a\0\n", 13, CBPF_FORM_ASM },
+		{ "ld #1\nret #0\n\0\0\0", 16, CBPF_FORM_ASM },
+		{ "(000) ret #0\0\n", 14, CBPF_FORM_LISTING },
+		{ "1,6 0 0 0\0\n", 11, CBPF_FORM_COMMA },
+		{ "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16, CBPF_FORM_RAW },
+		{ "\x28\0\0\0\x0c\0\0\0\x30\0\0\0\x17\0\0\0", 16, CBPF_FORM_RAW },
+		{ "\0\x28\0\0\0\0\0\x0c", 8, CBPF_FORM_RAW },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

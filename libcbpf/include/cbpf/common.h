@@ -3,6 +3,8 @@
 #ifndef LIBCBPF_COMMON_H
 #define LIBCBPF_COMMON_H
 
+#include <stddef.h>
+
 /*
  * Every function that can fail returns 0 on success or a negative errno from this closed set:
  *   -EINVAL   the input is invalid; details are in the caller's struct cbpf_diags
@@ -14,6 +16,13 @@
  *   -E2BIG    a size limit was exceeded (the diagnostics say which)
  * Results go through out-parameters, which are set only on success.
  */
+
+/*
+ * The most one input file may hold unless the caller says otherwise (an @include, through
+ * struct cbpf_policy_opts): 64 MiB, far above any real program, policy or script, and far
+ * below what would exhaust memory. The programs' --max-input-size raises it.
+ */
+#define CBPF_MAX_INPUT_SIZE ((size_t)64 << 20)
 
 #if defined(__GNUC__) || defined(__clang__)
 #define CBPF_API __attribute__((visibility("default")))

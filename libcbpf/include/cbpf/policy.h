@@ -147,6 +147,9 @@ struct cbpf_policy_opts {
 	bool no_includes;  /* refuse @include (text) */
 	bool no_comments;  /* generate the program without per-instruction comments */
 	unsigned max_errors; /* 0 means 20 */
+	/* The most a file read (cbpf_policy_parse_file, an @include) may hold, in bytes; a larger
+	 * one is an error. 0 means CBPF_MAX_INPUT_SIZE (64 MiB). */
+	size_t max_file_size;
 };
 
 /* A parsed policy: architectures, default actions and rules. Opaque; see the accessors below. */
@@ -157,11 +160,16 @@ struct cbpf_policy;
  * syscall names, bad actions and architectures, argument indexes over 5, malformed JSON,
  * contradicting rules for one syscall are located errors; so is a policy with no rules and no
  * default action (an empty file). Returns 0 and sets *out, or -EINVAL
- * (diagnostics in diags), -ENOENT (an @include file missing), -ENOMEM.
+ * (diagnostics in diags), -ENOENT (an @include file missing), -E2BIG (an @include file larger
+ * than opts->max_file_size), -ENOMEM.
  */
 CBPF_API int cbpf_policy_parse(const char *src, size_t len, const struct cbpf_policy_opts *opts,
 			       struct cbpf_policy **out, struct cbpf_diags *diags);
-/* The same, reading the file at path (which also names it in diagnostics unless opts->file). */
+/*
+ * The same, reading the file at path (which also names it in diagnostics unless opts->file); it
+ * may also return -ENOENT (no such file), -E2BIG (larger than opts->max_file_size) and -EIO (it
+ * cannot be read: the diagnostic says why).
+ */
 CBPF_API int cbpf_policy_parse_file(const char *path, const struct cbpf_policy_opts *opts,
 				    struct cbpf_policy **out, struct cbpf_diags *diags);
 /* Frees policy; NULL is allowed. */

@@ -623,8 +623,8 @@ static bool parse_insn(struct parser *p, const struct mnemonic *m, struct asm_no
 	if (!(form_accepts(m->form) & op.kind)) {
 		operand_span(&op, &len);
 		asm_diag(&p->ctx, CBPF_SEV_ERROR, op.first.line, op.first.col, len,
-			 "invalid operand '%.*s%s' for '%s': expected %s%s",
-			 tok_shown(op.first.text, len), op.first.text, len > TOK_SHOWN ? "..." : "",
+			 "invalid operand " DIAG_QF " for '%s': expected %s%s",
+			 DIAG_QA(op.first.text, len),
 			 m->name, form_expects(m->form),
 			 op.kind == O_NUM && (form_accepts(m->form) & O_IMM)
 				 ? " (immediates are written #k)"

@@ -9,6 +9,7 @@
 
 #include "cbpf/asm.h"
 #include "classic/prog.h"
+#include "util/diag_int.h"
 
 #define ASM_MAX_ERRORS 20
 
@@ -106,11 +107,9 @@ void asm_error_at(struct asm_ctx *ctx, const struct tok *t, const char *fmt, ...
  */
 void asm_sort_diags(struct asm_ctx *ctx, size_t from);
 
-/* How many bytes of a token messages show; longer ones are cut and "..." follows. */
-#define TOK_SHOWN 48
-int tok_shown(const char *text, unsigned len);
-#define TOKF "'%.*s%s'"
-#define TOKA(t) tok_shown((t)->text, (t)->len), (t)->text, ((t)->len > TOK_SHOWN ? "..." : "")
+/* A token quoted in a message, cut as diag_int.h cuts every piece of input quoted. */
+#define TOKF DIAG_QF
+#define TOKA(t) DIAG_QA((t)->text, (t)->len)
 
 /*
  * Refuses input that is not text (NUL, control bytes, invalid UTF-8) with one located error.

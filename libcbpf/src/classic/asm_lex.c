@@ -29,12 +29,9 @@ static void asm_vdiag(struct asm_ctx *ctx, enum cbpf_severity sev, unsigned line
 static void asm_vdiag(struct asm_ctx *ctx, enum cbpf_severity sev, unsigned line, unsigned col,
 		      unsigned len, const char *fmt, va_list ap)
 {
-	char msg[512];
-
 	if (ctx->stop)
 		return;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (cbpf_diags_add(ctx->diags, sev, ctx->file, line, col, len, -1, "%s", msg))
+	if (diags_vadd(ctx->diags, sev, ctx->file, line, col, len, -1, fmt, ap))
 		ctx->oom = true;
 	if (sev != CBPF_SEV_ERROR || ++ctx->errors < ctx->max_errors)
 		return;
@@ -85,16 +82,6 @@ void asm_sort_diags(struct asm_ctx *ctx, size_t from)
 		}
 		diags->v[j] = d;
 	}
-}
-
-int tok_shown(const char *text, unsigned len)
-{
-	unsigned n = len < TOK_SHOWN ? len : TOK_SHOWN;
-
-	/* Never cut a UTF-8 sequence in two. */
-	while (n < len && n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
-		n--;
-	return (int)n;
 }
 
 /* ---------------------------------------------------------------- text check */
@@ -154,7 +141,10 @@ bool lex_check_text(struct asm_ctx *ctx)
 			continue;
 		}
 		if (s[i] == 0) {
-			why = "control byte";
+			/* Read as text because the rest looks like it (fmt_detect.c): say so. */
+			asm_diag(ctx, CBPF_SEV_ERROR, line, col, 1,
+				 "a NUL byte in the text (is this a binary file?)");
+			return false;
 		} else if (state == BLOCK_COMMENT) {
 			if (s[i] == '*' && i + 1 < n && s[i + 1] == '/') {
 				state = CODE;

@@ -9,6 +9,7 @@
 
 #include "classic/check_impl.h"
 #include "classic/prog.h"
+#include "util/diag_int.h"
 
 /* struct seccomp_data is 64 bytes: nr, arch, instruction_pointer, args[6]. */
 #define SECCOMP_DATA_SIZE 64u
@@ -20,35 +21,26 @@ void check_report(struct checker *c, enum cbpf_severity severity, long insn, con
 		  const char *fmt, ...)
 {
 	const struct cbpf_srcloc *loc = NULL;
-	char small[256], *msg = small;
 	va_list ap;
-	int n, err;
+	char *msg;
+	int err;
 
 	if (severity == CBPF_SEV_ERROR)
 		c->errors++;
 	if (!c->diags)
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
+	msg = diag_vformat(fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (!msg)
 		goto nomem;
-	if ((size_t)n >= sizeof(small)) {
-		msg = malloc((size_t)n + 1);
-		if (!msg)
-			goto nomem;
-		va_start(ap, fmt);
-		vsnprintf(msg, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-	}
 	if (insn >= 0)
 		loc = cbpf_prog_srcloc(c->prog, (size_t)insn);
 	err = cbpf_diags_add(c->diags, severity, c->prog ? cbpf_prog_file(c->prog) : NULL,
 			     loc ? loc->line : 0,
 			     loc ? loc->col : 0, loc ? loc->len : 0, insn, rule ? "%s [%s]" : "%s",
 			     msg, rule ? rule : "");
-	if (msg != small)
-		free(msg);
+	free(msg);
 	if (!err)
 		return;
 nomem:

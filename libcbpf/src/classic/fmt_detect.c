@@ -51,20 +51,47 @@ static int utf8_tail(unsigned char c)
 	return -1;
 }
 
-/* Text is what an editor shows: UTF-8 without NUL or control bytes other than whitespace. */
+/*
+ * Whether text with NUL bytes in it is rather raw bytecode: 8-byte instructions whose 16-bit
+ * opcode (below 0x100) has a zero high byte, at offset 1 of each on a little-endian machine
+ * and 0 on a big-endian one. Text with a stray NUL has no such pattern.
+ */
+static bool nul_pattern_of_raw(const unsigned char *s, size_t len)
+{
+	bool lo = len % 8 == 0, hi = lo;
+
+	for (size_t i = 0; i < len && (lo || hi); i += 8) {
+		lo = lo && !s[i + 1];
+		hi = hi && !s[i];
+	}
+	return lo || hi;
+}
+
+/*
+ * Text is what an editor shows: UTF-8 without NUL or control bytes other than whitespace. Text
+ * with a stray NUL byte is still text (unless its NULs fall as an array of instructions'
+ * would): its reader then points at the NUL, where reading it as raw bytecode would only have
+ * said "unknown opcode".
+ */
 static bool looks_binary(const unsigned char *s, size_t len)
 {
+	bool nul = false;
+
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = s[i];
 		int tail = utf8_tail(c);
 
-		if ((c < 0x20 && (!c || !strchr("\t\n\v\f\r", c))) || c == 0x7f || tail < 0)
+		if (!c) {
+			nul = true;
+			continue;
+		}
+		if ((c < 0x20 && !strchr("\t\n\v\f\r", c)) || c == 0x7f || tail < 0)
 			return true;
 		for (; tail > 0; tail--)
 			if (++i >= len || (s[i] & 0xc0) != 0x80)
 				return true;
 	}
-	return false;
+	return nul && nul_pattern_of_raw(s, len);
 }
 
 /*

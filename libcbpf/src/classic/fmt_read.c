@@ -11,6 +11,7 @@
 #include "classic/digit.h"
 #include "classic/fmt_int.h"
 #include "classic/prog.h"
+#include "util/diag_int.h"
 
 #define DEFAULT_MAX_ERRORS 20
 #define SHOWN 24 /* how many bytes of a bad token a message quotes */
@@ -69,13 +70,10 @@ static void verror(struct rd *rd, const struct tok *t, long insn, const char *fm
 	CBPF_PRINTF(4, 0);
 static void verror(struct rd *rd, const struct tok *t, long insn, const char *fmt, va_list ap)
 {
-	char msg[256];
-
 	if (rd->stop)
 		return;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (cbpf_diags_add(rd->diags, CBPF_SEV_ERROR, rd->file, t ? t->line : 0, t ? t->col : 0,
-			   t ? t->len : 0, insn, "%s", msg))
+	if (diags_vadd(rd->diags, CBPF_SEV_ERROR, rd->file, t ? t->line : 0, t ? t->col : 0,
+		       t ? t->len : 0, insn, fmt, ap))
 		rd->oom = true;
 	if (++rd->errors >= rd->max_errors) {
 		if (cbpf_diags_add(rd->diags, CBPF_SEV_NOTE, rd->file, 0, 0, 0, -1,

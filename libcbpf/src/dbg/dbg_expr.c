@@ -2,10 +2,12 @@
 /* The debugger's little expression language: conditions over A, X, M[i], packet bytes, inputs. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dbg/dbg_int.h"
+#include "util/diag_int.h"
 
 enum op {
 	E_NUM,   /* val */
@@ -79,13 +81,19 @@ static void skip_blanks(struct parser *p)
 }
 
 /* Records an error at column col of length len (once: the first error is the one to show). */
-static void fail(struct parser *p, size_t col, size_t len, const char *msg)
+static void fail(struct parser *p, size_t col, size_t len, const char *fmt, ...)
+	CBPF_PRINTF(4, 5);
+static void fail(struct parser *p, size_t col, size_t len, const char *fmt, ...)
 {
+	va_list ap;
+
 	if (p->err)
 		return;
 	p->err = -EINVAL;
-	cbpf_diags_add(p->diags, CBPF_SEV_ERROR, NULL, 1, (unsigned)col + 1, (unsigned)len, -1,
-		       "%s", msg);
+	va_start(ap, fmt);
+	diags_vadd(p->diags, CBPF_SEV_ERROR, NULL, 1, (unsigned)col + 1, (unsigned)len, -1, fmt,
+		   ap);
+	va_end(ap);
 }
 
 /* The length of the token at p->pos, for carets: a word, a number or one character. */
@@ -108,15 +116,12 @@ static size_t tok_len(const struct parser *p)
 static void fail_here(struct parser *p, const char *what)
 {
 	size_t n = tok_len(p);
-	char msg[160];
 
 	if (!p->s[p->pos]) {
-		snprintf(msg, sizeof(msg), "%s at the end", what);
-		fail(p, p->pos, 1, msg);
+		fail(p, p->pos, 1, "%s at the end", what);
 		return;
 	}
-	snprintf(msg, sizeof(msg), "%s, not '%.*s'", what, (int)(n > 32 ? 32 : n), p->s + p->pos);
-	fail(p, p->pos, n, msg);
+	fail(p, p->pos, n, "%s, not " DIAG_QF, what, DIAG_QA(p->s + p->pos, n));
 }
 
 static uint32_t add_node(struct parser *p, enum op op, uint32_t a, uint32_t b, uint64_t val)
@@ -208,11 +213,8 @@ static bool number(struct parser *p, uint64_t *out)
 		while (isalnum((unsigned char)*t) || *t == '_')
 			t++;
 		size_t n = (size_t)(t - (p->s + start));
-		char msg[96];
 
-		snprintf(msg, sizeof(msg), "'%.*s' is not a number", (int)(n > 32 ? 32 : n),
-			 p->s + start);
-		fail(p, start, n, msg);
+		fail(p, start, n, DIAG_QF " is not a number", DIAG_QA(p->s + start, n));
 		return true;
 	}
 	p->pos = (size_t)(t - p->s);
@@ -238,7 +240,7 @@ static bool index_of(struct parser *p, uint64_t limit, const char *name, uint64_
 	if (p->err)
 		return false;
 	if (*out >= limit) {
-		fail(p, at, p->pos - at, name);
+		fail(p, at, p->pos - at, "%s", name);
 		return false;
 	}
 	return expect(p, "]", "expected ']'");
@@ -332,13 +334,10 @@ static uint32_t primary(struct parser *p)
 		p->e->uses_meta = true;
 		return add_node(p, E_FIELD, 0, 0, (uint64_t)f);
 	}
-	char msg[192];
-
-	snprintf(msg, sizeof(msg),
-		 "unknown name '%.*s' (A, X, M[i], pc, pkt[off:size], len, caplen, a metadata "
-		 "field, nr, arch, ip, args[i])",
-		 (int)(n > 32 ? 32 : n), t);
-	fail(p, start, n, msg);
+	fail(p, start, n,
+	     "unknown name " DIAG_QF " (A, X, M[i], pc, pkt[off:size], len, caplen, a metadata "
+	     "field, nr, arch, ip, args[i])",
+	     DIAG_QA(t, n));
 	return 0;
 }
 

@@ -12,8 +12,9 @@
 #include <linux/pkt_cls.h>
 
 #include "cbpf/xlate.h"
-#include "ebpf/ebpf_prog.h"
 #include "classic/prog.h"
+#include "ebpf/ebpf_prog.h"
+#include "util/diag_int.h"
 
 /*
  * The machine (the kernel's own choice in net/core/filter.c: bpf_convert_filter): A is r0, so
@@ -167,15 +168,13 @@ static void report(struct xl *x, long pc, int err, const char *fmt, ...) CBPF_PR
 static void report(struct xl *x, long pc, int err, const char *fmt, ...)
 {
 	const struct cbpf_srcloc *loc = pc >= 0 ? cbpf_prog_srcloc(x->prog, (size_t)pc) : NULL;
-	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (cbpf_diags_add(x->diags, CBPF_SEV_ERROR, cbpf_prog_file(x->prog), loc ? loc->line : 0,
-			   loc ? loc->col : 0, loc ? loc->len : 0, pc, "%s", msg))
+	if (diags_vadd(x->diags, CBPF_SEV_ERROR, cbpf_prog_file(x->prog), loc ? loc->line : 0,
+		       loc ? loc->col : 0, loc ? loc->len : 0, pc, fmt, ap))
 		err = -ENOMEM;
+	va_end(ap);
 	if (!x->err || x->err == -EINVAL)
 		x->err = err;
 }

@@ -22,21 +22,20 @@
 
 #include "cbpf/vm.h"
 #include "cbpf/xlate.h"
-#include "ebpf/ebpf_prog.h"
 #include "classic/prog.h"
+#include "ebpf/ebpf_prog.h"
+#include "util/diag_int.h"
 
 static int fail(struct cbpf_diags *diags, int err, const char *fmt, ...) CBPF_PRINTF(3, 4);
 static int fail(struct cbpf_diags *diags, int err, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
+	int e;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	e = diags_vadd(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1, fmt, ap);
 	va_end(ap);
-	if (cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1, "%s", msg))
-		return -ENOMEM;
-	return err;
+	return e ? e : err;
 }
 
 /* libbpf prints to stderr by default; the library never prints, so it is muted around calls. */

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "seccomp/policy_ir.h"
+#include "util/infile.h"
 
 /* ---------------------------------------------------------------- actions */
 
@@ -158,19 +159,23 @@ int cbpf_seccomp_action_format(uint32_t action, char *buf, size_t size)
 
 /* ---------------------------------------------------------------- the rule set */
 
+void policy_vdiag(struct policy_ctx *ctx, enum cbpf_severity sev, const char *file, unsigned line,
+		  unsigned col, unsigned len, const char *fmt, va_list ap)
+{
+	if (sev == CBPF_SEV_ERROR && ++ctx->errors > ctx->max_errors)
+		return;
+	if (diags_vadd(ctx->diags, sev, file, line, col, len, -1, fmt, ap) && !ctx->err)
+		ctx->err = -ENOMEM;
+}
+
 void policy_diag(struct policy_ctx *ctx, enum cbpf_severity sev, const char *file, unsigned line,
 		 unsigned col, unsigned len, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
-	if (sev == CBPF_SEV_ERROR && ++ctx->errors > ctx->max_errors)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	policy_vdiag(ctx, sev, file, line, col, len, fmt, ap);
 	va_end(ap);
-	if (cbpf_diags_add(ctx->diags, sev, file, line, col, len, -1, "%s", msg) && !ctx->err)
-		ctx->err = -ENOMEM;
 }
 
 const char *policy_strdup(struct policy_ctx *ctx, const char *s, size_t len)
@@ -266,54 +271,6 @@ bool policy_arch_32bit(enum cbpf_arch arch)
 {
 	/* libseccomp's arch tables: x32 is ARCH_SIZE_32, its arguments compared as 32 bits. */
 	return arch == CBPF_ARCH_I386 || arch == CBPF_ARCH_ARM || arch == CBPF_ARCH_X32;
-}
-
-int policy_read_file(const char *path, char **buf, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *data = NULL;
-	size_t n = 0, cap = 0;
-	int err = 0;
-
-	if (!f)
-		return errno == ENOENT ? -ENOENT : -EIO;
-	for (;;) {
-		size_t got;
-
-		if (cap - n < 4096) {
-			char *grown;
-
-			if (cap > (size_t)64 << 20) {
-				err = -E2BIG;
-				break;
-			}
-			cap = cap ? 2 * cap : 8192;
-			grown = realloc(data, cap + 1);
-			if (!grown) {
-				err = -ENOMEM;
-				break;
-			}
-			data = grown;
-		}
-		got = fread(data + n, 1, cap - n, f);
-		n += got;
-		if (got == 0) {
-			if (ferror(f))
-				err = -EIO;
-			break;
-		}
-	}
-	fclose(f);
-	if (err) {
-		free(data);
-		return err;
-	}
-	if (!data && !(data = malloc(1)))
-		return -ENOMEM;
-	data[n] = '\0';
-	*buf = data;
-	*len = n;
-	return 0;
 }
 
 /* ---------------------------------------------------------------- contradictions */
@@ -756,14 +713,15 @@ int cbpf_policy_parse_file(const char *path, const struct cbpf_policy_opts *opts
 			   struct cbpf_policy **out, struct cbpf_diags *diags)
 {
 	struct cbpf_policy_opts o = opts ? *opts : (struct cbpf_policy_opts){ 0 };
-	char *buf;
+	char *buf, why[64];
 	size_t len;
-	int err = policy_read_file(path, &buf, &len);
+	int err = cbpf_infile_read(path, o.max_file_size, &buf, &len);
 
 	if (err) {
 		cbpf_diags_add(diags, CBPF_SEV_ERROR, path, 0, 0, 0, -1, "cannot read: %s",
-			       strerror(-err));
-		return err;
+			       cbpf_infile_why(err, o.max_file_size, why, sizeof(why)));
+		/* The closed set of common.h: the reader's own errno is in the message. */
+		return err == -ENOENT || err == -ENOMEM ? err : err == -EFBIG ? -E2BIG : -EIO;
 	}
 	if (!o.file)
 		o.file = path;

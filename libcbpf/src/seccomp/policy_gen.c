@@ -150,16 +150,14 @@ static char *label(struct gen *g, const char *fmt, ...) CBPF_PRINTF(2, 3);
 
 static char *label(struct gen *g, const char *fmt, ...)
 {
-	char buf[256];
 	va_list ap;
 	char *s;
 
 	if (!g->comments)
 		return NULL;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	s = diag_vformat(fmt, ap);
 	va_end(ap);
-	s = strdup(buf);
 	if (!s)
 		g->err = -ENOMEM;
 	return s;

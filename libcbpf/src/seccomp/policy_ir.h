@@ -6,6 +6,7 @@
 #include <stdarg.h>
 
 #include "cbpf/policy.h"
+#include "util/diag_int.h"
 
 struct cbpf_policy {
 	enum cbpf_arch arches[CBPF_ARCH_COUNT]; /* the filter's, the host's first */
@@ -34,6 +35,9 @@ struct policy_ctx {
 /* Reports a diagnostic at file:line:col (line 0: none). Errors are counted. */
 void policy_diag(struct policy_ctx *ctx, enum cbpf_severity sev, const char *file, unsigned line,
 		 unsigned col, unsigned len, const char *fmt, ...) CBPF_PRINTF(7, 8);
+/* The same with a va_list, for the front ends' own wrappers. */
+void policy_vdiag(struct policy_ctx *ctx, enum cbpf_severity sev, const char *file, unsigned line,
+		  unsigned col, unsigned len, const char *fmt, va_list ap) CBPF_PRINTF(7, 0);
 /* A copy of s owned by the policy, or NULL (ctx->err = -ENOMEM). */
 const char *policy_strdup(struct policy_ctx *ctx, const char *s, size_t len);
 /* Appends a rule; conds are copied. 0 or -ENOMEM (also recorded in ctx->err). */
@@ -48,9 +52,6 @@ void policy_add_arch(struct cbpf_policy *pol, enum cbpf_arch arch);
 /* The front ends: fill ctx->pol from src. Errors go through policy_diag. */
 void policy_json_parse(struct policy_ctx *ctx, const char *src, size_t len, const char *file);
 void policy_text_parse(struct policy_ctx *ctx, const char *src, size_t len, const char *file);
-
-/* Reads a whole file into a NUL-terminated buffer. 0, -ENOENT, -EIO, -ENOMEM, -E2BIG. */
-int policy_read_file(const char *path, char **buf, size_t *len);
 
 /* Checks the rules of every (architecture, syscall) for contradictions. */
 void policy_check_conflicts(struct policy_ctx *ctx);

@@ -25,6 +25,9 @@ struct jval {
 	size_t hist, cap;
 };
 
+/* A string of the profile quoted in a message, cut when long (diag_int.h). */
+#define JQ(v) DIAG_QA((v)->str, (v)->n)
+
 /* Parse-time memory: one arena, freed at once. */
 struct arena_block {
 	struct arena_block *next;
@@ -466,11 +469,8 @@ static void pdiag(struct profile *pr, enum cbpf_severity sev, const struct jval 
 static void pdiag(struct profile *pr, enum cbpf_severity sev, const struct jval *at,
 		  const char *fmt, va_list ap)
 {
-	char msg[384];
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	policy_diag(pr->ctx, sev, pr->file, at ? at->line : 0, at ? at->col : 0, at ? at->len : 0,
-		    "%s", msg);
+	policy_vdiag(pr->ctx, sev, pr->file, at ? at->line : 0, at ? at->col : 0, at ? at->len : 0,
+		     fmt, ap);
 }
 
 static void perr(struct profile *pr, const struct jval *at, const char *fmt, ...)
@@ -527,12 +527,13 @@ static bool get_uint(struct profile *pr, const struct jval *v, uint64_t max, con
 		unsigned d = (unsigned)(v->str[i] - '0');
 
 		if (d > 9) {
-			perr(pr, v, "%s must be a non-negative integer, not %.*s", what, (int)v->n,
-			     v->str);
+			perr(pr, v, "%s must be a non-negative integer, not %.*s%s", what,
+			     DIAG_QA(v->str, v->n));
 			return false;
 		}
 		if (x > (UINT64_MAX - d) / 10 || x * 10 + d > max) {
-			perr(pr, v, "%s %.*s is out of range (at most %llu)", what, (int)v->n, v->str,
+			perr(pr, v, "%s %.*s%s is out of range (at most %llu)", what,
+			     DIAG_QA(v->str, v->n),
 			     (unsigned long long)max);
 			return false;
 		}
@@ -756,7 +757,7 @@ static void go_duplicate(struct profile *pr, const struct gotype *t, const struc
 		how = "its null clears the value before it";
 	else if (cur && go_merges(ft, v))
 		how = "it is decoded over the one before, which keeps what it leaves out";
-	pwarn(pr, k, "duplicate member '%s' in %s (%s): %s, as Docker reads it", k->str, t->in,
+	pwarn(pr, k, "duplicate member " DIAG_QF " in %s (%s): %s, as Docker reads it", JQ(k), t->in,
 	      also, how);
 }
 
@@ -784,7 +785,7 @@ static const struct jval *go_struct(struct profile *pr, const struct gotype *t,
 		int f = go_field(t, k, &wide);
 
 		if (f < 0) {
-			pwarn(pr, k, "unknown member '%s' in %s ignored", k->str, t->in);
+			pwarn(pr, k, "unknown member " DIAG_QF " in %s ignored", JQ(k), t->in);
 			continue;
 		}
 		if (t->fields[f].type->kind == GO_SKIP)
@@ -890,9 +891,9 @@ static const struct jval *go_decode(struct profile *pr, const struct gotype *t,
 			return old ? old : src;
 		if (moby_kernel(src->str, &major, &minor))
 			return src;
-		perr(pr, src, "bad kernel version '%s' (Docker reads major.minor, each 0 to 255, "
-			      "not 0.0)",
-		     src->str);
+		perr(pr, src, "bad kernel version " DIAG_QF " (Docker reads major.minor, each 0 to "
+			      "255, not 0.0)",
+		     JQ(src));
 		break;
 	case GO_SLICE:
 		return go_slice(pr, t, old, src);
@@ -934,10 +935,10 @@ static bool get_action(struct profile *pr, const struct jval *v, const struct jv
 		*out = acts[i].action | (acts[i].data ? (uint32_t)data : 0);
 		return true;
 	}
-	perr(pr, v, "unknown action '%s' (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL, "
+	perr(pr, v, "unknown action " DIAG_QF " (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL, "
 		    "SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_TRACE, "
 		    "SCMP_ACT_LOG, SCMP_ACT_NOTIFY)",
-	     v->str);
+	     JQ(v));
 	return false;
 }
 
@@ -972,9 +973,9 @@ static bool check_scmp_arch(struct profile *pr, const struct jval *v)
 	if (!want(pr, v, J_STR, "an architecture"))
 		return false;
 	if (scmp_arch(pr, v->str, &a) < 0) {
-		perr(pr, v, "unknown architecture '%s' (SCMP_ARCH_X86_64, SCMP_ARCH_X86, "
+		perr(pr, v, "unknown architecture " DIAG_QF " (SCMP_ARCH_X86_64, SCMP_ARCH_X86, "
 			    "SCMP_ARCH_X32, SCMP_ARCH_AARCH64, SCMP_ARCH_ARM, ...)",
-		     v->str);
+		     JQ(v));
 		return false;
 	}
 	return true;
@@ -991,12 +992,14 @@ static void use_scmp_arch(struct profile *pr, const struct jval *v)
 	r = scmp_arch(pr, v->str, &a);
 	if (r == 0) {
 		if (pr->ctx->opts->lenient)
-			pwarn(pr, v, "architecture '%s' skipped: cbpf has no syscall table for it",
-			      v->str);
+			pwarn(pr, v,
+			      "architecture " DIAG_QF " skipped: cbpf has no syscall table for it",
+			      JQ(v));
 		else
 			perr(pr, v,
-			     "architecture '%s' is not supported (x86_64, i386, x32, aarch64, arm)",
-			     v->str);
+			     "architecture " DIAG_QF
+			     " is not supported (x86_64, i386, x32, aarch64, arm)",
+			     JQ(v));
 		return;
 	}
 	if (!pr->ctx->have_arches)
@@ -1189,11 +1192,11 @@ static int check_filter(struct profile *pr, const struct jval *f, bool includes)
 			for (size_t k = 0; cap_names[k] && !known_cap; k++)
 				known_cap = !strcmp(c->str, cap_names[k]);
 			if (!known_cap && !cbpf_cap_parse(c->str, &cap))
-				pwarn(pr, c, "capability '%s' matches none of the container's: Docker "
-					     "compares '%s' exactly",
-				      c->str, cap_names[cap]);
+				pwarn(pr, c, "capability " DIAG_QF " matches none of the container's: "
+					     "Docker compares '%s' exactly",
+				      JQ(c), cap_names[cap]);
 			else if (!known_cap)
-				pwarn(pr, c, "unknown capability '%s'", c->str);
+				pwarn(pr, c, "unknown capability " DIAG_QF, JQ(c));
 			/* includes: all of them needed; excludes: any of them is enough. */
 			if (includes && !has_cap(pr, c->str))
 				keep = 0;
@@ -1213,9 +1216,10 @@ static int check_filter(struct profile *pr, const struct jval *f, bool includes)
 			for (size_t k = 0; docker_arch_names[k] && !known_arch; k++)
 				known_arch = !strcmp(a->str, docker_arch_names[k]);
 			if (!known_arch)
-				pwarn(pr, a, "unknown architecture '%s' (Docker names: amd64, x86, "
-					     "arm64, arm, ...)",
-				      a->str);
+				pwarn(pr, a,
+				      "unknown architecture " DIAG_QF " (Docker names: amd64, x86, "
+				      "arm64, arm, ...)",
+				      JQ(a));
 		}
 		/*
 		 * moby profiles/seccomp setupSeccomp: decided once, by the name of the machine the
@@ -1235,7 +1239,7 @@ static int check_filter(struct profile *pr, const struct jval *f, bool includes)
 		if (!mink->n)
 			major = minor = 0;
 		else if (!moby_kernel(mink->str, &major, &minor)) {
-			perr(pr, mink, "bad kernel version '%s'", mink->str);
+			perr(pr, mink, "bad kernel version " DIAG_QF, JQ(mink));
 			return -1;
 		}
 		ge = pr->kmajor > major || (pr->kmajor == major && pr->kminor >= minor);
@@ -1264,9 +1268,9 @@ static bool get_cmp(struct profile *pr, const struct jval *v, enum cbpf_cmp *op)
 			*op = ops[i].op;
 			return true;
 		}
-	perr(pr, v, "unknown comparison '%s' (SCMP_CMP_EQ, SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, "
-		    "SCMP_CMP_GT, SCMP_CMP_GE, SCMP_CMP_MASKED_EQ)",
-	     v->str);
+	perr(pr, v, "unknown comparison " DIAG_QF " (SCMP_CMP_EQ, SCMP_CMP_NE, SCMP_CMP_LT, "
+		    "SCMP_CMP_LE, SCMP_CMP_GT, SCMP_CMP_GE, SCMP_CMP_MASKED_EQ)",
+	     JQ(v));
 	return false;
 }
 
@@ -1382,7 +1386,7 @@ static void do_syscall(struct profile *pr, const struct jval *s)
 		}
 		/* a name no architecture has is a typo: an error even when lenient */
 		if (!cbpf_syscall_exists(nv->str)) {
-			perr(pr, nv, "unknown syscall '%s'", nv->str);
+			perr(pr, nv, "unknown syscall " DIAG_QF, JQ(nv));
 			ok = false;
 		}
 	}
@@ -1439,9 +1443,9 @@ static void do_flags(struct profile *pr, const struct jval *v)
 			if (!strcmp(f->str, known[k].name))
 				break;
 		if (k == sizeof(known) / sizeof(known[0]))
-			perr(pr, f, "unknown flag '%s' (SECCOMP_FILTER_FLAG_TSYNC, _LOG, _SPEC_ALLOW, "
-				    "_WAIT_KILLABLE_RECV)",
-			     f->str);
+			perr(pr, f, "unknown flag " DIAG_QF " (SECCOMP_FILTER_FLAG_TSYNC, _LOG, "
+				    "_SPEC_ALLOW, _WAIT_KILLABLE_RECV)",
+			     JQ(f));
 		else
 			pr->ctx->pol->flags |= known[k].flag;
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "seccomp/policy_ir.h"
+#include "util/infile.h"
 
 #define MAX_INCLUDE_DEPTH 10
 #define MAX_CONDS 64
@@ -65,11 +66,8 @@ static void tdiag(struct tparser *tp, enum cbpf_severity sev, const struct token
 static void tdiag(struct tparser *tp, enum cbpf_severity sev, const struct token *t,
 		  const char *fmt, va_list ap)
 {
-	char msg[384];
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	policy_diag(tp->ctx, sev, tp->file, t ? t->line : 0, t ? t->col : 0,
-		    t ? (unsigned)t->len : 0, "%s", msg);
+	policy_vdiag(tp->ctx, sev, tp->file, t ? t->line : 0, t ? t->col : 0,
+		     t ? (unsigned)t->len : 0, fmt, ap);
 }
 
 static void terr(struct tparser *tp, const struct token *t, const char *fmt, ...)
@@ -273,7 +271,7 @@ static void expected(struct tparser *tp, struct stmt *st, const char *what)
 
 		terr(tp, &e, "expected %s at the end of the line", what);
 	} else {
-		terr(tp, t, "expected %s, found '%.*s'", what, (int)t->len, t->s);
+		terr(tp, t, "expected %s, found " DIAG_QF, what, DIAG_QA(t->s, t->len));
 	}
 }
 
@@ -478,13 +476,14 @@ static bool parse_constant(struct tparser *tp, struct stmt *st, uint64_t *out, u
 		st->i++;
 	} else if (t->type == T_NUMBER) {
 		if (!parse_number(t, out)) {
-			terr(tp, t, "bad number '%.*s'", (int)t->len, t->s);
+			terr(tp, t, "bad number " DIAG_QF, DIAG_QA(t->s, t->len));
 			return false;
 		}
 		st->i++;
 	} else if (t->type == T_IDENT) {
 		if (!lookup_constant(tp, t, out)) {
-			terr(tp, t, "unknown constant '%.*s' (write its value)", (int)t->len, t->s);
+			terr(tp, t, "unknown constant " DIAG_QF " (write its value)",
+			     DIAG_QA(t->s, t->len));
 			return false;
 		}
 		st->i++;
@@ -567,7 +566,8 @@ static bool parse_atom(struct tparser *tp, struct stmt *st, struct cbpf_policy_c
 	}
 	for (size_t i = 3; i < arg->len; i++) {
 		if (!isdigit((unsigned char)arg->s[i]) || idx > 1000) {
-			terr(tp, arg, "bad argument '%.*s' (arg0 to arg5)", (int)arg->len, arg->s);
+			terr(tp, arg, "bad argument " DIAG_QF " (arg0 to arg5)",
+			     DIAG_QA(arg->s, arg->len));
 			return false;
 		}
 		idx = idx * 10 + (unsigned)(arg->s[i] - '0');
@@ -642,8 +642,8 @@ static bool parse_descriptor(struct tparser *tp, struct stmt *st, struct descrip
 		return false;
 	}
 	if (memchr(t->s, '@', t->len)) {
-		terr(tp, t, "syscall groups ('%.*s') are not supported: list the syscalls",
-		     (int)t->len, t->s);
+		terr(tp, t, "syscall groups (" DIAG_QF ") are not supported: list the syscalls",
+		     DIAG_QA(t->s, t->len));
 		return false;
 	}
 	st->i++;
@@ -708,7 +708,7 @@ static const char *check_name(struct tparser *tp, const struct descriptor *d)
 	if (t->len >= sizeof(name) || (memcpy(name, t->s, t->len), name[t->len] = '\0',
 				       !cbpf_syscall_exists(name))) {
 		/* a name no architecture has is a typo: an error even when lenient */
-		terr(tp, t, "unknown syscall '%.*s'", (int)t->len, t->s);
+		terr(tp, t, "unknown syscall " DIAG_QF, DIAG_QA(t->s, t->len));
 		return NULL;
 	}
 	for (size_t a = 0; a < pol->n_arches; a++) {
@@ -762,11 +762,15 @@ static void do_include(struct tparser *tp, struct stmt *st)
 	memcpy(full, tp->file, blen);
 	memcpy(full + blen, path->s, path->len);
 	full[blen + path->len] = '\0';
-	err = policy_read_file(full, &buf, &blen);
+	err = cbpf_infile_read(full, tp->ctx->opts->max_file_size, &buf, &blen);
 	if (err) {
-		terr(tp, path, "cannot @include '%s': %s", full, strerror(-err));
-		if (err != -ENOENT && err != -EIO && !tp->ctx->err)
-			tp->ctx->err = err;
+		char why[64];
+
+		terr(tp, path, "cannot @include " DIAG_QF ": %s", DIAG_QA(full, strlen(full)),
+		     cbpf_infile_why(err, tp->ctx->opts->max_file_size, why, sizeof(why)));
+		/* Out of memory, or over the limit, is the call's answer (common.h's set). */
+		if ((err == -ENOMEM || err == -EFBIG) && !tp->ctx->err)
+			tp->ctx->err = err == -EFBIG ? -E2BIG : err;
 		free(full);
 		return;
 	}
@@ -801,8 +805,8 @@ static void do_statement(struct tparser *tp, struct stmt *st)
 			*tp->default_set = true;
 			goto end;
 		}
-		terr(tp, first, "unknown directive '%.*s' (@include, @default, @frequency)",
-		     (int)first->len, first->s);
+		terr(tp, first, "unknown directive " DIAG_QF " (@include, @default, @frequency)",
+		     DIAG_QA(first->s, first->len));
 		return;
 	}
 	/* descriptors ':' */
@@ -868,7 +872,7 @@ end:
 	if (st->i < st->n) {
 		const struct token *t = peek(st);
 
-		terr(tp, t, "unexpected '%.*s' after the statement", (int)t->len, t->s);
+		terr(tp, t, "unexpected " DIAG_QF " after the statement", DIAG_QA(t->s, t->len));
 		return;
 	}
 	for (size_t d = 0; d < nds; d++) {

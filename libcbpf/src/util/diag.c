@@ -2,10 +2,11 @@
 /* Diagnostics: collect located messages, print them the way gcc and clang do. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cbpf/diag.h"
+#include "util/diag_int.h"
 
 void cbpf_diags_init(struct cbpf_diags *diags)
 {
@@ -24,12 +25,25 @@ void cbpf_diags_free(struct cbpf_diags *diags)
 	cbpf_diags_init(diags);
 }
 
-int cbpf_diags_add(struct cbpf_diags *diags, enum cbpf_severity severity, const char *file,
-		   unsigned line, unsigned col, unsigned len, long insn, const char *fmt, ...)
+char *diag_vformat(const char *fmt, va_list ap)
+{
+	va_list again;
+	char *msg;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	msg = n < 0 ? NULL : malloc((size_t)n + 1);
+	if (msg)
+		vsnprintf(msg, (size_t)n + 1, fmt, again);
+	va_end(again);
+	return msg;
+}
+
+int diags_vadd(struct cbpf_diags *diags, enum cbpf_severity severity, const char *file,
+	       unsigned line, unsigned col, unsigned len, long insn, const char *fmt, va_list ap)
 {
 	struct cbpf_diag d = { severity, NULL, line, col, len, insn, NULL };
-	va_list ap;
-	int n;
 
 	if (!diags)
 		return 0;
@@ -42,14 +56,9 @@ int cbpf_diags_add(struct cbpf_diags *diags, enum cbpf_severity severity, const 
 		diags->v = v;
 		diags->cap = cap;
 	}
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !(d.msg = malloc((size_t)n + 1)))
+	d.msg = diag_vformat(fmt, ap);
+	if (!d.msg)
 		return -ENOMEM;
-	va_start(ap, fmt);
-	vsnprintf(d.msg, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	if (file && !(d.file = strdup(file))) {
 		free(d.msg);
 		return -ENOMEM;
@@ -58,6 +67,33 @@ int cbpf_diags_add(struct cbpf_diags *diags, enum cbpf_severity severity, const 
 	if (severity == CBPF_SEV_ERROR)
 		diags->errors++;
 	return 0;
+}
+
+int cbpf_diags_add(struct cbpf_diags *diags, enum cbpf_severity severity, const char *file,
+		   unsigned line, unsigned col, unsigned len, long insn, const char *fmt, ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = diags_vadd(diags, severity, file, line, col, len, insn, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+static bool utf8_continuation(char c)
+{
+	return ((unsigned char)c & 0xc0) == 0x80;
+}
+
+int diag_quote_len(const char *s, size_t len)
+{
+	size_t n = len < DIAG_QUOTE_MAX ? len : DIAG_QUOTE_MAX;
+
+	/* Never cut a UTF-8 sequence in two. */
+	while (n < len && n > 0 && utf8_continuation(s[n]))
+		n--;
+	return (int)n;
 }
 
 static const char *const severity_names[] = { "note", "warning", "error" };
@@ -87,10 +123,41 @@ static const char *find_line(const char *src, size_t srclen, unsigned line, size
 	return p;
 }
 
-/* The source line, then a caret under the column; tabs are kept so the caret lines up. */
-static bool utf8_continuation(char c)
+void diag_excerpt(FILE *out, const char *text, size_t len, unsigned col, unsigned ulen,
+		  bool color)
 {
-	return ((unsigned char)c & 0xc0) == 0x80;
+	size_t caret = col ? col - 1 : 0, start = 0, end = len;
+
+	if (caret > len)
+		caret = len;
+	/* A long line (a 12 MB one-line program) is shown as a window around the column: a
+	 * third of it before the caret, the rest after, moved in when the line ends sooner. */
+	if (len > DIAG_EXCERPT_MAX) {
+		start = caret > DIAG_EXCERPT_MAX / 3 ? caret - DIAG_EXCERPT_MAX / 3 : 0;
+		end = start + DIAG_EXCERPT_MAX;
+		if (end > len) {
+			end = len;
+			start = len - DIAG_EXCERPT_MAX;
+		}
+		while (start > 0 && start < caret && utf8_continuation(text[start]))
+			start++;
+		while (end < len && end > caret && utf8_continuation(text[end]))
+			end--;
+	}
+	fprintf(out, "%s%.*s%s\n", start ? "..." : "", (int)(end - start), text + start,
+		end < len ? "..." : "");
+	/* Columns count bytes; the caret lines up with characters: a UTF-8 continuation byte
+	 * takes no room of its own. */
+	if (start)
+		fputs("   ", out);
+	for (size_t i = start; i < caret && i < end; i++)
+		if (!utf8_continuation(text[i]))
+			fputc(text[i] == '\t' ? '\t' : ' ', out);
+	fputs(color ? GREEN "^" : "^", out);
+	for (size_t i = 1; i < ulen && caret + i < end; i++)
+		if (!utf8_continuation(text[caret + i]))
+			fputc('~', out);
+	fputs(color ? RESET "\n" : "\n", out);
 }
 
 static void print_excerpt(FILE *out, const struct cbpf_diag *d, const char *src, size_t srclen,
@@ -99,19 +166,8 @@ static void print_excerpt(FILE *out, const struct cbpf_diag *d, const char *src,
 	size_t len;
 	const char *text = find_line(src, srclen, d->line, &len);
 
-	if (!text)
-		return;
-	fprintf(out, "%.*s\n", (int)len, text);
-	/* Columns count bytes; the caret lines up with characters: a UTF-8 continuation byte
-	 * takes no room of its own. */
-	for (size_t i = 0; i + 1 < d->col && i < len; i++)
-		if (!utf8_continuation(text[i]))
-			fputc(text[i] == '\t' ? '\t' : ' ', out);
-	fputs(color ? GREEN "^" : "^", out);
-	for (unsigned i = 1; i < d->len && d->col + i <= len; i++)
-		if (!utf8_continuation(text[d->col - 1 + i]))
-			fputc('~', out);
-	fputs(color ? RESET "\n" : "\n", out);
+	if (text)
+		diag_excerpt(out, text, len, d->col, d->len, color);
 }
 
 int cbpf_diags_print(FILE *out, const struct cbpf_diags *diags, const char *src, size_t srclen,
