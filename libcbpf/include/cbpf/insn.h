@@ -130,7 +130,10 @@ CBPF_API const struct cbpf_opcode_info *cbpf_opcode_lookup(uint16_t code);
 /* All opcodes the kernel knows, in ascending code order; *count receives their number. */
 CBPF_API const struct cbpf_opcode_info *cbpf_opcode_table(size_t *count);
 
-/* True when insn is a conditional jump (the only kind that uses jt and jf). */
+/*
+ * True when insn is a conditional jump the kernel knows, jeq, jgt, jge or jset with k or x: the
+ * only instructions that use jt and jf. An opcode the table does not hold is no jump.
+ */
 CBPF_API bool cbpf_insn_is_cond_jump(const struct cbpf_insn *insn);
 
 /* Where an instruction came from in its source text; line 0 means unknown. */

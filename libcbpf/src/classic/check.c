@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "classic/check_impl.h"
+#include "classic/insn_int.h"
 #include "classic/prog.h"
 #include "util/diag_int.h"
 
@@ -45,22 +46,6 @@ void check_report(struct checker *c, enum cbpf_severity severity, long insn, con
 		return;
 nomem:
 	c->err = -ENOMEM;
-}
-
-bool check_is_cond_jump(uint16_t code)
-{
-	switch (code) {
-	case CBPF_JMP | CBPF_JEQ | CBPF_K:
-	case CBPF_JMP | CBPF_JEQ | CBPF_X:
-	case CBPF_JMP | CBPF_JGT | CBPF_K:
-	case CBPF_JMP | CBPF_JGT | CBPF_X:
-	case CBPF_JMP | CBPF_JGE | CBPF_K:
-	case CBPF_JMP | CBPF_JGE | CBPF_X:
-	case CBPF_JMP | CBPF_JSET | CBPF_K:
-	case CBPF_JMP | CBPF_JSET | CBPF_X:
-		return true;
-	}
-	return false;
 }
 
 /* k as the messages print it: decimal while small, hex beyond. */
@@ -176,7 +161,7 @@ static void check_classic(struct checker *c, size_t pc)
 		check_ancillary(c, pc);
 		break;
 	default:
-		if (check_is_cond_jump(insn->code)) {
+		if (cbpf_insn_is_cond_jump(insn)) {
 			check_jump_target(c, pc, "jt", (uint64_t)pc + 1 + insn->jt);
 			check_jump_target(c, pc, "jf", (uint64_t)pc + 1 + insn->jf);
 		}
@@ -229,18 +214,13 @@ static void warn_unreachable(struct checker *c)
 	}
 	reach[0] = true;
 	for (pc = 0; pc < c->len; pc++) {
-		const struct cbpf_insn *insn = &c->insns[pc];
+		uint64_t t[2];
 
 		if (!reach[pc])
 			continue;
-		if (insn->code == (CBPF_JMP | CBPF_JA)) {
-			reach[pc + 1 + insn->k] = true;
-		} else if (check_is_cond_jump(insn->code)) {
-			reach[pc + 1 + insn->jt] = true;
-			reach[pc + 1 + insn->jf] = true;
-		} else if (CBPF_CLASS(insn->code) != CBPF_RET) {
-			reach[pc + 1] = true;
-		}
+		/* Every target is inside the program, or one past its end: the structure is sound. */
+		for (unsigned i = insn_successors(&c->insns[pc], pc, t); i-- > 0;)
+			reach[t[i]] = true;
 	}
 	for (pc = 0; pc < c->len;) {
 		if (reach[pc]) {
@@ -329,8 +309,7 @@ int cbpf_check(const struct cbpf_prog *prog, enum cbpf_check_mode mode, struct c
 			continue;
 		}
 		check_classic(&c, pc);
-		if (c.errors != before && (insn->code == (CBPF_JMP | CBPF_JA) ||
-					   check_is_cond_jump(insn->code)))
+		if (c.errors != before && insn_is_jump(insn))
 			structure_ok = false;
 		if (mode == CBPF_CHECK_SECCOMP)
 			check_seccomp(&c, pc, info);

@@ -44,7 +44,4 @@ void check_memory(struct checker *c);
  */
 void check_translation(struct checker *c);
 
-/* True for the eight conditional jump codes the kernel knows. */
-bool check_is_cond_jump(uint16_t code);
-
 #endif

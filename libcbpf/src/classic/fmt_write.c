@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "classic/fmt_int.h"
+#include "classic/insn_int.h"
 #include "classic/prog.h"
 
 /*
@@ -47,6 +48,18 @@ static const struct cbpf_opcode_info *listing_lookup(uint16_t code)
 	if (code == (CBPF_LDX | CBPF_W | CBPF_LEN))
 		return NULL;
 	return cbpf_opcode_lookup(code);
+}
+
+/*
+ * Whether libpcap's bpf_image prints jt and jf: for the conditional jumps, and for an opcode of
+ * the jump class it does not know, but ja's, too ("unimp 0x55 jt 3 jf 4"): it tests
+ * BPF_CLASS == BPF_JMP and BPF_OP != BPF_JA, not the opcode.
+ */
+static bool listing_shows_targets(const struct cbpf_insn *insn)
+{
+	return cbpf_insn_is_cond_jump(insn) ||
+	       (!listing_lookup(insn->code) && CBPF_CLASS(insn->code) == CBPF_JMP &&
+		CBPF_OP(insn->code) != CBPF_JA);
 }
 
 /*
@@ -130,7 +143,7 @@ int cbpf_insn_format(const struct cbpf_insn *insn, size_t pc, char *buf, size_t 
 	}
 	format_operand(insn, pc, operand, sizeof(operand));
 	/* libpcap computes the targets in int arithmetic: pc + 1 + jt. */
-	if (cbpf_insn_is_cond_jump(insn))
+	if (listing_shows_targets(insn))
 		return snprintf(buf, size, "%-8s %-16s jt %d\tjf %d", op, operand,
 				(int)(pc + 1 + insn->jt), (int)(pc + 1 + insn->jf));
 	return snprintf(buf, size, "%-8s %s", op, operand);
@@ -377,16 +390,13 @@ int fmt_write_asm(FILE *out, const struct cbpf_prog *prog, const struct cbpf_wri
 		return -ENOMEM;
 	/* Only jump targets get a label, so the text reads like hand-written source. */
 	for (size_t i = 0; i < prog->len; i++) {
-		const struct cbpf_insn *in = &prog->insns[i];
+		uint64_t t[2];
 
-		if (CBPF_CLASS(in->code) != CBPF_JMP)
+		if (!insn_is_jump(&prog->insns[i]))
 			continue;
-		if (cbpf_insn_is_cond_jump(in)) {
-			target[i + 1 + in->jt] = true;
-			target[i + 1 + in->jf] = true;
-		} else {
-			target[fmt_target(i, in->k)] = true;
-		}
+		/* Inside the program (cbpf_form_can_write), a ja's as libpcap wraps it. */
+		for (unsigned j = insn_successors(&prog->insns[i], i, t); j-- > 0;)
+			target[fmt_target(i, t[j] - i - 1)] = true;
 	}
 	for (size_t i = 0; i < prog->len; i++) {
 		const char *comment = want_comment(prog, i, opts);

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
-/* The opcode table: every opcode the kernel knows, its mnemonic and operand, where it is allowed. */
+/*
+ * The opcode table: every opcode the kernel knows, its mnemonic and operand, where it is allowed;
+ * what it makes of control flow.
+ */
 #include <assert.h>
 #include <linux/filter.h>
 #include <stddef.h>
 #include <stdlib.h>
 
-#include "cbpf/insn.h"
+#include "classic/insn_int.h"
 
 /* Programs are handed to the kernel as they are: the layouts must agree. */
 static_assert(sizeof(struct cbpf_insn) == sizeof(struct sock_filter), "insn size");
@@ -96,7 +99,49 @@ const struct cbpf_opcode_info *cbpf_opcode_table(size_t *count)
 	return opcodes;
 }
 
+/* The operand of a known opcode, CBPF_OPND_NONE for an unknown one. */
+static enum cbpf_operand operand_of(const struct cbpf_insn *insn)
+{
+	const struct cbpf_opcode_info *info = cbpf_opcode_lookup(insn->code);
+
+	return info ? info->operand : CBPF_OPND_NONE;
+}
+
 bool cbpf_insn_is_cond_jump(const struct cbpf_insn *insn)
 {
-	return CBPF_CLASS(insn->code) == CBPF_JMP && CBPF_OP(insn->code) != CBPF_JA;
+	enum cbpf_operand op = operand_of(insn);
+
+	return op == CBPF_OPND_JMP_K || op == CBPF_OPND_JMP_X;
+}
+
+bool insn_is_ret(const struct cbpf_insn *insn)
+{
+	enum cbpf_operand op = operand_of(insn);
+
+	return op == CBPF_OPND_RET_K || op == CBPF_OPND_RET_A;
+}
+
+bool insn_is_jump(const struct cbpf_insn *insn)
+{
+	return operand_of(insn) == CBPF_OPND_JA || cbpf_insn_is_cond_jump(insn);
+}
+
+unsigned insn_successors(const struct cbpf_insn *insn, size_t pc, uint64_t t[2])
+{
+	switch (operand_of(insn)) {
+	case CBPF_OPND_RET_K:
+	case CBPF_OPND_RET_A:
+		return 0;
+	case CBPF_OPND_JA:
+		t[0] = (uint64_t)pc + 1 + insn->k;
+		return 1;
+	case CBPF_OPND_JMP_K:
+	case CBPF_OPND_JMP_X:
+		t[0] = (uint64_t)pc + 1 + insn->jt;
+		t[1] = (uint64_t)pc + 1 + insn->jf;
+		return 2;
+	default:
+		t[0] = (uint64_t)pc + 1;
+		return 1;
+	}
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cbpf/vm.h"
+#include "classic/insn_int.h"
 
 static_assert(sizeof(struct cbpf_seccomp_data) == sizeof(struct seccomp_data), "seccomp_data");
 static_assert(CBPF_SECCOMP_DATA_SIZE == sizeof(struct seccomp_data), "seccomp_data size");
@@ -1229,7 +1230,7 @@ int cbpf_vm_step(const struct cbpf_vm *vm, struct cbpf_vm_state *st, const struc
 		}
 		break;
 	case CBPF_JMP:
-		if (CBPF_OP(code) == CBPF_JA) {
+		if (!cbpf_insn_is_cond_jump(insn)) {
 			st->pc += 1 + insn->k;
 			rec->next_pc = st->pc;
 			return 0;

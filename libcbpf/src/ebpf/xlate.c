@@ -12,6 +12,7 @@
 #include <linux/pkt_cls.h>
 
 #include "cbpf/xlate.h"
+#include "classic/insn_int.h"
 #include "classic/prog.h"
 #include "ebpf/ebpf_prog.h"
 #include "util/diag_int.h"
@@ -342,16 +343,6 @@ static uint32_t zero_label(const struct xl *x)
 
 /* ---------------------------------------------------------------- what instructions do */
 
-static bool is_jump(uint16_t code)
-{
-	return CBPF_CLASS(code) == CBPF_JMP;
-}
-
-static bool is_ret(uint16_t code)
-{
-	return CBPF_CLASS(code) == CBPF_RET;
-}
-
 static bool is_abs(uint16_t code)
 {
 	return CBPF_CLASS(code) == CBPF_LD && CBPF_MODE(code) == CBPF_ABS;
@@ -489,24 +480,16 @@ static void use_def(const struct xl *x, const struct cbpf_insn *in, unsigned *us
 	}
 }
 
-/* The successors of instruction i: up to two, in *s; returns how many. */
+/* The successors of instruction i, each once: up to two, in *s; returns how many. */
 static int successors(const struct xl *x, uint32_t i, uint32_t s[2])
 {
-	const struct cbpf_insn *in = &x->ci[i];
+	uint64_t t[2];
+	unsigned n = insn_successors(&x->ci[i], i, t);
 
-	if (is_ret(in->code))
-		return 0;
-	if (!is_jump(in->code)) {
-		s[0] = i + 1;
-		return 1;
-	}
-	if (CBPF_OP(in->code) == CBPF_JA) {
-		s[0] = i + 1 + in->k;
-		return 1;
-	}
-	s[0] = i + 1 + in->jt;
-	s[1] = i + 1 + in->jf;
-	return s[0] == s[1] ? 1 : 2;
+	/* Inside the program: what cannot run was refused first. */
+	s[0] = (uint32_t)t[0];
+	s[1] = (uint32_t)t[1];
+	return n == 2 && s[0] == s[1] ? 1 : (int)n;
 }
 
 /* ---------------------------------------------------------------- analysis */
@@ -541,7 +524,7 @@ static void check_structure(struct xl *x)
 			report(x, i, -EINVAL,
 			       "M[%u] does not exist: scratch memory is M[0] to M[15]", in->k);
 	}
-	if (!is_ret(x->ci[x->n - 1].code))
+	if (!insn_is_ret(&x->ci[x->n - 1]))
 		report(x, x->n - 1, -EINVAL, "the last instruction is not a return");
 }
 
@@ -552,7 +535,7 @@ static void mark_leaders(struct xl *x)
 		uint32_t s[2];
 		int ns;
 
-		if (!is_jump(x->ci[i].code) && !is_ret(x->ci[i].code))
+		if (!insn_is_jump(&x->ci[i]) && !insn_is_ret(&x->ci[i]))
 			continue;
 		if (i + 1 < x->n)
 			x->flags[i + 1] |= F_LEADER;
@@ -634,7 +617,7 @@ static void guards(struct xl *x)
 
 		if (doomed(x, in)) {
 			g = GUARD_ALL;
-		} else if (is_ret(in->code)) {
+		} else if (insn_is_ret(in)) {
 			g = in->code == (CBPF_RET | CBPF_K) && !in->k ? GUARD_ALL : 0;
 		} else {
 			ns = successors(x, i, s);
