@@ -83,14 +83,6 @@ static void fmt_insn(char *buf, size_t size, const struct cbpf_insn *insn)
 	}
 }
 
-/* include/linux/filter.h: bpf_anc_helper knows SKF_AD_OFF + 0, 4, ... SKF_AD_MAX - 4. */
-static bool known_ancillary(uint32_t k)
-{
-	uint32_t off = k - AD_BASE;
-
-	return k >= AD_BASE && off < CBPF_AD_MAX && off % 4 == 0;
-}
-
 static void check_jump_target(struct checker *c, size_t pc, const char *which, uint64_t target)
 {
 	/* A ja offset of 2^31 or more is how a backward jump looks in classic BPF's unsigned k. */
@@ -109,7 +101,7 @@ static void check_ancillary(struct checker *c, size_t pc)
 {
 	uint32_t k = c->insns[pc].k;
 
-	if (k >= AD_BASE && !known_ancillary(k))
+	if (k >= AD_BASE && !insn_anc(k))
 		check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
 			     "unknown ancillary load SKF_AD_OFF + %" PRIu32
 			     " (the kernel knows 0 to %d, in steps of 4)",

@@ -10,36 +10,6 @@
 #include "classic/prog.h"
 
 /*
- * libpcap (bpf_image.c, built on Linux) names the ancillary loads of ld/ldh/ldb [k] for
- * k = SKF_AD_OFF + 4 * i; these are its spellings, index i.
- */
-static const char *const pcap_ancillary[] = {
-	"proto", "type", "ifidx", "nla", "nlan", "mark", "queue", "hatype",
-	"rxhash", "cpu", "xor_x", "vlan_tci", "vlanp", "poff", "random", "vlan_tpid",
-};
-
-/*
- * tools/bpf/bpf_exp.l spells the same loads as keywords; xor_x has none (it is written as a
- * plain offset).
- */
-static const char *const asm_ancillary[] = {
-	"proto", "type", "ifidx", "nla", "nlan", "mark", "queue", "hatype",
-	"rxhash", "cpu", NULL, "vlan_tci", "vlan_avail", "poff", "rand", "vlan_tpid",
-};
-
-#define N_ANCILLARY (sizeof(pcap_ancillary) / sizeof(pcap_ancillary[0]))
-
-/* The index into the ancillary tables of a load from k, or -1 when k is an ordinary offset. */
-static int ancillary_index(uint32_t k)
-{
-	uint32_t off = k - (uint32_t)CBPF_AD_OFF;
-
-	if (k < (uint32_t)CBPF_AD_OFF || off % 4 || off / 4 >= N_ANCILLARY)
-		return -1;
-	return (int)(off / 4);
-}
-
-/*
  * The opcode as tcpdump -d knows it: libpcap's bpf_image names every opcode of the table but
  * ldx #len (LDX|W|LEN), which it prints as "unimp 0x81".
  */
@@ -71,7 +41,7 @@ static void format_operand(const struct cbpf_insn *insn, size_t pc, char *buf, s
 {
 	const struct cbpf_opcode_info *info = listing_lookup(insn->code);
 	int32_t sk = (int32_t)insn->k;
-	int anc;
+	const struct insn_anc *anc;
 
 	if (!info) {
 		snprintf(buf, size, "0x%x", insn->code);
@@ -87,9 +57,9 @@ static void format_operand(const struct cbpf_insn *insn, size_t pc, char *buf, s
 		snprintf(buf, size, "#0x%x", insn->k);
 		break;
 	case CBPF_OPND_ABS:
-		anc = ancillary_index(insn->k);
-		if (anc >= 0)
-			snprintf(buf, size, "[%s]", pcap_ancillary[anc]);
+		anc = insn_anc(insn->k);
+		if (anc)
+			snprintf(buf, size, "[%s]", anc->pcap);
 		else
 			snprintf(buf, size, "[%d]", sk);
 		break;
@@ -308,7 +278,7 @@ static void asm_insn(const struct cbpf_insn *in, size_t pc, char *buf, size_t si
 {
 	const struct cbpf_opcode_info *info = cbpf_opcode_lookup(in->code);
 	char num[16];
-	int anc;
+	const struct insn_anc *anc;
 
 	switch (info->operand) {
 	case CBPF_OPND_NONE:
@@ -318,9 +288,10 @@ static void asm_insn(const struct cbpf_insn *in, size_t pc, char *buf, size_t si
 		snprintf(buf, size, "%s #0x%x", info->name, in->k);
 		break;
 	case CBPF_OPND_ABS:
-		anc = ancillary_index(in->k);
-		if (anc >= 0 && asm_ancillary[anc]) {
-			snprintf(buf, size, "%s #%s", info->name, asm_ancillary[anc]);
+		/* xor_x has no bpf_asm keyword: a plain offset. */
+		anc = insn_anc(in->k);
+		if (anc && anc->bpf_asm) {
+			snprintf(buf, size, "%s #%s", info->name, anc->bpf_asm);
 			break;
 		}
 		asm_dec(num, sizeof(num), in->k);

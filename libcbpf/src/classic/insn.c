@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The opcode table: every opcode the kernel knows, its mnemonic and operand, where it is allowed;
- * what it makes of control flow.
+ * what it makes of control flow, and the ancillary loads' names.
  */
 #include <assert.h>
 #include <linux/filter.h>
@@ -144,4 +144,36 @@ unsigned insn_successors(const struct cbpf_insn *insn, size_t pc, uint64_t t[2])
 		t[0] = (uint64_t)pc + 1;
 		return 1;
 	}
+}
+
+/*
+ * include/uapi/linux/filter.h: SKF_AD_PROTOCOL (0) to SKF_AD_VLAN_TPID (60), in steps of 4. bpf_asm
+ * spells vlan_avail vlan_pr too; libpcap calls it vlanp and rand random.
+ */
+static const struct insn_anc ancillaries[] = {
+	{ "proto", NULL, "proto" },	  { "type", NULL, "type" },
+	{ "ifidx", NULL, "ifidx" },	  { "nla", NULL, "nla" },
+	{ "nlan", NULL, "nlan" },	  { "mark", NULL, "mark" },
+	{ "queue", NULL, "queue" },	  { "hatype", NULL, "hatype" },
+	{ "rxhash", NULL, "rxhash" },	  { "cpu", NULL, "cpu" },
+	{ NULL, NULL, "xor_x" },	  { "vlan_tci", NULL, "vlan_tci" },
+	{ "vlan_avail", "vlan_pr", "vlanp" }, { "poff", NULL, "poff" },
+	{ "rand", NULL, "random" },	  { "vlan_tpid", NULL, "vlan_tpid" },
+};
+
+static_assert(sizeof(ancillaries) / sizeof(ancillaries[0]) == CBPF_AD_MAX / 4, "ancillaries");
+
+const struct insn_anc *insn_anc(uint32_t k)
+{
+	uint32_t off = k - (uint32_t)CBPF_AD_OFF;
+
+	if (k < (uint32_t)CBPF_AD_OFF || off >= CBPF_AD_MAX || off % 4)
+		return NULL;
+	return &ancillaries[off / 4];
+}
+
+const struct insn_anc *insn_anc_table(size_t *count)
+{
+	*count = sizeof(ancillaries) / sizeof(ancillaries[0]);
+	return ancillaries;
 }

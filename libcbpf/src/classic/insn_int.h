@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Inside the instruction model: where control goes. Private. */
+/* Inside the instruction model: where control goes, and the ancillary loads' names. Private. */
 #ifndef CBPF_INSN_INT_H
 #define CBPF_INSN_INT_H
 
@@ -22,5 +22,20 @@ bool insn_is_jump(const struct cbpf_insn *insn);
  * is computed as the kernel's unsigned k reads: pc + 1 + k, up to 2^32 + pc.
  */
 unsigned insn_successors(const struct cbpf_insn *insn, size_t pc, uint64_t t[2]);
+
+/* The names of an ancillary load, ld/ldh/ldb [SKF_AD_OFF + n]. */
+struct insn_anc {
+	const char *bpf_asm; /* tools/bpf/bpf_exp.l's keyword; NULL for xor_x, which has none */
+	const char *alias;   /* bpf_exp.l's other spelling, or NULL */
+	const char *pcap;    /* libpcap's bpf_image (bpf_image.c, built on Linux) */
+};
+
+/*
+ * The ancillary load at k, one the kernel knows (include/linux/filter.h: bpf_anc_helper, k =
+ * SKF_AD_OFF + n for n = 0, 4, ... SKF_AD_MAX - 4); NULL for any other k.
+ */
+const struct insn_anc *insn_anc(uint32_t k);
+/* All of them, entry i for SKF_AD_OFF + 4 * i; *count receives their number. */
+const struct insn_anc *insn_anc_table(size_t *count);
 
 #endif

@@ -314,14 +314,7 @@ static inline uint64_t ancillary(const struct cbpf_input *in, uint32_t anc, uint
 /* The ancillary number of an absolute load at k, or -1 when it is not one the kernel knows. */
 static inline int ancillary_of(uint32_t k)
 {
-	int32_t off;
-
-	if ((int32_t)k < CBPF_AD_OFF || (int32_t)k >= 0)
-		return -1;
-	off = (int32_t)k - CBPF_AD_OFF;
-	if (off >= CBPF_AD_MAX || off % 4)
-		return -1;
-	return off;
+	return insn_anc(k) ? (int)(k - (uint32_t)CBPF_AD_OFF) : -1;
 }
 
 /* The seccomp word at k (kernel/seccomp.c: seccomp_check_filter allows aligned k < 64). */

@@ -120,49 +120,10 @@ struct xl {
 
 /* ---------------------------------------------------------------- diagnostics */
 
-static const char *anc_name(uint32_t k)
-{
-	switch (k - (uint32_t)CBPF_AD_OFF) {
-	case CBPF_AD_PROTOCOL:
-		return "#proto";
-	case CBPF_AD_PKTTYPE:
-		return "#type";
-	case CBPF_AD_IFINDEX:
-		return "#ifidx";
-	case CBPF_AD_NLATTR:
-		return "#nla";
-	case CBPF_AD_NLATTR_NEST:
-		return "#nlan";
-	case CBPF_AD_MARK:
-		return "#mark";
-	case CBPF_AD_QUEUE:
-		return "#queue";
-	case CBPF_AD_HATYPE:
-		return "#hatype";
-	case CBPF_AD_RXHASH:
-		return "#rxhash";
-	case CBPF_AD_CPU:
-		return "#cpu";
-	case CBPF_AD_ALU_XOR_X:
-		return "#xor_x";
-	case CBPF_AD_VLAN_TAG:
-		return "#vlan_tci";
-	case CBPF_AD_VLAN_TAG_PRESENT:
-		return "#vlan_avail";
-	case CBPF_AD_PAY_OFFSET:
-		return "#poff";
-	case CBPF_AD_RANDOM:
-		return "#rand";
-	case CBPF_AD_VLAN_TPID:
-		return "#vlan_tpid";
-	default:
-		return NULL;
-	}
-}
-
+/* A load of an ancillary field, not of packet bytes. */
 static bool is_anc(uint32_t k)
 {
-	return anc_name(k) != NULL;
+	return insn_anc(k) != NULL;
 }
 
 static void report(struct xl *x, long pc, int err, const char *fmt, ...) CBPF_PRINTF(4, 5);
@@ -1206,7 +1167,7 @@ static void emit_ctx_field(struct xl *x, unsigned dst, int16_t off, bool swap16)
 static void emit_anc(struct xl *x, uint32_t i)
 {
 	uint32_t k = x->ci[i].k;
-	const char *name = anc_name(k), *why = NULL;
+	const char *why = NULL;
 	bool xdp = x->target == CBPF_TARGET_XDP;
 
 	switch (k - (uint32_t)CBPF_AD_OFF) {
@@ -1308,8 +1269,9 @@ static void emit_anc(struct xl *x, uint32_t i)
 		break;
 	}
 	/* Spelled as bpf_asm writes it: "ldh #proto". */
-	report(x, i, -ENOTSUP, "'%s %s' cannot be translated for %s: %s",
-	       cbpf_opcode_lookup(x->ci[i].code)->name, name, cbpf_target_name(x->target), why);
+	report(x, i, -ENOTSUP, "'%s #%s' cannot be translated for %s: %s",
+	       cbpf_opcode_lookup(x->ci[i].code)->name, insn_anc(k)->bpf_asm,
+	       cbpf_target_name(x->target), why);
 }
 
 static void emit_alu(struct xl *x, uint32_t i)
