@@ -43,8 +43,11 @@ function keep(file, name) {
 # them: kernel (the uapi directory), extra (constants-extra.h), libc (glibc's own files, not its
 # copies of kernel headers; for loongarch64 only those LIBC_SAME lists).
 names_of() {
-	awk -v kinc="$KINC/" -v libc="$LIBC/" -v kind="$2" -v same="${LIBC_SAME:-}" "$filter_awk"'
-		BEGIN { if (same != "") while ((getline l < same) > 0) ok[l] = 1 }
+	awk -v kinc="$KINC/" -v libcs="$LIBC" -v kind="$2" -v same="${LIBC_SAME:-}" "$filter_awk"'
+		BEGIN { if (same != "") while ((getline l < same) > 0) ok[l] = 1
+			nl = split(libcs, libc, " ") }
+		function in_libc(file,   i) { for (i = 1; i <= nl; i++)
+			if (index(file, libc[i] "/") == 1) return i; return 0 }
 		/^# [0-9]+ "/ { f = $3; gsub(/"/, "", f); next }
 		$1 == "#undef" { delete def[$2]; next }
 		$1 == "#define" {
@@ -52,8 +55,8 @@ names_of() {
 			if (name ~ /\(/) next
 			if (index(f, kinc) == 1) { k = "kernel"; rel = substr(f, length(kinc) + 1) }
 			else if (f ~ /constants-extra\.h$/) { k = "extra"; rel = "extra" }
-			else if (index(f, libc) == 1) {
-				rel = substr(f, length(libc) + 1)
+			else if ((li = in_libc(f)) > 0) {
+				rel = substr(f, length(libc[li]) + 2)
 				k = rel ~ /^(linux|asm|asm-generic)\// ? "old" : "libc"
 				if (same != "" && !(rel in ok)) k = "old"
 			} else next
@@ -83,7 +86,9 @@ units() {
 		cc_arch -fsyntax-only "$tu" 2>/dev/null && continue
 		for h in $(sed -n 's/^#include <\(.*\)>$/\1/p' "$tu"); do
 			{ [ -n "$prelude" ] && echo "$prelude"; echo "#include <$h>"; } >"$ud/one.c"
-			if [ -f "$KINC/$h" ] || [ -f "$LIBC/$h" ]; then
+			found=$([ -f "$KINC/$h" ] && echo y)
+			for libc_dir in $LIBC; do [ -f "$libc_dir/$h" ] && found=y; done
+			if [ -n "$found" ]; then
 				cc_arch -fsyntax-only "$ud/one.c" 2>/dev/null && continue
 				echo "$h" >>"$ud/skipped"
 				awk -v h="$h" '$0 == "#include <" h ">" { next } { print }' "$tu" \

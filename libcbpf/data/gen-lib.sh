@@ -17,7 +17,7 @@ KVER=${KVER:-6.12}
 CLANG=${CLANG:-clang-19}
 CACHE=${CBPF_GEN_CACHE:-${TMPDIR:-/tmp}/cbpf-gen-$KVER}
 
-# arch  kernel ARCH  clang triple  glibc include directory (libc6-dev-*-cross)
+# arch  kernel ARCH  clang triple  glibc include directories (libc6-dev-*-cross)
 # loongarch64: bookworm has no glibc for it; its libc names come from aarch64's glibc headers,
 # from the files that are the same for aarch64 and riscv64 (generic-ABI, arch-independent).
 ALL_ARCHES="x86_64 i386 x32 aarch64 arm riscv64 ppc64le s390x loongarch64 mips mipsel mips64 mips64el"
@@ -25,9 +25,19 @@ ALL_ARCHES="x86_64 i386 x32 aarch64 arm riscv64 ppc64le s390x loongarch64 mips m
 # is not a table the build accepts).
 ARCHES=${ARCHES:-$ALL_ARCHES}
 
+# On a machine of that architecture, its own libc6-dev (libc6-dev-amd64-cross there would come
+# before /usr/include in gcc's own search path).
+native_or_cross() {
+	if [ "$(dpkg --print-architecture 2>/dev/null)" = "$2" ]; then
+		echo "/usr/include/$1 /usr/include"
+	else
+		echo "/usr/$1/include"
+	fi
+}
+
 arch_info() {
 	case $1 in
-	x86_64) set -- x86 x86_64-linux-gnu /usr/x86_64-linux-gnu/include ;;
+	x86_64) set -- x86 x86_64-linux-gnu "$(native_or_cross x86_64-linux-gnu amd64)" ;;
 	i386) set -- x86 i686-linux-gnu /usr/i686-linux-gnu/include ;;
 	x32) set -- x86 x86_64-linux-gnux32 /usr/x86_64-linux-gnux32/include ;;
 	aarch64) set -- arm64 aarch64-linux-gnu /usr/aarch64-linux-gnu/include ;;
@@ -79,8 +89,11 @@ kernel_headers() {
 # glibc's (whose copies of older kernel headers the first directory shadows).
 cc_arch() {
 	[ -n "${CLANG_RES:-}" ] || CLANG_RES=$("$CLANG" -print-resource-dir)
+	libc_inc=
+	for libc_dir in $LIBC; do libc_inc="$libc_inc -isystem $libc_dir"; done
+	# shellcheck disable=SC2086 # directories without spaces, one word each
 	"$CLANG" --target="$TRIPLE" -nostdinc -isystem "$KINC" -isystem "$CLANG_RES/include" \
-		-isystem "$LIBC" -w \
+		$libc_inc -w \
 		-fno-caret-diagnostics -ferror-limit=0 "$@"
 }
 
@@ -140,14 +153,13 @@ eval_macros() {
 				print name, h, neg[name]
 			}
 		}' "$ed/eval.ll" | sort | awk '
-		# hex digits to decimal for values under 2^53; negative values of signed types in
-		# two-complement; larger ones stay hex.
+		# decimal up to 32 bits, hex past them; a negative value of a signed type as -N.
 		function dec(h,   i, v) { v = 0; for (i = 1; i <= length(h); i++)
 			v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1; return v }
 		{
 			h = $2
 			if ($3 == 1) {
-				# negative: 2^64 - x; the value fits in 53 bits when the top 3 pieces are ffff-ish
+				# negative: its magnitude is 2^64 - x
 				c = ""; borrow = 1
 				for (i = 16; i >= 1; i--) {
 					d = 15 - (index("0123456789abcdef", substr(h, i, 1)) - 1) + borrow
@@ -155,7 +167,7 @@ eval_macros() {
 					c = substr("0123456789abcdef", d + 1, 1) c
 				}
 				sub(/^0+/, "", c)
-				if (length(c) <= 13) printf "%s -%.0f\n", $1, dec(c)
+				if (length(c) <= 8) printf "%s -%.0f\n", $1, dec(c)
 				else printf "%s -0x%s\n", $1, c
 			} else {
 				t = h; sub(/^0+/, "", t)

@@ -321,7 +321,9 @@ static bool lookup_constant(struct tparser *tp, const struct token *t, uint64_t 
 	for (size_t a = 0; a < n; a++) {
 		uint64_t v;
 
-		if (tp->arch_mask && !(tp->arch_mask & (1U << arches[a])))
+		/* A host of none of cbpf's architectures (CBPF_ARCH_NONE) has no column. */
+		if ((tp->arch_mask && !(tp->arch_mask & (1U << arches[a]))) ||
+		    systab_col(arches[a]) < 0)
 			continue;
 		if (consttab_value(e, systab_col(arches[a]), &v)) {
 			terr(tp, t, "constant '%s' is not defined on %s", name,
