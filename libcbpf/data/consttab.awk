@@ -10,6 +10,7 @@ BEGIN {
 	print ""
 	n = 0
 	nv = 0
+	off = 0
 }
 function cval(s) {
 	if (s ~ /^-/)
@@ -50,7 +51,7 @@ NF != ncols + 2 || $1 !~ /^[A-Z][A-Z0-9_]*$/ {
 		bad = 1
 		exit 1
 	}
-	flags = ($2 ~ /errno/ ? "CONSTTAB_ERRNO" : "0") ($2 ~ /^libc:/ ? " | CONSTTAB_LIBC" : "")
+	flags = ($2 ~ /errno/ ? " | CONSTTAB_ERRNO" : "") ($2 ~ /^libc:/ ? " | CONSTTAB_LIBC" : "")
 	var = 0
 	if (!same) {
 		row = "\t{"
@@ -59,7 +60,9 @@ NF != ncols + 2 || $1 !~ /^[A-Z][A-Z0-9_]*$/ {
 		vars[nv++] = row
 		var = nv
 	}
-	entries[n++] = sprintf("\t{ \"%s\", %s, 0x%x, %d, %s },", $1, cval(first), present, var, flags)
+	entries[n] = sprintf("\t{ %s, %d, 0x%x%s, %d },", cval(first), off, present, flags, var)
+	names[n++] = $1
+	off += length($1) + 1
 }
 END {
 	if (bad)
@@ -70,6 +73,10 @@ END {
 	print "};"
 	print ""
 	print "const size_t consttab_count = " n ";"
+	print ""
+	print "const char consttab_names[] ="
+	for (i = 0; i < n; i++)
+		print "\t\"" names[i] "\\0\"" (i < n - 1 ? "" : ";")
 	print ""
 	print "const uint64_t consttab_values[][SYSTAB_COLS] = {"
 	print "\t{ 0 }, /* index 0: the value is the same wherever the name is defined */"

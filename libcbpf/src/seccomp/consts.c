@@ -10,7 +10,7 @@
 
 static int entry_cmp(const void *key, const void *elem)
 {
-	return strcmp(key, ((const struct consttab_entry *)elem)->name);
+	return strcmp(key, consttab_name(elem));
 }
 
 const struct consttab_entry *consttab_find(const char *name)
@@ -108,7 +108,7 @@ size_t cbpf_const_suggest(enum cbpf_arch arch, const char *name, const char **ou
 
 		if (col >= 0 && !(e->present & (1U << col)))
 			continue;
-		d = distance(name, e->name, got == n ? dist[n - 1] : limit);
+		d = distance(name, consttab_name(e), got == n ? dist[n - 1] : limit);
 		if (d > limit || (got == n && d >= dist[n - 1]))
 			continue;
 		/* Keep the n best, ties in table order (strcmp). */
@@ -119,7 +119,7 @@ size_t cbpf_const_suggest(enum cbpf_arch arch, const char *name, const char **ou
 			at--;
 		}
 		dist[at] = d;
-		out[at] = e->name;
+		out[at] = consttab_name(e);
 	}
 	/* Only the nearest: MADV_MERGEABLE for MADV_MERGABLE, not MADV_UNMERGEABLE too. */
 	while (got > 1 && dist[got - 1] > dist[0] + 1)
@@ -152,14 +152,14 @@ const char *cbpf_const_name(enum cbpf_arch arch, const char *family, uint64_t va
 		const struct consttab_entry *e = &consttab_entries[i];
 		uint64_t v;
 
-		if (err ? !(e->flags & CONSTTAB_ERRNO) : strncmp(e->name, family, flen))
+		if (err ? !(e->present & CONSTTAB_ERRNO) : strncmp(consttab_name(e), family, flen))
 			continue;
 		if (consttab_value(e, col, &v) || v != value)
 			continue;
-		if (is_preferred(e->name))
-			return e->name;
-		if (!best || ((best->flags & CONSTTAB_LIBC) && !(e->flags & CONSTTAB_LIBC)))
+		if (is_preferred(consttab_name(e)))
+			return consttab_name(e);
+		if (!best || ((best->present & CONSTTAB_LIBC) && !(e->present & CONSTTAB_LIBC)))
 			best = e;
 	}
-	return best ? best->name : NULL;
+	return best ? consttab_name(best) : NULL;
 }
