@@ -785,7 +785,8 @@ static bool group_conflicts(struct policy_ctx *ctx, enum cbpf_arch arch, const s
 	}
 	/* each rule against its candidates, earliest first (first[] holds where each rule is in v
 	 * until then) */
-	qsort(p, np, sizeof(*p), cand_pair_cmp);
+	if (np)
+		qsort(p, np, sizeof(*p), cand_pair_cmp);
 	for (size_t i = 0; i < m; i++)
 		first[v[i].at] = i;
 	for (size_t i = 0, j; i < np; i = j) {
