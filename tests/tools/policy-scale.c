@@ -56,6 +56,8 @@ static void put(struct buf *b, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	if (!b->p && !(b->p = malloc(b->cap = 256)))
+		abort();
 	for (;;) {
 		va_start(ap, fmt);
 		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
