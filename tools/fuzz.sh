@@ -1,8 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Runs every fuzz target built in $1/fuzz/bin for $2 seconds each, starting from its committed
-# seeds (fuzz/seeds/NAME/) and the corpus earlier runs grew ($1/corpus/NAME/), with the
-# libFuzzer flags in fuzz/NAME.flags if there is one (-max_len for large inputs).
+# seeds (fuzz/seeds/NAME/) and the corpus earlier runs grew ($1/corpus/NAME/).
 # Usage: tools/fuzz.sh BUILD_DIR SECONDS
 set -u
 B=${1:?usage: fuzz.sh BUILD_DIR SECONDS}
@@ -13,14 +12,12 @@ for bin in "$B"/fuzz/bin/*; do
 	name=$(basename "$bin")
 	corpus="$B/corpus/$name"
 	mkdir -p "$corpus" "$B/artifacts/$name"
-	seeds= flags=
+	seeds=
 	[ -d "fuzz/seeds/$name" ] && seeds="fuzz/seeds/$name"
-	[ -f "fuzz/$name.flags" ] && flags=$(cat "fuzz/$name.flags")
 	printf '  FUZZ    %s (%ss)\n' "$name" "$secs"
 	n=$((n + 1))
-	# shellcheck disable=SC2086 # flags and seeds are words
 	if ! "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 \
-		-artifact_prefix="$B/artifacts/$name/" $flags "$corpus" $seeds >"$B/$name.log" 2>&1; then
+		-artifact_prefix="$B/artifacts/$name/" "$corpus" $seeds >"$B/$name.log" 2>&1; then
 		echo "FAIL $name: see $B/$name.log and $B/artifacts/$name/"
 		tail -n 30 "$B/$name.log"
 		status=1
