@@ -433,10 +433,10 @@ START_TEST(install_refuses_before_the_kernel)
 }
 END_TEST
 
-Suite *scgen_suite(void)
+Suite *policy_gen_suite(void)
 {
-	Suite *s = suite_create("scgen");
-	TCase *tc = tcase_create("scgen");
+	Suite *s = suite_create("policy_gen");
+	TCase *tc = tcase_create("policy_gen");
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, small_program);
