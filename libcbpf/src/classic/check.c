@@ -2,7 +2,6 @@
 /* The validator: what SO_ATTACH_FILTER and seccomp(2) refuse, each problem located and named. */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,43 +9,12 @@
 #include "classic/check_impl.h"
 #include "classic/insn_int.h"
 #include "classic/prog.h"
-#include "util/diag_int.h"
 
 /* struct seccomp_data is 64 bytes: nr, arch, instruction_pointer, args[6]. */
 #define SECCOMP_DATA_SIZE 64u
 
 /* The lowest ancillary offset, SKF_AD_OFF, as the unsigned k of a load. */
 #define AD_BASE ((uint32_t)CBPF_AD_OFF)
-
-void check_report(struct checker *c, enum cbpf_severity severity, long insn, const char *rule,
-		  const char *fmt, ...)
-{
-	const struct cbpf_srcloc *loc = NULL;
-	va_list ap;
-	char *msg;
-	int err;
-
-	if (severity == CBPF_SEV_ERROR)
-		c->errors++;
-	if (!c->diags)
-		return;
-	va_start(ap, fmt);
-	msg = diag_vformat(fmt, ap);
-	va_end(ap);
-	if (!msg)
-		goto nomem;
-	if (insn >= 0)
-		loc = cbpf_prog_srcloc(c->prog, (size_t)insn);
-	err = cbpf_diags_add(c->diags, severity, c->prog ? cbpf_prog_file(c->prog) : NULL,
-			     loc ? loc->line : 0,
-			     loc ? loc->col : 0, loc ? loc->len : 0, insn, rule ? "%s [%s]" : "%s",
-			     msg, rule ? rule : "");
-	free(msg);
-	if (!err)
-		return;
-nomem:
-	c->err = -ENOMEM;
-}
 
 /* k as the messages print it: decimal while small, hex beyond. */
 static void fmt_k(char *buf, size_t size, uint32_t k)

@@ -29,7 +29,8 @@ struct checker {
 
 /*
  * Reports one problem at instruction insn (-1 for the whole program), with its source position
- * when the program has one; the message is followed by " [rule]" when rule is not NULL.
+ * when the program has one; the message is followed by " [rule]" when rule is not NULL
+ * (check_report.c: every pass reports through it).
  */
 void check_report(struct checker *c, enum cbpf_severity severity, long insn, const char *rule,
 		  const char *fmt, ...) CBPF_PRINTF(5, 6);
