@@ -27,9 +27,8 @@ void check_report(struct checker *c, enum cbpf_severity severity, long insn, con
 	if (insn >= 0)
 		loc = cbpf_prog_srcloc(c->prog, (size_t)insn);
 	err = cbpf_diags_add(c->diags, severity, c->prog ? cbpf_prog_file(c->prog) : NULL,
-			     loc ? loc->line : 0,
-			     loc ? loc->col : 0, loc ? loc->len : 0, insn, rule ? "%s [%s]" : "%s",
-			     msg, rule ? rule : "");
+			     loc ? loc->line : 0, loc ? loc->col : 0, loc ? loc->len : 0, insn,
+			     rule ? "%s [%s]" : "%s", msg, rule ? rule : "");
 	free(msg);
 	if (!err)
 		return;

@@ -77,8 +77,7 @@ int fmt_write_dot(FILE *out, const struct cbpf_prog *prog, const struct cbpf_wri
 			end++;
 		fprintf(out, "\tb%zu [label=\"", start);
 		for (size_t pc = start; pc < end; pc++) {
-			const char *comment = opts && opts->comments ? cbpf_prog_comment(prog, pc)
-								      : NULL;
+			const char *comment = fmt_want_comment(prog, pc, opts);
 
 			cbpf_insn_format(&prog->insns[pc], pc, line, sizeof(line));
 			fprintf(out, "(%03d) ", (int)pc);
