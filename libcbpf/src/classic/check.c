@@ -9,6 +9,7 @@
 #include "classic/check_impl.h"
 #include "classic/insn_int.h"
 #include "classic/prog.h"
+#include "classic/runnable.h"
 
 /* struct seccomp_data is 64 bytes: nr, arch, instruction_pointer, args[6]. */
 #define SECCOMP_DATA_SIZE 64u
@@ -51,17 +52,16 @@ static void fmt_insn(char *buf, size_t size, const struct cbpf_insn *insn)
 	}
 }
 
-static void check_jump_target(struct checker *c, size_t pc, const char *which, uint64_t target)
+/* What cannot run at all (classic/runnable.c), named with the kernel's rule. */
+static int report_unrunnable(void *ctx, enum runnable_problem what, long pc, const char *msg)
 {
-	/* A ja offset of 2^31 or more is how a backward jump looks in classic BPF's unsigned k. */
-	if (target >= c->len && target - pc - 1 >= 0x80000000u)
-		check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
-			     "%s offset %" PRId64 " jumps backwards; the kernel accepts only forward "
-			     "jumps", which, (int64_t)(int32_t)(uint32_t)(target - pc - 1));
-	else if (target >= c->len)
-		check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
-			     "%s target %" PRIu64 " is past the end of the program (%zu instruction%s)",
-			     which, target, c->len, c->len == 1 ? "" : "s");
+	struct checker *c = ctx;
+	const char *rule = RULE_CLASSIC;
+
+	if (what == RUNNABLE_EMPTY || what == RUNNABLE_TOO_LONG)
+		rule = c->mode == CBPF_CHECK_SECCOMP ? RULE_SECCOMP_LEN : RULE_BASICS;
+	check_report(c, CBPF_SEV_ERROR, pc, rule, "%s", msg);
+	return c->err;
 }
 
 /* A load from SKF_AD_OFF up must be an ancillary load bpf_anc_helper knows. */
@@ -76,7 +76,10 @@ static void check_ancillary(struct checker *c, size_t pc)
 			     k - AD_BASE, CBPF_AD_MAX - 4);
 }
 
-/* net/core/filter.c: bpf_check_classic, one instruction. */
+/*
+ * net/core/filter.c: bpf_check_classic, one instruction: what the kernel refuses although it
+ * could run (runnable_insn has the rest).
+ */
 static void check_classic(struct checker *c, size_t pc)
 {
 	const struct cbpf_insn *insn = &c->insns[pc];
@@ -99,18 +102,6 @@ static void check_classic(struct checker *c, size_t pc)
 			check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
 				     "shift by constant %" PRIu32 " is out of range (at most 31)", k);
 		break;
-	case CBPF_LD | CBPF_MEM:
-	case CBPF_LDX | CBPF_MEM:
-	case CBPF_ST:
-	case CBPF_STX:
-		if (k >= CBPF_MEMWORDS)
-			check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
-				     "M[%" PRIu32 "] is out of range (scratch memory is M[0] to M[15])",
-				     k);
-		break;
-	case CBPF_JMP | CBPF_JA:
-		check_jump_target(c, pc, "jump", (uint64_t)pc + 1 + k);
-		break;
 	case CBPF_LD | CBPF_W | CBPF_ABS:
 		/* seccomp_check_filter's bound (below) covers every offset this one refuses. */
 		if (c->mode != CBPF_CHECK_SECCOMP)
@@ -121,10 +112,6 @@ static void check_classic(struct checker *c, size_t pc)
 		check_ancillary(c, pc);
 		break;
 	default:
-		if (cbpf_insn_is_cond_jump(insn)) {
-			check_jump_target(c, pc, "jt", (uint64_t)pc + 1 + insn->jt);
-			check_jump_target(c, pc, "jf", (uint64_t)pc + 1 + insn->jf);
-		}
 		break;
 	}
 }
@@ -234,6 +221,7 @@ static int sort_new_diags(struct cbpf_diags *diags, size_t start)
 int cbpf_check(const struct cbpf_prog *prog, enum cbpf_check_mode mode, struct cbpf_diags *diags)
 {
 	struct checker c = { prog, NULL, 0, mode, diags, 0, 0 };
+	struct runnable_report runnable = { report_unrunnable, &c };
 	size_t start = diags ? diags->n : 0, pc;
 	bool structure_ok = true;
 
@@ -245,26 +233,15 @@ int cbpf_check(const struct cbpf_prog *prog, enum cbpf_check_mode mode, struct c
 	c.len = cbpf_prog_len(prog);
 
 	/* The length comes first in both paths: __get_filter and seccomp_prepare_filter. */
-	if (c.len == 0)
-		check_report(&c, CBPF_SEV_ERROR, -1,
-			     mode == CBPF_CHECK_SECCOMP ? RULE_SECCOMP_LEN : RULE_BASICS,
-			     "program is empty; the kernel needs at least one instruction");
-	else if (c.len > CBPF_MAXINSNS)
-		check_report(&c, CBPF_SEV_ERROR, CBPF_MAXINSNS,
-			     mode == CBPF_CHECK_SECCOMP ? RULE_SECCOMP_LEN : RULE_BASICS,
-			     "program has %zu instructions; the kernel accepts at most %d", c.len,
-			     CBPF_MAXINSNS);
+	runnable_len(c.len, CBPF_MAXINSNS, &runnable);
 
 	for (pc = 0; pc < c.len; pc++) {
 		const struct cbpf_insn *insn = &c.insns[pc];
 		const struct cbpf_opcode_info *info = cbpf_opcode_lookup(insn->code);
 		size_t before = c.errors;
 
+		runnable_insn(c.insns, c.len, pc, &runnable);
 		if (!info) {
-			check_report(&c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
-				     insn->code < 0x100 ? "unknown opcode 0x%02x"
-							: "unknown opcode 0x%04x",
-				     insn->code);
 			structure_ok = false;
 			continue;
 		}
@@ -275,11 +252,7 @@ int cbpf_check(const struct cbpf_prog *prog, enum cbpf_check_mode mode, struct c
 			check_seccomp(&c, pc, info);
 	}
 	if (c.len) {
-		uint16_t last = c.insns[c.len - 1].code;
-
-		if (last != (CBPF_RET | CBPF_K) && last != (CBPF_RET | CBPF_A))
-			check_report(&c, CBPF_SEV_ERROR, (long)c.len - 1, RULE_CLASSIC,
-				     "last instruction must be a return");
+		runnable_last(c.insns, c.len, &runnable);
 		check_memory(&c);
 	}
 	/* The translation is defined only for a program that passed everything else. */

@@ -14,6 +14,7 @@
 #include "cbpf/xlate.h"
 #include "classic/insn_int.h"
 #include "classic/prog.h"
+#include "classic/runnable.h"
 #include "ebpf/ebpf_prog.h"
 #include "util/diag_int.h"
 
@@ -456,37 +457,21 @@ static int successors(const struct xl *x, uint32_t i, uint32_t s[2])
 /* ---------------------------------------------------------------- analysis */
 
 /* What cbpf_vm_new also refuses: the program cannot run at all. */
+static int refuse(void *ctx, enum runnable_problem what, long pc, const char *msg)
+{
+	struct xl *x = ctx;
+
+	(void)what;
+	report(x, pc, -EINVAL, "%s", msg);
+	return x->err == -ENOMEM ? -ENOMEM : 0;
+}
+
+/* What cannot run at all is refused in the validator's words (classic/runnable.c). */
 static void check_structure(struct xl *x)
 {
-	if (!x->n) {
-		report(x, -1, -EINVAL, "the program is empty");
-		return;
-	}
-	if (x->n > CBPF_MAXINSNS)
-		report(x, -1, -EINVAL, "the program has %u instructions, more than %d", x->n,
-		       CBPF_MAXINSNS);
-	for (uint32_t i = 0; i < x->n; i++) {
-		const struct cbpf_insn *in = &x->ci[i];
-		uint16_t code = in->code;
+	struct runnable_report r = { refuse, x };
 
-		if (!cbpf_opcode_lookup(code)) {
-			report(x, i, -EINVAL, "unknown opcode 0x%04x", code);
-			continue;
-		}
-		if (code == (CBPF_JMP | CBPF_JA) && (uint64_t)i + 1 + in->k >= x->n)
-			report(x, i, -EINVAL, "'ja' jumps past the end of the program");
-		else if (cbpf_insn_is_cond_jump(in) &&
-			 (i + 1 + in->jt >= x->n || i + 1 + in->jf >= x->n))
-			report(x, i, -EINVAL, "the jump goes past the end of the program");
-		if ((CBPF_CLASS(code) == CBPF_ST || CBPF_CLASS(code) == CBPF_STX ||
-		     ((CBPF_CLASS(code) == CBPF_LD || CBPF_CLASS(code) == CBPF_LDX) &&
-		      CBPF_MODE(code) == CBPF_MEM)) &&
-		    in->k >= CBPF_MEMWORDS)
-			report(x, i, -EINVAL,
-			       "M[%u] does not exist: scratch memory is M[0] to M[15]", in->k);
-	}
-	if (!insn_is_ret(&x->ci[x->n - 1]))
-		report(x, x->n - 1, -EINVAL, "the last instruction is not a return");
+	prog_runnable(x->ci, x->n, CBPF_MAXINSNS, &r);
 }
 
 static void mark_leaders(struct xl *x)
