@@ -68,13 +68,4 @@ int ebpf_write_asm(FILE *out, const struct cbpf_ebpf_prog *prog,
 void ebpf_annotate(FILE *out, const struct cbpf_ebpf_prog *prog, size_t i, long *next_pc,
 		   const char *open, const char *close);
 
-struct cbpf_input;
-struct cbpf_meta;
-
-/* cbpf_ebpf_test_input() with lo's ifindex and the cpu given, for callers that run many frames
- * (load.c). */
-int ebpf_test_input(enum cbpf_target run_as, const uint8_t *frame, uint32_t size, uint32_t mark,
-		    uint32_t lo_ifindex, uint32_t cpu, struct cbpf_input *in,
-		    struct cbpf_meta *meta);
-
 #endif

@@ -12,6 +12,7 @@
 #include "cbpf/vm.h"
 #include "cbpf/xlate.h"
 #include "ebpf/ebpf_prog.h"
+#include "kernel/kernel_int.h"
 
 struct cbpf_proof {
 	const struct cbpf_ebpf_prog *prog;
