@@ -3,7 +3,7 @@
 #ifndef CBPF_PROG_H
 #define CBPF_PROG_H
 
-#include "cbpf/insn.h"
+#include "cbpf/prog.h"
 
 struct cbpf_prog {
 	struct cbpf_insn *insns;

@@ -10,7 +10,7 @@
 #include <linux/if_link.h>
 #include <net/if.h>
 
-#include "cbpf/xlate.h"
+#include "cbpf/kernel.h"
 #include "kernel/kernel_int.h"
 
 /* A descriptor for the program id that a hook ("tc", "XDP") on dev holds, or a negative errno. */

@@ -12,7 +12,7 @@
 #include <bpf/bpf.h>
 #include <linux/magic.h>
 
-#include "cbpf/xlate.h"
+#include "cbpf/kernel.h"
 #include "ebpf/ebpf_prog.h"
 #include "kernel/kernel_int.h"
 

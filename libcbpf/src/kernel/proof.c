@@ -10,6 +10,8 @@
 #include <sys/syscall.h>
 
 #include "cbpf/vm.h"
+#include "cbpf/kernel.h"
+#include "cbpf/proof.h"
 #include "cbpf/xlate.h"
 #include "ebpf/ebpf_prog.h"
 #include "kernel/kernel_int.h"

@@ -11,7 +11,7 @@
 #include <net/if.h>
 
 #include "cbpf/vm.h"
-#include "cbpf/xlate.h"
+#include "cbpf/kernel.h"
 #include "kernel/kernel_int.h"
 
 int cbpf_ebpf_test_run(int fd, struct cbpf_test_run *run, struct cbpf_diags *diags)
