@@ -123,10 +123,9 @@ int cbpf_seccomp_annotate(struct cbpf_prog *prog, enum cbpf_arch assume)
 			break;
 		case CBPF_JMP: {
 			size_t tt = pc + 1 + in->jt, ff = pc + 1 + in->jf;
-			const char *rel = CBPF_OP(in->code) == CBPF_JEQ	  ? "=="
-					  : CBPF_OP(in->code) == CBPF_JGT ? ">"
-					  : CBPF_OP(in->code) == CBPF_JGE ? ">="
-									  : "&"; /* jset */
+			const char *rel = CBPF_OP(in->code) == CBPF_JEQ ? "==" :
+					  CBPF_OP(in->code) == CBPF_JGT ? ">" :
+					  CBPF_OP(in->code) == CBPF_JGE ? ">=" : "&";
 			uint64_t to[2];
 
 			/* ja, or an opcode the kernel does not know: where it goes, uncommented. */
