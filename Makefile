@@ -90,8 +90,8 @@ prog_obj = $(patsubst %.c,$(B)/%.o,$(sort $(wildcard $(1)/*.c))) $(CLI_OBJ)
 GEN_SRC := $(sort $(wildcard pcaps/*.c))
 GEN := $(if $(GEN_SRC),$(B)/bin/cbpf-pcapgen)
 
-# tests/lib/: what tests, benchmarks and fuzzers share (random programs, splitmix), kept out of
-# libcbpf.
+# tests/lib/: what tests, benchmarks and fuzzers share (random programs, splitmix, prog_insert),
+# kept out of libcbpf.
 TEST_LIB_SRC := $(sort $(wildcard tests/lib/*.c))
 TEST_LIB_A := $(B)/tests/lib/libcbpf-test.a
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))

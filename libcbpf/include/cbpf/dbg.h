@@ -10,7 +10,7 @@
 
 #include "common.h"
 #include "diag.h"
-#include "insn.h"
+#include "prog.h"
 #include "pcap.h"
 #include "vm.h"
 

@@ -15,6 +15,7 @@
 #include "cbpf/check.h"
 #include "cbpf/dbg.h"
 #include "cbpf/pcap.h"
+#include "classic/insn_int.h"
 #include "dbg/dbg_int.h"
 
 struct cbpf_dbg {
@@ -372,7 +373,7 @@ static bool prog_needs_meta(const struct cbpf_insn *insns, size_t len)
 	for (size_t pc = 0; pc < len && !needs; pc++) {
 		const struct cbpf_insn *in = &insns[pc];
 		unsigned cls = CBPF_CLASS(in->code), mode = CBPF_MODE(in->code);
-		uint64_t x = xmax[pc];
+		uint64_t x = xmax[pc], next[2];
 
 		if (x == unreached)
 			continue;
@@ -386,20 +387,7 @@ static bool prog_needs_meta(const struct cbpf_insn *insns, size_t len)
 			x = mode == CBPF_IMM ? in->k : mode == CBPF_MSH ? 60 : any;
 		else if (cls == CBPF_MISC && CBPF_MISCOP(in->code) == CBPF_TAX)
 			x = any;
-		if (cls == CBPF_RET)
-			continue;
-		/* The successors: the next instruction, or the jump's targets. */
-		size_t next[2] = { pc + 1, pc + 1 };
-
-		if (cls == CBPF_JMP) {
-			if (CBPF_OP(in->code) == CBPF_JA)
-				next[0] = next[1] = pc + 1 + in->k;
-			else {
-				next[0] = pc + 1 + in->jt;
-				next[1] = pc + 1 + in->jf;
-			}
-		}
-		for (int i = 0; i < 2; i++)
+		for (unsigned i = insn_successors(in, pc, next); i-- > 0;)
 			if (next[i] < len && (xmax[next[i]] == unreached || xmax[next[i]] < x))
 				xmax[next[i]] = x;
 	}

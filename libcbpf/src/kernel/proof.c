@@ -10,8 +10,11 @@
 #include <sys/syscall.h>
 
 #include "cbpf/vm.h"
+#include "cbpf/kernel.h"
+#include "cbpf/proof.h"
 #include "cbpf/xlate.h"
 #include "ebpf/ebpf_prog.h"
+#include "kernel/kernel_int.h"
 
 struct cbpf_proof {
 	const struct cbpf_ebpf_prog *prog;
