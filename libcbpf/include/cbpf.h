@@ -11,6 +11,7 @@
 #include "cbpf/check.h"
 #include "cbpf/pcap.h"
 #include "cbpf/vm.h"
+#include "cbpf/jit.h"
 #include "cbpf/capture.h"
 #include "cbpf/policy.h"
 #include "cbpf/dbg.h"
