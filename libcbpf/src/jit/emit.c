@@ -115,6 +115,13 @@ void x86_mov_ri(struct x86_buf *b, enum x86_reg dst, uint32_t imm)
 	x86_u32(b, imm);
 }
 
+void x86_mov_ri_keep_flags(struct x86_buf *b, enum x86_reg dst, uint32_t imm)
+{
+	rex(b, false, 0, 0, dst);
+	x86_u8(b, (uint8_t)(0xb8 + (dst & 7)));
+	x86_u32(b, imm);
+}
+
 void x86_alu_rr(struct x86_buf *b, bool w, enum x86_alu op, enum x86_reg dst, enum x86_reg src)
 {
 	op_rr(b, w, (const uint8_t[]){ (uint8_t)(op << 3 | 1) }, 1, src, dst);

@@ -76,6 +76,8 @@ void x86_u64(struct x86_buf *b, uint64_t v);
 void x86_mov_rr(struct x86_buf *b, bool w, enum x86_reg dst, enum x86_reg src);
 /* dst = imm, 32 bits; 0 as xor (which changes the flags). */
 void x86_mov_ri(struct x86_buf *b, enum x86_reg dst, uint32_t imm);
+/* dst = imm as mov r32, imm32, even for 0: the flags stay. */
+void x86_mov_ri_keep_flags(struct x86_buf *b, enum x86_reg dst, uint32_t imm);
 /* op dst, src (32 bits, or 64 with w). */
 void x86_alu_rr(struct x86_buf *b, bool w, enum x86_alu op, enum x86_reg dst, enum x86_reg src);
 /* op dst, imm (32 bits, or 64 with w, the immediate sign-extended). */

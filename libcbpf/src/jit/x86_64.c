@@ -193,7 +193,8 @@ static void load_neg_const(struct ctx *c, unsigned size, enum x86_reg dst, int32
 	if (k >= CBPF_NET_OFF) {
 		x86_load(&c->b, 4, REG_TMP, REG_META, NO_REG,
 			 (int32_t)offsetof(struct cbpf_meta, net_off));
-		x86_alu_ri(&c->b, true, ALU_ADD, REG_TMP, (uint32_t)(k - CBPF_NET_OFF));
+		if (k != CBPF_NET_OFF)
+			x86_alu_ri(&c->b, true, ALU_ADD, REG_TMP, (uint32_t)(k - CBPF_NET_OFF));
 		load_rdx64(c, size, dst);
 	} else if (k >= CBPF_LL_OFF) {
 		x86_cmp_m8i(&c->b, REG_META, (int32_t)offsetof(struct cbpf_meta, no_mac), 0);
@@ -512,6 +513,26 @@ static void emit_alu(struct ctx *c, const struct cbpf_insn *in)
 	}
 }
 
+static bool is_ret_k(const struct ctx *c, uint32_t pc)
+{
+	return c->insns[pc].code == (CBPF_RET | CBPF_K);
+}
+
+/*
+ * The flags set for a conditional jump to two ret #k: the result chosen by cmov, without a
+ * branch to mispredict (the last decision of most filters, as the interpreter's _RR ops).
+ */
+static void return_select(struct ctx *c, enum x86_cc cc, uint32_t kt, uint32_t kf)
+{
+	/* mov r, imm32 keeps the flags (x86_mov_ri's xor for 0 would not). */
+	x86_mov_ri_keep_flags(&c->b, REG_A, kf);
+	if (kt != kf) {
+		x86_mov_ri_keep_flags(&c->b, REG_TMP, kt);
+		x86_cmov(&c->b, cc, REG_A, REG_TMP);
+	}
+	epilogue(c);
+}
+
 static void emit_jmp(struct ctx *c, uint32_t pc, const struct cbpf_insn *in)
 {
 	static const enum x86_cc taken[16] = {
@@ -525,13 +546,13 @@ static void emit_jmp(struct ctx *c, uint32_t pc, const struct cbpf_insn *in)
 	bool x = CBPF_SRC(in->code) == CBPF_X;
 	enum x86_cc cc = taken[op >> 4];
 
-	if (op == CBPF_JA) {
-		if (in->k)
-			jump(c, CC_ALWAYS, label_id(c, pc + 1 + in->k, L_INSN));
-		return;
-	}
+	if (op == CBPF_JA)
+		t = f = pc + 1 + in->k;
 	if (t == f) {
-		if (t != pc + 1)
+		/* A jump to a return returns: its mov and ret are shorter than a jump. */
+		if (is_ret_k(c, t) && t != pc + 1)
+			return_select(c, CC_ALWAYS, c->insns[t].k, c->insns[t].k);
+		else if (t != pc + 1)
 			jump(c, CC_ALWAYS, label_id(c, t, L_INSN));
 		return;
 	}
@@ -551,7 +572,9 @@ static void emit_jmp(struct ctx *c, uint32_t pc, const struct cbpf_insn *in)
 		x86_test_rr(&c->b, REG_A, REG_A); /* A > 0 is A != 0: ja after test */
 	else
 		x86_alu_ri(&c->b, false, ALU_CMP, REG_A, in->k);
-	if (f == pc + 1) {
+	if (is_ret_k(c, t) && is_ret_k(c, f)) {
+		return_select(c, cc, c->insns[t].k, c->insns[f].k);
+	} else if (f == pc + 1) {
 		jump(c, cc, label_id(c, t, L_INSN));
 	} else if (t == pc + 1) {
 		jump(c, (enum x86_cc)(cc ^ 1), label_id(c, f, L_INSN));
