@@ -47,7 +47,7 @@ static struct cbpf_vm *vm_of(const struct cbpf_insn *v, size_t n, enum cbpf_vm_m
 /* Whether this machine has a JIT: the other tests say nothing where it has not. */
 static bool have_jit(void)
 {
-#if defined(__x86_64__)
+#if defined(__x86_64__) && !defined(CBPF_JIT_DISABLE)
 	return true;
 #else
 	return false;

@@ -19,25 +19,35 @@ struct cbpf_jit {
 
 static const struct cbpf_meta zero_meta;
 
-static void release(struct vm_native *native)
-{
-	cbpf_jit_free((struct cbpf_jit *)native);
-}
-
-#if !defined(__x86_64__)
+/*
+ * Only x86-64 has a back end. CBPF_JIT_DISABLE (CFLAGS=-DCBPF_JIT_DISABLE) builds what every
+ * other machine gets, to try the fallback where the JIT would run.
+ */
+#if !defined(__x86_64__) || defined(CBPF_JIT_DISABLE)
 int cbpf_jit_new(const struct cbpf_vm *vm, struct cbpf_jit **out, struct cbpf_diags *diags)
 {
 	struct utsname u;
 
 	(void)vm;
 	(void)out;
+#if defined(CBPF_JIT_DISABLE)
+	(void)u;
+	cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1,
+		       "this libcbpf was built without its JIT (CBPF_JIT_DISABLE)");
+#else
 	cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1,
 		       "no JIT for this machine (%s): classic programs are compiled for x86-64 "
 		       "only",
 		       uname(&u) ? "unknown" : u.machine);
+#endif
 	return -ENOTSUP;
 }
 #else
+static void release(struct vm_native *native)
+{
+	cbpf_jit_free((struct cbpf_jit *)native);
+}
+
 int cbpf_jit_new(const struct cbpf_vm *vm, struct cbpf_jit **out, struct cbpf_diags *diags)
 {
 	static jit_helper_fn *const helpers[JIT_NHELPERS] = {
