@@ -13,6 +13,7 @@
 #include "cbpf/pcap.h"
 #include "cbpf/meta.h"
 #include "cbpf/vm.h"
+#include "cbpf/jit.h"
 #include "cbpf/capture.h"
 #include "cbpf/policy.h"
 #include "cbpf/dbg.h"

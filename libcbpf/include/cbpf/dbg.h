@@ -38,6 +38,15 @@ CBPF_API void cbpf_dbg_free(struct cbpf_dbg *dbg);
  */
 CBPF_API void cbpf_dbg_set_interrupt(struct cbpf_dbg *dbg, const volatile sig_atomic_t *flag);
 
+/*
+ * Whether runs over a capture (cbpf_dbg_run without points, cbpf_dbg_sweep without hits) run
+ * the program as native code (cbpf/jit.h), compiled once when such a run starts; on by default.
+ * Stepping always interprets; where there is no JIT the interpreter runs, with the same
+ * results.
+ */
+CBPF_API void cbpf_dbg_set_jit(struct cbpf_dbg *dbg, bool on);
+CBPF_API bool cbpf_dbg_jit(const struct cbpf_dbg *dbg);
+
 /* ---------------------------------------------------------------- the program */
 
 /*

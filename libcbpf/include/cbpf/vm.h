@@ -103,7 +103,8 @@ CBPF_API const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_
  * for a socket filter (0 drops), the action for a seccomp filter. A program ended by an
  * out-of-bounds load or a division by zero returns 0, one ended by ld #ifidx or ld #hatype
  * without a device returns A. The fast path: no state, no records; in->data may be NULL when
- * in->caplen is 0. Any number of threads may run one vm at once.
+ * in->caplen is 0. Any number of threads may run one vm at once. After cbpf_vm_set_jit
+ * (cbpf/jit.h) it runs the program as native code, with the same results.
  */
 CBPF_API uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in);
 

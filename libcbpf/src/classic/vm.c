@@ -11,6 +11,7 @@
 #include "cbpf/vm.h"
 #include "classic/insn_int.h"
 #include "classic/runnable.h"
+#include "classic/vm_native.h"
 
 static_assert(sizeof(struct cbpf_seccomp_data) == sizeof(struct seccomp_data), "seccomp_data");
 static_assert(CBPF_SECCOMP_DATA_SIZE == sizeof(struct seccomp_data), "seccomp_data size");
@@ -144,6 +145,7 @@ struct cbpf_vm {
 	bool reads_mem; /* some ld/ldx M[k]: cbpf_vm_run zeroes M first */
 	struct cbpf_insn *insns;
 	struct fop *ops;
+	struct vm_native *native; /* run in place of ops when set (the JIT: jit/) */
 };
 
 static const struct cbpf_meta zero_meta;
@@ -260,6 +262,20 @@ static uint32_t anc_nlattr_nest(const struct cbpf_input *in, uint32_t a, uint32_
 	if (nla_len > len - a)
 		return 0;
 	return nla_find_off(in->data, a + 4, (int64_t)nla_len - 4, x);
+}
+
+uint32_t vm_nlattr(const uint8_t *data, uint32_t caplen, uint32_t a, uint32_t x)
+{
+	struct cbpf_input in = { data, caplen, caplen, NULL };
+
+	return anc_nlattr(&in, a, x);
+}
+
+uint32_t vm_nlattr_nest(const uint8_t *data, uint32_t caplen, uint32_t a, uint32_t x)
+{
+	struct cbpf_input in = { data, caplen, caplen, NULL };
+
+	return anc_nlattr_nest(&in, a, x);
 }
 
 /* ancillary()'s result when the load ends the program, returning A. */
@@ -583,9 +599,22 @@ void cbpf_vm_free(struct cbpf_vm *vm)
 {
 	if (!vm)
 		return;
+	vm_set_native(vm, NULL);
 	free(vm->insns);
 	free(vm->ops);
 	free(vm);
+}
+
+void vm_set_native(struct cbpf_vm *vm, struct vm_native *native)
+{
+	if (vm->native)
+		vm->native->release(vm->native);
+	vm->native = native;
+}
+
+const struct vm_native *vm_native(const struct cbpf_vm *vm)
+{
+	return vm->native;
 }
 
 enum cbpf_vm_mode cbpf_vm_mode(const struct cbpf_vm *vm)
@@ -683,6 +712,8 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 	const uint32_t caplen = in->caplen;
 	uint32_t A = 0, X = 0, v, M[CBPF_MEMWORDS];
 
+	if (vm->native)
+		return vm->native->entry(data, caplen, in->wirelen, META);
 	/* A validated program never reads a cell it did not write; others read 0. */
 	if (vm->reads_mem)
 		memset(M, 0, sizeof(M));
