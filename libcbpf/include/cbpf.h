@@ -12,6 +12,7 @@
 #include "cbpf/pcap.h"
 #include "cbpf/vm.h"
 #include "cbpf/capture.h"
+#include "cbpf/seccomp.h"
 #include "cbpf/policy.h"
 #include "cbpf/dbg.h"
 #include "cbpf/ebpf.h"

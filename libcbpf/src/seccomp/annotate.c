@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cbpf/policy.h"
+#include "cbpf/seccomp.h"
 #include "classic/prog.h"
 
 /* What A holds on every path into an instruction (abstract interpretation over forward jumps). */
