@@ -557,10 +557,10 @@ static int test_blk(struct checks *ch, const struct state *st, int t, int f)
 	nb.jf = f;
 	if (g->comments) {
 		const struct cbpf_policy_cond *c = &ch->rules[st->rule]->conds[st->cond];
+		const char *word = ch->arch32 ? "" : s->word & 1 ? " (high word)" : " (low word)";
 
 		policy_cond_format(c, c->value, c->mask, text, sizeof(text));
-		nb.label = gen_label(g, "%s: %s%s", ch->name, text,
-				 ch->arch32 ? "" : s->word & 1 ? " (high word)" : " (low word)");
+		nb.label = gen_label(g, "%s: %s%s", ch->name, text, word);
 	}
 	return gen_mk(g, nb);
 }
@@ -715,7 +715,7 @@ static void cells_free(struct cells *cl)
  * entry. Rules: conditional ones in order, at most one unconditional action, a fallback.
  */
 int gen_syscall(struct gen *g, const char *name, bool arch32,
-		       const struct cbpf_policy_rule **rules, size_t n)
+		const struct cbpf_policy_rule **rules, size_t n)
 {
 	struct checks ch = { .g = g, .name = name, .arch32 = arch32, .budget = g->budget };
 	const struct cbpf_policy_rule **cond = calloc(n + 1, sizeof(*cond));

@@ -151,7 +151,8 @@ static char *nr_label(struct tree *t, const char *rel, uint32_t k)
 	else
 		snprintf(num, sizeof(num), "%#" PRIx32, k);
 	if (!strcmp(rel, "=="))
-		return name ? gen_label(t->g, "nr == %s%s", x32, name) : gen_label(t->g, "nr == %s", num);
+		return name ? gen_label(t->g, "nr == %s%s", x32, name) :
+			      gen_label(t->g, "nr == %s", num);
 	if (k == CBPF_X32_SYSCALL_BIT && t->arch_x32) /* where x32's numbers start */
 		return gen_label(t->g, "nr %s %s (__X32_SYSCALL_BIT)", rel, num);
 	return name ? gen_label(t->g, "nr %s %s (%s%s)", rel, num, x32, name) :
@@ -178,13 +179,13 @@ static int tree_emit(struct tree *t, size_t i, size_t j, const struct range **tm
 		memcpy(order, tmp, n * sizeof(*order));
 		for (size_t x = n; x-- > 0 && id >= 0;) {
 			id = gen_mk(g, (struct blk){
-					   .kind = B_JMP,
-					   .code = CBPF_JMP | CBPF_JEQ | CBPF_K,
-					   .k = order[x]->lo,
-					   .jt = order[x]->leaf,
-					   .jf = id,
-					   .label = nr_label(t, "==", order[x]->lo),
-				   });
+					       .kind = B_JMP,
+					       .code = CBPF_JMP | CBPF_JEQ | CBPF_K,
+					       .k = order[x]->lo,
+					       .jt = order[x]->leaf,
+					       .jf = id,
+					       .label = nr_label(t, "==", order[x]->lo),
+				       });
 		}
 		free(order);
 		return id;
@@ -194,13 +195,13 @@ static int tree_emit(struct tree *t, size_t i, size_t j, const struct range **tm
 		if (left < 0 || right < 0)
 			return -1;
 		return gen_mk(g, (struct blk){
-				     .kind = B_JMP,
-				     .code = CBPF_JMP | CBPF_JGE | CBPF_K,
-				     .k = t->r[s].lo,
-				     .jt = right,
-				     .jf = left,
-				     .label = nr_label(t, ">=", t->r[s].lo),
-			     });
+					 .kind = B_JMP,
+					 .code = CBPF_JMP | CBPF_JGE | CBPF_K,
+					 .k = t->r[s].lo,
+					 .jt = right,
+					 .jf = left,
+					 .label = nr_label(t, ">=", t->r[s].lo),
+				 });
 	}
 }
 
@@ -226,11 +227,11 @@ static int tree_balanced(struct tree *t, size_t i, size_t j)
 	if (left < 0 || right < 0)
 		return -1;
 	return gen_mk(g, (struct blk){ .kind = B_JMP,
-				   .code = CBPF_JMP | CBPF_JGE | CBPF_K,
-				   .k = t->r[s].lo,
-				   .jt = right,
-				   .jf = left,
-				   .label = nr_label(t, ">=", t->r[s].lo) });
+				       .code = CBPF_JMP | CBPF_JGE | CBPF_K,
+				       .k = t->r[s].lo,
+				       .jt = right,
+				       .jf = left,
+				       .label = nr_label(t, ">=", t->r[s].lo) });
 }
 
 struct nr_leaf {

@@ -41,10 +41,11 @@ static bool get_action(struct profile *pr, const struct jval *v, const struct jv
 		*out = acts[i].action | (acts[i].data ? (uint32_t)data : 0);
 		return true;
 	}
-	prof_err(pr, v, "unknown action " DIAG_QF " (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL, "
-		    "SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_TRACE, "
-		    "SCMP_ACT_LOG, SCMP_ACT_NOTIFY)",
-	     JQ(v));
+	prof_err(pr, v,
+		 "unknown action " DIAG_QF " (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL, "
+		 "SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_TRACE, "
+		 "SCMP_ACT_LOG, SCMP_ACT_NOTIFY)",
+		 JQ(v));
 	return false;
 }
 
@@ -79,9 +80,10 @@ static bool check_scmp_arch(struct profile *pr, const struct jval *v)
 	if (!prof_want(pr, v, J_STR, "an architecture"))
 		return false;
 	if (scmp_arch(pr, v->str, &a) < 0) {
-		prof_err(pr, v, "unknown architecture " DIAG_QF " (SCMP_ARCH_X86_64, SCMP_ARCH_X86, "
-			    "SCMP_ARCH_X32, SCMP_ARCH_AARCH64, SCMP_ARCH_ARM, ...)",
-		     JQ(v));
+		prof_err(pr, v,
+			 "unknown architecture " DIAG_QF " (SCMP_ARCH_X86_64, SCMP_ARCH_X86, "
+			 "SCMP_ARCH_X32, SCMP_ARCH_AARCH64, SCMP_ARCH_ARM, ...)",
+			 JQ(v));
 		return false;
 	}
 	return true;
@@ -99,13 +101,14 @@ static void use_scmp_arch(struct profile *pr, const struct jval *v)
 	if (r == 0) {
 		if (pr->ctx->opts->lenient)
 			prof_warn(pr, v,
-			      "architecture " DIAG_QF " skipped: cbpf has no syscall table for it",
-			      JQ(v));
+				  "architecture " DIAG_QF
+				  " skipped: cbpf has no syscall table for it",
+				  JQ(v));
 		else
 			prof_err(pr, v,
-			     "architecture " DIAG_QF
-			     " is not supported (x86_64, i386, x32, aarch64, arm)",
-			     JQ(v));
+				 "architecture " DIAG_QF
+				 " is not supported (x86_64, i386, x32, aarch64, arm)",
+				 JQ(v));
 		return;
 	}
 	if (!pr->ctx->have_arches)
@@ -187,9 +190,10 @@ static int check_filter(struct profile *pr, const struct jval *f, bool includes)
 			if (!prof_want(pr, c, J_STR, "a capability"))
 				return -1;
 			if (!known_cap && !cbpf_cap_parse(c->str, &cap))
-				prof_warn(pr, c, "capability " DIAG_QF " matches none of the container's: "
-					     "Docker compares '%s' exactly",
-				      JQ(c), policy_cap_name(cap));
+				prof_warn(pr, c,
+					  "capability " DIAG_QF " matches none of the container's: "
+					  "Docker compares '%s' exactly",
+					  JQ(c), policy_cap_name(cap));
 			else if (!known_cap)
 				prof_warn(pr, c, "unknown capability " DIAG_QF, JQ(c));
 			/* includes: all of them needed; excludes: any of them is enough. */
@@ -210,9 +214,9 @@ static int check_filter(struct profile *pr, const struct jval *f, bool includes)
 				return -1;
 			if (!known_arch)
 				prof_warn(pr, a,
-				      "unknown architecture " DIAG_QF " (Docker names: amd64, x86, "
-				      "arm64, arm, ...)",
-				      JQ(a));
+					  "unknown architecture " DIAG_QF
+					  " (Docker names: amd64, x86, arm64, arm, ...)",
+					  JQ(a));
 		}
 		/*
 		 * moby profiles/seccomp setupSeccomp: decided once, by the name of the machine the
@@ -262,8 +266,8 @@ static bool get_cmp(struct profile *pr, const struct jval *v, enum cbpf_cmp *op)
 			return true;
 		}
 	prof_err(pr, v, "unknown comparison " DIAG_QF " (SCMP_CMP_EQ, SCMP_CMP_NE, SCMP_CMP_LT, "
-		    "SCMP_CMP_LE, SCMP_CMP_GT, SCMP_CMP_GE, SCMP_CMP_MASKED_EQ)",
-	     JQ(v));
+			"SCMP_CMP_LE, SCMP_CMP_GT, SCMP_CMP_GE, SCMP_CMP_MASKED_EQ)",
+		 JQ(v));
 	return false;
 }
 
@@ -285,8 +289,9 @@ static bool get_arg(struct profile *pr, const struct jval *v, struct cbpf_policy
 	if (index && !prof_uint(pr, index, UINT64_MAX, "index", &idx))
 		return false;
 	if (idx > 5) {
-		prof_err(pr, index, "argument index %llu is over 5 (a syscall has six arguments, 0 to 5)",
-		     (unsigned long long)idx);
+		prof_err(pr, index,
+			 "argument index %llu is over 5 (a syscall has six arguments, 0 to 5)",
+			 (unsigned long long)idx);
 		return false;
 	}
 	if (value && !prof_uint(pr, value, UINT64_MAX, "value", &val))
@@ -354,7 +359,8 @@ static void do_syscall(struct profile *pr, const struct jval *s)
 	if (args && args->type != J_NULL && prof_want(pr, args, J_ARR, "args")) {
 		for (size_t i = 0; i < args->n; i++) {
 			if (n_conds == sizeof(conds) / sizeof(conds[0])) {
-				prof_err(pr, &args->items[i], "too many argument conditions (at most 64)");
+				prof_err(pr, &args->items[i],
+					 "too many argument conditions (at most 64)");
 				ok = false;
 				break;
 			}
@@ -436,9 +442,10 @@ static void do_flags(struct profile *pr, const struct jval *v)
 			if (!strcmp(f->str, known[k].name))
 				break;
 		if (k == sizeof(known) / sizeof(known[0]))
-			prof_err(pr, f, "unknown flag " DIAG_QF " (SECCOMP_FILTER_FLAG_TSYNC, _LOG, "
-				    "_SPEC_ALLOW, _WAIT_KILLABLE_RECV)",
-			     JQ(f));
+			prof_err(pr, f,
+				 "unknown flag " DIAG_QF " (SECCOMP_FILTER_FLAG_TSYNC, _LOG, "
+				 "_SPEC_ALLOW, _WAIT_KILLABLE_RECV)",
+				 JQ(f));
 		else
 			pr->ctx->pol->flags |= known[k].flag;
 	}

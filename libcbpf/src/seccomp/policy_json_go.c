@@ -58,7 +58,7 @@ bool prof_want(struct profile *pr, const struct jval *v, enum jtype type, const 
 }
 
 bool prof_uint(struct profile *pr, const struct jval *v, uint64_t max, const char *what,
-		     uint64_t *out)
+	       uint64_t *out)
 {
 	uint64_t x = 0;
 
@@ -69,13 +69,13 @@ bool prof_uint(struct profile *pr, const struct jval *v, uint64_t max, const cha
 
 		if (d > 9) {
 			prof_err(pr, v, "%s must be a non-negative integer, not %.*s%s", what,
-			     DIAG_QA(v->str, v->n));
+				 DIAG_QA(v->str, v->n));
 			return false;
 		}
 		if (x > (UINT64_MAX - d) / 10 || x * 10 + d > max) {
 			prof_err(pr, v, "%s %.*s%s is out of range (at most %llu)", what,
-			     DIAG_QA(v->str, v->n),
-			     (unsigned long long)max);
+				 DIAG_QA(v->str, v->n),
+				 (unsigned long long)max);
 			return false;
 		}
 		x = x * 10 + d;
@@ -306,8 +306,8 @@ static void go_duplicate(struct profile *pr, const struct gotype *t, const struc
 		how = "its null clears the value before it";
 	else if (cur && go_merges(ft, v))
 		how = "it is decoded over the one before, which keeps what it leaves out";
-	prof_warn(pr, k, "duplicate member " DIAG_QF " in %s (%s): %s, as Docker reads it", JQ(k), t->in,
-	      also, how);
+	prof_warn(pr, k, "duplicate member " DIAG_QF " in %s (%s): %s, as Docker reads it", JQ(k),
+		  t->in, also, how);
 }
 
 static const struct jval *go_struct(struct profile *pr, const struct gotype *t,
@@ -340,11 +340,13 @@ static const struct jval *go_struct(struct profile *pr, const struct gotype *t,
 		if (t->fields[f].type->kind == GO_SKIP)
 			continue;
 		if (wide)
-			prof_warn(pr, k, "member '%s' in %s is read as '%s': Go's encoding/json folds %s",
-			      k->str, t->in, t->fields[f].name,
-			      wide == 1 ? "U+017F (long s) to 's'" :
-			      wide == 2 ? "U+212A (Kelvin sign) to 'k'" :
-					  "U+017F (long s) to 's' and U+212A (Kelvin sign) to 'k'");
+			prof_warn(pr, k,
+				  "member '%s' in %s is read as '%s': Go's encoding/json folds %s",
+				  k->str, t->in, t->fields[f].name,
+				  wide == 1 ? "U+017F (long s) to 's'" :
+				  wide == 2 ? "U+212A (Kelvin sign) to 'k'" :
+					      "U+017F (long s) to 's' and U+212A (Kelvin sign) "
+					      "to 'k'");
 		if (seen[f])
 			go_duplicate(pr, t, t->fields[f].type, seen[f], k, val[f], &src->items[i]);
 		seen[f] = key[f] = k;
@@ -440,9 +442,10 @@ static const struct jval *go_decode(struct profile *pr, const struct gotype *t,
 			return old ? old : src;
 		if (moby_kernel_version(src->str, &major, &minor))
 			return src;
-		prof_err(pr, src, "bad kernel version " DIAG_QF " (Docker reads major.minor, each 0 to "
-			      "255, not 0.0)",
-		     JQ(src));
+		prof_err(pr, src,
+			 "bad kernel version " DIAG_QF " (Docker reads major.minor, each 0 to "
+			 "255, not 0.0)",
+			 JQ(src));
 		break;
 	case GO_SLICE:
 		return go_slice(pr, t, old, src);
