@@ -142,7 +142,8 @@ START_TEST(the_arena_hands_out_aligned_memory)
 
 	ck_assert_ptr_nonnull(p);
 	ck_assert_ptr_nonnull(q);
-	ck_assert_uint_eq((uintptr_t)q % sizeof(max_align_t), 0);
+	ck_assert_uint_eq((uintptr_t)p % _Alignof(max_align_t), 0);
+	ck_assert_uint_eq((uintptr_t)q % _Alignof(max_align_t), 0);
 	ck_assert(q >= p + 1);
 	big = arena_alloc(&a, 200000);
 	ck_assert_ptr_nonnull(big);
