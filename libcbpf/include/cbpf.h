@@ -15,6 +15,7 @@
 #include "cbpf/vm.h"
 #include "cbpf/jit.h"
 #include "cbpf/capture.h"
+#include "cbpf/seccomp.h"
 #include "cbpf/policy.h"
 #include "cbpf/dbg.h"
 #include "cbpf/ebpf.h"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cbpf/policy.h"
+#include "cbpf/seccomp.h"
 #include "classic/insn_int.h"
 #include "classic/prog.h"
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cbpf/policy.h"
+#include "cbpf/seccomp.h"
 #include "seccomp/consttab.h"
 
 static int entry_cmp(const void *key, const void *elem)

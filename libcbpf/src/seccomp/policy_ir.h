@@ -32,6 +32,8 @@ struct policy_ctx {
 	bool have_default;
 };
 
+/* ---------------------------------------------------------------- policy_rules.c */
+
 /* Reports a diagnostic at file:line:col (line 0: none). Errors are counted. */
 void policy_diag(struct policy_ctx *ctx, enum cbpf_severity sev, const char *file, unsigned line,
 		 unsigned col, unsigned len, const char *fmt, ...) CBPF_PRINTF(7, 8);
@@ -48,17 +50,26 @@ int policy_add_rule(struct policy_ctx *ctx, const char *syscall, uint32_t action
 bool policy_rule_nr(const struct cbpf_policy_rule *rule, enum cbpf_arch arch, uint32_t *nr);
 /* Adds arch to the filter's architectures unless already there. */
 void policy_add_arch(struct cbpf_policy *pol, enum cbpf_arch arch);
+/* Whether arch passes arguments in 32-bit registers (compares use the low word only). */
+bool policy_arch_32bit(enum cbpf_arch arch);
+/* c with this value and mask, for messages and comments: "arg1 == 0x5", "(arg0 & 0x3) != 0". */
+void policy_cond_format(const struct cbpf_policy_cond *c, uint64_t value, uint64_t mask, char *buf,
+			size_t size);
 
-/* The front ends: fill ctx->pol from src. Errors go through policy_diag. */
+/* ---------------------------------------------------------------- the front ends */
+
+/* Fill ctx->pol from src (policy_json.c, policy_text.c). Errors go through policy_diag. */
 void policy_json_parse(struct policy_ctx *ctx, const char *src, size_t len, const char *file);
 void policy_text_parse(struct policy_ctx *ctx, const char *src, size_t len, const char *file);
 
-/* Checks the rules of every (architecture, syscall) for contradictions. */
-void policy_check_conflicts(struct policy_ctx *ctx);
-/* Warns where a condition's constant means something else cut to 32 bits on a 32-bit ABI. */
-void policy_check_truncation(struct policy_ctx *ctx);
+/* ---------------------------------------------------------------- the checks */
 
-/* Whether arch passes arguments in 32-bit registers (compares use the low word only). */
-bool policy_arch_32bit(enum cbpf_arch arch);
+/* (policy_conflicts.c) Checks the rules of every (architecture, syscall) for contradictions. */
+void policy_check_conflicts(struct policy_ctx *ctx);
+/*
+ * (policy_truncation.c) Warns where a condition's constant means something else cut to 32 bits
+ * on a 32-bit ABI.
+ */
+void policy_check_truncation(struct policy_ctx *ctx);
 
 #endif

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cbpf/policy.h"
+#include "cbpf/seccomp.h"
 
 /*
  * The tables' columns (syscalls.csv, constants.csv): enum cbpf_arch's architectures first, in
