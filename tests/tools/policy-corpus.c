@@ -28,11 +28,20 @@
 /* include/uapi/linux/audit.h: AUDIT_ARCH_* of architectures a filter may meet, most of them
  * foreign to the corpus's filters; 0 and ~0 as no architecture at all. */
 static const uint32_t other_arches[] = {
-	0xc000003e, /* x86_64 */ 0x40000003, /* i386 */	  0xc00000b7, /* aarch64 */
-	0x40000028, /* arm */	 0xc00000f3, /* riscv64 */ 0xc0000015, /* ppc64le */
-	0x80000015, /* ppc64 */	 0x80000016, /* s390x */   0xc0000102, /* loongarch64 */
-	0x00000008, /* mips */	 0x40000008, /* mipsel */  0xc0000008, /* mips64el */
-	0x00000000,		 0xffffffff,
+	0xc000003e, /* x86_64 */
+	0x40000003, /* i386 */
+	0xc00000b7, /* aarch64 */
+	0x40000028, /* arm */
+	0xc00000f3, /* riscv64 */
+	0xc0000015, /* ppc64le */
+	0x80000015, /* ppc64 */
+	0x80000016, /* s390x */
+	0xc0000102, /* loongarch64 */
+	0x00000008, /* mips */
+	0x40000008, /* mipsel */
+	0xc0000008, /* mips64el */
+	0x00000000,
+	0xffffffff,
 };
 #define AUDIT_ARCH_64BIT 0x80000000U /* __AUDIT_ARCH_64BIT: seccomp_data.args are 64 bits */
 
@@ -94,6 +103,7 @@ struct input_set {
 	size_t n, cap;
 	uint64_t *hash; /* open addressing, 0 empty */
 	size_t hcap;
+	size_t *slots; /* the slots in use, cleared one by one: a set holds few inputs mostly */
 };
 
 static uint64_t data_hash(const struct ssim_data *d)
@@ -109,9 +119,9 @@ static uint64_t data_hash(const struct ssim_data *d)
 
 static void set_clear(struct input_set *s)
 {
+	for (size_t i = 0; i < s->n; i++)
+		s->hash[s->slots[i]] = 0;
 	s->n = 0;
-	if (s->hash)
-		memset(s->hash, 0, s->hcap * sizeof(*s->hash));
 }
 
 /* Adds d unless it is there (by hash: a collision loses one input, never adds a wrong one). */
@@ -125,7 +135,8 @@ static bool set_add(struct input_set *s, const struct ssim_data *d)
 		s->hash = calloc(s->hcap, sizeof(*s->hash));
 		s->cap = MAX_INPUTS;
 		s->v = calloc(s->cap, sizeof(*s->v));
-		if (!s->hash || !s->v) {
+		s->slots = calloc(s->cap, sizeof(*s->slots));
+		if (!s->hash || !s->v || !s->slots) {
 			fprintf(stderr, "policy-corpus: out of memory\n");
 			exit(2);
 		}
@@ -136,6 +147,7 @@ static bool set_add(struct input_set *s, const struct ssim_data *d)
 	if (s->n == s->cap)
 		return false;
 	s->hash[i] = h;
+	s->slots[s->n] = i;
 	s->v[s->n++] = *d;
 	return true;
 }
@@ -313,8 +325,8 @@ static enum known classify(const struct ctx *c, int fi, const struct ssim_data *
 	if (k == LSC && d->arch == CBPF_AUDIT_ARCH_I386 && cb == peer_default(c, fi, d) &&
 	    (nr == i386_nr("socketcall") || nr == i386_nr("ipc")))
 		return K_SOCKETCALL;
-	if (k == LSC && strstr(c->f[fi].path, "lsc254") && p == peer_default(c, fi, d) &&
-	    lsc254_unknown(d))
+	if (k == LSC && strstr(c->f[fi].path, "lsc254") && filter_has_arch(c, 0, d->arch) &&
+	    p == peer_default(c, fi, d) && lsc254_unknown(d))
 		return K_LSC_UNKNOWN;
 	return K_N;
 }
@@ -662,5 +674,6 @@ int main(int argc, char **argv)
 	free(c.tr.cmps);
 	free(c.set.v);
 	free(c.set.hash);
+	free(c.set.slots);
 	return status;
 }
