@@ -5,7 +5,7 @@
 # aarch64, minijail's examples; its Python compiler and its C runtime) and libseccomp's (OCI
 # profiles as runc reads them: Docker's default capabilities or all of them, amd64 and arm64
 # hosts). tests/tools/policy-corpus runs every filter through the tests' own seccomp evaluator
-# and cbpf's through libcbpf's interpreter too, for every syscall number of every architecture,
+# and through libcbpf's interpreter, for every syscall number of every architecture,
 # x32 numbers, foreign architectures and argument values around every constant compared; a
 # difference passes only as one of its documented ones, named in the output.
 set -u

@@ -5,7 +5,8 @@
  * every syscall number of every architecture either filter checks, beyond the tables, x32
  * numbers, foreign architectures, and argument values around every constant either filter
  * compares. Every filter runs through tests/tools/seccomp-sim.h, the tests' own evaluator, and
- * cbpf's also through libcbpf's interpreter: the two must return the same for every input.
+ * through libcbpf's interpreter: the two must return the same for every input, on cbpf's
+ * filters and on the shapes only peers make (scratch memory, chains of ja).
  * A difference from a peer passes only when it is one of the documented ones below, each
  * counted by name; any other fails, with examples.
  * Usage: policy-corpus --cbpf RAW [--policy FILE --arch LIST] KIND:PEER.raw...
@@ -234,7 +235,8 @@ static uint32_t max_nr(enum cbpf_arch a)
 struct ctx {
 	struct filter f[MAX_FILTERS];
 	int nf; /* f[0] is cbpf's */
-	struct sim vm;
+	struct sim vm[MAX_FILTERS];
+	struct cbpf_prog *prog[MAX_FILTERS];
 	struct cbpf_policy *pol; /* minijail text, for its 'expr; return E' rules */
 	struct ssim_trace tr;
 	struct input_set set;
@@ -373,27 +375,27 @@ static int candidates(const struct ssim_cmp *cmp, uint32_t cur, uint32_t *out)
 /* Runs every filter over d, tallies, and queues the inputs its comparisons suggest. */
 static void one_input(struct ctx *c, const struct ssim_data *d, bool explore, bool arch32)
 {
-	uint32_t ours = 0, mean_ours = 0;
+	uint32_t mean_ours = 0;
 	struct sim_data sd;
-	uint32_t vm;
 
 	c->inputs++;
 	memcpy(&sd, d, sizeof(sd));
 	for (int fi = 0; fi < c->nf; fi++) {
 		struct filter *f = &c->f[fi];
 		uint32_t r = ssim_run(f->insns, f->len, d, &c->tr), m = ssim_meaning(r);
+		uint32_t vm = sim_run(&c->vm[fi], &sd, NULL);
 
+		/* the two evaluators, on every filter: cbpf's and the shapes only peers make */
+		if (vm != r && c->vm_mismatch++ == 0) {
+			char b[32];
+
+			describe(d, r, r, c->vm_example, sizeof(c->vm_example));
+			snprintf(c->vm_example + strlen(c->vm_example),
+				 sizeof(c->vm_example) - strlen(c->vm_example),
+				 "; %s: libcbpf's interpreter %s", f->path, action_str(vm, b, sizeof(b)));
+		}
 		if (fi == 0) {
-			ours = r, mean_ours = m;
-			vm = sim_run(&c->vm, &sd, NULL);
-			if (vm != ours && c->vm_mismatch++ == 0) {
-				char b[32];
-
-				describe(d, ours, ours, c->vm_example, sizeof(c->vm_example));
-				snprintf(c->vm_example + strlen(c->vm_example),
-					 sizeof(c->vm_example) - strlen(c->vm_example),
-					 "; libcbpf's interpreter %s", action_str(vm, b, sizeof(b)));
-			}
+			mean_ours = m;
 		} else {
 			f->inputs++;
 			if (m == mean_ours) {
@@ -501,7 +503,6 @@ int main(int argc, char **argv)
 	const char *policy = NULL;
 	uint32_t all_arches[64];
 	size_t n_all = 0;
-	struct cbpf_prog *prog;
 	struct ssim_data probe = { 0 };
 	int opt, status = 0;
 	char err[128];
@@ -552,10 +553,12 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	prog = cbpf_prog_new((const struct cbpf_insn *)c.f[0].insns, c.f[0].len);
-	if (!prog || sim_new(prog, &c.vm)) {
-		fprintf(stderr, "policy-corpus: libcbpf's interpreter refuses %s\n", c.f[0].path);
-		return 1;
+	for (int fi = 0; fi < c.nf; fi++) {
+		c.prog[fi] = cbpf_prog_new((const struct cbpf_insn *)c.f[fi].insns, c.f[fi].len);
+		if (!c.prog[fi] || sim_new(c.prog[fi], &c.vm[fi])) {
+			printf("FAIL %s: libcbpf's interpreter refuses it\n", c.f[fi].path);
+			return 1;
+		}
 	}
 	if (policy) {
 		struct cbpf_diags diags = { 0 };
@@ -625,8 +628,9 @@ int main(int argc, char **argv)
 	}
 
 	if (c.vm_mismatch) {
-		printf("FAIL %s: the two evaluators disagree on %zu of %zu inputs; first: %s\n",
-		       c.f[0].path, c.vm_mismatch, c.inputs, c.vm_example);
+		printf("FAIL the two evaluators disagree on %zu runs (%zu inputs, %d filters); first: "
+		       "%s\n",
+		       c.vm_mismatch, c.inputs, c.nf, c.vm_example);
 		status = 1;
 	}
 	for (int fi = 1; fi < c.nf; fi++) {
@@ -666,8 +670,10 @@ int main(int argc, char **argv)
 		if (used)
 			printf("  documented %s: %s\n", known_diffs[k].name, known_diffs[k].why);
 	}
-	sim_free(&c.vm);
-	cbpf_prog_free(prog);
+	for (int fi = 0; fi < c.nf; fi++) {
+		sim_free(&c.vm[fi]);
+		cbpf_prog_free(c.prog[fi]);
+	}
 	cbpf_policy_free(c.pol);
 	for (int fi = 0; fi < c.nf; fi++)
 		free(c.f[fi].insns);

@@ -174,14 +174,11 @@ static inline bool ssim_allowed(uint16_t code)
 }
 
 /*
- * Checks prog as seccomp(2) would before installing it; 0, or -1 with why in err. Scratch words
- * are followed per path as check_load_and_stores does: a word counts as stored at an instruction
- * only when every path to it stored it.
+ * Checks prog as seccomp(2) would before installing it; 0, or -1 with why in err.
  */
 static inline int ssim_check(const struct ssim_insn *p, size_t n, char *err, size_t errlen)
 {
-	uint16_t known[SSIM_MAXINSNS]; /* scratch words stored on every path, per insn */
-	bool reached[SSIM_MAXINSNS];
+	uint16_t known[SSIM_MAXINSNS]; /* scratch words stored, as the kernel reckons, per insn */
 
 	if (n == 0 || n > SSIM_MAXINSNS) {
 		snprintf(err, errlen, "%zu instructions (1 to %d)", n, SSIM_MAXINSNS);
@@ -230,38 +227,32 @@ static inline int ssim_check(const struct ssim_insn *p, size_t n, char *err, siz
 		snprintf(err, errlen, "the last instruction is not a return");
 		return -1;
 	}
-	memset(reached, 0, n * sizeof(*reached));
-	reached[0] = true;
-	known[0] = 0;
-	for (size_t pc = 0; pc < n; pc++) {
+	/*
+	 * check_load_and_stores walks the program in order, not by paths: what is stored carries
+	 * over from the instruction before (even a return's), a jump narrows its targets to what
+	 * it has stored and starts its successor afresh, and unreachable code is checked too.
+	 */
+	for (size_t pc = 0; pc < n; pc++)
+		known[pc] = 0xffff;
+	for (size_t pc = 0, valid = 0; pc < n; pc++) {
 		const struct ssim_insn *i = &p[pc];
-		uint16_t k;
-		size_t to[2];
-		int nto = 0;
 
-		if (!reached[pc])
-			continue;
-		k = known[pc];
-		if ((i->code == (SSIM_LD | SSIM_MEM) || i->code == (SSIM_LDX | SSIM_MEM)) &&
-		    !(k & (1U << i->k))) {
-			snprintf(err, errlen, "insn %zu: M[%u] read before it is stored", pc, i->k);
-			return -1;
-		}
-		if (i->code == SSIM_ST || i->code == SSIM_STX)
-			k |= (uint16_t)(1U << i->k);
-		if (SSIM_CLASS(i->code) == SSIM_RET)
-			continue;
-		if (i->code == (SSIM_JMP | SSIM_JA))
-			to[nto++] = pc + 1 + i->k;
-		else if (SSIM_CLASS(i->code) == SSIM_JMP)
-			to[nto++] = pc + 1 + i->jt, to[nto++] = pc + 1 + i->jf;
-		else
-			to[nto++] = pc + 1;
-		for (int t = 0; t < nto; t++) {
-			if (!reached[to[t]])
-				reached[to[t]] = true, known[to[t]] = k;
-			else
-				known[to[t]] &= k;
+		valid &= known[pc];
+		if (i->code == SSIM_ST || i->code == SSIM_STX) {
+			valid |= 1U << i->k;
+		} else if (i->code == (SSIM_LD | SSIM_MEM) || i->code == (SSIM_LDX | SSIM_MEM)) {
+			if (!(valid & (1U << i->k))) {
+				snprintf(err, errlen, "insn %zu: M[%u] read before it is stored", pc,
+					 i->k);
+				return -1;
+			}
+		} else if (i->code == (SSIM_JMP | SSIM_JA)) {
+			known[pc + 1 + i->k] &= (uint16_t)valid;
+			valid = 0xffff;
+		} else if (SSIM_CLASS(i->code) == SSIM_JMP) {
+			known[pc + 1 + i->jt] &= (uint16_t)valid;
+			known[pc + 1 + i->jf] &= (uint16_t)valid;
+			valid = 0xffff;
 		}
 	}
 	return 0;
