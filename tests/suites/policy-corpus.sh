@@ -85,12 +85,13 @@ verdict() {
 	elif grep -q '^known' "$3"; then
 		known=$((known + 1))
 		echo "known $1"
-		grep -v '^agree' "$3" | sed 's/^/    /'
+		grep -v -e '^agree' -e '^coverage' "$3" | sed 's/^/    /'
 	else
 		pass=$((pass + 1))
 		echo "agree $1"
-		grep -v '^agree' "$3" | sed 's/^/    /'
+		grep -v -e '^agree' -e '^coverage' "$3" | sed 's/^/    /'
 	fi
+	grep '^coverage' "$3" >>"$tmp/coverage"
 }
 
 # minijail policies: for the folder's architecture, as cbpf-asm compiles them.
@@ -195,6 +196,11 @@ if "$asm" --policy "$S/policies/minijail/cat.policy" --arch x86_64 --raw -o "$tm
 		grep -m 1 '^FAIL' "$tmp/out" | sed 's/^/    /'
 	fi
 fi
+
+[ -f "$tmp/coverage" ] && awk '{ split($0, w, ": "); split(w[2], n, " "); t += n[1]; a += n[3] }
+	END { printf "inputs took %d of the %d directions of reachable jumps in the filters compared" \
+		" (policy-corpus --verbose lists the others; some no input can take)\n", t, a }' \
+	"$tmp/coverage"
 
 total=$((pass + known + xfail + fail))
 echo "$total policy builds (OCI: one per configuration): $pass agree, $known agree but for" \

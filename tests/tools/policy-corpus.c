@@ -90,6 +90,7 @@ struct filter {
 	enum kind kind;
 	struct ssim_insn *insns;
 	size_t len;
+	uint8_t *taken; /* per conditional jump, the directions some input took */
 	/* per peer: what it gave */
 	size_t inputs, agree, known[K_N], differ;
 	char examples[3][256];
@@ -382,8 +383,11 @@ static void one_input(struct ctx *c, const struct ssim_data *d, bool explore, bo
 	memcpy(&sd, d, sizeof(sd));
 	for (int fi = 0; fi < c->nf; fi++) {
 		struct filter *f = &c->f[fi];
-		uint32_t r = ssim_run(f->insns, f->len, d, &c->tr), m = ssim_meaning(r);
-		uint32_t vm = sim_run(&c->vm[fi], &sd, NULL);
+		uint32_t r, m, vm;
+
+		c->tr.taken = f->taken;
+		r = ssim_run(f->insns, f->len, d, &c->tr), m = ssim_meaning(r);
+		vm = sim_run(&c->vm[fi], &sd, NULL);
 
 		/* the two evaluators, on every filter: cbpf's and the shapes only peers make */
 		if (vm != r && c->vm_mismatch++ == 0) {
@@ -483,9 +487,48 @@ static bool in_list(const uint32_t *v, size_t n, uint32_t x)
 	return false;
 }
 
+/*
+ * How thorough the inputs were: of the directions of the conditional jumps that can be reached
+ * from the start, how many some input took. Some cannot be taken by any input (a compiler's
+ * redundant test, a high word that a 32-bit architecture's calls leave zero): a figure, not a
+ * verdict.
+ */
+static bool verbose; /* --verbose: the jump directions no input took */
+
+static void coverage(const struct filter *f, const char *label)
+{
+	bool *reach = calloc(f->len, sizeof(*reach));
+	size_t total = 0, taken = 0;
+
+	if (!reach)
+		return;
+	reach[0] = true;
+	for (size_t pc = 0; pc < f->len; pc++) {
+		const struct ssim_insn *i = &f->insns[pc];
+
+		if (!reach[pc] || SSIM_CLASS(i->code) == SSIM_RET)
+			continue;
+		if (i->code == (SSIM_JMP | SSIM_JA)) {
+			reach[pc + 1 + i->k] = true;
+		} else if (SSIM_CLASS(i->code) == SSIM_JMP) {
+			reach[pc + 1 + i->jt] = reach[pc + 1 + i->jf] = true;
+			total += 2;
+			taken += (f->taken[pc] & 1) + (f->taken[pc] >> 1);
+			if (verbose && f->taken[pc] != 3)
+				printf("  never %s: %s insn %zu\n", f->taken[pc] & 1 ? "false" : "true",
+				       f->path, pc);
+		} else {
+			reach[pc + 1] = true;
+		}
+	}
+	free(reach);
+	printf("coverage %s %s: %zu of %zu jump directions taken\n", label, f->path, taken, total);
+}
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: policy-corpus --cbpf RAW [--policy FILE --arch LIST] KIND:PEER.raw...\n"
+	fprintf(f, "usage: policy-corpus [--verbose] --cbpf RAW [--policy FILE --arch LIST] "
+		   "KIND:PEER.raw...\n"
 		   "       KIND: py (minijail's compiler), c (minijail's runtime), lsc "
 		   "(libseccomp)\n");
 }
@@ -495,6 +538,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "cbpf", required_argument, NULL, 'c' }, { "policy", required_argument, NULL, 'p' },
 		{ "arch", required_argument, NULL, 'a' }, { "help", no_argument, NULL, 'h' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct ctx c;
@@ -521,6 +565,7 @@ int main(int argc, char **argv)
 			opts.arches = arches, opts.n_arches = (size_t)n, opts.host = arches[0];
 			break;
 		}
+		case 'v': verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -548,6 +593,9 @@ int main(int argc, char **argv)
 	for (int fi = 0; fi < c.nf; fi++) {
 		if (load_raw(&c.f[fi]))
 			return 1;
+		c.f[fi].taken = calloc(c.f[fi].len, 1);
+		if (!c.f[fi].taken)
+			return 2;
 		if (ssim_check(c.f[fi].insns, c.f[fi].len, err, sizeof(err))) {
 			printf("FAIL %s: seccomp(2) would refuse it: %s\n", c.f[fi].path, err);
 			return 1;
@@ -659,6 +707,8 @@ int main(int argc, char **argv)
 			printf("agree %s %s: %zu inputs\n", kind_names[f->kind], f->path, f->agree);
 		}
 	}
+	for (int fi = 0; fi < c.nf; fi++)
+		coverage(&c.f[fi], fi ? kind_names[c.f[fi].kind] : "cbpf");
 	if (c.truncated)
 		printf("note: %zu argument values left unexplored past %d per syscall\n",
 		       c.truncated, MAX_INPUTS);
@@ -676,7 +726,7 @@ int main(int argc, char **argv)
 	}
 	cbpf_policy_free(c.pol);
 	for (int fi = 0; fi < c.nf; fi++)
-		free(c.f[fi].insns);
+		free(c.f[fi].insns), free(c.f[fi].taken);
 	free(c.tr.cmps);
 	free(c.set.v);
 	free(c.set.hash);

@@ -103,6 +103,7 @@ struct ssim_trace {
 	struct ssim_cmp *cmps;
 	size_t n, cap; /* cmps[] has room for cap; past it comparisons are counted, not kept */
 	size_t steps;  /* instructions executed */
+	uint8_t *taken; /* NULL, or per instruction: 1 when a jump was taken, 2 when not */
 };
 
 /* The 32-bit word at byte offset off of d, as a filter's load reads it (native order). */
@@ -357,6 +358,8 @@ static inline uint32_t ssim_run(const struct ssim_insn *p, size_t n, const struc
 					};
 				trace->n++;
 			}
+			if (trace && trace->taken)
+				trace->taken[pc - 1] |= taken ? 1 : 2;
 			pc += taken ? i->jt : i->jf;
 			break;
 		case SSIM_RET:
