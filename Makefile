@@ -51,9 +51,13 @@ LIBBPF_CFLAGS := $(call pkg_cflags,libbpf)
 LIBBPF_LIBS := $(call pkg_libs,libbpf)
 SECCOMP_CFLAGS := $(call pkg_cflags,libseccomp)
 SECCOMP_LIBS := $(call pkg_libs,libseccomp)
+# capstone disassembles the JIT's code for cbpf-asm --to native (docs/jit.md); optional.
+HAVE_CAPSTONE := $(shell $(PKG_CONFIG) --exists capstone 2>/dev/null && echo 1)
+CAPSTONE_CFLAGS := $(if $(HAVE_CAPSTONE),$(call pkg_cflags,capstone) -DCBPF_HAVE_CAPSTONE)
+CAPSTONE_LIBS := $(if $(HAVE_CAPSTONE),$(call pkg_libs,capstone))
 
 # What every program linking libcbpf.a needs.
-LIB_DEPS_LIBS := $(PCAP_LIBS) $(LIBBPF_LIBS)
+LIB_DEPS_LIBS := $(PCAP_LIBS) $(LIBBPF_LIBS) $(CAPSTONE_LIBS)
 
 ifeq ($(V),1)
 Q :=
@@ -90,8 +94,8 @@ prog_obj = $(patsubst %.c,$(B)/%.o,$(sort $(wildcard $(1)/*.c))) $(CLI_OBJ)
 GEN_SRC := $(sort $(wildcard pcaps/*.c))
 GEN := $(if $(GEN_SRC),$(B)/bin/cbpf-pcapgen)
 
-# tests/lib/: what tests, benchmarks and fuzzers share (random programs, splitmix), kept out of
-# libcbpf.
+# tests/lib/: what tests, benchmarks and fuzzers share (random programs, splitmix, prog_insert),
+# kept out of libcbpf.
 TEST_LIB_SRC := $(sort $(wildcard tests/lib/*.c))
 TEST_LIB_A := $(B)/tests/lib/libcbpf-test.a
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
@@ -160,6 +164,8 @@ $(B)/gen/%_data.o: $(B)/gen/%_data.c
 # calls libbpf.
 $(B)/libcbpf/src/capture/%.o: EXTRA_CFLAGS += $(PCAP_CFLAGS)
 $(B)/libcbpf/src/kernel/%.o: EXTRA_CFLAGS += $(LIBBPF_CFLAGS)
+# jit/listing.c is the only place that disassembles x86-64 (capstone: docs/jit.md says why).
+$(B)/libcbpf/src/jit/listing.o: EXTRA_CFLAGS += $(CAPSTONE_CFLAGS)
 # fopencookie, which keeps a failed write's errno, and mkostemp are GNU (glibc and musl).
 $(filter %/outfile.o,$(LIB_OBJ)): EXTRA_CFLAGS += -D_GNU_SOURCE
 $(B)/dbg/%.o: EXTRA_CFLAGS += $(READLINE_CFLAGS)
@@ -309,6 +315,7 @@ install: lib progs
 	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/cbpf
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		-e 's|@CAPSTONE@|$(if $(HAVE_CAPSTONE), capstone)|' \
 		libcbpf/libcbpf.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libcbpf.pc
 	$(if $(MANPAGES),install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1)
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* cbpf-asm: read a classic BPF program in any form (or compile an expression), check, write. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@
 
 struct options {
 	struct cli_input in;   /* FILE, -e or --policy, and their options */
-	enum cbpf_form to;     /* the output form */
+	enum cbpf_form to;     /* the output form; CBPF_FORM_AUTO for --to native */
 	const char *to_flag;   /* the option that chose it, for conflict messages */
 	unsigned dflag;        /* -d counted like tcpdump's */
 	bool comments;         /* --comments */
@@ -71,7 +72,8 @@ static const char help_text[] =
 	"  -S, --asm             bpf_asm source with labels, which reassembles\n"
 	"      --raw             struct sock_filter array, host byte order\n"
 	"      --dot             control-flow graph for Graphviz dot\n"
-	"      --to FORM         by name: comma c listing dd ddd asm raw dot\n"
+	"      --to FORM         by name: comma c listing dd ddd asm raw dot, or native:\n"
+	"                        the x86-64 code the JIT makes of it, disassembled\n"
 	"      --comments        keep per-instruction comments where the form allows\n"
 	"                        (on for seccomp filters: syscall and arch names)\n"
 	"      --no-comments     leave them out\n"
@@ -131,9 +133,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_TO: {
 			enum cbpf_form f;
 
-			if (cbpf_form_parse(optarg, &f) || f == CBPF_FORM_AUTO)
+			/* Not a form of the program: what it becomes (AUTO is never written). */
+			if (!strcmp(optarg, "native"))
+				f = CBPF_FORM_AUTO;
+			else if (cbpf_form_parse(optarg, &f) || f == CBPF_FORM_AUTO)
 				return cli_usage_error("unknown output form '%s' "
-						       "(comma c listing dd ddd asm raw dot)",
+						       "(comma c listing dd ddd asm raw dot native)",
 						       optarg);
 			err = choose_output(o, f, "--to");
 			break;
@@ -209,6 +214,45 @@ static int check(struct run *r)
 	return err ? CLI_EXIT_INVALID : 0;
 }
 
+/* --to native: the JIT's code, each classic instruction followed by what it became. */
+static int write_native(struct run *r)
+{
+	const char *name = r->o.output ? r->o.output : "<stdout>";
+	enum cbpf_vm_mode mode =
+		r->o.check == CBPF_CHECK_SECCOMP ? CBPF_VM_SECCOMP : CBPF_VM_SOCKET;
+	struct cbpf_vm *vm = NULL;
+	struct cbpf_jit *jit = NULL;
+	struct cli_output out;
+	int err;
+
+	err = cbpf_vm_new(r->p.prog, mode, &vm, &r->p.diags);
+	if (!err)
+		err = cbpf_jit_new(vm, &jit, &r->p.diags);
+	if (err) {
+		/* No JIT on this machine, or executable memory refused: the diagnostic says. */
+		if (err == -ENOMEM)
+			cli_error("out of memory");
+		cbpf_diags_add(&r->p.diags, CBPF_SEV_NOTE, NULL, 0, 0, 0, -1,
+			       "no native code to show: the interpreter runs this program");
+		cli_print_diags(&r->p);
+		cbpf_vm_free(vm);
+		return CLI_EXIT_INVALID;
+	}
+	err = cli_output_open(&out, r->o.output);
+	if (!err) {
+		err = cbpf_jit_write(out.fp, jit);
+		if (err) {
+			err = cli_output_error(&out, err);
+			cli_output_abort(&out);
+		} else {
+			err = cli_output_commit(&out);
+		}
+	}
+	cbpf_jit_free(jit);
+	cbpf_vm_free(vm);
+	return err ? cli_error("%s: %s", name, strerror(-err)) : 0;
+}
+
 static int write_out(struct run *r)
 {
 	bool seccomp = r->o.check == CBPF_CHECK_SECCOMP;
@@ -218,6 +262,8 @@ static int write_out(struct run *r)
 	size_t pc;
 	int err;
 
+	if (r->o.to == CBPF_FORM_AUTO)
+		return write_native(r);
 	/* A listing is a view and always written; bpf_asm source must reassemble identically. */
 	if (r->o.to == CBPF_FORM_ASM && !cbpf_form_can_write(r->p.prog, r->o.to, &pc, &why)) {
 		cbpf_diags_add(&r->p.diags, CBPF_SEV_ERROR, cbpf_prog_file(r->p.prog), 0, 0, 0,
@@ -250,6 +296,9 @@ int main(int argc, char **argv)
 	rc = parse_args(argc, argv, &r.o);
 	if (rc)
 		return rc;
+	if (r.o.to == CBPF_FORM_AUTO && !cbpf_jit_can_write())
+		return cli_error("--to native: this cbpf-asm was built without capstone, the "
+				 "disassembler it needs (libcapstone-dev; docs/jit.md)");
 	r.p.popts.color = r.o.color;
 	rc = cli_load(&r.p, &r.o.in);
 	if (!rc)

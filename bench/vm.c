@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Benchmark: cbpf_vm_run against libpcap's bpf_filter, the same pcap_compile'd programs over the
- * same packets in memory, in the same run. Prints one line per program and, last, the ratio.
+ * Benchmark: cbpf_vm_run and the JIT's code (cbpf_jit_run) against libpcap's bpf_filter, the
+ * same pcap_compile'd programs over the same packets in memory, in the same run. Prints one line
+ * per program and, last, the ratios: "interpreter: N.NNx libpcap's bpf_filter" and
+ * "jit: N.NNx libpcap's bpf_filter" (or why there is no JIT here).
  *
  * Usage: vm [-e EXPRESSION] [-n PACKETS] [-r ROUNDS] [-s SNAPLEN] [CAPTURE.pcap]
  *   -e benchmarks one filter expression instead of the built-in ten.
@@ -11,8 +13,9 @@
  *   bytes kept per packet, as tcpdump -s does: the filters read headers only, and a compact
  *   arena measures the interpreters rather than the memory.
  *   Each program runs ROUNDS (default 5) times over all packets on each side; the best time is
- *   kept. The results of both are compared packet by packet first.
+ *   kept. The results of all three are compared packet by packet first.
  */
+#include <errno.h>
 #include <pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,6 +199,22 @@ static double time_cbpf(const struct cbpf_vm *vm)
 	return t;
 }
 
+static double time_jit(const struct cbpf_jit *jit)
+{
+	double t = now();
+	uint64_t acc = 0;
+
+	for (size_t i = 0; i < pk.n; i++) {
+		struct cbpf_input in = { pk.arena + pk.v[i].off, pk.v[i].caplen, pk.v[i].wirelen,
+					 NULL };
+
+		acc += cbpf_jit_run(jit, &in);
+	}
+	t = now() - t;
+	sink += acc;
+	return t;
+}
+
 static const char *filters[] = {
 	"ip",
 	"tcp port 80",
@@ -214,7 +233,8 @@ int main(int argc, char **argv)
 	size_t npkts = 1000000, nfilters = sizeof(filters) / sizeof(filters[0]), ran = 0;
 	unsigned rounds = 5;
 	uint32_t snap = 128;
-	double total_pcap = 0, total_cbpf = 0;
+	double total_pcap = 0, total_cbpf = 0, total_jit = 0;
+	char no_jit[256] = "";
 	pcap_t *dead;
 	int opt, only = 0;
 
@@ -262,8 +282,10 @@ int main(int argc, char **argv)
 		struct bpf_program fp;
 		struct cbpf_prog *prog;
 		struct cbpf_vm *vm = NULL;
+		struct cbpf_jit *jit = NULL;
 		struct cbpf_diags diags = { 0 };
-		double tp = 1e30, tc = 1e30;
+		double tp = 1e30, tc = 1e30, tj = 1e30;
+		int err;
 		size_t accepted = 0;
 
 		if (pcap_compile(dead, &fp, filters[f], 1, PCAP_NETMASK_UNKNOWN)) {
@@ -273,13 +295,20 @@ int main(int argc, char **argv)
 		prog = cbpf_prog_new((const struct cbpf_insn *)fp.bf_insns, fp.bf_len);
 		if (!prog || cbpf_vm_new(prog, CBPF_VM_SOCKET, &vm, &diags))
 			die("cbpf_vm_new failed");
+		err = cbpf_jit_new(vm, &jit, &diags);
+		if (err == -ENOTSUP || err == -EPERM)
+			snprintf(no_jit, sizeof(no_jit), "%s",
+				 diags.n ? diags.v[diags.n - 1].msg : "no JIT");
+		else if (err)
+			die("cbpf_jit_new failed");
 		/* Same answers first. */
 		for (size_t i = 0; i < pk.n; i++) {
 			struct cbpf_input in = { pk.arena + pk.v[i].off, pk.v[i].caplen,
 						 pk.v[i].wirelen, NULL };
 			uint32_t a = cbpf_vm_run(vm, &in);
 
-			if (a != bpf_filter(fp.bf_insns, in.data, in.wirelen, in.caplen)) {
+			if (a != bpf_filter(fp.bf_insns, in.data, in.wirelen, in.caplen) ||
+			    (jit && a != cbpf_jit_run(jit, &in))) {
 				fprintf(stderr, "vm bench: '%s': results differ on packet %zu\n",
 					filters[f], i);
 				return 1;
@@ -290,16 +319,22 @@ int main(int argc, char **argv)
 		for (unsigned r = 0; r < rounds; r++) {
 			double a = only != 'c' ? time_pcap(fp.bf_insns) : 1;
 			double b = only != 'p' ? time_cbpf(vm) : 1;
+			double j = only != 'p' && jit ? time_jit(jit) : 1;
 
 			tp = a < tp ? a : tp;
 			tc = b < tc ? b : tc;
+			tj = j < tj ? j : tj;
 		}
 		total_pcap += tp;
 		total_cbpf += tc;
+		total_jit += tj;
 		ran++;
-		printf("  %5.2fx  %6.1f vs %6.1f ns/packet  %3u insns  %5.1f%% accepted  %s\n",
-		       tp / tc, tc * 1e9 / (double)pk.n, tp * 1e9 / (double)pk.n, fp.bf_len,
+		printf("  %5.2fx %5.2fx  %6.1f, %6.1f vs %6.1f ns/packet  %3u insns  %5.1f%% accepted"
+		       "  %s\n",
+		       tp / tc, jit ? tp / tj : 0, tc * 1e9 / (double)pk.n,
+		       jit ? tj * 1e9 / (double)pk.n : 0, tp * 1e9 / (double)pk.n, fp.bf_len,
 		       100.0 * (double)accepted / (double)pk.n, filters[f]);
+		cbpf_jit_free(jit);
 		pcap_freecode(&fp);
 		cbpf_vm_free(vm);
 		cbpf_prog_free(prog);
@@ -310,9 +345,17 @@ int main(int argc, char **argv)
 		die("no filter compiles for this link type");
 	free(pk.arena);
 	free(pk.v);
-	printf("cbpf_vm_run is %.2fx as fast as libpcap's bpf_filter: %.1f vs %.1f ns per packet "
-	       "(%zu programs, %zu packets)\n",
-	       total_pcap / total_cbpf, total_cbpf * 1e9 / (double)pk.n / (double)ran,
-	       total_pcap * 1e9 / (double)pk.n / (double)ran, ran, pk.n);
+	printf("(per program: interpreter and jit as fast as libpcap's bpf_filter; their ns, then "
+	       "libpcap's)\n");
+	printf("%zu programs, %zu packets: %.1f ns per packet interpreted, %.1f as native code, %.1f "
+	       "in libpcap's bpf_filter\n",
+	       ran, pk.n, total_cbpf * 1e9 / (double)pk.n / (double)ran,
+	       no_jit[0] ? 0 : total_jit * 1e9 / (double)pk.n / (double)ran,
+	       total_pcap * 1e9 / (double)pk.n / (double)ran);
+	printf("interpreter: %.2fx libpcap's bpf_filter\n", total_pcap / total_cbpf);
+	if (no_jit[0])
+		printf("jit: none here (%s)\n", no_jit);
+	else
+		printf("jit: %.2fx libpcap's bpf_filter\n", total_pcap / total_jit);
 	return 0;
 }

@@ -1412,6 +1412,15 @@ static int cmd_set(struct sh *sh, char *args, size_t off)
 		}
 		return 0;
 	}
+	if (!strcmp(name, "jit")) {
+		/* Runs over captures as native code or interpreted: the same results. */
+		if (!val || *rest || (strcmp(val, "on") && strcmp(val, "off"))) {
+			sh_error(sh, "set jit takes on or off");
+			return 1;
+		}
+		cbpf_dbg_set_jit(sh->dbg, !strcmp(val, "on"));
+		return 0;
+	}
 	if (!strcmp(name, "ip")) {
 		struct cbpf_dbg_input in;
 		struct cbpf_seccomp_data sd;
@@ -1834,10 +1843,11 @@ static const struct cmd cmds[] = {
 	  "the registers before the next instruction", NULL },
 	{ "print", cmd_print, "print EXPR", "The value of an expression (see 'help break').",
 	  "the value of an expression", NULL },
-	{ "set", cmd_set, "set [FIELD VALUE | FIELD auto | ip VALUE]",
+	{ "set", cmd_set, "set [FIELD VALUE | FIELD auto | ip VALUE | jit on|off]",
 	  "The packet metadata the program's ancillary loads see (mark, ifindex, ...): lists\n"
 	  "them, sets one for every packet, or gives it back to the packet. 'set ip' sets the\n"
-	  "seccomp input's instruction pointer.",
+	  "seccomp input's instruction pointer. 'set jit off' interprets the runs over a\n"
+	  "capture that run native code by default (run, filter): the same results, slower.",
 	  "the packet metadata: mark, ifindex, ...", "set [FIELD VALUE|auto]" },
 	{ "syscall", cmd_syscall, "syscall [NAME | NR] [ARG...]",
 	  "Sets (or shows) the seccomp input: the system call, by name on the input's\n"

@@ -33,6 +33,8 @@ static const char help_text[] =
 	"  -p, --pcap FILE       load a capture (pcap or pcapng)\n"
 	"  -c, --command CMD     run CMD (may be repeated), then SCRIPT's commands; then\n"
 	"                        exit instead of reading standard input\n"
+	"      --no-jit          interpret runs over captures instead of running native\n"
+	"                        code (as 'set jit off'; same results, slower)\n"
 	"      --max-input-size SIZE\n"
 	"                        refuse a file or command line larger than SIZE bytes\n"
 	"                        (K, M, G: powers of 1024; default 64M)\n"
@@ -46,13 +48,13 @@ static const char help_text[] =
 
 struct options {
 	const char *bpf, *expr, *linktype, *pcap, *script;
-	bool seccomp;
+	bool seccomp, no_jit;
 	const char **cmds;
 	size_t ncmds;
 	size_t max_input;
 };
 
-enum { OPT_SECCOMP = 0x100, OPT_MAX_INPUT };
+enum { OPT_SECCOMP = 0x100, OPT_MAX_INPUT, OPT_NO_JIT };
 
 static const struct option long_options[] = {
 	{ "bpf", required_argument, NULL, 'b' },
@@ -62,6 +64,7 @@ static const struct option long_options[] = {
 	{ "command", required_argument, NULL, 'c' },
 	{ "seccomp", no_argument, NULL, OPT_SECCOMP },
 	{ "max-input-size", required_argument, NULL, OPT_MAX_INPUT },
+	{ "no-jit", no_argument, NULL, OPT_NO_JIT },
 	CLI_LONG_OPTIONS_END,
 };
 
@@ -95,6 +98,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_SECCOMP:
 			o->seccomp = true;
+			break;
+		case OPT_NO_JIT:
+			o->no_jit = true;
 			break;
 		case OPT_MAX_INPUT:
 			if (cli_size_parse(optarg, &o->max_input))
@@ -390,6 +396,8 @@ int main(int argc, char **argv)
 	if (o.linktype)
 		sh.linktype = lt;
 	sh.max_input = o.max_input;
+	if (o.no_jit)
+		cbpf_dbg_set_jit(sh.dbg, false);
 
 	/* The capture first, so that -e compiles for its link type. */
 	if (o.pcap)

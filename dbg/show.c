@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classic/insn_int.h"
 #include "sh.h"
 
 #define RED "\033[31m"
@@ -23,20 +24,12 @@ static const char *col(const struct sh *sh, const char *c)
 
 /* ---------------------------------------------------------------- disassembly */
 
-/* tools/bpf/bpf_exp.l's names for the ancillary loads, by (k - SKF_AD_OFF) / 4. */
-static const char *const anc_names[] = {
-	"proto", "type", "ifidx", "nla", "nlan", "mark", "queue", "hatype",
-	"rxhash", "cpu", NULL, "vlan_tci", "vlan_avail", "poff", "rand", "vlan_tpid",
-};
-
-/* The ancillary name of an absolute load at k, or NULL. */
+/* bpf_asm's name of the ancillary load at k (classic/insn.c), or NULL (xor_x has none). */
 static const char *anc_name(uint32_t k)
 {
-	int32_t off = (int32_t)k - CBPF_AD_OFF;
+	const struct insn_anc *anc = insn_anc(k);
 
-	if ((int32_t)k < CBPF_AD_OFF || (int32_t)k >= 0 || off >= CBPF_AD_MAX || off % 4)
-		return NULL;
-	return anc_names[off / 4];
+	return anc ? anc->bpf_asm : NULL;
 }
 
 /*
@@ -318,7 +311,7 @@ static void explain(struct sh *sh, const struct cbpf_insn *in, const struct cbpf
 			return;
 		case CBPF_VM_READ_ANC:
 			snprintf(buf, size, "%s = #%s = %#x", reg,
-				 anc_names[r->anc / 4] ? anc_names[r->anc / 4] : "xor_x", r->value);
+				 anc_name(in->k) ? anc_name(in->k) : "xor_x", r->value);
 			if (r->exit == CBPF_VM_EXIT_NO_DEV)
 				snprintf(buf, size,
 					 "no device: the program ends, returning A = %#x", r->ret);

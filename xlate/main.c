@@ -27,7 +27,7 @@ struct options {
 	bool tc_egress, detach;
 	char **exec_argv; /* --exec: the command and its arguments */
 	const char *verify;
-	bool interpreter;
+	bool interpreter, no_jit;
 	int verbose;
 	bool color;
 };
@@ -43,6 +43,7 @@ enum long_only {
 	OPT_DETACH,
 	OPT_VERIFY,
 	OPT_INTERPRETER,
+	OPT_NO_JIT,
 };
 
 static const struct option long_options[] = {
@@ -60,6 +61,7 @@ static const struct option long_options[] = {
 	{"detach", no_argument, NULL, OPT_DETACH},
 	{"verify", required_argument, NULL, OPT_VERIFY},
 	{"interpreter", no_argument, NULL, OPT_INTERPRETER},
+	{"no-jit", no_argument, NULL, OPT_NO_JIT},
 	{"verbose", no_argument, NULL, 'v'},
 	CLI_LONG_OPTIONS_END,
 };
@@ -106,6 +108,8 @@ static const char help_text[] =
 	"when\n"
 	"                        allowed, else libcbpf's eBPF interpreter)\n"
 	"      --interpreter     --verify with libcbpf's eBPF interpreter only\n"
+	"      --no-jit          --verify interprets the original instead of running it as\n"
+	"                        native code (the same results, slower)\n"
 	"\n  -v, --verbose         report the eBPF/classic instruction ratio (also printed\n"
 	"                        when the output is a terminal)\n"
 	"  -h, --help            show this help\n"
@@ -202,6 +206,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_INTERPRETER:
 			o->interpreter = true;
 			break;
+		case OPT_NO_JIT:
+			o->no_jit = true;
+			break;
 		case 'v':
 			o->verbose++;
 			break;
@@ -262,6 +269,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return cli_usage_error("--verify runs packets: seccomp filters see system calls");
 	if (o->interpreter && !o->verify)
 		return cli_usage_error("--interpreter applies to --verify");
+	if (o->no_jit && !o->verify)
+		return cli_usage_error("--no-jit applies to --verify");
 	if (o->detach) {
 		if (!o->tc_dev && !o->xdp_dev && !o->pin)
 			return cli_usage_error(
@@ -365,7 +374,7 @@ static const char *result_name(const struct run *r, uint32_t v, char *buf, size_
 
 static int verify(struct run *r)
 {
-	struct cbpf_proof_opts po = {r->o.interpreter, r->log, sizeof(r->log)};
+	struct cbpf_proof_opts po = {r->o.interpreter, r->log, sizeof(r->log), r->o.no_jit};
 	unsigned long n = 0, agree = 0, differ = 0, skipped = 0, interpreted = 0;
 	struct cbpf_proof *proof;
 	struct cbpf_capture *cap;

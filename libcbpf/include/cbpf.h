@@ -5,16 +5,21 @@
 
 #include "cbpf/common.h"
 #include "cbpf/insn.h"
+#include "cbpf/prog.h"
 #include "cbpf/diag.h"
 #include "cbpf/asm.h"
 #include "cbpf/fmt.h"
 #include "cbpf/check.h"
 #include "cbpf/pcap.h"
+#include "cbpf/meta.h"
 #include "cbpf/vm.h"
+#include "cbpf/jit.h"
 #include "cbpf/capture.h"
 #include "cbpf/policy.h"
 #include "cbpf/dbg.h"
 #include "cbpf/ebpf.h"
 #include "cbpf/xlate.h"
+#include "cbpf/kernel.h"
+#include "cbpf/proof.h"
 
 #endif

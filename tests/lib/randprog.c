@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "classic/prog.h"
 #include "randprog.h"
 #include "splitmix.h"
 

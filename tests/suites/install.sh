@@ -70,7 +70,8 @@ for link in shared static; do
 	flags=$(pkg-config --cflags --libs libcbpf) || fail "pkg-config does not find libcbpf"
 	# Static libcbpf, with its dependencies (libcbpf.pc's Requires.private) shared.
 	[ $link = static ] &&
-		flags="$(echo "$flags" | sed 's/-lcbpf/-l:libcbpf.a/') $(pkg-config --libs libpcap libbpf)"
+		flags="$(echo "$flags" | sed 's/-lcbpf/-l:libcbpf.a/') $(pkg-config --libs \
+			$(pkg-config --print-requires-private libcbpf))"
 	cc -std=c11 -Wall -Werror $san -o "$tmp/user-$link" "$tmp/user.c" $flags ||
 		fail "a program does not build against the installed library ($link)"
 	LD_LIBRARY_PATH="$prefix/lib" "$tmp/user-$link" >"$tmp/user.out" ||

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "cbpf.h"
-#include "classic/prog.h"
+#include "prog_insert.h"
 #include "randprog.h"
 
 #define PENDING INT_MIN

@@ -3,6 +3,8 @@
  * The semantics cases, tests/cases/vm/NAME.case (their README gives the format), through every
  * engine that can take them:
  *   run, step        cbpf_vm_run; cbpf_vm_step to the end, and how the program ended
+ *   jit              the program compiled to native code (cbpf_jit_new), against the case and
+ *                    against the interpreter on every shorter cut of the packet
  *   ebpf-TARGET      the translation for socket, tc (as class ids, to see the whole result), xdp
  *                    (its action) or seccomp, in libcbpf's eBPF interpreter; then, against the
  *                    classic interpreter, on every shorter cut of the packet and on the metadata
@@ -54,6 +56,7 @@
 enum engine {
 	E_RUN,
 	E_STEP,
+	E_JIT,
 	E_EBPF_SOCKET,
 	E_EBPF_TC,
 	E_EBPF_XDP,
@@ -67,16 +70,18 @@ enum engine {
 };
 
 static const char *const engine_name[N_ENGINES] = {
-	"run",	     "step",	     "ebpf-socket",    "ebpf-tc",
+	"run",	     "step",	     "jit",	       "ebpf-socket",    "ebpf-tc",
 	"ebpf-xdp",  "ebpf-seccomp", "kernel-classic", "kernel-socket",
 	"kernel-tc", "kernel-xdp",   "kernel-seccomp",
 };
 
 #define BIT(e) (1u << (e))
 #define SOCKET_ENGINES                                                                             \
-	(BIT(E_RUN) | BIT(E_STEP) | BIT(E_EBPF_SOCKET) | BIT(E_EBPF_TC) | BIT(E_EBPF_XDP) |        \
+	(BIT(E_RUN) | BIT(E_STEP) | BIT(E_JIT) | BIT(E_EBPF_SOCKET) | BIT(E_EBPF_TC) |            \
+	 BIT(E_EBPF_XDP) |                                                                         \
 	 BIT(E_KERNEL_CLASSIC) | BIT(E_KERNEL_SOCKET) | BIT(E_KERNEL_TC) | BIT(E_KERNEL_XDP))
-#define SECCOMP_ENGINES (BIT(E_RUN) | BIT(E_STEP) | BIT(E_EBPF_SECCOMP) | BIT(E_KERNEL_SECCOMP))
+#define SECCOMP_ENGINES                                                                            \
+	(BIT(E_RUN) | BIT(E_STEP) | BIT(E_JIT) | BIT(E_EBPF_SECCOMP) | BIT(E_KERNEL_SECCOMP))
 
 /* Names a skip section may use besides the engines' own: groups of engines. */
 static const struct {
@@ -567,8 +572,8 @@ static int parse_skip(struct vcase *c, const struct section *s)
 				m = groups[g].engines;
 		if (!m)
 			return bad(c->path, s->line, "'%s' names no engine", tok);
-		if (m & (BIT(E_RUN) | BIT(E_STEP)))
-			return bad(c->path, s->line, "the interpreter runs every case");
+		if (m & (BIT(E_RUN) | BIT(E_STEP) | BIT(E_JIT)))
+			return bad(c->path, s->line, "the interpreter and the JIT run every case");
 		if (c->nskip_names == 16)
 			return bad(c->path, s->line, "too many names");
 		c->skip_names[c->nskip_names++] = m;
@@ -1628,6 +1633,69 @@ static bool engine_kernel_seccomp(const struct vcase *c, const struct cbpf_vm *v
 	return true;
 }
 
+/* ---------------------------------------------------------------- the JIT */
+
+/* Why the JIT cannot run here (not x86-64, executable memory refused), or NULL. */
+static const char *probe_jit(void)
+{
+	static char why[256];
+	const struct cbpf_insn ret = {CBPF_RET | CBPF_K, 0, 0, 1};
+	struct cbpf_prog *prog = cbpf_prog_new(&ret, 1);
+	struct cbpf_diags d = {0};
+	struct cbpf_vm *vm = NULL;
+	struct cbpf_jit *jit = NULL;
+	int err = -ENOMEM;
+
+	if (prog && !cbpf_vm_new(prog, CBPF_VM_SOCKET, &vm, &d))
+		err = cbpf_jit_new(vm, &jit, &d);
+	if (err)
+		snprintf(why, sizeof(why), "%s", d.n ? d.v[0].msg : strerror(-err));
+	cbpf_jit_free(jit);
+	cbpf_vm_free(vm);
+	cbpf_prog_free(prog);
+	cbpf_diags_free(&d);
+	return err ? why : NULL;
+}
+
+/*
+ * The native code against the case, then against the interpreter on every shorter cut of the
+ * packet (where the bounds checks decide), each cut a variant.
+ */
+static void engine_jit(const struct vcase *c, const struct cbpf_vm *vm)
+{
+	struct cbpf_input in = case_input(c);
+	struct cbpf_diags d = {0};
+	struct cbpf_jit *jit;
+	uint32_t got;
+	int err = cbpf_jit_new(vm, &jit, &d);
+
+	if (err) {
+		fail(c, E_JIT, "cbpf_jit_new: %s (%s)", strerror(-err), d.n ? d.v[0].msg : "");
+		cbpf_diags_free(&d);
+		return;
+	}
+	got = cbpf_jit_run(jit, &in);
+	if (got != c->result)
+		fail(c, E_JIT, "returns %#x, the case says %#x", got, c->result);
+	else
+		tally[E_JIT].pass++;
+	for (uint32_t cut = 0; !c->seccomp && cut < c->pktlen; cut++) {
+		struct cbpf_input short_in = in;
+		uint32_t want;
+
+		short_in.caplen = cut;
+		want = cbpf_vm_run(vm, &short_in);
+		got = cbpf_jit_run(jit, &short_in);
+		if (got != want) {
+			fail(c, E_JIT, "the packet cut to %u bytes: returns %#x, the interpreter %#x",
+			     cut, got, want);
+			break;
+		}
+		tally[E_JIT].variants++;
+	}
+	cbpf_jit_free(jit);
+}
+
 /* ---------------------------------------------------------------- one case */
 
 /* A program that cannot run: every engine refuses it, with the case's message. */
@@ -1654,7 +1722,7 @@ static void refused_everywhere(const struct vcase *c, unsigned engines)
 				engine_kernel_seccomp(c, NULL, NULL, false, why, sizeof(why));
 			continue;
 		}
-		if (e == E_RUN || e == E_STEP) {
+		if (e == E_RUN || e == E_STEP || e == E_JIT) {
 			err = cbpf_vm_new(c->prog, c->seccomp ? CBPF_VM_SECCOMP : CBPF_VM_SOCKET,
 					  &vm, &d);
 		} else {
@@ -1724,6 +1792,11 @@ static void run_case(const struct vcase *c)
 			break;
 		case E_STEP:
 			engine_step(c, vm);
+			expressed = true;
+			break;
+		case E_JIT:
+			if (!tally[E_JIT].unavailable)
+				engine_jit(c, vm);
 			expressed = true;
 			break;
 		case E_EBPF_SOCKET:
@@ -1899,6 +1972,7 @@ int main(int argc, char **argv)
 		collect(argv[i], &files, &nfiles);
 	}
 
+	tally[E_JIT].unavailable = probe_jit();
 	tally[E_KERNEL_CLASSIC].unavailable = probe_unix();
 	tally[E_KERNEL_SECCOMP].unavailable = probe_seccomp();
 	tally[E_KERNEL_SOCKET].unavailable = probe_test_run(CBPF_TARGET_SOCKET);

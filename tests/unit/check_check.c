@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cbpf.h"
-#include "classic/prog.h"
+#include "prog_insert.h"
 #include "randprog.h"
 #include "unit.h"
 

@@ -296,12 +296,12 @@ START_TEST(refusals)
 	REFUSED(CBPF_TARGET_XDP, -ENOTSUP, 0, "VLAN tag", ANC(CBPF_AD_VLAN_TAG), RET_A);
 	/* What cannot run at all. */
 	refused(NULL, 0, CBPF_TARGET_SOCKET, -EINVAL, -1, "empty");
-	REFUSED(CBPF_TARGET_SOCKET, -EINVAL, 0, "unknown opcode 0x00ff", I(0xff, 0), RET(0));
+	REFUSED(CBPF_TARGET_SOCKET, -EINVAL, 0, "unknown opcode 0xff", I(0xff, 0), RET(0));
 	REFUSED(CBPF_TARGET_SOCKET, -EINVAL, 0, "past the end", I(CBPF_JMP | CBPF_JA, 1), RET(0));
 	REFUSED(CBPF_TARGET_SOCKET, -EINVAL, 0, "past the end",
 		J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 5, 0), RET(0));
-	REFUSED(CBPF_TARGET_SOCKET, -EINVAL, 0, "M[16] does not exist", I(CBPF_ST, 16), RET(0));
-	REFUSED(CBPF_TARGET_SOCKET, -EINVAL, 0, "not a return", LD_IMM(0));
+	REFUSED(CBPF_TARGET_SOCKET, -EINVAL, 0, "M[16] is out of range", I(CBPF_ST, 16), RET(0));
+	REFUSED(CBPF_TARGET_SOCKET, -EINVAL, 0, "must be a return", LD_IMM(0));
 }
 END_TEST
 

@@ -8,7 +8,7 @@
 
 #include "common.h"
 #include "diag.h"
-#include "insn.h"
+#include "prog.h"
 
 struct cbpf_asm_opts {
 	const char *file;    /* name used in diagnostics and kept in the program; NULL for none */

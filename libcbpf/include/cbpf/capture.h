@@ -7,7 +7,7 @@
 
 #include "common.h"
 #include "diag.h"
-#include "insn.h"
+#include "prog.h"
 #include "pcap.h"
 
 /* One captured frame. data stays valid until the next cbpf_capture_next() or close. */

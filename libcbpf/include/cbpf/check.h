@@ -5,7 +5,7 @@
 
 #include "common.h"
 #include "diag.h"
-#include "insn.h"
+#include "prog.h"
 
 enum cbpf_check_mode {
 	CBPF_CHECK_SOCKET,  /* what SO_ATTACH_FILTER refuses with EINVAL */

@@ -10,7 +10,7 @@
 
 #include "common.h"
 #include "diag.h"
-#include "insn.h"
+#include "prog.h"
 #include "pcap.h"
 #include "vm.h"
 
@@ -37,6 +37,15 @@ CBPF_API void cbpf_dbg_free(struct cbpf_dbg *dbg);
  * non-zero (a SIGINT handler sets it). NULL turns polling off.
  */
 CBPF_API void cbpf_dbg_set_interrupt(struct cbpf_dbg *dbg, const volatile sig_atomic_t *flag);
+
+/*
+ * Whether runs over a capture (cbpf_dbg_run without points, cbpf_dbg_sweep without hits) run
+ * the program as native code (cbpf/jit.h), compiled once when such a run starts; on by default.
+ * Stepping always interprets; where there is no JIT the interpreter runs, with the same
+ * results.
+ */
+CBPF_API void cbpf_dbg_set_jit(struct cbpf_dbg *dbg, bool on);
+CBPF_API bool cbpf_dbg_jit(const struct cbpf_dbg *dbg);
 
 /* ---------------------------------------------------------------- the program */
 

@@ -10,7 +10,7 @@
 
 #include "common.h"
 #include "diag.h"
-#include "insn.h"
+#include "prog.h"
 
 /*
  * One eBPF instruction, laid out exactly like the kernel's struct bpf_insn (static_asserted in

@@ -9,7 +9,7 @@
 
 #include "common.h"
 #include "diag.h"
-#include "insn.h"
+#include "prog.h"
 
 enum cbpf_form {
 	CBPF_FORM_AUTO,    /* reading only: detect the form from the text */

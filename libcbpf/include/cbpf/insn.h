@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The classic BPF instruction model: encoding constants, the opcode table and programs. */
+/* The classic BPF instruction model: encoding constants and the opcode table. */
 #ifndef LIBCBPF_INSN_H
 #define LIBCBPF_INSN_H
 
@@ -130,48 +130,10 @@ CBPF_API const struct cbpf_opcode_info *cbpf_opcode_lookup(uint16_t code);
 /* All opcodes the kernel knows, in ascending code order; *count receives their number. */
 CBPF_API const struct cbpf_opcode_info *cbpf_opcode_table(size_t *count);
 
-/* True when insn is a conditional jump (the only kind that uses jt and jf). */
-CBPF_API bool cbpf_insn_is_cond_jump(const struct cbpf_insn *insn);
-
-/* Where an instruction came from in its source text; line 0 means unknown. */
-struct cbpf_srcloc {
-	unsigned line; /* from 1 */
-	unsigned col;  /* from 1, in bytes */
-	unsigned len;  /* length of the token the position points at, 0 if unknown */
-};
-
-/* What kind of filter a program was written as, when its source says so. */
-enum cbpf_prog_kind {
-	CBPF_KIND_UNKNOWN,
-	CBPF_KIND_SOCKET,
-	CBPF_KIND_SECCOMP,
-};
-
 /*
- * A program: instructions plus what the source said about them (positions, comments).
- * Opaque; built by the readers (asm, listings, bytecode forms, pcap_compile, policies).
+ * True when insn is a conditional jump the kernel knows, jeq, jgt, jge or jset with k or x: the
+ * only instructions that use jt and jf. An opcode the table does not hold is no jump.
  */
-struct cbpf_prog;
-
-/* A new program holding a copy of insns[0..len); NULL when out of memory. len may be 0. */
-CBPF_API struct cbpf_prog *cbpf_prog_new(const struct cbpf_insn *insns, size_t len);
-/* A deep copy, or NULL when out of memory. */
-CBPF_API struct cbpf_prog *cbpf_prog_dup(const struct cbpf_prog *prog);
-/* Frees prog and all it owns; NULL is allowed. */
-CBPF_API void cbpf_prog_free(struct cbpf_prog *prog);
-
-CBPF_API size_t cbpf_prog_len(const struct cbpf_prog *prog);
-/* The instructions; valid until prog is freed or changed. */
-CBPF_API const struct cbpf_insn *cbpf_prog_insns(const struct cbpf_prog *prog);
-/* The source position of instruction pc, or NULL when unknown. */
-CBPF_API const struct cbpf_srcloc *cbpf_prog_srcloc(const struct cbpf_prog *prog, size_t pc);
-/* The name of the file the program was read from, or NULL. */
-CBPF_API const char *cbpf_prog_file(const struct cbpf_prog *prog);
-/* A comment attached to instruction pc (e.g. a syscall name), or NULL. */
-CBPF_API const char *cbpf_prog_comment(const struct cbpf_prog *prog, size_t pc);
-/* Attaches a copy of text to instruction pc (NULL removes it). 0, -EINVAL (pc out of range), -ENOMEM. */
-CBPF_API int cbpf_prog_set_comment(struct cbpf_prog *prog, size_t pc, const char *text);
-CBPF_API enum cbpf_prog_kind cbpf_prog_kind(const struct cbpf_prog *prog);
-CBPF_API void cbpf_prog_set_kind(struct cbpf_prog *prog, enum cbpf_prog_kind kind);
+CBPF_API bool cbpf_insn_is_cond_jump(const struct cbpf_insn *insn);
 
 #endif

@@ -8,7 +8,7 @@
 
 #include "common.h"
 #include "diag.h"
-#include "insn.h"
+#include "prog.h"
 
 #define CBPF_DEFAULT_SNAPLEN 262144 /* tcpdump's MAXIMUM_SNAPLEN */
 #define CBPF_DLT_EN10MB 1

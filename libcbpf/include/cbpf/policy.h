@@ -9,7 +9,7 @@
 
 #include "common.h"
 #include "diag.h"
-#include "insn.h"
+#include "prog.h"
 
 /* ---------------------------------------------------------------- architectures */
 

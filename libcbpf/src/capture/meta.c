@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "cbpf/vm.h"
+#include "cbpf/meta.h"
 
 /* Link types (libpcap's DLT_* numbers; this file does not include pcap.h). */
 enum {

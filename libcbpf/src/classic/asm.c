@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "classic/asm_int.h"
+#include "classic/insn_int.h"
 
 /* ---------------------------------------------------------------- keywords */
 
@@ -73,31 +74,32 @@ static const struct mnemonic mnemonics[] = {
 
 #define N_MNEMONICS (sizeof(mnemonics) / sizeof(mnemonics[0]))
 
-struct ancillary {
-	const char *name;
-	int off; /* SKF_AD_* */
-};
-
-/* bpf_exp.l's ancillary fields, written with or without '#'. */
-static const struct ancillary ancillaries[] = {
-	{ "proto", CBPF_AD_PROTOCOL },	   { "type", CBPF_AD_PKTTYPE },
-	{ "poff", CBPF_AD_PAY_OFFSET },	   { "ifidx", CBPF_AD_IFINDEX },
-	{ "nla", CBPF_AD_NLATTR },	   { "nlan", CBPF_AD_NLATTR_NEST },
-	{ "mark", CBPF_AD_MARK },	   { "queue", CBPF_AD_QUEUE },
-	{ "hatype", CBPF_AD_HATYPE },	   { "rxhash", CBPF_AD_RXHASH },
-	{ "cpu", CBPF_AD_CPU },		   { "vlan_tci", CBPF_AD_VLAN_TAG },
-	{ "vlan_pr", CBPF_AD_VLAN_TAG_PRESENT }, { "vlan_avail", CBPF_AD_VLAN_TAG_PRESENT },
-	{ "vlan_tpid", CBPF_AD_VLAN_TPID }, { "rand", CBPF_AD_RANDOM },
-};
-
-#define N_ANCILLARIES (sizeof(ancillaries) / sizeof(ancillaries[0]))
-
-/* What tcpdump -d calls some of them, to point people at bpf_asm's name. */
+/* What tcpdump -d calls #len and some ancillary fields, to point people at bpf_asm's name. */
 static const struct {
 	const char *tcpdump, *bpf_asm;
 } tcpdump_names[] = {
 	{ "pktlen", "len" }, { "random", "rand" }, { "vlanp", "vlan_pr" },
 };
+
+static bool name_is(const char *s, unsigned len, const char *name)
+{
+	return name && strlen(name) == len && !strncasecmp(s, name, len);
+}
+
+/*
+ * The SKF_AD_* offset of the ancillary field a name (without '#') stands for in bpf_exp.l, or -1.
+ * The names are the instruction model's (classic/insn.c).
+ */
+static int find_ancillary(const char *s, unsigned len)
+{
+	size_t n;
+	const struct insn_anc *t = insn_anc_table(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (name_is(s, len, t[i].bpf_asm) || name_is(s, len, t[i].alias))
+			return (int)(4 * i);
+	return -1;
+}
 
 /* Names bpf_exp.l makes tokens of, which therefore cannot be labels. */
 static bool is_keyword(const char *s, unsigned len)
@@ -107,9 +109,8 @@ static bool is_keyword(const char *s, unsigned len)
 	for (size_t i = 0; i < N_MNEMONICS; i++)
 		if (strlen(mnemonics[i].name) == len && !strncasecmp(s, mnemonics[i].name, len))
 			return true;
-	for (size_t i = 0; i < N_ANCILLARIES; i++)
-		if (strlen(ancillaries[i].name) == len && !strncasecmp(s, ancillaries[i].name, len))
-			return true;
+	if (find_ancillary(s, len) >= 0)
+		return true;
 	for (size_t i = 0; i < sizeof(single) / sizeof(single[0]); i++)
 		if (strlen(single[i]) == len && !strncasecmp(s, single[i], len))
 			return true;
@@ -121,15 +122,6 @@ static const struct mnemonic *find_mnemonic(const struct tok *t)
 	for (size_t i = 0; i < N_MNEMONICS; i++)
 		if (tok_name_is(t, mnemonics[i].name))
 			return &mnemonics[i];
-	return NULL;
-}
-
-/* The ancillary field a name (without '#') stands for, or NULL. */
-static const struct ancillary *find_ancillary(const char *s, unsigned len)
-{
-	for (size_t i = 0; i < N_ANCILLARIES; i++)
-		if (strlen(ancillaries[i].name) == len && !strncasecmp(s, ancillaries[i].name, len))
-			return &ancillaries[i];
 	return NULL;
 }
 
@@ -316,17 +308,19 @@ static bool parse_ancillary_name(struct parser *p, const struct tok *t, struct o
 {
 	const char *name = t->text + (t->kind == TOK_HASHNAME);
 	unsigned len = t->len - (t->kind == TOK_HASHNAME);
-	const struct ancillary *anc = find_ancillary(name, len);
-	const char *names[N_ANCILLARIES + 1];
+	int anc = find_ancillary(name, len);
+	const char *names[2 * CBPF_AD_MAX / 4 + 1];
+	const struct insn_anc *tab;
+	size_t n, nnames = 0;
 	const char *hint;
 
 	if (len == 3 && !strncasecmp(name, "len", 3)) {
 		op->kind = O_LEN;
 		return true;
 	}
-	if (anc) {
+	if (anc >= 0) {
 		op->kind = O_EXT;
-		op->k = (uint32_t)(CBPF_AD_OFF + anc->off);
+		op->k = (uint32_t)(CBPF_AD_OFF + anc);
 		return true;
 	}
 	if (t->kind == TOK_NAME)
@@ -339,10 +333,15 @@ static bool parse_ancillary_name(struct parser *p, const struct tok *t, struct o
 				     TOKA(t), tcpdump_names[i].bpf_asm);
 			return false;
 		}
-	for (size_t i = 0; i < N_ANCILLARIES; i++)
-		names[i] = ancillaries[i].name;
-	names[N_ANCILLARIES] = "len";
-	hint = asm_suggest(name, len, names, N_ANCILLARIES + 1);
+	tab = insn_anc_table(&n);
+	for (size_t i = 0; i < n; i++) {
+		if (tab[i].alias)
+			names[nnames++] = tab[i].alias;
+		if (tab[i].bpf_asm)
+			names[nnames++] = tab[i].bpf_asm;
+	}
+	names[nnames++] = "len";
+	hint = asm_suggest(name, len, names, nnames);
 	if (hint)
 		asm_error_at(&p->ctx, t, "unknown ancillary field " TOKF "; did you mean '#%s'?",
 			     TOKA(t), hint);

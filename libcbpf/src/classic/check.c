@@ -2,66 +2,20 @@
 /* The validator: what SO_ATTACH_FILTER and seccomp(2) refuse, each problem located and named. */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "classic/check_impl.h"
+#include "classic/insn_int.h"
 #include "classic/prog.h"
-#include "util/diag_int.h"
+#include "classic/runnable.h"
 
 /* struct seccomp_data is 64 bytes: nr, arch, instruction_pointer, args[6]. */
 #define SECCOMP_DATA_SIZE 64u
 
 /* The lowest ancillary offset, SKF_AD_OFF, as the unsigned k of a load. */
 #define AD_BASE ((uint32_t)CBPF_AD_OFF)
-
-void check_report(struct checker *c, enum cbpf_severity severity, long insn, const char *rule,
-		  const char *fmt, ...)
-{
-	const struct cbpf_srcloc *loc = NULL;
-	va_list ap;
-	char *msg;
-	int err;
-
-	if (severity == CBPF_SEV_ERROR)
-		c->errors++;
-	if (!c->diags)
-		return;
-	va_start(ap, fmt);
-	msg = diag_vformat(fmt, ap);
-	va_end(ap);
-	if (!msg)
-		goto nomem;
-	if (insn >= 0)
-		loc = cbpf_prog_srcloc(c->prog, (size_t)insn);
-	err = cbpf_diags_add(c->diags, severity, c->prog ? cbpf_prog_file(c->prog) : NULL,
-			     loc ? loc->line : 0,
-			     loc ? loc->col : 0, loc ? loc->len : 0, insn, rule ? "%s [%s]" : "%s",
-			     msg, rule ? rule : "");
-	free(msg);
-	if (!err)
-		return;
-nomem:
-	c->err = -ENOMEM;
-}
-
-bool check_is_cond_jump(uint16_t code)
-{
-	switch (code) {
-	case CBPF_JMP | CBPF_JEQ | CBPF_K:
-	case CBPF_JMP | CBPF_JEQ | CBPF_X:
-	case CBPF_JMP | CBPF_JGT | CBPF_K:
-	case CBPF_JMP | CBPF_JGT | CBPF_X:
-	case CBPF_JMP | CBPF_JGE | CBPF_K:
-	case CBPF_JMP | CBPF_JGE | CBPF_X:
-	case CBPF_JMP | CBPF_JSET | CBPF_K:
-	case CBPF_JMP | CBPF_JSET | CBPF_X:
-		return true;
-	}
-	return false;
-}
 
 /* k as the messages print it: decimal while small, hex beyond. */
 static void fmt_k(char *buf, size_t size, uint32_t k)
@@ -98,25 +52,16 @@ static void fmt_insn(char *buf, size_t size, const struct cbpf_insn *insn)
 	}
 }
 
-/* include/linux/filter.h: bpf_anc_helper knows SKF_AD_OFF + 0, 4, ... SKF_AD_MAX - 4. */
-static bool known_ancillary(uint32_t k)
+/* What cannot run at all (classic/runnable.c), named with the kernel's rule. */
+static int report_unrunnable(void *ctx, enum runnable_problem what, long pc, const char *msg)
 {
-	uint32_t off = k - AD_BASE;
+	struct checker *c = ctx;
+	const char *rule = RULE_CLASSIC;
 
-	return k >= AD_BASE && off < CBPF_AD_MAX && off % 4 == 0;
-}
-
-static void check_jump_target(struct checker *c, size_t pc, const char *which, uint64_t target)
-{
-	/* A ja offset of 2^31 or more is how a backward jump looks in classic BPF's unsigned k. */
-	if (target >= c->len && target - pc - 1 >= 0x80000000u)
-		check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
-			     "%s offset %" PRId64 " jumps backwards; the kernel accepts only forward "
-			     "jumps", which, (int64_t)(int32_t)(uint32_t)(target - pc - 1));
-	else if (target >= c->len)
-		check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
-			     "%s target %" PRIu64 " is past the end of the program (%zu instruction%s)",
-			     which, target, c->len, c->len == 1 ? "" : "s");
+	if (what == RUNNABLE_EMPTY || what == RUNNABLE_TOO_LONG)
+		rule = c->mode == CBPF_CHECK_SECCOMP ? RULE_SECCOMP_LEN : RULE_BASICS;
+	check_report(c, CBPF_SEV_ERROR, pc, rule, "%s", msg);
+	return c->err;
 }
 
 /* A load from SKF_AD_OFF up must be an ancillary load bpf_anc_helper knows. */
@@ -124,14 +69,17 @@ static void check_ancillary(struct checker *c, size_t pc)
 {
 	uint32_t k = c->insns[pc].k;
 
-	if (k >= AD_BASE && !known_ancillary(k))
+	if (k >= AD_BASE && !insn_anc(k))
 		check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
 			     "unknown ancillary load SKF_AD_OFF + %" PRIu32
 			     " (the kernel knows 0 to %d, in steps of 4)",
 			     k - AD_BASE, CBPF_AD_MAX - 4);
 }
 
-/* net/core/filter.c: bpf_check_classic, one instruction. */
+/*
+ * net/core/filter.c: bpf_check_classic, one instruction: what the kernel refuses although it
+ * could run (runnable_insn has the rest).
+ */
 static void check_classic(struct checker *c, size_t pc)
 {
 	const struct cbpf_insn *insn = &c->insns[pc];
@@ -154,18 +102,6 @@ static void check_classic(struct checker *c, size_t pc)
 			check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
 				     "shift by constant %" PRIu32 " is out of range (at most 31)", k);
 		break;
-	case CBPF_LD | CBPF_MEM:
-	case CBPF_LDX | CBPF_MEM:
-	case CBPF_ST:
-	case CBPF_STX:
-		if (k >= CBPF_MEMWORDS)
-			check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
-				     "M[%" PRIu32 "] is out of range (scratch memory is M[0] to M[15])",
-				     k);
-		break;
-	case CBPF_JMP | CBPF_JA:
-		check_jump_target(c, pc, "jump", (uint64_t)pc + 1 + k);
-		break;
 	case CBPF_LD | CBPF_W | CBPF_ABS:
 		/* seccomp_check_filter's bound (below) covers every offset this one refuses. */
 		if (c->mode != CBPF_CHECK_SECCOMP)
@@ -176,10 +112,6 @@ static void check_classic(struct checker *c, size_t pc)
 		check_ancillary(c, pc);
 		break;
 	default:
-		if (check_is_cond_jump(insn->code)) {
-			check_jump_target(c, pc, "jt", (uint64_t)pc + 1 + insn->jt);
-			check_jump_target(c, pc, "jf", (uint64_t)pc + 1 + insn->jf);
-		}
 		break;
 	}
 }
@@ -229,18 +161,13 @@ static void warn_unreachable(struct checker *c)
 	}
 	reach[0] = true;
 	for (pc = 0; pc < c->len; pc++) {
-		const struct cbpf_insn *insn = &c->insns[pc];
+		uint64_t t[2];
 
 		if (!reach[pc])
 			continue;
-		if (insn->code == (CBPF_JMP | CBPF_JA)) {
-			reach[pc + 1 + insn->k] = true;
-		} else if (check_is_cond_jump(insn->code)) {
-			reach[pc + 1 + insn->jt] = true;
-			reach[pc + 1 + insn->jf] = true;
-		} else if (CBPF_CLASS(insn->code) != CBPF_RET) {
-			reach[pc + 1] = true;
-		}
+		/* Every target is inside the program, or one past its end: the structure is sound. */
+		for (unsigned i = insn_successors(&c->insns[pc], pc, t); i-- > 0;)
+			reach[t[i]] = true;
 	}
 	for (pc = 0; pc < c->len;) {
 		if (reach[pc]) {
@@ -294,6 +221,7 @@ static int sort_new_diags(struct cbpf_diags *diags, size_t start)
 int cbpf_check(const struct cbpf_prog *prog, enum cbpf_check_mode mode, struct cbpf_diags *diags)
 {
 	struct checker c = { prog, NULL, 0, mode, diags, 0, 0 };
+	struct runnable_report runnable = { report_unrunnable, &c };
 	size_t start = diags ? diags->n : 0, pc;
 	bool structure_ok = true;
 
@@ -305,42 +233,26 @@ int cbpf_check(const struct cbpf_prog *prog, enum cbpf_check_mode mode, struct c
 	c.len = cbpf_prog_len(prog);
 
 	/* The length comes first in both paths: __get_filter and seccomp_prepare_filter. */
-	if (c.len == 0)
-		check_report(&c, CBPF_SEV_ERROR, -1,
-			     mode == CBPF_CHECK_SECCOMP ? RULE_SECCOMP_LEN : RULE_BASICS,
-			     "program is empty; the kernel needs at least one instruction");
-	else if (c.len > CBPF_MAXINSNS)
-		check_report(&c, CBPF_SEV_ERROR, CBPF_MAXINSNS,
-			     mode == CBPF_CHECK_SECCOMP ? RULE_SECCOMP_LEN : RULE_BASICS,
-			     "program has %zu instructions; the kernel accepts at most %d", c.len,
-			     CBPF_MAXINSNS);
+	runnable_len(c.len, CBPF_MAXINSNS, &runnable);
 
 	for (pc = 0; pc < c.len; pc++) {
 		const struct cbpf_insn *insn = &c.insns[pc];
 		const struct cbpf_opcode_info *info = cbpf_opcode_lookup(insn->code);
 		size_t before = c.errors;
 
+		runnable_insn(c.insns, c.len, pc, &runnable);
 		if (!info) {
-			check_report(&c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
-				     insn->code < 0x100 ? "unknown opcode 0x%02x"
-							: "unknown opcode 0x%04x",
-				     insn->code);
 			structure_ok = false;
 			continue;
 		}
 		check_classic(&c, pc);
-		if (c.errors != before && (insn->code == (CBPF_JMP | CBPF_JA) ||
-					   check_is_cond_jump(insn->code)))
+		if (c.errors != before && insn_is_jump(insn))
 			structure_ok = false;
 		if (mode == CBPF_CHECK_SECCOMP)
 			check_seccomp(&c, pc, info);
 	}
 	if (c.len) {
-		uint16_t last = c.insns[c.len - 1].code;
-
-		if (last != (CBPF_RET | CBPF_K) && last != (CBPF_RET | CBPF_A))
-			check_report(&c, CBPF_SEV_ERROR, (long)c.len - 1, RULE_CLASSIC,
-				     "last instruction must be a return");
+		runnable_last(c.insns, c.len, &runnable);
 		check_memory(&c);
 	}
 	/* The translation is defined only for a program that passed everything else. */

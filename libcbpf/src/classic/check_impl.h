@@ -29,7 +29,8 @@ struct checker {
 
 /*
  * Reports one problem at instruction insn (-1 for the whole program), with its source position
- * when the program has one; the message is followed by " [rule]" when rule is not NULL.
+ * when the program has one; the message is followed by " [rule]" when rule is not NULL
+ * (check_report.c: every pass reports through it).
  */
 void check_report(struct checker *c, enum cbpf_severity severity, long insn, const char *rule,
 		  const char *fmt, ...) CBPF_PRINTF(5, 6);
@@ -43,8 +44,5 @@ void check_memory(struct checker *c);
  * Only meaningful for a program that passed every other rule.
  */
 void check_translation(struct checker *c);
-
-/* True for the eight conditional jump codes the kernel knows. */
-bool check_is_cond_jump(uint16_t code);
 
 #endif

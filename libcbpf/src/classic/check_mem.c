@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "classic/check_impl.h"
+#include "classic/insn_int.h"
 
 /*
  * net/core/filter.c: check_load_and_stores makes one forward pass with a 16-bit set of written
@@ -36,26 +37,18 @@ struct memflow {
 	uint32_t *pred, *start, *runs, *head, *ret;
 };
 
-static bool is_jump(uint16_t code)
-{
-	return code == (CBPF_JMP | CBPF_JA) || check_is_cond_jump(code);
-}
-
 /* The in-range targets of a jump; returns how many (0 to 2). */
 static int jump_targets(const struct checker *c, size_t pc, uint64_t t[2])
 {
-	const struct cbpf_insn *insn = &c->insns[pc];
+	unsigned all;
 	int n = 0;
 
-	if (insn->code == (CBPF_JMP | CBPF_JA)) {
-		t[n] = (uint64_t)pc + 1 + insn->k;
-		n += t[n] < c->len;
-	} else if (check_is_cond_jump(insn->code)) {
-		t[n] = (uint64_t)pc + 1 + insn->jt;
-		n += t[n] < c->len;
-		t[n] = (uint64_t)pc + 1 + insn->jf;
-		n += t[n] < c->len;
-	}
+	if (!insn_is_jump(&c->insns[pc]))
+		return 0;
+	all = insn_successors(&c->insns[pc], pc, t);
+	for (unsigned i = 0; i < all; i++)
+		if (t[i] < c->len)
+			t[n++] = t[i];
 	return n;
 }
 
@@ -108,7 +101,7 @@ static void trace_cell(const struct checker *c, struct memflow *m, unsigned cell
 
 		if (m->in[v] & (1u << cell))
 			continue;
-		if (v > 0 && !is_jump(c->insns[v - 1].code) && unwritten_after(c, m, v - 1, cell))
+		if (v > 0 && !insn_is_jump(&c->insns[v - 1]) && unwritten_after(c, m, v - 1, cell))
 			p = (uint32_t)v - 1;
 		for (uint32_t i = m->first[v]; p == NONE && i < m->first[v + 1]; i++)
 			if (unwritten_after(c, m, m->preds[i], cell))
@@ -227,7 +220,7 @@ void check_memory(struct checker *c)
 				bad |= (uint16_t)(1u << insn->k);
 			break;
 		default:
-			if (!is_jump(insn->code))
+			if (!insn_is_jump(insn))
 				break;
 			/* A jump hands its set to its targets; nothing falls through it. */
 			for (int i = jump_targets(c, pc, t); i-- > 0;)

@@ -123,7 +123,7 @@ static unsigned insn_size(const struct checker *c, size_t pc, struct xjump j[2],
 	default:
 		break;
 	}
-	if (!check_is_cond_jump(insn->code))
+	if (!cbpf_insn_is_cond_jump(insn))
 		return 1;
 	/* A negative constant goes through a register first. */
 	neg = CBPF_SRC(insn->code) == CBPF_K && (int32_t)k < 0;

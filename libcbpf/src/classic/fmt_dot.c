@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "classic/fmt_int.h"
+#include "classic/insn_int.h"
 #include "classic/prog.h"
 
 /* Writes s inside a dot double-quoted string; tabs become a space. */
@@ -16,27 +17,22 @@ static void dot_escape(FILE *out, const char *s)
 	}
 }
 
-/* Where control can go after pc, as up to two targets; n means "past the end". */
+/*
+ * Where control can go after pc, as up to two targets; n means "past the end". A ja's target is
+ * the listing's, which wraps as libpcap's int arithmetic does.
+ */
 static size_t successors(const struct cbpf_prog *prog, size_t pc, size_t t[2])
 {
-	const struct cbpf_insn *in = &prog->insns[pc];
 	size_t n = prog->len;
-	unsigned long long tgt;
+	uint64_t next[2];
+	unsigned k = insn_successors(&prog->insns[pc], pc, next);
 
-	if (CBPF_CLASS(in->code) == CBPF_RET)
-		return 0;
-	if (cbpf_insn_is_cond_jump(in)) {
-		t[0] = pc + 1 + in->jt < n ? pc + 1 + in->jt : n;
-		t[1] = pc + 1 + in->jf < n ? pc + 1 + in->jf : n;
-		return 2;
+	for (unsigned j = 0; j < k; j++) {
+		unsigned long long tgt = fmt_target(pc, next[j] - pc - 1);
+
+		t[j] = tgt < n ? (size_t)tgt : n;
 	}
-	if (CBPF_CLASS(in->code) == CBPF_JMP) {
-		tgt = fmt_target(pc, in->k);
-		t[0] = tgt < n ? (size_t)tgt : n;
-		return 1;
-	}
-	t[0] = pc + 1;
-	return 1;
+	return k;
 }
 
 static void edge(FILE *out, size_t from, size_t to, size_t n, const char *label,
@@ -64,9 +60,7 @@ int fmt_write_dot(FILE *out, const struct cbpf_prog *prog, const struct cbpf_wri
 	if (n)
 		leader[0] = true;
 	for (size_t pc = 0; pc < n; pc++) {
-		const struct cbpf_insn *in = &prog->insns[pc];
-
-		if (CBPF_CLASS(in->code) != CBPF_JMP && CBPF_CLASS(in->code) != CBPF_RET)
+		if (!insn_is_jump(&prog->insns[pc]) && !insn_is_ret(&prog->insns[pc]))
 			continue;
 		leader[pc + 1] = true;
 		k = successors(prog, pc, t);
@@ -83,8 +77,7 @@ int fmt_write_dot(FILE *out, const struct cbpf_prog *prog, const struct cbpf_wri
 			end++;
 		fprintf(out, "\tb%zu [label=\"", start);
 		for (size_t pc = start; pc < end; pc++) {
-			const char *comment = opts && opts->comments ? cbpf_prog_comment(prog, pc)
-								      : NULL;
+			const char *comment = fmt_want_comment(prog, pc, opts);
 
 			cbpf_insn_format(&prog->insns[pc], pc, line, sizeof(line));
 			fprintf(out, "(%03d) ", (int)pc);

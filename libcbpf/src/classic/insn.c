@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
-/* The opcode table: every opcode the kernel knows, its mnemonic and operand, where it is allowed. */
+/*
+ * The opcode table: every opcode the kernel knows, its mnemonic and operand, where it is allowed;
+ * what it makes of control flow, and the ancillary loads' names.
+ */
 #include <assert.h>
 #include <linux/filter.h>
 #include <stddef.h>
 #include <stdlib.h>
 
-#include "cbpf/insn.h"
+#include "classic/insn_int.h"
 
 /* Programs are handed to the kernel as they are: the layouts must agree. */
 static_assert(sizeof(struct cbpf_insn) == sizeof(struct sock_filter), "insn size");
@@ -96,7 +99,81 @@ const struct cbpf_opcode_info *cbpf_opcode_table(size_t *count)
 	return opcodes;
 }
 
+/* The operand of a known opcode, CBPF_OPND_NONE for an unknown one. */
+static enum cbpf_operand operand_of(const struct cbpf_insn *insn)
+{
+	const struct cbpf_opcode_info *info = cbpf_opcode_lookup(insn->code);
+
+	return info ? info->operand : CBPF_OPND_NONE;
+}
+
 bool cbpf_insn_is_cond_jump(const struct cbpf_insn *insn)
 {
-	return CBPF_CLASS(insn->code) == CBPF_JMP && CBPF_OP(insn->code) != CBPF_JA;
+	enum cbpf_operand op = operand_of(insn);
+
+	return op == CBPF_OPND_JMP_K || op == CBPF_OPND_JMP_X;
+}
+
+bool insn_is_ret(const struct cbpf_insn *insn)
+{
+	enum cbpf_operand op = operand_of(insn);
+
+	return op == CBPF_OPND_RET_K || op == CBPF_OPND_RET_A;
+}
+
+bool insn_is_jump(const struct cbpf_insn *insn)
+{
+	return operand_of(insn) == CBPF_OPND_JA || cbpf_insn_is_cond_jump(insn);
+}
+
+unsigned insn_successors(const struct cbpf_insn *insn, size_t pc, uint64_t t[2])
+{
+	switch (operand_of(insn)) {
+	case CBPF_OPND_RET_K:
+	case CBPF_OPND_RET_A:
+		return 0;
+	case CBPF_OPND_JA:
+		t[0] = (uint64_t)pc + 1 + insn->k;
+		return 1;
+	case CBPF_OPND_JMP_K:
+	case CBPF_OPND_JMP_X:
+		t[0] = (uint64_t)pc + 1 + insn->jt;
+		t[1] = (uint64_t)pc + 1 + insn->jf;
+		return 2;
+	default:
+		t[0] = (uint64_t)pc + 1;
+		return 1;
+	}
+}
+
+/*
+ * include/uapi/linux/filter.h: SKF_AD_PROTOCOL (0) to SKF_AD_VLAN_TPID (60), in steps of 4. bpf_asm
+ * spells vlan_avail vlan_pr too; libpcap calls it vlanp and rand random.
+ */
+static const struct insn_anc ancillaries[] = {
+	{ "proto", NULL, "proto" },	  { "type", NULL, "type" },
+	{ "ifidx", NULL, "ifidx" },	  { "nla", NULL, "nla" },
+	{ "nlan", NULL, "nlan" },	  { "mark", NULL, "mark" },
+	{ "queue", NULL, "queue" },	  { "hatype", NULL, "hatype" },
+	{ "rxhash", NULL, "rxhash" },	  { "cpu", NULL, "cpu" },
+	{ NULL, NULL, "xor_x" },	  { "vlan_tci", NULL, "vlan_tci" },
+	{ "vlan_avail", "vlan_pr", "vlanp" }, { "poff", NULL, "poff" },
+	{ "rand", NULL, "random" },	  { "vlan_tpid", NULL, "vlan_tpid" },
+};
+
+static_assert(sizeof(ancillaries) / sizeof(ancillaries[0]) == CBPF_AD_MAX / 4, "ancillaries");
+
+const struct insn_anc *insn_anc(uint32_t k)
+{
+	uint32_t off = k - (uint32_t)CBPF_AD_OFF;
+
+	if (k < (uint32_t)CBPF_AD_OFF || off >= CBPF_AD_MAX || off % 4)
+		return NULL;
+	return &ancillaries[off / 4];
+}
+
+const struct insn_anc *insn_anc_table(size_t *count)
+{
+	*count = sizeof(ancillaries) / sizeof(ancillaries[0]);
+	return ancillaries;
 }

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "classic/asm_int.h"
+#include "classic/insn_int.h"
 
 /* What follows each mnemonic bpf_image() prints. */
 enum lform {
@@ -62,23 +63,6 @@ static const struct lmnemonic lmnemonics[] = {
 };
 
 #define N_LMNEMONICS (sizeof(lmnemonics) / sizeof(lmnemonics[0]))
-
-/* bpf_image.c: the names it prints for SKF_AD_OFF + off in absolute loads. */
-static const struct {
-	const char *name;
-	int off;
-} lancillaries[] = {
-	{ "proto", CBPF_AD_PROTOCOL }, { "type", CBPF_AD_PKTTYPE },
-	{ "ifidx", CBPF_AD_IFINDEX },  { "nla", CBPF_AD_NLATTR },
-	{ "nlan", CBPF_AD_NLATTR_NEST }, { "mark", CBPF_AD_MARK },
-	{ "queue", CBPF_AD_QUEUE },    { "hatype", CBPF_AD_HATYPE },
-	{ "rxhash", CBPF_AD_RXHASH },  { "cpu", CBPF_AD_CPU },
-	{ "xor_x", CBPF_AD_ALU_XOR_X }, { "vlan_tci", CBPF_AD_VLAN_TAG },
-	{ "vlanp", CBPF_AD_VLAN_TAG_PRESENT }, { "poff", CBPF_AD_PAY_OFFSET },
-	{ "random", CBPF_AD_RANDOM },  { "vlan_tpid", CBPF_AD_VLAN_TPID },
-};
-
-#define N_LANCILLARIES (sizeof(lancillaries) / sizeof(lancillaries[0]))
 
 struct lparser {
 	struct asm_ctx ctx;
@@ -199,18 +183,20 @@ static bool parse_packet(struct lparser *p, uint16_t *code, uint32_t *k)
 		if (!expect_u32(p, k))
 			return false;
 	} else if (t && t->kind == TOK_NAME) {
-		size_t i;
+		/* bpf_image's names for SKF_AD_OFF + 4 * i (classic/insn.c). */
+		size_t i, n;
+		const struct insn_anc *anc = insn_anc_table(&n);
 
-		for (i = 0; i < N_LANCILLARIES; i++)
-			if (tok_name_is(t, lancillaries[i].name))
+		for (i = 0; i < n; i++)
+			if (tok_name_is(t, anc[i].pcap))
 				break;
-		if (i == N_LANCILLARIES) {
+		if (i == n) {
 			asm_error_at(&p->ctx, t, "unknown ancillary field " TOKF, TOKA(t));
 			return false;
 		}
 		lex_next(&p->ctx);
 		*code |= CBPF_ABS;
-		*k = (uint32_t)(CBPF_AD_OFF + lancillaries[i].off);
+		*k = (uint32_t)(CBPF_AD_OFF + 4 * (int)i);
 	} else {
 		*code |= CBPF_ABS;
 		if (!expect_u32(p, k))

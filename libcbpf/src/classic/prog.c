@@ -63,7 +63,7 @@ fail:
 }
 
 /* Makes room for one more instruction, keeping the parallel arrays the same capacity. */
-static int prog_reserve(struct cbpf_prog *prog, const struct cbpf_srcloc *loc)
+int prog_reserve(struct cbpf_prog *prog, const struct cbpf_srcloc *loc)
 {
 	if (prog->len == prog->cap) {
 		size_t cap = prog->cap ? 2 * prog->cap : 16;
@@ -96,32 +96,19 @@ static int prog_reserve(struct cbpf_prog *prog, const struct cbpf_srcloc *loc)
 	return 0;
 }
 
-int prog_insert(struct cbpf_prog *prog, size_t at, struct cbpf_insn insn,
-		const struct cbpf_srcloc *loc)
+int prog_append(struct cbpf_prog *prog, struct cbpf_insn insn, const struct cbpf_srcloc *loc)
 {
-	size_t tail = prog->len - at;
 	int err = prog_reserve(prog, loc);
 
 	if (err)
 		return err;
-	memmove(&prog->insns[at + 1], &prog->insns[at], tail * sizeof(*prog->insns));
-	prog->insns[at] = insn;
-	if (prog->locs) {
-		memmove(&prog->locs[at + 1], &prog->locs[at], tail * sizeof(*prog->locs));
-		prog->locs[at] = loc ? *loc : (struct cbpf_srcloc){ 0 };
-	}
-	if (prog->comments) {
-		memmove(&prog->comments[at + 1], &prog->comments[at],
-			tail * sizeof(*prog->comments));
-		prog->comments[at] = NULL;
-	}
+	prog->insns[prog->len] = insn;
+	if (prog->locs)
+		prog->locs[prog->len] = loc ? *loc : (struct cbpf_srcloc){ 0 };
+	if (prog->comments)
+		prog->comments[prog->len] = NULL;
 	prog->len++;
 	return 0;
-}
-
-int prog_append(struct cbpf_prog *prog, struct cbpf_insn insn, const struct cbpf_srcloc *loc)
-{
-	return prog_insert(prog, prog->len, insn, loc);
 }
 
 int prog_set_file(struct cbpf_prog *prog, const char *file)

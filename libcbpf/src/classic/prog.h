@@ -3,7 +3,7 @@
 #ifndef CBPF_PROG_H
 #define CBPF_PROG_H
 
-#include "cbpf/insn.h"
+#include "cbpf/prog.h"
 
 struct cbpf_prog {
 	struct cbpf_insn *insns;
@@ -16,9 +16,11 @@ struct cbpf_prog {
 
 /* Appends one instruction with its source position (loc may be NULL). 0 or -ENOMEM. */
 int prog_append(struct cbpf_prog *prog, struct cbpf_insn insn, const struct cbpf_srcloc *loc);
-/* Inserts one instruction before index at (at == len appends). 0 or -ENOMEM. */
-int prog_insert(struct cbpf_prog *prog, size_t at, struct cbpf_insn insn,
-		const struct cbpf_srcloc *loc);
+/*
+ * Makes room for one more instruction (and source positions from now on when loc is not NULL),
+ * keeping the parallel arrays the same capacity. 0 or -ENOMEM.
+ */
+int prog_reserve(struct cbpf_prog *prog, const struct cbpf_srcloc *loc);
 /* Replaces the file name with a copy of file (NULL clears it). 0 or -ENOMEM. */
 int prog_set_file(struct cbpf_prog *prog, const char *file);
 

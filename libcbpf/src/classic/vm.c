@@ -9,6 +9,9 @@
 #include <string.h>
 
 #include "cbpf/vm.h"
+#include "classic/insn_int.h"
+#include "classic/runnable.h"
+#include "classic/vm_native.h"
 
 static_assert(sizeof(struct cbpf_seccomp_data) == sizeof(struct seccomp_data), "seccomp_data");
 static_assert(CBPF_SECCOMP_DATA_SIZE == sizeof(struct seccomp_data), "seccomp_data size");
@@ -142,6 +145,7 @@ struct cbpf_vm {
 	bool reads_mem; /* some ld/ldx M[k]: cbpf_vm_run zeroes M first */
 	struct cbpf_insn *insns;
 	struct fop *ops;
+	struct vm_native *native; /* run in place of ops when set (the JIT: jit/) */
 };
 
 static const struct cbpf_meta zero_meta;
@@ -260,6 +264,20 @@ static uint32_t anc_nlattr_nest(const struct cbpf_input *in, uint32_t a, uint32_
 	return nla_find_off(in->data, a + 4, (int64_t)nla_len - 4, x);
 }
 
+uint32_t vm_nlattr(const uint8_t *data, uint32_t caplen, uint32_t a, uint32_t x)
+{
+	struct cbpf_input in = { data, caplen, caplen, NULL };
+
+	return anc_nlattr(&in, a, x);
+}
+
+uint32_t vm_nlattr_nest(const uint8_t *data, uint32_t caplen, uint32_t a, uint32_t x)
+{
+	struct cbpf_input in = { data, caplen, caplen, NULL };
+
+	return anc_nlattr_nest(&in, a, x);
+}
+
 /* ancillary()'s result when the load ends the program, returning A. */
 #define ANC_NO_DEV (1ull << 32)
 
@@ -313,14 +331,7 @@ static inline uint64_t ancillary(const struct cbpf_input *in, uint32_t anc, uint
 /* The ancillary number of an absolute load at k, or -1 when it is not one the kernel knows. */
 static inline int ancillary_of(uint32_t k)
 {
-	int32_t off;
-
-	if ((int32_t)k < CBPF_AD_OFF || (int32_t)k >= 0)
-		return -1;
-	off = (int32_t)k - CBPF_AD_OFF;
-	if (off >= CBPF_AD_MAX || off % 4)
-		return -1;
-	return off;
+	return insn_anc(k) ? (int)(k - (uint32_t)CBPF_AD_OFF) : -1;
 }
 
 /* The seccomp word at k (kernel/seccomp.c: seccomp_check_filter allows aligned k < 64). */
@@ -334,76 +345,38 @@ static inline bool seccomp_word(const struct cbpf_input *in, uint32_t k, uint32_
 
 /* ---------------------------------------------------------------- preparing */
 
-static bool is_ret(uint16_t code)
+struct refusal {
+	const struct cbpf_prog *prog;
+	struct cbpf_diags *diags;
+};
+
+static int refuse(void *ctx, enum runnable_problem what, long pc, const char *msg)
 {
-	return CBPF_CLASS(code) == CBPF_RET;
+	const struct refusal *r = ctx;
+	const struct cbpf_srcloc *loc = pc >= 0 ? cbpf_prog_srcloc(r->prog, (size_t)pc) : NULL;
+
+	(void)what;
+	return cbpf_diags_add(r->diags, CBPF_SEV_ERROR, cbpf_prog_file(r->prog), loc ? loc->line : 0,
+			      loc ? loc->col : 0, loc ? loc->len : 0, pc, "%s", msg);
 }
 
-/* Refuses what cannot run safely; the kernel's other rules are cbpf_check's business. */
+/*
+ * Refuses what cannot run safely (classic/runnable.c, the validator's words, with no length
+ * limit but the interpreter's own); the kernel's other rules are cbpf_check's business.
+ */
 static int vm_refuse(const struct cbpf_prog *prog, struct cbpf_diags *diags)
 {
-	const struct cbpf_insn *insns = cbpf_prog_insns(prog);
+	struct refusal r = { prog, diags };
+	struct runnable_report report = { refuse, &r };
 	size_t len = cbpf_prog_len(prog);
-	const char *file = cbpf_prog_file(prog);
-	int bad = 0;
 
-#define REFUSE(pc, ...)                                                                          \
-	do {                                                                                     \
-		const struct cbpf_srcloc *loc_ = cbpf_prog_srcloc(prog, pc);                     \
-		if (cbpf_diags_add(diags, CBPF_SEV_ERROR, file, loc_ ? loc_->line : 0,           \
-				   loc_ ? loc_->col : 0, loc_ ? loc_->len : 0, (long)(pc),       \
-				   __VA_ARGS__))                                                 \
-			return -ENOMEM;                                                          \
-		bad = 1;                                                                         \
-	} while (0)
-
-	if (len == 0) {
-		if (cbpf_diags_add(diags, CBPF_SEV_ERROR, file, 0, 0, 0, -1,
-				   "cannot run an empty program"))
-			return -ENOMEM;
-		return -EINVAL;
-	}
 	if (len > UINT32_MAX / 2) {
-		if (cbpf_diags_add(diags, CBPF_SEV_ERROR, file, 0, 0, 0, -1,
+		if (cbpf_diags_add(diags, CBPF_SEV_ERROR, cbpf_prog_file(prog), 0, 0, 0, -1,
 				   "program of %zu instructions is too long to run", len))
 			return -ENOMEM;
 		return -EINVAL;
 	}
-	for (size_t pc = 0; pc < len; pc++) {
-		const struct cbpf_insn *in = &insns[pc];
-		uint16_t code = in->code;
-
-		if (!cbpf_opcode_lookup(code)) {
-			REFUSE(pc, "unknown opcode 0x%04x", code);
-			continue;
-		}
-		switch (code) {
-		case CBPF_LD | CBPF_MEM:
-		case CBPF_LDX | CBPF_MEM:
-		case CBPF_ST:
-		case CBPF_STX:
-			if (in->k >= CBPF_MEMWORDS)
-				REFUSE(pc, "scratch memory M[%u] does not exist (M[0] to M[15])",
-				       in->k);
-			break;
-		case CBPF_JMP | CBPF_JA:
-			if ((uint64_t)pc + 1 + in->k >= len)
-				REFUSE(pc, "jump target %llu is past the end of the program (%zu "
-					   "instructions)",
-				       (unsigned long long)pc + 1 + in->k, len);
-			break;
-		default:
-			if (cbpf_insn_is_cond_jump(in) &&
-			    (pc + 1 + in->jt >= len || pc + 1 + in->jf >= len))
-				REFUSE(pc, "jump target %zu is past the end of the program (%zu "
-					   "instructions)",
-				       pc + 1 + (in->jt > in->jf ? in->jt : in->jf), len);
-		}
-	}
-	if (!is_ret(insns[len - 1].code))
-		REFUSE(len - 1, "the last instruction must be a return");
-#undef REFUSE
-	return bad ? -EINVAL : 0;
+	return prog_runnable(cbpf_prog_insns(prog), len, 0, &report);
 }
 
 static uint8_t alu_op(uint16_t code)
@@ -626,9 +599,22 @@ void cbpf_vm_free(struct cbpf_vm *vm)
 {
 	if (!vm)
 		return;
+	vm_set_native(vm, NULL);
 	free(vm->insns);
 	free(vm->ops);
 	free(vm);
+}
+
+void vm_set_native(struct cbpf_vm *vm, struct vm_native *native)
+{
+	if (vm->native)
+		vm->native->release(vm->native);
+	vm->native = native;
+}
+
+const struct vm_native *vm_native(const struct cbpf_vm *vm)
+{
+	return vm->native;
 }
 
 enum cbpf_vm_mode cbpf_vm_mode(const struct cbpf_vm *vm)
@@ -726,6 +712,8 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 	const uint32_t caplen = in->caplen;
 	uint32_t A = 0, X = 0, v, M[CBPF_MEMWORDS];
 
+	if (vm->native)
+		return vm->native->entry(data, caplen, in->wirelen, META);
 	/* A validated program never reads a cell it did not write; others read 0. */
 	if (vm->reads_mem)
 		memset(M, 0, sizeof(M));
@@ -1229,7 +1217,7 @@ int cbpf_vm_step(const struct cbpf_vm *vm, struct cbpf_vm_state *st, const struc
 		}
 		break;
 	case CBPF_JMP:
-		if (CBPF_OP(code) == CBPF_JA) {
+		if (!cbpf_insn_is_cond_jump(insn)) {
 			st->pc += 1 + insn->k;
 			rec->next_pc = st->pc;
 			return 0;

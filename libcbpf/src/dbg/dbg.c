@@ -14,7 +14,9 @@
 #include "cbpf/capture.h"
 #include "cbpf/check.h"
 #include "cbpf/dbg.h"
+#include "cbpf/jit.h"
 #include "cbpf/pcap.h"
+#include "classic/insn_int.h"
 #include "dbg/dbg_int.h"
 
 struct cbpf_dbg {
@@ -24,6 +26,7 @@ struct cbpf_dbg {
 	enum cbpf_vm_mode mode;
 	uint32_t len;
 	bool needs_meta; /* ancillary loads, or loads that can reach negative offsets */
+	bool no_jit;     /* cbpf_dbg_set_jit(false): long runs interpret */
 
 	/* The capture: a reader positioned after the packet ahead of the current one. */
 	char *path;                     /* its name, "<stdin>" for "-" */
@@ -372,7 +375,7 @@ static bool prog_needs_meta(const struct cbpf_insn *insns, size_t len)
 	for (size_t pc = 0; pc < len && !needs; pc++) {
 		const struct cbpf_insn *in = &insns[pc];
 		unsigned cls = CBPF_CLASS(in->code), mode = CBPF_MODE(in->code);
-		uint64_t x = xmax[pc];
+		uint64_t x = xmax[pc], next[2];
 
 		if (x == unreached)
 			continue;
@@ -386,20 +389,7 @@ static bool prog_needs_meta(const struct cbpf_insn *insns, size_t len)
 			x = mode == CBPF_IMM ? in->k : mode == CBPF_MSH ? 60 : any;
 		else if (cls == CBPF_MISC && CBPF_MISCOP(in->code) == CBPF_TAX)
 			x = any;
-		if (cls == CBPF_RET)
-			continue;
-		/* The successors: the next instruction, or the jump's targets. */
-		size_t next[2] = { pc + 1, pc + 1 };
-
-		if (cls == CBPF_JMP) {
-			if (CBPF_OP(in->code) == CBPF_JA)
-				next[0] = next[1] = pc + 1 + in->k;
-			else {
-				next[0] = pc + 1 + in->jt;
-				next[1] = pc + 1 + in->jf;
-			}
-		}
-		for (int i = 0; i < 2; i++)
+		for (unsigned i = insn_successors(in, pc, next); i-- > 0;)
 			if (next[i] < len && (xmax[next[i]] == unreached || xmax[next[i]] < x))
 				xmax[next[i]] = x;
 	}
@@ -1100,6 +1090,29 @@ int cbpf_dbg_continue(struct cbpf_dbg *dbg, uint64_t max_steps, struct cbpf_dbg_
 	return continue_in(dbg, &in, max_steps, stop);
 }
 
+void cbpf_dbg_set_jit(struct cbpf_dbg *dbg, bool on)
+{
+	dbg->no_jit = !on;
+	if (!on && dbg->vm)
+		cbpf_vm_set_jit(dbg->vm, false, NULL);
+}
+
+bool cbpf_dbg_jit(const struct cbpf_dbg *dbg)
+{
+	return !dbg->no_jit;
+}
+
+/*
+ * Before a run over many packets: the program as native code, compiled once per program
+ * (cbpf_vm_run then calls it; stepping still interprets). Where there is no JIT the
+ * interpreter runs, with the same results: the error is not the run's.
+ */
+static void jit_for_long_run(struct cbpf_dbg *dbg)
+{
+	if (!dbg->no_jit)
+		cbpf_vm_set_jit(dbg->vm, true, NULL);
+}
+
 static void count(struct cbpf_dbg_tally *tally, uint32_t ret)
 {
 	if (ret)
@@ -1156,6 +1169,7 @@ int cbpf_dbg_run(struct cbpf_dbg *dbg, uint64_t max_packets, struct cbpf_dbg_sto
 		if (err < 0)
 			return err;
 	}
+	jit_for_long_run(dbg);
 	for (;;) {
 		if (interrupted(dbg)) {
 			stop->why = CBPF_DBG_INTERRUPT;
@@ -1285,6 +1299,8 @@ int cbpf_dbg_sweep(struct cbpf_dbg *dbg, const struct cbpf_dbg_sweep_opts *opts,
 	if (err)
 		return err;
 	linktype = cbpf_capture_linktype(cap);
+	if (!opts->hits)
+		jit_for_long_run(dbg);
 	if (opts->write) {
 		err = cbpf_capture_writer_new(opts->write,
 					      linktype | (int)cbpf_capture_linktype_ext(cap),

@@ -54,23 +54,18 @@ const char *ebpf_section_name(enum cbpf_target target);
 
 /* Writes the ELF object (elf.c). 0, -EIO, -ENOMEM. */
 int ebpf_write_elf(FILE *out, const struct cbpf_ebpf_prog *prog);
+/* Writes the C array of instruction macros (ebpf_c.c). 0. */
+int ebpf_write_c(FILE *out, const struct cbpf_ebpf_prog *prog,
+		 const struct cbpf_ebpf_write_opts *opts);
 /* Writes the disassembly (ebpf_dis.c). 0 or -EIO. */
 int ebpf_write_asm(FILE *out, const struct cbpf_ebpf_prog *prog,
 		   const struct cbpf_ebpf_write_opts *opts);
 /*
  * Prints, before eBPF instruction i, the classic instructions from *next_pc up to the one i comes
- * from, each as open + "(NNN) tcpdump -d text" + close; advances *next_pc.
+ * from, each as open + "(NNN) tcpdump -d text" + close; advances *next_pc (ebpf.c, for the
+ * writers).
  */
 void ebpf_annotate(FILE *out, const struct cbpf_ebpf_prog *prog, size_t i, long *next_pc,
 		   const char *open, const char *close);
-
-struct cbpf_input;
-struct cbpf_meta;
-
-/* cbpf_ebpf_test_input() with lo's ifindex and the cpu given, for callers that run many frames
- * (load.c). */
-int ebpf_test_input(enum cbpf_target run_as, const uint8_t *frame, uint32_t size, uint32_t mark,
-		    uint32_t lo_ifindex, uint32_t cpu, struct cbpf_input *in,
-		    struct cbpf_meta *meta);
 
 #endif

@@ -9,9 +9,13 @@
 #include <net/if.h>
 #include <sys/syscall.h>
 
+#include "cbpf/jit.h"
 #include "cbpf/vm.h"
+#include "cbpf/kernel.h"
+#include "cbpf/proof.h"
 #include "cbpf/xlate.h"
 #include "ebpf/ebpf_prog.h"
+#include "kernel/kernel_int.h"
 
 struct cbpf_proof {
 	const struct cbpf_ebpf_prog *prog;
@@ -81,6 +85,9 @@ int cbpf_proof_new(const struct cbpf_ebpf_prog *prog, const struct cbpf_proof_op
 	err = cbpf_vm_new(prog->classic, CBPF_VM_SOCKET, &p->vm, diags);
 	if (err)
 		goto fail;
+	/* Every frame runs the classic program: native code, where there is a JIT. */
+	if (!(opts && opts->no_jit))
+		cbpf_vm_set_jit(p->vm, true, NULL);
 	p->engine = CBPF_PROOF_INTERPRETER;
 	if (opts && opts->interpreter) {
 		*why = "as asked";

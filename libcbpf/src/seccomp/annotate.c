@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cbpf/policy.h"
+#include "classic/insn_int.h"
 #include "classic/prog.h"
 
 /* What A holds on every path into an instruction (abstract interpretation over forward jumps). */
@@ -122,15 +123,15 @@ int cbpf_seccomp_annotate(struct cbpf_prog *prog, enum cbpf_arch assume)
 			break;
 		case CBPF_JMP: {
 			size_t tt = pc + 1 + in->jt, ff = pc + 1 + in->jf;
-			bool cond = CBPF_OP(in->code) != CBPF_JA;
 			const char *rel = CBPF_OP(in->code) == CBPF_JEQ ? "==" :
 					  CBPF_OP(in->code) == CBPF_JGT ? ">" :
 					  CBPF_OP(in->code) == CBPF_JGE ? ">=" : "&";
+			uint64_t to[2];
 
-			if (!cond) {
-				tt = pc + 1 + (size_t)in->k;
-				if (tt < prog->len)
-					merge(&st[tt], &s);
+			/* ja, or an opcode the kernel does not know: where it goes, uncommented. */
+			if (!cbpf_insn_is_cond_jump(in)) {
+				if (insn_successors(in, pc, to) && to[0] < prog->len)
+					merge(&st[to[0]], &s);
 				continue;
 			}
 			if (CBPF_SRC(in->code) == CBPF_K && s.a == A_ARCH) {

@@ -367,6 +367,24 @@ START_TEST(annotate_unchecked_arch)
 }
 END_TEST
 
+START_TEST(annotate_unknown_jump)
+{
+	/* An opcode of the jump class the kernel does not know (0x55) compares nothing: no
+	 * "nr & 59"; jset's '&' is the real operation */
+	static const struct cbpf_insn v[] = {
+		{ 0x20, 0, 0, 0 }, { 0x55, 0, 1, 59 }, { 0x20, 0, 0, 4 }, { 0x45, 0, 1, 0xc000003e },
+		{ 0x06, 0, 0, 0 }, { 0x06, 0, 0, 0x7fff0000 },
+	};
+	struct cbpf_prog *p = cbpf_prog_new(v, 6);
+
+	ck_assert_int_eq(cbpf_seccomp_annotate(p, CBPF_ARCH_X86_64), 0);
+	ck_assert_ptr_null(cbpf_prog_comment(p, 1));
+	ck_assert_str_eq(cbpf_prog_comment(p, 2), "A = arch");
+	ck_assert_str_eq(cbpf_prog_comment(p, 3), "arch & x86_64");
+	cbpf_prog_free(p);
+}
+END_TEST
+
 /* The commented program written as bpf_asm source assembles back to the same instructions. */
 START_TEST(asm_round_trip)
 {
@@ -415,10 +433,10 @@ START_TEST(install_refuses_before_the_kernel)
 }
 END_TEST
 
-Suite *scgen_suite(void)
+Suite *policy_gen_suite(void)
 {
-	Suite *s = suite_create("scgen");
-	TCase *tc = tcase_create("scgen");
+	Suite *s = suite_create("policy_gen");
+	TCase *tc = tcase_create("policy_gen");
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, small_program);
@@ -432,6 +450,7 @@ Suite *scgen_suite(void)
 	tcase_add_test(tc, too_big);
 	tcase_add_test(tc, annotate);
 	tcase_add_test(tc, annotate_unchecked_arch);
+	tcase_add_test(tc, annotate_unknown_jump);
 	tcase_add_test(tc, annotate_x32_bit);
 	tcase_add_test(tc, asm_round_trip);
 	tcase_add_test(tc, install_refuses_before_the_kernel);

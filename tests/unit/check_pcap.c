@@ -225,9 +225,9 @@ START_TEST(writers_match_bpf_dump)
 }
 END_TEST
 
-Suite *pcapio_suite(void)
+Suite *pcap_suite(void)
 {
-	Suite *s = suite_create("pcapio");
+	Suite *s = suite_create("pcap");
 	TCase *c = tcase_create("compile"), *o = tcase_create("oracle");
 
 	tcase_add_test(c, compile_like_tcpdump);

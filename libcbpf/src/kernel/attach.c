@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: MIT
+/* Translations attached to tc (a clsact qdisc's filter) and XDP, and detached if they are ours. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_link.h>
+#include <net/if.h>
+
+#include "cbpf/kernel.h"
+#include "kernel/kernel_int.h"
+
+/* A descriptor for the program id that a hook ("tc", "XDP") on dev holds, or a negative errno. */
+static int attached_prog(const char *dev, const char *hook, __u32 id, struct cbpf_diags *diags)
+{
+	int fd = bpf_prog_get_fd_by_id(id);
+	char reading[32];
+
+	if (fd == -EPERM || fd == -EACCES) {
+		snprintf(reading, sizeof(reading), "reading the %s program", hook);
+		return kernel_no_privilege(diags, reading);
+	}
+	if (fd < 0)
+		return kernel_fail(diags, kernel_err(fd), "%s: %s program %u: %s", dev, hook, id,
+				   strerror(-fd));
+	return fd;
+}
+
+static int ifindex_of(const char *dev, struct cbpf_diags *diags)
+{
+	unsigned idx = if_nametoindex(dev);
+
+	if (!idx)
+		return kernel_fail(diags, -ENOENT, "no network device '%s'", dev);
+	return (int)idx;
+}
+
+int cbpf_tc_attach(int fd, const char *dev, bool egress, struct cbpf_diags *diags)
+{
+	libbpf_print_fn_t old;
+	int idx = ifindex_of(dev, diags), err;
+	bool created;
+
+	if (idx < 0)
+		return idx;
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = idx,
+		    .attach_point = egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, to, .handle = CBPF_TC_HANDLE, .priority = CBPF_TC_PRIORITY,
+		    .prog_fd = fd);
+	old = kernel_mute();
+	err = bpf_tc_hook_create(&hook);
+	kernel_unmute(old);
+	created = !err;
+	if (err && err != -EEXIST) {
+		if (err == -EPERM || err == -EACCES)
+			return kernel_no_privilege(diags, "creating the clsact qdisc");
+		return kernel_fail(diags, kernel_err(err), "%s: creating the clsact qdisc: %s", dev,
+				   strerror(-err));
+	}
+	old = kernel_mute();
+	err = bpf_tc_attach(&hook, &to);
+	kernel_unmute(old);
+	if (!err)
+		return 0;
+	if (created) {
+		/* Roll back: the qdisc was ours. Destroying both hooks removes it. */
+		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		old = kernel_mute();
+		bpf_tc_hook_destroy(&hook);
+		kernel_unmute(old);
+	}
+	if (err == -EEXIST)
+		return kernel_fail(
+			diags, -EEXIST,
+			"%s: a cbpf filter is attached to %s already (handle 0x%x, priority %d); "
+			"remove it with --detach",
+			dev, egress ? "egress" : "ingress", CBPF_TC_HANDLE, CBPF_TC_PRIORITY);
+	if (err == -EPERM || err == -EACCES)
+		return kernel_no_privilege(diags, "attaching to tc");
+	return kernel_fail(diags, kernel_err(err), "%s: attaching to tc %s: %s", dev,
+			   egress ? "egress" : "ingress", strerror(-err));
+}
+
+int cbpf_tc_detach(const char *dev, bool egress, struct cbpf_diags *diags)
+{
+	libbpf_print_fn_t old;
+	int idx = ifindex_of(dev, diags), err;
+
+	if (idx < 0)
+		return idx;
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = idx,
+		    .attach_point = egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, to, .handle = CBPF_TC_HANDLE, .priority = CBPF_TC_PRIORITY);
+	/* Only a translation: someone else's filter may sit at the same handle and priority. */
+	old = kernel_mute();
+	err = bpf_tc_query(&hook, &to);
+	kernel_unmute(old);
+	if (!err) {
+		int fd = attached_prog(dev, "tc", to.prog_id, diags);
+		char what[128];
+		bool ours;
+
+		if (fd < 0)
+			return fd;
+		ours = kernel_is_ours(fd, CBPF_TARGET_TC, what, sizeof(what));
+		close(fd);
+		if (!ours)
+			return kernel_fail(
+				diags, -EINVAL,
+				"%s: the tc filter at handle 0x%x, priority %d is %s: not "
+				"detached",
+				dev, CBPF_TC_HANDLE, CBPF_TC_PRIORITY, what);
+	}
+	/* bpf_tc_detach wants the options without the query's results. */
+	to.prog_fd = to.flags = to.prog_id = 0;
+	old = kernel_mute();
+	err = bpf_tc_detach(&hook, &to);
+	kernel_unmute(old);
+	if (err == -ENOENT || err == -EINVAL)
+		return kernel_fail(diags, -ENOENT, "%s: no cbpf filter on tc %s", dev,
+				   egress ? "egress" : "ingress");
+	if (err == -EPERM || err == -EACCES)
+		return kernel_no_privilege(diags, "detaching from tc");
+	if (err)
+		return kernel_fail(diags, kernel_err(err), "%s: detaching from tc: %s", dev,
+				   strerror(-err));
+	return 0;
+}
+
+int cbpf_xdp_attach(int fd, const char *dev, struct cbpf_diags *diags)
+{
+	libbpf_print_fn_t old;
+	int idx = ifindex_of(dev, diags), err;
+
+	if (idx < 0)
+		return idx;
+	old = kernel_mute();
+	err = bpf_xdp_attach(idx, fd, XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
+	kernel_unmute(old);
+	if (err == -EBUSY || err == -EEXIST)
+		return kernel_fail(
+			diags, -EEXIST,
+			"%s: an XDP program is attached already; remove it with --detach", dev);
+	if (err == -EPERM || err == -EACCES)
+		return kernel_no_privilege(diags, "attaching to XDP");
+	if (err)
+		return kernel_fail(diags, kernel_err(err), "%s: attaching to XDP: %s", dev,
+				   strerror(-err));
+	return 0;
+}
+
+int cbpf_xdp_detach(const char *dev, struct cbpf_diags *diags)
+{
+	LIBBPF_OPTS(bpf_xdp_attach_opts, ao);
+	libbpf_print_fn_t old;
+	int idx = ifindex_of(dev, diags), err, fd;
+	char what[128];
+	__u32 id = 0;
+
+	if (idx < 0)
+		return idx;
+	old = kernel_mute();
+	err = bpf_xdp_query_id(idx, 0, &id);
+	kernel_unmute(old);
+	if (err == -EPERM || err == -EACCES)
+		return kernel_no_privilege(diags, "querying XDP");
+	if (!err && !id)
+		return kernel_fail(diags, -ENOENT, "%s: no XDP program is attached", dev);
+	if (err)
+		return kernel_fail(diags, kernel_err(err), "%s: querying XDP: %s", dev,
+				   strerror(-err));
+	fd = attached_prog(dev, "XDP", id, diags);
+	if (fd < 0)
+		return fd;
+	if (!kernel_is_ours(fd, CBPF_TARGET_XDP, what, sizeof(what))) {
+		close(fd);
+		return kernel_fail(
+			diags, -EINVAL,
+			"%s: the XDP program attached is %s: not detached (ip link set dev %s "
+			"xdp off removes any)",
+			dev, what, dev);
+	}
+	/* Only if it is still that program (XDP_FLAGS_REPLACE compares with old_prog_fd). */
+	ao.old_prog_fd = fd;
+	old = kernel_mute();
+	err = bpf_xdp_detach(idx, XDP_FLAGS_REPLACE, &ao);
+	kernel_unmute(old);
+	close(fd);
+	if (err == -EPERM || err == -EACCES)
+		return kernel_no_privilege(diags, "detaching from XDP");
+	if (err)
+		return kernel_fail(diags, kernel_err(err), "%s: detaching from XDP: %s", dev,
+				   strerror(-err));
+	return 0;
+}

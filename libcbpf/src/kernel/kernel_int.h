@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* Inside kernel/: what its files share to talk to libbpf and report. Private to libcbpf. */
+#ifndef CBPF_KERNEL_INT_H
+#define CBPF_KERNEL_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <bpf/libbpf.h>
+
+#include "cbpf/diag.h"
+#include "cbpf/ebpf.h"
+
+struct cbpf_input;
+struct cbpf_meta;
+
+/* libbpf.c: adds an error to diags (may be NULL); returns err, or -ENOMEM if that failed. */
+int kernel_fail(struct cbpf_diags *diags, int err, const char *fmt, ...) CBPF_PRINTF(3, 4);
+/* libbpf.c: "WHAT: permission denied", naming the capabilities bpf(2) needs; returns -EPERM. */
+int kernel_no_privilege(struct cbpf_diags *diags, const char *what);
+/*
+ * libbpf.c: libbpf prints to stderr by default and the library never prints, so every libbpf
+ * call is wrapped in old = kernel_mute() ... kernel_unmute(old).
+ */
+libbpf_print_fn_t kernel_mute(void);
+void kernel_unmute(libbpf_print_fn_t old);
+/* libbpf.c: the closed set of cbpf/common.h, from what bpf(2) and netlink said. */
+int kernel_err(int err);
+
+/*
+ * load.c: the program type libcbpf loads a target's translations as; BPF_PROG_TYPE_UNSPEC for
+ * seccomp, which the kernel takes only as classic BPF.
+ */
+enum bpf_prog_type kernel_prog_type(enum cbpf_target target);
+/*
+ * load.c: whether fd is a program of target's type named as libcbpf names target's
+ * translations ("cbpf_xdp"); *what (size bytes) says what it is otherwise.
+ */
+bool kernel_is_ours(int fd, enum cbpf_target target, char *what, size_t size);
+
+/*
+ * test_run.c: cbpf_ebpf_test_input() with lo's ifindex and the cpu given, for callers that run
+ * many frames (proof.c).
+ */
+int ebpf_test_input(enum cbpf_target run_as, const uint8_t *frame, uint32_t size, uint32_t mark,
+		    uint32_t lo_ifindex, uint32_t cpu, struct cbpf_input *in,
+		    struct cbpf_meta *meta);
+
+#endif
