@@ -16,5 +16,6 @@
 #include "cbpf/dbg.h"
 #include "cbpf/ebpf.h"
 #include "cbpf/xlate.h"
+#include "cbpf/explain.h"
 
 #endif
