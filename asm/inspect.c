@@ -80,9 +80,12 @@ int inspect_run(const struct inspect *in, struct cli_prog *p)
 	case INSPECT_AUDIT: {
 		struct cbpf_seccomp_model *m = NULL;
 		size_t found = 0;
-		int err = cbpf_seccomp_model_new(p->prog, &m, &p->diags);
+		struct cbpf_diags quiet = { 0 };
+		int err = cbpf_seccomp_model_new(p->prog, &m, &quiet);
 
-		/* What the paths cannot be followed for is a finding of its own; go on. */
+		/* What the paths cannot be followed for is a finding of its own (or the checker's,
+		 * printed already); go on with what needs no paths. */
+		cbpf_diags_free(&quiet);
 		if (err == -ENOMEM)
 			return cli_error("out of memory");
 		err = cbpf_seccomp_audit(p->prog, m, &found, &p->diags);
@@ -219,6 +222,7 @@ out:
 
 int inspect_pid(const struct inspect *in, struct cbpf_prog ***progs, char ***labels, size_t *n)
 {
+	struct cbpf_diag_print_opts po = { .fallback = "cbpf-asm", .color = cli_color(2) };
 	struct cbpf_diags diags = { 0 };
 	struct cbpf_seccomp_dump *d = NULL;
 	size_t nd = 0, k = 0;
@@ -229,7 +233,7 @@ int inspect_pid(const struct inspect *in, struct cbpf_prog ***progs, char ***lab
 		struct cbpf_prog *prog;
 
 		err = cbpf_socket_filter_dump((int)in->pid, (int)in->fd, &prog, &diags);
-		cbpf_diags_print(stderr, &diags, NULL, 0, NULL);
+		cbpf_diags_print(stderr, &diags, NULL, 0, &po);
 		cbpf_diags_free(&diags);
 		if (err)
 			return err == -ENOMEM ? cli_error("out of memory") : CLI_EXIT_INVALID;
@@ -246,7 +250,7 @@ int inspect_pid(const struct inspect *in, struct cbpf_prog ***progs, char ***lab
 		return 0;
 	}
 	err = cbpf_seccomp_dump_pid((int)in->pid, &d, &nd, &diags);
-	cbpf_diags_print(stderr, &diags, NULL, 0, NULL);
+	cbpf_diags_print(stderr, &diags, NULL, 0, &po);
 	cbpf_diags_free(&diags);
 	if (err)
 		return err == -ENOMEM ? cli_error("out of memory") : CLI_EXIT_INVALID;

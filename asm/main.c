@@ -384,7 +384,8 @@ int main(int argc, char **argv)
 	rc = cli_load(&r.p, &r.o.in);
 	if (!rc)
 		rc = check(&r);
-	if (!rc && r.o.insp.mode) {
+	/* An audit goes on past what the checker refuses: that is among its findings. */
+	if (r.o.insp.mode && (!rc || (r.o.insp.mode == INSPECT_AUDIT && r.p.prog))) {
 		rc = inspect_run(&r.o.insp, &r.p);
 		cli_prog_fini(&r.p);
 		return rc;
