@@ -237,6 +237,36 @@ static int path_terms(struct dc *d, const struct sx_path *p, bool is64, bool le,
 	return 0;
 }
 
+/*
+ * An OCI rule takes one condition per argument (runc adds several on one argument as rules of
+ * their own): masked equalities on one argument become one, and equalities are masked ones
+ * with a full mask. Returns false when a term still has two on one argument.
+ */
+static bool one_per_arg(struct term *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		for (size_t j = i + 1; j < t->n;) {
+			struct cmp *a = &t->c[i], *b = &t->c[j];
+			uint64_t ma = a->op == CBPF_CMP_EQ ? ~0ULL : a->mask;
+			uint64_t mb = b->op == CBPF_CMP_EQ ? ~0ULL : b->mask;
+
+			if (a->arg != b->arg) {
+				j++;
+				continue;
+			}
+			if ((a->op != CBPF_CMP_MASKED_EQ && a->op != CBPF_CMP_EQ) ||
+			    (b->op != CBPF_CMP_MASKED_EQ && b->op != CBPF_CMP_EQ) ||
+			    ((a->value ^ b->value) & ma & mb))
+				return false;
+			a->value = (a->value & ma) | (b->value & mb);
+			a->mask = ma | mb;
+			a->op = a->mask == ~0ULL ? CBPF_CMP_EQ : CBPF_CMP_MASKED_EQ;
+			memmove(b, b + 1, (t->n - j - 1) * sizeof(*b));
+			t->n--;
+		}
+	return true;
+}
+
 static const char *op_text(enum cbpf_cmp op)
 {
 	static const char *const t[] = { "==", "!=", "<", "<=", ">", ">=", "&", "&" };
@@ -438,6 +468,11 @@ static int statement(struct dc *d, const struct cbpf_seccomp_model *m, const siz
 			err = path_terms(d, p, is64, le, name, &terms);
 			oci_action(p->action, act, sizeof(act));
 			for (size_t t = 0; t < terms.n && !err; t++) {
+				if (!one_per_arg(&terms.t[t])) {
+					err = refuse(d, "%s: two conditions on one argument in one "
+						     "rule, which an OCI profile cannot say", name);
+					break;
+				}
 				fprintf(f, "%s{ \"names\": [\"%s\"], \"action\": %s", any ? ",\n    " : "",
 					name, act);
 				if (terms.t[t].n) {
@@ -679,6 +714,15 @@ int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_po
 						d.st[i].text[0] = 0;
 				}
 			oci_action(dflt, act, sizeof(act));
+			/* The default's errno is "defaultErrnoRet" (runtime-spec LinuxSeccomp). */
+			{
+				char *e = strstr(act, "\"errnoRet\"");
+
+				if (e)
+					snprintf(e, sizeof(act) - (size_t)(e - act),
+						 "\"defaultErrnoRet\": %" PRIu32,
+						 dflt & CBPF_SECCOMP_RET_DATA);
+			}
 			if (!err) {
 				fprintf(out, "{\n  \"defaultAction\": %s,\n  \"architectures\": [", act);
 				for (size_t a = 0; a < narch; a++) {

@@ -271,16 +271,43 @@ static bool word_feasible(const struct sx_path *p, int w)
 			}
 		return false;
 	}
-	/* Bits fixed by masked equalities must agree. */
+	/* Bits fixed by masked equalities (and single-bit tests) must agree. */
+	for (size_t i = 0; i < p->nm; i++) {
+		const struct mcon *c = &p->m[i];
+		uint32_t v;
+
+		if (c->word != w)
+			continue;
+		if (!(c->mask & (c->mask - 1))) {
+			bool zero_ok = iset_has(&c->set, 0), one_ok = iset_has(&c->set, c->mask);
+
+			if (!zero_ok && !one_ok)
+				return false;
+			if (zero_ok != one_ok)
+				v = one_ok ? c->mask : 0;
+			else
+				continue;
+		} else if (c->set.n == 1 && c->set.v[0] == c->set.v[1]) {
+			v = c->set.v[0];
+		} else {
+			continue;
+		}
+		if ((one & c->mask & ~v) || (zero & c->mask & v))
+			return false;
+		one |= c->mask & v;
+		zero |= c->mask & ~v;
+	}
+	/* What the known bits decide of the other masked tests. */
 	for (size_t i = 0; i < p->nm; i++) {
 		const struct mcon *c = &p->m[i];
 
-		if (c->word != w || c->set.n != 1 || c->set.v[0] != c->set.v[1])
-			continue;
-		if ((one & c->mask & ~c->set.v[0]) || (zero & c->mask & c->set.v[0]))
+		if (c->word == w && !iset_has(&c->set, 0) && c->set.n == 1 &&
+		    c->set.v[1] == c->mask && (zero & c->mask) == c->mask)
 			return false;
-		one |= c->mask & c->set.v[0];
-		zero |= c->mask & ~c->set.v[0];
+		/* Every bit of the mask known: the masked value is. */
+		if (c->word == w && ((one | zero) & c->mask) == c->mask &&
+		    !iset_has(&c->set, one & c->mask))
+			return false;
 	}
 	return true;
 }
@@ -305,7 +332,42 @@ static int narrow(struct sx_path *p, int w, uint32_t mask, uint16_t op, uint32_t
 		*feasible = r == outcome;
 		return 0;
 	}
-	if (mask != UINT32_MAX) {
+	if (mask != UINT32_MAX && !((~mask) & (~mask + 1))) {
+		/*
+		 * A mask of high bits (libseccomp's and cbpf's ranges cut into aligned blocks):
+		 * the masked value is the word rounded down, so the test is one on the word.
+		 */
+		uint64_t low = ~mask, step = low + 1, t;
+
+		switch (op) {
+		case CBPF_JEQ:
+			if (k & low) {
+				*feasible = !outcome;
+				return 0;
+			}
+			op = CBPF_JEQ;
+			err = iset_clip(s, k, (uint32_t)(k | low), outcome);
+			break;
+		case CBPF_JGT:
+		case CBPF_JGE:
+			t = op == CBPF_JGT ? ((uint64_t)k & mask) + step
+					   : ((uint64_t)k + low) & ~low;
+			if (t > UINT32_MAX)
+				err = iset_clip(s, 0, UINT32_MAX, !outcome);
+			else if (t == 0)
+				err = iset_clip(s, 0, UINT32_MAX, outcome);
+			else if (outcome)
+				err = iset_clip(s, (uint32_t)t, UINT32_MAX, true);
+			else
+				err = iset_clip(s, 0, (uint32_t)t - 1, true);
+			break;
+		default:
+			break;
+		}
+		if (err)
+			return err;
+		op = 0xffff; /* done */
+	} else if (mask != UINT32_MAX) {
 		struct mcon *c = NULL;
 
 		for (size_t i = 0; i < p->nm; i++)
