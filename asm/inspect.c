@@ -171,6 +171,9 @@ static int load_side(const char *path, const struct cli_input *inp, struct cli_p
 			cbpf_diags_free(&q.diags);
 		}
 	}
+	/* The checker's warnings (unreachable code) are no part of a comparison. */
+	if (!err)
+		cbpf_diags_free(&p->diags);
 	if (err && cbpf_form_detect(p->src, p->srclen) == CBPF_FORM_RAW) {
 		free(p->src);
 		p->src = NULL;

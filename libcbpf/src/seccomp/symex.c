@@ -484,8 +484,8 @@ static uint32_t alu(uint16_t op, uint32_t a, uint32_t b)
 	case CBPF_OR: return a | b;
 	case CBPF_AND: return a & b;
 	case CBPF_XOR: return a ^ b;
-	case CBPF_LSH: return b < 32 ? a << b : 0;
-	case CBPF_RSH: return b < 32 ? a >> b : 0;
+	case CBPF_LSH: return a << (b & 31); /* the eBPF the kernel runs masks the count */
+	case CBPF_RSH: return a >> (b & 31);
 	case CBPF_NEG: return -a;
 	default: return 0;
 	}
@@ -616,6 +616,34 @@ static int walk(struct walk *wk, struct state *st, size_t pc)
 			if ((op == CBPF_DIV || op == CBPF_MOD) && v.kind == SV_K && v.k == 0) {
 				/* net/core/filter.c: a division by X == 0 returns 0. */
 				return save_path(wk, st, 0, pc);
+			}
+			if ((op == CBPF_DIV || op == CBPF_MOD) && v.kind != SV_K) {
+				/* X may be 0 there: that path returns 0, the other goes on. */
+				struct state zero;
+				bool feas[2] = { true, true };
+				int err = state_copy(&zero, st);
+
+				if (err)
+					return err;
+				if (v.kind == SV_W) {
+					err = narrow(&zero.p, v.word, v.k, CBPF_JEQ, 0, true, (uint32_t)pc,
+						     &feas[0]);
+					if (!err)
+						err = narrow(&st->p, v.word, v.k, CBPF_JEQ, 0, false,
+							     (uint32_t)pc, &feas[1]);
+				} else {
+					wk->m->opaque = true;
+					err = add_opaque(&zero.p, (uint32_t)pc, true);
+					if (!err)
+						err = add_opaque(&st->p, (uint32_t)pc, false);
+				}
+				if (!err && feas[0])
+					err = save_path(wk, &zero, 0, pc);
+				sx_path_fini(&zero.p);
+				if (err)
+					return err;
+				if (!feas[1])
+					return 0;
 			}
 			if (st->a.kind == SV_K && v.kind == SV_K)
 				st->a.k = alu(op, st->a.k, v.k);
