@@ -133,6 +133,13 @@ static int read_filters(int pid, struct cbpf_seccomp_dump **out, size_t *n,
 		cbpf_seccomp_dump_free(d, nd);
 		return err;
 	}
+	/* kernel/seccomp.c: get_nth_filter counts from the oldest; newest first for people. */
+	for (size_t i = 0; i < nd / 2; i++) {
+		struct cbpf_seccomp_dump tmp = d[i];
+
+		d[i] = d[nd - 1 - i];
+		d[nd - 1 - i] = tmp;
+	}
 	*out = d;
 	*n = nd;
 	return 0;
