@@ -189,6 +189,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 			enum cbpf_form f;
 
 			if (!strcmp(optarg, "minijail") || !strcmp(optarg, "oci")) {
+				if (o->insp.mode && o->insp.mode != INSPECT_DECOMPILE)
+					return cli_usage_error("--explain, --audit and --to "
+							       "minijail|oci are three views; "
+							       "give one");
 				o->insp.mode = INSPECT_DECOMPILE;
 				o->insp.lang = optarg[0] == 'o' ? CBPF_POLICY_JSON : CBPF_POLICY_TEXT;
 				break;

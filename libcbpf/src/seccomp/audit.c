@@ -36,8 +36,11 @@ static void finding(struct audit *a, int kind, long pc, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	a->found++;
-	if (cbpf_diags_add(a->diags, CBPF_SEV_WARNING, cbpf_prog_file(a->prog), 0, 0, 0, pc, "%s",
-			   msg))
+	/* Where the source has a line for the instruction, there. */
+	const struct cbpf_srcloc *loc = pc >= 0 ? cbpf_prog_srcloc(a->prog, (size_t)pc) : NULL;
+
+	if (cbpf_diags_add(a->diags, CBPF_SEV_WARNING, cbpf_prog_file(a->prog), loc ? loc->line : 0,
+			   loc ? loc->col : 0, loc ? loc->len : 0, pc, "%s", msg))
 		a->err = -ENOMEM;
 }
 
