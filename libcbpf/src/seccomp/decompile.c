@@ -168,12 +168,35 @@ static int arg_alts(struct dc *d, const struct sx_path *p, int arg, bool is64, b
 	return 0;
 }
 
-/* A path's conditions as disjunctive terms. */
-static int path_terms(struct dc *d, const struct sx_path *p, bool is64, bool le, const char *sys,
+/* A field's ranges as alternatives. */
+static int rset_alts(struct dc *d, const struct rset *s, int arg, const char *sys, struct alts *a)
+{
+	a->n = 0;
+	if (rset_is_full(s)) {
+		a->t[a->n++].n = 0;
+		return 0;
+	}
+	/* One excluded value: '!='. */
+	if (s->n == 2 && s->v[0] == 0 && s->v[3] == UINT64_MAX && s->v[2] == s->v[1] + 2) {
+		a->t[0].n = 1;
+		a->t[0].c[0] = (struct cmp){ arg, CBPF_CMP_NE, ~0ULL, s->v[1] + 1 };
+		a->n = 1;
+		return 0;
+	}
+	for (size_t r = 0; r < s->n; r++)
+		if (add_range(d, a, arg, s->v[2 * r], s->v[2 * r + 1], UINT64_MAX, sys))
+			return d->err;
+	return 0;
+}
+
+/* A row's conditions as disjunctive terms. */
+static int path_terms(struct dc *d, const struct sx_row *row, bool is64, bool le, const char *sys,
 		      struct alts *out)
 {
-	static struct alts a; /* large; one at a time */
+	static struct alts a, bits; /* large; one at a time */
 	struct term one = { .n = 0 };
+	const struct sx_path *p = row->p;
+	size_t nbits = 0;
 
 	if (p->no)
 		return refuse(d, "%s: a test of a computed value (insn %" PRIu32 ") has no policy "
@@ -199,7 +222,20 @@ static int path_terms(struct dc *d, const struct sx_path *p, bool is64, bool le,
 			 d->lang == CBPF_POLICY_JSON && !(mask & (mask - 1)))
 			/* One bit set: (arg & bit) == bit. */
 			one.c[one.n++] = (struct cmp){ arg, CBPF_CMP_MASKED_EQ, mask, mask };
-		else if (c->set.n == 1 && c->set.v[0] == 1 && c->set.v[1] == c->mask)
+		else if (c->set.n == 1 && c->set.v[0] == 1 && c->set.v[1] == c->mask &&
+			 d->lang == CBPF_POLICY_JSON) {
+			/* Some bit of the mask set: one alternative per bit, (arg & b) == b. */
+			if (nbits)
+				return refuse(d, "%s: two tests of 'some bit set' in one condition", sys);
+			for (int b = 0; b < 64; b++)
+				if (mask >> b & 1) {
+					bits.t[nbits].n = 1;
+					bits.t[nbits++].c[0] = (struct cmp){
+						arg, CBPF_CMP_MASKED_EQ, (uint64_t)1 << b,
+						(uint64_t)1 << b };
+				}
+			bits.n = nbits;
+		} else if (c->set.n == 1 && c->set.v[0] == 1 && c->set.v[1] == c->mask)
 			one.c[one.n++] = (struct cmp){ arg, CBPF_CMP_MASKED_NE, mask, 0 };
 		else
 			return refuse(d, "%s: arg%d & 0x%" PRIx64 " is compared with a range", sys,
@@ -208,10 +244,13 @@ static int path_terms(struct dc *d, const struct sx_path *p, bool is64, bool le,
 			return refuse(d, "%s: too many comparisons", sys);
 	}
 	out->t[0] = one;
+	if (row->plain && !rset_is_full(&row->f[0]))
+		return refuse(d, "%s: a test of the instruction pointer", sys);
 	for (int arg = 0; arg < 6; arg++) {
 		size_t n0 = out->n;
 
-		if (arg_alts(d, p, arg, is64, le, sys, &a))
+		if (row->plain ? rset_alts(d, &row->f[1 + arg], arg, sys, &a)
+			       : arg_alts(d, p, arg, is64, le, sys, &a))
 			return d->err;
 		if (a.n == 1 && !a.t[0].n)
 			continue;
@@ -233,6 +272,26 @@ static int path_terms(struct dc *d, const struct sx_path *p, bool is64, bool le,
 			}
 		}
 		out->n = n0 * a.n;
+	}
+	if (nbits) {
+		size_t n0 = out->n;
+
+		if (n0 * nbits > MAX_TERMS)
+			return refuse(d, "%s: its conditions take more than %d alternatives", sys,
+				      MAX_TERMS);
+		for (size_t i = n0; i-- > 0;) {
+			struct term base = out->t[i];
+
+			for (size_t j = 0; j < nbits; j++) {
+				struct term *t = &out->t[i * nbits + j];
+
+				*t = base;
+				if (t->n + 1 > 24)
+					return refuse(d, "%s: too many comparisons", sys);
+				t->c[t->n++] = bits.t[j].c[0];
+			}
+		}
+		out->n = n0 * nbits;
 	}
 	return 0;
 }
@@ -403,12 +462,20 @@ static int statement(struct dc *d, const struct cbpf_seccomp_model *m, const siz
 	bool any = false;
 	int err = 0;
 
+	struct sx_row *rw = NULL;
+	size_t nrw = 0;
+
 	if (n == 1 && !sx_has_conds(&m->paths[idx[0]]) &&
 	    sx_action_norm(m->paths[idx[0]].action) == sx_action_norm(dflt))
 		return 0;
+	err = sx_rows(m, idx, n, is64, le, &rw, &nrw);
+	if (err)
+		return err;
 	f = open_memstream(&text, &len);
-	if (!f)
+	if (!f) {
+		sx_rows_free(rw, nrw);
 		return -ENOMEM;
+	}
 	if (d->lang == CBPF_POLICY_TEXT) {
 		/* "expr" allows; "; action" is what applies when it does not hold. */
 		const char *sep = "";
@@ -432,10 +499,10 @@ static int statement(struct dc *d, const struct cbpf_seccomp_model *m, const siz
 				fprintf(f, "%s", act);
 			goto done;
 		}
-		for (size_t i = 0; i < n && !err; i++) {
-			if (sx_action_norm(m->paths[idx[i]].action) != CBPF_SECCOMP_RET_ALLOW)
+		for (size_t i = 0; i < nrw && !err; i++) {
+			if (sx_action_norm(rw[i].action) != CBPF_SECCOMP_RET_ALLOW)
 				continue;
-			err = path_terms(d, &m->paths[idx[i]], is64, le, name, &terms);
+			err = path_terms(d, &rw[i], is64, le, name, &terms);
 			for (size_t t = 0; t < terms.n && !err; t++) {
 				fputs(sep, f);
 				sep = " || ";
@@ -460,8 +527,8 @@ static int statement(struct dc *d, const struct cbpf_seccomp_model *m, const siz
 		}
 	} else {
 		/* Rules with their conditions; what gets the default needs none. */
-		for (size_t i = 0; i < n && !err; i++) {
-			const struct sx_path *p = &m->paths[idx[i]];
+		for (size_t i = 0; i < nrw && !err; i++) {
+			const struct sx_row *p = &rw[i];
 
 			if (sx_action_norm(p->action) == sx_action_norm(dflt))
 				continue;
@@ -502,6 +569,7 @@ static int statement(struct dc *d, const struct cbpf_seccomp_model *m, const siz
 	}
 done:
 out:
+	sx_rows_free(rw, nrw);
 	if (fclose(f) && !err)
 		err = -ENOMEM;
 	if (!err && text && *text)

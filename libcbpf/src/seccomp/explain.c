@@ -31,55 +31,60 @@ static bool same_beh(const struct cbpf_seccomp_model *m, const size_t *a, size_t
 }
 
 /*
- * The rows of one behaviour: each action once, with the conditions of its paths joined by ||;
+ * The rows of one behaviour: each action once, with the conditions of its rows joined by ||;
  * the last of several actions is what applies otherwise.
  */
 static void rows(FILE *out, const char *label, const struct cbpf_seccomp_model *m,
 		 const size_t *idx, size_t n, bool is64, bool le)
 {
-	size_t nact = 0;
+	struct sx_row *r = NULL;
+	size_t nr = 0, nact = 0;
 	char act[32];
 
-	for (size_t i = 0; i < n; i++) {
+	if (!n) {
+		fprintf(out, "  %-30s (no path)\n", label);
+		return;
+	}
+	if (sx_rows(m, idx, n, is64, le, &r, &nr)) {
+		fprintf(out, "  %-30s (out of memory)\n", label);
+		return;
+	}
+	for (size_t i = 0; i < nr; i++) {
 		bool first = true;
 
 		for (size_t j = 0; j < i && first; j++)
-			if (m->paths[idx[j]].action == m->paths[idx[i]].action)
-				first = false;
+			first = r[j].action != r[i].action;
 		nact += first;
 	}
-	for (size_t i = 0, row = 0; i < n; i++) {
-		const struct sx_path *p = &m->paths[idx[i]];
+	for (size_t i = 0, row = 0; i < nr; i++) {
 		bool first = true;
 		const char *sep = " if ";
 
 		for (size_t j = 0; j < i && first; j++)
-			if (m->paths[idx[j]].action == p->action)
-				first = false;
+			first = r[j].action != r[i].action;
 		if (!first)
 			continue;
-		cbpf_seccomp_action_format(p->action, act, sizeof(act));
+		cbpf_seccomp_action_format(r[i].action, act, sizeof(act));
 		fprintf(out, "  %-30s %s", row ? "" : label, act);
-		if (nact > 1 || sx_has_conds(p))
+		if (nact > 1 || sx_row_has_conds(&r[i]))
 			fprintf(out, "%*s", (int)(strlen(act) < 14 ? 14 - strlen(act) : 0), "");
 		if (++row == nact && nact > 1) {
 			fputs(" otherwise", out);
-		} else if (nact > 1 || sx_has_conds(p)) {
-			for (size_t j = i; j < n; j++) {
-				if (m->paths[idx[j]].action != p->action)
+		} else if (nact > 1 || sx_row_has_conds(&r[i])) {
+			for (size_t j = i; j < nr; j++) {
+				if (r[j].action != r[i].action)
 					continue;
 				fputs(sep, out);
 				sep = " || ";
-				if (sx_has_conds(&m->paths[idx[j]]))
-					sx_conds_print(out, &m->paths[idx[j]], is64, le);
+				if (sx_row_has_conds(&r[j]))
+					sx_row_print(out, &r[j], is64, le);
 				else
 					fputs("always", out);
 			}
 		}
 		fputc('\n', out);
 	}
-	if (!n)
-		fprintf(out, "  %-30s (no path)\n", label);
+	sx_rows_free(r, nr);
 }
 
 static void put_range(FILE *out, uint32_t lo, uint32_t hi)

@@ -880,9 +880,17 @@ static void iset_print(FILE *out, const char *name, const struct iset *s, uint64
 void sx_conds_print(FILE *out, const struct sx_path *p, bool is64, bool le)
 {
 	const char *sep = "";
+
+	sx_conds_print_some(out, p, is64, le, true, true, &sep);
+}
+
+void sx_conds_print_some(FILE *out, const struct sx_path *p, bool is64, bool le, bool words,
+			 bool masks, const char **sepp)
+{
+	const char *sep = *sepp;
 	char name[48];
 
-	for (int w = 2; w < SX_WORDS; w += 2) {
+	for (int w = 2; w < SX_WORDS && words; w += 2) {
 		/* The words of a 64-bit field: low, high in memory order on little-endian. */
 		const struct iset *lo = &p->w[le ? w : w + 1], *hi = &p->w[le ? w + 1 : w];
 		const char *field = w == 2 ? "ip" : NULL;
@@ -922,7 +930,7 @@ void sx_conds_print(FILE *out, const struct sx_path *p, bool is64, bool le)
 			iset_print(out, name, lo, 0, UINT32_MAX);
 		}
 	}
-	for (size_t i = 0; i < p->nm; i++) {
+	for (size_t i = 0; i < p->nm && masks; i++) {
 		const struct mcon *c = &p->m[i];
 		int w = c->word;
 		bool high = le ? (w & 1) : !(w & 1);
@@ -944,11 +952,226 @@ void sx_conds_print(FILE *out, const struct sx_path *p, bool is64, bool le)
 			iset_print(out, name, &c->set, 0, c->mask);
 		}
 	}
-	for (size_t i = 0; i < p->no; i++) {
+	for (size_t i = 0; i < p->no && masks; i++) {
 		fprintf(out, "%sthe test at insn %" PRIu32 " %s", sep, p->o[i].pc,
 			p->o[i].taken ? "holds" : "fails");
 		sep = " && ";
 	}
+	*sepp = sep;
+}
+
+/* ---------------------------------------------------------------- rows */
+
+bool rset_is_full(const struct rset *s)
+{
+	return s->n == 1 && s->v[0] == 0 && s->v[1] == UINT64_MAX;
+}
+
+static int rset_make(struct rset *d, size_t n)
+{
+	d->v = calloc(n ? 2 * n : 2, sizeof(*d->v));
+	d->n = n;
+	return d->v ? 0 : -ENOMEM;
+}
+
+/* A field's two words as ranges of the whole; false when they are no union of ranges. */
+static int field_set(const struct iset *lo, const struct iset *hi, bool is64, struct rset *d,
+		     bool *plain)
+{
+	int err;
+
+	*plain = true;
+	if (iset_is_full(lo) && iset_is_full(hi)) {
+		err = rset_make(d, 1);
+		if (!err)
+			d->v[0] = 0, d->v[1] = UINT64_MAX;
+		return err;
+	}
+	if (!is64 && iset_is_full(hi)) {
+		/* A 32-bit argument: up to 0xffffffff is up to anything. */
+		err = rset_make(d, lo->n);
+		for (size_t i = 0; !err && i < 2 * lo->n; i++)
+			d->v[i] = (i & 1) && lo->v[i] == UINT32_MAX ? UINT64_MAX : lo->v[i];
+		return err;
+	}
+	if (hi->n == 1 && hi->v[0] == hi->v[1]) {
+		err = rset_make(d, lo->n);
+		for (size_t i = 0; !err && i < 2 * lo->n; i++)
+			d->v[i] = (uint64_t)hi->v[0] << 32 | lo->v[i];
+		return err;
+	}
+	if (iset_is_full(lo)) {
+		err = rset_make(d, hi->n);
+		for (size_t i = 0; !err && i < hi->n; i++) {
+			d->v[2 * i] = (uint64_t)hi->v[2 * i] << 32;
+			d->v[2 * i + 1] = (uint64_t)hi->v[2 * i + 1] << 32 | UINT32_MAX;
+		}
+		return err;
+	}
+	*plain = false;
+	err = rset_make(d, 1);
+	if (!err)
+		d->v[0] = 0, d->v[1] = UINT64_MAX;
+	return err;
+}
+
+static bool rset_eq(const struct rset *a, const struct rset *b)
+{
+	return a->n == b->n && !memcmp(a->v, b->v, 2 * a->n * sizeof(*a->v));
+}
+
+/* a |= b, merging touching ranges. */
+static int rset_union(struct rset *a, const struct rset *b)
+{
+	uint64_t *v = malloc(2 * (a->n + b->n) * sizeof(*v));
+	size_t i = 0, j = 0, k = 0;
+
+	if (!v)
+		return -ENOMEM;
+	while (i < a->n || j < b->n) {
+		const uint64_t *r = j >= b->n || (i < a->n && a->v[2 * i] <= b->v[2 * j])
+					    ? &a->v[2 * i++]
+					    : &b->v[2 * j++];
+
+		if (k && (r[0] <= v[2 * k - 1] || r[0] - 1 == v[2 * k - 1])) {
+			if (r[1] > v[2 * k - 1])
+				v[2 * k - 1] = r[1];
+		} else {
+			v[2 * k] = r[0];
+			v[2 * k + 1] = r[1];
+			k++;
+		}
+	}
+	free(a->v);
+	a->v = v;
+	a->n = k;
+	return 0;
+}
+
+static bool same_masks(const struct sx_path *a, const struct sx_path *b)
+{
+	if (a == b)
+		return true;
+	if (a->nm != b->nm || a->no != b->no)
+		return false;
+	for (size_t i = 0; i < a->nm; i++) {
+		bool found = false;
+
+		for (size_t j = 0; j < b->nm && !found; j++)
+			found = a->m[i].word == b->m[j].word && a->m[i].mask == b->m[j].mask &&
+				a->m[i].set.n == b->m[j].set.n &&
+				!memcmp(a->m[i].set.v, b->m[j].set.v,
+					2 * a->m[i].set.n * sizeof(uint32_t));
+		if (!found)
+			return false;
+	}
+	for (size_t i = 0; i < a->no; i++)
+		if (a->o[i].pc != b->o[i].pc || a->o[i].taken != b->o[i].taken)
+			return false;
+	return true;
+}
+
+void sx_rows_free(struct sx_row *rows, size_t n)
+{
+	for (size_t i = 0; rows && i < n; i++)
+		for (int f = 0; f < SX_FIELDS; f++)
+			free(rows[i].f[f].v);
+	free(rows);
+}
+
+int sx_rows(const struct cbpf_seccomp_model *m, const size_t *idx, size_t n, bool is64, bool le,
+	    struct sx_row **out, size_t *nrows)
+{
+	struct sx_row *r = calloc(n ? n : 1, sizeof(*r));
+	size_t k = 0;
+	bool merged;
+	int err = 0;
+
+	if (!r)
+		return -ENOMEM;
+	for (size_t i = 0; i < n && !err; i++, k++) {
+		const struct sx_path *p = &m->paths[idx[i]];
+
+		r[k].action = p->action;
+		r[k].p = p;
+		r[k].plain = true;
+		for (int f = 0; f < SX_FIELDS && !err; f++) {
+			int w = 2 + 2 * f;
+			bool plain;
+
+			err = field_set(&p->w[le ? w : w + 1], &p->w[le ? w + 1 : w], is64, &r[k].f[f],
+					&plain);
+			r[k].plain &= plain;
+		}
+	}
+	/* Merge rows of one action, plain, with the same masks, differing in one field. */
+	do {
+		merged = false;
+		for (size_t i = 0; i < k && !err; i++)
+			for (size_t j = i + 1; j < k && !err; j++) {
+				int diff = -1, ndiff = 0;
+
+				if (r[i].action != r[j].action || !r[i].plain || !r[j].plain ||
+				    !same_masks(r[i].p, r[j].p))
+					continue;
+				for (int f = 0; f < SX_FIELDS; f++)
+					if (!rset_eq(&r[i].f[f], &r[j].f[f]))
+						diff = f, ndiff++;
+				if (ndiff > 1)
+					continue;
+				if (ndiff == 1)
+					err = rset_union(&r[i].f[diff], &r[j].f[diff]);
+				for (int f = 0; f < SX_FIELDS; f++)
+					free(r[j].f[f].v);
+				memmove(&r[j], &r[j + 1], (k - j - 1) * sizeof(*r));
+				k--;
+				j--;
+				merged = true;
+			}
+	} while (merged && !err);
+	if (err) {
+		sx_rows_free(r, k);
+		return err;
+	}
+	*out = r;
+	*nrows = k;
+	return 0;
+}
+
+bool sx_row_has_conds(const struct sx_row *r)
+{
+	if (!r->plain)
+		return sx_has_conds(r->p);
+	for (int f = 0; f < SX_FIELDS; f++)
+		if (!rset_is_full(&r->f[f]))
+			return true;
+	for (size_t i = 0; i < r->p->nm; i++)
+		if (r->p->m[i].word >= 2)
+			return true;
+	return r->p->no > 0;
+}
+
+void sx_row_print(FILE *out, const struct sx_row *r, bool is64, bool le)
+{
+	const char *sep = "";
+	char name[8];
+
+	if (!r->plain) {
+		sx_conds_print(out, r->p, is64, le);
+		return;
+	}
+	for (int f = 0; f < SX_FIELDS; f++) {
+		if (rset_is_full(&r->f[f]))
+			continue;
+		if (f == 0)
+			snprintf(name, sizeof(name), "ip");
+		else
+			snprintf(name, sizeof(name), "arg%d", f - 1);
+		fputs(sep, out);
+		sep = " && ";
+		set_print(out, name, r->f[f].v, r->f[f].n, UINT64_MAX);
+	}
+	sx_conds_print_some(out, r->p, is64, le, false, true, &sep);
 }
 
 /* ---------------------------------------------------------------- architectures */

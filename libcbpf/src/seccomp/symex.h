@@ -78,6 +78,40 @@ bool sx_has_conds(const struct sx_path *p);
 /* Writes the path's argument conditions ("arg1 == 0x5401 && arg2 >= 3") for an architecture of
  * the given width and byte order; "" when none. */
 void sx_conds_print(FILE *out, const struct sx_path *p, bool is64, bool le);
+/* The same, the plain words (words) and/or the masked and computed tests (masks); *sep is
+ * written before each condition and set to " && " after the first. */
+void sx_conds_print_some(FILE *out, const struct sx_path *p, bool is64, bool le, bool words,
+			 bool masks, const char **sep);
+
+/* ---- rows: a path's conditions as 64-bit ranges per field, merged across paths */
+#define SX_FIELDS 7 /* ip, arg0 .. arg5 */
+
+/* A set of 64-bit values: n sorted, disjoint ranges v[2i] .. v[2i+1]. */
+struct rset {
+	size_t n;
+	uint64_t *v;
+};
+
+struct sx_row {
+	uint32_t action;
+	struct rset f[SX_FIELDS];
+	const struct sx_path *p; /* its masked and computed tests (and words, when !plain) */
+	bool plain;              /* every field's two words read as ranges of the whole */
+};
+
+/*
+ * The rows of the paths idx[0..n): each path's fields as ranges, then rows of one action that
+ * differ in one field only (and test the same masks) merged into one, until none is left:
+ * "arg3 >= 0x1000" rather than its high and low halves' cases. Order of first appearance.
+ */
+int sx_rows(const struct cbpf_seccomp_model *m, const size_t *idx, size_t n, bool is64, bool le,
+	    struct sx_row **out, size_t *nrows);
+void sx_rows_free(struct sx_row *rows, size_t n);
+bool sx_row_has_conds(const struct sx_row *r);
+/* The row's conditions, as sx_conds_print writes a path's. */
+void sx_row_print(FILE *out, const struct sx_row *r, bool is64, bool le);
+/* Whether the field's set is every value. */
+bool rset_is_full(const struct rset *s);
 
 /* ---- architectures */
 struct sx_arch {
