@@ -24,8 +24,9 @@ static int write_with(const struct inspect *in, struct cli_prog *p,
 		return cli_error("%s: %s", name, strerror(-err));
 	err = fn(out.fp, in, p);
 	if (err) {
-		int rc = err == -EINVAL ? CLI_EXIT_INVALID : cli_error("%s: %s", name,
-								      strerror(-cli_output_error(&out, err)));
+		int rc = err == -EINVAL ? CLI_EXIT_INVALID
+					: cli_error("%s: %s", name,
+						    strerror(-cli_output_error(&out, err)));
 
 		cli_output_abort(&out);
 		cli_print_diags(p);
@@ -80,7 +81,7 @@ int inspect_run(const struct inspect *in, struct cli_prog *p)
 	case INSPECT_AUDIT: {
 		struct cbpf_seccomp_model *m = NULL;
 		size_t found = 0;
-		struct cbpf_diags quiet = { 0 };
+		struct cbpf_diags quiet = {0};
 		int err = cbpf_seccomp_model_new(p->prog, &m, &quiet);
 
 		/* What the paths cannot be followed for is a finding of its own (or the checker's,
@@ -110,8 +111,7 @@ int inspect_run(const struct inspect *in, struct cli_prog *p)
 
 /* One side of --diff: a filter in any form, else a policy (compiled for --arch). 0 or -EINVAL
  * (the diagnostics in p) or another negative errno. */
-static int read_side(const char *path, const struct cli_input *inp, bool policy,
-		     struct cli_prog *p)
+static int read_side(const char *path, const struct cli_input *inp, bool policy, struct cli_prog *p)
 {
 	int err;
 
@@ -133,7 +133,7 @@ static int read_side(const char *path, const struct cli_input *inp, bool policy,
 		err = cbpf_policy_gen(pol, &popts, &p->prog, &p->diags);
 		cbpf_policy_free(pol);
 	} else {
-		struct cbpf_read_opts ropts = { path, inp->from, 0, false };
+		struct cbpf_read_opts ropts = {path, inp->from, 0, false};
 
 		if (!ropts.form)
 			ropts.form = cbpf_form_detect(p->src, p->srclen);
@@ -149,7 +149,7 @@ static int load_side(const char *path, const struct cli_input *inp, struct cli_p
 {
 	const char *dot = strrchr(path, '.');
 	bool policy = dot && (!strcmp(dot, ".json") || !strcmp(dot, ".policy"));
-	struct cli_prog q = { 0 };
+	struct cli_prog q = {0};
 	int rc, err;
 
 	rc = cli_read(path, path, inp->max_input, &p->src, &p->srclen);
@@ -187,7 +187,7 @@ static int load_side(const char *path, const struct cli_input *inp, struct cli_p
 
 int inspect_diff(const struct inspect *in, const struct cli_input *inp)
 {
-	struct cli_prog a = { 0 }, b = { 0 };
+	struct cli_prog a = {0}, b = {0};
 	struct cbpf_seccomp_model *ma = NULL, *mb = NULL;
 	bool differs = false;
 	int rc = 2, err;
@@ -225,8 +225,8 @@ out:
 
 int inspect_pid(const struct inspect *in, struct cbpf_prog ***progs, char ***labels, size_t *n)
 {
-	struct cbpf_diag_print_opts po = { .fallback = "cbpf-asm", .color = cli_color(2) };
-	struct cbpf_diags diags = { 0 };
+	struct cbpf_diag_print_opts po = {.fallback = "cbpf-asm", .color = cli_color(2)};
+	struct cbpf_diags diags = {0};
 	struct cbpf_seccomp_dump *d = NULL;
 	size_t nd = 0, k = 0;
 	int err;
@@ -272,11 +272,14 @@ int inspect_pid(const struct inspect *in, struct cbpf_prog ***progs, char ***lab
 
 		if (in->filter >= 0 && (long)i != in->filter)
 			continue;
-		snprintf(buf, sizeof(buf), "filter %zu of %zu of process %ld (%s), flags: %s", i, nd,
-			 in->pid, i == 0 ? "newest" : i + 1 == nd ? "oldest" : "newer first",
-			 !d[i].has_flags ? "unknown"
+		snprintf(buf, sizeof(buf), "filter %zu of %zu of process %ld (%s), flags: %s", i,
+			 nd, in->pid,
+			 i == 0	       ? "newest"
+			 : i + 1 == nd ? "oldest"
+				       : "newer first",
+			 !d[i].has_flags		      ? "unknown"
 			 : d[i].flags & CBPF_SECCOMP_FLAG_LOG ? "log"
-							       : "none");
+							      : "none");
 		(*labels)[k] = strdup(buf);
 		if (!(*labels)[k])
 			goto nomem;

@@ -15,12 +15,12 @@ enum inspect_mode {
 struct inspect {
 	enum inspect_mode mode;
 	enum cbpf_policy_lang lang; /* INSPECT_DECOMPILE */
-	bool diff;                  /* --diff A B */
-	const char *diff_b;         /* B */
-	long pid;                   /* --pid, or -1 */
-	long fd;                    /* --fd, or -1 */
-	long filter;                /* --filter, or -1 */
-	const char *output;         /* -o */
+	bool diff;		    /* --diff A B */
+	const char *diff_b;	    /* B */
+	long pid;		    /* --pid, or -1 */
+	long fd;		    /* --fd, or -1 */
+	long filter;		    /* --filter, or -1 */
+	const char *output;	    /* -o */
 };
 
 /* What the mode writes for the program in p (a seccomp filter, checked). An exit status. */

@@ -94,8 +94,8 @@ CBPF_API int cbpf_seccomp_decompile(FILE *out, const struct cbpf_seccomp_model *
 /* One seccomp filter of a process. */
 struct cbpf_seccomp_dump {
 	struct cbpf_prog *prog; /* owned */
-	uint64_t flags;         /* PTRACE_GET_SECCOMP_METADATA's: CBPF_SECCOMP_FLAG_LOG */
-	bool has_flags;         /* the kernel told them */
+	uint64_t flags;		/* PTRACE_GET_SECCOMP_METADATA's: CBPF_SECCOMP_FLAG_LOG */
+	bool has_flags;		/* the kernel told them */
 };
 
 /*

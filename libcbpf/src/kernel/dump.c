@@ -14,14 +14,14 @@
 #include "cbpf/explain.h"
 
 /* include/uapi/linux/ptrace.h, for libcs that lack them. */
-#define CBPF_PTRACE_SEIZE 0x4206
-#define CBPF_PTRACE_INTERRUPT 0x4207
-#define CBPF_PTRACE_SECCOMP_GET_FILTER 0x420c
+#define CBPF_PTRACE_SEIZE		 0x4206
+#define CBPF_PTRACE_INTERRUPT		 0x4207
+#define CBPF_PTRACE_SECCOMP_GET_FILTER	 0x420c
 #define CBPF_PTRACE_GET_SECCOMP_METADATA 0x420d
 /* include/uapi/asm-generic/socket.h */
 #define CBPF_SO_GET_FILTER 26
 /* the generic syscall numbers (the same on every architecture since 5.3) */
-#define CBPF_NR_PIDFD_OPEN 434
+#define CBPF_NR_PIDFD_OPEN  434
 #define CBPF_NR_PIDFD_GETFD 438
 
 struct seccomp_metadata_k {
@@ -71,7 +71,7 @@ static int read_filters(int pid, struct cbpf_seccomp_dump **out, size_t *n,
 
 	for (unsigned long i = 0;; i++) {
 		long len = sys_ptrace(CBPF_PTRACE_SECCOMP_GET_FILTER, pid, i, NULL);
-		struct seccomp_metadata_k md = { i, 0 };
+		struct seccomp_metadata_k md = {i, 0};
 		struct cbpf_insn *insns;
 		struct cbpf_seccomp_dump *nd2;
 
@@ -79,7 +79,8 @@ static int read_filters(int pid, struct cbpf_seccomp_dump **out, size_t *n,
 			if (errno == ENOENT && i > 0)
 				break;
 			if (errno == EINVAL || errno == ENOENT || errno == EMEDIUMTYPE)
-				err = say(diags, -ENOENT, "process %d has no seccomp filter%s", pid, "");
+				err = say(diags, -ENOENT, "process %d has no seccomp filter%s", pid,
+					  "");
 			else if (errno == EACCES || errno == EPERM)
 				err = say(diags, -EPERM,
 					  "reading the seccomp filters of process %d needs "
@@ -91,8 +92,9 @@ static int read_filters(int pid, struct cbpf_seccomp_dump **out, size_t *n,
 					  "back%s",
 					  pid, " (CONFIG_CHECKPOINT_RESTORE)");
 			else
-				err = say(diags, -ENOTSUP, "process %d: PTRACE_SECCOMP_GET_FILTER: %s",
-					  pid, strerror(errno));
+				err = say(diags, -ENOTSUP,
+					  "process %d: PTRACE_SECCOMP_GET_FILTER: %s", pid,
+					  strerror(errno));
 			break;
 		}
 		insns = calloc((size_t)len ? (size_t)len : 1, sizeof(*insns));
@@ -103,8 +105,8 @@ static int read_filters(int pid, struct cbpf_seccomp_dump **out, size_t *n,
 		/* struct sock_filter is struct cbpf_insn (static_assert in insn.h). */
 		if (sys_ptrace(CBPF_PTRACE_SECCOMP_GET_FILTER, pid, i, insns) != len) {
 			free(insns);
-			err = say(diags, -ENOTSUP, "process %d: its filter changed while read%s", pid,
-				  "");
+			err = say(diags, -ENOTSUP, "process %d: its filter changed while read%s",
+				  pid, "");
 			break;
 		}
 		nd2 = realloc(d, (nd + 1) * sizeof(*d));
@@ -153,16 +155,15 @@ int cbpf_seccomp_dump_pid(int pid, struct cbpf_seccomp_dump **out, size_t *n,
 	if (!exists(pid))
 		return say(diags, -ENOENT, "no process %d%s", pid, "");
 	if (pid == getpid())
-		return say(diags, -EPERM, "process %d is this one, which cannot trace itself%s", pid,
-			   "");
+		return say(diags, -EPERM, "process %d is this one, which cannot trace itself%s",
+			   pid, "");
 	/* The filters are read from a stopped tracee (kernel/seccomp.c: get_seccomp_filter). */
 	if (sys_ptrace(CBPF_PTRACE_SEIZE, pid, 0, NULL) < 0) {
 		if (errno == ESRCH)
 			return say(diags, -ENOENT, "no process %d%s", pid, "");
 		if (errno == EPERM)
-			return say(diags, -EPERM,
-				   "process %d may not be traced by the caller (%s)", pid,
-				   "ptrace: another tracer, or no CAP_SYS_PTRACE over it");
+			return say(diags, -EPERM, "process %d may not be traced by the caller (%s)",
+				   pid, "ptrace: another tracer, or no CAP_SYS_PTRACE over it");
 		return say(diags, -ENOTSUP, "process %d: PTRACE_SEIZE: %s", pid, strerror(errno));
 	}
 	if (sys_ptrace(CBPF_PTRACE_INTERRUPT, pid, 0, NULL) < 0 ||
@@ -188,8 +189,8 @@ int cbpf_socket_filter_dump(int pid, int fd, struct cbpf_prog **out, struct cbpf
 		return say(diags, -ENOENT, "no process %d%s", pid, "");
 	pidfd = syscall(CBPF_NR_PIDFD_OPEN, pid, 0);
 	if (pidfd < 0)
-		return say(diags, errno == ENOSYS ? -ENOTSUP : -ENOENT, "process %d: pidfd_open: %s",
-			   pid, strerror(errno));
+		return say(diags, errno == ENOSYS ? -ENOTSUP : -ENOENT,
+			   "process %d: pidfd_open: %s", pid, strerror(errno));
 	sock = syscall(CBPF_NR_PIDFD_GETFD, (int)pidfd, fd, 0);
 	close((int)pidfd);
 	if (sock < 0) {
@@ -209,8 +210,8 @@ int cbpf_socket_filter_dump(int pid, int fd, struct cbpf_prog **out, struct cbpf
 	}
 	if (!len) {
 		cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1,
-			       "process %d, descriptor %d: no filter is attached to the socket", pid,
-			       fd);
+			       "process %d, descriptor %d: no filter is attached to the socket",
+			       pid, fd);
 		err = -ENOENT;
 		goto out;
 	}

@@ -184,9 +184,12 @@ static void defaults(struct audit *a, const struct cbpf_seccomp_model *m)
 					act, probe);
 			else
 				finding(a, F_ALLOW, p->ret_pc,
-					"a default of %s for architectures the filter does not name "
+					"a default of %s for architectures the filter does not "
+					"name "
 					"(%s%s)",
-					act, lo == hi ? arch_label(lo, buf, sizeof(buf)) : "arch values from ",
+					act,
+					lo == hi ? arch_label(lo, buf, sizeof(buf))
+						 : "arch values from ",
 					lo == hi ? "" : arch_label(lo, buf, sizeof(buf)));
 			break;
 		}
@@ -199,7 +202,7 @@ static void defaults(struct audit *a, const struct cbpf_seccomp_model *m)
 int cbpf_seccomp_audit(const struct cbpf_prog *prog, const struct cbpf_seccomp_model *m,
 		       size_t *found, struct cbpf_diags *diags)
 {
-	struct audit a = { prog, diags, 0, NULL, 0 };
+	struct audit a = {prog, diags, 0, NULL, 0};
 
 	a.said = calloc((prog->len + 1) * F_KINDS, sizeof(bool));
 	if (!a.said)
@@ -213,8 +216,8 @@ int cbpf_seccomp_audit(const struct cbpf_prog *prog, const struct cbpf_seccomp_m
 			continue;
 		if (mode == CBPF_IND || CBPF_SIZE(in->code) != CBPF_W || in->k >= 64 || (in->k & 3))
 			finding(&a, F_LOAD, (long)pc,
-				"loads outside the 32-bit words of struct seccomp_data (offset %" PRIu32
-				"%s): the kernel refuses the filter",
+				"loads outside the 32-bit words of struct seccomp_data (offset "
+				"%" PRIu32 "%s): the kernel refuses the filter",
 				in->k, mode == CBPF_IND ? " + X" : "");
 	}
 	if (m) {
@@ -229,11 +232,12 @@ int cbpf_seccomp_audit(const struct cbpf_prog *prog, const struct cbpf_seccomp_m
 			while (end + 1 < prog->len && !m->reached[end + 1])
 				end++;
 			if (end == pc)
-				finding(&a, F_UNREACH, (long)pc, "unreachable: no input leads here");
+				finding(&a, F_UNREACH, (long)pc,
+					"unreachable: no input leads here");
 			else
 				finding(&a, F_UNREACH, (long)pc,
-					"unreachable: no input leads to instructions %zu to %zu", pc,
-					end);
+					"unreachable: no input leads to instructions %zu to %zu",
+					pc, end);
 			pc = end;
 		}
 	}

@@ -24,7 +24,10 @@ struct term {
 	size_t n;
 };
 
+struct alts;
+
 struct dc {
+	struct alts *alt, *bits, *terms; /* scratch, allocated once */
 	FILE *out;
 	enum cbpf_policy_lang lang;
 	struct cbpf_diags *diags;
@@ -33,7 +36,7 @@ struct dc {
 	struct stmt {
 		char *name, *text;
 		unsigned arches;
-	} *st;
+	} * st;
 	size_t nst;
 };
 
@@ -56,17 +59,17 @@ static int refuse(struct dc *d, const char *fmt, ...)
 static void range_cmps(struct term *t, int arg, uint64_t lo, uint64_t hi, uint64_t max)
 {
 	if (lo == hi) {
-		t->c[t->n++] = (struct cmp){ arg, CBPF_CMP_EQ, ~0ULL, lo };
+		t->c[t->n++] = (struct cmp){arg, CBPF_CMP_EQ, ~0ULL, lo};
 		return;
 	}
 	/* > 0x...ffffffff rather than >= 0x...00000000: cut to 32 bits it never holds, where
 	 * '>= 0' would always hold (the high half of a range on a 32-bit ABI). */
 	if (lo > 0 && (uint32_t)(lo - 1) == UINT32_MAX)
-		t->c[t->n++] = (struct cmp){ arg, CBPF_CMP_GT, ~0ULL, lo - 1 };
+		t->c[t->n++] = (struct cmp){arg, CBPF_CMP_GT, ~0ULL, lo - 1};
 	else if (lo > 0)
-		t->c[t->n++] = (struct cmp){ arg, CBPF_CMP_GE, ~0ULL, lo };
+		t->c[t->n++] = (struct cmp){arg, CBPF_CMP_GE, ~0ULL, lo};
 	if (hi < max)
-		t->c[t->n++] = (struct cmp){ arg, CBPF_CMP_LE, ~0ULL, hi };
+		t->c[t->n++] = (struct cmp){arg, CBPF_CMP_LE, ~0ULL, hi};
 }
 
 /*
@@ -103,8 +106,8 @@ struct alts {
 	size_t n;
 };
 
-static int add_range(struct dc *d, struct alts *a, int arg, uint64_t lo, uint64_t hi,
-		     uint64_t max, const char *sys)
+static int add_range(struct dc *d, struct alts *a, int arg, uint64_t lo, uint64_t hi, uint64_t max,
+		     const char *sys)
 {
 	uint64_t mask[130], val[130];
 	size_t n;
@@ -122,7 +125,7 @@ static int add_range(struct dc *d, struct alts *a, int arg, uint64_t lo, uint64_
 		return refuse(d, "%s: arg%d takes too many ranges", sys, arg);
 	for (size_t i = 0; i < n; i++) {
 		a->t[a->n].n = 1;
-		a->t[a->n].c[0] = (struct cmp){ arg, CBPF_CMP_MASKED_EQ, mask[i], val[i] };
+		a->t[a->n].c[0] = (struct cmp){arg, CBPF_CMP_MASKED_EQ, mask[i], val[i]};
 		a->n++;
 	}
 	return 0;
@@ -139,8 +142,10 @@ static int arg_alts(struct dc *d, const struct sx_path *p, int arg, bool is64, b
 		return refuse(d, "%s: the high half of arg%d is tested on a 32-bit architecture",
 			      sys, arg);
 	if (is64 && !iset_is_full(lo) && !(hi->n == 1 && hi->v[0] == hi->v[1]))
-		return refuse(d, "%s: arg%d's low half is tested with its high half free: no "
-			      "policy comparison says that", sys, arg);
+		return refuse(d,
+			      "%s: arg%d's low half is tested with its high half free: no "
+			      "policy comparison says that",
+			      sys, arg);
 	if (iset_is_full(lo) && (!is64 || iset_is_full(hi))) {
 		a->t[a->n++].n = 0;
 		return 0;
@@ -149,7 +154,8 @@ static int arg_alts(struct dc *d, const struct sx_path *p, int arg, bool is64, b
 	if (!is64 && lo->n == 2 && lo->v[0] == 0 && lo->v[3] == UINT32_MAX &&
 	    lo->v[2] == lo->v[1] + 2) {
 		a->t[0].n = 0;
-		a->t[0].c[a->t[0].n++] = (struct cmp){ arg, CBPF_CMP_NE, ~0ULL, (uint64_t)lo->v[1] + 1 };
+		a->t[0].c[a->t[0].n++] =
+			(struct cmp){arg, CBPF_CMP_NE, ~0ULL, (uint64_t)lo->v[1] + 1};
 		a->n = 1;
 		return 0;
 	}
@@ -179,7 +185,7 @@ static int rset_alts(struct dc *d, const struct rset *s, int arg, const char *sy
 	/* One excluded value: '!='. */
 	if (s->n == 2 && s->v[0] == 0 && s->v[3] == UINT64_MAX && s->v[2] == s->v[1] + 2) {
 		a->t[0].n = 1;
-		a->t[0].c[0] = (struct cmp){ arg, CBPF_CMP_NE, ~0ULL, s->v[1] + 1 };
+		a->t[0].c[0] = (struct cmp){arg, CBPF_CMP_NE, ~0ULL, s->v[1] + 1};
 		a->n = 1;
 		return 0;
 	}
@@ -193,14 +199,16 @@ static int rset_alts(struct dc *d, const struct rset *s, int arg, const char *sy
 static int path_terms(struct dc *d, const struct sx_row *row, bool is64, bool le, const char *sys,
 		      struct alts *out)
 {
-	static struct alts a, bits; /* large; one at a time */
-	struct term one = { .n = 0 };
+	struct alts *ap = d->alt, *bp = d->bits; /* large: allocated once, used one at a time */
+	struct term one = {.n = 0};
 	const struct sx_path *p = row->p;
 	size_t nbits = 0;
 
 	if (p->no)
-		return refuse(d, "%s: a test of a computed value (insn %" PRIu32 ") has no policy "
-			      "comparison", sys, p->o[0].pc);
+		return refuse(d,
+			      "%s: a test of a computed value (insn %" PRIu32 ") has no policy "
+			      "comparison",
+			      sys, p->o[0].pc);
 	out->n = 1;
 	out->t[0].n = 0;
 	for (size_t i = 0; i < p->nm; i++) {
@@ -212,31 +220,34 @@ static int path_terms(struct dc *d, const struct sx_row *row, bool is64, bool le
 		if (c->word < 4)
 			return refuse(d, "%s: a test of the instruction pointer", sys);
 		if (high && !is64)
-			return refuse(d, "%s: the high half of arg%d is tested on a 32-bit "
-				      "architecture", sys, arg);
+			return refuse(d,
+				      "%s: the high half of arg%d is tested on a 32-bit "
+				      "architecture",
+				      sys, arg);
 		if (c->set.n == 1 && c->set.v[0] == c->set.v[1])
-			one.c[one.n++] = (struct cmp){ arg, CBPF_CMP_MASKED_EQ, mask,
-						       high ? (uint64_t)c->set.v[0] << 32
-							    : c->set.v[0] };
+			one.c[one.n++] =
+				(struct cmp){arg, CBPF_CMP_MASKED_EQ, mask,
+					     high ? (uint64_t)c->set.v[0] << 32 : c->set.v[0]};
 		else if (c->set.n == 1 && c->set.v[0] == 1 && c->set.v[1] == c->mask &&
 			 d->lang == CBPF_POLICY_JSON && !(mask & (mask - 1)))
 			/* One bit set: (arg & bit) == bit. */
-			one.c[one.n++] = (struct cmp){ arg, CBPF_CMP_MASKED_EQ, mask, mask };
+			one.c[one.n++] = (struct cmp){arg, CBPF_CMP_MASKED_EQ, mask, mask};
 		else if (c->set.n == 1 && c->set.v[0] == 1 && c->set.v[1] == c->mask &&
 			 d->lang == CBPF_POLICY_JSON) {
 			/* Some bit of the mask set: one alternative per bit, (arg & b) == b. */
 			if (nbits)
-				return refuse(d, "%s: two tests of 'some bit set' in one condition", sys);
+				return refuse(d, "%s: two tests of 'some bit set' in one condition",
+					      sys);
 			for (int b = 0; b < 64; b++)
 				if (mask >> b & 1) {
-					bits.t[nbits].n = 1;
-					bits.t[nbits++].c[0] = (struct cmp){
-						arg, CBPF_CMP_MASKED_EQ, (uint64_t)1 << b,
-						(uint64_t)1 << b };
+					bp->t[nbits].n = 1;
+					bp->t[nbits++].c[0] =
+						(struct cmp){arg, CBPF_CMP_MASKED_EQ,
+							     (uint64_t)1 << b, (uint64_t)1 << b};
 				}
-			bits.n = nbits;
+			bp->n = nbits;
 		} else if (c->set.n == 1 && c->set.v[0] == 1 && c->set.v[1] == c->mask)
-			one.c[one.n++] = (struct cmp){ arg, CBPF_CMP_MASKED_NE, mask, 0 };
+			one.c[one.n++] = (struct cmp){arg, CBPF_CMP_MASKED_NE, mask, 0};
 		else
 			return refuse(d, "%s: arg%d & 0x%" PRIx64 " is compared with a range", sys,
 				      arg, mask);
@@ -249,29 +260,29 @@ static int path_terms(struct dc *d, const struct sx_row *row, bool is64, bool le
 	for (int arg = 0; arg < 6; arg++) {
 		size_t n0 = out->n;
 
-		if (row->plain ? rset_alts(d, &row->f[1 + arg], arg, sys, &a)
-			       : arg_alts(d, p, arg, is64, le, sys, &a))
+		if (row->plain ? rset_alts(d, &row->f[1 + arg], arg, sys, ap)
+			       : arg_alts(d, p, arg, is64, le, sys, ap))
 			return d->err;
-		if (a.n == 1 && !a.t[0].n)
+		if (ap->n == 1 && !ap->t[0].n)
 			continue;
-		if (n0 * a.n > MAX_TERMS)
+		if (n0 * ap->n > MAX_TERMS)
 			return refuse(d, "%s: its conditions take more than %d alternatives", sys,
 				      MAX_TERMS);
 		/* The product: every earlier term with every alternative. */
 		for (size_t i = n0; i-- > 0;) {
 			struct term base = out->t[i];
 
-			for (size_t j = 0; j < a.n; j++) {
-				struct term *t = &out->t[i * a.n + j];
+			for (size_t j = 0; j < ap->n; j++) {
+				struct term *t = &out->t[i * ap->n + j];
 
 				*t = base;
-				if (t->n + a.t[j].n > 24)
+				if (t->n + ap->t[j].n > 24)
 					return refuse(d, "%s: too many comparisons", sys);
-				memcpy(&t->c[t->n], a.t[j].c, a.t[j].n * sizeof(a.t[j].c[0]));
-				t->n += a.t[j].n;
+				memcpy(&t->c[t->n], ap->t[j].c, ap->t[j].n * sizeof(ap->t[j].c[0]));
+				t->n += ap->t[j].n;
 			}
 		}
-		out->n = n0 * a.n;
+		out->n = n0 * ap->n;
 	}
 	if (nbits) {
 		size_t n0 = out->n;
@@ -288,7 +299,7 @@ static int path_terms(struct dc *d, const struct sx_row *row, bool is64, bool le
 				*t = base;
 				if (t->n + 1 > 24)
 					return refuse(d, "%s: too many comparisons", sys);
-				t->c[t->n++] = bits.t[j].c[0];
+				t->c[t->n++] = bp->t[j].c[0];
 			}
 		}
 		out->n = n0 * nbits;
@@ -328,16 +339,16 @@ static bool one_per_arg(struct term *t)
 
 static const char *op_text(enum cbpf_cmp op)
 {
-	static const char *const t[] = { "==", "!=", "<", "<=", ">", ">=", "&", "&" };
+	static const char *const t[] = {"==", "!=", "<", "<=", ">", ">=", "&", "&"};
 
 	return t[op];
 }
 
 static const char *op_json(enum cbpf_cmp op)
 {
-	static const char *const t[] = { "SCMP_CMP_EQ", "SCMP_CMP_NE", "SCMP_CMP_LT",
-					 "SCMP_CMP_LE", "SCMP_CMP_GT", "SCMP_CMP_GE",
-					 "SCMP_CMP_MASKED_EQ", "SCMP_CMP_MASKED_EQ" };
+	static const char *const t[] = {"SCMP_CMP_EQ",	      "SCMP_CMP_NE",	   "SCMP_CMP_LT",
+					"SCMP_CMP_LE",	      "SCMP_CMP_GT",	   "SCMP_CMP_GE",
+					"SCMP_CMP_MASKED_EQ", "SCMP_CMP_MASKED_EQ"};
 
 	return t[op];
 }
@@ -349,11 +360,21 @@ static int mj_action(struct dc *d, uint32_t action, char *buf, size_t size)
 	const char *e;
 
 	switch (n & CBPF_SECCOMP_RET_ACTION_FULL) {
-	case CBPF_SECCOMP_RET_ALLOW: snprintf(buf, size, "allow"); return 0;
-	case CBPF_SECCOMP_RET_LOG: snprintf(buf, size, "log"); return 0;
-	case CBPF_SECCOMP_RET_KILL_PROCESS: snprintf(buf, size, "kill-process"); return 0;
-	case CBPF_SECCOMP_RET_KILL_THREAD: snprintf(buf, size, "kill-thread"); return 0;
-	case CBPF_SECCOMP_RET_USER_NOTIF: snprintf(buf, size, "user-notify"); return 0;
+	case CBPF_SECCOMP_RET_ALLOW:
+		snprintf(buf, size, "allow");
+		return 0;
+	case CBPF_SECCOMP_RET_LOG:
+		snprintf(buf, size, "log");
+		return 0;
+	case CBPF_SECCOMP_RET_KILL_PROCESS:
+		snprintf(buf, size, "kill-process");
+		return 0;
+	case CBPF_SECCOMP_RET_KILL_THREAD:
+		snprintf(buf, size, "kill-thread");
+		return 0;
+	case CBPF_SECCOMP_RET_USER_NOTIF:
+		snprintf(buf, size, "user-notify");
+		return 0;
 	case CBPF_SECCOMP_RET_TRAP:
 		if (!data) {
 			snprintf(buf, size, "trap");
@@ -383,12 +404,24 @@ static void oci_action(uint32_t action, char *buf, size_t size)
 	uint32_t n = sx_action_norm(action), data = action & CBPF_SECCOMP_RET_DATA;
 
 	switch (n & CBPF_SECCOMP_RET_ACTION_FULL) {
-	case CBPF_SECCOMP_RET_ALLOW: snprintf(buf, size, "\"SCMP_ACT_ALLOW\""); break;
-	case CBPF_SECCOMP_RET_LOG: snprintf(buf, size, "\"SCMP_ACT_LOG\""); break;
-	case CBPF_SECCOMP_RET_KILL_PROCESS: snprintf(buf, size, "\"SCMP_ACT_KILL_PROCESS\""); break;
-	case CBPF_SECCOMP_RET_KILL_THREAD: snprintf(buf, size, "\"SCMP_ACT_KILL_THREAD\""); break;
-	case CBPF_SECCOMP_RET_USER_NOTIF: snprintf(buf, size, "\"SCMP_ACT_NOTIFY\""); break;
-	case CBPF_SECCOMP_RET_TRAP: snprintf(buf, size, "\"SCMP_ACT_TRAP\""); break;
+	case CBPF_SECCOMP_RET_ALLOW:
+		snprintf(buf, size, "\"SCMP_ACT_ALLOW\"");
+		break;
+	case CBPF_SECCOMP_RET_LOG:
+		snprintf(buf, size, "\"SCMP_ACT_LOG\"");
+		break;
+	case CBPF_SECCOMP_RET_KILL_PROCESS:
+		snprintf(buf, size, "\"SCMP_ACT_KILL_PROCESS\"");
+		break;
+	case CBPF_SECCOMP_RET_KILL_THREAD:
+		snprintf(buf, size, "\"SCMP_ACT_KILL_THREAD\"");
+		break;
+	case CBPF_SECCOMP_RET_USER_NOTIF:
+		snprintf(buf, size, "\"SCMP_ACT_NOTIFY\"");
+		break;
+	case CBPF_SECCOMP_RET_TRAP:
+		snprintf(buf, size, "\"SCMP_ACT_TRAP\"");
+		break;
 	case CBPF_SECCOMP_RET_TRACE:
 		snprintf(buf, size, "\"SCMP_ACT_TRACE\", \"errnoRet\": %" PRIu32, data);
 		break;
@@ -450,11 +483,10 @@ static void print_cmp(FILE *f, const struct cmp *c, bool json)
 }
 
 /* One syscall's behaviour on one architecture as a statement; nothing when it is the default. */
-static int statement(struct dc *d, const struct cbpf_seccomp_model *m, const size_t *idx,
-		     size_t n, const char *name, enum cbpf_arch arch, bool is64, bool le,
-		     uint32_t dflt)
+static int statement(struct dc *d, const struct cbpf_seccomp_model *m, const size_t *idx, size_t n,
+		     const char *name, enum cbpf_arch arch, bool is64, bool le, uint32_t dflt)
 {
-	static struct alts terms;
+	struct alts *tp = d->terms;
 	char *text = NULL, act[64];
 	size_t len = 0;
 	FILE *f;
@@ -483,12 +515,15 @@ static int statement(struct dc *d, const struct cbpf_seccomp_model *m, const siz
 		for (size_t i = 0; i < n; i++) {
 			uint32_t a = sx_action_norm(m->paths[idx[i]].action);
 
-			if (a == CBPF_SECCOMP_RET_ALLOW && (n > 1 || sx_has_conds(&m->paths[idx[i]])))
+			if (a == CBPF_SECCOMP_RET_ALLOW &&
+			    (n > 1 || sx_has_conds(&m->paths[idx[i]])))
 				continue;
 			if (fallback != dflt && sx_action_norm(fallback) != a) {
-				err = refuse(d, "%s on %s gets three actions or more, which minijail's "
-					     "language cannot say (--to oci can)", name,
-					     cbpf_arch_name(arch));
+				err = refuse(
+					d,
+					"%s on %s gets three actions or more, which minijail's "
+					"language cannot say (--to oci can)",
+					name, cbpf_arch_name(arch));
 				goto out;
 			}
 			fallback = m->paths[idx[i]].action;
@@ -502,23 +537,24 @@ static int statement(struct dc *d, const struct cbpf_seccomp_model *m, const siz
 		for (size_t i = 0; i < nrw && !err; i++) {
 			if (sx_action_norm(rw[i].action) != CBPF_SECCOMP_RET_ALLOW)
 				continue;
-			err = path_terms(d, &rw[i], is64, le, name, &terms);
-			for (size_t t = 0; t < terms.n && !err; t++) {
+			err = path_terms(d, &rw[i], is64, le, name, tp);
+			for (size_t t = 0; t < tp->n && !err; t++) {
 				fputs(sep, f);
 				sep = " || ";
-				for (size_t c = 0; c < terms.t[t].n; c++) {
+				for (size_t c = 0; c < tp->t[t].n; c++) {
 					fputs(c ? " && " : "", f);
-					print_cmp(f, &terms.t[t].c[c], false);
+					print_cmp(f, &tp->t[t].c[c], false);
 				}
-				if (!terms.t[t].n)
+				if (!tp->t[t].n)
 					fputs("1", f);
 				any = true;
 			}
 		}
 		if (!err && !any) {
-			err = refuse(d, "%s on %s: no argument condition allows it, and minijail's "
-				     "language writes conditions for allow only", name,
-				     cbpf_arch_name(arch));
+			err = refuse(d,
+				     "%s on %s: no argument condition allows it, and minijail's "
+				     "language writes conditions for allow only",
+				     name, cbpf_arch_name(arch));
 		}
 		if (!err && sx_action_norm(fallback) != sx_action_norm(dflt)) {
 			err = mj_action(d, fallback, act, sizeof(act));
@@ -532,31 +568,38 @@ static int statement(struct dc *d, const struct cbpf_seccomp_model *m, const siz
 
 			if (sx_action_norm(p->action) == sx_action_norm(dflt))
 				continue;
-			err = path_terms(d, p, is64, le, name, &terms);
+			err = path_terms(d, p, is64, le, name, tp);
 			oci_action(p->action, act, sizeof(act));
-			for (size_t t = 0; t < terms.n && !err; t++) {
-				if (!one_per_arg(&terms.t[t])) {
-					err = refuse(d, "%s: two conditions on one argument in one "
-						     "rule, which an OCI profile cannot say", name);
+			for (size_t t = 0; t < tp->n && !err; t++) {
+				if (!one_per_arg(&tp->t[t])) {
+					err = refuse(d,
+						     "%s: two conditions on one argument in one "
+						     "rule, which an OCI profile cannot say",
+						     name);
 					break;
 				}
-				fprintf(f, "%s{ \"names\": [\"%s\"], \"action\": %s", any ? ",\n    " : "",
-					name, act);
-				if (terms.t[t].n) {
+				fprintf(f, "%s{ \"names\": [\"%s\"], \"action\": %s",
+					any ? ",\n    " : "", name, act);
+				if (tp->t[t].n) {
 					fputs(", \"args\": [", f);
-					for (size_t c = 0; c < terms.t[t].n; c++) {
-						const struct cmp *cm = &terms.t[t].c[c];
+					for (size_t c = 0; c < tp->t[t].n; c++) {
+						const struct cmp *cm = &tp->t[t].c[c];
 
 						fputs(c ? ", " : " ", f);
 						if (cm->op == CBPF_CMP_MASKED_EQ)
 							fprintf(f,
-								"{ \"index\": %d, \"value\": %" PRIu64
+								"{ \"index\": %d, \"value\": "
+								"%" PRIu64
 								", \"valueTwo\": %" PRIu64
-								", \"op\": \"SCMP_CMP_MASKED_EQ\" }",
+								", \"op\": \"SCMP_CMP_MASKED_EQ\" "
+								"}",
 								cm->arg, cm->mask, cm->value);
 						else if (cm->op == CBPF_CMP_MASKED_NE)
-							err = refuse(d, "%s: 'any bit of a mask set' has no "
-								     "OCI comparison", name);
+							err = refuse(d,
+								     "%s: 'any bit of a mask set' "
+								     "has no "
+								     "OCI comparison",
+								     name);
 						else
 							print_cmp(f, cm, true);
 					}
@@ -584,20 +627,30 @@ static bool lens_arch(enum cbpf_arch a, bool *is64)
 	return true;
 }
 
-int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_policy_lang lang, enum cbpf_arch *arches_out, size_t *n_arches_out, struct cbpf_diags *diags);
+int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_policy_lang lang,
+		     enum cbpf_arch *arches_out, size_t *n_arches_out, struct cbpf_diags *diags);
 int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_policy_lang lang,
 		     enum cbpf_arch *arches_out, size_t *n_arches_out, struct cbpf_diags *diags)
 {
-	struct dc d = { out, lang, diags, 0, NULL, 0 };
+	struct dc d = {NULL, NULL, NULL, out, lang, diags, 0, NULL, 0};
 	enum cbpf_arch arches[CBPF_ARCH_COUNT];
 	uint32_t *cuts = NULL, badarch = 0, dflt = 0;
-	size_t ncuts = 0, narch = 0, *sel[CBPF_ARCH_COUNT + 1] = { 0 }, nsel[CBPF_ARCH_COUNT + 1];
+	size_t ncuts = 0, narch = 0, *sel[CBPF_ARCH_COUNT + 1] = {0}, nsel[CBPF_ARCH_COUNT + 1];
 	bool have_bad = false;
 	int err;
 
-	err = sx_cuts(m, NULL, m->n, SX_ARCH, &cuts, &ncuts);
-	if (err)
+	d.alt = malloc(sizeof(*d.alt));
+	d.bits = malloc(sizeof(*d.bits));
+	d.terms = malloc(sizeof(*d.terms));
+	err = d.alt && d.bits && d.terms ? 0 : -ENOMEM;
+	if (!err)
+		err = sx_cuts(m, NULL, m->n, SX_ARCH, &cuts, &ncuts);
+	if (err) {
+		free(d.alt);
+		free(d.bits);
+		free(d.terms);
 		return err;
+	}
 	/* The architectures the filter names; every other value must get one action. */
 	for (size_t c = 0; c < ncuts && !err; c++) {
 		uint32_t lo = cuts[c], hi = c + 1 < ncuts ? cuts[c + 1] - 1 : UINT32_MAX;
@@ -615,8 +668,10 @@ int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_po
 		}
 		if (ns != 1 || !iset_is_full(&m->paths[s[0]].w[SX_NR]) ||
 		    sx_has_conds(&m->paths[s[0]]) ||
-		    (have_bad && sx_action_norm(badarch) != sx_action_norm(m->paths[s[0]].action))) {
-			err = refuse(&d, "architectures the policy cannot name (arch 0x%08" PRIx32
+		    (have_bad &&
+		     sx_action_norm(badarch) != sx_action_norm(m->paths[s[0]].action))) {
+			err = refuse(&d,
+				     "architectures the policy cannot name (arch 0x%08" PRIx32
 				     "%s) get actions of their own",
 				     lo, ar ? ", which cbpf does not compile for" : "");
 		} else {
@@ -627,14 +682,15 @@ int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_po
 	}
 	if (!err && !narch)
 		err = refuse(&d, "the filter admits no architecture cbpf compiles for (x86_64 "
-			     "i386 x32 aarch64 arm)");
+				 "i386 x32 aarch64 arm)");
 	if (!err && have_bad && sx_action_norm(badarch) != CBPF_SECCOMP_RET_KILL_THREAD)
 		err = refuse(&d, "other architectures get %s; a policy gives them kill_thread",
-			     badarch == CBPF_SECCOMP_RET_KILL_PROCESS ? "kill_process" : "another action");
+			     badarch == CBPF_SECCOMP_RET_KILL_PROCESS ? "kill_process"
+								      : "another action");
 	/* The default: what the most named syscalls get unconditionally. */
 	if (!err) {
 		uint32_t cand[64];
-		size_t count[64] = { 0 }, nc = 0, best = 0;
+		size_t count[64] = {0}, nc = 0, best = 0;
 
 		for (size_t a = 0; a < narch; a++) {
 			const struct sx_arch *ar = sx_arch_by_audit(cbpf_arch_audit(arches[a]));
@@ -736,8 +792,8 @@ int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_po
 
 			err = sx_select(m, sel[a], nsel[a], SX_NR, nums[i], &idx, &n);
 			if (!err)
-				err = statement(&d, m, idx, n, sx_sys_name(col, nums[i]), arches[a], is64,
-						true, dflt);
+				err = statement(&d, m, idx, n, sx_sys_name(col, nums[i]), arches[a],
+						is64, true, dflt);
 			free(idx);
 		}
 		free(nums);
@@ -751,7 +807,8 @@ int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_po
 		for (size_t a = 0; a < narch; a++)
 			all |= 1U << arches[a];
 		if (lang == CBPF_POLICY_TEXT) {
-			fprintf(out, "# Decompiled by cbpf-asm from a seccomp filter; compile with --arch ");
+			fprintf(out, "# Decompiled by cbpf-asm from a seccomp filter; compile with "
+				     "--arch ");
 			for (size_t a = 0; a < narch; a++)
 				fprintf(out, "%s%s", a ? "," : "", cbpf_arch_name(arches[a]));
 			err = mj_action(&d, dflt, act, sizeof(act));
@@ -792,11 +849,15 @@ int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_po
 						 dflt & CBPF_SECCOMP_RET_DATA);
 			}
 			if (!err) {
-				fprintf(out, "{\n  \"defaultAction\": %s,\n  \"architectures\": [", act);
+				fprintf(out, "{\n  \"defaultAction\": %s,\n  \"architectures\": [",
+					act);
 				for (size_t a = 0; a < narch; a++) {
-					const char *names[] = { "", "SCMP_ARCH_X86_64", "SCMP_ARCH_X86",
-								"SCMP_ARCH_X32", "SCMP_ARCH_AARCH64",
-								"SCMP_ARCH_ARM" };
+					const char *names[] = {"",
+							       "SCMP_ARCH_X86_64",
+							       "SCMP_ARCH_X86",
+							       "SCMP_ARCH_X32",
+							       "SCMP_ARCH_AARCH64",
+							       "SCMP_ARCH_ARM"};
 
 					fprintf(out, "%s\"%s\"", a ? ", " : " ", names[arches[a]]);
 				}
@@ -822,6 +883,9 @@ int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_po
 		free(d.st[i].text);
 	}
 	free(d.st);
+	free(d.alt);
+	free(d.bits);
+	free(d.terms);
 	for (size_t a = 0; a <= CBPF_ARCH_COUNT; a++)
 		free(sel[a]);
 	free(cuts);
@@ -839,8 +903,8 @@ int cbpf_seccomp_decompile(FILE *out, const struct cbpf_seccomp_model *m,
 	enum cbpf_arch arches[CBPF_ARCH_COUNT];
 	size_t narch = 0, len = 0, dlen = 0;
 	char *text = NULL, *dtext = NULL;
-	struct cbpf_policy_opts popts = { .file = "<decompiled>", .lang = lang, .no_comments = true };
-	struct cbpf_diags quiet = { 0 };
+	struct cbpf_policy_opts popts = {.file = "<decompiled>", .lang = lang, .no_comments = true};
+	struct cbpf_diags quiet = {0};
 	struct cbpf_prog *back = NULL;
 	struct cbpf_seccomp_model *mb = NULL;
 	bool differs = true;

@@ -85,8 +85,8 @@ static int compare(FILE *out, const struct side *a, const struct side *b, uint32
 }
 
 /* The numbers lo..hi of one architecture value: named ones by name, the rest by range. */
-static int numbers(FILE *out, const struct side *a, const struct side *b, const char *arch,
-		   int col, uint32_t lo, uint32_t hi, bool is64, bool le, bool *differs)
+static int numbers(FILE *out, const struct side *a, const struct side *b, const char *arch, int col,
+		   uint32_t lo, uint32_t hi, bool is64, bool le, bool *differs)
 {
 	uint32_t *ca = NULL, *cb = NULL, *cuts = NULL, *named = NULL;
 	size_t nca = 0, ncb = 0, ncuts = 0, nnamed = 0, ni = 0;
@@ -124,7 +124,8 @@ static int numbers(FILE *out, const struct side *a, const struct side *b, const 
 				if (named[ni] == v) {
 					snprintf(what, sizeof(what), "%s %s", arch,
 						 sx_sys_name(col, (uint32_t)v));
-					err = compare(out, a, b, (uint32_t)v, what, is64, le, differs);
+					err = compare(out, a, b, (uint32_t)v, what, is64, le,
+						      differs);
 					v++;
 					ni++;
 					continue;
@@ -152,7 +153,7 @@ int cbpf_seccomp_diff(FILE *out, const struct cbpf_seccomp_model *ma,
 {
 	uint32_t *ca = NULL, *cb = NULL, *cuts = NULL;
 	size_t nca = 0, ncb = 0, ncuts = 0;
-	struct side a = { ma, NULL, 0 }, b = { mb, NULL, 0 };
+	struct side a = {ma, NULL, 0}, b = {mb, NULL, 0};
 	char name[48];
 	int err;
 

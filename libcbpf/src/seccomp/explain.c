@@ -11,8 +11,8 @@
 
 /* A group of numbers that get the same paths. */
 struct group {
-	size_t *idx, n;      /* the paths */
-	uint32_t *rng;       /* ranges lo, hi */
+	size_t *idx, n; /* the paths */
+	uint32_t *rng;	/* ranges lo, hi */
 	size_t nrng;
 };
 
@@ -92,8 +92,9 @@ static void put_range(FILE *out, uint32_t lo, uint32_t hi)
 	if (lo == hi)
 		fprintf(out, lo < 1024 ? "%" PRIu32 : "0x%" PRIx32, lo);
 	else
-		fprintf(out, lo < 1024 && hi < 1024 ? "%" PRIu32 "..%" PRIu32
-						    : "0x%" PRIx32 "..0x%" PRIx32,
+		fprintf(out,
+			lo < 1024 && hi < 1024 ? "%" PRIu32 "..%" PRIu32
+					       : "0x%" PRIx32 "..0x%" PRIx32,
 			lo, hi);
 }
 
@@ -330,8 +331,8 @@ int cbpf_seccomp_explain(FILE *out, const struct cbpf_seccomp_model *m)
 			      a->x32col >= 0 ? CBPF_X32_SYSCALL_BIT - 1 : UINT32_MAX, is64, le);
 		if (!err && a->x32col >= 0) {
 			fprintf(out, "x32 (arch x86_64, nr from 0x40000000):\n");
-			err = numbers(out, m, sel, nsel, a->x32col, CBPF_X32_SYSCALL_BIT, UINT32_MAX,
-				      false, le);
+			err = numbers(out, m, sel, nsel, a->x32col, CBPF_X32_SYSCALL_BIT,
+				      UINT32_MAX, false, le);
 		}
 	}
 	if (err)

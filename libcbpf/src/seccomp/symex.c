@@ -86,7 +86,7 @@ uint64_t iset_count(const struct iset *s)
 
 int iset_clip(struct iset *s, uint32_t lo, uint32_t hi, bool keep)
 {
-	struct iset r = { 0, NULL };
+	struct iset r = {0, NULL};
 	size_t j = 0;
 
 	if (iset_reserve(&r, s->n + 1))
@@ -118,7 +118,7 @@ int iset_clip(struct iset *s, uint32_t lo, uint32_t hi, bool keep)
 
 int iset_and(struct iset *d, const struct iset *s)
 {
-	struct iset r = { 0, NULL };
+	struct iset r = {0, NULL};
 	size_t i = 0, j = 0, k = 0;
 
 	if (iset_reserve(&r, d->n + s->n))
@@ -405,7 +405,8 @@ static int narrow(struct sx_path *p, int w, uint32_t mask, uint16_t op, uint32_t
 		if (outcome)
 			err = iset_clip(s, k, UINT32_MAX, true);
 		else
-			err = k == 0 ? iset_clip(s, 0, UINT32_MAX, false) : iset_clip(s, 0, k - 1, true);
+			err = k == 0 ? iset_clip(s, 0, UINT32_MAX, false)
+				     : iset_clip(s, 0, k - 1, true);
 		break;
 	default:
 		break;
@@ -436,8 +437,8 @@ static int add_opaque(struct sx_path *p, uint32_t pc, bool taken)
 static int fail(struct walk *wk, size_t pc, int err, const char *msg)
 {
 	if (!wk->err)
-		cbpf_diags_add(wk->diags, CBPF_SEV_ERROR, cbpf_prog_file(wk->prog), 0, 0, 0, (long)pc,
-			       "%s", msg);
+		cbpf_diags_add(wk->diags, CBPF_SEV_ERROR, cbpf_prog_file(wk->prog), 0, 0, 0,
+			       (long)pc, "%s", msg);
 	wk->err = err;
 	return err;
 }
@@ -476,18 +477,30 @@ static int state_copy(struct state *d, const struct state *s)
 static uint32_t alu(uint16_t op, uint32_t a, uint32_t b)
 {
 	switch (op) {
-	case CBPF_ADD: return a + b;
-	case CBPF_SUB: return a - b;
-	case CBPF_MUL: return a * b;
-	case CBPF_DIV: return b ? a / b : 0;
-	case CBPF_MOD: return b ? a % b : 0;
-	case CBPF_OR: return a | b;
-	case CBPF_AND: return a & b;
-	case CBPF_XOR: return a ^ b;
-	case CBPF_LSH: return a << (b & 31); /* the eBPF the kernel runs masks the count */
-	case CBPF_RSH: return a >> (b & 31);
-	case CBPF_NEG: return -a;
-	default: return 0;
+	case CBPF_ADD:
+		return a + b;
+	case CBPF_SUB:
+		return a - b;
+	case CBPF_MUL:
+		return a * b;
+	case CBPF_DIV:
+		return b ? a / b : 0;
+	case CBPF_MOD:
+		return b ? a % b : 0;
+	case CBPF_OR:
+		return a | b;
+	case CBPF_AND:
+		return a & b;
+	case CBPF_XOR:
+		return a ^ b;
+	case CBPF_LSH:
+		return a << (b & 31); /* the eBPF the kernel runs masks the count */
+	case CBPF_RSH:
+		return a >> (b & 31);
+	case CBPF_NEG:
+		return -a;
+	default:
+		return 0;
 	}
 }
 
@@ -499,16 +512,18 @@ static int branch(struct walk *wk, struct state *st, size_t pc)
 	const struct cbpf_insn *in = &wk->prog->insns[pc];
 	uint16_t op = CBPF_OP(in->code);
 	size_t tt = pc + 1 + in->jt, ff = pc + 1 + in->jf;
-	struct sval a = st->a, b = CBPF_SRC(in->code) == CBPF_X ? st->x
-							    : (struct sval){ SV_K, 0, in->k };
-	bool outs[2] = { true, true }, kinds_ok = true;
+	struct sval a = st->a,
+		    b = CBPF_SRC(in->code) == CBPF_X ? st->x : (struct sval){SV_K, 0, in->k};
+	bool outs[2] = {true, true}, kinds_ok = true;
 	struct state alt;
 	int err;
 
 	if (a.kind == SV_K && b.kind == SV_K) {
 		uint32_t x = a.k, y = b.k;
-		bool r = op == CBPF_JEQ ? x == y : op == CBPF_JGT ? x > y : op == CBPF_JGE ? x >= y
-											: (x & y) != 0;
+		bool r = op == CBPF_JEQ	  ? x == y
+			 : op == CBPF_JGT ? x > y
+			 : op == CBPF_JGE ? x >= y
+					  : (x & y) != 0;
 		return walk(wk, st, r ? tt : ff);
 	}
 	/* Constant on the left, a word on the right: the same test turned round. */
@@ -561,9 +576,10 @@ static int walk(struct walk *wk, struct state *st, size_t pc)
 		struct sval *dst, v;
 
 		if (pc >= prog->len)
-			return fail(wk, prog->len ? prog->len - 1 : 0, -EINVAL,
-				    "a path runs past the last instruction: the filter never returns "
-				    "there");
+			return fail(
+				wk, prog->len ? prog->len - 1 : 0, -EINVAL,
+				"a path runs past the last instruction: the filter never returns "
+				"there");
 		if (++wk->steps > SX_MAX_STEPS)
 			return fail(wk, pc, -E2BIG, "the filter has too many paths to follow");
 		in = &prog->insns[pc];
@@ -574,29 +590,32 @@ static int walk(struct walk *wk, struct state *st, size_t pc)
 			dst = CBPF_CLASS(in->code) == CBPF_LD ? &st->a : &st->x;
 			switch (CBPF_MODE(in->code)) {
 			case CBPF_IMM:
-				*dst = (struct sval){ SV_K, 0, in->k };
+				*dst = (struct sval){SV_K, 0, in->k};
 				break;
 			case CBPF_LEN:
-				*dst = (struct sval){ SV_K, 0, 64 };
+				*dst = (struct sval){SV_K, 0, 64};
 				break;
 			case CBPF_MEM:
 				if (in->k >= 16)
-					return fail(wk, pc, -EINVAL, "scratch memory index out of range");
+					return fail(wk, pc, -EINVAL,
+						    "scratch memory index out of range");
 				*dst = st->mem[in->k];
 				break;
 			case CBPF_ABS:
 				if (CBPF_SIZE(in->code) != CBPF_W || in->k >= 64 || (in->k & 3)) {
 					snprintf(msg, sizeof(msg),
-						 "loads offset %" PRIu32 ", outside the 32-bit words of "
+						 "loads offset %" PRIu32
+						 ", outside the 32-bit words of "
 						 "struct seccomp_data (64 bytes)",
 						 in->k);
 					return fail(wk, pc, -EINVAL, msg);
 				}
-				*dst = (struct sval){ SV_W, (uint8_t)(in->k / 4), UINT32_MAX };
+				*dst = (struct sval){SV_W, (uint8_t)(in->k / 4), UINT32_MAX};
 				break;
 			default:
-				return fail(wk, pc, -EINVAL,
-					    "loads relative to X, which seccomp filters may not do");
+				return fail(
+					wk, pc, -EINVAL,
+					"loads relative to X, which seccomp filters may not do");
 			}
 			pc++;
 			continue;
@@ -610,9 +629,9 @@ static int walk(struct walk *wk, struct state *st, size_t pc)
 		case CBPF_ALU: {
 			uint16_t op = CBPF_OP(in->code);
 
-			v = CBPF_SRC(in->code) == CBPF_X ? st->x : (struct sval){ SV_K, 0, in->k };
+			v = CBPF_SRC(in->code) == CBPF_X ? st->x : (struct sval){SV_K, 0, in->k};
 			if (op == CBPF_NEG)
-				v = (struct sval){ SV_K, 0, 0 };
+				v = (struct sval){SV_K, 0, 0};
 			if ((op == CBPF_DIV || op == CBPF_MOD) && v.kind == SV_K && v.k == 0) {
 				/* net/core/filter.c: a division by X == 0 returns 0. */
 				return save_path(wk, st, 0, pc);
@@ -620,17 +639,17 @@ static int walk(struct walk *wk, struct state *st, size_t pc)
 			if ((op == CBPF_DIV || op == CBPF_MOD) && v.kind != SV_K) {
 				/* X may be 0 there: that path returns 0, the other goes on. */
 				struct state zero;
-				bool feas[2] = { true, true };
+				bool feas[2] = {true, true};
 				int err = state_copy(&zero, st);
 
 				if (err)
 					return err;
 				if (v.kind == SV_W) {
-					err = narrow(&zero.p, v.word, v.k, CBPF_JEQ, 0, true, (uint32_t)pc,
-						     &feas[0]);
+					err = narrow(&zero.p, v.word, v.k, CBPF_JEQ, 0, true,
+						     (uint32_t)pc, &feas[0]);
 					if (!err)
-						err = narrow(&st->p, v.word, v.k, CBPF_JEQ, 0, false,
-							     (uint32_t)pc, &feas[1]);
+						err = narrow(&st->p, v.word, v.k, CBPF_JEQ, 0,
+							     false, (uint32_t)pc, &feas[1]);
 				} else {
 					wk->m->opaque = true;
 					err = add_opaque(&zero.p, (uint32_t)pc, true);
@@ -650,7 +669,7 @@ static int walk(struct walk *wk, struct state *st, size_t pc)
 			else if (st->a.kind == SV_W && v.kind == SV_K && op == CBPF_AND)
 				st->a.k &= v.k;
 			else
-				st->a = (struct sval){ SV_OPQ, 0, (uint32_t)pc };
+				st->a = (struct sval){SV_OPQ, 0, (uint32_t)pc};
 			pc++;
 			continue;
 		}
@@ -661,13 +680,14 @@ static int walk(struct walk *wk, struct state *st, size_t pc)
 			}
 			return branch(wk, st, pc);
 		case CBPF_RET:
-			v = CBPF_RVAL(in->code) == CBPF_K ? (struct sval){ SV_K, 0, in->k }
+			v = CBPF_RVAL(in->code) == CBPF_K   ? (struct sval){SV_K, 0, in->k}
 			    : CBPF_RVAL(in->code) == CBPF_X ? st->x
 							    : st->a;
 			if (v.kind != SV_K)
-				return fail(wk, pc, -EINVAL,
-					    "returns a value computed from seccomp_data, which cannot "
-					    "be explained as a table of actions");
+				return fail(
+					wk, pc, -EINVAL,
+					"returns a value computed from seccomp_data, which cannot "
+					"be explained as a table of actions");
 			return save_path(wk, st, v.k, pc);
 		case CBPF_MISC:
 			if (CBPF_MISCOP(in->code) == CBPF_TAX)
@@ -701,7 +721,7 @@ size_t cbpf_seccomp_model_paths(const struct cbpf_seccomp_model *m)
 int cbpf_seccomp_model_new(const struct cbpf_prog *prog, struct cbpf_seccomp_model **out,
 			   struct cbpf_diags *diags)
 {
-	struct walk wk = { prog, NULL, diags, 0, 0 };
+	struct walk wk = {prog, NULL, diags, 0, 0};
 	struct state st;
 	int err;
 
@@ -712,8 +732,8 @@ int cbpf_seccomp_model_new(const struct cbpf_prog *prog, struct cbpf_seccomp_mod
 	wk.m->reached = calloc(prog->len + 1, sizeof(bool));
 	memset(&st, 0, sizeof(st));
 	for (int i = 0; i < 16; i++)
-		st.mem[i] = (struct sval){ SV_K, 0, 0 };
-	st.a = st.x = (struct sval){ SV_K, 0, 0 };
+		st.mem[i] = (struct sval){SV_K, 0, 0};
+	st.a = st.x = (struct sval){SV_K, 0, 0};
 	st.p.nr_before_arch = -1;
 	err = wk.m->reached ? 0 : -ENOMEM;
 	for (int w = 0; w < SX_WORDS && !err; w++) {
@@ -864,7 +884,7 @@ static void set_print(FILE *out, const char *name, const uint64_t *v, size_t n, 
 static void iset_print(FILE *out, const char *name, const struct iset *s, uint64_t hi_part,
 		       uint64_t max)
 {
-	uint64_t buf[16] = { 0 }, *v = s->n <= 8 ? buf : calloc(s->n * 2, sizeof(*v));
+	uint64_t buf[16] = {0}, *v = s->n <= 8 ? buf : calloc(s->n * 2, sizeof(*v));
 
 	if (!v) {
 		fprintf(out, "%s in (%zu ranges)", name, s->n);
@@ -910,13 +930,14 @@ void sx_conds_print_some(FILE *out, const struct sx_path *p, bool is64, bool le,
 			/* One high word: the ranges of the low word are ranges of the whole. */
 			iset_print(out, field, lo, (uint64_t)hi->v[0] << 32, UINT64_MAX);
 		} else if (iset_is_full(lo)) {
-			uint64_t buf[16] = { 0 }, *v = hi->n <= 8 ? buf : calloc(hi->n * 2, sizeof(*v));
+			uint64_t buf[16] = {0},
+				 *v = hi->n <= 8 ? buf : calloc(hi->n * 2, sizeof(*v));
 
 			if (!v)
 				continue;
 			for (size_t i = 0; i < hi->n; i++)
 				v[2 * i] = (uint64_t)hi->v[2 * i] << 32,
-				v[2 * i + 1] = (uint64_t)hi->v[2 * i + 1] << 32 | UINT32_MAX;
+				      v[2 * i + 1] = (uint64_t)hi->v[2 * i + 1] << 32 | UINT32_MAX;
 			set_print(out, field, v, hi->n, UINT64_MAX);
 			if (v != buf)
 				free(v);
@@ -942,7 +963,10 @@ void sx_conds_print_some(FILE *out, const struct sx_path *p, bool is64, bool le,
 				 c->mask);
 		else
 			snprintf(name, sizeof(name), "(arg%d%s & 0x%" PRIx32 ")", (w - 4) / 2,
-				 high ? ".hi" : is64 ? ".lo" : "", c->mask);
+				 high	? ".hi"
+				 : is64 ? ".lo"
+					: "",
+				 c->mask);
 		fputs(sep, out);
 		sep = " && ";
 		if (c->set.n == 1 && c->set.v[0] == 1 && c->set.v[1] == c->mask) {
@@ -1099,8 +1123,8 @@ int sx_rows(const struct cbpf_seccomp_model *m, const size_t *idx, size_t n, boo
 			int w = 2 + 2 * f;
 			bool plain;
 
-			err = field_set(&p->w[le ? w : w + 1], &p->w[le ? w + 1 : w], is64, &r[k].f[f],
-					&plain);
+			err = field_set(&p->w[le ? w : w + 1], &p->w[le ? w + 1 : w], is64,
+					&r[k].f[f], &plain);
 			r[k].plain &= plain;
 		}
 	}
@@ -1177,19 +1201,19 @@ void sx_row_print(FILE *out, const struct sx_row *r, bool is64, bool le)
 /* ---------------------------------------------------------------- architectures */
 
 static const struct sx_arch sx_arches[] = {
-	{ "x86_64", CBPF_AUDIT_ARCH_X86_64, SYSTAB_X86_64, SYSTAB_X32, CBPF_ARCH_X86_64 },
-	{ "i386", CBPF_AUDIT_ARCH_I386, SYSTAB_I386, -1, CBPF_ARCH_I386 },
-	{ "aarch64", CBPF_AUDIT_ARCH_AARCH64, SYSTAB_AARCH64, -1, CBPF_ARCH_AARCH64 },
-	{ "arm", CBPF_AUDIT_ARCH_ARM, SYSTAB_ARM, -1, CBPF_ARCH_ARM },
+	{"x86_64", CBPF_AUDIT_ARCH_X86_64, SYSTAB_X86_64, SYSTAB_X32, CBPF_ARCH_X86_64},
+	{"i386", CBPF_AUDIT_ARCH_I386, SYSTAB_I386, -1, CBPF_ARCH_I386},
+	{"aarch64", CBPF_AUDIT_ARCH_AARCH64, SYSTAB_AARCH64, -1, CBPF_ARCH_AARCH64},
+	{"arm", CBPF_AUDIT_ARCH_ARM, SYSTAB_ARM, -1, CBPF_ARCH_ARM},
 	/* include/uapi/linux/audit.h: EM_* | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE */
-	{ "riscv64", 0xc00000f3U, SYSTAB_RISCV64, -1, CBPF_ARCH_NONE },
-	{ "ppc64le", 0xc0000015U, SYSTAB_PPC64LE, -1, CBPF_ARCH_NONE },
-	{ "s390x", 0x80000016U, SYSTAB_S390X, -1, CBPF_ARCH_NONE },
-	{ "loongarch64", 0xc0000102U, SYSTAB_LOONGARCH64, -1, CBPF_ARCH_NONE },
-	{ "mips", 0x00000008U, SYSTAB_MIPS, -1, CBPF_ARCH_NONE },
-	{ "mipsel", 0x40000008U, SYSTAB_MIPSEL, -1, CBPF_ARCH_NONE },
-	{ "mips64", 0x80000008U, SYSTAB_MIPS64, -1, CBPF_ARCH_NONE },
-	{ "mips64el", 0xc0000008U, SYSTAB_MIPS64EL, -1, CBPF_ARCH_NONE },
+	{"riscv64", 0xc00000f3U, SYSTAB_RISCV64, -1, CBPF_ARCH_NONE},
+	{"ppc64le", 0xc0000015U, SYSTAB_PPC64LE, -1, CBPF_ARCH_NONE},
+	{"s390x", 0x80000016U, SYSTAB_S390X, -1, CBPF_ARCH_NONE},
+	{"loongarch64", 0xc0000102U, SYSTAB_LOONGARCH64, -1, CBPF_ARCH_NONE},
+	{"mips", 0x00000008U, SYSTAB_MIPS, -1, CBPF_ARCH_NONE},
+	{"mipsel", 0x40000008U, SYSTAB_MIPSEL, -1, CBPF_ARCH_NONE},
+	{"mips64", 0x80000008U, SYSTAB_MIPS64, -1, CBPF_ARCH_NONE},
+	{"mips64el", 0xc0000008U, SYSTAB_MIPS64EL, -1, CBPF_ARCH_NONE},
 };
 
 const struct sx_arch *sx_arch_by_audit(uint32_t audit)
@@ -1277,8 +1301,8 @@ int sx_cuts(const struct cbpf_seccomp_model *m, const size_t *sel, size_t nsel, 
 	return 0;
 }
 
-int sx_select(const struct cbpf_seccomp_model *m, const size_t *sel, size_t nsel, int w,
-	      uint32_t v, size_t **out, size_t *n)
+int sx_select(const struct cbpf_seccomp_model *m, const size_t *sel, size_t nsel, int w, uint32_t v,
+	      size_t **out, size_t *n)
 {
 	size_t *r, k = 0;
 

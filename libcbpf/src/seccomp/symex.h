@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The paths of a seccomp filter, followed symbolically; shared by explain, audit, diff, decompile. */
+/* The paths of a seccomp filter, followed symbolically; shared by explain, audit, diff, decompile.
+ */
 #ifndef CBPF_SYMEX_H
 #define CBPF_SYMEX_H
 
@@ -42,7 +43,7 @@ struct sx_path {
 	size_t no;
 	uint32_t action;
 	uint32_t ret_pc;
-	int32_t wpc[SX_WORDS]; /* the first test that narrowed each word, or -1 */
+	int32_t wpc[SX_WORDS];	/* the first test that narrowed each word, or -1 */
 	int32_t nr_before_arch; /* a test of nr before any test of arch, or -1 */
 };
 
@@ -96,7 +97,7 @@ struct sx_row {
 	uint32_t action;
 	struct rset f[SX_FIELDS];
 	const struct sx_path *p; /* its masked and computed tests (and words, when !plain) */
-	bool plain;              /* every field's two words read as ranges of the whole */
+	bool plain;		 /* every field's two words read as ranges of the whole */
 };
 
 /*
@@ -117,8 +118,8 @@ bool rset_is_full(const struct rset *s);
 struct sx_arch {
 	const char *name;
 	uint32_t audit;
-	int col;     /* systab column */
-	int x32col;  /* x86_64: x32's column, numbers with the x32 bit; else -1 */
+	int col;	     /* systab column */
+	int x32col;	     /* x86_64: x32's column, numbers with the x32 bit; else -1 */
 	enum cbpf_arch arch; /* CBPF_ARCH_NONE for those the compiler does not target */
 };
 const struct sx_arch *sx_arch_by_audit(uint32_t audit);
@@ -133,7 +134,7 @@ int sx_sys_numbers(int col, uint32_t **out, size_t *n);
 int sx_cuts(const struct cbpf_seccomp_model *m, const size_t *sel, size_t nsel, int w,
 	    uint32_t **cuts, size_t *n);
 /* The paths (indices, in order) whose word w holds v, among sel (all when sel is NULL). */
-int sx_select(const struct cbpf_seccomp_model *m, const size_t *sel, size_t nsel, int w,
-	      uint32_t v, size_t **out, size_t *n);
+int sx_select(const struct cbpf_seccomp_model *m, const size_t *sel, size_t nsel, int w, uint32_t v,
+	      size_t **out, size_t *n);
 
 #endif
