@@ -9,6 +9,7 @@
 
 #include "cbpf.h"
 #include "cli.h"
+#include "inspect.h"
 
 #define PROG "cbpf-asm"
 
@@ -22,6 +23,7 @@ struct options {
 	const char *output;    /* -o */
 	enum cbpf_check_mode check;
 	bool color;
+	struct inspect insp; /* --explain --audit --to minijail|oci --diff --pid */
 };
 
 enum long_only {
@@ -31,6 +33,12 @@ enum long_only {
 	OPT_SECCOMP,
 	OPT_COMMENTS,
 	OPT_NO_COMMENTS,
+	OPT_EXPLAIN,
+	OPT_AUDIT,
+	OPT_DIFF,
+	OPT_PID,
+	OPT_FD,
+	OPT_FILTER,
 };
 
 static const struct option long_options[] = {
@@ -44,13 +52,22 @@ static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "seccomp", no_argument, NULL, OPT_SECCOMP },
 	{ "no-comments", no_argument, NULL, OPT_NO_COMMENTS },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "audit", no_argument, NULL, OPT_AUDIT },
+	{ "diff", no_argument, NULL, OPT_DIFF },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "fd", required_argument, NULL, OPT_FD },
+	{ "filter", required_argument, NULL, OPT_FILTER },
 	CLI_LONG_OPTIONS_END,
 };
 
 static const char usage_line[] =
 	"usage: " PROG " [-c | -d[d[d]] | -S | --raw | --dot] [-o FILE] [--seccomp] [FILE | -]\n"
 	"       " PROG " -e EXPRESSION [-y LINKTYPE] [-s SNAPLEN] [-O] [output options]\n"
-	"       " PROG " --policy FILE [--arch ARCH,...] [--caps CAP,...] [output options]\n";
+	"       " PROG " --policy FILE [--arch ARCH,...] [--caps CAP,...] [output options]\n"
+	"       " PROG " --pid PID [--filter N | --fd FD] [output options]\n"
+	"       " PROG " [--explain | --audit | --to minijail|oci] [FILE | --policy FILE | --pid PID]\n"
+	"       " PROG " --seccomp --diff A B\n";
 
 static const char help_text[] =
 	"\nRead a classic BPF program in any form, or compile a libpcap filter expression;\n"
@@ -72,17 +89,56 @@ static const char help_text[] =
 	"  -S, --asm             bpf_asm source with labels, which reassembles\n"
 	"      --raw             struct sock_filter array, host byte order\n"
 	"      --dot             control-flow graph for Graphviz dot\n"
-	"      --to FORM         by name: comma c listing dd ddd asm raw dot, or native:\n"
-	"                        the x86-64 code the JIT makes of it, disassembled\n"
+	"      --to FORM         by name: comma c listing dd ddd asm raw dot; native: the\n"
+	"                        x86-64 code the JIT makes of it, disassembled; or, for\n"
+	"                        a seccomp filter, a policy: minijail oci\n"
 	"      --comments        keep per-instruction comments where the form allows\n"
 	"                        (on for seccomp filters: syscall and arch names)\n"
 	"      --no-comments     leave them out\n"
 	"  -o, --output FILE     write FILE, replaced only when everything succeeded\n"
 	"\nChecks:\n"
 	"      --seccomp         validate as a seccomp filter (default: socket filter)\n"
+	"\nSeccomp filters (any form, a policy, or a process's):\n"
+	"      --explain         each syscall's action and its argument conditions, per\n"
+	"                        architecture, from every path of the filter\n"
+	"      --audit           the holes a reviewer looks for (exit 1 when any)\n"
+	"      --diff A B        every input where A and B act differently (A and B: a\n"
+	"                        filter or a policy; exit 0 same, 1 different, 2 trouble)\n"
+	"      --pid PID         read the seccomp filters of process PID, newest first\n"
+	"      --filter N        only its filter N (0: the newest)\n"
+	"      --fd FD           read the socket filter of PID's descriptor FD instead\n"
 	"\n  -h, --help            show this help\n"
 	"      --version         show the version\n"
 	"\nExit status: 0 success, 1 invalid input or program, 2 bad usage.\n";
+
+/* The seccomp views' options, against each other and the input's. 0 or CLI_EXIT_USAGE. */
+static int inspect_check(struct options *o)
+{
+	struct inspect *in = &o->insp;
+	struct cli_input ci = o->in;
+
+	in->output = o->output;
+	if ((in->fd >= 0 || in->filter >= 0) && in->pid < 0)
+		return cli_usage_error("%s applies to --pid only", in->fd >= 0 ? "--fd" : "--filter");
+	if (in->fd >= 0 && in->filter >= 0)
+		return cli_usage_error("--fd reads a socket's filter; --filter picks a seccomp one");
+	if (in->pid >= 0 && (o->in.source != CLI_SRC_FILE || o->in.input || in->diff))
+		return cli_usage_error("--pid is the input; give no other");
+	if (in->diff) {
+		if (!o->in.input || !in->diff_b || o->in.source != CLI_SRC_FILE)
+			return cli_usage_error("--diff compares two files: --diff A B");
+		if (in->mode)
+			return cli_usage_error("--diff is a view of its own");
+		ci.source = CLI_SRC_POLICY; /* --arch and the like apply to policies among A, B */
+		ci.input = NULL;
+	}
+	if ((in->mode || in->diff) && in->fd >= 0)
+		return cli_usage_error("--fd reads a socket filter; the seccomp views need a "
+				       "seccomp one");
+	if (in->mode || in->diff || (in->pid >= 0 && in->fd < 0))
+		o->check = CBPF_CHECK_SECCOMP;
+	return cli_input_check(&ci);
+}
 
 /* Picks the output form; a second, different choice is a usage error. */
 static int choose_output(struct options *o, enum cbpf_form form, const char *flag)
@@ -103,6 +159,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->to = CBPF_FORM_COMMA;
 	o->check = CBPF_CHECK_SOCKET;
+	o->insp.pid = o->insp.fd = o->insp.filter = -1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":cde:hOo:Ss:y:", long_options, NULL)) != -1) {
 		err = 0;
@@ -133,12 +190,21 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_TO: {
 			enum cbpf_form f;
 
+			if (!strcmp(optarg, "minijail") || !strcmp(optarg, "oci")) {
+				if (o->insp.mode && o->insp.mode != INSPECT_DECOMPILE)
+					return cli_usage_error("--explain, --audit and --to "
+							       "minijail|oci are three views; "
+							       "give one");
+				o->insp.mode = INSPECT_DECOMPILE;
+				o->insp.lang = optarg[0] == 'o' ? CBPF_POLICY_JSON : CBPF_POLICY_TEXT;
+				break;
+			}
 			/* Not a form of the program: what it becomes (AUTO is never written). */
 			if (!strcmp(optarg, "native"))
 				f = CBPF_FORM_AUTO;
 			else if (cbpf_form_parse(optarg, &f) || f == CBPF_FORM_AUTO)
-				return cli_usage_error("unknown output form '%s' "
-						       "(comma c listing dd ddd asm raw dot native)",
+				return cli_usage_error("unknown output form '%s' (comma c listing dd "
+						       "ddd asm raw dot native minijail oci)",
 						       optarg);
 			err = choose_output(o, f, "--to");
 			break;
@@ -155,6 +221,30 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_NO_COMMENTS:
 			o->no_comments = true;
 			break;
+		case OPT_EXPLAIN:
+		case OPT_AUDIT:
+			if (o->insp.mode && o->insp.mode != (c == OPT_EXPLAIN ? INSPECT_EXPLAIN
+									       : INSPECT_AUDIT))
+				return cli_usage_error("--explain, --audit and --to minijail|oci are "
+						       "three views; give one");
+			o->insp.mode = c == OPT_EXPLAIN ? INSPECT_EXPLAIN : INSPECT_AUDIT;
+			break;
+		case OPT_DIFF:
+			o->insp.diff = true;
+			break;
+		case OPT_PID:
+		case OPT_FD:
+		case OPT_FILTER: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (end == optarg || *end || v < 0 || v > 0x7fffffff)
+				return cli_usage_error("invalid number '%s' for %s", optarg,
+						       c == OPT_PID ? "--pid" : c == OPT_FD ? "--fd"
+											 : "--filter");
+			*(c == OPT_PID ? &o->insp.pid : c == OPT_FD ? &o->insp.fd : &o->insp.filter) = v;
+			break;
+		}
 		default:
 			err = cli_option(&o->in, c, optarg, argv);
 		}
@@ -163,10 +253,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc)
 		o->in.input = argv[optind++];
+	if (o->insp.diff && optind < argc)
+		o->insp.diff_b = argv[optind++];
 	if (optind < argc)
 		return cli_usage_error("too many arguments: '%s' (one input file at most)",
 				       argv[optind]);
-	err = cli_input_check(&o->in);
+	err = inspect_check(o);
 	if (err)
 		return err;
 	if (o->comments && o->no_comments)
@@ -286,6 +378,44 @@ static int write_out(struct run *r)
 	return 0;
 }
 
+/* --pid: each filter read from the process, written (or viewed) in turn under its label. */
+static int run_pid(struct run *r)
+{
+	struct cbpf_prog **progs = NULL;
+	char **labels = NULL;
+	size_t n = 0;
+	int rc = inspect_pid(&r->o.insp, &progs, &labels, &n);
+
+	if (!rc && n > 1 && (r->o.to == CBPF_FORM_RAW || r->o.output))
+		rc = cli_error("process %ld has %zu seccomp filters: pick one with --filter N for "
+			       "%s",
+			       r->o.insp.pid, n, r->o.output ? "-o" : "--raw");
+	for (size_t i = 0; i < n; i++) {
+		if (!rc) {
+			r->p.prog = progs[i];
+			progs[i] = NULL;
+			if (n > 1) {
+				printf("%s%s:\n", i ? "\n" : "", labels[i]);
+				fflush(stdout);
+			}
+			rc = check(r);
+			if (!rc && r->o.insp.mode)
+				rc = inspect_run(&r->o.insp, &r->p);
+			else if (!rc && r->o.check == CBPF_CHECK_SECCOMP &&
+				 cbpf_seccomp_annotate(r->p.prog, cbpf_arch_native()))
+				rc = cli_error("out of memory");
+			else if (!rc)
+				rc = write_out(r);
+			cli_prog_fini(&r->p);
+		}
+		cbpf_prog_free(progs[i]);
+		free(labels[i]);
+	}
+	free(progs);
+	free(labels);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct run r = { 0 };
@@ -300,9 +430,19 @@ int main(int argc, char **argv)
 		return cli_error("--to native: this cbpf-asm was built without capstone, the "
 				 "disassembler it needs (libcapstone-dev; docs/jit.md)");
 	r.p.popts.color = r.o.color;
+	if (r.o.insp.diff)
+		return inspect_diff(&r.o.insp, &r.o.in);
+	if (r.o.insp.pid >= 0)
+		return run_pid(&r);
 	rc = cli_load(&r.p, &r.o.in);
 	if (!rc)
 		rc = check(&r);
+	/* An audit goes on past what the checker refuses: that is among its findings. */
+	if (r.o.insp.mode && (!rc || (r.o.insp.mode == INSPECT_AUDIT && r.p.prog))) {
+		rc = inspect_run(&r.o.insp, &r.p);
+		cli_prog_fini(&r.p);
+		return rc;
+	}
 	/* A seccomp filter read as bytecode is explained the way seccomp-tools explains it. */
 	if (!rc && r.o.check == CBPF_CHECK_SECCOMP && r.o.in.source == CLI_SRC_FILE &&
 	    cbpf_seccomp_annotate(r.p.prog, CBPF_ARCH_NONE))

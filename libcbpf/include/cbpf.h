@@ -22,5 +22,6 @@
 #include "cbpf/xlate.h"
 #include "cbpf/kernel.h"
 #include "cbpf/proof.h"
+#include "cbpf/explain.h"
 
 #endif
