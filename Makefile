@@ -71,6 +71,9 @@ LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 # The syscall tables: the committed libcbpf/data/syscalls.csv turned into C by the build.
 SYSTAB_C := $(B)/gen/systab_data.c
 LIB_OBJ += $(B)/gen/systab_data.o
+# The named constants, the same way: libcbpf/data/constants.csv.
+CONSTTAB_C := $(B)/gen/consttab_data.c
+LIB_OBJ += $(B)/gen/consttab_data.o
 LIB_A := $(B)/lib/libcbpf.a
 # What the programs, tests, benchmarks and fuzzers link: every symbol, internal ones too.
 LIB_INT_A := $(B)/libcbpf-internal.a
@@ -142,7 +145,13 @@ $(SYSTAB_C): libcbpf/data/syscalls.csv libcbpf/data/systab.awk
 	$(Q)grep -v '^#' $< | tail -n +2 | LC_ALL=C sort -t, -k1,1 | \
 		LC_ALL=C awk -f libcbpf/data/systab.awk > $@.tmp && mv $@.tmp $@
 
-$(B)/gen/systab_data.o: $(SYSTAB_C)
+$(CONSTTAB_C): libcbpf/data/constants.csv libcbpf/data/consttab.awk
+	$(call say,GEN,$@)
+	@mkdir -p $(@D)
+	$(Q)grep -v '^#' $< | tail -n +2 | LC_ALL=C sort -t, -k1,1 | \
+		LC_ALL=C awk -f libcbpf/data/consttab.awk > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/%_data.o: $(B)/gen/%_data.c
 	$(call say,CC,$<)
 	$(Q)$(CC) $(BASE_CFLAGS) -Ilibcbpf/src -fPIC -fvisibility=hidden $(CFLAGS) -c -o $@ $<
 

@@ -1,7 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Installs the Debian packages cbpf needs when run as root, or prints the exact apt-get line.
-# Usage: tools/deps.sh [--quiet] [build|test|all]
+# Usage: tools/deps.sh [--quiet] [build|test|all|gen]
+# gen (opt-in, not part of all): what libcbpf/data/gen-constants.sh and gen-syscalls.sh need to
+# make the committed tables again: the kernel source, clang-19 for every target, glibc's headers
+# for each architecture.
 set -u
 quiet=0
 if [ "${1:-}" = --quiet ]; then quiet=1; shift; fi
@@ -10,10 +13,17 @@ group=${1:-all}
 build="gcc make pkg-config libc6-dev linux-libc-dev libpcap-dev libreadline-dev libbpf-dev check"
 # Peers and oracles the tests and benchmarks compare against, and the fuzzing toolchain.
 test="tcpdump netsniff-ng libseccomp-dev llvm clang libclang-rt-dev tmux iproute2 bpftool graphviz"
+# An amd64 machine uses its own libc6-dev: libc6-dev-amd64-cross would come before /usr/include
+# in its gcc's search path.
+gen="make gcc xz-utils linux-source-6.12 clang-19"
+for a in amd64 i386 x32 arm64 armhf riscv64 ppc64el s390x mips mipsel mips64 mips64el; do
+	[ "$a" = "$(dpkg --print-architecture 2>/dev/null)" ] || gen="$gen libc6-dev-$a-cross"
+done
 case $group in
 build) want=$build ;;
 test | all) want="$build $test" ;;
-*) echo "usage: $0 [--quiet] [build|test|all]" >&2; exit 2 ;;
+gen) want=$gen ;;
+*) echo "usage: $0 [--quiet] [build|test|all|gen]" >&2; exit 2 ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
@@ -47,6 +57,7 @@ fi
 echo "deps: missing Debian packages; run:" >&2
 echo "  sudo apt-get install -y$missing" >&2
 # Without the build packages nothing compiles; without the test peers, tests skip loudly.
+[ "$group" = gen ] && exit 1
 for p in $missing; do
 	case " $build " in *" $p "*) exit 1 ;; esac
 done

@@ -20,6 +20,7 @@ for bin in "$B"/fuzz/bin/*; do
 	asm | listing | fmt_read | dbg_cmd) max_len=131072 ;;
 	check) max_len=33608 ;; # 4200 instructions, past the kernel's 4096
 	vm | xlate) max_len=65536 ;; # 4096 instructions (32 KB) and a packet
+	policy_gen) max_len=65536 ;; # policies of many thousands of rules
 	*) max_len= ;;
 	esac
 	printf '  FUZZ    %s (%ss%s)\n' "$name" "$secs" "${max_len:+, inputs up to $max_len bytes}"

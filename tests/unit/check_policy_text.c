@@ -161,6 +161,17 @@ START_TEST(constants)
 	ck_assert_uint_eq(value_of("EACCES"), 13);
 	ck_assert_uint_eq(value_of("AT_FDCWD"), (uint64_t)-100);
 	ck_assert_uint_eq(value_of("O_DIRECTORY"), 0200000); /* x86_64 */
+	/* What real policies name (crosvm's, ChromeOS'), from the generated tables. */
+	ck_assert_uint_eq(value_of("MADV_MERGEABLE"), 12);
+	ck_assert_uint_eq(value_of("MADV_GUARD_INSTALL"), 102);
+	ck_assert_uint_eq(value_of("TCGETS2"), 0x802c542a);
+	ck_assert_uint_eq(value_of("FUTEX_WAIT_PRIVATE"), 128);
+	ck_assert_uint_eq(value_of("PR_PAC_RESET_KEYS"), 54);
+	ck_assert_uint_eq(value_of("NETLINK_KOBJECT_UEVENT"), 15);
+	ck_assert_uint_eq(value_of("SIOCGIFFLAGS"), 0x8913);
+	ck_assert_uint_eq(value_of("MS_RDONLY|MS_NOSUID"), 3);
+	ck_assert_uint_eq(value_of("RLIMIT_NOFILE"), 7);
+	ck_assert_uint_eq(value_of("SOCK_STREAM|SOCK_CLOEXEC"), 02000001);
 }
 END_TEST
 
@@ -175,8 +186,53 @@ START_TEST(arch_dependent_constants)
 	cbpf_policy_free(pol);
 	opts = (struct cbpf_policy_opts){ .arches = both, .n_arches = 2 };
 	ck_assert_ptr_null(parse_opts("openat: arg2 & O_DIRECTORY\n", &opts));
-	ck_assert_str_eq(first_diag(), "1:16: error: 'O_DIRECTORY' differs between x86 and arm "
-				       "architectures: write the number");
+	ck_assert_str_eq(first_diag(), "1:16: error: constant 'O_DIRECTORY' differs between x86_64 "
+				       "(0x10000) and arm (0x4000): write a statement per "
+				       "architecture ([arch=...])");
+	/* A statement for one architecture reads its constants there only. */
+	pol = parse_opts("openat[arch=arm]: arg2 & O_DIRECTORY\n"
+			 "openat[arch=x86_64]: arg2 & O_DIRECTORY\n",
+			 &opts);
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(rule(pol, 0, "openat")->conds[0].mask, 040000);
+	ck_assert_uint_eq(rule(pol, 1, "openat")->conds[0].mask, 0200000);
+	cbpf_policy_free(pol);
+	/* Computed for each architecture: _IOR('f', 1, long) has sizeof(long) in it. */
+	opts = (struct cbpf_policy_opts){ .arches = arm, .n_arches = 1 };
+	pol = parse_opts("ioctl: arg1 == FS_IOC_GETFLAGS\n", &opts);
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(rule(pol, 0, "ioctl")->conds[0].value, 0x80086601);
+	cbpf_policy_free(pol);
+	opts = (struct cbpf_policy_opts){ .arches = both + 1, .n_arches = 1 };
+	pol = parse_opts("ioctl: arg1 == FS_IOC_GETFLAGS\n", &opts);
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(rule(pol, 0, "ioctl")->conds[0].value, 0x80046601);
+	cbpf_policy_free(pol);
+}
+END_TEST
+
+START_TEST(unknown_constants)
+{
+	enum cbpf_arch arm64[] = { CBPF_ARCH_AARCH64 };
+	struct cbpf_policy_opts opts = { .arches = arm64, .n_arches = 1 };
+
+	ck_assert_ptr_null(parse("madvise: arg2 == MADV_MERGABLE\n"));
+	ck_assert_str_eq(first_diag(), "1:18: error: unknown constant 'MADV_MERGABLE' (did you mean "
+				       "'MADV_MERGEABLE'?)");
+	ck_assert_ptr_null(parse("openat: arg2 & O_CLOEXE\n"));
+	ck_assert_str_eq(first_diag(), "1:16: error: unknown constant 'O_CLOEXE' (did you mean "
+				       "'O_CLOEXEC'?)");
+	ck_assert_ptr_null(parse("read: arg0 == NO_SUCH_NAME_AT_ALL\n"));
+	ck_assert_str_eq(first_diag(), "1:15: error: unknown constant 'NO_SUCH_NAME_AT_ALL' (write "
+				       "its value)");
+	/* x86's arch_prctl codes are not aarch64's. */
+	ck_assert_ptr_null(parse_opts("prctl: arg0 == ARCH_SET_FS\n", &opts));
+	ck_assert_str_eq(first_diag(), "1:16: error: constant 'ARCH_SET_FS' is not defined on "
+				       "aarch64");
+	/* So is an errno name that another architecture's headers only have. */
+	ck_assert_ptr_null(parse("read: return ENOSUCHERR\n"));
+	ck_assert_str_eq(first_diag(), "1:14: error: unknown constant 'ENOSUCHERR' (write its "
+				       "value)");
 }
 END_TEST
 
@@ -374,6 +430,7 @@ Suite *policy_text_suite(void)
 	tcase_add_test(tc, expressions);
 	tcase_add_test(tc, constants);
 	tcase_add_test(tc, arch_dependent_constants);
+	tcase_add_test(tc, unknown_constants);
 	tcase_add_test(tc, directives);
 	tcase_add_test(tc, includes);
 	tcase_add_test(tc, statements);

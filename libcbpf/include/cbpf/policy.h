@@ -61,6 +61,41 @@ CBPF_API bool cbpf_syscall_exists(const char *name);
 CBPF_API size_t cbpf_syscall_count(void);
 CBPF_API const char *cbpf_syscall_at(size_t i);
 
+/* ---------------------------------------------------------------- named constants */
+
+/*
+ * The constants policies compare arguments with (O_CLOEXEC, MADV_MERGEABLE, TCGETS2, AF_INET,
+ * EPERM...), each with its value on each architecture, generated from the kernel's and libc's
+ * headers (libcbpf/data/constants.csv).
+ */
+
+/*
+ * The value of constant name (case matters) on arch, as a 64-bit number: a negative value of a
+ * signed type is sign-extended (AT_FDCWD is 0xffffffffffffff9c), an unsigned one is not (~0UL is
+ * 0xffffffff on a 32-bit architecture). Returns 0, -ENOENT (not defined on arch; see
+ * cbpf_const_exists) or -EINVAL (bad arch).
+ */
+CBPF_API int cbpf_const_value(enum cbpf_arch arch, const char *name, uint64_t *value);
+/* True when name is a constant on some architecture of the table, including ones cbpf does not
+ * generate filters for yet (mips, ppc64le...). */
+CBPF_API bool cbpf_const_exists(const char *name);
+/*
+ * The known names closest to name (edit distance ignoring case, at most a third of its length,
+ * and at most one more than the best's): up to n (at most 8) of them into out[], best first,
+ * only names defined on arch (any architecture for CBPF_ARCH_NONE). Returns how many it wrote.
+ * The strings are static, never freed.
+ */
+CBPF_API size_t cbpf_const_suggest(enum cbpf_arch arch, const char *name, const char **out,
+				   size_t n);
+/*
+ * The name of value within a family of constants on arch, for printing: family is a name
+ * prefix ("AF_", "SOCK_", "MADV_", "SIG"), or "E" for errno numbers (the errno headers' names
+ * only, not EPOLLIN or ECHO). Where several names share the value, the kernel's spelling wins
+ * over libc's, then the first in strcmp order (EAGAIN, not EWOULDBLOCK), except AF_UNIX and
+ * PF_UNIX. Returns NULL when none; static storage.
+ */
+CBPF_API const char *cbpf_const_name(enum cbpf_arch arch, const char *family, uint64_t value);
+
 /* ---------------------------------------------------------------- actions */
 
 /* include/uapi/linux/seccomp.h: a filter's return value is an action and 16 bits of data. */

@@ -449,9 +449,9 @@ static void arg_add(struct arg_set *s, const struct cbpf_policy_cond *c, uint64_
 		s->empty = true;
 }
 
-/* Whether a call on arch can match both rules' conditions. */
+/* Whether a call on arch can match both rules' conditions. The cases tried add to *work. */
 static bool rules_overlap(const struct cbpf_policy_rule *a, const struct cbpf_policy_rule *b,
-			  enum cbpf_arch arch)
+			  enum cbpf_arch arch, size_t *work)
 {
 	uint64_t width = policy_arch_32bit(arch) ? UINT32_MAX : UINT64_MAX;
 	const struct cbpf_policy_rule *both[2] = { a, b };
@@ -459,12 +459,15 @@ static bool rules_overlap(const struct cbpf_policy_rule *a, const struct cbpf_po
 	for (unsigned arg = 0; arg < 6; arg++) {
 		struct arg_set s = { .hi = width };
 		unsigned budget = 1U << 16;
+		bool sat;
 
 		for (int r = 0; r < 2; r++)
 			for (size_t c = 0; c < both[r]->n_conds; c++)
 				if (both[r]->conds[c].arg == arg)
 					arg_add(&s, &both[r]->conds[c], width);
-		if (s.empty || !arg_sat(&s, s.lo, s.mask, s.bits, width, 0, &budget))
+		sat = !s.empty && arg_sat(&s, s.lo, s.mask, s.bits, width, 0, &budget);
+		*work += (1U << 16) - budget;
+		if (!sat)
 			return false;
 	}
 	return true;
@@ -505,12 +508,284 @@ static void report_conflict(struct policy_ctx *ctx, bool *reported, size_t first
 		    "the other rule for '%s' is here", a->syscall);
 }
 
+/*
+ * A conditional rule of a group, for finding the earlier rules it may contradict: its sorted
+ * conditions, and the range each argument keeps under them (arg_add's, so two rules whose
+ * ranges of one argument do not meet never overlap), or empty when no call meets them.
+ */
+struct cand {
+	size_t at; /* index in the group */
+	uint32_t action;
+	const struct cbpf_policy_cond *conds;
+	size_t n_conds;
+	uint64_t key; /* what cand_key_cmp sorts by */
+	uint64_t lo[6], hi[6];
+	bool empty;
+};
+
+struct cand_pair {
+	size_t later, earlier; /* indexes in the group */
+};
+
+static int cand_pair_cmp(const void *a, const void *b)
+{
+	const struct cand_pair *x = a, *y = b;
+
+	if (x->later != y->later)
+		return x->later < y->later ? -1 : 1;
+	return (x->earlier > y->earlier) - (x->earlier < y->earlier);
+}
+
+static int cand_conds_cmp(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->n_conds != y->n_conds)
+		return x->n_conds < y->n_conds ? -1 : 1;
+	for (size_t i = 0; i < x->n_conds; i++) {
+		int c = cond_cmp(&x->conds[i], &y->conds[i]);
+
+		if (c)
+			return c;
+	}
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+static int cand_key_cmp(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+/* How many of v[from..n), sorted by key, have a key of at most x. */
+static size_t cand_upto(const struct cand *v, size_t from, size_t n, uint64_t x)
+{
+	size_t lo = from, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].key <= x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo - from;
+}
+
+static bool cand_meet(const struct cand *x, const struct cand *y)
+{
+	for (unsigned a = 0; a < 6; a++)
+		if (x->lo[a] > y->hi[a] || y->lo[a] > x->hi[a])
+			return false;
+	return !x->empty && !y->empty;
+}
+
+static bool cand_push(struct cand_pair **v, size_t *n, size_t *cap, size_t x, size_t y)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 256;
+		struct cand_pair *nv = realloc(*v, c * sizeof(*nv));
+
+		if (!nv)
+			return false;
+		*v = nv;
+		*cap = c;
+	}
+	(*v)[(*n)++] = (struct cand_pair){ x > y ? x : y, x < y ? x : y };
+	return true;
+}
+
+/* Pairs whose ranges of one argument meet: more, and the candidates are not listed. */
+#define CAND_PAIRS_MAX (1U << 20)
+/* Pairs compared, and cases tried in them, for one group when the candidates are not listed. */
+#define CAND_WORK_MAX (1U << 24)
+
+/* Whether rule y contradicts the earlier rule x (another action), and how. */
+static bool cand_check(const struct cand *x, const struct cand *y, enum cbpf_arch arch,
+		       const struct cbpf_policy_rule *rx, const struct cbpf_policy_rule *ry,
+		       size_t *work, enum conflict *how)
+{
+	if (x->action == y->action)
+		return false;
+	if (conds_equal(x->conds, x->n_conds, y->conds, y->n_conds))
+		*how = SAME_CONDS;
+	else if (cand_meet(x, y) && rules_overlap(rx, ry, arch, work))
+		*how = OVERLAP;
+	else
+		return false;
+	return true;
+}
+
+/* Every pair of v[0..m) in the order the rules come, up to CAND_WORK_MAX (see below). */
+static void compare_all(struct policy_ctx *ctx, enum cbpf_arch arch, const struct nr_rule *g,
+			struct cand *v, size_t m, size_t *first, enum conflict *how)
+{
+	const struct cbpf_policy_rule *rules = ctx->pol->rules;
+	size_t work = 0;
+
+	for (size_t i = 0; i < m; i++)
+		v[i].key = v[i].at;
+	qsort(v, m, sizeof(*v), cand_key_cmp);
+	for (size_t i = 0; i < m; i++) {
+		const struct cbpf_policy_rule *r = &rules[g[v[i].at].rule];
+
+		for (size_t j = 0; j < i && first[v[i].at] == SIZE_MAX; j++) {
+			if (++work > CAND_WORK_MAX) {
+				policy_diag(ctx, CBPF_SEV_WARNING, r->file, r->line, r->col, 0,
+					    "too many rules for '%s' on %s to compare each pair "
+					    "for contradictions: this one and those after it were "
+					    "not compared with all earlier ones",
+					    r->syscall, cbpf_arch_name(arch));
+				return;
+			}
+			if (cand_check(&v[j], &v[i], arch, &rules[g[v[j].at].rule], r, &work,
+				       &how[v[i].at]))
+				first[v[i].at] = v[j].at;
+		}
+	}
+}
+
+/*
+ * For each conditional rule of a group (g, n), the first earlier conditional rule with another
+ * action that it contradicts (the same conditions, or a call can meet both): first[i] and
+ * how[i], else SIZE_MAX. Comparing every pair is quadratic in the rules; the candidates are the
+ * pairs with the same conditions and those whose ranges meet on every argument, listed from the
+ * argument where the fewest ranges meet (a rule per ioctl number: none meet). When even those
+ * are too many (masks and != leave whole ranges), every pair is compared up to a bound, past
+ * which a warning says the rest were not. false when out of memory.
+ */
+static bool group_conflicts(struct policy_ctx *ctx, enum cbpf_arch arch, const struct nr_rule *g,
+			    size_t n, struct cbpf_policy_cond **sorted, size_t *first,
+			    enum conflict *how)
+{
+	const struct cbpf_policy_rule *rules = ctx->pol->rules;
+	uint64_t width = policy_arch_32bit(arch) ? UINT32_MAX : UINT64_MAX;
+	struct cand *v = malloc((n + 1) * sizeof(*v));
+	struct cand_pair *p = NULL;
+	size_t m = 0, np = 0, cap = 0, best = SIZE_MAX, work = 0;
+	unsigned best_arg = 0;
+	bool mixed = false, ok = false;
+
+	for (size_t i = 0; i < n; i++)
+		first[i] = SIZE_MAX;
+	if (!v)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const struct cbpf_policy_rule *rule = &rules[g[i].rule];
+
+		if (rule->fallback || !rule->n_conds)
+			continue;
+		mixed |= m && v[0].action != rule->action;
+		v[m] = (struct cand){ .at = i, .action = rule->action, .conds = sorted[g[i].rule],
+				      .n_conds = rule->n_conds };
+		for (unsigned a = 0; a < 6; a++) {
+			struct arg_set s = { .hi = width };
+
+			for (size_t c = 0; c < rule->n_conds; c++)
+				if (rule->conds[c].arg == a)
+					arg_add(&s, &rule->conds[c], width);
+			v[m].lo[a] = s.lo;
+			v[m].hi[a] = s.hi;
+			v[m].empty |= s.empty;
+		}
+		m++;
+	}
+	if (!mixed)
+		goto done;
+	/* the argument where the fewest ranges meet */
+	for (unsigned a = 0; a < 6 && best; a++) {
+		size_t meet = 0;
+
+		for (size_t i = 0; i < m; i++)
+			v[i].key = v[i].lo[a];
+		qsort(v, m, sizeof(*v), cand_key_cmp);
+		for (size_t i = 0; i < m && meet <= CAND_PAIRS_MAX; i++)
+			meet += cand_upto(v, i + 1, m, v[i].hi[a]);
+		if (meet < best)
+			best = meet, best_arg = a;
+	}
+	if (best > CAND_PAIRS_MAX) {
+		compare_all(ctx, arch, g, v, m, first, how);
+		goto done;
+	}
+	for (size_t i = 0; i < m; i++)
+		v[i].key = v[i].lo[best_arg];
+	qsort(v, m, sizeof(*v), cand_key_cmp);
+	for (size_t i = 0; i < m; i++) {
+		size_t end = i + 1 + cand_upto(v, i + 1, m, v[i].hi[best_arg]);
+
+		for (size_t j = i + 1; j < end; j++)
+			if (v[i].action != v[j].action && cand_meet(&v[i], &v[j]) &&
+			    !cand_push(&p, &np, &cap, v[i].at, v[j].at))
+				goto out;
+	}
+	/* the same conditions (whether or not a call meets them): the first other action */
+	qsort(v, m, sizeof(*v), cand_conds_cmp);
+	for (size_t i = 0, j; i < m; i = j) {
+		size_t other = SIZE_MAX;
+
+		for (j = i + 1; j < m && !conds_equal(v[i].conds, v[i].n_conds, v[j].conds,
+						      v[j].n_conds); j++)
+			;
+		for (size_t x = i + 1; x < j; x++) {
+			size_t e = v[x].action != v[i].action ? v[i].at : other;
+
+			if (e != SIZE_MAX && !cand_push(&p, &np, &cap, v[x].at, e))
+				goto out;
+			if (v[x].action != v[i].action && other == SIZE_MAX)
+				other = v[x].at;
+		}
+	}
+	/* each rule against its candidates, earliest first (first[] holds where each rule is in v
+	 * until then) */
+	if (np)
+		qsort(p, np, sizeof(*p), cand_pair_cmp);
+	for (size_t i = 0; i < m; i++)
+		first[v[i].at] = i;
+	for (size_t i = 0, j; i < np; i = j) {
+		const struct cand *x = &v[first[p[i].later]];
+		size_t found = SIZE_MAX;
+
+		for (j = i; j < np && p[j].later == p[i].later; j++) {
+			const struct cand *y = &v[first[p[j].earlier]];
+
+			if (found == SIZE_MAX &&
+			    cand_check(y, x, arch, &rules[g[y->at].rule], &rules[g[x->at].rule],
+				       &work, &how[x->at]))
+				found = y->at;
+		}
+		p[i].earlier = found;
+	}
+	for (size_t i = 0; i < m; i++)
+		first[v[i].at] = SIZE_MAX;
+	for (size_t i = 0; i < np; i++)
+		if (!i || p[i].later != p[i - 1].later)
+			first[p[i].later] = p[i].earlier;
+done:
+	ok = true;
+out:
+	free(v);
+	free(p);
+	return ok;
+}
+
 static void check_group(struct policy_ctx *ctx, enum cbpf_arch arch, const struct nr_rule *g,
 			size_t n, struct cbpf_policy_cond **sorted, bool *reported)
 {
 	const struct cbpf_policy_rule *rules = ctx->pol->rules;
 	size_t uncond = SIZE_MAX, fallback = SIZE_MAX;
+	size_t *first = malloc(n * sizeof(*first));
+	enum conflict *how = malloc(n * sizeof(*how));
 
+	if (!first || !how || !group_conflicts(ctx, arch, g, n, sorted, first, how)) {
+		if (!ctx->err)
+			ctx->err = -ENOMEM;
+		goto out;
+	}
 	for (size_t i = 0; i < n; i++) {
 		size_t r = g[i].rule;
 		const struct cbpf_policy_rule *rule = &rules[r];
@@ -529,19 +804,11 @@ static void check_group(struct policy_ctx *ctx, enum cbpf_arch arch, const struc
 				uncond = r;
 			continue;
 		}
-		for (size_t j = 0; j < i; j++) {
-			size_t o = g[j].rule;
-
-			if (rules[o].fallback || !rules[o].n_conds || rules[o].action == rule->action)
-				continue;
-			if (conds_equal(sorted[o], rules[o].n_conds, sorted[r], rule->n_conds))
-				report_conflict(ctx, reported, o, r, SAME_CONDS);
-			else if (rules_overlap(&rules[o], rule, arch))
-				report_conflict(ctx, reported, o, r, OVERLAP);
-		}
+		if (first[i] != SIZE_MAX)
+			report_conflict(ctx, reported, g[first[i]].rule, r, how[i]);
 	}
 	if (uncond == SIZE_MAX)
-		return;
+		goto out;
 	/* An unconditional rule decides the syscall: any other action for it contradicts it. */
 	for (size_t i = 0; i < n; i++) {
 		size_t r = g[i].rule;
@@ -550,6 +817,9 @@ static void check_group(struct policy_ctx *ctx, enum cbpf_arch arch, const struc
 			report_conflict(ctx, reported, uncond < r ? uncond : r, uncond < r ? r : uncond,
 					false);
 	}
+out:
+	free(first);
+	free(how);
 }
 
 void policy_check_conflicts(struct policy_ctx *ctx)
@@ -599,6 +869,103 @@ out:
 	free(sorted);
 	free(v);
 	free(reported);
+}
+
+/* ---------------------------------------------------------------- 32-bit arguments */
+
+/*
+ * Whether comparing a 32-bit argument with c's constants cut to 32 bits (what the filter does on
+ * i386, arm and x32, as libseccomp does) means something else than comparing it with c's own:
+ * some argument value gets another outcome. A constant that is a negative 32-bit number
+ * sign-extended (-1, 0xfffffffffffff000) is that number in 32-bit arithmetic, not a change. The
+ * high bits of a mask never matter: a 32-bit argument has none (so minijail's & and in keep
+ * their meaning).
+ */
+static bool truncation_changes(const struct cbpf_policy_cond *c)
+{
+	uint32_t hi = (uint32_t)(c->value >> 32), v = (uint32_t)c->value, m = (uint32_t)c->mask;
+
+	if (!hi || (hi == UINT32_MAX && (v & 0x80000000U)))
+		return false;
+	switch (c->op) {
+	case CBPF_CMP_LE: /* always true before, and after only with 0xffffffff */
+	case CBPF_CMP_GT:
+		return v != UINT32_MAX;
+	case CBPF_CMP_MASKED_EQ: /* never true before; after, unless a bit outside the mask */
+	case CBPF_CMP_MASKED_NE:
+		return !(v & ~m);
+	default: /* == and != never and always true before, < and >= always and never */
+		return true;
+	}
+}
+
+static void cond_format(const struct cbpf_policy_cond *c, uint64_t value, uint64_t mask,
+			char *buf, size_t size)
+{
+	static const char *const ops[] = { "==", "!=", "<", "<=", ">", ">=", "==", "!=" };
+
+	if (c->op == CBPF_CMP_MASKED_EQ || c->op == CBPF_CMP_MASKED_NE)
+		snprintf(buf, size, "(arg%u & %#" PRIx64 ") %s %#" PRIx64, c->arg, mask,
+			 ops[c->op], value);
+	else
+		snprintf(buf, size, "arg%u %s %#" PRIx64, c->arg, ops[c->op], value);
+}
+
+/*
+ * Warns, at the rule, where a condition means something else on the filter's 32-bit ABIs than
+ * its constant says: the filter keeps libseccomp's reading (the low 32 bits), so that a profile
+ * means under cbpf what it means under runc, but the policy's author should know
+ * (personality: arg0 == 0x100000000 is arg0 == 0 there, and allows personality(0)).
+ */
+void policy_check_truncation(struct policy_ctx *ctx)
+{
+	const struct cbpf_policy *pol = ctx->pol;
+	char last[512] = "", msg[512];
+	const struct cbpf_policy_rule *prev = NULL;
+
+	for (size_t r = 0; r < pol->n_rules; r++) {
+		const struct cbpf_policy_rule *rule = &pol->rules[r];
+
+		for (size_t c = 0; c < rule->n_conds; c++) {
+			const struct cbpf_policy_cond *cond = &rule->conds[c];
+			uint32_t v = (uint32_t)cond->value, m = (uint32_t)cond->mask;
+			char arches[64] = "", was[96], now[96];
+			const char *always = "";
+			size_t len = 0;
+			uint32_t nr;
+
+			if (!truncation_changes(cond))
+				continue;
+			for (size_t a = 0; a < pol->n_arches; a++)
+				if (policy_arch_32bit(pol->arches[a]) &&
+				    policy_rule_nr(rule, pol->arches[a], &nr))
+					len += (size_t)snprintf(arches + len, sizeof(arches) - len,
+								"%s%s", len ? ", " : "",
+								cbpf_arch_name(pol->arches[a]));
+			if (!len)
+				continue;
+			if ((cond->op == CBPF_CMP_LT && !v) ||
+			    (cond->op == CBPF_CMP_MASKED_NE && !m))
+				always = ", which never holds";
+			else if ((cond->op == CBPF_CMP_GE && !v) ||
+				 (cond->op == CBPF_CMP_MASKED_EQ && !m))
+				always = ", which always holds";
+			cond_format(cond, cond->value, cond->mask, was, sizeof(was));
+			cond_format(cond, v, m, now, sizeof(now));
+			snprintf(msg, sizeof(msg),
+				 "%s is %s on %s%s: arguments are 32 bits there, and constants are "
+				 "cut to 32 bits as libseccomp does",
+				 was, now, arches, always);
+			/* one entry of a profile naming many syscalls: one warning */
+			if (prev && prev->file == rule->file && prev->line == rule->line &&
+			    prev->col == rule->col && !strcmp(last, msg))
+				continue;
+			policy_diag(ctx, CBPF_SEV_WARNING, rule->file, rule->line, rule->col, 0,
+				    "%s", msg);
+			prev = rule;
+			snprintf(last, sizeof(last), "%s", msg);
+		}
+	}
 }
 
 /* ---------------------------------------------------------------- entry points */
@@ -701,6 +1068,8 @@ int cbpf_policy_parse(const char *src, size_t len, const struct cbpf_policy_opts
 			    "(write @default to mean that)");
 	if (!ctx.errors && !ctx.err)
 		policy_check_conflicts(&ctx);
+	if (!ctx.errors && !ctx.err)
+		policy_check_truncation(&ctx);
 	if (ctx.errors || ctx.err) {
 		cbpf_policy_free(ctx.pol);
 		return ctx.err ? ctx.err : -EINVAL;

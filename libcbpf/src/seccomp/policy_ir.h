@@ -55,6 +55,8 @@ void policy_text_parse(struct policy_ctx *ctx, const char *src, size_t len, cons
 
 /* Checks the rules of every (architecture, syscall) for contradictions. */
 void policy_check_conflicts(struct policy_ctx *ctx);
+/* Warns where a condition's constant means something else cut to 32 bits on a 32-bit ABI. */
+void policy_check_truncation(struct policy_ctx *ctx);
 
 /* Whether arch passes arguments in 32-bit registers (compares use the low word only). */
 bool policy_arch_32bit(enum cbpf_arch arch);

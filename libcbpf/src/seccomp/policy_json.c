@@ -873,7 +873,12 @@ static const struct jval *go_decode(struct profile *pr, const struct gotype *t,
 	unsigned major, minor;
 	uint64_t x;
 
-	if (old && old->type == J_NULL)
+	/*
+	 * A value of the wrong type was refused where it stood (it may have been kept as it was
+	 * read): a later value decoded over it starts from nothing, as after a null.
+	 */
+	if (old && (old->type == J_NULL || (t->kind == GO_STRUCT && old->type != J_OBJ) ||
+		    (t->kind == GO_SLICE && old->type != J_ARR)))
 		old = NULL;
 	if (src->type == J_NULL)
 		return t->ptr || t->kind == GO_SLICE ? NULL : old;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "seccomp/consttab.h"
 #include "seccomp/policy_ir.h"
 #include "util/infile.h"
 
@@ -52,6 +53,7 @@ struct tparser {
 	struct policy_ctx *ctx;
 	const char *file; /* owned by the policy */
 	unsigned depth;
+	unsigned arch_mask; /* the statement's [arch=...], for its constants; 0: all */
 	uint32_t *default_action; /* shared by included files */
 	bool *default_set;
 };
@@ -280,133 +282,66 @@ static bool tok_is(const struct token *t, const char *word)
 	return strlen(word) == t->len && !memcmp(t->s, word, t->len);
 }
 
-/* Names minijail policies use for flags and commands, the same on the five architectures. */
-static const struct {
-	const char *name;
-	uint64_t value;
-} constants[] = {
-	{ "O_RDONLY", 0 }, { "O_WRONLY", 1 }, { "O_RDWR", 2 }, { "O_ACCMODE", 3 },
-	{ "O_CREAT", 0100 }, { "O_EXCL", 0200 }, { "O_NOCTTY", 0400 }, { "O_TRUNC", 01000 },
-	{ "O_APPEND", 02000 }, { "O_NONBLOCK", 04000 }, { "O_NDELAY", 04000 },
-	{ "O_DSYNC", 010000 }, { "O_ASYNC", 020000 }, { "O_NOATIME", 01000000 },
-	{ "O_CLOEXEC", 02000000 }, { "O_SYNC", 04010000 }, { "O_PATH", 010000000 },
-	{ "PROT_NONE", 0 }, { "PROT_READ", 1 }, { "PROT_WRITE", 2 }, { "PROT_EXEC", 4 },
-	{ "PROT_GROWSDOWN", 0x01000000 }, { "PROT_GROWSUP", 0x02000000 },
-	{ "MAP_SHARED", 1 }, { "MAP_PRIVATE", 2 }, { "MAP_SHARED_VALIDATE", 3 },
-	{ "MAP_FIXED", 0x10 }, { "MAP_ANONYMOUS", 0x20 }, { "MAP_ANON", 0x20 },
-	{ "MAP_GROWSDOWN", 0x100 }, { "MAP_DENYWRITE", 0x800 }, { "MAP_EXECUTABLE", 0x1000 },
-	{ "MAP_LOCKED", 0x2000 }, { "MAP_NORESERVE", 0x4000 }, { "MAP_POPULATE", 0x8000 },
-	{ "MAP_NONBLOCK", 0x10000 }, { "MAP_STACK", 0x20000 }, { "MAP_HUGETLB", 0x40000 },
-	{ "MAP_FIXED_NOREPLACE", 0x100000 },
-	{ "AF_UNSPEC", 0 }, { "AF_UNIX", 1 }, { "AF_LOCAL", 1 }, { "AF_INET", 2 },
-	{ "AF_INET6", 10 }, { "AF_KEY", 15 }, { "AF_NETLINK", 16 }, { "AF_PACKET", 17 },
-	{ "AF_CAN", 29 }, { "AF_BLUETOOTH", 31 }, { "AF_ALG", 38 }, { "AF_VSOCK", 40 },
-	{ "AF_XDP", 44 },
-	{ "SOCK_STREAM", 1 }, { "SOCK_DGRAM", 2 }, { "SOCK_RAW", 3 }, { "SOCK_SEQPACKET", 5 },
-	{ "SOCK_NONBLOCK", 04000 }, { "SOCK_CLOEXEC", 02000000 },
-	{ "F_DUPFD", 0 }, { "F_GETFD", 1 }, { "F_SETFD", 2 }, { "F_GETFL", 3 }, { "F_SETFL", 4 },
-	{ "F_GETLK", 5 }, { "F_SETLK", 6 }, { "F_SETLKW", 7 }, { "F_OFD_GETLK", 36 },
-	{ "F_OFD_SETLK", 37 }, { "F_OFD_SETLKW", 38 }, { "F_DUPFD_CLOEXEC", 1030 },
-	{ "F_ADD_SEALS", 1033 }, { "F_GET_SEALS", 1034 }, { "FD_CLOEXEC", 1 },
-	{ "CLONE_VM", 0x100 }, { "CLONE_FS", 0x200 }, { "CLONE_FILES", 0x400 },
-	{ "CLONE_SIGHAND", 0x800 }, { "CLONE_PIDFD", 0x1000 }, { "CLONE_PTRACE", 0x2000 },
-	{ "CLONE_VFORK", 0x4000 }, { "CLONE_PARENT", 0x8000 }, { "CLONE_THREAD", 0x10000 },
-	{ "CLONE_NEWNS", 0x20000 }, { "CLONE_SYSVSEM", 0x40000 }, { "CLONE_SETTLS", 0x80000 },
-	{ "CLONE_PARENT_SETTID", 0x100000 }, { "CLONE_CHILD_CLEARTID", 0x200000 },
-	{ "CLONE_DETACHED", 0x400000 }, { "CLONE_UNTRACED", 0x800000 },
-	{ "CLONE_CHILD_SETTID", 0x1000000 }, { "CLONE_NEWCGROUP", 0x2000000 },
-	{ "CLONE_NEWUTS", 0x4000000 }, { "CLONE_NEWIPC", 0x8000000 },
-	{ "CLONE_NEWUSER", 0x10000000 }, { "CLONE_NEWPID", 0x20000000 },
-	{ "CLONE_NEWNET", 0x40000000 }, { "CLONE_IO", 0x80000000 },
-	{ "SIGHUP", 1 }, { "SIGINT", 2 }, { "SIGQUIT", 3 }, { "SIGILL", 4 }, { "SIGTRAP", 5 },
-	{ "SIGABRT", 6 }, { "SIGBUS", 7 }, { "SIGFPE", 8 }, { "SIGKILL", 9 }, { "SIGUSR1", 10 },
-	{ "SIGSEGV", 11 }, { "SIGUSR2", 12 }, { "SIGPIPE", 13 }, { "SIGALRM", 14 },
-	{ "SIGTERM", 15 }, { "SIGCHLD", 17 }, { "SIGCONT", 18 }, { "SIGSTOP", 19 },
-	{ "SIGTSTP", 20 }, { "SIGSYS", 31 },
-	{ "SIG_BLOCK", 0 }, { "SIG_UNBLOCK", 1 }, { "SIG_SETMASK", 2 },
-	{ "PR_SET_PDEATHSIG", 1 }, { "PR_GET_PDEATHSIG", 2 }, { "PR_GET_DUMPABLE", 3 },
-	{ "PR_SET_DUMPABLE", 4 }, { "PR_GET_KEEPCAPS", 7 }, { "PR_SET_KEEPCAPS", 8 },
-	{ "PR_SET_NAME", 15 }, { "PR_GET_NAME", 16 }, { "PR_GET_SECCOMP", 21 },
-	{ "PR_SET_SECCOMP", 22 }, { "PR_CAPBSET_READ", 23 }, { "PR_CAPBSET_DROP", 24 },
-	{ "PR_GET_SECUREBITS", 27 }, { "PR_SET_SECUREBITS", 28 }, { "PR_SET_TIMERSLACK", 29 },
-	{ "PR_GET_TIMERSLACK", 30 }, { "PR_SET_MM", 35 }, { "PR_SET_CHILD_SUBREAPER", 36 },
-	{ "PR_GET_CHILD_SUBREAPER", 37 }, { "PR_SET_NO_NEW_PRIVS", 38 },
-	{ "PR_GET_NO_NEW_PRIVS", 39 }, { "PR_SET_VMA", 0x53564d41 },
-	{ "FUTEX_WAIT", 0 }, { "FUTEX_WAKE", 1 }, { "FUTEX_REQUEUE", 3 },
-	{ "FUTEX_CMP_REQUEUE", 4 }, { "FUTEX_WAKE_OP", 5 }, { "FUTEX_WAIT_BITSET", 9 },
-	{ "FUTEX_WAKE_BITSET", 10 }, { "FUTEX_PRIVATE_FLAG", 128 },
-	{ "FUTEX_CLOCK_REALTIME", 256 },
-	{ "MADV_NORMAL", 0 }, { "MADV_RANDOM", 1 }, { "MADV_SEQUENTIAL", 2 },
-	{ "MADV_WILLNEED", 3 }, { "MADV_DONTNEED", 4 }, { "MADV_FREE", 8 }, { "MADV_REMOVE", 9 },
-	{ "MADV_DONTFORK", 10 }, { "MADV_DOFORK", 11 }, { "MADV_HUGEPAGE", 14 },
-	{ "MADV_NOHUGEPAGE", 15 }, { "MADV_DONTDUMP", 16 },
-	{ "TCGETS", 0x5401 }, { "TCSETS", 0x5402 }, { "TCSETSW", 0x5403 }, { "TCSETSF", 0x5404 },
-	{ "TIOCGPGRP", 0x540f }, { "TIOCSPGRP", 0x5410 }, { "TIOCGWINSZ", 0x5413 },
-	{ "TIOCSWINSZ", 0x5414 }, { "FIONREAD", 0x541b }, { "FIONBIO", 0x5421 },
-	{ "FIONCLEX", 0x5450 }, { "FIOCLEX", 0x5451 },
-	{ "AT_FDCWD", (uint64_t)-100 }, { "AT_SYMLINK_NOFOLLOW", 0x100 },
-	{ "AT_REMOVEDIR", 0x200 }, { "AT_SYMLINK_FOLLOW", 0x400 }, { "AT_EMPTY_PATH", 0x1000 },
-	{ "CLOCK_REALTIME", 0 }, { "CLOCK_MONOTONIC", 1 }, { "CLOCK_PROCESS_CPUTIME_ID", 2 },
-	{ "CLOCK_THREAD_CPUTIME_ID", 3 }, { "CLOCK_MONOTONIC_RAW", 4 },
-	{ "CLOCK_REALTIME_COARSE", 5 }, { "CLOCK_MONOTONIC_COARSE", 6 }, { "CLOCK_BOOTTIME", 7 },
-	{ "ARCH_SET_GS", 0x1001 }, { "ARCH_SET_FS", 0x1002 }, { "ARCH_GET_FS", 0x1003 },
-	{ "ARCH_GET_GS", 0x1004 },
-	{ "GRND_NONBLOCK", 1 }, { "GRND_RANDOM", 2 }, { "MFD_CLOEXEC", 1 },
-	{ "MFD_ALLOW_SEALING", 2 }, { "EFD_NONBLOCK", 04000 }, { "EFD_CLOEXEC", 02000000 },
-	{ "SECCOMP_SET_MODE_STRICT", 0 }, { "SECCOMP_SET_MODE_FILTER", 1 },
-	{ "SECCOMP_GET_ACTION_AVAIL", 2 }, { "SECCOMP_GET_NOTIF_SIZES", 3 },
-};
-
-/* Flags whose values differ: x86 (x86_64, i386, x32) against the generic ones (aarch64, arm). */
-static const struct {
-	const char *name;
-	uint64_t x86, generic;
-} arch_constants[] = {
-	{ "O_DIRECT", 040000, 0200000 },
-	{ "O_DIRECTORY", 0200000, 040000 },
-	{ "O_NOFOLLOW", 0400000, 0100000 },
-};
-
+/*
+ * A named constant's value (libcbpf/data/constants.csv) on every architecture the statement is
+ * for: the filter's (the host's while none is given yet), narrowed by its [arch=...]. A name
+ * that is unknown, missing on one of them or different between them is a located error.
+ */
 static bool lookup_constant(struct tparser *tp, const struct token *t, uint64_t *out)
 {
+	const struct cbpf_policy *pol = tp->ctx->pol;
+	const enum cbpf_arch *arches = pol->n_arches ? pol->arches : &tp->ctx->host;
+	size_t n = pol->n_arches ? pol->n_arches : 1;
+	const struct consttab_entry *e;
+	enum cbpf_arch first = CBPF_ARCH_NONE;
 	char name[64];
-	int err;
 
-	if (t->len >= sizeof(name))
+	*out = 0;
+	e = t->len < sizeof(name) ? (memcpy(name, t->s, t->len), name[t->len] = '\0',
+				     consttab_find(name))
+				  : NULL;
+	if (!e) {
+		const char *near[3];
+		char hint[3 * 72] = "";
+		size_t k = 0, len = 0;
+
+		if (t->len < sizeof(name))
+			k = cbpf_const_suggest(n == 1 ? arches[0] : CBPF_ARCH_NONE, name, near, 3);
+		for (size_t i = 0; i < k; i++)
+			len += (size_t)snprintf(hint + len, sizeof(hint) - len, "%s'%s'",
+						!i ? "" : i == k - 1 ? " or " : ", ", near[i]);
+		if (k)
+			terr(tp, t, "unknown constant '%s' (did you mean %s?)", name, hint);
+		else
+			terr(tp, t, "unknown constant " DIAG_QF " (write its value)",
+			     DIAG_QA(t->s, t->len));
 		return false;
-	memcpy(name, t->s, t->len);
-	name[t->len] = '\0';
-	for (size_t i = 0; i < sizeof(constants) / sizeof(constants[0]); i++)
-		if (!strcmp(name, constants[i].name)) {
-			*out = constants[i].value;
-			return true;
-		}
-	for (size_t i = 0; i < sizeof(arch_constants) / sizeof(arch_constants[0]); i++) {
-		const struct cbpf_policy *pol = tp->ctx->pol;
-		bool x86 = false, generic = false;
+	}
+	for (size_t a = 0; a < n; a++) {
+		uint64_t v;
 
-		if (strcmp(name, arch_constants[i].name))
+		/* A host of none of cbpf's architectures (CBPF_ARCH_NONE) has no column. */
+		if ((tp->arch_mask && !(tp->arch_mask & (1U << arches[a]))) ||
+		    systab_col(arches[a]) < 0)
 			continue;
-		for (size_t a = 0; a < pol->n_arches; a++) {
-			if (pol->arches[a] == CBPF_ARCH_AARCH64 || pol->arches[a] == CBPF_ARCH_ARM)
-				generic = true;
-			else
-				x86 = true;
+		if (consttab_value(e, systab_col(arches[a]), &v)) {
+			terr(tp, t, "constant '%s' is not defined on %s", name,
+			     cbpf_arch_name(arches[a]));
+			return false;
 		}
-		if (x86 && generic) {
-			terr(tp, t, "'%s' differs between x86 and arm architectures: write the number",
-			     name);
-			*out = 0;
-			return true;
+		if (first == CBPF_ARCH_NONE) {
+			first = arches[a];
+			*out = v;
+		} else if (v != *out) {
+			terr(tp, t,
+			     "constant '%s' differs between %s (%#llx) and %s (%#llx): write a "
+			     "statement per architecture ([arch=...])",
+			     name, cbpf_arch_name(first), (unsigned long long)*out,
+			     cbpf_arch_name(arches[a]), (unsigned long long)v);
+			return false;
 		}
-		*out = generic ? arch_constants[i].generic : arch_constants[i].x86;
-		return true;
 	}
-	if (!cbpf_errno_parse(name, &err)) {
-		*out = (uint64_t)err;
-		return true;
-	}
-	return false;
+	return true;
 }
 
 /* A number as strtoull with base 0 reads it (and 0o octal, minijail's other spelling). */
@@ -481,11 +416,8 @@ static bool parse_constant(struct tparser *tp, struct stmt *st, uint64_t *out, u
 		}
 		st->i++;
 	} else if (t->type == T_IDENT) {
-		if (!lookup_constant(tp, t, out)) {
-			terr(tp, t, "unknown constant " DIAG_QF " (write its value)",
-			     DIAG_QA(t->s, t->len));
+		if (!lookup_constant(tp, t, out))
 			return false;
-		}
 		st->i++;
 	} else {
 		expected(tp, st, "a number or a constant");
@@ -800,6 +732,7 @@ static void do_statement(struct tparser *tp, struct stmt *st)
 			return; /* ordering hints: the binary search makes them moot */
 		if (tok_is(first, "@default")) {
 			st->i = 1;
+			tp->arch_mask = 0;
 			if (!parse_action(tp, st, tp->default_action))
 				return;
 			*tp->default_set = true;
@@ -827,6 +760,15 @@ static void do_statement(struct tparser *tp, struct stmt *st)
 		st->i++;
 	} else if (!parse_descriptor(tp, st, &ds[nds++])) {
 		return;
+	}
+	/* The constants of the statement are read for the architectures of its syscalls. */
+	tp->arch_mask = 0;
+	for (size_t d = 0; d < nds; d++) {
+		if (!ds[d].arch_mask) {
+			tp->arch_mask = 0;
+			break;
+		}
+		tp->arch_mask |= ds[d].arch_mask;
 	}
 	colon = peek(st);
 	if (colon->type != T_COLON) {

@@ -76,6 +76,40 @@ enum cbpf_arch cbpf_arch_native(void)
 #endif
 }
 
+static const char *const col_names[SYSTAB_COLS] = {
+	[SYSTAB_X86_64] = "x86_64",
+	[SYSTAB_I386] = "i386",
+	[SYSTAB_X32] = "x32",
+	[SYSTAB_AARCH64] = "aarch64",
+	[SYSTAB_ARM] = "arm",
+	[SYSTAB_RISCV64] = "riscv64",
+	[SYSTAB_PPC64LE] = "ppc64le",
+	[SYSTAB_S390X] = "s390x",
+	[SYSTAB_LOONGARCH64] = "loongarch64",
+	[SYSTAB_MIPS] = "mips",
+	[SYSTAB_MIPSEL] = "mipsel",
+	[SYSTAB_MIPS64] = "mips64",
+	[SYSTAB_MIPS64EL] = "mips64el",
+};
+
+int systab_col(enum cbpf_arch arch)
+{
+	return arch_info(arch) ? (int)arch - 1 : -1;
+}
+
+const char *systab_col_name(int col)
+{
+	return col >= 0 && col < SYSTAB_COLS ? col_names[col] : NULL;
+}
+
+int systab_col_parse(const char *name)
+{
+	for (int c = 0; c < SYSTAB_COLS; c++)
+		if (!strcmp(name, col_names[c]))
+			return c;
+	return -1;
+}
+
 static int entry_cmp(const void *key, const void *elem)
 {
 	return strcmp(key, ((const struct systab_entry *)elem)->name);
@@ -86,22 +120,33 @@ static const struct systab_entry *systab_find(const char *name)
 	return bsearch(name, systab_entries, systab_count, sizeof(systab_entries[0]), entry_cmp);
 }
 
+int systab_nr(int col, const char *name, uint32_t *nr)
+{
+	const struct systab_entry *e = systab_find(name);
+
+	if (col < 0 || col >= SYSTAB_COLS || !e || e->nr[col] < 0)
+		return -ENOENT;
+	*nr = (uint32_t)e->nr[col];
+	return 0;
+}
+
 int cbpf_syscall_nr(enum cbpf_arch arch, const char *name, uint32_t *nr)
 {
-	const struct systab_entry *e;
+	int col = systab_col(arch);
 
-	if (!arch_info(arch))
+	if (col < 0)
 		return -EINVAL;
-	e = systab_find(name);
-	if (!e || e->nr[arch - 1] < 0)
+	if (systab_nr(col, name, nr))
 		return -ENOENT;
-	*nr = (uint32_t)e->nr[arch - 1] | (arch == CBPF_ARCH_X32 ? CBPF_X32_SYSCALL_BIT : 0);
+	*nr |= arch == CBPF_ARCH_X32 ? CBPF_X32_SYSCALL_BIT : 0;
 	return 0;
 }
 
 const char *cbpf_syscall_name(enum cbpf_arch arch, uint32_t nr)
 {
-	if (!arch_info(arch))
+	int col = systab_col(arch);
+
+	if (col < 0)
 		return NULL;
 	if (arch == CBPF_ARCH_X32) {
 		if (!(nr & CBPF_X32_SYSCALL_BIT))
@@ -112,7 +157,7 @@ const char *cbpf_syscall_name(enum cbpf_arch arch, uint32_t nr)
 		return NULL;
 	/* Aliases share a number (arm's sync_file_range2): the first name in order wins. */
 	for (size_t i = 0; i < systab_count; i++)
-		if (systab_entries[i].nr[arch - 1] == (int32_t)nr)
+		if (systab_entries[i].nr[col] == (int32_t)nr)
 			return systab_entries[i].name;
 	return NULL;
 }

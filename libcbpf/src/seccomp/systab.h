@@ -6,13 +6,47 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cbpf/policy.h"
+
+/*
+ * The tables' columns (syscalls.csv, constants.csv): enum cbpf_arch's architectures first, in
+ * its order (column = arch - 1), then the ones the code generator does not target yet. New
+ * enum cbpf_arch values follow this order.
+ */
+enum systab_col {
+	SYSTAB_X86_64,
+	SYSTAB_I386,
+	SYSTAB_X32,
+	SYSTAB_AARCH64,
+	SYSTAB_ARM,
+	SYSTAB_RISCV64,
+	SYSTAB_PPC64LE,
+	SYSTAB_S390X,
+	SYSTAB_LOONGARCH64,
+	SYSTAB_MIPS,     /* o32, big-endian */
+	SYSTAB_MIPSEL,   /* o32 */
+	SYSTAB_MIPS64,   /* n64, big-endian */
+	SYSTAB_MIPS64EL, /* n64 */
+	SYSTAB_COLS,
+};
+
 struct systab_entry {
 	const char *name;
-	int32_t nr[5]; /* per enum cbpf_arch - 1; -1: absent; x32 without the x32 bit */
+	int32_t nr[SYSTAB_COLS]; /* -1: absent; x32 without the x32 bit */
 };
 
 /* Sorted by name (strcmp). */
 extern const struct systab_entry systab_entries[];
 extern const size_t systab_count;
+
+/* The column of arch, or -1 for CBPF_ARCH_NONE or a bad value. */
+int systab_col(enum cbpf_arch arch);
+/* The column's name as the CSV header has it ("x86_64", "mips64el"), or NULL. */
+const char *systab_col_name(int col);
+/* The column of a name as the CSV header has it, or -1. */
+int systab_col_parse(const char *name);
+/* The number of name in column col as the table has it (x32 without its bit): 0 and *nr, or
+ * -ENOENT. */
+int systab_nr(int col, const char *name, uint32_t *nr);
 
 #endif

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+/* Named constants over the generated tables: values per architecture, typos, names of values. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cbpf/policy.h"
+#include "seccomp/consttab.h"
+
+static int entry_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, consttab_name(elem));
+}
+
+const struct consttab_entry *consttab_find(const char *name)
+{
+	return bsearch(name, consttab_entries, consttab_count, sizeof(consttab_entries[0]),
+		       entry_cmp);
+}
+
+int consttab_value(const struct consttab_entry *e, int col, uint64_t *value)
+{
+	if (col < 0 || col >= SYSTAB_COLS || !(e->present & (1U << col)))
+		return -ENOENT;
+	*value = e->var ? consttab_values[e->var][col] : e->value;
+	return 0;
+}
+
+int cbpf_const_value(enum cbpf_arch arch, const char *name, uint64_t *value)
+{
+	int col = systab_col(arch);
+	const struct consttab_entry *e;
+
+	if (col < 0)
+		return -EINVAL;
+	e = consttab_find(name);
+	return e ? consttab_value(e, col, value) : -ENOENT;
+}
+
+bool cbpf_const_exists(const char *name)
+{
+	return consttab_find(name) != NULL;
+}
+
+#define MAX_NAME 64
+
+/*
+ * Optimal string alignment distance (Levenshtein plus swapping two neighbours), ignoring case,
+ * giving up past limit: rows of the matrix only, no allocation.
+ */
+static unsigned distance(const char *a, const char *b, unsigned limit)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned prev2[MAX_NAME + 1], prev[MAX_NAME + 1], cur[MAX_NAME + 1];
+
+	if (la > MAX_NAME || lb > MAX_NAME)
+		return limit + 1;
+	if ((la > lb ? la - lb : lb - la) > limit)
+		return limit + 1;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		unsigned best;
+
+		cur[0] = (unsigned)i;
+		best = cur[0];
+		for (size_t j = 1; j <= lb; j++) {
+			int ca = toupper((unsigned char)a[i - 1]);
+			int cb = toupper((unsigned char)b[j - 1]);
+			unsigned d = prev[j - 1] + (ca != cb);
+
+			if (prev[j] + 1 < d)
+				d = prev[j] + 1;
+			if (cur[j - 1] + 1 < d)
+				d = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && ca == toupper((unsigned char)b[j - 2]) &&
+			    toupper((unsigned char)a[i - 2]) == cb && prev2[j - 2] + 1 < d)
+				d = prev2[j - 2] + 1;
+			cur[j] = d;
+			if (d < best)
+				best = d;
+		}
+		if (best > limit)
+			return limit + 1;
+		memcpy(prev2, prev, sizeof(prev));
+		memcpy(prev, cur, sizeof(cur));
+	}
+	return prev[lb];
+}
+
+size_t cbpf_const_suggest(enum cbpf_arch arch, const char *name, const char **out, size_t n)
+{
+	int col = arch == CBPF_ARCH_NONE ? -1 : systab_col(arch);
+	size_t len = strlen(name), got = 0;
+	unsigned dist[8];
+	/* A third of the name may be wrong, at least one letter: MADV_MERGABLE, O_CLOEXE. */
+	unsigned limit = len < 3 ? 1 : (unsigned)(len / 3);
+
+	if (n > 8)
+		n = 8;
+	if (arch != CBPF_ARCH_NONE && col < 0)
+		return 0;
+	for (size_t i = 0; i < consttab_count && n; i++) {
+		const struct consttab_entry *e = &consttab_entries[i];
+		unsigned d;
+		size_t at;
+
+		if (col >= 0 && !(e->present & (1U << col)))
+			continue;
+		d = distance(name, consttab_name(e), got == n ? dist[n - 1] : limit);
+		if (d > limit || (got == n && d >= dist[n - 1]))
+			continue;
+		/* Keep the n best, ties in table order (strcmp). */
+		at = got < n ? got++ : n - 1;
+		while (at > 0 && dist[at - 1] > d) {
+			dist[at] = dist[at - 1];
+			out[at] = out[at - 1];
+			at--;
+		}
+		dist[at] = d;
+		out[at] = consttab_name(e);
+	}
+	/* Only the nearest: MADV_MERGEABLE for MADV_MERGABLE, not MADV_UNMERGEABLE too. */
+	while (got > 1 && dist[got - 1] > dist[0] + 1)
+		got--;
+	return got;
+}
+
+/* Spellings preferred for printing where several names share a value and the rule (kernel's
+ * first, then strcmp order) would pick another: glibc's AF_FILE and AF_LOCAL sort first. */
+static const char *const preferred[] = { "AF_UNIX", "PF_UNIX" };
+
+static bool is_preferred(const char *name)
+{
+	for (size_t i = 0; i < sizeof(preferred) / sizeof(preferred[0]); i++)
+		if (!strcmp(name, preferred[i]))
+			return true;
+	return false;
+}
+
+const char *cbpf_const_name(enum cbpf_arch arch, const char *family, uint64_t value)
+{
+	int col = systab_col(arch);
+	bool err = !strcmp(family, "E");
+	size_t flen = strlen(family);
+	const struct consttab_entry *best = NULL;
+
+	if (col < 0)
+		return NULL;
+	for (size_t i = 0; i < consttab_count; i++) {
+		const struct consttab_entry *e = &consttab_entries[i];
+		uint64_t v;
+
+		if (err ? !(e->present & CONSTTAB_ERRNO) : strncmp(consttab_name(e), family, flen))
+			continue;
+		if (consttab_value(e, col, &v) || v != value)
+			continue;
+		if (is_preferred(consttab_name(e)))
+			return consttab_name(e);
+		if (!best || ((best->present & CONSTTAB_LIBC) && !(e->present & CONSTTAB_LIBC)))
+			best = e;
+	}
+	return best ? consttab_name(best) : NULL;
+}
