@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* One loader for every input form: programs in any form, and seccomp policies, detected or named. */
+/* One loader for every input form: programs in any form and seccomp policies, detected or named. */
 #ifndef LIBCBPF_SOURCE_H
 #define LIBCBPF_SOURCE_H
 

@@ -91,7 +91,8 @@ int cbpf_capture_probe(const char *path)
 	bool yes;
 
 	/* Only what can be read again may be looked into. */
-	if (!strcmp(path, "-") || (!stat(path, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)))
+	if (!strcmp(path, "-") ||
+	    (!stat(path, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)))
 		return -ESPIPE;
 	fp = fopen(path, "rb");
 	if (!fp)

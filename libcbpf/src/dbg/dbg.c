@@ -210,8 +210,8 @@ int cbpf_dbg_load_expr(struct cbpf_dbg *dbg, const char *expr, struct cbpf_diags
 		/* libpcap's messages do not say what they are about. */
 		for (size_t i = 0; i < said.n && err != -ENOMEM; i++)
 			if (cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1,
-					   "expression " DIAG_QF ": %s", DIAG_QA(expr, strlen(expr)),
-					   said.v[i].msg))
+					   "expression " DIAG_QF ": %s",
+					   DIAG_QA(expr, strlen(expr)), said.v[i].msg))
 				err = -ENOMEM;
 		cbpf_diags_free(&said);
 		free(copy);
@@ -254,8 +254,8 @@ static int recompile(struct cbpf_dbg *dbg, struct cbpf_diags *diags)
 
 	if (compile_expr(dbg, expr, &prog, &lt, &said)) {
 		err = cbpf_diags_add(diags, CBPF_SEV_WARNING, NULL, 0, 0, 0, -1,
-				     "expression " DIAG_QF " does not compile for %s: %s; the program "
-				     "stays as compiled before",
+				     "expression " DIAG_QF " does not compile for %s: %s; the "
+				     "program stays as compiled before",
 				     DIAG_QA(expr, strlen(expr)), dbg->path,
 				     said.n ? said.v[0].msg : "out of memory");
 		cbpf_diags_free(&said);
@@ -278,8 +278,8 @@ static int recompile(struct cbpf_dbg *dbg, struct cbpf_diags *diags)
 	dbg->expr_linktype = lt;
 	name = cbpf_linktype_name(lt);
 	return cbpf_diags_add(diags, CBPF_SEV_NOTE, NULL, 0, 0, 0, -1,
-			      "expression " DIAG_QF " compiled again for %s (link type %s, snapshot "
-			      "length %u)%s",
+			      "expression " DIAG_QF " compiled again for %s (link type %s, "
+			      "snapshot length %u)%s",
 			      DIAG_QA(expr, strlen(expr)), dbg->path, name ? name : "?",
 			      dbg->snaplen, had ? ": its breakpoints are deleted" : "");
 }

@@ -185,7 +185,8 @@ int cbpf_dbg_run(struct cbpf_dbg *dbg, uint64_t max_packets, struct cbpf_dbg_sto
 				return -ENOMEM;
 			in = cbpf_input_packet(f->data, f->caplen, f->wirelen, NULL);
 			if (dbg->needs_meta) {
-				dbg_meta_for(dbg, f->data, f->caplen, f->wirelen, dbg->linktype, &meta);
+				dbg_meta_for(dbg, f->data, f->caplen, f->wirelen, dbg->linktype,
+					     &meta);
 				in.meta = &meta;
 			}
 			count(tally, cbpf_vm_run(dbg->vm, &in));

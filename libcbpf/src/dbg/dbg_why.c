@@ -193,14 +193,16 @@ int cbpf_dbg_why(const struct cbpf_dbg *dbg, const struct cbpf_dbg_hist *h,
 				cls == CBPF_ST ? b->A : b->X);
 	case CBPF_ALU: {
 		uint32_t v = CBPF_SRC(in->code) == CBPF_X ? b->X : in->k;
+		const char *sym;
 
 		if (r->exit == CBPF_VM_EXIT_DIV0)
-			return snprintf(buf, size, "division by zero: the program ends, returning 0");
+			return snprintf(buf, size,
+					"division by zero: the program ends, returning 0");
 		if (CBPF_OP(in->code) == CBPF_NEG)
 			return snprintf(buf, size, "A = -%#x = %#x", b->A, after->A);
-		return snprintf(buf, size, "A = %#x %s %#x = %#x", b->A,
-				o < sizeof(alu_sym) / sizeof(alu_sym[0]) && alu_sym[o] ? alu_sym[o] : "?",
-				v, after->A);
+		sym = o < sizeof(alu_sym) / sizeof(alu_sym[0]) ? alu_sym[o] : NULL;
+		return snprintf(buf, size, "A = %#x %s %#x = %#x", b->A, sym ? sym : "?", v,
+				after->A);
 	}
 	case CBPF_MISC:
 		if (CBPF_MISCOP(in->code) == CBPF_TAX)
@@ -215,7 +217,7 @@ int cbpf_dbg_why(const struct cbpf_dbg *dbg, const struct cbpf_dbg_hist *h,
 	/* Jumps. */
 	if (!r->cond)
 		return snprintf(buf, size, "jump to l%u", r->next_pc);
-	return snprintf(buf, size, "%#x %s %#x? %s%s%s -> l%u", r->lhs, o < 5 ? cmp[o] : "?", r->rhs,
-			r->taken ? opts->yes : opts->no, r->taken ? "yes" : "no", opts->end,
+	return snprintf(buf, size, "%#x %s %#x? %s%s%s -> l%u", r->lhs, o < 5 ? cmp[o] : "?",
+			r->rhs, r->taken ? opts->yes : opts->no, r->taken ? "yes" : "no", opts->end,
 			r->next_pc);
 }

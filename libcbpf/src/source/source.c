@@ -100,7 +100,7 @@ int cbpf_source_read(const void *buf, size_t len, const struct cbpf_source_opts 
 		has_suffix(opts->file, ".policy");
 	if (err && err != -ENOMEM && opts->kind != CBPF_SOURCE_PROGRAM &&
 	    (opts->kind == CBPF_SOURCE_SECCOMP || meant)) {
-		/* Not a program: a policy, when a seccomp filter is wanted or when it looks like one. */
+		/* Not a program: a policy, when a seccomp filter is wanted or it looks like one. */
 		perr = read_policy(buf, len, opts, &prog, info, &policy_diags);
 		if (!perr)
 			info->form = CBPF_FORM_AUTO;
