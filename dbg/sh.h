@@ -160,12 +160,12 @@ int cmd_break(struct sh *sh, char *args, size_t off);
 int cmd_watch(struct sh *sh, char *args, size_t off);
 int cmd_delete(struct sh *sh, char *args, size_t off);
 int cmd_print(struct sh *sh, char *args, size_t off);
-int cmd_disassemble(struct sh *sh, char *args, size_t off);
-int cmd_dump(struct sh *sh, char *args, size_t off);
 int cmd_set(struct sh *sh, char *args, size_t off);            /* cmd_input.c */
 int cmd_syscall(struct sh *sh, char *args, size_t off);
 int cmd_arch(struct sh *sh, char *args, size_t off);
-int cmd_filter(struct sh *sh, char *args, size_t off);         /* cmd_sweep.c */
+int cmd_disassemble(struct sh *sh, char *args, size_t off);    /* cmd_prog.c */
+int cmd_dump(struct sh *sh, char *args, size_t off);
+int cmd_filter(struct sh *sh, char *args, size_t off);
 int cmd_coverage(struct sh *sh, char *args, size_t off);
 int cmd_info(struct sh *sh, char *args, size_t off);
 /* load expr, also for -e. Returns as the commands. */
