@@ -291,8 +291,11 @@ fuzz-build: $(FUZZERS)
 $(B)/fuzz/bin/%: $(B)/fuzz/%.o $(TEST_LIB_A) $(LIB_INT_A)
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) -fsanitize=fuzzer,address,undefined $(LDFLAGS) -o $@ $< $(TEST_LIB_A) $(LIB_INT_A) \
-		$(LIB_DEPS_LIBS)
+	$(Q)$(CC) -fsanitize=fuzzer,address,undefined $(LDFLAGS) -o $@ $(filter %.o,$^) \
+		$(TEST_LIB_A) $(LIB_INT_A) $(LIB_DEPS_LIBS)
+
+# cbpf-dbg's command layer, linked as the program links it, without its terminal (readline).
+$(B)/fuzz/bin/dbg_cmd: $(filter-out $(B)/dbg/main.o $(B)/dbg/term.o,$(call prog_obj,dbg))
 
 demo:
 	$(Q)tools/deps.sh --quiet build

@@ -272,21 +272,6 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/*
- * libpcap's protochain loops back to its own start, and a backward jump is what the kernel
- * refuses (net/core/filter.c: bpf_check_classic). Say so plainly when that is the failure.
- */
-static bool has_backward_ja(const struct cbpf_prog *prog)
-{
-	const struct cbpf_insn *in = cbpf_prog_insns(prog);
-	size_t n = cbpf_prog_len(prog);
-
-	for (size_t pc = 0; pc < n; pc++)
-		if (in[pc].code == (CBPF_JMP | CBPF_JA) && in[pc].k >= n - pc - 1)
-			return true;
-	return false;
-}
-
 struct run {
 	struct options o;
 	struct cli_prog p;
@@ -297,11 +282,10 @@ static int check(struct run *r)
 {
 	int err = cbpf_check(r->p.prog, r->o.check, &r->p.diags);
 
-	if (err && r->o.in.source == CLI_SRC_EXPR && strstr(r->o.in.expr, "protochain") &&
-	    has_backward_ja(r->p.prog))
-		cbpf_diags_add(&r->p.diags, CBPF_SEV_NOTE, NULL, 0, 0, 0, -1,
-			       "libpcap's protochain emits a backward jump, which the kernel "
-			       "(and cbpf) refuse");
+	/* An expression's refusal may be libpcap's doing, which says so. */
+	if (err && r->o.in.source == CLI_SRC_EXPR &&
+	    cbpf_pcap_explain(r->o.in.expr, r->p.prog, &r->p.diags))
+		return cli_error("out of memory");
 	cli_print_diags(&r->p);
 	return err ? CLI_EXIT_INVALID : 0;
 }

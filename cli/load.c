@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The program cbpf-asm and cbpf-xlate work on: read from FILE, compiled from -e or --policy. */
+/* The program cbpf-asm and cbpf-xlate work on: FILE or --policy through libcbpf's loader, or -e. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,11 +59,16 @@ static int load_expr(struct cli_prog *p, const struct cli_input *in)
 	return cbpf_pcap_compile(in->expr, &copts, &p->prog, &p->diags);
 }
 
-/* --policy, for the architectures and capabilities given. */
-static int load_policy(struct cli_prog *p, const struct cli_input *in)
+/*
+ * FILE or stdin, in the form --from names or the one detected; or --policy, for the
+ * architectures and capabilities given. libcbpf's one loader reads either.
+ */
+static int load_source(struct cli_prog *p, const struct cli_input *in)
 {
 	const char *no_caps[] = { NULL };
-	const char *path = strcmp(in->policy, "-") ? in->policy : NULL;
+	bool policy = in->source == CLI_SRC_POLICY;
+	const char *arg = policy ? in->policy : in->input;
+	const char *path = arg && strcmp(arg, "-") ? arg : NULL;
 	struct cbpf_policy_opts popts = {
 		.file = path ? path : "<stdin>",
 		.arches = in->arches,
@@ -73,38 +78,24 @@ static int load_policy(struct cli_prog *p, const struct cli_input *in)
 		.kernel = in->kernel,
 		.max_file_size = in->max_input,
 	};
-	struct cbpf_policy *pol;
+	struct cbpf_source_opts sopts = {
+		.file = path,
+		.kind = policy ? CBPF_SOURCE_POLICY : CBPF_SOURCE_PROGRAM,
+		.form = in->from,
+		.no_relax = in->no_relax,
+		.policy = &popts,
+	};
+	struct cbpf_source_info info;
 	int err;
 
-	/* What has no place in the policy (its size, the kernel version) is still about it. */
-	p->popts.fallback = popts.file;
+	/* What has no place in a policy (its size, the kernel version) is still about it. */
+	p->popts.fallback = policy ? popts.file : "<stdin>";
 	err = cli_read(path, popts.file, in->max_input, &p->src, &p->srclen);
 	if (err)
 		return err;
-	err = cbpf_policy_parse(p->src, p->srclen, &popts, &pol, &p->diags);
-	if (err)
-		return err;
-	p->seccomp_flags = cbpf_policy_flags(pol);
-	err = cbpf_policy_gen(pol, &popts, &p->prog, &p->diags);
-	cbpf_policy_free(pol);
-	return err;
-}
-
-/* FILE or stdin, in the form --from names or the one detected. */
-static int load_file(struct cli_prog *p, const struct cli_input *in)
-{
-	const char *path = in->input && strcmp(in->input, "-") ? in->input : NULL;
-	struct cbpf_read_opts ropts = { path, in->from, 0, in->no_relax };
-	int err;
-
-	p->popts.fallback = "<stdin>";
-	err = cli_read(path, path ? path : "<stdin>", in->max_input, &p->src, &p->srclen);
-	if (err)
-		return err;
-	if (!ropts.form)
-		ropts.form = cbpf_form_detect(p->src, p->srclen);
-	err = cbpf_prog_read(p->src, p->srclen, &ropts, &p->prog, &p->diags);
-	if (ropts.form == CBPF_FORM_RAW) {
+	err = cbpf_source_read(p->src, p->srclen, &sopts, &p->prog, &info, &p->diags);
+	p->seccomp_flags = info.seccomp_flags;
+	if (info.form == CBPF_FORM_RAW) {
 		/* No lines to show: binary input is located by instruction. */
 		free(p->src);
 		p->src = NULL;
@@ -115,9 +106,7 @@ static int load_file(struct cli_prog *p, const struct cli_input *in)
 
 int cli_load(struct cli_prog *p, const struct cli_input *in)
 {
-	int err = in->source == CLI_SRC_EXPR     ? load_expr(p, in)
-		  : in->source == CLI_SRC_POLICY ? load_policy(p, in)
-						 : load_file(p, in);
+	int err = in->source == CLI_SRC_EXPR ? load_expr(p, in) : load_source(p, in);
 
 	/* An exit status from the loaders above, printed already; else libcbpf's answer. */
 	if (err > 0)

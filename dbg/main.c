@@ -2,21 +2,14 @@
 /* cbpf-dbg: step classic filters through captures and seccomp inputs, like bpf_dbg and more. */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <readline/history.h>
-#include <readline/readline.h>
-
 #include "cli.h"
 #include "util/infile.h"
 #include "sh.h"
-
-#define HISTORY_FILE ".cbpf_dbg_history"
-#define HISTORY_MAX 1000
 
 static const char usage_line[] =
 	"usage: " PROG " [-b FILE [--seccomp] | -e EXPR [-y LINKTYPE]] [-p PCAP]\n"
@@ -178,181 +171,6 @@ static void run_stream(struct sh *sh, FILE *in, const char *name)
 	free(line);
 }
 
-static volatile sig_atomic_t interrupt;
-
-static void on_sigint(int sig)
-{
-	(void)sig;
-	interrupt = 1;
-}
-
-/* Ctrl-C at the prompt: the line is dropped and a new prompt given, as in a shell. */
-static int on_signal_event(void)
-{
-	if (interrupt) {
-		interrupt = 0;
-		rl_replace_line("", 0);
-		rl_crlf();
-		rl_on_new_line();
-		rl_redisplay();
-	}
-	return 0;
-}
-
-/* ---------------------------------------------------------------- completion */
-
-static const char *const load_words[] = { "bpf", "pcap", "expr", "seccomp", "prog", "file",
-					  NULL };
-static const char *const *words;  /* what the generator offers before file names */
-static bool with_files;
-static size_t word_at;
-static bool files_started;
-
-static char *generate(const char *text, int state)
-{
-	size_t len = strlen(text);
-	char *r;
-
-	if (!state) {
-		word_at = 0;
-		files_started = false;
-	}
-	while (words && words[word_at]) {
-		const char *w = words[word_at++];
-
-		if (!strncmp(w, text, len))
-			return strdup(w);
-	}
-	if (!with_files)
-		return NULL;
-	rl_filename_completion_desired = 1;
-	/* The file name generator keeps its own state: started (0) once the words are done. */
-	r = rl_filename_completion_function(text, files_started);
-	files_started = true;
-	return r;
-}
-
-/* Splits the line before start into words: how many, and the first two. */
-static int words_before(int start, char *first, char *second, size_t size)
-{
-	int n = 0;
-	int i = 0;
-
-	first[0] = second[0] = '\0';
-	while (i < start) {
-		int b;
-
-		while (i < start && (rl_line_buffer[i] == ' ' || rl_line_buffer[i] == '\t'))
-			i++;
-		if (i >= start)
-			break;
-		b = i;
-		while (i < start && rl_line_buffer[i] != ' ' && rl_line_buffer[i] != '\t')
-			i++;
-		if (n < 2) {
-			char *dst = n ? second : first;
-			size_t l = (size_t)(i - b) < size - 1 ? (size_t)(i - b) : size - 1;
-
-			memcpy(dst, rl_line_buffer + b, l);
-			dst[l] = '\0';
-		}
-		n++;
-	}
-	return n;
-}
-
-static const char *const arch_words[] = { "x86_64", "i386", "x32", "aarch64", "arm", NULL };
-static const char **syscall_words; /* cbpf_syscall_at's names, NULL-terminated */
-
-static char **complete(const char *text, int start, int end)
-{
-	static const char *fields[64];
-	char first[32], second[32];
-	int n = words_before(start, first, second, sizeof(first));
-
-	(void)end;
-	rl_attempted_completion_over = 1;
-	words = NULL;
-	with_files = false;
-	if (n == 0) {
-		words = sh_command_names;
-	} else if (!strcmp(first, "load")) {
-		if (n == 1)
-			words = load_words;
-		with_files = true;
-		if (n >= 2 && (!strcmp(second, "bpf") || !strcmp(second, "expr")))
-			with_files = false;
-	} else if (!strcmp(first, "filter")) {
-		with_files = true;
-	} else if (!strcmp(first, "help")) {
-		words = sh_command_names;
-	} else if (!strcmp(first, "arch") && n == 1) {
-		words = arch_words;
-	} else if (!strcmp(first, "syscall") && n == 1) {
-		if (!syscall_words) {
-			size_t count = cbpf_syscall_count();
-
-			syscall_words = calloc(count + 1, sizeof(*syscall_words));
-			for (size_t i = 0; syscall_words && i < count; i++)
-				syscall_words[i] = cbpf_syscall_at(i);
-		}
-		words = syscall_words;
-	} else if (!strcmp(first, "set") && n == 1) {
-		size_t nf;
-		const struct cbpf_dbg_field *f = cbpf_dbg_fields(&nf);
-		size_t i;
-
-		for (i = 0; i < nf && i < 62; i++)
-			fields[i] = f[i].name;
-		fields[i++] = "ip";
-		fields[i] = NULL;
-		words = fields;
-	}
-	if (!words && !with_files)
-		return NULL;
-	return rl_completion_matches(text, generate);
-}
-
-static void run_terminal(struct sh *sh)
-{
-	struct sigaction sa;
-	char path[4096] = "";
-	const char *home = getenv("HOME");
-	char *line;
-
-	sh->where = NULL;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigint;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	cbpf_dbg_set_interrupt(sh->dbg, &interrupt);
-
-	rl_readline_name = "cbpf-dbg";
-	rl_attempted_completion_function = complete;
-	rl_signal_event_hook = on_signal_event;
-	rl_catch_signals = 0;
-	using_history();
-	stifle_history(HISTORY_MAX);
-	if (home && *home) {
-		snprintf(path, sizeof(path), "%s/" HISTORY_FILE, home);
-		read_history(path);
-	}
-	while (!sh->quit && (line = readline("> "))) {
-		interrupt = 0;
-		if (line[strspn(line, " \t")])
-			add_history(line);
-		sh_exec(sh, line);
-		free(line);
-	}
-	if (!sh->quit)
-		fputc('\n', stdout); /* end of input: the next shell prompt on its own line */
-	if (path[0])
-		write_history(path);
-	clear_history();
-	free(syscall_words);
-	syscall_words = NULL;
-}
-
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
@@ -393,8 +211,10 @@ int main(int argc, char **argv)
 	/* Colour only for a person at a terminal. */
 	sh.color = terminal && cli_color(STDOUT_FILENO);
 	sh.ecolor = terminal && cli_color(STDERR_FILENO);
-	if (o.linktype)
-		sh.linktype = lt;
+	if (o.linktype) {
+		cbpf_dbg_set_linktype(sh.dbg, lt);
+		sh.linktype_given = true;
+	}
 	sh.max_input = o.max_input;
 	if (o.no_jit)
 		cbpf_dbg_set_jit(sh.dbg, false);
@@ -426,7 +246,7 @@ int main(int argc, char **argv)
 			}
 		}
 	} else if (terminal) {
-		run_terminal(&sh);
+		sh_terminal(&sh);
 	} else {
 		run_stream(&sh, stdin, "<stdin>");
 	}

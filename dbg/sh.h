@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* cbpf-dbg's command layer: the session the commands act on, and how it prints. */
+/* cbpf-dbg's command layer: the session the commands act on, its table, and how it prints. */
 #ifndef CBPF_DBG_SH_H
 #define CBPF_DBG_SH_H
 
@@ -7,11 +7,15 @@
 #include <stdio.h>
 
 #include "cbpf.h"
+#include "util/diag_int.h"
 
 #define PROG "cbpf-dbg"
 
+/* What the user wrote, quoted in a message: cut when long (a 10 MB word), as diag_int.h cuts. */
+#define QUOTE(s) DIAG_QA((s), strlen(s))
+
 struct sh {
-	struct cbpf_dbg *dbg;
+	struct cbpf_dbg *dbg; /* the session: program, input, run, points, tally */
 	FILE *out;            /* results */
 	FILE *err;            /* errors */
 	bool color;           /* ANSI colours on out */
@@ -24,13 +28,9 @@ struct sh {
 	bool stdin_commands;  /* commands come from standard input, which cannot be a capture too */
 	bool quit;
 	unsigned errors;      /* commands that failed */
-	struct cbpf_dbg_tally tally; /* run's counts, kept over breakpoint stops as bpf_dbg does */
-	bool uncounted;       /* the packet run stopped on ended at its breakpoint: count it next */
 	bool failed;          /* the command being run has reported an error */
 	const char *diag_name; /* names a program without a file in messages; NULL: "program" */
-	int linktype;         /* -y: the link type expressions are compiled for, or -1 */
-	int expr_linktype;    /* the link type the loaded expression was compiled for, or -1 */
-	char *expr;           /* the expression the loaded program was compiled from, or NULL */
+	bool linktype_given;  /* -y: expressions are compiled for a link type of their own */
 	char *prog_from;      /* what the program was loaded from, for info */
 	enum cbpf_arch arch;  /* the architecture syscall names are looked up on */
 	size_t max_input;     /* --max-input-size: the most a file or command line may hold;
@@ -44,6 +44,9 @@ void sh_fini(struct sh *sh);
 /* Whether path is standard input ("-", /dev/stdin or another name for it). */
 bool sh_is_stdin(const char *path);
 
+/* Reads commands at a terminal, with line editing, history and completion, until quit or EOF. */
+void sh_terminal(struct sh *sh);
+
 /* Runs one command line. Returns 0, or 1 when the command failed (its errors printed). */
 int sh_exec(struct sh *sh, const char *line);
 /*
@@ -51,6 +54,8 @@ int sh_exec(struct sh *sh, const char *line);
  * expression), which the command line cannot say. Returns as sh_exec.
  */
 int sh_load_expr(struct sh *sh, const char *expr);
+
+/* ---------------------------------------------------------------- sh.c: messages */
 
 /* Errors: counted, printed on sh->err with the command's location in scripts. */
 void sh_error(struct sh *sh, const char *fmt, ...) CBPF_PRINTF(2, 3);
@@ -64,18 +69,110 @@ void sh_note(struct sh *sh, const char *fmt, ...) CBPF_PRINTF(2, 3);
  */
 bool sh_diags(struct sh *sh, struct cbpf_diags *diags, size_t offset, const char *src,
 	      size_t srclen);
+/* One diagnostic as sh_diags prints it; true when it is an error. */
+bool sh_diag(struct sh *sh, const struct cbpf_diag *d, size_t offset, const char *src,
+	     size_t srclen);
+/*
+ * What reading a capture said, each message naming the file (and the packet). A warning
+ * leaves the command's success alone; an error fails it. Returns whether there was an error.
+ */
+bool sh_capture_diags(struct sh *sh, struct cbpf_diags *diags);
+bool sh_capture_diag(struct sh *sh, const struct cbpf_diag *d);
+
+/* ---------------------------------------------------------------- sh.c: words and checks */
+
+/* The next word of *s (NUL-terminated in place), or NULL; *s moves past it and blanks. */
+char *sh_word(char **s);
+/* A whole word as an unsigned number: decimal, or hexadecimal after 0x. */
+bool sh_parse_u64(const char *s, uint64_t *out);
+/* A number in C's syntax (42, 0x2a, 052), or a negative one taken modulo 2^64. */
+bool sh_parse_arg(const char *s, uint64_t *out);
+/* Whether s is a well-formed number too large for 64 bits (C's syntax, or sh_parse_u64's). */
+bool sh_too_large(const char *s, bool c_syntax);
+/* An instruction number: "5" or "l5". */
+bool sh_parse_pc(const char *s, uint64_t *out);
+/* bpf_dbg's matches(): a word is a prefix of the keyword. */
+bool sh_matches(const char *w, const char *keyword);
+
+/* A program is loaded; else an error in bpf_dbg's words. */
+bool sh_have_prog(struct sh *sh);
+/* A program and something to run it on. */
+bool sh_runnable(struct sh *sh);
+/* A capture is loaded. */
+bool sh_need_capture(struct sh *sh);
+/* The program is a socket filter: what runs over a capture. */
+bool sh_socket_only(struct sh *sh, const char *what);
+/* Files may not be read or written here (the fuzzer): says so. */
+bool sh_no_io(struct sh *sh);
+/* The run on the current input has ended. */
+bool sh_ended(const struct sh *sh);
 
 /* The seccomp input's syscall ("openat (257)") and architecture ("x86_64"), into buf. */
 void sh_syscall_name(struct sh *sh, const struct cbpf_seccomp_data *sd, char *buf, size_t size);
 void sh_arch_name(struct sh *sh, uint32_t audit, char *buf, size_t size);
+/* The architecture whose AUDIT_ARCH_* value is audit (prefer when it is), or CBPF_ARCH_NONE. */
+enum cbpf_arch sh_arch_of(uint32_t audit, enum cbpf_arch prefer);
 
-/* The command names, for completion; NULL-terminated. */
-extern const char *const sh_command_names[];
+/* ---------------------------------------------------------------- cmds.c: the command table */
+
+/* What a command's arguments complete to at the terminal. */
+enum sh_complete {
+	SH_COMPLETE_NONE,
+	SH_COMPLETE_LOAD,     /* load's kinds, then file names (not after bpf or expr) */
+	SH_COMPLETE_FILES,
+	SH_COMPLETE_COMMANDS,
+	SH_COMPLETE_ARCH,     /* first argument */
+	SH_COMPLETE_SYSCALL,  /* first argument */
+	SH_COMPLETE_FIELDS,   /* first argument: metadata fields and ip */
+};
+
+struct sh_cmd {
+	const char *name;
+	int (*fn)(struct sh *sh, char *args, size_t off);
+	enum sh_complete complete;
+	const char *usage;
+	const char *help;
+	const char *summary;     /* for the list */
+	const char *short_usage; /* for the list, when usage is too long; NULL: usage */
+};
+
+/* The command called name (or an alias of it), or NULL. */
+const struct sh_cmd *sh_find_cmd(const char *name);
+/* The names offered for completion and suggestions: the commands and some aliases. */
+const char *sh_cmd_name(size_t i); /* NULL past the last */
+/* "unknown command", with the closest name when there is one. */
+void sh_unknown(struct sh *sh, const char *name);
+/* load's kinds, NULL-terminated. */
+extern const char *const sh_load_kinds[];
+
+/* The commands, by group. */
+int cmd_load(struct sh *sh, char *args, size_t off);           /* cmd_load.c */
+int cmd_select(struct sh *sh, char *args, size_t off);         /* cmd_run.c */
+int cmd_step(struct sh *sh, char *args, size_t off);
+int cmd_run(struct sh *sh, char *args, size_t off);
+int cmd_back(struct sh *sh, char *args, size_t off);
+int cmd_finish(struct sh *sh, char *args, size_t off);
+int cmd_regs(struct sh *sh, char *args, size_t off);
+int cmd_why(struct sh *sh, char *args, size_t off);
+int cmd_packet(struct sh *sh, char *args, size_t off);
+int cmd_breakpoint(struct sh *sh, char *args, size_t off);     /* cmd_points.c */
+int cmd_break(struct sh *sh, char *args, size_t off);
+int cmd_watch(struct sh *sh, char *args, size_t off);
+int cmd_delete(struct sh *sh, char *args, size_t off);
+int cmd_print(struct sh *sh, char *args, size_t off);
+int cmd_set(struct sh *sh, char *args, size_t off);            /* cmd_input.c */
+int cmd_syscall(struct sh *sh, char *args, size_t off);
+int cmd_arch(struct sh *sh, char *args, size_t off);
+int cmd_disassemble(struct sh *sh, char *args, size_t off);    /* cmd_prog.c */
+int cmd_dump(struct sh *sh, char *args, size_t off);
+int cmd_filter(struct sh *sh, char *args, size_t off);
+int cmd_coverage(struct sh *sh, char *args, size_t off);
+int cmd_info(struct sh *sh, char *args, size_t off);
+/* load expr, also for -e. Returns as the commands. */
+int sh_do_load_expr(struct sh *sh, const char *expr);
 
 /* ---------------------------------------------------------------- show.c: formats */
 
-/* An instruction as bpf_dbg prints it, "l0:\tldh [12]" without the newline, into buf. */
-void show_disasm(const struct cbpf_insn *insn, unsigned pc, char *buf, size_t size);
 /* bpf_dbg's register dump of state st (the instruction at st->pc); with_ret adds the result. */
 void show_regs(struct sh *sh, const struct cbpf_vm_state *st, bool with_ret);
 /* bpf_dbg's packet dump, or the seccomp input. */
@@ -84,12 +181,10 @@ void show_input(struct sh *sh);
 void show_stop(struct sh *sh, const struct cbpf_vm_state *st, bool with_ret);
 /* A tag line such as "(breakpoint)", coloured on a terminal. */
 void show_tag(struct sh *sh, const char *fmt, ...) CBPF_PRINTF(2, 3);
-/* The program's result: "accepted (262144)", "allow", ... into buf. */
-void show_result(struct sh *sh, uint32_t ret, char *buf, size_t size);
+/* An instruction as bpf_dbg prints it, with its comment, on a line. */
+void show_insn(struct sh *sh, uint32_t pc);
 /* The path of the current input through the program, each decision explained. */
 int show_why(struct sh *sh);
-/* The one-line outcome of the current input: what the program returned, in how many steps. */
-void show_outcome(struct sh *sh, uint32_t ret, size_t n);
 /* Runs the current input in a scratch state (the session stays where it is), shows its outcome. */
 int show_reached(struct sh *sh);
 /* The packet with the bytes the program reads marked. */

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
-/* cbpf-dbg's output: bpf_dbg's disassembly, register and packet dumps; why, coverage, marks. */
+/* cbpf-dbg's output: bpf_dbg's register and packet dumps; why, coverage, bytes read marked. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "classic/insn_int.h"
 #include "sh.h"
 
 #define RED "\033[31m"
@@ -20,89 +19,6 @@
 static const char *col(const struct sh *sh, const char *c)
 {
 	return sh->color ? c : "";
-}
-
-/* ---------------------------------------------------------------- disassembly */
-
-/* bpf_asm's name of the ancillary load at k (classic/insn.c), or NULL (xor_x has none). */
-static const char *anc_name(uint32_t k)
-{
-	const struct insn_anc *anc = insn_anc(k);
-
-	return anc ? anc->bpf_asm : NULL;
-}
-
-/*
- * bpf_dbg's disassembly (tools/bpf/bpf_dbg.c: bpf_disasm): mnemonic and operand, "l<target>"
- * jump labels. Where bpf_dbg has no spelling (ancillary loads, which it refuses to run, and
- * ldx #len) bpf_asm's is used.
- */
-void show_disasm(const struct cbpf_insn *in, unsigned pc, char *buf, size_t size)
-{
-	const struct cbpf_opcode_info *info = cbpf_opcode_lookup(in->code);
-	int k = (int)in->k;
-	const char *op = info ? info->name : "nosup";
-	char opnd[64];
-
-	opnd[0] = '\0';
-	if (!info) {
-		snprintf(opnd, sizeof(opnd), "%#x", in->code);
-	} else {
-		switch (info->operand) {
-		case CBPF_OPND_NONE:
-			break; /* "tax " with its space, as bpf_dbg prints it */
-		case CBPF_OPND_IMM:
-			snprintf(opnd, sizeof(opnd), "#%#x", in->k);
-			break;
-		case CBPF_OPND_ABS:
-			if (anc_name(in->k))
-				snprintf(opnd, sizeof(opnd), "#%s", anc_name(in->k));
-			else
-				snprintf(opnd, sizeof(opnd), "[%d]", k);
-			break;
-		case CBPF_OPND_IND:
-			snprintf(opnd, sizeof(opnd), "[x+%d]", k);
-			break;
-		case CBPF_OPND_MEM:
-			snprintf(opnd, sizeof(opnd), "M[%d]", k);
-			break;
-		case CBPF_OPND_MSH:
-			snprintf(opnd, sizeof(opnd), "4*([%d]&0xf)", k);
-			break;
-		case CBPF_OPND_LEN:
-			snprintf(opnd, sizeof(opnd), "#len");
-			break;
-		case CBPF_OPND_ALU_K: {
-			unsigned o = CBPF_OP(in->code);
-
-			/* bpf_dbg: and, or, xor in hex; the others in signed decimal. */
-			if (o == CBPF_AND || o == CBPF_OR || o == CBPF_XOR)
-				snprintf(opnd, sizeof(opnd), "#%#x", in->k);
-			else
-				snprintf(opnd, sizeof(opnd), "#%d", k);
-			break;
-		}
-		case CBPF_OPND_ALU_X:
-		case CBPF_OPND_JMP_X:
-			snprintf(opnd, sizeof(opnd), "x");
-			break;
-		case CBPF_OPND_JA:
-			snprintf(opnd, sizeof(opnd), "%d", (int)(pc + 1 + in->k));
-			break;
-		case CBPF_OPND_JMP_K:
-		case CBPF_OPND_RET_K:
-			snprintf(opnd, sizeof(opnd), "#%#x", in->k);
-			break;
-		case CBPF_OPND_RET_A:
-			snprintf(opnd, sizeof(opnd), "a");
-			break;
-		}
-	}
-	if (CBPF_CLASS(in->code) == CBPF_JMP && CBPF_OP(in->code) != CBPF_JA)
-		snprintf(buf, size, "l%u:\t%s %s, l%u, l%u", pc, op, opnd, pc + 1 + in->jt,
-			 pc + 1 + in->jf);
-	else
-		snprintf(buf, size, "l%u:\t%s %s", pc, op, opnd);
 }
 
 /* ---------------------------------------------------------------- dumps */
@@ -123,8 +39,21 @@ static void disasm_line(struct sh *sh, const char *label, const struct cbpf_insn
 {
 	char buf[96];
 
-	show_disasm(&insns[pc], pc, buf, sizeof(buf));
+	cbpf_dbg_disasm(&insns[pc], pc, buf, sizeof(buf));
 	fprintf(sh->out, "%s%s%s%s\n", label, col(sh, CYAN), buf, col(sh, RESET));
+}
+
+void show_insn(struct sh *sh, uint32_t pc)
+{
+	const struct cbpf_prog *prog = cbpf_dbg_prog(sh->dbg);
+	const char *comment = cbpf_prog_comment(prog, pc);
+	char dis[96];
+
+	cbpf_dbg_disasm(&cbpf_prog_insns(prog)[pc], pc, dis, sizeof(dis));
+	if (comment)
+		fprintf(sh->out, "%s\t; %s\n", dis, comment);
+	else
+		fprintf(sh->out, "%s\n", dis);
 }
 
 /* tools/bpf/bpf_dbg.c: bpf_dump_curr: the instruction at st->pc and the registers it sees. */
@@ -241,154 +170,7 @@ void show_stop(struct sh *sh, const struct cbpf_vm_state *st, bool with_ret)
 	show_input(sh);
 }
 
-/* ---------------------------------------------------------------- results */
-
-void show_result(struct sh *sh, uint32_t ret, char *buf, size_t size)
-{
-	if (cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP)
-		cbpf_seccomp_action_format(ret, buf, size);
-	else if (ret)
-		snprintf(buf, size, "accepted, %u bytes", ret);
-	else
-		snprintf(buf, size, "dropped");
-}
-
 /* ---------------------------------------------------------------- why */
-
-/* What a seccomp_data word at offset off is (native byte order). */
-static void seccomp_field(uint32_t off, char *buf, size_t size)
-{
-	static const char *const half[2] = { "low", "high" };
-	int hi;
-
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	hi = (off / 4) % 2;
-#else
-	hi = !((off / 4) % 2);
-#endif
-	if (off == 0)
-		snprintf(buf, size, "nr");
-	else if (off == 4)
-		snprintf(buf, size, "arch");
-	else if (off < 16)
-		snprintf(buf, size, "ip %s half", half[hi]);
-	else if (off < 64)
-		snprintf(buf, size, "args[%u] %s half", (off - 16) / 8, half[hi]);
-	else
-		snprintf(buf, size, "[%u]", off);
-}
-
-static const char *const alu_sym[] = {
-	[CBPF_ADD >> 4] = "+", [CBPF_SUB >> 4] = "-", [CBPF_MUL >> 4] = "*",
-	[CBPF_DIV >> 4] = "/", [CBPF_OR >> 4] = "|",  [CBPF_AND >> 4] = "&",
-	[CBPF_LSH >> 4] = "<<", [CBPF_RSH >> 4] = ">>", [CBPF_NEG >> 4] = "-",
-	[CBPF_MOD >> 4] = "%", [CBPF_XOR >> 4] = "^",
-};
-
-/* The explanation of one executed instruction. */
-static void explain(struct sh *sh, const struct cbpf_insn *in, const struct cbpf_dbg_hist *h,
-		    const struct cbpf_vm_state *after, char *buf, size_t size)
-{
-	const struct cbpf_vm_state *b = &h->before;
-	const struct cbpf_vm_step *r = &h->step;
-	bool seccomp = cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP;
-	unsigned cls = CBPF_CLASS(in->code);
-	const char *reg = cls == CBPF_LDX ? "X" : "A";
-	char what[64], res[64];
-
-	switch (cls) {
-	case CBPF_LD:
-	case CBPF_LDX:
-		switch (r->read) {
-		case CBPF_VM_READ_NONE:
-			snprintf(buf, size, "%s = %#x", reg, r->value);
-			return;
-		case CBPF_VM_READ_LEN:
-			snprintf(buf, size, "%s = len = %u", reg, r->value);
-			return;
-		case CBPF_VM_READ_MEM:
-			snprintf(buf, size, "%s = M[%u] = %#x", reg, in->k, r->value);
-			return;
-		case CBPF_VM_READ_ANC:
-			snprintf(buf, size, "%s = #%s = %#x", reg,
-				 anc_name(in->k) ? anc_name(in->k) : "xor_x", r->value);
-			if (r->exit == CBPF_VM_EXIT_NO_DEV)
-				snprintf(buf, size,
-					 "no device: the program ends, returning A = %#x", r->ret);
-			return;
-		case CBPF_VM_READ_PACKET:
-			break;
-		}
-		if (seccomp)
-			seccomp_field((uint32_t)r->off, what, sizeof(what));
-		else if (r->off < 0)
-			snprintf(what, sizeof(what), "pkt[%" PRId64 "] (nowhere)", r->req);
-		else
-			snprintf(what, sizeof(what), "pkt[%" PRId64 ":%u]", r->off, r->size);
-		if (r->exit == CBPF_VM_EXIT_OOB) {
-			struct cbpf_dbg_input inp;
-
-			cbpf_dbg_input(sh->dbg, &inp);
-			if (seccomp || r->off < 0)
-				snprintf(buf, size,
-					 "%s cannot be read: the program ends, returning 0", what);
-			else
-				snprintf(buf, size,
-					 "%s is past the %u bytes captured: the program ends, "
-					 "returning 0",
-					 what, inp.caplen);
-			return;
-		}
-		if (CBPF_MODE(in->code) == CBPF_MSH)
-			snprintf(buf, size, "X = 4*(%s & 0xf) = %u", what, (r->value & 0xf) << 2);
-		else
-			snprintf(buf, size, "%s = %s = %#x", reg, what, r->value);
-		return;
-	case CBPF_ST:
-	case CBPF_STX:
-		snprintf(buf, size, "M[%u] = %s = %#x", in->k, cls == CBPF_ST ? "A" : "X",
-			 cls == CBPF_ST ? b->A : b->X);
-		return;
-	case CBPF_ALU: {
-		uint32_t v = CBPF_SRC(in->code) == CBPF_X ? b->X : in->k;
-		const char *sym = alu_sym[CBPF_OP(in->code) >> 4];
-
-		if (r->exit == CBPF_VM_EXIT_DIV0) {
-			snprintf(buf, size, "division by zero: the program ends, returning 0");
-			return;
-		}
-		if (CBPF_OP(in->code) == CBPF_NEG)
-			snprintf(buf, size, "A = -%#x = %#x", b->A, after->A);
-		else
-			snprintf(buf, size, "A = %#x %s %#x = %#x", b->A, sym ? sym : "?", v,
-				 after->A);
-		return;
-	}
-	case CBPF_MISC:
-		if (CBPF_MISCOP(in->code) == CBPF_TAX)
-			snprintf(buf, size, "X = A = %#x", b->A);
-		else
-			snprintf(buf, size, "A = X = %#x", b->X);
-		return;
-	case CBPF_RET:
-		show_result(sh, r->ret, res, sizeof(res));
-		snprintf(buf, size, "returns %#x: %s", r->ret, res);
-		return;
-	default:
-		break;
-	}
-	/* Jumps. */
-	if (!r->cond) {
-		snprintf(buf, size, "jump to l%u", r->next_pc);
-		return;
-	}
-	static const char *const cmp[] = { "?", "==", ">", ">=", "&" };
-	unsigned o = CBPF_OP(in->code) >> 4;
-
-	snprintf(buf, size, "%#x %s %#x? %s%s%s -> l%u", r->lhs, o < 5 ? cmp[o] : "?", r->rhs,
-		 col(sh, r->taken ? GREEN : RED), r->taken ? "yes" : "no", col(sh, RESET),
-		 r->next_pc);
-}
 
 /* Pads a disassembly line (after its tab, at column 8) to width columns. */
 static int visible_width(const char *s)
@@ -400,13 +182,14 @@ static int visible_width(const char *s)
 	return 8 + (int)strlen(tab + 1);
 }
 
-void show_outcome(struct sh *sh, uint32_t ret, size_t n)
+/* The one-line outcome of the current input: what the program returned, in how many steps. */
+static void show_outcome(struct sh *sh, uint32_t ret, size_t n)
 {
 	struct cbpf_dbg_input in;
 	char res[64];
 
 	cbpf_dbg_input(sh->dbg, &in);
-	show_result(sh, ret, res, sizeof(res));
+	cbpf_dbg_result(sh->dbg, ret, res, sizeof(res));
 	if (cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP) {
 		char name[64], arch[32];
 
@@ -439,6 +222,7 @@ int show_reached(struct sh *sh)
 
 int show_why(struct sh *sh)
 {
+	static const struct cbpf_dbg_why_opts colors = { GREEN, RED, RESET };
 	const struct cbpf_prog *prog = cbpf_dbg_prog(sh->dbg);
 	const struct cbpf_insn *insns = cbpf_prog_insns(prog);
 	size_t len = cbpf_prog_len(prog), n;
@@ -463,9 +247,9 @@ int show_why(struct sh *sh)
 		uint32_t pc = steps[i].step.pc;
 		const char *comment = cbpf_prog_comment(prog, pc);
 
-		show_disasm(&insns[pc], pc, dis, sizeof(dis));
-		explain(sh, &insns[pc], &steps[i], i + 1 < n ? &steps[i + 1].before : &fin, why,
-			sizeof(why));
+		cbpf_dbg_disasm(&insns[pc], pc, dis, sizeof(dis));
+		cbpf_dbg_why(sh->dbg, &steps[i], i + 1 < n ? &steps[i + 1].before : &fin,
+			     sh->color ? &colors : NULL, why, sizeof(why));
 		fprintf(sh->out, "%s%s%s%*s  %s", col(sh, CYAN), dis, col(sh, RESET),
 			visible_width(dis) < 34 ? 34 - visible_width(dis) : 0, "", why);
 		if (comment)
@@ -535,7 +319,7 @@ void show_coverage(struct sh *sh, const uint64_t *hits, const struct cbpf_dbg_ta
 			 " dropped):\n",
 		total, total == 1 ? "" : "s", t->pass, t->fail);
 	for (size_t pc = 0; pc < len; pc++) {
-		show_disasm(&insns[pc], (unsigned)pc, dis, sizeof(dis));
+		cbpf_dbg_disasm(&insns[pc], (unsigned)pc, dis, sizeof(dis));
 		if (hits[pc]) {
 			reached++;
 			fprintf(sh->out, "%*" PRIu64 "  %s\n", w, hits[pc], dis);

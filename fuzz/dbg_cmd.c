@@ -10,10 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The command layer is the program's; it is compiled in here (it needs nothing of cli/'s
- * objects: files are read by libcbpf's infile.c). */
-#include "../dbg/cmd.c"
-#include "../dbg/show.c"
+/* The command layer is the program's: its objects (but main.c and term.c) are linked in. */
+#include "../dbg/sh.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

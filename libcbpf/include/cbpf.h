@@ -17,6 +17,7 @@
 #include "cbpf/capture.h"
 #include "cbpf/seccomp.h"
 #include "cbpf/policy.h"
+#include "cbpf/source.h"
 #include "cbpf/dbg.h"
 #include "cbpf/ebpf.h"
 #include "cbpf/xlate.h"

@@ -3,6 +3,7 @@
 #ifndef LIBCBPF_CAPTURE_H
 #define LIBCBPF_CAPTURE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "common.h"
@@ -50,6 +51,46 @@ CBPF_API int cbpf_capture_compile(struct cbpf_capture *cap, const char *expr,
 				  struct cbpf_diags *diags);
 /* Closes the reader; NULL is allowed. */
 CBPF_API void cbpf_capture_close(struct cbpf_capture *cap);
+
+/*
+ * Whether the file at path is a capture, by its first four bytes (a pcap or pcapng magic number,
+ * in either byte order), looked at without taking anything from a stream. Returns 1 (a capture),
+ * 0 (something else: another file, a directory, or nothing at path, which opening says), or
+ * -ESPIPE ("-", a pipe, a FIFO, a device: looking would take the bytes a reader needs).
+ */
+CBPF_API int cbpf_capture_probe(const char *path);
+
+/*
+ * A capture kept to be read from its start as often as wanted. A file is read again where it
+ * is; standard input ("-") on a file is kept open; what cannot be read twice (a pipe, a FIFO, a
+ * device, standard input on one of those) is first read to its end into a temporary file whose
+ * name is removed at once, so that nothing is left behind whatever ends the process. Messages
+ * name the path ("<stdin>" for "-").
+ */
+struct cbpf_capture_file;
+
+/*
+ * Keeps the capture at path; nothing is said on success (cbpf_capture_file_copied tells what
+ * was copied). A path that cannot be opened, or is not a capture, is left for the reader to say.
+ * Returns 0, -ENOENT, -EINVAL (cannot be opened or copied: in diags), -ENOMEM.
+ */
+CBPF_API int cbpf_capture_file_open(const char *path, struct cbpf_capture_file **out,
+				    struct cbpf_diags *diags);
+/* A new reader of the capture at its first packet. Same returns as cbpf_capture_open. */
+CBPF_API int cbpf_capture_file_read(const struct cbpf_capture_file *file,
+				    struct cbpf_capture **out, struct cbpf_diags *diags);
+/* The capture's name in messages: its path, "<stdin>" for "-". */
+CBPF_API const char *cbpf_capture_file_name(const struct cbpf_capture_file *file);
+/*
+ * What was copied to a temporary file to be read again ("a pipe", "a device"), its size in
+ * *size (may be NULL); NULL when nothing was.
+ */
+CBPF_API const char *cbpf_capture_file_copied(const struct cbpf_capture_file *file,
+					      uint64_t *size);
+/* Whether path names the file the capture is read from: writing there would replace it. */
+CBPF_API bool cbpf_capture_file_is(const struct cbpf_capture_file *file, const char *path);
+/* Closes the capture (and its temporary file); NULL is allowed. */
+CBPF_API void cbpf_capture_file_close(struct cbpf_capture_file *file);
 
 struct cbpf_capture_writer;
 

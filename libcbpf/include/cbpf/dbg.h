@@ -52,14 +52,34 @@ CBPF_API bool cbpf_dbg_jit(const struct cbpf_dbg *dbg);
 /*
  * Validates prog as the kernel would in mode (cbpf_check: socket or seccomp rules; its warnings
  * are added to diags too) and loads a copy. On success the breakpoints are deleted (they name
- * instructions of the old program; watches stay) and the current input starts again; on failure
- * the session keeps its previous program. Returns 0, -EINVAL (refused; why in diags), -ENOMEM.
+ * instructions of the old program; watches stay), the expression the previous program was
+ * compiled from is forgotten, and the current input starts again; on failure the session keeps
+ * its previous program. Returns 0, -EINVAL (refused; why in diags), -ENOMEM.
  */
 CBPF_API int cbpf_dbg_load(struct cbpf_dbg *dbg, const struct cbpf_prog *prog,
 			   enum cbpf_vm_mode mode, struct cbpf_diags *diags);
 /* The loaded program (the session's copy), or NULL. */
 CBPF_API const struct cbpf_prog *cbpf_dbg_prog(const struct cbpf_dbg *dbg);
 CBPF_API enum cbpf_vm_mode cbpf_dbg_mode(const struct cbpf_dbg *dbg);
+
+/*
+ * Compiles a filter expression (see cbpf_dbg_compile) and loads it as a socket filter
+ * (cbpf_dbg_load). The session keeps the expression: a capture opened later compiles it again
+ * for itself, as tcpdump -r FILE EXPR would (cbpf_dbg_open_capture). Returns 0, -EINVAL (it
+ * does not compile: an error "expression 'EXPR': libpcap's message" in diags; or it is refused:
+ * cbpf_dbg_load's diagnostics, and a note when libpcap's protochain is why), -ENOMEM.
+ */
+CBPF_API int cbpf_dbg_load_expr(struct cbpf_dbg *dbg, const char *expr, struct cbpf_diags *diags);
+/*
+ * The link type expressions are compiled for from now on, whatever the capture's (tcpdump -y);
+ * -1 (the default): the capture's, EN10MB without one.
+ */
+CBPF_API void cbpf_dbg_set_linktype(struct cbpf_dbg *dbg, int linktype);
+/*
+ * The expression the loaded program was compiled from, or NULL; *linktype (may be NULL)
+ * receives the link type it was compiled for.
+ */
+CBPF_API const char *cbpf_dbg_expr(const struct cbpf_dbg *dbg, int *linktype);
 
 /* ---------------------------------------------------------------- inputs */
 
@@ -71,9 +91,14 @@ CBPF_API enum cbpf_vm_mode cbpf_dbg_mode(const struct cbpf_dbg *dbg);
  * for "-"). Warnings about a packet (a record cut to the snapshot length) are given once per
  * capture, not again on each pass over it.
  * A capture without packets opens with no packet current (have_packet false, count 0 and
- * counted): runs over it count nothing. On failure the previous capture stays. Returns 0,
- * -ENOENT (no such file), -EINVAL (not a capture, or its first packet is damaged, or it could
- * not be copied: in diags), -ENOMEM.
+ * counted): runs over it count nothing. On failure the previous capture stays. What is said
+ * about the capture names it (the diagnostic's file).
+ * When the program was loaded from an expression (cbpf_dbg_load_expr), the expression is
+ * compiled again for the capture; what that says names no file: a note when it gives another
+ * program, which is loaded (its breakpoints deleted); a warning when it does not compile, or
+ * cbpf_dbg_load's errors when it is refused, and then the program stays as it was.
+ * Returns 0 (the capture is open), -ENOENT (no such file), -EINVAL (not a capture, or its
+ * first packet is damaged, or it could not be copied: in diags), -ENOMEM.
  */
 CBPF_API int cbpf_dbg_open_capture(struct cbpf_dbg *dbg, const char *path,
 				   struct cbpf_diags *diags);
@@ -298,6 +323,34 @@ CBPF_API int cbpf_dbg_run(struct cbpf_dbg *dbg, uint64_t max_packets, struct cbp
 			  struct cbpf_dbg_tally *tally, struct cbpf_diags *diags);
 
 /*
+ * bpf_dbg's run: cbpf_dbg_run counting into the session's own tally, which goes on over stops at
+ * breakpoints and watches and interrupts, and is handed to *tally (then zeroed in the session)
+ * once the run is over: stop->why CBPF_DBG_END, when the packets ran out or max_packets were
+ * run, or at once for a capture without packets (0 and 0). At a breakpoint the instruction
+ * stopped before is executed, as bpf_dbg does, so that going on does not stop there again: the
+ * state at the stop is the last one in cbpf_dbg_history. When that instruction was the
+ * packet's return, the packet is pending (cbpf_dbg_pending): the next call counts it as one of
+ * its max_packets. Returns as cbpf_dbg_run.
+ */
+CBPF_API int cbpf_dbg_run_tally(struct cbpf_dbg *dbg, uint64_t max_packets,
+				struct cbpf_dbg_stop *stop, struct cbpf_dbg_tally *tally,
+				struct cbpf_diags *diags);
+/*
+ * Whether the current packet's run ended at a breakpoint of cbpf_dbg_run_tally (its return was
+ * the instruction executed there) and has not been counted yet. Anything else that moves the
+ * run (a step, back, continue, a run, a new input) ends that.
+ */
+CBPF_API bool cbpf_dbg_pending(const struct cbpf_dbg *dbg);
+/*
+ * Makes ready to execute what comes next after a run that has ended, as bpf_dbg does when
+ * stepping on: the next packet becomes current (after the last, the first), or without a
+ * capture the input starts again. A pending packet (cbpf_dbg_pending) is finished instead,
+ * uncounted, and nothing moves. Returns 1 (a run is under way), 0 (the pending packet was
+ * finished), -EINVAL (the capture cannot be read on: in diags; the session stays).
+ */
+CBPF_API int cbpf_dbg_resume(struct cbpf_dbg *dbg, struct cbpf_diags *diags);
+
+/*
  * Runs the whole current input in a scratch state (the session is not changed) and records
  * every instruction: steps (room for the program's length) receives them in order and *n
  * their number; final (may be NULL) the state at the end. Returns 0, -EINVAL (no program or
@@ -325,5 +378,38 @@ struct cbpf_dbg_sweep_opts {
  */
 CBPF_API int cbpf_dbg_sweep(struct cbpf_dbg *dbg, const struct cbpf_dbg_sweep_opts *opts,
 			    struct cbpf_dbg_tally *tally, struct cbpf_diags *diags);
+
+/* ---------------------------------------------------------------- instructions in words */
+
+/*
+ * An instruction at pc as bpf_dbg disassembles it (tools/bpf/bpf_dbg.c: bpf_disasm), "l0:\tldh
+ * [12]", with "l<target>" jump labels and bpf_asm's names where bpf_dbg has none (ancillary
+ * loads, ldx #len), into buf (always terminated). Returns the length it needed, like snprintf.
+ */
+CBPF_API int cbpf_dbg_disasm(const struct cbpf_insn *insn, unsigned pc, char *buf, size_t size);
+/*
+ * What a return value means for the session's program: "accepted, 262144 bytes", "dropped", or
+ * a seccomp action ("allow", "errno(1)"), into buf. Returns the length it needed.
+ */
+CBPF_API int cbpf_dbg_result(const struct cbpf_dbg *dbg, uint32_t ret, char *buf, size_t size);
+
+/* Markup around the answer of a conditional jump in cbpf_dbg_why's words: a caller's colours. */
+struct cbpf_dbg_why_opts {
+	const char *yes; /* before "yes" */
+	const char *no;  /* before "no" */
+	const char *end; /* after either */
+};
+
+/*
+ * What the executed instruction h (an entry of cbpf_dbg_trace or cbpf_dbg_history) did, in
+ * words, given the state after it: "A = pkt[12:2] = 0x800", "M[1] = X = 0x2", "0x800 ==
+ * 0x86dd? no -> l8", "returns 0x40000: accepted, 262144 bytes", and why a run ended early
+ * (a load past the bytes captured, a division by zero). A seccomp filter's loads name the
+ * field of struct seccomp_data ("args[1] low half"). opts may be NULL. Into buf (always
+ * terminated); returns the length it needed.
+ */
+CBPF_API int cbpf_dbg_why(const struct cbpf_dbg *dbg, const struct cbpf_dbg_hist *h,
+			  const struct cbpf_vm_state *after, const struct cbpf_dbg_why_opts *opts,
+			  char *buf, size_t size);
 
 #endif

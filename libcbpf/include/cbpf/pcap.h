@@ -31,6 +31,14 @@ CBPF_API int cbpf_pcap_compile(const char *expr, const struct cbpf_compile_opts 
 			       struct cbpf_prog **out, struct cbpf_diags *diags);
 
 /*
+ * Says why the kernel's rules refuse prog, compiled by libpcap from expr, when the reason is
+ * libpcap's own: protochain loops back to its start, a backward jump (cbpf_check refuses it).
+ * Adds a note to diags then, nothing otherwise. Returns 0 or -ENOMEM.
+ */
+CBPF_API int cbpf_pcap_explain(const char *expr, const struct cbpf_prog *prog,
+			       struct cbpf_diags *diags);
+
+/*
  * A link type from tcpdump's name ("EN10MB", "LINUX_SLL", case-insensitive, as libpcap's
  * pcap_datalink_name_to_val) or a DLT number libpcap has a name for. Returns 0 or -ENOENT.
  */

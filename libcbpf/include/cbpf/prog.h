@@ -38,6 +38,11 @@ CBPF_API void cbpf_prog_free(struct cbpf_prog *prog);
 CBPF_API size_t cbpf_prog_len(const struct cbpf_prog *prog);
 /* The instructions; valid until prog is freed or changed. */
 CBPF_API const struct cbpf_insn *cbpf_prog_insns(const struct cbpf_prog *prog);
+/*
+ * Whether a and b hold the same instructions, field by field (code, jt, jf, k): what runs the
+ * same. Positions, comments, file names and kinds are not compared.
+ */
+CBPF_API bool cbpf_prog_equal(const struct cbpf_prog *a, const struct cbpf_prog *b);
 /* The source position of instruction pc, or NULL when unknown. */
 CBPF_API const struct cbpf_srcloc *cbpf_prog_srcloc(const struct cbpf_prog *prog, size_t pc);
 /* The name of the file the program was read from, or NULL. */

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* libpcap behind libcbpf: filter expressions compiled as tcpdump compiles them, link types,
- * captures read and written. */
+/* Captures: pcap and pcapng files read as a stream through libpcap, and written whole. */
 #include <errno.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <pcap/pcap.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,108 +11,9 @@
 #include <unistd.h>
 
 #include "capture/capture_int.h"
+#include "capture/pcap_int.h"
 #include "cbpf/capture.h"
-#include "cbpf/pcap.h"
 #include "util/outfile.h"
-#include "classic/prog.h"
-
-/* A libpcap instruction is a classic instruction; copy field by field all the same. */
-static struct cbpf_prog *from_pcap(const struct bpf_program *fp)
-{
-	struct cbpf_prog *prog = cbpf_prog_new(NULL, 0);
-
-	if (!prog)
-		return NULL;
-	for (u_int i = 0; i < fp->bf_len; i++) {
-		const struct bpf_insn *in = &fp->bf_insns[i];
-		struct cbpf_insn insn = { in->code, in->jt, in->jf, in->k };
-
-		if (prog_append(prog, insn, NULL)) {
-			cbpf_prog_free(prog);
-			return NULL;
-		}
-	}
-	cbpf_prog_set_kind(prog, CBPF_KIND_SOCKET);
-	return prog;
-}
-
-/* pcap_compile on p, into a program. */
-static int compile_on(pcap_t *p, const char *expr, const struct cbpf_compile_opts *opts,
-		      struct cbpf_prog **out, struct cbpf_diags *diags)
-{
-	struct bpf_program fp;
-	struct cbpf_prog *prog;
-
-	/* tcpdump passes netmask 0 when it has no interface to ask. */
-	if (pcap_compile(p, &fp, expr, !opts->no_optimize, opts->netmask) < 0) {
-		int err = cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1, "%s",
-					 pcap_geterr(p));
-
-		return err ? err : -EINVAL;
-	}
-	prog = from_pcap(&fp);
-	pcap_freecode(&fp);
-	if (!prog)
-		return -ENOMEM;
-	*out = prog;
-	return 0;
-}
-
-static const struct cbpf_compile_opts compile_defaults = { .linktype = CBPF_DLT_EN10MB };
-
-int cbpf_pcap_compile(const char *expr, const struct cbpf_compile_opts *opts,
-		      struct cbpf_prog **out, struct cbpf_diags *diags)
-{
-	pcap_t *p;
-	int snaplen, err;
-
-	if (!opts)
-		opts = &compile_defaults;
-	snaplen = opts->snaplen ? opts->snaplen : CBPF_DEFAULT_SNAPLEN;
-	if (snaplen < 0) {
-		cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1,
-			       "snapshot length %d is negative", snaplen);
-		return -EINVAL;
-	}
-	/* tcpdump -d without an interface: pcap_open_dead with -y's link type and -s's length. */
-	p = pcap_open_dead(opts->linktype, snaplen);
-	if (!p)
-		return -ENOMEM;
-	err = compile_on(p, expr, opts, out, diags);
-	pcap_close(p);
-	return err;
-}
-
-int cbpf_linktype_parse(const char *name, int *dlt)
-{
-	char *end;
-	long v;
-	int val;
-
-	if (!name || !*name)
-		return -ENOENT;
-	v = strtol(name, &end, 0);
-	if (end != name && !*end) {
-		/* A number libpcap has no name for is one pcap_compile cannot compile for. */
-		if (v < 0 || v > INT_MAX || !pcap_datalink_val_to_name((int)v))
-			return -ENOENT;
-		*dlt = (int)v;
-		return 0;
-	}
-	/* Case-insensitive, as tcpdump -y takes it. */
-	val = pcap_datalink_name_to_val(name);
-	if (val < 0)
-		return -ENOENT;
-	*dlt = val;
-	return 0;
-}
-
-const char *cbpf_linktype_name(int dlt)
-{
-	return pcap_datalink_val_to_name(dlt);
-}
-
-/* ---------------------------------------------------------------- captures */
 
 struct cbpf_capture {
 	pcap_t *pcap;
@@ -184,6 +83,25 @@ int cbpf_capture_open(const char *path, struct cbpf_capture **out, struct cbpf_d
 	return capture_open_as(path, capture_name(path), out, diags);
 }
 
+int cbpf_capture_probe(const char *path)
+{
+	uint8_t head[4];
+	struct stat st;
+	FILE *fp;
+	bool yes;
+
+	/* Only what can be read again may be looked into. */
+	if (!strcmp(path, "-") ||
+	    (!stat(path, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)))
+		return -ESPIPE;
+	fp = fopen(path, "rb");
+	if (!fp)
+		return 0;
+	yes = fread(head, 1, sizeof(head), fp) == sizeof(head) && capture_magic(head);
+	fclose(fp);
+	return yes;
+}
+
 int cbpf_capture_next(struct cbpf_capture *cap, struct cbpf_frame *frame, struct cbpf_diags *diags)
 {
 	struct pcap_pkthdr *hdr;
@@ -251,7 +169,7 @@ int cbpf_capture_compile(struct cbpf_capture *cap, const char *expr,
 			 struct cbpf_diags *diags)
 {
 	/* tcpdump -r FILE EXPR: compiled on the reader itself. */
-	return compile_on(cap->pcap, expr, opts ? opts : &compile_defaults, out, diags);
+	return capture_compile_on(cap->pcap, expr, opts, out, diags);
 }
 
 void cbpf_capture_close(struct cbpf_capture *cap)

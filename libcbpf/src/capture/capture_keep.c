@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Captures that cannot be read twice (pipes, FIFOs, standard input) copied where they can be. */
+/* Captures kept to be read again: pipes, FIFOs and standard input copied where they can be. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -13,8 +13,7 @@
 
 #define COPY_BLOCK (256 * 1024)
 
-/* pcap (microsecond, nanosecond, and Alexey Kuznetzov's), both byte orders, and pcapng. */
-static bool capture_magic(const uint8_t b[4])
+bool capture_magic(const uint8_t b[4])
 {
 	static const uint32_t magics[] = {0xa1b2c3d4, 0xa1b23c4d, 0xa1b2cd34, 0x0a0d0d0a};
 	uint32_t be = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
@@ -120,16 +119,32 @@ static const char *kind(mode_t mode)
 	return "not a regular file";
 }
 
-int capture_keep(const char *path, const char *name, struct capture_kept *kept,
-		 struct cbpf_diags *diags)
+/* Where a capture can be read from again, as often as wanted. */
+struct cbpf_capture_file {
+	char *name;	  /* for messages: the path, "<stdin>" for "-" */
+	char *path;	  /* as given */
+	int fd;		  /* an unnamed temporary file, or a copy of stdin's descriptor; -1: none */
+	char fdpath[32];  /* /proc/self/fd/N, which opens it anew at its start; "" when fd is -1 */
+	uint64_t size;	  /* the bytes copied into the temporary file */
+	const char *kind; /* what was copied there ("a pipe"); NULL when nothing was */
+};
+
+/*
+ * Makes the capture at path one that can be read again from its start: a regular file needs
+ * nothing (f->fd -1: path itself is read); standard input that is a regular file is kept open;
+ * anything else (a pipe, a FIFO, a device, a socket) is read to its end into a temporary file in
+ * $TMPDIR (/tmp) whose name is removed at once: it disappears when its descriptor is closed,
+ * exit and signals included. Copying stops after the first block when the input does not start
+ * as a pcap or pcapng file does: the reader then refuses what was copied.
+ */
+static int keep(const char *path, const char *name, struct cbpf_capture_file *kept,
+		struct cbpf_diags *diags)
 {
 	const char *dir = getenv("TMPDIR");
 	bool std_in = !strcmp(path, "-");
 	struct stat st;
 	int in, out, err;
 
-	memset(kept, 0, sizeof(*kept));
-	kept->fd = -1;
 	if (!std_in && (stat(path, &st) || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
 		return 0; /* the reader opens it, and says what is wrong */
 	in = std_in ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3) : open(path, O_RDONLY | O_CLOEXEC);
@@ -151,7 +166,7 @@ int capture_keep(const char *path, const char *name, struct capture_kept *kept,
 	if (S_ISREG(st.st_mode)) {
 		/* Standard input on a file: opened again through /proc, it starts anew. */
 		kept->fd = in;
-		snprintf(kept->path, sizeof(kept->path), "/proc/self/fd/%d", in);
+		snprintf(kept->fdpath, sizeof(kept->fdpath), "/proc/self/fd/%d", in);
 		return 0;
 	}
 	if (!dir || !*dir)
@@ -174,17 +189,74 @@ int capture_keep(const char *path, const char *name, struct capture_kept *kept,
 	}
 	kept->fd = out;
 	kept->kind = kind(st.st_mode);
-	snprintf(kept->path, sizeof(kept->path), "/proc/self/fd/%d", out);
+	snprintf(kept->fdpath, sizeof(kept->fdpath), "/proc/self/fd/%d", out);
 	/* Reading it again goes through /proc: check now that it can. */
-	if (access(kept->path, R_OK)) {
+	if (access(kept->fdpath, R_OK)) {
 		err = errno;
 		close(out);
 		kept->fd = -1;
 		cbpf_diags_add(diags, CBPF_SEV_ERROR, name, 0, 0, 0, -1,
 			       "%s, which cannot be read twice: copied to a temporary file, which "
 			       "cannot be opened again (%s: %s; is /proc mounted?)",
-			       kind(st.st_mode), kept->path, strerror(err));
+			       kind(st.st_mode), kept->fdpath, strerror(err));
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int cbpf_capture_file_open(const char *path, struct cbpf_capture_file **out,
+			   struct cbpf_diags *diags)
+{
+	struct cbpf_capture_file *f = calloc(1, sizeof(*f));
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	f->fd = -1;
+	f->path = strdup(path);
+	f->name = strdup(strcmp(path, "-") ? path : "<stdin>");
+	err = f->path && f->name ? keep(path, f->name, f, diags) : -ENOMEM;
+	if (err) {
+		cbpf_capture_file_close(f);
+		return err;
+	}
+	*out = f;
+	return 0;
+}
+
+int cbpf_capture_file_read(const struct cbpf_capture_file *f, struct cbpf_capture **out,
+			   struct cbpf_diags *diags)
+{
+	return capture_open_as(f->fd >= 0 ? f->fdpath : f->path, f->name, out, diags);
+}
+
+const char *cbpf_capture_file_name(const struct cbpf_capture_file *f)
+{
+	return f->name;
+}
+
+const char *cbpf_capture_file_copied(const struct cbpf_capture_file *f, uint64_t *size)
+{
+	if (size)
+		*size = f->size;
+	return f->kind;
+}
+
+bool cbpf_capture_file_is(const struct cbpf_capture_file *f, const char *path)
+{
+	struct stat a, b;
+
+	return !stat(path, &a) && !stat(f->fd >= 0 ? f->fdpath : f->path, &b) &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+void cbpf_capture_file_close(struct cbpf_capture_file *f)
+{
+	if (!f)
+		return;
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f->name);
+	free(f->path);
+	free(f);
 }

@@ -132,6 +132,19 @@ const struct cbpf_insn *cbpf_prog_insns(const struct cbpf_prog *prog)
 	return prog->insns;
 }
 
+bool cbpf_prog_equal(const struct cbpf_prog *a, const struct cbpf_prog *b)
+{
+	if (a->len != b->len)
+		return false;
+	for (size_t i = 0; i < a->len; i++) {
+		const struct cbpf_insn *x = &a->insns[i], *y = &b->insns[i];
+
+		if (x->code != y->code || x->jt != y->jt || x->jf != y->jf || x->k != y->k)
+			return false;
+	}
+	return true;
+}
+
 const struct cbpf_srcloc *cbpf_prog_srcloc(const struct cbpf_prog *prog, size_t pc)
 {
 	if (!prog->locs || pc >= prog->len || prog->locs[pc].line == 0)

@@ -9,6 +9,7 @@
 #include "cbpf/seccomp.h"
 #include "classic/insn_int.h"
 #include "classic/prog.h"
+#include "seccomp/seccomp_data.h"
 
 /* What A holds on every path into an instruction (abstract interpretation over forward jumps). */
 enum aval { A_UNSET, A_NR, A_ARCH, A_IP, A_ARG, A_OTHER };
@@ -100,12 +101,14 @@ int cbpf_seccomp_annotate(struct cbpf_prog *prog, enum cbpf_arch assume)
 				else if (in->k == 4)
 					s.a = A_ARCH, text = "A = arch";
 				else if (in->k == 8 || in->k == 12)
-					s.a = A_IP, text = in->k == 8 ? "A = instruction_pointer (low word)" :
-									 "A = instruction_pointer (high word)";
+					s.a = A_IP, text = seccomp_data_high(in->k) ?
+						"A = instruction_pointer (high word)" :
+						"A = instruction_pointer (low word)";
 				else if (in->k >= 16 && in->k < 64 && !(in->k & 3)) {
 					s.a = A_ARG, s.arg = (uint8_t)in->k;
 					snprintf(buf, sizeof(buf), "A = arg%" PRIu32 " (%s word)",
-						 (in->k - 16) / 8, (in->k & 4) ? "high" : "low");
+						 (in->k - 16) / 8,
+						 seccomp_data_high(in->k) ? "high" : "low");
 					text = buf;
 				}
 			}

@@ -81,6 +81,18 @@ int cbpf_diags_add(struct cbpf_diags *diags, enum cbpf_severity severity, const 
 	return err;
 }
 
+int diags_append(struct cbpf_diags *to, const struct cbpf_diags *from)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		const struct cbpf_diag *d = &from->v[i];
+
+		if (cbpf_diags_add(to, d->severity, d->file, d->line, d->col, d->len, d->insn, "%s",
+				   d->msg))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static bool utf8_continuation(char c)
 {
 	return ((unsigned char)c & 0xc0) == 0x80;

@@ -19,6 +19,8 @@ char *diag_vformat(const char *fmt, va_list ap) CBPF_PRINTF(1, 0);
 int diags_vadd(struct cbpf_diags *diags, enum cbpf_severity severity, const char *file,
 	       unsigned line, unsigned col, unsigned len, long insn, const char *fmt, va_list ap)
 	CBPF_PRINTF(8, 0);
+/* Every diagnostic of from added to the end of to. 0 or -ENOMEM. */
+int diags_append(struct cbpf_diags *to, const struct cbpf_diags *from);
 
 /*
  * Messages quote pieces of the input ('token'); a long one (a 10 MB "word") is cut after

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+/* cbpf-dbg's breakpoints, watches and expressions: break, breakpoint, watch, delete, print. */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "sh.h"
+
+/* bpf_dbg's breakpoint [N|reset]: plain breakpoints at instructions. */
+int cmd_breakpoint(struct sh *sh, char *args, size_t off)
+{
+	const struct cbpf_dbg_point *p;
+	size_t n;
+	uint64_t pc;
+	char dis[96];
+
+	(void)off;
+	if (!sh_have_prog(sh))
+		return 1;
+	n = cbpf_dbg_points(sh->dbg, &p);
+	if (!*args) {
+		fprintf(sh->out, "breakpoints: ");
+		for (size_t i = 0; i < n; i++) {
+			bool dup = false;
+
+			if (p[i].kind != CBPF_DBG_BREAK || p[i].pc < 0)
+				continue;
+			for (size_t j = 0; j < i; j++)
+				dup |= p[j].kind == CBPF_DBG_BREAK && p[j].pc == p[i].pc;
+			if (!dup)
+				fprintf(sh->out, "%ld ", p[i].pc);
+		}
+		fprintf(sh->out, "\n");
+		return 0;
+	}
+	if (sh_matches(args, "reset")) {
+		cbpf_dbg_delete_all(sh->dbg, CBPF_DBG_BREAK);
+		return 0;
+	}
+	if (!sh_parse_pc(args, &pc) || pc >= cbpf_prog_len(cbpf_dbg_prog(sh->dbg))) {
+		sh_error(sh, "no instruction " DIAG_QF ": the program has l0 to l%zu", QUOTE(args),
+			 cbpf_prog_len(cbpf_dbg_prog(sh->dbg)) - 1);
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (p[i].kind == CBPF_DBG_BREAK && p[i].pc == (long)pc && !p[i].cond) {
+			fprintf(sh->out, "breakpoint already set!\n");
+			goto show;
+		}
+	}
+	cbpf_dbg_break(sh->dbg, (long)pc, NULL, NULL, NULL);
+show:
+	cbpf_dbg_disasm(&cbpf_prog_insns(cbpf_dbg_prog(sh->dbg))[pc], (unsigned)pc, dis,
+			sizeof(dis));
+	fprintf(sh->out, "breakpoint at: %s\n", dis);
+	return 0;
+}
+
+static void list_points(struct sh *sh)
+{
+	const struct cbpf_dbg_point *p;
+	size_t n = cbpf_dbg_points(sh->dbg, &p);
+
+	if (!n) {
+		fprintf(sh->out, "no breakpoints or watches\n");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		fprintf(sh->out, "%u\t", p[i].id);
+		if (p[i].kind == CBPF_DBG_WATCH) {
+			fprintf(sh->out, "watch M[%u]", p[i].mem);
+		} else {
+			fprintf(sh->out, "break");
+			if (p[i].pc >= 0)
+				fprintf(sh->out, " at l%ld", p[i].pc);
+			if (p[i].cond)
+				fprintf(sh->out, " if %s", cbpf_dbg_expr_text(p[i].cond));
+		}
+		if (p[i].hits)
+			fprintf(sh->out, "\t(%" PRIu64 " hit%s)", p[i].hits,
+				p[i].hits == 1 ? "" : "s");
+		fputc('\n', sh->out);
+	}
+}
+
+int cmd_break(struct sh *sh, char *args, size_t off)
+{
+	struct cbpf_diags diags = { 0 };
+	char *rest = args, *w;
+	const char *cond = NULL;
+	uint64_t pc = (uint64_t)-1;
+	size_t coff = 0;
+	unsigned id;
+
+	if (!sh_have_prog(sh))
+		return 1;
+	if (!*args) {
+		list_points(sh);
+		return 0;
+	}
+	w = sh_word(&rest);
+	if (!strcmp(w, "at")) {
+		w = sh_word(&rest);
+		if (!w) {
+			sh_error(sh, "break at needs an instruction");
+			return 1;
+		}
+	}
+	if (strcmp(w, "if")) {
+		if (!sh_parse_pc(w, &pc)) {
+			sh_error(sh,
+				 "break takes [at] N [if CONDITION] or if CONDITION, not " DIAG_QF,
+				 QUOTE(w));
+			return 1;
+		}
+		w = sh_word(&rest);
+		if (w && strcmp(w, "if")) {
+			sh_error(sh, "expected 'if' after the instruction, not " DIAG_QF, QUOTE(w));
+			return 1;
+		}
+	}
+	if (w) {
+		if (!*rest) {
+			sh_error(sh, "'if' needs a condition");
+			return 1;
+		}
+		cond = rest;
+		coff = off + (size_t)(rest - args);
+	}
+	if (pc != (uint64_t)-1 && pc >= cbpf_prog_len(cbpf_dbg_prog(sh->dbg))) {
+		sh_error(sh, "no instruction %" PRIu64 ": the program has l0 to l%zu", pc,
+			 cbpf_prog_len(cbpf_dbg_prog(sh->dbg)) - 1);
+		return 1;
+	}
+	if (cbpf_dbg_break(sh->dbg, pc == (uint64_t)-1 ? -1 : (long)pc, cond, &id, &diags)) {
+		sh_diags(sh, &diags, coff, NULL, 0);
+		return 1;
+	}
+	fprintf(sh->out, "breakpoint %u", id);
+	if (pc != (uint64_t)-1)
+		fprintf(sh->out, " at l%" PRIu64, pc);
+	if (cond)
+		fprintf(sh->out, " if %s", cond);
+	fputc('\n', sh->out);
+	return 0;
+}
+
+int cmd_watch(struct sh *sh, char *args, size_t off)
+{
+	const struct cbpf_dbg_point *p;
+	const char *s = args;
+	size_t n;
+	uint64_t m;
+	unsigned id;
+
+	(void)off;
+	if (!*args) {
+		n = cbpf_dbg_points(sh->dbg, &p);
+		for (size_t i = 0; i < n; i++)
+			if (p[i].kind == CBPF_DBG_WATCH)
+				fprintf(sh->out, "%u\twatch M[%u]\n", p[i].id, p[i].mem);
+		return 0;
+	}
+	if (*s == 'M' || *s == 'm') {
+		size_t l = strlen(s);
+		char num[32];
+
+		if (s[1] != '[' || s[l - 1] != ']' || l - 3 >= sizeof(num)) {
+			sh_error(sh, "watch takes M[i] (i from 0 to 15), not " DIAG_QF,
+				 QUOTE(args));
+			return 1;
+		}
+		memcpy(num, s + 2, l - 3);
+		num[l - 3] = '\0';
+		if (!sh_parse_u64(num, &m) || m > 15) {
+			sh_error(sh, "watch takes M[i] (i from 0 to 15), not " DIAG_QF,
+				 QUOTE(args));
+			return 1;
+		}
+	} else if (!sh_parse_u64(s, &m) || m > 15) {
+		sh_error(sh, "watch takes M[i] (i from 0 to 15), not " DIAG_QF, QUOTE(args));
+		return 1;
+	}
+	cbpf_dbg_watch(sh->dbg, (unsigned)m, &id);
+	fprintf(sh->out, "watch %u: M[%" PRIu64 "]\n", id, m);
+	return 0;
+}
+
+int cmd_delete(struct sh *sh, char *args, size_t off)
+{
+	char *rest = args, *w;
+	int rc = 0;
+
+	(void)off;
+	if (!*args) {
+		cbpf_dbg_delete_all(sh->dbg, -1);
+		return 0;
+	}
+	while ((w = sh_word(&rest))) {
+		uint64_t id;
+
+		if (!sh_parse_u64(w, &id) || id > UINT32_MAX ||
+		    cbpf_dbg_delete(sh->dbg, (unsigned)id)) {
+			sh_error(sh, "no breakpoint or watch " DIAG_QF " ('break' lists them)",
+				 QUOTE(w));
+			rc = 1;
+		}
+	}
+	return rc;
+}
+
+int cmd_print(struct sh *sh, char *args, size_t off)
+{
+	struct cbpf_diags diags = { 0 };
+	struct cbpf_dbg_expr *e;
+	uint64_t v;
+	int err;
+
+	if (!*args) {
+		sh_error(sh, "print needs an expression, such as pkt[12:2] or M[1] + 1");
+		return 1;
+	}
+	if (cbpf_dbg_expr_parse(args, &e, &diags)) {
+		sh_diags(sh, &diags, off, NULL, 0);
+		return 1;
+	}
+	err = cbpf_dbg_expr_eval(sh->dbg, e, &v);
+	cbpf_dbg_expr_free(e);
+	if (err == -EINVAL) {
+		sh_error(sh, "division by zero");
+		return 1;
+	}
+	if (err) {
+		sh_error(sh,
+			 DIAG_QF " has no value here (a packet byte not captured, a field of "
+				 "the other kind of input, or no input)",
+			 QUOTE(args));
+		return 1;
+	}
+	fprintf(sh->out, "%#" PRIx64 " (%" PRIu64 ")\n", v, v);
+	return 0;
+}
+

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+/* cbpf-dbg's views of the program whole: disassemble, dump, coverage, filter, info. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sh.h"
+
+int cmd_disassemble(struct sh *sh, char *args, size_t off)
+{
+	size_t len;
+	uint64_t pc;
+
+	(void)off;
+	if (!sh_have_prog(sh))
+		return 1;
+	len = cbpf_prog_len(cbpf_dbg_prog(sh->dbg));
+	if (*args) {
+		if (!sh_parse_pc(args, &pc) || pc >= len) {
+			sh_error(sh, "no instruction " DIAG_QF ": the program has l0 to l%zu",
+				 QUOTE(args), len - 1);
+			return 1;
+		}
+		show_insn(sh, (uint32_t)pc);
+		return 0;
+	}
+	for (uint32_t i = 0; i < len; i++)
+		show_insn(sh, i);
+	return 0;
+}
+
+/* tools/bpf/bpf_dbg.c: bpf_dump_all. */
+int cmd_dump(struct sh *sh, char *args, size_t off)
+{
+	const struct cbpf_insn *in;
+	size_t len;
+
+	(void)args;
+	(void)off;
+	if (!sh_have_prog(sh))
+		return 1;
+	in = cbpf_prog_insns(cbpf_dbg_prog(sh->dbg));
+	len = cbpf_prog_len(cbpf_dbg_prog(sh->dbg));
+	fprintf(sh->out, "/* { op, jt, jf, k }, */\n");
+	for (size_t i = 0; i < len; i++)
+		fprintf(sh->out, "{ %#04x, %2u, %2u, %#010x },\n", in[i].code, in[i].jt, in[i].jf,
+			in[i].k);
+	return 0;
+}
+
+int cmd_filter(struct sh *sh, char *args, size_t off)
+{
+	struct cbpf_dbg_sweep_opts opts = { 0 };
+	struct cbpf_diags diags = { 0 };
+	struct cbpf_dbg_tally t;
+	uint64_t written = 0;
+	bool to_stdout = !strcmp(args, "-");
+	int err;
+
+	(void)off;
+	if (!*args) {
+		sh_error(sh, "filter needs a file to write");
+		return 1;
+	}
+	if (sh_no_io(sh) || !sh_have_prog(sh) || !sh_socket_only(sh, "filter") ||
+	    !sh_need_capture(sh))
+		return 1;
+	if (to_stdout) {
+		/* Standard output carries the capture alone: nothing else may go there. */
+		if (!sh->where) {
+			sh_error(sh, "filter - writes the capture to standard output, which this "
+				     "session's prompt and results share: give a file");
+			return 1;
+		}
+		if (isatty(fileno(sh->out))) {
+			sh_error(sh, "filter - writes a binary capture to standard output, which "
+				     "is a terminal: redirect it, or give a file");
+			return 1;
+		}
+		/*
+		 * What is written to standard output cannot be taken back: the capture is read
+		 * through once first, so that a damaged one writes nothing there either.
+		 */
+		err = cbpf_dbg_sweep(sh->dbg, &opts, &t, &diags);
+		sh_capture_diags(sh, &diags);
+		if (err || t.interrupted)
+			return 1;
+	}
+	opts.write = args;
+	opts.written = &written;
+	err = cbpf_dbg_sweep(sh->dbg, &opts, &t, &diags);
+	sh_capture_diags(sh, &diags);
+	if (t.interrupted) {
+		show_tag(sh, "(interrupted: nothing written)");
+		return 1;
+	}
+	if (err)
+		return 1;
+	fprintf(to_stdout ? sh->err : sh->out,
+		"%" PRIu64 " of %" PRIu64 " packets accepted, written to %s\n", written,
+		t.pass + t.fail, to_stdout ? "standard output" : args);
+	return 0;
+}
+
+int cmd_coverage(struct sh *sh, char *args, size_t off)
+{
+	struct cbpf_dbg_sweep_opts opts = { 0 };
+	struct cbpf_diags diags = { 0 };
+	struct cbpf_dbg_tally t;
+	int err;
+
+	(void)off;
+	if (*args) {
+		sh_error(sh, "coverage takes no arguments");
+		return 1;
+	}
+	if (!sh_have_prog(sh) || !sh_socket_only(sh, "coverage") || !sh_need_capture(sh))
+		return 1;
+	opts.hits = calloc(cbpf_prog_len(cbpf_dbg_prog(sh->dbg)), sizeof(*opts.hits));
+	if (!opts.hits) {
+		sh_error(sh, "out of memory");
+		return 1;
+	}
+	err = cbpf_dbg_sweep(sh->dbg, &opts, &t, &diags);
+	sh_capture_diags(sh, &diags);
+	if (t.interrupted)
+		show_tag(sh, "(interrupted: the counts cover the packets before)");
+	show_coverage(sh, opts.hits, &t);
+	free(opts.hits);
+	return err || t.interrupted ? 1 : 0;
+}
+
+int cmd_info(struct sh *sh, char *args, size_t off)
+{
+	const struct cbpf_prog *prog = cbpf_dbg_prog(sh->dbg);
+	const struct cbpf_dbg_point *p;
+	struct cbpf_dbg_input in;
+	const char *lt;
+
+	(void)args;
+	(void)off;
+	cbpf_dbg_input(sh->dbg, &in);
+	if (prog)
+		fprintf(sh->out, "program: %s, %zu instructions, %s filter\n",
+			sh->prog_from ? sh->prog_from : "?", cbpf_prog_len(prog),
+			cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP ? "seccomp" : "socket");
+	else
+		fprintf(sh->out, "program: none\n");
+	if (in.capture) {
+		lt = cbpf_linktype_name(in.linktype);
+		fprintf(sh->out, "capture: %s, link type %s, snapshot length %u", in.capture,
+			lt ? lt : "?", in.snaplen);
+		if (in.counted)
+			fprintf(sh->out, ", %" PRIu64 " packet%s", in.count,
+				in.count == 1 ? "" : "s");
+		if (in.have_packet)
+			fprintf(sh->out, "\npacket:  %" PRIu64 ", %u bytes%s\n", in.number,
+				in.wirelen, in.caplen < in.wirelen ? " (truncated)" : "");
+		else
+			fprintf(sh->out, "\npacket:  none\n");
+	} else {
+		fprintf(sh->out, "capture: none\n");
+	}
+	if (prog && cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP) {
+		char name[64], arch[32];
+
+		sh_syscall_name(sh, in.sd, name, sizeof(name));
+		sh_arch_name(sh, in.sd->arch, arch, sizeof(arch));
+		fprintf(sh->out, "input:   syscall %s, arch %s\n", name, arch);
+	}
+	if (prog) {
+		const struct cbpf_vm_state *st = cbpf_dbg_state(sh->dbg);
+		const struct cbpf_dbg_hist *h;
+		size_t k = cbpf_dbg_history(sh->dbg, &h);
+
+		if (st->exit != CBPF_VM_RUNNING)
+			fprintf(sh->out, "run:     ended after %zu instruction%s, ret %#x\n", k,
+				k == 1 ? "" : "s", st->ret);
+		else
+			fprintf(sh->out, "run:     at l%u after %zu instruction%s\n", st->pc, k,
+				k == 1 ? "" : "s");
+	}
+	fprintf(sh->out, "points:  %zu\n", cbpf_dbg_points(sh->dbg, &p));
+	return 0;
+}
+

@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: MIT
+/* cbpf-dbg's command layer: messages, words and numbers, what commands check, running one. */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sh.h"
+
+#define ERR_RED "\033[1;31m"
+#define WARN_MAGENTA "\033[1;35m"
+#define NOTE_CYAN "\033[1;36m"
+#define BOLD "\033[1m"
+#define RESET "\033[0m"
+
+/* ---------------------------------------------------------------- messages */
+
+static void vmessage(struct sh *sh, const char *sev, const char *color, const char *fmt,
+		     va_list ap) CBPF_PRINTF(4, 0);
+static void vmessage(struct sh *sh, const char *sev, const char *color, const char *fmt,
+		     va_list ap)
+{
+	if (sh->where)
+		fprintf(sh->err, "%s%s:%u: ", sh->ecolor ? BOLD : "", sh->where, sh->line);
+	fprintf(sh->err, "%s%s:%s ", sh->ecolor ? color : "", sev, sh->ecolor ? RESET : "");
+	vfprintf(sh->err, fmt, ap);
+	fputc('\n', sh->err);
+}
+
+void sh_error(struct sh *sh, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(sh, "error", ERR_RED, fmt, ap);
+	va_end(ap);
+	sh->failed = true;
+}
+
+void sh_warning(struct sh *sh, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(sh, "warning", WARN_MAGENTA, fmt, ap);
+	va_end(ap);
+}
+
+void sh_note(struct sh *sh, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(sh, "note", NOTE_CYAN, fmt, ap);
+	va_end(ap);
+}
+
+static const char *const sev_names[] = { "note", "warning", "error" };
+
+/* A diagnostic that points into the command line: located there, with a caret under it. */
+static void inline_diag(struct sh *sh, const struct cbpf_diag *d, size_t offset)
+{
+	size_t colno = offset + d->col, len = strlen(sh->cmdline);
+
+	if (sh->where)
+		fprintf(sh->err, "%s:%u:%zu: ", sh->where, sh->line, colno);
+	fprintf(sh->err, "%s%s:%s %s\n", sh->ecolor ? ERR_RED : "", sev_names[d->severity],
+		sh->ecolor ? RESET : "", d->msg);
+	/* A long command line (a 4,096-instruction load bpf) is shown around the column. */
+	diag_excerpt(sh->err, sh->cmdline, len, (unsigned)colno, d->len, false);
+}
+
+bool sh_diag(struct sh *sh, const struct cbpf_diag *d, size_t offset, const char *src,
+	     size_t srclen)
+{
+	struct cbpf_diag_print_opts popts = { .color = sh->ecolor, .fallback = "program" };
+	struct cbpf_diag copy = *d; /* printed, not freed */
+	struct cbpf_diags one = { &copy, 1, 1, 0 };
+
+	if (sh->diag_name)
+		popts.fallback = sh->diag_name;
+	if (!d->file && d->line)
+		inline_diag(sh, d, offset);
+	else if (!d->file && d->insn < 0 && d->severity == CBPF_SEV_ERROR)
+		sh_error(sh, "%s", d->msg);
+	else if (!d->file && d->insn < 0 && d->severity == CBPF_SEV_WARNING)
+		sh_warning(sh, "%s", d->msg);
+	else if (!d->file && d->insn < 0)
+		sh_note(sh, "%s", d->msg);
+	else
+		cbpf_diags_print(sh->err, &one, src, srclen, &popts);
+	if (d->severity == CBPF_SEV_ERROR)
+		sh->failed = true;
+	return d->severity == CBPF_SEV_ERROR;
+}
+
+bool sh_diags(struct sh *sh, struct cbpf_diags *diags, size_t offset, const char *src,
+	      size_t srclen)
+{
+	bool error = false;
+
+	for (size_t i = 0; i < diags->n; i++)
+		error |= sh_diag(sh, &diags->v[i], offset, src, srclen);
+	cbpf_diags_free(diags);
+	return error;
+}
+
+/*
+ * Each message names the file (and the packet), after the command's location in a script as
+ * every message is. A warning is a record longer than the snapshot length, cut to it as
+ * libpcap cuts it.
+ */
+bool sh_capture_diag(struct sh *sh, const struct cbpf_diag *d)
+{
+	const char *file = d->file ? d->file : "capture";
+
+	if (d->severity == CBPF_SEV_ERROR)
+		sh_error(sh, "%s: %s", file, d->msg);
+	else if (d->severity == CBPF_SEV_WARNING)
+		sh_warning(sh, "%s: %s", file, d->msg);
+	else
+		sh_note(sh, "%s: %s", file, d->msg);
+	return d->severity == CBPF_SEV_ERROR;
+}
+
+bool sh_capture_diags(struct sh *sh, struct cbpf_diags *diags)
+{
+	bool bad = false;
+
+	for (size_t i = 0; i < diags->n; i++)
+		bad |= sh_capture_diag(sh, &diags->v[i]);
+	cbpf_diags_free(diags);
+	return bad;
+}
+
+/* ---------------------------------------------------------------- words and numbers */
+
+static char *skip_ws(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+char *sh_word(char **s)
+{
+	char *w = skip_ws(*s), *e;
+
+	if (!*w)
+		return NULL;
+	for (e = w; *e && *e != ' ' && *e != '\t'; e++)
+		;
+	if (*e)
+		*e++ = '\0';
+	*s = skip_ws(e);
+	return w;
+}
+
+/* A whole word as an unsigned number in strtoull's base (0: C's syntax, octal included). */
+static bool parse_base(const char *s, int base, uint64_t *out)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	*out = strtoull(s, &end, base);
+	return !errno && !*end;
+}
+
+bool sh_parse_u64(const char *s, uint64_t *out)
+{
+	return parse_base(s, s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10, out);
+}
+
+/* System call numbers and arguments, as a C program would write them. */
+bool sh_parse_arg(const char *s, uint64_t *out)
+{
+	bool neg = *s == '-';
+
+	if (!parse_base(s + neg, 0, out))
+		return false;
+	if (neg)
+		*out = (uint64_t)0 - *out;
+	return true;
+}
+
+bool sh_too_large(const char *s, bool c_syntax)
+{
+	char *end;
+	bool hex;
+
+	s += *s == '-' || *s == '+';
+	hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	(void)strtoull(s, &end, c_syntax ? 0 : hex ? 16 : 10);
+	return errno == ERANGE && !*end;
+}
+
+bool sh_parse_pc(const char *s, uint64_t *out)
+{
+	if (*s == 'l' || *s == 'L')
+		s++;
+	return sh_parse_u64(s, out);
+}
+
+/* ---------------------------------------------------------------- what commands need */
+
+bool sh_have_prog(struct sh *sh)
+{
+	if (cbpf_dbg_prog(sh->dbg))
+		return true;
+	sh_error(sh, "no bpf program loaded!"); /* bpf_dbg's words */
+	return false;
+}
+
+bool sh_runnable(struct sh *sh)
+{
+	struct cbpf_dbg_input in;
+
+	if (!sh_have_prog(sh))
+		return false;
+	if (cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP)
+		return true;
+	cbpf_dbg_input(sh->dbg, &in);
+	if (in.have_packet)
+		return true;
+	if (in.capture)
+		sh_error(sh, "%s holds no packets", in.capture);
+	else
+		sh_error(sh, "no pcap file loaded!");
+	return false;
+}
+
+bool sh_need_capture(struct sh *sh)
+{
+	struct cbpf_dbg_input in;
+
+	cbpf_dbg_input(sh->dbg, &in);
+	if (in.capture)
+		return true;
+	sh_error(sh, "no pcap file loaded!");
+	return false;
+}
+
+bool sh_socket_only(struct sh *sh, const char *what)
+{
+	if (cbpf_dbg_mode(sh->dbg) != CBPF_VM_SECCOMP)
+		return true;
+	sh_error(sh, "%s runs over a capture; a seccomp filter runs on one input "
+		     "(syscall, arch)", what);
+	return false;
+}
+
+bool sh_no_io(struct sh *sh)
+{
+	if (!sh->no_io)
+		return false;
+	sh_error(sh, "files are not read or written here");
+	return true;
+}
+
+bool sh_ended(const struct sh *sh)
+{
+	return cbpf_dbg_state(sh->dbg)->exit != CBPF_VM_RUNNING;
+}
+
+bool sh_matches(const char *w, const char *keyword)
+{
+	size_t n = strlen(w);
+
+	return n && n <= strlen(keyword) && !memcmp(w, keyword, n);
+}
+
+/* ---------------------------------------------------------------- seccomp inputs */
+
+enum cbpf_arch sh_arch_of(uint32_t audit, enum cbpf_arch prefer)
+{
+	if (cbpf_arch_audit(prefer) == audit)
+		return prefer;
+	for (int a = CBPF_ARCH_X86_64; a < CBPF_ARCH_X86_64 + CBPF_ARCH_COUNT; a++)
+		if (cbpf_arch_audit((enum cbpf_arch)a) == audit)
+			return (enum cbpf_arch)a;
+	return CBPF_ARCH_NONE;
+}
+
+/* "openat (257)" or "257": the input's syscall as the current architecture names it. */
+void sh_syscall_name(struct sh *sh, const struct cbpf_seccomp_data *sd, char *buf, size_t size)
+{
+	const char *name = NULL;
+
+	if (cbpf_arch_audit(sh->arch) == sd->arch)
+		name = cbpf_syscall_name(sh->arch, (uint32_t)sd->nr);
+	if (name)
+		snprintf(buf, size, "%s (%d)", name, sd->nr);
+	else
+		snprintf(buf, size, "%d", sd->nr);
+}
+
+/* The input's architecture: "x86_64" or its number. */
+void sh_arch_name(struct sh *sh, uint32_t audit, char *buf, size_t size)
+{
+	enum cbpf_arch a = sh_arch_of(audit, sh->arch);
+
+	if (a != CBPF_ARCH_NONE)
+		snprintf(buf, size, "%s", cbpf_arch_name(a));
+	else
+		snprintf(buf, size, "%#x", audit);
+}
+
+/* ---------------------------------------------------------------- running commands */
+
+bool sh_is_stdin(const char *path)
+{
+	struct stat a, b;
+
+	return !strcmp(path, "-") || (!stat(path, &a) && !fstat(STDIN_FILENO, &b) &&
+				      a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+}
+
+int sh_load_expr(struct sh *sh, const char *expr)
+{
+	size_t n = strlen(expr) + sizeof("load expr ");
+	char *line = malloc(n);
+	int rc;
+
+	sh->failed = false;
+	if (!line) {
+		sh_error(sh, "out of memory");
+		sh->errors++;
+		return 1;
+	}
+	snprintf(line, n, "load expr %s", expr);
+	sh->cmdline = line;
+	rc = sh_do_load_expr(sh, expr) || sh->failed;
+	sh->cmdline = NULL;
+	free(line);
+	if (rc)
+		sh->errors++;
+	fflush(sh->out);
+	return rc;
+}
+
+int sh_exec(struct sh *sh, const char *line)
+{
+	char *buf = strdup(line), *text = NULL, *args, *name, *end;
+	const struct sh_cmd *c;
+	int rc = 0;
+
+	sh->failed = false;
+	if (!buf) {
+		sh_error(sh, "out of memory");
+		sh->errors++;
+		return 1;
+	}
+	/* Trailing blanks (and a CR from a DOS script) are not part of the last argument. */
+	end = buf + strlen(buf);
+	while (end > buf && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' ||
+			     end[-1] == '\n'))
+		*--end = '\0';
+	/* The words are cut in buf; messages quote the line as it was written. */
+	text = strdup(buf);
+	if (!text) {
+		free(buf);
+		sh_error(sh, "out of memory");
+		sh->errors++;
+		return 1;
+	}
+	sh->cmdline = text;
+	args = buf;
+	name = sh_word(&args);
+	if (!name || name[0] == '#')
+		goto out;
+	c = sh_find_cmd(name);
+	if (!c) {
+		sh_unknown(sh, name);
+		goto out;
+	}
+	rc = c->fn(sh, args, (size_t)(args - buf));
+out:
+	if (sh->failed || rc)
+		sh->errors++;
+	rc = sh->failed || rc;
+	sh->cmdline = NULL;
+	free(text);
+	free(buf);
+	fflush(sh->out);
+	return rc;
+}
+
+int sh_init(struct sh *sh, FILE *out, FILE *errf)
+{
+	memset(sh, 0, sizeof(*sh));
+	sh->out = out;
+	sh->err = errf;
+	struct cbpf_seccomp_data sd = { 0 };
+	int err;
+
+	err = cbpf_dbg_new(&sh->dbg);
+	if (err)
+		return err;
+	/* A system call of this machine until told otherwise. */
+	sh->arch = cbpf_arch_native();
+	if (sh->arch == CBPF_ARCH_NONE)
+		sh->arch = CBPF_ARCH_X86_64;
+	sd.arch = cbpf_arch_audit(sh->arch);
+	cbpf_dbg_set_seccomp(sh->dbg, &sd);
+	return 0;
+}
+
+void sh_fini(struct sh *sh)
+{
+	cbpf_dbg_free(sh->dbg);
+	free(sh->prog_from);
+	sh->dbg = NULL;
+	sh->prog_from = NULL;
+}
