@@ -17,6 +17,7 @@ void cli_print_diags(struct cli_prog *p)
 void cli_prog_fini(struct cli_prog *p)
 {
 	cbpf_prog_free(p->prog);
+	cbpf_policy_free(p->policy);
 	cbpf_diags_free(&p->diags);
 	free(p->src);
 	memset(p, 0, sizeof(*p));
@@ -86,7 +87,10 @@ static int load_policy(struct cli_prog *p, const struct cli_input *in)
 		return err;
 	p->seccomp_flags = cbpf_policy_flags(pol);
 	err = cbpf_policy_gen(pol, &popts, &p->prog, &p->diags);
-	cbpf_policy_free(pol);
+	if (p->keep_policy)
+		p->policy = pol;
+	else
+		cbpf_policy_free(pol);
 	return err;
 }
 

@@ -13,6 +13,7 @@
 #include "cbpf/vm.h"
 #include "cbpf/capture.h"
 #include "cbpf/policy.h"
+#include "cbpf/record.h"
 #include "cbpf/dbg.h"
 #include "cbpf/ebpf.h"
 #include "cbpf/xlate.h"
