@@ -92,7 +92,8 @@ size_t argfmt_value(enum cbpf_arch arch, const char *family, uint64_t v, char *b
 		n = first_name(arch, ioctls, v);
 	else if (!strcmp(family, "PRCTL"))
 		n = first_name(arch, prctls, v);
-	else if (strcmp(family, "CLONE_") && strcmp(family, "O_"))
+	else if (strcmp(family, "CLONE_") && strcmp(family, "O_") && strcmp(family, "SOCK_") &&
+		 strcmp(family, "MAP_")) /* SOCK_SNDBUF_LOCK is 1 too: a type first */
 		n = cbpf_const_name(arch, family, v);
 	if (n) {
 		put(buf, size, &at, "%s", n);

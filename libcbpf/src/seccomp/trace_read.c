@@ -35,7 +35,7 @@ static void warn(struct reader *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	cbpf_diags_add(r->diags, CBPF_SEV_WARNING, r->file, r->line, 0, 0, -1, "%s", msg);
+	cbpf_diags_add(r->diags, CBPF_SEV_WARNING, r->file, r->line, 1, 0, -1, "%s", msg);
 }
 
 /* Whether s occurs in src[0..len). */
@@ -207,8 +207,16 @@ static int strace_line(struct reader *r, const char *p, const char *end,
 	size_t n;
 	int pid = 0;
 
+	/* strace's own "strace: Process N attached", written into its output when that is
+	 * stderr, cuts a line in two: the call before it, and a rest on the next line (", ...) = N"
+	 * or " <unfinished ...>"), which says nothing new */
+	for (const char *m = p + 1; m < end; m++)
+		if (*m == 's' && starts(m, end, "strace: Process ")) {
+			end = m;
+			break;
+		}
 	p = blank(p, end);
-	if (p == end)
+	if (p == end || *p == ',' || *p == ')' || starts(p, end, "<unfinished ...>"))
 		return 0;
 	if (starts(p, end, "[pid")) { /* strace -f to a terminal: "[pid  1234] " */
 		if (!number(blank(p + 4, end), end, &v, &q) || q >= end || *q != ']')
