@@ -87,7 +87,7 @@ run server-oci "$server"
 recorded server-oci "$tmp/server.json" --args -- "$server"
 has "server, OCI: socket's family and type kept" "$tmp/server.json" \
 	'{"names": \["socket"\], "action": "SCMP_ACT_ALLOW", "args": \[{"index": 0, "value": 2, "valueTwo": 0, "op": "SCMP_CMP_EQ"}, {"index": 1, "value": 1, "valueTwo": 0, "op": "SCMP_CMP_EQ"}\]}'
-py='import json, socket, sys; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); print(json.dumps({"ok": [1, 2]})); sys.stderr.write("to stderr\n"); sys.exit(4)'
+py='import json, socket, sys, threading; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); t = threading.Thread(target=print, args=("from a thread",)); t.start(); t.join(); print(json.dumps({"ok": [1, 2]})); sys.stderr.write("to stderr\n"); sys.exit(4)'
 if command -v python3 >/dev/null 2>&1 && python3 -c 'print(1)' >/dev/null 2>&1; then
 	run python3 python3 -c "$py"
 	recorded python3 "$tmp/python3.policy" --args -- python3 -c "$py"
@@ -153,6 +153,25 @@ has "and its recording is written" "$tmp/segv.policy" '^kill: 1$'
 check "a command that does not exist: 127" 127 $?
 has "named" "$tmp/nosuch.err" 'no-such-command: No such file or directory'
 check "and nothing written" no "$([ -e "$tmp/nosuch.policy" ] && echo yes || echo no)"
+trapper='trap "echo got USR1" USR1; kill -USR1 $$; echo after'
+run trap sh -c "$trapper"
+recorded trap "$tmp/trap.policy" -- sh -c "$trapper"
+# a stop (SIGSTOP) stays a stop until SIGCONT, as without a tracer
+"$X" -t seccomp --record "$tmp/stop.policy" -- sh -c 'kill -STOP $$; echo resumed' \
+	>"$tmp/stop.out" 2>&1 &
+pid=$!
+i=0 state=
+while [ $i -lt 100 ]; do
+	child=$(cat /proc/$pid/task/$pid/children 2>/dev/null | tr -d ' ')
+	state=$( [ -n "$child" ] && sed 's/.*) \(.\).*/\1/' /proc/$child/stat 2>/dev/null)
+	[ "$state" = T ] || [ "$state" = t ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
+check "SIGSTOP: the command stays stopped" "stopped:" "stopped:$(sleep 0.3; cat "$tmp/stop.out")"
+kill -CONT "$child" 2>/dev/null
+wait $pid
+check "SIGCONT: it goes on" "0:resumed" "$?:$(cat "$tmp/stop.out")"
 cp "$tmp/sh.policy" "$tmp/keep.policy"
 "$X" -t seccomp --record "$tmp/keep.policy" -- sh -c 'echo started; sleep 5; echo never' \
 	>"$tmp/int.out" 2>"$tmp/int.err" &
