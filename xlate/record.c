@@ -82,18 +82,46 @@ static const char *sig_name(int sig)
 
 /* ---------------------------------------------------------------- --record */
 
+#define MAX_UNNAMED 16
+
 struct recorder {
 	struct cbpf_recording *rec;
-	int err;
+	size_t n_unnamed; /* calls no table names: said once each, after the run */
+	struct {
+		enum cbpf_arch arch;
+		uint32_t nr;
+	} unnamed[MAX_UNNAMED];
 };
 
 static int add_call(void *ctx, const struct cbpf_syscall_event *ev)
 {
 	struct recorder *r = ctx;
 	int err = cbpf_recording_add(r->rec, ev);
+	size_t i;
 
-	/* -ENOENT: a number no table names (it would be killed anyway); nothing to allow */
-	return err == -ENOMEM ? err : 0;
+	if (err == -ENOMEM)
+		return err;
+	if (err) { /* a number no table names: no policy line can allow it */
+		for (i = 0; i < r->n_unnamed; i++)
+			if (r->unnamed[i].arch == ev->arch && r->unnamed[i].nr == ev->nr)
+				break;
+		if (i == r->n_unnamed && i < MAX_UNNAMED) {
+			r->unnamed[i].arch = ev->arch;
+			r->unnamed[i].nr = ev->nr;
+			r->n_unnamed++;
+		}
+	}
+	return 0;
+}
+
+static void warn_unnamed(const struct record_opts *o, const struct recorder *r)
+{
+	for (size_t i = 0; i < r->n_unnamed; i++)
+		cli_warning("%s: syscall number %u on %s has no name in cbpf's tables: the policy "
+			    "cannot allow it, and the filter will refuse it",
+			    o->file, r->unnamed[i].nr & ~CBPF_X32_SYSCALL_BIT,
+			    r->unnamed[i].arch ? cbpf_arch_name(r->unnamed[i].arch)
+					       : "an architecture cbpf has no table for");
 }
 
 /* The format of FILE: --format, else what it holds, else its name. */
@@ -247,6 +275,7 @@ int record_run(const struct record_opts *o)
 		}
 	}
 	if (!rc) {
+		warn_unnamed(o, &r);
 		warn_left_out(o, r.rec);
 		rc = write_policy(o, r.rec, format);
 		if (!rc && o->verbose)

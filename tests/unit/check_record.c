@@ -272,6 +272,18 @@ START_TEST(args_by_name)
 	ev.args[2] = 5;
 	cbpf_syscall_args_format(&ev, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "mprotect(0x1000, 0x2000, PROT_READ|PROT_EXEC)");
+	ev.name = "prctl";
+	ev.args[0] = 4; /* PR_SET_MM_START_DATA, PR_SET_MM's argument, is 4 too */
+	ev.args[1] = 1;
+	ev.args[2] = ev.args[3] = ev.args[4] = 0;
+	cbpf_syscall_args_format(&ev, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "prctl(PR_SET_DUMPABLE, 0x1, 0, 0, 0)");
+	ev.args[0] = 23;
+	cbpf_syscall_args_format(&ev, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "prctl(PR_CAPBSET_READ, 0x1, 0, 0, 0)");
+	ev.args[0] = 1;
+	cbpf_syscall_args_format(&ev, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "prctl(PR_SET_PDEATHSIG, 0x1, 0, 0, 0)");
 	ev.name = NULL;
 	ev.nr = 39; /* getpid */
 	cbpf_syscall_args_format(&ev, buf, sizeof(buf));

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "seccomp/consttab.h"
 #include "seccomp/record_int.h"
 
 /* The arguments --args keeps: where one constant is the norm (docs/policy.md, "Recording"). */
@@ -76,11 +77,48 @@ static bool put_bits(enum cbpf_arch arch, const char *family, uint64_t rest, cha
 	return true;
 }
 
+/*
+ * A prctl option's name: the shortest PR_SET_ or PR_GET_ name of v (PR_SET_DUMPABLE, not
+ * PR_SET_MM_START_DATA, an argument of PR_SET_MM with the same value), else the options that
+ * have neither prefix.
+ */
+static const char *prctl_name(enum cbpf_arch arch, uint64_t v)
+{
+	static const char *const others[] = {"PR_CAPBSET_READ", "PR_CAPBSET_DROP", "PR_MCE_KILL",
+					     "PR_CAP_AMBIENT", "PR_TASK_PERF_EVENTS_DISABLE",
+					     "PR_TASK_PERF_EVENTS_ENABLE", "PR_MPX_ENABLE_MANAGEMENT",
+					     "PR_MPX_DISABLE_MANAGEMENT", "PR_SVE_SET_VL",
+					     "PR_SVE_GET_VL", "PR_SCHED_CORE", "PR_PAC_RESET_KEYS",
+					     NULL};
+	int col = systab_col(arch);
+	const char *best = NULL;
+
+	if (col < 0)
+		return NULL;
+	for (size_t i = 0; i < consttab_count; i++) {
+		const struct consttab_entry *e = &consttab_entries[i];
+		const char *n = consttab_name(e);
+		uint64_t x;
+
+		if ((strncmp(n, "PR_SET_", 7) && strncmp(n, "PR_GET_", 7)) ||
+		    consttab_value(e, col, &x) || x != v)
+			continue;
+		if (!best || strlen(n) < strlen(best))
+			best = n;
+	}
+	for (size_t i = 0; !best && others[i]; i++) {
+		uint64_t x;
+
+		if (!cbpf_const_value(arch, others[i], &x) && x == v)
+			best = others[i];
+	}
+	return best;
+}
+
 size_t argfmt_value(enum cbpf_arch arch, const char *family, uint64_t v, char *buf, size_t size)
 {
 	static const char *const ioctls[] = {"TC", "TIOC", "FIO", "SIOC", "FS_IOC", "BLK",
 					     "SECCOMP_IOCTL", "NS_GET", "RND", NULL};
-	static const char *const prctls[] = {"PR_SET_", "PR_GET_", "PR_", NULL};
 	const char *n = NULL;
 	uint64_t rest = v;
 	size_t at = 0;
@@ -91,7 +129,7 @@ size_t argfmt_value(enum cbpf_arch arch, const char *family, uint64_t v, char *b
 	if (!strcmp(family, "IOCTL"))
 		n = first_name(arch, ioctls, v);
 	else if (!strcmp(family, "PRCTL"))
-		n = first_name(arch, prctls, v);
+		n = prctl_name(arch, v);
 	else if (strcmp(family, "CLONE_") && strcmp(family, "O_") && strcmp(family, "SOCK_") &&
 		 strcmp(family, "MAP_")) /* SOCK_SNDBUF_LOCK is 1 too: a type first */
 		n = cbpf_const_name(arch, family, v);
