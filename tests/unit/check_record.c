@@ -40,7 +40,10 @@ static const char strace_log[] =
 	"101   ioctl(1, TCGETS, {c_iflag=ICRNL}) = 0\n"
 	"101   mmap(NULL, 8192, PROT_READ|PROT_EXEC, MAP_PRIVATE, 3, 0) = 0x7f\n"
 	"101   no_such_call(1) = 0\n"
-	"101   +++ exited with 0 +++\n";
+	"101   +++ exited with 0 +++\n"
+	"12:00:01 openat(AT_FDCWD, \"/x\", O_RDONLstrace: Process 103 attached\n"
+	"Y|O_CLOEXEC) = 3\n"
+	"12:00:02 close(3) = 0\n";
 
 START_TEST(strace_read)
 {
@@ -51,7 +54,9 @@ START_TEST(strace_read)
 	ck_assert_int_eq(cbpf_trace_read(strace_log, strlen(strace_log), "t.log", CBPF_TRACE_AUTO,
 					 collect, &s, &d),
 			 0);
-	ck_assert_uint_eq(s.n, 6);
+	ck_assert_uint_eq(s.n, 8);
+	ck_assert_str_eq(s.names[6], "openat");
+	ck_assert_str_eq(s.names[7], "close");
 	ck_assert_str_eq(s.names[0], "execve");
 	ck_assert_int_eq(s.ev[0].pid, 100);
 	ck_assert_str_eq(s.names[1], "socket");

@@ -17,6 +17,7 @@ struct reader {
 	unsigned line;
 	struct cbpf_diags *diags;
 	unsigned warnings, events;
+	bool cut; /* the line before was cut by strace's "Process N attached" */
 	struct {
 		int pid;
 		enum cbpf_arch arch;
@@ -210,9 +211,14 @@ static int strace_line(struct reader *r, const char *p, const char *end,
 	/* strace's own "strace: Process N attached", written into its output when that is
 	 * stderr, cuts a line in two: the call before it, and a rest on the next line (", ...) = N"
 	 * or " <unfinished ...>"), which says nothing new */
+	if (r->cut) { /* the rest of the line before, whatever it starts with */
+		r->cut = false;
+		return 0;
+	}
 	for (const char *m = p + 1; m < end; m++)
 		if (*m == 's' && starts(m, end, "strace: Process ")) {
 			end = m;
+			r->cut = true;
 			break;
 		}
 	p = blank(p, end);
