@@ -113,12 +113,13 @@ done
 rm -f "$long"
 
 # ---- a signal while writing: sent once the temporary file exists, the program stopped so
-# that it cannot finish first. Background jobs of a script ignore SIGINT; env
-# --default-signal gives it back where env knows it.
+# that it cannot finish first. Background jobs of a script ignore SIGINT, and a run under nohup
+# ignores SIGHUP (which the programs then rightly keep ignoring); env --default-signal gives
+# them back where env knows it.
 "$G" --large slow.pcap --count 100000 >/dev/null
 awk 'BEGIN { for (i = 0; i < 4000; i++) print "add #1"; print "ret #1" }' >slow.s
 interruptible=
-env --default-signal=INT true 2>/dev/null && interruptible="env --default-signal=INT"
+env --default-signal=INT true 2>/dev/null && interruptible="env --default-signal=HUP,INT,PIPE,TERM"
 # Started in the background, the program itself (env execs it), with SIGINT back.
 long_gen() { $interruptible "$G" --large target --count 400000 >/dev/null 2>&1 & }
 long_dbg() { $interruptible "$D" -p slow.pcap -b slow.s -c 'filter target' >/dev/null 2>&1 & }
