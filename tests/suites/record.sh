@@ -188,8 +188,10 @@ kill -CONT "$child" 2>/dev/null
 wait $pid
 check "SIGCONT: it goes on" "0:resumed" "$?:$(cat "$tmp/stop.out")"
 cp "$tmp/sh.policy" "$tmp/keep.policy"
-"$X" -t seccomp --record "$tmp/keep.policy" -- sh -c 'echo started; sleep 5; echo never' \
-	>"$tmp/int.out" 2>"$tmp/int.err" &
+# (a background job starts with SIGINT ignored, and a program keeps ignoring what it was given
+# ignored, as would the command: give it back its default)
+env --default-signal=INT "$X" -t seccomp --record "$tmp/keep.policy" -- \
+	sh -c 'echo started; sleep 5; echo never' >"$tmp/int.out" 2>"$tmp/int.err" &
 pid=$!
 i=0
 while [ ! -s "$tmp/int.out" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
@@ -199,6 +201,17 @@ check "interrupted by SIGINT: 130" 130 $?
 check "interrupted: the file is left as it was" "" "$(cmp "$tmp/sh.policy" "$tmp/keep.policy")"
 has "interrupted: said" "$tmp/int.err" 'interrupted by SIGINT: .*keep.policy is left as it was'
 check "interrupted: no temporary file left" "" "$(ls -a "$tmp" | grep '^\.keep' || true)"
+# SIGINT ignored at the start (a background job's) stays ignored: it interrupts nothing
+"$X" -t seccomp --record "$tmp/ign.policy" -- sh -c 'echo started; sleep 1; echo finished' \
+	>"$tmp/ign.out" 2>&1 &
+pid=$!
+i=0
+while [ ! -s "$tmp/ign.out" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+kill -INT $pid
+wait $pid
+check "SIGINT ignored from the start: the command runs on, the recording is written" \
+	"0:started finished:yes" \
+	"$?:$(echo $(cat "$tmp/ign.out")):$([ -s "$tmp/ign.policy" ] && echo yes || echo no)"
 
 # ---- architectures: x32 numbers are recorded as x32 (this kernel answers them ENOSYS); the
 # probe itself, not its wrapper, which would make an x86_64 getpid too
