@@ -179,6 +179,8 @@ struct cli_prog {
 	char *src; /* the input text, for excerpts; NULL for binary input and expressions */
 	size_t srclen;
 	unsigned seccomp_flags; /* --policy: the profile's flags, CBPF_SECCOMP_FLAG_* */
+	bool keep_policy;       /* set by the caller: --policy's parsed rules stay in policy */
+	struct cbpf_policy *policy;
 };
 
 /*

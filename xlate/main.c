@@ -10,6 +10,7 @@
 
 #include "cbpf.h"
 #include "cli.h"
+#include "record.h"
 
 #define PROG "cbpf-xlate"
 
@@ -30,6 +31,7 @@ struct options {
 	bool interpreter, no_jit;
 	int verbose;
 	bool color;
+	struct record_opts rec; /* --record, --report, --learn */
 };
 
 enum long_only {
@@ -44,6 +46,12 @@ enum long_only {
 	OPT_VERIFY,
 	OPT_INTERPRETER,
 	OPT_NO_JIT,
+	OPT_RECORD,
+	OPT_ARGS,
+	OPT_FROM_STRACE,
+	OPT_FROM_AUDIT,
+	OPT_REPORT,
+	OPT_LEARN,
 };
 
 static const struct option long_options[] = {
@@ -62,6 +70,12 @@ static const struct option long_options[] = {
 	{"verify", required_argument, NULL, OPT_VERIFY},
 	{"interpreter", no_argument, NULL, OPT_INTERPRETER},
 	{"no-jit", no_argument, NULL, OPT_NO_JIT},
+	{"record", required_argument, NULL, OPT_RECORD},
+	{"args", no_argument, NULL, OPT_ARGS},
+	{"from-strace", required_argument, NULL, OPT_FROM_STRACE},
+	{"from-audit", required_argument, NULL, OPT_FROM_AUDIT},
+	{"report", no_argument, NULL, OPT_REPORT},
+	{"learn", no_argument, NULL, OPT_LEARN},
 	{"verbose", no_argument, NULL, 'v'},
 	CLI_LONG_OPTIONS_END,
 };
@@ -70,7 +84,10 @@ static const char usage_line[] =
 	"usage: " PROG " -t socket|tc|xdp|seccomp [-f elf|raw|c|asm] [-o FILE] [options]\n"
 	"                  (FILE | - | -e EXPR [-y LINKTYPE] | --policy FILE)\n"
 	"       " PROG " -t tc|xdp (--attach-tc DEV[:egress] | --attach-xdp DEV) --detach\n"
-	"       " PROG " -t seccomp (FILE | -e ...) --exec [--] COMMAND [ARG...]\n";
+	"       " PROG " -t seccomp (FILE | -e ...) --exec [--] COMMAND [ARG...]\n"
+	"       " PROG " -t seccomp --record FILE [--format minijail|oci] [--args] [--arch LIST]\n"
+	"                  (-- COMMAND [ARG...] | --from-strace LOG | --from-audit LOG)\n"
+	"       " PROG " -t seccomp --policy FILE (--report | --learn) --exec [--] COMMAND...\n";
 
 static const char help_text[] =
 	"\nTranslate a classic BPF program (any form cbpf-asm reads, or a libpcap filter\n"
@@ -110,6 +127,18 @@ static const char help_text[] =
 	"      --interpreter     --verify with libcbpf's eBPF interpreter only\n"
 	"      --no-jit          --verify interprets the original instead of running it as\n"
 	"                        native code (the same results, slower)\n"
+	"\nSeccomp policies from real runs (docs/policy.md, \"Recording\"):\n"
+	"      --record FILE     run the command after -- (or read --from-strace and\n"
+	"                        --from-audit logs) and write the policy that allows what\n"
+	"                        it called and nothing else; an existing FILE is merged\n"
+	"  -f, --format F        minijail (default) or oci (the default for *.json)\n"
+	"      --args            keep the arguments that usually take one constant\n"
+	"                        (socket, ioctl, prctl, clone, personality, PROT_EXEC)\n"
+	"      --from-strace LOG an strace -f log      --from-audit LOG  type=1326 records\n"
+	"      --report          --exec: name each call the filter does not allow, with its\n"
+	"                        action and rule; the filter still acts\n"
+	"      --learn           --exec without the filter: name those calls, let them\n"
+	"                        through, and print the policy lines missing at the end\n"
 	"\n  -v, --verbose         report the eBPF/classic instruction ratio (also printed\n"
 	"                        when the output is a terminal)\n"
 	"  -h, --help            show this help\n"
@@ -120,7 +149,16 @@ static const char help_text[] =
 /* --exec takes the rest of the command line: cut it off before getopt sees it. */
 static int split_exec(int *argc, char **argv, struct options *o)
 {
+	bool record = false;
+
 	for (int i = 1; i < *argc; i++) {
+		record |= !strcmp(argv[i], "--record") || !strncmp(argv[i], "--record=", 9);
+		if (!strcmp(argv[i], "--") && record) { /* --record FILE -- COMMAND */
+			o->exec_argv = argv + i + 1;
+			*argc = i;
+			argv[i] = NULL;
+			return *o->exec_argv ? 0 : cli_usage_error("-- needs a command");
+		}
 		if (!strcmp(argv[i], "--"))
 			return 0; /* an ordinary end of options, before any --exec */
 		if (strcmp(argv[i], "--exec"))
@@ -135,6 +173,44 @@ static int split_exec(int *argc, char **argv, struct options *o)
 		return 0;
 	}
 	return 0;
+}
+
+/* The options of --record, --report and --learn, which make a mode of their own. */
+static int check_record(struct options *o)
+{
+	struct record_opts *r = &o->rec;
+
+	if (o->target != CBPF_TARGET_SECCOMP)
+		return cli_usage_error("--record, --report and --learn are for -t seccomp");
+	if (o->form_set || o->output || o->verify || o->pin || o->tc_dev || o->xdp_dev)
+		return cli_usage_error("--record, --report and --learn write no eBPF: drop %s",
+				       o->form_set ? "-f" : o->output ? "-o" : "the kernel options");
+	r->argv = o->exec_argv;
+	r->verbose = o->verbose;
+	r->arches = o->in.arches;
+	r->n_arches = o->in.n_arches;
+	o->color = cli_color(STDERR_FILENO);
+	if (r->file) {
+		if (r->report || r->learn)
+			return cli_usage_error("--record writes a policy; --report and --learn check "
+					       "one: give --record or --policy FILE --report");
+		if (o->in.input || o->in.source != CLI_SRC_FILE)
+			return cli_usage_error("--record reads no program: the command follows --");
+		if (!r->argv && !r->from_strace && !r->from_audit)
+			return cli_usage_error("--record FILE needs a command after -- or a log "
+					       "(--from-strace LOG, --from-audit LOG)");
+		return 0;
+	}
+	if (r->from_strace || r->from_audit)
+		return cli_usage_error("--from-strace and --from-audit are read into --record FILE");
+	if (!r->report && !r->learn)
+		return cli_usage_error("--args and --format %s go with --record or --learn",
+				       r->format_set ? "minijail|oci" : "");
+	if (r->args && !r->learn)
+		return cli_usage_error("--args goes with --record or --learn");
+	if (!r->argv)
+		return cli_usage_error("--report and --learn run a command: --exec [--] COMMAND");
+	return cli_input_check(&o->in);
 }
 
 static int parse_args(int argc, char **argv, struct options *o)
@@ -155,6 +231,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->target_set = true;
 			break;
 		case 'f':
+			if (!strcmp(optarg, "minijail") || !strcmp(optarg, "oci")) {
+				o->rec.format_set = true;
+				o->rec.format = optarg[0] == 'o' ? CBPF_RECORD_OCI
+								 : CBPF_RECORD_MINIJAIL;
+				break;
+			}
 			if (cbpf_ebpf_form_parse(optarg, &o->form))
 				return cli_usage_error("unknown format '%s' (elf, raw, c, asm)",
 						       optarg);
@@ -212,6 +294,24 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'v':
 			o->verbose++;
 			break;
+		case OPT_RECORD:
+			o->rec.file = optarg;
+			break;
+		case OPT_ARGS:
+			o->rec.args = true;
+			break;
+		case OPT_FROM_STRACE:
+			o->rec.from_strace = optarg;
+			break;
+		case OPT_FROM_AUDIT:
+			o->rec.from_audit = optarg;
+			break;
+		case OPT_REPORT:
+			o->rec.report = true;
+			break;
+		case OPT_LEARN:
+			o->rec.learn = true;
+			break;
 		default:
 			err = cli_option(&o->in, c, optarg, argv);
 			if (err)
@@ -225,6 +325,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 				       argv[optind]);
 	if (!o->target_set)
 		return cli_usage_error("choose a target with -t (socket, tc, xdp, seccomp)");
+	if (o->rec.file || o->rec.report || o->rec.learn || o->rec.args || o->rec.format_set ||
+	    o->rec.from_strace || o->rec.from_audit)
+		return check_record(o);
 	err = cli_input_check(&o->in);
 	if (err)
 		return err;
@@ -561,6 +664,14 @@ static int exec_filtered(struct run *r)
 	return e == ENOENT ? 127 : 126;
 }
 
+/* Whether --policy read a JSON profile: --learn writes the missing lines in its dialect. */
+static bool policy_json(const struct run *r)
+{
+	return r->o.in.source == CLI_SRC_POLICY && r->o.in.policy &&
+	       strlen(r->o.in.policy) > 5 &&
+	       !strcmp(r->o.in.policy + strlen(r->o.in.policy) - 5, ".json");
+}
+
 int main(int argc, char **argv)
 {
 	static struct run r;
@@ -571,6 +682,9 @@ int main(int argc, char **argv)
 	rc = parse_args(argc, argv, &r.o);
 	if (rc)
 		return rc;
+	if (r.o.rec.file)
+		return record_run(&r.o.rec);
+	r.p.keep_policy = r.o.rec.report || r.o.rec.learn;
 	r.p.popts.color = r.o.color;
 	r.p.popts.fallback = PROG; /* what has no file is about the kernel or the command line */
 	if (r.o.detach)
@@ -591,7 +705,9 @@ int main(int argc, char **argv)
 		rc = verify(&r);
 	if (!rc && (r.o.pin || r.o.tc_dev || r.o.xdp_dev))
 		rc = to_kernel(&r);
-	if (!rc && r.o.exec_argv)
+	if (!rc && (r.o.rec.report || r.o.rec.learn))
+		rc = report_run(&r.o.rec, r.p.prog, r.p.seccomp_flags, r.p.policy, policy_json(&r));
+	else if (!rc && r.o.exec_argv)
 		rc = exec_filtered(&r);
 	cbpf_ebpf_prog_free(r.ebpf);
 	cli_prog_fini(&r.p);

@@ -18,6 +18,7 @@
 #include "cbpf/seccomp.h"
 #include "cbpf/policy.h"
 #include "cbpf/source.h"
+#include "cbpf/record.h"
 #include "cbpf/dbg.h"
 #include "cbpf/ebpf.h"
 #include "cbpf/xlate.h"
