@@ -648,10 +648,14 @@ int main(int argc, char **argv)
 	if (docker) {
 		/* Docker's default profile on the hosts and capability sets it meets */
 		static const char *const all[] = { "ALL", NULL }, *const none[] = { NULL };
+		/* not mips64, mips64el, s390x: their archMap entries list n32 and s390, which cbpf
+		 * has no tables for */
 		static const enum cbpf_arch hosts[] = { CBPF_ARCH_X86_64, CBPF_ARCH_AARCH64,
-							CBPF_ARCH_I386, CBPF_ARCH_ARM };
+							CBPF_ARCH_I386, CBPF_ARCH_ARM,
+							CBPF_ARCH_RISCV64, CBPF_ARCH_PPC64LE,
+							CBPF_ARCH_LOONGARCH64 };
 
-		for (size_t h = 0; h < 4; h++) {
+		for (size_t h = 0; h < sizeof(hosts) / sizeof(hosts[0]); h++) {
 			struct cbpf_policy_opts opts = { .host = hosts[h], .kernel = "6.1" };
 			char tag[64];
 

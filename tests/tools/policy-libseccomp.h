@@ -141,7 +141,9 @@ static inline int lsc_build(const struct cbpf_policy *pol, int optimize, struct 
 		goto out;
 	}
 	/* libseccomp writes a big-endian filter in its machine's byte order (gen_bpf.c: htot):
-	 * turned back into this little-endian machine's */
+	 * turned back into this little-endian machine's. 2.5.4 leaves some returns of large
+	 * filters in host order (a shared block swapped twice, it seems): those show as its
+	 * filter contradicting the rules on random policies (ret 0xff7f for allow). */
 	if (na && !(cbpf_arch_audit(arches[0]) & 0x40000000U))
 		for (size_t i = 0; i < (size_t)size / sizeof(*insns); i++) {
 			insns[i].code = __builtin_bswap16(insns[i].code);
