@@ -18,7 +18,8 @@ static int parse_arches(struct cli_input *in, const char *list)
 
 		if (cbpf_arch_parse(name, &arch))
 			return cli_usage_error("unknown architecture '%s' for --arch "
-					       "(x86_64 i386 x32 aarch64 arm)",
+					       "(x86_64 i386 x32 aarch64 arm riscv64 ppc64le s390x "
+					       "loongarch64 mips mipsel mips64 mips64el)",
 					       name);
 		for (size_t i = 0; i < in->n_arches; i++)
 			if (in->arches[i] == arch)

@@ -185,8 +185,9 @@ int cmd_arch(struct sh *sh, char *args, size_t off)
 			sh->arch = a;
 	} else {
 		sh_error(sh,
-			 "unknown architecture " DIAG_QF " (x86_64, i386, x32, aarch64, arm, or "
-			 "an AUDIT_ARCH_* number)",
+			 "unknown architecture " DIAG_QF " (x86_64, i386, x32, aarch64, arm, riscv64, "
+			 "ppc64le, s390x, loongarch64, mips, mipsel, mips64, mips64el, or an "
+			 "AUDIT_ARCH_* number)",
 			 QUOTE(args));
 		return 1;
 	}

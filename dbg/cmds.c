@@ -110,8 +110,9 @@ static const struct sh_cmd cmds[] = {
 	  "names the action it reaches; 'step' and 'why' follow the way.",
 	  "the seccomp input: system call and arguments", NULL },
 	{ "arch", cmd_arch, SH_COMPLETE_ARCH, "arch [NAME | AUDIT_ARCH]",
-	  "Sets (or shows) the seccomp input's architecture: x86_64, i386, x32, aarch64, arm\n"
-	  "(and their aliases), or an AUDIT_ARCH_* number. The host's at first.",
+	  "Sets (or shows) the seccomp input's architecture: x86_64, i386, x32, aarch64, arm,\n"
+	  "riscv64, ppc64le, s390x, loongarch64, mips, mipsel, mips64, mips64el (and their\n"
+	  "aliases), or an AUDIT_ARCH_* number. The host's at first.",
 	  "the seccomp input's architecture", NULL },
 	{ "filter", cmd_filter, SH_COMPLETE_FILES, "filter FILE | -",
 	  "Writes the packets of the capture the program accepts to a new pcap file; it\n"

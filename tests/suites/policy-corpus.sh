@@ -27,22 +27,6 @@ done
 # The suite fails when one of them passes: then take it off this list.
 EXPECTED_FAILURES=$(cat <<'EOF'
 minijail/cros_default_v0.policy	@denylist is not supported (issue 13 section 2); no peer filter
-crosvm-riscv64/9p_device.policy	no riscv64 code generation (issue 13 section 2)
-crosvm-riscv64/balloon_device.policy	no riscv64 code generation (issue 13 section 2)
-crosvm-riscv64/battery.policy	no riscv64 code generation (issue 13 section 2)
-crosvm-riscv64/block_device.policy	no riscv64 code generation (issue 13 section 2)
-crosvm-riscv64/common_device.policy	no riscv64 code generation (issue 13 section 2)
-crosvm-riscv64/fs_device.policy	no riscv64 code generation (issue 13 section 2)
-crosvm-riscv64/input_device.policy	no riscv64 code generation (issue 13 section 2)
-crosvm-riscv64/net.policy	no riscv64 code generation (issue 13 section 2)
-crosvm-riscv64/net_device.policy	no riscv64 code generation (issue 13 section 2)
-crosvm-riscv64/null_audio_device.policy	no riscv64 code generation (issue 13 section 2)
-crosvm-riscv64/pmem_device.policy	no riscv64 code generation (issue 13 section 2)
-crosvm-riscv64/rng_device.policy	no riscv64 code generation (issue 13 section 2)
-crosvm-riscv64/serial.policy	no riscv64 code generation (issue 13 section 2)
-crosvm-riscv64/serial_device.policy	no riscv64 code generation (issue 13 section 2)
-crosvm-riscv64/vhost_net_device.policy	no riscv64 code generation (issue 13 section 2)
-crosvm-riscv64/vhost_vsock_device.policy	no riscv64 code generation (issue 13 section 2)
 oci/podman-containers-common-seccomp.json@amd64-default	two rules for setns with different actions \
 (errno without CAP_SYS_ADMIN, allow in the clone rules) are an error; runc adds them in file \
 order and libseccomp keeps the first (issue 13 section 2)

@@ -90,7 +90,7 @@ int main(int argc, char **argv)
 		unsigned count = (unsigned)strtoul(argv[2], NULL, 0);
 
 		for (unsigned i = 0; i < count; i++) {
-			enum cbpf_arch arches[8];
+			enum cbpf_arch arches[CBPF_ARCH_COUNT];
 			size_t na;
 			char *src = i % 2 ? random_text() : random_json(arches, &na, i % 4 == 0, false);
 			struct cbpf_policy_opts opts = { .host = CBPF_ARCH_X86_64, .kernel = "6.1",

@@ -27,7 +27,17 @@ static inline uint32_t lsc_arch(enum cbpf_arch a)
 	case CBPF_ARCH_X32: return SCMP_ARCH_X32;
 	case CBPF_ARCH_AARCH64: return SCMP_ARCH_AARCH64;
 	case CBPF_ARCH_ARM: return SCMP_ARCH_ARM;
-	default: return 0;
+	case CBPF_ARCH_RISCV64: return SCMP_ARCH_RISCV64;
+	case CBPF_ARCH_PPC64LE: return SCMP_ARCH_PPC64LE;
+	case CBPF_ARCH_S390X: return SCMP_ARCH_S390X;
+#ifdef SCMP_ARCH_LOONGARCH64 /* libseccomp 2.6 */
+	case CBPF_ARCH_LOONGARCH64: return SCMP_ARCH_LOONGARCH64;
+#endif
+	case CBPF_ARCH_MIPS: return SCMP_ARCH_MIPS;
+	case CBPF_ARCH_MIPSEL: return SCMP_ARCH_MIPSEL;
+	case CBPF_ARCH_MIPS64: return SCMP_ARCH_MIPS64;
+	case CBPF_ARCH_MIPS64EL: return SCMP_ARCH_MIPSEL64;
+	default: return 0; /* SCMP_ARCH_NATIVE: not one libseccomp knows */
 	}
 }
 
@@ -80,14 +90,21 @@ static inline int lsc_build(const struct cbpf_policy *pol, int optimize, struct 
 	seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, cbpf_policy_badarch_action(pol));
 	if (optimize)
 		seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, (uint32_t)optimize);
-	for (size_t i = 0; i < na; i++)
+	for (size_t i = 0; i < na; i++) {
+		if (!lsc_arch(arches[i])) {
+			err = -ENOTSUP;
+			goto out;
+		}
 		has_native |= lsc_arch(arches[i]) == seccomp_arch_native();
+	}
+	/* native out first: libseccomp takes only architectures of one endianness (-EDOM),
+	 * those of the filter's first */
+	if (!has_native && (err = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE)))
+		goto out;
 	for (size_t i = 0; i < na; i++)
 		if (lsc_arch(arches[i]) != seccomp_arch_native() &&
 		    (err = seccomp_arch_add(ctx, lsc_arch(arches[i]))))
 			goto out;
-	if (!has_native && (err = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE)))
-		goto out;
 	for (size_t r = 0; r < nr_rules; r++) {
 		struct scmp_arg_cmp conds[64];
 		int nr = seccomp_syscall_resolve_name(rules[r].syscall);
@@ -123,6 +140,15 @@ static inline int lsc_build(const struct cbpf_policy *pol, int optimize, struct 
 		err = -EIO;
 		goto out;
 	}
+	/* libseccomp writes a big-endian filter in its machine's byte order (gen_bpf.c: htot):
+	 * turned back into this little-endian machine's. 2.5.4 leaves some returns of large
+	 * filters in host order (a shared block swapped twice, it seems): those show as its
+	 * filter contradicting the rules on random policies (ret 0xff7f for allow). */
+	if (na && !(cbpf_arch_audit(arches[0]) & 0x40000000U))
+		for (size_t i = 0; i < (size_t)size / sizeof(*insns); i++) {
+			insns[i].code = __builtin_bswap16(insns[i].code);
+			insns[i].k = __builtin_bswap32(insns[i].k);
+		}
 	res->prog = cbpf_prog_new(insns, (size_t)size / sizeof(*insns));
 	if (!res->prog)
 		err = -ENOMEM;

@@ -6,6 +6,16 @@
 #include "cbpf.h"
 #include "policy-sim.h"
 
+/* The last architecture of enum cbpf_arch. */
+#define MODEL_ARCH_LAST CBPF_ARCH_MIPS64EL
+
+/* libseccomp's ARCH_SIZE_32 architectures: arguments compared on their low 32 bits. */
+static inline bool model_arch32(enum cbpf_arch a)
+{
+	return a == CBPF_ARCH_I386 || a == CBPF_ARCH_ARM || a == CBPF_ARCH_X32 ||
+	       a == CBPF_ARCH_MIPS || a == CBPF_ARCH_MIPSEL;
+}
+
 static inline bool model_cond(const struct cbpf_policy_cond *c, const struct sim_data *d,
 			      bool arch32)
 {
@@ -57,7 +67,7 @@ static inline enum cbpf_arch model_arch(const struct cbpf_policy *pol, const str
 		}
 		return x64 ? CBPF_ARCH_X86_64 : CBPF_ARCH_NONE;
 	}
-	for (enum cbpf_arch a = CBPF_ARCH_I386; a <= CBPF_ARCH_ARM; a++)
+	for (enum cbpf_arch a = CBPF_ARCH_I386; a <= MODEL_ARCH_LAST; a++)
 		if (a != CBPF_ARCH_X32 && cbpf_arch_audit(a) == d->arch && model_has(pol, a))
 			return a;
 	return CBPF_ARCH_NONE;
@@ -78,7 +88,7 @@ static inline uint32_t model_eval(const struct cbpf_policy *pol, const struct si
 	size_t n = cbpf_policy_rules(pol, &rules);
 	uint32_t action, nr = (uint32_t)d->nr;
 	enum cbpf_arch a = model_arch(pol, d, &action);
-	bool arch32 = a == CBPF_ARCH_I386 || a == CBPF_ARCH_ARM || a == CBPF_ARCH_X32;
+	bool arch32 = model_arch32(a);
 	const struct cbpf_policy_rule *fallback = NULL;
 
 	if (!a)

@@ -44,6 +44,13 @@ static inline uint32_t sim_run(const struct sim *s, const struct sim_data *d, ui
 	struct cbpf_vm_state st;
 
 	memcpy(&sd, d, sizeof(sd));
+	/* include/uapi/linux/audit.h: __AUDIT_ARCH_LE clear, a big-endian machine, whose 64-bit
+	 * arguments are stored high word first: read as 32-bit words here, the halves swap. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (d->arch && !(d->arch & 0x40000000U))
+		for (int i = 0; i < 6; i++)
+			sd.args[i] = sd.args[i] << 32 | sd.args[i] >> 32;
+#endif
 	in = cbpf_input_seccomp(&sd);
 	if (!steps)
 		return cbpf_vm_run(s->vm, &in);

@@ -15,7 +15,7 @@ static uint64_t value(enum cbpf_arch arch, const char *name)
 	return v;
 }
 
-/* The value in a column enum cbpf_arch has no name for yet (mips, ppc64le...). */
+/* The value in a column named as the CSV header names it. */
 static uint64_t col_value(const char *col, const char *name)
 {
 	const struct consttab_entry *e = consttab_find(name);
@@ -71,6 +71,15 @@ START_TEST(new_columns)
 	/* ppc has no termios2 */
 	ck_assert_int_eq(consttab_value(consttab_find("TCGETS2"), SYSTAB_PPC64LE, &(uint64_t){ 0 }),
 			 -ENOENT);
+	/* the same through the public API, now that enum cbpf_arch names them */
+	ck_assert_uint_eq(value(CBPF_ARCH_MIPS, "EDEADLK"), 45);
+	ck_assert_uint_eq(value(CBPF_ARCH_MIPS64EL, "SIGCHLD"), 18);
+	ck_assert_uint_eq(value(CBPF_ARCH_PPC64LE, "TIOCGWINSZ"), 0x40087468);
+	ck_assert_uint_eq(value(CBPF_ARCH_RISCV64, "O_DIRECTORY"), 0200000);
+	ck_assert_uint_eq(value(CBPF_ARCH_LOONGARCH64, "MINIJAIL_ARCH_NR"), 0xc0000102);
+	ck_assert_uint_eq(value(CBPF_ARCH_S390X, "MINIJAIL_ARCH_NR"), 0x80000016);
+	ck_assert_int_eq(cbpf_const_value(CBPF_ARCH_PPC64LE, "TCGETS2", &(uint64_t){0}), -ENOENT);
+	ck_assert_str_eq(cbpf_const_name(CBPF_ARCH_MIPS, "E", 45), "EDEADLK");
 }
 END_TEST
 

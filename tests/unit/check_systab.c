@@ -24,7 +24,29 @@ START_TEST(arch_names)
 	ck_assert_int_eq(a, CBPF_ARCH_AARCH64);
 	ck_assert_int_eq(cbpf_arch_parse("x32", &a), 0);
 	ck_assert_int_eq(a, CBPF_ARCH_X32);
-	ck_assert_int_eq(cbpf_arch_parse("mips", &a), -ENOENT);
+	ck_assert_int_eq(cbpf_arch_parse("mips", &a), 0);
+	ck_assert_int_eq(a, CBPF_ARCH_MIPS);
+	/* libseccomp's and Docker's mipsel64 is the kernel's and Debian's mips64el */
+	ck_assert_int_eq(cbpf_arch_parse("SCMP_ARCH_MIPSEL64", &a), 0);
+	ck_assert_int_eq(a, CBPF_ARCH_MIPS64EL);
+	ck_assert_int_eq(cbpf_arch_parse("loong64", &a), 0);
+	ck_assert_int_eq(a, CBPF_ARCH_LOONGARCH64);
+	ck_assert_int_eq(cbpf_arch_parse("SCMP_ARCH_PPC64LE", &a), 0);
+	ck_assert_int_eq(a, CBPF_ARCH_PPC64LE);
+	ck_assert_int_eq(cbpf_arch_parse("SCMP_ARCH_PPC64", &a), -ENOENT);
+	ck_assert_int_eq(cbpf_arch_parse("SCMP_ARCH_MIPS64N32", &a), -ENOENT);
+	ck_assert_int_eq(cbpf_arch_parse("s390", &a), -ENOENT);
+	ck_assert_str_eq(cbpf_arch_name(CBPF_ARCH_RISCV64), "riscv64");
+	ck_assert_str_eq(cbpf_arch_name(CBPF_ARCH_MIPS64EL), "mips64el");
+	/* include/uapi/linux/audit.h: EM_* | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE */
+	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_RISCV64), 0xc00000f3);
+	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_PPC64LE), 0xc0000015);
+	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_S390X), 0x80000016);
+	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_LOONGARCH64), 0xc0000102);
+	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_MIPS), 0x00000008);
+	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_MIPSEL), 0x40000008);
+	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_MIPS64), 0x80000008);
+	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_MIPS64EL), 0xc0000008);
 	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_X86_64), 0xc000003e);
 	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_X32), 0xc000003e);
 	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_I386), 0x40000003);
@@ -61,6 +83,24 @@ START_TEST(syscall_numbers)
 	ck_assert_uint_eq(nr, 470);
 	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_X86_64, "no_such_call", &nr), -ENOENT);
 	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_NONE, "read", &nr), -EINVAL);
+	/* the newer architectures; mips' numbers carry the ABI's base (o32 4000, n64 5000) */
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_RISCV64, "riscv_hwprobe", &nr), 0);
+	ck_assert_uint_eq(nr, 258);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_PPC64LE, "socket", &nr), 0);
+	ck_assert_uint_eq(nr, 326);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_S390X, "s390_runtime_instr", &nr), 0);
+	ck_assert_uint_eq(nr, 342);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_LOONGARCH64, "read", &nr), 0);
+	ck_assert_uint_eq(nr, 63);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_MIPS, "read", &nr), 0);
+	ck_assert_uint_eq(nr, 4003);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_MIPSEL, "execve", &nr), 0);
+	ck_assert_uint_eq(nr, 4011);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_MIPS64, "read", &nr), 0);
+	ck_assert_uint_eq(nr, 5000);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_MIPS64EL, "sysmips", &nr), 0);
+	ck_assert_uint_eq(nr, 5199);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_RISCV64, "open", &nr), -ENOENT);
 }
 END_TEST
 
@@ -75,7 +115,9 @@ START_TEST(syscall_names)
 	ck_assert_ptr_null(cbpf_syscall_name(CBPF_ARCH_X86_64, 0xffffffff));
 	/* arm: two names for 341, the table's first wins */
 	ck_assert_str_eq(cbpf_syscall_name(CBPF_ARCH_ARM, 341), "arm_sync_file_range");
-	ck_assert(cbpf_syscall_exists("riscv_hwprobe")); /* on no architecture of ours */
+	ck_assert_str_eq(cbpf_syscall_name(CBPF_ARCH_MIPS64EL, 5057), "execve");
+	ck_assert_ptr_null(cbpf_syscall_name(CBPF_ARCH_MIPS, 11)); /* o32 numbers start at 4000 */
+	ck_assert(cbpf_syscall_exists("riscv_hwprobe"));
 	ck_assert(cbpf_syscall_exists("s390_runtime_instr"));
 	ck_assert(!cbpf_syscall_exists("wirte"));
 }
@@ -90,7 +132,7 @@ START_TEST(table_is_sorted)
 		ck_assert_int_lt(strcmp(cbpf_syscall_at(i - 1), cbpf_syscall_at(i)), 0);
 	ck_assert_ptr_null(cbpf_syscall_at(n));
 	/* every number maps back to a name with that number */
-	for (enum cbpf_arch a = CBPF_ARCH_X86_64; a <= CBPF_ARCH_ARM; a++)
+	for (enum cbpf_arch a = CBPF_ARCH_X86_64; a <= CBPF_ARCH_MIPS64EL; a++)
 		for (size_t i = 0; i < n; i++) {
 			uint32_t nr, back;
 			const char *name;

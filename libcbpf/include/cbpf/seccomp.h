@@ -20,27 +20,45 @@ enum cbpf_arch {
 	CBPF_ARCH_X32,
 	CBPF_ARCH_AARCH64,
 	CBPF_ARCH_ARM,
+	CBPF_ARCH_RISCV64,
+	CBPF_ARCH_PPC64LE,
+	CBPF_ARCH_S390X, /* big-endian */
+	CBPF_ARCH_LOONGARCH64,
+	CBPF_ARCH_MIPS,     /* o32, big-endian */
+	CBPF_ARCH_MIPSEL,   /* o32 */
+	CBPF_ARCH_MIPS64,   /* n64, big-endian */
+	CBPF_ARCH_MIPS64EL, /* n64 */
 };
-#define CBPF_ARCH_COUNT 5 /* CBPF_ARCH_X86_64 .. CBPF_ARCH_ARM */
+#define CBPF_ARCH_COUNT 13 /* CBPF_ARCH_X86_64 .. CBPF_ARCH_MIPS64EL */
 
 /* include/uapi/linux/audit.h: what seccomp_data.arch holds. x32 shares x86_64's. */
 #define CBPF_AUDIT_ARCH_X86_64 0xc000003eU
 #define CBPF_AUDIT_ARCH_I386 0x40000003U
 #define CBPF_AUDIT_ARCH_AARCH64 0xc00000b7U
 #define CBPF_AUDIT_ARCH_ARM 0x40000028U
+#define CBPF_AUDIT_ARCH_RISCV64 0xc00000f3U
+#define CBPF_AUDIT_ARCH_PPC64LE 0xc0000015U
+#define CBPF_AUDIT_ARCH_S390X 0x80000016U
+#define CBPF_AUDIT_ARCH_LOONGARCH64 0xc0000102U
+#define CBPF_AUDIT_ARCH_MIPS 0x00000008U
+#define CBPF_AUDIT_ARCH_MIPSEL 0x40000008U
+#define CBPF_AUDIT_ARCH_MIPS64 0x80000008U
+#define CBPF_AUDIT_ARCH_MIPS64EL 0xc0000008U
 /* arch/x86/include/uapi/asm/unistd.h: __X32_SYSCALL_BIT, set in every x32 syscall number. */
 #define CBPF_X32_SYSCALL_BIT 0x40000000U
 
-/* "x86_64", "i386", "x32", "aarch64", "arm"; NULL for CBPF_ARCH_NONE or a bad value. */
+/* "x86_64", "i386", "x32", "aarch64", "arm", "riscv64", "ppc64le", "s390x", "loongarch64", "mips",
+ * "mipsel", "mips64", "mips64el"; NULL for CBPF_ARCH_NONE or a bad value. */
 CBPF_API const char *cbpf_arch_name(enum cbpf_arch arch);
 /*
- * Parses an architecture name: the names above, the kernel's and Docker's aliases (amd64, x86,
- * 386, arm64) and libseccomp's SCMP_ARCH_* tokens, in any case. Returns 0 or -ENOENT.
+ * Parses an architecture name: the names above, the kernel's, Debian's and Docker's aliases
+ * (amd64, x86, 386, arm64, loong64, mipsle, mipsel64, mips64le...) and libseccomp's SCMP_ARCH_*
+ * tokens (SCMP_ARCH_MIPSEL64 is mips64el), in any case. Returns 0 or -ENOENT.
  */
 CBPF_API int cbpf_arch_parse(const char *name, enum cbpf_arch *out);
 /* The AUDIT_ARCH_* value a filter compares seccomp_data.arch with; 0 for a bad arch. */
 CBPF_API uint32_t cbpf_arch_audit(enum cbpf_arch arch);
-/* The architecture libcbpf was built for, or CBPF_ARCH_NONE when it is none of the five. */
+/* The architecture libcbpf was built for, or CBPF_ARCH_NONE when it is none of the above. */
 CBPF_API enum cbpf_arch cbpf_arch_native(void);
 
 /* ---------------------------------------------------------------- system call tables */
@@ -75,8 +93,7 @@ CBPF_API const char *cbpf_syscall_at(size_t i);
  * cbpf_const_exists) or -EINVAL (bad arch).
  */
 CBPF_API int cbpf_const_value(enum cbpf_arch arch, const char *name, uint64_t *value);
-/* True when name is a constant on some architecture of the table, including ones cbpf does not
- * generate filters for yet (mips, ppc64le...). */
+/* True when name is a constant on some architecture of the table. */
 CBPF_API bool cbpf_const_exists(const char *name);
 /*
  * The known names closest to name (edit distance ignoring case, at most a third of its length,

@@ -34,15 +34,18 @@ static void merge(struct astate *into, const struct astate *s)
 		into->arch_set = false;
 }
 
+/* The architecture of an AUDIT_ARCH value (x86_64 for x32's too), or CBPF_ARCH_NONE. */
+static enum cbpf_arch arch_by_audit(uint32_t audit)
+{
+	for (int a = CBPF_ARCH_X86_64; a < CBPF_ARCH_X86_64 + CBPF_ARCH_COUNT; a++)
+		if (a != CBPF_ARCH_X32 && cbpf_arch_audit((enum cbpf_arch)a) == audit)
+			return (enum cbpf_arch)a;
+	return CBPF_ARCH_NONE;
+}
+
 static const char *arch_of(uint32_t audit)
 {
-	static const enum cbpf_arch all[] = { CBPF_ARCH_X86_64, CBPF_ARCH_I386, CBPF_ARCH_AARCH64,
-					      CBPF_ARCH_ARM };
-
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		if (cbpf_arch_audit(all[i]) == audit)
-			return cbpf_arch_name(all[i]);
-	return NULL;
+	return cbpf_arch_name(arch_by_audit(audit));
 }
 
 /* The syscall named by nr under the architecture known on the path (or assumed); *x32 tells
@@ -52,15 +55,9 @@ static const char *sys_name(const struct astate *s, enum cbpf_arch assume, uint3
 	enum cbpf_arch arch = assume;
 
 	if (s->arch_set) {
-		arch = CBPF_ARCH_NONE;
-		if (s->arch_audit == CBPF_AUDIT_ARCH_X86_64)
-			arch = (nr & CBPF_X32_SYSCALL_BIT) ? CBPF_ARCH_X32 : CBPF_ARCH_X86_64;
-		else if (s->arch_audit == CBPF_AUDIT_ARCH_I386)
-			arch = CBPF_ARCH_I386;
-		else if (s->arch_audit == CBPF_AUDIT_ARCH_AARCH64)
-			arch = CBPF_ARCH_AARCH64;
-		else if (s->arch_audit == CBPF_AUDIT_ARCH_ARM)
-			arch = CBPF_ARCH_ARM;
+		arch = arch_by_audit(s->arch_audit);
+		if (arch == CBPF_ARCH_X86_64 && (nr & CBPF_X32_SYSCALL_BIT))
+			arch = CBPF_ARCH_X32;
 	} else if (assume == CBPF_ARCH_X86_64 && (nr & CBPF_X32_SYSCALL_BIT)) {
 		arch = CBPF_ARCH_X32;
 	}
@@ -105,10 +102,15 @@ int cbpf_seccomp_annotate(struct cbpf_prog *prog, enum cbpf_arch assume)
 						"A = instruction_pointer (high word)" :
 						"A = instruction_pointer (low word)";
 				else if (in->k >= 16 && in->k < 64 && !(in->k & 3)) {
+					/* on a big-endian path the low half is at +4 */
+					uint32_t au =
+						s.arch_set ? s.arch_audit : cbpf_arch_audit(assume);
+					bool be = au && !(au & 0x40000000U);
+
 					s.a = A_ARG, s.arg = (uint8_t)in->k;
 					snprintf(buf, sizeof(buf), "A = arg%" PRIu32 " (%s word)",
 						 (in->k - 16) / 8,
-						 seccomp_data_high(in->k) ? "high" : "low");
+						 !(in->k & 4) != !be ? "high" : "low");
 					text = buf;
 				}
 			}

@@ -18,11 +18,20 @@ static const struct arch_info arch_infos[CBPF_ARCH_COUNT] = {
 	{ "x32", CBPF_AUDIT_ARCH_X86_64, { "SCMP_ARCH_X32", NULL, NULL, NULL } },
 	{ "aarch64", CBPF_AUDIT_ARCH_AARCH64, { "arm64", "SCMP_ARCH_AARCH64", NULL, NULL } },
 	{ "arm", CBPF_AUDIT_ARCH_ARM, { "SCMP_ARCH_ARM", "armhf", "armel", NULL } },
+	{ "riscv64", CBPF_AUDIT_ARCH_RISCV64, { "SCMP_ARCH_RISCV64", NULL, NULL, NULL } },
+	{ "ppc64le", CBPF_AUDIT_ARCH_PPC64LE, { "SCMP_ARCH_PPC64LE", "powerpc64le", NULL, NULL } },
+	{ "s390x", CBPF_AUDIT_ARCH_S390X, { "SCMP_ARCH_S390X", NULL, NULL, NULL } },
+	{ "loongarch64", CBPF_AUDIT_ARCH_LOONGARCH64, { "SCMP_ARCH_LOONGARCH64", "loong64" } },
+	{ "mips", CBPF_AUDIT_ARCH_MIPS, { "SCMP_ARCH_MIPS", NULL, NULL, NULL } },
+	{ "mipsel", CBPF_AUDIT_ARCH_MIPSEL, { "SCMP_ARCH_MIPSEL", "mipsle", NULL, NULL } },
+	{ "mips64", CBPF_AUDIT_ARCH_MIPS64, { "SCMP_ARCH_MIPS64", NULL, NULL, NULL } },
+	/* libseccomp and Docker say mipsel64, Go mips64le, Debian and the kernel mips64el */
+	{ "mips64el", CBPF_AUDIT_ARCH_MIPS64EL, { "SCMP_ARCH_MIPSEL64", "mipsel64", "mips64le" } },
 };
 
 static const struct arch_info *arch_info(enum cbpf_arch arch)
 {
-	if (arch < CBPF_ARCH_X86_64 || arch > CBPF_ARCH_ARM)
+	if (arch < CBPF_ARCH_X86_64 || arch > CBPF_ARCH_MIPS64EL)
 		return NULL;
 	return &arch_infos[arch - 1];
 }
@@ -69,6 +78,26 @@ enum cbpf_arch cbpf_arch_native(void)
 	return CBPF_ARCH_AARCH64;
 #elif defined(__arm__)
 	return CBPF_ARCH_ARM;
+#elif defined(__riscv) && __riscv_xlen == 64
+	return CBPF_ARCH_RISCV64;
+#elif defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)
+	return CBPF_ARCH_PPC64LE;
+#elif defined(__s390x__)
+	return CBPF_ARCH_S390X;
+#elif defined(__loongarch64)
+	return CBPF_ARCH_LOONGARCH64;
+#elif defined(__mips__) && defined(_ABIO32) && _MIPS_SIM == _ABIO32
+#if defined(__MIPSEB__)
+	return CBPF_ARCH_MIPS;
+#else
+	return CBPF_ARCH_MIPSEL;
+#endif
+#elif defined(__mips__) && defined(_ABI64) && _MIPS_SIM == _ABI64
+#if defined(__MIPSEB__)
+	return CBPF_ARCH_MIPS64;
+#else
+	return CBPF_ARCH_MIPS64EL;
+#endif
 #else
 	return CBPF_ARCH_NONE;
 #endif

@@ -332,6 +332,7 @@ struct checks {
 	struct gen *g;
 	const char *name;
 	bool arch32;
+	bool big_endian; /* the low word of an argument is the one at offset + 4 */
 	size_t n_rules;
 	const struct cbpf_policy_rule **rules;
 	struct cond_steps **steps; /* per rule, per condition */
@@ -547,7 +548,7 @@ static int test_blk(struct checks *ch, const struct state *st, int t, int f)
 	char text[96];
 
 	if (st->k.a != s->word || (amask != s->mask && amask != UINT32_MAX)) {
-		nb.pre[nb.n_pre++] = ld_abs(OFF_ARG(s->word / 2, s->word & 1));
+		nb.pre[nb.n_pre++] = ld_abs(OFF_ARG(s->word / 2, (s->word & 1) ^ ch->big_endian));
 		amask = UINT32_MAX;
 	}
 	if (s->mask != UINT32_MAX && amask != s->mask)
@@ -717,7 +718,8 @@ static void cells_free(struct cells *cl)
 int gen_syscall(struct gen *g, const char *name, bool arch32,
 		const struct cbpf_policy_rule **rules, size_t n)
 {
-	struct checks ch = { .g = g, .name = name, .arch32 = arch32, .budget = g->budget };
+	struct checks ch = { .g = g, .name = name, .arch32 = arch32, .budget = g->budget,
+			     .big_endian = policy_arch_big_endian(g->cur_arch) };
 	const struct cbpf_policy_rule **cond = calloc(n + 1, sizeof(*cond));
 	uint32_t final = g->pol->default_action;
 	bool decided = false;

@@ -184,14 +184,22 @@ bool gen_prune(struct gen *g, struct layout *l)
 
 /* ---------------------------------------------------------------- emission */
 
-static const char *load_comment(uint32_t off, char *buf, size_t size)
+/* endian: 0 all the filter's architectures little-endian, 1 all big-endian, 2 both. */
+static const char *load_comment(uint32_t off, int endian, char *buf, size_t size)
 {
+	static const char *const half[3][2] = {
+		{ "low word", "high word" },
+		{ "high word", "low word" },
+		/* one load may serve a little- and a big-endian architecture alike */
+		{ "word at +0", "word at +4" },
+	};
+
 	if (off == OFF_NR)
 		return "A = nr";
 	if (off == OFF_ARCH)
 		return "A = arch";
 	if (off >= 16 && off < 64) {
-		snprintf(buf, size, "A = arg%u (%s word)", (off - 16) / 8, (off & 4) ? "high" : "low");
+		snprintf(buf, size, "A = arg%u (%s)", (off - 16) / 8, half[endian][(off & 4) != 0]);
 		return buf;
 	}
 	return NULL;
@@ -201,10 +209,16 @@ int gen_emit(struct gen *g, const struct layout *l, size_t len, struct cbpf_prog
 {
 	struct cbpf_prog *prog = cbpf_prog_new(NULL, 0);
 	char buf[64];
-	int err = -ENOMEM;
+	int err = -ENOMEM, endian = -1;
 
 	if (!prog)
 		return -ENOMEM;
+	for (size_t i = 0; i < g->pol->n_arches; i++) {
+		int e = policy_arch_big_endian(g->pol->arches[i]);
+
+		endian = endian < 0 || endian == e ? e : 2;
+	}
+	endian = endian < 0 ? 0 : endian;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct blk *b = &g->b[l->order[i]];
 		size_t at;
@@ -215,7 +229,8 @@ int gen_emit(struct gen *g, const struct layout *l, size_t len, struct cbpf_prog
 				goto fail;
 			if (g->comments && b->pre[p].code == (CBPF_LD | CBPF_W | CBPF_ABS) &&
 			    cbpf_prog_set_comment(prog, prog->len - 1,
-						  load_comment(b->pre[p].k, buf, sizeof(buf))))
+						  load_comment(b->pre[p].k, endian, buf,
+							       sizeof(buf))))
 				goto fail;
 		}
 		at = b->pos + b->n_pre;

@@ -94,7 +94,36 @@ const char *policy_docker_arch(enum cbpf_arch arch)
 	case CBPF_ARCH_X32: return "x32";
 	case CBPF_ARCH_AARCH64: return "arm64";
 	case CBPF_ARCH_ARM: return "arm";
+	case CBPF_ARCH_RISCV64: return "riscv64";
+	case CBPF_ARCH_PPC64LE: return "ppc64le";
+	case CBPF_ARCH_S390X: return "s390x";
+	case CBPF_ARCH_LOONGARCH64: return "loong64";
+	case CBPF_ARCH_MIPS: return "mips";
+	case CBPF_ARCH_MIPSEL: return "mipsel";
+	case CBPF_ARCH_MIPS64: return "mips64";
+	case CBPF_ARCH_MIPS64EL: return "mipsel64";
 	default: return "";
+	}
+}
+
+/* libseccomp's token for an architecture (its arch-*.c tables), or NULL. */
+const char *policy_scmp_arch(enum cbpf_arch arch)
+{
+	switch (arch) {
+	case CBPF_ARCH_X86_64: return "SCMP_ARCH_X86_64";
+	case CBPF_ARCH_I386: return "SCMP_ARCH_X86";
+	case CBPF_ARCH_X32: return "SCMP_ARCH_X32";
+	case CBPF_ARCH_AARCH64: return "SCMP_ARCH_AARCH64";
+	case CBPF_ARCH_ARM: return "SCMP_ARCH_ARM";
+	case CBPF_ARCH_RISCV64: return "SCMP_ARCH_RISCV64";
+	case CBPF_ARCH_PPC64LE: return "SCMP_ARCH_PPC64LE";
+	case CBPF_ARCH_S390X: return "SCMP_ARCH_S390X";
+	case CBPF_ARCH_LOONGARCH64: return "SCMP_ARCH_LOONGARCH64";
+	case CBPF_ARCH_MIPS: return "SCMP_ARCH_MIPS";
+	case CBPF_ARCH_MIPSEL: return "SCMP_ARCH_MIPSEL";
+	case CBPF_ARCH_MIPS64: return "SCMP_ARCH_MIPS64";
+	case CBPF_ARCH_MIPS64EL: return "SCMP_ARCH_MIPSEL64";
+	default: return NULL;
 	}
 }
 

@@ -52,6 +52,8 @@ bool policy_rule_nr(const struct cbpf_policy_rule *rule, enum cbpf_arch arch, ui
 void policy_add_arch(struct cbpf_policy *pol, enum cbpf_arch arch);
 /* Whether arch passes arguments in 32-bit registers (compares use the low word only). */
 bool policy_arch_32bit(enum cbpf_arch arch);
+/* s390x, mips, mips64: the low half of an argument is the word at offset + 4. */
+bool policy_arch_big_endian(enum cbpf_arch arch);
 /* c with this value and mask, for messages and comments: "arg1 == 0x5", "(arg0 & 0x3) != 0". */
 void policy_cond_format(const struct cbpf_policy_cond *c, uint64_t value, uint64_t mask, char *buf,
 			size_t size);

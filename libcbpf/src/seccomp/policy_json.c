@@ -106,8 +106,9 @@ static void use_scmp_arch(struct profile *pr, const struct jval *v)
 				  JQ(v));
 		else
 			prof_err(pr, v,
-				 "architecture " DIAG_QF
-				 " is not supported (x86_64, i386, x32, aarch64, arm)",
+				 "architecture " DIAG_QF " is not supported (x86_64, i386, x32, "
+				 "aarch64, arm, riscv64, ppc64le, s390x, loongarch64, mips, mipsel, "
+				 "mips64, mips64el)",
 				 JQ(v));
 		return;
 	}
@@ -518,22 +519,9 @@ void policy_json_parse(struct policy_ctx *ctx, const char *src, size_t len, cons
 			    jerr.msg);
 	if (err)
 		goto out;
-	switch (ctx->host) {
-	case CBPF_ARCH_X86_64:
-		pr.host_scmp = "SCMP_ARCH_X86_64";
-		break;
-	case CBPF_ARCH_I386:
-		pr.host_scmp = "SCMP_ARCH_X86";
-		break;
-	case CBPF_ARCH_AARCH64:
-		pr.host_scmp = "SCMP_ARCH_AARCH64";
-		break;
-	case CBPF_ARCH_ARM:
-		pr.host_scmp = "SCMP_ARCH_ARM";
-		break;
-	default:
-		break; /* x32 is not a Go architecture: Docker's archMap has no entry */
-	}
+	/* x32 is not a Go architecture: Docker's archMap has no entry */
+	if (ctx->host != CBPF_ARCH_X32)
+		pr.host_scmp = policy_scmp_arch(ctx->host);
 	for (size_t i = 0; ctx->opts->caps && ctx->opts->caps[i]; i++)
 		if (strcasecmp(ctx->opts->caps[i], "ALL") && cbpf_cap_parse(ctx->opts->caps[i], NULL))
 			policy_diag(ctx, CBPF_SEV_ERROR, NULL, 0, 0, 0,

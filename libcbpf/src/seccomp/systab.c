@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Syscall name <-> number lookups over the generated tables, a column per architecture. */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,10 @@ static const char *const col_names[SYSTAB_COLS] = {
 	[SYSTAB_MIPS64] = "mips64",
 	[SYSTAB_MIPS64EL] = "mips64el",
 };
+
+/* a column per architecture, in enum cbpf_arch's order: systab_col() is arch - 1 */
+static_assert(SYSTAB_COLS == CBPF_ARCH_COUNT && SYSTAB_MIPS64EL == CBPF_ARCH_MIPS64EL - 1,
+	       "syscalls.csv's columns and enum cbpf_arch differ");
 
 int systab_col(enum cbpf_arch arch)
 {

@@ -9,9 +9,8 @@
 #include "cbpf/seccomp.h"
 
 /*
- * The tables' columns (syscalls.csv, constants.csv): enum cbpf_arch's architectures first, in
- * its order (column = arch - 1), then the ones the code generator does not target yet. New
- * enum cbpf_arch values follow this order.
+ * The tables' columns (syscalls.csv, constants.csv): enum cbpf_arch's architectures, in its
+ * order (column = arch - 1). A new column is a new enum cbpf_arch value at the same place.
  */
 enum systab_col {
 	SYSTAB_X86_64,
