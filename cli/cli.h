@@ -120,6 +120,7 @@ struct cli_input {
 	bool lenient;                       /* --lenient */
 	const char *kernel;                 /* --kernel: the version minKernel is decided for */
 	size_t max_input;                   /* --max-input-size; 0: CBPF_MAX_INPUT_SIZE */
+	enum cbpf_policy_lang lang;         /* --policy-format; CBPF_POLICY_AUTO decides by content */
 };
 
 /* The codes of cli_option's long-only options; the short input options are -e -y -s -O. */
@@ -133,6 +134,7 @@ enum cli_option_code {
 	CLI_OPT_LENIENT,
 	CLI_OPT_KERNEL,
 	CLI_OPT_MAX_INPUT,
+	CLI_OPT_POLICY_FORMAT,
 };
 
 /* getopt_long's entries for the input options (but --no-relax: cbpf-asm's own). */
@@ -147,7 +149,8 @@ enum cli_option_code {
 	{ "caps", required_argument, NULL, CLI_OPT_CAPS },                                         \
 	{ "lenient", no_argument, NULL, CLI_OPT_LENIENT },                                         \
 	{ "kernel", required_argument, NULL, CLI_OPT_KERNEL },                                     \
-	{ "max-input-size", required_argument, NULL, CLI_OPT_MAX_INPUT }
+	{ "max-input-size", required_argument, NULL, CLI_OPT_MAX_INPUT },                          \
+	{ "policy-format", required_argument, NULL, CLI_OPT_POLICY_FORMAT }
 
 /* The help lines of --arch, --caps, --kernel and --lenient. */
 #define CLI_POLICY_HELP                                                                            \
@@ -158,7 +161,8 @@ enum cli_option_code {
 	"                        Docker's default set; ALL for all)\n"                             \
 	"      --kernel VERSION  the kernel for a profile's minKernel (default: this one's)\n"     \
 	"      --lenient         a syscall missing on some of the architectures is a warning\n"    \
-	"                        (and no rule there), not an error\n"
+	"                        (and no rule there), not an error\n"                             \
+	"      --policy-format F json or minijail (default: decided by the content)\n"
 
 /*
  * Takes option c (getopt_long's return) with argument arg if it is an input option; arg may be

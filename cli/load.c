@@ -66,6 +66,7 @@ static int load_policy(struct cli_prog *p, const struct cli_input *in)
 	const char *path = strcmp(in->policy, "-") ? in->policy : NULL;
 	struct cbpf_policy_opts popts = {
 		.file = path ? path : "<stdin>",
+		.lang = in->lang,
 		.arches = in->arches,
 		.n_arches = in->n_arches,
 		.caps = !in->caps[0] ? NULL : in->caps[0][0] ? in->caps : no_caps,

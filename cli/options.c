@@ -99,6 +99,16 @@ int cli_input_option(struct cli_input *in, int c, char *arg)
 					       arg);
 		in->kernel = arg;
 		return 0;
+	case CLI_OPT_POLICY_FORMAT:
+		if (!strcmp(arg, "json"))
+			in->lang = CBPF_POLICY_JSON;
+		else if (!strcmp(arg, "minijail"))
+			in->lang = CBPF_POLICY_TEXT;
+		else
+			return cli_usage_error("unknown policy format '%s' for --policy-format "
+					       "(json minijail)",
+					       arg);
+		return 0;
 	case CLI_OPT_MAX_INPUT:
 		if (cli_size_parse(arg, &in->max_input))
 			return cli_usage_error("invalid size '%s' for --max-input-size (bytes, or "
@@ -122,6 +132,8 @@ int cli_input_check(const struct cli_input *in)
 								      : in->caps[0] ? "--caps"
 								      : in->kernel  ? "--kernel"
 										    : "--lenient");
+	if (in->source != CLI_SRC_POLICY && in->lang)
+		return cli_usage_error("--policy-format applies to --policy only");
 	if (in->source == CLI_SRC_POLICY && in->from)
 		return cli_usage_error("--from reads a program; --policy compiles a policy");
 	if (in->source == CLI_SRC_EXPR && in->from)

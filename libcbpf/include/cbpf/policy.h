@@ -15,8 +15,9 @@
 /* ---------------------------------------------------------------- policies */
 
 enum cbpf_policy_lang {
-	CBPF_POLICY_AUTO, /* JSON when the first significant character is '{' or '[', text
-			   * otherwise */
+	CBPF_POLICY_AUTO, /* JSON when the first significant character is '[', or '{' followed
+			   * by what is no syscall name ('"', '}'); minijail text otherwise
+			   * ("{read, write}: allow" too) */
 	CBPF_POLICY_JSON, /* a Docker / OCI seccomp profile */
 	CBPF_POLICY_TEXT, /* a minijail policy file */
 };

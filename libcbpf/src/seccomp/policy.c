@@ -30,9 +30,19 @@ static enum cbpf_policy_lang detect_lang(const char *src, size_t len)
 		i = 3;
 	while (i < len && isspace((unsigned char)src[i]))
 		i++;
-	/* any JSON value that is a container: a JSON-level error beats a text one ('[' is no
-	 * minijail statement either) */
-	return i < len && (src[i] == '{' || src[i] == '[') ? CBPF_POLICY_JSON : CBPF_POLICY_TEXT;
+	if (i == len || (src[i] != '{' && src[i] != '['))
+		return CBPF_POLICY_TEXT;
+	if (src[i] == '[')
+		return CBPF_POLICY_JSON; /* no minijail statement starts so: a JSON error is better */
+	/*
+	 * '{' opens a JSON object and a minijail syscall list ("{read, write}: allow") alike. An
+	 * object's next token is a string or '}'; a list's is a syscall name, so a letter or '_'
+	 * says minijail. Anything else stays JSON, whose errors say more about a broken object.
+	 */
+	for (i++; i < len && isspace((unsigned char)src[i]); i++)
+		;
+	return i < len && (isalpha((unsigned char)src[i]) || src[i] == '_') ? CBPF_POLICY_TEXT
+									     : CBPF_POLICY_JSON;
 }
 
 int cbpf_policy_parse(const char *src, size_t len, const struct cbpf_policy_opts *opts,
