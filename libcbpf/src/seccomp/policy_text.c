@@ -10,7 +10,6 @@
 #include "util/infile.h"
 
 #define MAX_INCLUDE_DEPTH 10
-#define MAX_CONDS 64
 
 enum tok {
 	T_END,
@@ -714,11 +713,39 @@ static void do_include(struct tparser *tp, struct stmt *st)
 	free(full);
 }
 
-static void do_statement(struct tparser *tp, struct stmt *st)
+/*
+ * Makes room for one more element in *v (n used of *cap, each size bytes): statements have no
+ * fixed limit (ChromeOS policies list 66 ioctl requests in one). false and ctx->err on -ENOMEM.
+ */
+static bool grow(struct tparser *tp, void **v, size_t *cap, size_t n, size_t size)
 {
-	struct descriptor ds[64];
-	struct cbpf_policy_cond conds[MAX_CONDS];
-	size_t nds = 0, start[MAX_CONDS + 1], nclauses = 0, nconds = 0;
+	size_t ncap = *cap ? *cap * 2 : 16;
+	void *nv;
+
+	if (n < *cap)
+		return true;
+	nv = ncap > SIZE_MAX / size ? NULL : realloc(*v, ncap * size);
+	if (!nv) {
+		tp->ctx->err = -ENOMEM;
+		return false;
+	}
+	*v = nv;
+	*cap = ncap;
+	return true;
+}
+
+/* The syscalls, comparisons and clauses of one statement, as many as it has. */
+struct stmt_parts {
+	struct descriptor *ds;
+	struct cbpf_policy_cond *conds;
+	size_t *start; /* clause c is conds[start[c] .. start[c + 1]) */
+	size_t nds, nconds, nclauses, cap_ds, cap_conds, cap_start;
+};
+
+#define GROW(tp, sp, v, n) grow(tp, (void **)&(sp)->v, &(sp)->cap_##v, n, sizeof(*(sp)->v))
+
+static void do_statement_parts(struct tparser *tp, struct stmt *st, struct stmt_parts *sp)
+{
 	const struct token *first = &st->v[0], *colon;
 	uint32_t action = CBPF_SECCOMP_RET_ALLOW, fallback = 0;
 	bool has_expr = false, has_fallback = false;
@@ -746,11 +773,9 @@ static void do_statement(struct tparser *tp, struct stmt *st)
 	if (first->type == T_LBRACE) {
 		st->i++;
 		do {
-			if (nds == sizeof(ds) / sizeof(ds[0])) {
-				terr(tp, peek(st), "too many syscalls in one statement (at most 64)");
+			if (!GROW(tp, sp, ds, sp->nds))
 				return;
-			}
-			if (!parse_descriptor(tp, st, &ds[nds++]))
+			if (!parse_descriptor(tp, st, &sp->ds[sp->nds++]))
 				return;
 		} while (peek(st)->type == T_COMMA && ++st->i);
 		if (peek(st)->type != T_RBRACE) {
@@ -758,17 +783,17 @@ static void do_statement(struct tparser *tp, struct stmt *st)
 			return;
 		}
 		st->i++;
-	} else if (!parse_descriptor(tp, st, &ds[nds++])) {
+	} else if (!GROW(tp, sp, ds, sp->nds) || !parse_descriptor(tp, st, &sp->ds[sp->nds++])) {
 		return;
 	}
 	/* The constants of the statement are read for the architectures of its syscalls. */
 	tp->arch_mask = 0;
-	for (size_t d = 0; d < nds; d++) {
-		if (!ds[d].arch_mask) {
+	for (size_t d = 0; d < sp->nds; d++) {
+		if (!sp->ds[d].arch_mask) {
 			tp->arch_mask = 0;
 			break;
 		}
-		tp->arch_mask |= ds[d].arch_mask;
+		tp->arch_mask |= sp->ds[d].arch_mask;
 	}
 	colon = peek(st);
 	if (colon->type != T_COLON) {
@@ -784,19 +809,21 @@ static void do_statement(struct tparser *tp, struct stmt *st)
 	if (peek(st)->type == T_IDENT && peek(st)->len > 3 && !memcmp(peek(st)->s, "arg", 3) &&
 	    isdigit((unsigned char)peek(st)->s[3])) {
 		has_expr = true;
-		start[0] = 0;
+		if (!GROW(tp, sp, start, 0))
+			return;
+		sp->start[0] = 0;
 		for (;;) {
-			if (nconds == MAX_CONDS) {
-				terr(tp, peek(st), "too many comparisons (at most %d)", MAX_CONDS);
+			if (!GROW(tp, sp, conds, sp->nconds))
 				return;
-			}
-			if (!parse_atom(tp, st, &conds[nconds++]))
+			if (!parse_atom(tp, st, &sp->conds[sp->nconds++]))
 				return;
 			if (peek(st)->type == T_ANDAND) {
 				st->i++;
 				continue;
 			}
-			start[++nclauses] = nconds;
+			if (!GROW(tp, sp, start, sp->nclauses + 1))
+				return;
+			sp->start[++sp->nclauses] = sp->nconds;
 			if (peek(st)->type != T_OROR)
 				break;
 			st->i++;
@@ -817,27 +844,39 @@ end:
 		terr(tp, t, "unexpected " DIAG_QF " after the statement", DIAG_QA(t->s, t->len));
 		return;
 	}
-	for (size_t d = 0; d < nds; d++) {
+	for (size_t d = 0; d < sp->nds; d++) {
+		unsigned d_mask = sp->ds[d].arch_mask, d_line = sp->ds[d].name->line;
+		unsigned d_col = sp->ds[d].name->col;
 		const char *name;
 
-		if (ds[d].skip)
+		if (sp->ds[d].skip)
 			continue;
-		name = check_name(tp, &ds[d]);
+		name = check_name(tp, &sp->ds[d]);
 		if (!name)
 			continue;
 		if (!has_expr) {
-			policy_add_rule(tp->ctx, name, action, false, NULL, 0, ds[d].arch_mask, tp->file,
-					ds[d].name->line, ds[d].name->col);
+			policy_add_rule(tp->ctx, name, action, false, NULL, 0, d_mask, tp->file,
+					d_line, d_col);
 			continue;
 		}
-		for (size_t c = 0; c < nclauses; c++)
-			policy_add_rule(tp->ctx, name, CBPF_SECCOMP_RET_ALLOW, false, &conds[start[c]],
-					start[c + 1] - start[c], ds[d].arch_mask, tp->file,
-					ds[d].name->line, ds[d].name->col);
+		for (size_t c = 0; c < sp->nclauses; c++)
+			policy_add_rule(tp->ctx, name, CBPF_SECCOMP_RET_ALLOW, false,
+					&sp->conds[sp->start[c]], sp->start[c + 1] - sp->start[c],
+					d_mask, tp->file, d_line, d_col);
 		if (has_fallback)
-			policy_add_rule(tp->ctx, name, fallback, true, NULL, 0, ds[d].arch_mask,
-					tp->file, ds[d].name->line, ds[d].name->col);
+			policy_add_rule(tp->ctx, name, fallback, true, NULL, 0, d_mask, tp->file,
+					d_line, d_col);
 	}
+}
+
+static void do_statement(struct tparser *tp, struct stmt *st)
+{
+	struct stmt_parts sp = { 0 };
+
+	do_statement_parts(tp, st, &sp);
+	free(sp.ds);
+	free(sp.conds);
+	free(sp.start);
 }
 
 static void parse_file(struct tparser *tp, const char *src, size_t len)
