@@ -50,6 +50,10 @@ struct cbpf_policy_opts {
 	 * libseccomp's SCMP_ACT_KILL, which Docker and runc keep. */
 	bool has_badarch_action;
 	uint32_t badarch_action;
+	/* Every action but allow becomes log (rules, the default, the bad-arch action), as
+	 * minijail's --use-ret-log: the filter only reports what it would refuse, for writing a
+	 * policy. Applied after the two overrides above. */
+	bool log_mode;
 
 	/* (text) A syscall missing on some of the architectures is a warning and has no rule
 	 * there, instead of an error; (JSON) an architecture cbpf has no table for is skipped with

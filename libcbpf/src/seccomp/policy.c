@@ -45,6 +45,20 @@ static enum cbpf_policy_lang detect_lang(const char *src, size_t len)
 									     : CBPF_POLICY_JSON;
 }
 
+static uint32_t logged(uint32_t action)
+{
+	return action == CBPF_SECCOMP_RET_ALLOW ? action : CBPF_SECCOMP_RET_LOG;
+}
+
+/* opts->log_mode: what would be refused is logged and allowed. */
+static void log_mode(struct cbpf_policy *pol)
+{
+	pol->default_action = logged(pol->default_action);
+	pol->badarch_action = logged(pol->badarch_action);
+	for (size_t i = 0; i < pol->n_rules; i++)
+		pol->rules[i].action = logged(pol->rules[i].action);
+}
+
 int cbpf_policy_parse(const char *src, size_t len, const struct cbpf_policy_opts *opts,
 		      struct cbpf_policy **out, struct cbpf_diags *diags)
 {
@@ -108,6 +122,8 @@ int cbpf_policy_parse(const char *src, size_t len, const struct cbpf_policy_opts
 	}
 	if (opts->has_default_action)
 		ctx.pol->default_action = opts->default_action;
+	if (opts->log_mode)
+		log_mode(ctx.pol);
 	/* An empty file (or one with only comments) would kill every syscall: say so. */
 	if (!ctx.errors && !ctx.err && !ctx.pol->n_rules && !ctx.have_default &&
 	    !opts->has_default_action)
