@@ -397,6 +397,25 @@ START_TEST(errors)
 }
 END_TEST
 
+/* A later unconditional action of a syscall with conditions is their fallback (minijail's
+ * compiler joins a syscall's statements in file order). */
+START_TEST(sequential)
+{
+	struct cbpf_policy *pol = parse("openat: arg2 == 0\nread: allow\nopenat: return EPERM\n"
+					"write: allow\n");
+
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(nrules(pol), 4);
+	ck_assert(!rule(pol, 0, "openat")->fallback);
+	ck_assert(!rule(pol, 1, "read")->fallback);
+	ck_assert(rule(pol, 2, "openat")->fallback);
+	ck_assert_uint_eq(rule(pol, 2, "openat")->action, CBPF_SECCOMP_RET_ERRNO | 1);
+	ck_assert(!rule(pol, 3, "write")->fallback);
+	cbpf_policy_free(pol);
+	ck_assert_ptr_null(parse("openat: return EPERM\nopenat: arg2 == 0\n"));
+}
+END_TEST
+
 START_TEST(autodetect)
 {
 	struct cbpf_policy *pol = NULL;
@@ -436,6 +455,7 @@ Suite *policy_text_suite(void)
 	tcase_add_test(tc, statements);
 	tcase_add_test(tc, names_per_arch);
 	tcase_add_test(tc, errors);
+	tcase_add_test(tc, sequential);
 	tcase_add_test(tc, autodetect);
 	suite_add_tcase(s, tc);
 	return s;

@@ -734,6 +734,30 @@ static bool grow(struct tparser *tp, void **v, size_t *cap, size_t n, size_t siz
 	return true;
 }
 
+/*
+ * Whether an unconditional action for name written now is the fallback of conditional rules
+ * before it (arch_mask: the statement's). minijail's compiler (tools/parser.py, parse_file)
+ * joins every statement of a syscall into one list of filters in file order, so
+ * "openat: arg2 == 0" and then "openat: return EPERM" mean "openat: arg2 == 0; return EPERM".
+ */
+static bool sequential_fallback(const struct tparser *tp, const char *name, unsigned arch_mask)
+{
+	const struct cbpf_policy *pol = tp->ctx->pol;
+	bool conditional = false;
+
+	for (size_t r = 0; r < pol->n_rules; r++) {
+		const struct cbpf_policy_rule *rule = &pol->rules[r];
+
+		if (strcmp(rule->syscall, name) ||
+		    (rule->arch_mask && arch_mask && !(rule->arch_mask & arch_mask)))
+			continue;
+		if (!rule->n_conds)
+			return false; /* there is one already: the conflict check says so */
+		conditional = true;
+	}
+	return conditional;
+}
+
 /* The syscalls, comparisons and clauses of one statement, as many as it has. */
 struct stmt_parts {
 	struct descriptor *ds;
@@ -855,8 +879,9 @@ end:
 		if (!name)
 			continue;
 		if (!has_expr) {
-			policy_add_rule(tp->ctx, name, action, false, NULL, 0, d_mask, tp->file,
-					d_line, d_col);
+			policy_add_rule(tp->ctx, name, action,
+					sequential_fallback(tp, name, d_mask), NULL, 0, d_mask,
+					tp->file, d_line, d_col);
 			continue;
 		}
 		for (size_t c = 0; c < sp->nclauses; c++)
