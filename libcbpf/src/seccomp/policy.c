@@ -19,6 +19,7 @@ void cbpf_policy_free(struct cbpf_policy *pol)
 	free(pol->conds);
 	free(pol->rules);
 	free(pol->strings);
+	free(pol->freqs);
 	free(pol);
 }
 

@@ -55,6 +55,7 @@ struct tparser {
 	unsigned arch_mask; /* the statement's [arch=...], for its constants; 0: all */
 	uint32_t *default_action; /* shared by included files */
 	bool *default_set;
+	bool frequency; /* reading an @frequency file: "syscall: count" lines */
 };
 
 static void terr(struct tparser *tp, const struct token *t, const char *fmt, ...) CBPF_PRINTF(3, 4);
@@ -660,57 +661,119 @@ static const char *check_name(struct tparser *tp, const struct descriptor *d)
 
 static void parse_file(struct tparser *tp, const char *src, size_t len);
 
-static void do_include(struct tparser *tp, struct stmt *st)
+/*
+ * Reads the file the directive dir names (path), relative to the current file's directory as
+ * minijail does. Returns the text (to free, its length in *len) and sets *full to the path
+ * (to free), or NULL after a located error.
+ */
+static char *read_named(struct tparser *tp, const struct token *dir, const struct token *path,
+			char **full, size_t *len)
 {
-	const struct token *dir = &st->v[0], *path = st->n > 1 ? &st->v[1] : NULL;
-	char *full = NULL, *buf = NULL;
 	const char *base = tp->file ? strrchr(tp->file, '/') : NULL;
-	struct tparser sub = *tp;
+	char *buf = NULL;
 	size_t blen;
 	int err;
 
-	if (!path) {
-		struct token e = end_token(st);
-
-		terr(tp, &e, "expected a file name after @include");
-		return;
-	}
 	if (tp->ctx->opts->no_includes) {
-		terr(tp, dir, "@include is not allowed here");
-		return;
+		terr(tp, dir, "%.*s is not allowed here", (int)dir->len, dir->s);
+		return NULL;
 	}
-	if (tp->depth >= MAX_INCLUDE_DEPTH) {
-		terr(tp, dir, "@include nested more than %d deep", MAX_INCLUDE_DEPTH);
-		return;
-	}
-	/* Relative to the including file's directory, as minijail does. */
 	blen = path->s[0] != '/' && base ? (size_t)(base - tp->file) + 1 : 0;
-	full = malloc(blen + path->len + 1);
-	if (!full) {
+	*full = malloc(blen + path->len + 1);
+	if (!*full) {
 		tp->ctx->err = -ENOMEM;
-		return;
+		return NULL;
 	}
-	memcpy(full, tp->file, blen);
-	memcpy(full + blen, path->s, path->len);
-	full[blen + path->len] = '\0';
-	err = cbpf_infile_read(full, tp->ctx->opts->max_file_size, &buf, &blen);
+	memcpy(*full, tp->file, blen);
+	memcpy(*full + blen, path->s, path->len);
+	(*full)[blen + path->len] = '\0';
+	err = cbpf_infile_read(*full, tp->ctx->opts->max_file_size, &buf, len);
 	if (err) {
 		char why[64];
 
-		terr(tp, path, "cannot @include " DIAG_QF ": %s", DIAG_QA(full, strlen(full)),
+		terr(tp, path, "cannot %.*s " DIAG_QF ": %s", (int)dir->len, dir->s,
+		     DIAG_QA(*full, strlen(*full)),
 		     cbpf_infile_why(err, tp->ctx->opts->max_file_size, why, sizeof(why)));
 		/* Out of memory, or over the limit, is the call's answer (common.h's set). */
 		if ((err == -ENOMEM || err == -EFBIG) && !tp->ctx->err)
 			tp->ctx->err = err == -EFBIG ? -E2BIG : err;
-		free(full);
+		free(*full);
+		*full = NULL;
+		return NULL;
+	}
+	return buf;
+}
+
+/* @include FILE and @frequency FILE: the file read with the parser of its kind. */
+static void do_include(struct tparser *tp, struct stmt *st, bool frequency)
+{
+	const struct token *dir = &st->v[0], *path = st->n > 1 ? &st->v[1] : NULL;
+	char *full = NULL, *buf;
+	struct tparser sub = *tp;
+	size_t blen;
+
+	if (!path) {
+		struct token e = end_token(st);
+
+		terr(tp, &e, "expected a file name after %.*s", (int)dir->len, dir->s);
 		return;
 	}
+	if (st->n > 2) {
+		terr(tp, &st->v[2], "unexpected " DIAG_QF " after the file name",
+		     DIAG_QA(st->v[2].s, st->v[2].len));
+		return;
+	}
+	if (!frequency && tp->depth >= MAX_INCLUDE_DEPTH) {
+		terr(tp, dir, "@include nested more than %d deep", MAX_INCLUDE_DEPTH);
+		return;
+	}
+	buf = read_named(tp, dir, path, &full, &blen);
+	if (!buf)
+		return;
 	sub.file = policy_strdup(tp->ctx, full, strlen(full));
 	sub.depth = tp->depth + 1;
+	sub.frequency = frequency;
 	if (sub.file)
 		parse_file(&sub, buf, blen);
 	free(buf);
 	free(full);
+}
+
+/*
+ * A line of an @frequency file: "syscall: count" (minijail's tools/parser.py,
+ * _parse_frequency_file), the syscall known and the count a number, 0 or more.
+ */
+static void frequency_line(struct tparser *tp, struct stmt *st)
+{
+	struct descriptor d;
+	const struct token *t;
+	uint64_t n;
+
+	tp->arch_mask = 0;
+	if (!parse_descriptor(tp, st, &d))
+		return;
+	if (peek(st)->type != T_COLON) {
+		expected(tp, st, "':' after the syscall name");
+		return;
+	}
+	st->i++;
+	t = peek(st);
+	if (t->type != T_NUMBER || t->s[0] == '-' || !parse_number(t, &n)) {
+		expected(tp, st, "a count (a number, 0 or more)");
+		return;
+	}
+	st->i++;
+	if (st->i < st->n) {
+		t = peek(st);
+		terr(tp, t, "unexpected " DIAG_QF " after the count", DIAG_QA(t->s, t->len));
+		return;
+	}
+	if (!d.skip) {
+		const char *name = check_name(tp, &d);
+
+		if (name)
+			policy_add_freq(tp->ctx, name, n);
+	}
 }
 
 /*
@@ -775,12 +838,10 @@ static void do_statement_parts(struct tparser *tp, struct stmt *st, struct stmt_
 	bool has_expr = false, has_fallback = false;
 
 	if (first->type == T_DIRECTIVE) {
-		if (tok_is(first, "@include")) {
-			do_include(tp, st);
+		if (tok_is(first, "@include") || tok_is(first, "@frequency")) {
+			do_include(tp, st, tok_is(first, "@frequency"));
 			return;
 		}
-		if (tok_is(first, "@frequency"))
-			return; /* ordering hints: the binary search makes them moot */
 		if (tok_is(first, "@default")) {
 			st->i = 1;
 			tp->arch_mask = 0;
@@ -927,7 +988,9 @@ static void parse_file(struct tparser *tp, const char *src, size_t len)
 		p = eol < end ? eol + 1 : end;
 		if (more && p < end)
 			continue;
-		if (st.n)
+		if (st.n && tp->frequency)
+			frequency_line(tp, &st);
+		else if (st.n)
 			do_statement(tp, &st);
 		st.n = st.i = 0;
 	}
