@@ -120,6 +120,12 @@ struct cli_input {
 	bool lenient;                       /* --lenient */
 	const char *kernel;                 /* --kernel: the version minKernel is decided for */
 	size_t max_input;                   /* --max-input-size; 0: CBPF_MAX_INPUT_SIZE */
+	enum cbpf_policy_lang lang;         /* --policy-format; CBPF_POLICY_AUTO decides by content */
+	bool has_default_action;            /* --default-action */
+	uint32_t default_action;
+	bool has_bad_arch;                  /* --bad-arch */
+	uint32_t bad_arch;
+	bool log_mode;                      /* --log-mode */
 };
 
 /* The codes of cli_option's long-only options; the short input options are -e -y -s -O. */
@@ -133,6 +139,10 @@ enum cli_option_code {
 	CLI_OPT_LENIENT,
 	CLI_OPT_KERNEL,
 	CLI_OPT_MAX_INPUT,
+	CLI_OPT_POLICY_FORMAT,
+	CLI_OPT_DEFAULT_ACTION,
+	CLI_OPT_BAD_ARCH,
+	CLI_OPT_LOG_MODE,
 };
 
 /* getopt_long's entries for the input options (but --no-relax: cbpf-asm's own). */
@@ -147,7 +157,11 @@ enum cli_option_code {
 	{ "caps", required_argument, NULL, CLI_OPT_CAPS },                                         \
 	{ "lenient", no_argument, NULL, CLI_OPT_LENIENT },                                         \
 	{ "kernel", required_argument, NULL, CLI_OPT_KERNEL },                                     \
-	{ "max-input-size", required_argument, NULL, CLI_OPT_MAX_INPUT }
+	{ "max-input-size", required_argument, NULL, CLI_OPT_MAX_INPUT },                          \
+	{ "policy-format", required_argument, NULL, CLI_OPT_POLICY_FORMAT },                       \
+	{ "default-action", required_argument, NULL, CLI_OPT_DEFAULT_ACTION },                     \
+	{ "bad-arch", required_argument, NULL, CLI_OPT_BAD_ARCH },                                 \
+	{ "log-mode", no_argument, NULL, CLI_OPT_LOG_MODE }
 
 /* The help lines of --arch, --caps, --kernel and --lenient. */
 #define CLI_POLICY_HELP                                                                            \
@@ -158,7 +172,14 @@ enum cli_option_code {
 	"                        Docker's default set; ALL for all)\n"                             \
 	"      --kernel VERSION  the kernel for a profile's minKernel (default: this one's)\n"     \
 	"      --lenient         a syscall missing on some of the architectures is a warning\n"    \
-	"                        (and no rule there), not an error\n"
+	"                        (and no rule there), not an error\n"                             \
+	"      --policy-format F json or minijail (default: decided by the content)\n"             \
+	"      --default-action ACTION\n"                                                          \
+	"                        what a syscall no rule names gets, whatever the policy\n"        \
+	"                        says: allow, log, trap, errno(EPERM), kill-thread, ...\n"         \
+	"      --bad-arch ACTION the action for other architectures and x32 numbers\n"             \
+	"                        (default: kill-thread)\n"                                         \
+	"      --log-mode        every action but allow becomes log, for writing a policy\n"
 
 /*
  * Takes option c (getopt_long's return) with argument arg if it is an input option; arg may be

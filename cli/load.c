@@ -72,6 +72,12 @@ static int load_source(struct cli_prog *p, const struct cli_input *in)
 	const char *path = arg && strcmp(arg, "-") ? arg : NULL;
 	struct cbpf_policy_opts popts = {
 		.file = path ? path : "<stdin>",
+		.lang = in->lang,
+		.has_default_action = in->has_default_action,
+		.default_action = in->default_action,
+		.has_badarch_action = in->has_bad_arch,
+		.badarch_action = in->bad_arch,
+		.log_mode = in->log_mode,
 		.arches = in->arches,
 		.n_arches = in->n_arches,
 		.caps = !in->caps[0] ? NULL : in->caps[0][0] ? in->caps : no_caps,

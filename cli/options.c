@@ -100,6 +100,35 @@ int cli_input_option(struct cli_input *in, int c, char *arg)
 					       arg);
 		in->kernel = arg;
 		return 0;
+	case CLI_OPT_POLICY_FORMAT:
+		if (!strcmp(arg, "json"))
+			in->lang = CBPF_POLICY_JSON;
+		else if (!strcmp(arg, "minijail"))
+			in->lang = CBPF_POLICY_TEXT;
+		else
+			return cli_usage_error("unknown policy format '%s' for --policy-format "
+					       "(json minijail)",
+					       arg);
+		return 0;
+	case CLI_OPT_DEFAULT_ACTION:
+	case CLI_OPT_BAD_ARCH: {
+		uint32_t action;
+
+		if (cbpf_seccomp_action_parse(arg, &action))
+			return cli_usage_error("unknown action '%s' for %s (allow, log, trap, "
+					       "errno(EPERM), trace(N), kill-thread, kill-process, "
+					       "user-notify)",
+					       arg, c == CLI_OPT_BAD_ARCH ? "--bad-arch"
+									: "--default-action");
+		if (c == CLI_OPT_BAD_ARCH)
+			in->has_bad_arch = true, in->bad_arch = action;
+		else
+			in->has_default_action = true, in->default_action = action;
+		return 0;
+	}
+	case CLI_OPT_LOG_MODE:
+		in->log_mode = true;
+		return 0;
 	case CLI_OPT_MAX_INPUT:
 		if (cli_size_parse(arg, &in->max_input))
 			return cli_usage_error("invalid size '%s' for --max-input-size (bytes, or "
@@ -123,6 +152,13 @@ int cli_input_check(const struct cli_input *in)
 								      : in->caps[0] ? "--caps"
 								      : in->kernel  ? "--kernel"
 										    : "--lenient");
+	if (in->source != CLI_SRC_POLICY &&
+	    (in->lang || in->has_default_action || in->has_bad_arch || in->log_mode))
+		return cli_usage_error("%s applies to --policy only",
+				       in->lang		       ? "--policy-format"
+				       : in->has_default_action ? "--default-action"
+				       : in->has_bad_arch       ? "--bad-arch"
+								: "--log-mode");
 	if (in->source == CLI_SRC_POLICY && in->from)
 		return cli_usage_error("--from reads a program; --policy compiles a policy");
 	if (in->source == CLI_SRC_EXPR && in->from)

@@ -273,6 +273,37 @@ START_TEST(long_jumps)
 }
 END_TEST
 
+/* A statement of 200 comparisons (no fixed limit): each value once, every other one refused. */
+START_TEST(long_statement)
+{
+	static const enum cbpf_arch x86_64[] = { CBPF_ARCH_X86_64 };
+	size_t size = 200 * 24 + 64, len = 0;
+	char *src = malloc(size);
+	struct cbpf_prog *prog;
+	struct sim s;
+
+	ck_assert_ptr_nonnull(src);
+	len += (size_t)snprintf(src + len, size - len, "ioctl: ");
+	for (unsigned i = 1; i <= 200; i++)
+		len += (size_t)snprintf(src + len, size - len, "arg1 == %u%s", i * 3,
+					i < 200 ? " || " : "; return ENOTTY\n");
+	prog = compile(src, x86_64, 1, NULL);
+	ck_assert_int_eq(sim_new(prog, &s), 0);
+	for (uint64_t v = 0; v <= 603; v++) {
+		struct sim_data d = { .arch = CBPF_AUDIT_ARCH_X86_64, .nr = 16 /* ioctl */ };
+		bool listed = v % 3 == 0 && v >= 3 && v <= 600;
+
+		d.args[1] = v;
+		ck_assert_msg(sim_run(&s, &d, NULL) ==
+				      (listed ? CBPF_SECCOMP_RET_ALLOW : CBPF_SECCOMP_RET_ERRNO | 25),
+			      "arg1 %llu", (unsigned long long)v);
+	}
+	sim_free(&s);
+	cbpf_prog_free(prog);
+	free(src);
+}
+END_TEST
+
 START_TEST(one_ret_per_action)
 {
 	static const enum cbpf_arch arches[] = { CBPF_ARCH_X86_64, CBPF_ARCH_I386 };
@@ -444,6 +475,7 @@ Suite *policy_gen_suite(void)
 	tcase_add_test(tc, arch_layouts);
 	tcase_add_test(tc, first_match);
 	tcase_add_test(tc, long_jumps);
+	tcase_add_test(tc, long_statement);
 	tcase_add_test(tc, no_unreachable_copies);
 	tcase_add_test(tc, redundant_tests);
 	tcase_add_test(tc, one_ret_per_action);

@@ -239,12 +239,26 @@ END_TEST
 START_TEST(directives)
 {
 	struct cbpf_policy_opts opts = { .has_default_action = true, .default_action = 0x7ffc0000 };
-	struct cbpf_policy *pol = parse("@default kill-thread\n@frequency ./some.frequency\n"
+	struct cbpf_policy *pol = parse("@default kill-thread\n"
+					"@frequency tests/cases/policy/minijail.frequency\n"
 					"read: 1\n");
 
 	ck_assert_ptr_nonnull(pol);
 	ck_assert_uint_eq(cbpf_policy_default_action(pol), 0);
 	cbpf_policy_free(pol);
+	/* @frequency files are read, not skipped: a missing one is an error */
+	ck_assert_ptr_null(parse("@frequency ./no-such.frequency\nread: 1\n"));
+	ck_assert_str_eq(first_diag(), "1:12: error: cannot @frequency './no-such.frequency': "
+				       "No such file or directory");
+	/* log mode: every action but allow is log, the default and the bad-arch one too */
+	opts.log_mode = true;
+	pol = parse_opts("read: 1\nwrite: return EPERM\n@default trap\n", &opts);
+	ck_assert_uint_eq(rule(pol, 0, "read")->action, CBPF_SECCOMP_RET_ALLOW);
+	ck_assert_uint_eq(rule(pol, 1, "write")->action, CBPF_SECCOMP_RET_LOG);
+	ck_assert_uint_eq(cbpf_policy_default_action(pol), CBPF_SECCOMP_RET_LOG);
+	ck_assert_uint_eq(cbpf_policy_badarch_action(pol), CBPF_SECCOMP_RET_LOG);
+	cbpf_policy_free(pol);
+	opts.log_mode = false;
 	pol = parse_opts("@default trap\nread: 1\n", &opts);
 	ck_assert_uint_eq(cbpf_policy_default_action(pol), 0x7ffc0000); /* the caller's wins */
 	cbpf_policy_free(pol);
@@ -397,6 +411,25 @@ START_TEST(errors)
 }
 END_TEST
 
+/* A later unconditional action of a syscall with conditions is their fallback (minijail's
+ * compiler joins a syscall's statements in file order). */
+START_TEST(sequential)
+{
+	struct cbpf_policy *pol = parse("openat: arg2 == 0\nread: allow\nopenat: return EPERM\n"
+					"write: allow\n");
+
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(nrules(pol), 4);
+	ck_assert(!rule(pol, 0, "openat")->fallback);
+	ck_assert(!rule(pol, 1, "read")->fallback);
+	ck_assert(rule(pol, 2, "openat")->fallback);
+	ck_assert_uint_eq(rule(pol, 2, "openat")->action, CBPF_SECCOMP_RET_ERRNO | 1);
+	ck_assert(!rule(pol, 3, "write")->fallback);
+	cbpf_policy_free(pol);
+	ck_assert_ptr_null(parse("openat: return EPERM\nopenat: arg2 == 0\n"));
+}
+END_TEST
+
 START_TEST(autodetect)
 {
 	struct cbpf_policy *pol = NULL;
@@ -436,6 +469,7 @@ Suite *policy_text_suite(void)
 	tcase_add_test(tc, statements);
 	tcase_add_test(tc, names_per_arch);
 	tcase_add_test(tc, errors);
+	tcase_add_test(tc, sequential);
 	tcase_add_test(tc, autodetect);
 	suite_add_tcase(s, tc);
 	return s;

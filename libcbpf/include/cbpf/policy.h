@@ -15,8 +15,9 @@
 /* ---------------------------------------------------------------- policies */
 
 enum cbpf_policy_lang {
-	CBPF_POLICY_AUTO, /* JSON when the first significant character is '{' or '[', text
-			   * otherwise */
+	CBPF_POLICY_AUTO, /* JSON when the first significant character is '[', or '{' followed
+			   * by what is no syscall name ('"', '}'); minijail text otherwise
+			   * ("{read, write}: allow" too) */
 	CBPF_POLICY_JSON, /* a Docker / OCI seccomp profile */
 	CBPF_POLICY_TEXT, /* a minijail policy file */
 };
@@ -49,6 +50,10 @@ struct cbpf_policy_opts {
 	 * libseccomp's SCMP_ACT_KILL, which Docker and runc keep. */
 	bool has_badarch_action;
 	uint32_t badarch_action;
+	/* Every action but allow becomes log (rules, the default, the bad-arch action), as
+	 * minijail's --use-ret-log: the filter only reports what it would refuse, for writing a
+	 * policy. Applied after the two overrides above. */
+	bool log_mode;
 
 	/* (text) A syscall missing on some of the architectures is a warning and has no rule
 	 * there, instead of an error; (JSON) an architecture cbpf has no table for is skipped with

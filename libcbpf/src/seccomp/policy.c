@@ -19,6 +19,7 @@ void cbpf_policy_free(struct cbpf_policy *pol)
 	free(pol->conds);
 	free(pol->rules);
 	free(pol->strings);
+	free(pol->freqs);
 	free(pol);
 }
 
@@ -30,9 +31,33 @@ static enum cbpf_policy_lang detect_lang(const char *src, size_t len)
 		i = 3;
 	while (i < len && isspace((unsigned char)src[i]))
 		i++;
-	/* any JSON value that is a container: a JSON-level error beats a text one ('[' is no
-	 * minijail statement either) */
-	return i < len && (src[i] == '{' || src[i] == '[') ? CBPF_POLICY_JSON : CBPF_POLICY_TEXT;
+	if (i == len || (src[i] != '{' && src[i] != '['))
+		return CBPF_POLICY_TEXT;
+	if (src[i] == '[')
+		return CBPF_POLICY_JSON; /* no minijail statement starts so: a JSON error is better */
+	/*
+	 * '{' opens a JSON object and a minijail syscall list ("{read, write}: allow") alike. An
+	 * object's next token is a string or '}'; a list's is a syscall name, so a letter or '_'
+	 * says minijail. Anything else stays JSON, whose errors say more about a broken object.
+	 */
+	for (i++; i < len && isspace((unsigned char)src[i]); i++)
+		;
+	return i < len && (isalpha((unsigned char)src[i]) || src[i] == '_') ? CBPF_POLICY_TEXT
+									     : CBPF_POLICY_JSON;
+}
+
+static uint32_t logged(uint32_t action)
+{
+	return action == CBPF_SECCOMP_RET_ALLOW ? action : CBPF_SECCOMP_RET_LOG;
+}
+
+/* opts->log_mode: what would be refused is logged and allowed. */
+static void log_mode(struct cbpf_policy *pol)
+{
+	pol->default_action = logged(pol->default_action);
+	pol->badarch_action = logged(pol->badarch_action);
+	for (size_t i = 0; i < pol->n_rules; i++)
+		pol->rules[i].action = logged(pol->rules[i].action);
 }
 
 int cbpf_policy_parse(const char *src, size_t len, const struct cbpf_policy_opts *opts,
@@ -98,6 +123,8 @@ int cbpf_policy_parse(const char *src, size_t len, const struct cbpf_policy_opts
 	}
 	if (opts->has_default_action)
 		ctx.pol->default_action = opts->default_action;
+	if (opts->log_mode)
+		log_mode(ctx.pol);
 	/* An empty file (or one with only comments) would kill every syscall: say so. */
 	if (!ctx.errors && !ctx.err && !ctx.pol->n_rules && !ctx.have_default &&
 	    !opts->has_default_action)

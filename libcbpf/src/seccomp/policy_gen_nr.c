@@ -346,7 +346,10 @@ int gen_arch(struct gen *g, enum cbpf_arch arch, enum cbpf_arch x32)
 			g->top_rule = group[0];
 			g->top_arch = nrs[i].arch;
 		}
-		leaves[nl++] = (struct nr_leaf){ nrs[i].nr, leaf, allowed ? 64 : 8 };
+		/* minijail's @frequency counts weigh on top: frequent syscalls, shorter paths */
+		leaves[nl++] = (struct nr_leaf){ nrs[i].nr, leaf,
+						 (allowed ? 64 : 8) *
+							 policy_freq(pol, group[0]->syscall) };
 	}
 	qsort(leaves, nl, sizeof(*leaves), nr_leaf_cmp);
 	/* Every number from 0 to 0xffffffff falls in exactly one range. */

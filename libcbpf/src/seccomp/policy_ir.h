@@ -18,6 +18,12 @@ struct cbpf_policy {
 	size_t n_rules, cap_rules;
 	char **strings; /* owned: syscall and file names the rules point to */
 	size_t n_strings, cap_strings;
+	/* @frequency counts (minijail's): how often each syscall is made, summed per name */
+	struct policy_freq {
+		const char *syscall; /* in strings */
+		uint64_t count;
+	} *freqs;
+	size_t n_freqs, cap_freqs;
 };
 
 /* What a front end works with while it reads one policy. */
@@ -46,6 +52,10 @@ const char *policy_strdup(struct policy_ctx *ctx, const char *s, size_t len);
 int policy_add_rule(struct policy_ctx *ctx, const char *syscall, uint32_t action, bool fallback,
 		    const struct cbpf_policy_cond *conds, size_t n_conds, unsigned arch_mask,
 		    const char *file, unsigned line, unsigned col);
+/* Adds count to syscall's @frequency count. 0 or -ENOMEM (also in ctx->err). */
+int policy_add_freq(struct policy_ctx *ctx, const char *syscall, uint64_t count);
+/* syscall's @frequency count, 1 when no file names it (as minijail's compiler). */
+uint64_t policy_freq(const struct cbpf_policy *pol, const char *syscall);
 /* Whether rule applies on arch, and its number there. */
 bool policy_rule_nr(const struct cbpf_policy_rule *rule, enum cbpf_arch arch, uint32_t *nr);
 /* Adds arch to the filter's architectures unless already there. */

@@ -142,3 +142,35 @@ void policy_cond_format(const struct cbpf_policy_cond *c, uint64_t value, uint64
 	else
 		snprintf(buf, size, "arg%u %s %#" PRIx64, c->arg, ops[c->op], value);
 }
+
+int policy_add_freq(struct policy_ctx *ctx, const char *syscall, uint64_t count)
+{
+	struct cbpf_policy *pol = ctx->pol;
+
+	for (size_t i = 0; i < pol->n_freqs; i++)
+		if (!strcmp(pol->freqs[i].syscall, syscall)) {
+			pol->freqs[i].count += count < UINT32_MAX ? count : UINT32_MAX;
+			return 0;
+		}
+	if (pol->n_freqs == pol->cap_freqs) {
+		size_t cap = pol->cap_freqs ? 2 * pol->cap_freqs : 16;
+		struct policy_freq *v = realloc(pol->freqs, cap * sizeof(*v));
+
+		if (!v)
+			return ctx->err = -ENOMEM;
+		pol->freqs = v;
+		pol->cap_freqs = cap;
+	}
+	/* counts are capped so that weights (64 per count, summed) cannot overflow */
+	pol->freqs[pol->n_freqs++] = (struct policy_freq){ syscall,
+							   count < UINT32_MAX ? count : UINT32_MAX };
+	return 0;
+}
+
+uint64_t policy_freq(const struct cbpf_policy *pol, const char *syscall)
+{
+	for (size_t i = 0; i < pol->n_freqs; i++)
+		if (!strcmp(pol->freqs[i].syscall, syscall))
+			return pol->freqs[i].count;
+	return 1;
+}

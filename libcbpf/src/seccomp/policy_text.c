@@ -10,7 +10,6 @@
 #include "util/infile.h"
 
 #define MAX_INCLUDE_DEPTH 10
-#define MAX_CONDS 64
 
 enum tok {
 	T_END,
@@ -56,6 +55,7 @@ struct tparser {
 	unsigned arch_mask; /* the statement's [arch=...], for its constants; 0: all */
 	uint32_t *default_action; /* shared by included files */
 	bool *default_set;
+	bool frequency; /* reading an @frequency file: "syscall: count" lines */
 };
 
 static void terr(struct tparser *tp, const struct token *t, const char *fmt, ...) CBPF_PRINTF(3, 4);
@@ -661,75 +661,187 @@ static const char *check_name(struct tparser *tp, const struct descriptor *d)
 
 static void parse_file(struct tparser *tp, const char *src, size_t len);
 
-static void do_include(struct tparser *tp, struct stmt *st)
+/*
+ * Reads the file the directive dir names (path), relative to the current file's directory as
+ * minijail does. Returns the text (to free, its length in *len) and sets *full to the path
+ * (to free), or NULL after a located error.
+ */
+static char *read_named(struct tparser *tp, const struct token *dir, const struct token *path,
+			char **full, size_t *len)
 {
-	const struct token *dir = &st->v[0], *path = st->n > 1 ? &st->v[1] : NULL;
-	char *full = NULL, *buf = NULL;
 	const char *base = tp->file ? strrchr(tp->file, '/') : NULL;
-	struct tparser sub = *tp;
+	char *buf = NULL;
 	size_t blen;
 	int err;
 
-	if (!path) {
-		struct token e = end_token(st);
-
-		terr(tp, &e, "expected a file name after @include");
-		return;
-	}
 	if (tp->ctx->opts->no_includes) {
-		terr(tp, dir, "@include is not allowed here");
-		return;
+		terr(tp, dir, "%.*s is not allowed here", (int)dir->len, dir->s);
+		return NULL;
 	}
-	if (tp->depth >= MAX_INCLUDE_DEPTH) {
-		terr(tp, dir, "@include nested more than %d deep", MAX_INCLUDE_DEPTH);
-		return;
-	}
-	/* Relative to the including file's directory, as minijail does. */
 	blen = path->s[0] != '/' && base ? (size_t)(base - tp->file) + 1 : 0;
-	full = malloc(blen + path->len + 1);
-	if (!full) {
+	*full = malloc(blen + path->len + 1);
+	if (!*full) {
 		tp->ctx->err = -ENOMEM;
-		return;
+		return NULL;
 	}
-	memcpy(full, tp->file, blen);
-	memcpy(full + blen, path->s, path->len);
-	full[blen + path->len] = '\0';
-	err = cbpf_infile_read(full, tp->ctx->opts->max_file_size, &buf, &blen);
+	memcpy(*full, tp->file, blen);
+	memcpy(*full + blen, path->s, path->len);
+	(*full)[blen + path->len] = '\0';
+	err = cbpf_infile_read(*full, tp->ctx->opts->max_file_size, &buf, len);
 	if (err) {
 		char why[64];
 
-		terr(tp, path, "cannot @include " DIAG_QF ": %s", DIAG_QA(full, strlen(full)),
+		terr(tp, path, "cannot %.*s " DIAG_QF ": %s", (int)dir->len, dir->s,
+		     DIAG_QA(*full, strlen(*full)),
 		     cbpf_infile_why(err, tp->ctx->opts->max_file_size, why, sizeof(why)));
 		/* Out of memory, or over the limit, is the call's answer (common.h's set). */
 		if ((err == -ENOMEM || err == -EFBIG) && !tp->ctx->err)
 			tp->ctx->err = err == -EFBIG ? -E2BIG : err;
-		free(full);
+		free(*full);
+		*full = NULL;
+		return NULL;
+	}
+	return buf;
+}
+
+/* @include FILE and @frequency FILE: the file read with the parser of its kind. */
+static void do_include(struct tparser *tp, struct stmt *st, bool frequency)
+{
+	const struct token *dir = &st->v[0], *path = st->n > 1 ? &st->v[1] : NULL;
+	char *full = NULL, *buf;
+	struct tparser sub = *tp;
+	size_t blen;
+
+	if (!path) {
+		struct token e = end_token(st);
+
+		terr(tp, &e, "expected a file name after %.*s", (int)dir->len, dir->s);
 		return;
 	}
+	if (st->n > 2) {
+		terr(tp, &st->v[2], "unexpected " DIAG_QF " after the file name",
+		     DIAG_QA(st->v[2].s, st->v[2].len));
+		return;
+	}
+	if (!frequency && tp->depth >= MAX_INCLUDE_DEPTH) {
+		terr(tp, dir, "@include nested more than %d deep", MAX_INCLUDE_DEPTH);
+		return;
+	}
+	buf = read_named(tp, dir, path, &full, &blen);
+	if (!buf)
+		return;
 	sub.file = policy_strdup(tp->ctx, full, strlen(full));
 	sub.depth = tp->depth + 1;
+	sub.frequency = frequency;
 	if (sub.file)
 		parse_file(&sub, buf, blen);
 	free(buf);
 	free(full);
 }
 
-static void do_statement(struct tparser *tp, struct stmt *st)
+/*
+ * A line of an @frequency file: "syscall: count" (minijail's tools/parser.py,
+ * _parse_frequency_file), the syscall known and the count a number, 0 or more.
+ */
+static void frequency_line(struct tparser *tp, struct stmt *st)
 {
-	struct descriptor ds[64];
-	struct cbpf_policy_cond conds[MAX_CONDS];
-	size_t nds = 0, start[MAX_CONDS + 1], nclauses = 0, nconds = 0;
+	struct descriptor d;
+	const struct token *t;
+	uint64_t n;
+
+	tp->arch_mask = 0;
+	if (!parse_descriptor(tp, st, &d))
+		return;
+	if (peek(st)->type != T_COLON) {
+		expected(tp, st, "':' after the syscall name");
+		return;
+	}
+	st->i++;
+	t = peek(st);
+	if (t->type != T_NUMBER || t->s[0] == '-' || !parse_number(t, &n)) {
+		expected(tp, st, "a count (a number, 0 or more)");
+		return;
+	}
+	st->i++;
+	if (st->i < st->n) {
+		t = peek(st);
+		terr(tp, t, "unexpected " DIAG_QF " after the count", DIAG_QA(t->s, t->len));
+		return;
+	}
+	if (!d.skip) {
+		const char *name = check_name(tp, &d);
+
+		if (name)
+			policy_add_freq(tp->ctx, name, n);
+	}
+}
+
+/*
+ * Makes room for one more element in *v (n used of *cap, each size bytes): statements have no
+ * fixed limit (ChromeOS policies list 66 ioctl requests in one). false and ctx->err on -ENOMEM.
+ */
+static bool grow(struct tparser *tp, void **v, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap = *cap ? *cap * 2 : 16;
+	void *nv;
+
+	if (n < *cap)
+		return true;
+	nv = ncap > SIZE_MAX / size ? NULL : realloc(*v, ncap * size);
+	if (!nv) {
+		tp->ctx->err = -ENOMEM;
+		return false;
+	}
+	*v = nv;
+	*cap = ncap;
+	return true;
+}
+
+/*
+ * Whether an unconditional action for name written now is the fallback of conditional rules
+ * before it (arch_mask: the statement's). minijail's compiler (tools/parser.py, parse_file)
+ * joins every statement of a syscall into one list of filters in file order, so
+ * "openat: arg2 == 0" and then "openat: return EPERM" mean "openat: arg2 == 0; return EPERM".
+ */
+static bool sequential_fallback(const struct tparser *tp, const char *name, unsigned arch_mask)
+{
+	const struct cbpf_policy *pol = tp->ctx->pol;
+	bool conditional = false;
+
+	for (size_t r = 0; r < pol->n_rules; r++) {
+		const struct cbpf_policy_rule *rule = &pol->rules[r];
+
+		if (strcmp(rule->syscall, name) ||
+		    (rule->arch_mask && arch_mask && !(rule->arch_mask & arch_mask)))
+			continue;
+		if (!rule->n_conds)
+			return false; /* there is one already: the conflict check says so */
+		conditional = true;
+	}
+	return conditional;
+}
+
+/* The syscalls, comparisons and clauses of one statement, as many as it has. */
+struct stmt_parts {
+	struct descriptor *ds;
+	struct cbpf_policy_cond *conds;
+	size_t *start; /* clause c is conds[start[c] .. start[c + 1]) */
+	size_t nds, nconds, nclauses, cap_ds, cap_conds, cap_start;
+};
+
+#define GROW(tp, sp, v, n) grow(tp, (void **)&(sp)->v, &(sp)->cap_##v, n, sizeof(*(sp)->v))
+
+static void do_statement_parts(struct tparser *tp, struct stmt *st, struct stmt_parts *sp)
+{
 	const struct token *first = &st->v[0], *colon;
 	uint32_t action = CBPF_SECCOMP_RET_ALLOW, fallback = 0;
 	bool has_expr = false, has_fallback = false;
 
 	if (first->type == T_DIRECTIVE) {
-		if (tok_is(first, "@include")) {
-			do_include(tp, st);
+		if (tok_is(first, "@include") || tok_is(first, "@frequency")) {
+			do_include(tp, st, tok_is(first, "@frequency"));
 			return;
 		}
-		if (tok_is(first, "@frequency"))
-			return; /* ordering hints: the binary search makes them moot */
 		if (tok_is(first, "@default")) {
 			st->i = 1;
 			tp->arch_mask = 0;
@@ -746,11 +858,9 @@ static void do_statement(struct tparser *tp, struct stmt *st)
 	if (first->type == T_LBRACE) {
 		st->i++;
 		do {
-			if (nds == sizeof(ds) / sizeof(ds[0])) {
-				terr(tp, peek(st), "too many syscalls in one statement (at most 64)");
+			if (!GROW(tp, sp, ds, sp->nds))
 				return;
-			}
-			if (!parse_descriptor(tp, st, &ds[nds++]))
+			if (!parse_descriptor(tp, st, &sp->ds[sp->nds++]))
 				return;
 		} while (peek(st)->type == T_COMMA && ++st->i);
 		if (peek(st)->type != T_RBRACE) {
@@ -758,17 +868,17 @@ static void do_statement(struct tparser *tp, struct stmt *st)
 			return;
 		}
 		st->i++;
-	} else if (!parse_descriptor(tp, st, &ds[nds++])) {
+	} else if (!GROW(tp, sp, ds, sp->nds) || !parse_descriptor(tp, st, &sp->ds[sp->nds++])) {
 		return;
 	}
 	/* The constants of the statement are read for the architectures of its syscalls. */
 	tp->arch_mask = 0;
-	for (size_t d = 0; d < nds; d++) {
-		if (!ds[d].arch_mask) {
+	for (size_t d = 0; d < sp->nds; d++) {
+		if (!sp->ds[d].arch_mask) {
 			tp->arch_mask = 0;
 			break;
 		}
-		tp->arch_mask |= ds[d].arch_mask;
+		tp->arch_mask |= sp->ds[d].arch_mask;
 	}
 	colon = peek(st);
 	if (colon->type != T_COLON) {
@@ -784,19 +894,21 @@ static void do_statement(struct tparser *tp, struct stmt *st)
 	if (peek(st)->type == T_IDENT && peek(st)->len > 3 && !memcmp(peek(st)->s, "arg", 3) &&
 	    isdigit((unsigned char)peek(st)->s[3])) {
 		has_expr = true;
-		start[0] = 0;
+		if (!GROW(tp, sp, start, 0))
+			return;
+		sp->start[0] = 0;
 		for (;;) {
-			if (nconds == MAX_CONDS) {
-				terr(tp, peek(st), "too many comparisons (at most %d)", MAX_CONDS);
+			if (!GROW(tp, sp, conds, sp->nconds))
 				return;
-			}
-			if (!parse_atom(tp, st, &conds[nconds++]))
+			if (!parse_atom(tp, st, &sp->conds[sp->nconds++]))
 				return;
 			if (peek(st)->type == T_ANDAND) {
 				st->i++;
 				continue;
 			}
-			start[++nclauses] = nconds;
+			if (!GROW(tp, sp, start, sp->nclauses + 1))
+				return;
+			sp->start[++sp->nclauses] = sp->nconds;
 			if (peek(st)->type != T_OROR)
 				break;
 			st->i++;
@@ -817,27 +929,40 @@ end:
 		terr(tp, t, "unexpected " DIAG_QF " after the statement", DIAG_QA(t->s, t->len));
 		return;
 	}
-	for (size_t d = 0; d < nds; d++) {
+	for (size_t d = 0; d < sp->nds; d++) {
+		unsigned d_mask = sp->ds[d].arch_mask, d_line = sp->ds[d].name->line;
+		unsigned d_col = sp->ds[d].name->col;
 		const char *name;
 
-		if (ds[d].skip)
+		if (sp->ds[d].skip)
 			continue;
-		name = check_name(tp, &ds[d]);
+		name = check_name(tp, &sp->ds[d]);
 		if (!name)
 			continue;
 		if (!has_expr) {
-			policy_add_rule(tp->ctx, name, action, false, NULL, 0, ds[d].arch_mask, tp->file,
-					ds[d].name->line, ds[d].name->col);
+			policy_add_rule(tp->ctx, name, action,
+					sequential_fallback(tp, name, d_mask), NULL, 0, d_mask,
+					tp->file, d_line, d_col);
 			continue;
 		}
-		for (size_t c = 0; c < nclauses; c++)
-			policy_add_rule(tp->ctx, name, CBPF_SECCOMP_RET_ALLOW, false, &conds[start[c]],
-					start[c + 1] - start[c], ds[d].arch_mask, tp->file,
-					ds[d].name->line, ds[d].name->col);
+		for (size_t c = 0; c < sp->nclauses; c++)
+			policy_add_rule(tp->ctx, name, CBPF_SECCOMP_RET_ALLOW, false,
+					&sp->conds[sp->start[c]], sp->start[c + 1] - sp->start[c],
+					d_mask, tp->file, d_line, d_col);
 		if (has_fallback)
-			policy_add_rule(tp->ctx, name, fallback, true, NULL, 0, ds[d].arch_mask,
-					tp->file, ds[d].name->line, ds[d].name->col);
+			policy_add_rule(tp->ctx, name, fallback, true, NULL, 0, d_mask, tp->file,
+					d_line, d_col);
 	}
+}
+
+static void do_statement(struct tparser *tp, struct stmt *st)
+{
+	struct stmt_parts sp = { 0 };
+
+	do_statement_parts(tp, st, &sp);
+	free(sp.ds);
+	free(sp.conds);
+	free(sp.start);
 }
 
 static void parse_file(struct tparser *tp, const char *src, size_t len)
@@ -863,7 +988,9 @@ static void parse_file(struct tparser *tp, const char *src, size_t len)
 		p = eol < end ? eol + 1 : end;
 		if (more && p < end)
 			continue;
-		if (st.n)
+		if (st.n && tp->frequency)
+			frequency_line(tp, &st);
+		else if (st.n)
 			do_statement(tp, &st);
 		st.n = st.i = 0;
 	}
