@@ -119,6 +119,8 @@ struct cli_input {
 					     * given, "" when given empty (no capabilities) */
 	bool lenient;                       /* --lenient */
 	const char *kernel;                 /* --kernel: the version minKernel is decided for */
+	enum cbpf_arch host;                /* --host: the machine the container runs on */
+	bool strict;                        /* --strict: overlapping OCI rules are an error */
 	size_t max_input;                   /* --max-input-size; 0: CBPF_MAX_INPUT_SIZE */
 };
 
@@ -133,6 +135,8 @@ enum cli_option_code {
 	CLI_OPT_LENIENT,
 	CLI_OPT_KERNEL,
 	CLI_OPT_MAX_INPUT,
+	CLI_OPT_HOST,
+	CLI_OPT_STRICT,
 };
 
 /* getopt_long's entries for the input options (but --no-relax: cbpf-asm's own). */
@@ -147,7 +151,9 @@ enum cli_option_code {
 	{ "caps", required_argument, NULL, CLI_OPT_CAPS },                                         \
 	{ "lenient", no_argument, NULL, CLI_OPT_LENIENT },                                         \
 	{ "kernel", required_argument, NULL, CLI_OPT_KERNEL },                                     \
-	{ "max-input-size", required_argument, NULL, CLI_OPT_MAX_INPUT }
+	{ "max-input-size", required_argument, NULL, CLI_OPT_MAX_INPUT },                          \
+	{ "host", required_argument, NULL, CLI_OPT_HOST },                                         \
+	{ "strict", no_argument, NULL, CLI_OPT_STRICT }
 
 /* The help lines of --arch, --caps, --kernel and --lenient. */
 #define CLI_POLICY_HELP                                                                            \
@@ -158,7 +164,11 @@ enum cli_option_code {
 	"                        Docker's default set; ALL for all)\n"                             \
 	"      --kernel VERSION  the kernel for a profile's minKernel (default: this one's)\n"     \
 	"      --lenient         a syscall missing on some of the architectures is a warning\n"    \
-	"                        (and no rule there), not an error\n"
+	"                        (and no rule there), not an error\n"                              \
+	"      --host ARCH       the machine a profile is for: its archMap entry, \"arches\",\n"     \
+	"                        and its architecture always in the filter (default: this one)\n" \
+	"      --strict          a profile's rules for one syscall with different actions are\n"   \
+	"                        an error, not resolved as runc does (with a warning)\n"
 
 /*
  * Takes option c (getopt_long's return) with argument arg if it is an input option; arg may be

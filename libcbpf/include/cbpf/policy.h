@@ -54,6 +54,11 @@ struct cbpf_policy_opts {
 	 * there, instead of an error; (JSON) an architecture cbpf has no table for is skipped with
 	 * a warning. A name no architecture has (a typo) stays an error. */
 	bool lenient;
+	/* (JSON) Two rules for one syscall with different actions that a call can meet both of are
+	 * an error, instead of what runc makes of them (libseccomp keeps a syscall's first rule
+	 * without conditions; one without conditions replaces the argument rules before it) with
+	 * a warning. */
+	bool strict;
 	bool no_includes;  /* refuse @include (text) */
 	bool no_comments;  /* generate the program without per-instruction comments */
 	unsigned max_errors; /* 0 means 20 */

@@ -488,6 +488,13 @@ static void do_profile(struct profile *pr, const struct jval *top)
 		do_architectures(pr, arches);
 	if (archmap)
 		do_arch_map(pr, archmap);
+	/*
+	 * runc's filter starts as libseccomp's seccomp_init, which holds the native architecture,
+	 * and the profile's are added to it: the machine's own is always in (an x86_64-only profile
+	 * on an arm64 host filters aarch64 too).
+	 */
+	if (!pr->ctx->have_arches)
+		policy_add_arch(pr->ctx->pol, pr->ctx->host);
 	if (flags && flags->type != J_NULL && prof_want(pr, flags, J_ARR, "flags"))
 		do_flags(pr, flags);
 	if (!syscalls || syscalls->type == J_NULL)
