@@ -49,6 +49,33 @@ static bool get_action(struct profile *pr, const struct jval *v, const struct jv
 	return false;
 }
 
+/*
+ * containers/common's "errno" and "defaultErrno" (Podman, CRI-O): an errno name beside the
+ * number. containers/common hands only errnoRet and defaultErrnoRet on to the runtime (pkg/seccomp
+ * setupSeccomp, createSpecsSyscall), so runc never reads the name: a name that says otherwise
+ * than the action's number is worth a warning.
+ */
+static void check_errno_name(struct profile *pr, const struct jval *name, uint32_t act,
+			     const char *ret_what)
+{
+	int e;
+
+	if (!name || name->type != J_STR || !name->n)
+		return;
+	if (cbpf_errno_parse(name->str, &e)) {
+		prof_warn(pr, name, "unknown errno name " DIAG_QF ": runc reads only '%s'", JQ(name),
+			  ret_what);
+		return;
+	}
+	if ((act & CBPF_SECCOMP_RET_ACTION_FULL) != CBPF_SECCOMP_RET_ERRNO ||
+	    (act & ~CBPF_SECCOMP_RET_ACTION_FULL) == (uint32_t)e)
+		return;
+	prof_warn(pr, name,
+		  DIAG_QF " (%d) is not the errno runc returns, %u ('%s', EPERM without it): runc "
+		  "reads only '%s'",
+		  JQ(name), e, act & ~CBPF_SECCOMP_RET_ACTION_FULL, ret_what, ret_what);
+}
+
 /* libseccomp's architecture tokens; only some have tables in cbpf. */
 static const char *const scmp_arches[] = {
 	"SCMP_ARCH_NATIVE",  "SCMP_ARCH_X86",	    "SCMP_ARCH_X86_64",	  "SCMP_ARCH_X32",
@@ -356,6 +383,8 @@ static void do_syscall(struct profile *pr, const struct jval *s)
 		return;
 	}
 	ok = get_action(pr, action, errno_ret, "errnoRet", &act);
+	if (ok)
+		check_errno_name(pr, prof_member(s, "errno"), act, "errnoRet");
 	if (args && args->type != J_NULL && prof_want(pr, args, J_ARR, "args")) {
 		for (size_t i = 0; i < args->n; i++) {
 			if (n_conds == sizeof(conds) / sizeof(conds[0])) {
@@ -474,6 +503,8 @@ static void do_profile(struct profile *pr, const struct jval *top)
 	}
 	if (!get_action(pr, dflt, dflt_errno, "defaultErrnoRet", &pr->default_action))
 		return;
+	check_errno_name(pr, prof_member(top, "defaultErrno"), pr->default_action,
+			 "defaultErrnoRet");
 	pr->ctx->have_default = true;
 	if (!pr->ctx->opts->has_default_action)
 		pr->ctx->pol->default_action = pr->default_action;
