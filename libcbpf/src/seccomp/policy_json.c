@@ -341,7 +341,8 @@ static bool get_arg(struct profile *pr, const struct jval *v, struct cbpf_policy
 	return true;
 }
 
-static void do_syscall(struct profile *pr, const struct jval *s)
+/* s decoded, raw as written (NULL: not known), for what the decoding skips */
+static void do_syscall(struct profile *pr, const struct jval *s, const struct jval *raw)
 {
 	const struct jval *names, *name, *action, *errno_ret, *args, *incl, *excl;
 	struct cbpf_policy_cond conds[64];
@@ -383,8 +384,8 @@ static void do_syscall(struct profile *pr, const struct jval *s)
 		return;
 	}
 	ok = get_action(pr, action, errno_ret, "errnoRet", &act);
-	if (ok)
-		check_errno_name(pr, prof_member(s, "errno"), act, "errnoRet");
+	if (ok && raw && raw->type == J_OBJ)
+		check_errno_name(pr, prof_member(raw, "errno"), act, "errnoRet");
 	if (args && args->type != J_NULL && prof_want(pr, args, J_ARR, "args")) {
 		for (size_t i = 0; i < args->n; i++) {
 			if (n_conds == sizeof(conds) / sizeof(conds[0])) {
@@ -483,6 +484,7 @@ static void do_flags(struct profile *pr, const struct jval *v)
 static void do_profile(struct profile *pr, const struct jval *top)
 {
 	const struct jval *dflt, *dflt_errno, *arches, *archmap, *syscalls, *flags;
+	const struct jval *raw = top, *raw_calls = NULL;
 	unsigned errors = pr->ctx->errors;
 
 	if (!prof_want(pr, top, J_OBJ, "a seccomp profile"))
@@ -503,7 +505,7 @@ static void do_profile(struct profile *pr, const struct jval *top)
 	}
 	if (!get_action(pr, dflt, dflt_errno, "defaultErrnoRet", &pr->default_action))
 		return;
-	check_errno_name(pr, prof_member(top, "defaultErrno"), pr->default_action,
+	check_errno_name(pr, prof_member(raw, "defaultErrno"), pr->default_action,
 			 "defaultErrnoRet");
 	pr->ctx->have_default = true;
 	if (!pr->ctx->opts->has_default_action)
@@ -532,8 +534,14 @@ static void do_profile(struct profile *pr, const struct jval *top)
 		return;
 	if (!prof_want(pr, syscalls, J_ARR, "syscalls"))
 		return;
+	/* the entries as written, when the decoded ones are theirs (Go keeps the last member) */
+	for (size_t i = 0; i < raw->n; i++)
+		if (!strcmp(raw->keys[i].str, "syscalls"))
+			raw_calls = &raw->items[i];
+	if (raw_calls && (raw_calls->type != J_ARR || raw_calls->n != syscalls->n))
+		raw_calls = NULL;
 	for (size_t i = 0; i < syscalls->n && pr->ctx->errors <= pr->ctx->max_errors; i++)
-		do_syscall(pr, &syscalls->items[i]);
+		do_syscall(pr, &syscalls->items[i], raw_calls ? &raw_calls->items[i] : NULL);
 }
 
 void policy_json_parse(struct policy_ctx *ctx, const char *src, size_t len, const char *file)

@@ -140,8 +140,7 @@ static const struct gotype go_action = GO_STR("an action"), go_op = GO_STR("op")
 			   go_name = GO_STR("name"), go_comment = GO_STR("comment"),
 			   go_sysname = GO_STR("a syscall name"), go_arch = GO_STR("an architecture"),
 			   go_flag = GO_STR("a flag"), go_cap = GO_STR("a capability"),
-			   go_lpath = GO_STR("listenerPath"), go_lmeta = GO_STR("listenerMetadata"),
-			   go_errname = GO_STR("errno"), go_derrname = GO_STR("defaultErrno");
+			   go_lpath = GO_STR("listenerPath"), go_lmeta = GO_STR("listenerMetadata");
 static const struct gotype go_index = { .kind = GO_UINT, .what = "index" },
 			   go_value = { .kind = GO_UINT, .what = "value" },
 			   go_value2 = { .kind = GO_UINT, .what = "valueTwo" },
@@ -176,12 +175,13 @@ static const struct gotype go_arg = { GO_STRUCT, false, "an argument condition",
 
 /*
  * moby Syscall: runtime-spec LinuxSyscall and its own name, comment, includes, excludes; and
- * containers/common's errno (Podman, CRI-O), a name beside errnoRet, checked in policy_json.c.
+ * containers/common's errno (Podman, CRI-O), a name beside errnoRet that moby's types do not
+ * have: skipped quietly, read from the profile as written by policy_json.c.
  */
 static const struct gofield syscall_fields[] = {
 	{ "names", &go_names },	    { "action", &go_action },	  { "errnoRet", &go_errno },
 	{ "args", &go_args },	    { "name", &go_name },	  { "comment", &go_comment },
-	{ "includes", &go_includes }, { "excludes", &go_excludes }, { "errno", &go_errname },
+	{ "includes", &go_includes }, { "excludes", &go_excludes }, { "errno", &go_skip },
 	{ 0 },
 };
 static const struct gotype go_syscall = { GO_STRUCT, true, "a syscalls entry", "a syscalls entry",
@@ -210,7 +210,7 @@ static const struct gofield profile_fields[] = {
 	{ "archMap", &go_arch_map },
 	{ "syscalls", &go_syscalls },
 	{ "comment", &go_skip },
-	{ "defaultErrno", &go_derrname }, /* containers/common's, as errno above */
+	{ "defaultErrno", &go_skip }, /* containers/common's, as errno above */
 	{ 0 },
 };
 static const struct gotype go_profile = { GO_STRUCT, false, "a seccomp profile", "the profile",
