@@ -31,7 +31,9 @@ struct cbpf_policy_opts {
 	const enum cbpf_arch *arches;
 	size_t n_arches;
 	/* The machine the container runs on: picks the archMap entry and decides includes and
-	 * excludes by "arches" in a JSON profile, as Docker on that machine would. CBPF_ARCH_NONE:
+	 * excludes by "arches" in a JSON profile, as Docker on that machine would; its
+	 * architecture is always in a profile's filter, as libseccomp's native one is in runc's
+	 * (unless arches is given). CBPF_ARCH_NONE:
 	 * cbpf_arch_native(), or arches[0] when arches leaves this machine's out. */
 	enum cbpf_arch host;
 	/* The container's capabilities (bounding set) for JSON includes/excludes by "caps", as a
@@ -73,7 +75,9 @@ struct cbpf_policy;
 /*
  * Parses a policy from src[0..len) (opts->lang picks the front end) and checks it: unknown
  * syscall names, bad actions and architectures, argument indexes over 5, malformed JSON,
- * contradicting rules for one syscall are located errors; so is a policy with no rules and no
+ * contradicting rules for one syscall are located errors (in a JSON profile, a rule without
+ * conditions and another action is resolved as runc resolves it, with a warning, unless
+ * opts->strict); so is a policy with no rules and no
  * default action (an empty file). Returns 0 and sets *out, or -EINVAL
  * (diagnostics in diags), -ENOENT (an @include file missing), -E2BIG (an @include file larger
  * than opts->max_file_size), -ENOMEM.
