@@ -119,6 +119,8 @@ struct cli_input {
 					     * given, "" when given empty (no capabilities) */
 	bool lenient;                       /* --lenient */
 	const char *kernel;                 /* --kernel: the version minKernel is decided for */
+	enum cbpf_arch host;                /* --host: the machine the container runs on */
+	bool strict;                        /* --strict: overlapping OCI rules are an error */
 	size_t max_input;                   /* --max-input-size; 0: CBPF_MAX_INPUT_SIZE */
 	enum cbpf_policy_lang lang;         /* --policy-format; CBPF_POLICY_AUTO decides by content */
 	bool has_default_action;            /* --default-action */
@@ -143,6 +145,8 @@ enum cli_option_code {
 	CLI_OPT_DEFAULT_ACTION,
 	CLI_OPT_BAD_ARCH,
 	CLI_OPT_LOG_MODE,
+	CLI_OPT_HOST,
+	CLI_OPT_STRICT,
 };
 
 /* getopt_long's entries for the input options (but --no-relax: cbpf-asm's own). */
@@ -161,7 +165,9 @@ enum cli_option_code {
 	{ "policy-format", required_argument, NULL, CLI_OPT_POLICY_FORMAT },                       \
 	{ "default-action", required_argument, NULL, CLI_OPT_DEFAULT_ACTION },                     \
 	{ "bad-arch", required_argument, NULL, CLI_OPT_BAD_ARCH },                                 \
-	{ "log-mode", no_argument, NULL, CLI_OPT_LOG_MODE }
+	{ "log-mode", no_argument, NULL, CLI_OPT_LOG_MODE },                                       \
+	{ "host", required_argument, NULL, CLI_OPT_HOST },                                         \
+	{ "strict", no_argument, NULL, CLI_OPT_STRICT }
 
 /* The help lines of --arch, --caps, --kernel and --lenient. */
 #define CLI_POLICY_HELP                                                                            \
@@ -179,7 +185,11 @@ enum cli_option_code {
 	"                        says: allow, log, trap, errno(EPERM), kill-thread, ...\n"         \
 	"      --bad-arch ACTION the action for other architectures and x32 numbers\n"             \
 	"                        (default: kill-thread)\n"                                         \
-	"      --log-mode        every action but allow becomes log, for writing a policy\n"
+	"      --log-mode        every action but allow becomes log, for writing a policy\n"       \
+	"      --host ARCH       the machine a profile is for: its archMap entry, \"arches\",\n"     \
+	"                        and its architecture always in the filter (default: this one)\n" \
+	"      --strict          a profile's rules for one syscall with different actions are\n"   \
+	"                        an error, not resolved as runc does (with a warning)\n"
 
 /*
  * Takes option c (getopt_long's return) with argument arg if it is an input option; arg may be

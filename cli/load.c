@@ -83,6 +83,8 @@ static int load_source(struct cli_prog *p, const struct cli_input *in)
 		.caps = !in->caps[0] ? NULL : in->caps[0][0] ? in->caps : no_caps,
 		.lenient = in->lenient,
 		.kernel = in->kernel,
+		.host = in->host,
+		.strict = in->strict,
 		.max_file_size = in->max_input,
 	};
 	struct cbpf_source_opts sopts = {

@@ -129,6 +129,16 @@ int cli_input_option(struct cli_input *in, int c, char *arg)
 	case CLI_OPT_LOG_MODE:
 		in->log_mode = true;
 		return 0;
+	case CLI_OPT_HOST:
+		if (cbpf_arch_parse(arg, &in->host))
+			return cli_usage_error("unknown architecture '%s' for --host "
+					       "(x86_64 i386 aarch64 arm riscv64 ppc64le s390x "
+					       "loongarch64 mips mipsel mips64 mips64el)",
+					       arg);
+		return 0;
+	case CLI_OPT_STRICT:
+		in->strict = true;
+		return 0;
 	case CLI_OPT_MAX_INPUT:
 		if (cli_size_parse(arg, &in->max_input))
 			return cli_usage_error("invalid size '%s' for --max-input-size (bytes, or "
@@ -152,13 +162,15 @@ int cli_input_check(const struct cli_input *in)
 								      : in->caps[0] ? "--caps"
 								      : in->kernel  ? "--kernel"
 										    : "--lenient");
-	if (in->source != CLI_SRC_POLICY &&
-	    (in->lang || in->has_default_action || in->has_bad_arch || in->log_mode))
+	if (in->source != CLI_SRC_POLICY && (in->lang || in->has_default_action || in->has_bad_arch ||
+					      in->log_mode || in->host || in->strict))
 		return cli_usage_error("%s applies to --policy only",
 				       in->lang		       ? "--policy-format"
 				       : in->has_default_action ? "--default-action"
 				       : in->has_bad_arch       ? "--bad-arch"
-								: "--log-mode");
+				       : in->log_mode	       ? "--log-mode"
+				       : in->host	       ? "--host"
+							       : "--strict");
 	if (in->source == CLI_SRC_POLICY && in->from)
 		return cli_usage_error("--from reads a program; --policy compiles a policy");
 	if (in->source == CLI_SRC_EXPR && in->from)

@@ -11,9 +11,8 @@
 set -u
 B=${1:?usage: policy-corpus.sh BUILD_DIR}
 tool=$B/tests/bin/policy-corpus
-compile=$B/tests/bin/policy-compile
 asm=$B/bin/cbpf-asm
-for t in "$tool" "$compile" "$asm"; do
+for t in "$tool" "$asm"; do
 	[ -x "$t" ] || { echo "$t is missing: run make all test-tools first"; exit 1; }
 done
 S=
@@ -27,14 +26,6 @@ done
 # The suite fails when one of them passes: then take it off this list.
 EXPECTED_FAILURES=$(cat <<'EOF'
 minijail/cros_default_v0.policy	@denylist is not supported (issue 13 section 2); no peer filter
-oci/podman-containers-common-seccomp.json@amd64-default	two rules for setns with different actions \
-(errno without CAP_SYS_ADMIN, allow in the clone rules) are an error; runc adds them in file \
-order and libseccomp keeps the first (issue 13 section 2)
-oci/podman-containers-common-seccomp.json@arm64-default	two rules for setns, as on amd64
-oci/spo-crun-v1.26.json@arm64-default	runc always adds the native architecture (aarch64 on an \
-arm64 host) to the profile's x86_64; cbpf's filter has the profile's only (issue 13 section 2)
-oci/spo-profile-complain-block-high-risk.json@arm64-default	no native aarch64 (as above)
-oci/spo-runc-v1.4.2.json@arm64-default	no native aarch64 (as above)
 EOF
 )
 
@@ -126,12 +117,9 @@ for dir in crosvm-x86_64 crosvm-aarch64 minijail crosvm-riscv64; do
 	done
 done
 
-# OCI profiles, as runc reads them on each configuration the peer filters were made for: with
-# cbpf-asm where it can say so (an amd64 host: this machine's architecture), else through the
-# library's opts.host (tests/tools/policy-compile --host): cbpf-asm has no --host yet.
-native=$(uname -m)
-echo "OCI profiles: cbpf-asm for this $native machine's configurations, policy-compile --host" \
-	"for the others (cbpf-asm has no --host yet, issue 13 section 2)"
+# OCI profiles, as runc reads them on each configuration the peer filters were made for:
+# cbpf-asm --host says which machine the container runs on (its architecture always in the
+# filter, its archMap entry and "arches" decided for it).
 for p in "$S/policies/oci"/*.json; do
 	name=$(basename "$p" .json)
 	for cfg in amd64-default amd64-allcaps arm64-default; do
@@ -143,21 +131,12 @@ for p in "$S/policies/oci"/*.json; do
 		amd64-allcaps) host=x86_64 caps=ALL ;;
 		arm64-default) host=aarch64 caps= ;;
 		esac
-		if [ "$host" = "$native" ]; then
-			set -- "$asm" --policy "$p" --raw -o "$tmp/f.raw"
-		else
-			set -- "$compile" --raw --host "$host" "$p"
-		fi
+		set -- "$asm" --policy "$p" --host "$host" --raw -o "$tmp/f.raw"
 		[ -n "$caps" ] && set -- "$@" --caps "$caps"
 		peers=
 		for r in "$d"/lsc*.raw; do
 			[ -e "$r" ] && peers="$peers lsc:$r"
 		done
-		if [ "$host" != "$native" ]; then
-			# policy-compile writes the filter on standard output
-			# shellcheck disable=SC2016 # expanded by the inner shell
-			set -- sh -c '"$@" >"$0"' "$tmp/f.raw" "$@"
-		fi
 		if ! "$@" --kernel 6.12 2>"$tmp/err"; then
 			refusal "$tmp/err" >"$tmp/out"
 			verdict "$key" 1 "$tmp/out"

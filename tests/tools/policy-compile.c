@@ -11,8 +11,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: policy-compile [--json|--text] [--arch A,B] [--host A] [--caps C,D]\n"
-		   "        [--kernel V] [--default ACT] [--badarch ACT] [--lenient] [--no-includes]\n"
-		   "        [--no-comments] [--raw|--asm|--quiet] POLICY\n");
+		   "        [--kernel V] [--default ACT] [--badarch ACT] [--lenient] [--strict]\n"
+		   "        [--no-includes] [--no-comments] [--raw|--asm|--quiet] POLICY\n");
 }
 
 int main(int argc, char **argv)
@@ -26,7 +26,7 @@ int main(int argc, char **argv)
 		{ "lenient", no_argument, NULL, 'l' },	  { "no-includes", no_argument, NULL, 'I' },
 		{ "no-comments", no_argument, NULL, 'n' }, { "raw", no_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },	  { "help", no_argument, NULL, 'h' },
-		{ "asm", no_argument, NULL, 'A' },
+		{ "asm", no_argument, NULL, 'A' },	  { "strict", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cbpf_policy_opts opts = { 0 };
@@ -79,6 +79,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'l': opts.lenient = true; break;
+		case 'S': opts.strict = true; break;
 		case 'I': opts.no_includes = true; break;
 		case 'n': opts.no_comments = true; break;
 		case 'r': raw = true; break;

@@ -185,8 +185,14 @@ START_TEST(architectures_list)
 	check_arches(parse_opts("{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": "
 				"[\"SCMP_ARCH_PPC64\", \"SCMP_ARCH_X86\"] }",
 				&opts),
-		     1, (enum cbpf_arch[]){CBPF_ARCH_I386});
+		     2, (enum cbpf_arch[]){ CBPF_ARCH_X86_64, CBPF_ARCH_I386 });
 	ck_assert_int_eq(diags.v[0].severity, CBPF_SEV_WARNING);
+	/* runc's filter starts with libseccomp's native architecture: the host's is always in */
+	opts = (struct cbpf_policy_opts){ .host = CBPF_ARCH_AARCH64 };
+	check_arches(parse_opts("{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": "
+				"[\"SCMP_ARCH_X86_64\"] }",
+				&opts),
+		     2, (enum cbpf_arch[]){ CBPF_ARCH_AARCH64, CBPF_ARCH_X86_64 });
 }
 END_TEST
 
@@ -351,15 +357,27 @@ START_TEST(warnings)
 {
 	struct cbpf_policy *pol;
 
-	pol = parse("{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrno\": 3, "
+	pol = parse("{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnx\": 3, "
 		    "\"defaultAction\": \"SCMP_ACT_LOG\" }");
 	ck_assert_ptr_nonnull(pol);
 	ck_assert_uint_eq(diags.n, 2);
-	ck_assert_str_eq(first_diag(), "1:38: warning: unknown member 'defaultErrno' in the "
+	ck_assert_str_eq(first_diag(), "1:38: warning: unknown member 'defaultErrnx' in the "
 				       "profile ignored");
 	ck_assert_str_eq(diags.v[1].msg, "duplicate member 'defaultAction' in the profile (also at "
 					 "1:3): the last one counts, as Docker reads it");
 	ck_assert_uint_eq(cbpf_policy_default_action(pol), 0x7ffc0000);
+	cbpf_policy_free(pol);
+	/* containers/common's defaultErrno: no member of moby's types, which Go skips whatever it
+	 * holds; a name that says another errno than the action's is a warning */
+	pol = parse("{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrno\": 3 }");
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(diags.n, 0);
+	cbpf_policy_free(pol);
+	pol = parse("{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrno\": \"ENOSYS\" }");
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_str_eq(first_diag(), "1:54: warning: 'ENOSYS' (38) is not the errno runc returns, "
+				       "1 ('defaultErrnoRet', EPERM without it): runc reads only "
+				       "'defaultErrnoRet'");
 	cbpf_policy_free(pol);
 }
 END_TEST

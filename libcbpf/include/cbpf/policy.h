@@ -32,7 +32,9 @@ struct cbpf_policy_opts {
 	const enum cbpf_arch *arches;
 	size_t n_arches;
 	/* The machine the container runs on: picks the archMap entry and decides includes and
-	 * excludes by "arches" in a JSON profile, as Docker on that machine would. CBPF_ARCH_NONE:
+	 * excludes by "arches" in a JSON profile, as Docker on that machine would; its
+	 * architecture is always in a profile's filter, as libseccomp's native one is in runc's
+	 * (unless arches is given). CBPF_ARCH_NONE:
 	 * cbpf_arch_native(), or arches[0] when arches leaves this machine's out. */
 	enum cbpf_arch host;
 	/* The container's capabilities (bounding set) for JSON includes/excludes by "caps", as a
@@ -59,6 +61,11 @@ struct cbpf_policy_opts {
 	 * there, instead of an error; (JSON) an architecture cbpf has no table for is skipped with
 	 * a warning. A name no architecture has (a typo) stays an error. */
 	bool lenient;
+	/* (JSON) Two rules for one syscall with different actions that a call can meet both of are
+	 * an error, instead of what runc makes of them (libseccomp keeps a syscall's first rule
+	 * without conditions; one without conditions replaces the argument rules before it) with
+	 * a warning. */
+	bool strict;
 	bool no_includes;  /* refuse @include (text) */
 	bool no_comments;  /* generate the program without per-instruction comments */
 	unsigned max_errors; /* 0 means 20 */
@@ -73,7 +80,9 @@ struct cbpf_policy;
 /*
  * Parses a policy from src[0..len) (opts->lang picks the front end) and checks it: unknown
  * syscall names, bad actions and architectures, argument indexes over 5, malformed JSON,
- * contradicting rules for one syscall are located errors; so is a policy with no rules and no
+ * contradicting rules for one syscall are located errors (in a JSON profile, a rule without
+ * conditions and another action is resolved as runc resolves it, with a warning, unless
+ * opts->strict); so is a policy with no rules and no
  * default action (an empty file). Returns 0 and sets *out, or -EINVAL
  * (diagnostics in diags), -ENOENT (an @include file missing), -E2BIG (an @include file larger
  * than opts->max_file_size), -ENOMEM.

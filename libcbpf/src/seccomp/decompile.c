@@ -913,13 +913,19 @@ int cbpf_seccomp_decompile(FILE *out, const struct cbpf_seccomp_model *m,
 
 	if (!f)
 		return -ENOMEM;
-	err = sx_decompile_raw(getenv("CBPF_DC_RAW") ? stdout : f, m, lang, arches, &narch, diags);
+	err = sx_decompile_raw(f, m, lang, arches, &narch, diags);
 	if (fclose(f) && !err)
 		err = -ENOMEM;
 	if (err)
 		goto out;
 	popts.arches = arches;
 	popts.n_arches = lang == CBPF_POLICY_TEXT ? narch : 0;
+	/*
+	 * A profile's filter always holds its host's architecture (as runc's does): the host is
+	 * one the filter admits, not this machine, whose architecture it may not admit.
+	 */
+	if (lang == CBPF_POLICY_JSON && narch)
+		popts.host = arches[0];
 	err = cbpf_policy_compile(text, len, &popts, &back, &quiet);
 	if (err == -ENOMEM)
 		goto out;

@@ -105,6 +105,7 @@ int cbpf_policy_parse(const char *src, size_t len, const struct cbpf_policy_opts
 		ctx.have_arches = true;
 	}
 	lang = opts->lang ? opts->lang : detect_lang(src, len);
+	ctx.oci = lang == CBPF_POLICY_JSON;
 	if (lang == CBPF_POLICY_JSON)
 		policy_json_parse(&ctx, src, len, opts->file);
 	else

@@ -60,7 +60,8 @@ static const char *rule_desc(const struct cbpf_policy_rule *r)
  * a call the action of whichever rule its argument tree happens to test first (the tree orders
  * nodes by argument, then operator, then value, and what a later rule adds depends on the order
  * the rules were added: src/db.c _db_tree_add); runc adds them in file order. The result is not
- * something a policy should depend on, so an overlap between different actions is an error.
+ * something a policy should depend on, so an overlap between different actions is an error
+ * (in an OCI profile, a rule without conditions is resolved as libseccomp does: runc_resolve).
  */
 
 /* One argument's conditions: a range, bits fixed by masked compares, and excluded patterns. */
@@ -505,14 +506,109 @@ out:
 	return ok;
 }
 
-static void check_group(struct policy_ctx *ctx, enum cbpf_arch arch, const struct nr_rule *g,
-			size_t n, struct cbpf_policy_cond **sorted, bool *reported)
+/* A rule runc's filter leaves out, with the rule that makes it so, said once per rule. */
+static void report_dropped(struct policy_ctx *ctx, bool *reported, size_t kept, size_t dropped,
+			   bool replaced)
+{
+	const struct cbpf_policy_rule *k = &ctx->pol->rules[kept], *d = &ctx->pol->rules[dropped];
+	char act_k[32], act_d[32];
+
+	if (reported[dropped])
+		return;
+	reported[dropped] = true;
+	cbpf_seccomp_action_format(k->action, act_k, sizeof(act_k));
+	cbpf_seccomp_action_format(d->action, act_d, sizeof(act_d));
+	if (replaced)
+		policy_diag(ctx, CBPF_SEV_WARNING, d->file, d->line, d->col, 0,
+			    "rule for '%s' (%s %s) has no effect: a later rule without conditions "
+			    "(%s) replaces it, as libseccomp does when runc adds them in file order "
+			    "(--strict: an error)",
+			    d->syscall, act_d, rule_desc(d), act_k);
+	else
+		policy_diag(ctx, CBPF_SEV_WARNING, d->file, d->line, d->col, 0,
+			    "rule for '%s' (%s %s) has no effect: an earlier rule without conditions "
+			    "(%s) decides the syscall, as libseccomp keeps it when runc adds them in "
+			    "file order (--strict: an error)",
+			    d->syscall, act_d, rule_desc(d), act_k);
+	policy_diag(ctx, CBPF_SEV_NOTE, k->file, k->line, k->col, 0,
+		    "the rule that decides '%s' is here", k->syscall);
+}
+
+/*
+ * An OCI profile as runc loads it (libcontainer/seccomp: one seccomp_rule_add per name, in file
+ * order) into libseccomp (src/db.c db_rule_add): a syscall that has a rule without conditions
+ * keeps it, and later rules for it add nothing; a rule without conditions clears the argument
+ * rules added before it. The rules left out on arch are marked in gone[] and taken out of the
+ * group (*n shrinks); what remains is checked as any policy's rules are. Rules with the same
+ * action are left alone: they change nothing.
+ */
+static void runc_resolve(struct policy_ctx *ctx, enum cbpf_arch arch, struct nr_rule *g, size_t *n,
+			 unsigned *gone, bool *reported)
+{
+	const struct cbpf_policy_rule *rules = ctx->pol->rules;
+	size_t uncond = SIZE_MAX, m = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		const struct cbpf_policy_rule *r = &rules[g[i].rule];
+
+		if (uncond != SIZE_MAX) {
+			if (r->action != rules[uncond].action) {
+				report_dropped(ctx, reported, uncond, g[i].rule, false);
+				gone[g[i].rule] |= 1U << arch;
+			}
+			continue;
+		}
+		if (r->n_conds || r->fallback)
+			continue;
+		uncond = g[i].rule;
+		for (size_t j = 0; j < i; j++)
+			if (!(gone[g[j].rule] & (1U << arch)) &&
+			    rules[g[j].rule].action != r->action) {
+				report_dropped(ctx, reported, uncond, g[j].rule, true);
+				gone[g[j].rule] |= 1U << arch;
+			}
+	}
+	for (size_t i = 0; i < *n; i++)
+		if (!(gone[g[i].rule] & (1U << arch)))
+			g[m++] = g[i];
+	*n = m;
+}
+
+/* Takes the rules runc leaves out off the architectures where it does; none left: gone. */
+static void runc_drop(struct cbpf_policy *pol, const unsigned *gone)
+{
+	size_t m = 0;
+
+	for (size_t r = 0; r < pol->n_rules; r++) {
+		struct cbpf_policy_rule *rule = &pol->rules[r];
+		unsigned mask = rule->arch_mask ? rule->arch_mask : (1U << CBPF_ARCH_COUNT) - 1;
+		bool left = false;
+
+		mask &= ~gone[r];
+		for (size_t a = 0; a < pol->n_arches; a++)
+			left |= !!(mask & (1U << pol->arches[a]));
+		if (gone[r] && !left) {
+			free(pol->conds[r]);
+			continue;
+		}
+		if (gone[r])
+			rule->arch_mask = mask;
+		pol->conds[m] = pol->conds[r];
+		pol->rules[m++] = *rule;
+	}
+	pol->n_rules = m;
+}
+
+static void check_group(struct policy_ctx *ctx, enum cbpf_arch arch, struct nr_rule *g, size_t n,
+			struct cbpf_policy_cond **sorted, unsigned *gone, bool *reported)
 {
 	const struct cbpf_policy_rule *rules = ctx->pol->rules;
 	size_t uncond = SIZE_MAX, fallback = SIZE_MAX;
 	size_t *first = malloc(n * sizeof(*first));
 	enum conflict *how = malloc(n * sizeof(*how));
 
+	if (ctx->oci && !ctx->opts->strict)
+		runc_resolve(ctx, arch, g, &n, gone, reported);
 	if (!first || !how || !group_conflicts(ctx, arch, g, n, sorted, first, how)) {
 		if (!ctx->err)
 			ctx->err = -ENOMEM;
@@ -560,8 +656,9 @@ void policy_check_conflicts(struct policy_ctx *ctx)
 	struct cbpf_policy_cond **sorted = calloc(pol->n_rules + 1, sizeof(*sorted));
 	struct nr_rule *v = malloc((pol->n_rules + 1) * sizeof(*v));
 	bool *reported = calloc(pol->n_rules + 1, sizeof(*reported));
+	unsigned *gone = calloc(pol->n_rules + 1, sizeof(*gone));
 
-	if (!sorted || !v || !reported)
+	if (!sorted || !v || !reported || !gone)
 		goto nomem;
 	for (size_t r = 0; r < pol->n_rules; r++) {
 		size_t n = pol->rules[r].n_conds;
@@ -588,9 +685,15 @@ void policy_check_conflicts(struct policy_ctx *ctx)
 			for (j = i + 1; j < n && v[j].nr == v[i].nr; j++)
 				;
 			if (j - i > 1)
-				check_group(ctx, pol->arches[a], &v[i], j - i, sorted, reported);
+				check_group(ctx, pol->arches[a], &v[i], j - i, sorted, gone,
+					    reported);
 		}
 	}
+	for (size_t r = 0; r < pol->n_rules; r++)
+		free(sorted[r]);
+	free(sorted);
+	sorted = NULL;
+	runc_drop(pol, gone);
 	goto out;
 nomem:
 	if (!ctx->err)
@@ -601,4 +704,5 @@ out:
 	free(sorted);
 	free(v);
 	free(reported);
+	free(gone);
 }

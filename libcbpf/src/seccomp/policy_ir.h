@@ -36,6 +36,7 @@ struct policy_ctx {
 	enum cbpf_arch host;
 	bool have_arches; /* the front end set pol->arches */
 	bool have_default;
+	bool oci; /* a JSON profile: overlapping rules resolved as runc does unless opts->strict */
 };
 
 /* ---------------------------------------------------------------- policy_rules.c */

@@ -49,6 +49,33 @@ static bool get_action(struct profile *pr, const struct jval *v, const struct jv
 	return false;
 }
 
+/*
+ * containers/common's "errno" and "defaultErrno" (Podman, CRI-O): an errno name beside the
+ * number. containers/common hands only errnoRet and defaultErrnoRet on to the runtime (pkg/seccomp
+ * setupSeccomp, createSpecsSyscall), so runc never reads the name: a name that says otherwise
+ * than the action's number is worth a warning.
+ */
+static void check_errno_name(struct profile *pr, const struct jval *name, uint32_t act,
+			     const char *ret_what)
+{
+	int e;
+
+	if (!name || name->type != J_STR || !name->n)
+		return;
+	if (cbpf_errno_parse(name->str, &e)) {
+		prof_warn(pr, name, "unknown errno name " DIAG_QF ": runc reads only '%s'", JQ(name),
+			  ret_what);
+		return;
+	}
+	if ((act & CBPF_SECCOMP_RET_ACTION_FULL) != CBPF_SECCOMP_RET_ERRNO ||
+	    (act & ~CBPF_SECCOMP_RET_ACTION_FULL) == (uint32_t)e)
+		return;
+	prof_warn(pr, name,
+		  DIAG_QF " (%d) is not the errno runc returns, %u ('%s', EPERM without it): runc "
+		  "reads only '%s'",
+		  JQ(name), e, act & ~CBPF_SECCOMP_RET_ACTION_FULL, ret_what, ret_what);
+}
+
 /* libseccomp's architecture tokens; only some have tables in cbpf. */
 static const char *const scmp_arches[] = {
 	"SCMP_ARCH_NATIVE",  "SCMP_ARCH_X86",	    "SCMP_ARCH_X86_64",	  "SCMP_ARCH_X32",
@@ -315,7 +342,8 @@ static bool get_arg(struct profile *pr, const struct jval *v, struct cbpf_policy
 	return true;
 }
 
-static void do_syscall(struct profile *pr, const struct jval *s)
+/* s decoded, raw as written (NULL: not known), for what the decoding skips */
+static void do_syscall(struct profile *pr, const struct jval *s, const struct jval *raw)
 {
 	const struct jval *names, *name, *action, *errno_ret, *args, *incl, *excl;
 	struct cbpf_policy_cond conds[64];
@@ -357,6 +385,8 @@ static void do_syscall(struct profile *pr, const struct jval *s)
 		return;
 	}
 	ok = get_action(pr, action, errno_ret, "errnoRet", &act);
+	if (ok && raw && raw->type == J_OBJ)
+		check_errno_name(pr, prof_member(raw, "errno"), act, "errnoRet");
 	if (args && args->type != J_NULL && prof_want(pr, args, J_ARR, "args")) {
 		for (size_t i = 0; i < args->n; i++) {
 			if (n_conds == sizeof(conds) / sizeof(conds[0])) {
@@ -455,6 +485,7 @@ static void do_flags(struct profile *pr, const struct jval *v)
 static void do_profile(struct profile *pr, const struct jval *top)
 {
 	const struct jval *dflt, *dflt_errno, *arches, *archmap, *syscalls, *flags;
+	const struct jval *raw = top, *raw_calls = NULL;
 	unsigned errors = pr->ctx->errors;
 
 	if (!prof_want(pr, top, J_OBJ, "a seccomp profile"))
@@ -475,6 +506,8 @@ static void do_profile(struct profile *pr, const struct jval *top)
 	}
 	if (!get_action(pr, dflt, dflt_errno, "defaultErrnoRet", &pr->default_action))
 		return;
+	check_errno_name(pr, prof_member(raw, "defaultErrno"), pr->default_action,
+			 "defaultErrnoRet");
 	pr->ctx->have_default = true;
 	if (!pr->ctx->opts->has_default_action)
 		pr->ctx->pol->default_action = pr->default_action;
@@ -489,14 +522,27 @@ static void do_profile(struct profile *pr, const struct jval *top)
 		do_architectures(pr, arches);
 	if (archmap)
 		do_arch_map(pr, archmap);
+	/*
+	 * runc's filter starts as libseccomp's seccomp_init, which holds the native architecture,
+	 * and the profile's are added to it: the machine's own is always in (an x86_64-only profile
+	 * on an arm64 host filters aarch64 too).
+	 */
+	if (!pr->ctx->have_arches)
+		policy_add_arch(pr->ctx->pol, pr->ctx->host);
 	if (flags && flags->type != J_NULL && prof_want(pr, flags, J_ARR, "flags"))
 		do_flags(pr, flags);
 	if (!syscalls || syscalls->type == J_NULL)
 		return;
 	if (!prof_want(pr, syscalls, J_ARR, "syscalls"))
 		return;
+	/* the entries as written, when the decoded ones are theirs (Go keeps the last member) */
+	for (size_t i = 0; i < raw->n; i++)
+		if (!strcmp(raw->keys[i].str, "syscalls"))
+			raw_calls = &raw->items[i];
+	if (raw_calls && (raw_calls->type != J_ARR || raw_calls->n != syscalls->n))
+		raw_calls = NULL;
 	for (size_t i = 0; i < syscalls->n && pr->ctx->errors <= pr->ctx->max_errors; i++)
-		do_syscall(pr, &syscalls->items[i]);
+		do_syscall(pr, &syscalls->items[i], raw_calls ? &raw_calls->items[i] : NULL);
 }
 
 void policy_json_parse(struct policy_ctx *ctx, const char *src, size_t len, const char *file)

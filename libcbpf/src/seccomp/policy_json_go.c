@@ -173,11 +173,16 @@ static const struct gotype go_arg = { GO_STRUCT, false, "an argument condition",
 				      "an argument condition", NULL, arg_fields },
 			   go_args = GO_SLICE_OF("args", &go_arg);
 
-/* moby Syscall: runtime-spec LinuxSyscall and its own name, comment, includes, excludes */
+/*
+ * moby Syscall: runtime-spec LinuxSyscall and its own name, comment, includes, excludes; and
+ * containers/common's errno (Podman, CRI-O), a name beside errnoRet that moby's types do not
+ * have: skipped quietly, read from the profile as written by policy_json.c.
+ */
 static const struct gofield syscall_fields[] = {
 	{ "names", &go_names },	    { "action", &go_action },	  { "errnoRet", &go_errno },
 	{ "args", &go_args },	    { "name", &go_name },	  { "comment", &go_comment },
-	{ "includes", &go_includes }, { "excludes", &go_excludes }, { 0 },
+	{ "includes", &go_includes }, { "excludes", &go_excludes }, { "errno", &go_skip },
+	{ 0 },
 };
 static const struct gotype go_syscall = { GO_STRUCT, true, "a syscalls entry", "a syscalls entry",
 					  NULL, syscall_fields },
@@ -205,6 +210,7 @@ static const struct gofield profile_fields[] = {
 	{ "archMap", &go_arch_map },
 	{ "syscalls", &go_syscalls },
 	{ "comment", &go_skip },
+	{ "defaultErrno", &go_skip }, /* containers/common's, as errno above */
 	{ 0 },
 };
 static const struct gotype go_profile = { GO_STRUCT, false, "a seccomp profile", "the profile",
