@@ -93,6 +93,8 @@ static int load_source(struct cli_prog *p, const struct cli_input *in)
 		.form = in->from,
 		.no_relax = in->no_relax,
 		.policy = &popts,
+		/* Its rules too: --report names the rule that decided a call. */
+		.keep_policy = p->keep_policy ? &p->policy : NULL,
 	};
 	struct cbpf_source_info info;
 	int err;
@@ -104,14 +106,6 @@ static int load_source(struct cli_prog *p, const struct cli_input *in)
 		return err;
 	err = cbpf_source_read(p->src, p->srclen, &sopts, &p->prog, &info, &p->diags);
 	p->seccomp_flags = info.seccomp_flags;
-	if (!err && policy && p->keep_policy) {
-		/* Its rules too (--report names the rule that decided a call): read a second time,
-		 * quietly, since the first reading said all there was to say. */
-		struct cbpf_diags again = { 0 };
-
-		err = cbpf_policy_parse(p->src, p->srclen, &popts, &p->policy, &again);
-		cbpf_diags_free(&again);
-	}
 	if (info.form == CBPF_FORM_RAW) {
 		/* No lines to show: binary input is located by instruction. */
 		free(p->src);

@@ -34,6 +34,8 @@ struct cbpf_source_opts {
 	/* Policies: architectures, capabilities...; NULL for the defaults. Its file, when NULL, is
 	 * file above. */
 	const struct cbpf_policy_opts *policy;
+	/* Not NULL: a policy compiled is kept there (its rules), for the caller to free. */
+	struct cbpf_policy **keep_policy;
 };
 
 /* What an input turned out to be. */

@@ -66,7 +66,10 @@ static int read_policy(const char *src, size_t len, const struct cbpf_source_opt
 		return err;
 	info->seccomp_flags = cbpf_policy_flags(pol);
 	err = cbpf_policy_gen(pol, &popts, out, diags);
-	cbpf_policy_free(pol);
+	if (!err && opts->keep_policy)
+		*opts->keep_policy = pol;
+	else
+		cbpf_policy_free(pol);
 	info->policy = !err;
 	return err;
 }
