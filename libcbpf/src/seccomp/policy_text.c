@@ -684,7 +684,8 @@ static char *read_named(struct tparser *tp, const struct token *dir, const struc
 		tp->ctx->err = -ENOMEM;
 		return NULL;
 	}
-	memcpy(*full, tp->file, blen);
+	if (blen)
+		memcpy(*full, tp->file, blen);
 	memcpy(*full + blen, path->s, path->len);
 	(*full)[blen + path->len] = '\0';
 	err = cbpf_infile_read(*full, tp->ctx->opts->max_file_size, &buf, len);
