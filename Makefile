@@ -111,6 +111,7 @@ MANPAGES := $(sort $(wildcard man/*.1))
 PUBLIC_HEADERS := $(sort $(wildcard libcbpf/include/cbpf/*.h))
 
 .PHONY: all lib progs help check unit test-tools bench fuzz fuzz-build demo deps golden \
+	format format-check \
 	install uninstall clean pcaps
 .DEFAULT_GOAL := all
 # Keep the objects of test tools, benchmarks and fuzzers that pattern rules build in passing.
@@ -125,6 +126,7 @@ help:
 	@echo 'make bench       benchmarks, as ratios against the peers'
 	@echo 'make fuzz        each fuzz target for FUZZ_SECONDS (default 10)'
 	@echo 'make golden      regenerate the golden outputs of the end-to-end tests'
+	@echo 'make format      format the C sources with .clang-format (format-check: only check)'
 	@echo 'make deps        install missing Debian packages (as root) or print the apt-get line'
 	@echo 'make install     PREFIX=/usr/local DESTDIR='
 	@echo 'make clean'
@@ -301,6 +303,12 @@ demo:
 	$(Q)tools/deps.sh --quiet build
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tools/demo.sh $(B)
+
+format:
+	$(Q)tools/format.sh format
+
+format-check:
+	$(Q)tools/format.sh check || test $$? -eq 77
 
 deps:
 	$(Q)tools/deps.sh all
