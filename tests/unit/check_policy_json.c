@@ -302,6 +302,32 @@ START_TEST(conditions)
 }
 END_TEST
 
+/* No limit on conditions: a 100-way ioctl list is 100 rules, as runc adds them. */
+START_TEST(many_conditions)
+{
+	size_t cap = 8192, len;
+	char *src = malloc(cap);
+	struct cbpf_policy *pol;
+	const struct cbpf_policy_rule *r;
+
+	ck_assert_ptr_nonnull(src);
+	len = (size_t)snprintf(src, cap, "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": "
+					 "[{\"names\": [\"ioctl\"], \"action\": \"SCMP_ACT_ALLOW\", "
+					 "\"args\": [");
+	for (unsigned i = 0; i < 100; i++)
+		len += (size_t)snprintf(src + len, cap - len,
+					"%s{\"index\": 1, \"value\": %u, \"op\": \"SCMP_CMP_EQ\"}",
+					i ? ", " : "", 0x5400 + i);
+	snprintf(src + len, cap - len, "]}]}");
+	pol = parse(src);
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(rules_for(pol, "ioctl", &r), 100);
+	ck_assert_uint_eq(r->conds[0].value, 0x5400);
+	cbpf_policy_free(pol);
+	free(src);
+}
+END_TEST
+
 START_TEST(json_reader)
 {
 	struct cbpf_policy *pol;
@@ -776,6 +802,7 @@ Suite *policy_json_suite(void)
 	tcase_add_test(tc, architectures_list);
 	tcase_add_test(tc, includes_excludes);
 	tcase_add_test(tc, conditions);
+	tcase_add_test(tc, many_conditions);
 	tcase_add_test(tc, json_reader);
 	tcase_add_test(tc, json_deep_nesting);
 	tcase_add_test(tc, warnings);

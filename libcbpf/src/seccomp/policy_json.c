@@ -2,6 +2,7 @@
 /* Docker / OCI seccomp profiles: what a profile means, as Docker and runc read it. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/utsname.h>
@@ -342,11 +343,15 @@ static bool get_arg(struct profile *pr, const struct jval *v, struct cbpf_policy
 	return true;
 }
 
+static void add_rules(struct profile *pr, const struct jval *names, const struct jval *name,
+		      uint32_t act, const struct cbpf_policy_cond *conds, size_t n_conds,
+		      bool same_arg);
+
 /* s decoded, raw as written (NULL: not known), for what the decoding skips */
 static void do_syscall(struct profile *pr, const struct jval *s, const struct jval *raw)
 {
 	const struct jval *names, *name, *action, *errno_ret, *args, *incl, *excl;
-	struct cbpf_policy_cond conds[64];
+	struct cbpf_policy_cond *conds = NULL;
 	size_t n_conds = 0, argcount[6] = { 0 };
 	bool same_arg = false, ok = true;
 	uint32_t act = 0;
@@ -388,13 +393,14 @@ static void do_syscall(struct profile *pr, const struct jval *s, const struct jv
 	if (ok && raw && raw->type == J_OBJ)
 		check_errno_name(pr, prof_member(raw, "errno"), act, "errnoRet");
 	if (args && args->type != J_NULL && prof_want(pr, args, J_ARR, "args")) {
+		/* No limit but memory: runc makes a rule of each condition on a repeated argument. */
+		conds = args->n ? calloc(args->n, sizeof(*conds)) : NULL;
+		if (args->n && !conds) {
+			if (!pr->ctx->err)
+				pr->ctx->err = -ENOMEM;
+			return;
+		}
 		for (size_t i = 0; i < args->n; i++) {
-			if (n_conds == sizeof(conds) / sizeof(conds[0])) {
-				prof_err(pr, &args->items[i],
-					 "too many argument conditions (at most 64)");
-				ok = false;
-				break;
-			}
 			if (!get_arg(pr, &args->items[i], &conds[n_conds])) {
 				ok = false;
 				continue;
@@ -423,11 +429,17 @@ static void do_syscall(struct profile *pr, const struct jval *s, const struct jv
 	keep = check_filter(pr, excl, false);
 	if (keep > 0)
 		keep = check_filter(pr, incl, true);
-	if (!ok || keep <= 0)
-		return;
 	/* runc matchCall: a rule with the default action is redundant and left out. */
-	if (act == pr->default_action)
-		return;
+	if (ok && keep > 0 && act != pr->default_action)
+		add_rules(pr, names, name, act, conds, n_conds, same_arg);
+	free(conds);
+}
+
+/* The rules of one syscalls entry, for each of its names this machine's tables know. */
+static void add_rules(struct profile *pr, const struct jval *names, const struct jval *name,
+		      uint32_t act, const struct cbpf_policy_cond *conds, size_t n_conds,
+		      bool same_arg)
+{
 	for (size_t i = 0; i < (names ? names->n : 1); i++) {
 		const struct jval *nv = names ? &names->items[i] : name;
 		const char *sys;
