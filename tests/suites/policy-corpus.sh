@@ -25,7 +25,6 @@ done
 # than the policy's own runtime, one line per policy (and OCI configuration) with the reason.
 # The suite fails when one of them passes: then take it off this list.
 EXPECTED_FAILURES=$(cat <<'EOF'
-minijail/cros_default_v0.policy	@denylist is not supported (issue 13 section 2); no peer filter
 EOF
 )
 

@@ -236,6 +236,41 @@ START_TEST(unknown_constants)
 }
 END_TEST
 
+/* @denylist, as minijail's compile_seccomp_policy --denylist reads a policy. */
+START_TEST(denylist)
+{
+	struct cbpf_policy_opts opts = { .has_badarch_action = true,
+					 .badarch_action = CBPF_SECCOMP_RET_TRAP };
+	struct cbpf_policy *pol = parse("@denylist\n# refused calls\nbpf: return EPERM\n"
+					"ptrace: arg0 == 0; return EACCES\n");
+
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(cbpf_policy_default_action(pol), CBPF_SECCOMP_RET_ALLOW);
+	ck_assert_uint_eq(cbpf_policy_badarch_action(pol), CBPF_SECCOMP_RET_ERRNO | EPERM);
+	ck_assert_uint_eq(rule(pol, 0, "bpf")->action, CBPF_SECCOMP_RET_ERRNO | EPERM);
+	cbpf_policy_free(pol);
+	/* an explicit @default and --bad-arch still decide */
+	pol = parse_opts("@denylist\n@default return 13\nbpf: return 1\n", &opts);
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(cbpf_policy_default_action(pol), CBPF_SECCOMP_RET_ERRNO | 13);
+	ck_assert_uint_eq(cbpf_policy_badarch_action(pol), CBPF_SECCOMP_RET_TRAP);
+	cbpf_policy_free(pol);
+	/* nothing listed: everything allowed, not an empty policy */
+	pol = parse("@denylist\n");
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(cbpf_policy_default_action(pol), CBPF_SECCOMP_RET_ALLOW);
+	cbpf_policy_free(pol);
+	ck_assert_ptr_null(parse("@denylist\nread: kill\n"));
+	ck_assert_str_eq(first_diag(), "2:7: error: expected 'return ERRNO' (a @denylist policy "
+				       "returns an errno for each call it lists), found 'kill'");
+	ck_assert_ptr_null(parse("read: allow\n@denylist\n"));
+	ck_assert_str_eq(first_diag(),
+			 "2:1: error: @denylist comes before the policy's first statement");
+	ck_assert_ptr_null(parse("@denylist now\n"));
+	ck_assert_str_eq(first_diag(), "1:11: error: unexpected 'now' after @denylist");
+}
+END_TEST
+
 START_TEST(directives)
 {
 	struct cbpf_policy_opts opts = { .has_default_action = true, .default_action = 0x7ffc0000 };
@@ -382,7 +417,7 @@ START_TEST(errors)
 		{ "read: 1 \\ x\n", "1:9: error: stray '\\' (a line continues only when '\\' ends it)" },
 		{ "read: 1 $\n", "1:9: error: unexpected '$'" },
 		{ "@bogus\n", "1:1: error: unknown directive '@bogus' (@include, @default, "
-			      "@frequency)" },
+			      "@frequency, @denylist)" },
 		{ "read[os=linux]: 1\n", "1:6: error: expected 'arch' (the only metadata key), "
 					 "found 'os'" },
 		{ "read[arch=vax]: 1\n", "1:11: error: unknown architecture 'vax' (x86_64, i386, "
@@ -465,6 +500,7 @@ Suite *policy_text_suite(void)
 	tcase_add_test(tc, arch_dependent_constants);
 	tcase_add_test(tc, unknown_constants);
 	tcase_add_test(tc, directives);
+	tcase_add_test(tc, denylist);
 	tcase_add_test(tc, includes);
 	tcase_add_test(tc, statements);
 	tcase_add_test(tc, names_per_arch);

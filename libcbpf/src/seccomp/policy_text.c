@@ -55,6 +55,8 @@ struct tparser {
 	unsigned arch_mask; /* the statement's [arch=...], for its constants; 0: all */
 	uint32_t *default_action; /* shared by included files */
 	bool *default_set;
+	bool *denylist; /* @denylist: minijail's --denylist policy, shared by included files */
+	bool stated; /* a statement of this file came before: @denylist comes first */
 	bool frequency; /* reading an @frequency file: "syscall: count" lines */
 };
 
@@ -449,6 +451,12 @@ static bool parse_action(struct tparser *tp, struct stmt *st, uint32_t *out)
 	const struct token *t = peek(st);
 	char word[32];
 
+	/* minijail's parser: a denylist policy names what it refuses, each with its errno. */
+	if (*tp->denylist && !(t->type == T_IDENT && tok_is(t, "return"))) {
+		expected(tp, st, "'return ERRNO' (a @denylist policy returns an errno for each call it "
+				 "lists)");
+		return false;
+	}
 	if (t->type == T_NUMBER && tok_is(t, "1")) {
 		st->i++;
 		*out = CBPF_SECCOMP_RET_ALLOW;
@@ -705,6 +713,26 @@ static char *read_named(struct tparser *tp, const struct token *dir, const struc
 	return buf;
 }
 
+/*
+ * @denylist: minijail's compile_seccomp_policy --denylist. Calls the policy does not name are
+ * allowed, each statement returns an errno, and what minijail would kill with (a foreign
+ * architecture, an x32 number) gets EPERM. It comes before the file's first statement, as the
+ * flag it stands for holds for the whole file.
+ */
+static void do_denylist(struct tparser *tp, struct stmt *st)
+{
+	if (st->n > 1) {
+		terr(tp, &st->v[1], "unexpected " DIAG_QF " after @denylist",
+		     DIAG_QA(st->v[1].s, st->v[1].len));
+		return;
+	}
+	if (tp->stated && !*tp->denylist) {
+		terr(tp, &st->v[0], "@denylist comes before the policy's first statement");
+		return;
+	}
+	*tp->denylist = true;
+}
+
 /* @include FILE and @frequency FILE: the file read with the parser of its kind. */
 static void do_include(struct tparser *tp, struct stmt *st, bool frequency)
 {
@@ -843,6 +871,10 @@ static void do_statement_parts(struct tparser *tp, struct stmt *st, struct stmt_
 			do_include(tp, st, tok_is(first, "@frequency"));
 			return;
 		}
+		if (tok_is(first, "@denylist")) {
+			do_denylist(tp, st);
+			return;
+		}
 		if (tok_is(first, "@default")) {
 			st->i = 1;
 			tp->arch_mask = 0;
@@ -851,7 +883,8 @@ static void do_statement_parts(struct tparser *tp, struct stmt *st, struct stmt_
 			*tp->default_set = true;
 			goto end;
 		}
-		terr(tp, first, "unknown directive " DIAG_QF " (@include, @default, @frequency)",
+		terr(tp, first,
+		     "unknown directive " DIAG_QF " (@include, @default, @frequency, @denylist)",
 		     DIAG_QA(first->s, first->len));
 		return;
 	}
@@ -961,6 +994,8 @@ static void do_statement(struct tparser *tp, struct stmt *st)
 	struct stmt_parts sp = { 0 };
 
 	do_statement_parts(tp, st, &sp);
+	if (st->v[0].type != T_DIRECTIVE)
+		tp->stated = true;
 	free(sp.ds);
 	free(sp.conds);
 	free(sp.start);
@@ -1001,8 +1036,11 @@ static void parse_file(struct tparser *tp, const char *src, size_t len)
 void policy_text_parse(struct policy_ctx *ctx, const char *src, size_t len, const char *file)
 {
 	uint32_t dflt = CBPF_SECCOMP_RET_KILL_PROCESS;
-	bool dflt_set = false;
-	struct tparser tp = { .ctx = ctx, .default_action = &dflt, .default_set = &dflt_set };
+	bool dflt_set = false, denylist = false;
+	struct tparser tp = { .ctx = ctx,
+			      .default_action = &dflt,
+			      .default_set = &dflt_set,
+			      .denylist = &denylist };
 
 	if (file && !(tp.file = policy_strdup(ctx, file, strlen(file))))
 		return;
@@ -1015,4 +1053,12 @@ void policy_text_parse(struct policy_ctx *ctx, const char *src, size_t len, cons
 	/* minijail: a syscall nothing allows kills the process, unless @default says otherwise. */
 	ctx->pol->default_action = dflt;
 	ctx->have_default = dflt_set;
+	if (denylist) {
+		if (!dflt_set)
+			ctx->pol->default_action = CBPF_SECCOMP_RET_ALLOW;
+		ctx->have_default = true;
+		/* minijail's kill action under --denylist is return EPERM */
+		if (!ctx->opts->has_badarch_action)
+			ctx->pol->badarch_action = CBPF_SECCOMP_RET_ERRNO | EPERM;
+	}
 }
