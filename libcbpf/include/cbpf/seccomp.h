@@ -58,6 +58,8 @@ CBPF_API const char *cbpf_arch_name(enum cbpf_arch arch);
 CBPF_API int cbpf_arch_parse(const char *name, enum cbpf_arch *out);
 /* The AUDIT_ARCH_* value a filter compares seccomp_data.arch with; 0 for a bad arch. */
 CBPF_API uint32_t cbpf_arch_audit(enum cbpf_arch arch);
+/* libseccomp's and the OCI runtime spec's name ("SCMP_ARCH_MIPSEL64"); NULL for a bad arch. */
+CBPF_API const char *cbpf_arch_scmp_name(enum cbpf_arch arch);
 /* The architecture libcbpf was built for, or CBPF_ARCH_NONE when it is none of the above. */
 CBPF_API enum cbpf_arch cbpf_arch_native(void);
 

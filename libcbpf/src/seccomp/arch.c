@@ -66,6 +66,16 @@ uint32_t cbpf_arch_audit(enum cbpf_arch arch)
 	return ai ? ai->audit : 0;
 }
 
+const char *cbpf_arch_scmp_name(enum cbpf_arch arch)
+{
+	const struct arch_info *ai = arch_info(arch);
+
+	for (int i = 0; ai && i < 4 && ai->aliases[i]; i++)
+		if (!strncmp(ai->aliases[i], "SCMP_ARCH_", 10))
+			return ai->aliases[i];
+	return NULL;
+}
+
 enum cbpf_arch cbpf_arch_native(void)
 {
 #if defined(__x86_64__) && defined(__ILP32__)

@@ -621,10 +621,16 @@ out:
 	return err;
 }
 
-static bool lens_arch(enum cbpf_arch a, bool *is64)
+/*
+ * How an architecture's arguments lie in seccomp_data, from its AUDIT_ARCH bits: 64-bit, and
+ * little-endian (the low half first). x32's are compared on their low half, as libseccomp does.
+ */
+static void arg_layout(enum cbpf_arch a, bool *is64, bool *le)
 {
-	*is64 = a == CBPF_ARCH_X86_64 || a == CBPF_ARCH_AARCH64;
-	return true;
+	uint32_t audit = cbpf_arch_audit(a);
+
+	*is64 = a != CBPF_ARCH_X32 && (audit & 0x80000000U);
+	*le = audit & 0x40000000U;
 }
 
 int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_policy_lang lang,
@@ -681,8 +687,7 @@ int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_po
 		free(s);
 	}
 	if (!err && !narch)
-		err = refuse(&d, "the filter admits no architecture cbpf compiles for (x86_64 "
-				 "i386 x32 aarch64 arm)");
+		err = refuse(&d, "the filter admits no architecture cbpf compiles for");
 	if (!err && have_bad && sx_action_norm(badarch) != CBPF_SECCOMP_RET_KILL_THREAD)
 		err = refuse(&d, "other architectures get %s; a policy gives them kill_thread",
 			     badarch == CBPF_SECCOMP_RET_KILL_PROCESS ? "kill_process"
@@ -783,9 +788,9 @@ int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_po
 		int col = arches[a] == CBPF_ARCH_X32 ? SYSTAB_X32 : ar->col;
 		uint32_t *nums = NULL;
 		size_t nn = 0;
-		bool is64;
+		bool is64, le;
 
-		lens_arch(arches[a], &is64);
+		arg_layout(arches[a], &is64, &le);
 		err = sx_sys_numbers(col, &nums, &nn);
 		for (size_t i = 0; i < nn && !err; i++) {
 			size_t *idx = NULL, n = 0;
@@ -793,7 +798,7 @@ int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_po
 			err = sx_select(m, sel[a], nsel[a], SX_NR, nums[i], &idx, &n);
 			if (!err)
 				err = statement(&d, m, idx, n, sx_sys_name(col, nums[i]), arches[a],
-						is64, true, dflt);
+						is64, le, dflt);
 			free(idx);
 		}
 		free(nums);
@@ -825,14 +830,22 @@ int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_po
 			}
 		} else {
 			const char *sep = "\n    ";
+			unsigned wide_arches = 0;
+
+			for (size_t a = 0; a < narch; a++) {
+				bool is64, le;
+
+				arg_layout(arches[a], &is64, &le);
+				if (is64)
+					wide_arches |= 1U << arches[a];
+			}
 
 			/* A profile has one meaning per name: where the architectures' differ, a
 			 * 64-bit one's (its ranges above 2^32 never hold once cut to 32 bits);
 			 * the round trip below says whether that was right. */
 			for (size_t i = 0; i < d.nst; i++)
 				for (size_t j = 0; j < d.nst; j++) {
-					bool wide = d.st[j].arches & (1U << CBPF_ARCH_X86_64 |
-								      1U << CBPF_ARCH_AARCH64);
+					bool wide = d.st[j].arches & wide_arches;
 
 					if (j != i && d.st[i].text[0] && d.st[j].text[0] &&
 					    !strcmp(d.st[i].name, d.st[j].name) && wide)
@@ -851,16 +864,9 @@ int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_po
 			if (!err) {
 				fprintf(out, "{\n  \"defaultAction\": %s,\n  \"architectures\": [",
 					act);
-				for (size_t a = 0; a < narch; a++) {
-					const char *names[] = {"",
-							       "SCMP_ARCH_X86_64",
-							       "SCMP_ARCH_X86",
-							       "SCMP_ARCH_X32",
-							       "SCMP_ARCH_AARCH64",
-							       "SCMP_ARCH_ARM"};
-
-					fprintf(out, "%s\"%s\"", a ? ", " : " ", names[arches[a]]);
-				}
+				for (size_t a = 0; a < narch; a++)
+					fprintf(out, "%s\"%s\"", a ? ", " : " ",
+						cbpf_arch_scmp_name(arches[a]));
 				fprintf(out, " ],\n  \"syscalls\": [");
 				for (size_t i = 0; i < d.nst; i++) {
 					if (!d.st[i].text[0])
