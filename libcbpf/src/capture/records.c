@@ -111,8 +111,9 @@ static bool fill(struct capture_records *r, size_t want)
 	r->len = have;
 	while (r->len < want) {
 		size_t room = r->size - r->len;
-		ssize_t n = pread(r->fd, r->buf + r->len, room < RECORDS_BLOCK ? room : RECORDS_BLOCK,
-				  (off_t)(r->off + r->len));
+		ssize_t n =
+			pread(r->fd, r->buf + r->len, room < RECORDS_BLOCK ? room : RECORDS_BLOCK,
+			      (off_t)(r->off + r->len));
 
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -18,8 +18,7 @@ int jit_disasm_new(struct jit_disasm **out)
 	return -ENOTSUP;
 }
 
-void jit_disasm_range(struct jit_disasm *d, FILE *out, const uint8_t *code, size_t from,
-		      size_t to)
+void jit_disasm_range(struct jit_disasm *d, FILE *out, const uint8_t *code, size_t from, size_t to)
 {
 	(void)d, (void)out, (void)code, (void)from, (void)to;
 }
@@ -84,8 +83,7 @@ void jit_disasm_place(struct jit_disasm *d, uint64_t base, size_t size)
  * The operands, a branch target inside the code as its offset: capstone computes targets from
  * the address it is given, which for placed code is where it runs.
  */
-static const char *operands(const struct jit_disasm *d, const cs_insn *insn, char *buf,
-			    size_t size)
+static const char *operands(const struct jit_disasm *d, const cs_insn *insn, char *buf, size_t size)
 {
 	char *end;
 	unsigned long long target;
@@ -99,8 +97,7 @@ static const char *operands(const struct jit_disasm *d, const cs_insn *insn, cha
 	return buf;
 }
 
-void jit_disasm_range(struct jit_disasm *d, FILE *out, const uint8_t *code, size_t from,
-		      size_t to)
+void jit_disasm_range(struct jit_disasm *d, FILE *out, const uint8_t *code, size_t from, size_t to)
 {
 	const uint8_t *p = code + from;
 	size_t n = to - from;

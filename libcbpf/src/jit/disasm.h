@@ -15,8 +15,7 @@ int jit_disasm_new(struct jit_disasm **out);
  * code[from..to), one instruction a line as objdump prints it (tools/bpf/bpf_jit_disasm.c: the
  * offset from code, the instruction in AT&T syntax, and with -o its bytes on the next line).
  */
-void jit_disasm_range(struct jit_disasm *d, FILE *out, const uint8_t *code, size_t from,
-		      size_t to);
+void jit_disasm_range(struct jit_disasm *d, FILE *out, const uint8_t *code, size_t from, size_t to);
 /*
  * The code runs at base and is size bytes long: calls and jumps out of it then show their real
  * targets, those inside it their offsets as before. 0, 0 (the default) for code not placed.

@@ -230,8 +230,8 @@ static size_t image_off(const struct jited *j, uint64_t addr)
 	size_t base = 0;
 
 	for (uint32_t f = 0; f < j->info.nr_jited_ksyms; f++) {
-		uint32_t flen = f < j->info.nr_jited_func_lens ? j->func_lens[f]
-							   : j->info.jited_prog_len;
+		uint32_t flen =
+			f < j->info.nr_jited_func_lens ? j->func_lens[f] : j->info.jited_prog_len;
 
 		if (addr >= j->ksyms[f] && addr - j->ksyms[f] <= flen)
 			return base + (size_t)(addr - j->ksyms[f]);
@@ -308,8 +308,8 @@ int cbpf_ebpf_jited_write(FILE *out, int fd, const struct cbpf_ebpf_prog *prog,
 	if (err == -ENOMEM)
 		goto out;
 	if (err) {
-		err = kernel_fail(diags, kernel_err(err), "reading the loaded program's JIT image: %s",
-				  strerror(-err));
+		err = kernel_fail(diags, kernel_err(err),
+				  "reading the loaded program's JIT image: %s", strerror(-err));
 		goto out;
 	}
 	if (!j.info.jited_prog_len) {
@@ -319,8 +319,9 @@ int cbpf_ebpf_jited_write(FILE *out, int fd, const struct cbpf_ebpf_prog *prog,
 	err = jit_disasm_new(&d);
 	if (err) {
 		if (err == -ENOTSUP)
-			kernel_fail(diags, err, "no JIT image to show: cbpf was built without "
-						"capstone, which disassembles it");
+			kernel_fail(diags, err,
+				    "no JIT image to show: cbpf was built without "
+				    "capstone, which disassembles it");
 		goto out;
 	}
 	/* One function (a translation has no calls): its calls out show the kernel's addresses. */
