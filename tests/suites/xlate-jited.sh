@@ -105,6 +105,14 @@ for expr in "" "ip" "tcp port 80" "udp and not port 53" "vlan 100 and ip" "ip6 a
 	done
 done
 
+# Calls out of the image named as objdump names them, where /proc/kallsyms shows addresses.
+if grep -q '^[0-9a-f]*[1-9a-f][0-9a-f]* [tT] bpf_skb_load_helper_16' /proc/kallsyms; then
+	n=$((n + 1))
+	"$X" -t socket -e "tcp port 80" --load "$tmp/bpffs/named" --jited >"$tmp/out" 2>"$tmp/err" &&
+		grep -q 'call[a-z]* *0x[0-9a-f]* <bpf_skb_load_helper_16' "$tmp/out" ||
+		fail "the calls LD_ABS became are named from /proc/kallsyms"
+fi
+
 # Attached rather than pinned: tc and XDP on a veth pair in a namespace of our own.
 if ip netns add "$ns" 2>/dev/null && ip -n "$ns" link add v0 type veth peer name v1 &&
 	ip -n "$ns" link set v0 up && ip -n "$ns" link set v1 up; then

@@ -23,9 +23,10 @@ void jit_disasm_range(struct jit_disasm *d, FILE *out, const uint8_t *code, size
 	(void)d, (void)out, (void)code, (void)from, (void)to;
 }
 
-void jit_disasm_place(struct jit_disasm *d, uint64_t base, size_t size)
+void jit_disasm_place(struct jit_disasm *d, uint64_t base, size_t size, jit_disasm_namer *name,
+		      void *ctx)
 {
-	(void)d, (void)base, (void)size;
+	(void)d, (void)base, (void)size, (void)name, (void)ctx;
 }
 
 void jit_disasm_free(struct jit_disasm *d)
@@ -45,6 +46,8 @@ struct jit_disasm {
 	cs_insn *insn;
 	uint64_t base; /* where the code runs */
 	size_t size;
+	jit_disasm_namer *name;
+	void *ctx;
 };
 
 bool cbpf_jit_can_write(void)
@@ -73,10 +76,13 @@ int jit_disasm_new(struct jit_disasm **out)
 	return 0;
 }
 
-void jit_disasm_place(struct jit_disasm *d, uint64_t base, size_t size)
+void jit_disasm_place(struct jit_disasm *d, uint64_t base, size_t size, jit_disasm_namer *name,
+		      void *ctx)
 {
 	d->base = base;
 	d->size = size;
+	d->name = name;
+	d->ctx = ctx;
 }
 
 /*
@@ -91,8 +97,16 @@ static const char *operands(const struct jit_disasm *d, const cs_insn *insn, cha
 	if (!d->base || strncmp(insn->op_str, "0x", 2))
 		return insn->op_str;
 	target = strtoull(insn->op_str, &end, 16);
-	if (*end || target < d->base || target - d->base >= d->size)
+	if (*end)
 		return insn->op_str;
+	if (target < d->base || target - d->base >= d->size) {
+		const char *name = d->name ? d->name(d->ctx, target) : NULL;
+
+		if (!name)
+			return insn->op_str;
+		snprintf(buf, size, "%s <%s>", insn->op_str, name);
+		return buf;
+	}
 	snprintf(buf, size, "0x%llx", target - d->base);
 	return buf;
 }
@@ -103,7 +117,7 @@ void jit_disasm_range(struct jit_disasm *d, FILE *out, const uint8_t *code, size
 	size_t n = to - from;
 	uint64_t base = d->base, addr = base + from;
 	cs_insn *insn = d->insn;
-	char buf[32];
+	char buf[192];
 
 	while (n > 0) {
 		if (!cs_disasm_iter(d->cs, &p, &n, &addr, insn)) {

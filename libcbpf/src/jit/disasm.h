@@ -16,11 +16,15 @@ int jit_disasm_new(struct jit_disasm **out);
  * offset from code, the instruction in AT&T syntax, and with -o its bytes on the next line).
  */
 void jit_disasm_range(struct jit_disasm *d, FILE *out, const uint8_t *code, size_t from, size_t to);
+/* The name of a function at addr outside the code (a kernel symbol), or NULL. */
+typedef const char *jit_disasm_namer(void *ctx, uint64_t addr);
 /*
  * The code runs at base and is size bytes long: calls and jumps out of it then show their real
- * targets, those inside it their offsets as before. 0, 0 (the default) for code not placed.
+ * targets, named by name (may be NULL) after them as objdump does ("<name>"), those inside it
+ * their offsets as before. 0, 0 (the default) for code not placed.
  */
-void jit_disasm_place(struct jit_disasm *d, uint64_t base, size_t size);
+void jit_disasm_place(struct jit_disasm *d, uint64_t base, size_t size, jit_disasm_namer *name,
+		      void *ctx);
 /* NULL is allowed. */
 void jit_disasm_free(struct jit_disasm *d);
 

@@ -155,6 +155,81 @@ static const char *why_no_image(void)
 	       "or it withholds JIT images from this process: kernel.kptr_restrict, CAP_SYSLOG)";
 }
 
+/*
+ * The kernel's functions by address, from /proc/kallsyms, read once when the first call out of
+ * the image is named: the helpers the verifier calls for LD_ABS have no name in the eBPF.
+ */
+struct ksym {
+	uint64_t addr;
+	char *name;
+};
+
+struct ksyms {
+	bool read;
+	struct ksym *v;
+	size_t n;
+};
+
+static int ksym_cmp(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static void ksyms_read(struct ksyms *k)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char line[256], type, name[200];
+	unsigned long long addr;
+	size_t cap = 0;
+
+	k->read = true;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		struct ksym *v;
+
+		/* Text symbols only; zero addresses are what an unprivileged reader sees. */
+		if (sscanf(line, "%llx %c %199s", &addr, &type, name) != 3 || !addr ||
+		    (type != 't' && type != 'T'))
+			continue;
+		if (k->n == cap) {
+			cap = cap ? 2 * cap : 4096;
+			v = realloc(k->v, cap * sizeof(*v));
+			if (!v)
+				break;
+			k->v = v;
+		}
+		k->v[k->n].addr = addr;
+		k->v[k->n].name = strdup(name);
+		if (!k->v[k->n].name)
+			break;
+		k->n++;
+	}
+	fclose(f);
+	qsort(k->v, k->n, sizeof(*k->v), ksym_cmp);
+}
+
+/* jit_disasm_namer: the function that starts at addr. */
+static const char *ksym_name(void *ctx, uint64_t addr)
+{
+	struct ksyms *k = ctx;
+	struct ksym key = { addr, NULL }, *hit;
+
+	if (!k->read)
+		ksyms_read(k);
+	hit = k->n ? bsearch(&key, k->v, k->n, sizeof(*k->v), ksym_cmp) : NULL;
+	return hit ? hit->name : NULL;
+}
+
+static void ksyms_free(struct ksyms *k)
+{
+	for (size_t i = 0; i < k->n; i++)
+		free(k->v[i].name);
+	free(k->v);
+}
+
 /* A program's info with its arrays, as bpf_obj_get_info_by_fd fills them. */
 struct jited {
 	struct bpf_prog_info info;
@@ -302,6 +377,7 @@ int cbpf_ebpf_jited_write(FILE *out, int fd, const struct cbpf_ebpf_prog *prog,
 {
 	struct jited j = { 0 };
 	struct jit_disasm *d = NULL;
+	struct ksyms ks = { 0 };
 	int err;
 
 	err = jited_get(fd, &j);
@@ -326,7 +402,7 @@ int cbpf_ebpf_jited_write(FILE *out, int fd, const struct cbpf_ebpf_prog *prog,
 	}
 	/* One function (a translation has no calls): its calls out show the kernel's addresses. */
 	if (j.info.nr_jited_ksyms == 1)
-		jit_disasm_place(d, j.ksyms[0], j.info.jited_prog_len);
+		jit_disasm_place(d, j.ksyms[0], j.info.jited_prog_len, ksym_name, &ks);
 	fprintf(out,
 		"%" PRIu32 " bytes jited by the kernel for program %" PRIu32 " (%s): %zu eBPF "
 		"instructions loaded, %" PRIu32 " after the verifier\n",
@@ -342,6 +418,7 @@ int cbpf_ebpf_jited_write(FILE *out, int fd, const struct cbpf_ebpf_prog *prog,
 	err = ferror(out) ? -EIO : 0;
 out:
 	jit_disasm_free(d);
+	ksyms_free(&ks);
 	jited_free(&j);
 	return err;
 }
