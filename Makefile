@@ -166,8 +166,8 @@ $(B)/gen/%_data.o: $(B)/gen/%_data.c
 # calls libbpf.
 $(B)/libcbpf/src/capture/%.o: EXTRA_CFLAGS += $(PCAP_CFLAGS)
 $(B)/libcbpf/src/kernel/%.o: EXTRA_CFLAGS += $(LIBBPF_CFLAGS)
-# jit/listing.c is the only place that disassembles x86-64 (capstone: docs/jit.md says why).
-$(B)/libcbpf/src/jit/listing.o: EXTRA_CFLAGS += $(CAPSTONE_CFLAGS)
+# jit/disasm.c is the only place that disassembles x86-64 (capstone: docs/jit.md says why).
+$(B)/libcbpf/src/jit/disasm.o: EXTRA_CFLAGS += $(CAPSTONE_CFLAGS)
 # fopencookie, which keeps a failed write's errno, and mkostemp are GNU (glibc and musl).
 $(filter %/outfile.o,$(LIB_OBJ)): EXTRA_CFLAGS += -D_GNU_SOURCE
 $(B)/dbg/%.o: EXTRA_CFLAGS += $(READLINE_CFLAGS)

@@ -25,7 +25,7 @@ struct options {
 	bool classid;
 	bool annotate;
 	const char *pin, *tc_dev, *xdp_dev;
-	bool tc_egress, detach;
+	bool tc_egress, detach, jited;
 	char **exec_argv; /* --exec: the command and its arguments */
 	const char *verify;
 	bool interpreter, no_jit;
@@ -43,6 +43,7 @@ enum long_only {
 	OPT_ATTACH_TC,
 	OPT_ATTACH_XDP,
 	OPT_DETACH,
+	OPT_JITED,
 	OPT_VERIFY,
 	OPT_INTERPRETER,
 	OPT_NO_JIT,
@@ -67,6 +68,7 @@ static const struct option long_options[] = {
 	{"attach-tc", required_argument, NULL, OPT_ATTACH_TC},
 	{"attach-xdp", required_argument, NULL, OPT_ATTACH_XDP},
 	{"detach", no_argument, NULL, OPT_DETACH},
+	{"jited", no_argument, NULL, OPT_JITED},
 	{"verify", required_argument, NULL, OPT_VERIFY},
 	{"interpreter", no_argument, NULL, OPT_INTERPRETER},
 	{"no-jit", no_argument, NULL, OPT_NO_JIT},
@@ -119,6 +121,9 @@ static const char help_text[] =
 	"                        load and attach to DEV's clsact (created if missing)\n"
 	"      --attach-xdp DEV  load and attach to DEV's XDP hook\n"
 	"      --detach          undo --attach-tc, --attach-xdp or --load PIN\n"
+	"      --jited           with --load, --attach-tc or --attach-xdp: print the\n"
+	"                        kernel's JIT image of the program loaded, each run of\n"
+	"                        x86-64 code under its eBPF and classic instructions\n"
 	"      --exec [--] CMD   seccomp: set no_new_privs, install the filter, exec CMD\n"
 	"      --verify PCAP     run the original and the translation on every packet and\n"
 	"                        report each difference (the kernel's BPF_PROG_TEST_RUN "
@@ -282,6 +287,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_DETACH:
 			o->detach = true;
 			break;
+		case OPT_JITED:
+			o->jited = true;
+			break;
 		case OPT_VERIFY:
 			o->verify = optarg;
 			break;
@@ -374,6 +382,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return cli_usage_error("--interpreter applies to --verify");
 	if (o->no_jit && !o->verify)
 		return cli_usage_error("--no-jit applies to --verify");
+	if (o->jited && (o->detach || !(o->pin || o->tc_dev || o->xdp_dev)))
+		return cli_usage_error(
+			"--jited shows the kernel's JIT image of what --load, --attach-tc or "
+			"--attach-xdp loads");
 	if (o->detach) {
 		if (!o->tc_dev && !o->xdp_dev && !o->pin)
 			return cli_usage_error(
@@ -560,10 +572,18 @@ static int verify(struct run *r)
 /* Load, attach, pin; on failure undo what was done. Returns an exit status. */
 static int to_kernel(struct run *r)
 {
-	struct cbpf_load_opts lo = {r->log, sizeof(r->log), false};
+	struct cbpf_load_opts lo = {r->log, sizeof(r->log), false, r->o.jited};
+	char *jited = NULL;
+	size_t jited_len = 0;
+	FILE *mem = NULL;
 	int fd, err;
 
 	r->log[0] = '\0';
+	/* Nothing is loaded for an image the kernel will not make. */
+	if (r->o.jited && cbpf_kernel_jit_check(&r->p.diags)) {
+		cli_print_diags(&r->p);
+		return CLI_EXIT_INVALID;
+	}
 	err = cbpf_ebpf_load(r->ebpf, &lo, &fd, &r->p.diags);
 	cli_print_diags(&r->p);
 	if (err) {
@@ -578,10 +598,32 @@ static int to_kernel(struct run *r)
 		err = cbpf_tc_attach(fd, r->o.tc_dev, r->o.tc_egress, &r->p.diags);
 	else if (!err && r->o.xdp_dev)
 		err = cbpf_xdp_attach(fd, r->o.xdp_dev, &r->p.diags);
-	if (err && r->o.pin && (r->o.tc_dev || r->o.xdp_dev))
+	/* The image whole before it is printed: none at all when it cannot be read. */
+	if (!err && r->o.jited) {
+		mem = open_memstream(&jited, &jited_len);
+		err = mem ? cbpf_ebpf_jited_write(mem, fd, r->ebpf, &r->p.diags) : -ENOMEM;
+		if (mem && fclose(mem) && !err)
+			err = -EIO;
+		if (err) {
+			/* What was loaded for the image goes with it. */
+			if (r->o.tc_dev)
+				cbpf_tc_detach(r->o.tc_dev, r->o.tc_egress, NULL);
+			else if (r->o.xdp_dev)
+				cbpf_xdp_detach(r->o.xdp_dev, NULL);
+		}
+	}
+	if (err && r->o.pin && (r->o.tc_dev || r->o.xdp_dev || r->o.jited))
 		cbpf_ebpf_unpin(r->o.pin, r->o.target, NULL);
 	cli_print_diags(&r->p);
 	close(fd);
+	if (!err && jited) {
+		fwrite(jited, 1, jited_len, stdout);
+		if (fflush(stdout)) {
+			cli_error("writing the JIT image: %s", strerror(errno));
+			err = -EIO;
+		}
+	}
+	free(jited);
 	if (!err && r->o.verbose)
 		fprintf(stderr, PROG ": loaded%s%s%s%s%s\n", r->o.tc_dev ? ", attached to tc " : "",
 			r->o.tc_dev ? r->o.tc_dev : "", r->o.xdp_dev ? ", attached to xdp " : "",

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Captures: streaming reads (pcap, pcapng, bad files) and atomic writes, libpcap as the oracle. */
+#include <inttypes.h>
 #include <pcap/pcap.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -168,6 +171,146 @@ START_TEST(writer_into_missing_directory)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- records read where they lie */
+
+/* A pcap 2.4 file of the byte order asked for (swapped: the other one), written by hand. */
+struct gen {
+	FILE *f;
+	bool swapped;
+};
+
+static uint32_t gen32(const struct gen *g, uint32_t v)
+{
+	return g->swapped ? __builtin_bswap32(v) : v;
+}
+
+static void gen_header(struct gen *g, uint32_t magic, uint32_t snaplen, uint32_t linktype)
+{
+	uint16_t ver[2] = { 2, 4 };
+	uint32_t w[4] = { 0, 0, gen32(g, snaplen), gen32(g, linktype) };
+	uint32_t m = gen32(g, magic);
+
+	if (g->swapped) {
+		ver[0] = __builtin_bswap16(ver[0]);
+		ver[1] = __builtin_bswap16(ver[1]);
+	}
+	fwrite(&m, 4, 1, g->f);
+	fwrite(ver, 2, 2, g->f);
+	fwrite(w, 4, 4, g->f);
+}
+
+static void gen_record(struct gen *g, uint32_t sec, uint32_t frac, uint32_t caplen, uint32_t len,
+		       uint32_t seed)
+{
+	uint32_t h[4] = { gen32(g, sec), gen32(g, frac), gen32(g, caplen), gen32(g, len) };
+
+	static uint8_t bytes[2 * 65536];
+
+	if (!bytes[1])
+		for (uint32_t i = 0; i < sizeof(bytes); i++)
+			bytes[i] = (uint8_t)((i * 2654435761u) >> 13 | 1);
+	fwrite(h, 4, 4, g->f);
+	/* A length past any snapshot is refused from its header: 64 KiB of data are enough. */
+	fwrite(bytes + (seed * 40503u) % 65536, 1, caplen < 65536 ? caplen : 65536, g->f);
+}
+
+/*
+ * path read by cbpf_capture_next and by libpcap itself (at nanosecond precision), frame by
+ * frame: the same records, bytes and times, and the same end, in libpcap's words.
+ */
+static void same_as_libpcap(const char *path)
+{
+	char errbuf[PCAP_ERRBUF_SIZE], want[PCAP_ERRBUF_SIZE + 32];
+	pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO,
+							     errbuf);
+	struct cbpf_diags d = { 0 };
+	struct cbpf_capture *cap;
+	struct pcap_pkthdr *h;
+	struct cbpf_frame f;
+	const u_char *data;
+	uint64_t n = 0;
+	int rp, rc;
+
+	ck_assert_msg(p, "%s: %s", path, errbuf);
+	ck_assert_int_eq(cbpf_capture_open(path, &cap, &d), 0);
+	for (;;) {
+		rp = pcap_next_ex(p, &h, &data);
+		rc = cbpf_capture_next(cap, &f, &d);
+		if (rp != 1)
+			break;
+		n++;
+		ck_assert_msg(rc == 1, "%s: packet %" PRIu64 ": %d", path, n, rc);
+		ck_assert_uint_eq(f.number, n);
+		ck_assert_uint_eq(f.caplen, h->caplen);
+		ck_assert_uint_eq(f.wirelen, h->len);
+		ck_assert_int_eq(f.ts_sec, h->ts.tv_sec);
+		ck_assert_uint_eq(f.ts_nsec, (uint32_t)h->ts.tv_usec);
+		ck_assert_mem_eq(f.data, data, f.caplen);
+	}
+	if (rp == PCAP_ERROR_BREAK) {
+		ck_assert_int_eq(rc, 0);
+	} else {
+		ck_assert_int_eq(rc, -EINVAL);
+		snprintf(want, sizeof(want), "packet %" PRIu64 ": %s", n + 1, pcap_geterr(p));
+		ck_assert_str_eq(d.v[d.n - 1].msg, want);
+	}
+	cbpf_capture_close(cap);
+	pcap_close(p);
+	cbpf_diags_free(&d);
+}
+
+START_TEST(records_read_in_place_are_libpcaps)
+{
+	char dir[] = "/tmp/cbpf-records-XXXXXX", path[80];
+	static const uint32_t magics[] = { 0xa1b2c3d4u, 0xa1b23c4du };
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/gen.pcap", dir);
+	for (int swapped = 0; swapped < 2; swapped++) {
+		for (int m = 0; m < 2; m++) {
+			for (int end = 0; end < 5; end++) {
+				struct gen g = { fopen(path, "wb"), swapped };
+				uint32_t snaplen = end == 4 ? 1500 : 65535;
+
+				ck_assert_ptr_nonnull(g.f);
+				gen_header(&g, magics[m], snaplen, DLT_EN10MB);
+				/* Past several blocks, records of every size, some across blocks. */
+				for (uint32_t i = 0; i < 2000; i++) {
+					uint32_t caplen = (i * 7919u) % (i % 97 ? 1600 : 65536);
+
+					if (caplen > snaplen)
+						caplen = snaplen;
+					gen_record(&g, i % 50 ? 1700000000u + i : 0x80000000u + i,
+						   (i * 12345u) % 1000000u, caplen,
+						   i % 3 ? caplen : caplen + 20, i);
+				}
+				if (end == 1) /* a header cut short */
+					fwrite("\1\2\3\4\5\6\7", 7, 1, g.f);
+				if (end == 2) { /* data cut short */
+					uint32_t h[4] = { 0, 0, gen32(&g, 100), gen32(&g, 100) };
+
+					fwrite(h, 4, 4, g.f);
+					fwrite("short", 5, 1, g.f);
+				}
+				if (end == 3) /* a length past any snapshot */
+					gen_record(&g, 1, 2, 0x7fffffffu, 0x7fffffffu, 0);
+				if (end == 4) { /* longer than the snapshot, then more */
+					gen_record(&g, 1, 2, 1600, 1600, 7);
+					gen_record(&g, 3, 4, 60, 60, 8);
+				}
+				ck_assert_int_eq(fclose(g.f), 0);
+				same_as_libpcap(path);
+			}
+		}
+	}
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+	same_as_libpcap("pcaps/mixed.pcap");
+	same_as_libpcap("pcaps/eth-snap64.pcap");
+	same_as_libpcap("pcaps/bad/truncated-in-packet-data.pcap");
+}
+END_TEST
+
 Suite *capture_suite(void)
 {
 	Suite *s = suite_create("capture");
@@ -179,6 +322,7 @@ Suite *capture_suite(void)
 	tcase_add_test(tc, bad_files_are_located_errors);
 	tcase_add_test(tc, writer_round_trip_and_atomicity);
 	tcase_add_test(tc, writer_into_missing_directory);
+	tcase_add_test(tc, records_read_in_place_are_libpcaps);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Captures: pcap and pcapng files read as a stream through libpcap, and written atomically. */
+/* Captures: pcap files read in place, pcapng through libpcap, as a stream; written atomically. */
 #ifndef LIBCBPF_CAPTURE_H
 #define LIBCBPF_CAPTURE_H
 

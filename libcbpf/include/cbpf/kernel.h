@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "common.h"
 #include "diag.h"
@@ -21,6 +22,13 @@ struct cbpf_load_opts {
 	 * both: LD_ABS/LD_IND, the __sk_buff fields and the helpers translations use.
 	 */
 	bool sched_cls;
+	/*
+	 * Load with line info naming each eBPF instruction's classic origin (in a BTF object the
+	 * kernel is given too), so that cbpf_ebpf_jited_write() can map the kernel's JIT image
+	 * back; bpftool prog dump shows those lines. A kernel that refuses the BTF gets the
+	 * program without them.
+	 */
+	bool line_info;
 };
 
 /*
@@ -31,6 +39,22 @@ struct cbpf_load_opts {
  */
 CBPF_API int cbpf_ebpf_load(const struct cbpf_ebpf_prog *prog, const struct cbpf_load_opts *opts,
 			    int *fd, struct cbpf_diags *diags);
+
+/*
+ * Whether the kernel compiles loaded programs to native code: 0, or -ENOTSUP with the reason in
+ * diags (net.core.bpf_jit_enable is 0, the kernel has no JIT).
+ */
+CBPF_API int cbpf_kernel_jit_check(struct cbpf_diags *diags);
+/*
+ * Writes the kernel's JIT image of the loaded program fd, the translation prog, disassembled
+ * (capstone): each run of native code after the eBPF instructions of prog it came from and the
+ * classic instruction they translate, as the kernel's jited line info maps them (prog loaded
+ * with cbpf_load_opts.line_info); without line info, the image whole. Returns 0, -ENOTSUP (no
+ * image: the kernel interprets the program, or withholds its image; or cbpf was built without
+ * capstone: in diags), -EPERM, -EIO, -ENOMEM.
+ */
+CBPF_API int cbpf_ebpf_jited_write(FILE *out, int fd, const struct cbpf_ebpf_prog *prog,
+				   struct cbpf_diags *diags);
 
 /*
  * Pins a loaded program at path, which must be in a mounted bpf filesystem and must not exist.

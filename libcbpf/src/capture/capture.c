@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Captures: pcap and pcapng files read as a stream through libpcap, and written whole. */
+/* Captures: classic pcap read in place (records.c), the rest through libpcap; written whole. */
 #include <errno.h>
 #include <inttypes.h>
 #include <pcap/pcap.h>
@@ -22,6 +22,7 @@ struct cbpf_capture {
 	long pos; /* pcap files that can tell their position: where the next record starts; -1 */
 	bpf_u_int32 snaplen;
 	char *iobuf; /* stdio's buffer for the file */
+	struct capture_records rec; /* classic pcap: records read where they lie, while plain */
 };
 
 /* Reads in 256 KiB blocks: a 64th of the system calls of stdio's 4 KiB, and as flat. */
@@ -74,6 +75,8 @@ int capture_open_as(const char *path, const char *name, struct cbpf_capture **ou
 	/* pcap (not pcapng: version 1) records are a 16-byte header and the captured bytes. */
 	cap->pos = f != stdin && pcap_major_version(cap->pcap) == 2 ? ftell(f) : -1;
 	cap->snaplen = (bpf_u_int32)pcap_snapshot(cap->pcap);
+	if (cap->pos >= 0)
+		capture_records_open(&cap->rec, fileno(f), pcap_datalink(cap->pcap), cap->snaplen);
 	*out = cap;
 	return 0;
 }
@@ -107,6 +110,20 @@ int cbpf_capture_next(struct cbpf_capture *cap, struct cbpf_frame *frame, struct
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
 
+	if (cap->rec.active) {
+		if (capture_records_next(&cap->rec, frame)) {
+			frame->number = ++cap->count;
+			return 1;
+		}
+		/* libpcap reads on from the record left, and says what is wrong with it. */
+		cap->pos = (long)cap->rec.off;
+		if (fseek(pcap_file(cap->pcap), cap->pos, SEEK_SET)) {
+			cbpf_diags_add(diags, CBPF_SEV_ERROR, cap->path, 0, 0, 0, -1,
+				       "packet %" PRIu64 ": cannot seek: %s", cap->count + 1,
+				       strerror(errno));
+			return -EINVAL;
+		}
+	}
 	switch (pcap_next_ex(cap->pcap, &hdr, &data)) {
 	case 1:
 		break;
@@ -176,6 +193,7 @@ void cbpf_capture_close(struct cbpf_capture *cap)
 {
 	if (!cap)
 		return;
+	capture_records_close(&cap->rec);
 	pcap_close(cap->pcap); /* closes the FILE, stdin included, as libpcap always does */
 	free(cap->iobuf);
 	free(cap->path);

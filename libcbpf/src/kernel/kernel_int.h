@@ -8,6 +8,9 @@
 #include <stdint.h>
 
 #include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+struct btf;
 
 #include "cbpf/diag.h"
 #include "cbpf/ebpf.h"
@@ -38,6 +41,22 @@ enum bpf_prog_type kernel_prog_type(enum cbpf_target target);
  * translations ("cbpf_xdp"); *what (size bytes) says what it is otherwise.
  */
 bool kernel_is_ours(int fd, enum cbpf_target target, char *what, size_t size);
+
+/*
+ * jited.c: the line info that names, for the kernel, the classic instruction each eBPF
+ * instruction of a translation came from (its line number is the eBPF index + 1), in a BTF
+ * object loaded into the kernel: so that the kernel's JIT image can be mapped back.
+ */
+struct kernel_lines {
+	struct btf *btf;
+	struct bpf_line_info *v;
+	__u32 n;
+	struct bpf_func_info func; /* the one function: int NAME(void *ctx) */
+};
+/* 0, -ENOMEM, or why the kernel refused the BTF (cbpf/common.h's set). */
+int kernel_lines_new(const struct cbpf_ebpf_prog *prog, struct kernel_lines *out);
+int kernel_lines_fd(const struct kernel_lines *l);
+void kernel_lines_free(struct kernel_lines *l);
 
 /*
  * test_run.c: cbpf_ebpf_test_input() with lo's ifindex and the cpu given, for callers that run

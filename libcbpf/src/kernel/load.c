@@ -34,6 +34,7 @@ int cbpf_ebpf_load(const struct cbpf_ebpf_prog *prog, const struct cbpf_load_opt
 		   struct cbpf_diags *diags)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, lo);
+	struct kernel_lines lines = { 0 };
 	enum bpf_prog_type type;
 	int res;
 
@@ -47,9 +48,29 @@ int cbpf_ebpf_load(const struct cbpf_ebpf_prog *prog, const struct cbpf_load_opt
 		lo.expected_attach_type = BPF_XDP;
 	if (!prog->len)
 		return kernel_fail(diags, -EINVAL, "the program is empty");
+	/* A kernel that refuses the BTF gets the program without line info: not an error. */
+	if (opts && opts->line_info && !kernel_lines_new(prog, &lines)) {
+		lo.prog_btf_fd = (__u32)kernel_lines_fd(&lines);
+		lo.line_info = lines.v;
+		lo.line_info_cnt = lines.n;
+		lo.line_info_rec_size = sizeof(*lines.v);
+		lo.func_info = &lines.func;
+		lo.func_info_cnt = 1;
+		lo.func_info_rec_size = sizeof(lines.func);
+	}
 	/* Without a log first: the kernel is faster that way, and the log is only for refusals. */
 	res = bpf_prog_load(type, cbpf_ebpf_prog_name(prog), cbpf_ebpf_prog_license(prog),
 			    (const struct bpf_insn *)prog->insns, prog->len, &lo);
+	if (res < 0 && res != -EPERM && lo.line_info) {
+		/* Perhaps the line info was refused: the program without it, which is all. */
+		lo.prog_btf_fd = 0;
+		lo.line_info = NULL;
+		lo.line_info_cnt = lo.line_info_rec_size = 0;
+		lo.func_info = NULL;
+		lo.func_info_cnt = lo.func_info_rec_size = 0;
+		res = bpf_prog_load(type, cbpf_ebpf_prog_name(prog), cbpf_ebpf_prog_license(prog),
+				    (const struct bpf_insn *)prog->insns, prog->len, &lo);
+	}
 	if (res < 0 && res != -EPERM && opts && opts->log_buf && opts->log_size) {
 		opts->log_buf[0] = '\0';
 		lo.log_buf = opts->log_buf;
@@ -60,6 +81,7 @@ int cbpf_ebpf_load(const struct cbpf_ebpf_prog *prog, const struct cbpf_load_opt
 		if (res == -ENOSPC) /* the log did not fit: say so, keep what there is */
 			res = -EINVAL;
 	}
+	kernel_lines_free(&lines); /* the program holds the BTF now */
 	if (res == -EPERM)
 		return kernel_no_privilege(diags, "loading the program");
 	if (res < 0)
