@@ -172,12 +172,12 @@ int cmd_watch(struct sh *sh, char *args, size_t off)
 		}
 		memcpy(num, s + 2, l - 3);
 		num[l - 3] = '\0';
-		if (!sh_parse_u64(num, &m) || m > 15) {
+		if (cbpf_dbg_number(num, false, &m) || m > 15) {
 			sh_error(sh, "watch takes M[i] (i from 0 to 15), not " DIAG_QF,
 				 QUOTE(args));
 			return 1;
 		}
-	} else if (!sh_parse_u64(s, &m) || m > 15) {
+	} else if (cbpf_dbg_number(s, false, &m) || m > 15) {
 		sh_error(sh, "watch takes M[i] (i from 0 to 15), not " DIAG_QF, QUOTE(args));
 		return 1;
 	}
@@ -199,7 +199,7 @@ int cmd_delete(struct sh *sh, char *args, size_t off)
 	while ((w = sh_word(&rest))) {
 		uint64_t id;
 
-		if (!sh_parse_u64(w, &id) || id > UINT32_MAX ||
+		if (cbpf_dbg_number(w, false, &id) || id > UINT32_MAX ||
 		    cbpf_dbg_delete(sh->dbg, (unsigned)id)) {
 			sh_error(sh, "no breakpoint or watch " DIAG_QF " ('break' lists them)",
 				 QUOTE(w));

@@ -163,11 +163,10 @@ int cmd_info(struct sh *sh, char *args, size_t off)
 		fprintf(sh->out, "capture: none\n");
 	}
 	if (prog && cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP) {
-		char name[64], arch[32];
+		struct cbpf_dbg_names nm;
 
-		sh_syscall_name(sh, in.sd, name, sizeof(name));
-		sh_arch_name(sh, in.sd->arch, arch, sizeof(arch));
-		fprintf(sh->out, "input:   syscall %s, arch %s\n", name, arch);
+		cbpf_dbg_names(sh->dbg, &nm);
+		fprintf(sh->out, "input:   syscall %s, arch %s\n", nm.syscall, nm.arch);
 	}
 	if (prog) {
 		const struct cbpf_vm_state *st = cbpf_dbg_state(sh->dbg);

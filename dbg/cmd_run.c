@@ -86,7 +86,7 @@ int cmd_select(struct sh *sh, char *args, size_t off)
 		sh_error(sh, "select needs a packet number");
 		return 1;
 	}
-	if (!sh_parse_u64(args, &n)) {
+	if (cbpf_dbg_number(args, false, &n)) {
 		sh_error(sh, "select needs a packet number, not " DIAG_QF, QUOTE(args));
 		return 1;
 	}
@@ -111,65 +111,35 @@ int cmd_select(struct sh *sh, char *args, size_t off)
 
 int cmd_step(struct sh *sh, char *args, size_t off)
 {
-	const struct cbpf_dbg_hist *h;
-	long n = 1;
+	struct cbpf_diags diags = { 0 };
+	bool neg = *args == '-';
+	uint64_t v = 1;
+	int err;
 
 	(void)off;
 	if (!sh_runnable(sh))
 		return 1;
-	if (*args) {
-		uint64_t v;
-		bool neg = *args == '-';
-
-		if (!sh_parse_u64(args + (neg || *args == '+'), &v) && !sh_too_large(args, false)) {
-			sh_error(sh,
-				 "step takes a number of instructions (-N goes back), not " DIAG_QF,
-				 QUOTE(args));
-			return 1;
-		}
-		if (sh_too_large(args, false) || v > STEP_MAX) {
-			sh_error(sh, "step %s at most %u instructions at a time (a packet's run is "
-				     "%u at most), not " DIAG_QF,
-				 neg ? "goes back" : "takes", STEP_MAX, CBPF_MAXINSNS, QUOTE(args));
-			return 1;
-		}
-		n = neg ? -(long)v : (long)v;
+	err = *args ? cbpf_dbg_number(args + (neg || *args == '+'), false, &v) : 0;
+	if (err == -EINVAL) {
+		sh_error(sh, "step takes a number of instructions (-N goes back), not " DIAG_QF,
+			 QUOTE(args));
+		return 1;
 	}
-	if (n == 0)
-		n = 1;
-	if (n < 0) {
-		/*
-		 * bpf_dbg: back to the state before the instruction shown -n steps ago. Once the
-		 * end of a packet was said ("(next packet)"), bpf_dbg has moved on and its
-		 * history is gone: only back goes into a finished run. A run stopped at a
-		 * breakpoint on a return has not said so yet, and keeps it.
-		 */
-		size_t k = cbpf_dbg_history(sh->dbg, &h);
-
-		if ((sh_ended(sh) && !cbpf_dbg_pending(sh->dbg)) || (size_t)-n + 1 > k) {
-			sh_error(sh, "reached bottom of register history stack!");
-			return 1;
-		}
-		cbpf_dbg_back(sh->dbg, (size_t)-n + 1);
-		n = 1;
-	} else {
-		switch (move_on(sh)) {
-		case 0:
-			/* The packet stopped at its return: this step finishes it, no further. */
-			said_end(sh);
-			return 0;
-		case 1:
-			break;
-		default:
-			return 1;
-		}
+	if (err || v > STEP_MAX) {
+		sh_error(sh, "step %s at most %u instructions at a time (a packet's run is %u at "
+			     "most), not " DIAG_QF,
+			 neg ? "goes back" : "takes", STEP_MAX, CBPF_MAXINSNS, QUOTE(args));
+		return 1;
 	}
-	while (--n > 0 && !sh_ended(sh))
-		cbpf_dbg_step(sh->dbg, NULL);
-	if (!sh_ended(sh)) {
-		show_stop(sh, cbpf_dbg_state(sh->dbg), false);
+	err = cbpf_dbg_step_n(sh->dbg, neg ? -(long)v : (long)v, &diags);
+	sh_capture_diags(sh, &diags);
+	if (err == -ERANGE)
+		sh_error(sh, "reached bottom of register history stack!");
+	if (err < 0)
+		return 1;
+	if (err == 1) {
+		show_last(sh, false);
 		show_tag(sh, "(breakpoint)");
-		cbpf_dbg_step(sh->dbg, NULL);
 	}
 	if (sh_ended(sh))
 		said_end(sh);
@@ -193,7 +163,7 @@ int cmd_run(struct sh *sh, char *args, size_t off)
 	      cbpf_dbg_mode(sh->dbg) == CBPF_VM_SOCKET) &&
 	    !sh_runnable(sh))
 		return 1;
-	if (*args && !sh_parse_u64(args, &n)) {
+	if (*args && cbpf_dbg_number(args, false, &n)) {
 		sh_error(sh, "run takes a number of packets, not " DIAG_QF, QUOTE(args));
 		return 1;
 	}
@@ -218,13 +188,11 @@ int cmd_run(struct sh *sh, char *args, size_t off)
 		break;
 	}
 	if (cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP) {
-		char name[64], arch[32];
+		struct cbpf_dbg_names nm;
 
-		cbpf_dbg_input(sh->dbg, &in);
-		sh_syscall_name(sh, in.sd, name, sizeof(name));
-		sh_arch_name(sh, in.sd->arch, arch, sizeof(arch));
+		cbpf_dbg_names(sh->dbg, &nm);
 		cbpf_dbg_result(sh->dbg, cbpf_dbg_state(sh->dbg)->ret, res, sizeof(res));
-		fprintf(sh->out, "syscall %s, arch %s: %s (ret %#x)\n", name, arch, res,
+		fprintf(sh->out, "syscall %s, arch %s: %s (ret %#x)\n", nm.syscall, nm.arch, res,
 			cbpf_dbg_state(sh->dbg)->ret);
 		return 0;
 	}
@@ -242,7 +210,7 @@ int cmd_back(struct sh *sh, char *args, size_t off)
 	(void)off;
 	if (!sh_runnable(sh))
 		return 1;
-	if (*args && (!sh_parse_u64(args, &n) || n == 0)) {
+	if (*args && (cbpf_dbg_number(args, false, &n) || n == 0)) {
 		sh_error(sh, "back takes a number of instructions, not " DIAG_QF, QUOTE(args));
 		return 1;
 	}

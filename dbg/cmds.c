@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "sh.h"
+#include "util/suggest.h"
 
 static int cmd_quit(struct sh *sh, char *args, size_t off)
 {
@@ -188,33 +189,6 @@ static int cmd_help(struct sh *sh, char *args, size_t off)
 	return 0;
 }
 
-/* Levenshtein distance, for suggestions. */
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[32];
-
-	if (la >= 31 || lb >= 31)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	return row[lb];
-}
-
 void sh_unknown(struct sh *sh, const char *name)
 {
 	const char *best = NULL;
@@ -222,7 +196,8 @@ void sh_unknown(struct sh *sh, const char *name)
 	char size[32] = "";
 
 	for (size_t i = 0; sh_cmd_name(i); i++) {
-		size_t d = distance(name, sh_cmd_name(i));
+		const char *c = sh_cmd_name(i);
+		size_t d = suggest_distance(name, len, c, strlen(c), 2);
 
 		if (d < bd) {
 			bd = d;

@@ -109,6 +109,15 @@ bool sh_diags(struct sh *sh, struct cbpf_diags *diags, size_t offset, const char
 	return error;
 }
 
+int sh_said(struct sh *sh, int err, struct cbpf_diags *diags, size_t offset)
+{
+	bool said = sh_diags(sh, diags, offset, NULL, 0);
+
+	if (err == -ENOMEM && !said)
+		sh_error(sh, "out of memory");
+	return said || err ? 1 : 0;
+}
+
 /*
  * Each message names the file (and the packet), after the command's location in a script as
  * every message is. A warning is a record longer than the snapshot length, cut to it as
@@ -160,54 +169,11 @@ char *sh_word(char **s)
 	return w;
 }
 
-/* A whole word as an unsigned number in strtoull's base (0: C's syntax, octal included). */
-static bool parse_base(const char *s, int base, uint64_t *out)
-{
-	char *end;
-
-	if (!isdigit((unsigned char)*s))
-		return false;
-	errno = 0;
-	*out = strtoull(s, &end, base);
-	return !errno && !*end;
-}
-
-bool sh_parse_u64(const char *s, uint64_t *out)
-{
-	return parse_base(s, s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10, out);
-}
-
-/* System call numbers and arguments, as a C program would write them. */
-bool sh_parse_arg(const char *s, uint64_t *out)
-{
-	bool neg = *s == '-';
-
-	if (!parse_base(s + neg, 0, out))
-		return false;
-	if (neg)
-		*out = (uint64_t)0 - *out;
-	return true;
-}
-
-bool sh_too_large(const char *s, bool c_syntax)
-{
-	char *end;
-	bool hex;
-
-	s += *s == '-' || *s == '+';
-	hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-	if (!isdigit((unsigned char)*s))
-		return false;
-	errno = 0;
-	(void)strtoull(s, &end, c_syntax ? 0 : hex ? 16 : 10);
-	return errno == ERANGE && !*end;
-}
-
 bool sh_parse_pc(const char *s, uint64_t *out)
 {
 	if (*s == 'l' || *s == 'L')
 		s++;
-	return sh_parse_u64(s, out);
+	return !cbpf_dbg_number(s, false, out);
 }
 
 /* ---------------------------------------------------------------- what commands need */
@@ -276,42 +242,6 @@ bool sh_matches(const char *w, const char *keyword)
 	size_t n = strlen(w);
 
 	return n && n <= strlen(keyword) && !memcmp(w, keyword, n);
-}
-
-/* ---------------------------------------------------------------- seccomp inputs */
-
-enum cbpf_arch sh_arch_of(uint32_t audit, enum cbpf_arch prefer)
-{
-	if (cbpf_arch_audit(prefer) == audit)
-		return prefer;
-	for (int a = CBPF_ARCH_X86_64; a < CBPF_ARCH_X86_64 + CBPF_ARCH_COUNT; a++)
-		if (cbpf_arch_audit((enum cbpf_arch)a) == audit)
-			return (enum cbpf_arch)a;
-	return CBPF_ARCH_NONE;
-}
-
-/* "openat (257)" or "257": the input's syscall as the current architecture names it. */
-void sh_syscall_name(struct sh *sh, const struct cbpf_seccomp_data *sd, char *buf, size_t size)
-{
-	const char *name = NULL;
-
-	if (cbpf_arch_audit(sh->arch) == sd->arch)
-		name = cbpf_syscall_name(sh->arch, (uint32_t)sd->nr);
-	if (name)
-		snprintf(buf, size, "%s (%d)", name, sd->nr);
-	else
-		snprintf(buf, size, "%d", sd->nr);
-}
-
-/* The input's architecture: "x86_64" or its number. */
-void sh_arch_name(struct sh *sh, uint32_t audit, char *buf, size_t size)
-{
-	enum cbpf_arch a = sh_arch_of(audit, sh->arch);
-
-	if (a != CBPF_ARCH_NONE)
-		snprintf(buf, size, "%s", cbpf_arch_name(a));
-	else
-		snprintf(buf, size, "%#x", audit);
 }
 
 /* ---------------------------------------------------------------- running commands */
@@ -399,19 +329,7 @@ int sh_init(struct sh *sh, FILE *out, FILE *errf)
 	memset(sh, 0, sizeof(*sh));
 	sh->out = out;
 	sh->err = errf;
-	struct cbpf_seccomp_data sd = { 0 };
-	int err;
-
-	err = cbpf_dbg_new(&sh->dbg);
-	if (err)
-		return err;
-	/* A system call of this machine until told otherwise. */
-	sh->arch = cbpf_arch_native();
-	if (sh->arch == CBPF_ARCH_NONE)
-		sh->arch = CBPF_ARCH_X86_64;
-	sd.arch = cbpf_arch_audit(sh->arch);
-	cbpf_dbg_set_seccomp(sh->dbg, &sd);
-	return 0;
+	return cbpf_dbg_new(&sh->dbg);
 }
 
 void sh_fini(struct sh *sh)

@@ -32,7 +32,6 @@ struct sh {
 	const char *diag_name; /* names a program without a file in messages; NULL: "program" */
 	bool linktype_given;  /* -y: expressions are compiled for a link type of their own */
 	char *prog_from;      /* what the program was loaded from, for info */
-	enum cbpf_arch arch;  /* the architecture syscall names are looked up on */
 	size_t max_input;     /* --max-input-size: the most a file or command line may hold;
 			       * 0: CBPF_MAX_INPUT_SIZE */
 };
@@ -69,6 +68,11 @@ void sh_note(struct sh *sh, const char *fmt, ...) CBPF_PRINTF(2, 3);
  */
 bool sh_diags(struct sh *sh, struct cbpf_diags *diags, size_t offset, const char *src,
 	      size_t srclen);
+/*
+ * What a library call said: its diagnostics (pointing into the command line from offset), and
+ * "out of memory" for an -ENOMEM it gave no words. Returns 1 when the call failed, else 0.
+ */
+int sh_said(struct sh *sh, int err, struct cbpf_diags *diags, size_t offset);
 /* One diagnostic as sh_diags prints it; true when it is an error. */
 bool sh_diag(struct sh *sh, const struct cbpf_diag *d, size_t offset, const char *src,
 	     size_t srclen);
@@ -83,12 +87,6 @@ bool sh_capture_diag(struct sh *sh, const struct cbpf_diag *d);
 
 /* The next word of *s (NUL-terminated in place), or NULL; *s moves past it and blanks. */
 char *sh_word(char **s);
-/* A whole word as an unsigned number: decimal, or hexadecimal after 0x. */
-bool sh_parse_u64(const char *s, uint64_t *out);
-/* A number in C's syntax (42, 0x2a, 052), or a negative one taken modulo 2^64. */
-bool sh_parse_arg(const char *s, uint64_t *out);
-/* Whether s is a well-formed number too large for 64 bits (C's syntax, or sh_parse_u64's). */
-bool sh_too_large(const char *s, bool c_syntax);
 /* An instruction number: "5" or "l5". */
 bool sh_parse_pc(const char *s, uint64_t *out);
 /* bpf_dbg's matches(): a word is a prefix of the keyword. */
@@ -106,12 +104,6 @@ bool sh_socket_only(struct sh *sh, const char *what);
 bool sh_no_io(struct sh *sh);
 /* The run on the current input has ended. */
 bool sh_ended(const struct sh *sh);
-
-/* The seccomp input's syscall ("openat (257)") and architecture ("x86_64"), into buf. */
-void sh_syscall_name(struct sh *sh, const struct cbpf_seccomp_data *sd, char *buf, size_t size);
-void sh_arch_name(struct sh *sh, uint32_t audit, char *buf, size_t size);
-/* The architecture whose AUDIT_ARCH_* value is audit (prefer when it is), or CBPF_ARCH_NONE. */
-enum cbpf_arch sh_arch_of(uint32_t audit, enum cbpf_arch prefer);
 
 /* ---------------------------------------------------------------- cmds.c: the command table */
 

@@ -93,14 +93,12 @@ void show_regs(struct sh *sh, const struct cbpf_vm_state *st, bool with_ret)
 static void show_seccomp(struct sh *sh, const struct cbpf_seccomp_data *sd)
 {
 	FILE *o = sh->out;
-	const char *name = NULL;
-	char arch[32];
+	struct cbpf_dbg_names nm;
 
-	if (cbpf_arch_audit(sh->arch) == sd->arch)
-		name = cbpf_syscall_name(sh->arch, (uint32_t)sd->nr);
-	sh_arch_name(sh, sd->arch, arch, sizeof(arch));
-	fprintf(o, "nr:       [%d]%s%s\n", sd->nr, name ? " " : "", name ? name : "");
-	fprintf(o, "arch:     [%#010x] %s\n", sd->arch, arch);
+	cbpf_dbg_names(sh->dbg, &nm);
+	fprintf(o, "nr:       [%d]%s%s\n", sd->nr, nm.nr_name ? " " : "",
+		nm.nr_name ? nm.nr_name : "");
+	fprintf(o, "arch:     [%#010x] %s\n", sd->arch, nm.arch);
 	fprintf(o, "ip:       [%#" PRIx64 "]\n", sd->instruction_pointer);
 	fprintf(o, "args:     ");
 	for (int i = 0; i < 6; i++)
@@ -191,12 +189,11 @@ static void show_outcome(struct sh *sh, uint32_t ret, size_t n)
 	cbpf_dbg_input(sh->dbg, &in);
 	cbpf_dbg_result(sh->dbg, ret, res, sizeof(res));
 	if (cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP) {
-		char name[64], arch[32];
+		struct cbpf_dbg_names nm;
 
-		sh_syscall_name(sh, in.sd, name, sizeof(name));
-		sh_arch_name(sh, in.sd->arch, arch, sizeof(arch));
-		fprintf(sh->out, "syscall %s, arch %s: %s after %zu instruction%s\n", name, arch,
-			res, n, n == 1 ? "" : "s");
+		cbpf_dbg_names(sh->dbg, &nm);
+		fprintf(sh->out, "syscall %s, arch %s: %s after %zu instruction%s\n", nm.syscall,
+			nm.arch, res, n, n == 1 ? "" : "s");
 	} else {
 		fprintf(sh->out, "packet %" PRIu64 " (%s%u bytes): %s after %zu instruction%s\n",
 			in.number, in.caplen == in.wirelen ? "" : "truncated, ", in.wirelen, res, n,

@@ -21,6 +21,11 @@ int cbpf_dbg_new(struct cbpf_dbg **out)
 	dbg->next_id = 1;
 	dbg->linktype = CBPF_DLT_EN10MB;
 	dbg->want_linktype = -1;
+	/* A system call of this machine until told otherwise. */
+	dbg->arch = cbpf_arch_native();
+	if (dbg->arch == CBPF_ARCH_NONE)
+		dbg->arch = CBPF_ARCH_X86_64;
+	dbg->sd.arch = cbpf_arch_audit(dbg->arch);
 	dbg_meta_update(dbg);
 	cbpf_vm_state_init(&dbg->st);
 	*out = dbg;

@@ -56,6 +56,7 @@ struct cbpf_dbg {
 	bool meta_ok;
 
 	struct cbpf_seccomp_data sd;
+	enum cbpf_arch arch; /* what syscall names and constants are read on (dbg_input.c) */
 
 	/* The run on the current input. */
 	struct cbpf_vm_state st;

@@ -325,6 +325,37 @@ int cbpf_dbg_resume(struct cbpf_dbg *dbg, struct cbpf_diags *diags)
 	return err < 0 ? err : 1;
 }
 
+int cbpf_dbg_step_n(struct cbpf_dbg *dbg, long n, struct cbpf_diags *diags)
+{
+	int r;
+
+	if (n < 0) {
+		/*
+		 * bpf_dbg: back to the state before the instruction shown -n steps ago. Once the
+		 * end of a packet was said ("(next packet)"), bpf_dbg has moved on and its
+		 * history is gone: only back goes into a finished run. A run stopped at a
+		 * breakpoint on a return has not said so yet, and keeps it.
+		 */
+		if ((dbg->st.exit != CBPF_VM_RUNNING && !cbpf_dbg_pending(dbg)) ||
+		    (size_t)-n + 1 > dbg->nhist)
+			return -ERANGE;
+		cbpf_dbg_back(dbg, (size_t)-n + 1);
+		n = 1;
+	} else {
+		/* A packet stopped at its return: this step finishes it, no further. */
+		r = cbpf_dbg_resume(dbg, diags);
+		if (r <= 0)
+			return r;
+	}
+	while (--n > 0 && dbg->st.exit == CBPF_VM_RUNNING)
+		cbpf_dbg_step(dbg, NULL);
+	if (dbg->st.exit != CBPF_VM_RUNNING)
+		return 0;
+	/* bpf_dbg shows the last instruction with what it sees, then executes it. */
+	cbpf_dbg_step(dbg, NULL);
+	return 1;
+}
+
 int cbpf_dbg_trace(struct cbpf_dbg *dbg, struct cbpf_dbg_hist *steps, size_t *n,
 		   struct cbpf_vm_state *final)
 {
