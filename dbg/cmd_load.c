@@ -8,52 +8,17 @@
 #include "util/infile.h"
 #include "sh.h"
 
-static void set_from(struct sh *sh, const char *fmt, const char *what, const char *extra)
-{
-	size_t n = strlen(fmt) + strlen(what) + strlen(extra) + 1;
-
-	free(sh->prog_from);
-	sh->prog_from = malloc(n);
-	if (sh->prog_from)
-		snprintf(sh->prog_from, n, "%s%s%s", fmt, what, extra);
-}
-
-/* Loads prog (which the caller frees) in mode; diagnostics point into src. */
-static int load_prog(struct sh *sh, struct cbpf_prog *prog, enum cbpf_vm_mode mode,
-		     size_t offset, const char *src, size_t srclen)
-{
-	struct cbpf_diags diags = { 0 };
-	int err = cbpf_dbg_load(sh->dbg, prog, mode, &diags);
-
-	sh_diags(sh, &diags, offset, src, srclen);
-	if (err == -ENOMEM)
-		sh_error(sh, "out of memory");
-	return err ? 1 : 0;
-}
-
 /* bpf_dbg's load bpf: the comma form, "N,code jt jf k,...". */
 static int load_bpf(struct sh *sh, const char *text, size_t offset)
 {
-	struct cbpf_read_opts ropts = { NULL, CBPF_FORM_COMMA, 0, false };
 	struct cbpf_diags diags = { 0 };
-	struct cbpf_prog *prog = NULL;
-	int rc;
 
 	if (!*text) {
 		sh_error(sh, "load bpf needs a program: N,code jt jf k,... (bpf_asm's output, or "
 			     "tcpdump -ddd joined with commas)");
 		return 1;
 	}
-	if (cbpf_prog_read(text, strlen(text), &ropts, &prog, &diags)) {
-		sh_diags(sh, &diags, offset, NULL, 0);
-		return 1;
-	}
-	sh_diags(sh, &diags, offset, NULL, 0);
-	rc = load_prog(sh, prog, CBPF_VM_SOCKET, offset, NULL, 0);
-	if (!rc)
-		set_from(sh, "bpf code", "", "");
-	cbpf_prog_free(prog);
-	return rc;
+	return sh_said(sh, cbpf_dbg_load_text(sh->dbg, text, &diags), &diags, offset);
 }
 
 static int load_capture(struct sh *sh, const char *path);
@@ -81,10 +46,7 @@ static int load_file(struct sh *sh, const char *path, enum cbpf_dbg_file_kind ki
 			 err == -EFBIG ? CLI_MAX_INPUT_HINT : "");
 	else if (err == -ENOMEM)
 		sh_error(sh, "out of memory");
-	if (err)
-		return 1;
-	set_from(sh, f.policy ? "seccomp policy " : f.seccomp ? "seccomp filter " : "", path, "");
-	return 0;
+	return err ? 1 : 0;
 }
 
 /* Prints what the session said, refusals of an expression's program located as its. */
@@ -104,10 +66,7 @@ int sh_do_load_expr(struct sh *sh, const char *expr)
 	expr_diags(sh, &diags);
 	if (err && !said)
 		sh_error(sh, "out of memory");
-	if (err)
-		return 1;
-	set_from(sh, "expression '", expr, "'");
-	return 0;
+	return err ? 1 : 0;
 }
 
 static int load_capture(struct sh *sh, const char *path)

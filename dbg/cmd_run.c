@@ -80,7 +80,7 @@ int cmd_select(struct sh *sh, char *args, size_t off)
 	int err;
 
 	(void)off;
-	if (!sh_need_capture(sh))
+	if (!sh_ready(sh, CBPF_DBG_NEED_CAPTURE, NULL))
 		return 1;
 	if (!*args) {
 		sh_error(sh, "select needs a packet number");
@@ -117,7 +117,7 @@ int cmd_step(struct sh *sh, char *args, size_t off)
 	int err;
 
 	(void)off;
-	if (!sh_runnable(sh))
+	if (!sh_ready(sh, CBPF_DBG_NEED_INPUT, NULL))
 		return 1;
 	err = *args ? cbpf_dbg_number(args + (neg || *args == '+'), false, &v) : 0;
 	if (err == -EINVAL) {
@@ -161,7 +161,7 @@ int cmd_run(struct sh *sh, char *args, size_t off)
 	/* A capture without packets runs over none; anything else needs something to run on. */
 	if (!(in.capture && !in.have_packet && cbpf_dbg_prog(sh->dbg) &&
 	      cbpf_dbg_mode(sh->dbg) == CBPF_VM_SOCKET) &&
-	    !sh_runnable(sh))
+	    !sh_ready(sh, CBPF_DBG_NEED_INPUT, NULL))
 		return 1;
 	if (*args && cbpf_dbg_number(args, false, &n)) {
 		sh_error(sh, "run takes a number of packets, not " DIAG_QF, QUOTE(args));
@@ -208,7 +208,7 @@ int cmd_back(struct sh *sh, char *args, size_t off)
 	size_t k;
 
 	(void)off;
-	if (!sh_runnable(sh))
+	if (!sh_ready(sh, CBPF_DBG_NEED_INPUT, NULL))
 		return 1;
 	if (*args && (cbpf_dbg_number(args, false, &n) || n == 0)) {
 		sh_error(sh, "back takes a number of instructions, not " DIAG_QF, QUOTE(args));
@@ -244,7 +244,7 @@ int cmd_finish(struct sh *sh, char *args, size_t off)
 		sh_error(sh, "finish takes no arguments");
 		return 1;
 	}
-	if (!sh_runnable(sh))
+	if (!sh_ready(sh, CBPF_DBG_NEED_INPUT, NULL))
 		return 1;
 	switch (move_on(sh)) {
 	case 0:
@@ -279,7 +279,7 @@ int cmd_regs(struct sh *sh, char *args, size_t off)
 {
 	(void)args;
 	(void)off;
-	if (!sh_runnable(sh))
+	if (!sh_ready(sh, CBPF_DBG_NEED_INPUT, NULL))
 		return 1;
 	if (sh_ended(sh)) {
 		show_last(sh, true);
@@ -293,7 +293,7 @@ int cmd_why(struct sh *sh, char *args, size_t off)
 {
 	(void)args;
 	(void)off;
-	if (!sh_runnable(sh))
+	if (!sh_ready(sh, CBPF_DBG_NEED_INPUT, NULL))
 		return 1;
 	if (show_why(sh)) {
 		sh_error(sh, "out of memory");

@@ -169,58 +169,16 @@ char *sh_word(char **s)
 	return w;
 }
 
-bool sh_parse_pc(const char *s, uint64_t *out)
-{
-	if (*s == 'l' || *s == 'L')
-		s++;
-	return !cbpf_dbg_number(s, false, out);
-}
 
 /* ---------------------------------------------------------------- what commands need */
 
-bool sh_have_prog(struct sh *sh)
+bool sh_ready(struct sh *sh, unsigned needs, const char *what)
 {
-	if (cbpf_dbg_prog(sh->dbg))
-		return true;
-	sh_error(sh, "no bpf program loaded!"); /* bpf_dbg's words */
-	return false;
-}
+	struct cbpf_diags diags = { 0 };
 
-bool sh_runnable(struct sh *sh)
-{
-	struct cbpf_dbg_input in;
-
-	if (!sh_have_prog(sh))
-		return false;
-	if (cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP)
+	if (cbpf_dbg_ready(sh->dbg, needs, what, &diags))
 		return true;
-	cbpf_dbg_input(sh->dbg, &in);
-	if (in.have_packet)
-		return true;
-	if (in.capture)
-		sh_error(sh, "%s holds no packets", in.capture);
-	else
-		sh_error(sh, "no pcap file loaded!");
-	return false;
-}
-
-bool sh_need_capture(struct sh *sh)
-{
-	struct cbpf_dbg_input in;
-
-	cbpf_dbg_input(sh->dbg, &in);
-	if (in.capture)
-		return true;
-	sh_error(sh, "no pcap file loaded!");
-	return false;
-}
-
-bool sh_socket_only(struct sh *sh, const char *what)
-{
-	if (cbpf_dbg_mode(sh->dbg) != CBPF_VM_SECCOMP)
-		return true;
-	sh_error(sh, "%s runs over a capture; a seccomp filter runs on one input "
-		     "(syscall, arch)", what);
+	sh_diags(sh, &diags, 0, NULL, 0);
 	return false;
 }
 
@@ -335,7 +293,5 @@ int sh_init(struct sh *sh, FILE *out, FILE *errf)
 void sh_fini(struct sh *sh)
 {
 	cbpf_dbg_free(sh->dbg);
-	free(sh->prog_from);
 	sh->dbg = NULL;
-	sh->prog_from = NULL;
 }

@@ -31,7 +31,6 @@ struct sh {
 	bool failed;          /* the command being run has reported an error */
 	const char *diag_name; /* names a program without a file in messages; NULL: "program" */
 	bool linktype_given;  /* -y: expressions are compiled for a link type of their own */
-	char *prog_from;      /* what the program was loaded from, for info */
 	size_t max_input;     /* --max-input-size: the most a file or command line may hold;
 			       * 0: CBPF_MAX_INPUT_SIZE */
 };
@@ -87,19 +86,11 @@ bool sh_capture_diag(struct sh *sh, const struct cbpf_diag *d);
 
 /* The next word of *s (NUL-terminated in place), or NULL; *s moves past it and blanks. */
 char *sh_word(char **s);
-/* An instruction number: "5" or "l5". */
-bool sh_parse_pc(const char *s, uint64_t *out);
 /* bpf_dbg's matches(): a word is a prefix of the keyword. */
 bool sh_matches(const char *w, const char *keyword);
 
-/* A program is loaded; else an error in bpf_dbg's words. */
-bool sh_have_prog(struct sh *sh);
-/* A program and something to run it on. */
-bool sh_runnable(struct sh *sh);
-/* A capture is loaded. */
-bool sh_need_capture(struct sh *sh);
-/* The program is a socket filter: what runs over a capture. */
-bool sh_socket_only(struct sh *sh, const char *what);
+/* The session has what the command needs (cbpf_dbg_ready); else says what is missing. */
+bool sh_ready(struct sh *sh, unsigned needs, const char *what);
 /* Files may not be read or written here (the fuzzer): says so. */
 bool sh_no_io(struct sh *sh);
 /* The run on the current input has ended. */

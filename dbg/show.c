@@ -203,17 +203,15 @@ static void show_outcome(struct sh *sh, uint32_t ret, size_t n)
 
 int show_reached(struct sh *sh)
 {
-	size_t len = cbpf_prog_len(cbpf_dbg_prog(sh->dbg)), n;
-	struct cbpf_dbg_hist *steps = calloc(len, sizeof(*steps));
+	struct cbpf_dbg_hist *steps;
 	struct cbpf_vm_state fin;
-	int err;
+	size_t n;
+	int err = cbpf_dbg_trace_new(sh->dbg, &steps, &n, &fin);
 
-	if (!steps)
-		return -ENOMEM;
-	err = cbpf_dbg_trace(sh->dbg, steps, &n, &fin);
 	if (!err)
 		show_outcome(sh, fin.ret, n);
-	free(steps);
+	if (!err)
+		free(steps);
 	return err;
 }
 
@@ -222,21 +220,17 @@ int show_why(struct sh *sh)
 	static const struct cbpf_dbg_why_opts colors = { GREEN, RED, RESET };
 	const struct cbpf_prog *prog = cbpf_dbg_prog(sh->dbg);
 	const struct cbpf_insn *insns = cbpf_prog_insns(prog);
-	size_t len = cbpf_prog_len(prog), n;
-	struct cbpf_dbg_hist *steps = calloc(len, sizeof(*steps));
+	const struct cbpf_dbg_hist *hist;
+	struct cbpf_dbg_hist *steps;
 	struct cbpf_vm_state fin;
+	size_t n, done;
+	int err = cbpf_dbg_trace_new(sh->dbg, &steps, &n, &fin);
 
-	if (!steps)
-		return -ENOMEM;
-	if (cbpf_dbg_trace(sh->dbg, steps, &n, &fin)) {
-		free(steps);
-		return -EINVAL;
-	}
+	if (err)
+		return err;
 	show_outcome(sh, fin.ret, n);
 	/* Where a run under way stands: the next instruction it executes. */
-	const struct cbpf_dbg_hist *hist;
-	size_t done = cbpf_dbg_history(sh->dbg, &hist);
-
+	done = cbpf_dbg_history(sh->dbg, &hist);
 	if (cbpf_dbg_state(sh->dbg)->exit != CBPF_VM_RUNNING)
 		done = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -263,31 +257,16 @@ int show_why(struct sh *sh)
 
 int show_packet(struct sh *sh)
 {
-	const struct cbpf_prog *prog = cbpf_dbg_prog(sh->dbg);
-	size_t len = prog ? cbpf_prog_len(prog) : 0, n = 0, nread = 0;
-	struct cbpf_dbg_hist *steps = NULL;
 	struct cbpf_dbg_input in;
 	uint8_t *marks;
+	size_t nread;
 
 	cbpf_dbg_input(sh->dbg, &in);
 	marks = calloc(in.caplen + 1, 1);
-	if (!marks)
+	if (!marks || cbpf_dbg_reads(sh->dbg, marks, &nread)) {
+		free(marks);
 		return -ENOMEM;
-	if (prog) {
-		steps = calloc(len, sizeof(*steps));
-		if (!steps || cbpf_dbg_trace(sh->dbg, steps, &n, NULL))
-			n = 0;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const struct cbpf_vm_step *r = &steps[i].step;
-
-		if (r->read != CBPF_VM_READ_PACKET || r->exit == CBPF_VM_EXIT_OOB || r->off < 0)
-			continue;
-		for (uint32_t b = 0; b < r->size && (uint64_t)r->off + b < in.caplen; b++)
-			if (!marks[r->off + b]++)
-				nread++;
-	}
-	free(steps);
 	if (in.caplen != in.wirelen)
 		fprintf(sh->out, "packet %" PRIu64 ": cap: %u, len: %u\n", in.number, in.caplen,
 			in.wirelen);
@@ -295,7 +274,7 @@ int show_packet(struct sh *sh)
 		fprintf(sh->out, "packet %" PRIu64 ": len: %u\n", in.number, in.wirelen);
 	hexdump(sh, in.data, in.caplen, marks);
 	free(marks);
-	if (prog)
+	if (cbpf_dbg_prog(sh->dbg))
 		fprintf(sh->out, "%s: the %zu byte%s the program reads\n",
 			sh->color ? "highlighted" : "^^", nread, nread == 1 ? "" : "s");
 	return 0;

@@ -93,6 +93,16 @@ struct cbpf_dbg_file {
 CBPF_API int cbpf_dbg_load_file(struct cbpf_dbg *dbg, const char *path,
 				enum cbpf_dbg_file_kind kind, size_t max_input,
 				struct cbpf_dbg_file *out, struct cbpf_diags *diags);
+/*
+ * bpf_dbg's load bpf: a socket filter in bpf_asm's comma form, "N,code jt jf k,...", as text
+ * (errors located in it). Returns as cbpf_dbg_load; a failed load keeps the previous program.
+ */
+CBPF_API int cbpf_dbg_load_text(struct cbpf_dbg *dbg, const char *text, struct cbpf_diags *diags);
+/*
+ * What the program was loaded from, in words: "bpf code", "expression 'tcp'", "seccomp policy
+ * FILE", "seccomp filter FILE", "FILE"; NULL when not known (cbpf_dbg_load alone).
+ */
+CBPF_API const char *cbpf_dbg_origin(const struct cbpf_dbg *dbg);
 
 /*
  * Compiles a filter expression (see cbpf_dbg_compile) and loads it as a socket filter
@@ -187,6 +197,23 @@ struct cbpf_dbg_input {
 	bool counted;                  /* count is known (0 for a capture without packets) */
 };
 CBPF_API void cbpf_dbg_input(const struct cbpf_dbg *dbg, struct cbpf_dbg_input *out);
+
+/* What a command needs (cbpf_dbg_ready), or-ed. */
+enum cbpf_dbg_need {
+	CBPF_DBG_NEED_PROG = 1,    /* a program */
+	CBPF_DBG_NEED_INPUT = 2,   /* a program and what it runs on: a packet, or for a seccomp
+				    * filter its input (always there) */
+	CBPF_DBG_NEED_CAPTURE = 4, /* a capture */
+	CBPF_DBG_NEED_SOCKET = 8,  /* the program, if any, is a socket filter: what runs over a
+				    * capture */
+};
+/*
+ * Whether the session has what needs asks for; else false and one error in diags, in bpf_dbg's
+ * words where it has them ("no bpf program loaded!", "no pcap file loaded!"); what names the
+ * command for CBPF_DBG_NEED_SOCKET's ("coverage runs over a capture").
+ */
+CBPF_API bool cbpf_dbg_ready(const struct cbpf_dbg *dbg, unsigned needs, const char *what,
+			     struct cbpf_diags *diags);
 
 /* ---------------------------------------------------------------- the seccomp input in words */
 
@@ -349,6 +376,21 @@ CBPF_API int cbpf_dbg_delete(struct cbpf_dbg *dbg, unsigned id);
 CBPF_API void cbpf_dbg_delete_all(struct cbpf_dbg *dbg, int kind);
 /* The points, in the order they were made; returns their number. */
 CBPF_API size_t cbpf_dbg_points(const struct cbpf_dbg *dbg, const struct cbpf_dbg_point **out);
+/*
+ * An instruction of the program as commands name it, "5" or "l5". Returns 0, -EINVAL (not one),
+ * -ERANGE (past the program's end).
+ */
+CBPF_API int cbpf_dbg_pc(const struct cbpf_dbg *dbg, const char *s, uint32_t *pc);
+/*
+ * cbpf-dbg's break, from its words: "[at] N [if CONDITION]" or "if CONDITION" (cbpf_dbg_break).
+ * The condition's errors point into text. Returns as cbpf_dbg_break; on success *pc (-1: any)
+ * and *cond (where the condition starts in text, or NULL) say what was set.
+ */
+CBPF_API int cbpf_dbg_break_text(struct cbpf_dbg *dbg, const char *text, unsigned *id, long *pc,
+				 const char **cond, struct cbpf_diags *diags);
+/* cbpf-dbg's watch, from its words: "M[i]" or "i". Returns as cbpf_dbg_watch, *mem set. */
+CBPF_API int cbpf_dbg_watch_text(struct cbpf_dbg *dbg, const char *text, unsigned *id,
+				 unsigned *mem, struct cbpf_diags *diags);
 
 /* ---------------------------------------------------------------- running */
 
@@ -443,6 +485,15 @@ CBPF_API int cbpf_dbg_step_n(struct cbpf_dbg *dbg, long n, struct cbpf_diags *di
  */
 CBPF_API int cbpf_dbg_trace(struct cbpf_dbg *dbg, struct cbpf_dbg_hist *steps, size_t *n,
 			    struct cbpf_vm_state *final);
+/* cbpf_dbg_trace into a new array, *steps (the caller frees it). Returns as it, or -ENOMEM. */
+CBPF_API int cbpf_dbg_trace_new(struct cbpf_dbg *dbg, struct cbpf_dbg_hist **steps, size_t *n,
+				struct cbpf_vm_state *final);
+/*
+ * The bytes of the current packet the program reads on its way (cbpf_dbg_trace): marks (of the
+ * packet's caplen bytes, zeroed by the caller) counts the reads of each byte, *nread how many
+ * were read. Without a program or packet none. Returns 0 or -ENOMEM.
+ */
+CBPF_API int cbpf_dbg_reads(struct cbpf_dbg *dbg, uint8_t *marks, size_t *nread);
 
 /* What a sweep over a whole capture does besides counting. */
 struct cbpf_dbg_sweep_opts {

@@ -40,6 +40,7 @@ void cbpf_dbg_free(struct cbpf_dbg *dbg)
 	cbpf_prog_free(dbg->prog);
 	cbpf_vm_free(dbg->vm);
 	free(dbg->expr);
+	free(dbg->origin);
 	free(dbg->pkt);
 	free(dbg->hist);
 	dbg_points_free(dbg);
@@ -220,6 +221,7 @@ int cbpf_dbg_load_expr(struct cbpf_dbg *dbg, const char *expr, struct cbpf_diags
 	}
 	dbg->expr = copy;
 	dbg->expr_linktype = lt;
+	dbg_set_origin(dbg, "expression '%s'", expr);
 	return 0;
 }
 

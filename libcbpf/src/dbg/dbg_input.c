@@ -50,16 +50,27 @@ static int say(struct cbpf_diags *diags, unsigned col, unsigned len, const char 
 	return -EINVAL;
 }
 
-/* The next blank-separated word of *s, cut in place; NULL at the end. */
-static char *next_word(char **s)
+char *dbg_word(char **s)
 {
 	char *w = *s + strspn(*s, " \t");
 	size_t len = strcspn(w, " \t");
 
 	*s = w + len + (w[len] != '\0');
-	if (w[len])
-		w[len] = '\0';
+	*s += strspn(*s, " \t");
+	w[len] = '\0';
 	return len ? w : NULL;
+}
+
+int cbpf_dbg_pc(const struct cbpf_dbg *dbg, const char *s, uint32_t *pc)
+{
+	uint64_t v;
+
+	if (cbpf_dbg_number(s + (*s == 'l' || *s == 'L'), false, &v))
+		return -EINVAL;
+	if (v >= dbg->len)
+		return -ERANGE;
+	*pc = (uint32_t)v;
+	return 0;
 }
 
 /*
@@ -177,13 +188,13 @@ int cbpf_dbg_set_syscall(struct cbpf_dbg *dbg, const char *text, struct cbpf_dia
 	/* Words are cut in a copy, whose offsets are text's: messages point into text. */
 	if (!copy)
 		return -ENOMEM;
-	w = next_word(&s);
+	w = dbg_word(&s);
 	if (!w)
 		err = say(diags, 0, 0, "syscall needs a system call, by name or number");
 	else
 		err = syscall_nr(dbg, w, &sd.nr, diags);
 	memset(sd.args, 0, sizeof(sd.args));
-	while (!err && (w = next_word(&s))) {
+	while (!err && (w = dbg_word(&s))) {
 		if (i == 6)
 			err = say(diags, 0, 0, "a system call has 6 arguments at most");
 		else
@@ -241,7 +252,7 @@ void cbpf_dbg_names(const struct cbpf_dbg *dbg, struct cbpf_dbg_names *out)
 /* set FIELD VALUE | FIELD auto | ip VALUE | jit on|off, on the words of a copy of text. */
 static int set_words(struct cbpf_dbg *dbg, char *s, struct cbpf_diags *diags)
 {
-	char *name = next_word(&s), *val = next_word(&s);
+	char *name = dbg_word(&s), *val = dbg_word(&s);
 	uint64_t v;
 	int err;
 

@@ -23,6 +23,7 @@ struct cbpf_dbg {
 	char *expr;        /* the filter expression the program was compiled from, or NULL */
 	int expr_linktype; /* the link type it was compiled for */
 	int want_linktype; /* cbpf_dbg_set_linktype's, or -1 */
+	char *origin;      /* what the program was loaded from, in words (dbg_load.c) */
 
 	/* The capture cursor (dbg_capture.c): a reader positioned after the packet ahead. */
 	struct cbpf_capture_file *file;
@@ -72,6 +73,13 @@ struct cbpf_dbg {
 
 	const volatile sig_atomic_t *intr;
 };
+
+/* What the program was loaded from, printf-style (NULL when out of memory: unknown). */
+void dbg_set_origin(struct cbpf_dbg *dbg, const char *fmt, ...) CBPF_PRINTF(2, 3);
+
+/* The next blank-separated word of *s, cut in place, *s moved past the blanks after; NULL at the
+ * end (dbg_input.c). */
+char *dbg_word(char **s);
 
 /* The run on the current input starts again: A = X = 0, pc 0, no history. */
 static inline void dbg_restart(struct cbpf_dbg *dbg)

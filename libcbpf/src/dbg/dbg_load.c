@@ -1,12 +1,46 @@
 // SPDX-License-Identifier: MIT
-/* What load FILE opens: a capture or a program, and a program read by libcbpf's one loader. */
+/* What load opens: a capture or a program, read by libcbpf's one loader; where it came from. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cbpf/capture.h"
 #include "cbpf/source.h"
 #include "dbg/dbg_int.h"
+#include "util/diag_int.h"
 #include "util/infile.h"
+
+void dbg_set_origin(struct cbpf_dbg *dbg, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = diag_vformat(fmt, ap);
+	va_end(ap);
+	free(dbg->origin);
+	dbg->origin = s;
+}
+
+const char *cbpf_dbg_origin(const struct cbpf_dbg *dbg)
+{
+	return dbg->origin;
+}
+
+int cbpf_dbg_load_text(struct cbpf_dbg *dbg, const char *text, struct cbpf_diags *diags)
+{
+	struct cbpf_read_opts ropts = { NULL, CBPF_FORM_COMMA, 0, false };
+	struct cbpf_prog *prog = NULL;
+	int err = cbpf_prog_read(text, strlen(text), &ropts, &prog, diags);
+
+	if (!err)
+		err = cbpf_dbg_load(dbg, prog, CBPF_VM_SOCKET, diags);
+	if (!err)
+		dbg_set_origin(dbg, "bpf code");
+	cbpf_prog_free(prog);
+	return err;
+}
 
 /*
  * A program file in any form; seccomp mode when asked or when the program says so. What the
@@ -47,6 +81,9 @@ static int load_prog_file(struct cbpf_dbg *dbg, const char *path, bool seccomp,
 	if (!err)
 		err = cbpf_dbg_load(dbg, prog, out->seccomp ? CBPF_VM_SECCOMP : CBPF_VM_SOCKET,
 				    diags);
+	if (!err)
+		dbg_set_origin(dbg, "%s%s", out->policy ? "seccomp policy " :
+				 out->seccomp ? "seccomp filter " : "", path);
 	cbpf_prog_free(prog);
 	return err;
 }

@@ -378,6 +378,49 @@ int cbpf_dbg_trace(struct cbpf_dbg *dbg, struct cbpf_dbg_hist *steps, size_t *n,
 	return 0;
 }
 
+int cbpf_dbg_trace_new(struct cbpf_dbg *dbg, struct cbpf_dbg_hist **steps, size_t *n,
+		       struct cbpf_vm_state *final)
+{
+	struct cbpf_dbg_hist *v = calloc(dbg->len ? dbg->len : 1, sizeof(*v));
+	int err;
+
+	if (!v)
+		return -ENOMEM;
+	err = cbpf_dbg_trace(dbg, v, n, final);
+	if (err) {
+		free(v);
+		return err;
+	}
+	*steps = v;
+	return 0;
+}
+
+int cbpf_dbg_reads(struct cbpf_dbg *dbg, uint8_t *marks, size_t *nread)
+{
+	struct cbpf_dbg_hist *steps = NULL;
+	size_t n = 0;
+	int err;
+
+	*nread = 0;
+	if (!dbg->prog || !dbg->have_pkt)
+		return 0;
+	err = cbpf_dbg_trace_new(dbg, &steps, &n, NULL);
+	if (err)
+		return err == -ENOMEM ? err : 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct cbpf_vm_step *r = &steps[i].step;
+
+		/* A load past the bytes captured read none of them. */
+		if (r->read != CBPF_VM_READ_PACKET || r->exit == CBPF_VM_EXIT_OOB || r->off < 0)
+			continue;
+		for (uint32_t b = 0; b < r->size && (uint64_t)r->off + b < dbg->caplen; b++)
+			if (!marks[r->off + b]++)
+				(*nread)++;
+	}
+	free(steps);
+	return 0;
+}
+
 int cbpf_dbg_sweep(struct cbpf_dbg *dbg, const struct cbpf_dbg_sweep_opts *opts,
 		   struct cbpf_dbg_tally *tally, struct cbpf_diags *diags)
 {
