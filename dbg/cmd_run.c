@@ -40,33 +40,6 @@ static void show_last(struct sh *sh, bool with_ret)
 	show_stop(sh, &st, with_ret);
 }
 
-/*
- * A run that has ended stays on its input (for back and why) until the next command that
- * executes: that one moves on to the next packet first, as bpf_dbg already had. Returns 1 (a
- * run is under way), 0 (the packet run stopped on at its return is finished instead), -1.
- */
-static int move_on(struct sh *sh)
-{
-	struct cbpf_diags diags = { 0 };
-	int r = cbpf_dbg_resume(sh->dbg, &diags);
-
-	sh_capture_diags(sh, &diags);
-	return r < 0 ? -1 : r;
-}
-
-/*
- * bpf_dbg's breakpoint stop: the instruction and the registers it sees, then the instruction
- * is executed, so that going on does not stop there again.
- */
-static void stop_at_break(struct sh *sh)
-{
-	show_stop(sh, cbpf_dbg_state(sh->dbg), false);
-	show_tag(sh, "(breakpoint)");
-	cbpf_dbg_step(sh->dbg, NULL);
-	if (sh_ended(sh))
-		said_end(sh);
-}
-
 static void stop_at_watch(struct sh *sh, const struct cbpf_dbg_stop *stop)
 {
 	show_last(sh, false);
@@ -237,7 +210,9 @@ int cmd_back(struct sh *sh, char *args, size_t off)
 
 int cmd_finish(struct sh *sh, char *args, size_t off)
 {
+	struct cbpf_diags diags = { 0 };
 	struct cbpf_dbg_stop stop;
+	int err;
 
 	(void)off;
 	if (*args) {
@@ -246,33 +221,20 @@ int cmd_finish(struct sh *sh, char *args, size_t off)
 	}
 	if (!sh_ready(sh, CBPF_DBG_NEED_INPUT, NULL))
 		return 1;
-	switch (move_on(sh)) {
-	case 0:
-		/* Stopped at a breakpoint on the return, which ran: the packet is at its end. */
-		show_last(sh, true);
-		show_tag(sh, "(finish)");
-		said_end(sh);
-		return 0;
-	case 1:
-		break;
-	default:
+	err = cbpf_dbg_finish(sh->dbg, &stop, &diags);
+	sh_capture_diags(sh, &diags);
+	if (err)
 		return 1;
-	}
-	if (cbpf_dbg_continue(sh->dbg, 0, &stop))
-		return 1;
-	switch (stop.why) {
-	case CBPF_DBG_HIT_BREAK:
-		stop_at_break(sh);
-		return 0;
-	case CBPF_DBG_HIT_WATCH:
+	if (stop.why == CBPF_DBG_HIT_WATCH) {
 		stop_at_watch(sh, &stop);
 		return 0;
-	default:
-		show_last(sh, true);
-		show_tag(sh, "(finish)");
-		said_end(sh);
-		return 0;
 	}
+	/* The packet stopped at its return (at a breakpoint there, which ran) is at its end. */
+	show_last(sh, stop.why != CBPF_DBG_HIT_BREAK);
+	show_tag(sh, stop.why == CBPF_DBG_HIT_BREAK ? "(breakpoint)" : "(finish)");
+	if (sh_ended(sh))
+		said_end(sh);
+	return 0;
 }
 
 int cmd_regs(struct sh *sh, char *args, size_t off)
@@ -304,22 +266,14 @@ int cmd_why(struct sh *sh, char *args, size_t off)
 
 int cmd_packet(struct sh *sh, char *args, size_t off)
 {
-	struct cbpf_dbg_input in;
-
 	(void)args;
 	(void)off;
 	if (cbpf_dbg_prog(sh->dbg) && cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP) {
 		show_input(sh);
 		return 0;
 	}
-	cbpf_dbg_input(sh->dbg, &in);
-	if (!in.have_packet) {
-		if (in.capture)
-			sh_error(sh, "%s holds no packets", in.capture);
-		else
-			sh_error(sh, "no pcap file loaded!");
+	if (!sh_ready(sh, CBPF_DBG_NEED_PACKET, NULL))
 		return 1;
-	}
 	if (show_packet(sh)) {
 		sh_error(sh, "out of memory");
 		return 1;

@@ -107,13 +107,14 @@ static const struct sh_cmd cmds[] = {
 	{ "syscall", cmd_syscall, SH_COMPLETE_SYSCALL, "syscall [NAME | NR] [ARG...]",
 	  "Sets (or shows) the seccomp input: the system call, by name on the input's\n"
 	  "architecture or by number (any 32-bit one), and up to six arguments (the others\n"
-	  "are 0); numbers in C's syntax (42, 0x2a, 052, -1). With a seccomp filter loaded,\n"
-	  "names the action it reaches; 'step' and 'why' follow the way.",
+	  "are 0); numbers in C's syntax (42, 0x2a, 052, -1), or the architecture's named\n"
+	  "constants joined by | (syscall socket AF_INET6 SOCK_STREAM|SOCK_CLOEXEC 0). With a\n"
+	  "seccomp filter loaded, names the action it reaches; 'step' and 'why' follow the way.",
 	  "the seccomp input: system call and arguments", NULL },
 	{ "arch", cmd_arch, SH_COMPLETE_ARCH, "arch [NAME | AUDIT_ARCH]",
-	  "Sets (or shows) the seccomp input's architecture: x86_64, i386, x32, aarch64, arm,\n"
-	  "riscv64, ppc64le, s390x, loongarch64, mips, mipsel, mips64, mips64el (and their\n"
-	  "aliases), or an AUDIT_ARCH_* number. The host's at first.",
+	  "Sets (or shows) the seccomp input's architecture: a name below (or an alias of one)\n"
+	  "or an AUDIT_ARCH_* number. The host's at first. System call names and constants are\n"
+	  "read on it.",
 	  "the seccomp input's architecture", NULL },
 	{ "filter", cmd_filter, SH_COMPLETE_FILES, "filter FILE | -",
 	  "Writes the packets of the capture the program accepts to a new pcap file; it\n"
@@ -175,6 +176,12 @@ static int cmd_help(struct sh *sh, char *args, size_t off)
 			return 1;
 		}
 		fprintf(sh->out, "%s\n%s\n", c->usage, c->help);
+		if (c->complete == SH_COMPLETE_ARCH) {
+			char names[160];
+
+			cbpf_arch_names(names, sizeof(names), ", ", true);
+			fprintf(sh->out, "Names: %s.\n", names);
+		}
 		return 0;
 	}
 	fprintf(sh->out, "bpf_dbg's commands:\n");

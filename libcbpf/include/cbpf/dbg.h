@@ -206,6 +206,7 @@ enum cbpf_dbg_need {
 	CBPF_DBG_NEED_CAPTURE = 4, /* a capture */
 	CBPF_DBG_NEED_SOCKET = 8,  /* the program, if any, is a socket filter: what runs over a
 				    * capture */
+	CBPF_DBG_NEED_PACKET = 16, /* a packet, program or not */
 };
 /*
  * Whether the session has what needs asks for; else false and one error in diags, in bpf_dbg's
@@ -476,6 +477,15 @@ CBPF_API int cbpf_dbg_resume(struct cbpf_dbg *dbg, struct cbpf_diags *diags);
  * history stack"), -EINVAL (the capture cannot be read on: in diags).
  */
 CBPF_API int cbpf_dbg_step_n(struct cbpf_dbg *dbg, long n, struct cbpf_diags *diags);
+/*
+ * cbpf-dbg's finish: the current input's run to its return (cbpf_dbg_continue), after
+ * cbpf_dbg_resume when it has ended; a pending packet is only finished (CBPF_DBG_END). At a
+ * breakpoint its instruction is executed, as bpf_dbg does, so that going on does not stop there
+ * again: the history's last entry holds it. Returns 0, -EINVAL (no program, or the capture
+ * cannot be read on: in diags).
+ */
+CBPF_API int cbpf_dbg_finish(struct cbpf_dbg *dbg, struct cbpf_dbg_stop *stop,
+			     struct cbpf_diags *diags);
 
 /*
  * Runs the whole current input in a scratch state (the session is not changed) and records

@@ -114,7 +114,7 @@ static int argument(struct cbpf_dbg *dbg, const char *text, int i, const char *w
 	int err;
 
 	*out = 0;
-	if (isdigit((unsigned char)*w) || *w == '-' || *w == '+') {
+	if ((isdigit((unsigned char)*w) || *w == '-' || *w == '+') && !strchr(w, '|')) {
 		err = cbpf_dbg_number(w, true, out);
 		if (err == -ERANGE)
 			return say(diags, 0, 0, "argument %d: " DIAG_QF " is too large: arguments "

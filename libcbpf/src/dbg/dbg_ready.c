@@ -19,7 +19,8 @@ static bool refuse(struct cbpf_diags *diags, const char *fmt, ...)
 bool cbpf_dbg_ready(const struct cbpf_dbg *dbg, unsigned needs, const char *what,
 		    struct cbpf_diags *diags)
 {
-	bool packets = needs & CBPF_DBG_NEED_INPUT && dbg->mode != CBPF_VM_SECCOMP;
+	bool packets = needs & CBPF_DBG_NEED_PACKET ||
+		       (needs & CBPF_DBG_NEED_INPUT && dbg->mode != CBPF_VM_SECCOMP);
 
 	/* tools/bpf/bpf_dbg.c's words, where it has them. */
 	if ((needs & (CBPF_DBG_NEED_PROG | CBPF_DBG_NEED_INPUT)) && !dbg->prog)

@@ -325,6 +325,20 @@ int cbpf_dbg_resume(struct cbpf_dbg *dbg, struct cbpf_diags *diags)
 	return err < 0 ? err : 1;
 }
 
+int cbpf_dbg_finish(struct cbpf_dbg *dbg, struct cbpf_dbg_stop *stop, struct cbpf_diags *diags)
+{
+	int r = cbpf_dbg_resume(dbg, diags);
+
+	*stop = (struct cbpf_dbg_stop){ .why = CBPF_DBG_END };
+	if (r <= 0)
+		return r;
+	r = cbpf_dbg_continue(dbg, 0, stop);
+	/* bpf_dbg executes the instruction it stopped at: going on does not stop there again. */
+	if (!r && stop->why == CBPF_DBG_HIT_BREAK)
+		cbpf_dbg_step(dbg, NULL);
+	return r;
+}
+
 int cbpf_dbg_step_n(struct cbpf_dbg *dbg, long n, struct cbpf_diags *diags)
 {
 	int r;
