@@ -33,6 +33,13 @@ static int input_set(struct sh *sh, int err, struct cbpf_diags *diags, size_t of
 {
 	if (sh_said(sh, err, diags, off))
 		return 1;
+	if (!sh->said_no_filter && cbpf_dbg_mode(sh->dbg) != CBPF_VM_SECCOMP) {
+		/* Said once: scripts set inputs before loading the filter they test. */
+		sh->said_no_filter = true;
+		sh_note(sh, "%s: the seccomp input is kept for the seccomp filter 'load' brings",
+			cbpf_dbg_prog(sh->dbg) ? "the program is a socket filter" :
+						 "no program is loaded");
+	}
 	if (cbpf_dbg_prog(sh->dbg) && cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP && show_reached(sh))
 		return 1;
 	return 0;

@@ -82,6 +82,33 @@ int cmd_select(struct sh *sh, char *args, size_t off)
 /* How far one step goes, either way: twice the longest run, as before it was said. */
 #define STEP_MAX (CBPF_MAXINSNS * 2u)
 
+/* back N: undoes n instructions of this input, into a run that has ended too. */
+static int go_back(struct sh *sh, uint64_t n)
+{
+	const struct cbpf_dbg_hist *h;
+	struct cbpf_dbg_input in;
+	size_t k = cbpf_dbg_history(sh->dbg, &h);
+
+	if (n > k) {
+		sh_error(sh, "cannot go back %" PRIu64 " instruction%s: %zu %s executed on this "
+			     "input",
+			 n, n == 1 ? "" : "s", k, k == 1 ? "was" : "were");
+		return 1;
+	}
+	cbpf_dbg_back(sh->dbg, (size_t)n);
+	if (k > n) {
+		show_last(sh, false);
+		show_tag(sh, "(back)");
+		return 0;
+	}
+	cbpf_dbg_input(sh->dbg, &in);
+	if (cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP)
+		show_tag(sh, "(back at the start)");
+	else
+		show_tag(sh, "(back at the start of packet %" PRIu64 ")", in.number);
+	return 0;
+}
+
 int cmd_step(struct sh *sh, char *args, size_t off)
 {
 	struct cbpf_diags diags = { 0 };
@@ -104,10 +131,11 @@ int cmd_step(struct sh *sh, char *args, size_t off)
 			 neg ? "goes back" : "takes", STEP_MAX, CBPF_MAXINSNS, QUOTE(args));
 		return 1;
 	}
-	err = cbpf_dbg_step_n(sh->dbg, neg ? -(long)v : (long)v, &diags);
+	/* step -N is back N (bpf_dbg's step -N went back N + 1 and stepped one). */
+	if (neg && v)
+		return go_back(sh, v);
+	err = cbpf_dbg_step_n(sh->dbg, (size_t)v, &diags);
 	sh_capture_diags(sh, &diags);
-	if (err == -ERANGE)
-		sh_error(sh, "reached bottom of register history stack!");
 	if (err < 0)
 		return 1;
 	if (err == 1) {
@@ -175,10 +203,7 @@ int cmd_run(struct sh *sh, char *args, size_t off)
 
 int cmd_back(struct sh *sh, char *args, size_t off)
 {
-	const struct cbpf_dbg_hist *h;
-	struct cbpf_dbg_input in;
 	uint64_t n = 1;
-	size_t k;
 
 	(void)off;
 	if (!sh_ready(sh, CBPF_DBG_NEED_INPUT, NULL))
@@ -187,25 +212,7 @@ int cmd_back(struct sh *sh, char *args, size_t off)
 		sh_error(sh, "back takes a number of instructions, not " DIAG_QF, QUOTE(args));
 		return 1;
 	}
-	k = cbpf_dbg_history(sh->dbg, &h);
-	if (n > k) {
-		sh_error(sh, "cannot go back %" PRIu64 " instruction%s: %zu %s executed on this "
-			     "input",
-			 n, n == 1 ? "" : "s", k, k == 1 ? "was" : "were");
-		return 1;
-	}
-	cbpf_dbg_back(sh->dbg, (size_t)n);
-	if (k > n) {
-		show_last(sh, false);
-		show_tag(sh, "(back)");
-		return 0;
-	}
-	cbpf_dbg_input(sh->dbg, &in);
-	if (cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP)
-		show_tag(sh, "(back at the start)");
-	else
-		show_tag(sh, "(back at the start of packet %" PRIu64 ")", in.number);
-	return 0;
+	return go_back(sh, n);
 }
 
 int cmd_finish(struct sh *sh, char *args, size_t off)

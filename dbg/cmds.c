@@ -37,9 +37,8 @@ static const struct sh_cmd cmds[] = {
 	  "make packet N of the capture current", NULL },
 	{ "step", cmd_step, SH_COMPLETE_NONE, "step [N | +N | -N]",
 	  "Executes the next instruction, showing it and the registers it sees first; with N,\n"
-	  "executes N and shows the last. step -N goes back to show the instruction N steps\n"
-	  "before the last one shown. When the program ends the next packet follows: step -N\n"
-	  "no longer goes into the packet that ended (back does). N is 8192 at most.",
+	  "executes N and shows the last. step -N is back N. When the program ends the next\n"
+	  "packet follows. N is 8192 at most.",
 	  "execute instructions, showing the last and its registers", NULL },
 	{ "run", cmd_run, SH_COMPLETE_NONE, "run [N]",
 	  "Runs the program over the current packet and the rest of the capture (N packets at\n"

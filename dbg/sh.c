@@ -212,9 +212,9 @@ bool sh_is_stdin(const char *path)
 				      a.st_dev == b.st_dev && a.st_ino == b.st_ino);
 }
 
-int sh_load_expr(struct sh *sh, const char *expr)
+int sh_load(struct sh *sh, const char *kind, const char *arg)
 {
-	size_t n = strlen(expr) + sizeof("load expr ");
+	size_t n = strlen(kind) + strlen(arg) + sizeof("load  ");
 	char *line = malloc(n);
 	int rc;
 
@@ -224,9 +224,15 @@ int sh_load_expr(struct sh *sh, const char *expr)
 		sh->errors++;
 		return 1;
 	}
-	snprintf(line, n, "load expr %s", expr);
+	snprintf(line, n, "load %s %s", kind, arg);
+	if (strcmp(kind, "expr")) {
+		rc = sh_exec(sh, line);
+		free(line);
+		return rc;
+	}
+	/* An empty expression matches every packet; "load expr" alone would say it is missing. */
 	sh->cmdline = line;
-	rc = sh_do_load_expr(sh, expr) || sh->failed;
+	rc = sh_do_load_expr(sh, arg) || sh->failed;
 	sh->cmdline = NULL;
 	free(line);
 	if (rc)

@@ -27,6 +27,7 @@ struct sh {
 	bool no_io;           /* refuse commands that read or write files (the fuzzer) */
 	bool stdin_commands;  /* commands come from standard input, which cannot be a capture too */
 	bool quit;
+	bool said_no_filter;  /* syscall or arch without a seccomp filter has said so */
 	unsigned errors;      /* commands that failed */
 	bool failed;          /* the command being run has reported an error */
 	const char *diag_name; /* names a program without a file in messages; NULL: "program" */
@@ -48,10 +49,10 @@ void sh_terminal(struct sh *sh);
 /* Runs one command line. Returns 0, or 1 when the command failed (its errors printed). */
 int sh_exec(struct sh *sh, const char *line);
 /*
- * load expr EXPR, for -e: EXPR may be empty (matching every packet, as tcpdump takes no
- * expression), which the command line cannot say. Returns as sh_exec.
+ * "load KIND ARG" for a command-line option: -p, -b, -e (whose expression may be empty, matching
+ * every packet as tcpdump takes no expression). Returns as sh_exec.
  */
-int sh_load_expr(struct sh *sh, const char *expr);
+int sh_load(struct sh *sh, const char *kind, const char *arg);
 
 /* ---------------------------------------------------------------- sh.c: messages */
 

@@ -95,7 +95,8 @@ CBPF_API int cbpf_dbg_load_file(struct cbpf_dbg *dbg, const char *path,
 				struct cbpf_dbg_file *out, struct cbpf_diags *diags);
 /*
  * bpf_dbg's load bpf: a socket filter in bpf_asm's comma form, "N,code jt jf k,...", as text
- * (errors located in it). Returns as cbpf_dbg_load; a failed load keeps the previous program.
+ * (errors located in it; text naming a file is refused, saying to load the file). Returns as
+ * cbpf_dbg_load; a failed load keeps the previous program.
  */
 CBPF_API int cbpf_dbg_load_text(struct cbpf_dbg *dbg, const char *text, struct cbpf_diags *diags);
 /*
@@ -469,14 +470,12 @@ CBPF_API bool cbpf_dbg_pending(const struct cbpf_dbg *dbg);
 CBPF_API int cbpf_dbg_resume(struct cbpf_dbg *dbg, struct cbpf_diags *diags);
 /*
  * bpf_dbg's step N: n instructions (0 is 1) from where the run stands, after cbpf_dbg_resume
- * when it has ended; or with n < 0, back to the state before the instruction shown -n steps ago
- * (cbpf_dbg_back), which is then executed again. Returns 1 when the last of them was executed
- * (the history's last entry holds it, with the state it saw: what bpf_dbg shows), 0 when the run
- * ended before it (or a pending packet was finished: nothing executed), -ERANGE (n < 0 reaches
- * past the history, or into a run that has ended and was said to: bpf_dbg's "bottom of register
- * history stack"), -EINVAL (the capture cannot be read on: in diags).
+ * when it has ended. Returns 1 when the last of them was executed (the history's last entry
+ * holds it, with the state it saw: what bpf_dbg shows), 0 when the run ended before it (or a
+ * pending packet was finished: nothing executed), -EINVAL (the capture cannot be read on: in
+ * diags). Going back is cbpf_dbg_back.
  */
-CBPF_API int cbpf_dbg_step_n(struct cbpf_dbg *dbg, long n, struct cbpf_diags *diags);
+CBPF_API int cbpf_dbg_step_n(struct cbpf_dbg *dbg, size_t n, struct cbpf_diags *diags);
 /*
  * cbpf-dbg's finish: the current input's run to its return (cbpf_dbg_continue), after
  * cbpf_dbg_resume when it has ended; a pending packet is only finished (CBPF_DBG_END). At a

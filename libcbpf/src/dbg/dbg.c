@@ -141,6 +141,7 @@ int cbpf_dbg_load(struct cbpf_dbg *dbg, const struct cbpf_prog *prog, enum cbpf_
 	dbg->expr = NULL;
 	cbpf_dbg_delete_all(dbg, CBPF_DBG_BREAK);
 	dbg_restart(dbg);
+	dbg_tally_reset(dbg);
 	return 0;
 }
 
@@ -283,6 +284,8 @@ int cbpf_dbg_open_capture(struct cbpf_dbg *dbg, const char *path, struct cbpf_di
 {
 	int err = dbg_capture_open(dbg, path, diags);
 
+	if (!err)
+		dbg_tally_reset(dbg);
 	if (err || !dbg->expr || !dbg->prog)
 		return err;
 	return recompile(dbg, diags);

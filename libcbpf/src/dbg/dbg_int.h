@@ -3,6 +3,8 @@
 #ifndef CBPF_DBG_INT_H
 #define CBPF_DBG_INT_H
 
+#include <string.h>
+
 #include "cbpf/capture.h"
 #include "cbpf/dbg.h"
 
@@ -80,6 +82,15 @@ void dbg_set_origin(struct cbpf_dbg *dbg, const char *fmt, ...) CBPF_PRINTF(2, 3
 /* The next blank-separated word of *s, cut in place, *s moved past the blanks after; NULL at the
  * end (dbg_input.c). */
 char *dbg_word(char **s);
+
+/*
+ * bpf_dbg's tally starts again: a pass over the capture from where the user put it (select, a
+ * new capture or program, the wrap to the first packet), so that it never counts a packet twice.
+ */
+static inline void dbg_tally_reset(struct cbpf_dbg *dbg)
+{
+	memset(&dbg->tally, 0, sizeof(dbg->tally));
+}
 
 /* The run on the current input starts again: A = X = 0, pc 0, no history. */
 static inline void dbg_restart(struct cbpf_dbg *dbg)

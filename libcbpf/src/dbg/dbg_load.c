@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cbpf/capture.h"
 #include "cbpf/source.h"
@@ -32,8 +33,16 @@ int cbpf_dbg_load_text(struct cbpf_dbg *dbg, const char *text, struct cbpf_diags
 {
 	struct cbpf_read_opts ropts = { NULL, CBPF_FORM_COMMA, 0, false };
 	struct cbpf_prog *prog = NULL;
-	int err = cbpf_prog_read(text, strlen(text), &ropts, &prog, diags);
+	int err;
 
+	/* bpf_dbg's load bpf takes no file; a file name given to it is not a program to parse. */
+	if (!strchr(text, ',') && !access(text, F_OK)) {
+		cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 1, 1, (unsigned)strlen(text), -1,
+			       "'%s' is a file: 'load %s' reads a program from a file, 'load bpf' "
+			       "takes one inline (N,code jt jf k,...)", text, text);
+		return -EINVAL;
+	}
+	err = cbpf_prog_read(text, strlen(text), &ropts, &prog, diags);
 	if (!err)
 		err = cbpf_dbg_load(dbg, prog, CBPF_VM_SOCKET, diags);
 	if (!err)

@@ -270,9 +270,12 @@ int cbpf_dbg_run_tally(struct cbpf_dbg *dbg, uint64_t max_packets, struct cbpf_d
 		dbg->pending = false;
 		count(&dbg->tally, dbg->st.ret);
 		if (max_packets == 1 || (dbg->cap && !dbg->have_ahead)) {
-			/* As after any run, back to the first packet. */
+			struct cbpf_dbg_tally t = dbg->tally;
+
+			/* As after any run, back to the first packet (which starts a new tally). */
 			if (dbg->cap)
 				err = cbpf_dbg_select(dbg, 1, diags);
+			dbg->tally = t;
 			goto over;
 		}
 		if (max_packets)
@@ -339,29 +342,14 @@ int cbpf_dbg_finish(struct cbpf_dbg *dbg, struct cbpf_dbg_stop *stop, struct cbp
 	return r;
 }
 
-int cbpf_dbg_step_n(struct cbpf_dbg *dbg, long n, struct cbpf_diags *diags)
+int cbpf_dbg_step_n(struct cbpf_dbg *dbg, size_t n, struct cbpf_diags *diags)
 {
-	int r;
+	/* A packet stopped at its return: this step finishes it, no further. */
+	int r = cbpf_dbg_resume(dbg, diags);
 
-	if (n < 0) {
-		/*
-		 * bpf_dbg: back to the state before the instruction shown -n steps ago. Once the
-		 * end of a packet was said ("(next packet)"), bpf_dbg has moved on and its
-		 * history is gone: only back goes into a finished run. A run stopped at a
-		 * breakpoint on a return has not said so yet, and keeps it.
-		 */
-		if ((dbg->st.exit != CBPF_VM_RUNNING && !cbpf_dbg_pending(dbg)) ||
-		    (size_t)-n + 1 > dbg->nhist)
-			return -ERANGE;
-		cbpf_dbg_back(dbg, (size_t)-n + 1);
-		n = 1;
-	} else {
-		/* A packet stopped at its return: this step finishes it, no further. */
-		r = cbpf_dbg_resume(dbg, diags);
-		if (r <= 0)
-			return r;
-	}
-	while (--n > 0 && dbg->st.exit == CBPF_VM_RUNNING)
+	if (r <= 0)
+		return r;
+	while (n-- > 1 && dbg->st.exit == CBPF_VM_RUNNING)
 		cbpf_dbg_step(dbg, NULL);
 	if (dbg->st.exit != CBPF_VM_RUNNING)
 		return 0;
