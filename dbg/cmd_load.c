@@ -42,7 +42,8 @@ static int load_file(struct sh *sh, const char *path, enum cbpf_dbg_file_kind ki
 		sh_error(sh, "'%s' is not a file, which cannot be looked into without reading it: "
 			     "say load pcap or load prog", path);
 	else if (f.read_err)
-		sh_error(sh, "%s: %s%s", path, cbpf_infile_why(err, sh->max_input, why, sizeof(why)),
+		sh_error(sh, "%s: %s%s", path,
+			 cbpf_infile_why(err, sh->max_input, why, sizeof(why)),
 			 err == -EFBIG ? CLI_MAX_INPUT_HINT : "");
 	else if (err == -ENOMEM)
 		sh_error(sh, "out of memory");

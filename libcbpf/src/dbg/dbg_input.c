@@ -37,10 +37,7 @@ enum cbpf_arch cbpf_dbg_arch(const struct cbpf_dbg *dbg)
 	return dbg->arch;
 }
 
-/* An error the caller prints as it is (line 0), or located in the text (line 1, col from 1). */
-static int say(struct cbpf_diags *diags, unsigned col, unsigned len, const char *fmt, ...)
-	CBPF_PRINTF(4, 5);
-static int say(struct cbpf_diags *diags, unsigned col, unsigned len, const char *fmt, ...)
+int dbg_refuse(struct cbpf_diags *diags, unsigned col, unsigned len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -91,18 +88,19 @@ static int constant(struct cbpf_dbg *dbg, const char *text, const char *w, size_
 		if (!cbpf_const_value(dbg->arch, name, out))
 			return 0;
 		if (cbpf_const_exists(name))
-			return say(diags, col, (unsigned)len, "constant '%s' is not defined on %s",
-				   name, cbpf_arch_name(dbg->arch));
+			return dbg_refuse(diags, col, (unsigned)len,
+					  "constant '%s' is not defined on %s", name,
+					  cbpf_arch_name(dbg->arch));
 		k = cbpf_const_suggest(dbg->arch, name, near, 3);
 	}
 	for (size_t i = 0; i < k; i++)
 		n += (size_t)snprintf(hint + n, sizeof(hint) - n, "%s'%s'",
 				      !i ? "" : i == k - 1 ? " or " : ", ", near[i]);
 	if (k)
-		return say(diags, col, (unsigned)len, "unknown constant " DIAG_QF
-			   " (did you mean %s?)", DIAG_QA(w, len), hint);
-	return say(diags, col, (unsigned)len, "unknown constant " DIAG_QF " (write its value)",
-		   DIAG_QA(w, len));
+		return dbg_refuse(diags, col, (unsigned)len, "unknown constant " DIAG_QF
+				  " (did you mean %s?)", DIAG_QA(w, len), hint);
+	return dbg_refuse(diags, col, (unsigned)len,
+			  "unknown constant " DIAG_QF " (write its value)", DIAG_QA(w, len));
 }
 
 /* Argument i: a number in C's syntax, or constants and numbers joined by '|' (minijail's). */
@@ -117,12 +115,14 @@ static int argument(struct cbpf_dbg *dbg, const char *text, int i, const char *w
 	if ((isdigit((unsigned char)*w) || *w == '-' || *w == '+') && !strchr(w, '|')) {
 		err = cbpf_dbg_number(w, true, out);
 		if (err == -ERANGE)
-			return say(diags, 0, 0, "argument %d: " DIAG_QF " is too large: arguments "
-				   "have 64 bits (at most 0xffffffffffffffff, or -1)",
-				   i, DIAG_QA(w, strlen(w)));
+			return dbg_refuse(diags, 0, 0,
+					  "argument %d: " DIAG_QF " is too large: arguments "
+					  "have 64 bits (at most 0xffffffffffffffff, or -1)",
+					  i, DIAG_QA(w, strlen(w)));
 		if (err)
-			return say(diags, 0, 0, "argument %d: " DIAG_QF " is not a number (C's "
-				   "syntax: 42, 0x2a, 052, -1)", i, DIAG_QA(w, strlen(w)));
+			return dbg_refuse(diags, 0, 0,
+					  "argument %d: " DIAG_QF " is not a number (C's "
+					  "syntax: 42, 0x2a, 052, -1)", i, DIAG_QA(w, strlen(w)));
 		return 0;
 	}
 	for (const char *p = w; p <= end; p++) {
@@ -139,9 +139,10 @@ static int argument(struct cbpf_dbg *dbg, const char *text, int i, const char *w
 				num[plen] = '\0';
 			}
 			if (!fits || cbpf_dbg_number(num, true, &v))
-				return say(diags, (unsigned)(p - text) + 1, plen ? (unsigned)plen : 1,
-					   "argument %d: expected a number or a constant in " DIAG_QF,
-					   i, DIAG_QA(w, strlen(w)));
+				return dbg_refuse(diags, (unsigned)(p - text) + 1,
+						  plen ? (unsigned)plen : 1,
+						  "argument %d: expected a number or a constant in "
+						  DIAG_QF, i, DIAG_QA(w, strlen(w)));
 		} else if (constant(dbg, text, p, plen, &v, diags)) {
 			return -EINVAL;
 		}
@@ -164,19 +165,20 @@ static int syscall_nr(struct cbpf_dbg *dbg, const char *w, int32_t *nr, struct c
 		return 0;
 	}
 	if (!err || err == -ERANGE)
-		return say(diags, 0, 0, DIAG_QF " is not a system call number (32 bits)",
-			   DIAG_QA(w, strlen(w)));
+		return dbg_refuse(diags, 0, 0, DIAG_QF " is not a system call number (32 bits)",
+				  DIAG_QA(w, strlen(w)));
 	if (numeric)
-		return say(diags, 0, 0, DIAG_QF " is not a number (C's syntax: 42, 0x2a, 052, -1)",
-			   DIAG_QA(w, strlen(w)));
+		return dbg_refuse(diags, 0, 0,
+				  DIAG_QF " is not a number (C's syntax: 42, 0x2a, 052, -1)",
+				  DIAG_QA(w, strlen(w)));
 	if (!cbpf_syscall_nr(dbg->arch, w, &n)) {
 		*nr = (int32_t)n;
 		return 0;
 	}
 	if (cbpf_syscall_exists(w))
-		return say(diags, 0, 0, "no system call " DIAG_QF " on %s", DIAG_QA(w, strlen(w)),
-			   cbpf_arch_name(dbg->arch));
-	return say(diags, 0, 0, "unknown system call " DIAG_QF, DIAG_QA(w, strlen(w)));
+		return dbg_refuse(diags, 0, 0, "no system call " DIAG_QF " on %s",
+				  DIAG_QA(w, strlen(w)), cbpf_arch_name(dbg->arch));
+	return dbg_refuse(diags, 0, 0, "unknown system call " DIAG_QF, DIAG_QA(w, strlen(w)));
 }
 
 int cbpf_dbg_set_syscall(struct cbpf_dbg *dbg, const char *text, struct cbpf_diags *diags)
@@ -190,13 +192,13 @@ int cbpf_dbg_set_syscall(struct cbpf_dbg *dbg, const char *text, struct cbpf_dia
 		return -ENOMEM;
 	w = dbg_word(&s);
 	if (!w)
-		err = say(diags, 0, 0, "syscall needs a system call, by name or number");
+		err = dbg_refuse(diags, 0, 0, "syscall needs a system call, by name or number");
 	else
 		err = syscall_nr(dbg, w, &sd.nr, diags);
 	memset(sd.args, 0, sizeof(sd.args));
 	while (!err && (w = dbg_word(&s))) {
 		if (i == 6)
-			err = say(diags, 0, 0, "a system call has 6 arguments at most");
+			err = dbg_refuse(diags, 0, 0, "a system call has 6 arguments at most");
 		else
 			err = argument(dbg, copy, i, w, &sd.args[i], diags);
 		i++;
@@ -225,8 +227,10 @@ int cbpf_dbg_set_arch(struct cbpf_dbg *dbg, const char *text, struct cbpf_diags 
 			dbg->arch = a;
 	} else {
 		cbpf_arch_names(names, sizeof(names), ", ", true);
-		return say(diags, 0, 0, "unknown architecture " DIAG_QF " (%s, or an AUDIT_ARCH_* "
-			   "number)", DIAG_QA(text, strlen(text)), names);
+		return dbg_refuse(diags, 0, 0,
+				  "unknown architecture " DIAG_QF " (%s, or an AUDIT_ARCH_* "
+				  "number)",
+				  DIAG_QA(text, strlen(text)), names);
 	}
 	cbpf_dbg_set_seccomp(dbg, &sd);
 	return 0;
@@ -259,7 +263,7 @@ static int set_words(struct cbpf_dbg *dbg, char *s, struct cbpf_diags *diags)
 	if (name && !strcmp(name, "jit")) {
 		/* Runs over captures as native code or interpreted: the same results. */
 		if (!val || *s || (strcmp(val, "on") && strcmp(val, "off")))
-			return say(diags, 0, 0, "set jit takes on or off");
+			return dbg_refuse(diags, 0, 0, "set jit takes on or off");
 		cbpf_dbg_set_jit(dbg, !strcmp(val, "on"));
 		return 0;
 	}
@@ -268,35 +272,39 @@ static int set_words(struct cbpf_dbg *dbg, char *s, struct cbpf_diags *diags)
 
 		err = val ? cbpf_dbg_number(val, true, &v) : -EINVAL;
 		if (err == -ERANGE)
-			return say(diags, 0, 0, DIAG_QF " is too large for the instruction pointer "
-				   "(64 bits: at most 0xffffffffffffffff)", DIAG_QA(val, strlen(val)));
+			return dbg_refuse(diags, 0, 0,
+					  DIAG_QF " is too large for the instruction pointer (64 "
+					  "bits: at most 0xffffffffffffffff)",
+					  DIAG_QA(val, strlen(val)));
 		if (err)
-			return say(diags, 0, 0, "set ip takes a number");
+			return dbg_refuse(diags, 0, 0, "set ip takes a number");
 		sd.instruction_pointer = v;
 		cbpf_dbg_set_seccomp(dbg, &sd);
 		return 0;
 	}
 	if (!name || !val || *s)
-		return say(diags, 0, 0, "set takes a field and a value: set mark 7, set mark auto");
+		return dbg_refuse(diags, 0, 0,
+				  "set takes a field and a value: set mark 7, set mark auto");
 	if (!strcmp(val, "auto")) {
 		err = cbpf_dbg_meta_reset(dbg, name);
 	} else {
 		err = cbpf_dbg_number(val, false, &v);
 		if (err == -ERANGE && cbpf_dbg_meta_get(dbg, name, &v, NULL) != -ENOENT)
-			return say(diags, 0, 0, "%.*s%s is out of range for %s",
-				   DIAG_QA(val, strlen(val)), name);
+			return dbg_refuse(diags, 0, 0, "%.*s%s is out of range for %s",
+					  DIAG_QA(val, strlen(val)), name);
 		if (err == -EINVAL)
-			return say(diags, 0, 0, DIAG_QF " is not a number", DIAG_QA(val, strlen(val)));
+			return dbg_refuse(diags, 0, 0, DIAG_QF " is not a number",
+					  DIAG_QA(val, strlen(val)));
 		if (!err)
 			err = cbpf_dbg_meta_set(dbg, name, v);
 		else
 			err = -ENOENT;
 	}
 	if (err == -ENOENT)
-		return say(diags, 0, 0, "no field " DIAG_QF " ('set' lists them)",
-			   DIAG_QA(name, strlen(name)));
+		return dbg_refuse(diags, 0, 0, "no field " DIAG_QF " ('set' lists them)",
+				  DIAG_QA(name, strlen(name)));
 	if (err)
-		return say(diags, 0, 0, "%s is out of range for %s", val, name);
+		return dbg_refuse(diags, 0, 0, "%s is out of range for %s", val, name);
 	return 0;
 }
 

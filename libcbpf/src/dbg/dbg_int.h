@@ -76,6 +76,13 @@ struct cbpf_dbg {
 	const volatile sig_atomic_t *intr;
 };
 
+/*
+ * An error in a command's words: printed as it is (col 0), or located in the text (line 1, col
+ * from 1). Returns -EINVAL (dbg_input.c).
+ */
+int dbg_refuse(struct cbpf_diags *diags, unsigned col, unsigned len, const char *fmt, ...)
+	CBPF_PRINTF(4, 5);
+
 /* What the program was loaded from, printf-style (NULL when out of memory: unknown). */
 void dbg_set_origin(struct cbpf_dbg *dbg, const char *fmt, ...) CBPF_PRINTF(2, 3);
 

@@ -2,7 +2,6 @@
 /* Breakpoints and watches: the list a session keeps, made from break's and watch's words. */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,18 +113,6 @@ void dbg_points_free(struct cbpf_dbg *dbg)
 	dbg->points_cap = 0;
 }
 
-/* An error in break's or watch's words, which the caller prints as it is. */
-static int refuse(struct cbpf_diags *diags, const char *fmt, ...) CBPF_PRINTF(2, 3);
-static int refuse(struct cbpf_diags *diags, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	diags_vadd(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 /* "[at] N [if CONDITION]" or "if CONDITION", cut in copy (text's): where the condition starts. */
 static int break_words(struct cbpf_dbg *dbg, char *copy, long *pc, size_t *cond_at,
 		       struct cbpf_diags *diags)
@@ -140,24 +127,26 @@ static int break_words(struct cbpf_dbg *dbg, char *copy, long *pc, size_t *cond_
 	if (w && !strcmp(w, "at")) {
 		w = dbg_word(&s);
 		if (!w)
-			return refuse(diags, "break at needs an instruction");
+			return dbg_refuse(diags, 0, 0, "break at needs an instruction");
 	}
 	if (w && strcmp(w, "if")) {
 		err = cbpf_dbg_pc(dbg, w, &at);
 		if (err == -EINVAL)
-			return refuse(diags, "break takes [at] N [if CONDITION] or if CONDITION, "
-					     "not " DIAG_QF, DIAG_QA(w, strlen(w)));
+			return dbg_refuse(diags, 0, 0, "break takes [at] N [if CONDITION] or if "
+					  "CONDITION, not " DIAG_QF, DIAG_QA(w, strlen(w)));
 		if (err && !cbpf_dbg_number(w + (*w == 'l' || *w == 'L'), false, &n))
-			return refuse(diags, "no instruction %" PRIu64 ": the program has l0 to l%u",
-				      n, dbg->len - 1);
+			return dbg_refuse(diags, 0, 0,
+					  "no instruction %" PRIu64 ": the program has l0 to l%u",
+					  n, dbg->len - 1);
 		*pc = at;
 		w = dbg_word(&s);
 		if (w && strcmp(w, "if"))
-			return refuse(diags, "expected 'if' after the instruction, not " DIAG_QF,
-				      DIAG_QA(w, strlen(w)));
+			return dbg_refuse(diags, 0, 0,
+					  "expected 'if' after the instruction, not " DIAG_QF,
+					  DIAG_QA(w, strlen(w)));
 	}
 	if (w && !*s)
-		return refuse(diags, "'if' needs a condition");
+		return dbg_refuse(diags, 0, 0, "'if' needs a condition");
 	if (w)
 		*cond_at = (size_t)(s - copy);
 	return 0;
@@ -202,8 +191,8 @@ int cbpf_dbg_watch_text(struct cbpf_dbg *dbg, const char *text, unsigned *id, un
 		m = 16;
 	}
 	if (m > 15)
-		return refuse(diags, "watch takes M[i] (i from 0 to 15), not " DIAG_QF,
-			      DIAG_QA(text, l));
+		return dbg_refuse(diags, 0, 0, "watch takes M[i] (i from 0 to 15), not " DIAG_QF,
+				  DIAG_QA(text, l));
 	*mem = (unsigned)m;
 	return cbpf_dbg_watch(dbg, *mem, id);
 }
