@@ -8,7 +8,7 @@
 /* --arch x86_64,i386: each once. */
 static int parse_arches(struct cli_input *in, const char *list)
 {
-	char buf[256], *save = NULL;
+	char buf[256], names[160], *save = NULL;
 
 	if (strlen(list) >= sizeof(buf))
 		return cli_usage_error("--arch list too long");
@@ -16,11 +16,11 @@ static int parse_arches(struct cli_input *in, const char *list)
 	for (char *name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		enum cbpf_arch arch;
 
-		if (cbpf_arch_parse(name, &arch))
-			return cli_usage_error("unknown architecture '%s' for --arch "
-					       "(x86_64 i386 x32 aarch64 arm riscv64 ppc64le s390x "
-					       "loongarch64 mips mipsel mips64 mips64el)",
-					       name);
+		if (cbpf_arch_parse(name, &arch)) {
+			cbpf_arch_names(names, sizeof(names), " ", true);
+			return cli_usage_error("unknown architecture '%s' for --arch (%s)", name,
+					       names);
+		}
 		for (size_t i = 0; i < in->n_arches; i++)
 			if (in->arches[i] == arch)
 				return cli_usage_error("architecture '%s' given twice", name);
@@ -129,13 +129,14 @@ int cli_input_option(struct cli_input *in, int c, char *arg)
 	case CLI_OPT_LOG_MODE:
 		in->log_mode = true;
 		return 0;
-	case CLI_OPT_HOST:
-		if (cbpf_arch_parse(arg, &in->host))
-			return cli_usage_error("unknown architecture '%s' for --host "
-					       "(x86_64 i386 aarch64 arm riscv64 ppc64le s390x "
-					       "loongarch64 mips mipsel mips64 mips64el)",
-					       arg);
-		return 0;
+	case CLI_OPT_HOST: {
+		char names[160];
+
+		if (!cbpf_arch_parse(arg, &in->host))
+			return 0;
+		cbpf_arch_names(names, sizeof(names), " ", false);
+		return cli_usage_error("unknown architecture '%s' for --host (%s)", arg, names);
+	}
 	case CLI_OPT_STRICT:
 		in->strict = true;
 		return 0;

@@ -8,106 +8,46 @@
 #include "util/infile.h"
 #include "sh.h"
 
-static void set_from(struct sh *sh, const char *fmt, const char *what, const char *extra)
-{
-	size_t n = strlen(fmt) + strlen(what) + strlen(extra) + 1;
-
-	free(sh->prog_from);
-	sh->prog_from = malloc(n);
-	if (sh->prog_from)
-		snprintf(sh->prog_from, n, "%s%s%s", fmt, what, extra);
-}
-
-/* Loads prog (which the caller frees) in mode; diagnostics point into src. */
-static int load_prog(struct sh *sh, struct cbpf_prog *prog, enum cbpf_vm_mode mode,
-		     size_t offset, const char *src, size_t srclen)
-{
-	struct cbpf_diags diags = { 0 };
-	int err = cbpf_dbg_load(sh->dbg, prog, mode, &diags);
-
-	sh_diags(sh, &diags, offset, src, srclen);
-	if (err == -ENOMEM)
-		sh_error(sh, "out of memory");
-	return err ? 1 : 0;
-}
-
 /* bpf_dbg's load bpf: the comma form, "N,code jt jf k,...". */
 static int load_bpf(struct sh *sh, const char *text, size_t offset)
 {
-	struct cbpf_read_opts ropts = { NULL, CBPF_FORM_COMMA, 0, false };
 	struct cbpf_diags diags = { 0 };
-	struct cbpf_prog *prog = NULL;
-	int rc;
 
 	if (!*text) {
 		sh_error(sh, "load bpf needs a program: N,code jt jf k,... (bpf_asm's output, or "
 			     "tcpdump -ddd joined with commas)");
 		return 1;
 	}
-	if (cbpf_prog_read(text, strlen(text), &ropts, &prog, &diags)) {
-		sh_diags(sh, &diags, offset, NULL, 0);
-		return 1;
-	}
-	sh_diags(sh, &diags, offset, NULL, 0);
-	rc = load_prog(sh, prog, CBPF_VM_SOCKET, offset, NULL, 0);
-	if (!rc)
-		set_from(sh, "bpf code", "", "");
-	cbpf_prog_free(prog);
-	return rc;
+	return sh_said(sh, cbpf_dbg_load_text(sh->dbg, text, &diags), &diags, offset);
 }
 
-/*
- * A program file in any form; seccomp mode when asked or when the program says so. What the
- * file holds, a seccomp policy included, is libcbpf's loader's to say (cbpf_source_read).
- */
-static int load_file(struct sh *sh, const char *path, bool seccomp)
+static int load_capture(struct sh *sh, const char *path);
+
+/* A program file, or with CBPF_DBG_FILE_AUTO a capture, as the file says (libcbpf decides). */
+static int load_file(struct sh *sh, const char *path, enum cbpf_dbg_file_kind kind)
 {
-	struct cbpf_policy_opts popts = { .file = path, .max_file_size = sh->max_input };
-	struct cbpf_source_opts sopts = {
-		.file = path,
-		.kind = seccomp ? CBPF_SOURCE_SECCOMP : CBPF_SOURCE_AUTO,
-		.policy = &popts,
-	};
 	struct cbpf_diags diags = { 0 };
-	struct cbpf_source_info info;
-	struct cbpf_prog *prog = NULL;
-	char *src = NULL, why[64];
-	size_t len = 0;
-	int err, rc;
+	struct cbpf_dbg_file f;
+	char why[64];
+	int err;
 
 	if (sh_no_io(sh))
 		return 1;
-	err = cbpf_infile_read(path, sh->max_input, &src, &len);
-	if (err) {
+	err = cbpf_dbg_load_file(sh->dbg, path, kind, sh->max_input, &f, &diags);
+	sh_diags(sh, &diags, 0, f.src, f.len);
+	free(f.src);
+	if (f.capture)
+		return load_capture(sh, path);
+	if (err == -ESPIPE)
+		sh_error(sh, "'%s' is not a file, which cannot be looked into without reading it: "
+			     "say load pcap or load prog", path);
+	else if (f.read_err)
 		sh_error(sh, "%s: %s%s", path,
 			 cbpf_infile_why(err, sh->max_input, why, sizeof(why)),
 			 err == -EFBIG ? CLI_MAX_INPUT_HINT : "");
-		return 1;
-	}
-	err = cbpf_source_read(src, len, &sopts, &prog, &info, &diags);
-	if (info.form == CBPF_FORM_RAW)
-		len = 0; /* no lines to show */
-	sh_diags(sh, &diags, 0, len ? src : NULL, len);
-	if (err) {
-		free(src);
-		return 1;
-	}
-	seccomp |= info.policy || cbpf_prog_kind(prog) == CBPF_KIND_SECCOMP;
-	/* Comments name the fields, syscalls and actions, as seccomp-tools does. */
-	if (seccomp && !info.policy && cbpf_seccomp_annotate(prog, sh->arch)) {
-		cbpf_prog_free(prog);
-		free(src);
+	else if (err == -ENOMEM)
 		sh_error(sh, "out of memory");
-		return 1;
-	}
-	rc = load_prog(sh, prog, seccomp ? CBPF_VM_SECCOMP : CBPF_VM_SOCKET, 0, len ? src : NULL,
-		       len);
-	if (!rc)
-		set_from(sh, info.policy ? "seccomp policy " : seccomp ? "seccomp filter " : "",
-			 path, "");
-	cbpf_prog_free(prog);
-	free(src);
-	return rc;
+	return err ? 1 : 0;
 }
 
 /* Prints what the session said, refusals of an expression's program located as its. */
@@ -127,10 +67,7 @@ int sh_do_load_expr(struct sh *sh, const char *expr)
 	expr_diags(sh, &diags);
 	if (err && !said)
 		sh_error(sh, "out of memory");
-	if (err)
-		return 1;
-	set_from(sh, "expression '", expr, "'");
-	return 0;
+	return err ? 1 : 0;
 }
 
 static int load_capture(struct sh *sh, const char *path)
@@ -181,7 +118,6 @@ int cmd_load(struct sh *sh, char *args, size_t off)
 {
 	char *rest = args, *sub = sh_word(&rest);
 	size_t roff = off + (size_t)(rest - args);
-	int probe;
 
 	if (!sub) {
 		sh_error(sh, "load what? load bpf CODE | pcap FILE | expr EXPR | seccomp FILE | "
@@ -202,19 +138,9 @@ int cmd_load(struct sh *sh, char *args, size_t off)
 			return load_capture(sh, rest);
 		if (sh_matches(sub, "expr"))
 			return sh_do_load_expr(sh, rest);
-		return load_file(sh, rest, sh_matches(sub, "seccomp"));
+		return load_file(sh, rest, sh_matches(sub, "seccomp") ? CBPF_DBG_FILE_SECCOMP :
+					   CBPF_DBG_FILE_PROG);
 	}
 	/* load FILE: a capture or a program, by what the file holds. */
-	if (sh_no_io(sh))
-		return 1;
-	probe = cbpf_capture_probe(args);
-	if (probe == -ESPIPE) {
-		/* Looking would take the bytes away from whichever load follows. */
-		sh_error(sh, "'%s' is not a file, which cannot be looked into without reading it: "
-			     "say load pcap or load prog", args);
-		return 1;
-	}
-	if (probe == 1)
-		return load_capture(sh, args);
-	return load_file(sh, args, false);
+	return load_file(sh, args, CBPF_DBG_FILE_AUTO);
 }

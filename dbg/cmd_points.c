@@ -11,11 +11,11 @@ int cmd_breakpoint(struct sh *sh, char *args, size_t off)
 {
 	const struct cbpf_dbg_point *p;
 	size_t n;
-	uint64_t pc;
+	uint32_t pc;
 	char dis[96];
 
 	(void)off;
-	if (!sh_have_prog(sh))
+	if (!sh_ready(sh, CBPF_DBG_NEED_PROG, NULL))
 		return 1;
 	n = cbpf_dbg_points(sh->dbg, &p);
 	if (!*args) {
@@ -37,21 +37,20 @@ int cmd_breakpoint(struct sh *sh, char *args, size_t off)
 		cbpf_dbg_delete_all(sh->dbg, CBPF_DBG_BREAK);
 		return 0;
 	}
-	if (!sh_parse_pc(args, &pc) || pc >= cbpf_prog_len(cbpf_dbg_prog(sh->dbg))) {
+	if (cbpf_dbg_pc(sh->dbg, args, &pc)) {
 		sh_error(sh, "no instruction " DIAG_QF ": the program has l0 to l%zu", QUOTE(args),
 			 cbpf_prog_len(cbpf_dbg_prog(sh->dbg)) - 1);
 		return 1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (p[i].kind == CBPF_DBG_BREAK && p[i].pc == (long)pc && !p[i].cond) {
+		if (p[i].kind == CBPF_DBG_BREAK && p[i].pc == pc && !p[i].cond) {
 			fprintf(sh->out, "breakpoint already set!\n");
 			goto show;
 		}
 	}
-	cbpf_dbg_break(sh->dbg, (long)pc, NULL, NULL, NULL);
+	cbpf_dbg_break(sh->dbg, pc, NULL, NULL, NULL);
 show:
-	cbpf_dbg_disasm(&cbpf_prog_insns(cbpf_dbg_prog(sh->dbg))[pc], (unsigned)pc, dis,
-			sizeof(dis));
+	cbpf_dbg_disasm(&cbpf_prog_insns(cbpf_dbg_prog(sh->dbg))[pc], pc, dis, sizeof(dis));
 	fprintf(sh->out, "breakpoint at: %s\n", dis);
 	return 0;
 }
@@ -86,59 +85,21 @@ static void list_points(struct sh *sh)
 int cmd_break(struct sh *sh, char *args, size_t off)
 {
 	struct cbpf_diags diags = { 0 };
-	char *rest = args, *w;
-	const char *cond = NULL;
-	uint64_t pc = (uint64_t)-1;
-	size_t coff = 0;
+	const char *cond;
 	unsigned id;
+	long pc;
 
-	if (!sh_have_prog(sh))
+	if (!sh_ready(sh, CBPF_DBG_NEED_PROG, NULL))
 		return 1;
 	if (!*args) {
 		list_points(sh);
 		return 0;
 	}
-	w = sh_word(&rest);
-	if (!strcmp(w, "at")) {
-		w = sh_word(&rest);
-		if (!w) {
-			sh_error(sh, "break at needs an instruction");
-			return 1;
-		}
-	}
-	if (strcmp(w, "if")) {
-		if (!sh_parse_pc(w, &pc)) {
-			sh_error(sh,
-				 "break takes [at] N [if CONDITION] or if CONDITION, not " DIAG_QF,
-				 QUOTE(w));
-			return 1;
-		}
-		w = sh_word(&rest);
-		if (w && strcmp(w, "if")) {
-			sh_error(sh, "expected 'if' after the instruction, not " DIAG_QF, QUOTE(w));
-			return 1;
-		}
-	}
-	if (w) {
-		if (!*rest) {
-			sh_error(sh, "'if' needs a condition");
-			return 1;
-		}
-		cond = rest;
-		coff = off + (size_t)(rest - args);
-	}
-	if (pc != (uint64_t)-1 && pc >= cbpf_prog_len(cbpf_dbg_prog(sh->dbg))) {
-		sh_error(sh, "no instruction %" PRIu64 ": the program has l0 to l%zu", pc,
-			 cbpf_prog_len(cbpf_dbg_prog(sh->dbg)) - 1);
+	if (sh_said(sh, cbpf_dbg_break_text(sh->dbg, args, &id, &pc, &cond, &diags), &diags, off))
 		return 1;
-	}
-	if (cbpf_dbg_break(sh->dbg, pc == (uint64_t)-1 ? -1 : (long)pc, cond, &id, &diags)) {
-		sh_diags(sh, &diags, coff, NULL, 0);
-		return 1;
-	}
 	fprintf(sh->out, "breakpoint %u", id);
-	if (pc != (uint64_t)-1)
-		fprintf(sh->out, " at l%" PRIu64, pc);
+	if (pc >= 0)
+		fprintf(sh->out, " at l%ld", pc);
 	if (cond)
 		fprintf(sh->out, " if %s", cond);
 	fputc('\n', sh->out);
@@ -147,13 +108,11 @@ int cmd_break(struct sh *sh, char *args, size_t off)
 
 int cmd_watch(struct sh *sh, char *args, size_t off)
 {
+	struct cbpf_diags diags = { 0 };
 	const struct cbpf_dbg_point *p;
-	const char *s = args;
+	unsigned id, m;
 	size_t n;
-	uint64_t m;
-	unsigned id;
 
-	(void)off;
 	if (!*args) {
 		n = cbpf_dbg_points(sh->dbg, &p);
 		for (size_t i = 0; i < n; i++)
@@ -161,28 +120,9 @@ int cmd_watch(struct sh *sh, char *args, size_t off)
 				fprintf(sh->out, "%u\twatch M[%u]\n", p[i].id, p[i].mem);
 		return 0;
 	}
-	if (*s == 'M' || *s == 'm') {
-		size_t l = strlen(s);
-		char num[32];
-
-		if (s[1] != '[' || s[l - 1] != ']' || l - 3 >= sizeof(num)) {
-			sh_error(sh, "watch takes M[i] (i from 0 to 15), not " DIAG_QF,
-				 QUOTE(args));
-			return 1;
-		}
-		memcpy(num, s + 2, l - 3);
-		num[l - 3] = '\0';
-		if (!sh_parse_u64(num, &m) || m > 15) {
-			sh_error(sh, "watch takes M[i] (i from 0 to 15), not " DIAG_QF,
-				 QUOTE(args));
-			return 1;
-		}
-	} else if (!sh_parse_u64(s, &m) || m > 15) {
-		sh_error(sh, "watch takes M[i] (i from 0 to 15), not " DIAG_QF, QUOTE(args));
+	if (sh_said(sh, cbpf_dbg_watch_text(sh->dbg, args, &id, &m, &diags), &diags, off))
 		return 1;
-	}
-	cbpf_dbg_watch(sh->dbg, (unsigned)m, &id);
-	fprintf(sh->out, "watch %u: M[%" PRIu64 "]\n", id, m);
+	fprintf(sh->out, "watch %u: M[%u]\n", id, m);
 	return 0;
 }
 
@@ -199,7 +139,7 @@ int cmd_delete(struct sh *sh, char *args, size_t off)
 	while ((w = sh_word(&rest))) {
 		uint64_t id;
 
-		if (!sh_parse_u64(w, &id) || id > UINT32_MAX ||
+		if (cbpf_dbg_number(w, false, &id) || id > UINT32_MAX ||
 		    cbpf_dbg_delete(sh->dbg, (unsigned)id)) {
 			sh_error(sh, "no breakpoint or watch " DIAG_QF " ('break' lists them)",
 				 QUOTE(w));

@@ -10,19 +10,19 @@
 int cmd_disassemble(struct sh *sh, char *args, size_t off)
 {
 	size_t len;
-	uint64_t pc;
+	uint32_t pc;
 
 	(void)off;
-	if (!sh_have_prog(sh))
+	if (!sh_ready(sh, CBPF_DBG_NEED_PROG, NULL))
 		return 1;
 	len = cbpf_prog_len(cbpf_dbg_prog(sh->dbg));
 	if (*args) {
-		if (!sh_parse_pc(args, &pc) || pc >= len) {
+		if (cbpf_dbg_pc(sh->dbg, args, &pc)) {
 			sh_error(sh, "no instruction " DIAG_QF ": the program has l0 to l%zu",
 				 QUOTE(args), len - 1);
 			return 1;
 		}
-		show_insn(sh, (uint32_t)pc);
+		show_insn(sh, pc);
 		return 0;
 	}
 	for (uint32_t i = 0; i < len; i++)
@@ -38,7 +38,7 @@ int cmd_dump(struct sh *sh, char *args, size_t off)
 
 	(void)args;
 	(void)off;
-	if (!sh_have_prog(sh))
+	if (!sh_ready(sh, CBPF_DBG_NEED_PROG, NULL))
 		return 1;
 	in = cbpf_prog_insns(cbpf_dbg_prog(sh->dbg));
 	len = cbpf_prog_len(cbpf_dbg_prog(sh->dbg));
@@ -63,8 +63,8 @@ int cmd_filter(struct sh *sh, char *args, size_t off)
 		sh_error(sh, "filter needs a file to write");
 		return 1;
 	}
-	if (sh_no_io(sh) || !sh_have_prog(sh) || !sh_socket_only(sh, "filter") ||
-	    !sh_need_capture(sh))
+	if (sh_no_io(sh) || !sh_ready(sh, CBPF_DBG_NEED_PROG | CBPF_DBG_NEED_SOCKET |
+						  CBPF_DBG_NEED_CAPTURE, "filter"))
 		return 1;
 	if (to_stdout) {
 		/* Standard output carries the capture alone: nothing else may go there. */
@@ -115,7 +115,8 @@ int cmd_coverage(struct sh *sh, char *args, size_t off)
 		sh_error(sh, "coverage takes no arguments");
 		return 1;
 	}
-	if (!sh_have_prog(sh) || !sh_socket_only(sh, "coverage") || !sh_need_capture(sh))
+	if (!sh_ready(sh, CBPF_DBG_NEED_PROG | CBPF_DBG_NEED_SOCKET | CBPF_DBG_NEED_CAPTURE,
+		      "coverage"))
 		return 1;
 	opts.hits = calloc(cbpf_prog_len(cbpf_dbg_prog(sh->dbg)), sizeof(*opts.hits));
 	if (!opts.hits) {
@@ -136,14 +137,14 @@ int cmd_info(struct sh *sh, char *args, size_t off)
 	const struct cbpf_prog *prog = cbpf_dbg_prog(sh->dbg);
 	const struct cbpf_dbg_point *p;
 	struct cbpf_dbg_input in;
-	const char *lt;
+	const char *lt, *from = cbpf_dbg_origin(sh->dbg);
 
 	(void)args;
 	(void)off;
 	cbpf_dbg_input(sh->dbg, &in);
 	if (prog)
 		fprintf(sh->out, "program: %s, %zu instructions, %s filter\n",
-			sh->prog_from ? sh->prog_from : "?", cbpf_prog_len(prog),
+			from ? from : "?", cbpf_prog_len(prog),
 			cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP ? "seccomp" : "socket");
 	else
 		fprintf(sh->out, "program: none\n");
@@ -163,11 +164,10 @@ int cmd_info(struct sh *sh, char *args, size_t off)
 		fprintf(sh->out, "capture: none\n");
 	}
 	if (prog && cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP) {
-		char name[64], arch[32];
+		struct cbpf_dbg_names nm;
 
-		sh_syscall_name(sh, in.sd, name, sizeof(name));
-		sh_arch_name(sh, in.sd->arch, arch, sizeof(arch));
-		fprintf(sh->out, "input:   syscall %s, arch %s\n", name, arch);
+		cbpf_dbg_names(sh->dbg, &nm);
+		fprintf(sh->out, "input:   syscall %s, arch %s\n", nm.syscall, nm.arch);
 	}
 	if (prog) {
 		const struct cbpf_vm_state *st = cbpf_dbg_state(sh->dbg);

@@ -40,33 +40,6 @@ static void show_last(struct sh *sh, bool with_ret)
 	show_stop(sh, &st, with_ret);
 }
 
-/*
- * A run that has ended stays on its input (for back and why) until the next command that
- * executes: that one moves on to the next packet first, as bpf_dbg already had. Returns 1 (a
- * run is under way), 0 (the packet run stopped on at its return is finished instead), -1.
- */
-static int move_on(struct sh *sh)
-{
-	struct cbpf_diags diags = { 0 };
-	int r = cbpf_dbg_resume(sh->dbg, &diags);
-
-	sh_capture_diags(sh, &diags);
-	return r < 0 ? -1 : r;
-}
-
-/*
- * bpf_dbg's breakpoint stop: the instruction and the registers it sees, then the instruction
- * is executed, so that going on does not stop there again.
- */
-static void stop_at_break(struct sh *sh)
-{
-	show_stop(sh, cbpf_dbg_state(sh->dbg), false);
-	show_tag(sh, "(breakpoint)");
-	cbpf_dbg_step(sh->dbg, NULL);
-	if (sh_ended(sh))
-		said_end(sh);
-}
-
 static void stop_at_watch(struct sh *sh, const struct cbpf_dbg_stop *stop)
 {
 	show_last(sh, false);
@@ -80,13 +53,13 @@ int cmd_select(struct sh *sh, char *args, size_t off)
 	int err;
 
 	(void)off;
-	if (!sh_need_capture(sh))
+	if (!sh_ready(sh, CBPF_DBG_NEED_CAPTURE, NULL))
 		return 1;
 	if (!*args) {
 		sh_error(sh, "select needs a packet number");
 		return 1;
 	}
-	if (!sh_parse_u64(args, &n)) {
+	if (cbpf_dbg_number(args, false, &n)) {
 		sh_error(sh, "select needs a packet number, not " DIAG_QF, QUOTE(args));
 		return 1;
 	}
@@ -109,67 +82,65 @@ int cmd_select(struct sh *sh, char *args, size_t off)
 /* How far one step goes, either way: twice the longest run, as before it was said. */
 #define STEP_MAX (CBPF_MAXINSNS * 2u)
 
-int cmd_step(struct sh *sh, char *args, size_t off)
+/* back N: undoes n instructions of this input, into a run that has ended too. */
+static int go_back(struct sh *sh, uint64_t n)
 {
 	const struct cbpf_dbg_hist *h;
-	long n = 1;
+	struct cbpf_dbg_input in;
+	size_t k = cbpf_dbg_history(sh->dbg, &h);
+
+	if (n > k) {
+		sh_error(sh, "cannot go back %" PRIu64 " instruction%s: %zu %s executed on this "
+			     "input",
+			 n, n == 1 ? "" : "s", k, k == 1 ? "was" : "were");
+		return 1;
+	}
+	cbpf_dbg_back(sh->dbg, (size_t)n);
+	if (k > n) {
+		show_last(sh, false);
+		show_tag(sh, "(back)");
+		return 0;
+	}
+	cbpf_dbg_input(sh->dbg, &in);
+	if (cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP)
+		show_tag(sh, "(back at the start)");
+	else
+		show_tag(sh, "(back at the start of packet %" PRIu64 ")", in.number);
+	return 0;
+}
+
+int cmd_step(struct sh *sh, char *args, size_t off)
+{
+	struct cbpf_diags diags = { 0 };
+	bool neg = *args == '-';
+	uint64_t v = 1;
+	int err;
 
 	(void)off;
-	if (!sh_runnable(sh))
+	if (!sh_ready(sh, CBPF_DBG_NEED_INPUT, NULL))
 		return 1;
-	if (*args) {
-		uint64_t v;
-		bool neg = *args == '-';
-
-		if (!sh_parse_u64(args + (neg || *args == '+'), &v) && !sh_too_large(args, false)) {
-			sh_error(sh,
-				 "step takes a number of instructions (-N goes back), not " DIAG_QF,
-				 QUOTE(args));
-			return 1;
-		}
-		if (sh_too_large(args, false) || v > STEP_MAX) {
-			sh_error(sh, "step %s at most %u instructions at a time (a packet's run is "
-				     "%u at most), not " DIAG_QF,
-				 neg ? "goes back" : "takes", STEP_MAX, CBPF_MAXINSNS, QUOTE(args));
-			return 1;
-		}
-		n = neg ? -(long)v : (long)v;
+	err = *args ? cbpf_dbg_number(args + (neg || *args == '+'), false, &v) : 0;
+	if (err == -EINVAL) {
+		sh_error(sh, "step takes a number of instructions (-N goes back), not " DIAG_QF,
+			 QUOTE(args));
+		return 1;
 	}
-	if (n == 0)
-		n = 1;
-	if (n < 0) {
-		/*
-		 * bpf_dbg: back to the state before the instruction shown -n steps ago. Once the
-		 * end of a packet was said ("(next packet)"), bpf_dbg has moved on and its
-		 * history is gone: only back goes into a finished run. A run stopped at a
-		 * breakpoint on a return has not said so yet, and keeps it.
-		 */
-		size_t k = cbpf_dbg_history(sh->dbg, &h);
-
-		if ((sh_ended(sh) && !cbpf_dbg_pending(sh->dbg)) || (size_t)-n + 1 > k) {
-			sh_error(sh, "reached bottom of register history stack!");
-			return 1;
-		}
-		cbpf_dbg_back(sh->dbg, (size_t)-n + 1);
-		n = 1;
-	} else {
-		switch (move_on(sh)) {
-		case 0:
-			/* The packet stopped at its return: this step finishes it, no further. */
-			said_end(sh);
-			return 0;
-		case 1:
-			break;
-		default:
-			return 1;
-		}
+	if (err || v > STEP_MAX) {
+		sh_error(sh, "step %s at most %u instructions at a time (a packet's run is %u at "
+			     "most), not " DIAG_QF,
+			 neg ? "goes back" : "takes", STEP_MAX, CBPF_MAXINSNS, QUOTE(args));
+		return 1;
 	}
-	while (--n > 0 && !sh_ended(sh))
-		cbpf_dbg_step(sh->dbg, NULL);
-	if (!sh_ended(sh)) {
-		show_stop(sh, cbpf_dbg_state(sh->dbg), false);
+	/* step -N is back N (bpf_dbg's step -N went back N + 1 and stepped one). */
+	if (neg && v)
+		return go_back(sh, v);
+	err = cbpf_dbg_step_n(sh->dbg, (size_t)v, &diags);
+	sh_capture_diags(sh, &diags);
+	if (err < 0)
+		return 1;
+	if (err == 1) {
+		show_last(sh, false);
 		show_tag(sh, "(breakpoint)");
-		cbpf_dbg_step(sh->dbg, NULL);
 	}
 	if (sh_ended(sh))
 		said_end(sh);
@@ -191,9 +162,9 @@ int cmd_run(struct sh *sh, char *args, size_t off)
 	/* A capture without packets runs over none; anything else needs something to run on. */
 	if (!(in.capture && !in.have_packet && cbpf_dbg_prog(sh->dbg) &&
 	      cbpf_dbg_mode(sh->dbg) == CBPF_VM_SOCKET) &&
-	    !sh_runnable(sh))
+	    !sh_ready(sh, CBPF_DBG_NEED_INPUT, NULL))
 		return 1;
-	if (*args && !sh_parse_u64(args, &n)) {
+	if (*args && cbpf_dbg_number(args, false, &n)) {
 		sh_error(sh, "run takes a number of packets, not " DIAG_QF, QUOTE(args));
 		return 1;
 	}
@@ -218,13 +189,11 @@ int cmd_run(struct sh *sh, char *args, size_t off)
 		break;
 	}
 	if (cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP) {
-		char name[64], arch[32];
+		struct cbpf_dbg_names nm;
 
-		cbpf_dbg_input(sh->dbg, &in);
-		sh_syscall_name(sh, in.sd, name, sizeof(name));
-		sh_arch_name(sh, in.sd->arch, arch, sizeof(arch));
+		cbpf_dbg_names(sh->dbg, &nm);
 		cbpf_dbg_result(sh->dbg, cbpf_dbg_state(sh->dbg)->ret, res, sizeof(res));
-		fprintf(sh->out, "syscall %s, arch %s: %s (ret %#x)\n", name, arch, res,
+		fprintf(sh->out, "syscall %s, arch %s: %s (ret %#x)\n", nm.syscall, nm.arch, res,
 			cbpf_dbg_state(sh->dbg)->ret);
 		return 0;
 	}
@@ -234,84 +203,52 @@ int cmd_run(struct sh *sh, char *args, size_t off)
 
 int cmd_back(struct sh *sh, char *args, size_t off)
 {
-	const struct cbpf_dbg_hist *h;
-	struct cbpf_dbg_input in;
 	uint64_t n = 1;
-	size_t k;
 
 	(void)off;
-	if (!sh_runnable(sh))
+	if (!sh_ready(sh, CBPF_DBG_NEED_INPUT, NULL))
 		return 1;
-	if (*args && (!sh_parse_u64(args, &n) || n == 0)) {
+	if (*args && (cbpf_dbg_number(args, false, &n) || n == 0)) {
 		sh_error(sh, "back takes a number of instructions, not " DIAG_QF, QUOTE(args));
 		return 1;
 	}
-	k = cbpf_dbg_history(sh->dbg, &h);
-	if (n > k) {
-		sh_error(sh, "cannot go back %" PRIu64 " instruction%s: %zu %s executed on this "
-			     "input",
-			 n, n == 1 ? "" : "s", k, k == 1 ? "was" : "were");
-		return 1;
-	}
-	cbpf_dbg_back(sh->dbg, (size_t)n);
-	if (k > n) {
-		show_last(sh, false);
-		show_tag(sh, "(back)");
-		return 0;
-	}
-	cbpf_dbg_input(sh->dbg, &in);
-	if (cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP)
-		show_tag(sh, "(back at the start)");
-	else
-		show_tag(sh, "(back at the start of packet %" PRIu64 ")", in.number);
-	return 0;
+	return go_back(sh, n);
 }
 
 int cmd_finish(struct sh *sh, char *args, size_t off)
 {
+	struct cbpf_diags diags = { 0 };
 	struct cbpf_dbg_stop stop;
+	int err;
 
 	(void)off;
 	if (*args) {
 		sh_error(sh, "finish takes no arguments");
 		return 1;
 	}
-	if (!sh_runnable(sh))
+	if (!sh_ready(sh, CBPF_DBG_NEED_INPUT, NULL))
 		return 1;
-	switch (move_on(sh)) {
-	case 0:
-		/* Stopped at a breakpoint on the return, which ran: the packet is at its end. */
-		show_last(sh, true);
-		show_tag(sh, "(finish)");
-		said_end(sh);
-		return 0;
-	case 1:
-		break;
-	default:
+	err = cbpf_dbg_finish(sh->dbg, &stop, &diags);
+	sh_capture_diags(sh, &diags);
+	if (err)
 		return 1;
-	}
-	if (cbpf_dbg_continue(sh->dbg, 0, &stop))
-		return 1;
-	switch (stop.why) {
-	case CBPF_DBG_HIT_BREAK:
-		stop_at_break(sh);
-		return 0;
-	case CBPF_DBG_HIT_WATCH:
+	if (stop.why == CBPF_DBG_HIT_WATCH) {
 		stop_at_watch(sh, &stop);
 		return 0;
-	default:
-		show_last(sh, true);
-		show_tag(sh, "(finish)");
-		said_end(sh);
-		return 0;
 	}
+	/* The packet stopped at its return (at a breakpoint there, which ran) is at its end. */
+	show_last(sh, stop.why != CBPF_DBG_HIT_BREAK);
+	show_tag(sh, stop.why == CBPF_DBG_HIT_BREAK ? "(breakpoint)" : "(finish)");
+	if (sh_ended(sh))
+		said_end(sh);
+	return 0;
 }
 
 int cmd_regs(struct sh *sh, char *args, size_t off)
 {
 	(void)args;
 	(void)off;
-	if (!sh_runnable(sh))
+	if (!sh_ready(sh, CBPF_DBG_NEED_INPUT, NULL))
 		return 1;
 	if (sh_ended(sh)) {
 		show_last(sh, true);
@@ -325,7 +262,7 @@ int cmd_why(struct sh *sh, char *args, size_t off)
 {
 	(void)args;
 	(void)off;
-	if (!sh_runnable(sh))
+	if (!sh_ready(sh, CBPF_DBG_NEED_INPUT, NULL))
 		return 1;
 	if (show_why(sh)) {
 		sh_error(sh, "out of memory");
@@ -336,22 +273,14 @@ int cmd_why(struct sh *sh, char *args, size_t off)
 
 int cmd_packet(struct sh *sh, char *args, size_t off)
 {
-	struct cbpf_dbg_input in;
-
 	(void)args;
 	(void)off;
 	if (cbpf_dbg_prog(sh->dbg) && cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP) {
 		show_input(sh);
 		return 0;
 	}
-	cbpf_dbg_input(sh->dbg, &in);
-	if (!in.have_packet) {
-		if (in.capture)
-			sh_error(sh, "%s holds no packets", in.capture);
-		else
-			sh_error(sh, "no pcap file loaded!");
+	if (!sh_ready(sh, CBPF_DBG_NEED_PACKET, NULL))
 		return 1;
-	}
 	if (show_packet(sh)) {
 		sh_error(sh, "out of memory");
 		return 1;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "sh.h"
+#include "util/suggest.h"
 
 static int cmd_quit(struct sh *sh, char *args, size_t off)
 {
@@ -36,9 +37,8 @@ static const struct sh_cmd cmds[] = {
 	  "make packet N of the capture current", NULL },
 	{ "step", cmd_step, SH_COMPLETE_NONE, "step [N | +N | -N]",
 	  "Executes the next instruction, showing it and the registers it sees first; with N,\n"
-	  "executes N and shows the last. step -N goes back to show the instruction N steps\n"
-	  "before the last one shown. When the program ends the next packet follows: step -N\n"
-	  "no longer goes into the packet that ended (back does). N is 8192 at most.",
+	  "executes N and shows the last. step -N is back N. When the program ends the next\n"
+	  "packet follows. N is 8192 at most.",
 	  "execute instructions, showing the last and its registers", NULL },
 	{ "run", cmd_run, SH_COMPLETE_NONE, "run [N]",
 	  "Runs the program over the current packet and the rest of the capture (N packets at\n"
@@ -106,13 +106,14 @@ static const struct sh_cmd cmds[] = {
 	{ "syscall", cmd_syscall, SH_COMPLETE_SYSCALL, "syscall [NAME | NR] [ARG...]",
 	  "Sets (or shows) the seccomp input: the system call, by name on the input's\n"
 	  "architecture or by number (any 32-bit one), and up to six arguments (the others\n"
-	  "are 0); numbers in C's syntax (42, 0x2a, 052, -1). With a seccomp filter loaded,\n"
-	  "names the action it reaches; 'step' and 'why' follow the way.",
+	  "are 0); numbers in C's syntax (42, 0x2a, 052, -1), or the architecture's named\n"
+	  "constants joined by | (syscall socket AF_INET6 SOCK_STREAM|SOCK_CLOEXEC 0). With a\n"
+	  "seccomp filter loaded, names the action it reaches; 'step' and 'why' follow the way.",
 	  "the seccomp input: system call and arguments", NULL },
 	{ "arch", cmd_arch, SH_COMPLETE_ARCH, "arch [NAME | AUDIT_ARCH]",
-	  "Sets (or shows) the seccomp input's architecture: x86_64, i386, x32, aarch64, arm,\n"
-	  "riscv64, ppc64le, s390x, loongarch64, mips, mipsel, mips64, mips64el (and their\n"
-	  "aliases), or an AUDIT_ARCH_* number. The host's at first.",
+	  "Sets (or shows) the seccomp input's architecture: a name below (or an alias of one)\n"
+	  "or an AUDIT_ARCH_* number. The host's at first. System call names and constants are\n"
+	  "read on it.",
 	  "the seccomp input's architecture", NULL },
 	{ "filter", cmd_filter, SH_COMPLETE_FILES, "filter FILE | -",
 	  "Writes the packets of the capture the program accepts to a new pcap file; it\n"
@@ -174,6 +175,12 @@ static int cmd_help(struct sh *sh, char *args, size_t off)
 			return 1;
 		}
 		fprintf(sh->out, "%s\n%s\n", c->usage, c->help);
+		if (c->complete == SH_COMPLETE_ARCH) {
+			char names[160];
+
+			cbpf_arch_names(names, sizeof(names), ", ", true);
+			fprintf(sh->out, "Names: %s.\n", names);
+		}
 		return 0;
 	}
 	fprintf(sh->out, "bpf_dbg's commands:\n");
@@ -188,33 +195,6 @@ static int cmd_help(struct sh *sh, char *args, size_t off)
 	return 0;
 }
 
-/* Levenshtein distance, for suggestions. */
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[32];
-
-	if (la >= 31 || lb >= 31)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	return row[lb];
-}
-
 void sh_unknown(struct sh *sh, const char *name)
 {
 	const char *best = NULL;
@@ -222,7 +202,8 @@ void sh_unknown(struct sh *sh, const char *name)
 	char size[32] = "";
 
 	for (size_t i = 0; sh_cmd_name(i); i++) {
-		size_t d = distance(name, sh_cmd_name(i));
+		const char *c = sh_cmd_name(i);
+		size_t d = suggest_distance(name, len, c, strlen(c), 2);
 
 		if (d < bd) {
 			bd = d;

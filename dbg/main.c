@@ -119,22 +119,6 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* Runs "load ..." for a command-line option; the path or expression is the rest of the line. */
-static void load_option(struct sh *sh, const char *sub, const char *arg)
-{
-	size_t n = strlen(sub) + strlen(arg) + 7;
-	char *line = malloc(n);
-
-	if (!line) {
-		sh_error(sh, "out of memory");
-		sh->errors++;
-		return;
-	}
-	snprintf(line, n, "load %s %s", sub, arg);
-	sh_exec(sh, line);
-	free(line);
-}
-
 /* ---------------------------------------------------------------- reading commands */
 
 /* Commands from a stream without a terminal: no prompt; errors located by line. */
@@ -221,11 +205,11 @@ int main(int argc, char **argv)
 
 	/* The capture first, so that -e compiles for its link type. */
 	if (o.pcap)
-		load_option(&sh, "pcap", o.pcap);
+		sh_load(&sh, "pcap", o.pcap);
 	if (o.bpf)
-		load_option(&sh, o.seccomp ? "seccomp" : "prog", o.bpf);
+		sh_load(&sh, o.seccomp ? "seccomp" : "prog", o.bpf);
 	if (o.expr)
-		sh_load_expr(&sh, o.expr);
+		sh_load(&sh, "expr", o.expr);
 
 	if (scripted) {
 		sh.where = "-c";

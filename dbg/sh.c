@@ -109,6 +109,15 @@ bool sh_diags(struct sh *sh, struct cbpf_diags *diags, size_t offset, const char
 	return error;
 }
 
+int sh_said(struct sh *sh, int err, struct cbpf_diags *diags, size_t offset)
+{
+	bool said = sh_diags(sh, diags, offset, NULL, 0);
+
+	if (err == -ENOMEM && !said)
+		sh_error(sh, "out of memory");
+	return said || err ? 1 : 0;
+}
+
 /*
  * Each message names the file (and the packet), after the command's location in a script as
  * every message is. A warning is a record longer than the snapshot length, cut to it as
@@ -160,101 +169,16 @@ char *sh_word(char **s)
 	return w;
 }
 
-/* A whole word as an unsigned number in strtoull's base (0: C's syntax, octal included). */
-static bool parse_base(const char *s, int base, uint64_t *out)
-{
-	char *end;
-
-	if (!isdigit((unsigned char)*s))
-		return false;
-	errno = 0;
-	*out = strtoull(s, &end, base);
-	return !errno && !*end;
-}
-
-bool sh_parse_u64(const char *s, uint64_t *out)
-{
-	return parse_base(s, s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10, out);
-}
-
-/* System call numbers and arguments, as a C program would write them. */
-bool sh_parse_arg(const char *s, uint64_t *out)
-{
-	bool neg = *s == '-';
-
-	if (!parse_base(s + neg, 0, out))
-		return false;
-	if (neg)
-		*out = (uint64_t)0 - *out;
-	return true;
-}
-
-bool sh_too_large(const char *s, bool c_syntax)
-{
-	char *end;
-	bool hex;
-
-	s += *s == '-' || *s == '+';
-	hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-	if (!isdigit((unsigned char)*s))
-		return false;
-	errno = 0;
-	(void)strtoull(s, &end, c_syntax ? 0 : hex ? 16 : 10);
-	return errno == ERANGE && !*end;
-}
-
-bool sh_parse_pc(const char *s, uint64_t *out)
-{
-	if (*s == 'l' || *s == 'L')
-		s++;
-	return sh_parse_u64(s, out);
-}
 
 /* ---------------------------------------------------------------- what commands need */
 
-bool sh_have_prog(struct sh *sh)
+bool sh_ready(struct sh *sh, unsigned needs, const char *what)
 {
-	if (cbpf_dbg_prog(sh->dbg))
-		return true;
-	sh_error(sh, "no bpf program loaded!"); /* bpf_dbg's words */
-	return false;
-}
+	struct cbpf_diags diags = { 0 };
 
-bool sh_runnable(struct sh *sh)
-{
-	struct cbpf_dbg_input in;
-
-	if (!sh_have_prog(sh))
-		return false;
-	if (cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP)
+	if (cbpf_dbg_ready(sh->dbg, needs, what, &diags))
 		return true;
-	cbpf_dbg_input(sh->dbg, &in);
-	if (in.have_packet)
-		return true;
-	if (in.capture)
-		sh_error(sh, "%s holds no packets", in.capture);
-	else
-		sh_error(sh, "no pcap file loaded!");
-	return false;
-}
-
-bool sh_need_capture(struct sh *sh)
-{
-	struct cbpf_dbg_input in;
-
-	cbpf_dbg_input(sh->dbg, &in);
-	if (in.capture)
-		return true;
-	sh_error(sh, "no pcap file loaded!");
-	return false;
-}
-
-bool sh_socket_only(struct sh *sh, const char *what)
-{
-	if (cbpf_dbg_mode(sh->dbg) != CBPF_VM_SECCOMP)
-		return true;
-	sh_error(sh, "%s runs over a capture; a seccomp filter runs on one input "
-		     "(syscall, arch)", what);
+	sh_diags(sh, &diags, 0, NULL, 0);
 	return false;
 }
 
@@ -278,42 +202,6 @@ bool sh_matches(const char *w, const char *keyword)
 	return n && n <= strlen(keyword) && !memcmp(w, keyword, n);
 }
 
-/* ---------------------------------------------------------------- seccomp inputs */
-
-enum cbpf_arch sh_arch_of(uint32_t audit, enum cbpf_arch prefer)
-{
-	if (cbpf_arch_audit(prefer) == audit)
-		return prefer;
-	for (int a = CBPF_ARCH_X86_64; a < CBPF_ARCH_X86_64 + CBPF_ARCH_COUNT; a++)
-		if (cbpf_arch_audit((enum cbpf_arch)a) == audit)
-			return (enum cbpf_arch)a;
-	return CBPF_ARCH_NONE;
-}
-
-/* "openat (257)" or "257": the input's syscall as the current architecture names it. */
-void sh_syscall_name(struct sh *sh, const struct cbpf_seccomp_data *sd, char *buf, size_t size)
-{
-	const char *name = NULL;
-
-	if (cbpf_arch_audit(sh->arch) == sd->arch)
-		name = cbpf_syscall_name(sh->arch, (uint32_t)sd->nr);
-	if (name)
-		snprintf(buf, size, "%s (%d)", name, sd->nr);
-	else
-		snprintf(buf, size, "%d", sd->nr);
-}
-
-/* The input's architecture: "x86_64" or its number. */
-void sh_arch_name(struct sh *sh, uint32_t audit, char *buf, size_t size)
-{
-	enum cbpf_arch a = sh_arch_of(audit, sh->arch);
-
-	if (a != CBPF_ARCH_NONE)
-		snprintf(buf, size, "%s", cbpf_arch_name(a));
-	else
-		snprintf(buf, size, "%#x", audit);
-}
-
 /* ---------------------------------------------------------------- running commands */
 
 bool sh_is_stdin(const char *path)
@@ -324,9 +212,9 @@ bool sh_is_stdin(const char *path)
 				      a.st_dev == b.st_dev && a.st_ino == b.st_ino);
 }
 
-int sh_load_expr(struct sh *sh, const char *expr)
+int sh_load(struct sh *sh, const char *kind, const char *arg)
 {
-	size_t n = strlen(expr) + sizeof("load expr ");
+	size_t n = strlen(kind) + strlen(arg) + sizeof("load  ");
 	char *line = malloc(n);
 	int rc;
 
@@ -336,9 +224,15 @@ int sh_load_expr(struct sh *sh, const char *expr)
 		sh->errors++;
 		return 1;
 	}
-	snprintf(line, n, "load expr %s", expr);
+	snprintf(line, n, "load %s %s", kind, arg);
+	if (strcmp(kind, "expr")) {
+		rc = sh_exec(sh, line);
+		free(line);
+		return rc;
+	}
+	/* An empty expression matches every packet; "load expr" alone would say it is missing. */
 	sh->cmdline = line;
-	rc = sh_do_load_expr(sh, expr) || sh->failed;
+	rc = sh_do_load_expr(sh, arg) || sh->failed;
 	sh->cmdline = NULL;
 	free(line);
 	if (rc)
@@ -399,25 +293,11 @@ int sh_init(struct sh *sh, FILE *out, FILE *errf)
 	memset(sh, 0, sizeof(*sh));
 	sh->out = out;
 	sh->err = errf;
-	struct cbpf_seccomp_data sd = { 0 };
-	int err;
-
-	err = cbpf_dbg_new(&sh->dbg);
-	if (err)
-		return err;
-	/* A system call of this machine until told otherwise. */
-	sh->arch = cbpf_arch_native();
-	if (sh->arch == CBPF_ARCH_NONE)
-		sh->arch = CBPF_ARCH_X86_64;
-	sd.arch = cbpf_arch_audit(sh->arch);
-	cbpf_dbg_set_seccomp(sh->dbg, &sd);
-	return 0;
+	return cbpf_dbg_new(&sh->dbg);
 }
 
 void sh_fini(struct sh *sh)
 {
 	cbpf_dbg_free(sh->dbg);
-	free(sh->prog_from);
 	sh->dbg = NULL;
-	sh->prog_from = NULL;
 }

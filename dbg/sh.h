@@ -27,12 +27,11 @@ struct sh {
 	bool no_io;           /* refuse commands that read or write files (the fuzzer) */
 	bool stdin_commands;  /* commands come from standard input, which cannot be a capture too */
 	bool quit;
+	bool said_no_filter;  /* syscall or arch without a seccomp filter has said so */
 	unsigned errors;      /* commands that failed */
 	bool failed;          /* the command being run has reported an error */
 	const char *diag_name; /* names a program without a file in messages; NULL: "program" */
 	bool linktype_given;  /* -y: expressions are compiled for a link type of their own */
-	char *prog_from;      /* what the program was loaded from, for info */
-	enum cbpf_arch arch;  /* the architecture syscall names are looked up on */
 	size_t max_input;     /* --max-input-size: the most a file or command line may hold;
 			       * 0: CBPF_MAX_INPUT_SIZE */
 };
@@ -50,10 +49,10 @@ void sh_terminal(struct sh *sh);
 /* Runs one command line. Returns 0, or 1 when the command failed (its errors printed). */
 int sh_exec(struct sh *sh, const char *line);
 /*
- * load expr EXPR, for -e: EXPR may be empty (matching every packet, as tcpdump takes no
- * expression), which the command line cannot say. Returns as sh_exec.
+ * "load KIND ARG" for a command-line option: -p, -b, -e (whose expression may be empty, matching
+ * every packet as tcpdump takes no expression). Returns as sh_exec.
  */
-int sh_load_expr(struct sh *sh, const char *expr);
+int sh_load(struct sh *sh, const char *kind, const char *arg);
 
 /* ---------------------------------------------------------------- sh.c: messages */
 
@@ -69,6 +68,11 @@ void sh_note(struct sh *sh, const char *fmt, ...) CBPF_PRINTF(2, 3);
  */
 bool sh_diags(struct sh *sh, struct cbpf_diags *diags, size_t offset, const char *src,
 	      size_t srclen);
+/*
+ * What a library call said: its diagnostics (pointing into the command line from offset), and
+ * "out of memory" for an -ENOMEM it gave no words. Returns 1 when the call failed, else 0.
+ */
+int sh_said(struct sh *sh, int err, struct cbpf_diags *diags, size_t offset);
 /* One diagnostic as sh_diags prints it; true when it is an error. */
 bool sh_diag(struct sh *sh, const struct cbpf_diag *d, size_t offset, const char *src,
 	     size_t srclen);
@@ -83,35 +87,15 @@ bool sh_capture_diag(struct sh *sh, const struct cbpf_diag *d);
 
 /* The next word of *s (NUL-terminated in place), or NULL; *s moves past it and blanks. */
 char *sh_word(char **s);
-/* A whole word as an unsigned number: decimal, or hexadecimal after 0x. */
-bool sh_parse_u64(const char *s, uint64_t *out);
-/* A number in C's syntax (42, 0x2a, 052), or a negative one taken modulo 2^64. */
-bool sh_parse_arg(const char *s, uint64_t *out);
-/* Whether s is a well-formed number too large for 64 bits (C's syntax, or sh_parse_u64's). */
-bool sh_too_large(const char *s, bool c_syntax);
-/* An instruction number: "5" or "l5". */
-bool sh_parse_pc(const char *s, uint64_t *out);
 /* bpf_dbg's matches(): a word is a prefix of the keyword. */
 bool sh_matches(const char *w, const char *keyword);
 
-/* A program is loaded; else an error in bpf_dbg's words. */
-bool sh_have_prog(struct sh *sh);
-/* A program and something to run it on. */
-bool sh_runnable(struct sh *sh);
-/* A capture is loaded. */
-bool sh_need_capture(struct sh *sh);
-/* The program is a socket filter: what runs over a capture. */
-bool sh_socket_only(struct sh *sh, const char *what);
+/* The session has what the command needs (cbpf_dbg_ready); else says what is missing. */
+bool sh_ready(struct sh *sh, unsigned needs, const char *what);
 /* Files may not be read or written here (the fuzzer): says so. */
 bool sh_no_io(struct sh *sh);
 /* The run on the current input has ended. */
 bool sh_ended(const struct sh *sh);
-
-/* The seccomp input's syscall ("openat (257)") and architecture ("x86_64"), into buf. */
-void sh_syscall_name(struct sh *sh, const struct cbpf_seccomp_data *sd, char *buf, size_t size);
-void sh_arch_name(struct sh *sh, uint32_t audit, char *buf, size_t size);
-/* The architecture whose AUDIT_ARCH_* value is audit (prefer when it is), or CBPF_ARCH_NONE. */
-enum cbpf_arch sh_arch_of(uint32_t audit, enum cbpf_arch prefer);
 
 /* ---------------------------------------------------------------- cmds.c: the command table */
 

@@ -93,14 +93,12 @@ void show_regs(struct sh *sh, const struct cbpf_vm_state *st, bool with_ret)
 static void show_seccomp(struct sh *sh, const struct cbpf_seccomp_data *sd)
 {
 	FILE *o = sh->out;
-	const char *name = NULL;
-	char arch[32];
+	struct cbpf_dbg_names nm;
 
-	if (cbpf_arch_audit(sh->arch) == sd->arch)
-		name = cbpf_syscall_name(sh->arch, (uint32_t)sd->nr);
-	sh_arch_name(sh, sd->arch, arch, sizeof(arch));
-	fprintf(o, "nr:       [%d]%s%s\n", sd->nr, name ? " " : "", name ? name : "");
-	fprintf(o, "arch:     [%#010x] %s\n", sd->arch, arch);
+	cbpf_dbg_names(sh->dbg, &nm);
+	fprintf(o, "nr:       [%d]%s%s\n", sd->nr, nm.nr_name ? " " : "",
+		nm.nr_name ? nm.nr_name : "");
+	fprintf(o, "arch:     [%#010x] %s\n", sd->arch, nm.arch);
 	fprintf(o, "ip:       [%#" PRIx64 "]\n", sd->instruction_pointer);
 	fprintf(o, "args:     ");
 	for (int i = 0; i < 6; i++)
@@ -191,12 +189,11 @@ static void show_outcome(struct sh *sh, uint32_t ret, size_t n)
 	cbpf_dbg_input(sh->dbg, &in);
 	cbpf_dbg_result(sh->dbg, ret, res, sizeof(res));
 	if (cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP) {
-		char name[64], arch[32];
+		struct cbpf_dbg_names nm;
 
-		sh_syscall_name(sh, in.sd, name, sizeof(name));
-		sh_arch_name(sh, in.sd->arch, arch, sizeof(arch));
-		fprintf(sh->out, "syscall %s, arch %s: %s after %zu instruction%s\n", name, arch,
-			res, n, n == 1 ? "" : "s");
+		cbpf_dbg_names(sh->dbg, &nm);
+		fprintf(sh->out, "syscall %s, arch %s: %s after %zu instruction%s\n", nm.syscall,
+			nm.arch, res, n, n == 1 ? "" : "s");
 	} else {
 		fprintf(sh->out, "packet %" PRIu64 " (%s%u bytes): %s after %zu instruction%s\n",
 			in.number, in.caplen == in.wirelen ? "" : "truncated, ", in.wirelen, res, n,
@@ -206,17 +203,15 @@ static void show_outcome(struct sh *sh, uint32_t ret, size_t n)
 
 int show_reached(struct sh *sh)
 {
-	size_t len = cbpf_prog_len(cbpf_dbg_prog(sh->dbg)), n;
-	struct cbpf_dbg_hist *steps = calloc(len, sizeof(*steps));
+	struct cbpf_dbg_hist *steps;
 	struct cbpf_vm_state fin;
-	int err;
+	size_t n;
+	int err = cbpf_dbg_trace_new(sh->dbg, &steps, &n, &fin);
 
-	if (!steps)
-		return -ENOMEM;
-	err = cbpf_dbg_trace(sh->dbg, steps, &n, &fin);
 	if (!err)
 		show_outcome(sh, fin.ret, n);
-	free(steps);
+	if (!err)
+		free(steps);
 	return err;
 }
 
@@ -225,21 +220,17 @@ int show_why(struct sh *sh)
 	static const struct cbpf_dbg_why_opts colors = { GREEN, RED, RESET };
 	const struct cbpf_prog *prog = cbpf_dbg_prog(sh->dbg);
 	const struct cbpf_insn *insns = cbpf_prog_insns(prog);
-	size_t len = cbpf_prog_len(prog), n;
-	struct cbpf_dbg_hist *steps = calloc(len, sizeof(*steps));
+	const struct cbpf_dbg_hist *hist;
+	struct cbpf_dbg_hist *steps;
 	struct cbpf_vm_state fin;
+	size_t n, done;
+	int err = cbpf_dbg_trace_new(sh->dbg, &steps, &n, &fin);
 
-	if (!steps)
-		return -ENOMEM;
-	if (cbpf_dbg_trace(sh->dbg, steps, &n, &fin)) {
-		free(steps);
-		return -EINVAL;
-	}
+	if (err)
+		return err;
 	show_outcome(sh, fin.ret, n);
 	/* Where a run under way stands: the next instruction it executes. */
-	const struct cbpf_dbg_hist *hist;
-	size_t done = cbpf_dbg_history(sh->dbg, &hist);
-
+	done = cbpf_dbg_history(sh->dbg, &hist);
 	if (cbpf_dbg_state(sh->dbg)->exit != CBPF_VM_RUNNING)
 		done = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -266,31 +257,16 @@ int show_why(struct sh *sh)
 
 int show_packet(struct sh *sh)
 {
-	const struct cbpf_prog *prog = cbpf_dbg_prog(sh->dbg);
-	size_t len = prog ? cbpf_prog_len(prog) : 0, n = 0, nread = 0;
-	struct cbpf_dbg_hist *steps = NULL;
 	struct cbpf_dbg_input in;
 	uint8_t *marks;
+	size_t nread;
 
 	cbpf_dbg_input(sh->dbg, &in);
 	marks = calloc(in.caplen + 1, 1);
-	if (!marks)
+	if (!marks || cbpf_dbg_reads(sh->dbg, marks, &nread)) {
+		free(marks);
 		return -ENOMEM;
-	if (prog) {
-		steps = calloc(len, sizeof(*steps));
-		if (!steps || cbpf_dbg_trace(sh->dbg, steps, &n, NULL))
-			n = 0;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const struct cbpf_vm_step *r = &steps[i].step;
-
-		if (r->read != CBPF_VM_READ_PACKET || r->exit == CBPF_VM_EXIT_OOB || r->off < 0)
-			continue;
-		for (uint32_t b = 0; b < r->size && (uint64_t)r->off + b < in.caplen; b++)
-			if (!marks[r->off + b]++)
-				nread++;
-	}
-	free(steps);
 	if (in.caplen != in.wirelen)
 		fprintf(sh->out, "packet %" PRIu64 ": cap: %u, len: %u\n", in.number, in.caplen,
 			in.wirelen);
@@ -298,7 +274,7 @@ int show_packet(struct sh *sh)
 		fprintf(sh->out, "packet %" PRIu64 ": len: %u\n", in.number, in.wirelen);
 	hexdump(sh, in.data, in.caplen, marks);
 	free(marks);
-	if (prog)
+	if (cbpf_dbg_prog(sh->dbg))
 		fprintf(sh->out, "%s: the %zu byte%s the program reads\n",
 			sh->color ? "highlighted" : "^^", nread, nread == 1 ? "" : "s");
 	return 0;

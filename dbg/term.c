@@ -36,23 +36,45 @@ static int on_signal_event(void)
 
 /* ---------------------------------------------------------------- completion */
 
-static const char *const *words;  /* what the generator offers before file names */
+static enum sh_complete words; /* what the generator offers before file names */
 static bool with_files;
 static size_t word_at;
 static bool files_started;
 
+/* The i-th word a kind of argument completes to; NULL past the last. */
+static const char *word(enum sh_complete kind, size_t i)
+{
+	size_t nf;
+	const struct cbpf_dbg_field *f = cbpf_dbg_fields(&nf);
+
+	switch (kind) {
+	case SH_COMPLETE_LOAD:
+		return sh_load_kinds[i];
+	case SH_COMPLETE_COMMANDS:
+		return sh_cmd_name(i);
+	case SH_COMPLETE_ARCH:
+		return cbpf_arch_name((enum cbpf_arch)(CBPF_ARCH_X86_64 + (int)i));
+	case SH_COMPLETE_SYSCALL:
+		return i < cbpf_syscall_count() ? cbpf_syscall_at(i) : NULL;
+	case SH_COMPLETE_FIELDS:
+		return i < nf ? f[i].name : i == nf ? "ip" : NULL;
+	default:
+		return NULL;
+	}
+}
+
 static char *generate(const char *text, int state)
 {
 	size_t len = strlen(text);
+	const char *w;
 	char *r;
 
 	if (!state) {
 		word_at = 0;
 		files_started = false;
 	}
-	while (words && words[word_at]) {
-		const char *w = words[word_at++];
-
+	while ((w = word(words, word_at))) {
+		word_at++;
 		if (!strncmp(w, text, len))
 			return strdup(w);
 	}
@@ -94,40 +116,6 @@ static int words_before(int start, char *first, char *second, size_t size)
 	return n;
 }
 
-/* The words a kind of argument completes to, NULL-terminated; built once. */
-static const char **command_words, **arch_words, **syscall_words, **field_words;
-
-static const char **word_list(enum sh_complete kind)
-{
-	const struct cbpf_dbg_field *f;
-	const char ***list;
-	size_t n = 0, nf;
-
-	list = kind == SH_COMPLETE_COMMANDS ? &command_words
-	       : kind == SH_COMPLETE_ARCH   ? &arch_words
-	       : kind == SH_COMPLETE_SYSCALL ? &syscall_words
-					     : &field_words;
-	if (*list)
-		return *list;
-	f = cbpf_dbg_fields(&nf);
-	n = kind == SH_COMPLETE_COMMANDS ? 64
-	    : kind == SH_COMPLETE_ARCH	 ? CBPF_ARCH_COUNT
-	    : kind == SH_COMPLETE_SYSCALL ? cbpf_syscall_count()
-					  : nf + 1;
-	*list = calloc(n + 1, sizeof(**list));
-	for (size_t i = 0; *list && i < n; i++) {
-		if (kind == SH_COMPLETE_COMMANDS)
-			(*list)[i] = sh_cmd_name(i);
-		else if (kind == SH_COMPLETE_ARCH)
-			(*list)[i] = cbpf_arch_name((enum cbpf_arch)(CBPF_ARCH_X86_64 + (int)i));
-		else if (kind == SH_COMPLETE_SYSCALL)
-			(*list)[i] = cbpf_syscall_at(i);
-		else
-			(*list)[i] = i < nf ? f[i].name : "ip";
-	}
-	return *list;
-}
-
 /* What the command line before start completes to, as the command's table entry says. */
 static char **complete(const char *text, int start, int end)
 {
@@ -138,18 +126,19 @@ static char **complete(const char *text, int start, int end)
 
 	(void)end;
 	rl_attempted_completion_over = 1;
-	words = NULL;
+	words = SH_COMPLETE_NONE;
 	with_files = false;
-	if (n == 0)
-		words = word_list(SH_COMPLETE_COMMANDS);
-	else if (kind == SH_COMPLETE_LOAD) {
-		words = n == 1 ? sh_load_kinds : NULL;
+	if (n == 0) {
+		words = SH_COMPLETE_COMMANDS;
+	} else if (kind == SH_COMPLETE_LOAD) {
+		words = n == 1 ? SH_COMPLETE_LOAD : SH_COMPLETE_NONE;
 		with_files = n == 1 || (strcmp(second, "bpf") && strcmp(second, "expr"));
-	} else if (kind == SH_COMPLETE_FILES)
+	} else if (kind == SH_COMPLETE_FILES) {
 		with_files = true;
-	else if (kind == SH_COMPLETE_COMMANDS || (kind != SH_COMPLETE_NONE && n == 1))
-		words = word_list(kind);
-	if (!words && !with_files)
+	} else if (kind == SH_COMPLETE_COMMANDS || n == 1) {
+		words = kind;
+	}
+	if (words == SH_COMPLETE_NONE && !with_files)
 		return NULL;
 	return rl_completion_matches(text, generate);
 }
@@ -190,10 +179,5 @@ void sh_terminal(struct sh *sh)
 	if (path[0])
 		write_history(path);
 	clear_history();
-	free(command_words);
-	free(arch_words);
-	free(syscall_words);
-	free(field_words);
-	command_words = arch_words = syscall_words = field_words = NULL;
 }
 

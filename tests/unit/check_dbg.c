@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cbpf.h"
+#include "util/suggest.h"
 #include "randprog.h"
 #include "unit.h"
 
@@ -725,11 +726,152 @@ START_TEST(compiles_for_the_capture)
 }
 END_TEST
 
+/* Numbers as commands read them: C's syntax or plain, too large apart from malformed. */
+START_TEST(numbers_in_words)
+{
+	uint64_t v = 7;
+
+	ck_assert_int_eq(cbpf_dbg_number("052", true, &v), 0);
+	ck_assert_uint_eq(v, 42);
+	ck_assert_int_eq(cbpf_dbg_number("052", false, &v), 0);
+	ck_assert_uint_eq(v, 52);
+	ck_assert_int_eq(cbpf_dbg_number("-1", true, &v), 0);
+	ck_assert_uint_eq(v, UINT64_MAX);
+	ck_assert_int_eq(cbpf_dbg_number("-1", false, &v), -EINVAL);
+	ck_assert_int_eq(cbpf_dbg_number("+1", true, &v), -EINVAL);
+	ck_assert_int_eq(cbpf_dbg_number("0x10000000000000000", true, &v), -ERANGE);
+	ck_assert_int_eq(cbpf_dbg_number("-99999999999999999999", false, &v), -ERANGE);
+	ck_assert_int_eq(cbpf_dbg_number("09", true, &v), -EINVAL);
+	ck_assert_int_eq(cbpf_dbg_number("0x", false, &v), -EINVAL);
+	ck_assert_int_eq(cbpf_dbg_number("", false, &v), -EINVAL);
+	ck_assert_uint_eq(v, UINT64_MAX); /* set only on success */
+}
+END_TEST
+
+/* syscall NAME ARGS: constants of the session's architecture, unions, located errors. */
+START_TEST(syscall_words_name_constants)
+{
+	struct cbpf_dbg *dbg = session();
+	struct cbpf_diags d = { 0 };
+	struct cbpf_dbg_input in;
+	struct cbpf_dbg_names nm;
+
+	ck_assert_int_eq(cbpf_dbg_set_arch(dbg, "x86_64", &d), 0);
+	ck_assert_int_eq(cbpf_dbg_set_syscall(dbg, "socket AF_INET6 SOCK_STREAM|SOCK_CLOEXEC 0",
+					      &d), 0);
+	cbpf_dbg_input(dbg, &in);
+	ck_assert_int_eq(in.sd->nr, 41);
+	ck_assert_uint_eq(in.sd->args[0], 10);
+	ck_assert_uint_eq(in.sd->args[1], 0x80001);
+	cbpf_dbg_names(dbg, &nm);
+	ck_assert_str_eq(nm.syscall, "socket (41)");
+	ck_assert_str_eq(nm.arch, "x86_64");
+	/* mips numbers its calls and SOCK_STREAM its own way. */
+	ck_assert_int_eq(cbpf_dbg_set_arch(dbg, "mips", &d), 0);
+	ck_assert_int_eq(cbpf_dbg_set_syscall(dbg, "socket AF_INET SOCK_STREAM", &d), 0);
+	cbpf_dbg_input(dbg, &in);
+	ck_assert_int_eq(in.sd->nr, 4183);
+	ck_assert_uint_eq(in.sd->args[1], 2);
+	ck_assert_uint_eq(d.n, 0);
+	/* An unknown name: located, the closest names offered, the input unchanged. */
+	ck_assert_int_eq(cbpf_dbg_set_syscall(dbg, "socket AF_INET SOCK_STRAEM", &d), -EINVAL);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_uint_eq(d.v[0].line, 1);
+	ck_assert_uint_eq(d.v[0].col, 16);
+	ck_assert_uint_eq(d.v[0].len, 11);
+	ck_assert_ptr_nonnull(strstr(d.v[0].msg, "did you mean 'SOCK_STREAM'"));
+	cbpf_diags_free(&d);
+	ck_assert_int_eq(cbpf_dbg_set_syscall(dbg, "socket ARCH_SET_FS", &d), -EINVAL);
+	ck_assert_str_eq(d.v[0].msg, "constant 'ARCH_SET_FS' is not defined on mips");
+	cbpf_diags_free(&d);
+	ck_assert_int_eq(cbpf_dbg_set_syscall(dbg, "read 1 2 3 4 5 6 7", &d), -EINVAL);
+	ck_assert_int_eq(cbpf_dbg_set_arch(dbg, "vax", &d), -EINVAL);
+	ck_assert_uint_eq(d.n, 2);
+	cbpf_diags_free(&d);
+	cbpf_dbg_input(dbg, &in);
+	ck_assert_uint_eq(in.sd->args[1], 2);
+	/* An AUDIT_ARCH number names x86_64 before x32, which shares it. */
+	ck_assert_int_eq(cbpf_dbg_set_arch(dbg, "0xc000003e", &d), 0);
+	ck_assert_int_eq(cbpf_dbg_arch(dbg), CBPF_ARCH_X86_64);
+	cbpf_dbg_free(dbg);
+}
+END_TEST
+
+/* An errno action is named on the session's architecture: 97 on x86_64, 124 on mips. */
+START_TEST(results_name_errors)
+{
+	struct cbpf_dbg *dbg = session();
+	struct cbpf_insn ret = I(CBPF_RET | CBPF_K, CBPF_SECCOMP_RET_ERRNO | 97);
+	struct cbpf_diags d = { 0 };
+	char buf[64];
+
+	load_insns(dbg, &ret, 1, CBPF_VM_SECCOMP);
+	cbpf_dbg_result(dbg, ret.k, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "errno(97) EAFNOSUPPORT");
+	ck_assert_int_eq(cbpf_dbg_set_arch(dbg, "mips", &d), 0);
+	cbpf_dbg_result(dbg, CBPF_SECCOMP_RET_ERRNO | 124, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "errno(124) EAFNOSUPPORT");
+	cbpf_dbg_free(dbg);
+}
+END_TEST
+
+/* The one list of architecture names, and the one edit distance. */
+START_TEST(arch_names_and_distance)
+{
+	char buf[160], small[8];
+
+	ck_assert_uint_eq(cbpf_arch_names(buf, sizeof(buf), " ", false), strlen(buf));
+	ck_assert_ptr_null(strstr(buf, "x32"));
+	ck_assert_ptr_nonnull(strstr(buf, "x86_64 i386 aarch64"));
+	ck_assert_uint_gt(cbpf_arch_names(small, sizeof(small), ", ", true), sizeof(small));
+	ck_assert_str_eq(small, "x86_64,");
+	ck_assert_int_eq(cbpf_arch_of_audit(CBPF_AUDIT_ARCH_X86_64, CBPF_ARCH_X32), CBPF_ARCH_X32);
+	ck_assert_int_eq(cbpf_arch_of_audit(CBPF_AUDIT_ARCH_X86_64, CBPF_ARCH_MIPS),
+			 CBPF_ARCH_X86_64);
+	ck_assert_int_eq(cbpf_arch_of_audit(0x1234, CBPF_ARCH_MIPS), CBPF_ARCH_NONE);
+	ck_assert_uint_eq(suggest_distance("setp", 4, "step", 4, 2), 1);
+	ck_assert_uint_eq(suggest_distance("STEP", 4, "step", 4, 2), 0);
+	ck_assert_uint_eq(suggest_distance("quit", 4, "step", 4, 2), 3); /* past the limit */
+}
+END_TEST
+
+/* bpf_dbg's tally covers one pass: after stops, a select starts it again (issue 15 §4). */
+START_TEST(tally_never_exceeds_the_capture)
+{
+	static const struct cbpf_insn ip4[] = {
+		I(CBPF_LD | CBPF_H | CBPF_ABS, 12), J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 0x800),
+		I(CBPF_RET | CBPF_K, 0x40000), I(CBPF_RET | CBPF_K, 0),
+	};
+	struct cbpf_dbg *dbg = session();
+	struct cbpf_diags d = { 0 };
+	struct cbpf_dbg_tally t;
+	struct cbpf_dbg_stop stop;
+	uint64_t total;
+
+	load_insns(dbg, ip4, 4, CBPF_VM_SOCKET);
+	open_capture(dbg, "pcaps/eth-dns.pcap");
+	ck_assert_int_eq(cbpf_dbg_run_tally(dbg, 0, &stop, &t, &d), 0);
+	total = t.pass + t.fail;
+	ck_assert_int_eq(cbpf_dbg_break(dbg, 3, NULL, NULL, &d), 0);
+	ck_assert_int_eq(cbpf_dbg_run_tally(dbg, 0, &stop, &t, &d), 0);
+	ck_assert_int_eq(stop.why, CBPF_DBG_HIT_BREAK);
+	ck_assert_int_eq(cbpf_dbg_run_tally(dbg, 0, &stop, &t, &d), 0);
+	ck_assert_int_eq(stop.why, CBPF_DBG_HIT_BREAK);
+	ck_assert_int_eq(cbpf_dbg_select(dbg, 1, &d), 0);
+	cbpf_dbg_delete_all(dbg, -1);
+	ck_assert_int_eq(cbpf_dbg_run_tally(dbg, 0, &stop, &t, &d), 0);
+	ck_assert_uint_eq(t.pass + t.fail, total);
+	ck_assert_uint_eq(d.n, 0);
+	cbpf_dbg_free(dbg);
+}
+END_TEST
+
 Suite *dbg_suite(void)
 {
 	Suite *s = suite_create("dbg");
 	TCase *step = tcase_create("step");
 	TCase *cap = tcase_create("capture");
+	TCase *words = tcase_create("words");
 
 	tcase_add_test(step, back_restores_exactly);
 	tcase_add_test(step, history_holds_each_step);
@@ -747,7 +889,13 @@ Suite *dbg_suite(void)
 	tcase_add_test(cap, sweep_writes_the_accepted_packets);
 	tcase_add_test(cap, metadata_from_frames_and_set);
 	tcase_add_test(cap, compiles_for_the_capture);
+	tcase_add_test(cap, tally_never_exceeds_the_capture);
 	tcase_set_timeout(cap, 120);
 	suite_add_tcase(s, cap);
+	tcase_add_test(words, numbers_in_words);
+	tcase_add_test(words, syscall_words_name_constants);
+	tcase_add_test(words, results_name_errors);
+	tcase_add_test(words, arch_names_and_distance);
+	suite_add_tcase(s, words);
 	return s;
 }

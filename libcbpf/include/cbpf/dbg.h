@@ -12,6 +12,7 @@
 #include "diag.h"
 #include "prog.h"
 #include "pcap.h"
+#include "seccomp.h"
 #include "vm.h"
 
 /*
@@ -61,6 +62,48 @@ CBPF_API int cbpf_dbg_load(struct cbpf_dbg *dbg, const struct cbpf_prog *prog,
 /* The loaded program (the session's copy), or NULL. */
 CBPF_API const struct cbpf_prog *cbpf_dbg_prog(const struct cbpf_dbg *dbg);
 CBPF_API enum cbpf_vm_mode cbpf_dbg_mode(const struct cbpf_dbg *dbg);
+
+/* How cbpf_dbg_load_file reads a file. */
+enum cbpf_dbg_file_kind {
+	CBPF_DBG_FILE_AUTO,    /* a capture or a program, as the file says (load FILE) */
+	CBPF_DBG_FILE_PROG,    /* a program in any form, or a seccomp policy (load prog) */
+	CBPF_DBG_FILE_SECCOMP, /* a seccomp filter in any form, or a policy (load seccomp) */
+};
+
+/* What cbpf_dbg_load_file found. */
+struct cbpf_dbg_file {
+	bool capture;  /* CBPF_DBG_FILE_AUTO: a capture, nothing loaded; cbpf_dbg_open_capture it */
+	bool policy;   /* a seccomp policy, compiled */
+	bool seccomp;  /* the program is loaded as a seccomp filter */
+	int read_err;  /* the file could not be read: cbpf_infile_read's error */
+	char *src;     /* the file's text, which diagnostics point into (caller frees); NULL for
+			* raw bytecode, which has no lines */
+	size_t len;
+};
+
+/*
+ * Loads a program from the file at path (at most max_input bytes, 0: CBPF_MAX_INPUT_SIZE) as kind
+ * says: every form cbpf reads, through cbpf_source_read, and a seccomp policy compiled; a seccomp
+ * filter read as bytecode gets comments naming what it tests (cbpf_seccomp_annotate on the
+ * session's architecture); then cbpf_dbg_load. A failed load keeps the previous program.
+ * Returns 0, -EINVAL (diags say why), -ENOMEM, -ESPIPE (CBPF_DBG_FILE_AUTO on a pipe or FIFO,
+ * which cannot be looked into without reading it), or the negative errno of reading the file
+ * (out->read_err set). out is set in every case.
+ */
+CBPF_API int cbpf_dbg_load_file(struct cbpf_dbg *dbg, const char *path,
+				enum cbpf_dbg_file_kind kind, size_t max_input,
+				struct cbpf_dbg_file *out, struct cbpf_diags *diags);
+/*
+ * bpf_dbg's load bpf: a socket filter in bpf_asm's comma form, "N,code jt jf k,...", as text
+ * (errors located in it; text naming a file is refused, saying to load the file). Returns as
+ * cbpf_dbg_load; a failed load keeps the previous program.
+ */
+CBPF_API int cbpf_dbg_load_text(struct cbpf_dbg *dbg, const char *text, struct cbpf_diags *diags);
+/*
+ * What the program was loaded from, in words: "bpf code", "expression 'tcp'", "seccomp policy
+ * FILE", "seccomp filter FILE", "FILE"; NULL when not known (cbpf_dbg_load alone).
+ */
+CBPF_API const char *cbpf_dbg_origin(const struct cbpf_dbg *dbg);
 
 /*
  * Compiles a filter expression (see cbpf_dbg_compile) and loads it as a socket filter
@@ -156,6 +199,61 @@ struct cbpf_dbg_input {
 };
 CBPF_API void cbpf_dbg_input(const struct cbpf_dbg *dbg, struct cbpf_dbg_input *out);
 
+/* What a command needs (cbpf_dbg_ready), or-ed. */
+enum cbpf_dbg_need {
+	CBPF_DBG_NEED_PROG = 1,    /* a program */
+	CBPF_DBG_NEED_INPUT = 2,   /* a program and what it runs on: a packet, or for a seccomp
+				    * filter its input (always there) */
+	CBPF_DBG_NEED_CAPTURE = 4, /* a capture */
+	CBPF_DBG_NEED_SOCKET = 8,  /* the program, if any, is a socket filter: what runs over a
+				    * capture */
+	CBPF_DBG_NEED_PACKET = 16, /* a packet, program or not */
+};
+/*
+ * Whether the session has what needs asks for; else false and one error in diags, in bpf_dbg's
+ * words where it has them ("no bpf program loaded!", "no pcap file loaded!"); what names the
+ * command for CBPF_DBG_NEED_SOCKET's ("coverage runs over a capture").
+ */
+CBPF_API bool cbpf_dbg_ready(const struct cbpf_dbg *dbg, unsigned needs, const char *what,
+			     struct cbpf_diags *diags);
+
+/* ---------------------------------------------------------------- the seccomp input in words */
+
+/*
+ * A whole word as a number: with c_syntax as C writes it (42, 0x2a, 052, and -N taken modulo
+ * 2^64), else decimal or 0x hexadecimal without a sign. Returns 0, -ERANGE (a well-formed number,
+ * signed or not, over 64 bits) or -EINVAL.
+ */
+CBPF_API int cbpf_dbg_number(const char *s, bool c_syntax, uint64_t *out);
+
+/*
+ * The architecture system call names and constants are read and named on: the host's at first
+ * (x86_64 on a host cbpf has no tables for), then the last cbpf_dbg_set_arch named.
+ */
+CBPF_API enum cbpf_arch cbpf_dbg_arch(const struct cbpf_dbg *dbg);
+/*
+ * Sets the seccomp input from words: "NAME|NR [ARG...]", the system call by name on the session's
+ * architecture or by number (any 32-bit one), up to six arguments (the others 0), each a number
+ * in C's syntax or named constants and numbers joined by '|' (AF_INET6, O_RDONLY|O_CLOEXEC), as
+ * minijail's policies write them. An unknown constant is located in text (line 1), with the
+ * closest known names. Returns 0, -EINVAL (diags say why; the input is unchanged), -ENOMEM.
+ */
+CBPF_API int cbpf_dbg_set_syscall(struct cbpf_dbg *dbg, const char *text,
+				  struct cbpf_diags *diags);
+/*
+ * Sets the seccomp input's architecture from a name (cbpf_arch_parse's) or an AUDIT_ARCH_*
+ * number; names are then read on it, when it is one of cbpf's. Returns 0 or -EINVAL (diags).
+ */
+CBPF_API int cbpf_dbg_set_arch(struct cbpf_dbg *dbg, const char *text, struct cbpf_diags *diags);
+
+/* The seccomp input named on the session's architecture. */
+struct cbpf_dbg_names {
+	const char *nr_name; /* "openat", or NULL when its architecture has no such call */
+	char syscall[80];    /* "openat (257)", or "257" */
+	char arch[32];       /* "x86_64", or the AUDIT_ARCH_* number "0x40000028" */
+};
+CBPF_API void cbpf_dbg_names(const struct cbpf_dbg *dbg, struct cbpf_dbg_names *out);
+
 /* ---------------------------------------------------------------- packet metadata */
 
 /*
@@ -183,6 +281,12 @@ CBPF_API int cbpf_dbg_meta_get(struct cbpf_dbg *dbg, const char *name, uint64_t 
 			       bool *is_set);
 /* The metadata of the current packet, as the program sees it. */
 CBPF_API const struct cbpf_meta *cbpf_dbg_meta(struct cbpf_dbg *dbg);
+/*
+ * cbpf-dbg's set, from its words: "FIELD VALUE" (a metadata field, decimal or 0x), "FIELD auto"
+ * (given back to the packet), "ip VALUE" (the seccomp input's instruction pointer, in C's
+ * syntax), "jit on|off" (cbpf_dbg_set_jit). Returns 0, -EINVAL (diags say why), -ENOMEM.
+ */
+CBPF_API int cbpf_dbg_set(struct cbpf_dbg *dbg, const char *text, struct cbpf_diags *diags);
 
 /* ---------------------------------------------------------------- stepping */
 
@@ -274,6 +378,21 @@ CBPF_API int cbpf_dbg_delete(struct cbpf_dbg *dbg, unsigned id);
 CBPF_API void cbpf_dbg_delete_all(struct cbpf_dbg *dbg, int kind);
 /* The points, in the order they were made; returns their number. */
 CBPF_API size_t cbpf_dbg_points(const struct cbpf_dbg *dbg, const struct cbpf_dbg_point **out);
+/*
+ * An instruction of the program as commands name it, "5" or "l5". Returns 0, -EINVAL (not one),
+ * -ERANGE (past the program's end).
+ */
+CBPF_API int cbpf_dbg_pc(const struct cbpf_dbg *dbg, const char *s, uint32_t *pc);
+/*
+ * cbpf-dbg's break, from its words: "[at] N [if CONDITION]" or "if CONDITION" (cbpf_dbg_break).
+ * The condition's errors point into text. Returns as cbpf_dbg_break; on success *pc (-1: any)
+ * and *cond (where the condition starts in text, or NULL) say what was set.
+ */
+CBPF_API int cbpf_dbg_break_text(struct cbpf_dbg *dbg, const char *text, unsigned *id, long *pc,
+				 const char **cond, struct cbpf_diags *diags);
+/* cbpf-dbg's watch, from its words: "M[i]" or "i". Returns as cbpf_dbg_watch, *mem set. */
+CBPF_API int cbpf_dbg_watch_text(struct cbpf_dbg *dbg, const char *text, unsigned *id,
+				 unsigned *mem, struct cbpf_diags *diags);
 
 /* ---------------------------------------------------------------- running */
 
@@ -349,6 +468,23 @@ CBPF_API bool cbpf_dbg_pending(const struct cbpf_dbg *dbg);
  * finished), -EINVAL (the capture cannot be read on: in diags; the session stays).
  */
 CBPF_API int cbpf_dbg_resume(struct cbpf_dbg *dbg, struct cbpf_diags *diags);
+/*
+ * bpf_dbg's step N: n instructions (0 is 1) from where the run stands, after cbpf_dbg_resume
+ * when it has ended. Returns 1 when the last of them was executed (the history's last entry
+ * holds it, with the state it saw: what bpf_dbg shows), 0 when the run ended before it (or a
+ * pending packet was finished: nothing executed), -EINVAL (the capture cannot be read on: in
+ * diags). Going back is cbpf_dbg_back.
+ */
+CBPF_API int cbpf_dbg_step_n(struct cbpf_dbg *dbg, size_t n, struct cbpf_diags *diags);
+/*
+ * cbpf-dbg's finish: the current input's run to its return (cbpf_dbg_continue), after
+ * cbpf_dbg_resume when it has ended; a pending packet is only finished (CBPF_DBG_END). At a
+ * breakpoint its instruction is executed, as bpf_dbg does, so that going on does not stop there
+ * again: the history's last entry holds it. Returns 0, -EINVAL (no program, or the capture
+ * cannot be read on: in diags).
+ */
+CBPF_API int cbpf_dbg_finish(struct cbpf_dbg *dbg, struct cbpf_dbg_stop *stop,
+			     struct cbpf_diags *diags);
 
 /*
  * Runs the whole current input in a scratch state (the session is not changed) and records
@@ -358,6 +494,15 @@ CBPF_API int cbpf_dbg_resume(struct cbpf_dbg *dbg, struct cbpf_diags *diags);
  */
 CBPF_API int cbpf_dbg_trace(struct cbpf_dbg *dbg, struct cbpf_dbg_hist *steps, size_t *n,
 			    struct cbpf_vm_state *final);
+/* cbpf_dbg_trace into a new array, *steps (the caller frees it). Returns as it, or -ENOMEM. */
+CBPF_API int cbpf_dbg_trace_new(struct cbpf_dbg *dbg, struct cbpf_dbg_hist **steps, size_t *n,
+				struct cbpf_vm_state *final);
+/*
+ * The bytes of the current packet the program reads on its way (cbpf_dbg_trace): marks (of the
+ * packet's caplen bytes, zeroed by the caller) counts the reads of each byte, *nread how many
+ * were read. Without a program or packet none. Returns 0 or -ENOMEM.
+ */
+CBPF_API int cbpf_dbg_reads(struct cbpf_dbg *dbg, uint8_t *marks, size_t *nread);
 
 /* What a sweep over a whole capture does besides counting. */
 struct cbpf_dbg_sweep_opts {
@@ -389,7 +534,8 @@ CBPF_API int cbpf_dbg_sweep(struct cbpf_dbg *dbg, const struct cbpf_dbg_sweep_op
 CBPF_API int cbpf_dbg_disasm(const struct cbpf_insn *insn, unsigned pc, char *buf, size_t size);
 /*
  * What a return value means for the session's program: "accepted, 262144 bytes", "dropped", or
- * a seccomp action ("allow", "errno(1)"), into buf. Returns the length it needed.
+ * a seccomp action ("allow", "errno(97) EAFNOSUPPORT": an errno named on the session's
+ * architecture), into buf. Returns the length it needed.
  */
 CBPF_API int cbpf_dbg_result(const struct cbpf_dbg *dbg, uint32_t ret, char *buf, size_t size);
 

@@ -62,6 +62,17 @@ CBPF_API uint32_t cbpf_arch_audit(enum cbpf_arch arch);
 CBPF_API const char *cbpf_arch_scmp_name(enum cbpf_arch arch);
 /* The architecture libcbpf was built for, or CBPF_ARCH_NONE when it is none of the above. */
 CBPF_API enum cbpf_arch cbpf_arch_native(void);
+/*
+ * The architecture whose AUDIT_ARCH_* value is audit: prefer when it is prefer's (x32 and x86_64
+ * share one), else the first in the list above; CBPF_ARCH_NONE when none has it.
+ */
+CBPF_API enum cbpf_arch cbpf_arch_of_audit(uint32_t audit, enum cbpf_arch prefer);
+/*
+ * The names above, in that order, each followed by sep but the last, into buf (always
+ * terminated when size > 0): what messages and help list. x32 only when with_x32 (it names an
+ * ABI, not a machine: --host). Returns the length of the whole list, as snprintf does.
+ */
+CBPF_API size_t cbpf_arch_names(char *buf, size_t size, const char *sep, bool with_x32);
 
 /* ---------------------------------------------------------------- system call tables */
 

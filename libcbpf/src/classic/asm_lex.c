@@ -9,6 +9,7 @@
 
 #include "classic/asm_int.h"
 #include "classic/digit.h"
+#include "util/suggest.h"
 
 void asm_ctx_init(struct asm_ctx *ctx, const char *src, size_t len,
 		  const struct cbpf_asm_opts *opts, struct cbpf_diags *diags, bool listing)
@@ -443,39 +444,6 @@ bool nodes_push(struct asm_ctx *ctx, struct asm_nodes *nodes, const struct asm_n
 	return true;
 }
 
-static int tolower_ascii(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-/* Optimal string alignment distance, case-insensitive, for short words. */
-static unsigned edit_distance(const char *a, size_t la, const char *b, size_t lb)
-{
-	unsigned d[3][33];
-
-	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = (unsigned)j;
-	for (size_t i = 1; i <= la; i++) {
-		unsigned *cur = d[i % 3], *up = d[(i - 1) % 3], *up2 = d[(i + 1) % 3];
-
-		cur[0] = (unsigned)i;
-		for (size_t j = 1; j <= lb; j++) {
-			int ca = tolower_ascii(a[i - 1]), cb = tolower_ascii(b[j - 1]);
-			unsigned best = up[j - 1] + (ca != cb);
-
-			if (up[j] + 1 < best)
-				best = up[j] + 1;
-			if (cur[j - 1] + 1 < best)
-				best = cur[j - 1] + 1;
-			if (i > 1 && j > 1 && ca == tolower_ascii(b[j - 2]) &&
-			    tolower_ascii(a[i - 2]) == cb && up2[j - 2] + 1 < best)
-				best = up2[j - 2] + 1;
-			cur[j] = best;
-		}
-	}
-	return d[la % 3][lb];
-}
-
 const char *asm_suggest(const char *word, unsigned len, const char *const *cands, size_t n)
 {
 	const char *best = NULL;
@@ -489,7 +457,7 @@ const char *asm_suggest(const char *word, unsigned len, const char *const *cands
 
 		if (lc > 32)
 			continue;
-		d = edit_distance(word, len, cands[i], lc);
+		d = suggest_distance(word, len, cands[i], lc, 2);
 		/* A suggestion must keep most of the word: "foo" is not a typo of "mod". */
 		if (d < best_d && d <= (len >= 5 ? 2u : 1u) && d < lc) {
 			best = cands[i];

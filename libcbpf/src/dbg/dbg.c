@@ -21,6 +21,11 @@ int cbpf_dbg_new(struct cbpf_dbg **out)
 	dbg->next_id = 1;
 	dbg->linktype = CBPF_DLT_EN10MB;
 	dbg->want_linktype = -1;
+	/* A system call of this machine until told otherwise. */
+	dbg->arch = cbpf_arch_native();
+	if (dbg->arch == CBPF_ARCH_NONE)
+		dbg->arch = CBPF_ARCH_X86_64;
+	dbg->sd.arch = cbpf_arch_audit(dbg->arch);
 	dbg_meta_update(dbg);
 	cbpf_vm_state_init(&dbg->st);
 	*out = dbg;
@@ -35,6 +40,7 @@ void cbpf_dbg_free(struct cbpf_dbg *dbg)
 	cbpf_prog_free(dbg->prog);
 	cbpf_vm_free(dbg->vm);
 	free(dbg->expr);
+	free(dbg->origin);
 	free(dbg->pkt);
 	free(dbg->hist);
 	dbg_points_free(dbg);
@@ -135,6 +141,7 @@ int cbpf_dbg_load(struct cbpf_dbg *dbg, const struct cbpf_prog *prog, enum cbpf_
 	dbg->expr = NULL;
 	cbpf_dbg_delete_all(dbg, CBPF_DBG_BREAK);
 	dbg_restart(dbg);
+	dbg_tally_reset(dbg);
 	return 0;
 }
 
@@ -215,6 +222,7 @@ int cbpf_dbg_load_expr(struct cbpf_dbg *dbg, const char *expr, struct cbpf_diags
 	}
 	dbg->expr = copy;
 	dbg->expr_linktype = lt;
+	dbg_set_origin(dbg, "expression '%s'", expr);
 	return 0;
 }
 
@@ -276,6 +284,8 @@ int cbpf_dbg_open_capture(struct cbpf_dbg *dbg, const char *path, struct cbpf_di
 {
 	int err = dbg_capture_open(dbg, path, diags);
 
+	if (!err)
+		dbg_tally_reset(dbg);
 	if (err || !dbg->expr || !dbg->prog)
 		return err;
 	return recompile(dbg, diags);

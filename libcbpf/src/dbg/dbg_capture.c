@@ -267,6 +267,7 @@ int cbpf_dbg_select(struct cbpf_dbg *dbg, uint64_t n, struct cbpf_diags *diags)
 	}
 	if (n == dbg->number) {
 		dbg_restart(dbg);
+		dbg_tally_reset(dbg);
 		return 0;
 	}
 	/* Packets past a known end need no reading. */
@@ -276,6 +277,8 @@ int cbpf_dbg_select(struct cbpf_dbg *dbg, uint64_t n, struct cbpf_diags *diags)
 	if (err && err != -ENOMEM && dbg->cap)
 		goto_packet(dbg, orig, &scratch); /* back where it was; it was read before */
 	cbpf_diags_free(&scratch);
+	if (!err)
+		dbg_tally_reset(dbg);
 	return err;
 }
 
@@ -294,6 +297,8 @@ int cbpf_dbg_next(struct cbpf_dbg *dbg, struct cbpf_diags *diags)
 	if (diags_append(diags, &dbg->ahead_diags))
 		return -ENOMEM;
 	err = goto_packet(dbg, 1, diags);
+	if (!err)
+		dbg_tally_reset(dbg); /* a new pass over the capture */
 	return err ? err : 0;
 }
 

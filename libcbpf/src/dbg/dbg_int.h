@@ -3,6 +3,8 @@
 #ifndef CBPF_DBG_INT_H
 #define CBPF_DBG_INT_H
 
+#include <string.h>
+
 #include "cbpf/capture.h"
 #include "cbpf/dbg.h"
 
@@ -23,6 +25,7 @@ struct cbpf_dbg {
 	char *expr;        /* the filter expression the program was compiled from, or NULL */
 	int expr_linktype; /* the link type it was compiled for */
 	int want_linktype; /* cbpf_dbg_set_linktype's, or -1 */
+	char *origin;      /* what the program was loaded from, in words (dbg_load.c) */
 
 	/* The capture cursor (dbg_capture.c): a reader positioned after the packet ahead. */
 	struct cbpf_capture_file *file;
@@ -56,6 +59,7 @@ struct cbpf_dbg {
 	bool meta_ok;
 
 	struct cbpf_seccomp_data sd;
+	enum cbpf_arch arch; /* what syscall names and constants are read on (dbg_input.c) */
 
 	/* The run on the current input. */
 	struct cbpf_vm_state st;
@@ -71,6 +75,29 @@ struct cbpf_dbg {
 
 	const volatile sig_atomic_t *intr;
 };
+
+/*
+ * An error in a command's words: printed as it is (col 0), or located in the text (line 1, col
+ * from 1). Returns -EINVAL (dbg_input.c).
+ */
+int dbg_refuse(struct cbpf_diags *diags, unsigned col, unsigned len, const char *fmt, ...)
+	CBPF_PRINTF(4, 5);
+
+/* What the program was loaded from, printf-style (NULL when out of memory: unknown). */
+void dbg_set_origin(struct cbpf_dbg *dbg, const char *fmt, ...) CBPF_PRINTF(2, 3);
+
+/* The next blank-separated word of *s, cut in place, *s moved past the blanks after; NULL at the
+ * end (dbg_input.c). */
+char *dbg_word(char **s);
+
+/*
+ * bpf_dbg's tally starts again: a pass over the capture from where the user put it (select, a
+ * new capture or program, the wrap to the first packet), so that it never counts a packet twice.
+ */
+static inline void dbg_tally_reset(struct cbpf_dbg *dbg)
+{
+	memset(&dbg->tally, 0, sizeof(dbg->tally));
+}
 
 /* The run on the current input starts again: A = X = 0, pc 0, no history. */
 static inline void dbg_restart(struct cbpf_dbg *dbg)

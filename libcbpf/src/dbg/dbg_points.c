@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
-/* Breakpoints and watches: the list a session keeps; runs test them (dbg_run.c). */
+/* Breakpoints and watches: the list a session keeps, made from break's and watch's words. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dbg/dbg_int.h"
+#include "util/diag_int.h"
 
 static int add_point(struct cbpf_dbg *dbg, const struct cbpf_dbg_point *p, unsigned *id)
 {
@@ -109,4 +111,88 @@ void dbg_points_free(struct cbpf_dbg *dbg)
 	free(dbg->points);
 	dbg->points = NULL;
 	dbg->points_cap = 0;
+}
+
+/* "[at] N [if CONDITION]" or "if CONDITION", cut in copy (text's): where the condition starts. */
+static int break_words(struct cbpf_dbg *dbg, char *copy, long *pc, size_t *cond_at,
+		       struct cbpf_diags *diags)
+{
+	char *s = copy, *w = dbg_word(&s);
+	uint64_t n;
+	uint32_t at;
+	int err;
+
+	*pc = -1;
+	*cond_at = 0;
+	if (w && !strcmp(w, "at")) {
+		w = dbg_word(&s);
+		if (!w)
+			return dbg_refuse(diags, 0, 0, "break at needs an instruction");
+	}
+	if (w && strcmp(w, "if")) {
+		err = cbpf_dbg_pc(dbg, w, &at);
+		if (err == -EINVAL)
+			return dbg_refuse(diags, 0, 0, "break takes [at] N [if CONDITION] or if "
+					  "CONDITION, not " DIAG_QF, DIAG_QA(w, strlen(w)));
+		if (err && !cbpf_dbg_number(w + (*w == 'l' || *w == 'L'), false, &n))
+			return dbg_refuse(diags, 0, 0,
+					  "no instruction %" PRIu64 ": the program has l0 to l%u",
+					  n, dbg->len - 1);
+		*pc = at;
+		w = dbg_word(&s);
+		if (w && strcmp(w, "if"))
+			return dbg_refuse(diags, 0, 0,
+					  "expected 'if' after the instruction, not " DIAG_QF,
+					  DIAG_QA(w, strlen(w)));
+	}
+	if (w && !*s)
+		return dbg_refuse(diags, 0, 0, "'if' needs a condition");
+	if (w)
+		*cond_at = (size_t)(s - copy);
+	return 0;
+}
+
+int cbpf_dbg_break_text(struct cbpf_dbg *dbg, const char *text, unsigned *id, long *pc,
+			const char **cond, struct cbpf_diags *diags)
+{
+	char *copy = strdup(text);
+	size_t first = diags->n, at;
+	int err;
+
+	if (!copy)
+		return -ENOMEM;
+	err = break_words(dbg, copy, pc, &at, diags);
+	free(copy);
+	*cond = at ? text + at : NULL;
+	if (!err)
+		err = cbpf_dbg_break(dbg, *pc, *cond, id, diags);
+	/* The condition's errors point into text. */
+	for (size_t i = first; i < diags->n; i++)
+		if (diags->v[i].line)
+			diags->v[i].col += (unsigned)at;
+	return err;
+}
+
+int cbpf_dbg_watch_text(struct cbpf_dbg *dbg, const char *text, unsigned *id, unsigned *mem,
+			struct cbpf_diags *diags)
+{
+	size_t l = strlen(text);
+	char num[32];
+	uint64_t m = 16;
+
+	/* M[i], or i alone. */
+	if ((*text == 'M' || *text == 'm') && text[1] == '[' && l > 3 && text[l - 1] == ']' &&
+	    l - 3 < sizeof(num)) {
+		memcpy(num, text + 2, l - 3);
+		num[l - 3] = '\0';
+		if (cbpf_dbg_number(num, false, &m))
+			m = 16;
+	} else if (*text != 'M' && *text != 'm' && cbpf_dbg_number(text, false, &m)) {
+		m = 16;
+	}
+	if (m > 15)
+		return dbg_refuse(diags, 0, 0, "watch takes M[i] (i from 0 to 15), not " DIAG_QF,
+				  DIAG_QA(text, l));
+	*mem = (unsigned)m;
+	return cbpf_dbg_watch(dbg, *mem, id);
 }

@@ -270,9 +270,12 @@ int cbpf_dbg_run_tally(struct cbpf_dbg *dbg, uint64_t max_packets, struct cbpf_d
 		dbg->pending = false;
 		count(&dbg->tally, dbg->st.ret);
 		if (max_packets == 1 || (dbg->cap && !dbg->have_ahead)) {
-			/* As after any run, back to the first packet. */
+			struct cbpf_dbg_tally t = dbg->tally;
+
+			/* As after any run, back to the first packet (which starts a new tally). */
 			if (dbg->cap)
 				err = cbpf_dbg_select(dbg, 1, diags);
+			dbg->tally = t;
 			goto over;
 		}
 		if (max_packets)
@@ -325,6 +328,36 @@ int cbpf_dbg_resume(struct cbpf_dbg *dbg, struct cbpf_diags *diags)
 	return err < 0 ? err : 1;
 }
 
+int cbpf_dbg_finish(struct cbpf_dbg *dbg, struct cbpf_dbg_stop *stop, struct cbpf_diags *diags)
+{
+	int r = cbpf_dbg_resume(dbg, diags);
+
+	*stop = (struct cbpf_dbg_stop){ .why = CBPF_DBG_END };
+	if (r <= 0)
+		return r;
+	r = cbpf_dbg_continue(dbg, 0, stop);
+	/* bpf_dbg executes the instruction it stopped at: going on does not stop there again. */
+	if (!r && stop->why == CBPF_DBG_HIT_BREAK)
+		cbpf_dbg_step(dbg, NULL);
+	return r;
+}
+
+int cbpf_dbg_step_n(struct cbpf_dbg *dbg, size_t n, struct cbpf_diags *diags)
+{
+	/* A packet stopped at its return: this step finishes it, no further. */
+	int r = cbpf_dbg_resume(dbg, diags);
+
+	if (r <= 0)
+		return r;
+	while (n-- > 1 && dbg->st.exit == CBPF_VM_RUNNING)
+		cbpf_dbg_step(dbg, NULL);
+	if (dbg->st.exit != CBPF_VM_RUNNING)
+		return 0;
+	/* bpf_dbg shows the last instruction with what it sees, then executes it. */
+	cbpf_dbg_step(dbg, NULL);
+	return 1;
+}
+
 int cbpf_dbg_trace(struct cbpf_dbg *dbg, struct cbpf_dbg_hist *steps, size_t *n,
 		   struct cbpf_vm_state *final)
 {
@@ -344,6 +377,49 @@ int cbpf_dbg_trace(struct cbpf_dbg *dbg, struct cbpf_dbg_hist *steps, size_t *n,
 	*n = i;
 	if (final)
 		*final = st;
+	return 0;
+}
+
+int cbpf_dbg_trace_new(struct cbpf_dbg *dbg, struct cbpf_dbg_hist **steps, size_t *n,
+		       struct cbpf_vm_state *final)
+{
+	struct cbpf_dbg_hist *v = calloc(dbg->len ? dbg->len : 1, sizeof(*v));
+	int err;
+
+	if (!v)
+		return -ENOMEM;
+	err = cbpf_dbg_trace(dbg, v, n, final);
+	if (err) {
+		free(v);
+		return err;
+	}
+	*steps = v;
+	return 0;
+}
+
+int cbpf_dbg_reads(struct cbpf_dbg *dbg, uint8_t *marks, size_t *nread)
+{
+	struct cbpf_dbg_hist *steps = NULL;
+	size_t n = 0;
+	int err;
+
+	*nread = 0;
+	if (!dbg->prog || !dbg->have_pkt)
+		return 0;
+	err = cbpf_dbg_trace_new(dbg, &steps, &n, NULL);
+	if (err)
+		return err == -ENOMEM ? err : 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct cbpf_vm_step *r = &steps[i].step;
+
+		/* A load past the bytes captured read none of them. */
+		if (r->read != CBPF_VM_READ_PACKET || r->exit == CBPF_VM_EXIT_OOB || r->off < 0)
+			continue;
+		for (uint32_t b = 0; b < r->size && (uint64_t)r->off + b < dbg->caplen; b++)
+			if (!marks[r->off + b]++)
+				(*nread)++;
+	}
+	free(steps);
 	return 0;
 }
 

@@ -89,8 +89,17 @@ int cbpf_dbg_disasm(const struct cbpf_insn *in, unsigned pc, char *buf, size_t s
 
 int cbpf_dbg_result(const struct cbpf_dbg *dbg, uint32_t ret, char *buf, size_t size)
 {
-	if (dbg->mode == CBPF_VM_SECCOMP)
-		return cbpf_seccomp_action_format(ret, buf, size);
+	if (dbg->mode == CBPF_VM_SECCOMP) {
+		int n = cbpf_seccomp_action_format(ret, buf, size);
+		const char *err = (ret & CBPF_SECCOMP_RET_ACTION_FULL) == CBPF_SECCOMP_RET_ERRNO ?
+			cbpf_const_name(dbg->arch, "E", ret & CBPF_SECCOMP_RET_DATA) : NULL;
+
+		/* errno(97) EAFNOSUPPORT: the number as the kernel returns it, then its name. */
+		if (err && n >= 0)
+			n += snprintf(buf + ((size_t)n < size ? (size_t)n : size),
+				      (size_t)n < size ? size - (size_t)n : 0, " %s", err);
+		return n;
+	}
 	if (ret)
 		return snprintf(buf, size, "accepted, %u bytes", ret);
 	return snprintf(buf, size, "dropped");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The architectures filters are generated for: names and aliases, AUDIT_ARCH values, the host. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -74,6 +75,33 @@ const char *cbpf_arch_scmp_name(enum cbpf_arch arch)
 		if (!strncmp(ai->aliases[i], "SCMP_ARCH_", 10))
 			return ai->aliases[i];
 	return NULL;
+}
+
+enum cbpf_arch cbpf_arch_of_audit(uint32_t audit, enum cbpf_arch prefer)
+{
+	if (cbpf_arch_audit(prefer) == audit)
+		return prefer;
+	for (int a = 0; a < CBPF_ARCH_COUNT; a++)
+		if (arch_infos[a].audit == audit)
+			return (enum cbpf_arch)(a + 1);
+	return CBPF_ARCH_NONE;
+}
+
+size_t cbpf_arch_names(char *buf, size_t size, const char *sep, bool with_x32)
+{
+	size_t n = 0;
+
+	if (size)
+		buf[0] = '\0';
+	for (int a = 0; a < CBPF_ARCH_COUNT; a++) {
+		if (a + 1 == CBPF_ARCH_X32 && !with_x32)
+			continue;
+		int k = snprintf(buf + (n < size ? n : size), n < size ? size - n : 0, "%s%s",
+				 n ? sep : "", arch_infos[a].name);
+
+		n += k > 0 ? (size_t)k : 0;
+	}
+	return n;
 }
 
 enum cbpf_arch cbpf_arch_native(void)

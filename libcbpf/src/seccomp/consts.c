@@ -7,6 +7,7 @@
 
 #include "cbpf/seccomp.h"
 #include "seccomp/consttab.h"
+#include "util/suggest.h"
 
 static int entry_cmp(const void *key, const void *elem)
 {
@@ -43,52 +44,6 @@ bool cbpf_const_exists(const char *name)
 	return consttab_find(name) != NULL;
 }
 
-#define MAX_NAME 64
-
-/*
- * Optimal string alignment distance (Levenshtein plus swapping two neighbours), ignoring case,
- * giving up past limit: rows of the matrix only, no allocation.
- */
-static unsigned distance(const char *a, const char *b, unsigned limit)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	unsigned prev2[MAX_NAME + 1], prev[MAX_NAME + 1], cur[MAX_NAME + 1];
-
-	if (la > MAX_NAME || lb > MAX_NAME)
-		return limit + 1;
-	if ((la > lb ? la - lb : lb - la) > limit)
-		return limit + 1;
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = (unsigned)j;
-	for (size_t i = 1; i <= la; i++) {
-		unsigned best;
-
-		cur[0] = (unsigned)i;
-		best = cur[0];
-		for (size_t j = 1; j <= lb; j++) {
-			int ca = toupper((unsigned char)a[i - 1]);
-			int cb = toupper((unsigned char)b[j - 1]);
-			unsigned d = prev[j - 1] + (ca != cb);
-
-			if (prev[j] + 1 < d)
-				d = prev[j] + 1;
-			if (cur[j - 1] + 1 < d)
-				d = cur[j - 1] + 1;
-			if (i > 1 && j > 1 && ca == toupper((unsigned char)b[j - 2]) &&
-			    toupper((unsigned char)a[i - 2]) == cb && prev2[j - 2] + 1 < d)
-				d = prev2[j - 2] + 1;
-			cur[j] = d;
-			if (d < best)
-				best = d;
-		}
-		if (best > limit)
-			return limit + 1;
-		memcpy(prev2, prev, sizeof(prev));
-		memcpy(prev, cur, sizeof(cur));
-	}
-	return prev[lb];
-}
-
 size_t cbpf_const_suggest(enum cbpf_arch arch, const char *name, const char **out, size_t n)
 {
 	int col = arch == CBPF_ARCH_NONE ? -1 : systab_col(arch);
@@ -108,7 +63,8 @@ size_t cbpf_const_suggest(enum cbpf_arch arch, const char *name, const char **ou
 
 		if (col >= 0 && !(e->present & (1U << col)))
 			continue;
-		d = distance(name, consttab_name(e), got == n ? dist[n - 1] : limit);
+		d = suggest_distance(name, len, consttab_name(e), strlen(consttab_name(e)),
+				     got == n ? dist[n - 1] : limit);
 		if (d > limit || (got == n && d >= dist[n - 1]))
 			continue;
 		/* Keep the n best, ties in table order (strcmp). */
