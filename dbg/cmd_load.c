@@ -185,7 +185,7 @@ int cmd_load(struct sh *sh, char *args, size_t off)
 
 	if (!sub) {
 		sh_error(sh, "load what? load bpf CODE | pcap FILE | expr EXPR | seccomp FILE | "
-			     "prog FILE | FILE");
+			     "prog FILE | pid PID [FD] | FILE");
 		return 1;
 	}
 	/* bpf_dbg's two first, so that "load p" stays "load pcap". */
@@ -204,6 +204,8 @@ int cmd_load(struct sh *sh, char *args, size_t off)
 			return sh_do_load_expr(sh, rest);
 		return load_file(sh, rest, sh_matches(sub, "seccomp"));
 	}
+	if (sh_matches(sub, "pid"))
+		return sh_load_pid(sh, rest);
 	/* load FILE: a capture or a program, by what the file holds. */
 	if (sh_no_io(sh))
 		return 1;

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+/* cbpf-dbg's replay of a trace through the seccomp filter, and load pid: a process's filter. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "util/infile.h"
+#include "sh.h"
+
+#define FROM_POLICY "seccomp policy " /* cmd_load.c's prog_from for a policy */
+
+/* The policy the filter was compiled from, read again for its rules; NULL when it is none or
+ * no longer compiles to the program loaded. */
+static struct cbpf_policy *loaded_policy(struct sh *sh)
+{
+	const char *path = sh->prog_from;
+	struct cbpf_policy_opts popts = { .max_file_size = sh->max_input };
+	struct cbpf_diags quiet = { 0 };
+	struct cbpf_policy *pol = NULL;
+	struct cbpf_prog *prog = NULL;
+
+	if (!path || strncmp(path, FROM_POLICY, strlen(FROM_POLICY)))
+		return NULL;
+	path += strlen(FROM_POLICY);
+	popts.file = path;
+	if (!cbpf_policy_parse_file(path, &popts, &pol, &quiet) &&
+	    !cbpf_policy_gen(pol, &popts, &prog, &quiet) &&
+	    !cbpf_prog_equal(prog, cbpf_dbg_prog(sh->dbg))) {
+		sh_note(sh, "%s changed since it was loaded: its rules are not named", path);
+		cbpf_policy_free(pol);
+		pol = NULL;
+	}
+	cbpf_prog_free(prog);
+	cbpf_diags_free(&quiet);
+	return pol;
+}
+
+int cmd_replay(struct sh *sh, char *args, size_t off)
+{
+	struct cbpf_replay_opts ro = { .file = args };
+	struct cbpf_diags diags = { 0 };
+	struct cbpf_replay *rep = NULL;
+	struct cbpf_policy *pol;
+	char *src = NULL, why[64];
+	size_t len = 0;
+	int err;
+
+	(void)off;
+	if (!*args) {
+		sh_error(sh, "replay needs a trace: an strace -f log, audit records or a recording");
+		return 1;
+	}
+	if (!sh_have_prog(sh) || sh_no_io(sh))
+		return 1;
+	if (cbpf_dbg_mode(sh->dbg) != CBPF_VM_SECCOMP) {
+		sh_error(sh, "replay runs a trace through a seccomp filter: load one with 'load "
+			     "seccomp FILE' or 'load pid PID'");
+		return 1;
+	}
+	err = cbpf_infile_read(args, sh->max_input, &src, &len);
+	if (err) {
+		sh_error(sh, "%s: %s%s", args, cbpf_infile_why(err, sh->max_input, why, sizeof(why)),
+			 err == -EFBIG ? CLI_MAX_INPUT_HINT : "");
+		return 1;
+	}
+	ro.policy = pol = loaded_policy(sh);
+	err = cbpf_replay_run(cbpf_dbg_prog(sh->dbg), src, len, &ro, &rep, &diags);
+	sh_diags(sh, &diags, 0, src, len);
+	if (err == -ENOMEM)
+		sh_error(sh, "out of memory");
+	if (!err)
+		cbpf_replay_write(sh->out, rep);
+	cbpf_replay_free(rep);
+	cbpf_policy_free(pol);
+	free(src);
+	return err ? 1 : 0;
+}
+
+/* load pid PID [FD | filter N]: a process's seccomp filter (the newest), or its socket's. */
+int sh_load_pid(struct sh *sh, char *args)
+{
+	char *rest = args, *w = sh_word(&rest), *x = sh_word(&rest), *n = sh_word(&rest), from[96];
+	uint64_t pid, fd = 0, pick = 0;
+	bool sock = x && !sh_matches(x, "filter");
+	struct cbpf_diags diags = { 0 };
+	struct cbpf_seccomp_dump *d = NULL;
+	struct cbpf_prog *prog = NULL;
+	size_t nd = 0;
+	int err;
+
+	if (!w || !sh_parse_u64(w, &pid) || pid > 0x7fffffff || *rest || (sock && n) ||
+	    (sock && (!sh_parse_u64(x, &fd) || fd > 0x7fffffff)) ||
+	    (x && !sock && (!n || !sh_parse_u64(n, &pick)))) {
+		sh_error(sh, "load pid PID [FD | filter N]: PID a process, FD one of its sockets, "
+			     "N a seccomp filter (0 the newest)");
+		return 1;
+	}
+	if (sh_no_io(sh))
+		return 1;
+	if (sock) {
+		err = cbpf_socket_filter_dump((int)pid, (int)fd, &prog, &diags);
+		snprintf(from, sizeof(from), "socket filter of process %d, descriptor %d", (int)pid,
+			 (int)fd);
+	} else {
+		err = cbpf_seccomp_dump_pid((int)pid, &d, &nd, &diags);
+		if (!err && pick >= nd) {
+			sh_error(sh, "process %d has %zu seccomp filter%s: filter %llu is not one (0 "
+				     "is the newest)", (int)pid, nd, nd == 1 ? "" : "s",
+				 (unsigned long long)pick);
+			err = -ENOENT;
+		} else if (!err) {
+			prog = d[pick].prog;
+			d[pick].prog = NULL;
+			if (nd > 1 && !x)
+				sh_note(sh, "process %d has %zu seccomp filters: this is the newest; "
+					    "'load pid %d filter N' loads filter N (0 the newest)",
+					(int)pid, nd, (int)pid);
+		}
+		cbpf_seccomp_dump_free(d, nd);
+		snprintf(from, sizeof(from), "seccomp filter %llu of %zu of process %d",
+			 (unsigned long long)pick, nd, (int)pid);
+	}
+	if (sh_diags(sh, &diags, 0, NULL, 0) || err) {
+		if (err && !sh->failed)
+			sh_error(sh, "process %d: %s", (int)pid, strerror(-err));
+		cbpf_prog_free(prog);
+		return 1;
+	}
+	if (!sock && cbpf_seccomp_annotate(prog, sh->arch))
+		err = -ENOMEM;
+	if (!err)
+		err = cbpf_dbg_load(sh->dbg, prog, sock ? CBPF_VM_SOCKET : CBPF_VM_SECCOMP, &diags);
+	cbpf_prog_free(prog);
+	if (sh_diags(sh, &diags, 0, NULL, 0) || err) {
+		if (err == -ENOMEM)
+			sh_error(sh, "out of memory");
+		return 1;
+	}
+	free(sh->prog_from);
+	sh->prog_from = strdup(from);
+	return 0;
+}
