@@ -37,6 +37,31 @@ static void where(const struct cbpf_policy_rule *rule, char *buf, size_t size)
 		snprintf(buf, size, "line %u", rule->line);
 }
 
+/* Whether rules a and b were written as one statement ("socket: arg0 == 1 || arg0 == 2" is two
+ * rules of one line): the report counts statements, as the policy's reader sees them. */
+static bool same_line(const struct cbpf_policy_rule *a, const struct cbpf_policy_rule *b)
+{
+	return a->line == b->line && !strcmp(a->syscall, b->syscall) &&
+	       (a->file == b->file || (a->file && b->file && !strcmp(a->file, b->file)));
+}
+
+static bool first_of_line(const struct cbpf_policy_rule *rules, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (same_line(&rules[j], &rules[i]))
+			return false;
+	return true;
+}
+
+static bool line_reached(const struct cbpf_policy_rule *rules, const uint64_t *hits, size_t n,
+			 size_t i)
+{
+	for (size_t j = i; j < n; j++)
+		if (hits[j] && same_line(&rules[j], &rules[i]))
+			return true;
+	return false;
+}
+
 static void write_denials(FILE *fp, const struct cbpf_replay *r, bool policy)
 {
 	const struct cbpf_replay_denial *d;
@@ -90,14 +115,19 @@ int cbpf_replay_write(FILE *fp, const struct cbpf_replay *r)
 		write_denials(fp, r, rule_hits);
 	}
 	if (rule_hits) {
+		size_t lines = 0;
+
 		for (size_t i = 0; i < n_rules; i++)
-			unreached += !rule_hits[i];
+			if (first_of_line(rules, i)) {
+				lines++;
+				unreached += !line_reached(rules, rule_hits, n_rules, i);
+			}
 		if (!unreached)
-			fprintf(fp, "every rule reached (%zu)\n", n_rules);
+			fprintf(fp, "every rule reached (%zu)\n", lines);
 		else
-			fprintf(fp, "rules never reached: %zu of %zu\n", unreached, n_rules);
+			fprintf(fp, "rules never reached: %zu of %zu\n", unreached, lines);
 		for (size_t i = 0; i < n_rules; i++)
-			if (!rule_hits[i]) {
+			if (first_of_line(rules, i) && !line_reached(rules, rule_hits, n_rules, i)) {
 				where(&rules[i], buf, sizeof(buf));
 				fprintf(fp, "  %s: %s\n", buf, rules[i].syscall);
 			}
