@@ -174,6 +174,25 @@ START_TEST(recording_calls)
 }
 END_TEST
 
+START_TEST(all_allowed)
+{
+	struct fixture f;
+	struct cbpf_diags d = { 0 };
+	struct cbpf_replay *r;
+	const struct cbpf_replay_denial *g;
+	uint64_t denied;
+
+	compile(&f);
+	ck_assert_int_eq(replay(&f, "read(0, \"\", 1) = 0\nclose(0) = 0\n", CBPF_TRACE_STRACE, &r,
+				&d), 0);
+	ck_assert_uint_eq(cbpf_replay_calls(r, &denied), 2);
+	ck_assert_uint_eq(denied, 0);
+	ck_assert_uint_eq(cbpf_replay_denials(r, &g), 0);
+	cbpf_replay_free(r);
+	release(&f);
+}
+END_TEST
+
 START_TEST(nothing_readable)
 {
 	struct fixture f;
@@ -203,6 +222,7 @@ Suite *replay_suite(void)
 	tcase_add_test(tc, report_text);
 	tcase_add_test(tc, audit_args_zero);
 	tcase_add_test(tc, recording_calls);
+	tcase_add_test(tc, all_allowed);
 	tcase_add_test(tc, nothing_readable);
 	suite_add_tcase(s, tc);
 	return s;

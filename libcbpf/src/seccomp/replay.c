@@ -139,7 +139,8 @@ int cbpf_replay_run(const struct cbpf_prog *prog, const char *src, size_t len,
 	err = cbpf_trace_read(src, len, opts->file, opts->form, replay_call, r, diags);
 	if (err)
 		goto fail;
-	qsort(r->d, r->n, sizeof(*r->d), by_count);
+	if (r->n) /* qsort takes no NULL array, even empty */
+		qsort(r->d, r->n, sizeof(*r->d), by_count);
 	*out = r;
 	return 0;
 fail:
