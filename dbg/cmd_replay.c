@@ -121,20 +121,14 @@ int sh_load_pid(struct sh *sh, char *args)
 		snprintf(from, sizeof(from), "seccomp filter %llu of %zu of process %d",
 			 (unsigned long long)pick, nd, (int)pid);
 	}
-	if (sh_diags(sh, &diags, 0, NULL, 0) || err) {
-		if (err && !sh->failed)
-			sh_error(sh, "process %d: %s", (int)pid, strerror(-err));
-		cbpf_prog_free(prog);
-		return 1;
-	}
-	if (!sock && cbpf_seccomp_annotate(prog, sh->arch))
+	if (!err && !sock && cbpf_seccomp_annotate(prog, sh->arch))
 		err = -ENOMEM;
 	if (!err)
 		err = cbpf_dbg_load(sh->dbg, prog, sock ? CBPF_VM_SOCKET : CBPF_VM_SECCOMP, &diags);
 	cbpf_prog_free(prog);
 	if (sh_diags(sh, &diags, 0, NULL, 0) || err) {
-		if (err == -ENOMEM)
-			sh_error(sh, "out of memory");
+		if (err && !sh->failed) /* what the diagnostics did not say */
+			sh_error(sh, "process %d: %s", (int)pid, strerror(-err));
 		return 1;
 	}
 	free(sh->prog_from);
