@@ -437,7 +437,8 @@ int main(int argc, char **argv)
 		return inspect_diff(&r.o.insp, &r.o.in);
 	if (r.o.insp.pid >= 0)
 		return run_pid(&r);
-	r.p.keep_policy = r.o.insp.replay != NULL; /* its rules name the deciding one */
+	/* A policy's rules name the deciding one; FILE may be a policy as well as a filter. */
+	r.p.keep_policy = r.p.seccomp_file = r.o.insp.replay != NULL;
 	rc = cli_load(&r.p, &r.o.in);
 	if (!rc)
 		rc = check(&r);
