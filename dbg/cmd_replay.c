@@ -24,10 +24,10 @@ static struct cbpf_policy *loaded_policy(struct sh *sh)
 		return NULL;
 	path += strlen(FROM_POLICY);
 	popts.file = path;
-	if (!cbpf_policy_parse_file(path, &popts, &pol, &quiet) &&
-	    !cbpf_policy_gen(pol, &popts, &prog, &quiet) &&
+	if (cbpf_policy_parse_file(path, &popts, &pol, &quiet) ||
+	    cbpf_policy_gen(pol, &popts, &prog, &quiet) ||
 	    !cbpf_prog_equal(prog, cbpf_dbg_prog(sh->dbg))) {
-		sh_note(sh, "%s changed since it was loaded: its rules are not named", path);
+		sh_note(sh, "%s is no longer what was loaded: its rules are not named", path);
 		cbpf_policy_free(pol);
 		pol = NULL;
 	}
