@@ -193,6 +193,42 @@ START_TEST(all_allowed)
 }
 END_TEST
 
+START_TEST(other_arch)
+{
+	/* an i386 process under an x86_64-only policy: the bad-architecture action, named so */
+	static const char log[] = "5 read(0, \"\", 1) = 0\n"
+				  "[ Process PID=6 runs in 32 bit mode. ]\n"
+				  "6 read(0, \"\", 1) = 0\n"
+				  "5 mkdir(\"/a\", 0755) = -1 EPERM (Operation not permitted)\n";
+	struct fixture f;
+	struct cbpf_diags d = { 0 };
+	struct cbpf_replay *r;
+	const struct cbpf_replay_denial *g;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	compile(&f);
+	ck_assert_int_eq(replay(&f, log, CBPF_TRACE_STRACE, &r, &d), 0);
+	ck_assert_uint_eq(cbpf_replay_denials(r, &g), 2);
+	/* one call each: the first seen first */
+	ck_assert_int_eq(g[0].arch, CBPF_ARCH_I386);
+	ck_assert_uint_eq(g[0].action, CBPF_SECCOMP_RET_KILL_THREAD);
+	ck_assert_ptr_null(g[0].rule);
+	ck_assert(g[0].other_arch);
+	ck_assert_int_eq(g[1].arch, CBPF_ARCH_X86_64);
+	ck_assert(!g[1].other_arch);
+	ck_assert_int_eq(cbpf_replay_write(fp, r), 0);
+	fclose(fp);
+	/* two architectures: each group says which */
+	ck_assert_ptr_nonnull(strstr(text, "  x86_64 mkdir  errno(EPERM)  p.policy:4"));
+	ck_assert_ptr_nonnull(strstr(text, "  i386 read     kill_thread   bad-arch action"));
+	free(text);
+	cbpf_replay_free(r);
+	release(&f);
+}
+END_TEST
+
 START_TEST(nothing_readable)
 {
 	struct fixture f;
@@ -223,6 +259,7 @@ Suite *replay_suite(void)
 	tcase_add_test(tc, audit_args_zero);
 	tcase_add_test(tc, recording_calls);
 	tcase_add_test(tc, all_allowed);
+	tcase_add_test(tc, other_arch);
 	tcase_add_test(tc, nothing_readable);
 	suite_add_tcase(s, tc);
 	return s;

@@ -3,6 +3,7 @@
 #ifndef LIBCBPF_REPLAY_H
 #define LIBCBPF_REPLAY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +23,8 @@ struct cbpf_replay_denial {
 	const struct cbpf_policy_rule *rule; /* the policy's rule that decided (borrowed from
 					      * it), or NULL: its default or bad-arch action,
 					      * or no policy given */
+	bool other_arch;                     /* (policy given) arch is none of the policy's:
+					      * its bad-architecture action decided */
 	uint64_t count;
 	unsigned line;                       /* the first such call's line in the trace */
 };

@@ -54,6 +54,14 @@ static struct cbpf_replay_denial *group(struct cbpf_replay *r, const struct cbpf
 	g->action = action;
 	g->rule = rule;
 	g->line = ev->line;
+	if (r->policy) {
+		const enum cbpf_arch *arches;
+		size_t n = cbpf_policy_arches(r->policy, &arches);
+
+		g->other_arch = true;
+		for (size_t i = 0; i < n; i++)
+			g->other_arch &= arches[i] != ev->arch;
+	}
 	return g;
 }
 

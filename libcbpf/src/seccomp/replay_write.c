@@ -88,7 +88,8 @@ static void write_denials(FILE *fp, const struct cbpf_replay *r, bool policy)
 			if (d[i].rule)
 				where(d[i].rule, rule, sizeof(rule));
 			else
-				snprintf(rule, sizeof(rule), "default action");
+				snprintf(rule, sizeof(rule), "%s action",
+					 d[i].other_arch ? "bad-arch" : "default");
 			fprintf(fp, "  %s", rule);
 		}
 		if (d[i].line)
