@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* cbpf-asm's seccomp views: explain, audit, decompile, diff, and filters read from a process. */
+/* cbpf-asm's seccomp views: explain, audit, decompile, diff, replay, and filters of a process. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -298,4 +298,50 @@ nomem:
 	free(*labels);
 	cbpf_seccomp_dump_free(d, nd);
 	return cli_error("out of memory");
+}
+
+/* ---------------------------------------------------------------- --replay */
+
+int inspect_replay(const struct inspect *in, struct cli_prog *p)
+{
+	const char *name = in->output ? in->output : "<stdout>";
+	const char *path = strcmp(in->replay, "-") ? in->replay : NULL;
+	struct cbpf_replay_opts ro = {
+		.policy = p->policy,
+		.file = path ? path : "<stdin>",
+	};
+	struct cbpf_diag_print_opts po = {.fallback = ro.file, .color = cli_color(2)};
+	struct cbpf_diags diags = {0};
+	struct cbpf_replay *rep = NULL;
+	struct cli_output out;
+	uint64_t denied;
+	char *src;
+	size_t len;
+	int rc = cli_read(path, ro.file, in->max_input, &src, &len), err;
+
+	if (rc)
+		return rc;
+	err = cbpf_replay_run(p->prog, src, len, &ro, &rep, &diags);
+	/* Lines left out are located in the trace, with the line shown. */
+	cbpf_diags_print(stderr, &diags, src, len, &po);
+	cbpf_diags_free(&diags);
+	free(src);
+	if (err)
+		return err == -ENOMEM ? cli_error("out of memory") : CLI_EXIT_INVALID;
+	cbpf_replay_calls(rep, &denied);
+	err = cli_output_open(&out, in->output);
+	if (!err) {
+		err = cbpf_replay_write(out.fp, rep);
+		if (err) {
+			err = cli_output_error(&out, err);
+			cli_output_abort(&out);
+		} else {
+			err = cli_output_commit(&out);
+		}
+	}
+	cbpf_replay_free(rep);
+	if (err)
+		return cli_error("%s: %s", name, strerror(-err));
+	/* As grep and diff(1): 1 when something was found, here a call the filter denies. */
+	return denied ? 1 : 0;
 }

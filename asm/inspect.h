@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* cbpf-asm's seccomp views: --explain, --audit, --to minijail|oci, --diff, --pid. */
+/* cbpf-asm's seccomp views: --explain, --audit, --to minijail|oci, --diff, --pid, --replay. */
 #ifndef CBPF_ASM_INSPECT_H
 #define CBPF_ASM_INSPECT_H
 
@@ -21,6 +21,8 @@ struct inspect {
 	long fd;		    /* --fd, or -1 */
 	long filter;		    /* --filter, or -1 */
 	const char *output;	    /* -o */
+	const char *replay;	    /* --replay TRACE */
+	size_t max_input;	    /* --max-input-size, for the trace */
 };
 
 /* What the mode writes for the program in p (a seccomp filter, checked). An exit status. */
@@ -31,5 +33,9 @@ int inspect_diff(const struct inspect *in, const struct cli_input *inp);
 /* --pid: the filters of a process, or the filter on its socket --fd, into *progs (each owned:
  * free with cbpf_prog_free, then free the array), with a label each. An exit status. */
 int inspect_pid(const struct inspect *in, struct cbpf_prog ***progs, char ***labels, size_t *n);
+
+/* --replay: the trace's calls through the filter in p (with p->policy's rules when kept). An
+ * exit status: 0 every call allowed, 1 some denied or bad input (a message says which). */
+int inspect_replay(const struct inspect *in, struct cli_prog *p);
 
 #endif

@@ -39,6 +39,7 @@ enum long_only {
 	OPT_PID,
 	OPT_FD,
 	OPT_FILTER,
+	OPT_REPLAY,
 };
 
 static const struct option long_options[] = {
@@ -58,6 +59,7 @@ static const struct option long_options[] = {
 	{ "pid", required_argument, NULL, OPT_PID },
 	{ "fd", required_argument, NULL, OPT_FD },
 	{ "filter", required_argument, NULL, OPT_FILTER },
+	{ "replay", required_argument, NULL, OPT_REPLAY },
 	CLI_LONG_OPTIONS_END,
 };
 
@@ -67,7 +69,8 @@ static const char usage_line[] =
 	"       " PROG " --policy FILE [--arch ARCH,...] [--caps CAP,...] [output options]\n"
 	"       " PROG " --pid PID [--filter N | --fd FD] [output options]\n"
 	"       " PROG " [--explain | --audit | --to minijail|oci] [FILE | --policy FILE | --pid PID]\n"
-	"       " PROG " --seccomp --diff A B\n";
+	"       " PROG " --seccomp --diff A B\n"
+	"       " PROG " --replay TRACE [FILE | --policy FILE]\n";
 
 static const char help_text[] =
 	"\nRead a classic BPF program in any form, or compile a libpcap filter expression;\n"
@@ -107,6 +110,10 @@ static const char help_text[] =
 	"      --pid PID         read the seccomp filters of process PID, newest first\n"
 	"      --filter N        only its filter N (0: the newest)\n"
 	"      --fd FD           read the socket filter of PID's descriptor FD instead\n"
+	"      --replay TRACE    run each call of TRACE (strace -f log, audit records, a\n"
+	"                        recording) through the filter: the calls it denies by\n"
+	"                        syscall, the rules and instructions never reached\n"
+	"                        (exit 0 all allowed, 1 some denied)\n"
 	"\n  -h, --help            show this help\n"
 	"      --version         show the version\n"
 	"\nExit status: 0 success, 1 invalid input or program, 2 bad usage.\n";
@@ -124,6 +131,15 @@ static int inspect_check(struct options *o)
 		return cli_usage_error("--fd reads a socket's filter; --filter picks a seccomp one");
 	if (in->pid >= 0 && (o->in.source != CLI_SRC_FILE || o->in.input || in->diff))
 		return cli_usage_error("--pid is the input; give no other");
+	if (in->replay && (in->mode || in->diff || in->pid >= 0 || o->in.source == CLI_SRC_EXPR))
+		return cli_usage_error("--replay runs a trace through a seccomp filter (FILE) or "
+				       "policy (--policy); it is a view of its own");
+	if (in->replay && !strcmp(in->replay, "-") &&
+	    (o->in.source == CLI_SRC_POLICY ? !strcmp(o->in.policy, "-")
+					    : !o->in.input || !strcmp(o->in.input, "-")))
+		return cli_usage_error("--replay - reads the trace from standard input: give the "
+				       "filter or policy as a file");
+	in->max_input = o->in.max_input;
 	if (in->diff) {
 		if (!o->in.input || !in->diff_b || o->in.source != CLI_SRC_FILE)
 			return cli_usage_error("--diff compares two files: --diff A B");
@@ -135,7 +151,7 @@ static int inspect_check(struct options *o)
 	if ((in->mode || in->diff) && in->fd >= 0)
 		return cli_usage_error("--fd reads a socket filter; the seccomp views need a "
 				       "seccomp one");
-	if (in->mode || in->diff || (in->pid >= 0 && in->fd < 0))
+	if (in->mode || in->diff || in->replay || (in->pid >= 0 && in->fd < 0))
 		o->check = CBPF_CHECK_SECCOMP;
 	return cli_input_check(&ci);
 }
@@ -231,6 +247,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_DIFF:
 			o->insp.diff = true;
+			break;
+		case OPT_REPLAY:
+			o->insp.replay = optarg;
 			break;
 		case OPT_PID:
 		case OPT_FD:
@@ -418,9 +437,17 @@ int main(int argc, char **argv)
 		return inspect_diff(&r.o.insp, &r.o.in);
 	if (r.o.insp.pid >= 0)
 		return run_pid(&r);
+	/* A policy's rules name the deciding one; FILE may be a policy as well as a filter. */
+	r.p.keep_policy = r.p.seccomp_file = r.o.insp.replay != NULL;
 	rc = cli_load(&r.p, &r.o.in);
 	if (!rc)
 		rc = check(&r);
+	if (r.o.insp.replay) {
+		if (!rc)
+			rc = inspect_replay(&r.o.insp, &r.p);
+		cli_prog_fini(&r.p);
+		return rc;
+	}
 	/* An audit goes on past what the checker refuses: that is among its findings. */
 	if (r.o.insp.mode && (!rc || (r.o.insp.mode == INSPECT_AUDIT && r.p.prog))) {
 		rc = inspect_run(&r.o.insp, &r.p);

@@ -211,6 +211,7 @@ struct cli_prog {
 	size_t srclen;
 	unsigned seccomp_flags; /* --policy: the profile's flags, CBPF_SECCOMP_FLAG_* */
 	bool keep_policy;       /* set by the caller: --policy's parsed rules stay in policy */
+	bool seccomp_file;      /* set by the caller: FILE may be a policy too (CBPF_SOURCE_SECCOMP) */
 	struct cbpf_policy *policy;
 };
 

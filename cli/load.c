@@ -89,7 +89,9 @@ static int load_source(struct cli_prog *p, const struct cli_input *in)
 	};
 	struct cbpf_source_opts sopts = {
 		.file = path,
-		.kind = policy ? CBPF_SOURCE_POLICY : CBPF_SOURCE_PROGRAM,
+		.kind = policy		   ? CBPF_SOURCE_POLICY
+			: p->seccomp_file ? CBPF_SOURCE_SECCOMP
+					  : CBPF_SOURCE_PROGRAM,
 		.form = in->from,
 		.no_relax = in->no_relax,
 		.policy = &popts,

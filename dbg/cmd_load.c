@@ -121,7 +121,7 @@ int cmd_load(struct sh *sh, char *args, size_t off)
 
 	if (!sub) {
 		sh_error(sh, "load what? load bpf CODE | pcap FILE | expr EXPR | seccomp FILE | "
-			     "prog FILE | FILE");
+			     "prog FILE | pid PID [FD] | FILE");
 		return 1;
 	}
 	/* bpf_dbg's two first, so that "load p" stays "load pcap". */
@@ -141,6 +141,8 @@ int cmd_load(struct sh *sh, char *args, size_t off)
 		return load_file(sh, rest, sh_matches(sub, "seccomp") ? CBPF_DBG_FILE_SECCOMP :
 					   CBPF_DBG_FILE_PROG);
 	}
+	if (sh_matches(sub, "pid"))
+		return sh_load_pid(sh, rest);
 	/* load FILE: a capture or a program, by what the file holds. */
 	return load_file(sh, args, CBPF_DBG_FILE_AUTO);
 }

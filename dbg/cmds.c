@@ -17,7 +17,7 @@ static int cmd_help(struct sh *sh, char *args, size_t off);
 
 static const struct sh_cmd cmds[] = {
 	{ "load", cmd_load, SH_COMPLETE_LOAD,
-	  "load bpf CODE | pcap FILE | expr EXPR | seccomp FILE | prog FILE | FILE",
+	  "load bpf CODE | pcap FILE | expr EXPR | seccomp FILE | prog FILE | pid PID [FD] | FILE",
 	  "Loads a program or a capture.\n"
 	  "  load bpf CODE      bpf_asm's comma form: 4,40 0 0 12,21 0 1 2048,6 0 0 -1,6 0 0 0\n"
 	  "  load pcap FILE     a pcap or pcapng capture; its first packet is selected, and\n"
@@ -28,10 +28,13 @@ static const struct sh_cmd cmds[] = {
 	  "  load seccomp FILE  a seccomp filter, in any form\n"
 	  "  load prog FILE     a socket filter in any form cbpf-asm reads (or a seccomp\n"
 	  "                     policy, which loads as a seccomp filter)\n"
+	  "  load pid PID [FD]  the seccomp filter of a running process (the newest; 'load\n"
+	  "                     pid PID filter N' picks filter N), or with FD the socket\n"
+	  "                     filter of its descriptor FD\n"
 	  "  load FILE          a capture or a program, as the file says\n"
 	  "A program is validated as the kernel would; a failed load keeps the previous one.\n"
 	  "Loading a program deletes the breakpoints.",
-	  "load a program or a capture", "load bpf|pcap|expr|seccomp|prog ARG" },
+	  "load a program or a capture", "load bpf|pcap|expr|seccomp|prog|pid" },
 	{ "select", cmd_select, SH_COMPLETE_NONE, "select N",
 	  "Makes packet N (from 1) of the capture current, and starts its run.",
 	  "make packet N of the capture current", NULL },
@@ -88,6 +91,12 @@ static const struct sh_cmd cmds[] = {
 	  "Runs every packet of the capture and counts how often each instruction runs;\n"
 	  "instructions no packet reaches are marked.",
 	  "how often each instruction runs over the capture", NULL },
+	{ "replay", cmd_replay, SH_COMPLETE_FILES, "replay TRACE",
+	  "Runs each call of TRACE (an strace -f log, audit records type=1326, or a recording\n"
+	  "of cbpf-xlate --record) through the seccomp filter: the calls it would deny by\n"
+	  "syscall, with their count, action and (for a policy) the deciding rule; then the\n"
+	  "rules and instructions no call reached. Arguments the trace does not give are 0.",
+	  "run a trace's calls through the seccomp filter", NULL },
 	{ "packet", cmd_packet, SH_COMPLETE_NONE, "packet",
 	  "The current packet in hex, the bytes the program reads marked.",
 	  "the packet in hex, the bytes read marked", NULL },
@@ -150,7 +159,8 @@ const char *sh_cmd_name(size_t i)
 	return NULL;
 }
 
-const char *const sh_load_kinds[] = { "bpf", "pcap", "expr", "seccomp", "prog", "file", NULL };
+const char *const sh_load_kinds[] = { "bpf", "pcap", "expr", "seccomp", "prog", "pid", "file",
+				      NULL };
 
 const struct sh_cmd *sh_find_cmd(const char *name)
 {

@@ -152,6 +152,9 @@ int cmd_dump(struct sh *sh, char *args, size_t off);
 int cmd_filter(struct sh *sh, char *args, size_t off);
 int cmd_coverage(struct sh *sh, char *args, size_t off);
 int cmd_info(struct sh *sh, char *args, size_t off);
+int cmd_replay(struct sh *sh, char *args, size_t off);         /* cmd_replay.c */
+/* load pid PID [FD | filter N]. Returns as the commands. */
+int sh_load_pid(struct sh *sh, char *args);
 /* load expr, also for -e. Returns as the commands. */
 int sh_do_load_expr(struct sh *sh, const char *expr);
 

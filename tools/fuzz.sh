@@ -17,7 +17,7 @@ for bin in "$B"/fuzz/bin/*; do
 	# Inputs long enough for the paths that only size reaches (far-jump relaxation, programs of
 	# 4096 instructions, long debugger scripts and lines); libFuzzer's own guess is 4096 bytes.
 	case $name in
-	asm | listing | fmt_read | dbg_cmd) max_len=131072 ;;
+	asm | listing | fmt_read | dbg_cmd | replay) max_len=131072 ;;
 	check) max_len=33608 ;; # 4200 instructions, past the kernel's 4096
 	vm | xlate | jit) max_len=65536 ;; # 4096 instructions (32 KB) and a packet
 	policy_gen) max_len=65536 ;; # policies of many thousands of rules

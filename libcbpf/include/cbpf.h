@@ -24,6 +24,7 @@
 #include "cbpf/xlate.h"
 #include "cbpf/kernel.h"
 #include "cbpf/proof.h"
+#include "cbpf/replay.h"
 #include "cbpf/explain.h"
 
 #endif

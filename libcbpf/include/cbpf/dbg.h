@@ -100,6 +100,15 @@ CBPF_API int cbpf_dbg_load_file(struct cbpf_dbg *dbg, const char *path,
  */
 CBPF_API int cbpf_dbg_load_text(struct cbpf_dbg *dbg, const char *text, struct cbpf_diags *diags);
 /*
+ * cbpf-dbg's load pid: seccomp filter pick (0 the newest) of process pid, or with fd >= 0 the
+ * classic filter on that process's socket fd (cbpf_seccomp_dump_pid, cbpf_socket_filter_dump).
+ * *n_filters (may be NULL) is set to how many seccomp filters the process has. Returns as
+ * those, or -ERANGE (pick is not one of them: diags says how many there are), or as
+ * cbpf_dbg_load; a failed load keeps the previous program.
+ */
+CBPF_API int cbpf_dbg_load_pid(struct cbpf_dbg *dbg, int pid, int fd, size_t pick,
+			       size_t *n_filters, struct cbpf_diags *diags);
+/*
  * What the program was loaded from, in words: "bpf code", "expression 'tcp'", "seccomp policy
  * FILE", "seccomp filter FILE", "FILE"; NULL when not known (cbpf_dbg_load alone).
  */

@@ -110,6 +110,11 @@ enum cbpf_trace_form {
 	CBPF_TRACE_AUTO,   /* audit when a line holds "type=1326" or "type=SECCOMP", else strace */
 	CBPF_TRACE_STRACE, /* strace -f output, with or without -tt, -T, -o's "PID " prefix */
 	CBPF_TRACE_AUDIT,  /* kernel audit records type=1326 (auditd's log, dmesg, journalctl) */
+	/* a recording cbpf wrote (cbpf_recording_write: a minijail policy naming its
+	 * architectures, or an OCI profile): one call per syscall and per argument values kept,
+	 * the other arguments 0; AUTO takes a text that starts with '{' or names its
+	 * architectures in a "# architectures:" line as one */
+	CBPF_TRACE_RECORDING,
 };
 
 typedef int (*cbpf_syscall_fn)(void *ctx, const struct cbpf_syscall_event *ev);
@@ -120,8 +125,9 @@ typedef int (*cbpf_syscall_fn)(void *ctx, const struct cbpf_syscall_event *ev);
  * halves of a call already counted, audit records of other types) are skipped; a line that
  * looks like neither is a located warning ("file:N: cannot read ..."), and the rest is read.
  * A syscall unknown on its architecture is a located warning too. Arguments are decoded from
- * strace's text where they are numbers or named constants. Returns 0, fn's value, -EINVAL
- * (not one call could be read; a diagnostic says why) or -ENOMEM.
+ * strace's text where they are numbers or named constants (a string, a structure or an
+ * array is not: its bit in ev->known is clear). Returns 0, fn's value, -EINVAL (not one call
+ * could be read; a diagnostic says why) or -ENOMEM.
  */
 CBPF_API int cbpf_trace_read(const char *src, size_t len, const char *file,
 			     enum cbpf_trace_form form, cbpf_syscall_fn fn, void *ctx,

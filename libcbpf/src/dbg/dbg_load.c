@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cbpf/capture.h"
+#include "cbpf/explain.h"
 #include "cbpf/source.h"
 #include "dbg/dbg_int.h"
 #include "util/diag_int.h"
@@ -47,6 +48,49 @@ int cbpf_dbg_load_text(struct cbpf_dbg *dbg, const char *text, struct cbpf_diags
 		err = cbpf_dbg_load(dbg, prog, CBPF_VM_SOCKET, diags);
 	if (!err)
 		dbg_set_origin(dbg, "bpf code");
+	cbpf_prog_free(prog);
+	return err;
+}
+
+int cbpf_dbg_load_pid(struct cbpf_dbg *dbg, int pid, int fd, size_t pick, size_t *n_filters,
+		      struct cbpf_diags *diags)
+{
+	struct cbpf_seccomp_dump *d = NULL;
+	struct cbpf_prog *prog = NULL;
+	size_t nd = 0;
+	int err;
+
+	if (n_filters)
+		*n_filters = 0;
+	if (fd >= 0) {
+		err = cbpf_socket_filter_dump(pid, fd, &prog, diags);
+		if (!err)
+			err = cbpf_dbg_load(dbg, prog, CBPF_VM_SOCKET, diags);
+		if (!err)
+			dbg_set_origin(dbg, "socket filter of process %d, descriptor %d", pid, fd);
+		cbpf_prog_free(prog);
+		return err;
+	}
+	err = cbpf_seccomp_dump_pid(pid, &d, &nd, diags);
+	if (err)
+		return err;
+	if (n_filters)
+		*n_filters = nd;
+	if (pick >= nd) {
+		cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1,
+			       "process %d has %zu seccomp filter%s: filter %zu is not one (0 is the "
+			       "newest)", pid, nd, nd == 1 ? "" : "s", pick);
+		err = -ERANGE;
+	} else {
+		prog = d[pick].prog;
+		d[pick].prog = NULL;
+		err = cbpf_seccomp_annotate(prog, cbpf_dbg_arch(dbg)) ? -ENOMEM : 0;
+		if (!err)
+			err = cbpf_dbg_load(dbg, prog, CBPF_VM_SECCOMP, diags);
+		if (!err)
+			dbg_set_origin(dbg, "seccomp filter %zu of %zu of process %d", pick, nd, pid);
+	}
+	cbpf_seccomp_dump_free(d, nd);
 	cbpf_prog_free(prog);
 	return err;
 }

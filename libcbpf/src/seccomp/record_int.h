@@ -37,4 +37,10 @@ bool rec_arch_32(enum cbpf_arch arch);
  */
 size_t argfmt_value(enum cbpf_arch arch, const char *family, uint64_t v, char *buf, size_t size);
 
+/* Whether a log handed to cbpf_trace_read is a recording (trace_recording.c). */
+bool trace_is_recording(const char *src, size_t len);
+/* A recording's calls, as cbpf_trace_read reads a log's (trace_recording.c). */
+int trace_read_recording(const char *src, size_t len, const char *file, cbpf_syscall_fn fn,
+			 void *ctx, struct cbpf_diags *diags);
+
 #endif

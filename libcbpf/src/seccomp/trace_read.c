@@ -360,13 +360,17 @@ static int audit_line(struct reader *r, const char *line, struct cbpf_syscall_ev
 int cbpf_trace_read(const char *src, size_t len, const char *file, enum cbpf_trace_form form,
 		    cbpf_syscall_fn fn, void *ctx, struct cbpf_diags *diags)
 {
-	struct reader *r = calloc(1, sizeof(*r));
+	struct reader *r;
 	const char *p = src, *end = src + len;
 	char *line = NULL, name[64];
 	size_t cap = 0;
 	unsigned bad = 0;
 	int ret = 0;
 
+	if (form == CBPF_TRACE_RECORDING ||
+	    (form == CBPF_TRACE_AUTO && trace_is_recording(src, len)))
+		return trace_read_recording(src, len, file, fn, ctx, diags);
+	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
 	r->file = file;
