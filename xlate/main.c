@@ -82,7 +82,7 @@ static const struct option long_options[] = {
 
 static const char usage_line[] =
 	"usage: " PROG " -t socket|tc|xdp|seccomp [-f elf|raw|c|asm] [-o FILE] [options]\n"
-	"                  (FILE | - | -e EXPR [-y LINKTYPE] | --policy FILE)\n"
+	"                  (FILE | - | -e EXPR [-y LINKTYPE | -r CAPTURE] | --policy FILE)\n"
 	"       " PROG " -t tc|xdp (--attach-tc DEV[:egress] | --attach-xdp DEV) --detach\n"
 	"       " PROG " -t seccomp (FILE | -e ...) --exec [--] COMMAND [ARG...]\n"
 	"       " PROG " -t seccomp --record FILE [--format minijail|oci] [--args] [--arch LIST]\n"
@@ -107,6 +107,7 @@ static const char help_text[] =
 	"\nInput:\n"
 	"  -e, --expr EXPR       compile a filter expression exactly as tcpdump does\n"
 	"  -y, --linktype TYPE   link type for -e (EN10MB)\n"
+	"  -r, --read CAPTURE    compile -e for a capture, as tcpdump -r CAPTURE does\n"
 	"  -s, --snaplen N       snapshot length for -e (262144)\n"
 	"  -O, --no-optimize     do not run libpcap's optimizer on -e\n"
 	"      --from FORM       read FILE as FORM: asm listing comma c dd ddd raw\n"
@@ -222,7 +223,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	if ((err = split_exec(&argc, argv, o)))
 		return err;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":t:f:o:e:y:s:Ovh", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":t:f:o:e:r:y:s:Ovh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			if (cbpf_target_parse(optarg, &o->target))
