@@ -26,6 +26,7 @@ struct options {
 	bool annotate;
 	const char *pin, *tc_dev, *xdp_dev;
 	bool tc_egress, detach;
+	bool force; /* --force: attach where a dropping filter cuts the machine off */
 	char **exec_argv; /* --exec: the command and its arguments */
 	const char *verify;
 	bool interpreter, no_jit;
@@ -52,6 +53,7 @@ enum long_only {
 	OPT_FROM_AUDIT,
 	OPT_REPORT,
 	OPT_LEARN,
+	OPT_FORCE,
 };
 
 static const struct option long_options[] = {
@@ -67,6 +69,7 @@ static const struct option long_options[] = {
 	{"attach-tc", required_argument, NULL, OPT_ATTACH_TC},
 	{"attach-xdp", required_argument, NULL, OPT_ATTACH_XDP},
 	{"detach", no_argument, NULL, OPT_DETACH},
+	{"force", no_argument, NULL, OPT_FORCE},
 	{"verify", required_argument, NULL, OPT_VERIFY},
 	{"interpreter", no_argument, NULL, OPT_INTERPRETER},
 	{"no-jit", no_argument, NULL, OPT_NO_JIT},
@@ -119,6 +122,8 @@ static const char help_text[] =
 	"      --attach-tc DEV[:ingress|:egress]\n"
 	"                        load and attach to DEV's clsact (created if missing)\n"
 	"      --attach-xdp DEV  load and attach to DEV's XDP hook\n"
+	"      --force           attach a filter that drops what it does not match even\n"
+	"                        to a device with the default route or an SSH session\n"
 	"      --detach          undo --attach-tc, --attach-xdp or --load PIN\n"
 	"      --exec [--] CMD   seccomp: set no_new_privs, install the filter, exec CMD\n"
 	"      --verify PCAP     run the original and the translation on every packet and\n"
@@ -283,6 +288,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_DETACH:
 			o->detach = true;
 			break;
+		case OPT_FORCE:
+			o->force = true;
+			break;
 		case OPT_VERIFY:
 			o->verify = optarg;
 			break;
@@ -367,6 +375,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return cli_usage_error(
 			"the kernel loads seccomp filters only as classic programs: use "
 			"--exec");
+	if (o->force && ((!o->tc_dev && !o->xdp_dev) || o->detach))
+		return cli_usage_error("--force applies to --attach-tc and --attach-xdp");
 	if (o->exec_argv && o->target != CBPF_TARGET_SECCOMP)
 		return cli_usage_error("--exec installs seccomp filters: use -t seccomp");
 	if (o->verify && o->target == CBPF_TARGET_SECCOMP)
@@ -558,12 +568,75 @@ static int verify(struct run *r)
 	return 0;
 }
 
+/* Whether what the filter gives the packets it does not match keeps them from the host. */
+static bool drops_nonmatching(const struct run *r)
+{
+	int32_t nomatch = (int32_t)cbpf_xlate_result(r->ebpf, 0);
+
+	if (r->o.target == CBPF_TARGET_XDP)
+		return nomatch != 2; /* XDP_PASS */
+	/* TC_ACT_UNSPEC, TC_ACT_OK, TC_ACT_RECLASSIFY, TC_ACT_PIPE go on to the stack */
+	return nomatch != -1 && nomatch != 0 && nomatch != 1 && nomatch != 3;
+}
+
+/*
+ * A filter that drops what it does not match, on the device of the default route or of an SSH
+ * session, cuts this machine off, perhaps the very session the command came from: refused
+ * unless --force. Returns 0 or an exit status (the refusal printed).
+ */
+static int refuse_lifeline(const struct run *r)
+{
+	const char *dev = r->o.tc_dev ? r->o.tc_dev : r->o.xdp_dev;
+	char why[256], action[64];
+
+	if (r->o.force || !drops_nonmatching(r) || cbpf_netdev_lifeline(dev, why, sizeof(why)) != 1)
+		return 0;
+	return cli_error("not attaching to %s: %s, and the filter gives every packet it does not "
+			 "match %s; --force attaches it all the same (--nomatch %s lets them "
+			 "through)",
+			 dev, why, result_name(r, cbpf_xlate_result(r->ebpf, 0), action,
+					       sizeof(action)),
+			 r->o.target == CBPF_TARGET_XDP ? "pass" : "ok");
+}
+
+/* What was attached where, and what it does to packets: the output of an attach. */
+static void report_attach(const struct run *r, int fd)
+{
+	FILE *out = r->o.write && !r->o.output ? stderr : stdout; /* not into the eBPF */
+	char match[64], nomatch[64], id[32] = "";
+	uint32_t prog_id;
+
+	if (!cbpf_ebpf_prog_id(fd, &prog_id))
+		snprintf(id, sizeof(id), " %u", prog_id);
+	result_name(r, cbpf_xlate_result(r->ebpf, 1), match, sizeof(match));
+	result_name(r, cbpf_xlate_result(r->ebpf, 0), nomatch, sizeof(nomatch));
+	if (r->o.tc_dev) {
+		fprintf(out,
+			"attached program%s (%s) to %s tc %s (clsact, handle 0x%x, priority %d, "
+			"direct action)",
+			id, cbpf_ebpf_prog_name(r->ebpf), r->o.tc_dev,
+			r->o.tc_egress ? "egress" : "ingress", CBPF_TC_HANDLE, CBPF_TC_PRIORITY);
+	} else {
+		const char *mode = cbpf_xdp_mode(r->o.xdp_dev);
+
+		fprintf(out, "attached program%s (%s) to %s XDP%s%s%s", id,
+			cbpf_ebpf_prog_name(r->ebpf), r->o.xdp_dev, mode ? " (" : "",
+			mode ? mode : "", mode ? " mode)" : "");
+	}
+	if (r->o.pin)
+		fprintf(out, ", pinned at %s", r->o.pin);
+	fprintf(out, ": packets it matches get %s, the others %s; --detach removes it\n", match,
+		nomatch);
+}
+
 /* Load, attach, pin; on failure undo what was done. Returns an exit status. */
 static int to_kernel(struct run *r)
 {
 	struct cbpf_load_opts lo = {r->log, sizeof(r->log), false};
 	int fd, err;
 
+	if ((r->o.tc_dev || r->o.xdp_dev) && (err = refuse_lifeline(r)))
+		return err;
 	r->log[0] = '\0';
 	err = cbpf_ebpf_load(r->ebpf, &lo, &fd, &r->p.diags);
 	cli_print_diags(&r->p);
@@ -582,8 +655,10 @@ static int to_kernel(struct run *r)
 	if (err && r->o.pin && (r->o.tc_dev || r->o.xdp_dev))
 		cbpf_ebpf_unpin(r->o.pin, r->o.target, NULL);
 	cli_print_diags(&r->p);
+	if (!err && (r->o.tc_dev || r->o.xdp_dev))
+		report_attach(r, fd);
 	close(fd);
-	if (!err && r->o.verbose)
+	if (!err && r->o.verbose && !r->o.tc_dev && !r->o.xdp_dev)
 		fprintf(stderr, PROG ": loaded%s%s%s%s%s\n", r->o.tc_dev ? ", attached to tc " : "",
 			r->o.tc_dev ? r->o.tc_dev : "", r->o.xdp_dev ? ", attached to xdp " : "",
 			r->o.xdp_dev ? r->o.xdp_dev : "", r->o.pin ? ", pinned" : "");
