@@ -213,6 +213,8 @@ struct cli_prog {
 	size_t srclen;
 	unsigned seccomp_flags; /* --policy: the profile's flags, CBPF_SECCOMP_FLAG_* */
 	bool keep_policy;       /* set by the caller: --policy's parsed rules stay in policy */
+	bool has_linktype;      /* -e: the link type it was compiled for, in linktype */
+	int linktype;
 	struct cbpf_policy *policy;
 };
 

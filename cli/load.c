@@ -58,6 +58,8 @@ static int load_expr_for(struct cli_prog *p, const struct cli_input *in,
 	if (err)
 		return err;
 	err = cbpf_capture_compile(cap, in->expr, copts, &p->prog, &p->diags);
+	p->has_linktype = true;
+	p->linktype = cbpf_capture_linktype(cap);
 	cbpf_capture_close(cap);
 	return err;
 }
@@ -79,6 +81,8 @@ static int load_expr(struct cli_prog *p, const struct cli_input *in)
 	p->popts.fallback = "<expression>";
 	if (in->capture)
 		return load_expr_for(p, in, &copts);
+	p->has_linktype = true;
+	p->linktype = copts.linktype;
 	return cbpf_pcap_compile(in->expr, &copts, &p->prog, &p->diags);
 }
 

@@ -501,6 +501,17 @@ static int verify(struct run *r)
 		cli_print_diags(&r->p);
 		return CLI_EXIT_INVALID;
 	}
+	if (r->p.has_linktype && cbpf_capture_linktype(cap) != r->p.linktype) {
+		const char *got = cbpf_linktype_name(cbpf_capture_linktype(cap));
+		const char *want = cbpf_linktype_name(r->p.linktype);
+
+		cli_warning("%s: the capture's link type is %s, the expression was compiled for %s "
+			    "(%s): its loads read other offsets of these frames (-r %s compiles "
+			    "it for the capture)",
+			    r->o.verify, got ? got : "unknown", want ? want : "another",
+			    r->o.in.capture ? "-r" : r->o.in.linktype ? "-y" : "-y's default",
+			    r->o.verify);
+	}
 	err = cbpf_proof_new(r->ebpf, &po, &proof, &why, &r->p.diags);
 	cli_print_diags(&r->p);
 	if (err) {
