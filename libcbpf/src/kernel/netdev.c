@@ -23,8 +23,8 @@ static bool ipv4_default(const char *dev, char *why, size_t size)
 	if (!f)
 		return false;
 	while (!found && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %x %x %x %*d %*d %*d %x", ifname, &dst, &gw, &flags, &mask) ==
-			    5 &&
+		if (sscanf(line, "%63s %x %x %x %*d %*d %*d %x", ifname, &dst, &gw, &flags,
+			   &mask) == 5 &&
 		    !dst && !mask && (flags & 1) && !strcmp(ifname, dev)) {
 			struct in_addr a = { .s_addr = gw }; /* printed as the raw word it is */
 			char addr[INET_ADDRSTRLEN];
