@@ -22,6 +22,8 @@ struct options {
 	bool no_comments;      /* --no-comments */
 	const char *output;    /* -o */
 	enum cbpf_check_mode check;
+	bool no_check; /* --no-check: what the kernel refuses is written, with warnings */
+	bool iptables; /* --iptables: for iptables -m bpf, which gives the filter IP packets */
 	bool color;
 	struct inspect insp; /* --explain --audit --to minijail|oci --diff --pid */
 };
@@ -40,6 +42,8 @@ enum long_only {
 	OPT_FD,
 	OPT_FILTER,
 	OPT_REPLAY,
+	OPT_NO_CHECK,
+	OPT_IPTABLES,
 };
 
 static const struct option long_options[] = {
@@ -52,6 +56,8 @@ static const struct option long_options[] = {
 	{ "comments", no_argument, NULL, OPT_COMMENTS },
 	{ "output", required_argument, NULL, 'o' },
 	{ "seccomp", no_argument, NULL, OPT_SECCOMP },
+	{ "no-check", no_argument, NULL, OPT_NO_CHECK },
+	{ "iptables", no_argument, NULL, OPT_IPTABLES },
 	{ "no-comments", no_argument, NULL, OPT_NO_COMMENTS },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "audit", no_argument, NULL, OPT_AUDIT },
@@ -65,7 +71,7 @@ static const struct option long_options[] = {
 
 static const char usage_line[] =
 	"usage: " PROG " [-c | -d[d[d]] | -S | --raw | --dot] [-o FILE] [--seccomp] [FILE | -]\n"
-	"       " PROG " -e EXPRESSION [-y LINKTYPE] [-s SNAPLEN] [-O] [output options]\n"
+	"       " PROG " -e EXPRESSION [-r CAPTURE | -y LINKTYPE [-s SNAPLEN]] [-O] [output options]\n"
 	"       " PROG " --policy FILE [--arch ARCH,...] [--caps CAP,...] [output options]\n"
 	"       " PROG " --pid PID [--filter N | --fd FD] [output options]\n"
 	"       " PROG " [--explain | --audit | --to minijail|oci] [FILE | --policy FILE | --pid PID]\n"
@@ -77,7 +83,10 @@ static const char help_text[] =
 	"check it as the kernel would, and write it in the form asked for.\n"
 	"\nInput (FILE or standard input; its form is detected):\n"
 	"  -e, --expr EXPR       compile a filter expression exactly as tcpdump does\n"
-	"  -y, --linktype TYPE   link type for -e: tcpdump's name or a number (EN10MB)\n"
+	"  -r, --read CAPTURE    compile -e for a capture's link type and snapshot length,\n"
+	"                        as tcpdump -r CAPTURE -d does\n"
+	"  -y, --linktype TYPE   link type for -e: tcpdump's name or a number (EN10MB;\n"
+	"                        RAW with --iptables)\n"
 	"  -s, --snaplen N       snapshot length for -e, the accept value (262144)\n"
 	"  -O, --no-optimize     do not run libpcap's optimizer on -e\n"
 	"      --from FORM       read the input as FORM: asm listing comma c dd ddd raw\n"
@@ -101,6 +110,11 @@ static const char help_text[] =
 	"  -o, --output FILE     write FILE, replaced only when everything succeeded\n"
 	"\nChecks:\n"
 	"      --seccomp         validate as a seccomp filter (default: socket filter)\n"
+	"      --iptables        for iptables -m bpf, which hands the filter the packet from\n"
+	"                        its IP header: -e compiles for -y RAW; at most 64\n"
+	"                        instructions; Ethernet offsets warned about\n"
+	"      --no-check        write a program the kernel refuses all the same, as\n"
+	"                        tcpdump and bpf_asm do; its problems become warnings\n"
 	"\nSeccomp filters (any form, a policy, or a process's):\n"
 	"      --explain         each syscall's action and its argument conditions, per\n"
 	"                        architecture, from every path of the filter\n"
@@ -177,7 +191,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	o->check = CBPF_CHECK_SOCKET;
 	o->insp.pid = o->insp.fd = o->insp.filter = -1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":cde:hOo:Ss:y:", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":cde:hOo:r:Ss:y:", long_options, NULL)) != -1) {
 		err = 0;
 		switch (c) {
 		case 'c':
@@ -234,6 +248,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_SECCOMP:
 			o->check = CBPF_CHECK_SECCOMP;
 			break;
+		case OPT_NO_CHECK:
+			o->no_check = true;
+			break;
+		case OPT_IPTABLES:
+			o->iptables = true;
+			break;
 		case OPT_NO_COMMENTS:
 			o->no_comments = true;
 			break;
@@ -280,6 +300,18 @@ static int parse_args(int argc, char **argv, struct options *o)
 	err = inspect_check(o);
 	if (err)
 		return err;
+	if (o->no_check && (o->insp.mode || o->insp.diff || o->to == CBPF_FORM_AUTO))
+		return cli_usage_error("--no-check writes what the kernel refuses; %s needs a "
+				       "program it takes",
+				       o->to == CBPF_FORM_AUTO ? "--to native"
+				       : o->insp.diff	     ? "--diff"
+							     : "a seccomp view");
+	if (o->iptables && (o->check == CBPF_CHECK_SECCOMP || o->insp.pid >= 0))
+		return cli_usage_error("--iptables is for packet filters; %s",
+				       o->insp.pid >= 0 ? "--pid reads seccomp filters"
+							: "--seccomp checks a seccomp one");
+	if (o->iptables && o->in.source == CLI_SRC_EXPR && !o->in.linktype && !o->in.capture)
+		o->in.linktype = "RAW";
 	if (o->comments && o->no_comments)
 		return cli_usage_error("--comments and --no-comments contradict each other");
 	if (o->in.source == CLI_SRC_POLICY)
@@ -296,15 +328,44 @@ struct run {
 	struct cli_prog p;
 };
 
+/* --no-check: the validator's errors, from the first one at `from`, said as warnings. */
+static void errors_to_warnings(struct cbpf_diags *d, size_t from)
+{
+	for (size_t i = from; i < d->n; i++) {
+		if (d->v[i].severity != CBPF_SEV_ERROR)
+			continue;
+		d->v[i].severity = CBPF_SEV_WARNING;
+		d->errors--;
+	}
+}
+
 /* Validates; prints what the validator says. Returns an exit status. */
 static int check(struct run *r)
 {
+	size_t from = r->p.diags.n;
 	int err = cbpf_check(r->p.prog, r->o.check, &r->p.diags);
+
+	if (r->o.iptables && err != -ENOMEM) {
+		int e = cbpf_check_iptables(r->p.prog, &r->p.diags);
+
+		err = e == -ENOMEM ? e : err ? err : e;
+	}
 
 	/* An expression's refusal may be libpcap's doing, which says so. */
 	if (err && r->o.in.source == CLI_SRC_EXPR &&
 	    cbpf_pcap_explain(r->o.in.expr, r->p.prog, &r->p.diags))
 		return cli_error("out of memory");
+	if (err == -ENOMEM)
+		return cli_error("out of memory");
+	if (err && r->o.no_check) {
+		errors_to_warnings(&r->p.diags, from);
+		err = 0;
+	} else if (err && !r->o.insp.mode && !r->o.insp.diff && r->o.to != CBPF_FORM_AUTO &&
+		   cbpf_diags_add(&r->p.diags, CBPF_SEV_NOTE, NULL, 0, 0, 0, -1,
+				  "--no-check writes it all the same, as tcpdump and bpf_asm "
+				  "do")) {
+		return cli_error("out of memory");
+	}
 	cli_print_diags(&r->p);
 	return err ? CLI_EXIT_INVALID : 0;
 }

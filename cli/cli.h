@@ -107,6 +107,7 @@ struct cli_input {
 	enum cli_source source;
 	const char *input;    /* FILE, or NULL/"-" for stdin */
 	const char *expr;     /* -e */
+	const char *capture;  /* -r: -e compiled for this capture, as tcpdump -r FILE -d does */
 	const char *linktype; /* -y */
 	const char *snaplen;  /* -s */
 	bool no_optimize;     /* -O */
@@ -130,7 +131,7 @@ struct cli_input {
 	bool log_mode;                      /* --log-mode */
 };
 
-/* The codes of cli_option's long-only options; the short input options are -e -y -s -O. */
+/* The codes of cli_option's long-only options; the short input options are -e -r -y -s -O. */
 enum cli_option_code {
 	CLI_OPT_VERSION = 0x200,
 	CLI_OPT_FROM,
@@ -152,6 +153,7 @@ enum cli_option_code {
 /* getopt_long's entries for the input options (but --no-relax: cbpf-asm's own). */
 #define CLI_INPUT_LONG_OPTIONS                                                                     \
 	{ "expr", required_argument, NULL, 'e' },                                                  \
+	{ "read", required_argument, NULL, 'r' },                                                  \
 	{ "linktype", required_argument, NULL, 'y' },                                              \
 	{ "snaplen", required_argument, NULL, 's' },                                               \
 	{ "no-optimize", no_argument, NULL, 'O' },                                                 \
@@ -212,6 +214,8 @@ struct cli_prog {
 	unsigned seccomp_flags; /* --policy: the profile's flags, CBPF_SECCOMP_FLAG_* */
 	bool keep_policy;       /* set by the caller: --policy's parsed rules stay in policy */
 	bool seccomp_file;      /* set by the caller: FILE may be a policy too (CBPF_SOURCE_SECCOMP) */
+	bool has_linktype;      /* -e: the link type it was compiled for, in linktype */
+	int linktype;
 	struct cbpf_policy *policy;
 };
 

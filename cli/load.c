@@ -42,6 +42,28 @@ static int parse_snaplen(const char *s, int *out)
 	return 0;
 }
 
+/*
+ * -e with -r: tcpdump -r FILE -d compiles on the capture's own handle, so for its link type and
+ * snapshot length, and for DLT_NULL and DLT_LOOP with the file's byte order and every BSD's
+ * AF_INET6. Messages about the file name the file; libpcap's about the expression do not.
+ */
+static int load_expr_for(struct cli_prog *p, const struct cli_input *in,
+			 const struct cbpf_compile_opts *copts)
+{
+	struct cbpf_capture *cap;
+	int err = cbpf_capture_open(in->capture, &cap, &p->diags);
+
+	if (err == -ENOENT)
+		return cli_error("%s: %s", in->capture, strerror(ENOENT));
+	if (err)
+		return err;
+	err = cbpf_capture_compile(cap, in->expr, copts, &p->prog, &p->diags);
+	p->has_linktype = true;
+	p->linktype = cbpf_capture_linktype(cap);
+	cbpf_capture_close(cap);
+	return err;
+}
+
 /* -e, compiled as tcpdump compiles it. */
 static int load_expr(struct cli_prog *p, const struct cli_input *in)
 {
@@ -57,6 +79,10 @@ static int load_expr(struct cli_prog *p, const struct cli_input *in)
 		return err;
 	copts.no_optimize = in->no_optimize;
 	p->popts.fallback = "<expression>";
+	if (in->capture)
+		return load_expr_for(p, in, &copts);
+	p->has_linktype = true;
+	p->linktype = copts.linktype;
 	return cbpf_pcap_compile(in->expr, &copts, &p->prog, &p->diags);
 }
 

@@ -62,6 +62,9 @@ int cli_input_option(struct cli_input *in, int c, char *arg)
 		in->expr = arg;
 		in->source = CLI_SRC_EXPR;
 		return 0;
+	case 'r':
+		in->capture = arg;
+		return 0;
 	case 'y':
 		in->linktype = arg;
 		return 0;
@@ -176,8 +179,15 @@ int cli_input_check(const struct cli_input *in)
 		return cli_usage_error("--from reads a program; --policy compiles a policy");
 	if (in->source == CLI_SRC_EXPR && in->from)
 		return cli_usage_error("--from reads a file; -e compiles an expression");
-	if (in->source != CLI_SRC_EXPR && (in->linktype || in->snaplen || in->no_optimize))
-		return cli_usage_error("%s applies to -e only",
-				       in->linktype ? "-y" : in->snaplen ? "-s" : "-O");
+	if (in->source != CLI_SRC_EXPR && (in->capture || in->linktype || in->snaplen ||
+					    in->no_optimize))
+		return cli_usage_error("%s applies to -e only", in->capture    ? "-r"
+								: in->linktype ? "-y"
+								: in->snaplen  ? "-s"
+									       : "-O");
+	/* tcpdump -r takes both from the file and ignores -y and -s; here they would be lost. */
+	if (in->capture && (in->linktype || in->snaplen))
+		return cli_usage_error("-r %s gives the link type and snapshot length: drop %s",
+				       in->capture, in->linktype ? "-y" : "-s");
 	return 0;
 }

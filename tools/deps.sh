@@ -12,7 +12,7 @@ group=${1:-all}
 
 build="gcc make pkg-config libc6-dev linux-libc-dev libpcap-dev libreadline-dev libbpf-dev libcapstone-dev check"
 # Peers and oracles the tests and benchmarks compare against, and the fuzzing toolchain.
-test="tcpdump netsniff-ng libseccomp-dev llvm clang libclang-rt-dev tmux iproute2 bpftool graphviz clang-format"
+test="tcpdump netsniff-ng libseccomp-dev llvm clang libclang-rt-dev tmux iproute2 iptables bpftool graphviz clang-format"
 # An amd64 machine uses its own libc6-dev: libc6-dev-amd64-cross would come before /usr/include
 # in its gcc's search path.
 gen="make gcc xz-utils linux-source-6.12 clang-19"

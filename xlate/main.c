@@ -26,6 +26,7 @@ struct options {
 	bool annotate;
 	const char *pin, *tc_dev, *xdp_dev;
 	bool tc_egress, detach, jited;
+	bool force; /* --force: attach where a dropping filter cuts the machine off */
 	char **exec_argv; /* --exec: the command and its arguments */
 	const char *verify;
 	bool interpreter, no_jit;
@@ -53,6 +54,7 @@ enum long_only {
 	OPT_FROM_AUDIT,
 	OPT_REPORT,
 	OPT_LEARN,
+	OPT_FORCE,
 };
 
 static const struct option long_options[] = {
@@ -69,6 +71,7 @@ static const struct option long_options[] = {
 	{"attach-xdp", required_argument, NULL, OPT_ATTACH_XDP},
 	{"detach", no_argument, NULL, OPT_DETACH},
 	{"jited", no_argument, NULL, OPT_JITED},
+	{"force", no_argument, NULL, OPT_FORCE},
 	{"verify", required_argument, NULL, OPT_VERIFY},
 	{"interpreter", no_argument, NULL, OPT_INTERPRETER},
 	{"no-jit", no_argument, NULL, OPT_NO_JIT},
@@ -84,7 +87,7 @@ static const struct option long_options[] = {
 
 static const char usage_line[] =
 	"usage: " PROG " -t socket|tc|xdp|seccomp [-f elf|raw|c|asm] [-o FILE] [options]\n"
-	"                  (FILE | - | -e EXPR [-y LINKTYPE] | --policy FILE)\n"
+	"                  (FILE | - | -e EXPR [-y LINKTYPE | -r CAPTURE] | --policy FILE)\n"
 	"       " PROG " -t tc|xdp (--attach-tc DEV[:egress] | --attach-xdp DEV) --detach\n"
 	"       " PROG " -t seccomp (FILE | -e ...) --exec [--] COMMAND [ARG...]\n"
 	"       " PROG " -t seccomp --record FILE [--format minijail|oci] [--args] [--arch LIST]\n"
@@ -109,6 +112,7 @@ static const char help_text[] =
 	"\nInput:\n"
 	"  -e, --expr EXPR       compile a filter expression exactly as tcpdump does\n"
 	"  -y, --linktype TYPE   link type for -e (EN10MB)\n"
+	"  -r, --read CAPTURE    compile -e for a capture, as tcpdump -r CAPTURE does\n"
 	"  -s, --snaplen N       snapshot length for -e (262144)\n"
 	"  -O, --no-optimize     do not run libpcap's optimizer on -e\n"
 	"      --from FORM       read FILE as FORM: asm listing comma c dd ddd raw\n"
@@ -120,6 +124,8 @@ static const char help_text[] =
 	"      --attach-tc DEV[:ingress|:egress]\n"
 	"                        load and attach to DEV's clsact (created if missing)\n"
 	"      --attach-xdp DEV  load and attach to DEV's XDP hook\n"
+	"      --force           attach a filter that drops what it does not match even\n"
+	"                        to a device with the default route or an SSH session\n"
 	"      --detach          undo --attach-tc, --attach-xdp or --load PIN\n"
 	"      --jited           with --load, --attach-tc or --attach-xdp: print the\n"
 	"                        kernel's JIT image of the program loaded, each run of\n"
@@ -227,7 +233,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	if ((err = split_exec(&argc, argv, o)))
 		return err;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":t:f:o:e:y:s:Ovh", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":t:f:o:e:r:y:s:Ovh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			if (cbpf_target_parse(optarg, &o->target))
@@ -289,6 +295,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_JITED:
 			o->jited = true;
+			break;
+		case OPT_FORCE:
+			o->force = true;
 			break;
 		case OPT_VERIFY:
 			o->verify = optarg;
@@ -374,6 +383,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return cli_usage_error(
 			"the kernel loads seccomp filters only as classic programs: use "
 			"--exec");
+	if (o->force && ((!o->tc_dev && !o->xdp_dev) || o->detach))
+		return cli_usage_error("--force applies to --attach-tc and --attach-xdp");
 	if (o->exec_argv && o->target != CBPF_TARGET_SECCOMP)
 		return cli_usage_error("--exec installs seccomp filters: use -t seccomp");
 	if (o->verify && o->target == CBPF_TARGET_SECCOMP)
@@ -502,6 +513,17 @@ static int verify(struct run *r)
 		cli_print_diags(&r->p);
 		return CLI_EXIT_INVALID;
 	}
+	if (r->p.has_linktype && cbpf_capture_linktype(cap) != r->p.linktype) {
+		const char *got = cbpf_linktype_name(cbpf_capture_linktype(cap));
+		const char *want = cbpf_linktype_name(r->p.linktype);
+
+		cli_warning("%s: the capture's link type is %s, the expression was compiled for %s "
+			    "(%s): its loads read other offsets of these frames (-r %s compiles "
+			    "it for the capture)",
+			    r->o.verify, got ? got : "unknown", want ? want : "another",
+			    r->o.in.capture ? "-r" : r->o.in.linktype ? "-y" : "-y's default",
+			    r->o.verify);
+	}
 	err = cbpf_proof_new(r->ebpf, &po, &proof, &why, &r->p.diags);
 	cli_print_diags(&r->p);
 	if (err) {
@@ -569,6 +591,67 @@ static int verify(struct run *r)
 	return 0;
 }
 
+/* Whether what the filter gives the packets it does not match keeps them from the host. */
+static bool drops_nonmatching(const struct run *r)
+{
+	int32_t nomatch = (int32_t)cbpf_xlate_result(r->ebpf, 0);
+
+	if (r->o.target == CBPF_TARGET_XDP)
+		return nomatch != 2; /* XDP_PASS */
+	/* TC_ACT_UNSPEC, TC_ACT_OK, TC_ACT_RECLASSIFY, TC_ACT_PIPE go on to the stack */
+	return nomatch != -1 && nomatch != 0 && nomatch != 1 && nomatch != 3;
+}
+
+/*
+ * A filter that drops what it does not match, on the device of the default route or of an SSH
+ * session, cuts this machine off, perhaps the very session the command came from: refused
+ * unless --force. Returns 0 or an exit status (the refusal printed).
+ */
+static int refuse_lifeline(const struct run *r)
+{
+	const char *dev = r->o.tc_dev ? r->o.tc_dev : r->o.xdp_dev;
+	char why[256], action[64];
+
+	if (r->o.force || !drops_nonmatching(r) || cbpf_netdev_lifeline(dev, why, sizeof(why)) != 1)
+		return 0;
+	return cli_error("not attaching to %s: %s, and the filter gives every packet it does not "
+			 "match %s; --force attaches it all the same (--nomatch %s lets them "
+			 "through)",
+			 dev, why, result_name(r, cbpf_xlate_result(r->ebpf, 0), action,
+					       sizeof(action)),
+			 r->o.target == CBPF_TARGET_XDP ? "pass" : "ok");
+}
+
+/* What was attached where, and what it does to packets: the output of an attach. */
+static void report_attach(const struct run *r, int fd)
+{
+	FILE *out = r->o.write && !r->o.output ? stderr : stdout; /* not into the eBPF */
+	char match[64], nomatch[64], id[32] = "";
+	uint32_t prog_id;
+
+	if (!cbpf_ebpf_prog_id(fd, &prog_id))
+		snprintf(id, sizeof(id), " %u", prog_id);
+	result_name(r, cbpf_xlate_result(r->ebpf, 1), match, sizeof(match));
+	result_name(r, cbpf_xlate_result(r->ebpf, 0), nomatch, sizeof(nomatch));
+	if (r->o.tc_dev) {
+		fprintf(out,
+			"attached program%s (%s) to %s tc %s (clsact, handle 0x%x, priority %d, "
+			"direct action)",
+			id, cbpf_ebpf_prog_name(r->ebpf), r->o.tc_dev,
+			r->o.tc_egress ? "egress" : "ingress", CBPF_TC_HANDLE, CBPF_TC_PRIORITY);
+	} else {
+		const char *mode = cbpf_xdp_mode(r->o.xdp_dev);
+
+		fprintf(out, "attached program%s (%s) to %s XDP%s%s%s", id,
+			cbpf_ebpf_prog_name(r->ebpf), r->o.xdp_dev, mode ? " (" : "",
+			mode ? mode : "", mode ? " mode)" : "");
+	}
+	if (r->o.pin)
+		fprintf(out, ", pinned at %s", r->o.pin);
+	fprintf(out, ": packets it matches get %s, the others %s; --detach removes it\n", match,
+		nomatch);
+}
+
 /* Load, attach, pin; on failure undo what was done. Returns an exit status. */
 static int to_kernel(struct run *r)
 {
@@ -578,6 +661,8 @@ static int to_kernel(struct run *r)
 	FILE *mem = NULL;
 	int fd, err;
 
+	if ((r->o.tc_dev || r->o.xdp_dev) && (err = refuse_lifeline(r)))
+		return err;
 	r->log[0] = '\0';
 	/* Nothing is loaded for an image the kernel will not make. */
 	if (r->o.jited && cbpf_kernel_jit_check(&r->p.diags)) {
@@ -615,6 +700,8 @@ static int to_kernel(struct run *r)
 	if (err && r->o.pin && (r->o.tc_dev || r->o.xdp_dev || r->o.jited))
 		cbpf_ebpf_unpin(r->o.pin, r->o.target, NULL);
 	cli_print_diags(&r->p);
+	if (!err && (r->o.tc_dev || r->o.xdp_dev))
+		report_attach(r, fd);
 	close(fd);
 	if (!err && jited) {
 		fwrite(jited, 1, jited_len, stdout);
@@ -624,7 +711,7 @@ static int to_kernel(struct run *r)
 		}
 	}
 	free(jited);
-	if (!err && r->o.verbose)
+	if (!err && r->o.verbose && !r->o.tc_dev && !r->o.xdp_dev)
 		fprintf(stderr, PROG ": loaded%s%s%s%s%s\n", r->o.tc_dev ? ", attached to tc " : "",
 			r->o.tc_dev ? r->o.tc_dev : "", r->o.xdp_dev ? ", attached to xdp " : "",
 			r->o.xdp_dev ? r->o.xdp_dev : "", r->o.pin ? ", pinned" : "");

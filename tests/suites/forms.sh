@@ -75,13 +75,13 @@ while IFS= read -r expr; do
 			read_back $form $opts
 		done
 		# The comma form as tc filter show ('...'), iptables -S ("...") and iptables -L
-		# (no count) print it, without the last comma and ending with a newline; and with
+		# (no count, a NUL byte after the last value) print it, without the last comma and ending with a newline; and with
 		# a newline between any two values. Each is read back as the comma form.
 		if [ "$opts" = "-y EN10MB" ]; then
 			c=$(sed 's/,$//' "$tmp/prog.comma")
 			printf "'%s'\n" "$c" >"$tmp/prog.tc"
 			printf '"%s"' "$c" >"$tmp/prog.iptables-S"
-			printf '%s\n' "${c#*,}" >"$tmp/prog.iptables-L"
+			printf '%s\0\n' "${c#*,}" >"$tmp/prog.iptables-L"
 			printf '%s\n' "$c" | tr ' ' '\n' | sed 's/,/,\n/g' >"$tmp/prog.lines"
 			for form in tc iptables-S iptables-L lines; do
 				n=$((n + 1))

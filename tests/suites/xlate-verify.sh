@@ -67,5 +67,17 @@ pcap 60 60 | head -c 120 >"$tmp/cut.pcap"
 "$X" -t socket -e ip --interpreter --verify "$tmp/cut.pcap" >/dev/null 2>"$tmp/err"
 [ $? -eq 1 ] && grep -q 'truncated' "$tmp/err" && ok || fail "cut: $(cat "$tmp/err")"
 
+# A capture of another link type than the expression's: a warning naming both and -r; none
+# when -r compiled it for that capture, or -y named its type.
+"$X" -t socket -e udp --interpreter --verify pcaps/sll.pcap >/dev/null 2>"$tmp/err" &&
+	grep -q "warning: pcaps/sll.pcap: the capture's link type is LINUX_SLL, the expression was"\
+" compiled for EN10MB (-y's default): .*(-r pcaps/sll.pcap compiles it for the capture)" \
+		"$tmp/err" && ok || fail "link type differs: $(cat "$tmp/err")"
+for opt in "-r pcaps/sll.pcap" "-y LINUX_SLL"; do
+	# shellcheck disable=SC2086 # the option and its value are two words
+	"$X" -t socket -e udp $opt --interpreter --verify pcaps/sll.pcap >/dev/null 2>"$tmp/err" &&
+		[ ! -s "$tmp/err" ] && ok || fail "link type $opt: $(cat "$tmp/err")"
+done
+
 echo "$((n - bad))/$n --verify verdicts are right"
 [ $bad -eq 0 ]

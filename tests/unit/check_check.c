@@ -593,6 +593,53 @@ START_TEST(appends_to_existing_diags)
 }
 END_TEST
 
+/* iptables -m bpf: 64 instructions at most; Ethernet-shaped loads warned about, RAW ones not. */
+START_TEST(iptables)
+{
+	struct cbpf_insn eth[] = {
+		I(CBPF_LD | CBPF_H | CBPF_ABS, 0, 0, 12),	I(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 0x800),
+		I(CBPF_LDX | CBPF_B | CBPF_MSH, 0, 0, 14), RETA,
+	};
+	struct cbpf_insn raw[] = {
+		I(CBPF_LD | CBPF_H | CBPF_ABS, 0, 0, 12),	I(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 0x0a00),
+		I(CBPF_LDX | CBPF_B | CBPF_MSH, 0, 0, 0), RETA,
+	};
+	struct cbpf_insn longer[65];
+	struct cbpf_diags diags = { 0 };
+	struct cbpf_prog *prog = located(eth, 4);
+
+	ck_assert_int_eq(cbpf_check_iptables(prog, &diags), 0);
+	ck_assert_uint_eq(diags.n, 2);
+	ck_assert_uint_eq(diags.errors, 0);
+	ck_assert_int_eq(diags.v[0].severity, WARN);
+	ck_assert_int_eq(diags.v[0].insn, 0);
+	ck_assert_uint_eq(diags.v[0].line, 10);
+	ck_assert_ptr_nonnull(strstr(diags.v[0].msg, "reads an EtherType at [12] (0x800)"));
+	ck_assert_int_eq(diags.v[1].insn, 2);
+	ck_assert_ptr_nonnull(strstr(diags.v[1].msg, "IPv4 header length at [14]"));
+	cbpf_diags_free(&diags);
+	cbpf_prog_free(prog);
+
+	prog = located(raw, 4);
+	ck_assert_int_eq(cbpf_check_iptables(prog, &diags), 0);
+	ck_assert_uint_eq(diags.n, 0);
+	cbpf_prog_free(prog);
+
+	for (size_t i = 0; i < 65; i++)
+		longer[i] = (struct cbpf_insn)RET0;
+	prog = cbpf_prog_new(longer, 64);
+	ck_assert_int_eq(cbpf_check_iptables(prog, NULL), 0);
+	cbpf_prog_free(prog);
+	prog = cbpf_prog_new(longer, 65);
+	ck_assert_int_eq(cbpf_check_iptables(prog, &diags), -EINVAL);
+	ck_assert_uint_eq(diags.errors, 1);
+	ck_assert_str_eq(diags.v[0].msg, "65 instructions, more than the 64 iptables -m bpf takes "
+					 "[net/netfilter/xt_bpf.c: __bpf_mt_check_bytecode]");
+	cbpf_diags_free(&diags);
+	cbpf_prog_free(prog);
+}
+END_TEST
+
 Suite *check_suite(void)
 {
 	Suite *s = suite_create("check");
@@ -615,6 +662,7 @@ Suite *check_suite(void)
 	tcase_add_test(tc, socket_memory);
 	tcase_add_test(tc, warnings_keep_the_verdict);
 	tcase_add_test(tc, appends_to_existing_diags);
+	tcase_add_test(tc, iptables);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -42,4 +42,13 @@ enum cbpf_check_mode {
 CBPF_API int cbpf_check(const struct cbpf_prog *prog, enum cbpf_check_mode mode,
 			struct cbpf_diags *diags);
 
+/*
+ * What iptables -m bpf --bytecode adds to cbpf_check's socket rules (which its kernel match
+ * applies too): at most 64 instructions (XT_BPF_MAX_NUM_INSTR: an error), and a warning at each
+ * load that reads the packet as Ethernet ('ldh [12]' compared with an EtherType, 'ldxb
+ * 4*([14]&0xf)'): the match hands the filter the packet from its IP header. diags may be NULL.
+ * Returns 0, -EINVAL (too long) or -ENOMEM.
+ */
+CBPF_API int cbpf_check_iptables(const struct cbpf_prog *prog, struct cbpf_diags *diags);
+
 #endif

@@ -99,6 +99,18 @@ CBPF_API int cbpf_xdp_attach(int fd, const char *dev, struct cbpf_diags *diags);
  */
 CBPF_API int cbpf_xdp_detach(const char *dev, struct cbpf_diags *diags);
 
+/*
+ * Whether cutting dev's traffic would cut this machine off: dev carries the default route
+ * (IPv4 or IPv6), the SSH session of $SSH_CONNECTION, or an established TCP connection to or
+ * from port 22, as the caller's network namespace sees them (/proc/net). Says which in why.
+ * Returns 1, 0, or a negative errno (the addresses cannot be read).
+ */
+CBPF_API int cbpf_netdev_lifeline(const char *dev, char *why, size_t size);
+/* The id the kernel gave a loaded program. Returns 0 or a negative errno. */
+CBPF_API int cbpf_ebpf_prog_id(int fd, uint32_t *id);
+/* How dev's XDP program is attached: "native", "generic", "offloaded"; NULL when none is. */
+CBPF_API const char *cbpf_xdp_mode(const char *dev);
+
 /* One run under BPF_PROG_TEST_RUN. */
 struct cbpf_test_run {
 	const void *data; /* the frame, from its link-layer header; at least 14 bytes */

@@ -145,7 +145,7 @@ static bool starts_word(const char *s, const char *end, const char *word)
 
 /*
  * Four decimals and a comma (or the end of the line, or a quote): the comma form as iptables -L
- * prints it, without the count ("40 0 0 12,21 0 1 2048,...").
+ * prints it, without the count ("40 0 0 12,21 0 1 2048,..."), and the NUL byte it ends with.
  */
 static bool countless_comma(const char *s, const char *end)
 {
@@ -158,7 +158,7 @@ static bool countless_comma(const char *s, const char *end)
 		if (f < 3 && s == p)
 			return false;
 	}
-	return s == end || *s == ',' || *s == '\n' || *s == '\'' || *s == '"';
+	return s == end || *s == ',' || *s == '\n' || *s == '\'' || *s == '"' || *s == '\0';
 }
 
 enum cbpf_form cbpf_form_detect(const void *buf, size_t len)

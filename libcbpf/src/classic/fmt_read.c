@@ -428,7 +428,8 @@ static bool starts_with_count(const struct rd *rd)
  * bpf_asm's default form and tc's bytecode: "N,code jt jf k,code jt jf k,...". Blanks and
  * newlines may stand between any two values and after the last, the last comma may be missing
  * (tc filter show and iptables -S print none); the whole may be in the quotes those print
- * ('...' and "..."), and the count may be missing (iptables -L prints none).
+ * ('...' and "..."), and the count may be missing (iptables -L prints none, and a NUL byte
+ * after the last value).
  */
 static void read_comma(struct rd *rd, struct cbpf_prog *prog)
 {
@@ -437,7 +438,13 @@ static void read_comma(struct rd *rd, struct cbpf_prog *prog)
 	char qbuf[64], ends[3] = ",";
 	bool counted;
 	int quote = 0;
+	size_t end = rd->len;
 
+	/* iptables -L ends the program with a NUL byte (libxt_bpf.c: bpf_print_code's tail). */
+	while (end > rd->pos && isspace((unsigned char)rd->s[end - 1]))
+		end--;
+	if (end > rd->pos && rd->s[end - 1] == '\0')
+		rd->len = end - 1;
 	skip_space(rd, true);
 	if (peek(rd) == '\'' || peek(rd) == '"') {
 		open = here(rd);

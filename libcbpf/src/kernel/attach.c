@@ -152,6 +152,34 @@ int cbpf_xdp_attach(int fd, const char *dev, struct cbpf_diags *diags)
 	return 0;
 }
 
+const char *cbpf_xdp_mode(const char *dev)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	libbpf_print_fn_t old;
+	unsigned idx = if_nametoindex(dev);
+	int err;
+
+	if (!idx)
+		return NULL;
+	old = kernel_mute();
+	err = bpf_xdp_query((int)idx, 0, &q);
+	kernel_unmute(old);
+	if (err)
+		return NULL;
+	switch (q.attach_mode) {
+	case XDP_ATTACHED_DRV:
+		return "native";
+	case XDP_ATTACHED_SKB:
+		return "generic";
+	case XDP_ATTACHED_HW:
+		return "offloaded";
+	case XDP_ATTACHED_MULTI:
+		return "several modes";
+	default:
+		return NULL;
+	}
+}
+
 int cbpf_xdp_detach(const char *dev, struct cbpf_diags *diags)
 {
 	LIBBPF_OPTS(bpf_xdp_attach_opts, ao);

@@ -135,6 +135,18 @@ int cbpf_ebpf_pin(int fd, const char *path, struct cbpf_diags *diags)
 	return 0;
 }
 
+int cbpf_ebpf_prog_id(int fd, uint32_t *id)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	*id = info.id;
+	return 0;
+}
+
 bool kernel_is_ours(int fd, enum cbpf_target target, char *what, size_t size)
 {
 	struct bpf_prog_info info;
