@@ -162,7 +162,7 @@ static void use_def(const struct xl *x, const struct cbpf_insn *in, unsigned *us
 /* The successors of instruction i, each once: up to two, in *s; returns how many. */
 int xl_successors(const struct xl *x, uint32_t i, uint32_t s[2])
 {
-	uint64_t t[2];
+	uint64_t t[2] = { 0, 0 }; /* t[1] unset when there is one successor */
 	unsigned n = insn_successors(&x->ci[i], i, t);
 
 	/* Inside the program: what cannot run was refused first. */
