@@ -234,7 +234,8 @@ int cbpf_check(const struct cbpf_prog *prog, enum cbpf_check_mode mode, struct c
 {
 	struct checker c = { prog, NULL, 0, mode, diags, 0, 0 };
 	struct runnable_report runnable = { report_unrunnable, &c, mode == CBPF_CHECK_PCAP };
-	size_t start = diags ? diags->n : 0, pc, loops = 0;
+	size_t start = diags ? diags->n : 0, pc;
+	long loop = -1; /* the first backward jump */
 	bool structure_ok = true;
 
 	if (!prog) {
@@ -253,7 +254,8 @@ int cbpf_check(const struct cbpf_prog *prog, enum cbpf_check_mode mode, struct c
 		size_t before = c.errors;
 
 		runnable_insn(c.insns, c.len, pc, &runnable);
-		loops += insn_back_target(insn, pc, c.len) >= 0;
+		if (loop < 0 && insn_back_target(insn, pc, c.len) >= 0)
+			loop = (long)pc;
 		if (mode == CBPF_CHECK_PCAP && insn_back_target(insn, pc, c.len) >= 0)
 			check_report(&c, CBPF_SEV_WARNING, (long)pc, RULE_CLASSIC,
 				     "jump to insn %ld goes backwards: a loop, which libpcap runs in "
@@ -273,11 +275,12 @@ int cbpf_check(const struct cbpf_prog *prog, enum cbpf_check_mode mode, struct c
 		runnable_last(c.insns, c.len, &runnable);
 		check_memory(&c);
 	}
-	if (loops && mode != CBPF_CHECK_PCAP)
-		check_report(&c, CBPF_SEV_NOTE, -1, NULL,
-			     "libpcap runs backward jumps in user space (tcpdump's protochain): "
-			     "cbpf-dbg runs this program, and cbpf-xlate translates it to eBPF, "
-			     "whose verifier accepts bounded loops");
+	/* After the first backward jump's error: what does run it. */
+	if (loop >= 0 && mode == CBPF_CHECK_SOCKET)
+		check_report(&c, CBPF_SEV_NOTE, loop, NULL,
+			     "libpcap runs backward jumps in user space (tcpdump's protochain), and "
+			     "so does cbpf-dbg; cbpf-xlate translates them to eBPF for socket, tc "
+			     "and XDP as bounded loops");
 	/* The translation is defined only for a program that passed everything else. */
 	if (!c.errors && !c.err && mode != CBPF_CHECK_PCAP)
 		check_translation(&c);
