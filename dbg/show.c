@@ -206,8 +206,8 @@ static void show_outcome(struct sh *sh, uint32_t ret, size_t n)
 
 int show_reached(struct sh *sh)
 {
-	size_t len = cbpf_prog_len(cbpf_dbg_prog(sh->dbg)), n;
-	struct cbpf_dbg_hist *steps = calloc(len, sizeof(*steps));
+	size_t n;
+	struct cbpf_dbg_hist *steps = calloc(cbpf_dbg_trace_room(sh->dbg), sizeof(*steps));
 	struct cbpf_vm_state fin;
 	int err;
 
@@ -225,8 +225,8 @@ int show_why(struct sh *sh)
 	static const struct cbpf_dbg_why_opts colors = { GREEN, RED, RESET };
 	const struct cbpf_prog *prog = cbpf_dbg_prog(sh->dbg);
 	const struct cbpf_insn *insns = cbpf_prog_insns(prog);
-	size_t len = cbpf_prog_len(prog), n;
-	struct cbpf_dbg_hist *steps = calloc(len, sizeof(*steps));
+	size_t n;
+	struct cbpf_dbg_hist *steps = calloc(cbpf_dbg_trace_room(sh->dbg), sizeof(*steps));
 	struct cbpf_vm_state fin;
 
 	if (!steps)
@@ -267,7 +267,7 @@ int show_why(struct sh *sh)
 int show_packet(struct sh *sh)
 {
 	const struct cbpf_prog *prog = cbpf_dbg_prog(sh->dbg);
-	size_t len = prog ? cbpf_prog_len(prog) : 0, n = 0, nread = 0;
+	size_t n = 0, nread = 0;
 	struct cbpf_dbg_hist *steps = NULL;
 	struct cbpf_dbg_input in;
 	uint8_t *marks;
@@ -277,7 +277,7 @@ int show_packet(struct sh *sh)
 	if (!marks)
 		return -ENOMEM;
 	if (prog) {
-		steps = calloc(len, sizeof(*steps));
+		steps = calloc(cbpf_dbg_trace_room(sh->dbg), sizeof(*steps));
 		if (!steps || cbpf_dbg_trace(sh->dbg, steps, &n, NULL))
 			n = 0;
 	}

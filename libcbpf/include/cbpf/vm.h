@@ -109,6 +109,13 @@ CBPF_API enum cbpf_vm_mode cbpf_vm_mode(const struct cbpf_vm *vm);
  * run and each has the budget; otherwise all backward jumps of a run share it.
  */
 CBPF_API uint32_t cbpf_vm_loop_budget(const struct cbpf_vm *vm);
+
+/*
+ * The most instructions one run executes: the program's length without loops, length * (1 +
+ * budget * loops counted apart) with them (each pass of a loop runs each instruction at most
+ * once). What a recorder of a whole run needs room for.
+ */
+CBPF_API uint64_t cbpf_vm_max_steps(const struct cbpf_vm *vm);
 /* The program's instructions (the vm's own copy) and their number. */
 CBPF_API const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len);
 

@@ -145,7 +145,7 @@ struct cbpf_vm {
 	uint32_t len;
 	bool reads_mem; /* some ld/ldx M[k]: cbpf_vm_run zeroes M first */
 	uint32_t budget; /* backward jumps a run may take; 0: the program has none */
-	bool apart;      /* loops apart (insn_loops_apart): each counts against the budget alone */
+	uint32_t loops;  /* counts kept: the loops when apart (insn_loops_apart), else 1 */
 	struct cbpf_insn *insns;
 	struct fop *ops;
 	struct vm_native *native; /* run in place of ops when set (the JIT: jit/) */
@@ -563,6 +563,24 @@ static void jumps_to_returns(struct fop *ops, uint32_t len)
 	}
 }
 
+/* How many instructions backward jumps go to (at most INSN_MAX_LOOPS when loops lie apart). */
+static uint32_t loop_starts(const struct cbpf_insn *insns, uint32_t len)
+{
+	long last = -1;
+	uint32_t n = 0;
+
+	/* Loops apart end before the next starts: their starts increase with their jumps. */
+	for (uint32_t i = 0; i < len; i++) {
+		long t = insn_back_target(&insns[i], i, len);
+
+		if (t > last) {
+			n++;
+			last = t;
+		}
+	}
+	return n;
+}
+
 int cbpf_vm_new(const struct cbpf_prog *prog, enum cbpf_vm_mode mode, struct cbpf_vm **out,
 		struct cbpf_diags *diags)
 {
@@ -599,7 +617,7 @@ int cbpf_vm_new(const struct cbpf_prog *prog, enum cbpf_vm_mode mode, struct cbp
 	}
 	if (vm->budget) {
 		vm->budget = insn_loop_budget(vm->insns, len);
-		vm->apart = insn_loops_apart(vm->insns, len);
+		vm->loops = insn_loops_apart(vm->insns, len) ? loop_starts(vm->insns, len) : 1;
 	}
 	/* Each load is fused with its successor's plain form. */
 	for (uint32_t pc = 0; pc < len; pc++)
@@ -639,6 +657,11 @@ enum cbpf_vm_mode cbpf_vm_mode(const struct cbpf_vm *vm)
 uint32_t cbpf_vm_loop_budget(const struct cbpf_vm *vm)
 {
 	return vm->budget;
+}
+
+uint64_t cbpf_vm_max_steps(const struct cbpf_vm *vm)
+{
+	return (uint64_t)vm->len * (1 + (uint64_t)vm->budget * vm->loops);
 }
 
 const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
@@ -945,7 +968,7 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 			pc += 1 + pc->k;
 			continue;
 		case OP_JA_BACK:
-			if (vm->apart && loop != pc->k + 1) {
+			if ((vm->loops > 1) && loop != pc->k + 1) {
 				loop = pc->k + 1;
 				budget = vm->budget;
 			}
@@ -1252,7 +1275,7 @@ int cbpf_vm_step(const struct cbpf_vm *vm, struct cbpf_vm_state *st, const struc
 		break;
 	case CBPF_JMP:
 		if (vm->ops[st->pc].op == OP_JA_BACK) {
-			if (vm->apart && st->loop != vm->ops[st->pc].k + 1) {
+			if ((vm->loops > 1) && st->loop != vm->ops[st->pc].k + 1) {
 				st->loop = vm->ops[st->pc].k + 1;
 				st->back_jumps = 0;
 			}
