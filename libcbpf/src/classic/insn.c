@@ -148,12 +148,22 @@ unsigned insn_successors(const struct cbpf_insn *insn, size_t pc, uint64_t t[2])
 
 uint32_t insn_loop_budget(const struct cbpf_insn *insns, size_t len)
 {
-	size_t conds = 0;
+	size_t conds = 0, loops = 0;
+	long last = -1;
 
-	for (size_t pc = 0; pc < len; pc++)
+	for (size_t pc = 0; pc < len; pc++) {
+		long t = insn_back_target(&insns[pc], pc, len);
+
 		conds += operand_of(&insns[pc]) == CBPF_OPND_JMP_K ||
 			 operand_of(&insns[pc]) == CBPF_OPND_JMP_X;
-	return conds >= 4095 ? 1 : (uint32_t)(4096 / (1 + conds));
+		/* Loops' starts, counted where the targets rise (exact for loops apart). */
+		if (t > last) {
+			loops++;
+			last = t;
+		}
+	}
+	loops = loops ? loops : 1;
+	return (conds + 1) * loops >= 4096 ? 1 : (uint32_t)(4096 / ((conds + 1) * loops));
 }
 
 long insn_back_target(const struct cbpf_insn *insn, size_t pc, size_t len)
