@@ -276,20 +276,20 @@ void xl_liveness(struct xl *x)
 	}
 	while (again) {
 		again = false;
-	for (uint32_t i = x->n; i-- > 0;) {
-		unsigned use, def, out = 0;
-		uint32_t s[2];
-		int ns = xl_successors(x, i, s);
+		for (uint32_t i = x->n; i-- > 0;) {
+			unsigned use, def, out = 0;
+			uint32_t s[2];
+			int ns = xl_successors(x, i, s);
 
-		if (xl_doomed(x, &x->ci[i]))
-			ns = 0;
-		for (int j = 0; j < ns; j++)
-			out |= live_in[s[j]];
-		use_def(x, &x->ci[i], &use, &def);
-		x->live[i] = (uint8_t)out;
-		again |= x->budget && live_in[i] != (uint8_t)(use | (out & ~def));
-		live_in[i] = (uint8_t)(use | (out & ~def));
-	}
+			if (xl_doomed(x, &x->ci[i]))
+				ns = 0;
+			for (int j = 0; j < ns; j++)
+				out |= live_in[s[j]];
+			use_def(x, &x->ci[i], &use, &def);
+			x->live[i] = (uint8_t)out;
+			again |= x->budget && live_in[i] != (uint8_t)(use | (out & ~def));
+			live_in[i] = (uint8_t)(use | (out & ~def));
+		}
 	}
 	x->live0 = live_in[0]; /* A and X read before written: they need their initial zero */
 	free(live_in);
