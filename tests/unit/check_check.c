@@ -227,8 +227,8 @@ START_TEST(jumps)
 		 "jump offset -1 jumps backwards; the kernel accepts only forward jumps" CLASSIC });
 	/* libpcap's way: a loop inside the program is a warning, M[] written in it is written. */
 	expect(INSNS(LDI(0), I(CBPF_ST, 0, 0, 2), I(CBPF_LD | CBPF_MEM, 0, 0, 2),
-		     I(CBPF_JMP | CBPF_JEQ | CBPF_K, 1, 0, 7), I(CBPF_JMP | CBPF_JA, 0, 0, 0xfffffffb),
-		     RET0),
+		     I(CBPF_JMP | CBPF_JEQ | CBPF_K, 1, 0, 7),
+		     I(CBPF_JMP | CBPF_JA, 0, 0, 0xfffffffb), RET0),
 	       6, PCAP, 0, WANTS({ WARN, 4, LOOP_WARN(0) }), 1);
 	/* Even onto itself: the budget ends it. Out of the program backwards it cannot run. */
 	expect(INSNS(I(CBPF_JMP | CBPF_JA, 0, 0, 0xffffffff), RET0), 2, PCAP, 0,

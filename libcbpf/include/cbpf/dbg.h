@@ -308,7 +308,7 @@ struct cbpf_dbg_tally {
 	uint64_t budget;  /* of fail: runs the loop budget stopped (cbpf_vm_loop_budget), where
 			   * libpcap would loop for ever */
 	uint64_t budget_packet; /* the first of those: its packet number, and the instruction */
-	uint32_t budget_pc;     /* (a backward jump) where it stopped */
+	uint32_t budget_pc;	/* (a backward jump) where it stopped */
 	bool interrupted; /* a sweep stopped early on the interrupt flag */
 };
 

@@ -150,7 +150,7 @@ struct cbpf_vm_state {
 	uint32_t M_written;      /* bit i set once M[i] has been stored to */
 	uint32_t pc;             /* the next instruction */
 	uint64_t steps;          /* instructions executed so far */
-	uint32_t back_jumps;     /* backward jumps taken so far (to loop, when loops count apart) */
+	uint32_t back_jumps;     /* backward jumps taken so far (to loop when loops count apart) */
 	uint32_t loop;           /* 1 + the instruction the last backward jump went to; 0: none */
 	enum cbpf_vm_exit exit;  /* CBPF_VM_RUNNING until the program ends */
 	uint32_t ret;            /* the result, once exit is not CBPF_VM_RUNNING */

@@ -233,7 +233,7 @@ static int sort_new_diags(struct cbpf_diags *diags, size_t start)
 int cbpf_check(const struct cbpf_prog *prog, enum cbpf_check_mode mode, struct cbpf_diags *diags)
 {
 	struct checker c = { prog, NULL, 0, mode, diags, 0, 0 };
-	struct runnable_report runnable = { report_unrunnable, &c, mode == CBPF_CHECK_PCAP };
+	struct runnable_report runnable = {report_unrunnable, &c, mode == CBPF_CHECK_PCAP};
 	size_t start = diags ? diags->n : 0, pc;
 	long loop = -1; /* the first backward jump */
 	bool structure_ok = true;
@@ -257,10 +257,11 @@ int cbpf_check(const struct cbpf_prog *prog, enum cbpf_check_mode mode, struct c
 		if (loop < 0 && insn_back_target(insn, pc, c.len) >= 0)
 			loop = (long)pc;
 		if (mode == CBPF_CHECK_PCAP && insn_back_target(insn, pc, c.len) >= 0)
-			check_report(&c, CBPF_SEV_WARNING, (long)pc, RULE_CLASSIC,
-				     "jump to insn %ld goes backwards: a loop, which libpcap runs in "
-				     "user space and the kernel's classic loaders refuse",
-				     insn_back_target(insn, pc, c.len));
+			check_report(
+				&c, CBPF_SEV_WARNING, (long)pc, RULE_CLASSIC,
+				"jump to insn %ld goes backwards: a loop, which libpcap runs in "
+				"user space and the kernel's classic loaders refuse",
+				insn_back_target(insn, pc, c.len));
 		if (!info) {
 			structure_ok = false;
 			continue;
@@ -277,10 +278,11 @@ int cbpf_check(const struct cbpf_prog *prog, enum cbpf_check_mode mode, struct c
 	}
 	/* After the first backward jump's error: what does run it. */
 	if (loop >= 0 && mode == CBPF_CHECK_SOCKET)
-		check_report(&c, CBPF_SEV_NOTE, loop, NULL,
-			     "libpcap runs backward jumps in user space (tcpdump's protochain), and "
-			     "so does cbpf-dbg; cbpf-xlate translates them to eBPF for socket, tc "
-			     "and XDP as bounded loops");
+		check_report(
+			&c, CBPF_SEV_NOTE, loop, NULL,
+			"libpcap runs backward jumps in user space (tcpdump's protochain), and "
+			"so does cbpf-dbg; cbpf-xlate translates them to eBPF for socket, tc "
+			"and XDP as bounded loops");
 	/* The translation is defined only for a program that passed everything else. */
 	if (!c.errors && !c.err && mode != CBPF_CHECK_PCAP)
 		check_translation(&c);

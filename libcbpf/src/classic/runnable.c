@@ -55,9 +55,10 @@ static int jump_target(const struct runnable_report *r, size_t len, size_t pc, c
 {
 	/* A ja offset of 2^31 or more is how a backward jump looks in classic BPF's unsigned k. */
 	if (target >= len && target - pc - 1 >= 0x80000000u)
-		return say(r, (int64_t)pc + 1 + (int32_t)(uint32_t)(target - pc - 1) >= 0
-				      ? RUNNABLE_BACKWARD
-				      : RUNNABLE_JUMP,
+		return say(r,
+			   (int64_t)pc + 1 + (int32_t)(uint32_t)(target - pc - 1) >= 0
+				   ? RUNNABLE_BACKWARD
+				   : RUNNABLE_JUMP,
 			   (long)pc,
 			   "%s offset %" PRId64 " jumps backwards; the kernel accepts only forward "
 			   "jumps",

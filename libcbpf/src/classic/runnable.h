@@ -16,7 +16,7 @@ enum runnable_problem {
 	RUNNABLE_EMPTY,	   /* no instructions (pc -1) */
 	RUNNABLE_TOO_LONG, /* more than max_len (pc max_len) */
 	RUNNABLE_OPCODE,   /* an opcode the kernel does not know */
-	RUNNABLE_JUMP,	   /* a jump, jt or jf past the end, or backwards out of the program */
+	RUNNABLE_JUMP,	   /* a jump, jt or jf past the end, or back out of the program */
 	RUNNABLE_BACKWARD, /* a ja backwards to an instruction of the program: a loop, which
 			    * libpcap's bpf_filter runs and the kernel's classic loaders refuse */
 	RUNNABLE_MEMORY,   /* M[k] with k >= 16 */
@@ -32,7 +32,6 @@ struct runnable_report {
 	void *ctx;
 	bool loops; /* a backward ja inside the program is no problem (the interpreter runs it) */
 };
-
 
 /*
  * The whole check, in this order: the length (an empty program stops there; max_len 0 means no

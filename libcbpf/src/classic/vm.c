@@ -49,7 +49,7 @@ enum op {
 	OP_STX,
 	OP_LD_LEN,
 	OP_LDX_LEN,
-	OP_LD_W,     /* [k], 0 <= k < 2^31 */
+	OP_LD_W, /* [k], 0 <= k < 2^31 */
 	OP_LD_H,
 	OP_LD_B,
 	OP_LD_W_NEG, /* [k], k negative and not ancillary */
@@ -58,10 +58,10 @@ enum op {
 	OP_LD_W_IND, /* [x + k] */
 	OP_LD_H_IND,
 	OP_LD_B_IND,
-	OP_LDX_MSH,  /* ldxb 4*([k]&0xf), 0 <= k < 2^31 */
+	OP_LDX_MSH,	/* ldxb 4*([k]&0xf), 0 <= k < 2^31 */
 	OP_LDX_MSH_NEG, /* ldxb 4*([k]&0xf), k negative */
-	OP_LD_SECCOMP, /* seccomp: the native word at k, k aligned and inside seccomp_data */
-	OP_OOB,      /* a load that can never be in bounds: ends with 0 */
+	OP_LD_SECCOMP,	/* seccomp: the native word at k, k aligned and inside seccomp_data */
+	OP_OOB,		/* a load that can never be in bounds: ends with 0 */
 	OP_AD_PROTOCOL,
 	OP_AD_PKTTYPE,
 	OP_AD_IFINDEX,
@@ -99,7 +99,7 @@ enum op {
 	OP_RSH_K,
 	OP_RSH_X,
 	OP_NEG,
-	OP_DIV0,     /* div or mod by a constant 0: ends with 0 like a zero X */
+	OP_DIV0, /* div or mod by a constant 0: ends with 0 like a zero X */
 	OP_TAX,
 	OP_TXA,
 	OP_JA,
@@ -145,7 +145,7 @@ struct cbpf_vm {
 	uint32_t len;
 	bool reads_mem; /* some ld/ldx M[k]: cbpf_vm_run zeroes M first */
 	uint32_t budget; /* backward jumps a run may take; 0: the program has none */
-	uint32_t loops;  /* counts kept: the loops when apart (insn_loops_apart), else 1 */
+	uint32_t loops;	 /* counts kept: the loops when apart (insn_loops_apart), else 1 */
 	struct cbpf_insn *insns;
 	struct fop *ops;
 	struct vm_native *native; /* run in place of ops when set (the JIT: jit/) */
@@ -370,7 +370,7 @@ static int refuse(void *ctx, enum runnable_problem what, long pc, const char *ms
 static int vm_refuse(const struct cbpf_prog *prog, struct cbpf_diags *diags)
 {
 	struct refusal r = { prog, diags };
-	struct runnable_report report = { refuse, &r, true };
+	struct runnable_report report = {refuse, &r, true};
 	size_t len = cbpf_prog_len(prog);
 
 	if (len > UINT32_MAX / 2) {
@@ -1177,8 +1177,8 @@ static uint32_t finish_by_steps(const struct cbpf_vm *vm, const struct cbpf_inpu
 				uint32_t A, uint32_t X, const uint32_t *M, uint32_t budget,
 				uint32_t loop)
 {
-	struct cbpf_vm_state st = { .A = A, .X = X, .pc = pc, .back_jumps = vm->budget - budget,
-				    .loop = loop };
+	struct cbpf_vm_state st = {
+		.A = A, .X = X, .pc = pc, .back_jumps = vm->budget - budget, .loop = loop};
 
 	/* cbpf_vm_run leaves M as it was on the stack when the program never reads it. */
 	if (vm->reads_mem)

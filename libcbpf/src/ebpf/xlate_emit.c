@@ -661,7 +661,7 @@ void xl_prologue(struct xl *x)
 			xl_emit(x, E_ST(CBPF_W, FP, mem_off(k), 0));
 	/* Each loop's count of backward jumps left: a constant, which the verifier tracks. */
 	for (uint32_t j = 0; j < x->loops; j++)
-		xl_emit(x, E_ST(CBPF_EBPF_DW, FP, (int16_t)-(STACK_LOOP + 8 * (int)j),
+		xl_emit(x, E_ST(CBPF_EBPF_DW, FP, (int16_t) - (STACK_LOOP + 8 * (int)j),
 				(int32_t)x->budget));
 }
 

@@ -200,7 +200,7 @@ int16_t xl_loop_slot(const struct xl *x, uint32_t i)
 		}
 		free(seen);
 	}
-	return (int16_t)-(STACK_LOOP + 8 * j);
+	return (int16_t) - (STACK_LOOP + 8 * j);
 }
 
 /* What cbpf_vm_new also refuses: the program cannot run at all. */

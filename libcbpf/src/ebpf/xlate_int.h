@@ -36,7 +36,7 @@
 #define STACK_M	      64		       /* M[0..15] */
 #define STACK_SCRATCH (STACK_M + 8)	       /* fp - 72 */
 #define STACK_BUF     (STACK_SCRATCH + TC_BUF) /* packet byte 0 at fp - 328, or up to 3 below */
-#define STACK_LOOP    (STACK_BUF + 16)	       /* fp - 344 - 8 * j: loop j's backward jumps left */
+#define STACK_LOOP    (STACK_BUF + 16)	       /* fp - 344 - 8j: loop j's jumps left */
 
 static inline int16_t mem_off(uint32_t k)
 {
