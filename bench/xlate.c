@@ -6,7 +6,9 @@
  *   2. per packet, the translation under BPF_PROG_TEST_RUN (the kernel's own timing, repeated)
  *      beside libcbpf's classic interpreter (cbpf_vm_run) on the same packets of a capture;
  *   3. translation time per classic instruction for 1k- and 4k-instruction programs, to show it
- *      linear.
+ *      linear;
+ *   4. libpcap's protochain (a loop: a bounded loop in eBPF): per expression, one line with the
+ *      eBPF size and the net time per packet of each target, beside the classic interpreter's.
  *
  * Usage: xlate [-n PACKETS] [-r REPEAT] [CAPTURE.pcap]
  *   CAPTURE defaults to pcaps/mixed.pcap; for the large one: cbpf-pcapgen --large FILE.
@@ -24,6 +26,13 @@
 
 #include "cbpf.h"
 #include "randprog.h"
+
+static const char *const loop_exprs[] = {
+	"ip6 protochain 6",
+	"ip6 protochain 17",
+	"ip protochain 6",
+	"ip6 protochain 58 and not ip6 protochain 44",
+};
 
 static const char *const exprs[] = {
 	"ip",
@@ -248,6 +257,51 @@ static void per_packet(int dlt, unsigned repeat)
 	}
 }
 
+/* Section 4: protochain's loops, one line per expression. */
+static void loops(int dlt, unsigned repeat)
+{
+	volatile uint32_t sink = 0;
+	double base[3];
+
+	for (int t = 0; t < 3; t++)
+		base[t] = baseline_ns((enum cbpf_target)t, repeat);
+	printf("\nprotochain (bounded loops): eBPF instructions and net ns per packet, per target; "
+	       "the classic interpreter's ns (the JIT leaves loops to it):\n");
+	for (size_t x = 0; x < sizeof(loop_exprs) / sizeof(loop_exprs[0]); x++) {
+		struct cbpf_prog *prog = compile(loop_exprs[x], dlt);
+		struct cbpf_vm *vm;
+
+		if (!prog || cbpf_vm_new(prog, CBPF_VM_SOCKET, &vm, NULL)) {
+			cbpf_prog_free(prog);
+			continue;
+		}
+		printf("  %-44s %3zu classic, budget %4u:", loop_exprs[x], cbpf_prog_len(prog),
+		       cbpf_vm_loop_budget(vm));
+		for (int t = 0; t < 3; t++) {
+			struct cbpf_xlate_opts o = {.target = (enum cbpf_target)t};
+			struct cbpf_load_opts lo = {NULL, 0, true};
+			struct cbpf_ebpf_prog *e;
+			double kns = -1;
+			int fd;
+
+			if (cbpf_xlate(prog, &o, &e, NULL)) {
+				printf(" %s refused", cbpf_target_name(o.target));
+				continue;
+			}
+			if (base[0] >= 0 && !cbpf_ebpf_load(e, &lo, &fd, NULL)) {
+				kns = kernel_ns(fd, t == CBPF_TARGET_XDP, repeat) - base[t];
+				close(fd);
+			}
+			printf(" %s %zu insns %.1f ns;", cbpf_target_name(o.target),
+			       cbpf_ebpf_prog_len(e), kns);
+			cbpf_ebpf_prog_free(e);
+		}
+		printf(" classic %.1f ns\n", classic_ns(vm, repeat, &sink));
+		cbpf_vm_free(vm);
+		cbpf_prog_free(prog);
+	}
+}
+
 /*
  * The mean time of translating prog to target, per classic instruction, over enough runs to
  * translate two million instructions; -1 if refused.
@@ -356,5 +410,6 @@ int main(int argc, char **argv)
 	printf("capture %s: %zu packets\n\n", capture, npk);
 	ratios(dlt);
 	per_packet(dlt, repeat ? (unsigned)repeat : 1);
+	loops(dlt, repeat ? (unsigned)repeat : 1);
 	return 0;
 }

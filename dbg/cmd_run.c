@@ -198,6 +198,14 @@ int cmd_run(struct sh *sh, char *args, size_t off)
 		return 0;
 	}
 	fprintf(sh->out, "bpf passes:%" PRIu64 " fails:%" PRIu64 "\n", tally.pass, tally.fail);
+	if (tally.budget)
+		fprintf(sh->out,
+			"%" PRIu64
+			" of the fails spent the loop budget (%u backward jumps per loop), "
+			"where libpcap would loop for ever; the first: packet %" PRIu64
+			", at l%u\n",
+			tally.budget, cbpf_dbg_loop_budget(sh->dbg), tally.budget_packet,
+			tally.budget_pc);
 	return err ? 1 : 0;
 }
 

@@ -432,7 +432,7 @@ static int translate(struct run *r)
 {
 	struct cbpf_xlate_opts xo = {.target = r->o.target, .classid = r->o.classid};
 	enum cbpf_check_mode mode =
-		r->o.target == CBPF_TARGET_SECCOMP ? CBPF_CHECK_SECCOMP : CBPF_CHECK_SOCKET;
+		r->o.target == CBPF_TARGET_SECCOMP ? CBPF_CHECK_SECCOMP : CBPF_CHECK_PCAP;
 	int err;
 
 	if (r->o.match && cbpf_xlate_action_parse(r->o.target, r->o.match, &xo.match))

@@ -742,11 +742,10 @@ struct trace {
 /* Steps vm over in to the end, keeping every record. 0, or -1 when stepping failed. */
 static int trace_run(const struct cbpf_vm *vm, const struct cbpf_input *in, struct trace *t)
 {
-	uint32_t len;
+	uint64_t len = cbpf_vm_max_steps(vm);
 	struct cbpf_vm_state st;
 
-	cbpf_vm_insns(vm, &len);
-	/* Classic programs only go forward: at most one step per instruction. */
+	/* At most one step per instruction, or per instruction and pass of a loop. */
 	t->v = calloc(len + 1, sizeof(*t->v));
 	t->n = 0;
 	if (!t->v)

@@ -10,6 +10,14 @@
 
 #define SOCKET CBPF_CHECK_SOCKET
 #define SECCOMP CBPF_CHECK_SECCOMP
+#define PCAP CBPF_CHECK_PCAP
+#define NOTE CBPF_SEV_NOTE
+#define LOOP_NOTE                                                                                 \
+	"libpcap runs backward jumps in user space (tcpdump's protochain), and so does cbpf-dbg; " \
+	"cbpf-xlate translates them to eBPF for socket, tc and XDP as bounded loops"
+#define LOOP_WARN(to)                                                                              \
+	"jump to insn " #to " goes backwards: a loop, which libpcap runs in user space and the "  \
+	"kernel's classic loaders refuse" CLASSIC
 #define ERR CBPF_SEV_ERROR
 #define WARN CBPF_SEV_WARNING
 #define AD ((uint32_t)CBPF_AD_OFF)
@@ -211,7 +219,23 @@ START_TEST(jumps)
 	       { ERR, 4, "jump target 12 is past the end of the program (7 instructions)" CLASSIC });
 	REJECT(SOCKET, (I(CBPF_JMP | CBPF_JA, 0, 0, 0xffffffff), RET0),
 	       { ERR, 0,
+		 "jump offset -1 jumps backwards; the kernel accepts only forward jumps" CLASSIC },
+	       { NOTE, 0, LOOP_NOTE });
+	/* Seccomp has no user-space runner of loops: no note. */
+	REJECT(SECCOMP, (I(CBPF_JMP | CBPF_JA, 0, 0, 0xffffffff), RET0),
+	       { ERR, 0,
 		 "jump offset -1 jumps backwards; the kernel accepts only forward jumps" CLASSIC });
+	/* libpcap's way: a loop inside the program is a warning, M[] written in it is written. */
+	expect(INSNS(LDI(0), I(CBPF_ST, 0, 0, 2), I(CBPF_LD | CBPF_MEM, 0, 0, 2),
+		     I(CBPF_JMP | CBPF_JEQ | CBPF_K, 1, 0, 7),
+		     I(CBPF_JMP | CBPF_JA, 0, 0, 0xfffffffb), RET0),
+	       6, PCAP, 0, WANTS({ WARN, 4, LOOP_WARN(0) }), 1);
+	/* Even onto itself: the budget ends it. Out of the program backwards it cannot run. */
+	expect(INSNS(I(CBPF_JMP | CBPF_JA, 0, 0, 0xffffffff), RET0), 2, PCAP, 0,
+	       WANTS({ WARN, 0, LOOP_WARN(0) }, { WARN, 1, "instruction 1 is unreachable" }), 2);
+	REJECT(PCAP, (LDI(0), I(CBPF_JMP | CBPF_JA, 0, 0, 0xfffffffd), RET0),
+	       { ERR, 1,
+		 "jump offset -3 jumps backwards; the kernel accepts only forward jumps" CLASSIC });
 	/* Both branches are checked, and both reported. */
 	REJECT(SECCOMP, (I(CBPF_JMP | CBPF_JGE | CBPF_K, 2, 255, 0), RET0, RET0),
 	       { ERR, 0, "jt target 3 is past the end of the program (3 instructions)" CLASSIC },

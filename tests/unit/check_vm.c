@@ -378,6 +378,45 @@ START_TEST(stepping_equals_running_and_restores)
 }
 END_TEST
 
+/* Backward jumps run as libpcap runs them, within the budget of cbpf_vm_loop_budget. */
+#define ADD1 I(CBPF_ALU | CBPF_ADD | CBPF_K, 1)
+#define BACK(by) I(CBPF_JMP | CBPF_JA, (uint32_t)-(by))
+#define COUNT_TO(n, back) I(CBPF_MISC | CBPF_TXA, 0), ADD1, I(CBPF_MISC | CBPF_TAX, 0), \
+	J(CBPF_JMP | CBPF_JEQ | CBPF_K, 1, 0, (n)), BACK(back)
+START_TEST(loops)
+{
+	struct cbpf_vm *vm = vm_of(PROG(BACK(1), RET_A), 2, CBPF_VM_SOCKET);
+	struct cbpf_input in = cbpf_input_packet(pkt, 0, 0, NULL);
+	struct cbpf_vm_state st;
+
+	/* No conditional jump: 4096 backward jumps, then the run stops with 0. */
+	ck_assert_uint_eq(cbpf_vm_loop_budget(vm), 4096);
+	ck_assert_int_eq(cbpf_vm_set_jit(vm, true, NULL), 0);
+	ck_assert(!cbpf_vm_jitted(vm)); /* interpreted, silently */
+	ck_assert_uint_eq(cbpf_vm_run(vm, &in), 0);
+	cbpf_vm_state_init(&st);
+	while (st.exit == CBPF_VM_RUNNING)
+		ck_assert_int_eq(cbpf_vm_step(vm, &st, &in, NULL), 0);
+	ck_assert_int_eq(st.exit, CBPF_VM_EXIT_BUDGET);
+	ck_assert_uint_eq(st.back_jumps, 4096);
+	ck_assert_uint_eq(st.steps, 4097);
+	ck_assert_uint_eq(st.pc, 0);
+	cbpf_vm_free(vm);
+	/* A loop that ends in time gives its result; one conditional jump: a budget of 2048. */
+	OK(RUN(0, LDX_IMM(0), COUNT_TO(10, 5), RET_A), 10);
+	OK(RUN(0, LDX_IMM(0), COUNT_TO(2049, 5), RET_A), 2049);
+	EXPECT(RUN(0, LDX_IMM(0), COUNT_TO(2050, 5), RET_A), 0, CBPF_VM_EXIT_BUDGET);
+	/* Loops apart count apart (two conditional jumps, two loops: 682 each), in turn. */
+	OK(RUN(0, LDX_IMM(0), COUNT_TO(600, 5), LDX_IMM(0), COUNT_TO(683, 5), RET_A), 683);
+	EXPECT(RUN(0, LDX_IMM(0), COUNT_TO(600, 5), LDX_IMM(0), COUNT_TO(684, 5), RET_A), 0,
+	       CBPF_VM_EXIT_BUDGET);
+	/* Loops that overlap (2-4 and 3-9) share the run's budget: 1999 backward jumps stop. */
+	EXPECT(RUN(0, LDX_IMM(0), LD_IMM(0), I(CBPF_ALU | CBPF_ADD | CBPF_K, 1),
+		   J(CBPF_JMP | CBPF_JSET | CBPF_K, 1, 0, 1), BACK(3), COUNT_TO(2000, 7), RET_A),
+	       0, CBPF_VM_EXIT_BUDGET);
+}
+END_TEST
+
 START_TEST(free_null)
 {
 	cbpf_vm_free(NULL);
@@ -396,6 +435,7 @@ Suite *vm_suite(void)
 	tcase_add_test(step, step_records);
 	tcase_add_test(step, stepping_equals_running_and_restores);
 	tcase_add_test(step, free_null);
+	tcase_add_test(step, loops);
 	tcase_set_timeout(step, 60);
 	suite_add_tcase(s, step);
 	return s;

@@ -10,6 +10,11 @@
 enum cbpf_check_mode {
 	CBPF_CHECK_SOCKET,  /* what SO_ATTACH_FILTER refuses with EINVAL */
 	CBPF_CHECK_SECCOMP, /* what seccomp(SECCOMP_SET_MODE_FILTER) refuses with EINVAL */
+	CBPF_CHECK_PCAP,    /* what runs in user space as libpcap's bpf_filter runs it (tcpdump,
+			     * cbpf-dbg) and what cbpf-xlate translates: the socket rules, except
+			     * that a ja may jump backwards to an instruction of the program (a
+			     * loop: libpcap's "protochain"), a warning since the kernel's classic
+			     * loaders refuse it */
 };
 
 /*
@@ -34,8 +39,11 @@ enum cbpf_check_mode {
  * the whole program) and, when the program has source positions, its file:line:col. Each
  * message says what is wrong and ends with the kernel rule in brackets, e.g.
  * "division by constant zero [net/core/filter.c: bpf_check_classic]".
- * Warnings never change the verdict: unreachable instructions, and (socket mode) a translation
- * too large for the default net.core.optmem_max, where SO_ATTACH_FILTER fails with ENOMEM.
+ * Warnings never change the verdict: unreachable instructions, (socket mode) a translation
+ * too large for the default net.core.optmem_max, where SO_ATTACH_FILTER fails with ENOMEM, and
+ * (pcap mode) each backward jump. In the other modes a backward jump inside the program is an
+ * error followed by a note that libpcap, cbpf-dbg and cbpf-xlate run it. bpf_convert_filter's
+ * jump limits are not checked in pcap mode (no kernel converts such a program).
  * diags may be NULL. Returns 0 (accepted), -EINVAL (refused; the errors are in diags) or
  * -ENOMEM.
  */

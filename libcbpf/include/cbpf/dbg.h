@@ -433,6 +433,10 @@ CBPF_API int cbpf_dbg_continue(struct cbpf_dbg *dbg, uint64_t max_steps,
 struct cbpf_dbg_tally {
 	uint64_t pass;    /* the program returned non-zero */
 	uint64_t fail;    /* it returned 0 */
+	uint64_t budget;  /* of fail: runs the loop budget stopped (cbpf_vm_loop_budget), where
+			   * libpcap would loop for ever */
+	uint64_t budget_packet; /* the first of those: its packet number, and the instruction */
+	uint32_t budget_pc;	/* (a backward jump) where it stopped */
 	bool interrupted; /* a sweep stopped early on the interrupt flag */
 };
 
@@ -497,10 +501,14 @@ CBPF_API int cbpf_dbg_finish(struct cbpf_dbg *dbg, struct cbpf_dbg_stop *stop,
 
 /*
  * Runs the whole current input in a scratch state (the session is not changed) and records
- * every instruction: steps (room for the program's length) receives them in order and *n
+ * every instruction: steps (room for cbpf_dbg_trace_room entries) receives them in order and *n
  * their number; final (may be NULL) the state at the end. Returns 0, -EINVAL (no program or
  * input).
  */
+/* The program's loop budget (cbpf_vm_loop_budget): 0 without loops or program. */
+CBPF_API uint32_t cbpf_dbg_loop_budget(const struct cbpf_dbg *dbg);
+/* The most instructions a run of the program executes (cbpf_vm_max_steps); 0 with no program. */
+CBPF_API size_t cbpf_dbg_trace_room(const struct cbpf_dbg *dbg);
 CBPF_API int cbpf_dbg_trace(struct cbpf_dbg *dbg, struct cbpf_dbg_hist *steps, size_t *n,
 			    struct cbpf_vm_state *final);
 /* cbpf_dbg_trace into a new array, *steps (the caller frees it). Returns as it, or -ENOMEM. */

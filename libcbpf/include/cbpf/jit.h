@@ -24,8 +24,9 @@ struct cbpf_jit;
 
 /*
  * Compiles vm's program for vm's mode (vm may be freed afterwards). Every program cbpf_vm_new
- * takes compiles. Returns 0 and sets *out, or, each with a diagnostic saying why:
- *   -ENOTSUP  this machine is not x86-64: there is no JIT for it
+ * takes compiles but one with backward jumps (cbpf_vm_loop_budget), which the interpreter runs.
+ * Returns 0 and sets *out, or, each with a diagnostic saying why:
+ *   -ENOTSUP  this machine is not x86-64: there is no JIT for it; or the program loops
  *   -EPERM    the system refuses executable memory (SELinux's execmem, a seccomp policy that
  *             forbids PROT_EXEC, PaX MPROTECT)
  *   -ENOMEM
@@ -65,7 +66,9 @@ CBPF_API bool cbpf_jit_can_write(void);
 /*
  * Makes cbpf_vm_run run vm's program as native code (on; compiled once) or interpret it again
  * (off; the code is freed). The step API always interprets. Not thread-safe: call it before vm
- * is shared. Returns 0 when cbpf_vm_run now does as asked; otherwise cbpf_jit_new's errors, and
+ * is shared. A program with backward jumps stays interpreted, within its loop budget, and this
+ * returns 0 (cbpf_vm_jitted tells). Returns 0 when cbpf_vm_run now does as asked; otherwise
+ * cbpf_jit_new's errors, and
  * vm goes on interpreting, with the same results: callers after speed alone may ignore them.
  * diags may be NULL.
  */

@@ -24,15 +24,17 @@ struct cbpf_compile_opts {
  * Compiles a libpcap filter expression exactly as tcpdump -d does (pcap_open_dead with the link
  * type and snapshot length, pcap_compile). opts may be NULL (EN10MB, 262144, optimized). The
  * program is of kind CBPF_KIND_SOCKET and is not validated: libpcap emits programs the kernel
- * refuses (protochain jumps backwards). Returns 0, -EINVAL (libpcap's message, as tcpdump
- * prints it, in one position-less diagnostic; or a negative snaplen), -ENOMEM.
+ * refuses (protochain jumps backwards: a loop, which CBPF_CHECK_PCAP accepts). Returns 0, -EINVAL
+ * (libpcap's message, as tcpdump prints it, in one position-less diagnostic; or a negative
+ * snaplen), -ENOMEM.
  */
 CBPF_API int cbpf_pcap_compile(const char *expr, const struct cbpf_compile_opts *opts,
 			       struct cbpf_prog **out, struct cbpf_diags *diags);
 
 /*
  * Says why the kernel's rules refuse prog, compiled by libpcap from expr, when the reason is
- * libpcap's own: protochain loops back to its start, a backward jump (cbpf_check refuses it).
+ * libpcap's own: protochain loops back to its start, a backward jump (cbpf_check refuses it
+ * but in CBPF_CHECK_PCAP mode), and how to run it in the kernel: cbpf-xlate's command line.
  * Adds a note to diags then, nothing otherwise. Returns 0 or -ENOMEM.
  */
 CBPF_API int cbpf_pcap_explain(const char *expr, const struct cbpf_prog *prog,

@@ -84,8 +84,11 @@ struct cbpf_vm;
 /*
  * Prepares prog (copied; prog may be freed afterwards) for running in mode. It does not apply the
  * kernel's rules (see cbpf_check); it refuses only what cannot run safely: an empty program, an
- * opcode the kernel does not know, a jump past the end, M[k] with k >= 16, a last instruction
- * that is not a return. Returns 0 and sets *out, or -EINVAL (each problem a diagnostic naming
+ * opcode the kernel does not know, a jump out of the program, M[k] with k >= 16, a last
+ * instruction that is not a return. A ja backwards to an instruction of the program (libpcap's
+ * "protochain" loop) runs as libpcap's bpf_filter runs it, k taken as signed, within a budget of
+ * backward jumps per run (cbpf_vm_loop_budget); the kernel's classic loaders refuse such
+ * programs. Returns 0 and sets *out, or -EINVAL (each problem a diagnostic naming
  * the instruction), -ENOMEM.
  */
 CBPF_API int cbpf_vm_new(const struct cbpf_prog *prog, enum cbpf_vm_mode mode,
@@ -95,6 +98,24 @@ CBPF_API int cbpf_vm_new(const struct cbpf_prog *prog, enum cbpf_vm_mode mode,
 CBPF_API void cbpf_vm_free(struct cbpf_vm *vm);
 
 CBPF_API enum cbpf_vm_mode cbpf_vm_mode(const struct cbpf_vm *vm);
+
+/*
+ * 0 for a program without backward jumps; for one with them (loops), how many a run may take to
+ * one loop's start: the next one ends the run with 0 (CBPF_VM_EXIT_BUDGET), where libpcap would
+ * loop on for ever. It is 4096 / (1 + the program's conditional jumps), at least 1: as far as the
+ * eBPF translation can count and still pass the verifier (docs/xlate.md), so that every way of
+ * running the program gives one verdict. Loops that lie apart, as libpcap's "protochain" terms
+ * do (each from its start to its last backward jump, at most 16 of them), are entered once per
+ * run and each has the budget; otherwise all backward jumps of a run share it.
+ */
+CBPF_API uint32_t cbpf_vm_loop_budget(const struct cbpf_vm *vm);
+
+/*
+ * The most instructions one run executes: the program's length without loops, length * (1 +
+ * budget * loops counted apart) with them (each pass of a loop runs each instruction at most
+ * once). What a recorder of a whole run needs room for.
+ */
+CBPF_API uint64_t cbpf_vm_max_steps(const struct cbpf_vm *vm);
 /* The program's instructions (the vm's own copy) and their number. */
 CBPF_API const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len);
 
@@ -115,6 +136,7 @@ enum cbpf_vm_exit {
 	CBPF_VM_EXIT_OOB,    /* a packet load out of bounds: ret is 0 */
 	CBPF_VM_EXIT_DIV0,   /* division or modulo by zero: ret is 0 */
 	CBPF_VM_EXIT_NO_DEV, /* ld #ifidx or #hatype without a device: ret is A */
+	CBPF_VM_EXIT_BUDGET, /* a backward jump past cbpf_vm_loop_budget: ret is 0 */
 };
 
 /*
@@ -128,6 +150,8 @@ struct cbpf_vm_state {
 	uint32_t M_written;      /* bit i set once M[i] has been stored to */
 	uint32_t pc;             /* the next instruction */
 	uint64_t steps;          /* instructions executed so far */
+	uint32_t back_jumps;     /* backward jumps taken so far (to loop when loops count apart) */
+	uint32_t loop;           /* 1 + the instruction the last backward jump went to; 0: none */
 	enum cbpf_vm_exit exit;  /* CBPF_VM_RUNNING until the program ends */
 	uint32_t ret;            /* the result, once exit is not CBPF_VM_RUNNING */
 };

@@ -107,8 +107,9 @@ const char *cbpf_linktype_name(int dlt)
 }
 
 /*
- * libpcap's protochain loops back to its own start, and a backward jump is what the kernel
- * refuses (net/core/filter.c: bpf_check_classic): a jump whose target wraps around past the end.
+ * libpcap's protochain loops back to its own start, and a backward jump is what the kernel's
+ * classic loaders refuse (net/core/filter.c: bpf_check_classic): a jump whose target wraps around
+ * past the end. cbpf-xlate translates the loop for the kernel's eBPF hooks.
  */
 static bool has_backward_ja(const struct cbpf_prog *prog)
 {
@@ -126,6 +127,7 @@ int cbpf_pcap_explain(const char *expr, const struct cbpf_prog *prog, struct cbp
 	if (!strstr(expr, "protochain") || !has_backward_ja(prog))
 		return 0;
 	return cbpf_diags_add(diags, CBPF_SEV_NOTE, NULL, 0, 0, 0, -1,
-			      "libpcap's protochain emits a backward jump, which the kernel (and "
-			      "cbpf) refuse");
+			      "libpcap's protochain emits a loop; to run it in the kernel: "
+			      "cbpf-xlate -t socket|tc|xdp -e '%s'",
+			      expr);
 }

@@ -159,15 +159,27 @@ static void warn_unreachable(struct checker *c)
 		c->err = -ENOMEM;
 		return;
 	}
-	reach[0] = true;
-	for (pc = 0; pc < c->len; pc++) {
-		uint64_t t[2];
+	bool again = true;
 
-		if (!reach[pc])
-			continue;
-		/* Every target is inside the program, or one past its end: the structure is sound. */
-		for (unsigned i = insn_successors(&c->insns[pc], pc, t); i-- > 0;)
-			reach[t[i]] = true;
+	reach[0] = true;
+	/* One pass when jumps go forward; a backward jump (pcap mode) asks for another. */
+	while (again) {
+		again = false;
+		for (pc = 0; pc < c->len; pc++) {
+			uint64_t t[2];
+			long back = insn_back_target(&c->insns[pc], pc, c->len);
+
+			if (!reach[pc])
+				continue;
+			if (back >= 0) {
+				again |= !reach[back];
+				reach[back] = true;
+				continue;
+			}
+			/* Every target is inside the program, or one past its end. */
+			for (unsigned i = insn_successors(&c->insns[pc], pc, t); i-- > 0;)
+				reach[t[i]] = true;
+		}
 	}
 	for (pc = 0; pc < c->len;) {
 		if (reach[pc]) {
@@ -221,8 +233,9 @@ static int sort_new_diags(struct cbpf_diags *diags, size_t start)
 int cbpf_check(const struct cbpf_prog *prog, enum cbpf_check_mode mode, struct cbpf_diags *diags)
 {
 	struct checker c = { prog, NULL, 0, mode, diags, 0, 0 };
-	struct runnable_report runnable = { report_unrunnable, &c };
+	struct runnable_report runnable = {report_unrunnable, &c, mode == CBPF_CHECK_PCAP};
 	size_t start = diags ? diags->n : 0, pc;
+	long loop = -1; /* the first backward jump */
 	bool structure_ok = true;
 
 	if (!prog) {
@@ -241,6 +254,14 @@ int cbpf_check(const struct cbpf_prog *prog, enum cbpf_check_mode mode, struct c
 		size_t before = c.errors;
 
 		runnable_insn(c.insns, c.len, pc, &runnable);
+		if (loop < 0 && insn_back_target(insn, pc, c.len) >= 0)
+			loop = (long)pc;
+		if (mode == CBPF_CHECK_PCAP && insn_back_target(insn, pc, c.len) >= 0)
+			check_report(
+				&c, CBPF_SEV_WARNING, (long)pc, RULE_CLASSIC,
+				"jump to insn %ld goes backwards: a loop, which libpcap runs in "
+				"user space and the kernel's classic loaders refuse",
+				insn_back_target(insn, pc, c.len));
 		if (!info) {
 			structure_ok = false;
 			continue;
@@ -255,8 +276,15 @@ int cbpf_check(const struct cbpf_prog *prog, enum cbpf_check_mode mode, struct c
 		runnable_last(c.insns, c.len, &runnable);
 		check_memory(&c);
 	}
+	/* After the first backward jump's error: what does run it. */
+	if (loop >= 0 && mode == CBPF_CHECK_SOCKET)
+		check_report(
+			&c, CBPF_SEV_NOTE, loop, NULL,
+			"libpcap runs backward jumps in user space (tcpdump's protochain), and "
+			"so does cbpf-dbg; cbpf-xlate translates them to eBPF for socket, tc "
+			"and XDP as bounded loops");
 	/* The translation is defined only for a program that passed everything else. */
-	if (!c.errors && !c.err)
+	if (!c.errors && !c.err && mode != CBPF_CHECK_PCAP)
 		check_translation(&c);
 	if (structure_ok && c.len && c.len <= CBPF_MAXINSNS && !c.err)
 		warn_unreachable(&c);

@@ -37,7 +37,11 @@ struct memflow {
 	uint32_t *pred, *start, *runs, *head, *ret;
 };
 
-/* The in-range targets of a jump; returns how many (0 to 2). */
+/*
+ * The in-range forward targets of a jump; returns how many (0 to 2). A backward jump (pcap mode;
+ * the other modes refuse it) brings nothing: every path to it went through its target, with the
+ * cells written there, and the interpreter reads 0 from a cell never written anyway.
+ */
 static int jump_targets(const struct checker *c, size_t pc, uint64_t t[2])
 {
 	unsigned all;
@@ -47,7 +51,7 @@ static int jump_targets(const struct checker *c, size_t pc, uint64_t t[2])
 		return 0;
 	all = insn_successors(&c->insns[pc], pc, t);
 	for (unsigned i = 0; i < all; i++)
-		if (t[i] < c->len)
+		if (t[i] < c->len && t[i] > pc)
 			t[n++] = t[i];
 	return n;
 }

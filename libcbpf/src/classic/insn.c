@@ -146,6 +146,61 @@ unsigned insn_successors(const struct cbpf_insn *insn, size_t pc, uint64_t t[2])
 	}
 }
 
+uint32_t insn_loop_budget(const struct cbpf_insn *insns, size_t len)
+{
+	size_t conds = 0, loops = 0;
+	long last = -1;
+
+	for (size_t pc = 0; pc < len; pc++) {
+		long t = insn_back_target(&insns[pc], pc, len);
+
+		conds += operand_of(&insns[pc]) == CBPF_OPND_JMP_K ||
+			 operand_of(&insns[pc]) == CBPF_OPND_JMP_X;
+		/* Loops' starts, counted where the targets rise (exact for loops apart). */
+		if (t > last) {
+			loops++;
+			last = t;
+		}
+	}
+	loops = loops ? loops : 1;
+	return (conds + 1) * loops >= 4096 ? 1 : (uint32_t)(4096 / ((conds + 1) * loops));
+}
+
+long insn_back_target(const struct cbpf_insn *insn, size_t pc, size_t len)
+{
+	int64_t t = (int64_t)pc + 1 + (int32_t)insn->k;
+
+	if (insn->code != (CBPF_JMP | CBPF_JA) || (int32_t)insn->k >= 0 || t < 0 ||
+	    (uint64_t)t >= len)
+		return -1;
+	return (long)t;
+}
+
+bool insn_loops_apart(const struct cbpf_insn *insns, size_t len)
+{
+	long *end = malloc(len * sizeof(*end)), last = -1;
+	size_t loops = 0;
+	bool apart = end != NULL;
+
+	for (size_t pc = 0; apart && pc < len; pc++)
+		end[pc] = -1;
+	for (size_t pc = 0; apart && pc < len; pc++) {
+		long t = insn_back_target(&insns[pc], pc, len);
+
+		if (t >= 0)
+			end[t] = (long)pc;
+	}
+	/* In order of their starts, each loop must start after the one before has ended. */
+	for (size_t pc = 0; apart && pc < len; pc++) {
+		if (end[pc] < 0)
+			continue;
+		apart = (long)pc > last && ++loops <= INSN_MAX_LOOPS;
+		last = end[pc];
+	}
+	free(end);
+	return apart;
+}
+
 /*
  * include/uapi/linux/filter.h: SKF_AD_PROTOCOL (0) to SKF_AD_VLAN_TPID (60), in steps of 4. bpf_asm
  * spells vlan_avail vlan_pr too; libpcap calls it vlanp and rand random.

@@ -55,7 +55,11 @@ static int jump_target(const struct runnable_report *r, size_t len, size_t pc, c
 {
 	/* A ja offset of 2^31 or more is how a backward jump looks in classic BPF's unsigned k. */
 	if (target >= len && target - pc - 1 >= 0x80000000u)
-		return say(r, RUNNABLE_JUMP, (long)pc,
+		return say(r,
+			   (int64_t)pc + 1 + (int32_t)(uint32_t)(target - pc - 1) >= 0
+				   ? RUNNABLE_BACKWARD
+				   : RUNNABLE_JUMP,
+			   (long)pc,
 			   "%s offset %" PRId64 " jumps backwards; the kernel accepts only forward "
 			   "jumps",
 			   which, (int64_t)(int32_t)(uint32_t)(target - pc - 1));
@@ -88,6 +92,8 @@ int runnable_insn(const struct cbpf_insn *insns, size_t len, size_t pc,
 				   insn->k);
 		return 0;
 	case CBPF_OPND_JA:
+		if (r->loops && insn_back_target(insn, pc, len) >= 0)
+			return 0;
 		insn_successors(insn, pc, t);
 		return jump_target(r, len, pc, "jump", t[0]);
 	case CBPF_OPND_JMP_K:

@@ -6,6 +6,7 @@
 #ifndef CBPF_RUNNABLE_H
 #define CBPF_RUNNABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cbpf/insn.h"
@@ -15,7 +16,9 @@ enum runnable_problem {
 	RUNNABLE_EMPTY,	   /* no instructions (pc -1) */
 	RUNNABLE_TOO_LONG, /* more than max_len (pc max_len) */
 	RUNNABLE_OPCODE,   /* an opcode the kernel does not know */
-	RUNNABLE_JUMP,	   /* a jump, jt or jf past the end, or backwards */
+	RUNNABLE_JUMP,	   /* a jump, jt or jf past the end, or back out of the program */
+	RUNNABLE_BACKWARD, /* a ja backwards to an instruction of the program: a loop, which
+			    * libpcap's bpf_filter runs and the kernel's classic loaders refuse */
 	RUNNABLE_MEMORY,   /* M[k] with k >= 16 */
 	RUNNABLE_NO_RET,   /* the last instruction is not a return */
 };
@@ -27,6 +30,7 @@ enum runnable_problem {
 struct runnable_report {
 	int (*report)(void *ctx, enum runnable_problem what, long pc, const char *msg);
 	void *ctx;
+	bool loops; /* a backward ja inside the program is no problem (the interpreter runs it) */
 };
 
 /*

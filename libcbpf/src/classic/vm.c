@@ -49,7 +49,7 @@ enum op {
 	OP_STX,
 	OP_LD_LEN,
 	OP_LDX_LEN,
-	OP_LD_W,     /* [k], 0 <= k < 2^31 */
+	OP_LD_W, /* [k], 0 <= k < 2^31 */
 	OP_LD_H,
 	OP_LD_B,
 	OP_LD_W_NEG, /* [k], k negative and not ancillary */
@@ -58,10 +58,10 @@ enum op {
 	OP_LD_W_IND, /* [x + k] */
 	OP_LD_H_IND,
 	OP_LD_B_IND,
-	OP_LDX_MSH,  /* ldxb 4*([k]&0xf), 0 <= k < 2^31 */
+	OP_LDX_MSH,	/* ldxb 4*([k]&0xf), 0 <= k < 2^31 */
 	OP_LDX_MSH_NEG, /* ldxb 4*([k]&0xf), k negative */
-	OP_LD_SECCOMP, /* seccomp: the native word at k, k aligned and inside seccomp_data */
-	OP_OOB,      /* a load that can never be in bounds: ends with 0 */
+	OP_LD_SECCOMP,	/* seccomp: the native word at k, k aligned and inside seccomp_data */
+	OP_OOB,		/* a load that can never be in bounds: ends with 0 */
 	OP_AD_PROTOCOL,
 	OP_AD_PKTTYPE,
 	OP_AD_IFINDEX,
@@ -99,10 +99,11 @@ enum op {
 	OP_RSH_K,
 	OP_RSH_X,
 	OP_NEG,
-	OP_DIV0,     /* div or mod by a constant 0: ends with 0 like a zero X */
+	OP_DIV0, /* div or mod by a constant 0: ends with 0 like a zero X */
 	OP_TAX,
 	OP_TXA,
 	OP_JA,
+	OP_JA_BACK, /* ja backwards: k is the target's index; counts against the loop budget */
 	OP_JEQ_K,
 	OP_JEQ_X,
 	OP_JGT_K,
@@ -137,12 +138,14 @@ struct fop {
 
 static_assert(OP_LD_B_IND_JSET_RR < 256, "ops fit in a byte");
 /* States are compared and copied as bytes by debuggers and tests: no padding in them. */
-static_assert(sizeof(struct cbpf_vm_state) == 96, "no padding in struct cbpf_vm_state");
+static_assert(sizeof(struct cbpf_vm_state) == 104, "no padding in struct cbpf_vm_state");
 
 struct cbpf_vm {
 	enum cbpf_vm_mode mode;
 	uint32_t len;
 	bool reads_mem; /* some ld/ldx M[k]: cbpf_vm_run zeroes M first */
+	uint32_t budget; /* backward jumps a run may take; 0: the program has none */
+	uint32_t loops;	 /* counts kept: the loops when apart (insn_loops_apart), else 1 */
 	struct cbpf_insn *insns;
 	struct fop *ops;
 	struct vm_native *native; /* run in place of ops when set (the JIT: jit/) */
@@ -367,7 +370,7 @@ static int refuse(void *ctx, enum runnable_problem what, long pc, const char *ms
 static int vm_refuse(const struct cbpf_prog *prog, struct cbpf_diags *diags)
 {
 	struct refusal r = { prog, diags };
-	struct runnable_report report = { refuse, &r };
+	struct runnable_report report = {refuse, &r, true};
 	size_t len = cbpf_prog_len(prog);
 
 	if (len > UINT32_MAX / 2) {
@@ -560,6 +563,24 @@ static void jumps_to_returns(struct fop *ops, uint32_t len)
 	}
 }
 
+/* How many instructions backward jumps go to (at most INSN_MAX_LOOPS when loops lie apart). */
+static uint32_t loop_starts(const struct cbpf_insn *insns, uint32_t len)
+{
+	long last = -1;
+	uint32_t n = 0;
+
+	/* Loops apart end before the next starts: their starts increase with their jumps. */
+	for (uint32_t i = 0; i < len; i++) {
+		long t = insn_back_target(&insns[i], i, len);
+
+		if (t > last) {
+			n++;
+			last = t;
+		}
+	}
+	return n;
+}
+
 int cbpf_vm_new(const struct cbpf_prog *prog, enum cbpf_vm_mode mode, struct cbpf_vm **out,
 		struct cbpf_diags *diags)
 {
@@ -583,9 +604,20 @@ int cbpf_vm_new(const struct cbpf_prog *prog, enum cbpf_vm_mode mode, struct cbp
 	}
 	memcpy(vm->insns, cbpf_prog_insns(prog), len * sizeof(*vm->insns));
 	for (uint32_t pc = 0; pc < len; pc++) {
+		long back = insn_back_target(&vm->insns[pc], pc, len);
+
 		vm->ops[pc] = prepare_one(&vm->insns[pc], mode);
 		if (vm->ops[pc].op == OP_LD_MEM || vm->ops[pc].op == OP_LDX_MEM)
 			vm->reads_mem = true;
+		if (back >= 0) {
+			vm->ops[pc].op = OP_JA_BACK;
+			vm->ops[pc].k = (uint32_t)back;
+			vm->budget = 1;
+		}
+	}
+	if (vm->budget) {
+		vm->budget = insn_loop_budget(vm->insns, len);
+		vm->loops = insn_loops_apart(vm->insns, len) ? loop_starts(vm->insns, len) : 1;
 	}
 	/* Each load is fused with its successor's plain form. */
 	for (uint32_t pc = 0; pc < len; pc++)
@@ -620,6 +652,16 @@ const struct vm_native *vm_native(const struct cbpf_vm *vm)
 enum cbpf_vm_mode cbpf_vm_mode(const struct cbpf_vm *vm)
 {
 	return vm->mode;
+}
+
+uint32_t cbpf_vm_loop_budget(const struct cbpf_vm *vm)
+{
+	return vm->budget;
+}
+
+uint64_t cbpf_vm_max_steps(const struct cbpf_vm *vm)
+{
+	return (uint64_t)vm->len * (1 + (uint64_t)vm->budget * vm->loops);
 }
 
 const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
@@ -703,14 +745,15 @@ const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
 #define META (in->meta ? in->meta : &zero_meta)
 
 static uint32_t finish_by_steps(const struct cbpf_vm *vm, const struct cbpf_input *in, uint32_t pc,
-				uint32_t A, uint32_t X, const uint32_t *M);
+				uint32_t A, uint32_t X, const uint32_t *M, uint32_t budget,
+				uint32_t loop);
 
 uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 {
 	const struct fop *pc = vm->ops;
 	const uint8_t *data = in->data;
 	const uint32_t caplen = in->caplen;
-	uint32_t A = 0, X = 0, v, M[CBPF_MEMWORDS];
+	uint32_t A = 0, X = 0, v, M[CBPF_MEMWORDS], budget = vm->budget, loop = 0;
 
 	if (vm->native)
 		return vm->native->entry(data, caplen, in->wirelen, META);
@@ -924,6 +967,15 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 		case OP_JA:
 			pc += 1 + pc->k;
 			continue;
+		case OP_JA_BACK:
+			if ((vm->loops > 1) && loop != pc->k + 1) {
+				loop = pc->k + 1;
+				budget = vm->budget;
+			}
+			if (budget-- == 0)
+				return 0;
+			pc = vm->ops + pc->k;
+			continue;
 		case OP_JEQ_K:
 			JUMP(pc, A == pc->k);
 			continue;
@@ -974,7 +1026,7 @@ slow:
 	 * left to the step API, which finishes the run from the instruction at pc: the loop above
 	 * then keeps its values in registers that calls would clobber, and stays small.
 	 */
-	return finish_by_steps(vm, in, (uint32_t)(pc - vm->ops), A, X, M);
+	return finish_by_steps(vm, in, (uint32_t)(pc - vm->ops), A, X, M, budget, loop);
 }
 #undef META
 #undef LOAD_ABS
@@ -1117,11 +1169,16 @@ static bool step_ld_packet(const struct cbpf_vm *vm, struct cbpf_vm_state *st,
 	return true;
 }
 
-/* Finishes a run of cbpf_vm_run from pc by steps (M_written and steps do not matter here). */
+/*
+ * Finishes a run of cbpf_vm_run from pc by steps, budget backward jumps left for loop (M_written
+ * and steps do not matter here).
+ */
 static uint32_t finish_by_steps(const struct cbpf_vm *vm, const struct cbpf_input *in, uint32_t pc,
-				uint32_t A, uint32_t X, const uint32_t *M)
+				uint32_t A, uint32_t X, const uint32_t *M, uint32_t budget,
+				uint32_t loop)
 {
-	struct cbpf_vm_state st = { .A = A, .X = X, .pc = pc };
+	struct cbpf_vm_state st = {
+		.A = A, .X = X, .pc = pc, .back_jumps = vm->budget - budget, .loop = loop};
 
 	/* cbpf_vm_run leaves M as it was on the stack when the program never reads it. */
 	if (vm->reads_mem)
@@ -1217,6 +1274,20 @@ int cbpf_vm_step(const struct cbpf_vm *vm, struct cbpf_vm_state *st, const struc
 		}
 		break;
 	case CBPF_JMP:
+		if (vm->ops[st->pc].op == OP_JA_BACK) {
+			if ((vm->loops > 1) && st->loop != vm->ops[st->pc].k + 1) {
+				st->loop = vm->ops[st->pc].k + 1;
+				st->back_jumps = 0;
+			}
+			if (st->back_jumps == vm->budget) {
+				finish(st, rec, CBPF_VM_EXIT_BUDGET, 0);
+				return 0;
+			}
+			st->back_jumps++;
+			st->pc = vm->ops[st->pc].k;
+			rec->next_pc = st->pc;
+			return 0;
+		}
 		if (!cbpf_insn_is_cond_jump(insn)) {
 			st->pc += 1 + insn->k;
 			rec->next_pc = st->pc;

@@ -110,7 +110,8 @@ int cbpf_dbg_load(struct cbpf_dbg *dbg, const struct cbpf_prog *prog, enum cbpf_
 	size_t len = cbpf_prog_len(prog);
 	int err;
 
-	err = cbpf_check(prog, mode == CBPF_VM_SECCOMP ? CBPF_CHECK_SECCOMP : CBPF_CHECK_SOCKET,
+	/* Packet filters run as libpcap runs them: loops too, each with a warning. */
+	err = cbpf_check(prog, mode == CBPF_VM_SECCOMP ? CBPF_CHECK_SECCOMP : CBPF_CHECK_PCAP,
 			 diags);
 	if (err)
 		return err;
@@ -118,7 +119,7 @@ int cbpf_dbg_load(struct cbpf_dbg *dbg, const struct cbpf_prog *prog, enum cbpf_
 	if (err)
 		return err;
 	copy = cbpf_prog_dup(prog);
-	/* No backward jumps: a run executes each instruction once at most. */
+	/* Room for a run without loops, each instruction once at most; a loop's run grows it. */
 	hist = calloc(len + 1, sizeof(*hist));
 	if (!copy || !hist) {
 		cbpf_prog_free(copy);

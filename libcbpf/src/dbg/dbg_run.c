@@ -129,6 +129,38 @@ static void count(struct cbpf_dbg_tally *tally, uint32_t ret)
 		tally->fail++;
 }
 
+/* A run that ended in st, on packet number: counted, and told apart when the budget ended it. */
+static void count_state(struct cbpf_dbg_tally *tally, const struct cbpf_vm_state *st,
+			uint64_t number)
+{
+	count(tally, st->ret);
+	if (st->exit != CBPF_VM_EXIT_BUDGET)
+		return;
+	if (!tally->budget++) {
+		tally->budget_packet = number;
+		tally->budget_pc = st->pc;
+	}
+}
+
+/*
+ * A fast run's result: a drop by a program with loops is run again by steps, to tell the
+ * budget's drop from the program's own (rare, and as libpcap's drop would be: no wrong count).
+ */
+static void count_run(const struct cbpf_dbg *dbg, struct cbpf_dbg_tally *tally,
+		      const struct cbpf_input *in, uint32_t ret, uint64_t number)
+{
+	struct cbpf_vm_state st;
+
+	if (ret || !cbpf_vm_loop_budget(dbg->vm)) {
+		count(tally, ret);
+		return;
+	}
+	cbpf_vm_state_init(&st);
+	while (st.exit == CBPF_VM_RUNNING && !cbpf_vm_step(dbg->vm, &st, in, NULL))
+		;
+	count_state(tally, &st, number);
+}
+
 /* The current packet's run to its end, stopping at points; counted when it ends. */
 static int run_current(struct cbpf_dbg *dbg, struct cbpf_dbg_stop *stop,
 		       struct cbpf_dbg_tally *tally)
@@ -138,13 +170,13 @@ static int run_current(struct cbpf_dbg *dbg, struct cbpf_dbg_stop *stop,
 
 	dbg_make_input(dbg, &in);
 	if (!dbg->npoints && !dbg->nhist) {
-		count(tally, cbpf_vm_run(dbg->vm, &in));
+		count_run(dbg, tally, &in, cbpf_vm_run(dbg->vm, &in), dbg->number);
 		stop->why = CBPF_DBG_END;
 		return 0;
 	}
 	err = continue_in(dbg, &in, 0, stop);
 	if (!err && stop->why == CBPF_DBG_END)
-		count(tally, dbg->st.ret);
+		count_state(tally, &dbg->st, dbg->number);
 	return err;
 }
 
@@ -170,7 +202,7 @@ int cbpf_dbg_run(struct cbpf_dbg *dbg, uint64_t max_packets, struct cbpf_dbg_sto
 			dbg_restart(dbg);
 		err = continue_in(dbg, &in, 0, stop);
 		if (!err && stop->why == CBPF_DBG_END)
-			count(tally, dbg->st.ret);
+			count_state(tally, &dbg->st, dbg->number);
 		return err;
 	}
 	if (dbg->st.exit != CBPF_VM_RUNNING) {
@@ -214,7 +246,7 @@ int cbpf_dbg_run(struct cbpf_dbg *dbg, uint64_t max_packets, struct cbpf_dbg_sto
 					     &meta);
 				in.meta = &meta;
 			}
-			count(tally, cbpf_vm_run(dbg->vm, &in));
+			count_run(dbg, tally, &in, cbpf_vm_run(dbg->vm, &in), f->number);
 			packets++;
 			dbg_capture_read_ahead(dbg);
 		}
@@ -358,6 +390,16 @@ int cbpf_dbg_step_n(struct cbpf_dbg *dbg, size_t n, struct cbpf_diags *diags)
 	return 1;
 }
 
+uint32_t cbpf_dbg_loop_budget(const struct cbpf_dbg *dbg)
+{
+	return dbg->vm ? cbpf_vm_loop_budget(dbg->vm) : 0;
+}
+
+size_t cbpf_dbg_trace_room(const struct cbpf_dbg *dbg)
+{
+	return dbg->vm ? (size_t)cbpf_vm_max_steps(dbg->vm) : 0;
+}
+
 int cbpf_dbg_trace(struct cbpf_dbg *dbg, struct cbpf_dbg_hist *steps, size_t *n,
 		   struct cbpf_vm_state *final)
 {
@@ -368,7 +410,7 @@ int cbpf_dbg_trace(struct cbpf_dbg *dbg, struct cbpf_dbg_hist *steps, size_t *n,
 	if (!dbg->vm || !dbg_make_input(dbg, &in))
 		return -EINVAL;
 	cbpf_vm_state_init(&st);
-	while (st.exit == CBPF_VM_RUNNING && i < dbg->len) {
+	while (st.exit == CBPF_VM_RUNNING && i < cbpf_dbg_trace_room(dbg)) {
 		steps[i].before = st;
 		if (cbpf_vm_step(dbg->vm, &st, &in, &steps[i].step))
 			break;
@@ -383,7 +425,8 @@ int cbpf_dbg_trace(struct cbpf_dbg *dbg, struct cbpf_dbg_hist *steps, size_t *n,
 int cbpf_dbg_trace_new(struct cbpf_dbg *dbg, struct cbpf_dbg_hist **steps, size_t *n,
 		       struct cbpf_vm_state *final)
 {
-	struct cbpf_dbg_hist *v = calloc(dbg->len ? dbg->len : 1, sizeof(*v));
+	size_t room = cbpf_dbg_trace_room(dbg); /* a loop runs past the program's length */
+	struct cbpf_dbg_hist *v = calloc(room ? room : 1, sizeof(*v));
 	int err;
 
 	if (!v)
@@ -497,10 +540,11 @@ int cbpf_dbg_sweep(struct cbpf_dbg *dbg, const struct cbpf_dbg_sweep_opts *opts,
 			while (st.exit == CBPF_VM_RUNNING && !cbpf_vm_step(dbg->vm, &st, &in, &rec))
 				opts->hits[rec.pc]++;
 			ret = st.ret;
+			count_state(tally, &st, f.number);
 		} else {
 			ret = cbpf_vm_run(dbg->vm, &in);
+			count_run(dbg, tally, &in, ret, f.number);
 		}
-		count(tally, ret);
 		if (w && ret) {
 			cbpf_capture_writer_add(w, &f);
 			written++;

@@ -217,6 +217,15 @@ int cbpf_dbg_why(const struct cbpf_dbg *dbg, const struct cbpf_dbg_hist *h,
 		break;
 	}
 	/* Jumps. */
+	if (r->exit == CBPF_VM_EXIT_BUDGET)
+		return snprintf(
+			buf, size,
+			"loop budget spent: %u backward jumps to l%u taken, the program ends "
+			"here, returning 0 (libpcap would loop on)",
+			b->back_jumps, (unsigned)(b->loop ? b->loop - 1 : r->pc));
+	if (!r->cond && after->back_jumps != b->back_jumps)
+		return snprintf(buf, size, "jump back to l%u (%u of %u)", r->next_pc,
+				after->back_jumps, cbpf_vm_loop_budget(dbg->vm));
 	if (!r->cond)
 		return snprintf(buf, size, "jump to l%u", r->next_pc);
 	return snprintf(buf, size, "%#x %s %#x? %s%s%s -> l%u", r->lhs, o < 5 ? cmp[o] : "?",

@@ -2,7 +2,6 @@
 /* The translator's emission: each classic instruction as eBPF for its target, prologue, epilogue.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <linux/bpf.h>
@@ -500,6 +499,33 @@ static void emit_jmp(struct xl *x, uint32_t i)
 	uint8_t op = CBPF_OP(in->code), inv;
 	uint32_t t, f;
 
+	if (op == CBPF_JA && xl_back_target(x, i) >= 0) {
+		/*
+		 * A bounded loop (Linux 5.3): the verifier follows it pass by pass, and the count
+		 * of backward jumps left, a constant it tracks in its stack slot, ends it. When
+		 * it is spent the program returns 0, as the interpreter does.
+		 */
+		int16_t slot = xl_loop_slot(x, i);
+
+		xl_emit(x, E_LDX(CBPF_EBPF_DW, CBPF_EBPF_R2, FP, slot));
+		xl_emit_jump(x, E_JMP_IMM(CBPF_JEQ, CBPF_EBPF_R2, 0, 0), xl_zero_label(x));
+		xl_emit(x, E_ALU64_IMM(CBPF_SUB, CBPF_EBPF_R2, 1));
+		xl_emit(x, E_STX(CBPF_EBPF_DW, FP, CBPF_EBPF_R2, slot));
+		/*
+		 * Two byte swaps leave A and X as they are, and the verifier without their ranges
+		 * (it tracks none through BPF_END): passes that differ only in them are then one
+		 * state to it, and its work grows with the budget, not with its square (an XDP
+		 * "ip6 protochain 6" of 64 passes: 300,849 instructions processed, 49,230 so).
+		 */
+		for (unsigned r = 0; r < 2; r++) {
+			if (x->live[i] & (r ? LIVE_A : LIVE_X)) {
+				xl_emit(x, E_BE(r ? RA : RX, 32));
+				xl_emit(x, E_BE(r ? RA : RX, 32));
+			}
+		}
+		xl_emit_jump(x, E_JA(0), xl_resolve(x, (uint32_t)xl_back_target(x, i)));
+		return;
+	}
 	if (op == CBPF_JA) {
 		if (in->k)
 			xl_emit_jump(x, E_JA(0), xl_resolve(x, i + 1 + in->k));
@@ -633,6 +659,10 @@ void xl_prologue(struct xl *x)
 	for (uint32_t k = 0; k < CBPF_MEMWORDS; k++)
 		if (x->mem_zero & (1u << k))
 			xl_emit(x, E_ST(CBPF_W, FP, mem_off(k), 0));
+	/* Each loop's count of backward jumps left: a constant, which the verifier tracks. */
+	for (uint32_t j = 0; j < x->loops; j++)
+		xl_emit(x, E_ST(CBPF_EBPF_DW, FP, (int16_t) - (STACK_LOOP + 8 * (int)j),
+				(int32_t)x->budget));
 }
 
 /* The shared exits; the one a final goto would reach comes first, so that the goto can go. */

@@ -171,6 +171,38 @@ int xl_successors(const struct xl *x, uint32_t i, uint32_t s[2])
 	return n == 2 && s[0] == s[1] ? 1 : (int)n;
 }
 
+/* Where the ja at i jumps back to (a loop, run within x->budget), or -1. */
+long xl_back_target(const struct xl *x, uint32_t i)
+{
+	return x->budget ? insn_back_target(&x->ci[i], i, x->n) : -1;
+}
+
+/*
+ * The stack slot counting the backward jumps of the ja at i: its loop's own when loops lie apart
+ * (the loops before it in the program have the slots above), else the one slot.
+ */
+int16_t xl_loop_slot(const struct xl *x, uint32_t i)
+{
+	long t = xl_back_target(x, i);
+	int j = 0;
+
+	if (x->loops > 1) {
+		bool *seen = calloc((size_t)t + 1, sizeof(*seen));
+
+		/* Few loops, each entered once: the earlier starts, counted. */
+		for (uint32_t p = 0; seen && p < x->n; p++) {
+			long h = xl_back_target(x, p);
+
+			if (h >= 0 && h < t && !seen[h]) {
+				seen[h] = true;
+				j++;
+			}
+		}
+		free(seen);
+	}
+	return (int16_t) - (STACK_LOOP + 8 * j);
+}
+
 /* What cbpf_vm_new also refuses: the program cannot run at all. */
 static int refuse(void *ctx, enum runnable_problem what, long pc, const char *msg)
 {
@@ -184,9 +216,32 @@ static int refuse(void *ctx, enum runnable_problem what, long pc, const char *ms
 /* What cannot run at all is refused in the validator's words (classic/runnable.c). */
 void xl_check_structure(struct xl *x)
 {
-	struct runnable_report r = {refuse, x};
+	/* Loops become bounded loops (kernel 5.3), but seccomp's classic loader knows none. */
+	struct runnable_report r = {refuse, x, x->target != CBPF_TARGET_SECCOMP};
 
 	prog_runnable(x->ci, x->n, CBPF_MAXINSNS, &r);
+	for (uint32_t i = 0; i < x->n && !x->err && r.loops && !x->budget; i++)
+		if (insn_back_target(&x->ci[i], i, x->n) >= 0)
+			x->budget = insn_loop_budget(x->ci, x->n);
+	if (x->budget && insn_loops_apart(x->ci, x->n)) {
+		bool *head = calloc(x->n, sizeof(*head));
+
+		if (!head) {
+			x->err = -ENOMEM;
+			return;
+		}
+		for (uint32_t i = 0; i < x->n; i++) {
+			long t = insn_back_target(&x->ci[i], i, x->n);
+
+			if (t >= 0 && !head[t]) {
+				head[t] = true;
+				x->loops++;
+			}
+		}
+		free(head);
+	} else if (x->budget) {
+		x->loops = 1;
+	}
 }
 
 void xl_mark_leaders(struct xl *x)
@@ -206,27 +261,35 @@ void xl_mark_leaders(struct xl *x)
 	}
 }
 
-/* Backward: A and X live after each instruction (all jumps go forward: one pass). */
+/*
+ * Backward: A and X live after each instruction. Forward jumps need one pass; a loop's backward
+ * jump sees its target's set only on the next, until nothing changes (two bits: a few passes).
+ */
 void xl_liveness(struct xl *x)
 {
 	uint8_t *live_in = calloc(x->n, 1);
+	bool again = true;
 
 	if (!live_in) {
 		x->err = -ENOMEM;
 		return;
 	}
-	for (uint32_t i = x->n; i-- > 0;) {
-		unsigned use, def, out = 0;
-		uint32_t s[2];
-		int ns = xl_successors(x, i, s);
+	while (again) {
+		again = false;
+		for (uint32_t i = x->n; i-- > 0;) {
+			unsigned use, def, out = 0;
+			uint32_t s[2];
+			int ns = xl_successors(x, i, s);
 
-		if (xl_doomed(x, &x->ci[i]))
-			ns = 0;
-		for (int j = 0; j < ns; j++)
-			out |= live_in[s[j]];
-		use_def(x, &x->ci[i], &use, &def);
-		x->live[i] = (uint8_t)out;
-		live_in[i] = (uint8_t)(use | (out & ~def));
+			if (xl_doomed(x, &x->ci[i]))
+				ns = 0;
+			for (int j = 0; j < ns; j++)
+				out |= live_in[s[j]];
+			use_def(x, &x->ci[i], &use, &def);
+			x->live[i] = (uint8_t)out;
+			again |= x->budget && live_in[i] != (uint8_t)(use | (out & ~def));
+			live_in[i] = (uint8_t)(use | (out & ~def));
+		}
 	}
 	x->live0 = live_in[0]; /* A and X read before written: they need their initial zero */
 	free(live_in);
@@ -338,9 +401,46 @@ static void meet(struct state *into, const struct state *s)
 }
 
 /*
- * Forward, in program order (every jump goes forward, so a state is complete when reached):
- * which instructions run, what is known on entry to each (ranges of A and X, M[] written, the
- * packet bytes checked or fetched), and which M[k] may be read unwritten.
+ * A loop's backward jumps, for xl_forward: their targets, where nothing is known (any A and X, no
+ * M[] written, no packet bytes checked or fetched), when some path from the start reaches them.
+ */
+static void loop_heads(struct xl *x, bool *has)
+{
+	bool *reach = calloc(x->n, sizeof(*reach)), again = true;
+
+	if (!reach) {
+		x->err = -ENOMEM;
+		return;
+	}
+	reach[0] = true;
+	while (again) {
+		again = false;
+		for (uint32_t i = 0; i < x->n; i++) {
+			uint32_t s[2];
+			int ns = reach[i] && !xl_doomed(x, &x->ci[i]) ? xl_successors(x, i, s) : 0;
+
+			for (int j = 0; j < ns; j++) {
+				again |= s[j] <= i && !reach[s[j]];
+				reach[s[j]] = true;
+			}
+		}
+	}
+	for (uint32_t i = 0; i < x->n; i++) {
+		long t = xl_back_target(x, i);
+
+		if (t >= 0 && reach[i]) {
+			has[t] = true;
+			x->in[t] = (struct state){R_ALL, R_ALL, 0, 0};
+		}
+	}
+	free(reach);
+}
+
+/*
+ * Forward, in program order (every forward jump's state is complete when reached; a loop's
+ * targets start from nothing known, loop_heads): which instructions run, what is known on entry
+ * to each (ranges of A and X, M[] written, the packet bytes checked or fetched), and which M[k]
+ * may be read unwritten.
  */
 void xl_forward(struct xl *x)
 {
@@ -350,7 +450,12 @@ void xl_forward(struct xl *x)
 		x->err = -ENOMEM;
 		return;
 	}
-	x->in[0] = (struct state){rconst(0), rconst(0), 0, 0};
+	if (x->budget)
+		loop_heads(x, has);
+	if (has[0])
+		meet(&x->in[0], &(struct state){rconst(0), rconst(0), 0, 0});
+	else
+		x->in[0] = (struct state){rconst(0), rconst(0), 0, 0};
 	has[0] = true;
 	for (uint32_t i = 0; i < x->n; i++) {
 		const struct cbpf_insn *in = &x->ci[i];
@@ -397,7 +502,9 @@ void xl_forward(struct xl *x)
 		}
 		ns = xl_successors(x, i, s);
 		for (int j = 0; j < ns; j++) {
-			if (!has[s[j]]) {
+			if (s[j] <= i) {
+				continue; /* a loop's head: loop_heads set it */
+			} else if (!has[s[j]]) {
 				x->in[s[j]] = st;
 				has[s[j]] = true;
 			} else {
@@ -428,7 +535,7 @@ void xl_compute_dests(struct xl *x)
 			x->dest[t] = xl_fixed_label(x, in->k ? LBL_MATCH : LBL_NOMATCH);
 		else if (xl_doomed(x, in))
 			x->dest[t] = xl_zero_label(x);
-		else if (in->code == (CBPF_JMP | CBPF_JA))
+		else if (in->code == (CBPF_JMP | CBPF_JA) && xl_back_target(x, t) < 0)
 			x->dest[t] = x->dest[t + 1 + in->k];
 		else
 			x->dest[t] = t;

@@ -36,6 +36,7 @@
 #define STACK_M	      64		       /* M[0..15] */
 #define STACK_SCRATCH (STACK_M + 8)	       /* fp - 72 */
 #define STACK_BUF     (STACK_SCRATCH + TC_BUF) /* packet byte 0 at fp - 328, or up to 3 below */
+#define STACK_LOOP    (STACK_BUF + 16)	       /* fp - 344 - 8j: loop j's jumps left */
 
 static inline int16_t mem_off(uint32_t k)
 {
@@ -92,6 +93,8 @@ struct xl {
 	int bufbase;	   /* tc: packet byte p is at fp - bufbase + p */
 	bool calls;	   /* a helper call or LD_ABS exists */
 	bool packet;	   /* xdp: r8/r9 are needed */
+	uint32_t budget;   /* a program with backward jumps: how many a run may take; else 0 */
+	uint32_t loops;	   /* the counts kept: one per loop when loops lie apart, else one */
 
 	struct cbpf_ebpf_insn *out;
 	long *origin;
@@ -135,6 +138,8 @@ void xl_run_needs(struct xl *x);
 
 /* xlate_flow.c */
 bool xl_is_anc(uint32_t k);
+long xl_back_target(const struct xl *x, uint32_t i);
+int16_t xl_loop_slot(const struct xl *x, uint32_t i);
 bool xl_is_msh(uint16_t code);
 uint32_t xl_load_size(uint16_t code);
 bool xl_is_packet_abs(const struct cbpf_insn *in);

@@ -59,6 +59,13 @@ int cbpf_jit_new(const struct cbpf_vm *vm, struct cbpf_jit **out, struct cbpf_di
 	struct cbpf_jit *jit;
 	int err, sys_errno = 0;
 
+	/* The compiler lays out forward jumps only; a loop stays with the interpreter's budget. */
+	if (cbpf_vm_loop_budget(vm)) {
+		cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1,
+			       "the JIT compiles forward jumps only: a program with backward jumps "
+			       "(a loop) is interpreted");
+		return -ENOTSUP;
+	}
 	jit = calloc(1, sizeof(*jit));
 	if (!jit)
 		return -ENOMEM;
@@ -134,7 +141,8 @@ int cbpf_vm_set_jit(struct cbpf_vm *vm, bool on, struct cbpf_diags *diags)
 		vm_set_native(vm, NULL);
 		return 0;
 	}
-	if (vm_native(vm))
+	/* A loop is interpreted, silently: same results, and its budget counted in one place. */
+	if (vm_native(vm) || cbpf_vm_loop_budget(vm))
 		return 0;
 	err = cbpf_jit_new(vm, &jit, diags);
 	if (err)
