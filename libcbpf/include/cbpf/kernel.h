@@ -29,7 +29,37 @@ struct cbpf_load_opts {
 	 * program without them.
 	 */
 	bool line_info;
+	/*
+	 * The name to load it under (a cbpf_kernel_prog_name() result: [A-Za-z0-9_.]); NULL for
+	 * cbpf_ebpf_prog_name(). The kernel keeps its first 15 bytes; with line_info the BTF
+	 * function carries it whole, which bpftool shows for names cut short.
+	 */
+	const char *name;
 };
+
+/*
+ * What starts the name of every program libcbpf loads for cbpf-xlate: how cbpf_tc_detach,
+ * cbpf_xdp_detach and cbpf_ebpf_unpin tell a translation from another program.
+ */
+#define CBPF_PROG_NAME_PREFIX "cbpf_"
+/* The kernel keeps BPF_OBJ_NAME_LEN - 1 = 15 bytes of a program's name. */
+#define CBPF_KERNEL_NAME_MAX 15
+/* Room for a name from cbpf_kernel_prog_name(), before the kernel cuts it. */
+#define CBPF_PROG_NAME_SIZE 64
+
+/*
+ * The name a translation is loaded under, from what the user calls it (--name, an input file's
+ * base name, an expression): CBPF_PROG_NAME_PREFIX (unless hint starts with it) and hint's
+ * characters the kernel takes in names ([A-Za-z0-9_.]), each run of others one '_', up to
+ * CBPF_PROG_NAME_SIZE - 1 bytes in all; "cbpf_TARGET" for a NULL hint or one with none of those
+ * characters. "udp dst port 53" gives "cbpf_udp_dst_port_53", which the kernel keeps as
+ * "cbpf_udp_dst_po". Writes into buf (always terminated) and returns the length it needed, like
+ * snprintf.
+ */
+CBPF_API int cbpf_kernel_prog_name(const char *hint, enum cbpf_target target, char *buf,
+				   size_t size);
+/* Whether name is one the kernel takes: not empty, only [A-Za-z0-9_.]. */
+CBPF_API bool cbpf_kernel_prog_name_valid(const char *name);
 
 /*
  * Loads prog into the kernel with bpf(2) (through libbpf) as its target's program type and
@@ -63,8 +93,8 @@ CBPF_API int cbpf_ebpf_jited_write(FILE *out, int fd, const struct cbpf_ebpf_pro
  */
 CBPF_API int cbpf_ebpf_pin(int fd, const char *path, struct cbpf_diags *diags);
 /*
- * Removes a pin of a translation for target: only a program of the type and name libcbpf gives
- * target's translations (cbpf_ebpf_prog_name), not a map, a link or another program. Returns 0,
+ * Removes a pin of a translation for target: only a program of target's type whose name starts
+ * with CBPF_PROG_NAME_PREFIX, not a map, a link or another program. Returns 0,
  * -ENOENT, -ENOTSUP (not in a bpf filesystem), -EINVAL (something else is pinned there), -EPERM.
  */
 CBPF_API int cbpf_ebpf_unpin(const char *path, enum cbpf_target target, struct cbpf_diags *diags);
@@ -81,9 +111,9 @@ CBPF_API int cbpf_ebpf_unpin(const char *path, enum cbpf_target target, struct c
  */
 CBPF_API int cbpf_tc_attach(int fd, const char *dev, bool egress, struct cbpf_diags *diags);
 /*
- * Removes cbpf's filter from dev's ingress or egress if it is a translation (named cbpf_tc); the
- * clsact qdisc stays. Returns 0, -ENOENT (none there), -EINVAL (another program's filter at that
- * handle and priority), -EPERM.
+ * Removes cbpf's filter from dev's ingress or egress if it is a translation (a SCHED_CLS program
+ * whose name starts with CBPF_PROG_NAME_PREFIX); the clsact qdisc stays. Returns 0, -ENOENT
+ * (none there), -EINVAL (another program's filter at that handle and priority), -EPERM.
  */
 CBPF_API int cbpf_tc_detach(const char *dev, bool egress, struct cbpf_diags *diags);
 
@@ -93,9 +123,9 @@ CBPF_API int cbpf_tc_detach(const char *dev, bool egress, struct cbpf_diags *dia
  */
 CBPF_API int cbpf_xdp_attach(int fd, const char *dev, struct cbpf_diags *diags);
 /*
- * Removes dev's XDP program if it is a translation (named cbpf_xdp, as cbpf_ebpf_prog_name gives
- * it); another program stays. Returns 0, -ENOENT (no device, or no program attached), -EINVAL
- * (another program is attached), -EPERM.
+ * Removes dev's XDP program if it is a translation (an XDP program whose name starts with
+ * CBPF_PROG_NAME_PREFIX); another program stays. Returns 0, -ENOENT (no device, or no program
+ * attached), -EINVAL (another program is attached), -EPERM.
  */
 CBPF_API int cbpf_xdp_detach(const char *dev, struct cbpf_diags *diags);
 

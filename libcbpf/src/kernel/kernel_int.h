@@ -37,8 +37,9 @@ int kernel_err(int err);
  */
 enum bpf_prog_type kernel_prog_type(enum cbpf_target target);
 /*
- * load.c: whether fd is a program of target's type named as libcbpf names target's
- * translations ("cbpf_xdp"); *what (size bytes) says what it is otherwise.
+ * load.c: whether fd is a program of target's type whose name starts with
+ * CBPF_PROG_NAME_PREFIX, as libcbpf names translations; *what (size bytes) says what it is
+ * otherwise.
  */
 bool kernel_is_ours(int fd, enum cbpf_target target, char *what, size_t size);
 
@@ -53,8 +54,12 @@ struct kernel_lines {
 	__u32 n;
 	struct bpf_func_info func; /* the one function: int NAME(void *ctx) */
 };
-/* 0, -ENOMEM, or why the kernel refused the BTF (cbpf/common.h's set). */
-int kernel_lines_new(const struct cbpf_ebpf_prog *prog, struct kernel_lines *out);
+/*
+ * The line info of prog loaded as name (the BTF function's name: name with any character not
+ * allowed in a C identifier as '_'). 0, -ENOMEM, or why the kernel refused the BTF (cbpf/common.h's
+ * set).
+ */
+int kernel_lines_new(const struct cbpf_ebpf_prog *prog, const char *name, struct kernel_lines *out);
 int kernel_lines_fd(const struct kernel_lines *l);
 void kernel_lines_free(struct kernel_lines *l);
 
