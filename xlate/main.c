@@ -440,6 +440,7 @@ struct run {
 	struct cli_prog p;
 	struct cbpf_ebpf_prog *ebpf;
 	char name[CBPF_PROG_NAME_SIZE]; /* what it is loaded as */
+	struct cbpf_attached how;	/* how it was attached */
 	char log[1 << 20];		/* the verifier's */
 };
 
@@ -637,6 +638,21 @@ static int refuse_lifeline(const struct run *r)
 			 r->o.target == CBPF_TARGET_XDP ? "pass" : "ok");
 }
 
+/*
+ * Whether tcx runs the filter as cls_bpf in direct-action mode does: tcx takes 0 (ok) and 2
+ * (shot) alike and -1 (unspec) as its "next", but 1, 3, 4, 5, 6 and 8 (stolen, trap...) too.
+ */
+static bool tcx_alike(const struct run *r)
+{
+	for (int i = 0; i < 2; i++) {
+		int32_t v = (int32_t)cbpf_xlate_result(r->ebpf, i);
+
+		if (v != -1 && v != 0 && v != 2)
+			return false;
+	}
+	return true;
+}
+
 /* What was attached where, and what it does to packets: the output of an attach. */
 static void report_attach(const struct run *r, int fd)
 {
@@ -648,18 +664,21 @@ static void report_attach(const struct run *r, int fd)
 		snprintf(id, sizeof(id), " %u", prog_id);
 	result_name(r, cbpf_xlate_result(r->ebpf, 1), match, sizeof(match));
 	result_name(r, cbpf_xlate_result(r->ebpf, 0), nomatch, sizeof(nomatch));
-	if (r->o.tc_dev) {
+	if (r->o.tc_dev && r->how.link) {
+		fprintf(out, "attached program%s (%s) to %s tc %s (tcx link pinned at %s)", id,
+			r->name, r->o.tc_dev, r->o.tc_egress ? "egress" : "ingress", r->how.pin);
+	} else if (r->o.tc_dev) {
 		fprintf(out,
 			"attached program%s (%s) to %s tc %s (clsact, handle 0x%x, priority %d, "
 			"direct action)",
-			id, r->name, r->o.tc_dev,
-			r->o.tc_egress ? "egress" : "ingress", CBPF_TC_HANDLE, CBPF_TC_PRIORITY);
+			id, r->name, r->o.tc_dev, r->o.tc_egress ? "egress" : "ingress",
+			CBPF_TC_HANDLE, CBPF_TC_PRIORITY);
 	} else {
 		const char *mode = cbpf_xdp_mode(r->o.xdp_dev);
 
-		fprintf(out, "attached program%s (%s) to %s XDP%s%s%s", id, r->name, r->o.xdp_dev,
-			mode ? " (" : "",
-			mode ? mode : "", mode ? " mode)" : "");
+		fprintf(out, "attached program%s (%s) to %s XDP (%s mode, %s%s)", id, r->name,
+			r->o.xdp_dev, mode ? mode : "unknown",
+			r->how.link ? "link pinned at " : "netlink", r->how.link ? r->how.pin : "");
 	}
 	if (r->o.pin)
 		fprintf(out, ", pinned at %s", r->o.pin);
@@ -721,9 +740,10 @@ static int to_kernel(struct run *r)
 	if (r->o.pin)
 		err = cbpf_ebpf_pin(fd, r->o.pin, &r->p.diags);
 	if (!err && r->o.tc_dev)
-		err = cbpf_tc_attach(fd, r->o.tc_dev, r->o.tc_egress, &r->p.diags);
+		err = cbpf_tc_attach(fd, r->o.tc_dev, r->o.tc_egress, tcx_alike(r), &r->how,
+				     &r->p.diags);
 	else if (!err && r->o.xdp_dev)
-		err = cbpf_xdp_attach(fd, r->o.xdp_dev, &r->p.diags);
+		err = cbpf_xdp_attach(fd, r->o.xdp_dev, true, &r->how, &r->p.diags);
 	/* The image whole before it is printed: none at all when it cannot be read. */
 	if (!err && r->o.jited) {
 		mem = open_memstream(&jited, &jited_len);

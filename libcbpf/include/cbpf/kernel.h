@@ -104,27 +104,50 @@ CBPF_API int cbpf_ebpf_unpin(const char *path, enum cbpf_target target, struct c
 #define CBPF_TC_PRIORITY 0xcbf
 
 /*
- * Attaches a loaded tc program to dev's ingress (or egress) in direct-action mode, creating the
- * clsact qdisc when the device has none, at handle CBPF_TC_HANDLE, priority CBPF_TC_PRIORITY.
- * On failure nothing is left behind (a clsact it created is removed). Returns 0, -ENOENT (no
- * such device), -EEXIST (cbpf's filter is attached already), -EPERM, -EINVAL.
+ * Where cbpf pins the bpf_links it attaches through: a link lives as long as a descriptor or
+ * a pin holds it, and cbpf-xlate exits after attaching.
  */
-CBPF_API int cbpf_tc_attach(int fd, const char *dev, bool egress, struct cbpf_diags *diags);
+#define CBPF_LINK_DIR "/sys/fs/bpf/cbpf-xlate"
+
+/* How an attach was made. */
+struct cbpf_attached {
+	bool link;     /* through a bpf_link (tcx, XDP link), pinned at pin; else tc or netlink */
+	char pin[160]; /* the link's pin */
+};
+
+/*
+ * Attaches a loaded tc program to dev's ingress (or egress). With link, through tcx (a bpf_link
+ * of type BPF_TCX_INGRESS/EGRESS, kernels 6.6 and later) pinned in CBPF_LINK_DIR, when the
+ * kernel has tcx and CBPF_LINK_DIR is in a bpf filesystem (created there if missing); else, and
+ * without link, as a cls_bpf filter in direct-action mode, creating the clsact qdisc when the
+ * device has none, at handle CBPF_TC_HANDLE, priority CBPF_TC_PRIORITY. tcx runs the program's
+ * results 0 (ok) and 2 (shot) as cls_bpf does, and any other but 7 (redirect) as "next": give
+ * link only to programs whose results tcx takes alike. *how says which (may be NULL). On
+ * failure nothing is left behind (a clsact it created is removed). Returns 0, -ENOENT (no such
+ * device), -EEXIST (cbpf's filter is attached already), -EPERM, -EINVAL.
+ */
+CBPF_API int cbpf_tc_attach(int fd, const char *dev, bool egress, bool link,
+			    struct cbpf_attached *how, struct cbpf_diags *diags);
 /*
  * Removes cbpf's filter from dev's ingress or egress if it is a translation (a SCHED_CLS program
- * whose name starts with CBPF_PROG_NAME_PREFIX); the clsact qdisc stays. Returns 0, -ENOENT
- * (none there), -EINVAL (another program's filter at that handle and priority), -EPERM.
+ * whose name starts with CBPF_PROG_NAME_PREFIX): the tcx link pinned in CBPF_LINK_DIR for this
+ * network namespace, detached and unpinned, or the cls_bpf filter; the clsact qdisc stays.
+ * Returns 0, -ENOENT (none there), -EINVAL (another program's link or filter), -EPERM.
  */
 CBPF_API int cbpf_tc_detach(const char *dev, bool egress, struct cbpf_diags *diags);
 
 /*
  * Attaches a loaded XDP program to dev, in the mode the driver prefers, refusing to replace a
- * program attached already. Returns 0, -ENOENT, -EEXIST, -EPERM, -EINVAL.
+ * program attached already. With link, through an XDP bpf_link pinned in CBPF_LINK_DIR when that
+ * is in a bpf filesystem; else, and without link, through netlink. *how says which (may be
+ * NULL). Returns 0, -ENOENT, -EEXIST, -EPERM, -EINVAL.
  */
-CBPF_API int cbpf_xdp_attach(int fd, const char *dev, struct cbpf_diags *diags);
+CBPF_API int cbpf_xdp_attach(int fd, const char *dev, bool link, struct cbpf_attached *how,
+			     struct cbpf_diags *diags);
 /*
  * Removes dev's XDP program if it is a translation (an XDP program whose name starts with
- * CBPF_PROG_NAME_PREFIX); another program stays. Returns 0, -ENOENT (no device, or no program
+ * CBPF_PROG_NAME_PREFIX): its link pinned in CBPF_LINK_DIR, detached and unpinned, or the program
+ * attached through netlink; another program stays. Returns 0, -ENOENT (no device, or no program
  * attached), -EINVAL (another program is attached), -EPERM.
  */
 CBPF_API int cbpf_xdp_detach(const char *dev, struct cbpf_diags *diags);

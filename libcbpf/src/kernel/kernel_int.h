@@ -64,6 +64,27 @@ int kernel_lines_fd(const struct kernel_lines *l);
 void kernel_lines_free(struct kernel_lines *l);
 
 /*
+ * link.c: where the link of dev's hook ("tc-ingress", "tc-egress", "xdp") is pinned, for this
+ * network namespace: CBPF_LINK_DIR/net<inode of /proc/self/ns/net>-DEV-HOOK. 0 or -errno.
+ */
+int kernel_link_path(const char *dev, const char *hook, char *buf, size_t size);
+/*
+ * link.c: attaches fd to ifindex through a bpf_link of attach type type (flags for XDP) and
+ * pins it at path. 0; -ENOTSUP when there is no link to make here (the kernel has no such
+ * attach type, CBPF_LINK_DIR is not in a bpf filesystem, the pin failed): the caller attaches
+ * the older way; -EEXIST (path exists: in diags); or bpf(2)'s negative errno, not in diags.
+ */
+int kernel_link_attach(int fd, int ifindex, int type, __u32 flags, const char *path,
+		       struct cbpf_diags *diags);
+/*
+ * link.c: detaches and unpins the link pinned at path if its program is a translation for
+ * target (where names the hook in messages). 0, -ENOENT (no pin there: not in diags), -EINVAL
+ * (another program's link), -EPERM.
+ */
+int kernel_link_detach(const char *path, enum cbpf_target target, const char *where,
+		       struct cbpf_diags *diags);
+
+/*
  * test_run.c: cbpf_ebpf_test_input() with lo's ifindex and the cpu given, for callers that run
  * many frames (proof.c).
  */
