@@ -9,7 +9,8 @@ set -u
 B=${1:?usage: xlate-load.sh BUILD_DIR}
 X="$(pwd)/$B/bin/cbpf-xlate"
 L="$B/tests/bin/xlate-libbpf"
-[ -x "$X" ] && [ -x "$L" ] || { echo "missing $X or $L"; exit 1; }
+[ -x "$X" ] && [ -x "$L" ] && [ -x "$B/tests/bin/xlate-verifier-log" ] ||
+	{ echo "missing $X, $L or $B/tests/bin/xlate-verifier-log"; exit 1; }
 [ "$(id -u)" -eq 0 ] || { echo "skipped: loading and attaching programs needs root"; exit 77; }
 for c in ip tc bpftool mount; do
 	command -v $c >/dev/null 2>&1 || { echo "skipped: $c is not installed"; exit 77; }
@@ -184,6 +185,7 @@ check "standard input gives the target's name" \
 	sh -c "echo 'ret #0' | '$X' -t tc - --load '$tmp/bpffs/s'"
 shown "the name of standard input's program" "$tmp/bpffs/s" "name cbpf_tc "
 rm -f "$tmp/bpffs/s"
+check "the verifier's log names classic instructions" "$B/tests/bin/xlate-verifier-log"
 n=$((n + 1))
 "$X" -t socket -e ip --name '***' --load "$tmp/bpffs/bad" >"$tmp/out" 2>&1
 [ $? -eq 2 ] && grep -q "no letter, digit" "$tmp/out" && [ ! -e "$tmp/bpffs/bad" ] ||

@@ -48,8 +48,10 @@ int kernel_link_attach(int fd, int ifindex, int type, __u32 flags, const char *p
 	int link, err;
 
 	if (!lstat(path, &st))
-		return kernel_fail(diags, -EEXIST, "%s exists: a cbpf link is attached there "
-				   "already; remove it with --detach", path);
+		return kernel_fail(diags, -EEXIST,
+				   "%s exists: a cbpf link is attached there "
+				   "already; remove it with --detach",
+				   path);
 	if (!link_dir_ready())
 		return -ENOTSUP;
 	old = kernel_mute();
@@ -99,15 +101,17 @@ int kernel_link_detach(const char *path, enum cbpf_target target, const char *wh
 		close(fd);
 	if (!ours) {
 		close(link);
-		return kernel_fail(diags, -EINVAL, "%s: the link pinned at %s holds %s: not detached",
-				   where, path, fd >= 0 ? what : "a program that cannot be read");
+		return kernel_fail(diags, -EINVAL,
+				   "%s: the link pinned at %s holds %s: not detached", where, path,
+				   fd >= 0 ? what : "a program that cannot be read");
 	}
 	/* Detached now, even if another process holds the link too; then the pin goes. */
 	err = bpf_link_detach(link);
 	close(link);
 	if (err && err != -ENOLINK)
-		return kernel_fail(diags, kernel_err(err), "%s: detaching the link pinned at %s: %s",
-				   where, path, strerror(-err));
+		return kernel_fail(diags, kernel_err(err),
+				   "%s: detaching the link pinned at %s: %s", where, path,
+				   strerror(-err));
 	if (unlink(path))
 		return kernel_fail(diags, kernel_err(-errno), "%s: %s", path, strerror(errno));
 	return 0;
