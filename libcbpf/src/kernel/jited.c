@@ -411,9 +411,9 @@ int cbpf_ebpf_jited_write(FILE *out, int fd, const struct cbpf_ebpf_prog *prog,
 	if (j.info.nr_jited_ksyms == 1)
 		jit_disasm_place(d, j.ksyms[0], j.info.jited_prog_len, ksym_name, &ks);
 	fprintf(out,
-		"%" PRIu32 " bytes jited by the kernel for program %" PRIu32 " (%s): %zu eBPF "
+		"%" PRIu32 " bytes jited by the kernel for program %" PRIu32 " (%.*s): %zu eBPF "
 		"instructions loaded, %" PRIu32 " after the verifier\n",
-		j.info.jited_prog_len, j.info.id, cbpf_ebpf_prog_name(prog), prog->len,
+		j.info.jited_prog_len, j.info.id, (int)sizeof(j.info.name), j.info.name, prog->len,
 		j.info.xlated_prog_len / 8);
 	if (j.info.nr_jited_line_info) {
 		write_mapped(out, &j, prog, d);
