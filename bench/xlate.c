@@ -186,7 +186,7 @@ static double baseline_ns(enum cbpf_target t, unsigned repeat)
 	static const struct cbpf_insn ret = {CBPF_RET | CBPF_K, 0, 0, 1};
 	struct cbpf_prog *prog = cbpf_prog_new(&ret, 1);
 	struct cbpf_xlate_opts o = {.target = t};
-	struct cbpf_load_opts lo = {NULL, 0, true, false};
+	struct cbpf_load_opts lo = {.sched_cls = true};
 	struct cbpf_ebpf_prog *e;
 	double ns = -1;
 	int fd;
@@ -234,7 +234,8 @@ static void per_packet(int dlt, unsigned repeat)
 		for (int t = 0; t < 3 && base[0] >= 0; t++) {
 			struct cbpf_xlate_opts o = {.target = (enum cbpf_target)t};
 			/* Socket programs run as SCHED_CLS: see cbpf_ebpf_test_input. */
-			struct cbpf_load_opts lo = {logbuf, sizeof(logbuf), true, false};
+			struct cbpf_load_opts lo = {
+				.log_buf = logbuf, .log_size = sizeof(logbuf), .sched_cls = true};
 			struct cbpf_ebpf_prog *e;
 			double kns;
 			int fd;

@@ -25,6 +25,7 @@ struct options {
 	bool classid;
 	bool annotate;
 	const char *pin, *tc_dev, *xdp_dev;
+	const char *name; /* --name */
 	bool tc_egress, detach, jited;
 	bool force; /* --force: attach where a dropping filter cuts the machine off */
 	char **exec_argv; /* --exec: the command and its arguments */
@@ -55,6 +56,7 @@ enum long_only {
 	OPT_REPORT,
 	OPT_LEARN,
 	OPT_FORCE,
+	OPT_NAME,
 };
 
 static const struct option long_options[] = {
@@ -72,6 +74,7 @@ static const struct option long_options[] = {
 	{"detach", no_argument, NULL, OPT_DETACH},
 	{"jited", no_argument, NULL, OPT_JITED},
 	{"force", no_argument, NULL, OPT_FORCE},
+	{"name", required_argument, NULL, OPT_NAME},
 	{"verify", required_argument, NULL, OPT_VERIFY},
 	{"interpreter", no_argument, NULL, OPT_INTERPRETER},
 	{"no-jit", no_argument, NULL, OPT_NO_JIT},
@@ -122,10 +125,14 @@ static const char help_text[] =
 	"\nThe kernel (root):\n"
 	"      --load PIN        load, and pin in a bpf filesystem at PIN\n"
 	"      --attach-tc DEV[:ingress|:egress]\n"
-	"                        load and attach to DEV's clsact (created if missing)\n"
-	"      --attach-xdp DEV  load and attach to DEV's XDP hook\n"
+	"                        load and attach to DEV's tc hook: a tcx link pinned in\n"
+	"                        /sys/fs/bpf/cbpf-xlate, else clsact (created if missing)\n"
+	"      --attach-xdp DEV  load and attach to DEV's XDP hook (a pinned link, else\n"
+	"                        netlink)\n"
 	"      --force           attach a filter that drops what it does not match even\n"
 	"                        to a device with the default route or an SSH session\n"
+	"      --name NAME       the program's name in the kernel, after cbpf_ (default:\n"
+	"                        the input file's base name or the expression)\n"
 	"      --detach          undo --attach-tc, --attach-xdp or --load PIN\n"
 	"      --jited           with --load, --attach-tc or --attach-xdp: print the\n"
 	"                        kernel's JIT image of the program loaded, each run of\n"
@@ -299,6 +306,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_FORCE:
 			o->force = true;
 			break;
+		case OPT_NAME:
+			o->name = optarg;
+			break;
 		case OPT_VERIFY:
 			o->verify = optarg;
 			break;
@@ -383,6 +393,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return cli_usage_error(
 			"the kernel loads seccomp filters only as classic programs: use "
 			"--exec");
+	if (o->name && (!(o->pin || o->tc_dev || o->xdp_dev) || o->detach))
+		return cli_usage_error("--name names the program --load, --attach-tc or "
+				       "--attach-xdp loads");
+	if (o->name && !strpbrk(o->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					  "0123456789_."))
+		return cli_usage_error("--name '%s': no letter, digit, '_' or '.' in it", o->name);
 	if (o->force && ((!o->tc_dev && !o->xdp_dev) || o->detach))
 		return cli_usage_error("--force applies to --attach-tc and --attach-xdp");
 	if (o->exec_argv && o->target != CBPF_TARGET_SECCOMP)
@@ -425,7 +441,9 @@ struct run {
 	struct options o;
 	struct cli_prog p;
 	struct cbpf_ebpf_prog *ebpf;
-	char log[1 << 20]; /* the verifier's */
+	char name[CBPF_PROG_NAME_SIZE]; /* what it is loaded as */
+	struct cbpf_attached how;	/* how it was attached */
+	char log[1 << 20];		/* the verifier's */
 };
 
 static int translate(struct run *r)
@@ -622,6 +640,21 @@ static int refuse_lifeline(const struct run *r)
 			 r->o.target == CBPF_TARGET_XDP ? "pass" : "ok");
 }
 
+/*
+ * Whether tcx runs the filter as cls_bpf in direct-action mode does: tcx takes 0 (ok) and 2
+ * (shot) alike and -1 (unspec) as its "next", but 1, 3, 4, 5, 6 and 8 (stolen, trap...) too.
+ */
+static bool tcx_alike(const struct run *r)
+{
+	for (int i = 0; i < 2; i++) {
+		int32_t v = (int32_t)cbpf_xlate_result(r->ebpf, i);
+
+		if (v != -1 && v != 0 && v != 2)
+			return false;
+	}
+	return true;
+}
+
 /* What was attached where, and what it does to packets: the output of an attach. */
 static void report_attach(const struct run *r, int fd)
 {
@@ -633,18 +666,21 @@ static void report_attach(const struct run *r, int fd)
 		snprintf(id, sizeof(id), " %u", prog_id);
 	result_name(r, cbpf_xlate_result(r->ebpf, 1), match, sizeof(match));
 	result_name(r, cbpf_xlate_result(r->ebpf, 0), nomatch, sizeof(nomatch));
-	if (r->o.tc_dev) {
+	if (r->o.tc_dev && r->how.link) {
+		fprintf(out, "attached program%s (%s) to %s tc %s (tcx link pinned at %s)", id,
+			r->name, r->o.tc_dev, r->o.tc_egress ? "egress" : "ingress", r->how.pin);
+	} else if (r->o.tc_dev) {
 		fprintf(out,
 			"attached program%s (%s) to %s tc %s (clsact, handle 0x%x, priority %d, "
 			"direct action)",
-			id, cbpf_ebpf_prog_name(r->ebpf), r->o.tc_dev,
-			r->o.tc_egress ? "egress" : "ingress", CBPF_TC_HANDLE, CBPF_TC_PRIORITY);
+			id, r->name, r->o.tc_dev, r->o.tc_egress ? "egress" : "ingress",
+			CBPF_TC_HANDLE, CBPF_TC_PRIORITY);
 	} else {
 		const char *mode = cbpf_xdp_mode(r->o.xdp_dev);
 
-		fprintf(out, "attached program%s (%s) to %s XDP%s%s%s", id,
-			cbpf_ebpf_prog_name(r->ebpf), r->o.xdp_dev, mode ? " (" : "",
-			mode ? mode : "", mode ? " mode)" : "");
+		fprintf(out, "attached program%s (%s) to %s XDP (%s mode, %s%s)", id, r->name,
+			r->o.xdp_dev, mode ? mode : "unknown",
+			r->how.link ? "link pinned at " : "netlink", r->how.link ? r->how.pin : "");
 	}
 	if (r->o.pin)
 		fprintf(out, ", pinned at %s", r->o.pin);
@@ -652,10 +688,35 @@ static void report_attach(const struct run *r, int fd)
 		nomatch);
 }
 
+/*
+ * The name to load under: --name, else the input file's base name without its extension, else
+ * the expression; cbpf_TARGET for standard input.
+ */
+static void prog_name(struct run *r)
+{
+	const char *in = r->o.in.input, *hint = r->o.name;
+	char base[CBPF_PROG_NAME_SIZE] = "";
+
+	if (!hint && r->o.in.source == CLI_SRC_EXPR)
+		hint = r->o.in.expr;
+	if (!hint && r->o.in.source == CLI_SRC_FILE && in && strcmp(in, "-")) {
+		const char *slash = strrchr(in, '/'), *dot;
+
+		snprintf(base, sizeof(base), "%s", slash ? slash + 1 : in);
+		dot = strchr(base + 1, '.');
+		if (dot)
+			base[dot - base] = '\0';
+		hint = base;
+	}
+	cbpf_kernel_prog_name(hint, r->o.target, r->name, sizeof(r->name));
+}
+
 /* Load, attach, pin; on failure undo what was done. Returns an exit status. */
 static int to_kernel(struct run *r)
 {
-	struct cbpf_load_opts lo = {r->log, sizeof(r->log), false, r->o.jited};
+	/* Line info always: bpftool prog dump and the verifier's log show the classic lines. */
+	struct cbpf_load_opts lo = {
+		.log_buf = r->log, .log_size = sizeof(r->log), .line_info = true, .name = r->name};
 	char *jited = NULL;
 	size_t jited_len = 0;
 	FILE *mem = NULL;
@@ -663,6 +724,7 @@ static int to_kernel(struct run *r)
 
 	if ((r->o.tc_dev || r->o.xdp_dev) && (err = refuse_lifeline(r)))
 		return err;
+	prog_name(r);
 	r->log[0] = '\0';
 	/* Nothing is loaded for an image the kernel will not make. */
 	if (r->o.jited && cbpf_kernel_jit_check(&r->p.diags)) {
@@ -680,9 +742,10 @@ static int to_kernel(struct run *r)
 	if (r->o.pin)
 		err = cbpf_ebpf_pin(fd, r->o.pin, &r->p.diags);
 	if (!err && r->o.tc_dev)
-		err = cbpf_tc_attach(fd, r->o.tc_dev, r->o.tc_egress, &r->p.diags);
+		err = cbpf_tc_attach(fd, r->o.tc_dev, r->o.tc_egress, tcx_alike(r), &r->how,
+				     &r->p.diags);
 	else if (!err && r->o.xdp_dev)
-		err = cbpf_xdp_attach(fd, r->o.xdp_dev, &r->p.diags);
+		err = cbpf_xdp_attach(fd, r->o.xdp_dev, true, &r->how, &r->p.diags);
 	/* The image whole before it is printed: none at all when it cannot be read. */
 	if (!err && r->o.jited) {
 		mem = open_memstream(&jited, &jited_len);

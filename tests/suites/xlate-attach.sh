@@ -4,8 +4,11 @@
 # datagrams to ports 7000 and 7001 cross from one to the other. With a filter for "udp dst port
 # 7000" attached by cbpf-xlate to the receiving veth (tc ingress, then XDP), only port 7000's
 # arrive; detached, both do again. Each attach says what it attached; one that would drop the
-# traffic of the default route or an SSH session is refused without --force. Skips (77)
-# without root or ip.
+# traffic of the default route or an SSH session is refused without --force. Run through
+# `ip netns exec`, whose fresh /sys has no bpf filesystem for a link's pin, cbpf-xlate attaches
+# as cls_bpf and through netlink; through nsenter, with this machine's /sys/fs/bpf, through a
+# tcx link (kernels 6.6 and later) and an XDP link, pinned in /sys/fs/bpf/cbpf-xlate and shown
+# by bpftool. Skips (77) without root or ip.
 set -u
 B=${1:?usage: xlate-attach.sh BUILD_DIR}
 X="$(pwd)/$B/bin/cbpf-xlate"
@@ -14,7 +17,8 @@ U="$B/tests/bin/xlate-udp"
 [ "$(id -u)" -eq 0 ] || { echo "skipped: network namespaces and attaching need root"; exit 77; }
 command -v ip >/dev/null 2>&1 || { echo "skipped: ip is not installed"; exit 77; }
 a=cbpf-xlate-a-$$ b=cbpf-xlate-b-$$
-trap 'ip netns del $a 2>/dev/null; ip netns del $b 2>/dev/null' EXIT
+trap 'ip netns del $a 2>/dev/null; ip netns del $b 2>/dev/null; rm -f $links' EXIT
+links=
 ip netns add $a && ip netns add $b || { echo "skipped: cannot create network namespaces"; exit 77; }
 ip -n $a link add v0 type veth peer name v1 netns $b || { echo "skipped: no veth"; exit 77; }
 ip -n $a addr add 10.99.0.1/24 dev v0 && ip -n $b addr add 10.99.0.2/24 dev v1 &&
@@ -51,7 +55,7 @@ expect "nothing attached" "7000 5/5 7001 5/5 "
 n=$((n + 1))
 said=$(ip netns exec $b "$X" -t tc -e 'udp dst port 7000' --attach-tc v1 2>&1)
 case $said in
-"attached program "[0-9]*" (cbpf_tc) to v1 tc ingress (clsact, handle 0xcbf, priority 3263,"\
+"attached program "[0-9]*" (cbpf_udp_dst_port_7000) to v1 tc ingress (clsact, handle 0xcbf, priority 3263,"\
 " direct action): packets it matches get 0 (ok), the others 2 (shot); --detach removes it") ;;
 *) echo "FAIL attach tc said: $said"; bad=$((bad + 1)) ;;
 esac
@@ -65,13 +69,99 @@ step "detach tc" "$X" -t tc --attach-tc v1 --detach
 n=$((n + 1))
 said=$(ip netns exec $b "$X" -t xdp -e 'udp dst port 7000' --attach-xdp v1 2>&1)
 case $said in
-"attached program "[0-9]*" (cbpf_xdp) to v1 XDP ("*" mode): packets it matches get 2 (pass),"\
-" the others 1 (drop); --detach removes it") ;;
+"attached program "[0-9]*" (cbpf_udp_dst_port_7000) to v1 XDP ("*" mode, netlink): packets it"\
+" matches get 2 (pass), the others 1 (drop); --detach removes it") ;;
 *) echo "FAIL attach xdp said: $said"; bad=$((bad + 1)) ;;
 esac
 expect "xdp filter" "7000 5/5 7001 0/5 "
+n=$((n + 1))
+ip -n $b link show v1 | grep -q 'prog/xdp id [0-9]* name cbpf_udp_dst_po ' ||
+	{ echo "FAIL ip link does not show the kernel's 15 bytes of the name"; bad=$((bad + 1)); }
 step "detach xdp" "$X" -t xdp --attach-xdp v1 --detach
 expect "xdp detached" "7000 5/5 7001 5/5 "
+
+# Through links: nsenter keeps this machine's /sys/fs/bpf, where the links are pinned.
+ino=$(stat -L -c %i /run/netns/$b 2>/dev/null)
+dir=/sys/fs/bpf/cbpf-xlate
+in_b() { nsenter --net=/run/netns/$b "$@"; }
+kernel=$(uname -r | sed 's/^\([0-9]*\)\.\([0-9]*\).*/\1 \2/')
+if ! command -v nsenter >/dev/null 2>&1 || ! command -v bpftool >/dev/null 2>&1 || [ -z "$ino" ] ||
+	[ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" != bpf_fs ]; then
+	echo "links not tested: no nsenter, no bpftool, or no bpf filesystem at /sys/fs/bpf"
+else
+	links="$dir/net$ino-v1-tc-ingress $dir/net$ino-v1-xdp"
+	bstep() { # description command...: step without ip netns exec's /sys
+		what=$1
+		shift
+		n=$((n + 1))
+		if ! "$@" >/tmp/cbpf-xlate-attach.$$ 2>&1; then
+			echo "FAIL $what"
+			sed 's/^/    /' /tmp/cbpf-xlate-attach.$$
+			bad=$((bad + 1))
+		fi
+		rm -f /tmp/cbpf-xlate-attach.$$
+	}
+	linked() { # description pin link-type-as-bpftool-names-it program-name attach-output
+		n=$((n + 1))
+		id=$(echo "$5" | sed -n 's/^attached program \([0-9]*\) .*/\1/p')
+		shown=$(bpftool link show pinned "$2" 2>&1)
+		case $shown in
+		*": $3  prog ${id:-none}"*) ;;
+		*) echo "FAIL $1: bpftool link show pinned $2: $shown"; bad=$((bad + 1)) ;;
+		esac
+		n=$((n + 1))
+		bpftool prog show id "${id:-0}" 2>&1 | grep -q "name $4 " ||
+			{ echo "FAIL $1: bpftool prog show id $id does not name $4"; bad=$((bad + 1)); }
+	}
+	set -- $kernel
+	if [ "$1" -gt 6 ] || { [ "$1" -eq 6 ] && [ "$2" -ge 6 ]; }; then
+		n=$((n + 1))
+		said=$(in_b "$X" -t tc -e 'udp dst port 7000' --name web --attach-tc v1 2>&1)
+		case $said in
+		"attached program "[0-9]*" (cbpf_web) to v1 tc ingress (tcx link pinned at"\
+" $dir/net$ino-v1-tc-ingress): packets it matches get 0 (ok), the others 2 (shot);"\
+" --detach removes it") ;;
+		*) echo "FAIL attach tcx said: $said"; bad=$((bad + 1)) ;;
+		esac
+		# BPF_LINK_TYPE_TCX is 11: bpftool 7.1 knows no name for it.
+		linked "tcx link" "$dir/net$ino-v1-tc-ingress" "type 11" cbpf_web "$said"
+		expect "tcx filter" "7000 5/5 7001 0/5 "
+		n=$((n + 1))
+		in_b "$X" -t tc -e udp --attach-tc v1 >/dev/null 2>&1 &&
+			{ echo "FAIL a second tcx attach was not refused"; bad=$((bad + 1)); }
+		bstep "detach tcx" in_b "$X" -t tc --attach-tc v1 --detach
+		n=$((n + 1))
+		[ -e "$dir/net$ino-v1-tc-ingress" ] && { echo "FAIL the tcx pin stays"; bad=$((bad + 1)); }
+		expect "tcx detached" "7000 5/5 7001 5/5 "
+		# Results tcx takes otherwise (stolen is its "next") go to cls_bpf.
+		n=$((n + 1))
+		said=$(in_b "$X" -t tc -e 'udp dst port 7001' --match stolen --attach-tc v1 2>&1)
+		case $said in
+		*"to v1 tc ingress (clsact, handle 0xcbf"*) ;;
+		*) echo "FAIL --match stolen attached: $said"; bad=$((bad + 1)) ;;
+		esac
+		bstep "detach cls_bpf" in_b "$X" -t tc --attach-tc v1 --detach
+	else
+		echo "tcx not tested: kernel $(uname -r) is older than 6.6"
+	fi
+	n=$((n + 1))
+	said=$(in_b "$X" -t xdp -e 'udp dst port 7000' --attach-xdp v1 2>&1)
+	case $said in
+	"attached program "[0-9]*" (cbpf_udp_dst_port_7000) to v1 XDP ("*" mode, link pinned at"\
+" $dir/net$ino-v1-xdp): packets it matches get 2 (pass), the others 1 (drop); --detach"\
+" removes it") ;;
+	*) echo "FAIL attach xdp link said: $said"; bad=$((bad + 1)) ;;
+	esac
+	linked "XDP link" "$dir/net$ino-v1-xdp" xdp cbpf_udp_dst_port_7000 "$said"
+	expect "xdp link filter" "7000 5/5 7001 0/5 "
+	n=$((n + 1))
+	in_b "$X" -t xdp -e udp --attach-xdp v1 >/dev/null 2>&1 &&
+		{ echo "FAIL a second XDP attach was not refused"; bad=$((bad + 1)); }
+	bstep "detach xdp link" in_b "$X" -t xdp --attach-xdp v1 --detach
+	n=$((n + 1))
+	[ -e "$dir/net$ino-v1-xdp" ] && { echo "FAIL the XDP link's pin stays"; bad=$((bad + 1)); }
+	expect "xdp link detached" "7000 5/5 7001 5/5 "
+fi
 # A filter that drops what it does not match is not attached where it cuts the machine off:
 # the device of the default route, of $SSH_CONNECTION, of a connection to port 22.
 refused() { # description why-pattern [environment...] -- cbpf-xlate arguments

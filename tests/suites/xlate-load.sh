@@ -9,7 +9,8 @@ set -u
 B=${1:?usage: xlate-load.sh BUILD_DIR}
 X="$(pwd)/$B/bin/cbpf-xlate"
 L="$B/tests/bin/xlate-libbpf"
-[ -x "$X" ] && [ -x "$L" ] || { echo "missing $X or $L"; exit 1; }
+[ -x "$X" ] && [ -x "$L" ] && [ -x "$B/tests/bin/xlate-verifier-log" ] ||
+	{ echo "missing $X, $L or $B/tests/bin/xlate-verifier-log"; exit 1; }
 [ "$(id -u)" -eq 0 ] || { echo "skipped: loading and attaching programs needs root"; exit 77; }
 for c in ip tc bpftool mount; do
 	command -v $c >/dev/null 2>&1 || { echo "skipped: $c is not installed"; exit 77; }
@@ -88,7 +89,7 @@ check "the pin is gone" test ! -e "$tmp/bpffs/mine"
 refuse "--load outside a bpf filesystem" "not in a bpf filesystem" \
 	"$X" -t socket -e ip --load "$tmp/pin"
 check "--attach-tc" in_ns "$X" -t tc -e ip --attach-tc v0
-check "tc shows the filter" sh -c "ip netns exec '$ns' tc filter show dev v0 ingress | grep -q cbpf_tc"
+check "tc shows the filter" sh -c "ip netns exec '$ns' tc filter show dev v0 ingress | grep -q cbpf_ip"
 refuse "a second --attach-tc" "attached to ingress already" in_ns "$X" -t tc -e ip --attach-tc v0
 check "--attach-tc egress" in_ns "$X" -t tc -e ip --attach-tc v0:egress
 check "--detach egress" in_ns "$X" -t tc --attach-tc v0:egress --detach
@@ -144,10 +145,50 @@ refuse "--detach tc of another program" "is program [0-9]*, 'mine_tc', not cbpf-
 check "the other tc filter stays" sh -c "ip netns exec '$ns' tc filter show dev v0 ingress | grep -q mine_tc"
 in_ns tc qdisc del dev v0 clsact
 check "--load of a socket translation" "$X" -t socket -e ip --load "$tmp/bpffs/sock"
-refuse "--detach of it as tc" "'cbpf_socket', not cbpf-xlate's tc translation" \
+refuse "--detach of it as tc" "'cbpf_ip', not cbpf-xlate's tc translation" \
 	"$X" -t tc --load "$tmp/bpffs/sock" --detach
 check "--detach of it as socket" "$X" -t socket --load "$tmp/bpffs/sock" --detach
 refuse "a program the verifier... a translation refused for its target" "cannot be translated" \
 	"$X" -t xdp -e 'inbound' --attach-xdp v1
+# Names and line info: bpftool shows the name (the BTF function's whole, the kernel keeps 15
+# bytes) and, in the xlated dump, the classic instruction each eBPF instruction came from.
+shown() { # description pin pattern: bpftool prog show pinned PIN matches
+	n=$((n + 1))
+	if ! bpftool prog show pinned "$2" >"$tmp/out" 2>&1 || ! grep -q "$3" "$tmp/out"; then
+		echo "FAIL $1: wanted '$3'"
+		sed 's/^/    /' "$tmp/out" | head -5
+		bad=$((bad + 1))
+	fi
+}
+check "--load names it after the expression" "$X" -t tc -e 'udp dst port 7000' --load "$tmp/bpffs/e"
+shown "the name from the expression" "$tmp/bpffs/e" "sched_cls  name cbpf_udp_dst_port_7000 "
+id=$(bpftool prog show pinned "$tmp/bpffs/e" | sed -n '1s/:.*//p')
+check "bpftool prog dump xlated shows the classic instructions as line info" \
+	sh -c "bpftool prog dump xlated id '$id' >'$tmp/xlated' &&
+		grep -q '^int cbpf_udp_dst_port_7000(void \* ctx):' '$tmp/xlated' &&
+		grep -q '^; (000) ldh      \[12\]$' '$tmp/xlated' &&
+		grep -q '^; (001) jeq      #0x86dd          jt 2.jf 6$' '$tmp/xlated' &&
+		grep -q '^; (012) ldh      \[x + 16\]$' '$tmp/xlated'"
+check "--detach unpins a program named after its expression" \
+	"$X" -t tc --load "$tmp/bpffs/e" --detach
+printf 'ldh [12]\njeq #0x800, yes, no\nyes: ret #-1\nno: ret #0\n' >"$tmp/web-v4.filter.bpf"
+check "--load names it after its file" "$X" -t socket "$tmp/web-v4.filter.bpf" --load "$tmp/bpffs/f"
+shown "the name from the file" "$tmp/bpffs/f" "socket_filter  name cbpf_web_v4 "
+check "--detach of it" "$X" -t socket --load "$tmp/bpffs/f" --detach
+check "--name" "$X" -t xdp -e ip --name 'my filter.v2' --load "$tmp/bpffs/n"
+shown "the name --name gives" "$tmp/bpffs/n" "xdp  name cbpf_my_filter.v2 "
+check "--detach of a program --name named" "$X" -t xdp --load "$tmp/bpffs/n" --detach
+check "--name cbpf_x keeps one prefix" "$X" -t socket -e ip --name cbpf_x --load "$tmp/bpffs/x"
+shown "--name cbpf_x" "$tmp/bpffs/x" "name cbpf_x "
+rm -f "$tmp/bpffs/x"
+check "standard input gives the target's name" \
+	sh -c "echo 'ret #0' | '$X' -t tc - --load '$tmp/bpffs/s'"
+shown "the name of standard input's program" "$tmp/bpffs/s" "name cbpf_tc "
+rm -f "$tmp/bpffs/s"
+check "the verifier's log names classic instructions" "$B/tests/bin/xlate-verifier-log"
+n=$((n + 1))
+"$X" -t socket -e ip --name '***' --load "$tmp/bpffs/bad" >"$tmp/out" 2>&1
+[ $? -eq 2 ] && grep -q "no letter, digit" "$tmp/out" && [ ! -e "$tmp/bpffs/bad" ] ||
+	{ echo "FAIL --name with nothing the kernel takes"; bad=$((bad + 1)); }
 echo "$((n - bad))/$n loads, attaches and refusals as expected (libbpf, bpftool, tc, ip, cbpf-xlate)"
 [ $bad -eq 0 ]

@@ -196,7 +196,7 @@ static char logbuf[4096];
 /* Loads e, dumps it with bpftool and compares; 0, or 77 when bpf(2) is not allowed. */
 static int load_and_compare(const struct cbpf_ebpf_prog *e, const char *what)
 {
-	struct cbpf_load_opts lo = {logbuf, sizeof(logbuf), false, false};
+	struct cbpf_load_opts lo = {.log_buf = logbuf, .log_size = sizeof(logbuf)};
 	struct cbpf_diags d = {0};
 	struct bpf_prog_info info;
 	__u32 info_len = sizeof(info);

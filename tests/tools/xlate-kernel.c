@@ -187,7 +187,8 @@ static void run_frames(int fd, enum cbpf_target target, enum cbpf_target run_as,
 static int load(const struct cbpf_ebpf_prog *ep, bool sched_cls, const struct cbpf_prog *prog,
 		const char *origin)
 {
-	struct cbpf_load_opts lo = {logbuf, sizeof(logbuf), sched_cls, false};
+	struct cbpf_load_opts lo = {
+		.log_buf = logbuf, .log_size = sizeof(logbuf), .sched_cls = sched_cls};
 	struct cbpf_diags d = {0};
 	int fd = -1, err = cbpf_ebpf_load(ep, &lo, &fd, &d);
 

@@ -29,7 +29,37 @@ struct cbpf_load_opts {
 	 * program without them.
 	 */
 	bool line_info;
+	/*
+	 * The name to load it under (a cbpf_kernel_prog_name() result: [A-Za-z0-9_.]); NULL for
+	 * cbpf_ebpf_prog_name(). The kernel keeps its first 15 bytes; with line_info the BTF
+	 * function carries it whole, which bpftool shows for names cut short.
+	 */
+	const char *name;
 };
+
+/*
+ * What starts the name of every program libcbpf loads for cbpf-xlate: how cbpf_tc_detach,
+ * cbpf_xdp_detach and cbpf_ebpf_unpin tell a translation from another program.
+ */
+#define CBPF_PROG_NAME_PREFIX "cbpf_"
+/* The kernel keeps BPF_OBJ_NAME_LEN - 1 = 15 bytes of a program's name. */
+#define CBPF_KERNEL_NAME_MAX 15
+/* Room for a name from cbpf_kernel_prog_name(), before the kernel cuts it. */
+#define CBPF_PROG_NAME_SIZE 64
+
+/*
+ * The name a translation is loaded under, from what the user calls it (--name, an input file's
+ * base name, an expression): CBPF_PROG_NAME_PREFIX (unless hint starts with it) and hint's
+ * characters the kernel takes in names ([A-Za-z0-9_.]), each run of others one '_', up to
+ * CBPF_PROG_NAME_SIZE - 1 bytes in all; "cbpf_TARGET" for a NULL hint or one with none of those
+ * characters. "udp dst port 53" gives "cbpf_udp_dst_port_53", which the kernel keeps as
+ * "cbpf_udp_dst_po". Writes into buf (always terminated) and returns the length it needed, like
+ * snprintf.
+ */
+CBPF_API int cbpf_kernel_prog_name(const char *hint, enum cbpf_target target, char *buf,
+				   size_t size);
+/* Whether name is one the kernel takes: not empty, only [A-Za-z0-9_.]. */
+CBPF_API bool cbpf_kernel_prog_name_valid(const char *name);
 
 /*
  * Loads prog into the kernel with bpf(2) (through libbpf) as its target's program type and
@@ -63,8 +93,8 @@ CBPF_API int cbpf_ebpf_jited_write(FILE *out, int fd, const struct cbpf_ebpf_pro
  */
 CBPF_API int cbpf_ebpf_pin(int fd, const char *path, struct cbpf_diags *diags);
 /*
- * Removes a pin of a translation for target: only a program of the type and name libcbpf gives
- * target's translations (cbpf_ebpf_prog_name), not a map, a link or another program. Returns 0,
+ * Removes a pin of a translation for target: only a program of target's type whose name starts
+ * with CBPF_PROG_NAME_PREFIX, not a map, a link or another program. Returns 0,
  * -ENOENT, -ENOTSUP (not in a bpf filesystem), -EINVAL (something else is pinned there), -EPERM.
  */
 CBPF_API int cbpf_ebpf_unpin(const char *path, enum cbpf_target target, struct cbpf_diags *diags);
@@ -74,28 +104,51 @@ CBPF_API int cbpf_ebpf_unpin(const char *path, enum cbpf_target target, struct c
 #define CBPF_TC_PRIORITY 0xcbf
 
 /*
- * Attaches a loaded tc program to dev's ingress (or egress) in direct-action mode, creating the
- * clsact qdisc when the device has none, at handle CBPF_TC_HANDLE, priority CBPF_TC_PRIORITY.
- * On failure nothing is left behind (a clsact it created is removed). Returns 0, -ENOENT (no
- * such device), -EEXIST (cbpf's filter is attached already), -EPERM, -EINVAL.
+ * Where cbpf pins the bpf_links it attaches through: a link lives as long as a descriptor or
+ * a pin holds it, and cbpf-xlate exits after attaching.
  */
-CBPF_API int cbpf_tc_attach(int fd, const char *dev, bool egress, struct cbpf_diags *diags);
+#define CBPF_LINK_DIR "/sys/fs/bpf/cbpf-xlate"
+
+/* How an attach was made. */
+struct cbpf_attached {
+	bool link;     /* through a bpf_link (tcx, XDP link), pinned at pin; else tc or netlink */
+	char pin[160]; /* the link's pin */
+};
+
 /*
- * Removes cbpf's filter from dev's ingress or egress if it is a translation (named cbpf_tc); the
- * clsact qdisc stays. Returns 0, -ENOENT (none there), -EINVAL (another program's filter at that
- * handle and priority), -EPERM.
+ * Attaches a loaded tc program to dev's ingress (or egress). With link, through tcx (a bpf_link
+ * of type BPF_TCX_INGRESS/EGRESS, kernels 6.6 and later) pinned in CBPF_LINK_DIR, when the
+ * kernel has tcx and CBPF_LINK_DIR is in a bpf filesystem (created there if missing); else, and
+ * without link, as a cls_bpf filter in direct-action mode, creating the clsact qdisc when the
+ * device has none, at handle CBPF_TC_HANDLE, priority CBPF_TC_PRIORITY. tcx runs the program's
+ * results 0 (ok) and 2 (shot) as cls_bpf does, and any other but 7 (redirect) as "next": give
+ * link only to programs whose results tcx takes alike. *how says which (may be NULL). On
+ * failure nothing is left behind (a clsact it created is removed). Returns 0, -ENOENT (no such
+ * device), -EEXIST (cbpf's filter is attached already), -EPERM, -EINVAL.
+ */
+CBPF_API int cbpf_tc_attach(int fd, const char *dev, bool egress, bool link,
+			    struct cbpf_attached *how, struct cbpf_diags *diags);
+/*
+ * Removes cbpf's filter from dev's ingress or egress if it is a translation (a SCHED_CLS program
+ * whose name starts with CBPF_PROG_NAME_PREFIX): the tcx link pinned in CBPF_LINK_DIR for this
+ * network namespace, detached and unpinned, or the cls_bpf filter; the clsact qdisc stays.
+ * Returns 0, -ENOENT (none there), -EINVAL (another program's link or filter), -EPERM.
  */
 CBPF_API int cbpf_tc_detach(const char *dev, bool egress, struct cbpf_diags *diags);
 
 /*
  * Attaches a loaded XDP program to dev, in the mode the driver prefers, refusing to replace a
- * program attached already. Returns 0, -ENOENT, -EEXIST, -EPERM, -EINVAL.
+ * program attached already. With link, through an XDP bpf_link pinned in CBPF_LINK_DIR when that
+ * is in a bpf filesystem; else, and without link, through netlink. *how says which (may be
+ * NULL). Returns 0, -ENOENT, -EEXIST, -EPERM, -EINVAL.
  */
-CBPF_API int cbpf_xdp_attach(int fd, const char *dev, struct cbpf_diags *diags);
+CBPF_API int cbpf_xdp_attach(int fd, const char *dev, bool link, struct cbpf_attached *how,
+			     struct cbpf_diags *diags);
 /*
- * Removes dev's XDP program if it is a translation (named cbpf_xdp, as cbpf_ebpf_prog_name gives
- * it); another program stays. Returns 0, -ENOENT (no device, or no program attached), -EINVAL
- * (another program is attached), -EPERM.
+ * Removes dev's XDP program if it is a translation (an XDP program whose name starts with
+ * CBPF_PROG_NAME_PREFIX): its link pinned in CBPF_LINK_DIR, detached and unpinned, or the program
+ * attached through netlink; another program stays. Returns 0, -ENOENT (no device, or no program
+ * attached), -EINVAL (another program is attached), -EPERM.
  */
 CBPF_API int cbpf_xdp_detach(const char *dev, struct cbpf_diags *diags);
 

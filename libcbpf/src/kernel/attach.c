@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: MIT
-/* Translations attached to tc (a clsact qdisc's filter) and XDP, and detached if they are ours. */
+/*
+ * Translations attached to tc (tcx, or a clsact qdisc's filter) and XDP (a link, or netlink),
+ * and detached if they are ours.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -38,14 +42,89 @@ static int ifindex_of(const char *dev, struct cbpf_diags *diags)
 	return (int)idx;
 }
 
-int cbpf_tc_attach(int fd, const char *dev, bool egress, struct cbpf_diags *diags)
+/*
+ * enum bpf_attach_type's tcx hooks (include/uapi/linux/bpf.h, kernels 6.6 and later), which the
+ * Linux 6.1 headers this builds with do not have; an older kernel refuses them with EINVAL.
+ */
+#define TCX_INGRESS 46
+#define TCX_EGRESS  47
+
+/* Whether cbpf's cls_bpf filter is on the hook: tcx beside it would run the two. */
+static bool tc_filter_there(int idx, bool egress)
 {
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = idx,
+		    .attach_point = egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, to, .handle = CBPF_TC_HANDLE, .priority = CBPF_TC_PRIORITY);
+	libbpf_print_fn_t old = kernel_mute();
+	int err = bpf_tc_query(&hook, &to);
+
+	kernel_unmute(old);
+	return !err;
+}
+
+/* Whether cbpf's tcx link is pinned for the hook; its pin in pin. */
+static bool tcx_pinned(const char *dev, bool egress, char *pin, size_t size)
+{
+	struct stat st;
+
+	return !kernel_link_path(dev, egress ? "tc-egress" : "tc-ingress", pin, size) &&
+	       !lstat(pin, &st);
+}
+
+/* tc through tcx: 0, -ENOTSUP (no tcx here: attach the older way), or an error in diags. */
+static int tcx_attach(int fd, int idx, const char *dev, bool egress, struct cbpf_attached *how,
+		      struct cbpf_diags *diags)
+{
+	const char *dir = egress ? "egress" : "ingress";
+	char hook[16];
+	int err;
+
+	snprintf(hook, sizeof(hook), "tc-%s", dir);
+	if (kernel_link_path(dev, hook, how->pin, sizeof(how->pin)))
+		return -ENOTSUP;
+	if (tc_filter_there(idx, egress))
+		return kernel_fail(diags, -EEXIST,
+				   "%s: a cbpf filter is attached to %s already (handle 0x%x, "
+				   "priority %d); remove it with --detach",
+				   dev, dir, CBPF_TC_HANDLE, CBPF_TC_PRIORITY);
+	err = kernel_link_attach(fd, idx, egress ? TCX_EGRESS : TCX_INGRESS, 0, how->pin, diags);
+	if (err == -EPERM || err == -EACCES)
+		return kernel_no_privilege(diags, "attaching to tcx");
+	if (err && err != -ENOTSUP && err != -EEXIST)
+		return kernel_fail(diags, kernel_err(err), "%s: attaching to tcx %s: %s", dev, dir,
+				   strerror(-err));
+	how->link = !err;
+	return err;
+}
+
+int cbpf_tc_attach(int fd, const char *dev, bool egress, bool link, struct cbpf_attached *how,
+		   struct cbpf_diags *diags)
+{
+	struct cbpf_attached none;
 	libbpf_print_fn_t old;
 	int idx = ifindex_of(dev, diags), err;
 	bool created;
 
+	if (!how)
+		how = &none;
+	memset(how, 0, sizeof(*how));
 	if (idx < 0)
 		return idx;
+	if (link) {
+		err = tcx_attach(fd, idx, dev, egress, how, diags);
+		if (err != -ENOTSUP)
+			return err;
+		memset(how, 0, sizeof(*how));
+	}
+	/* Not beside a tcx link of cbpf's: the two would run. */
+	if (tcx_pinned(dev, egress, how->pin, sizeof(how->pin))) {
+		err = kernel_fail(diags, -EEXIST,
+				  "%s: a cbpf filter is attached to %s already (a tcx link pinned at "
+				  "%s); remove it with --detach",
+				  dev, egress ? "egress" : "ingress", how->pin);
+		memset(how, 0, sizeof(*how));
+		return err;
+	}
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = idx,
 		    .attach_point = egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, to, .handle = CBPF_TC_HANDLE, .priority = CBPF_TC_PRIORITY,
@@ -88,9 +167,16 @@ int cbpf_tc_detach(const char *dev, bool egress, struct cbpf_diags *diags)
 {
 	libbpf_print_fn_t old;
 	int idx = ifindex_of(dev, diags), err;
+	char pin[160], where[64];
 
 	if (idx < 0)
 		return idx;
+	snprintf(where, sizeof(where), "%s tc %s", dev, egress ? "egress" : "ingress");
+	if (!kernel_link_path(dev, egress ? "tc-egress" : "tc-ingress", pin, sizeof(pin))) {
+		err = kernel_link_detach(pin, CBPF_TARGET_TC, where, diags);
+		if (err != -ENOENT)
+			return err;
+	}
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = idx,
 		    .attach_point = egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, to, .handle = CBPF_TC_HANDLE, .priority = CBPF_TC_PRIORITY);
@@ -130,16 +216,31 @@ int cbpf_tc_detach(const char *dev, bool egress, struct cbpf_diags *diags)
 	return 0;
 }
 
-int cbpf_xdp_attach(int fd, const char *dev, struct cbpf_diags *diags)
+int cbpf_xdp_attach(int fd, const char *dev, bool link, struct cbpf_attached *how,
+		    struct cbpf_diags *diags)
 {
+	struct cbpf_attached none;
 	libbpf_print_fn_t old;
-	int idx = ifindex_of(dev, diags), err;
+	int idx = ifindex_of(dev, diags), err = -ENOTSUP;
 
+	if (!how)
+		how = &none;
+	memset(how, 0, sizeof(*how));
 	if (idx < 0)
 		return idx;
-	old = kernel_mute();
-	err = bpf_xdp_attach(idx, fd, XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
-	kernel_unmute(old);
+	/* A link refuses to replace any program, as XDP_FLAGS_UPDATE_IF_NOEXIST does (EBUSY). */
+	if (link && !kernel_link_path(dev, "xdp", how->pin, sizeof(how->pin))) {
+		err = kernel_link_attach(fd, idx, BPF_XDP, 0, how->pin, diags);
+		if (err == -EEXIST)
+			return err;
+		how->link = !err;
+	}
+	if (err == -ENOTSUP) {
+		memset(how, 0, sizeof(*how));
+		old = kernel_mute();
+		err = bpf_xdp_attach(idx, fd, XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
+		kernel_unmute(old);
+	}
 	if (err == -EBUSY || err == -EEXIST)
 		return kernel_fail(
 			diags, -EEXIST,
@@ -185,11 +286,17 @@ int cbpf_xdp_detach(const char *dev, struct cbpf_diags *diags)
 	LIBBPF_OPTS(bpf_xdp_attach_opts, ao);
 	libbpf_print_fn_t old;
 	int idx = ifindex_of(dev, diags), err, fd;
-	char what[128];
+	char what[128], pin[160], where[64];
 	__u32 id = 0;
 
 	if (idx < 0)
 		return idx;
+	snprintf(where, sizeof(where), "%s XDP", dev);
+	if (!kernel_link_path(dev, "xdp", pin, sizeof(pin))) {
+		err = kernel_link_detach(pin, CBPF_TARGET_XDP, where, diags);
+		if (err != -ENOENT)
+			return err;
+	}
 	old = kernel_mute();
 	err = bpf_xdp_query_id(idx, 0, &id);
 	kernel_unmute(old);

@@ -3,6 +3,7 @@
  * The kernel's JIT image of a loaded translation, mapped back to the eBPF and classic
  * instructions each run of native code came from, through line info the load gives the kernel.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -34,15 +35,21 @@ static int line_text(const struct cbpf_ebpf_prog *prog, size_t i, char *buf, siz
 	return snprintf(buf, size, "(%03ld) %s", pc, text);
 }
 
-int kernel_lines_new(const struct cbpf_ebpf_prog *prog, struct kernel_lines *out)
+int kernel_lines_new(const struct cbpf_ebpf_prog *prog, const char *name, struct kernel_lines *out)
 {
 	struct bpf_line_info *v = calloc(prog->len ? prog->len : 1, sizeof(*v));
 	libbpf_print_fn_t old;
 	struct btf *btf = btf__new_empty();
 	int file, err = -ENOMEM, prev_off = -1, type_int, type_ptr, proto, func;
 	long prev_pc = -2;
-	char buf[160];
+	char buf[160], ident[CBPF_PROG_NAME_SIZE + 1];
 	__u32 n = 0;
+
+	/* BTF names functions as C does: no '.', no digit first. */
+	snprintf(ident, sizeof(ident), "%s%s", isdigit((unsigned char)name[0]) ? "_" : "", name);
+	for (char *p = ident; *p; p++)
+		if (!isalnum((unsigned char)*p))
+			*p = '_';
 
 	/*
 	 * int NAME(void *ctx): the one function, which bpftool wants named (it stops, or
@@ -52,9 +59,9 @@ int kernel_lines_new(const struct cbpf_ebpf_prog *prog, struct kernel_lines *out
 	    (type_ptr = btf__add_ptr(btf, 0)) < 0 ||
 	    (proto = btf__add_func_proto(btf, type_int)) < 0 ||
 	    btf__add_func_param(btf, "ctx", type_ptr) < 0 ||
-	    (func = btf__add_func(btf, cbpf_ebpf_prog_name(prog), BTF_FUNC_STATIC, proto)) < 0)
+	    (func = btf__add_func(btf, ident, BTF_FUNC_STATIC, proto)) < 0)
 		goto fail;
-	file = btf__add_str(btf, cbpf_ebpf_prog_name(prog));
+	file = btf__add_str(btf, name);
 	if (file < 0)
 		goto fail;
 	for (size_t i = 0; i < prog->len; i++) {
@@ -404,9 +411,9 @@ int cbpf_ebpf_jited_write(FILE *out, int fd, const struct cbpf_ebpf_prog *prog,
 	if (j.info.nr_jited_ksyms == 1)
 		jit_disasm_place(d, j.ksyms[0], j.info.jited_prog_len, ksym_name, &ks);
 	fprintf(out,
-		"%" PRIu32 " bytes jited by the kernel for program %" PRIu32 " (%s): %zu eBPF "
+		"%" PRIu32 " bytes jited by the kernel for program %" PRIu32 " (%.*s): %zu eBPF "
 		"instructions loaded, %" PRIu32 " after the verifier\n",
-		j.info.jited_prog_len, j.info.id, cbpf_ebpf_prog_name(prog), prog->len,
+		j.info.jited_prog_len, j.info.id, (int)sizeof(j.info.name), j.info.name, prog->len,
 		j.info.xlated_prog_len / 8);
 	if (j.info.nr_jited_line_info) {
 		write_mapped(out, &j, prog, d);

@@ -37,8 +37,9 @@ int kernel_err(int err);
  */
 enum bpf_prog_type kernel_prog_type(enum cbpf_target target);
 /*
- * load.c: whether fd is a program of target's type named as libcbpf names target's
- * translations ("cbpf_xdp"); *what (size bytes) says what it is otherwise.
+ * load.c: whether fd is a program of target's type whose name starts with
+ * CBPF_PROG_NAME_PREFIX, as libcbpf names translations; *what (size bytes) says what it is
+ * otherwise.
  */
 bool kernel_is_ours(int fd, enum cbpf_target target, char *what, size_t size);
 
@@ -53,10 +54,35 @@ struct kernel_lines {
 	__u32 n;
 	struct bpf_func_info func; /* the one function: int NAME(void *ctx) */
 };
-/* 0, -ENOMEM, or why the kernel refused the BTF (cbpf/common.h's set). */
-int kernel_lines_new(const struct cbpf_ebpf_prog *prog, struct kernel_lines *out);
+/*
+ * The line info of prog loaded as name (the BTF function's name: name with any character not
+ * allowed in a C identifier as '_'). 0, -ENOMEM, or why the kernel refused the BTF (cbpf/common.h's
+ * set).
+ */
+int kernel_lines_new(const struct cbpf_ebpf_prog *prog, const char *name, struct kernel_lines *out);
 int kernel_lines_fd(const struct kernel_lines *l);
 void kernel_lines_free(struct kernel_lines *l);
+
+/*
+ * link.c: where the link of dev's hook ("tc-ingress", "tc-egress", "xdp") is pinned, for this
+ * network namespace: CBPF_LINK_DIR/net<inode of /proc/self/ns/net>-DEV-HOOK. 0 or -errno.
+ */
+int kernel_link_path(const char *dev, const char *hook, char *buf, size_t size);
+/*
+ * link.c: attaches fd to ifindex through a bpf_link of attach type type (flags for XDP) and
+ * pins it at path. 0; -ENOTSUP when there is no link to make here (the kernel has no such
+ * attach type, CBPF_LINK_DIR is not in a bpf filesystem, the pin failed): the caller attaches
+ * the older way; -EEXIST (path exists: in diags); or bpf(2)'s negative errno, not in diags.
+ */
+int kernel_link_attach(int fd, int ifindex, int type, __u32 flags, const char *path,
+		       struct cbpf_diags *diags);
+/*
+ * link.c: detaches and unpins the link pinned at path if its program is a translation for
+ * target (where names the hook in messages). 0, -ENOENT (no pin there: not in diags), -EINVAL
+ * (another program's link), -EPERM.
+ */
+int kernel_link_detach(const char *path, enum cbpf_target target, const char *where,
+		       struct cbpf_diags *diags);
 
 /*
  * test_run.c: cbpf_ebpf_test_input() with lo's ifindex and the cpu given, for callers that run

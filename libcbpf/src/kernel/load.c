@@ -30,11 +30,32 @@ enum bpf_prog_type kernel_prog_type(enum cbpf_target target)
 	}
 }
 
+/* Line info, or none: the program is the same either way. */
+static void set_lines(struct bpf_prog_load_opts *lo, const struct kernel_lines *lines)
+{
+	lo->prog_btf_fd = lines ? (__u32)kernel_lines_fd(lines) : 0;
+	lo->line_info = lines ? lines->v : NULL;
+	lo->line_info_cnt = lines ? lines->n : 0;
+	lo->line_info_rec_size = lines ? sizeof(*lines->v) : 0;
+	lo->func_info = lines ? &lines->func : NULL;
+	lo->func_info_cnt = lines ? 1 : 0;
+	lo->func_info_rec_size = lines ? sizeof(lines->func) : 0;
+}
+
+/* Whether a verifier log is about the BTF or the line info rather than about the program. */
+static bool log_blames_btf(const char *log)
+{
+	return strstr(log, "line_info") || strstr(log, "func_info") || strstr(log, "BTF") ||
+	       strstr(log, "btf");
+}
+
 int cbpf_ebpf_load(const struct cbpf_ebpf_prog *prog, const struct cbpf_load_opts *opts, int *fd,
 		   struct cbpf_diags *diags)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, lo);
+	const char *name = opts && opts->name ? opts->name : cbpf_ebpf_prog_name(prog);
 	struct kernel_lines lines = { 0 };
+	const struct kernel_lines *with = NULL;
 	enum bpf_prog_type type;
 	int res;
 
@@ -48,36 +69,39 @@ int cbpf_ebpf_load(const struct cbpf_ebpf_prog *prog, const struct cbpf_load_opt
 		lo.expected_attach_type = BPF_XDP;
 	if (!prog->len)
 		return kernel_fail(diags, -EINVAL, "the program is empty");
+	if (!cbpf_kernel_prog_name_valid(name))
+		return kernel_fail(diags, -EINVAL,
+				   "'%s' is no program name the kernel takes: only letters, digits, "
+				   "'_' and '.'",
+				   name);
 	/* A kernel that refuses the BTF gets the program without line info: not an error. */
-	if (opts && opts->line_info && !kernel_lines_new(prog, &lines)) {
-		lo.prog_btf_fd = (__u32)kernel_lines_fd(&lines);
-		lo.line_info = lines.v;
-		lo.line_info_cnt = lines.n;
-		lo.line_info_rec_size = sizeof(*lines.v);
-		lo.func_info = &lines.func;
-		lo.func_info_cnt = 1;
-		lo.func_info_rec_size = sizeof(lines.func);
-	}
+	if (opts && opts->line_info && !kernel_lines_new(prog, name, &lines))
+		with = &lines;
+	set_lines(&lo, with);
 	/* Without a log first: the kernel is faster that way, and the log is only for refusals. */
-	res = bpf_prog_load(type, cbpf_ebpf_prog_name(prog), cbpf_ebpf_prog_license(prog),
+	res = bpf_prog_load(type, name, cbpf_ebpf_prog_license(prog),
 			    (const struct bpf_insn *)prog->insns, prog->len, &lo);
-	if (res < 0 && res != -EPERM && lo.line_info) {
+	if (res < 0 && res != -EPERM && with) {
 		/* Perhaps the line info was refused: the program without it, which is all. */
-		lo.prog_btf_fd = 0;
-		lo.line_info = NULL;
-		lo.line_info_cnt = lo.line_info_rec_size = 0;
-		lo.func_info = NULL;
-		lo.func_info_cnt = lo.func_info_rec_size = 0;
-		res = bpf_prog_load(type, cbpf_ebpf_prog_name(prog), cbpf_ebpf_prog_license(prog),
+		set_lines(&lo, NULL);
+		res = bpf_prog_load(type, name, cbpf_ebpf_prog_license(prog),
 				    (const struct bpf_insn *)prog->insns, prog->len, &lo);
 	}
 	if (res < 0 && res != -EPERM && opts && opts->log_buf && opts->log_size) {
+		/* The log with the line info: it names the classic instruction of each line. */
+		set_lines(&lo, with);
 		opts->log_buf[0] = '\0';
 		lo.log_buf = opts->log_buf;
 		lo.log_size = opts->log_size > UINT32_MAX ? UINT32_MAX : (uint32_t)opts->log_size;
 		lo.log_level = 1;
-		res = bpf_prog_load(type, cbpf_ebpf_prog_name(prog), cbpf_ebpf_prog_license(prog),
+		res = bpf_prog_load(type, name, cbpf_ebpf_prog_license(prog),
 				    (const struct bpf_insn *)prog->insns, prog->len, &lo);
+		if (res < 0 && res != -ENOSPC && with && log_blames_btf(opts->log_buf)) {
+			set_lines(&lo, NULL);
+			opts->log_buf[0] = '\0';
+			res = bpf_prog_load(type, name, cbpf_ebpf_prog_license(prog),
+					    (const struct bpf_insn *)prog->insns, prog->len, &lo);
+		}
 		if (res == -ENOSPC) /* the log did not fit: say so, keep what there is */
 			res = -EINVAL;
 	}
@@ -151,7 +175,7 @@ bool kernel_is_ours(int fd, enum cbpf_target target, char *what, size_t size)
 {
 	struct bpf_prog_info info;
 	__u32 len = sizeof(info);
-	char link[64], self[64], name[32];
+	char link[64], self[64];
 	ssize_t n;
 
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
@@ -167,8 +191,9 @@ bool kernel_is_ours(int fd, enum cbpf_target target, char *what, size_t size)
 		snprintf(what, size, "a program whose name cannot be read");
 		return false;
 	}
-	snprintf(name, sizeof(name), "cbpf_%s", cbpf_target_name(target));
-	if (info.type == kernel_prog_type(target) && !strncmp(info.name, name, sizeof(info.name)))
+	/* By type and prefix: --name gives translations any name after it. */
+	if (info.type == kernel_prog_type(target) &&
+	    !strncmp(info.name, CBPF_PROG_NAME_PREFIX, strlen(CBPF_PROG_NAME_PREFIX)))
 		return true;
 	snprintf(what, size, "program %u, '%.*s', not %s's %s translation", info.id,
 		 (int)sizeof(info.name), info.name, "cbpf-xlate", cbpf_target_name(target));

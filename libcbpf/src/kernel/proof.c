@@ -65,8 +65,9 @@ static bool has_cap(unsigned cap)
 int cbpf_proof_new(const struct cbpf_ebpf_prog *prog, const struct cbpf_proof_opts *opts,
 		   struct cbpf_proof **out, const char **why, struct cbpf_diags *diags)
 {
-	struct cbpf_load_opts lo = {opts ? opts->log_buf : NULL, opts ? opts->log_size : 0, true,
-				    false};
+	struct cbpf_load_opts lo = {.log_buf = opts ? opts->log_buf : NULL,
+				    .log_size = opts ? opts->log_size : 0,
+				    .sched_cls = true};
 	struct cbpf_proof *p;
 	int err;
 
