@@ -12,7 +12,8 @@
  * A session. Its files, each on one idea, import one way: dbg_fields.c (the metadata fields) is
  * used by all; dbg_expr.c (conditions), dbg_capture.c (the capture cursor) and dbg_points.c
  * (breakpoints and watches) by dbg.c (the program, expressions, stepping); dbg_run.c (runs,
- * traces, sweeps, bpf_dbg's tally) and dbg_why.c (instructions in words) lean on all of them.
+ * traces, sweeps, bpf_dbg's tally) and dbg_why.c (instructions in words) lean on all of them;
+ * the writers, dbg_write_*.c (cbpf-dbg's output formats), on the rest.
  */
 struct cbpf_dbg {
 	/* The program. */
