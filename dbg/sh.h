@@ -158,6 +158,8 @@ int sh_load_pid(struct sh *sh, char *args);
 /* load expr, also for -e. Returns as the commands. */
 int sh_do_load_expr(struct sh *sh, const char *expr);
 
+/* ---------------------------------------------------------------- sh.c: output */
+
 /*
  * The output formats are libcbpf's writers (cbpf_dbg_write_*, cbpf/dbg.h), called with sh->out
  * and sh->color.
