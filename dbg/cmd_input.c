@@ -8,23 +8,10 @@
 int cmd_set(struct sh *sh, char *args, size_t off)
 {
 	struct cbpf_diags diags = { 0 };
-	size_t nf;
-	const struct cbpf_dbg_field *f = cbpf_dbg_fields(&nf);
 
 	if (*args)
 		return sh_said(sh, cbpf_dbg_set(sh->dbg, args, &diags), &diags, off);
-	for (size_t i = 0; i < nf; i++) {
-		const char *how;
-		uint64_t v;
-		bool set;
-
-		cbpf_dbg_meta_get(sh->dbg, f[i].name, &v, &set);
-		how = set ? "set" : f[i].derived ? "from the packet" : NULL;
-		if (how)
-			fprintf(sh->out, "%-13s%#-12" PRIx64 "%s\n", f[i].name, v, how);
-		else
-			fprintf(sh->out, "%-13s%#" PRIx64 "\n", f[i].name, v);
-	}
+	cbpf_dbg_write_meta(sh->out, sh->dbg);
 	return 0;
 }
 
@@ -40,7 +27,8 @@ static int input_set(struct sh *sh, int err, struct cbpf_diags *diags, size_t of
 			cbpf_dbg_prog(sh->dbg) ? "the program is a socket filter" :
 						 "no program is loaded");
 	}
-	if (cbpf_dbg_prog(sh->dbg) && cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP && show_reached(sh))
+	if (cbpf_dbg_prog(sh->dbg) && cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP &&
+	    cbpf_dbg_write_outcome(sh->out, sh->dbg))
 		return 1;
 	return 0;
 }

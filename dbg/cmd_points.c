@@ -19,18 +19,7 @@ int cmd_breakpoint(struct sh *sh, char *args, size_t off)
 		return 1;
 	n = cbpf_dbg_points(sh->dbg, &p);
 	if (!*args) {
-		fprintf(sh->out, "breakpoints: ");
-		for (size_t i = 0; i < n; i++) {
-			bool dup = false;
-
-			if (p[i].kind != CBPF_DBG_BREAK || p[i].pc < 0)
-				continue;
-			for (size_t j = 0; j < i; j++)
-				dup |= p[j].kind == CBPF_DBG_BREAK && p[j].pc == p[i].pc;
-			if (!dup)
-				fprintf(sh->out, "%ld ", p[i].pc);
-		}
-		fprintf(sh->out, "\n");
+		cbpf_dbg_write_breakpoints(sh->out, sh->dbg);
 		return 0;
 	}
 	if (sh_matches(args, "reset")) {
@@ -55,33 +44,6 @@ show:
 	return 0;
 }
 
-static void list_points(struct sh *sh)
-{
-	const struct cbpf_dbg_point *p;
-	size_t n = cbpf_dbg_points(sh->dbg, &p);
-
-	if (!n) {
-		fprintf(sh->out, "no breakpoints or watches\n");
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		fprintf(sh->out, "%u\t", p[i].id);
-		if (p[i].kind == CBPF_DBG_WATCH) {
-			fprintf(sh->out, "watch M[%u]", p[i].mem);
-		} else {
-			fprintf(sh->out, "break");
-			if (p[i].pc >= 0)
-				fprintf(sh->out, " at l%ld", p[i].pc);
-			if (p[i].cond)
-				fprintf(sh->out, " if %s", cbpf_dbg_expr_text(p[i].cond));
-		}
-		if (p[i].hits)
-			fprintf(sh->out, "\t(%" PRIu64 " hit%s)", p[i].hits,
-				p[i].hits == 1 ? "" : "s");
-		fputc('\n', sh->out);
-	}
-}
-
 int cmd_break(struct sh *sh, char *args, size_t off)
 {
 	struct cbpf_diags diags = { 0 };
@@ -92,7 +54,7 @@ int cmd_break(struct sh *sh, char *args, size_t off)
 	if (!sh_ready(sh, CBPF_DBG_NEED_PROG, NULL))
 		return 1;
 	if (!*args) {
-		list_points(sh);
+		cbpf_dbg_write_points(sh->out, sh->dbg);
 		return 0;
 	}
 	if (sh_said(sh, cbpf_dbg_break_text(sh->dbg, args, &id, &pc, &cond, &diags), &diags, off))

@@ -22,30 +22,22 @@ int cmd_disassemble(struct sh *sh, char *args, size_t off)
 				 QUOTE(args), len - 1);
 			return 1;
 		}
-		show_insn(sh, pc);
+		cbpf_dbg_write_insn(sh->out, sh->dbg, pc);
 		return 0;
 	}
 	for (uint32_t i = 0; i < len; i++)
-		show_insn(sh, i);
+		cbpf_dbg_write_insn(sh->out, sh->dbg, i);
 	return 0;
 }
 
 /* tools/bpf/bpf_dbg.c: bpf_dump_all. */
 int cmd_dump(struct sh *sh, char *args, size_t off)
 {
-	const struct cbpf_insn *in;
-	size_t len;
-
 	(void)args;
 	(void)off;
 	if (!sh_ready(sh, CBPF_DBG_NEED_PROG, NULL))
 		return 1;
-	in = cbpf_prog_insns(cbpf_dbg_prog(sh->dbg));
-	len = cbpf_prog_len(cbpf_dbg_prog(sh->dbg));
-	fprintf(sh->out, "/* { op, jt, jf, k }, */\n");
-	for (size_t i = 0; i < len; i++)
-		fprintf(sh->out, "{ %#04x, %2u, %2u, %#010x },\n", in[i].code, in[i].jt, in[i].jf,
-			in[i].k);
+	cbpf_dbg_write_dump(sh->out, sh->dbg);
 	return 0;
 }
 
@@ -92,7 +84,7 @@ int cmd_filter(struct sh *sh, char *args, size_t off)
 	err = cbpf_dbg_sweep(sh->dbg, &opts, &t, &diags);
 	sh_capture_diags(sh, &diags);
 	if (t.interrupted) {
-		show_tag(sh, "(interrupted: nothing written)");
+		sh_tag(sh, "(interrupted: nothing written)");
 		return 1;
 	}
 	if (err)
@@ -126,62 +118,16 @@ int cmd_coverage(struct sh *sh, char *args, size_t off)
 	err = cbpf_dbg_sweep(sh->dbg, &opts, &t, &diags);
 	sh_capture_diags(sh, &diags);
 	if (t.interrupted)
-		show_tag(sh, "(interrupted: the counts cover the packets before)");
-	show_coverage(sh, opts.hits, &t);
+		sh_tag(sh, "(interrupted: the counts cover the packets before)");
+	cbpf_dbg_write_coverage(sh->out, sh->dbg, opts.hits, &t, sh->color);
 	free(opts.hits);
 	return err || t.interrupted ? 1 : 0;
 }
 
 int cmd_info(struct sh *sh, char *args, size_t off)
 {
-	const struct cbpf_prog *prog = cbpf_dbg_prog(sh->dbg);
-	const struct cbpf_dbg_point *p;
-	struct cbpf_dbg_input in;
-	const char *lt, *from = cbpf_dbg_origin(sh->dbg);
-
 	(void)args;
 	(void)off;
-	cbpf_dbg_input(sh->dbg, &in);
-	if (prog)
-		fprintf(sh->out, "program: %s, %zu instructions, %s filter\n",
-			from ? from : "?", cbpf_prog_len(prog),
-			cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP ? "seccomp" : "socket");
-	else
-		fprintf(sh->out, "program: none\n");
-	if (in.capture) {
-		lt = cbpf_linktype_name(in.linktype);
-		fprintf(sh->out, "capture: %s, link type %s, snapshot length %u", in.capture,
-			lt ? lt : "?", in.snaplen);
-		if (in.counted)
-			fprintf(sh->out, ", %" PRIu64 " packet%s", in.count,
-				in.count == 1 ? "" : "s");
-		if (in.have_packet)
-			fprintf(sh->out, "\npacket:  %" PRIu64 ", %u bytes%s\n", in.number,
-				in.wirelen, in.caplen < in.wirelen ? " (truncated)" : "");
-		else
-			fprintf(sh->out, "\npacket:  none\n");
-	} else {
-		fprintf(sh->out, "capture: none\n");
-	}
-	if (prog && cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP) {
-		struct cbpf_dbg_names nm;
-
-		cbpf_dbg_names(sh->dbg, &nm);
-		fprintf(sh->out, "input:   syscall %s, arch %s\n", nm.syscall, nm.arch);
-	}
-	if (prog) {
-		const struct cbpf_vm_state *st = cbpf_dbg_state(sh->dbg);
-		const struct cbpf_dbg_hist *h;
-		size_t k = cbpf_dbg_history(sh->dbg, &h);
-
-		if (st->exit != CBPF_VM_RUNNING)
-			fprintf(sh->out, "run:     ended after %zu instruction%s, ret %#x\n", k,
-				k == 1 ? "" : "s", st->ret);
-		else
-			fprintf(sh->out, "run:     at l%u after %zu instruction%s\n", st->pc, k,
-				k == 1 ? "" : "s");
-	}
-	fprintf(sh->out, "points:  %zu\n", cbpf_dbg_points(sh->dbg, &p));
+	cbpf_dbg_write_info(sh->out, sh->dbg);
 	return 0;
 }
-

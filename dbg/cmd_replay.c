@@ -48,7 +48,8 @@ int cmd_replay(struct sh *sh, char *args, size_t off)
 
 	(void)off;
 	if (!*args) {
-		sh_error(sh, "replay needs a trace: an strace -f log, audit records or a recording");
+		sh_error(sh, "replay needs a trace: an strace -f log, audit records or a "
+			     "recording");
 		return 1;
 	}
 	if (!sh_ready(sh, CBPF_DBG_NEED_PROG, "replay") || sh_no_io(sh))
@@ -60,7 +61,8 @@ int cmd_replay(struct sh *sh, char *args, size_t off)
 	}
 	err = cbpf_infile_read(args, sh->max_input, &src, &len);
 	if (err) {
-		sh_error(sh, "%s: %s%s", args, cbpf_infile_why(err, sh->max_input, why, sizeof(why)),
+		sh_error(sh, "%s: %s%s", args,
+			 cbpf_infile_why(err, sh->max_input, why, sizeof(why)),
 			 err == -EFBIG ? CLI_MAX_INPUT_HINT : "");
 		return 1;
 	}

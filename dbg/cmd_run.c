@@ -6,44 +6,10 @@
 
 #include "sh.h"
 
-/* What bpf_dbg says when a program has ended: where the next step goes. */
-static void said_end(struct sh *sh)
-{
-	struct cbpf_dbg_input in;
-	char res[64];
-
-	cbpf_dbg_input(sh->dbg, &in);
-	if (cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP) {
-		cbpf_dbg_result(sh->dbg, cbpf_dbg_state(sh->dbg)->ret, res, sizeof(res));
-		show_tag(sh, "(action: %s)", res);
-	} else if (in.capture && !in.have_next) {
-		show_tag(sh, "(going back to first packet)");
-	} else {
-		show_tag(sh, "(next packet)");
-	}
-}
-
-/* The last instruction executed, with the state it saw, as bpf_dbg shows a stop. */
-static void show_last(struct sh *sh, bool with_ret)
-{
-	const struct cbpf_dbg_hist *h;
-	size_t n = cbpf_dbg_history(sh->dbg, &h);
-	struct cbpf_vm_state st;
-
-	if (!n)
-		return;
-	st = h[n - 1].before;
-	if (with_ret) {
-		st.exit = cbpf_dbg_state(sh->dbg)->exit;
-		st.ret = cbpf_dbg_state(sh->dbg)->ret;
-	}
-	show_stop(sh, &st, with_ret);
-}
-
 static void stop_at_watch(struct sh *sh, const struct cbpf_dbg_stop *stop)
 {
-	show_last(sh, false);
-	show_tag(sh, "(watch %u: M[%u] %#x -> %#x)", stop->id, stop->mem, stop->old, stop->now);
+	cbpf_dbg_write_last(sh->out, sh->dbg, false, sh->color);
+	sh_tag(sh, "(watch %u: M[%u] %#x -> %#x)", stop->id, stop->mem, stop->old, stop->now);
 }
 
 int cmd_select(struct sh *sh, char *args, size_t off)
@@ -97,15 +63,15 @@ static int go_back(struct sh *sh, uint64_t n)
 	}
 	cbpf_dbg_back(sh->dbg, (size_t)n);
 	if (k > n) {
-		show_last(sh, false);
-		show_tag(sh, "(back)");
+		cbpf_dbg_write_last(sh->out, sh->dbg, false, sh->color);
+		sh_tag(sh, "(back)");
 		return 0;
 	}
 	cbpf_dbg_input(sh->dbg, &in);
 	if (cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP)
-		show_tag(sh, "(back at the start)");
+		sh_tag(sh, "(back at the start)");
 	else
-		show_tag(sh, "(back at the start of packet %" PRIu64 ")", in.number);
+		sh_tag(sh, "(back at the start of packet %" PRIu64 ")", in.number);
 	return 0;
 }
 
@@ -139,11 +105,11 @@ int cmd_step(struct sh *sh, char *args, size_t off)
 	if (err < 0)
 		return 1;
 	if (err == 1) {
-		show_last(sh, false);
-		show_tag(sh, "(breakpoint)");
+		cbpf_dbg_write_last(sh->out, sh->dbg, false, sh->color);
+		sh_tag(sh, "(breakpoint)");
 	}
 	if (sh_ended(sh))
-		said_end(sh);
+		cbpf_dbg_write_end(sh->out, sh->dbg, sh->color);
 	return 0;
 }
 
@@ -154,7 +120,6 @@ int cmd_run(struct sh *sh, char *args, size_t off)
 	struct cbpf_dbg_stop stop;
 	struct cbpf_dbg_input in;
 	uint64_t n = 0;
-	char res[64];
 	int err;
 
 	(void)off;
@@ -175,38 +140,21 @@ int cmd_run(struct sh *sh, char *args, size_t off)
 	switch (stop.why) {
 	case CBPF_DBG_HIT_BREAK:
 		/* bpf_dbg's stop: the instruction and what it saw, which the session executed. */
-		show_last(sh, false);
-		show_tag(sh, "(breakpoint)");
+		cbpf_dbg_write_last(sh->out, sh->dbg, false, sh->color);
+		sh_tag(sh, "(breakpoint)");
 		return 0;
 	case CBPF_DBG_HIT_WATCH:
 		stop_at_watch(sh, &stop);
 		return 0;
 	case CBPF_DBG_INTERRUPT:
 		cbpf_dbg_input(sh->dbg, &in);
-		show_tag(sh, "(interrupted at packet %" PRIu64 ")", in.number);
+		sh_tag(sh, "(interrupted at packet %" PRIu64 ")", in.number);
 		return 1;
 	default:
 		break;
 	}
-	if (cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP) {
-		struct cbpf_dbg_names nm;
-
-		cbpf_dbg_names(sh->dbg, &nm);
-		cbpf_dbg_result(sh->dbg, cbpf_dbg_state(sh->dbg)->ret, res, sizeof(res));
-		fprintf(sh->out, "syscall %s, arch %s: %s (ret %#x)\n", nm.syscall, nm.arch, res,
-			cbpf_dbg_state(sh->dbg)->ret);
-		return 0;
-	}
-	fprintf(sh->out, "bpf passes:%" PRIu64 " fails:%" PRIu64 "\n", tally.pass, tally.fail);
-	if (tally.budget)
-		fprintf(sh->out,
-			"%" PRIu64
-			" of the fails spent the loop budget (%u backward jumps per loop), "
-			"where libpcap would loop for ever; the first: packet %" PRIu64
-			", at l%u\n",
-			tally.budget, cbpf_dbg_loop_budget(sh->dbg), tally.budget_packet,
-			tally.budget_pc);
-	return err ? 1 : 0;
+	cbpf_dbg_write_run(sh->out, sh->dbg, &tally);
+	return err && cbpf_dbg_mode(sh->dbg) != CBPF_VM_SECCOMP ? 1 : 0;
 }
 
 int cmd_back(struct sh *sh, char *args, size_t off)
@@ -245,10 +193,10 @@ int cmd_finish(struct sh *sh, char *args, size_t off)
 		return 0;
 	}
 	/* The packet stopped at its return (at a breakpoint there, which ran) is at its end. */
-	show_last(sh, stop.why != CBPF_DBG_HIT_BREAK);
-	show_tag(sh, stop.why == CBPF_DBG_HIT_BREAK ? "(breakpoint)" : "(finish)");
+	cbpf_dbg_write_last(sh->out, sh->dbg, stop.why != CBPF_DBG_HIT_BREAK, sh->color);
+	sh_tag(sh, stop.why == CBPF_DBG_HIT_BREAK ? "(breakpoint)" : "(finish)");
 	if (sh_ended(sh))
-		said_end(sh);
+		cbpf_dbg_write_end(sh->out, sh->dbg, sh->color);
 	return 0;
 }
 
@@ -259,10 +207,10 @@ int cmd_regs(struct sh *sh, char *args, size_t off)
 	if (!sh_ready(sh, CBPF_DBG_NEED_INPUT, NULL))
 		return 1;
 	if (sh_ended(sh)) {
-		show_last(sh, true);
+		cbpf_dbg_write_last(sh->out, sh->dbg, true, sh->color);
 		return 0;
 	}
-	show_regs(sh, cbpf_dbg_state(sh->dbg), false);
+	cbpf_dbg_write_regs(sh->out, sh->dbg, cbpf_dbg_state(sh->dbg), false, sh->color);
 	return 0;
 }
 
@@ -272,7 +220,7 @@ int cmd_why(struct sh *sh, char *args, size_t off)
 	(void)off;
 	if (!sh_ready(sh, CBPF_DBG_NEED_INPUT, NULL))
 		return 1;
-	if (show_why(sh)) {
+	if (cbpf_dbg_write_why(sh->out, sh->dbg, sh->color)) {
 		sh_error(sh, "out of memory");
 		return 1;
 	}
@@ -284,12 +232,12 @@ int cmd_packet(struct sh *sh, char *args, size_t off)
 	(void)args;
 	(void)off;
 	if (cbpf_dbg_prog(sh->dbg) && cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP) {
-		show_input(sh);
+		cbpf_dbg_write_input(sh->out, sh->dbg);
 		return 0;
 	}
 	if (!sh_ready(sh, CBPF_DBG_NEED_PACKET, NULL))
 		return 1;
-	if (show_packet(sh)) {
+	if (cbpf_dbg_write_packet(sh->out, sh->dbg, sh->color)) {
 		sh_error(sh, "out of memory");
 		return 1;
 	}

@@ -106,7 +106,8 @@ static const struct sh_cmd cmds[] = {
 	{ "print", cmd_print, SH_COMPLETE_NONE, "print EXPR",
 	  "The value of an expression (see 'help break').",
 	  "the value of an expression", NULL },
-	{ "set", cmd_set, SH_COMPLETE_FIELDS, "set [FIELD VALUE | FIELD auto | ip VALUE | jit on|off]",
+	{ "set", cmd_set, SH_COMPLETE_FIELDS,
+	  "set [FIELD VALUE | FIELD auto | ip VALUE | jit on|off]",
 	  "The packet metadata the program's ancillary loads see (mark, ifindex, ...): lists\n"
 	  "them, sets one for every packet, or gives it back to the packet. 'set ip' sets the\n"
 	  "seccomp input's instruction pointer. 'set jit off' interprets the runs over a\n"

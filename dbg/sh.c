@@ -15,6 +15,7 @@
 #define WARN_MAGENTA "\033[1;35m"
 #define NOTE_CYAN "\033[1;36m"
 #define BOLD "\033[1m"
+#define TAG_YELLOW "\033[33m"
 #define RESET "\033[0m"
 
 /* ---------------------------------------------------------------- messages */
@@ -57,6 +58,17 @@ void sh_note(struct sh *sh, const char *fmt, ...)
 	va_start(ap, fmt);
 	vmessage(sh, "note", NOTE_CYAN, fmt, ap);
 	va_end(ap);
+}
+
+void sh_tag(struct sh *sh, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(sh->color ? TAG_YELLOW : "", sh->out);
+	va_start(ap, fmt);
+	vfprintf(sh->out, fmt, ap);
+	va_end(ap);
+	fprintf(sh->out, "%s\n", sh->color ? RESET : "");
 }
 
 static const char *const sev_names[] = { "note", "warning", "error" };

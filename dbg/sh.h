@@ -158,25 +158,14 @@ int sh_load_pid(struct sh *sh, char *args);
 /* load expr, also for -e. Returns as the commands. */
 int sh_do_load_expr(struct sh *sh, const char *expr);
 
-/* ---------------------------------------------------------------- show.c: formats */
+/* ---------------------------------------------------------------- sh.c: output */
 
-/* bpf_dbg's register dump of state st (the instruction at st->pc); with_ret adds the result. */
-void show_regs(struct sh *sh, const struct cbpf_vm_state *st, bool with_ret);
-/* bpf_dbg's packet dump, or the seccomp input. */
-void show_input(struct sh *sh);
-/* bpf_dbg's "-- register dump --" ... "-- packet dump --" ... block for state st. */
-void show_stop(struct sh *sh, const struct cbpf_vm_state *st, bool with_ret);
-/* A tag line such as "(breakpoint)", coloured on a terminal. */
-void show_tag(struct sh *sh, const char *fmt, ...) CBPF_PRINTF(2, 3);
-/* An instruction as bpf_dbg prints it, with its comment, on a line. */
-void show_insn(struct sh *sh, uint32_t pc);
-/* The path of the current input through the program, each decision explained. */
-int show_why(struct sh *sh);
-/* Runs the current input in a scratch state (the session stays where it is), shows its outcome. */
-int show_reached(struct sh *sh);
-/* The packet with the bytes the program reads marked. */
-int show_packet(struct sh *sh);
-/* Hit counts per instruction. */
-void show_coverage(struct sh *sh, const uint64_t *hits, const struct cbpf_dbg_tally *t);
+/*
+ * The output formats are libcbpf's writers (cbpf_dbg_write_*, cbpf/dbg.h), called with sh->out
+ * and sh->color.
+ */
+
+/* A tag line such as "(breakpoint)" on sh->out, coloured on a terminal. */
+void sh_tag(struct sh *sh, const char *fmt, ...) CBPF_PRINTF(2, 3);
 
 #endif

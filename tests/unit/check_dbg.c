@@ -866,12 +866,269 @@ START_TEST(tally_never_exceeds_the_capture)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- writers */
+
+/* A memory stream for a writer; closed by written(), which gives what went to it. */
+struct written {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+static FILE *writing(struct written *w)
+{
+	w->f = open_memstream(&w->buf, &w->len);
+	ck_assert_ptr_nonnull(w->f);
+	return w->f;
+}
+
+static const char *written(struct written *w)
+{
+	ck_assert_int_eq(fclose(w->f), 0);
+	return w->buf;
+}
+
+/* ldh [12]; jeq #0x800: an IPv4 frame is accepted, after st M[1] on the way. */
+static const struct cbpf_insn ipv4_only[] = {
+	I(CBPF_LD | CBPF_H | CBPF_ABS, 12),
+	I(CBPF_ST, 1),
+	J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 0x800),
+	I(CBPF_RET | CBPF_K, 0xffff),
+	I(CBPF_RET | CBPF_K, 0),
+};
+
+static struct cbpf_dbg *ipv4_session(void)
+{
+	struct cbpf_dbg *dbg = session();
+	uint8_t frame[20] = { [12] = 0x08, [13] = 0x00, [19] = 0xaa };
+
+	load_insns(dbg, ipv4_only, 5, CBPF_VM_SOCKET);
+	ck_assert_int_eq(cbpf_dbg_set_packet(dbg, frame, 20, 60, 1), 0);
+	return dbg;
+}
+
+START_TEST(writers_show_registers_and_input)
+{
+	struct cbpf_dbg *dbg = ipv4_session();
+	struct cbpf_diags d = { 0 };
+	struct written w;
+
+	ck_assert_int_eq(cbpf_dbg_step_n(dbg, 2, &d), 1);
+	cbpf_dbg_write_regs(writing(&w), dbg, cbpf_dbg_state(dbg), false, false);
+	ck_assert_str_eq(written(&w), "pc:       [2]\n"
+				      "code:     [21] jt[0] jf[1] k[2048]\n"
+				      "curr:     l2:\tjeq #0x800, l3, l4\n"
+				      "jt:       l3:\tret #0xffff\n"
+				      "jf:       l4:\tret #0\n"
+				      "A:        [0x000800][2048]\n"
+				      "X:        [00000000][0]\n"
+				      "M[1]: [0x000800][2048]\n");
+	free(w.buf);
+	/* In colour the instructions are cyan. */
+	cbpf_dbg_write_regs(writing(&w), dbg, cbpf_dbg_state(dbg), false, true);
+	ck_assert_ptr_nonnull(strstr(written(&w), "curr:     \033[36ml2:\tjeq #0x800, l3, l4"
+						  "\033[0m\n"));
+	free(w.buf);
+	/* The stop at the last instruction executed: the st, with the state it saw. */
+	cbpf_dbg_write_last(writing(&w), dbg, false, false);
+	ck_assert_str_eq(written(&w), "-- register dump --\n"
+				      "pc:       [1]\n"
+				      "code:     [2] jt[0] jf[0] k[1]\n"
+				      "curr:     l1:\tst M[1]\n"
+				      "A:        [0x000800][2048]\n"
+				      "X:        [00000000][0]\n"
+				      "M[0,15]:  [00000000][0]\n"
+				      "-- packet dump --\n"
+				      "cap: 20, len: 60\n"
+				      "  0: 00 00 00 00 00 00 00 00 00 00 00 00 08 00 00 00 \n"
+				      " 16: 00 00 00 aa \n");
+	free(w.buf);
+	cbpf_dbg_free(dbg);
+}
+END_TEST
+
+START_TEST(writers_mark_the_bytes_read)
+{
+	struct cbpf_dbg *dbg = ipv4_session();
+	struct written w;
+
+	ck_assert_int_eq(cbpf_dbg_write_packet(writing(&w), dbg, false), 0);
+	ck_assert_str_eq(written(&w), "packet 0: cap: 20, len: 60\n"
+				      "  0: 00 00 00 00 00 00 00 00 00 00 00 00 08 00 00 00 \n"
+				      "                                         ^^ ^^\n"
+				      " 16: 00 00 00 aa \n"
+				      "^^: the 2 bytes the program reads\n");
+	free(w.buf);
+	ck_assert_int_eq(cbpf_dbg_write_packet(writing(&w), dbg, true), 0);
+	ck_assert_ptr_nonnull(strstr(written(&w), "00 \033[1;7m08\033[0m \033[1;7m00\033[0m 00"));
+	ck_assert_ptr_nonnull(strstr(w.buf, "highlighted: the 2 bytes"));
+	free(w.buf);
+	cbpf_dbg_free(dbg);
+}
+END_TEST
+
+START_TEST(writers_explain_the_path)
+{
+	struct cbpf_dbg *dbg = ipv4_session();
+	struct cbpf_diags d = { 0 };
+	struct written w;
+
+	ck_assert_int_eq(cbpf_dbg_step_n(dbg, 1, &d), 1);
+	ck_assert_int_eq(cbpf_dbg_write_outcome(writing(&w), dbg), 0);
+	ck_assert_str_eq(written(&w),
+			 "packet 0 (truncated, 60 bytes): accepted, 65535 bytes after 4 "
+			 "instructions\n");
+	free(w.buf);
+	ck_assert_int_eq(cbpf_dbg_write_why(writing(&w), dbg, false), 0);
+	ck_assert_str_eq(written(&w),
+			 "packet 0 (truncated, 60 bytes): accepted, 65535 bytes after 4 "
+			 "instructions\n"
+			 "l0:\tldh [12]                    A = pkt[12:2] = 0x800\n"
+			 "l1:\tst M[1]                     M[1] = A = 0x800  <- next\n"
+			 "l2:\tjeq #0x800, l3, l4          0x800 == 0x800? yes -> l3\n"
+			 "l3:\tret #0xffff                 returns 0xffff: accepted, 65535 "
+			 "bytes\n");
+	free(w.buf);
+	/* Without a program there is nothing to explain, and nothing written. */
+	cbpf_dbg_free(dbg);
+	dbg = session();
+	ck_assert_int_eq(cbpf_dbg_write_why(writing(&w), dbg, false), -EINVAL);
+	ck_assert_str_eq(written(&w), "");
+	free(w.buf);
+	cbpf_dbg_free(dbg);
+}
+END_TEST
+
+START_TEST(writers_list_the_program_and_its_coverage)
+{
+	static const uint64_t hits[] = { 3, 3, 3, 1, 0 };
+	struct cbpf_dbg_tally t = { .pass = 3 };
+	struct cbpf_dbg *dbg = ipv4_session();
+	struct written w;
+
+	cbpf_dbg_write_insn(writing(&w), dbg, 2);
+	ck_assert_str_eq(written(&w), "l2:\tjeq #0x800, l3, l4\n");
+	free(w.buf);
+	cbpf_dbg_write_dump(writing(&w), dbg);
+	ck_assert_str_eq(written(&w), "/* { op, jt, jf, k }, */\n"
+				      "{ 0x28,  0,  0, 0x0000000c },\n"
+				      "{ 0x02,  0,  0, 0x00000001 },\n"
+				      "{ 0x15,  0,  1, 0x00000800 },\n"
+				      "{ 0x06,  0,  0, 0x0000ffff },\n"
+				      "{ 0x06,  0,  0, 0000000000 },\n");
+	free(w.buf);
+	cbpf_dbg_write_coverage(writing(&w), dbg, hits, &t, false);
+	ck_assert_str_eq(written(&w), "coverage over 3 packets (3 accepted, 0 dropped):\n"
+				      "3  l0:\tldh [12]\n"
+				      "3  l1:\tst M[1]\n"
+				      "3  l2:\tjeq #0x800, l3, l4\n"
+				      "1  l3:\tret #0xffff\n"
+				      "0  l4:\tret #0                      <- never reached\n"
+				      "4 of 5 instructions reached; never reached: l4\n");
+	free(w.buf);
+	cbpf_dbg_write_coverage(writing(&w), dbg, hits, &t, true);
+	ck_assert_ptr_nonnull(strstr(written(&w), "\033[31m0  l4:\tret #0"));
+	free(w.buf);
+	cbpf_dbg_free(dbg);
+}
+END_TEST
+
+START_TEST(writers_show_the_session)
+{
+	struct cbpf_dbg *dbg = ipv4_session();
+	struct cbpf_dbg_tally t = { 0 };
+	struct cbpf_dbg_stop stop;
+	struct cbpf_diags d = { 0 };
+	struct written w;
+	unsigned id;
+
+	cbpf_dbg_write_points(writing(&w), dbg);
+	ck_assert_str_eq(written(&w), "no breakpoints or watches\n");
+	free(w.buf);
+	ck_assert_int_eq(cbpf_dbg_break(dbg, 2, NULL, &id, &d), 0);
+	ck_assert_int_eq(cbpf_dbg_break(dbg, 2, "A == 1", &id, &d), 0);
+	ck_assert_int_eq(cbpf_dbg_watch(dbg, 1, &id), 0);
+	ck_assert_int_eq(cbpf_dbg_run_tally(dbg, 0, &stop, &t, &d), 0);
+	ck_assert_int_eq(stop.why, CBPF_DBG_HIT_WATCH);
+	cbpf_dbg_write_points(writing(&w), dbg);
+	ck_assert_str_eq(written(&w), "1\tbreak at l2\n"
+				      "2\tbreak at l2 if A == 1\n"
+				      "3\twatch M[1]\t(1 hit)\n");
+	free(w.buf);
+	cbpf_dbg_write_breakpoints(writing(&w), dbg);
+	ck_assert_str_eq(written(&w), "breakpoints: 2 \n");
+	free(w.buf);
+	cbpf_dbg_write_info(writing(&w), dbg);
+	ck_assert_str_eq(written(&w), "program: ?, 5 instructions, socket filter\n"
+				      "capture: none\n"
+				      "run:     at l2 after 2 instructions\n"
+				      "points:  3\n");
+	free(w.buf);
+	ck_assert_int_eq(cbpf_dbg_meta_set(dbg, "mark", 7), 0);
+	cbpf_dbg_write_meta(writing(&w), dbg);
+	ck_assert_ptr_nonnull(strstr(written(&w), "\nmark         0x7         set\n"));
+	free(w.buf);
+	cbpf_dbg_delete_all(dbg, -1);
+	ck_assert_int_eq(cbpf_dbg_finish(dbg, &stop, &d), 0);
+	cbpf_dbg_write_end(writing(&w), dbg, false);
+	ck_assert_str_eq(written(&w), "(next packet)\n");
+	free(w.buf);
+	cbpf_dbg_write_end(writing(&w), dbg, true);
+	ck_assert_str_eq(written(&w), "\033[33m(next packet)\033[0m\n");
+	free(w.buf);
+	t.pass = 2;
+	t.fail = 1;
+	cbpf_dbg_write_run(writing(&w), dbg, &t);
+	ck_assert_str_eq(written(&w), "bpf passes:2 fails:1\n");
+	free(w.buf);
+	cbpf_diags_free(&d);
+	cbpf_dbg_free(dbg);
+}
+END_TEST
+
+START_TEST(writers_show_the_seccomp_input)
+{
+	static const struct cbpf_insn v[] = {
+		I(CBPF_LD | CBPF_W | CBPF_ABS, 0),
+		J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 59),
+		I(CBPF_RET | CBPF_K, 0x00050001),
+		I(CBPF_RET | CBPF_K, 0x7fff0000),
+	};
+	struct cbpf_seccomp_data sd = { .nr = 59, .arch = 0xc000003e, .args = { 1, 2 } };
+	struct cbpf_dbg *dbg = session();
+	struct cbpf_dbg_tally t = { 0 };
+	struct cbpf_dbg_stop stop;
+	struct cbpf_diags d = { 0 };
+	struct written w;
+
+	load_insns(dbg, v, 4, CBPF_VM_SECCOMP);
+	cbpf_dbg_set_seccomp(dbg, &sd);
+	cbpf_dbg_write_input(writing(&w), dbg);
+	ck_assert_str_eq(written(&w), "-- seccomp data --\n"
+				      "nr:       [59] execve\n"
+				      "arch:     [0xc000003e] x86_64\n"
+				      "ip:       [0]\n"
+				      "args:     [0x1][0x2][0][0][0][0]\n");
+	free(w.buf);
+	ck_assert_int_eq(cbpf_dbg_run_tally(dbg, 0, &stop, &t, &d), 0);
+	cbpf_dbg_write_run(writing(&w), dbg, &t);
+	ck_assert_str_eq(written(&w), "syscall execve (59), arch x86_64: errno(1) EPERM "
+				      "(ret 0x50001)\n");
+	free(w.buf);
+	cbpf_dbg_write_end(writing(&w), dbg, false);
+	ck_assert_str_eq(written(&w), "(action: errno(1) EPERM)\n");
+	free(w.buf);
+	cbpf_dbg_free(dbg);
+}
+END_TEST
+
 Suite *dbg_suite(void)
 {
 	Suite *s = suite_create("dbg");
 	TCase *step = tcase_create("step");
 	TCase *cap = tcase_create("capture");
 	TCase *words = tcase_create("words");
+	TCase *writers = tcase_create("writers");
 
 	tcase_add_test(step, back_restores_exactly);
 	tcase_add_test(step, history_holds_each_step);
@@ -897,5 +1154,12 @@ Suite *dbg_suite(void)
 	tcase_add_test(words, results_name_errors);
 	tcase_add_test(words, arch_names_and_distance);
 	suite_add_tcase(s, words);
+	tcase_add_test(writers, writers_show_registers_and_input);
+	tcase_add_test(writers, writers_mark_the_bytes_read);
+	tcase_add_test(writers, writers_explain_the_path);
+	tcase_add_test(writers, writers_list_the_program_and_its_coverage);
+	tcase_add_test(writers, writers_show_the_session);
+	tcase_add_test(writers, writers_show_the_seccomp_input);
+	suite_add_tcase(s, writers);
 	return s;
 }

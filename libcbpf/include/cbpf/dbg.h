@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "common.h"
 #include "diag.h"
@@ -574,5 +575,74 @@ struct cbpf_dbg_why_opts {
 CBPF_API int cbpf_dbg_why(const struct cbpf_dbg *dbg, const struct cbpf_dbg_hist *h,
 			  const struct cbpf_vm_state *after, const struct cbpf_dbg_why_opts *opts,
 			  char *buf, size_t size);
+
+
+/* ---------------------------------------------------------------- writers: cbpf-dbg's output */
+
+/*
+ * The session written to out in cbpf-dbg's formats (bpf_dbg's where it has them). color adds
+ * ANSI colours: the caller decides (a terminal, NO_COLOR). Those that need a program write
+ * nothing without one.
+ */
+
+/* bpf_dbg's register dump of state st (the instruction at st->pc); with_ret adds the result. */
+CBPF_API void cbpf_dbg_write_regs(FILE *out, const struct cbpf_dbg *dbg,
+				  const struct cbpf_vm_state *st, bool with_ret, bool color);
+/* bpf_dbg's "-- packet dump --" of the current packet, or the seccomp input field by field. */
+CBPF_API void cbpf_dbg_write_input(FILE *out, const struct cbpf_dbg *dbg);
+/* bpf_dbg's stop: "-- register dump --" (cbpf_dbg_write_regs), then the input. */
+CBPF_API void cbpf_dbg_write_stop(FILE *out, const struct cbpf_dbg *dbg,
+				  const struct cbpf_vm_state *st, bool with_ret, bool color);
+/*
+ * The stop at the last instruction executed (the history's last entry), with the state it
+ * saw; with_ret adds what the run returned. Nothing when nothing was executed.
+ */
+CBPF_API void cbpf_dbg_write_last(FILE *out, const struct cbpf_dbg *dbg, bool with_ret,
+				  bool color);
+/*
+ * The current packet in hex with the bytes the program reads (cbpf_dbg_reads) marked:
+ * highlighted in colour, else a line of carets under them. Returns 0 or -ENOMEM.
+ */
+CBPF_API int cbpf_dbg_write_packet(FILE *out, struct cbpf_dbg *dbg, bool color);
+/*
+ * bpf_dbg's tag when the current input's run has ended, saying where the next step goes:
+ * "(next packet)", "(going back to first packet)", or for a seccomp filter "(action: allow)".
+ */
+CBPF_API void cbpf_dbg_write_end(FILE *out, const struct cbpf_dbg *dbg, bool color);
+/*
+ * What a run (cbpf_dbg_run_tally) that ended came to: bpf_dbg's "bpf passes:3 fails:1" over
+ * tally (and the fails the loop budget stopped), or a seccomp filter's action on its input.
+ */
+CBPF_API void cbpf_dbg_write_run(FILE *out, const struct cbpf_dbg *dbg,
+				 const struct cbpf_dbg_tally *tally);
+/* What the session holds: program, capture and packet, seccomp input, the run, points. */
+CBPF_API void cbpf_dbg_write_info(FILE *out, const struct cbpf_dbg *dbg);
+/* bpf_dbg's "breakpoints: 1 4 " list: the instructions with a breakpoint. */
+CBPF_API void cbpf_dbg_write_breakpoints(FILE *out, const struct cbpf_dbg *dbg);
+/* Every breakpoint and watch, a line each with its id, condition and hits. */
+CBPF_API void cbpf_dbg_write_points(FILE *out, const struct cbpf_dbg *dbg);
+/* The packet metadata fields, a line each: value, and whether set or from the packet. */
+CBPF_API void cbpf_dbg_write_meta(FILE *out, struct cbpf_dbg *dbg);
+/* The instruction at pc (cbpf_dbg_disasm) and its comment, on a line. */
+CBPF_API void cbpf_dbg_write_insn(FILE *out, const struct cbpf_dbg *dbg, uint32_t pc);
+/* bpf_dbg's dump: the program as C initialisers "{ 0x28,  0,  0, 0x0000000c },". */
+CBPF_API void cbpf_dbg_write_dump(FILE *out, const struct cbpf_dbg *dbg);
+/*
+ * The outcome of the current input, run in a scratch state (cbpf_dbg_trace): "packet 1 (60
+ * bytes): dropped after 4 instructions". Returns 0, -EINVAL (no program or input), -ENOMEM.
+ */
+CBPF_API int cbpf_dbg_write_outcome(FILE *out, struct cbpf_dbg *dbg);
+/*
+ * The outcome, then the path of the current input through the program, an instruction a line
+ * with what it did (cbpf_dbg_why), "<- next" where a run under way stands. Returns as
+ * cbpf_dbg_write_outcome.
+ */
+CBPF_API int cbpf_dbg_write_why(FILE *out, struct cbpf_dbg *dbg, bool color);
+/*
+ * Hit counts per instruction (hits, one per instruction, from cbpf_dbg_sweep over tally's
+ * packets), those never reached marked and listed.
+ */
+CBPF_API void cbpf_dbg_write_coverage(FILE *out, const struct cbpf_dbg *dbg, const uint64_t *hits,
+				      const struct cbpf_dbg_tally *t, bool color);
 
 #endif

@@ -12,7 +12,8 @@
  * A session. Its files, each on one idea, import one way: dbg_fields.c (the metadata fields) is
  * used by all; dbg_expr.c (conditions), dbg_capture.c (the capture cursor) and dbg_points.c
  * (breakpoints and watches) by dbg.c (the program, expressions, stepping); dbg_run.c (runs,
- * traces, sweeps, bpf_dbg's tally) and dbg_why.c (instructions in words) lean on all of them.
+ * traces, sweeps, bpf_dbg's tally) and dbg_why.c (instructions in words) lean on all of them;
+ * the writers, dbg_write_*.c (cbpf-dbg's output formats), on the rest.
  */
 struct cbpf_dbg {
 	/* The program. */
@@ -50,7 +51,7 @@ struct cbpf_dbg {
 	uint32_t ts_nsec;
 	int linktype;
 
-	/* Metadata (dbg_fields.c): what the user set (set_mask says which), the current packet's. */
+	/* Metadata (dbg_fields.c): what the user set (set_mask says which), the packet's. */
 	struct cbpf_meta user;
 	uint32_t set_mask;
 	struct cbpf_meta base;  /* user with the derived fields zeroed: where each frame starts */
@@ -65,7 +66,7 @@ struct cbpf_dbg {
 	struct cbpf_vm_state st;
 	struct cbpf_dbg_hist *hist;
 	size_t nhist, hist_cap;
-	/* bpf_dbg's tally (dbg_run.c): counts kept over stops, and a packet that ended at a stop. */
+	/* bpf_dbg's tally (dbg_run.c): counts kept over stops; a packet that ended at a stop. */
 	struct cbpf_dbg_tally tally;
 	bool pending;
 
@@ -161,6 +162,17 @@ int dbg_capture_report(uint64_t *reported, struct cbpf_diags *to, const struct c
 
 /* Deletes every point and frees the list. */
 void dbg_points_free(struct cbpf_dbg *dbg);
+
+/* ---------------------------------------------------------------- dbg_write_*.c */
+
+/* The writers' ANSI colours, used when the caller asks for colour. */
+#define DBG_RED "\033[31m"
+#define DBG_GREEN "\033[32m"
+#define DBG_YELLOW "\033[33m"
+#define DBG_CYAN "\033[36m"
+#define DBG_HILITE "\033[1;7m" /* bold, reversed: the bytes a program reads */
+#define DBG_RESET "\033[0m"
+#define DBG_COL(color, c) ((color) ? (c) : "")
 
 /* ---------------------------------------------------------------- dbg.c */
 

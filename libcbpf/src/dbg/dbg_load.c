@@ -78,8 +78,9 @@ int cbpf_dbg_load_pid(struct cbpf_dbg *dbg, int pid, int fd, size_t pick, size_t
 		*n_filters = nd;
 	if (pick >= nd) {
 		cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 0, 0, 0, -1,
-			       "process %d has %zu seccomp filter%s: filter %zu is not one (0 is the "
-			       "newest)", pid, nd, nd == 1 ? "" : "s", pick);
+			       "process %d has %zu seccomp filter%s: filter %zu is not one "
+			       "(0 is the newest)",
+			       pid, nd, nd == 1 ? "" : "s", pick);
 		err = -ERANGE;
 	} else {
 		prog = d[pick].prog;
@@ -88,7 +89,8 @@ int cbpf_dbg_load_pid(struct cbpf_dbg *dbg, int pid, int fd, size_t pick, size_t
 		if (!err)
 			err = cbpf_dbg_load(dbg, prog, CBPF_VM_SECCOMP, diags);
 		if (!err)
-			dbg_set_origin(dbg, "seccomp filter %zu of %zu of process %d", pick, nd, pid);
+			dbg_set_origin(dbg, "seccomp filter %zu of %zu of process %d", pick, nd,
+				       pid);
 	}
 	cbpf_seccomp_dump_free(d, nd);
 	cbpf_prog_free(prog);
