@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* cbpf-xlate: translate a classic BPF program into eBPF for socket, tc, XDP or seccomp; load it. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -23,6 +24,8 @@ struct options {
 	struct cli_input in; /* FILE, -e or --policy, and their options */
 	const char *match, *nomatch;
 	bool classid;
+	bool probe;	  /* -t func --probe */
+	const char *name; /* --name */
 	bool annotate;
 	const char *pin, *tc_dev, *xdp_dev;
 	bool tc_egress, detach, jited;
@@ -55,6 +58,8 @@ enum long_only {
 	OPT_REPORT,
 	OPT_LEARN,
 	OPT_FORCE,
+	OPT_PROBE,
+	OPT_NAME,
 };
 
 static const struct option long_options[] = {
@@ -72,6 +77,8 @@ static const struct option long_options[] = {
 	{"detach", no_argument, NULL, OPT_DETACH},
 	{"jited", no_argument, NULL, OPT_JITED},
 	{"force", no_argument, NULL, OPT_FORCE},
+	{"probe", no_argument, NULL, OPT_PROBE},
+	{"name", required_argument, NULL, OPT_NAME},
 	{"verify", required_argument, NULL, OPT_VERIFY},
 	{"interpreter", no_argument, NULL, OPT_INTERPRETER},
 	{"no-jit", no_argument, NULL, OPT_NO_JIT},
@@ -100,7 +107,8 @@ static const char help_text[] =
 	"it, load it, attach it, or prove it against the original on a capture.\n"
 	"\nTarget and output:\n"
 	"  -t, --target T        socket (SO_ATTACH_BPF), tc (cls_bpf, direct action), xdp,\n"
-	"                        seccomp (run by libcbpf's interpreter; installed classic)\n"
+	"                        seccomp (run by libcbpf's interpreter; installed classic),\n"
+	"                        func (a function other eBPF programs link and call)\n"
 	"  -f, --format F        elf (default: an object for libbpf, bpftool and tc), raw\n"
 	"                        (struct bpf_insn array), c (kernel macros), asm (bpftool's\n"
 	"                        syntax, with the classic instructions as '; ' comments)\n"
@@ -109,6 +117,9 @@ static const char help_text[] =
 	"      --match ACTION    tc and xdp: what a match returns (tc ok, xdp pass)\n"
 	"      --nomatch ACTION  tc and xdp: what no match returns (tc shot, xdp drop)\n"
 	"      --classid         tc: return the classic result as cls_bpf's class id\n"
+	"      --name NAME       the program's name (func: the function's, cbpf_filter)\n"
+	"      --probe           func: read the packet with bpf_probe_read_kernel(), for\n"
+	"                        kprobe, fentry and other tracing programs\n"
 	"\nInput:\n"
 	"  -e, --expr EXPR       compile a filter expression exactly as tcpdump does\n"
 	"  -y, --linktype TYPE   link type for -e (EN10MB)\n"
@@ -224,6 +235,19 @@ static int check_record(struct options *o)
 	return cli_input_check(&o->in);
 }
 
+/* A C identifier of 1 to 64 characters: what an ELF symbol and a BTF name take. */
+static bool is_identifier(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n > 64 || isdigit((unsigned char)s[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+			return false;
+	return true;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	int c, err;
@@ -238,7 +262,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 't':
 			if (cbpf_target_parse(optarg, &o->target))
 				return cli_usage_error(
-					"unknown target '%s' (socket, tc, xdp, seccomp)", optarg);
+					"unknown target '%s' (socket, tc, xdp, seccomp, func)", optarg);
 			o->target_set = true;
 			break;
 		case 'f':
@@ -299,6 +323,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_FORCE:
 			o->force = true;
 			break;
+		case OPT_PROBE:
+			o->probe = true;
+			break;
+		case OPT_NAME:
+			o->name = optarg;
+			break;
 		case OPT_VERIFY:
 			o->verify = optarg;
 			break;
@@ -341,7 +371,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return cli_usage_error("too many arguments: '%s' (one input file at most)",
 				       argv[optind]);
 	if (!o->target_set)
-		return cli_usage_error("choose a target with -t (socket, tc, xdp, seccomp)");
+		return cli_usage_error("choose a target with -t (socket, tc, xdp, seccomp, func)");
 	if (o->rec.file || o->rec.report || o->rec.learn || o->rec.args || o->rec.format_set ||
 	    o->rec.from_strace || o->rec.from_audit)
 		return check_record(o);
@@ -363,10 +393,20 @@ static int parse_args(int argc, char **argv, struct options *o)
 			"--policy compiles seccomp filters: use -t seccomp, not -t %s",
 			cbpf_target_name(o->target));
 	if ((o->match || o->nomatch) &&
-	    (o->target == CBPF_TARGET_SOCKET || o->target == CBPF_TARGET_SECCOMP))
+	    (o->target == CBPF_TARGET_SOCKET || o->target == CBPF_TARGET_SECCOMP ||
+	     o->target == CBPF_TARGET_FUNC))
 		return cli_usage_error("--match and --nomatch are for tc and xdp");
 	if (o->classid && o->target != CBPF_TARGET_TC)
 		return cli_usage_error("--classid is for tc");
+	if (o->probe && o->target != CBPF_TARGET_FUNC)
+		return cli_usage_error("--probe is for -t func");
+	if (o->name && !is_identifier(o->name))
+		return cli_usage_error("--name '%s': use a C identifier of at most 64 characters",
+				       o->name);
+	if (o->target == CBPF_TARGET_FUNC && (o->pin || o->tc_dev || o->xdp_dev || o->verify))
+		return cli_usage_error("-t func writes a function for other programs to call, "
+				       "not a program to load, attach or verify: link the object "
+				       "with bpftool gen object");
 	if (o->classid && (o->match || o->nomatch))
 		return cli_usage_error("--classid returns class ids, not actions: drop --%s",
 				       o->match ? "match" : "nomatch");
@@ -430,7 +470,8 @@ struct run {
 
 static int translate(struct run *r)
 {
-	struct cbpf_xlate_opts xo = {.target = r->o.target, .classid = r->o.classid};
+	struct cbpf_xlate_opts xo = {
+		.target = r->o.target, .classid = r->o.classid, .probe = r->o.probe, .name = r->o.name};
 	enum cbpf_check_mode mode =
 		r->o.target == CBPF_TARGET_SECCOMP ? CBPF_CHECK_SECCOMP : CBPF_CHECK_SOCKET;
 	int err;
