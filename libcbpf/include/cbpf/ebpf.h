@@ -88,7 +88,7 @@ CBPF_API const char *cbpf_ebpf_func_name(int32_t id);
  *   FUNC     not a program but a function for other eBPF programs to call (BPF-to-BPF):
  *            int NAME(void *data, void *data_end), the frame's first byte and one past its
  *            last; returns the classic program's result (nonzero: a match). Written as an ELF
- *            object for `bpftool gen object` (docs/func.md).
+ *            object for `bpftool gen object` (docs/xlate.md).
  */
 enum cbpf_target {
 	CBPF_TARGET_SOCKET,
