@@ -93,7 +93,7 @@ static const struct option long_options[] = {
 };
 
 static const char usage_line[] =
-	"usage: " PROG " -t socket|tc|xdp|seccomp [-f elf|raw|c|asm] [-o FILE] [options]\n"
+	"usage: " PROG " -t socket|tc|xdp|seccomp|func [-f elf|raw|c|asm] [-o FILE] [options]\n"
 	"                  (FILE | - | -e EXPR [-y LINKTYPE | -r CAPTURE] | --policy FILE)\n"
 	"       " PROG " -t tc|xdp (--attach-tc DEV[:egress] | --attach-xdp DEV) --detach\n"
 	"       " PROG " -t seccomp (FILE | -e ...) --exec [--] COMMAND [ARG...]\n"

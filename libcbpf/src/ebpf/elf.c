@@ -86,7 +86,8 @@ int ebpf_write_elf(FILE *out, const struct cbpf_ebpf_prog *prog)
 	Elf64_Ehdr eh;
 	struct image im = {.end = sizeof(eh)};
 	unsigned sec_prog, sec_license = 0, sec_strtab, nsyms = 1;
-	Elf64_Word name_strtab;
+	Elf64_Word name_sec, name_license = 0, name_btf = 0, name_ext = 0, name_symtab, name_strtab;
+	Elf64_Word sym_license = 0, sym_name;
 	size_t off_sh, total;
 	unsigned char *img;
 	int err = 0;
@@ -98,10 +99,23 @@ int ebpf_write_elf(FILE *out, const struct cbpf_ebpf_prog *prog)
 		if (err)
 			return err;
 	}
+	/* The names in the order earlier versions wrote them: their objects stay byte-identical. */
+	name_sec = str_add(&st, section);
+	if (!func)
+		name_license = str_add(&st, "license");
+	name_symtab = str_add(&st, ".symtab");
+	name_strtab = str_add(&st, ".strtab");
+	if (!func)
+		sym_license = str_add(&st, "_license");
+	sym_name = str_add(&st, name);
+	if (func) {
+		name_btf = str_add(&st, ".BTF");
+		name_ext = str_add(&st, ".BTF.ext");
+	}
 	memset(syms, 0, sizeof(syms));
 	add_section(&im, (Elf64_Shdr){.sh_type = SHT_NULL}, NULL);
 	sec_prog = add_section(&im,
-			       (Elf64_Shdr){.sh_name = str_add(&st, section),
+			       (Elf64_Shdr){.sh_name = name_sec,
 					    .sh_type = SHT_PROGBITS,
 					    .sh_flags = SHF_ALLOC | SHF_EXECINSTR,
 					    .sh_size = code_size,
@@ -109,7 +123,7 @@ int ebpf_write_elf(FILE *out, const struct cbpf_ebpf_prog *prog)
 			       prog->insns);
 	if (!func)
 		sec_license = add_section(&im,
-					  (Elf64_Shdr){.sh_name = str_add(&st, "license"),
+					  (Elf64_Shdr){.sh_name = name_license,
 						       .sh_type = SHT_PROGBITS,
 						       .sh_flags = SHF_ALLOC | SHF_WRITE,
 						       .sh_size = strlen(license) + 1,
@@ -117,26 +131,26 @@ int ebpf_write_elf(FILE *out, const struct cbpf_ebpf_prog *prog)
 					  license);
 	if (func) {
 		add_section(&im,
-			    (Elf64_Shdr){.sh_name = str_add(&st, ".BTF"),
+			    (Elf64_Shdr){.sh_name = name_btf,
 					 .sh_type = SHT_PROGBITS,
 					 .sh_size = btf.btf_len,
 					 .sh_addralign = 4},
 			    btf.btf);
 		add_section(&im,
-			    (Elf64_Shdr){.sh_name = str_add(&st, ".BTF.ext"),
+			    (Elf64_Shdr){.sh_name = name_ext,
 					 .sh_type = SHT_PROGBITS,
 					 .sh_size = btf.ext_len,
 					 .sh_addralign = 4},
 			    btf.ext);
 	}
 	if (!func) {
-		syms[nsyms].st_name = str_add(&st, "_license");
+		syms[nsyms].st_name = sym_license;
 		syms[nsyms].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_OBJECT);
 		syms[nsyms].st_shndx = (Elf64_Section)sec_license;
 		syms[nsyms].st_size = strlen(license) + 1;
 		nsyms++;
 	}
-	syms[nsyms].st_name = str_add(&st, name);
+	syms[nsyms].st_name = sym_name;
 	syms[nsyms].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC);
 	/* Hidden: libbpf's linker resolves the caller's extern to it, and libbpf then marks it
 	 * static in BTF, so the verifier checks it with its caller's packet pointers; a global
@@ -146,7 +160,7 @@ int ebpf_write_elf(FILE *out, const struct cbpf_ebpf_prog *prog)
 	syms[nsyms].st_size = code_size;
 	nsyms++;
 	add_section(&im,
-		    (Elf64_Shdr){.sh_name = str_add(&st, ".symtab"),
+		    (Elf64_Shdr){.sh_name = name_symtab,
 				 .sh_type = SHT_SYMTAB,
 				 .sh_size = nsyms * sizeof(Elf64_Sym),
 				 .sh_link = im.n + 1, /* the string table, next */
@@ -154,7 +168,6 @@ int ebpf_write_elf(FILE *out, const struct cbpf_ebpf_prog *prog)
 				 .sh_addralign = 8,
 				 .sh_entsize = sizeof(Elf64_Sym)},
 		    syms);
-	name_strtab = str_add(&st, ".strtab");
 	sec_strtab = add_section(&im,
 				 (Elf64_Shdr){.sh_name = name_strtab,
 					      .sh_type = SHT_STRTAB,
