@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # cbpf-xlate -t func: the object links with `bpftool gen object` into a tc program of this
 # test's own (clang -target bpf), whose verdicts under BPF_PROG_TEST_RUN must equal libpcap's
-# (pcap_offline_filter) on every frame of the project's Ethernet captures; --name renames the
+# (pcap_offline_filter) on every frame of the project's Ethernet captures, read directly and with
+# --probe; --name renames the
 # function; -t func --probe links into a kprobe program on an skb function that the verifier
 # accepts. Skips (77) without root, clang, bpftool, libbpf's headers or the kernel's BTF.
 set -u
@@ -42,38 +43,7 @@ $CLANG -c "$tmp/tc.c" -o "$tmp/tc.o" 2>"$tmp/err" || { fail "clang compiles the 
 
 # Expressions that read bytes at fixed offsets, at offsets from X (tcp ports after the IPv4
 # header's length), past short frames, and the frame's length.
-while IFS= read -r expr; do
-	n=$((n + 1))
-	if ! "$X" -t func -e "$expr" -o "$tmp/f.o" 2>"$tmp/err" ||
-		! bpftool gen object "$tmp/linked.o" "$tmp/tc.o" "$tmp/f.o" 2>"$tmp/err"; then
-		fail "-t func -e '$expr': translate and link"
-		continue
-	fi
-	frames=0 differ=0
-	for cap in pcaps/*.pcap; do
-		# The function's length is the bytes it is given: a truncated capture's wire
-		# length (libpcap's) is not among them.
-		case $expr:$cap in *len*:*snap* | *greater*:*snap* | *less*:*snap*) continue ;; esac
-		"$P" "$cap" "$expr" >"$tmp/want" 2>"$tmp/err"
-		case $? in 0) ;; 2) continue ;; *) fail "pcap-verdicts $cap '$expr'" && continue ;; esac
-		if ! "$R" "$tmp/linked.o" "$cap" >"$tmp/got" 2>"$tmp/err"; then
-			[ $? -eq 77 ] && { echo "skipped: the kernel refuses bpf(2)"; exit 77; }
-			fail "-t func -e '$expr': load and run on $cap"
-			continue 2
-		fi
-		# Frames shorter than an Ethernet header are not run ("-").
-		grep -v ' -$' "$tmp/got" | cut -d' ' -f1 >"$tmp/ran"
-		grep -wFf "$tmp/ran" "$tmp/want" | grep -v ' -$' >"$tmp/want.ran" || true
-		grep -v ' -$' "$tmp/got" >"$tmp/got.ran"
-		frames=$((frames + $(wc -l <"$tmp/got.ran")))
-		if ! cmp -s "$tmp/want.ran" "$tmp/got.ran"; then
-			differ=1
-			diff "$tmp/want.ran" "$tmp/got.ran" | head -5 >"$tmp/err"
-			fail "-t func -e '$expr' on $cap: verdicts differ from libpcap's"
-		fi
-	done
-	[ $differ -eq 0 ] && [ $frames -eq 0 ] && fail "-t func -e '$expr': no frame was run"
-done <<'E'
+cat >"$tmp/exprs" <<'E'
 ip
 arp
 ip6
@@ -93,6 +63,41 @@ ether broadcast
 tcp[20:2] = 0x4745
 ether[0] & 1 = 0 and len >= 60
 E
+# Direct access, and --probe (tc programs loaded as root may call bpf_probe_read_kernel too).
+for mode in '' --probe; do
+while IFS= read -r expr; do
+	n=$((n + 1))
+	if ! "$X" -t func $mode -e "$expr" -o "$tmp/f.o" 2>"$tmp/err" ||
+		! bpftool gen object "$tmp/linked.o" "$tmp/tc.o" "$tmp/f.o" 2>"$tmp/err"; then
+		fail "-t func $mode -e '$expr': translate and link"
+		continue
+	fi
+	frames=0 differ=0
+	for cap in pcaps/*.pcap; do
+		# The function's length is the bytes it is given: a truncated capture's wire
+		# length (libpcap's) is not among them.
+		case $expr:$cap in *len*:*snap* | *greater*:*snap* | *less*:*snap*) continue ;; esac
+		"$P" "$cap" "$expr" >"$tmp/want" 2>"$tmp/err"
+		case $? in 0) ;; 2) continue ;; *) fail "pcap-verdicts $cap '$expr'" && continue ;; esac
+		if ! "$R" "$tmp/linked.o" "$cap" >"$tmp/got" 2>"$tmp/err"; then
+			[ $? -eq 77 ] && { echo "skipped: the kernel refuses bpf(2)"; exit 77; }
+			fail "-t func $mode -e '$expr': load and run on $cap"
+			continue 2
+		fi
+		# Frames shorter than an Ethernet header are not run ("-").
+		awk 'NR == FNR { if ($2 != "-") ran[$1] = 1; next } $1 in ran' \
+			"$tmp/got" "$tmp/want" >"$tmp/want.ran"
+		grep -v ' -$' "$tmp/got" >"$tmp/got.ran"
+		frames=$((frames + $(wc -l <"$tmp/got.ran")))
+		if ! cmp -s "$tmp/want.ran" "$tmp/got.ran"; then
+			differ=1
+			diff "$tmp/want.ran" "$tmp/got.ran" | head -5 >"$tmp/err"
+			fail "-t func $mode -e '$expr' on $cap: verdicts differ from libpcap's"
+		fi
+	done
+	[ $differ -eq 0 ] && [ $frames -eq 0 ] && fail "-t func $mode -e '$expr': no frame was run"
+done <"$tmp/exprs"
+done
 
 # --name: the function's symbol and BTF name, what the caller declares.
 n=$((n + 1))
