@@ -5,7 +5,7 @@
 # (pcap_offline_filter) on every frame of the project's Ethernet captures, read directly and with
 # --probe; --name renames the
 # function; -t func --probe links into a kprobe program on an skb function that the verifier
-# accepts. Skips (77) without root, clang, bpftool, libbpf's headers or the kernel's BTF.
+# accepts; and attached with tc to a veth, what it drops does not cross. Skips (77) without root, clang, bpftool, libbpf's headers or the kernel's BTF.
 set -u
 B=${1:?usage: xlate-func.sh BUILD_DIR}
 X="$(pwd)/$B/bin/cbpf-xlate"
@@ -98,6 +98,41 @@ while IFS= read -r expr; do
 	[ $differ -eq 0 ] && [ $frames -eq 0 ] && fail "-t func $mode -e '$expr': no frame was run"
 done <"$tmp/exprs"
 done
+
+# Attached: the caller drops what the function does not match, on the ingress of a veth whose
+# peer is in another network namespace: of UDP datagrams to ports 7000 and 7001, only those the
+# expression matches arrive.
+n=$((n + 1))
+U="$(pwd)/$B/tests/bin/xlate-udp"
+ns1=cbpf-func-a-$$ ns2=cbpf-func-b-$$
+sed 's/!= 0;/? 0 : 2; \/* TC_ACT_OK, TC_ACT_SHOT *\//' "$tmp/tc.c" >"$tmp/drop.c"
+if ! command -v ip >/dev/null 2>&1 || ! command -v tc >/dev/null 2>&1 || [ ! -x "$U" ] ||
+	! ip netns add "$ns1" 2>/dev/null; then
+	echo "skipped: attached on a veth: needs ip, tc, $U and network namespaces"
+else
+	trap 'ip netns del "$ns1"; ip netns del "$ns2"; rm -rf "$tmp"' EXIT
+	ip netns add "$ns2"
+	ip -n "$ns1" link add v0 type veth peer name v1 netns "$ns2" &&
+		ip -n "$ns1" addr add 10.77.0.1/24 dev v0 && ip -n "$ns1" link set v0 up &&
+		ip -n "$ns2" addr add 10.77.0.2/24 dev v1 && ip -n "$ns2" link set v1 up &&
+		ip netns exec "$ns2" tc qdisc add dev v1 clsact &&
+		$CLANG -c "$tmp/drop.c" -o "$tmp/drop.o" 2>"$tmp/err" || fail "veth setup"
+	for case in 'arp or udp dst port 7000|7000 3/3 7001 0/3 ' \
+		'arp or udp[2:2] = 7001|7000 0/3 7001 3/3 '; do
+		expr=${case%%|*} want=${case#*|}
+		ip netns exec "$ns2" tc filter del dev v1 ingress 2>/dev/null
+		if "$X" -t func -e "$expr" -o "$tmp/f.o" 2>"$tmp/err" &&
+			bpftool gen object "$tmp/attached.o" "$tmp/drop.o" "$tmp/f.o" 2>"$tmp/err" &&
+			ip netns exec "$ns2" tc filter add dev v1 ingress bpf da obj "$tmp/attached.o" \
+				sec tc >"$tmp/err" 2>&1; then
+			got=$("$U" "$ns1" "$ns2" 10.77.0.2 3 7000 7001 2>"$tmp/err" | tr '\n' ' ')
+			[ "$got" = "$want" ] || echo "got '$got', expected '$want'" >>"$tmp/err"
+			[ "$got" = "$want" ] || fail "attached on a veth: '$expr'"
+		else
+			fail "attached on a veth: '$expr': translate, link and attach"
+		fi
+	done
+fi
 
 # --name: the function's symbol and BTF name, what the caller declares.
 n=$((n + 1))
