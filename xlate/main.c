@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* cbpf-xlate: translate a classic BPF program into eBPF for socket, tc, XDP or seccomp; load it. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -23,9 +24,10 @@ struct options {
 	struct cli_input in; /* FILE, -e or --policy, and their options */
 	const char *match, *nomatch;
 	bool classid;
+	bool probe;	  /* -t func --probe */
+	const char *name; /* --name: the function's (-t func) or the loaded program's */
 	bool annotate;
 	const char *pin, *tc_dev, *xdp_dev;
-	const char *name; /* --name */
 	bool tc_egress, detach, jited;
 	bool force; /* --force: attach where a dropping filter cuts the machine off */
 	char **exec_argv; /* --exec: the command and its arguments */
@@ -56,6 +58,7 @@ enum long_only {
 	OPT_REPORT,
 	OPT_LEARN,
 	OPT_FORCE,
+	OPT_PROBE,
 	OPT_NAME,
 };
 
@@ -74,6 +77,7 @@ static const struct option long_options[] = {
 	{"detach", no_argument, NULL, OPT_DETACH},
 	{"jited", no_argument, NULL, OPT_JITED},
 	{"force", no_argument, NULL, OPT_FORCE},
+	{"probe", no_argument, NULL, OPT_PROBE},
 	{"name", required_argument, NULL, OPT_NAME},
 	{"verify", required_argument, NULL, OPT_VERIFY},
 	{"interpreter", no_argument, NULL, OPT_INTERPRETER},
@@ -89,7 +93,7 @@ static const struct option long_options[] = {
 };
 
 static const char usage_line[] =
-	"usage: " PROG " -t socket|tc|xdp|seccomp [-f elf|raw|c|asm] [-o FILE] [options]\n"
+	"usage: " PROG " -t socket|tc|xdp|seccomp|func [-f elf|raw|c|asm] [-o FILE] [options]\n"
 	"                  (FILE | - | -e EXPR [-y LINKTYPE | -r CAPTURE] | --policy FILE)\n"
 	"       " PROG " -t tc|xdp (--attach-tc DEV[:egress] | --attach-xdp DEV) --detach\n"
 	"       " PROG " -t seccomp (FILE | -e ...) --exec [--] COMMAND [ARG...]\n"
@@ -103,7 +107,8 @@ static const char help_text[] =
 	"it, load it, attach it, or prove it against the original on a capture.\n"
 	"\nTarget and output:\n"
 	"  -t, --target T        socket (SO_ATTACH_BPF), tc (cls_bpf, direct action), xdp,\n"
-	"                        seccomp (run by libcbpf's interpreter; installed classic)\n"
+	"                        seccomp (run by libcbpf's interpreter; installed classic),\n"
+	"                        func (a function other eBPF programs link and call)\n"
 	"  -f, --format F        elf (default: an object for libbpf, bpftool and tc), raw\n"
 	"                        (struct bpf_insn array), c (kernel macros), asm (bpftool's\n"
 	"                        syntax, with the classic instructions as '; ' comments)\n"
@@ -112,6 +117,9 @@ static const char help_text[] =
 	"      --match ACTION    tc and xdp: what a match returns (tc ok, xdp pass)\n"
 	"      --nomatch ACTION  tc and xdp: what no match returns (tc shot, xdp drop)\n"
 	"      --classid         tc: return the classic result as cls_bpf's class id\n"
+	"      --name NAME       func: the function's name (cbpf_filter)\n"
+	"      --probe           func: read the packet with bpf_probe_read_kernel(), for\n"
+	"                        kprobe, fentry and other tracing programs\n"
 	"\nInput:\n"
 	"  -e, --expr EXPR       compile a filter expression exactly as tcpdump does\n"
 	"  -y, --linktype TYPE   link type for -e (EN10MB)\n"
@@ -231,6 +239,19 @@ static int check_record(struct options *o)
 	return cli_input_check(&o->in);
 }
 
+/* A C identifier of 1 to 64 characters: what an ELF symbol and a BTF name take. */
+static bool is_identifier(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n > 64 || isdigit((unsigned char)s[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+			return false;
+	return true;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	int c, err;
@@ -245,7 +266,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 't':
 			if (cbpf_target_parse(optarg, &o->target))
 				return cli_usage_error(
-					"unknown target '%s' (socket, tc, xdp, seccomp)", optarg);
+					"unknown target '%s' (socket, tc, xdp, seccomp, func)", optarg);
 			o->target_set = true;
 			break;
 		case 'f':
@@ -306,6 +327,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_FORCE:
 			o->force = true;
 			break;
+		case OPT_PROBE:
+			o->probe = true;
+			break;
 		case OPT_NAME:
 			o->name = optarg;
 			break;
@@ -351,7 +375,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return cli_usage_error("too many arguments: '%s' (one input file at most)",
 				       argv[optind]);
 	if (!o->target_set)
-		return cli_usage_error("choose a target with -t (socket, tc, xdp, seccomp)");
+		return cli_usage_error("choose a target with -t (socket, tc, xdp, seccomp, func)");
 	if (o->rec.file || o->rec.report || o->rec.learn || o->rec.args || o->rec.format_set ||
 	    o->rec.from_strace || o->rec.from_audit)
 		return check_record(o);
@@ -373,10 +397,20 @@ static int parse_args(int argc, char **argv, struct options *o)
 			"--policy compiles seccomp filters: use -t seccomp, not -t %s",
 			cbpf_target_name(o->target));
 	if ((o->match || o->nomatch) &&
-	    (o->target == CBPF_TARGET_SOCKET || o->target == CBPF_TARGET_SECCOMP))
+	    (o->target == CBPF_TARGET_SOCKET || o->target == CBPF_TARGET_SECCOMP ||
+	     o->target == CBPF_TARGET_FUNC))
 		return cli_usage_error("--match and --nomatch are for tc and xdp");
 	if (o->classid && o->target != CBPF_TARGET_TC)
 		return cli_usage_error("--classid is for tc");
+	if (o->probe && o->target != CBPF_TARGET_FUNC)
+		return cli_usage_error("--probe is for -t func");
+	if (o->name && o->target == CBPF_TARGET_FUNC && !is_identifier(o->name))
+		return cli_usage_error("--name '%s': use a C identifier of at most 64 characters",
+				       o->name);
+	if (o->target == CBPF_TARGET_FUNC && (o->pin || o->tc_dev || o->xdp_dev || o->verify))
+		return cli_usage_error("-t func writes a function for other programs to call, "
+				       "not a program to load, attach or verify: link the object "
+				       "with bpftool gen object");
 	if (o->classid && (o->match || o->nomatch))
 		return cli_usage_error("--classid returns class ids, not actions: drop --%s",
 				       o->match ? "match" : "nomatch");
@@ -393,7 +427,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return cli_usage_error(
 			"the kernel loads seccomp filters only as classic programs: use "
 			"--exec");
-	if (o->name && (!(o->pin || o->tc_dev || o->xdp_dev) || o->detach))
+	if (o->name && o->target != CBPF_TARGET_FUNC &&
+	    (!(o->pin || o->tc_dev || o->xdp_dev) || o->detach))
 		return cli_usage_error("--name names the program --load, --attach-tc or "
 				       "--attach-xdp loads");
 	if (o->name && !strpbrk(o->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -448,7 +483,10 @@ struct run {
 
 static int translate(struct run *r)
 {
-	struct cbpf_xlate_opts xo = {.target = r->o.target, .classid = r->o.classid};
+	struct cbpf_xlate_opts xo = {
+		.target = r->o.target, .classid = r->o.classid, .probe = r->o.probe,
+		/* the function's name; a loaded program's is the kernel's (--load's name below) */
+		.name = r->o.target == CBPF_TARGET_FUNC ? r->o.name : NULL};
 	enum cbpf_check_mode mode =
 		r->o.target == CBPF_TARGET_SECCOMP ? CBPF_CHECK_SECCOMP : CBPF_CHECK_PCAP;
 	int err;

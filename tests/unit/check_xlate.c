@@ -509,6 +509,65 @@ START_TEST(proof_without_perfmon)
 }
 END_TEST
 
+START_TEST(func_target)
+{
+	struct cbpf_xlate_opts o = {.target = CBPF_TARGET_FUNC, .probe = true, .name = "pick"};
+	struct cbpf_diags d = {0};
+	struct cbpf_ebpf_prog *e;
+	char *text;
+
+	/* int f(void *data, void *data_end): the bounds come in r1 and r2; the result is A. */
+	ASM(CBPF_TARGET_FUNC,
+	    "   0: (bf) r8 = r1\n"
+	    "   1: (bf) r9 = r2\n"
+	    "   2: (bf) r1 = r8\n"
+	    "   3: (07) r1 += 14\n"
+	    "   4: (2d) if r1 > r9 goto pc+3\n"
+	    "   5: (69) r0 = *(u16 *)(r8 +12)\n"
+	    "   6: (dc) r0 = be16 r0\n"
+	    "   7: (95) exit\n"
+	    "   8: (b4) w0 = 0\n"
+	    "   9: (95) exit\n",
+	    ABS(CBPF_H, 12), RET_A);
+	/* [x + k]: a bounded variable offset from data, checked against data_end. */
+	ASM(CBPF_TARGET_FUNC,
+	    "   0: (bf) r8 = r1\n"
+	    "   1: (bf) r9 = r2\n"
+	    "   2: (b4) w7 = 4\n"
+	    "   3: (b4) w2 = 14\n"
+	    "   4: (0c) w2 += w7\n"
+	    "   5: (25) if r2 > 0xfffe goto pc+7\n"
+	    "   6: (bf) r1 = r8\n"
+	    "   7: (0f) r1 += r2\n"
+	    "   8: (bf) r3 = r1\n"
+	    "   9: (07) r3 += 1\n"
+	    "  10: (2d) if r3 > r9 goto pc+2\n"
+	    "  11: (71) r0 = *(u8 *)(r1 +0)\n"
+	    "  12: (95) exit\n"
+	    "  13: (b4) w0 = 0\n"
+	    "  14: (95) exit\n",
+	    LDX_IMM(4), IND(CBPF_B, 14), RET_A);
+	/* --probe: a bounds check and bpf_probe_read_kernel() per load; #len is end - data. */
+	e = xlate_opts(PROG(I(CBPF_LDX | CBPF_B | CBPF_MSH, 14), I(CBPF_LD | CBPF_LEN, 0),
+			    ALU_X(CBPF_ADD), RET_A),
+		       4, &o, 0, &d);
+	text = disasm(e);
+	ck_assert_ptr_nonnull(strstr(text, "   6: (2d) if r1 > r9 goto pc+13\n"));
+	ck_assert_ptr_nonnull(strstr(text, "  10: (85) call bpf_probe_read_kernel#113\n"));
+	ck_assert_ptr_nonnull(strstr(text, "  16: (1f) r0 -= r8\n"));
+	ck_assert_str_eq(cbpf_ebpf_prog_name(e), "pick");
+	free(text);
+	cbpf_ebpf_prog_free(e);
+	/* A function gets only the bytes; probe is for func only. */
+	o.probe = false;
+	ck_assert_ptr_null(xlate_opts(PROG(ANC(CBPF_AD_PROTOCOL), RET_A), 2, &o, -ENOTSUP, &d));
+	cbpf_diags_free(&d);
+	o = (struct cbpf_xlate_opts){.target = CBPF_TARGET_TC, .probe = true};
+	ck_assert_ptr_null(xlate_opts(PROG(RET(1)), 1, &o, -EINVAL, &d));
+	cbpf_diags_free(&d);
+}
+END_TEST
+
 Suite *xlate_suite(void)
 {
 	Suite *s = suite_create("xlate");
@@ -516,6 +575,7 @@ Suite *xlate_suite(void)
 	TCase *meaning = tcase_create("meaning");
 
 	tcase_add_test(tc, short_output);
+	tcase_add_test(tc, func_target);
 	tcase_add_test(tc, refusals);
 	tcase_add_test(tc, refusals_are_located);
 	tcase_add_test(tc, options_and_actions);

@@ -67,6 +67,7 @@ enum {
 #define CBPF_EBPF_FUNC_GET_PRANDOM_U32	       7
 #define CBPF_EBPF_FUNC_GET_SMP_PROCESSOR_ID    8
 #define CBPF_EBPF_FUNC_SKB_LOAD_BYTES	       26
+#define CBPF_EBPF_FUNC_PROBE_READ_KERNEL       113
 #define CBPF_EBPF_FUNC_SKB_LOAD_BYTES_RELATIVE 68
 #define CBPF_EBPF_FUNC_XDP_GET_BUFF_LEN	       188
 #define CBPF_EBPF_FUNC_XDP_LOAD_BYTES	       189
@@ -84,15 +85,20 @@ CBPF_API const char *cbpf_ebpf_func_name(int32_t id);
  *   XDP      BPF_PROG_TYPE_XDP on struct xdp_md; returns an XDP_* action
  *   SECCOMP  a seccomp filter on struct seccomp_data; returns a SECCOMP_RET_* action. The kernel
  *            takes seccomp filters only in classic form: this one runs in libcbpf's interpreter.
+ *   FUNC     not a program but a function for other eBPF programs to call (BPF-to-BPF):
+ *            int NAME(void *data, void *data_end), the frame's first byte and one past its
+ *            last; returns the classic program's result (nonzero: a match). Written as an ELF
+ *            object for `bpftool gen object` (docs/xlate.md).
  */
 enum cbpf_target {
 	CBPF_TARGET_SOCKET,
 	CBPF_TARGET_TC,
 	CBPF_TARGET_XDP,
 	CBPF_TARGET_SECCOMP,
+	CBPF_TARGET_FUNC,
 };
 
-/* "socket", "tc", "xdp", "seccomp" */
+/* "socket", "tc", "xdp", "seccomp", "func" */
 CBPF_API const char *cbpf_target_name(enum cbpf_target target);
 /* Parses a target name. Returns 0 or -ENOENT. */
 CBPF_API int cbpf_target_parse(const char *name, enum cbpf_target *out);
@@ -118,8 +124,8 @@ CBPF_API const struct cbpf_prog *cbpf_ebpf_prog_classic(const struct cbpf_ebpf_p
 /* The classic instruction eBPF instruction idx comes from, or -1 (prologue, shared exits). */
 CBPF_API long cbpf_ebpf_prog_origin(const struct cbpf_ebpf_prog *prog, size_t idx);
 /*
- * The name of the program (the ELF symbol, and what bpftool shows): "cbpf_socket", "cbpf_tc",
- * "cbpf_xdp" or "cbpf_seccomp".
+ * The name of the program (the ELF symbol, and what bpftool shows): the translation's
+ * cbpf_xlate_opts.name, or "cbpf_socket", "cbpf_tc", "cbpf_xdp", "cbpf_seccomp", "cbpf_filter".
  */
 CBPF_API const char *cbpf_ebpf_prog_name(const struct cbpf_ebpf_prog *prog);
 /*
@@ -162,7 +168,10 @@ struct cbpf_ebpf_write_opts {
  * Writes prog to out in form. opts may be NULL. Returns 0, -EIO (the stream failed), -ENOMEM.
  * The ELF object has the program in section "socket", "tc", "xdp" or "seccomp" (the names libbpf
  * derives the program type from), a global function symbol cbpf_ebpf_prog_name() over it, and a
- * "license" section with _license; no BTF and no relocations.
+ * "license" section with _license; no BTF and no relocations. A func translation goes in
+ * ".text" as a global function of hidden visibility (so that libbpf verifies it with its
+ * caller's packet pointers, as a static function), with BTF and BTF.ext function and line info
+ * (each classic instruction as a source line) and no license (its caller's applies).
  */
 CBPF_API int cbpf_ebpf_write(FILE *out, const struct cbpf_ebpf_prog *prog, enum cbpf_ebpf_form form,
 			     const struct cbpf_ebpf_write_opts *opts);

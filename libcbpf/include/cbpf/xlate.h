@@ -25,6 +25,8 @@ struct cbpf_xlate_opts {
 	int32_t match;		     /* tc: TC_ACT_OK (0); xdp: XDP_PASS (2) */
 	int32_t nomatch;	     /* tc: TC_ACT_SHOT (2); xdp: XDP_DROP (1) */
 	bool classid;		     /* tc only: cls_bpf without direct action */
+	bool probe;		     /* func only: read the packet with bpf_probe_read_kernel() */
+	const char *name;	     /* the program's or function's name (NULL: the target's) */
 };
 
 /*
@@ -50,11 +52,19 @@ struct cbpf_xlate_opts {
  *            header is the start of the frame and the network header is taken to follow a
  *            14-byte Ethernet header.
  *   seccomp  ld [k] reads the 32-bit word of struct seccomp_data at k; ld #len is 64.
+ *   func     direct packet access between data and data_end (its arguments), bounds-checked
+ *            as in xdp; [x + k] as a variable offset from data and #len as data_end - data,
+ *            which the verifier allows loaders with CAP_PERFMON (and tracing programs need it
+ *            anyway). With probe, every load is a bounds check against data_end and a
+ *            bpf_probe_read_kernel() into the stack: tracing programs get the packet's
+ *            addresses as numbers they may not dereference. The network header is taken to
+ *            follow a 14-byte Ethernet header, as in xdp.
  *
  * A load the target cannot express is refused, located at the classic instruction, with the
  * reason: ld #hatype everywhere (no field or helper gives skb->dev->type), #poff, #nlattr and
  * #nlattr_nest everywhere (the kernel keeps their helpers to itself), and in XDP everything
- * that needs an sk_buff (#proto, #type, #mark, #rxhash, #vlan_*). prog need not be validated:
+ * that needs an sk_buff (#proto, #type, #mark, #rxhash, #vlan_*), in func every field of a
+ * context (a function gets only the bytes; #cpu and #rand work). prog need not be validated:
  * what cannot run (an unknown opcode, a jump past the end, M[k] with k >= 16, a missing final
  * return) is refused too; cbpf_check() first gives the kernel's reasons.
  *

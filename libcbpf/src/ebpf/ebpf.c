@@ -37,6 +37,7 @@ static_assert(CBPF_EBPF_FUNC_GET_SMP_PROCESSOR_ID == BPF_FUNC_get_smp_processor_
 static_assert(CBPF_EBPF_FUNC_SKB_LOAD_BYTES == BPF_FUNC_skb_load_bytes, "load_bytes");
 static_assert(CBPF_EBPF_FUNC_SKB_LOAD_BYTES_RELATIVE == BPF_FUNC_skb_load_bytes_relative,
 	      "load_bytes_relative");
+static_assert(CBPF_EBPF_FUNC_PROBE_READ_KERNEL == BPF_FUNC_probe_read_kernel, "probe_read");
 static_assert(CBPF_EBPF_FUNC_XDP_GET_BUFF_LEN == BPF_FUNC_xdp_get_buff_len, "buff_len");
 static_assert(CBPF_EBPF_FUNC_XDP_LOAD_BYTES == BPF_FUNC_xdp_load_bytes, "xdp_load_bytes");
 static_assert(CBPF_EBPF_HDR_START_MAC == BPF_HDR_START_MAC &&
@@ -48,6 +49,7 @@ static const char *const target_names[] = {
 	[CBPF_TARGET_TC] = "tc",
 	[CBPF_TARGET_XDP] = "xdp",
 	[CBPF_TARGET_SECCOMP] = "seccomp",
+	[CBPF_TARGET_FUNC] = "func",
 };
 
 const char *cbpf_target_name(enum cbpf_target target)
@@ -69,6 +71,8 @@ int cbpf_target_parse(const char *name, enum cbpf_target *out)
 
 const char *ebpf_section_name(enum cbpf_target target)
 {
+	if (target == CBPF_TARGET_FUNC)
+		return ".text"; /* libbpf's subprograms, which other programs call */
 	return cbpf_target_name(target);
 }
 
@@ -84,6 +88,8 @@ const char *cbpf_ebpf_func_name(int32_t id)
 		return "bpf_skb_load_bytes";
 	case BPF_FUNC_skb_load_bytes_relative:
 		return "bpf_skb_load_bytes_relative";
+	case BPF_FUNC_probe_read_kernel:
+		return "bpf_probe_read_kernel";
 	case BPF_FUNC_xdp_get_buff_len:
 		return "bpf_xdp_get_buff_len";
 	case BPF_FUNC_xdp_load_bytes:
@@ -134,6 +140,7 @@ void cbpf_ebpf_prog_free(struct cbpf_ebpf_prog *prog)
 	free(prog->insns);
 	free(prog->origin);
 	cbpf_prog_free(prog->classic);
+	free(prog->name);
 	free(prog);
 }
 
@@ -171,8 +178,11 @@ const char *cbpf_ebpf_prog_name(const struct cbpf_ebpf_prog *prog)
 		[CBPF_TARGET_TC] = "cbpf_tc",
 		[CBPF_TARGET_XDP] = "cbpf_xdp",
 		[CBPF_TARGET_SECCOMP] = "cbpf_seccomp",
+		[CBPF_TARGET_FUNC] = "cbpf_filter",
 	};
 
+	if (prog->name)
+		return prog->name;
 	if ((unsigned)prog->target < sizeof(names) / sizeof(names[0]))
 		return names[prog->target];
 	return "cbpf";

@@ -13,6 +13,7 @@ struct cbpf_ebpf_prog {
 	enum cbpf_target target;
 	bool actions; /* tc and xdp: results are match/nomatch actions */
 	int32_t match, nomatch;
+	char *name; /* owned, or NULL: the target's default */
 };
 
 /* Builders for one instruction (the names say what bpftool prints). */

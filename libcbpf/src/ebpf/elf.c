@@ -2,11 +2,13 @@
 /* The ELF writer: a relocatable ELF64 object with one eBPF program, written by hand (no libelf). */
 #include <elf.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <linux/bpf.h>
 
+#include "ebpf/btf_func.h"
 #include "ebpf/ebpf_prog.h"
 
 #ifndef EM_BPF
@@ -24,12 +26,14 @@
  *   - a .symtab, whose sh_link names the string table and whose sh_info counts the local
  *     symbols (only the null one here); libbpf refuses an object without one.
  * BTF (.BTF, .BTF.ext) is optional for programs without maps, global data or CO-RE relocations:
- * libbpf 1.1 opens and loads such objects without it.
+ * libbpf 1.1 opens and loads such objects without it. A func translation is a subprogram in
+ * .text instead, with BTF (btf_func.c): the verifier wants func info for every function of a
+ * program whose main function has it, and so does libbpf's linker for an extern's definition.
  */
-enum { SEC_NULL, SEC_PROG, SEC_LICENSE, SEC_SYMTAB, SEC_STRTAB, NSECS };
+enum { NSECS_MAX = 7, NSYMS_MAX = 3 };
 
 struct strtab {
-	char buf[256];
+	char buf[512];
 	size_t len;
 };
 
@@ -38,7 +42,9 @@ static Elf64_Word str_add(struct strtab *t, const char *s)
 	size_t n = strlen(s) + 1;
 	Elf64_Word at = (Elf64_Word)t->len;
 
-	memcpy(t->buf + t->len, s, n); /* the few names used fit: see the callers */
+	if (n > sizeof(t->buf) - t->len)
+		return 0; /* the name is checked to fit: see ebpf_write_elf */
+	memcpy(t->buf + t->len, s, n);
 	t->len += n;
 	return at;
 }
@@ -48,33 +54,128 @@ static size_t align8(size_t x)
 	return (x + 7) & ~(size_t)7;
 }
 
+/* The sections' contents, laid out one after the other after the ELF header. */
+struct image {
+	Elf64_Shdr sh[NSECS_MAX];
+	const void *data[NSECS_MAX];
+	unsigned n;
+	size_t end;
+};
+
+static unsigned add_section(struct image *im, Elf64_Shdr sh, const void *data)
+{
+	size_t align = sh.sh_addralign ? sh.sh_addralign : 1;
+
+	im->end = (im->end + align - 1) / align * align;
+	sh.sh_offset = sh.sh_type == SHT_NULL ? 0 : im->end;
+	im->end += sh.sh_type == SHT_NULL ? 0 : sh.sh_size;
+	im->sh[im->n] = sh;
+	im->data[im->n] = data;
+	return im->n++;
+}
+
 int ebpf_write_elf(FILE *out, const struct cbpf_ebpf_prog *prog)
 {
+	bool func = prog->target == CBPF_TARGET_FUNC;
 	const char *license = cbpf_ebpf_prog_license(prog);
+	const char *name = cbpf_ebpf_prog_name(prog), *section = ebpf_section_name(prog->target);
 	size_t code_size = prog->len * sizeof(struct bpf_insn);
-	size_t license_size = strlen(license) + 1;
 	struct strtab st = {{0}, 1};
-	Elf64_Sym syms[3];
-	Elf64_Shdr sh[NSECS];
+	struct btf_blobs btf = {0};
+	Elf64_Sym syms[NSYMS_MAX];
 	Elf64_Ehdr eh;
-	size_t off_code, off_license, off_symtab, off_strtab, off_sh, total;
-	Elf64_Word name_prog, name_license, name_symtab, name_strtab, sym_license, sym_prog;
+	struct image im = {.end = sizeof(eh)};
+	unsigned sec_prog, sec_license = 0, sec_strtab, nsyms = 1;
+	Elf64_Word name_sec, name_license = 0, name_btf = 0, name_ext = 0, name_symtab, name_strtab;
+	Elf64_Word sym_license = 0, sym_name;
+	size_t off_sh, total;
 	unsigned char *img;
 	int err = 0;
 
-	name_prog = str_add(&st, ebpf_section_name(prog->target));
-	name_license = str_add(&st, "license");
+	if (strlen(name) > 200)
+		return -EINVAL;
+	if (func) {
+		err = ebpf_btf_func(prog, name, section, &btf);
+		if (err)
+			return err;
+	}
+	/* The names in the order earlier versions wrote them: their objects stay byte-identical. */
+	name_sec = str_add(&st, section);
+	if (!func)
+		name_license = str_add(&st, "license");
 	name_symtab = str_add(&st, ".symtab");
 	name_strtab = str_add(&st, ".strtab");
-	sym_license = str_add(&st, "_license");
-	sym_prog = str_add(&st, cbpf_ebpf_prog_name(prog));
-
-	off_code = sizeof(eh);
-	off_license = off_code + code_size;
-	off_symtab = align8(off_license + license_size);
-	off_strtab = off_symtab + sizeof(syms);
-	off_sh = align8(off_strtab + st.len);
-	total = off_sh + sizeof(sh);
+	if (!func)
+		sym_license = str_add(&st, "_license");
+	sym_name = str_add(&st, name);
+	if (func) {
+		name_btf = str_add(&st, ".BTF");
+		name_ext = str_add(&st, ".BTF.ext");
+	}
+	memset(syms, 0, sizeof(syms));
+	add_section(&im, (Elf64_Shdr){.sh_type = SHT_NULL}, NULL);
+	sec_prog = add_section(&im,
+			       (Elf64_Shdr){.sh_name = name_sec,
+					    .sh_type = SHT_PROGBITS,
+					    .sh_flags = SHF_ALLOC | SHF_EXECINSTR,
+					    .sh_size = code_size,
+					    .sh_addralign = 8},
+			       prog->insns);
+	if (!func)
+		sec_license = add_section(&im,
+					  (Elf64_Shdr){.sh_name = name_license,
+						       .sh_type = SHT_PROGBITS,
+						       .sh_flags = SHF_ALLOC | SHF_WRITE,
+						       .sh_size = strlen(license) + 1,
+						       .sh_addralign = 1},
+					  license);
+	if (func) {
+		add_section(&im,
+			    (Elf64_Shdr){.sh_name = name_btf,
+					 .sh_type = SHT_PROGBITS,
+					 .sh_size = btf.btf_len,
+					 .sh_addralign = 4},
+			    btf.btf);
+		add_section(&im,
+			    (Elf64_Shdr){.sh_name = name_ext,
+					 .sh_type = SHT_PROGBITS,
+					 .sh_size = btf.ext_len,
+					 .sh_addralign = 4},
+			    btf.ext);
+	}
+	if (!func) {
+		syms[nsyms].st_name = sym_license;
+		syms[nsyms].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_OBJECT);
+		syms[nsyms].st_shndx = (Elf64_Section)sec_license;
+		syms[nsyms].st_size = strlen(license) + 1;
+		nsyms++;
+	}
+	syms[nsyms].st_name = sym_name;
+	syms[nsyms].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC);
+	/* Hidden: libbpf's linker resolves the caller's extern to it, and libbpf then marks it
+	 * static in BTF, so the verifier checks it with its caller's packet pointers; a global
+	 * one is checked alone, and "void *" arguments cannot be packet pointers there. */
+	syms[nsyms].st_other = func ? STV_HIDDEN : STV_DEFAULT;
+	syms[nsyms].st_shndx = (Elf64_Section)sec_prog;
+	syms[nsyms].st_size = code_size;
+	nsyms++;
+	add_section(&im,
+		    (Elf64_Shdr){.sh_name = name_symtab,
+				 .sh_type = SHT_SYMTAB,
+				 .sh_size = nsyms * sizeof(Elf64_Sym),
+				 .sh_link = im.n + 1, /* the string table, next */
+				 .sh_info = 1,	      /* the local symbols: the null one */
+				 .sh_addralign = 8,
+				 .sh_entsize = sizeof(Elf64_Sym)},
+		    syms);
+	sec_strtab = add_section(&im,
+				 (Elf64_Shdr){.sh_name = name_strtab,
+					      .sh_type = SHT_STRTAB,
+					      .sh_size = st.len,
+					      .sh_addralign = 1},
+				 st.buf);
+	off_sh = align8(im.end);
+	total = off_sh + im.n * sizeof(Elf64_Shdr);
 
 	memset(&eh, 0, sizeof(eh));
 	memcpy(eh.e_ident, ELFMAG, SELFMAG);
@@ -92,58 +193,24 @@ int ebpf_write_elf(FILE *out, const struct cbpf_ebpf_prog *prog)
 	eh.e_shoff = off_sh;
 	eh.e_ehsize = sizeof(eh);
 	eh.e_shentsize = sizeof(Elf64_Shdr);
-	eh.e_shnum = NSECS;
-	eh.e_shstrndx = SEC_STRTAB;
-
-	memset(syms, 0, sizeof(syms));
-	syms[1].st_name = sym_license;
-	syms[1].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_OBJECT);
-	syms[1].st_shndx = SEC_LICENSE;
-	syms[1].st_size = license_size;
-	syms[2].st_name = sym_prog;
-	syms[2].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC);
-	syms[2].st_shndx = SEC_PROG;
-	syms[2].st_size = code_size;
-
-	memset(sh, 0, sizeof(sh));
-	sh[SEC_PROG] = (Elf64_Shdr){.sh_name = name_prog,
-				    .sh_type = SHT_PROGBITS,
-				    .sh_flags = SHF_ALLOC | SHF_EXECINSTR,
-				    .sh_offset = off_code,
-				    .sh_size = code_size,
-				    .sh_addralign = 8};
-	sh[SEC_LICENSE] = (Elf64_Shdr){.sh_name = name_license,
-				       .sh_type = SHT_PROGBITS,
-				       .sh_flags = SHF_ALLOC | SHF_WRITE,
-				       .sh_offset = off_license,
-				       .sh_size = license_size,
-				       .sh_addralign = 1};
-	sh[SEC_SYMTAB] = (Elf64_Shdr){.sh_name = name_symtab,
-				      .sh_type = SHT_SYMTAB,
-				      .sh_offset = off_symtab,
-				      .sh_size = sizeof(syms),
-				      .sh_link = SEC_STRTAB,
-				      .sh_info = 1,
-				      .sh_addralign = 8,
-				      .sh_entsize = sizeof(Elf64_Sym)};
-	sh[SEC_STRTAB] = (Elf64_Shdr){.sh_name = name_strtab,
-				      .sh_type = SHT_STRTAB,
-				      .sh_offset = off_strtab,
-				      .sh_size = st.len,
-				      .sh_addralign = 1};
+	eh.e_shnum = (Elf64_Half)im.n;
+	eh.e_shstrndx = (Elf64_Half)sec_strtab;
 
 	img = calloc(1, total);
-	if (!img)
-		return -ENOMEM;
+	if (!img) {
+		err = -ENOMEM;
+		goto out;
+	}
 	memcpy(img, &eh, sizeof(eh));
-	if (code_size)
-		memcpy(img + off_code, prog->insns, code_size);
-	memcpy(img + off_license, license, license_size);
-	memcpy(img + off_symtab, syms, sizeof(syms));
-	memcpy(img + off_strtab, st.buf, st.len);
-	memcpy(img + off_sh, sh, sizeof(sh));
+	for (unsigned i = 0; i < im.n; i++)
+		if (im.data[i] && im.sh[i].sh_size)
+			memcpy(img + im.sh[i].sh_offset, im.data[i], im.sh[i].sh_size);
+	memcpy(img + off_sh, im.sh, im.n * sizeof(Elf64_Shdr));
 	if (fwrite(img, 1, total, out) != total)
 		err = -EIO;
 	free(img);
+out:
+	free(btf.btf);
+	free(btf.ext);
 	return err;
 }

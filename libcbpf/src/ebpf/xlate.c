@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The translator: classic BPF to eBPF for socket filters, tc, XDP and seccomp, pass by pass. */
+/* The translator: classic BPF to eBPF for socket filters, tc, XDP, seccomp and functions. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,9 +41,10 @@ int cbpf_xlate(const struct cbpf_prog *prog, const struct cbpf_xlate_opts *opts,
 	x.ci = cbpf_prog_insns(prog);
 	x.n = n > CBPF_MAXINSNS ? CBPF_MAXINSNS + 1 : (uint32_t)n;
 	x.target = opts->target;
+	x.probe = opts->probe;
 	x.diags = diags;
 	x.pc = -1;
-	if ((unsigned)x.target > CBPF_TARGET_SECCOMP) {
+	if ((unsigned)x.target > CBPF_TARGET_FUNC) {
 		xl_report(&x, -1, -EINVAL, "unknown target %d", (int)x.target);
 		return x.err;
 	}
@@ -51,8 +52,13 @@ int cbpf_xlate(const struct cbpf_prog *prog, const struct cbpf_xlate_opts *opts,
 		xl_report(&x, -1, -EINVAL, "class ids are for tc only");
 		return x.err;
 	}
+	if (opts->probe && x.target != CBPF_TARGET_FUNC) {
+		xl_report(&x, -1, -EINVAL, "probe reads are for func only");
+		return x.err;
+	}
 	if ((opts->set_match || opts->set_nomatch) &&
-	    (x.target == CBPF_TARGET_SOCKET || x.target == CBPF_TARGET_SECCOMP || opts->classid)) {
+	    (x.target == CBPF_TARGET_SOCKET || x.target == CBPF_TARGET_SECCOMP ||
+	     x.target == CBPF_TARGET_FUNC || opts->classid)) {
 		xl_report(&x, -1, -EINVAL, "match and nomatch actions are for tc and xdp only%s",
 			  opts->classid ? ", without class ids" : "");
 		return x.err;
@@ -131,8 +137,9 @@ int cbpf_xlate(const struct cbpf_prog *prog, const struct cbpf_xlate_opts *opts,
 		res->actions = x.actions;
 		res->match = x.match;
 		res->nomatch = x.nomatch;
+		res->name = opts->name ? strdup(opts->name) : NULL;
 	}
-	if (!res || !res->classic) {
+	if (!res || !res->classic || (opts->name && !res->name)) {
 		if (res) {
 			res->insns = NULL;
 			res->origin = NULL;

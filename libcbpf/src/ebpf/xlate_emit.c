@@ -46,6 +46,12 @@ static void emit_len(struct xl *x, uint32_t i, unsigned reg)
 		xl_emit(x,
 			E_MOV32_IMM(reg, 64)); /* kernel/seccomp.c: sizeof(struct seccomp_data) */
 		break;
+	case CBPF_TARGET_FUNC:
+		/* data_end - data: pointer subtraction, allowed with CAP_PERFMON. */
+		xl_emit(x, E_MOV64_REG(reg, REND));
+		xl_emit(x, E_ALU64_REG(CBPF_SUB, reg, RDATA));
+		xl_emit(x, E_MOV32_REG(reg, reg));
+		break;
 	default:
 		xl_emit(x, E_LDX(CBPF_W, reg, x->ctx, offsetof(struct __sk_buff, len)));
 		break;
@@ -72,6 +78,30 @@ static void emit_xdp_load(struct xl *x, unsigned dst, uint32_t off, uint32_t siz
 		xl_emit(x, E_ALU64_IMM(CBPF_ADD, CBPF_EBPF_R1, (int32_t)off));
 		xl_emit(x, E_LDX(ebpf_size(size), dst, CBPF_EBPF_R1, 0));
 	}
+	emit_be(x, dst, size);
+}
+
+/*
+ * func --probe: dst = the size bytes at data + r3 (r3 set by the caller), read with
+ * bpf_probe_read_kernel() after checking that they end by data_end; 0 when they do not or the
+ * read fails. The call clobbers A (r0): save_a keeps it in r6.
+ */
+static void emit_probe_read(struct xl *x, unsigned dst, uint32_t size, bool save_a)
+{
+	xl_emit(x, E_ALU64_REG(CBPF_ADD, CBPF_EBPF_R3, RDATA));
+	xl_emit(x, E_MOV64_REG(CBPF_EBPF_R1, CBPF_EBPF_R3));
+	xl_emit(x, E_ALU64_IMM(CBPF_ADD, CBPF_EBPF_R1, (int32_t)size));
+	xl_emit_jump(x, E_JMP_REG(CBPF_JGT, CBPF_EBPF_R1, REND, 0), xl_zero_label(x));
+	if (save_a)
+		xl_emit(x, E_MOV32_REG(RSAVE_FUNC, RA));
+	xl_emit(x, E_MOV64_REG(CBPF_EBPF_R1, FP));
+	xl_emit(x, E_ALU64_IMM(CBPF_ADD, CBPF_EBPF_R1, -STACK_SCRATCH));
+	xl_emit(x, E_MOV64_IMM(CBPF_EBPF_R2, (int32_t)size));
+	xl_emit(x, E_CALL(CBPF_EBPF_FUNC_PROBE_READ_KERNEL));
+	xl_emit_jump(x, E_JMP_IMM(CBPF_EBPF_JNE, CBPF_EBPF_R0, 0, 0), xl_zero_label(x));
+	if (save_a)
+		xl_emit(x, E_MOV32_REG(RA, RSAVE_FUNC));
+	xl_emit(x, E_LDX(ebpf_size(size), dst, FP, -STACK_SCRATCH));
 	emit_be(x, dst, size);
 }
 
@@ -208,7 +238,13 @@ static void emit_abs(struct xl *x, uint32_t i, unsigned dst, uint32_t size, bool
 		xl_emit(x, E_LDX(CBPF_W, dst, x->ctx, (int16_t)k));
 		break;
 	case CBPF_TARGET_XDP:
+	case CBPF_TARGET_FUNC:
 		xl_xdp_rel(k, size, &off);
+		if (x->probe) {
+			xl_emit(x, E_MOV64_IMM(CBPF_EBPF_R3, (int32_t)off));
+			emit_probe_read(x, dst, size, save_a);
+			break;
+		}
 		emit_xdp_check(x, i);
 		emit_xdp_load(x, dst, off, size);
 		break;
@@ -244,6 +280,53 @@ static bool x_nonneg(const struct xl *x, uint32_t i)
 }
 
 /*
+ * xdp and func: r2 = where [x + k] reads from the start of the frame, as xl_xdp_rel() places
+ * SKF_NET_OFF and SKF_LL_OFF; below SKF_LL_OFF the program returns 0.
+ */
+static void emit_frame_offset(struct xl *x, uint32_t i)
+{
+	uint32_t lpos, lnet;
+
+	emit_offset(x, CBPF_EBPF_R2, x->ci[i].k);
+	if (x_nonneg(x, i))
+		return;
+	lpos = xl_label_new(x);
+	lnet = xl_label_new(x);
+	xl_emit_jump(x, E_JMP32_IMM(CBPF_EBPF_JSGE, CBPF_EBPF_R2, 0, 0), lpos);
+	xl_emit(x, E_ALU32_IMM(CBPF_ADD, CBPF_EBPF_R2, -CBPF_NET_OFF));
+	xl_emit_jump(x, E_JMP32_IMM(CBPF_EBPF_JSGE, CBPF_EBPF_R2, 0, 0), lnet);
+	xl_emit(x, E_ALU32_IMM(CBPF_ADD, CBPF_EBPF_R2, CBPF_NET_OFF - CBPF_LL_OFF));
+	xl_emit_jump(x, E_JMP32_IMM(CBPF_EBPF_JSLT, CBPF_EBPF_R2, 0, 0), xl_zero_label(x));
+	xl_emit_jump(x, E_JA(0), lpos);
+	xl_label_place(x, lnet);
+	xl_emit(x, E_ALU32_IMM(CBPF_ADD, CBPF_EBPF_R2, ETH_HLEN_XDP));
+	xl_label_place(x, lpos);
+}
+
+/*
+ * func: A = the size bytes at frame offset r2. The offset is bounded first (the verifier wants
+ * a packet pointer's variable offset below MAX_PACKET_OFF), then data + r2 + size is checked
+ * against data_end, which gives the pointer its range.
+ */
+static void emit_func_ind(struct xl *x, uint32_t size)
+{
+	xl_emit_jump(x, E_JMP_IMM(CBPF_JGT, CBPF_EBPF_R2, (int32_t)(MAX_PKT_OFF - size), 0),
+		     xl_zero_label(x));
+	if (x->probe) {
+		xl_emit(x, E_MOV64_REG(CBPF_EBPF_R3, CBPF_EBPF_R2));
+		emit_probe_read(x, RA, size, false);
+		return;
+	}
+	xl_emit(x, E_MOV64_REG(CBPF_EBPF_R1, RDATA));
+	xl_emit(x, E_ALU64_REG(CBPF_ADD, CBPF_EBPF_R1, CBPF_EBPF_R2));
+	xl_emit(x, E_MOV64_REG(CBPF_EBPF_R3, CBPF_EBPF_R1));
+	xl_emit(x, E_ALU64_IMM(CBPF_ADD, CBPF_EBPF_R3, (int32_t)size));
+	xl_emit_jump(x, E_JMP_REG(CBPF_JGT, CBPF_EBPF_R3, REND, 0), xl_zero_label(x));
+	xl_emit(x, E_LDX(ebpf_size(size), RA, CBPF_EBPF_R1, 0));
+	emit_be(x, RA, size);
+}
+
+/*
  * ld/ldh/ldb [x + k]. The offset is (int32_t)(X + k), computed in 32 bits like the kernel's
  * int offset argument: it may wrap, or land in SKF_NET_OFF or SKF_LL_OFF. When the known range of
  * X rules that out, only the non-negative case is emitted.
@@ -253,7 +336,7 @@ static void emit_ind(struct xl *x, uint32_t i)
 	const struct cbpf_insn *in = &x->ci[i];
 	uint32_t size = xl_load_size(in->code);
 	bool fast = x_nonneg(x, i);
-	uint32_t lpos, lnet, lneg, lrel, lchk;
+	uint32_t lneg, lrel, lchk;
 
 	switch (x->target) {
 	case CBPF_TARGET_SOCKET:
@@ -263,21 +346,7 @@ static void emit_ind(struct xl *x, uint32_t i)
 		/* Through bpf_xdp_load_bytes(): a packet pointer plus a variable offset is refused
 		 * to loaders without CAP_PERFMON ("pointer arithmetic with it prohibited for
 		 * !root"), a helper call is not. It fails past the frame and past 0xffff. */
-		emit_offset(x, CBPF_EBPF_R2, in->k);
-		if (!fast) {
-			lpos = xl_label_new(x);
-			lnet = xl_label_new(x);
-			xl_emit_jump(x, E_JMP32_IMM(CBPF_EBPF_JSGE, CBPF_EBPF_R2, 0, 0), lpos);
-			xl_emit(x, E_ALU32_IMM(CBPF_ADD, CBPF_EBPF_R2, -CBPF_NET_OFF));
-			xl_emit_jump(x, E_JMP32_IMM(CBPF_EBPF_JSGE, CBPF_EBPF_R2, 0, 0), lnet);
-			xl_emit(x, E_ALU32_IMM(CBPF_ADD, CBPF_EBPF_R2, CBPF_NET_OFF - CBPF_LL_OFF));
-			xl_emit_jump(x, E_JMP32_IMM(CBPF_EBPF_JSLT, CBPF_EBPF_R2, 0, 0),
-				     xl_zero_label(x));
-			xl_emit_jump(x, E_JA(0), lpos);
-			xl_label_place(x, lnet);
-			xl_emit(x, E_ALU32_IMM(CBPF_ADD, CBPF_EBPF_R2, ETH_HLEN_XDP));
-			xl_label_place(x, lpos);
-		}
+		emit_frame_offset(x, i);
 		emit_helper_args(x, -STACK_SCRATCH, size);
 		xl_emit(x, E_CALL(CBPF_EBPF_FUNC_XDP_LOAD_BYTES));
 		xl_emit_jump(x, E_JMP_IMM(CBPF_EBPF_JNE, CBPF_EBPF_R0, 0, 0), xl_zero_label(x));
@@ -311,6 +380,10 @@ static void emit_ind(struct xl *x, uint32_t i)
 		xl_emit_jump(x, E_JMP_IMM(CBPF_EBPF_JNE, CBPF_EBPF_R0, 0, 0), xl_zero_label(x));
 		xl_emit(x, E_LDX(ebpf_size(size), RA, FP, -STACK_SCRATCH));
 		emit_be(x, RA, size);
+		return;
+	case CBPF_TARGET_FUNC:
+		emit_frame_offset(x, i);
+		emit_func_ind(x, size);
 		return;
 	case CBPF_TARGET_SECCOMP:
 		return; /* doomed: never emitted */
@@ -357,6 +430,20 @@ static void emit_anc(struct xl *x, uint32_t i)
 	const char *why = NULL;
 	bool xdp = x->target == CBPF_TARGET_XDP;
 
+	if (x->target == CBPF_TARGET_FUNC) {
+		switch (k - (uint32_t)CBPF_AD_OFF) {
+		case CBPF_AD_CPU:
+		case CBPF_AD_RANDOM:
+		case CBPF_AD_ALU_XOR_X:
+			break;
+		default:
+			xl_report(x, i, -ENOTSUP,
+				  "'%s #%s' cannot be translated for func: a function gets the "
+				  "packet's bytes only, not the fields of an sk_buff or xdp_md",
+				  cbpf_opcode_lookup(x->ci[i].code)->name, insn_anc(k)->bpf_asm);
+			return;
+		}
+	}
 	switch (k - (uint32_t)CBPF_AD_OFF) {
 	case CBPF_AD_PROTOCOL:
 		if (!xdp) {
@@ -646,7 +733,10 @@ void xl_prologue(struct xl *x)
 {
 	if (x->ctx == CBPF_EBPF_R6)
 		xl_emit(x, E_MOV64_REG(CBPF_EBPF_R6, CBPF_EBPF_R1));
-	if (x->packet) {
+	if (x->packet && x->target == CBPF_TARGET_FUNC) {
+		xl_emit(x, E_MOV64_REG(RDATA, CBPF_EBPF_R1)); /* int f(void *data, void *data_end) */
+		xl_emit(x, E_MOV64_REG(REND, CBPF_EBPF_R2));
+	} else if (x->packet) {
 		xl_emit(x, E_LDX(CBPF_W, RDATA, CBPF_EBPF_R1, offsetof(struct xdp_md, data)));
 		xl_emit(x, E_LDX(CBPF_W, REND, CBPF_EBPF_R1, offsetof(struct xdp_md, data_end)));
 	}

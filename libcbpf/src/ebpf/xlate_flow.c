@@ -99,7 +99,7 @@ bool xl_doomed(const struct xl *x, const struct cbpf_insn *in)
 	}
 	if (!xl_is_packet_abs(in))
 		return false;
-	if (x->target == CBPF_TARGET_XDP)
+	if (x->target == CBPF_TARGET_XDP || x->target == CBPF_TARGET_FUNC)
 		return !xl_xdp_rel(in->k, xl_is_msh(code) ? 1 : xl_load_size(code), &off);
 	/* Below SKF_LL_OFF net/core/filter.c: bpf_internal_load_pointer_neg_helper finds nothing
 	 * and the program returns 0; LD_ABS would end the same way at run time, but what follows,
@@ -554,6 +554,11 @@ void xl_scan_needs(struct xl *x)
 
 		if (!(x->flags[i] & F_REACHED) || xl_doomed(x, in))
 			continue;
+		if (x->target == CBPF_TARGET_FUNC) {
+			/* data and data_end come as r1 and r2; no context to keep. */
+			x->packet = true;
+			continue;
+		}
 		ind = CBPF_CLASS(code) == CBPF_LD && CBPF_MODE(code) == CBPF_IND;
 		load = (CBPF_CLASS(code) == CBPF_LD && CBPF_MODE(code) == CBPF_ABS) || ind ||
 		       xl_is_msh(code);
@@ -580,6 +585,8 @@ void xl_scan_needs(struct xl *x)
 	}
 	/* The context survives in r1 unless a call or LD_ABS clobbers it, or xdp takes r1 as a
 	 * temporary. */
+	if (x->target == CBPF_TARGET_FUNC)
+		x->packet = true;
 	x->ctx = ctx_later && (x->calls || x->target == CBPF_TARGET_XDP) ? CBPF_EBPF_R6
 									 : CBPF_EBPF_R1;
 }

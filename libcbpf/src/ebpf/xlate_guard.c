@@ -25,7 +25,7 @@ static bool run_load(const struct xl *x, const struct cbpf_insn *in, uint32_t *e
 
 	if (!xl_is_packet_abs(in))
 		return false;
-	if (x->target == CBPF_TARGET_XDP && xl_xdp_rel(in->k, size, &off)) {
+	if (xl_direct(x) && xl_xdp_rel(in->k, size, &off)) {
 		*end = off + size;
 		return true;
 	}
@@ -48,7 +48,7 @@ static bool run_load(const struct xl *x, const struct cbpf_insn *in, uint32_t *e
  */
 void xl_guards(struct xl *x)
 {
-	if (x->target != CBPF_TARGET_XDP && x->target != CBPF_TARGET_TC)
+	if (!xl_direct(x) && x->target != CBPF_TARGET_TC)
 		return;
 	for (uint32_t i = x->n; i-- > 0;) {
 		const struct cbpf_insn *in = &x->ci[i];
@@ -74,7 +74,7 @@ void xl_guards(struct xl *x)
 /* Per straight run: the extent of its loads, kept at the first of them (F_FIRST). */
 void xl_run_needs(struct xl *x)
 {
-	if (x->target != CBPF_TARGET_XDP && x->target != CBPF_TARGET_TC)
+	if (!xl_direct(x) && x->target != CBPF_TARGET_TC)
 		return;
 	for (uint32_t i = 0; i < x->n;) {
 		uint32_t j = i, hi = 0, end;

@@ -15,8 +15,9 @@
  * The machine (the kernel's own choice in net/core/filter.c: bpf_convert_filter): A is r0, so
  * that loads, helper results and the return value need no moves; X is r7; the context is r6 when
  * a helper call or LD_ABS/LD_IND (which clobber r1-r5) would lose it, r1 otherwise; M[k] is the
- * 32-bit stack slot at fp - 4 * (k + 1). XDP keeps the packet's start and end in r8 and r9; tc and
- * socket use r8 to keep A across a load that must not clobber it. r1-r5 are scratch.
+ * 32-bit stack slot at fp - 4 * (k + 1). XDP and func keep the packet's start and end in r8 and
+ * r9; tc and socket use r8 to keep A across a load that must not clobber it, func --probe r6
+ * (a function has no context to keep). r1-r5 are scratch.
  *
  * A and X hold zero-extended 32-bit values at all times (every instruction that writes them is a
  * 32-bit operation or a zero-extending load), so 64-bit compares and moves on them are exact.
@@ -27,6 +28,7 @@
 #define RDATA CBPF_EBPF_R8
 #define REND  CBPF_EBPF_R9
 #define FP    CBPF_EBPF_R10
+#define RSAVE_FUNC CBPF_EBPF_R6
 
 #define ETH_HLEN_XDP 14	    /* XDP: the network header is taken to follow an Ethernet header */
 #define MAX_PKT_OFF  0xffff /* the verifier's MAX_PACKET_OFF */
@@ -76,6 +78,7 @@ struct xl {
 	const struct cbpf_insn *ci;
 	uint32_t n;
 	enum cbpf_target target;
+	bool probe;   /* func: loads through bpf_probe_read_kernel() */
 	bool actions; /* tc (direct action) and xdp: results become match/nomatch actions */
 	int32_t match, nomatch;
 	struct cbpf_diags *diags;
@@ -112,6 +115,12 @@ struct xl {
 	long ret0_at; /* where the first ret #0 (socket, seccomp, --classid) was emitted, or -1 */
 	int err;
 };
+
+/* Packet bytes read directly between data and data_end: xdp, and func without probe. */
+static inline bool xl_direct(const struct xl *x)
+{
+	return x->target == CBPF_TARGET_XDP || (x->target == CBPF_TARGET_FUNC && !x->probe);
+}
 
 /* xdp, tc: the guard of an instruction where every frame makes the program return 0. */
 #define GUARD_ALL UINT32_MAX
