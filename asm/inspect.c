@@ -81,7 +81,7 @@ int inspect_run(const struct inspect *in, struct cli_prog *p)
 	case INSPECT_AUDIT: {
 		struct cbpf_seccomp_model *m = NULL;
 		size_t found = 0;
-		struct cbpf_diags quiet = {0};
+		struct cbpf_diags quiet = { 0 };
 		int err = cbpf_seccomp_model_new(p->prog, &m, &quiet);
 
 		/* What the paths cannot be followed for is a finding of its own (or the checker's,
@@ -133,7 +133,7 @@ static int read_side(const char *path, const struct cli_input *inp, bool policy,
 		err = cbpf_policy_gen(pol, &popts, &p->prog, &p->diags);
 		cbpf_policy_free(pol);
 	} else {
-		struct cbpf_read_opts ropts = {path, inp->from, 0, false};
+		struct cbpf_read_opts ropts = { path, inp->from, 0, false };
 
 		if (!ropts.form)
 			ropts.form = cbpf_form_detect(p->src, p->srclen);
@@ -149,7 +149,7 @@ static int load_side(const char *path, const struct cli_input *inp, struct cli_p
 {
 	const char *dot = strrchr(path, '.');
 	bool policy = dot && (!strcmp(dot, ".json") || !strcmp(dot, ".policy"));
-	struct cli_prog q = {0};
+	struct cli_prog q = { 0 };
 	int rc, err;
 
 	rc = cli_read(path, path, inp->max_input, &p->src, &p->srclen);
@@ -187,7 +187,7 @@ static int load_side(const char *path, const struct cli_input *inp, struct cli_p
 
 int inspect_diff(const struct inspect *in, const struct cli_input *inp)
 {
-	struct cli_prog a = {0}, b = {0};
+	struct cli_prog a = { 0 }, b = { 0 };
 	struct cbpf_seccomp_model *ma = NULL, *mb = NULL;
 	bool differs = false;
 	int rc = 2, err;
@@ -225,8 +225,8 @@ out:
 
 int inspect_pid(const struct inspect *in, struct cbpf_prog ***progs, char ***labels, size_t *n)
 {
-	struct cbpf_diag_print_opts po = {.fallback = "cbpf-asm", .color = cli_color(2)};
-	struct cbpf_diags diags = {0};
+	struct cbpf_diag_print_opts po = { .fallback = "cbpf-asm", .color = cli_color(2) };
+	struct cbpf_diags diags = { 0 };
 	struct cbpf_seccomp_dump *d = NULL;
 	size_t nd = 0, k = 0;
 	int err;
@@ -310,8 +310,8 @@ int inspect_replay(const struct inspect *in, struct cli_prog *p)
 		.policy = p->policy,
 		.file = path ? path : "<stdin>",
 	};
-	struct cbpf_diag_print_opts po = {.fallback = ro.file, .color = cli_color(2)};
-	struct cbpf_diags diags = {0};
+	struct cbpf_diag_print_opts po = { .fallback = ro.file, .color = cli_color(2) };
+	struct cbpf_diags diags = { 0 };
 	struct cbpf_replay *rep = NULL;
 	struct cli_output out;
 	uint64_t denied;

@@ -14,13 +14,13 @@
 #define PROG "cbpf-asm"
 
 struct options {
-	struct cli_input in;   /* FILE, -e or --policy, and their options */
-	enum cbpf_form to;     /* the output form; CBPF_FORM_AUTO for --to native */
-	const char *to_flag;   /* the option that chose it, for conflict messages */
-	unsigned dflag;        /* -d counted like tcpdump's */
-	bool comments;         /* --comments */
-	bool no_comments;      /* --no-comments */
-	const char *output;    /* -o */
+	struct cli_input in; /* FILE, -e or --policy, and their options */
+	enum cbpf_form to;   /* the output form; CBPF_FORM_AUTO for --to native */
+	const char *to_flag; /* the option that chose it, for conflict messages */
+	unsigned dflag;	     /* -d counted like tcpdump's */
+	bool comments;	     /* --comments */
+	bool no_comments;    /* --no-comments */
+	const char *output;  /* -o */
 	enum cbpf_check_mode check;
 	bool no_check; /* --no-check: what the kernel refuses is written, with warnings */
 	bool iptables; /* --iptables: for iptables -m bpf, which gives the filter IP packets */
@@ -71,10 +71,12 @@ static const struct option long_options[] = {
 
 static const char usage_line[] =
 	"usage: " PROG " [-c | -d[d[d]] | -S | --raw | --dot] [-o FILE] [--seccomp] [FILE | -]\n"
-	"       " PROG " -e EXPRESSION [-r CAPTURE | -y LINKTYPE [-s SNAPLEN]] [-O] [output options]\n"
+	"       " PROG
+	" -e EXPRESSION [-r CAPTURE | -y LINKTYPE [-s SNAPLEN]] [-O] [output options]\n"
 	"       " PROG " --policy FILE [--arch ARCH,...] [--caps CAP,...] [output options]\n"
 	"       " PROG " --pid PID [--filter N | --fd FD] [output options]\n"
-	"       " PROG " [--explain | --audit | --to minijail|oci] [FILE | --policy FILE | --pid PID]\n"
+	"       " PROG
+	" [--explain | --audit | --to minijail|oci] [FILE | --policy FILE | --pid PID]\n"
 	"       " PROG " --seccomp --diff A B\n"
 	"       " PROG " --replay TRACE [FILE | --policy FILE]\n";
 
@@ -92,9 +94,8 @@ static const char help_text[] =
 	"      --from FORM       read the input as FORM: asm listing comma c dd ddd raw\n"
 	"      --no-relax        refuse conditional jumps farther than 255 (asm input)\n"
 	"      --policy FILE     compile a seccomp policy: a Docker/OCI JSON profile or a\n"
-	"                        minijail policy file (see docs/policy.md)\n"
-	CLI_POLICY_HELP
-	CLI_MAX_INPUT_HELP
+	"                        minijail policy file (see docs/policy.md)\n" CLI_POLICY_HELP
+		CLI_MAX_INPUT_HELP
 	"\nOutput (default: bpf_asm's comma form, as tc and iptables -m bpf take it):\n"
 	"  -c                    bpf_asm -c's C array\n"
 	"  -d, -dd, -ddd         tcpdump -d's listing, -dd's C array, -ddd's decimals\n"
@@ -140,9 +141,11 @@ static int inspect_check(struct options *o)
 
 	in->output = o->output;
 	if ((in->fd >= 0 || in->filter >= 0) && in->pid < 0)
-		return cli_usage_error("%s applies to --pid only", in->fd >= 0 ? "--fd" : "--filter");
+		return cli_usage_error("%s applies to --pid only",
+				       in->fd >= 0 ? "--fd" : "--filter");
 	if (in->fd >= 0 && in->filter >= 0)
-		return cli_usage_error("--fd reads a socket's filter; --filter picks a seccomp one");
+		return cli_usage_error(
+			"--fd reads a socket's filter; --filter picks a seccomp one");
 	if (in->pid >= 0 && (o->in.source != CLI_SRC_FILE || o->in.input || in->diff))
 		return cli_usage_error("--pid is the input; give no other");
 	if (in->replay && (in->mode || in->diff || in->pid >= 0 || o->in.source == CLI_SRC_EXPR))
@@ -226,16 +229,18 @@ static int parse_args(int argc, char **argv, struct options *o)
 							       "minijail|oci are three views; "
 							       "give one");
 				o->insp.mode = INSPECT_DECOMPILE;
-				o->insp.lang = optarg[0] == 'o' ? CBPF_POLICY_JSON : CBPF_POLICY_TEXT;
+				o->insp.lang =
+					optarg[0] == 'o' ? CBPF_POLICY_JSON : CBPF_POLICY_TEXT;
 				break;
 			}
 			/* Not a form of the program: what it becomes (AUTO is never written). */
 			if (!strcmp(optarg, "native"))
 				f = CBPF_FORM_AUTO;
 			else if (cbpf_form_parse(optarg, &f) || f == CBPF_FORM_AUTO)
-				return cli_usage_error("unknown output form '%s' (comma c listing dd "
-						       "ddd asm raw dot native minijail oci)",
-						       optarg);
+				return cli_usage_error(
+					"unknown output form '%s' (comma c listing dd "
+					"ddd asm raw dot native minijail oci)",
+					optarg);
 			err = choose_output(o, f, "--to");
 			break;
 		}
@@ -259,10 +264,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_EXPLAIN:
 		case OPT_AUDIT:
-			if (o->insp.mode && o->insp.mode != (c == OPT_EXPLAIN ? INSPECT_EXPLAIN
-									       : INSPECT_AUDIT))
-				return cli_usage_error("--explain, --audit and --to minijail|oci are "
-						       "three views; give one");
+			if (o->insp.mode &&
+			    o->insp.mode != (c == OPT_EXPLAIN ? INSPECT_EXPLAIN : INSPECT_AUDIT))
+				return cli_usage_error(
+					"--explain, --audit and --to minijail|oci are "
+					"three views; give one");
 			o->insp.mode = c == OPT_EXPLAIN ? INSPECT_EXPLAIN : INSPECT_AUDIT;
 			break;
 		case OPT_DIFF:
@@ -279,9 +285,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 			if (end == optarg || *end || v < 0 || v > 0x7fffffff)
 				return cli_usage_error("invalid number '%s' for %s", optarg,
-						       c == OPT_PID ? "--pid" : c == OPT_FD ? "--fd"
-											 : "--filter");
-			*(c == OPT_PID ? &o->insp.pid : c == OPT_FD ? &o->insp.fd : &o->insp.filter) = v;
+						       c == OPT_PID  ? "--pid"
+						       : c == OPT_FD ? "--fd"
+								     : "--filter");
+			*(c == OPT_PID	? &o->insp.pid
+			  : c == OPT_FD ? &o->insp.fd
+					: &o->insp.filter) = v;
 			break;
 		}
 		default:
@@ -304,8 +313,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return cli_usage_error("--no-check writes what the kernel refuses; %s needs a "
 				       "program it takes",
 				       o->to == CBPF_FORM_AUTO ? "--to native"
-				       : o->insp.diff	     ? "--diff"
-							     : "a seccomp view");
+				       : o->insp.diff	       ? "--diff"
+							       : "a seccomp view");
 	if (o->iptables && (o->check == CBPF_CHECK_SECCOMP || o->insp.pid >= 0))
 		return cli_usage_error("--iptables is for packet filters; %s",
 				       o->insp.pid >= 0 ? "--pid reads seccomp filters"

@@ -173,8 +173,8 @@ static void minijail(struct totals *t, const char *rel)
 
 	snprintf(name, sizeof(name), "%.*s", (int)(strlen(base) - strlen(".policy")), base);
 	snprintf(policy, sizeof(policy), CORPUS "/policies/%s", rel);
-	snprintf(peer, sizeof(peer), CORPUS "/peer-filters/%.*s/%s/py.raw",
-		 (int)(base - rel - 1), rel, name);
+	snprintf(peer, sizeof(peer), CORPUS "/peer-filters/%.*s/%s/py.raw", (int)(base - rel - 1),
+		 rel, name);
 	opts.arches = &arch;
 	opts.n_arches = 1;
 	opts.host = arch;
@@ -204,8 +204,8 @@ static void oci(struct totals *t, const char *rel)
 
 		snprintf(peer, sizeof(peer), CORPUS "/peer-filters/oci/%.*s/%s/lsc261O.raw",
 			 (int)(strlen(base) - strlen(".json")), base, cfgs[i].cfg);
-		snprintf(title, sizeof(title), "%.*s@%s", (int)(strlen(base) - strlen(".json")), base,
-			 cfgs[i].cfg);
+		snprintf(title, sizeof(title), "%.*s@%s", (int)(strlen(base) - strlen(".json")),
+			 base, cfgs[i].cfg);
 		one(t, title, policy, &opts, peer);
 	}
 }

@@ -56,8 +56,9 @@ static char *many_rules(int kind, size_t n)
 	if (!s)
 		return NULL;
 	if (kind == 2)
-		len += (size_t)snprintf(s, cap, "{\"defaultAction\": \"SCMP_ACT_ERRNO\", "
-						"\"syscalls\": [\n");
+		len += (size_t)snprintf(s, cap,
+					"{\"defaultAction\": \"SCMP_ACT_ERRNO\", "
+					"\"syscalls\": [\n");
 	for (size_t i = 0; i < n; i++) {
 		char *at = s + len;
 		size_t left = cap - len;
@@ -115,8 +116,7 @@ static double lsc_time(const struct cbpf_policy *pol)
 }
 
 /* One line of per_rule's table. */
-static void per_rule_one(const struct cbpf_policy_opts *opts, int kind, size_t n,
-			 const char *title)
+static void per_rule_one(const struct cbpf_policy_opts *opts, int kind, size_t n, const char *title)
 {
 	char *src = many_rules(kind, n), outcome[32] = "";
 	double best = 1e300, lsc_ms = 0;
@@ -179,9 +179,9 @@ static void per_rule(void)
 int main(int argc, char **argv)
 {
 	/* tools/bench.sh hands every benchmark its large capture: only a policy file counts here */
-	const char *path = argc > 1 && (strstr(argv[1], ".json") || strstr(argv[1], ".policy")) ?
-				   argv[1] :
-				   NULL;
+	const char *path = argc > 1 && (strstr(argv[1], ".json") || strstr(argv[1], ".policy"))
+				   ? argv[1]
+				   : NULL;
 	struct cbpf_policy_opts opts = { .host = CBPF_ARCH_X86_64, .kernel = "6.1" };
 	struct cbpf_diags diags = { 0 };
 	struct cbpf_policy *pol;
@@ -200,8 +200,8 @@ int main(int argc, char **argv)
 			if (!access(corpus[i], R_OK))
 				path = corpus[i];
 		printf("profile: %s (%s)\n", path ? path : FALLBACK,
-		       path ? "Docker's default profile" :
-			      "Docker's default profile is absent: a committed profile of similar "
+		       path ? "Docker's default profile"
+			    : "Docker's default profile is absent: a committed profile of similar "
 			      "size stands in");
 		if (!path)
 			path = FALLBACK;
@@ -283,8 +283,8 @@ int main(int argc, char **argv)
 		printf("(%zu allowed syscalls left out: libseccomp gives them another action, as it "
 		       "does not know them)\n",
 		       disagree);
-	printf("%s\n", ok ? "cbpf is at most libseccomp's binary tree in size, mean and worst" :
-			    "cbpf is LARGER or SLOWER than libseccomp's binary tree somewhere");
+	printf("%s\n", ok ? "cbpf is at most libseccomp's binary tree in size, mean and worst"
+			  : "cbpf is LARGER or SLOWER than libseccomp's binary tree somewhere");
 	sim_free(&s_ours);
 	sim_free(&s_lsc[0]);
 	sim_free(&s_lsc[1]);

@@ -83,8 +83,9 @@ static void put16(uint8_t *p, uint32_t v)
 /* A frame as a busy link might carry it. */
 static void synthesize(size_t n, uint32_t snap)
 {
-	static const uint8_t nets[][4] = { { 10, 0, 0, 1 },  { 10, 0, 0, 2 },  { 192, 168, 1, 7 },
-					   { 192, 168, 9, 9 }, { 172, 16, 0, 3 }, { 8, 8, 8, 8 } };
+	static const uint8_t nets[][4] = { { 10, 0, 0, 1 },    { 10, 0, 0, 2 },
+					   { 192, 168, 1, 7 }, { 192, 168, 9, 9 },
+					   { 172, 16, 0, 3 },  { 8, 8, 8, 8 } };
 	static const uint16_t ports[] = { 80, 443, 53, 22, 8080, 123, 5353, 40000, 51234 };
 	uint8_t f[1600];
 

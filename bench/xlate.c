@@ -92,7 +92,7 @@ static void read_capture(const char *file, size_t max, int *dlt)
 
 static struct cbpf_prog *compile(const char *expr, int dlt)
 {
-	struct cbpf_compile_opts co = {.linktype = dlt};
+	struct cbpf_compile_opts co = { .linktype = dlt };
 	struct cbpf_prog *prog;
 
 	if (cbpf_pcap_compile(expr, &co, &prog, NULL))
@@ -105,16 +105,16 @@ static void ratios(int dlt)
 	printf("eBPF instructions per classic instruction:\n");
 	printf("  %-38s %8s %8s %8s %8s\n", "", "socket", "tc", "xdp", "seccomp");
 	for (int set = 0; set < 2; set++) {
-		size_t classic[4] = {0}, ebpf[4] = {0},
+		size_t classic[4] = { 0 }, ebpf[4] = { 0 },
 		       nprog = set ? 1000 : sizeof(exprs) / sizeof(exprs[0]);
 
 		for (size_t i = 0; i < nprog; i++) {
-			struct randprog_opts ro = {.seed = i + 1, .seccomp = i % 4 == 3};
+			struct randprog_opts ro = { .seed = i + 1, .seccomp = i % 4 == 3 };
 			struct cbpf_prog *prog =
 				set ? randprog_new(&ro, NULL) : compile(exprs[i], dlt);
 
 			for (int t = 0; prog && t < 4; t++) {
-				struct cbpf_xlate_opts o = {.target = (enum cbpf_target)t};
+				struct cbpf_xlate_opts o = { .target = (enum cbpf_target)t };
 				struct cbpf_ebpf_prog *e;
 
 				if ((t == CBPF_TARGET_SECCOMP) != (set && ro.seccomp) ||
@@ -171,7 +171,7 @@ static double kernel_ns(int fd, bool xdp, unsigned repeat)
 	double total = 0;
 
 	for (size_t i = 0; i < npk; i += step, n++) {
-		struct cbpf_test_run run = {pk[i].data, pk[i].len, 0, repeat, 0, 0};
+		struct cbpf_test_run run = { pk[i].data, pk[i].len, 0, repeat, 0, 0 };
 
 		if (cbpf_ebpf_test_run(fd, &run, NULL))
 			return -1;
@@ -183,10 +183,10 @@ static double kernel_ns(int fd, bool xdp, unsigned repeat)
 /* The cost of the test run itself: a program that returns at once, per target. */
 static double baseline_ns(enum cbpf_target t, unsigned repeat)
 {
-	static const struct cbpf_insn ret = {CBPF_RET | CBPF_K, 0, 0, 1};
+	static const struct cbpf_insn ret = { CBPF_RET | CBPF_K, 0, 0, 1 };
 	struct cbpf_prog *prog = cbpf_prog_new(&ret, 1);
-	struct cbpf_xlate_opts o = {.target = t};
-	struct cbpf_load_opts lo = {.sched_cls = true};
+	struct cbpf_xlate_opts o = { .target = t };
+	struct cbpf_load_opts lo = { .sched_cls = true };
 	struct cbpf_ebpf_prog *e;
 	double ns = -1;
 	int fd;
@@ -232,10 +232,11 @@ static void per_packet(int dlt, unsigned repeat)
 			continue;
 		cns = classic_ns(vm, repeat, &sink);
 		for (int t = 0; t < 3 && base[0] >= 0; t++) {
-			struct cbpf_xlate_opts o = {.target = (enum cbpf_target)t};
+			struct cbpf_xlate_opts o = { .target = (enum cbpf_target)t };
 			/* Socket programs run as SCHED_CLS: see cbpf_ebpf_test_input. */
-			struct cbpf_load_opts lo = {
-				.log_buf = logbuf, .log_size = sizeof(logbuf), .sched_cls = true};
+			struct cbpf_load_opts lo = { .log_buf = logbuf,
+						     .log_size = sizeof(logbuf),
+						     .sched_cls = true };
 			struct cbpf_ebpf_prog *e;
 			double kns;
 			int fd;
@@ -279,8 +280,8 @@ static void loops(int dlt, unsigned repeat)
 		printf("  %-44s %3zu classic, budget %4u:", loop_exprs[x], cbpf_prog_len(prog),
 		       cbpf_vm_loop_budget(vm));
 		for (int t = 0; t < 3; t++) {
-			struct cbpf_xlate_opts o = {.target = (enum cbpf_target)t};
-			struct cbpf_load_opts lo = {NULL, 0, true};
+			struct cbpf_xlate_opts o = { .target = (enum cbpf_target)t };
+			struct cbpf_load_opts lo = { NULL, 0, true };
 			struct cbpf_ebpf_prog *e;
 			double kns = -1;
 			int fd;
@@ -309,7 +310,7 @@ static void loops(int dlt, unsigned repeat)
  */
 static double xlate_ns(const struct cbpf_prog *prog, enum cbpf_target target)
 {
-	struct cbpf_xlate_opts o = {.target = target};
+	struct cbpf_xlate_opts o = { .target = target };
 	size_t rounds = 2000000 / cbpf_prog_len(prog) + 1;
 	double t0 = now();
 
@@ -338,13 +339,13 @@ static struct cbpf_prog *ladder(size_t len)
 	for (uint32_t i = 0; n + 5 < len; i++) {
 		uint32_t cell = i % 16;
 
-		v[n++] = (struct cbpf_insn){CBPF_LD | CBPF_H | CBPF_ABS, 0, 0, 2 * (i % 32)};
-		v[n++] = (struct cbpf_insn){CBPF_JMP | CBPF_JGT | CBPF_K, 0, 1, i};
-		v[n++] = (struct cbpf_insn){CBPF_ALU | CBPF_ADD | CBPF_K, 0, 0, 1};
-		v[n++] = (struct cbpf_insn){CBPF_ST, 0, 0, cell};
-		v[n++] = (struct cbpf_insn){CBPF_LDX | CBPF_W | CBPF_MEM, 0, 0, cell};
+		v[n++] = (struct cbpf_insn){ CBPF_LD | CBPF_H | CBPF_ABS, 0, 0, 2 * (i % 32) };
+		v[n++] = (struct cbpf_insn){ CBPF_JMP | CBPF_JGT | CBPF_K, 0, 1, i };
+		v[n++] = (struct cbpf_insn){ CBPF_ALU | CBPF_ADD | CBPF_K, 0, 0, 1 };
+		v[n++] = (struct cbpf_insn){ CBPF_ST, 0, 0, cell };
+		v[n++] = (struct cbpf_insn){ CBPF_LDX | CBPF_W | CBPF_MEM, 0, 0, cell };
 	}
-	v[n++] = (struct cbpf_insn){CBPF_RET | CBPF_A, 0, 0, 0};
+	v[n++] = (struct cbpf_insn){ CBPF_RET | CBPF_A, 0, 0, 0 };
 	prog = cbpf_prog_new(v, n);
 	free(v);
 	if (!prog)
@@ -358,7 +359,7 @@ static struct cbpf_prog *ladder(size_t len)
  */
 static void linear(void)
 {
-	double first[3] = {0};
+	double first[3] = { 0 };
 
 	printf("\ntranslation time per classic instruction (every instruction reachable, mean over "
 	       "2M instructions):\n");

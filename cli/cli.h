@@ -35,9 +35,10 @@ void cli_warning(const char *fmt, ...) CBPF_PRINTF(1, 2);
 int cli_option(struct cli_input *in, int c, char *arg, char *const *argv);
 /* The end of every getopt_long table: --help, --version and the terminating entry. */
 #define CLI_LONG_OPTIONS_END                                                                       \
-	{ "help", no_argument, NULL, 'h' },                                                        \
-	{ "version", no_argument, NULL, CLI_OPT_VERSION },                                         \
-	{ NULL, 0, NULL, 0 }
+	{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, CLI_OPT_VERSION },     \
+	{                                                                                          \
+		NULL, 0, NULL, 0                                                                   \
+	}
 
 /* Whether messages to fd get colours: a terminal, and NO_COLOR not set or empty. */
 bool cli_color(int fd);
@@ -95,8 +96,8 @@ int cli_size_parse(const char *s, size_t *out);
 
 /* Where the program comes from. */
 enum cli_source {
-	CLI_SRC_FILE,   /* FILE or stdin, in any form cbpf-asm reads */
-	CLI_SRC_EXPR,   /* -e: a libpcap filter expression */
+	CLI_SRC_FILE,	/* FILE or stdin, in any form cbpf-asm reads */
+	CLI_SRC_EXPR,	/* -e: a libpcap filter expression */
 	CLI_SRC_POLICY, /* --policy: a seccomp policy, Docker/OCI JSON or minijail text */
 };
 
@@ -112,23 +113,23 @@ struct cli_input {
 	const char *snaplen;  /* -s */
 	bool no_optimize;     /* -O */
 	enum cbpf_form from;  /* --from; CBPF_FORM_AUTO detects */
-	bool no_relax;        /* --no-relax */
+	bool no_relax;	      /* --no-relax */
 	const char *policy;   /* --policy */
 	enum cbpf_arch arches[CBPF_ARCH_COUNT];
-	size_t n_arches;                    /* --arch */
+	size_t n_arches;		    /* --arch */
 	const char *caps[CLI_MAX_CAPS + 1]; /* --caps, split in place: caps[0] is NULL when not
 					     * given, "" when given empty (no capabilities) */
-	bool lenient;                       /* --lenient */
-	const char *kernel;                 /* --kernel: the version minKernel is decided for */
-	enum cbpf_arch host;                /* --host: the machine the container runs on */
-	bool strict;                        /* --strict: overlapping OCI rules are an error */
-	size_t max_input;                   /* --max-input-size; 0: CBPF_MAX_INPUT_SIZE */
-	enum cbpf_policy_lang lang;         /* --policy-format; CBPF_POLICY_AUTO decides by content */
-	bool has_default_action;            /* --default-action */
+	bool lenient;			    /* --lenient */
+	const char *kernel;		    /* --kernel: the version minKernel is decided for */
+	enum cbpf_arch host;		    /* --host: the machine the container runs on */
+	bool strict;			    /* --strict: overlapping OCI rules are an error */
+	size_t max_input;		    /* --max-input-size; 0: CBPF_MAX_INPUT_SIZE */
+	enum cbpf_policy_lang lang; /* --policy-format; CBPF_POLICY_AUTO decides by content */
+	bool has_default_action;    /* --default-action */
 	uint32_t default_action;
-	bool has_bad_arch;                  /* --bad-arch */
+	bool has_bad_arch; /* --bad-arch */
 	uint32_t bad_arch;
-	bool log_mode;                      /* --log-mode */
+	bool log_mode; /* --log-mode */
 };
 
 /* The codes of cli_option's long-only options; the short input options are -e -r -y -s -O. */
@@ -152,24 +153,25 @@ enum cli_option_code {
 
 /* getopt_long's entries for the input options (but --no-relax: cbpf-asm's own). */
 #define CLI_INPUT_LONG_OPTIONS                                                                     \
-	{ "expr", required_argument, NULL, 'e' },                                                  \
-	{ "read", required_argument, NULL, 'r' },                                                  \
-	{ "linktype", required_argument, NULL, 'y' },                                              \
-	{ "snaplen", required_argument, NULL, 's' },                                               \
-	{ "no-optimize", no_argument, NULL, 'O' },                                                 \
-	{ "from", required_argument, NULL, CLI_OPT_FROM },                                         \
-	{ "policy", required_argument, NULL, CLI_OPT_POLICY },                                     \
-	{ "arch", required_argument, NULL, CLI_OPT_ARCH },                                         \
-	{ "caps", required_argument, NULL, CLI_OPT_CAPS },                                         \
-	{ "lenient", no_argument, NULL, CLI_OPT_LENIENT },                                         \
-	{ "kernel", required_argument, NULL, CLI_OPT_KERNEL },                                     \
-	{ "max-input-size", required_argument, NULL, CLI_OPT_MAX_INPUT },                          \
-	{ "policy-format", required_argument, NULL, CLI_OPT_POLICY_FORMAT },                       \
-	{ "default-action", required_argument, NULL, CLI_OPT_DEFAULT_ACTION },                     \
-	{ "bad-arch", required_argument, NULL, CLI_OPT_BAD_ARCH },                                 \
-	{ "log-mode", no_argument, NULL, CLI_OPT_LOG_MODE },                                       \
-	{ "host", required_argument, NULL, CLI_OPT_HOST },                                         \
-	{ "strict", no_argument, NULL, CLI_OPT_STRICT }
+	{ "expr", required_argument, NULL, 'e' }, { "read", required_argument, NULL, 'r' },        \
+		{ "linktype", required_argument, NULL, 'y' },                                      \
+		{ "snaplen", required_argument, NULL, 's' },                                       \
+		{ "no-optimize", no_argument, NULL, 'O' },                                         \
+		{ "from", required_argument, NULL, CLI_OPT_FROM },                                 \
+		{ "policy", required_argument, NULL, CLI_OPT_POLICY },                             \
+		{ "arch", required_argument, NULL, CLI_OPT_ARCH },                                 \
+		{ "caps", required_argument, NULL, CLI_OPT_CAPS },                                 \
+		{ "lenient", no_argument, NULL, CLI_OPT_LENIENT },                                 \
+		{ "kernel", required_argument, NULL, CLI_OPT_KERNEL },                             \
+		{ "max-input-size", required_argument, NULL, CLI_OPT_MAX_INPUT },                  \
+		{ "policy-format", required_argument, NULL, CLI_OPT_POLICY_FORMAT },               \
+		{ "default-action", required_argument, NULL, CLI_OPT_DEFAULT_ACTION },             \
+		{ "bad-arch", required_argument, NULL, CLI_OPT_BAD_ARCH },                         \
+		{ "log-mode", no_argument, NULL, CLI_OPT_LOG_MODE },                               \
+		{ "host", required_argument, NULL, CLI_OPT_HOST },                                 \
+	{                                                                                          \
+		"strict", no_argument, NULL, CLI_OPT_STRICT                                        \
+	}
 
 /* The help lines of --arch, --caps, --kernel and --lenient. */
 #define CLI_POLICY_HELP                                                                            \
@@ -180,16 +182,16 @@ enum cli_option_code {
 	"                        Docker's default set; ALL for all)\n"                             \
 	"      --kernel VERSION  the kernel for a profile's minKernel (default: this one's)\n"     \
 	"      --lenient         a syscall missing on some of the architectures is a warning\n"    \
-	"                        (and no rule there), not an error\n"                             \
+	"                        (and no rule there), not an error\n"                              \
 	"      --policy-format F json or minijail (default: decided by the content)\n"             \
 	"      --default-action ACTION\n"                                                          \
-	"                        what a syscall no rule names gets, whatever the policy\n"        \
+	"                        what a syscall no rule names gets, whatever the policy\n"         \
 	"                        says: allow, log, trap, errno(EPERM), kill-thread, ...\n"         \
 	"      --bad-arch ACTION the action for other architectures and x32 numbers\n"             \
 	"                        (default: kill-thread)\n"                                         \
 	"      --log-mode        every action but allow becomes log, for writing a policy\n"       \
-	"      --host ARCH       the machine a profile is for: its archMap entry, \"arches\",\n"     \
-	"                        and its architecture always in the filter (default: this one)\n" \
+	"      --host ARCH       the machine a profile is for: its archMap entry, \"arches\",\n"   \
+	"                        and its architecture always in the filter (default: this one)\n"  \
 	"      --strict          a profile's rules for one syscall with different actions are\n"   \
 	"                        an error, not resolved as runc does (with a warning)\n"
 
@@ -212,9 +214,9 @@ struct cli_prog {
 	char *src; /* the input text, for excerpts; NULL for binary input and expressions */
 	size_t srclen;
 	unsigned seccomp_flags; /* --policy: the profile's flags, CBPF_SECCOMP_FLAG_* */
-	bool keep_policy;       /* set by the caller: --policy's parsed rules stay in policy */
-	bool seccomp_file;      /* set by the caller: FILE may be a policy too (CBPF_SOURCE_SECCOMP) */
-	bool has_linktype;      /* -e: the link type it was compiled for, in linktype */
+	bool keep_policy;	/* set by the caller: --policy's parsed rules stay in policy */
+	bool seccomp_file; /* set by the caller: FILE may be a policy too (CBPF_SOURCE_SECCOMP) */
+	bool has_linktype; /* -e: the link type it was compiled for, in linktype */
 	int linktype;
 	struct cbpf_policy *policy;
 };

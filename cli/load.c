@@ -8,7 +8,8 @@
 
 void cli_print_diags(struct cli_prog *p)
 {
-	/* As many as the assembler reports before it stops: bytecode garbage is wrong everywhere. */
+	/* As many as the assembler reports before it stops: bytecode garbage is wrong everywhere.
+	 */
 	p->popts.max_errors = 20;
 	cbpf_diags_print(stderr, &p->diags, p->src, p->srclen, &p->popts);
 	cbpf_diags_free(&p->diags);
@@ -106,7 +107,9 @@ static int load_source(struct cli_prog *p, const struct cli_input *in)
 		.log_mode = in->log_mode,
 		.arches = in->arches,
 		.n_arches = in->n_arches,
-		.caps = !in->caps[0] ? NULL : in->caps[0][0] ? in->caps : no_caps,
+		.caps = !in->caps[0]	 ? NULL
+			: in->caps[0][0] ? in->caps
+					 : no_caps,
 		.lenient = in->lenient,
 		.kernel = in->kernel,
 		.host = in->host,
@@ -115,7 +118,7 @@ static int load_source(struct cli_prog *p, const struct cli_input *in)
 	};
 	struct cbpf_source_opts sopts = {
 		.file = path,
-		.kind = policy		   ? CBPF_SOURCE_POLICY
+		.kind = policy		  ? CBPF_SOURCE_POLICY
 			: p->seccomp_file ? CBPF_SOURCE_SECCOMP
 					  : CBPF_SOURCE_PROGRAM,
 		.form = in->from,

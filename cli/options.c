@@ -121,8 +121,9 @@ int cli_input_option(struct cli_input *in, int c, char *arg)
 			return cli_usage_error("unknown action '%s' for %s (allow, log, trap, "
 					       "errno(EPERM), trace(N), kill-thread, kill-process, "
 					       "user-notify)",
-					       arg, c == CLI_OPT_BAD_ARCH ? "--bad-arch"
-									: "--default-action");
+					       arg,
+					       c == CLI_OPT_BAD_ARCH ? "--bad-arch"
+								     : "--default-action");
 		if (c == CLI_OPT_BAD_ARCH)
 			in->has_bad_arch = true, in->bad_arch = action;
 		else
@@ -161,26 +162,28 @@ int cli_input_check(const struct cli_input *in)
 	if (in->source != CLI_SRC_FILE && in->input)
 		return cli_usage_error("%s and the input file '%s' are two inputs; give one",
 				       in->source == CLI_SRC_EXPR ? "-e" : "--policy", in->input);
-	if (in->source != CLI_SRC_POLICY && (in->n_arches || in->caps[0] || in->lenient || in->kernel))
-		return cli_usage_error("%s applies to --policy only", in->n_arches ? "--arch"
+	if (in->source != CLI_SRC_POLICY &&
+	    (in->n_arches || in->caps[0] || in->lenient || in->kernel))
+		return cli_usage_error("%s applies to --policy only", in->n_arches  ? "--arch"
 								      : in->caps[0] ? "--caps"
 								      : in->kernel  ? "--kernel"
 										    : "--lenient");
-	if (in->source != CLI_SRC_POLICY && (in->lang || in->has_default_action || in->has_bad_arch ||
-					      in->log_mode || in->host || in->strict))
+	if (in->source != CLI_SRC_POLICY &&
+	    (in->lang || in->has_default_action || in->has_bad_arch || in->log_mode || in->host ||
+	     in->strict))
 		return cli_usage_error("%s applies to --policy only",
-				       in->lang		       ? "--policy-format"
+				       in->lang			? "--policy-format"
 				       : in->has_default_action ? "--default-action"
-				       : in->has_bad_arch       ? "--bad-arch"
-				       : in->log_mode	       ? "--log-mode"
-				       : in->host	       ? "--host"
-							       : "--strict");
+				       : in->has_bad_arch	? "--bad-arch"
+				       : in->log_mode		? "--log-mode"
+				       : in->host		? "--host"
+								: "--strict");
 	if (in->source == CLI_SRC_POLICY && in->from)
 		return cli_usage_error("--from reads a program; --policy compiles a policy");
 	if (in->source == CLI_SRC_EXPR && in->from)
 		return cli_usage_error("--from reads a file; -e compiles an expression");
-	if (in->source != CLI_SRC_EXPR && (in->capture || in->linktype || in->snaplen ||
-					    in->no_optimize))
+	if (in->source != CLI_SRC_EXPR &&
+	    (in->capture || in->linktype || in->snaplen || in->no_optimize))
 		return cli_usage_error("%s applies to -e only", in->capture    ? "-r"
 								: in->linktype ? "-y"
 								: in->snaplen  ? "-s"

@@ -24,8 +24,8 @@ static int input_set(struct sh *sh, int err, struct cbpf_diags *diags, size_t of
 		/* Said once: scripts set inputs before loading the filter they test. */
 		sh->said_no_filter = true;
 		sh_note(sh, "%s: the seccomp input is kept for the seccomp filter 'load' brings",
-			cbpf_dbg_prog(sh->dbg) ? "the program is a socket filter" :
-						 "no program is loaded");
+			cbpf_dbg_prog(sh->dbg) ? "the program is a socket filter"
+					       : "no program is loaded");
 	}
 	if (cbpf_dbg_prog(sh->dbg) && cbpf_dbg_mode(sh->dbg) == CBPF_VM_SECCOMP &&
 	    cbpf_dbg_write_outcome(sh->out, sh->dbg))

@@ -39,8 +39,10 @@ static int load_file(struct sh *sh, const char *path, enum cbpf_dbg_file_kind ki
 	if (f.capture)
 		return load_capture(sh, path);
 	if (err == -ESPIPE)
-		sh_error(sh, "'%s' is not a file, which cannot be looked into without reading it: "
-			     "say load pcap or load prog", path);
+		sh_error(sh,
+			 "'%s' is not a file, which cannot be looked into without reading it: "
+			 "say load pcap or load prog",
+			 path);
 	else if (f.read_err)
 		sh_error(sh, "%s: %s%s", path,
 			 cbpf_infile_why(err, sh->max_input, why, sizeof(why)),
@@ -81,8 +83,10 @@ static int load_capture(struct sh *sh, const char *path)
 	if (sh_no_io(sh))
 		return 1;
 	if (sh->stdin_commands && sh_is_stdin(path)) {
-		sh_error(sh, "%s is standard input, which carries the commands here: give the "
-			     "capture as a file, or the commands with -c or a script", path);
+		sh_error(sh,
+			 "%s is standard input, which carries the commands here: give the "
+			 "capture as a file, or the commands with -c or a script",
+			 path);
 		return 1;
 	}
 	err = cbpf_dbg_open_capture(sh->dbg, path, &diags);
@@ -107,8 +111,9 @@ static int load_capture(struct sh *sh, const char *path)
 		const char *was = cbpf_linktype_name(lt);
 		const char *is = cbpf_linktype_name(in.linktype);
 
-		sh_note(sh, "the expression is compiled for link type %s (-y), and this capture's "
-			    "is %s",
+		sh_note(sh,
+			"the expression is compiled for link type %s (-y), and this capture's "
+			"is %s",
 			was ? was : "?", is ? is : "?");
 	}
 	return 0;
@@ -138,8 +143,9 @@ int cmd_load(struct sh *sh, char *args, size_t off)
 			return load_capture(sh, rest);
 		if (sh_matches(sub, "expr"))
 			return sh_do_load_expr(sh, rest);
-		return load_file(sh, rest, sh_matches(sub, "seccomp") ? CBPF_DBG_FILE_SECCOMP :
-					   CBPF_DBG_FILE_PROG);
+		return load_file(sh, rest,
+				 sh_matches(sub, "seccomp") ? CBPF_DBG_FILE_SECCOMP
+							    : CBPF_DBG_FILE_PROG);
 	}
 	if (sh_matches(sub, "pid"))
 		return sh_load_pid(sh, rest);

@@ -142,4 +142,3 @@ int cmd_print(struct sh *sh, char *args, size_t off)
 	fprintf(sh->out, "%#" PRIx64 " (%" PRIu64 ")\n", v, v);
 	return 0;
 }
-

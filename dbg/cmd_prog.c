@@ -55,8 +55,9 @@ int cmd_filter(struct sh *sh, char *args, size_t off)
 		sh_error(sh, "filter needs a file to write");
 		return 1;
 	}
-	if (sh_no_io(sh) || !sh_ready(sh, CBPF_DBG_NEED_PROG | CBPF_DBG_NEED_SOCKET |
-						  CBPF_DBG_NEED_CAPTURE, "filter"))
+	if (sh_no_io(sh) ||
+	    !sh_ready(sh, CBPF_DBG_NEED_PROG | CBPF_DBG_NEED_SOCKET | CBPF_DBG_NEED_CAPTURE,
+		      "filter"))
 		return 1;
 	if (to_stdout) {
 		/* Standard output carries the capture alone: nothing else may go there. */

@@ -105,7 +105,9 @@ int sh_load_pid(struct sh *sh, char *args)
 		return 1;
 	}
 	if (nd > 1 && !x)
-		sh_note(sh, "process %d has %zu seccomp filters: this is the newest; 'load pid %d "
-			    "filter N' loads filter N (0 the newest)", (int)pid, nd, (int)pid);
+		sh_note(sh,
+			"process %d has %zu seccomp filters: this is the newest; 'load pid %d "
+			"filter N' loads filter N (0 the newest)",
+			(int)pid, nd, (int)pid);
 	return 0;
 }

@@ -56,8 +56,9 @@ static int go_back(struct sh *sh, uint64_t n)
 	size_t k = cbpf_dbg_history(sh->dbg, &h);
 
 	if (n > k) {
-		sh_error(sh, "cannot go back %" PRIu64 " instruction%s: %zu %s executed on this "
-			     "input",
+		sh_error(sh,
+			 "cannot go back %" PRIu64 " instruction%s: %zu %s executed on this "
+			 "input",
 			 n, n == 1 ? "" : "s", k, k == 1 ? "was" : "were");
 		return 1;
 	}
@@ -92,8 +93,9 @@ int cmd_step(struct sh *sh, char *args, size_t off)
 		return 1;
 	}
 	if (err || v > STEP_MAX) {
-		sh_error(sh, "step %s at most %u instructions at a time (a packet's run is %u at "
-			     "most), not " DIAG_QF,
+		sh_error(sh,
+			 "step %s at most %u instructions at a time (a packet's run is %u at "
+			 "most), not " DIAG_QF,
 			 neg ? "goes back" : "takes", STEP_MAX, CBPF_MAXINSNS, QUOTE(args));
 		return 1;
 	}
@@ -243,4 +245,3 @@ int cmd_packet(struct sh *sh, char *args, size_t off)
 	}
 	return 0;
 }
-

@@ -56,8 +56,7 @@ static const struct sh_cmd cmds[] = {
 	  "The program (or instruction N) as bpf_dbg disassembles it.",
 	  "the program, as bpf_dbg disassembles it", NULL },
 	{ "dump", cmd_dump, SH_COMPLETE_NONE, "dump",
-	  "The program as a C array of { op, jt, jf, k }.",
-	  "the program as a C array", NULL },
+	  "The program as a C array of { op, jt, jf, k }.", "the program as a C array", NULL },
 	{ "quit", cmd_quit, SH_COMPLETE_NONE, "quit", "Leaves the debugger (so does end of input).",
 	  "leave the debugger", NULL },
 	{ "back", cmd_back, SH_COMPLETE_NONE, "back [N]",
@@ -104,8 +103,7 @@ static const struct sh_cmd cmds[] = {
 	  "The registers now, before the next instruction (after the last, once it ended).",
 	  "the registers before the next instruction", NULL },
 	{ "print", cmd_print, SH_COMPLETE_NONE, "print EXPR",
-	  "The value of an expression (see 'help break').",
-	  "the value of an expression", NULL },
+	  "The value of an expression (see 'help break').", "the value of an expression", NULL },
 	{ "set", cmd_set, SH_COMPLETE_FIELDS,
 	  "set [FIELD VALUE | FIELD auto | ip VALUE | jit on|off]",
 	  "The packet metadata the program's ancillary loads see (mark, ifindex, ...): lists\n"
@@ -133,8 +131,7 @@ static const struct sh_cmd cmds[] = {
 	{ "info", cmd_info, SH_COMPLETE_NONE, "info", "What is loaded, where the run stands.",
 	  "what is loaded, where the run stands", NULL },
 	{ "help", cmd_help, SH_COMPLETE_COMMANDS, "help [COMMAND]",
-	  "Lists the commands, or tells about one.",
-	  "the commands, or more on one", NULL },
+	  "Lists the commands, or tells about one.", "the commands, or more on one", NULL },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
@@ -143,10 +140,12 @@ static const struct {
 	const char *alias, *name;
 	bool listed;
 } aliases[] = {
-	{ "s", "step", false },	    { "r", "run", false },     { "c", "run", false },
-	{ "continue", "run", true }, { "b", "break", false },   { "q", "quit", false },
-	{ "exit", "quit", false },   { "p", "print", false },   { "?", "help", false },
-	{ "disas", "disassemble", false }, { "x", "packet", false },
+	{ "s", "step", false },	   { "r", "run", false },
+	{ "c", "run", false },	   { "continue", "run", true },
+	{ "b", "break", false },   { "q", "quit", false },
+	{ "exit", "quit", false }, { "p", "print", false },
+	{ "?", "help", false },	   { "disas", "disassemble", false },
+	{ "x", "packet", false },
 };
 #define NALIASES (sizeof(aliases) / sizeof(aliases[0]))
 
@@ -160,8 +159,9 @@ const char *sh_cmd_name(size_t i)
 	return NULL;
 }
 
-const char *const sh_load_kinds[] = { "bpf", "pcap", "expr", "seccomp", "prog", "pid", "file",
-				      NULL };
+const char *const sh_load_kinds[] = {
+	"bpf", "pcap", "expr", "seccomp", "prog", "pid", "file", NULL
+};
 
 const struct sh_cmd *sh_find_cmd(const char *name)
 {
@@ -231,4 +231,3 @@ void sh_unknown(struct sh *sh, const char *name)
 		sh_error(sh, "unknown command " DIAG_QF "%s; 'help' lists the commands",
 			 QUOTE(name), size);
 }
-

@@ -137,8 +137,9 @@ static void run_stream(struct sh *sh, FILE *in, const char *name)
 		sh->line++;
 		if (nul) {
 			/* The command would end there, silently: "load bpf 1,6 0 0 0\0..." */
-			sh_error(sh, "a NUL byte at column %zu would cut the command short: the "
-				     "line is refused",
+			sh_error(sh,
+				 "a NUL byte at column %zu would cut the command short: the "
+				 "line is refused",
 				 (size_t)(nul - line) + 1);
 			sh->errors++;
 			continue;

@@ -11,19 +11,18 @@
 
 #include "sh.h"
 
-#define ERR_RED "\033[1;31m"
+#define ERR_RED	     "\033[1;31m"
 #define WARN_MAGENTA "\033[1;35m"
-#define NOTE_CYAN "\033[1;36m"
-#define BOLD "\033[1m"
-#define TAG_YELLOW "\033[33m"
-#define RESET "\033[0m"
+#define NOTE_CYAN    "\033[1;36m"
+#define BOLD	     "\033[1m"
+#define TAG_YELLOW   "\033[33m"
+#define RESET	     "\033[0m"
 
 /* ---------------------------------------------------------------- messages */
 
-static void vmessage(struct sh *sh, const char *sev, const char *color, const char *fmt,
-		     va_list ap) CBPF_PRINTF(4, 0);
-static void vmessage(struct sh *sh, const char *sev, const char *color, const char *fmt,
-		     va_list ap)
+static void vmessage(struct sh *sh, const char *sev, const char *color, const char *fmt, va_list ap)
+	CBPF_PRINTF(4, 0);
+static void vmessage(struct sh *sh, const char *sev, const char *color, const char *fmt, va_list ap)
 {
 	if (sh->where)
 		fprintf(sh->err, "%s%s:%u: ", sh->ecolor ? BOLD : "", sh->where, sh->line);
@@ -181,7 +180,6 @@ char *sh_word(char **s)
 	return w;
 }
 
-
 /* ---------------------------------------------------------------- what commands need */
 
 bool sh_ready(struct sh *sh, unsigned needs, const char *what)
@@ -267,8 +265,8 @@ int sh_exec(struct sh *sh, const char *line)
 	}
 	/* Trailing blanks (and a CR from a DOS script) are not part of the last argument. */
 	end = buf + strlen(buf);
-	while (end > buf && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' ||
-			     end[-1] == '\n'))
+	while (end > buf &&
+	       (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
 		*--end = '\0';
 	/* The words are cut in buf; messages quote the line as it was written. */
 	text = strdup(buf);

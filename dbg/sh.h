@@ -16,24 +16,24 @@
 
 struct sh {
 	struct cbpf_dbg *dbg; /* the session: program, input, run, points, tally */
-	FILE *out;            /* results */
-	FILE *err;            /* errors */
-	bool color;           /* ANSI colours on out */
-	bool ecolor;          /* on err */
+	FILE *out;	      /* results */
+	FILE *err;	      /* errors */
+	bool color;	      /* ANSI colours on out */
+	bool ecolor;	      /* on err */
 	const char *where;    /* where commands come from ("<stdin>", a script): errors are located
 			       * there; NULL on a terminal */
-	unsigned line;        /* the command's line in it */
+	unsigned line;	      /* the command's line in it */
 	const char *cmdline;  /* the command being run */
-	bool no_io;           /* refuse commands that read or write files (the fuzzer) */
+	bool no_io;	      /* refuse commands that read or write files (the fuzzer) */
 	bool stdin_commands;  /* commands come from standard input, which cannot be a capture too */
 	bool quit;
-	bool said_no_filter;  /* syscall or arch without a seccomp filter has said so */
-	unsigned errors;      /* commands that failed */
-	bool failed;          /* the command being run has reported an error */
+	bool said_no_filter;   /* syscall or arch without a seccomp filter has said so */
+	unsigned errors;       /* commands that failed */
+	bool failed;	       /* the command being run has reported an error */
 	const char *diag_name; /* names a program without a file in messages; NULL: "program" */
-	bool linktype_given;  /* -y: expressions are compiled for a link type of their own */
-	size_t max_input;     /* --max-input-size: the most a file or command line may hold;
-			       * 0: CBPF_MAX_INPUT_SIZE */
+	bool linktype_given;   /* -y: expressions are compiled for a link type of their own */
+	size_t max_input;      /* --max-input-size: the most a file or command line may hold;
+				* 0: CBPF_MAX_INPUT_SIZE */
 };
 
 /* Sets up a session with a new engine; 0 or -ENOMEM. */
@@ -102,12 +102,12 @@ bool sh_ended(const struct sh *sh);
 /* What a command's arguments complete to at the terminal. */
 enum sh_complete {
 	SH_COMPLETE_NONE,
-	SH_COMPLETE_LOAD,     /* load's kinds, then file names (not after bpf or expr) */
+	SH_COMPLETE_LOAD, /* load's kinds, then file names (not after bpf or expr) */
 	SH_COMPLETE_FILES,
 	SH_COMPLETE_COMMANDS,
-	SH_COMPLETE_ARCH,     /* first argument */
-	SH_COMPLETE_SYSCALL,  /* first argument */
-	SH_COMPLETE_FIELDS,   /* first argument: metadata fields and ip */
+	SH_COMPLETE_ARCH,    /* first argument */
+	SH_COMPLETE_SYSCALL, /* first argument */
+	SH_COMPLETE_FIELDS,  /* first argument: metadata fields and ip */
 };
 
 struct sh_cmd {
@@ -116,7 +116,7 @@ struct sh_cmd {
 	enum sh_complete complete;
 	const char *usage;
 	const char *help;
-	const char *summary;     /* for the list */
+	const char *summary;	 /* for the list */
 	const char *short_usage; /* for the list, when usage is too long; NULL: usage */
 };
 
@@ -130,8 +130,8 @@ void sh_unknown(struct sh *sh, const char *name);
 extern const char *const sh_load_kinds[];
 
 /* The commands, by group. */
-int cmd_load(struct sh *sh, char *args, size_t off);           /* cmd_load.c */
-int cmd_select(struct sh *sh, char *args, size_t off);         /* cmd_run.c */
+int cmd_load(struct sh *sh, char *args, size_t off);   /* cmd_load.c */
+int cmd_select(struct sh *sh, char *args, size_t off); /* cmd_run.c */
 int cmd_step(struct sh *sh, char *args, size_t off);
 int cmd_run(struct sh *sh, char *args, size_t off);
 int cmd_back(struct sh *sh, char *args, size_t off);
@@ -139,20 +139,20 @@ int cmd_finish(struct sh *sh, char *args, size_t off);
 int cmd_regs(struct sh *sh, char *args, size_t off);
 int cmd_why(struct sh *sh, char *args, size_t off);
 int cmd_packet(struct sh *sh, char *args, size_t off);
-int cmd_breakpoint(struct sh *sh, char *args, size_t off);     /* cmd_points.c */
+int cmd_breakpoint(struct sh *sh, char *args, size_t off); /* cmd_points.c */
 int cmd_break(struct sh *sh, char *args, size_t off);
 int cmd_watch(struct sh *sh, char *args, size_t off);
 int cmd_delete(struct sh *sh, char *args, size_t off);
 int cmd_print(struct sh *sh, char *args, size_t off);
-int cmd_set(struct sh *sh, char *args, size_t off);            /* cmd_input.c */
+int cmd_set(struct sh *sh, char *args, size_t off); /* cmd_input.c */
 int cmd_syscall(struct sh *sh, char *args, size_t off);
 int cmd_arch(struct sh *sh, char *args, size_t off);
-int cmd_disassemble(struct sh *sh, char *args, size_t off);    /* cmd_prog.c */
+int cmd_disassemble(struct sh *sh, char *args, size_t off); /* cmd_prog.c */
 int cmd_dump(struct sh *sh, char *args, size_t off);
 int cmd_filter(struct sh *sh, char *args, size_t off);
 int cmd_coverage(struct sh *sh, char *args, size_t off);
 int cmd_info(struct sh *sh, char *args, size_t off);
-int cmd_replay(struct sh *sh, char *args, size_t off);         /* cmd_replay.c */
+int cmd_replay(struct sh *sh, char *args, size_t off); /* cmd_replay.c */
 /* load pid PID [FD | filter N]. Returns as the commands. */
 int sh_load_pid(struct sh *sh, char *args);
 /* load expr, also for -e. Returns as the commands. */

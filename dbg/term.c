@@ -11,7 +11,7 @@
 #include "sh.h"
 
 #define HISTORY_FILE ".cbpf_dbg_history"
-#define HISTORY_MAX 1000
+#define HISTORY_MAX  1000
 
 static volatile sig_atomic_t interrupt;
 
@@ -180,4 +180,3 @@ void sh_terminal(struct sh *sh)
 		write_history(path);
 	clear_history();
 }
-

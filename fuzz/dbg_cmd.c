@@ -17,14 +17,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Room for long scripts and for "load bpf" of a program of the kernel's 4096 instructions. */
 #define MAX_LINES 4096
-#define MAX_LINE 65536
+#define MAX_LINE  65536
 
 /* TCP port 80 over IPv4, the header length in M[0] and the port in M[1] (ldxb, [x + k], st). */
 static const struct cbpf_insn program[] = {
-	{ 0x28, 0, 0, 12 },	  { 0x15, 0, 10, 0x0800 }, { 0x30, 0, 0, 23 },
-	{ 0x15, 0, 8, 6 },	  { 0xb1, 0, 0, 14 },	   { 0x03, 0, 0, 0 },
-	{ 0x48, 0, 0, 14 },	  { 0x02, 0, 0, 1 },	   { 0x15, 2, 0, 80 },
-	{ 0x48, 0, 0, 16 },	  { 0x15, 0, 1, 80 },	   { 0x06, 0, 0, 0xffffffff },
+	{ 0x28, 0, 0, 12 }, { 0x15, 0, 10, 0x0800 }, { 0x30, 0, 0, 23 }, { 0x15, 0, 8, 6 },
+	{ 0xb1, 0, 0, 14 }, { 0x03, 0, 0, 0 },	     { 0x48, 0, 0, 14 }, { 0x02, 0, 0, 1 },
+	{ 0x15, 2, 0, 80 }, { 0x48, 0, 0, 16 },	     { 0x15, 0, 1, 80 }, { 0x06, 0, 0, 0xffffffff },
 	{ 0x06, 0, 0, 0 },
 };
 

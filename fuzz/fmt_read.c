@@ -12,13 +12,13 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const enum cbpf_form read_forms[] = {
-	CBPF_FORM_AUTO, CBPF_FORM_COMMA, CBPF_FORM_C,       CBPF_FORM_DD,
-	CBPF_FORM_DDD,  CBPF_FORM_RAW,   CBPF_FORM_LISTING, CBPF_FORM_ASM,
+	CBPF_FORM_AUTO, CBPF_FORM_COMMA, CBPF_FORM_C,	    CBPF_FORM_DD,
+	CBPF_FORM_DDD,	CBPF_FORM_RAW,	 CBPF_FORM_LISTING, CBPF_FORM_ASM,
 };
 
 static const enum cbpf_form write_forms[] = {
-	CBPF_FORM_COMMA, CBPF_FORM_C,   CBPF_FORM_LISTING, CBPF_FORM_DD,
-	CBPF_FORM_DDD,   CBPF_FORM_RAW, CBPF_FORM_DOT,     CBPF_FORM_ASM,
+	CBPF_FORM_COMMA, CBPF_FORM_C,	CBPF_FORM_LISTING, CBPF_FORM_DD,
+	CBPF_FORM_DDD,	 CBPF_FORM_RAW, CBPF_FORM_DOT,	   CBPF_FORM_ASM,
 };
 
 /* Whether every opcode fits in a byte, as in every program a kernel or libpcap runs. */
@@ -53,9 +53,8 @@ static void write_and_check(const struct cbpf_prog *prog, enum cbpf_form form)
 		    form == CBPF_FORM_DDD || form == CBPF_FORM_RAW)) {
 		if (cbpf_prog_read(buf, len, &ropts, &back, &diags) ||
 		    cbpf_prog_len(back) != cbpf_prog_len(prog) ||
-		    (cbpf_prog_len(prog) &&
-		     memcmp(cbpf_prog_insns(back), cbpf_prog_insns(prog),
-			    cbpf_prog_len(prog) * sizeof(struct cbpf_insn))))
+		    (cbpf_prog_len(prog) && memcmp(cbpf_prog_insns(back), cbpf_prog_insns(prog),
+						   cbpf_prog_len(prog) * sizeof(struct cbpf_insn))))
 			__builtin_trap();
 		/*
 		 * Detection finds the form again: -dd reads as C, and raw bytes that happen to be

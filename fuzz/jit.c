@@ -16,7 +16,7 @@
 
 #include "cbpf.h"
 
-#define MAX_INSNS CBPF_MAXINSNS
+#define MAX_INSNS  CBPF_MAXINSNS
 #define META_BYTES 32
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

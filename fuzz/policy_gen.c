@@ -32,8 +32,8 @@
  */
 
 static const char *const syscalls[16] = {
-	"read",	  "write", "close",  "ioctl",  "openat", "clone",  "futex",    "personality",
-	"socket", "prctl", "fcntl",  "kill",   "dup3",	 "pipe2",  "getrandom", "madvise",
+	"read",	  "write", "close", "ioctl", "openat", "clone", "futex",     "personality",
+	"socket", "prctl", "fcntl", "kill",  "dup3",   "pipe2", "getrandom", "madvise",
 };
 
 static const uint64_t values[] = {
@@ -60,8 +60,8 @@ static const uint64_t values[] = {
 };
 
 static const char *const text_ops[8] = { "==", "!=", "<", "<=", ">", ">=", "&", "in" };
-static const char *const json_ops[8] = { "SCMP_CMP_EQ", "SCMP_CMP_NE",	   "SCMP_CMP_LT",
-					 "SCMP_CMP_LE", "SCMP_CMP_GT",	   "SCMP_CMP_GE",
+static const char *const json_ops[8] = { "SCMP_CMP_EQ",	       "SCMP_CMP_NE", "SCMP_CMP_LT",
+					 "SCMP_CMP_LE",	       "SCMP_CMP_GT", "SCMP_CMP_GE",
 					 "SCMP_CMP_MASKED_EQ", "SCMP_CMP_EQ" };
 static const char *const json_actions[8] = {
 	"SCMP_ACT_ALLOW", "SCMP_ACT_ALLOW", "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO",
@@ -194,19 +194,26 @@ static void write_policy(struct reader *rd, struct buf *b, bool json, unsigned d
 static uint64_t edge(const struct cbpf_policy_cond *c, unsigned k, uint64_t salt)
 {
 	switch (k % 8) {
-	case 0: return c->value;
-	case 1: return c->value + 1;
-	case 2: return c->value - 1;
-	case 3: return c->value | ~c->mask;
-	case 4: return (uint32_t)c->value;
-	case 5: return c->value ^ ((uint64_t)1 << 32);
-	case 6: return (uint32_t)c->value + 1;
-	default: return salt;
+	case 0:
+		return c->value;
+	case 1:
+		return c->value + 1;
+	case 2:
+		return c->value - 1;
+	case 3:
+		return c->value | ~c->mask;
+	case 4:
+		return (uint32_t)c->value;
+	case 5:
+		return c->value ^ ((uint64_t)1 << 32);
+	case 6:
+		return (uint32_t)c->value + 1;
+	default:
+		return salt;
 	}
 }
 
-static void check_filter(const struct cbpf_policy *pol, const struct cbpf_prog *prog,
-			 uint64_t salt)
+static void check_filter(const struct cbpf_policy *pol, const struct cbpf_prog *prog, uint64_t salt)
 {
 	const struct cbpf_policy_rule *rules;
 	size_t n = cbpf_policy_rules(pol, &rules), step = n / 64 + 1;
@@ -237,10 +244,11 @@ static void check_filter(const struct cbpf_policy *pol, const struct cbpf_prog *
 				if (sim_run(&sim, &d, NULL) != model_eval(pol, &d)) {
 					fprintf(stderr,
 						"policy_gen: %s on %s, args %#" PRIx64 " %#" PRIx64
-						" %#" PRIx64 ": the filter gives %#x, the rules %#x\n",
-						rules[r].syscall, cbpf_arch_name(arches[a]), d.args[0],
-						d.args[1], d.args[2], sim_run(&sim, &d, NULL),
-						model_eval(pol, &d));
+						" %#" PRIx64
+						": the filter gives %#x, the rules %#x\n",
+						rules[r].syscall, cbpf_arch_name(arches[a]),
+						d.args[0], d.args[1], d.args[2],
+						sim_run(&sim, &d, NULL), model_eval(pol, &d));
 					abort();
 				}
 			}

@@ -10,8 +10,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char policy_src[] = "read: 1\nsocket: arg0 == AF_UNIX || arg0 == AF_INET6\n"
-					 "ioctl: arg1 == TCGETS; return ENOTTY\nmkdir: return EPERM\n";
+	static const char policy_src[] =
+		"read: 1\nsocket: arg0 == AF_UNIX || arg0 == AF_INET6\n"
+		"ioctl: arg1 == TCGETS; return ENOTTY\nmkdir: return EPERM\n";
 	static const enum cbpf_arch arches[] = { CBPF_ARCH_X86_64, CBPF_ARCH_I386 };
 	struct cbpf_policy_opts popts = { .arches = arches, .n_arches = 2, .no_includes = true };
 	/* the first byte picks the reader, so that each is reached without its marker */

@@ -16,8 +16,7 @@ typedef int (*fuzz_parser)(const char *src, size_t len, const struct cbpf_asm_op
  * Parse one input; a success has a position for every instruction and no error, a failure has
  * an error; the diagnostics print without fault.
  */
-static inline int fuzz_source(const uint8_t *data, size_t size, const char *file,
-			      fuzz_parser parse)
+static inline int fuzz_source(const uint8_t *data, size_t size, const char *file, fuzz_parser parse)
 {
 	struct cbpf_asm_opts opts = { .file = file, .no_relax = size && data[0] & 1 };
 	struct cbpf_diags diags = { 0 };

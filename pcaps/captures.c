@@ -8,9 +8,9 @@
 #include "gen.h"
 
 /* Hosts on the client LAN 10.0.0.0/24 and 2001:db8:1::/64 (mac_gw is their router). */
-static const uint8_t mac_a[6] = { 0x00, 0x16, 0x3e, 0x00, 0x00, 0x01 }; /* 10.0.0.1 */
-static const uint8_t mac_b[6] = { 0x00, 0x16, 0x3e, 0x00, 0x00, 0x02 }; /* 10.0.0.2 */
-static const uint8_t mac_c[6] = { 0x00, 0x16, 0x3e, 0x00, 0x00, 0x03 }; /* 10.0.0.3 */
+static const uint8_t mac_a[6] = { 0x00, 0x16, 0x3e, 0x00, 0x00, 0x01 };	  /* 10.0.0.1 */
+static const uint8_t mac_b[6] = { 0x00, 0x16, 0x3e, 0x00, 0x00, 0x02 };	  /* 10.0.0.2 */
+static const uint8_t mac_c[6] = { 0x00, 0x16, 0x3e, 0x00, 0x00, 0x03 };	  /* 10.0.0.3 */
 static const uint8_t mac_srv[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 }; /* 192.168.1.10 */
 static const uint8_t mac_all_nodes[6] = { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 };
 static const uint8_t mac_all_routers[6] = { 0x33, 0x33, 0x00, 0x00, 0x00, 0x02 };
@@ -26,8 +26,8 @@ static const char http_ok[] = "HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type:
 /* ---------------------------------------------------------------- TCP over IPv4 */
 
 /* An HTTP exchange: handshake, request, response, teardown (10 packets). */
-static void http_session(struct out *o, const struct ipsd *up, uint16_t cport,
-			 const uint8_t *cmac, const uint8_t *smac, uint32_t isn)
+static void http_session(struct out *o, const struct ipsd *up, uint16_t cport, const uint8_t *cmac,
+			 const uint8_t *smac, uint32_t isn)
 {
 	struct flow f;
 
@@ -68,7 +68,7 @@ static void build_tcp4(struct out *o)
 	seg(o, &f, false, TH_PSH | TH_ACK, banner_c, strlen(banner_c));
 	ts_opt(opt, f.cts, f.sts - 7);
 	opt[12] = opt[13] = 1;
-	opt[14] = 5;  /* SACK, one block */
+	opt[14] = 5; /* SACK, one block */
 	opt[15] = 10;
 	put32(opt + 16, f.sseq + 1000);
 	put32(opt + 20, f.sseq + 2448);
@@ -145,16 +145,20 @@ static void build_icmp(struct out *o)
 		probe(&p, &ip, n, (uint8_t)(n + 1));
 		send_frame(o, &p, mac_gw, mac_a);
 		probe(&q, &ip, n, 1); /* quoted as it arrived, with TTL 1 */
-		icmp_error(o, from[n], &q, n == 0 ? 28 : pkt_len(&q), n < 2 ? 11 : 3,
-			   n < 2 ? 0 : 3, 0, mac_a, mac_gw);
+		icmp_error(o, from[n], &q, n == 0 ? 28 : pkt_len(&q), n < 2 ? 11 : 3, n < 2 ? 0 : 3,
+			   0, mac_a, mac_gw);
 	}
 
 	/* host unreachable for a SYN; fragmentation needed (next-hop MTU 1400) for a segment */
 	ip4(&ip, "10.0.0.1", "198.51.100.77");
 	pkt_init(&p);
 	{
-		struct tcp_args t = { .sport = 41000, .dport = 80, .seq = 8000009, .flags = TH_SYN,
-				      .win = 64240, .opt = opt };
+		struct tcp_args t = { .sport = 41000,
+				      .dport = 80,
+				      .seq = 8000009,
+				      .flags = TH_SYN,
+				      .win = 64240,
+				      .opt = opt };
 
 		t.optlen = syn_opts(opt, 1460, 123456, 0);
 		push_tcp(&p, &ip, &t);
@@ -168,8 +172,12 @@ static void build_icmp(struct out *o)
 	pkt_init(&p);
 	pkt_put_fill(&p, 1448, 1400);
 	{
-		struct tcp_args t = { .sport = 40000, .dport = 80, .seq = 1000500, .ack = 99,
-				      .flags = TH_ACK, .win = 502 };
+		struct tcp_args t = { .sport = 40000,
+				      .dport = 80,
+				      .seq = 1000500,
+				      .ack = 99,
+				      .flags = TH_ACK,
+				      .win = 502 };
 
 		push_tcp(&p, &ip, &t);
 	}
@@ -245,12 +253,17 @@ static void build_ipopts(struct out *o)
 	pkt_init(&p);
 	{
 		static const uint8_t nops[4] = { 1, 1, 1, 0 };
-		struct tcp_args t = { .sport = 40400, .dport = 80, .seq = 424242, .flags = TH_SYN,
-				      .win = 64240 };
+		struct tcp_args t = {
+			.sport = 40400, .dport = 80, .seq = 424242, .flags = TH_SYN, .win = 64240
+		};
 
 		push_tcp(&p, &ip, &t);
-		push_ip4(&p, &ip, P_TCP, &(struct ip4_args){ .ttl = 64, .id = 0x400, .frag = 0x4000,
-							     .opt = nops, .optlen = 4 });
+		push_ip4(&p, &ip, P_TCP,
+			 &(struct ip4_args){ .ttl = 64,
+					     .id = 0x400,
+					     .frag = 0x4000,
+					     .opt = nops,
+					     .optlen = 4 });
 	}
 	send_frame(o, &p, mac_gw, mac_b);
 }
@@ -283,8 +296,8 @@ static void neighbour_discovery(struct out *o)
 	/* RA: hop limit 64, lifetime 1800 s; source link-layer address, MTU, prefix */
 	ip6(&ip, "fe80::1", "ff02::1");
 	memset(b, 0, sizeof(b));
-	put32(b, 0);       /* reachable time */
-	put32(b + 4, 0);   /* retransmission timer */
+	put32(b, 0);	 /* reachable time */
+	put32(b + 4, 0); /* retransmission timer */
 	b[8] = 1;
 	b[9] = 1;
 	memcpy(b + 10, mac_gw, 6);
@@ -293,8 +306,8 @@ static void neighbour_discovery(struct out *o)
 	put32(b + 20, 1500);
 	b[24] = 3;
 	b[25] = 4;
-	b[26] = 64;        /* prefix length */
-	b[27] = 0xc0;      /* on-link, autonomous */
+	b[26] = 64;   /* prefix length */
+	b[27] = 0xc0; /* on-link, autonomous */
 	put32(b + 28, 2592000);
 	put32(b + 32, 604800);
 	memcpy(b + 40, (const uint8_t[]){ 0x20, 0x01, 0x0d, 0xb8, 0, 1 }, 6);
@@ -718,8 +731,23 @@ static void build_ip_only(struct out *o, bool loopback)
 /* ---------------------------------------------------------------- the files */
 
 enum {
-	C_TCP4, C_ICMP, C_IPOPTS, C_IPV6, C_DNS, C_ARP, C_VLAN, C_MPLS, C_FRAG,
-	C_SNAP64, C_SNAP96, C_SLL, C_SLL2, C_RAW, C_NULL, C_MIXED, NCAPS
+	C_TCP4,
+	C_ICMP,
+	C_IPOPTS,
+	C_IPV6,
+	C_DNS,
+	C_ARP,
+	C_VLAN,
+	C_MPLS,
+	C_FRAG,
+	C_SNAP64,
+	C_SNAP96,
+	C_SLL,
+	C_SLL2,
+	C_RAW,
+	C_NULL,
+	C_MIXED,
+	NCAPS
 };
 
 static const struct {
@@ -729,58 +757,58 @@ static const struct {
 	const char *desc;
 } files[NCAPS] = {
 	[C_TCP4] = { "eth-ipv4-tcp.pcap", LT_EN10MB, 262144,
-		"TCP over IPv4: handshakes with MSS, SACK-permitted, timestamps, NOP and "
-		"window-scale options; HTTP; SSH with a SACK block; a refused and two reset "
-		"connections; urgent data (telnet); NULL, FIN and Xmas scans; ECN on SYN and "
-		"SYN-ACK" },
+		     "TCP over IPv4: handshakes with MSS, SACK-permitted, timestamps, NOP and "
+		     "window-scale options; HTTP; SSH with a SACK block; a refused and two reset "
+		     "connections; urgent data (telnet); NULL, FIN and Xmas scans; ECN on SYN and "
+		     "SYN-ACK" },
 	[C_ICMP] = { "eth-ipv4-icmp.pcap", LT_EN10MB, 262144,
-		"ICMP: echo requests and replies; traceroute (UDP) answered by time exceeded and "
-		"port unreachable; host unreachable quoting a whole SYN; fragmentation needed "
-		"(MTU 1400) quoting a segment's headers" },
+		     "ICMP: echo requests and replies; traceroute (UDP) answered by time exceeded and "
+		     "port unreachable; host unreachable quoting a whole SYN; fragmentation needed "
+		     "(MTU 1400) quoting a segment's headers" },
 	[C_IPOPTS] = { "eth-ipv4-opts.pcap", LT_EN10MB, 262144,
-		"IPv4 options: record route (request and filled-in reply), timestamp, loose "
-		"source route, router alert on IGMPv2, NOP/EOL padding" },
+		       "IPv4 options: record route (request and filled-in reply), timestamp, loose "
+		       "source route, router alert on IGMPv2, NOP/EOL padding" },
 	[C_IPV6] = { "eth-ipv6.pcap", LT_EN10MB, 262144,
-		"IPv6: router solicitation and advertisement, neighbour solicitation (also DAD "
-		"from ::) and advertisement, MLDv2 behind a hop-by-hop router alert, echo (one "
-		"request behind a hop-by-hop header; one request and one reply in two fragments "
-		"each), TCP, NTP over UDP" },
+		     "IPv6: router solicitation and advertisement, neighbour solicitation (also DAD "
+		     "from ::) and advertisement, MLDv2 behind a hop-by-hop router alert, echo (one "
+		     "request behind a hop-by-hop header; one request and one reply in two fragments "
+		     "each), TCP, NTP over UDP" },
 	[C_DNS] = { "eth-dns.pcap", LT_EN10MB, 262144,
-		"DNS over UDP, IPv4 and IPv6: A, AAAA, a CNAME chain, MX, PTR, TXT and NXDOMAIN, "
-		"questions and compressed answers" },
+		    "DNS over UDP, IPv4 and IPv6: A, AAAA, a CNAME chain, MX, PTR, TXT and NXDOMAIN, "
+		    "questions and compressed answers" },
 	[C_ARP] = { "eth-arp.pcap", LT_EN10MB, 262144,
-		"ARP requests and replies, gratuitous ARP, an ARP probe, a unicast refresh; some "
-		"padded to 60 bytes as a receiver sees them" },
+		    "ARP requests and replies, gratuitous ARP, an ARP probe, a unicast refresh; some "
+		    "padded to 60 bytes as a receiver sees them" },
 	[C_VLAN] = { "eth-vlan.pcap", LT_EN10MB, 262144,
-		"802.1Q VLAN 100 (ARP, ICMP, TCP) and VLAN 200 priority 5 (DNS, ICMPv6); QinQ "
-		"802.1ad 10 around 802.1Q 100, and 100 around 300; two untagged packets" },
+		     "802.1Q VLAN 100 (ARP, ICMP, TCP) and VLAN 200 priority 5 (DNS, ICMPv6); QinQ "
+		     "802.1ad 10 around 802.1Q 100, and 100 around 300; two untagged packets" },
 	[C_MPLS] = { "eth-mpls.pcap", LT_EN10MB, 262144,
-		"MPLS with one label (ICMP, TCP, DNS) and two labels (UDP, TCP, ICMP), IPv4 "
-		"inside; one unlabelled packet" },
+		     "MPLS with one label (ICMP, TCP, DNS) and two labels (UDP, TCP, ICMP), IPv4 "
+		     "inside; one unlabelled packet" },
 	[C_FRAG] = { "eth-frag.pcap", LT_EN10MB, 262144,
-		"IPv4 fragments: a UDP datagram in three (first, middle, last), an echo request "
-		"and reply in two each, a DNS answer in two (only the first has ports), three "
-		"arriving last first; unfragmented packets with and without DF" },
+		     "IPv4 fragments: a UDP datagram in three (first, middle, last), an echo request "
+		     "and reply in two each, a DNS answer in two (only the first has ports), three "
+		     "arriving last first; unfragmented packets with and without DF" },
 	[C_SNAP64] = { "eth-snap64.pcap", LT_EN10MB, 64,
-		"snaplen 64: the eth-ipv4-tcp, eth-dns and eth-ipv4-opts conversations; 39 "
-		"packets truncated (caplen < len)" },
+		       "snaplen 64: the eth-ipv4-tcp, eth-dns and eth-ipv4-opts conversations; 39 "
+		       "packets truncated (caplen < len)" },
 	[C_SNAP96] = { "eth-snap96.pcap", LT_EN10MB, 96,
-		"snaplen 96: the eth-ipv4-icmp and eth-ipv6 conversations; 24 packets truncated" },
+		       "snaplen 96: the eth-ipv4-icmp and eth-ipv6 conversations; 24 packets truncated" },
 	[C_SLL] = { "sll.pcap", LT_LINUX_SLL, 262144,
-		"Linux cooked v1, host 10.0.0.1's view: ARP, HTTP, DNS and echo over IPv6, "
-		"neighbour discovery; packet types outgoing, host, broadcast, multicast" },
+		    "Linux cooked v1, host 10.0.0.1's view: ARP, HTTP, DNS and echo over IPv6, "
+		    "neighbour discovery; packet types outgoing, host, broadcast, multicast" },
 	[C_SLL2] = { "sll2.pcap", LT_LINUX_SLL2, 262144,
-		"Linux cooked v2 with nanosecond timestamps (magic a1b23c4d): as sll.pcap, IPv4 "
-		"on ifindex 2, IPv6 on ifindex 3" },
+		     "Linux cooked v2 with nanosecond timestamps (magic a1b23c4d): as sll.pcap, IPv4 "
+		     "on ifindex 2, IPv6 on ifindex 3" },
 	[C_RAW] = { "raw.pcap", LT_RAW, 262144,
-		"raw IP, IPv4 and IPv6: HTTP, a DNS query, echo both ways, a TCP handshake over "
-		"IPv6" },
+		    "raw IP, IPv4 and IPv6: HTTP, a DNS query, echo both ways, a TCP handshake over "
+		    "IPv6" },
 	[C_NULL] = { "null.pcap", LT_NULL, 262144,
-		"BSD loopback: TCP on 127.0.0.1, UDP on ::1, echo and TCP through a tunnel; "
-		"AF_INET 2, AF_INET6 as 24, 28 and 30 (the BSDs differ)" },
+		     "BSD loopback: TCP on 127.0.0.1, UDP on ::1, echo and TCP through a tunnel; "
+		     "AF_INET 2, AF_INET6 as 24, 28 and 30 (the BSDs differ)" },
 	[C_MIXED] = { "mixed.pcap", LT_EN10MB, 262144,
-		"every packet of the nine eth-*.pcap files above the snaplen ones, file after "
-		"file, timestamps renumbered" },
+		      "every packet of the nine eth-*.pcap files above the snaplen ones, file after "
+		      "file, timestamps renumbered" },
 };
 
 static int make_dir(const char *path)
@@ -819,11 +847,11 @@ int write_small(const char *dir, bool manifest)
 	for (int i = C_TCP4; i <= C_FRAG; i++)
 		caps[i].mirror = &caps[C_MIXED];
 
-#define RUN(cap, fn, ...)                          \
-	do {                                       \
-		memset(&o, 0, sizeof(o));          \
-		o.c = &caps[cap];                  \
-		fn(&o, ##__VA_ARGS__);             \
+#define RUN(cap, fn, ...)                                                                          \
+	do {                                                                                       \
+		memset(&o, 0, sizeof(o));                                                          \
+		o.c = &caps[cap];                                                                  \
+		fn(&o, ##__VA_ARGS__);                                                             \
 	} while (0)
 
 	RUN(C_TCP4, build_tcp4);

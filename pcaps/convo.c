@@ -19,7 +19,7 @@ static uint8_t sll_pkttype(const struct out *o, const uint8_t dst[6], const uint
 		return 1; /* PACKET_BROADCAST */
 	if (dst[0] & 1)
 		return 2; /* PACKET_MULTICAST */
-	return 0;         /* PACKET_HOST */
+	return 0;	  /* PACKET_HOST */
 }
 
 /* Adds the link layer (and any VLAN tags and MPLS labels) and writes the frame. */
@@ -79,8 +79,8 @@ struct ipsd rev(const struct ipsd *ip)
 	return r;
 }
 
-void udp_out(struct out *o, const struct ipsd *ip, uint16_t sport, uint16_t dport,
-		    const void *data, size_t len, const uint8_t dst[6], const uint8_t src[6])
+void udp_out(struct out *o, const struct ipsd *ip, uint16_t sport, uint16_t dport, const void *data,
+	     size_t len, const uint8_t dst[6], const uint8_t src[6])
 {
 	struct pkt p;
 
@@ -92,8 +92,8 @@ void udp_out(struct out *o, const struct ipsd *ip, uint16_t sport, uint16_t dpor
 }
 
 /* An echo request or reply with a payload like Linux ping's: a timestamp, then 0x10, 0x11... */
-void build_echo(struct pkt *p, const struct ipsd *ip, bool reply, uint16_t id,
-		       uint16_t seq, size_t len)
+void build_echo(struct pkt *p, const struct ipsd *ip, bool reply, uint16_t id, uint16_t seq,
+		size_t len)
 {
 	uint8_t *d;
 
@@ -107,8 +107,8 @@ void build_echo(struct pkt *p, const struct ipsd *ip, bool reply, uint16_t id,
 		push_icmp6(p, ip, reply ? 129 : 128, 0, (uint32_t)id << 16 | seq);
 }
 
-void ping(struct out *o, const struct ipsd *ip, bool reply, uint16_t id, uint16_t seq,
-		 size_t len, const uint8_t dst[6], const uint8_t src[6])
+void ping(struct out *o, const struct ipsd *ip, bool reply, uint16_t id, uint16_t seq, size_t len,
+	  const uint8_t dst[6], const uint8_t src[6])
 {
 	struct pkt p;
 
@@ -119,7 +119,7 @@ void ping(struct out *o, const struct ipsd *ip, bool reply, uint16_t id, uint16_
 
 /* A request and its reply between two hosts. */
 void ping_pair(struct out *o, const struct ipsd *ip, uint16_t id, uint16_t seq,
-		      const uint8_t dst[6], const uint8_t src[6])
+	       const uint8_t dst[6], const uint8_t src[6])
 {
 	struct ipsd r = rev(ip);
 
@@ -129,7 +129,7 @@ void ping_pair(struct out *o, const struct ipsd *ip, uint16_t id, uint16_t seq,
 }
 
 void arp_out(struct out *o, uint16_t op, const uint8_t sha[6], const char *spa,
-		    const uint8_t tha[6], const char *tpa, const uint8_t dst[6])
+	     const uint8_t tha[6], const char *tpa, const uint8_t dst[6])
 {
 	struct pkt p;
 
@@ -141,7 +141,7 @@ void arp_out(struct out *o, uint16_t op, const uint8_t sha[6], const char *spa,
 const uint8_t no_opt[1];
 
 void flow_init(struct flow *f, const struct ipsd *up, uint16_t cport, uint16_t sport,
-		      const uint8_t *cmac, const uint8_t *smac, uint32_t isn)
+	       const uint8_t *cmac, const uint8_t *smac, uint32_t isn)
 {
 	memset(f, 0, sizeof(*f));
 	f->up = *up;
@@ -158,10 +158,10 @@ void flow_init(struct flow *f, const struct ipsd *up, uint16_t cport, uint16_t s
 size_t syn_opts(uint8_t o[20], uint16_t mss, uint32_t tsval, uint32_t tsecr)
 {
 	static const uint8_t tmpl[20] = {
-		2, 4, 0, 0,                      /* MSS */
-		4, 2,                            /* SACK permitted */
-		8, 10, 0, 0, 0, 0, 0, 0, 0, 0,   /* timestamps */
-		1, 3, 3, 7,                      /* NOP, window scale 7 */
+		2, 4,  0, 0,		       /* MSS */
+		4, 2,			       /* SACK permitted */
+		8, 10, 0, 0, 0, 0, 0, 0, 0, 0, /* timestamps */
+		1, 3,  3, 7,		       /* NOP, window scale 7 */
 	};
 
 	memcpy(o, tmpl, sizeof(tmpl));
@@ -185,8 +185,8 @@ size_t ts_opt(uint8_t o[12], uint32_t tsval, uint32_t tsecr)
  * One segment from the client or the server (srv), with the timestamps option when the flow
  * has it, unless opt is given (no_opt: none). Sequence numbers advance as TCP's do.
  */
-void seg_opt(struct out *o, struct flow *f, bool srv, uint8_t flags, const void *data,
-		    size_t len, const uint8_t *opt, size_t optlen, uint16_t urp)
+void seg_opt(struct out *o, struct flow *f, bool srv, uint8_t flags, const void *data, size_t len,
+	     const uint8_t *opt, size_t optlen, uint16_t urp)
 {
 	struct pkt p;
 	uint8_t tso[12];
@@ -221,8 +221,7 @@ void seg_opt(struct out *o, struct flow *f, bool srv, uint8_t flags, const void 
 	send_frame(o, &p, srv ? f->cmac : f->smac, srv ? f->smac : f->cmac);
 }
 
-void seg(struct out *o, struct flow *f, bool srv, uint8_t flags, const void *data,
-		size_t len)
+void seg(struct out *o, struct flow *f, bool srv, uint8_t flags, const void *data, size_t len)
 {
 	seg_opt(o, f, srv, flags, data, len, NULL, 0, 0);
 }
@@ -253,8 +252,7 @@ void teardown(struct out *o, struct flow *f)
 
 /* An ICMP error from src to the sender of inner, quoting quote bytes of it. */
 void icmp_error(struct out *o, const char *from, const struct pkt *inner, size_t quote,
-		       uint8_t type, uint8_t code, uint32_t rest, const uint8_t *dst,
-		       const uint8_t *src)
+		uint8_t type, uint8_t code, uint32_t rest, const uint8_t *dst, const uint8_t *src)
 {
 	struct pkt p;
 	struct ipsd ip;
@@ -271,7 +269,7 @@ void icmp_error(struct out *o, const char *from, const struct pkt *inner, size_t
 }
 
 void dns_pair(struct out *o, const struct ipsd *ip, uint16_t cport, const struct dns *q,
-		     const struct dns *a, const uint8_t *cmac, const uint8_t *smac)
+	      const struct dns *a, const uint8_t *cmac, const uint8_t *smac)
 {
 	struct ipsd r = rev(ip);
 

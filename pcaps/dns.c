@@ -16,8 +16,7 @@ static uint8_t *dns_put(struct dns *d, size_t n)
 	return at;
 }
 
-void dns_begin(struct dns *d, uint16_t id, uint16_t flags, uint16_t qd, uint16_t an,
-	       uint16_t ns)
+void dns_begin(struct dns *d, uint16_t id, uint16_t flags, uint16_t qd, uint16_t an, uint16_t ns)
 {
 	uint8_t *h;
 

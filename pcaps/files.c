@@ -72,8 +72,7 @@ void pcap_file_header(uint8_t out[24], int linktype, uint32_t snaplen, bool nsec
 	le32(out + 20, (uint32_t)linktype);
 }
 
-void pcap_rec_header(uint8_t out[16], uint64_t ts_ns, bool nsec, uint32_t caplen,
-		     uint32_t len)
+void pcap_rec_header(uint8_t out[16], uint64_t ts_ns, bool nsec, uint32_t caplen, uint32_t len)
 {
 	uint32_t frac = (uint32_t)(ts_ns % 1000000000u);
 
@@ -188,7 +187,7 @@ static void ng_header(struct cap *c)
 	le32(h + 4, c->snaplen);
 	buf_add(b, h, 8);
 	ng_opt(b, 2, ifname, strlen(ifname)); /* if_name */
-	ng_opt(b, 9, &tsresol, 1);            /* if_tsresol: 10^-6 or 10^-9 */
+	ng_opt(b, 9, &tsresol, 1);	      /* if_tsresol: 10^-6 or 10^-9 */
 	ng_opt(b, 0, NULL, 0);
 	ng_end(b, start);
 }
@@ -201,7 +200,7 @@ static void ng_packet(struct buf *b, uint64_t ts, const uint8_t *data, uint32_t 
 	uint8_t h[20];
 
 	ng_begin(b, 6); /* enhanced packet */
-	le32(h, 0);     /* interface 0 */
+	le32(h, 0);	/* interface 0 */
 	le32(h + 4, (uint32_t)(ts >> 32));
 	le32(h + 8, (uint32_t)ts);
 	le32(h + 12, caplen);

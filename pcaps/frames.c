@@ -324,7 +324,7 @@ void put_arp(struct pkt *p, uint16_t op, const uint8_t sha[6], const char *spa,
 {
 	uint8_t *h = pkt_put(p, 28);
 
-	put16(h, 1);      /* Ethernet */
+	put16(h, 1); /* Ethernet */
 	put16(h + 2, ETH_IP);
 	h[4] = 6;
 	h[5] = 4;

@@ -16,25 +16,25 @@
 void cli_signals_init(void);
 
 /* Link types as pcap files spell them (LINKTYPE_*, www.tcpdump.org/linktypes.html). */
-#define LT_NULL 0
-#define LT_EN10MB 1
-#define LT_RAW 101
-#define LT_LINUX_SLL 113
+#define LT_NULL	      0
+#define LT_EN10MB     1
+#define LT_RAW	      101
+#define LT_LINUX_SLL  113
 #define LT_LINUX_SLL2 276
 
-#define ETH_IP 0x0800
-#define ETH_ARP 0x0806
-#define ETH_8021Q 0x8100
-#define ETH_IP6 0x86dd
+#define ETH_IP	   0x0800
+#define ETH_ARP	   0x0806
+#define ETH_8021Q  0x8100
+#define ETH_IP6	   0x86dd
 #define ETH_8021AD 0x88a8
-#define ETH_MPLS 0x8847
+#define ETH_MPLS   0x8847
 
 #define P_HOPOPTS 0
-#define P_ICMP 1
-#define P_TCP 6
-#define P_UDP 17
-#define P_FRAG 44
-#define P_ICMP6 58
+#define P_ICMP	  1
+#define P_TCP	  6
+#define P_UDP	  17
+#define P_FRAG	  44
+#define P_ICMP6	  58
 
 #define TH_FIN 0x01
 #define TH_SYN 0x02
@@ -46,7 +46,7 @@ void cli_signals_init(void);
 /* ---------------------------------------------------------------- packets (frames.c) */
 
 #define PKT_HEADROOM 256
-#define PKT_SIZE (PKT_HEADROOM + 4096)
+#define PKT_SIZE     (PKT_HEADROOM + 4096)
 
 /* IP addresses of one packet: v is 4 or 6; IPv4 addresses use the first 4 bytes. */
 struct ipsd {
@@ -60,24 +60,24 @@ struct ipsd {
  * pkt.buf (a frame offset is the position minus pkt.head).
  */
 struct pkt_info {
-	int nvlan;             /* 802.1Q / 802.1ad tags, outermost first in vid[] */
+	int nvlan; /* 802.1Q / 802.1ad tags, outermost first in vid[] */
 	uint16_t vid[2];
-	int nmpls;             /* MPLS labels */
-	uint16_t l3;           /* ETH_IP, ETH_IP6, ETH_ARP or 0 */
+	int nmpls;   /* MPLS labels */
+	uint16_t l3; /* ETH_IP, ETH_IP6, ETH_ARP or 0 */
 	size_t l3pos;
 	uint8_t src[16], dst[16]; /* IP addresses, or ARP's sender and target protocol addresses */
-	uint8_t ip_hl;         /* IPv4 header length in bytes */
-	uint16_t ip_frag;      /* IPv4 flags and fragment offset */
-	uint8_t ip6_nh;        /* next header of the fixed IPv6 header */
-	uint8_t ip6_nh2;       /* next header named by the first extension header */
-	uint8_t proto;         /* upper-layer protocol: P_TCP, P_UDP, P_ICMP, P_ICMP6 */
-	bool l4;               /* the upper-layer header is in this packet (not a later fragment) */
+	uint8_t ip_hl;		  /* IPv4 header length in bytes */
+	uint16_t ip_frag;	  /* IPv4 flags and fragment offset */
+	uint8_t ip6_nh;		  /* next header of the fixed IPv6 header */
+	uint8_t ip6_nh2;	  /* next header named by the first extension header */
+	uint8_t proto;		  /* upper-layer protocol: P_TCP, P_UDP, P_ICMP, P_ICMP6 */
+	bool l4; /* the upper-layer header is in this packet (not a later fragment) */
 	size_t l4pos;
 	uint8_t tcp_flags;
 	uint16_t sport, dport;
 	uint8_t icmp_type;
 	uint16_t arp_op;
-	uint8_t eth_dst0;      /* first byte of the Ethernet destination (multicast bit) */
+	uint8_t eth_dst0; /* first byte of the Ethernet destination (multicast bit) */
 	bool eth_bcast;
 	uint8_t sll_pkttype;
 	uint32_t sll2_ifindex;
@@ -151,8 +151,7 @@ struct dns {
 	uint8_t b[512];
 };
 
-void dns_begin(struct dns *d, uint16_t id, uint16_t flags, uint16_t qd, uint16_t an,
-	       uint16_t ns);
+void dns_begin(struct dns *d, uint16_t id, uint16_t flags, uint16_t qd, uint16_t an, uint16_t ns);
 size_t dns_question(struct dns *d, const char *name, uint16_t type);
 size_t dns_name(struct dns *d, const char *name, size_t tail);
 void dns_rr(struct dns *d, size_t owner, uint16_t type, uint32_t ttl, const void *rdata,
@@ -170,12 +169,12 @@ struct tag {
 	unsigned links; /* bit per link type the filter applies to (TAG_*) */
 };
 
-#define TAG_ETH 1u
-#define TAG_SLL 2u
+#define TAG_ETH	 1u
+#define TAG_SLL	 2u
 #define TAG_SLL2 4u
-#define TAG_RAW 8u
+#define TAG_RAW	 8u
 #define TAG_NULL 16u
-#define TAG_ANY 31u
+#define TAG_ANY	 31u
 
 extern const struct tag tags[];
 extern const unsigned ntags;
@@ -196,8 +195,7 @@ void buf_free(struct buf *b);
 void le16(uint8_t *p, uint16_t v);
 void le32(uint8_t *p, uint32_t v);
 void pcap_file_header(uint8_t out[24], int linktype, uint32_t snaplen, bool nsec);
-void pcap_rec_header(uint8_t out[16], uint64_t ts_ns, bool nsec, uint32_t caplen,
-		     uint32_t len);
+void pcap_rec_header(uint8_t out[16], uint64_t ts_ns, bool nsec, uint32_t caplen, uint32_t len);
 int write_if_changed(const char *path, const struct buf *b);
 /* A regular file written under a temporary name and renamed into place (outfile.h). */
 FILE *output_open(const char *path, struct cbpf_outfile *o);
@@ -211,15 +209,15 @@ struct cap {
 	bool nsec;
 	const char *desc;
 	struct buf out;
-	struct buf pcapng;      /* the same packets as pcapng, when wanted */
+	struct buf pcapng; /* the same packets as pcapng, when wanted */
 	bool want_pcapng;
 	unsigned count, truncated;
 	unsigned tagcount[NTAGS];
 	uint64_t ts_ns;
-	uint64_t gap_ns;        /* time between packets, plus up to as much again */
-	FILE *stream;           /* records go straight here instead of into out (large captures) */
-	uint64_t limit;         /* when not 0, packets past this many are dropped */
-	struct cap *mirror;     /* also receives each packet (mixed.pcap) */
+	uint64_t gap_ns;    /* time between packets, plus up to as much again */
+	FILE *stream;	    /* records go straight here instead of into out (large captures) */
+	uint64_t limit;	    /* when not 0, packets past this many are dropped */
+	struct cap *mirror; /* also receives each packet (mixed.pcap) */
 };
 
 void cap_init(struct cap *c, const char *name, int linktype, uint32_t snaplen, const char *desc);
@@ -238,34 +236,34 @@ extern const uint8_t no_opt[1]; /* seg_opt: no TCP options at all */
 /* Where frames go: the capture, its link layer and the encapsulation of Ethernet frames. */
 struct out {
 	struct cap *c;
-	const uint8_t *me;  /* the capturing host (Linux cooked packet types) */
-	uint32_t ifindex;   /* LINUX_SLL2 */
-	int nvlan;          /* tags, outermost first */
+	const uint8_t *me; /* the capturing host (Linux cooked packet types) */
+	uint32_t ifindex;  /* LINUX_SLL2 */
+	int nvlan;	   /* tags, outermost first */
 	uint16_t tpid[2], tci[2];
-	int nmpls;          /* labels, outermost first */
+	int nmpls; /* labels, outermost first */
 	uint32_t label[2];
-	bool pad;           /* pad Ethernet frames to 60 bytes, as a receiver sees them */
+	bool pad; /* pad Ethernet frames to 60 bytes, as a receiver sees them */
 	uint16_t ipid;
 };
 
 /* A TCP connection: each side's addresses, ports, sequence numbers and timestamps. */
 struct flow {
-	struct ipsd up, down;        /* client to server, server to client */
-	const uint8_t *cmac, *smac;  /* the frames' addresses on each side */
+	struct ipsd up, down;	    /* client to server, server to client */
+	const uint8_t *cmac, *smac; /* the frames' addresses on each side */
 	uint16_t cport, sport;
-	uint32_t cseq, sseq;         /* the next sequence number each side sends */
-	uint32_t cts, sts;           /* TSval each side sends; 0 when not negotiated */
+	uint32_t cseq, sseq; /* the next sequence number each side sends */
+	uint32_t cts, sts;   /* TSval each side sends; 0 when not negotiated */
 };
 
 void send_frame(struct out *o, struct pkt *p, const uint8_t dst[6], const uint8_t src[6]);
 void ip_out(struct out *o, struct pkt *p, const struct ipsd *ip, uint8_t proto);
 struct ipsd rev(const struct ipsd *ip);
-void udp_out(struct out *o, const struct ipsd *ip, uint16_t sport, uint16_t dport,
-	     const void *data, size_t len, const uint8_t dst[6], const uint8_t src[6]);
+void udp_out(struct out *o, const struct ipsd *ip, uint16_t sport, uint16_t dport, const void *data,
+	     size_t len, const uint8_t dst[6], const uint8_t src[6]);
 void build_echo(struct pkt *p, const struct ipsd *ip, bool reply, uint16_t id, uint16_t seq,
 		size_t len);
-void ping(struct out *o, const struct ipsd *ip, bool reply, uint16_t id, uint16_t seq,
-	  size_t len, const uint8_t dst[6], const uint8_t src[6]);
+void ping(struct out *o, const struct ipsd *ip, bool reply, uint16_t id, uint16_t seq, size_t len,
+	  const uint8_t dst[6], const uint8_t src[6]);
 void ping_pair(struct out *o, const struct ipsd *ip, uint16_t id, uint16_t seq,
 	       const uint8_t dst[6], const uint8_t src[6]);
 void arp_out(struct out *o, uint16_t op, const uint8_t sha[6], const char *spa,
@@ -274,8 +272,8 @@ void flow_init(struct flow *f, const struct ipsd *up, uint16_t cport, uint16_t s
 	       const uint8_t *cmac, const uint8_t *smac, uint32_t isn);
 size_t syn_opts(uint8_t o[20], uint16_t mss, uint32_t tsval, uint32_t tsecr);
 size_t ts_opt(uint8_t o[12], uint32_t tsval, uint32_t tsecr);
-void seg_opt(struct out *o, struct flow *f, bool srv, uint8_t flags, const void *data,
-	     size_t len, const uint8_t *opt, size_t optlen, uint16_t urp);
+void seg_opt(struct out *o, struct flow *f, bool srv, uint8_t flags, const void *data, size_t len,
+	     const uint8_t *opt, size_t optlen, uint16_t urp);
 void seg(struct out *o, struct flow *f, bool srv, uint8_t flags, const void *data, size_t len);
 void handshake(struct out *o, struct flow *f, uint32_t ts);
 void teardown(struct out *o, struct flow *f);
@@ -286,9 +284,9 @@ void dns_pair(struct out *o, const struct ipsd *ip, uint16_t cport, const struct
 
 /* ---------------------------------------------------------------- the captures */
 
-int write_small(const char *dir, bool manifest);                   /* captures.c */
+int write_small(const char *dir, bool manifest);			/* captures.c */
 int write_bad(const char *dir, const struct cap *like, FILE *manifest); /* bad.c */
-int write_large(const char *path, uint64_t count, bool manifest);   /* large.c */
+int write_large(const char *path, uint64_t count, bool manifest);	/* large.c */
 
 void *xrealloc(void *p, size_t n);
 

@@ -156,7 +156,7 @@ static void tcp_step(struct large *g)
 static void dns_step(struct large *g)
 {
 	static const char *const names[] = {
-		"www.example.com", "api.example.net", "cdn.example.org",
+		"www.example.com",  "api.example.net",	"cdn.example.org",
 		"mail.example.com", "time.example.net",
 	};
 	const char *name = names[below(&g->r, 5)];

@@ -9,23 +9,74 @@
 #include "gen.h"
 
 enum {
-	T_IP, T_IP6, T_ARP, T_TCP, T_UDP, T_ICMP, T_ICMP6,
-	T_VLAN, T_VLAN2, T_VLAN100, T_VLAN_IP, T_VLAN2_IP,
-	T_MPLS, T_MPLS2, T_MPLS_IP, T_MPLS2_IP,
-	T_SYN, T_SYN_ONLY, T_SYNACK, T_FIN, T_RST, T_PSH, T_URG, T_ACK, T_NOFLAGS, T_SYN6,
-	T_FRAG, T_FRAG_FIRST, T_FRAG_MID, T_FRAG_LAST, T_DF, T_IPOPT, T_HBH6, T_FRAG6,
-	T_DNS, T_DNS_RESP, T_PORT80, T_PORT443, T_SSH,
-	T_HOST, T_NET, T_SRCNET, T_HOST6, T_NET6, T_MCAST6,
-	T_ETH_BCAST, T_ETH_MCAST, T_ARP_REQ, T_ARP_REP,
-	T_ECHO, T_ECHOREPLY, T_UNREACH, T_TIMXCEED,
-	T_ECHO6, T_ECHOREPLY6, T_NS, T_NA, T_RA,
-	T_GREATER, T_LESS, T_OUTBOUND, T_IFINDEX,
+	T_IP,
+	T_IP6,
+	T_ARP,
+	T_TCP,
+	T_UDP,
+	T_ICMP,
+	T_ICMP6,
+	T_VLAN,
+	T_VLAN2,
+	T_VLAN100,
+	T_VLAN_IP,
+	T_VLAN2_IP,
+	T_MPLS,
+	T_MPLS2,
+	T_MPLS_IP,
+	T_MPLS2_IP,
+	T_SYN,
+	T_SYN_ONLY,
+	T_SYNACK,
+	T_FIN,
+	T_RST,
+	T_PSH,
+	T_URG,
+	T_ACK,
+	T_NOFLAGS,
+	T_SYN6,
+	T_FRAG,
+	T_FRAG_FIRST,
+	T_FRAG_MID,
+	T_FRAG_LAST,
+	T_DF,
+	T_IPOPT,
+	T_HBH6,
+	T_FRAG6,
+	T_DNS,
+	T_DNS_RESP,
+	T_PORT80,
+	T_PORT443,
+	T_SSH,
+	T_HOST,
+	T_NET,
+	T_SRCNET,
+	T_HOST6,
+	T_NET6,
+	T_MCAST6,
+	T_ETH_BCAST,
+	T_ETH_MCAST,
+	T_ARP_REQ,
+	T_ARP_REP,
+	T_ECHO,
+	T_ECHOREPLY,
+	T_UNREACH,
+	T_TIMXCEED,
+	T_ECHO6,
+	T_ECHOREPLY6,
+	T_NS,
+	T_NA,
+	T_RA,
+	T_GREATER,
+	T_LESS,
+	T_OUTBOUND,
+	T_IFINDEX,
 	T_COUNT
 };
 
 static_assert(T_COUNT <= NTAGS, "one bit per tag");
 
-#define L2 TAG_ETH
+#define L2	  TAG_ETH
 #define ARP_LINKS (TAG_ETH | TAG_SLL | TAG_SLL2)
 
 const struct tag tags[] = {
@@ -139,10 +190,10 @@ static bool in_net(const uint8_t *a, const uint8_t *net, unsigned bits)
 	return true;
 }
 
-#define SET(t, cond)                                 \
-	do {                                         \
-		if (cond)                            \
-			bits |= (uint64_t)1 << (t);  \
+#define SET(t, cond)                                                                               \
+	do {                                                                                       \
+		if (cond)                                                                          \
+			bits |= (uint64_t)1 << (t);                                                \
 	} while (0)
 
 /*
@@ -164,8 +215,8 @@ uint64_t pkt_tags(const struct pkt *p, int linktype, size_t caplen)
 	bool tcp4 = v4 && in->proto == P_TCP && first && caplen >= l4 + 14;
 	bool icmp4 = v4 && in->proto == P_ICMP && first && caplen >= l4 + 1;
 	bool icmp6 = v6 && in->ip6_nh == P_ICMP6 && caplen >= l3 + 41;
-	bool ports = in->l4 && caplen >= l4 + 4 &&
-		     ((v4 && first) || (v6 && in->ip6_nh == in->proto));
+	bool ports =
+		in->l4 && caplen >= l4 + 4 && ((v4 && first) || (v6 && in->ip6_nh == in->proto));
 	bool host4 = (v4 && caplen >= l3 + 20) || (arp && caplen >= l3 + 28);
 	static const uint8_t net192[4] = { 192, 168, 0, 0 }, net10[4] = { 10, 0, 0, 0 };
 	static const uint8_t net6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01 };
@@ -228,8 +279,8 @@ uint64_t pkt_tags(const struct pkt *p, int linktype, size_t caplen)
 	SET(T_SRCNET, host4 && in_net(in->src, net10, 8));
 	SET(T_HOST6, v6 && caplen >= l3 + 40 &&
 			     (!memcmp(in->src, host6, 16) || !memcmp(in->dst, host6, 16)));
-	SET(T_NET6, v6 && caplen >= l3 + 40 &&
-			    (in_net(in->src, net6, 48) || in_net(in->dst, net6, 48)));
+	SET(T_NET6,
+	    v6 && caplen >= l3 + 40 && (in_net(in->src, net6, 48) || in_net(in->dst, net6, 48)));
 	SET(T_MCAST6, v6 && caplen >= l3 + 25 && in->dst[0] == 0xff);
 
 	SET(T_ETH_BCAST, eth && in->eth_bcast);
@@ -249,8 +300,8 @@ uint64_t pkt_tags(const struct pkt *p, int linktype, size_t caplen)
 
 	SET(T_GREATER, pkt_len(p) >= 200);
 	SET(T_LESS, pkt_len(p) <= 100);
-	SET(T_OUTBOUND, (linktype == LT_LINUX_SLL || linktype == LT_LINUX_SLL2) &&
-				in->sll_pkttype == 4);
+	SET(T_OUTBOUND,
+	    (linktype == LT_LINUX_SLL || linktype == LT_LINUX_SLL2) && in->sll_pkttype == 4);
 	SET(T_IFINDEX, linktype == LT_LINUX_SLL2 && in->sll2_ifindex == 2);
 	return bits;
 }

@@ -29,7 +29,7 @@ struct options {
 	bool annotate;
 	const char *pin, *tc_dev, *xdp_dev;
 	bool tc_egress, detach, jited;
-	bool force; /* --force: attach where a dropping filter cuts the machine off */
+	bool force;	  /* --force: attach where a dropping filter cuts the machine off */
 	char **exec_argv; /* --exec: the command and its arguments */
 	const char *verify;
 	bool interpreter, no_jit;
@@ -63,32 +63,32 @@ enum long_only {
 };
 
 static const struct option long_options[] = {
-	{"target", required_argument, NULL, 't'},
-	{"format", required_argument, NULL, 'f'},
-	{"output", required_argument, NULL, 'o'},
+	{ "target", required_argument, NULL, 't' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
 	CLI_INPUT_LONG_OPTIONS,
-	{"match", required_argument, NULL, OPT_MATCH},
-	{"nomatch", required_argument, NULL, OPT_NOMATCH},
-	{"classid", no_argument, NULL, OPT_CLASSID},
-	{"no-annotate", no_argument, NULL, OPT_NO_ANNOTATE},
-	{"load", required_argument, NULL, OPT_LOAD},
-	{"attach-tc", required_argument, NULL, OPT_ATTACH_TC},
-	{"attach-xdp", required_argument, NULL, OPT_ATTACH_XDP},
-	{"detach", no_argument, NULL, OPT_DETACH},
-	{"jited", no_argument, NULL, OPT_JITED},
-	{"force", no_argument, NULL, OPT_FORCE},
-	{"probe", no_argument, NULL, OPT_PROBE},
-	{"name", required_argument, NULL, OPT_NAME},
-	{"verify", required_argument, NULL, OPT_VERIFY},
-	{"interpreter", no_argument, NULL, OPT_INTERPRETER},
-	{"no-jit", no_argument, NULL, OPT_NO_JIT},
-	{"record", required_argument, NULL, OPT_RECORD},
-	{"args", no_argument, NULL, OPT_ARGS},
-	{"from-strace", required_argument, NULL, OPT_FROM_STRACE},
-	{"from-audit", required_argument, NULL, OPT_FROM_AUDIT},
-	{"report", no_argument, NULL, OPT_REPORT},
-	{"learn", no_argument, NULL, OPT_LEARN},
-	{"verbose", no_argument, NULL, 'v'},
+	{ "match", required_argument, NULL, OPT_MATCH },
+	{ "nomatch", required_argument, NULL, OPT_NOMATCH },
+	{ "classid", no_argument, NULL, OPT_CLASSID },
+	{ "no-annotate", no_argument, NULL, OPT_NO_ANNOTATE },
+	{ "load", required_argument, NULL, OPT_LOAD },
+	{ "attach-tc", required_argument, NULL, OPT_ATTACH_TC },
+	{ "attach-xdp", required_argument, NULL, OPT_ATTACH_XDP },
+	{ "detach", no_argument, NULL, OPT_DETACH },
+	{ "jited", no_argument, NULL, OPT_JITED },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "probe", no_argument, NULL, OPT_PROBE },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "verify", required_argument, NULL, OPT_VERIFY },
+	{ "interpreter", no_argument, NULL, OPT_INTERPRETER },
+	{ "no-jit", no_argument, NULL, OPT_NO_JIT },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "args", no_argument, NULL, OPT_ARGS },
+	{ "from-strace", required_argument, NULL, OPT_FROM_STRACE },
+	{ "from-audit", required_argument, NULL, OPT_FROM_AUDIT },
+	{ "report", no_argument, NULL, OPT_REPORT },
+	{ "learn", no_argument, NULL, OPT_LEARN },
+	{ "verbose", no_argument, NULL, 'v' },
 	CLI_LONG_OPTIONS_END,
 };
 
@@ -129,8 +129,7 @@ static const char help_text[] =
 	"      --from FORM       read FILE as FORM: asm listing comma c dd ddd raw\n"
 	"      --policy FILE     compile a seccomp policy: a Docker/OCI JSON profile or a\n"
 	"                        minijail policy file (see docs/policy.md)\n" CLI_POLICY_HELP
-	CLI_MAX_INPUT_HELP
-	"\nThe kernel (root):\n"
+		CLI_MAX_INPUT_HELP "\nThe kernel (root):\n"
 	"      --load PIN        load, and pin in a bpf filesystem at PIN\n"
 	"      --attach-tc DEV[:ingress|:egress]\n"
 	"                        load and attach to DEV's tc hook: a tcx link pinned in\n"
@@ -210,7 +209,9 @@ static int check_record(struct options *o)
 		return cli_usage_error("--record, --report and --learn are for -t seccomp");
 	if (o->form_set || o->output || o->verify || o->pin || o->tc_dev || o->xdp_dev)
 		return cli_usage_error("--record, --report and --learn write no eBPF: drop %s",
-				       o->form_set ? "-f" : o->output ? "-o" : "the kernel options");
+				       o->form_set ? "-f"
+				       : o->output ? "-o"
+						   : "the kernel options");
 	r->argv = o->exec_argv;
 	r->verbose = o->verbose;
 	r->arches = o->in.arches;
@@ -218,8 +219,9 @@ static int check_record(struct options *o)
 	o->color = cli_color(STDERR_FILENO);
 	if (r->file) {
 		if (r->report || r->learn)
-			return cli_usage_error("--record writes a policy; --report and --learn check "
-					       "one: give --record or --policy FILE --report");
+			return cli_usage_error(
+				"--record writes a policy; --report and --learn check "
+				"one: give --record or --policy FILE --report");
 		if (o->in.input || o->in.source != CLI_SRC_FILE)
 			return cli_usage_error("--record reads no program: the command follows --");
 		if (!r->argv && !r->from_strace && !r->from_audit)
@@ -228,7 +230,8 @@ static int check_record(struct options *o)
 		return 0;
 	}
 	if (r->from_strace || r->from_audit)
-		return cli_usage_error("--from-strace and --from-audit are read into --record FILE");
+		return cli_usage_error(
+			"--from-strace and --from-audit are read into --record FILE");
 	if (!r->report && !r->learn)
 		return cli_usage_error("--args and --format %s go with --record or --learn",
 				       r->format_set ? "minijail|oci" : "");
@@ -266,14 +269,15 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 't':
 			if (cbpf_target_parse(optarg, &o->target))
 				return cli_usage_error(
-					"unknown target '%s' (socket, tc, xdp, seccomp, func)", optarg);
+					"unknown target '%s' (socket, tc, xdp, seccomp, func)",
+					optarg);
 			o->target_set = true;
 			break;
 		case 'f':
 			if (!strcmp(optarg, "minijail") || !strcmp(optarg, "oci")) {
 				o->rec.format_set = true;
-				o->rec.format = optarg[0] == 'o' ? CBPF_RECORD_OCI
-								 : CBPF_RECORD_MINIJAIL;
+				o->rec.format =
+					optarg[0] == 'o' ? CBPF_RECORD_OCI : CBPF_RECORD_MINIJAIL;
 				break;
 			}
 			if (cbpf_ebpf_form_parse(optarg, &o->form))
@@ -432,7 +436,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return cli_usage_error("--name names the program --load, --attach-tc or "
 				       "--attach-xdp loads");
 	if (o->name && !strpbrk(o->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-					  "0123456789_."))
+					 "0123456789_."))
 		return cli_usage_error("--name '%s': no letter, digit, '_' or '.' in it", o->name);
 	if (o->force && ((!o->tc_dev && !o->xdp_dev) || o->detach))
 		return cli_usage_error("--force applies to --attach-tc and --attach-xdp");
@@ -484,9 +488,12 @@ struct run {
 static int translate(struct run *r)
 {
 	struct cbpf_xlate_opts xo = {
-		.target = r->o.target, .classid = r->o.classid, .probe = r->o.probe,
+		.target = r->o.target,
+		.classid = r->o.classid,
+		.probe = r->o.probe,
 		/* the function's name; a loaded program's is the kernel's (--load's name below) */
-		.name = r->o.target == CBPF_TARGET_FUNC ? r->o.name : NULL};
+		.name = r->o.target == CBPF_TARGET_FUNC ? r->o.name : NULL
+	};
 	enum cbpf_check_mode mode =
 		r->o.target == CBPF_TARGET_SECCOMP ? CBPF_CHECK_SECCOMP : CBPF_CHECK_PCAP;
 	int err;
@@ -522,7 +529,7 @@ static void report_ratio(struct run *r, bool to_terminal)
 
 static int write_output(struct run *r)
 {
-	struct cbpf_ebpf_write_opts wo = {.annotate = r->o.annotate};
+	struct cbpf_ebpf_write_opts wo = { .annotate = r->o.annotate };
 	struct cli_output out;
 	int err = cli_output_open(&out, r->o.output);
 
@@ -556,7 +563,7 @@ static const char *result_name(const struct run *r, uint32_t v, char *buf, size_
 
 static int verify(struct run *r)
 {
-	struct cbpf_proof_opts po = {r->o.interpreter, r->log, sizeof(r->log), r->o.no_jit};
+	struct cbpf_proof_opts po = { r->o.interpreter, r->log, sizeof(r->log), r->o.no_jit };
 	unsigned long n = 0, agree = 0, differ = 0, skipped = 0, interpreted = 0;
 	struct cbpf_proof *proof;
 	struct cbpf_capture *cap;
@@ -577,7 +584,9 @@ static int verify(struct run *r)
 			    "(%s): its loads read other offsets of these frames (-r %s compiles "
 			    "it for the capture)",
 			    r->o.verify, got ? got : "unknown", want ? want : "another",
-			    r->o.in.capture ? "-r" : r->o.in.linktype ? "-y" : "-y's default",
+			    r->o.in.capture    ? "-r"
+			    : r->o.in.linktype ? "-y"
+					       : "-y's default",
 			    r->o.verify);
 	}
 	err = cbpf_proof_new(r->ebpf, &po, &proof, &why, &r->p.diags);
@@ -673,8 +682,8 @@ static int refuse_lifeline(const struct run *r)
 	return cli_error("not attaching to %s: %s, and the filter gives every packet it does not "
 			 "match %s; --force attaches it all the same (--nomatch %s lets them "
 			 "through)",
-			 dev, why, result_name(r, cbpf_xlate_result(r->ebpf, 0), action,
-					       sizeof(action)),
+			 dev, why,
+			 result_name(r, cbpf_xlate_result(r->ebpf, 0), action, sizeof(action)),
 			 r->o.target == CBPF_TARGET_XDP ? "pass" : "ok");
 }
 
@@ -754,7 +763,8 @@ static int to_kernel(struct run *r)
 {
 	/* Line info always: bpftool prog dump and the verifier's log show the classic lines. */
 	struct cbpf_load_opts lo = {
-		.log_buf = r->log, .log_size = sizeof(r->log), .line_info = true, .name = r->name};
+		.log_buf = r->log, .log_size = sizeof(r->log), .line_info = true, .name = r->name
+	};
 	char *jited = NULL;
 	size_t jited_len = 0;
 	FILE *mem = NULL;
@@ -841,7 +851,7 @@ static int detach(struct run *r)
 static void warn_execve(struct run *r)
 {
 	enum cbpf_arch arch = cbpf_arch_native();
-	struct cbpf_seccomp_data sd = {0};
+	struct cbpf_seccomp_data sd = { 0 };
 	struct cbpf_input in = cbpf_input_seccomp(&sd);
 	struct cbpf_vm *vm;
 	uint32_t nr, ret;
@@ -869,8 +879,9 @@ static void warn_notify(struct run *r)
 
 		if (in->code == (CBPF_RET | CBPF_K) &&
 		    (in->k & CBPF_SECCOMP_RET_ACTION_FULL) == CBPF_SECCOMP_RET_USER_NOTIF) {
-			cli_warning("the filter has user_notif actions, and --exec has no listener: "
-				    "those syscalls fail with ENOSYS");
+			cli_warning(
+				"the filter has user_notif actions, and --exec has no listener: "
+				"those syscalls fail with ENOSYS");
 			return;
 		}
 	}
@@ -897,8 +908,7 @@ static int exec_filtered(struct run *r)
 /* Whether --policy read a JSON profile: --learn writes the missing lines in its dialect. */
 static bool policy_json(const struct run *r)
 {
-	return r->o.in.source == CLI_SRC_POLICY && r->o.in.policy &&
-	       strlen(r->o.in.policy) > 5 &&
+	return r->o.in.source == CLI_SRC_POLICY && r->o.in.policy && strlen(r->o.in.policy) > 5 &&
 	       !strcmp(r->o.in.policy + strlen(r->o.in.policy) - 5, ".json");
 }
 

@@ -32,8 +32,8 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 
 static void catch_signals(void)
 {
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-	struct sigaction sa = {.sa_sigaction = on_signal, .sa_flags = SA_SIGINFO}, old;
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO }, old;
 
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
@@ -60,7 +60,7 @@ static int shell_status(int st)
 /* Prints and empties d; src is the text its diagnostics point into, or NULL. */
 static void flush(struct cbpf_diags *d, const char *src, size_t len)
 {
-	struct cbpf_diag_print_opts po = {.color = cli_color(STDERR_FILENO), .fallback = PROG};
+	struct cbpf_diag_print_opts po = { .color = cli_color(STDERR_FILENO), .fallback = PROG };
 
 	cbpf_diags_print(stderr, d, src, len, &po);
 	cbpf_diags_free(d);
@@ -130,8 +130,7 @@ static void warn_unnamed(const struct record_opts *o, const struct recorder *r)
 }
 
 /* The format of FILE: --format, else what it holds, else its name. */
-static enum cbpf_record_format file_format(const struct record_opts *o, const char *src,
-					   size_t len)
+static enum cbpf_record_format file_format(const struct record_opts *o, const char *src, size_t len)
 {
 	size_t n = strlen(o->file);
 
@@ -152,7 +151,7 @@ static int merge_file(const struct record_opts *o, struct cbpf_recording *rec, c
 		      size_t *len, struct cbpf_diags *d)
 {
 	enum cbpf_arch arches[CBPF_ARCH_COUNT];
-	struct cbpf_policy_opts po = {.file = o->file, .lenient = true};
+	struct cbpf_policy_opts po = { .file = o->file, .lenient = true };
 	struct cbpf_policy *pol;
 	struct stat sb;
 	int err;
@@ -171,8 +170,9 @@ static int merge_file(const struct record_opts *o, struct cbpf_recording *rec, c
 	}
 	if (err) {
 		flush(d, *src, *len);
-		return cli_error("%s: %s; it is left as it was (recording into a policy adds to it)",
-				 o->file, err == -ENOMEM ? "out of memory" : "cannot be read as a policy");
+		return cli_error(
+			"%s: %s; it is left as it was (recording into a policy adds to it)",
+			o->file, err == -ENOMEM ? "out of memory" : "cannot be read as a policy");
 	}
 	flush(d, *src, *len); /* the warnings */
 	return 0;
@@ -206,15 +206,15 @@ static void warn_left_out(const struct record_opts *o, const struct cbpf_recordi
 		mask &= ~(1U << o->arches[i]);
 	for (int a = CBPF_ARCH_X86_64; a <= CBPF_ARCH_COUNT; a++)
 		if (mask & (1U << a))
-			cli_warning("%s: the %s calls are left out: --arch does not name %s", o->file,
-				    cbpf_arch_name((enum cbpf_arch)a),
+			cli_warning("%s: the %s calls are left out: --arch does not name %s",
+				    o->file, cbpf_arch_name((enum cbpf_arch)a),
 				    cbpf_arch_name((enum cbpf_arch)a));
 }
 
 static int write_policy(const struct record_opts *o, const struct cbpf_recording *rec,
 			enum cbpf_record_format format)
 {
-	struct cbpf_recording_write_opts wo = {.arches = o->arches, .n_arches = o->n_arches};
+	struct cbpf_recording_write_opts wo = { .arches = o->arches, .n_arches = o->n_arches };
 	struct cli_output out;
 	int err = cli_output_open(&out, o->file);
 
@@ -233,9 +233,9 @@ static int write_policy(const struct record_opts *o, const struct cbpf_recording
 
 int record_run(const struct record_opts *o)
 {
-	struct cbpf_recording_opts ro = {.args = o->args};
-	struct cbpf_diags d = {0};
-	struct recorder r = {0};
+	struct cbpf_recording_opts ro = { .args = o->args };
+	struct cbpf_diags d = { 0 };
+	struct recorder r = { 0 };
 	size_t before, len = 0;
 	char *src = NULL;
 	int rc = 0, st = 0, err;
@@ -252,7 +252,9 @@ int record_run(const struct record_opts *o)
 	if (!rc && o->from_audit)
 		rc = read_log(o->from_audit, CBPF_TRACE_AUDIT, &r, &d);
 	if (!rc && o->argv) {
-		struct cbpf_trace_opts to = {.on_syscall = add_call, .ctx = &r, .started = started};
+		struct cbpf_trace_opts to = { .on_syscall = add_call,
+					      .ctx = &r,
+					      .started = started };
 
 		catch_signals();
 		err = cbpf_trace_run(o->argv, &to, &st, &d);
@@ -261,10 +263,9 @@ int record_run(const struct record_opts *o)
 			rc = err == -ENOENT ? 127 : 126;
 		else if (err)
 			rc = cli_error("the command could not be recorded: %s", strerror(-err));
-		else if (interrupted || (WIFSIGNALED(st) && (WTERMSIG(st) == SIGKILL ||
-							     WTERMSIG(st) == SIGINT ||
-							     WTERMSIG(st) == SIGTERM ||
-							     WTERMSIG(st) == SIGHUP)))
+		else if (interrupted ||
+			 (WIFSIGNALED(st) && (WTERMSIG(st) == SIGKILL || WTERMSIG(st) == SIGINT ||
+					      WTERMSIG(st) == SIGTERM || WTERMSIG(st) == SIGHUP)))
 			rc = -1;
 		cli_signals_init();
 		if (rc == -1) {
@@ -317,8 +318,9 @@ static int install(void *ctx)
 static int check_call(void *ctx, const struct cbpf_syscall_event *ev)
 {
 	struct reporter *r = ctx;
-	struct cbpf_seccomp_data sd = {.nr = (int32_t)ev->nr, .arch = cbpf_arch_audit(ev->arch),
-				       .instruction_pointer = ev->ip};
+	struct cbpf_seccomp_data sd = { .nr = (int32_t)ev->nr,
+					.arch = cbpf_arch_audit(ev->arch),
+					.instruction_pointer = ev->ip };
 	struct cbpf_input in = cbpf_input_seccomp(&sd);
 	const struct cbpf_policy_rule *rule = NULL;
 	uint32_t ret, act, decided;
@@ -356,11 +358,13 @@ static int check_call(void *ctx, const struct cbpf_syscall_event *ev)
 int report_run(const struct record_opts *o, const struct cbpf_prog *filter, unsigned flags,
 	       const struct cbpf_policy *policy, bool policy_json)
 {
-	struct reporter r = {.o = o, .filter = filter, .policy = policy, .flags = flags};
-	struct cbpf_recording_opts ro = {.args = o->args};
-	struct cbpf_trace_opts to = {.on_syscall = check_call, .ctx = &r, .started = started,
-				     .child_setup = o->learn ? NULL : install};
-	struct cbpf_diags d = {0};
+	struct reporter r = { .o = o, .filter = filter, .policy = policy, .flags = flags };
+	struct cbpf_recording_opts ro = { .args = o->args };
+	struct cbpf_trace_opts to = { .on_syscall = check_call,
+				      .ctx = &r,
+				      .started = started,
+				      .child_setup = o->learn ? NULL : install };
+	struct cbpf_diags d = { 0 };
 	int st = 0, err, rc;
 
 	if (cbpf_vm_new(filter, CBPF_VM_SECCOMP, &r.vm, NULL) ||
@@ -379,13 +383,15 @@ int report_run(const struct record_opts *o, const struct cbpf_prog *filter, unsi
 		rc = shell_status(st);
 	if (!err && r.learned) {
 		enum cbpf_record_format f = o->format_set ? o->format
-				: policy_json ? CBPF_RECORD_OCI : CBPF_RECORD_MINIJAIL;
-		struct cbpf_recording_write_opts wo = {.rules_only = true};
+					    : policy_json ? CBPF_RECORD_OCI
+							  : CBPF_RECORD_MINIJAIL;
+		struct cbpf_recording_write_opts wo = { .rules_only = true };
 
 		if (!cbpf_recording_count(r.learned)) {
 			fprintf(stderr, PROG ": --learn: the policy allowed every call\n");
 		} else {
-			fprintf(stderr, PROG ": --learn: %lu call%s let through; the policy lacks:\n",
+			fprintf(stderr,
+				PROG ": --learn: %lu call%s let through; the policy lacks:\n",
 				r.denied, r.denied == 1 ? " was" : "s were");
 			cbpf_recording_write(stderr, r.learned, f, &wo);
 		}

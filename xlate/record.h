@@ -11,10 +11,10 @@ struct record_opts {
 	const char *file; /* --record FILE */
 	bool format_set;  /* --format minijail|oci */
 	enum cbpf_record_format format;
-	bool args;                          /* --args */
+	bool args;			      /* --args */
 	const char *from_strace, *from_audit; /* --from-strace LOG, --from-audit LOG */
-	bool report, learn;                 /* --report, --learn */
-	const enum cbpf_arch *arches;       /* --arch */
+	bool report, learn;		      /* --report, --learn */
+	const enum cbpf_arch *arches;	      /* --arch */
 	size_t n_arches;
 	char **argv; /* the command */
 	int verbose;

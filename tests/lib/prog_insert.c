@@ -17,7 +17,7 @@ int prog_insert(struct cbpf_prog *prog, size_t at, struct cbpf_insn insn,
 	prog->insns[at] = insn;
 	if (prog->locs) {
 		memmove(&prog->locs[at + 1], &prog->locs[at], tail * sizeof(*prog->locs));
-		prog->locs[at] = loc ? *loc : (struct cbpf_srcloc){0};
+		prog->locs[at] = loc ? *loc : (struct cbpf_srcloc){ 0 };
 	}
 	if (prog->comments) {
 		memmove(&prog->comments[at + 1], &prog->comments[at],

@@ -13,7 +13,7 @@
  * (net/core/filter.c: check_load_and_stores) sees written, tracked as the program grows.
  */
 
-#define AD_BASE ((uint32_t)CBPF_AD_OFF)
+#define AD_BASE	  ((uint32_t)CBPF_AD_OFF)
 #define ALL_CELLS 0xffffu
 /*
  * Heavy packet loads stop once the eBPF translation could pass this many instructions, which
@@ -34,8 +34,9 @@ static bool chance(struct rng *r, unsigned percent)
 /* Constants near the edges more often than uniform ones. */
 static uint32_t interesting(struct rng *r)
 {
-	static const uint32_t edges[] = { 0, 1, 2, 3, 4, 0xff, 0x100, 0xffff, 0x10000,
-					  0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff };
+	static const uint32_t edges[] = { 0,	      1,	  2,	     3,	      4,
+					  0xff,	      0x100,	  0xffff,    0x10000, 0x7fffffff,
+					  0x80000000, 0xfffffffe, 0xffffffff };
 
 	switch (below(r, 4)) {
 	case 0:
@@ -225,7 +226,7 @@ static struct cbpf_insn make(struct gen *g, enum kind kind, size_t pc, uint16_t 
 	case K_LD_IMM:
 	case K_LDX_IMM:
 		insn = (struct cbpf_insn){ kind == K_LD_IMM ? CBPF_LD | CBPF_IMM
-							   : CBPF_LDX | CBPF_IMM,
+							    : CBPF_LDX | CBPF_IMM,
 					   0, 0, interesting(r) };
 		break;
 	case K_LD_LEN:
@@ -259,7 +260,7 @@ static struct cbpf_insn make(struct gen *g, enum kind kind, size_t pc, uint16_t 
 	case K_LD_MEM:
 	case K_LDX_MEM:
 		insn = (struct cbpf_insn){ kind == K_LD_MEM ? CBPF_LD | CBPF_MEM
-							   : CBPF_LDX | CBPF_MEM,
+							    : CBPF_LDX | CBPF_MEM,
 					   0, 0, pick_cell(g, cells) };
 		break;
 	case K_ST:
@@ -290,9 +291,9 @@ static struct cbpf_insn make(struct gen *g, enum kind kind, size_t pc, uint16_t 
 		insn.jt = (uint8_t)below(r, 256);
 		insn.jf = (uint8_t)below(r, 256);
 	}
-	if (chance(r, 5) && (kind == K_ALU_X || kind == K_NEG || kind == K_TAX || kind == K_TXA ||
-			     kind == K_LD_LEN || kind == K_LDX_LEN ||
-			     insn.code == (CBPF_RET | CBPF_A)))
+	if (chance(r, 5) &&
+	    (kind == K_ALU_X || kind == K_NEG || kind == K_TAX || kind == K_TXA ||
+	     kind == K_LD_LEN || kind == K_LDX_LEN || insn.code == (CBPF_RET | CBPF_A)))
 		insn.k = (uint32_t)rng_next(r);
 	return insn;
 }
@@ -463,9 +464,9 @@ static long mutate_mem_uninit(struct gen *g)
 			if (plain(g, pc) && g->in[pc] != ALL_CELLS && pick-- == 0)
 				break;
 	}
-	g->v[pc] = (struct cbpf_insn){ chance(&g->rng, 50) ? CBPF_LD | CBPF_MEM
-							  : CBPF_LDX | CBPF_MEM,
-				       0, 0, pick_cell(g, (uint16_t)~g->in[pc]) };
+	g->v[pc] =
+		(struct cbpf_insn){ chance(&g->rng, 50) ? CBPF_LD | CBPF_MEM : CBPF_LDX | CBPF_MEM,
+				    0, 0, pick_cell(g, (uint16_t)~g->in[pc]) };
 	return (long)pc;
 }
 
@@ -476,8 +477,8 @@ static struct cbpf_insn seccomp_refused(struct gen *g)
 
 	switch (below(r, 5)) {
 	case 0:
-		return (struct cbpf_insn){ CBPF_LD | (chance(r, 50) ? CBPF_H : CBPF_B) | CBPF_ABS, 0,
-					   0, below(r, 64) };
+		return (struct cbpf_insn){ CBPF_LD | (chance(r, 50) ? CBPF_H : CBPF_B) | CBPF_ABS,
+					   0, 0, below(r, 64) };
 	case 1:
 		return (struct cbpf_insn){ CBPF_LD | sizes[below(r, 3)] | CBPF_IND, 0, 0,
 					   below(r, 64) };
@@ -530,7 +531,7 @@ static long build_jump_far(struct gen *g)
 			g->v[pc] = (struct cbpf_insn){ CBPF_JMP | CBPF_JA, 0, 0,
 						       below(r, (uint32_t)rets) };
 		else
-			g->v[pc] = (struct cbpf_insn){ CBPF_JMP | jmp_ops[below(r, 4)], 
+			g->v[pc] = (struct cbpf_insn){ CBPF_JMP | jmp_ops[below(r, 4)],
 						       (uint8_t)below(r, (uint32_t)rets),
 						       (uint8_t)below(r, (uint32_t)rets),
 						       interesting(r) };
@@ -560,23 +561,25 @@ static long mutate(struct gen *g, enum randprog_mutation mutation)
 	case RANDPROG_DIV_ZERO:
 		pc = pick_plain(g);
 		g->v[pc] = (struct cbpf_insn){
-			CBPF_ALU | (g->seccomp || chance(r, 50) ? CBPF_DIV : CBPF_MOD) | CBPF_K, 0, 0,
-			0 };
+			CBPF_ALU | (g->seccomp || chance(r, 50) ? CBPF_DIV : CBPF_MOD) | CBPF_K, 0,
+			0, 0
+		};
 		return (long)pc;
 	case RANDPROG_SHIFT_RANGE:
 		pc = pick_plain(g);
-		g->v[pc] = (struct cbpf_insn){ CBPF_ALU | (chance(r, 50) ? CBPF_LSH : CBPF_RSH) |
-						       CBPF_K,
-					       0, 0,
-					       chance(r, 50) ? 32 : 32 + below(r, UINT32_MAX - 31) };
+		g->v[pc] = (struct cbpf_insn){
+			CBPF_ALU | (chance(r, 50) ? CBPF_LSH : CBPF_RSH) | CBPF_K, 0, 0,
+			chance(r, 50) ? 32 : 32 + below(r, UINT32_MAX - 31)
+		};
 		return (long)pc;
 	case RANDPROG_MEM_RANGE: {
 		static const uint16_t codes[] = { CBPF_LD | CBPF_MEM, CBPF_LDX | CBPF_MEM, CBPF_ST,
 						  CBPF_STX };
 
 		pc = pick_plain(g);
-		g->v[pc] = (struct cbpf_insn){ codes[below(r, 4)], 0, 0,
-					       chance(r, 50) ? 16 : 16 + below(r, UINT32_MAX - 15) };
+		g->v[pc] =
+			(struct cbpf_insn){ codes[below(r, 4)], 0, 0,
+					    chance(r, 50) ? 16 : 16 + below(r, UINT32_MAX - 15) };
 		return (long)pc;
 	}
 	case RANDPROG_MEM_UNINIT:
@@ -601,7 +604,8 @@ static long mutate(struct gen *g, enum randprog_mutation mutation)
 		return (long)pc;
 	case RANDPROG_SECCOMP_LOAD:
 		pc = pick_plain(g);
-		g->v[pc] = (struct cbpf_insn){ CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, seccomp_bad_k(g) };
+		g->v[pc] =
+			(struct cbpf_insn){ CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, seccomp_bad_k(g) };
 		return (long)pc;
 	case RANDPROG_TOO_LONG:
 		return CBPF_MAXINSNS;
@@ -629,8 +633,13 @@ static size_t pick_len(struct rng *r)
 
 struct cbpf_prog *randprog_new(const struct randprog_opts *opts, long *at)
 {
-	struct gen g = { { opts->seed * 0x2545f4914f6cdd1dull + 1 }, opts->seccomp, opts->shape,
-			 NULL, NULL, 0, 0 };
+	struct gen g = { { opts->seed * 0x2545f4914f6cdd1dull + 1 },
+			 opts->seccomp,
+			 opts->shape,
+			 NULL,
+			 NULL,
+			 0,
+			 0 };
 	struct cbpf_prog *prog = NULL;
 	size_t cap;
 	long where = -1;
@@ -680,10 +689,9 @@ int randprog_expect(const struct randprog_opts *opts, enum cbpf_check_mode mode)
 const char *randprog_mutation_name(enum randprog_mutation mutation)
 {
 	static const char *const names[RANDPROG_NMUTATIONS] = {
-		"valid",           "bad-opcode", "jump-past-end",   "no-ret",
-		"div-zero",        "shift-range", "mem-range",      "mem-uninit",
-		"bad-ancillary",   "too-long",   "empty",           "seccomp-opcode",
-		"seccomp-load",    "jump-far",
+		"valid",       "bad-opcode",	 "jump-past-end", "no-ret",	   "div-zero",
+		"shift-range", "mem-range",	 "mem-uninit",	  "bad-ancillary", "too-long",
+		"empty",       "seccomp-opcode", "seccomp-load",  "jump-far",
 	};
 
 	return (unsigned)mutation < RANDPROG_NMUTATIONS ? names[mutation] : "?";

@@ -11,29 +11,29 @@
 
 /* What to break in an otherwise valid program: one rule of the kernel's, or none. */
 enum randprog_mutation {
-	RANDPROG_VALID,          /* nothing: the kernel accepts the program */
-	RANDPROG_BAD_OPCODE,     /* one opcode the kernel does not know */
-	RANDPROG_JUMP_PAST_END,  /* one jump (ja, jt or jf) to the end of the program or beyond */
-	RANDPROG_NO_RET,         /* the last instruction is not a return */
-	RANDPROG_DIV_ZERO,       /* div or mod by constant zero */
-	RANDPROG_SHIFT_RANGE,    /* lsh or rsh by a constant of 32 or more */
-	RANDPROG_MEM_RANGE,      /* M[k] with k >= 16 (ld, ldx, st or stx) */
-	RANDPROG_MEM_UNINIT,     /* M[k] read where some path has not written it */
-	RANDPROG_BAD_ANCILLARY,  /* ld/ldh/ldb [SKF_AD_OFF + x] with x not a known extension */
-	RANDPROG_TOO_LONG,       /* 4097 to 4100 instructions */
-	RANDPROG_EMPTY,          /* no instructions */
+	RANDPROG_VALID,		 /* nothing: the kernel accepts the program */
+	RANDPROG_BAD_OPCODE,	 /* one opcode the kernel does not know */
+	RANDPROG_JUMP_PAST_END,	 /* one jump (ja, jt or jf) to the end of the program or beyond */
+	RANDPROG_NO_RET,	 /* the last instruction is not a return */
+	RANDPROG_DIV_ZERO,	 /* div or mod by constant zero */
+	RANDPROG_SHIFT_RANGE,	 /* lsh or rsh by a constant of 32 or more */
+	RANDPROG_MEM_RANGE,	 /* M[k] with k >= 16 (ld, ldx, st or stx) */
+	RANDPROG_MEM_UNINIT,	 /* M[k] read where some path has not written it */
+	RANDPROG_BAD_ANCILLARY,	 /* ld/ldh/ldb [SKF_AD_OFF + x] with x not a known extension */
+	RANDPROG_TOO_LONG,	 /* 4097 to 4100 instructions */
+	RANDPROG_EMPTY,		 /* no instructions */
 	RANDPROG_SECCOMP_OPCODE, /* one instruction seccomp refuses (ldh, ldb, ind, msh, mod) */
-	RANDPROG_SECCOMP_LOAD,   /* 'ld [k]' misaligned or outside struct seccomp_data */
-	RANDPROG_JUMP_FAR,       /* a jump the kernel's eBPF translation cannot encode */
+	RANDPROG_SECCOMP_LOAD,	 /* 'ld [k]' misaligned or outside struct seccomp_data */
+	RANDPROG_JUMP_FAR,	 /* a jump the kernel's eBPF translation cannot encode */
 	RANDPROG_NMUTATIONS
 };
 
 enum randprog_shape {
-	RANDPROG_SHAPE_ANY,     /* one of the others, picked by the seed */
-	RANDPROG_SHAPE_MIXED,   /* every kind of instruction, evenly */
+	RANDPROG_SHAPE_ANY,	/* one of the others, picked by the seed */
+	RANDPROG_SHAPE_MIXED,	/* every kind of instruction, evenly */
 	RANDPROG_SHAPE_BRANCHY, /* mostly conditional and unconditional jumps */
-	RANDPROG_SHAPE_MEMORY,  /* scratch memory stores and loads across branches */
-	RANDPROG_SHAPE_FILTER,  /* loads, compare ladders and returns, like tcpdump or a policy */
+	RANDPROG_SHAPE_MEMORY,	/* scratch memory stores and loads across branches */
+	RANDPROG_SHAPE_FILTER,	/* loads, compare ladders and returns, like tcpdump or a policy */
 	RANDPROG_NSHAPES
 };
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* splitmix64 (Steele, Lea, Flood 2014): the one pseudo-random generator of programs and captures. */
+/* splitmix64 (Steele, Lea, Flood 2014): the one pseudo-random generator of programs and captures.
+ */
 #ifndef CBPF_SPLITMIX_H
 #define CBPF_SPLITMIX_H
 

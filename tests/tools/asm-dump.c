@@ -98,7 +98,8 @@ int main(int argc, char **argv)
 		const struct cbpf_insn *insns = cbpf_prog_insns(prog);
 
 		for (size_t i = 0; i < cbpf_prog_len(prog); i++)
-			printf("%u %u %u %u\n", insns[i].code, insns[i].jt, insns[i].jf, insns[i].k);
+			printf("%u %u %u %u\n", insns[i].code, insns[i].jt, insns[i].jf,
+			       insns[i].k);
 	}
 	cbpf_prog_free(prog);
 	cbpf_diags_free(&diags);

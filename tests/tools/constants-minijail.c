@@ -111,23 +111,24 @@ static long check(const char *path)
 		names++;
 		e = consttab_find(name);
 		if (!e || consttab_value(e, col, &ours)) {
-			printf("  %-8s %-32s minijail %-20lld cbpf -   MISSING\n", arch, name, theirs);
+			printf("  %-8s %-32s minijail %-20lld cbpf -   MISSING\n", arch, name,
+			       theirs);
 			bad++;
 		} else if (ours == (uint64_t)theirs) {
 			equal++;
 		} else {
 			const char *why = known_why(arch, name);
 
-			printf("  %-8s %-32s minijail %-20lld cbpf %#llx   %s\n", arch, name, theirs,
-			       (unsigned long long)ours, why ? why : "UNEXPLAINED");
+			printf("  %-8s %-32s minijail %-20lld cbpf %#llx   %s\n", arch, name,
+			       theirs, (unsigned long long)ours, why ? why : "UNEXPLAINED");
 			if (why)
 				explained++;
 			else
 				bad++;
 		}
 	}
-	printf("%s: %zu names: %zu equal, %zu differ for the reasons given, %ld unexplained\n", arch,
-	       names, equal, explained, bad);
+	printf("%s: %zu names: %zu equal, %zu differ for the reasons given, %ld unexplained\n",
+	       arch, names, equal, explained, bad);
 	free(src);
 	return names ? bad : -1;
 }

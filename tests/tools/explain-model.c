@@ -41,10 +41,10 @@ static size_t constants(const struct cbpf_prog *prog, uint32_t *out, size_t max)
 /* Compares model and interpreter on one program. 0 agree, 1 not, 2 not compared. */
 static int compare(const char *name, const struct cbpf_prog *prog, uint64_t seed)
 {
-	struct cbpf_diags diags = {0};
+	struct cbpf_diags diags = { 0 };
 	struct cbpf_seccomp_model *m = NULL;
 	struct cbpf_vm *vm = NULL;
-	struct rng r = {seed};
+	struct rng r = { seed };
 	uint32_t ks[4096 * 4 + 8];
 	size_t nk = constants(prog, ks, sizeof(ks) / sizeof(ks[0]) - 8);
 	int rc = 0;
@@ -127,8 +127,8 @@ int main(int argc, char **argv)
 		FILE *f = fopen(argv[i], "rb");
 		char buf[1 << 16];
 		size_t len = f ? fread(buf, 1, sizeof(buf), f) : 0;
-		struct cbpf_read_opts ro = {argv[i], CBPF_FORM_AUTO, 0, false};
-		struct cbpf_diags diags = {0};
+		struct cbpf_read_opts ro = { argv[i], CBPF_FORM_AUTO, 0, false };
+		struct cbpf_diags diags = { 0 };
 		struct cbpf_prog *prog = NULL;
 		int rc;
 
@@ -146,10 +146,10 @@ int main(int argc, char **argv)
 		cbpf_prog_free(prog);
 	}
 	for (unsigned long s = 0; s < random; s++) {
-		struct randprog_opts ro = {.seed = seed * 1000003 + s,
-					   .seccomp = true,
-					   .shape = s % 2 ? RANDPROG_SHAPE_FILTER
-							  : RANDPROG_SHAPE_ANY};
+		struct randprog_opts ro = { .seed = seed * 1000003 + s,
+					    .seccomp = true,
+					    .shape = s % 2 ? RANDPROG_SHAPE_FILTER
+							   : RANDPROG_SHAPE_ANY };
 		struct cbpf_prog *prog = randprog_new(&ro, NULL);
 		char name[64];
 		int rc;

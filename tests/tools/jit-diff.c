@@ -27,7 +27,7 @@
 #include "splitmix.h"
 
 #define NINPUTS 48
-#define MAXPKT 160
+#define MAXPKT	160
 
 struct input {
 	uint8_t data[MAXPKT];
@@ -57,10 +57,36 @@ static void oom(void)
 static uint32_t edge_k(void)
 {
 	static const uint32_t edges[] = {
-		0, 1, 2, 3, 4, 7, 8, 31, 32, 33, 127, 128, 255, 256, 0x7fff, 0x8000, 0xffff,
-		0x10000, 0x7ffffffe, 0x7fffffff, 0x80000000, 0x80000001, 0xfffffffc, 0xffffffff,
-		(uint32_t)CBPF_NET_OFF, (uint32_t)CBPF_NET_OFF - 1, (uint32_t)CBPF_LL_OFF,
-		(uint32_t)CBPF_LL_OFF - 1, (uint32_t)CBPF_AD_OFF, (uint32_t)CBPF_AD_OFF - 1,
+		0,
+		1,
+		2,
+		3,
+		4,
+		7,
+		8,
+		31,
+		32,
+		33,
+		127,
+		128,
+		255,
+		256,
+		0x7fff,
+		0x8000,
+		0xffff,
+		0x10000,
+		0x7ffffffe,
+		0x7fffffff,
+		0x80000000,
+		0x80000001,
+		0xfffffffc,
+		0xffffffff,
+		(uint32_t)CBPF_NET_OFF,
+		(uint32_t)CBPF_NET_OFF - 1,
+		(uint32_t)CBPF_LL_OFF,
+		(uint32_t)CBPF_LL_OFF - 1,
+		(uint32_t)CBPF_AD_OFF,
+		(uint32_t)CBPF_AD_OFF - 1,
 	};
 
 	switch (below(8)) {
@@ -144,10 +170,9 @@ static struct cbpf_prog *edge_program(bool seccomp)
 
 /* The rules randprog can break that still leave a program cbpf_vm_new runs. */
 static const enum randprog_mutation runnable[] = {
-	RANDPROG_VALID,	      RANDPROG_VALID,		 RANDPROG_VALID,
-	RANDPROG_DIV_ZERO,    RANDPROG_SHIFT_RANGE,	 RANDPROG_MEM_UNINIT,
-	RANDPROG_BAD_ANCILLARY, RANDPROG_SECCOMP_OPCODE, RANDPROG_SECCOMP_LOAD,
-	RANDPROG_JUMP_FAR,
+	RANDPROG_VALID,	       RANDPROG_VALID,	    RANDPROG_VALID,	    RANDPROG_DIV_ZERO,
+	RANDPROG_SHIFT_RANGE,  RANDPROG_MEM_UNINIT, RANDPROG_BAD_ANCILLARY, RANDPROG_SECCOMP_OPCODE,
+	RANDPROG_SECCOMP_LOAD, RANDPROG_JUMP_FAR,
 };
 
 static void random_input(struct input *x, bool seccomp)

@@ -24,9 +24,9 @@
 #include "prog_insert.h"
 #include "randprog.h"
 
-#define PENDING INT_MIN
+#define PENDING	   INT_MIN
 #define TIMEOUT_MS 10000
-#define SHOW_FULL 10 /* disagreements printed with their program; the rest get one line */
+#define SHOW_FULL  10 /* disagreements printed with their program; the rest get one line */
 
 enum { SOCK, SECC, NMODES };
 static const char *const mode_names[NMODES] = { "SO_ATTACH_FILTER", "seccomp(2)" };
@@ -37,8 +37,8 @@ struct item {
 	char desc[80];
 	int kernel[NMODES]; /* 0 accepted, an errno, or PENDING */
 	int ours[NMODES];   /* what cbpf_check returned */
-	bool warned;        /* cbpf_check warned about socket memory (ENOMEM ahead) */
-	int mutation;       /* a randprog mutation, or -1 for the edge cases */
+	bool warned;	    /* cbpf_check warned about socket memory (ENOMEM ahead) */
+	int mutation;	    /* a randprog mutation, or -1 for the edge cases */
 };
 
 struct list {
@@ -46,8 +46,7 @@ struct list {
 	size_t n, cap;
 };
 
-static void add(struct list *l, struct cbpf_prog *prog, const char *fmt, ...)
-	CBPF_PRINTF(3, 4);
+static void add(struct list *l, struct cbpf_prog *prog, const char *fmt, ...) CBPF_PRINTF(3, 4);
 
 static void add(struct list *l, struct cbpf_prog *prog, const char *fmt, ...)
 {
@@ -79,8 +78,12 @@ static void add(struct list *l, struct cbpf_prog *prog, const char *fmt, ...)
 /* A program from an instruction list. */
 #define PROG(...)                                                                                  \
 	cbpf_prog_new((const struct cbpf_insn[]){ __VA_ARGS__ },                                   \
-		      sizeof((const struct cbpf_insn[]){ __VA_ARGS__ }) / sizeof(struct cbpf_insn))
-#define I(code, jt, jf, k) { (code), (jt), (jf), (k) }
+		      sizeof((const struct cbpf_insn[]){ __VA_ARGS__ }) /                          \
+			      sizeof(struct cbpf_insn))
+#define I(code, jt, jf, k)                                                                         \
+	{                                                                                          \
+		(code), (jt), (jf), (k)                                                            \
+	}
 #define RET0 I(CBPF_RET | CBPF_K, 0, 0, 0)
 #define RETA I(CBPF_RET | CBPF_A, 0, 0, 0)
 
@@ -173,18 +176,21 @@ static void add_edges(struct list *l)
 	    "edge: read after ja to it");
 	add(l, PROG(I(CBPF_JMP | CBPF_JA, 0, 0, 1), I(CBPF_LD | CBPF_MEM, 0, 0, 0), RET0),
 	    "edge: read skipped by ja");
-	add(l, PROG(I(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 0), I(CBPF_ST, 0, 0, 0),
-		    I(CBPF_LD | CBPF_MEM, 0, 0, 0), RETA),
+	add(l,
+	    PROG(I(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 0), I(CBPF_ST, 0, 0, 0),
+		 I(CBPF_LD | CBPF_MEM, 0, 0, 0), RETA),
 	    "edge: store on one branch");
-	add(l, PROG(I(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 2, 0), I(CBPF_ST, 0, 0, 1),
-		    I(CBPF_JMP | CBPF_JA, 0, 0, 1), I(CBPF_STX, 0, 0, 1),
-		    I(CBPF_LD | CBPF_MEM, 0, 0, 1), RETA),
+	add(l,
+	    PROG(I(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 2, 0), I(CBPF_ST, 0, 0, 1),
+		 I(CBPF_JMP | CBPF_JA, 0, 0, 1), I(CBPF_STX, 0, 0, 1),
+		 I(CBPF_LD | CBPF_MEM, 0, 0, 1), RETA),
 	    "edge: store on both branches");
 	add(l, PROG(I(CBPF_ST, 0, 0, 0), RET0, I(CBPF_LD | CBPF_MEM, 0, 0, 0), RETA),
 	    "edge: read after ret, written before");
 	add(l, PROG(RET0, I(CBPF_LD | CBPF_MEM, 0, 0, 0), RETA), "edge: read after ret");
-	add(l, PROG(I(CBPF_JMP | CBPF_JEQ | CBPF_K, 1, 1, 0), I(CBPF_ST, 0, 0, 2),
-		    I(CBPF_LDX | CBPF_MEM, 0, 0, 2), RETA),
+	add(l,
+	    PROG(I(CBPF_JMP | CBPF_JEQ | CBPF_K, 1, 1, 0), I(CBPF_ST, 0, 0, 2),
+		 I(CBPF_LDX | CBPF_MEM, 0, 0, 2), RETA),
 	    "edge: jt and jf skip the store");
 
 	/* Constants. */
@@ -203,13 +209,16 @@ static void add_edges(struct list *l)
 
 	/* struct seccomp_data offsets and ancillary loads. */
 	for (uint32_t k = 0; k <= 68; k++)
-		add(l, PROG(I(CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, k), RETA), "edge: ld [%" PRIu32 "]",
-		    k);
+		add(l, PROG(I(CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, k), RETA),
+		    "edge: ld [%" PRIu32 "]", k);
 	for (uint32_t off = 0; off < 72; off++)
 		for (uint16_t size = CBPF_W; size <= CBPF_B; size += CBPF_H)
 			add(l, PROG(I(CBPF_LD | size | CBPF_ABS, 0, 0, ad + off), RETA),
 			    "edge: ld%s [SKF_AD_OFF + %" PRIu32 "]",
-			    size == CBPF_W ? "" : size == CBPF_H ? "h" : "b", off);
+			    size == CBPF_W   ? ""
+			    : size == CBPF_H ? "h"
+					     : "b",
+			    off);
 	add(l, PROG(I(CBPF_LD | CBPF_B | CBPF_ABS, 0, 0, 0xffffffff), RETA), "edge: ldb [-1]");
 	add(l, PROG(I(CBPF_LD | CBPF_B | CBPF_ABS, 0, 0, ad - 1), RETA),
 	    "edge: ldb [SKF_AD_OFF - 1]");
@@ -320,9 +329,9 @@ static int socket_verdict(struct cbpf_prog *prog)
  * system call) and spins until the parent kills it. The small process then starts another.
  */
 struct shared {
-	volatile pid_t worker;  /* the current worker, written by itself before it reads */
+	volatile pid_t worker;	 /* the current worker, written by itself before it reads */
 	volatile long installed; /* sequence number of the program it installed, or -1 */
-	volatile int setup;      /* errno of a failed prctl(PR_SET_NO_NEW_PRIVS) */
+	volatile int setup;	 /* errno of a failed prctl(PR_SET_NO_NEW_PRIVS) */
 };
 
 struct seccomp_runner {
@@ -555,10 +564,10 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = { { "seed", required_argument, NULL, 's' },
-						   { "count", required_argument, NULL, 'n' },
-						   { "verbose", no_argument, NULL, 'v' },
-						   { "help", no_argument, NULL, 'h' },
-						   { NULL, 0, NULL, 0 } };
+						  { "count", required_argument, NULL, 'n' },
+						  { "verbose", no_argument, NULL, 'v' },
+						  { "help", no_argument, NULL, 'h' },
+						  { NULL, 0, NULL, 0 } };
 	unsigned long long seed = 1, count = 5000;
 	size_t agree = 0, shown = 0, accepted[NMODES] = { 0 }, enomem = 0, warned = 0, edges = 0;
 	size_t by_mutation[RANDPROG_NMUTATIONS] = { 0 };
@@ -643,7 +652,8 @@ int main(int argc, char **argv)
 				printf("  cbpf_check as %s:\n", m == SOCK ? "socket" : "seccomp");
 				cbpf_check(it->prog, modes[m], &diags);
 				for (size_t d = 0; d < diags.n; d++)
-					printf("    insn %ld: %s\n", diags.v[d].insn, diags.v[d].msg);
+					printf("    insn %ld: %s\n", diags.v[d].insn,
+					       diags.v[d].msg);
 				cbpf_diags_free(&diags);
 			}
 			printf("  program (code jt jf k):\n");

@@ -18,15 +18,22 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },	  { "text", no_argument, NULL, 't' },
-		{ "arch", required_argument, NULL, 'a' }, { "host", required_argument, NULL, 'H' },
-		{ "caps", required_argument, NULL, 'c' }, { "kernel", required_argument, NULL, 'k' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "text", no_argument, NULL, 't' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "caps", required_argument, NULL, 'c' },
+		{ "kernel", required_argument, NULL, 'k' },
 		{ "default", required_argument, NULL, 'd' },
 		{ "badarch", required_argument, NULL, 'b' },
-		{ "lenient", no_argument, NULL, 'l' },	  { "no-includes", no_argument, NULL, 'I' },
-		{ "no-comments", no_argument, NULL, 'n' }, { "raw", no_argument, NULL, 'r' },
-		{ "quiet", no_argument, NULL, 'q' },	  { "help", no_argument, NULL, 'h' },
-		{ "asm", no_argument, NULL, 'A' },	  { "strict", no_argument, NULL, 'S' },
+		{ "lenient", no_argument, NULL, 'l' },
+		{ "no-includes", no_argument, NULL, 'I' },
+		{ "no-comments", no_argument, NULL, 'n' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "asm", no_argument, NULL, 'A' },
+		{ "strict", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cbpf_policy_opts opts = { 0 };
@@ -40,13 +47,18 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'j': opts.lang = CBPF_POLICY_JSON; break;
-		case 't': opts.lang = CBPF_POLICY_TEXT; break;
+		case 'j':
+			opts.lang = CBPF_POLICY_JSON;
+			break;
+		case 't':
+			opts.lang = CBPF_POLICY_TEXT;
+			break;
 		case 'a': {
 			int n = parse_arch_list(optarg, arches, 8);
 
 			if (n < 0) {
-				fprintf(stderr, "policy-compile: bad architecture list '%s'\n", optarg);
+				fprintf(stderr, "policy-compile: bad architecture list '%s'\n",
+					optarg);
 				return 2;
 			}
 			opts.arches = arches;
@@ -63,7 +75,9 @@ int main(int argc, char **argv)
 			caps = parse_caps(optarg);
 			opts.caps = caps;
 			break;
-		case 'k': opts.kernel = optarg; break;
+		case 'k':
+			opts.kernel = optarg;
+			break;
 		case 'd':
 		case 'b': {
 			uint32_t act;
@@ -78,15 +92,33 @@ int main(int argc, char **argv)
 				opts.has_badarch_action = true, opts.badarch_action = act;
 			break;
 		}
-		case 'l': opts.lenient = true; break;
-		case 'S': opts.strict = true; break;
-		case 'I': opts.no_includes = true; break;
-		case 'n': opts.no_comments = true; break;
-		case 'r': raw = true; break;
-		case 'q': quiet = true; break;
-		case 'A': as_asm = true; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'l':
+			opts.lenient = true;
+			break;
+		case 'S':
+			opts.strict = true;
+			break;
+		case 'I':
+			opts.no_includes = true;
+			break;
+		case 'n':
+			opts.no_comments = true;
+			break;
+		case 'r':
+			raw = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'A':
+			as_asm = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (optind != argc - 1) {
@@ -100,7 +132,8 @@ int main(int argc, char **argv)
 	if (err)
 		return 1;
 	if (raw)
-		fwrite(cbpf_prog_insns(prog), sizeof(struct cbpf_insn), cbpf_prog_len(prog), stdout);
+		fwrite(cbpf_prog_insns(prog), sizeof(struct cbpf_insn), cbpf_prog_len(prog),
+		       stdout);
 	else if (!quiet)
 		cbpf_prog_write(stdout, prog, as_asm ? CBPF_FORM_ASM : CBPF_FORM_LISTING, &wopts);
 	else

@@ -41,8 +41,7 @@ static const uint32_t other_arches[] = {
 	0x00000008, /* mips */
 	0x40000008, /* mipsel */
 	0xc0000008, /* mips64el */
-	0x00000000,
-	0xffffffff,
+	0x00000000, 0xffffffff,
 };
 #define AUDIT_ARCH_64BIT 0x80000000U /* __AUDIT_ARCH_64BIT: seccomp_data.args are 64 bits */
 
@@ -97,8 +96,8 @@ struct filter {
 };
 
 #define MAX_FILTERS 8
-#define MAX_INPUTS 4096 /* inputs explored per (architecture, number): past it, counted */
-#define TRACE_CAP 4096
+#define MAX_INPUTS  4096 /* inputs explored per (architecture, number): past it, counted */
+#define TRACE_CAP   4096
 
 struct input_set {
 	struct ssim_data *v;
@@ -111,7 +110,7 @@ struct input_set {
 static uint64_t data_hash(const struct ssim_data *d)
 {
 	uint64_t h = 1469598103934665603ULL;
-	const uint64_t w[] = { d->ip, d->args[0], d->args[1], d->args[2],
+	const uint64_t w[] = { d->ip,	   d->args[0], d->args[1], d->args[2],
 			       d->args[3], d->args[4], d->args[5] };
 
 	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
@@ -192,14 +191,25 @@ static const char *action_str(uint32_t ret, char *buf, size_t len)
 	uint32_t data = ret & SSIM_RET_DATA;
 
 	switch (ret & SSIM_RET_ACTION_FULL) {
-	case SSIM_RET_KILL_PROCESS: return "kill_process";
-	case SSIM_RET_KILL_THREAD: return "kill_thread";
-	case SSIM_RET_ALLOW: return "allow";
-	case SSIM_RET_LOG: return "log";
-	case SSIM_RET_ERRNO: snprintf(buf, len, "errno(%u)", data); return buf;
-	case SSIM_RET_TRAP: snprintf(buf, len, "trap(%u)", data); return buf;
-	case SSIM_RET_TRACE: snprintf(buf, len, "trace(%u)", data); return buf;
-	case SSIM_RET_USER_NOTIF: return "user_notif";
+	case SSIM_RET_KILL_PROCESS:
+		return "kill_process";
+	case SSIM_RET_KILL_THREAD:
+		return "kill_thread";
+	case SSIM_RET_ALLOW:
+		return "allow";
+	case SSIM_RET_LOG:
+		return "log";
+	case SSIM_RET_ERRNO:
+		snprintf(buf, len, "errno(%u)", data);
+		return buf;
+	case SSIM_RET_TRAP:
+		snprintf(buf, len, "trap(%u)", data);
+		return buf;
+	case SSIM_RET_TRACE:
+		snprintf(buf, len, "trace(%u)", data);
+		return buf;
+	case SSIM_RET_USER_NOTIF:
+		return "user_notif";
 	}
 	snprintf(buf, len, "0x%08x", ret);
 	return buf;
@@ -210,7 +220,8 @@ static enum cbpf_arch arch_of(uint32_t audit, uint32_t nr)
 {
 	for (int a = 1; a <= CBPF_ARCH_COUNT; a++)
 		if (a != CBPF_ARCH_X32 && cbpf_arch_audit((enum cbpf_arch)a) == audit) {
-			if (a == CBPF_ARCH_X86_64 && (nr & CBPF_X32_SYSCALL_BIT) && nr != UINT32_MAX)
+			if (a == CBPF_ARCH_X86_64 && (nr & CBPF_X32_SYSCALL_BIT) &&
+			    nr != UINT32_MAX)
 				return CBPF_ARCH_X32;
 			return (enum cbpf_arch)a;
 		}
@@ -396,7 +407,8 @@ static void one_input(struct ctx *c, const struct ssim_data *d, bool explore, bo
 			describe(d, r, r, c->vm_example, sizeof(c->vm_example));
 			snprintf(c->vm_example + strlen(c->vm_example),
 				 sizeof(c->vm_example) - strlen(c->vm_example),
-				 "; %s: libcbpf's interpreter %s", f->path, action_str(vm, b, sizeof(b)));
+				 "; %s: libcbpf's interpreter %s", f->path,
+				 action_str(vm, b, sizeof(b)));
 		}
 		if (fi == 0) {
 			mean_ours = m;
@@ -515,8 +527,8 @@ static void coverage(const struct filter *f, const char *label)
 			total += 2;
 			taken += (f->taken[pc] & 1) + (f->taken[pc] >> 1);
 			if (verbose && f->taken[pc] != 3)
-				printf("  never %s: %s insn %zu\n", f->taken[pc] & 1 ? "false" : "true",
-				       f->path, pc);
+				printf("  never %s: %s insn %zu\n",
+				       f->taken[pc] & 1 ? "false" : "true", f->path, pc);
 		} else {
 			reach[pc + 1] = true;
 		}
@@ -536,8 +548,10 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "cbpf", required_argument, NULL, 'c' }, { "policy", required_argument, NULL, 'p' },
-		{ "arch", required_argument, NULL, 'a' }, { "help", no_argument, NULL, 'h' },
+		{ "cbpf", required_argument, NULL, 'c' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -553,21 +567,32 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'c': c.f[0].path = optarg; break;
-		case 'p': policy = optarg; break;
+		case 'c':
+			c.f[0].path = optarg;
+			break;
+		case 'p':
+			policy = optarg;
+			break;
 		case 'a': {
 			int n = parse_arch_list(optarg, arches, 8);
 
 			if (n < 0) {
-				fprintf(stderr, "policy-corpus: bad architecture list '%s'\n", optarg);
+				fprintf(stderr, "policy-corpus: bad architecture list '%s'\n",
+					optarg);
 				return 2;
 			}
 			opts.arches = arches, opts.n_arches = (size_t)n, opts.host = arches[0];
 			break;
 		}
-		case 'v': verbose = true; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (!c.f[0].path || optind == argc || argc - optind >= MAX_FILTERS) {
@@ -640,9 +665,10 @@ int main(int argc, char **argv)
 		uint32_t audit = all_arches[ai], top;
 		bool checked = false;
 		enum cbpf_arch a = arch_of(audit, 0);
-		static const uint32_t special[] = { 0xffffffff, 0xfffffffe, 0x7fffffff, 0x80000000,
-						    0x3fffffff, 0x40000000, 0x000f0000,
-						    0x000f0005 };
+		static const uint32_t special[] = {
+			0xffffffff, 0xfffffffe, 0x7fffffff, 0x80000000,
+			0x3fffffff, 0x40000000, 0x000f0000, 0x000f0005
+		};
 
 		for (int fi = 0; fi < c.nf; fi++)
 			checked |= filter_has_arch(&c, fi, audit);

@@ -21,11 +21,10 @@
 
 #define FOREIGN_AUDIT_ARCH 0x8000002bU /* sparc64: an architecture no policy here lists */
 
-
 struct totals {
 	size_t policies, vectors, lsc_policies, lsc_vectors, lsc_skipped, failures, lsc_wrong;
 	size_t refused, witnessed; /* random policies refused for overlapping rules */
-	size_t lsc_hung;           /* policies libseccomp did not finish building in time */
+	size_t lsc_hung;	   /* policies libseccomp did not finish building in time */
 	size_t quirk_unknown, quirk_mux, quirk_table;
 	size_t insns_ours, insns_lsc, size_policies;
 };
@@ -60,14 +59,22 @@ static void vpush(struct vecs *vs, const struct vec *v)
 static uint64_t satisfy(const struct cbpf_policy_cond *c)
 {
 	switch (c->op) {
-	case CBPF_CMP_EQ: return c->value;
-	case CBPF_CMP_NE: return c->value + 1;
-	case CBPF_CMP_LT: return c->value ? c->value - 1 : 0;
-	case CBPF_CMP_LE: return c->value;
-	case CBPF_CMP_GT: return c->value + 1;
-	case CBPF_CMP_GE: return c->value;
-	case CBPF_CMP_MASKED_EQ: return c->value;
-	case CBPF_CMP_MASKED_NE: return c->mask ? c->mask : 1;
+	case CBPF_CMP_EQ:
+		return c->value;
+	case CBPF_CMP_NE:
+		return c->value + 1;
+	case CBPF_CMP_LT:
+		return c->value ? c->value - 1 : 0;
+	case CBPF_CMP_LE:
+		return c->value;
+	case CBPF_CMP_GT:
+		return c->value + 1;
+	case CBPF_CMP_GE:
+		return c->value;
+	case CBPF_CMP_MASKED_EQ:
+		return c->value;
+	case CBPF_CMP_MASKED_NE:
+		return c->mask ? c->mask : 1;
 	}
 	return 0;
 }
@@ -147,7 +154,8 @@ static int lsc_build_guarded(const struct cbpf_policy *pol, int optimize, struct
 		size_t n = e ? 0 : cbpf_prog_len(r.prog);
 
 		close(fd[0]);
-		if (write(fd[1], &e, sizeof(e)) != sizeof(e) || write(fd[1], &r, sizeof(r)) != sizeof(r) ||
+		if (write(fd[1], &e, sizeof(e)) != sizeof(e) ||
+		    write(fd[1], &r, sizeof(r)) != sizeof(r) ||
 		    write(fd[1], &n, sizeof(n)) != sizeof(n) ||
 		    (n && write(fd[1], cbpf_prog_insns(r.prog), n * sizeof(struct cbpf_insn)) !=
 				  (ssize_t)(n * sizeof(struct cbpf_insn))))
@@ -194,10 +202,9 @@ struct ctx {
 	bool have_lsc;
 	const struct cbpf_policy_rule *rules;
 	size_t n_rules;
-	bool mux; /* a rule names a syscall libseccomp multiplexes on i386 */
+	bool mux;    /* a rule names a syscall libseccomp multiplexes on i386 */
 	bool strict; /* every libseccomp difference that is not a known quirk fails */
 };
-
 
 static void fail(struct ctx *cx, const struct sim_data *d, const char *what, uint32_t got,
 		 uint32_t want)
@@ -335,7 +342,8 @@ static void sweep(struct ctx *cx, uint32_t audit, uint32_t lo, uint32_t hi)
 				}
 		}
 		if (!named) {
-			struct vec z = { { 0 } }, r = { { rnd(), rnd(), rnd(), rnd(), rnd(), rnd() } };
+			struct vec z = { { 0 } },
+				   r = { { rnd(), rnd(), rnd(), rnd(), rnd(), rnd() } };
 
 			vpush(&vs, &z);
 			vpush(&vs, &r);
@@ -351,11 +359,12 @@ static void sweep(struct ctx *cx, uint32_t audit, uint32_t lo, uint32_t hi)
 static bool is_mux_name(const char *n)
 {
 	static const char *const names[] = {
-		"socket", "bind", "connect", "listen", "accept", "getsockname", "getpeername",
-		"socketpair", "send", "recv", "sendto", "recvfrom", "shutdown", "setsockopt",
-		"getsockopt", "sendmsg", "recvmsg", "accept4", "recvmmsg", "sendmmsg", "semop",
-		"semget", "semctl", "semtimedop", "msgsnd", "msgrcv", "msgget", "msgctl", "shmat",
-		"shmdt", "shmget", "shmctl", NULL,
+		"socket",      "bind",	     "connect",	   "listen",  "accept",	 "getsockname",
+		"getpeername", "socketpair", "send",	   "recv",    "sendto",	 "recvfrom",
+		"shutdown",    "setsockopt", "getsockopt", "sendmsg", "recvmsg", "accept4",
+		"recvmmsg",    "sendmmsg",   "semop",	   "semget",  "semctl",	 "semtimedop",
+		"msgsnd",      "msgrcv",     "msgget",	   "msgctl",  "shmat",	 "shmdt",
+		"shmget",      "shmctl",     NULL,
 	};
 
 	for (size_t i = 0; names[i]; i++)
@@ -402,7 +411,8 @@ static void test_policy(const struct cbpf_policy *pol, const char *name, bool st
 	err = lsc_build_guarded(pol, (int)(tot.policies % 3), &lsc);
 	if (err == -ETIME && !tot.lsc_hung++)
 		printf("libseccomp did not build its filter in 10 s first for %s: compared with the "
-		       "rules only\n", name);
+		       "rules only\n",
+		       name);
 	if (!err) {
 		cx.have_lsc = true;
 		tot.lsc_policies++;
@@ -422,9 +432,10 @@ static void test_policy(const struct cbpf_policy *pol, const char *name, bool st
 	for (size_t i = 0; i < sizeof(audits) / sizeof(audits[0]); i++) {
 		/* arch/mips/include/uapi/asm/unistd.h: o32's numbers from 4000, n64's from 5000 */
 		uint32_t au = audits[i];
-		uint32_t base = au == CBPF_AUDIT_ARCH_MIPS || au == CBPF_AUDIT_ARCH_MIPSEL     ? 4000
-				: au == CBPF_AUDIT_ARCH_MIPS64 || au == CBPF_AUDIT_ARCH_MIPS64EL ? 5000
-												  : 0;
+		uint32_t base = au == CBPF_AUDIT_ARCH_MIPS || au == CBPF_AUDIT_ARCH_MIPSEL ? 4000
+				: au == CBPF_AUDIT_ARCH_MIPS64 || au == CBPF_AUDIT_ARCH_MIPS64EL
+					? 5000
+					: 0;
 		bool listed = false;
 
 		for (enum cbpf_arch a = CBPF_ARCH_X86_64; a <= MODEL_ARCH_LAST; a++)
@@ -469,11 +480,12 @@ static bool rule_line(const char *src, unsigned line, struct cbpf_policy **out)
 	if (!p)
 		return false;
 	e = strchr(p, '\n');
-	n = snprintf(buf, sizeof(buf),
-		     "{ \"defaultAction\": \"SCMP_ACT_NOTIFY\", \"architectures\": [\"SCMP_ARCH_X86_64\", "
-		     "\"SCMP_ARCH_X86\", \"SCMP_ARCH_X32\", \"SCMP_ARCH_AARCH64\", \"SCMP_ARCH_ARM\"], "
-		     "\"syscalls\": [ %.*s ] }",
-		     (int)(e ? e - p : (long)strlen(p)), p);
+	n = snprintf(
+		buf, sizeof(buf),
+		"{ \"defaultAction\": \"SCMP_ACT_NOTIFY\", \"architectures\": [\"SCMP_ARCH_X86_64\", "
+		"\"SCMP_ARCH_X86\", \"SCMP_ARCH_X32\", \"SCMP_ARCH_AARCH64\", \"SCMP_ARCH_ARM\"], "
+		"\"syscalls\": [ %.*s ] }",
+		(int)(e ? e - p : (long)strlen(p)), p);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return false;
 	/* the line ends with the comma between entries */
@@ -585,7 +597,8 @@ static void check_refused(const char *name, const char *src, const struct cbpf_d
 		if (find_witness(src, d->line, diags->v[i + 1].line)) {
 			tot.witnessed++;
 		} else {
-			fprintf(stderr, "FAIL %s: refused, but no call found that meets lines %u and %u:\n%s",
+			fprintf(stderr,
+				"FAIL %s: refused, but no call found that meets lines %u and %u:\n%s",
 				name, d->line, diags->v[i + 1].line, src);
 			tot.failures++;
 		}
@@ -629,14 +642,25 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'r': random = (unsigned)strtoul(optarg, NULL, 0); break;
-		case 's': rng_state = strtoull(optarg, NULL, 0) * 0x9e3779b97f4a7c15ULL + 1; break;
-		case 'd': docker = optarg; break;
-		case 'v': verbose = true; break;
-		case 'S': save_dir = optarg; break;
+		case 'r':
+			random = (unsigned)strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			rng_state = strtoull(optarg, NULL, 0) * 0x9e3779b97f4a7c15ULL + 1;
+			break;
+		case 'd':
+			docker = optarg;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'S':
+			save_dir = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: policy-equiv [--random N] [--seed S] [--docker FILE] "
-					"[--verbose] [POLICY...]\n");
+			fprintf(stderr,
+				"usage: policy-equiv [--random N] [--seed S] [--docker FILE] "
+				"[--verbose] [POLICY...]\n");
 			return 2;
 		}
 	}
@@ -650,9 +674,9 @@ int main(int argc, char **argv)
 		static const char *const all[] = { "ALL", NULL }, *const none[] = { NULL };
 		/* not mips64, mips64el, s390x: their archMap entries list n32 and s390, which cbpf
 		 * has no tables for */
-		static const enum cbpf_arch hosts[] = { CBPF_ARCH_X86_64, CBPF_ARCH_AARCH64,
-							CBPF_ARCH_I386, CBPF_ARCH_ARM,
-							CBPF_ARCH_RISCV64, CBPF_ARCH_PPC64LE,
+		static const enum cbpf_arch hosts[] = { CBPF_ARCH_X86_64,     CBPF_ARCH_AARCH64,
+							CBPF_ARCH_I386,	      CBPF_ARCH_ARM,
+							CBPF_ARCH_RISCV64,    CBPF_ARCH_PPC64LE,
 							CBPF_ARCH_LOONGARCH64 };
 
 		for (size_t h = 0; h < sizeof(hosts) / sizeof(hosts[0]); h++) {
@@ -662,11 +686,13 @@ int main(int argc, char **argv)
 			snprintf(tag, sizeof(tag), " (host %s)", cbpf_arch_name(hosts[h]));
 			run_file(docker, &opts, tag);
 			opts.caps = all;
-			snprintf(tag, sizeof(tag), " (host %s, all caps)", cbpf_arch_name(hosts[h]));
+			snprintf(tag, sizeof(tag), " (host %s, all caps)",
+				 cbpf_arch_name(hosts[h]));
 			run_file(docker, &opts, tag);
 			opts.caps = none;
 			opts.kernel = "4.4";
-			snprintf(tag, sizeof(tag), " (host %s, no caps, 4.4)", cbpf_arch_name(hosts[h]));
+			snprintf(tag, sizeof(tag), " (host %s, no caps, 4.4)",
+				 cbpf_arch_name(hosts[h]));
 			run_file(docker, &opts, tag);
 		}
 	}
@@ -696,10 +722,10 @@ int main(int argc, char **argv)
 		size_t before = tot.failures;
 
 		snprintf(name, sizeof(name), "random %s policy #%u",
-			 text	 ? "text" :
-			 mixed	 ? "json (several rules a syscall, several actions)" :
-			 loose ? "json (several rules a syscall)" :
-				   "json",
+			 text	 ? "text"
+			 : mixed ? "json (several rules a syscall, several actions)"
+			 : loose ? "json (several rules a syscall)"
+				 : "json",
 			 i);
 		if (cbpf_policy_parse(src, strlen(src), &opts, &pol, &diags)) {
 			if (mixed) {

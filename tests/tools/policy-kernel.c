@@ -69,8 +69,8 @@ static int install_one(const char *name, const struct cbpf_prog *prog, struct re
 
 int main(int argc, char **argv)
 {
-	struct report *rep = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-				  -1, 0);
+	struct report *rep =
+		mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	struct cbpf_insn allow = { CBPF_RET | CBPF_K, 0, 0, CBPF_SECCOMP_RET_ALLOW };
 	struct cbpf_prog *probe = cbpf_prog_new(&allow, 1);
 	size_t n = 0, insns = 0;
@@ -92,8 +92,10 @@ int main(int argc, char **argv)
 		for (unsigned i = 0; i < count; i++) {
 			enum cbpf_arch arches[CBPF_ARCH_COUNT];
 			size_t na;
-			char *src = i % 2 ? random_text() : random_json(arches, &na, i % 4 == 0, false);
-			struct cbpf_policy_opts opts = { .host = CBPF_ARCH_X86_64, .kernel = "6.1",
+			char *src =
+				i % 2 ? random_text() : random_json(arches, &na, i % 4 == 0, false);
+			struct cbpf_policy_opts opts = { .host = CBPF_ARCH_X86_64,
+							 .kernel = "6.1",
 							 .lenient = true };
 			struct cbpf_prog *prog;
 			char name[48];

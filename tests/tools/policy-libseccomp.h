@@ -14,30 +14,44 @@
 
 struct lsc_result {
 	struct cbpf_prog *prog; /* libseccomp's program */
-	size_t unknown;         /* rules whose syscall libseccomp does not know: left out */
-	size_t refused;         /* rules seccomp_rule_add refused */
+	size_t unknown;		/* rules whose syscall libseccomp does not know: left out */
+	size_t refused;		/* rules seccomp_rule_add refused */
 	char first_unknown[64];
 };
 
 static inline uint32_t lsc_arch(enum cbpf_arch a)
 {
 	switch (a) {
-	case CBPF_ARCH_X86_64: return SCMP_ARCH_X86_64;
-	case CBPF_ARCH_I386: return SCMP_ARCH_X86;
-	case CBPF_ARCH_X32: return SCMP_ARCH_X32;
-	case CBPF_ARCH_AARCH64: return SCMP_ARCH_AARCH64;
-	case CBPF_ARCH_ARM: return SCMP_ARCH_ARM;
-	case CBPF_ARCH_RISCV64: return SCMP_ARCH_RISCV64;
-	case CBPF_ARCH_PPC64LE: return SCMP_ARCH_PPC64LE;
-	case CBPF_ARCH_S390X: return SCMP_ARCH_S390X;
+	case CBPF_ARCH_X86_64:
+		return SCMP_ARCH_X86_64;
+	case CBPF_ARCH_I386:
+		return SCMP_ARCH_X86;
+	case CBPF_ARCH_X32:
+		return SCMP_ARCH_X32;
+	case CBPF_ARCH_AARCH64:
+		return SCMP_ARCH_AARCH64;
+	case CBPF_ARCH_ARM:
+		return SCMP_ARCH_ARM;
+	case CBPF_ARCH_RISCV64:
+		return SCMP_ARCH_RISCV64;
+	case CBPF_ARCH_PPC64LE:
+		return SCMP_ARCH_PPC64LE;
+	case CBPF_ARCH_S390X:
+		return SCMP_ARCH_S390X;
 #ifdef SCMP_ARCH_LOONGARCH64 /* libseccomp 2.6 */
-	case CBPF_ARCH_LOONGARCH64: return SCMP_ARCH_LOONGARCH64;
+	case CBPF_ARCH_LOONGARCH64:
+		return SCMP_ARCH_LOONGARCH64;
 #endif
-	case CBPF_ARCH_MIPS: return SCMP_ARCH_MIPS;
-	case CBPF_ARCH_MIPSEL: return SCMP_ARCH_MIPSEL;
-	case CBPF_ARCH_MIPS64: return SCMP_ARCH_MIPS64;
-	case CBPF_ARCH_MIPS64EL: return SCMP_ARCH_MIPSEL64;
-	default: return 0; /* SCMP_ARCH_NATIVE: not one libseccomp knows */
+	case CBPF_ARCH_MIPS:
+		return SCMP_ARCH_MIPS;
+	case CBPF_ARCH_MIPSEL:
+		return SCMP_ARCH_MIPSEL;
+	case CBPF_ARCH_MIPS64:
+		return SCMP_ARCH_MIPS64;
+	case CBPF_ARCH_MIPS64EL:
+		return SCMP_ARCH_MIPSEL64;
+	default:
+		return 0; /* SCMP_ARCH_NATIVE: not one libseccomp knows */
 	}
 }
 
@@ -65,9 +79,12 @@ static inline bool lsc_expressible(const struct cbpf_policy *pol)
 static inline int lsc_build(const struct cbpf_policy *pol, int optimize, struct lsc_result *res)
 {
 	static const enum scmp_compare ops[] = {
-		[CBPF_CMP_EQ] = SCMP_CMP_EQ, [CBPF_CMP_NE] = SCMP_CMP_NE,
-		[CBPF_CMP_LT] = SCMP_CMP_LT, [CBPF_CMP_LE] = SCMP_CMP_LE,
-		[CBPF_CMP_GT] = SCMP_CMP_GT, [CBPF_CMP_GE] = SCMP_CMP_GE,
+		[CBPF_CMP_EQ] = SCMP_CMP_EQ,
+		[CBPF_CMP_NE] = SCMP_CMP_NE,
+		[CBPF_CMP_LT] = SCMP_CMP_LT,
+		[CBPF_CMP_LE] = SCMP_CMP_LE,
+		[CBPF_CMP_GT] = SCMP_CMP_GT,
+		[CBPF_CMP_GE] = SCMP_CMP_GE,
 		[CBPF_CMP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
 	};
 	const struct cbpf_policy_rule *rules;

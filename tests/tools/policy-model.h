@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The meaning of a parsed policy, evaluated directly: the oracle the generated filters must match. */
+/* The meaning of a parsed policy, evaluated directly: the oracle the generated filters must match.
+ */
 #ifndef CBPF_TESTS_POLICY_MODEL_H
 #define CBPF_TESTS_POLICY_MODEL_H
 
@@ -24,14 +25,22 @@ static inline bool model_cond(const struct cbpf_policy_cond *c, const struct sim
 	if (arch32) /* 32-bit arches: the low words only, constants truncated as libseccomp does */
 		x = (uint32_t)x, v = (uint32_t)v, m = (uint32_t)m;
 	switch (c->op) {
-	case CBPF_CMP_EQ: return x == v;
-	case CBPF_CMP_NE: return x != v;
-	case CBPF_CMP_LT: return x < v;
-	case CBPF_CMP_LE: return x <= v;
-	case CBPF_CMP_GT: return x > v;
-	case CBPF_CMP_GE: return x >= v;
-	case CBPF_CMP_MASKED_EQ: return (x & m) == v;
-	case CBPF_CMP_MASKED_NE: return (x & m) != v;
+	case CBPF_CMP_EQ:
+		return x == v;
+	case CBPF_CMP_NE:
+		return x != v;
+	case CBPF_CMP_LT:
+		return x < v;
+	case CBPF_CMP_LE:
+		return x <= v;
+	case CBPF_CMP_GT:
+		return x > v;
+	case CBPF_CMP_GE:
+		return x >= v;
+	case CBPF_CMP_MASKED_EQ:
+		return (x & m) == v;
+	case CBPF_CMP_MASKED_NE:
+		return (x & m) != v;
 	}
 	return false;
 }
@@ -61,7 +70,8 @@ static inline enum cbpf_arch model_arch(const struct cbpf_policy *pol, const str
 		if (nr >= CBPF_X32_SYSCALL_BIT) {
 			if (x32)
 				return CBPF_ARCH_X32;
-			if (x64 && nr == UINT32_MAX) /* -1: libseccomp lets it through the x32 check */
+			if (x64 &&
+			    nr == UINT32_MAX) /* -1: libseccomp lets it through the x32 check */
 				return CBPF_ARCH_X86_64;
 			return CBPF_ARCH_NONE;
 		}

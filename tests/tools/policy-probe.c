@@ -52,7 +52,8 @@ int main(int argc, char **argv)
 		return report(r);
 	}
 #endif
-	fprintf(stderr, "usage: policy-probe socket FAMILY TYPE | mkdir PATH | swapoff PATH | getpid "
-			"| x32 NAME | i386 NAME\n");
+	fprintf(stderr,
+		"usage: policy-probe socket FAMILY TYPE | mkdir PATH | swapoff PATH | getpid "
+		"| x32 NAME | i386 NAME\n");
 	return 2;
 }

@@ -25,19 +25,40 @@ static inline unsigned below(unsigned n)
 	return (unsigned)(rnd() % n);
 }
 
-
 static inline uint64_t interesting(void)
 {
 	static const uint64_t v[] = {
-		0, 1, 2, 3, 7, 0x26, 0x28, 0x7f, 0x80, 0xff, 0x100, 0x7fffffff, 0x80000000,
-		0xfffffffe, 0xffffffff, 0x100000000ULL, 0x100000001ULL, 0x1ffffffffULL,
-		0xffffffff00000000ULL, 0x8000000000000000ULL, UINT64_MAX, UINT64_MAX - 1,
+		0,
+		1,
+		2,
+		3,
+		7,
+		0x26,
+		0x28,
+		0x7f,
+		0x80,
+		0xff,
+		0x100,
+		0x7fffffff,
+		0x80000000,
+		0xfffffffe,
+		0xffffffff,
+		0x100000000ULL,
+		0x100000001ULL,
+		0x1ffffffffULL,
+		0xffffffff00000000ULL,
+		0x8000000000000000ULL,
+		UINT64_MAX,
+		UINT64_MAX - 1,
 	};
 
 	switch (below(4)) {
-	case 0: return rnd();
-	case 1: return (uint32_t)rnd();
-	default: return v[below(sizeof(v) / sizeof(v[0]))];
+	case 0:
+		return rnd();
+	case 1:
+		return (uint32_t)rnd();
+	default:
+		return v[below(sizeof(v) / sizeof(v[0]))];
 	}
 }
 
@@ -75,7 +96,8 @@ static inline const char *json_action(uint32_t *act, bool *with_errno)
 	if (i >= 7)
 		i = i == 9 ? 1 : 0; /* allow and errno more often */
 	*act = acts[i].act;
-	*with_errno = acts[i].act == CBPF_SECCOMP_RET_ERRNO || acts[i].act == CBPF_SECCOMP_RET_TRACE;
+	*with_errno =
+		acts[i].act == CBPF_SECCOMP_RET_ERRNO || acts[i].act == CBPF_SECCOMP_RET_TRACE;
 	return acts[i].name;
 }
 
@@ -83,13 +105,23 @@ static inline const char *json_action(uint32_t *act, bool *with_errno)
  * (they may overlap: a contradiction cbpf must refuse). */
 static inline char *random_json(enum cbpf_arch *arches, size_t *na, bool loose, bool mixed)
 {
-	static const char *const ops[] = { "SCMP_CMP_EQ", "SCMP_CMP_NE", "SCMP_CMP_LT",
-					   "SCMP_CMP_LE", "SCMP_CMP_GT", "SCMP_CMP_GE",
+	static const char *const ops[] = { "SCMP_CMP_EQ",	"SCMP_CMP_NE", "SCMP_CMP_LT",
+					   "SCMP_CMP_LE",	"SCMP_CMP_GT", "SCMP_CMP_GE",
 					   "SCMP_CMP_MASKED_EQ" };
 	static const char *const scmp[] = {
-		NULL, "SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64",
-		"SCMP_ARCH_ARM", "SCMP_ARCH_RISCV64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390X",
-		"SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPS64",
+		NULL,
+		"SCMP_ARCH_X86_64",
+		"SCMP_ARCH_X86",
+		"SCMP_ARCH_X32",
+		"SCMP_ARCH_AARCH64",
+		"SCMP_ARCH_ARM",
+		"SCMP_ARCH_RISCV64",
+		"SCMP_ARCH_PPC64LE",
+		"SCMP_ARCH_S390X",
+		"SCMP_ARCH_LOONGARCH64",
+		"SCMP_ARCH_MIPS",
+		"SCMP_ARCH_MIPSEL",
+		"SCMP_ARCH_MIPS64",
 		"SCMP_ARCH_MIPSEL64",
 	};
 	char *buf = NULL;
@@ -162,18 +194,21 @@ static inline char *random_json(enum cbpf_arch *arches, size_t *na, bool loose, 
 				uint64_t v = interesting(), m = interesting();
 
 				do
-					arg = mixed ? below(3) : below(6); /* mixed: overlaps likelier */
+					arg = mixed ? below(3)
+						    : below(6); /* mixed: overlaps likelier */
 				while (args_used & (1U << arg));
 				args_used |= 1U << arg;
 				if (op == 6) {
 					if (below(4))
 						v &= m;
-					fprintf(f, "%s{ \"index\": %u, \"value\": %llu, \"valueTwo\": %llu, "
-						   "\"op\": \"%s\" }",
+					fprintf(f,
+						"%s{ \"index\": %u, \"value\": %llu, \"valueTwo\": %llu, "
+						"\"op\": \"%s\" }",
 						c ? ", " : "", arg, (unsigned long long)m,
 						(unsigned long long)v, ops[op]);
 				} else {
-					fprintf(f, "%s{ \"index\": %u, \"value\": %llu, \"op\": \"%s\" }",
+					fprintf(f,
+						"%s{ \"index\": %u, \"value\": %llu, \"op\": \"%s\" }",
 						c ? ", " : "", arg, (unsigned long long)v, ops[op]);
 				}
 			}
@@ -189,8 +224,8 @@ static inline char *random_json(enum cbpf_arch *arches, size_t *na, bool loose, 
 static inline char *random_text(void)
 {
 	static const char *const ops[] = { "==", "!=", "<", "<=", ">", ">=", "&", "in" };
-	static const char *const acts[] = { "allow", "1", "kill-process", "kill-thread", "trap",
-					    "log", "trace", "return 13", "return EPERM" };
+	static const char *const acts[] = { "allow", "1",     "kill-process", "kill-thread", "trap",
+					    "log",   "trace", "return 13",    "return EPERM" };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -221,7 +256,8 @@ static inline char *random_text(void)
 				if (below(3) == 0)
 					v &= 0xffff;
 				fprintf(f, "%sarg%u %s %s%#llx", a ? " && " : "", below(6),
-					ops[below(8)], below(8) == 0 ? "~" : "", (unsigned long long)v);
+					ops[below(8)], below(8) == 0 ? "~" : "",
+					(unsigned long long)v);
 			}
 			if (c + 1 < n)
 				fprintf(f, " || ");

@@ -13,9 +13,12 @@
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "host", required_argument, NULL, 'H' }, { "arch", required_argument, NULL, 'a' },
-		{ "caps", required_argument, NULL, 'c' }, { "kernel", required_argument, NULL, 'k' },
-		{ "lenient", no_argument, NULL, 'l' },	  { NULL, 0, NULL, 0 },
+		{ "host", required_argument, NULL, 'H' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "caps", required_argument, NULL, 'c' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "lenient", no_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct cbpf_policy_opts opts = { 0 };
 	struct cbpf_diags diags = { 0 };
@@ -36,9 +39,15 @@ int main(int argc, char **argv)
 			opts.arches = arches;
 			opts.n_arches = (size_t)n;
 			break;
-		case 'c': opts.caps = parse_caps(optarg); break;
-		case 'k': opts.kernel = optarg; break;
-		case 'l': opts.lenient = true; break;
+		case 'c':
+			opts.caps = parse_caps(optarg);
+			break;
+		case 'k':
+			opts.kernel = optarg;
+			break;
+		case 'l':
+			opts.lenient = true;
+			break;
 		default:
 			fprintf(stderr, "usage: policy-run [--host A] [--arch A,B] [--caps C,D] "
 					"[--kernel V] [--lenient] POLICY [--] COMMAND [ARG...]\n");

@@ -87,20 +87,32 @@ static uint64_t rnd(void)
 /* Values that make the comparisons interesting: small, 32-bit edges, 64-bit ones. */
 static uint64_t value(void)
 {
-	static const uint64_t v[] = { 0, 1, 2, 0xff, 0x7fffffff, 0x80000000, 0xffffffff,
-				      0x100000000ULL, 0xffffffff00000000ULL, UINT64_MAX };
+	static const uint64_t v[] = { 0,
+				      1,
+				      2,
+				      0xff,
+				      0x7fffffff,
+				      0x80000000,
+				      0xffffffff,
+				      0x100000000ULL,
+				      0xffffffff00000000ULL,
+				      UINT64_MAX };
 
 	switch (rnd() % 4) {
-	case 0: return rnd();
-	case 1: return rnd() % 4096;
-	case 2: return (uint32_t)rnd();
-	default: return v[rnd() % (sizeof(v) / sizeof(v[0]))];
+	case 0:
+		return rnd();
+	case 1:
+		return rnd() % 4096;
+	case 2:
+		return (uint32_t)rnd();
+	default:
+		return v[rnd() % (sizeof(v) / sizeof(v[0]))];
 	}
 }
 
 static const char *const text_ops[] = { "==", "!=", "<", "<=", ">", ">=", "&", "in" };
-static const char *const json_ops[] = { "SCMP_CMP_EQ", "SCMP_CMP_NE", "SCMP_CMP_LT",
-					"SCMP_CMP_LE", "SCMP_CMP_GT", "SCMP_CMP_GE",
+static const char *const json_ops[] = { "SCMP_CMP_EQ",	     "SCMP_CMP_NE", "SCMP_CMP_LT",
+					"SCMP_CMP_LE",	     "SCMP_CMP_GT", "SCMP_CMP_GE",
 					"SCMP_CMP_MASKED_EQ" };
 static const char *const actions[] = { "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_TRAP",
 				       "SCMP_ACT_LOG", "SCMP_ACT_KILL_PROCESS" };
@@ -297,8 +309,9 @@ static void json_syscalls(struct buf *b, size_t n)
 {
 	json_head(b, true);
 	for (size_t i = 0; i < n; i++) {
-		put(b, "{\"names\": [\"%s\", \"%s\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": ["
-		       "{\"index\": %zu, \"value\": %zu, \"op\": \"SCMP_CMP_EQ\"}]}%s\n",
+		put(b,
+		    "{\"names\": [\"%s\", \"%s\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": ["
+		    "{\"index\": %zu, \"value\": %zu, \"op\": \"SCMP_CMP_EQ\"}]}%s\n",
 		    names[i % n_names], names[(7 * i + 3) % n_names], i % 6, i / n_names,
 		    i + 1 < n ? "," : "");
 	}
@@ -310,7 +323,7 @@ struct shape {
 	void (*gen)(struct buf *b, size_t n);
 	bool text;
 	const char *arches; /* for the text shapes */
-	size_t max;         /* the largest size: 10000, or 20000 for the limits of issue 11 */
+	size_t max;	    /* the largest size: 10000, or 20000 for the limits of issue 11 */
 	/* The first size whose growth from the one before is judged. With a syscall a rule, the
 	 * first steps add syscalls, and the search over their numbers is cubic in them up to 600
 	 * ranges (the exact plan; a balanced tree past that): bounded, but not n log n there. */
@@ -337,13 +350,13 @@ static const struct shape shapes[] = {
 /* ---------------------------------------------------------------- one compile */
 
 struct result {
-	int rc;          /* cbpf_policy_parse or _gen */
-	double ms;       /* CPU time of parse and generate */
-	long kb;         /* memory they added to the process (peak RSS) */
-	size_t insns;    /* the filter's length */
-	size_t checked;  /* calls simulated */
-	char error[96];  /* the first error of a refusal */
-	char why[256];   /* a failure, empty when the outcome is as it should be */
+	int rc;		/* cbpf_policy_parse or _gen */
+	double ms;	/* CPU time of parse and generate */
+	long kb;	/* memory they added to the process (peak RSS) */
+	size_t insns;	/* the filter's length */
+	size_t checked; /* calls simulated */
+	char error[96]; /* the first error of a refusal */
+	char why[256];	/* a failure, empty when the outcome is as it should be */
 };
 
 static double cpu_ms(void)
@@ -366,12 +379,18 @@ static long peak_kb(void)
 static uint64_t edge(const struct cbpf_policy_cond *c, unsigned k)
 {
 	switch (k % 6) {
-	case 0: return c->value;
-	case 1: return c->value + 1;
-	case 2: return c->value - 1;
-	case 3: return c->value | ~c->mask;
-	case 4: return (uint32_t)c->value;
-	default: return rnd();
+	case 0:
+		return c->value;
+	case 1:
+		return c->value + 1;
+	case 2:
+		return c->value - 1;
+	case 3:
+		return c->value | ~c->mask;
+	case 4:
+		return (uint32_t)c->value;
+	default:
+		return rnd();
 	}
 }
 
@@ -499,17 +518,17 @@ static void run_child(const struct shape *sh, const struct buf *src, unsigned ti
 		abort();
 	if (WIFSIGNALED(status))
 		snprintf(res->why, sizeof(res->why), "%s",
-			 WTERMSIG(status) == SIGALRM ? "no result in time (a hang)" :
-						       strsignal(WTERMSIG(status)));
+			 WTERMSIG(status) == SIGALRM ? "no result in time (a hang)"
+						     : strsignal(WTERMSIG(status)));
 	else if (got != (ssize_t)sizeof(*res) || WEXITSTATUS(status))
 		snprintf(res->why, sizeof(res->why), "the child failed (exit %d)",
 			 WEXITSTATUS(status));
 }
 
 struct run_opts {
-	size_t max;      /* the largest size to try */
+	size_t max;	  /* the largest size to try */
 	unsigned timeout; /* seconds a compile may take before it counts as a hang */
-	double limit_ms; /* the CPU time 20,000 rules may take */
+	double limit_ms;  /* the CPU time 20,000 rules may take */
 };
 
 /* Why res, at n rules, is not as it should be after prev at prev_n; "" when it is. */
@@ -594,11 +613,21 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'm': ro.max = strtoul(optarg, NULL, 0); break;
-		case 's': only = optarg; break;
-		case 't': ro.timeout = (unsigned)strtoul(optarg, NULL, 0); break;
-		case 'l': ro.limit_ms = strtod(optarg, NULL); break;
-		case 'w': write_n = strtoul(optarg, NULL, 0); break;
+		case 'm':
+			ro.max = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			only = optarg;
+			break;
+		case 't':
+			ro.timeout = (unsigned)strtoul(optarg, NULL, 0);
+			break;
+		case 'l':
+			ro.limit_ms = strtod(optarg, NULL);
+			break;
+		case 'w':
+			write_n = strtoul(optarg, NULL, 0);
+			break;
 		default:
 			fprintf(stderr, "usage: policy-scale [--max N] [--shape NAME] "
 					"[--timeout S] [--limit-ms MS] [--write N]\n");

@@ -72,7 +72,7 @@ static const char *col_why_missing(int col, const char *name, uint32_t nr, int t
  * numbers without it, which seccomp_data.nr never carries there). */
 static int col_base(int col)
 {
-	return col == SYSTAB_MIPS || col == SYSTAB_MIPSEL	  ? 4000
+	return col == SYSTAB_MIPS || col == SYSTAB_MIPSEL	? 4000
 	       : col == SYSTAB_MIPS64 || col == SYSTAB_MIPS64EL ? 5000
 								: 0;
 }
@@ -155,7 +155,8 @@ int main(void)
 				continue;
 			snprintf(o, sizeof(o), have ? "%#x" : "-", nr);
 			snprintf(t, sizeof(t), "%d", theirs);
-			diff(a, name, o, t, have && theirs < 0 ? why_missing(a, name, nr, theirs) : NULL);
+			diff(a, name, o, t,
+			     have && theirs < 0 ? why_missing(a, name, nr, theirs) : NULL);
 		}
 		/* number -> name: every name libseccomp gives must be ours too */
 		if (a == CBPF_ARCH_X32)

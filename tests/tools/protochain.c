@@ -41,8 +41,8 @@ static const char *const default_exprs[] = {
 
 /* An extension header: its next-header number and how its length is written. */
 enum { HBH = 0, ROUTING = 43, FRAGMENT = 44, AH = 51, DSTOPTS = 60 };
-static const uint8_t ext_types[] = {HBH, ROUTING, FRAGMENT, DSTOPTS, AH};
-static const uint8_t ends[] = {6, 17, 58, 59};
+static const uint8_t ext_types[] = { HBH, ROUTING, FRAGMENT, DSTOPTS, AH };
+static const uint8_t ends[] = { 6, 17, 58, 59 };
 
 struct frame {
 	uint8_t b[MAX_FRAME];
@@ -180,7 +180,7 @@ static int run_frame(const char *expr, const struct bpf_program *bp, struct cbpf
 		/* libpcap would never return: the budget's verdict is a drop. */
 		tl->budget++;
 		if (budget_out) {
-			struct pcap_pkthdr h = {.caplen = caplen, .len = caplen};
+			struct pcap_pkthdr h = { .caplen = caplen, .len = caplen };
 
 			pcap_dump((u_char *)budget_out, &h, f->b);
 		}
@@ -193,11 +193,11 @@ static int run_frame(const char *expr, const struct bpf_program *bp, struct cbpf
 				    pcap_ret, mine);
 	}
 	for (size_t i = 0; i < 3; i++) {
-		struct cbpf_proof *pr[2] = {t[i].interp, t[i].kernel};
+		struct cbpf_proof *pr[2] = { t[i].interp, t[i].kernel };
 
 		for (int k = 0; k < 2; k++) {
 			struct cbpf_proof_result res;
-			struct cbpf_diags d = {0};
+			struct cbpf_diags d = { 0 };
 			char what[64];
 
 			if (!pr[k])
@@ -238,14 +238,14 @@ static int run_cuts(const char *expr, const struct bpf_program *bp, struct cbpf_
 
 static int prepare(const char *expr, struct cbpf_prog *prog, struct target_run *t)
 {
-	static const enum cbpf_target targets[] = {CBPF_TARGET_SOCKET, CBPF_TARGET_TC,
-						   CBPF_TARGET_XDP};
+	static const enum cbpf_target targets[] = { CBPF_TARGET_SOCKET, CBPF_TARGET_TC,
+						    CBPF_TARGET_XDP };
 	static char log[1 << 16];
 
 	for (size_t i = 0; i < 3; i++) {
-		struct cbpf_xlate_opts xo = {.target = targets[i]};
-		struct cbpf_proof_opts po = {.interpreter = true};
-		struct cbpf_diags d = {0};
+		struct cbpf_xlate_opts xo = { .target = targets[i] };
+		struct cbpf_proof_opts po = { .interpreter = true };
+		struct cbpf_diags d = { 0 };
 		const char *why = NULL;
 		int err;
 
@@ -259,7 +259,7 @@ static int prepare(const char *expr, struct cbpf_prog *prog, struct target_run *
 			return 1;
 		}
 		if (use_kernel) {
-			po = (struct cbpf_proof_opts){.log_buf = log, .log_size = sizeof(log)};
+			po = (struct cbpf_proof_opts){ .log_buf = log, .log_size = sizeof(log) };
 			err = cbpf_proof_new(t[i].ebpf, &po, &t[i].kernel, &why, &d);
 			if (err || cbpf_proof_engine(t[i].kernel) != CBPF_PROOF_KERNEL) {
 				cbpf_diags_print(stderr, &d, NULL, 0, NULL);
@@ -280,12 +280,12 @@ static int prepare(const char *expr, struct cbpf_prog *prog, struct target_run *
 static int one_expr(const char *expr, struct tally *tl)
 {
 	pcap_t *pd = pcap_open_dead(DLT_EN10MB, 262144);
-	struct target_run t[3] = {0};
+	struct target_run t[3] = { 0 };
 	struct cbpf_vm *vm = NULL, *jvm = NULL;
 	struct cbpf_prog *prog = NULL;
 	struct bpf_program bp;
 	struct frame f;
-	struct rng r = {15};
+	struct rng r = { 15 };
 	int bad = 0, err;
 
 	if (!pd || pcap_compile(pd, &bp, expr, 1, PCAP_NETMASK_UNKNOWN)) {
@@ -316,7 +316,7 @@ static int one_expr(const char *expr, struct tally *tl)
 			combos *= sizeof(ext_types);
 		for (size_t c = 0; c < combos; c++) {
 			for (size_t e = 0; e < sizeof(ends); e++) {
-				uint8_t chain[3], hlen[3] = {0};
+				uint8_t chain[3], hlen[3] = { 0 };
 				size_t v = c;
 
 				for (size_t i = 0; i < n; i++, v /= sizeof(ext_types)) {
@@ -353,7 +353,7 @@ static int one_expr(const char *expr, struct tally *tl)
 	 * AH. libpcap loops for ever; the budget stops it.
 	 */
 	{
-		uint8_t chain[1] = {AH}, hlen[1] = {7};
+		uint8_t chain[1] = { AH }, hlen[1] = { 7 };
 
 		build6(&f, chain, hlen, 1, 6);
 		f.b[54] = AH;
@@ -378,7 +378,7 @@ int main(int argc, char **argv)
 {
 	const char *const *exprs = default_exprs;
 	int n = (int)(sizeof(default_exprs) / sizeof(*default_exprs)), bad = 0;
-	struct tally tl = {0};
+	struct tally tl = { 0 };
 
 	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 262144);
 

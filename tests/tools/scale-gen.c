@@ -297,9 +297,9 @@ static void asm_cascade(size_t n)
 static void asm_errors(size_t n)
 {
 	static const char *const bad[] = {
-		"frob [12]\n", "ldh [12\n", "jeq #1, nowhere, nowhere\n",
-		"ld M[99]\n", "ldb #0x1ffffffff\n", "ret #\n",
-		"jeq #2 missing_comma\n", ":\n", "ld [x + ]\n",
+		"frob [12]\n",	      "ldh [12\n", "jeq #1, nowhere, nowhere\n", "ld M[99]\n",
+		"ldb #0x1ffffffff\n", "ret #\n",   "jeq #2 missing_comma\n",	 ":\n",
+		"ld [x + ]\n",
 	};
 
 	for (size_t i = 0; i < n; i++)
@@ -413,8 +413,8 @@ static void listing_longnum(size_t n)
 static void dbg_lines(size_t n)
 {
 	static const char *const cmd[] = {
-		"step\n", "regs\n", "print A + X * 2\n", "disassemble 3\n", "# a comment\n",
-		"\n",	  "back\n", "info\n",		"break 5\n",	   "delete\n",
+		"step\n", "regs\n", "print A + X * 2\n", "disassemble 3\n", "# a comment\n", "\n",
+		"back\n", "info\n", "break 5\n",	 "delete\n",
 	};
 
 	for (size_t i = 0; i < n; i++)
@@ -516,18 +516,30 @@ struct kind {
 };
 
 static const struct kind kinds[] = {
-	{ "asm-labels", asm_labels },	    { "asm-chain", asm_chain },
-	{ "asm-stacked", asm_stacked },	    { "asm-far", asm_far },
-	{ "asm-cascade", asm_cascade },	    { "asm-errors", asm_errors },
-	{ "asm-undef", asm_undef },	    { "asm-longcomment", asm_longcomment },
-	{ "asm-longlabel", asm_longlabel }, { "asm-longnum", asm_longnum },
-	{ "asm-longbad", asm_longbad },	    { "comma-lines", comma_lines },
-	{ "dbg-lines", dbg_lines },	    { "dbg-steps", dbg_steps },
-	{ "dbg-break", dbg_break },	    { "dbg-cond", dbg_cond },
-	{ "dbg-longexpr", dbg_longexpr },   { "dbg-nest", dbg_nest },
-	{ "dbg-longbad", dbg_longbad },	    { "bad-listing", bad_listing },
-	{ "bad-comma", bad_comma },	    { "bad-c", bad_c },
-	{ "bad-ddd", bad_ddd },		    { "listing-longnum", listing_longnum },
+	{ "asm-labels", asm_labels },
+	{ "asm-chain", asm_chain },
+	{ "asm-stacked", asm_stacked },
+	{ "asm-far", asm_far },
+	{ "asm-cascade", asm_cascade },
+	{ "asm-errors", asm_errors },
+	{ "asm-undef", asm_undef },
+	{ "asm-longcomment", asm_longcomment },
+	{ "asm-longlabel", asm_longlabel },
+	{ "asm-longnum", asm_longnum },
+	{ "asm-longbad", asm_longbad },
+	{ "comma-lines", comma_lines },
+	{ "dbg-lines", dbg_lines },
+	{ "dbg-steps", dbg_steps },
+	{ "dbg-break", dbg_break },
+	{ "dbg-cond", dbg_cond },
+	{ "dbg-longexpr", dbg_longexpr },
+	{ "dbg-nest", dbg_nest },
+	{ "dbg-longbad", dbg_longbad },
+	{ "bad-listing", bad_listing },
+	{ "bad-comma", bad_comma },
+	{ "bad-c", bad_c },
+	{ "bad-ddd", bad_ddd },
+	{ "listing-longnum", listing_longnum },
 };
 
 static void usage(FILE *f)

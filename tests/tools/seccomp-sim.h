@@ -25,54 +25,54 @@
 #include <string.h>
 
 /* include/uapi/linux/filter.h and bpf_common.h: the classic encoding. */
-#define SSIM_CLASS(c) ((c) & 0x07)
-#define SSIM_LD 0x00
-#define SSIM_LDX 0x01
-#define SSIM_ST 0x02
-#define SSIM_STX 0x03
-#define SSIM_ALU 0x04
-#define SSIM_JMP 0x05
-#define SSIM_RET 0x06
-#define SSIM_MISC 0x07
-#define SSIM_W 0x00
-#define SSIM_ABS 0x20
-#define SSIM_IMM 0x00
-#define SSIM_MEM 0x60
-#define SSIM_LEN 0x80
-#define SSIM_K 0x00
-#define SSIM_X 0x08
-#define SSIM_A 0x10
-#define SSIM_ADD 0x00
-#define SSIM_SUB 0x10
-#define SSIM_MUL 0x20
-#define SSIM_DIV 0x30
-#define SSIM_OR 0x40
-#define SSIM_AND 0x50
-#define SSIM_LSH 0x60
-#define SSIM_RSH 0x70
-#define SSIM_NEG 0x80
-#define SSIM_XOR 0xa0
-#define SSIM_JA 0x00
-#define SSIM_JEQ 0x10
-#define SSIM_JGT 0x20
-#define SSIM_JGE 0x30
-#define SSIM_JSET 0x40
-#define SSIM_TAX 0x00
-#define SSIM_TXA 0x80
+#define SSIM_CLASS(c) ((c)&0x07)
+#define SSIM_LD	      0x00
+#define SSIM_LDX      0x01
+#define SSIM_ST	      0x02
+#define SSIM_STX      0x03
+#define SSIM_ALU      0x04
+#define SSIM_JMP      0x05
+#define SSIM_RET      0x06
+#define SSIM_MISC     0x07
+#define SSIM_W	      0x00
+#define SSIM_ABS      0x20
+#define SSIM_IMM      0x00
+#define SSIM_MEM      0x60
+#define SSIM_LEN      0x80
+#define SSIM_K	      0x00
+#define SSIM_X	      0x08
+#define SSIM_A	      0x10
+#define SSIM_ADD      0x00
+#define SSIM_SUB      0x10
+#define SSIM_MUL      0x20
+#define SSIM_DIV      0x30
+#define SSIM_OR	      0x40
+#define SSIM_AND      0x50
+#define SSIM_LSH      0x60
+#define SSIM_RSH      0x70
+#define SSIM_NEG      0x80
+#define SSIM_XOR      0xa0
+#define SSIM_JA	      0x00
+#define SSIM_JEQ      0x10
+#define SSIM_JGT      0x20
+#define SSIM_JGE      0x30
+#define SSIM_JSET     0x40
+#define SSIM_TAX      0x00
+#define SSIM_TXA      0x80
 #define SSIM_MAXINSNS 4096 /* BPF_MAXINSNS */
 #define SSIM_MEMWORDS 16   /* BPF_MEMWORDS */
 
 /* include/uapi/linux/seccomp.h: SECCOMP_RET_ACTION_FULL and the actions. */
-#define SSIM_RET_ACTION_FULL 0xffff0000U
-#define SSIM_RET_DATA 0x0000ffffU
+#define SSIM_RET_ACTION_FULL  0xffff0000U
+#define SSIM_RET_DATA	      0x0000ffffU
 #define SSIM_RET_KILL_PROCESS 0x80000000U
-#define SSIM_RET_KILL_THREAD 0x00000000U
-#define SSIM_RET_TRAP 0x00030000U
-#define SSIM_RET_ERRNO 0x00050000U
-#define SSIM_RET_USER_NOTIF 0x7fc00000U
-#define SSIM_RET_TRACE 0x7ff00000U
-#define SSIM_RET_LOG 0x7ffc0000U
-#define SSIM_RET_ALLOW 0x7fff0000U
+#define SSIM_RET_KILL_THREAD  0x00000000U
+#define SSIM_RET_TRAP	      0x00030000U
+#define SSIM_RET_ERRNO	      0x00050000U
+#define SSIM_RET_USER_NOTIF   0x7fc00000U
+#define SSIM_RET_TRACE	      0x7ff00000U
+#define SSIM_RET_LOG	      0x7ffc0000U
+#define SSIM_RET_ALLOW	      0x7fff0000U
 
 /* One instruction as struct sock_filter lays it out (host byte order, as the raw files are). */
 struct ssim_insn {
@@ -101,8 +101,8 @@ struct ssim_cmp {
 
 struct ssim_trace {
 	struct ssim_cmp *cmps;
-	size_t n, cap; /* cmps[] has room for cap; past it comparisons are counted, not kept */
-	size_t steps;  /* instructions executed */
+	size_t n, cap;	/* cmps[] has room for cap; past it comparisons are counted, not kept */
+	size_t steps;	/* instructions executed */
 	uint8_t *taken; /* NULL, or per instruction: 1 when a jump was taken, 2 when not */
 };
 
@@ -159,15 +159,25 @@ static inline bool ssim_allowed(uint16_t code)
 	}
 	if (SSIM_CLASS(code) == SSIM_ALU) {
 		switch (code & 0xf0) {
-		case SSIM_ADD: case SSIM_SUB: case SSIM_MUL: case SSIM_DIV:
-		case SSIM_AND: case SSIM_OR: case SSIM_XOR: case SSIM_LSH: case SSIM_RSH:
+		case SSIM_ADD:
+		case SSIM_SUB:
+		case SSIM_MUL:
+		case SSIM_DIV:
+		case SSIM_AND:
+		case SSIM_OR:
+		case SSIM_XOR:
+		case SSIM_LSH:
+		case SSIM_RSH:
 			return (code & ~0xf8) == SSIM_ALU; /* K or X, nothing else */
 		}
 		return false;
 	}
 	if (SSIM_CLASS(code) == SSIM_JMP) {
 		switch (code & 0xf0) {
-		case SSIM_JEQ: case SSIM_JGT: case SSIM_JGE: case SSIM_JSET:
+		case SSIM_JEQ:
+		case SSIM_JGT:
+		case SSIM_JGE:
+		case SSIM_JSET:
 			return (code & ~0xf8) == SSIM_JMP;
 		}
 	}
@@ -204,12 +214,14 @@ static inline int ssim_check(const struct ssim_insn *p, size_t n, char *err, siz
 			return -1;
 		}
 		if ((i->code == (SSIM_ALU | SSIM_LSH | SSIM_K) ||
-		     i->code == (SSIM_ALU | SSIM_RSH | SSIM_K)) && i->k >= 32) {
+		     i->code == (SSIM_ALU | SSIM_RSH | SSIM_K)) &&
+		    i->k >= 32) {
 			snprintf(err, errlen, "insn %zu: shift by %u", pc, i->k);
 			return -1;
 		}
 		if ((i->code == (SSIM_LD | SSIM_MEM) || i->code == (SSIM_LDX | SSIM_MEM) ||
-		     i->code == SSIM_ST || i->code == SSIM_STX) && i->k >= SSIM_MEMWORDS) {
+		     i->code == SSIM_ST || i->code == SSIM_STX) &&
+		    i->k >= SSIM_MEMWORDS) {
 			snprintf(err, errlen, "insn %zu: scratch word %u", pc, i->k);
 			return -1;
 		}
@@ -243,8 +255,8 @@ static inline int ssim_check(const struct ssim_insn *p, size_t n, char *err, siz
 			valid |= 1U << i->k;
 		} else if (i->code == (SSIM_LD | SSIM_MEM) || i->code == (SSIM_LDX | SSIM_MEM)) {
 			if (!(valid & (1U << i->k))) {
-				snprintf(err, errlen, "insn %zu: M[%u] read before it is stored", pc,
-					 i->k);
+				snprintf(err, errlen, "insn %zu: M[%u] read before it is stored",
+					 pc, i->k);
 				return -1;
 			}
 		} else if (i->code == (SSIM_JMP | SSIM_JA)) {
@@ -316,9 +328,15 @@ static inline uint32_t ssim_run(const struct ssim_insn *p, size_t n, const struc
 			break;
 		case SSIM_ALU:
 			switch (i->code & 0xf0) {
-			case SSIM_ADD: A += src; break;
-			case SSIM_SUB: A -= src; break;
-			case SSIM_MUL: A *= src; break;
+			case SSIM_ADD:
+				A += src;
+				break;
+			case SSIM_SUB:
+				A -= src;
+				break;
+			case SSIM_MUL:
+				A *= src;
+				break;
 			case SSIM_DIV:
 				if (!src) {
 					if (trace)
@@ -327,12 +345,24 @@ static inline uint32_t ssim_run(const struct ssim_insn *p, size_t n, const struc
 				}
 				A /= src;
 				break;
-			case SSIM_OR: A |= src; break;
-			case SSIM_AND: A &= src; break;
-			case SSIM_XOR: A ^= src; break;
-			case SSIM_LSH: A <<= src & 31; break; /* ALU32 shifts use the low 5 bits */
-			case SSIM_RSH: A >>= src & 31; break;
-			case SSIM_NEG: A = -A; break;
+			case SSIM_OR:
+				A |= src;
+				break;
+			case SSIM_AND:
+				A &= src;
+				break;
+			case SSIM_XOR:
+				A ^= src;
+				break;
+			case SSIM_LSH:
+				A <<= src & 31;
+				break; /* ALU32 shifts use the low 5 bits */
+			case SSIM_RSH:
+				A >>= src & 31;
+				break;
+			case SSIM_NEG:
+				A = -A;
+				break;
 			}
 			/* a mask keeps the word it came from; other arithmetic loses it */
 			if ((i->code & 0xf0) == SSIM_AND && !(i->code & SSIM_X))
@@ -346,10 +376,18 @@ static inline uint32_t ssim_run(const struct ssim_insn *p, size_t n, const struc
 				break;
 			}
 			switch (i->code & 0xf0) {
-			case SSIM_JEQ: taken = A == src; break;
-			case SSIM_JGT: taken = A > src; break;
-			case SSIM_JGE: taken = A >= src; break;
-			case SSIM_JSET: taken = (A & src) != 0; break;
+			case SSIM_JEQ:
+				taken = A == src;
+				break;
+			case SSIM_JGT:
+				taken = A > src;
+				break;
+			case SSIM_JGE:
+				taken = A >= src;
+				break;
+			case SSIM_JSET:
+				taken = (A & src) != 0;
+				break;
 			}
 			if (trace && sa.word >= 0) {
 				if (trace->n < trace->cap)

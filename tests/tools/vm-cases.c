@@ -70,16 +70,16 @@ enum engine {
 };
 
 static const char *const engine_name[N_ENGINES] = {
-	"run",	     "step",	     "jit",	       "ebpf-socket",    "ebpf-tc",
-	"ebpf-xdp",  "ebpf-seccomp", "kernel-classic", "kernel-socket",
-	"kernel-tc", "kernel-xdp",   "kernel-seccomp",
+	"run",		 "step",      "jit",	      "ebpf-socket",
+	"ebpf-tc",	 "ebpf-xdp",  "ebpf-seccomp", "kernel-classic",
+	"kernel-socket", "kernel-tc", "kernel-xdp",   "kernel-seccomp",
 };
 
 #define BIT(e) (1u << (e))
 #define SOCKET_ENGINES                                                                             \
-	(BIT(E_RUN) | BIT(E_STEP) | BIT(E_JIT) | BIT(E_EBPF_SOCKET) | BIT(E_EBPF_TC) |            \
-	 BIT(E_EBPF_XDP) |                                                                         \
-	 BIT(E_KERNEL_CLASSIC) | BIT(E_KERNEL_SOCKET) | BIT(E_KERNEL_TC) | BIT(E_KERNEL_XDP))
+	(BIT(E_RUN) | BIT(E_STEP) | BIT(E_JIT) | BIT(E_EBPF_SOCKET) | BIT(E_EBPF_TC) |             \
+	 BIT(E_EBPF_XDP) | BIT(E_KERNEL_CLASSIC) | BIT(E_KERNEL_SOCKET) | BIT(E_KERNEL_TC) |       \
+	 BIT(E_KERNEL_XDP))
 #define SECCOMP_ENGINES                                                                            \
 	(BIT(E_RUN) | BIT(E_STEP) | BIT(E_JIT) | BIT(E_EBPF_SECCOMP) | BIT(E_KERNEL_SECCOMP))
 
@@ -88,15 +88,15 @@ static const struct {
 	const char *name;
 	unsigned engines;
 } groups[] = {
-	{"socket", BIT(E_EBPF_SOCKET) | BIT(E_KERNEL_SOCKET)},
-	{"tc", BIT(E_EBPF_TC) | BIT(E_KERNEL_TC)},
-	{"xdp", BIT(E_EBPF_XDP) | BIT(E_KERNEL_XDP)},
-	{"seccomp", BIT(E_EBPF_SECCOMP) | BIT(E_KERNEL_SECCOMP)},
-	{"ebpf", BIT(E_EBPF_SOCKET) | BIT(E_EBPF_TC) | BIT(E_EBPF_XDP) | BIT(E_EBPF_SECCOMP)},
-	{"xlate", BIT(E_EBPF_SOCKET) | BIT(E_EBPF_TC) | BIT(E_EBPF_XDP) | BIT(E_EBPF_SECCOMP) |
-			  BIT(E_KERNEL_SOCKET) | BIT(E_KERNEL_TC) | BIT(E_KERNEL_XDP)},
-	{"kernel", BIT(E_KERNEL_CLASSIC) | BIT(E_KERNEL_SOCKET) | BIT(E_KERNEL_TC) |
-			   BIT(E_KERNEL_XDP) | BIT(E_KERNEL_SECCOMP)},
+	{ "socket", BIT(E_EBPF_SOCKET) | BIT(E_KERNEL_SOCKET) },
+	{ "tc", BIT(E_EBPF_TC) | BIT(E_KERNEL_TC) },
+	{ "xdp", BIT(E_EBPF_XDP) | BIT(E_KERNEL_XDP) },
+	{ "seccomp", BIT(E_EBPF_SECCOMP) | BIT(E_KERNEL_SECCOMP) },
+	{ "ebpf", BIT(E_EBPF_SOCKET) | BIT(E_EBPF_TC) | BIT(E_EBPF_XDP) | BIT(E_EBPF_SECCOMP) },
+	{ "xlate", BIT(E_EBPF_SOCKET) | BIT(E_EBPF_TC) | BIT(E_EBPF_XDP) | BIT(E_EBPF_SECCOMP) |
+			   BIT(E_KERNEL_SOCKET) | BIT(E_KERNEL_TC) | BIT(E_KERNEL_XDP) },
+	{ "kernel", BIT(E_KERNEL_CLASSIC) | BIT(E_KERNEL_SOCKET) | BIT(E_KERNEL_TC) |
+			    BIT(E_KERNEL_XDP) | BIT(E_KERNEL_SECCOMP) },
 };
 
 static struct {
@@ -112,9 +112,9 @@ static unsigned selected = ~0u; /* -e */
 
 enum { HOW_RET, HOW_OOB, HOW_DIV0, HOW_NODEV };
 
-static const char *const how_name[] = {"ret", "oob", "div0", "nodev"};
-static const enum cbpf_vm_exit how_exit[] = {CBPF_VM_EXIT_RET, CBPF_VM_EXIT_OOB, CBPF_VM_EXIT_DIV0,
-					     CBPF_VM_EXIT_NO_DEV};
+static const char *const how_name[] = { "ret", "oob", "div0", "nodev" };
+static const enum cbpf_vm_exit how_exit[] = { CBPF_VM_EXIT_RET, CBPF_VM_EXIT_OOB, CBPF_VM_EXIT_DIV0,
+					      CBPF_VM_EXIT_NO_DEV };
 
 struct vcase {
 	const char *name; /* the file's name without its directory */
@@ -358,7 +358,7 @@ static int parse_packet(struct vcase *c, const struct section *s)
 			}
 			for (uint64_t t = 0; t < times; t++) {
 				for (size_t i = 0; i < hex; i += 2) {
-					char b[3] = {tok[i], tok[i + 1], 0};
+					char b[3] = { tok[i], tok[i + 1], 0 };
 
 					c->pkt[c->pktlen++] = (uint8_t)strtoul(b, NULL, 16);
 				}
@@ -375,7 +375,7 @@ static int parse_meta(struct vcase *c, const struct section *s, bool *has_wirele
 		size_t off, size;
 		uint64_t max;
 	} fields[] = {
-#define F(f, max) {#f, offsetof(struct cbpf_meta, f), sizeof(((struct cbpf_meta *)0)->f), max}
+#define F(f, max) { #f, offsetof(struct cbpf_meta, f), sizeof(((struct cbpf_meta *)0)->f), max }
 		F(net_off, UINT32_MAX),
 		F(protocol, UINT16_MAX),
 		F(pkttype, UINT8_MAX),
@@ -592,7 +592,7 @@ static int parse_prog(struct vcase *c, const struct section *s, bool bytecode)
 {
 	size_t pad = s->line, len = pad + s->len;
 	char *src = malloc(len + 1);
-	struct cbpf_diags d = {0};
+	struct cbpf_diags d = { 0 };
 	int err;
 
 	if (!src)
@@ -601,7 +601,7 @@ static int parse_prog(struct vcase *c, const struct section *s, bool bytecode)
 	memcpy(src + pad, s->body, s->len);
 	src[len] = 0;
 	if (bytecode) {
-		struct cbpf_read_opts ro = {.file = c->path};
+		struct cbpf_read_opts ro = { .file = c->path };
 		enum cbpf_form f = cbpf_form_detect(src, len);
 
 		if (f == CBPF_FORM_ASM || f == CBPF_FORM_LISTING) {
@@ -612,7 +612,7 @@ static int parse_prog(struct vcase *c, const struct section *s, bool bytecode)
 		}
 		err = cbpf_prog_read(src, len, &ro, &c->prog, &d);
 	} else {
-		struct cbpf_asm_opts ao = {.file = c->path};
+		struct cbpf_asm_opts ao = { .file = c->path };
 
 		err = cbpf_asm_parse(src, len, &ao, &c->prog, &d);
 	}
@@ -653,8 +653,8 @@ static int case_load(struct vcase *c, const char *path)
 	}
 	n = split(path, text, s, 32);
 	for (int i = 0; i < n && !err; i++) {
-		static const char *const known[] = {"asm",     "bytecode", "packet", "meta",
-						    "seccomp", "result",   "error",  "skip"};
+		static const char *const known[] = { "asm",	"bytecode", "packet", "meta",
+						     "seccomp", "result",   "error",  "skip" };
 		unsigned k;
 
 		for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
@@ -961,8 +961,8 @@ static int translate(const struct vcase *c, enum cbpf_target t, struct cbpf_ebpf
 		     char *why, size_t size)
 {
 	/* tc as cls_bpf class ids returns the classic result itself, all 32 bits of it. */
-	struct cbpf_xlate_opts o = {.target = t, .classid = t == CBPF_TARGET_TC};
-	struct cbpf_diags d = {0};
+	struct cbpf_xlate_opts o = { .target = t, .classid = t == CBPF_TARGET_TC };
+	struct cbpf_diags d = { 0 };
 	int err = cbpf_xlate(c->prog, &o, out, &d);
 
 	snprintf(why, size, "%s", d.n ? d.v[0].msg : strerror(-err));
@@ -974,7 +974,7 @@ static int translate(const struct vcase *c, enum cbpf_target t, struct cbpf_ebpf
 static bool ebpf_agrees(const struct vcase *c, enum engine eng, const struct cbpf_ebpf_prog *e,
 			const struct cbpf_input *in, uint32_t classic, const char *what)
 {
-	struct cbpf_diags d = {0};
+	struct cbpf_diags d = { 0 };
 	uint64_t got;
 	uint32_t want = cbpf_xlate_result(e, classic);
 	int err = cbpf_ebpf_run(e, in, &got, &d);
@@ -1098,12 +1098,12 @@ static bool engine_ebpf(const struct vcase *c, enum engine eng, const struct cbp
 /* Whether bpf(2) loads and test-runs a translation for target here; NULL or why not. */
 static const char *probe_test_run(enum cbpf_target t)
 {
-	static const struct cbpf_insn ret1[] = {{CBPF_RET | CBPF_K, 0, 0, 1}};
+	static const struct cbpf_insn ret1[] = { { CBPF_RET | CBPF_K, 0, 0, 1 } };
 	static const uint8_t frame[64];
 	struct cbpf_prog *p = cbpf_prog_new(ret1, 1);
-	struct cbpf_xlate_opts o = {.target = t};
-	struct cbpf_test_run run = {.data = frame, .size = sizeof(frame)};
-	struct cbpf_diags d = {0};
+	struct cbpf_xlate_opts o = { .target = t };
+	struct cbpf_test_run run = { .data = frame, .size = sizeof(frame) };
+	struct cbpf_diags d = { 0 };
 	struct cbpf_ebpf_prog *e = NULL;
 	const char *why = NULL;
 	int fd = -1, err;
@@ -1114,7 +1114,7 @@ static const char *probe_test_run(enum cbpf_target t)
 	}
 	/* A socket translation runs as SOCKET_FILTER and as SCHED_CLS: both must load. */
 	for (int sched_cls = 0; sched_cls <= (t == CBPF_TARGET_SOCKET); sched_cls++) {
-		struct cbpf_load_opts lo = {.sched_cls = sched_cls};
+		struct cbpf_load_opts lo = { .sched_cls = sched_cls };
 
 		err = cbpf_ebpf_load(e, &lo, &fd, &d);
 		if (err) {
@@ -1144,10 +1144,11 @@ static int test_run(const struct vcase *c, enum engine eng, const struct cbpf_eb
 		    uint32_t *ret)
 {
 	static char log[65536];
-	struct cbpf_load_opts lo = {
-		.log_buf = log, .log_size = sizeof(log), .sched_cls = sched_cls};
-	struct cbpf_test_run run = {.data = frame, .size = size, .mark = mark};
-	struct cbpf_diags d = {0};
+	struct cbpf_load_opts lo = { .log_buf = log,
+				     .log_size = sizeof(log),
+				     .sched_cls = sched_cls };
+	struct cbpf_test_run run = { .data = frame, .size = size, .mark = mark };
+	struct cbpf_diags d = { 0 };
 	int fd, err;
 
 	log[0] = 0;
@@ -1309,12 +1310,12 @@ static size_t rewrite(const struct vcase *c, const struct cbpf_insn *prologue, s
 		if (in.code == (CBPF_RET | CBPF_K))
 			in.k = in.k == c->result ? match : other;
 		else if (in.code == (CBPF_RET | CBPF_A))
-			in = (struct cbpf_insn){CBPF_JMP | CBPF_JA, 0, 0, (uint32_t)(n - i - 1)};
+			in = (struct cbpf_insn){ CBPF_JMP | CBPF_JA, 0, 0, (uint32_t)(n - i - 1) };
 		w[np + i] = in;
 	}
-	w[np + n] = (struct cbpf_insn){CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, c->result};
-	w[np + n + 1] = (struct cbpf_insn){CBPF_RET | CBPF_K, 0, 0, match};
-	w[np + n + 2] = (struct cbpf_insn){CBPF_RET | CBPF_K, 0, 0, other};
+	w[np + n] = (struct cbpf_insn){ CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, c->result };
+	w[np + n + 1] = (struct cbpf_insn){ CBPF_RET | CBPF_K, 0, 0, match };
+	w[np + n + 2] = (struct cbpf_insn){ CBPF_RET | CBPF_K, 0, 0, other };
 	*out = w;
 	return len;
 }
@@ -1322,7 +1323,7 @@ static size_t rewrite(const struct vcase *c, const struct cbpf_insn *prologue, s
 /* Whether the kernel's checker takes the program (cbpf_check); why not into why. */
 static bool kernel_checks(const struct vcase *c, enum cbpf_check_mode mode, char *why, size_t size)
 {
-	struct cbpf_diags d = {0};
+	struct cbpf_diags d = { 0 };
 	int err = cbpf_check(c->prog, mode, &d);
 
 	for (size_t i = 0; err && i < d.n; i++) {
@@ -1338,7 +1339,7 @@ static bool kernel_checks(const struct vcase *c, enum cbpf_check_mode mode, char
 
 static int attach(int fd, const struct cbpf_insn *v, size_t n)
 {
-	struct sock_fprog fp = {(unsigned short)n, (struct sock_filter *)(uintptr_t)v};
+	struct sock_fprog fp = { (unsigned short)n, (struct sock_filter *)(uintptr_t)v };
 
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp));
 }
@@ -1385,10 +1386,10 @@ out:
 
 static const char *probe_unix(void)
 {
-	static const struct cbpf_insn all[] = {{CBPF_RET | CBPF_K, 0, 0, UINT32_MAX}};
-	static const struct cbpf_insn three[] = {{CBPF_RET | CBPF_K, 0, 0, 3}};
-	static const struct cbpf_insn none[] = {{CBPF_RET | CBPF_K, 0, 0, 0}};
-	static const uint8_t pkt[5] = {1, 2, 3, 4, 5};
+	static const struct cbpf_insn all[] = { { CBPF_RET | CBPF_K, 0, 0, UINT32_MAX } };
+	static const struct cbpf_insn three[] = { { CBPF_RET | CBPF_K, 0, 0, 3 } };
+	static const struct cbpf_insn none[] = { { CBPF_RET | CBPF_K, 0, 0, 0 } };
+	static const uint8_t pkt[5] = { 1, 2, 3, 4, 5 };
 	bool attached;
 	int err;
 
@@ -1409,7 +1410,7 @@ static bool engine_kernel_classic(const struct vcase *c, const struct cbpf_vm *v
 				  const struct trace *want, bool dry, char *why, size_t size)
 {
 	enum engine eng = E_KERNEL_CLASSIC;
-	struct cbpf_meta meta = {.no_dev = true, .no_mac = true};
+	struct cbpf_meta meta = { .no_dev = true, .no_mac = true };
 	struct cbpf_input in = cbpf_input_packet(c->pkt, c->pktlen, c->pktlen, &meta);
 	struct cbpf_insn *w;
 	uint32_t match, other;
@@ -1499,7 +1500,7 @@ static bool engine_kernel_classic(const struct vcase *c, const struct cbpf_vm *v
 /* A child installs v and makes sd's system call: its wait status, or -1. */
 static int seccomp_child(const struct cbpf_insn *v, size_t n, const struct cbpf_seccomp_data *sd)
 {
-	struct sock_fprog fp = {(unsigned short)n, (struct sock_filter *)(uintptr_t)v};
+	struct sock_fprog fp = { (unsigned short)n, (struct sock_filter *)(uintptr_t)v };
 	int status;
 	pid_t pid;
 
@@ -1527,14 +1528,14 @@ static int seccomp_child(const struct cbpf_insn *v, size_t n, const struct cbpf_
 
 static const char *probe_seccomp(void)
 {
-	static const struct cbpf_insn allow[] = {{CBPF_RET | CBPF_K, 0, 0, SECCOMP_RET_ALLOW}};
+	static const struct cbpf_insn allow[] = { { CBPF_RET | CBPF_K, 0, 0, SECCOMP_RET_ALLOW } };
 	static const struct cbpf_insn eperm[] = {
-		{CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, 0},
-		{CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, SYS_exit_group},
-		{CBPF_RET | CBPF_K, 0, 0, SECCOMP_RET_ALLOW},
-		{CBPF_RET | CBPF_K, 0, 0, SECCOMP_RET_ERRNO | 1},
+		{ CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, 0 },
+		{ CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, SYS_exit_group },
+		{ CBPF_RET | CBPF_K, 0, 0, SECCOMP_RET_ALLOW },
+		{ CBPF_RET | CBPF_K, 0, 0, SECCOMP_RET_ERRNO | 1 },
 	};
-	struct cbpf_seccomp_data sd = {.nr = SYS_getppid};
+	struct cbpf_seccomp_data sd = { .nr = SYS_getppid };
 	int status;
 
 	/* The cases' seccomp_data say x86_64, whose system calls a child here makes. */
@@ -1560,10 +1561,10 @@ static bool engine_kernel_seccomp(const struct vcase *c, const struct cbpf_vm *v
 {
 	enum engine eng = E_KERNEL_SECCOMP;
 	const struct cbpf_insn prologue[] = {
-		{CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, 0},
-		{CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, SYS_exit_group},
-		{CBPF_RET | CBPF_K, 0, 0, SECCOMP_RET_ALLOW},
-		{CBPF_LD | CBPF_IMM, 0, 0, 0},
+		{ CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, 0 },
+		{ CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, SYS_exit_group },
+		{ CBPF_RET | CBPF_K, 0, 0, SECCOMP_RET_ALLOW },
+		{ CBPF_LD | CBPF_IMM, 0, 0, 0 },
 	};
 	struct cbpf_seccomp_data sd = c->sd;
 	struct cbpf_input in = cbpf_input_seccomp(&sd);
@@ -1638,9 +1639,9 @@ static bool engine_kernel_seccomp(const struct vcase *c, const struct cbpf_vm *v
 static const char *probe_jit(void)
 {
 	static char why[256];
-	const struct cbpf_insn ret = {CBPF_RET | CBPF_K, 0, 0, 1};
+	const struct cbpf_insn ret = { CBPF_RET | CBPF_K, 0, 0, 1 };
 	struct cbpf_prog *prog = cbpf_prog_new(&ret, 1);
-	struct cbpf_diags d = {0};
+	struct cbpf_diags d = { 0 };
 	struct cbpf_vm *vm = NULL;
 	struct cbpf_jit *jit = NULL;
 	int err = -ENOMEM;
@@ -1663,7 +1664,7 @@ static const char *probe_jit(void)
 static void engine_jit(const struct vcase *c, const struct cbpf_vm *vm)
 {
 	struct cbpf_input in = case_input(c);
-	struct cbpf_diags d = {0};
+	struct cbpf_diags d = { 0 };
 	struct cbpf_jit *jit;
 	uint32_t got;
 	int err = cbpf_jit_new(vm, &jit, &d);
@@ -1686,8 +1687,9 @@ static void engine_jit(const struct vcase *c, const struct cbpf_vm *vm)
 		want = cbpf_vm_run(vm, &short_in);
 		got = cbpf_jit_run(jit, &short_in);
 		if (got != want) {
-			fail(c, E_JIT, "the packet cut to %u bytes: returns %#x, the interpreter %#x",
-			     cut, got, want);
+			fail(c, E_JIT,
+			     "the packet cut to %u bytes: returns %#x, the interpreter %#x", cut,
+			     got, want);
 			break;
 		}
 		tally[E_JIT].variants++;
@@ -1701,7 +1703,7 @@ static void engine_jit(const struct vcase *c, const struct cbpf_vm *vm)
 static void refused_everywhere(const struct vcase *c, unsigned engines)
 {
 	for (int e = 0; e < N_ENGINES; e++) {
-		struct cbpf_diags d = {0};
+		struct cbpf_diags d = { 0 };
 		/* A refusal leaves *out alone: these must come back as they went. */
 		struct cbpf_vm *vm = (struct cbpf_vm *)&d;
 		struct cbpf_ebpf_prog *ep = (struct cbpf_ebpf_prog *)&d;
@@ -1725,7 +1727,7 @@ static void refused_everywhere(const struct vcase *c, unsigned engines)
 			err = cbpf_vm_new(c->prog, c->seccomp ? CBPF_VM_SECCOMP : CBPF_VM_SOCKET,
 					  &vm, &d);
 		} else {
-			struct cbpf_xlate_opts o = {.target = engine_target[e]};
+			struct cbpf_xlate_opts o = { .target = engine_target[e] };
 
 			err = cbpf_xlate(c->prog, &o, &ep, &d);
 		}
@@ -1759,9 +1761,9 @@ static void run_case(const struct vcase *c)
 {
 	unsigned engines = c->seccomp ? SECCOMP_ENGINES : SOCKET_ENGINES;
 	struct cbpf_input in = case_input(c);
-	struct cbpf_diags d = {0};
+	struct cbpf_diags d = { 0 };
 	struct cbpf_vm *vm = NULL;
-	struct trace want = {0};
+	struct trace want = { 0 };
 
 	ncases++;
 	if (verbose)
@@ -1802,7 +1804,8 @@ static void run_case(const struct vcase *c)
 		case E_EBPF_TC:
 		case E_EBPF_XDP:
 		case E_EBPF_SECCOMP:
-			expressed = engine_ebpf(c, (enum engine)e, vm, &want, dry, why, sizeof(why));
+			expressed =
+				engine_ebpf(c, (enum engine)e, vm, &want, dry, why, sizeof(why));
 			break;
 		case E_KERNEL_CLASSIC:
 			expressed = engine_kernel_classic(c, vm, &want, dry, why, sizeof(why));
@@ -1815,7 +1818,8 @@ static void run_case(const struct vcase *c)
 							sizeof(why));
 		}
 		if (skip && expressed)
-			fail(c, (enum engine)e, "'-- skip' is not needed: the engine takes the case");
+			fail(c, (enum engine)e,
+			     "'-- skip' is not needed: the engine takes the case");
 		else if (skip)
 			tally[e].skipped++;
 		else if (!expressed)
@@ -1829,7 +1833,8 @@ static void run_case(const struct vcase *c)
 			       : !expressed		? "cannot take it: "
 			       : skip			? "skipped, though it could take it"
 							: "not run here",
-			       failures == failed && tally[e].pass == passed && !expressed ? why : "");
+			       failures == failed && tally[e].pass == passed && !expressed ? why
+											   : "");
 	}
 out:
 	free(want.v);

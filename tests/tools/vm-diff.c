@@ -2,9 +2,9 @@
 /*
  * Differential test of libcbpf's interpreter against libpcap's bpf_filter: the same programs
  * (pcap_compile'd filter expressions, optimised and not, for several link types, and random
- * valid programs, this tool's and libcbpf's randprog) over the same packets (captures given on the command line, synthesized frames
- * for each link type, random bytes) must return the same value, with cbpf_vm_run and stepping
- * agreeing too.
+ * valid programs, this tool's and libcbpf's randprog) over the same packets (captures given on the
+ * command line, synthesized frames for each link type, random bytes) must return the same value,
+ * with cbpf_vm_run and stepping agreeing too.
  *
  * libpcap has no Linux ancillary loads and no negative offsets: programs using them are skipped
  * and counted. Where the kernel (whose semantics libcbpf follows) and libpcap both define the
@@ -46,11 +46,11 @@ struct program {
 
 static struct {
 	unsigned long programs, packets, runs, differences;
-	unsigned long skipped_linux;   /* programs with ancillary loads or negative offsets */
-	unsigned long refused;         /* programs the interpreter refuses (backward jumps) */
-	unsigned long unwritten;       /* programs reading M[k] before writing it */
-	unsigned long no_compile;      /* expression and link type pairs libpcap rejects */
-	unsigned long divergent_runs;  /* runs where the kernel and libpcap differ on purpose */
+	unsigned long skipped_linux;  /* programs with ancillary loads or negative offsets */
+	unsigned long refused;	      /* programs the interpreter refuses (backward jumps) */
+	unsigned long unwritten;      /* programs reading M[k] before writing it */
+	unsigned long no_compile;     /* expression and link type pairs libpcap rejects */
+	unsigned long divergent_runs; /* runs where the kernel and libpcap differ on purpose */
 	int verbose;
 } st;
 
@@ -266,76 +266,220 @@ static void run_one(const struct program *p, const struct packet *pkt, const str
 
 static const char *const expressions[] = {
 	/* link layer */
-	"ether host 02:00:00:00:00:01", "ether src 02:00:00:00:00:02",
+	"ether host 02:00:00:00:00:01",
+	"ether src 02:00:00:00:00:02",
 	"ether dst ff:ff:ff:ff:ff:ff",
-	"ether broadcast", "ether multicast", "not ether broadcast", "ether proto 0x88cc",
-	"ether[0] & 1 != 0", "ether[12:2] = 0x0800", "ether[12:2] << 1 == 0x1000", "arp", "rarp",
-	"arp or rarp", "vlan", "vlan 100", "vlan and ip", "vlan 100 and tcp", "vlan and vlan",
-	"mpls", "mpls 42", "mpls and ip", "pppoed", "pppoes", "pppoes and ip", "pppoes 0x1234",
-	"llc", "stp", "ipx", "decnet", "atalk", "aarp", "iso", "netbeui", "lat", "sca", "mopdl",
+	"ether broadcast",
+	"ether multicast",
+	"not ether broadcast",
+	"ether proto 0x88cc",
+	"ether[0] & 1 != 0",
+	"ether[12:2] = 0x0800",
+	"ether[12:2] << 1 == 0x1000",
+	"arp",
+	"rarp",
+	"arp or rarp",
+	"vlan",
+	"vlan 100",
+	"vlan and ip",
+	"vlan 100 and tcp",
+	"vlan and vlan",
+	"mpls",
+	"mpls 42",
+	"mpls and ip",
+	"pppoed",
+	"pppoes",
+	"pppoes and ip",
+	"pppoes 0x1234",
+	"llc",
+	"stp",
+	"ipx",
+	"decnet",
+	"atalk",
+	"aarp",
+	"iso",
+	"netbeui",
+	"lat",
+	"sca",
+	"mopdl",
 	/* IPv4 */
-	"ip", "not ip", "ip and not ip6", "host 10.0.0.1", "src host 10.0.0.1",
-	"dst host 10.0.0.2", "host 10.0.0.1 and host 10.0.0.2", "host 192.168.1.1 or host 10.0.0.9",
-	"net 10.0.0.0/8", "net 192.168.0.0/16", "src net 10.0.0.0 mask 255.255.255.0",
-	"dst net 172.16.0.0/12", "ip broadcast", "ip multicast", "ip proto 47", "ip proto 89",
-	"ip proto \\tcp", "ip proto \\udp", "ip[0] & 0xf != 5", "ip[0] >> 4 == 4",
-	"ip[2:2] > 576", "ip[2:2] < 100", "ip[6:2] & 0x3fff != 0", "ip[6] & 0x20 = 0x20",
-	"ip[8] < 10", "ip[8] >= 64", "ip[9] == 17", "ip[1] & 0xfc == 0xb8", "ip[12:4] = 0x0a000001",
-	"ip[16] = 224", "ip[2:2] - ((ip[0] & 0xf) << 2) > 40", "ip[10:2] ^ 0xffff != 0",
-	"ip[4:2] % 7 == 3", "ip[2:2] / 4 > 100", "ip[2:2] * 3 > 1000", "ip[8] + ip[9] > 80",
-	"ip[0] | 1 == 0x45", "ip[2:2] - 20 < 10", "-ip[8] < 100",
+	"ip",
+	"not ip",
+	"ip and not ip6",
+	"host 10.0.0.1",
+	"src host 10.0.0.1",
+	"dst host 10.0.0.2",
+	"host 10.0.0.1 and host 10.0.0.2",
+	"host 192.168.1.1 or host 10.0.0.9",
+	"net 10.0.0.0/8",
+	"net 192.168.0.0/16",
+	"src net 10.0.0.0 mask 255.255.255.0",
+	"dst net 172.16.0.0/12",
+	"ip broadcast",
+	"ip multicast",
+	"ip proto 47",
+	"ip proto 89",
+	"ip proto \\tcp",
+	"ip proto \\udp",
+	"ip[0] & 0xf != 5",
+	"ip[0] >> 4 == 4",
+	"ip[2:2] > 576",
+	"ip[2:2] < 100",
+	"ip[6:2] & 0x3fff != 0",
+	"ip[6] & 0x20 = 0x20",
+	"ip[8] < 10",
+	"ip[8] >= 64",
+	"ip[9] == 17",
+	"ip[1] & 0xfc == 0xb8",
+	"ip[12:4] = 0x0a000001",
+	"ip[16] = 224",
+	"ip[2:2] - ((ip[0] & 0xf) << 2) > 40",
+	"ip[10:2] ^ 0xffff != 0",
+	"ip[4:2] % 7 == 3",
+	"ip[2:2] / 4 > 100",
+	"ip[2:2] * 3 > 1000",
+	"ip[8] + ip[9] > 80",
+	"ip[0] | 1 == 0x45",
+	"ip[2:2] - 20 < 10",
+	"-ip[8] < 100",
 	/* TCP */
-	"tcp", "tcp port 80", "tcp port 22 or tcp port 443", "tcp src port 80", "tcp dst port 8080",
-	"port 53", "src port 53", "dst port 53", "portrange 1-1023", "tcp portrange 8000-9000",
-	"udp portrange 50-60", "not port 22", "tcp[tcpflags] & tcp-syn != 0",
-	"tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn", "tcp[tcpflags] & tcp-fin != 0",
-	"tcp[tcpflags] & tcp-rst != 0", "tcp[tcpflags] == tcp-ack", "tcp[tcpflags] & tcp-push != 0",
-	"tcp[13] & 0x12 = 0x12", "tcp[12] >> 4 > 5", "tcp[12] & 0xf0 > 0x50", "tcp[0:2] > 1023",
-	"tcp[2:2] = 80", "tcp[4:4] = 0", "tcp[8:4] != 0", "tcp[14:2] < 1000", "tcp[20] = 0x16",
+	"tcp",
+	"tcp port 80",
+	"tcp port 22 or tcp port 443",
+	"tcp src port 80",
+	"tcp dst port 8080",
+	"port 53",
+	"src port 53",
+	"dst port 53",
+	"portrange 1-1023",
+	"tcp portrange 8000-9000",
+	"udp portrange 50-60",
+	"not port 22",
+	"tcp[tcpflags] & tcp-syn != 0",
+	"tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn",
+	"tcp[tcpflags] & tcp-fin != 0",
+	"tcp[tcpflags] & tcp-rst != 0",
+	"tcp[tcpflags] == tcp-ack",
+	"tcp[tcpflags] & tcp-push != 0",
+	"tcp[13] & 0x12 = 0x12",
+	"tcp[12] >> 4 > 5",
+	"tcp[12] & 0xf0 > 0x50",
+	"tcp[0:2] > 1023",
+	"tcp[2:2] = 80",
+	"tcp[4:4] = 0",
+	"tcp[8:4] != 0",
+	"tcp[14:2] < 1000",
+	"tcp[20] = 0x16",
 	"tcp[((tcp[12:1] & 0xf0) >> 2):4] = 0x47455420",
 	"tcp and (ip[2:2] - ((ip[0]&0xf)<<2) - ((tcp[12]&0xf0)>>2)) != 0",
-	"tcp and host 10.0.0.1 and port 80", "tcp and not src net 10.0.0.0/8",
+	"tcp and host 10.0.0.1 and port 80",
+	"tcp and not src net 10.0.0.0/8",
 	/* UDP, ICMP, others */
-	"udp", "udp port 53", "udp src port 67 or udp dst port 68", "udp[4:2] > 100", "udp[8] = 0",
-	"udp[0:2] = udp[2:2]", "udp and len > 100", "icmp", "icmp[icmptype] == icmp-echo",
+	"udp",
+	"udp port 53",
+	"udp src port 67 or udp dst port 68",
+	"udp[4:2] > 100",
+	"udp[8] = 0",
+	"udp[0:2] = udp[2:2]",
+	"udp and len > 100",
+	"icmp",
+	"icmp[icmptype] == icmp-echo",
 	"icmp[icmptype] == icmp-echoreply",
 	"icmp[icmptype] != icmp-echo and icmp[icmptype] != icmp-echoreply",
-	"icmp[0] = 3 and icmp[1] = 3", "icmp[icmpcode] = 0", "igmp", "sctp", "sctp port 2905",
-	"ip proto 132", "ip proto 2", "pim", "vrrp", "ah", "esp", "gre", "ip and gre",
+	"icmp[0] = 3 and icmp[1] = 3",
+	"icmp[icmpcode] = 0",
+	"igmp",
+	"sctp",
+	"sctp port 2905",
+	"ip proto 132",
+	"ip proto 2",
+	"pim",
+	"vrrp",
+	"ah",
+	"esp",
+	"gre",
+	"ip and gre",
 	/* IPv6 */
-	"ip6", "not ip6", "ip6 host 2001:db8::1", "ip6 src 2001:db8::2",
+	"ip6",
+	"not ip6",
+	"ip6 host 2001:db8::1",
+	"ip6 src 2001:db8::2",
 	"ip6 dst net 2001:db8::/32",
-	"ip6 net fe80::/10", "ip6 multicast", "ip6 and tcp", "ip6 and udp", "ip6 and tcp port 80",
-	"ip6 and udp port 53", "icmp6", "icmp6[icmp6type] == icmp6-echo",
-	"icmp6[icmp6type] == icmp6-neighborsolicit", "ip6 proto 58", "ip6[6] = 17", "ip6[7] < 64",
-	"ip6[0] & 0xf0 = 0x60", "ip6[4:2] > 1000", "ip6[40] = 0x80", "ip6 and ip6[6] = 0",
-	"ip6 protochain 6", "ip6 protochain 17", "ip protochain 6",
+	"ip6 net fe80::/10",
+	"ip6 multicast",
+	"ip6 and tcp",
+	"ip6 and udp",
+	"ip6 and tcp port 80",
+	"ip6 and udp port 53",
+	"icmp6",
+	"icmp6[icmp6type] == icmp6-echo",
+	"icmp6[icmp6type] == icmp6-neighborsolicit",
+	"ip6 proto 58",
+	"ip6[6] = 17",
+	"ip6[7] < 64",
+	"ip6[0] & 0xf0 = 0x60",
+	"ip6[4:2] > 1000",
+	"ip6[40] = 0x80",
+	"ip6 and ip6[6] = 0",
+	"ip6 protochain 6",
+	"ip6 protochain 17",
+	"ip protochain 6",
 	/* lengths and combinations */
-	"len > 100", "len < 64", "len = 60", "greater 1000", "less 200",
+	"len > 100",
+	"len < 64",
+	"len = 60",
+	"greater 1000",
+	"less 200",
 	"len >= 14 and len <= 1514",
-	"len - 14 > 40", "len & 1 = 1", "len % 3 = 0", "len / 2 > 300", "len * 2 > 3000",
-	"len ^ 0xff > 0", "len << 1 > 2000", "len >> 2 < 20",
-	"tcp or udp", "tcp or udp or icmp", "(tcp or udp) and not port 53",
-	"host 10.0.0.1 and (tcp port 80 or udp port 53)", "not (tcp or udp)",
-	"ip and (ip[6:2] & 0x1fff) = 0", "(ip and tcp) or (ip6 and tcp)",
-	"(ip and udp port 53) or (ip6 and udp port 53)", "ether src 02:00:00:00:00:02 and ip",
-	"arp and ether broadcast", "not arp and not ip and not ip6",
+	"len - 14 > 40",
+	"len & 1 = 1",
+	"len % 3 = 0",
+	"len / 2 > 300",
+	"len * 2 > 3000",
+	"len ^ 0xff > 0",
+	"len << 1 > 2000",
+	"len >> 2 < 20",
+	"tcp or udp",
+	"tcp or udp or icmp",
+	"(tcp or udp) and not port 53",
+	"host 10.0.0.1 and (tcp port 80 or udp port 53)",
+	"not (tcp or udp)",
+	"ip and (ip[6:2] & 0x1fff) = 0",
+	"(ip and tcp) or (ip6 and tcp)",
+	"(ip and udp port 53) or (ip6 and udp port 53)",
+	"ether src 02:00:00:00:00:02 and ip",
+	"arp and ether broadcast",
+	"not arp and not ip and not ip6",
 	"ip[9] = 6 and tcp[13] & 2 != 0 and not tcp[13] & 16 != 0",
 	"ip and ip[8] > 1 and ip[8] < 255 and ip[2:2] > 20",
-	"ip[ip[0] & 0xf] > 0", "ether[ether[14] & 0xf] = 0", "tcp[tcp[0] & 0x1f] > 7",
-	"ip[2:2] & 0xff00 = ip[2:2] & 0xff00", "ip[8] & 0x80 = 0x80 or ip[8] & 0x40 = 0x40",
+	"ip[ip[0] & 0xf] > 0",
+	"ether[ether[14] & 0xf] = 0",
+	"tcp[tcp[0] & 0x1f] > 7",
+	"ip[2:2] & 0xff00 = ip[2:2] & 0xff00",
+	"ip[8] & 0x80 = 0x80 or ip[8] & 0x40 = 0x40",
 	"ip[2:2] > 40 and ip[2:2] < 1500 and (ip[6] & 0x40) != 0",
 	/* cooked and other link layers */
-	"inbound", "outbound", "ifindex 2", "wlan type data", "wlan addr1 02:00:00:00:00:01",
-	"type mgt subtype beacon", "radio", "geneve", "ip host 10.0.0.1 or ip6 host 2001:db8::1",
-	"ppp", "slip", "link[0] = 0xff", "link[0:2] = 0xff03",
+	"inbound",
+	"outbound",
+	"ifindex 2",
+	"wlan type data",
+	"wlan addr1 02:00:00:00:00:01",
+	"type mgt subtype beacon",
+	"radio",
+	"geneve",
+	"ip host 10.0.0.1 or ip6 host 2001:db8::1",
+	"ppp",
+	"slip",
+	"link[0] = 0xff",
+	"link[0:2] = 0xff03",
 };
 
 #define N_EXPR (sizeof(expressions) / sizeof(expressions[0]))
 
-static const int dlts[] = { DLT_EN10MB,    DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW, DLT_IPV4,
-			    DLT_IPV6,      DLT_NULL,      DLT_LOOP,       DLT_PPP,
-			    DLT_IEEE802_11_RADIO };
+static const int dlts[] = {
+	DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW, DLT_IPV4,
+	DLT_IPV6,   DLT_NULL,	   DLT_LOOP,	   DLT_PPP, DLT_IEEE802_11_RADIO
+};
 
 /* Compiles every expression for dlt, optimised and not, into *out (count in *n). */
 static void compile_all(int dlt, struct program **out, size_t *n)
@@ -372,8 +516,8 @@ static void compile_all(int dlt, struct program **out, size_t *n)
 
 /* ---------------------------------------------------------------- packets */
 
-static const uint8_t addrs4[][4] = { { 10, 0, 0, 1 },   { 10, 0, 0, 2 },   { 192, 168, 1, 1 },
-				     { 224, 0, 0, 5 },  { 255, 255, 255, 255 }, { 172, 16, 3, 4 } };
+static const uint8_t addrs4[][4] = { { 10, 0, 0, 1 },  { 10, 0, 0, 2 },	       { 192, 168, 1, 1 },
+				     { 224, 0, 0, 5 }, { 255, 255, 255, 255 }, { 172, 16, 3, 4 } };
 static const uint16_t ports[] = { 22, 53, 67, 68, 80, 443, 2905, 8080, 8500, 1023, 1024 };
 
 static void put16(uint8_t *p, uint16_t v)
@@ -451,8 +595,8 @@ static uint32_t ip_packet(uint8_t *p, uint32_t room, bool v6)
 /* The network-layer packet with the link header of dlt in front. */
 static uint32_t synth_frame(int dlt, uint8_t *f)
 {
-	static const uint16_t types[] = { 0x0800, 0x86dd, 0x0806, 0x8100, 0x8847, 0x8864,
-					  0x88cc, 0x0200, 0x8035 };
+	static const uint16_t types[] = { 0x0800, 0x86dd, 0x0806, 0x8100, 0x8847,
+					  0x8864, 0x88cc, 0x0200, 0x8035 };
 	uint16_t type = types[rnd() % (sizeof(types) / sizeof(types[0]))];
 	uint32_t off = 0, n;
 	bool v6;

@@ -44,7 +44,7 @@
 #include "cbpf.h"
 #include "randprog.h"
 
-#define MAXI 512
+#define MAXI	      512
 #define SENTINEL_TYPE 0x88b5 /* IEEE local experimental ethertype: never in a test frame */
 
 struct prog {
@@ -57,10 +57,10 @@ enum transport { T_NETLINK, T_PACKET, T_SECCOMP };
 struct oracle {
 	enum transport t;
 	const char *name;
-	int rx, tx;          /* netlink: receiver and sender; packet: AF_PACKET socket and tap */
-	uint32_t rx_pid;     /* netlink: the receiver's port id */
+	int rx, tx;	       /* netlink: receiver and sender; packet: AF_PACKET socket and tap */
+	uint32_t rx_pid;       /* netlink: the receiver's port id */
 	struct cbpf_meta meta; /* what every skb of this transport carries */
-	long seccomp_nr;     /* seccomp: the syscall the filter looks at */
+	long seccomp_nr;       /* seccomp: the syscall the filter looks at */
 };
 
 static struct tally {
@@ -69,7 +69,7 @@ static struct tally {
 } tally;
 
 static int only = -1; /* -o: run only this random case */
-static unsigned cpu; /* the CPU the process is pinned to: what ld #cpu should say */
+static unsigned cpu;  /* the CPU the process is pinned to: what ld #cpu should say */
 
 static void add(struct prog *p, uint16_t code, uint8_t jt, uint8_t jf, uint32_t k)
 {
@@ -155,7 +155,6 @@ static void dump(const struct prog *p)
 			p->v[i].jf, p->v[i].k);
 }
 
-
 static int attach(int fd, const struct prog *p)
 {
 	struct sock_fprog fp = { .len = (unsigned short)p->n,
@@ -205,8 +204,20 @@ static int kernel_netlink(const struct oracle *o, const struct prog *p, const ui
 static int kernel_packet(const struct oracle *o, const struct prog *p, const uint8_t *pkt,
 			 uint32_t len, long *seen)
 {
-	uint8_t sentinel[60] = { 0x02, 0, 0, 0, 0, 0x01, 0x02, 0, 0, 0, 0, 0x02,
-				 SENTINEL_TYPE >> 8, SENTINEL_TYPE & 0xff };
+	uint8_t sentinel[60] = { 0x02,
+				 0,
+				 0,
+				 0,
+				 0,
+				 0x01,
+				 0x02,
+				 0,
+				 0,
+				 0,
+				 0,
+				 0x02,
+				 SENTINEL_TYPE >> 8,
+				 SENTINEL_TYPE & 0xff };
 	char buf[70000];
 
 	if (attach(o->rx, p))
@@ -288,7 +299,6 @@ static const char *exit_name(enum cbpf_vm_exit e)
 		return "running";
 	}
 }
-
 
 /* What the kernel's observation should be for a program returning r over len bytes. */
 static long expected(const struct oracle *o, uint32_t r, uint32_t len)
@@ -445,35 +455,36 @@ static void body_case(const struct oracle *o, const char *name, const struct cbp
 	value_case(o, name, body, nbody, &in);
 }
 
-#define I(code, k) ((struct cbpf_insn){ (code), 0, 0, (k) })
+#define I(code, k)	   ((struct cbpf_insn){ (code), 0, 0, (k) })
 #define J(code, jt, jf, k) ((struct cbpf_insn){ (code), (jt), (jf), (k) })
-#define BODY(...) ((const struct cbpf_insn[]){ __VA_ARGS__ })
-#define N(...) (sizeof((const struct cbpf_insn[]){ __VA_ARGS__ }) / sizeof(struct cbpf_insn))
-#define CASE(o, name, pkt, len, meta, ...)                                                       \
+#define BODY(...)	   ((const struct cbpf_insn[]){ __VA_ARGS__ })
+#define N(...)		   (sizeof((const struct cbpf_insn[]){ __VA_ARGS__ }) / sizeof(struct cbpf_insn))
+#define CASE(o, name, pkt, len, meta, ...)                                                         \
 	body_case(o, name, BODY(__VA_ARGS__), N(__VA_ARGS__), pkt, len, meta)
 
-#define LD_IMM (CBPF_LD | CBPF_IMM)
-#define LDX_IMM (CBPF_LDX | CBPF_IMM)
-#define ALU_X(op) (CBPF_ALU | (op) | CBPF_X)
-#define ALU_K(op) (CBPF_ALU | (op) | CBPF_K)
+#define LD_IMM	   (CBPF_LD | CBPF_IMM)
+#define LDX_IMM	   (CBPF_LDX | CBPF_IMM)
+#define ALU_X(op)  (CBPF_ALU | (op) | CBPF_X)
+#define ALU_K(op)  (CBPF_ALU | (op) | CBPF_K)
 #define LD_ABS(sz) (CBPF_LD | (sz) | CBPF_ABS)
 #define LD_IND(sz) (CBPF_LD | (sz) | CBPF_IND)
-#define LDX_MSH (CBPF_LDX | CBPF_B | CBPF_MSH)
+#define LDX_MSH	   (CBPF_LDX | CBPF_B | CBPF_MSH)
 
 static uint8_t pattern[300];
 
 /* ALU and shifts, on any transport. */
 static void alu_cases(const struct oracle *o)
 {
-	static const uint32_t xs[] = { 0, 1, 2, 7, 31, 32, 33, 63, 64, 100, 255, 256, 0x7fffffff,
-				       0x80000000, 0xfffffffe, 0xffffffff };
+	static const uint32_t xs[] = { 0,	   1,	       2,	   7,	      31,  32,
+				       33,	   63,	       64,	   100,	      255, 256,
+				       0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff };
 	static const uint32_t as[] = { 0, 1, 0x12345678, 0x80000000, 0xffffffff };
 	static const struct {
 		uint16_t op;
 		const char *name;
 	} ops[] = { { CBPF_ADD, "add" }, { CBPF_SUB, "sub" }, { CBPF_MUL, "mul" },
 		    { CBPF_DIV, "div" }, { CBPF_MOD, "mod" }, { CBPF_AND, "and" },
-		    { CBPF_OR, "or" },   { CBPF_XOR, "xor" }, { CBPF_LSH, "lsh" },
+		    { CBPF_OR, "or" },	 { CBPF_XOR, "xor" }, { CBPF_LSH, "lsh" },
 		    { CBPF_RSH, "rsh" } };
 	char name[96];
 
@@ -510,8 +521,8 @@ static void alu_cases(const struct oracle *o)
 				snprintf(name, sizeof(name), "A=%#x jmp%#x #%#x", as[a], jops[j],
 					 xs[x]);
 				CASE(o, name, pattern, 64, NULL, I(LD_IMM, as[a]),
-				     J(CBPF_JMP | jops[j] | CBPF_K, 0, 1, xs[x]),
-				     I(LD_IMM, 1), I(CBPF_MISC | CBPF_TAX, 0));
+				     J(CBPF_JMP | jops[j] | CBPF_K, 0, 1, xs[x]), I(LD_IMM, 1),
+				     I(CBPF_MISC | CBPF_TAX, 0));
 			}
 		}
 	}
@@ -537,10 +548,10 @@ static void bounds_cases(const struct oracle *o, uint32_t first_len)
 			}
 			/* X + k past 2^32 wraps; past 2^31 it is a negative offset. */
 			static const uint32_t xk[][2] = {
-				{ 0xffffffff, 1 }, { 0xffffffff, 2 }, { 1, 0xffffffff },
-				{ 0x80000000, 0x80000000 }, { 0xfff00000, 0x2 },
-				{ 0x7fffffff, 1 }, { 0, 0x80000000 }, { 0xfffff000, 0 },
-				{ 0xffe00000, 3 }, { 0xffdfffff, 0 }, { 0x10, 0xfffffff0 },
+				{ 0xffffffff, 1 },	    { 0xffffffff, 2 },	  { 1, 0xffffffff },
+				{ 0x80000000, 0x80000000 }, { 0xfff00000, 0x2 },  { 0x7fffffff, 1 },
+				{ 0, 0x80000000 },	    { 0xfffff000, 0 },	  { 0xffe00000, 3 },
+				{ 0xffdfffff, 0 },	    { 0x10, 0xfffffff0 },
 			};
 			for (size_t i = 0; i < sizeof(xk) / sizeof(xk[0]); i++) {
 				snprintf(name, sizeof(name), "len %u: ld%u [x + %#x], x = %#x", len,
@@ -549,9 +560,10 @@ static void bounds_cases(const struct oracle *o, uint32_t first_len)
 				     I(LD_IND(sizes[s]), xk[i][1]));
 			}
 			/* SKF_NET_OFF and SKF_LL_OFF, at the edges of what they reach. */
-			static const int32_t fixed[] = { CBPF_NET_OFF - 1, CBPF_LL_OFF - 1, -1,
-							 CBPF_AD_OFF - 4, CBPF_AD_OFF + CBPF_AD_MAX,
-							 INT32_MIN };
+			static const int32_t fixed[] = {
+				CBPF_NET_OFF - 1, CBPF_LL_OFF - 1,	     -1,
+				CBPF_AD_OFF - 4,  CBPF_AD_OFF + CBPF_AD_MAX, INT32_MIN
+			};
 			for (int i = 0; i < 8; i++) {
 				int32_t kk;
 
@@ -601,9 +613,10 @@ static void ancillary_cases(const struct oracle *o, const uint8_t *pkt, uint32_t
 			    const struct cbpf_meta *meta, const char *what)
 {
 	static const uint16_t sizes[] = { CBPF_W, CBPF_H, CBPF_B };
-	static const char *names[] = { "proto", "type", "ifidx", "nla", "nlan", "mark",
-				       "queue", "hatype", "rxhash", "cpu", "xor_x", "vlan_tci",
-				       "vlan_avail", "poff", "rand", "vlan_tpid" };
+	static const char *names[] = { "proto",	     "type", "ifidx", "nla",
+				       "nlan",	     "mark", "queue", "hatype",
+				       "rxhash",     "cpu",  "xor_x", "vlan_tci",
+				       "vlan_avail", "poff", "rand",  "vlan_tpid" };
 	char name[128];
 
 	for (uint32_t anc = 0; anc < CBPF_AD_MAX; anc += 4) {
@@ -639,7 +652,7 @@ static void nlattr_cases(const struct oracle *o)
 	put_nla(msg, nest + 12, 8, 6);
 	put_nla(msg, nest + 20, 9, 8);
 	at = put_nla(msg, at, 0x4005, 4); /* NLA_F_NET_BYTEORDER | 5 */
-	at = put_nla(msg, at, 6, 200);    /* longer than what is left: ends the walk */
+	at = put_nla(msg, at, 6, 200);	  /* longer than what is left: ends the walk */
 	for (uint32_t a = 0; a <= 24; a += 4) {
 		for (uint32_t x = 0; x <= 10; x++) {
 			snprintf(name, sizeof(name), "nla A=%u X=%u", a, x);
@@ -678,7 +691,9 @@ static uint32_t rnd(void)
 
 static uint32_t interesting(uint32_t len)
 {
-	static const uint32_t v[] = { 0, 1, 2, 3, 4, 5, 8, 12, 14, 16, 31, 32, 33, 64, 255,
+	static const uint32_t v[] = { 0,	  1,	      2,	  3,	      4,
+				      5,	  8,	      12,	  14,	      16,
+				      31,	  32,	      33,	  64,	      255,
 				      0x7fffffff, 0x80000000, 0xfffffffc, 0xfffffffe, 0xffffffff };
 
 	switch (rnd() % 4) {
@@ -871,7 +886,8 @@ static void program_case(const struct oracle *o, const char *name, const struct 
 	tally.checked++;
 	if (seen != want) {
 		tally.failed++;
-		fprintf(stderr, "MISMATCH %s %s: interpreter %s with %u (expects %ld), kernel %ld\n",
+		fprintf(stderr,
+			"MISMATCH %s %s: interpreter %s with %u (expects %ld), kernel %ld\n",
 			o->name, name, exit_name(r.exit), r.ret, want, seen);
 		dump(&k);
 	}
@@ -968,8 +984,8 @@ static const char *packet_open(struct oracle *o)
 	o->t = T_PACKET;
 	o->name = "packet";
 	if (syscall(SYS_unshare, CLONE_NEWNET))
-		return errno == EPERM ? "no permission to create a network namespace" :
-					"unshare(CLONE_NEWNET) failed";
+		return errno == EPERM ? "no permission to create a network namespace"
+				      : "unshare(CLONE_NEWNET) failed";
 	/* Nothing of ours may talk on the device: no IPv6 autoconfiguration. */
 	write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
 	o->tx = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
@@ -1059,8 +1075,8 @@ static uint32_t ipv4(uint8_t *p, uint32_t ihl, uint8_t proto, uint16_t frag, uin
 	return tot;
 }
 
-static uint32_t ipv6(uint8_t *p, uint8_t next, const uint8_t *ext, uint32_t extlen,
-		     uint32_t l4len, uint8_t doff_byte)
+static uint32_t ipv6(uint8_t *p, uint8_t next, const uint8_t *ext, uint32_t extlen, uint32_t l4len,
+		     uint8_t doff_byte)
 {
 	uint32_t plen = extlen + l4len;
 
@@ -1113,9 +1129,8 @@ static void vlan_case(const struct oracle *o, uint16_t tpid, uint16_t tci, const
 	char what[64];
 
 	ulen = frame(untagged, dst, 0x0800, ipkt, ilen);
-	tlen = frame(tagged, dst, tpid, (const uint8_t[]){ (uint8_t)(tci >> 8), (uint8_t)tci,
-							   0x08, 0x00 },
-		     4);
+	tlen = frame(tagged, dst, tpid,
+		     (const uint8_t[]){ (uint8_t)(tci >> 8), (uint8_t)tci, 0x08, 0x00 }, 4);
 	memcpy(tagged + tlen, ipkt, ilen);
 	tlen += ilen;
 	cbpf_meta_from_frame(&meta, CBPF_DLT_EN10MB, untagged, ulen, ulen);
@@ -1189,13 +1204,20 @@ static void packet_cases(const struct oracle *o)
 		uint32_t l4len;
 		uint8_t doff;
 	} v4[] = {
-		{ "tcp doff 5", 5, 6, 0, 40, 0x50 },   { "tcp doff 8", 5, 6, 0, 40, 0x80 },
-		{ "tcp doff 2", 5, 6, 0, 40, 0x20 },   { "tcp doff 15", 5, 6, 0, 40, 0xf0 },
-		{ "tcp cut at 12", 5, 6, 0, 12, 0 },    { "icmp", 5, 1, 0, 16, 0 },
-		{ "igmp", 5, 2, 0, 16, 0 },             { "sctp", 5, 132, 0, 16, 0 },
-		{ "dccp", 5, 33, 0, 16, 0 },            { "udplite", 5, 136, 0, 16, 0 },
-		{ "gre", 5, 47, 0, 16, 0 },             { "unknown l4", 5, 253, 0, 16, 0 },
-		{ "ip options", 7, 17, 0, 16, 0 },      { "ihl 15 past the end", 15, 17, 0, 0, 0 },
+		{ "tcp doff 5", 5, 6, 0, 40, 0x50 },
+		{ "tcp doff 8", 5, 6, 0, 40, 0x80 },
+		{ "tcp doff 2", 5, 6, 0, 40, 0x20 },
+		{ "tcp doff 15", 5, 6, 0, 40, 0xf0 },
+		{ "tcp cut at 12", 5, 6, 0, 12, 0 },
+		{ "icmp", 5, 1, 0, 16, 0 },
+		{ "igmp", 5, 2, 0, 16, 0 },
+		{ "sctp", 5, 132, 0, 16, 0 },
+		{ "dccp", 5, 33, 0, 16, 0 },
+		{ "udplite", 5, 136, 0, 16, 0 },
+		{ "gre", 5, 47, 0, 16, 0 },
+		{ "unknown l4", 5, 253, 0, 16, 0 },
+		{ "ip options", 7, 17, 0, 16, 0 },
+		{ "ihl 15 past the end", 15, 17, 0, 0, 0 },
 		{ "first fragment", 5, 6, 0x2000, 40, 0x80 },
 		{ "later fragment", 5, 6, 0x0010, 40, 0x80 },
 		{ "df set", 5, 6, 0x4000, 40, 0x60 },
@@ -1211,8 +1233,7 @@ static void packet_cases(const struct oracle *o)
 	}
 	n = ipv4(p, 3, 17, 0, 16, 0);
 	packet_frame_cases(o, "ipv4 ihl 3", f, frame(f, tap_mac, 0x0800, p, n), CBPF_PKT_HOST);
-	packet_frame_cases(o, "ipv4 truncated", f, frame(f, tap_mac, 0x0800, p, 12),
-			   CBPF_PKT_HOST);
+	packet_frame_cases(o, "ipv4 truncated", f, frame(f, tap_mac, 0x0800, p, 12), CBPF_PKT_HOST);
 	/* IP in IP. */
 	{
 		uint8_t inner[80];
@@ -1241,11 +1262,13 @@ static void packet_cases(const struct oracle *o)
 			{ "gre teb",
 			  { 0x00, 0x00, 0x65, 0x58, 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08,
 			    0x00 },
-			  18, false },
+			  18,
+			  false },
 			{ "pptp",
-			  { 0x30, 0x81, 0x88, 0x0b, 0, 40, 0, 1, 0, 0, 0, 9, 0, 0, 0, 7, 0xff, 0x03,
-			    0x00, 0x21 },
-			  20, false },
+			  { 0x30, 0x81, 0x88, 0x0b, 0, 40, 0,	 1,    0,    0,
+			    0,	  9,	0,    0,    0, 7,  0xff, 0x03, 0x00, 0x21 },
+			  20,
+			  false },
 			{ "pptp no key", { 0x10, 0x01, 0x88, 0x0b, 0, 0, 0, 9 }, 8, false },
 			{ "gre mpls", { 0x00, 0x00, 0x88, 0x47, 0, 0, 0x11, 0x40 }, 8, false },
 		};
@@ -1278,8 +1301,8 @@ static void packet_cases(const struct oracle *o)
 		packet_frame_cases(o, "pppoe lcp", f, frame(f, tap_mac, 0x8864, p, 30),
 				   CBPF_PKT_HOST);
 		memcpy(p, "\x11\x00\x00\x01\x00\x30\x00\x20", 8);
-		packet_frame_cases(o, "pppoe invalid protocol", f,
-				   frame(f, tap_mac, 0x8864, p, 30), CBPF_PKT_HOST);
+		packet_frame_cases(o, "pppoe invalid protocol", f, frame(f, tap_mac, 0x8864, p, 30),
+				   CBPF_PKT_HOST);
 		memcpy(p, "\x12\x00\x00\x01\x00\x30\x00\x21", 8);
 		packet_frame_cases(o, "pppoe version 2", f, frame(f, tap_mac, 0x8864, p, 30),
 				   CBPF_PKT_HOST);
@@ -1305,13 +1328,11 @@ static void packet_cases(const struct oracle *o)
 	n = ipv6(p, 44, ext, 8, 40, 0x60);
 	packet_frame_cases(o, "ipv6 later fragment", f, frame(f, tap_mac, 0x86dd, p, n),
 			   CBPF_PKT_HOST);
-	packet_frame_cases(o, "ipv6 truncated", f, frame(f, tap_mac, 0x86dd, p, 30),
-			   CBPF_PKT_HOST);
+	packet_frame_cases(o, "ipv6 truncated", f, frame(f, tap_mac, 0x86dd, p, 30), CBPF_PKT_HOST);
 	/* Other ethertypes, and 802.3 lengths. */
 	memset(p, 0xab, 64);
 	packet_frame_cases(o, "arp", f, frame(f, bcast, 0x0806, p, 28), CBPF_PKT_BROADCAST);
-	packet_frame_cases(o, "unknown type", f, frame(f, tap_mac, 0x1234, p, 40),
-			   CBPF_PKT_HOST);
+	packet_frame_cases(o, "unknown type", f, frame(f, tap_mac, 0x1234, p, 40), CBPF_PKT_HOST);
 	packet_frame_cases(o, "802.3 llc", f, frame(f, tap_mac, 46, p, 46), CBPF_PKT_HOST);
 	p[0] = p[1] = 0xff;
 	packet_frame_cases(o, "802.3 raw ipx", f, frame(f, tap_mac, 46, p, 46), CBPF_PKT_HOST);

@@ -196,11 +196,11 @@ static char logbuf[4096];
 /* Loads e, dumps it with bpftool and compares; 0, or 77 when bpf(2) is not allowed. */
 static int load_and_compare(const struct cbpf_ebpf_prog *e, const char *what)
 {
-	struct cbpf_load_opts lo = {.log_buf = logbuf, .log_size = sizeof(logbuf)};
-	struct cbpf_diags d = {0};
+	struct cbpf_load_opts lo = { .log_buf = logbuf, .log_size = sizeof(logbuf) };
+	struct cbpf_diags d = { 0 };
 	struct bpf_prog_info info;
 	__u32 info_len = sizeof(info);
-	struct lines mine = {0}, kern = {0};
+	struct lines mine = { 0 }, kern = { 0 };
 	char *text = NULL, cmd[64];
 	size_t len;
 	FILE *m, *p;
@@ -249,7 +249,7 @@ static int check_prog(const struct cbpf_prog *prog, const char *origin)
 	if (cbpf_check(prog, CBPF_CHECK_SOCKET, NULL))
 		return 0;
 	for (int t = 0; t < 3; t++) {
-		struct cbpf_xlate_opts o = {.target = (enum cbpf_target)t};
+		struct cbpf_xlate_opts o = { .target = (enum cbpf_target)t };
 		struct cbpf_ebpf_prog *e;
 		char what[1200];
 		int err;
@@ -270,17 +270,17 @@ static int check_prog(const struct cbpf_prog *prog, const char *origin)
 	return 0;
 }
 
-#define E(c, d, s, o, i) ((struct cbpf_ebpf_insn){(c), (d), (s), (o), (i)})
+#define E(c, d, s, o, i) ((struct cbpf_ebpf_insn){ (c), (d), (s), (o), (i) })
 
 /* Every form the disassembler prints, on values read from the packet. */
 static int every_form(void)
 {
-	static const uint8_t alu_ops[] = {CBPF_ADD, CBPF_SUB, CBPF_MUL, CBPF_OR,       CBPF_AND,
-					  CBPF_LSH, CBPF_RSH, CBPF_XOR, CBPF_EBPF_ARSH};
-	static const uint8_t jmp_ops[] = {CBPF_JEQ,	  CBPF_JGT,	 CBPF_JGE,
-					  CBPF_JSET,	  CBPF_EBPF_JNE, CBPF_EBPF_JSGT,
-					  CBPF_EBPF_JSGE, CBPF_EBPF_JLT, CBPF_EBPF_JLE,
-					  CBPF_EBPF_JSLT, CBPF_EBPF_JSLE};
+	static const uint8_t alu_ops[] = { CBPF_ADD, CBPF_SUB, CBPF_MUL, CBPF_OR,	CBPF_AND,
+					   CBPF_LSH, CBPF_RSH, CBPF_XOR, CBPF_EBPF_ARSH };
+	static const uint8_t jmp_ops[] = { CBPF_JEQ,	   CBPF_JGT,	  CBPF_JGE,
+					   CBPF_JSET,	   CBPF_EBPF_JNE, CBPF_EBPF_JSGT,
+					   CBPF_EBPF_JSGE, CBPF_EBPF_JLT, CBPF_EBPF_JLE,
+					   CBPF_EBPF_JSLT, CBPF_EBPF_JSLE };
 	struct cbpf_ebpf_insn v[512];
 	struct cbpf_ebpf_prog *e;
 	size_t n = 0;

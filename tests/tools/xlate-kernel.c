@@ -118,7 +118,7 @@ static void failure(const char *what, const struct cbpf_prog *prog, const struct
 	if (tally.failures <= 3) {
 		show_prog(prog);
 		if (ep) {
-			struct cbpf_ebpf_write_opts wo = {.annotate = true};
+			struct cbpf_ebpf_write_opts wo = { .annotate = true };
 
 			cbpf_ebpf_write(stderr, ep, CBPF_EBPF_FORM_ASM, &wo);
 		}
@@ -133,11 +133,11 @@ static void run_frames(int fd, enum cbpf_target target, enum cbpf_target run_as,
 {
 	for (size_t i = 0; i < c->n; i++) {
 		const struct frame *f = &c->f[i];
-		struct cbpf_diags d = {0};
+		struct cbpf_diags d = { 0 };
 		struct cbpf_meta meta;
 		struct cbpf_input in;
 		uint32_t mark = (uint32_t)i * 0x01010101u, want, r;
-		struct cbpf_test_run run = {f->data, f->len, mark, 1, 0, 0};
+		struct cbpf_test_run run = { f->data, f->len, mark, 1, 0, 0 };
 		uint64_t got = 0;
 		bool ll;
 		char what[256];
@@ -187,9 +187,10 @@ static void run_frames(int fd, enum cbpf_target target, enum cbpf_target run_as,
 static int load(const struct cbpf_ebpf_prog *ep, bool sched_cls, const struct cbpf_prog *prog,
 		const char *origin)
 {
-	struct cbpf_load_opts lo = {
-		.log_buf = logbuf, .log_size = sizeof(logbuf), .sched_cls = sched_cls};
-	struct cbpf_diags d = {0};
+	struct cbpf_load_opts lo = { .log_buf = logbuf,
+				     .log_size = sizeof(logbuf),
+				     .sched_cls = sched_cls };
+	struct cbpf_diags d = { 0 };
 	int fd = -1, err = cbpf_ebpf_load(ep, &lo, &fd, &d);
 
 	if (err == -EPERM) {
@@ -216,7 +217,7 @@ static int load(const struct cbpf_ebpf_prog *ep, bool sched_cls, const struct cb
 static void check_prog(const struct cbpf_prog *prog, int dlt, const char *origin,
 		       const bool targets[3])
 {
-	struct cbpf_diags d = {0};
+	struct cbpf_diags d = { 0 };
 	struct cbpf_vm *vm;
 	bool kernel = !uses_rand(prog);
 
@@ -236,7 +237,7 @@ static void check_prog(const struct cbpf_prog *prog, int dlt, const char *origin
 	if (!kernel)
 		tally.rand_skipped++;
 	for (int t = 0; t < 3; t++) {
-		struct cbpf_xlate_opts o = {.target = (enum cbpf_target)t};
+		struct cbpf_xlate_opts o = { .target = (enum cbpf_target)t };
 		struct cbpf_ebpf_prog *ep;
 		int fd, fd2 = -1, err;
 
@@ -288,8 +289,8 @@ static void check_exprs(const char *file, const bool targets[3])
 			continue;
 		/* Each expression for each link type among the captures. */
 		for (size_t c = 0; c < ncaps; c++) {
-			struct cbpf_compile_opts co = {.linktype = caps[c].dlt};
-			struct cbpf_diags d = {0};
+			struct cbpf_compile_opts co = { .linktype = caps[c].dlt };
+			struct cbpf_diags d = { 0 };
 			struct cbpf_prog *prog;
 			bool seen = false;
 			char origin[1200];
@@ -324,33 +325,33 @@ static void extremes(const bool targets[3])
 	uint32_t n = 0;
 
 	/* X from the packet, then one far ja over [x + k] loads whose offsets may go negative. */
-	v[n++] = (struct cbpf_insn){CBPF_LD | CBPF_B | CBPF_ABS, 0, 0, 23};
-	v[n++] = (struct cbpf_insn){CBPF_MISC | CBPF_TAX, 0, 0, 0};
-	v[n++] = (struct cbpf_insn){CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 6};
-	v[n++] = (struct cbpf_insn){CBPF_JMP | CBPF_JA, 0, 0, CBPF_MAXINSNS - 5};
+	v[n++] = (struct cbpf_insn){ CBPF_LD | CBPF_B | CBPF_ABS, 0, 0, 23 };
+	v[n++] = (struct cbpf_insn){ CBPF_MISC | CBPF_TAX, 0, 0, 0 };
+	v[n++] = (struct cbpf_insn){ CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 6 };
+	v[n++] = (struct cbpf_insn){ CBPF_JMP | CBPF_JA, 0, 0, CBPF_MAXINSNS - 5 };
 	while (n < CBPF_MAXINSNS - 1) {
 		/* As many loads as the kernel's own translation takes (it must accept it too). */
 		if (n < 3400)
-			v[n] = (struct cbpf_insn){CBPF_LD | CBPF_B | CBPF_IND, 0, 0, n % 40};
+			v[n] = (struct cbpf_insn){ CBPF_LD | CBPF_B | CBPF_IND, 0, 0, n % 40 };
 		else
-			v[n] = (struct cbpf_insn){CBPF_ALU | CBPF_ADD | CBPF_X, 0, 0, 0};
+			v[n] = (struct cbpf_insn){ CBPF_ALU | CBPF_ADD | CBPF_X, 0, 0, 0 };
 		n++;
 	}
-	v[n++] = (struct cbpf_insn){CBPF_RET | CBPF_A, 0, 0, 0};
+	v[n++] = (struct cbpf_insn){ CBPF_RET | CBPF_A, 0, 0, 0 };
 	prog = cbpf_prog_new(v, n);
 	check_prog(prog, -1, "3400 loads of [x + k] under a far ja", targets);
 	cbpf_prog_free(prog);
 	/* A ladder of compares, each branch to the end, with checked loads between. */
 	n = 0;
 	while (n < CBPF_MAXINSNS - 2) {
-		v[n] = (struct cbpf_insn){CBPF_LD | CBPF_H | CBPF_ABS, 0, 0, (n * 2) % 60};
-		v[n + 1] = (struct cbpf_insn){CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 0, n};
+		v[n] = (struct cbpf_insn){ CBPF_LD | CBPF_H | CBPF_ABS, 0, 0, (n * 2) % 60 };
+		v[n + 1] = (struct cbpf_insn){ CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 0, n };
 		if (n + 1 + 1 + 255 < CBPF_MAXINSNS - 1)
 			v[n + 1].jt = 255;
 		n += 2;
 	}
-	v[n++] = (struct cbpf_insn){CBPF_RET | CBPF_K, 0, 0, 1};
-	v[n++] = (struct cbpf_insn){CBPF_RET | CBPF_A, 0, 0, 0};
+	v[n++] = (struct cbpf_insn){ CBPF_RET | CBPF_K, 0, 0, 1 };
+	v[n++] = (struct cbpf_insn){ CBPF_RET | CBPF_A, 0, 0, 0 };
 	prog = cbpf_prog_new(v, n);
 	check_prog(prog, -1, "4096 instructions of loads and compares", targets);
 	cbpf_prog_free(prog);
@@ -363,15 +364,15 @@ static void extremes(const bool targets[3])
 static void doomed_loads(const bool targets[3])
 {
 	static const struct cbpf_insn progs[][3] = {
-		{{CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, 0x90000000},
-		 {CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, (uint32_t)CBPF_AD_OFF + CBPF_AD_NLATTR},
-		 {CBPF_RET | CBPF_A, 0, 0, 0}},
-		{{CBPF_LDX | CBPF_B | CBPF_MSH, 0, 0, (uint32_t)CBPF_LL_OFF - 1},
-		 {CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, (uint32_t)CBPF_AD_OFF + CBPF_AD_HATYPE},
-		 {CBPF_RET | CBPF_K, 0, 0, 1}},
-		{{CBPF_LD | CBPF_H | CBPF_ABS, 0, 0, 0x80000000},
-		 {CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, (uint32_t)CBPF_AD_OFF + CBPF_AD_PAY_OFFSET},
-		 {CBPF_RET | CBPF_A, 0, 0, 0}},
+		{ { CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, 0x90000000 },
+		  { CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, (uint32_t)CBPF_AD_OFF + CBPF_AD_NLATTR },
+		  { CBPF_RET | CBPF_A, 0, 0, 0 } },
+		{ { CBPF_LDX | CBPF_B | CBPF_MSH, 0, 0, (uint32_t)CBPF_LL_OFF - 1 },
+		  { CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, (uint32_t)CBPF_AD_OFF + CBPF_AD_HATYPE },
+		  { CBPF_RET | CBPF_K, 0, 0, 1 } },
+		{ { CBPF_LD | CBPF_H | CBPF_ABS, 0, 0, 0x80000000 },
+		  { CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, (uint32_t)CBPF_AD_OFF + CBPF_AD_PAY_OFFSET },
+		  { CBPF_RET | CBPF_A, 0, 0, 0 } },
 	};
 
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
@@ -381,8 +382,8 @@ static void doomed_loads(const bool targets[3])
 		snprintf(origin, sizeof(origin),
 			 "a load below SKF_LL_OFF, then a refused one (%zu)", i + 1);
 		for (int t = 0; t < 3; t++) {
-			struct cbpf_xlate_opts o = {.target = (enum cbpf_target)t};
-			struct cbpf_diags d = {0};
+			struct cbpf_xlate_opts o = { .target = (enum cbpf_target)t };
+			struct cbpf_diags d = { 0 };
 			struct cbpf_ebpf_prog *ep;
 
 			if (!targets[t])
@@ -410,7 +411,7 @@ int main(int argc, char **argv)
 {
 	unsigned long nrandom = 0, seed = 1;
 	const char *exprs = NULL;
-	bool targets[3] = {true, true, true};
+	bool targets[3] = { true, true, true };
 	int opt;
 
 	while ((opt = getopt(argc, argv, "vn:s:e:t:")) != -1) {
@@ -446,7 +447,7 @@ int main(int argc, char **argv)
 	if (exprs)
 		check_exprs(exprs, targets);
 	for (unsigned long i = 0; i < nrandom; i++) {
-		struct randprog_opts ro = {.seed = seed + i, .mutation = RANDPROG_VALID};
+		struct randprog_opts ro = { .seed = seed + i, .mutation = RANDPROG_VALID };
 		struct cbpf_prog *prog = randprog_new(&ro, NULL);
 		char origin[64];
 

@@ -39,7 +39,7 @@ static void enter(const char *ns)
 int main(int argc, char **argv)
 {
 	struct pollfd pfd[MAXPORTS];
-	int ports[MAXPORTS], got[MAXPORTS] = {0}, n, count, s;
+	int ports[MAXPORTS], got[MAXPORTS] = { 0 }, n, count, s;
 	struct sockaddr_in sa;
 
 	if (argc < 6 || argc - 5 > MAXPORTS) {

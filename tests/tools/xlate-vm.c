@@ -77,7 +77,7 @@ static void fail(const struct cbpf_prog *prog, const struct cbpf_ebpf_prog *ep, 
 	tally.failures++;
 	fprintf(stderr, "FAIL %s\n", what);
 	if (tally.failures <= 3) {
-		struct cbpf_ebpf_write_opts wo = {.annotate = true};
+		struct cbpf_ebpf_write_opts wo = { .annotate = true };
 
 		cbpf_prog_write(stderr, prog, CBPF_FORM_LISTING, NULL);
 		if (ep)
@@ -89,7 +89,7 @@ static void compare(const struct cbpf_prog *prog, const struct cbpf_ebpf_prog *e
 		    const struct cbpf_vm *vm, const struct cbpf_input *in, const char *origin,
 		    const char *input)
 {
-	struct cbpf_diags d = {0};
+	struct cbpf_diags d = { 0 };
 	uint32_t want = cbpf_xlate_result(ep, cbpf_vm_run(vm, in));
 	uint64_t got;
 	char what[512];
@@ -190,7 +190,7 @@ static void syscalls(const struct cbpf_prog *prog, const struct cbpf_ebpf_prog *
 
 static void check(const struct cbpf_prog *prog, bool seccomp, const char *origin)
 {
-	struct cbpf_diags d = {0};
+	struct cbpf_diags d = { 0 };
 	struct cbpf_vm *vm;
 
 	if (cbpf_vm_new(prog, seccomp ? CBPF_VM_SECCOMP : CBPF_VM_SOCKET, &vm, &d)) {
@@ -199,7 +199,7 @@ static void check(const struct cbpf_prog *prog, bool seccomp, const char *origin
 	}
 	tally.programs++;
 	for (int t = 0; t < 4; t++) {
-		struct cbpf_xlate_opts o = {.target = (enum cbpf_target)t};
+		struct cbpf_xlate_opts o = { .target = (enum cbpf_target)t };
 		struct cbpf_ebpf_prog *ep;
 		int err;
 
@@ -265,7 +265,7 @@ int main(int argc, char **argv)
 			RANDPROG_DIV_ZERO,	RANDPROG_SHIFT_RANGE,  RANDPROG_MEM_UNINIT,
 			RANDPROG_BAD_ANCILLARY, RANDPROG_SECCOMP_LOAD,
 		};
-		struct randprog_opts ro = {.seed = seed + i, .seccomp = i % 3 == 2};
+		struct randprog_opts ro = { .seed = seed + i, .seccomp = i % 3 == 2 };
 		struct cbpf_prog *prog;
 		char origin[96];
 

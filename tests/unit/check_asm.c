@@ -145,10 +145,10 @@ static const struct {
 	const char *name;
 	uint32_t off;
 } ancillaries[] = {
-	{ "proto", 0 },	     { "type", 4 },	    { "poff", 52 },	  { "ifidx", 8 },
-	{ "nla", 12 },	     { "nlan", 16 },	    { "mark", 20 },	  { "queue", 24 },
-	{ "hatype", 28 },    { "rxhash", 32 },	    { "cpu", 36 },	  { "vlan_tci", 44 },
-	{ "vlan_pr", 48 },   { "vlan_avail", 48 }, { "vlan_tpid", 60 }, { "rand", 56 },
+	{ "proto", 0 },	   { "type", 4 },	 { "poff", 52 },      { "ifidx", 8 },
+	{ "nla", 12 },	   { "nlan", 16 },	 { "mark", 20 },      { "queue", 24 },
+	{ "hatype", 28 },  { "rxhash", 32 },	 { "cpu", 36 },	      { "vlan_tci", 44 },
+	{ "vlan_pr", 48 }, { "vlan_avail", 48 }, { "vlan_tpid", 60 }, { "rand", 56 },
 };
 
 START_TEST(every_ancillary_keyword)
@@ -333,7 +333,8 @@ END_TEST
 START_TEST(comments_hold_any_byte_but_nul)
 {
 	/* bpf_exp.l reads 8-bit input: Latin-1 and control bytes in comments are fine. */
-	struct cbpf_prog *prog = ok("; gr\xf6\xdf" "er als \x01\n"
+	struct cbpf_prog *prog = ok("; gr\xf6\xdf"
+				    "er als \x01\n"
 				    "# \xff\xfe\n"
 				    "ld #1 /* \xe9t\xe9\n\x1b */ ret #0 ; \x80\n");
 
@@ -442,7 +443,8 @@ static const struct err_case errors[] = {
 	{ "jeq #1, 5\n", 1, 9, 1, "expected a label, found '5'; jump targets are labels" },
 	{ "jeq #1, len\n", 1, 9, 3, "expected a label, found keyword 'len'" },
 	{ "ja\n", 1, 3, 1, "expected a label after 'ja'" },
-	{ "ldxb 3*([1]&0xf)\n", 1, 6, 1, "only 4*([k]&0xf) can be encoded; found '3' instead of 4" },
+	{ "ldxb 3*([1]&0xf)\n", 1, 6, 1,
+	  "only 4*([k]&0xf) can be encoded; found '3' instead of 4" },
 	{ "ldx 4*([1]&0x7)\n", 1, 12, 3,
 	  "only 4*([k]&0xf) can be encoded; found '0x7' instead of 0xf" },
 	{ "ret #0 @\n", 1, 8, 1, "unexpected character '@'" },
@@ -486,8 +488,8 @@ START_TEST(located_errors)
 	ck_assert_str_eq(d.v[0].msg, e->msg);
 	ck_assert_str_eq(d.v[0].file, "t.bpf");
 	ck_assert_msg(d.v[0].line == e->line && d.v[0].col == e->col && d.v[0].len == e->len,
-		      "%s: at %u:%u+%u, want %u:%u+%u", e->msg, d.v[0].line, d.v[0].col,
-		      d.v[0].len, e->line, e->col, e->len);
+		      "%s: at %u:%u+%u, want %u:%u+%u", e->msg, d.v[0].line, d.v[0].col, d.v[0].len,
+		      e->line, e->col, e->len);
 	cbpf_diags_free(&d);
 }
 END_TEST
@@ -639,8 +641,8 @@ static void fill(struct src *s, int n)
 
 /* Every conditional jump in prog reaches, on each side, what the source named. */
 struct expect_jump {
-	unsigned line;      /* the jump */
-	unsigned to[2];     /* lines of the jt and jf targets */
+	unsigned line;	/* the jump */
+	unsigned to[2]; /* lines of the jt and jf targets */
 };
 
 static void check_jumps(const struct cbpf_prog *prog, const struct expect_jump *j, size_t n)
@@ -655,7 +657,8 @@ static void check_jumps(const struct cbpf_prog *prog, const struct expect_jump *
 			size_t got = follow(prog, pc, s);
 			size_t want = pc_of_line(prog, j[i].to[s]);
 
-			ck_assert_msg(got == want, "line %u side %d reaches pc %zu, want %zu (line %u)",
+			ck_assert_msg(got == want,
+				      "line %u side %d reaches pc %zu, want %zu (line %u)",
 				      j[i].line, s, got, want, j[i].to[s]);
 		}
 	}
@@ -676,9 +679,9 @@ START_TEST(relax_one_far_side)
 	const struct cbpf_insn *in;
 	const struct cbpf_srcloc *a, *b;
 
-	emit(&s, "jeq #1, far");		/* line 1 */
-	fill(&s, 300);				/* lines 2..301 */
-	emit(&s, "far: ret #1");		/* line 302 */
+	emit(&s, "jeq #1, far"); /* line 1 */
+	fill(&s, 300);		 /* lines 2..301 */
+	emit(&s, "far: ret #1"); /* line 302 */
 	prog = ok(s.text);
 	in = cbpf_prog_insns(prog);
 	ck_assert_uint_eq(cbpf_prog_len(prog), 303);
@@ -728,19 +731,19 @@ START_TEST(relax_both_sides)
 	struct cbpf_prog *prog;
 	const struct cbpf_insn *in;
 	static const struct expect_jump j[] = {
-		{ 2, { 605, 304 } }, /* both far, different targets */
-		{ 3, { 605, 605 } }, /* both far, one target: one shared ja */
+		{ 2, { 605, 304 } },   /* both far, different targets */
+		{ 3, { 605, 605 } },   /* both far, one target: one shared ja */
 		{ 4, { 4 + 1, 605 } }, /* jne: fall-through in jt, far side in jf */
 	};
 
-	emit(&s, "ld #0");		/* 1 */
-	emit(&s, "jgt #1, t2, t1");	/* 2 */
-	emit(&s, "jset #1, t2, t2");	/* 3 */
-	emit(&s, "jne #1, t2");		/* 4 */
-	fill(&s, 299);			/* 5..303 */
-	emit(&s, "t1: ret #1");		/* 304 */
-	fill(&s, 300);			/* 305..604 */
-	emit(&s, "t2: ret #2");		/* 605 */
+	emit(&s, "ld #0");	     /* 1 */
+	emit(&s, "jgt #1, t2, t1");  /* 2 */
+	emit(&s, "jset #1, t2, t2"); /* 3 */
+	emit(&s, "jne #1, t2");	     /* 4 */
+	fill(&s, 299);		     /* 5..303 */
+	emit(&s, "t1: ret #1");	     /* 304 */
+	fill(&s, 300);		     /* 305..604 */
+	emit(&s, "t2: ret #2");	     /* 605 */
 	prog = ok(s.text);
 	in = cbpf_prog_insns(prog);
 	check_jumps(prog, j, 3);
@@ -766,14 +769,14 @@ START_TEST(relax_cascades_to_a_fixed_point)
 	 * before it out of reach, which only a later pass can see.
 	 */
 	for (unsigned i = 0; i < 20; i++) {
-		emit(&s, "jeq #%u, far, l%u", i, i);		/* line i + 1 */
+		emit(&s, "jeq #%u, far, l%u", i, i); /* line i + 1 */
 		j[i] = (struct expect_jump){ i + 1, { 577, 257 + i } };
 	}
-	fill(&s, 236);						/* 21..256 */
+	fill(&s, 236); /* 21..256 */
 	for (unsigned i = 0; i < 20; i++)
-		emit(&s, "l%u: ld #%u", i, i);			/* 257 + i */
-	fill(&s, 300);						/* 277..576 */
-	emit(&s, "far: ret #0");				/* 577 */
+		emit(&s, "l%u: ld #%u", i, i); /* 257 + i */
+	fill(&s, 300);			       /* 277..576 */
+	emit(&s, "far: ret #0");	       /* 577 */
 	prog = ok(s.text);
 	check_jumps(prog, j, 20);
 	/* Both sides of every jump go through a ja. */
@@ -794,19 +797,19 @@ START_TEST(near_jumps_across_inserted_ja)
 		{ 100, { 501, 101 } }, /* far */
 	};
 
-	emit(&s, "jeq #1, a1");		/* 1 */
-	emit(&s, "jeq #2, a2");		/* 2 */
-	emit(&s, "jeq #3, a3");		/* 3 */
-	fill(&s, 96);			/* 4..99 */
-	emit(&s, "jeq #9, far");	/* 100 */
-	fill(&s, 102);			/* 101..202 */
-	emit(&s, "a1: ld #1");		/* 203 */
-	fill(&s, 53);			/* 204..256 */
-	emit(&s, "a2: ld #2");		/* 257 */
-	emit(&s, "ld #0");		/* 258 */
-	emit(&s, "a3: ld #3");		/* 259 */
-	fill(&s, 241);			/* 260..500 */
-	emit(&s, "far: ret #0");	/* 501 */
+	emit(&s, "jeq #1, a1");	 /* 1 */
+	emit(&s, "jeq #2, a2");	 /* 2 */
+	emit(&s, "jeq #3, a3");	 /* 3 */
+	fill(&s, 96);		 /* 4..99 */
+	emit(&s, "jeq #9, far"); /* 100 */
+	fill(&s, 102);		 /* 101..202 */
+	emit(&s, "a1: ld #1");	 /* 203 */
+	fill(&s, 53);		 /* 204..256 */
+	emit(&s, "a2: ld #2");	 /* 257 */
+	emit(&s, "ld #0");	 /* 258 */
+	emit(&s, "a3: ld #3");	 /* 259 */
+	fill(&s, 241);		 /* 260..500 */
+	emit(&s, "far: ret #0"); /* 501 */
 	prog = ok(s.text);
 	check_jumps(prog, j, 4);
 	/* Lines 100, 3 and 2 are relaxed, each pushing the next out; line 1 still reaches. */
@@ -885,7 +888,8 @@ START_TEST(relax_random_programs)
 				tgt[2 * line + sd] = line + 1 + (seed >> 8) % (n - line);
 				is_label[tgt[2 * line + sd]] = 1;
 			}
-			j[nj++] = (struct expect_jump){ line, { tgt[2 * line], tgt[2 * line + 1] } };
+			j[nj++] =
+				(struct expect_jump){ line, { tgt[2 * line], tgt[2 * line + 1] } };
 		}
 		for (unsigned line = 1; line <= n; line++) {
 			char lab[16] = "";
@@ -954,9 +958,10 @@ START_TEST(relaxed_past_the_limit)
 	ck_assert_int_eq(assemble(s.text, &opts, &prog, &d), -EINVAL);
 	ck_assert_ptr_null(prog);
 	ck_assert_uint_eq(d.errors, 1);
-	ck_assert_str_eq(d.v[0].msg, "2 conditional jumps reach farther than 255 instructions; the 2 "
-				     "'ja' inserted for them make 4098 instructions, and the kernel "
-				     "accepts at most 4096 (--no-relax lists each far jump)");
+	ck_assert_str_eq(d.v[0].msg,
+			 "2 conditional jumps reach farther than 255 instructions; the 2 "
+			 "'ja' inserted for them make 4098 instructions, and the kernel "
+			 "accepts at most 4096 (--no-relax lists each far jump)");
 	ck_assert_uint_eq(d.v[0].line, 2);
 	ck_assert_uint_eq(d.v[0].col, 3);
 	cbpf_diags_free(&d);

@@ -163,8 +163,8 @@ START_TEST(writer_into_missing_directory)
 	struct cbpf_diags d = { 0 };
 	struct cbpf_capture_writer *w;
 
-	ck_assert_int_eq(cbpf_capture_writer_new("/nonexistent/dir/out.pcap", DLT_EN10MB, 65535,
-						 &w, &d),
+	ck_assert_int_eq(cbpf_capture_writer_new("/nonexistent/dir/out.pcap", DLT_EN10MB, 65535, &w,
+						 &d),
 			 -ENOENT);
 	ck_assert_str_eq(d.v[0].msg, "cannot create: No such file or directory");
 	cbpf_diags_free(&d);
@@ -221,8 +221,8 @@ static void gen_record(struct gen *g, uint32_t sec, uint32_t frac, uint32_t capl
 static void same_as_libpcap(const char *path)
 {
 	char errbuf[PCAP_ERRBUF_SIZE], want[PCAP_ERRBUF_SIZE + 32];
-	pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO,
-							     errbuf);
+	pcap_t *p =
+		pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	struct cbpf_diags d = { 0 };
 	struct cbpf_capture *cap;
 	struct pcap_pkthdr *h;
@@ -274,7 +274,8 @@ START_TEST(records_read_in_place_are_libpcaps)
 
 				ck_assert_ptr_nonnull(g.f);
 				gen_header(&g, magics[m], snaplen, DLT_EN10MB);
-				/* Past several blocks, records of every size, some across blocks. */
+				/* Past several blocks, records of every size, some across blocks.
+				 */
 				for (uint32_t i = 0; i < 2000; i++) {
 					uint32_t caplen = (i * 7919u) % (i % 97 ? 1600 : 65536);
 

@@ -8,30 +8,33 @@
 #include "randprog.h"
 #include "unit.h"
 
-#define SOCKET CBPF_CHECK_SOCKET
+#define SOCKET	CBPF_CHECK_SOCKET
 #define SECCOMP CBPF_CHECK_SECCOMP
-#define PCAP CBPF_CHECK_PCAP
-#define NOTE CBPF_SEV_NOTE
-#define LOOP_NOTE                                                                                 \
+#define PCAP	CBPF_CHECK_PCAP
+#define NOTE	CBPF_SEV_NOTE
+#define LOOP_NOTE                                                                                  \
 	"libpcap runs backward jumps in user space (tcpdump's protochain), and so does cbpf-dbg; " \
 	"cbpf-xlate translates them to eBPF for socket, tc and XDP as bounded loops"
 #define LOOP_WARN(to)                                                                              \
-	"jump to insn " #to " goes backwards: a loop, which libpcap runs in user space and the "  \
+	"jump to insn " #to " goes backwards: a loop, which libpcap runs in user space and the "   \
 	"kernel's classic loaders refuse" CLASSIC
-#define ERR CBPF_SEV_ERROR
+#define ERR  CBPF_SEV_ERROR
 #define WARN CBPF_SEV_WARNING
-#define AD ((uint32_t)CBPF_AD_OFF)
+#define AD   ((uint32_t)CBPF_AD_OFF)
 
-#define I(code, jt, jf, k) { (code), (jt), (jf), (k) }
+#define I(code, jt, jf, k)                                                                         \
+	{                                                                                          \
+		(code), (jt), (jf), (k)                                                            \
+	}
 #define LDI(k) I(CBPF_LD | CBPF_IMM, 0, 0, (k))
-#define RET0 I(CBPF_RET | CBPF_K, 0, 0, 0)
-#define RETA I(CBPF_RET | CBPF_A, 0, 0, 0)
+#define RET0   I(CBPF_RET | CBPF_K, 0, 0, 0)
+#define RETA   I(CBPF_RET | CBPF_A, 0, 0, 0)
 
-#define BASICS " [net/core/filter.c: bpf_check_basics_ok]"
-#define CLASSIC " [net/core/filter.c: bpf_check_classic]"
-#define MEMORY " [net/core/filter.c: check_load_and_stores]"
+#define BASICS	     " [net/core/filter.c: bpf_check_basics_ok]"
+#define CLASSIC	     " [net/core/filter.c: bpf_check_classic]"
+#define MEMORY	     " [net/core/filter.c: check_load_and_stores]"
 #define SECCOMP_RULE " [kernel/seccomp.c: seccomp_check_filter]"
-#define CONVERT " [net/core/filter.c: bpf_convert_filter]"
+#define CONVERT	     " [net/core/filter.c: bpf_convert_filter]"
 
 struct want {
 	enum cbpf_severity severity;
@@ -92,16 +95,15 @@ static void expect(const struct cbpf_insn *v, size_t n, enum cbpf_check_mode mod
 	cbpf_prog_free(prog);
 }
 
-#define INSNS(...) ((const struct cbpf_insn[]){ __VA_ARGS__ })
+#define INSNS(...)  ((const struct cbpf_insn[]){ __VA_ARGS__ })
 #define NINSNS(...) (sizeof(INSNS(__VA_ARGS__)) / sizeof(struct cbpf_insn))
-#define WANTS(...) ((const struct want[]){ __VA_ARGS__ })
+#define WANTS(...)  ((const struct want[]){ __VA_ARGS__ })
 #define NWANTS(...) (sizeof(WANTS(__VA_ARGS__)) / sizeof(struct want))
 /* ACCEPT(mode, insns...) and REJECT(mode, insns, wants...) with parenthesised lists. */
-#define UNPACK(...) __VA_ARGS__
+#define UNPACK(...)	    __VA_ARGS__
 #define ACCEPT(mode, insns) expect(INSNS insns, NINSNS insns, mode, 0, NULL, 0)
 #define REJECT(mode, insns, ...)                                                                   \
-	expect(INSNS insns, NINSNS insns, mode, -EINVAL, WANTS(__VA_ARGS__),                       \
-	       NWANTS(__VA_ARGS__))
+	expect(INSNS insns, NINSNS insns, mode, -EINVAL, WANTS(__VA_ARGS__), NWANTS(__VA_ARGS__))
 
 /* n instructions: n - 1 copies of insn, then 'ret a'. */
 static struct cbpf_prog *repeat(struct cbpf_insn insn, size_t n)
@@ -135,10 +137,11 @@ START_TEST(length)
 	expect_prog(prog, SECCOMP, 0, NULL, 0);
 	cbpf_prog_free(prog);
 	prog = repeat((struct cbpf_insn)LDI(0), 4097);
-	expect_prog(prog, SOCKET, -EINVAL,
-		    WANTS({ ERR, 4096,
-			    "program has 4097 instructions; the kernel accepts at most 4096" BASICS }),
-		    1);
+	expect_prog(
+		prog, SOCKET, -EINVAL,
+		WANTS({ ERR, 4096,
+			"program has 4097 instructions; the kernel accepts at most 4096" BASICS }),
+		1);
 	cbpf_prog_free(prog);
 	ck_assert_int_eq(cbpf_check(NULL, SOCKET, NULL), -EINVAL);
 }
@@ -155,9 +158,9 @@ START_TEST(opcodes)
 	/* Every code: known ones (with harmless operands) pass, the others are refused. */
 	for (uint32_t code = 0; code <= 0xffff; code++) {
 		/* k = 4 suits every operand (a 'ja' needs 0 to stay inside). */
-		struct cbpf_insn v[2] = { { (uint16_t)code, 0, 0,
-					    code == (CBPF_JMP | CBPF_JA) ? 0 : 4 },
-					  RET0 };
+		struct cbpf_insn v[2] = {
+			{ (uint16_t)code, 0, 0, code == (CBPF_JMP | CBPF_JA) ? 0 : 4 }, RET0
+		};
 		struct cbpf_prog *prog = cbpf_prog_new(v, 2);
 		const struct cbpf_opcode_info *info = cbpf_opcode_lookup((uint16_t)code);
 
@@ -178,17 +181,16 @@ END_TEST
 
 START_TEST(constants)
 {
-	ACCEPT(SOCKET, (I(CBPF_ALU | CBPF_DIV | CBPF_K, 0, 0, 1), I(CBPF_ALU | CBPF_MOD | CBPF_K,
-								    0, 0, 0xffffffff),
+	ACCEPT(SOCKET, (I(CBPF_ALU | CBPF_DIV | CBPF_K, 0, 0, 1),
+			I(CBPF_ALU | CBPF_MOD | CBPF_K, 0, 0, 0xffffffff),
 			I(CBPF_ALU | CBPF_DIV | CBPF_X, 0, 0, 0), RETA));
 	REJECT(SOCKET, (I(CBPF_ALU | CBPF_DIV | CBPF_K, 0, 0, 0), RETA),
 	       { ERR, 0, "division by constant zero" CLASSIC });
 	REJECT(SOCKET, (I(CBPF_ALU | CBPF_MOD | CBPF_K, 0, 0, 0), RETA),
 	       { ERR, 0, "modulo by constant zero" CLASSIC });
-	ACCEPT(SECCOMP, (I(CBPF_ALU | CBPF_LSH | CBPF_K, 0, 0, 31),
-			 I(CBPF_ALU | CBPF_RSH | CBPF_K, 0, 0, 0), I(CBPF_ALU | CBPF_LSH | CBPF_X,
-								     0, 0, 99),
-			 RETA));
+	ACCEPT(SECCOMP,
+	       (I(CBPF_ALU | CBPF_LSH | CBPF_K, 0, 0, 31), I(CBPF_ALU | CBPF_RSH | CBPF_K, 0, 0, 0),
+		I(CBPF_ALU | CBPF_LSH | CBPF_X, 0, 0, 99), RETA));
 	REJECT(SECCOMP, (I(CBPF_ALU | CBPF_LSH | CBPF_K, 0, 0, 32), RETA),
 	       { ERR, 0, "shift by constant 32 is out of range (at most 31)" CLASSIC });
 	REJECT(SOCKET, (I(CBPF_ALU | CBPF_RSH | CBPF_K, 0, 0, 0xffffffff), RETA),
@@ -216,7 +218,8 @@ START_TEST(jumps)
 			I(CBPF_JMP | CBPF_JSET | CBPF_X, 0, 0, 0), RET0));
 	REJECT(SOCKET,
 	       (LDI(0), LDI(0), LDI(0), LDI(0), I(CBPF_JMP | CBPF_JA, 0, 0, 7), LDI(0), RET0),
-	       { ERR, 4, "jump target 12 is past the end of the program (7 instructions)" CLASSIC });
+	       { ERR, 4,
+		 "jump target 12 is past the end of the program (7 instructions)" CLASSIC });
 	REJECT(SOCKET, (I(CBPF_JMP | CBPF_JA, 0, 0, 0xffffffff), RET0),
 	       { ERR, 0,
 		 "jump offset -1 jumps backwards; the kernel accepts only forward jumps" CLASSIC },
@@ -264,12 +267,14 @@ START_TEST(memory)
 	REJECT(SOCKET,
 	       (LDI(0), I(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 1), I(CBPF_ST, 0, 0, 3),
 		I(CBPF_LD | CBPF_MEM, 0, 0, 3), RETA),
-	       { ERR, 3, "M[3] may be read before it is written (path through insns 0-1, 3)" MEMORY });
+	       { ERR, 3,
+		 "M[3] may be read before it is written (path through insns 0-1, 3)" MEMORY });
 	REJECT(SECCOMP, (I(CBPF_LDX | CBPF_MEM, 0, 0, 0), RET0),
-	       { ERR, 0, "M[0] is read before it is written (it is the first instruction)" MEMORY });
+	       { ERR, 0,
+		 "M[0] is read before it is written (it is the first instruction)" MEMORY });
 	/* The kernel lets a 'ret' fall through: this read counts as preceded by the store. */
-	expect(INSNS(I(CBPF_ST, 0, 0, 0), RET0, I(CBPF_LD | CBPF_MEM, 0, 0, 0), RETA), 4, SOCKET,
-	       0, WANTS({ WARN, 2, "instructions 2 to 3 are unreachable" }), 1);
+	expect(INSNS(I(CBPF_ST, 0, 0, 0), RET0, I(CBPF_LD | CBPF_MEM, 0, 0, 0), RETA), 4, SOCKET, 0,
+	       WANTS({ WARN, 2, "instructions 2 to 3 are unreachable" }), 1);
 	REJECT(SOCKET, (LDI(0), RET0, I(CBPF_LD | CBPF_MEM, 0, 0, 1), RETA),
 	       { ERR, 2,
 		 "M[1] may be read before it is written (path through insns 0-2; the kernel's "
@@ -341,8 +346,8 @@ static void verify_path(const struct cbpf_prog *prog, const struct cbpf_diag *d)
 			if (prev < 0)
 				ck_assert_int_eq(x, 0);
 			else
-				ck_assert_msg(edge(v, (size_t)prev, (size_t)x), "%s: no edge %ld-%ld",
-					      d->msg, prev, x);
+				ck_assert_msg(edge(v, (size_t)prev, (size_t)x),
+					      "%s: no edge %ld-%ld", d->msg, prev, x);
 			if (prev >= 0 && CBPF_CLASS(v[prev].code) == CBPF_RET && !via_ret) {
 				via_ret = true;
 				ret = (unsigned)prev;
@@ -374,7 +379,8 @@ START_TEST(memory_paths_are_real)
 
 	for (uint64_t seed = 0; seed < 300; seed++) {
 		struct randprog_opts o = { seed, 0, seed & 1,
-					   seed % 3 ? RANDPROG_SHAPE_MEMORY : RANDPROG_SHAPE_BRANCHY,
+					   seed % 3 ? RANDPROG_SHAPE_MEMORY
+						    : RANDPROG_SHAPE_BRANCHY,
 					   RANDPROG_VALID };
 		struct cbpf_prog *p = randprog_new(&o, NULL);
 		struct cbpf_insn *v = p->insns; /* classic/prog.h: the tests may edit in place */
@@ -427,10 +433,10 @@ END_TEST
 
 START_TEST(seccomp_loads)
 {
-	ACCEPT(SECCOMP, (I(CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, 0),
-			 I(CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, 60), I(CBPF_LD | CBPF_W | CBPF_LEN, 0,
-								    0, 0),
-			 I(CBPF_LDX | CBPF_W | CBPF_LEN, 0, 0, 0), RETA));
+	ACCEPT(SECCOMP,
+	       (I(CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, 0), I(CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, 60),
+		I(CBPF_LD | CBPF_W | CBPF_LEN, 0, 0, 0), I(CBPF_LDX | CBPF_W | CBPF_LEN, 0, 0, 0),
+		RETA));
 	REJECT(SECCOMP,
 	       (I(CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, 6), I(CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, 64),
 		I(CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, 62), I(CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, AD),
@@ -446,11 +452,10 @@ START_TEST(seccomp_loads)
 	       { ERR, 3,
 		 "offset 0xfffff000 is past the end of struct seccomp_data (64 bytes)" SECCOMP_RULE });
 	/* The same program is a fine socket filter. */
-	ACCEPT(SOCKET, (I(CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, 6), I(CBPF_LD | CBPF_W | CBPF_ABS, 0,
-								   0, 64),
-			I(CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, 62), I(CBPF_LD | CBPF_W | CBPF_ABS, 0,
-								    0, AD),
-			RETA));
+	ACCEPT(SOCKET,
+	       (I(CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, 6), I(CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, 64),
+		I(CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, 62), I(CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, AD),
+		RETA));
 }
 END_TEST
 
@@ -486,9 +491,9 @@ START_TEST(all_problems_in_order)
 {
 	/* Five rules broken at once: every one reported, by instruction. */
 	REJECT(SOCKET,
-	       (I(CBPF_LD | CBPF_MEM, 0, 0, 1), I(0x0e, 0, 0, 0), I(CBPF_ALU | CBPF_DIV | CBPF_K,
-								     0, 0, 0),
-		I(CBPF_JMP | CBPF_JA, 0, 0, 9), I(CBPF_ST, 0, 0, 20)),
+	       (I(CBPF_LD | CBPF_MEM, 0, 0, 1), I(0x0e, 0, 0, 0),
+		I(CBPF_ALU | CBPF_DIV | CBPF_K, 0, 0, 0), I(CBPF_JMP | CBPF_JA, 0, 0, 9),
+		I(CBPF_ST, 0, 0, 20)),
 	       { ERR, 0, "M[1] is read before it is written (it is the first instruction)" MEMORY },
 	       { ERR, 1, "unknown opcode 0x0e" CLASSIC },
 	       { ERR, 2, "division by constant zero" CLASSIC },
@@ -621,12 +626,16 @@ END_TEST
 START_TEST(iptables)
 {
 	struct cbpf_insn eth[] = {
-		I(CBPF_LD | CBPF_H | CBPF_ABS, 0, 0, 12),	I(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 0x800),
-		I(CBPF_LDX | CBPF_B | CBPF_MSH, 0, 0, 14), RETA,
+		I(CBPF_LD | CBPF_H | CBPF_ABS, 0, 0, 12),
+		I(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 0x800),
+		I(CBPF_LDX | CBPF_B | CBPF_MSH, 0, 0, 14),
+		RETA,
 	};
 	struct cbpf_insn raw[] = {
-		I(CBPF_LD | CBPF_H | CBPF_ABS, 0, 0, 12),	I(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 0x0a00),
-		I(CBPF_LDX | CBPF_B | CBPF_MSH, 0, 0, 0), RETA,
+		I(CBPF_LD | CBPF_H | CBPF_ABS, 0, 0, 12),
+		I(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 0x0a00),
+		I(CBPF_LDX | CBPF_B | CBPF_MSH, 0, 0, 0),
+		RETA,
 	};
 	struct cbpf_insn longer[65];
 	struct cbpf_diags diags = { 0 };

@@ -78,7 +78,7 @@ START_TEST(new_columns)
 	ck_assert_uint_eq(value(CBPF_ARCH_RISCV64, "O_DIRECTORY"), 0200000);
 	ck_assert_uint_eq(value(CBPF_ARCH_LOONGARCH64, "MINIJAIL_ARCH_NR"), 0xc0000102);
 	ck_assert_uint_eq(value(CBPF_ARCH_S390X, "MINIJAIL_ARCH_NR"), 0x80000016);
-	ck_assert_int_eq(cbpf_const_value(CBPF_ARCH_PPC64LE, "TCGETS2", &(uint64_t){0}), -ENOENT);
+	ck_assert_int_eq(cbpf_const_value(CBPF_ARCH_PPC64LE, "TCGETS2", &(uint64_t){ 0 }), -ENOENT);
 	ck_assert_str_eq(cbpf_const_name(CBPF_ARCH_MIPS, "E", 45), "EDEADLK");
 }
 END_TEST

@@ -11,7 +11,7 @@
 #include "randprog.h"
 #include "unit.h"
 
-#define I(code, k) ((struct cbpf_insn){ (code), 0, 0, (k) })
+#define I(code, k)	   ((struct cbpf_insn){ (code), 0, 0, (k) })
 #define J(code, jt, jf, k) ((struct cbpf_insn){ (code), (jt), (jf), (k) })
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -437,12 +437,12 @@ END_TEST
 START_TEST(breakpoints_and_watches_stop_runs)
 {
 	static const struct cbpf_insn v[] = {
-		I(CBPF_LD | CBPF_H | CBPF_ABS, 12),           /* 0 */
-		I(CBPF_ST, 1),                                /* 1 */
+		I(CBPF_LD | CBPF_H | CBPF_ABS, 12),	      /* 0 */
+		I(CBPF_ST, 1),				      /* 1 */
 		J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 2, 0x806), /* 2 */
-		I(CBPF_LD | CBPF_IMM, 7),                     /* 3 */
-		I(CBPF_ST, 1),                                /* 4 */
-		I(CBPF_RET | CBPF_A, 0),                      /* 5 */
+		I(CBPF_LD | CBPF_IMM, 7),		      /* 3 */
+		I(CBPF_ST, 1),				      /* 4 */
+		I(CBPF_RET | CBPF_A, 0),		      /* 5 */
 	};
 	struct cbpf_dbg *dbg = session();
 	const struct cbpf_dbg_point *pts;
@@ -758,7 +758,8 @@ START_TEST(syscall_words_name_constants)
 
 	ck_assert_int_eq(cbpf_dbg_set_arch(dbg, "x86_64", &d), 0);
 	ck_assert_int_eq(cbpf_dbg_set_syscall(dbg, "socket AF_INET6 SOCK_STREAM|SOCK_CLOEXEC 0",
-					      &d), 0);
+					      &d),
+			 0);
 	cbpf_dbg_input(dbg, &in);
 	ck_assert_int_eq(in.sd->nr, 41);
 	ck_assert_uint_eq(in.sd->args[0], 10);
@@ -839,8 +840,10 @@ END_TEST
 START_TEST(tally_never_exceeds_the_capture)
 {
 	static const struct cbpf_insn ip4[] = {
-		I(CBPF_LD | CBPF_H | CBPF_ABS, 12), J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 0x800),
-		I(CBPF_RET | CBPF_K, 0x40000), I(CBPF_RET | CBPF_K, 0),
+		I(CBPF_LD | CBPF_H | CBPF_ABS, 12),
+		J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 0x800),
+		I(CBPF_RET | CBPF_K, 0x40000),
+		I(CBPF_RET | CBPF_K, 0),
 	};
 	struct cbpf_dbg *dbg = session();
 	struct cbpf_diags d = { 0 };

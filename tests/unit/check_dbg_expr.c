@@ -11,14 +11,13 @@
 static struct cbpf_dbg *stopped(void)
 {
 	static const struct cbpf_insn v[] = {
-		I(CBPF_LD | CBPF_IMM, 5),
-		I(CBPF_ST, 3),
-		I(CBPF_LDX | CBPF_IMM, 20),
-		I(CBPF_LD | CBPF_H | CBPF_ABS, 12),
+		I(CBPF_LD | CBPF_IMM, 5),   I(CBPF_ST, 3),
+		I(CBPF_LDX | CBPF_IMM, 20), I(CBPF_LD | CBPF_H | CBPF_ABS, 12),
 		I(CBPF_RET | CBPF_A, 0),
 	};
-	static const uint8_t pkt[34] = { [12] = 0x08, [13] = 0x00, [14] = 0x45, [23] = 6,
-					 [33] = 0xff };
+	static const uint8_t pkt[34] = {
+		[12] = 0x08, [13] = 0x00, [14] = 0x45, [23] = 6, [33] = 0xff
+	};
 	struct cbpf_prog *p = cbpf_prog_new(v, 5);
 	struct cbpf_diags d = { 0 };
 	struct cbpf_dbg *dbg;
@@ -115,10 +114,14 @@ START_TEST(values_that_cannot_be_had)
 		const char *text;
 		int err;
 	} cases[] = {
-		{ "pkt[34]", -ENOENT },	    { "pkt[33:2]", -ENOENT },
+		{ "pkt[34]", -ENOENT },
+		{ "pkt[33:2]", -ENOENT },
 		{ "pkt[0xffffffff:4]", -ENOENT },
-		{ "pkt[X * 100]", -ENOENT }, { "nr", -ENOENT },	    { "args[0]", -ENOENT },
-		{ "A / 0", -EINVAL },	  { "A % (X - 20)", -EINVAL },
+		{ "pkt[X * 100]", -ENOENT },
+		{ "nr", -ENOENT },
+		{ "args[0]", -ENOENT },
+		{ "A / 0", -EINVAL },
+		{ "A % (X - 20)", -EINVAL },
 	};
 	struct cbpf_dbg *dbg = stopped();
 

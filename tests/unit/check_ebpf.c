@@ -7,10 +7,10 @@
 #include "cbpf.h"
 #include "unit.h"
 
-#define E(c, d, s, o, i) ((struct cbpf_ebpf_insn){(c), (d), (s), (o), (i)})
-#define EPROG(...)	 ((const struct cbpf_ebpf_insn[]){__VA_ARGS__})
+#define E(c, d, s, o, i) ((struct cbpf_ebpf_insn){ (c), (d), (s), (o), (i) })
+#define EPROG(...)	 ((const struct cbpf_ebpf_insn[]){ __VA_ARGS__ })
 #define ELEN(...)                                                                                  \
-	(sizeof((const struct cbpf_ebpf_insn[]){__VA_ARGS__}) / sizeof(struct cbpf_ebpf_insn))
+	(sizeof((const struct cbpf_ebpf_insn[]){ __VA_ARGS__ }) / sizeof(struct cbpf_ebpf_insn))
 
 #define ALU64	    CBPF_EBPF_ALU64
 #define JMP32	    CBPF_EBPF_JMP32
@@ -25,43 +25,44 @@ static const struct {
 	struct cbpf_ebpf_insn in;
 	const char *text;
 } forms[] = {
-	{E(ALU64 | CBPF_EBPF_MOV | CBPF_X, 6, 1, 0, 0), "(bf) r6 = r1"},
-	{E(CBPF_ALU | CBPF_EBPF_MOV | CBPF_X, 7, 0, 0, 0), "(bc) w7 = w0"},
-	{E(CBPF_ALU | CBPF_EBPF_MOV | CBPF_K, 0, 0, 0, -1), "(b4) w0 = -1"},
-	{E(ALU64 | CBPF_EBPF_MOV | CBPF_K, 2, 0, 0, 12), "(b7) r2 = 12"},
-	{E(ALU64 | CBPF_ADD | CBPF_K, 3, 0, 0, -72), "(07) r3 += -72"},
-	{E(CBPF_ALU | CBPF_AND | CBPF_K, 0, 0, 0, 240), "(54) w0 &= 240"},
-	{E(CBPF_ALU | CBPF_LSH | CBPF_X, 0, 7, 0, 0), "(6c) w0 <<= w7"},
-	{E(CBPF_ALU | CBPF_DIV | CBPF_X, 0, 7, 0, 0), "(3c) w0 /= w7"},
-	{E(CBPF_ALU | CBPF_MOD | CBPF_K, 0, 0, 0, 3), "(94) w0 %= 3"},
-	{E(CBPF_ALU | CBPF_XOR | CBPF_X, 0, 0, 0, 0), "(ac) w0 ^= w0"},
-	{E(ALU64 | CBPF_SUB | CBPF_X, 0, 8, 0, 0), "(1f) r0 -= r8"},
-	{E(ALU64 | CBPF_EBPF_ARSH | CBPF_K, 1, 0, 0, 3), "(c7) r1 s>>= 3"},
-	{E(CBPF_ALU | CBPF_NEG, 0, 0, 0, 0), "(84) w0 = -w0"},
-	{E(CBPF_ALU | CBPF_EBPF_END | CBPF_EBPF_TO_BE, 0, 0, 0, 16), "(dc) r0 = be16 r0"},
-	{E(CBPF_ALU | CBPF_EBPF_END | CBPF_EBPF_TO_LE, 3, 0, 0, 32), "(d4) r3 = le32 r3"},
-	{E(CBPF_LDX | MEM | CBPF_W, 0, 6, 176, 0), "(61) r0 = *(u32 *)(r6 +176)"},
-	{E(CBPF_LDX | MEM | CBPF_H, 0, 10, -316, 0), "(69) r0 = *(u16 *)(r10 -316)"},
-	{E(CBPF_LDX | MEM | CBPF_B, 7, 8, 14, 0), "(71) r7 = *(u8 *)(r8 +14)"},
-	{E(CBPF_LDX | MEM | CBPF_EBPF_DW, 1, 1, 0, 0), "(79) r1 = *(u64 *)(r1 +0)"},
-	{E(CBPF_STX | MEM | CBPF_W, 10, 0, -4, 0), "(63) *(u32 *)(r10 -4) = r0"},
-	{E(CBPF_ST | MEM | CBPF_W, 10, 0, -8, 0), "(62) *(u32 *)(r10 -8) = 0"},
-	{E(CBPF_LD | CBPF_ABS | CBPF_H, 0, 0, 0, 12), "(28) r0 = *(u16 *)skb[12]"},
-	{E(CBPF_LD | CBPF_IND | CBPF_B, 0, 7, 0, -2097152), "(50) r0 = *(u8 *)skb[r7 + -2097152]"},
-	{E(CBPF_JMP | CBPF_JA, 0, 0, 5, 0), "(05) goto pc+5"},
-	{E(CBPF_JMP | CBPF_JA, 0, 0, -1, 0), "(05) goto pc-1"},
-	{E(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 0, 2, 0x800), "(15) if r0 == 0x800 goto pc+2"},
-	{E(CBPF_JMP | CBPF_EBPF_JNE | CBPF_K, 0, 0, 1, 0), "(55) if r0 != 0x0 goto pc+1"},
-	{E(CBPF_JMP | CBPF_JGT | CBPF_X, 1, 9, 54, 0), "(2d) if r1 > r9 goto pc+54"},
-	{E(CBPF_JMP | CBPF_JSET | CBPF_K, 0, 0, 3, 0x1fff), "(45) if r0 & 0x1fff goto pc+3"},
-	{E(JMP32 | CBPF_JGT | CBPF_K, 0, 0, 1, -5), "(26) if w0 > 0xfffffffb goto pc+1"},
-	{E(JMP32 | CBPF_EBPF_JSGE | CBPF_K, 1, 0, 6, 0), "(76) if w1 s>= 0x0 goto pc+6"},
-	{E(JMP32 | CBPF_EBPF_JSLT | CBPF_K, 2, 0, 9, 0), "(c6) if w2 s< 0x0 goto pc+9"},
-	{E(CBPF_JMP | CBPF_EBPF_JLE | CBPF_X, 0, 7, 4, 0), "(bd) if r0 <= r7 goto pc+4"},
-	{E(CBPF_JMP | CBPF_EBPF_CALL, 0, 0, 0, 26), "(85) call bpf_skb_load_bytes#26"},
-	{E(CBPF_JMP | CBPF_EBPF_CALL, 0, 0, 0, 7), "(85) call bpf_get_prandom_u32#7"},
-	{E(CBPF_JMP | CBPF_EBPF_CALL, 0, 0, 0, 9999), "(85) call unknown#9999"},
-	{E(CBPF_JMP | CBPF_EBPF_EXIT, 0, 0, 0, 0), "(95) exit"},
+	{ E(ALU64 | CBPF_EBPF_MOV | CBPF_X, 6, 1, 0, 0), "(bf) r6 = r1" },
+	{ E(CBPF_ALU | CBPF_EBPF_MOV | CBPF_X, 7, 0, 0, 0), "(bc) w7 = w0" },
+	{ E(CBPF_ALU | CBPF_EBPF_MOV | CBPF_K, 0, 0, 0, -1), "(b4) w0 = -1" },
+	{ E(ALU64 | CBPF_EBPF_MOV | CBPF_K, 2, 0, 0, 12), "(b7) r2 = 12" },
+	{ E(ALU64 | CBPF_ADD | CBPF_K, 3, 0, 0, -72), "(07) r3 += -72" },
+	{ E(CBPF_ALU | CBPF_AND | CBPF_K, 0, 0, 0, 240), "(54) w0 &= 240" },
+	{ E(CBPF_ALU | CBPF_LSH | CBPF_X, 0, 7, 0, 0), "(6c) w0 <<= w7" },
+	{ E(CBPF_ALU | CBPF_DIV | CBPF_X, 0, 7, 0, 0), "(3c) w0 /= w7" },
+	{ E(CBPF_ALU | CBPF_MOD | CBPF_K, 0, 0, 0, 3), "(94) w0 %= 3" },
+	{ E(CBPF_ALU | CBPF_XOR | CBPF_X, 0, 0, 0, 0), "(ac) w0 ^= w0" },
+	{ E(ALU64 | CBPF_SUB | CBPF_X, 0, 8, 0, 0), "(1f) r0 -= r8" },
+	{ E(ALU64 | CBPF_EBPF_ARSH | CBPF_K, 1, 0, 0, 3), "(c7) r1 s>>= 3" },
+	{ E(CBPF_ALU | CBPF_NEG, 0, 0, 0, 0), "(84) w0 = -w0" },
+	{ E(CBPF_ALU | CBPF_EBPF_END | CBPF_EBPF_TO_BE, 0, 0, 0, 16), "(dc) r0 = be16 r0" },
+	{ E(CBPF_ALU | CBPF_EBPF_END | CBPF_EBPF_TO_LE, 3, 0, 0, 32), "(d4) r3 = le32 r3" },
+	{ E(CBPF_LDX | MEM | CBPF_W, 0, 6, 176, 0), "(61) r0 = *(u32 *)(r6 +176)" },
+	{ E(CBPF_LDX | MEM | CBPF_H, 0, 10, -316, 0), "(69) r0 = *(u16 *)(r10 -316)" },
+	{ E(CBPF_LDX | MEM | CBPF_B, 7, 8, 14, 0), "(71) r7 = *(u8 *)(r8 +14)" },
+	{ E(CBPF_LDX | MEM | CBPF_EBPF_DW, 1, 1, 0, 0), "(79) r1 = *(u64 *)(r1 +0)" },
+	{ E(CBPF_STX | MEM | CBPF_W, 10, 0, -4, 0), "(63) *(u32 *)(r10 -4) = r0" },
+	{ E(CBPF_ST | MEM | CBPF_W, 10, 0, -8, 0), "(62) *(u32 *)(r10 -8) = 0" },
+	{ E(CBPF_LD | CBPF_ABS | CBPF_H, 0, 0, 0, 12), "(28) r0 = *(u16 *)skb[12]" },
+	{ E(CBPF_LD | CBPF_IND | CBPF_B, 0, 7, 0, -2097152),
+	  "(50) r0 = *(u8 *)skb[r7 + -2097152]" },
+	{ E(CBPF_JMP | CBPF_JA, 0, 0, 5, 0), "(05) goto pc+5" },
+	{ E(CBPF_JMP | CBPF_JA, 0, 0, -1, 0), "(05) goto pc-1" },
+	{ E(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 0, 2, 0x800), "(15) if r0 == 0x800 goto pc+2" },
+	{ E(CBPF_JMP | CBPF_EBPF_JNE | CBPF_K, 0, 0, 1, 0), "(55) if r0 != 0x0 goto pc+1" },
+	{ E(CBPF_JMP | CBPF_JGT | CBPF_X, 1, 9, 54, 0), "(2d) if r1 > r9 goto pc+54" },
+	{ E(CBPF_JMP | CBPF_JSET | CBPF_K, 0, 0, 3, 0x1fff), "(45) if r0 & 0x1fff goto pc+3" },
+	{ E(JMP32 | CBPF_JGT | CBPF_K, 0, 0, 1, -5), "(26) if w0 > 0xfffffffb goto pc+1" },
+	{ E(JMP32 | CBPF_EBPF_JSGE | CBPF_K, 1, 0, 6, 0), "(76) if w1 s>= 0x0 goto pc+6" },
+	{ E(JMP32 | CBPF_EBPF_JSLT | CBPF_K, 2, 0, 9, 0), "(c6) if w2 s< 0x0 goto pc+9" },
+	{ E(CBPF_JMP | CBPF_EBPF_JLE | CBPF_X, 0, 7, 4, 0), "(bd) if r0 <= r7 goto pc+4" },
+	{ E(CBPF_JMP | CBPF_EBPF_CALL, 0, 0, 0, 26), "(85) call bpf_skb_load_bytes#26" },
+	{ E(CBPF_JMP | CBPF_EBPF_CALL, 0, 0, 0, 7), "(85) call bpf_get_prandom_u32#7" },
+	{ E(CBPF_JMP | CBPF_EBPF_CALL, 0, 0, 0, 9999), "(85) call unknown#9999" },
+	{ E(CBPF_JMP | CBPF_EBPF_EXIT, 0, 0, 0, 0), "(95) exit" },
 };
 
 START_TEST(disassembler_speaks_bpftool)
@@ -76,8 +77,8 @@ START_TEST(disassembler_speaks_bpftool)
 	}
 	/* A 64-bit immediate takes its upper half from the next instruction. */
 	{
-		struct cbpf_ebpf_insn two[2] = {E(CBPF_EBPF_LD_IMM64, 1, 0, 0, 0x55667788),
-						E(0, 0, 0, 0, 0x11223344)};
+		struct cbpf_ebpf_insn two[2] = { E(CBPF_EBPF_LD_IMM64, 1, 0, 0, 0x55667788),
+						 E(0, 0, 0, 0, 0x11223344) };
 
 		cbpf_ebpf_insn_format(&two[0], &two[1], buf, sizeof(buf));
 		ck_assert_str_eq(buf, "(18) r1 = 0x1122334455667788");
@@ -158,8 +159,9 @@ START_TEST(names)
 	for (int i = 0; i < 4; i++) {
 		ck_assert_int_eq(cbpf_target_parse(cbpf_target_name((enum cbpf_target)i), &t), 0);
 		ck_assert_int_eq(t, i);
-		ck_assert_int_eq(
-			cbpf_ebpf_form_parse(cbpf_ebpf_form_name((enum cbpf_ebpf_form)i), &f), 0);
+		ck_assert_int_eq(cbpf_ebpf_form_parse(cbpf_ebpf_form_name((enum cbpf_ebpf_form)i),
+						      &f),
+				 0);
 		ck_assert_int_eq(f, i);
 	}
 	ck_assert_int_eq(cbpf_target_parse("XDP", &t), 0);
@@ -177,7 +179,7 @@ static int run_in(const struct cbpf_ebpf_insn *v, size_t n, enum cbpf_target t,
 		  const struct cbpf_input *in, uint64_t *ret)
 {
 	struct cbpf_ebpf_prog *p = cbpf_ebpf_prog_new(v, n, t);
-	struct cbpf_diags d = {0};
+	struct cbpf_diags d = { 0 };
 	int err;
 
 	ck_assert_ptr_nonnull(p);
@@ -188,13 +190,13 @@ static int run_in(const struct cbpf_ebpf_insn *v, size_t n, enum cbpf_target t,
 	return err;
 }
 
-static const uint8_t frame[] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0,	1,  2, 3,
-				4,    5,    0x08, 0x00, 0x45, 0,    0,	20, 0, 0,
-				0x40, 0,    64,	  17,	0,    0,    10, 0,  0, 1};
+static const uint8_t frame[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0,	 1,  2, 3,
+				 4,    5,    0x08, 0x00, 0x45, 0,    0,	 20, 0, 0,
+				 0x40, 0,    64,   17,	 0,    0,    10, 0,  0, 1 };
 
 static uint64_t run(const struct cbpf_ebpf_insn *v, size_t n, enum cbpf_target t)
 {
-	struct cbpf_meta meta = {.net_off = 14, .mark = 0x1234, .protocol = htons(0x0800)};
+	struct cbpf_meta meta = { .net_off = 14, .mark = 0x1234, .protocol = htons(0x0800) };
 	struct cbpf_input in = cbpf_input_packet(frame, sizeof(frame), 100, &meta);
 	uint64_t r = 0;
 
@@ -314,9 +316,9 @@ START_TEST(interpreter_refuses_what_the_verifier_refuses)
 			 -EINVAL);
 	ck_assert_int_eq(FAULT(CBPF_TARGET_SOCKET, E(CBPF_JMP | CBPF_EBPF_CALL, 0, 0, 0, 1), EXIT),
 			 -EINVAL);
-	ck_assert_int_eq(
-		FAULT(CBPF_TARGET_SOCKET, E(CBPF_LD | CBPF_ABS | CBPF_B, 0, 0, 0, 1), EXIT),
-		-EINVAL);
+	ck_assert_int_eq(FAULT(CBPF_TARGET_SOCKET, E(CBPF_LD | CBPF_ABS | CBPF_B, 0, 0, 0, 1),
+			       EXIT),
+			 -EINVAL);
 	ck_assert_int_eq(FAULT(CBPF_TARGET_SOCKET, MOV32(0, 0)), -EINVAL);
 	ck_assert_int_eq(FAULT(CBPF_TARGET_XDP, E(CBPF_LDX | MEM | CBPF_W, 2, 1, 0, 0),
 			       E(CBPF_LDX | MEM | CBPF_W, 0, 2, 28, 0), EXIT),
@@ -327,7 +329,7 @@ END_TEST
 
 START_TEST(interpreter_seccomp)
 {
-	struct cbpf_seccomp_data sd = {59, 0xc000003e, 0x1122334455667788ull, {1, 2}};
+	struct cbpf_seccomp_data sd = { 59, 0xc000003e, 0x1122334455667788ull, { 1, 2 } };
 	struct cbpf_input in = cbpf_input_seccomp(&sd);
 	uint64_t r;
 

@@ -19,17 +19,17 @@
 static struct cbpf_ebpf_prog *translation(enum cbpf_target t)
 {
 	static const struct cbpf_insn v[] = {
-		{CBPF_LD | CBPF_H | CBPF_ABS, 0, 0, 12},
-		{CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 0x0800},
-		{CBPF_RET | CBPF_K, 0, 0, 0xffff},
-		{CBPF_RET | CBPF_K, 0, 0, 0},
+		{ CBPF_LD | CBPF_H | CBPF_ABS, 0, 0, 12 },
+		{ CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 0x0800 },
+		{ CBPF_RET | CBPF_K, 0, 0, 0xffff },
+		{ CBPF_RET | CBPF_K, 0, 0, 0 },
 	};
 	static const struct cbpf_insn sc[] = {
-		{CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, 0},
-		{CBPF_RET | CBPF_A, 0, 0, 0},
+		{ CBPF_LD | CBPF_W | CBPF_ABS, 0, 0, 0 },
+		{ CBPF_RET | CBPF_A, 0, 0, 0 },
 	};
 	struct cbpf_prog *p = t == CBPF_TARGET_SECCOMP ? cbpf_prog_new(sc, 2) : cbpf_prog_new(v, 4);
-	struct cbpf_xlate_opts o = {.target = t};
+	struct cbpf_xlate_opts o = { .target = t };
 	struct cbpf_ebpf_prog *e;
 
 	ck_assert_int_eq(cbpf_xlate(p, &o, &e, NULL), 0);
@@ -127,8 +127,8 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 
 START_TEST(libbpf_opens_it)
 {
-	static const enum bpf_prog_type types[] = {BPF_PROG_TYPE_SOCKET_FILTER,
-						   BPF_PROG_TYPE_SCHED_CLS, BPF_PROG_TYPE_XDP};
+	static const enum bpf_prog_type types[] = { BPF_PROG_TYPE_SOCKET_FILTER,
+						    BPF_PROG_TYPE_SCHED_CLS, BPF_PROG_TYPE_XDP };
 
 	libbpf_set_print(quiet);
 	for (int t = 0; t < 3; t++) {

@@ -10,7 +10,7 @@
 /* A program from bpf_asm source. */
 static struct cbpf_prog *assemble(const char *src)
 {
-	struct cbpf_diags diags = {0};
+	struct cbpf_diags diags = { 0 };
 	struct cbpf_prog *prog = NULL;
 
 	ck_assert_int_eq(cbpf_asm_parse(src, strlen(src), NULL, &prog, &diags), 0);
@@ -21,7 +21,7 @@ static struct cbpf_prog *assemble(const char *src)
 static struct cbpf_seccomp_model *model(const char *src)
 {
 	struct cbpf_prog *prog = assemble(src);
-	struct cbpf_diags diags = {0};
+	struct cbpf_diags diags = { 0 };
 	struct cbpf_seccomp_model *m = NULL;
 
 	ck_assert_int_eq(cbpf_seccomp_model_new(prog, &m, &diags), 0);
@@ -70,7 +70,7 @@ END_TEST
 START_TEST(paths_and_eval)
 {
 	struct cbpf_seccomp_model *m = model(allow_read);
-	uint64_t args[6] = {0};
+	uint64_t args[6] = { 0 };
 
 	ck_assert_uint_eq(cbpf_seccomp_model_paths(m), 3);
 	ck_assert_uint_eq(cbpf_seccomp_model_eval(m, 0, 0xc000003e, 0, args), 0x7fff0000);
@@ -131,15 +131,15 @@ END_TEST
 START_TEST(diff_and_audit)
 {
 	struct cbpf_seccomp_model *a = model(allow_read), *b = model("ld [4]\n"
-								      "jeq #0xc000003e, x86, kill\n"
-								      "x86: ld [0]\n"
-								      "jeq #1, allow, kill\n"
-								      "allow: ret #0x7fff0000\n"
-								      "kill: ret #0\n");
+								     "jeq #0xc000003e, x86, kill\n"
+								     "x86: ld [0]\n"
+								     "jeq #1, allow, kill\n"
+								     "allow: ret #0x7fff0000\n"
+								     "kill: ret #0\n");
 	struct cbpf_prog *p = assemble("ld [0]\njeq #1, allow, kill\nallow: ret "
 				       "#0x7fff0000\nkill: ret #0\n");
 	struct cbpf_seccomp_model *np = NULL;
-	struct cbpf_diags diags = {0};
+	struct cbpf_diags diags = { 0 };
 	bool differs = true;
 	size_t found = 0;
 	char *buf = NULL;
@@ -151,7 +151,8 @@ START_TEST(diff_and_audit)
 	ck_assert_int_eq(cbpf_seccomp_diff(f, a, b, &differs), 0);
 	ck_assert(differs);
 	fclose(f);
-	ck_assert_str_eq(buf, "x86_64 read: allow | kill_thread\nx86_64 write: kill_thread | allow\n");
+	ck_assert_str_eq(buf,
+			 "x86_64 read: allow | kill_thread\nx86_64 write: kill_thread | allow\n");
 	free(buf);
 	ck_assert_int_eq(cbpf_seccomp_model_new(p, &np, &diags), 0);
 	ck_assert_int_eq(cbpf_seccomp_audit(p, np, &found, &diags), 0);
@@ -168,11 +169,13 @@ END_TEST
 /* Loads outside seccomp_data and paths past the end are located errors. */
 START_TEST(refusals)
 {
-	struct cbpf_insn fall[] = {{0x20, 0, 0, 4}, {0x15, 0, 1, 0xc000003e}, {0x06, 0, 0, 0}};
-	struct cbpf_insn far[] = {{0x20, 0, 0, 64}, {0x06, 0, 0, 0}};
+	struct cbpf_insn fall[] = { { 0x20, 0, 0, 4 },
+				    { 0x15, 0, 1, 0xc000003e },
+				    { 0x06, 0, 0, 0 } };
+	struct cbpf_insn far[] = { { 0x20, 0, 0, 64 }, { 0x06, 0, 0, 0 } };
 	struct cbpf_prog *p = cbpf_prog_new(fall, 3), *q = cbpf_prog_new(far, 2);
 	struct cbpf_seccomp_model *m = NULL;
-	struct cbpf_diags diags = {0};
+	struct cbpf_diags diags = { 0 };
 
 	/* jf 1 from insn 1 lands past the end. */
 	ck_assert_int_eq(cbpf_seccomp_model_new(p, &m, &diags), -EINVAL);

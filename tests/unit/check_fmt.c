@@ -9,134 +9,130 @@
 
 /* Every opcode of the table once (in table order), with awkward k values, then ret #0. */
 static const struct cbpf_insn every[] = {
-	{ 0x00, 0, 0, 0x2a },       { 0x01, 0, 0, 0xffffffff }, { 0x02, 0, 0, 15 },
-	{ 0x03, 0, 0, 0 },          { 0x04, 0, 0, 0xfffffffe }, { 0x05, 0, 0, 1 },
-	{ 0x06, 0, 0, 0xffffffff }, { 0x07, 0, 0, 0 },          { 0x0c, 0, 0, 0 },
-	{ 0x14, 0, 0, 7 },          { 0x15, 0, 1, 0x800 },      { 0x16, 0, 0, 0 },
-	{ 0x1c, 0, 0, 0 },          { 0x1d, 2, 0, 0 },          { 0x20, 0, 0, 0xfffff000 },
-	{ 0x24, 0, 0, 3 },          { 0x25, 1, 0, 0x80000000 }, { 0x28, 0, 0, 12 },
-	{ 0x2c, 0, 0, 0 },          { 0x2d, 0, 0, 0 },          { 0x30, 0, 0, 0xfffff02c },
-	{ 0x34, 0, 0, 10 },         { 0x35, 0, 2, 0 },          { 0x3c, 0, 0, 0 },
-	{ 0x3d, 1, 1, 0 },          { 0x40, 0, 0, 0xfff00000 }, { 0x44, 0, 0, 0x10 },
-	{ 0x45, 0, 0, 0x1fff },     { 0x48, 0, 0, 14 },         { 0x4c, 0, 0, 0 },
-	{ 0x4d, 0, 0, 0 },          { 0x50, 0, 0, 0xffe00000 }, { 0x54, 0, 0, 0xf0 },
-	{ 0x5c, 0, 0, 0 },          { 0x60, 0, 0, 15 },         { 0x61, 0, 0, 1 },
-	{ 0x64, 0, 0, 2 },          { 0x6c, 0, 0, 0 },          { 0x74, 0, 0, 31 },
-	{ 0x7c, 0, 0, 0 },          { 0x80, 0, 0, 0 },          { 0x81, 0, 0, 0 },
-	{ 0x84, 0, 0, 0 },          { 0x87, 0, 0, 0 },          { 0x94, 0, 0, 5 },
-	{ 0x9c, 0, 0, 0 },          { 0xa4, 0, 0, 0xffffffff }, { 0xac, 0, 0, 0 },
-	{ 0xb1, 0, 0, 14 },         { 0x20, 0, 0, 0xfffff028 }, { 0x06, 0, 0, 0 },
+	{ 0x00, 0, 0, 0x2a },	    { 0x01, 0, 0, 0xffffffff }, { 0x02, 0, 0, 15 },
+	{ 0x03, 0, 0, 0 },	    { 0x04, 0, 0, 0xfffffffe }, { 0x05, 0, 0, 1 },
+	{ 0x06, 0, 0, 0xffffffff }, { 0x07, 0, 0, 0 },		{ 0x0c, 0, 0, 0 },
+	{ 0x14, 0, 0, 7 },	    { 0x15, 0, 1, 0x800 },	{ 0x16, 0, 0, 0 },
+	{ 0x1c, 0, 0, 0 },	    { 0x1d, 2, 0, 0 },		{ 0x20, 0, 0, 0xfffff000 },
+	{ 0x24, 0, 0, 3 },	    { 0x25, 1, 0, 0x80000000 }, { 0x28, 0, 0, 12 },
+	{ 0x2c, 0, 0, 0 },	    { 0x2d, 0, 0, 0 },		{ 0x30, 0, 0, 0xfffff02c },
+	{ 0x34, 0, 0, 10 },	    { 0x35, 0, 2, 0 },		{ 0x3c, 0, 0, 0 },
+	{ 0x3d, 1, 1, 0 },	    { 0x40, 0, 0, 0xfff00000 }, { 0x44, 0, 0, 0x10 },
+	{ 0x45, 0, 0, 0x1fff },	    { 0x48, 0, 0, 14 },		{ 0x4c, 0, 0, 0 },
+	{ 0x4d, 0, 0, 0 },	    { 0x50, 0, 0, 0xffe00000 }, { 0x54, 0, 0, 0xf0 },
+	{ 0x5c, 0, 0, 0 },	    { 0x60, 0, 0, 15 },		{ 0x61, 0, 0, 1 },
+	{ 0x64, 0, 0, 2 },	    { 0x6c, 0, 0, 0 },		{ 0x74, 0, 0, 31 },
+	{ 0x7c, 0, 0, 0 },	    { 0x80, 0, 0, 0 },		{ 0x81, 0, 0, 0 },
+	{ 0x84, 0, 0, 0 },	    { 0x87, 0, 0, 0 },		{ 0x94, 0, 0, 5 },
+	{ 0x9c, 0, 0, 0 },	    { 0xa4, 0, 0, 0xffffffff }, { 0xac, 0, 0, 0 },
+	{ 0xb1, 0, 0, 14 },	    { 0x20, 0, 0, 0xfffff028 }, { 0x06, 0, 0, 0 },
 };
 #define N_EVERY (sizeof(every) / sizeof(every[0]))
 
 /* libpcap's bpf_image does not know ldx #len (0x81): tcpdump -d prints "unimp", so do we. */
-static const char every_listing[] =
-	"(000) ld       #0x2a\n"
-	"(001) ldx      #0xffffffff\n"
-	"(002) st       M[15]\n"
-	"(003) stx      M[0]\n"
-	"(004) add      #-2\n"
-	"(005) ja       7\n"
-	"(006) ret      #-1\n"
-	"(007) tax      \n"
-	"(008) add      x\n"
-	"(009) sub      #7\n"
-	"(010) jeq      #0x800           jt 11\tjf 12\n"
-	"(011) ret      \n"
-	"(012) sub      x\n"
-	"(013) jeq      x                jt 16\tjf 14\n"
-	"(014) ld       [proto]\n"
-	"(015) mul      #3\n"
-	"(016) jgt      #0x80000000      jt 18\tjf 17\n"
-	"(017) ldh      [12]\n"
-	"(018) mul      x\n"
-	"(019) jgt      x                jt 20\tjf 20\n"
-	"(020) ldb      [vlan_tci]\n"
-	"(021) div      #10\n"
-	"(022) jge      #0x0             jt 23\tjf 25\n"
-	"(023) div      x\n"
-	"(024) jge      x                jt 26\tjf 26\n"
-	"(025) ld       [x + -1048576]\n"
-	"(026) or       #0x10\n"
-	"(027) jset     #0x1fff          jt 28\tjf 28\n"
-	"(028) ldh      [x + 14]\n"
-	"(029) or       x\n"
-	"(030) jset     x                jt 31\tjf 31\n"
-	"(031) ldb      [x + -2097152]\n"
-	"(032) and      #0xf0\n"
-	"(033) and      x\n"
-	"(034) ld       M[15]\n"
-	"(035) ldx      M[1]\n"
-	"(036) lsh      #2\n"
-	"(037) lsh      x\n"
-	"(038) rsh      #31\n"
-	"(039) rsh      x\n"
-	"(040) ld       #pktlen\n"
-	"(041) unimp    0x81\n"
-	"(042) neg      \n"
-	"(043) txa      \n"
-	"(044) mod      #5\n"
-	"(045) mod      x\n"
-	"(046) xor      #0xffffffff\n"
-	"(047) xor      x\n"
-	"(048) ldxb     4*([14]&0xf)\n"
-	"(049) ld       [xor_x]\n"
-	"(050) ret      #0\n"
-	;
+static const char every_listing[] = "(000) ld       #0x2a\n"
+				    "(001) ldx      #0xffffffff\n"
+				    "(002) st       M[15]\n"
+				    "(003) stx      M[0]\n"
+				    "(004) add      #-2\n"
+				    "(005) ja       7\n"
+				    "(006) ret      #-1\n"
+				    "(007) tax      \n"
+				    "(008) add      x\n"
+				    "(009) sub      #7\n"
+				    "(010) jeq      #0x800           jt 11\tjf 12\n"
+				    "(011) ret      \n"
+				    "(012) sub      x\n"
+				    "(013) jeq      x                jt 16\tjf 14\n"
+				    "(014) ld       [proto]\n"
+				    "(015) mul      #3\n"
+				    "(016) jgt      #0x80000000      jt 18\tjf 17\n"
+				    "(017) ldh      [12]\n"
+				    "(018) mul      x\n"
+				    "(019) jgt      x                jt 20\tjf 20\n"
+				    "(020) ldb      [vlan_tci]\n"
+				    "(021) div      #10\n"
+				    "(022) jge      #0x0             jt 23\tjf 25\n"
+				    "(023) div      x\n"
+				    "(024) jge      x                jt 26\tjf 26\n"
+				    "(025) ld       [x + -1048576]\n"
+				    "(026) or       #0x10\n"
+				    "(027) jset     #0x1fff          jt 28\tjf 28\n"
+				    "(028) ldh      [x + 14]\n"
+				    "(029) or       x\n"
+				    "(030) jset     x                jt 31\tjf 31\n"
+				    "(031) ldb      [x + -2097152]\n"
+				    "(032) and      #0xf0\n"
+				    "(033) and      x\n"
+				    "(034) ld       M[15]\n"
+				    "(035) ldx      M[1]\n"
+				    "(036) lsh      #2\n"
+				    "(037) lsh      x\n"
+				    "(038) rsh      #31\n"
+				    "(039) rsh      x\n"
+				    "(040) ld       #pktlen\n"
+				    "(041) unimp    0x81\n"
+				    "(042) neg      \n"
+				    "(043) txa      \n"
+				    "(044) mod      #5\n"
+				    "(045) mod      x\n"
+				    "(046) xor      #0xffffffff\n"
+				    "(047) xor      x\n"
+				    "(048) ldxb     4*([14]&0xf)\n"
+				    "(049) ld       [xor_x]\n"
+				    "(050) ret      #0\n";
 
-static const char every_asm[] =
-	"\tld #0x2a\n"
-	"\tldx #0xffffffff\n"
-	"\tst M[15]\n"
-	"\tstx M[0]\n"
-	"\tadd #0xfffffffe\n"
-	"\tja l7\n"
-	"\tret #0xffffffff\n"
-	"l7:\ttax\n"
-	"\tadd x\n"
-	"\tsub #7\n"
-	"\tjeq #0x800, l11, l12\n"
-	"l11:\tret a\n"
-	"l12:\tsub x\n"
-	"\tjeq x, l16, l14\n"
-	"l14:\tld #proto\n"
-	"\tmul #3\n"
-	"l16:\tjgt #0x80000000, l18, l17\n"
-	"l17:\tldh [12]\n"
-	"l18:\tmul x\n"
-	"\tjgt x, l20, l20\n"
-	"l20:\tldb #vlan_tci\n"
-	"\tdiv #10\n"
-	"\tjge #0x0, l23, l25\n"
-	"l23:\tdiv x\n"
-	"\tjge x, l26, l26\n"
-	"l25:\tld [x + 0xfff00000]\n"
-	"l26:\tor #0x10\n"
-	"\tjset #0x1fff, l28, l28\n"
-	"l28:\tldh [x + 14]\n"
-	"\tor x\n"
-	"\tjset x, l31, l31\n"
-	"l31:\tldb [x + 0xffe00000]\n"
-	"\tand #0xf0\n"
-	"\tand x\n"
-	"\tld M[15]\n"
-	"\tldx M[1]\n"
-	"\tlsh #2\n"
-	"\tlsh x\n"
-	"\trsh #31\n"
-	"\trsh x\n"
-	"\tld #len\n"
-	"\tldx #len\n"
-	"\tneg\n"
-	"\ttxa\n"
-	"\tmod #5\n"
-	"\tmod x\n"
-	"\txor #0xffffffff\n"
-	"\txor x\n"
-	"\tldxb 4*([14]&0xf)\n"
-	"\tld [0xfffff028]\n"
-	"\tret #0\n"
-	;
+static const char every_asm[] = "\tld #0x2a\n"
+				"\tldx #0xffffffff\n"
+				"\tst M[15]\n"
+				"\tstx M[0]\n"
+				"\tadd #0xfffffffe\n"
+				"\tja l7\n"
+				"\tret #0xffffffff\n"
+				"l7:\ttax\n"
+				"\tadd x\n"
+				"\tsub #7\n"
+				"\tjeq #0x800, l11, l12\n"
+				"l11:\tret a\n"
+				"l12:\tsub x\n"
+				"\tjeq x, l16, l14\n"
+				"l14:\tld #proto\n"
+				"\tmul #3\n"
+				"l16:\tjgt #0x80000000, l18, l17\n"
+				"l17:\tldh [12]\n"
+				"l18:\tmul x\n"
+				"\tjgt x, l20, l20\n"
+				"l20:\tldb #vlan_tci\n"
+				"\tdiv #10\n"
+				"\tjge #0x0, l23, l25\n"
+				"l23:\tdiv x\n"
+				"\tjge x, l26, l26\n"
+				"l25:\tld [x + 0xfff00000]\n"
+				"l26:\tor #0x10\n"
+				"\tjset #0x1fff, l28, l28\n"
+				"l28:\tldh [x + 14]\n"
+				"\tor x\n"
+				"\tjset x, l31, l31\n"
+				"l31:\tldb [x + 0xffe00000]\n"
+				"\tand #0xf0\n"
+				"\tand x\n"
+				"\tld M[15]\n"
+				"\tldx M[1]\n"
+				"\tlsh #2\n"
+				"\tlsh x\n"
+				"\trsh #31\n"
+				"\trsh x\n"
+				"\tld #len\n"
+				"\tldx #len\n"
+				"\tneg\n"
+				"\ttxa\n"
+				"\tmod #5\n"
+				"\tmod x\n"
+				"\txor #0xffffffff\n"
+				"\txor x\n"
+				"\tldxb 4*([14]&0xf)\n"
+				"\tld [0xfffff028]\n"
+				"\tret #0\n";
 
 /* What a writer produces, as a string (caller frees); *err receives its return value. */
 static char *written(const struct cbpf_prog *p, enum cbpf_form form,
@@ -201,10 +197,8 @@ END_TEST
 
 /* bpf_asm's printf quirks: %#04x prints 0 as 0000 and %#010x as 0000000000. */
 static const struct cbpf_insn edges[] = {
-	{ 0x00, 0, 0, 0 },
-	{ 0x28, 0, 0, 12 },
-	{ 0x15, 255, 1, 0x800 },
-	{ 0xffff, 255, 255, 0xffffffff },
+	{ 0x00, 0, 0, 0 },	 { 0x28, 0, 0, 12 },
+	{ 0x15, 255, 1, 0x800 }, { 0xffff, 255, 255, 0xffffffff },
 	{ 0x06, 0, 0, 0x40000 },
 };
 
@@ -274,7 +268,10 @@ START_TEST(listing_unknown_and_wide)
 {
 	/* Unknown opcodes print as libpcap's "unimp"; a conditional one keeps jt and jf. */
 	static const struct cbpf_insn v[] = {
-		{ 0x0e, 0, 0, 0 }, { 0x55, 1, 2, 5 }, { 0x128, 0, 0, 0 }, { 0x05, 0, 0, 0xfffffffd },
+		{ 0x0e, 0, 0, 0 },
+		{ 0x55, 1, 2, 5 },
+		{ 0x128, 0, 0, 0 },
+		{ 0x05, 0, 0, 0xfffffffd },
 	};
 	struct cbpf_prog *p = cbpf_prog_new(v, 4);
 
@@ -402,7 +399,10 @@ START_TEST(asm_refuses_what_it_cannot_spell)
 	}
 	/* Fields an opcode does not use have no spelling: they are left out (and read back 0). */
 	static const struct cbpf_insn unused[] = {
-		{ 0x07, 0, 0, 3 }, { 0x28, 1, 2, 12 }, { 0x0c, 0, 0, 9 }, { 0x16, 0, 0, 1 },
+		{ 0x07, 0, 0, 3 },
+		{ 0x28, 1, 2, 12 },
+		{ 0x0c, 0, 0, 9 },
+		{ 0x16, 0, 0, 1 },
 	};
 	struct cbpf_prog *u = cbpf_prog_new(unused, 4);
 
@@ -437,7 +437,7 @@ START_TEST(form_names)
 {
 	static const enum cbpf_form all[] = {
 		CBPF_FORM_AUTO, CBPF_FORM_ASM, CBPF_FORM_LISTING, CBPF_FORM_COMMA, CBPF_FORM_C,
-		CBPF_FORM_DD,   CBPF_FORM_DDD, CBPF_FORM_RAW,     CBPF_FORM_DOT,
+		CBPF_FORM_DD,	CBPF_FORM_DDD, CBPF_FORM_RAW,	  CBPF_FORM_DOT,
 	};
 	enum cbpf_form f;
 
@@ -551,7 +551,8 @@ START_TEST(read_every_spelling)
 	} cases[] = {
 		{ "4,40 0 0 12,21 0 1 2048,6 0 0 262144,6 0 0 0,\n", CBPF_FORM_AUTO },
 		{ "4,40 0 0 12,21 0 1 2048,6 0 0 262144,6 0 0 0", CBPF_FORM_AUTO },
-		{ " 4 ,\n 40 0 0 12 ,\n\t21 0 1 2048,6\t0 0 262144 , 6 0 0 0 , \n", CBPF_FORM_AUTO },
+		{ " 4 ,\n 40 0 0 12 ,\n\t21 0 1 2048,6\t0 0 262144 , 6 0 0 0 , \n",
+		  CBPF_FORM_AUTO },
 		{ "4,0x28 0 0 0xc,21 0 1 0x800,6 0 0 262144,6 0 0 0,", CBPF_FORM_COMMA },
 		/* As tc filter show, iptables -S and iptables -L print it, and on many lines. */
 		{ "4,40 0 0 12,21 0 1 2048,6 0 0 262144,6 0 0 0\n", CBPF_FORM_AUTO },
@@ -640,18 +641,22 @@ static const struct {
 	  "unexpected 'z2' after the value '1'" },
 	{ CBPF_FORM_COMMA, "1,65536 0 0 0", 0, 1, 3, 5, 0,
 	  "code '65536' is out of range (at most 65535)" },
-	{ CBPF_FORM_COMMA, "1,21 256 0 0", 0, 1, 6, 3, 0, "jt '256' is out of range (at most 255)" },
-	{ CBPF_FORM_COMMA, "1,21 0 999 0", 0, 1, 8, 3, 0, "jf '999' is out of range (at most 255)" },
+	{ CBPF_FORM_COMMA, "1,21 256 0 0", 0, 1, 6, 3, 0,
+	  "jt '256' is out of range (at most 255)" },
+	{ CBPF_FORM_COMMA, "1,21 0 999 0", 0, 1, 8, 3, 0,
+	  "jf '999' is out of range (at most 255)" },
 	{ CBPF_FORM_COMMA, "1,6 0 0 4294967296", 0, 1, 9, 10, 0,
 	  "k '4294967296' does not fit in 32 bits" },
 	{ CBPF_FORM_COMMA, "1,6 0 0 99999999999999999999999", 0, 1, 9, 23, 0,
 	  "k '99999999999999999999999' does not fit in 32 bits" },
 	{ CBPF_FORM_COMMA, "2,40 0 0,6 0 0 0", 0, 1, 9, 1, 0,
 	  "insn 0 has 3 values; expected 4 (code jt jf k)" },
-	{ CBPF_FORM_COMMA, "1,40 0", 0, 1, 7, 0, 0, "insn 0 has 2 values; expected 4 (code jt jf k)" },
+	{ CBPF_FORM_COMMA, "1,40 0", 0, 1, 7, 0, 0,
+	  "insn 0 has 2 values; expected 4 (code jt jf k)" },
 	{ CBPF_FORM_COMMA, "1,40 0 0 12 7", 0, 1, 13, 1, 0,
 	  "expected ',' after insn 0, found '7'" },
-	{ CBPF_FORM_COMMA, "1;40 0 0 12", 0, 1, 2, 1, -1, "expected ',' after the count, found ';'" },
+	{ CBPF_FORM_COMMA, "1;40 0 0 12", 0, 1, 2, 1, -1,
+	  "expected ',' after the count, found ';'" },
 	{ CBPF_FORM_COMMA, ",40 0 0 12", 0, 1, 1, 1, -1,
 	  "expected the instruction count, found ','" },
 	{ CBPF_FORM_COMMA, "99999999999,", 0, 1, 1, 11, -1, "count '99999999999' is out of range" },
@@ -690,12 +695,13 @@ static const struct {
 	  "expected '}' to close the instruction, found end of input" },
 	{ CBPF_FORM_C, "/* open { 0x28, 0, 0, 12 }", 0, 1, 1, 2, -1, "unterminated comment" },
 	{ CBPF_FORM_C, "{ 0x28, 0, 0, x }", 0, 1, 15, 1, 0, "expected k of insn 0, found 'x'" },
-	{ CBPF_FORM_C, "hello", 0, 1, 6, 0, -1, "expected '=' in the declaration, found end of input" },
+	{ CBPF_FORM_C, "hello", 0, 1, 6, 0, -1,
+	  "expected '=' in the declaration, found end of input" },
 	{ CBPF_FORM_C, "struct sock_filter f[] = { { 1, 0, 0, 0 }", 0, 1, 42, 0, -1,
 	  "expected '}' to close the array, found end of input" },
-	{ CBPF_FORM_C, "ret #0", 0, 1, 5, 1, -1,
-	  "expected '=' and the instructions, found '#'" },
-	{ CBPF_FORM_C, "4,6 0 0 0", 0, 1, 1, 1, -1, "expected '{' to open an instruction, found '4'" },
+	{ CBPF_FORM_C, "ret #0", 0, 1, 5, 1, -1, "expected '=' and the instructions, found '#'" },
+	{ CBPF_FORM_C, "4,6 0 0 0", 0, 1, 1, 1, -1,
+	  "expected '{' to open an instruction, found '4'" },
 	/* -ddd */
 	{ CBPF_FORM_DDD, "3\n6 0 0 0\n6 0 0 0\n", 0, 1, 1, 1, -1,
 	  "count mismatch: the count says 3 instructions but 2 follow" },

@@ -54,8 +54,8 @@ START_TEST(cond_jumps)
 	for (unsigned code = 0; code < 0x10000; code++) {
 		struct cbpf_insn in = { (uint16_t)code, 1, 2, 3 };
 		const struct cbpf_opcode_info *info = cbpf_opcode_lookup((uint16_t)code);
-		bool cond = info && (info->operand == CBPF_OPND_JMP_K ||
-				     info->operand == CBPF_OPND_JMP_X);
+		bool cond = info &&
+			    (info->operand == CBPF_OPND_JMP_K || info->operand == CBPF_OPND_JMP_X);
 
 		ck_assert_int_eq(cbpf_insn_is_cond_jump(&in), cond);
 	}

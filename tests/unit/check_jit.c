@@ -17,7 +17,7 @@
 #include "cbpf.h"
 #include "unit.h"
 
-#define I(code, k) ((struct cbpf_insn){ (code), 0, 0, (k) })
+#define I(code, k)	   ((struct cbpf_insn){ (code), 0, 0, (k) })
 #define J(code, jt, jf, k) ((struct cbpf_insn){ (code), (jt), (jf), (k) })
 
 /* ldh [12]; jeq #0x800, ret #1, ret #0 */
@@ -222,7 +222,7 @@ static int forbid_exec(void)
 		I(CBPF_LD | CBPF_W | CBPF_ABS, 32), /* args[2], low word (little-endian) */
 		J(CBPF_JMP | CBPF_JSET | CBPF_K, 0, 1, PROT_EXEC),
 		I(CBPF_RET | CBPF_K, 0x00050000u | EPERM), /* SECCOMP_RET_ERRNO */
-		I(CBPF_RET | CBPF_K, 0x7fff0000u),	    /* SECCOMP_RET_ALLOW */
+		I(CBPF_RET | CBPF_K, 0x7fff0000u),	   /* SECCOMP_RET_ALLOW */
 	};
 	struct cbpf_prog *p = cbpf_prog_new(v, sizeof(v) / sizeof(v[0]));
 	struct cbpf_diags d = { 0 };

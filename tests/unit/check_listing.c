@@ -67,7 +67,8 @@ static void round_trip(uint16_t code, uint8_t jt, uint8_t jf, uint32_t k)
 
 START_TEST(every_opcode_as_bpf_image_prints_it)
 {
-	static const uint32_t ks[] = { 0, 1, 12, 255, 256, 0x7fffffff, 0x80000000, 0xffffffff,
+	static const uint32_t ks[] = { 0,	   1,	       12,	   255,
+				       256,	   0x7fffffff, 0x80000000, 0xffffffff,
 				       0xfffff000, 0xfffff004, 0xfffff028, 0xfffff030,
 				       0xfffff038, 0xfffff03c, 0xfffff002, 0xfff00000 };
 	size_t n;
@@ -198,9 +199,10 @@ START_TEST(far_targets_are_relaxed)
 	ck_assert_uint_eq(cbpf_prog_insns(prog)[302].k, 301);
 	cbpf_prog_free(prog);
 	ck_assert_int_eq(parse(text, &opts, &prog, &d), -EINVAL);
-	ck_assert_str_eq(d.v[0].msg,
-			 "jump to '301' is 300 instructions away; a conditional jump reaches at most "
-			 "255");
+	ck_assert_str_eq(
+		d.v[0].msg,
+		"jump to '301' is 300 instructions away; a conditional jump reaches at most "
+		"255");
 	ck_assert_uint_eq(d.v[0].col, 19);
 	cbpf_diags_free(&d);
 	free(text);
@@ -250,8 +252,8 @@ START_TEST(located_errors)
 	ck_assert_str_eq(d.v[0].msg, e->msg);
 	ck_assert_str_eq(d.v[0].file, "l.txt");
 	ck_assert_msg(d.v[0].line == e->line && d.v[0].col == e->col && d.v[0].len == e->len,
-		      "%s: at %u:%u+%u, want %u:%u+%u", e->msg, d.v[0].line, d.v[0].col,
-		      d.v[0].len, e->line, e->col, e->len);
+		      "%s: at %u:%u+%u, want %u:%u+%u", e->msg, d.v[0].line, d.v[0].col, d.v[0].len,
+		      e->line, e->col, e->len);
 	cbpf_diags_free(&d);
 }
 END_TEST

@@ -7,15 +7,15 @@
 #include "cbpf.h"
 #include "unit.h"
 
-#define DLT_NULL 0
-#define DLT_PPP 9
-#define DLT_RAW 12
-#define DLT_LOOP 108
-#define DLT_LINUX_SLL 113
+#define DLT_NULL	     0
+#define DLT_PPP		     9
+#define DLT_RAW		     12
+#define DLT_LOOP	     108
+#define DLT_LINUX_SLL	     113
 #define DLT_IEEE802_11_RADIO 127
-#define DLT_IPV4 228
-#define DLT_IPV6 229
-#define DLT_LINUX_SLL2 276
+#define DLT_IPV4	     228
+#define DLT_IPV6	     229
+#define DLT_LINUX_SLL2	     276
 
 static const uint8_t us[6] = { 0x02, 0, 0, 0, 0, 1 };
 
@@ -249,7 +249,7 @@ START_TEST(cooked_headers)
 	struct cbpf_meta m;
 
 	memset(f, 0, 20);
-	put16(f, 4);      /* outgoing */
+	put16(f, 4);	   /* outgoing */
 	put16(f + 2, 772); /* loopback */
 	put16(f + 14, 0x0800);
 	memcpy(f + 16, p, n);
@@ -339,8 +339,15 @@ END_TEST
 
 START_TEST(callers_fields_kept_and_unknown_link_types)
 {
-	struct cbpf_meta m = { .mark = 7, .queue = 2, .rxhash = 9, .cpu = 3, .random = 4,
-			       .ifindex = 5, .no_dev = true, .no_mac = true, .pay_off = 99,
+	struct cbpf_meta m = { .mark = 7,
+			       .queue = 2,
+			       .rxhash = 9,
+			       .cpu = 3,
+			       .random = 4,
+			       .ifindex = 5,
+			       .no_dev = true,
+			       .no_mac = true,
+			       .pay_off = 99,
 			       .vlan_present = true };
 	struct cbpf_meta before;
 	uint8_t f[64] = { 0 };

@@ -122,8 +122,9 @@ END_TEST
 /* Every 16-bit code with k values that exercise signs, ancillary names and wrapping jumps. */
 START_TEST(insn_format_matches_bpf_image)
 {
-	static const uint32_t ks[] = { 0, 5, 0x7fffffff, 0x80000000, 0xfffff000, 0xfffff001,
-				       0xfffff028, 0xfffff03c, 0xfffff040, 0xfff00000, 0xffffffff };
+	static const uint32_t ks[] = { 0,	   5,	       0x7fffffff, 0x80000000,
+				       0xfffff000, 0xfffff001, 0xfffff028, 0xfffff03c,
+				       0xfffff040, 0xfff00000, 0xffffffff };
 	char mine[128], want[160];
 
 	for (uint32_t code = 0; code <= 0xffff; code++) {
@@ -132,14 +133,15 @@ START_TEST(insn_format_matches_bpf_image)
 			struct cbpf_insn in = { (uint16_t)code, 7, 255, ks[i] };
 			int pc = (int)(code % 1200);
 
-			/* bpf_image includes the "(NNN) " prefix that cbpf_insn_format leaves out. */
+			/* bpf_image includes the "(NNN) " prefix that cbpf_insn_format leaves out.
+			 */
 			snprintf(want, sizeof(want), "%s", bpf_image(&pin, pc));
 			snprintf(mine, sizeof(mine), "(%03d) ", pc);
 			cbpf_insn_format(&in, (size_t)pc, mine + strlen(mine),
 					 sizeof(mine) - strlen(mine));
 			if (strcmp(mine, want))
-				ck_abort_msg("code 0x%x k 0x%x: '%s', libpcap '%s'", code, ks[i], mine,
-					     want);
+				ck_abort_msg("code 0x%x k 0x%x: '%s', libpcap '%s'", code, ks[i],
+					     mine, want);
 		}
 	}
 }

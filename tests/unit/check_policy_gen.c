@@ -11,8 +11,11 @@
 static struct cbpf_prog *compile(const char *src, const enum cbpf_arch *arches, size_t n,
 				 struct cbpf_policy **polp)
 {
-	struct cbpf_policy_opts opts = { .host = CBPF_ARCH_X86_64, .arches = arches,
-					 .n_arches = n, .kernel = "6.1", .lenient = true };
+	struct cbpf_policy_opts opts = { .host = CBPF_ARCH_X86_64,
+					 .arches = arches,
+					 .n_arches = n,
+					 .kernel = "6.1",
+					 .lenient = true };
 	struct cbpf_diags diags = { 0 };
 	struct cbpf_policy *pol;
 	struct cbpf_prog *prog;
@@ -27,8 +30,8 @@ static struct cbpf_prog *compile(const char *src, const enum cbpf_arch *arches, 
 	return prog;
 }
 
-static void assert_insn(const struct cbpf_prog *p, size_t pc, uint16_t code, uint8_t jt,
-			uint8_t jf, uint32_t k)
+static void assert_insn(const struct cbpf_prog *p, size_t pc, uint16_t code, uint8_t jt, uint8_t jf,
+			uint32_t k)
 {
 	const struct cbpf_insn *in = &cbpf_prog_insns(p)[pc];
 
@@ -46,7 +49,7 @@ START_TEST(small_program)
 	assert_insn(p, 0, 0x20, 0, 0, 4);
 	assert_insn(p, 1, 0x15, 0, 5, 0xc000003e);
 	assert_insn(p, 2, 0x20, 0, 0, 0);
-	assert_insn(p, 3, 0x35, 0, 2, 2);          /* read, write: 0 and 1 */
+	assert_insn(p, 3, 0x35, 0, 2, 2);	   /* read, write: 0 and 1 */
 	assert_insn(p, 4, 0x35, 0, 3, 0x40000000); /* x32 numbers: a bad arch */
 	assert_insn(p, 5, 0x35, 2, 1, 0xffffffff); /* but -1 gets the default */
 	assert_insn(p, 6, 0x06, 0, 0, 0x7fff0000);
@@ -77,8 +80,16 @@ static void assert_meaning(const struct cbpf_policy *pol, const struct cbpf_prog
 {
 	static const uint32_t audits[] = { CBPF_AUDIT_ARCH_X86_64, CBPF_AUDIT_ARCH_I386,
 					   CBPF_AUDIT_ARCH_AARCH64, CBPF_AUDIT_ARCH_ARM, 0 };
-	static const uint64_t vals[] = { 0, 1, 2, 3, 4, 0xffffffff, 0x100000000ULL,
-					 0x100000001ULL, UINT64_MAX, 0x8000000000000000ULL };
+	static const uint64_t vals[] = { 0,
+					 1,
+					 2,
+					 3,
+					 4,
+					 0xffffffff,
+					 0x100000000ULL,
+					 0x100000001ULL,
+					 UINT64_MAX,
+					 0x8000000000000000ULL };
 	static const uint32_t far[] = { 0x3fffffff, 0x40000000, 0x40000001, 0x400001ff,
 					0x80000000, 0xfffffffe, 0xffffffff };
 	struct sim s;
@@ -97,7 +108,8 @@ static void assert_meaning(const struct cbpf_policy *pol, const struct cbpf_prog
 				got = sim_run(&s, &d, NULL);
 				ck_assert_msg(got == want,
 					      "arch %#x nr %#x args %#llx: %#x, want %#x", d.arch,
-					      (uint32_t)d.nr, (unsigned long long)d.args[0], got, want);
+					      (uint32_t)d.nr, (unsigned long long)d.args[0], got,
+					      want);
 			}
 	sim_free(&s);
 }
@@ -166,15 +178,19 @@ END_TEST
 START_TEST(no_unreachable_copies)
 {
 	static const enum cbpf_arch sets[][5] = {
-		{ CBPF_ARCH_X86_64, CBPF_ARCH_I386, CBPF_ARCH_X32, CBPF_ARCH_AARCH64, CBPF_ARCH_ARM },
+		{ CBPF_ARCH_X86_64, CBPF_ARCH_I386, CBPF_ARCH_X32, CBPF_ARCH_AARCH64,
+		  CBPF_ARCH_ARM },
 		{ CBPF_ARCH_AARCH64, CBPF_ARCH_ARM, CBPF_ARCH_X32 },
-		{ CBPF_ARCH_ARM, CBPF_ARCH_X86_64, CBPF_ARCH_I386, CBPF_ARCH_X32, CBPF_ARCH_AARCH64 },
+		{ CBPF_ARCH_ARM, CBPF_ARCH_X86_64, CBPF_ARCH_I386, CBPF_ARCH_X32,
+		  CBPF_ARCH_AARCH64 },
 	};
 	static const size_t n[] = { 5, 3, 5 };
 
 	for (size_t i = 0; i < sizeof(n) / sizeof(n[0]); i++) {
-		struct cbpf_policy_opts opts = { .host = CBPF_ARCH_X86_64, .arches = sets[i],
-						 .n_arches = n[i], .kernel = "6.1" };
+		struct cbpf_policy_opts opts = { .host = CBPF_ARCH_X86_64,
+						 .arches = sets[i],
+						 .n_arches = n[i],
+						 .kernel = "6.1" };
 		struct cbpf_diags diags = { 0 };
 		struct cbpf_prog *p;
 
@@ -202,7 +218,8 @@ START_TEST(redundant_tests)
 
 	ck_assert_uint_eq(cbpf_prog_len(p), cbpf_prog_len(q));
 	for (size_t i = 0; i < cbpf_prog_len(p); i++)
-		ck_assert_msg(!cbpf_prog_comment(p, i) || !strstr(cbpf_prog_comment(p, i), "write:"),
+		ck_assert_msg(!cbpf_prog_comment(p, i) ||
+				      !strstr(cbpf_prog_comment(p, i), "write:"),
 			      "insn %zu tests write's arguments", i);
 	assert_meaning(pol, p);
 	cbpf_prog_free(p);
@@ -294,8 +311,8 @@ START_TEST(long_statement)
 		bool listed = v % 3 == 0 && v >= 3 && v <= 600;
 
 		d.args[1] = v;
-		ck_assert_msg(sim_run(&s, &d, NULL) ==
-				      (listed ? CBPF_SECCOMP_RET_ALLOW : CBPF_SECCOMP_RET_ERRNO | 25),
+		ck_assert_msg(sim_run(&s, &d, NULL) == (listed ? CBPF_SECCOMP_RET_ALLOW
+							       : CBPF_SECCOMP_RET_ERRNO | 25),
 			      "arg1 %llu", (unsigned long long)v);
 	}
 	sim_free(&s);
@@ -323,7 +340,9 @@ END_TEST
 START_TEST(too_big)
 {
 	static const enum cbpf_arch arches[] = { CBPF_ARCH_X86_64 };
-	struct cbpf_policy_opts opts = { .host = CBPF_ARCH_X86_64, .arches = arches, .n_arches = 1 };
+	struct cbpf_policy_opts opts = { .host = CBPF_ARCH_X86_64,
+					 .arches = arches,
+					 .n_arches = 1 };
 	struct cbpf_diags diags = { 0 };
 	char *src = many_rules(400, 6);
 	struct cbpf_prog *p = NULL;
@@ -341,9 +360,9 @@ START_TEST(annotate)
 {
 	/* what libseccomp exports for an x86_64 + x32 filter */
 	static const struct cbpf_insn v[] = {
-		{ 0x20, 0, 0, 4 },	    { 0x15, 0, 6, 0xc000003e }, { 0x20, 0, 0, 0 },
-		{ 0x15, 3, 0, 1 },	    { 0x15, 2, 0, 0x40000001 }, { 0x20, 0, 0, 0x14 },
-		{ 0x25, 1, 0, 7 },	    { 0x06, 0, 0, 0x00050001 }, { 0x06, 0, 0, 0x7fff0000 },
+		{ 0x20, 0, 0, 4 }, { 0x15, 0, 6, 0xc000003e }, { 0x20, 0, 0, 0 },
+		{ 0x15, 3, 0, 1 }, { 0x15, 2, 0, 0x40000001 }, { 0x20, 0, 0, 0x14 },
+		{ 0x25, 1, 0, 7 }, { 0x06, 0, 0, 0x00050001 }, { 0x06, 0, 0, 0x7fff0000 },
 	};
 	struct cbpf_prog *p = cbpf_prog_new(v, 9);
 
@@ -385,7 +404,9 @@ START_TEST(annotate_unchecked_arch)
 {
 	/* no arch check: names come from the assumed arch; jumps past the end are ignored */
 	static const struct cbpf_insn v[] = {
-		{ 0x20, 0, 0, 0 }, { 0x15, 0, 200, 59 }, { 0x06, 0, 0, 0 },
+		{ 0x20, 0, 0, 0 },
+		{ 0x15, 0, 200, 59 },
+		{ 0x06, 0, 0, 0 },
 	};
 	struct cbpf_prog *p = cbpf_prog_new(v, 3), *q = cbpf_prog_new(v, 3);
 
@@ -403,8 +424,8 @@ START_TEST(annotate_unknown_jump)
 	/* An opcode of the jump class the kernel does not know (0x55) compares nothing: no
 	 * "nr & 59"; jset's '&' is the real operation */
 	static const struct cbpf_insn v[] = {
-		{ 0x20, 0, 0, 0 }, { 0x55, 0, 1, 59 }, { 0x20, 0, 0, 4 }, { 0x45, 0, 1, 0xc000003e },
-		{ 0x06, 0, 0, 0 }, { 0x06, 0, 0, 0x7fff0000 },
+		{ 0x20, 0, 0, 0 },	    { 0x55, 0, 1, 59 }, { 0x20, 0, 0, 4 },
+		{ 0x45, 0, 1, 0xc000003e }, { 0x06, 0, 0, 0 },	{ 0x06, 0, 0, 0x7fff0000 },
 	};
 	struct cbpf_prog *p = cbpf_prog_new(v, 6);
 

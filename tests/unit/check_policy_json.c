@@ -121,13 +121,14 @@ START_TEST(actions_and_errno)
 }
 END_TEST
 
-static const char *const arch_map = "\"archMap\": ["
-				    "{ \"architecture\": \"SCMP_ARCH_X86_64\","
-				    "  \"subArchitectures\": [\"SCMP_ARCH_X86\", \"SCMP_ARCH_X32\"] },"
-				    "{ \"architecture\": \"SCMP_ARCH_AARCH64\","
-				    "  \"subArchitectures\": [\"SCMP_ARCH_ARM\"] },"
-				    "{ \"architecture\": \"SCMP_ARCH_S390X\", \"subArchitectures\": null }"
-				    "]";
+static const char *const arch_map =
+	"\"archMap\": ["
+	"{ \"architecture\": \"SCMP_ARCH_X86_64\","
+	"  \"subArchitectures\": [\"SCMP_ARCH_X86\", \"SCMP_ARCH_X32\"] },"
+	"{ \"architecture\": \"SCMP_ARCH_AARCH64\","
+	"  \"subArchitectures\": [\"SCMP_ARCH_ARM\"] },"
+	"{ \"architecture\": \"SCMP_ARCH_S390X\", \"subArchitectures\": null }"
+	"]";
 
 static void check_arches(struct cbpf_policy *pol, size_t n, const enum cbpf_arch *want)
 {
@@ -196,24 +197,24 @@ START_TEST(architectures_list)
 }
 END_TEST
 
-static const char *const filtered = PROFILE(
-	"\"defaultAction\": \"SCMP_ACT_ERRNO\"",
-	"{ \"names\": [\"chroot\"], \"action\": \"SCMP_ACT_ALLOW\","
-	"  \"includes\": { \"caps\": [\"CAP_SYS_CHROOT\"] } },"
-	"{ \"names\": [\"mount\"], \"action\": \"SCMP_ACT_ALLOW\","
-	"  \"includes\": { \"caps\": [\"CAP_SYS_ADMIN\", \"CAP_SYS_CHROOT\"] } },"
-	"{ \"names\": [\"clone\"], \"action\": \"SCMP_ACT_ALLOW\","
-	"  \"excludes\": { \"caps\": [\"CAP_BPF\", \"CAP_SYS_ADMIN\"] } },"
-	"{ \"names\": [\"arch_prctl\"], \"action\": \"SCMP_ACT_ALLOW\","
-	"  \"includes\": { \"arches\": [\"amd64\", \"x32\"] } },"
-	"{ \"names\": [\"set_tls\"], \"action\": \"SCMP_ACT_ALLOW\","
-	"  \"includes\": { \"arches\": [\"arm\", \"arm64\"] } },"
-	"{ \"names\": [\"modify_ldt\"], \"action\": \"SCMP_ACT_ALLOW\","
-	"  \"excludes\": { \"arches\": [\"amd64\"] } },"
-	"{ \"names\": [\"ptrace\"], \"action\": \"SCMP_ACT_ALLOW\","
-	"  \"includes\": { \"minKernel\": \"4.8\" } },"
-	"{ \"names\": [\"uselib\"], \"action\": \"SCMP_ACT_ALLOW\","
-	"  \"excludes\": { \"minKernel\": \"4.8\" } }");
+static const char *const filtered =
+	PROFILE("\"defaultAction\": \"SCMP_ACT_ERRNO\"",
+		"{ \"names\": [\"chroot\"], \"action\": \"SCMP_ACT_ALLOW\","
+		"  \"includes\": { \"caps\": [\"CAP_SYS_CHROOT\"] } },"
+		"{ \"names\": [\"mount\"], \"action\": \"SCMP_ACT_ALLOW\","
+		"  \"includes\": { \"caps\": [\"CAP_SYS_ADMIN\", \"CAP_SYS_CHROOT\"] } },"
+		"{ \"names\": [\"clone\"], \"action\": \"SCMP_ACT_ALLOW\","
+		"  \"excludes\": { \"caps\": [\"CAP_BPF\", \"CAP_SYS_ADMIN\"] } },"
+		"{ \"names\": [\"arch_prctl\"], \"action\": \"SCMP_ACT_ALLOW\","
+		"  \"includes\": { \"arches\": [\"amd64\", \"x32\"] } },"
+		"{ \"names\": [\"set_tls\"], \"action\": \"SCMP_ACT_ALLOW\","
+		"  \"includes\": { \"arches\": [\"arm\", \"arm64\"] } },"
+		"{ \"names\": [\"modify_ldt\"], \"action\": \"SCMP_ACT_ALLOW\","
+		"  \"excludes\": { \"arches\": [\"amd64\"] } },"
+		"{ \"names\": [\"ptrace\"], \"action\": \"SCMP_ACT_ALLOW\","
+		"  \"includes\": { \"minKernel\": \"4.8\" } },"
+		"{ \"names\": [\"uselib\"], \"action\": \"SCMP_ACT_ALLOW\","
+		"  \"excludes\": { \"minKernel\": \"4.8\" } }");
 
 static bool has(struct cbpf_policy *pol, const char *syscall)
 {
@@ -239,7 +240,8 @@ START_TEST(includes_excludes)
 	ck_assert(has(pol, "ptrace"));
 	ck_assert(!has(pol, "uselib"));
 	cbpf_policy_free(pol);
-	opts = (struct cbpf_policy_opts){ .host = CBPF_ARCH_AARCH64, .kernel = "4.4.0-foo",
+	opts = (struct cbpf_policy_opts){ .host = CBPF_ARCH_AARCH64,
+					  .kernel = "4.4.0-foo",
 					  .caps = admin };
 	pol = parse_opts(filtered, &opts);
 	ck_assert(has(pol, "chroot"));
@@ -311,9 +313,10 @@ START_TEST(many_conditions)
 	const struct cbpf_policy_rule *r;
 
 	ck_assert_ptr_nonnull(src);
-	len = (size_t)snprintf(src, cap, "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": "
-					 "[{\"names\": [\"ioctl\"], \"action\": \"SCMP_ACT_ALLOW\", "
-					 "\"args\": [");
+	len = (size_t)snprintf(src, cap,
+			       "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": "
+			       "[{\"names\": [\"ioctl\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			       "\"args\": [");
 	for (unsigned i = 0; i < 100; i++)
 		len += (size_t)snprintf(src + len, cap - len,
 					"%s{\"index\": 1, \"value\": %u, \"op\": \"SCMP_CMP_EQ\"}",
@@ -401,9 +404,10 @@ START_TEST(warnings)
 	cbpf_policy_free(pol);
 	pol = parse("{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrno\": \"ENOSYS\" }");
 	ck_assert_ptr_nonnull(pol);
-	ck_assert_str_eq(first_diag(), "1:54: warning: 'ENOSYS' (38) is not the errno runc returns, "
-				       "1 ('defaultErrnoRet', EPERM without it): runc reads only "
-				       "'defaultErrnoRet'");
+	ck_assert_str_eq(first_diag(),
+			 "1:54: warning: 'ENOSYS' (38) is not the errno runc returns, "
+			 "1 ('defaultErrnoRet', EPERM without it): runc reads only "
+			 "'defaultErrnoRet'");
 	cbpf_policy_free(pol);
 }
 END_TEST
@@ -413,14 +417,14 @@ START_TEST(syscall_names_checked)
 	struct cbpf_policy_opts opts = { .lenient = true };
 	struct cbpf_policy *pol;
 	const struct cbpf_policy_rule *r;
-	static const char *const src = PROFILE(
-		"\"defaultAction\": \"SCMP_ACT_ERRNO\"",
-		"{ \"names\": [\"read\", \"wirte\", \"chown32\", \"riscv_hwprobe\"], "
-		"\"action\": \"SCMP_ACT_ALLOW\" },"
-		"{ \"names\": [\"close\"], \"action\": \"SCMP_ACT_ALLOW\", "
-		"  \"excludes\": { \"arches\": [\"amd64\"] } },"
-		"{ \"names\": [\"clsoe\"], \"action\": \"SCMP_ACT_ALLOW\", "
-		"  \"excludes\": { \"arches\": [\"amd64\"] } }");
+	static const char *const src =
+		PROFILE("\"defaultAction\": \"SCMP_ACT_ERRNO\"",
+			"{ \"names\": [\"read\", \"wirte\", \"chown32\", \"riscv_hwprobe\"], "
+			"\"action\": \"SCMP_ACT_ALLOW\" },"
+			"{ \"names\": [\"close\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			"  \"excludes\": { \"arches\": [\"amd64\"] } },"
+			"{ \"names\": [\"clsoe\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			"  \"excludes\": { \"arches\": [\"amd64\"] } }");
 
 	ck_assert_ptr_null(parse(src));
 	ck_assert_uint_eq(diags.errors, 2); /* even in a rule left out for this host */
@@ -443,10 +447,10 @@ END_TEST
 
 START_TEST(flags)
 {
-	struct cbpf_policy *pol = parse(
-		PROFILE("\"defaultAction\": \"SCMP_ACT_ALLOW\", \"flags\": "
-			"[\"SECCOMP_FILTER_FLAG_LOG\", \"SECCOMP_FILTER_FLAG_SPEC_ALLOW\"]",
-			""));
+	struct cbpf_policy *pol =
+		parse(PROFILE("\"defaultAction\": \"SCMP_ACT_ALLOW\", \"flags\": "
+			      "[\"SECCOMP_FILTER_FLAG_LOG\", \"SECCOMP_FILTER_FLAG_SPEC_ALLOW\"]",
+			      ""));
 
 	ck_assert_ptr_nonnull(pol);
 	ck_assert_uint_eq(diags.n, 0);
@@ -456,8 +460,9 @@ START_TEST(flags)
 	ck_assert_ptr_null(parse(PROFILE("\"defaultAction\": \"SCMP_ACT_ALLOW\", \"flags\": "
 					 "[\"SECCOMP_FILTER_FLAG_TSYNC\", \"LOG\"]",
 					 "")));
-	ck_assert_str_eq(first_diag(), "1:77: error: unknown flag 'LOG' (SECCOMP_FILTER_FLAG_TSYNC, "
-				       "_LOG, _SPEC_ALLOW, _WAIT_KILLABLE_RECV)");
+	ck_assert_str_eq(first_diag(),
+			 "1:77: error: unknown flag 'LOG' (SECCOMP_FILTER_FLAG_TSYNC, "
+			 "_LOG, _SPEC_ALLOW, _WAIT_KILLABLE_RECV)");
 }
 END_TEST
 
@@ -465,8 +470,8 @@ START_TEST(bad_fields)
 {
 	ck_assert_ptr_null(parse("{ \"defaultAction\": 1 }"));
 	ck_assert_str_eq(first_diag(), "1:20: error: an action must be a string, not a number");
-	ck_assert_ptr_null(parse(PROFILE("\"defaultAction\": \"SCMP_ACT_ERRNO\"",
-					 "{ \"names\": [\"read\"] }")));
+	ck_assert_ptr_null(parse(
+		PROFILE("\"defaultAction\": \"SCMP_ACT_ERRNO\"", "{ \"names\": [\"read\"] }")));
 	ck_assert_str_eq(first_diag(), "1:52: error: a syscalls entry without 'action'");
 	ck_assert_ptr_null(parse(PROFILE("\"defaultAction\": \"SCMP_ACT_ERRNO\"",
 					 "{ \"action\": \"SCMP_ACT_ALLOW\" }")));
@@ -497,9 +502,10 @@ START_TEST(error_limit)
 	n += (size_t)snprintf(src + n, sizeof(src) - n,
 			      "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [");
 	for (int i = 0; i < 30; i++)
-		n += (size_t)snprintf(src + n, sizeof(src) - n,
-				      "%s{ \"names\": [\"nope%d\"], \"action\": \"SCMP_ACT_ALLOW\" }",
-				      i ? "," : "", i);
+		n += (size_t)
+			snprintf(src + n, sizeof(src) - n,
+				 "%s{ \"names\": [\"nope%d\"], \"action\": \"SCMP_ACT_ALLOW\" }",
+				 i ? "," : "", i);
 	snprintf(src + n, sizeof(src) - n, "] }");
 	ck_assert_ptr_null(parse(src));
 	ck_assert_uint_eq(diags.errors, 20);
@@ -531,9 +537,10 @@ START_TEST(go_member_names)
 	ck_assert_ptr_nonnull(pol);
 	ck_assert_uint_eq(cbpf_policy_default_action(pol), 0x00050001);
 	ck_assert_uint_eq(diags.n, 1);
-	ck_assert_str_eq(first_diag(), "1:35: warning: duplicate member 'DefaultAction' in the "
-				       "profile (also 'defaultAction' at 1:2): the last one counts, "
-				       "as Docker reads it");
+	ck_assert_str_eq(first_diag(),
+			 "1:35: warning: duplicate member 'DefaultAction' in the "
+			 "profile (also 'defaultAction' at 1:2): the last one counts, "
+			 "as Docker reads it");
 	cbpf_policy_free(pol);
 	/* an exact match before does not win over a folded one after */
 	pol = parse("{\"DefaultAction\":\"SCMP_ACT_ERRNO\",\"defaultAction\":\"SCMP_ACT_ALLOW\"}");
@@ -546,9 +553,10 @@ START_TEST(go_member_names)
 	ck_assert_ptr_nonnull(pol);
 	ck_assert_uint_eq(rules_for(pol, "getpid", &r), 0);
 	ck_assert_uint_eq(rules_for(pol, "ptrace", &r), 1);
-	ck_assert_str_eq(first_diag(), "1:75: warning: duplicate member 'Names' in a syscalls "
-				       "entry (also 'names' at 1:54): the last one counts, as Docker "
-				       "reads it");
+	ck_assert_str_eq(first_diag(),
+			 "1:75: warning: duplicate member 'Names' in a syscalls "
+			 "entry (also 'names' at 1:54): the last one counts, as Docker "
+			 "reads it");
 	cbpf_policy_free(pol);
 	/* U+017F (long s) folds to 's', in UTF-8 or escaped: Docker applies these rules */
 	pol = parse("{ " ERRNO_DEFAULT ", \"\xc5\xbfyscalls\": [ { \"name\\u017f\": [\"read\"], "
@@ -556,15 +564,18 @@ START_TEST(go_member_names)
 	ck_assert_ptr_nonnull(pol);
 	ck_assert_uint_eq(rules_for(pol, "read", &r), 1);
 	ck_assert_uint_eq(diags.n, 2);
-	ck_assert_str_eq(first_diag(), "1:38: warning: member '\xc5\xbfyscalls' in the profile is "
-				       "read as 'syscalls': Go's encoding/json folds U+017F (long s) "
-				       "to 's'");
-	ck_assert_str_eq(diag_at(1), "1:55: warning: member 'name\xc5\xbf' in a syscalls entry is "
-				     "read as 'names': Go's encoding/json folds U+017F (long s) to 's'");
+	ck_assert_str_eq(first_diag(),
+			 "1:38: warning: member '\xc5\xbfyscalls' in the profile is "
+			 "read as 'syscalls': Go's encoding/json folds U+017F (long s) "
+			 "to 's'");
+	ck_assert_str_eq(diag_at(1),
+			 "1:55: warning: member 'name\xc5\xbf' in a syscalls entry is "
+			 "read as 'names': Go's encoding/json folds U+017F (long s) to 's'");
 	cbpf_policy_free(pol);
 	/* U+212A (Kelvin sign) folds to 'k': this kernel is too old for the rule */
-	pol = parse(PROFILE(ERRNO_DEFAULT, "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
-					   "\"includes\": { \"min\\u212Aernel\": \"99.0\" } }"));
+	pol = parse(PROFILE(ERRNO_DEFAULT,
+			    "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			    "\"includes\": { \"min\\u212Aernel\": \"99.0\" } }"));
 	ck_assert_ptr_nonnull(pol);
 	ck_assert_uint_eq(rules_for(pol, "read", &r), 0);
 	ck_assert_str_eq(first_diag(), "1:115: warning: member 'min\xe2\x84\xaa"
@@ -572,15 +583,17 @@ START_TEST(go_member_names)
 				       "encoding/json folds U+212A (Kelvin sign) to 'k'");
 	cbpf_policy_free(pol);
 	/* simple folding only: no dotted capital I for i, no overlong or invalid UTF-8 */
-	pol = parse(PROFILE(ERRNO_DEFAULT, "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
-					   "\"args\": [ { \"\\u0130ndex\": 1, \"op\": \"SCMP_CMP_GT\", "
-					   "\"n\xc1\xa1me\": 3, \"op\xff\": 4 } ] }"));
+	pol = parse(PROFILE(ERRNO_DEFAULT,
+			    "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			    "\"args\": [ { \"\\u0130ndex\": 1, \"op\": \"SCMP_CMP_GT\", "
+			    "\"n\xc1\xa1me\": 3, \"op\xff\": 4 } ] }"));
 	ck_assert_ptr_nonnull(pol);
 	ck_assert_uint_eq(rules_for(pol, "read", &r), 1);
 	ck_assert_uint_eq(r->conds[0].arg, 0);
 	ck_assert_uint_eq(diags.n, 3);
-	ck_assert_str_eq(first_diag(), "1:113: warning: unknown member '\xc4\xb0ndex' in an argument "
-				       "condition ignored");
+	ck_assert_str_eq(first_diag(),
+			 "1:113: warning: unknown member '\xc4\xb0ndex' in an argument "
+			 "condition ignored");
 	cbpf_policy_free(pol);
 }
 END_TEST
@@ -597,16 +610,18 @@ START_TEST(go_null_and_merge)
 	pol = parse("{ \"defaultAction\": \"SCMP_ACT_ALLOW\", \"defaultAction\": null }");
 	ck_assert_ptr_nonnull(pol);
 	ck_assert_uint_eq(cbpf_policy_default_action(pol), 0x7fff0000);
-	ck_assert_str_eq(first_diag(), "1:38: warning: duplicate member 'defaultAction' in the "
-				       "profile (also at 1:3): its null leaves the value before it, "
-				       "which counts, as Docker reads it");
+	ck_assert_str_eq(first_diag(),
+			 "1:38: warning: duplicate member 'defaultAction' in the "
+			 "profile (also at 1:3): its null leaves the value before it, "
+			 "which counts, as Docker reads it");
 	cbpf_policy_free(pol);
 	pol = parse("{ " ERRNO_DEFAULT ", \"defaultErrnoRet\": 5, \"defaulterrnoret\": null }");
 	ck_assert_ptr_nonnull(pol);
 	ck_assert_uint_eq(cbpf_policy_default_action(pol), 0x00050001);
-	ck_assert_str_eq(first_diag(), "1:60: warning: duplicate member 'defaulterrnoret' in the "
-				       "profile (also 'defaultErrnoRet' at 1:38): its null clears the "
-				       "value before it, as Docker reads it");
+	ck_assert_str_eq(first_diag(),
+			 "1:60: warning: duplicate member 'defaulterrnoret' in the "
+			 "profile (also 'defaultErrnoRet' at 1:38): its null clears the "
+			 "value before it, as Docker reads it");
 	cbpf_policy_free(pol);
 	/* a second syscalls list is decoded over the first: write gets read's action and args */
 	pol = parse("{ " ERRNO_DEFAULT ", \"syscalls\": [ { \"names\": [\"read\"], \"action\": "
@@ -623,14 +638,15 @@ START_TEST(go_null_and_merge)
 				       "keeps what it leaves out, as Docker reads it");
 	cbpf_policy_free(pol);
 	/* element by element, over what a shorter array cut off too; [] starts afresh */
-	pol = parse(PROFILE(ERRNO_DEFAULT,
-			    "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [ "
-			    "{ \"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_EQ\" }, "
-			    "{ \"index\": 1, \"value\": 2, \"op\": \"SCMP_CMP_NE\" } ], "
-			    "\"args\": [ { \"value\": 7 } ], \"args\": [ {}, {} ] },"
-			    "{ \"names\": [\"write\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [ "
-			    "{ \"index\": 1, \"value\": 1, \"op\": \"SCMP_CMP_EQ\" } ], \"args\": [], "
-			    "\"args\": [ { \"op\": \"SCMP_CMP_GT\" } ] }"));
+	pol = parse(
+		PROFILE(ERRNO_DEFAULT,
+			"{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [ "
+			"{ \"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_EQ\" }, "
+			"{ \"index\": 1, \"value\": 2, \"op\": \"SCMP_CMP_NE\" } ], "
+			"\"args\": [ { \"value\": 7 } ], \"args\": [ {}, {} ] },"
+			"{ \"names\": [\"write\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [ "
+			"{ \"index\": 1, \"value\": 1, \"op\": \"SCMP_CMP_EQ\" } ], \"args\": [], "
+			"\"args\": [ { \"op\": \"SCMP_CMP_GT\" } ] }"));
 	ck_assert_ptr_nonnull(pol);
 	ck_assert_uint_eq(rules_for(pol, "read", &r), 1);
 	ck_assert_uint_eq(r->n_conds, 2);
@@ -647,13 +663,14 @@ START_TEST(go_null_and_merge)
 	ck_assert_int_eq(r->conds[0].op, CBPF_CMP_GT);
 	cbpf_policy_free(pol);
 	/* includes decoded over includes: both conditions hold; null drops them */
-	pol = parse_opts(PROFILE(ERRNO_DEFAULT,
-				 "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
-				 "\"includes\": { \"caps\": [\"CAP_CHOWN\"] }, "
-				 "\"includes\": { \"arches\": [\"arm64\"] } },"
-				 "{ \"names\": [\"write\"], \"action\": \"SCMP_ACT_ALLOW\", "
-				 "\"includes\": { \"caps\": [\"CAP_SYS_ADMIN\"] }, \"includes\": null }"),
-			 &opts);
+	pol = parse_opts(
+		PROFILE(ERRNO_DEFAULT,
+			"{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			"\"includes\": { \"caps\": [\"CAP_CHOWN\"] }, "
+			"\"includes\": { \"arches\": [\"arm64\"] } },"
+			"{ \"names\": [\"write\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			"\"includes\": { \"caps\": [\"CAP_SYS_ADMIN\"] }, \"includes\": null }"),
+		&opts);
 	ck_assert_ptr_nonnull(pol);
 	ck_assert_uint_eq(rules_for(pol, "read", &r), 0);
 	ck_assert_uint_eq(rules_for(pol, "write", &r), 1);
@@ -684,11 +701,13 @@ START_TEST(go_refusals)
 					 "\"args\": [ { \"index\": -1, \"index\": 0, \"op\": "
 					 "\"SCMP_CMP_EQ\" } ] }"),
 		  "1:122: error: index must be a non-negative integer, not -1" },
-		{ PROFILE(ERRNO_DEFAULT, "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
-					 "\"args\": [ { \"value\": 1.0, \"op\": \"SCMP_CMP_EQ\" } ] }"),
+		{ PROFILE(ERRNO_DEFAULT,
+			  "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			  "\"args\": [ { \"value\": 1.0, \"op\": \"SCMP_CMP_EQ\" } ] }"),
 		  "1:122: error: value must be a non-negative integer, not 1.0" },
-		{ PROFILE(ERRNO_DEFAULT, "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
-					 "\"args\": [ { \"valueTwo\": 1e3, \"op\": \"SCMP_CMP_EQ\" } ] }"),
+		{ PROFILE(ERRNO_DEFAULT,
+			  "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			  "\"args\": [ { \"valueTwo\": 1e3, \"op\": \"SCMP_CMP_EQ\" } ] }"),
 		  "1:125: error: valueTwo must be a non-negative integer, not 1e3" },
 		{ PROFILE(ERRNO_DEFAULT, "{ \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
 					 "\"errnoRet\": 18446744073709551616, \"errnoRet\": 1 }"),
@@ -753,15 +772,16 @@ START_TEST(caps_as_docker_compares)
 	struct cbpf_policy_opts opts = { .caps = all };
 	struct cbpf_policy *pol;
 	const struct cbpf_policy_rule *r;
-	static const char *const src = PROFILE(
-		ERRNO_DEFAULT, "{ \"names\": [\"mount\"], \"action\": \"SCMP_ACT_ALLOW\", "
-			       "\"includes\": { \"caps\": [\"sys_admin\"] } },"
-			       "{ \"names\": [\"umount2\"], \"action\": \"SCMP_ACT_ALLOW\", "
-			       "\"includes\": { \"caps\": [\"CAP_NOPE\"] } },"
-			       "{ \"names\": [\"clone\"], \"action\": \"SCMP_ACT_ALLOW\", "
-			       "\"excludes\": { \"caps\": [\"SYS_ADMIN\"] } },"
-			       "{ \"names\": [\"setns\"], \"action\": \"SCMP_ACT_ALLOW\", "
-			       "\"includes\": { \"caps\": [\"CAP_SYS_ADMIN\"] } }");
+	static const char *const src =
+		PROFILE(ERRNO_DEFAULT,
+			"{ \"names\": [\"mount\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			"\"includes\": { \"caps\": [\"sys_admin\"] } },"
+			"{ \"names\": [\"umount2\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			"\"includes\": { \"caps\": [\"CAP_NOPE\"] } },"
+			"{ \"names\": [\"clone\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			"\"excludes\": { \"caps\": [\"SYS_ADMIN\"] } },"
+			"{ \"names\": [\"setns\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			"\"includes\": { \"caps\": [\"CAP_SYS_ADMIN\"] } }");
 
 	pol = parse_opts(src, &opts);
 	ck_assert_ptr_nonnull(pol);

@@ -217,8 +217,9 @@ START_TEST(unknown_constants)
 	struct cbpf_policy_opts opts = { .arches = arm64, .n_arches = 1 };
 
 	ck_assert_ptr_null(parse("madvise: arg2 == MADV_MERGABLE\n"));
-	ck_assert_str_eq(first_diag(), "1:18: error: unknown constant 'MADV_MERGABLE' (did you mean "
-				       "'MADV_MERGEABLE'?)");
+	ck_assert_str_eq(first_diag(),
+			 "1:18: error: unknown constant 'MADV_MERGABLE' (did you mean "
+			 "'MADV_MERGEABLE'?)");
 	ck_assert_ptr_null(parse("openat: arg2 & O_CLOEXE\n"));
 	ck_assert_str_eq(first_diag(), "1:16: error: unknown constant 'O_CLOEXE' (did you mean "
 				       "'O_CLOEXEC'?)");
@@ -318,7 +319,8 @@ START_TEST(includes)
 	n = cbpf_policy_rules(pol, &rules);
 	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(rules[i].syscall, "read")) {
-			ck_assert_str_eq(rules[i].file, "tests/cases/policy/./minijail-base.policy");
+			ck_assert_str_eq(rules[i].file,
+					 "tests/cases/policy/./minijail-base.policy");
 			ck_assert_uint_eq(rules[i].line, 2);
 			from_base = true;
 		}
@@ -344,13 +346,13 @@ START_TEST(statements)
 {
 	enum cbpf_arch arches[] = { CBPF_ARCH_X86_64, CBPF_ARCH_AARCH64 };
 	struct cbpf_policy_opts opts = { .arches = arches, .n_arches = 2 };
-	struct cbpf_policy *pol = parse_opts(
-		"# a comment\n\n{read, write , close}: allow # trailing\r\n"
-		"arch_prctl[arch=x86_64]: 1\n"
-		"breakpoint[arch=arm]: 1\n"
-		"spu_run[arch=ppc64]: 1\n"
-		"mmap: arg0 == 1 || \\\n   arg1 == 2; \\\n  return 1\n",
-		&opts);
+	struct cbpf_policy *pol =
+		parse_opts("# a comment\n\n{read, write , close}: allow # trailing\r\n"
+			   "arch_prctl[arch=x86_64]: 1\n"
+			   "breakpoint[arch=arm]: 1\n"
+			   "spu_run[arch=ppc64]: 1\n"
+			   "mmap: arg0 == 1 || \\\n   arg1 == 2; \\\n  return 1\n",
+			   &opts);
 	const struct cbpf_policy_rule *r;
 
 	ck_assert_ptr_nonnull(pol);
@@ -397,11 +399,13 @@ START_TEST(errors)
 	static const struct {
 		const char *src, *diag;
 	} cases[] = {
-		{ "read arg0 == 1\n", "1:6: error: expected ':' after the syscall name, found 'arg0'" },
+		{ "read arg0 == 1\n",
+		  "1:6: error: expected ':' after the syscall name, found 'arg0'" },
 		{ "read: arg6 == 1\n", "1:7: error: argument index 6 is over 5 (a syscall has six "
 				       "arguments, arg0 to arg5)" },
-		{ "read: arg0 = 1\n", "1:12: error: expected a comparison (==, !=, <, <=, >, >=, &, "
-				      "in), found '='" },
+		{ "read: arg0 = 1\n",
+		  "1:12: error: expected a comparison (==, !=, <, <=, >, >=, &, "
+		  "in), found '='" },
 		{ "read: arg0 == 1 arg1\n", "1:17: error: unexpected 'arg1' after the statement" },
 		{ "read: arg0 == 99999999999999999999\n", "1:15: error: bad number "
 							  "'99999999999999999999'" },
@@ -414,17 +418,19 @@ START_TEST(errors)
 		{ "io@libc: 1\n", "1:1: error: syscall groups ('io@libc') are not supported: list "
 				  "the syscalls" },
 		{ "{read, write: 1\n", "1:13: error: expected ',' or '}', found ':'" },
-		{ "read: 1 \\ x\n", "1:9: error: stray '\\' (a line continues only when '\\' ends it)" },
+		{ "read: 1 \\ x\n",
+		  "1:9: error: stray '\\' (a line continues only when '\\' ends it)" },
 		{ "read: 1 $\n", "1:9: error: unexpected '$'" },
 		{ "@bogus\n", "1:1: error: unknown directive '@bogus' (@include, @default, "
 			      "@frequency, @denylist)" },
 		{ "read[os=linux]: 1\n", "1:6: error: expected 'arch' (the only metadata key), "
 					 "found 'os'" },
 		{ "read[arch=vax]: 1\n", "1:11: error: unknown architecture 'vax' (x86_64, i386, "
-					  "x32, aarch64, arm, ...)" },
-		{ "read: 1\nread: return 1\n", "2:1: error: contradicting rules for 'read': errno(1) "
-					       "unconditionally here, allow unconditionally in "
-					       "another rule" },
+					 "x32, aarch64, arm, ...)" },
+		{ "read: 1\nread: return 1\n",
+		  "2:1: error: contradicting rules for 'read': errno(1) "
+		  "unconditionally here, allow unconditionally in "
+		  "another rule" },
 		{ "read: arg0 == 1; return 1\nread: arg0 == 2; return 2\n",
 		  "2:1: error: contradicting rules for 'read': errno(2) when no condition matches "
 		  "here, errno(1) when no condition matches in another rule" },

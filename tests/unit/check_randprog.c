@@ -125,7 +125,8 @@ START_TEST(mutations_break_their_rule)
 						      "%s seed %llu gen %d mode %d: ret %d",
 						      randprog_mutation_name(m),
 						      (unsigned long long)o.seed, gen, mode, ret);
-				/* As seccomp filters, jump-far programs fail at their loads first. */
+				/* As seccomp filters, jump-far programs fail at their loads first.
+				 */
 				if (ret && want == 0 &&
 				    !(m == RANDPROG_JUMP_FAR && mode == CBPF_CHECK_SECCOMP))
 					ck_assert_msg(error_at(&diags, at),

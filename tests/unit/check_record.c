@@ -48,7 +48,7 @@ static const char strace_log[] =
 START_TEST(strace_read)
 {
 	struct cbpf_diags d;
-	struct seen s = {0};
+	struct seen s = { 0 };
 
 	cbpf_diags_init(&d);
 	ck_assert_int_eq(cbpf_trace_read(strace_log, strlen(strace_log), "t.log", CBPF_TRACE_AUTO,
@@ -91,7 +91,7 @@ START_TEST(audit_read)
 		"[ 1.5] audit: type=1326 audit(1.0:3): pid=8 arch=40000003 syscall=20 code=0x0\n"
 		"type=1326 audit(1.0:4): pid=9 arch=c000003e syscall=1073741863 code=0x0\n";
 	struct cbpf_diags d;
-	struct seen s = {0};
+	struct seen s = { 0 };
 
 	cbpf_diags_init(&d);
 	ck_assert_int_eq(cbpf_trace_read(log, strlen(log), "a.log", CBPF_TRACE_AUTO, collect, &s,
@@ -128,7 +128,7 @@ static char *written(const struct cbpf_recording *rec, enum cbpf_record_format f
 static void add(struct cbpf_recording *rec, enum cbpf_arch arch, const char *name, uint64_t a0,
 		uint64_t a1, uint64_t a2)
 {
-	struct cbpf_syscall_event ev = {.arch = arch, .name = name, .known = 0x3f};
+	struct cbpf_syscall_event ev = { .arch = arch, .name = name, .known = 0x3f };
 
 	ev.args[0] = a0;
 	ev.args[1] = a1;
@@ -139,10 +139,10 @@ static void add(struct cbpf_recording *rec, enum cbpf_arch arch, const char *nam
 /* Written, read back as a policy, written again: the same text. */
 static void round_trip(enum cbpf_record_format f, const char *expect)
 {
-	struct cbpf_recording_opts ro = {.args = true};
+	struct cbpf_recording_opts ro = { .args = true };
 	struct cbpf_recording *rec, *back;
 	enum cbpf_arch arches[CBPF_ARCH_COUNT];
-	struct cbpf_policy_opts po = {.lenient = true};
+	struct cbpf_policy_opts po = { .lenient = true };
 	struct cbpf_policy *pol;
 	struct cbpf_diags d;
 	char *a, *b;
@@ -181,18 +181,19 @@ static void round_trip(enum cbpf_record_format f, const char *expect)
 
 START_TEST(minijail_round_trip)
 {
-	round_trip(CBPF_RECORD_MINIJAIL,
-		   "# Recorded by cbpf-xlate --record: the system calls the runs made, and no other "
-		   "(docs/policy.md).\n"
-		   "# architectures: x86_64 i386\n"
-		   "# compile with --arch x86_64,i386\n"
-		   "ioctl[arch=x86_64]: arg1 == TCGETS\n"
-		   "ioctl[arch=i386]: arg1 == TIOCGWINSZ\n"
-		   "mmap[arch=x86_64]: 1\n"
-		   "mprotect[arch=x86_64]: arg2 in ~PROT_EXEC\n"
-		   "read: 1\n"
-		   "socket[arch=x86_64]: arg0 == AF_INET && arg1 == SOCK_STREAM|SOCK_CLOEXEC || "
-		   "arg0 == AF_UNIX && arg1 == SOCK_DGRAM\n");
+	round_trip(
+		CBPF_RECORD_MINIJAIL,
+		"# Recorded by cbpf-xlate --record: the system calls the runs made, and no other "
+		"(docs/policy.md).\n"
+		"# architectures: x86_64 i386\n"
+		"# compile with --arch x86_64,i386\n"
+		"ioctl[arch=x86_64]: arg1 == TCGETS\n"
+		"ioctl[arch=i386]: arg1 == TIOCGWINSZ\n"
+		"mmap[arch=x86_64]: 1\n"
+		"mprotect[arch=x86_64]: arg2 in ~PROT_EXEC\n"
+		"read: 1\n"
+		"socket[arch=x86_64]: arg0 == AF_INET && arg1 == SOCK_STREAM|SOCK_CLOEXEC || "
+		"arg0 == AF_UNIX && arg1 == SOCK_DGRAM\n");
 }
 END_TEST
 
@@ -208,8 +209,8 @@ START_TEST(decide)
 				  "read: 1\n"
 				  "socket: arg0 == AF_UNIX; return EPERM\n"
 				  "ioctl: arg1 == TCGETS || arg1 == TIOCGWINSZ\n";
-	struct cbpf_syscall_event ev = {.arch = CBPF_ARCH_X86_64, .known = 0x3f};
-	struct cbpf_policy_opts po = {.file = "p.policy"};
+	struct cbpf_syscall_event ev = { .arch = CBPF_ARCH_X86_64, .known = 0x3f };
+	struct cbpf_policy_opts po = { .file = "p.policy" };
 	const struct cbpf_policy_rule *rule;
 	struct cbpf_policy *pol;
 	uint32_t act;
@@ -250,7 +251,7 @@ END_TEST
 
 START_TEST(args_by_name)
 {
-	struct cbpf_syscall_event ev = {.arch = CBPF_ARCH_X86_64, .known = 0x3f};
+	struct cbpf_syscall_event ev = { .arch = CBPF_ARCH_X86_64, .known = 0x3f };
 	char buf[256];
 
 	ev.name = "socket";

@@ -112,7 +112,8 @@ START_TEST(report_text)
 	ck_assert_int_eq(cbpf_replay_write(fp, r), 0);
 	fclose(fp);
 	ck_assert_ptr_nonnull(strstr(text, "2 calls replayed: 1 allowed, 1 denied\n"));
-	ck_assert_ptr_nonnull(strstr(text, "1  mkdir  errno(EPERM)  p.policy:4  (first: line 2)\n"));
+	ck_assert_ptr_nonnull(
+		strstr(text, "1  mkdir  errno(EPERM)  p.policy:4  (first: line 2)\n"));
 	/* close and socket: two statements, socket's two alternatives one of them */
 	ck_assert_ptr_nonnull(strstr(text, "rules never reached: 2 of 4\n"));
 	ck_assert_ptr_nonnull(strstr(text, "  p.policy:2: close\n  p.policy:3: socket\n"));
@@ -127,8 +128,9 @@ END_TEST
 START_TEST(audit_args_zero)
 {
 	/* socket(41) from an audit record: no arguments, so AF_UNSPEC (0), which no rule allows */
-	static const char log[] = "type=1326 audit(1.0:1): pid=9 arch=c000003e syscall=41 code=0x0\n"
-				  "type=1326 audit(1.0:2): pid=9 arch=c000003e syscall=0 code=0x0\n";
+	static const char log[] =
+		"type=1326 audit(1.0:1): pid=9 arch=c000003e syscall=41 code=0x0\n"
+		"type=1326 audit(1.0:2): pid=9 arch=c000003e syscall=0 code=0x0\n";
 	struct fixture f;
 	struct cbpf_diags d = { 0 };
 	struct cbpf_replay *r;
@@ -184,7 +186,8 @@ START_TEST(all_allowed)
 
 	compile(&f);
 	ck_assert_int_eq(replay(&f, "read(0, \"\", 1) = 0\nclose(0) = 0\n", CBPF_TRACE_STRACE, &r,
-				&d), 0);
+				&d),
+			 0);
 	ck_assert_uint_eq(cbpf_replay_calls(r, &denied), 2);
 	ck_assert_uint_eq(denied, 0);
 	ck_assert_uint_eq(cbpf_replay_denials(r, &g), 0);
@@ -242,7 +245,8 @@ START_TEST(nothing_readable)
 	cbpf_diags_free(&d);
 	/* a recording that allows nothing */
 	ck_assert_int_eq(replay(&f, "# architectures: x86_64\n@default kill\n",
-				CBPF_TRACE_RECORDING, &r, &d), -EINVAL);
+				CBPF_TRACE_RECORDING, &r, &d),
+			 -EINVAL);
 	ck_assert_uint_ge(d.errors, 1);
 	cbpf_diags_free(&d);
 	release(&f);

@@ -12,13 +12,13 @@
 #include "cbpf.h"
 #include "unit.h"
 
-#define I(code, k) ((struct cbpf_insn){ (code), 0, 0, (k) })
+#define I(code, k)	   ((struct cbpf_insn){ (code), 0, 0, (k) })
 #define J(code, jt, jf, k) ((struct cbpf_insn){ (code), (jt), (jf), (k) })
-#define PROG(...) ((const struct cbpf_insn[]){ __VA_ARGS__ })
-#define LEN(...) (sizeof((const struct cbpf_insn[]){ __VA_ARGS__ }) / sizeof(struct cbpf_insn))
+#define PROG(...)	   ((const struct cbpf_insn[]){ __VA_ARGS__ })
+#define LEN(...)	   (sizeof((const struct cbpf_insn[]){ __VA_ARGS__ }) / sizeof(struct cbpf_insn))
 
-#define RET_A I(CBPF_RET | CBPF_A, 0)
-#define LD_IMM(k) I(CBPF_LD | CBPF_IMM, (k))
+#define RET_A	   I(CBPF_RET | CBPF_A, 0)
+#define LD_IMM(k)  I(CBPF_LD | CBPF_IMM, (k))
 #define LDX_IMM(k) I(CBPF_LDX | CBPF_IMM, (k))
 #define ABS(sz, k) I(CBPF_LD | (sz) | CBPF_ABS, (uint32_t)(k))
 #define IND(sz, k) I(CBPF_LD | (sz) | CBPF_IND, (uint32_t)(k))
@@ -81,14 +81,14 @@ static void fill_pkt(void)
 }
 
 #define RUN(len, ...) exec_pkt(PROG(__VA_ARGS__), LEN(__VA_ARGS__), pkt, (len))
-#define EXPECT(o, value, how)                                                                    \
-	do {                                                                                     \
-		struct outcome o_ = (o);                                                         \
-		ck_assert_uint_eq(o_.ret, (value));                                              \
-		ck_assert_int_eq(o_.exit, (how));                                                \
+#define EXPECT(o, value, how)                                                                      \
+	do {                                                                                       \
+		struct outcome o_ = (o);                                                           \
+		ck_assert_uint_eq(o_.ret, (value));                                                \
+		ck_assert_int_eq(o_.exit, (how));                                                  \
 	} while (0)
 #define OK(o, value) EXPECT(o, value, CBPF_VM_EXIT_RET)
-#define OOB(o) EXPECT(o, 0, CBPF_VM_EXIT_OOB)
+#define OOB(o)	     EXPECT(o, 0, CBPF_VM_EXIT_OOB)
 
 /* ---------------------------------------------------------------- sweeps */
 
@@ -103,10 +103,16 @@ START_TEST(fused_loads_and_jumps)
 		uint32_t a, b;
 		bool taken;
 	} jmp[] = {
-		{ CBPF_JEQ, 5, 5, true },  { CBPF_JEQ, 5, 6, false }, { CBPF_JGT, 6, 5, true },
-		{ CBPF_JGT, 5, 5, false }, { CBPF_JGE, 5, 5, true },  { CBPF_JGE, 4, 5, false },
-		{ CBPF_JSET, 6, 2, true }, { CBPF_JSET, 6, 1, false },
-		{ CBPF_JGT, 0xffffffff, 0x80000000, true }, { CBPF_JGE, 1, 0x80000000, false },
+		{ CBPF_JEQ, 5, 5, true },
+		{ CBPF_JEQ, 5, 6, false },
+		{ CBPF_JGT, 6, 5, true },
+		{ CBPF_JGT, 5, 5, false },
+		{ CBPF_JGE, 5, 5, true },
+		{ CBPF_JGE, 4, 5, false },
+		{ CBPF_JSET, 6, 2, true },
+		{ CBPF_JSET, 6, 1, false },
+		{ CBPF_JGT, 0xffffffff, 0x80000000, true },
+		{ CBPF_JGE, 1, 0x80000000, false },
 	};
 
 	fill_pkt();
@@ -117,7 +123,7 @@ START_TEST(fused_loads_and_jumps)
 		for (int i = 0; i < 4; i++) {
 			for (uint32_t d = 0; d < 3; d++) {
 				uint32_t k = v + d - 1;
-				bool taken = ops[i] == CBPF_JEQ ? v == k
+				bool taken = ops[i] == CBPF_JEQ	  ? v == k
 					     : ops[i] == CBPF_JGT ? v > k
 					     : ops[i] == CBPF_JGE ? v >= k
 								  : (v & k) != 0;
@@ -176,16 +182,16 @@ END_TEST
 START_TEST(step_records)
 {
 	const struct cbpf_insn prog[] = {
-		ABS(CBPF_H, 12),                                 /* 0 */
-		J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 3, 0x0d14),   /* 1 */
-		I(CBPF_ST, 2),                                   /* 2 */
-		I(CBPF_LDX | CBPF_MEM, 2),                       /* 3 */
-		ANC(CBPF_W, CBPF_AD_PROTOCOL),                   /* 4 */
-		I(CBPF_LD | CBPF_W | CBPF_LEN, 0),               /* 5 */
-		I(CBPF_ALU | CBPF_DIV | CBPF_X, 0),              /* 6 */
-		LDX_IMM((uint32_t)CBPF_NET_OFF + 40),            /* 7 */
-		IND(CBPF_W, 0),                                  /* 8 */
-		RET_A,                                           /* 9 */
+		ABS(CBPF_H, 12),			       /* 0 */
+		J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 3, 0x0d14), /* 1 */
+		I(CBPF_ST, 2),				       /* 2 */
+		I(CBPF_LDX | CBPF_MEM, 2),		       /* 3 */
+		ANC(CBPF_W, CBPF_AD_PROTOCOL),		       /* 4 */
+		I(CBPF_LD | CBPF_W | CBPF_LEN, 0),	       /* 5 */
+		I(CBPF_ALU | CBPF_DIV | CBPF_X, 0),	       /* 6 */
+		LDX_IMM((uint32_t)CBPF_NET_OFF + 40),	       /* 7 */
+		IND(CBPF_W, 0),				       /* 8 */
+		RET_A,					       /* 9 */
 	};
 	struct cbpf_meta m = { .protocol = htons(0x0800), .net_off = 14 };
 	struct cbpf_vm *vm = vm_of(prog, 10, CBPF_VM_SOCKET);
@@ -315,8 +321,10 @@ static size_t random_program(struct cbpf_insn *v, size_t max)
 	for (size_t i = 0; i < n - 1; i++) {
 		const struct cbpf_opcode_info *op = &t[rnd() % count];
 		uint32_t room = (uint32_t)(n - i - 2);
-		static const uint32_t ks[] = { 0, 1, 2, 12, 14, 23, 31, 32, 0xfffff000, 0xfffff004,
-					       0xfffff030, 0xfff00000, 0xffe00000, 0x7fffffff };
+		static const uint32_t ks[] = { 0,	   1,	       2,	   12,
+					       14,	   23,	       31,	   32,
+					       0xfffff000, 0xfffff004, 0xfffff030, 0xfff00000,
+					       0xffe00000, 0x7fffffff };
 
 		v[i] = (struct cbpf_insn){ op->code, 0, 0,
 					   rnd() % 2 ? ks[rnd() % 14] : rnd() % 80 };
@@ -379,10 +387,11 @@ START_TEST(stepping_equals_running_and_restores)
 END_TEST
 
 /* Backward jumps run as libpcap runs them, within the budget of cbpf_vm_loop_budget. */
-#define ADD1 I(CBPF_ALU | CBPF_ADD | CBPF_K, 1)
-#define BACK(by) I(CBPF_JMP | CBPF_JA, (uint32_t)-(by))
-#define COUNT_TO(n, back) I(CBPF_MISC | CBPF_TXA, 0), ADD1, I(CBPF_MISC | CBPF_TAX, 0), \
-	J(CBPF_JMP | CBPF_JEQ | CBPF_K, 1, 0, (n)), BACK(back)
+#define ADD1	 I(CBPF_ALU | CBPF_ADD | CBPF_K, 1)
+#define BACK(by) I(CBPF_JMP | CBPF_JA, (uint32_t) - (by))
+#define COUNT_TO(n, back)                                                                          \
+	I(CBPF_MISC | CBPF_TXA, 0), ADD1, I(CBPF_MISC | CBPF_TAX, 0),                              \
+		J(CBPF_JMP | CBPF_JEQ | CBPF_K, 1, 0, (n)), BACK(back)
 START_TEST(loops)
 {
 	struct cbpf_vm *vm = vm_of(PROG(BACK(1), RET_A), 2, CBPF_VM_SOCKET);

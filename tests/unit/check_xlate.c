@@ -21,10 +21,10 @@
 #include "ebpf/ebpf_prog.h"
 #include "unit.h"
 
-#define I(code, k)	   ((struct cbpf_insn){(code), 0, 0, (uint32_t)(k)})
-#define J(code, jt, jf, k) ((struct cbpf_insn){(code), (jt), (jf), (uint32_t)(k)})
-#define PROG(...)	   ((const struct cbpf_insn[]){__VA_ARGS__})
-#define LEN(...)	   (sizeof((const struct cbpf_insn[]){__VA_ARGS__}) / sizeof(struct cbpf_insn))
+#define I(code, k)	   ((struct cbpf_insn){ (code), 0, 0, (uint32_t)(k) })
+#define J(code, jt, jf, k) ((struct cbpf_insn){ (code), (jt), (jf), (uint32_t)(k) })
+#define PROG(...)	   ((const struct cbpf_insn[]){ __VA_ARGS__ })
+#define LEN(...)	   (sizeof((const struct cbpf_insn[]){ __VA_ARGS__ }) / sizeof(struct cbpf_insn))
 
 #define RET_A	     I(CBPF_RET | CBPF_A, 0)
 #define RET(k)	     I(CBPF_RET | CBPF_K, k)
@@ -53,8 +53,8 @@ static struct cbpf_ebpf_prog *xlate_opts(const struct cbpf_insn *v, size_t n,
 
 static struct cbpf_ebpf_prog *xlate(const struct cbpf_insn *v, size_t n, enum cbpf_target t)
 {
-	struct cbpf_xlate_opts o = {.target = t};
-	struct cbpf_diags d = {0};
+	struct cbpf_xlate_opts o = { .target = t };
+	struct cbpf_diags d = { 0 };
 	struct cbpf_ebpf_prog *e = xlate_opts(v, n, &o, 0, &d);
 
 	ck_assert_uint_eq(d.n, 0);
@@ -132,32 +132,29 @@ END_TEST
 
 /* ---------------------------------------------------------------- meaning */
 
-static const uint8_t
-	frame[] =
-		{
-			0x00, 0x00, 0x5e, 0x00, 0x01, 0x01, 0x02, 0x00, 0x00, 0x00,
-			0x00, 0x01, 0x08, 0x00, /* eth */
-			0x46, 0x00, 0x00, 0x2c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x06,
-			0x00, 0x00, /* IPv4 + option */
-			10,   0,    0,	  1,	192,  168,  1,	  1,	0x01, 0x01,
-			0x01, 0x00, /* addresses, NOPs, EOL */
-			0x04, 0xd2, 0x00, 0x50, 0,    0,    0,	  1,	0,    0,
-			0,    0,    0x50, 0x02, 0xff, 0xff, 0,	  0,	0,    0, /* TCP */
+static const uint8_t frame[] = {
+	0x00, 0x00, 0x5e, 0x00, 0x01, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, /* eth
+											     */
+	0x46, 0x00, 0x00, 0x2c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x06, 0x00, 0x00, /* IPv4 + option */
+	10,   0,    0,	  1,	192,  168,  1,	  1,	0x01, 0x01, 0x01, 0x00, /* addresses, NOPs,
+										   EOL */
+	0x04, 0xd2, 0x00, 0x50, 0,    0,    0,	  1,	0,    0,    0,	  0,	0x50, 0x02, 0xff,
+	0xff, 0,    0,	  0,	0, /* TCP */
 };
 
 /* Every input a test sees: whole, cut short, without device or link-layer header, tagged. */
 static void inputs(struct cbpf_input *in, struct cbpf_meta *meta, size_t *n, enum cbpf_target t)
 {
-	struct cbpf_meta base = {.net_off = 14,
-				 .protocol = htons(0x0800),
-				 .pkttype = 3,
-				 .ifindex = 7,
-				 .hatype = 1,
-				 .queue = 3,
-				 .mark = 0xdeadbeef,
-				 .rxhash = 0x12345678,
-				 .cpu = 5,
-				 .random = 0x9abcdef0};
+	struct cbpf_meta base = { .net_off = 14,
+				  .protocol = htons(0x0800),
+				  .pkttype = 3,
+				  .ifindex = 7,
+				  .hatype = 1,
+				  .queue = 3,
+				  .mark = 0xdeadbeef,
+				  .rxhash = 0x12345678,
+				  .cpu = 5,
+				  .random = 0x9abcdef0 };
 
 	*n = 0;
 	meta[*n] = base;
@@ -197,12 +194,12 @@ static void inputs(struct cbpf_input *in, struct cbpf_meta *meta, size_t *n, enu
 static void same(const struct cbpf_insn *v, size_t n)
 {
 	struct cbpf_prog *p = cbpf_prog_new(v, n);
-	struct cbpf_diags d = {0};
+	struct cbpf_diags d = { 0 };
 	struct cbpf_vm *vm;
 
 	ck_assert_int_eq(cbpf_vm_new(p, CBPF_VM_SOCKET, &vm, &d), 0);
 	for (int t = CBPF_TARGET_SOCKET; t <= CBPF_TARGET_XDP; t++) {
-		struct cbpf_xlate_opts o = {.target = (enum cbpf_target)t};
+		struct cbpf_xlate_opts o = { .target = (enum cbpf_target)t };
 		struct cbpf_input in[16];
 		struct cbpf_meta meta[16];
 		struct cbpf_ebpf_prog *e;
@@ -248,7 +245,7 @@ START_TEST(jumps_of_every_kind)
 {
 	/* Conditional jumps of every kind, taken and not, constants above 2^31. */
 	for (uint32_t a = 0; a < 3; a++) {
-		static const uint16_t ops[] = {CBPF_JEQ, CBPF_JGT, CBPF_JGE, CBPF_JSET};
+		static const uint16_t ops[] = { CBPF_JEQ, CBPF_JGT, CBPF_JGE, CBPF_JSET };
 
 		for (size_t o = 0; o < 4; o++) {
 			uint32_t v = a == 2 ? 0x80000001u : a;
@@ -269,8 +266,8 @@ END_TEST
 static void refused(const struct cbpf_insn *v, size_t n, enum cbpf_target t, int err, long insn,
 		    const char *part)
 {
-	struct cbpf_xlate_opts o = {.target = t};
-	struct cbpf_diags d = {0};
+	struct cbpf_xlate_opts o = { .target = t };
+	struct cbpf_diags d = { 0 };
 
 	xlate_opts(v, n, &o, err, &d);
 	ck_assert_uint_ge(d.n, 1);
@@ -308,9 +305,9 @@ END_TEST
 START_TEST(refusals_are_located)
 {
 	static const char src[] = "ldh [12]\nld #hatype\nret a\n";
-	struct cbpf_asm_opts ao = {.file = "f.bpf"};
-	struct cbpf_xlate_opts o = {.target = CBPF_TARGET_TC};
-	struct cbpf_diags d = {0};
+	struct cbpf_asm_opts ao = { .file = "f.bpf" };
+	struct cbpf_xlate_opts o = { .target = CBPF_TARGET_TC };
+	struct cbpf_diags d = { 0 };
 	struct cbpf_ebpf_prog *e;
 	struct cbpf_prog *p;
 
@@ -329,29 +326,29 @@ END_TEST
 
 START_TEST(options_and_actions)
 {
-	struct cbpf_xlate_opts o = {.target = CBPF_TARGET_SOCKET, .classid = true};
-	struct cbpf_diags d = {0};
+	struct cbpf_xlate_opts o = { .target = CBPF_TARGET_SOCKET, .classid = true };
+	struct cbpf_diags d = { 0 };
 	struct cbpf_ebpf_prog *e;
 	int32_t v;
 
 	xlate_opts(PROG(RET(0)), 1, &o, -EINVAL, &d);
 	cbpf_diags_free(&d);
-	o = (struct cbpf_xlate_opts){.target = CBPF_TARGET_SECCOMP, .set_match = true};
+	o = (struct cbpf_xlate_opts){ .target = CBPF_TARGET_SECCOMP, .set_match = true };
 	xlate_opts(PROG(RET(0)), 1, &o, -EINVAL, &d);
 	cbpf_diags_free(&d);
-	o = (struct cbpf_xlate_opts){.target = CBPF_TARGET_TC, .classid = true, .set_nomatch = 1};
+	o = (struct cbpf_xlate_opts){ .target = CBPF_TARGET_TC, .classid = true, .set_nomatch = 1 };
 	xlate_opts(PROG(RET(0)), 1, &o, -EINVAL, &d);
 	cbpf_diags_free(&d);
 	/* Class ids: the result itself; actions: match or nomatch. */
-	o = (struct cbpf_xlate_opts){.target = CBPF_TARGET_TC, .classid = true};
+	o = (struct cbpf_xlate_opts){ .target = CBPF_TARGET_TC, .classid = true };
 	e = xlate_opts(PROG(RET(0x10001)), 1, &o, 0, &d);
 	ck_assert_uint_eq(cbpf_xlate_result(e, 0x10001), 0x10001);
 	cbpf_ebpf_prog_free(e);
-	o = (struct cbpf_xlate_opts){.target = CBPF_TARGET_XDP,
-				     .set_match = true,
-				     .match = 3,
-				     .set_nomatch = true,
-				     .nomatch = 0};
+	o = (struct cbpf_xlate_opts){ .target = CBPF_TARGET_XDP,
+				      .set_match = true,
+				      .match = 3,
+				      .set_nomatch = true,
+				      .nomatch = 0 };
 	e = xlate_opts(PROG(RET(7)), 1, &o, 0, &d);
 	ck_assert_uint_eq(cbpf_xlate_result(e, 7), 3);
 	ck_assert_uint_eq(cbpf_xlate_result(e, 0), 0);
@@ -451,7 +448,7 @@ START_TEST(proof_without_perfmon)
 {
 	struct cbpf_ebpf_insn *v = malloc(8 * sizeof(*v));
 	struct cbpf_ebpf_prog *e;
-	uint8_t pkt[60] = {0};
+	uint8_t pkt[60] = { 0 };
 	int status = -1;
 	pid_t pid;
 
@@ -475,11 +472,11 @@ START_TEST(proof_without_perfmon)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (!pid) {
-		struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+		struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 		struct __user_cap_data_struct d[2];
-		struct cbpf_proof_opts po = {0};
+		struct cbpf_proof_opts po = { 0 };
 		struct cbpf_proof_result res;
-		struct cbpf_diags diags = {0};
+		struct cbpf_diags diags = { 0 };
 		struct cbpf_proof *proof;
 		const char *why;
 
@@ -511,8 +508,8 @@ END_TEST
 
 START_TEST(func_target)
 {
-	struct cbpf_xlate_opts o = {.target = CBPF_TARGET_FUNC, .probe = true, .name = "pick"};
-	struct cbpf_diags d = {0};
+	struct cbpf_xlate_opts o = { .target = CBPF_TARGET_FUNC, .probe = true, .name = "pick" };
+	struct cbpf_diags d = { 0 };
 	struct cbpf_ebpf_prog *e;
 	char *text;
 
@@ -562,7 +559,7 @@ START_TEST(func_target)
 	o.probe = false;
 	ck_assert_ptr_null(xlate_opts(PROG(ANC(CBPF_AD_PROTOCOL), RET_A), 2, &o, -ENOTSUP, &d));
 	cbpf_diags_free(&d);
-	o = (struct cbpf_xlate_opts){.target = CBPF_TARGET_TC, .probe = true};
+	o = (struct cbpf_xlate_opts){ .target = CBPF_TARGET_TC, .probe = true };
 	ck_assert_ptr_null(xlate_opts(PROG(RET(1)), 1, &o, -EINVAL, &d));
 	cbpf_diags_free(&d);
 }

@@ -13,7 +13,7 @@
 struct cbpf_asm_opts {
 	const char *file;    /* name used in diagnostics and kept in the program; NULL for none */
 	unsigned max_errors; /* stop after this many errors; 0 means 20 */
-	bool no_relax;       /* refuse conditional jumps farther than 255 instead of rewriting */
+	bool no_relax;	     /* refuse conditional jumps farther than 255 instead of rewriting */
 };
 
 /*

@@ -77,16 +77,15 @@ struct cbpf_capture_file;
 CBPF_API int cbpf_capture_file_open(const char *path, struct cbpf_capture_file **out,
 				    struct cbpf_diags *diags);
 /* A new reader of the capture at its first packet. Same returns as cbpf_capture_open. */
-CBPF_API int cbpf_capture_file_read(const struct cbpf_capture_file *file,
-				    struct cbpf_capture **out, struct cbpf_diags *diags);
+CBPF_API int cbpf_capture_file_read(const struct cbpf_capture_file *file, struct cbpf_capture **out,
+				    struct cbpf_diags *diags);
 /* The capture's name in messages: its path, "<stdin>" for "-". */
 CBPF_API const char *cbpf_capture_file_name(const struct cbpf_capture_file *file);
 /*
  * What was copied to a temporary file to be read again ("a pipe", "a device"), its size in
  * *size (may be NULL); NULL when nothing was.
  */
-CBPF_API const char *cbpf_capture_file_copied(const struct cbpf_capture_file *file,
-					      uint64_t *size);
+CBPF_API const char *cbpf_capture_file_copied(const struct cbpf_capture_file *file, uint64_t *size);
 /* Whether path names the file the capture is read from: writing there would replace it. */
 CBPF_API bool cbpf_capture_file_is(const struct cbpf_capture_file *file, const char *path);
 /* Closes the capture (and its temporary file); NULL is allowed. */

@@ -25,7 +25,7 @@
 #define CBPF_MAX_INPUT_SIZE ((size_t)64 << 20)
 
 #if defined(__GNUC__) || defined(__clang__)
-#define CBPF_API __attribute__((visibility("default")))
+#define CBPF_API	       __attribute__((visibility("default")))
 #define CBPF_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 #else
 #define CBPF_API

@@ -73,12 +73,12 @@ enum cbpf_dbg_file_kind {
 
 /* What cbpf_dbg_load_file found. */
 struct cbpf_dbg_file {
-	bool capture;  /* CBPF_DBG_FILE_AUTO: a capture, nothing loaded; cbpf_dbg_open_capture it */
-	bool policy;   /* a seccomp policy, compiled */
-	bool seccomp;  /* the program is loaded as a seccomp filter */
-	int read_err;  /* the file could not be read: cbpf_infile_read's error */
-	char *src;     /* the file's text, which diagnostics point into (caller frees); NULL for
-			* raw bytecode, which has no lines */
+	bool capture; /* CBPF_DBG_FILE_AUTO: a capture, nothing loaded; cbpf_dbg_open_capture it */
+	bool policy;  /* a seccomp policy, compiled */
+	bool seccomp; /* the program is loaded as a seccomp filter */
+	int read_err; /* the file could not be read: cbpf_infile_read's error */
+	char *src;    /* the file's text, which diagnostics point into (caller frees); NULL for
+		       * raw bytecode, which has no lines */
 	size_t len;
 };
 
@@ -192,26 +192,26 @@ CBPF_API void cbpf_dbg_set_seccomp(struct cbpf_dbg *dbg, const struct cbpf_secco
 
 /* What the program runs on now. Pointers stay valid until the input changes. */
 struct cbpf_dbg_input {
-	bool have_packet;              /* a packet is current (socket programs need one) */
-	const uint8_t *data;           /* the packet */
+	bool have_packet;    /* a packet is current (socket programs need one) */
+	const uint8_t *data; /* the packet */
 	uint32_t caplen, wirelen;
-	uint64_t number;               /* its number in the capture, from 1; 0 when set directly */
-	int64_t ts_sec;                /* its timestamp */
+	uint64_t number; /* its number in the capture, from 1; 0 when set directly */
+	int64_t ts_sec;	 /* its timestamp */
 	uint32_t ts_nsec;
-	bool have_next;                /* the capture holds a packet after this one */
-	int linktype;                  /* DLT_* of the packet */
+	bool have_next;			    /* the capture holds a packet after this one */
+	int linktype;			    /* DLT_* of the packet */
 	const struct cbpf_seccomp_data *sd; /* the seccomp input (never NULL; zeroed at first) */
-	const char *capture;           /* the capture's path, or NULL */
-	uint32_t snaplen;              /* the capture's snapshot length */
-	uint64_t count;                /* the capture's packets, once it has been read to the end;
-					* 0 while unknown */
-	bool counted;                  /* count is known (0 for a capture without packets) */
+	const char *capture;		    /* the capture's path, or NULL */
+	uint32_t snaplen;		    /* the capture's snapshot length */
+	uint64_t count; /* the capture's packets, once it has been read to the end;
+			 * 0 while unknown */
+	bool counted;	/* count is known (0 for a capture without packets) */
 };
 CBPF_API void cbpf_dbg_input(const struct cbpf_dbg *dbg, struct cbpf_dbg_input *out);
 
 /* What a command needs (cbpf_dbg_ready), or-ed. */
 enum cbpf_dbg_need {
-	CBPF_DBG_NEED_PROG = 1,    /* a program */
+	CBPF_DBG_NEED_PROG = 1,	   /* a program */
 	CBPF_DBG_NEED_INPUT = 2,   /* a program and what it runs on: a packet, or for a seccomp
 				    * filter its input (always there) */
 	CBPF_DBG_NEED_CAPTURE = 4, /* a capture */
@@ -248,8 +248,7 @@ CBPF_API enum cbpf_arch cbpf_dbg_arch(const struct cbpf_dbg *dbg);
  * minijail's policies write them. An unknown constant is located in text (line 1), with the
  * closest known names. Returns 0, -EINVAL (diags say why; the input is unchanged), -ENOMEM.
  */
-CBPF_API int cbpf_dbg_set_syscall(struct cbpf_dbg *dbg, const char *text,
-				  struct cbpf_diags *diags);
+CBPF_API int cbpf_dbg_set_syscall(struct cbpf_dbg *dbg, const char *text, struct cbpf_diags *diags);
 /*
  * Sets the seccomp input's architecture from a name (cbpf_arch_parse's) or an AUDIT_ARCH_*
  * number; names are then read on it, when it is one of cbpf's. Returns 0 or -EINVAL (diags).
@@ -260,7 +259,7 @@ CBPF_API int cbpf_dbg_set_arch(struct cbpf_dbg *dbg, const char *text, struct cb
 struct cbpf_dbg_names {
 	const char *nr_name; /* "openat", or NULL when its architecture has no such call */
 	char syscall[80];    /* "openat (257)", or "257" */
-	char arch[32];       /* "x86_64", or the AUDIT_ARCH_* number "0x40000028" */
+	char arch[32];	     /* "x86_64", or the AUDIT_ARCH_* number "0x40000028" */
 };
 CBPF_API void cbpf_dbg_names(const struct cbpf_dbg *dbg, struct cbpf_dbg_names *out);
 
@@ -277,8 +276,8 @@ CBPF_API void cbpf_dbg_names(const struct cbpf_dbg *dbg, struct cbpf_dbg_names *
 struct cbpf_dbg_field {
 	const char *name;
 	const char *help; /* one line */
-	uint64_t max;     /* the largest value it takes */
-	bool derived;     /* filled from the packet unless set */
+	uint64_t max;	  /* the largest value it takes */
+	bool derived;	  /* filled from the packet unless set */
 };
 /* The fields, in a fixed order; *count receives their number. */
 CBPF_API const struct cbpf_dbg_field *cbpf_dbg_fields(size_t *count);
@@ -362,12 +361,12 @@ enum cbpf_dbg_point_kind {
 };
 
 struct cbpf_dbg_point {
-	unsigned id;                   /* from 1, never reused in a session */
+	unsigned id; /* from 1, never reused in a session */
 	enum cbpf_dbg_point_kind kind;
-	long pc;                       /* BREAK: the instruction, or -1 for any */
-	struct cbpf_dbg_expr *cond;    /* BREAK: NULL for none */
-	unsigned mem;                  /* WATCH: the word */
-	uint64_t hits;                 /* how many times it stopped a run */
+	long pc;		    /* BREAK: the instruction, or -1 for any */
+	struct cbpf_dbg_expr *cond; /* BREAK: NULL for none */
+	unsigned mem;		    /* WATCH: the word */
+	uint64_t hits;		    /* how many times it stopped a run */
 };
 
 /*
@@ -407,17 +406,17 @@ CBPF_API int cbpf_dbg_watch_text(struct cbpf_dbg *dbg, const char *text, unsigne
 /* ---------------------------------------------------------------- running */
 
 enum cbpf_dbg_why {
-	CBPF_DBG_END,       /* the program ended (cbpf_dbg_continue), or the packets ran out */
+	CBPF_DBG_END,	    /* the program ended (cbpf_dbg_continue), or the packets ran out */
 	CBPF_DBG_HIT_BREAK, /* a breakpoint: the state is before its instruction */
 	CBPF_DBG_HIT_WATCH, /* a watch: the state is after the instruction that changed M[mem] */
-	CBPF_DBG_LIMIT,     /* the step limit was reached */
+	CBPF_DBG_LIMIT,	    /* the step limit was reached */
 	CBPF_DBG_INTERRUPT, /* the interrupt flag was set */
 };
 
 struct cbpf_dbg_stop {
 	enum cbpf_dbg_why why;
-	unsigned id;            /* HIT_BREAK, HIT_WATCH: the point */
-	unsigned mem;           /* HIT_WATCH: the word, its value before and after */
+	unsigned id;  /* HIT_BREAK, HIT_WATCH: the point */
+	unsigned mem; /* HIT_WATCH: the word, its value before and after */
 	uint32_t old, now;
 };
 
@@ -432,13 +431,13 @@ CBPF_API int cbpf_dbg_continue(struct cbpf_dbg *dbg, uint64_t max_steps,
 
 /* What runs over many packets counted. */
 struct cbpf_dbg_tally {
-	uint64_t pass;    /* the program returned non-zero */
-	uint64_t fail;    /* it returned 0 */
-	uint64_t budget;  /* of fail: runs the loop budget stopped (cbpf_vm_loop_budget), where
-			   * libpcap would loop for ever */
+	uint64_t pass;	 /* the program returned non-zero */
+	uint64_t fail;	 /* it returned 0 */
+	uint64_t budget; /* of fail: runs the loop budget stopped (cbpf_vm_loop_budget), where
+			  * libpcap would loop for ever */
 	uint64_t budget_packet; /* the first of those: its packet number, and the instruction */
 	uint32_t budget_pc;	/* (a backward jump) where it stopped */
-	bool interrupted; /* a sweep stopped early on the interrupt flag */
+	bool interrupted;	/* a sweep stopped early on the interrupt flag */
 };
 
 /*
@@ -524,12 +523,12 @@ CBPF_API int cbpf_dbg_reads(struct cbpf_dbg *dbg, uint8_t *marks, size_t *nread)
 
 /* What a sweep over a whole capture does besides counting. */
 struct cbpf_dbg_sweep_opts {
-	uint64_t *hits;        /* when not NULL, room for the program's length: each instruction's
-				* executions are added to it */
-	const char *write;     /* when not NULL, the accepted packets are written to this new pcap
-				* file (whole, as tcpdump -w does), which appears only when the
-				* sweep succeeded */
-	uint64_t *written;     /* when not NULL, receives how many packets were written */
+	uint64_t *hits;	   /* when not NULL, room for the program's length: each instruction's
+			    * executions are added to it */
+	const char *write; /* when not NULL, the accepted packets are written to this new pcap
+			    * file (whole, as tcpdump -w does), which appears only when the
+			    * sweep succeeded */
+	uint64_t *written; /* when not NULL, receives how many packets were written */
 };
 
 /*
@@ -560,7 +559,7 @@ CBPF_API int cbpf_dbg_result(const struct cbpf_dbg *dbg, uint32_t ret, char *buf
 /* Markup around the answer of a conditional jump in cbpf_dbg_why's words: a caller's colours. */
 struct cbpf_dbg_why_opts {
 	const char *yes; /* before "yes" */
-	const char *no;  /* before "no" */
+	const char *no;	 /* before "no" */
 	const char *end; /* after either */
 };
 
@@ -575,7 +574,6 @@ struct cbpf_dbg_why_opts {
 CBPF_API int cbpf_dbg_why(const struct cbpf_dbg *dbg, const struct cbpf_dbg_hist *h,
 			  const struct cbpf_vm_state *after, const struct cbpf_dbg_why_opts *opts,
 			  char *buf, size_t size);
-
 
 /* ---------------------------------------------------------------- writers: cbpf-dbg's output */
 
@@ -597,8 +595,7 @@ CBPF_API void cbpf_dbg_write_stop(FILE *out, const struct cbpf_dbg *dbg,
  * The stop at the last instruction executed (the history's last entry), with the state it
  * saw; with_ret adds what the run returned. Nothing when nothing was executed.
  */
-CBPF_API void cbpf_dbg_write_last(FILE *out, const struct cbpf_dbg *dbg, bool with_ret,
-				  bool color);
+CBPF_API void cbpf_dbg_write_last(FILE *out, const struct cbpf_dbg *dbg, bool with_ret, bool color);
 /*
  * The current packet in hex with the bytes the program reads (cbpf_dbg_reads) marked:
  * highlighted in colour, else a line of carets under them. Returns 0 or -ENOMEM.

@@ -40,12 +40,12 @@ CBPF_API void cbpf_diags_free(struct cbpf_diags *diags);
  * Appends one diagnostic. diags may be NULL (the message is dropped). file is copied.
  * Returns 0 or -ENOMEM.
  */
-CBPF_API int cbpf_diags_add(struct cbpf_diags *diags, enum cbpf_severity severity,
-			    const char *file, unsigned line, unsigned col, unsigned len, long insn,
-			    const char *fmt, ...) CBPF_PRINTF(8, 9);
+CBPF_API int cbpf_diags_add(struct cbpf_diags *diags, enum cbpf_severity severity, const char *file,
+			    unsigned line, unsigned col, unsigned len, long insn, const char *fmt,
+			    ...) CBPF_PRINTF(8, 9);
 
 struct cbpf_diag_print_opts {
-	bool color;           /* ANSI colours for the severity and caret */
+	bool color;	      /* ANSI colours for the severity and caret */
 	const char *fallback; /* name printed when a diagnostic has no file ("<stdin>") */
 	unsigned max_errors;  /* after this many errors, one line says how many more; 0: all */
 };

@@ -12,15 +12,15 @@
 #include "prog.h"
 
 enum cbpf_form {
-	CBPF_FORM_AUTO,    /* reading only: detect the form from the text */
-	CBPF_FORM_ASM,     /* bpf_asm source; written, a disassembly that reassembles */
+	CBPF_FORM_AUTO,	   /* reading only: detect the form from the text */
+	CBPF_FORM_ASM,	   /* bpf_asm source; written, a disassembly that reassembles */
 	CBPF_FORM_LISTING, /* tcpdump -d */
 	CBPF_FORM_COMMA,   /* bpf_asm's default, tc and iptables -m bpf: "N,code jt jf k,..." */
-	CBPF_FORM_C,       /* bpf_asm -c: "{ 0x28,  0,  0, 0x0000000c }," */
-	CBPF_FORM_DD,      /* tcpdump -dd */
-	CBPF_FORM_DDD,     /* tcpdump -ddd: the count, then "code jt jf k" in decimal */
-	CBPF_FORM_RAW,     /* the struct sock_filter array, host byte order */
-	CBPF_FORM_DOT,     /* Graphviz control-flow graph; writing only */
+	CBPF_FORM_C,	   /* bpf_asm -c: "{ 0x28,  0,  0, 0x0000000c }," */
+	CBPF_FORM_DD,	   /* tcpdump -dd */
+	CBPF_FORM_DDD,	   /* tcpdump -ddd: the count, then "code jt jf k" in decimal */
+	CBPF_FORM_RAW,	   /* the struct sock_filter array, host byte order */
+	CBPF_FORM_DOT,	   /* Graphviz control-flow graph; writing only */
 };
 
 /* The form's name as the command line spells it ("comma", "dd", ...), never NULL. */
@@ -40,7 +40,7 @@ struct cbpf_read_opts {
 	const char *file;    /* name for diagnostics and the program; NULL for none */
 	enum cbpf_form form; /* CBPF_FORM_AUTO (0) to detect */
 	unsigned max_errors; /* 0 means 20 */
-	bool no_relax;       /* see struct cbpf_asm_opts */
+	bool no_relax;	     /* see struct cbpf_asm_opts */
 };
 
 /*

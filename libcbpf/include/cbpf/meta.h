@@ -9,11 +9,11 @@
 #include "common.h"
 
 /* skb->pkt_type (include/uapi/linux/if_packet.h: PACKET_HOST ...). */
-#define CBPF_PKT_HOST 0
+#define CBPF_PKT_HOST	   0
 #define CBPF_PKT_BROADCAST 1
 #define CBPF_PKT_MULTICAST 2
 #define CBPF_PKT_OTHERHOST 3
-#define CBPF_PKT_OUTGOING 4
+#define CBPF_PKT_OUTGOING  4
 
 /*
  * What the kernel's sk_buff holds besides the bytes: every input of an ancillary load
@@ -21,27 +21,27 @@
  * ifindex 0, no VLAN tag, network header at offset 0, every field 0. Plain data; copy freely.
  */
 struct cbpf_meta {
-	uint32_t net_off;      /* network header offset in the data (SKF_NET_OFF loads) */
-	uint16_t protocol;     /* skb->protocol, in network byte order like the kernel's __be16:
-				* 0x0800 is stored as htons(0x0800); ld #proto returns ntohs() */
-	uint8_t pkttype;       /* skb->pkt_type, CBPF_PKT_*; ld #type returns it & 7 */
-	bool no_dev;           /* skb->dev is NULL (unix and netlink sockets): ld #ifidx and
-				* ld #hatype then end the program, returning A */
-	bool no_mac;           /* the link-layer header is unknown (skb_mac_header_was_set
-				* false): SKF_LL_OFF loads are out of bounds */
-	uint32_t ifindex;      /* skb->dev->ifindex: ld #ifidx */
-	uint16_t hatype;       /* skb->dev->type, ARPHRD_*: ld #hatype */
-	uint16_t queue;        /* skb->queue_mapping: ld #queue */
-	uint32_t mark;         /* skb->mark: ld #mark */
-	uint32_t rxhash;       /* skb->hash: ld #rxhash */
-	uint32_t cpu;          /* the CPU running the filter: ld #cpu */
-	uint32_t random;       /* what ld #rand returns (the kernel draws a new number each time) */
-	bool vlan_present;     /* an offloaded VLAN tag: ld #vlan_avail returns 1 */
-	uint16_t vlan_tci;     /* skb->vlan_tci: ld #vlan_tci */
-	uint16_t vlan_proto;   /* skb->vlan_proto, network byte order: ld #vlan_tpid returns
-				* ntohs() */
-	uint32_t pay_off;      /* what skb_get_poff() returns (flow dissector), 0 when it fails:
-				* ld #poff */
+	uint32_t net_off;    /* network header offset in the data (SKF_NET_OFF loads) */
+	uint16_t protocol;   /* skb->protocol, in network byte order like the kernel's __be16:
+			      * 0x0800 is stored as htons(0x0800); ld #proto returns ntohs() */
+	uint8_t pkttype;     /* skb->pkt_type, CBPF_PKT_*; ld #type returns it & 7 */
+	bool no_dev;	     /* skb->dev is NULL (unix and netlink sockets): ld #ifidx and
+			      * ld #hatype then end the program, returning A */
+	bool no_mac;	     /* the link-layer header is unknown (skb_mac_header_was_set
+			      * false): SKF_LL_OFF loads are out of bounds */
+	uint32_t ifindex;    /* skb->dev->ifindex: ld #ifidx */
+	uint16_t hatype;     /* skb->dev->type, ARPHRD_*: ld #hatype */
+	uint16_t queue;	     /* skb->queue_mapping: ld #queue */
+	uint32_t mark;	     /* skb->mark: ld #mark */
+	uint32_t rxhash;     /* skb->hash: ld #rxhash */
+	uint32_t cpu;	     /* the CPU running the filter: ld #cpu */
+	uint32_t random;     /* what ld #rand returns (the kernel draws a new number each time) */
+	bool vlan_present;   /* an offloaded VLAN tag: ld #vlan_avail returns 1 */
+	uint16_t vlan_tci;   /* skb->vlan_tci: ld #vlan_tci */
+	uint16_t vlan_proto; /* skb->vlan_proto, network byte order: ld #vlan_tpid returns
+			      * ntohs() */
+	uint32_t pay_off;    /* what skb_get_poff() returns (flow dissector), 0 when it fails:
+			      * ld #poff */
 };
 
 /*

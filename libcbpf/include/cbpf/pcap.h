@@ -11,13 +11,13 @@
 #include "prog.h"
 
 #define CBPF_DEFAULT_SNAPLEN 262144 /* tcpdump's MAXIMUM_SNAPLEN */
-#define CBPF_DLT_EN10MB 1
+#define CBPF_DLT_EN10MB	     1
 
 struct cbpf_compile_opts {
-	int linktype;      /* DLT_* value; 0 is DLT_NULL, so set it (CBPF_DLT_EN10MB is tcpdump's) */
-	int snaplen;       /* 0 means CBPF_DEFAULT_SNAPLEN */
-	bool no_optimize;  /* tcpdump -O */
-	uint32_t netmask;  /* for "ip broadcast"; 0 like tcpdump without an interface */
+	int linktype;	  /* DLT_* value; 0 is DLT_NULL, so set it (CBPF_DLT_EN10MB is tcpdump's) */
+	int snaplen;	  /* 0 means CBPF_DEFAULT_SNAPLEN */
+	bool no_optimize; /* tcpdump -O */
+	uint32_t netmask; /* for "ip broadcast"; 0 like tcpdump without an interface */
 };
 
 /*

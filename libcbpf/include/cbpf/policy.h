@@ -24,7 +24,7 @@ enum cbpf_policy_lang {
 
 /* Options for reading a policy and generating its filter. A zeroed struct (or NULL) is valid. */
 struct cbpf_policy_opts {
-	const char *file;           /* name for diagnostics; the base of relative @include paths */
+	const char *file; /* name for diagnostics; the base of relative @include paths */
 	enum cbpf_policy_lang lang;
 
 	/* The architectures the filter checks. None given: a JSON profile's own (its archMap entry
@@ -66,8 +66,8 @@ struct cbpf_policy_opts {
 	 * without conditions; one without conditions replaces the argument rules before it) with
 	 * a warning. */
 	bool strict;
-	bool no_includes;  /* refuse @include (text) */
-	bool no_comments;  /* generate the program without per-instruction comments */
+	bool no_includes;    /* refuse @include (text) */
+	bool no_comments;    /* generate the program without per-instruction comments */
 	unsigned max_errors; /* 0 means 20 */
 	/* The most a file read (cbpf_policy_parse_file, an @include) may hold, in bytes; a larger
 	 * one is an error. 0 means CBPF_MAX_INPUT_SIZE (64 MiB). */
@@ -117,9 +117,9 @@ CBPF_API int cbpf_policy_compile_file(const char *path, const struct cbpf_policy
 
 /* How a condition compares argument arg (64 bits; the low 32 on 32-bit architectures). */
 enum cbpf_cmp {
-	CBPF_CMP_EQ,        /* arg == value */
-	CBPF_CMP_NE,        /* arg != value */
-	CBPF_CMP_LT,        /* arg < value, unsigned */
+	CBPF_CMP_EQ, /* arg == value */
+	CBPF_CMP_NE, /* arg != value */
+	CBPF_CMP_LT, /* arg < value, unsigned */
 	CBPF_CMP_LE,
 	CBPF_CMP_GT,
 	CBPF_CMP_GE,

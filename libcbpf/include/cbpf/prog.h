@@ -49,7 +49,8 @@ CBPF_API const struct cbpf_srcloc *cbpf_prog_srcloc(const struct cbpf_prog *prog
 CBPF_API const char *cbpf_prog_file(const struct cbpf_prog *prog);
 /* A comment attached to instruction pc (e.g. a syscall name), or NULL. */
 CBPF_API const char *cbpf_prog_comment(const struct cbpf_prog *prog, size_t pc);
-/* Attaches a copy of text to instruction pc (NULL removes it). 0, -EINVAL (pc out of range), -ENOMEM. */
+/* Attaches a copy of text to instruction pc (NULL removes it). 0, -EINVAL (pc out of range),
+ * -ENOMEM. */
 CBPF_API int cbpf_prog_set_comment(struct cbpf_prog *prog, size_t pc, const char *text);
 CBPF_API enum cbpf_prog_kind cbpf_prog_kind(const struct cbpf_prog *prog);
 CBPF_API void cbpf_prog_set_kind(struct cbpf_prog *prog, enum cbpf_prog_kind kind);

@@ -28,8 +28,8 @@ struct cbpf_proof_opts {
 	bool interpreter; /* do not try the kernel */
 	char *log_buf;	  /* the verifier's log if it refuses the program; may be NULL */
 	size_t log_size;
-	bool no_jit;	  /* interpret the classic program rather than run it as native code
-			   * (cbpf/jit.h; the same results) */
+	bool no_jit; /* interpret the classic program rather than run it as native code
+		      * (cbpf/jit.h; the same results) */
 };
 
 /*

@@ -16,13 +16,13 @@
 
 /* One system call as a tracer or a log saw it. */
 struct cbpf_syscall_event {
-	int pid;             /* the caller's, in the tracer's pid namespace; 0 when unknown */
+	int pid;	     /* the caller's, in the tracer's pid namespace; 0 when unknown */
 	enum cbpf_arch arch; /* x32 when an x86_64 number carries CBPF_X32_SYSCALL_BIT */
-	uint32_t nr;         /* as seccomp_data.nr (with the x32 bit); see name */
+	uint32_t nr;	     /* as seccomp_data.nr (with the x32 bit); see name */
 	const char *name;    /* the syscall's name when the source gave one (strace), or NULL */
-	unsigned known;      /* bit i set: args[i] holds argument i (a tracer: all six) */
+	unsigned known;	     /* bit i set: args[i] holds argument i (a tracer: all six) */
 	uint64_t args[6];
-	uint64_t ip;         /* the instruction pointer, 0 when unknown */
+	uint64_t ip; /* the instruction pointer, 0 when unknown */
 	/* (logs) where the event was read */
 	const char *file;
 	unsigned line;

@@ -17,16 +17,16 @@
 /* The calls of one syscall that the filter gave one action other than allow (and one rule). */
 struct cbpf_replay_denial {
 	enum cbpf_arch arch;
-	uint32_t nr;                         /* as seccomp_data.nr */
-	const char *name;                    /* its name on arch (static), or NULL: none */
-	uint32_t action;                     /* the filter's */
+	uint32_t nr;			     /* as seccomp_data.nr */
+	const char *name;		     /* its name on arch (static), or NULL: none */
+	uint32_t action;		     /* the filter's */
 	const struct cbpf_policy_rule *rule; /* the policy's rule that decided (borrowed from
 					      * it), or NULL: its default or bad-arch action,
 					      * or no policy given */
-	bool other_arch;                     /* (policy given) arch is none of the policy's:
+	bool other_arch;		     /* (policy given) arch is none of the policy's:
 					      * its bad-architecture action decided */
 	uint64_t count;
-	unsigned line;                       /* the first such call's line in the trace */
+	unsigned line; /* the first such call's line in the trace */
 };
 
 struct cbpf_replay_opts {
@@ -34,7 +34,7 @@ struct cbpf_replay_opts {
 	 * must outlive the replay. */
 	const struct cbpf_policy *policy;
 	enum cbpf_trace_form form; /* CBPF_TRACE_AUTO tells strace, audit and recordings apart */
-	const char *file;          /* names the trace in diagnostics and the report */
+	const char *file;	   /* names the trace in diagnostics and the report */
 };
 
 /* What a replay found. Opaque. */

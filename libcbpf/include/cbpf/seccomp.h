@@ -24,7 +24,7 @@ enum cbpf_arch {
 	CBPF_ARCH_PPC64LE,
 	CBPF_ARCH_S390X, /* big-endian */
 	CBPF_ARCH_LOONGARCH64,
-	CBPF_ARCH_MIPS,     /* o32, big-endian */
+	CBPF_ARCH_MIPS,	    /* o32, big-endian */
 	CBPF_ARCH_MIPSEL,   /* o32 */
 	CBPF_ARCH_MIPS64,   /* n64, big-endian */
 	CBPF_ARCH_MIPS64EL, /* n64 */
@@ -32,18 +32,18 @@ enum cbpf_arch {
 #define CBPF_ARCH_COUNT 13 /* CBPF_ARCH_X86_64 .. CBPF_ARCH_MIPS64EL */
 
 /* include/uapi/linux/audit.h: what seccomp_data.arch holds. x32 shares x86_64's. */
-#define CBPF_AUDIT_ARCH_X86_64 0xc000003eU
-#define CBPF_AUDIT_ARCH_I386 0x40000003U
-#define CBPF_AUDIT_ARCH_AARCH64 0xc00000b7U
-#define CBPF_AUDIT_ARCH_ARM 0x40000028U
-#define CBPF_AUDIT_ARCH_RISCV64 0xc00000f3U
-#define CBPF_AUDIT_ARCH_PPC64LE 0xc0000015U
-#define CBPF_AUDIT_ARCH_S390X 0x80000016U
+#define CBPF_AUDIT_ARCH_X86_64	    0xc000003eU
+#define CBPF_AUDIT_ARCH_I386	    0x40000003U
+#define CBPF_AUDIT_ARCH_AARCH64	    0xc00000b7U
+#define CBPF_AUDIT_ARCH_ARM	    0x40000028U
+#define CBPF_AUDIT_ARCH_RISCV64	    0xc00000f3U
+#define CBPF_AUDIT_ARCH_PPC64LE	    0xc0000015U
+#define CBPF_AUDIT_ARCH_S390X	    0x80000016U
 #define CBPF_AUDIT_ARCH_LOONGARCH64 0xc0000102U
-#define CBPF_AUDIT_ARCH_MIPS 0x00000008U
-#define CBPF_AUDIT_ARCH_MIPSEL 0x40000008U
-#define CBPF_AUDIT_ARCH_MIPS64 0x80000008U
-#define CBPF_AUDIT_ARCH_MIPS64EL 0xc0000008U
+#define CBPF_AUDIT_ARCH_MIPS	    0x00000008U
+#define CBPF_AUDIT_ARCH_MIPSEL	    0x40000008U
+#define CBPF_AUDIT_ARCH_MIPS64	    0x80000008U
+#define CBPF_AUDIT_ARCH_MIPS64EL    0xc0000008U
 /* arch/x86/include/uapi/asm/unistd.h: __X32_SYSCALL_BIT, set in every x32 syscall number. */
 #define CBPF_X32_SYSCALL_BIT 0x40000000U
 
@@ -129,15 +129,15 @@ CBPF_API const char *cbpf_const_name(enum cbpf_arch arch, const char *family, ui
 
 /* include/uapi/linux/seccomp.h: a filter's return value is an action and 16 bits of data. */
 #define CBPF_SECCOMP_RET_KILL_PROCESS 0x80000000U
-#define CBPF_SECCOMP_RET_KILL_THREAD 0x00000000U
-#define CBPF_SECCOMP_RET_TRAP 0x00030000U
-#define CBPF_SECCOMP_RET_ERRNO 0x00050000U
-#define CBPF_SECCOMP_RET_USER_NOTIF 0x7fc00000U
-#define CBPF_SECCOMP_RET_TRACE 0x7ff00000U
-#define CBPF_SECCOMP_RET_LOG 0x7ffc0000U
-#define CBPF_SECCOMP_RET_ALLOW 0x7fff0000U
-#define CBPF_SECCOMP_RET_ACTION_FULL 0xffff0000U
-#define CBPF_SECCOMP_RET_DATA 0x0000ffffU
+#define CBPF_SECCOMP_RET_KILL_THREAD  0x00000000U
+#define CBPF_SECCOMP_RET_TRAP	      0x00030000U
+#define CBPF_SECCOMP_RET_ERRNO	      0x00050000U
+#define CBPF_SECCOMP_RET_USER_NOTIF   0x7fc00000U
+#define CBPF_SECCOMP_RET_TRACE	      0x7ff00000U
+#define CBPF_SECCOMP_RET_LOG	      0x7ffc0000U
+#define CBPF_SECCOMP_RET_ALLOW	      0x7fff0000U
+#define CBPF_SECCOMP_RET_ACTION_FULL  0xffff0000U
+#define CBPF_SECCOMP_RET_DATA	      0x0000ffffU
 
 /*
  * Parses an action: allow, log, trap, kill_process, kill_thread (kill), user_notif, errno(N),
@@ -169,10 +169,10 @@ CBPF_API const char *cbpf_errno_name(int err);
 CBPF_API int cbpf_seccomp_annotate(struct cbpf_prog *prog, enum cbpf_arch assume);
 
 /* include/uapi/linux/seccomp.h: SECCOMP_FILTER_FLAG_*. */
-#define CBPF_SECCOMP_FLAG_TSYNC 0x1U
-#define CBPF_SECCOMP_FLAG_LOG 0x2U
-#define CBPF_SECCOMP_FLAG_SPEC_ALLOW 0x4U
-#define CBPF_SECCOMP_FLAG_NEW_LISTENER 0x8U
+#define CBPF_SECCOMP_FLAG_TSYNC		     0x1U
+#define CBPF_SECCOMP_FLAG_LOG		     0x2U
+#define CBPF_SECCOMP_FLAG_SPEC_ALLOW	     0x4U
+#define CBPF_SECCOMP_FLAG_NEW_LISTENER	     0x8U
 #define CBPF_SECCOMP_FLAG_WAIT_KILLABLE_RECV 0x20U
 /* Ours: do not set no_new_privs first (the caller has CAP_SYS_ADMIN). */
 #define CBPF_SECCOMP_KEEP_PRIVS 0x80000000U

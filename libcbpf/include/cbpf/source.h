@@ -27,10 +27,10 @@ enum cbpf_source_kind {
 };
 
 struct cbpf_source_opts {
-	const char *file;           /* names the input in diagnostics and the program; NULL: none */
+	const char *file; /* names the input in diagnostics and the program; NULL: none */
 	enum cbpf_source_kind kind;
-	enum cbpf_form form;        /* CBPF_SOURCE_PROGRAM: the form; CBPF_FORM_AUTO detects */
-	bool no_relax;              /* bpf_asm source: see struct cbpf_asm_opts */
+	enum cbpf_form form; /* CBPF_SOURCE_PROGRAM: the form; CBPF_FORM_AUTO detects */
+	bool no_relax;	     /* bpf_asm source: see struct cbpf_asm_opts */
 	/* Policies: architectures, capabilities...; NULL for the defaults. Its file, when NULL, is
 	 * file above. */
 	const struct cbpf_policy_opts *policy;
@@ -40,8 +40,8 @@ struct cbpf_source_opts {
 
 /* What an input turned out to be. */
 struct cbpf_source_info {
-	bool policy;            /* a policy was compiled (the program is a seccomp filter) */
-	enum cbpf_form form;    /* the form it was read in as a program (named or detected);
+	bool policy;		/* a policy was compiled (the program is a seccomp filter) */
+	enum cbpf_form form;	/* the form it was read in as a program (named or detected);
 				 * CBPF_FORM_AUTO when it was compiled as a policy or read as one
 				 * only: CBPF_FORM_RAW input has no lines to show in excerpts */
 	unsigned seccomp_flags; /* a policy's flags (cbpf_policy_flags) */

@@ -35,7 +35,7 @@
  */
 struct cbpf_seccomp_data {
 	int32_t nr;
-	uint32_t arch;                /* AUDIT_ARCH_* */
+	uint32_t arch; /* AUDIT_ARCH_* */
 	uint64_t instruction_pointer;
 	uint64_t args[6];
 };
@@ -43,12 +43,12 @@ struct cbpf_seccomp_data {
 
 /* One run's input. Borrowed: nothing is copied or kept. */
 struct cbpf_input {
-	const uint8_t *data;          /* the packet from its link-layer header (where skb->data
+	const uint8_t *data;	      /* the packet from its link-layer header (where skb->data
 				       * points for a SOCK_RAW packet socket), or a
 				       * cbpf_seccomp_data */
-	uint32_t caplen;              /* bytes readable at data; loads past them are out of bounds
+	uint32_t caplen;	      /* bytes readable at data; loads past them are out of bounds
 				       * (libpcap's buflen) */
-	uint32_t wirelen;             /* the packet's length, what ld #len returns (libpcap's
+	uint32_t wirelen;	      /* the packet's length, what ld #len returns (libpcap's
 				       * wirelen, the kernel's skb->len); ignored for seccomp */
 	const struct cbpf_meta *meta; /* NULL reads as a zeroed record; ignored for seccomp */
 };
@@ -72,7 +72,7 @@ static inline struct cbpf_input cbpf_input_seccomp(const struct cbpf_seccomp_dat
 }
 
 enum cbpf_vm_mode {
-	CBPF_VM_SOCKET,  /* socket filters: packet loads, ancillary loads, negative offsets */
+	CBPF_VM_SOCKET,	 /* socket filters: packet loads, ancillary loads, negative offsets */
 	CBPF_VM_SECCOMP, /* seccomp filters (kernel/seccomp.c): ld [k] reads the native 32-bit word
 			  * of struct seccomp_data at k; ld #len is 64; any other packet load, or
 			  * one not aligned inside the 64 bytes, is out of bounds */
@@ -91,8 +91,8 @@ struct cbpf_vm;
  * programs. Returns 0 and sets *out, or -EINVAL (each problem a diagnostic naming
  * the instruction), -ENOMEM.
  */
-CBPF_API int cbpf_vm_new(const struct cbpf_prog *prog, enum cbpf_vm_mode mode,
-			 struct cbpf_vm **out, struct cbpf_diags *diags);
+CBPF_API int cbpf_vm_new(const struct cbpf_prog *prog, enum cbpf_vm_mode mode, struct cbpf_vm **out,
+			 struct cbpf_diags *diags);
 
 /* Frees vm; NULL is allowed. */
 CBPF_API void cbpf_vm_free(struct cbpf_vm *vm);
@@ -147,13 +147,13 @@ enum cbpf_vm_exit {
 struct cbpf_vm_state {
 	uint32_t A, X;
 	uint32_t M[CBPF_MEMWORDS];
-	uint32_t M_written;      /* bit i set once M[i] has been stored to */
-	uint32_t pc;             /* the next instruction */
-	uint64_t steps;          /* instructions executed so far */
-	uint32_t back_jumps;     /* backward jumps taken so far (to loop when loops count apart) */
-	uint32_t loop;           /* 1 + the instruction the last backward jump went to; 0: none */
-	enum cbpf_vm_exit exit;  /* CBPF_VM_RUNNING until the program ends */
-	uint32_t ret;            /* the result, once exit is not CBPF_VM_RUNNING */
+	uint32_t M_written;	/* bit i set once M[i] has been stored to */
+	uint32_t pc;		/* the next instruction */
+	uint64_t steps;		/* instructions executed so far */
+	uint32_t back_jumps;	/* backward jumps taken so far (to loop when loops count apart) */
+	uint32_t loop;		/* 1 + the instruction the last backward jump went to; 0: none */
+	enum cbpf_vm_exit exit; /* CBPF_VM_RUNNING until the program ends */
+	uint32_t ret;		/* the result, once exit is not CBPF_VM_RUNNING */
 };
 
 CBPF_API void cbpf_vm_state_init(struct cbpf_vm_state *st);
@@ -169,26 +169,26 @@ enum cbpf_vm_read {
 
 /* What one step did: enough to record a run, show the bytes read and explain each branch. */
 struct cbpf_vm_step {
-	uint32_t pc;            /* the instruction executed */
-	uint32_t next_pc;       /* the next one; equal to pc once the program has ended */
+	uint32_t pc;		/* the instruction executed */
+	uint32_t next_pc;	/* the next one; equal to pc once the program has ended */
 	enum cbpf_vm_exit exit; /* CBPF_VM_RUNNING, or how the program ended here */
-	uint32_t ret;           /* the program's result when it ended here */
+	uint32_t ret;		/* the program's result when it ended here */
 
 	enum cbpf_vm_read read;
-	int64_t req;            /* READ_PACKET: the offset asked for, k or (int32_t)(X + k) the way
-				 * the kernel computes it; negative for SKF_NET_OFF/SKF_LL_OFF */
-	int64_t off;            /* READ_PACKET: where the read starts in the data after the
-				 * SKF_NET_OFF/SKF_LL_OFF translation, -1 if the offset maps
-				 * nowhere;
-				 * the read is out of bounds when exit is CBPF_VM_EXIT_OOB */
-	uint32_t size;          /* READ_PACKET: 1, 2 or 4 bytes */
-	uint32_t anc;           /* READ_ANC: the CBPF_AD_* number */
-	uint32_t value;         /* a load's result (the new A or X; for ldxb 4*([k]&0xf), the
-				 * byte) */
+	int64_t req;	/* READ_PACKET: the offset asked for, k or (int32_t)(X + k) the way
+			 * the kernel computes it; negative for SKF_NET_OFF/SKF_LL_OFF */
+	int64_t off;	/* READ_PACKET: where the read starts in the data after the
+			 * SKF_NET_OFF/SKF_LL_OFF translation, -1 if the offset maps
+			 * nowhere;
+			 * the read is out of bounds when exit is CBPF_VM_EXIT_OOB */
+	uint32_t size;	/* READ_PACKET: 1, 2 or 4 bytes */
+	uint32_t anc;	/* READ_ANC: the CBPF_AD_* number */
+	uint32_t value; /* a load's result (the new A or X; for ldxb 4*([k]&0xf), the
+			 * byte) */
 
-	bool cond;              /* a conditional jump ran */
-	bool taken;             /* its condition held: jt was followed */
-	uint32_t lhs, rhs;      /* the values it compared: A, and k or X */
+	bool cond;	   /* a conditional jump ran */
+	bool taken;	   /* its condition held: jt was followed */
+	uint32_t lhs, rhs; /* the values it compared: A, and k or X */
 };
 
 /*

@@ -21,7 +21,7 @@ struct cbpf_capture {
 	uint64_t count;
 	long pos; /* pcap files that can tell their position: where the next record starts; -1 */
 	bpf_u_int32 snaplen;
-	char *iobuf; /* stdio's buffer for the file */
+	char *iobuf;		    /* stdio's buffer for the file */
 	struct capture_records rec; /* classic pcap: records read where they lie, while plain */
 };
 
@@ -147,7 +147,8 @@ int cbpf_capture_next(struct cbpf_capture *cap, struct cbpf_frame *frame, struct
 
 			if (real > at)
 				cbpf_diags_add(diags, CBPF_SEV_WARNING, cap->path, 0, 0, 0, -1,
-					       "packet %" PRIu64 ": %ld bytes captured, more than the "
+					       "packet %" PRIu64
+					       ": %ld bytes captured, more than the "
 					       "snapshot length %u: only the first %u are read",
 					       cap->count, real - cap->pos - 16, hdr->caplen,
 					       hdr->caplen);
@@ -221,9 +222,9 @@ static void writer_free(struct cbpf_capture_writer *w)
  */
 static int file_header(int linktype, uint32_t snaplen, uint8_t out[24])
 {
-	pcap_t *dead = pcap_open_dead_with_tstamp_precision(
-		(int)((uint32_t)linktype & ~LINKTYPE_EXT_MASK), (int)snaplen,
-		PCAP_TSTAMP_PRECISION_MICRO);
+	pcap_t *dead =
+		pcap_open_dead_with_tstamp_precision((int)((uint32_t)linktype & ~LINKTYPE_EXT_MASK),
+						     (int)snaplen, PCAP_TSTAMP_PRECISION_MICRO);
 	pcap_dumper_t *d = NULL;
 	char *buf = NULL;
 	size_t len = 0;

@@ -144,8 +144,7 @@ static int gre(const struct frame *f, uint16_t *proto, uint32_t *nhoff)
  * skb_get_poff calls it. True when the dissection succeeds (out_good); ds->nhoff is then the
  * transport offset. Only the protocols listed in vm.h are followed.
  */
-static bool flow_dissect(const struct frame *f, uint16_t proto, struct dissect *ds,
-			 unsigned hdrs)
+static bool flow_dissect(const struct frame *f, uint16_t proto, struct dissect *ds, unsigned hdrs)
 {
 	enum { AGAIN_PROTO, AGAIN_IPPROTO, GOOD } next;
 
@@ -229,7 +228,7 @@ proto_again:
 ip_proto_again:
 	next = GOOD;
 	switch (ds->ip_proto) {
-	case 0:  /* NEXTHDR_HOP */
+	case 0:	 /* NEXTHDR_HOP */
 	case 43: /* NEXTHDR_ROUTING */
 	case 60: /* NEXTHDR_DEST */
 		if (proto != ETH_P_IPV6_)
@@ -314,9 +313,9 @@ static uint32_t payload_offset(const struct frame *f, uint16_t proto, uint32_t n
 	case 136: /* UDP-Lite */
 		poff += 8;
 		break;
-	case 1:  /* ICMP */
+	case 1:	 /* ICMP */
 	case 58: /* ICMPv6 */
-	case 2:  /* IGMP */
+	case 2:	 /* IGMP */
 		poff += 8;
 		break;
 	case 33: /* DCCP */

@@ -15,18 +15,18 @@
 
 /* What an instruction accepts after its mnemonic. */
 enum form {
-	F_LD,   /* ld */
-	F_LDI,  /* ldi, ldxi: #k or a bare k */
+	F_LD,	/* ld */
+	F_LDI,	/* ldi, ldxi: #k or a bare k */
 	F_LDHB, /* ldh, ldb */
-	F_LDX,  /* ldx */
+	F_LDX,	/* ldx */
 	F_LDXB, /* ldxb */
-	F_ST,   /* st, stx */
-	F_JA,   /* ja, jmp */
-	F_JMP,  /* jeq jgt jge jset: a true target, then an optional false target */
+	F_ST,	/* st, stx */
+	F_JA,	/* ja, jmp */
+	F_JMP,	/* jeq jgt jge jset: a true target, then an optional false target */
 	F_JNOT, /* jneq jne jlt jle: encoded as the opposite test with the target in jf */
-	F_ALU,  /* add ... rsh */
+	F_ALU,	/* add ... rsh */
 	F_NONE, /* neg tax txa */
-	F_RET,  /* ret */
+	F_RET,	/* ret */
 };
 
 struct mnemonic {
@@ -78,7 +78,9 @@ static const struct mnemonic mnemonics[] = {
 static const struct {
 	const char *tcpdump, *bpf_asm;
 } tcpdump_names[] = {
-	{ "pktlen", "len" }, { "random", "rand" }, { "vlanp", "vlan_pr" },
+	{ "pktlen", "len" },
+	{ "random", "rand" },
+	{ "vlanp", "vlan_pr" },
 };
 
 static bool name_is(const char *s, unsigned len, const char *name)
@@ -225,7 +227,7 @@ struct operand {
 	enum opnd kind;
 	uint32_t k;
 	struct tok first, last; /* the operand's first and last tokens */
-	struct tok numtok;      /* the number k came from */
+	struct tok numtok;	/* the number k came from */
 };
 
 /* True when t cannot continue the instruction begun before it: the next line starts another. */
@@ -381,20 +383,22 @@ static bool parse_msh(struct parser *p, struct operand *op)
 	uint32_t four_k, mask_k;
 
 	op->kind = O_MSH;
-	if (!tok_u32(&p->ctx, &four, &four_k) || !expect_punct(p, '*') ||
-	    !expect_punct(p, '(') || !expect_punct(p, '[') ||
-	    !expect_number(p, &op->numtok, &op->k) || !expect_punct(p, ']') ||
-	    !expect_punct(p, '&') || !expect_number(p, &mask, &mask_k) || !expect_punct(p, ')'))
+	if (!tok_u32(&p->ctx, &four, &four_k) || !expect_punct(p, '*') || !expect_punct(p, '(') ||
+	    !expect_punct(p, '[') || !expect_number(p, &op->numtok, &op->k) ||
+	    !expect_punct(p, ']') || !expect_punct(p, '&') || !expect_number(p, &mask, &mask_k) ||
+	    !expect_punct(p, ')'))
 		return false;
 	/* bpf_exp.y: "ldxb offset not supported!" for any other factor or mask. */
 	if (four_k != 4) {
-		asm_error_at(&p->ctx, &four, "only 4*([k]&0xf) can be encoded; found " TOKF
-			     " instead of 4", TOKA(&four));
+		asm_error_at(&p->ctx, &four,
+			     "only 4*([k]&0xf) can be encoded; found " TOKF " instead of 4",
+			     TOKA(&four));
 		return false;
 	}
 	if (mask_k != 0xf) {
-		asm_error_at(&p->ctx, &mask, "only 4*([k]&0xf) can be encoded; found " TOKF
-			     " instead of 0xf", TOKA(&mask));
+		asm_error_at(&p->ctx, &mask,
+			     "only 4*([k]&0xf) can be encoded; found " TOKF " instead of 0xf",
+			     TOKA(&mask));
 		return false;
 	}
 	return true;
@@ -446,8 +450,9 @@ static bool parse_operand(struct parser *p, const struct mnemonic *m, struct ope
 		if (parse_ancillary_name(p, &tok, op))
 			goto done;
 		if (tok.kind == TOK_NAME)
-			asm_error_at(&p->ctx, &tok, "invalid operand " TOKF " for '%s': expected %s",
-				     TOKA(&tok), m->name, form_expects(m->form));
+			asm_error_at(&p->ctx, &tok,
+				     "invalid operand " TOKF " for '%s': expected %s", TOKA(&tok),
+				     m->name, form_expects(m->form));
 		return false;
 	}
 	if (accept_reg(p, "x")) {
@@ -623,8 +628,7 @@ static bool parse_insn(struct parser *p, const struct mnemonic *m, struct asm_no
 		operand_span(&op, &len);
 		asm_diag(&p->ctx, CBPF_SEV_ERROR, op.first.line, op.first.col, len,
 			 "invalid operand " DIAG_QF " for '%s': expected %s%s",
-			 DIAG_QA(op.first.text, len),
-			 m->name, form_expects(m->form),
+			 DIAG_QA(op.first.text, len), m->name, form_expects(m->form),
 			 op.kind == O_NUM && (form_accepts(m->form) & O_IMM)
 				 ? " (immediates are written #k)"
 				 : "");

@@ -35,14 +35,14 @@ struct tok {
 	const char *text; /* into the source; len bytes */
 	unsigned len;
 	unsigned line, col;
-	char punct;        /* TOK_PUNCT */
-	bool neg;          /* TOK_NUMBER: written with '-' */
-	bool sign;         /* TOK_NUMBER: written with '-' or '+' */
-	bool overflow;     /* TOK_NUMBER: the magnitude does not fit in 64 bits */
-	uint8_t base;      /* TOK_NUMBER and LEX_DIGIT: 2, 8, 10 or 16 */
-	enum lex_err err;  /* TOK_ERROR */
-	unsigned bad;      /* LEX_DIGIT: offset of the bad character in text */
-	uint64_t mag;      /* TOK_NUMBER: the magnitude */
+	char punct;	  /* TOK_PUNCT */
+	bool neg;	  /* TOK_NUMBER: written with '-' */
+	bool sign;	  /* TOK_NUMBER: written with '-' or '+' */
+	bool overflow;	  /* TOK_NUMBER: the magnitude does not fit in 64 bits */
+	uint8_t base;	  /* TOK_NUMBER and LEX_DIGIT: 2, 8, 10 or 16 */
+	enum lex_err err; /* TOK_ERROR */
+	unsigned bad;	  /* LEX_DIGIT: offset of the bad character in text */
+	uint64_t mag;	  /* TOK_NUMBER: the magnitude */
 };
 
 struct asm_ctx {
@@ -98,8 +98,7 @@ void asm_ctx_init(struct asm_ctx *ctx, const char *src, size_t len,
 /* Reports a diagnostic at a position; counts errors and stops after max_errors. */
 void asm_diag(struct asm_ctx *ctx, enum cbpf_severity sev, unsigned line, unsigned col,
 	      unsigned len, const char *fmt, ...) CBPF_PRINTF(6, 7);
-void asm_error_at(struct asm_ctx *ctx, const struct tok *t, const char *fmt, ...)
-	CBPF_PRINTF(3, 4);
+void asm_error_at(struct asm_ctx *ctx, const struct tok *t, const char *fmt, ...) CBPF_PRINTF(3, 4);
 
 /*
  * Orders the diagnostics added since index from by position (stable), so label errors found
@@ -108,7 +107,7 @@ void asm_error_at(struct asm_ctx *ctx, const struct tok *t, const char *fmt, ...
 void asm_sort_diags(struct asm_ctx *ctx, size_t from);
 
 /* A token quoted in a message, cut as diag_int.h cuts every piece of input quoted. */
-#define TOKF DIAG_QF
+#define TOKF	DIAG_QF
 #define TOKA(t) DIAG_QA((t)->text, (t)->len)
 
 /*
@@ -148,8 +147,8 @@ int asm_link(struct asm_ctx *ctx, const struct asm_nodes *nodes, bool no_relax,
  * the diagnostics added since index first_diag are put in order (asm_sort_diags). Returns 0
  * (*out set), -EINVAL or -ENOMEM.
  */
-int asm_finish(struct asm_ctx *ctx, const struct asm_nodes *nodes, bool no_relax,
-	       size_t first_diag, struct cbpf_prog **out);
+int asm_finish(struct asm_ctx *ctx, const struct asm_nodes *nodes, bool no_relax, size_t first_diag,
+	       struct cbpf_prog **out);
 
 /* The closest candidate to a misspelt word (case-insensitive, at most 2 edits), or NULL. */
 const char *asm_suggest(const char *word, unsigned len, const char *const *cands, size_t n);

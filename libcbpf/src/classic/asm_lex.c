@@ -376,11 +376,13 @@ void lex_report(struct asm_ctx *ctx, const struct tok *t)
 	switch (t->err) {
 	case LEX_CHAR:
 		if (t->text[0] == '/')
-			asm_error_at(ctx, t, "unexpected character '/' (comments start with ';' or "
-					     "'/*')");
+			asm_error_at(ctx, t,
+				     "unexpected character '/' (comments start with ';' or "
+				     "'/*')");
 		else if (t->text[0] == '-')
-			asm_error_at(ctx, t, "unexpected character '-' (a negative number is "
-					     "written with no space: -4)");
+			asm_error_at(ctx, t,
+				     "unexpected character '-' (a negative number is "
+				     "written with no space: -4)");
 		else
 			asm_error_at(ctx, t, "unexpected character " TOKF, TOKA(t));
 		break;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Layout: jump offsets from targets, far conditional jumps rewritten through ja; the parse's end. */
+/* Layout: jump offsets from targets, far conditional jumps rewritten through ja; the parse's end.
+ */
 #include <errno.h>
 #include <stdlib.h>
 
@@ -22,7 +23,7 @@ static size_t inserted(const struct asm_node *node, uint8_t relaxed)
 {
 	if (shared(node, relaxed))
 		return 1;
-	return (size_t)!!(relaxed & RELAX_JT) + !!(relaxed & RELAX_JF);
+	return (size_t) !!(relaxed & RELAX_JT) + !!(relaxed & RELAX_JF);
 }
 
 static void layout(const struct asm_nodes *nodes, const uint8_t *relaxed, size_t *pos)
@@ -68,8 +69,8 @@ static void relax(const struct asm_nodes *nodes, uint8_t *relaxed, size_t *tail)
 		while (changed) {
 			changed = false;
 			for (int s = 0; s < 2; s++) {
-				size_t dist = inserted(node, relaxed[i]) + tail[i + 1] -
-					      tail[node->t[s]];
+				size_t dist =
+					inserted(node, relaxed[i]) + tail[i + 1] - tail[node->t[s]];
 
 				if ((relaxed[i] & (1 << s)) || dist <= JMP_REACH)
 					continue;
@@ -191,8 +192,8 @@ out:
 	return err;
 }
 
-int asm_finish(struct asm_ctx *ctx, const struct asm_nodes *nodes, bool no_relax,
-	       size_t first_diag, struct cbpf_prog **out)
+int asm_finish(struct asm_ctx *ctx, const struct asm_nodes *nodes, bool no_relax, size_t first_diag,
+	       struct cbpf_prog **out)
 {
 	int err = -EINVAL;
 

@@ -100,7 +100,8 @@ static void check_classic(struct checker *c, size_t pc)
 	case CBPF_ALU | CBPF_RSH | CBPF_K:
 		if (k >= 32)
 			check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_CLASSIC,
-				     "shift by constant %" PRIu32 " is out of range (at most 31)", k);
+				     "shift by constant %" PRIu32 " is out of range (at most 31)",
+				     k);
 		break;
 	case CBPF_LD | CBPF_W | CBPF_ABS:
 		/* seccomp_check_filter's bound (below) covers every offset this one refuses. */
@@ -233,7 +234,7 @@ static int sort_new_diags(struct cbpf_diags *diags, size_t start)
 int cbpf_check(const struct cbpf_prog *prog, enum cbpf_check_mode mode, struct cbpf_diags *diags)
 {
 	struct checker c = { prog, NULL, 0, mode, diags, 0, 0 };
-	struct runnable_report runnable = {report_unrunnable, &c, mode == CBPF_CHECK_PCAP};
+	struct runnable_report runnable = { report_unrunnable, &c, mode == CBPF_CHECK_PCAP };
 	size_t start = diags ? diags->n : 0, pc;
 	long loop = -1; /* the first backward jump */
 	bool structure_ok = true;

@@ -9,13 +9,13 @@
 #include "cbpf/check.h"
 
 /* Where each rule lives in the kernel; every message ends with one of these, in brackets. */
-#define RULE_BASICS "net/core/filter.c: bpf_check_basics_ok"
+#define RULE_BASICS	 "net/core/filter.c: bpf_check_basics_ok"
 #define RULE_SECCOMP_LEN "kernel/seccomp.c: seccomp_prepare_filter"
-#define RULE_CLASSIC "net/core/filter.c: bpf_check_classic"
-#define RULE_MEMORY "net/core/filter.c: check_load_and_stores"
-#define RULE_SECCOMP "kernel/seccomp.c: seccomp_check_filter"
-#define RULE_CONVERT "net/core/filter.c: bpf_convert_filter"
-#define RULE_CHARGE "net/core/filter.c: __sk_filter_charge"
+#define RULE_CLASSIC	 "net/core/filter.c: bpf_check_classic"
+#define RULE_MEMORY	 "net/core/filter.c: check_load_and_stores"
+#define RULE_SECCOMP	 "kernel/seccomp.c: seccomp_check_filter"
+#define RULE_CONVERT	 "net/core/filter.c: bpf_convert_filter"
+#define RULE_CHARGE	 "net/core/filter.c: __sk_filter_charge"
 
 struct checker {
 	const struct cbpf_prog *prog;
@@ -23,8 +23,8 @@ struct checker {
 	size_t len;
 	enum cbpf_check_mode mode;
 	struct cbpf_diags *diags; /* may be NULL */
-	size_t errors;            /* counted even when diags is NULL */
-	int err;                  /* -ENOMEM once reporting or an analysis ran out of memory */
+	size_t errors;		  /* counted even when diags is NULL */
+	int err;		  /* -ENOMEM once reporting or an analysis ran out of memory */
 };
 
 /*

@@ -5,7 +5,7 @@
 #include "classic/check_impl.h"
 #include "cbpf/insn.h"
 
-#define RULE_XT_BPF "net/netfilter/xt_bpf.c: __bpf_mt_check_bytecode"
+#define RULE_XT_BPF	 "net/netfilter/xt_bpf.c: __bpf_mt_check_bytecode"
 #define XT_BPF_MAX_INSNS 64
 
 /* EtherTypes a filter written for Ethernet compares the halfword at [12] with. */

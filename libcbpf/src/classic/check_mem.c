@@ -21,11 +21,11 @@
 #define ALL_CELLS 0xffffu
 /* A printed path shows at most this many runs of consecutive instructions: half each end. */
 #define PATH_RUNS 8
-#define HALF (PATH_RUNS / 2)
-#define NONE UINT32_MAX
+#define HALF	  (PATH_RUNS / 2)
+#define NONE	  UINT32_MAX
 
 struct memflow {
-	uint16_t *in;    /* cells written on entry to each instruction */
+	uint16_t *in;	 /* cells written on entry to each instruction */
 	uint32_t *first; /* jump predecessors of t: preds[first[t] .. first[t + 1]) */
 	uint32_t *preds;
 	/*
@@ -150,7 +150,8 @@ static size_t fmt_runs(const struct memflow *m, uint32_t end, unsigned count, ch
 		x = m->pred[m->start[x]];
 	}
 	while (n-- > 0 && used < size) {
-		used += (size_t)snprintf(buf + used, size - used, "%s%u", used ? ", " : "", first[n]);
+		used += (size_t)snprintf(buf + used, size - used, "%s%u", used ? ", " : "",
+					 first[n]);
 		if (used < size && last[n] != first[n])
 			used += (size_t)snprintf(buf + used, size - used, "-%u", last[n]);
 	}
@@ -165,7 +166,8 @@ static void report_read(struct checker *c, const struct memflow *m, size_t pc, u
 
 	if (pc == 0) {
 		check_report(c, CBPF_SEV_ERROR, 0, RULE_MEMORY,
-			     "M[%u] is read before it is written (it is the first instruction)", cell);
+			     "M[%u] is read before it is written (it is the first instruction)",
+			     cell);
 		return;
 	}
 	if (m->runs[v] <= PATH_RUNS) {

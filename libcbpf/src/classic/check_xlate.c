@@ -19,12 +19,12 @@
 #define OFF_MAX 32767
 #define OFF_MIN (-32768)
 /* Three instructions clear A and X and keep the context; four more cache the packet. */
-#define PROLOGUE 3
+#define PROLOGUE	3
 #define PROLOGUE_LD_ABS 4
 
 /* include/linux/filter.h: bpf_prog_size: the program header, then 8 bytes per instruction. */
 #define PROG_HEADER 96
-#define PROG_INSN 8
+#define PROG_INSN   8
 /* net.core.optmem_max by default (Linux 6.9 and later). */
 #define OPTMEM_MAX 131072
 
@@ -77,7 +77,7 @@ static unsigned ld_abs_size(uint16_t code, uint32_t k, bool *ld_abs)
 }
 
 struct xjump {
-	unsigned idx;    /* position inside the instruction's translation */
+	unsigned idx;	 /* position inside the instruction's translation */
 	uint64_t target; /* classic instruction */
 };
 
@@ -166,16 +166,18 @@ void check_translation(struct checker *c)
 			int64_t off = (int64_t)addr[j[i].target] - (int64_t)at - 1;
 
 			if (-(int64_t)at - 1 < OFF_MIN) {
-				check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_CONVERT,
-					     "jump lands at instruction %" PRIu64 " of the kernel's "
-					     "eBPF translation; its first pass refuses any jump past "
-					     "instruction %d",
-					     at, OFF_MAX);
+				check_report(
+					c, CBPF_SEV_ERROR, (long)pc, RULE_CONVERT,
+					"jump lands at instruction %" PRIu64 " of the kernel's "
+					"eBPF translation; its first pass refuses any jump past "
+					"instruction %d",
+					at, OFF_MAX);
 				break;
 			}
 			if (off > OFF_MAX) {
 				check_report(c, CBPF_SEV_ERROR, (long)pc, RULE_CONVERT,
-					     "jump to insn %" PRIu64 " spans %" PRId64 " instructions "
+					     "jump to insn %" PRIu64 " spans %" PRId64
+					     " instructions "
 					     "of the kernel's eBPF translation; at most %d fit",
 					     j[i].target, off, OFF_MAX);
 				break;
@@ -185,7 +187,8 @@ void check_translation(struct checker *c)
 	if (c->mode == CBPF_CHECK_SOCKET && !c->errors &&
 	    addr[n] * PROG_INSN + PROG_HEADER >= OPTMEM_MAX)
 		check_report(c, CBPF_SEV_WARNING, -1, RULE_CHARGE,
-			     "the kernel translates this program into %" PRIu64 " eBPF instructions "
+			     "the kernel translates this program into %" PRIu64
+			     " eBPF instructions "
 			     "(about %" PRIu64 " bytes); SO_ATTACH_FILTER fails with ENOMEM when "
 			     "that reaches net.core.optmem_max (%d bytes by default)",
 			     addr[n], addr[n] * PROG_INSN + PROG_HEADER, OPTMEM_MAX);

@@ -11,11 +11,18 @@ static const struct {
 	enum cbpf_form form;
 	const char *name;
 } form_names[] = {
-	{ CBPF_FORM_AUTO, "auto" },	  { CBPF_FORM_ASM, "asm" },   { CBPF_FORM_LISTING, "listing" },
-	{ CBPF_FORM_COMMA, "comma" }, { CBPF_FORM_C, "c" },	      { CBPF_FORM_DD, "dd" },
-	{ CBPF_FORM_DDD, "ddd" },	  { CBPF_FORM_RAW, "raw" },   { CBPF_FORM_DOT, "dot" },
+	{ CBPF_FORM_AUTO, "auto" },
+	{ CBPF_FORM_ASM, "asm" },
+	{ CBPF_FORM_LISTING, "listing" },
+	{ CBPF_FORM_COMMA, "comma" },
+	{ CBPF_FORM_C, "c" },
+	{ CBPF_FORM_DD, "dd" },
+	{ CBPF_FORM_DDD, "ddd" },
+	{ CBPF_FORM_RAW, "raw" },
+	{ CBPF_FORM_DOT, "dot" },
 	/* Aliases, parsed but never printed. */
-	{ CBPF_FORM_LISTING, "d" },	  { CBPF_FORM_ASM, "bpf_asm" },
+	{ CBPF_FORM_LISTING, "d" },
+	{ CBPF_FORM_ASM, "bpf_asm" },
 };
 
 const char *cbpf_form_name(enum cbpf_form form)

@@ -35,15 +35,15 @@ static size_t successors(const struct cbpf_prog *prog, size_t pc, size_t t[2])
 	return k;
 }
 
-static void edge(FILE *out, size_t from, size_t to, size_t n, const char *label,
-		 const char *color)
+static void edge(FILE *out, size_t from, size_t to, size_t n, const char *label, const char *color)
 {
 	if (to >= n)
 		fprintf(out, "\tb%zu -> out", from);
 	else
 		fprintf(out, "\tb%zu -> b%zu", from, to);
 	if (label)
-		fprintf(out, " [label=\"%s\", color=\"%s\", fontcolor=\"%s\"]", label, color, color);
+		fprintf(out, " [label=\"%s\", color=\"%s\", fontcolor=\"%s\"]", label, color,
+			color);
 	fputs(";\n", out);
 }
 

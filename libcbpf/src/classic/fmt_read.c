@@ -14,7 +14,7 @@
 #include "util/diag_int.h"
 
 #define DEFAULT_MAX_ERRORS 20
-#define SHOWN 24 /* how many bytes of a bad token a message quotes */
+#define SHOWN		   24 /* how many bytes of a bad token a message quotes */
 
 /* A cursor over text that knows its line and column. */
 struct rd {
@@ -114,7 +114,8 @@ static void skip_space(struct rd *rd, bool nl)
 	while (!at_end(rd)) {
 		int c = peek(rd);
 
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' || (nl && c == '\n')) {
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' ||
+		    (nl && c == '\n')) {
 			advance(rd);
 		} else if (rd->c_syntax && c == '/' && rd->pos + 1 < rd->len &&
 			   rd->s[rd->pos + 1] == '*') {
@@ -266,8 +267,7 @@ static bool read_number(struct rd *rd, struct num *n, const char *what, long ins
 }
 
 /* Checks a field against its width; a located error (the reader goes on) when it is wider. */
-static uint32_t field(struct rd *rd, const struct num *n, const char *name, uint64_t max,
-		      long insn)
+static uint32_t field(struct rd *rd, const struct num *n, const char *name, uint64_t max, long insn)
 {
 	char qbuf[64];
 
@@ -350,8 +350,8 @@ static bool read_four(struct rd *rd, uint32_t v[4], size_t insn, bool nl, const 
 
 			if (f && (at_end(rd) || strchr(ends, peek(rd))))
 				fatal_at(rd, &t, (long)insn,
-					 "insn %zu has %d value%s; expected 4 (code jt jf k)", insn, f,
-					 f == 1 ? "" : "s");
+					 "insn %zu has %d value%s; expected 4 (code jt jf k)", insn,
+					 f, f == 1 ? "" : "s");
 			else
 				fatal_at(rd, &t, (long)insn, "expected %s of insn %zu, found %s",
 					 field_names[f], insn, what);
@@ -478,8 +478,8 @@ static void read_comma(struct rd *rd, struct cbpf_prog *prog)
 		if (peek(rd) != ',') {
 			const char *what = found(rd, &t, qbuf, sizeof(qbuf));
 
-			fatal_at(rd, &t, (long)prog->len - 1, "expected ',' after insn %zu, found %s",
-				 prog->len - 1, what);
+			fatal_at(rd, &t, (long)prog->len - 1,
+				 "expected ',' after insn %zu, found %s", prog->len - 1, what);
 			return;
 		}
 		advance(rd);
@@ -532,8 +532,8 @@ static void read_ddd(struct rd *rd, struct cbpf_prog *prog)
 			const char *what = found(rd, &t, qbuf, sizeof(qbuf));
 
 			fatal_at(rd, &t, (long)prog->len - 1,
-				 "unexpected %s after the 4 values of insn %zu (one per line)", what,
-				 prog->len - 1);
+				 "unexpected %s after the 4 values of insn %zu (one per line)",
+				 what, prog->len - 1);
 			return;
 		}
 	}
@@ -579,8 +579,8 @@ static bool read_c_insn(struct rd *rd, struct cbpf_prog *prog)
 
 			if (f && peek(rd) == '}')
 				fatal_at(rd, &t, (long)insn,
-					 "insn %zu has %d value%s; expected 4 (code, jt, jf, k)", insn,
-					 f, f == 1 ? "" : "s");
+					 "insn %zu has %d value%s; expected 4 (code, jt, jf, k)",
+					 insn, f, f == 1 ? "" : "s");
 			else
 				fatal_at(rd, &t, (long)insn, "expected %s of insn %zu, found %s",
 					 field_names[f], insn, what);
@@ -595,8 +595,8 @@ static bool read_c_insn(struct rd *rd, struct cbpf_prog *prog)
 		if (f < 3 && peek(rd) == '}') {
 			found(rd, &t, qbuf, sizeof(qbuf));
 			fatal_at(rd, &t, (long)insn,
-				 "insn %zu has %d value%s; expected 4 (code, jt, jf, k)", insn, f + 1,
-				 f ? "s" : "");
+				 "insn %zu has %d value%s; expected 4 (code, jt, jf, k)", insn,
+				 f + 1, f ? "s" : "");
 			return false;
 		}
 		snprintf(after, sizeof(after), "after %s", field_names[f]);

@@ -27,55 +27,55 @@ static_assert(CBPF_NET_OFF == SKF_NET_OFF && CBPF_LL_OFF == SKF_LL_OFF, "negativ
  * Sorted by code, for bsearch.
  */
 static const struct cbpf_opcode_info opcodes[] = {
-	{ CBPF_LD | CBPF_W | CBPF_IMM, "ld", CBPF_OPND_IMM, BOTH }, /* 0x00 */
-	{ CBPF_LDX | CBPF_W | CBPF_IMM, "ldx", CBPF_OPND_IMM, BOTH }, /* 0x01 */
-	{ CBPF_ST, "st", CBPF_OPND_MEM, BOTH }, /* 0x02 */
-	{ CBPF_STX, "stx", CBPF_OPND_MEM, BOTH }, /* 0x03 */
-	{ CBPF_ALU | CBPF_ADD | CBPF_K, "add", CBPF_OPND_ALU_K, BOTH }, /* 0x04 */
-	{ CBPF_JMP | CBPF_JA, "ja", CBPF_OPND_JA, BOTH }, /* 0x05 */
-	{ CBPF_RET | CBPF_K, "ret", CBPF_OPND_RET_K, BOTH }, /* 0x06 */
-	{ CBPF_MISC | CBPF_TAX, "tax", CBPF_OPND_NONE, BOTH }, /* 0x07 */
-	{ CBPF_ALU | CBPF_ADD | CBPF_X, "add", CBPF_OPND_ALU_X, BOTH }, /* 0x0c */
-	{ CBPF_ALU | CBPF_SUB | CBPF_K, "sub", CBPF_OPND_ALU_K, BOTH }, /* 0x14 */
-	{ CBPF_JMP | CBPF_JEQ | CBPF_K, "jeq", CBPF_OPND_JMP_K, BOTH }, /* 0x15 */
-	{ CBPF_RET | CBPF_A, "ret", CBPF_OPND_RET_A, BOTH }, /* 0x16 */
-	{ CBPF_ALU | CBPF_SUB | CBPF_X, "sub", CBPF_OPND_ALU_X, BOTH }, /* 0x1c */
-	{ CBPF_JMP | CBPF_JEQ | CBPF_X, "jeq", CBPF_OPND_JMP_X, BOTH }, /* 0x1d */
-	{ CBPF_LD | CBPF_W | CBPF_ABS, "ld", CBPF_OPND_ABS, BOTH }, /* 0x20 */
-	{ CBPF_ALU | CBPF_MUL | CBPF_K, "mul", CBPF_OPND_ALU_K, BOTH }, /* 0x24 */
-	{ CBPF_JMP | CBPF_JGT | CBPF_K, "jgt", CBPF_OPND_JMP_K, BOTH }, /* 0x25 */
-	{ CBPF_LD | CBPF_H | CBPF_ABS, "ldh", CBPF_OPND_ABS, SOCK }, /* 0x28 */
-	{ CBPF_ALU | CBPF_MUL | CBPF_X, "mul", CBPF_OPND_ALU_X, BOTH }, /* 0x2c */
-	{ CBPF_JMP | CBPF_JGT | CBPF_X, "jgt", CBPF_OPND_JMP_X, BOTH }, /* 0x2d */
-	{ CBPF_LD | CBPF_B | CBPF_ABS, "ldb", CBPF_OPND_ABS, SOCK }, /* 0x30 */
-	{ CBPF_ALU | CBPF_DIV | CBPF_K, "div", CBPF_OPND_ALU_K, BOTH }, /* 0x34 */
-	{ CBPF_JMP | CBPF_JGE | CBPF_K, "jge", CBPF_OPND_JMP_K, BOTH }, /* 0x35 */
-	{ CBPF_ALU | CBPF_DIV | CBPF_X, "div", CBPF_OPND_ALU_X, BOTH }, /* 0x3c */
-	{ CBPF_JMP | CBPF_JGE | CBPF_X, "jge", CBPF_OPND_JMP_X, BOTH }, /* 0x3d */
-	{ CBPF_LD | CBPF_W | CBPF_IND, "ld", CBPF_OPND_IND, SOCK }, /* 0x40 */
-	{ CBPF_ALU | CBPF_OR | CBPF_K, "or", CBPF_OPND_ALU_K, BOTH }, /* 0x44 */
+	{ CBPF_LD | CBPF_W | CBPF_IMM, "ld", CBPF_OPND_IMM, BOTH },	  /* 0x00 */
+	{ CBPF_LDX | CBPF_W | CBPF_IMM, "ldx", CBPF_OPND_IMM, BOTH },	  /* 0x01 */
+	{ CBPF_ST, "st", CBPF_OPND_MEM, BOTH },				  /* 0x02 */
+	{ CBPF_STX, "stx", CBPF_OPND_MEM, BOTH },			  /* 0x03 */
+	{ CBPF_ALU | CBPF_ADD | CBPF_K, "add", CBPF_OPND_ALU_K, BOTH },	  /* 0x04 */
+	{ CBPF_JMP | CBPF_JA, "ja", CBPF_OPND_JA, BOTH },		  /* 0x05 */
+	{ CBPF_RET | CBPF_K, "ret", CBPF_OPND_RET_K, BOTH },		  /* 0x06 */
+	{ CBPF_MISC | CBPF_TAX, "tax", CBPF_OPND_NONE, BOTH },		  /* 0x07 */
+	{ CBPF_ALU | CBPF_ADD | CBPF_X, "add", CBPF_OPND_ALU_X, BOTH },	  /* 0x0c */
+	{ CBPF_ALU | CBPF_SUB | CBPF_K, "sub", CBPF_OPND_ALU_K, BOTH },	  /* 0x14 */
+	{ CBPF_JMP | CBPF_JEQ | CBPF_K, "jeq", CBPF_OPND_JMP_K, BOTH },	  /* 0x15 */
+	{ CBPF_RET | CBPF_A, "ret", CBPF_OPND_RET_A, BOTH },		  /* 0x16 */
+	{ CBPF_ALU | CBPF_SUB | CBPF_X, "sub", CBPF_OPND_ALU_X, BOTH },	  /* 0x1c */
+	{ CBPF_JMP | CBPF_JEQ | CBPF_X, "jeq", CBPF_OPND_JMP_X, BOTH },	  /* 0x1d */
+	{ CBPF_LD | CBPF_W | CBPF_ABS, "ld", CBPF_OPND_ABS, BOTH },	  /* 0x20 */
+	{ CBPF_ALU | CBPF_MUL | CBPF_K, "mul", CBPF_OPND_ALU_K, BOTH },	  /* 0x24 */
+	{ CBPF_JMP | CBPF_JGT | CBPF_K, "jgt", CBPF_OPND_JMP_K, BOTH },	  /* 0x25 */
+	{ CBPF_LD | CBPF_H | CBPF_ABS, "ldh", CBPF_OPND_ABS, SOCK },	  /* 0x28 */
+	{ CBPF_ALU | CBPF_MUL | CBPF_X, "mul", CBPF_OPND_ALU_X, BOTH },	  /* 0x2c */
+	{ CBPF_JMP | CBPF_JGT | CBPF_X, "jgt", CBPF_OPND_JMP_X, BOTH },	  /* 0x2d */
+	{ CBPF_LD | CBPF_B | CBPF_ABS, "ldb", CBPF_OPND_ABS, SOCK },	  /* 0x30 */
+	{ CBPF_ALU | CBPF_DIV | CBPF_K, "div", CBPF_OPND_ALU_K, BOTH },	  /* 0x34 */
+	{ CBPF_JMP | CBPF_JGE | CBPF_K, "jge", CBPF_OPND_JMP_K, BOTH },	  /* 0x35 */
+	{ CBPF_ALU | CBPF_DIV | CBPF_X, "div", CBPF_OPND_ALU_X, BOTH },	  /* 0x3c */
+	{ CBPF_JMP | CBPF_JGE | CBPF_X, "jge", CBPF_OPND_JMP_X, BOTH },	  /* 0x3d */
+	{ CBPF_LD | CBPF_W | CBPF_IND, "ld", CBPF_OPND_IND, SOCK },	  /* 0x40 */
+	{ CBPF_ALU | CBPF_OR | CBPF_K, "or", CBPF_OPND_ALU_K, BOTH },	  /* 0x44 */
 	{ CBPF_JMP | CBPF_JSET | CBPF_K, "jset", CBPF_OPND_JMP_K, BOTH }, /* 0x45 */
-	{ CBPF_LD | CBPF_H | CBPF_IND, "ldh", CBPF_OPND_IND, SOCK }, /* 0x48 */
-	{ CBPF_ALU | CBPF_OR | CBPF_X, "or", CBPF_OPND_ALU_X, BOTH }, /* 0x4c */
+	{ CBPF_LD | CBPF_H | CBPF_IND, "ldh", CBPF_OPND_IND, SOCK },	  /* 0x48 */
+	{ CBPF_ALU | CBPF_OR | CBPF_X, "or", CBPF_OPND_ALU_X, BOTH },	  /* 0x4c */
 	{ CBPF_JMP | CBPF_JSET | CBPF_X, "jset", CBPF_OPND_JMP_X, BOTH }, /* 0x4d */
-	{ CBPF_LD | CBPF_B | CBPF_IND, "ldb", CBPF_OPND_IND, SOCK }, /* 0x50 */
-	{ CBPF_ALU | CBPF_AND | CBPF_K, "and", CBPF_OPND_ALU_K, BOTH }, /* 0x54 */
-	{ CBPF_ALU | CBPF_AND | CBPF_X, "and", CBPF_OPND_ALU_X, BOTH }, /* 0x5c */
-	{ CBPF_LD | CBPF_MEM, "ld", CBPF_OPND_MEM, BOTH }, /* 0x60 */
-	{ CBPF_LDX | CBPF_MEM, "ldx", CBPF_OPND_MEM, BOTH }, /* 0x61 */
-	{ CBPF_ALU | CBPF_LSH | CBPF_K, "lsh", CBPF_OPND_ALU_K, BOTH }, /* 0x64 */
-	{ CBPF_ALU | CBPF_LSH | CBPF_X, "lsh", CBPF_OPND_ALU_X, BOTH }, /* 0x6c */
-	{ CBPF_ALU | CBPF_RSH | CBPF_K, "rsh", CBPF_OPND_ALU_K, BOTH }, /* 0x74 */
-	{ CBPF_ALU | CBPF_RSH | CBPF_X, "rsh", CBPF_OPND_ALU_X, BOTH }, /* 0x7c */
-	{ CBPF_LD | CBPF_W | CBPF_LEN, "ld", CBPF_OPND_LEN, BOTH }, /* 0x80 */
-	{ CBPF_LDX | CBPF_W | CBPF_LEN, "ldx", CBPF_OPND_LEN, BOTH }, /* 0x81 */
-	{ CBPF_ALU | CBPF_NEG, "neg", CBPF_OPND_NONE, BOTH }, /* 0x84 */
-	{ CBPF_MISC | CBPF_TXA, "txa", CBPF_OPND_NONE, BOTH }, /* 0x87 */
-	{ CBPF_ALU | CBPF_MOD | CBPF_K, "mod", CBPF_OPND_ALU_K, SOCK }, /* 0x94 */
-	{ CBPF_ALU | CBPF_MOD | CBPF_X, "mod", CBPF_OPND_ALU_X, SOCK }, /* 0x9c */
-	{ CBPF_ALU | CBPF_XOR | CBPF_K, "xor", CBPF_OPND_ALU_K, BOTH }, /* 0xa4 */
-	{ CBPF_ALU | CBPF_XOR | CBPF_X, "xor", CBPF_OPND_ALU_X, BOTH }, /* 0xac */
-	{ CBPF_LDX | CBPF_B | CBPF_MSH, "ldxb", CBPF_OPND_MSH, SOCK }, /* 0xb1 */
+	{ CBPF_LD | CBPF_B | CBPF_IND, "ldb", CBPF_OPND_IND, SOCK },	  /* 0x50 */
+	{ CBPF_ALU | CBPF_AND | CBPF_K, "and", CBPF_OPND_ALU_K, BOTH },	  /* 0x54 */
+	{ CBPF_ALU | CBPF_AND | CBPF_X, "and", CBPF_OPND_ALU_X, BOTH },	  /* 0x5c */
+	{ CBPF_LD | CBPF_MEM, "ld", CBPF_OPND_MEM, BOTH },		  /* 0x60 */
+	{ CBPF_LDX | CBPF_MEM, "ldx", CBPF_OPND_MEM, BOTH },		  /* 0x61 */
+	{ CBPF_ALU | CBPF_LSH | CBPF_K, "lsh", CBPF_OPND_ALU_K, BOTH },	  /* 0x64 */
+	{ CBPF_ALU | CBPF_LSH | CBPF_X, "lsh", CBPF_OPND_ALU_X, BOTH },	  /* 0x6c */
+	{ CBPF_ALU | CBPF_RSH | CBPF_K, "rsh", CBPF_OPND_ALU_K, BOTH },	  /* 0x74 */
+	{ CBPF_ALU | CBPF_RSH | CBPF_X, "rsh", CBPF_OPND_ALU_X, BOTH },	  /* 0x7c */
+	{ CBPF_LD | CBPF_W | CBPF_LEN, "ld", CBPF_OPND_LEN, BOTH },	  /* 0x80 */
+	{ CBPF_LDX | CBPF_W | CBPF_LEN, "ldx", CBPF_OPND_LEN, BOTH },	  /* 0x81 */
+	{ CBPF_ALU | CBPF_NEG, "neg", CBPF_OPND_NONE, BOTH },		  /* 0x84 */
+	{ CBPF_MISC | CBPF_TXA, "txa", CBPF_OPND_NONE, BOTH },		  /* 0x87 */
+	{ CBPF_ALU | CBPF_MOD | CBPF_K, "mod", CBPF_OPND_ALU_K, SOCK },	  /* 0x94 */
+	{ CBPF_ALU | CBPF_MOD | CBPF_X, "mod", CBPF_OPND_ALU_X, SOCK },	  /* 0x9c */
+	{ CBPF_ALU | CBPF_XOR | CBPF_K, "xor", CBPF_OPND_ALU_K, BOTH },	  /* 0xa4 */
+	{ CBPF_ALU | CBPF_XOR | CBPF_X, "xor", CBPF_OPND_ALU_X, BOTH },	  /* 0xac */
+	{ CBPF_LDX | CBPF_B | CBPF_MSH, "ldxb", CBPF_OPND_MSH, SOCK },	  /* 0xb1 */
 };
 
 #define N_OPCODES (sizeof(opcodes) / sizeof(opcodes[0]))
@@ -206,14 +206,22 @@ bool insn_loops_apart(const struct cbpf_insn *insns, size_t len)
  * spells vlan_avail vlan_pr too; libpcap calls it vlanp and rand random.
  */
 static const struct insn_anc ancillaries[] = {
-	{ "proto", NULL, "proto" },	  { "type", NULL, "type" },
-	{ "ifidx", NULL, "ifidx" },	  { "nla", NULL, "nla" },
-	{ "nlan", NULL, "nlan" },	  { "mark", NULL, "mark" },
-	{ "queue", NULL, "queue" },	  { "hatype", NULL, "hatype" },
-	{ "rxhash", NULL, "rxhash" },	  { "cpu", NULL, "cpu" },
-	{ NULL, NULL, "xor_x" },	  { "vlan_tci", NULL, "vlan_tci" },
-	{ "vlan_avail", "vlan_pr", "vlanp" }, { "poff", NULL, "poff" },
-	{ "rand", NULL, "random" },	  { "vlan_tpid", NULL, "vlan_tpid" },
+	{ "proto", NULL, "proto" },
+	{ "type", NULL, "type" },
+	{ "ifidx", NULL, "ifidx" },
+	{ "nla", NULL, "nla" },
+	{ "nlan", NULL, "nlan" },
+	{ "mark", NULL, "mark" },
+	{ "queue", NULL, "queue" },
+	{ "hatype", NULL, "hatype" },
+	{ "rxhash", NULL, "rxhash" },
+	{ "cpu", NULL, "cpu" },
+	{ NULL, NULL, "xor_x" },
+	{ "vlan_tci", NULL, "vlan_tci" },
+	{ "vlan_avail", "vlan_pr", "vlanp" },
+	{ "poff", NULL, "poff" },
+	{ "rand", NULL, "random" },
+	{ "vlan_tpid", NULL, "vlan_tpid" },
 };
 
 static_assert(sizeof(ancillaries) / sizeof(ancillaries[0]) == CBPF_AD_MAX / 4, "ancillaries");

@@ -13,16 +13,16 @@
 
 /* What follows each mnemonic bpf_image() prints. */
 enum lform {
-	L_RET,  /* #k, or nothing for ret a */
-	L_LD,   /* #0x.., #pktlen, M[k], [k], [name], [x + k] */
-	L_LDHB, /* [k], [name], [x + k] */
-	L_LDX,  /* #0x.., M[k] */
-	L_LDXB, /* 4*([k]&0xf) */
-	L_ST,   /* M[k] */
-	L_JA,   /* an absolute target */
-	L_JMP,  /* #0x.. or x, then jt N jf N */
-	L_ALU,  /* #k or x */
-	L_NONE, /* neg tax txa */
+	L_RET,	 /* #k, or nothing for ret a */
+	L_LD,	 /* #0x.., #pktlen, M[k], [k], [name], [x + k] */
+	L_LDHB,	 /* [k], [name], [x + k] */
+	L_LDX,	 /* #0x.., M[k] */
+	L_LDXB,	 /* 4*([k]&0xf) */
+	L_ST,	 /* M[k] */
+	L_JA,	 /* an absolute target */
+	L_JMP,	 /* #0x.. or x, then jt N jf N */
+	L_ALU,	 /* #k or x */
+	L_NONE,	 /* neg tax txa */
 	L_UNIMP, /* an opcode bpf_image() has no name for, in hex */
 };
 
@@ -67,7 +67,7 @@ static const struct lmnemonic lmnemonics[] = {
 struct lparser {
 	struct asm_ctx ctx;
 	struct asm_nodes nodes;
-	unsigned line;     /* the line being read: an instruction is one line */
+	unsigned line;	  /* the line being read: an instruction is one line */
 	bool numbers_off; /* an "(NNN)" was out of sequence; reported once */
 };
 
@@ -371,8 +371,8 @@ static bool parse_number_prefix(struct lparser *p, size_t idx)
 		return false;
 	if ((num.neg || num.overflow || num.mag != idx) && !p->numbers_off) {
 		asm_error_at(&p->ctx, &num,
-			     "instruction number " TOKF " out of sequence: expected %zu", TOKA(&num),
-			     idx);
+			     "instruction number " TOKF " out of sequence: expected %zu",
+			     TOKA(&num), idx);
 		p->numbers_off = true;
 	}
 	return true;
@@ -444,8 +444,8 @@ static void check_targets(struct lparser *p)
 			if (node->t[s] < p->nodes.n)
 				continue;
 			asm_diag(&p->ctx, CBPF_SEV_ERROR, ref->line, ref->col, ref->len,
-				 "jump target " TOKF " is past the last instruction (%zu)", TOKA(ref),
-				 p->nodes.n - 1);
+				 "jump target " TOKF " is past the last instruction (%zu)",
+				 TOKA(ref), p->nodes.n - 1);
 		}
 	}
 }

@@ -9,8 +9,8 @@ struct cbpf_prog {
 	struct cbpf_insn *insns;
 	size_t len, cap;
 	struct cbpf_srcloc *locs; /* NULL, or cap entries parallel to insns */
-	char **comments;          /* NULL, or cap entries, each NULL or owned */
-	char *file;               /* owned, or NULL */
+	char **comments;	  /* NULL, or cap entries, each NULL or owned */
+	char *file;		  /* owned, or NULL */
 	enum cbpf_prog_kind kind;
 };
 

@@ -25,8 +25,8 @@ static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccom
 	      "args");
 
 /* The eight ops a load becomes when fused with a jump: cond * 2 + both targets return. */
-#define FUSED_OPS(load)                                                                          \
-	load##_JEQ, load##_JEQ_RR, load##_JGT, load##_JGT_RR, load##_JGE, load##_JGE_RR,         \
+#define FUSED_OPS(load)                                                                            \
+	load##_JEQ, load##_JEQ_RR, load##_JGT, load##_JGT_RR, load##_JGE, load##_JGE_RR,           \
 		load##_JSET, load##_JSET_RR
 
 /*
@@ -143,7 +143,7 @@ static_assert(sizeof(struct cbpf_vm_state) == 104, "no padding in struct cbpf_vm
 struct cbpf_vm {
 	enum cbpf_vm_mode mode;
 	uint32_t len;
-	bool reads_mem; /* some ld/ldx M[k]: cbpf_vm_run zeroes M first */
+	bool reads_mem;	 /* some ld/ldx M[k]: cbpf_vm_run zeroes M first */
 	uint32_t budget; /* backward jumps a run may take; 0: the program has none */
 	uint32_t loops;	 /* counts kept: the loops when apart (insn_loops_apart), else 1 */
 	struct cbpf_insn *insns;
@@ -289,8 +289,7 @@ uint32_t vm_nlattr_nest(const uint8_t *data, uint32_t caplen, uint32_t a, uint32
  * net/core/filter.c: convert_bpf_extensions. ANC_NO_DEV when the load ends the program
  * (ifindex and hatype without a device).
  */
-static inline uint64_t ancillary(const struct cbpf_input *in, uint32_t anc, uint32_t A,
-				 uint32_t X)
+static inline uint64_t ancillary(const struct cbpf_input *in, uint32_t anc, uint32_t A, uint32_t X)
 {
 	const struct cbpf_meta *m = in->meta ? in->meta : &zero_meta;
 
@@ -359,8 +358,9 @@ static int refuse(void *ctx, enum runnable_problem what, long pc, const char *ms
 	const struct cbpf_srcloc *loc = pc >= 0 ? cbpf_prog_srcloc(r->prog, (size_t)pc) : NULL;
 
 	(void)what;
-	return cbpf_diags_add(r->diags, CBPF_SEV_ERROR, cbpf_prog_file(r->prog), loc ? loc->line : 0,
-			      loc ? loc->col : 0, loc ? loc->len : 0, pc, "%s", msg);
+	return cbpf_diags_add(r->diags, CBPF_SEV_ERROR, cbpf_prog_file(r->prog),
+			      loc ? loc->line : 0, loc ? loc->col : 0, loc ? loc->len : 0, pc, "%s",
+			      msg);
 }
 
 /*
@@ -370,7 +370,7 @@ static int refuse(void *ctx, enum runnable_problem what, long pc, const char *ms
 static int vm_refuse(const struct cbpf_prog *prog, struct cbpf_diags *diags)
 {
 	struct refusal r = { prog, diags };
-	struct runnable_report report = {refuse, &r, true};
+	struct runnable_report report = { refuse, &r, true };
 	size_t len = cbpf_prog_len(prog);
 
 	if (len > UINT32_MAX / 2) {
@@ -386,7 +386,7 @@ static uint8_t alu_op(uint16_t code)
 {
 	static const uint8_t k_ops[16] = {
 		[CBPF_ADD >> 4] = OP_ADD_K, [CBPF_SUB >> 4] = OP_SUB_K, [CBPF_MUL >> 4] = OP_MUL_K,
-		[CBPF_DIV >> 4] = OP_DIV_K, [CBPF_OR >> 4] = OP_OR_K,   [CBPF_AND >> 4] = OP_AND_K,
+		[CBPF_DIV >> 4] = OP_DIV_K, [CBPF_OR >> 4] = OP_OR_K,	[CBPF_AND >> 4] = OP_AND_K,
 		[CBPF_LSH >> 4] = OP_LSH_K, [CBPF_RSH >> 4] = OP_RSH_K, [CBPF_NEG >> 4] = OP_NEG,
 		[CBPF_MOD >> 4] = OP_MOD_K, [CBPF_XOR >> 4] = OP_XOR_K,
 	};
@@ -678,20 +678,20 @@ const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
  * adds in 64 bits and passes an int, so the sum is taken modulo 2^32 and read as signed; the
  * rare negative ones (SKF_NET_OFF, SKF_LL_OFF) are left to the step API.
  */
-#define LOAD_ABS(size, get)                                                                      \
-	do {                                                                                     \
-		if (pc->k + (size) > caplen)                                                     \
-			return 0;                                                                \
-		A = get(data + pc->k);                                                           \
+#define LOAD_ABS(size, get)                                                                        \
+	do {                                                                                       \
+		if (pc->k + (size) > caplen)                                                       \
+			return 0;                                                                  \
+		A = get(data + pc->k);                                                             \
 	} while (0)
-#define LOAD_IND(size, get)                                                                      \
-	do {                                                                                     \
-		v = X + pc->k;                                                                   \
-		if ((int32_t)v < 0)                                                              \
-			goto slow;                                                               \
-		if (v + (size) > caplen)                                                         \
-			return 0;                                                                \
-		A = get(data + v);                                                               \
+#define LOAD_IND(size, get)                                                                        \
+	do {                                                                                       \
+		v = X + pc->k;                                                                     \
+		if ((int32_t)v < 0)                                                                \
+			goto slow;                                                                 \
+		if (v + (size) > caplen)                                                           \
+			return 0;                                                                  \
+		A = get(data + v);                                                                 \
 	} while (0)
 /*
  * A conditional jump: j is the jump (pc itself, or pc + 1 after a fused load). It must stay a
@@ -700,46 +700,46 @@ const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
  * into one. Landing on a return returns at once: every run ends with one, and this spares its
  * dispatch.
  */
-#define JUMP(j, test)                                                                            \
-	do {                                                                                     \
-		if (__builtin_expect(!!(test), 1))                                               \
-			pc = (j) + 1 + (j)->jt;                                                  \
-		else                                                                             \
-			pc = (j) + 1 + (j)->jf;                                                  \
-		if (pc->op == OP_RET_K)                                                          \
-			return pc->k;                                                            \
+#define JUMP(j, test)                                                                              \
+	do {                                                                                       \
+		if (__builtin_expect(!!(test), 1))                                                 \
+			pc = (j) + 1 + (j)->jt;                                                    \
+		else                                                                               \
+			pc = (j) + 1 + (j)->jf;                                                    \
+		if (pc->op == OP_RET_K)                                                            \
+			return pc->k;                                                              \
 	} while (0)
 /* A conditional jump to two returns: the result of the one taken, with no branch. */
 #define RETURN(j, test) return (j)[1 + ((test) ? (j)->jt : (j)->jf)].k
 /* The eight cases of a load fused with the jump after it. */
-#define FUSED_CASES(load, LOAD)                                                                  \
-	case load##_JEQ:                                                                         \
-		LOAD;                                                                            \
-		JUMP(pc + 1, A == pc[1].k);                                                      \
-		continue;                                                                        \
-	case load##_JEQ_RR:                                                                      \
-		LOAD;                                                                            \
-		RETURN(pc + 1, A == pc[1].k);                                                    \
-	case load##_JGT:                                                                         \
-		LOAD;                                                                            \
-		JUMP(pc + 1, A > pc[1].k);                                                       \
-		continue;                                                                        \
-	case load##_JGT_RR:                                                                      \
-		LOAD;                                                                            \
-		RETURN(pc + 1, A > pc[1].k);                                                     \
-	case load##_JGE:                                                                         \
-		LOAD;                                                                            \
-		JUMP(pc + 1, A >= pc[1].k);                                                      \
-		continue;                                                                        \
-	case load##_JGE_RR:                                                                      \
-		LOAD;                                                                            \
-		RETURN(pc + 1, A >= pc[1].k);                                                    \
-	case load##_JSET:                                                                        \
-		LOAD;                                                                            \
-		JUMP(pc + 1, A & pc[1].k);                                                       \
-		continue;                                                                        \
-	case load##_JSET_RR:                                                                     \
-		LOAD;                                                                            \
+#define FUSED_CASES(load, LOAD)                                                                    \
+	case load##_JEQ:                                                                           \
+		LOAD;                                                                              \
+		JUMP(pc + 1, A == pc[1].k);                                                        \
+		continue;                                                                          \
+	case load##_JEQ_RR:                                                                        \
+		LOAD;                                                                              \
+		RETURN(pc + 1, A == pc[1].k);                                                      \
+	case load##_JGT:                                                                           \
+		LOAD;                                                                              \
+		JUMP(pc + 1, A > pc[1].k);                                                         \
+		continue;                                                                          \
+	case load##_JGT_RR:                                                                        \
+		LOAD;                                                                              \
+		RETURN(pc + 1, A > pc[1].k);                                                       \
+	case load##_JGE:                                                                           \
+		LOAD;                                                                              \
+		JUMP(pc + 1, A >= pc[1].k);                                                        \
+		continue;                                                                          \
+	case load##_JGE_RR:                                                                        \
+		LOAD;                                                                              \
+		RETURN(pc + 1, A >= pc[1].k);                                                      \
+	case load##_JSET:                                                                          \
+		LOAD;                                                                              \
+		JUMP(pc + 1, A & pc[1].k);                                                         \
+		continue;                                                                          \
+	case load##_JSET_RR:                                                                       \
+		LOAD;                                                                              \
 		RETURN(pc + 1, A & pc[1].k)
 
 #define META (in->meta ? in->meta : &zero_meta)
@@ -1008,12 +1008,12 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 			RETURN(pc, A >= pc->k);
 		case OP_JSET_K_RR:
 			RETURN(pc, A & pc->k);
-		FUSED_CASES(OP_LD_W, LOAD_ABS(4, get32));
-		FUSED_CASES(OP_LD_H, LOAD_ABS(2, get16));
-		FUSED_CASES(OP_LD_B, LOAD_ABS(1, get8));
-		FUSED_CASES(OP_LD_W_IND, LOAD_IND(4, get32));
-		FUSED_CASES(OP_LD_H_IND, LOAD_IND(2, get16));
-		FUSED_CASES(OP_LD_B_IND, LOAD_IND(1, get8));
+			FUSED_CASES(OP_LD_W, LOAD_ABS(4, get32));
+			FUSED_CASES(OP_LD_H, LOAD_ABS(2, get16));
+			FUSED_CASES(OP_LD_B, LOAD_ABS(1, get8));
+			FUSED_CASES(OP_LD_W_IND, LOAD_IND(4, get32));
+			FUSED_CASES(OP_LD_H_IND, LOAD_IND(2, get16));
+			FUSED_CASES(OP_LD_B_IND, LOAD_IND(1, get8));
 		default:
 			/* Every op is one of the above: cbpf_vm_new made them. */
 			__builtin_unreachable();
@@ -1178,7 +1178,8 @@ static uint32_t finish_by_steps(const struct cbpf_vm *vm, const struct cbpf_inpu
 				uint32_t loop)
 {
 	struct cbpf_vm_state st = {
-		.A = A, .X = X, .pc = pc, .back_jumps = vm->budget - budget, .loop = loop};
+		.A = A, .X = X, .pc = pc, .back_jumps = vm->budget - budget, .loop = loop
+	};
 
 	/* cbpf_vm_run leaves M as it was on the stack when the program never reads it. */
 	if (vm->reads_mem)

@@ -300,7 +300,6 @@ void cbpf_dbg_set_seccomp(struct cbpf_dbg *dbg, const struct cbpf_seccomp_data *
 	dbg_restart(dbg);
 }
 
-
 /* ---------------------------------------------------------------- stepping */
 
 bool dbg_make_input(struct cbpf_dbg *dbg, struct cbpf_input *in)

@@ -10,20 +10,20 @@
 #include "util/diag_int.h"
 
 enum op {
-	E_NUM,   /* val */
+	E_NUM, /* val */
 	E_A,
 	E_X,
-	E_MEM,   /* M[val] */
+	E_MEM, /* M[val] */
 	E_PC,
-	E_PKT,   /* pkt[a : size] */
+	E_PKT, /* pkt[a : size] */
 	E_LEN,
 	E_CAPLEN,
 	E_FIELD, /* metadata field val */
 	E_NR,
 	E_ARCH,
 	E_IP,
-	E_ARG,   /* args[val] */
-	E_NEG,   /* unary: a */
+	E_ARG, /* args[val] */
+	E_NEG, /* unary: a */
 	E_NOT,
 	E_CPL,
 	/* binary: a, b */
@@ -62,16 +62,16 @@ struct cbpf_dbg_expr {
 	bool uses_meta;
 };
 
-#define MAX_DEPTH 64   /* nesting: deep enough for anyone, shallow enough for the stack */
+#define MAX_DEPTH 64 /* nesting: deep enough for anyone, shallow enough for the stack */
 #define MAX_NODES 1024
 
 struct parser {
-	const char *s;   /* the text */
-	size_t pos;      /* where the next token starts (after blanks) */
+	const char *s; /* the text */
+	size_t pos;    /* where the next token starts (after blanks) */
 	unsigned depth;
 	struct cbpf_dbg_expr *e;
 	struct cbpf_diags *diags;
-	int err;         /* the first error, or 0 */
+	int err; /* the first error, or 0 */
 };
 
 static void skip_blanks(struct parser *p)
@@ -81,8 +81,7 @@ static void skip_blanks(struct parser *p)
 }
 
 /* Records an error at column col of length len (once: the first error is the one to show). */
-static void fail(struct parser *p, size_t col, size_t len, const char *fmt, ...)
-	CBPF_PRINTF(4, 5);
+static void fail(struct parser *p, size_t col, size_t len, const char *fmt, ...) CBPF_PRINTF(4, 5);
 static void fail(struct parser *p, size_t col, size_t len, const char *fmt, ...)
 {
 	va_list ap;
@@ -246,7 +245,6 @@ static bool index_of(struct parser *p, uint64_t limit, const char *name, uint64_
 	return expect(p, "]", "expected ']'");
 }
 
-
 static uint32_t primary(struct parser *p)
 {
 	const char *t;
@@ -376,18 +374,19 @@ static const struct binop lv_or[] = { { "||", E_LOR }, { "or", E_LOR }, { NULL, 
 static const struct binop lv_and[] = { { "&&", E_LAND }, { "and", E_LAND }, { NULL, 0 } };
 /* Longer tokens first, so that "<=" is not read as "<". */
 static const struct binop lv_cmp[] = { { "==", E_EQ }, { "!=", E_NE }, { "<=", E_LE },
-				       { ">=", E_GE }, { "<<", 0 },     { ">>", 0 },
-				       { "<", E_LT },  { ">", E_GT },   { "=", E_EQ },
+				       { ">=", E_GE }, { "<<", 0 },    { ">>", 0 },
+				       { "<", E_LT },  { ">", E_GT },  { "=", E_EQ },
 				       { NULL, 0 } };
 static const struct binop lv_bor[] = { { "||", 0 }, { "|", E_OR }, { NULL, 0 } };
 static const struct binop lv_xor[] = { { "^", E_XOR }, { NULL, 0 } };
 static const struct binop lv_band[] = { { "&&", 0 }, { "&", E_AND }, { NULL, 0 } };
 static const struct binop lv_shift[] = { { "<<", E_SHL }, { ">>", E_SHR }, { NULL, 0 } };
 static const struct binop lv_add[] = { { "+", E_ADD }, { "-", E_SUB }, { NULL, 0 } };
-static const struct binop lv_mul[] = { { "*", E_MUL }, { "/", E_DIV }, { "%", E_MOD },
-				       { NULL, 0 } };
+static const struct binop lv_mul[] = {
+	{ "*", E_MUL }, { "/", E_DIV }, { "%", E_MOD }, { NULL, 0 }
+};
 
-static const struct binop *const levels[] = { lv_or,	 lv_and,   lv_cmp, lv_bor, lv_xor,
+static const struct binop *const levels[] = { lv_or,   lv_and,	 lv_cmp, lv_bor, lv_xor,
 					      lv_band, lv_shift, lv_add, lv_mul };
 #define NLEVELS (sizeof(levels) / sizeof(levels[0]))
 
@@ -627,8 +626,7 @@ static int eval(const struct cbpf_dbg_expr *e, uint32_t i, const struct dbg_ctx 
 	return 0;
 }
 
-int dbg_expr_eval_ctx(const struct cbpf_dbg_expr *expr, const struct dbg_ctx *ctx,
-		      uint64_t *value)
+int dbg_expr_eval_ctx(const struct cbpf_dbg_expr *expr, const struct dbg_ctx *ctx, uint64_t *value)
 {
 	return eval(expr, expr->root, ctx, value);
 }

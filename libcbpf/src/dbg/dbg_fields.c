@@ -12,16 +12,18 @@
 struct field_impl {
 	const char *alias; /* bpf_asm's name for its ancillary load, or NULL */
 	size_t off;
-	uint8_t size;      /* 1 (bool or u8), 2 or 4 bytes */
-	bool be16;         /* kept in network byte order */
+	uint8_t size; /* 1 (bool or u8), 2 or 4 bytes */
+	bool be16;    /* kept in network byte order */
 };
 
 #define U16 0xffffu
 #define U32 0xffffffffu
 static const struct cbpf_dbg_field fields[] = {
 	{ "protocol", "skb->protocol, the ethertype: ld #proto", U16, true },
-	{ "pkttype", "skb->pkt_type: ld #type (0 host, 1 broadcast, 2 multicast, 3 other host, "
-		     "4 outgoing)", 7, true },
+	{ "pkttype",
+	  "skb->pkt_type: ld #type (0 host, 1 broadcast, 2 multicast, 3 other host, "
+	  "4 outgoing)",
+	  7, true },
 	{ "ifindex", "the device's index: ld #ifidx", U32, true },
 	{ "hatype", "the device's ARPHRD_* type: ld #hatype", U16, true },
 	{ "mark", "skb->mark: ld #mark", U32, false },
@@ -41,14 +43,14 @@ static const struct cbpf_dbg_field fields[] = {
 
 #define F(name, sz) offsetof(struct cbpf_meta, name), sz
 static const struct field_impl impls[] = {
-	{ "proto", F(protocol, 2), true },  { "type", F(pkttype, 1), false },
-	{ "ifidx", F(ifindex, 4), false },  { NULL, F(hatype, 2), false },
-	{ NULL, F(mark, 4), false },        { NULL, F(queue, 2), false },
-	{ NULL, F(rxhash, 4), false },      { NULL, F(cpu, 4), false },
-	{ "rand", F(random, 4), false },    { "vlan_avail", F(vlan_present, 1), false },
-	{ NULL, F(vlan_tci, 2), false },    { "vlan_tpid", F(vlan_proto, 2), true },
-	{ "poff", F(pay_off, 4), false },   { NULL, F(net_off, 4), false },
-	{ NULL, F(no_dev, 1), false },      { NULL, F(no_mac, 1), false },
+	{ "proto", F(protocol, 2), true }, { "type", F(pkttype, 1), false },
+	{ "ifidx", F(ifindex, 4), false }, { NULL, F(hatype, 2), false },
+	{ NULL, F(mark, 4), false },	   { NULL, F(queue, 2), false },
+	{ NULL, F(rxhash, 4), false },	   { NULL, F(cpu, 4), false },
+	{ "rand", F(random, 4), false },   { "vlan_avail", F(vlan_present, 1), false },
+	{ NULL, F(vlan_tci, 2), false },   { "vlan_tpid", F(vlan_proto, 2), true },
+	{ "poff", F(pay_off, 4), false },  { NULL, F(net_off, 4), false },
+	{ NULL, F(no_dev, 1), false },	   { NULL, F(no_mac, 1), false },
 };
 #undef F
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
@@ -113,7 +115,7 @@ static void field_store(struct cbpf_meta *meta, size_t i, uint64_t v)
 }
 
 void dbg_meta_for(const struct cbpf_dbg *dbg, const uint8_t *data, uint32_t caplen,
-		     uint32_t wirelen, int linktype, struct cbpf_meta *out)
+		  uint32_t wirelen, int linktype, struct cbpf_meta *out)
 {
 	struct cbpf_meta m = dbg->base;
 

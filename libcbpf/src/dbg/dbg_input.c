@@ -95,17 +95,21 @@ static int constant(struct cbpf_dbg *dbg, const char *text, const char *w, size_
 	}
 	for (size_t i = 0; i < k; i++)
 		n += (size_t)snprintf(hint + n, sizeof(hint) - n, "%s'%s'",
-				      !i ? "" : i == k - 1 ? " or " : ", ", near[i]);
+				      !i	   ? ""
+				      : i == k - 1 ? " or "
+						   : ", ",
+				      near[i]);
 	if (k)
-		return dbg_refuse(diags, col, (unsigned)len, "unknown constant " DIAG_QF
-				  " (did you mean %s?)", DIAG_QA(w, len), hint);
+		return dbg_refuse(diags, col, (unsigned)len,
+				  "unknown constant " DIAG_QF " (did you mean %s?)",
+				  DIAG_QA(w, len), hint);
 	return dbg_refuse(diags, col, (unsigned)len,
 			  "unknown constant " DIAG_QF " (write its value)", DIAG_QA(w, len));
 }
 
 /* Argument i: a number in C's syntax, or constants and numbers joined by '|' (minijail's). */
-static int argument(struct cbpf_dbg *dbg, const char *text, int i, const char *w,
-		    uint64_t *out, struct cbpf_diags *diags)
+static int argument(struct cbpf_dbg *dbg, const char *text, int i, const char *w, uint64_t *out,
+		    struct cbpf_diags *diags)
 {
 	const char *end = w + strlen(w);
 	char num[32];
@@ -122,7 +126,8 @@ static int argument(struct cbpf_dbg *dbg, const char *text, int i, const char *w
 		if (err)
 			return dbg_refuse(diags, 0, 0,
 					  "argument %d: " DIAG_QF " is not a number (C's "
-					  "syntax: 42, 0x2a, 052, -1)", i, DIAG_QA(w, strlen(w)));
+					  "syntax: 42, 0x2a, 052, -1)",
+					  i, DIAG_QA(w, strlen(w)));
 		return 0;
 	}
 	for (const char *p = w; p <= end; p++) {
@@ -139,10 +144,10 @@ static int argument(struct cbpf_dbg *dbg, const char *text, int i, const char *w
 				num[plen] = '\0';
 			}
 			if (!fits || cbpf_dbg_number(num, true, &v))
-				return dbg_refuse(diags, (unsigned)(p - text) + 1,
-						  plen ? (unsigned)plen : 1,
-						  "argument %d: expected a number or a constant in "
-						  DIAG_QF, i, DIAG_QA(w, strlen(w)));
+				return dbg_refuse(
+					diags, (unsigned)(p - text) + 1, plen ? (unsigned)plen : 1,
+					"argument %d: expected a number or a constant in " DIAG_QF,
+					i, DIAG_QA(w, strlen(w)));
 		} else if (constant(dbg, text, p, plen, &v, diags)) {
 			return -EINVAL;
 		}
@@ -274,7 +279,7 @@ static int set_words(struct cbpf_dbg *dbg, char *s, struct cbpf_diags *diags)
 		if (err == -ERANGE)
 			return dbg_refuse(diags, 0, 0,
 					  DIAG_QF " is too large for the instruction pointer (64 "
-					  "bits: at most 0xffffffffffffffff)",
+						  "bits: at most 0xffffffffffffffff)",
 					  DIAG_QA(val, strlen(val)));
 		if (err)
 			return dbg_refuse(diags, 0, 0, "set ip takes a number");

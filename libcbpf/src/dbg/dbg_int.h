@@ -22,24 +22,24 @@ struct cbpf_dbg {
 	enum cbpf_vm_mode mode;
 	uint32_t len;
 	bool needs_meta;   /* ancillary loads, or loads that can reach negative offsets */
-	bool no_jit;       /* cbpf_dbg_set_jit(false): long runs interpret */
-	char *expr;        /* the filter expression the program was compiled from, or NULL */
+	bool no_jit;	   /* cbpf_dbg_set_jit(false): long runs interpret */
+	char *expr;	   /* the filter expression the program was compiled from, or NULL */
 	int expr_linktype; /* the link type it was compiled for */
 	int want_linktype; /* cbpf_dbg_set_linktype's, or -1 */
-	char *origin;      /* what the program was loaded from, in words (dbg_load.c) */
+	char *origin;	   /* what the program was loaded from, in words (dbg_load.c) */
 
 	/* The capture cursor (dbg_capture.c): a reader positioned after the packet ahead. */
 	struct cbpf_capture_file *file;
-	const char *path;               /* its name, "<stdin>" for "-"; NULL without a capture */
+	const char *path; /* its name, "<stdin>" for "-"; NULL without a capture */
 	struct cbpf_capture *cap;
 	uint32_t snaplen;
-	uint64_t count;                 /* packets in the file, once seen to the end */
-	bool counted;                   /* count is known */
-	uint64_t last_read;             /* the number of the last packet the reader gave */
-	bool have_ahead;                /* ahead holds the next packet (until the next read) */
+	uint64_t count;	    /* packets in the file, once seen to the end */
+	bool counted;	    /* count is known */
+	uint64_t last_read; /* the number of the last packet the reader gave */
+	bool have_ahead;    /* ahead holds the next packet (until the next read) */
 	struct cbpf_frame ahead;
-	struct cbpf_diags ahead_diags;  /* why there is no packet ahead, when the file is damaged */
-	uint64_t reported;              /* packets whose warnings were given (once per capture) */
+	struct cbpf_diags ahead_diags; /* why there is no packet ahead, when the file is damaged */
+	uint64_t reported;	       /* packets whose warnings were given (once per capture) */
 
 	/* The current packet (a copy). */
 	bool have_pkt;
@@ -54,7 +54,7 @@ struct cbpf_dbg {
 	/* Metadata (dbg_fields.c): what the user set (set_mask says which), the packet's. */
 	struct cbpf_meta user;
 	uint32_t set_mask;
-	struct cbpf_meta base;  /* user with the derived fields zeroed: where each frame starts */
+	struct cbpf_meta base; /* user with the derived fields zeroed: where each frame starts */
 	uint32_t derived_mask;
 	struct cbpf_meta meta;
 	bool meta_ok;
@@ -127,17 +127,16 @@ void dbg_meta_ensure(struct cbpf_dbg *dbg);
 /* What an expression is evaluated against: one state of the machine and its input. */
 struct dbg_ctx {
 	const struct cbpf_vm_state *st;
-	const uint8_t *data;              /* the packet, or NULL */
+	const uint8_t *data; /* the packet, or NULL */
 	uint32_t caplen, wirelen;
-	const struct cbpf_meta *meta;     /* NULL when the expression does not need it */
+	const struct cbpf_meta *meta;	    /* NULL when the expression does not need it */
 	const struct cbpf_seccomp_data *sd; /* NULL while debugging a socket filter */
 };
 
 /* Whether the expression reads a metadata field (the caller then computes the metadata). */
 bool dbg_expr_uses_meta(const struct cbpf_dbg_expr *expr);
 /* Evaluates expr in ctx: 0, -ENOENT (a value that cannot be had), -EINVAL (division by 0). */
-int dbg_expr_eval_ctx(const struct cbpf_dbg_expr *expr, const struct dbg_ctx *ctx,
-		      uint64_t *value);
+int dbg_expr_eval_ctx(const struct cbpf_dbg_expr *expr, const struct dbg_ctx *ctx, uint64_t *value);
 
 /* ---------------------------------------------------------------- dbg_capture.c */
 
@@ -166,12 +165,12 @@ void dbg_points_free(struct cbpf_dbg *dbg);
 /* ---------------------------------------------------------------- dbg_write_*.c */
 
 /* The writers' ANSI colours, used when the caller asks for colour. */
-#define DBG_RED "\033[31m"
-#define DBG_GREEN "\033[32m"
-#define DBG_YELLOW "\033[33m"
-#define DBG_CYAN "\033[36m"
-#define DBG_HILITE "\033[1;7m" /* bold, reversed: the bytes a program reads */
-#define DBG_RESET "\033[0m"
+#define DBG_RED		  "\033[31m"
+#define DBG_GREEN	  "\033[32m"
+#define DBG_YELLOW	  "\033[33m"
+#define DBG_CYAN	  "\033[36m"
+#define DBG_HILITE	  "\033[1;7m" /* bold, reversed: the bytes a program reads */
+#define DBG_RESET	  "\033[0m"
 #define DBG_COL(color, c) ((color) ? (c) : "")
 
 /* ---------------------------------------------------------------- dbg.c */

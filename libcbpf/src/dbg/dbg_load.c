@@ -40,7 +40,8 @@ int cbpf_dbg_load_text(struct cbpf_dbg *dbg, const char *text, struct cbpf_diags
 	if (!strchr(text, ',') && !access(text, F_OK)) {
 		cbpf_diags_add(diags, CBPF_SEV_ERROR, NULL, 1, 1, (unsigned)strlen(text), -1,
 			       "'%s' is a file: 'load %s' reads a program from a file, 'load bpf' "
-			       "takes one inline (N,code jt jf k,...)", text, text);
+			       "takes one inline (N,code jt jf k,...)",
+			       text, text);
 		return -EINVAL;
 	}
 	err = cbpf_prog_read(text, strlen(text), &ropts, &prog, diags);
@@ -101,8 +102,8 @@ int cbpf_dbg_load_pid(struct cbpf_dbg *dbg, int pid, int fd, size_t pick, size_t
  * A program file in any form; seccomp mode when asked or when the program says so. What the
  * file holds, a seccomp policy included, is the loader's to say (cbpf_source_read).
  */
-static int load_prog_file(struct cbpf_dbg *dbg, const char *path, bool seccomp,
-			  size_t max_input, struct cbpf_dbg_file *out, struct cbpf_diags *diags)
+static int load_prog_file(struct cbpf_dbg *dbg, const char *path, bool seccomp, size_t max_input,
+			  struct cbpf_dbg_file *out, struct cbpf_diags *diags)
 {
 	struct cbpf_policy_opts popts = { .file = path, .max_file_size = max_input };
 	struct cbpf_source_opts sopts = {
@@ -137,8 +138,11 @@ static int load_prog_file(struct cbpf_dbg *dbg, const char *path, bool seccomp,
 		err = cbpf_dbg_load(dbg, prog, out->seccomp ? CBPF_VM_SECCOMP : CBPF_VM_SOCKET,
 				    diags);
 	if (!err)
-		dbg_set_origin(dbg, "%s%s", out->policy ? "seccomp policy " :
-				 out->seccomp ? "seccomp filter " : "", path);
+		dbg_set_origin(dbg, "%s%s",
+			       out->policy    ? "seccomp policy "
+			       : out->seccomp ? "seccomp filter "
+					      : "",
+			       path);
 	cbpf_prog_free(prog);
 	return err;
 }

@@ -104,7 +104,6 @@ size_t cbpf_dbg_points(const struct cbpf_dbg *dbg, const struct cbpf_dbg_point *
 	return dbg->npoints;
 }
 
-
 void dbg_points_free(struct cbpf_dbg *dbg)
 {
 	cbpf_dbg_delete_all(dbg, -1);
@@ -132,8 +131,10 @@ static int break_words(struct cbpf_dbg *dbg, char *copy, long *pc, size_t *cond_
 	if (w && strcmp(w, "if")) {
 		err = cbpf_dbg_pc(dbg, w, &at);
 		if (err == -EINVAL)
-			return dbg_refuse(diags, 0, 0, "break takes [at] N [if CONDITION] or if "
-					  "CONDITION, not " DIAG_QF, DIAG_QA(w, strlen(w)));
+			return dbg_refuse(diags, 0, 0,
+					  "break takes [at] N [if CONDITION] or if "
+					  "CONDITION, not " DIAG_QF,
+					  DIAG_QA(w, strlen(w)));
 		if (err && !cbpf_dbg_number(w + (*w == 'l' || *w == 'L'), false, &n))
 			return dbg_refuse(diags, 0, 0,
 					  "no instruction %" PRIu64 ": the program has l0 to l%u",

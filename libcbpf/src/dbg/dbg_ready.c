@@ -14,7 +14,8 @@ bool cbpf_dbg_ready(const struct cbpf_dbg *dbg, unsigned needs, const char *what
 	else if ((needs & CBPF_DBG_NEED_SOCKET) && dbg->mode == CBPF_VM_SECCOMP)
 		dbg_refuse(diags, 0, 0,
 			   "%s runs over a capture; a seccomp filter runs on one input "
-			   "(syscall, arch)", what);
+			   "(syscall, arch)",
+			   what);
 	else if (packets && !dbg->have_pkt && dbg->path)
 		dbg_refuse(diags, 0, 0, "%s holds no packets", dbg->path);
 	else if ((needs & CBPF_DBG_NEED_CAPTURE || (packets && !dbg->have_pkt)) && !dbg->path)

@@ -490,7 +490,8 @@ int cbpf_dbg_sweep(struct cbpf_dbg *dbg, const struct cbpf_dbg_sweep_opts *opts,
 		if (strcmp(opts->write, dbg->path))
 			cbpf_diags_add(diags, CBPF_SEV_ERROR, opts->write, 0, 0, 0, -1,
 				       "the same file as %s, the capture being read: write to "
-				       "another one", dbg->path);
+				       "another one",
+				       dbg->path);
 		else
 			cbpf_diags_add(diags, CBPF_SEV_ERROR, opts->write, 0, 0, 0, -1,
 				       "the capture being read: write to another file");

@@ -91,8 +91,10 @@ int cbpf_dbg_result(const struct cbpf_dbg *dbg, uint32_t ret, char *buf, size_t 
 {
 	if (dbg->mode == CBPF_VM_SECCOMP) {
 		int n = cbpf_seccomp_action_format(ret, buf, size);
-		const char *err = (ret & CBPF_SECCOMP_RET_ACTION_FULL) == CBPF_SECCOMP_RET_ERRNO ?
-			cbpf_const_name(dbg->arch, "E", ret & CBPF_SECCOMP_RET_DATA) : NULL;
+		const char *err =
+			(ret & CBPF_SECCOMP_RET_ACTION_FULL) == CBPF_SECCOMP_RET_ERRNO
+				? cbpf_const_name(dbg->arch, "E", ret & CBPF_SECCOMP_RET_DATA)
+				: NULL;
 
 		/* errno(97) EAFNOSUPPORT: the number as the kernel returns it, then its name. */
 		if (err && n >= 0)
@@ -123,10 +125,10 @@ static void seccomp_field(uint32_t off, char *buf, size_t size)
 }
 
 static const char *const alu_sym[] = {
-	[CBPF_ADD >> 4] = "+", [CBPF_SUB >> 4] = "-", [CBPF_MUL >> 4] = "*",
-	[CBPF_DIV >> 4] = "/", [CBPF_OR >> 4] = "|",  [CBPF_AND >> 4] = "&",
+	[CBPF_ADD >> 4] = "+",	[CBPF_SUB >> 4] = "-",	[CBPF_MUL >> 4] = "*",
+	[CBPF_DIV >> 4] = "/",	[CBPF_OR >> 4] = "|",	[CBPF_AND >> 4] = "&",
 	[CBPF_LSH >> 4] = "<<", [CBPF_RSH >> 4] = ">>", [CBPF_NEG >> 4] = "-",
-	[CBPF_MOD >> 4] = "%", [CBPF_XOR >> 4] = "^",
+	[CBPF_MOD >> 4] = "%",	[CBPF_XOR >> 4] = "^",
 };
 
 /* A load: what it read, and into which register. */
@@ -172,8 +174,8 @@ static int why_load(const struct cbpf_dbg *dbg, const struct cbpf_insn *in,
 }
 
 int cbpf_dbg_why(const struct cbpf_dbg *dbg, const struct cbpf_dbg_hist *h,
-		 const struct cbpf_vm_state *after, const struct cbpf_dbg_why_opts *opts,
-		 char *buf, size_t size)
+		 const struct cbpf_vm_state *after, const struct cbpf_dbg_why_opts *opts, char *buf,
+		 size_t size)
 {
 	static const char *const cmp[] = { "?", "==", ">", ">=", "&" };
 	static const struct cbpf_dbg_why_opts plain = { "", "", "" };

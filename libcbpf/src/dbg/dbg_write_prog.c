@@ -139,8 +139,8 @@ void cbpf_dbg_write_coverage(FILE *o, const struct cbpf_dbg *dbg, const uint64_t
 	len = cbpf_prog_len(dbg->prog);
 	for (uint64_t v = total; v >= 10; v /= 10)
 		w++;
-	fprintf(o, "coverage over %" PRIu64 " packet%s (%" PRIu64 " accepted, %" PRIu64
-		   " dropped):\n",
+	fprintf(o,
+		"coverage over %" PRIu64 " packet%s (%" PRIu64 " accepted, %" PRIu64 " dropped):\n",
 		total, total == 1 ? "" : "s", t->pass, t->fail);
 	for (size_t pc = 0; pc < len; pc++) {
 		int dw;

@@ -60,9 +60,11 @@ static uint32_t str(struct buf *s, const char *text)
 int ebpf_btf_func(const struct cbpf_ebpf_prog *prog, const char *name, const char *section,
 		  struct btf_blobs *out)
 {
-	struct buf types = {0}, strs = {0}, btf = {0}, ext = {0}, lines = {0};
+	struct buf types = { 0 }, strs = { 0 }, btf = { 0 }, ext = { 0 }, lines = { 0 };
 	const struct cbpf_prog *classic = cbpf_ebpf_prog_classic(prog);
-	struct btf_header hdr = {.magic = BTF_MAGIC, .version = BTF_VERSION, .hdr_len = sizeof(hdr)};
+	struct btf_header hdr = { .magic = BTF_MAGIC,
+				  .version = BTF_VERSION,
+				  .hdr_len = sizeof(hdr) };
 	uint32_t nlines = 0, file, sec, prologue;
 	long last = -2;
 	int err;
@@ -127,9 +129,9 @@ int ebpf_btf_func(const struct cbpf_ebpf_prog *prog, const char *name, const cha
 
 	/* BTF.ext (libbpf's struct btf_ext_header): magic, version, flags, hdr_len, then the
 	 * offsets and lengths of func_info, line_info and CO-RE relocations, after the header. */
-	put(&ext, &(uint16_t){BTF_MAGIC}, 2);
-	put(&ext, &(uint8_t){1}, 1);
-	put(&ext, &(uint8_t){0}, 1);
+	put(&ext, &(uint16_t){ BTF_MAGIC }, 2);
+	put(&ext, &(uint8_t){ 1 }, 1);
+	put(&ext, &(uint8_t){ 0 }, 1);
 	put32(&ext, 32);
 	put32(&ext, 0);	 /* func_info_off */
 	put32(&ext, 20); /* func_info_len: rec_size, sec, num, one record */
@@ -147,9 +149,11 @@ int ebpf_btf_func(const struct cbpf_ebpf_prog *prog, const char *name, const cha
 	put32(&ext, nlines);
 	put(&ext, lines.p, lines.len);
 
-	err = types.err ? types.err : strs.err ? strs.err : lines.err ? lines.err
-				   : btf.err	     ? btf.err
-							     : ext.err;
+	err = types.err	  ? types.err
+	      : strs.err  ? strs.err
+	      : lines.err ? lines.err
+	      : btf.err	  ? btf.err
+			  : ext.err;
 	free(types.p);
 	free(strs.p);
 	free(lines.p);

@@ -45,11 +45,8 @@ static_assert(CBPF_EBPF_HDR_START_MAC == BPF_HDR_START_MAC &&
 	      "start_header");
 
 static const char *const target_names[] = {
-	[CBPF_TARGET_SOCKET] = "socket",
-	[CBPF_TARGET_TC] = "tc",
-	[CBPF_TARGET_XDP] = "xdp",
-	[CBPF_TARGET_SECCOMP] = "seccomp",
-	[CBPF_TARGET_FUNC] = "func",
+	[CBPF_TARGET_SOCKET] = "socket",   [CBPF_TARGET_TC] = "tc",	[CBPF_TARGET_XDP] = "xdp",
+	[CBPF_TARGET_SECCOMP] = "seccomp", [CBPF_TARGET_FUNC] = "func",
 };
 
 const char *cbpf_target_name(enum cbpf_target target)
@@ -174,10 +171,8 @@ long cbpf_ebpf_prog_origin(const struct cbpf_ebpf_prog *prog, size_t idx)
 const char *cbpf_ebpf_prog_name(const struct cbpf_ebpf_prog *prog)
 {
 	static const char *const names[] = {
-		[CBPF_TARGET_SOCKET] = "cbpf_socket",
-		[CBPF_TARGET_TC] = "cbpf_tc",
-		[CBPF_TARGET_XDP] = "cbpf_xdp",
-		[CBPF_TARGET_SECCOMP] = "cbpf_seccomp",
+		[CBPF_TARGET_SOCKET] = "cbpf_socket", [CBPF_TARGET_TC] = "cbpf_tc",
+		[CBPF_TARGET_XDP] = "cbpf_xdp",	      [CBPF_TARGET_SECCOMP] = "cbpf_seccomp",
 		[CBPF_TARGET_FUNC] = "cbpf_filter",
 	};
 

@@ -7,7 +7,7 @@
 #include "ebpf/ebpf_prog.h"
 
 /* Macro argument spellings of tools/include/linux/filter.h. */
-static const char *const size_macro[] = {"BPF_W", "BPF_H", "BPF_B", "BPF_DW"};
+static const char *const size_macro[] = { "BPF_W", "BPF_H", "BPF_B", "BPF_DW" };
 
 static const char *alu_macro(uint8_t op)
 {

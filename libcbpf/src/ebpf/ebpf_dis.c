@@ -17,9 +17,10 @@ static const char *const jmp_ops[16] = {
 	"call", "exit", "<", "<=", "s<", "s<=", "?e0", "?f0",
 };
 
-static const char *const ldst_sizes[4] = {"u32", "u16", "u8", "u64"};
-static const char *const class_names[8] = {"ld",  "ldx", "st",	  "stx",
-					   "alu", "jmp", "jmp32", "alu64"};
+static const char *const ldst_sizes[4] = { "u32", "u16", "u8", "u64" };
+static const char *const class_names[8] = {
+	"ld", "ldx", "st", "stx", "alu", "jmp", "jmp32", "alu64"
+};
 
 struct sbuf {
 	char *buf;
@@ -44,7 +45,7 @@ static void put(struct sbuf *s, const char *fmt, ...)
 int cbpf_ebpf_insn_format(const struct cbpf_ebpf_insn *in, const struct cbpf_ebpf_insn *next,
 			  char *buf, size_t size)
 {
-	struct sbuf s = {buf, size, 0};
+	struct sbuf s = { buf, size, 0 };
 	uint8_t code = in->code, cls = CBPF_CLASS(code), op = CBPF_OP(code);
 	unsigned d = in->dst_reg, r = in->src_reg;
 	const char *sz = ldst_sizes[CBPF_SIZE(code) >> 3];

@@ -20,7 +20,7 @@ struct cbpf_ebpf_prog {
 static inline struct cbpf_ebpf_insn ebpf_insn(uint8_t code, unsigned dst, unsigned src, int16_t off,
 					      int32_t imm)
 {
-	struct cbpf_ebpf_insn i = {code, (uint8_t)(dst & 0xf), (uint8_t)(src & 0xf), off, imm};
+	struct cbpf_ebpf_insn i = { code, (uint8_t)(dst & 0xf), (uint8_t)(src & 0xf), off, imm };
 
 	return i;
 }

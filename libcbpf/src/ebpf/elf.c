@@ -80,11 +80,11 @@ int ebpf_write_elf(FILE *out, const struct cbpf_ebpf_prog *prog)
 	const char *license = cbpf_ebpf_prog_license(prog);
 	const char *name = cbpf_ebpf_prog_name(prog), *section = ebpf_section_name(prog->target);
 	size_t code_size = prog->len * sizeof(struct bpf_insn);
-	struct strtab st = {{0}, 1};
-	struct btf_blobs btf = {0};
+	struct strtab st = { { 0 }, 1 };
+	struct btf_blobs btf = { 0 };
 	Elf64_Sym syms[NSYMS_MAX];
 	Elf64_Ehdr eh;
-	struct image im = {.end = sizeof(eh)};
+	struct image im = { .end = sizeof(eh) };
 	unsigned sec_prog, sec_license = 0, sec_strtab, nsyms = 1;
 	Elf64_Word name_sec, name_license = 0, name_btf = 0, name_ext = 0, name_symtab, name_strtab;
 	Elf64_Word sym_license = 0, sym_name;
@@ -113,34 +113,34 @@ int ebpf_write_elf(FILE *out, const struct cbpf_ebpf_prog *prog)
 		name_ext = str_add(&st, ".BTF.ext");
 	}
 	memset(syms, 0, sizeof(syms));
-	add_section(&im, (Elf64_Shdr){.sh_type = SHT_NULL}, NULL);
+	add_section(&im, (Elf64_Shdr){ .sh_type = SHT_NULL }, NULL);
 	sec_prog = add_section(&im,
-			       (Elf64_Shdr){.sh_name = name_sec,
-					    .sh_type = SHT_PROGBITS,
-					    .sh_flags = SHF_ALLOC | SHF_EXECINSTR,
-					    .sh_size = code_size,
-					    .sh_addralign = 8},
+			       (Elf64_Shdr){ .sh_name = name_sec,
+					     .sh_type = SHT_PROGBITS,
+					     .sh_flags = SHF_ALLOC | SHF_EXECINSTR,
+					     .sh_size = code_size,
+					     .sh_addralign = 8 },
 			       prog->insns);
 	if (!func)
 		sec_license = add_section(&im,
-					  (Elf64_Shdr){.sh_name = name_license,
-						       .sh_type = SHT_PROGBITS,
-						       .sh_flags = SHF_ALLOC | SHF_WRITE,
-						       .sh_size = strlen(license) + 1,
-						       .sh_addralign = 1},
+					  (Elf64_Shdr){ .sh_name = name_license,
+							.sh_type = SHT_PROGBITS,
+							.sh_flags = SHF_ALLOC | SHF_WRITE,
+							.sh_size = strlen(license) + 1,
+							.sh_addralign = 1 },
 					  license);
 	if (func) {
 		add_section(&im,
-			    (Elf64_Shdr){.sh_name = name_btf,
-					 .sh_type = SHT_PROGBITS,
-					 .sh_size = btf.btf_len,
-					 .sh_addralign = 4},
+			    (Elf64_Shdr){ .sh_name = name_btf,
+					  .sh_type = SHT_PROGBITS,
+					  .sh_size = btf.btf_len,
+					  .sh_addralign = 4 },
 			    btf.btf);
 		add_section(&im,
-			    (Elf64_Shdr){.sh_name = name_ext,
-					 .sh_type = SHT_PROGBITS,
-					 .sh_size = btf.ext_len,
-					 .sh_addralign = 4},
+			    (Elf64_Shdr){ .sh_name = name_ext,
+					  .sh_type = SHT_PROGBITS,
+					  .sh_size = btf.ext_len,
+					  .sh_addralign = 4 },
 			    btf.ext);
 	}
 	if (!func) {
@@ -160,19 +160,19 @@ int ebpf_write_elf(FILE *out, const struct cbpf_ebpf_prog *prog)
 	syms[nsyms].st_size = code_size;
 	nsyms++;
 	add_section(&im,
-		    (Elf64_Shdr){.sh_name = name_symtab,
-				 .sh_type = SHT_SYMTAB,
-				 .sh_size = nsyms * sizeof(Elf64_Sym),
-				 .sh_link = im.n + 1, /* the string table, next */
-				 .sh_info = 1,	      /* the local symbols: the null one */
-				 .sh_addralign = 8,
-				 .sh_entsize = sizeof(Elf64_Sym)},
+		    (Elf64_Shdr){ .sh_name = name_symtab,
+				  .sh_type = SHT_SYMTAB,
+				  .sh_size = nsyms * sizeof(Elf64_Sym),
+				  .sh_link = im.n + 1, /* the string table, next */
+				  .sh_info = 1,	       /* the local symbols: the null one */
+				  .sh_addralign = 8,
+				  .sh_entsize = sizeof(Elf64_Sym) },
 		    syms);
 	sec_strtab = add_section(&im,
-				 (Elf64_Shdr){.sh_name = name_strtab,
-					      .sh_type = SHT_STRTAB,
-					      .sh_size = st.len,
-					      .sh_addralign = 1},
+				 (Elf64_Shdr){ .sh_name = name_strtab,
+					       .sh_type = SHT_STRTAB,
+					       .sh_size = st.len,
+					       .sh_addralign = 1 },
 				 st.buf);
 	off_sh = align8(im.end);
 	total = off_sh + im.n * sizeof(Elf64_Shdr);

@@ -29,7 +29,7 @@ static void xl_free(struct xl *x)
 int cbpf_xlate(const struct cbpf_prog *prog, const struct cbpf_xlate_opts *opts,
 	       struct cbpf_ebpf_prog **out, struct cbpf_diags *diags)
 {
-	struct cbpf_xlate_opts defaults = {.target = CBPF_TARGET_SOCKET};
+	struct cbpf_xlate_opts defaults = { .target = CBPF_TARGET_SOCKET };
 	struct xl x;
 	struct cbpf_ebpf_prog *res;
 	size_t n = cbpf_prog_len(prog);

@@ -16,15 +16,21 @@ struct action {
 };
 
 static const struct action tc_actions[] = {
-	{"unspec", TC_ACT_UNSPEC}, {"ok", TC_ACT_OK},	      {"reclassify", TC_ACT_RECLASSIFY},
-	{"shot", TC_ACT_SHOT},	   {"pipe", TC_ACT_PIPE},     {"stolen", TC_ACT_STOLEN},
-	{"queued", TC_ACT_QUEUED}, {"repeat", TC_ACT_REPEAT}, {"redirect", TC_ACT_REDIRECT},
-	{"trap", TC_ACT_TRAP},
+	{ "unspec", TC_ACT_UNSPEC },
+	{ "ok", TC_ACT_OK },
+	{ "reclassify", TC_ACT_RECLASSIFY },
+	{ "shot", TC_ACT_SHOT },
+	{ "pipe", TC_ACT_PIPE },
+	{ "stolen", TC_ACT_STOLEN },
+	{ "queued", TC_ACT_QUEUED },
+	{ "repeat", TC_ACT_REPEAT },
+	{ "redirect", TC_ACT_REDIRECT },
+	{ "trap", TC_ACT_TRAP },
 };
 
 static const struct action xdp_actions[] = {
-	{"aborted", XDP_ABORTED}, {"drop", XDP_DROP},	      {"pass", XDP_PASS},
-	{"tx", XDP_TX},		  {"redirect", XDP_REDIRECT},
+	{ "aborted", XDP_ABORTED }, { "drop", XDP_DROP },	  { "pass", XDP_PASS },
+	{ "tx", XDP_TX },	    { "redirect", XDP_REDIRECT },
 };
 
 static const struct action *actions_of(enum cbpf_target target, size_t *n)

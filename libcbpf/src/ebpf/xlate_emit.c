@@ -127,7 +127,7 @@ static int16_t buf_off(const struct xl *x, uint32_t p)
  */
 void xl_choose_bufbase(struct xl *x)
 {
-	unsigned cost[4] = {0}, best = 2;
+	unsigned cost[4] = { 0 }, best = 2;
 
 	for (uint32_t i = 0; i < x->n; i++) {
 		const struct cbpf_insn *in = &x->ci[i];
@@ -734,7 +734,8 @@ void xl_prologue(struct xl *x)
 	if (x->ctx == CBPF_EBPF_R6)
 		xl_emit(x, E_MOV64_REG(CBPF_EBPF_R6, CBPF_EBPF_R1));
 	if (x->packet && x->target == CBPF_TARGET_FUNC) {
-		xl_emit(x, E_MOV64_REG(RDATA, CBPF_EBPF_R1)); /* int f(void *data, void *data_end) */
+		xl_emit(x,
+			E_MOV64_REG(RDATA, CBPF_EBPF_R1)); /* int f(void *data, void *data_end) */
 		xl_emit(x, E_MOV64_REG(REND, CBPF_EBPF_R2));
 	} else if (x->packet) {
 		xl_emit(x, E_LDX(CBPF_W, RDATA, CBPF_EBPF_R1, offsetof(struct xdp_md, data)));

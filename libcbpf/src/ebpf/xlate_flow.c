@@ -14,7 +14,7 @@
 #include "ebpf/xlate_int.h"
 #include "classic/runnable.h"
 
-static const struct range R_ALL = {0, UINT32_MAX};
+static const struct range R_ALL = { 0, UINT32_MAX };
 
 /* A load of an ancillary field, not of packet bytes. */
 bool xl_is_anc(uint32_t k)
@@ -217,7 +217,7 @@ static int refuse(void *ctx, enum runnable_problem what, long pc, const char *ms
 void xl_check_structure(struct xl *x)
 {
 	/* Loops become bounded loops (kernel 5.3), but seccomp's classic loader knows none. */
-	struct runnable_report r = {refuse, x, x->target != CBPF_TARGET_SECCOMP};
+	struct runnable_report r = { refuse, x, x->target != CBPF_TARGET_SECCOMP };
 
 	prog_runnable(x->ci, x->n, CBPF_MAXINSNS, &r);
 	for (uint32_t i = 0; i < x->n && !x->err && r.loops && !x->budget; i++)
@@ -297,7 +297,7 @@ void xl_liveness(struct xl *x)
 
 static struct range rconst(uint32_t k)
 {
-	return (struct range){k, k};
+	return (struct range){ k, k };
 }
 
 /* A bound on the result of a 32-bit ALU operation; R_ALL when there is none worth having. */
@@ -308,41 +308,41 @@ static struct range alu_range(uint8_t op, struct range a, struct range b)
 	switch (op) {
 	case CBPF_ADD:
 		if ((uint64_t)a.hi + b.hi <= UINT32_MAX)
-			return (struct range){a.lo + b.lo, a.hi + b.hi};
+			return (struct range){ a.lo + b.lo, a.hi + b.hi };
 		break;
 	case CBPF_SUB:
 		if (a.lo >= b.hi)
-			return (struct range){a.lo - b.hi, a.hi - b.lo};
+			return (struct range){ a.lo - b.hi, a.hi - b.lo };
 		break;
 	case CBPF_MUL:
 		if ((uint64_t)a.hi * b.hi <= UINT32_MAX)
-			return (struct range){a.lo * b.lo, a.hi * b.hi};
+			return (struct range){ a.lo * b.lo, a.hi * b.hi };
 		break;
 	case CBPF_DIV:
 		if (b.hi)
-			return (struct range){a.lo / b.hi, a.hi / (b.lo ? b.lo : 1)};
+			return (struct range){ a.lo / b.hi, a.hi / (b.lo ? b.lo : 1) };
 		break;
 	case CBPF_MOD:
 		if (b.hi)
-			return (struct range){0, a.hi < b.hi - 1 ? a.hi : b.hi - 1};
+			return (struct range){ 0, a.hi < b.hi - 1 ? a.hi : b.hi - 1 };
 		break;
 	case CBPF_AND:
-		return (struct range){0, a.hi < b.hi ? a.hi : b.hi};
+		return (struct range){ 0, a.hi < b.hi ? a.hi : b.hi };
 	case CBPF_OR:
 	case CBPF_XOR:
 		hi = a.hi > b.hi ? a.hi : b.hi;
 		for (uint64_t m = 1;; m <<= 1)
 			if (m > hi)
-				return (struct range){0, (uint32_t)(m - 1)};
+				return (struct range){ 0, (uint32_t)(m - 1) };
 		break;
 	case CBPF_LSH:
 		if (b.lo == b.hi && ((uint64_t)a.hi << (b.lo & 31)) <= UINT32_MAX)
-			return (struct range){a.lo << (b.lo & 31), a.hi << (b.lo & 31)};
+			return (struct range){ a.lo << (b.lo & 31), a.hi << (b.lo & 31) };
 		break;
 	case CBPF_RSH:
 		if (b.lo == b.hi)
-			return (struct range){a.lo >> (b.lo & 31), a.hi >> (b.lo & 31)};
-		return (struct range){0, a.hi};
+			return (struct range){ a.lo >> (b.lo & 31), a.hi >> (b.lo & 31) };
+		return (struct range){ 0, a.hi };
 	case CBPF_NEG:
 		if (a.hi == 0)
 			return a;
@@ -359,11 +359,11 @@ static struct range anc_range(uint32_t k)
 	case CBPF_AD_VLAN_TAG:
 	case CBPF_AD_VLAN_TPID:
 	case CBPF_AD_QUEUE:
-		return (struct range){0, 0xffff};
+		return (struct range){ 0, 0xffff };
 	case CBPF_AD_PKTTYPE:
-		return (struct range){0, 7};
+		return (struct range){ 0, 7 };
 	case CBPF_AD_VLAN_TAG_PRESENT:
-		return (struct range){0, 1};
+		return (struct range){ 0, 1 };
 	default:
 		return R_ALL;
 	}
@@ -378,15 +378,15 @@ static struct range load_range(const struct xl *x, const struct cbpf_insn *in)
 	if (mode == CBPF_LEN)
 		return x->target == CBPF_TARGET_SECCOMP ? rconst(64) : R_ALL;
 	if (mode == CBPF_MSH)
-		return (struct range){0, 60};
+		return (struct range){ 0, 60 };
 	if (mode == CBPF_ABS && xl_is_anc(in->k))
 		return anc_range(in->k);
 	if (mode != CBPF_ABS && mode != CBPF_IND)
 		return R_ALL;
 	if (CBPF_SIZE(in->code) == CBPF_H)
-		return (struct range){0, 0xffff};
+		return (struct range){ 0, 0xffff };
 	if (CBPF_SIZE(in->code) == CBPF_B)
-		return (struct range){0, 0xff};
+		return (struct range){ 0, 0xff };
 	return R_ALL;
 }
 
@@ -430,7 +430,7 @@ static void loop_heads(struct xl *x, bool *has)
 
 		if (t >= 0 && reach[i]) {
 			has[t] = true;
-			x->in[t] = (struct state){R_ALL, R_ALL, 0, 0};
+			x->in[t] = (struct state){ R_ALL, R_ALL, 0, 0 };
 		}
 	}
 	free(reach);
@@ -453,9 +453,9 @@ void xl_forward(struct xl *x)
 	if (x->budget)
 		loop_heads(x, has);
 	if (has[0])
-		meet(&x->in[0], &(struct state){rconst(0), rconst(0), 0, 0});
+		meet(&x->in[0], &(struct state){ rconst(0), rconst(0), 0, 0 });
 	else
-		x->in[0] = (struct state){rconst(0), rconst(0), 0, 0};
+		x->in[0] = (struct state){ rconst(0), rconst(0), 0, 0 };
 	has[0] = true;
 	for (uint32_t i = 0; i < x->n; i++) {
 		const struct cbpf_insn *in = &x->ci[i];

@@ -22,12 +22,12 @@
  * A and X hold zero-extended 32-bit values at all times (every instruction that writes them is a
  * 32-bit operation or a zero-extending load), so 64-bit compares and moves on them are exact.
  */
-#define RA    CBPF_EBPF_R0
-#define RX    CBPF_EBPF_R7
-#define RSAVE CBPF_EBPF_R8
-#define RDATA CBPF_EBPF_R8
-#define REND  CBPF_EBPF_R9
-#define FP    CBPF_EBPF_R10
+#define RA	   CBPF_EBPF_R0
+#define RX	   CBPF_EBPF_R7
+#define RSAVE	   CBPF_EBPF_R8
+#define RDATA	   CBPF_EBPF_R8
+#define REND	   CBPF_EBPF_R9
+#define FP	   CBPF_EBPF_R10
 #define RSAVE_FUNC CBPF_EBPF_R6
 
 #define ETH_HLEN_XDP 14	    /* XDP: the network header is taken to follow an Ethernet header */

@@ -70,7 +70,7 @@ static void add_fix(struct xl *x, uint32_t l, bool far, size_t seq)
 		x->fix = f;
 		x->capfix = cap;
 	}
-	x->fix[x->nfix++] = (struct fix){x->len, l, far, seq};
+	x->fix[x->nfix++] = (struct fix){ x->len, l, far, seq };
 }
 
 /* The condition that holds exactly when op's does not; 0 for JSET, which has none. */

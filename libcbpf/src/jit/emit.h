@@ -34,7 +34,7 @@ enum x86_cc {
 	CC_A = 0x7,
 	CC_S = 0x8,
 	CC_NS = 0x9,
-	CC_L = 0xc,  /* signed < */
+	CC_L = 0xc, /* signed < */
 	CC_GE = 0xd,
 	CC_LE = 0xe,
 	CC_G = 0xf,

@@ -11,8 +11,8 @@
 
 struct cbpf_jit {
 	struct vm_native native; /* first: cbpf_vm_set_jit hands it to the vm */
-	struct jit_image img;    /* the layout; img.code is freed once mapped */
-	uint8_t *exec;           /* the mapped code */
+	struct jit_image img;	 /* the layout; img.code is freed once mapped */
+	uint8_t *exec;		 /* the mapped code */
 	struct cbpf_insn *insns; /* the program, for cbpf_jit_write */
 	enum cbpf_vm_mode mode;
 };
@@ -155,7 +155,6 @@ bool cbpf_vm_jitted(const struct cbpf_vm *vm)
 {
 	return vm_native(vm) != NULL;
 }
-
 
 const struct jit_image *jit_image_of(const struct cbpf_jit *jit, const struct cbpf_insn **insns)
 {

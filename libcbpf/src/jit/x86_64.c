@@ -20,13 +20,13 @@
  * M[16] lives in the red zone below rsp (the 128 bytes a leaf function may use without moving
  * rsp), or, when the program calls a helper, in a frame.
  */
-#define REG_A RAX
-#define REG_X RCX
-#define REG_DATA RDI
-#define REG_CAPLEN RSI
-#define REG_META R8
+#define REG_A	    RAX
+#define REG_X	    RCX
+#define REG_DATA    RDI
+#define REG_CAPLEN  RSI
+#define REG_META    R8
 #define REG_WIRELEN R9
-#define REG_TMP RDX
+#define REG_TMP	    RDX
 
 /* The frame of a program that calls helpers: M, and 8 bytes that keep rsp 16-byte aligned. */
 #define FRAME_SIZE (4 * CBPF_MEMWORDS + 8)
@@ -41,14 +41,14 @@ enum {
 	L_OOL_CHECK,
 	L_PER_INSN,
 };
-#define L_EXIT0(c) ((size_t)(c)->len * L_PER_INSN + L_PER_INSN)
-#define L_EXITA(c) (L_EXIT0(c) + 1)
-#define L_POOL(c) (L_EXIT0(c) + 2)
+#define L_EXIT0(c)  ((size_t)(c)->len * L_PER_INSN + L_PER_INSN)
+#define L_EXITA(c)  (L_EXIT0(c) + 1)
+#define L_POOL(c)   (L_EXIT0(c) + 2)
 #define N_LABELS(c) (L_EXIT0(c) + 3)
 
 /* Passes before every jump is made long, which settles in two more. */
 #define MAX_SHRINKING_PASSES 16
-#define MAX_CODE ((size_t)1 << 30)
+#define MAX_CODE	     ((size_t)1 << 30)
 
 struct ctx {
 	const struct cbpf_insn *insns;
@@ -65,10 +65,10 @@ struct ctx {
 	bool unstable; /* a short jump did not reach: lay out again */
 
 	/* What the program needs, found before the first pass. */
-	bool frame;		/* calls helpers: M in a frame */
-	bool uses_meta;		/* reads the cbpf_meta record */
-	bool uses_wirelen;	/* ld #len, ldx #len */
-	uint16_t zero_cells;	/* M[k] read where some path has not written it: zeroed first */
+	bool frame;	     /* calls helpers: M in a frame */
+	bool uses_meta;	     /* reads the cbpf_meta record */
+	bool uses_wirelen;   /* ld #len, ldx #len */
+	uint16_t zero_cells; /* M[k] read where some path has not written it: zeroed first */
 };
 
 static size_t label_id(const struct ctx *c, uint32_t pc, int kind)
@@ -264,8 +264,8 @@ static int ancillary_of(uint32_t k)
 
 static void call_helper(struct ctx *c, enum jit_helper h)
 {
-	static const enum x86_reg saved[] = { REG_DATA, REG_CAPLEN, REG_X, REG_META, REG_WIRELEN,
-					      REG_TMP };
+	static const enum x86_reg saved[] = { REG_DATA, REG_CAPLEN,  REG_X,
+					      REG_META, REG_WIRELEN, REG_TMP };
 	size_t start;
 	int64_t rel;
 
@@ -753,8 +753,7 @@ int jit_x86_64_compile(const struct cbpf_insn *insns, uint32_t len, enum cbpf_vm
 			err = -E2BIG;
 			goto out;
 		}
-		if (!c.first && !c.unstable &&
-		    !memcmp(c.label, c.prev, nlabels * sizeof(*c.label)))
+		if (!c.first && !c.unstable && !memcmp(c.label, c.prev, nlabels * sizeof(*c.label)))
 			break;
 		t = c.prev;
 		c.prev = c.label;

@@ -118,10 +118,11 @@ int cbpf_tc_attach(int fd, const char *dev, bool egress, bool link, struct cbpf_
 	}
 	/* Not beside a tcx link of cbpf's: the two would run. */
 	if (tcx_pinned(dev, egress, how->pin, sizeof(how->pin))) {
-		err = kernel_fail(diags, -EEXIST,
-				  "%s: a cbpf filter is attached to %s already (a tcx link pinned at "
-				  "%s); remove it with --detach",
-				  dev, egress ? "egress" : "ingress", how->pin);
+		err = kernel_fail(
+			diags, -EEXIST,
+			"%s: a cbpf filter is attached to %s already (a tcx link pinned at "
+			"%s); remove it with --detach",
+			dev, egress ? "egress" : "ingress", how->pin);
 		memset(how, 0, sizeof(*how));
 		return err;
 	}

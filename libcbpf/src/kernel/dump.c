@@ -71,7 +71,7 @@ static int read_filters(int pid, struct cbpf_seccomp_dump **out, size_t *n,
 
 	for (unsigned long i = 0;; i++) {
 		long len = sys_ptrace(CBPF_PTRACE_SECCOMP_GET_FILTER, pid, i, NULL);
-		struct seccomp_metadata_k md = {i, 0};
+		struct seccomp_metadata_k md = { i, 0 };
 		struct cbpf_insn *insns;
 		struct cbpf_seccomp_dump *nd2;
 

@@ -70,10 +70,11 @@ int cbpf_ebpf_load(const struct cbpf_ebpf_prog *prog, const struct cbpf_load_opt
 	if (!prog->len)
 		return kernel_fail(diags, -EINVAL, "the program is empty");
 	if (!cbpf_kernel_prog_name_valid(name))
-		return kernel_fail(diags, -EINVAL,
-				   "'%s' is no program name the kernel takes: only letters, digits, "
-				   "'_' and '.'",
-				   name);
+		return kernel_fail(
+			diags, -EINVAL,
+			"'%s' is no program name the kernel takes: only letters, digits, "
+			"'_' and '.'",
+			name);
 	/* A kernel that refuses the BTF gets the program without line info: not an error. */
 	if (opts && opts->line_info && !kernel_lines_new(prog, name, &lines))
 		with = &lines;

@@ -51,8 +51,8 @@ static bool ipv6_default(const char *dev, char *why, size_t size)
 	while (!found && fgets(line, sizeof(line), f))
 		if (sscanf(line, "%32s %x %*s %*x %*s %*x %*x %*x %x %63s", dst, &plen, &flags,
 			   ifname) == 4 &&
-		    !plen && !strcmp(dst, "00000000000000000000000000000000") &&
-		    (flags & 1) && !(flags & 0x200) && !strcmp(ifname, dev)) {
+		    !plen && !strcmp(dst, "00000000000000000000000000000000") && (flags & 1) &&
+		    !(flags & 0x200) && !strcmp(ifname, dev)) {
 			snprintf(why, size, "it carries this machine's IPv6 default route");
 			found = true;
 		}

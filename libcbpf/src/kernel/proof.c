@@ -44,7 +44,7 @@ static bool reads_anc(const struct cbpf_prog *prog, int32_t anc)
  */
 static bool has_cap(unsigned cap)
 {
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2];
 
 	memset(d, 0, sizeof(d));
@@ -65,9 +65,9 @@ static bool has_cap(unsigned cap)
 int cbpf_proof_new(const struct cbpf_ebpf_prog *prog, const struct cbpf_proof_opts *opts,
 		   struct cbpf_proof **out, const char **why, struct cbpf_diags *diags)
 {
-	struct cbpf_load_opts lo = {.log_buf = opts ? opts->log_buf : NULL,
-				    .log_size = opts ? opts->log_size : 0,
-				    .sched_cls = true};
+	struct cbpf_load_opts lo = { .log_buf = opts ? opts->log_buf : NULL,
+				     .log_size = opts ? opts->log_size : 0,
+				     .sched_cls = true };
 	struct cbpf_proof *p;
 	int err;
 
@@ -155,7 +155,7 @@ int cbpf_proof_frame(struct cbpf_proof *p, const uint8_t *frame, uint32_t size,
 	res->expected = cbpf_xlate_result(p->prog, res->classic);
 	if (p->engine == CBPF_PROOF_KERNEL &&
 	    !(p->run_as == CBPF_TARGET_XDP && size > XDP_TEST_LINEAR)) {
-		struct cbpf_test_run run = {frame, size, 0, 1, 0, 0};
+		struct cbpf_test_run run = { frame, size, 0, 1, 0, 0 };
 
 		err = cbpf_ebpf_test_run(p->fd, &run, diags);
 		if (!err) {

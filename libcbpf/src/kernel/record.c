@@ -24,10 +24,10 @@
 	 PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL)
 
 /* uapi linux/audit.h */
-#define AUDIT_ARCH_X86_64_ 0xc000003eU
-#define AUDIT_ARCH_I386_ 0x40000003U
+#define AUDIT_ARCH_X86_64_  0xc000003eU
+#define AUDIT_ARCH_I386_    0x40000003U
 #define AUDIT_ARCH_AARCH64_ 0xc00000b7U
-#define AUDIT_ARCH_ARM_ 0x40000028U
+#define AUDIT_ARCH_ARM_	    0x40000028U
 
 static enum cbpf_arch arch_of(uint32_t audit, uint32_t nr)
 {
@@ -74,7 +74,7 @@ static int on_stop(const struct cbpf_trace_opts *o, int pid, int st, int main_pi
 		long n = ptrace(PTRACE_GET_SYSCALL_INFO, pid, (void *)sizeof(info), &info);
 
 		if (n > 0 && info.op == PTRACE_SYSCALL_INFO_ENTRY) {
-			struct cbpf_syscall_event ev = {.pid = pid, .known = 0x3f};
+			struct cbpf_syscall_event ev = { .pid = pid, .known = 0x3f };
 			uint32_t nr = (uint32_t)info.entry.nr;
 
 			ev.arch = arch_of(info.arch, nr);

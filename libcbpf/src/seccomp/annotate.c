@@ -98,9 +98,10 @@ int cbpf_seccomp_annotate(struct cbpf_prog *prog, enum cbpf_arch assume)
 				else if (in->k == 4)
 					s.a = A_ARCH, text = "A = arch";
 				else if (in->k == 8 || in->k == 12)
-					s.a = A_IP, text = seccomp_data_high(in->k) ?
-						"A = instruction_pointer (high word)" :
-						"A = instruction_pointer (low word)";
+					s.a = A_IP,
+					text = seccomp_data_high(in->k)
+						       ? "A = instruction_pointer (high word)"
+						       : "A = instruction_pointer (low word)";
 				else if (in->k >= 16 && in->k < 64 && !(in->k & 3)) {
 					/* on a big-endian path the low half is at +4 */
 					uint32_t au =
@@ -128,9 +129,10 @@ int cbpf_seccomp_annotate(struct cbpf_prog *prog, enum cbpf_arch assume)
 			break;
 		case CBPF_JMP: {
 			size_t tt = pc + 1 + in->jt, ff = pc + 1 + in->jf;
-			const char *rel = CBPF_OP(in->code) == CBPF_JEQ ? "==" :
-					  CBPF_OP(in->code) == CBPF_JGT ? ">" :
-					  CBPF_OP(in->code) == CBPF_JGE ? ">=" : "&";
+			const char *rel = CBPF_OP(in->code) == CBPF_JEQ	  ? "=="
+					  : CBPF_OP(in->code) == CBPF_JGT ? ">"
+					  : CBPF_OP(in->code) == CBPF_JGE ? ">="
+									  : "&";
 			uint64_t to[2];
 
 			/* ja, or an opcode the kernel does not know: where it goes, uncommented. */
@@ -152,17 +154,19 @@ int cbpf_seccomp_annotate(struct cbpf_prog *prog, enum cbpf_arch assume)
 				const char *n = sys_name(&s, assume, in->k, &x32);
 				const char *pre = x32 ? "x32 " : "";
 
-				if (in->k == CBPF_X32_SYSCALL_BIT && CBPF_OP(in->code) != CBPF_JEQ) {
+				if (in->k == CBPF_X32_SYSCALL_BIT &&
+				    CBPF_OP(in->code) != CBPF_JEQ) {
 					/* where x32's numbers start, not x32's read */
-					snprintf(buf, sizeof(buf), "nr %s 0x40000000 (__X32_SYSCALL_BIT)",
-						 rel);
+					snprintf(buf, sizeof(buf),
+						 "nr %s 0x40000000 (__X32_SYSCALL_BIT)", rel);
 					text = buf;
 				} else if (n) {
 					if (CBPF_OP(in->code) == CBPF_JEQ)
 						snprintf(buf, sizeof(buf), "nr == %s%s", pre, n);
 					else
-						snprintf(buf, sizeof(buf), "nr %s %" PRIu32 " (%s%s)", rel,
-							 in->k, pre, n);
+						snprintf(buf, sizeof(buf),
+							 "nr %s %" PRIu32 " (%s%s)", rel, in->k,
+							 pre, n);
 					text = buf;
 				}
 			}

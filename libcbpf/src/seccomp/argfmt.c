@@ -10,15 +10,15 @@
 
 /* The arguments --args keeps: where one constant is the norm (docs/policy.md, "Recording"). */
 static const struct rec_key keys[] = {
-	{"socket", REC_PAIR, 0, 1, "AF_", "SOCK_"},
-	{"ioctl", REC_ONE, 1, 0, "IOCTL", NULL},
-	{"prctl", REC_ONE, 0, 0, "PRCTL", NULL},
-	{"clone", REC_ONE, 0, 0, "CLONE_", NULL},
-	{"personality", REC_ONE, 0, 0, "PER_", NULL},
-	{"mmap", REC_NOEXEC, 2, 0, "PROT_", NULL},
-	{"mmap2", REC_NOEXEC, 2, 0, "PROT_", NULL},
-	{"mprotect", REC_NOEXEC, 2, 0, "PROT_", NULL},
-	{"pkey_mprotect", REC_NOEXEC, 2, 0, "PROT_", NULL},
+	{ "socket", REC_PAIR, 0, 1, "AF_", "SOCK_" },
+	{ "ioctl", REC_ONE, 1, 0, "IOCTL", NULL },
+	{ "prctl", REC_ONE, 0, 0, "PRCTL", NULL },
+	{ "clone", REC_ONE, 0, 0, "CLONE_", NULL },
+	{ "personality", REC_ONE, 0, 0, "PER_", NULL },
+	{ "mmap", REC_NOEXEC, 2, 0, "PROT_", NULL },
+	{ "mmap2", REC_NOEXEC, 2, 0, "PROT_", NULL },
+	{ "mprotect", REC_NOEXEC, 2, 0, "PROT_", NULL },
+	{ "pkey_mprotect", REC_NOEXEC, 2, 0, "PROT_", NULL },
 };
 
 const struct rec_key *rec_key_find(const char *name)
@@ -61,8 +61,8 @@ static const char *first_name(enum cbpf_arch arch, const char *const *fams, uint
 }
 
 /* rest as bit names of family after what is already in buf; false when a bit has none. */
-static bool put_bits(enum cbpf_arch arch, const char *family, uint64_t rest, char *buf,
-		     size_t size, size_t *at)
+static bool put_bits(enum cbpf_arch arch, const char *family, uint64_t rest, char *buf, size_t size,
+		     size_t *at)
 {
 	for (unsigned b = 0; b < 64; b++) {
 		const char *n;
@@ -84,12 +84,19 @@ static bool put_bits(enum cbpf_arch arch, const char *family, uint64_t rest, cha
  */
 static const char *prctl_name(enum cbpf_arch arch, uint64_t v)
 {
-	static const char *const others[] = {"PR_CAPBSET_READ", "PR_CAPBSET_DROP", "PR_MCE_KILL",
-					     "PR_CAP_AMBIENT", "PR_TASK_PERF_EVENTS_DISABLE",
-					     "PR_TASK_PERF_EVENTS_ENABLE", "PR_MPX_ENABLE_MANAGEMENT",
-					     "PR_MPX_DISABLE_MANAGEMENT", "PR_SVE_SET_VL",
-					     "PR_SVE_GET_VL", "PR_SCHED_CORE", "PR_PAC_RESET_KEYS",
-					     NULL};
+	static const char *const others[] = { "PR_CAPBSET_READ",
+					      "PR_CAPBSET_DROP",
+					      "PR_MCE_KILL",
+					      "PR_CAP_AMBIENT",
+					      "PR_TASK_PERF_EVENTS_DISABLE",
+					      "PR_TASK_PERF_EVENTS_ENABLE",
+					      "PR_MPX_ENABLE_MANAGEMENT",
+					      "PR_MPX_DISABLE_MANAGEMENT",
+					      "PR_SVE_SET_VL",
+					      "PR_SVE_GET_VL",
+					      "PR_SCHED_CORE",
+					      "PR_PAC_RESET_KEYS",
+					      NULL };
 	int col = systab_col(arch);
 	const char *best = NULL;
 
@@ -117,8 +124,8 @@ static const char *prctl_name(enum cbpf_arch arch, uint64_t v)
 
 size_t argfmt_value(enum cbpf_arch arch, const char *family, uint64_t v, char *buf, size_t size)
 {
-	static const char *const ioctls[] = {"TC", "TIOC", "FIO", "SIOC", "FS_IOC", "BLK",
-					     "SECCOMP_IOCTL", "NS_GET", "RND", NULL};
+	static const char *const ioctls[] = { "TC",  "TIOC",	      "FIO",	"SIOC", "FS_IOC",
+					      "BLK", "SECCOMP_IOCTL", "NS_GET", "RND",	NULL };
 	const char *n = NULL;
 	uint64_t rest = v;
 	size_t at = 0;
@@ -141,17 +148,26 @@ size_t argfmt_value(enum cbpf_arch arch, const char *family, uint64_t v, char *b
 	    !strcmp(family, "O_") || !strcmp(family, "MAP_")) {
 		/* the low part is a value of its own: the exit signal (written last, as strace
 		 * does), a socket type, an access mode, a mapping type */
-		static const char *const types[] = {"SOCK_STREAM", "SOCK_DGRAM", "SOCK_RAW",
-						    "SOCK_RDM", "SOCK_SEQPACKET", "SOCK_DCCP",
-						    "SOCK_PACKET", "O_RDONLY", "O_WRONLY", "O_RDWR",
-						    "MAP_SHARED", "MAP_PRIVATE",
-						    "MAP_SHARED_VALIDATE", NULL};
+		static const char *const types[] = { "SOCK_STREAM",
+						     "SOCK_DGRAM",
+						     "SOCK_RAW",
+						     "SOCK_RDM",
+						     "SOCK_SEQPACKET",
+						     "SOCK_DCCP",
+						     "SOCK_PACKET",
+						     "O_RDONLY",
+						     "O_WRONLY",
+						     "O_RDWR",
+						     "MAP_SHARED",
+						     "MAP_PRIVATE",
+						     "MAP_SHARED_VALIDATE",
+						     NULL };
 		bool clone = !strcmp(family, "CLONE_");
-		uint64_t low = clone ? 0xff
+		uint64_t low = clone			  ? 0xff
 			       : !strcmp(family, "SOCK_") ? 0xf
-			       : !strcmp(family, "O_")	   ? 3
-			       : !strcmp(family, "MAP_")   ? 0xf
-							   : 0;
+			       : !strcmp(family, "O_")	  ? 3
+			       : !strcmp(family, "MAP_")  ? 0xf
+							  : 0;
 		const char *lname = NULL;
 
 		if (clone && (v & low)) {
@@ -195,37 +211,37 @@ static const struct sig {
 	const char *name;
 	const char *args[6];
 } sigs[] = {
-	{"accept4", {"d", "p", "p", "SOCK_"}},
-	{"bind", {"d", "p", "d"}},
-	{"clone", {"CLONE_", "p", "p", "p", "x"}},
-	{"close", {"d"}},
-	{"connect", {"d", "p", "d"}},
-	{"dup3", {"d", "d", "O_"}},
-	{"execve", {"p", "p", "p"}},
-	{"exit_group", {"d"}},
-	{"fcntl", {"d", "F_", "x"}},
-	{"getpid", {NULL}},
-	{"ioctl", {"d", "IOCTL", "x"}},
-	{"kill", {"d", "SIG"}},
-	{"listen", {"d", "d"}},
-	{"mkdir", {"p", "x"}},
-	{"mkdirat", {"AT", "p", "x"}},
-	{"mmap", {"p", "x", "PROT_", "MAP_", "d", "x"}},
-	{"mmap2", {"p", "x", "PROT_", "MAP_", "d", "x"}},
-	{"mprotect", {"p", "x", "PROT_"}},
-	{"open", {"p", "O_", "x"}},
-	{"openat", {"AT", "p", "O_", "x"}},
-	{"personality", {"PER_"}},
-	{"pkey_mprotect", {"p", "x", "PROT_", "d"}},
-	{"prctl", {"PRCTL", "x", "x", "x", "x"}},
-	{"read", {"d", "p", "d"}},
-	{"setsockopt", {"d", "SOL_", "d", "p", "d"}},
-	{"socket", {"AF_", "SOCK_", "d"}},
-	{"socketpair", {"AF_", "SOCK_", "d", "p"}},
-	{"swapoff", {"p"}},
-	{"tgkill", {"d", "d", "SIG"}},
-	{"unshare", {"CLONE_"}},
-	{"write", {"d", "p", "d"}},
+	{ "accept4", { "d", "p", "p", "SOCK_" } },
+	{ "bind", { "d", "p", "d" } },
+	{ "clone", { "CLONE_", "p", "p", "p", "x" } },
+	{ "close", { "d" } },
+	{ "connect", { "d", "p", "d" } },
+	{ "dup3", { "d", "d", "O_" } },
+	{ "execve", { "p", "p", "p" } },
+	{ "exit_group", { "d" } },
+	{ "fcntl", { "d", "F_", "x" } },
+	{ "getpid", { NULL } },
+	{ "ioctl", { "d", "IOCTL", "x" } },
+	{ "kill", { "d", "SIG" } },
+	{ "listen", { "d", "d" } },
+	{ "mkdir", { "p", "x" } },
+	{ "mkdirat", { "AT", "p", "x" } },
+	{ "mmap", { "p", "x", "PROT_", "MAP_", "d", "x" } },
+	{ "mmap2", { "p", "x", "PROT_", "MAP_", "d", "x" } },
+	{ "mprotect", { "p", "x", "PROT_" } },
+	{ "open", { "p", "O_", "x" } },
+	{ "openat", { "AT", "p", "O_", "x" } },
+	{ "personality", { "PER_" } },
+	{ "pkey_mprotect", { "p", "x", "PROT_", "d" } },
+	{ "prctl", { "PRCTL", "x", "x", "x", "x" } },
+	{ "read", { "d", "p", "d" } },
+	{ "setsockopt", { "d", "SOL_", "d", "p", "d" } },
+	{ "socket", { "AF_", "SOCK_", "d" } },
+	{ "socketpair", { "AF_", "SOCK_", "d", "p" } },
+	{ "swapoff", { "p" } },
+	{ "tgkill", { "d", "d", "SIG" } },
+	{ "unshare", { "CLONE_" } },
+	{ "write", { "d", "p", "d" } },
 };
 
 int cbpf_syscall_args_format(const struct cbpf_syscall_event *ev, char *buf, size_t size)

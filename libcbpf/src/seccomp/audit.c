@@ -202,7 +202,7 @@ static void defaults(struct audit *a, const struct cbpf_seccomp_model *m)
 int cbpf_seccomp_audit(const struct cbpf_prog *prog, const struct cbpf_seccomp_model *m,
 		       size_t *found, struct cbpf_diags *diags)
 {
-	struct audit a = {prog, diags, 0, NULL, 0};
+	struct audit a = { prog, diags, 0, NULL, 0 };
 
 	a.said = calloc((prog->len + 1) * F_KINDS, sizeof(bool));
 	if (!a.said)

@@ -59,17 +59,17 @@ static int refuse(struct dc *d, const char *fmt, ...)
 static void range_cmps(struct term *t, int arg, uint64_t lo, uint64_t hi, uint64_t max)
 {
 	if (lo == hi) {
-		t->c[t->n++] = (struct cmp){arg, CBPF_CMP_EQ, ~0ULL, lo};
+		t->c[t->n++] = (struct cmp){ arg, CBPF_CMP_EQ, ~0ULL, lo };
 		return;
 	}
 	/* > 0x...ffffffff rather than >= 0x...00000000: cut to 32 bits it never holds, where
 	 * '>= 0' would always hold (the high half of a range on a 32-bit ABI). */
 	if (lo > 0 && (uint32_t)(lo - 1) == UINT32_MAX)
-		t->c[t->n++] = (struct cmp){arg, CBPF_CMP_GT, ~0ULL, lo - 1};
+		t->c[t->n++] = (struct cmp){ arg, CBPF_CMP_GT, ~0ULL, lo - 1 };
 	else if (lo > 0)
-		t->c[t->n++] = (struct cmp){arg, CBPF_CMP_GE, ~0ULL, lo};
+		t->c[t->n++] = (struct cmp){ arg, CBPF_CMP_GE, ~0ULL, lo };
 	if (hi < max)
-		t->c[t->n++] = (struct cmp){arg, CBPF_CMP_LE, ~0ULL, hi};
+		t->c[t->n++] = (struct cmp){ arg, CBPF_CMP_LE, ~0ULL, hi };
 }
 
 /*
@@ -125,7 +125,7 @@ static int add_range(struct dc *d, struct alts *a, int arg, uint64_t lo, uint64_
 		return refuse(d, "%s: arg%d takes too many ranges", sys, arg);
 	for (size_t i = 0; i < n; i++) {
 		a->t[a->n].n = 1;
-		a->t[a->n].c[0] = (struct cmp){arg, CBPF_CMP_MASKED_EQ, mask[i], val[i]};
+		a->t[a->n].c[0] = (struct cmp){ arg, CBPF_CMP_MASKED_EQ, mask[i], val[i] };
 		a->n++;
 	}
 	return 0;
@@ -155,7 +155,7 @@ static int arg_alts(struct dc *d, const struct sx_path *p, int arg, bool is64, b
 	    lo->v[2] == lo->v[1] + 2) {
 		a->t[0].n = 0;
 		a->t[0].c[a->t[0].n++] =
-			(struct cmp){arg, CBPF_CMP_NE, ~0ULL, (uint64_t)lo->v[1] + 1};
+			(struct cmp){ arg, CBPF_CMP_NE, ~0ULL, (uint64_t)lo->v[1] + 1 };
 		a->n = 1;
 		return 0;
 	}
@@ -185,7 +185,7 @@ static int rset_alts(struct dc *d, const struct rset *s, int arg, const char *sy
 	/* One excluded value: '!='. */
 	if (s->n == 2 && s->v[0] == 0 && s->v[3] == UINT64_MAX && s->v[2] == s->v[1] + 2) {
 		a->t[0].n = 1;
-		a->t[0].c[0] = (struct cmp){arg, CBPF_CMP_NE, ~0ULL, s->v[1] + 1};
+		a->t[0].c[0] = (struct cmp){ arg, CBPF_CMP_NE, ~0ULL, s->v[1] + 1 };
 		a->n = 1;
 		return 0;
 	}
@@ -200,7 +200,7 @@ static int path_terms(struct dc *d, const struct sx_row *row, bool is64, bool le
 		      struct alts *out)
 {
 	struct alts *ap = d->alt, *bp = d->bits; /* large: allocated once, used one at a time */
-	struct term one = {.n = 0};
+	struct term one = { .n = 0 };
 	const struct sx_path *p = row->p;
 	size_t nbits = 0;
 
@@ -226,12 +226,12 @@ static int path_terms(struct dc *d, const struct sx_row *row, bool is64, bool le
 				      sys, arg);
 		if (c->set.n == 1 && c->set.v[0] == c->set.v[1])
 			one.c[one.n++] =
-				(struct cmp){arg, CBPF_CMP_MASKED_EQ, mask,
-					     high ? (uint64_t)c->set.v[0] << 32 : c->set.v[0]};
+				(struct cmp){ arg, CBPF_CMP_MASKED_EQ, mask,
+					      high ? (uint64_t)c->set.v[0] << 32 : c->set.v[0] };
 		else if (c->set.n == 1 && c->set.v[0] == 1 && c->set.v[1] == c->mask &&
 			 d->lang == CBPF_POLICY_JSON && !(mask & (mask - 1)))
 			/* One bit set: (arg & bit) == bit. */
-			one.c[one.n++] = (struct cmp){arg, CBPF_CMP_MASKED_EQ, mask, mask};
+			one.c[one.n++] = (struct cmp){ arg, CBPF_CMP_MASKED_EQ, mask, mask };
 		else if (c->set.n == 1 && c->set.v[0] == 1 && c->set.v[1] == c->mask &&
 			 d->lang == CBPF_POLICY_JSON) {
 			/* Some bit of the mask set: one alternative per bit, (arg & b) == b. */
@@ -242,12 +242,12 @@ static int path_terms(struct dc *d, const struct sx_row *row, bool is64, bool le
 				if (mask >> b & 1) {
 					bp->t[nbits].n = 1;
 					bp->t[nbits++].c[0] =
-						(struct cmp){arg, CBPF_CMP_MASKED_EQ,
-							     (uint64_t)1 << b, (uint64_t)1 << b};
+						(struct cmp){ arg, CBPF_CMP_MASKED_EQ,
+							      (uint64_t)1 << b, (uint64_t)1 << b };
 				}
 			bp->n = nbits;
 		} else if (c->set.n == 1 && c->set.v[0] == 1 && c->set.v[1] == c->mask)
-			one.c[one.n++] = (struct cmp){arg, CBPF_CMP_MASKED_NE, mask, 0};
+			one.c[one.n++] = (struct cmp){ arg, CBPF_CMP_MASKED_NE, mask, 0 };
 		else
 			return refuse(d, "%s: arg%d & 0x%" PRIx64 " is compared with a range", sys,
 				      arg, mask);
@@ -339,16 +339,16 @@ static bool one_per_arg(struct term *t)
 
 static const char *op_text(enum cbpf_cmp op)
 {
-	static const char *const t[] = {"==", "!=", "<", "<=", ">", ">=", "&", "&"};
+	static const char *const t[] = { "==", "!=", "<", "<=", ">", ">=", "&", "&" };
 
 	return t[op];
 }
 
 static const char *op_json(enum cbpf_cmp op)
 {
-	static const char *const t[] = {"SCMP_CMP_EQ",	      "SCMP_CMP_NE",	   "SCMP_CMP_LT",
-					"SCMP_CMP_LE",	      "SCMP_CMP_GT",	   "SCMP_CMP_GE",
-					"SCMP_CMP_MASKED_EQ", "SCMP_CMP_MASKED_EQ"};
+	static const char *const t[] = { "SCMP_CMP_EQ",	       "SCMP_CMP_NE",	    "SCMP_CMP_LT",
+					 "SCMP_CMP_LE",	       "SCMP_CMP_GT",	    "SCMP_CMP_GE",
+					 "SCMP_CMP_MASKED_EQ", "SCMP_CMP_MASKED_EQ" };
 
 	return t[op];
 }
@@ -638,10 +638,10 @@ int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_po
 int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_policy_lang lang,
 		     enum cbpf_arch *arches_out, size_t *n_arches_out, struct cbpf_diags *diags)
 {
-	struct dc d = {NULL, NULL, NULL, out, lang, diags, 0, NULL, 0};
+	struct dc d = { NULL, NULL, NULL, out, lang, diags, 0, NULL, 0 };
 	enum cbpf_arch arches[CBPF_ARCH_COUNT];
 	uint32_t *cuts = NULL, badarch = 0, dflt = 0;
-	size_t ncuts = 0, narch = 0, *sel[CBPF_ARCH_COUNT + 1] = {0}, nsel[CBPF_ARCH_COUNT + 1];
+	size_t ncuts = 0, narch = 0, *sel[CBPF_ARCH_COUNT + 1] = { 0 }, nsel[CBPF_ARCH_COUNT + 1];
 	bool have_bad = false;
 	int err;
 
@@ -695,7 +695,7 @@ int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_po
 	/* The default: what the most named syscalls get unconditionally. */
 	if (!err) {
 		uint32_t cand[64];
-		size_t count[64] = {0}, nc = 0, best = 0;
+		size_t count[64] = { 0 }, nc = 0, best = 0;
 
 		for (size_t a = 0; a < narch; a++) {
 			const struct sx_arch *ar = sx_arch_by_audit(cbpf_arch_audit(arches[a]));
@@ -909,8 +909,10 @@ int cbpf_seccomp_decompile(FILE *out, const struct cbpf_seccomp_model *m,
 	enum cbpf_arch arches[CBPF_ARCH_COUNT];
 	size_t narch = 0, len = 0, dlen = 0;
 	char *text = NULL, *dtext = NULL;
-	struct cbpf_policy_opts popts = {.file = "<decompiled>", .lang = lang, .no_comments = true};
-	struct cbpf_diags quiet = {0};
+	struct cbpf_policy_opts popts = { .file = "<decompiled>",
+					  .lang = lang,
+					  .no_comments = true };
+	struct cbpf_diags quiet = { 0 };
 	struct cbpf_prog *back = NULL;
 	struct cbpf_seccomp_model *mb = NULL;
 	bool differs = true;

@@ -153,7 +153,7 @@ int cbpf_seccomp_diff(FILE *out, const struct cbpf_seccomp_model *ma,
 {
 	uint32_t *ca = NULL, *cb = NULL, *cuts = NULL;
 	size_t nca = 0, ncb = 0, ncuts = 0;
-	struct side a = {ma, NULL, 0}, b = {mb, NULL, 0};
+	struct side a = { ma, NULL, 0 }, b = { mb, NULL, 0 };
 	char name[48];
 	int err;
 

@@ -140,7 +140,8 @@ static void parse_string(struct jparser *jp, struct jval *v)
 
 		if (c < 0x20) {
 			jerror_at(jp, jp->p, 1,
-				  c == '\n' ? "unterminated string" : "control character in a string");
+				  c == '\n' ? "unterminated string"
+					    : "control character in a string");
 			return;
 		}
 		if (c != '\\') {
@@ -151,14 +152,30 @@ static void parse_string(struct jparser *jp, struct jval *v)
 		if (jp->p + 1 >= jp->end)
 			break;
 		switch (jp->p[1]) {
-		case '"': *o++ = '"'; break;
-		case '\\': *o++ = '\\'; break;
-		case '/': *o++ = '/'; break;
-		case 'b': *o++ = '\b'; break;
-		case 'f': *o++ = '\f'; break;
-		case 'n': *o++ = '\n'; break;
-		case 'r': *o++ = '\r'; break;
-		case 't': *o++ = '\t'; break;
+		case '"':
+			*o++ = '"';
+			break;
+		case '\\':
+			*o++ = '\\';
+			break;
+		case '/':
+			*o++ = '/';
+			break;
+		case 'b':
+			*o++ = '\b';
+			break;
+		case 'f':
+			*o++ = '\f';
+			break;
+		case 'n':
+			*o++ = '\n';
+			break;
+		case 'r':
+			*o++ = '\r';
+			break;
+		case 't':
+			*o++ = '\t';
+			break;
 		case 'u': {
 			int cp = jp->end - jp->p >= 6 ? hex4(jp->p + 2) : -1;
 
@@ -167,12 +184,14 @@ static void parse_string(struct jparser *jp, struct jval *v)
 				return;
 			}
 			if (cp >= 0xd800 && cp < 0xdc00) {
-				int lo = jp->end - jp->p >= 12 && jp->p[6] == '\\' && jp->p[7] == 'u' ?
-						 hex4(jp->p + 8) :
-						 -1;
+				int lo =
+					jp->end - jp->p >= 12 && jp->p[6] == '\\' && jp->p[7] == 'u'
+						? hex4(jp->p + 8)
+						: -1;
 
 				if (lo < 0xdc00 || lo > 0xdfff) {
-					jerror_at(jp, jp->p, 6, "lone UTF-16 surrogate in a \\u escape");
+					jerror_at(jp, jp->p, 6,
+						  "lone UTF-16 surrogate in a \\u escape");
 					return;
 				}
 				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
@@ -253,8 +272,7 @@ static void parse_number(struct jparser *jp, struct jval *v)
 
 static void parse_value(struct jparser *jp, struct jval *v);
 
-static bool grow(struct jparser *jp, struct jval **items, struct jval **keys, size_t n,
-		 size_t *cap)
+static bool grow(struct jparser *jp, struct jval **items, struct jval **keys, size_t n, size_t *cap)
 {
 	struct jval *ni, *nk = NULL;
 
@@ -328,7 +346,8 @@ static void parse_container(struct jparser *jp, struct jval *v, bool object)
 			skip_ws(jp);
 			if (jp->p < jp->end && *jp->p == (object ? '}' : ']')) {
 				jerror_at(jp, jp->p, 1,
-					  object ? "trailing ',' before '}'" : "trailing ',' before ']'");
+					  object ? "trailing ',' before '}'"
+						 : "trailing ',' before ']'");
 				return;
 			}
 			continue;
@@ -337,8 +356,8 @@ static void parse_container(struct jparser *jp, struct jval *v, bool object)
 			jp->p++;
 			break;
 		}
-		expected(jp, object ? "',' or '}' after an object member" :
-				      "',' or ']' after an array element");
+		expected(jp, object ? "',' or '}' after an object member"
+				    : "',' or ']' after an array element");
 		return;
 	}
 	jp->depth--;
@@ -350,7 +369,9 @@ static void parse_value(struct jparser *jp, struct jval *v)
 		const char *word;
 		enum jtype type;
 		bool b;
-	} words[] = { { "null", J_NULL, false }, { "true", J_BOOL, true }, { "false", J_BOOL, false } };
+	} words[] = { { "null", J_NULL, false },
+		      { "true", J_BOOL, true },
+		      { "false", J_BOOL, false } };
 
 	memset(v, 0, sizeof(*v));
 	skip_ws(jp);

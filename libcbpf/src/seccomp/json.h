@@ -13,8 +13,8 @@ enum jtype { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
 struct jval {
 	enum jtype type;
 	unsigned line, col, len; /* where the value starts; len: its first token's length */
-	size_t n;                /* ARR, OBJ: members; STR: bytes */
-	const char *str;         /* STR: decoded, NUL-terminated; NUM: the source text */
+	size_t n;		 /* ARR, OBJ: members; STR: bytes */
+	const char *str;	 /* STR: decoded, NUL-terminated; NUM: the source text */
 	bool b;
 	struct jval *items; /* ARR, OBJ: n values */
 	struct jval *keys;  /* OBJ: n keys (STR values) */

@@ -34,7 +34,8 @@ static enum cbpf_policy_lang detect_lang(const char *src, size_t len)
 	if (i == len || (src[i] != '{' && src[i] != '['))
 		return CBPF_POLICY_TEXT;
 	if (src[i] == '[')
-		return CBPF_POLICY_JSON; /* no minijail statement starts so: a JSON error is better */
+		return CBPF_POLICY_JSON; /* no minijail statement starts so: a JSON error is better
+					  */
 	/*
 	 * '{' opens a JSON object and a minijail syscall list ("{read, write}: allow") alike. An
 	 * object's next token is a string or '}'; a list's is a syscall name, so a letter or '_'
@@ -43,7 +44,7 @@ static enum cbpf_policy_lang detect_lang(const char *src, size_t len)
 	for (i++; i < len && isspace((unsigned char)src[i]); i++)
 		;
 	return i < len && (isalpha((unsigned char)src[i]) || src[i] == '_') ? CBPF_POLICY_TEXT
-									     : CBPF_POLICY_JSON;
+									    : CBPF_POLICY_JSON;
 }
 
 static uint32_t logged(uint32_t action)
@@ -217,4 +218,3 @@ size_t cbpf_policy_rules(const struct cbpf_policy *pol, const struct cbpf_policy
 	*rules = pol->rules;
 	return pol->n_rules;
 }
-

@@ -50,9 +50,9 @@ static int nr_rule_cmp(const void *a, const void *b)
 
 static const char *rule_desc(const struct cbpf_policy_rule *r)
 {
-	return r->fallback ? "when no condition matches" :
-	       r->n_conds  ? "with conditions" :
-			     "unconditionally";
+	return r->fallback  ? "when no condition matches"
+	       : r->n_conds ? "with conditions"
+			    : "unconditionally";
 }
 
 /*
@@ -85,7 +85,8 @@ static bool next_fixed(uint64_t lo, uint64_t mask, uint64_t bits, uint64_t width
 
 		if (!(width & b))
 			continue;
-		/* x takes lo's bits above i and 1 at i where lo has 0: a candidate, the lowest wins */
+		/* x takes lo's bits above i and 1 at i where lo has 0: a candidate, the lowest wins
+		 */
 		if (!lb && (!(mask & b) || (bits & b))) {
 			*out = (lo & ~(b | below)) | b | (bits & below & width);
 			found = true;
@@ -219,20 +220,23 @@ static void report_conflict(struct policy_ctx *ctx, bool *reported, size_t first
 	reported[second] = true;
 	/* runc's split of one entry (an argument named twice) is one rule to the reader */
 	if (second > 0 && reported[second - 1] && ctx->pol->rules[second - 1].line == b->line &&
-	    ctx->pol->rules[second - 1].col == b->col && ctx->pol->rules[second - 1].file == b->file)
+	    ctx->pol->rules[second - 1].col == b->col &&
+	    ctx->pol->rules[second - 1].file == b->file)
 		return;
 	cbpf_seccomp_action_format(a->action, act_a, sizeof(act_a));
 	cbpf_seccomp_action_format(b->action, act_b, sizeof(act_b));
 	if (how == OVERLAP)
-		policy_diag(ctx, CBPF_SEV_ERROR, b->file, b->line, b->col, 0,
-			    "contradicting rules for '%s': %s here and %s in another rule, and a call "
-			    "can meet the conditions of both",
-			    b->syscall, act_b, act_a);
+		policy_diag(
+			ctx, CBPF_SEV_ERROR, b->file, b->line, b->col, 0,
+			"contradicting rules for '%s': %s here and %s in another rule, and a call "
+			"can meet the conditions of both",
+			b->syscall, act_b, act_a);
 	else if (how == SAME_CONDS)
-		policy_diag(ctx, CBPF_SEV_ERROR, b->file, b->line, b->col, 0,
-			    "contradicting rules for '%s': %s here and %s in another rule, with the "
-			    "same conditions",
-			    b->syscall, act_b, act_a);
+		policy_diag(
+			ctx, CBPF_SEV_ERROR, b->file, b->line, b->col, 0,
+			"contradicting rules for '%s': %s here and %s in another rule, with the "
+			"same conditions",
+			b->syscall, act_b, act_a);
 	else
 		policy_diag(ctx, CBPF_SEV_ERROR, b->file, b->line, b->col, 0,
 			    "contradicting rules for '%s': %s %s here, %s %s in another rule",
@@ -413,7 +417,9 @@ static bool group_conflicts(struct policy_ctx *ctx, enum cbpf_arch arch, const s
 		if (rule->fallback || !rule->n_conds)
 			continue;
 		mixed |= m && v[0].action != rule->action;
-		v[m] = (struct cand){ .at = i, .action = rule->action, .conds = sorted[g[i].rule],
+		v[m] = (struct cand){ .at = i,
+				      .action = rule->action,
+				      .conds = sorted[g[i].rule],
 				      .n_conds = rule->n_conds };
 		for (unsigned a = 0; a < 6; a++) {
 			struct arg_set s = { .hi = width };
@@ -461,8 +467,8 @@ static bool group_conflicts(struct policy_ctx *ctx, enum cbpf_arch arch, const s
 	for (size_t i = 0, j; i < m; i = j) {
 		size_t other = SIZE_MAX;
 
-		for (j = i + 1; j < m && !conds_equal(v[i].conds, v[i].n_conds, v[j].conds,
-						      v[j].n_conds); j++)
+		for (j = i + 1;
+		     j < m && !conds_equal(v[i].conds, v[i].n_conds, v[j].conds, v[j].n_conds); j++)
 			;
 		for (size_t x = i + 1; x < j; x++) {
 			size_t e = v[x].action != v[i].action ? v[i].at : other;
@@ -519,17 +525,19 @@ static void report_dropped(struct policy_ctx *ctx, bool *reported, size_t kept, 
 	cbpf_seccomp_action_format(k->action, act_k, sizeof(act_k));
 	cbpf_seccomp_action_format(d->action, act_d, sizeof(act_d));
 	if (replaced)
-		policy_diag(ctx, CBPF_SEV_WARNING, d->file, d->line, d->col, 0,
-			    "rule for '%s' (%s %s) has no effect: a later rule without conditions "
-			    "(%s) replaces it, as libseccomp does when runc adds them in file order "
-			    "(--strict: an error)",
-			    d->syscall, act_d, rule_desc(d), act_k);
+		policy_diag(
+			ctx, CBPF_SEV_WARNING, d->file, d->line, d->col, 0,
+			"rule for '%s' (%s %s) has no effect: a later rule without conditions "
+			"(%s) replaces it, as libseccomp does when runc adds them in file order "
+			"(--strict: an error)",
+			d->syscall, act_d, rule_desc(d), act_k);
 	else
-		policy_diag(ctx, CBPF_SEV_WARNING, d->file, d->line, d->col, 0,
-			    "rule for '%s' (%s %s) has no effect: an earlier rule without conditions "
-			    "(%s) decides the syscall, as libseccomp keeps it when runc adds them in "
-			    "file order (--strict: an error)",
-			    d->syscall, act_d, rule_desc(d), act_k);
+		policy_diag(
+			ctx, CBPF_SEV_WARNING, d->file, d->line, d->col, 0,
+			"rule for '%s' (%s %s) has no effect: an earlier rule without conditions "
+			"(%s) decides the syscall, as libseccomp keeps it when runc adds them in "
+			"file order (--strict: an error)",
+			d->syscall, act_d, rule_desc(d), act_k);
 	policy_diag(ctx, CBPF_SEV_NOTE, k->file, k->line, k->col, 0,
 		    "the rule that decides '%s' is here", k->syscall);
 }
@@ -642,8 +650,8 @@ static void check_group(struct policy_ctx *ctx, enum cbpf_arch arch, struct nr_r
 		size_t r = g[i].rule;
 
 		if (r != uncond && rules[r].action != rules[uncond].action)
-			report_conflict(ctx, reported, uncond < r ? uncond : r, uncond < r ? r : uncond,
-					false);
+			report_conflict(ctx, reported, uncond < r ? uncond : r,
+					uncond < r ? r : uncond, false);
 	}
 out:
 	free(first);

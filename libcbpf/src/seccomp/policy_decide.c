@@ -59,7 +59,8 @@ int cbpf_policy_decide(const struct cbpf_policy *policy, const struct cbpf_sysca
 		const struct cbpf_policy_rule *r = &rules[i];
 		bool all = true;
 
-		if (strcmp(r->syscall, name) || (r->arch_mask && !(r->arch_mask & (1U << ev->arch))))
+		if (strcmp(r->syscall, name) ||
+		    (r->arch_mask && !(r->arch_mask & (1U << ev->arch))))
 			continue;
 		if (r->fallback) {
 			if (!fallback)

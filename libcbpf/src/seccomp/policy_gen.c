@@ -47,7 +47,7 @@ static int too_long(struct gen *g, size_t len)
 
 /* One generation, with that budget of tests knowing more than A a syscall (see below). */
 static int gen_once(const struct cbpf_policy *pol, const struct cbpf_policy_opts *opts,
-		   size_t budget, struct cbpf_prog **out, struct cbpf_diags *diags)
+		    size_t budget, struct cbpf_prog **out, struct cbpf_diags *diags)
 {
 	struct gen g = { .pol = pol,
 			 .diags = diags,
@@ -82,7 +82,9 @@ static int gen_once(const struct cbpf_policy *pol, const struct cbpf_policy_opts
 	root = bad;
 	for (size_t i = na; i-- > 0 && root >= 0;) {
 		int tree = gen_arch(&g, main_arch[i], x32_arch[i]);
-		struct blk nb = { .kind = B_JMP, .code = CBPF_JMP | CBPF_JEQ | CBPF_K, .k = audit[i] };
+		struct blk nb = { .kind = B_JMP,
+				  .code = CBPF_JMP | CBPF_JEQ | CBPF_K,
+				  .k = audit[i] };
 		const char *an = cbpf_arch_name(main_arch[i] ? main_arch[i] : x32_arch[i]);
 
 		if (tree < 0) {
@@ -164,4 +166,3 @@ int cbpf_policy_gen(const struct cbpf_policy *pol, const struct cbpf_policy_opts
 	}
 	return err;
 }
-

@@ -19,8 +19,8 @@
 /* include/uapi/linux/seccomp.h: struct seccomp_data. hi: the word at offset + 4, which is the
  * high half of an argument on a little-endian architecture and the low half on a big-endian one
  * (policy_arch_big_endian). */
-#define OFF_NR 0
-#define OFF_ARCH 4
+#define OFF_NR	       0
+#define OFF_ARCH       4
 #define OFF_ARG(i, hi) (16 + 8 * (i) + ((hi) ? 4 : 0))
 
 enum bkind { B_RET, B_JMP, B_JA };
@@ -51,7 +51,7 @@ struct gen {
 	 * CBPF_MAXINSNS + CBPF_ARCH_COUNT, the filter is too long, and generation stops there. */
 	size_t insns;
 	size_t knowing; /* states generated knowing more than A, all syscalls (KNOWING_ALL) */
-	size_t budget;  /* tests a syscall's checks may make knowing more than A (see gen_once) */
+	size_t budget;	/* tests a syscall's checks may make knowing more than A (see gen_once) */
 	/* the syscall whose checks are being made, where they started, and the one whose checks
 	 * took the most: where a too long filter's error points */
 	const struct cbpf_policy_rule *cur_rule, *top_rule;
@@ -100,8 +100,8 @@ int gen_ret(struct gen *g, uint32_t action);
  * (policy_gen_args.c) The block that decides syscall name given its rules on this arch, whose
  * arguments are 32 bits when arch32. A holds nr on entry. -1 on error (g->err).
  */
-int gen_syscall(struct gen *g, const char *name, bool arch32,
-		const struct cbpf_policy_rule **rules, size_t n);
+int gen_syscall(struct gen *g, const char *name, bool arch32, const struct cbpf_policy_rule **rules,
+		size_t n);
 /*
  * (policy_gen_nr.c) The dispatch on nr for one AUDIT_ARCH value: arch, and x32 when it shares
  * x86_64's (either may be CBPF_ARCH_NONE). -1 on error (g->err).

@@ -12,7 +12,7 @@
 
 /* What is known on a path: which word (and mask) A holds, and a range for every word. */
 struct know {
-	uint8_t a;      /* word, or A_NONE */
+	uint8_t a;	/* word, or A_NONE */
 	uint32_t amask; /* A = word & amask */
 	uint32_t lo[NWORDS], hi[NWORDS];
 	uint32_t ne[NWORDS]; /* a value the word is known not to hold, when has_ne */
@@ -172,7 +172,7 @@ static void step_refine(const struct step *s, bool taken, struct know *k)
 	case CBPF_JEQ:
 		if (taken) {
 			*lo = *hi = s->k;
-			k->has_ne &= (uint16_t)~(1U << s->word);
+			k->has_ne &= (uint16_t) ~(1U << s->word);
 		} else if (s->k == *lo && *lo < *hi) {
 			(*lo)++;
 		} else if (s->k == *hi && *lo < *hi) {
@@ -210,11 +210,11 @@ static void step_refine(const struct step *s, bool taken, struct know *k)
  * stays exact. A word some later masked test or jset reads keeps its exact value.
  */
 struct cells {
-	uint32_t *v;    /* sorted boundaries: a cell is [v[j], v[j + 1]) */
-	int32_t *last;  /* per boundary: the last rule whose tests make it */
-	int32_t *tree;  /* max of last over power-of-two segments, leaves from size on */
+	uint32_t *v;   /* sorted boundaries: a cell is [v[j], v[j + 1]) */
+	int32_t *last; /* per boundary: the last rule whose tests make it */
+	int32_t *tree; /* max of last over power-of-two segments, leaves from size on */
 	size_t n, size;
-	uint32_t *eq;   /* sorted constants of unmasked jeq tests, and their last rules */
+	uint32_t *eq; /* sorted constants of unmasked jeq tests, and their last rules */
 	int32_t *eq_last;
 	size_t n_eq;
 	int32_t exact; /* the last rule with a masked test or a jset on the word, or -1 */
@@ -336,15 +336,15 @@ struct checks {
 	size_t n_rules;
 	const struct cbpf_policy_rule **rules;
 	struct cond_steps **steps; /* per rule, per condition */
-	uint16_t **uses;           /* per rule, per condition: words read from there on */
-	int *action_blk;           /* per rule */
+	uint16_t **uses;	   /* per rule, per condition: words read from there on */
+	int *action_blk;	   /* per rule */
 	int final_blk;
 	struct cells cells[NWORDS];
 	/* memo: state -> block (-1 while it is being generated), hashed */
 	struct memo {
 		struct state st;
 		int blk;
-	} *memo;
+	} * memo;
 	size_t n_memo, cap_memo;
 	uint32_t *mtab; /* memo index + 1, 0 empty */
 	size_t mcap;
@@ -356,9 +356,9 @@ struct checks {
 	struct frame {
 		uint32_t memo; /* the state's entry */
 		int phase;     /* F_NEW, F_KNOWN, F_TRUE, F_FALSE */
-		int t;         /* F_FALSE: the block of the true outcome */
+		int t;	       /* F_FALSE: the block of the true outcome */
 		bool blind;    /* the outcomes forget what the path knew (out of budget) */
-	} *stack;
+	} * stack;
 	size_t sp, cap_stack;
 };
 
@@ -410,7 +410,7 @@ static bool knows(const struct know *k)
 static uint64_t state_hash(const struct state *s)
 {
 	uint64_t h = gen_mix(gen_mix(gen_mix(s->rule, s->cond), (uint64_t)(int64_t)s->step),
-			 s->k.a | (uint64_t)s->k.has_ne << 8);
+			     s->k.a | (uint64_t)s->k.has_ne << 8);
 
 	h = gen_mix(h, s->k.amask);
 	for (unsigned w = 0; w < NWORDS; w++)
@@ -420,8 +420,8 @@ static uint64_t state_hash(const struct state *s)
 
 static bool state_eq(const struct state *x, const struct state *y)
 {
-	return x->rule == y->rule && x->cond == y->cond && x->step == y->step &&
-	       x->k.a == y->k.a && x->k.amask == y->k.amask && x->k.has_ne == y->k.has_ne &&
+	return x->rule == y->rule && x->cond == y->cond && x->step == y->step && x->k.a == y->k.a &&
+	       x->k.amask == y->k.amask && x->k.has_ne == y->k.has_ne &&
 	       !memcmp(x->k.lo, y->k.lo, sizeof(x->k.lo)) &&
 	       !memcmp(x->k.hi, y->k.hi, sizeof(x->k.hi)) &&
 	       !memcmp(x->k.ne, y->k.ne, sizeof(x->k.ne));
@@ -693,8 +693,8 @@ static bool cells_build(struct checks *ch)
 		for (size_t x = 0; x < size; x++)
 			cl->tree[size + x] = x < nv ? last[x] : -1;
 		for (size_t x = size; x-- > 1;)
-			cl->tree[x] = cl->tree[2 * x] > cl->tree[2 * x + 1] ? cl->tree[2 * x] :
-									 cl->tree[2 * x + 1];
+			cl->tree[x] = cl->tree[2 * x] > cl->tree[2 * x + 1] ? cl->tree[2 * x]
+									    : cl->tree[2 * x + 1];
 	}
 	ok = true;
 out:
@@ -715,10 +715,13 @@ static void cells_free(struct cells *cl)
  * The block that decides syscall name (number nr) given its rules on this arch. A is nr on
  * entry. Rules: conditional ones in order, at most one unconditional action, a fallback.
  */
-int gen_syscall(struct gen *g, const char *name, bool arch32,
-		const struct cbpf_policy_rule **rules, size_t n)
+int gen_syscall(struct gen *g, const char *name, bool arch32, const struct cbpf_policy_rule **rules,
+		size_t n)
 {
-	struct checks ch = { .g = g, .name = name, .arch32 = arch32, .budget = g->budget,
+	struct checks ch = { .g = g,
+			     .name = name,
+			     .arch32 = arch32,
+			     .budget = g->budget,
 			     .big_endian = policy_arch_big_endian(g->cur_arch) };
 	const struct cbpf_policy_rule **cond = calloc(n + 1, sizeof(*cond));
 	uint32_t final = g->pol->default_action;

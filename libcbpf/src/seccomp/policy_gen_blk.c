@@ -122,6 +122,6 @@ int gen_ret(struct gen *g, uint32_t action)
 	char name[32];
 
 	cbpf_seccomp_action_format(action, name, sizeof(name));
-	return gen_mk(g, (struct blk){ .kind = B_RET, .k = action,
-				       .label = gen_label(g, "%s", name) });
+	return gen_mk(g, (struct blk){
+				 .kind = B_RET, .k = action, .label = gen_label(g, "%s", name) });
 }

@@ -130,7 +130,8 @@ bool gen_relax(struct gen *g, struct layout *l)
 					copy = gen_append(g, &nb);
 					if (copy < 0)
 						return false;
-					if (g->b[copy].kind == B_RET && g->comments && g->b[orig].label)
+					if (g->b[copy].kind == B_RET && g->comments &&
+					    g->b[orig].label)
 						g->b[copy].label = strdup(g->b[orig].label);
 					b = &g->b[l->order[i]]; /* g->b may have moved */
 					edge[0] = &b->jt;

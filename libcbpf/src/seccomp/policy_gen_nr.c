@@ -42,7 +42,8 @@ static bool chain_ok(const struct tree *t, size_t i, size_t j)
 
 static int wcmp_desc(const void *a, const void *b)
 {
-	const struct range *x = *(const struct range *const *)a, *y = *(const struct range *const *)b;
+	const struct range *x = *(const struct range *const *)a,
+			   *y = *(const struct range *const *)b;
 
 	return x->w < y->w ? 1 : x->w > y->w ? -1 : (x->lo > y->lo) - (x->lo < y->lo);
 }
@@ -151,12 +152,12 @@ static char *nr_label(struct tree *t, const char *rel, uint32_t k)
 	else
 		snprintf(num, sizeof(num), "%#" PRIx32, k);
 	if (!strcmp(rel, "=="))
-		return name ? gen_label(t->g, "nr == %s%s", x32, name) :
-			      gen_label(t->g, "nr == %s", num);
+		return name ? gen_label(t->g, "nr == %s%s", x32, name)
+			    : gen_label(t->g, "nr == %s", num);
 	if (k == CBPF_X32_SYSCALL_BIT && t->arch_x32) /* where x32's numbers start */
 		return gen_label(t->g, "nr %s %s (__X32_SYSCALL_BIT)", rel, num);
-	return name ? gen_label(t->g, "nr %s %s (%s%s)", rel, num, x32, name) :
-		      gen_label(t->g, "nr %s %s", rel, num);
+	return name ? gen_label(t->g, "nr %s %s (%s%s)", rel, num, x32, name)
+		    : gen_label(t->g, "nr %s %s", rel, num);
 }
 
 static int tree_emit(struct tree *t, size_t i, size_t j, const struct range **tmp)
@@ -190,7 +191,8 @@ static int tree_emit(struct tree *t, size_t i, size_t j, const struct range **tm
 		free(order);
 		return id;
 	} else {
-		int left = tree_emit(t, i, (size_t)s - 1, tmp), right = tree_emit(t, (size_t)s, j, tmp);
+		int left = tree_emit(t, i, (size_t)s - 1, tmp),
+		    right = tree_emit(t, (size_t)s, j, tmp);
 
 		if (left < 0 || right < 0)
 			return -1;
@@ -270,8 +272,8 @@ static bool allows(uint32_t action)
 }
 
 /* Appends the range [lo, hi] with leaf, merging it into the last one when they share it. */
-static bool range_add(struct range **v, size_t *n, size_t *cap, uint32_t lo, uint32_t hi,
-		      int leaf, uint64_t w)
+static bool range_add(struct range **v, size_t *n, size_t *cap, uint32_t lo, uint32_t hi, int leaf,
+		      uint64_t w)
 {
 	if (*n && (*v)[*n - 1].leaf == leaf && (*v)[*n - 1].hi + 1 == lo) {
 		(*v)[*n - 1].hi = hi;
@@ -347,9 +349,9 @@ int gen_arch(struct gen *g, enum cbpf_arch arch, enum cbpf_arch x32)
 			g->top_arch = nrs[i].arch;
 		}
 		/* minijail's @frequency counts weigh on top: frequent syscalls, shorter paths */
-		leaves[nl++] = (struct nr_leaf){ nrs[i].nr, leaf,
-						 (allowed ? 64 : 8) *
-							 policy_freq(pol, group[0]->syscall) };
+		leaves[nl++] = (struct nr_leaf){
+			nrs[i].nr, leaf, (allowed ? 64 : 8) * policy_freq(pol, group[0]->syscall)
+		};
 	}
 	qsort(leaves, nl, sizeof(*leaves), nr_leaf_cmp);
 	/* Every number from 0 to 0xffffffff falls in exactly one range. */

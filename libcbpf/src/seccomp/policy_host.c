@@ -10,25 +10,67 @@
 
 /* include/uapi/linux/capability.h */
 static const char *const cap_names[] = {
-	"CAP_CHOWN",		"CAP_DAC_OVERRIDE",   "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
-	"CAP_FSETID",		"CAP_KILL",	      "CAP_SETGID",	     "CAP_SETUID",
-	"CAP_SETPCAP",		"CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-	"CAP_NET_ADMIN",	"CAP_NET_RAW",	      "CAP_IPC_LOCK",	     "CAP_IPC_OWNER",
-	"CAP_SYS_MODULE",	"CAP_SYS_RAWIO",      "CAP_SYS_CHROOT",	     "CAP_SYS_PTRACE",
-	"CAP_SYS_PACCT",	"CAP_SYS_ADMIN",      "CAP_SYS_BOOT",	     "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE",	"CAP_SYS_TIME",	      "CAP_SYS_TTY_CONFIG",  "CAP_MKNOD",
-	"CAP_LEASE",		"CAP_AUDIT_WRITE",    "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",
-	"CAP_MAC_OVERRIDE",	"CAP_MAC_ADMIN",      "CAP_SYSLOG",	     "CAP_WAKE_ALARM",
-	"CAP_BLOCK_SUSPEND",	"CAP_AUDIT_READ",     "CAP_PERFMON",	     "CAP_BPF",
-	"CAP_CHECKPOINT_RESTORE", NULL,
+	"CAP_CHOWN",
+	"CAP_DAC_OVERRIDE",
+	"CAP_DAC_READ_SEARCH",
+	"CAP_FOWNER",
+	"CAP_FSETID",
+	"CAP_KILL",
+	"CAP_SETGID",
+	"CAP_SETUID",
+	"CAP_SETPCAP",
+	"CAP_LINUX_IMMUTABLE",
+	"CAP_NET_BIND_SERVICE",
+	"CAP_NET_BROADCAST",
+	"CAP_NET_ADMIN",
+	"CAP_NET_RAW",
+	"CAP_IPC_LOCK",
+	"CAP_IPC_OWNER",
+	"CAP_SYS_MODULE",
+	"CAP_SYS_RAWIO",
+	"CAP_SYS_CHROOT",
+	"CAP_SYS_PTRACE",
+	"CAP_SYS_PACCT",
+	"CAP_SYS_ADMIN",
+	"CAP_SYS_BOOT",
+	"CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE",
+	"CAP_SYS_TIME",
+	"CAP_SYS_TTY_CONFIG",
+	"CAP_MKNOD",
+	"CAP_LEASE",
+	"CAP_AUDIT_WRITE",
+	"CAP_AUDIT_CONTROL",
+	"CAP_SETFCAP",
+	"CAP_MAC_OVERRIDE",
+	"CAP_MAC_ADMIN",
+	"CAP_SYSLOG",
+	"CAP_WAKE_ALARM",
+	"CAP_BLOCK_SUSPEND",
+	"CAP_AUDIT_READ",
+	"CAP_PERFMON",
+	"CAP_BPF",
+	"CAP_CHECKPOINT_RESTORE",
+	NULL,
 };
 
 /* moby oci/caps/defaults.go: DefaultCapabilities, what a container gets without --cap-add. */
 static const char *const docker_default_caps[] = {
-	"CAP_CHOWN",	   "CAP_DAC_OVERRIDE", "CAP_FSETID",	       "CAP_FOWNER",
-	"CAP_MKNOD",	   "CAP_NET_RAW",      "CAP_SETGID",	       "CAP_SETUID",
-	"CAP_SETFCAP",	   "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
-	"CAP_KILL",	   "CAP_AUDIT_WRITE",  NULL,
+	"CAP_CHOWN",
+	"CAP_DAC_OVERRIDE",
+	"CAP_FSETID",
+	"CAP_FOWNER",
+	"CAP_MKNOD",
+	"CAP_NET_RAW",
+	"CAP_SETGID",
+	"CAP_SETUID",
+	"CAP_SETFCAP",
+	"CAP_SETPCAP",
+	"CAP_NET_BIND_SERVICE",
+	"CAP_SYS_CHROOT",
+	"CAP_KILL",
+	"CAP_AUDIT_WRITE",
+	NULL,
 };
 
 int cbpf_cap_parse(const char *name, int *cap)
@@ -80,29 +122,44 @@ bool policy_has_cap(const char *const *caps, const char *cap)
 
 /* Docker's names for the machine: Go's GOARCH mapped as profiles/seccomp does. */
 static const char *const docker_arch_names[] = {
-	"amd64", "x86",	   "x32",	 "arm",	  "arm64",   "mips",	"mipsle",  "mipsel",
-	"mips64", "mips64n32", "mipsel64", "mips3l64n32", "mipsel64n32", "ppc", "ppc64",
-	"ppc64le", "s390", "s390x", "riscv64", "loong64", "loongarch64", NULL,
+	"amd64",       "x86",	  "x32",	 "arm",	      "arm64",	  "mips",
+	"mipsle",      "mipsel",  "mips64",	 "mips64n32", "mipsel64", "mips3l64n32",
+	"mipsel64n32", "ppc",	  "ppc64",	 "ppc64le",   "s390",	  "s390x",
+	"riscv64",     "loong64", "loongarch64", NULL,
 };
 
 /* Docker's name of an architecture, as runtime.GOARCH maps to it in moby profiles/seccomp. */
 const char *policy_docker_arch(enum cbpf_arch arch)
 {
 	switch (arch) {
-	case CBPF_ARCH_X86_64: return "amd64";
-	case CBPF_ARCH_I386: return "x86";
-	case CBPF_ARCH_X32: return "x32";
-	case CBPF_ARCH_AARCH64: return "arm64";
-	case CBPF_ARCH_ARM: return "arm";
-	case CBPF_ARCH_RISCV64: return "riscv64";
-	case CBPF_ARCH_PPC64LE: return "ppc64le";
-	case CBPF_ARCH_S390X: return "s390x";
-	case CBPF_ARCH_LOONGARCH64: return "loong64";
-	case CBPF_ARCH_MIPS: return "mips";
-	case CBPF_ARCH_MIPSEL: return "mipsel";
-	case CBPF_ARCH_MIPS64: return "mips64";
-	case CBPF_ARCH_MIPS64EL: return "mipsel64";
-	default: return "";
+	case CBPF_ARCH_X86_64:
+		return "amd64";
+	case CBPF_ARCH_I386:
+		return "x86";
+	case CBPF_ARCH_X32:
+		return "x32";
+	case CBPF_ARCH_AARCH64:
+		return "arm64";
+	case CBPF_ARCH_ARM:
+		return "arm";
+	case CBPF_ARCH_RISCV64:
+		return "riscv64";
+	case CBPF_ARCH_PPC64LE:
+		return "ppc64le";
+	case CBPF_ARCH_S390X:
+		return "s390x";
+	case CBPF_ARCH_LOONGARCH64:
+		return "loong64";
+	case CBPF_ARCH_MIPS:
+		return "mips";
+	case CBPF_ARCH_MIPSEL:
+		return "mipsel";
+	case CBPF_ARCH_MIPS64:
+		return "mips64";
+	case CBPF_ARCH_MIPS64EL:
+		return "mipsel64";
+	default:
+		return "";
 	}
 }
 
@@ -110,20 +167,34 @@ const char *policy_docker_arch(enum cbpf_arch arch)
 const char *policy_scmp_arch(enum cbpf_arch arch)
 {
 	switch (arch) {
-	case CBPF_ARCH_X86_64: return "SCMP_ARCH_X86_64";
-	case CBPF_ARCH_I386: return "SCMP_ARCH_X86";
-	case CBPF_ARCH_X32: return "SCMP_ARCH_X32";
-	case CBPF_ARCH_AARCH64: return "SCMP_ARCH_AARCH64";
-	case CBPF_ARCH_ARM: return "SCMP_ARCH_ARM";
-	case CBPF_ARCH_RISCV64: return "SCMP_ARCH_RISCV64";
-	case CBPF_ARCH_PPC64LE: return "SCMP_ARCH_PPC64LE";
-	case CBPF_ARCH_S390X: return "SCMP_ARCH_S390X";
-	case CBPF_ARCH_LOONGARCH64: return "SCMP_ARCH_LOONGARCH64";
-	case CBPF_ARCH_MIPS: return "SCMP_ARCH_MIPS";
-	case CBPF_ARCH_MIPSEL: return "SCMP_ARCH_MIPSEL";
-	case CBPF_ARCH_MIPS64: return "SCMP_ARCH_MIPS64";
-	case CBPF_ARCH_MIPS64EL: return "SCMP_ARCH_MIPSEL64";
-	default: return NULL;
+	case CBPF_ARCH_X86_64:
+		return "SCMP_ARCH_X86_64";
+	case CBPF_ARCH_I386:
+		return "SCMP_ARCH_X86";
+	case CBPF_ARCH_X32:
+		return "SCMP_ARCH_X32";
+	case CBPF_ARCH_AARCH64:
+		return "SCMP_ARCH_AARCH64";
+	case CBPF_ARCH_ARM:
+		return "SCMP_ARCH_ARM";
+	case CBPF_ARCH_RISCV64:
+		return "SCMP_ARCH_RISCV64";
+	case CBPF_ARCH_PPC64LE:
+		return "SCMP_ARCH_PPC64LE";
+	case CBPF_ARCH_S390X:
+		return "SCMP_ARCH_S390X";
+	case CBPF_ARCH_LOONGARCH64:
+		return "SCMP_ARCH_LOONGARCH64";
+	case CBPF_ARCH_MIPS:
+		return "SCMP_ARCH_MIPS";
+	case CBPF_ARCH_MIPSEL:
+		return "SCMP_ARCH_MIPSEL";
+	case CBPF_ARCH_MIPS64:
+		return "SCMP_ARCH_MIPS64";
+	case CBPF_ARCH_MIPS64EL:
+		return "SCMP_ARCH_MIPSEL64";
+	default:
+		return NULL;
 	}
 }
 

@@ -22,7 +22,7 @@ struct cbpf_policy {
 	struct policy_freq {
 		const char *syscall; /* in strings */
 		uint64_t count;
-	} *freqs;
+	} * freqs;
 	size_t n_freqs, cap_freqs;
 };
 

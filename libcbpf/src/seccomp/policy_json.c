@@ -64,8 +64,8 @@ static void check_errno_name(struct profile *pr, const struct jval *name, uint32
 	if (!name || name->type != J_STR || !name->n)
 		return;
 	if (cbpf_errno_parse(name->str, &e)) {
-		prof_warn(pr, name, "unknown errno name " DIAG_QF ": runc reads only '%s'", JQ(name),
-			  ret_what);
+		prof_warn(pr, name, "unknown errno name " DIAG_QF ": runc reads only '%s'",
+			  JQ(name), ret_what);
 		return;
 	}
 	if ((act & CBPF_SECCOMP_RET_ACTION_FULL) != CBPF_SECCOMP_RET_ERRNO ||
@@ -73,18 +73,36 @@ static void check_errno_name(struct profile *pr, const struct jval *name, uint32
 		return;
 	prof_warn(pr, name,
 		  DIAG_QF " (%d) is not the errno runc returns, %u ('%s', EPERM without it): runc "
-		  "reads only '%s'",
+			  "reads only '%s'",
 		  JQ(name), e, act & ~CBPF_SECCOMP_RET_ACTION_FULL, ret_what, ret_what);
 }
 
 /* libseccomp's architecture tokens; only some have tables in cbpf. */
 static const char *const scmp_arches[] = {
-	"SCMP_ARCH_NATIVE",  "SCMP_ARCH_X86",	    "SCMP_ARCH_X86_64",	  "SCMP_ARCH_X32",
-	"SCMP_ARCH_ARM",     "SCMP_ARCH_AARCH64",   "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",
-	"SCMP_ARCH_MIPS",    "SCMP_ARCH_MIPS64",    "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",
-	"SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",	  "SCMP_ARCH_PPC64",
-	"SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390",	    "SCMP_ARCH_S390X",	  "SCMP_ARCH_PARISC",
-	"SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64",  "SCMP_ARCH_SH",	  "SCMP_ARCH_SHEB",
+	"SCMP_ARCH_NATIVE",
+	"SCMP_ARCH_X86",
+	"SCMP_ARCH_X86_64",
+	"SCMP_ARCH_X32",
+	"SCMP_ARCH_ARM",
+	"SCMP_ARCH_AARCH64",
+	"SCMP_ARCH_LOONGARCH64",
+	"SCMP_ARCH_M68K",
+	"SCMP_ARCH_MIPS",
+	"SCMP_ARCH_MIPS64",
+	"SCMP_ARCH_MIPS64N32",
+	"SCMP_ARCH_MIPSEL",
+	"SCMP_ARCH_MIPSEL64",
+	"SCMP_ARCH_MIPSEL64N32",
+	"SCMP_ARCH_PPC",
+	"SCMP_ARCH_PPC64",
+	"SCMP_ARCH_PPC64LE",
+	"SCMP_ARCH_S390",
+	"SCMP_ARCH_S390X",
+	"SCMP_ARCH_PARISC",
+	"SCMP_ARCH_PARISC64",
+	"SCMP_ARCH_RISCV64",
+	"SCMP_ARCH_SH",
+	"SCMP_ARCH_SHEB",
 	NULL,
 };
 
@@ -133,11 +151,12 @@ static void use_scmp_arch(struct profile *pr, const struct jval *v)
 				  " skipped: cbpf has no syscall table for it",
 				  JQ(v));
 		else
-			prof_err(pr, v,
-				 "architecture " DIAG_QF " is not supported (x86_64, i386, x32, "
-				 "aarch64, arm, riscv64, ppc64le, s390x, loongarch64, mips, mipsel, "
-				 "mips64, mips64el)",
-				 JQ(v));
+			prof_err(
+				pr, v,
+				"architecture " DIAG_QF " is not supported (x86_64, i386, x32, "
+				"aarch64, arm, riscv64, ppc64le, s390x, loongarch64, mips, mipsel, "
+				"mips64, mips64el)",
+				JQ(v));
 		return;
 	}
 	if (!pr->ctx->have_arches)
@@ -281,9 +300,12 @@ static bool get_cmp(struct profile *pr, const struct jval *v, enum cbpf_cmp *op)
 		const char *name;
 		enum cbpf_cmp op;
 	} ops[] = {
-		{ "SCMP_CMP_NE", CBPF_CMP_NE },	  { "SCMP_CMP_LT", CBPF_CMP_LT },
-		{ "SCMP_CMP_LE", CBPF_CMP_LE },	  { "SCMP_CMP_EQ", CBPF_CMP_EQ },
-		{ "SCMP_CMP_GE", CBPF_CMP_GE },	  { "SCMP_CMP_GT", CBPF_CMP_GT },
+		{ "SCMP_CMP_NE", CBPF_CMP_NE },
+		{ "SCMP_CMP_LT", CBPF_CMP_LT },
+		{ "SCMP_CMP_LE", CBPF_CMP_LE },
+		{ "SCMP_CMP_EQ", CBPF_CMP_EQ },
+		{ "SCMP_CMP_GE", CBPF_CMP_GE },
+		{ "SCMP_CMP_GT", CBPF_CMP_GT },
 		{ "SCMP_CMP_MASKED_EQ", CBPF_CMP_MASKED_EQ },
 	};
 
@@ -294,8 +316,9 @@ static bool get_cmp(struct profile *pr, const struct jval *v, enum cbpf_cmp *op)
 			*op = ops[i].op;
 			return true;
 		}
-	prof_err(pr, v, "unknown comparison " DIAG_QF " (SCMP_CMP_EQ, SCMP_CMP_NE, SCMP_CMP_LT, "
-			"SCMP_CMP_LE, SCMP_CMP_GT, SCMP_CMP_GE, SCMP_CMP_MASKED_EQ)",
+	prof_err(pr, v,
+		 "unknown comparison " DIAG_QF " (SCMP_CMP_EQ, SCMP_CMP_NE, SCMP_CMP_LT, "
+		 "SCMP_CMP_LE, SCMP_CMP_GT, SCMP_CMP_GE, SCMP_CMP_MASKED_EQ)",
 		 JQ(v));
 	return false;
 }
@@ -393,7 +416,8 @@ static void do_syscall(struct profile *pr, const struct jval *s, const struct jv
 	if (ok && raw && raw->type == J_OBJ)
 		check_errno_name(pr, prof_member(raw, "errno"), act, "errnoRet");
 	if (args && args->type != J_NULL && prof_want(pr, args, J_ARR, "args")) {
-		/* No limit but memory: runc makes a rule of each condition on a repeated argument. */
+		/* No limit but memory: runc makes a rule of each condition on a repeated argument.
+		 */
 		conds = args->n ? calloc(args->n, sizeof(*conds)) : NULL;
 		if (args->n && !conds) {
 			if (!pr->ctx->err)
@@ -581,9 +605,11 @@ void policy_json_parse(struct policy_ctx *ctx, const char *src, size_t len, cons
 	if (ctx->host != CBPF_ARCH_X32)
 		pr.host_scmp = policy_scmp_arch(ctx->host);
 	for (size_t i = 0; ctx->opts->caps && ctx->opts->caps[i]; i++)
-		if (strcasecmp(ctx->opts->caps[i], "ALL") && cbpf_cap_parse(ctx->opts->caps[i], NULL))
+		if (strcasecmp(ctx->opts->caps[i], "ALL") &&
+		    cbpf_cap_parse(ctx->opts->caps[i], NULL))
 			policy_diag(ctx, CBPF_SEV_ERROR, NULL, 0, 0, 0,
-				    "unknown capability '%s' among the container's", ctx->opts->caps[i]);
+				    "unknown capability '%s' among the container's",
+				    ctx->opts->caps[i]);
 	if (!kernel && !uname(&uts))
 		kernel = uts.release;
 	if (!kernel || cbpf_kernel_version_parse(kernel, &pr.kmajor, &pr.kminor)) {

@@ -17,7 +17,7 @@ struct profile {
 	struct arena *arena; /* the JSON values', and what go_decode makes */
 	struct policy_ctx *ctx;
 	const char *file;
-	const char *host_scmp;  /* its SCMP_ARCH_* token */
+	const char *host_scmp;	 /* its SCMP_ARCH_* token */
 	unsigned kmajor, kminor; /* the kernel for minKernel */
 	uint32_t default_action;
 };

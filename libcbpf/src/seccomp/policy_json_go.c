@@ -36,8 +36,8 @@ void prof_warn(struct profile *pr, const struct jval *at, const char *fmt, ...)
 
 static const char *type_name(enum jtype t)
 {
-	static const char *const names[] = { "null", "a boolean", "a number", "a string",
-					     "an array", "an object" };
+	static const char *const names[] = { "null",	 "a boolean", "a number",
+					     "a string", "an array",  "an object" };
 	return names[t];
 }
 
@@ -74,8 +74,7 @@ bool prof_uint(struct profile *pr, const struct jval *v, uint64_t max, const cha
 		}
 		if (x > (UINT64_MAX - d) / 10 || x * 10 + d > max) {
 			prof_err(pr, v, "%s %.*s%s is out of range (at most %llu)", what,
-				 DIAG_QA(v->str, v->n),
-				 (unsigned long long)max);
+				 DIAG_QA(v->str, v->n), (unsigned long long)max);
 			return false;
 		}
 		x = x * 10 + d;
@@ -119,9 +118,9 @@ struct gofield;
 
 struct gotype {
 	enum gokind kind;
-	bool ptr;		      /* a Go pointer (*uint, *Filter, []*Syscall): null makes it nil */
-	const char *what;	      /* its value in messages */
-	const char *in;		      /* GO_STRUCT: where its members are, in messages */
+	bool ptr;	  /* a Go pointer (*uint, *Filter, []*Syscall): null makes it nil */
+	const char *what; /* its value in messages */
+	const char *in;	  /* GO_STRUCT: where its members are, in messages */
 	const struct gotype *elem;    /* GO_SLICE */
 	const struct gofield *fields; /* GO_STRUCT: up to a NULL name */
 };
@@ -133,14 +132,21 @@ struct gofield {
 
 #define GO_MAX_FIELDS 10
 
-#define GO_STR(w) { .kind = GO_STRING, .what = (w) }
-#define GO_SLICE_OF(w, e) { .kind = GO_SLICE, .what = (w), .elem = (e) }
+#define GO_STR(w)                                                                                  \
+	{                                                                                          \
+		.kind = GO_STRING, .what = (w)                                                     \
+	}
+#define GO_SLICE_OF(w, e)                                                                          \
+	{                                                                                          \
+		.kind = GO_SLICE, .what = (w), .elem = (e)                                         \
+	}
 
 static const struct gotype go_action = GO_STR("an action"), go_op = GO_STR("op"),
 			   go_name = GO_STR("name"), go_comment = GO_STR("comment"),
-			   go_sysname = GO_STR("a syscall name"), go_arch = GO_STR("an architecture"),
-			   go_flag = GO_STR("a flag"), go_cap = GO_STR("a capability"),
-			   go_lpath = GO_STR("listenerPath"), go_lmeta = GO_STR("listenerMetadata");
+			   go_sysname = GO_STR("a syscall name"),
+			   go_arch = GO_STR("an architecture"), go_flag = GO_STR("a flag"),
+			   go_cap = GO_STR("a capability"), go_lpath = GO_STR("listenerPath"),
+			   go_lmeta = GO_STR("listenerMetadata");
 static const struct gotype go_index = { .kind = GO_UINT, .what = "index" },
 			   go_value = { .kind = GO_UINT, .what = "value" },
 			   go_value2 = { .kind = GO_UINT, .what = "valueTwo" },
@@ -159,18 +165,25 @@ static const struct gotype go_names = GO_SLICE_OF("names", &go_sysname),
 static const struct gofield filter_fields[] = {
 	{ "caps", &go_caps }, { "arches", &go_docker_arches }, { "minKernel", &go_kernel }, { 0 }
 };
-static const struct gotype go_includes = { GO_STRUCT, true, "includes", "includes", NULL,
-					   filter_fields },
-			   go_excludes = { GO_STRUCT, true, "excludes", "excludes", NULL,
-					   filter_fields };
+static const struct gotype go_includes = { GO_STRUCT,  true, "includes",
+					   "includes", NULL, filter_fields },
+			   go_excludes = { GO_STRUCT,  true, "excludes",
+					   "excludes", NULL, filter_fields };
 
 /* runtime-spec LinuxSeccompArg */
 static const struct gofield arg_fields[] = {
-	{ "index", &go_index }, { "value", &go_value }, { "valueTwo", &go_value2 },
-	{ "op", &go_op },	{ 0 },
+	{ "index", &go_index },
+	{ "value", &go_value },
+	{ "valueTwo", &go_value2 },
+	{ "op", &go_op },
+	{ 0 },
 };
-static const struct gotype go_arg = { GO_STRUCT, false, "an argument condition",
-				      "an argument condition", NULL, arg_fields },
+static const struct gotype go_arg = { GO_STRUCT,
+				      false,
+				      "an argument condition",
+				      "an argument condition",
+				      NULL,
+				      arg_fields },
 			   go_args = GO_SLICE_OF("args", &go_arg);
 
 /*
@@ -179,21 +192,22 @@ static const struct gotype go_arg = { GO_STRUCT, false, "an argument condition",
  * have: skipped quietly, read from the profile as written by policy_json.c.
  */
 static const struct gofield syscall_fields[] = {
-	{ "names", &go_names },	    { "action", &go_action },	  { "errnoRet", &go_errno },
-	{ "args", &go_args },	    { "name", &go_name },	  { "comment", &go_comment },
-	{ "includes", &go_includes }, { "excludes", &go_excludes }, { "errno", &go_skip },
-	{ 0 },
+	{ "names", &go_names },	      { "action", &go_action },
+	{ "errnoRet", &go_errno },    { "args", &go_args },
+	{ "name", &go_name },	      { "comment", &go_comment },
+	{ "includes", &go_includes }, { "excludes", &go_excludes },
+	{ "errno", &go_skip },	      { 0 },
 };
-static const struct gotype go_syscall = { GO_STRUCT, true, "a syscalls entry", "a syscalls entry",
-					  NULL, syscall_fields },
+static const struct gotype go_syscall = { GO_STRUCT,	      true, "a syscalls entry",
+					  "a syscalls entry", NULL, syscall_fields },
 			   go_syscalls = GO_SLICE_OF("syscalls", &go_syscall);
 
 /* moby Architecture */
-static const struct gofield arch_fields[] = {
-	{ "architecture", &go_arch }, { "subArchitectures", &go_subarches }, { 0 }
-};
-static const struct gotype go_arch_entry = { GO_STRUCT, false, "an archMap entry",
-					     "an archMap entry", NULL, arch_fields },
+static const struct gofield arch_fields[] = { { "architecture", &go_arch },
+					      { "subArchitectures", &go_subarches },
+					      { 0 } };
+static const struct gotype go_arch_entry = { GO_STRUCT,		 false, "an archMap entry",
+					     "an archMap entry", NULL,	arch_fields },
 			   go_arch_map = GO_SLICE_OF("archMap", &go_arch_entry);
 
 /*
@@ -213,15 +227,16 @@ static const struct gofield profile_fields[] = {
 	{ "defaultErrno", &go_skip }, /* containers/common's, as errno above */
 	{ 0 },
 };
-static const struct gotype go_profile = { GO_STRUCT, false, "a seccomp profile", "the profile",
-					  NULL, profile_fields };
+static const struct gotype go_profile = { GO_STRUCT,	 false, "a seccomp profile",
+					  "the profile", NULL,	profile_fields };
 
 static unsigned char ascii_upper(unsigned char c)
 {
 	return c >= 'a' && c <= 'z' ? (unsigned char)(c - 'a' + 'A') : c;
 }
 
-/* Whether key folds to name (ASCII) as bytes.EqualFold has it; *wide |= 1: through U+017F, 2: U+212A. */
+/* Whether key folds to name (ASCII) as bytes.EqualFold has it; *wide |= 1: through U+017F, 2:
+ * U+212A. */
 static bool go_fold_eq(const struct jval *key, const char *name, unsigned *wide)
 {
 	const unsigned char *k = (const unsigned char *)key->str, *end = k + key->n;
@@ -233,7 +248,8 @@ static bool go_fold_eq(const struct jval *key, const char *name, unsigned *wide)
 			k++;
 		} else if (c == 'S' && end - k >= 2 && k[0] == 0xc5 && k[1] == 0xbf) {
 			k += 2, *wide |= 1;
-		} else if (c == 'K' && end - k >= 3 && k[0] == 0xe2 && k[1] == 0x84 && k[2] == 0xaa) {
+		} else if (c == 'K' && end - k >= 3 && k[0] == 0xe2 && k[1] == 0x84 &&
+			   k[2] == 0xaa) {
 			k += 3, *wide |= 2;
 		} else {
 			return false;
@@ -247,7 +263,8 @@ static int go_field(const struct gotype *t, const struct jval *key, unsigned *wi
 {
 	*wide = 0;
 	for (int f = 0; t->fields[f].name; f++)
-		if (strlen(t->fields[f].name) == key->n && !memcmp(t->fields[f].name, key->str, key->n))
+		if (strlen(t->fields[f].name) == key->n &&
+		    !memcmp(t->fields[f].name, key->str, key->n))
 			return f;
 	for (int f = 0; t->fields[f].name; f++) {
 		if (go_fold_eq(key, t->fields[f].name, wide))
@@ -303,7 +320,8 @@ static void go_duplicate(struct profile *pr, const struct gotype *t, const struc
 	const char *how = "the last one counts";
 
 	if (strcmp(was->str, k->str))
-		snprintf(also, sizeof(also), "also '%.64s' at %u:%u", was->str, was->line, was->col);
+		snprintf(also, sizeof(also), "also '%.64s' at %u:%u", was->str, was->line,
+			 was->col);
 	else
 		snprintf(also, sizeof(also), "also at %u:%u", was->line, was->col);
 	if (v->type == J_NULL && !ft->ptr && ft->kind != GO_SLICE)
@@ -349,10 +367,10 @@ static const struct jval *go_struct(struct profile *pr, const struct gotype *t,
 			prof_warn(pr, k,
 				  "member '%s' in %s is read as '%s': Go's encoding/json folds %s",
 				  k->str, t->in, t->fields[f].name,
-				  wide == 1 ? "U+017F (long s) to 's'" :
-				  wide == 2 ? "U+212A (Kelvin sign) to 'k'" :
-					      "U+017F (long s) to 's' and U+212A (Kelvin sign) "
-					      "to 'k'");
+				  wide == 1   ? "U+017F (long s) to 's'"
+				  : wide == 2 ? "U+212A (Kelvin sign) to 'k'"
+					      : "U+017F (long s) to 's' and U+212A (Kelvin sign) "
+						"to 'k'");
 		if (seen[f])
 			go_duplicate(pr, t, t->fields[f].type, seen[f], k, val[f], &src->items[i]);
 		seen[f] = key[f] = k;
@@ -372,8 +390,11 @@ static const struct jval *go_struct(struct profile *pr, const struct gotype *t,
 	for (size_t f = 0; f < nf; f++) {
 		if (!val[f])
 			continue;
-		keys[d->n] = (struct jval){ .type = J_STR, .line = key[f]->line, .col = key[f]->col,
-					    .len = key[f]->len, .str = t->fields[f].name,
+		keys[d->n] = (struct jval){ .type = J_STR,
+					    .line = key[f]->line,
+					    .col = key[f]->col,
+					    .len = key[f]->len,
+					    .str = t->fields[f].name,
 					    .n = strlen(t->fields[f].name) };
 		items[d->n++] = *val[f];
 	}
@@ -410,8 +431,8 @@ static const struct jval *go_slice(struct profile *pr, const struct gotype *t,
 	if (!d)
 		return old;
 	for (size_t i = 0; i < src->n; i++) {
-		const struct jval *e = go_decode(pr, t->elem, i < hist ? &items[i] : NULL,
-						 &src->items[i]);
+		const struct jval *e =
+			go_decode(pr, t->elem, i < hist ? &items[i] : NULL, &src->items[i]);
 
 		/* nil, or null over nothing: kept as null, which the reader refuses */
 		items[i] = e ? *e : src->items[i];

@@ -137,8 +137,8 @@ void policy_cond_format(const struct cbpf_policy_cond *c, uint64_t value, uint64
 	static const char *const ops[] = { "==", "!=", "<", "<=", ">", ">=", "==", "!=" };
 
 	if (c->op == CBPF_CMP_MASKED_EQ || c->op == CBPF_CMP_MASKED_NE)
-		snprintf(buf, size, "(arg%u & %#" PRIx64 ") %s %#" PRIx64, c->arg, mask,
-			 ops[c->op], value);
+		snprintf(buf, size, "(arg%u & %#" PRIx64 ") %s %#" PRIx64, c->arg, mask, ops[c->op],
+			 value);
 	else
 		snprintf(buf, size, "arg%u %s %#" PRIx64, c->arg, ops[c->op], value);
 }
@@ -162,8 +162,8 @@ int policy_add_freq(struct policy_ctx *ctx, const char *syscall, uint64_t count)
 		pol->cap_freqs = cap;
 	}
 	/* counts are capped so that weights (64 per count, summed) cannot overflow */
-	pol->freqs[pol->n_freqs++] = (struct policy_freq){ syscall,
-							   count < UINT32_MAX ? count : UINT32_MAX };
+	pol->freqs[pol->n_freqs++] =
+		(struct policy_freq){ syscall, count < UINT32_MAX ? count : UINT32_MAX };
 	return 0;
 }
 

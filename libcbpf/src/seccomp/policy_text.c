@@ -13,8 +13,8 @@
 
 enum tok {
 	T_END,
-	T_IDENT,  /* a name, or an action word with '-' (kill-process) */
-	T_NUMBER, /* text in [s, s + len) */
+	T_IDENT,     /* a name, or an action word with '-' (kill-process) */
+	T_NUMBER,    /* text in [s, s + len) */
 	T_DIRECTIVE, /* @include, @default, ... */
 	T_COLON,
 	T_SEMI,
@@ -27,10 +27,10 @@ enum tok {
 	T_RPAREN,
 	T_OROR,
 	T_ANDAND,
-	T_OR,    /* | */
+	T_OR,	 /* | */
 	T_TILDE, /* ~ */
 	T_EQUAL, /* = (metadata) */
-	T_OP,    /* == != < <= > >= & in */
+	T_OP,	 /* == != < <= > >= & in */
 	T_BAD,
 };
 
@@ -52,11 +52,11 @@ struct tparser {
 	struct policy_ctx *ctx;
 	const char *file; /* owned by the policy */
 	unsigned depth;
-	unsigned arch_mask; /* the statement's [arch=...], for its constants; 0: all */
+	unsigned arch_mask;	  /* the statement's [arch=...], for its constants; 0: all */
 	uint32_t *default_action; /* shared by included files */
 	bool *default_set;
 	bool *denylist; /* @denylist: minijail's --denylist policy, shared by included files */
-	bool stated; /* a statement of this file came before: @denylist comes first */
+	bool stated;	/* a statement of this file came before: @denylist comes first */
 	bool frequency; /* reading an @frequency file: "syscall: count" lines */
 };
 
@@ -116,8 +116,8 @@ static bool push(struct tparser *tp, struct stmt *st, struct token t)
 
 static bool ident_char(char c, bool first)
 {
-	return isalpha((unsigned char)c) || c == '_' || (!first && (isdigit((unsigned char)c) ||
-								   c == '-' || c == '@'));
+	return isalpha((unsigned char)c) || c == '_' ||
+	       (!first && (isdigit((unsigned char)c) || c == '-' || c == '@'));
 }
 
 /*
@@ -184,8 +184,8 @@ static bool tokenize_line(struct tparser *tp, struct stmt *st, const char *p, co
 			}
 			continue;
 		}
-		if (isdigit((unsigned char)c) || (c == '-' && p + 1 < end &&
-						  isdigit((unsigned char)p[1]))) {
+		if (isdigit((unsigned char)c) ||
+		    (c == '-' && p + 1 < end && isdigit((unsigned char)p[1]))) {
 			const char *q = p + 1;
 
 			while (q < end && isalnum((unsigned char)*q))
@@ -199,16 +199,36 @@ static bool tokenize_line(struct tparser *tp, struct stmt *st, const char *p, co
 		}
 		t.len = 1;
 		switch (c) {
-		case ':': t.type = T_COLON; break;
-		case ';': t.type = T_SEMI; break;
-		case ',': t.type = T_COMMA; break;
-		case '{': t.type = T_LBRACE; break;
-		case '}': t.type = T_RBRACE; break;
-		case '[': t.type = T_LBRACKET; break;
-		case ']': t.type = T_RBRACKET; break;
-		case '(': t.type = T_LPAREN; break;
-		case ')': t.type = T_RPAREN; break;
-		case '~': t.type = T_TILDE; break;
+		case ':':
+			t.type = T_COLON;
+			break;
+		case ';':
+			t.type = T_SEMI;
+			break;
+		case ',':
+			t.type = T_COMMA;
+			break;
+		case '{':
+			t.type = T_LBRACE;
+			break;
+		case '}':
+			t.type = T_RBRACE;
+			break;
+		case '[':
+			t.type = T_LBRACKET;
+			break;
+		case ']':
+			t.type = T_RBRACKET;
+			break;
+		case '(':
+			t.type = T_LPAREN;
+			break;
+		case ')':
+			t.type = T_RPAREN;
+			break;
+		case '~':
+			t.type = T_TILDE;
+			break;
 		case '|':
 			t.type = p + 1 < end && p[1] == '|' ? T_OROR : T_OR;
 			break;
@@ -231,8 +251,8 @@ static bool tokenize_line(struct tparser *tp, struct stmt *st, const char *p, co
 		default:
 			break;
 		}
-		if (t.type == T_OROR || t.type == T_ANDAND || (t.type == T_OP && c != '&' &&
-							      c != '<' && c != '>'))
+		if (t.type == T_OROR || t.type == T_ANDAND ||
+		    (t.type == T_OP && c != '&' && c != '<' && c != '>'))
 			t.len = 2;
 		if (t.type == T_BAD) {
 			if (isprint((unsigned char)c))
@@ -299,9 +319,9 @@ static bool lookup_constant(struct tparser *tp, const struct token *t, uint64_t 
 	char name[64];
 
 	*out = 0;
-	e = t->len < sizeof(name) ? (memcpy(name, t->s, t->len), name[t->len] = '\0',
-				     consttab_find(name))
-				  : NULL;
+	e = t->len < sizeof(name)
+		    ? (memcpy(name, t->s, t->len), name[t->len] = '\0', consttab_find(name))
+		    : NULL;
 	if (!e) {
 		const char *near[3];
 		char hint[3 * 72] = "";
@@ -311,7 +331,10 @@ static bool lookup_constant(struct tparser *tp, const struct token *t, uint64_t 
 			k = cbpf_const_suggest(n == 1 ? arches[0] : CBPF_ARCH_NONE, name, near, 3);
 		for (size_t i = 0; i < k; i++)
 			len += (size_t)snprintf(hint + len, sizeof(hint) - len, "%s'%s'",
-						!i ? "" : i == k - 1 ? " or " : ", ", near[i]);
+						!i	     ? ""
+						: i == k - 1 ? " or "
+							     : ", ",
+						near[i]);
 		if (k)
 			terr(tp, t, "unknown constant '%s' (did you mean %s?)", name, hint);
 		else
@@ -453,8 +476,9 @@ static bool parse_action(struct tparser *tp, struct stmt *st, uint32_t *out)
 
 	/* minijail's parser: a denylist policy names what it refuses, each with its errno. */
 	if (*tp->denylist && !(t->type == T_IDENT && tok_is(t, "return"))) {
-		expected(tp, st, "'return ERRNO' (a @denylist policy returns an errno for each call it "
-				 "lists)");
+		expected(tp, st,
+			 "'return ERRNO' (a @denylist policy returns an errno for each call it "
+			 "lists)");
 		return false;
 	}
 	if (t->type == T_NUMBER && tok_is(t, "1")) {
@@ -469,15 +493,17 @@ static bool parse_action(struct tparser *tp, struct stmt *st, uint32_t *out)
 		if (!parse_value(tp, st, &v, 0))
 			return false;
 		if (v > 0xffff) {
-			terr(tp, t, "errno %llu is out of range (0 to 65535)", (unsigned long long)v);
+			terr(tp, t, "errno %llu is out of range (0 to 65535)",
+			     (unsigned long long)v);
 			return false;
 		}
 		*out = CBPF_SECCOMP_RET_ERRNO | (uint32_t)v;
 		return true;
 	}
 	if (t->type == T_IDENT && t->len < sizeof(word)) {
-		static const char *const words[] = { "allow", "kill", "kill-process", "kill-thread",
-						     "trap", "trace", "log", "user-notify", NULL };
+		static const char *const words[] = { "allow",	    "kill",	   "kill-process",
+						     "kill-thread", "trap",	   "trace",
+						     "log",	    "user-notify", NULL };
 
 		memcpy(word, t->s, t->len);
 		word[t->len] = '\0';
@@ -513,7 +539,8 @@ static bool parse_atom(struct tparser *tp, struct stmt *st, struct cbpf_policy_c
 		idx = idx * 10 + (unsigned)(arg->s[i] - '0');
 	}
 	if (idx > 5) {
-		terr(tp, arg, "argument index %u is over 5 (a syscall has six arguments, arg0 to arg5)",
+		terr(tp, arg,
+		     "argument index %u is over 5 (a syscall has six arguments, arg0 to arg5)",
 		     idx);
 		return false;
 	}
@@ -558,9 +585,10 @@ struct descriptor {
 static bool other_arch(const char *name)
 {
 	static const char *const names[] = {
-		"armv7",   "arm64",  "mips",    "mipsel", "mips64", "mips64el", "ppc",  "ppc64",
-		"ppc64le", "powerpc", "powerpc64", "s390", "s390x",  "riscv64",  "riscv", "loongarch64",
-		"sparc",   "sparc64", "parisc", "m68k",   "sh",     "alpha",    "microblaze", NULL,
+		"armv7",  "arm64",   "mips",	"mipsel",      "mips64",     "mips64el",
+		"ppc",	  "ppc64",   "ppc64le", "powerpc",     "powerpc64",  "s390",
+		"s390x",  "riscv64", "riscv",	"loongarch64", "sparc",	     "sparc64",
+		"parisc", "m68k",    "sh",	"alpha",       "microblaze", NULL,
 	};
 
 	for (size_t i = 0; names[i]; i++)
@@ -614,7 +642,8 @@ static bool parse_descriptor(struct tparser *tp, struct stmt *st, struct descrip
 		if (!cbpf_arch_parse(name, &arch)) {
 			d->arch_mask |= 1U << arch;
 		} else if (!other_arch(name)) {
-			terr(tp, a, "unknown architecture '%s' (x86_64, i386, x32, aarch64, arm, ...)",
+			terr(tp, a,
+			     "unknown architecture '%s' (x86_64, i386, x32, aarch64, arm, ...)",
 			     name);
 			return false;
 		}
@@ -645,8 +674,8 @@ static const char *check_name(struct tparser *tp, const struct descriptor *d)
 	char name[64];
 	uint32_t nr;
 
-	if (t->len >= sizeof(name) || (memcpy(name, t->s, t->len), name[t->len] = '\0',
-				       !cbpf_syscall_exists(name))) {
+	if (t->len >= sizeof(name) ||
+	    (memcpy(name, t->s, t->len), name[t->len] = '\0', !cbpf_syscall_exists(name))) {
 		/* a name no architecture has is a typo: an error even when lenient */
 		terr(tp, t, "unknown syscall " DIAG_QF, DIAG_QA(t->s, t->len));
 		return NULL;
@@ -662,7 +691,8 @@ static const char *check_name(struct tparser *tp, const struct descriptor *d)
 			twarn(tp, t, "syscall '%s' does not exist on %s: no rule there", name,
 			      cbpf_arch_name(arch));
 		else
-			terr(tp, t, "syscall '%s' does not exist on %s", name, cbpf_arch_name(arch));
+			terr(tp, t, "syscall '%s' does not exist on %s", name,
+			     cbpf_arch_name(arch));
 	}
 	return policy_strdup(tp->ctx, name, strlen(name));
 }
@@ -922,7 +952,8 @@ static void do_statement_parts(struct tparser *tp, struct stmt *st, struct stmt_
 	st->i++;
 	/* filter = action | expr [ ';' action ] */
 	if (peek(st)->type == T_LBRACE) {
-		terr(tp, peek(st), "filter lists in braces are not supported: one filter per syscall");
+		terr(tp, peek(st),
+		     "filter lists in braces are not supported: one filter per syscall");
 		return;
 	}
 	if (peek(st)->type == T_IDENT && peek(st)->len > 3 && !memcmp(peek(st)->s, "arg", 3) &&
@@ -1037,10 +1068,9 @@ void policy_text_parse(struct policy_ctx *ctx, const char *src, size_t len, cons
 {
 	uint32_t dflt = CBPF_SECCOMP_RET_KILL_PROCESS;
 	bool dflt_set = false, denylist = false;
-	struct tparser tp = { .ctx = ctx,
-			      .default_action = &dflt,
-			      .default_set = &dflt_set,
-			      .denylist = &denylist };
+	struct tparser tp = {
+		.ctx = ctx, .default_action = &dflt, .default_set = &dflt_set, .denylist = &denylist
+	};
 
 	if (file && !(tp.file = policy_strdup(ctx, file, strlen(file))))
 		return;

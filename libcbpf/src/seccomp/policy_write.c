@@ -12,13 +12,13 @@
 
 static const char *const scmp_arch[CBPF_ARCH_COUNT + 1] = {
 	[CBPF_ARCH_X86_64] = "SCMP_ARCH_X86_64", [CBPF_ARCH_I386] = "SCMP_ARCH_X86",
-	[CBPF_ARCH_X32] = "SCMP_ARCH_X32",       [CBPF_ARCH_AARCH64] = "SCMP_ARCH_AARCH64",
+	[CBPF_ARCH_X32] = "SCMP_ARCH_X32",	 [CBPF_ARCH_AARCH64] = "SCMP_ARCH_AARCH64",
 	[CBPF_ARCH_ARM] = "SCMP_ARCH_ARM",
 };
 
 /* The architectures written: the caller's, else those seen with the host's first. */
-static size_t arch_list(const struct cbpf_recording *rec,
-			const struct cbpf_recording_write_opts *o, enum cbpf_arch *out)
+static size_t arch_list(const struct cbpf_recording *rec, const struct cbpf_recording_write_opts *o,
+			enum cbpf_arch *out)
 {
 	unsigned mask = cbpf_recording_arch_mask(rec);
 	enum cbpf_arch host = cbpf_arch_native();
@@ -129,8 +129,9 @@ static int write_minijail(FILE *fp, const struct cbpf_recording *rec, const enum
 	}
 	qsort(it, n, sizeof(*it), item_cmp);
 	if (!rules_only) {
-		fprintf(fp, "# Recorded by cbpf-xlate --record: the system calls the runs made, and no "
-			    "other (docs/policy.md).\n# architectures:");
+		fprintf(fp,
+			"# Recorded by cbpf-xlate --record: the system calls the runs made, and no "
+			"other (docs/policy.md).\n# architectures:");
 		for (size_t a = 0; a < na; a++)
 			fprintf(fp, " %s", cbpf_arch_name(arches[a]));
 		fprintf(fp, "\n");
@@ -205,7 +206,8 @@ static int name_cmp(const void *pa, const void *pb)
 static void json_arg(FILE *fp, unsigned index, uint64_t value, uint64_t two, const char *op)
 {
 	fprintf(fp,
-		"{\"index\": %u, \"value\": %" PRIu64 ", \"valueTwo\": %" PRIu64 ", \"op\": \"%s\"}",
+		"{\"index\": %u, \"value\": %" PRIu64 ", \"valueTwo\": %" PRIu64
+		", \"op\": \"%s\"}",
 		index, value, two, op);
 }
 
@@ -234,8 +236,9 @@ static int write_oci(FILE *fp, const struct cbpf_recording *rec, const enum cbpf
 	}
 	qsort(m, n, sizeof(*m), name_cmp);
 	if (!rules_only) {
-		fprintf(fp, "{\n\t\"defaultAction\": \"SCMP_ACT_ERRNO\",\n\t\"defaultErrnoRet\": 1,\n"
-			    "\t\"architectures\": [");
+		fprintf(fp,
+			"{\n\t\"defaultAction\": \"SCMP_ACT_ERRNO\",\n\t\"defaultErrnoRet\": 1,\n"
+			"\t\"architectures\": [");
 		for (size_t a = 0; a < na; a++)
 			fprintf(fp, "%s\"%s\"", a ? ", " : "", scmp_arch[arches[a]]);
 		fprintf(fp, "],\n\t\"syscalls\": [\n");
@@ -264,8 +267,9 @@ static int write_oci(FILE *fp, const struct cbpf_recording *rec, const enum cbpf
 		size_t alts = m[i].any ? 0 : m[i].key->kind == REC_NOEXEC ? 1 : m[i].n;
 
 		for (size_t k = 0; k < alts; k++) {
-			fprintf(fp, "%s\n%s{\"names\": [\"%s\"], \"action\": \"SCMP_ACT_ALLOW\", "
-				    "\"args\": [",
+			fprintf(fp,
+				"%s\n%s{\"names\": [\"%s\"], \"action\": \"SCMP_ACT_ALLOW\", "
+				"\"args\": [",
 				first ? "" : ",", sep, m[i].name);
 			first = false;
 			if (m[i].key->kind == REC_NOEXEC) {
@@ -289,8 +293,7 @@ static int write_oci(FILE *fp, const struct cbpf_recording *rec, const enum cbpf
 	return 0;
 }
 
-int cbpf_recording_write(FILE *fp, const struct cbpf_recording *rec,
-			 enum cbpf_record_format format,
+int cbpf_recording_write(FILE *fp, const struct cbpf_recording *rec, enum cbpf_record_format format,
 			 const struct cbpf_recording_write_opts *opts)
 {
 	enum cbpf_arch arches[CBPF_ARCH_COUNT];

@@ -20,7 +20,7 @@ enum rec_kind {
 struct rec_key {
 	const char *name;
 	enum rec_kind kind;
-	unsigned a0, a1;         /* the arguments */
+	unsigned a0, a1;	 /* the arguments */
 	const char *fam0, *fam1; /* the families their values are named from (argfmt_value) */
 };
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* A trace replayed through a seccomp filter: denials by syscall, rules and instructions unreached. */
+/* A trace replayed through a seccomp filter: denials by syscall, rules and instructions unreached.
+ */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -34,7 +35,8 @@ static struct cbpf_replay_denial *group(struct cbpf_replay *r, const struct cbpf
 
 	for (size_t i = 0; i < r->n; i++) {
 		g = &r->d[i];
-		if (g->arch == ev->arch && g->nr == ev->nr && g->action == action && g->rule == rule)
+		if (g->arch == ev->arch && g->nr == ev->nr && g->action == action &&
+		    g->rule == rule)
 			return g;
 	}
 	if (r->n == r->cap) {
@@ -181,8 +183,8 @@ size_t cbpf_replay_denials(const struct cbpf_replay *r, const struct cbpf_replay
 	return r->n;
 }
 
-const uint64_t *cbpf_replay_insn_hits(const struct cbpf_replay *r,
-				      const struct cbpf_insn **insns, size_t *n)
+const uint64_t *cbpf_replay_insn_hits(const struct cbpf_replay *r, const struct cbpf_insn **insns,
+				      size_t *n)
 {
 	if (insns)
 		*insns = r->insns;

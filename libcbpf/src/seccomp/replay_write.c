@@ -111,7 +111,8 @@ int cbpf_replay_write(FILE *fp, const struct cbpf_replay *r)
 	fprintf(fp, "%" PRIu64 " call%s replayed: %" PRIu64 " allowed, %" PRIu64 " denied\n", calls,
 		calls == 1 ? "" : "s", calls - denied, denied);
 	if (denied) {
-		fprintf(fp, "denied, by syscall (count, syscall, action%s, first line in the trace):\n",
+		fprintf(fp,
+			"denied, by syscall (count, syscall, action%s, first line in the trace):\n",
 			rule_hits ? ", deciding rule" : "");
 		write_denials(fp, r, rule_hits);
 	}
@@ -128,7 +129,8 @@ int cbpf_replay_write(FILE *fp, const struct cbpf_replay *r)
 		else
 			fprintf(fp, "rules never reached: %zu of %zu\n", unreached, lines);
 		for (size_t i = 0; i < n_rules; i++)
-			if (first_of_line(rules, i) && !line_reached(rules, rule_hits, n_rules, i)) {
+			if (first_of_line(rules, i) &&
+			    !line_reached(rules, rule_hits, n_rules, i)) {
 				where(&rules[i], buf, sizeof(buf));
 				fprintf(fp, "  %s: %s\n", buf, rules[i].syscall);
 			}

@@ -86,7 +86,7 @@ uint64_t iset_count(const struct iset *s)
 
 int iset_clip(struct iset *s, uint32_t lo, uint32_t hi, bool keep)
 {
-	struct iset r = {0, NULL};
+	struct iset r = { 0, NULL };
 	size_t j = 0;
 
 	if (iset_reserve(&r, s->n + 1))
@@ -118,7 +118,7 @@ int iset_clip(struct iset *s, uint32_t lo, uint32_t hi, bool keep)
 
 int iset_and(struct iset *d, const struct iset *s)
 {
-	struct iset r = {0, NULL};
+	struct iset r = { 0, NULL };
 	size_t i = 0, j = 0, k = 0;
 
 	if (iset_reserve(&r, d->n + s->n))
@@ -513,8 +513,8 @@ static int branch(struct walk *wk, struct state *st, size_t pc)
 	uint16_t op = CBPF_OP(in->code);
 	size_t tt = pc + 1 + in->jt, ff = pc + 1 + in->jf;
 	struct sval a = st->a,
-		    b = CBPF_SRC(in->code) == CBPF_X ? st->x : (struct sval){SV_K, 0, in->k};
-	bool outs[2] = {true, true}, kinds_ok = true;
+		    b = CBPF_SRC(in->code) == CBPF_X ? st->x : (struct sval){ SV_K, 0, in->k };
+	bool outs[2] = { true, true }, kinds_ok = true;
 	struct state alt;
 	int err;
 
@@ -590,10 +590,10 @@ static int walk(struct walk *wk, struct state *st, size_t pc)
 			dst = CBPF_CLASS(in->code) == CBPF_LD ? &st->a : &st->x;
 			switch (CBPF_MODE(in->code)) {
 			case CBPF_IMM:
-				*dst = (struct sval){SV_K, 0, in->k};
+				*dst = (struct sval){ SV_K, 0, in->k };
 				break;
 			case CBPF_LEN:
-				*dst = (struct sval){SV_K, 0, 64};
+				*dst = (struct sval){ SV_K, 0, 64 };
 				break;
 			case CBPF_MEM:
 				if (in->k >= 16)
@@ -610,7 +610,7 @@ static int walk(struct walk *wk, struct state *st, size_t pc)
 						 in->k);
 					return fail(wk, pc, -EINVAL, msg);
 				}
-				*dst = (struct sval){SV_W, (uint8_t)(in->k / 4), UINT32_MAX};
+				*dst = (struct sval){ SV_W, (uint8_t)(in->k / 4), UINT32_MAX };
 				break;
 			default:
 				return fail(
@@ -629,9 +629,9 @@ static int walk(struct walk *wk, struct state *st, size_t pc)
 		case CBPF_ALU: {
 			uint16_t op = CBPF_OP(in->code);
 
-			v = CBPF_SRC(in->code) == CBPF_X ? st->x : (struct sval){SV_K, 0, in->k};
+			v = CBPF_SRC(in->code) == CBPF_X ? st->x : (struct sval){ SV_K, 0, in->k };
 			if (op == CBPF_NEG)
-				v = (struct sval){SV_K, 0, 0};
+				v = (struct sval){ SV_K, 0, 0 };
 			if ((op == CBPF_DIV || op == CBPF_MOD) && v.kind == SV_K && v.k == 0) {
 				/* net/core/filter.c: a division by X == 0 returns 0. */
 				return save_path(wk, st, 0, pc);
@@ -639,7 +639,7 @@ static int walk(struct walk *wk, struct state *st, size_t pc)
 			if ((op == CBPF_DIV || op == CBPF_MOD) && v.kind != SV_K) {
 				/* X may be 0 there: that path returns 0, the other goes on. */
 				struct state zero;
-				bool feas[2] = {true, true};
+				bool feas[2] = { true, true };
 				int err = state_copy(&zero, st);
 
 				if (err)
@@ -669,7 +669,7 @@ static int walk(struct walk *wk, struct state *st, size_t pc)
 			else if (st->a.kind == SV_W && v.kind == SV_K && op == CBPF_AND)
 				st->a.k &= v.k;
 			else
-				st->a = (struct sval){SV_OPQ, 0, (uint32_t)pc};
+				st->a = (struct sval){ SV_OPQ, 0, (uint32_t)pc };
 			pc++;
 			continue;
 		}
@@ -680,7 +680,7 @@ static int walk(struct walk *wk, struct state *st, size_t pc)
 			}
 			return branch(wk, st, pc);
 		case CBPF_RET:
-			v = CBPF_RVAL(in->code) == CBPF_K   ? (struct sval){SV_K, 0, in->k}
+			v = CBPF_RVAL(in->code) == CBPF_K   ? (struct sval){ SV_K, 0, in->k }
 			    : CBPF_RVAL(in->code) == CBPF_X ? st->x
 							    : st->a;
 			if (v.kind != SV_K)
@@ -721,7 +721,7 @@ size_t cbpf_seccomp_model_paths(const struct cbpf_seccomp_model *m)
 int cbpf_seccomp_model_new(const struct cbpf_prog *prog, struct cbpf_seccomp_model **out,
 			   struct cbpf_diags *diags)
 {
-	struct walk wk = {prog, NULL, diags, 0, 0};
+	struct walk wk = { prog, NULL, diags, 0, 0 };
 	struct state st;
 	int err;
 
@@ -732,8 +732,8 @@ int cbpf_seccomp_model_new(const struct cbpf_prog *prog, struct cbpf_seccomp_mod
 	wk.m->reached = calloc(prog->len + 1, sizeof(bool));
 	memset(&st, 0, sizeof(st));
 	for (int i = 0; i < 16; i++)
-		st.mem[i] = (struct sval){SV_K, 0, 0};
-	st.a = st.x = (struct sval){SV_K, 0, 0};
+		st.mem[i] = (struct sval){ SV_K, 0, 0 };
+	st.a = st.x = (struct sval){ SV_K, 0, 0 };
 	st.p.nr_before_arch = -1;
 	err = wk.m->reached ? 0 : -ENOMEM;
 	for (int w = 0; w < SX_WORDS && !err; w++) {
@@ -884,7 +884,7 @@ static void set_print(FILE *out, const char *name, const uint64_t *v, size_t n, 
 static void iset_print(FILE *out, const char *name, const struct iset *s, uint64_t hi_part,
 		       uint64_t max)
 {
-	uint64_t buf[16] = {0}, *v = s->n <= 8 ? buf : calloc(s->n * 2, sizeof(*v));
+	uint64_t buf[16] = { 0 }, *v = s->n <= 8 ? buf : calloc(s->n * 2, sizeof(*v));
 
 	if (!v) {
 		fprintf(out, "%s in (%zu ranges)", name, s->n);
@@ -930,7 +930,7 @@ void sx_conds_print_some(FILE *out, const struct sx_path *p, bool is64, bool le,
 			/* One high word: the ranges of the low word are ranges of the whole. */
 			iset_print(out, field, lo, (uint64_t)hi->v[0] << 32, UINT64_MAX);
 		} else if (iset_is_full(lo)) {
-			uint64_t buf[16] = {0},
+			uint64_t buf[16] = { 0 },
 				 *v = hi->n <= 8 ? buf : calloc(hi->n * 2, sizeof(*v));
 
 			if (!v)
@@ -1201,19 +1201,19 @@ void sx_row_print(FILE *out, const struct sx_row *r, bool is64, bool le)
 /* ---------------------------------------------------------------- architectures */
 
 static const struct sx_arch sx_arches[] = {
-	{"x86_64", CBPF_AUDIT_ARCH_X86_64, SYSTAB_X86_64, SYSTAB_X32, CBPF_ARCH_X86_64},
-	{"i386", CBPF_AUDIT_ARCH_I386, SYSTAB_I386, -1, CBPF_ARCH_I386},
-	{"aarch64", CBPF_AUDIT_ARCH_AARCH64, SYSTAB_AARCH64, -1, CBPF_ARCH_AARCH64},
-	{"arm", CBPF_AUDIT_ARCH_ARM, SYSTAB_ARM, -1, CBPF_ARCH_ARM},
+	{ "x86_64", CBPF_AUDIT_ARCH_X86_64, SYSTAB_X86_64, SYSTAB_X32, CBPF_ARCH_X86_64 },
+	{ "i386", CBPF_AUDIT_ARCH_I386, SYSTAB_I386, -1, CBPF_ARCH_I386 },
+	{ "aarch64", CBPF_AUDIT_ARCH_AARCH64, SYSTAB_AARCH64, -1, CBPF_ARCH_AARCH64 },
+	{ "arm", CBPF_AUDIT_ARCH_ARM, SYSTAB_ARM, -1, CBPF_ARCH_ARM },
 	/* include/uapi/linux/audit.h: EM_* | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE */
-	{"riscv64", 0xc00000f3U, SYSTAB_RISCV64, -1, CBPF_ARCH_RISCV64},
-	{"ppc64le", 0xc0000015U, SYSTAB_PPC64LE, -1, CBPF_ARCH_PPC64LE},
-	{"s390x", 0x80000016U, SYSTAB_S390X, -1, CBPF_ARCH_S390X},
-	{"loongarch64", 0xc0000102U, SYSTAB_LOONGARCH64, -1, CBPF_ARCH_LOONGARCH64},
-	{"mips", 0x00000008U, SYSTAB_MIPS, -1, CBPF_ARCH_MIPS},
-	{"mipsel", 0x40000008U, SYSTAB_MIPSEL, -1, CBPF_ARCH_MIPSEL},
-	{"mips64", 0x80000008U, SYSTAB_MIPS64, -1, CBPF_ARCH_MIPS64},
-	{"mips64el", 0xc0000008U, SYSTAB_MIPS64EL, -1, CBPF_ARCH_MIPS64EL},
+	{ "riscv64", 0xc00000f3U, SYSTAB_RISCV64, -1, CBPF_ARCH_RISCV64 },
+	{ "ppc64le", 0xc0000015U, SYSTAB_PPC64LE, -1, CBPF_ARCH_PPC64LE },
+	{ "s390x", 0x80000016U, SYSTAB_S390X, -1, CBPF_ARCH_S390X },
+	{ "loongarch64", 0xc0000102U, SYSTAB_LOONGARCH64, -1, CBPF_ARCH_LOONGARCH64 },
+	{ "mips", 0x00000008U, SYSTAB_MIPS, -1, CBPF_ARCH_MIPS },
+	{ "mipsel", 0x40000008U, SYSTAB_MIPSEL, -1, CBPF_ARCH_MIPSEL },
+	{ "mips64", 0x80000008U, SYSTAB_MIPS64, -1, CBPF_ARCH_MIPS64 },
+	{ "mips64el", 0xc0000008U, SYSTAB_MIPS64EL, -1, CBPF_ARCH_MIPS64EL },
 };
 
 const struct sx_arch *sx_arch_by_audit(uint32_t audit)

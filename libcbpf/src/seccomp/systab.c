@@ -25,7 +25,7 @@ static const char *const col_names[SYSTAB_COLS] = {
 
 /* a column per architecture, in enum cbpf_arch's order: systab_col() is arch - 1 */
 static_assert(SYSTAB_COLS == CBPF_ARCH_COUNT && SYSTAB_MIPS64EL == CBPF_ARCH_MIPS64EL - 1,
-	       "syscalls.csv's columns and enum cbpf_arch differ");
+	      "syscalls.csv's columns and enum cbpf_arch differ");
 
 int systab_col(enum cbpf_arch arch)
 {

@@ -22,9 +22,9 @@ enum systab_col {
 	SYSTAB_PPC64LE,
 	SYSTAB_S390X,
 	SYSTAB_LOONGARCH64,
-	SYSTAB_MIPS,     /* o32, big-endian */
-	SYSTAB_MIPSEL,   /* o32 */
-	SYSTAB_MIPS64,   /* n64, big-endian */
+	SYSTAB_MIPS,	 /* o32, big-endian */
+	SYSTAB_MIPSEL,	 /* o32 */
+	SYSTAB_MIPS64,	 /* n64, big-endian */
 	SYSTAB_MIPS64EL, /* n64 */
 	SYSTAB_COLS,
 };

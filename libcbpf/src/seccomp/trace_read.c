@@ -9,8 +9,8 @@
 
 #include "seccomp/record_int.h"
 
-#define MAX_WARNINGS 20 /* located warnings; the rest are counted */
-#define MAX_PIDS 256    /* processes whose mode strace reported */
+#define MAX_WARNINGS 20	 /* located warnings; the rest are counted */
+#define MAX_PIDS     256 /* processes whose mode strace reported */
 
 struct reader {
 	const char *file;
@@ -74,7 +74,8 @@ static bool number(const char *p, const char *end, uint64_t *v, const char **sto
 
 	memcpy(buf, p, n);
 	buf[n] = '\0';
-	if (!n || !(isdigit((unsigned char)buf[0]) || (buf[0] == '-' && isdigit((unsigned char)buf[1]))))
+	if (!n ||
+	    !(isdigit((unsigned char)buf[0]) || (buf[0] == '-' && isdigit((unsigned char)buf[1]))))
 		return false;
 	errno = 0;
 	*v = buf[0] == '-' ? (uint64_t)strtoll(buf, &e, 0) : strtoull(buf, &e, 0);

@@ -110,7 +110,7 @@ int diag_quote_len(const char *s, size_t len)
 
 static const char *const severity_names[] = { "note", "warning", "error" };
 static const char *const severity_colors[] = { "\033[1;36m", "\033[1;35m", "\033[1;31m" };
-#define BOLD "\033[1m"
+#define BOLD  "\033[1m"
 #define GREEN "\033[1;32m"
 #define RESET "\033[0m"
 
@@ -135,8 +135,7 @@ static const char *find_line(const char *src, size_t srclen, unsigned line, size
 	return p;
 }
 
-void diag_excerpt(FILE *out, const char *text, size_t len, unsigned col, unsigned ulen,
-		  bool color)
+void diag_excerpt(FILE *out, const char *text, size_t len, unsigned col, unsigned ulen, bool color)
 {
 	size_t caret = col ? col - 1 : 0, start = 0, end = len;
 
@@ -195,8 +194,9 @@ int cbpf_diags_print(FILE *out, const struct cbpf_diags *diags, const char *src,
 		const char *file = d->file ? d->file : fallback;
 
 		if (max && shown == max && diags->errors > shown) {
-			fprintf(out, "%s%s: %serror:%s %zu more errors not shown%s\n", color ? BOLD : "",
-				file, color ? severity_colors[CBPF_SEV_ERROR] : "",
+			fprintf(out, "%s%s: %serror:%s %zu more errors not shown%s\n",
+				color ? BOLD : "", file,
+				color ? severity_colors[CBPF_SEV_ERROR] : "",
 				color ? RESET BOLD : "", diags->errors - shown, color ? RESET : "");
 			break;
 		}

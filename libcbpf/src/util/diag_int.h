@@ -29,7 +29,7 @@ int diags_append(struct cbpf_diags *to, const struct cbpf_diags *from);
  */
 #define DIAG_QUOTE_MAX 48
 int diag_quote_len(const char *s, size_t len);
-#define DIAG_QF "'%.*s%s'"
+#define DIAG_QF		"'%.*s%s'"
 #define DIAG_QA(s, len) diag_quote_len((s), (len)), (s), ((len) > DIAG_QUOTE_MAX ? "..." : "")
 
 /*
@@ -42,7 +42,6 @@ int diag_quote_len(const char *s, size_t len);
  * and '~' under the rest of the ulen bytes from there; tabs are kept so that the caret lines
  * up, and UTF-8 continuation bytes take no room.
  */
-void diag_excerpt(FILE *out, const char *text, size_t len, unsigned col, unsigned ulen,
-		  bool color);
+void diag_excerpt(FILE *out, const char *text, size_t len, unsigned col, unsigned ulen, bool color);
 
 #endif

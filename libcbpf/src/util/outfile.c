@@ -15,7 +15,7 @@
 #include "util/outfile.h"
 
 struct cbpf_outfile_sink {
-	int fd;       /* what is written to; -1: stdout, through its own stdio stream */
+	int fd;	      /* what is written to; -1: stdout, through its own stdio stream */
 	int err;      /* the errno of the first write that failed, or 0 */
 	char *tmp;    /* the temporary file, renamed over target on commit; NULL: straight */
 	char *target; /* the file the temporary one replaces (path with links resolved) */

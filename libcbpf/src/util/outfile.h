@@ -19,7 +19,7 @@
  * prints there itself stays in order with it.
  */
 struct cbpf_outfile {
-	FILE *fp;                       /* what to write to */
+	FILE *fp;			/* what to write to */
 	struct cbpf_outfile_sink *sink; /* where fp's bytes go; private to outfile.c */
 };
 
