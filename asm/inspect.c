@@ -117,16 +117,10 @@ static int read_side(const char *path, const struct cli_input *inp, bool policy,
 
 	p->popts.fallback = path;
 	if (policy) {
-		struct cbpf_policy_opts popts = {
-			.file = path,
-			.arches = inp->arches,
-			.n_arches = inp->n_arches,
-			.lenient = inp->lenient,
-			.kernel = inp->kernel,
-			.max_file_size = inp->max_input,
-		};
+		struct cbpf_policy_opts popts;
 		struct cbpf_policy *pol;
 
+		cli_policy_opts(inp, path, &popts);
 		err = cbpf_policy_parse(p->src, p->srclen, &popts, &pol, &p->diags);
 		if (err)
 			return err;

@@ -221,6 +221,8 @@ struct cli_prog {
 	struct cbpf_policy *policy;
 };
 
+/* The policy options the command line gave (--policy-format, --arch, --bad-arch...), for file. */
+void cli_policy_opts(const struct cli_input *in, const char *file, struct cbpf_policy_opts *out);
 /*
  * Reads FILE or stdin in any form, or compiles -e or --policy, into p->prog; prints the
  * diagnostics. Returns an exit status: 0, CLI_EXIT_INVALID, or CLI_EXIT_USAGE for a bad -s.

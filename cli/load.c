@@ -91,14 +91,13 @@ static int load_expr(struct cli_prog *p, const struct cli_input *in)
  * FILE or stdin, in the form --from names or the one detected; or --policy, for the
  * architectures and capabilities given. libcbpf's one loader reads either.
  */
-static int load_source(struct cli_prog *p, const struct cli_input *in)
+/* The policy options the command line gave (--policy-format, --arch, --bad-arch...), for file. */
+void cli_policy_opts(const struct cli_input *in, const char *file, struct cbpf_policy_opts *out)
 {
-	const char *no_caps[] = { NULL };
-	bool policy = in->source == CLI_SRC_POLICY;
-	const char *arg = policy ? in->policy : in->input;
-	const char *path = arg && strcmp(arg, "-") ? arg : NULL;
-	struct cbpf_policy_opts popts = {
-		.file = path ? path : "<stdin>",
+	static const char *no_caps[] = { NULL }; /* --caps '': none */
+
+	*out = (struct cbpf_policy_opts){
+		.file = file,
 		.lang = in->lang,
 		.has_default_action = in->has_default_action,
 		.default_action = in->default_action,
@@ -116,6 +115,14 @@ static int load_source(struct cli_prog *p, const struct cli_input *in)
 		.strict = in->strict,
 		.max_file_size = in->max_input,
 	};
+}
+
+static int load_source(struct cli_prog *p, const struct cli_input *in)
+{
+	bool policy = in->source == CLI_SRC_POLICY;
+	const char *arg = policy ? in->policy : in->input;
+	const char *path = arg && strcmp(arg, "-") ? arg : NULL;
+	struct cbpf_policy_opts popts;
 	struct cbpf_source_opts sopts = {
 		.file = path,
 		.kind = policy		  ? CBPF_SOURCE_POLICY
@@ -130,6 +137,7 @@ static int load_source(struct cli_prog *p, const struct cli_input *in)
 	struct cbpf_source_info info;
 	int err;
 
+	cli_policy_opts(in, path ? path : "<stdin>", &popts);
 	/* What has no place in a policy (its size, the kernel version) is still about it. */
 	p->popts.fallback = policy ? popts.file : "<stdin>";
 	err = cli_read(path, popts.file, in->max_input, &p->src, &p->srclen);

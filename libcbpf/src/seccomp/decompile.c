@@ -634,13 +634,16 @@ static void arg_layout(enum cbpf_arch a, bool *is64, bool *le)
 }
 
 int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_policy_lang lang,
-		     enum cbpf_arch *arches_out, size_t *n_arches_out, struct cbpf_diags *diags);
+		     enum cbpf_arch *arches_out, size_t *n_arches_out, uint32_t *badarch_out,
+		     struct cbpf_diags *diags);
 int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_policy_lang lang,
-		     enum cbpf_arch *arches_out, size_t *n_arches_out, struct cbpf_diags *diags)
+		     enum cbpf_arch *arches_out, size_t *n_arches_out, uint32_t *badarch_out,
+		     struct cbpf_diags *diags)
 {
 	struct dc d = { NULL, NULL, NULL, out, lang, diags, 0, NULL, 0 };
 	enum cbpf_arch arches[CBPF_ARCH_COUNT];
 	uint32_t *cuts = NULL, badarch = 0, dflt = 0;
+	char bad_word[32] = "";
 	size_t ncuts = 0, narch = 0, *sel[CBPF_ARCH_COUNT + 1] = { 0 }, nsel[CBPF_ARCH_COUNT + 1];
 	bool have_bad = false;
 	int err;
@@ -688,10 +691,18 @@ int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_po
 	}
 	if (!err && !narch)
 		err = refuse(&d, "the filter admits no architecture cbpf compiles for");
-	if (!err && have_bad && sx_action_norm(badarch) != CBPF_SECCOMP_RET_KILL_THREAD)
-		err = refuse(&d, "other architectures get %s; a policy gives them kill_thread",
-			     badarch == CBPF_SECCOMP_RET_KILL_PROCESS ? "kill_process"
-								      : "another action");
+	/*
+	 * What other architectures get is the compiler's --bad-arch, which a minijail policy's
+	 * header line names; a profile has no word for it (runc's is kill_thread).
+	 */
+	if (!err && have_bad && sx_action_norm(badarch) != CBPF_SECCOMP_RET_KILL_THREAD) {
+		if (lang != CBPF_POLICY_TEXT ||
+		    mj_action(&d, badarch, bad_word, sizeof(bad_word)) || strchr(bad_word, ' '))
+			err = refuse(&d,
+				     "other architectures get %s; a profile gives them kill_thread",
+				     badarch == CBPF_SECCOMP_RET_KILL_PROCESS ? "kill_process"
+									      : "another action");
+	}
 	/* The default: what the most named syscalls get unconditionally. */
 	if (!err) {
 		uint32_t cand[64];
@@ -816,6 +827,10 @@ int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_po
 				     "--arch ");
 			for (size_t a = 0; a < narch; a++)
 				fprintf(out, "%s%s", a ? "," : "", cbpf_arch_name(arches[a]));
+			if (bad_word[0]) {
+				*badarch_out = badarch;
+				fprintf(out, " --bad-arch %s", bad_word);
+			}
 			err = mj_action(&d, dflt, act, sizeof(act));
 			fprintf(out, "\n@default %s\n", act);
 			for (size_t i = 0; i < d.nst && !err; i++) {
@@ -921,7 +936,9 @@ int cbpf_seccomp_decompile(FILE *out, const struct cbpf_seccomp_model *m,
 
 	if (!f)
 		return -ENOMEM;
-	err = sx_decompile_raw(f, m, lang, arches, &narch, diags);
+	err = sx_decompile_raw(f, m, lang, arches, &narch, &popts.badarch_action, diags);
+	/* --bad-arch, which the policy's first line names */
+	popts.has_badarch_action = popts.badarch_action != 0;
 	if (fclose(f) && !err)
 		err = -ENOMEM;
 	if (err)
