@@ -139,7 +139,7 @@ static int load_source(struct cli_prog *p, const struct cli_input *in)
 
 	cli_policy_opts(in, path ? path : "<stdin>", &popts);
 	/* What has no place in a policy (its size, the kernel version) is still about it. */
-	p->popts.fallback = policy ? popts.file : "<stdin>";
+	p->popts.fallback = popts.file;
 	err = cli_read(path, popts.file, in->max_input, &p->src, &p->srclen);
 	if (err)
 		return err;
