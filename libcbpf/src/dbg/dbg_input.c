@@ -9,6 +9,7 @@
 
 #include "dbg/dbg_int.h"
 #include "util/diag_int.h"
+#include "util/suggest.h"
 
 int cbpf_dbg_number(const char *s, bool c_syntax, uint64_t *out)
 {
@@ -80,7 +81,7 @@ static int constant(struct cbpf_dbg *dbg, const char *text, const char *w, size_
 	unsigned col = (unsigned)(w - text) + 1;
 	const char *near[3];
 	char name[64], hint[3 * 72] = "";
-	size_t k = 0, n = 0;
+	size_t k = 0;
 
 	if (len < sizeof(name)) {
 		memcpy(name, w, len);
@@ -93,12 +94,7 @@ static int constant(struct cbpf_dbg *dbg, const char *text, const char *w, size_
 					  cbpf_arch_name(dbg->arch));
 		k = cbpf_const_suggest(dbg->arch, name, near, 3);
 	}
-	for (size_t i = 0; i < k; i++)
-		n += (size_t)snprintf(hint + n, sizeof(hint) - n, "%s'%s'",
-				      !i	   ? ""
-				      : i == k - 1 ? " or "
-						   : ", ",
-				      near[i]);
+	suggest_list(hint, sizeof(hint), near, k);
 	if (k)
 		return dbg_refuse(diags, col, (unsigned)len,
 				  "unknown constant " DIAG_QF " (did you mean %s?)",

@@ -8,6 +8,7 @@
 #include "seccomp/consttab.h"
 #include "seccomp/policy_ir.h"
 #include "util/infile.h"
+#include "util/suggest.h"
 
 #define MAX_INCLUDE_DEPTH 10
 
@@ -325,16 +326,11 @@ static bool lookup_constant(struct tparser *tp, const struct token *t, uint64_t 
 	if (!e) {
 		const char *near[3];
 		char hint[3 * 72] = "";
-		size_t k = 0, len = 0;
+		size_t k = 0;
 
 		if (t->len < sizeof(name))
 			k = cbpf_const_suggest(n == 1 ? arches[0] : CBPF_ARCH_NONE, name, near, 3);
-		for (size_t i = 0; i < k; i++)
-			len += (size_t)snprintf(hint + len, sizeof(hint) - len, "%s'%s'",
-						!i	     ? ""
-						: i == k - 1 ? " or "
-							     : ", ",
-						near[i]);
+		suggest_list(hint, sizeof(hint), near, k);
 		if (k)
 			terr(tp, t, "unknown constant '%s' (did you mean %s?)", name, hint);
 		else

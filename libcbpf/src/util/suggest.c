@@ -1,8 +1,23 @@
 // SPDX-License-Identifier: MIT
 /* The one edit distance behind every "did you mean": assembler mnemonics, constants, commands. */
+#include <stdio.h>
 #include <string.h>
 
 #include "util/suggest.h"
+
+void suggest_list(char *buf, size_t size, const char *const *near, size_t k)
+{
+	size_t n = 0;
+
+	if (size)
+		buf[0] = '\0';
+	for (size_t i = 0; i < k && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s'%s'",
+				      !i	   ? ""
+				      : i == k - 1 ? " or "
+						   : ", ",
+				      near[i]);
+}
 
 static int lower(char c)
 {

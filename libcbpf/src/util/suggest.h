@@ -13,5 +13,7 @@
  * two neighbours), ignoring ASCII case; limit + 1 as soon as it is known to exceed limit.
  */
 unsigned suggest_distance(const char *a, size_t la, const char *b, size_t lb, unsigned limit);
+/* The names near[0..k) as a "did you mean" lists them: "'A'", "'A' or 'B'", "'A', 'B' or 'C'". */
+void suggest_list(char *buf, size_t size, const char *const *near, size_t k);
 
 #endif
