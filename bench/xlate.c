@@ -281,7 +281,7 @@ static void loops(int dlt, unsigned repeat)
 		       cbpf_vm_loop_budget(vm));
 		for (int t = 0; t < 3; t++) {
 			struct cbpf_xlate_opts o = { .target = (enum cbpf_target)t };
-			struct cbpf_load_opts lo = { NULL, 0, true };
+			struct cbpf_load_opts lo = { .sched_cls = true };
 			struct cbpf_ebpf_prog *e;
 			double kns = -1;
 			int fd;
