@@ -2,15 +2,19 @@
 /*
  * Traffic for the attach test: binds UDP sockets on the given ports in network namespace RECV,
  * sends COUNT datagrams to each port of ADDR from namespace SEND, and prints how many arrived on
- * each port ("7000 5/5"). Waits until nothing more arrives for half a second.
+ * each port ("7000 5/5"). Waits until nothing more arrives for half a second. -l LEN sends LEN
+ * bytes of "cbpf" repeated (default 4); -g SIZE sets UDP_SEGMENT (UDP GSO), with which the kernel
+ * puts the payload in page fragments: an sk_buff whose linear part holds the headers only (what
+ * tc egress sees), the rest being paged.
  *
- * Usage: xlate-udp SEND_NETNS RECV_NETNS ADDR COUNT PORT...
+ * Usage: xlate-udp [-l LEN] [-g SIZE] SEND_NETNS RECV_NETNS ADDR COUNT PORT...
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +24,11 @@
 #include <unistd.h>
 
 #define MAXPORTS 8
+#define MAXLEN	 1400
+
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103 /* linux/udp.h */
+#endif
 
 static void enter(const char *ns)
 {
@@ -39,13 +48,27 @@ static void enter(const char *ns)
 int main(int argc, char **argv)
 {
 	struct pollfd pfd[MAXPORTS];
-	int ports[MAXPORTS], got[MAXPORTS] = { 0 }, n, count, s;
+	int ports[MAXPORTS], got[MAXPORTS] = { 0 }, n, count, s, opt, len = 4, gso = 0;
 	struct sockaddr_in sa;
+	char payload[MAXLEN];
 
-	if (argc < 6 || argc - 5 > MAXPORTS) {
-		fprintf(stderr, "usage: xlate-udp SEND_NETNS RECV_NETNS ADDR COUNT PORT...\n");
+	while ((opt = getopt(argc, argv, "l:g:")) != -1) {
+		if (opt == 'l')
+			len = atoi(optarg);
+		else if (opt == 'g')
+			gso = atoi(optarg);
+		else
+			len = -1;
+	}
+	argv += optind - 1;
+	argc -= optind - 1;
+	if (argc < 6 || argc - 5 > MAXPORTS || len < 1 || len > MAXLEN || gso < 0) {
+		fprintf(stderr, "usage: xlate-udp [-l LEN] [-g SIZE] SEND_NETNS RECV_NETNS ADDR "
+				"COUNT PORT...\n");
 		return 2;
 	}
+	for (int i = 0; i < len; i++)
+		payload[i] = "cbpf"[i % 4];
 	count = atoi(argv[4]);
 	n = argc - 5;
 	enter(argv[2]);
@@ -69,17 +92,21 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xlate-udp: bad address %s\n", argv[3]);
 		return 1;
 	}
+	if (gso && setsockopt(s, IPPROTO_UDP, UDP_SEGMENT, &gso, sizeof(gso))) {
+		perror("xlate-udp: UDP_SEGMENT");
+		return 1;
+	}
 	for (int c = 0; c < count; c++)
 		for (int i = 0; i < n; i++) {
 			sa.sin_port = htons((uint16_t)ports[i]);
-			if (sendto(s, "cbpf", 4, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+			if (sendto(s, payload, (size_t)len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 				perror("xlate-udp: sendto");
 				return 1;
 			}
 		}
 	while (poll(pfd, (nfds_t)n, 500) > 0) {
 		for (int i = 0; i < n; i++) {
-			char buf[64];
+			char buf[MAXLEN];
 
 			if ((pfd[i].revents & POLLIN) && recv(pfd[i].fd, buf, sizeof(buf), 0) >= 0)
 				got[i]++;

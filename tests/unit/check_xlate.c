@@ -91,6 +91,31 @@ START_TEST(short_output)
 	ASM(CBPF_TARGET_SOCKET, "   0: (b4) w0 = 0\n   1: (95) exit\n", RET_A);
 	ASM(CBPF_TARGET_TC, "   0: (b4) w0 = 2\n   1: (95) exit\n", RET(0));
 	ASM(CBPF_TARGET_XDP, "   0: (b4) w0 = 2\n   1: (95) exit\n", RET(1));
+	/* tc: the packet directly when its linear part holds the bytes (data to data_end), else
+	 * their copy on the stack; r9 points at either. */
+	ASM(CBPF_TARGET_TC,
+	    "   0: (bf) r6 = r1\n"
+	    "   1: (61) r3 = *(u32 *)(r6 +76)\n"
+	    "   2: (61) r2 = *(u32 *)(r6 +80)\n"
+	    "   3: (bf) r9 = r3\n"
+	    "   4: (07) r3 += 14\n"
+	    "   5: (bd) if r3 <= r2 goto pc+8\n"
+	    "   6: (bf) r9 = r10\n"
+	    "   7: (07) r9 += -330\n"
+	    "   8: (bf) r1 = r6\n"
+	    "   9: (b7) r2 = 0\n"
+	    "  10: (bf) r3 = r9\n"
+	    "  11: (b7) r4 = 14\n"
+	    "  12: (85) call bpf_skb_load_bytes#26\n"
+	    "  13: (55) if r0 != 0x0 goto pc+3\n"
+	    "  14: (69) r0 = *(u16 *)(r9 +12)\n"
+	    "  15: (dc) r0 = be16 r0\n"
+	    "  16: (55) if r0 != 0x0 goto pc+2\n"
+	    "  17: (b4) w0 = 2\n"
+	    "  18: (95) exit\n"
+	    "  19: (b4) w0 = 0\n"
+	    "  20: (95) exit\n",
+	    ABS(CBPF_H, 12), RET_A);
 	ASM(CBPF_TARGET_SOCKET,
 	    "   0: (bf) r6 = r1\n"
 	    "   1: (28) r0 = *(u16 *)skb[12]\n"
@@ -142,7 +167,10 @@ static const uint8_t frame[] = {
 	0xff, 0,    0,	  0,	0, /* TCP */
 };
 
-/* Every input a test sees: whole, cut short, without device or link-layer header, tagged. */
+/*
+ * Every input a test sees: whole, cut short, without device or link-layer header, tagged; for tc
+ * also paged (a linear part shorter than the frame: direct reads must give way to the helper).
+ */
 static void inputs(struct cbpf_input *in, struct cbpf_meta *meta, size_t *n, enum cbpf_target t)
 {
 	struct cbpf_meta base = { .net_off = 14,
@@ -168,6 +196,12 @@ static void inputs(struct cbpf_input *in, struct cbpf_meta *meta, size_t *n, enu
 	}
 	if (t == CBPF_TARGET_XDP)
 		return;
+	for (uint32_t head = 1; t == CBPF_TARGET_TC && head < sizeof(frame); head += 13) {
+		meta[*n] = base;
+		meta[*n].headlen = head;
+		in[*n] = cbpf_input_packet(frame, sizeof(frame), sizeof(frame), &meta[*n]);
+		(*n)++;
+	}
 	meta[*n] = base;
 	meta[*n].vlan_present = true;
 	meta[*n].vlan_tci = 0x2064;
@@ -200,8 +234,8 @@ static void same(const struct cbpf_insn *v, size_t n)
 	ck_assert_int_eq(cbpf_vm_new(p, CBPF_VM_SOCKET, &vm, &d), 0);
 	for (int t = CBPF_TARGET_SOCKET; t <= CBPF_TARGET_XDP; t++) {
 		struct cbpf_xlate_opts o = { .target = (enum cbpf_target)t };
-		struct cbpf_input in[16];
-		struct cbpf_meta meta[16];
+		struct cbpf_input in[24];
+		struct cbpf_meta meta[24];
 		struct cbpf_ebpf_prog *e;
 		size_t ni;
 		int err;

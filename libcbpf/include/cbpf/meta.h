@@ -42,6 +42,10 @@ struct cbpf_meta {
 			      * ntohs() */
 	uint32_t pay_off;    /* what skb_get_poff() returns (flow dissector), 0 when it fails:
 			      * ld #poff */
+	uint32_t headlen;    /* the bytes of the data in the sk_buff's linear part
+			      * (skb_headlen), the rest being paged: what a tc program reads
+			      * directly; 0 (or caplen and more) is all of them. Classic loads
+			      * read paged bytes too, and translations must give the same */
 };
 
 /*

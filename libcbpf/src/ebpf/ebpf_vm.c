@@ -111,6 +111,16 @@ static unsigned size_bytes(uint8_t code)
 	}
 }
 
+/* What direct reads may see: the whole frame in XDP, the sk_buff's linear part in tc. */
+static uint32_t linear_len(const struct machine *m)
+{
+	uint32_t head = m->meta->headlen;
+
+	if (m->prog->target == CBPF_TARGET_TC && head && head < m->in->caplen)
+		return head;
+	return m->in->caplen;
+}
+
 /* A struct __sk_buff field the translations read (4 bytes at its offset). */
 static int skb_field(struct machine *m, uint64_t off, unsigned size, uint64_t *v)
 {
@@ -148,6 +158,14 @@ static int skb_field(struct machine *m, uint64_t off, unsigned size, uint64_t *v
 		return 0;
 	case offsetof(struct __sk_buff, hash):
 		*v = meta->rxhash;
+		return 0;
+	case offsetof(struct __sk_buff, data):
+	case offsetof(struct __sk_buff, data_end):
+		/* A socket filter cannot read them (the verifier refuses); tc's data ends with the
+		 * linear part. */
+		if (m->prog->target != CBPF_TARGET_TC)
+			return fault(m, "reads skb->data outside tc");
+		*v = PKT_BASE + (off == offsetof(struct __sk_buff, data) ? 0 : linear_len(m));
 		return 0;
 	default:
 		return fault(m, "reads a struct __sk_buff field outside the translations' set");
@@ -195,9 +213,9 @@ static int mem_load(struct machine *m, uint64_t addr, unsigned size, uint64_t *v
 	if (addr - PKT_BASE < REGION) {
 		uint64_t o = addr - PKT_BASE;
 
-		if (m->prog->target != CBPF_TARGET_XDP)
-			return fault(m, "reads the packet directly outside xdp");
-		if (o + size > m->in->caplen)
+		if (m->prog->target != CBPF_TARGET_XDP && m->prog->target != CBPF_TARGET_TC)
+			return fault(m, "reads the packet directly outside xdp and tc");
+		if (o + size > linear_len(m))
 			return fault(m,
 				     "reads the packet out of bounds (the verifier would refuse)");
 		*v = load_ne(m->in->data + o, size);

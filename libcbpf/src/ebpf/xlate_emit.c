@@ -146,49 +146,71 @@ void xl_choose_bufbase(struct xl *x)
 	x->bufbase = STACK_BUF + (int)best;
 }
 
-/* dst = the size bytes at fp + off, big-endian, in aligned pieces (r1 is scratch). */
-static void emit_stack_load(struct xl *x, unsigned dst, int16_t off, uint32_t size)
+/*
+ * tc: dst = the size bytes at packet offset k, big-endian, read through r9 (the packet or its
+ * stack copy, emit_tc_check) in pieces aligned as they would be on the stack, where the verifier
+ * wants them aligned (r1 is scratch). The packet does not mind.
+ */
+static void emit_buf_load(struct xl *x, unsigned dst, uint32_t k, uint32_t size)
 {
 	unsigned tmp = CBPF_EBPF_R1;
+	int at = buf_off(x, k); /* where it lies on the stack */
+	int16_t off = (int16_t)k;
 
-	if (size == 1 || off % (int)size == 0) {
-		xl_emit(x, E_LDX(ebpf_size(size), dst, FP, off));
+	if (size == 1 || at % (int)size == 0) {
+		xl_emit(x, E_LDX(ebpf_size(size), dst, RBASE, off));
 		emit_be(x, dst, size);
-	} else if (size == 4 && off % 2 == 0) {
-		xl_emit(x, E_LDX(CBPF_H, dst, FP, off));
+	} else if (size == 4 && at % 2 == 0) {
+		xl_emit(x, E_LDX(CBPF_H, dst, RBASE, off));
 		emit_be(x, dst, 2);
 		xl_emit(x, E_ALU32_IMM(CBPF_LSH, dst, 16));
-		xl_emit(x, E_LDX(CBPF_H, tmp, FP, (int16_t)(off + 2)));
+		xl_emit(x, E_LDX(CBPF_H, tmp, RBASE, (int16_t)(off + 2)));
 		emit_be(x, tmp, 2);
 		xl_emit(x, E_ALU32_REG(CBPF_OR, dst, tmp));
 	} else {
-		xl_emit(x, E_LDX(CBPF_B, dst, FP, off));
+		xl_emit(x, E_LDX(CBPF_B, dst, RBASE, off));
 		for (uint32_t b = 1; b < size; b++) {
 			xl_emit(x, E_ALU32_IMM(CBPF_LSH, dst, 8));
-			xl_emit(x, E_LDX(CBPF_B, tmp, FP, (int16_t)(off + (int)b)));
+			xl_emit(x, E_LDX(CBPF_B, tmp, RBASE, (int16_t)(off + (int)b)));
 			xl_emit(x, E_ALU32_REG(CBPF_OR, dst, tmp));
 		}
 	}
 }
 
 /*
- * tc: the fetch of the bytes up to the run's last into the stack buffer, from where what every
- * path fetched already ends. It fails exactly when a load of the run would be out of bounds.
+ * tc, at the first load of a run that needs more bytes than every path into it made readable:
+ * r9 = the packet when its linear part (skb->data to data_end, from the MAC header in tc) holds
+ * bytes [0, to), the verifier then knowing that range; otherwise bytes [0, to) are copied to the
+ * stack with bpf_skb_load_bytes(), which reads paged data too and fails only when the packet is
+ * shorter, exactly when a load of the run (or, for a guard, the program) would end with 0, and
+ * r9 = that copy. Both ways hold the same bytes; a path may come here in either, so the copy is
+ * always from 0. The verifier follows each way with r9 of its own type.
  */
-static void emit_tc_fetch(struct xl *x, uint32_t i, bool save_a)
+static void emit_tc_check(struct xl *x, uint32_t i, bool save_a)
 {
-	uint32_t from = x->in[i].hi, to = x->check[i];
+	uint32_t to = x->check[i], fast;
 
 	if (!(x->flags[i] & F_FIRST) || !to)
 		return;
+	fast = xl_label_new(x);
+	xl_emit(x, E_LDX(CBPF_W, CBPF_EBPF_R3, x->ctx, offsetof(struct __sk_buff, data)));
+	xl_emit(x, E_LDX(CBPF_W, CBPF_EBPF_R2, x->ctx, offsetof(struct __sk_buff, data_end)));
+	xl_emit(x, E_MOV64_REG(RBASE, CBPF_EBPF_R3));
+	xl_emit(x, E_ALU64_IMM(CBPF_ADD, CBPF_EBPF_R3, (int32_t)to));
+	xl_emit_jump(x, E_JMP_REG(CBPF_EBPF_JLE, CBPF_EBPF_R3, CBPF_EBPF_R2, 0), fast);
 	if (save_a)
 		xl_emit(x, E_MOV32_REG(RSAVE, RA));
-	xl_emit(x, E_MOV64_IMM(CBPF_EBPF_R2, (int32_t)from));
-	emit_helper_args(x, buf_off(x, from), to - from);
+	xl_emit(x, E_MOV64_REG(RBASE, FP)); /* kept across the call: r6-r9 are */
+	xl_emit(x, E_ALU64_IMM(CBPF_ADD, RBASE, buf_off(x, 0)));
+	xl_emit(x, E_MOV64_REG(CBPF_EBPF_R1, x->ctx));
+	xl_emit(x, E_MOV64_IMM(CBPF_EBPF_R2, 0));
+	xl_emit(x, E_MOV64_REG(CBPF_EBPF_R3, RBASE));
+	xl_emit(x, E_MOV64_IMM(CBPF_EBPF_R4, (int32_t)to));
 	xl_emit(x, E_CALL(CBPF_EBPF_FUNC_SKB_LOAD_BYTES));
 	xl_emit_jump(x, E_JMP_IMM(CBPF_EBPF_JNE, CBPF_EBPF_R0, 0, 0), xl_zero_label(x));
 	if (save_a)
 		xl_emit(x, E_MOV32_REG(RA, RSAVE));
+	xl_label_place(x, fast);
 }
 
 /*
@@ -250,8 +272,8 @@ static void emit_abs(struct xl *x, uint32_t i, unsigned dst, uint32_t size, bool
 		break;
 	case CBPF_TARGET_TC:
 		if (xl_tc_buffered(k, size)) {
-			emit_tc_fetch(x, i, save_a);
-			emit_stack_load(x, dst, buf_off(x, k), size);
+			emit_tc_check(x, i, save_a);
+			emit_buf_load(x, dst, k, size);
 		} else {
 			emit_tc_single(x, k, size, dst, save_a);
 		}

@@ -17,7 +17,9 @@
  * a helper call or LD_ABS/LD_IND (which clobber r1-r5) would lose it, r1 otherwise; M[k] is the
  * 32-bit stack slot at fp - 4 * (k + 1). XDP and func keep the packet's start and end in r8 and
  * r9; tc and socket use r8 to keep A across a load that must not clobber it, func --probe r6
- * (a function has no context to keep). r1-r5 are scratch.
+ * (a function has no context to keep). tc reads packet bytes [0, TC_BUF) through r9, which
+ * points at the packet (linear data) or at its copy on the stack (xlate_emit.c:
+ * emit_tc_check). r1-r5 are scratch.
  *
  * A and X hold zero-extended 32-bit values at all times (every instruction that writes them is a
  * 32-bit operation or a zero-extending load), so 64-bit compares and moves on them are exact.
@@ -27,13 +29,15 @@
 #define RSAVE	   CBPF_EBPF_R8
 #define RDATA	   CBPF_EBPF_R8
 #define REND	   CBPF_EBPF_R9
+#define RBASE	   CBPF_EBPF_R9
 #define FP	   CBPF_EBPF_R10
 #define RSAVE_FUNC CBPF_EBPF_R6
 
 #define ETH_HLEN_XDP 14	    /* XDP: the network header is taken to follow an Ethernet header */
 #define MAX_PKT_OFF  0xffff /* the verifier's MAX_PACKET_OFF */
 
-/* tc: packet bytes [0, TC_BUF) are fetched to fixed stack places; one 8-byte slot for the rest. */
+/* tc: packet bytes [0, TC_BUF) are read directly or, where the sk_buff's linear part ends
+ * before them, fetched to fixed stack places; one 8-byte slot for the rest. */
 #define TC_BUF	      256
 #define STACK_M	      64		       /* M[0..15] */
 #define STACK_SCRATCH (STACK_M + 8)	       /* fp - 72 */
@@ -61,7 +65,7 @@ struct range {
 struct state {
 	struct range a, x;
 	uint16_t mem; /* M[k] written on every path */
-	uint32_t hi;  /* xdp: bytes [0, hi) checked; tc: bytes [0, hi) in the stack buffer */
+	uint32_t hi;  /* xdp: bytes [0, hi) checked; tc: bytes [0, hi) readable through r9 */
 };
 
 struct fix {
