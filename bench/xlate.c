@@ -8,7 +8,9 @@
  *   3. translation time per classic instruction for 1k- and 4k-instruction programs, to show it
  *      linear;
  *   4. libpcap's protochain (a loop: a bounded loop in eBPF): per expression, one line with the
- *      eBPF size and the net time per packet of each target, beside the classic interpreter's.
+ *      eBPF size and the net time per packet of each target, beside the classic interpreter's;
+ *   5. socket, tc and xdp side by side over the tcpdump expressions: size ratio (1.) and mean
+ *      time per packet under BPF_PROG_TEST_RUN (2.).
  *
  * Usage: xlate [-n PACKETS] [-r REPEAT] [CAPTURE.pcap]
  *   CAPTURE defaults to pcaps/mixed.pcap; for the large one: cbpf-pcapgen --large FILE.
@@ -56,6 +58,14 @@ struct pkt {
 
 static struct pkt *pk;
 static size_t npk;
+
+/* What section 5 puts side by side, per target (socket, tc, xdp), over the expressions. */
+struct side {
+	double size;		    /* eBPF instructions per classic instruction */
+	double kernel, net, vs_cls; /* sums: ns per packet, net of the test run, net / classic */
+	unsigned runs;		    /* expressions the kernel ran */
+};
+static struct side sides[3];
 
 static double now(void)
 {
@@ -126,6 +136,8 @@ static void ratios(int dlt)
 			}
 			cbpf_prog_free(prog);
 		}
+		for (int t = 0; !set && t < 3; t++)
+			sides[t].size = classic[t] ? (double)ebpf[t] / (double)classic[t] : -1;
 		printf("  %-38s",
 		       set ? "1000 random programs (1 in 4 seccomp)" : "12 tcpdump expressions");
 		for (int t = 0; t < 4; t++)
@@ -249,6 +261,10 @@ static void per_packet(int dlt, unsigned repeat)
 				printf("  %-40s %-7s %9.1f %9.1f %11.1f %9.2f\n", exprs[x],
 				       cbpf_target_name(o.target), kns, kns - base[t], cns,
 				       (kns - base[t]) / cns);
+				sides[t].kernel += kns;
+				sides[t].net += kns - base[t];
+				sides[t].vs_cls += (kns - base[t]) / cns;
+				sides[t].runs++;
 			}
 			cbpf_ebpf_prog_free(e);
 		}
@@ -256,6 +272,35 @@ static void per_packet(int dlt, unsigned repeat)
 			printf("  %-40s %-7s %9s %9s %11.1f\n", exprs[x], "-", "-", "-", cns);
 		cbpf_vm_free(vm);
 		cbpf_prog_free(prog);
+	}
+}
+
+/* Section 5: the three packet targets side by side. */
+static void side_by_side(void)
+{
+	static const char *const rows[] = { "eBPF/classic instructions", "ns per packet (test run)",
+					    "  net of the test run",
+					    "  net / classic interpreter" };
+
+	printf("\nsocket, tc and xdp side by side, over the %zu tcpdump expressions (means; per "
+	       "packet under BPF_PROG_TEST_RUN):\n",
+	       sizeof(exprs) / sizeof(exprs[0]));
+	printf("  %-30s %8s %8s %8s\n", "", "socket", "tc", "xdp");
+	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		printf("  %-30s", rows[r]);
+		for (int t = 0; t < 3; t++) {
+			const struct side *sd = &sides[t];
+
+			if (r == 0 ? sd->size < 0 : !sd->runs)
+				printf(" %8s", "-");
+			else if (r == 0)
+				printf(" %8.2f", sd->size);
+			else if (r == 3)
+				printf(" %8.2f", sd->vs_cls / sd->runs);
+			else
+				printf(" %8.1f", (r == 1 ? sd->kernel : sd->net) / sd->runs);
+		}
+		printf("\n");
 	}
 }
 
@@ -413,5 +458,6 @@ int main(int argc, char **argv)
 	ratios(dlt);
 	per_packet(dlt, repeat ? (unsigned)repeat : 1);
 	loops(dlt, repeat ? (unsigned)repeat : 1);
+	side_by_side();
 	return 0;
 }

@@ -99,7 +99,8 @@ int main(int argc, char **argv)
 	for (int c = 0; c < count; c++)
 		for (int i = 0; i < n; i++) {
 			sa.sin_port = htons((uint16_t)ports[i]);
-			if (sendto(s, payload, (size_t)len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+			if (sendto(s, payload, (size_t)len, 0, (struct sockaddr *)&sa, sizeof(sa)) <
+			    0) {
 				perror("xlate-udp: sendto");
 				return 1;
 			}

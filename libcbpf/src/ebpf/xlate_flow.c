@@ -402,7 +402,7 @@ static void meet(struct state *into, const struct state *s)
 
 /*
  * A loop's backward jumps, for xl_forward: their targets, where nothing is known (any A and X, no
- * M[] written, no packet bytes checked or fetched), when some path from the start reaches them.
+ * M[] written, no packet bytes checked), when some path from the start reaches them.
  */
 static void loop_heads(struct xl *x, bool *has)
 {
@@ -439,7 +439,7 @@ static void loop_heads(struct xl *x, bool *has)
 /*
  * Forward, in program order (every forward jump's state is complete when reached; a loop's
  * targets start from nothing known, loop_heads): which instructions run, what is known on entry
- * to each (ranges of A and X, M[] written, the packet bytes checked or fetched), and which M[k]
+ * to each (ranges of A and X, M[] written, the packet bytes checked), and which M[k]
  * may be read unwritten.
  */
 void xl_forward(struct xl *x)

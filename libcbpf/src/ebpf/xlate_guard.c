@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The translator's hoisting: one XDP bounds check or tc fetch for a straight run of loads, and
- * none where every path to it checked or fetched enough already.
+ * The translator's hoisting: one XDP or tc bounds check for a straight run of loads, and none
+ * where every path to it checked enough already.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,10 +14,10 @@
 #include "ebpf/xlate_int.h"
 
 /*
- * xdp and tc: the loads whose bytes one check (xdp) or one fetch (tc) per straight run provides,
- * and where their bytes end. Both keep bytes [0, end): xdp checks the frame is that long, tc
- * fetches the bytes still missing of them into the stack (fetching from 0 rather than from the
- * run's first byte costs a few bytes of copying and lets later runs find theirs there).
+ * xdp and tc: the loads whose bytes one check per straight run provides, and where their bytes
+ * end. Both keep bytes [0, end): xdp checks the frame is that long, tc that its linear part is,
+ * or else copies them to the stack (checking from 0 rather than from the run's first byte lets
+ * later runs find theirs checked).
  */
 static bool run_load(const struct xl *x, const struct cbpf_insn *in, uint32_t *end)
 {
@@ -40,10 +40,10 @@ static bool run_load(const struct xl *x, const struct cbpf_insn *in, uint32_t *e
  * xdp and tc, backward: guard[i] is a packet length below which the program from instruction i
  * returns 0, whatever A, X and M[] are: a load of bytes [0, end) fails below end and otherwise
  * goes on, a conditional jump guards what both its sides do, ret #0 and a doomed instruction
- * every length, another return none. A bounds check (xdp) or a fetch into the stack (tc, whose
+ * every length, another return none. A bounds check (xdp; tc's, whose fallback
  * bpf_skb_load_bytes() fails exactly when a load would) may then ask for guard[i] bytes instead
  * of its run's own: where it fails the program would have returned 0 anyway, and later runs
- * need no check or fetch of their own (cbpfc's "guaranteed guards": a bounds check rises above
+ * need no check of their own (cbpfc's "guaranteed guards": a bounds check rises above
  * the branches whose other side returns no match).
  */
 void xl_guards(struct xl *x)

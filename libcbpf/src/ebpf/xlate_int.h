@@ -52,7 +52,7 @@ static inline int16_t mem_off(uint32_t k)
 /* Per classic instruction. */
 #define F_LEADER  0x01 /* starts a straight run: a jump target or after a jump or return */
 #define F_REACHED 0x02 /* some path from the start gets here (and is emitted) */
-#define F_FIRST	  0x08 /* tc/xdp: the first buffered load of its run: the fetch/check goes here */
+#define F_FIRST	  0x08 /* tc/xdp: the first buffered load of its run: the check goes here */
 
 #define LIVE_A 1
 #define LIVE_X 2
@@ -92,7 +92,7 @@ struct xl {
 	struct state *in;  /* valid where F_REACHED */
 	uint32_t *need_hi; /* at F_FIRST: where the run's last buffered load ends */
 	uint32_t *guard;   /* xdp, tc: below this length the program from here returns 0 */
-	uint32_t *check;   /* xdp, tc, at F_FIRST: the bytes its check or fetch ends at; 0: none */
+	uint32_t *check;   /* xdp, tc, at F_FIRST: the bytes its check ends at; 0: none */
 	uint32_t *dest;	   /* where a jump to each instruction goes (a label) */
 	uint8_t live0;	   /* A and X live at the start */
 	uint16_t mem_zero; /* M[k] possibly read before any write: zeroed in the prologue */
@@ -131,8 +131,8 @@ static inline bool xl_direct(const struct xl *x)
 
 /*
  * The files, each calling only those listed after it: xlate.c runs the passes; xlate_emit.c
- * emits each classic instruction for the target; xlate_guard.c hoists XDP's bounds checks and
- * tc's fetches; xlate_flow.c analyses the classic program; xlate_jump.c holds the output, its
+ * emits each classic instruction for the target; xlate_guard.c hoists XDP's and tc's bounds
+ * checks; xlate_flow.c analyses the classic program; xlate_jump.c holds the output, its
  * labels and jumps and their layout; xlate_report.c the diagnostics.
  */
 

@@ -138,9 +138,10 @@ void xl_emit_jump(struct xl *x, struct cbpf_ebpf_insn insn, uint32_t l)
 /*
  * The verifier keeps the other side of every conditional jump on a stack until the path it
  * follows ends, and gives up past 8192 (kernel/bpf/verifier.c: BPF_COMPLEXITY_LIMIT_JMP_SEQ).
- * The checks that end the program (bounds, fetches, division by zero) would each add one: in a
- * program with that many conditional jumps they are turned around so that the side the
- * verifier follows first is the short one to the exit (x->calm).
+ * The checks that end the program (bounds, failed helpers, division by zero) would each add
+ * one: in a program with that many conditional jumps they are turned around so that the side
+ * the verifier follows first is the short one to the exit (x->calm). tc's packet checks, both of
+ * whose sides go on, add one each either way.
  */
 bool xl_needs_calm(struct xl *x)
 {
