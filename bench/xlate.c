@@ -179,17 +179,25 @@ static double classic_ns(const struct cbpf_vm *vm, unsigned repeat, volatile uin
  */
 static double kernel_ns(int fd, bool xdp, unsigned repeat)
 {
-	size_t step = xdp && npk > 50 ? npk / 50 : 1, n = 0;
-	double total = 0;
+	size_t step = xdp && npk > 50 ? npk / 50 : 1;
+	double best = 1e30;
 
-	for (size_t i = 0; i < npk; i += step, n++) {
-		struct cbpf_test_run run = { pk[i].data, pk[i].len, 0, repeat, 0, 0 };
+	/* Best of three, as for the interpreter: the machine's other work only adds time, and the
+	 * test run's own cost is subtracted from these (one noisy baseline made 'net' negative). */
+	for (int round = 0; round < 3; round++) {
+		double total = 0;
+		size_t n = 0;
 
-		if (cbpf_ebpf_test_run(fd, &run, NULL))
-			return -1;
-		total += run.duration;
+		for (size_t i = 0; i < npk; i += step, n++) {
+			struct cbpf_test_run run = { pk[i].data, pk[i].len, 0, repeat, 0, 0 };
+
+			if (cbpf_ebpf_test_run(fd, &run, NULL))
+				return -1;
+			total += run.duration;
+		}
+		best = total / (double)n < best ? total / (double)n : best;
 	}
-	return total / (double)n;
+	return best;
 }
 
 /* The cost of the test run itself: a program that returns at once, per target. */
@@ -223,7 +231,7 @@ static void per_packet(int dlt, unsigned repeat)
 	for (int t = 0; t < 3; t++)
 		base[t] = baseline_ns((enum cbpf_target)t, repeat);
 	printf("\nper packet, over %zu packets (xdp: 50 of them), each run %u times (the kernel's "
-	       "own timing; the interpreter's, best of 3):\n",
+	       "own timing and the interpreter's, best of 3):\n",
 	       npk, repeat);
 	if (base[0] < 0) {
 		printf("  (no kernel timings: bpf(2) is not allowed here)\n");
