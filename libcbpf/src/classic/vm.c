@@ -1073,7 +1073,7 @@ slow:
 uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 {
 	if (vm->native)
-		return vm->native->entry(in->data, in->caplen, in->wirelen, META);
+		return vm->native->entry(in);
 	return interpret(vm, in);
 }
 #undef META
