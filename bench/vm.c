@@ -251,7 +251,8 @@ static const char *filters[] = {
 
 int main(int argc, char **argv)
 {
-	size_t npkts = 1000000, nfilters = sizeof(filters) / sizeof(filters[0]), ran = 0, block = 4096;
+	size_t npkts = 1000000, nfilters = sizeof(filters) / sizeof(filters[0]), ran = 0,
+	       block = 4096;
 	unsigned rounds = 5;
 	uint32_t snap = 128;
 	double total_pcap = 0, total_cbpf = 0, total_jit = 0;

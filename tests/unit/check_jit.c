@@ -164,19 +164,31 @@ START_TEST(meta_null_or_given)
 	} cases[] = {
 		{ { I(CBPF_LD | CBPF_H | CBPF_ABS, (uint32_t)(CBPF_LL_OFF + 12)),
 		    I(CBPF_RET | CBPF_A, 0) },
-		  0x800, 0x800, 0 },
+		  0x800,
+		  0x800,
+		  0 },
 		{ { I(CBPF_LD | CBPF_W | CBPF_ABS, (uint32_t)(CBPF_AD_OFF + CBPF_AD_IFINDEX)),
 		    I(CBPF_RET | CBPF_A, 0) },
-		  0, 0, 0 },
-		{ { I(CBPF_LDX | CBPF_IMM, 0), I(CBPF_LD | CBPF_H | CBPF_IND, (uint32_t)CBPF_NET_OFF),
+		  0,
+		  0,
+		  0 },
+		{ { I(CBPF_LDX | CBPF_IMM, 0),
+		    I(CBPF_LD | CBPF_H | CBPF_IND, (uint32_t)CBPF_NET_OFF),
 		    I(CBPF_RET | CBPF_A, 0) },
-		  0x0200, 0x800, 0x0200 },
+		  0x0200,
+		  0x800,
+		  0x0200 },
 		{ { I(CBPF_LDX | CBPF_IMM, 12),
-		    I(CBPF_LD | CBPF_H | CBPF_IND, (uint32_t)CBPF_LL_OFF), I(CBPF_RET | CBPF_A, 0) },
-		  0x800, 0x800, 0 },
+		    I(CBPF_LD | CBPF_H | CBPF_IND, (uint32_t)CBPF_LL_OFF),
+		    I(CBPF_RET | CBPF_A, 0) },
+		  0x800,
+		  0x800,
+		  0 },
 		{ { I(CBPF_LDX | CBPF_IMM, 0), I(CBPF_LD | CBPF_H | CBPF_IND, 12),
 		    I(CBPF_RET | CBPF_A, 0) },
-		  0x800, 0x800, 0x800 },
+		  0x800,
+		  0x800,
+		  0x800 },
 	};
 	static const uint8_t frame[14] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00 };
 	struct cbpf_meta net12 = { .net_off = 12 }, no_mac = { .no_mac = true };
@@ -197,8 +209,8 @@ START_TEST(meta_null_or_given)
 
 			ck_assert_msg(cbpf_vm_run(vm, &in) == want[m], "case %zu, meta %zu: %#x", i,
 				      m, cbpf_vm_run(vm, &in));
-			ck_assert_msg(cbpf_jit_run(jit, &in) == want[m], "case %zu, meta %zu: %#x", i,
-				      m, cbpf_jit_run(jit, &in));
+			ck_assert_msg(cbpf_jit_run(jit, &in) == want[m], "case %zu, meta %zu: %#x",
+				      i, m, cbpf_jit_run(jit, &in));
 		}
 		cbpf_jit_free(jit);
 		cbpf_vm_free(vm);

@@ -26,8 +26,14 @@ static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccom
 
 /* The eight ops a load becomes when fused with a jump: cond * 2 + both targets return. */
 #define FUSED_OPS(X, load)                                                                         \
-	X(load##_JEQ) X(load##_JEQ_RR) X(load##_JGT) X(load##_JGT_RR) X(load##_JGE)               \
-	X(load##_JGE_RR) X(load##_JSET) X(load##_JSET_RR)
+	X(load##_JEQ)                                                                              \
+	X(load##_JEQ_RR)                                                                           \
+	X(load##_JGT)                                                                              \
+	X(load##_JGT_RR)                                                                           \
+	X(load##_JGE)                                                                              \
+	X(load##_JGE_RR)                                                                           \
+	X(load##_JSET)                                                                             \
+	X(load##_JSET_RR)
 
 /*
  * The prepared form that cbpf_vm_run executes: one dense opcode per instruction, with the
@@ -58,10 +64,10 @@ static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccom
 	X(OP_LD_W_IND) /* [x + k] */                                                               \
 	X(OP_LD_H_IND)                                                                             \
 	X(OP_LD_B_IND)                                                                             \
-	X(OP_LDX_MSH)	/* ldxb 4*([k]&0xf), 0 <= k < 2^31 */                                      \
+	X(OP_LDX_MSH)	  /* ldxb 4*([k]&0xf), 0 <= k < 2^31 */                                    \
 	X(OP_LDX_MSH_NEG) /* ldxb 4*([k]&0xf), k negative */                                       \
-	X(OP_LD_SECCOMP)	/* seccomp: the native word at k, k aligned and inside seccomp_data */ \
-	X(OP_OOB)		/* a load that can never be in bounds: ends with 0 */              \
+	X(OP_LD_SECCOMP)  /* seccomp: the native word at k, k aligned and inside seccomp_data */   \
+	X(OP_OOB)	  /* a load that can never be in bounds: ends with 0 */                    \
 	X(OP_AD_PROTOCOL)                                                                          \
 	X(OP_AD_PKTTYPE)                                                                           \
 	X(OP_AD_IFINDEX)                                                                           \
@@ -679,8 +685,10 @@ const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
  * code through a table of label addresses ("threaded code"): the processor predicts each
  * jump from where it is, which a single switch jump cannot, and no bounds check on the op is
  * made. Labels as values are an extension that -std=c11 accepts without -pedantic; any other
- * compiler gets the same cases as a plain switch.
+ * compiler gets the same cases as a plain switch. clang-format would take CASE(op) for an
+ * expression and run each case into one line: it is kept off the cases.
  */
+/* clang-format off */
 #if defined(__GNUC__)
 #define VM_THREADED 1
 #define CASE(op)    case op: L_##op
@@ -776,6 +784,8 @@ const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
 		LOAD;                                                                              \
 		RETURN(pc + 1, A & pc[1].k)
 
+/* clang-format on */
+
 #define META (in->meta ? in->meta : &zero_meta)
 
 static uint32_t finish_by_steps(const struct cbpf_vm *vm, const struct cbpf_input *in, uint32_t pc,
@@ -787,7 +797,7 @@ static uint32_t finish_by_steps(const struct cbpf_vm *vm, const struct cbpf_inpu
  * register saves.
  */
 static __attribute__((noinline)) uint32_t interpret(const struct cbpf_vm *vm,
-						   const struct cbpf_input *in)
+						    const struct cbpf_input *in)
 {
 	const struct fop *pc = vm->ops;
 	const uint8_t *data = in->data;
@@ -804,6 +814,7 @@ static __attribute__((noinline)) uint32_t interpret(const struct cbpf_vm *vm,
 		memset(M, 0, sizeof(M));
 
 	DISPATCH;
+	/* clang-format off */
 	for (;;) {
 #if !VM_THREADED
 dispatch:
@@ -1065,6 +1076,7 @@ dispatch:
 			__builtin_unreachable();
 		}
 	}
+	/* clang-format on */
 slow:
 	/*
 	 * What needs a function call (netlink attribute walks) or much code (negative [x + k]) is
