@@ -160,35 +160,25 @@ START_TEST(meta_null_or_given)
 {
 	static const struct {
 		struct cbpf_insn v[3];
-		uint32_t want_null, want_net12, want_no_mac; /* meta NULL, net_off 12, no_mac */
+		uint32_t want[3]; /* meta NULL, net_off 12, no_mac */
 	} cases[] = {
 		{ { I(CBPF_LD | CBPF_H | CBPF_ABS, (uint32_t)(CBPF_LL_OFF + 12)),
 		    I(CBPF_RET | CBPF_A, 0) },
-		  0x800,
-		  0x800,
-		  0 },
+		  { 0x800, 0x800, 0 } },
 		{ { I(CBPF_LD | CBPF_W | CBPF_ABS, (uint32_t)(CBPF_AD_OFF + CBPF_AD_IFINDEX)),
 		    I(CBPF_RET | CBPF_A, 0) },
-		  0,
-		  0,
-		  0 },
+		  { 0, 0, 0 } },
 		{ { I(CBPF_LDX | CBPF_IMM, 0),
 		    I(CBPF_LD | CBPF_H | CBPF_IND, (uint32_t)CBPF_NET_OFF),
 		    I(CBPF_RET | CBPF_A, 0) },
-		  0x0200,
-		  0x800,
-		  0x0200 },
+		  { 0x0200, 0x800, 0x0200 } },
 		{ { I(CBPF_LDX | CBPF_IMM, 12),
 		    I(CBPF_LD | CBPF_H | CBPF_IND, (uint32_t)CBPF_LL_OFF),
 		    I(CBPF_RET | CBPF_A, 0) },
-		  0x800,
-		  0x800,
-		  0 },
+		  { 0x800, 0x800, 0 } },
 		{ { I(CBPF_LDX | CBPF_IMM, 0), I(CBPF_LD | CBPF_H | CBPF_IND, 12),
 		    I(CBPF_RET | CBPF_A, 0) },
-		  0x800,
-		  0x800,
-		  0x800 },
+		  { 0x800, 0x800, 0x800 } },
 	};
 	static const uint8_t frame[14] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00 };
 	struct cbpf_meta net12 = { .net_off = 12 }, no_mac = { .no_mac = true };
@@ -200,8 +190,7 @@ START_TEST(meta_null_or_given)
 		struct cbpf_vm *vm = vm_of(cases[i].v, n, CBPF_VM_SOCKET);
 		struct cbpf_jit *jit;
 		const struct cbpf_meta *metas[] = { NULL, &net12, &no_mac };
-		const uint32_t want[] = { cases[i].want_null, cases[i].want_net12,
-					  cases[i].want_no_mac };
+		const uint32_t *want = cases[i].want;
 
 		ck_assert_int_eq(cbpf_jit_new(vm, &jit, NULL), 0);
 		for (size_t m = 0; m < 3; m++) {
