@@ -151,6 +151,62 @@ START_TEST(vm_set_jit)
 }
 END_TEST
 
+/*
+ * The code loads from the input only what the program reads: the metadata record inline (ld
+ * #ifidx, a negative [k]) or, when only a negative [x + k] reads it, out of line from the input
+ * it kept. A NULL meta reads as a zeroed record, as the interpreter has it.
+ */
+START_TEST(meta_null_or_given)
+{
+	static const struct {
+		struct cbpf_insn v[3];
+		uint32_t want[3]; /* meta NULL, net_off 12, no_mac */
+	} cases[] = {
+		{ { I(CBPF_LD | CBPF_H | CBPF_ABS, (uint32_t)(CBPF_LL_OFF + 12)),
+		    I(CBPF_RET | CBPF_A, 0) },
+		  { 0x800, 0x800, 0 } },
+		{ { I(CBPF_LD | CBPF_W | CBPF_ABS, (uint32_t)(CBPF_AD_OFF + CBPF_AD_IFINDEX)),
+		    I(CBPF_RET | CBPF_A, 0) },
+		  { 0, 0, 0 } },
+		{ { I(CBPF_LDX | CBPF_IMM, 0),
+		    I(CBPF_LD | CBPF_H | CBPF_IND, (uint32_t)CBPF_NET_OFF),
+		    I(CBPF_RET | CBPF_A, 0) },
+		  { 0x0200, 0x800, 0x0200 } },
+		{ { I(CBPF_LDX | CBPF_IMM, 12),
+		    I(CBPF_LD | CBPF_H | CBPF_IND, (uint32_t)CBPF_LL_OFF),
+		    I(CBPF_RET | CBPF_A, 0) },
+		  { 0x800, 0x800, 0 } },
+		{ { I(CBPF_LDX | CBPF_IMM, 0), I(CBPF_LD | CBPF_H | CBPF_IND, 12),
+		    I(CBPF_RET | CBPF_A, 0) },
+		  { 0x800, 0x800, 0x800 } },
+	};
+	static const uint8_t frame[14] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00 };
+	struct cbpf_meta net12 = { .net_off = 12 }, no_mac = { .no_mac = true };
+
+	if (!have_jit())
+		return;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = CBPF_CLASS(cases[i].v[1].code) == CBPF_RET ? 2 : 3;
+		struct cbpf_vm *vm = vm_of(cases[i].v, n, CBPF_VM_SOCKET);
+		struct cbpf_jit *jit;
+		const struct cbpf_meta *metas[] = { NULL, &net12, &no_mac };
+		const uint32_t *want = cases[i].want;
+
+		ck_assert_int_eq(cbpf_jit_new(vm, &jit, NULL), 0);
+		for (size_t m = 0; m < 3; m++) {
+			struct cbpf_input in = cbpf_input_packet(frame, 14, 14, metas[m]);
+
+			ck_assert_msg(cbpf_vm_run(vm, &in) == want[m], "case %zu, meta %zu: %#x", i,
+				      m, cbpf_vm_run(vm, &in));
+			ck_assert_msg(cbpf_jit_run(jit, &in) == want[m], "case %zu, meta %zu: %#x",
+				      i, m, cbpf_jit_run(jit, &in));
+		}
+		cbpf_jit_free(jit);
+		cbpf_vm_free(vm);
+	}
+}
+END_TEST
+
 static char *listing_of(const struct cbpf_insn *v, size_t n, enum cbpf_vm_mode mode)
 {
 	struct cbpf_vm *vm = vm_of(v, n, mode);
@@ -275,6 +331,7 @@ Suite *jit_suite(void)
 	tcase_add_test(api, every_opcode_compiles);
 	tcase_add_test(api, layout);
 	tcase_add_test(api, vm_set_jit);
+	tcase_add_test(api, meta_null_or_given);
 	tcase_add_test(api, listing);
 	tcase_add_test(api, executable_memory_refused);
 	suite_add_tcase(s, api);

@@ -25,9 +25,15 @@ static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccom
 	      "args");
 
 /* The eight ops a load becomes when fused with a jump: cond * 2 + both targets return. */
-#define FUSED_OPS(load)                                                                            \
-	load##_JEQ, load##_JEQ_RR, load##_JGT, load##_JGT_RR, load##_JGE, load##_JGE_RR,           \
-		load##_JSET, load##_JSET_RR
+#define FUSED_OPS(X, load)                                                                         \
+	X(load##_JEQ)                                                                              \
+	X(load##_JEQ_RR)                                                                           \
+	X(load##_JGT)                                                                              \
+	X(load##_JGT_RR)                                                                           \
+	X(load##_JGE)                                                                              \
+	X(load##_JGE_RR)                                                                           \
+	X(load##_JSET)                                                                             \
+	X(load##_JSET_RR)
 
 /*
  * The prepared form that cbpf_vm_run executes: one dense opcode per instruction, with the
@@ -38,96 +44,97 @@ static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccom
  * are returns computes the result without a branch: the last decision of most filters.
  */
 
-enum op {
-	OP_RET_K,
-	OP_RET_A,
-	OP_LD_IMM,
-	OP_LDX_IMM,
-	OP_LD_MEM,
-	OP_LDX_MEM,
-	OP_ST,
-	OP_STX,
-	OP_LD_LEN,
-	OP_LDX_LEN,
-	OP_LD_W, /* [k], 0 <= k < 2^31 */
-	OP_LD_H,
-	OP_LD_B,
-	OP_LD_W_NEG, /* [k], k negative and not ancillary */
-	OP_LD_H_NEG,
-	OP_LD_B_NEG,
-	OP_LD_W_IND, /* [x + k] */
-	OP_LD_H_IND,
-	OP_LD_B_IND,
-	OP_LDX_MSH,	/* ldxb 4*([k]&0xf), 0 <= k < 2^31 */
-	OP_LDX_MSH_NEG, /* ldxb 4*([k]&0xf), k negative */
-	OP_LD_SECCOMP,	/* seccomp: the native word at k, k aligned and inside seccomp_data */
-	OP_OOB,		/* a load that can never be in bounds: ends with 0 */
-	OP_AD_PROTOCOL,
-	OP_AD_PKTTYPE,
-	OP_AD_IFINDEX,
-	OP_AD_NLATTR,
-	OP_AD_NLATTR_NEST,
-	OP_AD_MARK,
-	OP_AD_QUEUE,
-	OP_AD_HATYPE,
-	OP_AD_RXHASH,
-	OP_AD_CPU,
-	OP_AD_ALU_XOR_X,
-	OP_AD_VLAN_TAG,
-	OP_AD_VLAN_TAG_PRESENT,
-	OP_AD_PAY_OFFSET,
-	OP_AD_RANDOM,
-	OP_AD_VLAN_TPID,
-	OP_ADD_K,
-	OP_ADD_X,
-	OP_SUB_K,
-	OP_SUB_X,
-	OP_MUL_K,
-	OP_MUL_X,
-	OP_DIV_K,
-	OP_DIV_X,
-	OP_MOD_K,
-	OP_MOD_X,
-	OP_AND_K,
-	OP_AND_X,
-	OP_OR_K,
-	OP_OR_X,
-	OP_XOR_K,
-	OP_XOR_X,
-	OP_LSH_K,
-	OP_LSH_X,
-	OP_RSH_K,
-	OP_RSH_X,
-	OP_NEG,
-	OP_DIV0, /* div or mod by a constant 0: ends with 0 like a zero X */
-	OP_TAX,
-	OP_TXA,
-	OP_JA,
-	OP_JA_BACK, /* ja backwards: k is the target's index; counts against the loop budget */
-	OP_JEQ_K,
-	OP_JEQ_X,
-	OP_JGT_K,
-	OP_JGT_X,
-	OP_JGE_K,
-	OP_JGE_X,
-	OP_JSET_K,
-	OP_JSET_X,
-	/* A conditional jump on k whose two targets are ret #k: the result, without a branch. */
-	OP_JEQ_K_RR,
-	OP_JGT_K_RR,
-	OP_JGE_K_RR,
-	OP_JSET_K_RR,
-	/*
-	 * A load fused with the conditional jump on k that follows it, plain or
-	 * with both targets returns (_RR): for [k] with 0 <= k < 2^31, and for [x + k].
-	 */
-	FUSED_OPS(OP_LD_W),
-	FUSED_OPS(OP_LD_H),
-	FUSED_OPS(OP_LD_B),
-	FUSED_OPS(OP_LD_W_IND),
-	FUSED_OPS(OP_LD_H_IND),
-	FUSED_OPS(OP_LD_B_IND),
-};
+#define VM_OPS(X)                                                                                  \
+	X(OP_RET_K)                                                                                \
+	X(OP_RET_A)                                                                                \
+	X(OP_LD_IMM)                                                                               \
+	X(OP_LDX_IMM)                                                                              \
+	X(OP_LD_MEM)                                                                               \
+	X(OP_LDX_MEM)                                                                              \
+	X(OP_ST)                                                                                   \
+	X(OP_STX)                                                                                  \
+	X(OP_LD_LEN)                                                                               \
+	X(OP_LDX_LEN)                                                                              \
+	X(OP_LD_W) /* [k], 0 <= k < 2^31 */                                                        \
+	X(OP_LD_H)                                                                                 \
+	X(OP_LD_B)                                                                                 \
+	X(OP_LD_W_NEG) /* [k], k negative and not ancillary */                                     \
+	X(OP_LD_H_NEG)                                                                             \
+	X(OP_LD_B_NEG)                                                                             \
+	X(OP_LD_W_IND) /* [x + k] */                                                               \
+	X(OP_LD_H_IND)                                                                             \
+	X(OP_LD_B_IND)                                                                             \
+	X(OP_LDX_MSH)	  /* ldxb 4*([k]&0xf), 0 <= k < 2^31 */                                    \
+	X(OP_LDX_MSH_NEG) /* ldxb 4*([k]&0xf), k negative */                                       \
+	X(OP_LD_SECCOMP)  /* seccomp: the native word at k, k aligned and inside seccomp_data */   \
+	X(OP_OOB)	  /* a load that can never be in bounds: ends with 0 */                    \
+	X(OP_AD_PROTOCOL)                                                                          \
+	X(OP_AD_PKTTYPE)                                                                           \
+	X(OP_AD_IFINDEX)                                                                           \
+	X(OP_AD_NLATTR)                                                                            \
+	X(OP_AD_NLATTR_NEST)                                                                       \
+	X(OP_AD_MARK)                                                                              \
+	X(OP_AD_QUEUE)                                                                             \
+	X(OP_AD_HATYPE)                                                                            \
+	X(OP_AD_RXHASH)                                                                            \
+	X(OP_AD_CPU)                                                                               \
+	X(OP_AD_ALU_XOR_X)                                                                         \
+	X(OP_AD_VLAN_TAG)                                                                          \
+	X(OP_AD_VLAN_TAG_PRESENT)                                                                  \
+	X(OP_AD_PAY_OFFSET)                                                                        \
+	X(OP_AD_RANDOM)                                                                            \
+	X(OP_AD_VLAN_TPID)                                                                         \
+	X(OP_ADD_K)                                                                                \
+	X(OP_ADD_X)                                                                                \
+	X(OP_SUB_K)                                                                                \
+	X(OP_SUB_X)                                                                                \
+	X(OP_MUL_K)                                                                                \
+	X(OP_MUL_X)                                                                                \
+	X(OP_DIV_K)                                                                                \
+	X(OP_DIV_X)                                                                                \
+	X(OP_MOD_K)                                                                                \
+	X(OP_MOD_X)                                                                                \
+	X(OP_AND_K)                                                                                \
+	X(OP_AND_X)                                                                                \
+	X(OP_OR_K)                                                                                 \
+	X(OP_OR_X)                                                                                 \
+	X(OP_XOR_K)                                                                                \
+	X(OP_XOR_X)                                                                                \
+	X(OP_LSH_K)                                                                                \
+	X(OP_LSH_X)                                                                                \
+	X(OP_RSH_K)                                                                                \
+	X(OP_RSH_X)                                                                                \
+	X(OP_NEG)                                                                                  \
+	X(OP_DIV0) /* div or mod by a constant 0: ends with 0 like a zero X */                     \
+	X(OP_TAX)                                                                                  \
+	X(OP_TXA)                                                                                  \
+	X(OP_JA)                                                                                   \
+	X(OP_JA_BACK) /* ja backwards: k is the target's index; counts against the loop budget */  \
+	X(OP_JEQ_K)                                                                                \
+	X(OP_JEQ_X)                                                                                \
+	X(OP_JGT_K)                                                                                \
+	X(OP_JGT_X)                                                                                \
+	X(OP_JGE_K)                                                                                \
+	X(OP_JGE_X)                                                                                \
+	X(OP_JSET_K)                                                                               \
+	X(OP_JSET_X)                                                                               \
+	/* A conditional jump on k whose two targets are ret #k: the result, without a branch. */  \
+	X(OP_JEQ_K_RR)                                                                             \
+	X(OP_JGT_K_RR)                                                                             \
+	X(OP_JGE_K_RR)                                                                             \
+	X(OP_JSET_K_RR)                                                                            \
+	/* A load fused with the conditional jump on k after it, plain or to two returns (_RR), */ \
+	/* for [k] with 0 <= k < 2^31 and for [x + k]. */                                          \
+	FUSED_OPS(X, OP_LD_W)                                                                      \
+	FUSED_OPS(X, OP_LD_H)                                                                      \
+	FUSED_OPS(X, OP_LD_B)                                                                      \
+	FUSED_OPS(X, OP_LD_W_IND)                                                                  \
+	FUSED_OPS(X, OP_LD_H_IND)                                                                  \
+	FUSED_OPS(X, OP_LD_B_IND)
+
+#define OP_ENUM(op) op,
+enum op { VM_OPS(OP_ENUM) N_OPS };
+#undef OP_ENUM
 
 /* One prepared instruction; a fused op reads its jump's jt, jf and k from the op after it. */
 struct fop {
@@ -136,7 +143,7 @@ struct fop {
 	uint32_t k;
 };
 
-static_assert(OP_LD_B_IND_JSET_RR < 256, "ops fit in a byte");
+static_assert(N_OPS <= 256, "ops fit in a byte");
 /* States are compared and copied as bytes by debuggers and tests: no padding in them. */
 static_assert(sizeof(struct cbpf_vm_state) == 104, "no padding in struct cbpf_vm_state");
 
@@ -674,6 +681,30 @@ const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
 /* ---------------------------------------------------------------- the fast path */
 
 /*
+ * Dispatch. With GNU C (gcc, clang) every op ends in its own indirect jump to the next op's
+ * code through a table of label addresses ("threaded code"): the processor predicts each
+ * jump from where it is, which a single switch jump cannot, and no bounds check on the op is
+ * made. Labels as values are an extension that -std=c11 accepts without -pedantic; any other
+ * compiler gets the same cases as a plain switch. clang-format would take CASE(op) for an
+ * expression and run each case into one line: it is kept off the cases.
+ */
+/* clang-format off */
+#if defined(__GNUC__)
+#define VM_THREADED 1
+#define CASE(op)    case op: L_##op
+#define DISPATCH    goto *next_of[pc->op]
+#else
+#define VM_THREADED 0
+#define CASE(op)    case op
+#define DISPATCH    goto dispatch
+#endif
+#define NEXT                                                                                       \
+	do {                                                                                       \
+		pc++;                                                                              \
+		DISPATCH;                                                                          \
+	} while (0)
+
+/*
  * Loads for the fast path. [k] with 0 <= k < 2^31: k + size cannot wrap. [x + k]: the kernel
  * adds in 64 bits and passes an int, so the sum is taken modulo 2^32 and read as signed; the
  * rare negative ones (SKF_NET_OFF, SKF_LL_OFF) are left to the step API.
@@ -697,50 +728,63 @@ const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
  * A conditional jump: j is the jump (pc itself, or pc + 1 after a fused load). It must stay a
  * branch, which the processor predicts, rather than a select on the loaded data, which would
  * make every next dispatch wait for the packet: __builtin_expect keeps clang from turning it
- * into one. Landing on a return returns at once: every run ends with one, and this spares its
- * dispatch.
+ * into one. Each way has its own dispatch, predicted apart (the op after a jump taken differs
+ * from the op after one not taken). Landing on a return returns at once: every run ends with
+ * one, and this spares its dispatch.
  */
 #define JUMP(j, test)                                                                              \
 	do {                                                                                       \
-		if (__builtin_expect(!!(test), 1))                                                 \
+		if (__builtin_expect(!!(test), 1)) {                                               \
 			pc = (j) + 1 + (j)->jt;                                                    \
-		else                                                                               \
-			pc = (j) + 1 + (j)->jf;                                                    \
+			if (pc->op == OP_RET_K)                                                    \
+				return pc->k;                                                      \
+			DISPATCH;                                                                  \
+		}                                                                                  \
+		pc = (j) + 1 + (j)->jf;                                                            \
 		if (pc->op == OP_RET_K)                                                            \
 			return pc->k;                                                              \
 	} while (0)
-/* A conditional jump to two returns: the result of the one taken, with no branch. */
-#define RETURN(j, test) return (j)[1 + ((test) ? (j)->jt : (j)->jf)].k
+/*
+ * A conditional jump to two returns: the result of the one taken, with no branch (as a mask:
+ * gcc makes a branch of the plain ?:, mispredicted as often as the packets differ).
+ */
+#define RETURN(j, test)                                                                            \
+	do {                                                                                       \
+		uint32_t kt_ = (j)[1 + (j)->jt].k, kf_ = (j)[1 + (j)->jf].k;                       \
+		return kf_ ^ ((kt_ ^ kf_) & (0u - (uint32_t)!!(test)));                            \
+	} while (0)
 /* The eight cases of a load fused with the jump after it. */
 #define FUSED_CASES(load, LOAD)                                                                    \
-	case load##_JEQ:                                                                           \
+	CASE(load##_JEQ):                                                                           \
 		LOAD;                                                                              \
 		JUMP(pc + 1, A == pc[1].k);                                                        \
-		continue;                                                                          \
-	case load##_JEQ_RR:                                                                        \
+		DISPATCH;                                                                          \
+	CASE(load##_JEQ_RR):                                                                        \
 		LOAD;                                                                              \
 		RETURN(pc + 1, A == pc[1].k);                                                      \
-	case load##_JGT:                                                                           \
+	CASE(load##_JGT):                                                                           \
 		LOAD;                                                                              \
 		JUMP(pc + 1, A > pc[1].k);                                                         \
-		continue;                                                                          \
-	case load##_JGT_RR:                                                                        \
+		DISPATCH;                                                                          \
+	CASE(load##_JGT_RR):                                                                        \
 		LOAD;                                                                              \
 		RETURN(pc + 1, A > pc[1].k);                                                       \
-	case load##_JGE:                                                                           \
+	CASE(load##_JGE):                                                                           \
 		LOAD;                                                                              \
 		JUMP(pc + 1, A >= pc[1].k);                                                        \
-		continue;                                                                          \
-	case load##_JGE_RR:                                                                        \
+		DISPATCH;                                                                          \
+	CASE(load##_JGE_RR):                                                                        \
 		LOAD;                                                                              \
 		RETURN(pc + 1, A >= pc[1].k);                                                      \
-	case load##_JSET:                                                                          \
+	CASE(load##_JSET):                                                                          \
 		LOAD;                                                                              \
 		JUMP(pc + 1, A & pc[1].k);                                                         \
-		continue;                                                                          \
-	case load##_JSET_RR:                                                                       \
+		DISPATCH;                                                                          \
+	CASE(load##_JSET_RR):                                                                       \
 		LOAD;                                                                              \
 		RETURN(pc + 1, A & pc[1].k)
+
+/* clang-format on */
 
 #define META (in->meta ? in->meta : &zero_meta)
 
@@ -748,226 +792,239 @@ static uint32_t finish_by_steps(const struct cbpf_vm *vm, const struct cbpf_inpu
 				uint32_t A, uint32_t X, const uint32_t *M, uint32_t budget,
 				uint32_t loop);
 
-uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
+/*
+ * The interpreter proper, apart from cbpf_vm_run so that a jitted vm's call pays none of its
+ * register saves.
+ */
+static __attribute__((noinline)) uint32_t interpret(const struct cbpf_vm *vm,
+						    const struct cbpf_input *in)
 {
 	const struct fop *pc = vm->ops;
 	const uint8_t *data = in->data;
 	const uint32_t caplen = in->caplen;
 	uint32_t A = 0, X = 0, v, M[CBPF_MEMWORDS], budget = vm->budget, loop = 0;
+#if VM_THREADED
+#define OP_LABEL(op) &&L_##op,
+	static const void *const next_of[N_OPS] = { VM_OPS(OP_LABEL) };
+#undef OP_LABEL
+#endif
 
-	if (vm->native)
-		return vm->native->entry(data, caplen, in->wirelen, META);
 	/* A validated program never reads a cell it did not write; others read 0. */
 	if (vm->reads_mem)
 		memset(M, 0, sizeof(M));
 
+	DISPATCH;
+	/* clang-format off */
 	for (;;) {
+#if !VM_THREADED
+dispatch:
+#endif
 		switch ((enum op)pc->op) {
-		case OP_RET_K:
+		CASE(OP_RET_K):
 			return pc->k;
-		case OP_RET_A:
+		CASE(OP_RET_A):
 			return A;
-		case OP_LD_IMM:
+		CASE(OP_LD_IMM):
 			A = pc->k;
-			break;
-		case OP_LDX_IMM:
+			NEXT;
+		CASE(OP_LDX_IMM):
 			X = pc->k;
-			break;
-		case OP_LD_MEM:
+			NEXT;
+		CASE(OP_LD_MEM):
 			A = M[pc->k];
-			break;
-		case OP_LDX_MEM:
+			NEXT;
+		CASE(OP_LDX_MEM):
 			X = M[pc->k];
-			break;
-		case OP_ST:
+			NEXT;
+		CASE(OP_ST):
 			M[pc->k] = A;
-			break;
-		case OP_STX:
+			NEXT;
+		CASE(OP_STX):
 			M[pc->k] = X;
-			break;
-		case OP_LD_LEN:
+			NEXT;
+		CASE(OP_LD_LEN):
 			A = in->wirelen;
-			break;
-		case OP_LDX_LEN:
+			NEXT;
+		CASE(OP_LDX_LEN):
 			X = in->wirelen;
-			break;
-		case OP_LD_W:
+			NEXT;
+		CASE(OP_LD_W):
 			LOAD_ABS(4, get32);
-			break;
-		case OP_LD_H:
+			NEXT;
+		CASE(OP_LD_H):
 			LOAD_ABS(2, get16);
-			break;
-		case OP_LD_B:
+			NEXT;
+		CASE(OP_LD_B):
 			LOAD_ABS(1, get8);
-			break;
-		case OP_LD_W_NEG:
+			NEXT;
+		CASE(OP_LD_W_NEG):
 			if (!load_any(in, (int32_t)pc->k, 4, &A))
 				return 0;
-			break;
-		case OP_LD_H_NEG:
+			NEXT;
+		CASE(OP_LD_H_NEG):
 			if (!load_any(in, (int32_t)pc->k, 2, &A))
 				return 0;
-			break;
-		case OP_LD_B_NEG:
+			NEXT;
+		CASE(OP_LD_B_NEG):
 			if (!load_any(in, (int32_t)pc->k, 1, &A))
 				return 0;
-			break;
-		case OP_LD_W_IND:
+			NEXT;
+		CASE(OP_LD_W_IND):
 			LOAD_IND(4, get32);
-			break;
-		case OP_LD_H_IND:
+			NEXT;
+		CASE(OP_LD_H_IND):
 			LOAD_IND(2, get16);
-			break;
-		case OP_LD_B_IND:
+			NEXT;
+		CASE(OP_LD_B_IND):
 			LOAD_IND(1, get8);
-			break;
-		case OP_LDX_MSH:
+			NEXT;
+		CASE(OP_LDX_MSH):
 			if (pc->k + 1 > caplen)
 				return 0;
 			X = (data[pc->k] & 0xfu) << 2;
-			break;
-		case OP_LDX_MSH_NEG:
+			NEXT;
+		CASE(OP_LDX_MSH_NEG):
 			if (!load_any(in, (int32_t)pc->k, 1, &v))
 				return 0;
 			X = (v & 0xf) << 2;
-			break;
-		case OP_LD_SECCOMP:
+			NEXT;
+		CASE(OP_LD_SECCOMP):
 			if (!seccomp_word(in, pc->k, &A))
 				return 0;
-			break;
-		case OP_OOB:
+			NEXT;
+		CASE(OP_OOB):
 			return 0;
 		/* net/core/filter.c: convert_bpf_extensions */
-		case OP_AD_PROTOCOL:
+		CASE(OP_AD_PROTOCOL):
 			A = be16toh(META->protocol);
-			break;
-		case OP_AD_PKTTYPE:
+			NEXT;
+		CASE(OP_AD_PKTTYPE):
 			A = META->pkttype & 7u; /* PKT_TYPE_MAX */
-			break;
-		case OP_AD_IFINDEX:
+			NEXT;
+		CASE(OP_AD_IFINDEX):
 			/* Without skb->dev the converted program exits with A as it is. */
 			if (META->no_dev)
 				return A;
 			A = META->ifindex;
-			break;
-		case OP_AD_NLATTR:
-		case OP_AD_NLATTR_NEST:
+			NEXT;
+		CASE(OP_AD_NLATTR):
+		CASE(OP_AD_NLATTR_NEST):
 			goto slow;
-		case OP_AD_MARK:
+		CASE(OP_AD_MARK):
 			A = META->mark;
-			break;
-		case OP_AD_QUEUE:
+			NEXT;
+		CASE(OP_AD_QUEUE):
 			A = META->queue;
-			break;
-		case OP_AD_HATYPE:
+			NEXT;
+		CASE(OP_AD_HATYPE):
 			if (META->no_dev)
 				return A;
 			A = META->hatype;
-			break;
-		case OP_AD_RXHASH:
+			NEXT;
+		CASE(OP_AD_RXHASH):
 			A = META->rxhash;
-			break;
-		case OP_AD_CPU:
+			NEXT;
+		CASE(OP_AD_CPU):
 			A = META->cpu;
-			break;
-		case OP_AD_ALU_XOR_X:
+			NEXT;
+		CASE(OP_AD_ALU_XOR_X):
 			A ^= X;
-			break;
-		case OP_AD_VLAN_TAG:
+			NEXT;
+		CASE(OP_AD_VLAN_TAG):
 			A = META->vlan_tci;
-			break;
-		case OP_AD_VLAN_TAG_PRESENT:
+			NEXT;
+		CASE(OP_AD_VLAN_TAG_PRESENT):
 			A = META->vlan_present;
-			break;
-		case OP_AD_PAY_OFFSET:
+			NEXT;
+		CASE(OP_AD_PAY_OFFSET):
 			A = META->pay_off;
-			break;
-		case OP_AD_RANDOM:
+			NEXT;
+		CASE(OP_AD_RANDOM):
 			A = META->random;
-			break;
-		case OP_AD_VLAN_TPID:
+			NEXT;
+		CASE(OP_AD_VLAN_TPID):
 			A = be16toh(META->vlan_proto);
-			break;
-		case OP_ADD_K:
+			NEXT;
+		CASE(OP_ADD_K):
 			A += pc->k;
-			break;
-		case OP_ADD_X:
+			NEXT;
+		CASE(OP_ADD_X):
 			A += X;
-			break;
-		case OP_SUB_K:
+			NEXT;
+		CASE(OP_SUB_K):
 			A -= pc->k;
-			break;
-		case OP_SUB_X:
+			NEXT;
+		CASE(OP_SUB_X):
 			A -= X;
-			break;
-		case OP_MUL_K:
+			NEXT;
+		CASE(OP_MUL_K):
 			A *= pc->k;
-			break;
-		case OP_MUL_X:
+			NEXT;
+		CASE(OP_MUL_X):
 			A *= X;
-			break;
-		case OP_DIV_K:
+			NEXT;
+		CASE(OP_DIV_K):
 			A /= pc->k;
-			break;
-		case OP_DIV_X:
+			NEXT;
+		CASE(OP_DIV_X):
 			if (X == 0)
 				return 0;
 			A /= X;
-			break;
-		case OP_MOD_K:
+			NEXT;
+		CASE(OP_MOD_K):
 			A %= pc->k;
-			break;
-		case OP_MOD_X:
+			NEXT;
+		CASE(OP_MOD_X):
 			if (X == 0)
 				return 0;
 			A %= X;
-			break;
-		case OP_AND_K:
+			NEXT;
+		CASE(OP_AND_K):
 			A &= pc->k;
-			break;
-		case OP_AND_X:
+			NEXT;
+		CASE(OP_AND_X):
 			A &= X;
-			break;
-		case OP_OR_K:
+			NEXT;
+		CASE(OP_OR_K):
 			A |= pc->k;
-			break;
-		case OP_OR_X:
+			NEXT;
+		CASE(OP_OR_X):
 			A |= X;
-			break;
-		case OP_XOR_K:
+			NEXT;
+		CASE(OP_XOR_K):
 			A ^= pc->k;
-			break;
-		case OP_XOR_X:
+			NEXT;
+		CASE(OP_XOR_X):
 			A ^= X;
-			break;
-		case OP_LSH_K:
+			NEXT;
+		CASE(OP_LSH_K):
 			A <<= pc->k;
-			break;
+			NEXT;
 		/* eBPF's 32-bit shifts use the low 5 bits of the count (kernel/bpf/core.c). */
-		case OP_LSH_X:
+		CASE(OP_LSH_X):
 			A <<= X & 31;
-			break;
-		case OP_RSH_K:
+			NEXT;
+		CASE(OP_RSH_K):
 			A >>= pc->k;
-			break;
-		case OP_RSH_X:
+			NEXT;
+		CASE(OP_RSH_X):
 			A >>= X & 31;
-			break;
-		case OP_NEG:
+			NEXT;
+		CASE(OP_NEG):
 			A = 0u - A;
-			break;
-		case OP_DIV0:
+			NEXT;
+		CASE(OP_DIV0):
 			return 0;
-		case OP_TAX:
+		CASE(OP_TAX):
 			X = A;
-			break;
-		case OP_TXA:
+			NEXT;
+		CASE(OP_TXA):
 			A = X;
-			break;
-		case OP_JA:
+			NEXT;
+		CASE(OP_JA):
 			pc += 1 + pc->k;
-			continue;
-		case OP_JA_BACK:
+			DISPATCH;
+		CASE(OP_JA_BACK):
 			if ((vm->loops > 1) && loop != pc->k + 1) {
 				loop = pc->k + 1;
 				budget = vm->budget;
@@ -975,38 +1032,38 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 			if (budget-- == 0)
 				return 0;
 			pc = vm->ops + pc->k;
-			continue;
-		case OP_JEQ_K:
+			DISPATCH;
+		CASE(OP_JEQ_K):
 			JUMP(pc, A == pc->k);
-			continue;
-		case OP_JEQ_X:
+			DISPATCH;
+		CASE(OP_JEQ_X):
 			JUMP(pc, A == X);
-			continue;
-		case OP_JGT_K:
+			DISPATCH;
+		CASE(OP_JGT_K):
 			JUMP(pc, A > pc->k);
-			continue;
-		case OP_JGT_X:
+			DISPATCH;
+		CASE(OP_JGT_X):
 			JUMP(pc, A > X);
-			continue;
-		case OP_JGE_K:
+			DISPATCH;
+		CASE(OP_JGE_K):
 			JUMP(pc, A >= pc->k);
-			continue;
-		case OP_JGE_X:
+			DISPATCH;
+		CASE(OP_JGE_X):
 			JUMP(pc, A >= X);
-			continue;
-		case OP_JSET_K:
+			DISPATCH;
+		CASE(OP_JSET_K):
 			JUMP(pc, A & pc->k);
-			continue;
-		case OP_JSET_X:
+			DISPATCH;
+		CASE(OP_JSET_X):
 			JUMP(pc, A & X);
-			continue;
-		case OP_JEQ_K_RR:
+			DISPATCH;
+		CASE(OP_JEQ_K_RR):
 			RETURN(pc, A == pc->k);
-		case OP_JGT_K_RR:
+		CASE(OP_JGT_K_RR):
 			RETURN(pc, A > pc->k);
-		case OP_JGE_K_RR:
+		CASE(OP_JGE_K_RR):
 			RETURN(pc, A >= pc->k);
-		case OP_JSET_K_RR:
+		CASE(OP_JSET_K_RR):
 			RETURN(pc, A & pc->k);
 			FUSED_CASES(OP_LD_W, LOAD_ABS(4, get32));
 			FUSED_CASES(OP_LD_H, LOAD_ABS(2, get16));
@@ -1018,8 +1075,8 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 			/* Every op is one of the above: cbpf_vm_new made them. */
 			__builtin_unreachable();
 		}
-		pc++;
 	}
+	/* clang-format on */
 slow:
 	/*
 	 * What needs a function call (netlink attribute walks) or much code (negative [x + k]) is
@@ -1028,12 +1085,22 @@ slow:
 	 */
 	return finish_by_steps(vm, in, (uint32_t)(pc - vm->ops), A, X, M, budget, loop);
 }
+
+uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
+{
+	if (vm->native)
+		return vm->native->entry(in);
+	return interpret(vm, in);
+}
 #undef META
 #undef LOAD_ABS
 #undef LOAD_IND
 #undef JUMP
 #undef RETURN
 #undef FUSED_CASES
+#undef CASE
+#undef NEXT
+#undef DISPATCH
 
 /* ---------------------------------------------------------------- the step API */
 

@@ -7,9 +7,11 @@
 
 #include "cbpf/vm.h"
 
-/* A program's native code: the run's input as arguments, meta never NULL. */
-typedef uint32_t vm_native_fn(const uint8_t *data, uint32_t caplen, uint32_t wirelen,
-			      const struct cbpf_meta *meta);
+/*
+ * A program's native code: the run's input as it is given (meta may be NULL), so that a call
+ * costs no more than the jump to it; the code loads the fields it reads.
+ */
+typedef uint32_t vm_native_fn(const struct cbpf_input *in);
 
 /* Native code and its owner, which release frees. */
 struct vm_native {

@@ -147,6 +147,11 @@ void x86_test_rr(struct x86_buf *b, enum x86_reg r, enum x86_reg src)
 	op_rr(b, false, (const uint8_t[]){ 0x85 }, 1, src, r);
 }
 
+void x86_test_rr64(struct x86_buf *b, enum x86_reg r, enum x86_reg src)
+{
+	op_rr(b, true, (const uint8_t[]){ 0x85 }, 1, src, r);
+}
+
 void x86_test_ri(struct x86_buf *b, enum x86_reg r, uint32_t imm)
 {
 	/* The low byte alone where it holds every bit tested: al, cl, dl, bl need no REX. */
@@ -242,7 +247,7 @@ void x86_load(struct x86_buf *b, unsigned size, enum x86_reg dst, enum x86_reg b
 	else if (size == 2)
 		op_mem(b, false, movzx16, 2, dst, base, index, disp);
 	else
-		op_mem(b, false, mov, 1, dst, base, index, disp);
+		op_mem(b, size == 8, mov, 1, dst, base, index, disp);
 }
 
 void x86_store(struct x86_buf *b, enum x86_reg base, int32_t disp, enum x86_reg src)
@@ -262,9 +267,18 @@ void x86_lea(struct x86_buf *b, bool w, enum x86_reg dst, enum x86_reg base, enu
 	op_mem(b, w, (const uint8_t[]){ 0x8d }, 1, dst, base, index, disp);
 }
 
-void x86_cmov(struct x86_buf *b, enum x86_cc cc, enum x86_reg dst, enum x86_reg src)
+void x86_cmov(struct x86_buf *b, bool w, enum x86_cc cc, enum x86_reg dst, enum x86_reg src)
 {
-	op_rr(b, false, (const uint8_t[]){ 0x0f, (uint8_t)(0x40 | cc) }, 2, dst, src);
+	op_rr(b, w, (const uint8_t[]){ 0x0f, (uint8_t)(0x40 | cc) }, 2, dst, src);
+}
+
+void x86_lea_rip(struct x86_buf *b, enum x86_reg dst, int32_t disp)
+{
+	rex(b, true, dst, 0, 0);
+	x86_u8(b, 0x8d);
+	/* ModRM mod 00, r/m 101: [rip + disp32]. */
+	x86_u8(b, (uint8_t)(0x05 | (dst & 7) << 3));
+	x86_u32(b, (uint32_t)disp);
 }
 
 void x86_push(struct x86_buf *b, enum x86_reg r)

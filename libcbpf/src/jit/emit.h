@@ -84,6 +84,8 @@ void x86_alu_rr(struct x86_buf *b, bool w, enum x86_alu op, enum x86_reg dst, en
 void x86_alu_ri(struct x86_buf *b, bool w, enum x86_alu op, enum x86_reg dst, uint32_t imm);
 /* test r, src / test r, imm (32 bits). */
 void x86_test_rr(struct x86_buf *b, enum x86_reg r, enum x86_reg src);
+/* test r, src (64 bits). */
+void x86_test_rr64(struct x86_buf *b, enum x86_reg r, enum x86_reg src);
 void x86_test_ri(struct x86_buf *b, enum x86_reg r, uint32_t imm);
 /* cmp byte [base + disp], imm. */
 void x86_cmp_m8i(struct x86_buf *b, enum x86_reg base, int32_t disp, uint8_t imm);
@@ -102,7 +104,8 @@ void x86_rol16_8(struct x86_buf *b, enum x86_reg r);
 /* movsxd dst, src32. */
 void x86_movsxd(struct x86_buf *b, enum x86_reg dst, enum x86_reg src);
 /*
- * dst = size (1, 2 or 4) bytes at [base + index + disp], zero-extended; index may be NO_REG.
+ * dst = size (1, 2 or 4) bytes at [base + index + disp], zero-extended, or 8 bytes (a pointer);
+ * index may be NO_REG.
  */
 void x86_load(struct x86_buf *b, unsigned size, enum x86_reg dst, enum x86_reg base,
 	      enum x86_reg index, int32_t disp);
@@ -112,8 +115,10 @@ void x86_store_i(struct x86_buf *b, enum x86_reg base, int32_t disp, uint32_t im
 /* lea dst, [base + index + disp]: 32 bits (the address wraps) or 64 with w; index may be NO_REG. */
 void x86_lea(struct x86_buf *b, bool w, enum x86_reg dst, enum x86_reg base, enum x86_reg index,
 	     int32_t disp);
-/* cmovcc dst, src (32 bits). */
-void x86_cmov(struct x86_buf *b, enum x86_cc cc, enum x86_reg dst, enum x86_reg src);
+/* cmovcc dst, src (32 bits, or 64 with w). */
+void x86_cmov(struct x86_buf *b, bool w, enum x86_cc cc, enum x86_reg dst, enum x86_reg src);
+/* lea dst, [rip + disp], disp from the end of the instruction (7 bytes). */
+void x86_lea_rip(struct x86_buf *b, enum x86_reg dst, int32_t disp);
 void x86_push(struct x86_buf *b, enum x86_reg r);
 void x86_pop(struct x86_buf *b, enum x86_reg r);
 /* call qword [rip + disp], disp from the end of the instruction (6 bytes). */

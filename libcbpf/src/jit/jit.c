@@ -17,8 +17,6 @@ struct cbpf_jit {
 	enum cbpf_vm_mode mode;
 };
 
-static const struct cbpf_meta zero_meta;
-
 /*
  * Only x86-64 has a back end. CBPF_JIT_DISABLE (CFLAGS=-DCBPF_JIT_DISABLE) builds what every
  * other machine gets, to try the fallback where the JIT would run.
@@ -116,8 +114,7 @@ void cbpf_jit_free(struct cbpf_jit *jit)
 
 uint32_t cbpf_jit_run(const struct cbpf_jit *jit, const struct cbpf_input *in)
 {
-	return jit->native.entry(in->data, in->caplen, in->wirelen,
-				 in->meta ? in->meta : &zero_meta);
+	return jit->native.entry(in);
 }
 
 const uint8_t *cbpf_jit_code(const struct cbpf_jit *jit, size_t *size)

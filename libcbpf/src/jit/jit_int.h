@@ -26,7 +26,8 @@ typedef uint32_t jit_helper_fn(const uint8_t *data, uint32_t caplen, uint32_t a,
  * instruction's code in order (insn_off); the out-of-line code some instructions need, in the
  * same order (ool_off: [x + k] loads at negative offsets); the shared exits (exits_off: out of
  * bounds or division by zero, returning 0; no device, returning A); the helpers' addresses
- * (pool_off, to the end; none when no instruction calls one).
+ * (pool_off; none when no instruction calls one); a zeroed struct cbpf_meta, which the code
+ * reads when the input's meta is NULL (zeros_off, to the end; none when it reads no record).
  */
 struct jit_image {
 	uint8_t *code; /* malloc'd */
@@ -34,7 +35,7 @@ struct jit_image {
 	uint32_t len;
 	uint32_t *insn_off; /* len + 1 entries; insn_off[len] == ool_off[0] */
 	uint32_t *ool_off;  /* len + 1 entries; ool_off[len] == exits_off */
-	uint32_t exits_off, exit_a_off, pool_off;
+	uint32_t exits_off, exit_a_off, pool_off, zeros_off;
 	unsigned passes; /* how many times the code was laid out before it settled */
 };
 

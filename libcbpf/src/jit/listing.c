@@ -42,12 +42,15 @@ int cbpf_jit_write(FILE *out, const struct cbpf_jit *jit)
 	}
 	fprintf(out, "exits, returning 0 (out of bounds, division by zero) or A (no device):\n");
 	jit_disasm_range(d, out, code, img->exits_off, img->pool_off);
-	if (img->pool_off < img->size) {
+	if (img->pool_off < img->zeros_off) {
 		fprintf(out, "helpers:\n");
 		for (int h = 0; h < JIT_NHELPERS; h++)
 			fprintf(out, "%4zx:\t.quad  %s\n", img->pool_off + 8 * (size_t)h,
 				helper_name[h]);
 	}
+	if (img->zeros_off < img->size)
+		fprintf(out, "the metadata a NULL meta reads:\n%4" PRIx32 ":\t.zero  %zu\n",
+			img->zeros_off, img->size - img->zeros_off);
 	jit_disasm_free(d);
 	return ferror(out) ? -EIO : 0;
 }

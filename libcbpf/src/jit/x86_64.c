@@ -10,12 +10,13 @@
 #include "jit/jit_int.h"
 
 /*
- * Registers, chosen so that the classic machine needs no moves (System V AMD64 ABI: the entry's
- * arguments come in rdi, rsi, rdx, rcx; eax is returned; none of these is callee-saved):
+ * Registers (System V AMD64 ABI: the entry's one argument, the struct cbpf_input, comes in rdi;
+ * eax is returned; none of these is callee-saved, so nothing is saved):
  *   eax  A, and the result
  *   ecx  X: a shift by X is shl eax, cl, which takes the count & 31 as the kernel does
- *   rdi  the data, esi caplen (as they come)
- *   r8   the cbpf_meta record (it comes in rcx), r9d wirelen (it comes in edx)
+ *   rdi  the data, esi caplen (loaded from the input, rdi last)
+ *   r8   the cbpf_meta record, or a zeroed one in the image for a NULL meta; r9d wirelen:
+ *        loaded only when the program reads them
  *   edx  scratch, and div's high half; r10, r11 scratch
  * M[16] lives in the red zone below rsp (the 128 bytes a leaf function may use without moving
  * rsp), or, when the program calls a helper, in a frame.
@@ -44,7 +45,8 @@ enum {
 #define L_EXIT0(c)  ((size_t)(c)->len * L_PER_INSN + L_PER_INSN)
 #define L_EXITA(c)  (L_EXIT0(c) + 1)
 #define L_POOL(c)   (L_EXIT0(c) + 2)
-#define N_LABELS(c) (L_EXIT0(c) + 3)
+#define L_ZEROS(c)  (L_EXIT0(c) + 3)
+#define N_LABELS(c) (L_EXIT0(c) + 4)
 
 /* Passes before every jump is made long, which settles in two more. */
 #define MAX_SHRINKING_PASSES 16
@@ -66,7 +68,8 @@ struct ctx {
 
 	/* What the program needs, found before the first pass. */
 	bool frame;	     /* calls helpers: M in a frame */
-	bool uses_meta;	     /* reads the cbpf_meta record */
+	bool uses_meta;	     /* reads the cbpf_meta record inline: r8 holds it */
+	bool keeps_input;    /* reads it out of line only ([x + k] < 0): r8 holds the input */
 	bool uses_wirelen;   /* ld #len, ldx #len */
 	uint16_t zero_cells; /* M[k] read where some path has not written it: zeroed first */
 };
@@ -227,21 +230,50 @@ static void load_ind(struct ctx *c, uint32_t pc, unsigned size, uint32_t k)
 	mark(c, label_id(c, pc, L_RESUME));
 }
 
+/* rip-relative displacement to label id from an instruction of len bytes starting now. */
+static int32_t rip_to(const struct ctx *c, size_t id, size_t len)
+{
+	return c->first ? 0 : (int32_t)((int64_t)c->prev[id] - (int64_t)(c->b.len + len));
+}
+
+/* dst = the input's meta, or the zeroed record in the image when it is NULL; r10 scratch. */
+static void load_meta_ptr(struct ctx *c, enum x86_reg dst, enum x86_reg input)
+{
+	x86_load(&c->b, 8, dst, input, NO_REG, (int32_t)offsetof(struct cbpf_input, meta));
+	x86_lea_rip(&c->b, R10, rip_to(c, L_ZEROS(c), 7));
+	x86_test_rr64(&c->b, dst, dst);
+	x86_cmov(&c->b, true, CC_E, dst, R10);
+}
+
+/*
+ * Where out-of-line code finds the metadata record: r8 when the program reads it inline, else
+ * r11, loaded here from the input r8 kept (only the rare negative [x + k] needs it).
+ */
+static enum x86_reg ool_meta(struct ctx *c)
+{
+	if (c->uses_meta)
+		return REG_META;
+	load_meta_ptr(c, R11, REG_META);
+	return R11;
+}
+
 /* The negative offsets of ld [x + k], edx holding X + k with its sign bit set. */
 static void ind_out_of_line(struct ctx *c, uint32_t pc, unsigned size)
 {
+	enum x86_reg meta = ool_meta(c);
+
 	x86_alu_ri(&c->b, false, ALU_CMP, REG_TMP, (uint32_t)CBPF_NET_OFF);
 	jump(c, CC_L, label_id(c, pc, L_OOL_LL));
 	/* SKF_NET_OFF + n: n + net_off, in 64 bits. */
 	x86_alu_ri(&c->b, false, ALU_SUB, REG_TMP, (uint32_t)CBPF_NET_OFF);
-	x86_load(&c->b, 4, R10, REG_META, NO_REG, (int32_t)offsetof(struct cbpf_meta, net_off));
+	x86_load(&c->b, 4, R10, meta, NO_REG, (int32_t)offsetof(struct cbpf_meta, net_off));
 	x86_alu_rr(&c->b, true, ALU_ADD, REG_TMP, R10);
 	jump(c, CC_ALWAYS, label_id(c, pc, L_OOL_CHECK));
 	/* SKF_LL_OFF + n: n, when the link-layer header is known. */
 	mark(c, label_id(c, pc, L_OOL_LL));
 	x86_alu_ri(&c->b, false, ALU_CMP, REG_TMP, (uint32_t)CBPF_LL_OFF);
 	exit0(c, CC_L);
-	x86_cmp_m8i(&c->b, REG_META, (int32_t)offsetof(struct cbpf_meta, no_mac), 0);
+	x86_cmp_m8i(&c->b, meta, (int32_t)offsetof(struct cbpf_meta, no_mac), 0);
 	exit0(c, CC_NE);
 	x86_alu_ri(&c->b, false, ALU_SUB, REG_TMP, (uint32_t)CBPF_LL_OFF);
 	mark(c, label_id(c, pc, L_OOL_CHECK));
@@ -528,7 +560,7 @@ static void return_select(struct ctx *c, enum x86_cc cc, uint32_t kt, uint32_t k
 	x86_mov_ri_keep_flags(&c->b, REG_A, kf);
 	if (kt != kf) {
 		x86_mov_ri_keep_flags(&c->b, REG_TMP, kt);
-		x86_cmov(&c->b, cc, REG_A, REG_TMP);
+		x86_cmov(&c->b, false, cc, REG_A, REG_TMP);
 	}
 	epilogue(c);
 }
@@ -632,10 +664,16 @@ static void emit_all(struct ctx *c)
 	c->unstable = false;
 	if (c->frame)
 		x86_alu_ri(&c->b, true, ALU_SUB, RSP, FRAME_SIZE);
+	/* The input's fields, each only where the program reads it; rdi, the input, last. */
 	if (c->uses_meta)
-		x86_mov_rr(&c->b, true, REG_META, RCX);
+		load_meta_ptr(c, REG_META, RDI);
+	else if (c->keeps_input)
+		x86_mov_rr(&c->b, true, REG_META, RDI);
 	if (c->uses_wirelen)
-		x86_mov_rr(&c->b, false, REG_WIRELEN, RDX);
+		x86_load(&c->b, 4, REG_WIRELEN, RDI, NO_REG,
+			 (int32_t)offsetof(struct cbpf_input, wirelen));
+	x86_load(&c->b, 4, REG_CAPLEN, RDI, NO_REG, (int32_t)offsetof(struct cbpf_input, caplen));
+	x86_load(&c->b, 8, REG_DATA, RDI, NO_REG, (int32_t)offsetof(struct cbpf_input, data));
 	x86_mov_ri(&c->b, REG_A, 0);
 	x86_mov_ri(&c->b, REG_X, 0);
 	for (uint32_t k = 0; k < CBPF_MEMWORDS; k++)
@@ -656,8 +694,11 @@ static void emit_all(struct ctx *c)
 	x86_mov_ri(&c->b, REG_A, 0);
 	mark(c, L_EXITA(c));
 	epilogue(c);
-	/* The helpers' addresses, 8-byte aligned, after int3 padding nothing jumps to. */
-	if (c->frame) {
+	/*
+	 * The helpers' addresses, then the record a NULL meta reads, 8-byte aligned after int3
+	 * padding nothing jumps to.
+	 */
+	if (c->frame || c->uses_meta || c->keeps_input) {
 		while (c->b.len % 8)
 			x86_u8(&c->b, 0xcc);
 	}
@@ -665,6 +706,10 @@ static void emit_all(struct ctx *c)
 	if (c->frame)
 		for (int h = 0; h < JIT_NHELPERS; h++)
 			x86_u64(&c->b, (uint64_t)(uintptr_t)c->helpers[h]);
+	mark(c, L_ZEROS(c));
+	if (c->uses_meta || c->keeps_input)
+		for (size_t i = 0; i < sizeof(struct cbpf_meta); i++)
+			x86_u8(&c->b, 0);
 }
 
 /* What the program needs: a frame, the metadata, wirelen, which M cells to zero. */
@@ -690,11 +735,15 @@ static int survey(struct ctx *c)
 				c->zero_cells |= (uint16_t)(1u << in->k);
 			if (CBPF_MODE(code) == CBPF_LEN && socket)
 				c->uses_wirelen = true;
-			/* Negative offsets and ancillary loads read the record. */
-			if (socket && (CBPF_MODE(code) == CBPF_IND ||
-				       (CBPF_MODE(code) == CBPF_ABS && (int32_t)in->k < 0) ||
+			/*
+			 * Negative offsets and ancillary loads read the record; [x + k] only when
+			 * X + k is negative, out of line.
+			 */
+			if (socket && ((CBPF_MODE(code) == CBPF_ABS && (int32_t)in->k < 0) ||
 				       (CBPF_MODE(code) == CBPF_MSH && (int32_t)in->k < 0)))
 				c->uses_meta = true;
+			if (socket && CBPF_MODE(code) == CBPF_IND)
+				c->keeps_input = true;
 			if (socket && CBPF_CLASS(code) == CBPF_LD && CBPF_MODE(code) == CBPF_ABS &&
 			    (ancillary_of(in->k) == CBPF_AD_NLATTR ||
 			     ancillary_of(in->k) == CBPF_AD_NLATTR_NEST))
@@ -784,6 +833,7 @@ int jit_x86_64_compile(const struct cbpf_insn *insns, uint32_t len, enum cbpf_vm
 	img->exits_off = c.label[L_EXIT0(&c)];
 	img->exit_a_off = c.label[L_EXITA(&c)];
 	img->pool_off = c.label[L_POOL(&c)];
+	img->zeros_off = c.label[L_ZEROS(&c)];
 	img->passes = pass;
 	err = 0;
 out:
