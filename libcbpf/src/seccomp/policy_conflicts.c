@@ -644,8 +644,8 @@ static void report_overlap(struct policy_ctx *ctx, bool *reported, size_t first,
 /*
  * An OCI group whose conditional rules overlap with different actions, replaced on arch by what
  * libseccomp's tree makes of them (policy_libseccomp_tree.c). 0, or the emulation's error:
- * -EEXIST (libseccomp refuses a rule, and runc the profile) and -ENOTSUP leave the conflicts
- * errors, with a note saying why.
+ * -EEXIST (libseccomp refuses a rule, and runc the profile), -ELOOP (libseccomp never finishes)
+ * and -ENOTSUP leave the conflicts errors, with a note saying why (*why: the rule it is on).
  */
 static int lsc_replace(struct policy_ctx *ctx, enum cbpf_arch arch, const struct nr_rule *g,
 		       size_t n, unsigned *gone, struct derived *out, size_t *why)
@@ -663,7 +663,7 @@ static int lsc_replace(struct policy_ctx *ctx, enum cbpf_arch arch, const struct
 	free(rs);
 	if (err == -EEXIST)
 		*why = g[res.refused].rule;
-	else if (err == -ENOTSUP)
+	else if (err == -ENOTSUP || err == -ELOOP)
 		*why = g[0].rule;
 	if (err)
 		return err;
@@ -689,6 +689,53 @@ static int lsc_replace(struct policy_ctx *ctx, enum cbpf_arch arch, const struct
 	return 0;
 }
 
+/*
+ * Rules that do not overlap but that libseccomp still refuses (EEXIST: a condition no call
+ * meets, say) or never finishes adding: runc cannot load the profile, a located error, once
+ * per rule. 0, or -ENOMEM.
+ */
+static int lsc_refused(struct policy_ctx *ctx, enum cbpf_arch arch, const struct nr_rule *g,
+		       size_t n, bool *reported)
+{
+	const struct cbpf_policy_rule *rules = ctx->pol->rules;
+	const struct cbpf_policy_rule **rs;
+	struct policy_lsc_rules res;
+	bool mixed = false;
+	int err;
+
+	for (size_t i = 1; i < n && !mixed; i++)
+		mixed = rules[g[i].rule].action != rules[g[0].rule].action;
+	if (!mixed)
+		return 0;
+	if (!(rs = malloc(n * sizeof(*rs))))
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		rs[i] = &rules[g[i].rule];
+	err = policy_lsc_resolve(rs, n, policy_arch_32bit(arch), &res);
+	free(rs);
+	policy_lsc_rules_free(&res);
+	if (err == -EEXIST || err == -ELOOP) {
+		size_t at = g[err == -EEXIST ? res.refused : 0].rule;
+		const struct cbpf_policy_rule *r = &rules[at];
+
+		if (reported[at])
+			return 0;
+		reported[at] = true;
+		if (err == -EEXIST)
+			policy_diag(ctx, CBPF_SEV_ERROR, r->file, r->line, r->col, 0,
+				    "libseccomp refuses this rule for '%s' on %s (EEXIST) when runc "
+				    "adds the rules in file order, and runc the profile",
+				    r->syscall, cbpf_arch_name(arch));
+		else
+			policy_diag(ctx, CBPF_SEV_ERROR, r->file, r->line, r->col, 0,
+				    "libseccomp does not finish adding the rules for '%s' on %s "
+				    "(2.5.4 loops for ever on some), and runc with it",
+				    r->syscall, cbpf_arch_name(arch));
+		return 0;
+	}
+	return err == -ENOMEM ? -ENOMEM : 0;
+}
+
 static void check_group(struct policy_ctx *ctx, enum cbpf_arch arch, struct nr_rule *g, size_t n,
 			struct cbpf_policy_cond **sorted, unsigned *gone, bool *reported,
 			struct derived *derived)
@@ -698,6 +745,7 @@ static void check_group(struct policy_ctx *ctx, enum cbpf_arch arch, struct nr_r
 	size_t *first = malloc(n * sizeof(*first));
 	enum conflict *how = malloc(n * sizeof(*how));
 	size_t why = SIZE_MAX; /* the rule a note on libseccomp's reading is about */
+	bool any = false;	/* conditional rules that contradict */
 	unsigned errors = ctx->errors;
 	int err = 0;
 
@@ -708,11 +756,9 @@ static void check_group(struct policy_ctx *ctx, enum cbpf_arch arch, struct nr_r
 			ctx->err = -ENOMEM;
 		goto out;
 	}
+	for (size_t i = 0; i < n && !any; i++)
+		any = first[i] != SIZE_MAX;
 	if (ctx->oci && !ctx->opts->strict) {
-		bool any = false;
-
-		for (size_t i = 0; i < n && !any; i++)
-			any = first[i] != SIZE_MAX;
 		if (any && !(err = lsc_replace(ctx, arch, g, n, gone, derived, &why))) {
 			for (size_t i = 0; i < n; i++)
 				if (first[i] != SIZE_MAX)
@@ -725,6 +771,10 @@ static void check_group(struct policy_ctx *ctx, enum cbpf_arch arch, struct nr_r
 			goto out;
 		}
 	}
+	for (size_t i = 0; i < n && !any; i++)
+		any = first[i] != SIZE_MAX;
+	if (ctx->oci && !any && lsc_refused(ctx, arch, g, n, reported) && !ctx->err)
+		ctx->err = -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		size_t r = g[i].rule;
 		const struct cbpf_policy_rule *rule = &rules[r];
@@ -765,6 +815,11 @@ out:
 			policy_diag(ctx, CBPF_SEV_NOTE, r->file, r->line, r->col, 0,
 				    "libseccomp refuses this rule for '%s' on %s (EEXIST) when runc "
 				    "adds the rules in file order, and runc the profile",
+				    r->syscall, cbpf_arch_name(arch));
+		else if (err == -ELOOP)
+			policy_diag(ctx, CBPF_SEV_NOTE, r->file, r->line, r->col, 0,
+				    "libseccomp does not finish adding the rules for '%s' on %s "
+				    "(2.5.4 loops for ever on some), and runc with it",
 				    r->syscall, cbpf_arch_name(arch));
 		else
 			policy_diag(ctx, CBPF_SEV_NOTE, r->file, r->line, r->col, 0,

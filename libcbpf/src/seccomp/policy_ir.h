@@ -105,8 +105,10 @@ struct policy_lsc_rules {
  * (policy_libseccomp_tree.c) rules[0..n), one syscall's on one architecture (32-bit arguments
  * when arch32), added in this order to libseccomp 2.5.4's argument tree as runc adds them, read
  * back as ordered rules whose first match gives the action libseccomp's filter gives (none: the
- * default action). 0; -EEXIST: libseccomp refuses rule out->refused; -ENOTSUP: the tree says
- * something these rules cannot (or is too large); -ENOMEM. out is empty on error.
+ * default action). 0; -EEXIST: libseccomp refuses rule out->refused; -ELOOP: libseccomp would
+ * not finish (more than 2^22 steps); -ENOTSUP: the tree says something these rules cannot (an
+ * order on masked bits, a low word's order with no high word fixed) or is too large; -ENOMEM.
+ * out is empty on error.
  */
 int policy_lsc_resolve(const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,
 		       struct policy_lsc_rules *out);

@@ -38,6 +38,25 @@ struct lt_node {
 	unsigned ref;
 };
 
+/*
+ * The nodes made while reading one syscall's rules, all freed at the end (a node libseccomp
+ * frees is only unlinked here), and a bound on the steps: libseccomp 2.5.4 never finishes adding
+ * some rule sets, and a model that follows it must stop.
+ */
+struct lt_tree {
+	struct lt_node **all;
+	size_t n, cap;
+	size_t left;
+	bool spent;
+};
+
+static bool spent(struct lt_tree *T)
+{
+	if (!T->spent && !T->left--)
+		T->spent = true;
+	return T->spent;
+}
+
 /* A syscall's entry: no tree (an unconditional action) or a tree. */
 struct lt_sys {
 	bool exists;
@@ -71,7 +90,7 @@ static struct lt_node *get(struct lt_node *n)
 	return n;
 }
 
-static unsigned put(struct lt_node **np);
+static unsigned put(struct lt_tree *T, struct lt_node **np);
 
 static unsigned level_prio(const struct lt_node *n)
 {
@@ -124,34 +143,34 @@ static bool node_zombie(const struct lt_node *n)
 	return node_leaf(n) && !n->has_t && !n->has_f;
 }
 
-static struct lt_node *level_first(struct lt_node *n)
+static struct lt_node *level_first(struct lt_tree *T, struct lt_node *n)
 {
-	while (n->prv)
+	while (n->prv && !spent(T))
 		n = n->prv;
 	return n;
 }
 
 /* Frees a level that only its own members still point to. Nodes freed. */
-static unsigned level_clean(struct lt_node *n)
+static unsigned level_clean(struct lt_tree *T, struct lt_node *n)
 {
 	unsigned cnt = 0;
-	struct lt_node *start = level_first(n);
+	struct lt_node *start = level_first(T, n);
 
-	for (n = start; n; n = n->nxt)
+	for (n = start; n && !spent(T); n = n->nxt)
 		if (n->ref > (unsigned)!!n->prv + !!n->nxt)
 			return 0;
 	n = start;
-	while (n)
-		cnt += put(&n);
+	while (n && !spent(T))
+		cnt += put(T, &n);
 	return cnt;
 }
 
-static unsigned tree_put(struct lt_node **tree)
+static unsigned tree_put(struct lt_tree *T, struct lt_node **tree)
 {
-	unsigned cnt = put(tree);
+	unsigned cnt = put(T, tree);
 
 	if (*tree)
-		cnt += level_clean(*tree);
+		cnt += level_clean(T, *tree);
 	return cnt;
 }
 
@@ -159,12 +178,12 @@ static unsigned tree_put(struct lt_node **tree)
  * Drops a reference; the last one frees the node and what hangs below it, and closes its level
  * (*np then points to a neighbour). Nodes freed.
  */
-static unsigned put(struct lt_node **np)
+static unsigned put(struct lt_tree *T, struct lt_node **np)
 {
 	struct lt_node *n = *np, *p, *x, *t, *f;
 	unsigned cnt = 0;
 
-	if (!n || --n->ref)
+	if (!n || spent(T) || --n->ref)
 		return 0;
 	p = n->prv, x = n->nxt, t = n->t, f = n->f;
 	if (p)
@@ -172,34 +191,36 @@ static unsigned put(struct lt_node **np)
 	if (x)
 		x->prv = NULL;
 	if (p)
-		cnt += put(&p);
+		cnt += put(T, &p);
 	if (x)
-		cnt += put(&x);
+		cnt += put(T, &x);
 	if (p)
 		p->nxt = get(x);
 	if (x)
 		x->prv = get(p);
 	*np = p ? p : x;
-	cnt += tree_put(&t);
-	cnt += tree_put(&f);
-	free(n);
+	cnt += tree_put(T, &t);
+	cnt += tree_put(T, &f);
+	n->prv = n->nxt = n->t = n->f = NULL; /* freed in libseccomp: T->all frees it */
 	return cnt + 1;
 }
 
 /* db.c _db_tree_remove: node taken out wherever it is below *tree, zombies met on the way too. */
-static unsigned tree_remove(struct lt_node **tree, struct lt_node *node)
+static unsigned tree_remove(struct lt_tree *T, struct lt_node **tree, struct lt_node *node)
 {
 	unsigned cnt = 0;
 	struct lt_node *c;
 
 	if (!tree || !*tree || !node)
 		return 0;
-	c = level_first(*tree);
+	c = level_first(T, *tree);
 	for (;;) {
+		if (spent(T))
+			return cnt;
 		if (c == node)
 			break;
-		cnt += tree_remove(&c->t, node);
-		cnt += tree_remove(&c->f, node);
+		cnt += tree_remove(T, &c->t, node);
+		cnt += tree_remove(T, &c->f, node);
 		if (node_zombie(c))
 			break;
 		c = c->nxt;
@@ -213,30 +234,30 @@ static unsigned tree_remove(struct lt_node **tree, struct lt_node *node)
 	if (c->nxt)
 		c->nxt->prv = c->prv;
 	c->prv = c->nxt = NULL;
-	return cnt + put(&c);
+	return cnt + put(T, &c);
 }
 
 /* Whether every action in the tree below is action (db.c _db_tree_act_check). */
-static bool acts_all(struct lt_node *tree, uint32_t action)
+static bool acts_all(struct lt_tree *T, struct lt_node *tree, uint32_t action)
 {
 	if (!tree)
 		return true;
-	for (struct lt_node *c = level_first(tree); c; c = c->nxt) {
+	for (struct lt_node *c = level_first(T, tree); c && !spent(T); c = c->nxt) {
 		if ((c->has_t && c->act_t != action) || (c->has_f && c->act_f != action))
 			return false;
-		if (!acts_all(c->t, action) || !acts_all(c->f, action))
+		if (!acts_all(T, c->t, action) || !acts_all(T, c->f, action))
 			return false;
 	}
 	return true;
 }
 
 /* Descends one way of a prune; returns whether it matched (the caller then stops or not). */
-static bool prune_down(struct lt_node **x, struct lt_node **xsub, struct lt_node *nsub,
+static bool prune_down(struct lt_tree *T, struct lt_node **x, struct lt_node **xsub, struct lt_node *nsub,
 		       const struct lt_walk *w, unsigned clear, unsigned set, struct lt_walk *acc,
 		       unsigned *cnt);
 
 /* db.c _db_tree_prune: parts of the existing tree the new rule makes redundant, removed. */
-static unsigned prune(struct lt_node **existing, struct lt_node *nw, struct lt_walk *w)
+static unsigned prune(struct lt_tree *T, struct lt_node **existing, struct lt_node *nw, struct lt_walk *w)
 {
 	unsigned cnt = 0;
 	struct lt_walk now = *w;
@@ -246,8 +267,10 @@ static unsigned prune(struct lt_node **existing, struct lt_node *nw, struct lt_w
 		goto out;
 	if ((w->flags & IST_MATCHSET) == IST_MATCH_ONCE)
 		goto out;
-	x = level_first(x);
+	x = level_first(T, x);
 	do {
+		if (spent(T))
+			goto out;
 		x_next = x->nxt;
 		if (node_eq(x, nw)) {
 			bool acts;
@@ -266,20 +289,20 @@ static unsigned prune(struct lt_node **existing, struct lt_node *nw, struct lt_w
 			     nw->has_f != x->has_f || nw->act_f != x->act_f))
 				goto out;
 			if (nw->t) {
-				prune_down(&x, &x->t, nw->t, w, 0, IST_MATCHSET, &now, &cnt);
+				prune_down(T, &x, &x->t, nw->t, w, 0, IST_MATCHSET, &now, &cnt);
 				if (!x)
 					goto next;
 			}
 			if (nw->f) {
-				prune_down(&x, &x->f, nw->f, w, 0, IST_MATCHSET, &now, &cnt);
+				prune_down(T, &x, &x->f, nw->f, w, 0, IST_MATCHSET, &now, &cnt);
 				if (!x)
 					goto next;
 			}
-			acts = acts_all(x, now.action);
+			acts = acts_all(T, x, now.action);
 			if (acts && (now.flags & IST_MATCH) && (now.flags & IST_N_FINISHED) &&
 			    (now.flags & IST_X_PREFIX)) {
 				/* the new rule is shorter: the existing branch goes */
-				cnt += tree_remove(&w->sys->chains, x);
+				cnt += tree_remove(T, &w->sys->chains, x);
 				if (!w->sys->chains)
 					goto out;
 			} else if (acts && (now.flags & IST_MATCH) &&
@@ -290,14 +313,14 @@ static unsigned prune(struct lt_node **existing, struct lt_node *nw, struct lt_w
 			if (w->flags & IST_N_PREFIX)
 				goto out;
 			if (x->t) {
-				if (prune_down(&x, &x->t, nw, w, IST_MATCH, IST_X_PREFIX, &now,
+				if (prune_down(T, &x, &x->t, nw, w, IST_MATCH, IST_X_PREFIX, &now,
 					       &cnt))
 					goto out;
 				if (!x)
 					goto next;
 			}
 			if (x->f) {
-				if (prune_down(&x, &x->f, nw, w, IST_MATCH, IST_X_PREFIX, &now,
+				if (prune_down(T, &x, &x->f, nw, w, IST_MATCH, IST_X_PREFIX, &now,
 					       &cnt))
 					goto out;
 				if (!x)
@@ -307,14 +330,14 @@ static unsigned prune(struct lt_node **existing, struct lt_node *nw, struct lt_w
 			if (w->flags & IST_X_PREFIX)
 				goto out;
 			if (nw->t) {
-				if (prune_down(&x, &x, nw->t, w, IST_MATCH, IST_N_PREFIX, &now,
+				if (prune_down(T, &x, &x, nw->t, w, IST_MATCH, IST_N_PREFIX, &now,
 					       &cnt))
 					goto out;
 				if (!x)
 					goto next;
 			}
 			if (nw->f) {
-				if (prune_down(&x, &x, nw->f, w, IST_MATCH, IST_N_PREFIX, &now,
+				if (prune_down(T, &x, &x, nw->f, w, IST_MATCH, IST_N_PREFIX, &now,
 					       &cnt))
 					goto out;
 				if (!x)
@@ -333,7 +356,7 @@ out:
 	return cnt;
 }
 
-static bool prune_down(struct lt_node **x, struct lt_node **xsub, struct lt_node *nsub,
+static bool prune_down(struct lt_tree *T, struct lt_node **x, struct lt_node **xsub, struct lt_node *nsub,
 		       const struct lt_walk *w, unsigned clear, unsigned set, struct lt_walk *acc,
 		       unsigned *cnt)
 {
@@ -343,8 +366,8 @@ static bool prune_down(struct lt_node **x, struct lt_node **xsub, struct lt_node
 	/* a reference held while below, as the sub-tree may go */
 	get(*x);
 	sub.flags = (sub.flags & ~clear) | set;
-	*cnt += prune(xsub, nsub, &sub);
-	*cnt += put(x);
+	*cnt += prune(T, xsub, nsub, &sub);
+	*cnt += put(T, x);
 	matched = sub.flags & IST_MATCH;
 	if (matched)
 		acc->flags |= sub.flags;
@@ -352,18 +375,20 @@ static bool prune_down(struct lt_node **x, struct lt_node **xsub, struct lt_node
 }
 
 /* db.c _db_tree_add: the new rule's chain merged into the tree. 0 or -EEXIST. */
-static int tree_add(struct lt_node **existing, struct lt_node *nw)
+static int tree_add(struct lt_tree *T, struct lt_node **existing, struct lt_node *nw)
 {
 	struct lt_node *x = *existing;
 	int rc;
 
 	do {
+		if (spent(T))
+			return -ELOOP;
 		if (node_eq(x, nw)) {
 			if (nw->has_t) {
 				if (!x->has_t) {
-					if (!acts_all(x->t, nw->act_t))
+					if (!acts_all(T, x->t, nw->act_t))
 						return -EEXIST;
-					put(&x->t);
+					put(T, &x->t);
 					x->t = NULL;
 					x->act_t = nw->act_t, x->src_t = nw->src_t;
 					x->has_t = true;
@@ -377,9 +402,9 @@ static int tree_add(struct lt_node **existing, struct lt_node *nw)
 			}
 			if (nw->has_f) {
 				if (!x->has_f) {
-					if (!acts_all(x->f, nw->act_f))
+					if (!acts_all(T, x->f, nw->act_f))
 						return -EEXIST;
-					put(&x->f);
+					put(T, &x->f);
 					x->f = NULL;
 					x->act_f = nw->act_f, x->src_f = nw->src_f;
 					x->has_f = true;
@@ -393,7 +418,7 @@ static int tree_add(struct lt_node **existing, struct lt_node *nw)
 			}
 			if (nw->t) {
 				if (x->t) {
-					if ((rc = tree_add(&x->t, nw->t)))
+					if ((rc = tree_add(T, &x->t, nw->t)))
 						return rc;
 				} else if (!x->has_t) {
 					x->t = get(nw->t);
@@ -403,7 +428,7 @@ static int tree_add(struct lt_node **existing, struct lt_node *nw)
 			}
 			if (nw->f) {
 				if (x->f) {
-					if ((rc = tree_add(&x->f, nw->f)))
+					if ((rc = tree_add(T, &x->f, nw->f)))
 						return rc;
 				} else if (!x->has_f) {
 					x->f = get(nw->f);
@@ -434,18 +459,30 @@ static int tree_add(struct lt_node **existing, struct lt_node *nw)
 		}
 		if (*existing == x) {
 			*existing = get(nw);
-			put(&x);
+			put(T, &x);
 		}
 		return 0;
 	} while (x);
 	return 0;
 }
 
-static struct lt_node *node_new(unsigned arg, bool hi, enum cbpf_cmp op, enum cbpf_cmp op_orig,
+static struct lt_node *node_new(struct lt_tree *T, unsigned arg, bool hi, enum cbpf_cmp op, enum cbpf_cmp op_orig,
 				uint32_t mask, uint32_t datum, uint64_t full)
 {
 	struct lt_node *n = calloc(1, sizeof(*n));
 
+	if (n && T->n == T->cap) {
+		size_t cap = T->cap ? 2 * T->cap : 64;
+		struct lt_node **all = realloc(T->all, cap * sizeof(*all));
+
+		if (!all) {
+			free(n);
+			return NULL;
+		}
+		T->all = all, T->cap = cap;
+	}
+	if (n)
+		T->all[T->n++] = n;
 	if (n)
 		*n = (struct lt_node){ .arg = arg,
 				       .hi = hi,
@@ -470,7 +507,7 @@ static void set_act(struct lt_node *n, bool branch, uint32_t action, size_t src)
  * number; on a 64-bit architecture each compares the high word, then the low one. *chain NULL:
  * no condition. 0, -ENOMEM, or -ENOTSUP (an argument named twice, an operator JSON lacks).
  */
-static int chain_new(const struct cbpf_policy_rule *r, size_t src, bool arch32,
+static int chain_new(struct lt_tree *T, const struct cbpf_policy_rule *r, size_t src, bool arch32,
 		     struct lt_node **chain)
 {
 	const struct cbpf_policy_cond *by_arg[6] = { 0 };
@@ -504,7 +541,7 @@ static int chain_new(const struct cbpf_policy_rule *r, size_t src, bool arch32,
 					  : op == CBPF_CMP_LE ? CBPF_CMP_GT
 							      : op;
 
-			if (!(cur[0] = node_new(a, false, t, op, (uint32_t)mask, (uint32_t)v, v)))
+			if (!(cur[0] = node_new(T, a, false, t, op, (uint32_t)mask, (uint32_t)v, v)))
 				goto nomem;
 			if (prev[0] && prev_t)
 				prev[0]->t = get(cur[0]);
@@ -520,18 +557,18 @@ static int chain_new(const struct cbpf_policy_rule *r, size_t src, bool arch32,
 		if (op == CBPF_CMP_EQ || op == CBPF_CMP_NE || op == CBPF_CMP_MASKED_EQ) {
 			enum cbpf_cmp t = op == CBPF_CMP_MASKED_EQ ? op : CBPF_CMP_EQ;
 
-			cur[0] = node_new(a, true, t, op, (uint32_t)(mask >> 32),
+			cur[0] = node_new(T, a, true, t, op, (uint32_t)(mask >> 32),
 					  (uint32_t)(v >> 32), v);
-			cur[1] = node_new(a, false, t, op, (uint32_t)mask, (uint32_t)v, v);
+			cur[1] = node_new(T, a, false, t, op, (uint32_t)mask, (uint32_t)v, v);
 			if (!cur[0] || !cur[1])
 				goto nomem;
 			cur[0]->t = get(cur[1]);
 		} else {
-			cur[0] = node_new(a, true, CBPF_CMP_GT, op, UINT32_MAX, (uint32_t)(v >> 32),
+			cur[0] = node_new(T, a, true, CBPF_CMP_GT, op, UINT32_MAX, (uint32_t)(v >> 32),
 					  v);
-			cur[1] = node_new(a, true, CBPF_CMP_EQ, op, UINT32_MAX, (uint32_t)(v >> 32),
+			cur[1] = node_new(T, a, true, CBPF_CMP_EQ, op, UINT32_MAX, (uint32_t)(v >> 32),
 					  v);
-			cur[2] = node_new(a, false,
+			cur[2] = node_new(T, a, false,
 					  op == CBPF_CMP_GT || op == CBPF_CMP_LE ? CBPF_CMP_GT
 										 : CBPF_CMP_GE,
 					  op, UINT32_MAX, (uint32_t)v, v);
@@ -575,24 +612,16 @@ static int chain_new(const struct cbpf_policy_rule *r, size_t src, bool arch32,
 	}
 	return 0;
 nomem:
-	/* the nodes not yet linked have no reference: one for each, then the chain's */
-	for (int i = 0; i < 3; i++)
-		if (cur[i] && !cur[i]->ref) {
-			struct lt_node *n = get(cur[i]);
-
-			tree_put(&n);
-		}
-	tree_put(chain);
 	return -ENOMEM;
 }
 
 /* db.c db_rule_add, for one syscall. 0, -EEXIST (libseccomp refuses the rule), -ENOMEM. */
-static int sys_add(struct lt_sys *sys, const struct cbpf_policy_rule *r, size_t src, bool arch32)
+static int sys_add(struct lt_tree *T, struct lt_sys *sys, const struct cbpf_policy_rule *r, size_t src, bool arch32)
 {
 	struct lt_node *chain;
 	struct lt_walk w;
 	bool removed = false;
-	int rc = chain_new(r, src, arch32, &chain);
+	int rc = chain_new(T, r, src, arch32, &chain);
 
 	if (rc)
 		return rc;
@@ -606,25 +635,25 @@ again:
 			sys->chains = chain, sys->action = r->action, sys->src = src;
 			return 0;
 		}
-		tree_put(&chain); /* an unconditional action stays */
+		tree_put(T, &chain); /* an unconditional action stays */
 		return 0;
 	}
 	if (!chain) {
-		tree_put(&sys->chains);
+		tree_put(T, &sys->chains);
 		sys->chains = NULL, sys->action = r->action, sys->src = src;
 		return 0;
 	}
 	w = (struct lt_walk){ 0, r->action, sys };
-	if (prune(&sys->chains, chain, &w) > 0) {
+	if (prune(T, &sys->chains, chain, &w) > 0) {
 		removed = true;
 		if (!sys->chains)
 			goto again;
 	} else if ((w.flags & IST_REDUNDANT) == IST_REDUNDANT) {
-		tree_put(&chain);
+		tree_put(T, &chain);
 		return 0;
 	}
-	rc = tree_add(&sys->chains, chain);
-	tree_put(&chain);
+	rc = tree_add(T, &sys->chains, chain);
+	tree_put(T, &chain);
 	return rc;
 }
 
@@ -640,11 +669,10 @@ struct lt_lit {
 
 struct lt_read {
 	struct policy_lsc_rules *out;
+	struct lt_tree *T;
 	bool arch32;
 	struct lt_lit path[64];
 	size_t depth, budget;
-	const struct lt_node *frames[64]; /* where a sub-level returning nothing goes on */
-	size_t n_frames;
 	int err;
 };
 
@@ -739,62 +767,48 @@ static int path_known(const struct lt_read *rd, const struct lt_lit *x)
 }
 
 /*
- * From node n on (NULL: the end of its level). Each node tests its own word: libseccomp's own
- * reading of the tree (seccomp_export_pfc). Its BPF can differ where a sub-level falls through
- * to a node whose block assumed its left neighbour's word in the accumulator and the layout put
- * no load before it (gen_bpf.c _gen_bpf_build_bpf): a bug of libseccomp's, not reproduced.
+ * The level of n and what hangs below it, depth first: each branch with an action is a rule
+ * (the tests from the top down to it), in this order. Each node tests its own word, as
+ * libseccomp's own reading of the tree does (seccomp_export_pfc): the first of these rules a
+ * call meets is what the tree gives it, as a sub-level that returns nothing passes on to the
+ * next node, whose rules come next. (libseccomp's BPF can differ where such a next node's block
+ * assumed its left neighbour's word in the accumulator and the layout put no load before it,
+ * gen_bpf.c _gen_bpf_build_bpf: a bug of libseccomp's, not reproduced.)
  */
-static void read_from(struct lt_read *rd, const struct lt_node *n)
+static void read_level(struct lt_read *rd, const struct lt_node *n)
 {
-	struct lt_lit lit;
-	int known;
+	while (n->prv && !spent(rd->T))
+		n = n->prv;
+	for (; n && !rd->err; n = n->nxt) {
+		struct lt_lit lit = { (int)(n->arg * 2 + n->hi), n->mask, n->datum, n->op, true };
+		int known = path_known(rd, &lit);
 
-	if (rd->err)
-		return;
-	if (!rd->budget--) {
-		rd->err = -ENOTSUP;
-		return;
-	}
-	if (!n) {
-		const struct lt_node *f;
-
-		if (!rd->n_frames)
-			return; /* the default action */
-		f = rd->frames[--rd->n_frames];
-		read_from(rd, f);
-		rd->frames[rd->n_frames++] = f;
-		return;
-	}
-	lit = (struct lt_lit){ (int)(n->arg * 2 + n->hi), n->mask, n->datum, n->op, true };
-	known = path_known(rd, &lit);
-	for (int b = 1; b >= 0 && !rd->err; b--) {
-		const struct lt_node *sub = b ? n->t : n->f;
-		bool has = b ? n->has_t : n->has_f;
-		struct cbpf_policy_cond conds[64];
-		size_t nc;
-
-		if (known == !b)
-			continue;
-		if (rd->depth == 64 || rd->n_frames == 64) {
+		if (!rd->budget-- || rd->T->spent) {
 			rd->err = -ENOTSUP;
 			return;
 		}
-		lit.t = b;
-		rd->path[rd->depth++] = lit;
-		if (sub) {
-			rd->frames[rd->n_frames++] = n->nxt;
-			while (sub->prv)
-				sub = sub->prv;
-			read_from(rd, sub);
-			rd->n_frames--;
-		} else if (has) {
-			if (!(rd->err = path_conds(rd, conds, &nc)))
+		for (int b = 1; b >= 0 && !rd->err; b--) {
+			const struct lt_node *sub = b ? n->t : n->f;
+			bool has = b ? n->has_t : n->has_f;
+			struct cbpf_policy_cond conds[64];
+			size_t nc;
+
+			/* a test made before on this path goes the same way */
+			if (known == !b || (!sub && !has))
+				continue;
+			if (rd->depth == sizeof(rd->path) / sizeof(rd->path[0])) {
+				rd->err = -ENOTSUP;
+				return;
+			}
+			lit.t = b;
+			rd->path[rd->depth++] = lit;
+			if (sub)
+				read_level(rd, sub);
+			else if (!(rd->err = path_conds(rd, conds, &nc)))
 				rd->err = out_push(rd->out, b ? n->act_t : n->act_f,
 						   b ? n->src_t : n->src_f, conds, nc);
-		} else {
-			read_from(rd, n->nxt);
+			rd->depth--;
 		}
-		rd->depth--;
 	}
 }
 
@@ -809,23 +823,28 @@ void policy_lsc_rules_free(struct policy_lsc_rules *out)
 int policy_lsc_resolve(const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,
 		       struct policy_lsc_rules *out)
 {
+	struct lt_tree tree = { .left = (size_t)1 << 22 }, *T = &tree;
 	struct lt_sys sys = { 0 };
-	struct lt_read rd = { .out = out, .arch32 = arch32, .budget = 1U << 16 };
+	struct lt_read rd = { .out = out, .T = T, .arch32 = arch32, .budget = 1U << 16 };
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < n && !err; i++) {
-		err = sys_add(&sys, rules[i], i, arch32);
+		err = sys_add(T, &sys, rules[i], i, arch32);
 		if (err == -EEXIST)
 			out->refused = i;
 	}
+	if (!err && T->spent)
+		err = -ELOOP;
 	if (!err && !sys.chains)
 		err = out_push(out, sys.action, sys.src, NULL, 0);
-	else if (!err) {
-		read_from(&rd, level_first(sys.chains));
-		err = rd.err;
-	}
-	tree_put(&sys.chains);
+	else if (!err)
+		read_level(&rd, sys.chains), err = rd.err;
+	if (!err && T->spent)
+		err = -ELOOP;
+	for (size_t i = 0; i < tree.n; i++)
+		free(tree.all[i]);
+	free(tree.all);
 	if (err) {
 		policy_lsc_rules_free(out);
 		out->v = NULL, out->n = out->cap = 0;
