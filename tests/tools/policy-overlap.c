@@ -44,22 +44,25 @@ struct shape {
 };
 
 static const char *const op_names[] = {
-	[SCMP_CMP_NE] = "SCMP_CMP_NE", [SCMP_CMP_LT] = "SCMP_CMP_LT",
-	[SCMP_CMP_LE] = "SCMP_CMP_LE", [SCMP_CMP_EQ] = "SCMP_CMP_EQ",
-	[SCMP_CMP_GE] = "SCMP_CMP_GE", [SCMP_CMP_GT] = "SCMP_CMP_GT",
+	[SCMP_CMP_NE] = "SCMP_CMP_NE",
+	[SCMP_CMP_LT] = "SCMP_CMP_LT",
+	[SCMP_CMP_LE] = "SCMP_CMP_LE",
+	[SCMP_CMP_EQ] = "SCMP_CMP_EQ",
+	[SCMP_CMP_GE] = "SCMP_CMP_GE",
+	[SCMP_CMP_GT] = "SCMP_CMP_GT",
 	[SCMP_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
 };
 
 /* Little-endian ones only: libseccomp takes one byte order per filter. */
 static const enum cbpf_arch arches[] = {
-	CBPF_ARCH_X86_64, CBPF_ARCH_I386,   CBPF_ARCH_X32,	 CBPF_ARCH_AARCH64,
+	CBPF_ARCH_X86_64, CBPF_ARCH_I386,   CBPF_ARCH_X32,	CBPF_ARCH_AARCH64,
 	CBPF_ARCH_ARM,	  CBPF_ARCH_MIPSEL, CBPF_ARCH_MIPS64EL,
 };
 static const char *const arch_json[] = {
-	"SCMP_ARCH_X86_64", "SCMP_ARCH_X86",    "SCMP_ARCH_X32",	"SCMP_ARCH_AARCH64",
+	"SCMP_ARCH_X86_64", "SCMP_ARCH_X86",	"SCMP_ARCH_X32",      "SCMP_ARCH_AARCH64",
 	"SCMP_ARCH_ARM",    "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64",
 };
-#define N_ARCHES (sizeof(arches) / sizeof(arches[0]))
+#define N_ARCHES      (sizeof(arches) / sizeof(arches[0]))
 #define DEFAULT_ERRNO 38u
 
 static uint32_t lsc_action(const struct rule *r)
@@ -318,7 +321,9 @@ static int pfc_block(const struct pfc *p, size_t *i, int indent, const uint64_t 
 		w = st->half == 1 ? (uint32_t)(args[st->arg] >> 32) : (uint32_t)args[st->arg];
 		(void)le32;
 		x = w & st->mask;
-		c = !strcmp(st->op, "==") ? x == st->k : !strcmp(st->op, ">") ? x > st->k : x >= st->k;
+		c = !strcmp(st->op, "==")  ? x == st->k
+		    : !strcmp(st->op, ">") ? x > st->k
+					   : x >= st->k;
 		if (c) {
 			got = pfc_block(p, i, st->indent + 2, args, le32, act);
 			if (*i < p->n && p->v[*i].indent == st->indent && p->v[*i].is_else) {
@@ -574,10 +579,9 @@ static int compare(const struct shape *s, const char *name)
 				printf("FAIL %s: %s args %#llx %#llx %#llx %#llx: cbpf %s, "
 				       "libseccomp's tree %s\n%s",
 				       name, cbpf_arch_name(arches[ai]),
-				       (unsigned long long)d.args[0],
-				       (unsigned long long)d.args[1],
-				       (unsigned long long)d.args[2],
-				       (unsigned long long)d.args[3], g, w, json);
+				       (unsigned long long)d.args[0], (unsigned long long)d.args[1],
+				       (unsigned long long)d.args[2], (unsigned long long)d.args[3],
+				       g, w, json);
 				n_fail++;
 				rc = 1;
 				free(tree.v);
@@ -599,13 +603,19 @@ out:
 
 /* ---------------------------------------------------------------- the shapes */
 
-#define C(arg, op, a) { arg, SCMP_CMP_##op, a, 0 }
-#define M(arg, mask, v) { arg, SCMP_CMP_MASKED_EQ, mask, v }
+#define C(arg, op, a)                                                                              \
+	{                                                                                          \
+		arg, SCMP_CMP_##op, a, 0                                                           \
+	}
+#define M(arg, mask, v)                                                                            \
+	{                                                                                          \
+		arg, SCMP_CMP_MASKED_EQ, mask, v                                                   \
+	}
 #define ERRNO(e) "SCMP_ACT_ERRNO", e
 #define TRACE(e) "SCMP_ACT_TRACE", e
-#define LOG "SCMP_ACT_LOG", 0
-#define ALLOW "SCMP_ACT_ALLOW", 0
-#define KILL "SCMP_ACT_KILL_PROCESS", 0
+#define LOG	 "SCMP_ACT_LOG", 0
+#define ALLOW	 "SCMP_ACT_ALLOW", 0
+#define KILL	 "SCMP_ACT_KILL_PROCESS", 0
 
 static const struct shape listed[] = {
 	/* different arguments: the higher argument's test comes first, in either order */
@@ -613,8 +623,7 @@ static const struct shape listed[] = {
 	{ { { LOG, { C(1, EQ, 2) }, 1 }, { ALLOW, { C(0, EQ, 1) }, 1 } }, 2 },
 	{ { { ERRNO(1), { C(0, EQ, 1) }, 1 }, { TRACE(5), { C(2, NE, 7) }, 1 } }, 2 },
 	/* one argument, different operators */
-	{ { { ERRNO(1), { C(0, GE, 0x100000000ULL) }, 1 }, { TRACE(3), { C(0, LE, 3) }, 1 } },
-	  2 },
+	{ { { ERRNO(1), { C(0, GE, 0x100000000ULL) }, 1 }, { TRACE(3), { C(0, LE, 3) }, 1 } }, 2 },
 	{ { { ALLOW, { C(0, GT, 5) }, 1 }, { LOG, { C(0, LT, 10) }, 1 } }, 2 },
 	{ { { ALLOW, { C(0, LT, 10) }, 1 }, { LOG, { C(0, GT, 5) }, 1 } }, 2 },
 	{ { { ALLOW, { C(0, GE, 5) }, 1 }, { KILL, { C(0, LE, 10) }, 1 } }, 2 },
@@ -624,7 +633,8 @@ static const struct shape listed[] = {
 	{ { { ALLOW, { C(0, GT, 5) }, 1 }, { LOG, { C(0, GT, 0x100000005ULL) }, 1 } }, 2 },
 	{ { { ALLOW, { C(0, LT, 0x100000005ULL) }, 1 }, { LOG, { C(0, LT, 5) }, 1 } }, 2 },
 	{ { { ALLOW, { C(0, LE, 5) }, 1 }, { LOG, { C(0, LE, 0x100000005ULL) }, 1 } }, 2 },
-	{ { { ALLOW, { C(0, GE, 0x200000000ULL) }, 1 }, { ERRNO(9), { C(0, GT, 0x1ffffffffULL) }, 1 } },
+	{ { { ALLOW, { C(0, GE, 0x200000000ULL) }, 1 },
+	    { ERRNO(9), { C(0, GT, 0x1ffffffffULL) }, 1 } },
 	  2 },
 	/* masked compares */
 	{ { { ALLOW, { M(0, 0xff, 0x12) }, 1 }, { LOG, { M(0, 0xf0, 0x10) }, 1 } }, 2 },
@@ -659,8 +669,8 @@ static const struct shape listed[] = {
 
 static enum scmp_compare rnd_op(void)
 {
-	static const enum scmp_compare ops[] = { SCMP_CMP_EQ, SCMP_CMP_NE, SCMP_CMP_LT,
-						 SCMP_CMP_LE, SCMP_CMP_GT, SCMP_CMP_GE,
+	static const enum scmp_compare ops[] = { SCMP_CMP_EQ,	    SCMP_CMP_NE, SCMP_CMP_LT,
+						 SCMP_CMP_LE,	    SCMP_CMP_GT, SCMP_CMP_GE,
 						 SCMP_CMP_MASKED_EQ };
 
 	return ops[rnd() % 7];
@@ -668,9 +678,18 @@ static enum scmp_compare rnd_op(void)
 
 static uint64_t rnd_value(void)
 {
-	static const uint64_t pool[] = { 0,	    1,	       2,	   3,	 5,
-					 0xff,	    0x100,     0x7fffffff, 0xffffffff,
-					 1ULL << 32, (1ULL << 32) + 2, 0x300000001ULL,
+	static const uint64_t pool[] = { 0,
+					 1,
+					 2,
+					 3,
+					 5,
+					 0xff,
+					 0x100,
+					 0x7fffffff,
+					 0xffffffff,
+					 1ULL << 32,
+					 (1ULL << 32) + 2,
+					 0x300000001ULL,
 					 UINT64_MAX };
 
 	return pool[rnd() % (sizeof(pool) / sizeof(pool[0]))];

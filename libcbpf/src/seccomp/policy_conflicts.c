@@ -590,7 +590,8 @@ static void runc_drop(struct cbpf_policy *pol, const unsigned *gone)
 	for (size_t r = 0; r < pol->n_rules; r++) {
 		struct cbpf_policy_rule *rule = &pol->rules[r];
 		/* bits 1 << CBPF_ARCH_X86_64 .. 1 << CBPF_ARCH_MIPS64EL */
-		unsigned mask = rule->arch_mask ? rule->arch_mask : ((1U << (CBPF_ARCH_COUNT + 1)) - 2);
+		unsigned mask =
+			rule->arch_mask ? rule->arch_mask : ((1U << (CBPF_ARCH_COUNT + 1)) - 2);
 		bool left = false;
 
 		mask &= ~gone[r];
@@ -722,10 +723,11 @@ static int lsc_refused(struct policy_ctx *ctx, enum cbpf_arch arch, const struct
 			return 0;
 		reported[at] = true;
 		if (err == -EEXIST)
-			policy_diag(ctx, CBPF_SEV_ERROR, r->file, r->line, r->col, 0,
-				    "libseccomp refuses this rule for '%s' on %s (EEXIST) when runc "
-				    "adds the rules in file order, and runc the profile",
-				    r->syscall, cbpf_arch_name(arch));
+			policy_diag(
+				ctx, CBPF_SEV_ERROR, r->file, r->line, r->col, 0,
+				"libseccomp refuses this rule for '%s' on %s (EEXIST) when runc "
+				"adds the rules in file order, and runc the profile",
+				r->syscall, cbpf_arch_name(arch));
 		else
 			policy_diag(ctx, CBPF_SEV_ERROR, r->file, r->line, r->col, 0,
 				    "libseccomp does not finish adding the rules for '%s' on %s "
@@ -745,7 +747,7 @@ static void check_group(struct policy_ctx *ctx, enum cbpf_arch arch, struct nr_r
 	size_t *first = malloc(n * sizeof(*first));
 	enum conflict *how = malloc(n * sizeof(*how));
 	size_t why = SIZE_MAX; /* the rule a note on libseccomp's reading is about */
-	bool any = false;	/* conditional rules that contradict */
+	bool any = false;      /* conditional rules that contradict */
 	unsigned errors = ctx->errors;
 	int err = 0;
 
@@ -812,10 +814,11 @@ out:
 		const struct cbpf_policy_rule *r = &rules[why];
 
 		if (err == -EEXIST)
-			policy_diag(ctx, CBPF_SEV_NOTE, r->file, r->line, r->col, 0,
-				    "libseccomp refuses this rule for '%s' on %s (EEXIST) when runc "
-				    "adds the rules in file order, and runc the profile",
-				    r->syscall, cbpf_arch_name(arch));
+			policy_diag(
+				ctx, CBPF_SEV_NOTE, r->file, r->line, r->col, 0,
+				"libseccomp refuses this rule for '%s' on %s (EEXIST) when runc "
+				"adds the rules in file order, and runc the profile",
+				r->syscall, cbpf_arch_name(arch));
 		else if (err == -ELOOP)
 			policy_diag(ctx, CBPF_SEV_NOTE, r->file, r->line, r->col, 0,
 				    "libseccomp does not finish adding the rules for '%s' on %s "

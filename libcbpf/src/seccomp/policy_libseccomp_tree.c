@@ -32,7 +32,7 @@ struct lt_node {
 	uint64_t full; /* the rule's whole value */
 	bool has_t, has_f;
 	uint32_t act_t, act_f;
-	size_t src_t, src_f; /* the rule each action came from */
+	size_t src_t, src_f;	   /* the rule each action came from */
 	struct lt_node *prv, *nxt; /* the level */
 	struct lt_node *t, *f;	   /* the sub-levels */
 	unsigned ref;
@@ -252,12 +252,13 @@ static bool acts_all(struct lt_tree *T, struct lt_node *tree, uint32_t action)
 }
 
 /* Descends one way of a prune; returns whether it matched (the caller then stops or not). */
-static bool prune_down(struct lt_tree *T, struct lt_node **x, struct lt_node **xsub, struct lt_node *nsub,
-		       const struct lt_walk *w, unsigned clear, unsigned set, struct lt_walk *acc,
-		       unsigned *cnt);
+static bool prune_down(struct lt_tree *T, struct lt_node **x, struct lt_node **xsub,
+		       struct lt_node *nsub, const struct lt_walk *w, unsigned clear, unsigned set,
+		       struct lt_walk *acc, unsigned *cnt);
 
 /* db.c _db_tree_prune: parts of the existing tree the new rule makes redundant, removed. */
-static unsigned prune(struct lt_tree *T, struct lt_node **existing, struct lt_node *nw, struct lt_walk *w)
+static unsigned prune(struct lt_tree *T, struct lt_node **existing, struct lt_node *nw,
+		      struct lt_walk *w)
 {
 	unsigned cnt = 0;
 	struct lt_walk now = *w;
@@ -344,7 +345,7 @@ static unsigned prune(struct lt_tree *T, struct lt_node **existing, struct lt_no
 					goto next;
 			}
 		}
-next:
+	next:
 		x = x_next;
 	} while (x);
 	now.flags &= ~IST_MATCH;
@@ -356,9 +357,9 @@ out:
 	return cnt;
 }
 
-static bool prune_down(struct lt_tree *T, struct lt_node **x, struct lt_node **xsub, struct lt_node *nsub,
-		       const struct lt_walk *w, unsigned clear, unsigned set, struct lt_walk *acc,
-		       unsigned *cnt)
+static bool prune_down(struct lt_tree *T, struct lt_node **x, struct lt_node **xsub,
+		       struct lt_node *nsub, const struct lt_walk *w, unsigned clear, unsigned set,
+		       struct lt_walk *acc, unsigned *cnt)
 {
 	struct lt_walk sub = *w;
 	bool matched;
@@ -466,8 +467,8 @@ static int tree_add(struct lt_tree *T, struct lt_node **existing, struct lt_node
 	return 0;
 }
 
-static struct lt_node *node_new(struct lt_tree *T, unsigned arg, bool hi, enum cbpf_cmp op, enum cbpf_cmp op_orig,
-				uint32_t mask, uint32_t datum, uint64_t full)
+static struct lt_node *node_new(struct lt_tree *T, unsigned arg, bool hi, enum cbpf_cmp op,
+				enum cbpf_cmp op_orig, uint32_t mask, uint32_t datum, uint64_t full)
 {
 	struct lt_node *n = calloc(1, sizeof(*n));
 
@@ -541,7 +542,8 @@ static int chain_new(struct lt_tree *T, const struct cbpf_policy_rule *r, size_t
 					  : op == CBPF_CMP_LE ? CBPF_CMP_GT
 							      : op;
 
-			if (!(cur[0] = node_new(T, a, false, t, op, (uint32_t)mask, (uint32_t)v, v)))
+			if (!(cur[0] =
+				      node_new(T, a, false, t, op, (uint32_t)mask, (uint32_t)v, v)))
 				goto nomem;
 			if (prev[0] && prev_t)
 				prev[0]->t = get(cur[0]);
@@ -564,10 +566,10 @@ static int chain_new(struct lt_tree *T, const struct cbpf_policy_rule *r, size_t
 				goto nomem;
 			cur[0]->t = get(cur[1]);
 		} else {
-			cur[0] = node_new(T, a, true, CBPF_CMP_GT, op, UINT32_MAX, (uint32_t)(v >> 32),
-					  v);
-			cur[1] = node_new(T, a, true, CBPF_CMP_EQ, op, UINT32_MAX, (uint32_t)(v >> 32),
-					  v);
+			cur[0] = node_new(T, a, true, CBPF_CMP_GT, op, UINT32_MAX,
+					  (uint32_t)(v >> 32), v);
+			cur[1] = node_new(T, a, true, CBPF_CMP_EQ, op, UINT32_MAX,
+					  (uint32_t)(v >> 32), v);
 			cur[2] = node_new(T, a, false,
 					  op == CBPF_CMP_GT || op == CBPF_CMP_LE ? CBPF_CMP_GT
 										 : CBPF_CMP_GE,
@@ -616,7 +618,8 @@ nomem:
 }
 
 /* db.c db_rule_add, for one syscall. 0, -EEXIST (libseccomp refuses the rule), -ENOMEM. */
-static int sys_add(struct lt_tree *T, struct lt_sys *sys, const struct cbpf_policy_rule *r, size_t src, bool arch32)
+static int sys_add(struct lt_tree *T, struct lt_sys *sys, const struct cbpf_policy_rule *r,
+		   size_t src, bool arch32)
 {
 	struct lt_node *chain;
 	struct lt_walk w;
