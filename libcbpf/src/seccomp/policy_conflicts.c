@@ -692,8 +692,7 @@ static int lsc_replace(struct policy_ctx *ctx, enum cbpf_arch arch, const struct
 
 /*
  * Rules that do not overlap but that libseccomp still refuses (EEXIST: a condition no call
- * meets, say) or never finishes adding: runc cannot load the profile, a located error, once
- * per rule. 0, or -ENOMEM.
+ * meets, say): runc cannot load the profile, a located error, once per rule. 0, or -ENOMEM.
  */
 static int lsc_refused(struct policy_ctx *ctx, enum cbpf_arch arch, const struct nr_rule *g,
 		       size_t n, bool *reported)
@@ -715,24 +714,18 @@ static int lsc_refused(struct policy_ctx *ctx, enum cbpf_arch arch, const struct
 	err = policy_lsc_resolve(rs, n, policy_arch_32bit(arch), &res);
 	free(rs);
 	policy_lsc_rules_free(&res);
-	if (err == -EEXIST || err == -ELOOP) {
-		size_t at = g[err == -EEXIST ? res.refused : 0].rule;
+	/* -ELOOP here is a large group that the model stopped following, not a proof */
+	if (err == -EEXIST) {
+		size_t at = g[res.refused].rule;
 		const struct cbpf_policy_rule *r = &rules[at];
 
-		if (reported[at])
-			return 0;
-		reported[at] = true;
-		if (err == -EEXIST)
+		if (!reported[at])
 			policy_diag(
 				ctx, CBPF_SEV_ERROR, r->file, r->line, r->col, 0,
 				"libseccomp refuses this rule for '%s' on %s (EEXIST) when runc "
 				"adds the rules in file order, and runc the profile",
 				r->syscall, cbpf_arch_name(arch));
-		else
-			policy_diag(ctx, CBPF_SEV_ERROR, r->file, r->line, r->col, 0,
-				    "libseccomp does not finish adding the rules for '%s' on %s "
-				    "(2.5.4 loops for ever on some), and runc with it",
-				    r->syscall, cbpf_arch_name(arch));
+		reported[at] = true;
 		return 0;
 	}
 	return err == -ENOMEM ? -ENOMEM : 0;
