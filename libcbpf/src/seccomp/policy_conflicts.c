@@ -60,8 +60,10 @@ static const char *rule_desc(const struct cbpf_policy_rule *r)
  * a call the action of whichever rule its argument tree happens to test first (the tree orders
  * nodes by argument, then operator, then value, and what a later rule adds depends on the order
  * the rules were added: src/db.c _db_tree_add); runc adds them in file order. The result is not
- * something a policy should depend on, so an overlap between different actions is an error
- * (in an OCI profile, a rule without conditions is resolved as libseccomp does: runc_resolve).
+ * something a policy should depend on, so an overlap between different actions is an error,
+ * except in an OCI profile without --strict, which gets runc's filter: a rule without
+ * conditions resolved as libseccomp does (runc_resolve), conditional ones by libseccomp's tree
+ * (lsc_replace, policy_libseccomp_tree.c).
  */
 
 /* One argument's conditions: a range, bits fixed by masked compares, and excluded patterns. */
