@@ -193,7 +193,7 @@ enum cli_option_code {
 	"      --host ARCH       the machine a profile is for: its archMap entry, \"arches\",\n"   \
 	"                        and its architecture always in the filter (default: this one)\n"  \
 	"      --strict          a profile's rules for one syscall with different actions are\n"   \
-	"                        an error, not resolved as runc does (with a warning)\n"
+	"                        an error, not resolved as runc and libseccomp do (a warning)\n"
 
 /*
  * Takes option c (getopt_long's return) with argument arg if it is an input option; arg may be

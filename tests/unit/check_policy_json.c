@@ -805,6 +805,68 @@ START_TEST(caps_as_docker_compares)
 }
 END_TEST
 
+/* The action pol's filter gives socket(a0, a1) on x86_64. */
+static uint32_t socket_action(const struct cbpf_policy *pol, uint64_t a0, uint64_t a1)
+{
+	struct cbpf_seccomp_data sd = { .nr = 41,
+					.arch = CBPF_AUDIT_ARCH_X86_64,
+					.args = { a0, a1 } };
+	struct cbpf_input in = cbpf_input_seccomp(&sd);
+	struct cbpf_prog *prog = NULL;
+	struct cbpf_vm *vm = NULL;
+	uint32_t act;
+
+	ck_assert_int_eq(cbpf_policy_gen(pol, NULL, &prog, &diags), 0);
+	ck_assert_int_eq(cbpf_vm_new(prog, CBPF_VM_SECCOMP, &vm, NULL), 0);
+	act = cbpf_vm_run(vm, &in);
+	cbpf_vm_free(vm);
+	cbpf_prog_free(prog);
+	return act;
+}
+
+#define SOCKET_RULE(action, arg, value)                                                            \
+	"{ \"names\": [\"socket\"], \"action\": \"" action "\", \"args\": [ { \"index\": " arg     \
+	", \"value\": " value ", \"op\": \"SCMP_CMP_EQ\" } ] }"
+
+/*
+ * Overlapping conditional rules get libseccomp's tree's action: arg1's test comes before arg0's
+ * whatever the order in the file; --strict keeps the error; the same conditions with another
+ * action are refused, as libseccomp refuses them (EEXIST) and runc the profile.
+ */
+START_TEST(overlap_as_libseccomp)
+{
+	static const char *const orders[] = {
+		PROFILE("\"defaultAction\": \"SCMP_ACT_ERRNO\"",
+			SOCKET_RULE("SCMP_ACT_ALLOW", "0", "1") ", " SOCKET_RULE("SCMP_ACT_LOG",
+										 "1", "2")),
+		PROFILE("\"defaultAction\": \"SCMP_ACT_ERRNO\"",
+			SOCKET_RULE("SCMP_ACT_LOG", "1", "2") ", " SOCKET_RULE("SCMP_ACT_ALLOW",
+									       "0", "1")),
+	};
+	struct cbpf_policy_opts strict = { .strict = true };
+	struct cbpf_policy *pol;
+
+	for (int i = 0; i < 2; i++) {
+		pol = parse(orders[i]);
+		ck_assert_ptr_nonnull(pol);
+		ck_assert_ptr_nonnull(strstr(first_diag(), "rules for 'socket' overlap"));
+		ck_assert_uint_eq(socket_action(pol, 1, 2), CBPF_SECCOMP_RET_LOG);
+		ck_assert_uint_eq(socket_action(pol, 1, 3), CBPF_SECCOMP_RET_ALLOW);
+		ck_assert_uint_eq(socket_action(pol, 0, 2), CBPF_SECCOMP_RET_LOG);
+		ck_assert_uint_eq(socket_action(pol, 0x100000001ULL, 3),
+				  CBPF_SECCOMP_RET_ERRNO | 1);
+		cbpf_policy_free(pol);
+		ck_assert_ptr_null(parse_opts(orders[i], &strict));
+		ck_assert_ptr_nonnull(strstr(first_diag(), "contradicting rules for 'socket'"));
+	}
+	ck_assert_ptr_null(
+		parse(PROFILE("\"defaultAction\": \"SCMP_ACT_ERRNO\"",
+			      SOCKET_RULE("SCMP_ACT_LOG", "0",
+					  "1") ", " SOCKET_RULE("SCMP_ACT_ALLOW", "0", "1"))));
+	ck_assert_ptr_nonnull(strstr(diags.v[diags.n - 1].msg, "(EEXIST)"));
+}
+END_TEST
+
 static void teardown(void)
 {
 	cbpf_diags_free(&diags);
@@ -834,6 +896,7 @@ Suite *policy_json_suite(void)
 	tcase_add_test(tc, go_null_and_merge);
 	tcase_add_test(tc, go_refusals);
 	tcase_add_test(tc, caps_as_docker_compares);
+	tcase_add_test(tc, overlap_as_libseccomp);
 	suite_add_tcase(s, tc);
 	return s;
 }

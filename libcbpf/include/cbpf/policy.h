@@ -63,8 +63,10 @@ struct cbpf_policy_opts {
 	bool lenient;
 	/* (JSON) Two rules for one syscall with different actions that a call can meet both of are
 	 * an error, instead of what runc makes of them (libseccomp keeps a syscall's first rule
-	 * without conditions; one without conditions replaces the argument rules before it) with
-	 * a warning. */
+	 * without conditions; one without conditions replaces the argument rules before it; rules
+	 * with conditions get the action of libseccomp 2.5.4's argument tree, the rules added in
+	 * file order) with a warning. Rules libseccomp refuses (EEXIST) or never finishes adding
+	 * are an error either way. */
 	bool strict;
 	bool no_includes;    /* refuse @include (text) */
 	bool no_comments;    /* generate the program without per-instruction comments */
@@ -80,9 +82,9 @@ struct cbpf_policy;
 /*
  * Parses a policy from src[0..len) (opts->lang picks the front end) and checks it: unknown
  * syscall names, bad actions and architectures, argument indexes over 5, malformed JSON,
- * contradicting rules for one syscall are located errors (in a JSON profile, a rule without
- * conditions and another action is resolved as runc resolves it, with a warning, unless
- * opts->strict); so is a policy with no rules and no
+ * contradicting rules for one syscall are located errors (in a JSON profile they are resolved
+ * as runc and libseccomp resolve them, with a warning, unless opts->strict); so is a policy
+ * with no rules and no
  * default action (an empty file). Returns 0 and sets *out, or -EINVAL
  * (diagnostics in diags), -ENOENT (an @include file missing), -E2BIG (an @include file larger
  * than opts->max_file_size), -ENOMEM.

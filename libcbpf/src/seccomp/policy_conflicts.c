@@ -60,8 +60,10 @@ static const char *rule_desc(const struct cbpf_policy_rule *r)
  * a call the action of whichever rule its argument tree happens to test first (the tree orders
  * nodes by argument, then operator, then value, and what a later rule adds depends on the order
  * the rules were added: src/db.c _db_tree_add); runc adds them in file order. The result is not
- * something a policy should depend on, so an overlap between different actions is an error
- * (in an OCI profile, a rule without conditions is resolved as libseccomp does: runc_resolve).
+ * something a policy should depend on, so an overlap between different actions is an error,
+ * except in an OCI profile without --strict, which gets runc's filter: a rule without
+ * conditions resolved as libseccomp does (runc_resolve), conditional ones by libseccomp's tree
+ * (lsc_replace, policy_libseccomp_tree.c).
  */
 
 /* One argument's conditions: a range, bits fixed by masked compares, and excluded patterns. */
@@ -589,7 +591,9 @@ static void runc_drop(struct cbpf_policy *pol, const unsigned *gone)
 
 	for (size_t r = 0; r < pol->n_rules; r++) {
 		struct cbpf_policy_rule *rule = &pol->rules[r];
-		unsigned mask = rule->arch_mask ? rule->arch_mask : (1U << CBPF_ARCH_COUNT) - 1;
+		/* bits 1 << CBPF_ARCH_X86_64 .. 1 << CBPF_ARCH_MIPS64EL */
+		unsigned mask =
+			rule->arch_mask ? rule->arch_mask : ((1U << (CBPF_ARCH_COUNT + 1)) - 2);
 		bool left = false;
 
 		mask &= ~gone[r];
@@ -607,13 +611,140 @@ static void runc_drop(struct cbpf_policy *pol, const unsigned *gone)
 	pol->n_rules = m;
 }
 
+/* The rules libseccomp's tree makes of overlapping ones, added once every group is checked. */
+struct derived {
+	struct derived_rule {
+		enum cbpf_arch arch;
+		const char *syscall, *file;
+		unsigned line, col;
+		struct policy_lsc_rule r; /* conds owned */
+	} * v;
+	size_t n, cap;
+};
+
+static void report_overlap(struct policy_ctx *ctx, bool *reported, size_t first, size_t second)
+{
+	const struct cbpf_policy_rule *a = &ctx->pol->rules[first], *b = &ctx->pol->rules[second];
+	char act_a[32], act_b[32];
+
+	/* reported[] has a second half for these warnings: a rule warned about on one
+	 * architecture can still be an error on another */
+	reported += ctx->pol->n_rules + 1;
+	if (reported[second])
+		return;
+	reported[second] = true;
+	cbpf_seccomp_action_format(a->action, act_a, sizeof(act_a));
+	cbpf_seccomp_action_format(b->action, act_b, sizeof(act_b));
+	policy_diag(ctx, CBPF_SEV_WARNING, b->file, b->line, b->col, 0,
+		    "rules for '%s' overlap: %s here and %s in another rule, and a call can meet "
+		    "the conditions of both; it gets the action of libseccomp's argument tree, as "
+		    "runc adds them in file order (--strict: an error)",
+		    b->syscall, act_b, act_a);
+	policy_diag(ctx, CBPF_SEV_NOTE, a->file, a->line, a->col, 0,
+		    "the other rule for '%s' is here", a->syscall);
+}
+
+/*
+ * An OCI group whose conditional rules overlap with different actions, replaced on arch by what
+ * libseccomp's tree makes of them (policy_libseccomp_tree.c). 0, or the emulation's error:
+ * -EEXIST (libseccomp refuses a rule, and runc the profile), -ELOOP (libseccomp never finishes)
+ * and -ENOTSUP leave the conflicts errors, with a note saying why (*why: the rule it is on).
+ */
+static int lsc_replace(struct policy_ctx *ctx, enum cbpf_arch arch, const struct nr_rule *g,
+		       size_t n, unsigned *gone, struct derived *out, size_t *why)
+{
+	const struct cbpf_policy_rule *rules = ctx->pol->rules;
+	const struct cbpf_policy_rule **rs = malloc(n * sizeof(*rs));
+	struct policy_lsc_rules res;
+	int err;
+
+	if (!rs)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		rs[i] = &rules[g[i].rule];
+	err = policy_lsc_resolve(rs, n, policy_arch_32bit(arch), &res);
+	free(rs);
+	if (err == -EEXIST)
+		*why = g[res.refused].rule;
+	else if (err == -ENOTSUP || err == -ELOOP)
+		*why = g[0].rule;
+	if (err)
+		return err;
+	if (out->n + res.n > out->cap) {
+		size_t cap = 2 * (out->n + res.n);
+		struct derived_rule *v = realloc(out->v, cap * sizeof(*v));
+
+		if (!v) {
+			policy_lsc_rules_free(&res);
+			return -ENOMEM;
+		}
+		out->v = v, out->cap = cap;
+	}
+	for (size_t i = 0; i < res.n; i++) {
+		const struct cbpf_policy_rule *src = &rules[g[res.v[i].src].rule];
+
+		out->v[out->n++] = (struct derived_rule){ arch,	     src->syscall, src->file,
+							  src->line, src->col,	   res.v[i] };
+	}
+	free(res.v);
+	for (size_t i = 0; i < n; i++)
+		gone[g[i].rule] |= 1U << arch;
+	return 0;
+}
+
+/*
+ * Rules that do not overlap but that libseccomp still refuses (EEXIST: a condition no call
+ * meets, say): runc cannot load the profile, a located error, once per rule. 0, or -ENOMEM.
+ */
+static int lsc_refused(struct policy_ctx *ctx, enum cbpf_arch arch, const struct nr_rule *g,
+		       size_t n, bool *reported)
+{
+	const struct cbpf_policy_rule *rules = ctx->pol->rules;
+	const struct cbpf_policy_rule **rs;
+	struct policy_lsc_rules res;
+	bool mixed = false;
+	int err;
+
+	for (size_t i = 1; i < n && !mixed; i++)
+		mixed = rules[g[i].rule].action != rules[g[0].rule].action;
+	if (!mixed)
+		return 0;
+	if (!(rs = malloc(n * sizeof(*rs))))
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		rs[i] = &rules[g[i].rule];
+	err = policy_lsc_resolve(rs, n, policy_arch_32bit(arch), &res);
+	free(rs);
+	policy_lsc_rules_free(&res);
+	/* -ELOOP here is a large group that the model stopped following, not a proof */
+	if (err == -EEXIST) {
+		size_t at = g[res.refused].rule;
+		const struct cbpf_policy_rule *r = &rules[at];
+
+		if (!reported[at])
+			policy_diag(
+				ctx, CBPF_SEV_ERROR, r->file, r->line, r->col, 0,
+				"libseccomp refuses this rule for '%s' on %s (EEXIST) when runc "
+				"adds the rules in file order, and runc the profile",
+				r->syscall, cbpf_arch_name(arch));
+		reported[at] = true;
+		return 0;
+	}
+	return err == -ENOMEM ? -ENOMEM : 0;
+}
+
 static void check_group(struct policy_ctx *ctx, enum cbpf_arch arch, struct nr_rule *g, size_t n,
-			struct cbpf_policy_cond **sorted, unsigned *gone, bool *reported)
+			struct cbpf_policy_cond **sorted, unsigned *gone, bool *reported,
+			struct derived *derived)
 {
 	const struct cbpf_policy_rule *rules = ctx->pol->rules;
 	size_t uncond = SIZE_MAX, fallback = SIZE_MAX;
 	size_t *first = malloc(n * sizeof(*first));
 	enum conflict *how = malloc(n * sizeof(*how));
+	size_t why = SIZE_MAX; /* the rule a note on libseccomp's reading is about */
+	bool any = false;      /* conditional rules that contradict */
+	unsigned errors = ctx->errors;
+	int err = 0;
 
 	if (ctx->oci && !ctx->opts->strict)
 		runc_resolve(ctx, arch, g, &n, gone, reported);
@@ -622,6 +753,25 @@ static void check_group(struct policy_ctx *ctx, enum cbpf_arch arch, struct nr_r
 			ctx->err = -ENOMEM;
 		goto out;
 	}
+	for (size_t i = 0; i < n && !any; i++)
+		any = first[i] != SIZE_MAX;
+	if (ctx->oci && !ctx->opts->strict) {
+		if (any && !(err = lsc_replace(ctx, arch, g, n, gone, derived, &why))) {
+			for (size_t i = 0; i < n; i++)
+				if (first[i] != SIZE_MAX)
+					report_overlap(ctx, reported, g[first[i]].rule, g[i].rule);
+			goto out;
+		}
+		if (any && err == -ENOMEM) {
+			if (!ctx->err)
+				ctx->err = -ENOMEM;
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < n && !any; i++)
+		any = first[i] != SIZE_MAX;
+	if (ctx->oci && !any && lsc_refused(ctx, arch, g, n, reported) && !ctx->err)
+		ctx->err = -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		size_t r = g[i].rule;
 		const struct cbpf_policy_rule *rule = &rules[r];
@@ -654,6 +804,27 @@ static void check_group(struct policy_ctx *ctx, enum cbpf_arch arch, struct nr_r
 					uncond < r ? r : uncond, false);
 	}
 out:
+	/* said once, after the errors it explains (none: they were said on another arch) */
+	if (why != SIZE_MAX && ctx->errors > errors) {
+		const struct cbpf_policy_rule *r = &rules[why];
+
+		if (err == -EEXIST)
+			policy_diag(
+				ctx, CBPF_SEV_NOTE, r->file, r->line, r->col, 0,
+				"libseccomp refuses this rule for '%s' on %s (EEXIST) when runc "
+				"adds the rules in file order, and runc the profile",
+				r->syscall, cbpf_arch_name(arch));
+		else if (err == -ELOOP)
+			policy_diag(ctx, CBPF_SEV_NOTE, r->file, r->line, r->col, 0,
+				    "libseccomp does not finish adding the rules for '%s' on %s "
+				    "(2.5.4 loops for ever on some), and runc with it",
+				    r->syscall, cbpf_arch_name(arch));
+		else
+			policy_diag(ctx, CBPF_SEV_NOTE, r->file, r->line, r->col, 0,
+				    "cbpf cannot reproduce what libseccomp makes of the rules for "
+				    "'%s' on %s",
+				    r->syscall, cbpf_arch_name(arch));
+	}
 	free(first);
 	free(how);
 }
@@ -663,8 +834,9 @@ void policy_check_conflicts(struct policy_ctx *ctx)
 	struct cbpf_policy *pol = ctx->pol;
 	struct cbpf_policy_cond **sorted = calloc(pol->n_rules + 1, sizeof(*sorted));
 	struct nr_rule *v = malloc((pol->n_rules + 1) * sizeof(*v));
-	bool *reported = calloc(pol->n_rules + 1, sizeof(*reported));
+	bool *reported = calloc(2 * (pol->n_rules + 1), sizeof(*reported));
 	unsigned *gone = calloc(pol->n_rules + 1, sizeof(*gone));
+	struct derived derived = { 0 };
 
 	if (!sorted || !v || !reported || !gone)
 		goto nomem;
@@ -694,7 +866,7 @@ void policy_check_conflicts(struct policy_ctx *ctx)
 				;
 			if (j - i > 1)
 				check_group(ctx, pol->arches[a], &v[i], j - i, sorted, gone,
-					    reported);
+					    reported, &derived);
 		}
 	}
 	for (size_t r = 0; r < pol->n_rules; r++)
@@ -702,6 +874,13 @@ void policy_check_conflicts(struct policy_ctx *ctx)
 	free(sorted);
 	sorted = NULL;
 	runc_drop(pol, gone);
+	/* in order: the first that holds decides (the rules it replaced are gone on arch) */
+	for (size_t i = 0; i < derived.n && !ctx->err; i++) {
+		const struct derived_rule *d = &derived.v[i];
+
+		policy_add_rule(ctx, d->syscall, d->r.action, false, d->r.conds, d->r.n_conds,
+				1U << d->arch, d->file, d->line, d->col);
+	}
 	goto out;
 nomem:
 	if (!ctx->err)
@@ -713,4 +892,7 @@ out:
 	free(v);
 	free(reported);
 	free(gone);
+	for (size_t i = 0; i < derived.n; i++)
+		free(derived.v[i].r.conds);
+	free(derived.v);
 }

@@ -85,4 +85,33 @@ void policy_check_conflicts(struct policy_ctx *ctx);
  */
 void policy_check_truncation(struct policy_ctx *ctx);
 
+/* ---------------------------------------------------------------- libseccomp's tree */
+
+/* A rule of libseccomp's reading of one syscall's rules: tried in order, the first that holds. */
+struct policy_lsc_rule {
+	uint32_t action;
+	size_t src; /* the input rule whose action it is */
+	size_t n_conds;
+	struct cbpf_policy_cond *conds; /* owned */
+};
+
+struct policy_lsc_rules {
+	struct policy_lsc_rule *v;
+	size_t n, cap;
+	size_t refused; /* on -EEXIST: the input rule libseccomp refused */
+};
+
+/*
+ * (policy_libseccomp_tree.c) rules[0..n), one syscall's on one architecture (32-bit arguments
+ * when arch32), added in this order to libseccomp 2.5.4's argument tree as runc adds them, read
+ * back as ordered rules whose first match gives the action libseccomp's filter gives (none: the
+ * default action). 0; -EEXIST: libseccomp refuses rule out->refused; -ELOOP: libseccomp would
+ * not finish (more than 2^22 steps); -ENOTSUP: the tree says something these rules cannot (an
+ * order on masked bits, a low word's order with no high word fixed) or is too large; -ENOMEM.
+ * out is empty on error.
+ */
+int policy_lsc_resolve(const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,
+		       struct policy_lsc_rules *out);
+void policy_lsc_rules_free(struct policy_lsc_rules *out);
+
 #endif

@@ -1,0 +1,771 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Test tool: OCI profiles whose rules for one syscall overlap with different actions, compiled
+ * by cbpf (which resolves them as libseccomp's argument tree does) and by libseccomp itself (the
+ * same rules added in file order with seccomp_rule_add_array, as runc adds them): cbpf's filter,
+ * run by the tests' own evaluator (seccomp-sim.h), must give the action of libseccomp's tree as
+ * seccomp_export_pfc prints it, for every architecture and argument values around every
+ * constant (k, k-1, k+1, masks, each 32-bit half); inputs where libseccomp's own BPF contradicts
+ * its tree (its accumulator bug) are counted, and so are those where only one action holds and
+ * cbpf gives it while libseccomp's tree does not (cbpf follows the tree only where rules with
+ * different actions overlap on that architecture). Listed shapes, then random ones.
+ * A profile cbpf refuses must be one libseccomp refuses too (EEXIST), or one of the shapes
+ * docs/policy.md lists; each is counted by its reason.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cbpf.h"
+#include "policy-libseccomp.h"
+#include "seccomp-sim.h"
+
+#define MAX_RULES 6
+
+struct cond {
+	unsigned arg;
+	enum scmp_compare op;
+	uint64_t a, b; /* value (MASKED_EQ: the mask), valueTwo */
+};
+
+struct rule {
+	const char *act; /* JSON action */
+	unsigned ret;	 /* errnoRet for ERRNO and TRACE */
+	struct cond c[3];
+	size_t n;
+};
+
+struct shape {
+	struct rule r[MAX_RULES];
+	size_t n;
+};
+
+static const char *const op_names[] = {
+	[SCMP_CMP_NE] = "SCMP_CMP_NE",
+	[SCMP_CMP_LT] = "SCMP_CMP_LT",
+	[SCMP_CMP_LE] = "SCMP_CMP_LE",
+	[SCMP_CMP_EQ] = "SCMP_CMP_EQ",
+	[SCMP_CMP_GE] = "SCMP_CMP_GE",
+	[SCMP_CMP_GT] = "SCMP_CMP_GT",
+	[SCMP_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
+};
+
+/* Little-endian ones only: libseccomp takes one byte order per filter. */
+static const enum cbpf_arch arches[] = {
+	CBPF_ARCH_X86_64, CBPF_ARCH_I386,   CBPF_ARCH_X32,	CBPF_ARCH_AARCH64,
+	CBPF_ARCH_ARM,	  CBPF_ARCH_MIPSEL, CBPF_ARCH_MIPS64EL,
+};
+static const char *const arch_json[] = {
+	"SCMP_ARCH_X86_64", "SCMP_ARCH_X86",	"SCMP_ARCH_X32",      "SCMP_ARCH_AARCH64",
+	"SCMP_ARCH_ARM",    "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64",
+};
+#define N_ARCHES      (sizeof(arches) / sizeof(arches[0]))
+#define DEFAULT_ERRNO 38u
+
+static uint32_t lsc_action(const struct rule *r)
+{
+	if (!strcmp(r->act, "SCMP_ACT_ERRNO"))
+		return SCMP_ACT_ERRNO(r->ret);
+	if (!strcmp(r->act, "SCMP_ACT_TRACE"))
+		return SCMP_ACT_TRACE(r->ret);
+	if (!strcmp(r->act, "SCMP_ACT_LOG"))
+		return SCMP_ACT_LOG;
+	if (!strcmp(r->act, "SCMP_ACT_ALLOW"))
+		return SCMP_ACT_ALLOW;
+	if (!strcmp(r->act, "SCMP_ACT_KILL_PROCESS"))
+		return SCMP_ACT_KILL_PROCESS;
+	return SCMP_ACT_KILL;
+}
+
+static char *profile_json(const struct shape *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		abort();
+	fprintf(f, "{\n\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": %u,\n",
+		DEFAULT_ERRNO);
+	fprintf(f, "\"architectures\": [");
+	for (size_t i = 0; i < N_ARCHES; i++)
+		fprintf(f, "%s\"%s\"", i ? ", " : "", arch_json[i]);
+	fprintf(f, "],\n\"syscalls\": [\n");
+	for (size_t i = 0; i < s->n; i++) {
+		const struct rule *r = &s->r[i];
+
+		fprintf(f, "%s{ \"names\": [\"read\"], \"action\": \"%s\"", i ? ",\n" : "", r->act);
+		if (r->ret)
+			fprintf(f, ", \"errnoRet\": %u", r->ret);
+		fprintf(f, ", \"args\": [");
+		for (size_t c = 0; c < r->n; c++)
+			fprintf(f,
+				"%s{ \"index\": %u, \"value\": %llu, \"valueTwo\": %llu, "
+				"\"op\": \"%s\" }",
+				c ? ", " : "", r->c[c].arg, (unsigned long long)r->c[c].a,
+				(unsigned long long)r->c[c].b, op_names[r->c[c].op]);
+		fprintf(f, "] }");
+	}
+	fprintf(f, "\n]\n}\n");
+	fclose(f);
+	return buf;
+}
+
+/* Whether libseccomp adds the shape's rules within 5 seconds (2.5.4 loops for ever on some). */
+static bool lsc_finishes(const struct shape *s)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		abort();
+	if (!pid) {
+		scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(DEFAULT_ERRNO));
+
+		alarm(5);
+		for (size_t i = 1; i < N_ARCHES; i++)
+			seccomp_arch_add(ctx, lsc_arch(arches[i]));
+		for (size_t i = 0; i < s->n; i++) {
+			struct scmp_arg_cmp c[3];
+
+			for (size_t j = 0; j < s->r[i].n; j++)
+				c[j] = (struct scmp_arg_cmp){ s->r[i].c[j].arg, s->r[i].c[j].op,
+							      s->r[i].c[j].a, s->r[i].c[j].b };
+			seccomp_rule_add_array(ctx, lsc_action(&s->r[i]), SCMP_SYS(read),
+					       (unsigned)s->r[i].n, c);
+		}
+		_exit(0);
+	}
+	return waitpid(pid, &status, 0) == pid && WIFEXITED(status);
+}
+
+/* libseccomp's filter for the shape, rules in file order; *refused: a rule it refused. */
+static struct cbpf_prog *lsc_filter(const struct shape *s, bool *refused, char **pfc)
+{
+	FILE *ptmp = tmpfile();
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(DEFAULT_ERRNO));
+	struct cbpf_prog *prog = NULL;
+	struct cbpf_insn *insns = NULL;
+	FILE *tmp = tmpfile();
+	off_t size;
+
+	*refused = false;
+	if (!ctx || !tmp)
+		abort();
+	for (size_t i = 1; i < N_ARCHES; i++)
+		if (seccomp_arch_add(ctx, lsc_arch(arches[i])))
+			abort();
+	for (size_t i = 0; i < s->n; i++) {
+		struct scmp_arg_cmp c[3];
+
+		for (size_t j = 0; j < s->r[i].n; j++)
+			c[j] = (struct scmp_arg_cmp){ s->r[i].c[j].arg, s->r[i].c[j].op,
+						      s->r[i].c[j].a, s->r[i].c[j].b };
+		if (seccomp_rule_add_array(ctx, lsc_action(&s->r[i]), SCMP_SYS(read),
+					   (unsigned)s->r[i].n, c))
+			*refused = true;
+	}
+	if (!*refused) {
+		if (seccomp_export_bpf(ctx, fileno(tmp)))
+			abort();
+		size = lseek(fileno(tmp), 0, SEEK_END);
+		insns = malloc((size_t)size + 1);
+		if (!insns || pread(fileno(tmp), insns, (size_t)size, 0) != size)
+			abort();
+		prog = cbpf_prog_new(insns, (size_t)size / sizeof(*insns));
+		if (!ptmp || seccomp_export_pfc(ctx, fileno(ptmp)))
+			abort();
+		size = lseek(fileno(ptmp), 0, SEEK_END);
+		*pfc = calloc(1, (size_t)size + 1);
+		if (!*pfc || pread(fileno(ptmp), *pfc, (size_t)size, 0) != size)
+			abort();
+	}
+	if (ptmp)
+		fclose(ptmp);
+	free(insns);
+	fclose(tmp);
+	seccomp_release(ctx);
+	return prog;
+}
+
+/* ---------------------------------------------------------------- libseccomp's own reading */
+
+/*
+ * libseccomp's tree as seccomp_export_pfc prints it, one syscall of one architecture: nested
+ * "if (COND)" / "else" / "action A;" by indentation, tried in order, an if whose branch returns
+ * nothing going on with the next statement. Its BPF should mean the same; where it does not
+ * (its accumulator bug), this is what cbpf must give.
+ */
+struct pfc_stmt {
+	int indent;
+	bool is_if, is_else;
+	unsigned arg;
+	int half; /* 0 whole (32-bit), 1 hi32, 2 lo32 */
+	uint32_t mask, k;
+	char op[3];
+	uint32_t action;
+};
+
+struct pfc {
+	struct pfc_stmt *v;
+	size_t n;
+	uint32_t dflt;
+};
+
+static uint32_t pfc_action(const char *a)
+{
+	unsigned n = 0;
+
+	if (sscanf(a, "ERRNO(%u)", &n) == 1)
+		return SCMP_ACT_ERRNO(n);
+	if (sscanf(a, "TRACE(%u)", &n) == 1)
+		return SCMP_ACT_TRACE(n);
+	if (!strncmp(a, "ALLOW", 5))
+		return SCMP_ACT_ALLOW;
+	if (!strncmp(a, "LOG", 3))
+		return SCMP_ACT_LOG;
+	if (!strncmp(a, "KILL_PROCESS", 12))
+		return SCMP_ACT_KILL_PROCESS;
+	if (!strncmp(a, "KILL", 4))
+		return SCMP_ACT_KILL;
+	abort();
+}
+
+/* The statements of syscall nr on arch (audit value) in text; false when it has none. */
+static bool pfc_parse(const char *text, uint32_t audit, uint32_t nr, struct pfc *p)
+{
+	char want_arch[64], want_nr[64], line[256];
+	FILE *f = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
+	bool in_arch = false, in_sys = false;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(want_arch, sizeof(want_arch), "if ($arch == %u)", audit);
+	snprintf(want_nr, sizeof(want_nr), "if ($syscall == %u)", nr);
+	while (f && fgets(line, sizeof(line), f)) {
+		int indent = (int)strspn(line, " ");
+		char *t = line + indent;
+		struct pfc_stmt st = { .indent = indent };
+		char var[32];
+
+		t[strcspn(t, "\n")] = 0;
+		if (*t == '#')
+			continue;
+		if (indent == 0) {
+			in_arch = !strcmp(t, want_arch);
+			in_sys = false;
+			continue;
+		}
+		if (!in_arch)
+			continue;
+		if (indent == 2 && !strncmp(t, "if ($syscall", 12)) {
+			in_sys = !strcmp(t, want_nr);
+			continue;
+		}
+		if (indent == 2 && !strncmp(t, "action ", 7)) {
+			p->dflt = pfc_action(t + 7);
+			in_sys = false;
+			continue;
+		}
+		if (!in_sys)
+			continue;
+		if (!strncmp(t, "action ", 7)) {
+			st.action = pfc_action(t + 7);
+		} else if (!strcmp(t, "else")) {
+			st.is_else = true;
+		} else {
+			unsigned long long k;
+			unsigned m;
+
+			st.is_if = true;
+			st.mask = UINT32_MAX;
+			if (sscanf(t, "if ($%31s & 0x%x %2s %llu)", var, &m, st.op, &k) == 4)
+				st.mask = m;
+			else if (sscanf(t, "if ($%31s %2s %llu)", var, st.op, &k) != 3)
+				abort();
+			st.k = (uint32_t)k;
+			st.arg = (unsigned)(var[1] - '0');
+			st.half = strstr(var, "hi32") ? 1 : strstr(var, "lo32") ? 2 : 0;
+		}
+		p->v = realloc(p->v, (p->n + 1) * sizeof(*p->v));
+		if (!p->v)
+			abort();
+		p->v[p->n++] = st;
+	}
+	if (f)
+		fclose(f);
+	return p->n > 0;
+}
+
+/* Runs the statements from *i at indent; *i ends past them. 1 and *act when one returned. */
+static int pfc_block(const struct pfc *p, size_t *i, int indent, const uint64_t *args, bool le32,
+		     uint32_t *act)
+{
+	int got = 0;
+
+	while (*i < p->n && p->v[*i].indent >= indent) {
+		const struct pfc_stmt *st = &p->v[(*i)++];
+		uint32_t w, x;
+		bool c;
+
+		if (got) { /* skip the rest of the block */
+			continue;
+		}
+		if (!st->is_if) {
+			*act = st->action;
+			got = 1;
+			continue;
+		}
+		w = st->half == 1 ? (uint32_t)(args[st->arg] >> 32) : (uint32_t)args[st->arg];
+		(void)le32;
+		x = w & st->mask;
+		c = !strcmp(st->op, "==")  ? x == st->k
+		    : !strcmp(st->op, ">") ? x > st->k
+					   : x >= st->k;
+		if (c) {
+			got = pfc_block(p, i, st->indent + 2, args, le32, act);
+			if (*i < p->n && p->v[*i].indent == st->indent && p->v[*i].is_else) {
+				uint32_t dummy;
+
+				(*i)++;
+				pfc_block(p, i, st->indent + 2, args, le32, &dummy);
+			}
+		} else {
+			uint32_t dummy;
+
+			pfc_block(p, i, st->indent + 2, args, le32, &dummy);
+			if (*i < p->n && p->v[*i].indent == st->indent && p->v[*i].is_else) {
+				(*i)++;
+				got = pfc_block(p, i, st->indent + 2, args, le32, act);
+			}
+		}
+	}
+	return got;
+}
+
+static uint32_t pfc_run(const struct pfc *p, const uint64_t *args)
+{
+	size_t i = 0;
+	uint32_t act = p->dflt;
+
+	if (p->n)
+		pfc_block(p, &i, p->v[0].indent, args, true, &act);
+	return act;
+}
+
+/* ---------------------------------------------------------------- argument values */
+
+struct vals {
+	uint64_t v[96];
+	size_t n;
+};
+
+static void vadd(struct vals *vs, uint64_t x)
+{
+	for (size_t i = 0; i < vs->n; i++)
+		if (vs->v[i] == x)
+			return;
+	if (vs->n < sizeof(vs->v) / sizeof(vs->v[0]))
+		vs->v[vs->n++] = x;
+}
+
+/* Around k: k, k-1, k+1, each half alone, the other half changed. */
+static void around(struct vals *vs, uint64_t k)
+{
+	vadd(vs, k);
+	vadd(vs, k - 1);
+	vadd(vs, k + 1);
+	vadd(vs, k & 0xffffffffULL);
+	vadd(vs, k & ~0xffffffffULL);
+	vadd(vs, k ^ (1ULL << 32));
+	vadd(vs, k | 0xffffffff00000000ULL);
+	vadd(vs, (k & 0xffffffffULL) - 1);
+	vadd(vs, (k & 0xffffffffULL) + 1);
+}
+
+static uint64_t rnd_state = 1;
+
+static uint64_t rnd(void)
+{
+	uint64_t z = (rnd_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* ---------------------------------------------------------------- what the rules mean */
+
+static bool cond_holds(const struct cond *c, uint64_t x, bool arch32)
+{
+	uint64_t a = c->a, b = c->b;
+
+	if (arch32)
+		x = (uint32_t)x, a = (uint32_t)a, b = (uint32_t)b;
+	switch (c->op) {
+	case SCMP_CMP_NE:
+		return x != a;
+	case SCMP_CMP_LT:
+		return x < a;
+	case SCMP_CMP_LE:
+		return x <= a;
+	case SCMP_CMP_EQ:
+		return x == a;
+	case SCMP_CMP_GE:
+		return x >= a;
+	case SCMP_CMP_GT:
+		return x > a;
+	default:
+		return (x & a) == (b & a);
+	}
+}
+
+/* The action of the rules that hold, or the default; *ambiguous when two actions hold. */
+static uint32_t meaning(const struct shape *s, const uint64_t *args, bool arch32, bool *ambiguous)
+{
+	uint32_t act = SCMP_ACT_ERRNO(DEFAULT_ERRNO);
+	bool any = false;
+
+	*ambiguous = false;
+	for (size_t i = 0; i < s->n; i++) {
+		bool all = true;
+
+		for (size_t c = 0; c < s->r[i].n && all; c++)
+			all = cond_holds(&s->r[i].c[c], args[s->r[i].c[c].arg], arch32);
+		if (!all)
+			continue;
+		if (any && act != lsc_action(&s->r[i]))
+			*ambiguous = true;
+		act = lsc_action(&s->r[i]);
+		any = true;
+	}
+	return act;
+}
+
+/* ---------------------------------------------------------------- one shape */
+
+static size_t n_shapes, n_agree, n_eexist, n_vectors, n_fail, n_notsup, n_lsc_bug, n_hang,
+	n_tree_wrong;
+static bool verbose;
+
+static int compare(const struct shape *s, const char *name)
+{
+	char *json = profile_json(s);
+	struct cbpf_policy_opts opts = { .file = name, .host = CBPF_ARCH_X86_64, .kernel = "6.1" };
+	struct cbpf_policy *pol = NULL;
+	struct cbpf_diags diags = { 0 };
+	struct cbpf_prog *ours = NULL, *theirs;
+	char *pfc_text = NULL;
+	bool refused;
+	struct vals vs[6] = { 0 };
+	bool used[6] = { 0 };
+	int err, rc = 0;
+
+	n_shapes++;
+	if (!lsc_finishes(s)) {
+		/* runc never loads such a profile: cbpf must refuse it, and not hang */
+		err = cbpf_policy_parse(json, strlen(json), &opts, &pol, &diags);
+		if (err) {
+			n_hang++;
+			if (verbose)
+				printf("libseccomp does not finish: %s\n%s", name, json);
+		} else {
+			printf("FAIL %s: libseccomp does not finish, cbpf compiles it\n%s", name,
+			       json);
+			n_fail++;
+			rc = 1;
+		}
+		theirs = NULL;
+		goto out;
+	}
+	theirs = lsc_filter(s, &refused, &pfc_text);
+	err = cbpf_policy_parse(json, strlen(json), &opts, &pol, &diags);
+	if (!err)
+		err = cbpf_policy_gen(pol, NULL, &ours, &diags);
+	if (refused || err) {
+		bool eexist = false, notsup = false;
+
+		for (size_t i = 0; i < diags.n; i++) {
+			eexist |= strstr(diags.v[i].msg, "(EEXIST)") != NULL;
+			notsup |= strstr(diags.v[i].msg, "cannot reproduce") != NULL;
+		}
+		if (refused && err && eexist) {
+			n_eexist++;
+		} else if (!refused && err && notsup) {
+			n_notsup++;
+			if (verbose)
+				printf("not reproduced: %s\n%s", name, json);
+		} else {
+			printf("FAIL %s: libseccomp %s, cbpf %s\n%s", name,
+			       refused ? "refuses a rule" : "takes every rule",
+			       err ? "refuses the profile" : "compiles it", json);
+			cbpf_diags_print(stdout, &diags, json, strlen(json), NULL);
+			n_fail++;
+			rc = 1;
+		}
+		goto out;
+	}
+	for (size_t i = 0; i < s->n; i++)
+		for (size_t c = 0; c < s->r[i].n; c++) {
+			const struct cond *k = &s->r[i].c[c];
+
+			used[k->arg] = true;
+			around(&vs[k->arg], k->op == SCMP_CMP_MASKED_EQ ? k->b & k->a : k->a);
+			if (k->op == SCMP_CMP_MASKED_EQ) {
+				around(&vs[k->arg], k->a);
+				around(&vs[k->arg], ~k->a & ~k->b);
+				vadd(&vs[k->arg], k->b);
+			}
+		}
+	for (unsigned a = 0; a < 6; a++) {
+		vadd(&vs[a], 0);
+		vadd(&vs[a], UINT64_MAX);
+	}
+	for (size_t ai = 0; ai < N_ARCHES; ai++) {
+		struct ssim_data d = { .arch = cbpf_arch_audit(arches[ai]) };
+		uint32_t nr;
+		size_t total = 1, idx[6] = { 0 };
+		struct pfc tree;
+
+		if (cbpf_syscall_nr(arches[ai], "read", &nr))
+			abort();
+		pfc_parse(pfc_text, d.arch, nr, &tree);
+		d.nr = (int32_t)nr;
+		for (unsigned a = 0; a < 6; a++)
+			if (used[a])
+				total *= vs[a].n;
+		/* every combination when few, else as many chosen at random */
+		for (size_t t = 0; t < (total < 3000 ? total : 3000); t++) {
+			uint32_t got, want;
+			size_t rest = t;
+
+			for (unsigned a = 0; a < 6; a++) {
+				if (!used[a]) {
+					d.args[a] = a == 5 ? rnd() : 0;
+					continue;
+				}
+				idx[a] = total < 3000 ? rest % vs[a].n : rnd() % vs[a].n;
+				rest /= vs[a].n;
+				d.args[a] = vs[a].v[idx[a]];
+			}
+			got = ssim_run((const struct ssim_insn *)cbpf_prog_insns(ours),
+				       cbpf_prog_len(ours), &d, NULL);
+			want = pfc_run(&tree, d.args);
+			n_vectors++;
+			if (ssim_run((const struct ssim_insn *)cbpf_prog_insns(theirs),
+				     cbpf_prog_len(theirs), &d, NULL) != want)
+				n_lsc_bug++;
+			if (got != want) {
+				bool amb;
+				uint32_t m = meaning(s, d.args,
+						     arches[ai] == CBPF_ARCH_I386 ||
+							     arches[ai] == CBPF_ARCH_X32 ||
+							     arches[ai] == CBPF_ARCH_ARM ||
+							     arches[ai] == CBPF_ARCH_MIPSEL,
+						     &amb);
+
+				/* where no two actions hold, cbpf's filter may mean the rules
+				 * and libseccomp's tree not */
+				if (!amb && got == m) {
+					n_tree_wrong++;
+					continue;
+				}
+				char g[32], w[32];
+
+				cbpf_seccomp_action_format(got, g, sizeof(g));
+				cbpf_seccomp_action_format(want, w, sizeof(w));
+				printf("FAIL %s: %s args %#llx %#llx %#llx %#llx: cbpf %s, "
+				       "libseccomp's tree %s\n%s",
+				       name, cbpf_arch_name(arches[ai]),
+				       (unsigned long long)d.args[0], (unsigned long long)d.args[1],
+				       (unsigned long long)d.args[2], (unsigned long long)d.args[3],
+				       g, w, json);
+				n_fail++;
+				rc = 1;
+				free(tree.v);
+				goto out;
+			}
+		}
+		free(tree.v);
+	}
+	n_agree++;
+out:
+	cbpf_prog_free(ours);
+	cbpf_prog_free(theirs);
+	cbpf_policy_free(pol);
+	cbpf_diags_free(&diags);
+	free(json);
+	free(pfc_text);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- the shapes */
+
+#define C(arg, op, a)                                                                              \
+	{                                                                                          \
+		arg, SCMP_CMP_##op, a, 0                                                           \
+	}
+#define M(arg, mask, v)                                                                            \
+	{                                                                                          \
+		arg, SCMP_CMP_MASKED_EQ, mask, v                                                   \
+	}
+#define ERRNO(e) "SCMP_ACT_ERRNO", e
+#define TRACE(e) "SCMP_ACT_TRACE", e
+#define LOG	 "SCMP_ACT_LOG", 0
+#define ALLOW	 "SCMP_ACT_ALLOW", 0
+#define KILL	 "SCMP_ACT_KILL_PROCESS", 0
+
+static const struct shape listed[] = {
+	/* different arguments: the higher argument's test comes first, in either order */
+	{ { { ALLOW, { C(0, EQ, 1) }, 1 }, { LOG, { C(1, EQ, 2) }, 1 } }, 2 },
+	{ { { LOG, { C(1, EQ, 2) }, 1 }, { ALLOW, { C(0, EQ, 1) }, 1 } }, 2 },
+	{ { { ERRNO(1), { C(0, EQ, 1) }, 1 }, { TRACE(5), { C(2, NE, 7) }, 1 } }, 2 },
+	/* one argument, different operators */
+	{ { { ERRNO(1), { C(0, GE, 0x100000000ULL) }, 1 }, { TRACE(3), { C(0, LE, 3) }, 1 } }, 2 },
+	{ { { ALLOW, { C(0, GT, 5) }, 1 }, { LOG, { C(0, LT, 10) }, 1 } }, 2 },
+	{ { { ALLOW, { C(0, LT, 10) }, 1 }, { LOG, { C(0, GT, 5) }, 1 } }, 2 },
+	{ { { ALLOW, { C(0, GE, 5) }, 1 }, { KILL, { C(0, LE, 10) }, 1 } }, 2 },
+	{ { { ALLOW, { C(0, NE, 5) }, 1 }, { ERRNO(2), { C(0, EQ, 6) }, 1 } }, 2 },
+	{ { { ALLOW, { C(0, EQ, 6) }, 1 }, { ERRNO(2), { C(0, NE, 5) }, 1 } }, 2 },
+	{ { { ALLOW, { C(0, GT, 0x100000005ULL) }, 1 }, { LOG, { C(0, GT, 5) }, 1 } }, 2 },
+	{ { { ALLOW, { C(0, GT, 5) }, 1 }, { LOG, { C(0, GT, 0x100000005ULL) }, 1 } }, 2 },
+	{ { { ALLOW, { C(0, LT, 0x100000005ULL) }, 1 }, { LOG, { C(0, LT, 5) }, 1 } }, 2 },
+	{ { { ALLOW, { C(0, LE, 5) }, 1 }, { LOG, { C(0, LE, 0x100000005ULL) }, 1 } }, 2 },
+	{ { { ALLOW, { C(0, GE, 0x200000000ULL) }, 1 },
+	    { ERRNO(9), { C(0, GT, 0x1ffffffffULL) }, 1 } },
+	  2 },
+	/* masked compares */
+	{ { { ALLOW, { M(0, 0xff, 0x12) }, 1 }, { LOG, { M(0, 0xf0, 0x10) }, 1 } }, 2 },
+	{ { { ALLOW, { M(0, 0xffffffff00000000ULL, 0x100000000ULL) }, 1 },
+	    { ERRNO(3), { C(0, EQ, 0x100000001ULL) }, 1 } },
+	  2 },
+	{ { { ALLOW, { M(1, 0x8, 0x8) }, 1 }, { TRACE(1), { C(1, EQ, 0x1f) }, 1 } }, 2 },
+	/* three rules and more */
+	{ { { ALLOW, { C(0, EQ, 1) }, 1 },
+	    { LOG, { C(1, EQ, 2) }, 1 },
+	    { ERRNO(4), { C(2, EQ, 3) }, 1 } },
+	  3 },
+	{ { { ERRNO(4), { C(0, GE, 10) }, 1 },
+	    { LOG, { C(0, GE, 20) }, 1 },
+	    { ALLOW, { C(0, GE, 30) }, 1 } },
+	  3 },
+	{ { { ALLOW, { C(0, LE, 10) }, 1 },
+	    { LOG, { C(0, EQ, 5) }, 1 },
+	    { TRACE(2), { C(1, NE, 0) }, 1 },
+	    { KILL, { C(0, GT, 7) }, 1 } },
+	  4 },
+	/* several conditions per rule */
+	{ { { ALLOW, { C(0, EQ, 1), C(1, EQ, 2) }, 2 }, { LOG, { C(1, EQ, 2), C(2, EQ, 3) }, 2 } },
+	  2 },
+	{ { { ALLOW, { C(0, EQ, 1), C(1, GT, 2) }, 2 }, { ERRNO(7), { C(0, NE, 2) }, 1 } }, 2 },
+	{ { { LOG, { C(0, LT, 100), C(2, MASKED_EQ, 0) }, 2 },
+	    { ALLOW, { C(0, GE, 50), C(1, EQ, 1) }, 2 } },
+	  2 },
+	/* same conditions: libseccomp refuses the second (EEXIST), and runc the profile */
+	{ { { ALLOW, { C(0, EQ, 1) }, 1 }, { LOG, { C(0, EQ, 1) }, 1 } }, 2 },
+};
+
+static enum scmp_compare rnd_op(void)
+{
+	static const enum scmp_compare ops[] = { SCMP_CMP_EQ,	    SCMP_CMP_NE, SCMP_CMP_LT,
+						 SCMP_CMP_LE,	    SCMP_CMP_GT, SCMP_CMP_GE,
+						 SCMP_CMP_MASKED_EQ };
+
+	return ops[rnd() % 7];
+}
+
+static uint64_t rnd_value(void)
+{
+	static const uint64_t pool[] = { 0,
+					 1,
+					 2,
+					 3,
+					 5,
+					 0xff,
+					 0x100,
+					 0x7fffffff,
+					 0xffffffff,
+					 1ULL << 32,
+					 (1ULL << 32) + 2,
+					 0x300000001ULL,
+					 UINT64_MAX };
+
+	return pool[rnd() % (sizeof(pool) / sizeof(pool[0]))];
+}
+
+static void rnd_shape(struct shape *s)
+{
+	static const struct {
+		const char *act;
+		unsigned ret;
+	} acts[] = { { ERRNO(1) }, { ERRNO(2) }, { TRACE(4) }, { LOG }, { ALLOW }, { KILL } };
+
+	memset(s, 0, sizeof(*s));
+	s->n = 2 + rnd() % 3;
+	for (size_t i = 0; i < s->n; i++) {
+		struct rule *r = &s->r[i];
+		unsigned args = 0;
+
+		r->act = acts[rnd() % 6].act;
+		r->ret = acts[rnd() % 6].ret;
+		if (!strcmp(r->act, "SCMP_ACT_ERRNO") || !strcmp(r->act, "SCMP_ACT_TRACE"))
+			r->ret = 1 + (unsigned)(rnd() % 3);
+		else
+			r->ret = 0;
+		r->n = 1 + rnd() % 3;
+		for (size_t c = 0; c < r->n; c++) {
+			struct cond *k = &r->c[c];
+
+			do
+				k->arg = (unsigned)(rnd() % 3);
+			while (args & (1U << k->arg));
+			args |= 1U << k->arg;
+			k->op = rnd_op();
+			k->a = rnd_value();
+			k->b = k->op == SCMP_CMP_MASKED_EQ ? rnd_value() : 0;
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long random = 300;
+	int o, rc = 0;
+
+	while ((o = getopt(argc, argv, "n:s:v")) != -1) {
+		if (o == 'n')
+			random = strtoul(optarg, NULL, 0);
+		else if (o == 's')
+			rnd_state = strtoull(optarg, NULL, 0);
+		else if (o == 'v')
+			verbose = true;
+		else {
+			fprintf(stderr, "usage: policy-overlap [-n RANDOM] [-s SEED] [-v]\n");
+			return 2;
+		}
+	}
+	for (size_t i = 0; i < sizeof(listed) / sizeof(listed[0]); i++) {
+		char name[48];
+
+		snprintf(name, sizeof(name), "listed-%zu.json", i);
+		rc |= compare(&listed[i], name);
+	}
+	for (unsigned long i = 0; i < random; i++) {
+		struct shape s;
+		char name[48];
+
+		rnd_shape(&s);
+		snprintf(name, sizeof(name), "random-%lu.json", i);
+		rc |= compare(&s, name);
+	}
+	printf("%zu overlapping profiles: %zu agree with libseccomp's tree on %zu inputs (its own "
+	       "BPF contradicts it on %zu; where one action holds, cbpf means the rules and the "
+	       "tree not on %zu), %zu refused by both (EEXIST), %zu refused by cbpf where "
+	       "libseccomp never finishes, %zu refused by cbpf only (not reproduced), %zu "
+	       "failures\n",
+	       n_shapes, n_agree, n_vectors, n_lsc_bug, n_tree_wrong, n_eexist, n_hang, n_notsup,
+	       n_fail);
+	return rc || n_fail;
+}
