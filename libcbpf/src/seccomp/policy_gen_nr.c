@@ -31,6 +31,7 @@ struct tree {
 	uint16_t *rdepth;   /* before a plan sends the ranges it merges into them */
 	int32_t *choice;    /* split index s (ranges i..s-1 | s..j), or one of the shapes below */
 	int32_t *tail;	    /* CHAIN_LEFT, CHAIN_RIGHT: the range k where chain and plan meet */
+	uint8_t *peel;	    /* PEEL_*, see struct plan */
 	struct chain *lch;  /* AT(a, k): the chain over a..k anchored at k (chain_costs) */
 	struct chain *rch;  /* AT(k, b): the chain over k..b anchored at k */
 	size_t *lreach;	    /* per anchor k: the first range its chains reach to the left */
@@ -183,7 +184,12 @@ struct plan {
 	int16_t w;
 	uint16_t ld, rd;
 	int32_t choice, tail;
+	uint8_t peel; /* PEEL_*: an end range the plan tests as a single number */
 };
+
+/* A plan that tests its first (last) range as a single number cannot follow a chain that
+ * merges ranges into it: they would share that range's jeq. */
+enum { PEEL_LEFT = 1, PEEL_RIGHT = 2 };
 
 static void plan_take(struct plan *best, struct plan c)
 {
@@ -214,7 +220,7 @@ static struct plan plan_one(const struct tree *t, const uint64_t *wsum, size_t i
 
 	if (i == j) {
 		if (fits(t, b, t->r[i].need))
-			best = (struct plan){ 0, t->r[i].need, 0, 0, 0, 0 };
+			best = (struct plan){ 0, t->r[i].need, 0, 0, 0, 0, 0 };
 		return best;
 	}
 	for (size_t s = i + 1; s <= j && b1 != SIZE_MAX; s++) {
@@ -226,7 +232,9 @@ static struct plan plan_one(const struct tree *t, const uint64_t *wsum, size_t i
 							NODE_COST,
 						deeper(max16(t->worst[x], t->worst[y]), 1),
 						(uint16_t)(t->ldepth[x] + 1),
-						(uint16_t)(t->rdepth[y] + 1), (int32_t)s, 0 });
+						(uint16_t)(t->rdepth[y] + 1), (int32_t)s, 0,
+						(uint8_t)((t->peel[x] & PEEL_LEFT) |
+							  (t->peel[y] & PEEL_RIGHT)) });
 	}
 	/* chains over i..k, then the plan of k..j */
 	for (size_t k = i + 1; k <= j; k++) {
@@ -236,7 +244,7 @@ static struct plan plan_one(const struct tree *t, const uint64_t *wsum, size_t i
 		if (t->lreach[k] > i || bn == SIZE_MAX || !fits(t, b, c->worst))
 			continue;
 		y = ST(t, k, j, bn);
-		if (t->cost[y] == UINT64_MAX)
+		if (t->cost[y] == UINT64_MAX || (c->wl && (t->peel[y] & PEEL_LEFT)))
 			continue;
 		plan_take(&best, (struct plan){ c->sing + (uint64_t)c->n * (c->wl + wsum[j + 1] -
 									       wsum[k]) +
@@ -244,7 +252,9 @@ static struct plan plan_one(const struct tree *t, const uint64_t *wsum, size_t i
 							NODE_COST * c->n,
 						max16(c->worst, deeper(t->worst[y], c->n)),
 						(uint16_t)(c->n + t->ldepth[y]),
-						(uint16_t)(c->n + t->rdepth[y]), CHAIN_LEFT, (int32_t)k });
+						(uint16_t)(c->n + t->rdepth[y]), CHAIN_LEFT, (int32_t)k,
+						(uint8_t)((t->r[i].leaf != t->r[k].leaf ? PEEL_LEFT : 0) |
+							  (t->peel[y] & PEEL_RIGHT)) });
 	}
 	/* the plan of i..k, then chains over k..j */
 	for (size_t k = i; k < j; k++) {
@@ -254,7 +264,7 @@ static struct plan plan_one(const struct tree *t, const uint64_t *wsum, size_t i
 		if (t->rreach[k] < j || bn == SIZE_MAX || !fits(t, b, c->worst))
 			continue;
 		x = ST(t, i, k, bn);
-		if (t->cost[x] == UINT64_MAX)
+		if (t->cost[x] == UINT64_MAX || (c->wl && (t->peel[x] & PEEL_RIGHT)))
 			continue;
 		plan_take(&best, (struct plan){ c->sing + (uint64_t)c->n * (c->wl + wsum[k + 1] -
 									       wsum[i]) +
@@ -262,7 +272,9 @@ static struct plan plan_one(const struct tree *t, const uint64_t *wsum, size_t i
 							NODE_COST * c->n,
 						max16(c->worst, deeper(t->worst[x], c->n)),
 						(uint16_t)(c->n + t->ldepth[x]),
-						(uint16_t)(c->n + t->rdepth[x]), CHAIN_RIGHT, (int32_t)k });
+						(uint16_t)(c->n + t->rdepth[x]), CHAIN_RIGHT, (int32_t)k,
+						(uint8_t)((t->peel[x] & PEEL_LEFT) |
+							  (t->r[j].leaf != t->r[k].leaf ? PEEL_RIGHT : 0)) });
 	}
 	return best;
 }
@@ -293,6 +305,7 @@ static void tree_plan(struct tree *t)
 				t->rdepth[at] = p.rd;
 				t->choice[at] = p.choice;
 				t->tail[at] = p.tail;
+				t->peel[at] = p.peel;
 			}
 		}
 	}
@@ -433,6 +446,8 @@ static void plan_free(struct tree *t)
 	free(t->rdepth);
 	free(t->choice);
 	free(t->tail);
+	free(t->peel);
+	t->peel = NULL;
 	t->cost = NULL, t->worst = NULL, t->ldepth = t->rdepth = NULL;
 	t->choice = t->tail = NULL;
 }
@@ -450,7 +465,8 @@ static bool plan_alloc(struct tree *t, size_t nb)
 	t->rdepth = malloc(n * sizeof(*t->rdepth));
 	t->choice = malloc(n * sizeof(*t->choice));
 	t->tail = malloc(n * sizeof(*t->tail));
-	return t->cost && t->worst && t->ldepth && t->rdepth && t->choice && t->tail;
+	t->peel = malloc(n * sizeof(*t->peel));
+	return t->cost && t->worst && t->ldepth && t->rdepth && t->choice && t->tail && t->peel;
 }
 
 /* Plans, budget levels, in all: past this many the cheapest plan is made alone. */
