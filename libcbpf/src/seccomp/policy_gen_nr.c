@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The generator's dispatch on the syscall number: an optimal search tree over ranges. */
+/* (chains of jeq before and after trees; a budget on the longest path of an allowed call) */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,7 +13,7 @@ struct range {
 	uint32_t lo, hi;
 	int leaf;
 	uint64_t w;
-	int16_t need; /* the instructions its checks run to allow a call with arguments 0 */
+	int16_t need; /* what its checks run to allow a call with arguments 0, or NO_NEED */
 };
 
 struct tree {
@@ -21,12 +22,12 @@ struct tree {
 	size_t m;
 	/*
 	 * Plans are made per budget: level b < nb - 1 holds the cheapest plan in which every
-	 * range some call is allowed in is decided, its checks included, within b instructions;
-	 * level nb - 1 the cheapest plan of all. Per (i, j, b), see ST():
+	 * call with arguments 0 that is allowed is decided, its checks included, within b
+	 * instructions; level nb - 1 the cheapest plan of all. Per (i, j, b), see ST():
 	 */
 	size_t nb;
 	uint64_t *cost;	    /* expected compares, weighted; UINT64_MAX: no plan in the budget */
-	int16_t *worst;	    /* its longest path to an allowing return (NO_NEED: none) */
+	int16_t *worst;	    /* its longest such path (NO_NEED: none is allowed) */
 	uint16_t *ldepth;   /* the depth of the first and of the last range: where a chain */
 	uint16_t *rdepth;   /* before a plan sends the ranges it merges into them */
 	int32_t *choice;    /* split index s (ranges i..s-1 | s..j), or one of the shapes below */
@@ -50,7 +51,7 @@ struct chain {
 	uint64_t sing; /* what its singletons cost, each reached after the tests before it */
 	uint64_t wl;   /* the weight it merges into the anchor, the anchor's own left out */
 	uint16_t n;    /* its tests */
-	int16_t worst; /* its singletons' longest path to an allowing return */
+	int16_t worst; /* its singletons' longest path to allowing a call with arguments 0 */
 };
 
 static bool allows(uint32_t action)
@@ -170,11 +171,11 @@ static bool chain_costs(struct tree *t)
 }
 
 /*
- * What one more compare instruction costs against the weights: a syscall some rule allows
- * whatever its arguments weighs 64 (each compare on its path costs it an executed instruction,
- * and is all it costs), one allowed after argument checks 32 (those checks cost it more
- * anyway), another named one 8, a range no rule names 1. Size counts a little, so equal speed
- * goes to the smaller tree.
+ * What one more compare instruction costs against the weights: a syscall allowed when its
+ * arguments are 0 weighs 64 (each compare on its path costs it an executed instruction; these
+ * are the calls bench/corpus.c measures against the peers), one allowed only with other
+ * arguments 32, another named one 8, a range no rule names 1. Size counts a little, so equal
+ * speed goes to the smaller tree.
  */
 #define NODE_COST 8
 
@@ -475,7 +476,7 @@ static bool plan_alloc(struct tree *t, size_t nb)
 /*
  * The dispatch: the cheapest plan, then, where its longest path to an allowing return can be
  * shortened, the plans within each shorter budget, and the one that costs least counting an
- * instruction less on that path as worth an eighth of one on every allowed call's path.
+ * instruction less on that path as worth a sixteenth of one on every allowed call's path.
  */
 static int tree_best(struct tree *t, const struct range **tmp)
 {
@@ -494,7 +495,7 @@ static int tree_best(struct tree *t, const struct range **tmp)
 		for (size_t x = 0; x < m; x++)
 			if (t->r[x].need != NO_NEED)
 				lambda += t->r[x].w;
-		lambda /= 8;
+		lambda /= 16;
 		for (size_t b = 0; b < t->nb; b++) {
 			uint64_t c = t->cost[ST(t, 0, m - 1, b)];
 
