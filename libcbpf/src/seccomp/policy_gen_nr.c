@@ -27,6 +27,7 @@ struct tree {
 	 */
 	size_t nb;
 	uint64_t *cost;	    /* expected compares, weighted; UINT64_MAX: no plan in the budget */
+	uint64_t *cost_t;   /* the same, transposed (STT) */
 	int16_t *worst;	    /* its longest such path (NO_NEED: none is allowed) */
 	uint16_t *ldepth;   /* the depth of the first and of the last range: where a chain */
 	uint16_t *rdepth;   /* before a plan sends the ranges it merges into them */
@@ -37,6 +38,9 @@ struct tree {
 	struct chain *rch;  /* AT(k, b): the chain over k..b anchored at k */
 	size_t *lreach;	    /* per anchor k: the first range its chains reach to the left */
 	size_t *rreach;	    /* and the last to the right */
+	/* the anchors whose chains reach range i from the right: lanc[lfirst[i]..lfirst[i+1]),
+	 * and those reaching j from the left: ranc[rfirst[j]..rfirst[j+1]) */
+	size_t *lfirst, *lanc, *rfirst, *ranc;
 	enum cbpf_arch arch, arch_x32; /* for the syscall names in comments */
 };
 
@@ -70,7 +74,9 @@ static bool allows(uint32_t action)
 enum { CHAIN_LEFT = -1, CHAIN_RIGHT = -2 };
 
 #define AT(t, i, j)	((i) * (t)->m + (j))
-#define ST(t, i, j, b)	(AT(t, i, j) * (t)->nb + (b))
+/* plans by level, then by range i, then j; cost_t by level, then j, then i */
+#define ST(t, i, j, b)	(((b) * (t)->m + (i)) * (t)->m + (j))
+#define STT(t, i, j, b) (((b) * (t)->m + (j)) * (t)->m + (i))
 
 static int wcmp_desc(const void *a, const void *b)
 {
@@ -147,6 +153,41 @@ static bool chain_add(const struct tree *t, struct chain *c, size_t *o, size_t x
 	return true;
 }
 
+/*
+ * The anchors of chains by where they reach, for the plans to try only those: lanc lists, for
+ * each i, the k > i whose chains reach i, nearest first; ranc, for each j, the k < j whose
+ * chains reach j, nearest first.
+ */
+static bool chain_anchors(struct tree *t)
+{
+	size_t m = t->m, nl = 0, nr = 0;
+
+	t->lfirst = calloc(m + 1, sizeof(*t->lfirst));
+	t->rfirst = calloc(m + 1, sizeof(*t->rfirst));
+	if (!t->lfirst || !t->rfirst)
+		return false;
+	for (size_t k = 0; k < m; k++)
+		nl += k - t->lreach[k], nr += t->rreach[k] - k;
+	t->lanc = malloc((nl + 1) * sizeof(*t->lanc));
+	t->ranc = malloc((nr + 1) * sizeof(*t->ranc));
+	if (!t->lanc || !t->ranc)
+		return false;
+	nl = nr = 0;
+	for (size_t i = 0; i < m; i++) {
+		t->lfirst[i] = nl;
+		for (size_t k = i + 1; k < m; k++)
+			if (t->lreach[k] <= i)
+				t->lanc[nl++] = k;
+		t->rfirst[i] = nr;
+		for (size_t k = i; k-- > 0;)
+			if (t->rreach[k] >= i)
+				t->ranc[nr++] = k;
+	}
+	t->lfirst[m] = nl;
+	t->rfirst[m] = nr;
+	return true;
+}
+
 /* Every chain: for each anchor k, those growing from it to the left and to the right. */
 static bool chain_costs(struct tree *t)
 {
@@ -167,7 +208,7 @@ static bool chain_costs(struct tree *t)
 		t->rreach[k] = a - 1;
 	}
 	free(o);
-	return true;
+	return chain_anchors(t);
 }
 
 /*
@@ -198,12 +239,13 @@ static void plan_take(struct plan *best, struct plan c)
 		*best = c;
 }
 
-/* The budget level below b after d more tests, or SIZE_MAX when none is left. */
+/* The budget level below b after d more tests: 0 when none is left, which holds no allowed
+ * call (they need at least their return) but ranges that allow none. */
 static size_t sub(const struct tree *t, size_t b, size_t d)
 {
 	if (b == t->nb - 1)
 		return b;
-	return b >= d ? b - d : SIZE_MAX;
+	return b >= d ? b - d : 0;
 }
 
 /* Whether a longest path of w fits budget level b. */
@@ -224,10 +266,13 @@ static struct plan plan_one(const struct tree *t, const uint64_t *wsum, size_t i
 			best = (struct plan){ 0, t->r[i].need, 0, 0, 0, 0, 0 };
 		return best;
 	}
-	for (size_t s = i + 1; s <= j && b1 != SIZE_MAX; s++) {
+	for (size_t s = i + 1; s <= j; s++) {
 		size_t x = ST(t, i, s - 1, b1), y = ST(t, s, j, b1);
+		uint64_t cx = t->cost[x], cy = t->cost_t[STT(t, s, j, b1)];
 
-		if (t->cost[x] == UINT64_MAX || t->cost[y] == UINT64_MAX)
+		/* the costs alone first, read along rows of cost and cost_t */
+		if (cx == UINT64_MAX || cy == UINT64_MAX ||
+		    cx + cy + wsum[j + 1] - wsum[i] + NODE_COST > best.cost)
 			continue;
 		plan_take(&best, (struct plan){ t->cost[x] + t->cost[y] + wsum[j + 1] - wsum[i] +
 							NODE_COST,
@@ -238,11 +283,15 @@ static struct plan plan_one(const struct tree *t, const uint64_t *wsum, size_t i
 							  (t->peel[y] & PEEL_RIGHT)) });
 	}
 	/* chains over i..k, then the plan of k..j */
-	for (size_t k = i + 1; k <= j; k++) {
-		const struct chain *c = &t->lch[AT(t, i, k)];
-		size_t bn = sub(t, b, c->n), y;
+	for (size_t a = t->lfirst[i]; a < t->lfirst[i + 1]; a++) {
+		size_t k = t->lanc[a], bn, y;
+		const struct chain *c;
 
-		if (t->lreach[k] > i || bn == SIZE_MAX || !fits(t, b, c->worst))
+		if (k > j)
+			break;
+		c = &t->lch[AT(t, i, k)];
+		bn = sub(t, b, c->n);
+		if (!fits(t, b, c->worst))
 			continue;
 		y = ST(t, k, j, bn);
 		if (t->cost[y] == UINT64_MAX || (c->wl && (t->peel[y] & PEEL_LEFT)))
@@ -258,11 +307,15 @@ static struct plan plan_one(const struct tree *t, const uint64_t *wsum, size_t i
 							  (t->peel[y] & PEEL_RIGHT)) });
 	}
 	/* the plan of i..k, then chains over k..j */
-	for (size_t k = i; k < j; k++) {
-		const struct chain *c = &t->rch[AT(t, k, j)];
-		size_t bn = sub(t, b, c->n), x;
+	for (size_t a = t->rfirst[j]; a < t->rfirst[j + 1]; a++) {
+		size_t k = t->ranc[a], bn, x;
+		const struct chain *c;
 
-		if (t->rreach[k] < j || bn == SIZE_MAX || !fits(t, b, c->worst))
+		if (k < i)
+			break;
+		c = &t->rch[AT(t, k, j)];
+		bn = sub(t, b, c->n);
+		if (!fits(t, b, c->worst))
 			continue;
 		x = ST(t, i, k, bn);
 		if (t->cost[x] == UINT64_MAX || (c->wl && (t->peel[x] & PEEL_RIGHT)))
@@ -296,11 +349,19 @@ static void tree_plan(struct tree *t)
 		wsum[i + 1] = wsum[i] + t->r[i].w;
 	for (size_t len = 1; len <= m; len++) {
 		for (size_t i = 0; i + len <= m; i++) {
-			for (size_t b = 0; b < t->nb; b++) {
-				size_t j = i + len - 1, at = ST(t, i, j, b);
-				struct plan p = plan_one(t, wsum, i, j, b);
+			size_t j = i + len - 1;
+			struct plan all = plan_one(t, wsum, i, j, t->nb - 1), p = all;
+
+			/* the cheapest plan of all is the cheapest of every budget it fits; below the
+			 * first budget nothing fits, none fits the smaller ones */
+			for (size_t b = t->nb; b-- > 0;) {
+				size_t at = ST(t, i, j, b);
+
+				if (b < t->nb - 1 && !fits(t, b, all.w))
+					p = p.cost == UINT64_MAX ? p : plan_one(t, wsum, i, j, b);
 
 				t->cost[at] = p.cost;
+				t->cost_t[STT(t, i, j, b)] = p.cost;
 				t->worst[at] = p.w;
 				t->ldepth[at] = p.ld;
 				t->rdepth[at] = p.rd;
@@ -442,6 +503,8 @@ static int tree_balanced(struct tree *t, size_t i, size_t j)
 static void plan_free(struct tree *t)
 {
 	free(t->cost);
+	free(t->cost_t);
+	t->cost_t = NULL;
 	free(t->worst);
 	free(t->ldepth);
 	free(t->rdepth);
@@ -461,16 +524,19 @@ static bool plan_alloc(struct tree *t, size_t nb)
 	plan_free(t);
 	t->nb = nb;
 	t->cost = malloc(n * sizeof(*t->cost));
+	t->cost_t = malloc(n * sizeof(*t->cost_t));
 	t->worst = malloc(n * sizeof(*t->worst));
 	t->ldepth = malloc(n * sizeof(*t->ldepth));
 	t->rdepth = malloc(n * sizeof(*t->rdepth));
 	t->choice = malloc(n * sizeof(*t->choice));
 	t->tail = malloc(n * sizeof(*t->tail));
 	t->peel = malloc(n * sizeof(*t->peel));
-	return t->cost && t->worst && t->ldepth && t->rdepth && t->choice && t->tail && t->peel;
+	return t->cost && t->cost_t && t->worst && t->ldepth && t->rdepth && t->choice && t->tail && t->peel;
 }
 
-/* Plans, budget levels, in all: past this many the cheapest plan is made alone. */
+/* Past this many ranges, or plans and budget levels in all, the cheapest plan is made alone:
+ * the budgets' plans take time and memory that grow with ranges^3 and levels. */
+#define PLAN_RANGES 128
 #define PLAN_STATES (1u << 20)
 
 /*
@@ -488,7 +554,8 @@ static int tree_best(struct tree *t, const struct range **tmp)
 		goto nomem;
 	tree_plan(t);
 	w0 = t->worst[ST(t, 0, m - 1, 0)];
-	if (!t->g->err && w0 > 0 && w0 != INT16_MAX && m * m * ((size_t)w0 + 1) <= PLAN_STATES) {
+	if (!t->g->err && w0 > 0 && w0 != INT16_MAX && m <= PLAN_RANGES &&
+	    m * m * ((size_t)w0 + 1) <= PLAN_STATES) {
 		if (!plan_alloc(t, (size_t)w0 + 1))
 			goto nomem;
 		tree_plan(t);
@@ -767,6 +834,10 @@ out:
 	free(t.rch);
 	free(t.lreach);
 	free(t.rreach);
+	free(t.lfirst);
+	free(t.lanc);
+	free(t.rfirst);
+	free(t.ranc);
 	free(tmp);
 	free(ranges);
 	free(group);
