@@ -26,18 +26,18 @@ struct tree {
 	 * instructions; level nb - 1 the cheapest plan of all. Per (i, j, b), see ST():
 	 */
 	size_t nb;
-	uint64_t *cost;	    /* expected compares, weighted; UINT64_MAX: no plan in the budget */
-	uint64_t *cost_t;   /* the same, transposed (STT) */
-	int16_t *worst;	    /* its longest such path (NO_NEED: none is allowed) */
-	uint16_t *ldepth;   /* the depth of the first and of the last range: where a chain */
-	uint16_t *rdepth;   /* before a plan sends the ranges it merges into them */
-	int32_t *choice;    /* split index s (ranges i..s-1 | s..j), or one of the shapes below */
-	int32_t *tail;	    /* CHAIN_LEFT, CHAIN_RIGHT: the range k where chain and plan meet */
-	uint8_t *peel;	    /* PEEL_*, see struct plan */
-	struct chain *lch;  /* AT(a, k): the chain over a..k anchored at k (chain_costs) */
-	struct chain *rch;  /* AT(k, b): the chain over k..b anchored at k */
-	size_t *lreach;	    /* per anchor k: the first range its chains reach to the left */
-	size_t *rreach;	    /* and the last to the right */
+	uint64_t *cost;	   /* expected compares, weighted; UINT64_MAX: no plan in the budget */
+	uint64_t *cost_t;  /* the same, transposed (STT) */
+	int16_t *worst;	   /* its longest such path (NO_NEED: none is allowed) */
+	uint16_t *ldepth;  /* the depth of the first and of the last range: where a chain */
+	uint16_t *rdepth;  /* before a plan sends the ranges it merges into them */
+	int32_t *choice;   /* split index s (ranges i..s-1 | s..j), or one of the shapes below */
+	int32_t *tail;	   /* CHAIN_LEFT, CHAIN_RIGHT: the range k where chain and plan meet */
+	uint8_t *peel;	   /* PEEL_*, see struct plan */
+	struct chain *lch; /* AT(a, k): the chain over a..k anchored at k (chain_costs) */
+	struct chain *rch; /* AT(k, b): the chain over k..b anchored at k */
+	size_t *lreach;	   /* per anchor k: the first range its chains reach to the left */
+	size_t *rreach;	   /* and the last to the right */
 	/* the anchors whose chains reach range i from the right: lanc[lfirst[i]..lfirst[i+1]),
 	 * and those reaching j from the left: ranc[rfirst[j]..rfirst[j+1]) */
 	size_t *lfirst, *lanc, *rfirst, *ranc;
@@ -73,7 +73,7 @@ static bool allows(uint32_t action)
  */
 enum { CHAIN_LEFT = -1, CHAIN_RIGHT = -2 };
 
-#define AT(t, i, j)	((i) * (t)->m + (j))
+#define AT(t, i, j) ((i) * (t)->m + (j))
 /* plans by level, then by range i, then j; cost_t by level, then j, then i */
 #define ST(t, i, j, b)	(((b) * (t)->m + (i)) * (t)->m + (j))
 #define STT(t, i, j, b) (((b) * (t)->m + (j)) * (t)->m + (i))
@@ -296,15 +296,15 @@ static struct plan plan_one(const struct tree *t, const uint64_t *wsum, size_t i
 		y = ST(t, k, j, bn);
 		if (t->cost[y] == UINT64_MAX || (c->wl && (t->peel[y] & PEEL_LEFT)))
 			continue;
-		plan_take(&best, (struct plan){ c->sing + (uint64_t)c->n * (c->wl + wsum[j + 1] -
-									       wsum[k]) +
-							t->cost[y] + c->wl * t->ldepth[y] +
-							NODE_COST * c->n,
-						max16(c->worst, deeper(t->worst[y], c->n)),
-						(uint16_t)(c->n + t->ldepth[y]),
-						(uint16_t)(c->n + t->rdepth[y]), CHAIN_LEFT, (int32_t)k,
-						(uint8_t)((t->r[i].leaf != t->r[k].leaf ? PEEL_LEFT : 0) |
-							  (t->peel[y] & PEEL_RIGHT)) });
+		plan_take(&best,
+			  (struct plan){
+				  c->sing + (uint64_t)c->n * (c->wl + wsum[j + 1] - wsum[k]) +
+					  t->cost[y] + c->wl * t->ldepth[y] + NODE_COST * c->n,
+				  max16(c->worst, deeper(t->worst[y], c->n)),
+				  (uint16_t)(c->n + t->ldepth[y]), (uint16_t)(c->n + t->rdepth[y]),
+				  CHAIN_LEFT, (int32_t)k,
+				  (uint8_t)((t->r[i].leaf != t->r[k].leaf ? PEEL_LEFT : 0) |
+					    (t->peel[y] & PEEL_RIGHT)) });
 	}
 	/* the plan of i..k, then chains over k..j */
 	for (size_t a = t->rfirst[j]; a < t->rfirst[j + 1]; a++) {
@@ -320,15 +320,15 @@ static struct plan plan_one(const struct tree *t, const uint64_t *wsum, size_t i
 		x = ST(t, i, k, bn);
 		if (t->cost[x] == UINT64_MAX || (c->wl && (t->peel[x] & PEEL_RIGHT)))
 			continue;
-		plan_take(&best, (struct plan){ c->sing + (uint64_t)c->n * (c->wl + wsum[k + 1] -
-									       wsum[i]) +
-							t->cost[x] + c->wl * t->rdepth[x] +
-							NODE_COST * c->n,
-						max16(c->worst, deeper(t->worst[x], c->n)),
-						(uint16_t)(c->n + t->ldepth[x]),
-						(uint16_t)(c->n + t->rdepth[x]), CHAIN_RIGHT, (int32_t)k,
-						(uint8_t)((t->peel[x] & PEEL_LEFT) |
-							  (t->r[j].leaf != t->r[k].leaf ? PEEL_RIGHT : 0)) });
+		plan_take(&best,
+			  (struct plan){
+				  c->sing + (uint64_t)c->n * (c->wl + wsum[k + 1] - wsum[i]) +
+					  t->cost[x] + c->wl * t->rdepth[x] + NODE_COST * c->n,
+				  max16(c->worst, deeper(t->worst[x], c->n)),
+				  (uint16_t)(c->n + t->ldepth[x]), (uint16_t)(c->n + t->rdepth[x]),
+				  CHAIN_RIGHT, (int32_t)k,
+				  (uint8_t)((t->peel[x] & PEEL_LEFT) |
+					    (t->r[j].leaf != t->r[k].leaf ? PEEL_RIGHT : 0)) });
 	}
 	return best;
 }
@@ -352,8 +352,8 @@ static void tree_plan(struct tree *t)
 			size_t j = i + len - 1;
 			struct plan all = plan_one(t, wsum, i, j, t->nb - 1), p = all;
 
-			/* the cheapest plan of all is the cheapest of every budget it fits; below the
-			 * first budget nothing fits, none fits the smaller ones */
+			/* the cheapest plan of all is the cheapest of every budget it fits; below
+			 * the first budget nothing fits, none fits the smaller ones */
 			for (size_t b = t->nb; b-- > 0;) {
 				size_t at = ST(t, i, j, b);
 
@@ -531,7 +531,8 @@ static bool plan_alloc(struct tree *t, size_t nb)
 	t->choice = malloc(n * sizeof(*t->choice));
 	t->tail = malloc(n * sizeof(*t->tail));
 	t->peel = malloc(n * sizeof(*t->peel));
-	return t->cost && t->cost_t && t->worst && t->ldepth && t->rdepth && t->choice && t->tail && t->peel;
+	return t->cost && t->cost_t && t->worst && t->ldepth && t->rdepth && t->choice && t->tail &&
+	       t->peel;
 }
 
 /* Past this many ranges, or plans and budget levels in all, the cheapest plan is made alone:
@@ -667,7 +668,6 @@ static int nr_rules_cmp(const void *a, const void *b)
 		return x->nr < y->nr ? -1 : 1;
 	return (x->rule > y->rule) - (x->rule < y->rule);
 }
-
 
 /* A syscall's weight in the tree (see NODE_COST): allowed when its arguments are 0, allowed
  * with others, or named otherwise. */
