@@ -171,6 +171,51 @@ START_TEST(first_match)
 END_TEST
 
 /*
+ * The dispatch on nr in its shapes (search trees, chains of jeq before and after them, the x32
+ * guard and -1 last): small random policies whose syscalls crowd a few numbers, with actions
+ * that differ between neighbours, mean what their rules say. A chain that merged ranges into
+ * one once left it to the jeq of a neighbour (podman's arm64 io_pgetevents got errno(38)).
+ */
+START_TEST(dispatch_shapes)
+{
+	static const enum cbpf_arch x86_64[] = { CBPF_ARCH_X86_64 },
+				    aarch64[] = { CBPF_ARCH_AARCH64 };
+	static const char *const actions[] = { "1", "return 1", "return 38", "arg0 == 1",
+					       "return 2" };
+	static const char *const defaults[] = { "", "@default trap\n", "@default log\n" };
+	uint64_t seed = 0x9e3779b97f4a7c15ULL;
+
+	for (int round = 0; round < 60; round++) {
+		char src[4096];
+		size_t len = 0;
+		enum cbpf_arch arch = round % 2 ? CBPF_ARCH_AARCH64 : CBPF_ARCH_X86_64;
+		uint32_t base = (uint32_t)(round % 5) * 40;
+		struct cbpf_policy *pol;
+		struct cbpf_prog *p;
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		len += (size_t)snprintf(src + len, sizeof(src) - len, "%s",
+					defaults[(seed >> 33) % 3]);
+		for (uint32_t nr = base; nr < base + 48; nr++) {
+			const char *name = cbpf_syscall_name(arch, nr);
+
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			if (!name || (seed >> 60) < 7) /* about half the numbers named */
+				continue;
+			len += (size_t)snprintf(src + len, sizeof(src) - len, "%s: %s\n", name,
+						actions[(seed >> 33) % 5]);
+		}
+		if (!len)
+			continue;
+		p = compile(src, round % 2 ? aarch64 : x86_64, 1, &pol);
+		assert_meaning(pol, p);
+		cbpf_prog_free(p);
+		cbpf_policy_free(pol);
+	}
+}
+END_TEST
+
+/*
  * A long filter for every architecture: the bad-architecture return, first jumped to from far
  * away, gets a copy near each jump; the original is left out, not left unreachable (the
  * validator warned about it for x86_64,i386,x32,aarch64,arm).
@@ -495,6 +540,7 @@ Suite *policy_gen_suite(void)
 	tcase_add_test(tc, no_comments);
 	tcase_add_test(tc, arch_layouts);
 	tcase_add_test(tc, first_match);
+	tcase_add_test(tc, dispatch_shapes);
 	tcase_add_test(tc, long_jumps);
 	tcase_add_test(tc, long_statement);
 	tcase_add_test(tc, no_unreachable_copies);
