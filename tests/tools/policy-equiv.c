@@ -686,13 +686,11 @@ int main(int argc, char **argv)
 			snprintf(tag, sizeof(tag), " (host %s)", cbpf_arch_name(h));
 			run_file(docker, &opts, tag);
 			opts.caps = all;
-			snprintf(tag, sizeof(tag), " (host %s, all caps)",
-				 cbpf_arch_name(h));
+			snprintf(tag, sizeof(tag), " (host %s, all caps)", cbpf_arch_name(h));
 			run_file(docker, &opts, tag);
 			opts.caps = none;
 			opts.kernel = "4.4";
-			snprintf(tag, sizeof(tag), " (host %s, no caps, 4.4)",
-				 cbpf_arch_name(h));
+			snprintf(tag, sizeof(tag), " (host %s, no caps, 4.4)", cbpf_arch_name(h));
 			run_file(docker, &opts, tag);
 		}
 	}

@@ -263,8 +263,8 @@ static void json_actions(struct buf *b, size_t n)
 }
 
 /*
- * Every operator, one action, the first five architectures or every one; two or three arguments an entry (one
- * named twice becomes two rules, as runc makes them, and a few hundred such rules allow
+ * Every operator, one action, the first five architectures or every one; two or three arguments an
+ * entry (one named twice becomes two rules, as runc makes them, and a few hundred such rules allow
  * everything).
  */
 static void json_ops_arches(struct buf *b, size_t n, int n_arches)
@@ -354,7 +354,8 @@ struct shape {
 };
 
 /* every architecture, both byte orders */
-#define ALL_ARCHES "x86_64,i386,x32,aarch64,arm,riscv64,ppc64le,s390x,loongarch64,mips,mipsel,mips64,mips64el," \
+#define ALL_ARCHES                                                                                   \
+	"x86_64,i386,x32,aarch64,arm,riscv64,ppc64le,s390x,loongarch64,mips,mipsel,mips64,mips64el," \
 	"mipsn32,mipsn32el,ppc,s390"
 
 static const struct shape shapes[] = {

@@ -73,10 +73,10 @@ static const char *col_why_missing(int col, const char *name, uint32_t nr, int t
  * numbers without it, which seccomp_data.nr never carries there). */
 static int col_base(int col)
 {
-	return col == SYSTAB_MIPS || col == SYSTAB_MIPSEL	      ? 4000
-	       : col == SYSTAB_MIPS64 || col == SYSTAB_MIPS64EL   ? 5000
+	return col == SYSTAB_MIPS || col == SYSTAB_MIPSEL	  ? 4000
+	       : col == SYSTAB_MIPS64 || col == SYSTAB_MIPS64EL	  ? 5000
 	       : col == SYSTAB_MIPSN32 || col == SYSTAB_MIPSN32EL ? 6000
-								      : 0;
+								  : 0;
 }
 
 /* Name to number and back for the architectures after arm, whose numbers need no x32 bit. */

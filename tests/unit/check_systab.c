@@ -52,8 +52,8 @@ START_TEST(arch_names)
 	/* EM_MIPS | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_CONVENTION_MIPS64_N32 [| __AUDIT_ARCH_LE] */
 	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_MIPSN32), 0xa0000008);
 	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_MIPSN32EL), 0xe0000008);
-	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_PPC), 0x00000014);   /* EM_PPC */
-	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_S390), 0x00000016);  /* EM_S390 */
+	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_PPC), 0x00000014);	/* EM_PPC */
+	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_S390), 0x00000016); /* EM_S390 */
 	ck_assert_int_eq(cbpf_arch_of_audit(0xa0000008, CBPF_ARCH_NONE), CBPF_ARCH_MIPSN32);
 	ck_assert_int_eq(cbpf_arch_of_audit(0x00000016, CBPF_ARCH_NONE), CBPF_ARCH_S390);
 	ck_assert_str_eq(cbpf_arch_name(CBPF_ARCH_RISCV64), "riscv64");

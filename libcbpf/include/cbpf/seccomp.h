@@ -24,10 +24,10 @@ enum cbpf_arch {
 	CBPF_ARCH_PPC64LE,
 	CBPF_ARCH_S390X, /* big-endian */
 	CBPF_ARCH_LOONGARCH64,
-	CBPF_ARCH_MIPS,	    /* o32, big-endian */
-	CBPF_ARCH_MIPSEL,   /* o32 */
-	CBPF_ARCH_MIPS64,   /* n64, big-endian */
-	CBPF_ARCH_MIPS64EL, /* n64 */
+	CBPF_ARCH_MIPS,	     /* o32, big-endian */
+	CBPF_ARCH_MIPSEL,    /* o32 */
+	CBPF_ARCH_MIPS64,    /* n64, big-endian */
+	CBPF_ARCH_MIPS64EL,  /* n64 */
 	CBPF_ARCH_MIPSN32,   /* n32, big-endian: libseccomp's SCMP_ARCH_MIPS64N32 */
 	CBPF_ARCH_MIPSN32EL, /* n32: SCMP_ARCH_MIPSEL64N32 */
 	CBPF_ARCH_PPC,	     /* 32-bit powerpc, big-endian */

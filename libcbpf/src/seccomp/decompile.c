@@ -706,8 +706,8 @@ int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_po
 
 		for (size_t a = 0; a < narch; a++) {
 			/* x32's numbers counted as x86_64's: the AUDIT_ARCH's architecture */
-			int col = systab_col(cbpf_arch_of_audit(cbpf_arch_audit(arches[a]),
-								CBPF_ARCH_NONE));
+			int col = systab_col(
+				cbpf_arch_of_audit(cbpf_arch_audit(arches[a]), CBPF_ARCH_NONE));
 			uint32_t *nums = NULL;
 			size_t nn = 0;
 
