@@ -23,8 +23,8 @@ CACHE=${CBPF_GEN_CACHE:-${TMPDIR:-/tmp}/cbpf-gen-$KVER}
 # s390 (31-bit): clang has no 31-bit SystemZ target; it is evaluated for 32-bit big-endian armeb,
 # whose ILP32 sizes and alignments (8-byte long long) are the s390 ELF ABI's, with armeb's own
 # predefined macros undefined and s390's defined, over s390's headers (see ARCH_CFLAGS).
-ALL_ARCHES="x86_64 i386 x32 aarch64 arm riscv64 ppc64le s390x loongarch64 mips mipsel mips64 mips64el \
-mipsn32 mipsn32el ppc s390"
+ALL_ARCHES="x86_64 i386 x32 aarch64 arm riscv64 ppc64le s390x loongarch64 mips mipsel mips64 \
+mips64el mipsn32 mipsn32el ppc s390"
 # ARCHES: a subset, for trying a change quickly (the output then has only those columns and
 # is not a table the build accepts).
 ARCHES=${ARCHES:-$ALL_ARCHES}

@@ -12,7 +12,8 @@
 #
 # Numbers are what seccomp_data.nr carries, except on x32, where the table drops
 # __X32_SYSCALL_BIT (0x40000000) that every x32 number has. mips' numbers include each ABI's
-# base (o32 4000, n64 5000, n32 6000). arm's private calls (__ARM_NR_*: cacheflush, set_tls...) are in.
+# base (o32 4000, n64 5000, n32 6000). arm's private calls (__ARM_NR_*: cacheflush, set_tls...)
+# are in.
 set -eu
 cd "$(dirname "$0")/../.."
 . libcbpf/data/gen-lib.sh

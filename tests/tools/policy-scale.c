@@ -354,8 +354,9 @@ struct shape {
 };
 
 /* every architecture, both byte orders */
-#define ALL_ARCHES                                                                                   \
-	"x86_64,i386,x32,aarch64,arm,riscv64,ppc64le,s390x,loongarch64,mips,mipsel,mips64,mips64el," \
+#define ALL_ARCHES                                                                                 \
+	"x86_64,i386,x32,aarch64,arm,riscv64,ppc64le,s390x,loongarch64,mips,mipsel,mips64,"        \
+	"mips64el,"                                                                                \
 	"mipsn32,mipsn32el,ppc,s390"
 
 static const struct shape shapes[] = {
