@@ -8,7 +8,7 @@
 /* --arch x86_64,i386: each once. */
 static int parse_arches(struct cli_input *in, const char *list)
 {
-	char buf[256], names[160], *save = NULL;
+	char buf[1024], names[160], *save = NULL;
 
 	if (strlen(list) >= sizeof(buf))
 		return cli_usage_error("--arch list too long");

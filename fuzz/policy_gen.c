@@ -16,8 +16,11 @@
  * The input is not a policy but a recipe for one, so that every input is a valid policy of
  * many rules on a few syscalls (where the generator's knowledge, memo and limits are at work):
  *
- *   byte 0      architectures (bits 0-4: x86_64 i386 x32 aarch64 arm; none: x86_64),
- *               bit 5 the dialect (JSON), bits 6-7 the default action
+ *   byte 0      architectures (bit b of bits 0-4 asks for those of enum cbpf_arch whose
+ *               index from 0 is b modulo 5: bit 0 x86_64 riscv64 mips64 ppc, bit 1 i386
+ *               ppc64le mips64el s390, bit 2 x32 s390x mipsn32, bit 3 aarch64 loongarch64
+ *               mipsn32el, bit 4 arm mips mipsel; none: x86_64), bit 5 the dialect (JSON),
+ *               bits 6-7 the default action
  *   then rules: byte  syscall (low 4 bits), bit 4-6 action, bit 7 "or" (minijail: another
  *                     alternative of the statement before, when the syscall is the same)
  *               byte  conditions (low 3 bits)
@@ -261,12 +264,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const enum cbpf_arch all[5] = { CBPF_ARCH_X86_64, CBPF_ARCH_I386, CBPF_ARCH_X32,
-					       CBPF_ARCH_AARCH64, CBPF_ARCH_ARM };
 	struct reader rd = { data, data + size };
 	unsigned head = byte(&rd);
 	bool json = head & 0x20;
-	enum cbpf_arch arches[5];
+	enum cbpf_arch arches[CBPF_ARCH_COUNT];
 	struct cbpf_policy_opts opts = {
 		.file = json ? "fuzz.json" : "fuzz.policy",
 		.lang = json ? CBPF_POLICY_JSON : CBPF_POLICY_TEXT,
@@ -283,9 +284,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t salt = 0;
 	int err;
 
-	for (size_t i = 0; i < 5; i++)
-		if (head & (1U << i))
-			arches[opts.n_arches++] = all[i];
+	for (int i = 0; i < CBPF_ARCH_COUNT; i++)
+		if (head & (1U << (i % 5)))
+			arches[opts.n_arches++] = (enum cbpf_arch)(CBPF_ARCH_X86_64 + i);
 	if (!opts.n_arches)
 		arches[opts.n_arches++] = CBPF_ARCH_X86_64;
 	for (size_t i = 0; i < size && i < 8; i++)

@@ -16,7 +16,8 @@ test="tcpdump netsniff-ng libseccomp-dev llvm clang libclang-rt-dev tmux iproute
 # An amd64 machine uses its own libc6-dev: libc6-dev-amd64-cross would come before /usr/include
 # in its gcc's search path.
 gen="make gcc xz-utils linux-source-6.12 clang-19"
-for a in amd64 i386 x32 arm64 armhf riscv64 ppc64el s390x mips mipsel mips64 mips64el; do
+for a in amd64 i386 x32 arm64 armhf riscv64 ppc64el s390x mips mipsel mips64 mips64el mipsn32 \
+	mipsn32el powerpc s390-s390x; do
 	[ "$a" = "$(dpkg --print-architecture 2>/dev/null)" ] || gen="$gen libc6-dev-$a-cross"
 done
 case $group in

@@ -41,9 +41,22 @@
 #elif defined(__s390x__)
 #define MINIJAIL_ARCH_NR   AUDIT_ARCH_S390X
 #define MINIJAIL_ARCH_BITS 64
+#elif defined(__s390__)
+#define MINIJAIL_ARCH_NR   AUDIT_ARCH_S390
+#define MINIJAIL_ARCH_BITS 32
+#elif defined(__powerpc__) && !defined(__powerpc64__)
+#define MINIJAIL_ARCH_NR   AUDIT_ARCH_PPC
+#define MINIJAIL_ARCH_BITS 32
 #elif defined(__loongarch64)
 #define MINIJAIL_ARCH_NR   AUDIT_ARCH_LOONGARCH64
 #define MINIJAIL_ARCH_BITS 64
+#elif defined(__mips__) && defined(_ABIN32) && _MIPS_SIM == _ABIN32 && defined(__MIPSEB__)
+/* n32: not in minijail's arch.h; its AUDIT_ARCH, and 32 bits as libseccomp compares them */
+#define MINIJAIL_ARCH_NR   AUDIT_ARCH_MIPS64N32
+#define MINIJAIL_ARCH_BITS 32
+#elif defined(__mips__) && defined(_ABIN32) && _MIPS_SIM == _ABIN32
+#define MINIJAIL_ARCH_NR   AUDIT_ARCH_MIPSEL64N32
+#define MINIJAIL_ARCH_BITS 32
 #elif defined(__mips__) && __mips == 64 && defined(__MIPSEB__)
 #define MINIJAIL_ARCH_NR   AUDIT_ARCH_MIPS64
 #define MINIJAIL_ARCH_BITS 64

@@ -4,7 +4,7 @@
 # per-architecture values for the names whose value differs.
 BEGIN {
 	FS = ","
-	ncols = 13 # SYSTAB_COLS
+	ncols = 17 # SYSTAB_COLS
 	print "/* Generated from libcbpf/data/constants.csv by libcbpf/data/consttab.awk: do not edit. */"
 	print "#include \"seccomp/consttab.h\""
 	print ""

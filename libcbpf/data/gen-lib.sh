@@ -20,7 +20,11 @@ CACHE=${CBPF_GEN_CACHE:-${TMPDIR:-/tmp}/cbpf-gen-$KVER}
 # arch  kernel ARCH  clang triple  glibc include directories (libc6-dev-*-cross)
 # loongarch64: bookworm has no glibc for it; its libc names come from aarch64's glibc headers,
 # from the files that are the same for aarch64 and riscv64 (generic-ABI, arch-independent).
-ALL_ARCHES="x86_64 i386 x32 aarch64 arm riscv64 ppc64le s390x loongarch64 mips mipsel mips64 mips64el"
+# s390 (31-bit): clang has no 31-bit SystemZ target; it is evaluated for 32-bit big-endian armeb,
+# whose ILP32 sizes and alignments (8-byte long long) are the s390 ELF ABI's, with armeb's own
+# predefined macros undefined and s390's defined, over s390's headers (see ARCH_CFLAGS).
+ALL_ARCHES="x86_64 i386 x32 aarch64 arm riscv64 ppc64le s390x loongarch64 mips mipsel mips64 \
+mips64el mipsn32 mipsn32el ppc s390"
 # ARCHES: a subset, for trying a change quickly (the output then has only those columns and
 # is not a table the build accepts).
 ARCHES=${ARCHES:-$ALL_ARCHES}
@@ -50,9 +54,18 @@ arch_info() {
 	mipsel) set -- mips mipsel-linux-gnu /usr/mipsel-linux-gnu/include ;;
 	mips64) set -- mips mips64-linux-gnuabi64 /usr/mips64-linux-gnuabi64/include ;;
 	mips64el) set -- mips mips64el-linux-gnuabi64 /usr/mips64el-linux-gnuabi64/include ;;
+	mipsn32) set -- mips mips64-linux-gnuabin32 /usr/mips64-linux-gnuabin32/include ;;
+	mipsn32el) set -- mips mips64el-linux-gnuabin32 /usr/mips64el-linux-gnuabin32/include ;;
+	ppc) set -- powerpc powerpc-linux-gnu /usr/powerpc-linux-gnu/include ;;
+	s390) set -- s390 armeb-linux-gnueabi /usr/s390x-linux-gnu/include ;;
 	*) echo "gen: unknown architecture $1" >&2; exit 1 ;;
 	esac
-	KARCH=$1 TRIPLE=$2 LIBC=$3
+	KARCH=$1 TRIPLE=$2 LIBC=$3 ARCH_CFLAGS=
+	if [ "$1" = s390 ] && [ "$2" = armeb-linux-gnueabi ]; then
+		# every macro armeb predefines that names arm, undefined; s390's (31-bit: no __s390x__)
+		ARCH_CFLAGS="-D__s390__=1 -D__zarch__=1 $("$CLANG" --target="$2" -dM -E -x c /dev/null |
+			awk '$2 ~ /^_*(arm|ARM|thumb|THUMB|APCS|VFP|SOFTFP)/ && $2 !~ /\(/ { printf " -U%s", $2 }')"
+	fi
 	KINC=$CACHE/hdr-$KARCH/usr/include
 }
 
@@ -71,9 +84,11 @@ kernel_headers() {
 		echo "gen: unpacking $tarball into $CACHE" >&2
 		rm -rf "$CACHE/src"
 		mkdir -p "$CACHE/src"
+		# GNU tar matches a member against the first pattern only: '*/include/*' also
+		# takes tools/include/, which a pattern of its own would then report as missing.
 		tar -xJf "$tarball" -C "$CACHE/src" --strip-components=1 --wildcards \
 			'*/Makefile' '*/Kbuild' '*/Kconfig' '*/scripts/*' '*/include/*' '*/arch/*' \
-			'*/usr/*' '*/tools/include/*' || die "cannot unpack $tarball"
+			'*/usr/*' || die "cannot unpack $tarball"
 		touch "$CACHE/src.stamp"
 	fi
 	for karch in "$@"; do
@@ -91,8 +106,8 @@ cc_arch() {
 	[ -n "${CLANG_RES:-}" ] || CLANG_RES=$("$CLANG" -print-resource-dir)
 	libc_inc=
 	for libc_dir in $LIBC; do libc_inc="$libc_inc -isystem $libc_dir"; done
-	# shellcheck disable=SC2086 # directories without spaces, one word each
-	"$CLANG" --target="$TRIPLE" -nostdinc -isystem "$KINC" -isystem "$CLANG_RES/include" \
+	# shellcheck disable=SC2086 # directories and options without spaces, one word each
+	"$CLANG" --target="$TRIPLE" $ARCH_CFLAGS -nostdinc -isystem "$KINC" -isystem "$CLANG_RES/include" \
 		$libc_inc -w \
 		-fno-caret-diagnostics -ferror-limit=0 "$@"
 }

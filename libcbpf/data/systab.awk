@@ -8,7 +8,7 @@ BEGIN {
 	print "const struct systab_entry systab_entries[] = {"
 	n = 0
 }
-NF != 14 || $1 !~ /^[a-z_][a-z0-9_]*$/ {
+NF != 18 || $1 !~ /^[a-z_][a-z0-9_]*$/ {
 	printf "syscalls.csv: bad row: %s\n", $0 > "/dev/stderr"
 	bad = 1
 	exit 1
@@ -21,7 +21,7 @@ NF != 14 || $1 !~ /^[a-z_][a-z0-9_]*$/ {
 	}
 	last = $1
 	line = "\t{ \"" $1 "\", {"
-	for (i = 2; i <= 14; i++) {
+	for (i = 2; i <= 18; i++) {
 		if ($i == "")
 			line = line " -1"
 		else if ($i ~ /^[0-9]+$/)
@@ -31,7 +31,7 @@ NF != 14 || $1 !~ /^[a-z_][a-z0-9_]*$/ {
 			bad = 1
 			exit 1
 		}
-		line = line (i < 14 ? "," : " } },")
+		line = line (i < 18 ? "," : " } },")
 	}
 	print line
 	n++

@@ -40,7 +40,12 @@ static const uint32_t other_arches[] = {
 	0xc0000102, /* loongarch64 */
 	0x00000008, /* mips */
 	0x40000008, /* mipsel */
+	0x80000008, /* mips64 */
 	0xc0000008, /* mips64el */
+	0xa0000008, /* mipsn32 */
+	0xe0000008, /* mipsn32el */
+	0x00000014, /* ppc */
+	0x00000016, /* s390 */
 	0x00000000, 0xffffffff,
 };
 #define AUDIT_ARCH_64BIT 0x80000000U /* __AUDIT_ARCH_64BIT: seccomp_data.args are 64 bits */

@@ -16,6 +16,7 @@ struct lsc_result {
 	struct cbpf_prog *prog; /* libseccomp's program */
 	size_t unknown;		/* rules whose syscall libseccomp does not know: left out */
 	size_t refused;		/* rules seccomp_rule_add refused */
+	size_t host_order_rets; /* returns of a big-endian export left in host order, repaired */
 	char first_unknown[64];
 };
 
@@ -50,6 +51,14 @@ static inline uint32_t lsc_arch(enum cbpf_arch a)
 		return SCMP_ARCH_MIPS64;
 	case CBPF_ARCH_MIPS64EL:
 		return SCMP_ARCH_MIPSEL64;
+	case CBPF_ARCH_MIPSN32:
+		return SCMP_ARCH_MIPS64N32;
+	case CBPF_ARCH_MIPSN32EL:
+		return SCMP_ARCH_MIPSEL64N32;
+	case CBPF_ARCH_PPC:
+		return SCMP_ARCH_PPC;
+	case CBPF_ARCH_S390:
+		return SCMP_ARCH_S390;
 	default:
 		return 0; /* SCMP_ARCH_NATIVE: not one libseccomp knows */
 	}
@@ -70,6 +79,28 @@ static inline bool lsc_expressible(const struct cbpf_policy *pol)
 				return false;
 	}
 	return true;
+}
+
+/* Whether k is a return libseccomp writes: a known action, with data only where it has some
+ * (errno, trace); kill has none. */
+static inline bool lsc_ret_valid(uint32_t k)
+{
+	uint32_t act = k & CBPF_SECCOMP_RET_ACTION_FULL, data = k & ~CBPF_SECCOMP_RET_ACTION_FULL;
+
+	switch (act) {
+	case CBPF_SECCOMP_RET_ERRNO:
+	case CBPF_SECCOMP_RET_TRACE:
+		return true;
+	case CBPF_SECCOMP_RET_KILL_PROCESS:
+	case CBPF_SECCOMP_RET_KILL_THREAD:
+	case CBPF_SECCOMP_RET_TRAP:
+	case CBPF_SECCOMP_RET_USER_NOTIF:
+	case CBPF_SECCOMP_RET_LOG:
+	case CBPF_SECCOMP_RET_ALLOW:
+		return data == 0;
+	default:
+		return false;
+	}
 }
 
 /*
@@ -159,12 +190,18 @@ static inline int lsc_build(const struct cbpf_policy *pol, int optimize, struct 
 	}
 	/* libseccomp writes a big-endian filter in its machine's byte order (gen_bpf.c: htot):
 	 * turned back into this little-endian machine's. 2.5.4 leaves some returns of large
-	 * filters in host order (a shared block swapped twice, it seems): those show as its
-	 * filter contradicting the rules on random policies (ret 0xff7f for allow). */
+	 * filters in host order (a shared block swapped twice, it seems: ret 0xff7f for allow,
+	 * 0x01000500 for errno(1)); a return that is no action libseccomp writes is turned back,
+	 * and counted. */
 	if (na && !(cbpf_arch_audit(arches[0]) & 0x40000000U))
 		for (size_t i = 0; i < (size_t)size / sizeof(*insns); i++) {
 			insns[i].code = __builtin_bswap16(insns[i].code);
 			insns[i].k = __builtin_bswap32(insns[i].k);
+			if (insns[i].code == (CBPF_RET | CBPF_K) && !lsc_ret_valid(insns[i].k) &&
+			    lsc_ret_valid(__builtin_bswap32(insns[i].k))) {
+				insns[i].k = __builtin_bswap32(insns[i].k);
+				res->host_order_rets++;
+			}
 		}
 	res->prog = cbpf_prog_new(insns, (size_t)size / sizeof(*insns));
 	if (!res->prog)

@@ -8,13 +8,15 @@
 #include "policy-sim.h"
 
 /* The last architecture of enum cbpf_arch. */
-#define MODEL_ARCH_LAST CBPF_ARCH_MIPS64EL
+#define MODEL_ARCH_LAST CBPF_ARCH_S390
 
-/* libseccomp's ARCH_SIZE_32 architectures: arguments compared on their low 32 bits. */
+/* libseccomp's ARCH_SIZE_32 architectures: arguments compared on their low 32 bits (n32 too,
+ * although its AUDIT_ARCH has __AUDIT_ARCH_64BIT). */
 static inline bool model_arch32(enum cbpf_arch a)
 {
 	return a == CBPF_ARCH_I386 || a == CBPF_ARCH_ARM || a == CBPF_ARCH_X32 ||
-	       a == CBPF_ARCH_MIPS || a == CBPF_ARCH_MIPSEL;
+	       a == CBPF_ARCH_MIPS || a == CBPF_ARCH_MIPSEL || a == CBPF_ARCH_MIPSN32 ||
+	       a == CBPF_ARCH_MIPSN32EL || a == CBPF_ARCH_PPC || a == CBPF_ARCH_S390;
 }
 
 static inline bool model_cond(const struct cbpf_policy_cond *c, const struct sim_data *d,

@@ -123,6 +123,10 @@ static inline char *random_json(enum cbpf_arch *arches, size_t *na, bool loose, 
 		"SCMP_ARCH_MIPSEL",
 		"SCMP_ARCH_MIPS64",
 		"SCMP_ARCH_MIPSEL64",
+		"SCMP_ARCH_MIPS64N32",
+		"SCMP_ARCH_MIPSEL64N32",
+		"SCMP_ARCH_PPC",
+		"SCMP_ARCH_S390",
 	};
 	char *buf = NULL;
 	size_t len = 0;
@@ -134,11 +138,11 @@ static inline char *random_json(enum cbpf_arch *arches, size_t *na, bool loose, 
 
 	*na = 0;
 	/* One endianness a policy, as libseccomp builds only those (and runc's profiles are so):
-	 * one in six big-endian (s390x, mips, mips64); the little-endian first five at even
-	 * odds, the newer ones rarer, since every one costs the sweeps. */
+	 * one in six big-endian (s390x, mips, mips64, mipsn32, ppc, s390); the little-endian
+	 * first five at even odds, the newer ones rarer, since every one costs the sweeps. */
 	bool be = below(6) == 0;
 
-	for (enum cbpf_arch a = CBPF_ARCH_X86_64; a <= CBPF_ARCH_MIPS64EL; a++)
+	for (enum cbpf_arch a = CBPF_ARCH_X86_64; a <= CBPF_ARCH_S390; a++)
 		if (!(cbpf_arch_audit(a) & 0x40000000U) == be &&
 		    below(be || a <= CBPF_ARCH_ARM ? 2 : 8) == 0)
 			arches[(*na)++] = a;

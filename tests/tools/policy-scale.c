@@ -123,9 +123,6 @@ static size_t n_names;
 
 static void names_init(void)
 {
-	static const enum cbpf_arch all[] = { CBPF_ARCH_X86_64, CBPF_ARCH_I386, CBPF_ARCH_X32,
-					      CBPF_ARCH_AARCH64, CBPF_ARCH_ARM };
-
 	names = calloc(cbpf_syscall_count(), sizeof(*names));
 	if (!names)
 		abort();
@@ -134,8 +131,8 @@ static void names_init(void)
 		uint32_t nr;
 		bool everywhere = strcmp(n, "sync_file_range2") != 0; /* arm: one call, two names */
 
-		for (size_t a = 0; a < 5 && everywhere; a++)
-			everywhere = !cbpf_syscall_nr(all[a], n, &nr);
+		for (int a = CBPF_ARCH_X86_64; a <= CBPF_ARCH_COUNT && everywhere; a++)
+			everywhere = !cbpf_syscall_nr((enum cbpf_arch)a, n, &nr);
 		if (everywhere)
 			names[n_names++] = n;
 	}
@@ -220,12 +217,18 @@ static void text_syscalls(struct buf *b, size_t n)
 	}
 }
 
-static void json_head(struct buf *b, bool all_arches)
+/* n_arches: the profile's "architectures", the first n of enum cbpf_arch (5: x86_64 .. arm;
+ * CBPF_ARCH_COUNT: every one, of both byte orders); 0: none, the host's */
+static void json_head(struct buf *b, int n_arches)
 {
 	put(b, "{\"defaultAction\": \"SCMP_ACT_ERRNO\",\n");
-	if (all_arches)
-		put(b, "\"architectures\": [\"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X86\", "
-		       "\"SCMP_ARCH_X32\", \"SCMP_ARCH_AARCH64\", \"SCMP_ARCH_ARM\"],\n");
+	if (n_arches) {
+		put(b, "\"architectures\": [");
+		for (int a = CBPF_ARCH_X86_64; a < CBPF_ARCH_X86_64 + n_arches; a++)
+			put(b, "%s\"%s\"", a > CBPF_ARCH_X86_64 ? ", " : "",
+			    cbpf_arch_scmp_name((enum cbpf_arch)a));
+		put(b, "],\n");
+	}
 	put(b, "\"syscalls\": [\n");
 }
 
@@ -237,7 +240,7 @@ static void json_tail(struct buf *b)
 /* issue 11's reproduction: 90 of these never finished */
 static void json_ne_eq(struct buf *b, size_t n)
 {
-	json_head(b, false);
+	json_head(b, 0);
 	for (size_t i = 0; i < n; i++)
 		put(b,
 		    "{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": ["
@@ -250,7 +253,7 @@ static void json_ne_eq(struct buf *b, size_t n)
 /* a rule per ioctl request, several actions: the contradiction check sees n^2 pairs */
 static void json_actions(struct buf *b, size_t n)
 {
-	json_head(b, false);
+	json_head(b, 0);
 	for (size_t i = 0; i < n; i++)
 		put(b,
 		    "{\"names\": [\"ioctl\"], \"action\": \"%s\", \"errnoRet\": %zu, \"args\": ["
@@ -260,13 +263,13 @@ static void json_actions(struct buf *b, size_t n)
 }
 
 /*
- * Every operator, one action, all five architectures; two or three arguments an entry (one
- * named twice becomes two rules, as runc makes them, and a few hundred such rules allow
+ * Every operator, one action, the first five architectures or every one; two or three arguments an
+ * entry (one named twice becomes two rules, as runc makes them, and a few hundred such rules allow
  * everything).
  */
-static void json_ops_mix(struct buf *b, size_t n)
+static void json_ops_arches(struct buf *b, size_t n, int n_arches)
 {
-	json_head(b, true);
+	json_head(b, n_arches);
 	for (size_t i = 0; i < n; i++) {
 		unsigned conds = 2 + (unsigned)(rnd() % 2), first = (unsigned)(rnd() % 6);
 
@@ -294,7 +297,7 @@ static void json_ops_mix(struct buf *b, size_t n)
 /* masked compares with several actions: ranges that all meet, patterns that do not */
 static void json_masked(struct buf *b, size_t n)
 {
-	json_head(b, false);
+	json_head(b, 0);
 	for (size_t i = 0; i < n; i++)
 		put(b,
 		    "{\"names\": [\"clone\"], \"action\": \"%s\", \"args\": ["
@@ -304,10 +307,20 @@ static void json_masked(struct buf *b, size_t n)
 	json_tail(b);
 }
 
-/* many syscalls per entry, many entries, all five architectures */
-static void json_syscalls(struct buf *b, size_t n)
+static void json_ops_mix(struct buf *b, size_t n)
 {
-	json_head(b, true);
+	json_ops_arches(b, n, 5);
+}
+
+static void json_ops_all(struct buf *b, size_t n)
+{
+	json_ops_arches(b, n, CBPF_ARCH_COUNT);
+}
+
+/* many syscalls per entry, many entries, the first five architectures or every one */
+static void json_syscalls_arches(struct buf *b, size_t n, int n_arches)
+{
+	json_head(b, n_arches);
 	for (size_t i = 0; i < n; i++) {
 		put(b,
 		    "{\"names\": [\"%s\", \"%s\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": ["
@@ -316,6 +329,16 @@ static void json_syscalls(struct buf *b, size_t n)
 		    i + 1 < n ? "," : "");
 	}
 	json_tail(b);
+}
+
+static void json_syscalls(struct buf *b, size_t n)
+{
+	json_syscalls_arches(b, n, 5);
+}
+
+static void json_syscalls_all(struct buf *b, size_t n)
+{
+	json_syscalls_arches(b, n, CBPF_ARCH_COUNT);
 }
 
 struct shape {
@@ -330,21 +353,31 @@ struct shape {
 	size_t judged;
 };
 
+/* every architecture, both byte orders */
+#define ALL_ARCHES                                                                                 \
+	"x86_64,i386,x32,aarch64,arm,riscv64,ppc64le,s390x,loongarch64,mips,mipsel,mips64,"        \
+	"mips64el,"                                                                                \
+	"mipsn32,mipsn32el,ppc,s390"
+
 static const struct shape shapes[] = {
 	{ "text-eq", text_eq, true, "x86_64", 20000, 0 },
 	{ "text-ne-eq", text_ne_eq, true, "x86_64", 20000, 0 },
 	{ "text-ne-eq-32", text_ne_eq, true, "i386,arm", 10000, 0 },
 	{ "text-ops", text_ops_mix, true, "x86_64,i386", 10000, 0 },
 	{ "text-ops-5arch", text_ops_mix, true, "x86_64,i386,x32,aarch64,arm", 10000, 0 },
+	{ "text-ops-all", text_ops_mix, true, ALL_ARCHES, 10000, 0 },
 	{ "text-long-or", text_long_or, true, "x86_64", 10000, 0 },
 	{ "text-long-and", text_long_and, true, "x86_64,i386", 10000, 0 },
 	{ "text-long-names", text_long_names, true, "x86_64,i386,arm", 10000, 0 },
 	{ "text-syscalls", text_syscalls, true, "x86_64,i386,x32,aarch64,arm", 10000, 1000 },
+	{ "text-syscalls-all", text_syscalls, true, ALL_ARCHES, 10000, 1000 },
 	{ "json-ne-eq", json_ne_eq, false, NULL, 20000, 0 },
 	{ "json-actions", json_actions, false, NULL, 10000, 0 },
 	{ "json-ops", json_ops_mix, false, NULL, 10000, 0 },
+	{ "json-ops-all", json_ops_all, false, NULL, 10000, 0 },
 	{ "json-masked", json_masked, false, NULL, 10000, 0 },
 	{ "json-syscalls", json_syscalls, false, NULL, 10000, 1000 },
+	{ "json-syscalls-all", json_syscalls_all, false, NULL, 10000, 1000 },
 };
 
 /* ---------------------------------------------------------------- one compile */
@@ -441,8 +474,8 @@ static void simulate(const struct cbpf_policy *pol, const struct cbpf_prog *prog
 
 static void compile(const struct shape *sh, const struct buf *src, struct result *res)
 {
-	enum cbpf_arch arches[8];
-	int na = sh->arches ? parse_arch_list(sh->arches, arches, 8) : 0;
+	enum cbpf_arch arches[CBPF_ARCH_COUNT];
+	int na = sh->arches ? parse_arch_list(sh->arches, arches, CBPF_ARCH_COUNT) : 0;
 	struct cbpf_policy_opts opts = {
 		.file = sh->text ? "scale.policy" : "scale.json",
 		.lang = sh->text ? CBPF_POLICY_TEXT : CBPF_POLICY_JSON,

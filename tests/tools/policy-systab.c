@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Test tool: cbpf's syscall tables against libseccomp's resolver, for every name and every
- * architecture, both ways: the first five, then riscv64, ppc64le, s390x, the mips ABIs, and
- * loongarch64 where libseccomp knows it (2.6), through cbpf_syscall_nr and cbpf_syscall_name.
+ * architecture, both ways: the first five, then riscv64, ppc64le, s390x, the mips ABIs (o32,
+ * n64, n32), ppc, s390, and loongarch64 where libseccomp knows it (2.6), through cbpf_syscall_nr
+ * and cbpf_syscall_name.
  * Differences are listed with their reason; a difference no known reason explains fails.
  */
 #include <seccomp.h>
@@ -72,9 +73,10 @@ static const char *col_why_missing(int col, const char *name, uint32_t nr, int t
  * numbers without it, which seccomp_data.nr never carries there). */
 static int col_base(int col)
 {
-	return col == SYSTAB_MIPS || col == SYSTAB_MIPSEL	? 4000
-	       : col == SYSTAB_MIPS64 || col == SYSTAB_MIPS64EL ? 5000
-								: 0;
+	return col == SYSTAB_MIPS || col == SYSTAB_MIPSEL	  ? 4000
+	       : col == SYSTAB_MIPS64 || col == SYSTAB_MIPS64EL	  ? 5000
+	       : col == SYSTAB_MIPSN32 || col == SYSTAB_MIPSN32EL ? 6000
+								  : 0;
 }
 
 /* Name to number and back for the architectures after arm, whose numbers need no x32 bit. */
@@ -83,7 +85,7 @@ static size_t check_new_columns(void)
 	size_t equal = 0, names = cbpf_syscall_count();
 	char o[32], t[32];
 
-	for (enum cbpf_arch a = CBPF_ARCH_RISCV64; a <= CBPF_ARCH_MIPS64EL; a++) {
+	for (enum cbpf_arch a = CBPF_ARCH_RISCV64; a <= CBPF_ARCH_S390; a++) {
 		int col = systab_col(a);
 		uint32_t scmp = lsc_arch(a);
 

@@ -162,6 +162,34 @@ START_TEST(arch_map_by_host)
 }
 END_TEST
 
+/* Docker's and containers/common's archMap: n32 and s390 as subarchitectures */
+START_TEST(arch_map_subarches)
+{
+	static const char src[] =
+		"{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"archMap\": ["
+		"{ \"architecture\": \"SCMP_ARCH_MIPS64\","
+		"  \"subArchitectures\": [\"SCMP_ARCH_MIPS\", \"SCMP_ARCH_MIPS64N32\"] },"
+		"{ \"architecture\": \"SCMP_ARCH_MIPSEL64N32\","
+		"  \"subArchitectures\": [\"SCMP_ARCH_MIPSEL\", \"SCMP_ARCH_MIPSEL64\"] },"
+		"{ \"architecture\": \"SCMP_ARCH_S390X\", \"subArchitectures\": [\"SCMP_ARCH_S390\"] }"
+		"], \"syscalls\": [ { \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\" } ] }";
+	struct cbpf_policy_opts opts = { .host = CBPF_ARCH_MIPS64 };
+
+	check_arches(parse_opts(src, &opts), 3,
+		     (enum cbpf_arch[]){ CBPF_ARCH_MIPS64, CBPF_ARCH_MIPS, CBPF_ARCH_MIPSN32 });
+	opts = (struct cbpf_policy_opts){ .host = CBPF_ARCH_MIPSN32EL };
+	check_arches(parse_opts(src, &opts), 3,
+		     (enum cbpf_arch[]){ CBPF_ARCH_MIPSN32EL, CBPF_ARCH_MIPSEL,
+					 CBPF_ARCH_MIPS64EL });
+	opts = (struct cbpf_policy_opts){ .host = CBPF_ARCH_S390X };
+	check_arches(parse_opts(src, &opts), 2,
+		     (enum cbpf_arch[]){ CBPF_ARCH_S390X, CBPF_ARCH_S390 });
+	/* no entry for ppc: the host alone */
+	opts = (struct cbpf_policy_opts){ .host = CBPF_ARCH_PPC };
+	check_arches(parse_opts(src, &opts), 1, (enum cbpf_arch[]){ CBPF_ARCH_PPC });
+}
+END_TEST
+
 START_TEST(architectures_list)
 {
 	struct cbpf_policy_opts opts = { .host = CBPF_ARCH_X86_64 };
@@ -181,7 +209,8 @@ START_TEST(architectures_list)
 	ck_assert_str_eq(first_diag(),
 			 "1:56: error: architecture 'SCMP_ARCH_PPC64' is not "
 			 "supported (x86_64, i386, x32, aarch64, arm, riscv64, ppc64le, "
-			 "s390x, loongarch64, mips, mipsel, mips64, mips64el)");
+			 "s390x, loongarch64, mips, mipsel, mips64, mips64el, mipsn32, mipsn32el, "
+			 "ppc, s390)");
 	opts = (struct cbpf_policy_opts){ .host = CBPF_ARCH_X86_64, .lenient = true };
 	check_arches(parse_opts("{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": "
 				"[\"SCMP_ARCH_PPC64\", \"SCMP_ARCH_X86\"] }",
@@ -881,6 +910,7 @@ Suite *policy_json_suite(void)
 	tcase_add_test(tc, default_actions);
 	tcase_add_test(tc, actions_and_errno);
 	tcase_add_test(tc, arch_map_by_host);
+	tcase_add_test(tc, arch_map_subarches);
 	tcase_add_test(tc, architectures_list);
 	tcase_add_test(tc, includes_excludes);
 	tcase_add_test(tc, conditions);

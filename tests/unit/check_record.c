@@ -197,6 +197,46 @@ START_TEST(minijail_round_trip)
 }
 END_TEST
 
+/* Every architecture by its SCMP_ARCH_* name (the first five only, once: "(null)" for the rest) */
+START_TEST(oci_architectures)
+{
+	struct cbpf_recording_opts ro = { 0 };
+	struct cbpf_recording *rec;
+	char *a;
+
+	ck_assert_int_eq(cbpf_recording_new(&ro, &rec), 0);
+	add(rec, CBPF_ARCH_RISCV64, "read", 0, 0, 0);
+	add(rec, CBPF_ARCH_MIPSN32, "read", 0, 0, 0);
+	add(rec, CBPF_ARCH_S390, "read", 0, 0, 0);
+	a = written(rec, CBPF_RECORD_OCI);
+	ck_assert_ptr_nonnull(strstr(a, "\"SCMP_ARCH_RISCV64\", \"SCMP_ARCH_MIPS64N32\", "
+					"\"SCMP_ARCH_S390\"]"));
+	ck_assert_ptr_null(strstr(a, "(null)"));
+	free(a);
+	cbpf_recording_free(rec);
+}
+END_TEST
+
+/* A 64-bit kernel truncates a compat task's arguments: mips' (o32), ppc's and s390's are 32 bits,
+ * n32's are its 64-bit registers */
+START_TEST(compat_arguments)
+{
+	struct cbpf_recording_opts ro = { .args = true };
+	struct cbpf_recording *rec;
+	char *a;
+
+	ck_assert_int_eq(cbpf_recording_new(&ro, &rec), 0);
+	add(rec, CBPF_ARCH_MIPS, "personality", 0xffffffff00000008, 0, 0);
+	add(rec, CBPF_ARCH_S390, "personality", 0xffffffff00000008, 0, 0);
+	add(rec, CBPF_ARCH_MIPSN32, "personality", 0x100000008, 0, 0);
+	a = written(rec, CBPF_RECORD_MINIJAIL);
+	ck_assert_ptr_nonnull(strstr(a, "personality[arch=mipsn32]: arg0 == 0x100000008\n"
+					"personality[arch=mips,s390]: arg0 == 0x8\n"));
+	free(a);
+	cbpf_recording_free(rec);
+}
+END_TEST
+
 START_TEST(oci_round_trip)
 {
 	round_trip(CBPF_RECORD_OCI, NULL);
@@ -309,6 +349,8 @@ Suite *record_suite(void)
 	tcase_add_test(tc, audit_read);
 	tcase_add_test(tc, minijail_round_trip);
 	tcase_add_test(tc, oci_round_trip);
+	tcase_add_test(tc, oci_architectures);
+	tcase_add_test(tc, compat_arguments);
 	tcase_add_test(tc, decide);
 	tcase_add_test(tc, args_by_name);
 	suite_add_tcase(s, tc);

@@ -34,8 +34,28 @@ START_TEST(arch_names)
 	ck_assert_int_eq(cbpf_arch_parse("SCMP_ARCH_PPC64LE", &a), 0);
 	ck_assert_int_eq(a, CBPF_ARCH_PPC64LE);
 	ck_assert_int_eq(cbpf_arch_parse("SCMP_ARCH_PPC64", &a), -ENOENT);
-	ck_assert_int_eq(cbpf_arch_parse("SCMP_ARCH_MIPS64N32", &a), -ENOENT);
-	ck_assert_int_eq(cbpf_arch_parse("s390", &a), -ENOENT);
+	/* n32, 32-bit powerpc, 31-bit s390: Debian's names, libseccomp's and Docker's */
+	ck_assert_int_eq(cbpf_arch_parse("SCMP_ARCH_MIPS64N32", &a), 0);
+	ck_assert_int_eq(a, CBPF_ARCH_MIPSN32);
+	ck_assert_int_eq(cbpf_arch_parse("mipsel64n32", &a), 0);
+	ck_assert_int_eq(a, CBPF_ARCH_MIPSN32EL);
+	ck_assert_int_eq(cbpf_arch_parse("mipsn32el", &a), 0);
+	ck_assert_int_eq(a, CBPF_ARCH_MIPSN32EL);
+	ck_assert_int_eq(cbpf_arch_parse("powerpc", &a), 0);
+	ck_assert_int_eq(a, CBPF_ARCH_PPC);
+	ck_assert_int_eq(cbpf_arch_parse("s390", &a), 0);
+	ck_assert_int_eq(a, CBPF_ARCH_S390);
+	ck_assert_str_eq(cbpf_arch_name(CBPF_ARCH_MIPSN32), "mipsn32");
+	ck_assert_str_eq(cbpf_arch_scmp_name(CBPF_ARCH_MIPSN32EL), "SCMP_ARCH_MIPSEL64N32");
+	ck_assert_str_eq(cbpf_arch_scmp_name(CBPF_ARCH_PPC), "SCMP_ARCH_PPC");
+	ck_assert_str_eq(cbpf_arch_scmp_name(CBPF_ARCH_S390), "SCMP_ARCH_S390");
+	/* EM_MIPS | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_CONVENTION_MIPS64_N32 [| __AUDIT_ARCH_LE] */
+	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_MIPSN32), 0xa0000008);
+	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_MIPSN32EL), 0xe0000008);
+	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_PPC), 0x00000014);	/* EM_PPC */
+	ck_assert_uint_eq(cbpf_arch_audit(CBPF_ARCH_S390), 0x00000016); /* EM_S390 */
+	ck_assert_int_eq(cbpf_arch_of_audit(0xa0000008, CBPF_ARCH_NONE), CBPF_ARCH_MIPSN32);
+	ck_assert_int_eq(cbpf_arch_of_audit(0x00000016, CBPF_ARCH_NONE), CBPF_ARCH_S390);
 	ck_assert_str_eq(cbpf_arch_name(CBPF_ARCH_RISCV64), "riscv64");
 	ck_assert_str_eq(cbpf_arch_name(CBPF_ARCH_MIPS64EL), "mips64el");
 	/* include/uapi/linux/audit.h: EM_* | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE */
@@ -101,6 +121,22 @@ START_TEST(syscall_numbers)
 	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_MIPS64EL, "sysmips", &nr), 0);
 	ck_assert_uint_eq(nr, 5199);
 	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_RISCV64, "open", &nr), -ENOENT);
+	/* n32 from 6000 (arch/mips/kernel/syscalls/syscall_n32.tbl); ppc's and s390's 32-bit
+	 * tables: the "32" rows, not the "64" ones */
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_MIPSN32, "read", &nr), 0);
+	ck_assert_uint_eq(nr, 6000);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_MIPSN32EL, "execve", &nr), 0);
+	ck_assert_uint_eq(nr, 6057);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_MIPSN32, "listns", &nr), 0);
+	ck_assert_uint_eq(nr, 6470);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_PPC, "mmap2", &nr), 0);
+	ck_assert_uint_eq(nr, 192);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_PPC, "newfstatat", &nr), -ENOENT);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_S390, "time", &nr), 0);
+	ck_assert_uint_eq(nr, 13);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_S390X, "time", &nr), -ENOENT);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_S390, "listns", &nr), 0); /* 6.18 */
+	ck_assert_uint_eq(nr, 470);
 }
 END_TEST
 
@@ -132,7 +168,7 @@ START_TEST(table_is_sorted)
 		ck_assert_int_lt(strcmp(cbpf_syscall_at(i - 1), cbpf_syscall_at(i)), 0);
 	ck_assert_ptr_null(cbpf_syscall_at(n));
 	/* every number maps back to a name with that number */
-	for (enum cbpf_arch a = CBPF_ARCH_X86_64; a <= CBPF_ARCH_MIPS64EL; a++)
+	for (enum cbpf_arch a = CBPF_ARCH_X86_64; a <= CBPF_ARCH_S390; a++)
 		for (size_t i = 0; i < n; i++) {
 			uint32_t nr, back;
 			const char *name;

@@ -24,12 +24,16 @@ enum cbpf_arch {
 	CBPF_ARCH_PPC64LE,
 	CBPF_ARCH_S390X, /* big-endian */
 	CBPF_ARCH_LOONGARCH64,
-	CBPF_ARCH_MIPS,	    /* o32, big-endian */
-	CBPF_ARCH_MIPSEL,   /* o32 */
-	CBPF_ARCH_MIPS64,   /* n64, big-endian */
-	CBPF_ARCH_MIPS64EL, /* n64 */
+	CBPF_ARCH_MIPS,	     /* o32, big-endian */
+	CBPF_ARCH_MIPSEL,    /* o32 */
+	CBPF_ARCH_MIPS64,    /* n64, big-endian */
+	CBPF_ARCH_MIPS64EL,  /* n64 */
+	CBPF_ARCH_MIPSN32,   /* n32, big-endian: libseccomp's SCMP_ARCH_MIPS64N32 */
+	CBPF_ARCH_MIPSN32EL, /* n32: SCMP_ARCH_MIPSEL64N32 */
+	CBPF_ARCH_PPC,	     /* 32-bit powerpc, big-endian */
+	CBPF_ARCH_S390,	     /* 31-bit s390 (s390x's compat ABI), big-endian */
 };
-#define CBPF_ARCH_COUNT 13 /* CBPF_ARCH_X86_64 .. CBPF_ARCH_MIPS64EL */
+#define CBPF_ARCH_COUNT 17 /* CBPF_ARCH_X86_64 .. CBPF_ARCH_S390 */
 
 /* include/uapi/linux/audit.h: what seccomp_data.arch holds. x32 shares x86_64's. */
 #define CBPF_AUDIT_ARCH_X86_64	    0xc000003eU
@@ -44,16 +48,23 @@ enum cbpf_arch {
 #define CBPF_AUDIT_ARCH_MIPSEL	    0x40000008U
 #define CBPF_AUDIT_ARCH_MIPS64	    0x80000008U
 #define CBPF_AUDIT_ARCH_MIPS64EL    0xc0000008U
+/* n32: __AUDIT_ARCH_64BIT with __AUDIT_ARCH_CONVENTION_MIPS64_N32 (0x20000000) */
+#define CBPF_AUDIT_ARCH_MIPS64N32   0xa0000008U
+#define CBPF_AUDIT_ARCH_MIPSEL64N32 0xe0000008U
+#define CBPF_AUDIT_ARCH_PPC	    0x00000014U
+#define CBPF_AUDIT_ARCH_S390	    0x00000016U
 /* arch/x86/include/uapi/asm/unistd.h: __X32_SYSCALL_BIT, set in every x32 syscall number. */
 #define CBPF_X32_SYSCALL_BIT 0x40000000U
 
 /* "x86_64", "i386", "x32", "aarch64", "arm", "riscv64", "ppc64le", "s390x", "loongarch64", "mips",
- * "mipsel", "mips64", "mips64el"; NULL for CBPF_ARCH_NONE or a bad value. */
+ * "mipsel", "mips64", "mips64el", "mipsn32", "mipsn32el", "ppc", "s390"; NULL for CBPF_ARCH_NONE or
+ * a bad value. */
 CBPF_API const char *cbpf_arch_name(enum cbpf_arch arch);
 /*
  * Parses an architecture name: the names above, the kernel's, Debian's and Docker's aliases
- * (amd64, x86, 386, arm64, loong64, mipsle, mipsel64, mips64le...) and libseccomp's SCMP_ARCH_*
- * tokens (SCMP_ARCH_MIPSEL64 is mips64el), in any case. Returns 0 or -ENOENT.
+ * (amd64, x86, 386, arm64, loong64, mipsle, mipsel64, mips64le, mips64n32, powerpc...) and
+ * libseccomp's SCMP_ARCH_* tokens (SCMP_ARCH_MIPSEL64 is mips64el, SCMP_ARCH_MIPS64N32 mipsn32), in
+ * any case. Returns 0 or -ENOENT.
  */
 CBPF_API int cbpf_arch_parse(const char *name, enum cbpf_arch *out);
 /* The AUDIT_ARCH_* value a filter compares seccomp_data.arch with; 0 for a bad arch. */

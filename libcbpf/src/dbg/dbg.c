@@ -8,6 +8,8 @@
 #include "cbpf/pcap.h"
 #include "classic/insn_int.h"
 #include "dbg/dbg_int.h"
+#include "seccomp/arch.h"
+#include "seccomp/seccomp_data.h"
 #include "util/diag_int.h"
 
 /* ---------------------------------------------------------------- session */
@@ -305,7 +307,16 @@ void cbpf_dbg_set_seccomp(struct cbpf_dbg *dbg, const struct cbpf_seccomp_data *
 bool dbg_make_input(struct cbpf_dbg *dbg, struct cbpf_input *in)
 {
 	if (dbg->mode == CBPF_VM_SECCOMP) {
-		*in = cbpf_input_seccomp(&dbg->sd);
+		bool is64, le;
+
+		/* a big-endian architecture's filter reads an argument's low half at +4 */
+		arch_audit_layout(dbg->sd.arch, dbg->arch, &is64, &le);
+		dbg->sd_run = dbg->sd;
+		dbg->sd_run.instruction_pointer =
+			seccomp_data_field_on(dbg->sd.instruction_pointer, le);
+		for (int i = 0; i < 6; i++)
+			dbg->sd_run.args[i] = seccomp_data_field_on(dbg->sd.args[i], le);
+		*in = cbpf_input_seccomp(&dbg->sd_run);
 		return true;
 	}
 	if (!dbg->have_pkt)

@@ -60,6 +60,9 @@ struct cbpf_dbg {
 	bool meta_ok;
 
 	struct cbpf_seccomp_data sd;
+	/* sd as the filter reads it on a machine of sd.arch: its 64-bit fields' words where that
+	 * machine's byte order puts them (dbg_make_input) */
+	struct cbpf_seccomp_data sd_run;
 	enum cbpf_arch arch; /* what syscall names and constants are read on (dbg_input.c) */
 
 	/* The run on the current input. */

@@ -6,6 +6,7 @@
 #include "cbpf/policy.h"
 #include "classic/insn_int.h"
 #include "dbg/dbg_int.h"
+#include "seccomp/arch.h"
 #include "seccomp/seccomp_data.h"
 
 /* bpf_asm's name of the ancillary load at k (classic/insn.c), or NULL (xor_x has none). */
@@ -107,10 +108,14 @@ int cbpf_dbg_result(const struct cbpf_dbg *dbg, uint32_t ret, char *buf, size_t 
 	return snprintf(buf, size, "dropped");
 }
 
-/* What a seccomp_data word at offset off is (native byte order). */
-static void seccomp_field(uint32_t off, char *buf, size_t size)
+/* What a seccomp_data word at offset off is, on a machine of the input's architecture. */
+static void seccomp_field(const struct cbpf_dbg *dbg, uint32_t off, char *buf, size_t size)
 {
-	const char *half = seccomp_data_high(off) ? "high" : "low";
+	bool is64, le;
+	const char *half;
+
+	arch_audit_layout(dbg->sd.arch, dbg->arch, &is64, &le);
+	half = seccomp_data_high_on(off, le) ? "high" : "low";
 
 	if (off == 0)
 		snprintf(buf, size, "nr");
@@ -156,7 +161,7 @@ static int why_load(const struct cbpf_dbg *dbg, const struct cbpf_insn *in,
 		break;
 	}
 	if (seccomp)
-		seccomp_field((uint32_t)r->off, what, sizeof(what));
+		seccomp_field(dbg, (uint32_t)r->off, what, sizeof(what));
 	else if (r->off < 0)
 		snprintf(what, sizeof(what), "pkt[%" PRId64 "] (nowhere)", r->req);
 	else

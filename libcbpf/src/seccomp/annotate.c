@@ -9,6 +9,7 @@
 #include "cbpf/seccomp.h"
 #include "classic/insn_int.h"
 #include "classic/prog.h"
+#include "seccomp/arch.h"
 #include "seccomp/seccomp_data.h"
 
 /* What A holds on every path into an instruction (abstract interpretation over forward jumps). */
@@ -37,10 +38,7 @@ static void merge(struct astate *into, const struct astate *s)
 /* The architecture of an AUDIT_ARCH value (x86_64 for x32's too), or CBPF_ARCH_NONE. */
 static enum cbpf_arch arch_by_audit(uint32_t audit)
 {
-	for (int a = CBPF_ARCH_X86_64; a < CBPF_ARCH_X86_64 + CBPF_ARCH_COUNT; a++)
-		if (a != CBPF_ARCH_X32 && cbpf_arch_audit((enum cbpf_arch)a) == audit)
-			return (enum cbpf_arch)a;
-	return CBPF_ARCH_NONE;
+	return cbpf_arch_of_audit(audit, CBPF_ARCH_NONE);
 }
 
 static const char *arch_of(uint32_t audit)
@@ -106,7 +104,10 @@ int cbpf_seccomp_annotate(struct cbpf_prog *prog, enum cbpf_arch assume)
 					/* on a big-endian path the low half is at +4 */
 					uint32_t au =
 						s.arch_set ? s.arch_audit : cbpf_arch_audit(assume);
-					bool be = au && !(au & 0x40000000U);
+					bool is64, le, be;
+
+					arch_audit_layout(au, assume, &is64, &le);
+					be = au && !le;
 
 					s.a = A_ARG, s.arg = (uint8_t)in->k;
 					snprintf(buf, sizeof(buf), "A = arg%" PRIu32 " (%s word)",

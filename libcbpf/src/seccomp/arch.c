@@ -5,34 +5,88 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cbpf/seccomp.h"
+#include "seccomp/arch.h"
+
+/* include/uapi/linux/audit.h: the flags an AUDIT_ARCH_* value adds to the ELF machine. */
+#define AUDIT_ARCH_64BIT 0x80000000U
+#define AUDIT_ARCH_LE	 0x40000000U
 
 struct arch_info {
 	const char *name;
 	uint32_t audit;
+	/* libseccomp's arch tables: ARCH_SIZE_32, arguments compared on their low 32 bits (x32
+	 * and mips n32 too, whose AUDIT_ARCH says 64-bit) */
+	bool args32;
+	const char *docker;	/* moby profiles/seccomp: its name for runtime.GOARCH, or NULL */
 	const char *aliases[4]; /* also accepted by cbpf_arch_parse, any case */
 };
 
 static const struct arch_info arch_infos[CBPF_ARCH_COUNT] = {
-	{ "x86_64", CBPF_AUDIT_ARCH_X86_64, { "amd64", "SCMP_ARCH_X86_64", "x86-64", NULL } },
-	{ "i386", CBPF_AUDIT_ARCH_I386, { "x86", "386", "SCMP_ARCH_X86", "i686" } },
-	{ "x32", CBPF_AUDIT_ARCH_X86_64, { "SCMP_ARCH_X32", NULL, NULL, NULL } },
-	{ "aarch64", CBPF_AUDIT_ARCH_AARCH64, { "arm64", "SCMP_ARCH_AARCH64", NULL, NULL } },
-	{ "arm", CBPF_AUDIT_ARCH_ARM, { "SCMP_ARCH_ARM", "armhf", "armel", NULL } },
-	{ "riscv64", CBPF_AUDIT_ARCH_RISCV64, { "SCMP_ARCH_RISCV64", NULL, NULL, NULL } },
-	{ "ppc64le", CBPF_AUDIT_ARCH_PPC64LE, { "SCMP_ARCH_PPC64LE", "powerpc64le", NULL, NULL } },
-	{ "s390x", CBPF_AUDIT_ARCH_S390X, { "SCMP_ARCH_S390X", NULL, NULL, NULL } },
-	{ "loongarch64", CBPF_AUDIT_ARCH_LOONGARCH64, { "SCMP_ARCH_LOONGARCH64", "loong64" } },
-	{ "mips", CBPF_AUDIT_ARCH_MIPS, { "SCMP_ARCH_MIPS", NULL, NULL, NULL } },
-	{ "mipsel", CBPF_AUDIT_ARCH_MIPSEL, { "SCMP_ARCH_MIPSEL", "mipsle", NULL, NULL } },
-	{ "mips64", CBPF_AUDIT_ARCH_MIPS64, { "SCMP_ARCH_MIPS64", NULL, NULL, NULL } },
+	{ "x86_64",
+	  CBPF_AUDIT_ARCH_X86_64,
+	  false,
+	  "amd64",
+	  { "amd64", "SCMP_ARCH_X86_64", "x86-64", NULL } },
+	{ "i386", CBPF_AUDIT_ARCH_I386, true, "x86", { "x86", "386", "SCMP_ARCH_X86", "i686" } },
+	/* x32 is not a Go architecture: Docker's archMap has no entry */
+	{ "x32", CBPF_AUDIT_ARCH_X86_64, true, NULL, { "SCMP_ARCH_X32", NULL, NULL, NULL } },
+	{ "aarch64",
+	  CBPF_AUDIT_ARCH_AARCH64,
+	  false,
+	  "arm64",
+	  { "arm64", "SCMP_ARCH_AARCH64", NULL, NULL } },
+	{ "arm", CBPF_AUDIT_ARCH_ARM, true, "arm", { "SCMP_ARCH_ARM", "armhf", "armel", NULL } },
+	{ "riscv64",
+	  CBPF_AUDIT_ARCH_RISCV64,
+	  false,
+	  "riscv64",
+	  { "SCMP_ARCH_RISCV64", NULL, NULL, NULL } },
+	{ "ppc64le",
+	  CBPF_AUDIT_ARCH_PPC64LE,
+	  false,
+	  "ppc64le",
+	  { "SCMP_ARCH_PPC64LE", "powerpc64le", NULL, NULL } },
+	{ "s390x", CBPF_AUDIT_ARCH_S390X, false, "s390x", { "SCMP_ARCH_S390X", NULL, NULL, NULL } },
+	{ "loongarch64",
+	  CBPF_AUDIT_ARCH_LOONGARCH64,
+	  false,
+	  "loong64",
+	  { "SCMP_ARCH_LOONGARCH64", "loong64" } },
+	{ "mips", CBPF_AUDIT_ARCH_MIPS, true, "mips", { "SCMP_ARCH_MIPS", NULL, NULL, NULL } },
+	{ "mipsel",
+	  CBPF_AUDIT_ARCH_MIPSEL,
+	  true,
+	  "mipsel",
+	  { "SCMP_ARCH_MIPSEL", "mipsle", NULL, NULL } },
+	{ "mips64",
+	  CBPF_AUDIT_ARCH_MIPS64,
+	  false,
+	  "mips64",
+	  { "SCMP_ARCH_MIPS64", NULL, NULL, NULL } },
 	/* libseccomp and Docker say mipsel64, Go mips64le, Debian and the kernel mips64el */
-	{ "mips64el", CBPF_AUDIT_ARCH_MIPS64EL, { "SCMP_ARCH_MIPSEL64", "mipsel64", "mips64le" } },
+	{ "mips64el",
+	  CBPF_AUDIT_ARCH_MIPS64EL,
+	  false,
+	  "mipsel64",
+	  { "SCMP_ARCH_MIPSEL64", "mipsel64", "mips64le" } },
+	/* n32 (Debian's mipsn32, mipsn32el): libseccomp and Docker say mips64n32, mipsel64n32 */
+	{ "mipsn32",
+	  CBPF_AUDIT_ARCH_MIPS64N32,
+	  true,
+	  "mips64n32",
+	  { "SCMP_ARCH_MIPS64N32", "mips64n32", NULL, NULL } },
+	{ "mipsn32el",
+	  CBPF_AUDIT_ARCH_MIPSEL64N32,
+	  true,
+	  "mipsel64n32",
+	  { "SCMP_ARCH_MIPSEL64N32", "mipsel64n32", "mips64eln32", NULL } },
+	{ "ppc", CBPF_AUDIT_ARCH_PPC, true, "ppc", { "SCMP_ARCH_PPC", "powerpc", NULL, NULL } },
+	{ "s390", CBPF_AUDIT_ARCH_S390, true, "s390", { "SCMP_ARCH_S390", NULL, NULL, NULL } },
 };
 
 static const struct arch_info *arch_info(enum cbpf_arch arch)
 {
-	if (arch < CBPF_ARCH_X86_64 || arch > CBPF_ARCH_MIPS64EL)
+	if (arch < CBPF_ARCH_X86_64 || arch > CBPF_ARCH_S390)
 		return NULL;
 	return &arch_infos[arch - 1];
 }
@@ -104,6 +158,35 @@ size_t cbpf_arch_names(char *buf, size_t size, const char *sep, bool with_x32)
 	return n;
 }
 
+const char *arch_docker_name(enum cbpf_arch arch)
+{
+	const struct arch_info *ai = arch_info(arch);
+
+	return ai && ai->docker ? ai->docker : "";
+}
+
+bool arch_args32(enum cbpf_arch arch)
+{
+	const struct arch_info *ai = arch_info(arch);
+
+	return ai && ai->args32;
+}
+
+bool arch_big_endian(enum cbpf_arch arch)
+{
+	const struct arch_info *ai = arch_info(arch);
+
+	return ai && !(ai->audit & AUDIT_ARCH_LE);
+}
+
+void arch_audit_layout(uint32_t audit, enum cbpf_arch prefer, bool *is64, bool *le)
+{
+	enum cbpf_arch arch = cbpf_arch_of_audit(audit, prefer);
+
+	*is64 = arch ? !arch_args32(arch) : (audit & AUDIT_ARCH_64BIT) != 0;
+	*le = (audit & AUDIT_ARCH_LE) != 0;
+}
+
 enum cbpf_arch cbpf_arch_native(void)
 {
 #if defined(__x86_64__) && defined(__ILP32__)
@@ -136,6 +219,16 @@ enum cbpf_arch cbpf_arch_native(void)
 #else
 	return CBPF_ARCH_MIPS64EL;
 #endif
+#elif defined(__mips__) && defined(_ABIN32) && _MIPS_SIM == _ABIN32
+#if defined(__MIPSEB__)
+	return CBPF_ARCH_MIPSN32;
+#else
+	return CBPF_ARCH_MIPSN32EL;
+#endif
+#elif defined(__powerpc__) && !defined(__powerpc64__)
+	return CBPF_ARCH_PPC;
+#elif defined(__s390__) && !defined(__s390x__)
+	return CBPF_ARCH_S390;
 #else
 	return CBPF_ARCH_NONE;
 #endif

@@ -31,7 +31,11 @@ const struct rec_key *rec_key_find(const char *name)
 
 bool rec_arch_32(enum cbpf_arch arch)
 {
-	return arch == CBPF_ARCH_I386 || arch == CBPF_ARCH_ARM;
+	/* a 64-bit kernel truncates a compat task's arguments (syscall_get_arguments: mips'
+	 * TIF_32BIT_REGS, powerpc's TIF_32BIT, s390's TIF_31BIT); x32's and n32's are 64-bit
+	 * registers */
+	return arch == CBPF_ARCH_I386 || arch == CBPF_ARCH_ARM || arch == CBPF_ARCH_MIPS ||
+	       arch == CBPF_ARCH_MIPSEL || arch == CBPF_ARCH_PPC || arch == CBPF_ARCH_S390;
 }
 
 /* snprintf that appends at *at and never runs past size. */

@@ -54,10 +54,10 @@ static bool lets_through(uint32_t action)
 
 static const char *arch_label(uint32_t audit, char *buf, size_t size)
 {
-	const struct sx_arch *ar = sx_arch_by_audit(audit);
+	struct sx_arch ar;
 
-	if (ar)
-		return ar->name;
+	if (sx_arch_by_audit(audit, &ar))
+		return ar.name;
 	snprintf(buf, size, "arch 0x%08" PRIx32, audit);
 	return buf;
 }
@@ -91,7 +91,8 @@ static void paths(struct audit *a, const struct cbpf_seccomp_model *m)
 		const struct iset *arch = &p->w[SX_ARCH];
 		uint32_t audit = arch->n ? arch->v[0] : 0;
 		bool one_arch = arch->n == 1 && arch->v[0] == arch->v[1];
-		const struct sx_arch *ar = one_arch ? sx_arch_by_audit(audit) : NULL;
+		struct sx_arch arb;
+		const struct sx_arch *ar = one_arch && sx_arch_by_audit(audit, &arb) ? &arb : NULL;
 
 		if (arch_tested && p->nr_before_arch >= 0)
 			finding(a, F_ARCH, p->nr_before_arch,
@@ -122,8 +123,10 @@ static void paths(struct audit *a, const struct cbpf_seccomp_model *m)
 			}
 		}
 		/* A 64-bit argument (64-bit architecture, not an x32 number) tested on one half. */
-		if (one_arch && (audit & 0x80000000U) && lets_through(p->action)) {
-			bool le = audit & 0x40000000U;
+		bool is64, le;
+
+		arch_audit_layout(audit, CBPF_ARCH_NONE, &is64, &le);
+		if (one_arch && is64 && lets_through(p->action)) {
 			bool x32only = audit == CBPF_AUDIT_ARCH_X86_64 && p->w[SX_NR].n &&
 				       p->w[SX_NR].v[0] >= CBPF_X32_SYSCALL_BIT;
 
@@ -156,7 +159,8 @@ static void defaults(struct audit *a, const struct cbpf_seccomp_model *m)
 	}
 	for (size_t c = 0; c < ncuts && !a->err; c++) {
 		uint32_t lo = cuts[c], hi = c + 1 < ncuts ? cuts[c + 1] - 1 : UINT32_MAX;
-		const struct sx_arch *ar = lo == hi ? sx_arch_by_audit(lo) : NULL;
+		struct sx_arch arb;
+		const struct sx_arch *ar = lo == hi && sx_arch_by_audit(lo, &arb) ? &arb : NULL;
 		uint32_t probe = ar && ar->x32col >= 0 ? CBPF_X32_SYSCALL_BIT - 2 : 0x7ffffffeU;
 		size_t *sel = NULL, nsel = 0, *idx = NULL, n = 0;
 

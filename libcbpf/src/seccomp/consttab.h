@@ -9,15 +9,15 @@
 #include "seccomp/systab.h"
 
 /* Flags in the high bits of present, above the columns. */
-#define CONSTTAB_ERRNO 0x8000 /* defined by an errno header: an errno number */
-#define CONSTTAB_LIBC  0x4000 /* only libc defines it (AF_INET, SOCK_STREAM...) */
+#define CONSTTAB_ERRNO 0x80000000U /* defined by an errno header: an errno number */
+#define CONSTTAB_LIBC  0x40000000U /* only libc defines it (AF_INET, SOCK_STREAM...) */
 
-/* 16 bytes and no pointer, so no relocation for each of the 8,000 in the shared library. */
+/* No pointer, so no relocation for each of the 8,000 in the shared library. */
 struct consttab_entry {
 	uint64_t value;	  /* the value where var is 0 */
 	uint32_t name;	  /* offset in consttab_names */
-	uint16_t present; /* bit 1 << column: the architectures defining it; CONSTTAB_* */
-	uint16_t var;	  /* 0, or the row of consttab_values with a value per column */
+	uint32_t present; /* bit 1 << column: the architectures defining it; CONSTTAB_* */
+	uint32_t var;	  /* 0, or the row of consttab_values with a value per column */
 };
 
 /* Sorted by name (strcmp). */

@@ -621,16 +621,11 @@ out:
 	return err;
 }
 
-/*
- * How an architecture's arguments lie in seccomp_data, from its AUDIT_ARCH bits: 64-bit, and
- * little-endian (the low half first). x32's are compared on their low half, as libseccomp does.
- */
+/* How an architecture's arguments lie in seccomp_data (x32's and n32's compared on their low
+ * half, as libseccomp does). */
 static void arg_layout(enum cbpf_arch a, bool *is64, bool *le)
 {
-	uint32_t audit = cbpf_arch_audit(a);
-
-	*is64 = a != CBPF_ARCH_X32 && (audit & 0x80000000U);
-	*le = audit & 0x40000000U;
+	arch_audit_layout(cbpf_arch_audit(a), a, is64, le);
 }
 
 int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_policy_lang lang,
@@ -663,7 +658,8 @@ int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_po
 	/* The architectures the filter names; every other value must get one action. */
 	for (size_t c = 0; c < ncuts && !err; c++) {
 		uint32_t lo = cuts[c], hi = c + 1 < ncuts ? cuts[c + 1] - 1 : UINT32_MAX;
-		const struct sx_arch *ar = lo == hi ? sx_arch_by_audit(lo) : NULL;
+		struct sx_arch arb;
+		const struct sx_arch *ar = lo == hi && sx_arch_by_audit(lo, &arb) ? &arb : NULL;
 		size_t *s = NULL, ns = 0;
 
 		err = sx_select(m, NULL, 0, SX_ARCH, lo, &s, &ns);
@@ -709,11 +705,13 @@ int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_po
 		size_t count[64] = { 0 }, nc = 0, best = 0;
 
 		for (size_t a = 0; a < narch; a++) {
-			const struct sx_arch *ar = sx_arch_by_audit(cbpf_arch_audit(arches[a]));
+			/* x32's numbers counted as x86_64's: the AUDIT_ARCH's architecture */
+			int col = systab_col(
+				cbpf_arch_of_audit(cbpf_arch_audit(arches[a]), CBPF_ARCH_NONE));
 			uint32_t *nums = NULL;
 			size_t nn = 0;
 
-			if (sx_sys_numbers(ar->col, &nums, &nn)) {
+			if (sx_sys_numbers(col, &nums, &nn)) {
 				err = -ENOMEM;
 				break;
 			}
@@ -795,8 +793,7 @@ int sx_decompile_raw(FILE *out, const struct cbpf_seccomp_model *m, enum cbpf_po
 	}
 	/* Each named syscall of each architecture. */
 	for (size_t a = 0; a < narch && !err; a++) {
-		const struct sx_arch *ar = sx_arch_by_audit(cbpf_arch_audit(arches[a]));
-		int col = arches[a] == CBPF_ARCH_X32 ? SYSTAB_X32 : ar->col;
+		int col = systab_col(arches[a]);
 		uint32_t *nums = NULL;
 		size_t nn = 0;
 		bool is64, le;

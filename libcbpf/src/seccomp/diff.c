@@ -165,9 +165,11 @@ int cbpf_seccomp_diff(FILE *out, const struct cbpf_seccomp_model *ma,
 		err = merge_cuts(ca, nca, cb, ncb, &cuts, &ncuts);
 	for (size_t c = 0; c < ncuts && !err; c++) {
 		uint32_t lo = cuts[c], hi = c + 1 < ncuts ? cuts[c + 1] - 1 : UINT32_MAX;
-		const struct sx_arch *ar = lo == hi ? sx_arch_by_audit(lo) : NULL;
-		bool is64 = lo & 0x80000000U, le = lo & 0x40000000U;
+		struct sx_arch arb;
+		const struct sx_arch *ar = lo == hi && sx_arch_by_audit(lo, &arb) ? &arb : NULL;
+		bool is64, le;
 
+		arch_audit_layout(lo, CBPF_ARCH_NONE, &is64, &le);
 		free(a.sel);
 		free(b.sel);
 		a.sel = b.sel = NULL;

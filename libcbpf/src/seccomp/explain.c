@@ -297,7 +297,9 @@ int cbpf_seccomp_explain(FILE *out, const struct cbpf_seccomp_model *m)
 		return err;
 	if (ncuts == 1) {
 		/* No test of arch: every architecture alike, named as this machine's. */
-		const struct sx_arch *a = sx_arch_by_audit(cbpf_arch_audit(cbpf_arch_native()));
+		struct sx_arch ab;
+		const struct sx_arch *a =
+			sx_arch_by_audit(cbpf_arch_audit(cbpf_arch_native()), &ab) ? &ab : NULL;
 
 		err = sx_select(m, NULL, 0, SX_ARCH, 0, &sel, &nsel);
 		if (err)
@@ -309,9 +311,11 @@ int cbpf_seccomp_explain(FILE *out, const struct cbpf_seccomp_model *m)
 	}
 	for (size_t c = 0; c < ncuts && !err; c++) {
 		uint32_t lo = cuts[c], hi = c + 1 < ncuts ? cuts[c + 1] - 1 : UINT32_MAX;
-		const struct sx_arch *a = lo == hi ? sx_arch_by_audit(lo) : NULL;
-		bool is64 = lo & 0x80000000U, le = lo & 0x40000000U;
+		struct sx_arch ab;
+		const struct sx_arch *a = lo == hi && sx_arch_by_audit(lo, &ab) ? &ab : NULL;
+		bool is64, le;
 
+		arch_audit_layout(lo, CBPF_ARCH_NONE, &is64, &le);
 		free(sel);
 		sel = NULL;
 		err = sx_select(m, NULL, 0, SX_ARCH, lo, &sel, &nsel);
@@ -346,7 +350,10 @@ int cbpf_seccomp_explain(FILE *out, const struct cbpf_seccomp_model *m)
 	for (size_t c = 0; c < ncuts && !err; c++) {
 		uint32_t lo = cuts[c], hi = c + 1 < ncuts ? cuts[c + 1] - 1 : UINT32_MAX;
 
-		if (lo == hi && sx_arch_by_audit(lo))
+		struct sx_arch ab;
+		bool is64, le;
+
+		if (lo == hi && sx_arch_by_audit(lo, &ab))
 			continue;
 		free(sel);
 		sel = NULL;
@@ -356,8 +363,8 @@ int cbpf_seccomp_explain(FILE *out, const struct cbpf_seccomp_model *m)
 		fprintf(out, "arch ");
 		put_range(out, lo, hi);
 		fprintf(out, " (no architecture cbpf knows):\n");
-		err = numbers(out, m, sel, nsel, -1, 0, UINT32_MAX, lo & 0x80000000U,
-			      lo & 0x40000000U);
+		arch_audit_layout(lo, CBPF_ARCH_NONE, &is64, &le);
+		err = numbers(out, m, sel, nsel, -1, 0, UINT32_MAX, is64, le);
 	}
 out:
 	free(sel);

@@ -189,7 +189,7 @@ static void arg_add(struct arg_set *s, const struct cbpf_policy_cond *c, uint64_
 static bool rules_overlap(const struct cbpf_policy_rule *a, const struct cbpf_policy_rule *b,
 			  enum cbpf_arch arch, size_t *work)
 {
-	uint64_t width = policy_arch_32bit(arch) ? UINT32_MAX : UINT64_MAX;
+	uint64_t width = arch_args32(arch) ? UINT32_MAX : UINT64_MAX;
 	const struct cbpf_policy_rule *both[2] = { a, b };
 
 	for (unsigned arg = 0; arg < 6; arg++) {
@@ -402,7 +402,7 @@ static bool group_conflicts(struct policy_ctx *ctx, enum cbpf_arch arch, const s
 			    enum conflict *how)
 {
 	const struct cbpf_policy_rule *rules = ctx->pol->rules;
-	uint64_t width = policy_arch_32bit(arch) ? UINT32_MAX : UINT64_MAX;
+	uint64_t width = arch_args32(arch) ? UINT32_MAX : UINT64_MAX;
 	struct cand *v = malloc((n + 1) * sizeof(*v));
 	struct cand_pair *p = NULL;
 	size_t m = 0, np = 0, cap = 0, best = SIZE_MAX, work = 0;
@@ -591,9 +591,8 @@ static void runc_drop(struct cbpf_policy *pol, const unsigned *gone)
 
 	for (size_t r = 0; r < pol->n_rules; r++) {
 		struct cbpf_policy_rule *rule = &pol->rules[r];
-		/* bits 1 << CBPF_ARCH_X86_64 .. 1 << CBPF_ARCH_MIPS64EL */
-		unsigned mask =
-			rule->arch_mask ? rule->arch_mask : ((1U << (CBPF_ARCH_COUNT + 1)) - 2);
+		/* bits 1 .. CBPF_ARCH_COUNT: every architecture */
+		unsigned mask = rule->arch_mask ? rule->arch_mask : (2U << CBPF_ARCH_COUNT) - 2;
 		bool left = false;
 
 		mask &= ~gone[r];

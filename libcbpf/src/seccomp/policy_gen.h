@@ -18,7 +18,7 @@
 
 /* include/uapi/linux/seccomp.h: struct seccomp_data. hi: the word at offset + 4, which is the
  * high half of an argument on a little-endian architecture and the low half on a big-endian one
- * (policy_arch_big_endian). */
+ * (arch_big_endian). */
 #define OFF_NR	       0
 #define OFF_ARCH       4
 #define OFF_ARG(i, hi) (16 + 8 * (i) + ((hi) ? 4 : 0))

@@ -722,7 +722,7 @@ int gen_syscall(struct gen *g, const char *name, bool arch32, const struct cbpf_
 			     .name = name,
 			     .arch32 = arch32,
 			     .budget = g->budget,
-			     .big_endian = policy_arch_big_endian(g->cur_arch) };
+			     .big_endian = arch_big_endian(g->cur_arch) };
 	const struct cbpf_policy_rule **cond = calloc(n + 1, sizeof(*cond));
 	uint32_t final = g->pol->default_action;
 	bool decided = false;

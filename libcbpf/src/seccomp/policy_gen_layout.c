@@ -215,7 +215,7 @@ int gen_emit(struct gen *g, const struct layout *l, size_t len, struct cbpf_prog
 	if (!prog)
 		return -ENOMEM;
 	for (size_t i = 0; i < g->pol->n_arches; i++) {
-		int e = policy_arch_big_endian(g->pol->arches[i]);
+		int e = arch_big_endian(g->pol->arches[i]);
 
 		endian = endian < 0 || endian == e ? e : 2;
 	}

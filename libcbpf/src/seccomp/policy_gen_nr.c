@@ -745,8 +745,7 @@ int gen_arch(struct gen *g, enum cbpf_arch arch, enum cbpf_arch x32)
 		g->cur_rule = group[0];
 		g->cur_arch = nrs[i].arch;
 		g->cur_start = g->insns;
-		leaf = gen_syscall(g, nr_name(&t, nrs[i].nr), policy_arch_32bit(nrs[i].arch), group,
-				   k);
+		leaf = gen_syscall(g, nr_name(&t, nrs[i].nr), arch_args32(nrs[i].arch), group, k);
 		if (leaf < 0)
 			goto fail;
 		g->cur_rule = NULL;

@@ -16,10 +16,6 @@ bool policy_cap_known(const char *name);
  * cbpf_policy_opts) has the profile's capability cap.
  */
 bool policy_has_cap(const char *const *caps, const char *cap);
-/* Docker's name of an architecture ("amd64", "arm64"), "" for none. */
-const char *policy_docker_arch(enum cbpf_arch arch);
-/* libseccomp's SCMP_ARCH_* token for an architecture, or NULL. */
-const char *policy_scmp_arch(enum cbpf_arch arch);
 /* Whether name is one of Docker's architecture names (any Go GOARCH it maps). */
 bool policy_docker_arch_known(const char *name);
 

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 
 #include "cbpf/policy.h"
+#include "seccomp/arch.h"
 #include "util/diag_int.h"
 
 struct cbpf_policy {
@@ -61,10 +62,6 @@ uint64_t policy_freq(const struct cbpf_policy *pol, const char *syscall);
 bool policy_rule_nr(const struct cbpf_policy_rule *rule, enum cbpf_arch arch, uint32_t *nr);
 /* Adds arch to the filter's architectures unless already there. */
 void policy_add_arch(struct cbpf_policy *pol, enum cbpf_arch arch);
-/* Whether arch passes arguments in 32-bit registers (compares use the low word only). */
-bool policy_arch_32bit(enum cbpf_arch arch);
-/* s390x, mips, mips64: the low half of an argument is the word at offset + 4. */
-bool policy_arch_big_endian(enum cbpf_arch arch);
 /* c with this value and mask, for messages and comments: "arg1 == 0x5", "(arg0 & 0x3) != 0". */
 void policy_cond_format(const struct cbpf_policy_cond *c, uint64_t value, uint64_t mask, char *buf,
 			size_t size);

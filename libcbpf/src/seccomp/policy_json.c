@@ -150,13 +150,13 @@ static void use_scmp_arch(struct profile *pr, const struct jval *v)
 				  "architecture " DIAG_QF
 				  " skipped: cbpf has no syscall table for it",
 				  JQ(v));
-		else
-			prof_err(
-				pr, v,
-				"architecture " DIAG_QF " is not supported (x86_64, i386, x32, "
-				"aarch64, arm, riscv64, ppc64le, s390x, loongarch64, mips, mipsel, "
-				"mips64, mips64el)",
-				JQ(v));
+		else {
+			char names[160];
+
+			cbpf_arch_names(names, sizeof(names), ", ", true);
+			prof_err(pr, v, "architecture " DIAG_QF " is not supported (%s)", JQ(v),
+				 names);
+		}
 		return;
 	}
 	if (!pr->ctx->have_arches)
@@ -271,7 +271,7 @@ static int check_filter(struct profile *pr, const struct jval *f, bool includes)
 		 * container runs on (goToNative[runtime.GOARCH]), for every architecture of the
 		 * filter.
 		 */
-		if (arches->n && includes != str_in(arches, policy_docker_arch(pr->ctx->host)))
+		if (arches->n && includes != str_in(arches, arch_docker_name(pr->ctx->host)))
 			keep = 0;
 	}
 	if (mink && mink->type != J_NULL) {
@@ -602,8 +602,8 @@ void policy_json_parse(struct policy_ctx *ctx, const char *src, size_t len, cons
 	if (err)
 		goto out;
 	/* x32 is not a Go architecture: Docker's archMap has no entry */
-	if (ctx->host != CBPF_ARCH_X32)
-		pr.host_scmp = policy_scmp_arch(ctx->host);
+	if (*arch_docker_name(ctx->host))
+		pr.host_scmp = cbpf_arch_scmp_name(ctx->host);
 	for (size_t i = 0; ctx->opts->caps && ctx->opts->caps[i]; i++)
 		if (strcasecmp(ctx->opts->caps[i], "ALL") &&
 		    cbpf_cap_parse(ctx->opts->caps[i], NULL))

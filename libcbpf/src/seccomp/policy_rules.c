@@ -116,21 +116,6 @@ bool policy_rule_nr(const struct cbpf_policy_rule *rule, enum cbpf_arch arch, ui
 	return cbpf_syscall_nr(arch, rule->syscall, nr) == 0;
 }
 
-bool policy_arch_32bit(enum cbpf_arch arch)
-{
-	/* libseccomp's arch tables: x32 is ARCH_SIZE_32, its arguments compared as 32 bits. */
-	return arch == CBPF_ARCH_I386 || arch == CBPF_ARCH_ARM || arch == CBPF_ARCH_X32 ||
-	       arch == CBPF_ARCH_MIPS || arch == CBPF_ARCH_MIPSEL;
-}
-
-bool policy_arch_big_endian(enum cbpf_arch arch)
-{
-	/* include/uapi/linux/audit.h: __AUDIT_ARCH_LE is clear in a big-endian AUDIT_ARCH. */
-	uint32_t audit = cbpf_arch_audit(arch);
-
-	return audit && !(audit & 0x40000000U);
-}
-
 void policy_cond_format(const struct cbpf_policy_cond *c, uint64_t value, uint64_t mask, char *buf,
 			size_t size)
 {

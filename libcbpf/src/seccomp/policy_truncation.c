@@ -58,7 +58,7 @@ void policy_check_truncation(struct policy_ctx *ctx)
 			if (!truncation_changes(cond))
 				continue;
 			for (size_t a = 0; a < pol->n_arches; a++)
-				if (policy_arch_32bit(pol->arches[a]) &&
+				if (arch_args32(pol->arches[a]) &&
 				    policy_rule_nr(rule, pol->arches[a], &nr))
 					len += (size_t)snprintf(arches + len, sizeof(arches) - len,
 								"%s%s", len ? ", " : "",

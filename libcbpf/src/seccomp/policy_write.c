@@ -10,12 +10,6 @@
 
 #define BODY_MAX 8192
 
-static const char *const scmp_arch[CBPF_ARCH_COUNT + 1] = {
-	[CBPF_ARCH_X86_64] = "SCMP_ARCH_X86_64", [CBPF_ARCH_I386] = "SCMP_ARCH_X86",
-	[CBPF_ARCH_X32] = "SCMP_ARCH_X32",	 [CBPF_ARCH_AARCH64] = "SCMP_ARCH_AARCH64",
-	[CBPF_ARCH_ARM] = "SCMP_ARCH_ARM",
-};
-
 /* The architectures written: the caller's, else those seen with the host's first. */
 static size_t arch_list(const struct cbpf_recording *rec, const struct cbpf_recording_write_opts *o,
 			enum cbpf_arch *out)
@@ -240,7 +234,7 @@ static int write_oci(FILE *fp, const struct cbpf_recording *rec, const enum cbpf
 			"{\n\t\"defaultAction\": \"SCMP_ACT_ERRNO\",\n\t\"defaultErrnoRet\": 1,\n"
 			"\t\"architectures\": [");
 		for (size_t a = 0; a < na; a++)
-			fprintf(fp, "%s\"%s\"", a ? ", " : "", scmp_arch[arches[a]]);
+			fprintf(fp, "%s\"%s\"", a ? ", " : "", cbpf_arch_scmp_name(arches[a]));
 		fprintf(fp, "],\n\t\"syscalls\": [\n");
 	}
 	/* The unconditional ones together, a few names a line. */

@@ -21,4 +21,24 @@ static inline bool seccomp_data_high(uint32_t off)
 #endif
 }
 
+/*
+ * The same for a filter of an architecture of byte order le (arch_audit_layout), as the words lie
+ * in the seccomp_data of a machine of that architecture: high first on a big-endian one.
+ */
+static inline bool seccomp_data_high_on(uint32_t off, bool le)
+{
+	return le ? (off / 4) % 2 : !((off / 4) % 2);
+}
+
+/*
+ * A 64-bit field stored so that this machine's 32-bit loads read its halves where a machine of
+ * byte order le has them: unchanged when the orders agree, the two words swapped when not.
+ */
+static inline uint64_t seccomp_data_field_on(uint64_t v, bool le)
+{
+	bool host_le = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
+
+	return le == host_le ? v : v >> 32 | v << 32;
+}
+
 #endif

@@ -1200,28 +1200,16 @@ void sx_row_print(FILE *out, const struct sx_row *r, bool is64, bool le)
 
 /* ---------------------------------------------------------------- architectures */
 
-static const struct sx_arch sx_arches[] = {
-	{ "x86_64", CBPF_AUDIT_ARCH_X86_64, SYSTAB_X86_64, SYSTAB_X32, CBPF_ARCH_X86_64 },
-	{ "i386", CBPF_AUDIT_ARCH_I386, SYSTAB_I386, -1, CBPF_ARCH_I386 },
-	{ "aarch64", CBPF_AUDIT_ARCH_AARCH64, SYSTAB_AARCH64, -1, CBPF_ARCH_AARCH64 },
-	{ "arm", CBPF_AUDIT_ARCH_ARM, SYSTAB_ARM, -1, CBPF_ARCH_ARM },
-	/* include/uapi/linux/audit.h: EM_* | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE */
-	{ "riscv64", 0xc00000f3U, SYSTAB_RISCV64, -1, CBPF_ARCH_RISCV64 },
-	{ "ppc64le", 0xc0000015U, SYSTAB_PPC64LE, -1, CBPF_ARCH_PPC64LE },
-	{ "s390x", 0x80000016U, SYSTAB_S390X, -1, CBPF_ARCH_S390X },
-	{ "loongarch64", 0xc0000102U, SYSTAB_LOONGARCH64, -1, CBPF_ARCH_LOONGARCH64 },
-	{ "mips", 0x00000008U, SYSTAB_MIPS, -1, CBPF_ARCH_MIPS },
-	{ "mipsel", 0x40000008U, SYSTAB_MIPSEL, -1, CBPF_ARCH_MIPSEL },
-	{ "mips64", 0x80000008U, SYSTAB_MIPS64, -1, CBPF_ARCH_MIPS64 },
-	{ "mips64el", 0xc0000008U, SYSTAB_MIPS64EL, -1, CBPF_ARCH_MIPS64EL },
-};
-
-const struct sx_arch *sx_arch_by_audit(uint32_t audit)
+bool sx_arch_by_audit(uint32_t audit, struct sx_arch *out)
 {
-	for (size_t i = 0; i < sizeof(sx_arches) / sizeof(sx_arches[0]); i++)
-		if (sx_arches[i].audit == audit)
-			return &sx_arches[i];
-	return NULL;
+	/* x86_64's value names x86_64, its x32 numbers in a column of their own */
+	enum cbpf_arch a = cbpf_arch_of_audit(audit, CBPF_ARCH_NONE);
+
+	if (a == CBPF_ARCH_NONE)
+		return false;
+	*out = (struct sx_arch){ cbpf_arch_name(a), audit, systab_col(a),
+				 a == CBPF_ARCH_X86_64 ? SYSTAB_X32 : -1, a };
+	return true;
 }
 
 const char *sx_sys_name(int col, uint32_t nr)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "seccomp/arch.h"
 #include "cbpf/explain.h"
 
 /* struct seccomp_data as 16 words: nr, arch, ip (2), args[6] (2 each; low first on LE). */
@@ -118,11 +119,13 @@ bool rset_is_full(const struct rset *s);
 struct sx_arch {
 	const char *name;
 	uint32_t audit;
-	int col;	     /* systab column */
-	int x32col;	     /* x86_64: x32's column, numbers with the x32 bit; else -1 */
-	enum cbpf_arch arch; /* CBPF_ARCH_NONE for those the compiler does not target */
+	int col;    /* systab column */
+	int x32col; /* x86_64: x32's column, numbers with the x32 bit; else -1 */
+	enum cbpf_arch arch;
 };
-const struct sx_arch *sx_arch_by_audit(uint32_t audit);
+/* The architecture of an AUDIT_ARCH value (x86_64 for x86_64's, with x32's column) into *out, as
+ * arch.c's list has it; false when none has that value. */
+bool sx_arch_by_audit(uint32_t audit, struct sx_arch *out);
 /* The name of nr in column col (x32 numbers with their bit), or NULL. */
 const char *sx_sys_name(int col, uint32_t nr);
 /* The numbers named in column col, sorted, into a new array; *n set. 0 or -ENOMEM. */

@@ -21,10 +21,14 @@ static const char *const col_names[SYSTAB_COLS] = {
 	[SYSTAB_MIPSEL] = "mipsel",
 	[SYSTAB_MIPS64] = "mips64",
 	[SYSTAB_MIPS64EL] = "mips64el",
+	[SYSTAB_MIPSN32] = "mipsn32",
+	[SYSTAB_MIPSN32EL] = "mipsn32el",
+	[SYSTAB_PPC] = "ppc",
+	[SYSTAB_S390] = "s390",
 };
 
 /* a column per architecture, in enum cbpf_arch's order: systab_col() is arch - 1 */
-static_assert(SYSTAB_COLS == CBPF_ARCH_COUNT && SYSTAB_MIPS64EL == CBPF_ARCH_MIPS64EL - 1,
+static_assert(SYSTAB_COLS == CBPF_ARCH_COUNT && SYSTAB_S390 == CBPF_ARCH_S390 - 1,
 	      "syscalls.csv's columns and enum cbpf_arch differ");
 
 int systab_col(enum cbpf_arch arch)

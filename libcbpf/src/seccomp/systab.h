@@ -26,6 +26,10 @@ enum systab_col {
 	SYSTAB_MIPSEL,	 /* o32 */
 	SYSTAB_MIPS64,	 /* n64, big-endian */
 	SYSTAB_MIPS64EL, /* n64 */
+	SYSTAB_MIPSN32,	 /* n32, big-endian */
+	SYSTAB_MIPSN32EL,
+	SYSTAB_PPC,  /* 32-bit, big-endian */
+	SYSTAB_S390, /* 31-bit, big-endian */
 	SYSTAB_COLS,
 };
 
