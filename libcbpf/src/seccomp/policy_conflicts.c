@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "seccomp/arch.h"
 #include "seccomp/policy_ir.h"
 
 static int cond_cmp(const void *a, const void *b)
@@ -661,7 +662,7 @@ static int lsc_replace(struct policy_ctx *ctx, enum cbpf_arch arch, const struct
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		rs[i] = &rules[g[i].rule];
-	err = policy_lsc_resolve(rs, n, policy_arch_32bit(arch), &res);
+	err = policy_lsc_resolve(rs, n, arch_args32(arch), &res);
 	free(rs);
 	if (err == -EEXIST)
 		*why = g[res.refused].rule;
@@ -712,7 +713,7 @@ static int lsc_refused(struct policy_ctx *ctx, enum cbpf_arch arch, const struct
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		rs[i] = &rules[g[i].rule];
-	err = policy_lsc_resolve(rs, n, policy_arch_32bit(arch), &res);
+	err = policy_lsc_resolve(rs, n, arch_args32(arch), &res);
 	free(rs);
 	policy_lsc_rules_free(&res);
 	/* -ELOOP here is a large group that the model stopped following, not a proof */
