@@ -9,7 +9,7 @@
 static void stop_at_watch(struct sh *sh, const struct cbpf_dbg_stop *stop)
 {
 	cbpf_dbg_write_last(sh->out, sh->dbg, false, sh->color);
-	sh_tag(sh, "(watch %u: M[%u] %#x -> %#x)", stop->id, stop->mem, stop->old, stop->now);
+	cbpf_dbg_write_stopped(sh->out, sh->dbg, stop, sh->color);
 }
 
 int cmd_select(struct sh *sh, char *args, size_t off)
@@ -107,8 +107,10 @@ int cmd_step(struct sh *sh, char *args, size_t off)
 	if (err < 0)
 		return 1;
 	if (err == 1) {
+		struct cbpf_dbg_stop stop = { .why = CBPF_DBG_LIMIT };
+
 		cbpf_dbg_write_last(sh->out, sh->dbg, false, sh->color);
-		sh_tag(sh, "(breakpoint)");
+		cbpf_dbg_write_stopped(sh->out, sh->dbg, &stop, sh->color);
 	}
 	if (sh_ended(sh))
 		cbpf_dbg_write_end(sh->out, sh->dbg, sh->color);
@@ -143,14 +145,13 @@ int cmd_run(struct sh *sh, char *args, size_t off)
 	case CBPF_DBG_HIT_BREAK:
 		/* bpf_dbg's stop: the instruction and what it saw, which the session executed. */
 		cbpf_dbg_write_last(sh->out, sh->dbg, false, sh->color);
-		sh_tag(sh, "(breakpoint)");
+		cbpf_dbg_write_stopped(sh->out, sh->dbg, &stop, sh->color);
 		return 0;
 	case CBPF_DBG_HIT_WATCH:
 		stop_at_watch(sh, &stop);
 		return 0;
 	case CBPF_DBG_INTERRUPT:
-		cbpf_dbg_input(sh->dbg, &in);
-		sh_tag(sh, "(interrupted at packet %" PRIu64 ")", in.number);
+		cbpf_dbg_write_stopped(sh->out, sh->dbg, &stop, sh->color);
 		return 1;
 	default:
 		break;
@@ -196,7 +197,7 @@ int cmd_finish(struct sh *sh, char *args, size_t off)
 	}
 	/* The packet stopped at its return (at a breakpoint there, which ran) is at its end. */
 	cbpf_dbg_write_last(sh->out, sh->dbg, stop.why != CBPF_DBG_HIT_BREAK, sh->color);
-	sh_tag(sh, stop.why == CBPF_DBG_HIT_BREAK ? "(breakpoint)" : "(finish)");
+	cbpf_dbg_write_stopped(sh->out, sh->dbg, &stop, sh->color);
 	if (sh_ended(sh))
 		cbpf_dbg_write_end(sh->out, sh->dbg, sh->color);
 	return 0;

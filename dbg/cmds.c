@@ -41,7 +41,8 @@ static const struct sh_cmd cmds[] = {
 	{ "step", cmd_step, SH_COMPLETE_NONE, "step [N | +N | -N]",
 	  "Executes the next instruction, showing it and the registers it sees first; with N,\n"
 	  "executes N and shows the last. step -N is back N. When the program ends the next\n"
-	  "packet follows. N is 8192 at most.",
+	  "packet follows. N is 8192 at most. 'packet' shows the packet; 'set hexdump on'\n"
+	  "dumps it at every stop, as bpf_dbg does.",
 	  "execute instructions, showing the last and its registers", NULL },
 	{ "run", cmd_run, SH_COMPLETE_NONE, "run [N]",
 	  "Runs the program over the current packet and the rest of the capture (N packets at\n"
@@ -105,11 +106,13 @@ static const struct sh_cmd cmds[] = {
 	{ "print", cmd_print, SH_COMPLETE_NONE, "print EXPR",
 	  "The value of an expression (see 'help break').", "the value of an expression", NULL },
 	{ "set", cmd_set, SH_COMPLETE_FIELDS,
-	  "set [FIELD VALUE | FIELD auto | ip VALUE | jit on|off]",
+	  "set [FIELD VALUE | FIELD auto | ip VALUE | jit on|off | hexdump on|off]",
 	  "The packet metadata the program's ancillary loads see (mark, ifindex, ...): lists\n"
 	  "them, sets one for every packet, or gives it back to the packet. 'set ip' sets the\n"
 	  "seccomp input's instruction pointer. 'set jit off' interprets the runs over a\n"
-	  "capture that run native code by default (run, filter): the same results, slower.",
+	  "capture that run native code by default (run, filter): the same results, slower.\n"
+	  "'set hexdump on' dumps the packet at every stop after the registers, as bpf_dbg\n"
+	  "does (off: 'packet' shows it).",
 	  "the packet metadata: mark, ifindex, ...", "set [FIELD VALUE|auto]" },
 	{ "syscall", cmd_syscall, SH_COMPLETE_SYSCALL, "syscall [NAME | NR] [ARG...]",
 	  "Sets (or shows) the seccomp input: the system call, by name on the input's\n"

@@ -41,6 +41,9 @@ static bool with_files;
 static size_t word_at;
 static bool files_started;
 
+/* What set takes beside the metadata fields. */
+static const char *const set_words[] = { "ip", "jit", "hexdump" };
+
 /* The i-th word a kind of argument completes to; NULL past the last. */
 static const char *word(enum sh_complete kind, size_t i)
 {
@@ -57,7 +60,7 @@ static const char *word(enum sh_complete kind, size_t i)
 	case SH_COMPLETE_SYSCALL:
 		return i < cbpf_syscall_count() ? cbpf_syscall_at(i) : NULL;
 	case SH_COMPLETE_FIELDS:
-		return i < nf ? f[i].name : i == nf ? "ip" : NULL;
+		return i < nf ? f[i].name : i - nf < sizeof(set_words) / sizeof(set_words[0]) ? set_words[i - nf] : NULL;
 	default:
 		return NULL;
 	}

@@ -485,6 +485,20 @@ struct run {
 	char log[1 << 20];		/* the verifier's */
 };
 
+/* Loops need no warning where they translate; -v says once what became of them. */
+static void report_loops(const struct run *r)
+{
+	uint32_t budget;
+	unsigned n = cbpf_ebpf_prog_loops(r->ebpf, &budget);
+
+	if (!r->o.verbose || !n)
+		return;
+	fprintf(stderr,
+		PROG ": %s: %u loop%s translated as bounded, within a budget of %u jumps back "
+		     "(Linux 5.3 or later)\n",
+		cbpf_target_name(r->o.target), n, n == 1 ? "" : "s", budget);
+}
+
 static int translate(struct run *r)
 {
 	struct cbpf_xlate_opts xo = {
@@ -494,8 +508,9 @@ static int translate(struct run *r)
 		/* the function's name; a loaded program's is the kernel's (--load's name below) */
 		.name = r->o.target == CBPF_TARGET_FUNC ? r->o.name : NULL
 	};
+	/* Loops are translated as bounded loops, except for seccomp's classic loader. */
 	enum cbpf_check_mode mode =
-		r->o.target == CBPF_TARGET_SECCOMP ? CBPF_CHECK_SECCOMP : CBPF_CHECK_PCAP;
+		r->o.target == CBPF_TARGET_SECCOMP ? CBPF_CHECK_SECCOMP : CBPF_CHECK_EBPF;
 	int err;
 
 	if (r->o.match && cbpf_xlate_action_parse(r->o.target, r->o.match, &xo.match))
@@ -514,6 +529,8 @@ static int translate(struct run *r)
 	cli_print_diags(&r->p);
 	if (err == -ENOMEM)
 		return cli_error("out of memory");
+	if (!err)
+		report_loops(r);
 	return err ? CLI_EXIT_INVALID : 0;
 }
 

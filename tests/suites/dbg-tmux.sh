@@ -85,7 +85,7 @@ tm send-keys -t t C-u
 
 # Stepping: bpf_dbg's register dump, in colour on a terminal.
 tm send-keys -t t 'step' Enter
-wait_for '(breakpoint)' && wait_for 'curr:     ' && ok || fail "step shows no register dump"
+wait_for '(step at packet 1)' && wait_for 'curr:     ' && ok || fail "step shows no register dump"
 screen -e | grep -q "$(printf '\033')\[" && ok || fail "no colour on the terminal"
 
 # History: the up arrow brings back the last command.
@@ -137,7 +137,7 @@ grep -qx 'break at 16 if X == 20' "$tmp/.cbpf_dbg_history" && ok ||
 start "NO_COLOR=1" "-e 'tcp port 80' -p pcaps/eth-ipv4-tcp.pcap"
 wait_for '> ' && ok || fail "no prompt with NO_COLOR"
 tm send-keys -t t 'step' Enter
-wait_for '(breakpoint)' && ok || fail "step shows nothing with NO_COLOR"
+wait_for '(step at packet 1)' && ok || fail "step shows nothing with NO_COLOR"
 tm send-keys -t t 'stpe' Enter 'why' Enter
 wait_for 'returns 0x40000' && ok || fail "why shows nothing with NO_COLOR"
 screen -e | grep -q "$(printf '\033')\[[0-9;]*m" && fail "colour despite NO_COLOR" || ok

@@ -115,5 +115,35 @@ else
 	fail "cbpf-asm does not refuse protochain, naming cbpf-xlate: $(cat "$tmp/a.err")"
 fi
 
+# 4. Where the loop translates, cbpf-xlate does not warn about it; -v says once what became of
+# it. Seccomp, whose classic loader refuses loops, still says so.
+for t in socket tc xdp func; do
+	"$XL" -t "$t" -e 'ip6 protochain 6' -o "$tmp/q.o" 2>"$tmp/q.err"
+	if [ $? = 0 ] && [ ! -s "$tmp/q.err" ]; then
+		ok
+	else
+		fail "cbpf-xlate -t $t warns about a loop it translates: $(cat "$tmp/q.err")"
+	fi
+	"$XL" -v -t "$t" -e 'ip6 protochain 6 or ip protochain 17' -o "$tmp/q.o" 2>"$tmp/q.err"
+	if [ "$(grep -c 'loop' "$tmp/q.err")" = 1 ] &&
+		grep -q "^cbpf-xlate: $t: 2 loops translated as bounded, within a budget of [0-9]* jumps back" \
+			"$tmp/q.err"; then
+		ok
+	else
+		fail "cbpf-xlate -v -t $t does not say once that the loops became bounded: $(cat "$tmp/q.err")"
+	fi
+done
+"$XL" -t seccomp - -o "$tmp/q.o" 2>"$tmp/q.err" <<'EOF'
+ld [0]
+l1: jeq #1, l2, l3
+l2: ja l1
+l3: ret #0
+EOF
+if [ $? = 1 ] && grep -q 'backward' "$tmp/q.err"; then
+	ok
+else
+	fail "cbpf-xlate -t seccomp does not refuse a loop: $(cat "$tmp/q.err")"
+fi
+
 echo "$((n - bad))/$n protochain checks pass"
 [ $bad = 0 ]

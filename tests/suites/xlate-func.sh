@@ -5,7 +5,9 @@
 # (pcap_offline_filter) on every frame of the project's Ethernet captures, read directly and with
 # --probe; --name renames the
 # function; -t func --probe links into a kprobe program on an skb function that the verifier
-# accepts; and attached with tc to a veth, what it drops does not cross. Skips (77) without root, clang, bpftool, libbpf's headers or the kernel's BTF.
+# accepts, and attached (a perf event kprobe, through libbpf) it fires on the frames a veth
+# receives with libpcap's verdicts on them; and attached with tc to a veth, what it drops does
+# not cross. Skips (77) without root, clang, bpftool, libbpf's headers or the kernel's BTF.
 set -u
 B=${1:?usage: xlate-func.sh BUILD_DIR}
 X="$(pwd)/$B/bin/cbpf-xlate"
@@ -212,6 +214,113 @@ C
 	fi
 	rm -f "$tmp/bpffs/seen"
 	umount "$tmp/bpffs" 2>/dev/null
+
+	# Attached and seen firing: the kprobe (a perf event, through libbpf) calls the function on
+	# each frame the veth above receives, and the verdicts equal libpcap's on those frames.
+	# Kernels without kprobes (no kprobe PMU, no kprobe_events) get the raw tracepoint
+	# netif_receive_skb on the same path instead, saying why.
+	n=$((n + 1))
+	K="$(pwd)/$B/tests/bin/func-kprobe"
+	cat >"$tmp/kring.c" <<'C'
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+extern int cbpf_filter(void *data, void *data_end);
+struct frame {
+	__u32 len, caplen;
+	__s32 verdict;
+	__u8 data[256];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} cfg SEC(".maps");
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} frames SEC(".maps");
+static __always_inline int see(struct sk_buff *skb)
+{
+	__u32 zero = 0, *want = bpf_map_lookup_elem(&cfg, &zero), len = 0, data_len = 0, n;
+	struct net_device *dev = 0;
+	unsigned char *head = 0, *data = 0, *start, *end;
+	int ifindex = 0;
+	__u16 mac = 0;
+	struct frame *f;
+
+	bpf_probe_read_kernel(&dev, sizeof(dev), &skb->dev);
+	bpf_probe_read_kernel(&ifindex, sizeof(ifindex), &dev->ifindex);
+	if (!want || (__u32)ifindex != *want)
+		return 0;
+	bpf_probe_read_kernel(&head, sizeof(head), &skb->head);
+	bpf_probe_read_kernel(&mac, sizeof(mac), &skb->mac_header);
+	bpf_probe_read_kernel(&data, sizeof(data), &skb->data);
+	bpf_probe_read_kernel(&len, sizeof(len), &skb->len);
+	bpf_probe_read_kernel(&data_len, sizeof(data_len), &skb->data_len);
+	start = head + mac;
+	end = data + (len - data_len);
+	f = bpf_ringbuf_reserve(&frames, sizeof(*f), 0);
+	if (!f)
+		return 0;
+	f->verdict = cbpf_filter(start, end);
+	n = end - start;
+	f->len = n;
+	if (n > sizeof(f->data) - 1)
+		n = sizeof(f->data) - 1;
+	f->caplen = n;
+	/* The mask shows the verifier the bound that clang's 32-bit compare leaves it. */
+	bpf_probe_read_kernel(f->data, n & 0xff, start);
+	bpf_ringbuf_submit(f, 0);
+	return 0;
+}
+SEC("kprobe/__netif_receive_skb")
+int BPF_KPROBE(seen, struct sk_buff *skb)
+{
+	return see(skb);
+}
+/* Where the kernel has no kprobes: the tracepoint on the same path, a tracing program too. */
+SEC("raw_tracepoint/netif_receive_skb")
+int seen_tp(struct bpf_raw_tracepoint_args *ctx)
+{
+	return see((struct sk_buff *)ctx->args[0]);
+}
+char _license[] SEC("license") = "GPL";
+C
+	expr='udp dst port 7000 or arp'
+	if [ ! -x "$K" ] || [ ! -x "$U" ] || ! ip netns list 2>/dev/null | grep -q "^$ns2"; then
+		echo "skipped: --probe attached: needs $K, $U and the veth above"
+	elif ! $CLANG -D__TARGET_ARCH_$arch -I"$tmp" -c "$tmp/kring.c" -o "$tmp/kring.o" \
+		2>"$tmp/err" ||
+		! "$X" -t func --probe -e "$expr" -o "$tmp/p.o" 2>"$tmp/err" ||
+		! bpftool gen object "$tmp/kr.o" "$tmp/kring.o" "$tmp/p.o" 2>"$tmp/err"; then
+		fail "-t func --probe: build and link the kprobe program"
+	else
+		ip netns exec "$ns2" tc filter del dev v1 ingress 2>/dev/null
+		ifindex=$(ip -n "$ns2" -o link show v1 | cut -d: -f1)
+		"$K" "$tmp/kr.o" "$ifindex" "$tmp/seen.pcap" "$U" "$ns1" "$ns2" 10.77.0.2 3 7000 \
+			7001 >"$tmp/got" 2>"$tmp/err"
+		case $? in
+		0)
+			"$P" "$tmp/seen.pcap" "$expr" >"$tmp/want" 2>>"$tmp/err"
+			matched=$(grep -c ' 1$' "$tmp/got")
+			if ! cmp -s "$tmp/want" "$tmp/got"; then
+				diff "$tmp/want" "$tmp/got" | head -5 >>"$tmp/err"
+				fail "-t func --probe attached: verdicts differ from libpcap's"
+			elif [ "$matched" -lt 3 ] || [ "$matched" -ge "$(wc -l <"$tmp/got")" ]; then
+				fail "-t func --probe attached: $matched of $(wc -l <"$tmp/got")" \
+					"frames matched (3 datagrams to 7000 and 3 to 7001 were sent)"
+			else
+				# Which program fired, and why those before it did not attach.
+				grep '^the kernel refuses' "$tmp/err" | sed 's/^/note: /'
+				echo "--probe $(grep '^attached' "$tmp/err"):" \
+					"$(wc -l <"$tmp/got") frames, $matched matched, as libpcap says"
+			fi ;;
+		77) echo "skipped: --probe attached: $(tail -n 1 "$tmp/err")" ;;
+		*) fail "-t func --probe attached: func-kprobe" ;;
+		esac
+	fi
 fi
 
 echo "xlate-func: $((n - bad)) of $n checks passed"

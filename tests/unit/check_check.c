@@ -233,6 +233,14 @@ START_TEST(jumps)
 		     I(CBPF_JMP | CBPF_JEQ | CBPF_K, 1, 0, 7),
 		     I(CBPF_JMP | CBPF_JA, 0, 0, 0xfffffffb), RET0),
 	       6, PCAP, 0, WANTS({ WARN, 4, LOOP_WARN(0) }), 1);
+	/* What cbpf-xlate translates as a bounded loop: no warning. */
+	expect(INSNS(LDI(0), I(CBPF_ST, 0, 0, 2), I(CBPF_LD | CBPF_MEM, 0, 0, 2),
+		     I(CBPF_JMP | CBPF_JEQ | CBPF_K, 1, 0, 7),
+		     I(CBPF_JMP | CBPF_JA, 0, 0, 0xfffffffb), RET0),
+	       6, CBPF_CHECK_EBPF, 0, NULL, 0);
+	REJECT(CBPF_CHECK_EBPF, (LDI(0), I(CBPF_JMP | CBPF_JA, 0, 0, 0xfffffffd), RET0),
+	       { ERR, 1,
+		 "jump offset -3 jumps backwards; the kernel accepts only forward jumps" CLASSIC });
 	/* Even onto itself: the budget ends it. Out of the program backwards it cannot run. */
 	expect(INSNS(I(CBPF_JMP | CBPF_JA, 0, 0, 0xffffffff), RET0), 2, PCAP, 0,
 	       WANTS({ WARN, 0, LOOP_WARN(0) }, { WARN, 1, "instruction 1 is unreachable" }), 2);

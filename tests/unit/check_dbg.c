@@ -932,7 +932,22 @@ START_TEST(writers_show_registers_and_input)
 	ck_assert_ptr_nonnull(strstr(written(&w), "curr:     \033[36ml2:\tjeq #0x800, l3, l4"
 						  "\033[0m\n"));
 	free(w.buf);
-	/* The stop at the last instruction executed: the st, with the state it saw. */
+	/* The stop at the last instruction executed: the st, with the state it saw; no packet. */
+	cbpf_dbg_write_last(writing(&w), dbg, false, false);
+	ck_assert_str_eq(written(&w), "-- register dump --\n"
+				      "pc:       [1]\n"
+				      "code:     [2] jt[0] jf[0] k[1]\n"
+				      "curr:     l1:\tst M[1]\n"
+				      "A:        [0x000800][2048]\n"
+				      "X:        [00000000][0]\n"
+				      "M[0,15]:  [00000000][0]\n");
+	free(w.buf);
+	/* set hexdump on: bpf_dbg's packet dump after the registers. */
+	ck_assert(!cbpf_dbg_hexdump(dbg));
+	ck_assert_int_eq(cbpf_dbg_set(dbg, "hexdump maybe", &d), -EINVAL);
+	cbpf_diags_free(&d);
+	ck_assert_int_eq(cbpf_dbg_set(dbg, "hexdump on", &d), 0);
+	ck_assert(cbpf_dbg_hexdump(dbg));
 	cbpf_dbg_write_last(writing(&w), dbg, false, false);
 	ck_assert_str_eq(written(&w), "-- register dump --\n"
 				      "pc:       [1]\n"
@@ -945,6 +960,12 @@ START_TEST(writers_show_registers_and_input)
 				      "cap: 20, len: 60\n"
 				      "  0: 00 00 00 00 00 00 00 00 00 00 00 00 08 00 00 00 \n"
 				      " 16: 00 00 00 aa \n");
+	free(w.buf);
+	/* A stop names itself; a packet set directly has no number to name. */
+	struct cbpf_dbg_stop stop = { .why = CBPF_DBG_HIT_WATCH, .id = 2, .mem = 3, .now = 2 };
+
+	cbpf_dbg_write_stopped(writing(&w), dbg, &stop, false);
+	ck_assert_str_eq(written(&w), "(watch 2: M[3] 0 -> 0x2)\n");
 	free(w.buf);
 	cbpf_dbg_free(dbg);
 }

@@ -15,6 +15,10 @@ enum cbpf_check_mode {
 			     * that a ja may jump backwards to an instruction of the program (a
 			     * loop: libpcap's "protochain"), a warning since the kernel's classic
 			     * loaders refuse it */
+	CBPF_CHECK_EBPF,    /* what cbpf-xlate translates for eBPF's socket, tc, XDP and func
+			     * programs: pcap's rules, a backward jump without a warning, since
+			     * the translation bounds the loop and the verifier (Linux 5.3 and
+			     * later) accepts it */
 };
 
 /*
@@ -41,9 +45,9 @@ enum cbpf_check_mode {
  * "division by constant zero [net/core/filter.c: bpf_check_classic]".
  * Warnings never change the verdict: unreachable instructions, (socket mode) a translation
  * too large for the default net.core.optmem_max, where SO_ATTACH_FILTER fails with ENOMEM, and
- * (pcap mode) each backward jump. In the other modes a backward jump inside the program is an
+ * (pcap mode) each backward jump (ebpf mode: none). In the other modes a backward jump inside the program is an
  * error followed by a note that libpcap, cbpf-dbg and cbpf-xlate run it. bpf_convert_filter's
- * jump limits are not checked in pcap mode (no kernel converts such a program).
+ * jump limits are not checked in pcap and ebpf modes (no kernel converts such a program).
  * diags may be NULL. Returns 0 (accepted), -EINVAL (refused; the errors are in diags) or
  * -ENOMEM.
  */

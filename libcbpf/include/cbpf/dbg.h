@@ -49,6 +49,14 @@ CBPF_API void cbpf_dbg_set_interrupt(struct cbpf_dbg *dbg, const volatile sig_at
 CBPF_API void cbpf_dbg_set_jit(struct cbpf_dbg *dbg, bool on);
 CBPF_API bool cbpf_dbg_jit(const struct cbpf_dbg *dbg);
 
+/*
+ * Whether a stop (cbpf_dbg_write_stop) dumps the packet after the registers, as bpf_dbg does at
+ * every step; off by default, as gdb shows no memory on a step (cbpf_dbg_write_packet and
+ * cbpf_dbg_write_input still dump it). A seccomp input, a few fields, is always shown.
+ */
+CBPF_API void cbpf_dbg_set_hexdump(struct cbpf_dbg *dbg, bool on);
+CBPF_API bool cbpf_dbg_hexdump(const struct cbpf_dbg *dbg);
+
 /* ---------------------------------------------------------------- the program */
 
 /*
@@ -293,7 +301,8 @@ CBPF_API const struct cbpf_meta *cbpf_dbg_meta(struct cbpf_dbg *dbg);
 /*
  * cbpf-dbg's set, from its words: "FIELD VALUE" (a metadata field, decimal or 0x), "FIELD auto"
  * (given back to the packet), "ip VALUE" (the seccomp input's instruction pointer, in C's
- * syntax), "jit on|off" (cbpf_dbg_set_jit). Returns 0, -EINVAL (diags say why), -ENOMEM.
+ * syntax), "jit on|off" (cbpf_dbg_set_jit), "hexdump on|off" (cbpf_dbg_set_hexdump). Returns 0,
+ * -EINVAL (diags say why), -ENOMEM.
  */
 CBPF_API int cbpf_dbg_set(struct cbpf_dbg *dbg, const char *text, struct cbpf_diags *diags);
 
@@ -588,7 +597,10 @@ CBPF_API void cbpf_dbg_write_regs(FILE *out, const struct cbpf_dbg *dbg,
 				  const struct cbpf_vm_state *st, bool with_ret, bool color);
 /* bpf_dbg's "-- packet dump --" of the current packet, or the seccomp input field by field. */
 CBPF_API void cbpf_dbg_write_input(FILE *out, const struct cbpf_dbg *dbg);
-/* bpf_dbg's stop: "-- register dump --" (cbpf_dbg_write_regs), then the input. */
+/*
+ * bpf_dbg's stop: "-- register dump --" (cbpf_dbg_write_regs), then a seccomp input, or the
+ * packet dump when cbpf_dbg_hexdump is on.
+ */
 CBPF_API void cbpf_dbg_write_stop(FILE *out, const struct cbpf_dbg *dbg,
 				  const struct cbpf_vm_state *st, bool with_ret, bool color);
 /*
@@ -596,6 +608,15 @@ CBPF_API void cbpf_dbg_write_stop(FILE *out, const struct cbpf_dbg *dbg,
  * saw; with_ret adds what the run returned. Nothing when nothing was executed.
  */
 CBPF_API void cbpf_dbg_write_last(FILE *out, const struct cbpf_dbg *dbg, bool with_ret, bool color);
+/*
+ * The line after a stop, naming it and the packet it stopped on: "(breakpoint at packet 17)"
+ * (CBPF_DBG_HIT_BREAK), "(watch 1 at packet 17: M[3] 0 -> 0x2)" (CBPF_DBG_HIT_WATCH), "(step at
+ * packet 17)" (CBPF_DBG_LIMIT: a step's last instruction), "(finish at packet 17)"
+ * (CBPF_DBG_END: the run reached its return), "(interrupted at packet 17)"; without a packet
+ * of a capture (a seccomp input, a packet set directly) only the word, "(breakpoint)".
+ */
+CBPF_API void cbpf_dbg_write_stopped(FILE *out, const struct cbpf_dbg *dbg,
+				     const struct cbpf_dbg_stop *stop, bool color);
 /*
  * The current packet in hex with the bytes the program reads (cbpf_dbg_reads) marked:
  * highlighted in colour, else a line of carets under them. Returns 0 or -ENOMEM.

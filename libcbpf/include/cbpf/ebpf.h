@@ -121,6 +121,12 @@ CBPF_API const struct cbpf_ebpf_insn *cbpf_ebpf_prog_insns(const struct cbpf_ebp
 CBPF_API enum cbpf_target cbpf_ebpf_prog_target(const struct cbpf_ebpf_prog *prog);
 /* The classic program it was translated from (libcbpf's copy), or NULL. */
 CBPF_API const struct cbpf_prog *cbpf_ebpf_prog_classic(const struct cbpf_ebpf_prog *prog);
+/*
+ * The loops of the classic program translated (the instructions backward jumps go to; 0: none,
+ * or no classic program), each a bounded loop of the translation; *budget (may be NULL) how
+ * many times a run may jump back to a loop's start (cbpf_vm_loop_budget), 0 without loops.
+ */
+CBPF_API unsigned cbpf_ebpf_prog_loops(const struct cbpf_ebpf_prog *prog, uint32_t *budget);
 /* The classic instruction eBPF instruction idx comes from, or -1 (prologue, shared exits). */
 CBPF_API long cbpf_ebpf_prog_origin(const struct cbpf_ebpf_prog *prog, size_t idx);
 /*

@@ -163,7 +163,7 @@ static void warn_unreachable(struct checker *c)
 	bool again = true;
 
 	reach[0] = true;
-	/* One pass when jumps go forward; a backward jump (pcap mode) asks for another. */
+	/* One pass when jumps go forward; a backward jump (pcap, ebpf mode) asks for another. */
 	while (again) {
 		again = false;
 		for (pc = 0; pc < c->len; pc++) {
@@ -234,7 +234,8 @@ static int sort_new_diags(struct cbpf_diags *diags, size_t start)
 int cbpf_check(const struct cbpf_prog *prog, enum cbpf_check_mode mode, struct cbpf_diags *diags)
 {
 	struct checker c = { prog, NULL, 0, mode, diags, 0, 0 };
-	struct runnable_report runnable = { report_unrunnable, &c, mode == CBPF_CHECK_PCAP };
+	bool loops = mode == CBPF_CHECK_PCAP || mode == CBPF_CHECK_EBPF;
+	struct runnable_report runnable = { report_unrunnable, &c, loops };
 	size_t start = diags ? diags->n : 0, pc;
 	long loop = -1; /* the first backward jump */
 	bool structure_ok = true;
@@ -285,7 +286,7 @@ int cbpf_check(const struct cbpf_prog *prog, enum cbpf_check_mode mode, struct c
 			"so does cbpf-dbg; cbpf-xlate translates them to eBPF for socket, tc "
 			"and XDP as bounded loops");
 	/* The translation is defined only for a program that passed everything else. */
-	if (!c.errors && !c.err && mode != CBPF_CHECK_PCAP)
+	if (!c.errors && !c.err && !loops)
 		check_translation(&c);
 	if (structure_ok && c.len && c.len <= CBPF_MAXINSNS && !c.err)
 		warn_unreachable(&c);

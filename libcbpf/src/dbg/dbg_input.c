@@ -254,7 +254,7 @@ void cbpf_dbg_names(const struct cbpf_dbg *dbg, struct cbpf_dbg_names *out)
 		snprintf(out->arch, sizeof(out->arch), "%#x", dbg->sd.arch);
 }
 
-/* set FIELD VALUE | FIELD auto | ip VALUE | jit on|off, on the words of a copy of text. */
+/* set FIELD VALUE | FIELD auto | ip VALUE | jit on|off | hexdump on|off, on a copy's words. */
 static int set_words(struct cbpf_dbg *dbg, char *s, struct cbpf_diags *diags)
 {
 	char *name = dbg_word(&s), *val = dbg_word(&s);
@@ -266,6 +266,12 @@ static int set_words(struct cbpf_dbg *dbg, char *s, struct cbpf_diags *diags)
 		if (!val || *s || (strcmp(val, "on") && strcmp(val, "off")))
 			return dbg_refuse(diags, 0, 0, "set jit takes on or off");
 		cbpf_dbg_set_jit(dbg, !strcmp(val, "on"));
+		return 0;
+	}
+	if (name && !strcmp(name, "hexdump")) {
+		if (!val || *s || (strcmp(val, "on") && strcmp(val, "off")))
+			return dbg_refuse(diags, 0, 0, "set hexdump takes on or off");
+		cbpf_dbg_set_hexdump(dbg, !strcmp(val, "on"));
 		return 0;
 	}
 	if (name && !strcmp(name, "ip")) {

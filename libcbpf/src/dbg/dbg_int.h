@@ -23,6 +23,7 @@ struct cbpf_dbg {
 	uint32_t len;
 	bool needs_meta;   /* ancillary loads, or loads that can reach negative offsets */
 	bool no_jit;	   /* cbpf_dbg_set_jit(false): long runs interpret */
+	bool hexdump;	   /* cbpf_dbg_set_hexdump(true): stops dump the packet too */
 	char *expr;	   /* the filter expression the program was compiled from, or NULL */
 	int expr_linktype; /* the link type it was compiled for */
 	int want_linktype; /* cbpf_dbg_set_linktype's, or -1 */

@@ -121,12 +121,47 @@ void cbpf_dbg_write_input(FILE *o, const struct cbpf_dbg *dbg)
 	hexdump(o, in.data, in.caplen, NULL, false);
 }
 
+void cbpf_dbg_set_hexdump(struct cbpf_dbg *dbg, bool on)
+{
+	dbg->hexdump = on;
+}
+
+bool cbpf_dbg_hexdump(const struct cbpf_dbg *dbg)
+{
+	return dbg->hexdump;
+}
+
 void cbpf_dbg_write_stop(FILE *o, const struct cbpf_dbg *dbg, const struct cbpf_vm_state *st,
 			 bool with_ret, bool color)
 {
 	fprintf(o, "-- register dump --\n");
 	cbpf_dbg_write_regs(o, dbg, st, with_ret, color);
-	cbpf_dbg_write_input(o, dbg);
+	/* The packet stays the same from step to step: shown when asked (packet, hexdump). */
+	if (dbg->mode == CBPF_VM_SECCOMP || dbg->hexdump)
+		cbpf_dbg_write_input(o, dbg);
+}
+
+void cbpf_dbg_write_stopped(FILE *o, const struct cbpf_dbg *dbg, const struct cbpf_dbg_stop *stop,
+			    bool color)
+{
+	static const char *const words[] = {
+		[CBPF_DBG_END] = "finish",
+		[CBPF_DBG_HIT_BREAK] = "breakpoint",
+		[CBPF_DBG_HIT_WATCH] = "watch",
+		[CBPF_DBG_LIMIT] = "step",
+		[CBPF_DBG_INTERRUPT] = "interrupted",
+	};
+	struct cbpf_dbg_input in;
+
+	cbpf_dbg_input(dbg, &in);
+	fprintf(o, "%s(%s", DBG_COL(color, DBG_YELLOW), words[stop->why]);
+	if (stop->why == CBPF_DBG_HIT_WATCH)
+		fprintf(o, " %u", stop->id);
+	if (dbg->mode != CBPF_VM_SECCOMP && in.have_packet && in.number)
+		fprintf(o, " at packet %" PRIu64, in.number);
+	if (stop->why == CBPF_DBG_HIT_WATCH)
+		fprintf(o, ": M[%u] %#x -> %#x", stop->mem, stop->old, stop->now);
+	fprintf(o, ")%s\n", DBG_COL(color, DBG_RESET));
 }
 
 void cbpf_dbg_write_last(FILE *o, const struct cbpf_dbg *dbg, bool with_ret, bool color)

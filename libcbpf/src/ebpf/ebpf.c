@@ -15,6 +15,7 @@
 #include "cbpf/ebpf.h"
 #include "cbpf/fmt.h"
 #include "ebpf/ebpf_prog.h"
+#include "classic/insn_int.h"
 #include "classic/prog.h"
 
 /* The model is the kernel's struct bpf_insn, byte for byte. */
@@ -159,6 +160,26 @@ enum cbpf_target cbpf_ebpf_prog_target(const struct cbpf_ebpf_prog *prog)
 const struct cbpf_prog *cbpf_ebpf_prog_classic(const struct cbpf_ebpf_prog *prog)
 {
 	return prog->classic;
+}
+
+unsigned cbpf_ebpf_prog_loops(const struct cbpf_ebpf_prog *prog, uint32_t *budget)
+{
+	const struct cbpf_insn *ci = prog->classic ? cbpf_prog_insns(prog->classic) : NULL;
+	size_t len = prog->classic ? cbpf_prog_len(prog->classic) : 0;
+	uint64_t seen[CBPF_MAXINSNS / 64] = { 0 }; /* loop starts; a translated program is no longer */
+	unsigned n = 0;
+
+	for (size_t pc = 0; pc < len && len <= CBPF_MAXINSNS; pc++) {
+		long t = insn_back_target(&ci[pc], pc, len);
+
+		if (t >= 0 && !(seen[t / 64] & (1ull << (t % 64)))) {
+			seen[t / 64] |= 1ull << (t % 64);
+			n++;
+		}
+	}
+	if (budget)
+		*budget = n ? insn_loop_budget(ci, len) : 0;
+	return n;
 }
 
 long cbpf_ebpf_prog_origin(const struct cbpf_ebpf_prog *prog, size_t idx)
