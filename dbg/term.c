@@ -60,7 +60,9 @@ static const char *word(enum sh_complete kind, size_t i)
 	case SH_COMPLETE_SYSCALL:
 		return i < cbpf_syscall_count() ? cbpf_syscall_at(i) : NULL;
 	case SH_COMPLETE_FIELDS:
-		return i < nf ? f[i].name : i - nf < sizeof(set_words) / sizeof(set_words[0]) ? set_words[i - nf] : NULL;
+		return i < nf						   ? f[i].name
+		       : i - nf < sizeof(set_words) / sizeof(set_words[0]) ? set_words[i - nf]
+									   : NULL;
 	default:
 		return NULL;
 	}

@@ -114,7 +114,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	/* The programs in order, the kprobe first: the first that attaches. */
-	bpf_object__for_each_program(prog, obj) {
+	bpf_object__for_each_program(prog, obj)
+	{
 		link = bpf_program__attach(prog);
 		if (link)
 			break;

@@ -45,11 +45,11 @@ enum cbpf_check_mode {
  * "division by constant zero [net/core/filter.c: bpf_check_classic]".
  * Warnings never change the verdict: unreachable instructions, (socket mode) a translation
  * too large for the default net.core.optmem_max, where SO_ATTACH_FILTER fails with ENOMEM, and
- * (pcap mode) each backward jump (ebpf mode: none). In the other modes a backward jump inside the program is an
- * error followed by a note that libpcap, cbpf-dbg and cbpf-xlate run it. bpf_convert_filter's
- * jump limits are not checked in pcap and ebpf modes (no kernel converts such a program).
- * diags may be NULL. Returns 0 (accepted), -EINVAL (refused; the errors are in diags) or
- * -ENOMEM.
+ * (pcap mode) each backward jump (ebpf mode: none). In the other modes a backward jump inside the
+ * program is an error followed by a note that libpcap, cbpf-dbg and cbpf-xlate run it.
+ * bpf_convert_filter's jump limits are not checked in pcap and ebpf modes (no kernel converts such
+ * a program). diags may be NULL. Returns 0 (accepted), -EINVAL (refused; the errors are in diags)
+ * or -ENOMEM.
  */
 CBPF_API int cbpf_check(const struct cbpf_prog *prog, enum cbpf_check_mode mode,
 			struct cbpf_diags *diags);

@@ -166,7 +166,9 @@ unsigned cbpf_ebpf_prog_loops(const struct cbpf_ebpf_prog *prog, uint32_t *budge
 {
 	const struct cbpf_insn *ci = prog->classic ? cbpf_prog_insns(prog->classic) : NULL;
 	size_t len = prog->classic ? cbpf_prog_len(prog->classic) : 0;
-	uint64_t seen[CBPF_MAXINSNS / 64] = { 0 }; /* loop starts; a translated program is no longer */
+	uint64_t seen[CBPF_MAXINSNS / 64] = {
+		0
+	}; /* loop starts; a translated program is no longer */
 	unsigned n = 0;
 
 	for (size_t pc = 0; pc < len && len <= CBPF_MAXINSNS; pc++) {
