@@ -21,8 +21,8 @@ for d in ../shared/corpus ../../shared/corpus; do
 done
 [ -n "$S" ] || { echo "the policy corpus is absent (../shared/corpus/seccomp)"; exit 77; }
 
-# Expected failures until issue 13 lands: what cbpf cannot compile yet, or compiles otherwise
-# than the policy's own runtime, one line per policy (and OCI configuration) with the reason.
+# Expected failures: what cbpf cannot compile, or compiles otherwise than the policy's own
+# runtime, one line per policy (and OCI configuration) with the reason; empty today.
 # The suite fails when one of them passes: then take it off this list.
 EXPECTED_FAILURES=$(cat <<'EOF'
 EOF
@@ -47,7 +47,7 @@ verdict() {
 	why=$(expected "$1")
 	if [ "$2" -ne 0 ] && [ -n "$why" ]; then
 		xfail=$((xfail + 1))
-		echo "FAIL $1 (expected until issue 13: $why)"
+		echo "FAIL $1 (expected: $why)"
 		sed 's/^/    /' "$3" | head -n 8
 	elif [ "$2" -ne 0 ]; then
 		fail=$((fail + 1))
@@ -166,6 +166,6 @@ fi
 
 total=$((pass + known + xfail + fail))
 echo "$total policy builds (OCI: one per configuration): $pass agree, $known agree but for" \
-	"documented differences, $xfail expected failures until issue 13, $fail failed;" \
+	"documented differences, $xfail expected failures, $fail failed;" \
 	"$refused invalid ones refused"
 [ $fail -eq 0 ]
