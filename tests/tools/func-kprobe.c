@@ -24,6 +24,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "libbpf-warnings.h"
+
 /* What the tracing programs submit for each frame: the BPF side's struct, byte for byte. */
 struct frame {
 	uint32_t len;	 /* the frame's bytes from its link-layer header */
@@ -39,15 +41,6 @@ struct tally {
 
 /* pcap's file header: magic, version 2.4, no time zone, snapshot length, DLT_EN10MB. */
 static const uint32_t pcap_header[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 262144, 1 };
-
-static int warnings(enum libbpf_print_level level, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
-static int warnings(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_WARN)
-		return vfprintf(stderr, fmt, ap);
-	return 0;
-}
 
 static int on_frame(void *ctx, void *data, size_t size)
 {
@@ -93,7 +86,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", argv[3], strerror(errno));
 		goto out;
 	}
-	libbpf_set_print(warnings);
+	libbpf_set_print(libbpf_warnings);
 	obj = bpf_object__open_file(argv[1], NULL);
 	if (!obj) {
 		fprintf(stderr, "%s: cannot open: %s\n", argv[1], strerror(errno));

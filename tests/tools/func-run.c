@@ -14,16 +14,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "cbpf.h"
+#include "libbpf-warnings.h"
 
-static int warnings(enum libbpf_print_level level, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
-static int warnings(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_WARN)
-		return vfprintf(stderr, fmt, ap);
-	return 0;
-}
+#include "cbpf.h"
 
 int main(int argc, char **argv)
 {
@@ -39,7 +32,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: func-run OBJECT CAPTURE\n");
 		return 1;
 	}
-	libbpf_set_print(warnings);
+	libbpf_set_print(libbpf_warnings);
 	obj = bpf_object__open_file(argv[1], NULL);
 	if (!obj) {
 		fprintf(stderr, "%s: cannot open: %s\n", argv[1], strerror(errno));

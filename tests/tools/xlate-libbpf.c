@@ -11,21 +11,13 @@
 
 #include <bpf/libbpf.h>
 
-/* libbpf's warnings on stderr, the rest dropped. */
-static int warnings(enum libbpf_print_level level, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
-static int warnings(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_WARN)
-		return vfprintf(stderr, fmt, ap);
-	return 0;
-}
+#include "libbpf-warnings.h"
 
 int main(int argc, char **argv)
 {
 	int bad = 0;
 
-	libbpf_set_print(warnings);
+	libbpf_set_print(libbpf_warnings);
 	for (int i = 1; i < argc; i++) {
 		struct bpf_object *obj = bpf_object__open_file(argv[i], NULL);
 		struct bpf_program *prog;
