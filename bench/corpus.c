@@ -10,12 +10,10 @@
  * in its verdict: "ok" when cbpf is no larger, no slower on the mean and none on the worst, else
  * what it loses on.
  *
- * Known: minijail's compiler gives x32 numbers (0x40000000 and up under x86_64) the policy's
- * default, kill-process with --use-kill-process; cbpf gives them --bad-arch (kill-thread unless
- * told otherwise) and -1 the default, which takes two tests and a return of their own where the
- * two actions differ. On the tiniest policies (minijail/seccomp, minijail/rust_test_filter) that
- * is more than the peer's whole margin: a line that loses on size only there says so, with the
- * size cbpf's filter has when it means what the peer's means (--bad-arch kill-process).
+ * Both sides mean the same: minijail's compiler made its filters with --use-kill-process, so
+ * foreign architectures (and x32 numbers, which it gives the policy's default) kill the
+ * process; cbpf builds minijail policies here with the same meaning, --bad-arch kill-process
+ * (its own default is kill-thread, libseccomp's and runc's).
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -63,27 +61,8 @@ static struct ssim_insn *load_raw(const char *path, size_t *len)
 	return v;
 }
 
-/* The length of the filter for policy with opts; 0 when it does not compile. */
-static size_t filter_len(const char *policy, const struct cbpf_policy_opts *opts)
-{
-	struct cbpf_diags diags = { 0 };
-	struct cbpf_policy *pol = NULL;
-	struct cbpf_prog *prog = NULL;
-	size_t len = 0;
-
-	if (!cbpf_policy_parse_file(policy, opts, &pol, &diags) &&
-	    !cbpf_policy_gen(pol, opts, &prog, &diags))
-		len = cbpf_prog_len(prog);
-	cbpf_diags_free(&diags);
-	cbpf_prog_free(prog);
-	cbpf_policy_free(pol);
-	return len;
-}
-
-/* The verdict at the end of a line, and the note under it where cbpf loses on size only
- * because of x32 numbers (see above): minijail's peer, an x86_64 filter. */
-static void verdict(struct totals *t, const char *policy, const struct cbpf_policy_opts *opts,
-		    bool larger, bool slower, bool worse, size_t plen)
+/* The verdict at the end of a line. */
+static void verdict(struct totals *t, bool larger, bool slower, bool worse)
 {
 	if (!larger && !slower && !worse) {
 		printf("  ok\n");
@@ -92,18 +71,6 @@ static void verdict(struct totals *t, const char *policy, const struct cbpf_poli
 	}
 	printf("  LOSES:%s%s%s\n", larger ? " size" : "", slower ? " mean" : "",
 	       worse ? " worst" : "");
-	if (larger && !slower && !worse && opts->lang == CBPF_POLICY_TEXT &&
-	    opts->host == CBPF_ARCH_X86_64) {
-		struct cbpf_policy_opts same = *opts;
-		size_t len;
-
-		same.has_badarch_action = true;
-		same.badarch_action = CBPF_SECCOMP_RET_KILL_PROCESS;
-		len = filter_len(policy, &same);
-		printf("    x32 numbers: the peer kills the process, cbpf the thread (--bad-arch); "
-		       "with --bad-arch kill-process %zu insns against %zu\n",
-		       len, plen);
-	}
 }
 
 /* One policy: compiles it, measures both filters, prints a line. */
@@ -173,13 +140,13 @@ static void one(struct totals *t, const char *title, const char *policy,
 		t->larger += olen > plen;
 		t->slower += sum[0] > sum[1];
 		t->worse_worst += worst[0] > worst[1];
-		verdict(t, policy, opts, olen > plen, sum[0] > sum[1], worst[0] > worst[1], plen);
+		verdict(t, olen > plen, sum[0] > sum[1], worst[0] > worst[1]);
 	} else {
 		printf("%-50s %5zu %5zu %5.2f  %-34s", title, olen, plen,
 		       (double)olen / (double)plen, "(no syscall both allow)");
 		t->size_ratio += (double)olen / (double)plen;
 		t->larger += olen > plen;
-		verdict(t, policy, opts, olen > plen, false, false, plen);
+		verdict(t, olen > plen, false, false);
 	}
 	free(ours);
 out:
@@ -232,6 +199,8 @@ static void minijail(struct totals *t, const char *rel)
 	opts.arches = &arch;
 	opts.n_arches = 1;
 	opts.host = arch;
+	opts.has_badarch_action = true; /* the peer's --use-kill-process */
+	opts.badarch_action = CBPF_SECCOMP_RET_KILL_PROCESS;
 	one(t, rel, policy, &opts, peer);
 }
 
