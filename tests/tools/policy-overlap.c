@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
  * Test tool: OCI profiles whose rules for one syscall overlap with different actions, compiled
- * by cbpf (which resolves them as libseccomp's argument tree does) and by libseccomp itself (the
- * same rules added in file order with seccomp_rule_add_array, as runc adds them): cbpf's filter,
- * run by the tests' own evaluator (seccomp-sim.h), must give the action of libseccomp's tree as
- * seccomp_export_pfc prints it, for every architecture and argument values around every
- * constant (k, k-1, k+1, masks, each 32-bit half); inputs where libseccomp's own BPF contradicts
- * its tree (its accumulator bug) are counted, and so are those where only one action holds and
- * cbpf gives it while libseccomp's tree does not (cbpf follows the tree only where rules with
- * different actions overlap on that architecture). Listed shapes, then random ones.
+ * by cbpf (which resolves them as libseccomp 2.5.4's filter does) and by libseccomp itself (the
+ * same rules added in file order with seccomp_rule_add_array, as runc adds them): cbpf's filter
+ * and libseccomp's (seccomp_export_bpf), both run by the tests' own evaluator (seccomp-sim.h),
+ * must give the same action for every architecture and argument values around every constant
+ * (k, k-1, k+1, masks, each 32-bit half). Counted apart, each with its reason: inputs where
+ * libseccomp's BPF contradicts its own tree as seccomp_export_pfc prints it (its accumulator,
+ * which cbpf follows); inputs on an architecture where the rules do not overlap, where cbpf
+ * means the rules (only one action holds) and libseccomp's filter not; and inputs where cbpf
+ * gives what libseccomp's filter gives with that architecture alone, and not with the others
+ * (libseccomp shares identical blocks between architectures, and loads a shared block's word
+ * only where the first architecture to reach it needed that). Listed shapes, then random ones.
  * A profile cbpf refuses must be one libseccomp refuses too (EEXIST), or one of the shapes
  * docs/policy.md lists; each is counted by its reason.
  */
