@@ -24,11 +24,15 @@
  * tests that word (masked by that test's mask and its own).
  *
  * This file rebuilds those blocks from the tree (identical blocks shared, as libseccomp's hash
- * table shares them), lays them out as libseccomp does, and follows every path through them
- * with the accumulator's word, so the rules it gives mean what that BPF does.
+ * table shares them), lays them out as libseccomp does, and reads them as the tree is read,
+ * each test on the word the accumulator holds there; where a sub-level falls through with
+ * another word in A than the reading gives the next node, what follows is read right there
+ * with that word, to the end. The rules it gives mean what that BPF does. Not rebuilt:
+ * libseccomp's hash table spans the whole filter, so a block identical in the trees of two
+ * architectures (or syscalls) is laid out once, for the first tree the layout reaches there
+ * (the last in the filter); here each tree is laid out alone.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "seccomp/policy_libseccomp_tree.h"
@@ -51,7 +55,7 @@ struct lb_to {
 struct lb_blk {
 	const struct lt_node *n;
 	int word;
-	bool load, and, reload;
+	bool load, mask_and, reload;
 	struct lb_acc start, end; /* start.word -1: the block loads, whatever A holds */
 	struct lb_to t, f;
 	int lvl_next; /* the next node's block on the level (-1: the last) */
@@ -86,7 +90,7 @@ static bool to_eq(const struct lb_to *a, const struct lb_to *b)
 static bool blk_eq(const struct lb_blk *a, const struct lb_blk *b)
 {
 	return a->word == b->word && a->n->op == b->n->op && a->n->mask == b->n->mask &&
-	       a->n->datum == b->n->datum && a->load == b->load && a->and == b->and &&
+	       a->n->datum == b->n->datum && a->load == b->load && a->mask_and == b->mask_and &&
 	       acc_eq(a->start, b->start) && acc_eq(a->end, b->end) && to_eq(&a->t, &b->t) &&
 	       to_eq(&a->f, &b->f);
 }
@@ -156,7 +160,7 @@ static struct lb_to gen_level(struct lb_gen *G, const struct lt_node *n, struct 
 			b->start = (struct lb_acc){ -1, UINT32_MAX };
 			acc = (struct lb_acc){ b->word, UINT32_MAX };
 		}
-		b->and = c->mask != acc.mask;
+		b->mask_and = c->mask != acc.mask;
 		acc.mask = c->mask;
 		b->end = acc;
 	}
@@ -230,7 +234,7 @@ static struct lb_acc acc_after(const struct lb_blk *x, struct lb_acc acc)
 		acc = (struct lb_acc){ x->word, UINT32_MAX };
 	else if (x->reload)
 		acc = x->start;
-	if (x->and)
+	if (x->mask_and)
 		acc.mask &= x->n->mask;
 	return acc;
 }
@@ -240,8 +244,8 @@ static struct lt_lit test(struct lb_run *R, const struct lb_blk *x, struct lb_ac
 {
 	if ((acc.word != x->word || acc.mask != x->n->mask) && !R->out->stale.any)
 		R->out->stale = (struct policy_lsc_stale){
-			true,	    x->n->arg,	       (unsigned)acc.word / 2, x->n->hi,
-			acc.word & 1, x->n->mask, acc.mask,
+			true,	    x->n->arg, (unsigned)acc.word / 2, x->n->hi, acc.word & 1,
+			x->n->mask, acc.mask,
 		};
 	return (struct lt_lit){ acc.word, acc.mask, x->n->datum, x->n->op, true };
 }
@@ -277,7 +281,7 @@ static int lit_known(const struct lt_lit *path, size_t depth, const struct lt_li
 		return -1;
 	if (lo == hi) {
 		v = lo & lit->mask;
-		return lit->op == CBPF_CMP_GT ? v > lit->datum
+		return lit->op == CBPF_CMP_GT	? v > lit->datum
 		       : lit->op == CBPF_CMP_GE ? v >= lit->datum
 						: v == lit->datum;
 	}
@@ -369,8 +373,7 @@ static void read_lvl(struct lb_run *R, int h, struct lb_acc acc, const struct lb
 	}
 }
 
-int lt_bpf_read(const struct lt_node *top, bool arch32, uint32_t dflt,
-		struct policy_lsc_rules *out)
+int lt_bpf_read(const struct lt_node *top, bool arch32, uint32_t dflt, struct policy_lsc_rules *out)
 {
 	struct lb_gen G = { .budget = 1U << 12 };
 	struct lb_run R = {

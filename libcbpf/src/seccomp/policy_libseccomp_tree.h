@@ -39,8 +39,8 @@ struct lt_lit {
  * mask within one half), unless no call takes the path. 0, -ENOTSUP (more than 64 tests),
  * -ENOMEM.
  */
-int lt_path_push(struct policy_lsc_rules *out, bool arch32, const struct lt_lit *path,
-		 size_t depth, uint32_t action, size_t src);
+int lt_path_push(struct policy_lsc_rules *out, bool arch32, const struct lt_lit *path, size_t depth,
+		 uint32_t action, size_t src);
 /* (the same) The test made earlier on path[0..depth) that x repeats: the way it went, else -1. */
 int lt_path_known(const struct lt_lit *path, size_t depth, const struct lt_lit *x);
 
