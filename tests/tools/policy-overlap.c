@@ -10,8 +10,9 @@
  * which cbpf follows); inputs on an architecture where the rules do not overlap, where cbpf
  * means the rules (only one action holds) and libseccomp's filter not; and inputs where cbpf
  * gives what libseccomp's filter gives with that architecture alone, and not with the others
- * (libseccomp shares identical blocks between architectures, and loads a shared block's word
- * only where the first architecture to reach it needed that). Listed shapes, then random ones.
+ * (libseccomp shares identical blocks between architectures and loads a shared block's word
+ * only where the first architecture to reach it needed that; cbpf follows it, and this says
+ * where it would not). Listed shapes, then random ones.
  * A profile cbpf refuses must be one libseccomp refuses too (EEXIST), or one of the shapes
  * docs/policy.md lists; each is counted by its reason.
  */

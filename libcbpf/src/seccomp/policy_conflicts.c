@@ -685,6 +685,56 @@ static void report_overlap(struct policy_ctx *ctx, bool *reported, size_t first,
 		    "the other rule for '%s' is here", a->syscall);
 }
 
+/* Where libseccomp puts arch's section in the filter: x86_64 and x32 share the first's. */
+static size_t lsc_section(const struct cbpf_policy *pol, enum cbpf_arch arch)
+{
+	size_t at = pol->n_arches;
+
+	for (size_t i = 0; i < pol->n_arches; i++)
+		if (pol->arches[i] == arch ||
+		    (pol->arches[i] == CBPF_ARCH_X32 && arch == CBPF_ARCH_X86_64) ||
+		    (pol->arches[i] == CBPF_ARCH_X86_64 && arch == CBPF_ARCH_X32))
+			at = at < i ? at : i;
+	return at;
+}
+
+/*
+ * The blocks libseccomp lays out before arch's for syscall: those of the architectures after
+ * arch in the filter, the last first (gen_bpf.c lays out from the filter's end). NULL: no
+ * memory. A tree it cannot build (a rule refused there) adds nothing.
+ */
+static struct policy_lsc_layout *lsc_layout(struct policy_ctx *ctx, enum cbpf_arch arch,
+					    const char *syscall)
+{
+	const struct cbpf_policy *pol = ctx->pol;
+	struct policy_lsc_layout *lay = policy_lsc_layout_new();
+	const struct cbpf_policy_rule **rs = malloc((pol->n_rules + 1) * sizeof(*rs));
+	size_t mine = lsc_section(pol, arch);
+
+	if (!lay || !rs)
+		goto nomem;
+	for (size_t a = pol->n_arches; a-- > 0;) {
+		enum cbpf_arch b = pol->arches[a];
+		size_t n = 0;
+		uint32_t nr;
+
+		if (lsc_section(pol, b) <= mine)
+			continue;
+		for (size_t r = 0; r < pol->n_rules; r++)
+			if (!strcmp(pol->rules[r].syscall, syscall) &&
+			    policy_rule_nr(&pol->rules[r], b, &nr))
+				rs[n++] = &pol->rules[r];
+		if (n && policy_lsc_lay_out(rs, n, arch_args32(b), lay) == -ENOMEM)
+			goto nomem;
+	}
+	free(rs);
+	return lay;
+nomem:
+	free(rs);
+	policy_lsc_layout_free(lay);
+	return NULL;
+}
+
 /*
  * An OCI group whose conditional rules overlap with different actions, replaced on arch by what
  * libseccomp's tree makes of them (policy_libseccomp_tree.c). 0, or the emulation's error:
@@ -697,6 +747,7 @@ static int lsc_replace(struct policy_ctx *ctx, enum cbpf_arch arch, const struct
 {
 	const struct cbpf_policy_rule *rules = ctx->pol->rules;
 	const struct cbpf_policy_rule **rs = malloc(n * sizeof(*rs));
+	struct policy_lsc_layout *lay;
 	struct policy_lsc_rules res;
 	int err;
 
@@ -704,7 +755,11 @@ static int lsc_replace(struct policy_ctx *ctx, enum cbpf_arch arch, const struct
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		rs[i] = &rules[g[i].rule];
-	err = policy_lsc_resolve(rs, n, arch_args32(arch), ctx->pol->default_action, &res);
+	lay = lsc_layout(ctx, arch, rules[g[0].rule].syscall);
+	err = lay ? policy_lsc_resolve(rs, n, arch_args32(arch), ctx->pol->default_action, lay,
+				       &res)
+		  : -ENOMEM;
+	policy_lsc_layout_free(lay);
 	free(rs);
 	if (err == -EEXIST)
 		*why = g[res.refused].rule;
@@ -756,7 +811,7 @@ static int lsc_refused(struct policy_ctx *ctx, enum cbpf_arch arch, const struct
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		rs[i] = &rules[g[i].rule];
-	err = policy_lsc_resolve(rs, n, arch_args32(arch), ctx->pol->default_action, &res);
+	err = policy_lsc_resolve(rs, n, arch_args32(arch), ctx->pol->default_action, NULL, &res);
 	free(rs);
 	policy_lsc_rules_free(&res);
 	/* -ELOOP here is a large group that the model stopped following, not a proof */

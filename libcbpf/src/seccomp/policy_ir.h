@@ -84,6 +84,8 @@ void policy_check_truncation(struct policy_ctx *ctx);
 
 /* ---------------------------------------------------------------- libseccomp's tree */
 
+struct policy_lsc_layout;
+
 /* A rule of libseccomp's reading of one syscall's rules: tried in order, the first that holds. */
 struct policy_lsc_rule {
 	uint32_t action;
@@ -116,7 +118,18 @@ struct policy_lsc_rules {
  * too large to read (paths, blocks, tests on a path); -ENOMEM. out is empty on error.
  */
 int policy_lsc_resolve(const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,
-		       uint32_t dflt, struct policy_lsc_rules *out);
+		       uint32_t dflt, struct policy_lsc_layout *lay, struct policy_lsc_rules *out);
+/*
+ * (the same) The blocks libseccomp makes of rules[0..n) on another architecture of the filter,
+ * added to lay and laid out (policy_libseccomp_bpf.c): identical blocks are shared between
+ * architectures, and laid out once, for the first architecture the layout reaches (the last in
+ * the filter). Call it for those, last first, before policy_lsc_resolve with lay. 0 or <0.
+ */
+int policy_lsc_lay_out(const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,
+		       struct policy_lsc_layout *lay);
+/* The blocks of one filter's trees, for policy_lsc_resolve; _free accepts NULL. */
+struct policy_lsc_layout *policy_lsc_layout_new(void);
+void policy_lsc_layout_free(struct policy_lsc_layout *lay);
 void policy_lsc_rules_free(struct policy_lsc_rules *out);
 
 #endif

@@ -23,14 +23,14 @@
  * block that laid it out; reached by falling through a sub-level that loaded another word, it
  * tests that word (masked by that test's mask and its own).
  *
- * This file rebuilds those blocks from the tree (identical blocks shared, as libseccomp's hash
- * table shares them), lays them out as libseccomp does, and reads them as the tree is read,
- * each test on the word the accumulator holds there; where a sub-level falls through with
- * another word in A than the reading gives the next node, what follows is read right there
- * with that word, to the end. The rules it gives mean what that BPF does. Not rebuilt:
- * libseccomp's hash table spans the whole filter, so a block identical in the trees of two
- * architectures (or syscalls) is laid out once, for the first tree the layout reaches there
- * (the last in the filter); here each tree is laid out alone.
+ * This file rebuilds those blocks from the tree, identical blocks shared as libseccomp's hash
+ * table shares them, across the architectures of the filter too (a policy_lsc_layout holds the
+ * blocks of the architectures laid out before, which libseccomp does from the filter's end:
+ * the first to reach a shared block decides whether it loads), lays them out as libseccomp
+ * does, and reads them as the tree is read, each test on the word the accumulator holds there;
+ * where a sub-level falls through with another word in A than the reading gives the next node,
+ * what follows is read right there with that word, to the end. The rules it gives mean what
+ * that BPF does. Not rebuilt: blocks shared between the trees of different syscalls.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -51,9 +51,12 @@ struct lb_to {
 	size_t src;
 };
 
-/* A node's block: [load] [and mask] jump-if (A op datum). */
+/* A node's block: [load] [and mask] jump-if (A op datum); the node's test copied. */
 struct lb_blk {
-	const struct lt_node *n;
+	unsigned arg;
+	bool hi, t_sub, f_sub; /* t_sub, f_sub: the way leads to a sub-level */
+	enum cbpf_cmp op;
+	uint32_t mask, datum;
 	int word;
 	bool load, mask_and, reload;
 	struct lb_acc start, end; /* start.word -1: the block loads, whatever A holds */
@@ -65,6 +68,7 @@ struct lb_blk {
 struct lb_gen {
 	struct lb_blk *v;
 	size_t n, cap;
+	int *slot; /* hash of the blocks: index + 1, 0 empty; 2 * cap of them */
 	size_t budget;
 	int err;
 };
@@ -89,18 +93,40 @@ static bool to_eq(const struct lb_to *a, const struct lb_to *b)
 /* Two blocks libseccomp's hash table takes for one: the same instructions and states. */
 static bool blk_eq(const struct lb_blk *a, const struct lb_blk *b)
 {
-	return a->word == b->word && a->n->op == b->n->op && a->n->mask == b->n->mask &&
-	       a->n->datum == b->n->datum && a->load == b->load && a->mask_and == b->mask_and &&
-	       acc_eq(a->start, b->start) && acc_eq(a->end, b->end) && to_eq(&a->t, &b->t) &&
-	       to_eq(&a->f, &b->f);
+	return a->word == b->word && a->op == b->op && a->mask == b->mask && a->datum == b->datum &&
+	       a->load == b->load && a->mask_and == b->mask_and && acc_eq(a->start, b->start) &&
+	       acc_eq(a->end, b->end) && to_eq(&a->t, &b->t) && to_eq(&a->f, &b->f);
+}
+
+static uint64_t mix(uint64_t h, uint64_t x)
+{
+	return (h ^ x) * 0x100000001b3ULL;
+}
+
+static size_t blk_hash(const struct lb_blk *b)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h = mix(h,
+		(uint64_t)(b->word + 2) << 8 | (uint64_t)b->op << 2 | b->load << 1 | b->mask_and);
+	h = mix(h, (uint64_t)b->mask << 32 | b->datum);
+	h = mix(h, (uint64_t)(b->start.word + 2) << 32 | b->start.mask);
+	h = mix(h, (uint64_t)(b->end.word + 2) << 32 | b->end.mask);
+	h = mix(h, (uint64_t)(b->t.blk + 2) << 32 | (b->t.blk < 0 && b->t.act ? b->t.action : 0));
+	h = mix(h, (uint64_t)(b->f.blk + 2) << 32 | (b->f.blk < 0 && b->f.act ? b->f.action : 0));
+	h = mix(h, (uint64_t)b->t.act << 1 | b->f.act);
+	return (size_t)(h ^ h >> 29);
 }
 
 /* The block's index, an identical one's if there is one; -1 on error (G->err). */
 static int blk_add(struct lb_gen *G, const struct lb_blk *b)
 {
-	for (size_t i = 0; i < G->n; i++)
-		if (blk_eq(&G->v[i], b))
-			return (int)i;
+	size_t at;
+
+	for (at = G->cap ? blk_hash(b) % (2 * G->cap) : 0; G->cap && G->slot[at];
+	     at = (at + 1) % (2 * G->cap))
+		if (blk_eq(&G->v[G->slot[at] - 1], b))
+			return G->slot[at] - 1;
 	if (!G->budget--) {
 		G->err = -ENOTSUP;
 		return -1;
@@ -108,14 +134,28 @@ static int blk_add(struct lb_gen *G, const struct lb_blk *b)
 	if (G->n == G->cap) {
 		size_t cap = G->cap ? 2 * G->cap : 32;
 		struct lb_blk *v = realloc(G->v, cap * sizeof(*v));
+		int *slot = calloc(2 * cap, sizeof(*slot));
 
-		if (!v) {
+		if (v)
+			G->v = v;
+		if (!v || !slot) {
+			free(slot);
 			G->err = -ENOMEM;
 			return -1;
 		}
-		G->v = v, G->cap = cap;
+		free(G->slot);
+		G->slot = slot, G->cap = cap;
+		for (size_t i = 0; i < G->n; i++) {
+			for (at = blk_hash(&G->v[i]) % (2 * cap); slot[at];
+			     at = (at + 1) % (2 * cap))
+				;
+			slot[at] = (int)i + 1;
+		}
+		for (at = blk_hash(b) % (2 * cap); slot[at]; at = (at + 1) % (2 * cap))
+			;
 	}
 	G->v[G->n] = *b;
+	G->slot[at] = (int)G->n + 1;
 	return (int)G->n++;
 }
 
@@ -138,6 +178,7 @@ static struct lb_to gen_level(struct lb_gen *G, const struct lt_node *n, struct 
 			      struct lb_to next)
 {
 	struct lb_blk *blks;
+	const struct lt_node **nodes;
 	size_t len = 0, i = 0;
 	struct lb_to to = { -1, false, 0, 0 };
 
@@ -145,15 +186,28 @@ static struct lb_to gen_level(struct lb_gen *G, const struct lt_node *n, struct 
 		n = n->prv;
 	for (const struct lt_node *c = n; c; c = c->nxt)
 		len++;
-	if (G->err || !(blks = calloc(len, sizeof(*blks)))) {
+	blks = calloc(len, sizeof(*blks));
+	nodes = calloc(len, sizeof(*nodes));
+	if (G->err || !blks || !nodes) {
 		G->err = G->err ? G->err : -ENOMEM;
+		free(blks);
+		free(nodes);
 		return to;
 	}
 	/* the accumulator handed along the level, as _gen_bpf_node keeps it */
 	for (const struct lt_node *c = n; c; c = c->nxt, i++) {
 		struct lb_blk *b = &blks[i];
 
-		b->n = c, b->word = node_word(c), b->lvl_next = -1;
+		nodes[i] = c;
+		*b = (struct lb_blk){ .arg = c->arg,
+				      .hi = c->hi,
+				      .t_sub = c->t != NULL,
+				      .f_sub = c->f != NULL,
+				      .op = c->op,
+				      .mask = c->mask,
+				      .datum = c->datum,
+				      .word = node_word(c),
+				      .lvl_next = -1 };
 		b->load = acc.word != b->word || (c->mask & acc.mask) != c->mask;
 		b->start = acc;
 		if (b->load) {
@@ -169,8 +223,10 @@ static struct lb_to gen_level(struct lb_gen *G, const struct lt_node *n, struct 
 		struct lb_blk *b = &blks[i];
 		int at;
 
-		b->t = gen_way(G, b->n->t, b->n->has_t, b->n->act_t, b->n->src_t, b->end, next);
-		b->f = gen_way(G, b->n->f, b->n->has_f, b->n->act_f, b->n->src_f, b->end, next);
+		const struct lt_node *c = nodes[i];
+
+		b->t = gen_way(G, c->t, c->has_t, c->act_t, c->src_t, b->end, next);
+		b->f = gen_way(G, c->f, c->has_f, c->act_f, c->src_f, b->end, next);
 		b->lvl_next = next.blk;
 		if (i + 1 == len)
 			b->lvl_next = -1;
@@ -181,6 +237,7 @@ static struct lb_to gen_level(struct lb_gen *G, const struct lt_node *n, struct 
 	if (!G->err)
 		to = next;
 	free(blks);
+	free(nodes);
 	return to;
 }
 
@@ -203,17 +260,25 @@ static void lay_out(struct lb_gen *G, int b)
 	}
 }
 
-/* Whether some jump reaches a block that trusts a state the jumping block does not leave. */
-static bool any_stale(const struct lb_gen *G)
+/*
+ * Whether some jump from block b on (seen[] marks the blocks met) reaches a block that trusts a
+ * state the jumping block does not leave.
+ */
+static bool any_stale(const struct lb_gen *G, int b, bool *seen)
 {
-	for (size_t i = 0; i < G->n; i++)
-		for (int way = 1; way >= 0; way--) {
-			int to = way ? G->v[i].t.blk : G->v[i].f.blk;
+	if (seen[b])
+		return false;
+	seen[b] = true;
+	for (int way = 1; way >= 0; way--) {
+		int to = way ? G->v[b].t.blk : G->v[b].f.blk;
 
-			if (to >= 0 && !G->v[to].load && !G->v[to].reload &&
-			    !acc_eq(G->v[i].end, G->v[to].start))
-				return true;
-		}
+		if (to < 0)
+			continue;
+		if (!G->v[to].load && !G->v[to].reload && !acc_eq(G->v[b].end, G->v[to].start))
+			return true;
+		if (any_stale(G, to, seen))
+			return true;
+	}
 	return false;
 }
 
@@ -235,19 +300,19 @@ static struct lb_acc acc_after(const struct lb_blk *x, struct lb_acc acc)
 	else if (x->reload)
 		acc = x->start;
 	if (x->mask_and)
-		acc.mask &= x->n->mask;
+		acc.mask &= x->mask;
 	return acc;
 }
 
 /* Block x's test on A, the first that is not its node's own test kept in out->stale. */
 static struct lt_lit test(struct lb_run *R, const struct lb_blk *x, struct lb_acc acc)
 {
-	if ((acc.word != x->word || acc.mask != x->n->mask) && !R->out->stale.any)
+	if ((acc.word != x->word || acc.mask != x->mask) && !R->out->stale.any)
 		R->out->stale = (struct policy_lsc_stale){
-			true,	    x->n->arg, (unsigned)acc.word / 2, x->n->hi, acc.word & 1,
-			x->n->mask, acc.mask,
+			true,	 x->arg,   (unsigned)acc.word / 2, x->hi, acc.word & 1,
+			x->mask, acc.mask,
 		};
-	return (struct lt_lit){ acc.word, acc.mask, x->n->datum, x->n->op, true };
+	return (struct lt_lit){ acc.word, acc.mask, x->datum, x->op, true };
 }
 
 /*
@@ -344,7 +409,7 @@ static void read_lvl(struct lb_run *R, int h, struct lb_acc acc, const struct lb
 		known = lit_known(R->path, R->depth, &lit);
 		for (int way = 1; way >= 0 && !R->err; way--) {
 			const struct lb_to *to = way ? &x->t : &x->f;
-			const struct lt_node *sub = way ? x->n->t : x->n->f;
+			bool sub = way ? x->t_sub : x->f_sub;
 			bool rest;
 
 			if (known == !way || (!to->act && to->blk < 0))
@@ -373,27 +438,74 @@ static void read_lvl(struct lb_run *R, int h, struct lb_acc acc, const struct lb
 	}
 }
 
-int lt_bpf_read(const struct lt_node *top, bool arch32, uint32_t dflt, struct policy_lsc_rules *out)
+/* The blocks of every tree laid out so far in one filter: libseccomp's hash table. */
+struct policy_lsc_layout {
+	struct lb_gen G;
+};
+
+struct policy_lsc_layout *policy_lsc_layout_new(void)
 {
-	struct lb_gen G = { .budget = 1U << 12 };
-	struct lb_run R = {
-		.G = &G, .out = out, .arch32 = arch32, .dflt = dflt, .budget = 1U << 16
-	};
+	struct policy_lsc_layout *L = calloc(1, sizeof(*L));
+
+	if (L)
+		L->G.budget = 1U << 16;
+	return L;
+}
+
+void policy_lsc_layout_free(struct policy_lsc_layout *L)
+{
+	if (L)
+		free(L->G.v), free(L->G.slot);
+	free(L);
+}
+
+/* The blocks of the tree whose top level is top's, laid out after those L has: the head's. */
+static int place(struct policy_lsc_layout *L, const struct lt_node *top)
+{
 	/* _gen_bpf_syscall: the syscall number in A, the default action after the last node */
-	struct lb_to head = gen_level(&G, top, (struct lb_acc){ -1, UINT32_MAX },
+	struct lb_to head = gen_level(&L->G, top, (struct lb_acc){ -1, UINT32_MAX },
 				      (struct lb_to){ -1, false, 0, 0 });
-	int err = G.err;
 
-	if (!err && head.blk >= 0) {
-		G.v[head.blk].placed = true;
-		lay_out(&G, head.blk);
-		if (any_stale(&G)) {
-			struct lb_frame end = { -1, { -1, UINT32_MAX }, NULL };
-
-			read_lvl(&R, head.blk, end.acc, &end);
-			err = R.err ? R.err : 1;
-		}
+	if (L->G.err)
+		return L->G.err;
+	if (head.blk < 0)
+		return -ENOTSUP;
+	if (!L->G.v[head.blk].placed) {
+		L->G.v[head.blk].placed = true;
+		lay_out(&L->G, head.blk);
 	}
-	free(G.v);
+	return head.blk;
+}
+
+int lt_bpf_place(struct policy_lsc_layout *L, const struct lt_node *top)
+{
+	int head = place(L, top);
+
+	return head < 0 ? head : 0;
+}
+
+int lt_bpf_read(struct policy_lsc_layout *L, const struct lt_node *top, bool arch32, uint32_t dflt,
+		struct policy_lsc_rules *out)
+{
+	struct policy_lsc_layout *own = L ? NULL : policy_lsc_layout_new();
+	struct lb_run R = { .out = out, .arch32 = arch32, .dflt = dflt, .budget = 1U << 16 };
+	struct lb_frame end = { -1, { -1, UINT32_MAX }, NULL };
+	bool *seen = NULL;
+	int head, err;
+
+	if (!L && !(L = own))
+		return -ENOMEM;
+	R.G = &L->G;
+	head = err = place(L, top);
+	if (head >= 0 && !(seen = calloc(L->G.n, sizeof(*seen))))
+		err = -ENOMEM;
+	else if (head >= 0)
+		err = 0;
+	if (!err && any_stale(&L->G, head, seen)) {
+		read_lvl(&R, head, end.acc, &end);
+		err = R.err ? R.err : 1;
+	}
+	free(seen);
+	policy_lsc_layout_free(own);
 	return err;
 }

@@ -822,8 +822,44 @@ void policy_lsc_rules_free(struct policy_lsc_rules *out)
 		free(out->v);
 }
 
+/* The tree of rules[0..n) in sys; 0, -EEXIST (*refused set), -ELOOP, -ENOMEM. */
+static int tree_build(struct lt_tree *T, struct lt_sys *sys,
+		      const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,
+		      size_t *refused)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < n && !err; i++) {
+		err = sys_add(T, sys, rules[i], i, arch32);
+		if (err == -EEXIST)
+			*refused = i;
+	}
+	return !err && T->spent ? -ELOOP : err;
+}
+
+static void tree_free(struct lt_tree *T)
+{
+	for (size_t i = 0; i < T->n; i++)
+		free(T->all[i]);
+	free(T->all);
+}
+
+int policy_lsc_lay_out(const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,
+		       struct policy_lsc_layout *lay)
+{
+	struct lt_tree tree = { .left = (size_t)1 << 22 };
+	struct lt_sys sys = { 0 };
+	size_t refused;
+	int err = tree_build(&tree, &sys, rules, n, arch32, &refused);
+
+	if (!err && sys.chains)
+		err = lt_bpf_place(lay, sys.chains);
+	tree_free(&tree);
+	return err;
+}
+
 int policy_lsc_resolve(const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,
-		       uint32_t dflt, struct policy_lsc_rules *out)
+		       uint32_t dflt, struct policy_lsc_layout *lay, struct policy_lsc_rules *out)
 {
 	struct lt_tree tree = { .left = (size_t)1 << 22 }, *T = &tree;
 	struct lt_sys sys = { 0 };
@@ -831,24 +867,16 @@ int policy_lsc_resolve(const struct cbpf_policy_rule *const *rules, size_t n, bo
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < n && !err; i++) {
-		err = sys_add(T, &sys, rules[i], i, arch32);
-		if (err == -EEXIST)
-			out->refused = i;
-	}
-	if (!err && T->spent)
-		err = -ELOOP;
+	err = tree_build(T, &sys, rules, n, arch32, &out->refused);
 	if (!err && !sys.chains)
 		err = out_push(out, sys.action, sys.src, NULL, 0);
-	else if (!err && !(err = lt_bpf_read(sys.chains, arch32, dflt, out)))
+	else if (!err && !(err = lt_bpf_read(lay, sys.chains, arch32, dflt, out)))
 		read_level(&rd, sys.chains), err = rd.err;
 	if (err == 1)
 		err = 0;
 	if (!err && T->spent)
 		err = -ELOOP;
-	for (size_t i = 0; i < tree.n; i++)
-		free(tree.all[i]);
-	free(tree.all);
+	tree_free(T);
 	if (err) {
 		policy_lsc_rules_free(out);
 		out->v = NULL, out->n = out->cap = 0;
