@@ -856,10 +856,13 @@ static void check_group(struct policy_ctx *ctx, enum cbpf_arch arch, struct nr_r
 		any = first[i] != SIZE_MAX;
 	if (ctx->oci && !ctx->opts->strict) {
 		if (any && !(err = lsc_replace(ctx, arch, g, n, gone, derived, &why, &stale))) {
+			/* the accumulator is told of once per syscall and architecture */
 			for (size_t i = 0; i < n; i++)
-				if (first[i] != SIZE_MAX)
+				if (first[i] != SIZE_MAX) {
 					report_overlap(ctx, reported, g[first[i]].rule, g[i].rule,
 						       arch, &stale);
+					stale.any = false;
+				}
 			goto out;
 		}
 		if (any && err == -ENOMEM) {
