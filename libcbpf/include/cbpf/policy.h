@@ -132,7 +132,10 @@ enum cbpf_cmp {
 struct cbpf_policy_cond {
 	unsigned arg; /* 0..5 */
 	enum cbpf_cmp op;
-	uint64_t mask; /* MASKED_*; all ones otherwise */
+	/* MASKED_*; all ones otherwise, but for an order (LT LE GT GE) whose mask lies within one
+	 * 32-bit half: (arg & mask) op value, that half's masked bits alone (the tests
+	 * libseccomp 2.5.4's filter makes on a stale accumulator, docs/policy.md) */
+	uint64_t mask;
 	uint64_t value;
 };
 

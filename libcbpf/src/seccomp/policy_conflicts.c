@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Contradicting rules: two actions for a call that can meet the conditions of both. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -622,26 +623,116 @@ struct derived {
 	size_t n, cap;
 };
 
-static void report_overlap(struct policy_ctx *ctx, bool *reported, size_t first, size_t second)
+/* A 32-bit word of an argument as a message names it: "arg0's high word & 0xff". */
+static void word_text(char *buf, size_t size, bool arch32, unsigned arg, bool hi, uint32_t mask)
+{
+	int n = arch32 ? snprintf(buf, size, "arg%u", arg)
+		       : snprintf(buf, size, "arg%u's %s word", arg, hi ? "high" : "low");
+
+	if (mask != UINT32_MAX && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, " & %#" PRIx32, mask);
+}
+
+/*
+ * Where libseccomp's filter tests another word than its tree names (out->stale), for a
+ * message; "" where it tests what the tree says.
+ */
+static void stale_text(char *buf, size_t size, enum cbpf_arch arch,
+		       const struct policy_lsc_stale *st)
+{
+	char node[48], acc[48];
+
+	*buf = 0;
+	if (!st->any)
+		return;
+	word_text(node, sizeof(node), arch_args32(arch), st->arg, st->hi, st->mask);
+	word_text(acc, sizeof(acc), arch_args32(arch), st->acc_arg, st->acc_hi, st->acc_mask);
+	snprintf(buf, size,
+		 "on %s libseccomp 2.5.4's filter compares %s where its tree compares %s (an "
+		 "earlier test left that word in the accumulator), and so does this filter: runc's "
+		 "may not do what the profile says",
+		 cbpf_arch_name(arch), acc, node);
+}
+
+static void report_overlap(struct policy_ctx *ctx, bool *reported, size_t first, size_t second,
+			   enum cbpf_arch arch, const struct policy_lsc_stale *st)
 {
 	const struct cbpf_policy_rule *a = &ctx->pol->rules[first], *b = &ctx->pol->rules[second];
-	char act_a[32], act_b[32];
+	bool *told = reported + 2 * (ctx->pol->n_rules + 1);
+	char act_a[32], act_b[32], stale[384];
 
-	/* reported[] has a second half for these warnings: a rule warned about on one
-	 * architecture can still be an error on another */
+	/* reported[] has a second part for these warnings (a rule warned about on one
+	 * architecture can still be an error on another) and a third for the accumulator's */
 	reported += ctx->pol->n_rules + 1;
-	if (reported[second])
+	stale_text(stale, sizeof(stale), arch, st);
+	if (reported[second]) {
+		if (*stale && !told[second])
+			policy_diag(ctx, CBPF_SEV_NOTE, b->file, b->line, b->col, 0,
+				    "rules for '%s': %s", b->syscall, stale);
+		told[second] |= *stale != 0;
 		return;
+	}
 	reported[second] = true;
+	told[second] = *stale != 0;
 	cbpf_seccomp_action_format(a->action, act_a, sizeof(act_a));
 	cbpf_seccomp_action_format(b->action, act_b, sizeof(act_b));
 	policy_diag(ctx, CBPF_SEV_WARNING, b->file, b->line, b->col, 0,
 		    "rules for '%s' overlap: %s here and %s in another rule, and a call can meet "
-		    "the conditions of both; it gets the action of libseccomp's argument tree, as "
-		    "runc adds them in file order (--strict: an error)",
-		    b->syscall, act_b, act_a);
+		    "the conditions of both; it gets the action of libseccomp's filter, as runc "
+		    "adds them in file order (--strict: an error)%s%s",
+		    b->syscall, act_b, act_a, *stale ? "; " : "", stale);
 	policy_diag(ctx, CBPF_SEV_NOTE, a->file, a->line, a->col, 0,
 		    "the other rule for '%s' is here", a->syscall);
+}
+
+/* Where libseccomp puts arch's section in the filter: x86_64 and x32 share the first's. */
+static size_t lsc_section(const struct cbpf_policy *pol, enum cbpf_arch arch)
+{
+	size_t at = pol->n_arches;
+
+	for (size_t i = 0; i < pol->n_arches; i++)
+		if (pol->arches[i] == arch ||
+		    (pol->arches[i] == CBPF_ARCH_X32 && arch == CBPF_ARCH_X86_64) ||
+		    (pol->arches[i] == CBPF_ARCH_X86_64 && arch == CBPF_ARCH_X32))
+			at = at < i ? at : i;
+	return at;
+}
+
+/*
+ * The blocks libseccomp lays out before arch's for syscall: those of the architectures after
+ * arch in the filter, the last first (gen_bpf.c lays out from the filter's end). NULL: no
+ * memory. A tree it cannot build (a rule refused there) adds nothing.
+ */
+static struct policy_lsc_layout *lsc_layout(struct policy_ctx *ctx, enum cbpf_arch arch,
+					    const char *syscall)
+{
+	const struct cbpf_policy *pol = ctx->pol;
+	struct policy_lsc_layout *lay = policy_lsc_layout_new();
+	const struct cbpf_policy_rule **rs = malloc((pol->n_rules + 1) * sizeof(*rs));
+	size_t mine = lsc_section(pol, arch);
+
+	if (!lay || !rs)
+		goto nomem;
+	for (size_t a = pol->n_arches; a-- > 0;) {
+		enum cbpf_arch b = pol->arches[a];
+		size_t n = 0;
+		uint32_t nr;
+
+		if (lsc_section(pol, b) <= mine)
+			continue;
+		for (size_t r = 0; r < pol->n_rules; r++)
+			if (!strcmp(pol->rules[r].syscall, syscall) &&
+			    policy_rule_nr(&pol->rules[r], b, &nr))
+				rs[n++] = &pol->rules[r];
+		if (n && policy_lsc_lay_out(rs, n, arch_args32(b), lay) == -ENOMEM)
+			goto nomem;
+	}
+	free(rs);
+	return lay;
+nomem:
+	free(rs);
+	policy_lsc_layout_free(lay);
+	return NULL;
 }
 
 /*
@@ -651,10 +742,12 @@ static void report_overlap(struct policy_ctx *ctx, bool *reported, size_t first,
  * and -ENOTSUP leave the conflicts errors, with a note saying why (*why: the rule it is on).
  */
 static int lsc_replace(struct policy_ctx *ctx, enum cbpf_arch arch, const struct nr_rule *g,
-		       size_t n, unsigned *gone, struct derived *out, size_t *why)
+		       size_t n, unsigned *gone, struct derived *out, size_t *why,
+		       struct policy_lsc_stale *stale)
 {
 	const struct cbpf_policy_rule *rules = ctx->pol->rules;
 	const struct cbpf_policy_rule **rs = malloc(n * sizeof(*rs));
+	struct policy_lsc_layout *lay;
 	struct policy_lsc_rules res;
 	int err;
 
@@ -662,7 +755,11 @@ static int lsc_replace(struct policy_ctx *ctx, enum cbpf_arch arch, const struct
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		rs[i] = &rules[g[i].rule];
-	err = policy_lsc_resolve(rs, n, arch_args32(arch), &res);
+	lay = lsc_layout(ctx, arch, rules[g[0].rule].syscall);
+	err = lay ? policy_lsc_resolve(rs, n, arch_args32(arch), ctx->pol->default_action, lay,
+				       &res)
+		  : -ENOMEM;
+	policy_lsc_layout_free(lay);
 	free(rs);
 	if (err == -EEXIST)
 		*why = g[res.refused].rule;
@@ -670,6 +767,7 @@ static int lsc_replace(struct policy_ctx *ctx, enum cbpf_arch arch, const struct
 		*why = g[0].rule;
 	if (err)
 		return err;
+	*stale = res.stale;
 	if (out->n + res.n > out->cap) {
 		size_t cap = 2 * (out->n + res.n);
 		struct derived_rule *v = realloc(out->v, cap * sizeof(*v));
@@ -713,7 +811,7 @@ static int lsc_refused(struct policy_ctx *ctx, enum cbpf_arch arch, const struct
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		rs[i] = &rules[g[i].rule];
-	err = policy_lsc_resolve(rs, n, arch_args32(arch), &res);
+	err = policy_lsc_resolve(rs, n, arch_args32(arch), ctx->pol->default_action, NULL, &res);
 	free(rs);
 	policy_lsc_rules_free(&res);
 	/* -ELOOP here is a large group that the model stopped following, not a proof */
@@ -742,7 +840,8 @@ static void check_group(struct policy_ctx *ctx, enum cbpf_arch arch, struct nr_r
 	size_t *first = malloc(n * sizeof(*first));
 	enum conflict *how = malloc(n * sizeof(*how));
 	size_t why = SIZE_MAX; /* the rule a note on libseccomp's reading is about */
-	bool any = false;      /* conditional rules that contradict */
+	struct policy_lsc_stale stale = { 0 };
+	bool any = false; /* conditional rules that contradict */
 	unsigned errors = ctx->errors;
 	int err = 0;
 
@@ -756,10 +855,14 @@ static void check_group(struct policy_ctx *ctx, enum cbpf_arch arch, struct nr_r
 	for (size_t i = 0; i < n && !any; i++)
 		any = first[i] != SIZE_MAX;
 	if (ctx->oci && !ctx->opts->strict) {
-		if (any && !(err = lsc_replace(ctx, arch, g, n, gone, derived, &why))) {
+		if (any && !(err = lsc_replace(ctx, arch, g, n, gone, derived, &why, &stale))) {
+			/* the accumulator is told of once per syscall and architecture */
 			for (size_t i = 0; i < n; i++)
-				if (first[i] != SIZE_MAX)
-					report_overlap(ctx, reported, g[first[i]].rule, g[i].rule);
+				if (first[i] != SIZE_MAX) {
+					report_overlap(ctx, reported, g[first[i]].rule, g[i].rule,
+						       arch, &stale);
+					stale.any = false;
+				}
 			goto out;
 		}
 		if (any && err == -ENOMEM) {
@@ -834,7 +937,7 @@ void policy_check_conflicts(struct policy_ctx *ctx)
 	struct cbpf_policy *pol = ctx->pol;
 	struct cbpf_policy_cond **sorted = calloc(pol->n_rules + 1, sizeof(*sorted));
 	struct nr_rule *v = malloc((pol->n_rules + 1) * sizeof(*v));
-	bool *reported = calloc(2 * (pol->n_rules + 1), sizeof(*reported));
+	bool *reported = calloc(3 * (pol->n_rules + 1), sizeof(*reported));
 	unsigned *gone = calloc(pol->n_rules + 1, sizeof(*gone));
 	struct derived derived = { 0 };
 

@@ -72,6 +72,37 @@ static void add_step(struct cond_steps *cs, uint8_t word, uint16_t op, uint32_t 
 	*at = cs->n++;
 }
 
+/*
+ * An order on the bits of one 32-bit half (the mask lies within it): (arg & mask) > value, or
+ * >= with ge, as at most one step on that half. Whether it applies.
+ */
+static bool half_order(const struct cbpf_policy_cond *c, bool arch32, bool ge,
+		       struct cond_steps *cs, int *at)
+{
+	uint64_t m = c->mask, v = c->value;
+	bool hi = !(uint32_t)m;
+
+	if (!m || m == UINT64_MAX || ((uint32_t)m && m >> 32))
+		return false;
+	if (hi && arch32) { /* no high half: the masked argument is 0 */
+		*at = ge && !v ? OUT_T : OUT_F;
+		return true;
+	}
+	if (!hi && v >> 32) {
+		*at = OUT_F;
+		return true;
+	}
+	/* (hi & m):0 >= vhi:vlo needs hi & m > vhi where vlo is not 0 */
+	cs->s[cs->n] = (struct step){ (uint8_t)(c->arg * 2 + hi),
+				      ge && (hi ? !(uint32_t)v : true) ? CBPF_JGE : CBPF_JGT,
+				      hi ? (uint32_t)(m >> 32) : (uint32_t)m,
+				      hi ? (uint32_t)(v >> 32) : (uint32_t)v,
+				      OUT_T,
+				      OUT_F };
+	*at = cs->n++;
+	return true;
+}
+
 /* Expands a condition into steps, comparing 64 bits unsigned (32 on 32-bit arches). */
 static void cond_expand(const struct cbpf_policy_cond *c, bool arch32, struct cond_steps *cs)
 {
@@ -97,7 +128,9 @@ static void cond_expand(const struct cbpf_policy_cond *c, bool arch32, struct co
 	case CBPF_CMP_LT: /* !(>=) */
 	case CBPF_CMP_GE:
 		neg = c->op == CBPF_CMP_LT;
-		if (arch32) {
+		if (half_order(c, arch32, true, cs, &at)) {
+			/* one step or none */
+		} else if (arch32) {
 			add_step(cs, lo, CBPF_JGE, vlo, OUT_T, OUT_F, &at);
 		} else if (!vlo) {
 			add_step(cs, hi, CBPF_JGE, vhi, OUT_T, OUT_F, &at);
@@ -113,7 +146,9 @@ static void cond_expand(const struct cbpf_policy_cond *c, bool arch32, struct co
 	case CBPF_CMP_GT:
 	default:
 		neg = c->op == CBPF_CMP_LE;
-		if (arch32) {
+		if (half_order(c, arch32, false, cs, &at)) {
+			/* one step or none */
+		} else if (arch32) {
 			add_step(cs, lo, CBPF_JGT, vlo, OUT_T, OUT_F, &at);
 		} else if (vlo == UINT32_MAX) {
 			add_step(cs, hi, CBPF_JGT, vhi, OUT_T, OUT_F, &at);
@@ -139,8 +174,12 @@ static int step_eval(const struct step *s, const struct know *k)
 {
 	uint32_t lo = k->lo[s->word], hi = k->hi[s->word];
 
+	if (s->mask != UINT32_MAX && lo != hi)
+		return -1;
 	if (s->mask != UINT32_MAX)
-		return lo == hi ? (lo & s->mask) == s->k : -1;
+		return s->op == CBPF_JGT   ? (lo & s->mask) > s->k
+		       : s->op == CBPF_JGE ? (lo & s->mask) >= s->k
+					   : (lo & s->mask) == s->k;
 	switch (s->op) {
 	case CBPF_JEQ:
 		if (lo == hi)

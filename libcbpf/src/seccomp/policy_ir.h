@@ -84,6 +84,8 @@ void policy_check_truncation(struct policy_ctx *ctx);
 
 /* ---------------------------------------------------------------- libseccomp's tree */
 
+struct policy_lsc_layout;
+
 /* A rule of libseccomp's reading of one syscall's rules: tried in order, the first that holds. */
 struct policy_lsc_rule {
 	uint32_t action;
@@ -96,19 +98,38 @@ struct policy_lsc_rules {
 	struct policy_lsc_rule *v;
 	size_t n, cap;
 	size_t refused; /* on -EEXIST: the input rule libseccomp refused */
+	/* the first test libseccomp's BPF makes on another word than its tree's node names (the
+	 * word its accumulator still holds there); any false: none */
+	struct policy_lsc_stale {
+		bool any;
+		unsigned arg, acc_arg; /* the node's argument, and the accumulator's */
+		bool hi, acc_hi;       /* which 32-bit half (64-bit arguments only) */
+		uint32_t mask, acc_mask;
+	} stale;
 };
 
 /*
  * (policy_libseccomp_tree.c) rules[0..n), one syscall's on one architecture (32-bit arguments
  * when arch32), added in this order to libseccomp 2.5.4's argument tree as runc adds them, read
  * back as ordered rules whose first match gives the action libseccomp's filter gives (none: the
- * default action). 0; -EEXIST: libseccomp refuses rule out->refused; -ELOOP: libseccomp would
- * not finish (more than 2^22 steps); -ENOTSUP: the tree says something these rules cannot (an
- * order on masked bits, a low word's order with no high word fixed) or is too large; -ENOMEM.
- * out is empty on error.
+ * default action, dflt), as its BPF runs them, not as the tree says (policy_libseccomp_bpf.c;
+ * out->stale says where the two differ). 0; -EEXIST: libseccomp refuses rule out->refused;
+ * -ELOOP: libseccomp would not finish (more than 2^22 steps); -ENOTSUP: the tree or its BPF is
+ * too large to read (paths, blocks, tests on a path); -ENOMEM. out is empty on error.
  */
 int policy_lsc_resolve(const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,
-		       struct policy_lsc_rules *out);
+		       uint32_t dflt, struct policy_lsc_layout *lay, struct policy_lsc_rules *out);
+/*
+ * (the same) The blocks libseccomp makes of rules[0..n) on another architecture of the filter,
+ * added to lay and laid out (policy_libseccomp_bpf.c): identical blocks are shared between
+ * architectures, and laid out once, for the first architecture the layout reaches (the last in
+ * the filter). Call it for those, last first, before policy_lsc_resolve with lay. 0 or <0.
+ */
+int policy_lsc_lay_out(const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,
+		       struct policy_lsc_layout *lay);
+/* The blocks of one filter's trees, for policy_lsc_resolve; _free accepts NULL. */
+struct policy_lsc_layout *policy_lsc_layout_new(void);
+void policy_lsc_layout_free(struct policy_lsc_layout *lay);
 void policy_lsc_rules_free(struct policy_lsc_rules *out);
 
 #endif

@@ -14,29 +14,15 @@
  * tried in order; a branch with an action returns it, one with a sub-level descends, and a
  * sub-level that returns nothing, or a branch with neither, goes on to the next node of the
  * level, the last one to the level above, the top level's to the default action. That reading
- * is a list of conjunctions tried in order, one per branch with an action, depth first.
+ * is a list of conjunctions tried in order, one per branch with an action, depth first. Where
+ * libseccomp's BPF does not test the word a node names (its accumulator, gen_bpf.c), the tree
+ * is read as that BPF runs instead (policy_libseccomp_bpf.c): the kernel runs the BPF.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "seccomp/policy_ir.h"
-
-/* One node: a test of one 32-bit word (an argument's high or low half), and its two ways on. */
-struct lt_node {
-	unsigned arg;
-	bool hi;
-	enum cbpf_cmp op;      /* EQ, MASKED_EQ, GT, GE: what the filter tests */
-	enum cbpf_cmp op_orig; /* the rule's operator: orders the level */
-	uint32_t mask, datum;
-	uint64_t full; /* the rule's whole value */
-	bool has_t, has_f;
-	uint32_t act_t, act_f;
-	size_t src_t, src_f;	   /* the rule each action came from */
-	struct lt_node *prv, *nxt; /* the level */
-	struct lt_node *t, *f;	   /* the sub-levels */
-	unsigned ref;
-};
+#include "seccomp/policy_libseccomp_tree.h"
 
 /*
  * The nodes made while reading one syscall's rules, all freed at the end (a node libseccomp
@@ -662,14 +648,6 @@ again:
 
 /* ---------------------------------------------------------------- reading the tree */
 
-/* One test a path made: (word & mask) op datum, the word arg * 2 + hi, and which way it went. */
-struct lt_lit {
-	int word;
-	uint32_t mask, datum;
-	enum cbpf_cmp op;
-	bool t;
-};
-
 struct lt_read {
 	struct policy_lsc_rules *out;
 	struct lt_tree *T;
@@ -679,14 +657,20 @@ struct lt_read {
 	int err;
 };
 
-/* The path's conjunction as conditions on whole arguments, or -ENOTSUP. */
-static int path_conds(struct lt_read *rd, struct cbpf_policy_cond *conds, size_t *n)
+/*
+ * The path's conjunction as conditions on whole arguments, conds[0..*n): 0, or 1 when no call
+ * takes the path. An order that libseccomp's BPF makes on a word no plain condition names
+ * alone (a masked word, a low word whose high word the path has not fixed) is an order on the
+ * argument's bits in that half (struct cbpf_policy_cond's mask).
+ */
+static int path_conds(bool arch32, const struct lt_lit *path, size_t depth,
+		      struct cbpf_policy_cond *conds, size_t *n)
 {
 	*n = 0;
-	for (size_t i = 0; i < rd->depth; i++) {
-		const struct lt_lit *x = &rd->path[i];
+	for (size_t i = 0; i < depth; i++) {
+		const struct lt_lit *x = &path[i];
 		unsigned arg = (unsigned)x->word / 2;
-		bool hi = x->word & 1;
+		bool hi = x->word & 1, found = arch32, gt = x->op == CBPF_CMP_GT;
 		struct cbpf_policy_cond c = { .arg = arg, .mask = UINT64_MAX };
 		uint64_t shift = hi ? 32 : 0, base = 0;
 
@@ -697,40 +681,44 @@ static int path_conds(struct lt_read *rd, struct cbpf_policy_cond *conds, size_t
 			conds[(*n)++] = c;
 			continue;
 		}
-		if (x->mask != UINT32_MAX)
-			return -ENOTSUP; /* an order on masked bits */
-		if (hi) {
+		if (x->mask == UINT32_MAX && hi) {
 			/* hi > d: arg > d:ffffffff; hi >= d: arg >= d:00000000 */
 			c.value = (uint64_t)x->datum << 32;
-			if (x->op == CBPF_CMP_GT)
+			if (gt)
 				c.value |= UINT32_MAX, c.op = x->t ? CBPF_CMP_GT : CBPF_CMP_LE;
 			else
 				c.op = x->t ? CBPF_CMP_GE : CBPF_CMP_LT;
 			conds[(*n)++] = c;
 			continue;
 		}
-		if (!rd->arch32) {
-			/* an order on the low word is one on the argument where the path fixed
-			 * the high word */
-			bool found = false;
+		/* an order on the low word is one on the argument where the path fixed the high
+		 * word */
+		for (size_t j = 0; j < depth && !found && x->mask == UINT32_MAX; j++) {
+			const struct lt_lit *y = &path[j];
 
-			for (size_t j = 0; j < rd->depth && !found; j++) {
-				const struct lt_lit *y = &rd->path[j];
-
-				if (y->word == x->word + 1 && y->t && y->mask == UINT32_MAX &&
-				    (y->op == CBPF_CMP_EQ || y->op == CBPF_CMP_MASKED_EQ)) {
-					base = (uint64_t)y->datum << 32;
-					found = true;
-				}
+			if (y->word == x->word + 1 && y->t && y->mask == UINT32_MAX &&
+			    (y->op == CBPF_CMP_EQ || y->op == CBPF_CMP_MASKED_EQ)) {
+				base = (uint64_t)y->datum << 32;
+				found = true;
 			}
-			if (!found)
-				return -ENOTSUP;
 		}
-		c.value = base | x->datum;
-		if (x->op == CBPF_CMP_GT)
-			c.op = x->t ? CBPF_CMP_GT : CBPF_CMP_LE;
-		else
-			c.op = x->t ? CBPF_CMP_GE : CBPF_CMP_LT;
+		if (x->mask == UINT32_MAX && found) {
+			c.value = base | x->datum;
+			if (gt)
+				c.op = x->t ? CBPF_CMP_GT : CBPF_CMP_LE;
+			else
+				c.op = x->t ? CBPF_CMP_GE : CBPF_CMP_LT;
+			conds[(*n)++] = c;
+			continue;
+		}
+		if (!x->mask) { /* 0 > d never holds, 0 >= d only for d 0 */
+			if (x->t != (!gt && !x->datum))
+				return 1;
+			continue;
+		}
+		c.op = gt ? x->t ? CBPF_CMP_GT : CBPF_CMP_LE : x->t ? CBPF_CMP_GE : CBPF_CMP_LT;
+		c.mask = (uint64_t)x->mask << shift;
+		c.value = (uint64_t)x->datum << shift;
 		conds[(*n)++] = c;
 	}
 	return 0;
@@ -756,11 +744,24 @@ static int out_push(struct policy_lsc_rules *out, uint32_t action, size_t src,
 	return 0;
 }
 
-/* The same test made earlier on the path: the way it went then, else -1. */
-static int path_known(const struct lt_read *rd, const struct lt_lit *x)
+int lt_path_push(struct policy_lsc_rules *out, bool arch32, const struct lt_lit *path, size_t depth,
+		 uint32_t action, size_t src)
 {
-	for (size_t i = 0; i < rd->depth; i++) {
-		const struct lt_lit *y = &rd->path[i];
+	struct cbpf_policy_cond conds[64];
+	size_t nc;
+	int err;
+
+	if (depth > sizeof(conds) / sizeof(conds[0]))
+		return -ENOTSUP;
+	if ((err = path_conds(arch32, path, depth, conds, &nc)))
+		return err == 1 ? 0 : err;
+	return out_push(out, action, src, conds, nc);
+}
+
+int lt_path_known(const struct lt_lit *path, size_t depth, const struct lt_lit *x)
+{
+	for (size_t i = 0; i < depth; i++) {
+		const struct lt_lit *y = &path[i];
 
 		if (y->word == x->word && y->mask == x->mask && y->op == x->op &&
 		    y->datum == x->datum)
@@ -774,9 +775,8 @@ static int path_known(const struct lt_read *rd, const struct lt_lit *x)
  * (the tests from the top down to it), in this order. Each node tests its own word, as
  * libseccomp's own reading of the tree does (seccomp_export_pfc): the first of these rules a
  * call meets is what the tree gives it, as a sub-level that returns nothing passes on to the
- * next node, whose rules come next. (libseccomp's BPF can differ where such a next node's block
- * assumed its left neighbour's word in the accumulator and the layout put no load before it,
- * gen_bpf.c _gen_bpf_build_bpf: a bug of libseccomp's, not reproduced.)
+ * next node, whose rules come next. (Where libseccomp's BPF tests another word at such a next
+ * node, policy_libseccomp_bpf.c reads the tree instead.)
  */
 static void read_level(struct lt_read *rd, const struct lt_node *n)
 {
@@ -784,7 +784,7 @@ static void read_level(struct lt_read *rd, const struct lt_node *n)
 		n = n->prv;
 	for (; n && !rd->err; n = n->nxt) {
 		struct lt_lit lit = { (int)(n->arg * 2 + n->hi), n->mask, n->datum, n->op, true };
-		int known = path_known(rd, &lit);
+		int known = lt_path_known(rd->path, rd->depth, &lit);
 
 		if (!rd->budget-- || rd->T->spent) {
 			rd->err = -ENOTSUP;
@@ -793,8 +793,6 @@ static void read_level(struct lt_read *rd, const struct lt_node *n)
 		for (int b = 1; b >= 0 && !rd->err; b--) {
 			const struct lt_node *sub = b ? n->t : n->f;
 			bool has = b ? n->has_t : n->has_f;
-			struct cbpf_policy_cond conds[64];
-			size_t nc;
 
 			/* a test made before on this path goes the same way */
 			if (known == !b || (!sub && !has))
@@ -807,9 +805,10 @@ static void read_level(struct lt_read *rd, const struct lt_node *n)
 			rd->path[rd->depth++] = lit;
 			if (sub)
 				read_level(rd, sub);
-			else if (!(rd->err = path_conds(rd, conds, &nc)))
-				rd->err = out_push(rd->out, b ? n->act_t : n->act_f,
-						   b ? n->src_t : n->src_f, conds, nc);
+			else
+				rd->err = lt_path_push(rd->out, rd->arch32, rd->path, rd->depth,
+						       b ? n->act_t : n->act_f,
+						       b ? n->src_t : n->src_f);
 			rd->depth--;
 		}
 	}
@@ -823,8 +822,44 @@ void policy_lsc_rules_free(struct policy_lsc_rules *out)
 		free(out->v);
 }
 
+/* The tree of rules[0..n) in sys; 0, -EEXIST (*refused set), -ELOOP, -ENOMEM. */
+static int tree_build(struct lt_tree *T, struct lt_sys *sys,
+		      const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,
+		      size_t *refused)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < n && !err; i++) {
+		err = sys_add(T, sys, rules[i], i, arch32);
+		if (err == -EEXIST)
+			*refused = i;
+	}
+	return !err && T->spent ? -ELOOP : err;
+}
+
+static void tree_free(struct lt_tree *T)
+{
+	for (size_t i = 0; i < T->n; i++)
+		free(T->all[i]);
+	free(T->all);
+}
+
+int policy_lsc_lay_out(const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,
+		       struct policy_lsc_layout *lay)
+{
+	struct lt_tree tree = { .left = (size_t)1 << 22 };
+	struct lt_sys sys = { 0 };
+	size_t refused;
+	int err = tree_build(&tree, &sys, rules, n, arch32, &refused);
+
+	if (!err && sys.chains)
+		err = lt_bpf_place(lay, sys.chains);
+	tree_free(&tree);
+	return err;
+}
+
 int policy_lsc_resolve(const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,
-		       struct policy_lsc_rules *out)
+		       uint32_t dflt, struct policy_lsc_layout *lay, struct policy_lsc_rules *out)
 {
 	struct lt_tree tree = { .left = (size_t)1 << 22 }, *T = &tree;
 	struct lt_sys sys = { 0 };
@@ -832,22 +867,16 @@ int policy_lsc_resolve(const struct cbpf_policy_rule *const *rules, size_t n, bo
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < n && !err; i++) {
-		err = sys_add(T, &sys, rules[i], i, arch32);
-		if (err == -EEXIST)
-			out->refused = i;
-	}
-	if (!err && T->spent)
-		err = -ELOOP;
+	err = tree_build(T, &sys, rules, n, arch32, &out->refused);
 	if (!err && !sys.chains)
 		err = out_push(out, sys.action, sys.src, NULL, 0);
-	else if (!err)
+	else if (!err && !(err = lt_bpf_read(lay, sys.chains, arch32, dflt, out)))
 		read_level(&rd, sys.chains), err = rd.err;
+	if (err == 1)
+		err = 0;
 	if (!err && T->spent)
 		err = -ELOOP;
-	for (size_t i = 0; i < tree.n; i++)
-		free(tree.all[i]);
-	free(tree.all);
+	tree_free(T);
 	if (err) {
 		policy_lsc_rules_free(out);
 		out->v = NULL, out->n = out->cap = 0;

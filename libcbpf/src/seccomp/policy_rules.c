@@ -121,7 +121,9 @@ void policy_cond_format(const struct cbpf_policy_cond *c, uint64_t value, uint64
 {
 	static const char *const ops[] = { "==", "!=", "<", "<=", ">", ">=", "==", "!=" };
 
-	if (c->op == CBPF_CMP_MASKED_EQ || c->op == CBPF_CMP_MASKED_NE)
+	/* an order with a mask of its own: libseccomp's filter's test of one masked half */
+	if (c->op == CBPF_CMP_MASKED_EQ || c->op == CBPF_CMP_MASKED_NE ||
+	    (c->mask && c->mask != UINT64_MAX))
 		snprintf(buf, size, "(arg%u & %#" PRIx64 ") %s %#" PRIx64, c->arg, mask, ops[c->op],
 			 value);
 	else
