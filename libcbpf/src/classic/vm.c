@@ -123,6 +123,12 @@ static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccom
 	X(OP_JGT_K_RR)                                                                             \
 	X(OP_JGE_K_RR)                                                                             \
 	X(OP_JSET_K_RR)                                                                            \
+	/* jeq #k on A at pc and the 1 to 3 after it, where each falls to the next when A differs */ \
+	/* and all jump to one target when equal (pcap_compile's `ip proto tcp or udp`): one */   \
+	/* branch on whether A is any of the 2 to 4 k. */                                         \
+	X(OP_JIN2)                                                                                 \
+	X(OP_JIN3)                                                                                 \
+	X(OP_JIN4)                                                                                 \
 	/* A load fused with the conditional jump on k after it, plain or to two returns (_RR), */ \
 	/* for [k] with 0 <= k < 2^31 and for [x + k]. */                                          \
 	FUSED_OPS(X, OP_LD_W)                                                                      \
@@ -130,7 +136,9 @@ static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccom
 	FUSED_OPS(X, OP_LD_B)                                                                      \
 	FUSED_OPS(X, OP_LD_W_IND)                                                                  \
 	FUSED_OPS(X, OP_LD_H_IND)                                                                  \
-	FUSED_OPS(X, OP_LD_B_IND)
+	FUSED_OPS(X, OP_LD_B_IND)                                                                  \
+	/* and #k fused with the conditional jump on k after it: pcap_compile's masks. */         \
+	FUSED_OPS(X, OP_AND_K)
 
 #define OP_ENUM(op) op,
 enum op { VM_OPS(OP_ENUM) N_OPS };
@@ -541,8 +549,27 @@ static bool both_return(const struct fop *ops, uint32_t pc)
 }
 
 /*
- * Fuses the load at ops[pc] with the conditional jump after it, and turns jumps to two returns
- * into their _RR form. ops[pc + 1] keeps its own op, for jumps that land on it.
+ * How many jeq on k, from ops[pc] on (at most 4), each falling to the next when A differs and
+ * all jumping to one target when equal: 1 when ops[pc] starts no such chain, 0 when it is no
+ * jeq on k. The ops are the plain ones (prepare_one's).
+ */
+static uint32_t jeq_chain(const struct fop *ops, uint32_t pc, uint32_t len)
+{
+	uint32_t n = 1, target = pc + 1 + ops[pc].jt;
+
+	if (ops[pc].op != OP_JEQ_K)
+		return 0;
+	while (n < 4 && pc + n < len && ops[pc + n - 1].jf == 0 && ops[pc + n].op == OP_JEQ_K &&
+	       pc + n + 1 + ops[pc + n].jt == target)
+		n++;
+	return n;
+}
+
+/*
+ * Fuses the load or and #k at ops[pc] with the conditional jump after it, and turns jumps to
+ * two returns into their _RR form. ops[pc + 1] keeps its own op, for jumps that land on it. A
+ * chain of jeq (jeq_chain) becomes one op, and the op before it is then not fused with its
+ * first jeq: the chain's one branch is worth more than the dispatch the fusion saves.
  */
 static void fuse(struct fop *ops, uint32_t pc, uint32_t len)
 {
@@ -550,12 +577,16 @@ static void fuse(struct fop *ops, uint32_t pc, uint32_t len)
 		[OP_LD_W] = OP_LD_W_JEQ,	 [OP_LD_H] = OP_LD_H_JEQ,
 		[OP_LD_B] = OP_LD_B_JEQ,	 [OP_LD_W_IND] = OP_LD_W_IND_JEQ,
 		[OP_LD_H_IND] = OP_LD_H_IND_JEQ, [OP_LD_B_IND] = OP_LD_B_IND_JEQ,
+		[OP_AND_K] = OP_AND_K_JEQ,
 	};
 	struct fop *f = &ops[pc];
+	uint32_t chain = jeq_chain(ops, pc, len);
 	int cond;
 
-	if (pc + 1 < len && (size_t)f->op < sizeof(family) && family[f->op] &&
-	    (cond = cond_k(ops[pc + 1].op)) >= 0)
+	if (chain >= 2)
+		f->op = (uint8_t)(OP_JIN2 + chain - 2);
+	else if (pc + 1 < len && (size_t)f->op < sizeof(family) && family[f->op] &&
+		 (cond = cond_k(ops[pc + 1].op)) >= 0 && jeq_chain(ops, pc + 1, len) < 2)
 		f->op = (uint8_t)(family[f->op] + 2 * cond + both_return(ops, pc + 1));
 }
 
@@ -732,18 +763,19 @@ const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
  * from the op after one not taken). Landing on a return returns at once: every run ends with
  * one, and this spares its dispatch.
  */
-#define JUMP(j, test)                                                                              \
+#define JUMP_TO(test, t, f)                                                                        \
 	do {                                                                                       \
 		if (__builtin_expect(!!(test), 1)) {                                               \
-			pc = (j) + 1 + (j)->jt;                                                    \
+			pc = (t);                                                                  \
 			if (pc->op == OP_RET_K)                                                    \
 				return pc->k;                                                      \
 			DISPATCH;                                                                  \
 		}                                                                                  \
-		pc = (j) + 1 + (j)->jf;                                                            \
+		pc = (f);                                                                          \
 		if (pc->op == OP_RET_K)                                                            \
 			return pc->k;                                                              \
 	} while (0)
+#define JUMP(j, test) JUMP_TO(test, (j) + 1 + (j)->jt, (j) + 1 + (j)->jf)
 /*
  * A conditional jump to two returns: the result of the one taken, with no branch (as a mask:
  * gcc makes a branch of the plain ?:, mispredicted as often as the packets differ).
@@ -1065,12 +1097,24 @@ dispatch:
 			RETURN(pc, A >= pc->k);
 		CASE(OP_JSET_K_RR):
 			RETURN(pc, A & pc->k);
+		CASE(OP_JIN2):
+			JUMP_TO((A == pc[0].k) | (A == pc[1].k), pc + 1 + pc->jt, pc + 2 + pc[1].jf);
+			DISPATCH;
+		CASE(OP_JIN3):
+			JUMP_TO((A == pc[0].k) | (A == pc[1].k) | (A == pc[2].k), pc + 1 + pc->jt,
+				pc + 3 + pc[2].jf);
+			DISPATCH;
+		CASE(OP_JIN4):
+			JUMP_TO((A == pc[0].k) | (A == pc[1].k) | (A == pc[2].k) | (A == pc[3].k),
+				pc + 1 + pc->jt, pc + 4 + pc[3].jf);
+			DISPATCH;
 			FUSED_CASES(OP_LD_W, LOAD_ABS(4, get32));
 			FUSED_CASES(OP_LD_H, LOAD_ABS(2, get16));
 			FUSED_CASES(OP_LD_B, LOAD_ABS(1, get8));
 			FUSED_CASES(OP_LD_W_IND, LOAD_IND(4, get32));
 			FUSED_CASES(OP_LD_H_IND, LOAD_IND(2, get16));
 			FUSED_CASES(OP_LD_B_IND, LOAD_IND(1, get8));
+			FUSED_CASES(OP_AND_K, A &= pc->k);
 		default:
 			/* Every op is one of the above: cbpf_vm_new made them. */
 			__builtin_unreachable();
@@ -1096,6 +1140,7 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 #undef LOAD_ABS
 #undef LOAD_IND
 #undef JUMP
+#undef JUMP_TO
 #undef RETURN
 #undef FUSED_CASES
 #undef CASE
