@@ -138,7 +138,15 @@ static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccom
 	FUSED_OPS(X, OP_LD_H_IND)                                                                  \
 	FUSED_OPS(X, OP_LD_B_IND)                                                                  \
 	/* and #k fused with the conditional jump on k after it: pcap_compile's masks. */         \
-	FUSED_OPS(X, OP_AND_K)
+	FUSED_OPS(X, OP_AND_K)                                                                     \
+	/* ldxb 4*([k]&0xf), 0 <= k < 2^31, fused with the [x + k] load after it (pcap_compile's */ \
+	/* transport headers), and with the conditional jump on k after that. */                   \
+	X(OP_MSH_LD_W_IND)                                                                         \
+	X(OP_MSH_LD_H_IND)                                                                         \
+	X(OP_MSH_LD_B_IND)                                                                         \
+	FUSED_OPS(X, OP_MSH_LD_W_IND)                                                              \
+	FUSED_OPS(X, OP_MSH_LD_H_IND)                                                              \
+	FUSED_OPS(X, OP_MSH_LD_B_IND)
 
 #define OP_ENUM(op) op,
 enum op { VM_OPS(OP_ENUM) N_OPS };
@@ -579,13 +587,26 @@ static void fuse(struct fop *ops, uint32_t pc, uint32_t len)
 		[OP_LD_H_IND] = OP_LD_H_IND_JEQ, [OP_LD_B_IND] = OP_LD_B_IND_JEQ,
 		[OP_AND_K] = OP_AND_K_JEQ,
 	};
+	static const uint8_t msh_family[] = {
+		[OP_LD_W_IND] = OP_MSH_LD_W_IND_JEQ,
+		[OP_LD_H_IND] = OP_MSH_LD_H_IND_JEQ,
+		[OP_LD_B_IND] = OP_MSH_LD_B_IND_JEQ,
+	};
 	struct fop *f = &ops[pc];
 	uint32_t chain = jeq_chain(ops, pc, len);
 	int cond;
 
 	if (chain >= 2)
 		f->op = (uint8_t)(OP_JIN2 + chain - 2);
-	else if (pc + 1 < len && (size_t)f->op < sizeof(family) && family[f->op] &&
+	else if (f->op == OP_LDX_MSH && pc + 1 < len && ops[pc + 1].op >= OP_LD_W_IND &&
+		 ops[pc + 1].op <= OP_LD_B_IND) {
+		if (pc + 2 < len && (cond = cond_k(ops[pc + 2].op)) >= 0 &&
+		    jeq_chain(ops, pc + 2, len) < 2)
+			f->op = (uint8_t)(msh_family[ops[pc + 1].op] + 2 * cond +
+					  both_return(ops, pc + 2));
+		else
+			f->op = (uint8_t)(OP_MSH_LD_W_IND + ops[pc + 1].op - OP_LD_W_IND);
+	} else if (pc + 1 < len && (size_t)f->op < sizeof(family) && family[f->op] &&
 		 (cond = cond_k(ops[pc + 1].op)) >= 0 && jeq_chain(ops, pc + 1, len) < 2)
 		f->op = (uint8_t)(family[f->op] + 2 * cond + both_return(ops, pc + 1));
 }
@@ -784,6 +805,15 @@ const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
 	do {                                                                                       \
 		uint32_t kt_ = (j)[1 + (j)->jt].k, kf_ = (j)[1 + (j)->jf].k;                       \
 		return kf_ ^ ((kt_ ^ kf_) & (0u - (uint32_t)!!(test)));                            \
+	} while (0)
+/* ldxb 4*([k]&0xf) at pc, then LOAD from the op after it, which pc then is. */
+#define MSH_THEN(LOAD)                                                                             \
+	do {                                                                                       \
+		if (pc->k + 1 > caplen)                                                            \
+			return 0;                                                                  \
+		X = (data[pc->k] & 0xfu) << 2;                                                     \
+		pc++;                                                                              \
+		LOAD;                                                                              \
 	} while (0)
 /* The eight cases of a load fused with the jump after it. */
 #define FUSED_CASES(load, LOAD)                                                                    \
@@ -1115,6 +1145,18 @@ dispatch:
 			FUSED_CASES(OP_LD_H_IND, LOAD_IND(2, get16));
 			FUSED_CASES(OP_LD_B_IND, LOAD_IND(1, get8));
 			FUSED_CASES(OP_AND_K, A &= pc->k);
+		CASE(OP_MSH_LD_W_IND):
+			MSH_THEN(LOAD_IND(4, get32));
+			NEXT;
+		CASE(OP_MSH_LD_H_IND):
+			MSH_THEN(LOAD_IND(2, get16));
+			NEXT;
+		CASE(OP_MSH_LD_B_IND):
+			MSH_THEN(LOAD_IND(1, get8));
+			NEXT;
+			FUSED_CASES(OP_MSH_LD_W_IND, MSH_THEN(LOAD_IND(4, get32)));
+			FUSED_CASES(OP_MSH_LD_H_IND, MSH_THEN(LOAD_IND(2, get16)));
+			FUSED_CASES(OP_MSH_LD_B_IND, MSH_THEN(LOAD_IND(1, get8)));
 		default:
 			/* Every op is one of the above: cbpf_vm_new made them. */
 			__builtin_unreachable();
@@ -1140,6 +1182,7 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 #undef LOAD_ABS
 #undef LOAD_IND
 #undef JUMP
+#undef MSH_THEN
 #undef JUMP_TO
 #undef RETURN
 #undef FUSED_CASES
