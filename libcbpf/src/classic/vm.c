@@ -848,15 +848,26 @@ const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
 
 /* clang-format on */
 
-#define META (in->meta ? in->meta : &zero_meta)
+#define META (r->in->meta ? r->in->meta : &zero_meta)
 
-static uint32_t finish_by_steps(const struct cbpf_vm *vm, const struct cbpf_input *in, uint32_t pc,
-				uint32_t A, uint32_t X, const uint32_t *M, uint32_t budget,
-				uint32_t loop);
+/*
+ * What only the rare ops need (M, the loop budget, the vm and the input's other fields), kept
+ * in memory: interpret reads them through a pointer the compiler cannot see through, so that
+ * they take no registers and the hot ops' values (pc, A, X, the data and its length) fit in
+ * those a call may clobber, with none to save at the entry.
+ */
+struct run {
+	const struct cbpf_vm *vm;
+	const struct cbpf_input *in;
+	uint32_t budget, loop; /* backward jumps left, and for which loop */
+	uint32_t M[CBPF_MEMWORDS];
+};
+
+static uint32_t finish_by_steps(const struct run *r, uint32_t pc, uint32_t A, uint32_t X);
 
 /*
  * The interpreter proper, apart from cbpf_vm_run so that a jitted vm's call pays none of its
- * register saves.
+ * frame.
  */
 static __attribute__((noinline)) uint32_t interpret(const struct cbpf_vm *vm,
 						    const struct cbpf_input *in)
@@ -864,17 +875,22 @@ static __attribute__((noinline)) uint32_t interpret(const struct cbpf_vm *vm,
 	const struct fop *pc = vm->ops;
 	const uint8_t *data = in->data;
 	const uint32_t caplen = in->caplen;
-	uint32_t A = 0, X = 0, v, M[CBPF_MEMWORDS], budget = vm->budget, loop = 0;
+	uint32_t A = 0, X = 0, v;
+	struct run run, *r = &run;
 #if VM_THREADED
 #define OP_LABEL(op) &&L_##op,
 	static const void *const next_of[N_OPS] = { VM_OPS(OP_LABEL) };
 #undef OP_LABEL
 #endif
 
+	run.vm = vm;
+	run.in = in;
+	run.budget = vm->budget;
+	run.loop = 0;
 	/* A validated program never reads a cell it did not write; others read 0. */
 	if (vm->reads_mem)
-		memset(M, 0, sizeof(M));
-
+		memset(run.M, 0, sizeof(run.M));
+	__asm__("" : "+r"(r)); /* r's fields now live in memory */
 	DISPATCH;
 	/* clang-format off */
 	for (;;) {
@@ -893,22 +909,22 @@ dispatch:
 			X = pc->k;
 			NEXT;
 		CASE(OP_LD_MEM):
-			A = M[pc->k];
+			A = r->M[pc->k];
 			NEXT;
 		CASE(OP_LDX_MEM):
-			X = M[pc->k];
+			X = r->M[pc->k];
 			NEXT;
 		CASE(OP_ST):
-			M[pc->k] = A;
+			r->M[pc->k] = A;
 			NEXT;
 		CASE(OP_STX):
-			M[pc->k] = X;
+			r->M[pc->k] = X;
 			NEXT;
 		CASE(OP_LD_LEN):
-			A = in->wirelen;
+			A = r->in->wirelen;
 			NEXT;
 		CASE(OP_LDX_LEN):
-			X = in->wirelen;
+			X = r->in->wirelen;
 			NEXT;
 		CASE(OP_LD_W):
 			LOAD_ABS(4, get32);
@@ -1087,13 +1103,13 @@ dispatch:
 			pc += 1 + pc->k;
 			DISPATCH;
 		CASE(OP_JA_BACK):
-			if ((vm->loops > 1) && loop != pc->k + 1) {
-				loop = pc->k + 1;
-				budget = vm->budget;
+			if ((r->vm->loops > 1) && r->loop != pc->k + 1) {
+				r->loop = pc->k + 1;
+				r->budget = r->vm->budget;
 			}
-			if (budget-- == 0)
+			if (r->budget-- == 0)
 				return 0;
-			pc = vm->ops + pc->k;
+			pc = r->vm->ops + pc->k;
 			DISPATCH;
 		CASE(OP_JEQ_K):
 			JUMP(pc, A == pc->k);
@@ -1169,7 +1185,7 @@ slow:
 	 * left to the step API, which finishes the run from the instruction at pc: the loop above
 	 * then keeps its values in registers that calls would clobber, and stays small.
 	 */
-	return finish_by_steps(vm, in, (uint32_t)(pc - vm->ops), A, X, M, budget, loop);
+	return finish_by_steps(r, (uint32_t)(pc - r->vm->ops), A, X);
 }
 
 uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
@@ -1325,22 +1341,22 @@ static bool step_ld_packet(const struct cbpf_vm *vm, struct cbpf_vm_state *st,
 }
 
 /*
- * Finishes a run of cbpf_vm_run from pc by steps, budget backward jumps left for loop (M_written
- * and steps do not matter here).
+ * Finishes a run of cbpf_vm_run from pc by steps (M_written and steps do not matter here).
+ * Kept out of interpret, whose entry would otherwise save registers for it.
  */
-static uint32_t finish_by_steps(const struct cbpf_vm *vm, const struct cbpf_input *in, uint32_t pc,
-				uint32_t A, uint32_t X, const uint32_t *M, uint32_t budget,
-				uint32_t loop)
+static __attribute__((noinline)) uint32_t finish_by_steps(const struct run *r, uint32_t pc,
+							  uint32_t A, uint32_t X)
 {
+	const struct cbpf_vm *vm = r->vm;
 	struct cbpf_vm_state st = {
-		.A = A, .X = X, .pc = pc, .back_jumps = vm->budget - budget, .loop = loop
+		.A = A, .X = X, .pc = pc, .back_jumps = vm->budget - r->budget, .loop = r->loop
 	};
 
-	/* cbpf_vm_run leaves M as it was on the stack when the program never reads it. */
+	/* interpret leaves M as it was on the stack when the program never reads it. */
 	if (vm->reads_mem)
-		memcpy(st.M, M, sizeof(st.M));
+		memcpy(st.M, r->M, sizeof(st.M));
 	while (st.exit == CBPF_VM_RUNNING)
-		if (cbpf_vm_step(vm, &st, in, NULL))
+		if (cbpf_vm_step(vm, &st, r->in, NULL))
 			return 0; /* cannot happen: cbpf_vm_new checked every jump */
 	return st.ret;
 }
