@@ -857,9 +857,9 @@ const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
  * those a call may clobber, with none to save at the entry.
  */
 struct run {
-	const struct cbpf_vm *vm;
-	const struct cbpf_input *in;
-	uint32_t budget, loop; /* backward jumps left, and for which loop */
+	const struct cbpf_vm *volatile vm;
+	const struct cbpf_input *volatile in;
+	volatile uint32_t budget, loop; /* backward jumps left, and for which loop */
 	uint32_t M[CBPF_MEMWORDS];
 };
 
@@ -876,7 +876,7 @@ static __attribute__((noinline)) uint32_t interpret(const struct cbpf_vm *vm,
 	const uint8_t *data = in->data;
 	const uint32_t caplen = in->caplen;
 	uint32_t A = 0, X = 0, v;
-	struct run run, *r = &run;
+	struct run run, *const r = &run;
 #if VM_THREADED
 #define OP_LABEL(op) &&L_##op,
 	static const void *const next_of[N_OPS] = { VM_OPS(OP_LABEL) };
@@ -890,7 +890,6 @@ static __attribute__((noinline)) uint32_t interpret(const struct cbpf_vm *vm,
 	/* A validated program never reads a cell it did not write; others read 0. */
 	if (vm->reads_mem)
 		memset(run.M, 0, sizeof(run.M));
-	__asm__("" : "+r"(r)); /* r's fields now live in memory */
 	DISPATCH;
 	/* clang-format off */
 	for (;;) {
