@@ -35,6 +35,10 @@ static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccom
 	X(load##_JSET)                                                                             \
 	X(load##_JSET_RR)
 
+#define PAIR_OPS(X, load)                                                                          \
+	X(load##_PAIR)                                                                             \
+	X(load##_PAIR_RR)
+
 /*
  * The prepared form that cbpf_vm_run executes: one dense opcode per instruction, with the
  * decisions the kernel takes when it converts the program (net/core/filter.c:
@@ -146,7 +150,16 @@ static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccom
 	X(OP_MSH_LD_B_IND)                                                                         \
 	FUSED_OPS(X, OP_MSH_LD_W_IND)                                                              \
 	FUSED_OPS(X, OP_MSH_LD_H_IND)                                                              \
-	FUSED_OPS(X, OP_MSH_LD_B_IND)
+	FUSED_OPS(X, OP_MSH_LD_B_IND)                                                              \
+	/* Two loads alike, each followed by jeq #k, the first falling to the second load and */    \
+	/* both jumping to one target when equal (pcap_compile's `host`, `port`: source or */       \
+	/* destination): both compared, one branch; _RR when both targets return. */             \
+	PAIR_OPS(X, OP_LD_W)                                                                       \
+	PAIR_OPS(X, OP_LD_H)                                                                       \
+	PAIR_OPS(X, OP_LD_B)                                                                       \
+	PAIR_OPS(X, OP_LD_W_IND)                                                                   \
+	PAIR_OPS(X, OP_LD_H_IND)                                                                   \
+	PAIR_OPS(X, OP_LD_B_IND)
 
 #define OP_ENUM(op) op,
 enum op { VM_OPS(OP_ENUM) N_OPS };
@@ -574,6 +587,22 @@ static uint32_t jeq_chain(const struct fop *ops, uint32_t pc, uint32_t len)
 }
 
 /*
+ * True when ops[pc] is a load ([k] with 0 <= k < 2^31, or [x + k]) starting a pair (PAIR_OPS):
+ * jeq #k falling to the same load again, then jeq on the same k to the first's target when
+ * equal. With one k, A (the first value when equal, else the second) alone decides.
+ */
+static bool pair_at(const struct fop *ops, uint32_t pc, uint32_t len)
+{
+	uint8_t op = ops[pc].op;
+
+	return pc + 3 < len && ((op >= OP_LD_W && op <= OP_LD_B) ||
+				(op >= OP_LD_W_IND && op <= OP_LD_B_IND)) &&
+	       ops[pc + 1].op == OP_JEQ_K && ops[pc + 1].jf == 0 && ops[pc + 2].op == op &&
+	       ops[pc + 3].op == OP_JEQ_K && ops[pc + 1].jt == 2 + ops[pc + 3].jt &&
+	       ops[pc + 1].k == ops[pc + 3].k;
+}
+
+/*
  * Fuses the load or and #k at ops[pc] with the conditional jump after it, and turns jumps to
  * two returns into their _RR form. ops[pc + 1] keeps its own op, for jumps that land on it. A
  * chain of jeq (jeq_chain) becomes one op, and the op before it is then not fused with its
@@ -587,6 +616,11 @@ static void fuse(struct fop *ops, uint32_t pc, uint32_t len)
 		[OP_LD_H_IND] = OP_LD_H_IND_JEQ, [OP_LD_B_IND] = OP_LD_B_IND_JEQ,
 		[OP_AND_K] = OP_AND_K_JEQ,
 	};
+	static const uint8_t pair_family[] = {
+		[OP_LD_W] = OP_LD_W_PAIR,	  [OP_LD_H] = OP_LD_H_PAIR,
+		[OP_LD_B] = OP_LD_B_PAIR,	  [OP_LD_W_IND] = OP_LD_W_IND_PAIR,
+		[OP_LD_H_IND] = OP_LD_H_IND_PAIR, [OP_LD_B_IND] = OP_LD_B_IND_PAIR,
+	};
 	static const uint8_t msh_family[] = {
 		[OP_LD_W_IND] = OP_MSH_LD_W_IND_JEQ,
 		[OP_LD_H_IND] = OP_MSH_LD_H_IND_JEQ,
@@ -598,8 +632,10 @@ static void fuse(struct fop *ops, uint32_t pc, uint32_t len)
 
 	if (chain >= 2)
 		f->op = (uint8_t)(OP_JIN2 + chain - 2);
+	else if (pair_at(ops, pc, len))
+		f->op = (uint8_t)(pair_family[f->op] + both_return(ops, pc + 3));
 	else if (f->op == OP_LDX_MSH && pc + 1 < len && ops[pc + 1].op >= OP_LD_W_IND &&
-		 ops[pc + 1].op <= OP_LD_B_IND) {
+		 ops[pc + 1].op <= OP_LD_B_IND && !pair_at(ops, pc + 1, len)) {
 		if (pc + 2 < len && (cond = cond_k(ops[pc + 2].op)) >= 0 &&
 		    jeq_chain(ops, pc + 2, len) < 2)
 			f->op = (uint8_t)(msh_family[ops[pc + 1].op] + 2 * cond +
@@ -733,6 +769,20 @@ const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
 /* ---------------------------------------------------------------- the fast path */
 
 /*
+ * test ? t : f without a branch, as a mask that the compiler cannot see through: it would turn
+ * a select on loaded data back into a branch, mispredicted as often as the packets differ.
+ */
+static inline uint32_t select_u32(bool test, uint32_t t, uint32_t f)
+{
+	uint32_t m = 0u - (uint32_t)test;
+
+#if defined(__GNUC__)
+	__asm__("" : "+r"(m));
+#endif
+	return f ^ ((t ^ f) & m);
+}
+
+/*
  * Dispatch. With GNU C (gcc, clang) every op ends in its own indirect jump to the next op's
  * code through a table of label addresses ("threaded code"): the processor predicts each
  * jump from where it is, which a single switch jump cannot, and no bounds check on the op is
@@ -801,11 +851,8 @@ const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
  * A conditional jump to two returns: the result of the one taken, with no branch (as a mask:
  * gcc makes a branch of the plain ?:, mispredicted as often as the packets differ).
  */
-#define RETURN(j, test)                                                                            \
-	do {                                                                                       \
-		uint32_t kt_ = (j)[1 + (j)->jt].k, kf_ = (j)[1 + (j)->jf].k;                       \
-		return kf_ ^ ((kt_ ^ kf_) & (0u - (uint32_t)!!(test)));                            \
-	} while (0)
+#define RETURN(j, test) return SELECT(test, (j)[1 + (j)->jt].k, (j)[1 + (j)->jf].k)
+#define SELECT(test, t, f) select_u32(!!(test), t, f)
 /* ldxb 4*([k]&0xf) at pc, then LOAD from the op after it, which pc then is. */
 #define MSH_THEN(LOAD)                                                                             \
 	do {                                                                                       \
@@ -815,6 +862,50 @@ const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
 		pc++;                                                                              \
 		LOAD;                                                                              \
 	} while (0)
+/*
+ * A pair (PAIR_OPS) at pc: the loads at pc and pc + 2 (at base + k: base is 0 for [k], X for
+ * [x + k]), the jeq at pc + 1 and pc + 3. The second load is read before the first compare
+ * is known; when it would end the run (out of bounds, or a negative [x + k] left to the step
+ * API) the first compare decides at once. A is the second load's value only when the first
+ * compare failed, as in the program, and is then compared with the one k: THEN(test, the
+ * target when equal).
+ */
+#define PAIR(size, get, ind, THEN)                                                                 \
+	do {                                                                                       \
+		v = ((ind) ? X : 0) + pc->k;                                                       \
+		if ((ind) && (int32_t)v < 0)                                                       \
+			goto slow;                                                                 \
+		if (v + (size) > caplen)                                                           \
+			return 0;                                                                  \
+		A = get(data + v);                                                                 \
+		v = ((ind) ? X : 0) + pc[2].k;                                                     \
+		if (__builtin_expect(((ind) && (int32_t)v < 0) || v + (size) > caplen, 0)) {       \
+			if (A == pc[1].k) {                                                        \
+				pc += 2 + pc[1].jt;                                                \
+				if (pc->op == OP_RET_K)                                            \
+					return pc->k;                                              \
+				DISPATCH;                                                          \
+			}                                                                          \
+			pc += 2;                                                                   \
+			if ((int32_t)v < 0)                                                        \
+				goto slow;                                                         \
+			return 0;                                                                  \
+		}                                                                                  \
+		v = get(data + v);                                                                 \
+		A = SELECT(A == pc[1].k, A, v);                                                    \
+		THEN(A == pc[1].k, pc + 2 + pc[1].jt);                                             \
+	} while (0)
+#define PAIR_JUMP(test, t)                                                                         \
+	do {                                                                                       \
+		JUMP_TO(test, t, pc + 4 + pc[3].jf);                                               \
+		DISPATCH;                                                                          \
+	} while (0)
+#define PAIR_RETURN(test, t) return SELECT(test, (t)->k, pc[4 + pc[3].jf].k)
+#define PAIR_CASES(load, size, get, ind)                                                          \
+	CASE(load##_PAIR):                                                                          \
+		PAIR(size, get, ind, PAIR_JUMP);                                                   \
+	CASE(load##_PAIR_RR):                                                                       \
+		PAIR(size, get, ind, PAIR_RETURN)
 /* The eight cases of a load fused with the jump after it. */
 #define FUSED_CASES(load, LOAD)                                                                    \
 	CASE(load##_JEQ):                                                                           \
@@ -1172,6 +1263,12 @@ dispatch:
 			FUSED_CASES(OP_MSH_LD_W_IND, MSH_THEN(LOAD_IND(4, get32)));
 			FUSED_CASES(OP_MSH_LD_H_IND, MSH_THEN(LOAD_IND(2, get16)));
 			FUSED_CASES(OP_MSH_LD_B_IND, MSH_THEN(LOAD_IND(1, get8)));
+			PAIR_CASES(OP_LD_W, 4, get32, 0);
+			PAIR_CASES(OP_LD_H, 2, get16, 0);
+			PAIR_CASES(OP_LD_B, 1, get8, 0);
+			PAIR_CASES(OP_LD_W_IND, 4, get32, 1);
+			PAIR_CASES(OP_LD_H_IND, 2, get16, 1);
+			PAIR_CASES(OP_LD_B_IND, 1, get8, 1);
 		default:
 			/* Every op is one of the above: cbpf_vm_new made them. */
 			__builtin_unreachable();
@@ -1197,6 +1294,11 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 #undef LOAD_ABS
 #undef LOAD_IND
 #undef JUMP
+#undef SELECT
+#undef PAIR
+#undef PAIR_JUMP
+#undef PAIR_RETURN
+#undef PAIR_CASES
 #undef MSH_THEN
 #undef JUMP_TO
 #undef RETURN
