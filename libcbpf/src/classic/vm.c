@@ -180,6 +180,7 @@ struct cbpf_vm {
 	enum cbpf_vm_mode mode;
 	uint32_t len;
 	bool reads_mem;	 /* some ld/ldx M[k]: cbpf_vm_run zeroes M first */
+	bool stateful;	 /* reads_mem or a budget: interpret sets its record up first */
 	uint32_t budget; /* backward jumps a run may take; 0: the program has none */
 	uint32_t loops;	 /* counts kept: the loops when apart (insn_loops_apart), else 1 */
 	struct cbpf_insn *insns;
@@ -714,6 +715,7 @@ int cbpf_vm_new(const struct cbpf_prog *prog, enum cbpf_vm_mode mode, struct cbp
 		vm->budget = insn_loop_budget(vm->insns, len);
 		vm->loops = insn_loops_apart(vm->insns, len) ? loop_starts(vm->insns, len) : 1;
 	}
+	vm->stateful = vm->reads_mem || vm->budget;
 	/* Each load is fused with its successor's plain form. */
 	for (uint32_t pc = 0; pc < len; pc++)
 		fuse(vm->ops, pc, len);
@@ -867,8 +869,8 @@ static inline uint32_t select_u32(bool test, uint32_t t, uint32_t f)
  * [x + k]), the jeq at pc + 1 and pc + 3. The second load is read before the first compare
  * is known; when it would end the run (out of bounds, or a negative [x + k] left to the step
  * API) the first compare decides at once. A is the second load's value only when the first
- * compare failed, as in the program, and is then compared with the one k: THEN(test, the
- * target when equal).
+ * compare failed, as in the program, and is then compared with the one k (THEN, given the
+ * target when equal; A matters only when it jumps).
  */
 #define PAIR(size, get, ind, THEN)                                                                 \
 	do {                                                                                       \
@@ -892,15 +894,15 @@ static inline uint32_t select_u32(bool test, uint32_t t, uint32_t f)
 			return 0;                                                                  \
 		}                                                                                  \
 		v = get(data + v);                                                                 \
-		A = SELECT(A == pc[1].k, A, v);                                                    \
-		THEN(A == pc[1].k, pc + 2 + pc[1].jt);                                             \
+		THEN(pc + 2 + pc[1].jt);                                                           \
 	} while (0)
-#define PAIR_JUMP(test, t)                                                                         \
+#define PAIR_JUMP(t)                                                                               \
 	do {                                                                                       \
-		JUMP_TO(test, t, pc + 4 + pc[3].jf);                                               \
+		A = SELECT(A == pc[1].k, A, v);                                                    \
+		JUMP_TO(A == pc[1].k, t, pc + 4 + pc[3].jf);                                       \
 		DISPATCH;                                                                          \
 	} while (0)
-#define PAIR_RETURN(test, t) return SELECT(test, (t)->k, pc[4 + pc[3].jf].k)
+#define PAIR_RETURN(t) return SELECT((A == pc[1].k) | (v == pc[1].k), (t)->k, pc[4 + pc[3].jf].k)
 #define PAIR_CASES(load, size, get, ind)                                                          \
 	CASE(load##_PAIR):                                                                          \
 		PAIR(size, get, ind, PAIR_JUMP);                                                   \
@@ -976,11 +978,13 @@ static __attribute__((noinline)) uint32_t interpret(const struct cbpf_vm *vm,
 
 	run.vm = vm;
 	run.in = in;
-	run.budget = vm->budget;
-	run.loop = 0;
-	/* A validated program never reads a cell it did not write; others read 0. */
-	if (vm->reads_mem)
-		memset(run.M, 0, sizeof(run.M));
+	if (vm->stateful) {
+		run.budget = vm->budget;
+		run.loop = 0;
+		/* A validated program never reads a cell it did not write; others read 0. */
+		if (vm->reads_mem)
+			memset(run.M, 0, sizeof(run.M));
+	}
 	DISPATCH;
 	/* clang-format off */
 	for (;;) {
@@ -1450,7 +1454,9 @@ static __attribute__((noinline)) uint32_t finish_by_steps(const struct run *r, u
 {
 	const struct cbpf_vm *vm = r->vm;
 	struct cbpf_vm_state st = {
-		.A = A, .X = X, .pc = pc, .back_jumps = vm->budget - r->budget, .loop = r->loop
+		.A = A, .X = X, .pc = pc,
+		/* Without a budget, interpret set neither. */
+		.back_jumps = vm->budget ? vm->budget - r->budget : 0, .loop = vm->budget ? r->loop : 0
 	};
 
 	/* interpret leaves M as it was on the stack when the program never reads it. */
