@@ -40,6 +40,21 @@ static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccom
 	X(load##_PAIR_RR)
 
 /*
+ * The eight ops of a conditional jump (fused with a load or not) one of whose targets is the
+ * next instruction (_T0: when true, _F0: when false): that target is then known from the op,
+ * not read from jt or jf, so that the next op's operands do not wait for that read.
+ */
+#define NEXT_OPS(X, jump)                                                                          \
+	X(jump##_JEQ_T0)                                                                           \
+	X(jump##_JGT_T0)                                                                           \
+	X(jump##_JGE_T0)                                                                           \
+	X(jump##_JSET_T0)                                                                          \
+	X(jump##_JEQ_F0)                                                                           \
+	X(jump##_JGT_F0)                                                                           \
+	X(jump##_JGE_F0)                                                                           \
+	X(jump##_JSET_F0)
+
+/*
  * The prepared form that cbpf_vm_run executes: one dense opcode per instruction, with the
  * decisions the kernel takes when it converts the program (net/core/filter.c:
  * bpf_convert_filter) taken once here: which loads are ancillary, which offsets are negative,
@@ -141,6 +156,13 @@ static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccom
 	FUSED_OPS(X, OP_LD_W_IND)                                                                  \
 	FUSED_OPS(X, OP_LD_H_IND)                                                                  \
 	FUSED_OPS(X, OP_LD_B_IND)                                                                  \
+	NEXT_OPS(X, OP_K)                                                                          \
+	NEXT_OPS(X, OP_LD_W)                                                                       \
+	NEXT_OPS(X, OP_LD_H)                                                                       \
+	NEXT_OPS(X, OP_LD_B)                                                                       \
+	NEXT_OPS(X, OP_LD_W_IND)                                                                   \
+	NEXT_OPS(X, OP_LD_H_IND)                                                                   \
+	NEXT_OPS(X, OP_LD_B_IND)                                                                   \
 	/* and #k fused with the conditional jump on k after it: pcap_compile's masks. */         \
 	FUSED_OPS(X, OP_AND_K)                                                                     \
 	/* ldxb 4*([k]&0xf), 0 <= k < 2^31, fused with the [x + k] load after it (pcap_compile's */ \
@@ -617,6 +639,11 @@ static void fuse(struct fop *ops, uint32_t pc, uint32_t len)
 		[OP_LD_H_IND] = OP_LD_H_IND_JEQ, [OP_LD_B_IND] = OP_LD_B_IND_JEQ,
 		[OP_AND_K] = OP_AND_K_JEQ,
 	};
+	static const uint8_t next_family[] = {
+		[OP_LD_W] = OP_LD_W_JEQ_T0,	    [OP_LD_H] = OP_LD_H_JEQ_T0,
+		[OP_LD_B] = OP_LD_B_JEQ_T0,	    [OP_LD_W_IND] = OP_LD_W_IND_JEQ_T0,
+		[OP_LD_H_IND] = OP_LD_H_IND_JEQ_T0, [OP_LD_B_IND] = OP_LD_B_IND_JEQ_T0,
+	};
 	static const uint8_t pair_family[] = {
 		[OP_LD_W] = OP_LD_W_PAIR,	  [OP_LD_H] = OP_LD_H_PAIR,
 		[OP_LD_B] = OP_LD_B_PAIR,	  [OP_LD_W_IND] = OP_LD_W_IND_PAIR,
@@ -644,11 +671,21 @@ static void fuse(struct fop *ops, uint32_t pc, uint32_t len)
 		else
 			f->op = (uint8_t)(OP_MSH_LD_W_IND + ops[pc + 1].op - OP_LD_W_IND);
 	} else if (pc + 1 < len && (size_t)f->op < sizeof(family) && family[f->op] &&
-		 (cond = cond_k(ops[pc + 1].op)) >= 0 && jeq_chain(ops, pc + 1, len) < 2)
-		f->op = (uint8_t)(family[f->op] + 2 * cond + both_return(ops, pc + 1));
+		   (cond = cond_k(ops[pc + 1].op)) >= 0 && jeq_chain(ops, pc + 1, len) < 2) {
+		if (both_return(ops, pc + 1))
+			f->op = (uint8_t)(family[f->op] + 2 * cond + 1);
+		else if ((size_t)f->op < sizeof(next_family) && next_family[f->op] &&
+			 (ops[pc + 1].jt == 0 || ops[pc + 1].jf == 0))
+			f->op = (uint8_t)(next_family[f->op] + 4 * (ops[pc + 1].jt != 0) + cond);
+		else
+			f->op = (uint8_t)(family[f->op] + 2 * cond);
+	}
 }
 
-/* After fusing: jumps on k to two returns become their _RR form. */
+/*
+ * After fusing: jumps on k to two returns become their _RR form, and those to the next
+ * instruction their _T0 or _F0 form.
+ */
 static void jumps_to_returns(struct fop *ops, uint32_t len)
 {
 	for (uint32_t pc = 0; pc < len; pc++) {
@@ -656,6 +693,8 @@ static void jumps_to_returns(struct fop *ops, uint32_t len)
 
 		if (cond >= 0 && both_return(ops, pc))
 			ops[pc].op = (uint8_t)(OP_JEQ_K_RR + cond);
+		else if (cond >= 0 && (ops[pc].jt == 0 || ops[pc].jf == 0))
+			ops[pc].op = (uint8_t)(OP_K_JEQ_T0 + 4 * (ops[pc].jt != 0) + cond);
 	}
 }
 
@@ -908,6 +947,40 @@ static inline uint32_t select_u32(bool test, uint32_t t, uint32_t f)
 		PAIR(size, get, ind, PAIR_JUMP);                                                   \
 	CASE(load##_PAIR_RR):                                                                       \
 		PAIR(size, get, ind, PAIR_RETURN)
+/* The eight cases of NEXT_OPS: j is the jump, LOAD what comes before it. */
+#define NEXT_CASES(jump, j, LOAD)                                                                  \
+	CASE(jump##_JEQ_T0):                                                                        \
+		LOAD;                                                                              \
+		JUMP_TO(A == (j)->k, (j) + 1, (j) + 1 + (j)->jf);                                  \
+		DISPATCH;                                                                          \
+	CASE(jump##_JGT_T0):                                                                        \
+		LOAD;                                                                              \
+		JUMP_TO(A > (j)->k, (j) + 1, (j) + 1 + (j)->jf);                                   \
+		DISPATCH;                                                                          \
+	CASE(jump##_JGE_T0):                                                                        \
+		LOAD;                                                                              \
+		JUMP_TO(A >= (j)->k, (j) + 1, (j) + 1 + (j)->jf);                                  \
+		DISPATCH;                                                                          \
+	CASE(jump##_JSET_T0):                                                                       \
+		LOAD;                                                                              \
+		JUMP_TO(A & (j)->k, (j) + 1, (j) + 1 + (j)->jf);                                   \
+		DISPATCH;                                                                          \
+	CASE(jump##_JEQ_F0):                                                                        \
+		LOAD;                                                                              \
+		JUMP_TO(A == (j)->k, (j) + 1 + (j)->jt, (j) + 1);                                  \
+		DISPATCH;                                                                          \
+	CASE(jump##_JGT_F0):                                                                        \
+		LOAD;                                                                              \
+		JUMP_TO(A > (j)->k, (j) + 1 + (j)->jt, (j) + 1);                                   \
+		DISPATCH;                                                                          \
+	CASE(jump##_JGE_F0):                                                                        \
+		LOAD;                                                                              \
+		JUMP_TO(A >= (j)->k, (j) + 1 + (j)->jt, (j) + 1);                                  \
+		DISPATCH;                                                                          \
+	CASE(jump##_JSET_F0):                                                                       \
+		LOAD;                                                                              \
+		JUMP_TO(A & (j)->k, (j) + 1 + (j)->jt, (j) + 1);                                   \
+		DISPATCH
 /* The eight cases of a load fused with the jump after it. */
 #define FUSED_CASES(load, LOAD)                                                                    \
 	CASE(load##_JEQ):                                                                           \
@@ -1255,6 +1328,13 @@ dispatch:
 			FUSED_CASES(OP_LD_H_IND, LOAD_IND(2, get16));
 			FUSED_CASES(OP_LD_B_IND, LOAD_IND(1, get8));
 			FUSED_CASES(OP_AND_K, A &= pc->k);
+			NEXT_CASES(OP_K, pc, (void)0);
+			NEXT_CASES(OP_LD_W, pc + 1, LOAD_ABS(4, get32));
+			NEXT_CASES(OP_LD_H, pc + 1, LOAD_ABS(2, get16));
+			NEXT_CASES(OP_LD_B, pc + 1, LOAD_ABS(1, get8));
+			NEXT_CASES(OP_LD_W_IND, pc + 1, LOAD_IND(4, get32));
+			NEXT_CASES(OP_LD_H_IND, pc + 1, LOAD_IND(2, get16));
+			NEXT_CASES(OP_LD_B_IND, pc + 1, LOAD_IND(1, get8));
 		CASE(OP_MSH_LD_W_IND):
 			MSH_THEN(LOAD_IND(4, get32));
 			NEXT;
@@ -1298,6 +1378,7 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 #undef LOAD_ABS
 #undef LOAD_IND
 #undef JUMP
+#undef NEXT_CASES
 #undef SELECT
 #undef PAIR
 #undef PAIR_JUMP
