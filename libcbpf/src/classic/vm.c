@@ -206,8 +206,9 @@ struct cbpf_vm {
 	uint32_t budget; /* backward jumps a run may take; 0: the program has none */
 	uint32_t loops;	 /* counts kept: the loops when apart (insn_loops_apart), else 1 */
 	struct cbpf_insn *insns;
-	struct fop *ops;
 	struct vm_native *native; /* run in place of ops when set (the JIT: jit/) */
+	/* In the vm itself: a run finds its first op without reading a pointer first. */
+	struct fop ops[];
 };
 
 static const struct cbpf_meta zero_meta;
@@ -726,14 +727,13 @@ int cbpf_vm_new(const struct cbpf_prog *prog, enum cbpf_vm_mode mode, struct cbp
 	if (err)
 		return err;
 	len = (uint32_t)cbpf_prog_len(prog);
-	vm = calloc(1, sizeof(*vm));
+	vm = calloc(1, sizeof(*vm) + (size_t)len * sizeof(vm->ops[0]));
 	if (!vm)
 		return -ENOMEM;
 	vm->mode = mode;
 	vm->len = len;
 	vm->insns = malloc(len * sizeof(*vm->insns));
-	vm->ops = malloc(len * sizeof(*vm->ops));
-	if (!vm->insns || !vm->ops) {
+	if (!vm->insns) {
 		cbpf_vm_free(vm);
 		return -ENOMEM;
 	}
@@ -769,7 +769,6 @@ void cbpf_vm_free(struct cbpf_vm *vm)
 		return;
 	vm_set_native(vm, NULL);
 	free(vm->insns);
-	free(vm->ops);
 	free(vm);
 }
 
