@@ -142,9 +142,9 @@ static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccom
 	X(OP_JGT_K_RR)                                                                             \
 	X(OP_JGE_K_RR)                                                                             \
 	X(OP_JSET_K_RR)                                                                            \
-	/* jeq #k on A at pc and the 1 to 3 after it, where each falls to the next when A differs */ \
-	/* and all jump to one target when equal (pcap_compile's `ip proto tcp or udp`): one */   \
-	/* branch on whether A is any of the 2 to 4 k. */                                         \
+	/* jeq #k on A at pc and the 1 to 3 after it, each falling to the next when A */           \
+	/* differs and all jumping to one target when equal (`ip proto tcp or udp`): one */        \
+	/* branch on whether A is any of the 2 to 4 k. */                                          \
 	X(OP_JIN2)                                                                                 \
 	X(OP_JIN3)                                                                                 \
 	X(OP_JIN4)                                                                                 \
@@ -163,19 +163,19 @@ static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccom
 	NEXT_OPS(X, OP_LD_W_IND)                                                                   \
 	NEXT_OPS(X, OP_LD_H_IND)                                                                   \
 	NEXT_OPS(X, OP_LD_B_IND)                                                                   \
-	/* and #k fused with the conditional jump on k after it: pcap_compile's masks. */         \
+	/* and #k fused with the conditional jump on k after it: pcap_compile's masks. */          \
 	FUSED_OPS(X, OP_AND_K)                                                                     \
-	/* ldxb 4*([k]&0xf), 0 <= k < 2^31, fused with the [x + k] load after it (pcap_compile's */ \
-	/* transport headers), and with the conditional jump on k after that. */                   \
+	/* ldxb 4*([k]&0xf), 0 <= k < 2^31, fused with the [x + k] load after it (the */           \
+	/* transport headers of pcap_compile), and with the conditional jump on k after that. */   \
 	X(OP_MSH_LD_W_IND)                                                                         \
 	X(OP_MSH_LD_H_IND)                                                                         \
 	X(OP_MSH_LD_B_IND)                                                                         \
 	FUSED_OPS(X, OP_MSH_LD_W_IND)                                                              \
 	FUSED_OPS(X, OP_MSH_LD_H_IND)                                                              \
 	FUSED_OPS(X, OP_MSH_LD_B_IND)                                                              \
-	/* Two loads alike, each followed by jeq #k, the first falling to the second load and */    \
-	/* both jumping to one target when equal (pcap_compile's `host`, `port`: source or */       \
-	/* destination): both compared, one branch; _RR when both targets return. */             \
+	/* Two loads alike, each followed by jeq #k, the first falling to the second load and */   \
+	/* both jumping to one target when equal (pcap_compile's `host`, `port`: source or */      \
+	/* destination): both compared, one branch; _RR when both targets return. */               \
 	PAIR_OPS(X, OP_LD_W)                                                                       \
 	PAIR_OPS(X, OP_LD_H)                                                                       \
 	PAIR_OPS(X, OP_LD_B)                                                                       \
@@ -619,8 +619,8 @@ static bool pair_at(const struct fop *ops, uint32_t pc, uint32_t len)
 {
 	uint8_t op = ops[pc].op;
 
-	return pc + 3 < len && ((op >= OP_LD_W && op <= OP_LD_B) ||
-				(op >= OP_LD_W_IND && op <= OP_LD_B_IND)) &&
+	return pc + 3 < len &&
+	       ((op >= OP_LD_W && op <= OP_LD_B) || (op >= OP_LD_W_IND && op <= OP_LD_B_IND)) &&
 	       ops[pc + 1].op == OP_JEQ_K && ops[pc + 1].jf == 0 && ops[pc + 2].op == op &&
 	       ops[pc + 3].op == OP_JEQ_K && ops[pc + 1].jt == 2 + ops[pc + 3].jt &&
 	       ops[pc + 1].k == ops[pc + 3].k;
@@ -941,7 +941,7 @@ static inline uint32_t select_u32(bool test, uint32_t t, uint32_t f)
 		DISPATCH;                                                                          \
 	} while (0)
 #define PAIR_RETURN(t) return SELECT((A == pc[1].k) | (v == pc[1].k), (t)->k, pc[4 + pc[3].jf].k)
-#define PAIR_CASES(load, size, get, ind)                                                          \
+#define PAIR_CASES(load, size, get, ind)                                                           \
 	CASE(load##_PAIR):                                                                          \
 		PAIR(size, get, ind, PAIR_JUMP);                                                   \
 	CASE(load##_PAIR_RR):                                                                       \
@@ -1533,11 +1533,12 @@ static __attribute__((noinline)) uint32_t finish_by_steps(const struct run *r, u
 							  uint32_t A, uint32_t X)
 {
 	const struct cbpf_vm *vm = r->vm;
-	struct cbpf_vm_state st = {
-		.A = A, .X = X, .pc = pc,
-		/* Without a budget, interpret set neither. */
-		.back_jumps = vm->budget ? vm->budget - r->budget : 0, .loop = vm->budget ? r->loop : 0
-	};
+	struct cbpf_vm_state st = { .A = A,
+				    .X = X,
+				    .pc = pc,
+				    /* Without a budget, interpret set neither. */
+				    .back_jumps = vm->budget ? vm->budget - r->budget : 0,
+				    .loop = vm->budget ? r->loop : 0 };
 
 	/* interpret leaves M as it was on the stack when the program never reads it. */
 	if (vm->reads_mem)
