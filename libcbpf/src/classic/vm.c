@@ -627,8 +627,9 @@ static bool pair_at(const struct fop *ops, uint32_t pc, uint32_t len)
 }
 
 /*
- * Fuses the load or and #k at ops[pc] with the conditional jump after it, and turns jumps to
- * two returns into their _RR form. ops[pc + 1] keeps its own op, for jumps that land on it. A
+ * Fuses the load, and #k or ldxb at ops[pc] with the conditional jump after it (in its _RR
+ * form when both targets return, _T0 or _F0 when one is the next instruction), or a pair of
+ * loads (pair_at) into one op. ops[pc + 1] keeps its own op, for jumps that land on it. A
  * chain of jeq (jeq_chain) becomes one op, and the op before it is then not fused with its
  * first jeq: the chain's one branch is worth more than the dispatch the fusion saves.
  */
