@@ -35,6 +35,25 @@ static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccom
 	X(load##_JSET)                                                                             \
 	X(load##_JSET_RR)
 
+#define PAIR_OPS(X, load)                                                                          \
+	X(load##_PAIR)                                                                             \
+	X(load##_PAIR_RR)
+
+/*
+ * The eight ops of a conditional jump (fused with a load or not) one of whose targets is the
+ * next instruction (_T0: when true, _F0: when false): that target is then known from the op,
+ * not read from jt or jf, so that the next op's operands do not wait for that read.
+ */
+#define NEXT_OPS(X, jump)                                                                          \
+	X(jump##_JEQ_T0)                                                                           \
+	X(jump##_JGT_T0)                                                                           \
+	X(jump##_JGE_T0)                                                                           \
+	X(jump##_JSET_T0)                                                                          \
+	X(jump##_JEQ_F0)                                                                           \
+	X(jump##_JGT_F0)                                                                           \
+	X(jump##_JGE_F0)                                                                           \
+	X(jump##_JSET_F0)
+
 /*
  * The prepared form that cbpf_vm_run executes: one dense opcode per instruction, with the
  * decisions the kernel takes when it converts the program (net/core/filter.c:
@@ -123,6 +142,12 @@ static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccom
 	X(OP_JGT_K_RR)                                                                             \
 	X(OP_JGE_K_RR)                                                                             \
 	X(OP_JSET_K_RR)                                                                            \
+	/* jeq #k on A at pc and the 1 to 3 after it, each falling to the next when A */           \
+	/* differs and all jumping to one target when equal (`ip proto tcp or udp`): one */        \
+	/* branch on whether A is any of the 2 to 4 k. */                                          \
+	X(OP_JIN2)                                                                                 \
+	X(OP_JIN3)                                                                                 \
+	X(OP_JIN4)                                                                                 \
 	/* A load fused with the conditional jump on k after it, plain or to two returns (_RR), */ \
 	/* for [k] with 0 <= k < 2^31 and for [x + k]. */                                          \
 	FUSED_OPS(X, OP_LD_W)                                                                      \
@@ -130,7 +155,33 @@ static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccom
 	FUSED_OPS(X, OP_LD_B)                                                                      \
 	FUSED_OPS(X, OP_LD_W_IND)                                                                  \
 	FUSED_OPS(X, OP_LD_H_IND)                                                                  \
-	FUSED_OPS(X, OP_LD_B_IND)
+	FUSED_OPS(X, OP_LD_B_IND)                                                                  \
+	NEXT_OPS(X, OP_K)                                                                          \
+	NEXT_OPS(X, OP_LD_W)                                                                       \
+	NEXT_OPS(X, OP_LD_H)                                                                       \
+	NEXT_OPS(X, OP_LD_B)                                                                       \
+	NEXT_OPS(X, OP_LD_W_IND)                                                                   \
+	NEXT_OPS(X, OP_LD_H_IND)                                                                   \
+	NEXT_OPS(X, OP_LD_B_IND)                                                                   \
+	/* and #k fused with the conditional jump on k after it: pcap_compile's masks. */          \
+	FUSED_OPS(X, OP_AND_K)                                                                     \
+	/* ldxb 4*([k]&0xf), 0 <= k < 2^31, fused with the [x + k] load after it (the */           \
+	/* transport headers of pcap_compile), and with the conditional jump on k after that. */   \
+	X(OP_MSH_LD_W_IND)                                                                         \
+	X(OP_MSH_LD_H_IND)                                                                         \
+	X(OP_MSH_LD_B_IND)                                                                         \
+	FUSED_OPS(X, OP_MSH_LD_W_IND)                                                              \
+	FUSED_OPS(X, OP_MSH_LD_H_IND)                                                              \
+	FUSED_OPS(X, OP_MSH_LD_B_IND)                                                              \
+	/* Two loads alike, each followed by jeq #k, the first falling to the second load and */   \
+	/* both jumping to one target when equal (pcap_compile's `host`, `port`: source or */      \
+	/* destination): both compared, one branch; _RR when both targets return. */               \
+	PAIR_OPS(X, OP_LD_W)                                                                       \
+	PAIR_OPS(X, OP_LD_H)                                                                       \
+	PAIR_OPS(X, OP_LD_B)                                                                       \
+	PAIR_OPS(X, OP_LD_W_IND)                                                                   \
+	PAIR_OPS(X, OP_LD_H_IND)                                                                   \
+	PAIR_OPS(X, OP_LD_B_IND)
 
 #define OP_ENUM(op) op,
 enum op { VM_OPS(OP_ENUM) N_OPS };
@@ -151,11 +202,13 @@ struct cbpf_vm {
 	enum cbpf_vm_mode mode;
 	uint32_t len;
 	bool reads_mem;	 /* some ld/ldx M[k]: cbpf_vm_run zeroes M first */
+	bool stateful;	 /* reads_mem or a budget: interpret sets its record up first */
 	uint32_t budget; /* backward jumps a run may take; 0: the program has none */
 	uint32_t loops;	 /* counts kept: the loops when apart (insn_loops_apart), else 1 */
 	struct cbpf_insn *insns;
-	struct fop *ops;
 	struct vm_native *native; /* run in place of ops when set (the JIT: jit/) */
+	/* In the vm itself: a run finds its first op without reading a pointer first. */
+	struct fop ops[];
 };
 
 static const struct cbpf_meta zero_meta;
@@ -541,8 +594,44 @@ static bool both_return(const struct fop *ops, uint32_t pc)
 }
 
 /*
- * Fuses the load at ops[pc] with the conditional jump after it, and turns jumps to two returns
- * into their _RR form. ops[pc + 1] keeps its own op, for jumps that land on it.
+ * How many jeq on k, from ops[pc] on (at most 4), each falling to the next when A differs and
+ * all jumping to one target when equal: 1 when ops[pc] starts no such chain, 0 when it is no
+ * jeq on k. The ops are the plain ones (prepare_one's).
+ */
+static uint32_t jeq_chain(const struct fop *ops, uint32_t pc, uint32_t len)
+{
+	uint32_t n = 1, target = pc + 1 + ops[pc].jt;
+
+	if (ops[pc].op != OP_JEQ_K)
+		return 0;
+	while (n < 4 && pc + n < len && ops[pc + n - 1].jf == 0 && ops[pc + n].op == OP_JEQ_K &&
+	       pc + n + 1 + ops[pc + n].jt == target)
+		n++;
+	return n;
+}
+
+/*
+ * True when ops[pc] is a load ([k] with 0 <= k < 2^31, or [x + k]) starting a pair (PAIR_OPS):
+ * jeq #k falling to the same load again, then jeq on the same k to the first's target when
+ * equal. With one k, A (the first value when equal, else the second) alone decides.
+ */
+static bool pair_at(const struct fop *ops, uint32_t pc, uint32_t len)
+{
+	uint8_t op = ops[pc].op;
+
+	return pc + 3 < len &&
+	       ((op >= OP_LD_W && op <= OP_LD_B) || (op >= OP_LD_W_IND && op <= OP_LD_B_IND)) &&
+	       ops[pc + 1].op == OP_JEQ_K && ops[pc + 1].jf == 0 && ops[pc + 2].op == op &&
+	       ops[pc + 3].op == OP_JEQ_K && ops[pc + 1].jt == 2 + ops[pc + 3].jt &&
+	       ops[pc + 1].k == ops[pc + 3].k;
+}
+
+/*
+ * Fuses the load, and #k or ldxb at ops[pc] with the conditional jump after it (in its _RR
+ * form when both targets return, _T0 or _F0 when one is the next instruction), or a pair of
+ * loads (pair_at) into one op. ops[pc + 1] keeps its own op, for jumps that land on it. A
+ * chain of jeq (jeq_chain) becomes one op, and the op before it is then not fused with its
+ * first jeq: the chain's one branch is worth more than the dispatch the fusion saves.
  */
 static void fuse(struct fop *ops, uint32_t pc, uint32_t len)
 {
@@ -550,16 +639,55 @@ static void fuse(struct fop *ops, uint32_t pc, uint32_t len)
 		[OP_LD_W] = OP_LD_W_JEQ,	 [OP_LD_H] = OP_LD_H_JEQ,
 		[OP_LD_B] = OP_LD_B_JEQ,	 [OP_LD_W_IND] = OP_LD_W_IND_JEQ,
 		[OP_LD_H_IND] = OP_LD_H_IND_JEQ, [OP_LD_B_IND] = OP_LD_B_IND_JEQ,
+		[OP_AND_K] = OP_AND_K_JEQ,
+	};
+	static const uint8_t next_family[] = {
+		[OP_LD_W] = OP_LD_W_JEQ_T0,	    [OP_LD_H] = OP_LD_H_JEQ_T0,
+		[OP_LD_B] = OP_LD_B_JEQ_T0,	    [OP_LD_W_IND] = OP_LD_W_IND_JEQ_T0,
+		[OP_LD_H_IND] = OP_LD_H_IND_JEQ_T0, [OP_LD_B_IND] = OP_LD_B_IND_JEQ_T0,
+	};
+	static const uint8_t pair_family[] = {
+		[OP_LD_W] = OP_LD_W_PAIR,	  [OP_LD_H] = OP_LD_H_PAIR,
+		[OP_LD_B] = OP_LD_B_PAIR,	  [OP_LD_W_IND] = OP_LD_W_IND_PAIR,
+		[OP_LD_H_IND] = OP_LD_H_IND_PAIR, [OP_LD_B_IND] = OP_LD_B_IND_PAIR,
+	};
+	static const uint8_t msh_family[] = {
+		[OP_LD_W_IND] = OP_MSH_LD_W_IND_JEQ,
+		[OP_LD_H_IND] = OP_MSH_LD_H_IND_JEQ,
+		[OP_LD_B_IND] = OP_MSH_LD_B_IND_JEQ,
 	};
 	struct fop *f = &ops[pc];
+	uint32_t chain = jeq_chain(ops, pc, len);
 	int cond;
 
-	if (pc + 1 < len && (size_t)f->op < sizeof(family) && family[f->op] &&
-	    (cond = cond_k(ops[pc + 1].op)) >= 0)
-		f->op = (uint8_t)(family[f->op] + 2 * cond + both_return(ops, pc + 1));
+	if (chain >= 2)
+		f->op = (uint8_t)(OP_JIN2 + chain - 2);
+	else if (pair_at(ops, pc, len))
+		f->op = (uint8_t)(pair_family[f->op] + both_return(ops, pc + 3));
+	else if (f->op == OP_LDX_MSH && pc + 1 < len && ops[pc + 1].op >= OP_LD_W_IND &&
+		 ops[pc + 1].op <= OP_LD_B_IND && !pair_at(ops, pc + 1, len)) {
+		if (pc + 2 < len && (cond = cond_k(ops[pc + 2].op)) >= 0 &&
+		    jeq_chain(ops, pc + 2, len) < 2)
+			f->op = (uint8_t)(msh_family[ops[pc + 1].op] + 2 * cond +
+					  both_return(ops, pc + 2));
+		else
+			f->op = (uint8_t)(OP_MSH_LD_W_IND + ops[pc + 1].op - OP_LD_W_IND);
+	} else if (pc + 1 < len && (size_t)f->op < sizeof(family) && family[f->op] &&
+		   (cond = cond_k(ops[pc + 1].op)) >= 0 && jeq_chain(ops, pc + 1, len) < 2) {
+		if (both_return(ops, pc + 1))
+			f->op = (uint8_t)(family[f->op] + 2 * cond + 1);
+		else if ((size_t)f->op < sizeof(next_family) && next_family[f->op] &&
+			 (ops[pc + 1].jt == 0 || ops[pc + 1].jf == 0))
+			f->op = (uint8_t)(next_family[f->op] + 4 * (ops[pc + 1].jt != 0) + cond);
+		else
+			f->op = (uint8_t)(family[f->op] + 2 * cond);
+	}
 }
 
-/* After fusing: jumps on k to two returns become their _RR form. */
+/*
+ * After fusing: jumps on k to two returns become their _RR form, and those to the next
+ * instruction their _T0 or _F0 form.
+ */
 static void jumps_to_returns(struct fop *ops, uint32_t len)
 {
 	for (uint32_t pc = 0; pc < len; pc++) {
@@ -567,6 +695,8 @@ static void jumps_to_returns(struct fop *ops, uint32_t len)
 
 		if (cond >= 0 && both_return(ops, pc))
 			ops[pc].op = (uint8_t)(OP_JEQ_K_RR + cond);
+		else if (cond >= 0 && (ops[pc].jt == 0 || ops[pc].jf == 0))
+			ops[pc].op = (uint8_t)(OP_K_JEQ_T0 + 4 * (ops[pc].jt != 0) + cond);
 	}
 }
 
@@ -598,14 +728,13 @@ int cbpf_vm_new(const struct cbpf_prog *prog, enum cbpf_vm_mode mode, struct cbp
 	if (err)
 		return err;
 	len = (uint32_t)cbpf_prog_len(prog);
-	vm = calloc(1, sizeof(*vm));
+	vm = calloc(1, sizeof(*vm) + (size_t)len * sizeof(vm->ops[0]));
 	if (!vm)
 		return -ENOMEM;
 	vm->mode = mode;
 	vm->len = len;
 	vm->insns = malloc(len * sizeof(*vm->insns));
-	vm->ops = malloc(len * sizeof(*vm->ops));
-	if (!vm->insns || !vm->ops) {
+	if (!vm->insns) {
 		cbpf_vm_free(vm);
 		return -ENOMEM;
 	}
@@ -626,6 +755,7 @@ int cbpf_vm_new(const struct cbpf_prog *prog, enum cbpf_vm_mode mode, struct cbp
 		vm->budget = insn_loop_budget(vm->insns, len);
 		vm->loops = insn_loops_apart(vm->insns, len) ? loop_starts(vm->insns, len) : 1;
 	}
+	vm->stateful = vm->reads_mem || vm->budget;
 	/* Each load is fused with its successor's plain form. */
 	for (uint32_t pc = 0; pc < len; pc++)
 		fuse(vm->ops, pc, len);
@@ -640,7 +770,6 @@ void cbpf_vm_free(struct cbpf_vm *vm)
 		return;
 	vm_set_native(vm, NULL);
 	free(vm->insns);
-	free(vm->ops);
 	free(vm);
 }
 
@@ -679,6 +808,20 @@ const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
 }
 
 /* ---------------------------------------------------------------- the fast path */
+
+/*
+ * test ? t : f without a branch, as a mask that the compiler cannot see through: it would turn
+ * a select on loaded data back into a branch, mispredicted as often as the packets differ.
+ */
+static inline uint32_t select_u32(bool test, uint32_t t, uint32_t f)
+{
+	uint32_t m = 0u - (uint32_t)test;
+
+#if defined(__GNUC__)
+	__asm__("" : "+r"(m));
+#endif
+	return f ^ ((t ^ f) & m);
+}
 
 /*
  * Dispatch. With GNU C (gcc, clang) every op ends in its own indirect jump to the next op's
@@ -732,27 +875,112 @@ const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
  * from the op after one not taken). Landing on a return returns at once: every run ends with
  * one, and this spares its dispatch.
  */
-#define JUMP(j, test)                                                                              \
+#define JUMP_TO(test, t, f)                                                                        \
 	do {                                                                                       \
 		if (__builtin_expect(!!(test), 1)) {                                               \
-			pc = (j) + 1 + (j)->jt;                                                    \
+			pc = (t);                                                                  \
 			if (pc->op == OP_RET_K)                                                    \
 				return pc->k;                                                      \
 			DISPATCH;                                                                  \
 		}                                                                                  \
-		pc = (j) + 1 + (j)->jf;                                                            \
+		pc = (f);                                                                          \
 		if (pc->op == OP_RET_K)                                                            \
 			return pc->k;                                                              \
 	} while (0)
+#define JUMP(j, test) JUMP_TO(test, (j) + 1 + (j)->jt, (j) + 1 + (j)->jf)
 /*
  * A conditional jump to two returns: the result of the one taken, with no branch (as a mask:
  * gcc makes a branch of the plain ?:, mispredicted as often as the packets differ).
  */
-#define RETURN(j, test)                                                                            \
+#define RETURN(j, test) return SELECT(test, (j)[1 + (j)->jt].k, (j)[1 + (j)->jf].k)
+#define SELECT(test, t, f) select_u32(!!(test), t, f)
+/* ldxb 4*([k]&0xf) at pc, then LOAD from the op after it, which pc then is. */
+#define MSH_THEN(LOAD)                                                                             \
 	do {                                                                                       \
-		uint32_t kt_ = (j)[1 + (j)->jt].k, kf_ = (j)[1 + (j)->jf].k;                       \
-		return kf_ ^ ((kt_ ^ kf_) & (0u - (uint32_t)!!(test)));                            \
+		if (pc->k + 1 > caplen)                                                            \
+			return 0;                                                                  \
+		X = (data[pc->k] & 0xfu) << 2;                                                     \
+		pc++;                                                                              \
+		LOAD;                                                                              \
 	} while (0)
+/*
+ * A pair (PAIR_OPS) at pc: the loads at pc and pc + 2 (at base + k: base is 0 for [k], X for
+ * [x + k]), the jeq at pc + 1 and pc + 3. The second load is read before the first compare
+ * is known; when it would end the run (out of bounds, or a negative [x + k] left to the step
+ * API) the first compare decides at once. A is the second load's value only when the first
+ * compare failed, as in the program, and is then compared with the one k (THEN, given the
+ * target when equal; A matters only when it jumps).
+ */
+#define PAIR(size, get, ind, THEN)                                                                 \
+	do {                                                                                       \
+		v = ((ind) ? X : 0) + pc->k;                                                       \
+		if ((ind) && (int32_t)v < 0)                                                       \
+			goto slow;                                                                 \
+		if (v + (size) > caplen)                                                           \
+			return 0;                                                                  \
+		A = get(data + v);                                                                 \
+		v = ((ind) ? X : 0) + pc[2].k;                                                     \
+		if (__builtin_expect(((ind) && (int32_t)v < 0) || v + (size) > caplen, 0)) {       \
+			if (A == pc[1].k) {                                                        \
+				pc += 2 + pc[1].jt;                                                \
+				if (pc->op == OP_RET_K)                                            \
+					return pc->k;                                              \
+				DISPATCH;                                                          \
+			}                                                                          \
+			pc += 2;                                                                   \
+			if ((int32_t)v < 0)                                                        \
+				goto slow;                                                         \
+			return 0;                                                                  \
+		}                                                                                  \
+		v = get(data + v);                                                                 \
+		THEN(pc + 2 + pc[1].jt);                                                           \
+	} while (0)
+#define PAIR_JUMP(t)                                                                               \
+	do {                                                                                       \
+		A = SELECT(A == pc[1].k, A, v);                                                    \
+		JUMP_TO(A == pc[1].k, t, pc + 4 + pc[3].jf);                                       \
+		DISPATCH;                                                                          \
+	} while (0)
+#define PAIR_RETURN(t) return SELECT((A == pc[1].k) | (v == pc[1].k), (t)->k, pc[4 + pc[3].jf].k)
+#define PAIR_CASES(load, size, get, ind)                                                           \
+	CASE(load##_PAIR):                                                                          \
+		PAIR(size, get, ind, PAIR_JUMP);                                                   \
+	CASE(load##_PAIR_RR):                                                                       \
+		PAIR(size, get, ind, PAIR_RETURN)
+/* The eight cases of NEXT_OPS: j is the jump, LOAD what comes before it. */
+#define NEXT_CASES(jump, j, LOAD)                                                                  \
+	CASE(jump##_JEQ_T0):                                                                        \
+		LOAD;                                                                              \
+		JUMP_TO(A == (j)->k, (j) + 1, (j) + 1 + (j)->jf);                                  \
+		DISPATCH;                                                                          \
+	CASE(jump##_JGT_T0):                                                                        \
+		LOAD;                                                                              \
+		JUMP_TO(A > (j)->k, (j) + 1, (j) + 1 + (j)->jf);                                   \
+		DISPATCH;                                                                          \
+	CASE(jump##_JGE_T0):                                                                        \
+		LOAD;                                                                              \
+		JUMP_TO(A >= (j)->k, (j) + 1, (j) + 1 + (j)->jf);                                  \
+		DISPATCH;                                                                          \
+	CASE(jump##_JSET_T0):                                                                       \
+		LOAD;                                                                              \
+		JUMP_TO(A & (j)->k, (j) + 1, (j) + 1 + (j)->jf);                                   \
+		DISPATCH;                                                                          \
+	CASE(jump##_JEQ_F0):                                                                        \
+		LOAD;                                                                              \
+		JUMP_TO(A == (j)->k, (j) + 1 + (j)->jt, (j) + 1);                                  \
+		DISPATCH;                                                                          \
+	CASE(jump##_JGT_F0):                                                                        \
+		LOAD;                                                                              \
+		JUMP_TO(A > (j)->k, (j) + 1 + (j)->jt, (j) + 1);                                   \
+		DISPATCH;                                                                          \
+	CASE(jump##_JGE_F0):                                                                        \
+		LOAD;                                                                              \
+		JUMP_TO(A >= (j)->k, (j) + 1 + (j)->jt, (j) + 1);                                  \
+		DISPATCH;                                                                          \
+	CASE(jump##_JSET_F0):                                                                       \
+		LOAD;                                                                              \
+		JUMP_TO(A & (j)->k, (j) + 1 + (j)->jt, (j) + 1);                                   \
+		DISPATCH
 /* The eight cases of a load fused with the jump after it. */
 #define FUSED_CASES(load, LOAD)                                                                    \
 	CASE(load##_JEQ):                                                                           \
@@ -786,15 +1014,26 @@ const struct cbpf_insn *cbpf_vm_insns(const struct cbpf_vm *vm, uint32_t *len)
 
 /* clang-format on */
 
-#define META (in->meta ? in->meta : &zero_meta)
+#define META (r->in->meta ? r->in->meta : &zero_meta)
 
-static uint32_t finish_by_steps(const struct cbpf_vm *vm, const struct cbpf_input *in, uint32_t pc,
-				uint32_t A, uint32_t X, const uint32_t *M, uint32_t budget,
-				uint32_t loop);
+/*
+ * What only the rare ops need (M, the loop budget, the vm and the input's other fields), kept
+ * in memory: interpret reads them through a pointer the compiler cannot see through, so that
+ * they take no registers and the hot ops' values (pc, A, X, the data and its length) fit in
+ * those a call may clobber, with none to save at the entry.
+ */
+struct run {
+	const struct cbpf_vm *volatile vm;
+	const struct cbpf_input *volatile in;
+	volatile uint32_t budget, loop; /* backward jumps left, and for which loop */
+	uint32_t M[CBPF_MEMWORDS];
+};
+
+static uint32_t finish_by_steps(const struct run *r, uint32_t pc, uint32_t A, uint32_t X);
 
 /*
  * The interpreter proper, apart from cbpf_vm_run so that a jitted vm's call pays none of its
- * register saves.
+ * frame.
  */
 static __attribute__((noinline)) uint32_t interpret(const struct cbpf_vm *vm,
 						    const struct cbpf_input *in)
@@ -802,17 +1041,23 @@ static __attribute__((noinline)) uint32_t interpret(const struct cbpf_vm *vm,
 	const struct fop *pc = vm->ops;
 	const uint8_t *data = in->data;
 	const uint32_t caplen = in->caplen;
-	uint32_t A = 0, X = 0, v, M[CBPF_MEMWORDS], budget = vm->budget, loop = 0;
+	uint32_t A = 0, X = 0, v;
+	struct run run, *const r = &run;
 #if VM_THREADED
 #define OP_LABEL(op) &&L_##op,
 	static const void *const next_of[N_OPS] = { VM_OPS(OP_LABEL) };
 #undef OP_LABEL
 #endif
 
-	/* A validated program never reads a cell it did not write; others read 0. */
-	if (vm->reads_mem)
-		memset(M, 0, sizeof(M));
-
+	run.vm = vm;
+	run.in = in;
+	if (vm->stateful) {
+		run.budget = vm->budget;
+		run.loop = 0;
+		/* A validated program never reads a cell it did not write; others read 0. */
+		if (vm->reads_mem)
+			memset(run.M, 0, sizeof(run.M));
+	}
 	DISPATCH;
 	/* clang-format off */
 	for (;;) {
@@ -831,22 +1076,22 @@ dispatch:
 			X = pc->k;
 			NEXT;
 		CASE(OP_LD_MEM):
-			A = M[pc->k];
+			A = r->M[pc->k];
 			NEXT;
 		CASE(OP_LDX_MEM):
-			X = M[pc->k];
+			X = r->M[pc->k];
 			NEXT;
 		CASE(OP_ST):
-			M[pc->k] = A;
+			r->M[pc->k] = A;
 			NEXT;
 		CASE(OP_STX):
-			M[pc->k] = X;
+			r->M[pc->k] = X;
 			NEXT;
 		CASE(OP_LD_LEN):
-			A = in->wirelen;
+			A = r->in->wirelen;
 			NEXT;
 		CASE(OP_LDX_LEN):
-			X = in->wirelen;
+			X = r->in->wirelen;
 			NEXT;
 		CASE(OP_LD_W):
 			LOAD_ABS(4, get32);
@@ -1025,13 +1270,13 @@ dispatch:
 			pc += 1 + pc->k;
 			DISPATCH;
 		CASE(OP_JA_BACK):
-			if ((vm->loops > 1) && loop != pc->k + 1) {
-				loop = pc->k + 1;
-				budget = vm->budget;
+			if ((r->vm->loops > 1) && r->loop != pc->k + 1) {
+				r->loop = pc->k + 1;
+				r->budget = r->vm->budget;
 			}
-			if (budget-- == 0)
+			if (r->budget-- == 0)
 				return 0;
-			pc = vm->ops + pc->k;
+			pc = r->vm->ops + pc->k;
 			DISPATCH;
 		CASE(OP_JEQ_K):
 			JUMP(pc, A == pc->k);
@@ -1065,12 +1310,49 @@ dispatch:
 			RETURN(pc, A >= pc->k);
 		CASE(OP_JSET_K_RR):
 			RETURN(pc, A & pc->k);
+		CASE(OP_JIN2):
+			JUMP_TO((A == pc[0].k) | (A == pc[1].k), pc + 1 + pc->jt, pc + 2 + pc[1].jf);
+			DISPATCH;
+		CASE(OP_JIN3):
+			JUMP_TO((A == pc[0].k) | (A == pc[1].k) | (A == pc[2].k), pc + 1 + pc->jt,
+				pc + 3 + pc[2].jf);
+			DISPATCH;
+		CASE(OP_JIN4):
+			JUMP_TO((A == pc[0].k) | (A == pc[1].k) | (A == pc[2].k) | (A == pc[3].k),
+				pc + 1 + pc->jt, pc + 4 + pc[3].jf);
+			DISPATCH;
 			FUSED_CASES(OP_LD_W, LOAD_ABS(4, get32));
 			FUSED_CASES(OP_LD_H, LOAD_ABS(2, get16));
 			FUSED_CASES(OP_LD_B, LOAD_ABS(1, get8));
 			FUSED_CASES(OP_LD_W_IND, LOAD_IND(4, get32));
 			FUSED_CASES(OP_LD_H_IND, LOAD_IND(2, get16));
 			FUSED_CASES(OP_LD_B_IND, LOAD_IND(1, get8));
+			FUSED_CASES(OP_AND_K, A &= pc->k);
+			NEXT_CASES(OP_K, pc, (void)0);
+			NEXT_CASES(OP_LD_W, pc + 1, LOAD_ABS(4, get32));
+			NEXT_CASES(OP_LD_H, pc + 1, LOAD_ABS(2, get16));
+			NEXT_CASES(OP_LD_B, pc + 1, LOAD_ABS(1, get8));
+			NEXT_CASES(OP_LD_W_IND, pc + 1, LOAD_IND(4, get32));
+			NEXT_CASES(OP_LD_H_IND, pc + 1, LOAD_IND(2, get16));
+			NEXT_CASES(OP_LD_B_IND, pc + 1, LOAD_IND(1, get8));
+		CASE(OP_MSH_LD_W_IND):
+			MSH_THEN(LOAD_IND(4, get32));
+			NEXT;
+		CASE(OP_MSH_LD_H_IND):
+			MSH_THEN(LOAD_IND(2, get16));
+			NEXT;
+		CASE(OP_MSH_LD_B_IND):
+			MSH_THEN(LOAD_IND(1, get8));
+			NEXT;
+			FUSED_CASES(OP_MSH_LD_W_IND, MSH_THEN(LOAD_IND(4, get32)));
+			FUSED_CASES(OP_MSH_LD_H_IND, MSH_THEN(LOAD_IND(2, get16)));
+			FUSED_CASES(OP_MSH_LD_B_IND, MSH_THEN(LOAD_IND(1, get8)));
+			PAIR_CASES(OP_LD_W, 4, get32, 0);
+			PAIR_CASES(OP_LD_H, 2, get16, 0);
+			PAIR_CASES(OP_LD_B, 1, get8, 0);
+			PAIR_CASES(OP_LD_W_IND, 4, get32, 1);
+			PAIR_CASES(OP_LD_H_IND, 2, get16, 1);
+			PAIR_CASES(OP_LD_B_IND, 1, get8, 1);
 		default:
 			/* Every op is one of the above: cbpf_vm_new made them. */
 			__builtin_unreachable();
@@ -1083,7 +1365,7 @@ slow:
 	 * left to the step API, which finishes the run from the instruction at pc: the loop above
 	 * then keeps its values in registers that calls would clobber, and stays small.
 	 */
-	return finish_by_steps(vm, in, (uint32_t)(pc - vm->ops), A, X, M, budget, loop);
+	return finish_by_steps(r, (uint32_t)(pc - r->vm->ops), A, X);
 }
 
 uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
@@ -1096,6 +1378,14 @@ uint32_t cbpf_vm_run(const struct cbpf_vm *vm, const struct cbpf_input *in)
 #undef LOAD_ABS
 #undef LOAD_IND
 #undef JUMP
+#undef NEXT_CASES
+#undef SELECT
+#undef PAIR
+#undef PAIR_JUMP
+#undef PAIR_RETURN
+#undef PAIR_CASES
+#undef MSH_THEN
+#undef JUMP_TO
 #undef RETURN
 #undef FUSED_CASES
 #undef CASE
@@ -1237,22 +1527,25 @@ static bool step_ld_packet(const struct cbpf_vm *vm, struct cbpf_vm_state *st,
 }
 
 /*
- * Finishes a run of cbpf_vm_run from pc by steps, budget backward jumps left for loop (M_written
- * and steps do not matter here).
+ * Finishes a run of cbpf_vm_run from pc by steps (M_written and steps do not matter here).
+ * Kept out of interpret, whose entry would otherwise save registers for it.
  */
-static uint32_t finish_by_steps(const struct cbpf_vm *vm, const struct cbpf_input *in, uint32_t pc,
-				uint32_t A, uint32_t X, const uint32_t *M, uint32_t budget,
-				uint32_t loop)
+static __attribute__((noinline)) uint32_t finish_by_steps(const struct run *r, uint32_t pc,
+							  uint32_t A, uint32_t X)
 {
-	struct cbpf_vm_state st = {
-		.A = A, .X = X, .pc = pc, .back_jumps = vm->budget - budget, .loop = loop
-	};
+	const struct cbpf_vm *vm = r->vm;
+	struct cbpf_vm_state st = { .A = A,
+				    .X = X,
+				    .pc = pc,
+				    /* Without a budget, interpret set neither. */
+				    .back_jumps = vm->budget ? vm->budget - r->budget : 0,
+				    .loop = vm->budget ? r->loop : 0 };
 
-	/* cbpf_vm_run leaves M as it was on the stack when the program never reads it. */
+	/* interpret leaves M as it was on the stack when the program never reads it. */
 	if (vm->reads_mem)
-		memcpy(st.M, M, sizeof(st.M));
+		memcpy(st.M, r->M, sizeof(st.M));
 	while (st.exit == CBPF_VM_RUNNING)
-		if (cbpf_vm_step(vm, &st, in, NULL))
+		if (cbpf_vm_step(vm, &st, r->in, NULL))
 			return 0; /* cannot happen: cbpf_vm_new checked every jump */
 	return st.ret;
 }
