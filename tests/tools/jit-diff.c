@@ -9,7 +9,9 @@
  * and more, unwritten M[k], unknown ancillary offsets, what seccomp refuses), and this tool's
  * own, which draws any opcode cbpf_vm_new takes with constants at the edges the JIT's code
  * distinguishes (negative offsets, SKF_NET_OFF and SKF_LL_OFF, [x + k] wrapping past 2^31,
- * powers of two, 8- and 32-bit immediates) and some programs long enough for far jumps.
+ * powers of two, 8- and 32-bit immediates) and some programs long enough for far jumps; and a
+ * third of programs shaped as tcpdump's filters are (filter_program), which the JIT runs
+ * without branches (its predicated copy) on packets long enough for their loads.
  *
  * Exit status: 0 when nothing differs, 1 on a difference, 77 when this machine has no JIT or
  * refuses executable memory (saying which).
@@ -161,6 +163,98 @@ static struct cbpf_prog *edge_program(bool seccomp)
 	}
 	v[len - 1] = (struct cbpf_insn){ (uint16_t)(CBPF_RET | (below(3) ? CBPF_A : CBPF_K)), 0, 0,
 					 (uint32_t)rng_next(&rng) };
+	prog = cbpf_prog_new(v, len);
+	free(v);
+	if (!prog)
+		oom();
+	return prog;
+}
+
+/*
+ * A program of the shape tcpdump's filters have, of the instructions the JIT's predicated
+ * (branch-free) copy takes: loads at small offsets, [x + k], ldxb 4*([k]&0xf), ALU, jumps of
+ * every kind to later instructions and to returns, returns in the middle.
+ */
+static struct cbpf_prog *filter_program(void)
+{
+	static const uint16_t sizes[] = { CBPF_W, CBPF_H, CBPF_B };
+	static const uint16_t alus[] = { CBPF_ADD, CBPF_SUB, CBPF_MUL, CBPF_AND, CBPF_OR, CBPF_XOR,
+					 CBPF_LSH, CBPF_RSH, CBPF_NEG, CBPF_DIV, CBPF_MOD };
+	static const uint16_t jumps[] = { CBPF_JEQ, CBPF_JGT, CBPF_JGE, CBPF_JSET, CBPF_JA };
+	size_t len = 3 + below(62);
+	struct cbpf_insn *v = calloc(len, sizeof(*v));
+	struct cbpf_prog *prog;
+
+	if (!v)
+		oom();
+	for (size_t pc = 0; pc + 1 < len; pc++) {
+		struct cbpf_insn *in = &v[pc];
+		uint32_t room = (uint32_t)(len - pc - 2);
+		uint16_t size = sizes[below(3)], op;
+
+		switch (below(14)) {
+		case 0:
+		case 1:
+			*in = (struct cbpf_insn){ CBPF_LD | size | CBPF_ABS, 0, 0,
+						  below(MAXPKT / 2) };
+			break;
+		case 2:
+			*in = (struct cbpf_insn){ CBPF_LDX | CBPF_B | CBPF_MSH, 0, 0, below(40) };
+			break;
+		case 3:
+			*in = (struct cbpf_insn){ CBPF_LD | size | CBPF_IND, 0, 0,
+						  below(4) ? below(40) : edge_k() };
+			break;
+		case 4:
+			*in = (struct cbpf_insn){ (uint16_t)((below(2) ? CBPF_LD : CBPF_LDX) |
+							     (below(3) == 0 ? CBPF_MEM
+							      : below(2)    ? CBPF_IMM
+									    : CBPF_LEN)),
+						  0, 0,
+						  below(3) ? below(CBPF_MEMWORDS) : edge_k() };
+			if (CBPF_MODE(in->code) == CBPF_MEM)
+				in->k %= CBPF_MEMWORDS;
+			break;
+		case 5:
+			*in = (struct cbpf_insn){ (uint16_t)(below(2) ? CBPF_ST : CBPF_STX), 0, 0,
+						  below(CBPF_MEMWORDS) };
+			break;
+		case 6:
+		case 7:
+			op = alus[below(sizeof(alus) / sizeof(alus[0]))];
+			*in = (struct cbpf_insn){ (uint16_t)(CBPF_ALU | op | CBPF_K), 0, 0,
+						  edge_k() };
+			if (op == CBPF_DIV || op == CBPF_MOD)
+				in->k = 1u << below(32);
+			else if (below(3) == 0 && op != CBPF_NEG)
+				in->code |= CBPF_X;
+			break;
+		case 8:
+			*in = (struct cbpf_insn){
+				(uint16_t)(CBPF_MISC | (below(2) ? CBPF_TAX : CBPF_TXA)), 0, 0, 0
+			};
+			break;
+		case 13:
+			if (below(2)) {
+				*in = (struct cbpf_insn){ CBPF_RET | CBPF_K, 0, 0, below(3) };
+				break;
+			}
+			/* fall through */
+		default:
+			op = jumps[below(sizeof(jumps) / sizeof(jumps[0]))];
+			*in = (struct cbpf_insn){ (uint16_t)(CBPF_JMP | op | CBPF_K), 0, 0,
+						  below(2) ? below(256) : edge_k() };
+			if (op == CBPF_JA) {
+				in->k = below(room + 1);
+				break;
+			}
+			if (below(4) == 0)
+				in->code |= CBPF_X;
+			in->jt = (uint8_t)below(room < 255 ? room + 1 : 256);
+			in->jf = (uint8_t)below(room < 255 ? room + 1 : 256);
+		}
+	}
+	v[len - 1] = (struct cbpf_insn){ CBPF_RET | CBPF_K, 0, 0, below(2) ? 0 : 262144 };
 	prog = cbpf_prog_new(v, len);
 	free(v);
 	if (!prog)
@@ -336,7 +430,10 @@ int main(int argc, char **argv)
 			}
 			st.inputs += 2 * NINPUTS;
 		}
-		if (i % 2) {
+		if (i % 3 == 2 && !seccomp) {
+			prog = filter_program();
+			snprintf(what, sizeof(what), "socket filter-shaped program %lu", i);
+		} else if (i % 2) {
 			struct randprog_opts o = {
 				.seed = seed * 1000003 + i,
 				.seccomp = seccomp,

@@ -40,13 +40,16 @@ enum {
 	L_RESUME,
 	L_OOL_LL,
 	L_OOL_CHECK,
+	L_PRED, /* its predicated copy */
 	L_PER_INSN,
 };
-#define L_EXIT0(c)  ((size_t)(c)->len * L_PER_INSN + L_PER_INSN)
-#define L_EXITA(c)  (L_EXIT0(c) + 1)
-#define L_POOL(c)   (L_EXIT0(c) + 2)
-#define L_ZEROS(c)  (L_EXIT0(c) + 3)
-#define N_LABELS(c) (L_EXIT0(c) + 4)
+#define L_EXIT0(c)   ((size_t)(c)->len * L_PER_INSN + L_PER_INSN)
+#define L_EXITA(c)   (L_EXIT0(c) + 1)
+#define L_POOL(c)    (L_EXIT0(c) + 2)
+#define L_ZEROS(c)   (L_EXIT0(c) + 3)
+#define L_SLOW(c)    (L_EXIT0(c) + 4)
+#define L_RESULTS(c) (L_EXIT0(c) + 5)
+#define N_LABELS(c)  (L_EXIT0(c) + 6)
 
 /* Passes before every jump is made long, which settles in two more. */
 #define MAX_SHRINKING_PASSES 16
@@ -67,11 +70,16 @@ struct ctx {
 	bool unstable; /* a short jump did not reach: lay out again */
 
 	/* What the program needs, found before the first pass. */
-	bool frame;	     /* calls helpers: M in a frame */
-	bool uses_meta;	     /* reads the cbpf_meta record inline: r8 holds it */
-	bool keeps_input;    /* reads it out of line only ([x + k] < 0): r8 holds the input */
-	bool uses_wirelen;   /* ld #len, ldx #len */
-	uint16_t zero_cells; /* M[k] read where some path has not written it: zeroed first */
+	bool frame;	      /* calls helpers: M in a frame */
+	bool uses_meta;	      /* reads the cbpf_meta record inline: r8 holds it */
+	bool keeps_input;     /* reads it out of line only ([x + k] < 0): r8 holds the input */
+	bool uses_wirelen;    /* ld #len, ldx #len */
+	uint16_t zero_cells;  /* M[k] read where some path has not written it: zeroed first */
+	bool pred;	      /* a predicated copy runs first (plan_predication) */
+	uint32_t pred_caplen; /* ... when caplen is at least this */
+	uint32_t *cross;      /* by instruction: live where the path may be instead */
+	struct known *known;  /* by instruction: A's and X's value on entry, when known */
+	uint8_t *remat;	      /* by instruction: LIVE_A, LIVE_X reloaded first */
 };
 
 static size_t label_id(const struct ctx *c, uint32_t pc, int kind)
@@ -468,7 +476,8 @@ static int log2_exact(uint32_t k)
 	return k && !(k & (k - 1)) ? __builtin_ctz(k) : -1;
 }
 
-static void emit_alu(struct ctx *c, const struct cbpf_insn *in)
+/* A op= k or X, A in register a (REG_A, or a copy in the predicated code). */
+static void emit_alu(struct ctx *c, const struct cbpf_insn *in, enum x86_reg a)
 {
 	bool x = CBPF_SRC(in->code) == CBPF_X;
 	uint32_t k = in->k;
@@ -488,16 +497,16 @@ static void emit_alu(struct ctx *c, const struct cbpf_insn *in)
 		enum x86_alu op = ops[CBPF_OP(in->code) >> 4];
 
 		if (x)
-			x86_alu_rr(&c->b, false, op, REG_A, REG_X);
+			x86_alu_rr(&c->b, false, op, a, REG_X);
 		else
-			x86_alu_ri(&c->b, false, op, REG_A, k);
+			x86_alu_ri(&c->b, false, op, a, k);
 		break;
 	}
 	case CBPF_MUL:
 		if (x)
-			x86_imul_rr(&c->b, REG_A, REG_X);
+			x86_imul_rr(&c->b, a, REG_X);
 		else
-			x86_imul_rri(&c->b, REG_A, REG_A, k);
+			x86_imul_rri(&c->b, a, a, k);
 		break;
 	case CBPF_DIV:
 	case CBPF_MOD: {
@@ -515,9 +524,9 @@ static void emit_alu(struct ctx *c, const struct cbpf_insn *in)
 			break;
 		} else if ((sh = log2_exact(k)) >= 0) {
 			if (mod)
-				x86_alu_ri(&c->b, false, ALU_AND, REG_A, k - 1);
+				x86_alu_ri(&c->b, false, ALU_AND, a, k - 1);
 			else if (sh)
-				x86_shift_ri(&c->b, SHIFT_SHR, REG_A, (uint8_t)sh);
+				x86_shift_ri(&c->b, SHIFT_SHR, a, (uint8_t)sh);
 			break;
 		} else {
 			x86_alu_rr(&c->b, false, ALU_XOR, RDX, RDX);
@@ -534,13 +543,13 @@ static void emit_alu(struct ctx *c, const struct cbpf_insn *in)
 
 		/* A count of 32 or more: the low 5 bits, as the interpreter (and eBPF) take it. */
 		if (x)
-			x86_shift_cl(&c->b, op, REG_A);
+			x86_shift_cl(&c->b, op, a);
 		else if (k & 31)
-			x86_shift_ri(&c->b, op, REG_A, (uint8_t)(k & 31));
+			x86_shift_ri(&c->b, op, a, (uint8_t)(k & 31));
 		break;
 	}
 	case CBPF_NEG:
-		x86_neg(&c->b, REG_A);
+		x86_neg(&c->b, a);
 		break;
 	}
 }
@@ -632,7 +641,7 @@ static void emit_insn(struct ctx *c, uint32_t pc)
 		x86_store(&c->b, RSP, mem_disp(c, in->k), REG_X);
 		break;
 	case CBPF_ALU:
-		emit_alu(c, in);
+		emit_alu(c, in, REG_A);
 		break;
 	case CBPF_JMP:
 		emit_jmp(c, pc, in);
@@ -656,6 +665,518 @@ static bool is_ind(const struct cbpf_insn *in)
 	return CBPF_CLASS(in->code) == CBPF_LD && CBPF_MODE(in->code) == CBPF_IND;
 }
 
+/*
+ * Predicated code: the branches of a short program taken out (if-conversion).
+ *
+ * A filter's jumps follow the packet, and on mixed traffic the processor mispredicts them (see
+ * docs/jit.md). So a short program also gets a branch-free copy that runs every instruction in
+ * order, each one's effect kept only where the program really is. That place is one register,
+ * npc (r11d): where the path goes next, moved by the jumps on it. Since jumps go forward, the
+ * path is at instruction pc exactly when npc <= pc; a jump there sets npc to its target with
+ * cmov, and an instruction whose effect must not land when the path is elsewhere writes through
+ * cmovbe after cmp npc, pc. A return, or a jump to one, sets npc to RET_BASE + 4 * pc, past
+ * every instruction: the result is then read from a table of the returns' k in the image.
+ *
+ * The copy runs when caplen covers every [k] load of the program (one comparison on entry, met
+ * by nearly every packet), so that none can be out of bounds. What it cannot do without a
+ * branch it leaves to the branching code, which then runs from the start (a program has no
+ * effect but its result): a [x + k] load past caplen or at a negative offset (SKF_*), on the
+ * path or off it.
+ */
+#define PRED_MAX_LEN 64
+/*
+ * Past about 80 instructions (tcp port 80 takes 72) the copy costs more than the branches it
+ * saves on the bench's traffic (docs/jit.md, Speed): host 10.0.0.1 and (tcp port 80 or udp
+ * port 53) takes 97 and ran at the branching code's speed. Bytes stand for instructions.
+ */
+#define PRED_MAX_BYTES 330
+#define REG_NPC	       R11
+#define RET_BASE(c)    (4 * (c)->len)
+
+/* Liveness bits: M[0..15], A, X. */
+#define LIVE_A (1u << 16)
+#define LIVE_X (1u << 17)
+
+/* What instruction in reads and writes, as liveness bits. */
+static void uses_defs(const struct cbpf_insn *in, uint32_t *use, uint32_t *def)
+{
+	uint16_t code = in->code;
+
+	*use = *def = 0;
+	switch (CBPF_CLASS(code)) {
+	case CBPF_LD:
+		*def = LIVE_A;
+		if (CBPF_MODE(code) == CBPF_IND)
+			*use = LIVE_X;
+		else if (CBPF_MODE(code) == CBPF_MEM)
+			*use = 1u << in->k;
+		break;
+	case CBPF_LDX:
+		*def = LIVE_X;
+		if (CBPF_MODE(code) == CBPF_MEM)
+			*use = 1u << in->k;
+		break;
+	case CBPF_ST:
+		*use = LIVE_A;
+		*def = 1u << in->k;
+		break;
+	case CBPF_STX:
+		*use = LIVE_X;
+		*def = 1u << in->k;
+		break;
+	case CBPF_ALU:
+		*use = LIVE_A |
+		       (CBPF_OP(code) != CBPF_NEG && CBPF_SRC(code) == CBPF_X ? LIVE_X : 0);
+		*def = LIVE_A;
+		break;
+	case CBPF_JMP:
+		if (CBPF_OP(code) != CBPF_JA)
+			*use = LIVE_A | (CBPF_SRC(code) == CBPF_X ? LIVE_X : 0);
+		break;
+	case CBPF_RET:
+		*use = CBPF_RVAL(code) == CBPF_A ? LIVE_A : 0;
+		break;
+	case CBPF_MISC:
+		*use = CBPF_MISCOP(code) == CBPF_TXA ? LIVE_X : LIVE_A;
+		*def = CBPF_MISCOP(code) == CBPF_TXA ? LIVE_A : LIVE_X;
+		break;
+	}
+}
+
+/* Whether the predicated copy can run instruction in; *end: the bytes its [k] load needs. */
+static bool predicable(const struct cbpf_insn *in, uint32_t *end)
+{
+	uint16_t code = in->code;
+
+	*end = 0;
+	switch (CBPF_CLASS(code)) {
+	case CBPF_LD:
+		if (CBPF_MODE(code) == CBPF_ABS) {
+			if ((int32_t)in->k < 0)
+				return false; /* ancillary and SKF_* loads read the record */
+			*end = in->k + size_of(code);
+		}
+		return CBPF_MODE(code) != CBPF_MSH;
+	case CBPF_LDX:
+		if (CBPF_MODE(code) == CBPF_MSH) {
+			if ((int32_t)in->k < 0)
+				return false;
+			*end = in->k + 1;
+			return size_of(code) == 1;
+		}
+		return CBPF_MODE(code) == CBPF_IMM || CBPF_MODE(code) == CBPF_MEM ||
+		       CBPF_MODE(code) == CBPF_LEN;
+	case CBPF_ALU:
+		/* Division: the powers of two only, which are a shift or an and. */
+		if (CBPF_OP(code) == CBPF_DIV || CBPF_OP(code) == CBPF_MOD)
+			return CBPF_SRC(code) == CBPF_K && log2_exact(in->k) >= 0;
+		return true;
+	case CBPF_RET:
+		return CBPF_RVAL(code) == CBPF_K;
+	default:
+		return true;
+	}
+}
+
+static uint32_t target_of(const struct ctx *c, uint32_t pc, bool taken)
+{
+	const struct cbpf_insn *in = &c->insns[pc];
+
+	if (CBPF_OP(in->code) == CBPF_JA)
+		return pc + 1 + in->k;
+	return pc + 1 + (taken ? in->jt : in->jf);
+}
+
+/*
+ * A register's value on entry to an instruction, when every path brings the same one that can
+ * be made again: an immediate, a [k] load (in bounds in the predicated copy), ldxb 4*([k]&0xf).
+ */
+enum known_kind { K_NONE, K_IMM, K_ABS, K_MSH, K_MANY };
+struct known_val {
+	uint8_t kind, size;
+	uint32_t k;
+};
+struct known {
+	struct known_val a, x;
+};
+
+static struct known_val meet(struct known_val u, struct known_val v)
+{
+	if (u.kind == K_NONE)
+		return v;
+	if (v.kind == K_NONE || (u.kind == v.kind && u.size == v.size && u.k == v.k))
+		return u;
+	return (struct known_val){ .kind = K_MANY };
+}
+
+/* What instruction in leaves in A and X, from what they held before. */
+static struct known transfer(const struct cbpf_insn *in, struct known v)
+{
+	uint16_t code = in->code;
+	struct known_val many = { .kind = K_MANY };
+
+	switch (CBPF_CLASS(code)) {
+	case CBPF_LD:
+		if (CBPF_MODE(code) == CBPF_IMM)
+			v.a = (struct known_val){ K_IMM, 4, in->k };
+		else if (CBPF_MODE(code) == CBPF_ABS)
+			v.a = (struct known_val){ K_ABS, (uint8_t)size_of(code), in->k };
+		else
+			v.a = many;
+		break;
+	case CBPF_LDX:
+		if (CBPF_MODE(code) == CBPF_IMM)
+			v.x = (struct known_val){ K_IMM, 4, in->k };
+		else if (CBPF_MODE(code) == CBPF_MSH)
+			v.x = (struct known_val){ K_MSH, 1, in->k };
+		else
+			v.x = many;
+		break;
+	case CBPF_ALU:
+		v.a = many;
+		break;
+	case CBPF_MISC:
+		if (CBPF_MISCOP(code) == CBPF_TXA)
+			v.a = v.x;
+		else
+			v.x = v.a;
+		break;
+	}
+	return v;
+}
+
+/*
+ * Decides whether the program gets a predicated copy, and for each instruction what is live
+ * where the path may be while it is elsewhere: the targets of the jumps that pass over it
+ * (c->cross[pc], with CROSSED set when any jump or return does). A write of what none of those
+ * reads needs no cmov.
+ */
+#define CROSSED (1u << 31)
+static int plan_predication(struct ctx *c)
+{
+	uint32_t *live, end, need = 0;
+	bool branches = false, ind = false;
+
+	if (c->mode != CBPF_VM_SOCKET || c->len > PRED_MAX_LEN)
+		return 0;
+	for (uint32_t pc = 0; pc < c->len; pc++) {
+		const struct cbpf_insn *in = &c->insns[pc];
+
+		if (!predicable(in, &end))
+			return 0;
+		if (end > need)
+			need = end;
+		if (is_ind(in))
+			ind = true;
+		/* Only a jump between two returns is branch-free already (return_select). */
+		if (CBPF_CLASS(in->code) == CBPF_JMP && CBPF_OP(in->code) != CBPF_JA &&
+		    !(is_ret_k(c, target_of(c, pc, true)) && is_ret_k(c, target_of(c, pc, false))))
+			branches = true;
+	}
+	if (!branches)
+		return 0;
+	live = calloc((size_t)c->len + 1, sizeof(*live));
+	c->cross = calloc((size_t)c->len, sizeof(*c->cross));
+	c->known = calloc((size_t)c->len + 1, sizeof(*c->known));
+	c->remat = calloc((size_t)c->len, sizeof(*c->remat));
+	if (!live || !c->cross || !c->known || !c->remat) {
+		free(live);
+		return -ENOMEM;
+	}
+	/* Known values, forward (jumps go forward: program order is topological). */
+	c->known[0].a = c->known[0].x = (struct known_val){ K_IMM, 4, 0 };
+	for (uint32_t pc = 0; pc < c->len; pc++) {
+		const struct cbpf_insn *in = &c->insns[pc];
+		struct known out = transfer(in, c->known[pc]);
+
+		if (CBPF_CLASS(in->code) == CBPF_RET)
+			continue;
+		for (int way = 0; way < 2; way++) {
+			uint32_t t =
+				CBPF_CLASS(in->code) == CBPF_JMP ? target_of(c, pc, way) : pc + 1;
+
+			c->known[t].a = meet(c->known[t].a, out.a);
+			c->known[t].x = meet(c->known[t].x, out.x);
+		}
+	}
+	/*
+	 * Where a jump lands past instructions that write a register it reads, the register is
+	 * made again there (when its value is known) rather than each write guarded.
+	 */
+	for (uint32_t s = 0; s < c->len; s++) {
+		if (CBPF_CLASS(c->insns[s].code) != CBPF_JMP)
+			continue;
+		for (int way = 0; way < 2; way++) {
+			uint32_t t = target_of(c, s, way), use, def;
+
+			for (uint32_t u = s + 1; u < t; u++) {
+				uses_defs(&c->insns[u], &use, &def);
+				/* (K_NONE: no path reaches t.) */
+				if ((def & LIVE_A) && c->known[t].a.kind != K_MANY &&
+				    c->known[t].a.kind != K_NONE)
+					c->remat[t] |= LIVE_A >> 16;
+				if ((def & LIVE_X) && c->known[t].x.kind != K_MANY &&
+				    c->known[t].x.kind != K_NONE)
+					c->remat[t] |= LIVE_X >> 16;
+			}
+		}
+	}
+	for (uint32_t pc = c->len; pc-- > 0;) {
+		const struct cbpf_insn *in = &c->insns[pc];
+		uint32_t use, def, out = 0;
+
+		uses_defs(in, &use, &def);
+		if (CBPF_CLASS(in->code) == CBPF_JMP)
+			out = live[target_of(c, pc, true)] | live[target_of(c, pc, false)];
+		else if (CBPF_CLASS(in->code) != CBPF_RET)
+			out = live[pc + 1];
+		live[pc] = use | (out & ~def);
+		/* Made again only where read before written. */
+		c->remat[pc] &= (uint8_t)(live[pc] >> 16);
+		live[pc] &= ~((uint32_t)c->remat[pc] << 16);
+	}
+	for (uint32_t s = 0; s < c->len; s++) {
+		const struct cbpf_insn *in = &c->insns[s];
+
+		if (CBPF_CLASS(in->code) == CBPF_RET) {
+			for (uint32_t pc = s + 1; pc < c->len; pc++)
+				c->cross[pc] |= CROSSED;
+		} else if (CBPF_CLASS(in->code) == CBPF_JMP) {
+			for (int way = 0; way < 2; way++) {
+				uint32_t t = target_of(c, s, way);
+
+				for (uint32_t pc = s + 1; pc < t; pc++)
+					c->cross[pc] |= CROSSED | live[t];
+			}
+		}
+	}
+	free(live);
+	c->pred = true;
+	/* [x + k] compares X + k with caplen - size: caplen must cover a word. */
+	c->pred_caplen = ind && need < 4 ? 4 : need;
+	return 0;
+}
+
+/* Where the predicated copy's jumps send npc: a return's target is its slot in the table. */
+static uint32_t npc_of(const struct ctx *c, uint32_t t)
+{
+	return is_ret_k(c, t) ? RET_BASE(c) + 4 * t : t;
+}
+
+/* The register to compute bit's new value in: its own, or edx when the write must be guarded. */
+static enum x86_reg pred_dst(const struct ctx *c, uint32_t pc, uint32_t bit, enum x86_reg own)
+{
+	return c->cross[pc] & bit ? REG_TMP : own;
+}
+
+/* own = val where the path is at pc (val already is own when unguarded). */
+static void pred_commit(struct ctx *c, uint32_t pc, enum x86_reg own, enum x86_reg val)
+{
+	if (own == val)
+		return;
+	x86_alu_ri(&c->b, false, ALU_CMP, REG_NPC, pc);
+	x86_cmov(&c->b, false, CC_BE, own, val);
+}
+
+/* npc = npc_t when the condition cc holds (CC_ALWAYS: always), on the path; r10 scratch. */
+static void pred_goto(struct ctx *c, uint32_t pc, enum x86_cc cc, uint32_t npc_t)
+{
+	bool guard = c->cross[pc] != 0;
+
+	x86_mov_ri_keep_flags(&c->b, R10, npc_t);
+	if (guard) {
+		if (cc != CC_ALWAYS)
+			x86_cmov(&c->b, false, (enum x86_cc)(cc ^ 1), R10, REG_NPC);
+		pred_commit(c, pc, REG_NPC, R10);
+	} else if (cc == CC_ALWAYS) {
+		x86_mov_rr(&c->b, false, REG_NPC, R10);
+	} else {
+		x86_cmov(&c->b, false, cc, REG_NPC, R10);
+	}
+}
+
+static void pred_jmp(struct ctx *c, uint32_t pc, const struct cbpf_insn *in)
+{
+	static const enum x86_cc taken[16] = {
+		[CBPF_JEQ >> 4] = CC_E,
+		[CBPF_JGT >> 4] = CC_A,
+		[CBPF_JGE >> 4] = CC_AE,
+		[CBPF_JSET >> 4] = CC_NE,
+	};
+	uint32_t op = CBPF_OP(in->code), t = npc_of(c, target_of(c, pc, true)),
+		 f = npc_of(c, target_of(c, pc, false));
+	bool x = CBPF_SRC(in->code) == CBPF_X;
+	enum x86_cc cc = taken[op >> 4];
+
+	if (op != CBPF_JA && !x &&
+	    ((op == CBPF_JGE && in->k == 0) || (op == CBPF_JSET && in->k == 0)))
+		t = f = op == CBPF_JGE ? t : f; /* decided by the constant */
+	if (op == CBPF_JA || t == f) {
+		if (t != pc + 1)
+			pred_goto(c, pc, CC_ALWAYS, t);
+		return;
+	}
+	if (op == CBPF_JSET)
+		x ? x86_test_rr(&c->b, REG_A, REG_X) : x86_test_ri(&c->b, REG_A, in->k);
+	else if (x)
+		x86_alu_rr(&c->b, false, ALU_CMP, REG_A, REG_X);
+	else if (in->k == 0)
+		x86_test_rr(&c->b, REG_A, REG_A);
+	else
+		x86_alu_ri(&c->b, false, ALU_CMP, REG_A, in->k);
+	if (f == pc + 1) {
+		pred_goto(c, pc, cc, t);
+	} else if (t == pc + 1) {
+		pred_goto(c, pc, (enum x86_cc)(cc ^ 1), f);
+	} else {
+		/* r10 = cond ? t : f, then as a jump always. */
+		x86_mov_ri_keep_flags(&c->b, R10, f);
+		x86_mov_ri_keep_flags(&c->b, REG_TMP, t);
+		x86_cmov(&c->b, false, cc, R10, REG_TMP);
+		if (c->cross[pc])
+			pred_commit(c, pc, REG_NPC, R10);
+		else
+			x86_mov_rr(&c->b, false, REG_NPC, R10);
+	}
+}
+
+/* ld [x + k] predicated: out of bounds, on the path or not, leaves for the branching code. */
+static void pred_load_ind(struct ctx *c, uint32_t pc, unsigned size, uint32_t k)
+{
+	enum x86_reg dst = c->cross[pc] & LIVE_A ? R10 : REG_A;
+
+	x86_lea(&c->b, false, REG_TMP, REG_X, NO_REG, (int32_t)k);
+	x86_lea(&c->b, false, R10, REG_CAPLEN, NO_REG, -(int32_t)size);
+	x86_alu_rr(&c->b, false, ALU_CMP, REG_TMP, R10);
+	jump(c, CC_A, L_SLOW(c));
+	load_be(c, size, dst, REG_TMP, 0);
+	pred_commit(c, pc, REG_A, dst);
+}
+
+/* A register made again from its known value (plan_predication), written as a load would be. */
+static void pred_remat(struct ctx *c, uint32_t pc, uint32_t bit)
+{
+	enum x86_reg own = bit == LIVE_A ? REG_A : REG_X, r = pred_dst(c, pc, bit, own);
+	struct known_val v = bit == LIVE_A ? c->known[pc].a : c->known[pc].x;
+
+	if (v.kind == K_IMM) {
+		x86_mov_ri(&c->b, r, v.k);
+	} else {
+		load_be(c, v.size, r, NO_REG, (int32_t)v.k);
+		if (v.kind == K_MSH) {
+			x86_alu_ri(&c->b, false, ALU_AND, r, 0xf);
+			x86_shift_ri(&c->b, SHIFT_SHL, r, 2);
+		}
+	}
+	pred_commit(c, pc, own, r);
+}
+
+static void pred_insn(struct ctx *c, uint32_t pc)
+{
+	const struct cbpf_insn *in = &c->insns[pc];
+	uint16_t code = in->code;
+	enum x86_reg r;
+
+	if (c->remat[pc] & (LIVE_A >> 16))
+		pred_remat(c, pc, LIVE_A);
+	if (c->remat[pc] & (LIVE_X >> 16))
+		pred_remat(c, pc, LIVE_X);
+	switch (CBPF_CLASS(code)) {
+	case CBPF_LD:
+	case CBPF_LDX: {
+		bool x = CBPF_CLASS(code) == CBPF_LDX;
+		enum x86_reg own = x ? REG_X : REG_A;
+
+		if (is_ind(in)) {
+			pred_load_ind(c, pc, size_of(code), in->k);
+			break;
+		}
+		r = pred_dst(c, pc, x ? LIVE_X : LIVE_A, own);
+		switch (CBPF_MODE(code)) {
+		case CBPF_IMM:
+			x86_mov_ri(&c->b, r, in->k);
+			break;
+		case CBPF_MEM:
+			x86_load(&c->b, 4, r, RSP, NO_REG, mem_disp(c, in->k));
+			break;
+		case CBPF_LEN:
+			x86_mov_rr(&c->b, false, r, REG_WIRELEN);
+			break;
+		case CBPF_MSH:
+			load_be(c, 1, r, NO_REG, (int32_t)in->k);
+			x86_alu_ri(&c->b, false, ALU_AND, r, 0xf);
+			x86_shift_ri(&c->b, SHIFT_SHL, r, 2);
+			break;
+		default: /* [k], in bounds: caplen was checked on entry */
+			load_be(c, size_of(code), r, NO_REG, (int32_t)in->k);
+		}
+		pred_commit(c, pc, own, r);
+		break;
+	}
+	case CBPF_ST:
+	case CBPF_STX:
+		r = CBPF_CLASS(code) == CBPF_ST ? REG_A : REG_X;
+		if (c->cross[pc] & (1u << in->k)) {
+			x86_load(&c->b, 4, REG_TMP, RSP, NO_REG, mem_disp(c, in->k));
+			pred_commit(c, pc, REG_TMP, r);
+			r = REG_TMP;
+		}
+		x86_store(&c->b, RSP, mem_disp(c, in->k), r);
+		break;
+	case CBPF_ALU:
+		r = pred_dst(c, pc, LIVE_A, REG_A);
+		if (r != REG_A)
+			x86_mov_rr(&c->b, false, r, REG_A);
+		emit_alu(c, in, r);
+		pred_commit(c, pc, REG_A, r);
+		break;
+	case CBPF_JMP:
+		pred_jmp(c, pc, in);
+		break;
+	case CBPF_RET:
+		/* Reached by falling through only: a jump to a return goes to its slot. */
+		if (pc == 0 || (CBPF_CLASS(c->insns[pc - 1].code) != CBPF_JMP &&
+				CBPF_CLASS(c->insns[pc - 1].code) != CBPF_RET))
+			pred_goto(c, pc, CC_ALWAYS, RET_BASE(c) + 4 * pc);
+		break;
+	case CBPF_MISC:
+		if (CBPF_MISCOP(code) == CBPF_TXA) {
+			r = pred_dst(c, pc, LIVE_A, REG_A);
+			x86_mov_rr(&c->b, false, r, REG_X);
+			pred_commit(c, pc, REG_A, r);
+		} else {
+			r = pred_dst(c, pc, LIVE_X, REG_X);
+			x86_mov_rr(&c->b, false, r, REG_A);
+			pred_commit(c, pc, REG_X, r);
+		}
+		break;
+	}
+}
+
+/* The predicated copy, after the prologue's loads; short packets go to the branching code. */
+static void emit_predicated(struct ctx *c)
+{
+	if (c->pred_caplen) {
+		x86_alu_ri(&c->b, false, ALU_CMP, REG_CAPLEN, c->pred_caplen);
+		jump(c, CC_B, L_SLOW(c));
+	}
+	x86_mov_ri(&c->b, REG_NPC, 0);
+	x86_mov_ri(&c->b, REG_A, 0);
+	x86_mov_ri(&c->b, REG_X, 0);
+	for (uint32_t k = 0; k < CBPF_MEMWORDS; k++)
+		if (c->zero_cells & (1u << k))
+			x86_store_i(&c->b, RSP, mem_disp(c, k), 0);
+	for (uint32_t pc = 0; pc < c->len; pc++) {
+		mark(c, label_id(c, pc, L_PRED));
+		pred_insn(c, pc);
+	}
+	mark(c, label_id(c, c->len, L_PRED));
+	/* The result: the k of the return the path ended at. */
+	x86_lea_rip(&c->b, R10, rip_to(c, L_RESULTS(c), 7));
+	x86_load(&c->b, 4, REG_A, R10, REG_NPC, -(int32_t)RET_BASE(c));
+	epilogue(c);
+}
+
 /* One layout of the whole program into c->b, recording every label. */
 static void emit_all(struct ctx *c)
 {
@@ -674,6 +1195,9 @@ static void emit_all(struct ctx *c)
 			 (int32_t)offsetof(struct cbpf_input, wirelen));
 	x86_load(&c->b, 4, REG_CAPLEN, RDI, NO_REG, (int32_t)offsetof(struct cbpf_input, caplen));
 	x86_load(&c->b, 8, REG_DATA, RDI, NO_REG, (int32_t)offsetof(struct cbpf_input, data));
+	if (c->pred)
+		emit_predicated(c);
+	mark(c, L_SLOW(c));
 	x86_mov_ri(&c->b, REG_A, 0);
 	x86_mov_ri(&c->b, REG_X, 0);
 	for (uint32_t k = 0; k < CBPF_MEMWORDS; k++)
@@ -698,7 +1222,7 @@ static void emit_all(struct ctx *c)
 	 * The helpers' addresses, then the record a NULL meta reads, 8-byte aligned after int3
 	 * padding nothing jumps to.
 	 */
-	if (c->frame || c->uses_meta || c->keeps_input) {
+	if (c->frame || c->uses_meta || c->keeps_input || c->pred) {
 		while (c->b.len % 8)
 			x86_u8(&c->b, 0xcc);
 	}
@@ -710,6 +1234,11 @@ static void emit_all(struct ctx *c)
 	if (c->uses_meta || c->keeps_input)
 		for (size_t i = 0; i < sizeof(struct cbpf_meta); i++)
 			x86_u8(&c->b, 0);
+	/* The predicated copy's results, by the return's instruction (a multiple of 8 so far). */
+	mark(c, L_RESULTS(c));
+	if (c->pred)
+		for (uint32_t pc = 0; pc < c->len; pc++)
+			x86_u32(&c->b, is_ret_k(c, pc) ? c->insns[pc].k : 0);
 }
 
 /* What the program needs: a frame, the metadata, wirelen, which M cells to zero. */
@@ -774,6 +1303,7 @@ void jit_image_free(struct jit_image *img)
 	free(img->code);
 	free(img->insn_off);
 	free(img->ool_off);
+	free(img->pred_off);
 	memset(img, 0, sizeof(*img));
 }
 
@@ -789,7 +1319,7 @@ int jit_x86_64_compile(const struct cbpf_insn *insns, uint32_t len, enum cbpf_vm
 	/* Zeroed: labels an instruction does not use compare equal from pass to pass. */
 	c.label = calloc(nlabels, sizeof(*c.label));
 	c.prev = calloc(nlabels, sizeof(*c.prev));
-	if (!c.label || !c.prev || survey(&c))
+	if (!c.label || !c.prev || survey(&c) || plan_predication(&c))
 		goto out;
 	c.first = true;
 	for (pass = 1;; pass++) {
@@ -798,6 +1328,14 @@ int jit_x86_64_compile(const struct cbpf_insn *insns, uint32_t len, enum cbpf_vm
 		emit_all(&c);
 		if (c.b.oom)
 			goto out;
+		if (c.pred && c.first &&
+		    c.label[label_id(&c, len, L_PRED)] - c.label[label_id(&c, 0, L_PRED)] >
+			    PRED_MAX_BYTES) {
+			/* Too long to pay: the branching code alone, its labels from scratch. */
+			c.pred = false;
+			memset(c.label, 0, nlabels * sizeof(*c.label));
+			continue;
+		}
 		if (c.b.len > MAX_CODE) {
 			err = -E2BIG;
 			goto out;
@@ -818,13 +1356,15 @@ int jit_x86_64_compile(const struct cbpf_insn *insns, uint32_t len, enum cbpf_vm
 	}
 	img->insn_off = malloc(((size_t)len + 1) * sizeof(*img->insn_off));
 	img->ool_off = malloc(((size_t)len + 1) * sizeof(*img->ool_off));
-	if (!img->insn_off || !img->ool_off) {
+	img->pred_off = malloc(((size_t)len + 1) * sizeof(*img->pred_off));
+	if (!img->insn_off || !img->ool_off || !img->pred_off) {
 		jit_image_free(img);
 		goto out;
 	}
 	for (uint32_t pc = 0; pc <= len; pc++) {
 		img->insn_off[pc] = c.label[label_id(&c, pc, L_INSN)];
 		img->ool_off[pc] = c.label[label_id(&c, pc, L_OOL)];
+		img->pred_off[pc] = c.label[label_id(&c, pc, L_PRED)];
 	}
 	img->code = c.b.p;
 	c.b.p = NULL;
@@ -834,6 +1374,9 @@ int jit_x86_64_compile(const struct cbpf_insn *insns, uint32_t len, enum cbpf_vm
 	img->exit_a_off = c.label[L_EXITA(&c)];
 	img->pool_off = c.label[L_POOL(&c)];
 	img->zeros_off = c.label[L_ZEROS(&c)];
+	img->slow_off = c.label[L_SLOW(&c)];
+	img->results_off = c.label[L_RESULTS(&c)];
+	img->pred = c.pred;
 	img->passes = pass;
 	err = 0;
 out:
@@ -842,5 +1385,8 @@ out:
 	free(c.prev);
 	free(c.jsite);
 	free(c.prev_jsite);
+	free(c.cross);
+	free(c.known);
+	free(c.remat);
 	return err;
 }
