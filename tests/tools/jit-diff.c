@@ -181,6 +181,9 @@ static struct cbpf_prog *filter_program(void)
 	static const uint16_t alus[] = { CBPF_ADD, CBPF_SUB, CBPF_MUL, CBPF_AND, CBPF_OR, CBPF_XOR,
 					 CBPF_LSH, CBPF_RSH, CBPF_NEG, CBPF_DIV, CBPF_MOD };
 	static const uint16_t jumps[] = { CBPF_JEQ, CBPF_JGT, CBPF_JGE, CBPF_JSET, CBPF_JA };
+	/* What loads of sparse_input's packets give (and a 16-bit load cannot). */
+	static const uint32_t small[] = { 0,	 1,	  2,	     0x100,    0x101,
+					  0x200, 0x10000, 0x1000000, 0x2000001 };
 	size_t len = 3 + below(62);
 	struct cbpf_insn *v = calloc(len, sizeof(*v));
 	struct cbpf_prog *prog;
@@ -242,8 +245,12 @@ static struct cbpf_prog *filter_program(void)
 			/* fall through */
 		default:
 			op = jumps[below(sizeof(jumps) / sizeof(jumps[0]))];
-			*in = (struct cbpf_insn){ (uint16_t)(CBPF_JMP | op | CBPF_K), 0, 0,
-						  below(2) ? below(256) : edge_k() };
+			*in = (struct cbpf_insn){
+				(uint16_t)(CBPF_JMP | op | CBPF_K), 0, 0,
+				below(2)   ? small[below(sizeof(small) / sizeof(small[0]))]
+				: below(2) ? below(256)
+					   : edge_k()
+			};
 			if (op == CBPF_JA) {
 				in->k = below(room + 1);
 				break;
@@ -311,6 +318,20 @@ static void random_input(struct input *x, bool seccomp)
 			x->data[off + 2] = (uint8_t)below(8);
 			x->data[off + 3] = 0;
 		}
+}
+
+/*
+ * A packet of mostly zero bytes, some 1 or 2: the loads of filter_program then meet the small
+ * constants its jumps compare with, so both ways of each jump are taken.
+ */
+static void sparse_input(struct input *x)
+{
+	uint32_t len = below(4) ? below(MAXPKT + 1) : below(24);
+
+	for (uint32_t i = 0; i < MAXPKT; i++)
+		x->data[i] = (uint8_t)(below(4) ? 0 : below(3));
+	memset(&x->meta, 0, sizeof(x->meta));
+	x->in = cbpf_input_packet(len ? x->data : NULL, len, len, NULL);
 }
 
 static void dump(const struct cbpf_prog *prog)
@@ -396,7 +417,7 @@ static int compare(const struct cbpf_prog *prog, bool seccomp, const struct inpu
 
 int main(int argc, char **argv)
 {
-	static struct input xs[2][NINPUTS];
+	static struct input xs[3][NINPUTS]; /* socket, seccomp, sparse */
 	unsigned long nprogs = 4000, seed = 1;
 	char what[96], reason[256] = "";
 	int opt;
@@ -419,7 +440,7 @@ int main(int argc, char **argv)
 	}
 	rng.s ^= seed * 0x9e3779b97f4a7c15ull;
 	for (unsigned long i = 0; i < nprogs; i++) {
-		bool seccomp = below(4) == 0;
+		bool seccomp = below(4) == 0, sparse = false;
 		struct cbpf_prog *prog;
 
 		/* New inputs every 50 programs. */
@@ -427,11 +448,13 @@ int main(int argc, char **argv)
 			for (size_t j = 0; j < NINPUTS; j++) {
 				random_input(&xs[0][j], false);
 				random_input(&xs[1][j], true);
+				sparse_input(&xs[2][j]);
 			}
-			st.inputs += 2 * NINPUTS;
+			st.inputs += 3 * NINPUTS;
 		}
 		if (i % 3 == 2 && !seccomp) {
 			prog = filter_program();
+			sparse = true;
 			snprintf(what, sizeof(what), "socket filter-shaped program %lu", i);
 		} else if (i % 2) {
 			struct randprog_opts o = {
@@ -451,7 +474,8 @@ int main(int argc, char **argv)
 			snprintf(what, sizeof(what), "%s edge program %lu",
 				 seccomp ? "seccomp" : "socket", i);
 		}
-		if (compare(prog, seccomp, xs[seccomp], what, reason, sizeof(reason))) {
+		if (compare(prog, seccomp, xs[sparse ? 2 : seccomp], what, reason,
+			    sizeof(reason))) {
 			cbpf_prog_free(prog);
 			printf("jit-diff: no JIT here: %s\n", reason);
 			return 77;

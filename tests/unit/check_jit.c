@@ -320,7 +320,7 @@ START_TEST(predicated)
 	};
 	static const struct {
 		const char *what;
-		uint16_t type;	  /* ethertype */
+		uint16_t type; /* ethertype */
 		uint8_t ihl, proto;
 		uint16_t sport, dport;
 		uint32_t caplen, want;

@@ -80,6 +80,8 @@ struct ctx {
 	uint32_t *cross;      /* by instruction: live where the path may be instead */
 	struct known *known;  /* by instruction: A's and X's value on entry, when known */
 	uint8_t *remat;	      /* by instruction: LIVE_A, LIVE_X reloaded first */
+	uint32_t live0;	      /* what the predicated copy reads before it writes */
+	bool *wire;	      /* by instruction: its ld [k] left in network byte order */
 };
 
 static size_t label_id(const struct ctx *c, uint32_t pc, int kind)
@@ -845,6 +847,85 @@ static struct known transfer(const struct cbpf_insn *in, struct known v)
 	return v;
 }
 
+static bool is_abs_load(const struct cbpf_insn *in)
+{
+	return CBPF_CLASS(in->code) == CBPF_LD && CBPF_MODE(in->code) == CBPF_ABS &&
+	       CBPF_SIZE(in->code) != CBPF_B;
+}
+
+/* A use of A that a value in network byte order serves: jeq and jset #k, k swapped. */
+static bool wire_use(const struct cbpf_insn *in)
+{
+	uint32_t op = CBPF_OP(in->code);
+
+	return CBPF_CLASS(in->code) == CBPF_JMP && CBPF_SRC(in->code) == CBPF_K &&
+	       (op == CBPF_JEQ || op == CBPF_JSET);
+}
+
+/*
+ * Which ldh and ld [k] the predicated copy leaves unswapped (c->wire): those whose every reader
+ * is a jeq or jset #k that knows A holds that load (c->known), which then compares with k
+ * swapped. Decided by the load's offset and size, so that a register made again agrees.
+ * Reaching definitions as bit sets: the copy's programs have at most 64 instructions.
+ */
+static int plan_wire(struct ctx *c)
+{
+	uint64_t *reach = calloc((size_t)c->len + 1, sizeof(*reach));
+	bool *bad = calloc((size_t)c->len, sizeof(*bad));
+
+	c->wire = calloc((size_t)c->len, sizeof(*c->wire));
+	if (!reach || !bad || !c->wire) {
+		free(reach);
+		free(bad);
+		return -ENOMEM;
+	}
+	for (uint32_t pc = 0; pc < c->len; pc++) {
+		const struct cbpf_insn *in = &c->insns[pc];
+		uint32_t use, def;
+		uint64_t out;
+
+		uses_defs(in, &use, &def);
+		if (use & LIVE_A)
+			for (uint32_t d = 0; d < pc; d++) {
+				struct known_val v = c->known[pc].a;
+
+				if (!(reach[pc] >> d & 1) || !is_abs_load(&c->insns[d]))
+					continue;
+				if (!wire_use(in) || v.kind != K_ABS || v.k != c->insns[d].k ||
+				    v.size != size_of(c->insns[d].code))
+					bad[d] = true;
+			}
+		out = def & LIVE_A ? (uint64_t)1 << pc : reach[pc];
+		if (CBPF_CLASS(in->code) == CBPF_RET)
+			continue;
+		for (int way = 0; way < 2; way++)
+			reach[CBPF_CLASS(in->code) == CBPF_JMP ? target_of(c, pc, way) : pc + 1] |=
+				out;
+	}
+	for (uint32_t d = 0; d < c->len; d++) {
+		c->wire[d] = is_abs_load(&c->insns[d]);
+		for (uint32_t e = 0; e < c->len && c->wire[d]; e++)
+			if (bad[e] && is_abs_load(&c->insns[e]) && c->insns[e].k == c->insns[d].k &&
+			    c->insns[e].code == c->insns[d].code)
+				c->wire[d] = false;
+	}
+	free(reach);
+	free(bad);
+	return 0;
+}
+
+/* Whether A, holding the known value v, is in network byte order in the predicated copy. */
+static bool wire_value(const struct ctx *c, struct known_val v)
+{
+	if (v.kind != K_ABS)
+		return false;
+	for (uint32_t d = 0; d < c->len; d++)
+		if (is_abs_load(&c->insns[d]) && c->insns[d].k == v.k &&
+		    size_of(c->insns[d].code) == v.size)
+			return c->wire[d];
+	return false;
+}
+
 /*
  * Decides whether the program gets a predicated copy, and for each instruction what is live
  * where the path may be while it is elsewhere: the targets of the jumps that pass over it
@@ -950,7 +1031,10 @@ static int plan_predication(struct ctx *c)
 			}
 		}
 	}
+	c->live0 = live[0];
 	free(live);
+	if (plan_wire(c))
+		return -ENOMEM;
 	c->pred = true;
 	/* [x + k] compares X + k with caplen - size: caplen must cover a word. */
 	c->pred_caplen = ind && need < 4 ? 4 : need;
@@ -1007,6 +1091,7 @@ static void pred_jmp(struct ctx *c, uint32_t pc, const struct cbpf_insn *in)
 		 f = npc_of(c, target_of(c, pc, false));
 	bool x = CBPF_SRC(in->code) == CBPF_X;
 	enum x86_cc cc = taken[op >> 4];
+	uint32_t k = in->k;
 
 	if (op != CBPF_JA && !x &&
 	    ((op == CBPF_JGE && in->k == 0) || (op == CBPF_JSET && in->k == 0)))
@@ -1016,14 +1101,21 @@ static void pred_jmp(struct ctx *c, uint32_t pc, const struct cbpf_insn *in)
 			pred_goto(c, pc, CC_ALWAYS, t);
 		return;
 	}
+	if (!x && wire_value(c, c->known[pc].a)) {
+		/* A in network byte order: k swapped the same way (a jeq k past 16 bits fails). */
+		if (c->known[pc].a.size == 4)
+			k = __builtin_bswap32(k);
+		else if (op == CBPF_JSET || k <= 0xffff)
+			k = __builtin_bswap16((uint16_t)k);
+	}
 	if (op == CBPF_JSET)
-		x ? x86_test_rr(&c->b, REG_A, REG_X) : x86_test_ri(&c->b, REG_A, in->k);
+		x ? x86_test_rr(&c->b, REG_A, REG_X) : x86_test_ri(&c->b, REG_A, k);
 	else if (x)
 		x86_alu_rr(&c->b, false, ALU_CMP, REG_A, REG_X);
-	else if (in->k == 0)
+	else if (k == 0)
 		x86_test_rr(&c->b, REG_A, REG_A);
 	else
-		x86_alu_ri(&c->b, false, ALU_CMP, REG_A, in->k);
+		x86_alu_ri(&c->b, false, ALU_CMP, REG_A, k);
 	if (f == pc + 1) {
 		pred_goto(c, pc, cc, t);
 	} else if (t == pc + 1) {
@@ -1040,16 +1132,32 @@ static void pred_jmp(struct ctx *c, uint32_t pc, const struct cbpf_insn *in)
 	}
 }
 
-/* ld [x + k] predicated: out of bounds, on the path or not, leaves for the branching code. */
+/*
+ * ld [x + k] predicated: out of bounds, on the path or not, leaves for the branching code. For
+ * k + size below 2^31, X + k + size is computed in 64 bits, where it cannot wrap: above caplen
+ * (which includes X + k wrapping in 32 bits, left to the branching code) leaves.
+ */
 static void pred_load_ind(struct ctx *c, uint32_t pc, unsigned size, uint32_t k)
 {
 	enum x86_reg dst = c->cross[pc] & LIVE_A ? R10 : REG_A;
 
-	x86_lea(&c->b, false, REG_TMP, REG_X, NO_REG, (int32_t)k);
-	x86_lea(&c->b, false, R10, REG_CAPLEN, NO_REG, -(int32_t)size);
-	x86_alu_rr(&c->b, false, ALU_CMP, REG_TMP, R10);
-	jump(c, CC_A, L_SLOW(c));
-	load_be(c, size, dst, REG_TMP, 0);
+	if (k <= 0x7fffffffu - size) {
+		x86_lea(&c->b, true, REG_TMP, REG_X, NO_REG, (int32_t)(k + size));
+		x86_alu_rr(&c->b, true, ALU_CMP, REG_TMP, REG_CAPLEN);
+		jump(c, CC_A, L_SLOW(c));
+		x86_load(&c->b, size, dst, REG_DATA, REG_X, (int32_t)k);
+		if (size == 4)
+			x86_bswap(&c->b, dst);
+		else if (size == 2)
+			x86_rol16_8(&c->b, dst);
+	} else {
+		/* caplen - size: caplen is at least 4 here (pred_caplen). */
+		x86_lea(&c->b, false, REG_TMP, REG_X, NO_REG, (int32_t)k);
+		x86_lea(&c->b, false, R10, REG_CAPLEN, NO_REG, -(int32_t)size);
+		x86_alu_rr(&c->b, false, ALU_CMP, REG_TMP, R10);
+		jump(c, CC_A, L_SLOW(c));
+		load_be(c, size, dst, REG_TMP, 0);
+	}
 	pred_commit(c, pc, REG_A, dst);
 }
 
@@ -1061,6 +1169,8 @@ static void pred_remat(struct ctx *c, uint32_t pc, uint32_t bit)
 
 	if (v.kind == K_IMM) {
 		x86_mov_ri(&c->b, r, v.k);
+	} else if (bit == LIVE_A && wire_value(c, v)) {
+		x86_load(&c->b, v.size, r, REG_DATA, NO_REG, (int32_t)v.k);
 	} else {
 		load_be(c, v.size, r, NO_REG, (int32_t)v.k);
 		if (v.kind == K_MSH) {
@@ -1108,7 +1218,10 @@ static void pred_insn(struct ctx *c, uint32_t pc)
 			x86_shift_ri(&c->b, SHIFT_SHL, r, 2);
 			break;
 		default: /* [k], in bounds: caplen was checked on entry */
-			load_be(c, size_of(code), r, NO_REG, (int32_t)in->k);
+			if (c->wire[pc])
+				x86_load(&c->b, size_of(code), r, REG_DATA, NO_REG, (int32_t)in->k);
+			else
+				load_be(c, size_of(code), r, NO_REG, (int32_t)in->k);
 		}
 		pred_commit(c, pc, own, r);
 		break;
@@ -1161,10 +1274,13 @@ static void emit_predicated(struct ctx *c)
 		jump(c, CC_B, L_SLOW(c));
 	}
 	x86_mov_ri(&c->b, REG_NPC, 0);
-	x86_mov_ri(&c->b, REG_A, 0);
-	x86_mov_ri(&c->b, REG_X, 0);
+	/* Only what the copy reads before writing it: what it computes off the path is unused. */
+	if (c->live0 & LIVE_A)
+		x86_mov_ri(&c->b, REG_A, 0);
+	if (c->live0 & LIVE_X)
+		x86_mov_ri(&c->b, REG_X, 0);
 	for (uint32_t k = 0; k < CBPF_MEMWORDS; k++)
-		if (c->zero_cells & (1u << k))
+		if (c->zero_cells & c->live0 & (1u << k))
 			x86_store_i(&c->b, RSP, mem_disp(c, k), 0);
 	for (uint32_t pc = 0; pc < c->len; pc++) {
 		mark(c, label_id(c, pc, L_PRED));
@@ -1388,5 +1504,6 @@ out:
 	free(c.cross);
 	free(c.known);
 	free(c.remat);
+	free(c.wire);
 	return err;
 }
