@@ -37,7 +37,7 @@ struct jit_image {
 	uint32_t *ool_off;  /* len + 1 entries; ool_off[len] == exits_off */
 	uint32_t exits_off, exit_a_off, pool_off, zeros_off;
 	/*
-	 * A short program with branches has a predicated copy first (x86_64.c: plan_predication):
+	 * A short program with branches has a predicated copy first (predicate.c):
 	 * after the prologue's loads, each instruction's branch-free code (pred_off, len + 1
 	 * entries, pred_off[len] where the result is read), then slow_off where the branching code
 	 * starts, and the returns' values by instruction at results_off, to the end.
