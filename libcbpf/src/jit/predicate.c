@@ -274,7 +274,8 @@ int x64_pred_plan(struct ctx *c)
 			ind = true;
 		/* Only a jump between two returns is branch-free already (return_select). */
 		if (CBPF_CLASS(in->code) == CBPF_JMP && CBPF_OP(in->code) != CBPF_JA &&
-		    !(x64_is_ret_k(c, target_of(c, pc, true)) && x64_is_ret_k(c, target_of(c, pc, false))))
+		    !(x64_is_ret_k(c, target_of(c, pc, true)) &&
+		      x64_is_ret_k(c, target_of(c, pc, false))))
 			branches = true;
 	}
 	if (!branches)

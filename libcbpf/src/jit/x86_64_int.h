@@ -96,8 +96,7 @@ int32_t x64_mem_disp(const struct ctx *c, uint32_t k);
 /* rip-relative displacement to label id from an instruction of len bytes starting now. */
 int32_t x64_rip_to(const struct ctx *c, size_t id, size_t len);
 /* size bytes at [rdi + index + disp] into dst, from network byte order. */
-void x64_load_be(struct ctx *c, unsigned size, enum x86_reg dst, enum x86_reg index,
-		 int32_t disp);
+void x64_load_be(struct ctx *c, unsigned size, enum x86_reg dst, enum x86_reg index, int32_t disp);
 /* A op= k or X, A in register a (REG_A, or a copy in the predicated code). */
 void x64_emit_alu(struct ctx *c, const struct cbpf_insn *in, enum x86_reg a);
 unsigned x64_size_of(uint16_t code);
