@@ -377,6 +377,43 @@ START_TEST(predicated)
 }
 END_TEST
 
+/*
+ * X + k past 2^31 is a negative offset for the kernel (an int), even where caplen, past 2 GiB,
+ * would cover it: the predicated copy must leave it to the branching code. 2 GiB of address
+ * space, never touched but for one zero page.
+ */
+START_TEST(huge_caplen)
+{
+	static const struct cbpf_insn v[] = {
+		I(CBPF_LDX | CBPF_IMM, 0x7ffffff0),
+		I(CBPF_LD | CBPF_W | CBPF_IND, 0x20),
+		J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 2, 0), /* not between two returns: predicated */
+		I(CBPF_LDX | CBPF_IMM, 0),
+		I(CBPF_RET | CBPF_K, 1),
+		I(CBPF_RET | CBPF_K, 2),
+	};
+	size_t size = 0x80002000;
+	uint8_t *data;
+	struct cbpf_vm *vm;
+	struct cbpf_jit *jit;
+	struct cbpf_input in;
+
+	if (!have_jit())
+		return;
+	data = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (data == MAP_FAILED)
+		return; /* no room for the address space: nothing to show */
+	in = cbpf_input_packet(data, 0x80001000, 0x80001000, NULL);
+	vm = vm_of(v, sizeof(v) / sizeof(v[0]), CBPF_VM_SOCKET);
+	ck_assert_int_eq(cbpf_jit_new(vm, &jit, NULL), 0);
+	ck_assert_uint_eq(cbpf_vm_run(vm, &in), 0);
+	ck_assert_uint_eq(cbpf_jit_run(jit, &in), 0);
+	cbpf_jit_free(jit);
+	cbpf_vm_free(vm);
+	munmap(data, size);
+}
+END_TEST
+
 START_TEST(executable_memory_refused)
 {
 	pid_t pid;
@@ -422,6 +459,7 @@ Suite *jit_suite(void)
 	tcase_add_test(api, meta_null_or_given);
 	tcase_add_test(api, listing);
 	tcase_add_test(api, predicated);
+	tcase_add_test(api, huge_caplen);
 	tcase_add_test(api, executable_memory_refused);
 	suite_add_tcase(s, api);
 	return s;

@@ -362,6 +362,7 @@ int x64_pred_plan(struct ctx *c)
 	c->pred = true;
 	/* [x + k] compares X + k with caplen - size: caplen must cover a word. */
 	c->pred_caplen = ind && need < 4 ? 4 : need;
+	c->pred_ind = ind;
 	return 0;
 }
 
@@ -569,6 +570,14 @@ void x64_pred_emit(struct ctx *c)
 	if (c->pred_caplen) {
 		x86_alu_ri(&c->b, false, ALU_CMP, REG_CAPLEN, c->pred_caplen);
 		x64_jump(c, CC_B, L_SLOW(c));
+	}
+	/*
+	 * [x + k] below caplen is then below 2^31 too, as the kernel's int offsets must be (X + k
+	 * past it is negative: SKF_* or out of bounds).
+	 */
+	if (c->pred_ind) {
+		x86_test_rr(&c->b, REG_CAPLEN, REG_CAPLEN);
+		x64_jump(c, CC_S, L_SLOW(c));
 	}
 	x86_mov_ri(&c->b, REG_NPC, 0);
 	/* Only what the copy reads before writing it: what it computes off the path is unused. */

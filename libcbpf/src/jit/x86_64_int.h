@@ -76,6 +76,7 @@ struct ctx {
 	uint16_t zero_cells;  /* M[k] read where some path has not written it: zeroed first */
 	bool pred;	      /* a predicated copy runs first (predicate.c) */
 	uint32_t pred_caplen; /* ... when caplen is at least this */
+	bool pred_ind;	      /* ... and below 2^31, for its [x + k] */
 	uint32_t *cross;      /* by instruction: live where the path may be instead */
 	struct known *known;  /* by instruction: A's and X's value on entry, when known */
 	uint8_t *remat;	      /* by instruction: LIVE_A, LIVE_X reloaded first */
