@@ -34,9 +34,7 @@
 #define REG_NPC	       R11
 #define RET_BASE(c)    (4 * (c)->len)
 
-/* Liveness bits: M[0..15], A, X. */
-#define LIVE_A (1u << 16)
-#define LIVE_X (1u << 17)
+/* Liveness bits: M[0..15], then LIVE_A and LIVE_X (x86_64_int.h). */
 
 /* What instruction in reads and writes, as liveness bits. */
 static void uses_defs(const struct cbpf_insn *in, uint32_t *use, uint32_t *def)
@@ -258,7 +256,7 @@ static bool wire_value(const struct ctx *c, struct known_val v)
 #define CROSSED (1u << 31)
 int x64_pred_plan(struct ctx *c)
 {
-	uint32_t *live, end, need = 0;
+	uint32_t *live, *plain_live, end, need = 0;
 	bool branches = false, ind = false;
 
 	if (c->mode != CBPF_VM_SOCKET || c->len > PRED_MAX_LEN)
@@ -278,14 +276,18 @@ int x64_pred_plan(struct ctx *c)
 		      x64_is_ret_k(c, target_of(c, pc, false))))
 			branches = true;
 	}
-	if (!branches)
-		return 0;
+	/*
+	 * Without branches there is no copy, but the analyses still serve the branching code: the
+	 * byte order of loads (c->wire) and what the prologue must zero (c->live0).
+	 */
 	live = calloc((size_t)c->len + 1, sizeof(*live));
+	plain_live = calloc((size_t)c->len + 1, sizeof(*plain_live));
 	c->cross = calloc((size_t)c->len, sizeof(*c->cross));
 	c->known = calloc((size_t)c->len + 1, sizeof(*c->known));
 	c->remat = calloc((size_t)c->len, sizeof(*c->remat));
-	if (!live || !c->cross || !c->known || !c->remat) {
+	if (!live || !plain_live || !c->cross || !c->known || !c->remat) {
 		free(live);
+		free(plain_live);
 		return -ENOMEM;
 	}
 	/* Known values, forward (jumps go forward: program order is topological). */
@@ -328,18 +330,26 @@ int x64_pred_plan(struct ctx *c)
 	}
 	for (uint32_t pc = c->len; pc-- > 0;) {
 		const struct cbpf_insn *in = &c->insns[pc];
-		uint32_t use, def, out = 0;
+		uint32_t use, def, out = 0, plain = 0;
 
 		uses_defs(in, &use, &def);
-		if (CBPF_CLASS(in->code) == CBPF_JMP)
+		if (CBPF_CLASS(in->code) == CBPF_JMP) {
 			out = live[target_of(c, pc, true)] | live[target_of(c, pc, false)];
-		else if (CBPF_CLASS(in->code) != CBPF_RET)
+			plain = plain_live[target_of(c, pc, true)] |
+				plain_live[target_of(c, pc, false)];
+		} else if (CBPF_CLASS(in->code) != CBPF_RET) {
 			out = live[pc + 1];
+			plain = plain_live[pc + 1];
+		}
 		live[pc] = use | (out & ~def);
+		plain_live[pc] = use | (plain & ~def);
 		/* Made again only where read before written. */
 		c->remat[pc] &= (uint8_t)(live[pc] >> 16);
 		live[pc] &= ~((uint32_t)c->remat[pc] << 16);
 	}
+	/* The branching code makes nothing again: what it reads first is plain liveness. */
+	c->live0_branching = plain_live[0];
+	free(plain_live);
 	for (uint32_t s = 0; s < c->len; s++) {
 		const struct cbpf_insn *in = &c->insns[s];
 
@@ -359,7 +369,7 @@ int x64_pred_plan(struct ctx *c)
 	free(live);
 	if (plan_wire(c))
 		return -ENOMEM;
-	c->pred = true;
+	c->pred = branches;
 	/* [x + k] compares X + k with caplen - size: caplen must cover a word. */
 	c->pred_caplen = ind && need < 4 ? 4 : need;
 	c->pred_ind = ind;
@@ -406,7 +416,7 @@ static void pred_goto(struct ctx *c, uint32_t pc, enum x86_cc cc, uint32_t npc_t
 
 static void pred_jmp(struct ctx *c, uint32_t pc, const struct cbpf_insn *in)
 {
-	uint32_t t, f, k = in->k;
+	uint32_t t, f;
 	enum x86_cc cc;
 
 	if (x64_jmp_targets(pc, in, &t, &f)) {
@@ -414,14 +424,7 @@ static void pred_jmp(struct ctx *c, uint32_t pc, const struct cbpf_insn *in)
 			pred_goto(c, pc, CC_ALWAYS, npc_of(c, t));
 		return;
 	}
-	if (CBPF_SRC(in->code) == CBPF_K && wire_value(c, c->known[pc].a)) {
-		/* A in network byte order: k swapped the same way (a jeq k past 16 bits fails). */
-		if (c->known[pc].a.size == 4)
-			k = __builtin_bswap32(k);
-		else if (CBPF_OP(in->code) == CBPF_JSET || k <= 0xffff)
-			k = __builtin_bswap16((uint16_t)k);
-	}
-	cc = x64_jmp_flags(c, in, k);
+	cc = x64_jmp_flags(c, in, x64_jmp_k(c, pc, in));
 	t = npc_of(c, t);
 	f = npc_of(c, f);
 	if (f == pc + 1) {
@@ -611,4 +614,28 @@ void x64_pred_free(struct ctx *c)
 	free(c->known);
 	free(c->remat);
 	free(c->wire);
+}
+
+bool x64_reads_first(const struct ctx *c, uint32_t bit)
+{
+	return !c->wire || (c->live0_branching & bit);
+}
+
+bool x64_wire_load(const struct ctx *c, uint32_t pc)
+{
+	return c->wire && c->wire[pc];
+}
+
+uint32_t x64_jmp_k(const struct ctx *c, uint32_t pc, const struct cbpf_insn *in)
+{
+	uint32_t k = in->k;
+
+	if (!c->wire || CBPF_SRC(in->code) != CBPF_K || !wire_value(c, c->known[pc].a))
+		return k;
+	/* A in network byte order: k swapped the same way (a jeq k past 16 bits fails). */
+	if (c->known[pc].a.size == 4)
+		return __builtin_bswap32(k);
+	if (CBPF_OP(in->code) == CBPF_JSET || k <= 0xffff)
+		return __builtin_bswap16((uint16_t)k);
+	return k;
 }

@@ -100,13 +100,17 @@ static void load_meta(struct ctx *c, unsigned size, size_t off)
 
 /*
  * size bytes at offset off of the data (0 <= off < 2^31) into dst: caplen < off + size is out of
- * bounds, compared in 32 bits, where off + size cannot wrap.
+ * bounds, compared in 32 bits, where off + size cannot wrap. In network byte order with wire
+ * (x64_wire_load: only jeq and jset #k read it, k swapped).
  */
-static void load_const(struct ctx *c, unsigned size, enum x86_reg dst, uint32_t off)
+static void load_const(struct ctx *c, unsigned size, enum x86_reg dst, uint32_t off, bool wire)
 {
 	x86_alu_ri(&c->b, false, ALU_CMP, REG_CAPLEN, off + size);
 	exit0(c, CC_B);
-	x64_load_be(c, size, dst, NO_REG, (int32_t)off);
+	if (wire)
+		x86_load(&c->b, size, dst, REG_DATA, NO_REG, (int32_t)off);
+	else
+		x64_load_be(c, size, dst, NO_REG, (int32_t)off);
 }
 
 /*
@@ -139,7 +143,7 @@ static void load_neg_const(struct ctx *c, unsigned size, enum x86_reg dst, int32
 	} else if (k >= CBPF_LL_OFF) {
 		x86_cmp_m8i(&c->b, REG_META, (int32_t)offsetof(struct cbpf_meta, no_mac), 0);
 		exit0(c, CC_NE);
-		load_const(c, size, dst, (uint32_t)(k - CBPF_LL_OFF));
+		load_const(c, size, dst, (uint32_t)(k - CBPF_LL_OFF), false);
 	} else {
 		exit0(c, CC_ALWAYS);
 	}
@@ -345,7 +349,7 @@ static void emit_ld_packet(struct ctx *c, uint32_t pc, const struct cbpf_insn *i
 	if (anc >= 0)
 		load_ancillary(c, anc);
 	else if ((int32_t)in->k >= 0)
-		load_const(c, size, REG_A, in->k);
+		load_const(c, size, REG_A, in->k, x64_wire_load(c, pc));
 	else
 		load_neg_const(c, size, REG_A, (int32_t)in->k);
 }
@@ -358,7 +362,7 @@ static void emit_msh(struct ctx *c, const struct cbpf_insn *in)
 		return;
 	}
 	if ((int32_t)in->k >= 0)
-		load_const(c, 1, REG_X, in->k);
+		load_const(c, 1, REG_X, in->k, false);
 	else
 		load_neg_const(c, 1, REG_X, (int32_t)in->k);
 	x86_alu_ri(&c->b, false, ALU_AND, REG_X, 0xf);
@@ -564,7 +568,7 @@ static void emit_jmp(struct ctx *c, uint32_t pc, const struct cbpf_insn *in)
 			x64_jump(c, CC_ALWAYS, x64_label(c, t, L_INSN));
 		return;
 	}
-	cc = x64_jmp_flags(c, in, in->k);
+	cc = x64_jmp_flags(c, in, x64_jmp_k(c, pc, in));
 	/* Each condition and its negation differ in the low bit. */
 	if (x64_is_ret_k(c, t) && x64_is_ret_k(c, f)) {
 		return_select(c, cc, c->insns[t].k, c->insns[f].k);
@@ -639,8 +643,10 @@ static void emit_all(struct ctx *c)
 	if (c->pred)
 		x64_pred_emit(c);
 	x64_mark(c, L_SLOW(c));
-	x86_mov_ri(&c->b, REG_A, 0);
-	x86_mov_ri(&c->b, REG_X, 0);
+	if (x64_reads_first(c, LIVE_A))
+		x86_mov_ri(&c->b, REG_A, 0);
+	if (x64_reads_first(c, LIVE_X))
+		x86_mov_ri(&c->b, REG_X, 0);
 	for (uint32_t k = 0; k < CBPF_MEMWORDS; k++)
 		if (c->zero_cells & (1u << k))
 			x86_store_i(&c->b, RSP, x64_mem_disp(c, k), 0);

@@ -69,19 +69,20 @@ struct ctx {
 	bool unstable; /* a short jump did not reach: lay out again */
 
 	/* What the program needs, found before the first pass. */
-	bool frame;	      /* calls helpers: M in a frame */
-	bool uses_meta;	      /* reads the cbpf_meta record inline: r8 holds it */
-	bool keeps_input;     /* reads it out of line only ([x + k] < 0): r8 holds the input */
-	bool uses_wirelen;    /* ld #len, ldx #len */
-	uint16_t zero_cells;  /* M[k] read where some path has not written it: zeroed first */
-	bool pred;	      /* a predicated copy runs first (predicate.c) */
-	uint32_t pred_caplen; /* ... when caplen is at least this */
-	bool pred_ind;	      /* ... and below 2^31, for its [x + k] */
-	uint32_t *cross;      /* by instruction: live where the path may be instead */
-	struct known *known;  /* by instruction: A's and X's value on entry, when known */
-	uint8_t *remat;	      /* by instruction: LIVE_A, LIVE_X reloaded first */
-	uint32_t live0;	      /* what the predicated copy reads before it writes */
-	bool *wire;	      /* by instruction: its ld [k] left in network byte order */
+	bool frame;		  /* calls helpers: M in a frame */
+	bool uses_meta;		  /* reads the cbpf_meta record inline: r8 holds it */
+	bool keeps_input;	  /* reads it out of line only ([x + k] < 0): r8 holds the input */
+	bool uses_wirelen;	  /* ld #len, ldx #len */
+	uint16_t zero_cells;	  /* M[k] read where some path has not written it: zeroed first */
+	bool pred;		  /* a predicated copy runs first (predicate.c) */
+	uint32_t pred_caplen;	  /* ... when caplen is at least this */
+	bool pred_ind;		  /* ... and below 2^31, for its [x + k] */
+	uint32_t *cross;	  /* by instruction: live where the path may be instead */
+	struct known *known;	  /* by instruction: A's and X's value on entry, when known */
+	uint8_t *remat;		  /* by instruction: LIVE_A, LIVE_X reloaded first */
+	uint32_t live0;		  /* what the predicated copy reads before it writes */
+	uint32_t live0_branching; /* ... and the branching code */
+	bool *wire;		  /* by instruction: its ld [k] left in network byte order */
 };
 
 struct known; /* predicate.c's known values */
@@ -121,6 +122,17 @@ enum x86_cc x64_jmp_flags(struct ctx *c, const struct cbpf_insn *in, uint32_t k)
  * x64_pred_free frees what the analyses kept.
  */
 int x64_pred_plan(struct ctx *c);
+/*
+ * What the analyses tell the branching code too (for the programs the copy could take, even
+ * without branches; otherwise the safe answers): whether the program may read A (LIVE_A) or X
+ * (LIVE_X) before writing it; whether ld [k] at pc stays in network byte order; the constant
+ * jump pc compares A with (k, or k swapped for such a load).
+ */
+#define LIVE_A (1u << 16)
+#define LIVE_X (1u << 17)
+bool x64_reads_first(const struct ctx *c, uint32_t bit);
+bool x64_wire_load(const struct ctx *c, uint32_t pc);
+uint32_t x64_jmp_k(const struct ctx *c, uint32_t pc, const struct cbpf_insn *in);
 void x64_pred_emit(struct ctx *c);
 bool x64_pred_too_long(const struct ctx *c);
 void x64_pred_free(struct ctx *c);
