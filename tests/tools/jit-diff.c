@@ -9,7 +9,9 @@
  * and more, unwritten M[k], unknown ancillary offsets, what seccomp refuses), and this tool's
  * own, which draws any opcode cbpf_vm_new takes with constants at the edges the JIT's code
  * distinguishes (negative offsets, SKF_NET_OFF and SKF_LL_OFF, [x + k] wrapping past 2^31,
- * powers of two, 8- and 32-bit immediates) and some programs long enough for far jumps.
+ * powers of two, 8- and 32-bit immediates) and some programs long enough for far jumps; and a
+ * third of programs shaped as tcpdump's filters are (filter_program), which the JIT runs
+ * without branches (its predicated copy) on packets long enough for their loads.
  *
  * Exit status: 0 when nothing differs, 1 on a difference, 77 when this machine has no JIT or
  * refuses executable memory (saying which).
@@ -168,6 +170,105 @@ static struct cbpf_prog *edge_program(bool seccomp)
 	return prog;
 }
 
+/*
+ * A program of the shape tcpdump's filters have, of the instructions the JIT's predicated
+ * (branch-free) copy takes: loads at small offsets, [x + k], ldxb 4*([k]&0xf), ALU, jumps of
+ * every kind to later instructions and to returns, returns in the middle.
+ */
+static struct cbpf_prog *filter_program(void)
+{
+	static const uint16_t sizes[] = { CBPF_W, CBPF_H, CBPF_B };
+	static const uint16_t alus[] = { CBPF_ADD, CBPF_SUB, CBPF_MUL, CBPF_AND, CBPF_OR, CBPF_XOR,
+					 CBPF_LSH, CBPF_RSH, CBPF_NEG, CBPF_DIV, CBPF_MOD };
+	static const uint16_t jumps[] = { CBPF_JEQ, CBPF_JGT, CBPF_JGE, CBPF_JSET, CBPF_JA };
+	/* What loads of sparse_input's packets give (and a 16-bit load cannot). */
+	static const uint32_t small[] = { 0,	 1,	  2,	     0x100,    0x101,
+					  0x200, 0x10000, 0x1000000, 0x2000001 };
+	size_t len = 3 + below(62);
+	struct cbpf_insn *v = calloc(len, sizeof(*v));
+	struct cbpf_prog *prog;
+
+	if (!v)
+		oom();
+	for (size_t pc = 0; pc + 1 < len; pc++) {
+		struct cbpf_insn *in = &v[pc];
+		uint32_t room = (uint32_t)(len - pc - 2);
+		uint16_t size = sizes[below(3)], op;
+
+		switch (below(14)) {
+		case 0:
+		case 1:
+			*in = (struct cbpf_insn){ CBPF_LD | size | CBPF_ABS, 0, 0,
+						  below(MAXPKT / 2) };
+			break;
+		case 2:
+			*in = (struct cbpf_insn){ CBPF_LDX | CBPF_B | CBPF_MSH, 0, 0, below(40) };
+			break;
+		case 3:
+			*in = (struct cbpf_insn){ CBPF_LD | size | CBPF_IND, 0, 0,
+						  below(4) ? below(40) : edge_k() };
+			break;
+		case 4:
+			*in = (struct cbpf_insn){ (uint16_t)((below(2) ? CBPF_LD : CBPF_LDX) |
+							     (below(3) == 0 ? CBPF_MEM
+							      : below(2)    ? CBPF_IMM
+									    : CBPF_LEN)),
+						  0, 0,
+						  below(3) ? below(CBPF_MEMWORDS) : edge_k() };
+			if (CBPF_MODE(in->code) == CBPF_MEM)
+				in->k %= CBPF_MEMWORDS;
+			break;
+		case 5:
+			*in = (struct cbpf_insn){ (uint16_t)(below(2) ? CBPF_ST : CBPF_STX), 0, 0,
+						  below(CBPF_MEMWORDS) };
+			break;
+		case 6:
+		case 7:
+			op = alus[below(sizeof(alus) / sizeof(alus[0]))];
+			*in = (struct cbpf_insn){ (uint16_t)(CBPF_ALU | op | CBPF_K), 0, 0,
+						  edge_k() };
+			if (op == CBPF_DIV || op == CBPF_MOD)
+				in->k = 1u << below(32);
+			else if (below(3) == 0 && op != CBPF_NEG)
+				in->code |= CBPF_X;
+			break;
+		case 8:
+			*in = (struct cbpf_insn){
+				(uint16_t)(CBPF_MISC | (below(2) ? CBPF_TAX : CBPF_TXA)), 0, 0, 0
+			};
+			break;
+		case 13:
+			if (below(2)) {
+				*in = (struct cbpf_insn){ CBPF_RET | CBPF_K, 0, 0, below(3) };
+				break;
+			}
+			/* fall through */
+		default:
+			op = jumps[below(sizeof(jumps) / sizeof(jumps[0]))];
+			*in = (struct cbpf_insn){
+				(uint16_t)(CBPF_JMP | op | CBPF_K), 0, 0,
+				below(2)   ? small[below(sizeof(small) / sizeof(small[0]))]
+				: below(2) ? below(256)
+					   : edge_k()
+			};
+			if (op == CBPF_JA) {
+				in->k = below(room + 1);
+				break;
+			}
+			if (below(4) == 0)
+				in->code |= CBPF_X;
+			in->jt = (uint8_t)below(room < 255 ? room + 1 : 256);
+			in->jf = (uint8_t)below(room < 255 ? room + 1 : 256);
+		}
+	}
+	v[len - 1] = (struct cbpf_insn){ CBPF_RET | CBPF_K, 0, 0, below(2) ? 0 : 262144 };
+	prog = cbpf_prog_new(v, len);
+	free(v);
+	if (!prog)
+		oom();
+	return prog;
+}
+
 /* The rules randprog can break that still leave a program cbpf_vm_new runs. */
 static const enum randprog_mutation runnable[] = {
 	RANDPROG_VALID,	       RANDPROG_VALID,	    RANDPROG_VALID,	    RANDPROG_DIV_ZERO,
@@ -217,6 +318,20 @@ static void random_input(struct input *x, bool seccomp)
 			x->data[off + 2] = (uint8_t)below(8);
 			x->data[off + 3] = 0;
 		}
+}
+
+/*
+ * A packet of mostly zero bytes, some 1 or 2: the loads of filter_program then meet the small
+ * constants its jumps compare with, so both ways of each jump are taken.
+ */
+static void sparse_input(struct input *x)
+{
+	uint32_t len = below(4) ? below(MAXPKT + 1) : below(24);
+
+	for (uint32_t i = 0; i < MAXPKT; i++)
+		x->data[i] = (uint8_t)(below(4) ? 0 : below(3));
+	memset(&x->meta, 0, sizeof(x->meta));
+	x->in = cbpf_input_packet(len ? x->data : NULL, len, len, NULL);
 }
 
 static void dump(const struct cbpf_prog *prog)
@@ -302,7 +417,7 @@ static int compare(const struct cbpf_prog *prog, bool seccomp, const struct inpu
 
 int main(int argc, char **argv)
 {
-	static struct input xs[2][NINPUTS];
+	static struct input xs[3][NINPUTS]; /* socket, seccomp, sparse */
 	unsigned long nprogs = 4000, seed = 1;
 	char what[96], reason[256] = "";
 	int opt;
@@ -325,7 +440,7 @@ int main(int argc, char **argv)
 	}
 	rng.s ^= seed * 0x9e3779b97f4a7c15ull;
 	for (unsigned long i = 0; i < nprogs; i++) {
-		bool seccomp = below(4) == 0;
+		bool seccomp = below(4) == 0, sparse = false;
 		struct cbpf_prog *prog;
 
 		/* New inputs every 50 programs. */
@@ -333,10 +448,15 @@ int main(int argc, char **argv)
 			for (size_t j = 0; j < NINPUTS; j++) {
 				random_input(&xs[0][j], false);
 				random_input(&xs[1][j], true);
+				sparse_input(&xs[2][j]);
 			}
-			st.inputs += 2 * NINPUTS;
+			st.inputs += 3 * NINPUTS;
 		}
-		if (i % 2) {
+		if (i % 3 == 2 && !seccomp) {
+			prog = filter_program();
+			sparse = true;
+			snprintf(what, sizeof(what), "socket filter-shaped program %lu", i);
+		} else if (i % 2) {
 			struct randprog_opts o = {
 				.seed = seed * 1000003 + i,
 				.seccomp = seccomp,
@@ -354,7 +474,8 @@ int main(int argc, char **argv)
 			snprintf(what, sizeof(what), "%s edge program %lu",
 				 seccomp ? "seccomp" : "socket", i);
 		}
-		if (compare(prog, seccomp, xs[seccomp], what, reason, sizeof(reason))) {
+		if (compare(prog, seccomp, xs[sparse ? 2 : seccomp], what, reason,
+			    sizeof(reason))) {
 			cbpf_prog_free(prog);
 			printf("jit-diff: no JIT here: %s\n", reason);
 			return 77;

@@ -289,6 +289,131 @@ static int forbid_exec(void)
 	return err;
 }
 
+/*
+ * tcp port 80 as tcpdump compiles it: the JIT's predicated copy (no branches) runs on packets
+ * that cover its [k] loads (58 bytes), the branching code on shorter ones and where [x + k]
+ * is out of bounds. Each way must give the interpreter's result.
+ */
+START_TEST(predicated)
+{
+	static const struct cbpf_insn tcp80[] = {
+		I(CBPF_LD | CBPF_H | CBPF_ABS, 12),
+		J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 6, 0x86dd),
+		I(CBPF_LD | CBPF_B | CBPF_ABS, 20),
+		J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 15, 6),
+		I(CBPF_LD | CBPF_H | CBPF_ABS, 54),
+		J(CBPF_JMP | CBPF_JEQ | CBPF_K, 12, 0, 80),
+		I(CBPF_LD | CBPF_H | CBPF_ABS, 56),
+		J(CBPF_JMP | CBPF_JEQ | CBPF_K, 10, 11, 80),
+		J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 10, 0x800),
+		I(CBPF_LD | CBPF_B | CBPF_ABS, 23),
+		J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 8, 6),
+		I(CBPF_LD | CBPF_H | CBPF_ABS, 20),
+		J(CBPF_JMP | CBPF_JSET | CBPF_K, 6, 0, 0x1fff),
+		I(CBPF_LDX | CBPF_B | CBPF_MSH, 14),
+		I(CBPF_LD | CBPF_H | CBPF_IND, 14),
+		J(CBPF_JMP | CBPF_JEQ | CBPF_K, 2, 0, 80),
+		I(CBPF_LD | CBPF_H | CBPF_IND, 16),
+		J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 1, 80),
+		I(CBPF_RET | CBPF_K, 262144),
+		I(CBPF_RET | CBPF_K, 0),
+	};
+	static const struct {
+		const char *what;
+		uint16_t type; /* ethertype */
+		uint8_t ihl, proto;
+		uint16_t sport, dport;
+		uint32_t caplen, want;
+	} cases[] = {
+		{ "ipv4 tcp to 80", 0x800, 5, 6, 1234, 80, 60, 262144 },
+		{ "ipv4 tcp from 80", 0x800, 5, 6, 80, 1234, 60, 262144 },
+		{ "ipv4 tcp 443", 0x800, 5, 6, 1234, 443, 60, 0 },
+		{ "ipv4 udp to 80", 0x800, 5, 17, 1234, 80, 60, 0 },
+		{ "ipv6 tcp to 80", 0x86dd, 0, 6, 1234, 80, 60, 262144 },
+		{ "ipv6 udp to 80", 0x86dd, 0, 17, 1234, 80, 60, 0 },
+		{ "arp", 0x806, 0, 0, 0, 0, 60, 0 },
+		{ "ipv4 tcp to 80, 54 bytes: branching", 0x800, 5, 6, 1234, 80, 54, 262144 },
+		{ "ipv4 options past caplen: [x + 14] out of bounds", 0x800, 15, 6, 1234, 80, 60,
+		  0 },
+		{ "ipv4 options, ports inside", 0x800, 6, 6, 80, 1234, 60, 262144 },
+	};
+	struct cbpf_vm *vm;
+	struct cbpf_jit *jit;
+
+	if (!have_jit())
+		return;
+	/* Without capstone there is no listing, and the results say enough. */
+	if (cbpf_jit_can_write()) {
+		char *text = listing_of(tcp80, sizeof(tcp80) / sizeof(tcp80[0]), CBPF_VM_SOCKET);
+
+		ck_assert_ptr_nonnull(strstr(text, "predicated, without branches"));
+		free(text);
+	}
+	vm = vm_of(tcp80, sizeof(tcp80) / sizeof(tcp80[0]), CBPF_VM_SOCKET);
+	ck_assert_int_eq(cbpf_jit_new(vm, &jit, NULL), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t f[64] = { 0 };
+		uint32_t l4 = cases[i].type == 0x86dd ? 54 : 14 + 4u * cases[i].ihl;
+		struct cbpf_input in = cbpf_input_packet(f, cases[i].caplen, 60, NULL);
+
+		f[12] = (uint8_t)(cases[i].type >> 8);
+		f[13] = (uint8_t)cases[i].type;
+		if (cases[i].type == 0x86dd)
+			f[20] = cases[i].proto;
+		else
+			f[14] = (uint8_t)(0x40 | cases[i].ihl), f[23] = cases[i].proto;
+		if (l4 + 4 <= sizeof(f)) {
+			f[l4] = (uint8_t)(cases[i].sport >> 8), f[l4 + 1] = (uint8_t)cases[i].sport;
+			f[l4 + 2] = (uint8_t)(cases[i].dport >> 8);
+			f[l4 + 3] = (uint8_t)cases[i].dport;
+		}
+		ck_assert_msg(cbpf_vm_run(vm, &in) == cases[i].want, "%s: interpreter %u",
+			      cases[i].what, cbpf_vm_run(vm, &in));
+		ck_assert_msg(cbpf_jit_run(jit, &in) == cases[i].want, "%s: jit %u", cases[i].what,
+			      cbpf_jit_run(jit, &in));
+	}
+	cbpf_jit_free(jit);
+	cbpf_vm_free(vm);
+}
+END_TEST
+
+/*
+ * X + k past 2^31 is a negative offset for the kernel (an int), even where caplen, past 2 GiB,
+ * would cover it: the predicated copy must leave it to the branching code. 2 GiB of address
+ * space, never touched but for one zero page.
+ */
+START_TEST(huge_caplen)
+{
+	static const struct cbpf_insn v[] = {
+		I(CBPF_LDX | CBPF_IMM, 0x7ffffff0),
+		I(CBPF_LD | CBPF_W | CBPF_IND, 0x20),
+		J(CBPF_JMP | CBPF_JEQ | CBPF_K, 0, 2, 0), /* not between two returns: predicated */
+		I(CBPF_LDX | CBPF_IMM, 0),
+		I(CBPF_RET | CBPF_K, 1),
+		I(CBPF_RET | CBPF_K, 2),
+	};
+	size_t size = 0x80002000;
+	uint8_t *data;
+	struct cbpf_vm *vm;
+	struct cbpf_jit *jit;
+	struct cbpf_input in;
+
+	if (!have_jit())
+		return;
+	data = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (data == MAP_FAILED)
+		return; /* no room for the address space: nothing to show */
+	in = cbpf_input_packet(data, 0x80001000, 0x80001000, NULL);
+	vm = vm_of(v, sizeof(v) / sizeof(v[0]), CBPF_VM_SOCKET);
+	ck_assert_int_eq(cbpf_jit_new(vm, &jit, NULL), 0);
+	ck_assert_uint_eq(cbpf_vm_run(vm, &in), 0);
+	ck_assert_uint_eq(cbpf_jit_run(jit, &in), 0);
+	cbpf_jit_free(jit);
+	cbpf_vm_free(vm);
+	munmap(data, size);
+}
+END_TEST
+
 START_TEST(executable_memory_refused)
 {
 	pid_t pid;
@@ -333,6 +458,8 @@ Suite *jit_suite(void)
 	tcase_add_test(api, vm_set_jit);
 	tcase_add_test(api, meta_null_or_given);
 	tcase_add_test(api, listing);
+	tcase_add_test(api, predicated);
+	tcase_add_test(api, huge_caplen);
 	tcase_add_test(api, executable_memory_refused);
 	suite_add_tcase(s, api);
 	return s;

@@ -46,7 +46,9 @@ CBPF_API const uint8_t *cbpf_jit_code(const struct cbpf_jit *jit, size_t *size);
 
 /*
  * Where classic instruction pc's code starts in cbpf_jit_code, for pc up to the program's
- * length (which gives where the last instruction's code ends).
+ * length (which gives where the last instruction's code ends). A short filter also has a
+ * branch-free copy of each instruction before these (docs/jit.md); this is the branching code,
+ * which every program has.
  */
 CBPF_API size_t cbpf_jit_insn_offset(const struct cbpf_jit *jit, uint32_t pc);
 

@@ -36,6 +36,15 @@ struct jit_image {
 	uint32_t *insn_off; /* len + 1 entries; insn_off[len] == ool_off[0] */
 	uint32_t *ool_off;  /* len + 1 entries; ool_off[len] == exits_off */
 	uint32_t exits_off, exit_a_off, pool_off, zeros_off;
+	/*
+	 * A short program with branches has a predicated copy first (predicate.c):
+	 * after the prologue's loads, each instruction's branch-free code (pred_off, len + 1
+	 * entries, pred_off[len] where the result is read), then slow_off where the branching code
+	 * starts, and the returns' values by instruction at results_off, to the end.
+	 */
+	bool pred;
+	uint32_t *pred_off;
+	uint32_t slow_off, results_off;
 	unsigned passes; /* how many times the code was laid out before it settled */
 };
 

@@ -27,7 +27,22 @@ int cbpf_jit_write(FILE *out, const struct cbpf_jit *jit)
 	fprintf(out, "%zu bytes emitted from JIT compiler (pass:%u, flen:%" PRIu32 ")\n", img->size,
 		img->passes, img->len);
 	fprintf(out, "prologue:\n");
-	jit_disasm_range(d, out, code, 0, img->insn_off[0]);
+	if (img->pred) {
+		jit_disasm_range(d, out, code, 0, img->pred_off[0]);
+		fprintf(out,
+			"predicated, without branches (npc in r11d: where the path goes next):\n");
+		for (uint32_t pc = 0; pc < img->len; pc++) {
+			cbpf_insn_format(&insns[pc], pc, text, sizeof(text));
+			fprintf(out, "(%03" PRIu32 ") %s\n", pc, text);
+			jit_disasm_range(d, out, code, img->pred_off[pc], img->pred_off[pc + 1]);
+		}
+		fprintf(out, "the result, by the return the path ended at:\n");
+		jit_disasm_range(d, out, code, img->pred_off[img->len], img->slow_off);
+		fprintf(out, "branching, for short packets and [x + k] out of bounds:\n");
+		jit_disasm_range(d, out, code, img->slow_off, img->insn_off[0]);
+	} else {
+		jit_disasm_range(d, out, code, 0, img->insn_off[0]);
+	}
 	for (uint32_t pc = 0; pc < img->len; pc++) {
 		cbpf_insn_format(&insns[pc], pc, text, sizeof(text));
 		fprintf(out, "(%03" PRIu32 ") %s\n", pc, text);
@@ -48,9 +63,16 @@ int cbpf_jit_write(FILE *out, const struct cbpf_jit *jit)
 			fprintf(out, "%4zx:\t.quad  %s\n", img->pool_off + 8 * (size_t)h,
 				helper_name[h]);
 	}
-	if (img->zeros_off < img->size)
-		fprintf(out, "the metadata a NULL meta reads:\n%4" PRIx32 ":\t.zero  %zu\n",
-			img->zeros_off, img->size - img->zeros_off);
+	if (img->zeros_off < img->results_off)
+		fprintf(out, "the metadata a NULL meta reads:\n%4" PRIx32 ":\t.zero  %" PRIu32 "\n",
+			img->zeros_off, img->results_off - img->zeros_off);
+	if (img->pred) {
+		fprintf(out, "the results, by instruction:\n");
+		for (uint32_t pc = 0; pc < img->len; pc++)
+			fprintf(out, "%4zx:\t.long  %#" PRIx32 "\n",
+				img->results_off + 4 * (size_t)pc,
+				insns[pc].code == (CBPF_RET | CBPF_K) ? insns[pc].k : 0);
+	}
 	jit_disasm_free(d);
 	return ferror(out) ? -EIO : 0;
 }

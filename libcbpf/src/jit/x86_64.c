@@ -6,81 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jit/emit.h"
-#include "jit/jit_int.h"
-
-/*
- * Registers (System V AMD64 ABI: the entry's one argument, the struct cbpf_input, comes in rdi;
- * eax is returned; none of these is callee-saved, so nothing is saved):
- *   eax  A, and the result
- *   ecx  X: a shift by X is shl eax, cl, which takes the count & 31 as the kernel does
- *   rdi  the data, esi caplen (loaded from the input, rdi last)
- *   r8   the cbpf_meta record, or a zeroed one in the image for a NULL meta; r9d wirelen:
- *        loaded only when the program reads them
- *   edx  scratch, and div's high half; r10, r11 scratch
- * M[16] lives in the red zone below rsp (the 128 bytes a leaf function may use without moving
- * rsp), or, when the program calls a helper, in a frame.
- */
-#define REG_A	    RAX
-#define REG_X	    RCX
-#define REG_DATA    RDI
-#define REG_CAPLEN  RSI
-#define REG_META    R8
-#define REG_WIRELEN R9
-#define REG_TMP	    RDX
-
-/* The frame of a program that calls helpers: M, and 8 bytes that keep rsp 16-byte aligned. */
-#define FRAME_SIZE (4 * CBPF_MEMWORDS + 8)
-
-/* Labels, by instruction: where its code starts, its out-of-line code, the point that code comes
- * back to, and two points inside the out-of-line code. Then the program's own. */
-enum {
-	L_INSN,
-	L_OOL,
-	L_RESUME,
-	L_OOL_LL,
-	L_OOL_CHECK,
-	L_PER_INSN,
-};
-#define L_EXIT0(c)  ((size_t)(c)->len * L_PER_INSN + L_PER_INSN)
-#define L_EXITA(c)  (L_EXIT0(c) + 1)
-#define L_POOL(c)   (L_EXIT0(c) + 2)
-#define L_ZEROS(c)  (L_EXIT0(c) + 3)
-#define N_LABELS(c) (L_EXIT0(c) + 4)
+#include "jit/x86_64_int.h"
 
 /* Passes before every jump is made long, which settles in two more. */
 #define MAX_SHRINKING_PASSES 16
 #define MAX_CODE	     ((size_t)1 << 30)
 
-struct ctx {
-	const struct cbpf_insn *insns;
-	uint32_t len;
-	enum cbpf_vm_mode mode;
-	jit_helper_fn *const *helpers;
-
-	struct x86_buf b;
-	uint32_t *label, *prev; /* this pass's and the previous pass's labels */
-	uint32_t *jsite, *prev_jsite;
-	size_t njumps, jcap;
-	bool first;    /* no previous pass: every jump long */
-	bool all_long; /* shrinking did not settle */
-	bool unstable; /* a short jump did not reach: lay out again */
-
-	/* What the program needs, found before the first pass. */
-	bool frame;	     /* calls helpers: M in a frame */
-	bool uses_meta;	     /* reads the cbpf_meta record inline: r8 holds it */
-	bool keeps_input;    /* reads it out of line only ([x + k] < 0): r8 holds the input */
-	bool uses_wirelen;   /* ld #len, ldx #len */
-	uint16_t zero_cells; /* M[k] read where some path has not written it: zeroed first */
-};
-
-static size_t label_id(const struct ctx *c, uint32_t pc, int kind)
+size_t x64_label(const struct ctx *c, uint32_t pc, int kind)
 {
 	(void)c; /* the same signature as the program's own labels */
 	return (size_t)pc * L_PER_INSN + (size_t)kind;
 }
 
-static void mark(struct ctx *c, size_t id)
+void x64_mark(struct ctx *c, size_t id)
 {
 	c->label[id] = (uint32_t)c->b.len;
 }
@@ -91,7 +29,7 @@ static bool fits8(int64_t v)
 }
 
 /* A jump to label id: short when the previous pass says it reaches. */
-static void jump(struct ctx *c, enum x86_cc cc, size_t id)
+void x64_jump(struct ctx *c, enum x86_cc cc, size_t id)
 {
 	size_t j = c->njumps++;
 	size_t start = c->b.len;
@@ -126,7 +64,7 @@ static void jump(struct ctx *c, enum x86_cc cc, size_t id)
 	x86_jmp(&c->b, cc, shrt, (int32_t)rel);
 }
 
-static void epilogue(struct ctx *c)
+void x64_epilogue(struct ctx *c)
 {
 	if (c->frame)
 		x86_alu_ri(&c->b, true, ALU_ADD, RSP, FRAME_SIZE);
@@ -134,19 +72,18 @@ static void epilogue(struct ctx *c)
 }
 
 /* Where M[k] is, from rsp. */
-static int32_t mem_disp(const struct ctx *c, uint32_t k)
+int32_t x64_mem_disp(const struct ctx *c, uint32_t k)
 {
 	return (int32_t)(4 * k) - (c->frame ? 0 : 4 * CBPF_MEMWORDS);
 }
 
 static void exit0(struct ctx *c, enum x86_cc cc)
 {
-	jump(c, cc, L_EXIT0(c));
+	x64_jump(c, cc, L_EXIT0(c));
 }
 
 /* size bytes at [rdi + index + disp] into dst, from network byte order. */
-static void load_be(struct ctx *c, unsigned size, enum x86_reg dst, enum x86_reg index,
-		    int32_t disp)
+void x64_load_be(struct ctx *c, unsigned size, enum x86_reg dst, enum x86_reg index, int32_t disp)
 {
 	x86_load(&c->b, size, dst, REG_DATA, index, disp);
 	if (size == 4)
@@ -163,13 +100,17 @@ static void load_meta(struct ctx *c, unsigned size, size_t off)
 
 /*
  * size bytes at offset off of the data (0 <= off < 2^31) into dst: caplen < off + size is out of
- * bounds, compared in 32 bits, where off + size cannot wrap.
+ * bounds, compared in 32 bits, where off + size cannot wrap. In network byte order with wire
+ * (x64_wire_load: only jeq and jset #k read it, k swapped).
  */
-static void load_const(struct ctx *c, unsigned size, enum x86_reg dst, uint32_t off)
+static void load_const(struct ctx *c, unsigned size, enum x86_reg dst, uint32_t off, bool wire)
 {
 	x86_alu_ri(&c->b, false, ALU_CMP, REG_CAPLEN, off + size);
 	exit0(c, CC_B);
-	load_be(c, size, dst, NO_REG, (int32_t)off);
+	if (wire)
+		x86_load(&c->b, size, dst, REG_DATA, NO_REG, (int32_t)off);
+	else
+		x64_load_be(c, size, dst, NO_REG, (int32_t)off);
 }
 
 /*
@@ -182,7 +123,7 @@ static void load_rdx64(struct ctx *c, unsigned size, enum x86_reg dst)
 	x86_mov_rr(&c->b, false, R11, REG_CAPLEN);
 	x86_alu_rr(&c->b, true, ALU_CMP, R10, R11);
 	exit0(c, CC_A);
-	load_be(c, size, dst, REG_TMP, 0);
+	x64_load_be(c, size, dst, REG_TMP, 0);
 }
 
 /*
@@ -202,7 +143,7 @@ static void load_neg_const(struct ctx *c, unsigned size, enum x86_reg dst, int32
 	} else if (k >= CBPF_LL_OFF) {
 		x86_cmp_m8i(&c->b, REG_META, (int32_t)offsetof(struct cbpf_meta, no_mac), 0);
 		exit0(c, CC_NE);
-		load_const(c, size, dst, (uint32_t)(k - CBPF_LL_OFF));
+		load_const(c, size, dst, (uint32_t)(k - CBPF_LL_OFF), false);
 	} else {
 		exit0(c, CC_ALWAYS);
 	}
@@ -217,7 +158,7 @@ static void load_ind(struct ctx *c, uint32_t pc, unsigned size, uint32_t k)
 {
 	x86_lea(&c->b, false, REG_TMP, REG_X, NO_REG, (int32_t)k);
 	x86_test_rr(&c->b, REG_TMP, REG_TMP);
-	jump(c, CC_S, label_id(c, pc, L_OOL));
+	x64_jump(c, CC_S, x64_label(c, pc, L_OOL));
 	if (size == 1) {
 		x86_alu_rr(&c->b, false, ALU_CMP, REG_TMP, REG_CAPLEN);
 		exit0(c, CC_AE);
@@ -226,12 +167,12 @@ static void load_ind(struct ctx *c, uint32_t pc, unsigned size, uint32_t k)
 		x86_alu_rr(&c->b, false, ALU_CMP, R10, REG_CAPLEN);
 		exit0(c, CC_A);
 	}
-	load_be(c, size, REG_A, REG_TMP, 0);
-	mark(c, label_id(c, pc, L_RESUME));
+	x64_load_be(c, size, REG_A, REG_TMP, 0);
+	x64_mark(c, x64_label(c, pc, L_RESUME));
 }
 
 /* rip-relative displacement to label id from an instruction of len bytes starting now. */
-static int32_t rip_to(const struct ctx *c, size_t id, size_t len)
+int32_t x64_rip_to(const struct ctx *c, size_t id, size_t len)
 {
 	return c->first ? 0 : (int32_t)((int64_t)c->prev[id] - (int64_t)(c->b.len + len));
 }
@@ -240,7 +181,7 @@ static int32_t rip_to(const struct ctx *c, size_t id, size_t len)
 static void load_meta_ptr(struct ctx *c, enum x86_reg dst, enum x86_reg input)
 {
 	x86_load(&c->b, 8, dst, input, NO_REG, (int32_t)offsetof(struct cbpf_input, meta));
-	x86_lea_rip(&c->b, R10, rip_to(c, L_ZEROS(c), 7));
+	x86_lea_rip(&c->b, R10, x64_rip_to(c, L_ZEROS(c), 7));
 	x86_test_rr64(&c->b, dst, dst);
 	x86_cmov(&c->b, true, CC_E, dst, R10);
 }
@@ -263,22 +204,22 @@ static void ind_out_of_line(struct ctx *c, uint32_t pc, unsigned size)
 	enum x86_reg meta = ool_meta(c);
 
 	x86_alu_ri(&c->b, false, ALU_CMP, REG_TMP, (uint32_t)CBPF_NET_OFF);
-	jump(c, CC_L, label_id(c, pc, L_OOL_LL));
+	x64_jump(c, CC_L, x64_label(c, pc, L_OOL_LL));
 	/* SKF_NET_OFF + n: n + net_off, in 64 bits. */
 	x86_alu_ri(&c->b, false, ALU_SUB, REG_TMP, (uint32_t)CBPF_NET_OFF);
 	x86_load(&c->b, 4, R10, meta, NO_REG, (int32_t)offsetof(struct cbpf_meta, net_off));
 	x86_alu_rr(&c->b, true, ALU_ADD, REG_TMP, R10);
-	jump(c, CC_ALWAYS, label_id(c, pc, L_OOL_CHECK));
+	x64_jump(c, CC_ALWAYS, x64_label(c, pc, L_OOL_CHECK));
 	/* SKF_LL_OFF + n: n, when the link-layer header is known. */
-	mark(c, label_id(c, pc, L_OOL_LL));
+	x64_mark(c, x64_label(c, pc, L_OOL_LL));
 	x86_alu_ri(&c->b, false, ALU_CMP, REG_TMP, (uint32_t)CBPF_LL_OFF);
 	exit0(c, CC_L);
 	x86_cmp_m8i(&c->b, meta, (int32_t)offsetof(struct cbpf_meta, no_mac), 0);
 	exit0(c, CC_NE);
 	x86_alu_ri(&c->b, false, ALU_SUB, REG_TMP, (uint32_t)CBPF_LL_OFF);
-	mark(c, label_id(c, pc, L_OOL_CHECK));
+	x64_mark(c, x64_label(c, pc, L_OOL_CHECK));
 	load_rdx64(c, size, REG_A);
-	jump(c, CC_ALWAYS, label_id(c, pc, L_RESUME));
+	x64_jump(c, CC_ALWAYS, x64_label(c, pc, L_RESUME));
 }
 
 /* The ancillary number of ld/ldh/ldb [k], or -1 (the interpreter's ancillary_of). */
@@ -330,7 +271,7 @@ static void load_ancillary(struct ctx *c, int anc)
 	case CBPF_AD_HATYPE:
 		/* Without skb->dev the converted program exits, returning A as it is. */
 		x86_cmp_m8i(&c->b, REG_META, (int32_t)META_OFF(no_dev), 0);
-		jump(c, CC_NE, L_EXITA(c));
+		x64_jump(c, CC_NE, L_EXITA(c));
 		if (anc == CBPF_AD_IFINDEX)
 			load_meta(c, 4, META_OFF(ifindex));
 		else
@@ -377,7 +318,7 @@ static void load_ancillary(struct ctx *c, int anc)
 #undef META_OFF
 }
 
-static unsigned size_of(uint16_t code)
+unsigned x64_size_of(uint16_t code)
 {
 	return CBPF_SIZE(code) == CBPF_W ? 4 : CBPF_SIZE(code) == CBPF_H ? 2 : 1;
 }
@@ -385,7 +326,7 @@ static unsigned size_of(uint16_t code)
 /* ld, ldh, ldb [k] and [x + k]. */
 static void emit_ld_packet(struct ctx *c, uint32_t pc, const struct cbpf_insn *in)
 {
-	unsigned size = size_of(in->code);
+	unsigned size = x64_size_of(in->code);
 	int anc;
 
 	if (c->mode == CBPF_VM_SECCOMP) {
@@ -408,7 +349,7 @@ static void emit_ld_packet(struct ctx *c, uint32_t pc, const struct cbpf_insn *i
 	if (anc >= 0)
 		load_ancillary(c, anc);
 	else if ((int32_t)in->k >= 0)
-		load_const(c, size, REG_A, in->k);
+		load_const(c, size, REG_A, in->k, x64_wire_load(c, pc));
 	else
 		load_neg_const(c, size, REG_A, (int32_t)in->k);
 }
@@ -421,11 +362,32 @@ static void emit_msh(struct ctx *c, const struct cbpf_insn *in)
 		return;
 	}
 	if ((int32_t)in->k >= 0)
-		load_const(c, 1, REG_X, in->k);
+		load_const(c, 1, REG_X, in->k, false);
 	else
 		load_neg_const(c, 1, REG_X, (int32_t)in->k);
 	x86_alu_ri(&c->b, false, ALU_AND, REG_X, 0xf);
 	x86_shift_ri(&c->b, SHIFT_SHL, REG_X, 2);
+}
+
+bool x64_emit_ld_reg(struct ctx *c, const struct cbpf_insn *in, enum x86_reg r)
+{
+	switch (CBPF_MODE(in->code)) {
+	case CBPF_IMM:
+		x86_mov_ri(&c->b, r, in->k);
+		return true;
+	case CBPF_MEM:
+		x86_load(&c->b, 4, r, RSP, NO_REG, x64_mem_disp(c, in->k));
+		return true;
+	case CBPF_LEN:
+		/* kernel/seccomp.c turns ld #len into ld #64. */
+		if (c->mode == CBPF_VM_SECCOMP)
+			x86_mov_ri(&c->b, r, CBPF_SECCOMP_DATA_SIZE);
+		else
+			x86_mov_rr(&c->b, false, r, REG_WIRELEN);
+		return true;
+	default:
+		return false;
+	}
 }
 
 static void emit_ld(struct ctx *c, uint32_t pc, const struct cbpf_insn *in)
@@ -433,20 +395,9 @@ static void emit_ld(struct ctx *c, uint32_t pc, const struct cbpf_insn *in)
 	bool x = CBPF_CLASS(in->code) == CBPF_LDX;
 	enum x86_reg r = x ? REG_X : REG_A;
 
+	if (x64_emit_ld_reg(c, in, r))
+		return;
 	switch (CBPF_MODE(in->code)) {
-	case CBPF_IMM:
-		x86_mov_ri(&c->b, r, in->k);
-		break;
-	case CBPF_MEM:
-		x86_load(&c->b, 4, r, RSP, NO_REG, mem_disp(c, in->k));
-		break;
-	case CBPF_LEN:
-		/* kernel/seccomp.c turns ld #len into ld #64. */
-		if (c->mode == CBPF_VM_SECCOMP)
-			x86_mov_ri(&c->b, r, CBPF_SECCOMP_DATA_SIZE);
-		else
-			x86_mov_rr(&c->b, false, r, REG_WIRELEN);
-		break;
 	case CBPF_MSH:
 		if (x) {
 			emit_msh(c, in);
@@ -463,12 +414,13 @@ static void emit_ld(struct ctx *c, uint32_t pc, const struct cbpf_insn *in)
 	}
 }
 
-static int log2_exact(uint32_t k)
+int x64_log2_exact(uint32_t k)
 {
 	return k && !(k & (k - 1)) ? __builtin_ctz(k) : -1;
 }
 
-static void emit_alu(struct ctx *c, const struct cbpf_insn *in)
+/* A op= k or X, A in register a (REG_A, or a copy in the predicated code). */
+void x64_emit_alu(struct ctx *c, const struct cbpf_insn *in, enum x86_reg a)
 {
 	bool x = CBPF_SRC(in->code) == CBPF_X;
 	uint32_t k = in->k;
@@ -488,16 +440,16 @@ static void emit_alu(struct ctx *c, const struct cbpf_insn *in)
 		enum x86_alu op = ops[CBPF_OP(in->code) >> 4];
 
 		if (x)
-			x86_alu_rr(&c->b, false, op, REG_A, REG_X);
+			x86_alu_rr(&c->b, false, op, a, REG_X);
 		else
-			x86_alu_ri(&c->b, false, op, REG_A, k);
+			x86_alu_ri(&c->b, false, op, a, k);
 		break;
 	}
 	case CBPF_MUL:
 		if (x)
-			x86_imul_rr(&c->b, REG_A, REG_X);
+			x86_imul_rr(&c->b, a, REG_X);
 		else
-			x86_imul_rri(&c->b, REG_A, REG_A, k);
+			x86_imul_rri(&c->b, a, a, k);
 		break;
 	case CBPF_DIV:
 	case CBPF_MOD: {
@@ -513,11 +465,11 @@ static void emit_alu(struct ctx *c, const struct cbpf_insn *in)
 			/* The interpreter ends a constant division by zero like a zero X. */
 			exit0(c, CC_ALWAYS);
 			break;
-		} else if ((sh = log2_exact(k)) >= 0) {
+		} else if ((sh = x64_log2_exact(k)) >= 0) {
 			if (mod)
-				x86_alu_ri(&c->b, false, ALU_AND, REG_A, k - 1);
+				x86_alu_ri(&c->b, false, ALU_AND, a, k - 1);
 			else if (sh)
-				x86_shift_ri(&c->b, SHIFT_SHR, REG_A, (uint8_t)sh);
+				x86_shift_ri(&c->b, SHIFT_SHR, a, (uint8_t)sh);
 			break;
 		} else {
 			x86_alu_rr(&c->b, false, ALU_XOR, RDX, RDX);
@@ -534,18 +486,18 @@ static void emit_alu(struct ctx *c, const struct cbpf_insn *in)
 
 		/* A count of 32 or more: the low 5 bits, as the interpreter (and eBPF) take it. */
 		if (x)
-			x86_shift_cl(&c->b, op, REG_A);
+			x86_shift_cl(&c->b, op, a);
 		else if (k & 31)
-			x86_shift_ri(&c->b, op, REG_A, (uint8_t)(k & 31));
+			x86_shift_ri(&c->b, op, a, (uint8_t)(k & 31));
 		break;
 	}
 	case CBPF_NEG:
-		x86_neg(&c->b, REG_A);
+		x86_neg(&c->b, a);
 		break;
 	}
 }
 
-static bool is_ret_k(const struct ctx *c, uint32_t pc)
+bool x64_is_ret_k(const struct ctx *c, uint32_t pc)
 {
 	return c->insns[pc].code == (CBPF_RET | CBPF_K);
 }
@@ -562,10 +514,10 @@ static void return_select(struct ctx *c, enum x86_cc cc, uint32_t kt, uint32_t k
 		x86_mov_ri_keep_flags(&c->b, REG_TMP, kt);
 		x86_cmov(&c->b, false, cc, REG_A, REG_TMP);
 	}
-	epilogue(c);
+	x64_epilogue(c);
 }
 
-static void emit_jmp(struct ctx *c, uint32_t pc, const struct cbpf_insn *in)
+enum x86_cc x64_jmp_flags(struct ctx *c, const struct cbpf_insn *in, uint32_t k)
 {
 	static const enum x86_cc taken[16] = {
 		[CBPF_JEQ >> 4] = CC_E,
@@ -573,46 +525,60 @@ static void emit_jmp(struct ctx *c, uint32_t pc, const struct cbpf_insn *in)
 		[CBPF_JGE >> 4] = CC_AE,
 		[CBPF_JSET >> 4] = CC_NE,
 	};
-	/* Each condition and its negation differ in the low bit. */
-	uint32_t t = pc + 1 + in->jt, f = pc + 1 + in->jf, op = CBPF_OP(in->code);
+	uint32_t op = CBPF_OP(in->code);
 	bool x = CBPF_SRC(in->code) == CBPF_X;
-	enum x86_cc cc = taken[op >> 4];
 
-	if (op == CBPF_JA)
-		t = f = pc + 1 + in->k;
-	if (t == f) {
-		/* A jump to a return returns: its mov and ret are shorter than a jump. */
-		if (is_ret_k(c, t) && t != pc + 1)
-			return_select(c, CC_ALWAYS, c->insns[t].k, c->insns[t].k);
-		else if (t != pc + 1)
-			jump(c, CC_ALWAYS, label_id(c, t, L_INSN));
-		return;
-	}
-	/* Conditions the constant decides: A >= 0 always holds, A & 0 never does. */
-	if (!x && ((op == CBPF_JGE && in->k == 0) || (op == CBPF_JSET && in->k == 0))) {
-		uint32_t to = op == CBPF_JGE ? t : f;
-
-		if (to != pc + 1)
-			jump(c, CC_ALWAYS, label_id(c, to, L_INSN));
-		return;
-	}
 	if (op == CBPF_JSET)
-		x ? x86_test_rr(&c->b, REG_A, REG_X) : x86_test_ri(&c->b, REG_A, in->k);
+		x ? x86_test_rr(&c->b, REG_A, REG_X) : x86_test_ri(&c->b, REG_A, k);
 	else if (x)
 		x86_alu_rr(&c->b, false, ALU_CMP, REG_A, REG_X);
-	else if (in->k == 0)
+	else if (k == 0)
 		x86_test_rr(&c->b, REG_A, REG_A); /* A > 0 is A != 0: ja after test */
 	else
-		x86_alu_ri(&c->b, false, ALU_CMP, REG_A, in->k);
-	if (is_ret_k(c, t) && is_ret_k(c, f)) {
+		x86_alu_ri(&c->b, false, ALU_CMP, REG_A, k);
+	return taken[op >> 4];
+}
+
+bool x64_jmp_targets(uint32_t pc, const struct cbpf_insn *in, uint32_t *t, uint32_t *f)
+{
+	uint32_t op = CBPF_OP(in->code);
+
+	*t = pc + 1 + (op == CBPF_JA ? in->k : in->jt);
+	*f = pc + 1 + (op == CBPF_JA ? in->k : in->jf);
+	/* Conditions the constant decides: A >= 0 always holds, A & 0 never does. */
+	if (CBPF_SRC(in->code) == CBPF_K && in->k == 0 && (op == CBPF_JGE || op == CBPF_JSET)) {
+		if (op == CBPF_JGE)
+			*f = *t;
+		else
+			*t = *f;
+	}
+	return *t == *f;
+}
+
+static void emit_jmp(struct ctx *c, uint32_t pc, const struct cbpf_insn *in)
+{
+	uint32_t t, f;
+	enum x86_cc cc;
+
+	if (x64_jmp_targets(pc, in, &t, &f)) {
+		/* A jump to a return returns: its mov and ret are shorter than a jump. */
+		if (x64_is_ret_k(c, t) && t != pc + 1)
+			return_select(c, CC_ALWAYS, c->insns[t].k, c->insns[t].k);
+		else if (t != pc + 1)
+			x64_jump(c, CC_ALWAYS, x64_label(c, t, L_INSN));
+		return;
+	}
+	cc = x64_jmp_flags(c, in, x64_jmp_k(c, pc, in));
+	/* Each condition and its negation differ in the low bit. */
+	if (x64_is_ret_k(c, t) && x64_is_ret_k(c, f)) {
 		return_select(c, cc, c->insns[t].k, c->insns[f].k);
 	} else if (f == pc + 1) {
-		jump(c, cc, label_id(c, t, L_INSN));
+		x64_jump(c, cc, x64_label(c, t, L_INSN));
 	} else if (t == pc + 1) {
-		jump(c, (enum x86_cc)(cc ^ 1), label_id(c, f, L_INSN));
+		x64_jump(c, (enum x86_cc)(cc ^ 1), x64_label(c, f, L_INSN));
 	} else {
-		jump(c, cc, label_id(c, t, L_INSN));
-		jump(c, CC_ALWAYS, label_id(c, f, L_INSN));
+		x64_jump(c, cc, x64_label(c, t, L_INSN));
+		x64_jump(c, CC_ALWAYS, x64_label(c, f, L_INSN));
 	}
 }
 
@@ -626,13 +592,13 @@ static void emit_insn(struct ctx *c, uint32_t pc)
 		emit_ld(c, pc, in);
 		break;
 	case CBPF_ST:
-		x86_store(&c->b, RSP, mem_disp(c, in->k), REG_A);
+		x86_store(&c->b, RSP, x64_mem_disp(c, in->k), REG_A);
 		break;
 	case CBPF_STX:
-		x86_store(&c->b, RSP, mem_disp(c, in->k), REG_X);
+		x86_store(&c->b, RSP, x64_mem_disp(c, in->k), REG_X);
 		break;
 	case CBPF_ALU:
-		emit_alu(c, in);
+		x64_emit_alu(c, in, REG_A);
 		break;
 	case CBPF_JMP:
 		emit_jmp(c, pc, in);
@@ -640,7 +606,7 @@ static void emit_insn(struct ctx *c, uint32_t pc)
 	case CBPF_RET:
 		if (CBPF_RVAL(in->code) != CBPF_A)
 			x86_mov_ri(&c->b, REG_A, in->k);
-		epilogue(c);
+		x64_epilogue(c);
 		break;
 	case CBPF_MISC:
 		if (CBPF_MISCOP(in->code) == CBPF_TXA)
@@ -651,7 +617,7 @@ static void emit_insn(struct ctx *c, uint32_t pc)
 	}
 }
 
-static bool is_ind(const struct cbpf_insn *in)
+bool x64_is_ind(const struct cbpf_insn *in)
 {
 	return CBPF_CLASS(in->code) == CBPF_LD && CBPF_MODE(in->code) == CBPF_IND;
 }
@@ -674,42 +640,52 @@ static void emit_all(struct ctx *c)
 			 (int32_t)offsetof(struct cbpf_input, wirelen));
 	x86_load(&c->b, 4, REG_CAPLEN, RDI, NO_REG, (int32_t)offsetof(struct cbpf_input, caplen));
 	x86_load(&c->b, 8, REG_DATA, RDI, NO_REG, (int32_t)offsetof(struct cbpf_input, data));
-	x86_mov_ri(&c->b, REG_A, 0);
-	x86_mov_ri(&c->b, REG_X, 0);
+	if (c->pred)
+		x64_pred_emit(c);
+	x64_mark(c, L_SLOW(c));
+	if (x64_reads_first(c, LIVE_A))
+		x86_mov_ri(&c->b, REG_A, 0);
+	if (x64_reads_first(c, LIVE_X))
+		x86_mov_ri(&c->b, REG_X, 0);
 	for (uint32_t k = 0; k < CBPF_MEMWORDS; k++)
 		if (c->zero_cells & (1u << k))
-			x86_store_i(&c->b, RSP, mem_disp(c, k), 0);
+			x86_store_i(&c->b, RSP, x64_mem_disp(c, k), 0);
 	for (uint32_t pc = 0; pc < c->len; pc++) {
-		mark(c, label_id(c, pc, L_INSN));
+		x64_mark(c, x64_label(c, pc, L_INSN));
 		emit_insn(c, pc);
 	}
-	mark(c, label_id(c, c->len, L_INSN));
+	x64_mark(c, x64_label(c, c->len, L_INSN));
 	for (uint32_t pc = 0; pc < c->len; pc++) {
-		mark(c, label_id(c, pc, L_OOL));
-		if (c->mode == CBPF_VM_SOCKET && is_ind(&c->insns[pc]))
-			ind_out_of_line(c, pc, size_of(c->insns[pc].code));
+		x64_mark(c, x64_label(c, pc, L_OOL));
+		if (c->mode == CBPF_VM_SOCKET && x64_is_ind(&c->insns[pc]))
+			ind_out_of_line(c, pc, x64_size_of(c->insns[pc].code));
 	}
-	mark(c, label_id(c, c->len, L_OOL));
-	mark(c, L_EXIT0(c));
+	x64_mark(c, x64_label(c, c->len, L_OOL));
+	x64_mark(c, L_EXIT0(c));
 	x86_mov_ri(&c->b, REG_A, 0);
-	mark(c, L_EXITA(c));
-	epilogue(c);
+	x64_mark(c, L_EXITA(c));
+	x64_epilogue(c);
 	/*
 	 * The helpers' addresses, then the record a NULL meta reads, 8-byte aligned after int3
 	 * padding nothing jumps to.
 	 */
-	if (c->frame || c->uses_meta || c->keeps_input) {
+	if (c->frame || c->uses_meta || c->keeps_input || c->pred) {
 		while (c->b.len % 8)
 			x86_u8(&c->b, 0xcc);
 	}
-	mark(c, L_POOL(c));
+	x64_mark(c, L_POOL(c));
 	if (c->frame)
 		for (int h = 0; h < JIT_NHELPERS; h++)
 			x86_u64(&c->b, (uint64_t)(uintptr_t)c->helpers[h]);
-	mark(c, L_ZEROS(c));
+	x64_mark(c, L_ZEROS(c));
 	if (c->uses_meta || c->keeps_input)
 		for (size_t i = 0; i < sizeof(struct cbpf_meta); i++)
 			x86_u8(&c->b, 0);
+	/* The predicated copy's results, by the return's instruction (a multiple of 8 so far). */
+	x64_mark(c, L_RESULTS(c));
+	if (c->pred)
+		for (uint32_t pc = 0; pc < c->len; pc++)
+			x86_u32(&c->b, x64_is_ret_k(c, pc) ? c->insns[pc].k : 0);
 }
 
 /* What the program needs: a frame, the metadata, wirelen, which M cells to zero. */
@@ -774,6 +750,7 @@ void jit_image_free(struct jit_image *img)
 	free(img->code);
 	free(img->insn_off);
 	free(img->ool_off);
+	free(img->pred_off);
 	memset(img, 0, sizeof(*img));
 }
 
@@ -789,7 +766,7 @@ int jit_x86_64_compile(const struct cbpf_insn *insns, uint32_t len, enum cbpf_vm
 	/* Zeroed: labels an instruction does not use compare equal from pass to pass. */
 	c.label = calloc(nlabels, sizeof(*c.label));
 	c.prev = calloc(nlabels, sizeof(*c.prev));
-	if (!c.label || !c.prev || survey(&c))
+	if (!c.label || !c.prev || survey(&c) || x64_pred_plan(&c))
 		goto out;
 	c.first = true;
 	for (pass = 1;; pass++) {
@@ -798,6 +775,12 @@ int jit_x86_64_compile(const struct cbpf_insn *insns, uint32_t len, enum cbpf_vm
 		emit_all(&c);
 		if (c.b.oom)
 			goto out;
+		if (c.pred && c.first && x64_pred_too_long(&c)) {
+			/* Too long to pay: the branching code alone, its labels from scratch. */
+			c.pred = false;
+			memset(c.label, 0, nlabels * sizeof(*c.label));
+			continue;
+		}
 		if (c.b.len > MAX_CODE) {
 			err = -E2BIG;
 			goto out;
@@ -818,13 +801,15 @@ int jit_x86_64_compile(const struct cbpf_insn *insns, uint32_t len, enum cbpf_vm
 	}
 	img->insn_off = malloc(((size_t)len + 1) * sizeof(*img->insn_off));
 	img->ool_off = malloc(((size_t)len + 1) * sizeof(*img->ool_off));
-	if (!img->insn_off || !img->ool_off) {
+	img->pred_off = malloc(((size_t)len + 1) * sizeof(*img->pred_off));
+	if (!img->insn_off || !img->ool_off || !img->pred_off) {
 		jit_image_free(img);
 		goto out;
 	}
 	for (uint32_t pc = 0; pc <= len; pc++) {
-		img->insn_off[pc] = c.label[label_id(&c, pc, L_INSN)];
-		img->ool_off[pc] = c.label[label_id(&c, pc, L_OOL)];
+		img->insn_off[pc] = c.label[x64_label(&c, pc, L_INSN)];
+		img->ool_off[pc] = c.label[x64_label(&c, pc, L_OOL)];
+		img->pred_off[pc] = c.label[x64_label(&c, pc, L_PRED)];
 	}
 	img->code = c.b.p;
 	c.b.p = NULL;
@@ -834,6 +819,9 @@ int jit_x86_64_compile(const struct cbpf_insn *insns, uint32_t len, enum cbpf_vm
 	img->exit_a_off = c.label[L_EXITA(&c)];
 	img->pool_off = c.label[L_POOL(&c)];
 	img->zeros_off = c.label[L_ZEROS(&c)];
+	img->slow_off = c.label[L_SLOW(&c)];
+	img->results_off = c.label[L_RESULTS(&c)];
+	img->pred = c.pred;
 	img->passes = pass;
 	err = 0;
 out:
@@ -842,5 +830,6 @@ out:
 	free(c.prev);
 	free(c.jsite);
 	free(c.prev_jsite);
+	x64_pred_free(&c);
 	return err;
 }
