@@ -181,7 +181,18 @@ static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccom
 	PAIR_OPS(X, OP_LD_B)                                                                       \
 	PAIR_OPS(X, OP_LD_W_IND)                                                                   \
 	PAIR_OPS(X, OP_LD_H_IND)                                                                   \
-	PAIR_OPS(X, OP_LD_B_IND)
+	PAIR_OPS(X, OP_LD_B_IND)                                                                   \
+	/* ld and ldh [k] whose value only jeq and jset #k read, with k in network byte order */   \
+	/* (plan_wire): loaded as they lie in the packet, without a byte swap (of their fused */   \
+	/* forms only those with jeq and jset occur). */                                           \
+	X(OP_LD_W_WIRE)                                                                            \
+	X(OP_LD_H_WIRE)                                                                            \
+	FUSED_OPS(X, OP_LD_W_WIRE)                                                                 \
+	FUSED_OPS(X, OP_LD_H_WIRE)                                                                 \
+	NEXT_OPS(X, OP_LD_W_WIRE)                                                                  \
+	NEXT_OPS(X, OP_LD_H_WIRE)                                                                  \
+	PAIR_OPS(X, OP_LD_W_WIRE)                                                                  \
+	PAIR_OPS(X, OP_LD_H_WIRE)
 
 #define OP_ENUM(op) op,
 enum op { VM_OPS(OP_ENUM) N_OPS };
@@ -196,11 +207,12 @@ enum op { VM_OPS(OP_ENUM) N_OPS };
 struct fop {
 	const void *label;
 	uint32_t k;
-	uint8_t op;
+	uint16_t op;
 	uint8_t jt, jf;
 };
 
-static_assert(N_OPS <= 256, "ops fit in a byte");
+static_assert(N_OPS <= UINT16_MAX, "ops fit in op");
+static_assert(sizeof(struct fop) == 16, "an op in 16 bytes");
 /* States are compared and copied as bytes by debuggers and tests: no padding in them. */
 static_assert(sizeof(struct cbpf_vm_state) == 104, "no padding in struct cbpf_vm_state");
 
@@ -235,6 +247,23 @@ static inline uint32_t get16(const uint8_t *p)
 
 	memcpy(&v, p, sizeof(v));
 	return be16toh(v);
+}
+
+/* A word and a half-word as they lie in the packet (OP_LD_W_WIRE). */
+static inline uint32_t raw32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint32_t raw16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
 }
 
 static inline uint32_t get8(const uint8_t *p)
@@ -578,7 +607,7 @@ static struct fop prepare_one(const struct cbpf_insn *in, enum cbpf_vm_mode mode
 }
 
 /* Index of a conditional jump on k among JEQ, JGT, JGE, JSET; -1 for any other op. */
-static int cond_k(uint8_t op)
+static int cond_k(uint16_t op)
 {
 	switch (op) {
 	case OP_JEQ_K:
@@ -623,10 +652,11 @@ static uint32_t jeq_chain(const struct fop *ops, uint32_t pc, uint32_t len)
  */
 static bool pair_at(const struct fop *ops, uint32_t pc, uint32_t len)
 {
-	uint8_t op = ops[pc].op;
+	uint16_t op = ops[pc].op;
 
 	return pc + 3 < len &&
-	       ((op >= OP_LD_W && op <= OP_LD_B) || (op >= OP_LD_W_IND && op <= OP_LD_B_IND)) &&
+	       ((op >= OP_LD_W && op <= OP_LD_B) || (op >= OP_LD_W_IND && op <= OP_LD_B_IND) ||
+		op == OP_LD_W_WIRE || op == OP_LD_H_WIRE) &&
 	       ops[pc + 1].op == OP_JEQ_K && ops[pc + 1].jf == 0 && ops[pc + 2].op == op &&
 	       ops[pc + 3].op == OP_JEQ_K && ops[pc + 1].jt == 2 + ops[pc + 3].jt &&
 	       ops[pc + 1].k == ops[pc + 3].k;
@@ -641,23 +671,26 @@ static bool pair_at(const struct fop *ops, uint32_t pc, uint32_t len)
  */
 static void fuse(struct fop *ops, uint32_t pc, uint32_t len)
 {
-	static const uint8_t family[] = {
-		[OP_LD_W] = OP_LD_W_JEQ,	 [OP_LD_H] = OP_LD_H_JEQ,
-		[OP_LD_B] = OP_LD_B_JEQ,	 [OP_LD_W_IND] = OP_LD_W_IND_JEQ,
-		[OP_LD_H_IND] = OP_LD_H_IND_JEQ, [OP_LD_B_IND] = OP_LD_B_IND_JEQ,
-		[OP_AND_K] = OP_AND_K_JEQ,
+	static const uint16_t family[] = {
+		[OP_LD_W] = OP_LD_W_JEQ,	   [OP_LD_H] = OP_LD_H_JEQ,
+		[OP_LD_B] = OP_LD_B_JEQ,	   [OP_LD_W_IND] = OP_LD_W_IND_JEQ,
+		[OP_LD_H_IND] = OP_LD_H_IND_JEQ,   [OP_LD_B_IND] = OP_LD_B_IND_JEQ,
+		[OP_AND_K] = OP_AND_K_JEQ,	   [OP_LD_W_WIRE] = OP_LD_W_WIRE_JEQ,
+		[OP_LD_H_WIRE] = OP_LD_H_WIRE_JEQ,
 	};
-	static const uint8_t next_family[] = {
-		[OP_LD_W] = OP_LD_W_JEQ_T0,	    [OP_LD_H] = OP_LD_H_JEQ_T0,
-		[OP_LD_B] = OP_LD_B_JEQ_T0,	    [OP_LD_W_IND] = OP_LD_W_IND_JEQ_T0,
-		[OP_LD_H_IND] = OP_LD_H_IND_JEQ_T0, [OP_LD_B_IND] = OP_LD_B_IND_JEQ_T0,
+	static const uint16_t next_family[] = {
+		[OP_LD_W] = OP_LD_W_JEQ_T0,	      [OP_LD_H] = OP_LD_H_JEQ_T0,
+		[OP_LD_B] = OP_LD_B_JEQ_T0,	      [OP_LD_W_IND] = OP_LD_W_IND_JEQ_T0,
+		[OP_LD_H_IND] = OP_LD_H_IND_JEQ_T0,   [OP_LD_B_IND] = OP_LD_B_IND_JEQ_T0,
+		[OP_LD_W_WIRE] = OP_LD_W_WIRE_JEQ_T0, [OP_LD_H_WIRE] = OP_LD_H_WIRE_JEQ_T0,
 	};
-	static const uint8_t pair_family[] = {
-		[OP_LD_W] = OP_LD_W_PAIR,	  [OP_LD_H] = OP_LD_H_PAIR,
-		[OP_LD_B] = OP_LD_B_PAIR,	  [OP_LD_W_IND] = OP_LD_W_IND_PAIR,
-		[OP_LD_H_IND] = OP_LD_H_IND_PAIR, [OP_LD_B_IND] = OP_LD_B_IND_PAIR,
+	static const uint16_t pair_family[] = {
+		[OP_LD_W] = OP_LD_W_PAIR,	    [OP_LD_H] = OP_LD_H_PAIR,
+		[OP_LD_B] = OP_LD_B_PAIR,	    [OP_LD_W_IND] = OP_LD_W_IND_PAIR,
+		[OP_LD_H_IND] = OP_LD_H_IND_PAIR,   [OP_LD_B_IND] = OP_LD_B_IND_PAIR,
+		[OP_LD_W_WIRE] = OP_LD_W_WIRE_PAIR, [OP_LD_H_WIRE] = OP_LD_H_WIRE_PAIR,
 	};
-	static const uint8_t msh_family[] = {
+	static const uint16_t msh_family[] = {
 		[OP_LD_W_IND] = OP_MSH_LD_W_IND_JEQ,
 		[OP_LD_H_IND] = OP_MSH_LD_H_IND_JEQ,
 		[OP_LD_B_IND] = OP_MSH_LD_B_IND_JEQ,
@@ -667,26 +700,26 @@ static void fuse(struct fop *ops, uint32_t pc, uint32_t len)
 	int cond;
 
 	if (chain >= 2)
-		f->op = (uint8_t)(OP_JIN2 + chain - 2);
+		f->op = (uint16_t)(OP_JIN2 + chain - 2);
 	else if (pair_at(ops, pc, len))
-		f->op = (uint8_t)(pair_family[f->op] + both_return(ops, pc + 3));
+		f->op = (uint16_t)(pair_family[f->op] + both_return(ops, pc + 3));
 	else if (f->op == OP_LDX_MSH && pc + 1 < len && ops[pc + 1].op >= OP_LD_W_IND &&
 		 ops[pc + 1].op <= OP_LD_B_IND && !pair_at(ops, pc + 1, len)) {
 		if (pc + 2 < len && (cond = cond_k(ops[pc + 2].op)) >= 0 &&
 		    jeq_chain(ops, pc + 2, len) < 2)
-			f->op = (uint8_t)(msh_family[ops[pc + 1].op] + 2 * cond +
-					  both_return(ops, pc + 2));
+			f->op = (uint16_t)(msh_family[ops[pc + 1].op] + 2 * cond +
+					   both_return(ops, pc + 2));
 		else
-			f->op = (uint8_t)(OP_MSH_LD_W_IND + ops[pc + 1].op - OP_LD_W_IND);
+			f->op = (uint16_t)(OP_MSH_LD_W_IND + ops[pc + 1].op - OP_LD_W_IND);
 	} else if (pc + 1 < len && (size_t)f->op < sizeof(family) && family[f->op] &&
 		   (cond = cond_k(ops[pc + 1].op)) >= 0 && jeq_chain(ops, pc + 1, len) < 2) {
 		if (both_return(ops, pc + 1))
-			f->op = (uint8_t)(family[f->op] + 2 * cond + 1);
+			f->op = (uint16_t)(family[f->op] + 2 * cond + 1);
 		else if ((size_t)f->op < sizeof(next_family) && next_family[f->op] &&
 			 (ops[pc + 1].jt == 0 || ops[pc + 1].jf == 0))
-			f->op = (uint8_t)(next_family[f->op] + 4 * (ops[pc + 1].jt != 0) + cond);
+			f->op = (uint16_t)(next_family[f->op] + 4 * (ops[pc + 1].jt != 0) + cond);
 		else
-			f->op = (uint8_t)(family[f->op] + 2 * cond);
+			f->op = (uint16_t)(family[f->op] + 2 * cond);
 	}
 }
 
@@ -700,10 +733,132 @@ static void jumps_to_returns(struct fop *ops, uint32_t len)
 		int cond = cond_k(ops[pc].op);
 
 		if (cond >= 0 && both_return(ops, pc))
-			ops[pc].op = (uint8_t)(OP_JEQ_K_RR + cond);
+			ops[pc].op = (uint16_t)(OP_JEQ_K_RR + cond);
 		else if (cond >= 0 && (ops[pc].jt == 0 || ops[pc].jf == 0))
-			ops[pc].op = (uint8_t)(OP_K_JEQ_T0 + 4 * (ops[pc].jt != 0) + cond);
+			ops[pc].op = (uint16_t)(OP_K_JEQ_T0 + 4 * (ops[pc].jt != 0) + cond);
 	}
+}
+
+/*
+ * How instruction in reads and writes A: *use when it reads it (ancillary loads may: ALU_XOR_X,
+ * the netlink walks, and ifindex or hatype return A without a device), *def when it sets it.
+ */
+static void a_use_def(const struct cbpf_insn *in, bool *use, bool *def)
+{
+	uint16_t code = in->code;
+
+	*use = *def = false;
+	switch (CBPF_CLASS(code)) {
+	case CBPF_LD:
+		*def = true;
+		*use = CBPF_MODE(code) == CBPF_ABS && insn_anc(in->k);
+		break;
+	case CBPF_ST:
+	case CBPF_JMP:
+		*use = CBPF_CLASS(code) == CBPF_ST || CBPF_OP(code) != CBPF_JA;
+		break;
+	case CBPF_ALU:
+		*use = *def = true;
+		break;
+	case CBPF_RET:
+		*use = CBPF_RVAL(code) == CBPF_A;
+		break;
+	case CBPF_MISC:
+		*use = CBPF_MISCOP(code) == CBPF_TAX;
+		*def = !*use;
+		break;
+	}
+}
+
+/* A use of A that a value in network byte order serves: jeq and jset #k, k swapped. */
+static bool wire_use(const struct cbpf_insn *in)
+{
+	return CBPF_CLASS(in->code) == CBPF_JMP && CBPF_SRC(in->code) == CBPF_K &&
+	       (CBPF_OP(in->code) == CBPF_JEQ || CBPF_OP(in->code) == CBPF_JSET);
+}
+
+/* k of jeq or jset #k on a value of size bytes in network byte order. */
+static uint32_t wire_k(const struct cbpf_insn *in, uint32_t size)
+{
+	if (size == 4)
+		return htobe32(in->k);
+	/* A half-word never equals a k above 0xffff, whichever its order. */
+	if (CBPF_OP(in->code) == CBPF_JEQ && in->k > 0xffff)
+		return in->k;
+	return htobe16((uint16_t)in->k);
+}
+
+#define WIRE_MAX 63 /* instructions: reaching definitions as bits, bit 63 the entry's A */
+
+/*
+ * Turns the ld and ldh [k] of a socket program without backward jumps into OP_LD_W_WIRE and
+ * OP_LD_H_WIRE where every instruction that reads their value is a jeq or jset #k that reads
+ * no other value of A (nor A of another size, nor the entry's), and swaps those k: the loads
+ * then skip the byte swap, one step less between the packet and the branch.
+ */
+static void plan_wire(struct cbpf_vm *vm)
+{
+	const uint64_t entry = 1ull << WIRE_MAX;
+	uint64_t in[WIRE_MAX + 1] = { entry }, wire = 0;
+	const struct cbpf_insn *insns = vm->insns;
+	uint32_t len = vm->len;
+	bool changed = true;
+
+	if (vm->mode != CBPF_VM_SOCKET || vm->budget || len > WIRE_MAX)
+		return;
+	for (uint32_t pc = 0; pc < len; pc++) {
+		const struct cbpf_insn *i = &insns[pc];
+		bool use, def;
+		uint64_t out;
+
+		a_use_def(i, &use, &def);
+		out = def ? 1ull << pc : in[pc];
+		if (vm->ops[pc].op == OP_LD_W || vm->ops[pc].op == OP_LD_H)
+			wire |= 1ull << pc;
+		if (CBPF_CLASS(i->code) == CBPF_RET)
+			continue;
+		if (CBPF_CLASS(i->code) != CBPF_JMP)
+			in[pc + 1] |= out;
+		else if (CBPF_OP(i->code) == CBPF_JA)
+			in[pc + 1 + i->k] |= out;
+		else {
+			in[pc + 1 + i->jt] |= out;
+			in[pc + 1 + i->jf] |= out;
+		}
+	}
+	/* A use that is not a jeq or jset on wire loads of one size spoils every load it reads. */
+	while (changed) {
+		changed = false;
+		for (uint32_t pc = 0; pc < len; pc++) {
+			uint64_t w = in[pc] & wire;
+			bool use, def, one_size = true;
+
+			a_use_def(&insns[pc], &use, &def);
+			if (!use || !w)
+				continue;
+			for (uint32_t d = 0; d < len; d++)
+				if (w >> d & 1 && vm->ops[d].op != vm->ops[__builtin_ctzll(w)].op)
+					one_size = false;
+			if (!wire_use(&insns[pc]) || w != in[pc] || !one_size) {
+				wire &= ~in[pc];
+				changed = true;
+			}
+		}
+	}
+	for (uint32_t pc = 0; pc < len; pc++) {
+		bool use, def;
+		uint64_t w = in[pc] & wire;
+
+		a_use_def(&insns[pc], &use, &def);
+		if (use && w) {
+			uint32_t d = (uint32_t)__builtin_ctzll(w);
+
+			vm->ops[pc].k = wire_k(&insns[pc], vm->ops[d].op == OP_LD_W ? 4 : 2);
+		}
+	}
+	for (uint32_t pc = 0; pc < len; pc++)
+		if (wire >> pc & 1)
+			vm->ops[pc].op = vm->ops[pc].op == OP_LD_W ? OP_LD_W_WIRE : OP_LD_H_WIRE;
 }
 
 /* Gives each op of vm the address of its code in interpret (labels: interpret's table). */
@@ -773,6 +928,7 @@ int cbpf_vm_new(const struct cbpf_prog *prog, enum cbpf_vm_mode mode, struct cbp
 		vm->loops = insn_loops_apart(vm->insns, len) ? loop_starts(vm->insns, len) : 1;
 	}
 	vm->stateful = vm->reads_mem || vm->budget;
+	plan_wire(vm);
 	/* Each load is fused with its successor's plain form. */
 	for (uint32_t pc = 0; pc < len; pc++)
 		fuse(vm->ops, pc, len);
@@ -1383,6 +1539,18 @@ dispatch:
 			PAIR_CASES(OP_LD_W_IND, 4, get32, 1);
 			PAIR_CASES(OP_LD_H_IND, 2, get16, 1);
 			PAIR_CASES(OP_LD_B_IND, 1, get8, 1);
+		CASE(OP_LD_W_WIRE):
+			LOAD_ABS(4, raw32);
+			NEXT;
+		CASE(OP_LD_H_WIRE):
+			LOAD_ABS(2, raw16);
+			NEXT;
+			FUSED_CASES(OP_LD_W_WIRE, LOAD_ABS(4, raw32));
+			FUSED_CASES(OP_LD_H_WIRE, LOAD_ABS(2, raw16));
+			NEXT_CASES(OP_LD_W_WIRE, pc + 1, LOAD_ABS(4, raw32));
+			NEXT_CASES(OP_LD_H_WIRE, pc + 1, LOAD_ABS(2, raw16));
+			PAIR_CASES(OP_LD_W_WIRE, 4, raw32, 0);
+			PAIR_CASES(OP_LD_H_WIRE, 2, raw16, 0);
 		default:
 			/* Every op is one of the above: cbpf_vm_new made them. */
 			__builtin_unreachable();
