@@ -145,11 +145,9 @@ bool policy_lsc_witness(const struct cbpf_policy_rule *const *rules, size_t n,
 		if (got == want)
 			continue;
 		found = true;
-		*w = (struct policy_lsc_witness){ .used = used,
-						  .want = want,
-						  .got = got,
-						  .rule = rule,
-						  .src = src };
+		*w = (struct policy_lsc_witness){
+			.used = used, .want = want, .got = got, .rule = rule, .src = src
+		};
 		for (unsigned a = 0; a < 6; a++)
 			w->args[a] = arch32 ? (uint32_t)args[a] : args[a];
 	}
