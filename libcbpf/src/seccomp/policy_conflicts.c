@@ -736,58 +736,182 @@ nomem:
 }
 
 /*
- * An OCI group whose conditional rules overlap with different actions, replaced on arch by what
- * libseccomp's tree makes of them (policy_libseccomp_tree.c). 0, or the emulation's error:
- * -EEXIST (libseccomp refuses a rule, and runc the profile), -ELOOP (libseccomp never finishes)
- * and -ENOTSUP leave the conflicts errors, with a note saying why (*why: the rule it is on).
+ * What libseccomp's filter makes of a group on arch (policy_libseccomp_tree.c), its blocks laid
+ * out after those of the architectures before it: 0, or the emulation's error (*why: the rule it
+ * is on): -EEXIST (libseccomp refuses a rule, and runc the profile), -ELOOP (libseccomp never
+ * finishes), -ENOTSUP, -ENOMEM. res is empty on error.
  */
-static int lsc_replace(struct policy_ctx *ctx, enum cbpf_arch arch, const struct nr_rule *g,
-		       size_t n, unsigned *gone, struct derived *out, size_t *why,
-		       struct policy_lsc_stale *stale)
+static int lsc_read(struct policy_ctx *ctx, enum cbpf_arch arch, const struct nr_rule *g, size_t n,
+		    struct policy_lsc_rules *res, size_t *why)
 {
 	const struct cbpf_policy_rule *rules = ctx->pol->rules;
 	const struct cbpf_policy_rule **rs = malloc(n * sizeof(*rs));
 	struct policy_lsc_layout *lay;
-	struct policy_lsc_rules res;
 	int err;
 
+	memset(res, 0, sizeof(*res));
 	if (!rs)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		rs[i] = &rules[g[i].rule];
 	lay = lsc_layout(ctx, arch, rules[g[0].rule].syscall);
-	err = lay ? policy_lsc_resolve(rs, n, arch_args32(arch), ctx->pol->default_action, lay,
-				       &res)
+	err = lay ? policy_lsc_resolve(rs, n, arch_args32(arch), ctx->pol->default_action, lay, res)
 		  : -ENOMEM;
 	policy_lsc_layout_free(lay);
 	free(rs);
 	if (err == -EEXIST)
-		*why = g[res.refused].rule;
+		*why = g[res->refused].rule;
 	else if (err == -ENOTSUP || err == -ELOOP)
 		*why = g[0].rule;
-	if (err)
-		return err;
-	*stale = res.stale;
-	if (out->n + res.n > out->cap) {
-		size_t cap = 2 * (out->n + res.n);
+	return err;
+}
+
+/* The group's rules replaced on arch by res, libseccomp's reading of them (res emptied). */
+static int lsc_keep(struct policy_ctx *ctx, enum cbpf_arch arch, const struct nr_rule *g, size_t n,
+		    struct policy_lsc_rules *res, unsigned *gone, struct derived *out)
+{
+	const struct cbpf_policy_rule *rules = ctx->pol->rules;
+
+	if (out->n + res->n > out->cap) {
+		size_t cap = 2 * (out->n + res->n);
 		struct derived_rule *v = realloc(out->v, cap * sizeof(*v));
 
 		if (!v) {
-			policy_lsc_rules_free(&res);
+			policy_lsc_rules_free(res);
 			return -ENOMEM;
 		}
 		out->v = v, out->cap = cap;
 	}
-	for (size_t i = 0; i < res.n; i++) {
-		const struct cbpf_policy_rule *src = &rules[g[res.v[i].src].rule];
+	for (size_t i = 0; i < res->n; i++) {
+		const struct cbpf_policy_rule *src = &rules[g[res->v[i].src].rule];
 
 		out->v[out->n++] = (struct derived_rule){ arch,	     src->syscall, src->file,
-							  src->line, src->col,	   res.v[i] };
+							  src->line, src->col,	   res->v[i] };
 	}
-	free(res.v);
+	free(res->v);
+	res->v = NULL, res->n = res->cap = 0;
 	for (size_t i = 0; i < n; i++)
 		gone[g[i].rule] |= 1U << arch;
 	return 0;
+}
+
+/*
+ * An OCI group whose conditional rules overlap with different actions, replaced on arch by what
+ * libseccomp's tree makes of them. 0, or lsc_read's error, which leaves the conflicts errors,
+ * with a note saying why.
+ */
+static int lsc_replace(struct policy_ctx *ctx, enum cbpf_arch arch, const struct nr_rule *g,
+		       size_t n, unsigned *gone, struct derived *out, size_t *why,
+		       struct policy_lsc_stale *stale)
+{
+	struct policy_lsc_rules res;
+	int err = lsc_read(ctx, arch, g, n, &res, why);
+
+	if (err)
+		return err;
+	*stale = res.stale;
+	return lsc_keep(ctx, arch, g, n, &res, gone, out);
+}
+
+/* Conditional rules of a group (no rule without conditions) that libseccomp's reading is tried
+ * on where they do not overlap: more are compiled as they say (as a larger tree is not followed).
+ */
+#define LSC_AGREE_MAX 256
+
+static void args_text(char *buf, size_t size, const struct policy_lsc_witness *w)
+{
+	size_t at = 0;
+
+	*buf = 0;
+	for (unsigned a = 0; a < 6 && at < size; a++)
+		if (w->used & (1U << a)) {
+			int k = snprintf(buf + at, size - at, "%sarg%u = %#" PRIx64, at ? ", " : "",
+					 a, w->args[a]);
+
+			if (k < 0)
+				return;
+			at += (size_t)k;
+		}
+}
+
+/*
+ * An OCI group where no two rules with different actions overlap, but more than one has
+ * conditions: libseccomp's filter can still contradict them (its BPF's accumulator, its tree's
+ * 64-bit '>' and '>='). Where some call gets another action from it than the rules give, the
+ * group is replaced on arch by libseccomp's reading, with a warning naming the rule (--strict:
+ * an error); elsewhere it is left as it is. 0 or -ENOMEM.
+ */
+static int lsc_agree(struct policy_ctx *ctx, enum cbpf_arch arch, const struct nr_rule *g, size_t n,
+		     unsigned *gone, struct derived *out, bool *told)
+{
+	const struct cbpf_policy_rule *rules = ctx->pol->rules;
+	const struct cbpf_policy_rule **rs;
+	struct policy_lsc_rules res;
+	struct policy_lsc_witness w;
+	size_t why = SIZE_MAX, with = 0, at;
+	const struct cbpf_policy_rule *r;
+	char want[32], got[32], args[160], stale[256] = "";
+	bool strict = ctx->opts->strict;
+	int err;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!rules[g[i].rule].n_conds || rules[g[i].rule].fallback)
+			return 0; /* it decides the syscall, or resolved as runc_resolve says */
+		with++;
+	}
+	if (with < 2 || with > LSC_AGREE_MAX)
+		return 0;
+	err = lsc_read(ctx, arch, g, n, &res, &why);
+	if (err)
+		return err == -ENOMEM ? err : 0; /* refusals: lsc_refused's */
+	if (!(rs = malloc(n * sizeof(*rs)))) {
+		policy_lsc_rules_free(&res);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		rs[i] = &rules[g[i].rule];
+	if (!policy_lsc_witness(rs, n, &res, arch_args32(arch), ctx->pol->default_action, &w)) {
+		free(rs);
+		policy_lsc_rules_free(&res);
+		return 0;
+	}
+	free(rs);
+	at = g[w.rule != SIZE_MAX ? w.rule : w.src].rule;
+	r = &rules[at];
+	cbpf_seccomp_action_format(w.want, want, sizeof(want));
+	cbpf_seccomp_action_format(w.got, got, sizeof(got));
+	args_text(args, sizeof(args), &w);
+	if (res.stale.any) {
+		char node[48], acc[48];
+
+		word_text(node, sizeof(node), arch_args32(arch), res.stale.arg, res.stale.hi,
+			  res.stale.mask);
+		word_text(acc, sizeof(acc), arch_args32(arch), res.stale.acc_arg, res.stale.acc_hi,
+			  res.stale.acc_mask);
+		snprintf(stale, sizeof(stale),
+			 " (it compares %s where the profile's rule compares %s: an earlier test "
+			 "left that word in the accumulator)",
+			 acc, node);
+	}
+	if (!told[at])
+		policy_diag(ctx, strict ? CBPF_SEV_ERROR : CBPF_SEV_WARNING, r->file, r->line,
+			    r->col, 0,
+			    "rules for '%s': on %s libseccomp 2.5.4's filter gives %s%s where %s "
+			    "%s (%s)%s; runc's filter does not do what the profile says%s",
+			    r->syscall, cbpf_arch_name(arch), got,
+			    w.rule != SIZE_MAX ? "" : " from this rule",
+			    w.rule != SIZE_MAX ? "this rule gives"
+					       : "no rule holds, and the default is",
+			    want, args, stale,
+			    strict ? " (--strict)"
+				   : ", and this filter does as runc's (--strict: an "
+				     "error)");
+	told[at] = true;
+	if (strict) {
+		policy_lsc_rules_free(&res);
+		return 0;
+	}
+	return lsc_keep(ctx, arch, g, n, &res, gone, out);
 }
 
 /*
@@ -875,6 +999,11 @@ static void check_group(struct policy_ctx *ctx, enum cbpf_arch arch, struct nr_r
 		any = first[i] != SIZE_MAX;
 	if (ctx->oci && !any && lsc_refused(ctx, arch, g, n, reported) && !ctx->err)
 		ctx->err = -ENOMEM;
+	/* the accumulator's and the tree's contradictions, told of once per rule */
+	if (ctx->oci && !any && ctx->errors == errors &&
+	    lsc_agree(ctx, arch, g, n, gone, derived, reported + 3 * (ctx->pol->n_rules + 1)) &&
+	    !ctx->err)
+		ctx->err = -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		size_t r = g[i].rule;
 		const struct cbpf_policy_rule *rule = &rules[r];
@@ -937,7 +1066,7 @@ void policy_check_conflicts(struct policy_ctx *ctx)
 	struct cbpf_policy *pol = ctx->pol;
 	struct cbpf_policy_cond **sorted = calloc(pol->n_rules + 1, sizeof(*sorted));
 	struct nr_rule *v = malloc((pol->n_rules + 1) * sizeof(*v));
-	bool *reported = calloc(3 * (pol->n_rules + 1), sizeof(*reported));
+	bool *reported = calloc(4 * (pol->n_rules + 1), sizeof(*reported));
 	unsigned *gone = calloc(pol->n_rules + 1, sizeof(*gone));
 	struct derived derived = { 0 };
 

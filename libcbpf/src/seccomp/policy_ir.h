@@ -127,6 +127,26 @@ int policy_lsc_resolve(const struct cbpf_policy_rule *const *rules, size_t n, bo
  */
 int policy_lsc_lay_out(const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,
 		       struct policy_lsc_layout *lay);
+
+/* A call that libseccomp's reading and the rules it read give different actions. */
+struct policy_lsc_witness {
+	uint64_t args[6];
+	unsigned used;	    /* the arguments any condition names, a bit each */
+	uint32_t want, got; /* the rules' action, and the reading's */
+	/* the rule that holds, and the input rule of the reading's (SIZE_MAX: none) */
+	size_t rule, src;
+};
+
+/*
+ * (policy_libseccomp_witness.c) Whether some call, among argument values around every constant
+ * of rules[0..n) (one syscall's on one architecture, no two with different actions overlapping)
+ * and of res (policy_lsc_resolve's reading of them), gets another action from res than from
+ * the rules (dflt where none holds): *w is the first found. Within a bound: every combination
+ * when few, else a sample (a difference it misses leaves the rules as they are).
+ */
+bool policy_lsc_witness(const struct cbpf_policy_rule *const *rules, size_t n,
+			const struct policy_lsc_rules *res, bool arch32, uint32_t dflt,
+			struct policy_lsc_witness *w);
 /* The blocks of one filter's trees, for policy_lsc_resolve; _free accepts NULL. */
 struct policy_lsc_layout *policy_lsc_layout_new(void);
 void policy_lsc_layout_free(struct policy_lsc_layout *lay);
