@@ -3,37 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "seccomp/policy_ir.h"
 #include "seccomp/record_int.h"
-
-static bool holds(const struct cbpf_policy_cond *c, uint64_t arg, bool narrow)
-{
-	uint64_t v = c->value, m = c->mask;
-
-	if (narrow) { /* a 32-bit architecture's filter compares the low halves */
-		arg = (uint32_t)arg;
-		v = (uint32_t)v;
-		m = (uint32_t)m;
-	}
-	switch (c->op) {
-	case CBPF_CMP_EQ:
-		return arg == v;
-	case CBPF_CMP_NE:
-		return arg != v;
-	case CBPF_CMP_LT:
-		return arg < v;
-	case CBPF_CMP_LE:
-		return arg <= v;
-	case CBPF_CMP_GT:
-		return arg > v;
-	case CBPF_CMP_GE:
-		return arg >= v;
-	case CBPF_CMP_MASKED_EQ:
-		return (arg & m) == v;
-	case CBPF_CMP_MASKED_NE:
-		return (arg & m) != v;
-	}
-	return false;
-}
 
 int cbpf_policy_decide(const struct cbpf_policy *policy, const struct cbpf_syscall_event *ev,
 		       uint32_t *action, const struct cbpf_policy_rule **rule)
@@ -68,7 +39,7 @@ int cbpf_policy_decide(const struct cbpf_policy *policy, const struct cbpf_sysca
 			continue;
 		}
 		for (size_t c = 0; c < r->n_conds && all; c++)
-			all = holds(&r->conds[c], ev->args[r->conds[c].arg], narrow);
+			all = policy_cond_holds(&r->conds[c], ev->args[r->conds[c].arg], narrow);
 		if (all) {
 			*action = r->action;
 			*rule = r;

@@ -62,6 +62,8 @@ uint64_t policy_freq(const struct cbpf_policy *pol, const char *syscall);
 bool policy_rule_nr(const struct cbpf_policy_rule *rule, enum cbpf_arch arch, uint32_t *nr);
 /* Adds arch to the filter's architectures unless already there. */
 void policy_add_arch(struct cbpf_policy *pol, enum cbpf_arch arch);
+/* Whether argument value arg meets c (arch32: as a 32-bit architecture's filter compares). */
+bool policy_cond_holds(const struct cbpf_policy_cond *c, uint64_t arg, bool arch32);
 /* c with this value and mask, for messages and comments: "arg1 == 0x5", "(arg0 & 0x3) != 0". */
 void policy_cond_format(const struct cbpf_policy_cond *c, uint64_t value, uint64_t mask, char *buf,
 			size_t size);

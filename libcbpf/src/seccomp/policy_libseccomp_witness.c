@@ -50,37 +50,10 @@ static void cond_vals(struct wvals *vs, const struct cbpf_policy_cond *c)
 	}
 }
 
-static bool holds(const struct cbpf_policy_cond *c, uint64_t arg, bool arch32)
-{
-	uint64_t v = c->value, m = c->mask;
-
-	if (arch32) /* a 32-bit architecture's filter compares the low halves */
-		arg = (uint32_t)arg, v = (uint32_t)v, m = (uint32_t)m;
-	switch (c->op) {
-	case CBPF_CMP_EQ:
-		return arg == v;
-	case CBPF_CMP_NE:
-		return arg != v;
-	case CBPF_CMP_LT: /* an order's mask: all ones, or one half's bits (policy.h) */
-		return (arg & m) < v;
-	case CBPF_CMP_LE:
-		return (arg & m) <= v;
-	case CBPF_CMP_GT:
-		return (arg & m) > v;
-	case CBPF_CMP_GE:
-		return (arg & m) >= v;
-	case CBPF_CMP_MASKED_EQ:
-		return (arg & m) == v;
-	case CBPF_CMP_MASKED_NE:
-		return (arg & m) != v;
-	}
-	return false;
-}
-
 static bool all_hold(const struct cbpf_policy_cond *c, size_t n, const uint64_t *args, bool arch32)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!holds(&c[i], args[c[i].arg], arch32))
+		if (!policy_cond_holds(&c[i], args[c[i].arg], arch32))
 			return false;
 	return true;
 }

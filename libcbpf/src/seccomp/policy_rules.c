@@ -116,6 +116,36 @@ bool policy_rule_nr(const struct cbpf_policy_rule *rule, enum cbpf_arch arch, ui
 	return cbpf_syscall_nr(arch, rule->syscall, nr) == 0;
 }
 
+bool policy_cond_holds(const struct cbpf_policy_cond *c, uint64_t arg, bool arch32)
+{
+	uint64_t v = c->value, m = c->mask, om = UINT64_MAX;
+
+	/* an order's mask: all ones, or one 32-bit half's bits, as the generator reads it */
+	if (m && m != UINT64_MAX && !((uint32_t)m && m >> 32))
+		om = m;
+	if (arch32) /* a 32-bit architecture's filter compares the low halves */
+		arg = (uint32_t)arg, v = (uint32_t)v, m = (uint32_t)m, om = (uint32_t)om;
+	switch (c->op) {
+	case CBPF_CMP_EQ:
+		return arg == v;
+	case CBPF_CMP_NE:
+		return arg != v;
+	case CBPF_CMP_LT:
+		return (arg & om) < v;
+	case CBPF_CMP_LE:
+		return (arg & om) <= v;
+	case CBPF_CMP_GT:
+		return (arg & om) > v;
+	case CBPF_CMP_GE:
+		return (arg & om) >= v;
+	case CBPF_CMP_MASKED_EQ:
+		return (arg & m) == v;
+	case CBPF_CMP_MASKED_NE:
+		return (arg & m) != v;
+	}
+	return false;
+}
+
 void policy_cond_format(const struct cbpf_policy_cond *c, uint64_t value, uint64_t mask, char *buf,
 			size_t size)
 {
