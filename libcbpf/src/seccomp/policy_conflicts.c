@@ -50,6 +50,31 @@ static int nr_rule_cmp(const void *a, const void *b)
 	return x->rule < y->rule ? -1 : (x->rule > y->rule);
 }
 
+/* v: the rules that apply on arch, by number then rule (their groups, each a syscall). Their count. */
+static size_t arch_groups(const struct cbpf_policy *pol, enum cbpf_arch arch, struct nr_rule *v)
+{
+	size_t n = 0;
+
+	for (size_t r = 0; r < pol->n_rules; r++) {
+		uint32_t nr;
+
+		if (policy_rule_nr(&pol->rules[r], arch, &nr))
+			v[n++] = (struct nr_rule){ nr, r };
+	}
+	qsort(v, n, sizeof(*v), nr_rule_cmp);
+	return n;
+}
+
+/* Rules by syscall name, then by place in the policy. */
+static int by_name_cmp(const void *a, const void *b)
+{
+	const struct cbpf_policy_rule *x = *(const struct cbpf_policy_rule *const *)a;
+	const struct cbpf_policy_rule *y = *(const struct cbpf_policy_rule *const *)b;
+	int c = strcmp(x->syscall, y->syscall);
+
+	return c ? c : x < y ? -1 : (x > y);
+}
+
 static const char *rule_desc(const struct cbpf_policy_rule *r)
 {
 	return r->fallback  ? "when no condition matches"
@@ -710,9 +735,19 @@ static struct policy_lsc_layout *lsc_layout(struct policy_ctx *ctx, enum cbpf_ar
 	struct policy_lsc_layout *lay = policy_lsc_layout_new();
 	const struct cbpf_policy_rule **rs = malloc((pol->n_rules + 1) * sizeof(*rs));
 	size_t mine = lsc_section(pol, arch);
+	size_t lo = 0, hi = pol->n_rules;
 
 	if (!lay || !rs)
 		goto nomem;
+	/* the first of syscall's rules in ctx->by_name */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(ctx->by_name[mid]->syscall, syscall) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	for (size_t a = pol->n_arches; a-- > 0;) {
 		enum cbpf_arch b = pol->arches[a];
 		size_t n = 0;
@@ -720,10 +755,14 @@ static struct policy_lsc_layout *lsc_layout(struct policy_ctx *ctx, enum cbpf_ar
 
 		if (lsc_section(pol, b) <= mine)
 			continue;
-		for (size_t r = 0; r < pol->n_rules; r++)
-			if (!strcmp(pol->rules[r].syscall, syscall) &&
-			    policy_rule_nr(&pol->rules[r], b, &nr))
-				rs[n++] = &pol->rules[r];
+		for (size_t i = lo; i < pol->n_rules; i++) {
+			const struct cbpf_policy_rule *r = ctx->by_name[i];
+
+			if (strcmp(r->syscall, syscall))
+				break;
+			if (policy_rule_nr(r, b, &nr))
+				rs[n++] = r;
+		}
 		if (n && policy_lsc_lay_out(rs, n, arch_args32(b), lay) == -ENOMEM)
 			goto nomem;
 	}
@@ -818,6 +857,24 @@ static int lsc_replace(struct policy_ctx *ctx, enum cbpf_arch arch, const struct
  */
 #define LSC_AGREE_MAX 256
 
+/*
+ * Conditions the witness evaluates at most: for one group, and for all of a policy's groups
+ * together, shared evenly, but never fewer than the least for one group (so that a policy of
+ * thousands of syscalls compiles in a time that grows with them, not with their product).
+ */
+#define WITNESS_GROUP_WORK (1ULL << 23)
+#define WITNESS_ALL_WORK   (1ULL << 25)
+#define WITNESS_LEAST_WORK (1ULL << 12)
+
+/* Whether lsc_agree searches the group: only conditional rules, and more than one of them. */
+static bool lsc_agree_tried(const struct cbpf_policy_rule *rules, const struct nr_rule *g, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!rules[g[i].rule].n_conds || rules[g[i].rule].fallback)
+			return false; /* it decides the syscall, or resolved as runc_resolve says */
+	return n >= 2 && n <= LSC_AGREE_MAX;
+}
+
 static void args_text(char *buf, size_t size, const struct policy_lsc_witness *w)
 {
 	size_t at = 0;
@@ -848,18 +905,13 @@ static int lsc_agree(struct policy_ctx *ctx, enum cbpf_arch arch, const struct n
 	const struct cbpf_policy_rule **rs;
 	struct policy_lsc_rules res;
 	struct policy_lsc_witness w;
-	size_t why = SIZE_MAX, with = 0, at;
+	size_t why = SIZE_MAX, at;
 	const struct cbpf_policy_rule *r;
 	char want[32], got[32], args[160], stale[256] = "";
 	bool strict = ctx->opts->strict;
 	int err;
 
-	for (size_t i = 0; i < n; i++) {
-		if (!rules[g[i].rule].n_conds || rules[g[i].rule].fallback)
-			return 0; /* it decides the syscall, or resolved as runc_resolve says */
-		with++;
-	}
-	if (with < 2 || with > LSC_AGREE_MAX)
+	if (!lsc_agree_tried(rules, g, n))
 		return 0;
 	err = lsc_read(ctx, arch, g, n, &res, &why);
 	if (err)
@@ -870,7 +922,8 @@ static int lsc_agree(struct policy_ctx *ctx, enum cbpf_arch arch, const struct n
 	}
 	for (size_t i = 0; i < n; i++)
 		rs[i] = &rules[g[i].rule];
-	if (!policy_lsc_witness(rs, n, &res, arch_args32(arch), ctx->pol->default_action, &w)) {
+	if (!policy_lsc_witness(rs, n, &res, arch_args32(arch), ctx->pol->default_action,
+				ctx->witness_work, &w)) {
 		free(rs);
 		policy_lsc_rules_free(&res);
 		return 0;
@@ -1068,9 +1121,10 @@ void policy_check_conflicts(struct policy_ctx *ctx)
 	struct nr_rule *v = malloc((pol->n_rules + 1) * sizeof(*v));
 	bool *reported = calloc(4 * (pol->n_rules + 1), sizeof(*reported));
 	unsigned *gone = calloc(pol->n_rules + 1, sizeof(*gone));
+	const struct cbpf_policy_rule **by_name = malloc((pol->n_rules + 1) * sizeof(*by_name));
 	struct derived derived = { 0 };
 
-	if (!sorted || !v || !reported || !gone)
+	if (!sorted || !v || !reported || !gone || !by_name)
 		goto nomem;
 	for (size_t r = 0; r < pol->n_rules; r++) {
 		size_t n = pol->rules[r].n_conds;
@@ -1083,16 +1137,31 @@ void policy_check_conflicts(struct policy_ctx *ctx)
 		memcpy(sorted[r], pol->rules[r].conds, n * sizeof(**sorted));
 		qsort(sorted[r], n, sizeof(**sorted), cond_cmp);
 	}
-	for (size_t a = 0; a < pol->n_arches; a++) {
-		size_t n = 0;
+	if (ctx->oci) {
+		size_t tried = 0;
 
-		for (size_t r = 0; r < pol->n_rules; r++) {
-			uint32_t nr;
+		for (size_t r = 0; r < pol->n_rules; r++)
+			by_name[r] = &pol->rules[r];
+		qsort(by_name, pol->n_rules, sizeof(*by_name), by_name_cmp);
+		ctx->by_name = by_name;
+		for (size_t a = 0; a < pol->n_arches; a++) {
+			size_t n = arch_groups(pol, pol->arches[a], v);
 
-			if (policy_rule_nr(&pol->rules[r], pol->arches[a], &nr))
-				v[n++] = (struct nr_rule){ nr, r };
+			for (size_t i = 0, j; i < n; i = j) {
+				for (j = i + 1; j < n && v[j].nr == v[i].nr; j++)
+					;
+				tried += lsc_agree_tried(pol->rules, &v[i], j - i);
+			}
 		}
-		qsort(v, n, sizeof(*v), nr_rule_cmp);
+		ctx->witness_work = tried ? WITNESS_ALL_WORK / tried : WITNESS_GROUP_WORK;
+		if (ctx->witness_work > WITNESS_GROUP_WORK)
+			ctx->witness_work = WITNESS_GROUP_WORK;
+		if (ctx->witness_work < WITNESS_LEAST_WORK)
+			ctx->witness_work = WITNESS_LEAST_WORK;
+	}
+	for (size_t a = 0; a < pol->n_arches; a++) {
+		size_t n = arch_groups(pol, pol->arches[a], v);
+
 		for (size_t i = 0, j; i < n; i = j) {
 			for (j = i + 1; j < n && v[j].nr == v[i].nr; j++)
 				;
@@ -1124,6 +1193,8 @@ out:
 	free(v);
 	free(reported);
 	free(gone);
+	free(by_name);
+	ctx->by_name = NULL;
 	for (size_t i = 0; i < derived.n; i++)
 		free(derived.v[i].r.conds);
 	free(derived.v);

@@ -38,6 +38,10 @@ struct policy_ctx {
 	bool have_arches; /* the front end set pol->arches */
 	bool have_default;
 	bool oci; /* a JSON profile: overlapping rules resolved as runc does unless opts->strict */
+	/* policy_conflicts.c's, while it runs: the rules by syscall name (then place), and the
+	 * conditions the libseccomp witness may evaluate for one group */
+	const struct cbpf_policy_rule **by_name;
+	uint64_t witness_work;
 };
 
 /* ---------------------------------------------------------------- policy_rules.c */
@@ -143,12 +147,13 @@ struct policy_lsc_witness {
  * (policy_libseccomp_witness.c) Whether some call, among argument values around every constant
  * of rules[0..n) (one syscall's on one architecture, no two with different actions overlapping)
  * and of res (policy_lsc_resolve's reading of them), gets another action from res than from
- * the rules (dflt where none holds): *w is the first found. Within a bound: every combination
- * when few, else a sample (a difference it misses leaves the rules as they are).
+ * the rules (dflt where none holds): *w is the first found. Within a bound (at most work
+ * conditions evaluated): every combination when few, else a sample (a difference it misses
+ * leaves the rules as they are).
  */
 bool policy_lsc_witness(const struct cbpf_policy_rule *const *rules, size_t n,
 			const struct policy_lsc_rules *res, bool arch32, uint32_t dflt,
-			struct policy_lsc_witness *w);
+			uint64_t work, struct policy_lsc_witness *w);
 /* The blocks of one filter's trees, for policy_lsc_resolve; _free accepts NULL. */
 struct policy_lsc_layout *policy_lsc_layout_new(void);
 void policy_lsc_layout_free(struct policy_lsc_layout *lay);

@@ -58,13 +58,12 @@ static bool all_hold(const struct cbpf_policy_cond *c, size_t n, const uint64_t 
 	return true;
 }
 
-/* Calls tried at most, and conditions evaluated at most, for one syscall. */
+/* Calls tried at most for one syscall. */
 #define WITNESS_CALLS (1U << 16)
-#define WITNESS_WORK  (1U << 23)
 
 bool policy_lsc_witness(const struct cbpf_policy_rule *const *rules, size_t n,
 			const struct policy_lsc_rules *res, bool arch32, uint32_t dflt,
-			struct policy_lsc_witness *w)
+			uint64_t work, struct policy_lsc_witness *w)
 {
 	struct wvals *vs = calloc(6, sizeof(*vs));
 	uint64_t total = 1, calls, state = 0x9e3779b97f4a7c15ULL;
@@ -92,8 +91,8 @@ bool policy_lsc_witness(const struct cbpf_policy_rule *const *rules, size_t n,
 	}
 	/* every combination when few, else as many as the bounds allow, chosen evenly at random */
 	calls = total < WITNESS_CALLS ? total : WITNESS_CALLS;
-	if (calls > WITNESS_WORK / conds)
-		calls = WITNESS_WORK / conds;
+	if (calls > work / conds)
+		calls = work / conds;
 	for (uint64_t t = 0; t < calls && !found; t++) {
 		uint64_t args[6] = { 0 }, rest = t;
 		uint32_t want = dflt, got = dflt;
