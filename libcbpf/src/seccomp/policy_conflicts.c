@@ -50,7 +50,8 @@ static int nr_rule_cmp(const void *a, const void *b)
 	return x->rule < y->rule ? -1 : (x->rule > y->rule);
 }
 
-/* v: the rules that apply on arch, by number then rule (their groups, each a syscall). Their count. */
+/* v: the rules that apply on arch, by number then rule (their groups, each a syscall). Their count.
+ */
 static size_t arch_groups(const struct cbpf_policy *pol, enum cbpf_arch arch, struct nr_rule *v)
 {
 	size_t n = 0;
