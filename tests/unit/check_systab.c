@@ -96,6 +96,14 @@ START_TEST(syscall_numbers)
 	ck_assert_uint_eq(nr, 0x40000000 + 512);
 	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_ARM, "breakpoint", &nr), 0);
 	ck_assert_uint_eq(nr, 0xf0001);
+	/* minijail's spelling of arm's private calls (ChromeOS policies: ARM_set_tls), arm's only
+	 */
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_ARM, "ARM_set_tls", &nr), 0);
+	ck_assert_uint_eq(nr, 0xf0005);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_ARM, "ARM_cacheflush", &nr), 0);
+	ck_assert_uint_eq(nr, 0xf0002);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_MIPS, "ARM_cacheflush", &nr), -ENOENT);
+	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_ARM, "ARM_read", &nr), -ENOENT);
 	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_X86_64, "chown32", &nr), -ENOENT);
 	ck_assert_int_eq(cbpf_syscall_nr(CBPF_ARCH_I386, "socket", &nr), 0);
 	ck_assert_uint_eq(nr, 359);
@@ -156,6 +164,8 @@ START_TEST(syscall_names)
 	ck_assert(cbpf_syscall_exists("riscv_hwprobe"));
 	ck_assert(cbpf_syscall_exists("s390_runtime_instr"));
 	ck_assert(!cbpf_syscall_exists("wirte"));
+	ck_assert(cbpf_syscall_exists("ARM_set_tls"));
+	ck_assert_str_eq(cbpf_syscall_name(CBPF_ARCH_ARM, 0xf0005), "set_tls"); /* the kernel's */
 }
 END_TEST
 

@@ -127,12 +127,13 @@ int cbpf_policy_parse(const char *src, size_t len, const struct cbpf_policy_opts
 		ctx.pol->default_action = opts->default_action;
 	if (opts->log_mode)
 		log_mode(ctx.pol);
-	/* An empty file (or one with only comments) would kill every syscall: say so. */
+	/* An empty file (or one with only comments) kills every syscall, as minijail compiles it
+	 * (ChromeOS ships such placeholders): say so. */
 	if (!ctx.errors && !ctx.err && !ctx.pol->n_rules && !ctx.have_default &&
 	    !opts->has_default_action)
-		policy_diag(&ctx, CBPF_SEV_ERROR, opts->file, 0, 0, 0,
-			    "no rules and no default action: the filter would kill every syscall "
-			    "(write @default to mean that)");
+		policy_diag(&ctx, CBPF_SEV_WARNING, opts->file, 0, 0, 0,
+			    "no rules and no default action: the filter kills every syscall, as "
+			    "minijail's does (write @default to say so)");
 	if (!ctx.errors && !ctx.err)
 		policy_check_conflicts(&ctx);
 	if (!ctx.errors && !ctx.err)

@@ -2,6 +2,7 @@
 /* Syscall name <-> number lookups over the generated tables, a column per architecture. */
 #include <assert.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,16 +55,35 @@ static int entry_cmp(const void *key, const void *elem)
 	return strcmp(key, ((const struct systab_entry *)elem)->name);
 }
 
-static const struct systab_entry *systab_find(const char *name)
+/* arm's private calls (__ARM_NR_BASE + n: cacheflush, set_tls...) */
+#define ARM_PRIVATE_BASE 0x0f0000
+
+/*
+ * name's entry. minijail's tables (and so ChromeOS's policies) spell arm's private calls as
+ * their macros do, ARM_set_tls for __ARM_NR_set_tls: that spelling is arm's only (*arm_only).
+ */
+static const struct systab_entry *systab_find(const char *name, bool *arm_only)
 {
-	return bsearch(name, systab_entries, systab_count, sizeof(systab_entries[0]), entry_cmp);
+	const struct systab_entry *e =
+		bsearch(name, systab_entries, systab_count, sizeof(systab_entries[0]), entry_cmp);
+
+	*arm_only = false;
+	if (e || strncmp(name, "ARM_", 4))
+		return e;
+	e = bsearch(name + 4, systab_entries, systab_count, sizeof(systab_entries[0]), entry_cmp);
+	if (!e || e->nr[SYSTAB_ARM] < ARM_PRIVATE_BASE)
+		return NULL;
+	*arm_only = true;
+	return e;
 }
 
 int systab_nr(int col, const char *name, uint32_t *nr)
 {
-	const struct systab_entry *e = systab_find(name);
+	bool arm_only;
+	const struct systab_entry *e = systab_find(name, &arm_only);
 
-	if (col < 0 || col >= SYSTAB_COLS || !e || e->nr[col] < 0)
+	if (col < 0 || col >= SYSTAB_COLS || !e || e->nr[col] < 0 ||
+	    (arm_only && col != SYSTAB_ARM))
 		return -ENOENT;
 	*nr = (uint32_t)e->nr[col];
 	return 0;
@@ -103,7 +123,9 @@ const char *cbpf_syscall_name(enum cbpf_arch arch, uint32_t nr)
 
 bool cbpf_syscall_exists(const char *name)
 {
-	return systab_find(name) != NULL;
+	bool arm_only;
+
+	return systab_find(name, &arm_only) != NULL;
 }
 
 size_t cbpf_syscall_count(void)
