@@ -78,6 +78,13 @@ pppoes
 len > 100
 ether host 1:2:3:4:5:6
 wlan type data'
+# CBPF_TEST_SAMPLE=N (make SANITIZE=1 check sets 3): every Nth expression only, the same
+# code paths without most of the repetition (the plain make check runs them all)
+sample=${CBPF_TEST_SAMPLE:-1} nth=0
+sampled() {
+	nth=$((nth + 1))
+	[ $(((nth - 1) % sample)) -eq 0 ]
+}
 set --
 for f in pcaps/*.pcap ../shared/corpus/pcaps/*; do
 	[ -f "$f" ] && set -- "$@" "$f"
@@ -105,8 +112,10 @@ $few
 EOF2
 	done
 	form=-d
+	nth=0
 	while IFS= read -r expr; do
 		case $expr in '#'*) continue ;; esac
+		sampled || continue
 		compare
 	done <tests/suites/tcpdump-expressions.txt
 done
@@ -116,5 +125,5 @@ kinds=$(echo $seen | wc -w)
 echo "byte for byte: $((agree - rejected)) (with --no-check: $nocheck); rejected alike," \
 	"with libpcap's message: $rejected"
 echo "$agree/$n cases agree with tcpdump -r, over $files captures of $kinds link types" \
-	"and byte orders"
+	"and byte orders$([ "$sample" -gt 1 ] && echo " (1 expression in $sample: CBPF_TEST_SAMPLE)")"
 [ $bad -eq 0 ]
