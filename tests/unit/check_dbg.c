@@ -782,6 +782,10 @@ START_TEST(syscall_words_name_constants)
 	ck_assert_uint_eq(d.v[0].len, 11);
 	ck_assert_ptr_nonnull(strstr(d.v[0].msg, "did you mean 'SOCK_STREAM'"));
 	cbpf_diags_free(&d);
+	/* a syscall's name too: those of the architecture (mips here) */
+	ck_assert_int_eq(cbpf_dbg_set_syscall(dbg, "opnat 1", &d), -EINVAL);
+	ck_assert_str_eq(d.v[0].msg, "unknown system call 'opnat' (did you mean 'openat'?)");
+	cbpf_diags_free(&d);
 	ck_assert_int_eq(cbpf_dbg_set_syscall(dbg, "socket ARCH_SET_FS", &d), -EINVAL);
 	ck_assert_str_eq(d.v[0].msg, "constant 'ARCH_SET_FS' is not defined on mips");
 	cbpf_diags_free(&d);

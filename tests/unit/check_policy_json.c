@@ -457,11 +457,13 @@ START_TEST(syscall_names_checked)
 
 	ck_assert_ptr_null(parse(src));
 	ck_assert_uint_eq(diags.errors, 2); /* even in a rule left out for this host */
-	ck_assert_str_eq(first_diag(), "1:72: error: unknown syscall 'wirte'");
+	ck_assert_str_eq(first_diag(),
+			 "1:72: error: unknown syscall 'wirte' (did you mean 'write'?)");
 	/* lenient: a typo (no architecture has the name) is still an error */
 	ck_assert_ptr_null(parse_opts(src, &opts));
 	ck_assert_uint_eq(diags.errors, 2);
-	ck_assert_str_eq(first_diag(), "1:72: error: unknown syscall 'wirte'");
+	ck_assert_str_eq(first_diag(),
+			 "1:72: error: unknown syscall 'wirte' (did you mean 'write'?)");
 	pol = parse_opts(PROFILE("\"defaultAction\": \"SCMP_ACT_ERRNO\"",
 				 "{ \"names\": [\"read\", \"chown32\", \"riscv_hwprobe\"], "
 				 "\"action\": \"SCMP_ACT_ALLOW\" }"),

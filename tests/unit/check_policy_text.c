@@ -379,11 +379,11 @@ START_TEST(names_per_arch)
 	ck_assert_ptr_null(parse("read: 1\nchown32: 1\nwirte: 1\n"));
 	ck_assert_uint_eq(diags.errors, 2);
 	ck_assert_str_eq(first_diag(), "2:1: error: syscall 'chown32' does not exist on x86_64");
-	ck_assert_str_eq(diags.v[1].msg, "unknown syscall 'wirte'");
+	ck_assert_str_eq(diags.v[1].msg, "unknown syscall 'wirte' (did you mean 'write'?)");
 	/* lenient: a typo (no architecture has the name) is still an error */
 	ck_assert_ptr_null(parse_opts("read: 1\nchown32: 1\nwirte: 1\n", &opts));
 	ck_assert_uint_eq(diags.errors, 1);
-	ck_assert_str_eq(diags.v[1].msg, "unknown syscall 'wirte'");
+	ck_assert_str_eq(diags.v[1].msg, "unknown syscall 'wirte' (did you mean 'write'?)");
 	pol = parse_opts("read: 1\nchown32: 1\nwrite: 1\n", &opts);
 	ck_assert_ptr_nonnull(pol);
 	ck_assert_uint_eq(diags.n, 1);

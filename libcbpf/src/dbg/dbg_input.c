@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dbg/dbg_int.h"
+#include "seccomp/systab.h"
 #include "util/diag_int.h"
 #include "util/suggest.h"
 
@@ -179,7 +180,16 @@ static int syscall_nr(struct cbpf_dbg *dbg, const char *w, int32_t *nr, struct c
 	if (cbpf_syscall_exists(w))
 		return dbg_refuse(diags, 0, 0, "no system call " DIAG_QF " on %s",
 				  DIAG_QA(w, strlen(w)), cbpf_arch_name(dbg->arch));
-	return dbg_refuse(diags, 0, 0, "unknown system call " DIAG_QF, DIAG_QA(w, strlen(w)));
+	{
+		const char *near[3];
+		char hint[3 * 72];
+		size_t k = systab_suggest(dbg->arch, w, near, 3);
+
+		suggest_list(hint, sizeof(hint), near, k);
+		return dbg_refuse(diags, 0, 0, "unknown system call " DIAG_QF "%s%s%s",
+				  DIAG_QA(w, strlen(w)), k ? " (did you mean " : "", hint,
+				  k ? "?)" : "");
+	}
 }
 
 int cbpf_dbg_set_syscall(struct cbpf_dbg *dbg, const char *text, struct cbpf_diags *diags)

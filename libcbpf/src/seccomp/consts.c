@@ -47,40 +47,15 @@ bool cbpf_const_exists(const char *name)
 size_t cbpf_const_suggest(enum cbpf_arch arch, const char *name, const char **out, size_t n)
 {
 	int col = arch == CBPF_ARCH_NONE ? -1 : systab_col(arch);
-	size_t len = strlen(name), got = 0;
-	unsigned dist[8];
-	/* A third of the name may be wrong, at least one letter: MADV_MERGABLE, O_CLOEXE. */
-	unsigned limit = len < 3 ? 1 : (unsigned)(len / 3);
+	struct suggest_near near;
 
-	if (n > 8)
-		n = 8;
 	if (arch != CBPF_ARCH_NONE && col < 0)
 		return 0;
-	for (size_t i = 0; i < consttab_count && n; i++) {
-		const struct consttab_entry *e = &consttab_entries[i];
-		unsigned d;
-		size_t at;
-
-		if (col >= 0 && !(e->present & (1U << col)))
-			continue;
-		d = suggest_distance(name, len, consttab_name(e), strlen(consttab_name(e)),
-				     got == n ? dist[n - 1] : limit);
-		if (d > limit || (got == n && d >= dist[n - 1]))
-			continue;
-		/* Keep the n best, ties in table order (strcmp). */
-		at = got < n ? got++ : n - 1;
-		while (at > 0 && dist[at - 1] > d) {
-			dist[at] = dist[at - 1];
-			out[at] = out[at - 1];
-			at--;
-		}
-		dist[at] = d;
-		out[at] = consttab_name(e);
-	}
-	/* Only the nearest: MADV_MERGEABLE for MADV_MERGABLE, not MADV_UNMERGEABLE too. */
-	while (got > 1 && dist[got - 1] > dist[0] + 1)
-		got--;
-	return got;
+	suggest_begin(&near, name, out, n);
+	for (size_t i = 0; i < consttab_count; i++)
+		if (col < 0 || consttab_entries[i].present & (1U << col))
+			suggest_offer(&near, consttab_name(&consttab_entries[i]));
+	return suggest_end(&near);
 }
 
 /* Spellings preferred for printing where several names share a value and the rule (kernel's

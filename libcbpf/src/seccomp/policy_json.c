@@ -9,6 +9,8 @@
 
 #include "seccomp/policy_host.h"
 #include "seccomp/policy_json.h"
+#include "seccomp/systab.h"
+#include "util/suggest.h"
 
 /* runc's getAction: SCMP_ACT_* with errnoRet for ERRNO and TRACE (EPERM without). */
 static bool get_action(struct profile *pr, const struct jval *v, const struct jval *errno_ret,
@@ -446,7 +448,13 @@ static void do_syscall(struct profile *pr, const struct jval *s, const struct jv
 		}
 		/* a name no architecture has is a typo: an error even when lenient */
 		if (!cbpf_syscall_exists(nv->str)) {
-			prof_err(pr, nv, "unknown syscall " DIAG_QF, JQ(nv));
+			const char *near[3];
+			char hint[3 * 72];
+			size_t k = systab_suggest(CBPF_ARCH_NONE, nv->str, near, 3);
+
+			suggest_list(hint, sizeof(hint), near, k);
+			prof_err(pr, nv, "unknown syscall " DIAG_QF "%s%s%s", JQ(nv),
+				 k ? " (did you mean " : "", hint, k ? "?)" : "");
 			ok = false;
 		}
 	}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "seccomp/systab.h"
+#include "util/suggest.h"
 
 static const char *const col_names[SYSTAB_COLS] = {
 	[SYSTAB_X86_64] = "x86_64",
@@ -136,4 +137,18 @@ size_t cbpf_syscall_count(void)
 const char *cbpf_syscall_at(size_t i)
 {
 	return i < systab_count ? systab_entries[i].name : NULL;
+}
+
+size_t systab_suggest(enum cbpf_arch arch, const char *name, const char **out, size_t n)
+{
+	int col = arch == CBPF_ARCH_NONE ? -1 : systab_col(arch);
+	struct suggest_near near;
+
+	if (arch != CBPF_ARCH_NONE && col < 0)
+		return 0;
+	suggest_begin(&near, name, out, n);
+	for (size_t i = 0; i < systab_count; i++)
+		if (col < 0 || systab_entries[i].nr[col] >= 0)
+			suggest_offer(&near, systab_entries[i].name);
+	return suggest_end(&near);
 }

@@ -62,3 +62,42 @@ unsigned suggest_distance(const char *a, size_t la, const char *b, size_t lb, un
 	}
 	return prev[lb] > limit ? limit + 1 : prev[lb];
 }
+
+void suggest_begin(struct suggest_near *s, const char *name, const char **out, size_t n)
+{
+	s->name = name;
+	s->len = strlen(name);
+	s->out = out;
+	s->n = n > 8 ? 8 : n;
+	s->got = 0;
+	/* A third of the name may be wrong, at least one letter: MADV_MERGABLE, O_CLOEXE. */
+	s->limit = s->len < 3 ? 1 : (unsigned)(s->len / 3);
+}
+
+void suggest_offer(struct suggest_near *s, const char *candidate)
+{
+	size_t n = s->n, at;
+	unsigned d;
+
+	if (!n)
+		return;
+	d = suggest_distance(s->name, s->len, candidate, strlen(candidate),
+			     s->got == n ? s->dist[n - 1] : s->limit);
+	if (d > s->limit || (s->got == n && d >= s->dist[n - 1]))
+		return;
+	at = s->got < n ? s->got++ : n - 1;
+	while (at > 0 && s->dist[at - 1] > d) {
+		s->dist[at] = s->dist[at - 1];
+		s->out[at] = s->out[at - 1];
+		at--;
+	}
+	s->dist[at] = d;
+	s->out[at] = candidate;
+}
+
+size_t suggest_end(struct suggest_near *s)
+{
+	while (s->got > 1 && s->dist[s->got - 1] > s->dist[0] + 1)
+		s->got--;
+	return s->got;
+}
