@@ -59,7 +59,8 @@ struct cbpf_policy_opts {
 
 	/* (text) A syscall missing on some of the architectures is a warning and has no rule
 	 * there, instead of an error; (JSON) an architecture cbpf has no table for is skipped with
-	 * a warning. A name no architecture has (a typo) stays an error. */
+	 * a warning. A name no architecture has (a typo) stays an error in text; in JSON it is a
+	 * warning and left out, as runc leaves out the names libseccomp does not know. */
 	bool lenient;
 	/* (JSON) Two rules for one syscall with different actions that a call can meet both of are
 	 * an error, instead of what runc makes of them (libseccomp keeps a syscall's first rule

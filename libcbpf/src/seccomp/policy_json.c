@@ -446,15 +446,25 @@ static void do_syscall(struct profile *pr, const struct jval *s, const struct jv
 			ok = false;
 			continue;
 		}
-		/* a name no architecture has is a typo: an error even when lenient */
+		/* a name no architecture has is a typo: an error, or (lenient) left out as runc
+		 * leaves out every name libseccomp does not know */
 		if (!cbpf_syscall_exists(nv->str)) {
 			const char *near[3];
 			char hint[3 * 72];
 			size_t k = systab_suggest(CBPF_ARCH_NONE, nv->str, near, 3);
 
 			suggest_list(hint, sizeof(hint), near, k);
-			prof_err(pr, nv, "unknown syscall " DIAG_QF "%s%s%s", JQ(nv),
-				 k ? " (did you mean " : "", hint, k ? "?)" : "");
+			if (pr->ctx->opts->lenient) {
+				prof_warn(pr, nv,
+					  "unknown syscall " DIAG_QF "%s%s%s left out, as runc "
+					  "leaves it out",
+					  JQ(nv), k ? " (did you mean " : "", hint, k ? "?)" : "");
+				continue;
+			}
+			prof_err(pr, nv,
+				 "unknown syscall " DIAG_QF "%s%s%s; runc leaves out the names "
+				 "libseccomp does not know, and --lenient does too",
+				 JQ(nv), k ? " (did you mean " : "", hint, k ? "?)" : "");
 			ok = false;
 		}
 	}
