@@ -50,7 +50,10 @@ static int nr_rule_cmp(const void *a, const void *b)
 	return x->rule < y->rule ? -1 : (x->rule > y->rule);
 }
 
-/* v: the rules that apply on arch, by number then rule (their groups, each a syscall). Their count. */
+/*
+ * v: the rules that apply on arch, by number then rule (their groups, each a syscall). Their
+ * count.
+ */
 static size_t arch_groups(const struct cbpf_policy *pol, enum cbpf_arch arch, struct nr_rule *v)
 {
 	size_t n = 0;
@@ -63,16 +66,6 @@ static size_t arch_groups(const struct cbpf_policy *pol, enum cbpf_arch arch, st
 	}
 	qsort(v, n, sizeof(*v), nr_rule_cmp);
 	return n;
-}
-
-/* Rules by syscall name, then by place in the policy. */
-static int by_name_cmp(const void *a, const void *b)
-{
-	const struct cbpf_policy_rule *x = *(const struct cbpf_policy_rule *const *)a;
-	const struct cbpf_policy_rule *y = *(const struct cbpf_policy_rule *const *)b;
-	int c = strcmp(x->syscall, y->syscall);
-
-	return c ? c : x < y ? -1 : (x > y);
 }
 
 static const char *rule_desc(const struct cbpf_policy_rule *r)
@@ -723,60 +716,111 @@ static size_t lsc_section(const struct cbpf_policy *pol, enum cbpf_arch arch)
 	return at;
 }
 
+/* A syscall's tree on one architecture, at its turn in libseccomp's layout. */
+struct lsc_turn {
+	size_t section;
+	uint32_t prio;
+	bool second; /* x32 beside x86_64, or the reverse: the one that comes later in the filter */
+	uint32_t nr;
+	enum cbpf_arch arch;
+	const struct nr_rule *g;
+	size_t n;
+};
+
 /*
- * The blocks libseccomp lays out before arch's for syscall: those of the architectures after
- * arch in the filter, the last first (gen_bpf.c lays out from the filter's end). NULL: no
- * memory. A tree it cannot build (a rule refused there) adds nothing.
+ * gen_bpf.c lays out from the filter's end: the last architecture's section first
+ * (_gen_bpf_build_bpf), and in a section the syscalls from the end of its list
+ * (_gen_bpf_syscalls: by priority, the higher first, then the first architecture's before the
+ * second's, each by number).
  */
-static struct policy_lsc_layout *lsc_layout(struct policy_ctx *ctx, enum cbpf_arch arch,
-					    const char *syscall)
+static int lsc_turn_cmp(const void *a, const void *b)
+{
+	const struct lsc_turn *x = a, *y = b;
+
+	if (x->section != y->section)
+		return x->section > y->section ? -1 : 1;
+	if (x->prio != y->prio)
+		return x->prio < y->prio ? -1 : 1;
+	if (x->second != y->second)
+		return x->second ? -1 : 1;
+	return x->nr > y->nr ? -1 : (x->nr < y->nr);
+}
+
+/* The group's tree (1), none (0), or an error; added to lay and laid out unless lay is NULL. */
+static int lsc_turn_tree(struct policy_ctx *ctx, const struct cbpf_policy_rule **rs,
+			 struct lsc_turn *t, struct policy_lsc_layout *lay)
+{
+	for (size_t i = 0; i < t->n; i++)
+		rs[i] = &ctx->pol->rules[t->g[i].rule];
+	return policy_lsc_lay_out(rs, t->n, arch_args32(t->arch), lay, lay ? NULL : &t->prio);
+}
+
+/*
+ * The blocks of every syscall's tree on every architecture, laid out in the order libseccomp
+ * lays out its filter (identical blocks are shared between them all, and the first tree to
+ * reach one decides whether it loads its word). Each tree is built twice, once for its
+ * priority, and its blocks made once: a group read later finds its own blocks laid out as at
+ * its turn. Made once per policy; NULL: no memory. A tree it cannot build (a rule refused)
+ * adds nothing, as runc loads no filter then.
+ */
+static struct policy_lsc_layout *lsc_layout(struct policy_ctx *ctx)
 {
 	const struct cbpf_policy *pol = ctx->pol;
-	struct policy_lsc_layout *lay = policy_lsc_layout_new();
-	const struct cbpf_policy_rule **rs = malloc((pol->n_rules + 1) * sizeof(*rs));
-	size_t mine = lsc_section(pol, arch);
-	size_t lo = 0, hi = pol->n_rules;
+	size_t stride = pol->n_rules + 1, n_turns = 0;
+	struct nr_rule *v;
+	struct lsc_turn *turns;
+	const struct cbpf_policy_rule **rs;
+	int err = 0;
 
-	if (!lay || !rs)
-		goto nomem;
-	/* the first of syscall's rules in ctx->by_name */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+	if (ctx->lsc_lay_done)
+		return ctx->lsc_lay;
+	ctx->lsc_lay_done = true;
+	v = malloc(pol->n_arches * stride * sizeof(*v));
+	turns = malloc(pol->n_arches * stride * sizeof(*turns));
+	rs = malloc(stride * sizeof(*rs));
+	if (!v || !turns || !rs || !(ctx->lsc_lay = policy_lsc_layout_new()))
+		goto out;
+	for (size_t a = 0; a < pol->n_arches && err != -ENOMEM; a++) {
+		struct nr_rule *va = v + a * stride;
+		size_t n = arch_groups(pol, pol->arches[a], va), section;
 
-		if (strcmp(ctx->by_name[mid]->syscall, syscall) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t a = pol->n_arches; a-- > 0;) {
-		enum cbpf_arch b = pol->arches[a];
-		size_t n = 0;
-		uint32_t nr;
+		section = lsc_section(pol, pol->arches[a]);
+		for (size_t i = 0, j; i < n && err != -ENOMEM; i = j) {
+			bool conds = true;
+			struct lsc_turn *t = &turns[n_turns];
 
-		if (lsc_section(pol, b) <= mine)
-			continue;
-		for (size_t i = lo; i < pol->n_rules; i++) {
-			const struct cbpf_policy_rule *r = ctx->by_name[i];
-
-			if (strcmp(r->syscall, syscall))
-				break;
-			if (policy_rule_nr(r, b, &nr))
-				rs[n++] = r;
+			for (j = i; j < n && va[j].nr == va[i].nr; j++)
+				conds &= pol->rules[va[j].rule].n_conds &&
+					 !pol->rules[va[j].rule].fallback;
+			if (!conds)
+				continue; /* a rule without conditions: no tree */
+			*t = (struct lsc_turn){ .section = section,
+						.second = a != section,
+						.nr = va[i].nr,
+						.arch = pol->arches[a],
+						.g = &va[i],
+						.n = j - i };
+			if ((err = lsc_turn_tree(ctx, rs, t, NULL)) == 1)
+				n_turns++;
 		}
-		if (n && policy_lsc_lay_out(rs, n, arch_args32(b), lay) == -ENOMEM)
-			goto nomem;
 	}
+	qsort(turns, n_turns, sizeof(*turns), lsc_turn_cmp);
+	for (size_t i = 0; i < n_turns && err != -ENOMEM; i++)
+		err = lsc_turn_tree(ctx, rs, &turns[i], ctx->lsc_lay);
+	if (err == -ENOMEM) {
+		policy_lsc_layout_free(ctx->lsc_lay);
+		ctx->lsc_lay = NULL;
+	}
+out:
+	free(v);
+	free(turns);
 	free(rs);
-	return lay;
-nomem:
-	free(rs);
-	policy_lsc_layout_free(lay);
-	return NULL;
+	return ctx->lsc_lay;
 }
 
 /*
  * What libseccomp's filter makes of a group on arch (policy_libseccomp_tree.c), its blocks laid
- * out after those of the architectures before it: 0, or the emulation's error (*why: the rule it
+ * out as in libseccomp's filter (lsc_layout): 0, or the emulation's error (*why: the rule it
  * is on): -EEXIST (libseccomp refuses a rule, and runc the profile), -ELOOP (libseccomp never
  * finishes), -ENOTSUP, -ENOMEM. res is empty on error.
  */
@@ -793,10 +837,9 @@ static int lsc_read(struct policy_ctx *ctx, enum cbpf_arch arch, const struct nr
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		rs[i] = &rules[g[i].rule];
-	lay = lsc_layout(ctx, arch, rules[g[0].rule].syscall);
+	lay = lsc_layout(ctx);
 	err = lay ? policy_lsc_resolve(rs, n, arch_args32(arch), ctx->pol->default_action, lay, res)
 		  : -ENOMEM;
-	policy_lsc_layout_free(lay);
 	free(rs);
 	if (err == -EEXIST)
 		*why = g[res->refused].rule;
@@ -1121,10 +1164,9 @@ void policy_check_conflicts(struct policy_ctx *ctx)
 	struct nr_rule *v = malloc((pol->n_rules + 1) * sizeof(*v));
 	bool *reported = calloc(4 * (pol->n_rules + 1), sizeof(*reported));
 	unsigned *gone = calloc(pol->n_rules + 1, sizeof(*gone));
-	const struct cbpf_policy_rule **by_name = malloc((pol->n_rules + 1) * sizeof(*by_name));
 	struct derived derived = { 0 };
 
-	if (!sorted || !v || !reported || !gone || !by_name)
+	if (!sorted || !v || !reported || !gone)
 		goto nomem;
 	for (size_t r = 0; r < pol->n_rules; r++) {
 		size_t n = pol->rules[r].n_conds;
@@ -1140,10 +1182,6 @@ void policy_check_conflicts(struct policy_ctx *ctx)
 	if (ctx->oci) {
 		size_t tried = 0;
 
-		for (size_t r = 0; r < pol->n_rules; r++)
-			by_name[r] = &pol->rules[r];
-		qsort(by_name, pol->n_rules, sizeof(*by_name), by_name_cmp);
-		ctx->by_name = by_name;
 		for (size_t a = 0; a < pol->n_arches; a++) {
 			size_t n = arch_groups(pol, pol->arches[a], v);
 
@@ -1193,8 +1231,9 @@ out:
 	free(v);
 	free(reported);
 	free(gone);
-	free(by_name);
-	ctx->by_name = NULL;
+	policy_lsc_layout_free(ctx->lsc_lay);
+	ctx->lsc_lay = NULL;
+	ctx->lsc_lay_done = false;
 	for (size_t i = 0; i < derived.n; i++)
 		free(derived.v[i].r.conds);
 	free(derived.v);
