@@ -722,10 +722,14 @@ struct lsc_turn {
 	uint32_t prio;
 	bool second; /* x32 beside x86_64, or the reverse: the one that comes later in the filter */
 	uint32_t nr;
-	enum cbpf_arch arch;
+	bool arch32;
 	const struct nr_rule *g;
 	size_t n;
+	size_t tree;	 /* in the trees built (LSC_NO_TREE: none, a rule refused, too large) */
+	size_t key_next; /* the turn before with the same first rule and size (SIZE_MAX: none) */
 };
+
+#define LSC_NO_TREE SIZE_MAX
 
 /*
  * gen_bpf.c lays out from the filter's end: the last architecture's section first
@@ -746,29 +750,36 @@ static int lsc_turn_cmp(const void *a, const void *b)
 	return x->nr > y->nr ? -1 : (x->nr < y->nr);
 }
 
-/* The group's tree (1), none (0), or an error; added to lay and laid out unless lay is NULL. */
-static int lsc_turn_tree(struct policy_ctx *ctx, const struct cbpf_policy_rule **rs,
-			 struct lsc_turn *t, struct policy_lsc_layout *lay)
+/* Whether two turns' trees are one: the same rules on architectures of one argument size. */
+static bool lsc_same_tree(const struct lsc_turn *x, const struct lsc_turn *y)
 {
-	for (size_t i = 0; i < t->n; i++)
-		rs[i] = &ctx->pol->rules[t->g[i].rule];
-	return policy_lsc_lay_out(rs, t->n, arch_args32(t->arch), lay, lay ? NULL : &t->prio);
+	if (x->arch32 != y->arch32 || x->n != y->n)
+		return false;
+	for (size_t i = 0; i < x->n; i++)
+		if (x->g[i].rule != y->g[i].rule)
+			return false;
+	return true;
 }
 
 /*
  * The blocks of every syscall's tree on every architecture, laid out in the order libseccomp
  * lays out its filter (identical blocks are shared between them all, and the first tree to
- * reach one decides whether it loads its word). Each tree is built twice, once for its
- * priority, and its blocks made once: a group read later finds its own blocks laid out as at
- * its turn. Made once per policy; NULL: no memory. A tree it cannot build (a rule refused)
- * adds nothing, as runc loads no filter then.
+ * reach one decides whether it loads its word). Each tree is built once (once for every
+ * architecture of one argument size that has the same rules: their blocks are the same, and
+ * laid out at the first of their turns), kept for its priority, and laid out at its turn; a
+ * group read later finds its own blocks laid out as at its turn. Made once per policy; NULL:
+ * no memory. A tree it cannot build (a rule refused) adds nothing, as runc loads no filter
+ * then.
  */
 static struct policy_lsc_layout *lsc_layout(struct policy_ctx *ctx)
 {
 	const struct cbpf_policy *pol = ctx->pol;
-	size_t stride = pol->n_rules + 1, n_turns = 0;
+	size_t stride = pol->n_rules + 1, n_turns = 0, n_trees = 0;
 	struct nr_rule *v;
 	struct lsc_turn *turns;
+	struct policy_lsc_tree **trees;
+	size_t *last; /* by first rule and size: the last turn with them */
+	bool *placed;
 	const struct cbpf_policy_rule **rs;
 	int err = 0;
 
@@ -777,17 +788,24 @@ static struct policy_lsc_layout *lsc_layout(struct policy_ctx *ctx)
 	ctx->lsc_lay_done = true;
 	v = malloc(pol->n_arches * stride * sizeof(*v));
 	turns = malloc(pol->n_arches * stride * sizeof(*turns));
+	trees = malloc(pol->n_arches * stride * sizeof(*trees));
+	placed = calloc(pol->n_arches * stride, sizeof(*placed));
+	last = malloc(2 * stride * sizeof(*last));
 	rs = malloc(stride * sizeof(*rs));
-	if (!v || !turns || !rs || !(ctx->lsc_lay = policy_lsc_layout_new()))
+	if (!v || !turns || !trees || !placed || !last || !rs ||
+	    !(ctx->lsc_lay = policy_lsc_layout_new()))
 		goto out;
+	for (size_t i = 0; i < 2 * stride; i++)
+		last[i] = SIZE_MAX;
 	for (size_t a = 0; a < pol->n_arches && err != -ENOMEM; a++) {
 		struct nr_rule *va = v + a * stride;
 		size_t n = arch_groups(pol, pol->arches[a], va), section;
 
 		section = lsc_section(pol, pol->arches[a]);
 		for (size_t i = 0, j; i < n && err != -ENOMEM; i = j) {
-			bool conds = true;
+			bool conds = true, arch32 = arch_args32(pol->arches[a]);
 			struct lsc_turn *t = &turns[n_turns];
+			size_t key = 2 * va[i].rule + arch32, c;
 
 			for (j = i; j < n && va[j].nr == va[i].nr; j++)
 				conds &= pol->rules[va[j].rule].n_conds &&
@@ -797,23 +815,48 @@ static struct policy_lsc_layout *lsc_layout(struct policy_ctx *ctx)
 			*t = (struct lsc_turn){ .section = section,
 						.second = a != section,
 						.nr = va[i].nr,
-						.arch = pol->arches[a],
+						.arch32 = arch32,
 						.g = &va[i],
-						.n = j - i };
-			if ((err = lsc_turn_tree(ctx, rs, t, NULL)) == 1)
-				n_turns++;
+						.n = j - i,
+						.tree = LSC_NO_TREE,
+						.key_next = last[key] };
+			for (c = t->key_next; c != SIZE_MAX && !lsc_same_tree(&turns[c], t);
+			     c = turns[c].key_next)
+				;
+			if (c != SIZE_MAX) {
+				t->tree = turns[c].tree, t->prio = turns[c].prio;
+			} else {
+				for (size_t k = 0; k < t->n; k++)
+					rs[k] = &pol->rules[t->g[k].rule];
+				err = policy_lsc_tree_new(rs, t->n, arch32, &trees[n_trees],
+							  &t->prio);
+				if (err == 1)
+					t->tree = n_trees++;
+			}
+			last[key] = n_turns++;
 		}
 	}
 	qsort(turns, n_turns, sizeof(*turns), lsc_turn_cmp);
-	for (size_t i = 0; i < n_turns && err != -ENOMEM; i++)
-		err = lsc_turn_tree(ctx, rs, &turns[i], ctx->lsc_lay);
+	for (size_t i = 0; i < n_turns && err != -ENOMEM; i++) {
+		size_t k = turns[i].tree;
+
+		if (k != LSC_NO_TREE && !placed[k]) {
+			placed[k] = true;
+			err = policy_lsc_tree_place(trees[k], ctx->lsc_lay);
+		}
+	}
 	if (err == -ENOMEM) {
 		policy_lsc_layout_free(ctx->lsc_lay);
 		ctx->lsc_lay = NULL;
 	}
 out:
+	for (size_t i = 0; i < n_trees; i++)
+		policy_lsc_tree_free(trees[i]);
 	free(v);
 	free(turns);
+	free(trees);
+	free(placed);
+	free(last);
 	free(rs);
 	return ctx->lsc_lay;
 }

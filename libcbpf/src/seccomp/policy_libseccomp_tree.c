@@ -868,22 +868,43 @@ static void tree_free(struct lt_tree *T)
 	free(T->all);
 }
 
-int policy_lsc_lay_out(const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,
-		       struct policy_lsc_layout *lay, uint32_t *prio)
-{
-	struct lt_tree tree = { .left = (size_t)1 << 22 };
-	struct lt_sys sys = { 0 };
-	size_t refused;
-	int err = tree_build(&tree, &sys, rules, n, arch32, &refused);
+/* A syscall's tree kept for the layout of a filter's blocks. */
+struct policy_lsc_tree {
+	struct lt_tree T;
+	struct lt_sys sys;
+};
 
-	if (!err && sys.chains && lay)
-		err = lt_bpf_place(lay, sys.chains);
-	if (!err && prio)
-		*prio = sys.prio;
-	if (!err)
-		err = sys.chains != NULL;
-	tree_free(&tree);
+int policy_lsc_tree_new(const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,
+			struct policy_lsc_tree **out, uint32_t *prio)
+{
+	struct policy_lsc_tree *t = calloc(1, sizeof(*t));
+	size_t refused;
+	int err;
+
+	*out = NULL;
+	if (!t)
+		return -ENOMEM;
+	t->T.left = (size_t)1 << 22;
+	err = tree_build(&t->T, &t->sys, rules, n, arch32, &refused);
+	if (!err && t->sys.chains) {
+		*prio = t->sys.prio;
+		*out = t;
+		return 1;
+	}
+	policy_lsc_tree_free(t);
 	return err;
+}
+
+int policy_lsc_tree_place(struct policy_lsc_tree *t, struct policy_lsc_layout *lay)
+{
+	return lt_bpf_place(lay, t->sys.chains);
+}
+
+void policy_lsc_tree_free(struct policy_lsc_tree *t)
+{
+	if (t)
+		tree_free(&t->T);
+	free(t);
 }
 
 int policy_lsc_resolve(const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,
