@@ -637,7 +637,7 @@ again:
 	if (!sys->chains) {
 		if (removed) {
 			sys->chains = chain, sys->action = r->action, sys->src = src;
-			sys->node_cnt = cnt;
+			sys->node_cnt = cnt, sys->prio = 0xffffU - cnt; /* the new entry's */
 		} else {
 			tree_put(T, &chain); /* an unconditional action stays */
 		}
