@@ -20,7 +20,6 @@
  * finishes exporting is counted and left out.
  */
 #include <getopt.h>
-#include <signal.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <stdio.h>
