@@ -3,7 +3,8 @@
 # OCI profiles whose rules for one syscall overlap with different actions: cbpf's filter against
 # libseccomp's (its generated BPF) for the same rules added in file order (as runc adds them),
 # for every architecture and argument values around every constant; listed shapes, then random
-# ones from a fixed seed (tests/tools/policy-overlap.c).
+# ones from a fixed seed, then as many of several syscalls whose rules begin alike
+# (tests/tools/policy-overlap.c).
 set -u
 B=${1:?usage: policy-overlap.sh BUILD_DIR}
 tool=$B/tests/bin/policy-overlap

@@ -50,7 +50,9 @@ static int nr_rule_cmp(const void *a, const void *b)
 	return x->rule < y->rule ? -1 : (x->rule > y->rule);
 }
 
-/* v: the rules that apply on arch, by number then rule (their groups, each a syscall). Their count.
+/*
+ * v: the rules that apply on arch, by number then rule (their groups, each a syscall). Their
+ * count.
  */
 static size_t arch_groups(const struct cbpf_policy *pol, enum cbpf_arch arch, struct nr_rule *v)
 {
@@ -64,16 +66,6 @@ static size_t arch_groups(const struct cbpf_policy *pol, enum cbpf_arch arch, st
 	}
 	qsort(v, n, sizeof(*v), nr_rule_cmp);
 	return n;
-}
-
-/* Rules by syscall name, then by place in the policy. */
-static int by_name_cmp(const void *a, const void *b)
-{
-	const struct cbpf_policy_rule *x = *(const struct cbpf_policy_rule *const *)a;
-	const struct cbpf_policy_rule *y = *(const struct cbpf_policy_rule *const *)b;
-	int c = strcmp(x->syscall, y->syscall);
-
-	return c ? c : x < y ? -1 : (x > y);
 }
 
 static const char *rule_desc(const struct cbpf_policy_rule *r)
@@ -724,60 +716,154 @@ static size_t lsc_section(const struct cbpf_policy *pol, enum cbpf_arch arch)
 	return at;
 }
 
+/* A syscall's tree on one architecture, at its turn in libseccomp's layout. */
+struct lsc_turn {
+	size_t section;
+	uint32_t prio;
+	bool second; /* x32 beside x86_64, or the reverse: the one that comes later in the filter */
+	uint32_t nr;
+	bool arch32;
+	const struct nr_rule *g;
+	size_t n;
+	size_t tree;	 /* in the trees built (LSC_NO_TREE: none, a rule refused, too large) */
+	size_t key_next; /* the turn before with the same first rule and size (SIZE_MAX: none) */
+};
+
+#define LSC_NO_TREE SIZE_MAX
+
 /*
- * The blocks libseccomp lays out before arch's for syscall: those of the architectures after
- * arch in the filter, the last first (gen_bpf.c lays out from the filter's end). NULL: no
- * memory. A tree it cannot build (a rule refused there) adds nothing.
+ * gen_bpf.c lays out from the filter's end: the last architecture's section first
+ * (_gen_bpf_build_bpf), and in a section the syscalls from the end of its list
+ * (_gen_bpf_syscalls: by priority, the higher first, then the first architecture's before the
+ * second's, each by number).
  */
-static struct policy_lsc_layout *lsc_layout(struct policy_ctx *ctx, enum cbpf_arch arch,
-					    const char *syscall)
+static int lsc_turn_cmp(const void *a, const void *b)
+{
+	const struct lsc_turn *x = a, *y = b;
+
+	if (x->section != y->section)
+		return x->section > y->section ? -1 : 1;
+	if (x->prio != y->prio)
+		return x->prio < y->prio ? -1 : 1;
+	if (x->second != y->second)
+		return x->second ? -1 : 1;
+	return x->nr > y->nr ? -1 : (x->nr < y->nr);
+}
+
+/* Whether two turns' trees are one: the same rules on architectures of one argument size. */
+static bool lsc_same_tree(const struct lsc_turn *x, const struct lsc_turn *y)
+{
+	if (x->arch32 != y->arch32 || x->n != y->n)
+		return false;
+	for (size_t i = 0; i < x->n; i++)
+		if (x->g[i].rule != y->g[i].rule)
+			return false;
+	return true;
+}
+
+/*
+ * The blocks of every syscall's tree on every architecture, laid out in the order libseccomp
+ * lays out its filter (identical blocks are shared between them all, and the first tree to
+ * reach one decides whether it loads its word). Each tree is built once (once for every
+ * architecture of one argument size that has the same rules: their blocks are the same, and
+ * laid out at the first of their turns), kept for its priority, and laid out at its turn; a
+ * group read later finds its own blocks laid out as at its turn. Made once per policy; NULL:
+ * no memory. A tree it cannot build (a rule refused) adds nothing, as runc loads no filter
+ * then.
+ */
+static struct policy_lsc_layout *lsc_layout(struct policy_ctx *ctx)
 {
 	const struct cbpf_policy *pol = ctx->pol;
-	struct policy_lsc_layout *lay = policy_lsc_layout_new();
-	const struct cbpf_policy_rule **rs = malloc((pol->n_rules + 1) * sizeof(*rs));
-	size_t mine = lsc_section(pol, arch);
-	size_t lo = 0, hi = pol->n_rules;
+	size_t stride = pol->n_rules + 1, n_turns = 0, n_trees = 0;
+	struct nr_rule *v;
+	struct lsc_turn *turns;
+	struct policy_lsc_tree **trees;
+	size_t *last; /* by first rule and size: the last turn with them */
+	bool *placed;
+	const struct cbpf_policy_rule **rs;
+	int err = 0;
 
-	if (!lay || !rs)
-		goto nomem;
-	/* the first of syscall's rules in ctx->by_name */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+	if (ctx->lsc_lay_done)
+		return ctx->lsc_lay;
+	ctx->lsc_lay_done = true;
+	v = malloc(pol->n_arches * stride * sizeof(*v));
+	turns = malloc(pol->n_arches * stride * sizeof(*turns));
+	trees = malloc(pol->n_arches * stride * sizeof(*trees));
+	placed = calloc(pol->n_arches * stride, sizeof(*placed));
+	last = malloc(2 * stride * sizeof(*last));
+	rs = malloc(stride * sizeof(*rs));
+	if (!v || !turns || !trees || !placed || !last || !rs ||
+	    !(ctx->lsc_lay = policy_lsc_layout_new()))
+		goto out;
+	for (size_t i = 0; i < 2 * stride; i++)
+		last[i] = SIZE_MAX;
+	for (size_t a = 0; a < pol->n_arches && err != -ENOMEM; a++) {
+		struct nr_rule *va = v + a * stride;
+		size_t n = arch_groups(pol, pol->arches[a], va), section;
 
-		if (strcmp(ctx->by_name[mid]->syscall, syscall) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t a = pol->n_arches; a-- > 0;) {
-		enum cbpf_arch b = pol->arches[a];
-		size_t n = 0;
-		uint32_t nr;
+		section = lsc_section(pol, pol->arches[a]);
+		for (size_t i = 0, j; i < n && err != -ENOMEM; i = j) {
+			bool conds = true, arch32 = arch_args32(pol->arches[a]);
+			struct lsc_turn *t = &turns[n_turns];
+			size_t key = 2 * va[i].rule + arch32, c;
 
-		if (lsc_section(pol, b) <= mine)
-			continue;
-		for (size_t i = lo; i < pol->n_rules; i++) {
-			const struct cbpf_policy_rule *r = ctx->by_name[i];
-
-			if (strcmp(r->syscall, syscall))
-				break;
-			if (policy_rule_nr(r, b, &nr))
-				rs[n++] = r;
+			for (j = i; j < n && va[j].nr == va[i].nr; j++)
+				conds &= pol->rules[va[j].rule].n_conds &&
+					 !pol->rules[va[j].rule].fallback;
+			if (!conds)
+				continue; /* a rule without conditions: no tree */
+			*t = (struct lsc_turn){ .section = section,
+						.second = a != section,
+						.nr = va[i].nr,
+						.arch32 = arch32,
+						.g = &va[i],
+						.n = j - i,
+						.tree = LSC_NO_TREE,
+						.key_next = last[key] };
+			for (c = t->key_next; c != SIZE_MAX && !lsc_same_tree(&turns[c], t);
+			     c = turns[c].key_next)
+				;
+			if (c != SIZE_MAX) {
+				t->tree = turns[c].tree, t->prio = turns[c].prio;
+			} else {
+				for (size_t k = 0; k < t->n; k++)
+					rs[k] = &pol->rules[t->g[k].rule];
+				err = policy_lsc_tree_new(rs, t->n, arch32, &trees[n_trees],
+							  &t->prio);
+				if (err == 1)
+					t->tree = n_trees++;
+			}
+			last[key] = n_turns++;
 		}
-		if (n && policy_lsc_lay_out(rs, n, arch_args32(b), lay) == -ENOMEM)
-			goto nomem;
 	}
+	qsort(turns, n_turns, sizeof(*turns), lsc_turn_cmp);
+	for (size_t i = 0; i < n_turns && err != -ENOMEM; i++) {
+		size_t k = turns[i].tree;
+
+		if (k != LSC_NO_TREE && !placed[k]) {
+			placed[k] = true;
+			err = policy_lsc_tree_place(trees[k], ctx->lsc_lay);
+		}
+	}
+	if (err == -ENOMEM) {
+		policy_lsc_layout_free(ctx->lsc_lay);
+		ctx->lsc_lay = NULL;
+	}
+out:
+	for (size_t i = 0; i < n_trees; i++)
+		policy_lsc_tree_free(trees[i]);
+	free(v);
+	free(turns);
+	free(trees);
+	free(placed);
+	free(last);
 	free(rs);
-	return lay;
-nomem:
-	free(rs);
-	policy_lsc_layout_free(lay);
-	return NULL;
+	return ctx->lsc_lay;
 }
 
 /*
  * What libseccomp's filter makes of a group on arch (policy_libseccomp_tree.c), its blocks laid
- * out after those of the architectures before it: 0, or the emulation's error (*why: the rule it
+ * out as in libseccomp's filter (lsc_layout): 0, or the emulation's error (*why: the rule it
  * is on): -EEXIST (libseccomp refuses a rule, and runc the profile), -ELOOP (libseccomp never
  * finishes), -ENOTSUP, -ENOMEM. res is empty on error.
  */
@@ -794,10 +880,9 @@ static int lsc_read(struct policy_ctx *ctx, enum cbpf_arch arch, const struct nr
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		rs[i] = &rules[g[i].rule];
-	lay = lsc_layout(ctx, arch, rules[g[0].rule].syscall);
+	lay = lsc_layout(ctx);
 	err = lay ? policy_lsc_resolve(rs, n, arch_args32(arch), ctx->pol->default_action, lay, res)
 		  : -ENOMEM;
-	policy_lsc_layout_free(lay);
 	free(rs);
 	if (err == -EEXIST)
 		*why = g[res->refused].rule;
@@ -1122,10 +1207,9 @@ void policy_check_conflicts(struct policy_ctx *ctx)
 	struct nr_rule *v = malloc((pol->n_rules + 1) * sizeof(*v));
 	bool *reported = calloc(4 * (pol->n_rules + 1), sizeof(*reported));
 	unsigned *gone = calloc(pol->n_rules + 1, sizeof(*gone));
-	const struct cbpf_policy_rule **by_name = malloc((pol->n_rules + 1) * sizeof(*by_name));
 	struct derived derived = { 0 };
 
-	if (!sorted || !v || !reported || !gone || !by_name)
+	if (!sorted || !v || !reported || !gone)
 		goto nomem;
 	for (size_t r = 0; r < pol->n_rules; r++) {
 		size_t n = pol->rules[r].n_conds;
@@ -1141,10 +1225,6 @@ void policy_check_conflicts(struct policy_ctx *ctx)
 	if (ctx->oci) {
 		size_t tried = 0;
 
-		for (size_t r = 0; r < pol->n_rules; r++)
-			by_name[r] = &pol->rules[r];
-		qsort(by_name, pol->n_rules, sizeof(*by_name), by_name_cmp);
-		ctx->by_name = by_name;
 		for (size_t a = 0; a < pol->n_arches; a++) {
 			size_t n = arch_groups(pol, pol->arches[a], v);
 
@@ -1194,8 +1274,9 @@ out:
 	free(v);
 	free(reported);
 	free(gone);
-	free(by_name);
-	ctx->by_name = NULL;
+	policy_lsc_layout_free(ctx->lsc_lay);
+	ctx->lsc_lay = NULL;
+	ctx->lsc_lay_done = false;
 	for (size_t i = 0; i < derived.n; i++)
 		free(derived.v[i].r.conds);
 	free(derived.v);

@@ -38,10 +38,13 @@ struct policy_ctx {
 	bool have_arches; /* the front end set pol->arches */
 	bool have_default;
 	bool oci; /* a JSON profile: overlapping rules resolved as runc does unless opts->strict */
-	/* policy_conflicts.c's, while it runs: the rules by syscall name (then place), and the
-	 * conditions the libseccomp witness may evaluate for one group */
-	const struct cbpf_policy_rule **by_name;
+	/* policy_conflicts.c's, while it runs: the conditions the libseccomp witness may evaluate
+	 * for one group */
 	uint64_t witness_work;
+	/* the blocks of every syscall's tree on every architecture, laid out as libseccomp lays
+	 * out its filter, made when a group is first read (lsc_lay_done: tried) */
+	struct policy_lsc_layout *lsc_lay;
+	bool lsc_lay_done;
 };
 
 /* ---------------------------------------------------------------- policy_rules.c */
@@ -126,13 +129,23 @@ struct policy_lsc_rules {
 int policy_lsc_resolve(const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,
 		       uint32_t dflt, struct policy_lsc_layout *lay, struct policy_lsc_rules *out);
 /*
- * (the same) The blocks libseccomp makes of rules[0..n) on another architecture of the filter,
- * added to lay and laid out (policy_libseccomp_bpf.c): identical blocks are shared between
- * architectures, and laid out once, for the first architecture the layout reaches (the last in
- * the filter). Call it for those, last first, before policy_lsc_resolve with lay. 0 or <0.
+ * (the same) rules[0..n), one syscall's on one architecture of the filter, as libseccomp's
+ * tree, kept to lay out its blocks (policy_libseccomp_bpf.c) once the filter's trees are in
+ * order; *prio: the syscall's priority, which orders an architecture's syscalls in the filter
+ * (db.c: the fewer nodes, the higher). 1 and *out; 0: no tree (no condition left), *out NULL;
+ * or policy_lsc_resolve's errors.
  */
-int policy_lsc_lay_out(const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,
-		       struct policy_lsc_layout *lay);
+struct policy_lsc_tree;
+int policy_lsc_tree_new(const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,
+			struct policy_lsc_tree **out, uint32_t *prio);
+/*
+ * The tree's blocks added to lay and laid out: identical blocks are shared between the trees of
+ * every syscall and architecture, and laid out once, for the first tree the layout reaches
+ * (gen_bpf.c works from the filter's end). Place every tree that comes before in that order
+ * before policy_lsc_resolve with lay. 0 or <0.
+ */
+int policy_lsc_tree_place(struct policy_lsc_tree *t, struct policy_lsc_layout *lay);
+void policy_lsc_tree_free(struct policy_lsc_tree *t);
 
 /* A call that libseccomp's reading and the rules it read give different actions. */
 struct policy_lsc_witness {

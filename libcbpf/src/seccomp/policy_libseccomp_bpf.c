@@ -24,13 +24,13 @@
  * tests that word (masked by that test's mask and its own).
  *
  * This file rebuilds those blocks from the tree, identical blocks shared as libseccomp's hash
- * table shares them, across the architectures of the filter too (a policy_lsc_layout holds the
- * blocks of the architectures laid out before, which libseccomp does from the filter's end:
- * the first to reach a shared block decides whether it loads), lays them out as libseccomp
- * does, and reads them as the tree is read, each test on the word the accumulator holds there;
- * where a sub-level falls through with another word in A than the reading gives the next node,
- * what follows is read right there with that word, to the end. The rules it gives mean what
- * that BPF does. Not rebuilt: blocks shared between the trees of different syscalls.
+ * table shares them, between the trees of every syscall and architecture of the filter (a
+ * policy_lsc_layout holds the blocks of the trees laid out before, which libseccomp does from
+ * the filter's end: the first tree to reach a shared block decides whether it loads), lays them
+ * out as libseccomp does, and reads them as the tree is read, each test on the word the
+ * accumulator holds there; where a sub-level falls through with another word in A than the
+ * reading gives the next node, what follows is read right there with that word, to the end.
+ * The rules it gives mean what that BPF does.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -69,6 +69,9 @@ struct lb_gen {
 	struct lb_blk *v;
 	size_t n, cap;
 	int *slot; /* hash of the blocks: index + 1, 0 empty; 2 * cap of them */
+	/* the rules whose actions a block's two ways return, in the tree made last: a block
+	 * another tree made first holds that tree's (another syscall's rules, or another count) */
+	size_t (*src)[2];
 	size_t budget;
 	int err;
 };
@@ -135,10 +138,13 @@ static int blk_add(struct lb_gen *G, const struct lb_blk *b)
 		size_t cap = G->cap ? 2 * G->cap : 32;
 		struct lb_blk *v = realloc(G->v, cap * sizeof(*v));
 		int *slot = calloc(2 * cap, sizeof(*slot));
+		size_t(*src)[2] = realloc(G->src, cap * sizeof(*src));
 
 		if (v)
 			G->v = v;
-		if (!v || !slot) {
+		if (src)
+			G->src = src;
+		if (!v || !slot || !src) {
 			free(slot);
 			G->err = -ENOMEM;
 			return -1;
@@ -232,6 +238,7 @@ static struct lb_to gen_level(struct lb_gen *G, const struct lt_node *n, struct 
 			b->lvl_next = -1;
 		if (G->err || (at = blk_add(G, b)) < 0)
 			break;
+		G->src[at][0] = b->f.src, G->src[at][1] = b->t.src;
 		next = (struct lb_to){ at, false, 0, 0 };
 	}
 	if (!G->err)
@@ -428,7 +435,7 @@ static void read_lvl(struct lb_run *R, int h, struct lb_acc acc, const struct lb
 			R->path[R->depth++] = lit;
 			if (to->act)
 				R->err = lt_path_push(R->out, R->arch32, R->path, R->depth,
-						      to->action, to->src);
+						      to->action, G->src[b][way]);
 			else if (sub)
 				read_lvl(R, to->blk, acc, &sub_cont);
 			else
@@ -445,27 +452,30 @@ struct policy_lsc_layout {
 
 struct policy_lsc_layout *policy_lsc_layout_new(void)
 {
-	struct policy_lsc_layout *L = calloc(1, sizeof(*L));
-
-	if (L)
-		L->G.budget = 1U << 16;
-	return L;
+	return calloc(1, sizeof(struct policy_lsc_layout));
 }
 
 void policy_lsc_layout_free(struct policy_lsc_layout *L)
 {
 	if (L)
-		free(L->G.v), free(L->G.slot);
+		free(L->G.v), free(L->G.slot), free(L->G.src);
 	free(L);
 }
 
-/* The blocks of the tree whose top level is top's, laid out after those L has: the head's. */
+/*
+ * The blocks of the tree whose top level is top's, laid out after those L has: the head's. The
+ * bound on new blocks is a tree's (a filter's trees add up to the policy's size); a tree too
+ * large leaves its blocks unplaced, and the next tree goes on.
+ */
 static int place(struct policy_lsc_layout *L, const struct lt_node *top)
 {
-	/* _gen_bpf_syscall: the syscall number in A, the default action after the last node */
-	struct lb_to head = gen_level(&L->G, top, (struct lb_acc){ -1, UINT32_MAX },
-				      (struct lb_to){ -1, false, 0, 0 });
+	struct lb_to head;
 
+	L->G.budget = 1U << 16;
+	L->G.err = 0;
+	/* _gen_bpf_syscall: the syscall number in A, the default action after the last node */
+	head = gen_level(&L->G, top, (struct lb_acc){ -1, UINT32_MAX },
+			 (struct lb_to){ -1, false, 0, 0 });
 	if (L->G.err)
 		return L->G.err;
 	if (head.blk < 0)

@@ -34,6 +34,7 @@ struct lt_tree {
 	size_t n, cap;
 	size_t left;
 	bool spent;
+	unsigned add_freed; /* nodes tree_add freed replacing a sub-tree by an action */
 };
 
 static bool spent(struct lt_tree *T)
@@ -43,12 +44,17 @@ static bool spent(struct lt_tree *T)
 	return T->spent;
 }
 
-/* A syscall's entry: no tree (an unconditional action) or a tree. */
+/*
+ * A syscall's entry: no tree (an unconditional action) or a tree; its node count and priority
+ * as db.c keeps them (they order the syscalls in gen_bpf.c, and so the layout of shared blocks).
+ */
 struct lt_sys {
 	bool exists;
 	struct lt_node *chains;
 	uint32_t action;
 	size_t src;
+	unsigned node_cnt;
+	uint32_t prio;
 };
 
 /* The flags of a prune's walk (db.c's struct db_iter_state). */
@@ -375,7 +381,7 @@ static int tree_add(struct lt_tree *T, struct lt_node **existing, struct lt_node
 				if (!x->has_t) {
 					if (!acts_all(T, x->t, nw->act_t))
 						return -EEXIST;
-					put(T, &x->t);
+					T->add_freed += put(T, &x->t);
 					x->t = NULL;
 					x->act_t = nw->act_t, x->src_t = nw->src_t;
 					x->has_t = true;
@@ -391,7 +397,7 @@ static int tree_add(struct lt_tree *T, struct lt_node **existing, struct lt_node
 				if (!x->has_f) {
 					if (!acts_all(T, x->f, nw->act_f))
 						return -EEXIST;
-					put(T, &x->f);
+					T->add_freed += put(T, &x->f);
 					x->f = NULL;
 					x->act_f = nw->act_f, x->src_f = nw->src_f;
 					x->has_f = true;
@@ -603,6 +609,12 @@ nomem:
 	return -ENOMEM;
 }
 
+/* db.c db_rule_add's priority: the user's bits kept (none from runc), fewer nodes first. */
+static void sys_prio(struct lt_sys *sys)
+{
+	sys->prio = (sys->prio & ~0xffffU) | (uint32_t)(0xffffU - sys->node_cnt);
+}
+
 /* db.c db_rule_add, for one syscall. 0, -EEXIST (libseccomp refuses the rule), -ENOMEM. */
 static int sys_add(struct lt_tree *T, struct lt_sys *sys, const struct cbpf_policy_rule *r,
 		   size_t src, bool arch32)
@@ -610,39 +622,51 @@ static int sys_add(struct lt_tree *T, struct lt_sys *sys, const struct cbpf_poli
 	struct lt_node *chain;
 	struct lt_walk w;
 	bool removed = false;
+	size_t made = T->n;
+	unsigned cnt;
 	int rc = chain_new(T, r, src, arch32, &chain);
 
 	if (rc)
 		return rc;
+	cnt = (unsigned)(T->n - made);
 	if (!sys->exists) {
-		*sys = (struct lt_sys){ true, chain, r->action, src };
+		*sys = (struct lt_sys){ true, chain, r->action, src, cnt, 0xffffU - cnt };
 		return 0;
 	}
 again:
 	if (!sys->chains) {
 		if (removed) {
 			sys->chains = chain, sys->action = r->action, sys->src = src;
-			return 0;
+			sys->node_cnt = cnt, sys->prio = 0xffffU - cnt; /* the new entry's */
+		} else {
+			tree_put(T, &chain); /* an unconditional action stays */
 		}
-		tree_put(T, &chain); /* an unconditional action stays */
+		sys_prio(sys);
 		return 0;
 	}
 	if (!chain) {
 		tree_put(T, &sys->chains);
 		sys->chains = NULL, sys->action = r->action, sys->src = src;
+		sys->node_cnt = 0;
+		sys_prio(sys);
 		return 0;
 	}
 	w = (struct lt_walk){ 0, r->action, sys };
-	if (prune(T, &sys->chains, chain, &w) > 0) {
+	if ((rc = (int)prune(T, &sys->chains, chain, &w)) > 0) {
 		removed = true;
+		sys->node_cnt -= (unsigned)rc;
 		if (!sys->chains)
 			goto again;
 	} else if ((w.flags & IST_REDUNDANT) == IST_REDUNDANT) {
 		tree_put(T, &chain);
+		sys_prio(sys);
 		return 0;
 	}
+	T->add_freed = 0;
 	rc = tree_add(T, &sys->chains, chain);
-	tree_put(T, &chain);
+	sys->node_cnt += cnt - T->add_freed;
+	sys->node_cnt -= tree_put(T, &chain);
+	sys_prio(sys);
 	return rc;
 }
 
@@ -844,18 +868,43 @@ static void tree_free(struct lt_tree *T)
 	free(T->all);
 }
 
-int policy_lsc_lay_out(const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,
-		       struct policy_lsc_layout *lay)
-{
-	struct lt_tree tree = { .left = (size_t)1 << 22 };
-	struct lt_sys sys = { 0 };
-	size_t refused;
-	int err = tree_build(&tree, &sys, rules, n, arch32, &refused);
+/* A syscall's tree kept for the layout of a filter's blocks. */
+struct policy_lsc_tree {
+	struct lt_tree T;
+	struct lt_sys sys;
+};
 
-	if (!err && sys.chains)
-		err = lt_bpf_place(lay, sys.chains);
-	tree_free(&tree);
+int policy_lsc_tree_new(const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,
+			struct policy_lsc_tree **out, uint32_t *prio)
+{
+	struct policy_lsc_tree *t = calloc(1, sizeof(*t));
+	size_t refused;
+	int err;
+
+	*out = NULL;
+	if (!t)
+		return -ENOMEM;
+	t->T.left = (size_t)1 << 22;
+	err = tree_build(&t->T, &t->sys, rules, n, arch32, &refused);
+	if (!err && t->sys.chains) {
+		*prio = t->sys.prio;
+		*out = t;
+		return 1;
+	}
+	policy_lsc_tree_free(t);
 	return err;
+}
+
+int policy_lsc_tree_place(struct policy_lsc_tree *t, struct policy_lsc_layout *lay)
+{
+	return lt_bpf_place(lay, t->sys.chains);
+}
+
+void policy_lsc_tree_free(struct policy_lsc_tree *t)
+{
+	if (t)
+		tree_free(&t->T);
+	free(t);
 }
 
 int policy_lsc_resolve(const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,

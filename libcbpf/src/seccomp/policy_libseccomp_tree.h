@@ -50,9 +50,9 @@ int lt_path_known(const struct lt_lit *path, size_t depth, const struct lt_lit *
  * each test made on the word the accumulator really holds there, and where a sub-level falls
  * through with another word in it than the next node's test assumes, every path from there to
  * its end (the default action, dflt, too). Its blocks are laid out after those of L (trees of
- * the same filter that libseccomp lays out first; NULL: none). out->stale says where a test
- * changed. 1: rules appended to out; 0: that BPF tests every node's own word, out untouched
- * (read the tree); -ENOTSUP: too many blocks or paths; -ENOMEM.
+ * the same filter, of any syscall, that libseccomp lays out first; NULL: none). out->stale says
+ * where a test changed. 1: rules appended to out; 0: that BPF tests every node's own word, out
+ * untouched (read the tree); -ENOTSUP: too many blocks or paths; -ENOMEM.
  */
 int lt_bpf_read(struct policy_lsc_layout *L, const struct lt_node *top, bool arch32, uint32_t dflt,
 		struct policy_lsc_rules *out);
