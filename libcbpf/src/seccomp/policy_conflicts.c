@@ -1055,7 +1055,8 @@ static int lsc_agree(struct policy_ctx *ctx, enum cbpf_arch arch, const struct n
 
 /*
  * Rules that do not overlap but that libseccomp still refuses (EEXIST: a condition no call
- * meets, say): runc cannot load the profile, a located error, once per rule. 0, or -ENOMEM.
+ * meets, say), or never finishes adding (its tree's links come round, whatever the actions):
+ * runc cannot load the profile, a located error, once per rule. 0, or -ENOMEM.
  */
 static int lsc_refused(struct policy_ctx *ctx, enum cbpf_arch arch, const struct nr_rule *g,
 		       size_t n, bool *reported)
@@ -1068,8 +1069,8 @@ static int lsc_refused(struct policy_ctx *ctx, enum cbpf_arch arch, const struct
 
 	for (size_t i = 1; i < n && !mixed; i++)
 		mixed = rules[g[i].rule].action != rules[g[0].rule].action;
-	if (!mixed)
-		return 0;
+	if (!mixed && !lsc_agree_tried(rules, g, n))
+		return 0; /* one action: only a loop to find, where lsc_agree reads anyway */
 	if (!(rs = malloc(n * sizeof(*rs))))
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
@@ -1077,7 +1078,18 @@ static int lsc_refused(struct policy_ctx *ctx, enum cbpf_arch arch, const struct
 	err = policy_lsc_resolve(rs, n, arch_args32(arch), ctx->pol->default_action, NULL, &res);
 	free(rs);
 	policy_lsc_rules_free(&res);
-	/* -ELOOP here is a large group that the model stopped following, not a proof */
+	/* -ELOOP without a cycle is a large group that the model stopped following, not a proof */
+	if (err == -ELOOP && res.cycle) {
+		const struct cbpf_policy_rule *r = &rules[g[0].rule];
+
+		if (!reported[g[0].rule])
+			policy_diag(ctx, CBPF_SEV_ERROR, r->file, r->line, r->col, 0,
+				    "libseccomp does not finish adding the rules for '%s' on %s "
+				    "(2.5.4 loops for ever on some), and runc with it",
+				    r->syscall, cbpf_arch_name(arch));
+		reported[g[0].rule] = true;
+		return 0;
+	}
 	if (err == -EEXIST) {
 		size_t at = g[res.refused].rule;
 		const struct cbpf_policy_rule *r = &rules[at];

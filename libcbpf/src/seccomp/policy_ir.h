@@ -107,6 +107,7 @@ struct policy_lsc_rules {
 	struct policy_lsc_rule *v;
 	size_t n, cap;
 	size_t refused; /* on -EEXIST: the input rule libseccomp refused */
+	bool cycle;	/* on -ELOOP: libseccomp loops for certain (else: the model's bound) */
 	/* the first test libseccomp's BPF makes on another word than its tree's node names (the
 	 * word its accumulator still holds there); any false: none */
 	struct policy_lsc_stale {
@@ -123,7 +124,8 @@ struct policy_lsc_rules {
  * back as ordered rules whose first match gives the action libseccomp's filter gives (none: the
  * default action, dflt), as its BPF runs them, not as the tree says (policy_libseccomp_bpf.c;
  * out->stale says where the two differ). 0; -EEXIST: libseccomp refuses rule out->refused;
- * -ELOOP: libseccomp would not finish (more than 2^22 steps); -ENOTSUP: the tree or its BPF is
+ * -ELOOP: libseccomp would not finish (more than 2^22 steps; out->cycle: for certain, a level's
+ * links come round); -ENOTSUP: the tree or its BPF is
  * too large to read (paths, blocks, tests on a path); -ENOMEM. out is empty on error.
  */
 int policy_lsc_resolve(const struct cbpf_policy_rule *const *rules, size_t n, bool arch32,

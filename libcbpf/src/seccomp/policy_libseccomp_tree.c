@@ -34,6 +34,7 @@ struct lt_tree {
 	size_t n, cap;
 	size_t left;
 	bool spent;
+	bool cycle;	    /* a level's links came round: libseccomp walks them for ever */
 	unsigned add_freed; /* nodes tree_add freed replacing a sub-tree by an action */
 };
 
@@ -135,10 +136,26 @@ static bool node_zombie(const struct lt_node *n)
 	return node_leaf(n) && !n->has_t && !n->has_f;
 }
 
+/*
+ * The first node of n's level. db.c walks back to it with nothing but the end to stop it
+ * (_db_level_clean, _db_tree_remove, _db_tree_prune...): where the links back come round
+ * (a node of a chain linked into two levels by _db_tree_add), it walks for ever, and so, for
+ * certain, does libseccomp. Found by Brent's method, in steps as many as the walk's.
+ */
 static struct lt_node *level_first(struct lt_tree *T, struct lt_node *n)
 {
-	while (n->prv && !spent(T))
+	struct lt_node *mark = n;
+	size_t len = 0, power = 1;
+
+	while (n->prv && !spent(T)) {
 		n = n->prv;
+		if (n == mark) {
+			T->cycle = T->spent = true;
+			break;
+		}
+		if (++len == power)
+			mark = n, power *= 2, len = 0;
+	}
 	return n;
 }
 
@@ -925,6 +942,7 @@ int policy_lsc_resolve(const struct cbpf_policy_rule *const *rules, size_t n, bo
 		err = 0;
 	if (!err && T->spent)
 		err = -ELOOP;
+	out->cycle = T->cycle;
 	tree_free(T);
 	if (err) {
 		policy_lsc_rules_free(out);
