@@ -161,6 +161,7 @@ static int syscall_nr(struct cbpf_dbg *dbg, const char *w, int32_t *nr, struct c
 	uint64_t v = 0;
 	int err = cbpf_dbg_number(w, true, &v);
 	uint32_t n;
+	char hint[SYSTAB_HINT_SIZE];
 
 	if (!err && (v <= UINT32_MAX || v >= (uint64_t)INT32_MIN)) {
 		*nr = (int32_t)(uint32_t)v;
@@ -180,16 +181,9 @@ static int syscall_nr(struct cbpf_dbg *dbg, const char *w, int32_t *nr, struct c
 	if (cbpf_syscall_exists(w))
 		return dbg_refuse(diags, 0, 0, "no system call " DIAG_QF " on %s",
 				  DIAG_QA(w, strlen(w)), cbpf_arch_name(dbg->arch));
-	{
-		const char *near[3];
-		char hint[3 * 72];
-		size_t k = systab_suggest(dbg->arch, w, near, 3);
-
-		suggest_list(hint, sizeof(hint), near, k);
-		return dbg_refuse(diags, 0, 0, "unknown system call " DIAG_QF "%s%s%s",
-				  DIAG_QA(w, strlen(w)), k ? " (did you mean " : "", hint,
-				  k ? "?)" : "");
-	}
+	systab_hint(dbg->arch, w, hint, sizeof(hint));
+	return dbg_refuse(diags, 0, 0, "unknown system call " DIAG_QF "%s", DIAG_QA(w, strlen(w)),
+			  hint);
 }
 
 int cbpf_dbg_set_syscall(struct cbpf_dbg *dbg, const char *text, struct cbpf_diags *diags)

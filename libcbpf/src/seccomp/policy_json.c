@@ -10,7 +10,6 @@
 #include "seccomp/policy_host.h"
 #include "seccomp/policy_json.h"
 #include "seccomp/systab.h"
-#include "util/suggest.h"
 
 /* runc's getAction: SCMP_ACT_* with errnoRet for ERRNO and TRACE (EPERM without). */
 static bool get_action(struct profile *pr, const struct jval *v, const struct jval *errno_ret,
@@ -449,22 +448,20 @@ static void do_syscall(struct profile *pr, const struct jval *s, const struct jv
 		/* a name no architecture has is a typo: an error, or (lenient) left out as runc
 		 * leaves out every name libseccomp does not know */
 		if (!cbpf_syscall_exists(nv->str)) {
-			const char *near[3];
-			char hint[3 * 72];
-			size_t k = systab_suggest(CBPF_ARCH_NONE, nv->str, near, 3);
+			char hint[SYSTAB_HINT_SIZE];
 
-			suggest_list(hint, sizeof(hint), near, k);
+			systab_hint(CBPF_ARCH_NONE, nv->str, hint, sizeof(hint));
 			if (pr->ctx->opts->lenient) {
 				prof_warn(pr, nv,
-					  "unknown syscall " DIAG_QF "%s%s%s left out, as runc "
+					  "unknown syscall " DIAG_QF "%s left out, as runc "
 					  "leaves it out",
-					  JQ(nv), k ? " (did you mean " : "", hint, k ? "?)" : "");
+					  JQ(nv), hint);
 				continue;
 			}
 			prof_err(pr, nv,
-				 "unknown syscall " DIAG_QF "%s%s%s; runc leaves out the names "
+				 "unknown syscall " DIAG_QF "%s; runc leaves out the names "
 				 "libseccomp does not know, and --lenient does too",
-				 JQ(nv), k ? " (did you mean " : "", hint, k ? "?)" : "");
+				 JQ(nv), hint);
 			ok = false;
 		}
 	}

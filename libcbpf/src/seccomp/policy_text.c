@@ -673,14 +673,11 @@ static const char *check_name(struct tparser *tp, const struct descriptor *d)
 	if (t->len >= sizeof(name) ||
 	    (memcpy(name, t->s, t->len), name[t->len] = '\0', !cbpf_syscall_exists(name))) {
 		/* a name no architecture has is a typo: an error even when lenient */
-		const char *near[3];
-		char hint[3 * 72];
-		size_t k =
-			t->len < sizeof(name) ? systab_suggest(CBPF_ARCH_NONE, name, near, 3) : 0;
+		char hint[SYSTAB_HINT_SIZE] = "";
 
-		suggest_list(hint, sizeof(hint), near, k);
-		terr(tp, t, "unknown syscall " DIAG_QF "%s%s%s", DIAG_QA(t->s, t->len),
-		     k ? " (did you mean " : "", hint, k ? "?)" : "");
+		if (t->len < sizeof(name))
+			systab_hint(CBPF_ARCH_NONE, name, hint, sizeof(hint));
+		terr(tp, t, "unknown syscall " DIAG_QF "%s", DIAG_QA(t->s, t->len), hint);
 		return NULL;
 	}
 	for (size_t a = 0; a < pol->n_arches; a++) {

@@ -3,6 +3,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,16 +140,24 @@ const char *cbpf_syscall_at(size_t i)
 	return i < systab_count ? systab_entries[i].name : NULL;
 }
 
-size_t systab_suggest(enum cbpf_arch arch, const char *name, const char **out, size_t n)
+void systab_hint(enum cbpf_arch arch, const char *name, char *buf, size_t size)
 {
 	int col = arch == CBPF_ARCH_NONE ? -1 : systab_col(arch);
+	const char *out[3];
+	char list[3 * 72];
 	struct suggest_near near;
+	size_t k;
 
+	if (size)
+		buf[0] = '\0';
 	if (arch != CBPF_ARCH_NONE && col < 0)
-		return 0;
-	suggest_begin(&near, name, out, n);
+		return;
+	suggest_begin(&near, name, out, 3);
 	for (size_t i = 0; i < systab_count; i++)
 		if (col < 0 || systab_entries[i].nr[col] >= 0)
 			suggest_offer(&near, systab_entries[i].name);
-	return suggest_end(&near);
+	k = suggest_end(&near);
+	suggest_list(list, sizeof(list), out, k);
+	if (k)
+		snprintf(buf, size, " (did you mean %s?)", list);
 }

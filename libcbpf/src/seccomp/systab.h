@@ -51,8 +51,12 @@ int systab_col_parse(const char *name);
 /* The number of name in column col as the table has it (x32 without its bit): 0 and *nr, or
  * -ENOENT. */
 int systab_nr(int col, const char *name, uint32_t *nr);
-/* The syscall names closest to name, as cbpf_const_suggest finds constants: up to n into out[],
- * nearest first; those of arch only (any for CBPF_ARCH_NONE). How many. */
-size_t systab_suggest(enum cbpf_arch arch, const char *name, const char **out, size_t n);
+/*
+ * " (did you mean 'openat'?)" into buf: the syscall names closest to name (as
+ * cbpf_const_suggest finds constants), those of arch only (any for CBPF_ARCH_NONE); "" when
+ * none is close. SYSTAB_HINT_SIZE holds any.
+ */
+#define SYSTAB_HINT_SIZE (3 * 72 + 24)
+void systab_hint(enum cbpf_arch arch, const char *name, char *buf, size_t size);
 
 #endif
