@@ -716,6 +716,29 @@ static size_t lsc_section(const struct cbpf_policy *pol, enum cbpf_arch arch)
 	return at;
 }
 
+/* Conditional rules of a group (no rule without conditions) that libseccomp's reading is tried
+ * on where they do not overlap: more are compiled as they say (as a larger tree is not followed).
+ */
+#define LSC_AGREE_MAX 256
+
+/*
+ * Conditions the witness evaluates at most: for one group, and for all of a policy's groups
+ * together, shared evenly, but never fewer than the least for one group (so that a policy of
+ * thousands of syscalls compiles in a time that grows with them, not with their product).
+ */
+#define WITNESS_GROUP_WORK (1ULL << 23)
+#define WITNESS_ALL_WORK   (1ULL << 25)
+#define WITNESS_LEAST_WORK (1ULL << 12)
+
+/* Whether lsc_agree searches the group: only conditional rules, and more than one of them. */
+static bool lsc_agree_tried(const struct cbpf_policy_rule *rules, const struct nr_rule *g, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!rules[g[i].rule].n_conds || rules[g[i].rule].fallback)
+			return false; /* it decides the syscall, or resolved as runc_resolve says */
+	return n >= 2 && n <= LSC_AGREE_MAX;
+}
+
 /* A syscall's tree on one architecture, at its turn in libseccomp's layout. */
 struct lsc_turn {
 	size_t section;
@@ -774,7 +797,7 @@ static bool lsc_same_tree(const struct lsc_turn *x, const struct lsc_turn *y)
 static struct policy_lsc_layout *lsc_layout(struct policy_ctx *ctx)
 {
 	const struct cbpf_policy *pol = ctx->pol;
-	size_t stride = pol->n_rules + 1, n_turns = 0, n_trees = 0;
+	size_t stride = pol->n_rules + 1, n_turns = 0, n_trees = 0, tried = 0;
 	struct nr_rule *v;
 	struct lsc_turn *turns;
 	struct policy_lsc_tree **trees;
@@ -810,6 +833,7 @@ static struct policy_lsc_layout *lsc_layout(struct policy_ctx *ctx)
 			for (j = i; j < n && va[j].nr == va[i].nr; j++)
 				conds &= pol->rules[va[j].rule].n_conds &&
 					 !pol->rules[va[j].rule].fallback;
+			tried += lsc_agree_tried(pol->rules, &va[i], j - i);
 			if (!conds)
 				continue; /* a rule without conditions: no tree */
 			*t = (struct lsc_turn){ .section = section,
@@ -836,6 +860,12 @@ static struct policy_lsc_layout *lsc_layout(struct policy_ctx *ctx)
 			last[key] = n_turns++;
 		}
 	}
+	/* the groups lsc_agree searches are among these: they share the witness's budget */
+	ctx->witness_work = tried ? WITNESS_ALL_WORK / tried : WITNESS_GROUP_WORK;
+	if (ctx->witness_work > WITNESS_GROUP_WORK)
+		ctx->witness_work = WITNESS_GROUP_WORK;
+	if (ctx->witness_work < WITNESS_LEAST_WORK)
+		ctx->witness_work = WITNESS_LEAST_WORK;
 	qsort(turns, n_turns, sizeof(*turns), lsc_turn_cmp);
 	for (size_t i = 0; i < n_turns && err != -ENOMEM; i++) {
 		size_t k = turns[i].tree;
@@ -936,29 +966,6 @@ static int lsc_replace(struct policy_ctx *ctx, enum cbpf_arch arch, const struct
 		return err;
 	*stale = res.stale;
 	return lsc_keep(ctx, arch, g, n, &res, gone, out);
-}
-
-/* Conditional rules of a group (no rule without conditions) that libseccomp's reading is tried
- * on where they do not overlap: more are compiled as they say (as a larger tree is not followed).
- */
-#define LSC_AGREE_MAX 256
-
-/*
- * Conditions the witness evaluates at most: for one group, and for all of a policy's groups
- * together, shared evenly, but never fewer than the least for one group (so that a policy of
- * thousands of syscalls compiles in a time that grows with them, not with their product).
- */
-#define WITNESS_GROUP_WORK (1ULL << 23)
-#define WITNESS_ALL_WORK   (1ULL << 25)
-#define WITNESS_LEAST_WORK (1ULL << 12)
-
-/* Whether lsc_agree searches the group: only conditional rules, and more than one of them. */
-static bool lsc_agree_tried(const struct cbpf_policy_rule *rules, const struct nr_rule *g, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!rules[g[i].rule].n_conds || rules[g[i].rule].fallback)
-			return false; /* it decides the syscall, or resolved as runc_resolve says */
-	return n >= 2 && n <= LSC_AGREE_MAX;
 }
 
 static void args_text(char *buf, size_t size, const struct policy_lsc_witness *w)
@@ -1233,24 +1240,6 @@ void policy_check_conflicts(struct policy_ctx *ctx)
 			goto nomem;
 		memcpy(sorted[r], pol->rules[r].conds, n * sizeof(**sorted));
 		qsort(sorted[r], n, sizeof(**sorted), cond_cmp);
-	}
-	if (ctx->oci) {
-		size_t tried = 0;
-
-		for (size_t a = 0; a < pol->n_arches; a++) {
-			size_t n = arch_groups(pol, pol->arches[a], v);
-
-			for (size_t i = 0, j; i < n; i = j) {
-				for (j = i + 1; j < n && v[j].nr == v[i].nr; j++)
-					;
-				tried += lsc_agree_tried(pol->rules, &v[i], j - i);
-			}
-		}
-		ctx->witness_work = tried ? WITNESS_ALL_WORK / tried : WITNESS_GROUP_WORK;
-		if (ctx->witness_work > WITNESS_GROUP_WORK)
-			ctx->witness_work = WITNESS_GROUP_WORK;
-		if (ctx->witness_work < WITNESS_LEAST_WORK)
-			ctx->witness_work = WITNESS_LEAST_WORK;
 	}
 	for (size_t a = 0; a < pol->n_arches; a++) {
 		size_t n = arch_groups(pol, pol->arches[a], v);

@@ -39,7 +39,7 @@ struct policy_ctx {
 	bool have_default;
 	bool oci; /* a JSON profile: overlapping rules resolved as runc does unless opts->strict */
 	/* policy_conflicts.c's, while it runs: the conditions the libseccomp witness may evaluate
-	 * for one group */
+	 * for one group (set with lsc_lay, from the groups it walks) */
 	uint64_t witness_work;
 	/* the blocks of every syscall's tree on every architecture, laid out as libseccomp lays
 	 * out its filter, made when a group is first read (lsc_lay_done: tried) */
