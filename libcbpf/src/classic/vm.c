@@ -39,6 +39,10 @@ static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccom
 	X(load##_PAIR)                                                                             \
 	X(load##_PAIR_RR)
 
+#define MASKED_PAIR_OPS(X, load)                                                                   \
+	X(load##_MPAIR)                                                                            \
+	X(load##_MPAIR_RR)
+
 /*
  * The eight ops of a conditional jump (fused with a load or not) one of whose targets is the
  * next instruction (_T0: when true, _F0: when false): that target is then known from the op,
@@ -182,6 +186,11 @@ static_assert(offsetof(struct cbpf_seccomp_data, args) == offsetof(struct seccom
 	PAIR_OPS(X, OP_LD_W_IND)                                                                   \
 	PAIR_OPS(X, OP_LD_H_IND)                                                                   \
 	PAIR_OPS(X, OP_LD_B_IND)                                                                   \
+	/* A pair of [k] loads with and #m after each (pcap_compile's `net`): both masked and */   \
+	/* compared, one branch; _RR when both targets return. */                                  \
+	MASKED_PAIR_OPS(X, OP_LD_W)                                                                \
+	MASKED_PAIR_OPS(X, OP_LD_H)                                                                \
+	MASKED_PAIR_OPS(X, OP_LD_B)                                                                \
 	/* ld and ldh [k] whose value only jeq and jset #k read, with k in network byte order */   \
 	/* (plan_wire): loaded as they lie in the packet, without a byte swap (of their fused */   \
 	/* forms only those with jeq and jset occur). */                                           \
@@ -663,10 +672,25 @@ static bool pair_at(const struct fop *ops, uint32_t pc, uint32_t len)
 }
 
 /*
+ * True when ops[pc] is a [k] load (0 <= k < 2^31) starting a masked pair (MASKED_PAIR_OPS): a
+ * pair (pair_at) with the same and #m after each load, as pcap_compile writes `net`.
+ */
+static bool masked_pair_at(const struct fop *ops, uint32_t pc, uint32_t len)
+{
+	uint16_t op = ops[pc].op;
+
+	return pc + 5 < len && op >= OP_LD_W && op <= OP_LD_B && ops[pc + 1].op == OP_AND_K &&
+	       ops[pc + 2].op == OP_JEQ_K && ops[pc + 2].jf == 0 && ops[pc + 3].op == op &&
+	       ops[pc + 4].op == OP_AND_K && ops[pc + 4].k == ops[pc + 1].k &&
+	       ops[pc + 5].op == OP_JEQ_K && ops[pc + 2].jt == 3 + ops[pc + 5].jt &&
+	       ops[pc + 2].k == ops[pc + 5].k;
+}
+
+/*
  * Fuses the load, and #k or ldxb at ops[pc] with the conditional jump after it (in its _RR
  * form when both targets return, _T0 or _F0 when one is the next instruction), or a pair of
- * loads (pair_at) into one op. ops[pc + 1] keeps its own op, for jumps that land on it. A
- * chain of jeq (jeq_chain) becomes one op, and the op before it is then not fused with its
+ * loads (pair_at, masked_pair_at) into one op. ops[pc + 1] keeps its own op, for jumps that land on
+ * it. A chain of jeq (jeq_chain) becomes one op, and the op before it is then not fused with its
  * first jeq: the chain's one branch is worth more than the dispatch the fusion saves.
  */
 static void fuse(struct fop *ops, uint32_t pc, uint32_t len)
@@ -690,6 +714,11 @@ static void fuse(struct fop *ops, uint32_t pc, uint32_t len)
 		[OP_LD_H_IND] = OP_LD_H_IND_PAIR,   [OP_LD_B_IND] = OP_LD_B_IND_PAIR,
 		[OP_LD_W_WIRE] = OP_LD_W_WIRE_PAIR, [OP_LD_H_WIRE] = OP_LD_H_WIRE_PAIR,
 	};
+	static const uint16_t masked_pair_family[] = {
+		[OP_LD_W] = OP_LD_W_MPAIR,
+		[OP_LD_H] = OP_LD_H_MPAIR,
+		[OP_LD_B] = OP_LD_B_MPAIR,
+	};
 	static const uint16_t msh_family[] = {
 		[OP_LD_W_IND] = OP_MSH_LD_W_IND_JEQ,
 		[OP_LD_H_IND] = OP_MSH_LD_H_IND_JEQ,
@@ -701,6 +730,8 @@ static void fuse(struct fop *ops, uint32_t pc, uint32_t len)
 
 	if (chain >= 2)
 		f->op = (uint16_t)(OP_JIN2 + chain - 2);
+	else if (masked_pair_at(ops, pc, len))
+		f->op = (uint16_t)(masked_pair_family[f->op] + both_return(ops, pc + 5));
 	else if (pair_at(ops, pc, len))
 		f->op = (uint16_t)(pair_family[f->op] + both_return(ops, pc + 3));
 	else if (f->op == OP_LDX_MSH && pc + 1 < len && ops[pc + 1].op >= OP_LD_W_IND &&
@@ -1118,6 +1149,41 @@ static inline uint32_t select_u32(bool test, uint32_t t, uint32_t f)
 		PAIR(size, get, ind, PAIR_JUMP);                                                   \
 	CASE(load##_PAIR_RR):                                                                       \
 		PAIR(size, get, ind, PAIR_RETURN)
+/*
+ * A masked pair (MASKED_PAIR_OPS) at pc: [k] loads at pc and pc + 3, each and #m (pc + 1,
+ * pc + 4), the jeq at pc + 2 and pc + 5. As PAIR: the second load's bounds are checked before
+ * the first compare is used, and A is the second masked value only when the first differed.
+ */
+#define MASKED_PAIR(size, get, THEN)                                                               \
+	do {                                                                                       \
+		if (pc->k + (size) > caplen)                                                       \
+			return 0;                                                                  \
+		A = get(data + pc->k) & pc[1].k;                                                   \
+		v = pc[3].k;                                                                       \
+		if (__builtin_expect(v + (size) > caplen, 0)) {                                    \
+			if (A != pc[2].k)                                                          \
+				return 0;                                                          \
+			pc += 3 + pc[2].jt;                                                        \
+			if (pc->op == OP_RET_K)                                                    \
+				return pc->k;                                                      \
+			DISPATCH;                                                                  \
+		}                                                                                  \
+		v = get(data + v) & pc[1].k;                                                       \
+		THEN(pc + 3 + pc[2].jt);                                                           \
+	} while (0)
+#define MASKED_PAIR_JUMP(t)                                                                        \
+	do {                                                                                       \
+		A = SELECT(A == pc[2].k, A, v);                                                    \
+		JUMP_TO(A == pc[2].k, t, pc + 6 + pc[5].jf);                                       \
+		DISPATCH;                                                                          \
+	} while (0)
+#define MASKED_PAIR_RETURN(t)                                                                      \
+	return SELECT((A == pc[2].k) | (v == pc[2].k), (t)->k, pc[6 + pc[5].jf].k)
+#define MASKED_PAIR_CASES(load, size, get)                                                         \
+	CASE(load##_MPAIR):                                                                         \
+		MASKED_PAIR(size, get, MASKED_PAIR_JUMP);                                          \
+	CASE(load##_MPAIR_RR):                                                                      \
+		MASKED_PAIR(size, get, MASKED_PAIR_RETURN)
 /* The eight cases of NEXT_OPS: j is the jump, LOAD what comes before it. */
 #define NEXT_CASES(jump, j, LOAD)                                                                  \
 	CASE(jump##_JEQ_T0):                                                                        \
@@ -1541,6 +1607,9 @@ dispatch:
 			PAIR_CASES(OP_LD_W_IND, 4, get32, 1);
 			PAIR_CASES(OP_LD_H_IND, 2, get16, 1);
 			PAIR_CASES(OP_LD_B_IND, 1, get8, 1);
+			MASKED_PAIR_CASES(OP_LD_W, 4, get32);
+			MASKED_PAIR_CASES(OP_LD_H, 2, get16);
+			MASKED_PAIR_CASES(OP_LD_B, 1, get8);
 		CASE(OP_LD_W_WIRE):
 			LOAD_ABS(4, raw32);
 			NEXT;
@@ -1577,6 +1646,10 @@ slow:
 #undef PAIR_JUMP
 #undef PAIR_RETURN
 #undef PAIR_CASES
+#undef MASKED_PAIR
+#undef MASKED_PAIR_JUMP
+#undef MASKED_PAIR_RETURN
+#undef MASKED_PAIR_CASES
 #undef MSH_THEN
 #undef JUMP_TO
 #undef RETURN
