@@ -2,8 +2,10 @@
 /*
  * Benchmark: cbpf_vm_run and the JIT's code (cbpf_jit_run) against libpcap's bpf_filter, the
  * same pcap_compile'd programs over the same packets in memory, in the same run. Prints one line
- * per program and, last, the ratios: "interpreter: N.NNx libpcap's bpf_filter" and
- * "jit: N.NNx libpcap's bpf_filter" (or why there is no JIT here).
+ * per program, then what an empty program (one ret) takes on each side, the floor of the loop
+ * and the call under every figure, and the ratios of the filters' time above it; last, the
+ * ratios themselves: "interpreter: N.NNx libpcap's bpf_filter" and "jit: N.NNx libpcap's
+ * bpf_filter" (or why there is no JIT here).
  *
  * Usage: vm [-b BLOCK] [-e EXPRESSION] [-n PACKETS] [-r ROUNDS] [-s SNAPLEN] [CAPTURE.pcap]
  *   -e benchmarks one filter expression instead of the built-in ten.
@@ -26,6 +28,7 @@
  */
 #include <errno.h>
 #include <pcap.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,23 +252,113 @@ static const char *filters[] = {
 	"tcp and tcp[((tcp[12:1] & 0xf0) >> 2):4] = 0x47455420",
 };
 
+/* How the sides are timed: set once from the command line. */
+static size_t block = 4096;
+static unsigned rounds = 5;
+static int only;	 /* -o: one side only, for profilers: c(bpf) or p(cap) */
+static char no_jit[256]; /* why there is no JIT here; empty when there is one */
+
+/* One program's times on each side, summed over the blocks (best round of each). */
+struct times {
+	double pcap, cbpf, jit;
+	size_t accepted;
+	unsigned len;
+};
+
+static double ns(double seconds)
+{
+	return seconds * 1e9 / (double)pk.n;
+}
+
+/*
+ * Compiles expr with pcap_compile, checks that the three sides agree on every packet, then
+ * times them. False when expr is not for the capture's link type.
+ */
+static bool time_filter(pcap_t *dead, const char *expr, struct times *out)
+{
+	struct bpf_program fp;
+	struct cbpf_prog *prog;
+	struct cbpf_vm *vm = NULL;
+	struct cbpf_jit *jit = NULL;
+	struct cbpf_diags diags = { 0 };
+	size_t nblocks = (pk.n + block - 1) / block;
+	double(*best)[3] = malloc(nblocks * sizeof(*best));
+	int err;
+
+	if (!best)
+		die("out of memory");
+	memset(out, 0, sizeof(*out));
+	if (pcap_compile(dead, &fp, expr, 1, PCAP_NETMASK_UNKNOWN)) {
+		free(best);
+		return false;
+	}
+	out->len = fp.bf_len;
+	prog = cbpf_prog_new((const struct cbpf_insn *)fp.bf_insns, fp.bf_len);
+	if (!prog || cbpf_vm_new(prog, CBPF_VM_SOCKET, &vm, &diags))
+		die("cbpf_vm_new failed");
+	err = cbpf_jit_new(vm, &jit, &diags);
+	if (err == -ENOTSUP || err == -EPERM)
+		snprintf(no_jit, sizeof(no_jit), "%s",
+			 diags.n ? diags.v[diags.n - 1].msg : "no JIT");
+	else if (err)
+		die("cbpf_jit_new failed");
+	/* Same answers first. */
+	for (size_t i = 0; i < pk.n; i++) {
+		struct cbpf_input in = { pk.arena + pk.v[i].off, pk.v[i].caplen, pk.v[i].wirelen,
+					 NULL };
+		uint32_t a = cbpf_vm_run(vm, &in);
+
+		if (a != bpf_filter(fp.bf_insns, in.data, in.wirelen, in.caplen) ||
+		    (jit && a != cbpf_jit_run(jit, &in))) {
+			fprintf(stderr, "vm bench: '%s': results differ on packet %zu\n", expr, i);
+			exit(1);
+		}
+		out->accepted += a != 0;
+	}
+	/* Interleaved rounds and blocks, so that all sides see the same machine. */
+	for (unsigned r = 0; r < rounds; r++) {
+		for (size_t bl = 0; bl < nblocks; bl++) {
+			size_t lo = bl * block, hi = pk.n - lo < block ? pk.n : lo + block;
+			double t[3];
+
+			if (block < pk.n)
+				touch(lo, hi);
+			t[0] = only != 'c' ? time_pcap(fp.bf_insns, lo, hi) : 1;
+			t[1] = only != 'p' ? time_cbpf(vm, lo, hi) : 1;
+			t[2] = only != 'p' && jit ? time_jit(jit, lo, hi) : 1;
+			for (int s = 0; s < 3; s++)
+				if (!r || t[s] < best[bl][s])
+					best[bl][s] = t[s];
+		}
+	}
+	for (size_t bl = 0; bl < nblocks; bl++) {
+		out->pcap += best[bl][0];
+		out->cbpf += best[bl][1];
+		out->jit += best[bl][2];
+	}
+	free(best);
+	cbpf_jit_free(jit);
+	pcap_freecode(&fp);
+	cbpf_vm_free(vm);
+	cbpf_prog_free(prog);
+	cbpf_diags_free(&diags);
+	return true;
+}
+
 int main(int argc, char **argv)
 {
-	size_t npkts = 1000000, nfilters = sizeof(filters) / sizeof(filters[0]), ran = 0,
-	       block = 4096;
-	unsigned rounds = 5;
+	size_t npkts = 1000000, nfilters = sizeof(filters) / sizeof(filters[0]), ran = 0;
 	uint32_t snap = 128;
-	double total_pcap = 0, total_cbpf = 0, total_jit = 0;
-	char no_jit[256] = "";
+	struct times total = { 0 }, empty;
 	pcap_t *dead;
-	int opt, only = 0;
+	int opt;
 
 	while ((opt = getopt(argc, argv, "b:e:n:o:r:s:")) != -1) {
 		switch (opt) {
 		case 'b':
 			block = strtoul(optarg, NULL, 0);
 			break;
-		case 'o': /* only one side, for profilers: c(bpf) or p(cap) */
+		case 'o':
 			only = optarg[0];
 			break;
 		case 'e':
@@ -307,98 +400,52 @@ int main(int argc, char **argv)
 	       block == pk.n ? " (streamed from memory)" : " (in the cache)", rounds);
 
 	for (size_t f = 0; f < nfilters; f++) {
-		struct bpf_program fp;
-		struct cbpf_prog *prog;
-		struct cbpf_vm *vm = NULL;
-		struct cbpf_jit *jit = NULL;
-		struct cbpf_diags diags = { 0 };
-		size_t nblocks = (pk.n + block - 1) / block;
-		double tp = 0, tc = 0, tj = 0, (*best)[3] = malloc(nblocks * sizeof(*best));
-		int err;
-		size_t accepted = 0;
+		struct times t;
 
-		if (pcap_compile(dead, &fp, filters[f], 1, PCAP_NETMASK_UNKNOWN)) {
+		if (!time_filter(dead, filters[f], &t)) {
 			printf("  (not for this link type: %s)\n", filters[f]);
 			continue;
 		}
-		prog = cbpf_prog_new((const struct cbpf_insn *)fp.bf_insns, fp.bf_len);
-		if (!prog || cbpf_vm_new(prog, CBPF_VM_SOCKET, &vm, &diags))
-			die("cbpf_vm_new failed");
-		err = cbpf_jit_new(vm, &jit, &diags);
-		if (err == -ENOTSUP || err == -EPERM)
-			snprintf(no_jit, sizeof(no_jit), "%s",
-				 diags.n ? diags.v[diags.n - 1].msg : "no JIT");
-		else if (err)
-			die("cbpf_jit_new failed");
-		/* Same answers first. */
-		for (size_t i = 0; i < pk.n; i++) {
-			struct cbpf_input in = { pk.arena + pk.v[i].off, pk.v[i].caplen,
-						 pk.v[i].wirelen, NULL };
-			uint32_t a = cbpf_vm_run(vm, &in);
-
-			if (a != bpf_filter(fp.bf_insns, in.data, in.wirelen, in.caplen) ||
-			    (jit && a != cbpf_jit_run(jit, &in))) {
-				fprintf(stderr, "vm bench: '%s': results differ on packet %zu\n",
-					filters[f], i);
-				return 1;
-			}
-			accepted += a != 0;
-		}
-		if (!best)
-			die("out of memory");
-		/* Interleaved rounds and blocks, so that all sides see the same machine. */
-		for (unsigned r = 0; r < rounds; r++) {
-			for (size_t bl = 0; bl < nblocks; bl++) {
-				size_t lo = bl * block, hi = pk.n - lo < block ? pk.n : lo + block;
-				double t[3];
-
-				if (block < pk.n)
-					touch(lo, hi);
-				t[0] = only != 'c' ? time_pcap(fp.bf_insns, lo, hi) : 1;
-				t[1] = only != 'p' ? time_cbpf(vm, lo, hi) : 1;
-				t[2] = only != 'p' && jit ? time_jit(jit, lo, hi) : 1;
-				for (int s = 0; s < 3; s++)
-					if (!r || t[s] < best[bl][s])
-						best[bl][s] = t[s];
-			}
-		}
-		for (size_t bl = 0; bl < nblocks; bl++) {
-			tp += best[bl][0];
-			tc += best[bl][1];
-			tj += best[bl][2];
-		}
-		free(best);
-		total_pcap += tp;
-		total_cbpf += tc;
-		total_jit += tj;
+		total.pcap += t.pcap;
+		total.cbpf += t.cbpf;
+		total.jit += t.jit;
 		ran++;
 		printf("  %5.2fx %5.2fx  %6.1f, %6.1f vs %6.1f ns/packet  %3u insns  %5.1f%% accepted"
 		       "  %s\n",
-		       tp / tc, jit ? tp / tj : 0, tc * 1e9 / (double)pk.n,
-		       jit ? tj * 1e9 / (double)pk.n : 0, tp * 1e9 / (double)pk.n, fp.bf_len,
-		       100.0 * (double)accepted / (double)pk.n, filters[f]);
-		cbpf_jit_free(jit);
-		pcap_freecode(&fp);
-		cbpf_vm_free(vm);
-		cbpf_prog_free(prog);
-		cbpf_diags_free(&diags);
+		       t.pcap / t.cbpf, no_jit[0] ? 0 : t.pcap / t.jit, ns(t.cbpf),
+		       no_jit[0] ? 0 : ns(t.jit), ns(t.pcap), t.len,
+		       100.0 * (double)t.accepted / (double)pk.n, filters[f]);
 	}
-	pcap_close(dead);
 	if (!ran)
 		die("no filter compiles for this link type");
-	free(pk.arena);
-	free(pk.v);
 	printf("(per program: interpreter and jit as fast as libpcap's bpf_filter; their ns, then "
 	       "libpcap's)\n");
 	printf("%zu programs, %zu packets: %.1f ns per packet interpreted, %.1f as native code, %.1f "
 	       "in libpcap's bpf_filter\n",
-	       ran, pk.n, total_cbpf * 1e9 / (double)pk.n / (double)ran,
-	       no_jit[0] ? 0 : total_jit * 1e9 / (double)pk.n / (double)ran,
-	       total_pcap * 1e9 / (double)pk.n / (double)ran);
-	printf("interpreter: %.2fx libpcap's bpf_filter\n", total_pcap / total_cbpf);
+	       ran, pk.n, ns(total.cbpf) / (double)ran, no_jit[0] ? 0 : ns(total.jit) / (double)ran,
+	       ns(total.pcap) / (double)ran);
+	/*
+	 * The floor under every figure: the loop and the call, timed with a program that only
+	 * returns. Over the filters' time above it the sides compare their work alone.
+	 */
+	if (time_filter(dead, "", &empty)) {
+		printf("an empty program (one ret), the call alone: %.1f ns interpreted, %.1f as native "
+		       "code, %.1f in libpcap's bpf_filter\n",
+		       ns(empty.cbpf), no_jit[0] ? 0 : ns(empty.jit), ns(empty.pcap));
+		printf("above it, the filters' own work: interpreter %.2fx, jit %.2fx libpcap's\n",
+		       (total.pcap - (double)ran * empty.pcap) /
+			       (total.cbpf - (double)ran * empty.cbpf),
+		       no_jit[0] ? 0
+				 : (total.pcap - (double)ran * empty.pcap) /
+					   (total.jit - (double)ran * empty.jit));
+	}
+	printf("interpreter: %.2fx libpcap's bpf_filter\n", total.pcap / total.cbpf);
 	if (no_jit[0])
 		printf("jit: none here (%s)\n", no_jit);
 	else
-		printf("jit: %.2fx libpcap's bpf_filter\n", total_pcap / total_jit);
+		printf("jit: %.2fx libpcap's bpf_filter\n", total.pcap / total.jit);
+	pcap_close(dead);
+	free(pk.arena);
+	free(pk.v);
 	return 0;
 }
