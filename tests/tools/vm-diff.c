@@ -4,7 +4,8 @@
  * (pcap_compile'd filter expressions, optimised and not, for several link types, and random
  * valid programs, this tool's and libcbpf's randprog) over the same packets (captures given on the
  * command line, synthesized frames for each link type, random bytes) must return the same value,
- * with cbpf_vm_run and stepping agreeing too.
+ * with cbpf_vm_run, stepping and the JIT's native code (cbpf_jit_run, wherever the JIT compiles
+ * the program) agreeing too.
  *
  * libpcap has no Linux ancillary loads and no negative offsets: programs using them are skipped
  * and counted. Where the kernel (whose semantics libcbpf follows) and libpcap both define the
@@ -13,7 +14,7 @@
  * wraps to a signed offset, libpcap is out of bounds).
  *
  * Usage: vm-diff [-v] [-r RANDOM_PROGRAMS] [-s SEED] [CAPTURE.pcap...]
- * The last line: "N programs x M packets: D differences".
+ * The last line: "N programs x M packets (R runs, J also as native code): D differences".
  */
 #include <assert.h>
 #include <pcap.h>
@@ -41,11 +42,14 @@ struct packets {
 struct program {
 	struct cbpf_prog *prog;
 	struct cbpf_vm *vm;
+	struct cbpf_jit
+		*jit; /* NULL where the JIT takes no program (another machine) or not this one */
 	char *what;
 };
 
 static struct {
 	unsigned long programs, packets, runs, differences;
+	unsigned long jit_runs;	      /* runs made as native code too (cbpf_jit_run) */
 	unsigned long skipped_linux;  /* programs with ancillary loads or negative offsets */
 	unsigned long refused;	      /* programs the interpreter refuses (backward jumps) */
 	unsigned long unwritten;      /* programs reading M[k] before writing it */
@@ -183,6 +187,11 @@ static bool program_new(struct program *p, const struct cbpf_insn *v, size_t n, 
 		st.refused++;
 		return false;
 	}
+	/* The JIT too, where it compiles the program (not on other machines, nor loops). */
+	p->jit = NULL;
+	if (cbpf_jit_new(p->vm, &p->jit, &diags))
+		p->jit = NULL;
+	cbpf_diags_free(&diags);
 	p->what = strdup(what);
 	st.programs++;
 	return true;
@@ -190,6 +199,7 @@ static bool program_new(struct program *p, const struct cbpf_insn *v, size_t n, 
 
 static void program_free(struct program *p)
 {
+	cbpf_jit_free(p->jit);
 	cbpf_vm_free(p->vm);
 	cbpf_prog_free(p->prog);
 	free(p->what);
@@ -246,6 +256,17 @@ static void run_one(const struct program *p, const struct packet *pkt, const str
 		st.differences++;
 		fprintf(stderr, "DIFF %s: cbpf_vm_run %u, stepping %u\n", p->what, fast, slow);
 		return;
+	}
+	if (p->jit) {
+		uint32_t native = cbpf_jit_run(p->jit, &in);
+
+		st.jit_runs++;
+		if (native != fast) {
+			st.differences++;
+			fprintf(stderr, "DIFF %s: cbpf_jit_run %u, cbpf_vm_run %u\n", p->what,
+				native, fast);
+			return;
+		}
 	}
 	if (divergent) {
 		st.divergent_runs++;
@@ -943,7 +964,7 @@ int main(int argc, char **argv)
 	printf("not compared: %lu runs where the kernel and libpcap differ by design "
 	       "(shift by X >= 32, [x + k] past 2^31)\n",
 	       st.divergent_runs);
-	printf("%lu programs x %lu packets (%lu runs): %lu differences\n", st.programs, st.packets,
-	       st.runs, st.differences);
+	printf("%lu programs x %lu packets (%lu runs, %lu also as native code): %lu differences\n",
+	       st.programs, st.packets, st.runs, st.jit_runs, st.differences);
 	return st.differences ? 1 : 0;
 }

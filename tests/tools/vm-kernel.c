@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The running kernel as the oracle of classic BPF semantics: the same programs run attached to
- * sockets (SO_ATTACH_FILTER) and in libcbpf's interpreter, and must agree.
+ * sockets (SO_ATTACH_FILTER) and in libcbpf's interpreter, and must agree; the JIT's native code
+ * (cbpf_jit_run), wherever it compiles the program, must give the interpreter's result.
  *
  * Three transports, each used where it is the kernel's own behaviour under test:
  *   netlink  NETLINK_USERSOCK: one socket sends arbitrary bytes to another, whose filter runs
@@ -65,6 +66,7 @@ struct oracle {
 
 static struct tally {
 	unsigned checked, refused, failed;
+	unsigned jitted; /* runs made as native code too (cbpf_jit_run), each equal to the step's */
 	int verbose;
 } tally;
 
@@ -115,8 +117,9 @@ static struct vm_result vm_result(const struct prog *p, const struct cbpf_input 
 				  enum cbpf_vm_mode mode)
 {
 	struct cbpf_prog *prog = cbpf_prog_new(p->v, p->n);
-	struct cbpf_diags diags = { 0 };
+	struct cbpf_diags diags = { 0 }, jit_diags = { 0 };
 	struct cbpf_vm *vm = NULL;
+	struct cbpf_jit *jit = NULL;
 	struct cbpf_vm_state st;
 	struct vm_result r;
 	uint32_t fast;
@@ -137,6 +140,20 @@ static struct vm_result vm_result(const struct prog *p, const struct cbpf_input 
 			st.ret);
 		tally.failed++;
 	}
+	/* The JIT where it compiles the program (not on other machines, nor loops): the kernel then
+	 * checks its result too. */
+	if (cbpf_jit_new(vm, &jit, &jit_diags) == 0) {
+		uint32_t native = cbpf_jit_run(jit, in);
+
+		if (native != st.ret) {
+			fprintf(stderr, "vm-kernel: cbpf_jit_run gives %u, stepping gives %u\n",
+				native, st.ret);
+			tally.failed++;
+		}
+		tally.jitted++;
+		cbpf_jit_free(jit);
+	}
+	cbpf_diags_free(&jit_diags);
 	r.ret = st.ret;
 	r.exit = st.exit;
 	r.A = st.A;
@@ -1538,7 +1555,8 @@ int main(int argc, char **argv)
 		printf("skipped: no transport to the kernel could be used%s\n", skipped);
 		return 77;
 	}
-	printf("%u programs checked against the kernel (%u refused by it): %u differences%s\n",
-	       tally.checked, tally.refused, tally.failed, skipped);
+	printf("%u programs checked against the kernel (%u refused by it; %u runs also as native "
+	       "code): %u differences%s\n",
+	       tally.checked, tally.refused, tally.jitted, tally.failed, skipped);
 	return tally.failed ? 1 : 0;
 }
