@@ -188,7 +188,6 @@ static bool program_new(struct program *p, const struct cbpf_insn *v, size_t n, 
 		return false;
 	}
 	/* The JIT too, where it compiles the program (not on other machines, nor loops). */
-	p->jit = NULL;
 	if (cbpf_jit_new(p->vm, &p->jit, &diags))
 		p->jit = NULL;
 	cbpf_diags_free(&diags);

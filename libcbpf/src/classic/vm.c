@@ -1107,83 +1107,58 @@ static inline uint32_t select_u32(bool test, uint32_t t, uint32_t f)
 	} while (0)
 /*
  * A pair (PAIR_OPS) at pc: the loads at pc and pc + 2 (at base + k: base is 0 for [k], X for
- * [x + k]), the jeq at pc + 1 and pc + 3. The second load is read before the first compare
- * is known; when it would end the run (out of bounds, or a negative [x + k] left to the step
- * API) the first compare decides at once. A is the second load's value only when the first
- * compare failed, as in the program, and is then compared with the one k (THEN, given the
- * target when equal; A matters only when it jumps).
+ * [x + k]), the jeq at pc + 1 and pc + 3; masked (MASKED_PAIR_OPS, [k] loads only), an and #m
+ * after each load, which moves the jeq to pc + 2 and pc + 5 and the second load to pc + 3. The
+ * second load is read before the first compare is known; when it would end the run (out of
+ * bounds, or a negative [x + k] left to the step API) the first compare decides at once. A is
+ * the second value only when the first compare failed, as in the program, and is then compared
+ * with the one k (THEN, given both jeq; A matters only when it jumps).
  */
-#define PAIR(size, get, ind, THEN)                                                                 \
+#define PAIR(size, get, ind, masked, THEN)                                                         \
 	do {                                                                                       \
+		const struct fop *j1 = pc + 1 + (masked), *j2 = j1 + 2 + (masked);                 \
+		uint32_t m = (masked) ? pc[1].k : UINT32_MAX;                                      \
+                                                                                                   \
 		v = ((ind) ? X : 0) + pc->k;                                                       \
 		if ((ind) && (int32_t)v < 0)                                                       \
 			goto slow;                                                                 \
 		if (v + (size) > caplen)                                                           \
 			return 0;                                                                  \
-		A = get(data + v);                                                                 \
-		v = ((ind) ? X : 0) + pc[2].k;                                                     \
+		A = get(data + v) & m;                                                             \
+		v = ((ind) ? X : 0) + j1[1].k;                                                     \
 		if (__builtin_expect(((ind) && (int32_t)v < 0) || v + (size) > caplen, 0)) {       \
-			if (A == pc[1].k) {                                                        \
-				pc += 2 + pc[1].jt;                                                \
+			if (A == j1->k) {                                                          \
+				pc = j1 + 1 + j1->jt;                                              \
 				if (pc->op == OP_RET_K)                                            \
 					return pc->k;                                              \
 				DISPATCH;                                                          \
 			}                                                                          \
-			pc += 2;                                                                   \
+			pc = j1 + 1;                                                               \
 			if ((int32_t)v < 0)                                                        \
 				goto slow;                                                         \
 			return 0;                                                                  \
 		}                                                                                  \
-		v = get(data + v);                                                                 \
-		THEN(pc + 2 + pc[1].jt);                                                           \
+		v = get(data + v) & m;                                                             \
+		THEN(j1, j2);                                                                      \
 	} while (0)
-#define PAIR_JUMP(t)                                                                               \
+#define PAIR_JUMP(j1, j2)                                                                          \
 	do {                                                                                       \
-		A = SELECT(A == pc[1].k, A, v);                                                    \
-		JUMP_TO(A == pc[1].k, t, pc + 4 + pc[3].jf);                                       \
+		A = SELECT(A == (j1)->k, A, v);                                                    \
+		JUMP_TO(A == (j1)->k, (j1) + 1 + (j1)->jt, (j2) + 1 + (j2)->jf);                   \
 		DISPATCH;                                                                          \
 	} while (0)
-#define PAIR_RETURN(t) return SELECT((A == pc[1].k) | (v == pc[1].k), (t)->k, pc[4 + pc[3].jf].k)
+#define PAIR_RETURN(j1, j2)                                                                        \
+	return SELECT((A == (j1)->k) | (v == (j1)->k), (j1)[1 + (j1)->jt].k, (j2)[1 + (j2)->jf].k)
 #define PAIR_CASES(load, size, get, ind)                                                           \
 	CASE(load##_PAIR):                                                                          \
-		PAIR(size, get, ind, PAIR_JUMP);                                                   \
+		PAIR(size, get, ind, 0, PAIR_JUMP);                                                \
 	CASE(load##_PAIR_RR):                                                                       \
-		PAIR(size, get, ind, PAIR_RETURN)
-/*
- * A masked pair (MASKED_PAIR_OPS) at pc: [k] loads at pc and pc + 3, each and #m (pc + 1,
- * pc + 4), the jeq at pc + 2 and pc + 5. As PAIR: the second load's bounds are checked before
- * the first compare is used, and A is the second masked value only when the first differed.
- */
-#define MASKED_PAIR(size, get, THEN)                                                               \
-	do {                                                                                       \
-		if (pc->k + (size) > caplen)                                                       \
-			return 0;                                                                  \
-		A = get(data + pc->k) & pc[1].k;                                                   \
-		v = pc[3].k;                                                                       \
-		if (__builtin_expect(v + (size) > caplen, 0)) {                                    \
-			if (A != pc[2].k)                                                          \
-				return 0;                                                          \
-			pc += 3 + pc[2].jt;                                                        \
-			if (pc->op == OP_RET_K)                                                    \
-				return pc->k;                                                      \
-			DISPATCH;                                                                  \
-		}                                                                                  \
-		v = get(data + v) & pc[1].k;                                                       \
-		THEN(pc + 3 + pc[2].jt);                                                           \
-	} while (0)
-#define MASKED_PAIR_JUMP(t)                                                                        \
-	do {                                                                                       \
-		A = SELECT(A == pc[2].k, A, v);                                                    \
-		JUMP_TO(A == pc[2].k, t, pc + 6 + pc[5].jf);                                       \
-		DISPATCH;                                                                          \
-	} while (0)
-#define MASKED_PAIR_RETURN(t)                                                                      \
-	return SELECT((A == pc[2].k) | (v == pc[2].k), (t)->k, pc[6 + pc[5].jf].k)
+		PAIR(size, get, ind, 0, PAIR_RETURN)
 #define MASKED_PAIR_CASES(load, size, get)                                                         \
 	CASE(load##_MPAIR):                                                                         \
-		MASKED_PAIR(size, get, MASKED_PAIR_JUMP);                                          \
+		PAIR(size, get, 0, 1, PAIR_JUMP);                                                  \
 	CASE(load##_MPAIR_RR):                                                                      \
-		MASKED_PAIR(size, get, MASKED_PAIR_RETURN)
+		PAIR(size, get, 0, 1, PAIR_RETURN)
 /* The eight cases of NEXT_OPS: j is the jump, LOAD what comes before it. */
 #define NEXT_CASES(jump, j, LOAD)                                                                  \
 	CASE(jump##_JEQ_T0):                                                                        \
@@ -1646,9 +1621,6 @@ slow:
 #undef PAIR_JUMP
 #undef PAIR_RETURN
 #undef PAIR_CASES
-#undef MASKED_PAIR
-#undef MASKED_PAIR_JUMP
-#undef MASKED_PAIR_RETURN
 #undef MASKED_PAIR_CASES
 #undef MSH_THEN
 #undef JUMP_TO
